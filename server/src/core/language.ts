@@ -1,0 +1,31 @@
+import type {
+  CompletionResult, Finding, Fix, HoverResult, LanguageId, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
+} from './types';
+
+/** What a language's `validate` gets: the settings, the environment and a `report` that only accepts spans. */
+export interface ValidateContext {
+  settings: Settings;
+  env: ServiceEnv;
+  /** Parses a sibling document of another language (cached by the façade per validation run). */
+  parseSibling<T>(path: string, languageId: LanguageId): { doc: SourceDocument; file: T } | undefined;
+  report(rule: string, span: Span, message: string, extra?: { severity?: Finding['severity']; fixes?: Fix[]; tags?: Finding['tags']; related?: Finding['related'] }): void;
+}
+
+export interface FeatureContext {
+  settings: Settings;
+  env: ServiceEnv;
+}
+
+/**
+ * One language: a parser and its features. `F` is the parsed file type; the glue caches it per document version.
+ * Modes never throw on any input: bad input yields findings, not exceptions.
+ */
+export interface LanguageMode<F = unknown> {
+  id: LanguageId;
+  /** Rules this language reports; registered once in `core/registry.ts`. */
+  rules: readonly RuleMeta[];
+  parse(doc: SourceDocument): F;
+  validate(doc: SourceDocument, file: F, ctx: ValidateContext): void;
+  hover?(doc: SourceDocument, file: F, offset: number, ctx: FeatureContext): HoverResult | undefined;
+  complete?(doc: SourceDocument, file: F, offset: number, ctx: FeatureContext): CompletionResult[];
+}

@@ -1,0 +1,136 @@
+/**
+ * Data types shared by every part of the pure core. Nothing here knows about the editor or the LSP connection:
+ * positions are character offsets into the document text until `core/text.ts` turns them into lines and columns.
+ */
+
+/** A half-open range of character offsets `[start, end)` into a document's text. */
+export type Span = readonly [start: number, end: number];
+
+export type Severity = 'error' | 'warning' | 'info' | 'hint';
+export type SeverityOverride = Severity | 'off';
+
+/** The languages pgtls understands. */
+export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba';
+
+/** One text replacement; a quick fix is a list of them. */
+export interface TextEdit {
+  span: Span;
+  newText: string;
+}
+
+export interface Fix {
+  title: string;
+  edits: TextEdit[];
+  /** The fix an editor may apply with "auto fix" (e.g. the single did-you-mean candidate). */
+  preferred?: boolean;
+}
+
+/** Registered metadata of a rule; `id` is the diagnostic `code` and never changes once released. */
+export interface RuleMeta {
+  id: string;
+  /** Default severity; users override it with `pgtls.rules`. */
+  severity: Severity;
+  /** One line for the README rule table. */
+  description: string;
+  /** Where the behaviour comes from (Pgpool-II source function, PostgreSQL docs, ...). */
+  source: string;
+}
+
+/** A problem found by a rule, still in offsets. */
+export interface Finding {
+  rule: string;
+  span: Span;
+  message: string;
+  /** Overrides the rule's default severity for this finding (e.g. the same check is an error in one context, a warning in another). */
+  severity?: Severity;
+  fixes?: Fix[];
+  /** Marks a finding that makes something look unused or deprecated (rendered faded/struck by editors). */
+  tags?: ('unnecessary' | 'deprecated')[];
+  /** Findings in another file that explain this one. */
+  related?: { file: string; span: Span; message: string }[];
+}
+
+/** A finding after settings were applied: severity is final. */
+export interface Problem extends Finding {
+  severity: Severity;
+}
+
+/** User settings, as the core sees them. Defaults live in `DEFAULT_SETTINGS`. */
+export interface Settings {
+  enable: boolean;
+  /** Pgpool-II major.minor, e.g. `4.6`. */
+  pgpoolVersion: string;
+  /** PostgreSQL major version for pg_hba.conf. */
+  postgresVersion: number;
+  /** Read the files that a configuration names (certificates, keys, the sibling pgpool.conf). */
+  checkFiles: boolean;
+  /** Per-rule severity overrides keyed by rule id. */
+  rules: Record<string, SeverityOverride>;
+}
+
+export const DEFAULT_SETTINGS: Settings = Object.freeze({
+  enable: true,
+  pgpoolVersion: '4.6',
+  postgresVersion: 17,
+  checkFiles: true,
+  rules: {},
+}) as Settings;
+
+export const SUPPORTED_PGPOOL_VERSIONS = ['4.3', '4.4', '4.5', '4.6', '4.7'] as const;
+export const SUPPORTED_POSTGRES_VERSIONS = [15, 16, 17] as const;
+
+/** File metadata the TLS rules need; `undefined` from `stat` means the file does not exist. */
+export interface FileStat {
+  isFile: boolean;
+  /** Permission bits (`mode & 0o777`). */
+  mode: number;
+  uid: number;
+}
+
+/**
+ * Everything the core needs from the outside world. The language server, the CLI and the tests each provide one.
+ * All paths are absolute file-system paths.
+ */
+export interface ServiceEnv {
+  /** Reads a JSON data file shipped in `schemas/` (e.g. `pgpool-params.json`). */
+  loadJson(name: string): unknown;
+  /** Reads a file's text (open editor buffers take precedence over the disk); `undefined` when it cannot be read. */
+  readText(path: string): string | undefined;
+  /** Reads a file's bytes; `undefined` when it cannot be read. */
+  readBytes(path: string): Uint8Array | undefined;
+  stat(path: string): FileStat | undefined;
+  /** The effective user id that Pgpool-II would run as, for the key-permission rule (`undefined`: unknown). */
+  euid(): number | undefined;
+  /** WebCrypto for certificate checks. */
+  crypto: Crypto;
+  now(): Date;
+}
+
+/** A document handed to the core: its path (for relative file references and the language), and its text. */
+export interface SourceDocument {
+  /** Absolute path (or a URI-like name for untitled buffers). */
+  path: string;
+  text: string;
+  languageId: LanguageId;
+  /** Document version; the glue keys its caches by it. */
+  version?: number;
+}
+
+export interface HoverResult {
+  span: Span;
+  markdown: string;
+}
+
+export type CompletionKind = 'property' | 'value' | 'keyword' | 'enum' | 'snippet' | 'file';
+
+export interface CompletionResult {
+  label: string;
+  kind: CompletionKind;
+  detail?: string;
+  documentation?: string;
+  /** Text to insert; defaults to `label`. May be an LSP snippet when `snippet` is true. */
+  insertText?: string;
+  snippet?: boolean;
+  /** The span the completion replaces (the word under the cursor). */
+  replace?: Span;
+}

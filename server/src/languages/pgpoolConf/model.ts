@@ -1,0 +1,83 @@
+/**
+ * The parsed form of a pgpool.conf file, shared by the pgpool.conf rules, the TLS rules and the pool_hba.conf
+ * cross-file rules. Produced by `parse.ts`, which follows Pgpool-II's own lexer (src/config/pool_config.l).
+ */
+import type { Span } from '../../core/types';
+
+export type TokenKind = 'key' | 'integer' | 'real' | 'string' | 'unquoted' | 'equals' | 'eol' | 'error';
+
+export interface Token {
+  kind: TokenKind;
+  span: Span;
+  /** The token's source text (a string token keeps its quotes). */
+  text: string;
+}
+
+/** One `KEY [=] VALUE` statement. */
+export interface Assignment {
+  /** The key exactly as written, e.g. `backend_hostname0`. */
+  key: string;
+  keySpan: Span;
+  /** The parameter name without its index, e.g. `backend_hostname` (equal to `key` for plain parameters). */
+  name: string;
+  /** The array index, when the key carries digits after a known array parameter's name. */
+  index?: number;
+  /** The value as Pgpool-II stores it: quotes removed, backslashes kept, nothing unescaped. */
+  value: string;
+  /** The value token's span (quotes included); an empty span where the value is missing. */
+  valueSpan: Span;
+  valueKind: TokenKind;
+  /** The `=` token's span, if there was one. */
+  equalsSpan?: Span;
+  /** 0-based line of the key. */
+  line: number;
+}
+
+export interface SyntaxError {
+  span: Span;
+  message: string;
+}
+
+export interface PgpoolConfFile {
+  /** Absolute path of the file (used to resolve relative paths against its folder). */
+  path: string;
+  assignments: Assignment[];
+  /** Syntax errors: Pgpool-II stops at the first one (FATAL); we report each for the editor's sake. */
+  syntaxErrors: SyntaxError[];
+}
+
+/** The effective (last) assignment of `key`; Pgpool-II applies statements in file order, so the last one wins. */
+export function lastAssignment(file: PgpoolConfFile, key: string): Assignment | undefined {
+  for (let i = file.assignments.length - 1; i >= 0; i--) if (file.assignments[i]!.key === key) return file.assignments[i];
+  return undefined;
+}
+
+const BOOL_WORDS: [string, boolean][] = [['true', true], ['false', false], ['yes', true], ['no', false], ['on', true], ['off', false], ['1', true], ['0', false]];
+
+/**
+ * Pgpool-II's boolean parser (`parse_bool_with_len`): case-insensitive, any unique prefix of true/false/yes/no/on/off,
+ * or 1/0. Returns `undefined` for anything else, which Pgpool-II silently treats as ON.
+ */
+export function parseBool(value: string): boolean | undefined {
+  const v = value.toLowerCase();
+  if (v.length === 0) return undefined;
+  const hits = BOOL_WORDS.filter(([w]) => w.startsWith(v) && (w.length > 1 || w === v));
+  if (v === 'o') return undefined; // ambiguous between on and off
+  if (hits.length === 0) return undefined;
+  const first = hits[0]![1];
+  return hits.every(h => h[1] === first) ? first : undefined;
+}
+
+/** What Pgpool-II ends up with for a boolean parameter: unset gives `dflt`, an invalid value counts as ON. */
+export function effectiveBool(file: PgpoolConfFile, key: string, dflt: boolean): { value: boolean; at?: Assignment } {
+  const a = lastAssignment(file, key);
+  if (!a) return { value: dflt };
+  const b = parseBool(a.value);
+  return { value: b ?? true, at: a };
+}
+
+/** The folder of a file path (POSIX or Windows separators). */
+export function dirOf(path: string): string {
+  const i = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
+  return i <= 0 ? (i === 0 ? '/' : '.') : path.slice(0, i);
+}

@@ -1,0 +1,66 @@
+/**
+ * The Node.js environment of the core: file access through `fs`, WebCrypto, the real clock.
+ * Used by the CLI and the language server (which overlays open editor buffers on `readText`).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { webcrypto } from 'node:crypto';
+import type { FileStat, ServiceEnv } from '../core/types';
+
+/** Finds the folder that holds `schemas/` (the package root), from the bundle's or the source's location. */
+export function findSchemasDir(start: string): string {
+  let dir = start;
+  for (let i = 0; i < 6; i++) {
+    const candidate = path.join(dir, 'schemas');
+    if (fs.existsSync(path.join(candidate, 'pgpool-params.json'))) return candidate;
+    const parent = path.dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return path.join(start, '..', 'schemas');
+}
+
+export function nodeEnv(schemasDir: string, overlay?: (p: string) => string | undefined): ServiceEnv {
+  const jsonCache = new Map<string, unknown>();
+  return {
+    loadJson(name) {
+      let v = jsonCache.get(name);
+      if (v === undefined) {
+        v = JSON.parse(fs.readFileSync(path.join(schemasDir, name), 'utf8'));
+        jsonCache.set(name, v);
+      }
+      return v;
+    },
+    readText(p) {
+      const open = overlay?.(p);
+      if (open !== undefined) return open;
+      try {
+        const st = fs.statSync(p);
+        if (!st.isFile() || st.size > 32 * 1024 * 1024) return undefined;
+        return fs.readFileSync(p, 'utf8');
+      } catch {
+        return undefined;
+      }
+    },
+    readBytes(p) {
+      try {
+        const st = fs.statSync(p);
+        if (!st.isFile() || st.size > 32 * 1024 * 1024) return undefined;
+        return new Uint8Array(fs.readFileSync(p));
+      } catch {
+        return undefined;
+      }
+    },
+    stat(p): FileStat | undefined {
+      try {
+        const st = fs.statSync(p);
+        return { isFile: st.isFile(), mode: st.mode & 0o777, uid: st.uid };
+      } catch {
+        return undefined;
+      }
+    },
+    euid: () => (typeof process.geteuid === 'function' ? process.geteuid() : undefined),
+    crypto: webcrypto as unknown as Crypto,
+    now: () => new Date(),
+  };
+}

@@ -1,0 +1,163 @@
+/**
+ * The pure façade of pgtls: the language server, the CLI and the tests all go through `createService(env)`.
+ * It owns no cache; callers keep the parsed file per document version and hand it back.
+ */
+import type { FeatureContext, LanguageMode, ValidateContext } from './core/language';
+import { CORE_RULES, RULES } from './core/registry';
+import type {
+  CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
+} from './core/types';
+import { MODES } from './languages';
+
+export const MAX_FILE_CHARS = 16 * 1024 * 1024;
+
+/** A parsed document, opaque to callers. */
+export interface ParsedFile {
+  readonly languageId: LanguageId;
+  readonly version: number | undefined;
+  /** Set when the text is not validated at all (binary, too large). */
+  readonly skipped?: Finding;
+  readonly file: unknown;
+}
+
+export interface Service {
+  /** The language of a file, chosen by its name; `undefined` for files pgtls does not handle. */
+  languageOf(path: string): LanguageId | undefined;
+  parse(doc: SourceDocument): ParsedFile;
+  validate(doc: SourceDocument, parsed: ParsedFile, settings: Settings): Problem[];
+  hover(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): HoverResult | undefined;
+  complete(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): CompletionResult[];
+  /** Quick fixes of the problems that touch `span`. */
+  fixes(problems: readonly Problem[], span: Span): { problem: Problem; fix: Fix }[];
+  /** Every registered rule. */
+  rules(): RuleMeta[];
+}
+
+const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
+
+export function languageOf(path: string): LanguageId | undefined {
+  const base = path.replace(/\\/g, '/').split('/').pop() ?? '';
+  if (base === 'pgpool.conf' || base.endsWith('.pgpool.conf') || /^pgpool\.conf\.sample/.test(base)) return 'pgpool-conf';
+  if (base === 'pool_hba.conf' || base.endsWith('.pool_hba.conf') || /^pool_hba\.conf\.sample/.test(base)) return 'pool-hba';
+  if (base === 'pg_hba.conf' || base.endsWith('.pg_hba.conf')) return 'pg-hba';
+  return undefined;
+}
+
+function looksBinary(text: string): boolean {
+  const n = Math.min(text.length, 8192);
+  for (let i = 0; i < n; i++) if (text.charCodeAt(i) === 0) return true;
+  return false;
+}
+
+export function createService(env: ServiceEnv): Service {
+  const parse = (doc: SourceDocument): ParsedFile => {
+    const mode = byId.get(doc.languageId);
+    if (!mode) throw new Error(`unknown language ${doc.languageId}`);
+    if (doc.text.length > MAX_FILE_CHARS) {
+      return { languageId: doc.languageId, version: doc.version, file: undefined, skipped: {
+        rule: 'pgtls/file-too-large', span: [0, 0],
+        message: `This file has ${doc.text.length} characters; pgtls validates files of up to ${MAX_FILE_CHARS} characters. Split it with include files to have it checked.`,
+      } };
+    }
+    if (looksBinary(doc.text)) {
+      return { languageId: doc.languageId, version: doc.version, file: undefined, skipped: {
+        rule: 'pgtls/binary-file', span: [0, 0],
+        message: 'This file contains NUL bytes, so it is not a text configuration file; pgtls does not validate it. Check that the right file was opened or saved.',
+      } };
+    }
+    try {
+      return { languageId: doc.languageId, version: doc.version, file: mode.parse(doc) };
+    } catch (e) {
+      return { languageId: doc.languageId, version: doc.version, file: undefined, skipped: internalError('parsing', e) };
+    }
+  };
+
+  const validate = (doc: SourceDocument, parsed: ParsedFile, settings: Settings): Problem[] => {
+    const findings: Finding[] = [];
+    if (parsed.skipped) findings.push(parsed.skipped);
+    else {
+      const mode = byId.get(parsed.languageId)!;
+      const siblings = new Map<string, { doc: SourceDocument; file: unknown } | undefined>();
+      const ctx: ValidateContext = {
+        settings, env,
+        parseSibling<T>(path: string, languageId: LanguageId) {
+          const key = `${languageId}\0${path}`;
+          if (!siblings.has(key)) {
+            const text = env.readText(path);
+            let entry: { doc: SourceDocument; file: unknown } | undefined;
+            if (text !== undefined && text.length <= MAX_FILE_CHARS && !looksBinary(text)) {
+              const sdoc: SourceDocument = { path, text, languageId };
+              try { entry = { doc: sdoc, file: byId.get(languageId)!.parse(sdoc) }; } catch { entry = undefined; }
+            }
+            siblings.set(key, entry);
+          }
+          return siblings.get(key) as { doc: SourceDocument; file: T } | undefined;
+        },
+        report(rule, span, message, extra) {
+          if (!RULES.has(rule)) throw new Error(`rule ${rule} is not registered`);
+          findings.push({ rule, span, message, ...extra });
+        },
+      };
+      try {
+        mode.validate(doc, parsed.file, ctx);
+      } catch (e) {
+        findings.push(internalError('validation', e));
+      }
+    }
+    return finalize(findings, settings, doc.text.length);
+  };
+
+  return {
+    languageOf,
+    parse,
+    validate,
+    hover(doc, parsed, offset, settings) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.hover || parsed.skipped) return undefined;
+      const ctx: FeatureContext = { settings, env };
+      try { return mode.hover(doc, parsed.file, offset, ctx); } catch { return undefined; }
+    },
+    complete(doc, parsed, offset, settings) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.complete || parsed.skipped) return [];
+      try { return mode.complete(doc, parsed.file, offset, { settings, env }); } catch { return []; }
+    },
+    fixes(problems, span) {
+      const out: { problem: Problem; fix: Fix }[] = [];
+      for (const p of problems) {
+        if (p.span[1] < span[0] || p.span[0] > span[1]) continue;
+        for (const fix of p.fixes ?? []) out.push({ problem: p, fix });
+      }
+      return out;
+    },
+    rules: () => [...RULES.values()],
+  };
+}
+
+function internalError(what: string, e: unknown): Finding {
+  const detail = e instanceof Error ? e.message : String(e);
+  return {
+    rule: 'pgtls/internal-error', span: [0, 0],
+    message: `pgtls failed while ${what} this file (${detail}). Nothing else was checked; please report this with the file attached.`,
+  };
+}
+
+/** Applies severity overrides, drops `off` rules, removes exact duplicates and sorts by position. */
+function finalize(findings: Finding[], settings: Settings, length: number): Problem[] {
+  const seen = new Set<string>();
+  const out: Problem[] = [];
+  for (const f of findings) {
+    const override = settings.rules?.[f.rule];
+    if (override === 'off') continue;
+    const meta = RULES.get(f.rule) ?? CORE_RULES[2]!;
+    const severity = override ?? f.severity ?? meta.severity;
+    const start = Math.max(0, Math.min(f.span[0], length));
+    const end = Math.max(start, Math.min(f.span[1], length));
+    const key = `${start}:${end}:${f.rule}:${f.message}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push({ ...f, span: [start, end], severity });
+  }
+  out.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1] || a.rule.localeCompare(b.rule));
+  return out;
+}

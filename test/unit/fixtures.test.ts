@@ -1,0 +1,66 @@
+/**
+ * Data-driven fixture suite: every folder `test/fixtures/<scope>/<rule>/{ok,bad}/` is validated file by file with the
+ * real service; the problems must equal the expectations written inline in the files (none at all for `ok`).
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { ROOT, check, describeProblem, expectations, testService } from '../helpers';
+
+const FIXTURES = path.join(ROOT, 'test/fixtures');
+const service = testService();
+
+function* fixtureDirs(): Generator<string> {
+  if (!fs.existsSync(FIXTURES)) return;
+  for (const scope of fs.readdirSync(FIXTURES)) {
+    const scopeDir = path.join(FIXTURES, scope);
+    if (!fs.statSync(scopeDir).isDirectory()) continue;
+    for (const rule of fs.readdirSync(scopeDir)) {
+      for (const kind of ['ok', 'bad']) {
+        const dir = path.join(scopeDir, rule, kind);
+        if (fs.existsSync(dir)) yield dir;
+      }
+    }
+  }
+}
+
+function settingsFor(dir: string): Record<string, unknown> {
+  const f = path.join(dir, 'settings.json');
+  return fs.existsSync(f) ? JSON.parse(fs.readFileSync(f, 'utf8')) : {};
+}
+
+for (const dir of fixtureDirs()) {
+  const rel = path.relative(FIXTURES, dir);
+  test(`fixture ${rel}`, () => {
+    const files = fs.readdirSync(dir).filter(f => service.languageOf(f));
+    assert.ok(files.length > 0, `${rel} holds no file pgtls validates`);
+    let total = 0;
+    for (const f of files) {
+      const file = path.join(dir, f);
+      const text = fs.readFileSync(file, 'utf8');
+      const got = check(service, file, text, settingsFor(dir)).map(p => describeProblem(text, p)).sort();
+      const want = expectations(text).sort();
+      total += want.length;
+      assert.deepEqual(got, want, `${rel}/${f}`);
+    }
+    if (rel.endsWith('bad')) {
+      const ruleName = path.basename(path.dirname(dir));
+      const scope = path.basename(path.dirname(path.dirname(dir)));
+      assert.ok(total > 0, `${rel} expects no problem`);
+      const all = files.flatMap(f => expectations(fs.readFileSync(path.join(dir, f), 'utf8')));
+      assert.ok(all.some(e => e.endsWith(` ${scope}/${ruleName}`)), `${rel} never expects its own rule ${scope}/${ruleName}`);
+    }
+  });
+}
+
+test('every registered rule has an ok/bad fixture pair', () => {
+  const missing = service.rules()
+    .filter(r => !r.id.startsWith('pgtls/'))
+    .filter(r => {
+      const [scope, name] = r.id.split('/');
+      return !fs.existsSync(path.join(FIXTURES, scope!, name!, 'ok')) || !fs.existsSync(path.join(FIXTURES, scope!, name!, 'bad'));
+    })
+    .map(r => r.id);
+  assert.deepEqual(missing, []);
+});
