@@ -1,0 +1,50 @@
+/**
+ * Extension entry: starts the pgtls language server and registers the palette commands. Nothing heavier happens at
+ * activation; all parsing and checking runs in the server process.
+ */
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { LANGUAGE_IDS, SETTINGS_SECTION } from '../../server/src/protocol';
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined }> {
+  const output = vscode.window.createOutputChannel('PG TLS', { log: true });
+  context.subscriptions.push(output);
+
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    run: { module: serverModule, transport: TransportKind.ipc },
+    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+  };
+  const watcher = vscode.workspace.createFileSystemWatcher('**/{pgpool.conf,pool_hba.conf,pg_hba.conf,*.crt,*.key,*.pem}');
+  context.subscriptions.push(watcher);
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: LANGUAGE_IDS.flatMap(language => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: watcher },
+    outputChannel: output,
+    revealOutputChannelOn: RevealOutputChannelOn.Never,
+  };
+  client = new LanguageClient('pgtls', 'PG TLS', serverOptions, clientOptions);
+
+  context.subscriptions.push(
+    vscode.commands.registerCommand('pgtls.restartServer', async () => {
+      await client?.restart();
+      output.info('language server restarted');
+    }),
+    vscode.commands.registerCommand('pgtls.showOutput', () => output.show(true)),
+  );
+
+  try {
+    await client.start();
+  } catch (e) {
+    output.error(`the pgtls language server failed to start: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return { client: () => client };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

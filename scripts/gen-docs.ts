@@ -1,0 +1,65 @@
+/**
+ * Regenerates the tables in README.md from the code: the rule table (from the rule registry), the settings table
+ * and the command list (from package.json). `--check` exits 1 when README.md is out of date (a unit test runs it).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { RULES } from '../server/src/core/registry';
+import { ruleAnchor } from '../server/src/protocol';
+
+const ROOT = path.resolve(__dirname, '..');
+const README = path.join(ROOT, 'README.md');
+
+const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+
+export function ruleTable(): string {
+  const rows = [...RULES.values()].sort((a, b) => a.id.localeCompare(b.id)).map(r => {
+    const [scope, name] = r.id.split('/');
+    const fixture = fs.existsSync(path.join(ROOT, 'test/fixtures', scope!, name!)) ? `[fixtures](test/fixtures/${scope}/${name})` : '';
+    return `| <a id="${ruleAnchor(r.id)}"></a>\`${r.id}\` | ${r.severity} | ${esc(r.description)} | ${esc(r.source)} | ${fixture} |`;
+  });
+  return ['| rule | default | what it checks | follows | examples |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+interface Prop { type?: string; default?: unknown; enum?: unknown[]; description?: string }
+
+export function settingsTable(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const props = pkg.contributes.configuration.properties as Record<string, Prop>;
+  const rows = Object.entries(props).map(([k, p]) =>
+    `| \`${k}\` | ${p.enum ? p.enum.map(v => `\`${String(v)}\``).join(', ') : p.type} | \`${JSON.stringify(p.default)}\` | ${esc(p.description ?? '')} |`);
+  return ['| setting | values | default | what it does |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+export function commandTable(): string {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const cmds = pkg.contributes.commands as { command: string; title: string; category?: string }[];
+  const rows = cmds.map(c => `| ${c.category ? `${c.category}: ` : ''}${c.title} | \`${c.command}\` |`);
+  return ['| palette | command id |', '| --- | --- |', ...rows].join('\n');
+}
+
+export function render(readme: string): string {
+  const put = (text: string, name: string, body: string) => {
+    const re = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+    if (!re.test(text)) throw new Error(`README.md lacks the ${name} markers`);
+    return text.replace(re, (_m, a: string, b: string) => `${a}${body}\n${b}`);
+  };
+  let out = put(readme, 'rules', ruleTable());
+  out = put(out, 'settings', settingsTable());
+  out = put(out, 'commands', commandTable());
+  return out;
+}
+
+if (require.main === module) {
+  const current = fs.readFileSync(README, 'utf8');
+  const next = render(current);
+  if (process.argv.includes('--check')) {
+    if (next !== current) {
+      console.error('README.md tables are out of date: run npm run gen:docs');
+      process.exit(1);
+    }
+  } else if (next !== current) {
+    fs.writeFileSync(README, next);
+    console.log('README.md updated');
+  }
+}

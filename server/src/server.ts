@@ -1,0 +1,267 @@
+/**
+ * The LSP glue: capabilities, open documents, settings, diagnostics (pull when the client supports it, push
+ * otherwise), hover, completion and quick fixes. Everything else is the pure core behind `createService`.
+ * No handler throws: failures are logged with the document's URI and an empty result is returned.
+ */
+import * as path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import {
+  CodeAction, CodeActionKind, CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, DiagnosticTag,
+  DocumentDiagnosticReportKind, InsertTextFormat, MarkupKind, TextDocumentSyncKind, TextDocuments,
+  type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { LineIndex } from './core/text';
+import type { CompletionResult, LanguageId, Problem, ServiceEnv, Settings, SourceDocument, Span } from './core/types';
+import { DEFAULT_SETTINGS, LANGUAGE_IDS, SETTINGS_SECTION } from './protocol';
+import { createService, type ParsedFile } from './service';
+
+export interface ServerEnvFactory {
+  /** Builds the core environment; `overlay` returns the text of an open document by file-system path. */
+  (overlay: (fsPath: string) => string | undefined): ServiceEnv;
+}
+
+const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error, warning: DiagnosticSeverity.Warning, info: DiagnosticSeverity.Information, hint: DiagnosticSeverity.Hint,
+};
+
+const COMPLETION_KIND: Record<CompletionResult['kind'], CompletionItemKind> = {
+  property: CompletionItemKind.Property, value: CompletionItemKind.Value, keyword: CompletionItemKind.Keyword,
+  enum: CompletionItemKind.EnumMember, snippet: CompletionItemKind.Snippet, file: CompletionItemKind.File,
+};
+
+function uriToPath(uri: string): string {
+  try {
+    return uri.startsWith('file:') ? fileURLToPath(uri) : uri;
+  } catch {
+    return uri;
+  }
+}
+
+export function startServer(connection: Connection, makeEnv: ServerEnvFactory): void {
+  const documents = new TextDocuments(TextDocument);
+  const byPath = new Map<string, TextDocument>();
+  const env = makeEnv(p => byPath.get(path.resolve(p))?.getText());
+  const service = createService(env);
+
+  let pullDiagnostics = false;
+  let configurationCapability = false;
+  const settingsCache = new Map<string, Promise<Settings>>();
+  const parsed = new Map<string, { version: number; file: ParsedFile; source: SourceDocument }>();
+  const problemsCache = new Map<string, { version: number; problems: Problem[] }>();
+
+  const log = (msg: string) => connection.console.error(msg);
+
+  function safe<T>(what: string, uri: string, fallback: T, f: () => T): T {
+    try {
+      return f();
+    } catch (e) {
+      log(`${what} failed for ${uri}: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      return fallback;
+    }
+  }
+
+  function languageOf(doc: TextDocument): LanguageId | undefined {
+    if ((LANGUAGE_IDS as readonly string[]).includes(doc.languageId)) return doc.languageId as LanguageId;
+    return service.languageOf(uriToPath(doc.uri));
+  }
+
+  function sourceOf(doc: TextDocument): { file: ParsedFile; source: SourceDocument } | undefined {
+    const languageId = languageOf(doc);
+    if (!languageId) return undefined;
+    const hit = parsed.get(doc.uri);
+    if (hit && hit.version === doc.version && hit.source.languageId === languageId) return hit;
+    const source: SourceDocument = { path: uriToPath(doc.uri), text: doc.getText(), languageId, version: doc.version };
+    const file = service.parse(source);
+    parsed.set(doc.uri, { version: doc.version, file, source });
+    return { file, source };
+  }
+
+  function settingsFor(uri: string): Promise<Settings> {
+    if (!configurationCapability) return Promise.resolve(DEFAULT_SETTINGS);
+    let s = settingsCache.get(uri);
+    if (!s) {
+      s = connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
+        .then((raw: Partial<Settings> | null) => normalizeSettings(raw))
+        .catch(() => DEFAULT_SETTINGS);
+      settingsCache.set(uri, s);
+    }
+    return s;
+  }
+
+  async function problemsFor(doc: TextDocument): Promise<Problem[]> {
+    const settings = await settingsFor(doc.uri);
+    if (!settings.enable) return [];
+    return safe('validation', doc.uri, [], () => {
+      const src = sourceOf(doc);
+      if (!src) return [];
+      const problems = service.validate(src.source, src.file, settings);
+      problemsCache.set(doc.uri, { version: doc.version, problems });
+      return problems;
+    });
+  }
+
+  function toDiagnostics(doc: TextDocument, problems: Problem[]): Diagnostic[] {
+    const index = new LineIndex(doc.getText());
+    return problems.map(p => {
+      const d: Diagnostic = {
+        range: { start: index.positionAt(p.span[0]), end: index.positionAt(p.span[1]) },
+        severity: SEVERITY[p.severity],
+        code: p.rule,
+        source: 'pgtls',
+        message: p.message,
+      };
+      const tags = (p.tags ?? []).map(t => (t === 'unnecessary' ? DiagnosticTag.Unnecessary : DiagnosticTag.Deprecated));
+      if (tags.length) d.tags = tags;
+      if (p.related?.length) {
+        d.relatedInformation = p.related.map(r => {
+          const text = env.readText(r.file) ?? '';
+          const ri = new LineIndex(text);
+          return {
+            location: { uri: pathToFileURL(r.file).href, range: { start: ri.positionAt(r.span[0]), end: ri.positionAt(r.span[1]) } },
+            message: r.message,
+          };
+        });
+      }
+      return d;
+    });
+  }
+
+  async function pushDiagnostics(doc: TextDocument): Promise<void> {
+    const problems = await problemsFor(doc);
+    const current = documents.get(doc.uri);
+    if (!current || current.version !== doc.version) return; // a newer version will be validated
+    await connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: safe('diagnostics', doc.uri, [], () => toDiagnostics(doc, problems)) });
+  }
+
+  function refreshAll(): void {
+    if (pullDiagnostics) void connection.languages.diagnostics.refresh();
+    else for (const d of documents.all()) if (languageOf(d)) void pushDiagnostics(d);
+  }
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const caps = params.capabilities;
+    pullDiagnostics = !!caps.textDocument?.diagnostic;
+    configurationCapability = !!caps.workspace?.configuration;
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        completionProvider: { triggerCharacters: ['=', ' ', '_'] },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+      },
+      serverInfo: { name: 'pgtls', version: '0.1.0' },
+    };
+  });
+
+  connection.onDidChangeConfiguration(() => {
+    settingsCache.clear();
+    problemsCache.clear();
+    refreshAll();
+  });
+
+  documents.onDidOpen(e => { byPath.set(path.resolve(uriToPath(e.document.uri)), e.document); });
+  documents.onDidChangeContent(e => {
+    byPath.set(path.resolve(uriToPath(e.document.uri)), e.document);
+    if (!languageOf(e.document)) return;
+    // Files depend on their siblings (pool_hba.conf reads pgpool.conf), so an edit refreshes every open file.
+    if (pullDiagnostics) {
+      if (documents.all().filter(d => languageOf(d)).length > 1) void connection.languages.diagnostics.refresh();
+    } else refreshAll();
+  });
+  documents.onDidClose(e => {
+    byPath.delete(path.resolve(uriToPath(e.document.uri)));
+    parsed.delete(e.document.uri);
+    problemsCache.delete(e.document.uri);
+    settingsCache.delete(e.document.uri);
+    if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
+    else void connection.languages.diagnostics.refresh();
+  });
+  connection.onDidChangeWatchedFiles(() => refreshAll());
+
+  connection.languages.diagnostics.on(async p => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+    const problems = await problemsFor(doc);
+    return { kind: DocumentDiagnosticReportKind.Full, items: safe('diagnostics', doc.uri, [], () => toDiagnostics(doc, problems)) };
+  });
+
+  connection.onHover(async p => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc) return null;
+    const settings = await settingsFor(doc.uri);
+    return safe('hover', doc.uri, null, () => {
+      const src = sourceOf(doc);
+      if (!src) return null;
+      const h = service.hover(src.source, src.file, doc.offsetAt(p.position), settings);
+      if (!h) return null;
+      return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.span[0]), end: doc.positionAt(h.span[1]) } };
+    });
+  });
+
+  connection.onCompletion(async p => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc) return [];
+    const settings = await settingsFor(doc.uri);
+    return safe('completion', doc.uri, [] as CompletionItem[], () => {
+      const src = sourceOf(doc);
+      if (!src) return [];
+      return service.complete(src.source, src.file, doc.offsetAt(p.position), settings).map(c => {
+        const item: CompletionItem = { label: c.label, kind: COMPLETION_KIND[c.kind] };
+        if (c.detail) item.detail = c.detail;
+        if (c.documentation) item.documentation = { kind: MarkupKind.Markdown, value: c.documentation };
+        if (c.snippet) item.insertTextFormat = InsertTextFormat.Snippet;
+        const text = c.insertText ?? c.label;
+        if (c.replace) item.textEdit = { range: { start: doc.positionAt(c.replace[0]), end: doc.positionAt(c.replace[1]) }, newText: text };
+        else item.insertText = text;
+        return item;
+      });
+    });
+  });
+
+  connection.onCodeAction(async p => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc) return [];
+    const cached = problemsCache.get(doc.uri);
+    const problems = cached && cached.version === doc.version ? cached.problems : await problemsFor(doc);
+    return safe('code actions', doc.uri, [] as CodeAction[], () => {
+      const span: Span = [doc.offsetAt(p.range.start), doc.offsetAt(p.range.end)];
+      const diagnostics = toDiagnostics(doc, problems);
+      return service.fixes(problems, span).map(({ problem, fix }) => {
+        const diag = diagnostics[problems.indexOf(problem)];
+        const action: CodeAction = {
+          title: fix.title,
+          kind: CodeActionKind.QuickFix,
+          edit: { changes: { [doc.uri]: fix.edits.map(e => ({ range: { start: doc.positionAt(e.span[0]), end: doc.positionAt(e.span[1]) }, newText: e.newText })) } },
+        };
+        if (diag) action.diagnostics = [diag];
+        if (fix.preferred) action.isPreferred = true;
+        return action;
+      });
+    });
+  });
+
+  connection.onShutdown(() => {
+    parsed.clear();
+    problemsCache.clear();
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** Fills missing or invalid settings with defaults, so a bad user setting never breaks validation. */
+export function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings {
+  const s: Settings = { ...DEFAULT_SETTINGS, rules: {} };
+  if (!raw || typeof raw !== 'object') return s;
+  if (typeof raw.enable === 'boolean') s.enable = raw.enable;
+  if (typeof raw.pgpoolVersion === 'string' && /^4\.[3-7]$/.test(raw.pgpoolVersion)) s.pgpoolVersion = raw.pgpoolVersion;
+  const pv = Number(raw.postgresVersion);
+  if (Number.isInteger(pv) && pv >= 10 && pv <= 99) s.postgresVersion = pv;
+  if (typeof raw.checkFiles === 'boolean') s.checkFiles = raw.checkFiles;
+  if (raw.rules && typeof raw.rules === 'object') {
+    for (const [k, v] of Object.entries(raw.rules)) if (['off', 'hint', 'info', 'warning', 'error'].includes(String(v))) s.rules[k] = v;
+  }
+  return s;
+}

@@ -1,0 +1,52 @@
+/**
+ * The real language server (`startServer`) over in-memory streams, and a JSON-RPC client talking to it.
+ * Pull diagnostics make the tests deterministic: no debounce, no sleeping.
+ */
+import { PassThrough } from 'node:stream';
+import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { startServer } from '../../server/src/server';
+import { nodeEnv } from '../../server/src/node/env';
+import { SCHEMAS } from '../helpers';
+import type { Settings } from '../../server/src/core/types';
+
+export interface Harness {
+  client: MessageConnection;
+  /** Settings the fake editor answers `workspace/configuration` with. */
+  settings: Partial<Settings>;
+  pushed: Map<string, unknown[]>;
+  close(): void;
+}
+
+export async function startHarness(opts: { pull?: boolean; settings?: Partial<Settings> } = {}): Promise<Harness> {
+  const up = new PassThrough();
+  const down = new PassThrough();
+  const serverConn = createConnection(ProposedFeatures.all, new StreamMessageReader(up), new StreamMessageWriter(down));
+  startServer(serverConn, overlay => nodeEnv(SCHEMAS, overlay));
+  const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
+  const h: Harness = {
+    client,
+    settings: opts.settings ?? {},
+    pushed: new Map(),
+    close() {
+      client.dispose();
+      up.end();
+      down.end();
+    },
+  };
+  client.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => h.settings));
+  client.onRequest('workspace/diagnostic/refresh', () => null);
+  client.onRequest('client/registerCapability', () => null);
+  client.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: unknown[] }) => { h.pushed.set(p.uri, p.diagnostics); });
+  client.onNotification('window/logMessage', () => undefined);
+  client.listen();
+  await client.sendRequest('initialize', {
+    processId: null, rootUri: null,
+    capabilities: {
+      workspace: { configuration: true, diagnostics: { refreshSupport: true } },
+      textDocument: { ...(opts.pull === false ? {} : { diagnostic: { dynamicRegistration: false } }), hover: {}, completion: {}, codeAction: {} },
+    },
+  });
+  await client.sendNotification('initialized', {});
+  return h;
+}

@@ -1,0 +1,133 @@
+/**
+ * The CLI contract, checked from outside through the bundled `dist/cli.js` (built by `npm test` before the suites):
+ * arguments, exit codes, the JSON shape with 1-based positions, SARIF, folder walking and usage errors.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ROOT } from '../helpers';
+
+const CLI = path.join(ROOT, 'dist/cli.js');
+
+function cli(args: string[], cwd = ROOT) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function workspace(files: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-cli-'));
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+test('the bundle exists (npm test builds it first)', () => {
+  assert.ok(fs.existsSync(CLI), 'dist/cli.js is missing: run npm run build');
+});
+
+test('bad usage exits 2 with a clear message on stderr', () => {
+  for (const [args, needle] of [
+    [['check'], 'at least one file'],
+    [['check', '--format', 'xml', '.'], '--format must be text, json or sarif'],
+    [['check', '--format'], '--format needs a value'],
+    [['check', '--pgpool-version', '3.9', '.'], '--pgpool-version must be one of'],
+    [['check', '--postgres-version', 'twelve', '.'], '--postgres-version must be one of'],
+    [['check', '--frobnicate', '.'], 'unknown option --frobnicate'],
+    [['check', '/definitely/not/here'], 'no such file or folder'],
+    [['launch'], 'unknown command'],
+    [[], 'Usage:'],
+  ] as [string[], string][]) {
+    const r = cli(args);
+    assert.equal(r.code, 2, `${args.join(' ')} → ${r.code}`);
+    assert.match(r.err + r.out, new RegExp(needle.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), args.join(' '));
+    assert.equal(r.out.includes('"diagnostics"'), false);
+  }
+});
+
+test('--help and --version exit 0', () => {
+  assert.equal(cli(['--help']).code, 0);
+  assert.match(cli(['--help']).out, /pgtls check/);
+  assert.match(cli(['--version']).out, /^\d+\.\d+\.\d+/);
+});
+
+test('a clean folder: exit 0, JSON with an empty list', () => {
+  const dir = workspace({ 'pgpool.conf': "port = 9999\nlisten_addresses = 'localhost'\n", 'notes.txt': 'not ours' });
+  const r = cli(['check', '--format', 'json', dir]);
+  assert.equal(r.code, 0, r.out + r.err);
+  assert.deepEqual(JSON.parse(r.out), { diagnostics: [] });
+});
+
+test('errors: exit 1 and the JSON contract (1-based, relative paths as given, severity words)', () => {
+  const dir = workspace({ 'a/pgpool.conf': 'port = 9999\n  socket_dir = /var/run/pgpool\n' });
+  const r = cli(['check', '--format', 'json', '--pgpool-version', '4.3', 'a'], dir);
+  assert.equal(r.code, 1, r.out + r.err);
+  const json = JSON.parse(r.out) as { diagnostics: Record<string, unknown>[] };
+  assert.ok(json.diagnostics.length >= 1);
+  for (const d of json.diagnostics) {
+    assert.deepEqual(Object.keys(d).sort(), ['column', 'endColumn', 'endLine', 'file', 'line', 'message', 'rule', 'severity']);
+    assert.equal(d.file, path.join('a', 'pgpool.conf'));
+    assert.ok(['error', 'warning', 'info', 'hint'].includes(d.severity as string));
+    assert.match(d.rule as string, /^[a-z-]+\/[a-z0-9-]+$/);
+    assert.ok((d.line as number) >= 1 && (d.column as number) >= 1);
+  }
+  const err = json.diagnostics.find(d => d.severity === 'error')!;
+  assert.equal(err.line, 2, 'the syntax error is on line 2');
+  assert.ok((err.column as number) >= 3, 'and after the indentation');
+});
+
+test('text and sarif formats carry the same findings', () => {
+  const dir = workspace({ 'pgpool.conf': '  socket_dir = /var/run/pgpool\n' });
+  const json = JSON.parse(cli(['check', '--format', 'json', dir]).out) as { diagnostics: { rule: string; line: number }[] };
+  const text = cli(['check', dir]);
+  assert.equal(text.code, 1);
+  for (const d of json.diagnostics) assert.ok(text.out.includes(`:${d.line}:`) && text.out.includes(d.rule));
+  assert.match(text.out, /1 file checked/);
+  const sarif = cli(['check', '--format', 'sarif', dir]);
+  assert.equal(sarif.code, 1);
+  const s = JSON.parse(sarif.out);
+  assert.equal(s.version, '2.1.0');
+  const results = s.runs[0].results as { ruleId: string; level: string; locations: { physicalLocation: { region: { startLine: number } } }[] }[];
+  assert.deepEqual(results.map(x => `${x.ruleId}@${x.locations[0]!.physicalLocation.region.startLine}`).sort(),
+    json.diagnostics.map(d => `${d.rule}@${d.line}`).sort());
+  const ruleIds = new Set((s.runs[0].tool.driver.rules as { id: string }[]).map(x => x.id));
+  for (const x of results) assert.ok(ruleIds.has(x.ruleId));
+});
+
+test('folders are walked and files are recognised by name', () => {
+  const dir = workspace({
+    'x/pgpool.conf': "port = 9999\n",
+    'x/y/pool_hba.conf': 'local all all trust\n',
+    'x/z/pg_hba.conf': 'local all all peer\n',
+    'x/z/staging.pgpool.conf': "port = 9999\n",
+    'x/node_modules/pgpool.conf': "  socket_dir = /bad\n",
+    'x/other.conf': 'whatever = 1\n',
+  });
+  const r = cli(['check', dir]);
+  assert.match(r.out, /4 files checked/, r.out);
+});
+
+test('an explicit file pgtls does not know is skipped with a note on stderr', () => {
+  const dir = workspace({ 'other.conf': 'x = 1\n' });
+  const r = cli(['check', path.join(dir, 'other.conf')]);
+  assert.equal(r.code, 0);
+  assert.match(r.err, /skipped .*other\.conf/);
+});
+
+test('pgtls rules lists every rule id once', () => {
+  const r = cli(['rules', '--format', 'json']);
+  assert.equal(r.code, 0);
+  const rules = JSON.parse(r.out) as { id: string }[];
+  assert.equal(new Set(rules.map(x => x.id)).size, rules.length);
+  assert.ok(rules.some(x => x.id === 'pgtls/binary-file'));
+});
+
+test('the npx bin entry runs the same CLI', () => {
+  const r = spawnSync(process.execPath, [path.join(ROOT, 'bin/pgtls.js'), '--version'], { encoding: 'utf8' });
+  assert.equal(r.status, 0);
+  assert.match(r.stdout, /^\d+\.\d+\.\d+/);
+});
