@@ -1,0 +1,419 @@
+/**
+ * The pure certificate generator: development CAs and the server, client and replication certificates that
+ * Pgpool-II, PostgreSQL and the operators' clients accept. No fs, no clock, no global crypto: the caller passes
+ * `now` and a WebCrypto `Crypto` (ServiceEnv), and gets PEM text and X509Certificate objects back. Writing the files
+ * (0600 keys in a 0700 folder) is the caller's job.
+ *
+ * What the certificates must satisfy (reference/pgpool.md §3, reference/operators.md):
+ * - a server certificate may be sent with its intermediates (`ssl_cert` is read as a chain file);
+ * - for `cert` authentication only the client certificate's CN is compared with the user name (pgpool:
+ *   case-insensitively; PostgreSQL: exactly), so the CN is written exactly as given;
+ * - ECDSA and Ed25519 keys cannot encipher, so `keyEncipherment` is set for RSA keys only;
+ * - Percona's replication user authenticates with CN = DNS SAN = `_crunchyrepl`.
+ */
+// @peculiar/x509 registers its ASN.1 classes through tsyringe, which needs the Reflect metadata polyfill first.
+import 'reflect-metadata';
+import {
+  AuthorityKeyIdentifierExtension,
+  BasicConstraintsExtension,
+  ExtendedKeyUsage,
+  ExtendedKeyUsageExtension,
+  KeyUsageFlags,
+  KeyUsagesExtension,
+  Name,
+  SubjectAlternativeNameExtension,
+  SubjectKeyIdentifierExtension,
+  X509Certificate,
+  X509CertificateGenerator,
+  type Extension,
+  type JsonGeneralName,
+} from '@peculiar/x509';
+import {
+  CertError,
+  DEFAULT_ALGORITHM,
+  algorithmSpec,
+  assertStrong,
+  parseAlgorithm,
+  quoteInput,
+  type KeyAlgorithm,
+  type SignatureHash,
+} from './algorithms';
+import { exportPrivateKey, parseKeyFormat, pemEncode, type KeyFormat } from './keys';
+import { MAX_PG_IDENTIFIER_BYTES, canonicalIp, checkCommonName, collectSans, isDnsName, isIpAddress, splitSans } from './names';
+
+export { CertError, DEFAULT_ALGORITHM, KEY_ALGORITHMS, assertStrong, parseAlgorithm, parseHash } from './algorithms';
+export type { KeyAlgorithm, SignatureHash } from './algorithms';
+export type { KeyFormat } from './keys';
+
+const MINUTE_MS = 60_000;
+const DAY_MS = 86_400_000;
+
+/** notBefore is backdated by this much, so a peer whose clock is a little behind does not see "not yet valid". */
+export const CLOCK_SKEW_MS = 5 * MINUTE_MS;
+/** Ten years: a development CA should outlive many leaf rotations without becoming a long-term trust anchor. */
+export const DEFAULT_CA_DAYS = 3650;
+/**
+ * 397 days = 13 months, the CA/Browser Forum Baseline Requirements cap on TLS server certificates since
+ * September 2020. Apple's TLS stack and several clients reject longer-lived leaves even from private CAs, and a
+ * year plus a month of slack makes yearly rotation the natural habit.
+ */
+export const DEFAULT_LEAF_DAYS = 397;
+/** A hundred years: anything longer is a typo (and outlives every toolchain that could read it). */
+export const MAX_DAYS = 36500;
+
+/** Percona's (and Crunchy's) replication user; its certificate carries it as CN and as DNS SAN. */
+export const PERCONA_REPLICATION_USER = '_crunchyrepl';
+
+/** Options every certificate takes. */
+export interface BaseCertOptions {
+  /** The generation time; notBefore = now − 5 minutes. Never read from a clock here. */
+  now: Date;
+  /** WebCrypto used for keys, signatures, key identifiers and serial numbers. */
+  crypto: Crypto;
+  /** Key algorithm; a CA defaults to ecdsa-p256, a leaf to its issuer's algorithm. */
+  algorithm?: KeyAlgorithm | string;
+  /** Validity in whole days, 1..36500; defaults: CA 3650, leaves 397. A leaf never outlives its issuer. */
+  days?: number;
+  /** Encoding of `keyPem`: `pkcs8` (default) or `pkcs1` (RSA only). */
+  keyFormat?: KeyFormat | string;
+}
+
+export interface CaOptions extends BaseCertOptions {
+  commonName: string;
+  organization?: string;
+  /** basicConstraints pathLenConstraint: how many intermediates may follow. Default 0 (signs leaves only). */
+  pathLength?: number;
+  /** Hash for the signatures this CA makes (default: SHA-384 for P-384, SHA-256 otherwise; none for Ed25519). */
+  hash?: SignatureHash | string;
+}
+
+export interface ServerCertOptions extends BaseCertOptions {
+  /** Subject CN; defaults to the first DNS name, else the first IP. Added to the SANs when it is a host name or IP. */
+  commonName?: string;
+  dnsNames?: readonly string[];
+  ipAddresses?: readonly string[];
+  organization?: string;
+  /** Also allow TLS client use (Percona's operator-made server certificates carry both serverAuth and clientAuth). */
+  clientAuth?: boolean;
+}
+
+export interface ClientCertOptions extends BaseCertOptions {
+  /** The database user the certificate logs in as; becomes the CN exactly as written. */
+  user: string;
+  /** Optional DNS SANs (not needed for cert authentication, which reads the CN only). */
+  dnsNames?: readonly string[];
+  organization?: string;
+}
+
+export type ReplicationCertOptions = BaseCertOptions;
+
+/** A certificate with its freshly generated key pair. */
+export interface IssuedCertificate {
+  algorithm: KeyAlgorithm;
+  cert: X509Certificate;
+  /** This certificate alone, PEM. */
+  certPem: string;
+  /** This certificate followed by the intermediates that issued it, never the root: what `ssl_cert` should hold. */
+  chainPem: string;
+  keys: CryptoKeyPair;
+  /** The private key, unencrypted, in the requested format. */
+  keyPem: string;
+  /** The private key as PKCS#8 DER (JDBC's `.pk8`). */
+  pk8Der: Uint8Array<ArrayBuffer>;
+}
+
+export interface CertificateAuthority extends IssuedCertificate {
+  /** Hash of the signatures this CA makes; undefined for Ed25519. */
+  hash: SignatureHash | undefined;
+  pathLength: number;
+  /** What a leaf issued by this CA is sent with: this CA when it is an intermediate, then the ones above it. Empty for a root. */
+  chain: X509Certificate[];
+}
+
+/** Creates a self-signed root CA: basicConstraints CA:TRUE (critical, pathLen), keyCertSign + cRLSign (critical), SKI, AKI. */
+export async function createCa(opts: CaOptions): Promise<CertificateAuthority> {
+  const base = resolveBase(opts, DEFAULT_ALGORITHM, DEFAULT_CA_DAYS, 'CA');
+  checkCommonName(opts.commonName, 'the CA common name');
+  const pathLength = checkPathLength(opts.pathLength ?? 0);
+  const { hash } = assertStrong(base.algorithm, opts.hash);
+  const subject = subjectName(opts.commonName, opts.organization);
+
+  const keys = await generateKeys(base.algorithm, hash, opts.crypto);
+  const ski = await SubjectKeyIdentifierExtension.create(keys.publicKey, false, opts.crypto);
+  const cert = await X509CertificateGenerator.createSelfSigned({
+    serialNumber: randomSerial(opts.crypto),
+    name: subject,
+    keys,
+    notBefore: base.notBefore,
+    notAfter: base.notAfter,
+    signingAlgorithm: signingAlgorithm(base.algorithm, hash),
+    extensions: [
+      new BasicConstraintsExtension(true, pathLength, true),
+      new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
+      ski,
+      // A self-signed AKI repeats the SKI, as `openssl req -x509` writes it; -x509_strict wants AKI on every cert.
+      new AuthorityKeyIdentifierExtension(ski.keyId),
+    ],
+  }, opts.crypto);
+  return finishCa(cert, keys, base, hash, pathLength, [], opts.crypto);
+}
+
+/** Creates an intermediate CA under `parent`, which must allow it (parent pathLength ≥ 1). */
+export async function createIntermediate(parent: CertificateAuthority, opts: CaOptions): Promise<CertificateAuthority> {
+  const base = resolveBase(opts, parent.algorithm, DEFAULT_CA_DAYS, 'intermediate CA', parent.cert);
+  checkCommonName(opts.commonName, 'the intermediate CA common name');
+  if (parent.pathLength < 1) {
+    throw new CertError(`the parent CA "${parent.cert.subjectName.getField('CN')[0] ?? parent.cert.subject}" has pathLength ${parent.pathLength} and may not sign intermediates; create it with pathLength ≥ 1`);
+  }
+  const pathLength = checkPathLength(opts.pathLength ?? 0);
+  if (pathLength >= parent.pathLength) {
+    throw new CertError(`an intermediate's pathLength must be below its parent's (${parent.pathLength}); got ${pathLength}`);
+  }
+  const { hash } = assertStrong(base.algorithm, opts.hash);
+  const keys = await generateKeys(base.algorithm, hash, opts.crypto);
+  const cert = await sign(parent, keys, subjectName(opts.commonName, opts.organization), base, [
+    new BasicConstraintsExtension(true, pathLength, true),
+    new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
+  ], opts.crypto);
+  return finishCa(cert, keys, base, hash, pathLength, [cert, ...parent.chain], opts.crypto);
+}
+
+/**
+ * Issues a TLS server certificate: EKU serverAuth (+ clientAuth on request), digitalSignature (+ keyEncipherment
+ * for RSA), CA:FALSE, SANs from `dnsNames`/`ipAddresses` plus the CN when it is a host name or an address.
+ */
+export async function issueServer(ca: CertificateAuthority, opts: ServerCertOptions): Promise<IssuedCertificate> {
+  const base = resolveBase(opts, ca.algorithm, DEFAULT_LEAF_DAYS, 'server certificate', ca.cert);
+  const names = serverNames(opts.commonName, opts.dnsNames ?? [], opts.ipAddresses ?? []);
+  const usages = opts.clientAuth ? [ExtendedKeyUsage.serverAuth, ExtendedKeyUsage.clientAuth] : [ExtendedKeyUsage.serverAuth];
+  return issueLeaf(ca, base, subjectName(names.commonName, opts.organization), usages, names.dns, names.ip, opts.crypto);
+}
+
+/**
+ * Issues a TLS client certificate for `cert` authentication: EKU clientAuth, CN = the database user exactly
+ * (PostgreSQL compares it byte for byte; pgpool ignores case), no SAN unless DNS names are given.
+ */
+export async function issueClient(ca: CertificateAuthority, opts: ClientCertOptions): Promise<IssuedCertificate> {
+  const base = resolveBase(opts, ca.algorithm, DEFAULT_LEAF_DAYS, 'client certificate', ca.cert);
+  checkUser(opts.user);
+  const sans = collectSans(opts.dnsNames ?? [], [], 'client certificate');
+  return issueLeaf(ca, base, subjectName(opts.user, opts.organization), [ExtendedKeyUsage.clientAuth], sans.dns, [], opts.crypto);
+}
+
+/**
+ * Issues Percona's replication client certificate (`customReplicationTLSSecret`): CN and DNS SAN `_crunchyrepl`,
+ * as the operator's own certificate has them; pg_hba maps the CN to the replication user.
+ */
+export async function issueReplication(ca: CertificateAuthority, opts: ReplicationCertOptions): Promise<IssuedCertificate> {
+  return issueClient(ca, { ...opts, user: PERCONA_REPLICATION_USER, dnsNames: [PERCONA_REPLICATION_USER] });
+}
+
+export interface CertSetOptions {
+  now: Date;
+  crypto: Crypto;
+  /** Default ecdsa-p256. Every key in the set uses it. */
+  algorithm?: KeyAlgorithm | string;
+  /** The server certificate's CN (and first SAN when it is a host name or address). */
+  serverName: string;
+  /** More SANs; each entry is taken as an IP address when it parses as one, else as a DNS name. */
+  sans?: readonly string[];
+  /** The database user of the client certificate (its CN). */
+  clientUser: string;
+  /** Leaf validity, default 397 days. */
+  days?: number;
+  /** CA validity, default 3650 days. */
+  caDays?: number;
+  /** CA common name; default "pgtls development CA for <serverName>" (shortened to 64 characters). */
+  caName?: string;
+  keyFormat?: KeyFormat | string;
+}
+
+export const CERT_SET_FILES = ['ca.crt', 'ca.key', 'server.crt', 'server.key', 'client.crt', 'client.key'] as const;
+export type CertSetFile = (typeof CERT_SET_FILES)[number];
+/** File name → PEM text. The `.key` entries are unencrypted private keys: write them 0600. */
+export type CertSet = Record<CertSetFile, string>;
+
+/** A CA, a server and a client certificate with their keys, as the PEM files pgpool.conf and psql name. */
+export async function generateSet(opts: CertSetOptions): Promise<CertSet> {
+  const algorithm = parseAlgorithm(opts.algorithm ?? DEFAULT_ALGORITHM);
+  const keyFormat = parseKeyFormat(opts.keyFormat ?? 'pkcs8');
+  // Validate everything the leaves need before spending time on any key.
+  checkUser(opts.clientUser);
+  const extra = splitSans(opts.sans ?? []);
+  serverNames(opts.serverName, extra.dns, extra.ip);
+  const common = { now: opts.now, crypto: opts.crypto, algorithm, keyFormat };
+  resolveBase({ ...common, days: opts.days }, algorithm, DEFAULT_LEAF_DAYS, 'server certificate');
+  const caName = opts.caName ?? [...`pgtls development CA for ${opts.serverName}`].slice(0, 64).join('').trim();
+
+  const ca = await createCa({ ...common, commonName: caName, days: opts.caDays ?? DEFAULT_CA_DAYS });
+  const server = await issueServer(ca, { ...common, days: opts.days, commonName: opts.serverName, dnsNames: extra.dns, ipAddresses: extra.ip });
+  const client = await issueClient(ca, { ...common, days: opts.days, user: opts.clientUser });
+  return {
+    'ca.crt': ca.certPem,
+    'ca.key': ca.keyPem,
+    'server.crt': server.chainPem,
+    'server.key': server.keyPem,
+    'client.crt': client.chainPem,
+    'client.key': client.keyPem,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+
+interface ResolvedBase {
+  algorithm: KeyAlgorithm;
+  keyFormat: KeyFormat;
+  notBefore: Date;
+  notAfter: Date;
+}
+
+function resolveBase(o: BaseCertOptions, fallback: KeyAlgorithm, defaultDays: number, what: string, issuer?: X509Certificate): ResolvedBase {
+  if (!(o.now instanceof Date) || Number.isNaN(o.now.getTime())) throw new CertError(`${what}: "now" must be a valid Date`);
+  if (!o.crypto || typeof o.crypto.getRandomValues !== 'function' || !o.crypto.subtle) {
+    throw new CertError(`${what}: a WebCrypto "crypto" must be passed in`);
+  }
+  const algorithm = o.algorithm === undefined ? fallback : parseAlgorithm(o.algorithm);
+  const keyFormat = parseKeyFormat(o.keyFormat ?? 'pkcs8');
+  if (keyFormat === 'pkcs1' && algorithmSpec(algorithm).family !== 'RSA') {
+    throw new CertError(`${what}: the pkcs1 key format exists only for RSA keys; use pkcs8 with ${algorithm}`);
+  }
+  const days = o.days ?? defaultDays;
+  if (!Number.isInteger(days) || days <= 0 || days > MAX_DAYS) {
+    throw new CertError(`${what}: days must be a whole number from 1 to ${MAX_DAYS}; got ${String(days)}`);
+  }
+  const notBefore = new Date(o.now.getTime() - CLOCK_SKEW_MS);
+  let notAfter = new Date(o.now.getTime() + days * DAY_MS);
+  // Like cert-manager's CA issuer, cut a leaf off at its issuer's expiry: past it the chain cannot verify anyway,
+  // and a notAfter that promises more than the chain can keep misleads whoever plans the rotation.
+  if (issuer && notAfter > issuer.notAfter) notAfter = new Date(issuer.notAfter.getTime());
+  if (notAfter <= notBefore) throw new CertError(`${what}: the issuing CA has already expired at ${o.now.toISOString()}`);
+  return { algorithm, keyFormat, notBefore, notAfter };
+}
+
+/** The server subject CN and SAN lists, checked; shared by issueServer and generateSet's up-front validation. */
+function serverNames(cn: string | undefined, dnsNames: readonly string[], ipAddresses: readonly string[]): { commonName: string; dns: string[]; ip: string[] } {
+  const sans = collectSans(dnsNames, ipAddresses, 'server certificate');
+  const commonName = cn ?? sans.dns[0] ?? sans.ip[0];
+  if (commonName === undefined) throw new CertError('a server certificate needs a common name, a DNS name or an IP address');
+  checkCommonName(commonName, 'the server common name');
+  // The CN goes first among the SANs: clients that verify the host (libpq verify-full, JDBC, Go) look only at the
+  // SANs once there are any, so a CN missing from them would silently stop matching.
+  const withCn = isIpAddress(commonName)
+    ? collectSans(sans.dns, [commonName, ...sans.ip], 'server certificate')
+    : isDnsName(commonName) ? collectSans([commonName, ...sans.dns], sans.ip, 'server certificate') : sans;
+  if (withCn.dns.length + withCn.ip.length === 0) {
+    throw new CertError(`the server common name ${quoteInput(commonName)} is neither a host name nor an IP address; give at least one DNS name or IP address for clients to verify`);
+  }
+  return { commonName, ...withCn };
+}
+
+function checkPathLength(n: number): number {
+  if (!Number.isInteger(n) || n < 0 || n > 10) throw new CertError(`pathLength must be a whole number from 0 to 10; got ${String(n)}`);
+  return n;
+}
+
+function checkUser(user: string): void {
+  if (typeof user !== 'string' || user.length === 0) throw new CertError('the client user must not be empty: it becomes the certificate CN that cert authentication compares with the user name');
+  if (user.trim() !== user) throw new CertError('the client user has leading or trailing white space, which would never match a user name');
+  checkCommonName(user, 'the client user');
+  if (new TextEncoder().encode(user).length > MAX_PG_IDENTIFIER_BYTES) {
+    throw new CertError(`the client user is longer than ${MAX_PG_IDENTIFIER_BYTES} bytes; PostgreSQL truncates role names there, so the CN could never match`);
+  }
+}
+
+/** Subject with UTF8String values (RFC 5280 §4.1.2.6), given as objects so no DN-string escaping rules apply. */
+function subjectName(commonName: string, organization: string | undefined): Name {
+  const rdns: Record<string, { utf8String: string }[]>[] = [];
+  if (organization !== undefined) {
+    checkCommonName(organization, 'the organization');
+    rdns.push({ O: [{ utf8String: organization }] });
+  }
+  rdns.push({ CN: [{ utf8String: commonName }] });
+  return new Name(rdns);
+}
+
+/**
+ * 16 random bytes from the injected crypto, first byte forced into 0x40..0x7f: positive (top bit clear) and
+ * always 16 octets long in DER, leaving 126 random bits (RFC 5280 allows 20 octets; CA/B Forum wants ≥ 64 bits).
+ */
+function randomSerial(crypto: Crypto): string {
+  const b = crypto.getRandomValues(new Uint8Array(16));
+  b[0] = 0x40 | (b[0] & 0x3f);
+  return Array.from(b, x => x.toString(16).padStart(2, '0')).join('');
+}
+
+async function generateKeys(algorithm: KeyAlgorithm, hash: SignatureHash | undefined, crypto: Crypto): Promise<CryptoKeyPair> {
+  const params = algorithmSpec(algorithm).keyGen(hash);
+  // Extractable, because the whole point is to write the key to a file.
+  return await crypto.subtle.generateKey(params, true, ['sign', 'verify']) as CryptoKeyPair;
+}
+
+function signingAlgorithm(algorithm: KeyAlgorithm, hash: SignatureHash | undefined): Algorithm | EcdsaParams | RsaHashedImportParams {
+  const spec = algorithmSpec(algorithm);
+  switch (spec.family) {
+    case 'ECDSA': return { name: 'ECDSA', hash: hash ?? 'SHA-256' } as EcdsaParams;
+    case 'RSA': return { name: 'RSASSA-PKCS1-v1_5', hash: hash ?? 'SHA-256' } as RsaHashedImportParams;
+    case 'Ed25519': return { name: 'Ed25519' };
+  }
+}
+
+async function sign(issuer: CertificateAuthority, keys: CryptoKeyPair, subject: Name, base: ResolvedBase, extensions: Extension[], crypto: Crypto): Promise<X509Certificate> {
+  const issuerSki = issuer.cert.getExtension(SubjectKeyIdentifierExtension);
+  if (!issuerSki) throw new CertError('the issuing CA certificate has no subject key identifier');
+  return await X509CertificateGenerator.create({
+    serialNumber: randomSerial(crypto),
+    subject,
+    // The issuer's subject bytes exactly as encoded in its certificate: chain builders compare them byte-wise.
+    issuer: issuer.cert.subjectName,
+    notBefore: base.notBefore,
+    notAfter: base.notAfter,
+    publicKey: keys.publicKey,
+    signingKey: issuer.keys.privateKey,
+    signingAlgorithm: signingAlgorithm(issuer.algorithm, issuer.hash),
+    extensions: [
+      ...extensions,
+      await SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
+      new AuthorityKeyIdentifierExtension(issuerSki.keyId),
+    ],
+  }, crypto);
+}
+
+async function issueLeaf(
+  ca: CertificateAuthority, base: ResolvedBase, subject: Name, usages: ExtendedKeyUsage[], dns: string[], ip: string[], crypto: Crypto,
+): Promise<IssuedCertificate> {
+  const keys = await generateKeys(base.algorithm, algorithmSpec(base.algorithm).defaultHash, crypto);
+  const spec = algorithmSpec(base.algorithm);
+  // keyEncipherment means "the key can wrap a session key" (RSA key transport); an EC or EdDSA key cannot, and
+  // RFC 8813 / strict clients reject certificates that claim it for them.
+  const ku = KeyUsageFlags.digitalSignature | (spec.keyEncipherment ? KeyUsageFlags.keyEncipherment : 0);
+  const extensions: Extension[] = [
+    new BasicConstraintsExtension(false, undefined, true),
+    new KeyUsagesExtension(ku, true),
+    new ExtendedKeyUsageExtension(usages, false),
+  ];
+  // Addresses go in canonical form: @peculiar/asn1-x509's IpConverter reads the IPv4 tail of `::ffff:10.0.0.1` as
+  // one hex group and would silently encode a different address.
+  const names: JsonGeneralName[] = [
+    ...dns.map(value => ({ type: 'dns' as const, value })),
+    ...ip.map(value => ({ type: 'ip' as const, value: canonicalIp(value) })),
+  ];
+  if (names.length > 0) extensions.push(new SubjectAlternativeNameExtension(names, false));
+  const cert = await sign(ca, keys, subject, base, extensions, crypto);
+  const key = await exportPrivateKey(keys.privateKey, base.keyFormat, crypto);
+  const certPem = pemEncode(cert.rawData, 'CERTIFICATE');
+  return {
+    algorithm: base.algorithm, cert, certPem, chainPem: certPem + ca.chain.map(c => pemEncode(c.rawData, 'CERTIFICATE')).join(''),
+    keys, keyPem: key.pem, pk8Der: key.pk8Der,
+  };
+}
+
+async function finishCa(
+  cert: X509Certificate, keys: CryptoKeyPair, base: ResolvedBase, hash: SignatureHash | undefined, pathLength: number, chain: X509Certificate[], crypto: Crypto,
+): Promise<CertificateAuthority> {
+  const key = await exportPrivateKey(keys.privateKey, base.keyFormat, crypto);
+  const certPem = pemEncode(cert.rawData, 'CERTIFICATE');
+  return {
+    algorithm: base.algorithm, cert, certPem, chainPem: chain.map(c => pemEncode(c.rawData, 'CERTIFICATE')).join('') || certPem,
+    keys, keyPem: key.pem, pk8Der: key.pk8Der, hash, pathLength, chain,
+  };
+}
