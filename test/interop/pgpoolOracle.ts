@@ -11,12 +11,15 @@
  * every path in the sandbox) whose pid_file_name lies in a folder that does not exist. pgpool's start-up order is
  * config → load_hba() → SSL → key file → write_pid_file(): so it logs every pool_hba.conf problem
  * (LOG + `CONTEXT: line N of configuration file`) and then dies with `FATAL: could not open pid file`, before it
- * creates shared memory, sockets or children. That takes ~20 ms instead of the 3 s of a full start.
+ * creates shared memory, sockets or children (~20 ms). A message without a line number (`could not parse LDAP
+ * URL`, `token too long`) is traced to its line by loading each line alone.
  *
- * `hbaFullStart` is the slow, complete start (free 127.0.0.1 ports, sockets in the sandbox, watchdog off) used to
- * calibrate the fast run: it waits for `successfully started`, opens a Unix-socket connection and reads pgpool's
- * answer, which tells whether the file was loaded (`missing or erroneous pool_hba.conf file` means rejected), then
- * stops pgpool with SIGINT (SIGKILL of its session after 10 s) and removes the SysV shared memory it left.
+ * `hbaFullStart` is the complete start (free 127.0.0.1 ports, sockets in the sandbox, watchdog off) that calibrates
+ * the fast run: it waits for `successfully started`, sends a startup packet over the Unix socket and reads pgpool's
+ * answer, which tells whether the file was loaded (`missing or erroneous pool_hba.conf file` means rejected).
+ * `confSslStart` starts a pgpool.conf with ssl on the same way and sends an SSLRequest (+ TLS handshake): pgpool only
+ * WARNs about bad TLS settings and then answers 'N'. Both stop pgpool with SIGINT (SIGKILL of its session after 10 s)
+ * and remove the SysV shared memory it left.
  *
  * Everything runs as `postgres` when we are root (setpriv, which execs, so the pid we hold is pgpool's), in one
  * temp folder under os.tmpdir() that `dispose()` removes. Nothing is cached between runs.
@@ -26,6 +29,7 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import * as tls from 'node:tls';
 import { which } from '../requires';
 
 export const PGPOOL_CANDIDATES = ['pgpool', '/usr/sbin/pgpool'];
@@ -46,7 +50,7 @@ export interface LogMessage {
 }
 
 const MAIN_LEVELS = new Set(['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'LOG', 'FATAL', 'PANIC']);
-const LEVEL_RE = /^(.*?)\b(DEBUG\d?|INFO|NOTICE|WARNING|ERROR|LOG|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT):  (.*)$/;
+const LEVEL_RE = /^(.*?)\b(DEBUG\d?|INFO|NOTICE|WARNING|ERROR|LOG|FATAL|PANIC|DETAIL|HINT|CONTEXT|STATEMENT|LOCATION|QUERY):  (.*)$/;
 
 /** Splits pgpool's stderr into messages. The prefix (log_line_prefix) may be anything, so messages are found by their level marker. */
 export function parseLog(out: string): LogMessage[] {
@@ -69,9 +73,11 @@ export function parseLog(out: string): LogMessage[] {
   return msgs;
 }
 
-/** The log without the DEBUG noise, for failure messages. */
+/** The log without the prefixes and without DEBUG noise other than pgpool's own `set_config_option` trace, for failure messages. */
 export function showLog(msgs: readonly LogMessage[]): string {
-  return msgs.filter(m => m.level !== 'DEBUG' || /^set_config_option/.test(m.text)).map(m => m.raw.join('\n')).join('\n');
+  return msgs.filter(m => m.level !== 'DEBUG' || /^set_config_option/.test(m.text))
+    .map(m => [`${m.level}:  ${m.text}`, ...m.details.filter(d => d.level !== 'LOCATION').map(d => `    ${d.level}:  ${d.text}`)].join('\n'))
+    .join('\n');
 }
 
 export interface ConfVerdict {
@@ -81,45 +87,85 @@ export interface ConfVerdict {
   /** FATAL/PANIC messages other than the expected `could not read pid file`. */
   errors: string[];
   log: LogMessage[];
+  /** Set when pgpool died of a signal while parsing (a pgpool bug; it cannot start either). */
+  crashed?: NodeJS.Signals;
+  /** pgpool's own trace of the assignments (`set_config_option "k" = "v"`), in order, without the wrapper's. */
+  assignments: { name: string; value: string }[];
+  /** `ssl` as pgpool will use it (an invalid boolean is ON); undefined when the trace is incomplete. */
+  sslOn?: boolean;
+}
+
+/**
+ * pgpool's boolean parsing (eval_logical / parse_bool_with_len): any case, a unique prefix of true/false/yes/no,
+ * at least two letters of on/off, or 1/0; anything else is -1, which the bool setter stores as true.
+ */
+export function pgpoolBool(v: string): boolean {
+  const s = v.toLowerCase();
+  const prefixOf = (w: string, min = 1) => s.length >= min && w.startsWith(s);
+  if (prefixOf('true') || prefixOf('yes') || prefixOf('on', 2) || s === '1') return true;
+  if (prefixOf('false') || prefixOf('no') || prefixOf('off', 2) || s === '0') return false;
+  return true;
 }
 
 export interface HbaVerdict {
   /** pgpool loads nothing from this file: every client connection would be refused. */
   rejected: boolean;
-  /** 1-based lines that pgpool logs an error for (the line makes the file rejected). */
+  /** 1-based lines that make pgpool reject the file: the LOG + CONTEXT lines, plus `attributed` ones. */
   errorLines: number[];
+  /** The lines of `errorLines` that pgpool named itself (CONTEXT: line N). */
+  contextLines: number[];
+  /** Messages pgpool logs without a line number, traced to a line by checking that line alone. */
+  attributed: { line: number; message: string }[];
   /** 1-based lines that pgpool logs about but still loads (e.g. hostssl with ssl = off). */
   noteLines: number[];
-  /** Messages about the file as a whole (no entries, unreadable @file, line too long). */
+  /** Messages about the file as a whole that no single line explains (no entries, unreadable @file). */
   fileErrors: string[];
   log: LogMessage[];
 }
 
-export interface FullStartVerdict extends HbaVerdict {
+export interface SslVerdict {
+  /** Whether pgpool reached `successfully started`. */
+  started: boolean;
+  /** `S TLSv1.3` (pgpool accepted an SSLRequest and a TLS handshake), `N`, or what went wrong. */
+  probe: string;
+  /** pgpool serves TLS to clients. */
+  works: boolean;
+  log: LogMessage[];
+}
+
+export interface FullStartVerdict {
   /** Whether pgpool reached `successfully started`. */
   started: boolean;
   /** pgpool's answer to a startup packet over its Unix socket (`FATAL: msg / DETAIL: detail`). */
   probe: string;
   /** The probe's answer says the file was not loaded (`missing or erroneous pool_hba.conf file`). */
   probeSaysRejected: boolean;
+  /** Lines named by LOG + CONTEXT messages that reject (as in HbaVerdict.contextLines). */
+  contextLines: number[];
+  log: LogMessage[];
 }
 
 /**
  * pool_hba.conf messages that pgpool logs with a line number but that do NOT reject the line (pool_hba.c: the parser
- * returns the line anyway). Calibrated against a full start by the differential test.
+ * returns the line anyway). The differential test calibrates this list with a full start and a connection per file.
  */
 export const HBA_LINE_KEPT = [
   'hostssl record cannot match because SSL is disabled',
   'authentication option can only be configured for authentication method "pam"',
   'invalid ldapscheme value',
 ];
-/** pool_hba.conf messages without a line number that reject the whole file. */
-export const HBA_FILE_ERRORS = [
-  'contains no entries',
-  'could not open secondary authentication file',
-  'authentication file line too long',
-  'authentication file token too long',
-];
+
+const CONTEXT_RE = /^line (\d+) of configuration file "(.*)"$/;
+
+function contextLine(m: LogMessage, file: string): number | undefined {
+  for (const d of m.details) {
+    const c = d.level === 'CONTEXT' ? CONTEXT_RE.exec(d.text) : null;
+    if (c && c[2] === file) return Number(c[1]);
+  }
+  return undefined;
+}
+
+const sortedNums = (s: Iterable<number>) => [...new Set(s)].sort((a, b) => a - b);
 
 interface RunResult { code: number | null; signal: NodeJS.Signals | null; out: string; timedOut: boolean }
 
@@ -235,13 +281,24 @@ export class PgpoolOracle {
     const [cmd, args] = this.command(['-f', wrapper, '-a', path.join(dir, 'no-pool_hba.conf'), '-F', pcp, 'reload']);
     const r = await run(cmd, args, dir, this.timeoutMs);
     const log = parseLog(r.out);
-    if (r.timedOut || r.signal) throw new Error(`oracle failure: pgpool ${r.timedOut ? 'timed out' : `died of ${r.signal}`}\n${r.out}`);
+    if (r.timedOut) throw new Error(`oracle failure: pgpool timed out\n${r.out}`);
+    // pgpool 4.3.5 crashes on some inputs (e.g. heartbeat_hostname256): it cannot start with such a file either.
+    if (r.signal) return { accepted: false, exitCode: null, errors: [`pgpool crashed (${r.signal}) while reading the configuration`], log, crashed: r.signal, assignments: [] };
     const pidFatal = log.some(m => m.level === 'FATAL' && m.text === 'could not read pid file');
+    const trace = log.flatMap(m => {
+      const a = m.level === 'DEBUG' ? /^set_config_option "(.*?)" = "([\s\S]*)"$/.exec(m.text) : null;
+      return a ? [{ name: a[1]!, value: a[2]! }] : [];
+    });
+    const traceComplete = trace.length > 0 && trace[trace.length - 1]!.name === 'pid_file_name';
+    // the wrapper's log_min_messages is applied before the level is, so only its last line (pid_file_name) is traced
+    const assignments = trace.slice(0, traceComplete ? -1 : undefined);
+    const lastSsl = [...assignments].reverse().find(a => a.name === 'ssl');
+    const sslOn = traceComplete ? (lastSsl ? pgpoolBool(lastSsl.value) : false) : undefined;
     const errors = log.filter(m => (m.level === 'FATAL' || m.level === 'PANIC') && m.text !== 'could not read pid file')
       .map(m => [m.text, ...m.details.map(d => `${d.level}: ${d.text}`)].join(' / '));
     // Exit 1 + `could not read pid file` = parsed OK; exit 3 = a config error (even if a low log_min_messages hid the FATAL).
-    if (r.code === 1 && pidFatal && errors.length === 0) return { accepted: true, exitCode: r.code, errors, log };
-    if (r.code === 3 && !pidFatal) return { accepted: false, exitCode: r.code, errors, log };
+    if (r.code === 1 && pidFatal && errors.length === 0) return { accepted: true, exitCode: r.code, errors, log, assignments, sslOn };
+    if (r.code === 3 && !pidFatal) return { accepted: false, exitCode: r.code, errors, log, assignments, sslOn };
     throw new Error(`oracle failure: unexpected pgpool outcome (exit ${r.code})\n${r.out}`);
   }
 
@@ -270,6 +327,7 @@ export class PgpoolOracle {
       'num_init_children = 2',
       'max_pool = 1',
       'search_primary_node_timeout = 1',
+      'failover_on_backend_error = off',
       "log_destination = 'stderr'",
       "log_line_prefix = '%a pid %p: '",
       "log_min_messages = 'info'",
@@ -278,26 +336,8 @@ export class PgpoolOracle {
     ].join('\n');
   }
 
-  private classifyHba(log: LogMessage[], hbaPath: string): Omit<HbaVerdict, 'log'> {
-    const errorLines = new Set<number>();
-    const noteLines = new Set<number>();
-    const fileErrors: string[] = [];
-    const ctxRe = /^line (\d+) of configuration file "(.*)"$/;
-    for (const m of log) {
-      if (m.level !== 'LOG' && m.level !== 'WARNING') continue;
-      const ctx = m.details.map(d => d.level === 'CONTEXT' ? ctxRe.exec(d.text) : null).find(x => x && x[2] === hbaPath);
-      if (ctx) {
-        (HBA_LINE_KEPT.some(k => m.text.includes(k)) ? noteLines : errorLines).add(Number(ctx[1]));
-      } else if (HBA_FILE_ERRORS.some(k => m.text.includes(k))) {
-        fileErrors.push(m.text);
-      }
-    }
-    const sorted = (s: Set<number>) => [...s].sort((a, b) => a - b);
-    return { rejected: errorLines.size > 0 || fileErrors.length > 0, errorLines: sorted(errorLines), noteLines: sorted(noteLines), fileErrors };
-  }
-
-  /** pool_hba.conf, fast run: the lines pgpool rejects, and whether the file is rejected. */
-  async checkHba(text: string): Promise<HbaVerdict> {
+  /** One fast run: pgpool with the fixed pgpool.conf stops right after load_hba(); returns the messages of load_hba(). */
+  private async loadHba(text: string): Promise<{ path: string; msgs: LogMessage[]; log: LogMessage[] }> {
     const dir = this.newDir('hba');
     const hba = this.write(path.join(dir, 'pool_hba.conf'), text);
     const pcp = this.write(path.join(dir, 'pcp.conf'), '');
@@ -308,23 +348,118 @@ export class PgpoolOracle {
     const [cmd, args] = this.command(['-n', '-f', conf, '-a', hba, '-F', pcp]);
     const r = await run(cmd, args, dir, this.timeoutMs);
     const log = parseLog(r.out);
-    const stopped = log.some(m => m.level === 'FATAL' && m.text.startsWith('could not open pid file'));
-    if (r.timedOut || r.signal || !stopped) throw new Error(`oracle failure: pgpool did not stop at the pid file (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})\n${r.out}`);
-    return { ...this.classifyHba(log, hba), log };
+    const stop = log.findIndex(m => m.level === 'FATAL' && m.text.startsWith('could not open pid file'));
+    if (r.timedOut || r.signal || stop < 0) throw new Error(`oracle failure: pgpool did not stop at the pid file (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})\n${r.out}`);
+    // With ssl = off and watchdog off, everything pgpool logs before that FATAL comes from load_hba().
+    const msgs = log.slice(0, stop).filter(m => m.level === 'LOG' || m.level === 'WARNING' || m.level === 'ERROR');
+    return { path: hba, msgs, log };
+  }
+
+  /**
+   * pool_hba.conf, fast run: the lines pgpool rejects, and whether the file is rejected. A message without a line
+   * number (e.g. `could not parse LDAP URL`, `token too long`) is traced to its line by loading each line alone.
+   */
+  async checkHba(text: string): Promise<HbaVerdict> {
+    const { path: hbaPath, msgs, log } = await this.loadHba(text);
+    const contextLines: number[] = [];
+    const noteLines: number[] = [];
+    const lineless: string[] = [];
+    for (const m of msgs) {
+      const line = contextLine(m, hbaPath);
+      if (line === undefined) lineless.push(m.text);
+      else (HBA_LINE_KEPT.some(k => m.text.includes(k)) ? noteLines : contextLines).push(line);
+    }
+    const attributed: HbaVerdict['attributed'] = [];
+    const fileErrors: string[] = [];
+    const pending = lineless.filter(t => !/contains no entries$/.test(t));
+    fileErrors.push(...lineless.filter(t => /contains no entries$/.test(t)));
+    if (pending.length) {
+      const lines = text.split('\n');
+      const found = new Set<string>();
+      for (let i = 0; i < lines.length; i++) {
+        if (/^\s*(#.*)?\r?$/.test(lines[i]!)) continue;
+        const solo = await this.loadHba(lines[i]! + '\n');
+        for (const m of solo.msgs) {
+          if (contextLine(m, solo.path) === undefined && pending.includes(m.text)) { attributed.push({ line: i + 1, message: m.text }); found.add(m.text); }
+        }
+      }
+      fileErrors.push(...pending.filter(t => !found.has(t)));
+    }
+    const errorLines = sortedNums([...contextLines, ...attributed.map(a => a.line)]);
+    return {
+      rejected: errorLines.length > 0 || fileErrors.length > 0,
+      errorLines, contextLines: sortedNums(contextLines), attributed, noteLines: sortedNums(noteLines), fileErrors, log,
+    };
   }
 
   /** pool_hba.conf, full sandboxed start plus a connection probe (slow; for calibration). */
-  async hbaFullStart(text: string, startTimeoutMs = 30_000): Promise<FullStartVerdict> {
+  async hbaFullStart(text: string): Promise<FullStartVerdict> {
     const dir = this.newDir('full');
     const hba = this.write(path.join(dir, 'pool_hba.conf'), text);
-    const pcp = this.write(path.join(dir, 'pcp.conf'), '');
-    fs.mkdirSync(path.join(dir, 'oiddir')); this.own(path.join(dir, 'oiddir'));
-    const ports: number[] = [];
-    while (ports.length < 3) { const p = await freePort(); if (!ports.includes(p)) ports.push(p); }
-    const [port, pcpPort, backendPort] = ports as [number, number, number];
+    const [port, pcpPort, backendPort] = await freePorts(3);
     const conf = this.write(path.join(dir, 'pgpool.conf'), this.fixedConf(dir, [
       `port = ${port}`, `pcp_port = ${pcpPort}`, `pid_file_name = ${q(path.join(dir, 'pgpool.pid'))}`,
     ], backendPort));
+    const { started, out, probe } = await this.startAndProbe(dir, conf, hba, () => startupProbe(path.join(dir, `.s.PGSQL.${port}`), 10_000));
+    const log = parseLog(out);
+    const contextLines = sortedNums(log.flatMap(m => {
+      const line = m.level === 'LOG' ? contextLine(m, hba) : undefined;
+      return line === undefined || HBA_LINE_KEPT.some(k => m.text.includes(k)) ? [] : [line];
+    }));
+    return { started, probe, probeSaysRejected: /missing or erroneous pool_hba\.conf file/.test(probe), contextLines, log };
+  }
+
+  /**
+   * pgpool.conf with ssl on, full sandboxed start: does pgpool really serve TLS? pgpool only WARNs about a bad
+   * certificate, key, curve or cipher list (and says nothing at all for ciphers) and answers 'N' to every SSLRequest.
+   * The file is included as is, followed by sandbox overrides (ports, sockets, pid and log dirs, watchdog off,
+   * failover commands cleared, 2 children, no query cache, backend 0 on a port nobody listens on, no health check)
+   * that leave every SSL setting alone.
+   */
+  async confSslStart(text: string): Promise<SslVerdict> {
+    const dir = this.newDir('ssl');
+    const conf = this.write(path.join(dir, 'pgpool.conf'), text);
+    for (const d of ['sock', 'logdir', 'oiddir']) { fs.mkdirSync(path.join(dir, d)); this.own(path.join(dir, d)); }
+    const [port, pcpPort, backendPort] = await freePorts(3);
+    // The wrapper sits beside the file, so relative ssl_cert/ssl_key/... resolve as they would in place.
+    const wrapper = this.write(path.join(dir, 'oracle-start.conf'), [
+      `include = ${q(conf)}`,
+      "log_destination = 'stderr'", 'logging_collector = off', "log_line_prefix = '%a pid %p: '", "log_min_messages = 'info'",
+      "listen_addresses = '127.0.0.1'", `port = ${port}`, "pcp_listen_addresses = '127.0.0.1'", `pcp_port = ${pcpPort}`,
+      `socket_dir = ${q(path.join(dir, 'sock'))}`, `pcp_socket_dir = ${q(path.join(dir, 'sock'))}`, `wd_ipc_socket_dir = ${q(path.join(dir, 'sock'))}`,
+      `pid_file_name = ${q(path.join(dir, 'pgpool.pid'))}`, `logdir = ${q(path.join(dir, 'logdir'))}`,
+      `memqcache_oiddir = ${q(path.join(dir, 'oiddir'))}`, 'memory_cache_enabled = off', `pool_passwd = ${q(path.join(dir, 'pool_passwd'))}`,
+      'use_watchdog = off', "failover_command = ''", "failback_command = ''", "follow_primary_command = ''",
+      'search_primary_node_timeout = 1', 'num_init_children = 2', 'max_pool = 1', 'enable_pool_hba = off',
+      // with no usable backend a child refuses the client before SSL negotiation: give it one (nobody listens there)
+      "backend_hostname0 = '127.0.0.1'", `backend_port0 = ${backendPort}`, 'health_check_period = 0', 'health_check_period0 = 0',
+      'failover_on_backend_error = off', '',
+    ].join('\n'));
+    const { started, out, probe } = await this.startAndProbe(dir, wrapper, path.join(dir, 'no-pool_hba.conf'), () => sslProbe(port, 10_000));
+    return { started, probe, works: probe.startsWith('S '), log: parseLog(out) };
+  }
+
+  /**
+   * A throwaway self-signed certificate and key (openssl) in the sandbox, readable by the user pgpool runs as (key
+   * 0600): the positive control for `confSslStart`.
+   */
+  makeTestCert(): { cert: string; key: string } {
+    const dir = this.newDir('cert');
+    const cert = path.join(dir, 'server.crt');
+    const key = path.join(dir, 'server.key');
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert,
+      '-subj', '/CN=localhost', '-days', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    fs.chmodSync(key, 0o600);
+    this.own(cert);
+    this.own(key);
+    return { cert, key };
+  }
+
+  /** Starts pgpool in the sandbox, waits for `successfully started`, runs `probe`, stops pgpool and cleans up. */
+  private async startAndProbe(dir: string, conf: string, hba: string, probe: () => Promise<string>, startTimeoutMs = 30_000)
+    : Promise<{ started: boolean; out: string; probe: string }> {
+    const pcp = this.write(path.join(dir, 'pcp.conf'), '');
+    if (!fs.existsSync(path.join(dir, 'oiddir'))) { fs.mkdirSync(path.join(dir, 'oiddir')); this.own(path.join(dir, 'oiddir')); }
     const [cmd, args] = this.command(['-n', '-f', conf, '-a', hba, '-F', pcp]);
     const child = spawn(cmd, args, { cwd: dir, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const pid = child.pid!;
@@ -341,20 +476,52 @@ export class PgpoolOracle {
       onStarted = () => done(true);
       void exitP.then(() => done(out.includes('successfully started')));
     });
-    let probe = '';
+    let answer = '';
     try {
-      if (started) probe = await startupProbe(path.join(dir, `.s.PGSQL.${port}`), 10_000);
+      if (started) answer = await probe();
     } finally {
       const pids = sessionPids(pid);
       await stopSession(pid, exitP, () => exited);
       removeLeftoverShm(pids);
     }
-    const log = parseLog(out);
-    return {
-      ...this.classifyHba(log, hba), log, started, probe,
-      probeSaysRejected: /missing or erroneous pool_hba\.conf file/.test(probe),
-    };
+    return { started, out, probe: answer };
   }
+}
+
+/** `n` distinct free TCP ports on 127.0.0.1. */
+async function freePorts(n: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < n) { const p = await freePort(); if (!ports.includes(p)) ports.push(p); }
+  return ports;
+}
+
+/**
+ * Sends an SSLRequest to 127.0.0.1:port. On 'S' completes a TLS handshake (no verification) and returns
+ * `S <protocol>`; otherwise `N`, or what went wrong.
+ */
+export function sslProbe(port: number, timeoutMs: number): Promise<string> {
+  return new Promise(resolve => {
+    let finished = false;
+    const sock = net.createConnection({ host: '127.0.0.1', port });
+    const finish = (s: string) => { if (finished) return; finished = true; clearTimeout(timer); sock.destroy(); resolve(s); };
+    const timer = setTimeout(() => finish('probe: timeout'), timeoutMs);
+    sock.on('connect', () => {
+      const req = Buffer.alloc(8);
+      req.writeInt32BE(8, 0);
+      req.writeInt32BE(80877103, 4);
+      sock.write(req);
+    });
+    sock.once('data', d => {
+      const c = String.fromCharCode(d[0]!);
+      if (c !== 'S') return finish(c === 'N' ? 'N' : `probe: unexpected answer ${JSON.stringify(d.toString('latin1'))}`);
+      sock.pause();
+      const t = tls.connect({ socket: sock, rejectUnauthorized: false, servername: undefined });
+      t.on('secureConnect', () => { const proto = t.getProtocol(); t.destroy(); finish(`S ${proto}`); });
+      t.on('error', e => { t.destroy(); finish(`S but the TLS handshake failed: ${e.message}`); });
+    });
+    sock.on('error', e => finish(`probe: ${e.message}`));
+    sock.on('close', () => finish('probe: connection closed'));
+  });
 }
 
 /** Sends a PostgreSQL v3 startup packet over a Unix socket and returns the error pgpool answers (or what it asked for). */
@@ -399,10 +566,17 @@ export function startupProbe(socketPath: string, timeoutMs: number): Promise<str
 
 /** The pids of every process in session `sid` (the server was started with setsid, so: pgpool and its children). */
 function sessionPids(sid: number): number[] {
-  try {
-    return execFileSync('ps', ['-e', '-o', 'pid=,sid='], { encoding: 'utf8' }).split('\n')
-      .map(l => l.trim().split(/\s+/).map(Number)).filter(([p, s]) => s === sid && p !== undefined).map(([p]) => p!);
-  } catch { return [sid]; }
+  const out: number[] = [];
+  for (const name of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+      // pid (comm) state ppid pgrp session ...; comm may contain blanks and parentheses
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[3]) === sid) out.push(Number(name));
+    } catch { /* the process is gone */ }
+  }
+  return out;
 }
 
 /** Resolves when `p` settles or after `ms`, whichever is first, without keeping the event loop alive afterwards. */
