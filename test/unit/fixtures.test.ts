@@ -60,8 +60,9 @@ for (let dir of fixtureDirs()) {
       assert.deepEqual(got, want, `${rel}/${f}`);
     }
     if (rel.endsWith('bad')) {
-      const ruleName = path.basename(path.dirname(dir));
-      const scope = path.basename(path.dirname(path.dirname(dir)));
+      const source = path.join(FIXTURES, rel);
+      const ruleName = path.basename(path.dirname(source));
+      const scope = path.basename(path.dirname(path.dirname(source)));
       assert.ok(total > 0, `${rel} expects no problem`);
       const all = files.flatMap(f => expectations(fs.readFileSync(path.join(dir, f), 'utf8')));
       assert.ok(all.some(e => e.endsWith(` ${scope}/${ruleName}`)), `${rel} never expects its own rule ${scope}/${ruleName}`);

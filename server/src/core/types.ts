@@ -62,7 +62,10 @@ export interface Settings {
   pgpoolVersion: string;
   /** PostgreSQL major version for pg_hba.conf. */
   postgresVersion: number;
-  /** Read the files that a configuration names (certificates, keys, the sibling pgpool.conf). */
+  /**
+   * Read the files that a configuration names (certificates, keys, CA and CRL files, `@file` and `include` targets).
+   * The pgpool.conf beside a pool_hba.conf is always read: the cross-file rules need it.
+   */
   checkFiles: boolean;
   /** Per-rule severity overrides keyed by rule id. */
   rules: Record<string, SeverityOverride>;
