@@ -62,7 +62,9 @@ for (const [lang, path] of FILES) {
     const crlf = run(lang, path, SAMPLE[lang].replace(/\n/g, '\r\n')).map(p => `${p.rule}`);
     const bom = run(lang, path, '\uFEFF' + SAMPLE[lang]).map(p => `${p.rule}`);
     assert.deepEqual(crlf, plain);
-    assert.deepEqual(bom, plain);
+    // Pgpool-II reads a BOM as part of the first parameter name, so pgtls says so; the other rules see through it.
+    const expectedBom = lang === 'pgpool-conf' ? [...plain, 'pgpool-conf/byte-order-mark'].sort() : plain;
+    assert.deepEqual(bom.sort(), expectedBom);
   });
 
   test(`${lang}: random printable noise`, () => {

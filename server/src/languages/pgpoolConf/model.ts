@@ -2,7 +2,7 @@
  * The parsed form of a pgpool.conf file, shared by the pgpool.conf rules, the TLS rules and the pool_hba.conf
  * cross-file rules. Produced by `parse.ts`, which follows Pgpool-II's own lexer (src/config/pool_config.l).
  */
-import type { Span } from '../../core/types';
+import type { Fix, Span } from '../../core/types';
 
 export type TokenKind = 'key' | 'integer' | 'real' | 'string' | 'unquoted' | 'equals' | 'eol' | 'error';
 
@@ -31,11 +31,49 @@ export interface Assignment {
   equalsSpan?: Span;
   /** 0-based line of the key. */
   line: number;
+  /** The key was followed by the end of the line or file: Pgpool-II gets a line break (or nothing); `value` is `''`. */
+  missingValue?: boolean;
+  /**
+   * The statement came out of the pieces of another statement's value that Pgpool-II's lexer split apart
+   * (`child_life_time = 5 min` gives a statement `min`). Pgpool-II applies it; the user did not write it as a setting.
+   */
+  phantom?: boolean;
+  /**
+   * The statement sits on a line with a syntax error, so Pgpool-II never applies it; `value`/`valueSpan` then hold
+   * the whole text the user meant as the value (e.g. an unquoted path), so that later checks still see it.
+   */
+  recovered?: boolean;
+}
+
+/** An `include = 'file'` statement; Pgpool-II reads the file in place (relative paths from this file's folder). */
+export interface Include {
+  keySpan: Span;
+  value: string;
+  valueSpan: Span;
+  line: number;
+  missingValue?: boolean;
+}
+
+/** A value that Pgpool-II's lexer splits into several statements without any error. */
+export interface QuotingProblem {
+  /** The whole text the user meant as the value. */
+  span: Span;
+  message: string;
+  fixes?: Fix[];
+}
+
+/** A byte-order mark at the start of the file, which Pgpool-II reads as part of the first name. */
+export interface BomProblem {
+  span: Span;
+  message: string;
+  /** True when the mark turns the first line into a syntax error (Pgpool-II does not start). */
+  fatal: boolean;
 }
 
 export interface SyntaxError {
   span: Span;
   message: string;
+  fixes?: Fix[];
 }
 
 export interface PgpoolConfFile {
@@ -44,6 +82,11 @@ export interface PgpoolConfFile {
   assignments: Assignment[];
   /** Syntax errors: Pgpool-II stops at the first one (FATAL); we report each for the editor's sake. */
   syntaxErrors: SyntaxError[];
+  /** `include` statements, in file order. */
+  includes?: Include[];
+  /** Values that Pgpool-II silently splits into several statements. */
+  quotingProblems?: QuotingProblem[];
+  bom?: BomProblem;
 }
 
 /** The effective (last) assignment of `key`; Pgpool-II applies statements in file order, so the last one wins. */

@@ -1,0 +1,119 @@
+/**
+ * Hover for pgpool.conf: the facts of the parameter under the cursor (from the same catalogue the rules use) and our
+ * own description; on a boolean, enum or numeric value, what Pgpool-II makes of it.
+ */
+import type { FeatureContext } from '../../core/language';
+import type { HoverResult, SourceDocument } from '../../core/types';
+import { listing } from '../../core/text';
+import { catalogueOf, normalizeVersion, type Catalogue, type Param } from './catalogue';
+import { parseBool, type Assignment, type PgpoolConfFile } from './model';
+import { atof, formatBound, INT64_MAX, INT_MAX, parseIntValue, validUnits } from './values';
+
+const TYPE_NAMES: Record<Param['type'], string> = {
+  bool: 'boolean', int: 'integer', int64: 'integer (64-bit)', real: 'number', enum: 'enumeration', string: 'string', list: 'list',
+};
+
+const CHANGE: Record<Param['changeBy'], string> = {
+  restart: 'restart of Pgpool-II (a reload skips it silently)',
+  reload: '`pgpool reload`',
+  'reload+session': '`pgpool reload`, or per session with `PGPOOL SET`',
+};
+
+const OCTAL = new Set(['unix_socket_permissions', 'log_file_mode']);
+
+/** The default as a user would write it in pgpool.conf. */
+export function defaultText(p: Param): string {
+  if (p.defaultUnset) return '(unset)';
+  if (p.type === 'string' || p.type === 'list') return `'${p.default}'`;
+  return p.default;
+}
+
+export function typeText(p: Param): string {
+  const base = TYPE_NAMES[p.type];
+  if (p.type === 'list') return `${base} (\`${p.listSeparator ?? ','}\`-separated)`;
+  return p.array ? `${base}, per node` : base;
+}
+
+/** Markdown for a parameter: facts first, then our description (or a one-line fallback built from the facts). */
+export function paramMarkdown(cat: Catalogue, p: Param, version: string, shownKey = p.name): string {
+  const lines: string[] = [];
+  lines.push(`**${shownKey}** · ${typeText(p)} · default \`${defaultText(p)}\``);
+  lines.push('');
+  const facts: string[] = [];
+  if (p.min !== undefined && p.max !== undefined) {
+    const f = (n: number): string => (OCTAL.has(p.name) && n !== 0 ? `0${n.toString(8)}` : formatBound(n));
+    facts.push(`Range: ${f(p.min)} … ${f(p.max)}${p.unit ? ` ${p.unit}` : ''}`);
+  }
+  if (p.unit) {
+    const bare = p.noIndexDefault ? `; the bare \`${p.name}\` takes no unit` : '';
+    facts.push(`Unit: ${p.unit} (also accepts ${listing(validUnits(p.unit))} inside quotes, e.g. \`'5min'\`${bare})`);
+  }
+  if (p.enum) facts.push(`Values: ${listing(p.enum)} (any letter case)`);
+  if (p.array && p.indexRange) {
+    const [lo, hi] = p.indexRange;
+    facts.push(`Per node: \`${p.name}${lo}\` … \`${p.name}${hi}\`${p.noIndexDefault ? `; the bare \`${p.name}\` sets the default for every node` : ''}`);
+  }
+  facts.push(`Takes effect after: ${CHANGE[p.changeBy]}`);
+  const vs = p.versions;
+  const inThis = vs.includes(version);
+  facts.push(`Pgpool-II ${vs.length > 1 ? `${vs[0]}–${vs[vs.length - 1]}` : vs[0]}${inThis ? '' : ` (**not in ${version}**, the selected version)`}${p.versionDiffs && !/^\s*\[row values/.test(p.versionDiffs) ? `; differs by version: ${p.versionDiffs}` : ''}`);
+  for (const f of facts) lines.push(`- ${f}`);
+  lines.push('');
+  const docs = cat.docs(p.name);
+  const kind = TYPE_NAMES[p.type];
+  lines.push(docs ?? `\`${p.name}\` is ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} parameter of the ${p.group.replace(/_/g, ' ')} settings.`);
+  return lines.join('\n');
+}
+
+export function hover(_doc: SourceDocument, file: PgpoolConfFile, offset: number, ctx: FeatureContext): HoverResult | undefined {
+  const cat = catalogueOf(ctx.env);
+  const version = normalizeVersion(ctx.settings.pgpoolVersion);
+  for (const inc of file.includes ?? []) {
+    if (inc.keySpan[0] <= offset && offset <= inc.keySpan[1]) {
+      return { span: inc.keySpan, markdown: '**include** · reads another file in place\n\nA relative path starts at this file\'s folder; includes nest up to 10 deep. A file that cannot be opened stops Pgpool-II with a syntax error.' };
+    }
+  }
+  const a = file.assignments.find(x => x.keySpan[0] <= offset && offset <= x.keySpan[1])
+    ?? file.assignments.find(x => x.valueSpan[0] <= offset && offset <= x.valueSpan[1] && x.valueSpan[1] > x.valueSpan[0]);
+  if (!a) return undefined;
+  const look = cat.lookup(a.key);
+  if (look.kind === 'unknown') return undefined;
+  const p = cat.param(look.name, version);
+  if (!p) return undefined;
+  const onKey = a.keySpan[0] <= offset && offset <= a.keySpan[1];
+  if (onKey) {
+    const node = look.kind === 'indexed' ? ` (node ${look.index})` : '';
+    return { span: a.keySpan, markdown: paramMarkdown(cat, p, version, `${a.key}${node}`) };
+  }
+  const meaning = valueMeaning(a, p);
+  if (!meaning) return undefined;
+  return { span: a.valueSpan, markdown: meaning };
+}
+
+/** What Pgpool-II makes of a value, for the value hover. */
+function valueMeaning(a: Assignment, p: Param): string | undefined {
+  const shown = `\`${a.key} = ${a.valueKind === 'string' ? `'${a.value}'` : a.value}\``;
+  switch (p.type) {
+    case 'bool': {
+      const b = parseBool(a.value);
+      if (b === undefined) return `${shown}: not a boolean, so Pgpool-II silently reads it as **ON**. Write \`on\` or \`off\`.`;
+      return `${shown}: Pgpool-II reads this as **${b ? 'ON' : 'OFF'}**. (Booleans are \`on/off\`, \`true/false\`, \`yes/no\`, \`1/0\` or a unique prefix, in any case.)`;
+    }
+    case 'enum': {
+      const hit = p.enum?.find(e => e.toLowerCase() === a.value.toLowerCase());
+      if (!hit) return `${shown}: not one of ${listing(p.enum ?? [])}, so Pgpool-II refuses to start.`;
+      return `${shown}: the value \`${hit}\` of ${listing(p.enum ?? [])}.`;
+    }
+    case 'int':
+    case 'int64': {
+      const r = parseIntValue(a.value, p.unit, p.type === 'int64' ? INT64_MAX : INT_MAX);
+      if (!r.ok) return undefined;
+      const unit = p.unit ? ` ${p.unit}` : '';
+      return OCTAL.has(p.name) ? `${shown}: Pgpool-II reads this as ${r.value} = 0${r.value.toString(8)} (octal).` : `${shown}: Pgpool-II reads this as ${r.value}${unit}.`;
+    }
+    case 'real':
+      return `${shown}: Pgpool-II reads this as ${atof(a.value).value}.`;
+    default:
+      return undefined;
+  }
+}
