@@ -145,3 +145,34 @@ test('a file of no language of ours gets nothing, and binary content gets one wa
     assert.deepEqual((await diagnostics(h, bin)).map(d => d.code), ['pgtls/binary-file']);
   } finally { h.close(); }
 });
+
+test('cross-file: pool_hba.conf diagnostics follow the unsaved pgpool.conf buffer beside it', async () => {
+  const h = await startHarness({ settings: { checkFiles: false } });
+  try {
+    fs.mkdirSync(path.join(tmp, 'x'), { recursive: true });
+    // On disk pgpool.conf has ssl on; the open buffer turns it off and back on without saving.
+    fs.writeFileSync(path.join(tmp, 'x/pgpool.conf'), "enable_pool_hba = on\nssl = on\nssl_ca_cert = 'root.crt'\n");
+    const hba = await open(h, 'x/pool_hba.conf', 'pool-hba', 'local all all scram-sha-256\nhostssl all all 127.0.0.1/32 cert\n');
+    assert.deepEqual((await diagnostics(h, hba)).map(d => d.code), [], 'clean against the file on disk');
+    const conf = await open(h, 'x/pgpool.conf', 'pgpool-conf', 'enable_pool_hba = on\nssl = off\n');
+    const withSslOff = await diagnostics(h, hba);
+    assert.ok(withSslOff.some(d => d.code === 'pool-hba/hostssl-without-ssl' && d.range.start.line === 1), JSON.stringify(withSslOff));
+    const related = withSslOff.find(d => d.code === 'pool-hba/hostssl-without-ssl') as Diag & { relatedInformation?: { location: { uri: string } }[] };
+    assert.equal(related.relatedInformation?.[0]?.location.uri, conf, 'points at the ssl setting in pgpool.conf');
+    await h.client.sendNotification('textDocument/didChange', {
+      textDocument: { uri: conf, version: 2 }, contentChanges: [{ text: "enable_pool_hba = on\nssl = on\nssl_ca_cert = 'root.crt'\n" }],
+    });
+    assert.deepEqual((await diagnostics(h, hba)).map(d => d.code), []);
+    // Closing the buffer falls back to the file on disk.
+    await h.client.sendNotification('textDocument/didClose', { textDocument: { uri: conf } });
+    assert.deepEqual((await diagnostics(h, hba)).map(d => d.code), []);
+  } finally { h.close(); }
+});
+
+test('bad settings from the editor fall back to defaults instead of breaking validation', async () => {
+  const h = await startHarness({ settings: { pgpoolVersion: 'banana', postgresVersion: 'x', rules: 'nope' } as never });
+  try {
+    const uri = await open(h, 'y/pgpool.conf', 'pgpool-conf', 'portt = 5\n');
+    assert.ok((await diagnostics(h, uri)).length >= 1);
+  } finally { h.close(); }
+});
