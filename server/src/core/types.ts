@@ -2,6 +2,7 @@
  * Data types shared by every part of the pure core. Nothing here knows about the editor or the LSP connection:
  * positions are character offsets into the document text until `core/text.ts` turns them into lines and columns.
  */
+import type { TlsBackend } from './tlsBackend';
 
 /** A half-open range of character offsets `[start, end)` into a document's text. */
 export type Span = readonly [start: number, end: number];
@@ -106,6 +107,8 @@ export interface ServiceEnv {
   euid(): number | undefined;
   /** WebCrypto for certificate checks. */
   crypto: Crypto;
+  /** Synchronous certificate and private-key reading for the TLS file checks (OpenSSL through `node:crypto` in Node.js). */
+  tls: TlsBackend;
   now(): Date;
 }
 

@@ -1,11 +1,13 @@
 /**
- * The Node.js environment of the core: file access through `fs`, WebCrypto, the real clock.
+ * The Node.js environment of the core: file access through `fs`, WebCrypto, OpenSSL (through `node:crypto`) for the
+ * TLS file checks, the real clock.
  * Used by the CLI and the language server (which overlays open editor buffers on `readText`).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { webcrypto } from 'node:crypto';
 import type { FileStat, ServiceEnv } from '../core/types';
+import { nodeTlsBackend } from './tlsBackend';
 
 /** Finds the folder that holds `schemas/` (the package root), from the bundle's or the source's location. */
 export function findSchemasDir(start: string): string {
@@ -61,6 +63,7 @@ export function nodeEnv(schemasDir: string, overlay?: (p: string) => string | un
     },
     euid: () => (typeof process.geteuid === 'function' ? process.geteuid() : undefined),
     crypto: webcrypto as unknown as Crypto,
+    tls: nodeTlsBackend(),
     now: () => new Date(),
   };
 }

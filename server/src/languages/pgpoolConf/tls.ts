@@ -1,7 +1,227 @@
+/**
+ * The TLS rules of pgpool.conf: `ssl = on` and the files and strings it depends on. They follow Pgpool-II's
+ * `SSL_ServerSide_init` (src/utils/pool_ssl.c), where every failure is only a WARNING in the log, after which
+ * Pgpool-II keeps running and answers 'N' to every client's SSLRequest: SSL is silently off for all clients.
+ * File checks (existence, PEM content, key/certificate match, permissions, validity) run only with `checkFiles`.
+ */
 import type { ValidateContext } from '../../core/language';
-import type { RuleMeta, SourceDocument } from '../../core/types';
-import type { PgpoolConfFile } from './model';
+import type { RuleMeta, Severity, SourceDocument, Span } from '../../core/types';
+import { didYouMean, listing } from '../../core/text';
+import { type Include, type PgpoolConfFile, dirOf, effectiveBool } from './model';
+import {
+  type CipherCatalog, type CipherSuite, allowedAtSecLevel, cipherCatalog, evaluateCipherString, weaknesses,
+} from './tls/ciphers';
+import { classifyCurve } from './tls/curves';
+import { checkTlsFiles } from './tls/files';
+import { R, type Setting, type TlsContext, code, isAbsolute, keyRef, resolveConfPath, spanOf } from './tls/context';
 
-// STUB: replaced by the TLS rules (ssl = on and the files it names).
-export const TLS_RULES: readonly RuleMeta[] = [];
-export function checkTls(_doc: SourceDocument, _file: PgpoolConfFile, _ctx: ValidateContext): void {}
+export { R } from './tls/context';
+
+const SOURCE = 'Pgpool-II src/utils/pool_ssl.c';
+
+function rule(name: string, severity: Severity, description: string, fn: string): RuleMeta {
+  return { id: `pgpool-conf/ssl-${name}`, severity, description, source: `${SOURCE} (${fn})` };
+}
+
+/**
+ * Severity choice: a problem that makes Pgpool-II turn SSL off is an `error` even though Pgpool-II itself only logs
+ * a WARNING and keeps running, because the configuration's intent (TLS for clients) silently fails. A problem with
+ * which Pgpool-II still serves TLS (an expired certificate, unusable client-certificate checks) is a `warning`, so
+ * that `error` keeps meaning "no TLS at all", which is what the differential test against Pgpool-II checks.
+ */
+export const TLS_RULES: readonly RuleMeta[] = [
+  rule('cert-required', 'error', '`ssl = on` without `ssl_cert`: Pgpool-II cannot load a server certificate, only logs a WARNING and turns SSL off for every client.', 'SSL_ServerSide_init: SSL_CTX_use_certificate_chain_file'),
+  rule('key-required', 'error', '`ssl = on` without `ssl_key`: Pgpool-II cannot access a private key, only logs a WARNING and turns SSL off for every client.', 'SSL_ServerSide_init: stat of ssl_key'),
+  rule('file-missing', 'error', 'The file named by `ssl_cert`, `ssl_key`, `ssl_ca_cert` or `ssl_crl_file` does not exist or is not a regular file, so Pgpool-II turns SSL off for every client.', 'SSL_ServerSide_init'),
+  rule('cert-invalid', 'error', '`ssl_cert` or `ssl_ca_cert` holds no loadable PEM certificate, or `ssl_crl_file` nothing loadable, so Pgpool-II turns SSL off; a CRL file with certificates only is a warning (every client certificate then fails verification).', 'SSL_ServerSide_init: SSL_CTX_use_certificate_chain_file, SSL_CTX_load_verify_locations, X509_STORE_load_locations'),
+  rule('key-invalid', 'error', '`ssl_key` holds no PEM private key that OpenSSL can load, so Pgpool-II turns SSL off for every client.', 'SSL_ServerSide_init: SSL_CTX_use_PrivateKey_file'),
+  rule('key-encrypted', 'error', '`ssl_key` is encrypted and `ssl_passphrase_command` is not set, so Pgpool-II cannot load it and turns SSL off for every client.', 'SSL_ServerSide_init: dummy_ssl_passwd_cb'),
+  rule('key-mismatch', 'error', '`ssl_key` is not the private key of the certificate in `ssl_cert`, so Pgpool-II turns SSL off for every client.', 'SSL_ServerSide_init: SSL_CTX_check_private_key'),
+  rule('key-permissions', 'warning', '`ssl_key` has group or world access by Pgpool-II\'s rule (owner: 0600 or less; root-owned: 0640 or less); Pgpool-II logs a WARNING but still loads the key.', 'SSL_ServerSide_init: private key permission check'),
+  rule('cert-expired', 'warning', 'The server certificate or a CA certificate in `ssl_ca_cert` is expired or not yet valid: Pgpool-II still serves TLS, but verifying peers reject the certificate.', 'SSL_ServerSide_init (OpenSSL checks validity only when verifying)'),
+  rule('ca-cert-not-ca', 'warning', 'No certificate in `ssl_ca_cert` is a CA certificate, so OpenSSL can verify no client certificate with it and every `cert` login fails.', 'SSL_ServerSide_init: SSL_CTX_load_verify_locations (OpenSSL check_ca)'),
+  rule('cert-not-issued-by-ca', 'info', 'The server certificate is not issued (directly or through the chain in `ssl_cert`) by a certificate in `ssl_ca_cert`; allowed, but clients given the same root file will not trust Pgpool-II.', 'SSL_ServerSide_init: ssl_cert and ssl_ca_cert'),
+  rule('ecdh-curve', 'error', '`ssl_ecdh_curve` is not an OpenSSL curve short name usable with EC_KEY (SSL off), or not a TLS group (silently ignored).', 'initialize_ecdh: OBJ_sn2nid, EC_KEY_new_by_curve_name'),
+  rule('ciphers-rejected', 'error', 'OpenSSL rejects `ssl_ciphers` (no TLS 1.2 suite matches, or the string cannot be parsed), so Pgpool-II turns SSL off for every client without logging anything.', 'SSL_ServerSide_init: SSL_CTX_set_cipher_list'),
+  rule('ciphers-unknown', 'warning', 'A word in `ssl_ciphers` that names no suite or alias OpenSSL 3 knows; OpenSSL silently ignores it.', 'SSL_ServerSide_init: SSL_CTX_set_cipher_list (ssl_cipher_process_rulestr)'),
+  rule('ciphers-weak', 'warning', '`ssl_ciphers` lets weak suites be negotiated (3DES on builds that have it; no encryption, no authentication or MD5 at `@SECLEVEL=0`).', 'SSL_ServerSide_init: SSL_CTX_set_cipher_list'),
+  rule('ciphers-unusable', 'warning', 'OpenSSL accepts `ssl_ciphers`, but none of its suites can be used with this server key and security level, so TLS 1.2 clients cannot connect.', 'SSL_ServerSide_init: SSL_CTX_set_cipher_list'),
+  rule('dh-params-unused', 'hint', '`ssl_dh_params_file` has no effect: Pgpool-II reads the file but never gives the parameters to OpenSSL.', 'initialize_dh'),
+  rule('ca-cert-dir-without-ca-cert', 'warning', '`ssl_ca_cert_dir` without `ssl_ca_cert`: Pgpool-II asks clients for certificates only when `ssl_ca_cert` is set, so every `cert` login fails.', 'SSL_ServerSide_init: SSL_CTX_set_verify'),
+  rule('ca-cert-dir-relative', 'warning', 'A relative `ssl_ca_cert_dir` is not resolved against pgpool.conf\'s folder but against the working directory (/ for the daemon).', 'SSL_ServerSide_init, init_ssl_ctx: SSL_CTX_load_verify_locations'),
+];
+
+/** This file's assignments with the included files' ones spliced in at their `include` (Pgpool-II reads them in place). */
+function effectiveAssignments(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): Setting[] {
+  const out: Setting[] = [];
+  const visit = (f: PgpoolConfFile, path: string, via: Setting['via'], depth: number, seen: Set<string>): void => {
+    const incs = [...(f.includes ?? [])].sort((x, y) => x.keySpan[0] - y.keySpan[0]);
+    let k = 0;
+    for (const a of f.assignments) {
+      while (k < incs.length && incs[k]!.keySpan[0] < a.keySpan[0]) expand(incs[k++]!);
+      out.push(via ? { a, via } : { a });
+    }
+    while (k < incs.length) expand(incs[k++]!);
+
+    function expand(inc: Include): void {
+      if (depth >= 10 || inc.missingValue || inc.value === '') return;
+      const target = resolveConfPath(dirOf(path), inc.value);
+      if (seen.has(target) || !isAbsolute(target)) return;
+      const sib = ctx.parseSibling<PgpoolConfFile>(target, 'pgpool-conf');
+      if (!sib) return;
+      visit(sib.file, target, via ?? { include: inc, path: target }, depth + 1, new Set([...seen, target]));
+    }
+  };
+  visit(file, doc.path, undefined, 0, new Set([doc.path]));
+  return out;
+}
+
+/** Runs every TLS rule on a parsed pgpool.conf; nothing is reported unless `ssl` is effectively on. */
+export function checkTls(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): void {
+  const all = effectiveAssignments(doc, file, ctx);
+  const get = (key: string): Setting | undefined => {
+    for (let i = all.length - 1; i >= 0; i--) if (all[i]!.a.key === key) return all[i];
+    return undefined;
+  };
+  const sslSetting = get('ssl');
+  // effectiveBool on a file holding just the winning assignment: an invalid boolean counts as ON, like Pgpool-II.
+  if (!sslSetting || !effectiveBool({ path: file.path, assignments: [sslSetting.a], syntaxErrors: [] }, 'ssl', false).value) return;
+
+  const t: TlsContext = {
+    doc, file, ctx,
+    confDir: dirOf(file.path),
+    get,
+    report(ruleId, at, message, extra) {
+      const span = Array.isArray(at) ? at as Span : spanOf(at as Setting);
+      ctx.report(ruleId, span, message, extra);
+    },
+  };
+  const sslSpan: Span = sslSetting.via ? spanOf(sslSetting) : [sslSetting.a.keySpan[0], Math.max(sslSetting.a.keySpan[1], sslSetting.a.valueSpan[1])];
+  const OFF = 'Pgpool-II only logs a WARNING at start and then turns SSL off for every client';
+
+  const cert = get('ssl_cert');
+  if (!cert || cert.a.value === '') {
+    t.report(R.certRequired, cert ?? sslSpan, `\`ssl = on\` but \`ssl_cert\` is ${cert ? 'empty' : 'not set'}: ${OFF} (its log says: could not load server certificate file ""); set \`ssl_cert\` to the server certificate's PEM file.`);
+  }
+  const key = get('ssl_key');
+  if (!key || key.a.value === '') {
+    t.report(R.keyRequired, key ?? sslSpan, `\`ssl = on\` but \`ssl_key\` is ${key ? 'empty' : 'not set'}: ${OFF} (its log says: could not access private key file ""); set \`ssl_key\` to the server certificate's private key file.`);
+  }
+
+  const files = ctx.settings.checkFiles ? checkTlsFiles(t) : undefined;
+  checkCurve(t);
+  checkCiphers(t, files?.serverKeyAlgorithm);
+  checkDhParams(t);
+  checkCaDir(t);
+}
+
+function checkCurve(t: TlsContext): void {
+  const s = t.get('ssl_ecdh_curve');
+  if (!s) return;
+  const name = s.a.value;
+  const verdict = classifyCurve(t.ctx.env.loadJson('openssl-curves.json'), name);
+  const shown = name === '' ? 'an empty name' : code(name);
+  if (verdict.kind === 'unknown') {
+    const fix = verdict.suggestion ? `write \`${verdict.suggestion}\`` : 'use `prime256v1` (the default), `secp384r1` or `secp521r1`';
+    t.report(R.ecdhCurve, s, `${keyRef(s)} is ${shown}, which is not an OpenSSL curve short name (names are case-sensitive, and NIST names like P-256 are not accepted): Pgpool-II only logs a WARNING ("ECDH: unrecognized curve name") and then turns SSL off for every client; ${fix}.`);
+  } else if (verdict.kind === 'not-ec') {
+    t.report(R.ecdhCurve, s, `${keyRef(s)} is ${shown}, which OpenSSL knows but cannot use as a classic EC curve: Pgpool-II only logs a WARNING ("ECDH: could not create key") and then turns SSL off for every client; use \`prime256v1\` (the default), \`secp384r1\` or \`secp521r1\`.`);
+  } else if (verdict.kind === 'not-tls-group') {
+    t.report(R.ecdhCurve, s, `${keyRef(s)} is ${shown}, an EC curve that OpenSSL cannot use as a TLS group, so SSL_CTX_set_tmp_ecdh fails and Pgpool-II, which ignores that result, keeps OpenSSL's default groups; use \`prime256v1\`, \`secp384r1\` or \`secp521r1\`.`, { severity: 'warning' });
+  }
+}
+
+/** The cipher suites Pgpool-II can actually serve: no PSK or SRP (it sets up neither) and only the key's signature type. */
+function servable(cat: CipherCatalog, c: CipherSuite, keyAlg: string | undefined): boolean {
+  const k = cat.bits.kx, a = cat.bits.au;
+  if (c.kx & (k.kPSK! | k.kRSAPSK! | k.kECDHEPSK! | k.kDHEPSK! | k.kSRP! | k.kGOST! | k.kGOST18!)) return false;
+  if (c.au & (a.aPSK! | a.aSRP! | a.aGOST01! | a.aGOST12!)) return false;
+  if (keyAlg === undefined || (c.au & a.aNULL!)) return true;
+  if (c.au & a.aRSA!) return keyAlg === 'RSA';
+  if (c.au & a.aECDSA!) return keyAlg === 'EC' || keyAlg === 'Ed25519' || keyAlg === 'Ed448';
+  if (c.au & a.aDSS!) return keyAlg === 'DSA';
+  return false;
+}
+
+const TLS13_HINT = 'TLS 1.3 suites cannot be chosen in `ssl_ciphers` (Pgpool-II has no setting for them; OpenSSL\'s defaults apply)';
+
+function checkCiphers(t: TlsContext, keyAlg: string | undefined): void {
+  const s = t.get('ssl_ciphers');
+  if (!s) return;
+  const value = s.a.value;
+  const cat = cipherCatalog(t.ctx.env.loadJson('openssl-ciphers.json'));
+  const r = evaluateCipherString(cat, value);
+  const inner = s.via ? undefined : s.a.valueSpan[0] + (s.a.valueKind === 'string' ? 1 : 0);
+  const at = (start: number, end: number): Setting | Span => (inner === undefined ? s : [inner + start, inner + Math.max(end, start)]);
+  const suggestions = (word: string): string[] => didYouMean(word, [...cat.byName.keys(), ...cat.keywords], 1);
+
+  if (!r.ok) {
+    const e = r.error!;
+    if (e.kind === 'no-match') {
+      const ignored = r.ignored.map(w => w.text);
+      const why = value === '' ? ' (it is empty)' : ignored.length ? ` (OpenSSL ignored ${listing(ignored.slice(0, 4))}${ignored.length > 4 ? ' and more' : ''})` : '';
+      const tls13 = ignored.some(w => w.startsWith('TLS_')) ? `; ${TLS13_HINT}` : '';
+      t.report(R.ciphersRejected, s, `${keyRef(s)} matches no TLS 1.2 cipher suite OpenSSL 3 has${why}, so SSL_CTX_set_cipher_list fails and Pgpool-II turns SSL off for every client without logging anything${tls13}; use e.g. \`HIGH:!aNULL\`.`);
+    } else if (e.kind === 'bad-special') {
+      t.report(R.ciphersRejected, at(e.start, e.end), `${keyRef(s)} has ${code(value.slice(e.start, e.end))}, a command OpenSSL does not know (only \`@STRENGTH\` and \`@SECLEVEL=0\`…\`5\`): SSL_CTX_set_cipher_list fails and Pgpool-II turns SSL off for every client without logging anything; fix or remove it.`);
+    } else {
+      const ch = value.slice(e.start, e.end);
+      const what = ch === '' ? 'ends where OpenSSL expects another name' : `has ${code(ch)} where OpenSSL expects a name (letters, digits, \`-\`, \`.\`, \`=\`)`;
+      t.report(R.ciphersRejected, at(e.start, e.end), `${keyRef(s)} ${what}, so SSL_CTX_set_cipher_list fails and Pgpool-II turns SSL off for every client without logging anything; separate names with \`:\` and prefix them only with \`!\`, \`-\`, \`+\` or \`@\`.`);
+    }
+    return;
+  }
+
+  for (const w of r.ignored) {
+    if (w.action !== 'add') continue;
+    let why: string;
+    if (/^TLS_/.test(w.text)) why = TLS13_HINT;
+    else if (/(^|[-+])(3DES|DES|RC4|RC2|IDEA|SEED|EXP|EXPORT|GOST\w*)($|[-+])|CBC3/.test(w.text)) why = 'it is a legacy algorithm OpenSSL 3 does not provide by default';
+    else {
+      const [best] = suggestions(w.text);
+      why = best ? `no suite or alias has that name in OpenSSL 3 (did you mean \`${best}\`?)` : 'no suite or alias has that name in OpenSSL 3 (names are case-sensitive)';
+    }
+    t.report(R.ciphersUnknown, at(w.start, w.end), `OpenSSL silently ignores ${code(w.text)} in ${keyRef(s)}: ${why}.`);
+  }
+
+  const level = r.secLevel ?? 1;
+  const levelText = `security level ${level}`;
+
+  // Weak suites: evaluated as a build that still has 3DES would (OpenSSL 1.1.1), and at the string's security level.
+  const weakRun = evaluateCipherString(cat, value, { weakBuild: true });
+  const weak = weakRun.suites.filter(c => allowedAtSecLevel(cat, c, level) && servable(cat, c, keyAlg) && weaknesses(cat, c).length > 0);
+  if (weak.length) {
+    const kinds = [...new Set(weak.flatMap(c => weaknesses(cat, c)))];
+    const names = weak.slice(0, 3).map(c => `\`${c.name}\``).join(', ');
+    const onlyOld = weak.every(c => c.weakBuild);
+    const where = onlyOld ? ' on OpenSSL builds that still have them (OpenSSL 1.1.1, e.g. RHEL 8; OpenSSL 3 default builds have no 3DES suites)' : ` at ${levelText}`;
+    const fix = kinds.includes('3DES') && onlyOld ? 'add `:!3DES`' : r.secLevel === 0 ? 'remove `@SECLEVEL=0` or add `:!aNULL:!eNULL:!MD5`' : 'exclude them with `!`';
+    t.report(R.ciphersWeak, s, `${keyRef(s)} lets Pgpool-II negotiate weak suites (${listing(kinds, '')}: ${names}${weak.length > 3 ? ` and ${weak.length - 3} more` : ''})${where}; ${fix}.`);
+  }
+
+  const usable = r.suites.filter(c => allowedAtSecLevel(cat, c, level) && servable(cat, c, keyAlg));
+  if (usable.length === 0) {
+    const withKey = keyAlg ? ` with this ${keyAlg} server key` : '';
+    const example = keyAlg === 'RSA' ? 'ECDHE-RSA-AES128-GCM-SHA256' : keyAlg ? 'ECDHE-ECDSA-AES128-GCM-SHA256' : 'ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256';
+    const pskSrp = r.suites.some(c => !servable(cat, c, undefined)) ? ' (Pgpool-II sets up no PSK or SRP)' : '';
+    t.report(R.ciphersUnusable, s, `OpenSSL accepts ${keyRef(s)}, but none of its ${r.suites.length} TLS 1.2 suite${r.suites.length === 1 ? '' : 's'} can be used${withKey}${r.secLevel === undefined ? ' even' : ''} at ${levelText}${pskSrp}, so TLS 1.2 clients cannot connect while TLS 1.3 clients still can; include e.g. \`${example}\`.`);
+  }
+}
+
+function checkDhParams(t: TlsContext): void {
+  const s = t.get('ssl_dh_params_file');
+  if (!s || s.a.value === '') return;
+  t.report(R.dhParamsUnused, s, `${keyRef(s)} has no effect: Pgpool-II reads and checks the file (and logs a WARNING if it cannot), but never hands the parameters to OpenSSL, so DHE suites use OpenSSL's built-in groups; remove the line.`, { tags: ['unnecessary'] });
+}
+
+function checkCaDir(t: TlsContext): void {
+  const dir = t.get('ssl_ca_cert_dir');
+  if (!dir || dir.a.value === '') return;
+  const ca = t.get('ssl_ca_cert');
+  if (!ca || ca.a.value === '') {
+    t.report(R.caDirWithoutCa, dir, `${keyRef(dir)} is set but \`ssl_ca_cert\` is not: Pgpool-II asks clients for a certificate only when \`ssl_ca_cert\` is set, so no client certificate is ever requested and every \`cert\` login in pool_hba.conf fails (the folder only serves to verify backends); set \`ssl_ca_cert\` to the CA file.`);
+  }
+  if (!isAbsolute(dir.a.value)) {
+    t.report(R.caDirRelative, dir, `${keyRef(dir)} ${code(dir.a.value)} is relative, and Pgpool-II does not resolve it against pgpool.conf's folder: OpenSSL looks it up from the working directory, which is / once Pgpool-II runs as a daemon (${code(`/${dir.a.value}`)}); write an absolute path.`);
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * The TLS backend on `node:crypto`, i.e. on OpenSSL, the library Pgpool-II itself loads these files with: its
+ * verdicts (does this key load, is it encrypted, does it belong to this certificate, did this CA sign that
+ * certificate) are OpenSSL's own. @peculiar/x509 adds what Node.js does not expose: the X.509 version, the
+ * basicConstraints and keyUsage extensions, names in RFC 4514 form, subjectAltName entries and dates as `Date`.
+ * Never logs or returns private key material; OpenSSL's error texts quote none.
+ */
+import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs the Reflect metadata API before it loads
+import { X509Certificate as OsslCertificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { Certificate as AsnCertificate } from '@peculiar/asn1-x509';
+import {
+  BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, SubjectAlternativeNameExtension, X509Certificate, X509Crl,
+} from '@peculiar/x509';
+import { CERTIFICATE_LABELS, type PemBlock, isPrivateKeyLabel, readPemBlocks } from '../core/pem';
+import type { CertHandle, Certificate, KeyHandle, PemCertificates, PrivateKeyRead, PublicKeyInfo, TlsBackend } from '../core/tlsBackend';
+
+/** OpenSSL's long names of the usual certificate signature algorithms. */
+const SIGNATURE_NAMES: Record<string, string> = {
+  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
+  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
+  '1.2.840.113549.1.1.10': 'rsassaPss',
+  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
+  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
+  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
+  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
+  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
+  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
+  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
+  '1.3.101.112': 'ED25519',
+  '1.3.101.113': 'ED448',
+  '2.16.840.1.101.3.4.3.2': 'dsa_with_SHA256',
+};
+
+const SAN_PREFIX: Record<string, string> = { dns: 'DNS', ip: 'IP', email: 'email', url: 'URI', dn: 'DirName' };
+
+/**
+ * Error codes Node.js gives an encrypted key loaded without a passphrase: its own check (older OpenSSL), and
+ * OpenSSL 3's decoder when the passphrase callback declines.
+ */
+const NEEDS_PASSPHRASE = new Set(['ERR_MISSING_PASSPHRASE', 'ERR_OSSL_CRYPTO_INTERRUPTED_OR_CANCELLED', 'ERR_OSSL_PEM_BAD_PASSWORD_READ', 'ERR_OSSL_EVP_BAD_DECRYPT']);
+
+function publicKeyInfo(key: KeyObject): PublicKeyInfo {
+  try {
+    const details = key.asymmetricKeyDetails ?? {};
+    const info: PublicKeyInfo = { type: key.asymmetricKeyType ?? 'unknown' };
+    if (details.modulusLength !== undefined) info.bits = details.modulusLength;
+    if (details.namedCurve !== undefined) info.curve = details.namedCurve;
+    // The public half of a private key is derived by OpenSSL (e.g. the EC point an SEC1 key may omit).
+    const publicKey = key.type === 'private' ? createPublicKey(key) : key;
+    info.spkiSha256 = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex');
+    return info;
+  } catch {
+    return { type: key.asymmetricKeyType ?? 'unknown' };
+  }
+}
+
+type Details = Pick<Certificate,
+  'subject' | 'issuer' | 'notBefore' | 'notAfter' | 'version' | 'basicConstraintsCA' | 'keyCertSign' | 'signatureAlgorithm' | 'subjectAltNames'>;
+
+/**
+ * What node:crypto does not expose, read with @peculiar/x509 from OpenSSL's own encoding of the certificate (a
+ * TRUSTED CERTIFICATE block also carries trust settings). Should that parser refuse a certificate OpenSSL loads,
+ * OpenSSL's own strings stand in: the certificate stays loadable.
+ */
+function details(ossl: OsslCertificate): Details {
+  try {
+    const asn = AsnConvert.parse(ossl.raw, AsnCertificate);
+    const x = new X509Certificate(asn);
+    const bc = x.getExtension(BasicConstraintsExtension);
+    const ku = x.getExtension(KeyUsagesExtension);
+    const san = x.getExtension(SubjectAlternativeNameExtension);
+    const sigOid = asn.signatureAlgorithm.algorithm;
+    return {
+      subject: x.subject,
+      issuer: x.issuer,
+      notBefore: x.notBefore,
+      notAfter: x.notAfter,
+      version: asn.tbsCertificate.version + 1,
+      basicConstraintsCA: bc ? bc.ca : undefined,
+      keyCertSign: ku ? (ku.usages & KeyUsageFlags.keyCertSign) !== 0 : undefined,
+      signatureAlgorithm: SIGNATURE_NAMES[sigOid] ?? sigOid,
+      subjectAltNames: san ? san.names.toJSON().map(n => `${SAN_PREFIX[n.type] ?? n.type}:${n.value}`) : [],
+    };
+  } catch {
+    return {
+      subject: ossl.subject.replace(/\n/g, ', '),
+      issuer: ossl.issuer.replace(/\n/g, ', '),
+      notBefore: new Date(ossl.validFrom),
+      notAfter: new Date(ossl.validTo),
+      version: 3,
+      basicConstraintsCA: ossl.ca ? true : undefined,
+      keyCertSign: undefined,
+      signatureAlgorithm: 'unknown',
+      subjectAltNames: [],
+    };
+  }
+}
+
+function attempt<T>(f: () => T, fallback: T): T {
+  try {
+    return f();
+  } catch {
+    return fallback;
+  }
+}
+
+function errorCode(e: unknown): string {
+  return typeof e === 'object' && e !== null && 'code' in e ? String((e as { code: unknown }).code) : '';
+}
+
+function errorReason(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+export function nodeTlsBackend(): TlsBackend {
+  const certs = new WeakMap<CertHandle, OsslCertificate>();
+  const keys = new WeakMap<KeyHandle, KeyObject>();
+
+  function readCertificate(block: PemBlock): Certificate | undefined {
+    let ossl: OsslCertificate;
+    try {
+      ossl = new OsslCertificate(block.text); // OpenSSL alone decides whether the block is a loadable certificate
+    } catch {
+      return undefined;
+    }
+    const handle = Object.freeze({}) as CertHandle;
+    certs.set(handle, ossl);
+    return {
+      handle,
+      block,
+      ...details(ossl),
+      selfIssued: attempt(() => ossl.checkIssued(ossl), false),
+      publicKey: attempt(() => publicKeyInfo(ossl.publicKey), { type: 'unknown' }),
+      fingerprint256: ossl.fingerprint256,
+      extendedKeyUsage: ossl.keyUsage,
+    };
+  }
+
+  function readCrl(block: PemBlock): boolean {
+    try {
+      new X509Crl(block.text);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  return {
+    readCertificates(pem: string): PemCertificates {
+      const blocks = readPemBlocks(pem);
+      const out: PemCertificates = { blocks, certificates: [], broken: [], crls: 0 };
+      for (const b of blocks) {
+        if (b.label === 'X509 CRL') {
+          if (readCrl(b)) out.crls++; else out.broken.push(b);
+        } else if (CERTIFICATE_LABELS.has(b.label)) {
+          const c = readCertificate(b);
+          if (c) out.certificates.push(c); else out.broken.push(b);
+        }
+      }
+      return out;
+    },
+
+    readPrivateKey(pem: string): PrivateKeyRead {
+      const block = readPemBlocks(pem).find(b => isPrivateKeyLabel(b.label));
+      if (!block) return { kind: 'invalid', reason: 'no private key block', block: undefined };
+      try {
+        // The whole text, as SSL_CTX_use_PrivateKey_file reads it: OpenSSL picks the first private-key block itself.
+        const key = createPrivateKey({ key: pem, format: 'pem' });
+        const handle = Object.freeze({}) as KeyHandle;
+        keys.set(handle, key);
+        return { kind: 'key', handle, publicKey: publicKeyInfo(key), block };
+      } catch (e) {
+        const encrypted = block.label === 'ENCRYPTED PRIVATE KEY' || /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
+        if (NEEDS_PASSPHRASE.has(errorCode(e)) || encrypted) return { kind: 'encrypted', block };
+        return { kind: 'invalid', reason: errorReason(e), block };
+      }
+    },
+
+    keyMatches(cert, key) {
+      const c = certs.get(cert), k = keys.get(key);
+      if (!c || !k) return false;
+      try {
+        return c.checkPrivateKey(k);
+      } catch {
+        return false;
+      }
+    },
+
+    issuedBy(cert, issuer) {
+      const c = certs.get(cert), i = certs.get(issuer);
+      if (!c || !i) return false;
+      try {
+        return c.checkIssued(i) && c.verify(i.publicKey);
+      } catch {
+        return false;
+      }
+    },
+  };
+}
