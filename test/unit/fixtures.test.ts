@@ -40,7 +40,7 @@ function prepared(dir: string): string {
   if (!fs.existsSync(path.join(dir, 'setup.sh'))) return dir;
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-fixture-'));
   fs.cpSync(dir, tmp, { recursive: true });
-  execFileSync('bash', ['setup.sh'], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync('bash', ['setup.sh'], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PGTLS_FIXTURE_LIB: path.join(FIXTURES, '_lib') } });
   return tmp;
 }
 
