@@ -16,20 +16,36 @@ const ROOT = path.resolve(__dirname, '..');
 const service = createService(nodeEnv(path.join(ROOT, 'schemas')));
 const settings = { ...DEFAULT_SETTINGS, checkFiles: false };
 
-function pgpoolConf(lines: number): string {
-  const base = [
-    "listen_addresses = '*'", 'port = 9999', "backend_clustering_mode = 'streaming_replication'", 'ssl = off',
-    "ssl_ciphers = 'HIGH:!aNULL'", 'enable_pool_hba = on', 'num_init_children = 32', 'max_pool = 4',
-    "log_destination = 'stderr'", 'health_check_period = 10', "health_check_timeout = '20s'", 'load_balance_mode = on',
-    "# a comment line", '', "sr_check_user = 'pgpool'", "child_life_time = '5min'",
-  ];
+interface CatalogueEntry { type: string; array: boolean; indexRange: [number, number] | null; default: string; versions: string[]; enum?: string[] }
+
+/**
+ * A complete, realistic pgpool.conf: every parameter Pgpool-II 4.6 knows, once, with its default, each array
+ * parameter for all 128 backend slots, and a comment before every setting (as the sample file has).
+ */
+function fullPgpoolConf(): string {
+  const catalogue = JSON.parse(fs.readFileSync(path.join(ROOT, 'schemas/pgpool-params.json'), 'utf8')) as { params: Record<string, CatalogueEntry> };
+  const special: Record<string, (i: number) => string> = {
+    backend_hostname: i => `'pg-${i}.db.internal'`, backend_port: () => '5432', backend_weight: () => '1',
+    backend_data_directory: i => `'/var/lib/postgresql/${i}/main'`, backend_flag: () => "'ALLOW_TO_FAILOVER'",
+    backend_application_name: i => `'server${i}'`, hostname: i => `'pgpool-${i}'`, wd_port: () => '9000', pgpool_port: () => '9999',
+    heartbeat_hostname: i => `'pgpool-${i}'`, heartbeat_port: () => '9694', heartbeat_device: () => "''",
+  };
   const out: string[] = [];
-  for (let i = 0; out.length < lines; i++) {
-    const n = i % 128;
-    out.push(`backend_hostname${n} = 'pg-${n}.db.internal'`, `backend_port${n} = ${5432 + (n % 3)}`, `backend_weight${n} = 1`,
-      `backend_flag${n} = 'ALLOW_TO_FAILOVER'`, base[i % base.length]!);
+  for (const [name, p] of Object.entries(catalogue.params)) {
+    if (!p.versions.includes('4.6') || name === 'fail_over_on_backend_error' || name === 'delegate_IP') continue; // old aliases
+    const literal = (i: number) => special[name]?.(i)
+      ?? (p.type === 'int' || p.type === 'int64' || p.type === 'real' || p.type === 'bool' ? (p.default || '0') : `'${p.default}'`);
+    out.push(`# ${name}: ${p.type}${p.array ? ' array' : ''}`);
+    if (p.array && p.indexRange) for (let i = p.indexRange[0]; i <= p.indexRange[1]; i++) out.push(`${name}${i} = ${literal(i)}`);
+    else out.push(`${name} = ${literal(0)}`);
   }
-  return out.slice(0, lines).join('\n') + '\n';
+  return out.join('\n') + '\n';
+}
+
+/** A stress file: the realistic file repeated until it has `lines` lines (every repeat is reported as a duplicate). */
+function repeatedPgpoolConf(lines: number): string {
+  const one = fullPgpoolConf().trimEnd().split('\n');
+  return Array.from({ length: lines }, (_, i) => one[i % one.length]).join('\n') + '\n';
 }
 
 function poolHba(lines: number): string {
@@ -66,11 +82,16 @@ function measure(fn: () => unknown, runs: number): { p50: number; p95: number; m
 }
 
 const cases: { name: string; file: string; lang: LanguageId; text: string }[] = [
-  { name: 'pgpool.conf, 10,000 lines', file: '/bench/pgpool.conf', lang: 'pgpool-conf', text: pgpoolConf(10_000) },
-  { name: 'pgpool.conf, 100,000 lines', file: '/bench/pgpool.conf', lang: 'pgpool-conf', text: pgpoolConf(100_000) },
-  { name: 'pool_hba.conf, 10,000 lines', file: '/bench/pool_hba.conf', lang: 'pool-hba', text: poolHba(10_000) },
+  { name: `pgpool.conf, every 4.6 parameter (${fullPgpoolConf().split('\n').length - 1} lines)`, file: '/bench/pgpool.conf', lang: 'pgpool-conf', text: fullPgpoolConf() },
+  { name: 'pgpool.conf, 100,000 lines (repeats: many duplicates)', file: '/bench/pgpool.conf', lang: 'pgpool-conf', text: repeatedPgpoolConf(100_000) },
+  { name: 'pool_hba.conf, 1,000 lines', file: '/bench/pool_hba.conf', lang: 'pool-hba', text: poolHba(1_000) },
   { name: 'pool_hba.conf, 100,000 lines', file: '/bench/pool_hba.conf', lang: 'pool-hba', text: poolHba(100_000) },
 ];
+
+// The inputs are written to bench/.work/ (ignored by git) so that any figure can be reproduced with the CLI.
+const work = path.join(ROOT, 'bench/.work');
+fs.mkdirSync(work, { recursive: true });
+cases.forEach((c, i) => fs.writeFileSync(path.join(work, `case${i + 1}.${path.basename(c.file)}`), c.text));
 
 const rows: string[] = [];
 for (const c of cases) {
