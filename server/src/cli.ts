@@ -12,6 +12,7 @@ import { LineIndex } from './core/text';
 import { DEFAULT_SETTINGS, SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS, type Problem, type Settings } from './core/types';
 import { findSchemasDir, nodeEnv } from './node/env';
 import { createService, type Service } from './service';
+import { runCertCli } from './certs/cli';
 
 const VERSION = '0.1.0';
 
@@ -22,6 +23,10 @@ const HELP = `pgtls ${VERSION}: checks TLS and authentication configuration of P
 Usage:
   pgtls check [options] PATH...     validate files; folders are walked
   pgtls rules [--format text|json]  list every rule
+  pgtls cert set --out DIR --server-name NAME [--san NAME_OR_IP]... --client-user USER [--algorithm A]
+                                    write a CA and server and client certificates (see "pgtls cert --help")
+  pgtls cert ca|server|client|replication|secrets|preset ...
+  pgtls inspect FILE...             decode certificates and describe keys (never prints key material)
   pgtls --help | --version
 
 Files are recognised by name: pgpool.conf (and *.pgpool.conf), pool_hba.conf, pg_hba.conf.
@@ -219,7 +224,7 @@ function formatSarif(service: Service, diags: JsonDiagnostic[]): string {
   return JSON.stringify(sarif, null, 2) + '\n';
 }
 
-export function runCli(argv: string[], io: { out: (s: string) => void; err: (s: string) => void }, service?: Service): number {
+export async function runCli(argv: string[], io: { out: (s: string) => void; err: (s: string) => void }, service?: Service): Promise<number> {
   try {
     const [command, ...rest] = argv;
     if (!command || command === '--help' || command === '-h' || command === 'help') {
@@ -230,6 +235,7 @@ export function runCli(argv: string[], io: { out: (s: string) => void; err: (s: 
       io.out(`${VERSION}\n`);
       return 0;
     }
+    if (command === 'cert' || command === 'inspect') return await runCertCli(argv, io);
     const svc = service ?? createService(nodeEnv(findSchemasDir(__dirname)));
     if (command === 'check') {
       if (rest.includes('--help') || rest.includes('-h')) {
@@ -263,9 +269,9 @@ export function runCli(argv: string[], io: { out: (s: string) => void; err: (s: 
 }
 
 /** Runs the CLI on this process's arguments and sets the exit code. */
-export function main(): void {
+export async function main(): Promise<void> {
   process.stdout.on('error', () => undefined); // a closed pipe (pgtls check | head) is not a failure
-  process.exitCode = runCli(process.argv.slice(2), { out: s => process.stdout.write(s), err: s => process.stderr.write(s) });
+  process.exitCode = await runCli(process.argv.slice(2), { out: s => process.stdout.write(s), err: s => process.stderr.write(s) });
 }
 
-if (require.main === module) main();
+if (require.main === module) void main();

@@ -131,3 +131,40 @@ test('the npx bin entry runs the same CLI', () => {
   assert.equal(r.status, 0);
   assert.match(r.stdout, /^\d+\.\d+\.\d+/);
 });
+
+test('cert set: the contract command writes the six files, keys 0600 in a 0700 folder, and refuses to overwrite', () => {
+  const dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-cli-cert-')), 'certs');
+  const args = ['cert', 'set', '--out', dir, '--algorithm', 'ecdsa-p256', '--server-name', 'db.example.internal', '--san', '10.0.0.5', '--client-user', 'app'];
+  const r = cli(args);
+  assert.equal(r.code, 0, r.err);
+  for (const f of ['ca.crt', 'ca.key', 'server.crt', 'server.key', 'client.crt', 'client.key']) assert.ok(fs.existsSync(path.join(dir, f)), f);
+  for (const f of ['ca.key', 'server.key', 'client.key']) assert.equal(fs.statSync(path.join(dir, f)).mode & 0o777, 0o600, f);
+  assert.equal(fs.statSync(dir).mode & 0o777, 0o700);
+  assert.ok(!/PRIVATE KEY/.test(r.out + r.err), 'no key material printed');
+  const before = fs.readFileSync(path.join(dir, 'server.key'), 'utf8');
+  const again = cli(args);
+  assert.equal(again.code, 2);
+  assert.match(again.err, /--force/);
+  assert.equal(fs.readFileSync(path.join(dir, 'server.key'), 'utf8'), before, 'nothing was overwritten');
+  assert.equal(cli([...args, '--force']).code, 0);
+  assert.notEqual(fs.readFileSync(path.join(dir, 'server.key'), 'utf8'), before);
+  const inspect = cli(['inspect', path.join(dir, 'server.crt')]);
+  assert.equal(inspect.code, 0);
+  assert.match(inspect.out, /DNS:db\.example\.internal/);
+  assert.match(inspect.out, /IP Address:10\.0\.0\.5/);
+});
+
+test('cert set: weak or unknown algorithms and missing flags are usage errors (exit 2)', () => {
+  const out = path.join(os.tmpdir(), 'pgtls-never-written');
+  for (const [args, needle] of [
+    [['cert', 'set', '--out', out, '--algorithm', 'rsa-1024', '--server-name', 'x', '--client-user', 'u'], 'rsa-1024'],
+    [['cert', 'set', '--out', out, '--algorithm', 'dsa', '--server-name', 'x', '--client-user', 'u'], 'ecdsa-p256'],
+    [['cert', 'set', '--server-name', 'x', '--client-user', 'u'], '--out'],
+    [['cert', 'set', '--out', out, '--client-user', 'u'], '--server-name'],
+  ] as [string[], string][]) {
+    const r = cli(args);
+    assert.equal(r.code, 2, `${args.join(' ')}: ${r.err}`);
+    assert.ok(r.err.toLowerCase().includes(needle), `${args.join(' ')}: ${r.err}`);
+  }
+  assert.equal(fs.existsSync(out), false);
+});
