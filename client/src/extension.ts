@@ -19,10 +19,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
   };
   const watcher = vscode.workspace.createFileSystemWatcher('**/{pgpool.conf,pool_hba.conf,pg_hba.conf,*.crt,*.key,*.pem}');
-  context.subscriptions.push(watcher);
+  // YAML files feed the server's workspace index (Secrets, Issuers and CRDs referenced across files).
+  const yamlWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
+  context.subscriptions.push(watcher, yamlWatcher);
   const clientOptions: LanguageClientOptions = {
     documentSelector: LANGUAGE_IDS.flatMap(language => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
-    synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: watcher },
+    synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: [watcher, yamlWatcher] },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
   };

@@ -9,7 +9,7 @@ export type { Settings, SeverityOverride } from './core/types';
 export const SETTINGS_SECTION = 'pgtls';
 
 /** Language ids the server validates. */
-export const LANGUAGE_IDS = ['pgpool-conf', 'pool-hba', 'pg-hba'] as const;
+export const LANGUAGE_IDS = ['pgpool-conf', 'pool-hba', 'pg-hba', 'yaml'] as const;
 
 /** The anchor of a rule in the README's rule table. */
 export function ruleAnchor(ruleId: string): string {

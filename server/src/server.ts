@@ -7,12 +7,12 @@ import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionKind, CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, DiagnosticTag,
-  DocumentDiagnosticReportKind, InsertTextFormat, MarkupKind, TextDocumentSyncKind, TextDocuments,
+  DocumentDiagnosticReportKind, FileChangeType, InsertTextFormat, MarkupKind, TextDocumentSyncKind, TextDocuments,
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from './core/text';
-import type { CompletionResult, LanguageId, Problem, ServiceEnv, Settings, SourceDocument, Span } from './core/types';
+import type { CompletionResult, LanguageId, Problem, ServiceEnv, Settings, SourceDocument, Span, WorkspaceFile, WorkspaceView } from './core/types';
 import { DEFAULT_SETTINGS, LANGUAGE_IDS, SETTINGS_SECTION } from './protocol';
 import { createService, type ParsedFile } from './service';
 
@@ -38,11 +38,73 @@ function uriToPath(uri: string): string {
   }
 }
 
+/** Bounds of the workspace index: YAML files of the workspace folders that cross-file rules may look at. */
+const INDEX_MAX_FILES = 5000;
+const INDEX_MAX_DEPTH = 12;
+const INDEX_MAX_CHARS = 2 * 1024 * 1024;
+const YAML_FILE = /\.ya?ml$/i;
+
 export function startServer(connection: Connection, makeEnv: ServerEnvFactory): void {
   const documents = new TextDocuments(TextDocument);
   const byPath = new Map<string, TextDocument>();
-  const env = makeEnv(p => byPath.get(path.resolve(p))?.getText());
+
+  // The workspace index (C3: the glue owns it): YAML files found in the workspace folders at start-up, kept current by
+  // file-watcher events; open buffers take precedence over the disk. The core sees it as `env.workspace`.
+  const roots: string[] = [];
+  const indexed = new Map<string, { stamp: number; text?: string | undefined; read?: boolean }>();
+  let stamps = 0;
+  const indexParsed = new Map<string, { version: number | string; file: ParsedFile }>();
+  const workspace: WorkspaceView = {
+    roots: () => roots,
+    *files(): Iterable<WorkspaceFile> {
+      const open = new Set<string>();
+      for (const d of documents.all()) {
+        if (languageOf(d) !== 'yaml') continue;
+        const p = path.resolve(uriToPath(d.uri));
+        open.add(p);
+        yield { path: p, languageId: 'yaml', version: `open:${d.version}`, text: () => d.getText() };
+      }
+      for (const [p, entry] of indexed) {
+        if (open.has(p)) continue;
+        yield {
+          path: p, languageId: 'yaml', version: `disk:${entry.stamp}`,
+          text: () => {
+            if (!entry.read) {
+              const t = baseEnv.readText(p);
+              entry.text = t !== undefined && t.length <= INDEX_MAX_CHARS ? t : undefined;
+              entry.read = true;
+            }
+            return entry.text;
+          },
+        };
+      }
+    },
+    parsed(f: WorkspaceFile): unknown {
+      const open = byPath.get(f.path);
+      if (open && languageOf(open) === 'yaml') return sourceOf(open)?.file;
+      const hit = indexParsed.get(f.path);
+      if (hit && hit.version === f.version) return hit.file;
+      const text = f.text();
+      if (text === undefined) return undefined;
+      const file = service.parse({ path: f.path, text, languageId: 'yaml' }, hit?.file);
+      indexParsed.set(f.path, { version: f.version, file });
+      return file;
+    },
+  };
+
+  const baseEnv = makeEnv(p => byPath.get(path.resolve(p))?.getText());
+  const env: ServiceEnv = { ...baseEnv, workspace };
   const service = createService(env);
+
+  function scanWorkspace(): void {
+    if (!baseEnv.listFiles) return;
+    for (const root of roots) {
+      for (const p of baseEnv.listFiles(root, { extensions: ['.yaml', '.yml'], maxDepth: INDEX_MAX_DEPTH, maxFiles: INDEX_MAX_FILES - indexed.size })) {
+        if (indexed.size >= INDEX_MAX_FILES) return;
+        indexed.set(path.resolve(p), { stamp: ++stamps });
+      }
+    }
+  }
 
   let pullDiagnostics = false;
   let configurationCapability = false;
@@ -72,7 +134,9 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     const hit = parsed.get(doc.uri);
     if (hit && hit.version === doc.version && hit.source.languageId === languageId) return hit;
     const source: SourceDocument = { path: uriToPath(doc.uri), text: doc.getText(), languageId, version: doc.version };
-    const file = service.parse(source);
+    // The previous parse lets YAML re-parse only the documents that changed.
+    const previous = hit && hit.source.languageId === languageId ? hit.file : undefined;
+    const file = service.parse(source, previous);
     parsed.set(doc.uri, { version: doc.version, file, source });
     return { file, source };
   }
@@ -141,13 +205,15 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
 
   connection.onInitialize((params: InitializeParams): InitializeResult => {
     const caps = params.capabilities;
+    for (const f of params.workspaceFolders ?? []) roots.push(path.resolve(uriToPath(f.uri)));
+    if (!roots.length && params.rootUri) roots.push(path.resolve(uriToPath(params.rootUri)));
     pullDiagnostics = !!caps.textDocument?.diagnostic;
     configurationCapability = !!caps.workspace?.configuration;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
-        completionProvider: { triggerCharacters: ['=', ' ', '_'] },
+        completionProvider: { triggerCharacters: ['=', ' ', '_', ':'] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
       },
@@ -178,7 +244,20 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     else void connection.languages.diagnostics.refresh();
   });
-  connection.onDidChangeWatchedFiles(() => refreshAll());
+  connection.onInitialized(() => {
+    safe('workspace scan', roots.join(', '), undefined, scanWorkspace);
+    if (indexed.size) refreshAll();
+  });
+  connection.onDidChangeWatchedFiles(p => {
+    for (const c of p.changes) {
+      const file = path.resolve(uriToPath(c.uri));
+      if (!YAML_FILE.test(file)) continue;
+      indexParsed.delete(file);
+      if (c.type === FileChangeType.Deleted) indexed.delete(file);
+      else if (indexed.has(file) || indexed.size < INDEX_MAX_FILES) indexed.set(file, { stamp: ++stamps });
+    }
+    refreshAll();
+  });
 
   connection.languages.diagnostics.on(async p => {
     const doc = documents.get(p.textDocument.uri);
@@ -245,6 +324,8 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.onShutdown(() => {
     parsed.clear();
     problemsCache.clear();
+    indexParsed.clear();
+    indexed.clear();
   });
 
   documents.listen(connection);
@@ -253,13 +334,16 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
 
 /** Fills missing or invalid settings with defaults, so a bad user setting never breaks validation. */
 export function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings {
-  const s: Settings = { ...DEFAULT_SETTINGS, rules: {} };
+  const s: Settings = { ...DEFAULT_SETTINGS, rules: {}, crdPaths: [] };
   if (!raw || typeof raw !== 'object') return s;
   if (typeof raw.enable === 'boolean') s.enable = raw.enable;
   if (typeof raw.pgpoolVersion === 'string' && /^4\.[3-7]$/.test(raw.pgpoolVersion)) s.pgpoolVersion = raw.pgpoolVersion;
   const pv = Number(raw.postgresVersion);
   if (Number.isInteger(pv) && pv >= 10 && pv <= 99) s.postgresVersion = pv;
   if (typeof raw.checkFiles === 'boolean') s.checkFiles = raw.checkFiles;
+  const days = Number(raw.expiryWarningDays);
+  if (raw.expiryWarningDays !== undefined && raw.expiryWarningDays !== null && Number.isInteger(days) && days >= 0 && days <= 3650) s.expiryWarningDays = days;
+  if (Array.isArray(raw.crdPaths)) s.crdPaths = raw.crdPaths.filter((p): p is string => typeof p === 'string' && p.trim() !== '');
   if (raw.rules && typeof raw.rules === 'object') {
     for (const [k, v] of Object.entries(raw.rules)) if (['off', 'hint', 'info', 'warning', 'error'].includes(String(v))) s.rules[k] = v;
   }

@@ -23,7 +23,11 @@ export interface ParsedFile {
 export interface Service {
   /** The language of a file, chosen by its name; `undefined` for files pgtls does not handle. */
   languageOf(path: string): LanguageId | undefined;
-  parse(doc: SourceDocument): ParsedFile;
+  /**
+   * Parses a document. `previous` is the caller's last parse of the same document (any version): a language may reuse
+   * the unchanged parts of it (YAML re-parses only the documents whose text changed).
+   */
+  parse(doc: SourceDocument, previous?: ParsedFile): ParsedFile;
   validate(doc: SourceDocument, parsed: ParsedFile, settings: Settings): Problem[];
   hover(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): HoverResult | undefined;
   complete(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): CompletionResult[];
@@ -40,6 +44,8 @@ export function languageOf(path: string): LanguageId | undefined {
   if (base === 'pgpool.conf' || base.endsWith('.pgpool.conf') || /^pgpool\.conf\.sample/.test(base)) return 'pgpool-conf';
   if (base === 'pool_hba.conf' || base.endsWith('.pool_hba.conf') || /^pool_hba\.conf\.sample/.test(base)) return 'pool-hba';
   if (base === 'pg_hba.conf' || base.endsWith('.pg_hba.conf')) return 'pg-hba';
+  // Any YAML file: the YAML mode stays silent unless a document is one of the resources pgtls knows (C7).
+  if (/\.ya?ml$/i.test(base)) return 'yaml';
   return undefined;
 }
 
@@ -49,8 +55,20 @@ function looksBinary(text: string): boolean {
   return false;
 }
 
+/**
+ * `LanguageMode.parse` takes the document only; a mode that reuses its previous parse (YAML) accepts it as a second,
+ * optional argument, which the other modes ignore.
+ */
+type ReusingParse = (doc: SourceDocument, previous?: unknown) => unknown;
+
+/**
+ * Languages whose files are shared with other tools (any `.yaml`): a file pgtls cannot read (binary, too large) is
+ * left alone silently instead of being reported, since it is most likely not one of ours.
+ */
+const SILENT_WHEN_SKIPPED: ReadonlySet<LanguageId> = new Set(['yaml']);
+
 export function createService(env: ServiceEnv): Service {
-  const parse = (doc: SourceDocument): ParsedFile => {
+  const parse = (doc: SourceDocument, previous?: ParsedFile): ParsedFile => {
     const mode = byId.get(doc.languageId);
     if (!mode) throw new Error(`unknown language ${doc.languageId}`);
     if (doc.text.length > MAX_FILE_CHARS) {
@@ -66,7 +84,8 @@ export function createService(env: ServiceEnv): Service {
       } };
     }
     try {
-      return { languageId: doc.languageId, version: doc.version, file: mode.parse(doc) };
+      const reuse = previous && previous.languageId === doc.languageId && !previous.skipped ? previous.file : undefined;
+      return { languageId: doc.languageId, version: doc.version, file: (mode.parse as ReusingParse)(doc, reuse) };
     } catch (e) {
       return { languageId: doc.languageId, version: doc.version, file: undefined, skipped: internalError('parsing', e) };
     }
@@ -74,6 +93,7 @@ export function createService(env: ServiceEnv): Service {
 
   const validate = (doc: SourceDocument, parsed: ParsedFile, settings: Settings): Problem[] => {
     const findings: Finding[] = [];
+    if (parsed.skipped && SILENT_WHEN_SKIPPED.has(parsed.languageId)) return [];
     if (parsed.skipped) findings.push(parsed.skipped);
     else {
       const mode = byId.get(parsed.languageId)!;

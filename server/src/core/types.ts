@@ -11,7 +11,7 @@ export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeverityOverride = Severity | 'off';
 
 /** The languages pgtls understands. */
-export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba';
+export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba' | 'yaml';
 
 /** One text replacement; a quick fix is a list of them. */
 export interface TextEdit {
@@ -70,6 +70,13 @@ export interface Settings {
   checkFiles: boolean;
   /** Per-rule severity overrides keyed by rule id. */
   rules: Record<string, SeverityOverride>;
+  /** Certificates that expire within this many days are reported (Kubernetes Secrets). */
+  expiryWarningDays: number;
+  /**
+   * Extra files or folders holding CustomResourceDefinitions whose schemas validate the matching resources, besides the
+   * CRDs found in the workspace. Relative paths are resolved against each workspace folder.
+   */
+  crdPaths: string[];
 }
 
 export const DEFAULT_SETTINGS: Settings = Object.freeze({
@@ -78,6 +85,8 @@ export const DEFAULT_SETTINGS: Settings = Object.freeze({
   postgresVersion: 17,
   checkFiles: true,
   rules: {},
+  expiryWarningDays: 30,
+  crdPaths: [],
 }) as Settings;
 
 export const SUPPORTED_PGPOOL_VERSIONS = ['4.3', '4.4', '4.5', '4.6', '4.7'] as const;
@@ -110,6 +119,50 @@ export interface ServiceEnv {
   /** Synchronous certificate and private-key reading for the TLS file checks (OpenSSL through `node:crypto` in Node.js). */
   tls: TlsBackend;
   now(): Date;
+  /**
+   * Lists the files under `dir` (recursively, bounded, skipping `node_modules`, `.git` and the like) whose names end
+   * with one of `extensions`; absolute paths, sorted. Absent where there is no file system.
+   */
+  listFiles?(dir: string, options: ListFilesOptions): string[];
+  /**
+   * The workspace as the language server tracks it (YAML files of the workspace folders, open buffers over the disk),
+   * for rules that look a resource up across files. Absent in the CLI and the tests: the core then looks at the files
+   * beside the validated one.
+   */
+  workspace?: WorkspaceView;
+}
+
+export interface ListFilesOptions {
+  /** File name endings, e.g. `['.yaml', '.yml']`. */
+  extensions: readonly string[];
+  /** Folder depth below `dir` (0: only `dir` itself). */
+  maxDepth: number;
+  /** Stop after this many files. */
+  maxFiles: number;
+}
+
+/** One file of the workspace index. */
+export interface WorkspaceFile {
+  /** Absolute path. */
+  path: string;
+  languageId: LanguageId;
+  /** Changes whenever the text changes (editor version, or a stamp of the disk read). */
+  version: number | string;
+  /** The current text (an open buffer, else the disk); `undefined` when it cannot be read. */
+  text(): string | undefined;
+}
+
+/** The glue's view of the workspace, handed to the core through `ServiceEnv.workspace`. */
+export interface WorkspaceView {
+  /** The workspace folders (absolute paths). */
+  roots(): readonly string[];
+  /** Every tracked file. */
+  files(): Iterable<WorkspaceFile>;
+  /**
+   * The façade's parse of a file (the glue's cache, keyed by version), so that looking across the workspace costs no
+   * re-parse; `undefined` lets the core parse the text itself.
+   */
+  parsed?(file: WorkspaceFile): unknown;
 }
 
 /** A document handed to the core: its path (for relative file references and the language), and its text. */

@@ -1,0 +1,53 @@
+/**
+ * Which YAML documents are ours (C7): a document is validated only when its `apiVersion` + `kind` is one of the
+ * resources below, or a kind that a CustomResourceDefinition of the workspace defines (see crd.ts). Everything else is
+ * left to the other YAML tools, silently.
+ */
+
+/** A kind of resource pgtls validates with a schema of its own (`schemas/k8s/<schema>`). */
+export interface Target {
+  apiVersion: string;
+  kind: string;
+  /** Groups the rule modules and names the product in messages. */
+  operator: 'kubedb' | 'percona' | 'cpo' | 'cert-manager' | 'core';
+  /** Human name used in messages, e.g. `KubeDB Pgpool`. */
+  title: string;
+  /** File under `schemas/k8s/` (also the key of the precompiled validator). */
+  schema: string;
+  /** Cluster-scoped kinds have no namespace. */
+  clusterScoped?: boolean;
+}
+
+const T = (apiVersion: string, kind: string, operator: Target['operator'], title: string, schema: string, clusterScoped = false): Target =>
+  ({ apiVersion, kind, operator, title, schema, ...(clusterScoped ? { clusterScoped } : {}) });
+
+export const TARGETS: readonly Target[] = [
+  T('kubedb.com/v1alpha2', 'Pgpool', 'kubedb', 'KubeDB Pgpool', 'kubedb-pgpool.json'),
+  T('ops.kubedb.com/v1alpha1', 'PgpoolOpsRequest', 'kubedb', 'KubeDB PgpoolOpsRequest', 'kubedb-pgpoolopsrequest.json'),
+  T('pgv2.percona.com/v2', 'PerconaPGCluster', 'percona', 'Percona PerconaPGCluster', 'percona-perconapgcluster.json'),
+  T('cpo.opensource.cybertec.at/v1', 'postgresql', 'cpo', 'CYBERTEC postgresql', 'cpo-postgresql.json'),
+  T('cert-manager.io/v1', 'Issuer', 'cert-manager', 'cert-manager Issuer', 'cert-manager-issuer.json'),
+  T('cert-manager.io/v1', 'ClusterIssuer', 'cert-manager', 'cert-manager ClusterIssuer', 'cert-manager-issuer.json', true),
+  T('cert-manager.io/v1', 'Certificate', 'cert-manager', 'cert-manager Certificate', 'cert-manager-certificate.json'),
+  T('v1', 'Secret', 'core', 'Secret', 'secret.json'),
+];
+
+const BY_GVK = new Map(TARGETS.map(t => [`${t.apiVersion} ${t.kind}`, t]));
+
+/** The built-in target of an `apiVersion` + `kind` (exact spelling: the API server is case-sensitive). */
+export function builtinTarget(apiVersion: string | undefined, kind: string | undefined): Target | undefined {
+  return apiVersion && kind ? BY_GVK.get(`${apiVersion} ${kind}`) : undefined;
+}
+
+/** The schema files of the built-in targets, each once (the precompile script generates one validator per file). */
+export const SCHEMA_FILES: readonly string[] = [...new Set(TARGETS.map(t => t.schema))].sort();
+
+/**
+ * True for an apiVersion whose group a CustomResourceDefinition may define: custom groups always contain a dot, the
+ * built-in ones (`v1`, `apps/v1`, `batch/v1`, ...) never do, except the `*.k8s.io` groups which CRDs may not use.
+ */
+export function isCustomGroup(apiVersion: string | undefined): boolean {
+  if (!apiVersion || !apiVersion.includes('/')) return false;
+  const group = apiVersion.slice(0, apiVersion.indexOf('/'));
+  return group.includes('.') && !group.endsWith('.k8s.io') && group !== 'k8s.io';
+}

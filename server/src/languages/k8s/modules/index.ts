@@ -1,0 +1,9 @@
+/**
+ * THE list of rule modules of the YAML mode. An operator's cross-field rules go into a module of their own
+ * (`kubedb.ts`, `percona.ts`, `cpo.ts`, `certManager.ts`, `secret.ts`), registered here; their rules are registered
+ * with the mode automatically.
+ */
+import { secretRefsModule } from './secretRefs';
+import type { RuleModule } from './types';
+
+export const RULE_MODULES: readonly RuleModule[] = [secretRefsModule];

@@ -1,0 +1,42 @@
+/**
+ * References from a resource to a Secret, and the first cross-document rule over them: a referenced Secret that is
+ * not in the workspace is a note (it may well exist only in the cluster). The table is the single list of Secret
+ * references; go-to-definition and the key checks (`tls.crt`/`tls.key`/`ca.crt`, `items[].key`) will read it too.
+ */
+import { stringAt } from '../data';
+import { SECRET_RULES } from '../rules';
+import type { Resource, RuleModule } from './types';
+
+export interface SecretReference {
+  apiVersion: string;
+  kind: string;
+  /** Data path of the Secret's name. */
+  path: readonly string[];
+  /** What the operator does with the Secret, for messages. */
+  use: string;
+}
+
+export const SECRET_REFERENCES: readonly SecretReference[] = [
+  {
+    apiVersion: 'cpo.opensource.cybertec.at/v1', kind: 'postgresql', path: ['spec', 'tls', 'secretName'],
+    use: 'CPO mounts it at /tls in the database and connection pooler pods (operators.md §3, C5)',
+  },
+];
+
+export const secretRefsModule: RuleModule = {
+  name: 'secret-refs',
+  rules: [SECRET_RULES.notFound],
+  appliesTo: (r: Resource) => SECRET_REFERENCES.some(ref => ref.apiVersion === r.kind.apiVersion && ref.kind === r.kind.kind),
+  checkLive(r, ctx) {
+    for (const ref of SECRET_REFERENCES) {
+      if (ref.apiVersion !== r.kind.apiVersion || ref.kind !== r.kind.kind) continue;
+      const at = stringAt(r.yaml, ref.path);
+      if (!at || at.value === '') continue; // an empty name is a different problem (TLS off for CPO)
+      const found = ctx.workspace.find('Secret', at.value, r.header.namespace, 'v1');
+      if (found.length) continue;
+      const where = ctx.workspace.isWorkspace ? 'in the workspace' : 'in this folder';
+      ctx.report(SECRET_RULES.notFound, at.span,
+        `Secret \`${at.value}\`${r.header.namespace ? ` (namespace \`${r.header.namespace}\`)` : ''} is not ${where}; ${ref.use}. If it is created in the cluster (kubectl create secret, cert-manager), nothing is wrong; otherwise add the Secret manifest.`);
+    }
+  },
+};

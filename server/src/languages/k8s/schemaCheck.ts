@@ -1,0 +1,354 @@
+/**
+ * Schema validation of one document with Kubernetes semantics, and the mapping of ajv's errors back to YAML nodes (C6):
+ *   1. the document becomes plain data (data.ts), then a copy of it drops `null` on fields that are not `nullable`
+ *      (the API server prunes them before anything else);
+ *   2. ajv (precompiled for our schemas, compiled at run time for users' CRDs) applies each field's `default` and then
+ *      checks, `required` included, like the API server defaulting before validation;
+ *   3. each error lands on a node: an unknown key on the key, a missing key on the key of the object that lacks it, a
+ *      wrong value on the value; `anyOf` alternatives collapse into one message.
+ * Findings carry document-relative spans; the mode shifts them into the file.
+ */
+import { isMap, isScalar, Scalar, type Document, type Node, type Pair } from 'yaml';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import type { Finding, Fix, Span } from '../../core/types';
+import { didYouMean, listing } from '../../core/text';
+import { dataOf, locate, nodeSpan, type Step } from './data';
+import type { Part } from './parse';
+import { SCHEMA_RULES } from './rules';
+
+export type JsonSchema = { [k: string]: unknown };
+
+const obj = (x: unknown): JsonSchema | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as JsonSchema) : undefined);
+
+/** The sub-schemas that describe `seg` under `s` (properties, additionalProperties, items; through allOf/anyOf/oneOf). */
+export function childSchemas(s: JsonSchema | undefined, seg: string): JsonSchema[] {
+  if (!s) return [];
+  const out: JsonSchema[] = [];
+  const props = obj(s.properties);
+  const own = props ? obj(props[seg]) : undefined;
+  if (own) out.push(own);
+  else if (/^\d+$/.test(seg) && obj(s.items)) out.push(obj(s.items)!);
+  else if (obj(s.additionalProperties)) out.push(obj(s.additionalProperties)!);
+  for (const k of ['allOf', 'anyOf', 'oneOf']) {
+    const list = s[k];
+    if (Array.isArray(list)) for (const b of list) out.push(...childSchemas(obj(b), seg));
+  }
+  return out;
+}
+
+/** The first sub-schema at a data path (enough for our schemas, which have no `$ref`). */
+export function schemaAt(root: JsonSchema | undefined, path: readonly string[]): JsonSchema | undefined {
+  let cur = root;
+  for (const seg of path) {
+    cur = childSchemas(cur, seg)[0];
+    if (!cur) return undefined;
+  }
+  return cur;
+}
+
+/** Field names a schema object declares (own properties and those of allOf/anyOf/oneOf branches). */
+export function declaredFields(s: JsonSchema | undefined): string[] {
+  if (!s) return [];
+  const out = new Set(Object.keys(obj(s.properties) ?? {}));
+  for (const k of ['allOf', 'anyOf', 'oneOf']) {
+    const list = s[k];
+    if (Array.isArray(list)) for (const b of list) for (const f of declaredFields(obj(b))) out.add(f);
+  }
+  return [...out];
+}
+
+/** A copy of `value` without `null` on fields whose schema is not `nullable` (unknown fields keep it, to be reported). */
+export function pruneNulls(value: unknown, schema: JsonSchema | undefined): unknown {
+  if (Array.isArray(value)) return value.map((v, i) => pruneNulls(v, childSchemas(schema, String(i))[0]));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const sub = childSchemas(schema, k);
+      if (v === null && sub.length > 0 && !sub.some(s => s.nullable === true)) continue;
+      out[k] = pruneNulls(v, sub[0]);
+    }
+    return out;
+  }
+  return value;
+}
+
+export interface SchemaSubject {
+  part: Part;
+  /** Name of the resource kind in messages, e.g. `KubeDB Pgpool`. */
+  title: string;
+  /** The root schema (for field lists in did-you-mean and for null pruning). */
+  schema: JsonSchema;
+  validate: ValidateFunction;
+}
+
+/** Validates one document; document-relative findings. */
+export function checkSchema(s: SchemaSubject): Finding[] {
+  const doc = s.part.doc;
+  if (!doc) return [];
+  const data = pruneNulls(dataOf(s.part).value, s.schema);
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return [];
+  if (s.validate(data)) return [];
+  const errors = collapse([...(s.validate.errors ?? [])]);
+  // A value of the wrong type fails its enum and pattern too; the type is the one thing to say about it.
+  const typed = new Set(errors.filter(e => e.keyword === 'type').map(e => e.instancePath));
+  const relevant = errors.filter(e => e.keyword === 'type' || !typed.has(e.instancePath) || !['enum', 'const', 'pattern', 'format', 'minimum', 'maximum', 'minLength', 'maxLength'].includes(e.keyword));
+  const out: Finding[] = [];
+  const seen = new Set<string>();
+  for (const e of relevant) {
+    const f = toFinding(s, doc, e);
+    if (!f) continue;
+    const key = `${f.span[0]}:${f.span[1]}:${f.rule}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(f);
+  }
+  return out;
+}
+
+/** A synthesized error for a failed anyOf/oneOf, or an ajv error. */
+type Err = ErrorObject & { alternatives?: ErrorObject[] };
+
+/** Removes summary errors (`if`, `propertyNames`) and folds the branches of each failed anyOf/oneOf into one error. */
+function collapse(errors: ErrorObject[]): Err[] {
+  const groups = errors.filter(e => e.keyword === 'anyOf' || e.keyword === 'oneOf');
+  let rest: Err[] = errors.filter(e => e.keyword !== 'if' && e.keyword !== 'propertyNames');
+  // Innermost groups first, so nested alternatives fold into their parent.
+  groups.sort((a, b) => b.schemaPath.length - a.schemaPath.length);
+  for (const g of groups) {
+    const prefix = `${g.schemaPath}/`;
+    const branch = rest.filter(e => e !== g && e.schemaPath.startsWith(prefix));
+    if (g.keyword === 'oneOf' && branch.length === 0) continue; // oneOf that matched twice: keep ajv's own error
+    rest = rest.filter(e => !branch.includes(e));
+    (g as Err).alternatives = branch;
+  }
+  return rest;
+}
+
+const pathOf = (instancePath: string): string[] =>
+  instancePath === '' ? [] : instancePath.split('/').slice(1).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+
+/** `spec.tls.certificates[0].alias` */
+export function fieldPath(path: readonly string[]): string {
+  let out = '';
+  for (const seg of path) out += /^\d+$/.test(seg) ? `[${seg}]` : out ? `.${seg}` : seg;
+  return out || 'the document';
+}
+
+const REJECTS = 'the API server rejects the object';
+
+function toFinding(s: SchemaSubject, doc: Document.Parsed, e: Err): Finding | undefined {
+  const path = pathOf(e.instancePath);
+  const steps = locate(doc, path);
+  const exact = steps.length === path.length + 1;
+  const last = steps[steps.length - 1]!;
+  const where = fieldPath(path);
+  const valueSpan = exact && last.node ? nodeSpan(last.node) : anchorSpan(doc, steps);
+  const p = e.params as Record<string, unknown>;
+
+  if (e.alternatives) return alternativesFinding(s, doc, e, path, steps);
+
+  // propertyNames failures carry the offending key name.
+  const propertyName = (e as { propertyName?: string }).propertyName;
+  if (propertyName !== undefined && exact && isMap(last.node)) {
+    const pair = pairOf(last.node, propertyName);
+    return {
+      rule: SCHEMA_RULES.pattern.id, span: pair ? nodeSpan(pair.key as Node) : valueSpan,
+      message: `The key \`${propertyName}\` in \`${where}\` is not allowed (${e.message ?? 'invalid name'}): ${REJECTS}. Rename the key.`,
+    };
+  }
+
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const name = String(p.additionalProperty);
+      const map = exact && isMap(last.node) ? last.node : undefined;
+      const pair = map ? pairOf(map, name) : undefined;
+      const span = pair ? nodeSpan(pair.key as Node) : valueSpan;
+      const known = declaredFields(schemaAt(s.schema, path));
+      const candidates = didYouMean(name, known);
+      const fixes: Fix[] = pair ? candidates.map((c, i) => ({
+        title: `Rename to \`${c}\``, edits: [{ span: nodeSpan(pair.key as Node), newText: c }], preferred: i === 0 && candidates.length === 1,
+      })) : [];
+      const inWhat = path.length ? `\`${where}\`` : `a ${s.title}`;
+      const hint = candidates.length ? ` Did you mean ${listing(candidates)}?` : known.length && known.length <= 12 ? ` Known fields: ${listing(known)}.` : '';
+      return {
+        rule: SCHEMA_RULES.unknownField.id, span,
+        message: `\`${name}\` is not a field of ${inWhat}: kubectl rejects it (strict field validation), and without that check the API server drops it, so the setting has no effect.${hint}`,
+        ...(fixes.length ? { fixes } : {}),
+      };
+    }
+    case 'required': {
+      const name = String(p.missingProperty);
+      const inWhat = path.length ? `\`${where}\`` : `A ${s.title}`;
+      return {
+        rule: SCHEMA_RULES.missingField.id, span: missingSpan(doc, steps, exact),
+        message: `${inWhat} needs \`${name}\`: ${REJECTS} without it. Add \`${name}:\`${describe(schemaAt(s.schema, [...path, name]))}.`,
+      };
+    }
+    case 'enum':
+    case 'const': {
+      const allowed = (e.keyword === 'enum' ? (p.allowedValues as unknown[]) : [p.allowedValue]).map(v => String(v));
+      const actual = exact && isScalar(last.node) ? String(last.node.value) : undefined;
+      const candidates = actual === undefined ? [] : didYouMean(actual, allowed);
+      const fixes: Fix[] = exact && isScalar(last.node) ? candidates.map((c, i) => ({
+        title: `Change to \`${c}\``, edits: [replaceScalar(last.node as Scalar, c)], preferred: i === 0,
+      })) : [];
+      const hint = candidates.length ? ` Did you mean \`${candidates[0]}\`?` : '';
+      return {
+        rule: SCHEMA_RULES.invalidValue.id, span: valueSpan,
+        message: `${actual !== undefined ? `\`${actual}\`` : 'This value'} is not an allowed value of \`${where}\`: ${REJECTS}. Allowed: ${listing(allowed)} (exact spelling and case).${hint}`,
+        ...(fixes.length ? { fixes } : {}),
+      };
+    }
+    case 'type': {
+      const expected = String(p.type);
+      const node = exact ? last.node : undefined;
+      const actual = describeType(node);
+      const fixes: Fix[] = [];
+      let how = '';
+      if (expected === 'string' && isScalar(node) && node.type === Scalar.PLAIN && node.value !== null) {
+        const literal = s.part.source.slice(nodeSpan(node)[0], nodeSpan(node)[1]);
+        fixes.push({ title: `Quote it: "${literal}"`, edits: [{ span: nodeSpan(node), newText: JSON.stringify(literal) }], preferred: true });
+        how = ` YAML reads the unquoted \`${literal}\` as ${article(actual)}; quote it to keep it a string.`;
+      } else if ((expected === 'boolean' || expected === 'integer' || expected === 'number') && isScalar(node) && typeof node.value === 'string') {
+        how = ' Write it without quotes.';
+        const v = node.value.trim();
+        const ok = expected === 'boolean' ? /^(?:true|false)$/.test(v) : expected === 'integer' ? /^-?\d+$/.test(v) : /^-?\d+(?:\.\d+)?$/.test(v);
+        if (ok && node.type !== Scalar.PLAIN) fixes.push({ title: `Remove the quotes: ${v}`, edits: [{ span: nodeSpan(node), newText: v }], preferred: true });
+      }
+      return {
+        rule: SCHEMA_RULES.wrongType.id, span: valueSpan,
+        message: `\`${where}\` must be ${article(expected)}, not ${article(actual)}: ${REJECTS}.${how}`,
+        ...(fixes.length ? { fixes } : {}),
+      };
+    }
+    case 'minimum': case 'maximum': case 'exclusiveMinimum': case 'exclusiveMaximum':
+    case 'minLength': case 'maxLength': case 'minItems': case 'maxItems': case 'minProperties': case 'maxProperties':
+    case 'multipleOf':
+      return {
+        rule: SCHEMA_RULES.outOfRange.id, span: valueSpan,
+        message: `\`${where}\` ${e.message ?? 'is out of range'}: ${REJECTS}.`,
+      };
+    case 'pattern':
+    case 'format': {
+      const pattern = String(p.pattern ?? '');
+      const field = schemaAt(s.schema, path);
+      let what: string;
+      let hint = '';
+      if (pattern.includes('A-Za-z0-9+/')) {
+        what = 'is not valid base64';
+        hint = ' Secret `data` holds base64-encoded values: put raw text (PEM) under `stringData` instead, or encode it (`base64 -w0 file`).';
+      } else if (e.keyword === 'format') what = e.message ?? 'has a wrong format';
+      else {
+        what = `does not have the required form \`${pattern.length <= 60 ? pattern : `${pattern.slice(0, 57)}...`}\``;
+        if (typeof field?.description === 'string') hint = ` ${firstSentence(field.description)}`;
+      }
+      return { rule: SCHEMA_RULES.pattern.id, span: valueSpan, message: `\`${where}\` ${what}: ${REJECTS}.${hint}` };
+    }
+    default:
+      return {
+        rule: SCHEMA_RULES.invalidValue.id, span: valueSpan,
+        message: `\`${where}\` ${e.message ?? 'is not valid'}: ${REJECTS}.`,
+      };
+  }
+}
+
+/** One error for a failed anyOf/oneOf: "must be integer or string", or "needs `a` or `b.c`". */
+function alternativesFinding(s: SchemaSubject, doc: Document.Parsed, e: Err, path: string[], steps: Step[]): Finding | undefined {
+  const alts = e.alternatives ?? [];
+  const where = fieldPath(path);
+  const exact = steps.length === path.length + 1;
+  if (alts.length && alts.every(a => a.keyword === 'type' && a.instancePath === e.instancePath)) {
+    const types = [...new Set(alts.map(a => String((a.params as { type: string }).type)))];
+    const last = steps[steps.length - 1]!;
+    return {
+      rule: SCHEMA_RULES.wrongType.id, span: exact && last.node ? nodeSpan(last.node) : anchorSpan(doc, steps),
+      message: `\`${where}\` must be ${types.map(article).join(' or ')}, not ${article(describeType(exact ? last.node : undefined))}: ${REJECTS}.`,
+    };
+  }
+  if (alts.length && alts.every(a => a.keyword === 'required')) {
+    const options = [...new Set(alts.map(a => {
+      const rel = pathOf(a.instancePath).slice(path.length);
+      return fieldPath([...rel, String((a.params as { missingProperty: string }).missingProperty)]);
+    }))];
+    const inWhat = path.length ? `\`${where}\`` : `This ${s.title}`;
+    return {
+      rule: SCHEMA_RULES.missingField.id, span: missingSpan(doc, steps, exact),
+      message: `${inWhat} needs ${options.map(o => `\`${o}\``).join(' or ')}: ${REJECTS} without it.`,
+    };
+  }
+  // Mixed failures: report the branch that got furthest (its deepest error), the most specific explanation.
+  const deepest = [...alts].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
+  if (deepest) return toFinding(s, doc, deepest);
+  const last = steps[steps.length - 1]!;
+  return { rule: SCHEMA_RULES.invalidValue.id, span: exact && last.node ? nodeSpan(last.node) : anchorSpan(doc, steps), message: `\`${where}\` ${e.message ?? 'is not valid'}: ${REJECTS}.` };
+}
+
+function pairOf(map: import('yaml').YAMLMap, name: string): Pair | undefined {
+  let found: Pair | undefined;
+  for (const p of map.items as Pair[]) if (isScalar(p.key) && String(p.key.value) === name) found = p;
+  return found;
+}
+
+/** Where a missing field is reported: the key of the object that lacks it; for a list item, its first key; for the root, `kind`. */
+function missingSpan(doc: Document.Parsed, steps: Step[], exact: boolean): Span {
+  const last = steps[steps.length - 1]!;
+  if (exact && last.key) return nodeSpan(last.key);
+  if (exact && isMap(last.node) && steps.length > 1 && last.node.items[0]?.key) return nodeSpan(last.node.items[0].key as Node);
+  return anchorSpan(doc, steps);
+}
+
+/** The nearest key up the located path, or the `kind` key of the document. */
+function anchorSpan(doc: Document.Parsed, steps: Step[]): Span {
+  for (let i = steps.length - 1; i > 0; i--) if (steps[i]!.key) return nodeSpan(steps[i]!.key!);
+  const root = doc.contents;
+  if (isMap(root)) {
+    const kind = pairOf(root, 'kind');
+    if (kind?.key) return nodeSpan(kind.key as Node);
+    if (root.items[0]?.key) return nodeSpan(root.items[0].key as Node);
+  }
+  return root ? [nodeSpan(root as Node)[0], nodeSpan(root as Node)[0]] : [0, 0];
+}
+
+/** Replaces a scalar's text, keeping its quotes; a plain value that YAML would not read as a string gets quotes. */
+function replaceScalar(node: Scalar, value: string): { span: Span; newText: string } {
+  const [s, e] = nodeSpan(node);
+  if (node.type === Scalar.QUOTE_DOUBLE) return { span: [s, e], newText: JSON.stringify(value) };
+  if (node.type === Scalar.QUOTE_SINGLE) return { span: [s, e], newText: `'${value.replace(/'/g, "''")}'` };
+  return { span: [s, e], newText: plainIsString(value) ? value : JSON.stringify(value) };
+}
+
+/** True when `v`, written plain, stays a string under YAML 1.1 (no boolean, null, number look-alike, no indicator). */
+export function plainIsString(v: string): boolean {
+  if (v === '' || /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/.test(v)) return false;
+  if (/^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?$/.test(v) || /^[-+]?0x[0-9a-fA-F_]+$/.test(v) || /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(v)) return false;
+  return !/^[-?:,[\]{}#&*!|>'"%@`]|: | #|:$/.test(v) && v.trim() === v;
+}
+
+function describeType(node: Node | undefined): string {
+  if (!node) return 'nothing';
+  if (isMap(node)) return 'object';
+  if ('items' in node) return 'array';
+  if (isScalar(node)) {
+    const v = node.value;
+    if (v === null || v === undefined) return 'null';
+    if (typeof v === 'boolean') return 'boolean';
+    if (typeof v === 'number' || typeof v === 'bigint') return Number.isInteger(Number(v)) ? 'integer' : 'number';
+    return 'string';
+  }
+  return 'value';
+}
+
+const article = (t: string): string => {
+  const words: Record<string, string> = { object: 'an object (a map)', array: 'a list', integer: 'an integer', null: 'null', nothing: 'nothing' };
+  return words[t] ?? `a ${t}`;
+};
+
+const firstSentence = (t: string): string => (/^.*?[.!?](?=\s|$)/.exec(t)?.[0] ?? t).trim();
+
+/** A short " (…)" hint from a field's schema: its allowed values or an example. */
+function describe(schema: JsonSchema | undefined): string {
+  if (!schema) return '';
+  if (Array.isArray(schema.enum)) return `; allowed: ${listing(schema.enum.map(String))}`;
+  if (Array.isArray(schema.examples) && schema.examples.length) return `, e.g. \`${String(schema.examples[0])}\``;
+  return '';
+}

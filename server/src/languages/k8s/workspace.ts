@@ -1,0 +1,123 @@
+/**
+ * The resources of the workspace, for rules that look another resource up by kind, namespace and name (a Secret, an
+ * Issuer) and for the CustomResourceDefinitions that define users' kinds.
+ *
+ * The files come from `env.workspace` (the language server's index: the YAML files of the workspace folders, open
+ * buffers over the disk, already parsed in the glue's cache) or, without one (CLI, tests), from the YAML files beside
+ * the validated file. The file being validated always takes part with its current text. Built lazily, once per
+ * validation run: rules that never look anything up cost nothing.
+ */
+import type { ValidateContext } from '../../core/language';
+import type { Span } from '../../core/types';
+import { parseK8s, type Header, type K8sDocument, type K8sFile } from './parse';
+
+/** A document of some file of the workspace. */
+export interface IndexedDocument {
+  path: string;
+  doc: K8sDocument;
+  header: Header;
+}
+
+/** At most this many sibling files are read when there is no workspace index. */
+const MAX_SIBLINGS = 200;
+
+const dirOf = (p: string): string => {
+  const i = Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\'));
+  return i <= 0 ? p.slice(0, i + 1) || '.' : p.slice(0, i);
+};
+
+const sameFile = (a: string, b: string): boolean => a.replace(/\\/g, '/') === b.replace(/\\/g, '/');
+
+export class WorkspaceResources {
+  private sources: { path: string; text: () => string | undefined; parse: () => K8sFile | undefined }[] | undefined;
+  private readonly parsedFiles = new Map<string, IndexedDocument[]>();
+
+  constructor(private readonly ctx: ValidateContext, private readonly currentPath: string, private readonly current: K8sFile) {}
+
+  /** True when the index covers a real workspace (the language server); false when it holds only nearby files. */
+  get isWorkspace(): boolean {
+    return !!this.ctx.env.workspace;
+  }
+
+  /**
+   * Every document of every YAML file, the validated file first. With `needle`, only files whose text contains it are
+   * parsed (a Secret lookup reads only files that mention `Secret`): the first look across a large workspace then
+   * costs a text scan, not a parse of every file.
+   */
+  documents(needle?: string): IndexedDocument[] {
+    const out: IndexedDocument[] = [...this.docsOf(this.currentPath, () => this.current)];
+    for (const src of this.list()) {
+      if (needle) {
+        const text = src.text();
+        if (text === undefined || !text.includes(needle)) continue;
+      }
+      out.push(...this.docsOf(src.path, src.parse));
+    }
+    return out;
+  }
+
+  /** Documents of `kind` named `name`; `namespace` filters when both sides name one (an unset namespace matches any). */
+  find(kind: string, name: string, namespace?: string, apiVersion?: string): IndexedDocument[] {
+    return this.documents(kind).filter(d => d.header.kind === kind && d.header.name === name
+      && (!apiVersion || d.header.apiVersion === apiVersion)
+      && (!namespace || !d.header.namespace || d.header.namespace === namespace));
+  }
+
+  private docsOf(path: string, parse: () => K8sFile | undefined): IndexedDocument[] {
+    let docs = this.parsedFiles.get(path);
+    if (!docs) {
+      const file = parse();
+      docs = (file?.documents ?? []).filter(doc => !doc.part.templated).map(doc => ({ path, doc, header: doc.part.header }));
+      this.parsedFiles.set(path, docs);
+    }
+    return docs;
+  }
+
+  private list(): { path: string; text: () => string | undefined; parse: () => K8sFile | undefined }[] {
+    if (this.sources) return this.sources;
+    const env = this.ctx.env;
+    const out: { path: string; text: () => string | undefined; parse: () => K8sFile | undefined }[] = [];
+    if (env.workspace) {
+      const ws = env.workspace;
+      for (const f of ws.files()) {
+        if (f.languageId !== 'yaml' || sameFile(f.path, this.currentPath)) continue;
+        out.push({
+          path: f.path, text: () => f.text(),
+          parse: () => {
+            const cached = fromParsed(ws.parsed?.(f));
+            if (cached) return cached;
+            const text = f.text();
+            return text === undefined ? undefined : parseK8s(text);
+          },
+        });
+      }
+    } else {
+      const siblings = env.listFiles?.(dirOf(this.currentPath), { extensions: ['.yaml', '.yml'], maxDepth: 0, maxFiles: MAX_SIBLINGS }) ?? [];
+      for (const p of siblings) {
+        if (sameFile(p, this.currentPath)) continue;
+        let text: string | undefined | null = null;
+        out.push({
+          path: p,
+          text: () => (text === null ? (text = env.readText(p)) : text),
+          parse: () => this.ctx.parseSibling<K8sFile>(p, 'yaml')?.file,
+        });
+      }
+    }
+    this.sources = out;
+    return out;
+  }
+}
+
+/** The K8sFile inside a façade ParsedFile handed back by the glue (`{ languageId, file, skipped? }`). */
+function fromParsed(parsed: unknown): K8sFile | undefined {
+  if (!parsed || typeof parsed !== 'object') return undefined;
+  const p = parsed as { languageId?: string; file?: unknown; skipped?: unknown };
+  if (p.languageId !== 'yaml' || p.skipped || !p.file || typeof p.file !== 'object') return undefined;
+  return Array.isArray((p.file as K8sFile).documents) ? (p.file as K8sFile) : undefined;
+}
+
+/** A place in another file, for related information. */
+export interface Place {
+  file: string;
+  span: Span;
+}
