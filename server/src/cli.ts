@@ -29,7 +29,9 @@ Usage:
   pgtls inspect FILE...             decode certificates and describe keys (never prints key material)
   pgtls --help | --version
 
-Files are recognised by name: pgpool.conf (and *.pgpool.conf), pool_hba.conf, pg_hba.conf.
+Files are recognised by name: pgpool.conf (and *.pgpool.conf), pool_hba.conf, pg_hba.conf, and *.yaml/*.yml
+(Kubernetes manifests: only KubeDB Pgpool, Percona PerconaPGCluster, CYBERTEC postgresql, cert-manager and Secret
+documents are checked; other YAML stays silent).
 
 Options of check:
   --format text|json|sarif   output format (default text)
@@ -130,7 +132,7 @@ export function collectFiles(service: Service, paths: string[], warn: (msg: stri
     }
     if (st.isDirectory()) walk(p, 0);
     else if (service.languageOf(p)) out.push(p);
-    else warn(`skipped ${p}: pgtls recognises pgpool.conf, *.pgpool.conf, pool_hba.conf and pg_hba.conf by name`);
+    else warn(`skipped ${p}: pgtls recognises pgpool.conf, *.pgpool.conf, pool_hba.conf, pg_hba.conf and *.yaml/*.yml by name`);
   }
   return [...new Set(out)];
 }
