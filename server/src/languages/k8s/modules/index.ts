@@ -3,7 +3,12 @@
  * (`kubedb.ts`, `percona.ts`, `cpo.ts`, `certManager.ts`, `secret.ts`), registered here; their rules are registered
  * with the mode automatically.
  */
+import { certManagerModule } from './certManager';
+import { cpoModule } from './cpo';
+import { kubedbModule } from './kubedb';
+import { perconaModule } from './percona';
+import { secretKeysModule } from './secretKeys';
 import { secretRefsModule } from './secretRefs';
 import type { RuleModule } from './types';
 
-export const RULE_MODULES: readonly RuleModule[] = [secretRefsModule];
+export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule, cpoModule, certManagerModule, secretRefsModule, secretKeysModule];

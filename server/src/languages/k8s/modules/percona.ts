@@ -1,0 +1,167 @@
+/**
+ * Percona PerconaPGCluster (pgv2.percona.com/v2), document-local TLS rules: the custom TLS Secret projections (R1,
+ * R2, R4b), the CEL rule "TLS is always enabled" (R8), `tlsOnly` and user HBA rules (R9), cert-manager lifetimes
+ * (R11) and name lengths (R12). The rules that read the referenced Secrets (R3, R4) are in secretKeys.ts.
+ * Facts: operators.md §2.2.
+ */
+import type { Resource, RuleModule } from './types';
+import { HOUR, addPairFix, get, goDuration, isObj, rule, spanAt, str } from './util';
+
+const VALIDATE_TLS = 'percona/percona-postgresql-operator@v3.0.0:percona/controller/pgcluster/controller.go (validateTLS)';
+
+export const PERCONA_RULES = {
+  twinSecrets: rule('percona/twin-secrets', 'warning',
+    '`customTLSSecret` without `customReplicationTLSSecret` or the other way round: the operator then generates the missing certificate from its own root CA, and replication breaks on the CA mismatch. Set both, signed by the same CA.',
+    'operators.md R1; percona/percona-postgresql-operator@v3.0.0:pkg/apis/pgv2.percona.com/v2/perconapgcluster_types.go (SecretsSpec comments, CRD descriptions)'),
+  secretName: rule('percona/secret-name', 'error',
+    'A custom TLS Secret projection (`spec.secrets.custom*TLSSecret`) without a `name`: reconciliation fails ("secret name is not specified").',
+    `operators.md R2; ${VALIDATE_TLS}`),
+  itemsPath: rule('percona/items-path', 'warning',
+    '`customTLSSecret`/`customReplicationTLSSecret` with `items` that do not project a required file (`tls.crt`, `tls.key`, and `ca.crt` without a root CA Secret): Kubernetes mounts only the listed keys, so the file is missing in the pod even when the operator\'s check passes.',
+    `operators.md R4, R4b; ${VALIDATE_TLS} + Kubernetes Secret projection semantics`),
+  sslParameter: rule('percona/ssl-parameter', 'error',
+    '`ssl` or an `ssl_*` parameter (other than `ssl_groups`, `ssl_ecdh_curve`) in `spec.config.parameters`: the CRD\'s CEL rule rejects it ("TLS is always enabled"); the operator manages TLS itself.',
+    'operators.md R8; percona/percona-postgresql-operator@v3.0.0:config/crd/bases/pgv2.percona.com_perconapgclusters.yaml (spec.config.parameters x-kubernetes-validations)'),
+  tlsOnlyUserRules: rule('percona/tls-only-user-rules', 'info',
+    'A `host`/`hostnossl` rule in `spec.authentication.rules` with `tlsOnly: true`: tlsOnly rewrites only the operator\'s own HBA rules, so this user rule still allows plaintext connections.',
+    'operators.md R9; percona/percona-postgresql-operator@v3.0.0:internal/controller/postgrescluster/controller.go (K8SPG-554), internal/postgres/hba.go'),
+  validityDuration: rule('percona/validity-duration', 'warning',
+    'A `spec.tls.*ValidityDuration` of 720h or less: with cert-manager the operator always sets `renewBefore: 720h`, and cert-manager rejects a Certificate whose renewBefore is not below its duration.',
+    'operators.md R11; percona/percona-postgresql-operator@v3.0.0:percona/certmanager/certmanager.go (DefaultRenewBefore); cert-manager@v1.21.1 internal/apis/certmanager/validation/certificate.go'),
+  nameLength: rule('percona/name-length', 'warning',
+    'A cluster (or cluster + instance set) name so long that a certificate CN the operator requests from cert-manager (`<cluster>-postgres`, `<cluster>-<set>-xxxx`) exceeds 64 characters, which cert-manager rejects.',
+    'operators.md R12; percona/percona-postgresql-operator@v3.0.0:percona/certmanager/certmanager.go (truncateForCommonName used only for pgbouncer and pgbackrest-repo); cert-manager C4'),
+} as const;
+
+export type ProjectionField = 'customTLSSecret' | 'customReplicationTLSSecret' | 'customRootCATLSSecret';
+export const PROJECTIONS: readonly ProjectionField[] = ['customTLSSecret', 'customReplicationTLSSecret', 'customRootCATLSSecret'];
+
+/** The file paths the operator requires of a projection (R4). */
+export function requiredPaths(field: ProjectionField, secrets: Record<string, unknown>): string[] {
+  if (field === 'customRootCATLSSecret') return ['root.crt', 'root.key'];
+  const hasRoot = secrets.customRootCATLSSecret !== undefined && secrets.customRootCATLSSecret !== null;
+  return hasRoot ? ['tls.crt', 'tls.key'] : ['tls.crt', 'tls.key', 'ca.crt'];
+}
+
+/** `items[]` of a projection as `{ key, path }` (entries that are not objects are skipped, keeping their index). */
+export function itemsOf(p: unknown): { key: string | undefined; path: string | undefined; index: number }[] {
+  const items = get(p, ['items']);
+  if (!Array.isArray(items)) return [];
+  return items.map((it, index) => ({ key: str(get(it, ['key'])), path: str(get(it, ['path'])), index }));
+}
+
+const ALLOWED_SSL = new Set(['ssl_groups', 'ssl_ecdh_curve']);
+const DURATIONS = ['certValidityDuration', 'caValidityDuration', 'pgBackRestCertValidityDuration'];
+const RENEW_BEFORE = 720 * HOUR;
+const MAX_CN = 64;
+
+export const perconaModule: RuleModule = {
+  name: 'percona',
+  rules: Object.values(PERCONA_RULES),
+  appliesTo: (r: Resource) => r.kind.apiVersion === 'pgv2.percona.com/v2' && r.kind.kind === 'PerconaPGCluster',
+  checkDocument(r, ctx) {
+    const spec = get(r.data, ['spec']);
+    if (!isObj(spec)) return;
+    const secrets = isObj(spec.secrets) ? spec.secrets : {};
+    const has = (f: ProjectionField) => secrets[f] !== undefined && secrets[f] !== null;
+
+    // R1: the twins.
+    if (has('customTLSSecret') !== has('customReplicationTLSSecret')) {
+      const present: ProjectionField = has('customTLSSecret') ? 'customTLSSecret' : 'customReplicationTLSSecret';
+      const missing: ProjectionField = present === 'customTLSSecret' ? 'customReplicationTLSSecret' : 'customTLSSecret';
+      const what = missing === 'customTLSSecret' ? 'server' : 'replication';
+      const from = has('customRootCATLSSecret')
+        ? `from the root CA of \`customRootCATLSSecret\`, so replication fails unless your \`${present}\` certificate is signed by exactly that CA`
+        : 'from its own root CA, so the two certificates have different CAs and replication fails';
+      const twin = `${r.header.name ?? 'cluster'}-${missing === 'customTLSSecret' ? 'server' : 'replication'}-tls`;
+      const fix = addPairFix(r, ['spec', 'secrets'], `${missing}: { name: ${twin} }`, `Add ${missing} (Secret ${twin})`);
+      ctx.report(PERCONA_RULES.twinSecrets, spanAt(r, ['spec', 'secrets', present], 'key'),
+        `\`${present}\` is set without \`${missing}\`: the operator generates the ${what} certificate ${from}. Set \`${missing}\` too, signed by the same CA (same \`ca.crt\`), as the CRD describes.`,
+        fix ? { fixes: [fix] } : undefined);
+    }
+
+    for (const f of PROJECTIONS) {
+      if (!has(f)) continue;
+      const p = secrets[f];
+      const base = ['spec', 'secrets', f];
+      // R2: a name (the CRD defaults it to "").
+      const name = isObj(p) ? p.name : undefined;
+      if (name === undefined || name === null || name === '') {
+        ctx.report(PERCONA_RULES.secretName, name === '' ? spanAt(r, [...base, 'name']) : spanAt(r, base, 'key'),
+          `\`${f}\` has no Secret name: reconciliation fails ("failed to validate .spec.${f}: secret name is not specified") and the cluster is not reconciled. Set \`name\` to the Secret holding ${requiredPaths(f, secrets).join(', ')}, or remove \`${f}\`.`);
+      }
+      // R4b: with items, only the listed keys are mounted.
+      const items = itemsOf(p);
+      // Only the server and replication Secrets are projected into the pods; the root CA is read by the operator.
+      // Items the schema already rejects (no key or path) make this check moot.
+      if (f !== 'customRootCATLSSecret' && items.length > 0 && items.every(i => i.key !== undefined && i.path !== undefined)) {
+        const paths = new Set(items.map(i => i.path));
+        const lacking = requiredPaths(f, secrets).filter(x => !paths.has(x));
+        if (lacking.length) {
+          ctx.report(PERCONA_RULES.itemsPath, spanAt(r, [...base, 'items'], 'key'),
+            `These \`items\` do not project ${lacking.map(x => `\`${x}\``).join(', ')}: Kubernetes mounts only the listed keys, so PostgreSQL finds ${lacking.length > 1 ? 'these files' : 'this file'} missing in the pod (the operator's own check accepts a Secret data key that is not listed). Add items with \`path:\` ${lacking.map(x => `\`${x}\``).join(', ')}, or drop \`items\` to mount every key.`);
+        }
+      }
+    }
+
+    // R8: TLS is always enabled. When a CustomResourceDefinition of the workspace defines the kind (its title then
+    // names the CRD), that CRD's own CEL rules are evaluated instead (schema/cel-rule): no second report.
+    const params = get(spec, ['config', 'parameters']);
+    const userCrd = r.kind.title !== r.doc.part.target?.title;
+    if (isObj(params) && !userCrd) {
+      for (const k of Object.keys(params)) {
+        if (k === 'ssl' || (k.startsWith('ssl_') && !ALLOWED_SSL.has(k))) {
+          ctx.report(PERCONA_RULES.sslParameter, spanAt(r, ['spec', 'config', 'parameters', k], 'key'),
+            `\`${k}\` cannot be set here: the CRD's validation rule rejects it ("TLS is always enabled"), since the operator configures TLS itself (only \`ssl_groups\` and \`ssl_ecdh_curve\` are allowed). Remove it; use \`spec.secrets.customTLSSecret\` for your own certificates.`);
+        }
+      }
+    }
+
+    // R9: tlsOnly does not rewrite user rules.
+    if (spec.tlsOnly === true) {
+      const rules = get(spec, ['authentication', 'rules']);
+      if (Array.isArray(rules)) {
+        rules.forEach((ru, i) => {
+          const conn = str(get(ru, ['connection']));
+          const hbaWord = str(get(ru, ['hba']))?.trim().split(/\s+/)[0];
+          const field = conn === 'host' || conn === 'hostnossl' ? 'connection' : hbaWord === 'host' || hbaWord === 'hostnossl' ? 'hba' : undefined;
+          if (!field) return;
+          const word = field === 'connection' ? conn : hbaWord;
+          ctx.report(PERCONA_RULES.tlsOnlyUserRules, spanAt(r, ['spec', 'authentication', 'rules', i, field]),
+            `\`${word}\` still accepts plaintext connections: \`tlsOnly: true\` rewrites only the operator's own HBA rules to hostssl, not the rules in \`spec.authentication.rules\`. Use \`hostssl\` if this rule should require TLS.`);
+        });
+      }
+    }
+
+    // R11 and R12 concern the cert-manager path, which a custom root CA turns off (R10).
+    if (has('customRootCATLSSecret')) return;
+    const tls = isObj(spec.tls) ? spec.tls : {};
+    for (const d of DURATIONS) {
+      const v = str(tls[d]);
+      if (v === undefined) continue;
+      const ms = goDuration(v);
+      if (ms === undefined || ms > RENEW_BEFORE) continue;
+      ctx.report(PERCONA_RULES.validityDuration, spanAt(r, ['spec', 'tls', d]),
+        `\`${d}: ${v}\` is not longer than 720h: when cert-manager issues the certificates, the operator sets \`renewBefore: 720h\` on each, and cert-manager rejects a renewBefore that is not below the duration, so no certificate is issued. Use more than 720h (e.g. 2160h); it has no effect with the operator's internal PKI.`);
+    }
+    const cluster = r.header.name;
+    if (!cluster) return;
+    if (`${cluster}-postgres`.length > MAX_CN) {
+      ctx.report(PERCONA_RULES.nameLength, spanAt(r, ['metadata', 'name']),
+        `With cert-manager, the operator requests a certificate with CN \`${cluster}-postgres\` (${cluster.length + 9} characters) and cert-manager rejects a CN over 64 characters. Use a cluster name of at most 55 characters.`);
+      return;
+    }
+    const instances = spec.instances;
+    if (Array.isArray(instances)) {
+      instances.forEach((inst, i) => {
+        const set = str(get(inst, ['name']));
+        if (set === undefined) return;
+        const cn = `${cluster}-${set}-xxxx`;
+        if (cn.length > MAX_CN) {
+          ctx.report(PERCONA_RULES.nameLength, spanAt(r, ['spec', 'instances', i, 'name']),
+            `With cert-manager, each instance certificate has the StatefulSet name \`${cluster}-${set}-<4 characters>\` as CN (${cn.length} characters), and cert-manager rejects a CN over 64 characters. Shorten the cluster or instance set name.`);
+        }
+      });
+    }
+  },
+};

@@ -1,0 +1,117 @@
+/**
+ * Across documents: a Secret a resource refers to that exists in the workspace (same namespace) must hold the keys the
+ * operator needs. Percona: every `items[].key` (R3) and every required path as an item path or a data key (R4); CPO:
+ * the keys named by `certificateFile`/`privateKeyFile`/`caFile` (C4, C5); a cert-manager CA Issuer: `tls.crt` and
+ * `tls.key` (I5; a ClusterIssuer's Secret lives in cert-manager's cluster resource namespace, a flag: not checked). A Secret that is not in the workspace is not
+ * checked here (secret/not-found says so where it applies): it may exist only in the cluster.
+ */
+import { dataOf, stringAt } from '../data';
+import type { IndexedDocument } from '../workspace';
+import { PROJECTIONS, itemsOf, requiredPaths } from './percona';
+import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
+import { get, isObj, rule, spanAt, str } from './util';
+
+export const SECRET_KEY_RULES = {
+  missingKey: rule('secret/missing-key', 'error',
+    'A Secret in the workspace that a resource refers to lacks a key the operator needs (Percona `tls.crt`/`tls.key`/`ca.crt`, `root.crt`/`root.key` or an `items[].key`; CPO the files named by `certificateFile`/`privateKeyFile`/`caFile`; a CA Issuer `tls.crt`/`tls.key`).',
+    'operators.md R3, R4 (percona/percona-postgresql-operator@v3.0.0:percona/controller/pgcluster/controller.go validateTLS), C4, C5 (CYBERTEC-pg-operator@v0.9.2:pkg/cluster/k8sres.go generateTlsMounts), §4 I5 (cert-manager CA issuer)'),
+} as const;
+
+const isPercona = (r: Resource) => r.kind.apiVersion === 'pgv2.percona.com/v2' && r.kind.kind === 'PerconaPGCluster';
+const isCpo = (r: Resource) => r.kind.apiVersion === 'cpo.opensource.cybertec.at/v1' && r.kind.kind === 'postgresql';
+const isIssuer = (r: Resource) => r.kind.apiVersion === 'cert-manager.io/v1' && r.kind.kind === 'Issuer';
+
+interface FoundSecret { doc: IndexedDocument; keys: Set<string> }
+
+/** The Secret `name` of the resource's namespace, with its data and stringData keys; `undefined` when not in the workspace. */
+function lookup(ctx: LiveContext, r: Resource, name: string): FoundSecret | undefined {
+  const ns = r.header.namespace;
+  const found = ctx.workspace.find('Secret', name, ns, 'v1');
+  const doc = found.find(d => d.header.namespace === ns) ?? found[0];
+  if (!doc) return undefined;
+  const data = dataOf(doc.doc.part).value;
+  const keys = new Set<string>();
+  for (const field of ['data', 'stringData']) {
+    const m = get(data, [field]);
+    if (isObj(m)) for (const k of Object.keys(m)) keys.add(k);
+  }
+  return { doc, keys };
+}
+
+function related(s: FoundSecret): ReportExtra {
+  const part = s.doc.doc.part;
+  const at = part.doc ? stringAt(part.doc, ['metadata', 'name']) : undefined;
+  const span = at?.span ?? [0, 0];
+  return { related: [{ place: { file: s.doc.path, span: [span[0] + s.doc.doc.base, span[1] + s.doc.doc.base] }, message: `Secret \`${s.doc.header.name}\`` }] };
+}
+
+const listKeys = (s: FoundSecret) => (s.keys.size ? [...s.keys].map(k => `\`${k}\``).join(', ') : 'no keys');
+
+export const secretKeysModule: RuleModule = {
+  name: 'secret-keys',
+  rules: Object.values(SECRET_KEY_RULES),
+  appliesTo: (r: Resource) => isPercona(r) || isCpo(r) || isIssuer(r),
+  checkLive(r, ctx) {
+    if (isPercona(r)) checkPercona(r, ctx);
+    else if (isCpo(r)) checkCpo(r, ctx);
+    else checkIssuer(r, ctx);
+  },
+};
+
+function checkPercona(r: Resource, ctx: LiveContext): void {
+  const secrets = get(r.data, ['spec', 'secrets']);
+  if (!isObj(secrets)) return;
+  for (const f of PROJECTIONS) {
+    const p = secrets[f];
+    const name = str(get(p, ['name']));
+    if (!name) continue;
+    const s = lookup(ctx, r, name);
+    if (!s) continue;
+    const items = itemsOf(p);
+    for (const it of items) {
+      if (it.key === undefined || s.keys.has(it.key)) continue;
+      ctx.report(SECRET_KEY_RULES.missingKey, spanAt(r, ['spec', 'secrets', f, 'items', it.index, 'key']),
+        `Secret \`${name}\` has no key \`${it.key}\` (it has ${listKeys(s)}): reconciliation fails ("key ${it.key} doesn't exist in secret ${name}"). Fix the key or add it to the Secret.`, related(s));
+    }
+    const paths = new Set(items.map(i => i.path));
+    const lacking = requiredPaths(f, secrets).filter(x => !paths.has(x) && !s.keys.has(x));
+    if (lacking.length) {
+      ctx.report(SECRET_KEY_RULES.missingKey, spanAt(r, ['spec', 'secrets', f, 'name']),
+        `Secret \`${name}\` provides no ${lacking.map(x => `\`${x}\``).join(', ')} (it has ${listKeys(s)}, and no \`items[].path\` maps one): reconciliation fails ("required path ${lacking[0]} was not found both in secret ${name} and in the .items section"). Add the key${lacking.length > 1 ? 's' : ''} to the Secret or map ${lacking.length > 1 ? 'them' : 'it'} with \`items\`.`, related(s));
+    }
+  }
+}
+
+function checkCpo(r: Resource, ctx: LiveContext): void {
+  const tls = get(r.data, ['spec', 'tls']);
+  if (!isObj(tls)) return;
+  const secretName = str(tls.secretName);
+  if (!secretName) return; // empty: TLS off (cpo/empty-secret-name)
+  const caSecretName = str(tls.caSecretName);
+  const caFile = str(tls.caFile);
+  const main = lookup(ctx, r, secretName);
+  const need = (field: string, fallback: string | undefined, secret: FoundSecret | undefined, sName: string, nameField: string, mount: string) => {
+    const v = str(tls[field]) || fallback;
+    if (!secret || !v || v.startsWith('/') || secret.keys.has(v)) return;
+    const set = !!str(tls[field]);
+    ctx.report(SECRET_KEY_RULES.missingKey, spanAt(r, ['spec', 'tls', set ? field : nameField]),
+      `Secret \`${sName}\` has no key \`${v}\` (${set ? '' : `the default of \`${field}\`; `}it has ${listKeys(secret)}): CPO mounts the Secret's keys as files under ${mount}, so ${mount}/${v} does not exist and PostgreSQL cannot start with TLS. Add the key to the Secret${set ? ' or fix the file name' : ` or set \`${field}\``}.`, related(secret));
+  };
+  need('certificateFile', 'tls.crt', main, secretName, 'secretName', '/tls');
+  need('privateKeyFile', 'tls.key', main, secretName, 'secretName', '/tls');
+  if (caFile) {
+    if (caSecretName) need('caFile', undefined, lookup(ctx, r, caSecretName), caSecretName, 'caSecretName', '/tlsca');
+    else need('caFile', undefined, main, secretName, 'secretName', '/tls');
+  }
+}
+
+function checkIssuer(r: Resource, ctx: LiveContext): void {
+  const name = str(get(r.data, ['spec', 'ca', 'secretName']));
+  if (!name) return;
+  const s = lookup(ctx, r, name);
+  if (!s) return;
+  const lacking = ['tls.crt', 'tls.key'].filter(k => !s.keys.has(k));
+  if (!lacking.length) return;
+  ctx.report(SECRET_KEY_RULES.missingKey, spanAt(r, ['spec', 'ca', 'secretName']),
+    `Secret \`${name}\` has no ${lacking.map(k => `\`${k}\``).join(' and ')} (it has ${listKeys(s)}): a CA Issuer signs with the CA certificate and key in \`tls.crt\`/\`tls.key\`, so the Issuer is not ready and issues nothing. Store the CA key pair under those keys.`, related(s));
+}
