@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_IDS, SETTINGS_SECTION } from '../../server/src/protocol';
+import { registerCertCommands } from './commands/certs';
 
 let client: LanguageClient | undefined;
 
@@ -37,6 +38,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     }),
     vscode.commands.registerCommand('pgtls.showOutput', () => output.show(true)),
   );
+  registerCertCommands(context, () => client, output);
 
   try {
     await client.start();

@@ -15,3 +15,108 @@ export const LANGUAGE_IDS = ['pgpool-conf', 'pool-hba', 'pg-hba', 'yaml'] as con
 export function ruleAnchor(ruleId: string): string {
   return `rule-${ruleId.replace(/[^a-z0-9]+/g, '-')}`;
 }
+
+// --- certificate commands (custom requests; the client asks, the server generates and writes) ------------------
+
+/** What a certificate command creates. `set`: CA + server + client (+ replication for Percona) (+ Secrets for operators). */
+export type CertCommandKind = 'ca' | 'server' | 'client' | 'replication' | 'set';
+
+/** A document and an offset in it: the server picks the YAML document under the cursor. */
+export interface CertResourceRef {
+  uri: string;
+  offset: number;
+}
+
+/** `pgtls/certs/preset`: the operator preset of the resource under the cursor, or null when there is none. */
+export const CERT_PRESET_REQUEST = 'pgtls/certs/preset';
+export type CertPresetParams = CertResourceRef;
+export interface CertPresetResult {
+  operator: 'kubedb' | 'percona' | 'cpo' | 'pgpool';
+  kind: string;
+  name: string;
+  namespace?: string;
+  serverName: string;
+  /** Server SANs besides serverName (DNS names and IPs). */
+  sans: string[];
+  clientUser: string;
+  /** Percona: `_crunchyrepl`. */
+  replicationUser?: string;
+  /** Secret (and Issuer) names the set's manifests will hold. */
+  secretNames: string[];
+}
+
+/** `pgtls/certs/create`: generate and write. Key material never travels back. */
+export const CERT_CREATE_REQUEST = 'pgtls/certs/create';
+export interface CertCreateParams {
+  kind: CertCommandKind;
+  /** Absolute folder to write into (created 0700). */
+  folder: string;
+  /** ecdsa-p256 (default), ecdsa-p384, rsa-2048, rsa-3072, rsa-4096, ed25519. */
+  algorithm?: string;
+  /** Validity of the leaves (or of the CA for `ca`), in days. */
+  days?: number;
+  serverName?: string;
+  sans?: string[];
+  clientUser?: string;
+  /** CA common name (kind `ca`, or the CA of a `set`). */
+  caName?: string;
+  /** Replace existing files; without it the result lists them and nothing is written. */
+  force?: boolean;
+  /** Leaf kinds: create ca.crt/ca.key in the folder when they are missing (default true). */
+  createCaIfMissing?: boolean;
+  /** `set`: take names from the resource under the cursor (and write its Secrets next to the certificates). */
+  resource?: CertResourceRef;
+}
+
+/** A text replacement in the resource document: character offsets into the text the server saw. */
+export interface CertResourceEdit {
+  uri: string;
+  start: number;
+  end: number;
+  newText: string;
+}
+export interface CertFileSummary {
+  name: string;
+  path: string;
+  /** Octal, e.g. "0600". */
+  mode: string;
+  kind: 'private-key' | 'certificate' | 'manifest';
+  role: string;
+  replaced: boolean;
+  subject?: string;
+  sans?: string[];
+  notBefore?: string;
+  notAfter?: string;
+  days?: number;
+}
+export interface CertCreateSummary {
+  dir: string;
+  createdDir: boolean;
+  algorithm: string;
+  files: CertFileSummary[];
+  gitignore: 'created' | 'appended' | 'unchanged' | 'skipped';
+  warnings: string[];
+  /** The resource the set was made for. */
+  resource?: { operator: string; kind: string; name: string; namespace?: string };
+  /** `set` for an operator: the merge patch that points the resource at the Secrets. */
+  patch?: Record<string, unknown>;
+  /** `set`: that patch as an edit of the resource document (the client applies it as an undoable WorkspaceEdit). */
+  resourceEdit?: CertResourceEdit;
+  /** One-paragraph human summary (what the notification shows). */
+  message: string;
+}
+/** `existing`: files that are there and were not replaced (nothing was written; retry with force). */
+export type CertCreateResult = { status: 'written'; summary: CertCreateSummary } | { status: 'exists'; existing: string[] };
+
+/** `pgtls/certs/inspect`: a decoded view (like `openssl x509 -text`) of a PEM/DER file or a PEM / base64 text. */
+export const CERT_INSPECT_REQUEST = 'pgtls/certs/inspect';
+export interface CertInspectParams {
+  /** A PEM text, or base64 of a PEM or DER certificate (a Secret's data value). */
+  text?: string;
+  /** Or a file (file: URI) holding PEM or DER. */
+  uri?: string;
+}
+export interface CertInspectResult {
+  count: number;
+  text: string;
+}

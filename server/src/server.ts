@@ -3,17 +3,23 @@
  * otherwise), hover, completion and quick fixes. Everything else is the pure core behind `createService`.
  * No handler throws: failures are logged with the document's URI and an empty result is returned.
  */
+import { webcrypto } from 'node:crypto';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionKind, CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, DiagnosticTag,
-  DocumentDiagnosticReportKind, FileChangeType, InsertTextFormat, MarkupKind, TextDocumentSyncKind, TextDocuments,
+  DocumentDiagnosticReportKind, FileChangeType, InsertTextFormat, LSPErrorCodes, MarkupKind, ResponseError, TextDocumentSyncKind, TextDocuments,
   type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from './core/text';
 import type { CompletionResult, LanguageId, Problem, ServiceEnv, Settings, SourceDocument, Span, WorkspaceFile, WorkspaceView } from './core/types';
-import { DEFAULT_SETTINGS, LANGUAGE_IDS, SETTINGS_SECTION } from './protocol';
+import {
+  CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST, DEFAULT_SETTINGS, LANGUAGE_IDS, SETTINGS_SECTION,
+  type CertCreateParams, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
+} from './protocol';
+import { inspectCertificates, presetAt, presetSummary, runCertCommand, type CertCommandEnv } from './certs/commands';
 import { createService, type ParsedFile } from './service';
 
 export interface ServerEnvFactory {
@@ -319,6 +325,53 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
         return action;
       });
     });
+  });
+
+  // Certificate commands (protocol.ts): generation and writing happen here; answers never carry key material.
+  const certEnv: CertCommandEnv = { now: () => new Date(), crypto: webcrypto as unknown as Crypto };
+  const textOf = (uri: string): string | undefined => {
+    const open = documents.get(uri);
+    if (open) return open.getText();
+    try {
+      return fs.readFileSync(uriToPath(uri), 'utf8');
+    } catch {
+      return undefined;
+    }
+  };
+  const certFailure = (what: string, e: unknown): ResponseError<void> => {
+    // Messages name files, names and algorithms only; log the kind of failure, never an object dump.
+    const message = e instanceof Error ? e.message : String(e);
+    if (!(e instanceof Error) || !['CertError', 'WriteFilesError', 'ExistingFilesError'].includes(e.name)) log(`${what} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error'}`);
+    return new ResponseError(LSPErrorCodes.RequestFailed, message);
+  };
+  connection.onRequest(CERT_PRESET_REQUEST, (p: CertPresetParams): CertPresetResult | null => {
+    const text = textOf(p.uri);
+    if (text === undefined) return null;
+    const pr = safe('certificate preset', p.uri, undefined, () => presetAt(text, p.offset));
+    return pr ? presetSummary(pr) : null;
+  });
+  connection.onRequest(CERT_CREATE_REQUEST, async (p: CertCreateParams): Promise<CertCreateResult | ResponseError<void>> => {
+    try {
+      return await runCertCommand(p, certEnv, p.resource ? textOf(p.resource.uri) : undefined);
+    } catch (e) {
+      return certFailure('certificate generation', e);
+    }
+  });
+  connection.onRequest(CERT_INSPECT_REQUEST, async (p: CertInspectParams): Promise<CertInspectResult | ResponseError<void>> => {
+    try {
+      if (p.text !== undefined) return await inspectCertificates({ text: p.text }, certEnv);
+      if (!p.uri) return new ResponseError(LSPErrorCodes.RequestFailed, 'nothing to inspect');
+      let bytes: Uint8Array;
+      try {
+        bytes = fs.readFileSync(uriToPath(p.uri));
+      } catch (e) {
+        return new ResponseError(LSPErrorCodes.RequestFailed, `cannot read ${uriToPath(p.uri)}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
+      }
+      const open = documents.get(p.uri);
+      return await inspectCertificates(open ? { text: open.getText() } : { bytes }, certEnv);
+    } catch (e) {
+      return certFailure('certificate inspection', e);
+    }
   });
 
   connection.onShutdown(() => {

@@ -9,7 +9,8 @@ import type { ProcessGroup } from './processes';
 import { REPO } from './tools';
 
 const COPIED = ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'esbuild.mjs', 'schemas', 'snippets', 'syntaxes'];
-const LINKED = ['client', 'server', 'node_modules', 'tsconfig.json'];
+// scripts: `npm run build` runs scripts/gen-k8s-validators.ts before esbuild.
+const LINKED = ['client', 'server', 'scripts', 'node_modules', 'tsconfig.json'];
 
 export async function buildVsix(tmp: string, group: ProcessGroup): Promise<string> {
   const stage = path.join(tmp, 'package');

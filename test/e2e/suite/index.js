@@ -182,6 +182,76 @@ test(`editing ${EXPECTED.fix.file} clears the diagnostic, and restoring the line
   await doc.save();
 });
 
+const CERTS = EXPECTED.certs;
+const octal = p => (fs.statSync(p).mode & 0o777).toString(8).padStart(4, '0');
+
+test(`pgtls.createTlsSetForResource on ${CERTS.resourceFile} writes ${CERTS.folder}/ with 0600 keys and returns its summary`, async () => {
+  const root = vscode.workspace.workspaceFolders[0].uri.fsPath;
+  fs.writeFileSync(path.join(root, CERTS.resourceFile), CERTS.resource);
+  const doc = await open(CERTS.resourceFile);
+  const editor = vscode.window.activeTextEditor;
+  const at = doc.positionAt(doc.getText().indexOf('e2e-pool'));
+  editor.selection = new vscode.Selection(at, at);
+  // No uri/offset: the command takes the active editor and its cursor, as from the palette; the argument skips the questions.
+  const r = await vscode.commands.executeCommand('pgtls.createTlsSetForResource', { algorithm: 'ecdsa-p256' });
+  assert.ok(r && r.status === 'written', `unexpected result: ${JSON.stringify(r)}`);
+  const s = r.summary;
+  log(`summary: ${s.message}`);
+  const dir = path.join(root, CERTS.folder);
+  assert.equal(s.dir, dir);
+  assert.deepEqual(s.files.map(f => f.name).sort(), CERTS.files);
+  assert.equal(octal(dir), '0700');
+  for (const f of s.files) {
+    assert.ok(fs.existsSync(f.path), `${f.name} was not written`);
+    const want = f.name.endsWith('.crt') ? '0644' : '0600';
+    assert.equal(octal(f.path), want, `${f.name} has mode ${octal(f.path)}, expected ${want}`);
+    assert.equal(f.mode, want);
+  }
+  assert.ok(s.files.find(f => f.name === 'server.crt').sans.includes(CERTS.serverSan), `server SANs lack ${CERTS.serverSan}`);
+  assert.match(s.files.find(f => f.name === 'client.crt').subject, new RegExp(CERTS.clientSubject));
+  assert.ok(s.message.includes('server.crt') && s.message.includes('secrets.yaml'), `summary message: ${s.message}`);
+  assert.ok(!JSON.stringify(r).includes('PRIVATE KEY'), 'the summary must not hold key material');
+  assert.ok(fs.readFileSync(path.join(dir, '.gitignore'), 'utf8').includes('*.key'));
+  assert.ok(fs.readFileSync(path.join(dir, 'server.key'), 'utf8').includes('PRIVATE KEY'));
+  // The resource now references the new Issuer, as an unsaved edit that Undo reverts.
+  assert.equal(r.resourcePatched, true, 'the reference patch was not applied');
+  assert.ok(doc.getText().includes(`name: ${CERTS.issuer}`), `the resource lacks the issuerRef:\n${doc.getText()}`);
+  assert.ok(doc.isDirty, 'the patch must be an unsaved edit');
+  await vscode.window.showTextDocument(doc);
+  await vscode.commands.executeCommand('undo');
+  assert.equal(doc.getText(), CERTS.resource, 'undo did not restore the resource');
+});
+
+test('pgtls.createServerCertificate refuses to overwrite without force, replaces with force (still 0600)', async () => {
+  const root = vscode.workspace.workspaceFolders[0].uri.fsPath;
+  const dir = path.join(root, CERTS.folder);
+  const before = fs.readFileSync(path.join(dir, 'server.key'), 'utf8');
+  const args = { folder: CERTS.folder, serverName: 'db.e2e.example', sans: ['127.0.0.1'] };
+  const refused = await vscode.commands.executeCommand('pgtls.createServerCertificate', args);
+  assert.equal(refused.status, 'exists');
+  assert.deepEqual(refused.existing.map(f => path.basename(f)).sort(), ['server.crt', 'server.key']);
+  assert.equal(fs.readFileSync(path.join(dir, 'server.key'), 'utf8'), before, 'server.key changed without force');
+  const r = await vscode.commands.executeCommand('pgtls.createServerCertificate', { ...args, force: true });
+  assert.equal(r.status, 'written');
+  assert.deepEqual(r.summary.files.map(f => f.name), ['server.crt', 'server.key'], 'the existing CA must be reused, not replaced');
+  assert.deepEqual(r.summary.files.find(f => f.name === 'server.crt').sans, ['DNS:db.e2e.example', 'IP:127.0.0.1']);
+  assert.notEqual(fs.readFileSync(path.join(dir, 'server.key'), 'utf8'), before);
+  assert.equal(octal(path.join(dir, 'server.key')), '0600');
+});
+
+test('pgtls.inspectCertificate shows the decoded server.crt in a read-only view', async () => {
+  const root = vscode.workspace.workspaceFolders[0].uri.fsPath;
+  const crt = vscode.Uri.file(path.join(root, CERTS.folder, 'server.crt'));
+  await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(crt));
+  const r = await vscode.commands.executeCommand('pgtls.inspectCertificate');
+  assert.ok(r && r.count === 1, `unexpected result: ${JSON.stringify(r)}`);
+  const shown = vscode.window.visibleTextEditors.find(e => e.document.uri.toString() === r.uri);
+  assert.ok(shown, `the view ${r.uri} is not shown`);
+  assert.equal(shown.document.uri.scheme, 'pgtls-certificate');
+  assert.ok(shown.document.getText().includes('db.e2e.example'), 'the view lacks the server name');
+  assert.ok(!shown.document.getText().includes('PRIVATE KEY'));
+});
+
 exports.run = async function run() {
   const results = [];
   for (const t of tests) {
