@@ -1,7 +1,7 @@
 /**
  * KubeDB Pgpool (kubedb.com/v1alpha2) and PgpoolOpsRequest: the TLS rules of the admission webhooks (P1, P2, P5, O1)
  * and the ones only the docs state (K1, K5) or that follow from the code and docs (K6, K7). Facts: operators.md §1.2.
- * K2 (cert auth with `sslMode: disable` while `tls` is set) is not a rule yet: see the report of issue 3.
+ * K2 (cert auth with `sslMode: disable` while `tls` is set) is admitted by the webhook, so it is a warning.
  */
 import type { Span } from '../../../core/types';
 import type { Resource, RuleModule } from './types';
@@ -16,6 +16,9 @@ export const PGPOOL_RULES = {
   certAuthWithoutTls: rule('pgpool/cert-auth-without-tls', 'error',
     'A Pgpool with `clientAuthMode: cert` but no `spec.tls`: the KubeDB webhook rejects it ("Tls is not enabled, enable it to use this clientAuthMode").',
     `operators.md P2; ${WEBHOOK} (ValidateCreateOrUpdate)`),
+  certAuthSslDisabled: rule('pgpool/cert-auth-ssl-disabled', 'warning',
+    'A Pgpool with `tls`, `clientAuthMode: cert` and `sslMode: disable`: the webhook admits it, but certificate authentication needs TLS connections, which the KubeDB docs require for cert auth.',
+    'operators.md K2; kubedb/docs@v2026.7.10:docs/guides/pgpool/concepts/pgpool.md, docs/guides/pgpool/tls/configure_ssl.md'),
   missingIssuerRef: rule('pgpool/missing-issuer-ref', 'warning',
     'A Pgpool `spec.tls` without `issuerRef`: the webhook admits it, but no certificates are defaulted or issued; the KubeDB TLS docs require `tls.issuerRef`.',
     'operators.md K1, D3; kubedb/docs@v2026.7.10:docs/guides/pgpool/tls/{overview,configure_ssl}.md; apis/kubedb/v1alpha2/pgpool_helpers.go (SetTLSDefaults)'),
@@ -73,6 +76,10 @@ export const kubedbModule: RuleModule = {
     if (!hasTls && authMode === 'cert') {
       ctx.report(PGPOOL_RULES.certAuthWithoutTls, spanAt(r, ['spec', 'clientAuthMode']),
         '`clientAuthMode: cert` without `spec.tls`: the KubeDB webhook rejects the Pgpool ("Tls is not enabled, enable it to use this clientAuthMode"). Add `spec.tls` with an `issuerRef`, or use `md5`/`scram`.');
+    }
+    if (hasTls && authMode === 'cert' && sslMode === 'disable') {
+      ctx.report(PGPOOL_RULES.certAuthSslDisabled, spanAt(r, ['spec', 'sslMode']),
+        '`sslMode: disable` with `clientAuthMode: cert`: the webhook admits it, but a client certificate is only sent over TLS, so certificate logins cannot work (the KubeDB docs require an sslMode other than disable for cert auth). Set `sslMode: require`, `verify-ca` or `verify-full`.');
     }
     if (hasTls && isObj(tls) && (tls.issuerRef === undefined || tls.issuerRef === null)) {
       const fix = addPairFix(r, ['spec', 'tls'], `issuerRef: { apiGroup: cert-manager.io, kind: Issuer, name: ${r.header.name ?? 'pgpool'}-ca-issuer }`,
