@@ -10,11 +10,11 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionKind, CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, DiagnosticTag,
   DocumentDiagnosticReportKind, FileChangeType, InsertTextFormat, LSPErrorCodes, MarkupKind, ResponseError, TextDocumentSyncKind, TextDocuments,
-  type Connection, type InitializeParams, type InitializeResult,
+  type Command, type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from './core/text';
-import type { CompletionResult, LanguageId, Problem, ServiceEnv, Settings, SourceDocument, Span, WorkspaceFile, WorkspaceView } from './core/types';
+import type { CompletionResult, FixCommand, LanguageId, Problem, ServiceEnv, Settings, SourceDocument, Span, WorkspaceFile, WorkspaceView } from './core/types';
 import {
   CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST, DEFAULT_SETTINGS, LANGUAGE_IDS, SETTINGS_SECTION,
   type CertCreateParams, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
@@ -42,6 +42,16 @@ function uriToPath(uri: string): string {
   } catch {
     return uri;
   }
+}
+
+/**
+ * A core fix command as an LSP command: an argument object that names a document offset without a `uri`
+ * (`FixCommand` convention) gets the document's URI.
+ */
+function lspCommand(c: FixCommand, uri: string): Command {
+  const args = c.arguments?.map(a => (a && typeof a === 'object' && !Array.isArray(a) && typeof (a as { offset?: unknown }).offset === 'number'
+    && (a as { uri?: unknown }).uri === undefined ? { ...a, uri } : a));
+  return { title: c.title, command: c.command, ...(args ? { arguments: args } : {}) };
 }
 
 /** Bounds of the workspace index: YAML files of the workspace folders that cross-file rules may look at. */
@@ -315,11 +325,11 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
       const diagnostics = toDiagnostics(doc, problems);
       return service.fixes(problems, span).map(({ problem, fix }) => {
         const diag = diagnostics[problems.indexOf(problem)];
-        const action: CodeAction = {
-          title: fix.title,
-          kind: CodeActionKind.QuickFix,
-          edit: { changes: { [doc.uri]: fix.edits.map(e => ({ range: { start: doc.positionAt(e.span[0]), end: doc.positionAt(e.span[1]) }, newText: e.newText })) } },
-        };
+        const action: CodeAction = { title: fix.title, kind: CodeActionKind.QuickFix };
+        if (fix.edits.length) {
+          action.edit = { changes: { [doc.uri]: fix.edits.map(e => ({ range: { start: doc.positionAt(e.span[0]), end: doc.positionAt(e.span[1]) }, newText: e.newText })) } };
+        }
+        if (fix.command) action.command = lspCommand(fix.command, doc.uri);
         if (diag) action.diagnostics = [diag];
         if (fix.preferred) action.isPreferred = true;
         return action;

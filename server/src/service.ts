@@ -31,7 +31,7 @@ export interface Service {
   validate(doc: SourceDocument, parsed: ParsedFile, settings: Settings): Problem[];
   hover(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): HoverResult | undefined;
   complete(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): CompletionResult[];
-  /** Quick fixes of the problems that touch `span`. */
+  /** Quick fixes of the problems that touch `span`: edits, commands (`Fix.command`, e.g. command-only fixes) or both. */
   fixes(problems: readonly Problem[], span: Span): { problem: Problem; fix: Fix }[];
   /** Every registered rule. */
   rules(): RuleMeta[];
@@ -146,7 +146,8 @@ export function createService(env: ServiceEnv): Service {
       const out: { problem: Problem; fix: Fix }[] = [];
       for (const p of problems) {
         if (p.span[1] < span[0] || p.span[0] > span[1]) continue;
-        for (const fix of p.fixes ?? []) out.push({ problem: p, fix });
+        // A fix is edits, a command (FixCommand), or both; one with neither does nothing and is not offered.
+        for (const fix of p.fixes ?? []) if (fix.edits.length || fix.command) out.push({ problem: p, fix });
       }
       return out;
     },

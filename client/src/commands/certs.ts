@@ -26,7 +26,10 @@ export interface CertCommandArgs {
   force?: boolean;
   /** Create Complete TLS Set: merge the Secret references into the resource (an undoable edit; default true). */
   patchResource?: boolean;
-  /** The resource document (default: the active editor) and the offset in it (default: the cursor). */
+  /**
+   * The resource document (default: the active editor) and the offset in it (default: the cursor). Given alone (no
+   * other field), as by the code action on a missing Secret, the command still asks its questions, for that resource.
+   */
   uri?: string;
   offset?: number;
 }
@@ -64,10 +67,14 @@ export function registerCertCommands(context: vscode.ExtensionContext, client: (
     return c;
   };
 
-  /** Wraps a command: argument object = non-interactive; errors become messages (and rejections for callers with args). */
+  /**
+   * Wraps a command: argument object = non-interactive; errors become messages (and rejections for callers with args).
+   * A bare location (an explorer Uri, or `{ uri, offset }` from the "Create certificates and Secrets for this
+   * resource…" code action) still asks the questions, for that resource instead of the active editor's.
+   */
   const command = <A, R>(id: string, run: (args: A | undefined, interactive: boolean) => Promise<R | undefined>) =>
     vscode.commands.registerCommand(id, async (arg?: unknown) => {
-      const interactive = arg === undefined || arg instanceof vscode.Uri;
+      const interactive = arg === undefined || arg instanceof vscode.Uri || isLocation(arg);
       const args = arg instanceof vscode.Uri ? ({ uri: arg.toString() } as A) : (arg as A | undefined);
       try {
         return await run(args, interactive);
@@ -82,7 +89,10 @@ export function registerCertCommands(context: vscode.ExtensionContext, client: (
     });
 
   const create = (kind: CertCommandKind) => async (args: CertCommandArgs | undefined, interactive: boolean): Promise<(CertCreateResult & { resourcePatched?: boolean }) | undefined> => {
-    const a: CertCommandArgs = { ...(interactive ? {} : args ?? {}) };
+    const given = args ?? {};
+    const a: CertCommandArgs = interactive
+      ? { ...(given.uri ? { uri: given.uri } : {}), ...(typeof given.offset === 'number' ? { offset: given.offset } : {}) }
+      : { ...given };
     const resource = resourceRef(a);
     const preset = resource ? await server().sendRequest<CertPresetResult | null>(CERT_PRESET_REQUEST, resource) : null;
     if (kind === 'set' && !preset) {
@@ -203,7 +213,15 @@ async function applyResourceEdit(e: { uri: string; start: number; end: number; n
   return await vscode.workspace.applyEdit(edit);
 }
 
-/** The resource the args name, else the active YAML editor and its cursor. */
+/** An argument that only names a place (`{ uri, offset? }`), as a code action passes: the interactive flow on it. */
+function isLocation(arg: unknown): boolean {
+  if (!arg || typeof arg !== 'object' || Array.isArray(arg)) return false;
+  const o = arg as Record<string, unknown>;
+  return typeof o.uri === 'string' && (o.offset === undefined || typeof o.offset === 'number')
+    && Object.keys(o).every(k => k === 'uri' || k === 'offset');
+}
+
+/** The resource the args name (a document that need not be the active one), else the active YAML editor and its cursor. */
 function resourceRef(a: CertCommandArgs): { uri: string; offset: number } | undefined {
   if (a.uri) return { uri: a.uri, offset: a.offset ?? 0 };
   const editor = vscode.window.activeTextEditor;

@@ -19,11 +19,32 @@ export interface TextEdit {
   newText: string;
 }
 
+/**
+ * An editor command a fix runs (e.g. `pgtls.createTlsSetForResource`). Conventions for `arguments` so that the core
+ * stays editor-agnostic: an argument object with a numeric `offset` holds an offset into the finding's document (it
+ * moves with the spans, like the edits), and an argument object with `uri: undefined`/no `uri` next to an `offset`
+ * gets the document's URI filled in by the LSP glue.
+ */
+export interface FixCommand {
+  title: string;
+  command: string;
+  arguments?: unknown[];
+}
+
+/** A quick fix: text edits, a command, or both. A command-only fix has no edits; code that applies edits must skip it. */
 export interface Fix {
   title: string;
   edits: TextEdit[];
+  /** Run after the edits are applied (LSP CodeAction.command); the CLI and the tests that apply edits ignore it. */
+  command?: FixCommand;
   /** The fix an editor may apply with "auto fix" (e.g. the single did-you-mean candidate). */
   preferred?: boolean;
+}
+
+/** The argument object of a fix command that names a place in the finding's document (see `FixCommand`). */
+export interface FixLocationArg {
+  uri?: string;
+  offset: number;
 }
 
 /** Registered metadata of a rule; `id` is the diagnostic `code` and never changes once released. */

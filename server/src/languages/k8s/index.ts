@@ -8,7 +8,7 @@
  * text is unchanged, then the live checks (workspace lookups) on every run. Templated (Helm) documents are skipped.
  */
 import type { LanguageMode, ValidateContext } from '../../core/language';
-import type { Finding, RuleMeta, SourceDocument, Span } from '../../core/types';
+import type { Finding, Fix, RuleMeta, SourceDocument, Span } from '../../core/types';
 import { dataOf } from './data';
 import { customKinds, type CustomKind } from './crd';
 import { complete } from './complete';
@@ -37,8 +37,21 @@ export const k8sMode: LanguageMode<K8sFile> = {
 function shift(f: Finding, base: number): Finding {
   const s = (sp: Span): Span => [sp[0] + base, sp[1] + base];
   const out: Finding = { ...f, span: s(f.span) };
-  if (f.fixes) out.fixes = f.fixes.map(x => ({ ...x, edits: x.edits.map(e => ({ ...e, span: s(e.span) })) }));
+  if (f.fixes) {
+    out.fixes = f.fixes.map(x => {
+      const fix: Fix = { ...x, edits: x.edits.map(e => ({ ...e, span: s(e.span) })) };
+      if (x.command) fix.command = { ...x.command, ...(x.command.arguments ? { arguments: x.command.arguments.map(a => shiftArg(a, base)) } : {}) };
+      return fix;
+    });
+  }
   return out;
+}
+
+/** A command argument that names a document offset (`FixCommand` convention) moves with the spans. */
+function shiftArg(a: unknown, base: number): unknown {
+  if (!a || typeof a !== 'object' || Array.isArray(a)) return a;
+  const offset = (a as { offset?: unknown }).offset;
+  return typeof offset === 'number' ? { ...a, offset: offset + base } : a;
 }
 
 function validateK8s(doc: SourceDocument, file: K8sFile, ctx: ValidateContext): void {

@@ -5,7 +5,21 @@
  */
 import { stringAt } from '../data';
 import { SECRET_RULES } from '../rules';
+import type { Fix, FixLocationArg } from '../../../core/types';
 import type { Resource, RuleModule } from './types';
+
+/** The client command (client/src/commands/certs.ts) that generates a CA, leaves and Secrets for a resource. */
+export const CREATE_TLS_SET_COMMAND = 'pgtls.createTlsSetForResource';
+export const CREATE_TLS_SET_TITLE = 'Create certificates and Secrets for this resource…';
+
+/**
+ * A command-only fix: runs Create Complete TLS Set on the resource that holds `offset` (document-relative here; the
+ * mode shifts it into the file and the LSP glue fills in the document URI, see `FixCommand`).
+ */
+export function createTlsSetFix(offset: number): Fix {
+  const arg: FixLocationArg = { offset };
+  return { title: CREATE_TLS_SET_TITLE, edits: [], command: { title: CREATE_TLS_SET_TITLE, command: CREATE_TLS_SET_COMMAND, arguments: [arg] } };
+}
 
 export interface SecretReference {
   apiVersion: string;
@@ -36,7 +50,7 @@ export const secretRefsModule: RuleModule = {
       if (found.length) continue;
       const where = ctx.workspace.isWorkspace ? 'in the workspace' : 'in this folder';
       ctx.report(SECRET_RULES.notFound, at.span,
-        `Secret \`${at.value}\`${r.header.namespace ? ` (namespace \`${r.header.namespace}\`)` : ''} is not ${where}; ${ref.use}. If it is created in the cluster (kubectl create secret, cert-manager), nothing is wrong; otherwise add the Secret manifest.`);
+        `Secret \`${at.value}\`${r.header.namespace ? ` (namespace \`${r.header.namespace}\`)` : ''} is not ${where}; ${ref.use}. If it is created in the cluster (kubectl create secret, cert-manager), nothing is wrong; otherwise add the Secret manifest.`, { fixes: [createTlsSetFix(at.span[0])] });
     }
   },
 };
