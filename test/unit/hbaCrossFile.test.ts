@@ -60,3 +60,56 @@ test('ssl off silences the host → hostssl advice (the fix would make the line 
   assert.deepEqual(rules(run('enable_pool_hba = on\n', 'host all all 10.0.0.0/8 scram-sha-256\n')), []);
   assert.deepEqual(rules(run(SSL, 'host all all 10.0.0.0/8 scram-sha-256\n')), ['prefer-hostssl']);
 });
+
+/** Like `run`, with more files in DIR (name → text), e.g. files that pgpool.conf includes. */
+function runFiles(files: Record<string, string>, hba: string): Problem[] {
+  const at = (p: string): string | undefined => (p.startsWith(`${DIR}/`) ? files[p.slice(DIR.length + 1)] : undefined);
+  const service = testService({
+    readText: at,
+    stat: p => (at(p) !== undefined ? { isFile: true, mode: 0o644, uid: 0 } : undefined),
+  });
+  return check(service, `${DIR}/pool_hba.conf`, hba, { checkFiles: false }).filter(p => p.rule.startsWith('pool-hba/'));
+}
+
+test('settings in a file that pgpool.conf includes count (no false hba-disabled / hostssl-without-ssl / cert-without-ca-cert)', () => {
+  const hba = 'hostssl all all 10.0.0.0/8 cert\nhostssl all all 10.0.0.0/8 scram-sha-256\n';
+  const split = {
+    'pgpool.conf': "include = 'conf.d/auth.conf'\nport = 9999\n",
+    'conf.d/auth.conf': "enable_pool_hba = on\ninclude = 'tls.conf'\n",
+    'conf.d/tls.conf': "ssl = on\nssl_cert = 'server.crt'\nssl_key = 'server.key'\nssl_ca_cert = 'root.crt'\n",
+  };
+  assert.deepEqual(rules(runFiles(split, hba)), []);
+  // A later statement in pgpool.conf still wins over the included one, as in pgpool.
+  const off = runFiles({ ...split, 'pgpool.conf': `${split['pgpool.conf']}ssl = off\n` }, hba);
+  assert.deepEqual(rules(off), ['hostssl-without-ssl', 'hostssl-without-ssl']);
+  // The related information points into the file that holds the setting.
+  const disabled = runFiles({ ...split, 'conf.d/auth.conf': "enable_pool_hba = off\ninclude = 'tls.conf'\n" }, hba);
+  assert.deepEqual(rules(disabled), ['hba-disabled']);
+  assert.equal(disabled[0]!.related?.[0]?.file, `${DIR}/conf.d/auth.conf`);
+  assert.deepEqual(disabled[0]!.related?.[0]?.span, [0, 21]);
+});
+
+test('an earlier `hostnossl all all … reject` keeps clients without TLS away from later host lines', () => {
+  const reject = 'hostnossl all all 0.0.0.0/0 reject\n';
+  // Without the reject line: host + ldap/password gets the unencrypted-network warnings.
+  assert.deepEqual(rules(run(SSL, 'host all all 10.0.0.0/8 ldap ldapbasedn="dc=x"\n')), ['prefer-hostssl']);
+  assert.deepEqual(rules(run(SSL, reject + 'host all all 10.0.0.0/8 ldap ldapbasedn="dc=x"\n')), []);
+  const pw = run(SSL, reject + 'host all all 10.0.0.0/8 password\n');
+  assert.deepEqual(rules(pw), ['clear-text-password']);
+  assert.equal(pw[0]!.severity, 'info', 'only TLS sessions reach the line');
+  assert.deepEqual(rules(run(SSL + "ssl_ca_cert = 'ca.crt'\n", reject + 'host all all 10.0.0.0/8 cert\n')), []);
+  // Not covered: another address family, a wider range, a reject for some users only, or a reject that comes later.
+  assert.deepEqual(rules(run(SSL, reject + 'host all all ::/0 ldap ldapbasedn="dc=x"\n')), ['prefer-hostssl']);
+  assert.deepEqual(rules(run(SSL, 'hostnossl all all 10.1.0.0/16 reject\nhost all all 10.0.0.0/8 ldap ldapbasedn="dc=x"\n')), ['prefer-hostssl']);
+  assert.deepEqual(rules(run(SSL, 'hostnossl all bob 0.0.0.0/0 reject\nhost all all 10.0.0.0/8 ldap ldapbasedn="dc=x"\n')), ['prefer-hostssl']);
+  assert.deepEqual(rules(run(SSL, 'host all all 10.0.0.0/8 ldap ldapbasedn="dc=x"\n' + reject)), ['prefer-hostssl']);
+  // `all` covers every address; a narrower reject covers the ranges inside it.
+  assert.deepEqual(rules(run(SSL, 'hostnossl all all all reject\nhost all all samenet scram-sha-256\n')), []);
+  assert.deepEqual(rules(run(SSL, 'hostnossl all all 10.0.0.0/8 reject\nhost all all 10.2.0.0 255.255.0.0 scram-sha-256\n')), []);
+});
+
+test('password over a connection that stays on this machine is only a note', () => {
+  const ps = run(SSL, 'host all all samehost password\nhost all all 127.0.0.1/32 password\n');
+  assert.deepEqual(ps.map(p => `${p.rule}:${p.severity}`), ['pool-hba/clear-text-password:info', 'pool-hba/clear-text-password:info']);
+  assert.match(ps[0]!.message, /stays on this machine/);
+});

@@ -99,7 +99,10 @@ test('completion: keywords in the database, user and address fields', () => {
 
 test('completion: methods filtered by dialect and connection type', () => {
   assert.deepEqual(complete('pool-hba', 'hostssl all all 10.0.0.0/8 |').labels, ['trust', 'reject', 'scram-sha-256', 'md5', 'password', 'cert', 'pam', 'ldap']);
-  assert.deepEqual(complete('pool-hba', 'local all all |').labels.includes('cert'), true);
+  // pgpool accepts `cert` on local and hostnossl lines, but it can never succeed there (cert-on-non-ssl-line warns).
+  assert.deepEqual(complete('pool-hba', 'local all all |').labels.includes('cert'), false);
+  assert.deepEqual(complete('pool-hba', 'hostnossl all all 10.0.0.0/8 |').labels.includes('cert'), false);
+  assert.deepEqual(complete('pool-hba', 'host all all 10.0.0.0/8 |').labels.includes('cert'), true);
   const hostssl = complete('pg-hba', 'hostssl all all 10.0.0.0/8 sc|');
   assert.ok(hostssl.labels.includes('cert') && hostssl.labels.includes('ident') && !hostssl.labels.includes('peer'));
   assert.deepEqual(hostssl.items[0]!.replace, [27, 29]);

@@ -124,8 +124,11 @@ test('parser: what Pgpool-II applies for each row of the mis-parse table', () =>
     assert.equal(f.assignments[0]!.missingValue, true);
     assert.equal(f.syntaxErrors.length + f.quotingProblems!.length, 0);
   }
-  // the empty value sits where the line ends
+  // the empty value sits right after the `=` (or the name): before a CR, a comment or trailing blanks
   assert.deepEqual(parse('ssl =\n').assignments[0]!.valueSpan, [5, 5]);
+  assert.deepEqual(parse('ssl =\r\n').assignments[0]!.valueSpan, [5, 5]);
+  assert.deepEqual(parse('ssl =   # c\n').assignments[0]!.valueSpan, [5, 5]);
+  assert.deepEqual(parse('ssl  \n').assignments[0]!.valueSpan, [3, 3]);
 
   f = parse('socket_dir = /var/run/pgpool\n');
   assert.equal(f.syntaxErrors.length, 1);

@@ -119,6 +119,8 @@ test('pathological single lines answer, and in one piece', () => {
     ['#'.repeat(500_000), ['pgpool-conf/syntax-error']],
     ['port = ' + '9'.repeat(500_000) + '\n', ['pgpool-conf/out-of-range']],
     ["port = '" + ' '.repeat(500_000) + "5432'\n", []],
+    // an unknown name ending in digits and a letter: the did-you-mean split of trailing digits must stay linear
+    ['b' + '1'.repeat(300_000) + 'x = 5\n', ['pgpool-conf/unknown-parameter']],
   ];
   for (const [text, want] of cases) {
     const got = [...new Set(check(service, PATH, text, { checkFiles: false }).map(p => p.rule))].sort();

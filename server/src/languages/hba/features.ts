@@ -219,6 +219,8 @@ export function completeHba(file: HbaFile, offset: number, settings: Settings): 
       const conn = fields[0]?.tokens[0]?.value ?? '';
       for (const m of d === 'pgpool' ? PGPOOL_METHODS : PG_METHODS) {
         if (d === 'postgres' && !methodFits(m, conn)) continue;
+        // pgpool accepts `cert` on any line, but without TLS it can never succeed (the cert-on-non-ssl-line rule).
+        if (d === 'pgpool' && m === 'cert' && (conn === 'local' || conn === 'hostnossl')) continue;
         out.push(item(m, 'enum', 'authentication method', describeFor(METHODS[m], d)));
       }
       break;

@@ -85,7 +85,7 @@ const NO_OPTIONS: HbaOption[] = Object.freeze([]) as unknown as HbaOption[];
 /** The closing words of every message about a problem that makes the server reject the file. */
 export function rejectTail(d: Dialect): string {
   return d === 'pgpool'
-    ? 'pgpool rejects the whole pool_hba.conf because of this one line, so every client login fails'
+    ? 'pgpool rejects the whole pool_hba.conf because of this one line: after a start every client login fails, and a reload keeps the old rules'
     : 'PostgreSQL refuses the whole pg_hba.conf because of this one line: it does not start, and a reload keeps the old rules';
 }
 

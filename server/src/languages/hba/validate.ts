@@ -4,8 +4,9 @@
  */
 import type { ValidateContext } from '../../core/language';
 import type { Finding, Fix, Severity, SourceDocument, Span } from '../../core/types';
-import { dirOf, effectiveBool, lastAssignment, type Assignment, type PgpoolConfFile } from '../pgpoolConf/model';
-import { bitsFromMask, isLoopback } from './address';
+import { dirOf, type PgpoolConfFile } from '../pgpoolConf/model';
+import { effectiveSettings, lastSetting, settingBool, type Setting } from '../pgpoolConf/effective';
+import { bitsFromMask, isLoopback, networkOf } from './address';
 import { rejectTail, type HbaFile, type HbaRecord } from './parse';
 import { scopeOf, type RuleName } from './rules';
 import type { HbaToken } from './tokenize';
@@ -29,19 +30,46 @@ export function validateHba(doc: SourceDocument, file: HbaFile, ctx: ValidateCon
 
   if (file.records.length === 0 && file.rejectedLines === 0 && versionErrors === 0 && fileErrors === 0 && file.includes.length === 0) {
     report('no-entries', [0, 0], file.dialect === 'pgpool'
-      ? 'pool_hba.conf has no records, which pgpool treats as an erroneous file: every client login fails; add at least one line such as `hostssl all all 0.0.0.0/0 scram-sha-256`.'
+      ? 'pool_hba.conf has no records, which pgpool treats as an erroneous file: after a start every client login fails, and a reload keeps the old rules; add at least one line such as `hostssl all all 0.0.0.0/0 scram-sha-256`.'
       : 'pg_hba.conf has no records, so PostgreSQL refuses it (nobody could connect): it does not start, and a reload keeps the old rules; add at least one line such as `local all postgres peer`.');
   }
 
-  let sibling: PgpoolConfFile | undefined;
-  let siblingPath = '';
+  // The pgpool.conf beside this file, with the files it includes: `ssl` or `enable_pool_hba` may be set in one of them.
+  let conf: Setting[] | undefined;
   if (file.dialect === 'pgpool') {
-    siblingPath = `${dirOf(doc.path)}/pgpool.conf`;
-    sibling = ctx.parseSibling<PgpoolConfFile>(siblingPath, 'pgpool-conf')?.file;
-    if (sibling) checkWithPgpoolConf(file, sibling, siblingPath, report);
+    const siblingPath = `${dirOf(doc.path)}/pgpool.conf`;
+    const sibling = ctx.parseSibling<PgpoolConfFile>(siblingPath, 'pgpool-conf')?.file;
+    if (sibling) {
+      conf = effectiveSettings(siblingPath, sibling, ctx.parseSibling);
+      checkWithPgpoolConf(file, conf, siblingPath, report);
+    }
   }
-  const sslKnownOff = sibling ? !effectiveBool(sibling, 'ssl', false).value : false;
-  for (const r of file.records) advise(file, r, report, sslKnownOff);
+  const sslKnownOff = conf ? !settingBool(conf, 'ssl', false).value : false;
+  const plainRejects: HbaRecord[] = [];
+  for (const r of file.records) {
+    advise(file, r, report, sslKnownOff, plainRejects.some(p => covers(p, r)));
+    // Keep the list short: a reject line already covered by an earlier one adds nothing, and a cap bounds the work
+    // on files with thousands of distinct reject lines (otherwise every record scans every earlier reject).
+    if (r.conn === 'hostnossl' && r.method === 'reject' && isAll(r.databases) && isAll(r.users)
+      && plainRejects.length < 64 && !plainRejects.some(p => covers(p, r))) plainRejects.push(r);
+  }
+}
+
+/**
+ * Whether the address of `p` (an earlier `hostnossl all all … reject` line) includes every client `r` can match: then
+ * no connection without TLS ever reaches `r`, since the first matching line wins. Host names, `samehost` and `samenet`
+ * are only known to be covered by `all`.
+ */
+function covers(p: HbaRecord, r: HbaRecord): boolean {
+  const pa = p.address;
+  const ra = r.address;
+  if (!pa || !ra) return false;
+  if (pa.kind === 'all') return true;
+  if (pa.kind !== 'ip' || ra.kind !== 'ip' || !pa.ip || !ra.ip || !pa.mask || !ra.mask) return false;
+  if (pa.ip.family !== ra.ip.family || pa.bits === undefined || ra.bits === undefined || pa.bits > ra.bits) return false;
+  const a = networkOf(pa.ip.bytes, pa.mask);
+  const b = networkOf(ra.ip.bytes, pa.mask);
+  return a.every((x, i) => x === b[i]);
 }
 
 type Report = (rule: RuleName, span: Span, message: string, extra?: Extra) => void;
@@ -65,17 +93,30 @@ function checkPostgresVersion(file: HbaFile, version: number, report: Report): n
       const bad = regexProblem(t.value.slice(1));
       if (bad) {
         errors++;
-        report('invalid-regex', t.span, `\`${t.value}\` is treated as a regular expression (it starts with \`/\`), but it does not compile (${bad}); fix the expression, or quote a name that really starts with \`/\`; ${tail}.`);
+        report('invalid-regex', t.span, `\`${t.value}\` is treated as a regular expression (it starts with \`/\`, quoted or not), but it does not compile (${bad}); fix the expression (a name that itself starts with \`/\` is matched by \`/^/name$\`); ${tail}.`);
       }
     }
   }
   return errors;
 }
 
-/** A conservative check of a POSIX ARE: only errors that both engines agree on (unbalanced groups and classes, bad repeats). */
+/**
+ * A conservative check of a PostgreSQL advanced regular expression (ARE), run through JavaScript's engine: only errors
+ * that both engines agree on (unbalanced groups and classes, bad repeats). ARE syntax JavaScript lacks is removed first:
+ * the `***=` (the rest is literal) and `***:` directors, leading embedded options such as `(?i)`, and `(?#…)` comments.
+ */
 export function regexProblem(src: string): string | undefined {
+  let re = src;
+  if (re.startsWith('***=')) return undefined;
+  if (re.startsWith('***:')) re = re.slice(4);
+  const opts = /^\(\?([bceimnpqstwx]*)\)/.exec(re);
+  if (opts) {
+    if (opts[1]!.includes('q')) return undefined; // the rest is literal
+    re = re.slice(opts[0].length);
+  }
+  re = re.replace(/\(\?#[^)]*\)/g, '');
   try {
-    new RegExp(src);
+    new RegExp(re);
     return undefined;
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e);
@@ -121,20 +162,21 @@ function checkFiles(doc: SourceDocument, file: HbaFile, ctx: ValidateContext, re
   return errors;
 }
 
-function relatedAt(path: string, a: Assignment | undefined, message: string): Finding['related'] {
-  return [{ file: path, span: a ? [a.keySpan[0], a.valueSpan[1]] : [0, 0], message }];
+/** Points at a setting in pgpool.conf or in the file it includes (or at the top of pgpool.conf when unset). */
+function relatedAt(path: string, s: Setting | undefined, message: string): Finding['related'] {
+  return [{ file: s ? s.path : path, span: s ? [s.a.keySpan[0], Math.max(s.a.keySpan[1], s.a.valueSpan[1])] : [0, 0], message }];
 }
 
-function checkWithPgpoolConf(file: HbaFile, conf: PgpoolConfFile, path: string, report: Report): void {
-  const enable = effectiveBool(conf, 'enable_pool_hba', false);
+function checkWithPgpoolConf(file: HbaFile, conf: Setting[], path: string, report: Report): void {
+  const enable = settingBool(conf, 'enable_pool_hba', false);
   if (!enable.value) {
     const first: Span = file.lines.find(l => l.fields.length > 0)?.fields[0]?.tokens[0]?.span ?? [0, 0];
-    report('hba-disabled', first, `pgpool.conf here has \`enable_pool_hba\` ${enable.at ? `= ${enable.at.value}` : 'unset (default off)'}, so pgpool never reads this file and relays the backends' authentication instead; set \`enable_pool_hba = on\` to use these rules.`,
+    report('hba-disabled', first, `pgpool.conf here has \`enable_pool_hba\` ${enable.at ? `= ${enable.at.a.value}` : 'unset (default off)'}, so pgpool never reads this file and relays the backends' authentication instead; set \`enable_pool_hba = on\` to use these rules.`,
       { related: relatedAt(path, enable.at, enable.at ? '`enable_pool_hba` is off here' : 'pgpool.conf does not set `enable_pool_hba` (default off)') });
   }
-  const ssl = effectiveBool(conf, 'ssl', false);
-  const ca = lastAssignment(conf, 'ssl_ca_cert');
-  const hasCa = !!ca && ca.value.trim() !== '';
+  const ssl = settingBool(conf, 'ssl', false);
+  const ca = lastSetting(conf, 'ssl_ca_cert');
+  const hasCa = !!ca && ca.a.value.trim() !== '';
   const sslRelated = relatedAt(path, ssl.at, ssl.at ? '`ssl` is off here' : 'pgpool.conf does not set `ssl` (default off)');
   for (const r of file.records) {
     if (!ssl.value && r.conn === 'hostssl') {
@@ -180,11 +222,15 @@ function loopback(r: HbaRecord): boolean {
 const toHostssl = (r: HbaRecord): Fix => ({ title: 'Replace `host` with `hostssl`', edits: [{ span: r.typeToken.span, newText: 'hostssl' }] });
 const toScram = (r: HbaRecord, preferred: boolean): Fix => ({ title: `Replace \`${r.method}\` with \`scram-sha-256\``, edits: [{ span: r.methodToken.span, newText: 'scram-sha-256' }], ...(preferred ? { preferred } : {}) });
 
-function advise(file: HbaFile, r: HbaRecord, report: Report, sslKnownOff: boolean): void {
+/**
+ * Security advice for one record. `plainRejected`: an earlier `hostnossl … reject` line already refuses every client
+ * without TLS that this line could match, so a `host` line here only ever sees TLS connections.
+ */
+function advise(file: HbaFile, r: HbaRecord, report: Report, sslKnownOff: boolean, plainRejected: boolean): void {
   const pgpool = file.dialect === 'pgpool';
   const server = pgpool ? 'pgpool' : 'PostgreSQL';
   const network = r.conn !== 'local';
-  const encrypted = r.conn === 'hostssl' || r.conn === 'hostgssenc';
+  const encrypted = r.conn === 'hostssl' || r.conn === 'hostgssenc' || (r.conn === 'host' && plainRejected);
   const wide = network && wideAddress(r) && isAll(r.databases) && isAll(r.users) && WEAK_WIDE.has(r.method);
   if (wide) {
     const what = r.method === 'trust' ? 'without any password' : r.method === 'password' ? 'with a clear-text password' : 'with weak MD5 passwords';
@@ -200,11 +246,13 @@ function advise(file: HbaFile, r: HbaRecord, report: Report, sslKnownOff: boolea
   }
   if (r.method === 'password' && !wide) {
     const fixes: Fix[] = [toScram(r, true)];
-    if (r.conn === 'host' && !sslKnownOff) fixes.push(toHostssl(r));
-    report('clear-text-password', r.methodToken.span, encrypted || !network
-      ? `\`password\` makes clients send their password in clear text inside the ${network ? 'encrypted session' : 'socket'}, and ${server} sees it; prefer \`scram-sha-256\`, which never reveals the password.`
+    if (r.conn === 'host' && !sslKnownOff && !plainRejected) fixes.push(toHostssl(r));
+    const local = !network || loopback(r);
+    const where = !network ? 'inside the socket' : encrypted ? 'inside the encrypted session' : 'over a connection that stays on this machine';
+    report('clear-text-password', r.methodToken.span, encrypted || local
+      ? `\`password\` makes clients send their password in clear text ${where}, and ${server} sees it; prefer \`scram-sha-256\`, which never reveals the password.`
       : `\`password\` sends the password in clear text over an unencrypted \`${r.conn}\` connection, where anyone on the network path can read it; use \`scram-sha-256\`, and \`hostssl\` so the session is encrypted.`,
-      { severity: encrypted || !network ? 'info' : 'warning', fixes });
+      { severity: encrypted || local ? 'info' : 'warning', fixes });
   }
   if (r.method === 'md5' && !wide) {
     report('md5-method', r.methodToken.span, pgpool
@@ -215,12 +263,12 @@ function advise(file: HbaFile, r: HbaRecord, report: Report, sslKnownOff: boolea
   if (pgpool && r.method === 'cert') {
     if (r.conn === 'local' || r.conn === 'hostnossl') {
       report('cert-on-non-ssl-line', r.methodToken.span, `\`cert\` on a \`${r.conn}\` line can never succeed: ${r.conn === 'local' ? 'Unix-socket connections never use TLS' : '`hostnossl` only matches connections without TLS'}, so no client certificate is ever presented; use a \`hostssl\` line with an address.`);
-    } else if (r.conn === 'host' && !sslKnownOff) {
+    } else if (r.conn === 'host' && !sslKnownOff && !plainRejected) {
       report('cert-on-non-ssl-line', r.methodToken.span, '`cert` on a `host` line only succeeds over TLS: clients without TLS match this line and are refused instead of falling through to later lines; use `hostssl`.',
         { severity: 'info', fixes: [{ ...toHostssl(r), preferred: true }] });
     }
   }
-  if (r.conn === 'host' && !sslKnownOff && r.method !== 'password' && r.method !== 'cert' && !loopback(r)
+  if (r.conn === 'host' && !sslKnownOff && !plainRejected && r.method !== 'password' && r.method !== 'cert' && !loopback(r)
       && (r.method === 'md5' || r.method === 'scram-sha-256' || r.method === 'pam' || r.method === 'ldap' || r.method === 'radius')) {
     const clear = r.method === 'pam' || r.method === 'ldap' || r.method === 'radius';
     report('prefer-hostssl', r.typeToken.span, `\`host\` also matches connections without TLS, so ${clear ? `the clear-text password that \`${r.method}\` asks for` : 'the whole session'} can cross the network unencrypted; use \`hostssl\` to require TLS for this line.`,

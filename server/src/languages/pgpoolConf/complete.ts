@@ -5,9 +5,10 @@
  */
 import type { FeatureContext } from '../../core/language';
 import type { CompletionResult, SourceDocument, Span } from '../../core/types';
-import { catalogueOf, normalizeVersion, type Catalogue, type Param } from './catalogue';
+import { catalogueOf, normalizeVersion, versionLess, type Catalogue, type Param } from './catalogue';
 import type { Assignment, PgpoolConfFile } from './model';
 import { defaultText, paramMarkdown, typeText } from './hover';
+import { ALIASES } from './rules';
 
 /** Fixed vocabularies of string parameters. */
 const STRING_VALUES: Record<string, string[]> = {
@@ -86,6 +87,9 @@ function keyItems(cat: Catalogue, version: string, replace: Span, hasValue: bool
   const out: CompletionResult[] = [];
   for (const name of cat.names) {
     if (!cat.inVersion(name, version)) continue;
+    // An old name that Pgpool-II still accepts but warns about (the deprecated-alias rule) is not offered.
+    const alias = ALIASES[name];
+    if (alias && !versionLess(version, alias.since)) continue;
     const p = cat.param(name, version)!;
     const key = p.array && !p.noIndexDefault ? `${name}\${1:0}` : name;
     const body = hasValue ? key : `${key} = ${p.array && !p.noIndexDefault ? valueSnippet(p).replace(/\$\{1/g, '${2') : valueSnippet(p)}`;

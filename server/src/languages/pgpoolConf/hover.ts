@@ -7,7 +7,7 @@ import type { HoverResult, SourceDocument } from '../../core/types';
 import { listing } from '../../core/text';
 import { catalogueOf, normalizeVersion, type Catalogue, type Param } from './catalogue';
 import { parseBool, type Assignment, type PgpoolConfFile } from './model';
-import { atof, formatBound, INT64_MAX, INT_MAX, parseIntValue, validUnits } from './values';
+import { atof, formatBound, INT64_MAX, INT_MAX, isMemoryUnit, parseIntValue, validUnits } from './values';
 
 const TYPE_NAMES: Record<Param['type'], string> = {
   bool: 'boolean', int: 'integer', int64: 'integer (64-bit)', real: 'number', enum: 'enumeration', string: 'string', list: 'list',
@@ -46,7 +46,8 @@ export function paramMarkdown(cat: Catalogue, p: Param, version: string, shownKe
   }
   if (p.unit) {
     const bare = p.noIndexDefault ? `; the bare \`${p.name}\` takes no unit` : '';
-    facts.push(`Unit: ${p.unit} (also accepts ${listing(validUnits(p.unit))} inside quotes, e.g. \`'5min'\`${bare})`);
+    const [joined, spaced] = isMemoryUnit(p.unit) ? ['64MB', "'64 MB'"] : ['5min', "'5 min'"];
+    facts.push(`Unit: ${p.unit}; ${listing(validUnits(p.unit))} may follow the number (\`${joined}\`, or \`${spaced}\` in quotes)${bare}`);
   }
   if (p.enum) facts.push(`Values: ${listing(p.enum)} (any letter case)`);
   if (p.array && p.indexRange) {
@@ -56,13 +57,50 @@ export function paramMarkdown(cat: Catalogue, p: Param, version: string, shownKe
   facts.push(`Takes effect after: ${CHANGE[p.changeBy]}`);
   const vs = p.versions;
   const inThis = vs.includes(version);
-  facts.push(`Pgpool-II ${vs.length > 1 ? `${vs[0]}–${vs[vs.length - 1]}` : vs[0]}${inThis ? '' : ` (**not in ${version}**, the selected version)`}${p.versionDiffs && !/^\s*\[row values/.test(p.versionDiffs) ? `; differs by version: ${p.versionDiffs}` : ''}`);
+  facts.push(`Pgpool-II ${versionRange(cat, vs)}${inThis ? '' : ` (**not in ${version}**, the selected version)`}`);
+  for (const d of versionDifferences(cat, p.name)) facts.push(d);
   for (const f of facts) lines.push(`- ${f}`);
   lines.push('');
   const docs = cat.docs(p.name);
   const kind = TYPE_NAMES[p.type];
   lines.push(docs ?? `\`${p.name}\` is ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} parameter of the ${p.group.replace(/_/g, ' ')} settings.`);
   return lines.join('\n');
+}
+
+/** `4.3–4.5` for consecutive catalogue versions, else `4.3, 4.5`. */
+function versionRange(cat: Catalogue, vs: readonly string[]): string {
+  if (vs.length === 1) return vs[0]!;
+  const idx = vs.map(v => cat.versions.indexOf(v));
+  const consecutive = idx.every((x, i) => i === 0 || x === idx[i - 1]! + 1);
+  return consecutive ? `${vs[0]}–${vs[vs.length - 1]}` : vs.join(', ');
+}
+
+const SHORT_CHANGE: Record<Param['changeBy'], string> = { restart: 'restart', reload: 'reload', 'reload+session': 'reload or `PGPOOL SET`' };
+
+/** What differs between the versions that have the parameter, one line per fact, e.g. `Per version, default: …`. */
+function versionDifferences(cat: Catalogue, name: string): string[] {
+  const vs = cat.param(name, cat.versions[0]!)?.versions ?? [];
+  if (vs.length < 2) return [];
+  const per = vs.map(v => ({ v, p: cat.param(name, v)! }));
+  const facts: [string, (p: Param) => string][] = [
+    ['default', p => `\`${defaultText(p)}\``],
+    ['a change needs', p => SHORT_CHANGE[p.changeBy]],
+    ['type', p => typeText(p)],
+    ['unit', p => (p.unit ? p.unit : 'none')],
+    ['values', p => (p.enum ? p.enum.map(e => `\`${e}\``).join(', ') : '')],
+  ];
+  const out: string[] = [];
+  for (const [label, render] of facts) {
+    const groups: { vs: string[]; text: string }[] = [];
+    for (const { v, p } of per) {
+      const text = render(p);
+      const last = groups[groups.length - 1];
+      if (last && last.text === text) last.vs.push(v);
+      else groups.push({ vs: [v], text });
+    }
+    if (groups.length > 1) out.push(`Per version, ${label}: ${groups.map(g => `${versionRange(cat, g.vs)}: ${g.text}`).join('; ')}`);
+  }
+  return out;
 }
 
 export function hover(_doc: SourceDocument, file: PgpoolConfFile, offset: number, ctx: FeatureContext): HoverResult | undefined {

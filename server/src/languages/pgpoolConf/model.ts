@@ -54,12 +54,29 @@ export interface Include {
   missingValue?: boolean;
 }
 
+/**
+ * How a value was split, for the rules that know the parameter's type: quoting the whole text is the right advice for
+ * a string (`'/var/run'`), but not for a number followed by stray characters (`port = 9999;`).
+ */
+export interface ValueSplit {
+  /** The statement whose value was split. */
+  target: Assignment | Include;
+  /** Why the value was split (the middle of the message). */
+  reason: string;
+  /** What Pgpool-II then does (the middle of the message). */
+  outcome: string;
+  /** The first token of the value, which Pgpool-II takes as the value. */
+  first: Span;
+  firstKind: TokenKind;
+}
+
 /** A value that Pgpool-II's lexer splits into several statements without any error. */
 export interface QuotingProblem {
   /** The whole text the user meant as the value. */
   span: Span;
   message: string;
   fixes?: Fix[];
+  split?: ValueSplit;
 }
 
 /** A byte-order mark at the start of the file, which Pgpool-II reads as part of the first name. */
@@ -74,6 +91,8 @@ export interface SyntaxError {
   span: Span;
   message: string;
   fixes?: Fix[];
+  /** Set when the error is a value that the lexer split (the whole value is `span`). */
+  split?: ValueSplit;
 }
 
 export interface PgpoolConfFile {

@@ -8,7 +8,7 @@
 import type { Fix, SourceDocument, Span } from '../../core/types';
 import { Lexer, Tok } from './lexer';
 import type {
-  Assignment, BomProblem, Include, PgpoolConfFile, QuotingProblem, SyntaxError, TokenKind,
+  Assignment, BomProblem, Include, PgpoolConfFile, QuotingProblem, SyntaxError, TokenKind, ValueSplit,
 } from './model';
 
 /**
@@ -27,6 +27,9 @@ const KIND: Record<Tok, TokenKind> = {
   [Tok.Key]: 'key', [Tok.Integer]: 'integer', [Tok.Real]: 'real', [Tok.String]: 'string', [Tok.Unquoted]: 'unquoted',
   [Tok.Equals]: 'equals', [Tok.Eol]: 'eol', [Tok.Error]: 'error', [Tok.Eof]: 'eol',
 };
+
+/** The units Pgpool-II accepts (case-sensitive). */
+const SAFE_UNITS = new Set(['us', 'ms', 's', 'min', 'h', 'd', 'B', 'kB', 'MB', 'GB', 'TB']);
 
 const UNIT_WORDS = new Set(['us', 'ms', 's', 'min', 'h', 'd', 'B', 'kB', 'MB', 'GB', 'TB',
   'sec', 'secs', 'second', 'seconds', 'minute', 'minutes', 'mins', 'hour', 'hours', 'day', 'days', 'msec', 'kb', 'mb', 'gb', 'tb']);
@@ -110,8 +113,10 @@ class Parser {
       let equalsSpan: Span | undefined;
       if (v === Tok.Equals) { equalsSpan = [lx.start, lx.end]; v = lx.next(); }
       const missing = v === Tok.Eol || v === Tok.Eof;
-      // A missing value gets an empty span where the line ends.
-      const valueSpan: Span = missing ? [lx.start, lx.start] : [lx.start, lx.end];
+      // A missing value gets an empty span right after the `=` (or the name): where the value belongs. Not where the
+      // line ends, which can be after a comment, or between the `\r` and the `\n` of a CRLF line break.
+      const gap = equalsSpan ? equalsSpan[1] : keySpan[1];
+      const valueSpan: Span = missing ? [gap, gap] : [lx.start, lx.end];
       const raw = this.text.slice(valueSpan[0], valueSpan[1]);
       const phantom = this.run !== undefined && keySpan[0] < this.run.end;
       let target: Assignment | Include;
@@ -182,7 +187,9 @@ class Parser {
     this.run = undefined;
     if (!run || run.count < 2) return;
     const d = describeRun(this.text, run, false);
-    this.quotingProblems.push({ span: [run.start, run.end], message: d.message, ...(d.fixes.length ? { fixes: d.fixes } : {}) });
+    this.quotingProblems.push({
+      span: [run.start, run.end], message: d.message, ...(d.fixes.length ? { fixes: d.fixes } : {}), ...splitOf(run, d),
+    });
   }
 
   private syntaxError(t: Tok, start: number, end: number): void {
@@ -199,7 +206,9 @@ class Parser {
     }
     if (run && run.count >= 2) {
       const d = describeRun(this.text, run, true);
-      this.syntaxErrors.push({ span: [run.start, run.end], message: d.message, ...(d.fixes.length ? { fixes: d.fixes } : {}) });
+      this.syntaxErrors.push({
+        span: [run.start, run.end], message: d.message, ...(d.fixes.length ? { fixes: d.fixes } : {}), ...splitOf(run, d),
+      });
       // The statement never happens in Pgpool-II; keep what the user meant so that later checks see it.
       if (d.intended !== undefined) {
         const a = run.target;
@@ -247,6 +256,15 @@ interface RunDescription {
   fixes: Fix[];
   /** The value the user meant (without the quotes the fix adds), when it can be told. */
   intended?: string;
+  /** For an unquoted value: why it was split and what Pgpool-II does, to rebuild the advice per parameter type. */
+  reason?: string;
+  outcome?: string;
+}
+
+function splitOf(run: Run, d: RunDescription): { split?: ValueSplit } {
+  if (d.reason === undefined || d.outcome === undefined) return {};
+  const first = run.tokens[0]!;
+  return { split: { target: run.target, reason: d.reason, outcome: d.outcome, first: [first.start, first.end], firstKind: KIND[first.kind] } };
 }
 
 /** Explains why a value's run went wrong, what Pgpool-II does with it, and how to quote it. */
@@ -265,7 +283,7 @@ function describeRun(text: string, run: Run, fatal: boolean): RunDescription {
 
   if (first.kind === Tok.String) {
     if (second.kind === Tok.String && second.start === first.end) {
-      return { message: `${k}: pgpool.conf has no \`''\` escape, so the value ends at the second quote and ${outcome}; leave single quotes out of the value.`, fixes: [] };
+      return { message: `${k}: pgpool.conf has no \`''\` escape: the value ends at the second quote, so ${outcome}; leave single quotes out of the value.`, fixes: [] };
     }
     return { message: `${k}: \`${short(secondText)}\` after the quoted value is not part of it, so ${outcome}; remove it or move it inside the quotes.`, fixes: [] };
   }
@@ -288,7 +306,16 @@ function describeRun(text: string, run: Run, fatal: boolean): RunDescription {
   }
   let reason: string;
   if ((first.kind === Tok.Integer || first.kind === Tok.Real) && second.kind === Tok.Key && second.start > first.end && UNIT_WORDS.has(secondText)) {
-    reason = `a unit must be inside the quotes with its number, as Pgpool-II reads \`${firstText}\` and then a parameter named \`${secondText}\``;
+    reason = `a blank between a number and its unit splits the value, as Pgpool-II reads \`${firstText}\` and then a parameter named \`${secondText}\``;
+    // An integer takes its unit right after it (`5min` is one token); a decimal number needs the quotes (`'1.5h'`).
+    if (first.kind === Tok.Integer && run.count === 2 && /^[0-9]+$|^0x[0-9a-fA-F]+$/.test(firstText) && SAFE_UNITS.has(secondText)) {
+      const joined = `${firstText}${secondText}`;
+      return {
+        message: `${k}: ${reason}, so ${outcome}; write \`${joined}\` or \`'${short(full)}'\`.`,
+        fixes: [...quote(full), { title: `Change to ${joined}`, edits: [{ span: [run.start, run.end], newText: joined }] }],
+        intended: full, reason, outcome,
+      };
+    }
   } else if (first.kind === Tok.Error && firstText === '/') {
     reason = 'Pgpool-II reads the leading `/` of an unquoted path as the whole value';
   } else if (/^[0-9]+\.[0-9]+\.[0-9]+\.[0-9]+/.test(full) || /^[0-9a-fA-F]*:[0-9a-fA-F:]*:/.test(full)) {
@@ -302,7 +329,7 @@ function describeRun(text: string, run: Run, fatal: boolean): RunDescription {
     reason = bad === ',' ? 'a list cannot be written without quotes (`,` ends an unquoted value)'
       : bad ? `\`${bad}\` cannot appear in an unquoted value` : 'this value cannot be written without quotes';
   }
-  return { message: `${k}: ${reason}, so ${outcome}; write \`'${short(full)}'\`.`, fixes: quote(full), intended: full };
+  return { message: `${k}: ${reason}, so ${outcome}; write \`'${short(full)}'\`.`, fixes: quote(full), intended: full, reason, outcome };
 }
 
 /** The first character that is not allowed in an unquoted word or number. */

@@ -4,11 +4,11 @@
  * to start is an error; what it silently gets wrong is a warning.
  */
 import type { ValidateContext } from '../../core/language';
-import type { Finding, Fix, RuleMeta, SourceDocument } from '../../core/types';
+import type { Finding, Fix, RuleMeta, SourceDocument, Span } from '../../core/types';
 import { didYouMean, listing } from '../../core/text';
 import { catalogueOf, normalizeVersion, versionLess, type Catalogue, type Param } from './catalogue';
-import { dirOf, parseBool, type Assignment, type PgpoolConfFile } from './model';
-import { atof, formatBound, INT64_MAX, INT_MAX, parseIntValue, validUnits, MEMORY_UNITS, TIME_UNITS } from './values';
+import { dirOf, parseBool, type Assignment, type PgpoolConfFile, type ValueSplit } from './model';
+import { atof, formatBound, INT64_MAX, INT_MAX, isMemoryUnit, parseIntValue, validUnits, MEMORY_UNITS, TIME_UNITS } from './values';
 import { checkRedirectList } from './validators';
 
 const rule = (name: string, severity: RuleMeta['severity'], description: string, source: string): RuleMeta =>
@@ -31,7 +31,7 @@ export const R = {
   duplicate: rule('duplicate', 'warning', 'A parameter set more than once: Pgpool-II applies the last value without a message.', 'Pgpool-II src/config/pool_config_variables.c (set_config_options applies in file order)'),
   invalidBackendFlag: rule('invalid-backend-flag', 'error', 'A backend_flag value Pgpool-II rejects (unknown flag, or ALLOW and DISALLOW together).', 'Pgpool-II src/config/pool_config_variables.c (BackendFlagsAssignFunc)'),
   invalidLogDestination: rule('invalid-log-destination', 'error', 'A log_destination other than a comma list of stderr and syslog.', 'Pgpool-II src/config/pool_config_variables.c (LogDestinationProcessFunc)'),
-  invalidRedirectList: rule('invalid-redirect-list', 'error', 'A *_redirect_preference_list entry Pgpool-II rejects or silently drops.', 'Pgpool-II src/config/pool_config_variables.c (MakeDBRedirectListRegex, check_redirect_node_spec), src/utils/regex_array.c (extract_string_tokens2)'),
+  invalidRedirectList: rule('invalid-redirect-list', 'error', 'A *_redirect_preference_list entry Pgpool-II rejects, silently drops, or can never match (a blank around the pattern).', 'Pgpool-II src/config/pool_config_variables.c (MakeDBRedirectListRegex, check_redirect_node_spec), src/utils/regex_array.c (extract_string_tokens2)'),
   recoveryNeedsDataDirectory: rule('recovery-needs-data-directory', 'error', 'Online recovery commands are set but a backend has no backend_data_directory.', 'Pgpool-II src/config/pool_config_variables.c (config_post_processor)'),
   quorumInNativeReplication: rule('quorum-in-native-replication', 'error', 'replication_mode with failover_when_quorum_exists, which Pgpool-II refuses.', 'Pgpool-II src/config/pool_config_variables.c (config_post_processor)'),
   spareChildren: rule('spare-children', 'error', 'Dynamic process management with inconsistent min/max_spare_children or num_init_children (4.4+).', 'Pgpool-II src/config/pool_config_variables.c (config_post_processor, 4.4+)'),
@@ -42,7 +42,7 @@ export const R = {
 export const PGPOOL_CONF_RULES: readonly RuleMeta[] = Object.values(R);
 
 /** Old names Pgpool-II still accepts for another parameter, and from which version on they are aliases. */
-const ALIASES: Record<string, { target: string; since: string }> = {
+export const ALIASES: Readonly<Record<string, { target: string; since: string }>> = {
   fail_over_on_backend_error: { target: 'failover_on_backend_error', since: '4.3' },
   delegate_IP: { target: 'delegate_ip', since: '4.4' },
 };
@@ -70,8 +70,17 @@ export function checkPgpoolConf(doc: SourceDocument, file: PgpoolConfFile, ctx: 
     ...(f.tags ? { tags: f.tags } : {}), ...(f.related ? { related: f.related } : {}),
   });
 
-  for (const e of file.syntaxErrors) report({ rule: R.syntaxError, span: e.span, message: e.message, ...(e.fixes ? { fixes: e.fixes } : {}) });
-  for (const q of file.quotingProblems ?? []) report({ rule: R.valueNeedsQuoting, span: q.span, message: q.message, ...(q.fixes ? { fixes: q.fixes } : {}) });
+  /** Recovered values to check as something else than the whole text (see `typedSplit`). */
+  const overrides = new Map<Assignment, Assignment>();
+  for (const e of file.syntaxErrors) {
+    const t = typedSplit(doc, cat, version, e, true);
+    if (t.override) overrides.set(t.override.of, t.override.as);
+    report({ rule: R.syntaxError, span: e.span, message: t.message, ...(t.fixes ? { fixes: t.fixes } : {}) });
+  }
+  for (const q of file.quotingProblems ?? []) {
+    const t = typedSplit(doc, cat, version, q, false);
+    report({ rule: R.valueNeedsQuoting, span: q.span, message: t.message, ...(t.fixes ? { fixes: t.fixes } : {}) });
+  }
   if (file.bom) {
     report({
       rule: R.byteOrderMark, span: file.bom.span, message: file.bom.message, ...(file.bom.fatal ? { severity: 'error' as const } : {}),
@@ -83,7 +92,8 @@ export function checkPgpoolConf(doc: SourceDocument, file: PgpoolConfFile, ctx: 
   /** The last assignment of each effective parameter key (canonical name plus node number), like Pgpool-II's state. */
   const effective = new Map<string, Assignment>();
   const groups = new Map<string, Assignment[]>();
-  for (const a of file.assignments) {
+  for (const original of file.assignments) {
+    const a = overrides.get(original) ?? original;
     const resolved = checkAssignment(env, a);
     if (!resolved) continue;
     effective.set(resolved.canonical, a);
@@ -101,6 +111,67 @@ export function checkPgpoolConf(doc: SourceDocument, file: PgpoolConfFile, ctx: 
   checkSpareChildren(cross);
   checkWatchdogNodeId(cross);
   checkIncludes(cross);
+}
+
+/** Unit words people write, lower-cased, and the unit Pgpool-II knows for them. */
+const UNIT_SPELLINGS: Record<string, string> = {
+  us: 'us', ms: 'ms', msec: 'ms', s: 's', sec: 's', secs: 's', second: 's', seconds: 's', min: 'min', mins: 'min',
+  minute: 'min', minutes: 'min', h: 'h', hour: 'h', hours: 'h', d: 'd', day: 'd', days: 'd',
+  b: 'B', kb: 'kB', mb: 'MB', gb: 'GB', tb: 'TB',
+};
+
+/** Whether Pgpool-II accepts `value` for a parameter of this type (syntax only, not the range). */
+function valueParses(p: Param, value: string): boolean {
+  switch (p.type) {
+    case 'bool': return parseBool(value) !== undefined;
+    case 'int': case 'int64': return parseIntValue(value, p.unit, p.type === 'int64' ? INT64_MAX : INT_MAX).ok;
+    case 'real': return atof(value).clean;
+    case 'enum': return (p.enum ?? []).some(e => e.toLowerCase() === value.toLowerCase());
+    default: return true;
+  }
+}
+
+/**
+ * The parser advises quoting a split value as a whole (`'/var/run/pgpool'`), which is right for strings. For a number,
+ * boolean or enumeration that advice can be wrong: quoting `9999;` gives a value Pgpool-II rejects just the same. When
+ * the first token alone is a valid value (`port = 9999;`, `ssl = on,`), advise removing the rest instead, and check
+ * the first token as the value (not the whole text, which would report the same mistake a second time).
+ */
+function typedSplit(
+  doc: SourceDocument, cat: Catalogue, version: string, e: { message: string; fixes?: Fix[]; span: Span; split?: ValueSplit }, fatal: boolean,
+): { message: string; fixes?: Fix[]; override?: { of: Assignment; as: Assignment } } {
+  const plain = { message: e.message, ...(e.fixes ? { fixes: e.fixes } : {}) };
+  const sp = e.split;
+  if (!sp || !('valueKind' in sp.target)) return plain;
+  const a = sp.target;
+  const look = cat.lookup(a.key);
+  if (look.kind === 'unknown' || !cat.inVersion(look.name, version)) return plain;
+  const cp = cat.param(look.name, version)!;
+  // The bare name of a per-node parameter takes no unit (see checkAssignment).
+  const p: Param = look.kind === 'no-index' && cp.unit ? { ...cp, unit: undefined } : cp;
+  if (p.type === 'string' || p.type === 'list') return plain;
+  const full = doc.text.slice(e.span[0], e.span[1]);
+  if (valueParses(p, full)) return plain;
+  const firstText = doc.text.slice(sp.first[0], sp.first[1]);
+  const k = `\`${a.key}\``;
+  if (!valueParses(p, firstText)) {
+    // Neither reading is a valid value: no quick fix; the value check below explains what the value should be.
+    return { message: `${k}: ${sp.reason}, so ${sp.outcome}; write a single valid value.` };
+  }
+  const rest = doc.text.slice(sp.first[1], e.span[1]).trim();
+  // A misspelt unit after a blank (`10 mb`, `5 mins`): the user meant the unit, so write it the way Pgpool-II reads it.
+  const unit = p.unit && /^[0-9]+$|^0x[0-9a-fA-F]+$/.test(firstText) ? UNIT_SPELLINGS[rest.toLowerCase()] : undefined;
+  if (unit && validUnits(p.unit!).includes(unit) && valueParses(p, `${firstText}${unit}`)) {
+    const joined = `${firstText}${unit}`;
+    const fix: Fix = { title: `Change to ${joined}`, edits: [{ span: e.span, newText: joined }], preferred: true };
+    const msg = `${k}: ${sp.reason}, so ${sp.outcome}; write \`${joined}\` (units are case-sensitive and follow the number).`;
+    if (!fatal) return { message: msg, fixes: [fix] };
+    return { message: msg, fixes: [fix], override: { of: a, as: { ...a, value: joined, valueSpan: e.span, valueKind: 'unquoted' } } };
+  }
+  const message = `${k}: ${sp.reason}, so ${sp.outcome}; remove ${code(rest)} after \`${firstText}\`${p.unit || !UNIT_SPELLINGS[rest.toLowerCase()] ? '' : ` (${k} takes no unit)`}.`;
+  const fixes: Fix[] = [{ title: `Remove ${rest.length > 30 ? 'the rest' : `\`${rest}\``}`, edits: [{ span: [sp.first[1], e.span[1]], newText: '' }], preferred: true }];
+  if (!fatal) return { message, fixes };
+  return { message, fixes, override: { of: a, as: { ...a, value: firstText, valueSpan: sp.first, valueKind: sp.firstKind } } };
 }
 
 interface Env {
@@ -231,9 +302,11 @@ function adviseUnknown(env: Env, key: string): UnknownAdvice {
     };
   }
   env.namesInVersion ??= cat.names.filter(n => cat.inVersion(n, version));
-  const m = /^(.*?)([0-9]+)$/.exec(key);
-  const base = m ? m[1]! : key;
-  const digits = m ? m[2]! : '';
+  // Trailing digits, found without a backtracking regular expression (a long run of digits would make it quadratic).
+  let cut = key.length;
+  while (cut > 0 && key.charCodeAt(cut - 1) >= 48 && key.charCodeAt(cut - 1) <= 57) cut--;
+  const base = cut < key.length ? key.slice(0, cut) : key;
+  const digits = key.slice(cut);
   const suggestions: string[] = [];
   for (const s of didYouMean(base, env.namesInVersion, 3)) {
     const p = cat.param(s, version)!;
@@ -286,7 +359,8 @@ function checkValue(env: Env, a: Assignment, p: ParamHere): void {
   const { report, doc } = env;
   const k = `\`${a.key}\``;
   if (a.missingValue) {
-    const atEof = a.valueSpan[0] >= doc.text.length;
+    // The statement is on the last line and no line break follows: Pgpool-II gets no token at all, i.e. an empty value.
+    const atEof = doc.text.indexOf('\n', a.valueSpan[0]) < 0;
     const insert = (word: string): Fix => {
       const before = doc.text.charAt(a.valueSpan[0] - 1);
       const lead = a.equalsSpan ? (before === ' ' || before === '\t' ? '' : ' ') : ' = ';
@@ -356,6 +430,7 @@ function checkValue(env: Env, a: Assignment, p: ParamHere): void {
           report({
             rule: R.invalidRedirectList, span: f.span, ...(f.warning ? { severity: 'warning' as const } : {}),
             message: `${k}: ${f.message}`,
+            ...(f.fix ? { fixes: [{ title: `Change to \`${f.fix.newText}\``, edits: [f.fix], preferred: true }] } : {}),
           });
         }
       }
@@ -387,7 +462,7 @@ function checkInteger(env: Env, a: Assignment, p: ParamHere): void {
     const caseHit = units.find(u => u.toLowerCase() === r.unitText!.trim().toLowerCase());
     report({
       rule: R.invalidUnit, span: a.valueSpan,
-      message: `${k} = ${v} has the unit ${code(r.unitText!.trim())}, which Pgpool-II rejects, so it refuses to start; valid units (case-sensitive) are ${orList(units)}, and the unit goes inside the quotes with the number.`,
+      message: `${k} = ${v} has the unit ${code(r.unitText!.trim())}, which Pgpool-II rejects, so it refuses to start; valid units (case-sensitive) are ${orList(units)}, right after the number (e.g. \`${isMemoryUnit(p.unit!) ? '64MB' : '30s'}\`).`,
       ...(caseHit ? { fixes: [replaceValue(a, a.value.replace(r.unitText!.trim(), caseHit), `Change the unit to ${caseHit}`, true)] } : {}),
     });
   } else if (r.reason === 'unit-not-allowed' && unitLike) {

@@ -7,13 +7,14 @@
 import type { ValidateContext } from '../../core/language';
 import type { RuleMeta, Severity, SourceDocument, Span } from '../../core/types';
 import { didYouMean, listing } from '../../core/text';
-import { type Include, type PgpoolConfFile, dirOf, effectiveBool } from './model';
+import { type PgpoolConfFile, dirOf, effectiveBool } from './model';
 import {
   type CipherCatalog, type CipherSuite, allowedAtSecLevel, cipherCatalog, evaluateCipherString, weaknesses,
 } from './tls/ciphers';
 import { classifyCurve } from './tls/curves';
 import { checkTlsFiles } from './tls/files';
-import { R, type Setting, type TlsContext, code, isAbsolute, keyRef, resolveConfPath, spanOf } from './tls/context';
+import { R, type Setting, type TlsContext, code, isAbsolute, keyRef, spanOf } from './tls/context';
+import { effectiveSettings } from './effective';
 
 export { R } from './tls/context';
 
@@ -51,34 +52,9 @@ export const TLS_RULES: readonly RuleMeta[] = [
   rule('ca-cert-dir-relative', 'warning', 'A relative `ssl_ca_cert_dir` is not resolved against pgpool.conf\'s folder but against the working directory (/ for the daemon).', 'SSL_ServerSide_init, init_ssl_ctx: SSL_CTX_load_verify_locations'),
 ];
 
-/** This file's assignments with the included files' ones spliced in at their `include` (Pgpool-II reads them in place). */
-function effectiveAssignments(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): Setting[] {
-  const out: Setting[] = [];
-  const visit = (f: PgpoolConfFile, path: string, via: Setting['via'], depth: number, seen: Set<string>): void => {
-    const incs = [...(f.includes ?? [])].sort((x, y) => x.keySpan[0] - y.keySpan[0]);
-    let k = 0;
-    for (const a of f.assignments) {
-      while (k < incs.length && incs[k]!.keySpan[0] < a.keySpan[0]) expand(incs[k++]!);
-      out.push(via ? { a, via } : { a });
-    }
-    while (k < incs.length) expand(incs[k++]!);
-
-    function expand(inc: Include): void {
-      if (depth >= 10 || inc.missingValue || inc.value === '') return;
-      const target = resolveConfPath(dirOf(path), inc.value);
-      if (seen.has(target) || !isAbsolute(target)) return;
-      const sib = ctx.parseSibling<PgpoolConfFile>(target, 'pgpool-conf');
-      if (!sib) return;
-      visit(sib.file, target, via ?? { include: inc, path: target }, depth + 1, new Set([...seen, target]));
-    }
-  };
-  visit(file, doc.path, undefined, 0, new Set([doc.path]));
-  return out;
-}
-
 /** Runs every TLS rule on a parsed pgpool.conf; nothing is reported unless `ssl` is effectively on. */
 export function checkTls(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): void {
-  const all = effectiveAssignments(doc, file, ctx);
+  const all = effectiveSettings(doc.path, file, ctx.parseSibling);
   const get = (key: string): Setting | undefined => {
     for (let i = all.length - 1; i >= 0; i--) if (all[i]!.a.key === key) return all[i];
     return undefined;
@@ -222,6 +198,6 @@ function checkCaDir(t: TlsContext): void {
     t.report(R.caDirWithoutCa, dir, `${keyRef(dir)} is set but \`ssl_ca_cert\` is not: Pgpool-II asks clients for a certificate only when \`ssl_ca_cert\` is set, so no client certificate is ever requested and every \`cert\` login in pool_hba.conf fails (the folder only serves to verify backends); set \`ssl_ca_cert\` to the CA file.`);
   }
   if (!isAbsolute(dir.a.value)) {
-    t.report(R.caDirRelative, dir, `${keyRef(dir)} ${code(dir.a.value)} is relative, and Pgpool-II does not resolve it against pgpool.conf's folder: OpenSSL looks it up from the working directory, which is / once Pgpool-II runs as a daemon (${code(`/${dir.a.value}`)}); write an absolute path.`);
+    t.report(R.caDirRelative, dir, `${keyRef(dir)} is the relative path ${code(dir.a.value)}, and Pgpool-II does not resolve it against pgpool.conf's folder: OpenSSL looks it up from the working directory, which is / once Pgpool-II runs as a daemon (${code(`/${dir.a.value}`)}); write an absolute path.`);
   }
 }

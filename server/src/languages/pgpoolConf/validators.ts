@@ -11,8 +11,10 @@ const MAX_NUM_BACKENDS = 128;
 export interface ValueFinding {
   span: Span;
   message: string;
-  /** Pgpool-II does not refuse this; it silently drops something. */
+  /** Pgpool-II does not refuse this; it silently drops or mismatches something. */
   warning?: boolean;
+  /** A replacement for `span` that fixes the problem. */
+  fix?: { span: Span; newText: string };
 }
 
 /**
@@ -57,6 +59,16 @@ export function checkRedirectList(value: string, offset: number): ValueFinding[]
     if (err) {
       out.push({ span, message: `\`${left}\` is not a valid POSIX regular expression (${err}), so Pgpool-II refuses to start; fix the pattern.` });
       return out;
+    }
+    if (/^\s|\s$/.test(left)) {
+      // Pgpool-II does not trim entries and anchors each pattern (`^…$`), so the blank must match too.
+      const trimmed = left.trim();
+      const lead = left.length - left.trimStart().length;
+      out.push({
+        span: [offset + start, offset + start + colon], warning: true,
+        message: `the pattern \`${left}\` ${/^\s/.test(left) ? 'starts' : 'ends'} with a blank, which Pgpool-II keeps (it does not trim list entries and anchors each pattern as \`^…$\`), so it never matches \`${trimmed}\`; remove the blank${lead > 0 ? ' after the comma' : ''}.`,
+        fix: { span: [offset + start, offset + start + colon], newText: trimmed },
+      });
     }
   }
   return out;

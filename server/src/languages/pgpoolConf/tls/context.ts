@@ -3,7 +3,8 @@
  */
 import type { ValidateContext } from '../../../core/language';
 import type { Severity, SourceDocument, Span } from '../../../core/types';
-import type { Assignment, Include, PgpoolConfFile } from '../model';
+import type { PgpoolConfFile } from '../model';
+import type { Setting } from '../effective';
 
 /** Rule ids of the TLS checks, by role. */
 export const R = {
@@ -28,12 +29,8 @@ export const R = {
   caDirRelative: 'pgpool-conf/ssl-ca-cert-dir-relative',
 } as const;
 
-/** An effective setting: the last assignment of a key, possibly from an included file. */
-export interface Setting {
-  a: Assignment;
-  /** The `include` statement of this document that brought the setting in, and the file it came from. */
-  via?: { include: Include; path: string };
-}
+export type { Setting } from '../effective';
+export { resolveConfPath } from '../effective';
 
 /** What the TLS checks share. */
 export interface TlsContext {
@@ -60,10 +57,4 @@ export function spanOf(s: Setting): Span {
 }
 
 export const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
-
-/** A path as Pgpool-II's `pool_ssl_make_absolute_path` builds it: absolute as is, else `<conf dir>/<value>`. */
-export function resolveConfPath(confDir: string, value: string): string {
-  if (isAbsolute(value)) return value;
-  return confDir.endsWith('/') || confDir.endsWith('\\') ? `${confDir}${value}` : `${confDir}/${value}`;
-}
 

@@ -1,0 +1,62 @@
+/**
+ * The settings Pgpool-II ends up with for a pgpool.conf: its own statements with the included files' statements
+ * spliced in at each `include` (Pgpool-II reads them in place, up to 10 levels deep), in file order. Used by the TLS
+ * rules and by the pool_hba.conf rules that depend on pgpool.conf (`enable_pool_hba`, `ssl`, `ssl_ca_cert`).
+ */
+import type { ValidateContext } from '../../core/language';
+import { type Assignment, type Include, type PgpoolConfFile, dirOf, parseBool } from './model';
+
+/** An effective setting: an assignment, possibly from an included file. */
+export interface Setting {
+  a: Assignment;
+  /** The `include` statement of the top file that brought the setting in, and the file it names. */
+  via?: { include: Include; path: string };
+  /** The file the assignment is written in. */
+  path: string;
+}
+
+const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
+
+/** A path as Pgpool-II resolves an include or a TLS file: absolute as is, else `<conf dir>/<value>`. */
+export function resolveConfPath(confDir: string, value: string): string {
+  if (isAbsolute(value)) return value;
+  return confDir.endsWith('/') || confDir.endsWith('\\') ? `${confDir}${value}` : `${confDir}/${value}`;
+}
+
+/** Every assignment of `file` (at `path`) and of the files it includes, in the order Pgpool-II applies them. */
+export function effectiveSettings(path: string, file: PgpoolConfFile, parseSibling: ValidateContext['parseSibling']): Setting[] {
+  const out: Setting[] = [];
+  const visit = (f: PgpoolConfFile, fpath: string, via: Setting['via'], depth: number, seen: Set<string>): void => {
+    const incs = [...(f.includes ?? [])].sort((x, y) => x.keySpan[0] - y.keySpan[0]);
+    let k = 0;
+    for (const a of f.assignments) {
+      while (k < incs.length && incs[k]!.keySpan[0] < a.keySpan[0]) expand(incs[k++]!);
+      out.push(via ? { a, via, path: fpath } : { a, path: fpath });
+    }
+    while (k < incs.length) expand(incs[k++]!);
+
+    function expand(inc: Include): void {
+      if (depth >= 10 || inc.missingValue || inc.value === '') return;
+      const target = resolveConfPath(dirOf(fpath), inc.value);
+      if (seen.has(target) || !isAbsolute(target)) return;
+      const sib = parseSibling<PgpoolConfFile>(target, 'pgpool-conf');
+      if (!sib) return;
+      visit(sib.file, target, via ?? { include: inc, path: target }, depth + 1, new Set([...seen, target]));
+    }
+  };
+  visit(file, path, undefined, 0, new Set([path]));
+  return out;
+}
+
+/** The last (winning) setting of `key`. */
+export function lastSetting(all: readonly Setting[], key: string): Setting | undefined {
+  for (let i = all.length - 1; i >= 0; i--) if (all[i]!.a.key === key) return all[i];
+  return undefined;
+}
+
+/** A boolean as Pgpool-II ends up with it: unset gives `dflt`, an invalid value counts as ON. */
+export function settingBool(all: readonly Setting[], key: string, dflt: boolean): { value: boolean; at?: Setting } {
+  const s = lastSetting(all, key);
+  if (!s) return { value: dflt };
+  return { value: parseBool(s.a.value) ?? true, at: s };
+}
