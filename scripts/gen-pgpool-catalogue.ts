@@ -7,26 +7,11 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { ParamContext as Context, ParamType, VersionFacts as Facts } from '../server/src/languages/pgpoolConf/catalogue';
+import type { Unit } from '../server/src/languages/pgpoolConf/values';
 
 const VERSIONS = ['4.3', '4.4', '4.5', '4.6', '4.7'] as const;
 type Version = (typeof VERSIONS)[number];
-
-type ParamType = 'bool' | 'int' | 'int64' | 'real' | 'enum' | 'string' | 'list';
-type Context = 'init' | 'reload' | 'session';
-type Unit = 's' | 'ms' | 'min' | 'B' | 'kB';
-
-interface Facts {
-  type: ParamType;
-  default: string;
-  defaultUnset?: boolean;
-  min?: number;
-  max?: number;
-  unit?: Unit;
-  enum?: string[];
-  listSeparator?: ',' | ';';
-  context: Context;
-  changeBy: 'restart' | 'reload' | 'reload+session';
-}
 
 interface Entry extends Facts {
   array: boolean;
