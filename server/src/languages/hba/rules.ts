@@ -10,6 +10,8 @@ interface RuleDef {
   severity: Severity;
   pgpool?: string;
   postgres?: string;
+  /** The same description in both dialects. */
+  both?: string;
 }
 
 const POOL_SRC = 'Pgpool-II src/auth/pool_hba.c (parse_hba_line, tokenize_file); reference/pgpool.md §4';
@@ -21,29 +23,22 @@ const DEFS: RuleDef[] = [
     pgpool: 'The first field must be `local`, `host`, `hostssl` or `hostnossl`; anything else (also `hostgssenc`) rejects the file.',
     postgres: 'The first field must be a connection type (`local`, `host`, `hostssl`, `hostnossl`, `hostgssenc`, `hostnogssenc`) or, from 16, an include directive.' },
   { name: 'multiple-values', severity: 'error',
-    pgpool: 'The connection type, address, netmask and method fields take one value, not a comma list.',
-    postgres: 'The connection type, address, netmask and method fields take one value, not a comma list.' },
+    both: 'The connection type, address, netmask and method fields take one value, not a comma list.' },
   { name: 'missing-field', severity: 'error',
-    pgpool: 'A line ends before its database, user, address, netmask or method field.',
-    postgres: 'A line ends before its database, user, address, netmask or method field.' },
+    both: 'A line ends before its database, user, address, netmask or method field.' },
   { name: 'invalid-cidr-mask', severity: 'error',
-    pgpool: 'The `/bits` suffix of an address must be 0–32 (IPv4) or 0–128 (IPv6).',
-    postgres: 'The `/bits` suffix of an address must be 0–32 (IPv4) or 0–128 (IPv6).' },
+    both: 'The `/bits` suffix of an address must be 0–32 (IPv4) or 0–128 (IPv6).' },
   { name: 'hostname-with-cidr', severity: 'error',
-    pgpool: 'A host name cannot carry a `/bits` suffix (also catches mistyped addresses such as `300.1.1.1/24`).',
-    postgres: 'A host name cannot carry a `/bits` suffix (also catches mistyped addresses such as `300.1.1.1/24`).' },
+    both: 'A host name cannot carry a `/bits` suffix (also catches mistyped addresses such as `300.1.1.1/24`).' },
   { name: 'invalid-netmask', severity: 'error',
-    pgpool: 'An address without `/bits` must be followed by a numeric netmask field.',
-    postgres: 'An address without `/bits` must be followed by a numeric netmask field.' },
+    both: 'An address without `/bits` must be followed by a numeric netmask field.' },
   { name: 'address-mask-mismatch', severity: 'error',
-    pgpool: 'The address and the netmask must both be IPv4 or both IPv6.',
-    postgres: 'The address and the netmask must both be IPv4 or both IPv6.' },
+    both: 'The address and the netmask must both be IPv4 or both IPv6.' },
   { name: 'invalid-method', severity: 'error',
     pgpool: 'The method must be one pgpool knows (`trust`, `reject`, `md5`, `scram-sha-256`, `password`, `cert`, `pam`, `ldap`), spelled exactly.',
     postgres: 'The method must be one PostgreSQL knows, spelled exactly (lower case).' },
   { name: 'option-format', severity: 'error',
-    pgpool: 'Every field after the method must be `name=value`.',
-    postgres: 'Every field after the method must be `name=value`.' },
+    both: 'Every field after the method must be `name=value`.' },
   { name: 'unknown-option', severity: 'error',
     pgpool: 'Options pgpool does not know, including PostgreSQL\'s `clientcert`, `map` and `radius*`, reject the file.',
     postgres: 'Options PostgreSQL does not know, including pgpool\'s `backend_use_passwd`, reject the file.' },
@@ -51,14 +46,11 @@ const DEFS: RuleDef[] = [
     pgpool: 'LDAP options (and `backend_use_passwd`) are only valid on `ldap` lines.',
     postgres: 'An option is used with a method it does not belong to (e.g. `map` with `md5`, `pamservice` with `ldap`).' },
   { name: 'ldap-missing-base', severity: 'error',
-    pgpool: '`ldap` needs `ldapbasedn` (search+bind) or `ldapprefix`/`ldapsuffix` (simple bind).',
-    postgres: '`ldap` needs `ldapbasedn` (search+bind) or `ldapprefix`/`ldapsuffix` (simple bind).' },
+    both: '`ldap` needs `ldapbasedn` (search+bind) or `ldapprefix`/`ldapsuffix` (simple bind).' },
   { name: 'ldap-conflicting-options', severity: 'error',
-    pgpool: 'Simple-bind options cannot be mixed with search+bind options, nor `ldapsearchattribute` with `ldapsearchfilter`.',
-    postgres: 'Simple-bind options cannot be mixed with search+bind options, nor `ldapsearchattribute` with `ldapsearchfilter`.' },
+    both: 'Simple-bind options cannot be mixed with search+bind options, nor `ldapsearchattribute` with `ldapsearchfilter`.' },
   { name: 'ldap-invalid-value', severity: 'error',
-    pgpool: '`ldapport` must be a non-zero number and `ldapurl` an `ldap://` or `ldaps://` URL.',
-    postgres: '`ldapport` must be a non-zero number and `ldapurl` an `ldap://` or `ldaps://` URL.' },
+    both: '`ldapport` must be a non-zero number and `ldapurl` an `ldap://` or `ldaps://` URL.' },
   { name: 'missing-include-file', severity: 'error',
     pgpool: 'A file named with `@file` does not exist (checked when `pgtls.checkFiles` is on).',
     postgres: 'A file named with `@file`, `include` or `include_dir` does not exist (checked when `pgtls.checkFiles` is on).' },
@@ -81,8 +73,7 @@ const DEFS: RuleDef[] = [
     postgres: 'A database or user starting with `/` is a regular expression from PostgreSQL 16 on and must compile.' },
   // Lines that load but never match, or options that are only logged.
   { name: 'ldapscheme-invalid', severity: 'warning',
-    pgpool: '`ldapscheme` other than `ldap`/`ldaps` is only logged and behaves like `ldap` (no TLS to the LDAP server).',
-    postgres: '`ldapscheme` other than `ldap`/`ldaps` is only logged and behaves like `ldap` (no TLS to the LDAP server).' },
+    both: '`ldapscheme` other than `ldap`/`ldaps` is only logged and behaves like `ldap` (no TLS to the LDAP server).' },
   { name: 'pam-option-ignored', severity: 'warning',
     pgpool: '`pamservice`/`pam_use_hostname` on a non-`pam` line is logged and ignored.' },
   { name: 'group-never-matches', severity: 'warning',
@@ -96,11 +87,9 @@ const DEFS: RuleDef[] = [
   { name: 'platform-method', severity: 'warning',
     postgres: '`sspi` exists only in Windows builds and `bsd` only in OpenBSD builds; other builds refuse the file.' },
   { name: 'host-bits-set', severity: 'warning',
-    pgpool: 'An address such as `10.0.0.1/8` has host bits set: it matches the whole network, which may be more than intended.',
-    postgres: 'An address such as `10.0.0.1/8` has host bits set: it matches the whole network, which may be more than intended.' },
+    both: 'An address such as `10.0.0.1/8` has host bits set: it matches the whole network, which may be more than intended.' },
   { name: 'suspicious-address', severity: 'warning',
-    pgpool: 'An address that is read differently than it looks (`10/8` = 0.0.0.10/8, octal `010`) or is not a valid address and becomes a host name.',
-    postgres: 'An address that is read differently than it looks (`10/8` = 0.0.0.10/8, octal `010`) or is not a valid address and becomes a host name.' },
+    both: 'An address that is read differently than it looks (`10/8` = 0.0.0.10/8, octal `010`) or is not a valid address and becomes a host name.' },
   // pool_hba.conf with pgpool.conf.
   { name: 'hba-disabled', severity: 'warning',
     pgpool: 'pgpool.conf beside this file has `enable_pool_hba` off, so pgpool never reads pool_hba.conf.' },
@@ -114,30 +103,25 @@ const DEFS: RuleDef[] = [
     pgpool: '`cert` on `local`/`hostnossl` never succeeds, and on `host` only over TLS; use `hostssl`.' },
   // Security advice.
   { name: 'trust-on-network', severity: 'warning',
-    pgpool: '`trust` on a TCP line lets anyone who reaches the address log in without a password.',
-    postgres: '`trust` on a TCP line lets anyone who reaches the address log in without a password.' },
+    both: '`trust` on a TCP line lets anyone who reaches the address log in without a password.' },
   { name: 'clear-text-password', severity: 'warning',
-    pgpool: '`password` sends the password in clear text; at least use `hostssl`, better `scram-sha-256`.',
-    postgres: '`password` sends the password in clear text; at least use `hostssl`, better `scram-sha-256`.' },
+    both: '`password` sends the password in clear text; at least use `hostssl`, better `scram-sha-256`.' },
   { name: 'md5-method', severity: 'info',
-    pgpool: '`md5` is a weak password scheme; prefer `scram-sha-256`.',
-    postgres: '`md5` is a weak password scheme; prefer `scram-sha-256`.' },
+    both: '`md5` is a weak password scheme; prefer `scram-sha-256`.' },
   { name: 'prefer-hostssl', severity: 'info',
-    pgpool: 'Password methods on a `host` line also accept unencrypted sessions; `hostssl` requires TLS.',
-    postgres: 'Password methods on a `host` line also accept unencrypted sessions; `hostssl` requires TLS.' },
+    both: 'Password methods on a `host` line also accept unencrypted sessions; `hostssl` requires TLS.' },
   { name: 'wide-open', severity: 'warning',
-    pgpool: 'All databases and users from any address with `trust`, `password` or `md5`.',
-    postgres: 'All databases and users from any address with `trust`, `password` or `md5`.' },
+    both: 'All databases and users from any address with `trust`, `password` or `md5`.' },
 ];
 
 /** Short rule names used by the parser and the checks. */
 export type RuleName = (typeof DEFS)[number]['name'];
 
 function metas(dialect: Dialect): RuleMeta[] {
-  const scope = dialect === 'pgpool' ? 'pool-hba' : 'pg-hba';
+  const scope = scopeOf(dialect);
   const out: RuleMeta[] = [];
   for (const d of DEFS) {
-    const description = dialect === 'pgpool' ? d.pgpool : d.postgres;
+    const description = d.both ?? (dialect === 'pgpool' ? d.pgpool : d.postgres);
     if (!description) continue;
     out.push({ id: `${scope}/${d.name}`, severity: d.severity, description, source: dialect === 'pgpool' ? POOL_SRC : PG_SRC });
   }
