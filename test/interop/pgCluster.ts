@@ -28,7 +28,8 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { freePort, pgpoolBinary } from './pgpoolOracle';
+import { BIND_FAILED, freePorts } from '../ports';
+import { pgpoolBinary } from './pgpoolOracle';
 
 export const PG_BIN = process.env.PG_BIN ?? '/usr/lib/postgresql/15/bin';
 export const POSTGRES = path.join(PG_BIN, 'postgres');
@@ -391,11 +392,6 @@ async function within(p: Promise<unknown>, ms: number): Promise<void> {
   clearTimeout(timer);
 }
 
-async function distinctFreePorts(n: number): Promise<number[]> {
-  const ports: number[] = [];
-  while (ports.length < n) { const p = await freePort(); if (!ports.includes(p)) ports.push(p); }
-  return ports;
-}
 
 /** Single-quoted value for postgresql.conf / pgpool.conf (sandbox paths never contain quotes). */
 function q(s: string | number): string {
@@ -404,7 +400,6 @@ function q(s: string | number): string {
   return `'${v}'`;
 }
 
-const BIND_FAILED = /could not bind|Address already in use|failed to bind/i;
 
 // ---------------------------------------------------------------------------------------------------------------
 // PostgreSQL
@@ -460,7 +455,7 @@ export class PgCluster {
     this.writeSslConf();
     this.sandbox.file('pg/data/pg_hba.conf', hba, 0o600);
     for (let attempt = 1; ; attempt++) {
-      [this.port] = await distinctFreePorts(1);
+      [this.port] = await freePorts(1);
       const conf = fs.readFileSync(path.join(this.data, 'postgresql.conf'), 'utf8').replace(/\n# --- pgtls e2e ---\n[\s\S]*$/, '\n');
       this.sandbox.file('pg/data/postgresql.conf', conf + [
         '# --- pgtls e2e ---',
@@ -609,8 +604,8 @@ export class Pgpool {
     // pgpool >= 4.4 renamed socket_dir
     const socketParam = /^(3\.|4\.[0-3]\b)/.test(this.version) ? 'socket_dir' : 'unix_socket_directories';
     for (let attempt = 1; ; attempt++) {
-      [this.port, this.pcpPort] = await distinctFreePorts(2);
-      while (this.port === opts.backendPort || this.pcpPort === opts.backendPort) [this.port, this.pcpPort] = await distinctFreePorts(2);
+      [this.port, this.pcpPort] = await freePorts(2);
+      while (this.port === opts.backendPort || this.pcpPort === opts.backendPort) [this.port, this.pcpPort] = await freePorts(2);
       sandbox.file(rel('pgpool.conf'), [
         "backend_clustering_mode = 'raw'",
         "listen_addresses = '127.0.0.1'",

@@ -12,11 +12,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { execFileSync, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { LineIndex } from '../../server/src/core/text';
 import { ROOT, check, testService } from '../helpers';
+import { freePort } from '../ports';
 import { assertTools, missing } from '../requires';
 
 const PGBIN = process.env.PGBIN ?? '/usr/lib/postgresql/15/bin';
@@ -118,16 +118,6 @@ function run(cmd: string, args: string[], asPg: boolean, opts: { env?: NodeJS.Pr
   return spawnSync(c, a, { encoding: 'utf8', timeout: 60_000, env: { ...process.env, ...opts.env } });
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Per line of `text` (1-based): the error PostgreSQL reports, '' when the line loads; lines without a record are absent. */
 async function oracle(text: string): Promise<Map<number, string>> {

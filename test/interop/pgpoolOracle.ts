@@ -30,6 +30,7 @@ import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
+import { BIND_FAILED, freePorts } from '../ports';
 import { which } from '../requires';
 
 export const PGPOOL_CANDIDATES = ['pgpool', '/usr/sbin/pgpool'];
@@ -183,17 +184,6 @@ function run(cmd: string, args: string[], cwd: string, timeoutMs: number): Promi
   });
 }
 
-/** A TCP port that is free on 127.0.0.1 right now. */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.on('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** Single-quoted pgpool.conf string (paths from mkdtemp never contain quotes). */
 function q(s: string): string {
@@ -396,11 +386,13 @@ export class PgpoolOracle {
   async hbaFullStart(text: string): Promise<FullStartVerdict> {
     const dir = this.newDir('full');
     const hba = this.write(path.join(dir, 'pool_hba.conf'), text);
-    const [port, pcpPort, backendPort] = await freePorts(3);
-    const conf = this.write(path.join(dir, 'pgpool.conf'), this.fixedConf(dir, [
-      `port = ${port}`, `pcp_port = ${pcpPort}`, `pid_file_name = ${q(path.join(dir, 'pgpool.pid'))}`,
-    ], backendPort));
-    const { started, out, probe } = await this.startAndProbe(dir, conf, hba, () => startupProbe(path.join(dir, `.s.PGSQL.${port}`), 10_000));
+    const { started, out, probe } = await retryOnBindFailure(async () => {
+      const [port, pcpPort, backendPort] = await freePorts(3);
+      const conf = this.write(path.join(dir, 'pgpool.conf'), this.fixedConf(dir, [
+        `port = ${port}`, `pcp_port = ${pcpPort}`, `pid_file_name = ${q(path.join(dir, 'pgpool.pid'))}`,
+      ], backendPort));
+      return this.startAndProbe(dir, conf, hba, () => startupProbe(path.join(dir, `.s.PGSQL.${port}`), 10_000));
+    });
     const log = parseLog(out);
     const contextLines = sortedNums(log.flatMap(m => {
       const line = m.level === 'LOG' ? contextLine(m, hba) : undefined;
@@ -420,22 +412,24 @@ export class PgpoolOracle {
     const dir = this.newDir('ssl');
     const conf = this.write(path.join(dir, 'pgpool.conf'), text);
     for (const d of ['sock', 'logdir', 'oiddir']) { fs.mkdirSync(path.join(dir, d)); this.own(path.join(dir, d)); }
-    const [port, pcpPort, backendPort] = await freePorts(3);
-    // The wrapper sits beside the file, so relative ssl_cert/ssl_key/... resolve as they would in place.
-    const wrapper = this.write(path.join(dir, 'oracle-start.conf'), [
-      `include = ${q(conf)}`,
-      "log_destination = 'stderr'", 'logging_collector = off', "log_line_prefix = '%a pid %p: '", "log_min_messages = 'info'",
-      "listen_addresses = '127.0.0.1'", `port = ${port}`, "pcp_listen_addresses = '127.0.0.1'", `pcp_port = ${pcpPort}`,
-      `socket_dir = ${q(path.join(dir, 'sock'))}`, `pcp_socket_dir = ${q(path.join(dir, 'sock'))}`, `wd_ipc_socket_dir = ${q(path.join(dir, 'sock'))}`,
-      `pid_file_name = ${q(path.join(dir, 'pgpool.pid'))}`, `logdir = ${q(path.join(dir, 'logdir'))}`,
-      `memqcache_oiddir = ${q(path.join(dir, 'oiddir'))}`, 'memory_cache_enabled = off', `pool_passwd = ${q(path.join(dir, 'pool_passwd'))}`,
-      'use_watchdog = off', "failover_command = ''", "failback_command = ''", "follow_primary_command = ''",
-      'search_primary_node_timeout = 1', 'num_init_children = 2', 'max_pool = 1', 'enable_pool_hba = off',
-      // with no usable backend a child refuses the client before SSL negotiation: give it one (nobody listens there)
-      "backend_hostname0 = '127.0.0.1'", `backend_port0 = ${backendPort}`, 'health_check_period = 0', 'health_check_period0 = 0',
-      'failover_on_backend_error = off', '',
-    ].join('\n'));
-    const { started, out, probe } = await this.startAndProbe(dir, wrapper, path.join(dir, 'no-pool_hba.conf'), () => sslProbe(port, 10_000));
+    const { started, out, probe } = await retryOnBindFailure(async () => {
+      const [port, pcpPort, backendPort] = await freePorts(3);
+      // The wrapper sits beside the file, so relative ssl_cert/ssl_key/... resolve as they would in place.
+      const wrapper = this.write(path.join(dir, 'oracle-start.conf'), [
+        `include = ${q(conf)}`,
+        "log_destination = 'stderr'", 'logging_collector = off', "log_line_prefix = '%a pid %p: '", "log_min_messages = 'info'",
+        "listen_addresses = '127.0.0.1'", `port = ${port}`, "pcp_listen_addresses = '127.0.0.1'", `pcp_port = ${pcpPort}`,
+        `socket_dir = ${q(path.join(dir, 'sock'))}`, `pcp_socket_dir = ${q(path.join(dir, 'sock'))}`, `wd_ipc_socket_dir = ${q(path.join(dir, 'sock'))}`,
+        `pid_file_name = ${q(path.join(dir, 'pgpool.pid'))}`, `logdir = ${q(path.join(dir, 'logdir'))}`,
+        `memqcache_oiddir = ${q(path.join(dir, 'oiddir'))}`, 'memory_cache_enabled = off', `pool_passwd = ${q(path.join(dir, 'pool_passwd'))}`,
+        'use_watchdog = off', "failover_command = ''", "failback_command = ''", "follow_primary_command = ''",
+        'search_primary_node_timeout = 1', 'num_init_children = 2', 'max_pool = 1', 'enable_pool_hba = off',
+        // with no usable backend a child refuses the client before SSL negotiation: give it one (nobody listens there)
+        "backend_hostname0 = '127.0.0.1'", `backend_port0 = ${backendPort}`, 'health_check_period = 0', 'health_check_period0 = 0',
+        'failover_on_backend_error = off', '',
+      ].join('\n'));
+      return this.startAndProbe(dir, wrapper, path.join(dir, 'no-pool_hba.conf'), () => sslProbe(port, 10_000));
+    });
     return { started, probe, works: probe.startsWith('S '), log: parseLog(out) };
   }
 
@@ -488,11 +482,16 @@ export class PgpoolOracle {
   }
 }
 
-/** `n` distinct free TCP ports on 127.0.0.1. */
-async function freePorts(n: number): Promise<number[]> {
-  const ports: number[] = [];
-  while (ports.length < n) { const p = await freePort(); if (!ports.includes(p)) ports.push(p); }
-  return ports;
+
+/**
+ * Runs a sandboxed start again, on new ports, when the one before failed only because a port was taken between
+ * choosing it and pgpool's bind (another test's server or connection): that says nothing about the file under test.
+ */
+async function retryOnBindFailure<T extends { started: boolean; out: string }>(start: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let i = 1; ; i++) {
+    const r = await start();
+    if (r.started || i >= attempts || !BIND_FAILED.test(r.out)) return r;
+  }
 }
 
 /**

@@ -15,9 +15,9 @@
  */
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
-import * as net from 'node:net';
 import * as path from 'node:path';
 import * as util from 'node:util';
+import { freePort } from '../../ports';
 import type { ProcessGroup } from './processes';
 import { CHROMIUM, CODE_SERVER_ENTRY, PLAYWRIGHT_CORE } from './tools';
 
@@ -87,16 +87,6 @@ const SETTINGS = {
   'window.commandCenter': false,
 };
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as net.AddressInfo).port;
-      srv.close(() => resolve(port));
-    });
-  });
-}
 
 /** Resolves when `file` exists; rejects at the deadline. Watches the folder (no polling loop). */
 function fileAppears(file: string, timeoutMs: number, abort: Promise<unknown>): Promise<boolean> {
