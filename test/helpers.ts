@@ -56,3 +56,22 @@ export function expectations(text: string): string[] {
   });
   return out;
 }
+
+/**
+ * Expands a VS Code snippet body the way the editor does when every placeholder keeps its default: `${1:x}` → x,
+ * `${1|a,b|}` → a, `$1`/`${1}`/`$0` → nothing (nested placeholders from the inside out), `\$` → `$`.
+ * Shared by the snippet tests (snippets/*.json).
+ */
+export function expandSnippet(body: string): string {
+  let out = body;
+  for (let i = 0; i < 10; i++) {
+    const next = out
+      .replace(/\$\{\d+:([^${}]*)\}/g, '$1')
+      .replace(/\$\{\d+\|([^|,]*)[^|]*\|\}/g, '$1')
+      .replace(/\$\{\d+\}/g, '')
+      .replace(/\$\d+/g, '');
+    if (next === out) break;
+    out = next;
+  }
+  return out.replace(/\\([$}\\])/g, '$1');
+}

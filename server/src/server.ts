@@ -1,16 +1,16 @@
 /**
  * The LSP glue: capabilities, open documents, settings, diagnostics (pull when the client supports it, push
- * otherwise), hover, completion and quick fixes. Everything else is the pure core behind `createService`.
+ * otherwise), hover, completion, go-to-definition and quick fixes; the workspace index follows the workspace folders,
+ * also when they change at run time. Everything else is the pure core behind `createService`.
  * No handler throws: failures are logged with the document's URI and an empty result is returned.
  */
-import { webcrypto } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionKind, CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, DiagnosticTag,
   DocumentDiagnosticReportKind, FileChangeType, InsertTextFormat, LSPErrorCodes, MarkupKind, ResponseError, TextDocumentSyncKind, TextDocuments,
-  type Command, type Connection, type InitializeParams, type InitializeResult,
+  type Command, type Connection, type InitializeParams, type InitializeResult, type Location, type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from './core/text';
@@ -112,18 +112,51 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   const env: ServiceEnv = { ...baseEnv, workspace };
   const service = createService(env);
 
-  function scanWorkspace(): void {
+  function scanWorkspace(only: readonly string[] = roots): void {
     if (!baseEnv.listFiles) return;
-    for (const root of roots) {
+    for (const root of only) {
+      if (indexed.size >= INDEX_MAX_FILES) return;
       for (const p of baseEnv.listFiles(root, { extensions: ['.yaml', '.yml'], maxDepth: INDEX_MAX_DEPTH, maxFiles: INDEX_MAX_FILES - indexed.size })) {
         if (indexed.size >= INDEX_MAX_FILES) return;
-        indexed.set(path.resolve(p), { stamp: ++stamps });
+        const file = path.resolve(p);
+        if (!indexed.has(file)) indexed.set(file, { stamp: ++stamps });
       }
     }
   }
 
+  /** True when `file` is `root` or below it. */
+  const isUnder = (file: string, root: string): boolean => {
+    const rel = path.relative(root, file);
+    return rel === '' || (!!rel && !rel.startsWith('..') && !path.isAbsolute(rel));
+  };
+
+  /**
+   * Workspace folders added or removed at run time: the removed folders' files leave the index (unless another folder
+   * still holds them), the added folders are scanned, and every open document is validated again.
+   */
+  function changeFolders(e: WorkspaceFoldersChangeEvent): void {
+    const removed = e.removed.map(f => path.resolve(uriToPath(f.uri)));
+    const added = e.added.map(f => path.resolve(uriToPath(f.uri)));
+    for (const r of removed) {
+      const i = roots.indexOf(r);
+      if (i >= 0) roots.splice(i, 1);
+    }
+    if (removed.length) {
+      for (const file of [...indexed.keys()]) {
+        if (removed.some(r => isUnder(file, r)) && !roots.some(r => isUnder(file, r))) {
+          indexed.delete(file);
+          indexParsed.delete(file);
+        }
+      }
+    }
+    const fresh = added.filter(a => !roots.includes(a));
+    roots.push(...fresh);
+    scanWorkspace(fresh);
+  }
+
   let pullDiagnostics = false;
   let configurationCapability = false;
+  let workspaceFoldersCapability = false;
   const settingsCache = new Map<string, Promise<Settings>>();
   const parsed = new Map<string, { version: number; file: ParsedFile; source: SourceDocument }>();
   const problemsCache = new Map<string, { version: number; problems: Problem[] }>();
@@ -183,6 +216,14 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
 
   function toDiagnostics(doc: TextDocument, problems: Problem[]): Diagnostic[] {
     const index = new LineIndex(doc.getText());
+    // Related places: one line index per file and call (perf: a 5,000-line file with a hundred related places would
+    // otherwise be read and indexed a hundred times per diagnostics request).
+    const related = new Map<string, { uri: string; index: LineIndex }>();
+    const relatedIndex = (file: string) => {
+      let hit = related.get(file);
+      if (!hit) related.set(file, hit = { uri: pathToFileURL(file).href, index: new LineIndex(env.readText(file) ?? '') });
+      return hit;
+    };
     return problems.map(p => {
       const d: Diagnostic = {
         range: { start: index.positionAt(p.span[0]), end: index.positionAt(p.span[1]) },
@@ -195,10 +236,9 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
       if (tags.length) d.tags = tags;
       if (p.related?.length) {
         d.relatedInformation = p.related.map(r => {
-          const text = env.readText(r.file) ?? '';
-          const ri = new LineIndex(text);
+          const ri = relatedIndex(r.file);
           return {
-            location: { uri: pathToFileURL(r.file).href, range: { start: ri.positionAt(r.span[0]), end: ri.positionAt(r.span[1]) } },
+            location: { uri: ri.uri, range: { start: ri.index.positionAt(r.span[0]), end: ri.index.positionAt(r.span[1]) } },
             message: r.message,
           };
         });
@@ -225,10 +265,13 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     if (!roots.length && params.rootUri) roots.push(path.resolve(uriToPath(params.rootUri)));
     pullDiagnostics = !!caps.textDocument?.diagnostic;
     configurationCapability = !!caps.workspace?.configuration;
+    workspaceFoldersCapability = !!caps.workspace?.workspaceFolders;
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
+        definitionProvider: true,
+        ...(workspaceFoldersCapability ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
         completionProvider: { triggerCharacters: ['=', ' ', '_', ':'] },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         ...(pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
@@ -261,8 +304,17 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     else void connection.languages.diagnostics.refresh();
   });
   connection.onInitialized(() => {
-    safe('workspace scan', roots.join(', '), undefined, scanWorkspace);
+    safe('workspace scan', roots.join(', '), undefined, () => scanWorkspace());
     if (indexed.size) refreshAll();
+    if (workspaceFoldersCapability) {
+      connection.workspace.onDidChangeWorkspaceFolders(e => {
+        safe('workspace folder change', [...e.added, ...e.removed].map(f => f.uri).join(', '), undefined, () => changeFolders(e));
+        // Folder-level settings and relative pgtls.crdPaths depend on the folders.
+        settingsCache.clear();
+        problemsCache.clear();
+        refreshAll();
+      });
+    }
   });
   connection.onDidChangeWatchedFiles(p => {
     for (const c of p.changes) {
@@ -292,6 +344,23 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
       const h = service.hover(src.source, src.file, doc.offsetAt(p.position), settings);
       if (!h) return null;
       return { contents: { kind: MarkupKind.Markdown, value: h.markdown }, range: { start: doc.positionAt(h.span[0]), end: doc.positionAt(h.span[1]) } };
+    });
+  });
+
+  connection.onDefinition(async p => {
+    const doc = documents.get(p.textDocument.uri);
+    if (!doc) return [];
+    const settings = await settingsFor(doc.uri);
+    return safe('definition', doc.uri, [] as Location[], () => {
+      const src = sourceOf(doc);
+      if (!src) return [];
+      return service.definition(src.source, src.file, doc.offsetAt(p.position), settings).map(l => {
+        // The target's text: this document, another open buffer, else the disk (as the core read it).
+        const same = l.file === src.source.path;
+        const open = same ? doc : byPath.get(path.resolve(l.file));
+        const index = new LineIndex(open ? open.getText() : env.readText(l.file) ?? '');
+        return { uri: open ? open.uri : pathToFileURL(l.file).href, range: { start: index.positionAt(l.span[0]), end: index.positionAt(l.span[1]) } };
+      });
     });
   });
 
@@ -338,7 +407,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   });
 
   // Certificate commands (protocol.ts): generation and writing happen here; answers never carry key material.
-  const certEnv: CertCommandEnv = { now: () => new Date(), crypto: webcrypto as unknown as Crypto };
+  const certEnv: CertCommandEnv = { now: () => new Date(), crypto: env.crypto }; // node/env.ts: fastCrypto
   const textOf = (uri: string): string | undefined => {
     const open = documents.get(uri);
     if (open) return open.getText();

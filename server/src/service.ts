@@ -2,12 +2,14 @@
  * The pure façade of pgtls: the language server, the CLI and the tests all go through `createService(env)`.
  * It owns no cache; callers keep the parsed file per document version and hand it back.
  */
-import type { FeatureContext, LanguageMode, ValidateContext } from './core/language';
+import type { DefinitionLocation, FeatureContext, LanguageMode, ValidateContext } from './core/language';
 import { CORE_RULES, RULES } from './core/registry';
 import type {
   CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
 } from './core/types';
 import { MODES } from './languages';
+
+export type { DefinitionLocation } from './core/language';
 
 export const MAX_FILE_CHARS = 16 * 1024 * 1024;
 
@@ -31,6 +33,11 @@ export interface Service {
   validate(doc: SourceDocument, parsed: ParsedFile, settings: Settings): Problem[];
   hover(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): HoverResult | undefined;
   complete(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): CompletionResult[];
+  /**
+   * Where the reference under `offset` leads: the Secret, Issuer or ClusterIssuer it names, found in the workspace
+   * (`env.workspace`, else the files beside the document). Empty when the cursor is on no reference or nothing is found.
+   */
+  definition(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): DefinitionLocation[];
   /** Quick fixes of the problems that touch `span`: edits, commands (`Fix.command`, e.g. command-only fixes) or both. */
   fixes(problems: readonly Problem[], span: Span): { problem: Problem; fix: Fix }[];
   /** Every registered rule. */
@@ -91,28 +98,34 @@ export function createService(env: ServiceEnv): Service {
     }
   };
 
+  /** A `parseSibling` that parses each sibling file once (per validation run or feature request). */
+  const siblingParser = (): ValidateContext['parseSibling'] => {
+    const siblings = new Map<string, { doc: SourceDocument; file: unknown } | undefined>();
+    return <T>(path: string, languageId: LanguageId) => {
+      const key = `${languageId}\0${path}`;
+      if (!siblings.has(key)) {
+        const text = env.readText(path);
+        let entry: { doc: SourceDocument; file: unknown } | undefined;
+        if (text !== undefined && text.length <= MAX_FILE_CHARS && !looksBinary(text)) {
+          const sdoc: SourceDocument = { path, text, languageId };
+          try { entry = { doc: sdoc, file: byId.get(languageId)!.parse(sdoc) }; } catch { entry = undefined; }
+        }
+        siblings.set(key, entry);
+      }
+      return siblings.get(key) as { doc: SourceDocument; file: T } | undefined;
+    };
+  };
+  const featureContext = (settings: Settings): FeatureContext => ({ settings, env, parseSibling: siblingParser() });
+
   const validate = (doc: SourceDocument, parsed: ParsedFile, settings: Settings): Problem[] => {
     const findings: Finding[] = [];
     if (parsed.skipped && SILENT_WHEN_SKIPPED.has(parsed.languageId)) return [];
     if (parsed.skipped) findings.push(parsed.skipped);
     else {
       const mode = byId.get(parsed.languageId)!;
-      const siblings = new Map<string, { doc: SourceDocument; file: unknown } | undefined>();
       const ctx: ValidateContext = {
         settings, env,
-        parseSibling<T>(path: string, languageId: LanguageId) {
-          const key = `${languageId}\0${path}`;
-          if (!siblings.has(key)) {
-            const text = env.readText(path);
-            let entry: { doc: SourceDocument; file: unknown } | undefined;
-            if (text !== undefined && text.length <= MAX_FILE_CHARS && !looksBinary(text)) {
-              const sdoc: SourceDocument = { path, text, languageId };
-              try { entry = { doc: sdoc, file: byId.get(languageId)!.parse(sdoc) }; } catch { entry = undefined; }
-            }
-            siblings.set(key, entry);
-          }
-          return siblings.get(key) as { doc: SourceDocument; file: T } | undefined;
-        },
+        parseSibling: siblingParser(),
         report(rule, span, message, extra) {
           if (!RULES.has(rule)) throw new Error(`rule ${rule} is not registered`);
           findings.push({ rule, span, message, ...extra });
@@ -134,13 +147,17 @@ export function createService(env: ServiceEnv): Service {
     hover(doc, parsed, offset, settings) {
       const mode = byId.get(parsed.languageId);
       if (!mode?.hover || parsed.skipped) return undefined;
-      const ctx: FeatureContext = { settings, env };
-      try { return mode.hover(doc, parsed.file, offset, ctx); } catch { return undefined; }
+      try { return mode.hover(doc, parsed.file, offset, featureContext(settings)); } catch { return undefined; }
     },
     complete(doc, parsed, offset, settings) {
       const mode = byId.get(parsed.languageId);
       if (!mode?.complete || parsed.skipped) return [];
-      try { return mode.complete(doc, parsed.file, offset, { settings, env }); } catch { return []; }
+      try { return mode.complete(doc, parsed.file, offset, featureContext(settings)); } catch { return []; }
+    },
+    definition(doc, parsed, offset, settings) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.definition || parsed.skipped) return [];
+      try { return mode.definition(doc, parsed.file, offset, featureContext(settings)); } catch { return []; }
     },
     fixes(problems, span) {
       const out: { problem: Problem; fix: Fix }[] = [];

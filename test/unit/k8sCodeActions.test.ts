@@ -22,6 +22,7 @@ spec:
   numberOfInstances: 1
   volume: { size: 1Gi }
   postgresql: { version: "17" }
+  spiloFSGroup: 103
   tls: { secretName: c1-tls }
 `;
 

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { DEFAULT_SETTINGS, type Problem, type Settings, type SourceDocument, type WorkspaceFile } from '../../server/src/core/types';
 import { generate, OUT } from '../../scripts/gen-k8s-validators';
 import { describeProblem, testService } from '../helpers';
+import { issue } from './pgpoolConfTlsKit';
+import * as x509 from '@peculiar/x509';
 
 const service = testService();
 const PATH = '/nonexistent/pgtls-k8s/pp.yaml';
@@ -129,6 +131,7 @@ spec:
   numberOfInstances: 1
   volume: { size: 1Gi }
   postgresql: { version: "17" }
+  spiloFSGroup: 103
   tls: { secretName: c1-tls }
 `;
 const SECRET = 'apiVersion: v1\nkind: Secret\nmetadata: { name: c1-tls, namespace: db }\ntype: kubernetes.io/tls\nstringData: { tls.crt: a, tls.key: b }\n';
@@ -215,4 +218,135 @@ test('a user\'s CRD for one of our kinds wins over our schema (a newer operator 
 
 test('the precompiled validators are current (run npm run build after changing a schema)', () => {
   assert.equal(fs.readFileSync(OUT, 'utf8'), generate());
+});
+
+// ------------------------------------------------------------------------------------------------ editor features (issue 3)
+
+const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+test('hover over a Secret value: every certificate\'s subject, issuer, SANs, validity, key, signature, CA flag, fingerprint', async () => {
+  const now = new Date('2026-06-01T00:00:00Z');
+  const svc = testService({ now: () => now });
+  const ca = await issue({ cn: 'db-ca', ca: true, kind: 'ec384', keyUsage: x509.KeyUsageFlags.keyCertSign });
+  const leaf = await issue({
+    cn: 'c1', issuer: ca, kind: 'rsa', notAfter: new Date('2026-06-11T12:00:00Z'),
+    extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'c1.db.svc' }, { type: 'ip', value: '10.0.0.7' }]), new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.1'])],
+  });
+  const old = await issue({ cn: 'old', notAfter: new Date('2026-05-29T00:00:00Z') });
+  const text = `apiVersion: v1
+kind: Secret
+metadata: { name: c1-tls, namespace: db }
+type: kubernetes.io/tls
+data:
+  tls.crt: ${b64(leaf.certPem + ca.certPem)}
+  tls.key: ${b64(leaf.keyPem)}
+  password: ${b64('hunter2')}
+  broken: "not base64!"
+stringData:
+  ca.crt: |
+${old.certPem.trimEnd().split('\n').map(l => `    ${l}`).join('\n')}
+`;
+  const d = docOf(text, '/nonexistent/pgtls-hover/secret.yaml');
+  const parsed = svc.parse(d);
+  const hoverAt = (needle: string, delta = 3) => svc.hover(d, parsed, text.indexOf(needle) + delta, { ...DEFAULT_SETTINGS, expiryWarningDays: 30 });
+
+  const h = hoverAt(b64(leaf.certPem + ca.certPem).slice(0, 20))!;
+  assert.equal(text.slice(h.span[0], h.span[1]), b64(leaf.certPem + ca.certPem), 'the range is the value');
+  const md = h.markdown;
+  assert.match(md, /`tls\.crt` \(base64-decoded `data`\): 2 certificates/);
+  assert.match(md, /\*\*Certificate 1 of 2\*\*\n- Subject: `CN=c1`\n- Issuer: `CN=db-ca`\n- SANs: `DNS:c1\.db\.svc`, `IP:10\.0\.0\.7`/);
+  assert.match(md, /- Valid: 2026-01-01T00:00:00Z to 2026-06-11T12:00:00Z: expires in 10 days \(within the 30-day warning period/);
+  assert.match(md, /- Key: RSA 2048 bits/);
+  assert.match(md, /- Signature: `ecdsa-with-SHA384`/, 'signed by the EC P-384 CA');
+  assert.match(md, /- Extended key usage: serverAuth/);
+  assert.match(md, /- CA: no\n/);
+  assert.match(md, /\*\*Certificate 2 of 2\*\*\n- Subject: `CN=db-ca`\n- Issuer: `CN=db-ca` \(self-issued\)\n- SANs: none/);
+  assert.match(md, /- Key: EC P-384 \(secp384r1\)/);
+  assert.match(md, /- CA: yes\n/);
+  const fp = Buffer.from(await leaf.cert.getThumbprint('SHA-256', (await import('node:crypto')).webcrypto as unknown as Crypto)).toString('hex').toUpperCase().match(/../g)!.join(':');
+  assert.ok(md.toUpperCase().includes(`- SHA-256 FINGERPRINT: \`${fp}\``), 'the leaf\'s SHA-256 fingerprint');
+
+  // A private key: its type and size, never its material.
+  const k = hoverAt(b64(leaf.keyPem).slice(0, 20))!;
+  assert.match(k.markdown, /`tls\.key` \(base64-decoded `data`\): \*\*private key\*\* · RSA 2048 bits \(`PRIVATE KEY`\)/);
+  const keyBody = leaf.keyPem.split('\n')[1]!.slice(0, 16);
+  assert.ok(!k.markdown.includes(keyBody) && !k.markdown.includes(b64(leaf.keyPem).slice(0, 16)) && !/BEGIN/.test(k.markdown), 'no key material');
+
+  // stringData, an expired certificate.
+  const e = hoverAt('-----BEGIN CERTIFICATE-----', 5)!;
+  assert.match(e.markdown, /`ca\.crt` \(`stringData`\): 1 certificate\n\n\*\*Certificate\*\*/);
+  assert.match(e.markdown, /\*\*expired 3 days ago\*\*/);
+
+  // Not a certificate or key, not base64, the key instead of the value: the field's ordinary hover (or none).
+  for (const [needle, delta] of [[b64('hunter2'), 2], ['not base64!', 2], ['tls.crt:', 2]] as const) {
+    const other = hoverAt(needle, delta);
+    assert.ok(!other || !/certificate|private key/i.test(other.markdown.split('\n')[0]!), `${needle}: ${other?.markdown}`);
+  }
+  // A Secret of some other apiVersion is not a Secret.
+  const fake = text.replace('apiVersion: v1', 'apiVersion: example.com/v1');
+  const df = docOf(fake);
+  assert.equal(svc.hover(df, svc.parse(df), fake.indexOf(b64(leaf.certPem + ca.certPem)) + 3, DEFAULT_SETTINGS), undefined);
+  // Not yet valid.
+  const future = await issue({ cn: 'future', notBefore: new Date('2026-06-04T00:00:00Z') });
+  const ft = `apiVersion: v1\nkind: Secret\nmetadata: { name: f }\ndata: { tls.crt: ${b64(future.certPem)} }\n`;
+  const dft = docOf(ft);
+  assert.match(svc.hover(dft, svc.parse(dft), ft.indexOf('tls.crt: ') + 12, DEFAULT_SETTINGS)!.markdown, /\*\*not valid yet\*\* \(starts in 3 days\)/);
+});
+
+const WIDGET_CRD = `apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata: { name: widgets.example.com }
+spec:
+  group: example.com
+  scope: Namespaced
+  names: { kind: Widget, plural: widgets }
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              properties:
+                sslMode: { type: string, enum: [disable, require], description: How the widget talks TLS. }
+                replicas: { type: integer, description: Number of widgets. }
+                enabled: { type: boolean }
+`;
+
+test('hover and completion for a kind a user\'s CRD defines (CRD in the same file, and in a sibling file)', () => {
+  const cr = 'apiVersion: example.com/v1\nkind: Widget\nmetadata: { name: w }\nspec:\n  sslMode: require\n  \n';
+  const text = `${WIDGET_CRD}---\n${cr}`;
+  const p = '/nonexistent/pgtls-crd-features/w.yaml';
+  const d = docOf(text, p);
+  const parsed = service.parse(d);
+  const h = service.hover(d, parsed, text.indexOf('sslMode: require') + 2, DEFAULT_SETTINGS)!;
+  assert.equal(text.slice(h.span[0], h.span[1]), 'sslMode');
+  assert.match(h.markdown, /How the widget talks TLS/);
+  assert.match(h.markdown, /Allowed values: `disable` and `require`/);
+  const kindHover = service.hover(d, parsed, text.lastIndexOf('kind: Widget') + 2, DEFAULT_SETTINGS)!;
+  assert.match(kindHover.markdown, /Widget \(CRD widgets\.example\.com\)/);
+  const keys = service.complete(d, parsed, text.length - 1, DEFAULT_SETTINGS).map(c => c.label);
+  assert.deepEqual(keys.sort(), ['enabled', 'replicas'], 'sslMode is present already');
+  const typing = text.replace('sslMode: require', 'sslMode: re');
+  const dt = docOf(typing, p);
+  assert.deepEqual(service.complete(dt, service.parse(dt), typing.indexOf('sslMode: re') + 11, DEFAULT_SETTINGS).map(c => c.label), ['disable', 'require']);
+
+  // The CRD in a sibling file (no workspace index: the files beside the document).
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-crd-features-'));
+  fs.writeFileSync(path.join(dir, 'crd.yaml'), WIDGET_CRD);
+  const dc = docOf(cr, path.join(dir, 'w.yaml'));
+  const pc = service.parse(dc);
+  assert.match(service.hover(dc, pc, cr.indexOf('sslMode') + 1, DEFAULT_SETTINGS)!.markdown, /How the widget talks TLS/);
+  assert.deepEqual(service.complete(dc, pc, cr.length - 1, DEFAULT_SETTINGS).map(c => c.label).sort(), ['enabled', 'replicas']);
+  // Without the CRD: nothing (the kind is unknown).
+  const alone = docOf(cr, '/nonexistent/pgtls-crd-features/alone.yaml');
+  assert.equal(service.hover(alone, service.parse(alone), cr.indexOf('sslMode') + 1, DEFAULT_SETTINGS), undefined);
+  assert.deepEqual(service.complete(alone, service.parse(alone), cr.length - 1, DEFAULT_SETTINGS), []);
+  // A broken CRD (wrong types everywhere) gives nothing, never a throw.
+  const broken = `${WIDGET_CRD.replace('openAPIV3Schema:\n', 'openAPIV3Schema: 3\n  x:\n')}---\n${cr}`;
+  const db = docOf(broken, p);
+  assert.equal(service.hover(db, service.parse(db), broken.indexOf('sslMode: require') + 2, DEFAULT_SETTINGS), undefined);
 });

@@ -6,9 +6,11 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { DEFAULT_SETTINGS, type Problem, type Settings, type SourceDocument, type WorkspaceFile } from '../../server/src/core/types';
 import { RULE_MODULES } from '../../server/src/languages/k8s/modules';
 import { goDuration, HOUR } from '../../server/src/languages/k8s/modules/util';
+import { isBareEmail, isDnsSubdomain, isIpAddress } from '../../server/src/languages/k8s/modules/certManager';
 import { describeProblem, testService } from '../helpers';
 
 const service = testService();
@@ -44,11 +46,12 @@ spec:
   numberOfInstances: 1
   volume: { size: 1Gi }
   postgresql: { version: "17" }
+  spiloFSGroup: 103
   tls: { secretName: cluster-1-tls }
 `;
 
 test('every module rule: scoped id, one-line description, a source naming operators.md and an upstream place', () => {
-  const scopes = ['pgpool', 'percona', 'cpo', 'cert-manager', 'secret'];
+  const scopes = ['pgpool', 'percona', 'cpo', 'cert-manager', 'secret', 'cert'];
   const ids = new Set<string>();
   for (const m of RULE_MODULES) {
     for (const r of m.rules) {
@@ -99,7 +102,8 @@ test('Percona: R4b needs complete items, skips the root CA; R8 quotes the CEL me
   assert.deepEqual(rules(secrets('    customTLSSecret: { name: a, items: [{ key: tls.crt }] }\n    customReplicationTLSSecret: { name: b }\n')), ['schema/missing-field']);
   assert.deepEqual(rules(secrets('    customTLSSecret: { name: a }\n    customReplicationTLSSecret: { name: b }\n    customRootCATLSSecret: { name: c, items: [{ key: k, path: root.key }] }\n')), []);
   const tlsOnly = `${PERCONA}  tlsOnly: yes\n  authentication:\n    rules:\n      - { connection: hostssl, method: md5, hba: "host all all 0.0.0.0/0 md5" }\n`;
-  assert.deepEqual(show(tlsOnly, validate(tlsOnly)), ['11:50-11:78 percona/tls-only-user-rules']);
+  // The raw line is also checked as pg_hba (modules/embedded.ts): open to all with md5.
+  assert.deepEqual(show(tlsOnly, validate(tlsOnly)), ['11:50-11:78 percona/tls-only-user-rules', '11:64-11:73 pg-hba/wide-open']);
   const p = validate(`${PERCONA}  config: { parameters: { ssl_cert_file: /x } }\n`);
   assert.deepEqual(p.map(x => `${x.rule} ${x.severity}`), ['percona/ssl-parameter error']);
   assert.match(p[0]!.message, /TLS is always enabled/);
@@ -184,4 +188,208 @@ test('quick fixes: a tls.issuerRef skeleton and the missing twin Secret, in bloc
     assert.match(fixed, shape);
     assert.deepEqual(validate(fixed).map(p => p.rule), [], fixed);
   }
+});
+
+// ------------------------------------------------------------------ issue 3: the remaining operator and cert-manager rules
+
+const CERT = (spec: string, name = 'c') => `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: { name: ${name}, namespace: db }\nspec:\n  secretName: ${name}-tls\n  issuerRef: { name: db-ca, kind: ClusterIssuer }\n${spec}`;
+const ISSUER = (kind: string, spec: string) => `apiVersion: cert-manager.io/v1\nkind: ${kind}\nmetadata: { name: i${kind === 'Issuer' ? ', namespace: db' : ''} }\n${spec}`;
+
+test('cert-manager helpers: IP addresses as Go net.ParseIP reads them, bare e-mail addresses, DNS subdomains', () => {
+  for (const ok of ['10.0.0.1', '0.0.0.0', '255.255.255.255', '::', '::1', '1::', 'fe80::1', '2001:db8::8a2e:370:7334', '1:2:3:4:5:6:7:8', '::ffff:192.0.2.1', '1:2:3:4:5:6:1.2.3.4']) {
+    assert.ok(isIpAddress(ok), ok);
+  }
+  for (const bad of ['256.0.0.1', '10.0.0', '10.0.0.1.2', '010.0.0.1', '10.0.0.0/8', 'localhost', '1:2:3:4:5:6:7:8:9', '1::2::3', ':1:2:3:4:5:6:7', 'fe80::1%eth0', '::ffff:300.0.0.1', '12345::', '', ' 10.0.0.1']) {
+    assert.ok(!isIpAddress(bad), bad);
+  }
+  for (const ok of ['dba@example.com', 'first.last+tag@db.example.org', 'a@b']) assert.ok(isBareEmail(ok), ok);
+  for (const bad of ['DBA <dba@example.com>', '<dba@example.com>', 'dba', 'dba@', '@example.com', 'a b@example.com', '.a@example.com', 'a..b@example.com', 'a@-x.com']) {
+    assert.ok(!isBareEmail(bad), bad);
+  }
+  assert.ok(isDnsSubdomain('cluster1.server-tls'));
+  assert.ok(isDnsSubdomain(`${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(61)}`), '253 characters');
+  assert.ok(!isDnsSubdomain(`${'a'.repeat(63)}.${'b'.repeat(63)}.${'c'.repeat(63)}.${'d'.repeat(62)}`), '254 characters');
+  for (const bad of ['', 'A', 'a_b', '-a', 'a-', 'a..b', '.a']) assert.ok(!isDnsSubdomain(bad), bad);
+});
+
+test('cert-manager C6/C7: a weak RSA key is an error, 2048 is fine, the default algorithm is RSA, Ed25519 ignores size', () => {
+  const pk = (s: string) => rules(CERT(`  dnsNames: [c.db.svc]\n  privateKey: ${s}\n`));
+  assert.deepEqual(pk('{ algorithm: RSA, size: 1024 }'), ['cert-manager/key-size']);
+  assert.deepEqual(pk('{ algorithm: RSA, size: 2047 }'), ['cert-manager/key-size']);
+  assert.deepEqual(pk('{ algorithm: RSA, size: 2048 }'), []);
+  assert.deepEqual(pk('{ size: 1024 }'), ['cert-manager/key-size'], 'no algorithm: RSA');
+  assert.deepEqual(pk('{ size: 0 }'), [], '0 is the unset default');
+  assert.deepEqual(pk('{ algorithm: ECDSA, size: 521 }'), []);
+  assert.deepEqual(pk('{ algorithm: ECDSA, size: 512 }'), ['cert-manager/key-size']);
+  assert.deepEqual(pk('{ algorithm: Ed25519, size: 99 }'), []);
+  // A string size is the schema's; a weak key is reported with its value as the span.
+  assert.deepEqual(pk('{ algorithm: RSA, size: "1024" }'), ['schema/wrong-type']);
+  const text = CERT('  dnsNames: [c.db.svc]\n  privateKey: { algorithm: RSA, size: 1024 }\n');
+  const [p] = validate(text);
+  assert.equal(text.slice(p!.span[0], p!.span[1]), '1024');
+  assert.equal(p!.severity, 'error');
+  assert.match(p!.message, /2048 to 8192/);
+  // C7: an unknown algorithm is the schema's (enum), not also a mismatch.
+  assert.deepEqual(rules(CERT('  dnsNames: [c.db.svc]\n  signatureAlgorithm: MD5WithRSA\n')), ['schema/invalid-value']);
+  assert.deepEqual(rules(CERT('  dnsNames: [c.db.svc]\n  privateKey: { algorithm: ECDSA }\n  signatureAlgorithm: PureEd25519\n')), ['cert-manager/signature-algorithm']);
+});
+
+test('cert-manager C1/C3/C4: identities counted as the webhook does; a missing secretName is the schema\'s alone', () => {
+  const noSecret = 'apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata: { name: c, namespace: db }\nspec:\n  issuerRef: { name: x }\n  dnsNames: [a]\n';
+  assert.deepEqual(rules(noSecret), ['schema/missing-field']);
+  assert.deepEqual(rules(CERT('  commonName: ""\n  uris: []\n')), ['cert-manager/no-identity']);
+  assert.deepEqual(rules(CERT('  uris: [spiffe://cluster.local/ns/db/sa/pg]\n')), []);
+  assert.deepEqual(rules(CERT('  otherNames: [{ oid: 1.2.3, utf8Value: x }]\n')), []);
+  assert.deepEqual(rules(CERT('  literalSubject: "O=x, CN=app"\n')), []);
+  assert.deepEqual(rules(CERT('  literalSubject: "2.5.4.3=app"\n')), []);
+  assert.deepEqual(rules(CERT('  literalSubject: "O=CN\\\\=x"\n')), ['cert-manager/no-identity']);
+  assert.deepEqual(rules(CERT(`  commonName: ${'x'.repeat(64)}\n`)), []);
+  assert.deepEqual(rules(CERT(`  commonName: ${'x'.repeat(65)}\n`)), ['cert-manager/common-name']);
+});
+
+test('cert-manager Issuer I1-I4 and ClusterIssuer I5; an Issuer\'s own Secret is not this rule\'s', () => {
+  assert.deepEqual(rules(ISSUER('Issuer', 'spec: {}\n')), ['cert-manager/issuer-type']);
+  assert.deepEqual(rules(ISSUER('Issuer', 'spec: { selfSigned: {} }\n')), []);
+  // acme with only required fields: schema-valid, one type.
+  assert.deepEqual(rules(ISSUER('ClusterIssuer', 'spec:\n  acme: { server: https://a, privateKeySecretRef: { name: k } }\n  vault: { server: https://v, path: p, auth: {} }\n  venafi: { zone: z, tpp: {} }\n')),
+    ['cert-manager/issuer-type', 'cert-manager/issuer-type']);
+  assert.deepEqual(rules(ISSUER('Issuer', 'spec:\n  acme: { server: https://a, privateKeySecretRef: { name: k }, solvers: [{}] }\n')), ['cert-manager/issuer-config']);
+  assert.deepEqual(rules(ISSUER('Issuer', 'spec:\n  vault: { server: https://v, path: "pki..x/sign", auth: {} }\n')), [], '".." only as a path segment');
+  const secretIn = (ns: string) => `---\napiVersion: v1\nkind: Secret\nmetadata: { name: root-ca, namespace: ${ns} }\n`;
+  const cluster = ISSUER('ClusterIssuer', 'spec: { ca: { secretName: root-ca } }\n');
+  assert.deepEqual(validate(cluster + secretIn('db')).map(p => `${p.rule} ${p.severity}`), ['cert-manager/cluster-issuer-secret info']);
+  assert.deepEqual(rules(cluster + secretIn('db') + secretIn('cert-manager')), []);
+  assert.deepEqual(rules(cluster), [], 'a Secret not in the workspace is not judged');
+  assert.deepEqual(rules(ISSUER('Issuer', 'spec: { ca: { secretName: root-ca } }\n') + secretIn('ops')), []);
+});
+
+test('cert-manager rules never throw on wrong types (strings, nulls, lists where maps are expected)', () => {
+  const shapes = ['null', '"x"', '[]', '[1, null]', '{}', '7', 'true'];
+  const fields = ['privateKey', 'ipAddresses', 'emailAddresses', 'otherNames', 'secretTemplate', 'nameConstraints', 'keystores',
+    'additionalOutputFormats', 'renewal', 'revisionHistoryLimit', 'subject', 'literalSubject', 'commonName', 'secretName'];
+  for (const f of fields) for (const v of shapes) assert.doesNotThrow(() => validate(CERT(`  ${f}: ${v}\n`)), `${f}: ${v}`);
+  for (const v of shapes) {
+    assert.doesNotThrow(() => validate(CERT(`  secretTemplate: { annotations: ${v}, labels: ${v} }\n  keystores: { jks: ${v}, pkcs12: ${v} }\n  renewal: { windows: ${v} }\n`)), v);
+    for (const t of ['ca', 'acme', 'vault', 'venafi']) {
+      assert.doesNotThrow(() => validate(ISSUER('ClusterIssuer', `spec: { ${t}: ${v} }\n`)), `${t}: ${v}`);
+      assert.doesNotThrow(() => validate(ISSUER('ClusterIssuer', `spec: { ${t}: { solvers: ${v}, ocspServers: ${v}, secretName: ${v} } }\n`)), `${t}.*: ${v}`);
+    }
+    assert.doesNotThrow(() => validate(ISSUER('Issuer', `spec: ${v}\n`)), `spec: ${v}`);
+    assert.doesNotThrow(() => validate(`${PERCONA}  tls: ${v}\n  secrets: { customRootCATLSSecret: ${v}, customTLSSecret: ${v} }\n  proxy: { pgBouncer: ${v} }\n`), `percona ${v}`);
+    assert.doesNotThrow(() => validate(`${CPO}  clone: ${v}\n  spiloFSGroup: ${v}\n`), `cpo ${v}`);
+    assert.doesNotThrow(() => validate(`${PGPOOL.replace('postgresRef: { name: ha-postgres }', `postgresRef: ${v}`)}---\napiVersion: appcatalog.appscode.com/v1alpha1\nkind: AppBinding\nmetadata: { name: ha-postgres, namespace: demo }\nspec: ${v}\n`), `pgpool ${v}`);
+  }
+});
+
+test('Percona R13: a root CA Secret with tls.crt/tls.key mapped to root.crt/root.key via items is accepted; R10 is a note', () => {
+  const text = `${PERCONA}  secrets:
+    customTLSSecret: { name: c1-server }
+    customReplicationTLSSecret: { name: c1-repl }
+    customRootCATLSSecret:
+      name: c1-ca
+      items:
+        - { key: tls.crt, path: root.crt }
+        - { key: tls.key, path: root.key }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: c1-ca, namespace: db }
+type: kubernetes.io/tls
+data: { tls.crt: "", tls.key: "" }
+`;
+  assert.deepEqual(validate(text, { rules: { 'secret/not-pem': 'off' } }).map(p => p.rule).filter(r => !r.startsWith('secret/not-')), []);
+  const unknown = text.replace('- { key: tls.key, path: root.key }', '- { key: root.key, path: root.key }');
+  assert.deepEqual(validate(unknown, { rules: { 'secret/not-pem': 'off' } }).map(p => p.rule).filter(r => r === 'secret/missing-key'), ['secret/missing-key']);
+  const r10 = validate(`${PERCONA}  tls: { caValidityDuration: 100h }\n  secrets: { customRootCATLSSecret: { name: c1-ca } }\n`);
+  assert.deepEqual(r10.map(p => `${p.rule} ${p.severity}`), ['percona/validity-without-cert-manager info'], 'R10 replaces R11 (no validity-duration)');
+});
+
+test('Percona R3: a Secret only in another namespace; a cluster without namespace is not judged', () => {
+  const sec = '---\napiVersion: v1\nkind: Secret\nmetadata: { name: c1-server, namespace: ops }\nstringData: { tls.crt: a, tls.key: b, ca.crt: c }\n';
+  const text = `${PERCONA}  secrets: { customTLSSecret: { name: c1-server }, customReplicationTLSSecret: { name: c1-repl } }\n${sec}`;
+  const off = { rules: { 'secret/not-pem': 'off' as const } };
+  const ps = validate(text, off);
+  assert.deepEqual(ps.map(p => p.rule), ['percona/secret-namespace']);
+  assert.equal(text.slice(ps[0]!.span[0], ps[0]!.span[1]), 'c1-server');
+  assert.equal(ps[0]!.related?.[0]?.file, PATH);
+  assert.deepEqual(validate(text.replace('namespace: db }', '}'), off).map(p => p.rule), []);
+});
+
+test('CPO C6: a spilo_fsgroup in the operator configuration or an OpenShift resource in the workspace silences it; the fix adds spiloFSGroup: 103', () => {
+  const bare = CPO.replace('  spiloFSGroup: 103\n', '');
+  const ps = validate(bare);
+  assert.deepEqual(ps.map(p => `${p.rule} ${p.severity}`), ['cpo/missing-fs-group warning', 'secret/not-found info']);
+  const fixed = applyFix(bare, ps[0]!);
+  assert.match(fixed, /\nspec:\n  spiloFSGroup: 103\n  teamId: acid\n/);
+  assert.deepEqual(rules(fixed), ['secret/not-found']);
+  const configMap = '---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: postgres-operator, namespace: cpo }\ndata:\n  spilo_fsgroup: "103"\n';
+  assert.deepEqual(rules(bare + configMap), ['secret/not-found']);
+  const opConfig = '---\napiVersion: cpo.opensource.cybertec.at/v1\nkind: OperatorConfiguration\nmetadata: { name: cfg }\nconfiguration:\n  kubernetes: { spilo_fsgroup: 103 }\n';
+  assert.deepEqual(rules(bare + opConfig), ['secret/not-found']);
+  const route = '---\napiVersion: route.openshift.io/v1\nkind: Route\nmetadata: { name: r, namespace: db }\nspec: { to: { kind: Service, name: cluster-1 } }\n';
+  assert.deepEqual(rules(bare + route), ['secret/not-found']);
+  assert.deepEqual(rules(`${bare}---\n# spilo_fsgroup is documented, but not set here\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n`), ['cpo/missing-fs-group', 'secret/not-found']);
+  // TLS off: no custom certificate to read.
+  assert.deepEqual(rules(bare.replace('tls: { secretName: cluster-1-tls }', 'tls: { secretName: "" }')), ['cpo/empty-secret-name']);
+});
+
+test('CPO C11 and KubeDB P3: edges', () => {
+  assert.deepEqual(rules(`${CPO}  clone: { cluster: ${'a'.repeat(63)} }\n`).filter(r => r.startsWith('cpo/')), []);
+  assert.deepEqual(rules(`${CPO}  clone: { cluster: ${'a'.repeat(64)} }\n`).filter(r => r.startsWith('cpo/')), ['cpo/clone-cluster-name']);
+  assert.deepEqual(rules(`${CPO}  clone: { cluster: a- }\n`).filter(r => r.startsWith('cpo/')), ['cpo/clone-cluster-name']);
+  const ab = (ns: string, spec: string) => `---\napiVersion: appcatalog.appscode.com/v1alpha1\nkind: AppBinding\nmetadata: { name: ha-postgres, namespace: ${ns} }\nspec: ${spec}\n`;
+  assert.deepEqual(rules(PGPOOL + ab('demo', '{ tlsSecret: { name: t } }')), ['pgpool/backend-tls']);
+  assert.deepEqual(rules(PGPOOL + ab('other', '{ tlsSecret: { name: t } }')), [], 'postgresRef without namespace: the Pgpool\'s namespace');
+  assert.deepEqual(rules(PGPOOL.replace('{ name: ha-postgres }', '{ name: ha-postgres, namespace: other }') + ab('other', '{ tlsSecret: { name: t } }')), ['pgpool/backend-tls']);
+  assert.deepEqual(rules(PGPOOL + ab('demo', '{ clientConfig: { service: { query: "sslmode=require=x" } } }')), [], 'not two parts: the webhook errors differently');
+  assert.deepEqual(rules(PGPOOL + ab('demo', '{ clientConfig: { service: { query: "sslmode=disable" }, caBundle: "" } }')), []);
+  const withTls = PGPOOL.replace('postgresRef: { name: ha-postgres }', 'postgresRef: { name: ha-postgres }\n  tls: { issuerRef: { apiGroup: cert-manager.io, kind: Issuer, name: ca } }');
+  assert.deepEqual(rules(withTls + ab('demo', '{ tlsSecret: { name: t } }')), []);
+});
+
+test('cert-manager quick fixes: RSA size, signature algorithm of the same hash, the bare e-mail address; each result validates clean', () => {
+  const cases: [string, string, string][] = [
+    [CERT('  dnsNames: [c.db.svc]\n  privateKey: { algorithm: RSA, size: 1024 }\n'), 'cert-manager/key-size', 'size: 2048 }'],
+    [CERT('  dnsNames: [c.db.svc]\n  privateKey:\n    size: 16384\n'), 'cert-manager/key-size', 'size: 8192\n'],
+    [CERT('  dnsNames: [c.db.svc]\n  signatureAlgorithm: ECDSAWithSHA384\n'), 'cert-manager/signature-algorithm', 'signatureAlgorithm: SHA384WithRSA\n'],
+    [CERT('  dnsNames: [c.db.svc]\n  privateKey: { algorithm: Ed25519 }\n  signatureAlgorithm: SHA512WithRSA\n'), 'cert-manager/signature-algorithm', 'signatureAlgorithm: PureEd25519\n'],
+    [CERT('  emailAddresses: ["DBA <dba@example.com>"]\n'), 'cert-manager/invalid-san', 'emailAddresses: [dba@example.com]\n'],
+  ];
+  for (const [text, rule, shape] of cases) {
+    const ps = validate(text);
+    assert.deepEqual(ps.map(p => p.rule), [rule], text);
+    assert.equal(ps[0]!.fixes?.length, 1, `${rule} offers a fix`);
+    const fixed = applyFix(text, ps[0]!);
+    assert.ok(fixed.includes(shape), fixed);
+    assert.deepEqual(validate(fixed).map(p => p.rule), [], fixed);
+  }
+  // No fix where the right value is a choice: an ECDSA size, a display name without an address.
+  assert.equal(validate(CERT('  dnsNames: [c.db.svc]\n  privateKey: { algorithm: ECDSA, size: 1024 }\n'))[0]!.fixes, undefined);
+  assert.equal(validate(CERT('  emailAddresses: ["DBA at example"]\n'))[0]!.fixes, undefined);
+});
+
+test('cert-manager schema: an ACME account key reference needs a name (CRD), beside the webhook rules', () => {
+  assert.deepEqual(rules(ISSUER('Issuer', 'spec:\n  acme: { server: https://a, privateKeySecretRef: {} }\n')), ['schema/missing-field']);
+  assert.deepEqual(rules(ISSUER('Issuer', 'spec:\n  acme: { server: https://a, privateKeySecretRef: { name: k, key: tls.key } }\n')), []);
+  assert.deepEqual(rules(ISSUER('Issuer', 'spec: { ca: { secretName: "" } }\n')), ['cert-manager/ca-issuer']);
+});
+
+test('cert-manager: findings per list or map are capped at 100; a key with two slashes is no qualified name', () => {
+  const ips = Array.from({ length: 150 }, (_, i) => `    - host${i}`).join('\n');
+  assert.equal(rules(CERT(`  dnsNames: [c]\n  ipAddresses:\n${ips}\n`)).filter(r => r === 'cert-manager/invalid-san').length, 100);
+  const keys = Array.from({ length: 150 }, (_, i) => `      "bad key ${i}": x`).join('\n');
+  assert.equal(rules(CERT(`  dnsNames: [c]\n  secretTemplate:\n    annotations:\n${keys}\n`)).length, 100);
+  assert.deepEqual(rules(CERT('  dnsNames: [c]\n  secretTemplate: { labels: { a/b/c: x, example.com/app: db } }\n')), ['cert-manager/secret-template']);
+  // renewBeforePercentage alone: 25% of the default 2160h is fine; of 1h, 5% is 3m, under the 5m minimum.
+  assert.deepEqual(rules(CERT('  dnsNames: [c]\n  renewBeforePercentage: 25\n')), []);
+  assert.deepEqual(rules(CERT('  dnsNames: [c]\n  duration: 1h\n  renewBeforePercentage: 5\n')), ['cert-manager/renew-before']);
+  assert.deepEqual(rules(CERT('  dnsNames: [c]\n  renewBeforePercentage: 0\n')), ['cert-manager/renew-before']);
+});
+
+test('cert-manager I3 (a CRD CEL rule): with the upstream CRD in the workspace its own rule reports, not a second one of ours', () => {
+  const crd = `${__dirname}/../../../shared/reference/crds/cert-manager.io_issuers.yaml`;
+  const text = ISSUER('Issuer', 'spec:\n  venafi: { zone: z }\n');
+  assert.deepEqual(rules(text), ['cert-manager/issuer-config']);
+  if (!existsSync(crd)) return; // the reference CRDs are a data folder beside the repository
+  assert.deepEqual(rules(text, { crdPaths: [crd] }), ['schema/cel-rule']);
 });

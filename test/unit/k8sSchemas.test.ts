@@ -287,6 +287,27 @@ spec:
     invalid(F, head.replace(/ {2}postgresVersion: 17\n/, ''), 'required', '/spec', { missingProperty: 'postgresVersion' });
   });
 
+  // Issue 3: yaml-language-server reports "Missing property querySource" on deploy/cr.yaml, whose pmm block leaves
+  // out querySource; the CRD requires it but defaults it, and the API server defaults before it checks `required`.
+  const pmm = '  pmm:\n    enabled: false\n    image: docker.io/percona/pmm-client:3.2.0\n    secret: cluster1-pmm-secret\n    serverHost: monitoring-service\n';
+
+  test('applies the pmm.querySource default before required (the deploy/cr.yaml pmm block has no querySource)', () => {
+    const data = parse(`${head}${pmm}`) as { spec: { pmm: Record<string, unknown> } };
+    assert.ok(validator(F)(data), show(validator(F).errors ?? []));
+    assert.equal(data.spec.pmm.querySource, 'pgstatstatements');
+    valid(F, `${head}${pmm}    querySource: pgstatmonitor\n`);
+  });
+
+  test('still requires the pmm fields that have no default, and checks an explicit querySource', () => {
+    invalid(F, `${head}${pmm.replace(/ {4}serverHost: .*\n/, '')}`, 'required', '/spec/pmm', { missingProperty: 'serverHost' });
+    invalid(F, `${head}${pmm.replace(/ {4}image: .*\n/, '')}`, 'required', '/spec/pmm', { missingProperty: 'image' });
+    invalid(F, `${head}${pmm}    querySource: pg_stat_statements\n`, 'enum', '/spec/pmm/querySource');
+    // No default in a branch that is absent: without pmm nothing is added.
+    const bare = parse(head) as { spec: Record<string, unknown> };
+    assert.ok(validator(F)(bare));
+    assert.equal(bare.spec.pmm, undefined);
+  });
+
   test('rejects a typo in a secrets field name and an items entry without path', () => {
     invalid(F, `${head}  secrets:\n    customTlsSecret: { name: c }\n`, 'additionalProperties', '/spec/secrets', { additionalProperty: 'customTlsSecret' });
     invalid(F, `${head}  secrets:\n    customTLSSecret: { name: c, items: [{ key: tls.crt }] }\n`, 'required', '/spec/secrets/customTLSSecret/items/0', { missingProperty: 'path' });

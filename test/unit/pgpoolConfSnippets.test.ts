@@ -7,27 +7,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ROOT, check, testService } from '../helpers';
+import { ROOT, check, expandSnippet, testService } from '../helpers';
 
 const service = testService();
 const snippets = JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets/pgpool-conf.json'), 'utf8')) as
   Record<string, { prefix: string | string[]; body: string | string[]; description: string }>;
-
-/** Expands a snippet body the way an editor does when every placeholder keeps its default. */
-function expandSnippet(body: string): string {
-  let out = body;
-  // innermost first, so that nested placeholders expand too
-  for (let i = 0; i < 10; i++) {
-    const next = out
-      .replace(/\$\{\d+:([^${}]*)\}/g, '$1')
-      .replace(/\$\{\d+\|([^|,]*)[^|]*\|\}/g, '$1')
-      .replace(/\$\{\d+\}/g, '')
-      .replace(/\$\d+/g, '');
-    if (next === out) break;
-    out = next;
-  }
-  return out.replace(/\\([$}\\])/g, '$1');
-}
 
 test('snippet expansion helper', () => {
   assert.equal(expandSnippet("a = '${1:x.crt}'"), "a = 'x.crt'");

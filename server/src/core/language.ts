@@ -14,6 +14,15 @@ export interface ValidateContext {
 export interface FeatureContext {
   settings: Settings;
   env: ServiceEnv;
+  /** As in `ValidateContext`: features that look at other files (definition, users' CRDs) parse them through it. */
+  parseSibling: ValidateContext['parseSibling'];
+}
+
+/** A place a go-to-definition request leads to: a file and a span of its text. */
+export interface DefinitionLocation {
+  /** Absolute path (as `SourceDocument.path`). */
+  file: string;
+  span: Span;
 }
 
 /**
@@ -28,4 +37,6 @@ export interface LanguageMode<F = unknown> {
   validate(doc: SourceDocument, file: F, ctx: ValidateContext): void;
   hover?(doc: SourceDocument, file: F, offset: number, ctx: FeatureContext): HoverResult | undefined;
   complete?(doc: SourceDocument, file: F, offset: number, ctx: FeatureContext): CompletionResult[];
+  /** The declarations of what the reference under `offset` names (e.g. the Secret a resource refers to). */
+  definition?(doc: SourceDocument, file: F, offset: number, ctx: FeatureContext): DefinitionLocation[];
 }

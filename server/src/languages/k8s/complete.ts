@@ -1,5 +1,5 @@
 /**
- * Completion in our resources: field names that the schema allows where the cursor is and that are not yet present
+ * Completion in our resources (and in resources of kinds that users' CRDs define): field names that the schema allows where the cursor is and that are not yet present
  * in that map (with their descriptions), and the allowed values after `key: ` (enums, booleans).
  *
  * The place is read from the lines above the cursor (indentation and `- ` items), not from the AST: while typing, the
@@ -7,10 +7,9 @@
  */
 import type { FeatureContext } from '../../core/language';
 import type { CompletionResult, SourceDocument, Span } from '../../core/types';
-import { documentAt, fieldMarkdown, typeText } from './hover';
+import { documentAt, fieldMarkdown, schemaOf, typeText } from './hover';
 import type { K8sFile } from './parse';
 import { declaredFields, plainIsString, schemaAt, type JsonSchema } from './schemaCheck';
-import { builtinSchema } from './schemas';
 
 interface Line {
   /** Offset of the line start (in the text given). */
@@ -82,11 +81,11 @@ function mapAt(lines: Line[], index: number, col: number): { path: string[]; sib
   return c === 0 ? { path, siblings } : undefined;
 }
 
-export function complete(_doc: SourceDocument, file: K8sFile, offset: number, ctx: FeatureContext): CompletionResult[] {
+export function complete(doc: SourceDocument, file: K8sFile, offset: number, ctx: FeatureContext): CompletionResult[] {
   const d = documentAt(file, offset);
-  const target = d?.part.target;
-  if (!d || !target) return [];
-  const schema = builtinSchema(ctx.env, target.schema);
+  if (!d) return [];
+  // Ours for the built-in kinds, a user's CRD's for the kinds it defines.
+  const schema = schemaOf(doc, file, d, ctx);
   if (!schema) return [];
   const source = d.part.source;
   const rel = offset - d.base;

@@ -199,6 +199,10 @@ function normalize(s: JsonSchema, root = false): JsonSchema {
     props.kind ??= { type: 'string' };
     props.metadata ??= { type: 'object' };
     out.properties = props;
+    // The API server checks metadata as ObjectMeta; a CRD may only add restrictions to `name`/`generateName`, so the
+    // CRD's `metadata.properties` never close the object (KubeDB's CRD lists only `name`: `namespace` is fine).
+    const meta = props.metadata as JsonSchema;
+    if (meta && typeof meta === 'object' && meta.additionalProperties === false) delete meta.additionalProperties;
   }
   if (out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) out.additionalProperties = false;
   return out;

@@ -12,6 +12,7 @@ import type { Finding, Fix, RuleMeta, SourceDocument, Span } from '../../core/ty
 import { dataOf } from './data';
 import { customKinds, type CustomKind } from './crd';
 import { complete } from './complete';
+import { definition } from './definition';
 import { hover } from './hover';
 import { RULE_MODULES } from './modules';
 import type { DocumentContext, ReportExtra, Resource, ResourceKind } from './modules/types';
@@ -31,6 +32,7 @@ export const k8sMode: LanguageMode<K8sFile> = {
   validate: validateK8s,
   hover,
   complete,
+  definition,
 };
 
 /** Shifts a document-relative finding into the file. */

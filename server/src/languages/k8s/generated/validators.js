@@ -2009,7 +2009,7 @@ return errors === 0;
 }
 
 exports["cert-manager-issuer.json"] = validate11;
-const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/cert-manager-issuer.json","title":"cert-manager Issuer / ClusterIssuer (cert-manager.io/v1)","description":"A cert-manager certificate issuer. Issuer is namespaced and signs only for Certificates in its own namespace; ClusterIssuer is cluster-scoped, usable from any namespace. Both share this schema. Written by pgtls from the facts of the upstream CRDs (cert-manager v1.21.1); spec.ca and spec.selfSigned are checked strictly.","x-pgtls-upstream":{"crd":["cert-manager.io_issuers.yaml","cert-manager.io_clusterissuers.yaml"],"release":"cert-manager v1.21.1","apiVersion":"cert-manager.io/v1","kind":["Issuer","ClusterIssuer"]},"type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string","description":"Group and version: cert-manager.io/v1.","const":"cert-manager.io/v1"},"kind":{"type":"string","description":"Issuer (namespaced) or ClusterIssuer (cluster-wide).","enum":["Issuer","ClusterIssuer"]},"metadata":{"type":"object","description":"Object metadata. A ClusterIssuer has no namespace.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"Which kind of issuer this is. cert-manager's webhook requires exactly one of acme, ca, selfSigned, vault or venafi. For PostgreSQL TLS the usual pair is a selfSigned issuer that signs a CA Certificate (isCA: true) and a ca issuer that signs the server and client certificates with it.","additionalProperties":false,"properties":{"ca":{"type":"object","description":"Signs certificates with a CA key pair kept in a Secret. The issued Secrets then carry ca.crt, which the operators expect.","required":["secretName"],"additionalProperties":false,"properties":{"secretName":{"type":"string","description":"Secret with the CA certificate and key (tls.crt, tls.key). For an Issuer it must be in the Issuer's namespace; for a ClusterIssuer it is read from the cluster resource namespace (cert-manager by default, flag --cluster-resource-namespace), not from the namespace of the Certificate. Required."},"crlDistributionPoints":{"type":"array","description":"CRL distribution point URLs to embed in issued certificates.","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"ocspServers":{"type":"array","description":"OCSP responder URLs to embed in issued certificates; entries must not be empty.","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"issuingCertificateURLs":{"type":"array","description":"URLs of the issuing CA certificate (Authority Information Access) to embed; entries must not be empty.","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"selfSigned":{"type":"object","description":"Signs every certificate with its own private key, so each certificate is its own root (its ca.crt is the certificate itself). Use it to bootstrap a CA (a Certificate with isCA: true) rather than for server certificates that clients must verify.","additionalProperties":false,"properties":{"crlDistributionPoints":{"type":"array","description":"CRL distribution point URLs to embed in issued certificates.","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"acme":{"type":"object","description":"ACME (e.g. Let's Encrypt) issuer; not checked in detail. The CRD requires server and privateKeySecretRef.","additionalProperties":true,"required":["privateKeySecretRef","server"],"properties":{"privateKeySecretRef":{"type":"object","description":"Secret for the ACME account key."},"server":{"type":"string","description":"ACME directory URL."}}},"vault":{"type":"object","description":"HashiCorp Vault issuer; not checked in detail. The CRD requires server, path and auth.","additionalProperties":true,"required":["auth","path","server"],"properties":{"auth":{"type":"object","description":"How cert-manager authenticates to Vault."},"path":{"type":"string","description":"Vault signing path (no \"..\")."},"server":{"type":"string","description":"Vault address."}}},"venafi":{"type":"object","description":"Venafi / CyberArk issuer; not checked in detail. The CRD requires zone and exactly one of tpp, cloud or ngts.","additionalProperties":true,"required":["zone"],"properties":{"zone":{"type":"string","description":"Venafi policy zone."}}}}},"status":{"type":"object","description":"Written by cert-manager; not validated.","additionalProperties":true}}};
+const schema12 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/cert-manager-issuer.json","title":"cert-manager Issuer / ClusterIssuer (cert-manager.io/v1)","description":"A cert-manager certificate issuer. Issuer is namespaced and signs only for Certificates in its own namespace; ClusterIssuer is cluster-scoped, usable from any namespace. Both share this schema. Written by pgtls from the facts of the upstream CRDs (cert-manager v1.21.1); spec.ca and spec.selfSigned are checked strictly.","x-pgtls-upstream":{"crd":["cert-manager.io_issuers.yaml","cert-manager.io_clusterissuers.yaml"],"release":"cert-manager v1.21.1","apiVersion":"cert-manager.io/v1","kind":["Issuer","ClusterIssuer"]},"type":"object","required":["spec"],"properties":{"apiVersion":{"type":"string","description":"Group and version: cert-manager.io/v1.","const":"cert-manager.io/v1"},"kind":{"type":"string","description":"Issuer (namespaced) or ClusterIssuer (cluster-wide).","enum":["Issuer","ClusterIssuer"]},"metadata":{"type":"object","description":"Object metadata. A ClusterIssuer has no namespace.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"Which kind of issuer this is. cert-manager's webhook requires exactly one of acme, ca, selfSigned, vault or venafi. For PostgreSQL TLS the usual pair is a selfSigned issuer that signs a CA Certificate (isCA: true) and a ca issuer that signs the server and client certificates with it.","additionalProperties":false,"properties":{"ca":{"type":"object","description":"Signs certificates with a CA key pair kept in a Secret. The issued Secrets then carry ca.crt, which the operators expect.","required":["secretName"],"additionalProperties":false,"properties":{"secretName":{"type":"string","description":"Secret with the CA certificate and key (tls.crt, tls.key). For an Issuer it must be in the Issuer's namespace; for a ClusterIssuer it is read from the cluster resource namespace (cert-manager by default, flag --cluster-resource-namespace), not from the namespace of the Certificate. Required."},"crlDistributionPoints":{"type":"array","description":"CRL distribution point URLs to embed in issued certificates.","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"ocspServers":{"type":"array","description":"OCSP responder URLs to embed in issued certificates; entries must not be empty.","items":{"type":"string"},"x-kubernetes-list-type":"atomic"},"issuingCertificateURLs":{"type":"array","description":"URLs of the issuing CA certificate (Authority Information Access) to embed; entries must not be empty.","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"selfSigned":{"type":"object","description":"Signs every certificate with its own private key, so each certificate is its own root (its ca.crt is the certificate itself). Use it to bootstrap a CA (a Certificate with isCA: true) rather than for server certificates that clients must verify.","additionalProperties":false,"properties":{"crlDistributionPoints":{"type":"array","description":"CRL distribution point URLs to embed in issued certificates.","items":{"type":"string"},"x-kubernetes-list-type":"atomic"}}},"acme":{"type":"object","description":"ACME (e.g. Let's Encrypt) issuer; not checked in detail. The CRD requires server and privateKeySecretRef.","additionalProperties":true,"required":["privateKeySecretRef","server"],"properties":{"privateKeySecretRef":{"type":"object","description":"Secret for the ACME account key; name is required (cert-manager creates the Secret unless disableAccountKeyGeneration is set).","required":["name"],"properties":{"name":{"type":"string","description":"Name of the Secret (same namespace as an Issuer; the cluster resource namespace for a ClusterIssuer). Required."},"key":{"type":"string","description":"Key in the Secret that holds the account key."}}},"server":{"type":"string","description":"ACME directory URL."}}},"vault":{"type":"object","description":"HashiCorp Vault issuer; not checked in detail. The CRD requires server, path and auth.","additionalProperties":true,"required":["auth","path","server"],"properties":{"auth":{"type":"object","description":"How cert-manager authenticates to Vault."},"path":{"type":"string","description":"Vault signing path (no \"..\")."},"server":{"type":"string","description":"Vault address."}}},"venafi":{"type":"object","description":"Venafi / CyberArk issuer; not checked in detail. The CRD requires zone and exactly one of tpp, cloud or ngts.","additionalProperties":true,"required":["zone"],"properties":{"zone":{"type":"string","description":"Venafi policy zone."}}}}},"status":{"type":"object","description":"Written by cert-manager; not validated.","additionalProperties":true}}};
 
 function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/cert-manager-issuer.json" */;
@@ -2393,8 +2393,9 @@ errors++;
 }
 if(data21.privateKeySecretRef !== undefined){
 let data22 = data21.privateKeySecretRef;
-if(!(data22 && typeof data22 == "object" && !Array.isArray(data22))){
-const err29 = {instancePath:instancePath+"/spec/acme/privateKeySecretRef",schemaPath:"#/properties/spec/properties/acme/properties/privateKeySecretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+if(data22.name === undefined){
+const err29 = {instancePath:instancePath+"/spec/acme/privateKeySecretRef",schemaPath:"#/properties/spec/properties/acme/properties/privateKeySecretRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -2403,10 +2404,9 @@ vErrors.push(err29);
 }
 errors++;
 }
-}
-if(data21.server !== undefined){
-if(typeof data21.server !== "string"){
-const err30 = {instancePath:instancePath+"/spec/acme/server",schemaPath:"#/properties/spec/properties/acme/properties/server/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data22.name !== undefined){
+if(typeof data22.name !== "string"){
+const err30 = {instancePath:instancePath+"/spec/acme/privateKeySecretRef/name",schemaPath:"#/properties/spec/properties/acme/properties/privateKeySecretRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -2416,9 +2416,9 @@ vErrors.push(err30);
 errors++;
 }
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/spec/acme",schemaPath:"#/properties/spec/properties/acme/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data22.key !== undefined){
+if(typeof data22.key !== "string"){
+const err31 = {instancePath:instancePath+"/spec/acme/privateKeySecretRef/key",schemaPath:"#/properties/spec/properties/acme/properties/privateKeySecretRef/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -2428,11 +2428,9 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data9.vault !== undefined){
-let data24 = data9.vault;
-if(data24 && typeof data24 == "object" && !Array.isArray(data24)){
-if(data24.auth === undefined){
-const err32 = {instancePath:instancePath+"/spec/vault",schemaPath:"#/properties/spec/properties/vault/required",keyword:"required",params:{missingProperty: "auth"},message:"must have required property '"+"auth"+"'"};
+}
+else {
+const err32 = {instancePath:instancePath+"/spec/acme/privateKeySecretRef",schemaPath:"#/properties/spec/properties/acme/properties/privateKeySecretRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -2441,8 +2439,10 @@ vErrors.push(err32);
 }
 errors++;
 }
-if(data24.path === undefined){
-const err33 = {instancePath:instancePath+"/spec/vault",schemaPath:"#/properties/spec/properties/vault/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+}
+if(data21.server !== undefined){
+if(typeof data21.server !== "string"){
+const err33 = {instancePath:instancePath+"/spec/acme/server",schemaPath:"#/properties/spec/properties/acme/properties/server/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -2451,8 +2451,10 @@ vErrors.push(err33);
 }
 errors++;
 }
-if(data24.server === undefined){
-const err34 = {instancePath:instancePath+"/spec/vault",schemaPath:"#/properties/spec/properties/vault/required",keyword:"required",params:{missingProperty: "server"},message:"must have required property '"+"server"+"'"};
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/spec/acme",schemaPath:"#/properties/spec/properties/acme/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -2461,10 +2463,12 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(data24.auth !== undefined){
-let data25 = data24.auth;
-if(!(data25 && typeof data25 == "object" && !Array.isArray(data25))){
-const err35 = {instancePath:instancePath+"/spec/vault/auth",schemaPath:"#/properties/spec/properties/vault/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data9.vault !== undefined){
+let data26 = data9.vault;
+if(data26 && typeof data26 == "object" && !Array.isArray(data26)){
+if(data26.auth === undefined){
+const err35 = {instancePath:instancePath+"/spec/vault",schemaPath:"#/properties/spec/properties/vault/required",keyword:"required",params:{missingProperty: "auth"},message:"must have required property '"+"auth"+"'"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -2473,10 +2477,8 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-if(data24.path !== undefined){
-if(typeof data24.path !== "string"){
-const err36 = {instancePath:instancePath+"/spec/vault/path",schemaPath:"#/properties/spec/properties/vault/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26.path === undefined){
+const err36 = {instancePath:instancePath+"/spec/vault",schemaPath:"#/properties/spec/properties/vault/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -2485,10 +2487,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-if(data24.server !== undefined){
-if(typeof data24.server !== "string"){
-const err37 = {instancePath:instancePath+"/spec/vault/server",schemaPath:"#/properties/spec/properties/vault/properties/server/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data26.server === undefined){
+const err37 = {instancePath:instancePath+"/spec/vault",schemaPath:"#/properties/spec/properties/vault/required",keyword:"required",params:{missingProperty: "server"},message:"must have required property '"+"server"+"'"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -2497,10 +2497,10 @@ vErrors.push(err37);
 }
 errors++;
 }
-}
-}
-else {
-const err38 = {instancePath:instancePath+"/spec/vault",schemaPath:"#/properties/spec/properties/vault/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data26.auth !== undefined){
+let data27 = data26.auth;
+if(!(data27 && typeof data27 == "object" && !Array.isArray(data27))){
+const err38 = {instancePath:instancePath+"/spec/vault/auth",schemaPath:"#/properties/spec/properties/vault/properties/auth/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -2510,11 +2510,9 @@ vErrors.push(err38);
 errors++;
 }
 }
-if(data9.venafi !== undefined){
-let data28 = data9.venafi;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-if(data28.zone === undefined){
-const err39 = {instancePath:instancePath+"/spec/venafi",schemaPath:"#/properties/spec/properties/venafi/required",keyword:"required",params:{missingProperty: "zone"},message:"must have required property '"+"zone"+"'"};
+if(data26.path !== undefined){
+if(typeof data26.path !== "string"){
+const err39 = {instancePath:instancePath+"/spec/vault/path",schemaPath:"#/properties/spec/properties/vault/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -2523,9 +2521,10 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(data28.zone !== undefined){
-if(typeof data28.zone !== "string"){
-const err40 = {instancePath:instancePath+"/spec/venafi/zone",schemaPath:"#/properties/spec/properties/venafi/properties/zone/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data26.server !== undefined){
+if(typeof data26.server !== "string"){
+const err40 = {instancePath:instancePath+"/spec/vault/server",schemaPath:"#/properties/spec/properties/vault/properties/server/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -2537,7 +2536,7 @@ errors++;
 }
 }
 else {
-const err41 = {instancePath:instancePath+"/spec/venafi",schemaPath:"#/properties/spec/properties/venafi/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err41 = {instancePath:instancePath+"/spec/vault",schemaPath:"#/properties/spec/properties/vault/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -2547,9 +2546,11 @@ vErrors.push(err41);
 errors++;
 }
 }
-}
-else {
-const err42 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data9.venafi !== undefined){
+let data30 = data9.venafi;
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+if(data30.zone === undefined){
+const err42 = {instancePath:instancePath+"/spec/venafi",schemaPath:"#/properties/spec/properties/venafi/required",keyword:"required",params:{missingProperty: "zone"},message:"must have required property '"+"zone"+"'"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -2558,13 +2559,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-}
-if(data.status !== undefined){
-let data30 = data.status;
-if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
-}
-else {
-const err43 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data30.zone !== undefined){
+if(typeof data30.zone !== "string"){
+const err43 = {instancePath:instancePath+"/spec/venafi/zone",schemaPath:"#/properties/spec/properties/venafi/properties/zone/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -2576,12 +2573,51 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err44 = {instancePath:instancePath+"/spec/venafi",schemaPath:"#/properties/spec/properties/venafi/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err44];
 }
 else {
 vErrors.push(err44);
+}
+errors++;
+}
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data32 = data.status;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+}
+else {
+const err46 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+else {
+const err47 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
 }
 errors++;
 }
@@ -7991,7 +8027,7 @@ return errors === 0;
 }
 
 exports["percona-perconapgcluster.json"] = validate15;
-const schema16 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/percona-perconapgcluster.json","title":"Percona PerconaPGCluster (pgv2.percona.com/v2)","description":"A PostgreSQL cluster of the Percona Operator for PostgreSQL. Written by pgtls from the facts of the upstream CRD (operator 3.0.0); TLS fields (spec.secrets, spec.tls, spec.tlsOnly, spec.authentication, spec.proxy.pgBouncer.customTLSSecret) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"pgv2.percona.com_perconapgclusters.yaml","release":"Percona Operator for PostgreSQL 3.0.0","apiVersion":"pgv2.percona.com/v2","kind":"PerconaPGCluster"},"type":"object","required":["metadata","spec"],"properties":{"apiVersion":{"type":"string","description":"pgv2.percona.com/v2 (v1 resources, pg.percona.com/v1, are a different, older API).","const":"pgv2.percona.com/v2"},"kind":{"type":"string","description":"Kind: PerconaPGCluster.","const":"PerconaPGCluster"},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service, Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires postgresVersion, instances and backups.","required":["backups","instances","postgresVersion"],"additionalProperties":false,"properties":{"crVersion":{"type":"string","description":"Operator version this resource is written for (e.g. 3.0.0). Several behaviours, TLS included, are gated on it; unset means the running operator's version.","examples":["3.0.0"]},"postgresVersion":{"type":"integer","description":"Major PostgreSQL version, 12 to 18. Required.","minimum":12,"maximum":18},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PostgreSQL listens on (at least 1024; change it here, not through config.parameters). Default 5432.","default":5432},"tlsOnly":{"type":"boolean","description":"When true, the operator-generated pg_hba rules accept only TLS connections (host becomes hostssl). It does not touch user rules in spec.authentication.rules. PostgreSQL itself always has TLS on. Default false."},"tls":{"type":"object","description":"Lifetimes of the certificates the operator requests from cert-manager. They have no effect with the internal PKI (leaf 1 year, root 10 years, fixed). With cert-manager each value must be longer than 720h, because the operator always sets renewBefore to 720h and cert-manager needs renewBefore < duration. Percona 3.0.0 has only these three fields; certManagementPolicy and issuerConf exist only in later (unreleased at 3.0.0) versions.","additionalProperties":false,"properties":{"certValidityDuration":{"type":"string","description":"Lifetime of the leaf certificates (server, replication, instances, PgBouncer), Go duration, e.g. 2160h. Unset: 1 year. Must exceed 720h with cert-manager.","examples":["2160h","8760h"]},"caValidityDuration":{"type":"string","description":"Lifetime of the operator-made CA certificate, Go duration, e.g. 26280h (3 years). Unset: 1 year. Must exceed 720h with cert-manager.","examples":["26280h"]},"pgBackRestCertValidityDuration":{"type":"string","description":"Lifetime of the pgBackRest client and repo-host certificates, Go duration. Unset: 1 year. Must exceed 720h with cert-manager.","examples":["2160h"]}}},"secrets":{"type":"object","description":"Bring-your-own TLS material. Leave empty to let the operator generate a CA and certificates (through cert-manager when its CRDs are installed, else with its internal PKI).","additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Server certificate of PostgreSQL (mounted at /pgconf/tls). Set it together with customReplicationTLSSecret, signed by the same CA: if only one of the two is given, the other is generated from the operator's own CA and replication breaks. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt and tls.key, plus ca.crt unless customRootCATLSSecret is set. The certificate should name the primary Service (<cluster>-primary.<ns>.svc.<domain>) and must include the short name <cluster>-primary, which PgBouncer verifies with verify-full.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"},"customReplicationTLSSecret":{"type":"object","description":"Client certificate the replicas use to authenticate to the primary. The JSON field is customReplicationTLSSecret (the Go field and upstream text say CustomReplicationClientTLSSecret). Set it together with customTLSSecret with the same ca.crt, and never reuse the server tls.crt. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt and tls.key, plus ca.crt unless customRootCATLSSecret is set. The certificate CN must be _crunchyrepl (the replication user), because pg_hba maps it with cert authentication.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"},"customRootCATLSSecret":{"type":"object","description":"Root CA certificate and its private key, used by the operator to sign the certificates it generates. Setting it switches off the cert-manager integration; the CA is used as given and never regenerated. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: root.crt and root.key (the published example keeps tls.crt/tls.key in the Secret and maps them with items).","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"}}},"authentication":{"type":"object","description":"Custom pg_hba.conf rules, evaluated after the operator's mandatory rules and before its default scram-sha-256 rule.","additionalProperties":false,"properties":{"rules":{"type":"array","description":"Rules in order.","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"One pg_hba.conf rule, either structured (connection, databases, users, method, options) or as a raw line in hba. The CRD requires connection and method even when hba is used.","required":["connection","method"],"additionalProperties":false,"properties":{"connection":{"type":"string","description":"Connection type: local, host, hostssl, hostnossl, hostgssenc or hostnogssenc (described upstream, not enumerated by the CRD). Use hostssl to require TLS; tlsOnly does not rewrite these user rules, so host or hostnossl here still allows plaintext. Required.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"]},"databases":{"type":"array","description":"Databases the rule matches; empty matches all.","items":{"type":"string"}},"users":{"type":"array","description":"Users the rule matches; empty matches all.","items":{"type":"string"}},"method":{"type":"string","description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject. cert requires a hostssl connection. Required.","examples":["scram-sha-256","cert","md5","ldap","reject","trust"]},"options":{"type":"object","description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","additionalProperties":{"description":"Option value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}},"hba":{"type":"string","description":"A complete pg_hba.conf line. If it is not empty, the operator writes it verbatim and ignores connection, databases, users, method and options; the CRD still wants connection and method to be present."}}}}}},"clusterServiceDNSSuffix":{"type":"string","description":"Cluster DNS domain used in generated certificate SANs (e.g. cluster.local). Unset: looked up at runtime, falling back to cluster.local.","examples":["cluster.local"]},"config":{"type":"object","description":"PostgreSQL configuration.","properties":{"parameters":{"type":"object","description":"postgresql.conf parameters (values are strings or integers, at most 50). TLS is always on and managed by the operator: the API server rejects ssl and every ssl_* parameter except ssl_groups and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}},"files":{"type":"array","description":"Extra files projected into the PostgreSQL pods (for instance an LDAP CA for authentication rules).","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}}},"proxy":{"type":"object","description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","required":["pgBouncer"],"additionalProperties":false,"properties":{"pgBouncer":{"type":"object","description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Certificate PgBouncer presents to its clients (frontend TLS). Changing it restarts PgBouncer. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt, tls.key and ca.crt, all PEM. The certificate should cover the <cluster>-pgbouncer Service names.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"},"config":{"type":"object","description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","properties":{"global":{"type":"object","description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","additionalProperties":{"type":"string"}},"databases":{"type":"object","description":"Entries for the [databases] section.","additionalProperties":{"type":"string"}},"users":{"type":"object","description":"Entries for the [users] section.","additionalProperties":{"type":"string"}},"files":{"type":"array","description":"Extra projected files for PgBouncer.","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}}},"affinity":{"type":"object","description":"Pod affinity (not TLS).","additionalProperties":true},"containers":{"type":"object","description":"Container overrides (not TLS).","additionalProperties":true},"env":{"type":"array","description":"Extra environment variables.","items":{"type":"object","description":"One variable.","additionalProperties":true}},"envFrom":{"type":"array","description":"Extra environment sources.","items":{"type":"object","description":"One source.","additionalProperties":true}},"expose":{"type":"object","description":"Service exposure of PgBouncer (not TLS).","additionalProperties":true},"exposeSuperusers":{"type":"boolean","description":"Allow superusers to connect through PgBouncer."},"image":{"type":"string","description":"PgBouncer image."},"metadata":{"type":"object","description":"Labels and annotations.","additionalProperties":true},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PgBouncer listens on (at least 1024). Default 5432.","default":5432},"priorityClassName":{"type":"string","description":"Priority class."},"replicas":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Number of PgBouncer pods. Default 1.","default":1},"resources":{"type":"object","description":"Resource requests and limits.","additionalProperties":true},"securityContext":{"type":"object","description":"Pod security context.","additionalProperties":true},"sidecarPVCs":{"type":"array","description":"Sidecar volume claims.","items":{"type":"object","description":"One claim.","additionalProperties":true}},"sidecarVolumes":{"type":"array","description":"Sidecar volumes.","items":{"type":"object","description":"One volume.","additionalProperties":true}},"sidecars":{"type":"array","description":"Sidecar containers.","items":{"type":"object","description":"One container.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"topologySpreadConstraints":{"type":"array","description":"Topology spread constraints.","items":{"type":"object","description":"One constraint.","additionalProperties":true}}}}}},"instances":{"type":"array","description":"PostgreSQL instance sets (at least one). Instance pods get certificates for <sts>-0.<cluster>-pods.<ns>.svc.<domain>.","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"type":"object","description":"One instance set.","required":["dataVolumeClaimSpec"],"properties":{"name":{"type":"string","description":"Instance set name; lower-case DNS label, default \"\".","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"type":"object","description":"Volume claim for the data directory. Required.","additionalProperties":true}}}},"backups":{"type":"object","description":"pgBackRest backups (not checked here). Its transport uses TLS certificates the operator makes (<cluster>-pgbackrest-*). The API server requires at least one repository unless backups.enabled is false. Required.","additionalProperties":true},"users":{"type":"array","description":"Database users (not TLS).","items":{"type":"object","description":"One user.","required":["name"],"properties":{"name":{"type":"string","description":"User name."}}}},"autoCreateUserSchema":{"type":"boolean","description":"Create a schema per user."},"dataSource":{"type":"object","description":"Restore / clone source (not TLS).","additionalProperties":true},"databaseInitSQL":{"type":"object","description":"ConfigMap key with SQL run once at initialization.","required":["key","name"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Key in the ConfigMap."},"name":{"type":"string","description":"Name of the ConfigMap."}}},"expose":{"type":"object","description":"Service exposure of the primary (not TLS).","additionalProperties":true},"exposeReplicas":{"type":"object","description":"Service exposure of the replicas (not TLS).","additionalProperties":true},"extensions":{"type":"object","description":"Extensions (not TLS).","additionalProperties":true},"image":{"type":"string","description":"PostgreSQL image."},"imagePullPolicy":{"type":"string","description":"Image pull policy.","enum":["Always","Never","IfNotPresent"]},"imagePullSecrets":{"type":"array","description":"Image pull Secrets.","items":{"type":"object","description":"One reference.","additionalProperties":true}},"initContainer":{"type":"object","description":"Init container settings (not TLS).","additionalProperties":true},"metadata":{"type":"object","description":"Labels and annotations for all objects.","additionalProperties":true},"openshift":{"type":"boolean","description":"Running on OpenShift."},"patroni":{"type":"object","description":"Patroni settings (not TLS).","additionalProperties":true},"pause":{"type":"boolean","description":"Stop all pods."},"pmm":{"type":"object","description":"Percona Monitoring and Management (not TLS).","additionalProperties":true},"standby":{"type":"object","description":"Standby cluster settings. Streaming standby needs both clusters' certificates from one CA (customTLSSecret / customReplicationTLSSecret).","additionalProperties":true},"unmanaged":{"type":"boolean","description":"Stop reconciling this cluster."}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
+const schema16 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/percona-perconapgcluster.json","title":"Percona PerconaPGCluster (pgv2.percona.com/v2)","description":"A PostgreSQL cluster of the Percona Operator for PostgreSQL. Written by pgtls from the facts of the upstream CRD (operator 3.0.0); TLS fields (spec.secrets, spec.tls, spec.tlsOnly, spec.authentication, spec.proxy.pgBouncer.customTLSSecret) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"pgv2.percona.com_perconapgclusters.yaml","release":"Percona Operator for PostgreSQL 3.0.0","apiVersion":"pgv2.percona.com/v2","kind":"PerconaPGCluster"},"type":"object","required":["metadata","spec"],"properties":{"apiVersion":{"type":"string","description":"pgv2.percona.com/v2 (v1 resources, pg.percona.com/v1, are a different, older API).","const":"pgv2.percona.com/v2"},"kind":{"type":"string","description":"Kind: PerconaPGCluster.","const":"PerconaPGCluster"},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service, Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires postgresVersion, instances and backups.","required":["backups","instances","postgresVersion"],"additionalProperties":false,"properties":{"crVersion":{"type":"string","description":"Operator version this resource is written for (e.g. 3.0.0). Several behaviours, TLS included, are gated on it; unset means the running operator's version.","examples":["3.0.0"]},"postgresVersion":{"type":"integer","description":"Major PostgreSQL version, 12 to 18. Required.","minimum":12,"maximum":18},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PostgreSQL listens on (at least 1024; change it here, not through config.parameters). Default 5432.","default":5432},"tlsOnly":{"type":"boolean","description":"When true, the operator-generated pg_hba rules accept only TLS connections (host becomes hostssl). It does not touch user rules in spec.authentication.rules. PostgreSQL itself always has TLS on. Default false."},"tls":{"type":"object","description":"Lifetimes of the certificates the operator requests from cert-manager. They have no effect with the internal PKI (leaf 1 year, root 10 years, fixed). With cert-manager each value must be longer than 720h, because the operator always sets renewBefore to 720h and cert-manager needs renewBefore < duration. Percona 3.0.0 has only these three fields; certManagementPolicy and issuerConf exist only in later (unreleased at 3.0.0) versions.","additionalProperties":false,"properties":{"certValidityDuration":{"type":"string","description":"Lifetime of the leaf certificates (server, replication, instances, PgBouncer), Go duration, e.g. 2160h. Unset: 1 year. Must exceed 720h with cert-manager.","examples":["2160h","8760h"]},"caValidityDuration":{"type":"string","description":"Lifetime of the operator-made CA certificate, Go duration, e.g. 26280h (3 years). Unset: 1 year. Must exceed 720h with cert-manager.","examples":["26280h"]},"pgBackRestCertValidityDuration":{"type":"string","description":"Lifetime of the pgBackRest client and repo-host certificates, Go duration. Unset: 1 year. Must exceed 720h with cert-manager.","examples":["2160h"]}}},"secrets":{"type":"object","description":"Bring-your-own TLS material. Leave empty to let the operator generate a CA and certificates (through cert-manager when its CRDs are installed, else with its internal PKI).","additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Server certificate of PostgreSQL (mounted at /pgconf/tls). Set it together with customReplicationTLSSecret, signed by the same CA: if only one of the two is given, the other is generated from the operator's own CA and replication breaks. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt and tls.key, plus ca.crt unless customRootCATLSSecret is set. The certificate should name the primary Service (<cluster>-primary.<ns>.svc.<domain>) and must include the short name <cluster>-primary, which PgBouncer verifies with verify-full.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"},"customReplicationTLSSecret":{"type":"object","description":"Client certificate the replicas use to authenticate to the primary. The JSON field is customReplicationTLSSecret (the Go field and upstream text say CustomReplicationClientTLSSecret). Set it together with customTLSSecret with the same ca.crt, and never reuse the server tls.crt. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt and tls.key, plus ca.crt unless customRootCATLSSecret is set. The certificate CN must be _crunchyrepl (the replication user), because pg_hba maps it with cert authentication.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"},"customRootCATLSSecret":{"type":"object","description":"Root CA certificate and its private key, used by the operator to sign the certificates it generates. Setting it switches off the cert-manager integration; the CA is used as given and never regenerated. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: root.crt and root.key (the published example keeps tls.crt/tls.key in the Secret and maps them with items).","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"}}},"authentication":{"type":"object","description":"Custom pg_hba.conf rules, evaluated after the operator's mandatory rules and before its default scram-sha-256 rule.","additionalProperties":false,"properties":{"rules":{"type":"array","description":"Rules in order.","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"One pg_hba.conf rule, either structured (connection, databases, users, method, options) or as a raw line in hba. The CRD requires connection and method even when hba is used.","required":["connection","method"],"additionalProperties":false,"properties":{"connection":{"type":"string","description":"Connection type: local, host, hostssl, hostnossl, hostgssenc or hostnogssenc (described upstream, not enumerated by the CRD). Use hostssl to require TLS; tlsOnly does not rewrite these user rules, so host or hostnossl here still allows plaintext. Required.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"]},"databases":{"type":"array","description":"Databases the rule matches; empty matches all.","items":{"type":"string"}},"users":{"type":"array","description":"Users the rule matches; empty matches all.","items":{"type":"string"}},"method":{"type":"string","description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject. cert requires a hostssl connection. Required.","examples":["scram-sha-256","cert","md5","ldap","reject","trust"]},"options":{"type":"object","description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","additionalProperties":{"description":"Option value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}},"hba":{"type":"string","description":"A complete pg_hba.conf line. If it is not empty, the operator writes it verbatim and ignores connection, databases, users, method and options; the CRD still wants connection and method to be present."}}}}}},"clusterServiceDNSSuffix":{"type":"string","description":"Cluster DNS domain used in generated certificate SANs (e.g. cluster.local). Unset: looked up at runtime, falling back to cluster.local.","examples":["cluster.local"]},"config":{"type":"object","description":"PostgreSQL configuration.","properties":{"parameters":{"type":"object","description":"postgresql.conf parameters (values are strings or integers, at most 50). TLS is always on and managed by the operator: the API server rejects ssl and every ssl_* parameter except ssl_groups and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}},"files":{"type":"array","description":"Extra files projected into the PostgreSQL pods (for instance an LDAP CA for authentication rules).","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}}},"proxy":{"type":"object","description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","required":["pgBouncer"],"additionalProperties":false,"properties":{"pgBouncer":{"type":"object","description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Certificate PgBouncer presents to its clients (frontend TLS). Changing it restarts PgBouncer. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt, tls.key and ca.crt, all PEM. The certificate should cover the <cluster>-pgbouncer Service names.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"},"config":{"type":"object","description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","properties":{"global":{"type":"object","description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","additionalProperties":{"type":"string"}},"databases":{"type":"object","description":"Entries for the [databases] section.","additionalProperties":{"type":"string"}},"users":{"type":"object","description":"Entries for the [users] section.","additionalProperties":{"type":"string"}},"files":{"type":"array","description":"Extra projected files for PgBouncer.","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}}},"affinity":{"type":"object","description":"Pod affinity (not TLS).","additionalProperties":true},"containers":{"type":"object","description":"Container overrides (not TLS).","additionalProperties":true},"env":{"type":"array","description":"Extra environment variables.","items":{"type":"object","description":"One variable.","additionalProperties":true}},"envFrom":{"type":"array","description":"Extra environment sources.","items":{"type":"object","description":"One source.","additionalProperties":true}},"expose":{"type":"object","description":"Service exposure of PgBouncer (not TLS).","additionalProperties":true},"exposeSuperusers":{"type":"boolean","description":"Allow superusers to connect through PgBouncer."},"image":{"type":"string","description":"PgBouncer image."},"metadata":{"type":"object","description":"Labels and annotations.","additionalProperties":true},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PgBouncer listens on (at least 1024). Default 5432.","default":5432},"priorityClassName":{"type":"string","description":"Priority class."},"replicas":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Number of PgBouncer pods. Default 1.","default":1},"resources":{"type":"object","description":"Resource requests and limits.","additionalProperties":true},"securityContext":{"type":"object","description":"Pod security context.","additionalProperties":true},"sidecarPVCs":{"type":"array","description":"Sidecar volume claims.","items":{"type":"object","description":"One claim.","additionalProperties":true}},"sidecarVolumes":{"type":"array","description":"Sidecar volumes.","items":{"type":"object","description":"One volume.","additionalProperties":true}},"sidecars":{"type":"array","description":"Sidecar containers.","items":{"type":"object","description":"One container.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"topologySpreadConstraints":{"type":"array","description":"Topology spread constraints.","items":{"type":"object","description":"One constraint.","additionalProperties":true}}}}}},"instances":{"type":"array","description":"PostgreSQL instance sets (at least one). Instance pods get certificates for <sts>-0.<cluster>-pods.<ns>.svc.<domain>.","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"type":"object","description":"One instance set.","required":["dataVolumeClaimSpec"],"properties":{"name":{"type":"string","description":"Instance set name; lower-case DNS label, default \"\".","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"type":"object","description":"Volume claim for the data directory. Required.","additionalProperties":true}}}},"backups":{"type":"object","description":"pgBackRest backups (not checked here). Its transport uses TLS certificates the operator makes (<cluster>-pgbackrest-*). The API server requires at least one repository unless backups.enabled is false. Required.","additionalProperties":true},"users":{"type":"array","description":"Database users (not TLS).","items":{"type":"object","description":"One user.","required":["name"],"properties":{"name":{"type":"string","description":"User name."}}}},"autoCreateUserSchema":{"type":"boolean","description":"Create a schema per user."},"dataSource":{"type":"object","description":"Restore / clone source (not TLS).","additionalProperties":true},"databaseInitSQL":{"type":"object","description":"ConfigMap key with SQL run once at initialization.","required":["key","name"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Key in the ConfigMap."},"name":{"type":"string","description":"Name of the ConfigMap."}}},"expose":{"type":"object","description":"Service exposure of the primary (not TLS).","additionalProperties":true},"exposeReplicas":{"type":"object","description":"Service exposure of the replicas (not TLS).","additionalProperties":true},"extensions":{"type":"object","description":"Extensions (not TLS).","additionalProperties":true},"image":{"type":"string","description":"PostgreSQL image."},"imagePullPolicy":{"type":"string","description":"Image pull policy.","enum":["Always","Never","IfNotPresent"]},"imagePullSecrets":{"type":"array","description":"Image pull Secrets.","items":{"type":"object","description":"One reference.","additionalProperties":true}},"initContainer":{"type":"object","description":"Init container settings (not TLS).","additionalProperties":true},"metadata":{"type":"object","description":"Labels and annotations for all objects.","additionalProperties":true},"openshift":{"type":"boolean","description":"Running on OpenShift."},"patroni":{"type":"object","description":"Patroni settings (not TLS).","additionalProperties":true},"pause":{"type":"boolean","description":"Stop all pods."},"pmm":{"type":"object","description":"Percona Monitoring and Management (not TLS). When the block is present, the CRD requires enabled, image, querySource, secret and serverHost; querySource has a CRD default, so omitting it is fine.","required":["enabled","image","querySource","secret","serverHost"],"properties":{"enabled":{"type":"boolean","description":"Run the PMM client sidecar next to PostgreSQL."},"image":{"type":"string","description":"Container image of the PMM client."},"querySource":{"type":"string","enum":["pgstatmonitor","pgstatstatements"],"default":"pgstatstatements","description":"Extension PMM reads query statistics from. The API server fills in pgstatstatements when it is left out."},"secret":{"type":"string","description":"Name of the Secret with the PMM server credentials."},"serverHost":{"type":"string","description":"Host name or address of the PMM server."}},"additionalProperties":true},"standby":{"type":"object","description":"Standby cluster settings. Streaming standby needs both clusters' certificates from one CA (customTLSSecret / customReplicationTLSSecret).","additionalProperties":true},"unmanaged":{"type":"boolean","description":"Stop reconciling this cluster."}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
 const pattern7 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$", "u");
 
 function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -10601,9 +10637,11 @@ errors++;
 if(data11.pmm !== undefined){
 let data133 = data11.pmm;
 if(data133 && typeof data133 == "object" && !Array.isArray(data133)){
+if(data133.querySource === undefined){
+data133.querySource = "pgstatstatements";
 }
-else {
-const err196 = {instancePath:instancePath+"/spec/pmm",schemaPath:"#/properties/spec/properties/pmm/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data133.enabled === undefined){
+const err196 = {instancePath:instancePath+"/spec/pmm",schemaPath:"#/properties/spec/properties/pmm/required",keyword:"required",params:{missingProperty: "enabled"},message:"must have required property '"+"enabled"+"'"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -10612,13 +10650,8 @@ vErrors.push(err196);
 }
 errors++;
 }
-}
-if(data11.standby !== undefined){
-let data134 = data11.standby;
-if(data134 && typeof data134 == "object" && !Array.isArray(data134)){
-}
-else {
-const err197 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data133.image === undefined){
+const err197 = {instancePath:instancePath+"/spec/pmm",schemaPath:"#/properties/spec/properties/pmm/required",keyword:"required",params:{missingProperty: "image"},message:"must have required property '"+"image"+"'"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -10627,10 +10660,8 @@ vErrors.push(err197);
 }
 errors++;
 }
-}
-if(data11.unmanaged !== undefined){
-if(typeof data11.unmanaged !== "boolean"){
-const err198 = {instancePath:instancePath+"/spec/unmanaged",schemaPath:"#/properties/spec/properties/unmanaged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data133.querySource === undefined){
+const err198 = {instancePath:instancePath+"/spec/pmm",schemaPath:"#/properties/spec/properties/pmm/required",keyword:"required",params:{missingProperty: "querySource"},message:"must have required property '"+"querySource"+"'"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -10639,10 +10670,8 @@ vErrors.push(err198);
 }
 errors++;
 }
-}
-}
-else {
-const err199 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data133.secret === undefined){
+const err199 = {instancePath:instancePath+"/spec/pmm",schemaPath:"#/properties/spec/properties/pmm/required",keyword:"required",params:{missingProperty: "secret"},message:"must have required property '"+"secret"+"'"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -10651,13 +10680,8 @@ vErrors.push(err199);
 }
 errors++;
 }
-}
-if(data.status !== undefined){
-let data136 = data.status;
-if(data136 && typeof data136 == "object" && !Array.isArray(data136)){
-}
-else {
-const err200 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data133.serverHost === undefined){
+const err200 = {instancePath:instancePath+"/spec/pmm",schemaPath:"#/properties/spec/properties/pmm/required",keyword:"required",params:{missingProperty: "serverHost"},message:"must have required property '"+"serverHost"+"'"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -10666,15 +10690,149 @@ vErrors.push(err200);
 }
 errors++;
 }
-}
-}
-else {
-const err201 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data133.enabled !== undefined){
+if(typeof data133.enabled !== "boolean"){
+const err201 = {instancePath:instancePath+"/spec/pmm/enabled",schemaPath:"#/properties/spec/properties/pmm/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err201];
 }
 else {
 vErrors.push(err201);
+}
+errors++;
+}
+}
+if(data133.image !== undefined){
+if(typeof data133.image !== "string"){
+const err202 = {instancePath:instancePath+"/spec/pmm/image",schemaPath:"#/properties/spec/properties/pmm/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+let data136 = data133.querySource;
+if(typeof data136 !== "string"){
+const err203 = {instancePath:instancePath+"/spec/pmm/querySource",schemaPath:"#/properties/spec/properties/pmm/properties/querySource/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+if(!((data136 === "pgstatmonitor") || (data136 === "pgstatstatements"))){
+const err204 = {instancePath:instancePath+"/spec/pmm/querySource",schemaPath:"#/properties/spec/properties/pmm/properties/querySource/enum",keyword:"enum",params:{allowedValues: schema16.properties.spec.properties.pmm.properties.querySource.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+if(data133.secret !== undefined){
+if(typeof data133.secret !== "string"){
+const err205 = {instancePath:instancePath+"/spec/pmm/secret",schemaPath:"#/properties/spec/properties/pmm/properties/secret/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+if(data133.serverHost !== undefined){
+if(typeof data133.serverHost !== "string"){
+const err206 = {instancePath:instancePath+"/spec/pmm/serverHost",schemaPath:"#/properties/spec/properties/pmm/properties/serverHost/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+}
+else {
+const err207 = {instancePath:instancePath+"/spec/pmm",schemaPath:"#/properties/spec/properties/pmm/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if(data11.standby !== undefined){
+let data139 = data11.standby;
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+}
+else {
+const err208 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+if(data11.unmanaged !== undefined){
+if(typeof data11.unmanaged !== "boolean"){
+const err209 = {instancePath:instancePath+"/spec/unmanaged",schemaPath:"#/properties/spec/properties/unmanaged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+}
+else {
+const err210 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data141 = data.status;
+if(data141 && typeof data141 == "object" && !Array.isArray(data141)){
+}
+else {
+const err211 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+}
+else {
+const err212 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
 }
 errors++;
 }

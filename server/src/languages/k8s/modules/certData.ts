@@ -24,6 +24,10 @@ export interface SecretEntry {
   problem?: 'base64' | 'not-string';
   /** Decoded bytes contain NUL or invalid UTF-8: binary content (DER, PKCS#12…), never PEM. */
   binary?: boolean;
+  /** The value is YAML null (`key:` or `key: ~`): Kubernetes stores an empty value. `problem` is then `not-string`. */
+  nullValue?: boolean;
+  /** The decoded bytes of a `data` entry (or of a `!!binary` value); absent for `stringData` and when not decodable. */
+  bytes?: Buffer;
 }
 
 export interface SecretContents {
@@ -50,6 +54,34 @@ function bytesToText(b: Buffer): { text: string; binary: boolean } {
   return { text, binary };
 }
 
+/**
+ * Reads by text, shared across documents per backend: the same CA bundle in many Secrets, or a Secret re-parsed after
+ * an edit elsewhere in it, is read once (reading a certificate costs milliseconds). Bounded; very long texts are not kept.
+ */
+const READ_CACHE = new WeakMap<TlsBackend, { certs: Map<string, PemCertificates>; keys: Map<string, PrivateKeyRead> }>();
+const CACHE_ENTRIES = 512;
+const CACHE_MAX_TEXT = 65_536;
+
+function cachedRead<T>(cache: Map<string, T>, text: string, read: () => T): T {
+  if (text.length > CACHE_MAX_TEXT) return read();
+  const hit = cache.get(text);
+  if (hit !== undefined) {
+    cache.delete(text);
+    cache.set(text, hit); // most recently used last
+    return hit;
+  }
+  const v = read();
+  cache.set(text, v);
+  if (cache.size > CACHE_ENTRIES) cache.delete(cache.keys().next().value as string);
+  return v;
+}
+
+function readCache(tls: TlsBackend) {
+  let c = READ_CACHE.get(tls);
+  if (!c) READ_CACHE.set(tls, c = { certs: new Map(), keys: new Map() });
+  return c;
+}
+
 /** The certificate contents of a Secret document part. */
 export function secretContents(part: Part, tls: TlsBackend): SecretContents {
   const hit = part.memo.get('certData') as SecretContents | undefined;
@@ -70,10 +102,15 @@ export function secretContents(part: Part, tls: TlsBackend): SecretContents {
         const entry: SecretEntry = { key, source, keySpan, valueSpan, text: undefined };
         if (isScalar(v) && v.value instanceof Uint8Array) {
           // `!!binary` (YAML 1.1): already decoded by the parser
-          const { text, binary } = bytesToText(Buffer.from(v.value));
+          const bytes = Buffer.from(v.value);
+          const { text, binary } = bytesToText(bytes);
           entry.text = text;
+          entry.bytes = bytes;
           if (binary) entry.binary = true;
-        } else if (!isScalar(v) || typeof v.value !== 'string') entry.problem = 'not-string';
+        } else if (!isScalar(v) || typeof v.value !== 'string') {
+          entry.problem = 'not-string';
+          if (!v || (isScalar(v) && v.value === null)) entry.nullValue = true;
+        }
         else if (source === 'stringData') entry.text = v.value;
         else {
           const bytes = decodeBase64(v.value);
@@ -81,6 +118,7 @@ export function secretContents(part: Part, tls: TlsBackend): SecretContents {
           else {
             const { text, binary } = bytesToText(bytes);
             entry.text = text;
+            entry.bytes = bytes;
             if (binary) entry.binary = true;
           }
         }
@@ -95,14 +133,14 @@ export function secretContents(part: Part, tls: TlsBackend): SecretContents {
     certificates(key) {
       if (!certs.has(key)) {
         const t = entries.get(key)?.text;
-        certs.set(key, t === undefined ? undefined : tls.readCertificates(t));
+        certs.set(key, t === undefined ? undefined : cachedRead(readCache(tls).certs, t, () => tls.readCertificates(t)));
       }
       return certs.get(key);
     },
     privateKey(key) {
       if (!keys.has(key)) {
         const t = entries.get(key)?.text;
-        keys.set(key, t === undefined ? undefined : tls.readPrivateKey(t));
+        keys.set(key, t === undefined ? undefined : cachedRead(readCache(tls).keys, t, () => tls.readPrivateKey(t)));
       }
       return keys.get(key);
     },

@@ -2,20 +2,26 @@
  * cert-manager rules: a Certificate's `duration` and `renewBefore` (webhook C8, C9, also applied to the durations a
  * KubeDB Pgpool passes on to its Certificates), `issuerRef` kinds (C2), and, across the workspace, a referenced Issuer
  * that exists only in another namespace or only as the other kind (C13, KubeDB K5). An issuer that is not in the
- * workspace at all is not reported: it may exist only in the cluster. Facts: operators.md §4 and §1.2.
+ * workspace at all is not reported: it may exist only in the cluster. The other webhook rules of a Certificate that
+ * JSON Schema cannot state, or that our schema may not state (the drift check allows no bound the CRD lacks): C1, C3 to
+ * C7, C10 to C12 (C1 and C5 also on a Pgpool's `tls.certificates[]`, which KubeDB copies into its Certificates). Issuers:
+ * I1 to I4, and, across the workspace, a ClusterIssuer's CA Secret outside cert-manager's namespace (I5). Facts:
+ * operators.md §4 and §1.2.
  */
-import type { Span } from '../../../core/types';
+import type { Fix, Span } from '../../../core/types';
+import { stringAt } from '../data';
 import type { DocumentContext, LiveContext, Resource, RuleModule } from './types';
 import { HOUR, get, goDuration, isObj, rule, spanAt, str } from './util';
 
 const VALIDATION = 'cert-manager/cert-manager@v1.21.1:internal/apis/certmanager/validation/certificate.go';
+const ISSUER_VALIDATION = 'cert-manager/cert-manager@v1.21.1:internal/apis/certmanager/validation/issuer.go';
 
 export const CERT_MANAGER_RULES = {
   duration: rule('cert-manager/duration', 'error',
     'A certificate `duration` that is not a Go duration or is shorter than 1h: the cert-manager webhook rejects it (for KubeDB, on the Certificate the operator creates).',
     `operators.md §4 C8; ${VALIDATION} (ValidateDuration, MinimumCertificateDuration)`),
   renewBefore: rule('cert-manager/renew-before', 'error',
-    'A certificate `renewBefore` that is under 5m, not below the `duration` (default 2160h), or set together with `renewBeforePercentage`: the cert-manager webhook rejects it.',
+    'A certificate `renewBefore` (or the one `renewBeforePercentage` gives) that is under 5m or not below the `duration` (default 2160h), or both fields set: the cert-manager webhook rejects it.',
     `operators.md §4 C9; ${VALIDATION} (ValidateDuration, MinimumRenewBefore)`),
   issuerKind: rule('cert-manager/issuer-kind', 'error',
     'A Certificate `issuerRef.kind` other than `Issuer` or `ClusterIssuer` while `group` is empty or `cert-manager.io`: the cert-manager webhook rejects it.',
@@ -23,6 +29,54 @@ export const CERT_MANAGER_RULES = {
   issuerScope: rule('cert-manager/issuer-scope', 'warning',
     'A referenced Issuer that the workspace holds only in another namespace (an Issuer signs only in its own namespace), or only as the other kind (Issuer vs ClusterIssuer).',
     'operators.md §4 C13, KubeDB K5; cert-manager@v1.21.1 pkg/apis/certmanager/v1/types_certificate.go (issuerRef field doc)'),
+  secretName: rule('cert-manager/secret-name', 'error',
+    'A Certificate (or KubeDB `tls.certificates[]`) `secretName` that is not a valid Secret name (a DNS subdomain: lower case, digits, `-` and `.`, at most 253 characters): the cert-manager webhook rejects the Certificate.',
+    `operators.md §4 C1; ${VALIDATION} (ValidateCertificateSpec, secretName)`),
+  noIdentity: rule('cert-manager/no-identity', 'error',
+    'A Certificate with no identity: none of `commonName` (or a CN in `literalSubject`), `dnsNames`, `ipAddresses`, `uris`, `emailAddresses`, `otherNames`. The cert-manager webhook rejects it.',
+    `operators.md §4 C3; ${VALIDATION} (ValidateCertificateSpec)`),
+  commonName: rule('cert-manager/common-name', 'error',
+    'A Certificate `commonName` over 64 characters, or a `literalSubject` combined with `commonName` or `subject` fields: the cert-manager webhook rejects it.',
+    `operators.md §4 C4; ${VALIDATION} (ValidateCertificateSpec, commonName, literalSubject)`),
+  invalidSan: rule('cert-manager/invalid-san', 'error',
+    'A Certificate (or KubeDB `tls.certificates[]`) SAN entry the cert-manager webhook rejects: an `ipAddresses` entry that is not an IP address, an `emailAddresses` entry that is not a bare address, an `otherNames` entry without `oid` or `utf8Value`.',
+    `operators.md §4 C5; ${VALIDATION} (validateIPAddresses, validateEmailAddresses, otherNames)`),
+  keySize: rule('cert-manager/key-size', 'error',
+    'A Certificate `privateKey.size` the algorithm does not allow: RSA takes 2048 to 8192 bits, ECDSA 256, 384 or 521. The cert-manager webhook rejects it (a weak RSA key never gets issued).',
+    `operators.md §4 C6; ${VALIDATION} (ValidateCertificateSpec, privateKey); cert-manager@v1.21.1 pkg/util/pki/generate.go`),
+  signatureAlgorithm: rule('cert-manager/signature-algorithm', 'error',
+    'A Certificate `signatureAlgorithm` that does not fit the key algorithm (RSA: SHA256/384/512WithRSA; ECDSA: ECDSAWithSHA256/384/512; Ed25519: PureEd25519): the cert-manager webhook rejects it.',
+    `operators.md §4 C7; ${VALIDATION} (ValidateCertificateSpec, signatureAlgorithm)`),
+  revisionHistoryLimit: rule('cert-manager/revision-history-limit', 'error',
+    'A Certificate `revisionHistoryLimit` below 1: the cert-manager webhook rejects it.',
+    `operators.md §4 C10; ${VALIDATION} (ValidateCertificateSpec, revisionHistoryLimit)`),
+  secretTemplate: rule('cert-manager/secret-template', 'error',
+    'A Certificate `secretTemplate` with a reserved `cert-manager.io/` annotation (only `cert-manager.io/allow-direct-injection` is allowed) or a label/annotation key or label value Kubernetes does not accept: the cert-manager webhook rejects it.',
+    `operators.md §4 C10; ${VALIDATION} (validateSecretTemplate)`),
+  nameConstraints: rule('cert-manager/name-constraints', 'error',
+    'A Certificate `nameConstraints` without `isCA: true` or without `permitted`/`excluded`: the cert-manager webhook rejects it.',
+    `operators.md §4 C11; ${VALIDATION} (validateNameConstraints)`),
+  outputFormats: rule('cert-manager/output-formats', 'error',
+    'A Certificate `additionalOutputFormats` that lists the same `type` twice: the cert-manager webhook rejects it.',
+    `operators.md §4 C11; ${VALIDATION} (validateAdditionalOutputFormats)`),
+  keystorePassword: rule('cert-manager/keystore-password', 'error',
+    'A Certificate keystore (`keystores.jks`/`pkcs12`) with both or neither of `password` and `passwordSecretRef`, or an empty literal `password`: the cert-manager webhook rejects it.',
+    `operators.md §4 C11; ${VALIDATION} (validateKeystores)`),
+  renewalWindows: rule('cert-manager/renewal-windows', 'error',
+    'A Certificate `renewal` with `policy: Disabled` and `windows`, or a window whose `cron` is not a cron expression or whose `timezone` is not an IANA zone: the cert-manager webhook rejects it.',
+    `operators.md §4 C12; ${VALIDATION} (renewal)`),
+  issuerType: rule('cert-manager/issuer-type', 'error',
+    'An Issuer or ClusterIssuer with no issuer type or with more than one of `acme`, `ca`, `selfSigned`, `vault`, `venafi`: the cert-manager webhook rejects it.',
+    `operators.md §4 I1; ${ISSUER_VALIDATION} (ValidateIssuerConfig)`),
+  caIssuer: rule('cert-manager/ca-issuer', 'error',
+    'A CA issuer with an empty `secretName`, or an empty entry in `ocspServers` or `issuingCertificateURLs`: the cert-manager webhook rejects it.',
+    `operators.md §4 I2; ${ISSUER_VALIDATION} (ValidateCAIssuerConfig)`),
+  issuerConfig: rule('cert-manager/issuer-config', 'error',
+    'Contradictory or incomplete settings of an ACME, Vault or Venafi issuer: `caBundle` with `skipTLSVerify` (ACME) or with `caBundleSecretRef` (Vault), a Vault `path` with `..`, an ACME solver without exactly one of `http01`/`dns01`, a Venafi issuer without exactly one of `tpp`, `cloud`, `ngts`.',
+    `operators.md §4 I3, I4; ${ISSUER_VALIDATION} (ValidateACMEIssuerConfig, ValidateVaultIssuerConfig); cert-manager.io_issuers.yaml (venafi CEL)`),
+  clusterIssuerSecret: rule('cert-manager/cluster-issuer-secret', 'info',
+    'A CA ClusterIssuer whose Secret the workspace holds only outside the `cert-manager` namespace: cert-manager reads a ClusterIssuer\'s Secret from its cluster resource namespace (default `cert-manager`), not from the Certificate\'s.',
+    'operators.md §4 I5; cert-manager docs "Issuer Configuration" (cluster resource namespace, --cluster-resource-namespace)'),
 } as const;
 
 const MIN_DURATION = HOUR;
@@ -30,6 +84,7 @@ const MIN_RENEW_BEFORE = 5 * 60_000;
 const DEFAULT_DURATION = 2160 * HOUR;
 
 const isCertificate = (r: Resource) => r.kind.apiVersion === 'cert-manager.io/v1' && r.kind.kind === 'Certificate';
+const isIssuerKind = (r: Resource) => r.kind.apiVersion === 'cert-manager.io/v1' && (r.kind.kind === 'Issuer' || r.kind.kind === 'ClusterIssuer');
 const isPgpool = (r: Resource) => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
 
 /** Checks `duration`/`renewBefore` of a certificate spec at `base`; `defaultDuration` when cert-manager's default applies. */
@@ -51,6 +106,16 @@ function checkDurations(r: Resource, base: (string | number)[], spec: Record<str
     duration = ms;
   }
   const rbText = str(spec.renewBefore);
+  const pct = spec.renewBeforePercentage;
+  if (rbText === undefined && typeof pct === 'number' && Number.isInteger(pct) && duration !== undefined) {
+    // renewBefore = duration × percentage / 100, which must land in [5m, duration) like an explicit renewBefore.
+    const rb = duration * pct / 100;
+    if (rb < MIN_RENEW_BEFORE || rb >= duration) {
+      ctx.report(CERT_MANAGER_RULES.renewBefore, spanAt(r, [...base, 'renewBeforePercentage']),
+        `\`renewBeforePercentage: ${pct}\` gives a renewBefore of ${pct >= 100 ? 'the whole duration or more' : 'under 5m'} (of ${durText ?? '2160h, the default duration'}): the cert-manager webhook rejects the Certificate. Use a percentage between 1 and 99 that leaves at least 5m, typically 33.`);
+    }
+    return;
+  }
   if (rbText === undefined) return;
   const rb = goDuration(rbText);
   const at: Span = spanAt(r, [...base, 'renewBefore']);
@@ -94,15 +159,413 @@ function issuerRefs(r: Resource): IssuerRef[] {
   return out;
 }
 
+const DNS_LABEL = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
+const DNS_SUBDOMAIN = new RegExp(`^${DNS_LABEL}(\\.${DNS_LABEL})*$`);
+const QUALIFIED_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+const MAX_CN = 64;
+
+/** A DNS subdomain as Kubernetes names (Secrets) must be: at most 253 characters. */
+export const isDnsSubdomain = (s: string): boolean => s.length > 0 && s.length <= 253 && DNS_SUBDOMAIN.test(s);
+
+/** Go `net.ParseIP`: dotted IPv4 (no leading zeros) or IPv6 (with `::` and an embedded IPv4 tail); no zone, no CIDR. */
+export function isIpAddress(s: string): boolean {
+  const v4 = (x: string) => {
+    const parts = x.split('.');
+    return parts.length === 4 && parts.every(p => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
+  };
+  if (v4(s)) return true;
+  if (!s.includes(':')) return false;
+  let text = s;
+  const lastColon = text.lastIndexOf(':');
+  if (text.slice(lastColon + 1).includes('.')) {
+    if (!v4(text.slice(lastColon + 1))) return false;
+    text = `${text.slice(0, lastColon + 1)}0:0`;
+  }
+  const dbl = text.split('::');
+  if (dbl.length > 2) return false;
+  const groups = (x: string) => (x === '' ? [] : x.split(':'));
+  const head = groups(dbl[0]!);
+  const rest = dbl.length === 2 ? groups(dbl[1]!) : [];
+  const all = [...head, ...rest];
+  if (!all.every(g => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
+  return dbl.length === 2 ? all.length <= 7 : all.length === 8;
+}
+
+/** A bare e-mail address (`user@example.com`), as Go's `mail.ParseAddress` returns it unchanged: no display name, no brackets. */
+export const isBareEmail = (s: string): boolean => /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/.test(s)
+  && !s.startsWith('.') && !s.includes('..') && !/\.@/.test(s);
+
+/** A cron expression as robfig/cron's standard parser takes it: five fields or a descriptor, optionally after `CRON_TZ=`/`TZ=`. */
+function isCron(s: string): boolean {
+  const t = s.trim().replace(/^(CRON_TZ|TZ)=\S+\s+/, '');
+  if (/^@(yearly|annually|monthly|weekly|daily|midnight|hourly)$/.test(t)) return true;
+  if (/^@every\s+\S+$/.test(t)) return goDuration(t.slice(6).trim()) !== undefined;
+  const fields = t.split(/\s+/);
+  const atom = '(\\*|\\?|\\d+|[A-Za-z]{3})';
+  const field = new RegExp(`^${atom}([-/,]${atom})*$`);
+  return fields.length === 5 && fields.every(f => field.test(f));
+}
+
+/** An IANA time zone name the platform knows (`UTC`, `Europe/Berlin`). */
+function isTimeZone(s: string): boolean {
+  if (s === '' || s === 'Local') return false;
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: s });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A span cut at its first line break (an item of a sequence that is a whole map). */
+function firstLine(r: Resource, [a, b]: Span): Span {
+  const nl = r.doc.part.source.slice(a, b).indexOf('\n');
+  return nl > 0 ? [a, a + nl] : [a, b];
+}
+
+/** A fix that replaces the value at `span` (a plain scalar the replacement needs no quotes for). */
+const valueFix = (span: Span, newText: string, title: string): Fix => ({ title, edits: [{ span, newText }] });
+
+/**
+ * Findings per list or map are capped: a generated manifest with thousands of bad entries gets the first ones, and a
+ * lookup of each entry's span (linear in the map's size) cannot add up to quadratic time.
+ */
+const MAX_PER_FIELD = 100;
+const budget = (): (() => boolean) => { let n = 0; return () => n++ < MAX_PER_FIELD; };
+
+const nonEmptyList = (x: unknown): boolean => Array.isArray(x) && x.length > 0;
+const present = (x: unknown): boolean => x !== undefined && x !== null;
+
+const SIGNATURES: Record<string, string[]> = {
+  RSA: ['SHA256WithRSA', 'SHA384WithRSA', 'SHA512WithRSA'],
+  ECDSA: ['ECDSAWithSHA256', 'ECDSAWithSHA384', 'ECDSAWithSHA512'],
+  Ed25519: ['PureEd25519'],
+};
+
+/**
+ * C1 and C5 on a certificate spec at `base`: a cert-manager Certificate, or a KubeDB Pgpool `tls.certificates[]` entry,
+ * whose secretName and SANs KubeDB copies into the Certificate it creates.
+ */
+function checkSecretNameAndSans(r: Resource, base: (string | number)[], spec: Record<string, unknown>, ctx: DocumentContext, kubedb = false): void {
+  const S = (...p: (string | number)[]) => [...base, ...p];
+  const rejected = kubedb ? 'the cert-manager webhook rejects the Certificate KubeDB creates from this entry' : 'the cert-manager webhook rejects the Certificate';
+  // C1: the Secret name.
+  const secretName = str(spec.secretName);
+  // KubeDB fills an empty secretName with `<name>-<alias>-cert` (D3).
+  if (secretName !== undefined && !(kubedb && secretName === '') && !isDnsSubdomain(secretName)) {
+    ctx.report(CERT_MANAGER_RULES.secretName, spanAt(r, S('secretName')),
+      `\`secretName: ${JSON.stringify(secretName)}\` is not a valid Secret name: ${rejected}. Use lower-case letters, digits, \`-\` and \`.\` (starting and ending with a letter or digit, at most 253 characters), e.g. \`${(secretName.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '') || 'my-cert')}\`.`);
+  }
+
+  // C5: SAN entries.
+  const ips = spec.ipAddresses;
+  if (Array.isArray(ips)) {
+    const more = budget();
+    ips.forEach((ip, i) => {
+      if (typeof ip !== 'string' || isIpAddress(ip) || !more()) return;
+      const hint = /\/\d+$/.test(ip) ? ' (a CIDR range is not an address)' : /[a-z]/i.test(ip) && !ip.includes(':') ? ' (put host names in `dnsNames`)' : '';
+      ctx.report(CERT_MANAGER_RULES.invalidSan, spanAt(r, S('ipAddresses', i)),
+        `\`${ip}\` is not an IP address${hint}: ${rejected}. Write a literal IPv4 or IPv6 address such as \`10.0.0.1\` or \`::1\`.`);
+    });
+  }
+  const mails = spec.emailAddresses;
+  if (Array.isArray(mails)) {
+    const more = budget();
+    mails.forEach((m, i) => {
+      if (typeof m !== 'string' || isBareEmail(m) || !more()) return;
+      const bare = /<([^<>]+)>/.exec(m)?.[1]?.trim();
+      const at = spanAt(r, S('emailAddresses', i));
+      const fix = bare && isBareEmail(bare) ? valueFix(at, bare, `Keep only the address ${bare}`) : undefined;
+      ctx.report(CERT_MANAGER_RULES.invalidSan, at,
+        `\`${m}\` is not a bare e-mail address: ${rejected}. Write only the address${bare ? `, \`${bare}\`` : ' (`user@example.com`)'}, without a display name or brackets.`,
+        fix ? { fixes: [fix] } : undefined);
+    });
+  }
+  const others = spec.otherNames;
+  if (Array.isArray(others)) {
+    const more = budget();
+    others.forEach((o, i) => {
+      if (!isObj(o)) return;
+      const lacking = ['oid', 'utf8Value'].filter(k => !str(o[k]));
+      if (!lacking.length || !more()) return;
+      const has = ['oid', 'utf8Value'].find(k => k in o);
+      ctx.report(CERT_MANAGER_RULES.invalidSan, has ? spanAt(r, S('otherNames', i, has), 'key') : firstLine(r, spanAt(r, S('otherNames', i))),
+        `This \`otherNames\` entry has no ${lacking.map(k => `\`${k}\``).join(' and ')}: the cert-manager webhook needs both the OID and the UTF-8 value. Add ${lacking.length > 1 ? 'them' : 'it'}.`);
+    });
+  }
+
+}
+
+/** The webhook rules of a Certificate spec that are not in the schema (C1, C3 to C7, C10 to C12). */
+function checkCertificateSpec(r: Resource, spec: Record<string, unknown>, ctx: DocumentContext): void {
+  const S = (...p: (string | number)[]) => ['spec', ...p];
+  checkSecretNameAndSans(r, ['spec'], spec, ctx);
+
+  // C4: commonName length and literalSubject exclusions.
+  const cn = str(spec.commonName);
+  const literal = str(spec.literalSubject);
+  if (cn !== undefined && cn.length > MAX_CN) {
+    ctx.report(CERT_MANAGER_RULES.commonName, spanAt(r, S('commonName')),
+      `\`commonName\` has ${cn.length} characters; cert-manager rejects a CN over 64 (the X.509 upper bound). Shorten it and put the full host name in \`dnsNames\`, which clients check anyway.`);
+  }
+  if (literal) {
+    if (cn) {
+      ctx.report(CERT_MANAGER_RULES.commonName, spanAt(r, S('commonName'), 'key'),
+        '`commonName` cannot be combined with `literalSubject`: the cert-manager webhook rejects the Certificate. Put the CN into `literalSubject` (e.g. `CN=app,O=example`) and remove `commonName`.');
+    }
+    const subject = spec.subject;
+    if (isObj(subject) && Object.values(subject).some(v => (Array.isArray(v) ? v.length > 0 : typeof v === 'string' && v !== ''))) {
+      ctx.report(CERT_MANAGER_RULES.commonName, spanAt(r, S('subject'), 'key'),
+        '`subject` cannot be combined with `literalSubject`: the cert-manager webhook rejects the Certificate. Write every attribute into `literalSubject` and remove `subject`.');
+    }
+  }
+
+  // C3: at least one identity.
+  const literalCn = literal !== undefined && /(^|,)\s*(CN|2\.5\.4\.3)\s*=/i.test(literal);
+  const identity = !!cn || literalCn || ['dnsNames', 'ipAddresses', 'uris', 'emailAddresses', 'otherNames'].some(k => nonEmptyList(spec[k]));
+  if (!identity) {
+    ctx.report(CERT_MANAGER_RULES.noIdentity, spanAt(r, ['spec'], 'key'),
+      'This Certificate names no identity: the cert-manager webhook requires at least one of `commonName`, `dnsNames`, `ipAddresses`, `uris`, `emailAddresses` or `otherNames`. Add the host names clients connect to under `dnsNames` (e.g. `<service>.<namespace>.svc`).');
+  }
+
+  // C6, C7: key size and signature algorithm for the key algorithm (default RSA).
+  const pk = isObj(spec.privateKey) ? spec.privateKey : {};
+  const algText = str(pk.algorithm);
+  const alg = algText === undefined || algText === '' ? 'RSA' : algText;
+  const size = pk.size;
+  if (typeof size === 'number' && Number.isInteger(size) && size !== 0) {
+    if (alg === 'RSA' && (size < 2048 || size > 8192)) {
+      const at = spanAt(r, S('privateKey', 'size'));
+      const to = size < 2048 ? 2048 : 8192;
+      ctx.report(CERT_MANAGER_RULES.keySize, at,
+        `\`size: ${size}\` is ${size < 2048 ? 'too small' : 'too large'} for an RSA key${algText ? '' : ' (RSA is the default algorithm)'}: the cert-manager webhook accepts 2048 to 8192 bits and rejects the Certificate. Use \`2048\`, \`3072\` or \`4096\`.`,
+        { fixes: [valueFix(at, String(to), `Set size: ${to}`)] });
+    } else if (alg === 'ECDSA' && ![256, 384, 521].includes(size)) {
+      ctx.report(CERT_MANAGER_RULES.keySize, spanAt(r, S('privateKey', 'size')),
+        `\`size: ${size}\` is not an ECDSA curve size: the cert-manager webhook accepts 256 (P-256), 384 (P-384) or 521 (P-521) and rejects the Certificate. Use \`256\` or \`384\`.`);
+    }
+  }
+  const sig = str(spec.signatureAlgorithm);
+  const fits = SIGNATURES[alg];
+  if (sig && fits && Object.values(SIGNATURES).some(l => l.includes(sig)) && !fits.includes(sig)) {
+    const at = spanAt(r, S('signatureAlgorithm'));
+    // The same hash with the key's algorithm (Ed25519 has exactly one).
+    const hash = /SHA(256|384|512)/.exec(sig)?.[1];
+    const to = fits.length === 1 ? fits[0] : hash ? fits.find(f => f.includes(hash)) : undefined;
+    ctx.report(CERT_MANAGER_RULES.signatureAlgorithm, at,
+      `\`signatureAlgorithm: ${sig}\` does not fit an ${alg} key${algText ? '' : ' (RSA is the default algorithm)'}: the cert-manager webhook rejects the Certificate. Use ${fits.map(f => `\`${f}\``).join(', ')}, or remove the field to let cert-manager choose.`,
+      to ? { fixes: [valueFix(at, to, `Use ${to}`)] } : undefined);
+  }
+
+  // C10: revision history and the Secret template.
+  const limit = spec.revisionHistoryLimit;
+  if (typeof limit === 'number' && limit < 1) {
+    ctx.report(CERT_MANAGER_RULES.revisionHistoryLimit, spanAt(r, S('revisionHistoryLimit')),
+      `\`revisionHistoryLimit: ${limit}\` is below 1: the cert-manager webhook rejects the Certificate. Use 1 or more, or remove the field to keep every CertificateRequest.`);
+  }
+  const tpl = spec.secretTemplate;
+  if (isObj(tpl)) {
+    for (const field of ['annotations', 'labels'] as const) {
+      const m = tpl[field];
+      if (!isObj(m)) continue;
+      const more = budget();
+      for (const [k, v] of Object.entries(m)) {
+        const at = () => spanAt(r, S('secretTemplate', field, k), 'key');
+        if (field === 'annotations' && k.startsWith('cert-manager.io/') && k !== 'cert-manager.io/allow-direct-injection') {
+          if (!more()) break;
+          ctx.report(CERT_MANAGER_RULES.secretTemplate, at(),
+            `\`${k}\` is reserved: cert-manager writes the \`cert-manager.io/\` annotations of the Secret itself, and its webhook rejects them in \`secretTemplate\` (only \`cert-manager.io/allow-direct-injection\` is allowed). Use an annotation under your own prefix.`);
+          continue;
+        }
+        // A qualified name: an optional DNS-subdomain prefix and `/`, then the name proper.
+        const parts = k.split('/');
+        const name = parts[parts.length - 1]!;
+        const prefix = parts.length === 2 ? parts[0]! : undefined;
+        if (parts.length > 2 || !(name.length <= 63 && QUALIFIED_NAME.test(name)) || (prefix !== undefined && !isDnsSubdomain(prefix))) {
+          if (!more()) break;
+          ctx.report(CERT_MANAGER_RULES.secretTemplate, at(),
+            `\`${k}\` is not a valid ${field === 'labels' ? 'label' : 'annotation'} key: the cert-manager webhook rejects the Certificate. Use an optional DNS-subdomain prefix and \`/\`, then at most 63 letters, digits, \`-\`, \`_\` or \`.\` that start and end with a letter or digit.`);
+          continue;
+        }
+        if (field === 'labels' && typeof v === 'string' && !(v.length <= 63 && LABEL_VALUE.test(v))) {
+          if (!more()) break;
+          ctx.report(CERT_MANAGER_RULES.secretTemplate, spanAt(r, S('secretTemplate', field, k)),
+            `\`${v}\` is not a valid label value: the cert-manager webhook rejects the Certificate. Use at most 63 letters, digits, \`-\`, \`_\` or \`.\` that start and end with a letter or digit (or an empty string).`);
+        }
+      }
+    }
+  }
+
+  // C11: name constraints, output formats, keystore passwords.
+  const nc = spec.nameConstraints;
+  if (isObj(nc)) {
+    if (spec.isCA !== true) {
+      ctx.report(CERT_MANAGER_RULES.nameConstraints, spanAt(r, S('nameConstraints'), 'key'),
+        '`nameConstraints` apply only to a CA certificate: the cert-manager webhook rejects them without `isCA: true`. Set `isCA: true` or remove `nameConstraints`.');
+    }
+    if (!present(nc.permitted) && !present(nc.excluded)) {
+      ctx.report(CERT_MANAGER_RULES.nameConstraints, spanAt(r, S('nameConstraints'), 'key'),
+        '`nameConstraints` has neither `permitted` nor `excluded`: the cert-manager webhook rejects it. Add the permitted (or excluded) DNS domains, IP ranges, e-mail addresses or URI domains.');
+    }
+  }
+  const formats = spec.additionalOutputFormats;
+  if (Array.isArray(formats)) {
+    const seen = new Set<string>();
+    const more = budget();
+    formats.forEach((f, i) => {
+      const t = str(get(f, ['type']));
+      if (t === undefined) return;
+      if (seen.has(t) && more()) {
+        ctx.report(CERT_MANAGER_RULES.outputFormats, spanAt(r, S('additionalOutputFormats', i, 'type')),
+          `\`type: ${t}\` is listed twice in \`additionalOutputFormats\`: the cert-manager webhook rejects the Certificate. Remove the duplicate entry.`);
+      }
+      seen.add(t);
+    });
+  }
+  const stores = spec.keystores;
+  if (isObj(stores)) {
+    for (const k of ['jks', 'pkcs12']) {
+      const ks = stores[k];
+      if (!isObj(ks)) continue;
+      const pw = ks.password;
+      const ref = ks.passwordSecretRef;
+      if (present(pw) && present(ref)) {
+        ctx.report(CERT_MANAGER_RULES.keystorePassword, spanAt(r, S('keystores', k, 'password'), 'key'),
+          `The ${k} keystore sets both \`password\` and \`passwordSecretRef\`: the cert-manager webhook rejects the Certificate. Keep one (a Secret reference keeps the password out of the manifest).`);
+      } else if (!present(pw) && !present(ref)) {
+        ctx.report(CERT_MANAGER_RULES.keystorePassword, spanAt(r, S('keystores', k), 'key'),
+          `The ${k} keystore has no password: the cert-manager webhook needs exactly one of \`passwordSecretRef\` (a Secret name and key) or \`password\`. Add \`passwordSecretRef: { name: <secret>, key: password }\`.`);
+      } else if (pw === '') {
+        ctx.report(CERT_MANAGER_RULES.keystorePassword, spanAt(r, S('keystores', k, 'password')),
+          `The ${k} keystore's literal \`password\` is empty: the cert-manager webhook rejects it. Set a password or use \`passwordSecretRef\`.`);
+      }
+    }
+  }
+
+  // C12: renewal windows.
+  const renewal = spec.renewal;
+  if (isObj(renewal)) {
+    const windows = renewal.windows;
+    if (renewal.policy === 'Disabled' && nonEmptyList(windows)) {
+      ctx.report(CERT_MANAGER_RULES.renewalWindows, spanAt(r, S('renewal', 'windows'), 'key'),
+        '`windows` have no meaning with `policy: Disabled` (the certificate is never renewed automatically): the cert-manager webhook rejects the Certificate. Remove `windows` or use `policy: RenewBefore`.');
+    }
+    if (Array.isArray(windows)) {
+      const more = budget();
+      windows.forEach((w, i) => {
+        if (!isObj(w) || !more()) return;
+        const cron = str(w.cron);
+        if (cron && !isCron(cron)) {
+          ctx.report(CERT_MANAGER_RULES.renewalWindows, spanAt(r, S('renewal', 'windows', i, 'cron')),
+            `\`${cron}\` is not a cron expression: the cert-manager webhook rejects the Certificate. Write five fields (minute hour day-of-month month day-of-week), e.g. \`0 2 * * 6\`, or a descriptor such as \`@daily\`.`);
+        }
+        const tz = str(w.timezone);
+        if (tz && !isTimeZone(tz)) {
+          ctx.report(CERT_MANAGER_RULES.renewalWindows, spanAt(r, S('renewal', 'windows', i, 'timezone')),
+            `\`${tz}\` is not an IANA time zone: the cert-manager webhook rejects the Certificate. Use a name such as \`UTC\` or \`Europe/Berlin\`.`);
+        }
+      });
+    }
+  }
+}
+
+const ISSUER_TYPES = ['acme', 'ca', 'selfSigned', 'vault', 'venafi'] as const;
+
+/** The webhook rules of an Issuer/ClusterIssuer spec (I1 to I4). */
+function checkIssuerSpec(r: Resource, spec: Record<string, unknown>, ctx: DocumentContext): void {
+  const types = ISSUER_TYPES.filter(t => present(spec[t]));
+  if (types.length === 0) {
+    ctx.report(CERT_MANAGER_RULES.issuerType, spanAt(r, ['spec'], 'key'),
+      `This ${r.kind.kind} configures no issuer type: the cert-manager webhook requires exactly one of ${ISSUER_TYPES.map(t => `\`${t}\``).join(', ')}. For PostgreSQL certificates add \`ca: { secretName: <CA Secret> }\` (or \`selfSigned: {}\` to bootstrap a CA).`);
+  } else if (types.length > 1) {
+    for (const t of types.slice(1)) {
+      ctx.report(CERT_MANAGER_RULES.issuerType, spanAt(r, ['spec', t], 'key'),
+        `\`${t}\` is a second issuer type besides \`${types[0]}\`: the cert-manager webhook rejects an issuer with more than one. Keep one; use a separate ${r.kind.kind} for the other.`);
+    }
+  }
+  const ca = spec.ca;
+  if (isObj(ca)) {
+    if (ca.secretName === '') {
+      ctx.report(CERT_MANAGER_RULES.caIssuer, spanAt(r, ['spec', 'ca', 'secretName']),
+        'An empty `secretName`: the cert-manager webhook rejects the issuer, since a CA issuer signs with the key pair in that Secret. Name the Secret that holds the CA\'s tls.crt and tls.key.');
+    }
+    for (const f of ['ocspServers', 'issuingCertificateURLs']) {
+      const list = ca[f];
+      if (!Array.isArray(list)) continue;
+      const more = budget();
+      list.forEach((u, i) => {
+        if (u !== '' || !more()) return;
+        ctx.report(CERT_MANAGER_RULES.caIssuer, spanAt(r, ['spec', 'ca', f, i]),
+          `An empty entry in \`${f}\`: the cert-manager webhook rejects the issuer. Remove it or write the URL.`);
+      });
+    }
+  }
+  const acme = spec.acme;
+  if (isObj(acme)) {
+    if (present(acme.caBundle) && acme.skipTLSVerify === true) {
+      ctx.report(CERT_MANAGER_RULES.issuerConfig, spanAt(r, ['spec', 'acme', 'skipTLSVerify'], 'key'),
+        '`skipTLSVerify: true` contradicts `caBundle`: the cert-manager webhook rejects setting both. Keep `caBundle` to verify the ACME server.');
+    }
+    const solvers = acme.solvers;
+    if (Array.isArray(solvers)) {
+      const more = budget();
+      solvers.forEach((sv, i) => {
+        if (!isObj(sv)) return;
+        const n = ['http01', 'dns01'].filter(k => present(sv[k])).length;
+        if (n === 1 || !more()) return;
+        const first = Object.keys(sv)[0];
+        const at = n > 1 ? spanAt(r, ['spec', 'acme', 'solvers', i, 'dns01'], 'key')
+          : first ? spanAt(r, ['spec', 'acme', 'solvers', i, first], 'key') : firstLine(r, spanAt(r, ['spec', 'acme', 'solvers', i]));
+        ctx.report(CERT_MANAGER_RULES.issuerConfig, at,
+          n === 0
+            ? 'This ACME solver has neither `http01` nor `dns01`: the cert-manager webhook rejects it. Add exactly one of them.'
+            : 'This ACME solver has both `http01` and `dns01`: the cert-manager webhook rejects it. Split it into two solvers (use `selector` to choose between them).');
+      });
+    }
+  }
+  const vault = spec.vault;
+  if (isObj(vault)) {
+    if (present(vault.caBundle) && present(vault.caBundleSecretRef)) {
+      ctx.report(CERT_MANAGER_RULES.issuerConfig, spanAt(r, ['spec', 'vault', 'caBundleSecretRef'], 'key'),
+        '`caBundleSecretRef` and `caBundle` are mutually exclusive: the cert-manager webhook rejects setting both. Keep one source of the Vault CA.');
+    }
+    const path = str(vault.path);
+    if (path && path.split('/').includes('..')) {
+      ctx.report(CERT_MANAGER_RULES.issuerConfig, spanAt(r, ['spec', 'vault', 'path']),
+        `\`path: ${path}\` contains \`..\`: the cert-manager webhook rejects it. Write the signing path without \`..\` (e.g. \`pki_int/sign/postgres\`).`);
+    }
+  }
+  const venafi = spec.venafi;
+  // A CEL rule of the CRD: when a CustomResourceDefinition of the workspace defines the kind (its title then names the
+  // CRD), that CRD's own rule is evaluated (schema/cel-rule), so no second report.
+  const userCrd = r.kind.title !== r.doc.part.target?.title;
+  if (isObj(venafi) && !userCrd) {
+    const modes = ['tpp', 'cloud', 'ngts'].filter(k => present(venafi[k]));
+    if (modes.length !== 1) {
+      ctx.report(CERT_MANAGER_RULES.issuerConfig, spanAt(r, ['spec', 'venafi'], 'key'),
+        modes.length
+          ? `This Venafi issuer configures ${modes.map(k => `\`${k}\``).join(' and ')}: the CRD requires exactly one of \`tpp\`, \`cloud\` or \`ngts\`, so the API server rejects it. Keep one.`
+          : 'This Venafi issuer configures no connection: the CRD requires exactly one of `tpp`, `cloud` or `ngts`, so the API server rejects it. Add the one for your Venafi service.');
+    }
+  }
+}
+
 export const certManagerModule: RuleModule = {
   name: 'cert-manager',
   rules: Object.values(CERT_MANAGER_RULES),
-  appliesTo: (r: Resource) => isCertificate(r) || isPgpool(r),
+  appliesTo: (r: Resource) => isCertificate(r) || isPgpool(r) || isIssuerKind(r),
   checkDocument(r, ctx) {
+    if (isIssuerKind(r)) {
+      const spec = get(r.data, ['spec']);
+      if (isObj(spec)) checkIssuerSpec(r, spec, ctx);
+      return;
+    }
     if (isCertificate(r)) {
       const spec = get(r.data, ['spec']);
       if (!isObj(spec)) return;
       checkDurations(r, ['spec'], spec, ctx, DEFAULT_DURATION);
+      checkCertificateSpec(r, spec, ctx);
       const ref = spec.issuerRef;
       if (isObj(ref)) {
         const group = str(ref.group) ?? '';
@@ -116,10 +579,18 @@ export const certManagerModule: RuleModule = {
       const certs = get(r.data, ['spec', 'tls', 'certificates']);
       if (!Array.isArray(certs)) return;
       // KubeDB's own default duration is not public: compare renewBefore only with an explicit duration.
-      certs.forEach((c, i) => { if (isObj(c)) checkDurations(r, ['spec', 'tls', 'certificates', i], c, ctx, undefined); });
+      certs.forEach((c, i) => {
+        if (!isObj(c)) return;
+        checkDurations(r, ['spec', 'tls', 'certificates', i], c, ctx, undefined);
+        checkSecretNameAndSans(r, ['spec', 'tls', 'certificates', i], c, ctx, true);
+      });
     }
   },
   checkLive(r, ctx: LiveContext) {
+    if (isIssuerKind(r)) {
+      checkClusterIssuerSecret(r, ctx);
+      return;
+    }
     const ns = r.header.namespace;
     for (const ref of issuerRefs(r)) {
       const issuers = ctx.workspace.find('Issuer', ref.name, undefined, 'cert-manager.io/v1');
@@ -144,3 +615,22 @@ export const certManagerModule: RuleModule = {
     }
   },
 };
+
+/** The namespace cert-manager reads a ClusterIssuer's Secrets from unless `--cluster-resource-namespace` says otherwise. */
+const CLUSTER_RESOURCE_NAMESPACE = 'cert-manager';
+
+/** I5: a CA ClusterIssuer's Secret that the workspace holds only in namespaces other than cert-manager's. */
+function checkClusterIssuerSecret(r: Resource, ctx: LiveContext): void {
+  if (r.kind.kind !== 'ClusterIssuer') return;
+  const name = str(get(r.data, ['spec', 'ca', 'secretName']));
+  if (!name) return;
+  const found = ctx.workspace.find('Secret', name, undefined, 'v1');
+  if (!found.length || found.some(d => !d.header.namespace || d.header.namespace === CLUSTER_RESOURCE_NAMESPACE)) return;
+  const where = [...new Set(found.map(d => d.header.namespace))].map(n => `\`${n}\``).join(', ');
+  const first = found[0]!;
+  const at = first.doc.part.doc ? stringAt(first.doc.part.doc, ['metadata', 'name'])?.span : undefined;
+  const span = at ?? [0, 0];
+  ctx.report(CERT_MANAGER_RULES.clusterIssuerSecret, spanAt(r, ['spec', 'ca', 'secretName']),
+    `Secret \`${name}\` is in namespace ${where} in the workspace, but a ClusterIssuer reads its CA Secret from cert-manager's cluster resource namespace (\`${CLUSTER_RESOURCE_NAMESPACE}\` unless the controller runs with \`--cluster-resource-namespace\`), so the ClusterIssuer does not become ready. Create the Secret in \`${CLUSTER_RESOURCE_NAMESPACE}\`.`,
+    { related: [{ place: { file: first.path, span: [span[0] + first.doc.base, span[1] + first.doc.base] }, message: `Secret \`${name}\`` }] });
+}

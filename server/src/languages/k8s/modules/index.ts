@@ -4,11 +4,15 @@
  * with the mode automatically.
  */
 import { certManagerModule } from './certManager';
+import { certUsageModule } from './certUsage';
 import { cpoModule } from './cpo';
+import { embeddedModule } from './embedded';
 import { kubedbModule } from './kubedb';
 import { perconaModule } from './percona';
 import { secretKeysModule } from './secretKeys';
+import { secretContentModule } from './secretContent';
 import { secretRefsModule } from './secretRefs';
 import type { RuleModule } from './types';
 
-export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule, cpoModule, certManagerModule, secretRefsModule, secretKeysModule];
+export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule, cpoModule, certManagerModule, secretRefsModule, secretKeysModule,
+  certUsageModule, secretContentModule, embeddedModule];

@@ -1,9 +1,12 @@
 /**
  * KubeDB Pgpool (kubedb.com/v1alpha2) and PgpoolOpsRequest: the TLS rules of the admission webhooks (P1, P2, P5, O1)
- * and the ones only the docs state (K1, K5) or that follow from the code and docs (K6, K7). Facts: operators.md §1.2.
+ * and the ones only the docs state (K1, K5) or that follow from the code and docs (K6, K7). Across documents: a
+ * TLS-enabled backend AppBinding in the workspace needs `spec.tls` (P3; an AppBinding that is absent is not judged, it
+ * may exist only in the cluster, so P4 is left out). Facts: operators.md §1.2.
  * K2 (cert auth with `sslMode: disable` while `tls` is set) is admitted by the webhook, so it is a warning.
  */
 import type { Span } from '../../../core/types';
+import { dataOf, stringAt } from '../data';
 import type { Resource, RuleModule } from './types';
 import { addPairFix, get, isObj, rule, spanAt, str } from './util';
 
@@ -37,6 +40,9 @@ export const PGPOOL_RULES = {
   reconfigureTlsWithoutTls: rule('pgpool/reconfigure-tls-without-tls', 'error',
     'A PgpoolOpsRequest of `type: ReconfigureTLS` without `spec.tls`: the KubeDB ops webhook rejects it ("`spec.tls` nil not supported in ReconfigureTLS type").',
     'operators.md O1; kubedb/apimachinery@v0.66.0:pkg/webhooks/ops/v1alpha1/pgpool.go, apis/ops/v1alpha1/pgpool_ops_types.go'),
+  backendTls: rule('pgpool/backend-tls', 'error',
+    'A Pgpool without `spec.tls` whose backend AppBinding (`postgresRef`, in the workspace) is TLS-enabled (a `tlsSecret`, a `caBundle`, or an sslmode other than disable): the KubeDB webhook rejects it ("`spec.tls` must be set because backend postgres is tls enabled").',
+    `operators.md P3; ${WEBHOOK} (ValidateCreateOrUpdate); apis/kubedb/v1alpha2/pgpool_helpers.go (IsBackendTLSEnabled, GetSSLMODE)`),
 } as const;
 
 /** pgpool.conf booleans (pgpool-II accepts on/off, true/false, yes/no, 1/0, any case, optionally quoted). */
@@ -106,7 +112,43 @@ export const kubedbModule: RuleModule = {
     checkInlineSsl(r, hasTls, str(spec.sslMode), ctx);
     checkPodTemplate(r, ctx);
   },
+  checkLive(r, ctx) {
+    if (r.kind.kind !== 'Pgpool') return;
+    const spec = get(r.data, ['spec']);
+    if (!isObj(spec) || (spec.tls !== undefined && spec.tls !== null)) return;
+    const name = str(get(spec, ['postgresRef', 'name']));
+    if (!name) return;
+    const ns = str(get(spec, ['postgresRef', 'namespace'])) || r.header.namespace;
+    const found = ctx.workspace.find('AppBinding', name, ns, APPBINDING);
+    const ab = found.find(d => d.header.namespace === ns) ?? found[0];
+    if (!ab) return; // not in the workspace: it may exist in the cluster (P4 cannot be judged here)
+    const why = backendTls(dataOf(ab.doc.part).value);
+    if (!why) return;
+    const part = ab.doc.part;
+    const at = part.doc ? stringAt(part.doc, ['metadata', 'name'])?.span : undefined;
+    const span = at ?? [0, 0];
+    ctx.report(PGPOOL_RULES.backendTls, spanAt(r, ['spec', 'postgresRef', 'name']),
+      `The backend AppBinding \`${name}\` is TLS-enabled (${why}), and this Pgpool has no \`spec.tls\`: the KubeDB webhook rejects it ("\`spec.tls\` must be set because backend postgres is tls enabled"). Add \`spec.tls\` with an \`issuerRef\`.`,
+      { related: [{ place: { file: ab.path, span: [span[0] + ab.doc.base, span[1] + ab.doc.base] }, message: `AppBinding \`${name}\`` }] });
+  },
 };
+
+const APPBINDING = 'appcatalog.appscode.com/v1alpha1';
+
+/** Why KubeDB counts an AppBinding's backend as TLS-enabled (P3, `IsBackendTLSEnabled`); `undefined` when it does not. */
+function backendTls(ab: unknown): string | undefined {
+  const spec = get(ab, ['spec']);
+  if (!isObj(spec)) return undefined;
+  if (spec.tlsSecret !== undefined && spec.tlsSecret !== null) return 'it has `spec.tlsSecret`';
+  const ca = get(spec, ['clientConfig', 'caBundle']);
+  if (typeof ca === 'string' && ca !== '') return 'it has a `clientConfig.caBundle`';
+  const query = str(get(spec, ['clientConfig', 'service', 'query']));
+  if (query !== undefined) {
+    const parts = query.split('=');
+    if (parts.length === 2 && parts[1]!.trim() !== 'disable') return `its query is \`${query}\``;
+  }
+  return undefined;
+}
 
 /** K7: `ssl = on` (the last assignment wins in pgpool.conf) against no `tls` or an explicit `sslMode: disable`. */
 function checkInlineSsl(r: Resource, hasTls: boolean, sslMode: string | undefined, ctx: Parameters<NonNullable<RuleModule['checkDocument']>>[1]): void {

@@ -1,9 +1,14 @@
 /**
  * Percona PerconaPGCluster (pgv2.percona.com/v2), document-local TLS rules: the custom TLS Secret projections (R1,
  * R2, R4b), the CEL rule "TLS is always enabled" (R8), `tlsOnly` and user HBA rules (R9), cert-manager lifetimes
- * (R11) and name lengths (R12). The rules that read the referenced Secrets (R3, R4) are in secretKeys.ts.
+ * (R11; with a custom root CA they have no effect, R10) and name lengths (R12). Across documents: a custom Secret found
+ * only in another namespace (R3). The rules that read the keys of the referenced Secrets (R3, R4) are in secretKeys.ts.
+ * R13 (a root CA Secret with tls.crt/tls.key mapped to root.crt/root.key through `items`) is accepted by R4 and here.
+ * R14 (the `percona.com/delete-ssl` finalizer) is not a rule: it is a deliberate, documented choice that only acts when
+ * the cluster is deleted; nothing in the manifest is wrong.
  * Facts: operators.md §2.2.
  */
+import { stringAt } from '../data';
 import type { Resource, RuleModule } from './types';
 import { HOUR, addPairFix, get, goDuration, isObj, rule, spanAt, str } from './util';
 
@@ -31,6 +36,12 @@ export const PERCONA_RULES = {
   nameLength: rule('percona/name-length', 'warning',
     'A cluster (or cluster + instance set) name so long that a certificate CN the operator requests from cert-manager (`<cluster>-postgres`, `<cluster>-<set>-xxxx`) exceeds 64 characters, which cert-manager rejects.',
     'operators.md R12; percona/percona-postgresql-operator@v3.0.0:percona/certmanager/certmanager.go (truncateForCommonName used only for pgbouncer and pgbackrest-repo); cert-manager C4'),
+  validityWithoutCertManager: rule('percona/validity-without-cert-manager', 'info',
+    'A `spec.tls.*ValidityDuration` set together with `customRootCATLSSecret`: a custom root CA turns the cert-manager integration off, and the operator\'s internal PKI ignores these durations.',
+    'operators.md R10, §2.1 (tls.*ValidityDuration); percona/percona-postgresql-operator@v3.0.0:internal/controller/postgrescluster/pki.go (isRootCACertManagerManaged), internal/pki/common.go'),
+  secretNamespace: rule('percona/secret-namespace', 'warning',
+    'A custom TLS Secret (server, replication, root CA, PgBouncer) that the workspace holds only in another namespace than the cluster\'s: the operator and the pods read Secrets from the cluster\'s namespace only.',
+    `operators.md R3; ${VALIDATE_TLS}; Kubernetes Secret volumes (same namespace)`),
 } as const;
 
 export type ProjectionField = 'customTLSSecret' | 'customReplicationTLSSecret' | 'customRootCATLSSecret';
@@ -134,8 +145,15 @@ export const perconaModule: RuleModule = {
     }
 
     // R11 and R12 concern the cert-manager path, which a custom root CA turns off (R10).
-    if (has('customRootCATLSSecret')) return;
     const tls = isObj(spec.tls) ? spec.tls : {};
+    if (has('customRootCATLSSecret')) {
+      for (const d of DURATIONS) {
+        if (tls[d] === undefined || tls[d] === null) continue;
+        ctx.report(PERCONA_RULES.validityWithoutCertManager, spanAt(r, ['spec', 'tls', d], 'key'),
+          `\`${d}\` has no effect here: with \`customRootCATLSSecret\` the operator does not use cert-manager, and its internal PKI signs the certificates with your CA for a fixed 1 year (your CA keeps its own validity), whatever this says. Remove it, or drop \`customRootCATLSSecret\` to let cert-manager issue the certificates.`);
+      }
+      return;
+    }
     for (const d of DURATIONS) {
       const v = str(tls[d]);
       if (v === undefined) continue;
@@ -162,6 +180,33 @@ export const perconaModule: RuleModule = {
             `With cert-manager, each instance certificate has the StatefulSet name \`${cluster}-${set}-<4 characters>\` as CN (${cn.length} characters), and cert-manager rejects a CN over 64 characters. Shorten the cluster or instance set name.`);
         }
       });
+    }
+  },
+  checkLive(r, ctx) {
+    // R3: the operator reads each custom Secret from the cluster's namespace.
+    const ns = r.header.namespace;
+    const secrets = get(r.data, ['spec', 'secrets']);
+    if (!ns || !isObj(secrets)) return;
+    const projections: { path: (string | number)[]; name: string; effect: string }[] = [];
+    for (const f of PROJECTIONS) {
+      const name = str(get(secrets, [f, 'name']));
+      if (name) projections.push({ path: ['spec', 'secrets', f, 'name'], name, effect: 'the operator looks the Secret up in the cluster\'s namespace, so reconciliation fails' });
+    }
+    const bouncer = str(get(r.data, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']));
+    if (bouncer) {
+      projections.push({ path: ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name'], name: bouncer,
+        effect: 'a pod can mount only Secrets of its own namespace, so the PgBouncer pods cannot start' });
+    }
+    for (const p of projections) {
+      const all = ctx.workspace.find('Secret', p.name, undefined, 'v1');
+      if (!all.length || all.some(d => !d.header.namespace || d.header.namespace === ns)) continue;
+      const where = [...new Set(all.map(d => d.header.namespace))].map(n => `\`${n}\``).join(', ');
+      const first = all[0]!;
+      const at = first.doc.part.doc ? stringAt(first.doc.part.doc, ['metadata', 'name'])?.span : undefined;
+      const span = at ?? [0, 0];
+      ctx.report(PERCONA_RULES.secretNamespace, spanAt(r, p.path),
+        `Secret \`${p.name}\` is in namespace ${where} in the workspace, but the cluster is in \`${ns}\`: ${p.effect}. Create the Secret in \`${ns}\`.`,
+        { related: [{ place: { file: first.path, span: [span[0] + first.doc.base, span[1] + first.doc.base] }, message: `Secret \`${p.name}\`` }] });
     }
   },
 };

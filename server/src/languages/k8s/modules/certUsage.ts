@@ -1,0 +1,509 @@
+/**
+ * Across documents: what each operator needs from the certificates inside the Secrets a resource references, when
+ * those Secrets are in the workspace. Percona: the server and replication certificates come from one CA (R1, or the
+ * root CA of `customRootCATLSSecret`, R13), the replication CN is `_crunchyrepl` (R5), the two do not share a
+ * certificate (R6), and the server and PgBouncer certificates name the Services clients dial (R7, §2.3). CPO: the one server
+ * certificate covers the cluster, replica and enabled pooler Services (C7, C8). KubeDB Pgpool: the server certificate
+ * Secret (cert-manager output, §1.3) names the primary Service.
+ *
+ * Host names are matched as libpq does (fe-secure-common.c, fe-secure-openssl.c): case-insensitively, a `*.` wildcard
+ * only as the whole leftmost label and standing for exactly one label, and the subject CN consulted only when the
+ * certificate has no dNSName SAN (for an IP address: no iPAddress SAN). PgBouncer's libtls check behaves the same way.
+ *
+ * Which certificate problems are someone else's: unreadable PEM, expiry, key mismatch, CA flags (secretContent.ts);
+ * missing keys (secretKeys.ts). Here a Secret or an entry that cannot be read is simply not judged.
+ */
+import { DEFAULT_CLUSTER_DOMAIN, nameWithSuffix, serviceNames } from '../../../certs/presets';
+import { PERCONA_REPLICATION_USER } from '../../../certs/generate';
+import { canonicalIp, isIpAddress } from '../../../certs/names';
+import type { Certificate } from '../../../core/tlsBackend';
+import type { Span } from '../../../core/types';
+import { dataOf, stringAt } from '../data';
+import type { Place, IndexedDocument } from '../workspace';
+import { secretContents, type SecretContents } from './certData';
+import { itemsOf } from './percona';
+import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
+import { get, isObj, rule, spanAt, str } from './util';
+
+const PERCONA = 'percona/percona-postgresql-operator@v3.0.0';
+const CPO = 'cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2';
+
+export const CERT_USAGE_RULES = {
+  twinSecretsCa: rule('percona/twin-secrets-ca', 'error',
+    'The certificates of `customTLSSecret` and `customReplicationTLSSecret` do not come from one CA: the replication certificate is not issued by the server Secret\'s `ca.crt` (or the other way round), or, with `customRootCATLSSecret`, a certificate is not issued by its `root.crt`. Replicas then fail certificate authentication against the primary.',
+    `operators.md R1, R13; ${PERCONA}:pkg/apis/pgv2.percona.com/v2/perconapgcluster_types.go (SecretsSpec comments), deploy/cr.yaml`),
+  replicationCn: rule('percona/replication-cn', 'error',
+    'The replication certificate (`customReplicationTLSSecret`) has a CN other than `_crunchyrepl`: the operator\'s pg_hba allows replication only to `_crunchyrepl` with `cert` authentication, which maps the CN to the user, so replicas cannot connect.',
+    `operators.md R5; ${PERCONA}:internal/postgres/hba.go (NewHBAs), internal/postgres/config.go (ReplicationUser), percona/certmanager/certmanager.go (ApplyReplicationCertificate)`),
+  sharedCertificate: rule('percona/shared-certificate', 'error',
+    '`customTLSSecret` and `customReplicationTLSSecret` hold the same `tls.crt`: the server certificate must not double as the replication client certificate (whose CN must be `_crunchyrepl`).',
+    'operators.md R6; percona/k8spg-docs@2.0:docs/TLS.md'),
+  primarySan: rule('percona/primary-san', 'error',
+    'With PgBouncer (`spec.proxy.pgBouncer`), the custom server certificate does not answer to `<cluster>-primary`: PgBouncer dials exactly that short name with `server_tls_sslmode = verify-full`, so PgBouncer cannot reach PostgreSQL.',
+    `operators.md R7; ${PERCONA}:internal/pgbouncer/config.go (clusterINI)`),
+  perconaServerSan: rule('percona/server-san', 'warning',
+    'The custom server certificate (`customTLSSecret`) does not answer to every name of the primary and replica Services (`<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.<domain>`), as the operator\'s own certificate does: clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are.',
+    `operators.md R6, §2.3; ${PERCONA}:internal/naming/dns.go, internal/controller/postgrescluster/pki.go`),
+  pgbouncerSan: rule('percona/pgbouncer-san', 'warning',
+    'The PgBouncer frontend certificate (`spec.proxy.pgBouncer.customTLSSecret`) does not answer to every name of the `<cluster>-pgbouncer` Service, as the operator\'s own PgBouncer certificate does: applications that connect through PgBouncer with `sslmode=verify-full` and dial a missing name fail. Warning when the short name is missing, information when only qualified forms are.',
+    `operators.md §2.1, §2.3; ${PERCONA}:internal/naming/dns.go, percona/certmanager/certmanager.go (the pgbouncer certificate)`),
+  cpoServerSan: rule('cpo/server-san', 'warning',
+    'The `spec.tls.secretName` certificate does not answer to every name of the Services it serves: `<cluster>` and `<cluster>-repl`, plus `<cluster>-pooler` with `enableConnectionPooler: true` and `<cluster>-pooler-repl` with `enableReplicaConnectionPooler: true` (the poolers mount the same Secret). Clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are.',
+    `operators.md C7, C8, §3.3; ${CPO}:pkg/cluster/connection_pooler.go, docs/hugo/content/en/tls/_index.md`),
+  pgpoolServerSan: rule('pgpool/server-san', 'warning',
+    'The server certificate Secret of a Pgpool (`tls.certificates[alias=server].secretName`, default `<name>-server-cert`), when it is in the workspace, does not answer to every name of the primary Service (`<name>`, `<name>.<ns>`, `<name>.<ns>.svc`, `<name>.<ns>.svc.<domain>`): clients with `sslMode` `verify-full` that dial a missing name fail. Warning when the short name is missing, information when only qualified forms are.',
+    'operators.md §1.3, D3; kubedb/apimachinery@v0.66.0:apis/kubedb/v1alpha2/pgpool_helpers.go (PrimaryServiceDNS, SetTLSDefaults, GetCertSecretName)'),
+} as const;
+
+// --- host name matching (libpq's rules) ---------------------------------------------------------------------------
+
+/** The names a certificate answers to: dNSName and iPAddress SANs and the subject CN. */
+export interface CertNames {
+  dns: string[];
+  ips: string[];
+  cn: string | undefined;
+}
+
+/**
+ * The first CN of an RFC 4514 style distinguished name (`C=US, O=Acme, CN=db`), unescaped; `undefined` when there is
+ * none. PostgreSQL reads the first CN of the subject too (`X509_NAME_get_text_by_NID`).
+ */
+export function commonName(dn: string): string | undefined {
+  if (typeof dn !== 'string') return undefined;
+  // Split on unescaped `,` and `+` (RDN and multi-valued RDN separators).
+  const parts: string[] = [];
+  let cur = '';
+  for (let i = 0; i < dn.length; i++) {
+    const ch = dn[i]!;
+    if (ch === '\\' && i + 1 < dn.length) { cur += ch + dn[i + 1]; i++; continue; }
+    if (ch === ',' || ch === '+') { parts.push(cur); cur = ''; continue; }
+    cur += ch;
+  }
+  parts.push(cur);
+  for (const p of parts) {
+    const m = /^\s*(?:CN|commonName|2\.5\.4\.3)\s*=(.*)$/i.exec(p);
+    if (!m) continue;
+    let v = m[1]!.trim();
+    if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
+    return v.replace(/\\([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/\\(.)/g, '$1');
+  }
+  return undefined;
+}
+
+/** The names of a certificate as the backend reports them (`DNS:x`, `IP:y`; other SAN types are ignored). */
+export function certNames(cert: Pick<Certificate, 'subject' | 'subjectAltNames'>): CertNames {
+  const dns: string[] = [];
+  const ips: string[] = [];
+  for (const s of Array.isArray(cert.subjectAltNames) ? cert.subjectAltNames : []) {
+    if (typeof s !== 'string') continue;
+    if (s.startsWith('DNS:')) dns.push(s.slice(4));
+    else if (s.startsWith('IP:')) ips.push(s.slice(3));
+  }
+  return { dns, ips, cn: commonName(cert.subject) };
+}
+
+/** libpq's `wildcard_certificate_match`: `*.rest` matches one leading label (no dot) followed by `.rest`, any case. */
+export function wildcardMatch(pattern: string, host: string): boolean {
+  if (pattern.length < 3 || !pattern.startsWith('*.')) return false;
+  const rest = pattern.slice(1).toLowerCase(); // `.rest`
+  const h = host.toLowerCase();
+  if (h.length < pattern.length || !h.endsWith(rest)) return false;
+  const label = h.slice(0, h.length - rest.length);
+  return label.length > 0 && !label.includes('.');
+}
+
+const nameMatches = (name: string, host: string) => name.toLowerCase() === host.toLowerCase() || wildcardMatch(name, host);
+
+const sameIp = (a: string, b: string): boolean => {
+  try {
+    return isIpAddress(a) && isIpAddress(b) && canonicalIp(a).toLowerCase() === canonicalIp(b).toLowerCase();
+  } catch {
+    return false;
+  }
+};
+
+/**
+ * Whether a client verifying the host name (`verify-full`) accepts the certificate for `host`, as libpq decides: a host
+ * name against the dNSName SANs, falling back to the CN only when there is no dNSName SAN; an IP address against the
+ * iPAddress SANs (and, as text, the dNSName SANs), falling back to the CN only when there is no iPAddress SAN.
+ */
+export function matchesHost(names: CertNames, host: string): boolean {
+  if (isIpAddress(host)) {
+    if (names.ips.some(ip => sameIp(ip, host))) return true;
+    if (names.dns.some(n => nameMatches(n, host))) return true;
+    return names.ips.length === 0 && names.cn !== undefined && nameMatches(names.cn, host);
+  }
+  if (names.dns.length > 0) return names.dns.some(n => nameMatches(n, host));
+  return names.cn !== undefined && nameMatches(names.cn, host);
+}
+
+/** A name clients dial. `anyDomain`: the cluster domain is not known here, so any `<prefix><domain>` name counts. */
+export interface WantedName {
+  host: string;
+  short: boolean;
+  anyDomain?: string;
+}
+
+/**
+ * The names of Services as clients dial them: with a namespace, the four forms of `serviceNames`; without one only the
+ * short name (the namespace is decided at apply time). Without a cluster domain the last form shows
+ * `cluster.local` but any domain is accepted.
+ */
+export function wantedNames(services: readonly string[], namespace: string | undefined, domain: string | undefined): WantedName[] {
+  const out: WantedName[] = [];
+  for (const svc of services) {
+    if (!namespace) { out.push({ host: svc, short: true }); continue; }
+    const forms = serviceNames(svc, namespace, domain ?? DEFAULT_CLUSTER_DOMAIN);
+    forms.forEach((host, i) => out.push({ host, short: i === 0, ...(i === 3 && !domain ? { anyDomain: `${svc}.${namespace}.svc.` } : {}) }));
+  }
+  return out;
+}
+
+/** Whether the certificate answers to a wanted name. */
+export function covers(names: CertNames, w: WantedName): boolean {
+  if (matchesHost(names, w.host)) return true;
+  if (!w.anyDomain) return false;
+  const prefix = w.anyDomain.toLowerCase();
+  const firstDot = prefix.indexOf('.');
+  const afterLabel = prefix.slice(firstDot + 1);
+  const pool = names.dns.length > 0 ? names.dns : names.cn !== undefined ? [names.cn] : [];
+  return pool.some(n => {
+    const l = n.toLowerCase();
+    if (l.startsWith(prefix) && l.length > prefix.length) return true;
+    return l.startsWith('*.') && l.slice(2).startsWith(afterLabel) && l.length > afterLabel.length + 2;
+  });
+}
+
+/** The wanted names the certificate does not answer to. */
+export function missingNames(cert: Pick<Certificate, 'subject' | 'subjectAltNames'>, wanted: readonly WantedName[]): WantedName[] {
+  const names = certNames(cert);
+  return wanted.filter(w => !covers(names, w));
+}
+
+// --- chains -------------------------------------------------------------------------------------------------------
+
+const MAX_CHAIN = 16;
+const MAX_ANCHORS = 500;
+
+/**
+ * Whether `chain[0]` leads to one of `anchors`: issued by an anchor, directly or through the other certificates of
+ * `chain` (intermediates sent with the leaf). Bounded by the chain length, so loops end; only the first 16 certificates
+ * of the chain and 500 anchors are considered.
+ */
+export function chainsTo(allChain: readonly Certificate[], allAnchors: readonly Certificate[], issuedBy: (c: Certificate, i: Certificate) => boolean): boolean {
+  // A pasted system bundle has a few hundred CAs; a huge file must not cost millions of signature checks.
+  const chain = allChain.slice(0, MAX_CHAIN);
+  const anchors = allAnchors.slice(0, MAX_ANCHORS);
+  let cur: Certificate | undefined = chain[0];
+  const used = new Set<Certificate>();
+  for (let step = 0; cur && step <= chain.length; step++) {
+    const c: Certificate = cur;
+    if (anchors.some(a => a.fingerprint256 === c.fingerprint256 || issuedBy(c, a))) return true;
+    used.add(c);
+    cur = chain.find(x => !used.has(x) && issuedBy(c, x));
+  }
+  return false;
+}
+
+// --- Secrets of the workspace -------------------------------------------------------------------------------------
+
+interface FoundSecret {
+  name: string;
+  doc: IndexedDocument;
+  contents: SecretContents;
+}
+
+function lookup(ctx: LiveContext, r: Resource, name: string): FoundSecret | undefined {
+  const ns = r.header.namespace;
+  const found = ctx.workspace.find('Secret', name, ns, 'v1');
+  const doc = found.find(d => d.header.namespace === ns) ?? found[0];
+  if (!doc) return undefined;
+  // Only a Secret whose data parses is judged (a wrong shape is the schema's finding).
+  if (!isObj(dataOf(doc.doc.part).value)) return undefined;
+  return { name, doc, contents: secretContents(doc.doc.part, ctx.env.tls) };
+}
+
+const certsOf = (s: FoundSecret | undefined, key: string): Certificate[] => {
+  if (!s) return [];
+  try {
+    return s.contents.certificates(key)?.certificates ?? [];
+  } catch {
+    return [];
+  }
+};
+
+/** A place in the Secret: the value of `key`, or the Secret's name when the entry has no span. */
+function placeOf(s: FoundSecret, key: string | undefined): Place {
+  const base = s.doc.doc.base;
+  const entry = key !== undefined ? s.contents.entries.get(key) : undefined;
+  if (entry) return { file: s.doc.path, span: [entry.valueSpan[0] + base, entry.valueSpan[1] + base] };
+  const part = s.doc.doc.part;
+  const at = part.doc ? stringAt(part.doc, ['metadata', 'name']) : undefined;
+  const span = at?.span ?? [0, 0];
+  return { file: s.doc.path, span: [span[0] + base, span[1] + base] };
+}
+
+const relatedTo = (...items: { s: FoundSecret; key?: string; message: string }[]): ReportExtra => ({
+  related: items.map(i => ({ place: placeOf(i.s, i.key), message: i.message })),
+});
+
+const cnText = (c: Certificate) => {
+  const cn = commonName(c.subject);
+  return cn === undefined ? `subject \`${c.subject || '(empty)'}\`` : `CN \`${cn}\``;
+};
+const issuerText = (c: Certificate) => {
+  const cn = commonName(c.issuer);
+  return cn === undefined ? `\`${c.issuer || '(empty)'}\`` : `CN \`${cn}\``;
+};
+const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+const listNames = (ws: readonly WantedName[]) => ws.map(w => `\`${w.host}\``).join(', ');
+const describeNames = (cert: Certificate): string => {
+  const n = certNames(cert);
+  if (n.dns.length) return `its DNS names are ${n.dns.slice(0, 8).map(x => `\`${x}\``).join(', ')}${n.dns.length > 8 ? ` and ${n.dns.length - 8} more` : ''}`;
+  return n.cn !== undefined ? `it has no DNS name, so clients compare its CN \`${n.cn}\`` : 'it has no DNS name and no CN';
+};
+
+// --- the module ---------------------------------------------------------------------------------------------------
+
+const isPercona = (r: Resource) => r.kind.apiVersion === 'pgv2.percona.com/v2' && r.kind.kind === 'PerconaPGCluster';
+const isCpo = (r: Resource) => r.kind.apiVersion === 'cpo.opensource.cybertec.at/v1' && r.kind.kind === 'postgresql';
+const isPgpool = (r: Resource) => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
+
+export const certUsageModule: RuleModule = {
+  name: 'cert-usage',
+  rules: Object.values(CERT_USAGE_RULES),
+  appliesTo: (r: Resource) => isPercona(r) || isCpo(r) || isPgpool(r),
+  checkLive(r, ctx) {
+    if (isPercona(r)) checkPercona(r, ctx);
+    else if (isCpo(r)) checkCpo(r, ctx);
+    else checkPgpool(r, ctx);
+  },
+};
+
+/** The Secret data key that ends up as file `path` of a Percona projection: the `items[]` entry mapping it, else the same-named key (R4). */
+export function perconaKeyFor(projection: unknown, path: string): string {
+  const item = itemsOf(projection).find(i => i.path === path && i.key !== undefined);
+  return item?.key ?? path;
+}
+
+interface Projection {
+  field: 'customTLSSecret' | 'customReplicationTLSSecret' | 'customRootCATLSSecret';
+  name: string;
+  secret: FoundSecret | undefined;
+  key(path: string): string;
+}
+
+function checkPercona(r: Resource, ctx: LiveContext): void {
+  const spec = get(r.data, ['spec']);
+  const cluster = r.header.name;
+  const domainRaw = str(get(spec, ['clusterServiceDNSSuffix']));
+  const domain = domainRaw ? domainRaw.replace(/\.$/, '') || undefined : undefined;
+  if (cluster) checkPgbouncer(r, ctx, cluster, domain);
+  const secrets = get(spec, ['secrets']);
+  if (!isObj(secrets)) return;
+  const projection = (field: Projection['field']): Projection | undefined => {
+    const p = secrets[field];
+    const name = str(get(p, ['name']));
+    if (!name) return undefined;
+    return { field, name, secret: lookup(ctx, r, name), key: (path: string) => perconaKeyFor(p, path) };
+  };
+  const server = projection('customTLSSecret');
+  const repl = projection('customReplicationTLSSecret');
+  const root = projection('customRootCATLSSecret');
+  const nameSpan = (pr: Projection) => spanAt(r, ['spec', 'secrets', pr.field, 'name']);
+  const tlsCrt = (pr: Projection | undefined) => (pr ? certsOf(pr.secret, pr.key('tls.crt')) : []);
+  const serverChain = tlsCrt(server);
+  const replChain = tlsCrt(repl);
+  const serverLeaf = serverChain[0];
+  const replLeaf = replChain[0];
+  const issuedBy = (c: Certificate, i: Certificate) => {
+    try {
+      return ctx.env.tls.issuedBy(c.handle, i.handle);
+    } catch {
+      return false;
+    }
+  };
+
+  // R6: one certificate for both roles.
+  let shared = false;
+  if (server && repl) {
+    const sameEntry = server.name === repl.name && server.key('tls.crt') === repl.key('tls.crt');
+    if (sameEntry || (serverLeaf && replLeaf && serverLeaf.fingerprint256 === replLeaf.fingerprint256)) {
+      shared = true;
+      const where = sameEntry
+        ? `both read key \`${repl.key('tls.crt')}\` of Secret \`${repl.name}\``
+        : `Secrets \`${server.name}\` and \`${repl.name}\` hold the same \`tls.crt\` (${cnText(replLeaf!)})`;
+      const extra = server.secret && repl.secret
+        ? relatedTo({ s: server.secret, key: server.key('tls.crt'), message: 'server certificate' }, { s: repl.secret, key: repl.key('tls.crt'), message: 'replication certificate' })
+        : undefined;
+      ctx.report(CERT_USAGE_RULES.sharedCertificate, nameSpan(repl),
+        `The server and replication certificates are one and the same: ${where}. The replication certificate is a client certificate with CN \`${PERCONA_REPLICATION_USER}\`, the server certificate names the cluster's Services; they must be separate certificates from the same CA. Issue a replication certificate of its own from the same CA (\`pgtls cert replication --out DIR --ca-cert CA.crt --ca-key CA.key\`) and store it in a separate Secret.`,
+        extra);
+    }
+  }
+
+  // R5: the replication CN.
+  if (repl?.secret && replLeaf) {
+    const cn = commonName(replLeaf.subject);
+    if (cn !== PERCONA_REPLICATION_USER) {
+      ctx.report(CERT_USAGE_RULES.replicationCn, nameSpan(repl),
+        `The replication certificate in Secret \`${repl.name}\` has ${cn === undefined ? 'no CN' : `CN \`${cn}\``}, but Percona's pg_hba lets only \`${PERCONA_REPLICATION_USER}\` replicate, with \`cert\` authentication that takes the user from the CN, so replicas cannot connect. Issue it with CN (and DNS name) \`${PERCONA_REPLICATION_USER}\`, from the CA of the server certificate, e.g. \`pgtls cert replication --out DIR --ca-cert CA.crt --ca-key CA.key\`.`,
+        relatedTo({ s: repl.secret, key: repl.key('tls.crt'), message: `replication certificate (${cnText(replLeaf)})` }));
+    }
+  }
+
+  // R1 / R13: one CA.
+  if (!shared) checkPerconaCa(ctx, { server, repl, root, serverChain, replChain, issuedBy, nameSpan });
+
+  // R7, §2.3: the names of the server certificate.
+  if (!cluster || !server?.secret || !serverLeaf) return;
+  const pgBouncer = isObj(get(spec, ['proxy', 'pgBouncer']));
+  const primary = `${cluster}-primary`;
+  const related = relatedTo({ s: server.secret, key: server.key('tls.crt'), message: `server certificate (${cnText(serverLeaf)})` });
+  const names = certNames(serverLeaf);
+  let wanted = wantedNames([primary, `${cluster}-replicas`], r.header.namespace, domain);
+  if (pgBouncer) {
+    if (!matchesHost(names, primary)) {
+      ctx.report(CERT_USAGE_RULES.primarySan, nameSpan(server),
+        `The server certificate in Secret \`${server.name}\` does not answer to \`${primary}\`: PgBouncer connects to PostgreSQL as \`host=${primary}\` with \`server_tls_sslmode = verify-full\`, so every PgBouncer connection fails. ${cap(describeNames(serverLeaf))}. Add the DNS name \`${primary}\`: regenerate with "PG TLS: Create Complete TLS Set for This Resource" or \`${certCommand('percona', cluster, r.header.namespace, domain)}\`.`,
+        related);
+    }
+    wanted = wanted.filter(w => w.host !== primary);
+  }
+  reportMissing(ctx, CERT_USAGE_RULES.perconaServerSan, nameSpan(server), serverLeaf, wanted, related,
+    `The server certificate in Secret \`${server.name}\``, 'percona', cluster, r.header.namespace, domain);
+}
+
+/** §2.3: PgBouncer's frontend certificate names the `<cluster>-pgbouncer` Service (items map keys as for the others). */
+function checkPgbouncer(r: Resource, ctx: LiveContext, cluster: string, domain: string | undefined): void {
+  const p = get(r.data, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret']);
+  const name = str(get(p, ['name']));
+  if (!name) return;
+  const secret = lookup(ctx, r, name);
+  const key = perconaKeyFor(p, 'tls.crt');
+  const leaf = certsOf(secret, key)[0];
+  if (!secret || !leaf) return;
+  reportMissing(ctx, CERT_USAGE_RULES.pgbouncerSan, spanAt(r, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']), leaf,
+    wantedNames([`${cluster}-pgbouncer`], r.header.namespace, domain),
+    relatedTo({ s: secret, key, message: `PgBouncer certificate (${cnText(leaf)})` }),
+    `The PgBouncer certificate in Secret \`${name}\``, 'percona', cluster, r.header.namespace, domain,
+    `Issue it with these names, or use the server certificate that \`${certCommand('percona', cluster, r.header.namespace, domain, false)}\` makes: it covers the \`${cluster}-pgbouncer\` names too`);
+}
+
+function checkPerconaCa(ctx: LiveContext, a: {
+  server: Projection | undefined; repl: Projection | undefined; root: Projection | undefined;
+  serverChain: Certificate[]; replChain: Certificate[];
+  issuedBy: (c: Certificate, i: Certificate) => boolean; nameSpan: (p: Projection) => Span;
+}): void {
+  const { server, repl, root, serverChain, replChain, issuedBy, nameSpan } = a;
+  // With a root CA Secret in the workspace, both leaves must come from its root.crt (ca.crt is then optional).
+  const rootCerts = root ? certsOf(root.secret, root.key('root.crt')) : [];
+  if (root?.secret && rootCerts.length) {
+    for (const [pr, chain] of [[server, serverChain], [repl, replChain]] as const) {
+      if (!pr?.secret || !chain.length || chainsTo(chain, rootCerts, issuedBy)) continue;
+      const what = pr.field === 'customTLSSecret' ? 'server' : 'replication';
+      ctx.report(CERT_USAGE_RULES.twinSecretsCa, nameSpan(pr),
+        `The ${what} certificate in Secret \`${pr.name}\` (${cnText(chain[0]!)}, issuer ${issuerText(chain[0]!)}) is not issued by the root CA of \`customRootCATLSSecret\` (Secret \`${root.name}\`, ${cnText(rootCerts[0]!)}): the operator trusts that root only, so ${what === 'server' ? 'clients and replicas cannot verify the server' : 'the primary rejects the replicas\' certificate'}. Issue it from that root CA.`,
+        relatedTo({ s: pr.secret, key: pr.key('tls.crt'), message: `${what} certificate` }, { s: root.secret, key: root.key('root.crt'), message: 'root CA (root.crt)' }));
+    }
+    return;
+  }
+  if (!server?.secret || !repl?.secret) return;
+  const serverCa = certsOf(server.secret, server.key('ca.crt'));
+  const replCa = certsOf(repl.secret, repl.key('ca.crt'));
+  if (!serverCa.length || !replCa.length) return; // no ca.crt (secret/missing-key) or unreadable (certificate content rules)
+  const extra = relatedTo(
+    { s: server.secret, key: server.key('ca.crt'), message: `ca.crt of Secret ${server.name}` },
+    { s: repl.secret, key: repl.key('ca.crt'), message: `ca.crt of Secret ${repl.name}` },
+  );
+  if (serverChain.length && replChain.length) {
+    const replOk = chainsTo(replChain, serverCa, issuedBy);
+    const serverOk = chainsTo(serverChain, replCa, issuedBy);
+    if (replOk && serverOk) return;
+    const detail = !replOk
+      ? `the replication certificate (issuer ${issuerText(replChain[0]!)}) is not issued by the \`ca.crt\` of Secret \`${server.name}\` (${cnText(serverCa[0]!)})`
+      : `the server certificate (issuer ${issuerText(serverChain[0]!)}) is not issued by the \`ca.crt\` of Secret \`${repl.name}\` (${cnText(replCa[0]!)})`;
+    ctx.report(CERT_USAGE_RULES.twinSecretsCa, nameSpan(repl),
+      `\`customTLSSecret\` and \`customReplicationTLSSecret\` must carry certificates of one CA with the same \`ca.crt\`, but ${detail}, so replicas fail to authenticate to the primary. Issue both certificates from one CA and put that CA in both Secrets' \`ca.crt\`.`,
+      extra);
+    return;
+  }
+  // A leaf is unreadable: compare the CA certificates themselves.
+  const fps = new Set(serverCa.map(c => c.fingerprint256));
+  if (replCa.some(c => fps.has(c.fingerprint256))) return;
+  ctx.report(CERT_USAGE_RULES.twinSecretsCa, nameSpan(repl),
+    `\`customTLSSecret\` and \`customReplicationTLSSecret\` must have the same \`ca.crt\`, but Secret \`${server.name}\` holds ${cnText(serverCa[0]!)} and Secret \`${repl.name}\` ${cnText(replCa[0]!)} (different certificates), so replicas fail to authenticate to the primary. Issue both certificates from one CA and put that CA in both Secrets' \`ca.crt\`.`,
+    extra);
+}
+
+function checkCpo(r: Resource, ctx: LiveContext): void {
+  const spec = get(r.data, ['spec']);
+  const tls = get(spec, ['tls']);
+  if (!isObj(tls)) return;
+  const secretName = str(tls.secretName);
+  const cluster = r.header.name;
+  if (!secretName || !cluster) return; // empty: TLS off (C2)
+  const file = str(tls.certificateFile) || 'tls.crt';
+  if (file.startsWith('/')) return; // an absolute path is not a key of the Secret
+  const secret = lookup(ctx, r, secretName);
+  const leaf = certsOf(secret, file)[0];
+  if (!secret || !leaf) return;
+  // The pooler Services matter only when the manifest enables them; unset leaves it to the operator configuration,
+  // which pgtls cannot see, so they are not required then.
+  const services = [cluster, `${cluster}-repl`];
+  if (get(spec, ['enableConnectionPooler']) === true) services.push(`${cluster}-pooler`);
+  if (get(spec, ['enableReplicaConnectionPooler']) === true) services.push(`${cluster}-pooler-repl`);
+  // The cluster domain is the operator option cluster_domain: not in the manifest.
+  const wanted = wantedNames(services, r.header.namespace, undefined);
+  reportMissing(ctx, CERT_USAGE_RULES.cpoServerSan, spanAt(r, ['spec', 'tls', 'secretName']), leaf, wanted,
+    relatedTo({ s: secret, key: file, message: `server certificate (${cnText(leaf)})` }),
+    `The certificate in Secret \`${secretName}\` (\`${file}\`)`, 'cpo', cluster, r.header.namespace, undefined);
+}
+
+function checkPgpool(r: Resource, ctx: LiveContext): void {
+  const tls = get(r.data, ['spec', 'tls']);
+  const name = r.header.name;
+  if (!isObj(tls) || !name) return;
+  const certs = Array.isArray(tls.certificates) ? tls.certificates : [];
+  const index = certs.findIndex(c => isObj(c) && c.alias === 'server');
+  const entry = index >= 0 ? certs[index] : undefined;
+  const explicit = str(get(entry, ['secretName']));
+  // D3: with an issuerRef, a missing server entry or secretName is defaulted to <name>-server-cert.
+  const secretName = explicit || (isObj(tls.issuerRef) ? nameWithSuffix(name, 'server-cert') : undefined);
+  if (!secretName) return;
+  const secret = lookup(ctx, r, secretName);
+  const leaf = certsOf(secret, 'tls.crt')[0];
+  if (!secret || !leaf) return;
+  const span = explicit ? spanAt(r, ['spec', 'tls', 'certificates', index, 'secretName'])
+    : index >= 0 ? spanAt(r, ['spec', 'tls', 'certificates', index, 'alias'])
+      : spanAt(r, ['spec', 'tls', 'issuerRef'], 'key');
+  const wanted = wantedNames([name], r.header.namespace, undefined);
+  reportMissing(ctx, CERT_USAGE_RULES.pgpoolServerSan, span, leaf, wanted,
+    relatedTo({ s: secret, key: 'tls.crt', message: `server certificate (${cnText(leaf)})` }),
+    `The server certificate in Secret \`${secretName}\``, 'kubedb', name, r.header.namespace, undefined);
+}
+
+/** The CLI commands that generate the operator's complete set and its Secrets (to be put between backticks). */
+function certCommand(operator: string, name: string, namespace: string | undefined, domain: string | undefined, secrets = true): string {
+  const where = `--name ${name}${namespace ? ` --namespace ${namespace}` : ''}${domain ? ` --cluster-domain ${domain}` : ''}`;
+  const set = `pgtls cert set --operator ${operator} ${where} --out certs/${name}`;
+  return secrets ? `${set}\` then \`pgtls cert secrets --operator ${operator} ${where} --from certs/${name}` : set;
+}
+
+function reportMissing(ctx: LiveContext, meta: (typeof CERT_USAGE_RULES)[keyof typeof CERT_USAGE_RULES], span: Span, leaf: Certificate,
+  wanted: readonly WantedName[], related: ReportExtra, subject: string, operator: string, name: string, namespace: string | undefined, domain: string | undefined,
+  fixText?: string): void {
+  const missing = missingNames(leaf, wanted);
+  if (!missing.length) return;
+  const shortMissing = missing.some(w => w.short);
+  const fix = fixText ?? (operator === 'kubedb'
+    ? 'Add the names to `spec.tls.certificates[alias=server].dnsNames` (on a running Pgpool through a `PgpoolOpsRequest` of type `ReconfigureTLS`) so that the certificate is reissued with them; "PG TLS: Create Complete TLS Set for This Resource" writes them'
+    : `Regenerate it with "PG TLS: Create Complete TLS Set for This Resource" or \`${certCommand(operator, name, namespace, domain)}\`, or add the names to your own certificate's SANs`);
+  const anyDomain = missing.some(w => w.anyDomain) ? '; for the `.svc.<domain>` form any cluster domain would do (`cluster.local` is shown)' : '';
+  const why = shortMissing
+    ? 'clients with `sslmode=verify-full` that dial one of these names fail'
+    : 'clients in other namespaces that dial a qualified name with `sslmode=verify-full` fail';
+  ctx.report(meta, span,
+    `${subject} does not answer to ${listNames(missing)}: ${why}. ${cap(describeNames(leaf))}${anyDomain}. ${fix}.`,
+    { ...related, ...(shortMissing ? {} : { severity: 'info' as const }) });
+}

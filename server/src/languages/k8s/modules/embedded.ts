@@ -1,0 +1,347 @@
+/**
+ * Embedded configuration files, validated by their own languages at their places inside the YAML:
+ * - KubeDB Pgpool `spec.configuration.inline["pgpool.conf"]` (Pgpool-II version from `spec.version`), and the
+ *   `spec.configuration.applyConfig["pgpool.conf"]` of a PgpoolOpsRequest of type Reconfigure. `pgpool.conf` is the
+ *   only file KubeDB takes there (apimachinery `PgpoolCustomConfigFile`); other keys are left alone;
+ * - Percona PerconaPGCluster `spec.authentication.rules[]`: a raw `hba` line as is, else the pg_hba line the operator
+ *   builds from `connection`, `databases`, `users`, `method` and `options` (PostgreSQL version from
+ *   `spec.postgresVersion`);
+ * - CYBERTEC CPO `spec.patroni.pg_hba[]` (one pg_hba line each; PostgreSQL version from `spec.postgresql.version`).
+ *
+ * Findings keep the embedded language's rule ids (`pgpool-conf/unknown-parameter`, `pg-hba/md5-method`, ...), already
+ * registered by those languages, at the YAML characters they came from (embedded.ts). Quick fixes are kept where
+ * their edits map verbatim into the scalar.
+ *
+ * What does not apply inside a custom resource is left out: the files the configuration names live in the pod, not in
+ * the workspace (no file checks); the operator writes the certificate settings and the backends itself; and its own
+ * HBA rules come before the user's, so an empty list is not an empty file.
+ *
+ * The embedded validation runs in `checkLive` because it needs the environment (parameter catalogues), but it is
+ * memoised on the document part, keyed by the settings it depends on: it re-runs only when the document text or
+ * those settings change.
+ */
+import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
+import type { ValidateContext } from '../../../core/language';
+import { SUPPORTED_PGPOOL_VERSIONS, type Finding, type Fix, type RuleMeta, type Settings, type SourceDocument, type Span } from '../../../core/types';
+import { pgHbaMode } from '../../hba';
+import { pgpoolConfMode } from '../../pgpoolConf';
+import { locate, nodeSpan } from '../data';
+import { scalarOffsetMap, VirtualText } from '../embedded';
+import type { LiveContext, Resource, RuleModule } from './types';
+import { get, isObj, str } from './util';
+
+type Lang = 'pgpool-conf' | 'pg-hba';
+
+const MODE_OF = { 'pgpool-conf': pgpoolConfMode, 'pg-hba': pgHbaMode } as const;
+
+/** The embedded languages' rules by id (registered by those languages, not again here). */
+const INNER_RULES: ReadonlyMap<string, RuleMeta> = new Map(
+  [...pgpoolConfMode.rules, ...pgHbaMode.rules].map(r => [r.id, r]),
+);
+
+/** The core's rule (core/registry.ts, which cannot be imported from here without a cycle). */
+const INTERNAL_ERROR: RuleMeta = { id: 'pgtls/internal-error', severity: 'error', description: 'pgtls failed on this file.', source: 'pgtls' };
+
+/**
+ * Rules that cannot be judged inside a custom resource: the operator writes `ssl_cert`/`ssl_key`/`ssl_ca_cert` (KubeDB
+ * mounts the certificates at /config/tls) and the backends, the named files are in the pod, and the operator's own
+ * HBA rules come before the user's lines. The file rules are also off through `checkFiles: false`; they are listed
+ * so that no path can bring them back.
+ */
+export const NOT_APPLICABLE: ReadonlySet<string> = new Set([
+  'pgpool-conf/ssl-cert-required', 'pgpool-conf/ssl-key-required', 'pgpool-conf/ssl-file-missing',
+  'pgpool-conf/ssl-cert-invalid', 'pgpool-conf/ssl-key-invalid', 'pgpool-conf/ssl-key-encrypted',
+  'pgpool-conf/ssl-key-mismatch', 'pgpool-conf/ssl-key-permissions', 'pgpool-conf/ssl-cert-expired',
+  'pgpool-conf/ssl-ca-cert-not-ca', 'pgpool-conf/ssl-cert-not-issued-by-ca', 'pgpool-conf/ssl-ca-cert-dir-without-ca-cert',
+  'pgpool-conf/recovery-needs-data-directory', 'pgpool-conf/watchdog-node-id',
+  'pg-hba/no-entries', 'pg-hba/missing-include-file',
+]);
+
+/** A finding of an embedded language, mapped into the YAML document (document-relative spans). */
+interface Mapped {
+  rule: RuleMeta;
+  span: Span;
+  message: string;
+  severity?: Finding['severity'];
+  fixes?: Fix[];
+  related?: { span: Span; message: string }[];
+}
+
+/** One embedded text to validate. */
+interface Embedded {
+  lang: Lang;
+  /** The path the embedded language sees (the file's place in the container), for its messages. */
+  path: string;
+  text: VirtualText;
+  settings: Partial<Settings>;
+  /** Drops findings that another rule of the YAML mode already reports better. */
+  skip?: (f: Finding) => boolean;
+}
+
+export const embeddedModule: RuleModule = {
+  name: 'embedded',
+  rules: [],
+  appliesTo: (r: Resource) => isKubedbPgpool(r) || isKubedbOps(r) || isPercona(r) || isCpo(r),
+  checkLive(r, ctx) {
+    for (const f of embeddedFindings(r, ctx)) {
+      ctx.report(f.rule, f.span, f.message, {
+        ...(f.severity ? { severity: f.severity } : {}),
+        ...(f.fixes ? { fixes: f.fixes } : {}),
+        // Related places are file offsets; the memo holds them document-relative since the document may move.
+        ...(f.related ? { related: f.related.map(x => ({ place: { file: r.path, span: [x.span[0] + r.doc.base, x.span[1] + r.doc.base] as Span }, message: x.message })) } : {}),
+      });
+    }
+  },
+};
+
+const isKubedbPgpool = (r: Resource) => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
+const isKubedbOps = (r: Resource) => r.kind.apiVersion === 'ops.kubedb.com/v1alpha1' && r.kind.kind === 'PgpoolOpsRequest';
+const isPercona = (r: Resource) => r.kind.apiVersion === 'pgv2.percona.com/v2' && r.kind.kind === 'PerconaPGCluster';
+const isCpo = (r: Resource) => r.kind.apiVersion === 'cpo.opensource.cybertec.at/v1' && r.kind.kind === 'postgresql';
+
+/** The mapped findings of a resource's embedded texts, memoised on its document part. */
+export function embeddedFindings(r: Resource, ctx: Pick<LiveContext, 'settings' | 'env'>): Mapped[] {
+  const key = `embedded\0${ctx.settings.pgpoolVersion}\0${ctx.settings.postgresVersion}`;
+  const memo = r.doc.part.memo;
+  const hit = memo.get(key) as Mapped[] | undefined;
+  if (hit) return hit;
+  const out: Mapped[] = [];
+  for (const e of embeddedTexts(r)) out.push(...validateEmbedded(e, ctx));
+  for (const k of [...memo.keys()]) if (k.startsWith('embedded\0')) memo.delete(k);
+  memo.set(key, out);
+  return out;
+}
+
+/** Runs the embedded language on one text and maps its findings back. */
+function validateEmbedded(e: Embedded, ctx: Pick<LiveContext, 'settings' | 'env'>): Mapped[] {
+  const mode = MODE_OF[e.lang];
+  const doc: SourceDocument = { path: e.path, text: e.text.text, languageId: e.lang };
+  const raw: Finding[] = [];
+  const vctx: ValidateContext = {
+    settings: { ...ctx.settings, ...e.settings, checkFiles: false },
+    env: ctx.env,
+    parseSibling: () => undefined,
+    report(rule, span, message, extra) { raw.push({ rule, span, message, ...extra }); },
+  };
+  try {
+    (mode.validate as (d: SourceDocument, f: unknown, c: ValidateContext) => void)(doc, (mode.parse as (d: SourceDocument) => unknown)(doc), vctx);
+  } catch (err) {
+    // The embedded languages never throw by contract; if one does, say so on the text instead of hiding it.
+    return [{ rule: INTERNAL_ERROR, span: e.text.span([0, 1]), message: `pgtls failed while checking this embedded ${e.lang === 'pg-hba' ? 'pg_hba' : 'pgpool.conf'} text (${err instanceof Error ? err.message : String(err)}); please report it with the file attached.` }];
+  }
+  const out: Mapped[] = [];
+  for (const f of raw) {
+    if (NOT_APPLICABLE.has(f.rule) || e.skip?.(f)) continue;
+    const rule = INNER_RULES.get(f.rule);
+    if (!rule) continue;
+    const m: Mapped = { rule, span: e.text.span(f.span), message: f.message };
+    if (f.severity) m.severity = f.severity;
+    const fixes = (f.fixes ?? []).map(x => mapFix(x, e.text)).filter((x): x is Fix => !!x);
+    if (fixes.length) m.fixes = fixes;
+    const related = (f.related ?? []).filter(x => x.file === e.path).map(x => ({ span: e.text.span(x.span), message: x.message }));
+    if (related.length) m.related = related;
+    out.push(m);
+  }
+  return out;
+}
+
+/** A fix whose every edit lands verbatim inside one scalar; `undefined` otherwise (commands do not carry over). */
+function mapFix(fix: Fix, text: VirtualText): Fix | undefined {
+  if (fix.command || fix.edits.length === 0) return undefined;
+  const edits = [];
+  for (const e of fix.edits) {
+    const span = text.editSpan(e.span, e.newText);
+    if (!span) return undefined;
+    edits.push({ span, newText: e.newText });
+  }
+  return { title: fix.title, edits, ...(fix.preferred ? { preferred: true } : {}) };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Where the embedded texts are.
+
+function embeddedTexts(r: Resource): Embedded[] {
+  if (isKubedbPgpool(r)) return kubedbText(r, ['spec', 'configuration', 'inline', 'pgpool.conf'], pgpoolVersionOf(get(r.data, ['spec', 'version'])));
+  // The ops request names its Pgpool only by reference: the version setting applies.
+  if (isKubedbOps(r)) return kubedbText(r, ['spec', 'configuration', 'applyConfig', 'pgpool.conf'], undefined);
+  if (isPercona(r)) return perconaTexts(r);
+  if (isCpo(r)) return cpoTexts(r);
+  return [];
+}
+
+/** The node at a data path (through aliases and merge keys), when the whole path resolves. */
+function nodeAt(r: Resource, path: readonly (string | number)[]): { node: Node | undefined; key: Node | undefined } | undefined {
+  const segs = path.map(String);
+  const steps = locate(r.yaml, segs);
+  if (steps.length !== segs.length + 1) return undefined;
+  return steps[steps.length - 1]!;
+}
+
+function stringScalar(n: Node | undefined): Scalar<string> | undefined {
+  return isScalar(n) && typeof n.value === 'string' ? n as Scalar<string> : undefined;
+}
+
+/** `4.5.0` → `4.5` when Pgpool-II 4.3–4.7 (the catalogue's versions); else the setting. */
+export function pgpoolVersionOf(version: unknown): string | undefined {
+  const m = /^v?(\d+)\.(\d+)(?:\.|$|-)/.exec(str(version)?.trim() ?? '');
+  if (!m) return undefined;
+  const v = `${Number(m[1])}.${Number(m[2])}`;
+  return (SUPPORTED_PGPOOL_VERSIONS as readonly string[]).includes(v) ? v : undefined;
+}
+
+/** A PostgreSQL major version (a number or a numeric string, 10–99). */
+export function postgresVersionOf(version: unknown): number | undefined {
+  const n = typeof version === 'number' ? version : typeof version === 'string' && /^\s*\d+\s*$/.test(version) ? Number(version) : NaN;
+  return Number.isInteger(n) && n >= 10 && n <= 99 ? n : undefined;
+}
+
+function kubedbText(r: Resource, path: readonly string[], version: string | undefined): Embedded[] {
+  const node = stringScalar(nodeAt(r, path)?.node);
+  const map = node ? scalarOffsetMap(node, r.doc.part.source) : undefined;
+  if (!map) return [];
+  // KubeDB mounts its configuration at /config (operators.md §1.3, P5).
+  return [{ lang: 'pgpool-conf', path: '/config/pgpool.conf', text: new VirtualText().addScalar(map), settings: version ? { pgpoolVersion: version } : {} }];
+}
+
+/** Characters the Percona operator trims from both ends of a raw `hba` line (control characters, space, backslash). */
+const TRIMMED = (c: string) => c > '~' || c < '!' || c === '\\';
+
+function perconaTexts(r: Resource): Embedded[] {
+  const rules = get(r.data, ['spec', 'authentication', 'rules']);
+  if (!Array.isArray(rules) || rules.length === 0) return [];
+  const pg = postgresVersionOf(get(r.data, ['spec', 'postgresVersion']));
+  const text = new VirtualText();
+  const source = r.doc.part.source;
+  const base = ['spec', 'authentication', 'rules'];
+  let lines = 0;
+  rules.forEach((rule, i) => {
+    if (!isObj(rule)) return;
+    const at = nodeAt(r, [...base, i]);
+    const ruleNode = at?.node;
+    if (!isMap(ruleNode)) return;
+    const firstKey = (ruleNode.items[0] as Pair | undefined)?.key as Node | undefined;
+    const fallback: Span = firstKey ? nodeSpan(firstKey) : nodeSpan(ruleNode);
+    const hba = str(rule.hba);
+    if (hba !== undefined && hba !== '') {
+      // The operator writes a non-empty `hba` as it is, trimmed, and ignores the structured fields; it drops lines that
+      // start with `include` (a security measure), so those are not validated.
+      let a = 0;
+      let b = hba.length;
+      while (a < b && TRIMMED(hba[a]!)) a++;
+      while (b > a && TRIMMED(hba[b - 1]!)) b--;
+      if (a === b || hba.startsWith('include', a)) return;
+      const node = stringScalar(nodeAt(r, [...base, i, 'hba'])?.node);
+      const map = node ? scalarOffsetMap(node, source) : undefined;
+      if (!map) return;
+      if (lines++) text.addSynthetic('\n', fallback);
+      text.addScalar(map, a, b);
+      return;
+    }
+    const conn = str(rule.connection);
+    const method = str(rule.method);
+    if (!conn || !method) return; // the schema reports the missing or mistyped field
+    if (lines++) text.addSynthetic('\n', fallback);
+    structuredLine(r, [...base, i], rule, conn, text, fallback);
+  });
+  if (!lines) return [];
+  const tlsOnly = get(r.data, ['spec', 'tlsOnly']) === true;
+  return [{
+    lang: 'pg-hba', path: '/pgdata/pg_hba.conf', text, settings: pg ? { postgresVersion: pg } : {},
+    // With tlsOnly, percona/tls-only-user-rules already says what prefer-hostssl would say about a `host` rule.
+    ...(tlsOnly ? { skip: (f: Finding) => f.rule === 'pg-hba/prefer-hostssl' } : {}),
+  }];
+}
+
+/**
+ * The pg_hba line the operator builds from a structured rule: `<connection> <databases> <users> all <method>
+ * <options>`, without the address for `local`. Empty lists mean `all`; names are double-quoted (so they are never
+ * keywords), and a name starting with `/` becomes a regular expression matching exactly that name (checked as a plain
+ * name here); options are `name="value"`, sorted by name (the operator quotes the name too, which PostgreSQL reads the
+ * same). Each word is mapped to the YAML value it comes from; synthetic words to the field's node, else to the rule's
+ * first key. The builder is Crunchy's (`internal/postgres/hba.go`, `HostBasedAuthentication`), which Percona forks.
+ */
+function structuredLine(r: Resource, path: (string | number)[], rule: Record<string, unknown>, conn: string, text: VirtualText, fallback: Span): void {
+  const source = r.doc.part.source;
+  const scalarPiece = (p: (string | number)[], value: string) => {
+    const at = nodeAt(r, p);
+    const node = stringScalar(at?.node);
+    const map = node ? scalarOffsetMap(node, source) : undefined;
+    if (map && map.text === value) text.addScalar(map);
+    else text.addSynthetic(value, at?.node ? nodeSpan(at.node) : fallback);
+  };
+  const names = (field: 'databases' | 'users') => {
+    const list = rule[field];
+    const items = Array.isArray(list) ? list.filter((x): x is string => typeof x === 'string') : [];
+    if (!Array.isArray(list) || items.length === 0) {
+      text.addSynthetic('all', Array.isArray(list) ? nodeSpanAt(r, [...path, field], fallback) : fallback);
+      return;
+    }
+    let first = true;
+    (list as unknown[]).forEach((name, k) => {
+      if (typeof name !== 'string') return;
+      if (!first) text.addSynthetic(',', nodeSpanAt(r, [...path, field, k], fallback));
+      first = false;
+      const itemSpan = nodeSpanAt(r, [...path, field, k], fallback);
+      if (name.startsWith('/')) {
+        // The operator turns it into a regular expression matching exactly this name: a plain name for the checks.
+        text.addSynthetic('"_"', itemSpan);
+      } else if (name.includes('"')) {
+        text.addSynthetic(`"${name.replace(/"/g, '""')}"`, itemSpan);
+      } else {
+        text.addSynthetic('"', itemSpan);
+        scalarPiece([...path, field, k], name);
+        text.addSynthetic('"', itemSpan);
+      }
+    });
+  };
+  scalarPiece([...path, 'connection'], conn);
+  text.addSynthetic(' ', fallback);
+  names('databases');
+  text.addSynthetic(' ', fallback);
+  names('users');
+  if (conn !== 'local') text.addSynthetic(' all', fallback);
+  text.addSynthetic(' ', fallback);
+  scalarPiece([...path, 'method'], str(rule.method)!);
+  const options = rule.options;
+  if (isObj(options)) {
+    for (const name of Object.keys(options).sort()) {
+      const v = options[name];
+      const value = typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+      if (value === undefined) continue;
+      const at = nodeAt(r, [...path, 'options', name]);
+      const keySpan = at?.key ? nodeSpan(at.key) : fallback;
+      text.addSynthetic(' ', keySpan);
+      if (/^[A-Za-z0-9_]+$/.test(name)) text.addSynthetic(name, keySpan);
+      else text.addSynthetic(`"${name.replace(/"/g, '""')}"`, keySpan);
+      text.addSynthetic('="', keySpan);
+      if (typeof v === 'string' && !v.includes('"')) scalarPiece([...path, 'options', name], value);
+      else text.addSynthetic(value.replace(/"/g, '""'), at?.node ? nodeSpan(at.node) : keySpan);
+      text.addSynthetic('"', keySpan);
+    }
+  }
+}
+
+function nodeSpanAt(r: Resource, path: (string | number)[], fallback: Span): Span {
+  const at = nodeAt(r, path);
+  return at?.node ? nodeSpan(at.node) : at?.key ? nodeSpan(at.key) : fallback;
+}
+
+function cpoTexts(r: Resource): Embedded[] {
+  const at = nodeAt(r, ['spec', 'patroni', 'pg_hba']);
+  const list = at?.node;
+  if (!isSeq(list) || list.items.length === 0) return [];
+  const pg = postgresVersionOf(get(r.data, ['spec', 'postgresql', 'version']));
+  const text = new VirtualText();
+  const source = r.doc.part.source;
+  const fallback: Span = at?.key ? nodeSpan(at.key) : nodeSpan(list);
+  let lines = 0;
+  list.items.forEach((_, i) => {
+    const node = stringScalar(nodeAt(r, ['spec', 'patroni', 'pg_hba', i])?.node);
+    const map = node ? scalarOffsetMap(node, source) : undefined;
+    if (!map || map.text.trim() === '') return;
+    if (lines++) text.addSynthetic('\n', fallback);
+    text.addScalar(map);
+  });
+  if (!lines) return [];
+  return [{ lang: 'pg-hba', path: '/home/postgres/pgdata/pg_hba.conf', text, settings: pg ? { postgresVersion: pg } : {} }];
+}

@@ -1,0 +1,418 @@
+/**
+ * The certificates and keys inside a Secret, read with the TLS backend (OpenSSL in Node.js): is each certificate or
+ * key entry PEM of the right kind, are the certificates valid now, does the key belong to its certificate, does the
+ * leaf chain to the Secret's CA, are keys and signatures strong enough for OpenSSL's default security level, do CA
+ * flags and extended key usages allow the certificates to be used at all.
+ *
+ * Which entries: `*.crt` and `*.cert` hold certificates, `*.key` a private key, `*.pem` either (case-insensitive;
+ * `tls.crt`, `tls.key`, `ca.crt`, `root.crt`, `root.key` included). Entries named like a CA (`ca.crt`, `root.crt`,
+ * `ca-bundle.pem`, `root-ca.crt`…) are trust anchors; a key pairs with the certificate entry of the same stem
+ * (`tls.key` ↔ `tls.crt`). Other entries (passwords…) are not read here. Base64 validity of `data` is the schema's
+ * (`schema/pattern`), so an invalid value is reported once, there; and a value of the wrong type is the schema's too.
+ *
+ * What a Secret alone cannot tell is left to the modules that see who mounts it: the role of a certificate (server,
+ * client, replication), its names. Here the extended key usage is only checked for being usable for TLS at all.
+ *
+ * Secrets of types that never carry TLS material (docker config, service-account and bootstrap tokens, basic and SSH
+ * auth, Helm releases) are skipped entirely.
+ */
+import { readPemBlocks, type PemBlock } from '../../../core/pem';
+import type { Certificate, PrivateKeyRead, TlsBackend } from '../../../core/tlsBackend';
+import type { RuleMeta, Span } from '../../../core/types';
+import { describeCert, isCA, keyAlgorithm } from '../../pgpoolConf/tls/files';
+import { decodeBase64, secretContents, type SecretContents, type SecretEntry } from './certData';
+import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
+import { get, isObj, rule, str } from './util';
+
+const OPENSSL = 'OpenSSL 3 (SSL_CTX_use_certificate_chain_file, SSL_CTX_use_PrivateKey_file, X509_verify_cert)';
+/** The operators mount these entries as the files PostgreSQL, Pgpool-II and PgBouncer load. */
+const MOUNTED = 'operators.md §5 (the keys each operator mounts)';
+
+export const SECRET_CONTENT_RULES = {
+  notPem: rule('secret/not-pem', 'error',
+    'A certificate or key entry of a Secret (`*.crt`, `*.cert`, `*.key`, `*.pem`) that holds no usable PEM block of that kind: empty (except in a Secret cert-manager fills), binary (DER), base64-encoded twice, PEM lines joined into one line, a damaged block, or the other kind (a key under `tls.crt`).',
+    `operators.md §5 (data holds base64, stringData raw PEM); ${OPENSSL}: PEM only`),
+  expired: rule('cert/expired', 'error',
+    'A certificate in a Secret whose validity ended: peers that verify it refuse the connection, and an expired CA fails every certificate it issued.',
+    `${MOUNTED}; ${OPENSSL}: X509_V_ERR_CERT_HAS_EXPIRED`),
+  notYetValid: rule('cert/not-yet-valid', 'error',
+    'A certificate in a Secret whose validity has not started yet (a clock skew when it was made?): peers that verify it refuse the connection until then.',
+    `${MOUNTED}; ${OPENSSL}: X509_V_ERR_CERT_NOT_YET_VALID`),
+  expiring: rule('cert/expiring', 'warning',
+    'A certificate in a Secret that expires within `pgtls.expiryWarningDays` days (default 30). Not reported for Secrets that cert-manager manages (annotation `cert-manager.io/certificate-name`): cert-manager renews them.',
+    'pgtls setting expiryWarningDays; cert-manager renewBefore (operators.md §4 C9)'),
+  keyMismatch: rule('cert/key-mismatch', 'error',
+    'A private key entry (`tls.key`, `ca.key`, `root.key`, `<name>.key`) that is not the key of the certificate of the same name (`tls.crt`…): PostgreSQL and Pgpool-II refuse to start TLS ("key values mismatch"), cert-manager cannot sign with it.',
+    `${MOUNTED}; ${OPENSSL}: X509_check_private_key (SSL_CTX_check_private_key)`),
+  keyEncrypted: rule('cert/key-encrypted', 'error',
+    'A private key entry that is encrypted: the operators mount it as a file, and PostgreSQL, Pgpool-II and cert-manager cannot read it without a passphrase.',
+    `${OPENSSL}: PEM_read_bio_PrivateKey without a passphrase callback; operators.md §2 R4, §3 C5, §4 I5`),
+  notSignedByCa: rule('cert/not-signed-by-ca', 'error',
+    'The certificate in `tls.crt` (or another non-CA certificate entry) does not chain, through the certificates after it, to any certificate in the Secret\'s CA entry (`ca.crt`, `root.crt`): peers that trust that CA reject it.',
+    `${OPENSSL}: X509_check_issued + X509_verify; operators.md §2 R1, R4 (ca.crt shared by server and replication certificates)`),
+  weakKey: rule('cert/weak-key', 'error',
+    'A certificate whose public key is below OpenSSL security level 2 (the default of Debian, Ubuntu and RHEL based images): RSA under 2048 bits, DSA, EC curves under 224 bits. OpenSSL refuses to load it ("ee key too small", "ca key too small").',
+    `${MOUNTED}; ${OPENSSL}: ssl_security_cert (SSL_R_EE_KEY_TOO_SMALL, SSL_R_CA_KEY_TOO_SMALL)`),
+  weakSignature: rule('cert/weak-signature', 'error',
+    'A certificate signed with SHA-1 or MD5: OpenSSL 3 rejects such signatures at security level 1 and above when verifying. The own signature of a self-signed root is never checked, so it is not reported.',
+    `${MOUNTED}; ${OPENSSL}: check_sig_level (X509_V_ERR_CA_MD_TOO_WEAK)`),
+  caFlags: rule('cert/ca-flags', 'error',
+    'A certificate in a CA entry (`ca.crt`, `root.crt`) that is not a CA (no basicConstraints CA:TRUE, or a keyUsage without keyCertSign), so OpenSSL cannot verify anything with it; or (warning) a server or client certificate in `tls.crt` that is itself a CA while a separate CA is given.',
+    `${MOUNTED}; ${OPENSSL}: check_ca, X509_check_purpose; RFC 5280 §4.2.1.9`),
+  extendedKeyUsage: rule('cert/extended-key-usage', 'warning',
+    'A certificate whose extended key usage allows neither TLS server nor TLS client authentication (nor any usage): OpenSSL rejects it in both roles ("unsupported certificate purpose"). Role-specific usages are checked where the Secret\'s use is known.',
+    `${MOUNTED}; ${OPENSSL}: X509_check_purpose (xku_reject for SSL server and client)`),
+} as const;
+
+const R = SECRET_CONTENT_RULES;
+
+/** Secret types that never carry TLS material: not looked at. */
+const SKIPPED_TYPES = new Set([
+  'kubernetes.io/dockerconfigjson', 'kubernetes.io/dockercfg', 'kubernetes.io/service-account-token', 'kubernetes.io/basic-auth',
+  'kubernetes.io/ssh-auth', 'bootstrap.kubernetes.io/token', 'helm.sh/release.v1',
+]);
+
+const DAY = 86_400_000;
+const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
+const ANY_EKU = '2.5.29.37.0';
+/** How to make a replacement, for messages. */
+const create = (ca: boolean, verb = 'make'): string => ca
+  ? `${verb} a new CA with \`pgtls cert ca\` or the palette command "PG TLS: Create CA…"`
+  : `${verb} a new one with \`pgtls cert server\` (or \`client\`) or the palette command "PG TLS: Create Server Certificate…"`;
+
+type EntryKind = 'cert' | 'key' | 'pem';
+
+/** What kind of material an entry's name promises; `undefined` for entries pgtls does not read. */
+export function entryKind(key: string): EntryKind | undefined {
+  const k = key.toLowerCase();
+  if (k.endsWith('.crt') || k.endsWith('.cert')) return 'cert';
+  if (k.endsWith('.key')) return 'key';
+  if (k.endsWith('.pem')) return 'pem';
+  return undefined;
+}
+
+const stemOf = (key: string): string => key.toLowerCase().replace(/\.(crt|cert|key|pem)$/, '');
+
+/** Whether an entry name reads as a trust anchor (`ca.crt`, `root.crt`, `ca-bundle.pem`, `root-ca.crt`, `cacert.pem`). */
+export const isCaEntryName = (key: string): boolean => /(^|[-_.])(ca|root|cacert|cabundle)([-_.]|$)/.test(stemOf(key));
+
+/**
+ * One finding, memoised with the Secret's text (everything but the clock-dependent validity checks). Related places
+ * are document-relative here: a reused document may sit at another offset of its file next time.
+ */
+interface Stored { rule: RuleMeta; span: Span; message: string; severity?: ReportExtra['severity']; related?: { span: Span; message: string }[] }
+
+interface CertEntry { entry: SecretEntry; certs: Certificate[]; ca: boolean }
+
+const day = (d: Date): string => d.toISOString().slice(0, 10);
+const at = (e: SecretEntry): string => `\`${e.source}.${e.key}\``;
+
+/** Index (1-based, among the entry's certificates) when there are several, for messages. */
+const nth = (list: readonly unknown[], i: number): string => (list.length > 1 ? ` (certificate ${i + 1} of ${list.length})` : '');
+
+export const secretContentModule: RuleModule = {
+  name: 'secret-content',
+  rules: Object.values(SECRET_CONTENT_RULES),
+  appliesTo: r => r.kind.apiVersion === 'v1' && r.kind.kind === 'Secret',
+  checkLive(r, ctx) {
+    const type = str(get(r.data, ['type']));
+    if (type && SKIPPED_TYPES.has(type)) return;
+    const contents = secretContents(r.doc.part, ctx.env.tls);
+    if (contents.entries.size === 0) return;
+    const analysis = analyse(r, contents, ctx.env.tls);
+    for (const f of analysis.stored) {
+      const extra: ReportExtra = {};
+      if (f.severity) extra.severity = f.severity;
+      if (f.related) extra.related = f.related.map(x => ({ place: { file: r.path, span: [x.span[0] + r.doc.base, x.span[1] + r.doc.base] }, message: x.message }));
+      ctx.report(f.rule, f.span, f.message, extra);
+    }
+    checkValidity(r, ctx, analysis.certEntries);
+  },
+};
+
+interface Analysis { stored: Stored[]; certEntries: CertEntry[] }
+
+/** The clock-independent findings, memoised on the document part. */
+function analyse(r: Resource, contents: SecretContents, tls: TlsBackend): Analysis {
+  const hit = r.doc.part.memo.get('secretContent') as Analysis | undefined;
+  if (hit) return hit;
+  const stored: Stored[] = [];
+  const report: Report = (rule, span, message, extra) => stored.push({ rule, span, message, ...extra });
+  const certEntries: CertEntry[] = [];
+  const keys: { entry: SecretEntry; read: PrivateKeyRead }[] = [];
+  const managed = managedByCertManager(r);
+
+  for (const entry of contents.entries.values()) {
+    const kind = entryKind(entry.key);
+    if (!kind) continue;
+    if (entry.problem === 'base64') continue; // schema/pattern says it
+    if (entry.problem === 'not-string' && !entry.nullValue) continue; // schema/wrong-type says it
+    const text = entry.text ?? '';
+    if (text.trim() === '') {
+      if (managed) continue; // a placeholder cert-manager fills when it issues the certificate
+      report(R.notPem, spanOf(r, entry), `${at(entry)} is empty${entry.nullValue ? ' (null)' : ''}: the file the operator mounts from it is empty, so ${kind === 'key' ? 'no private key' : 'no certificate'} can be loaded. Put the PEM ${kind === 'key' ? 'private key' : 'certificate'} here, or remove the entry.`);
+      continue;
+    }
+    const blocks = readPemBlocks(text);
+    const wantsCert = kind !== 'key' && (kind === 'cert' || blocks.some(b => b.label === 'CERTIFICATE' || b.label === 'TRUSTED CERTIFICATE' || b.label === 'X509 CERTIFICATE'));
+    const wantsKey = kind === 'key' || (kind === 'pem' && blocks.some(b => b.label === 'PRIVATE KEY' || b.label.endsWith(' PRIVATE KEY')));
+    if (kind === 'pem' && !wantsCert && !wantsKey) {
+      if (blocks.some(b => b.label === 'X509 CRL')) continue; // a CRL file: fine
+      report(R.notPem, spanOf(r, entry), `${at(entry)} holds no PEM certificate or private key: ${explain(entry, text, blocks, 'either', tls)}.`);
+      continue;
+    }
+    if (wantsCert) {
+      const pem = contents.certificates(entry.key) ?? { blocks, certificates: [], broken: [], crls: 0 };
+      const broken = pem.broken.filter(b => b.label !== 'X509 CRL');
+      if (broken.length) {
+        const b = broken[0]!;
+        report(R.notPem, spanOf(r, entry, text, b), `${at(entry)}: its ${b.label} block ${broken.length > 1 ? `(and ${broken.length - 1} more) ` : ''}cannot be decoded (damaged, truncated or edited), so OpenSSL fails to load the whole file. Replace it with an intact copy of the certificate.`);
+      } else if (pem.certificates.length === 0) {
+        report(R.notPem, spanOf(r, entry), `${at(entry)} holds no PEM certificate: ${explain(entry, text, blocks, 'cert', tls)}.`);
+      } else {
+        certEntries.push({ entry, certs: pem.certificates, ca: isCaEntryName(entry.key) });
+      }
+    }
+    if (wantsKey) {
+      const read = contents.privateKey(entry.key);
+      if (!read) continue;
+      if (read.kind === 'key') keys.push({ entry, read });
+      else if (read.kind === 'encrypted') {
+        report(R.keyEncrypted, spanOf(r, entry, text, read.block), `${at(entry)} is an encrypted private key (${read.block.label}${read.block.headers['DEK-Info'] ? `, ${read.block.headers['DEK-Info'].split(',')[0]}` : ''}): PostgreSQL, Pgpool-II and cert-manager read the mounted key without a passphrase and fail. Store it decrypted (\`openssl pkey -in encrypted.key -out tls.key\`); Kubernetes Secrets are the protection.`);
+      } else if (read.block) {
+        report(R.notPem, spanOf(r, entry, text, read.block), `${at(entry)}: its ${read.block.label} block cannot be decoded as a private key (damaged or truncated), so OpenSSL cannot load it. Replace it with an intact copy of the key.`);
+      } else if (kind === 'key') {
+        report(R.notPem, spanOf(r, entry), `${at(entry)} holds no PEM private key: ${explain(entry, text, blocks, 'key', tls)}.`);
+      }
+    }
+  }
+
+  checkCertificates(r, certEntries, tls, report);
+  checkKeys(r, certEntries, keys, tls, report);
+  checkChains(r, certEntries, tls, report);
+  const out: Analysis = { stored, certEntries };
+  r.doc.part.memo.set('secretContent', out);
+  return out;
+}
+
+/** Why an entry's text is not the PEM it should be (no secret material is quoted). */
+function explain(entry: SecretEntry, text: string, blocks: PemBlock[], want: 'cert' | 'key' | 'either', tls: TlsBackend): string {
+  const what = want === 'cert' ? 'the PEM certificate (-----BEGIN CERTIFICATE-----)' : want === 'key' ? 'the PEM private key (-----BEGIN PRIVATE KEY-----)' : 'PEM text';
+  if (entry.binary) {
+    const der = entry.bytes ? derKind(entry.bytes, tls) : undefined;
+    if (der === 'cert') return `it decodes to a DER (binary) certificate, and the operators, PostgreSQL and Pgpool-II read PEM only. Convert it (\`openssl x509 -inform der -in cert.der -out tls.crt\`) and store the PEM`;
+    if (der === 'key') return `it decodes to a DER (binary) private key, and PostgreSQL and Pgpool-II read PEM only. Convert it (\`openssl pkey -inform der -in key.der -out tls.key\`) and store the PEM`;
+    return `it decodes to binary data (DER or PKCS#12?), not PEM text. Store ${what}`;
+  }
+  const compact = text.replace(/\s+/g, '');
+  const inner = compact.length >= 16 ? decodeBase64(compact) : undefined;
+  if (inner && inner.toString('latin1').includes('-----BEGIN ')) {
+    return entry.source === 'data'
+      ? 'the value is base64-encoded twice (it decodes to base64 of PEM). Encode the PEM file once (`base64 -w0 tls.crt`), or put the PEM itself under `stringData`'
+      : '`stringData` takes the PEM text itself, and this is base64 of PEM. Put the PEM here, or move the base64 value to `data`';
+  }
+  if (blocks.length) {
+    const labels = [...new Set(blocks.map(b => `"${b.label}"`))].join(', ');
+    const swapped = want === 'cert' && blocks.some(b => b.label.endsWith('PRIVATE KEY')) ? ' (are the certificate and key entries swapped?)'
+      : want === 'key' && blocks.some(b => b.label.endsWith('CERTIFICATE')) ? ' (are the certificate and key entries swapped?)' : '';
+    return `it holds ${blocks.length > 1 ? 'only these PEM blocks' : 'only a PEM block'}: ${labels}${swapped}. Store ${what}`;
+  }
+  if (text.includes('-----BEGIN ')) {
+    return /-----BEGIN [A-Z0-9 ]+-----[^\r\n]/.test(text)
+      ? `its PEM lines are joined into one (a plain or folded YAML scalar turns line breaks into spaces). Write it as a literal block (\`${entry.key}: |\`) with the PEM lines below`
+      : `its PEM block is incomplete (a BEGIN line without its matching END line). Store the complete ${what}`;
+  }
+  return `it is not PEM text (no -----BEGIN line). Store ${what}`;
+}
+
+/** A DER certificate or PKCS#8 key, tried by wrapping the bytes in a PEM block for the backend. */
+function derKind(bytes: Buffer, tls: TlsBackend): 'cert' | 'key' | undefined {
+  if (bytes.length < 16 || bytes[0] !== 0x30 || bytes.length > 1_000_000) return undefined;
+  const b64 = (bytes.toString('base64').match(/.{1,64}/g) ?? []).join('\n');
+  const wrap = (label: string) => `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
+  if (tls.readCertificates(wrap('CERTIFICATE')).certificates.length) return 'cert';
+  for (const label of ['PRIVATE KEY', 'RSA PRIVATE KEY', 'EC PRIVATE KEY']) if (tls.readPrivateKey(wrap(label)).kind === 'key') return 'key';
+  return undefined;
+}
+
+/**
+ * Where to underline an entry: in a `stringData` block the BEGIN line of the PEM block concerned (found in the value's
+ * own source); otherwise the first line of the value (the first content line of a block scalar). An empty value: its key.
+ */
+function spanOf(r: Resource, e: SecretEntry, text?: string, block?: PemBlock): Span {
+  const src = r.doc.part.source;
+  const [a, b] = e.valueSpan;
+  if (b <= a) return e.keySpan;
+  const seg = src.slice(a, b);
+  const lineAt = (i: number): Span => {
+    let end = seg.indexOf('\n', i);
+    if (end < 0) end = seg.length;
+    if (seg[end - 1] === '\r') end--;
+    return [a + i, a + Math.max(i + 1, end)];
+  };
+  if (block && text !== undefined && e.source === 'stringData') {
+    const k = text.slice(0, block.start).split('-----BEGIN ').length - 1;
+    let i = -1;
+    for (let n = 0; n <= k; n++) {
+      i = seg.indexOf('-----BEGIN ', i + 1);
+      if (i < 0) break;
+    }
+    if (i >= 0) return lineAt(i);
+  }
+  if (/^[|>]/.test(seg)) {
+    const m = /\n[ \t]*(\S)/.exec(seg);
+    if (m) return lineAt(m.index + m[0].length - 1);
+  }
+  return lineAt(0);
+}
+
+/** The span of one certificate of an entry. */
+const certSpan = (r: Resource, e: CertEntry, c: Certificate): Span => spanOf(r, e.entry, e.entry.text, c.block);
+
+/** A related-information entry pointing at another entry of the same Secret (document-relative). */
+const relatedTo = (r: Resource, e: SecretEntry, message: string): { span: Span; message: string }[] => [{ span: spanOf(r, e), message }];
+
+type Report = (rule: RuleMeta, span: Span, message: string, extra?: Pick<Stored, 'severity' | 'related'>) => void;
+
+/** Key strength, signature hash, extended key usage and CA flags of every certificate. */
+function checkCertificates(r: Resource, entries: CertEntry[], tls: TlsBackend, report: Report): void {
+  const hasAnchors = entries.some(e => e.ca);
+  const pinned = new Set(entries.filter(e => !e.ca).map(e => e.certs[0]!.fingerprint256));
+  for (const e of entries) {
+    e.certs.forEach((c, i) => {
+      const span = certSpan(r, e, c);
+      const who = `${at(e.entry)}${nth(e.certs, i)}: ${describeCert(c)}`;
+      const isLeaf = !e.ca && i === 0;
+      const role = isCA(c) ? 'ca' : 'ee';
+      const weak = weakKey(c);
+      if (weak) report(R.weakKey, span, `${who} has ${weak}, below OpenSSL security level 2 (the default on Debian, Ubuntu and RHEL based images): OpenSSL refuses it ("${role} key too small"). Reissue it with an RSA key of at least 2048 bits or an EC P-256 key; ${create(role === 'ca')}.`);
+      if (/(sha1|md5|md4|md2)/i.test(c.signatureAlgorithm) && !(c.selfIssued && tls.issuedBy(c.handle, c.handle))) {
+        report(R.weakSignature, span, `${who} is signed with ${c.signatureAlgorithm}: OpenSSL 3 rejects SHA-1 and MD5 certificate signatures at security level 1 and above, so verifying it fails ("CA signature digest algorithm too weak"). Have the CA reissue it with SHA-256 (\`openssl x509 -req -sha256 …\`), or ${create(role === 'ca')}.`);
+      }
+      const eku = c.extendedKeyUsage;
+      if (eku && eku.length && !eku.some(o => o === SERVER_AUTH || o === CLIENT_AUTH || o === ANY_EKU)) {
+        report(R.extendedKeyUsage, span, `${who} has an extended key usage without serverAuth or clientAuth (${eku.map(ekuName).join(', ')}): OpenSSL refuses it for TLS in either role ("unsupported certificate purpose"). Reissue it with serverAuth for a server, clientAuth for a client certificate, or without the extension.`);
+      }
+      // A certificate that is also the Secret's own leaf (a self-signed certificate pinned as its own CA, as cert-manager's
+      // selfSigned issuer writes it) is trusted directly and never used as an issuer: fine.
+      if (e.ca && !isCA(c) && !pinned.has(c.fingerprint256)) {
+        const another = e.certs.some(isCA);
+        const why = c.keyCertSign === false ? 'its keyUsage lacks keyCertSign' : c.basicConstraintsCA === false ? 'its basicConstraints say CA:FALSE' : 'it has no basicConstraints CA:TRUE';
+        report(R.caFlags, span, `${who} is in a CA entry but is not a CA certificate (${why}), so OpenSSL cannot verify any certificate with it${another ? '; the other certificates of this entry still work' : ' and every peer it should vouch for is rejected'}. Put the certificate of the issuing CA here (not a server or client certificate).`, another ? { severity: 'warning' } : undefined);
+      }
+      if (isLeaf && hasAnchors && c.basicConstraintsCA === true && !c.selfIssued && looksLikeEndEntity(c)) {
+        report(R.caFlags, span, `${who} is a CA certificate (basicConstraints CA:TRUE) used as a server or client certificate although the Secret names a separate CA: whoever holds this key can issue certificates every peer trusting that CA accepts. Reissue it with CA:FALSE.`, { severity: 'warning' });
+      }
+    });
+  }
+}
+
+/** A CA:TRUE certificate that carries end-entity signs (host SANs or TLS usages): not an intermediate CA. */
+const looksLikeEndEntity = (c: Certificate): boolean =>
+  c.subjectAltNames.some(s => s.startsWith('DNS:') || s.startsWith('IP:')) || !!c.extendedKeyUsage?.some(o => o === SERVER_AUTH || o === CLIENT_AUTH);
+
+const EKU_NAMES: Record<string, string> = {
+  '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth', '1.3.6.1.5.5.7.3.3': 'codeSigning', '1.3.6.1.5.5.7.3.4': 'emailProtection',
+  '1.3.6.1.5.5.7.3.8': 'timeStamping', '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
+};
+const ekuName = (oid: string): string => EKU_NAMES[oid] ?? oid;
+
+/** What is weak about a certificate's public key, as words for a message; `undefined` when it is strong enough. */
+function weakKey(c: Certificate): string | undefined {
+  const k = c.publicKey;
+  const alg = keyAlgorithm(k);
+  if (alg === 'DSA') return `a DSA key${k.bits ? ` (${k.bits} bits)` : ''}`;
+  if (alg === 'RSA' && k.bits !== undefined && k.bits < 2048) return `a ${k.bits}-bit RSA key`;
+  if (alg === 'EC' && k.curve) {
+    const m = /^(?:secp|sect|prime|brainpoolP|c2pnb|c2tnb)(\d+)/.exec(k.curve);
+    if (m && Number(m[1]) < 224) return `an EC key on the ${Number(m[1])}-bit curve ${k.curve}`;
+  }
+  return undefined;
+}
+
+const article = (word: string): string => (/^(RSA|EC|Ed|other)/.test(word) ? 'an' : 'a');
+
+/** Each private key against the certificate entry of the same stem. */
+function checkKeys(r: Resource, entries: CertEntry[], keys: { entry: SecretEntry; read: PrivateKeyRead }[], tls: TlsBackend, report: Report): void {
+  for (const { entry, read } of keys) {
+    if (read.kind !== 'key') continue;
+    const stem = stemOf(entry.key);
+    const cert = entries.find(e => e.entry !== entry && stemOf(e.entry.key) === stem) ?? entries.find(e => e.entry === entry);
+    const leaf = cert?.certs[0];
+    if (!cert || !leaf) continue;
+    if (tls.keyMatches(leaf.handle, read.handle)) continue;
+    const keyAlg = keyAlgorithm(read.publicKey), certAlg = keyAlgorithm(leaf.publicKey);
+    const same = cert.entry === entry;
+    report(R.keyMismatch, spanOf(r, entry, entry.text, read.block),
+      `${at(entry)} is not the private key of ${same ? 'the certificate in the same entry' : at(cert.entry)} ${describeCert(leaf)} (${article(keyAlg)} ${keyAlg} key for ${article(certAlg)} ${certAlg} certificate${keyAlg === certAlg ? ' with another public key' : ''}): PostgreSQL and Pgpool-II refuse to start TLS ("key values mismatch"). Store the key the certificate was issued for, or issue a new certificate for this key.`,
+      same ? undefined : { related: relatedTo(r, cert.entry, `the certificate ${describeCert(leaf)}`) });
+  }
+}
+
+/** Each non-CA certificate entry against the Secret's CA entries. */
+function checkChains(r: Resource, entries: CertEntry[], tls: TlsBackend, report: Report): void {
+  const anchorEntries = entries.filter(e => e.ca);
+  const anchors = anchorEntries.flatMap(e => e.certs);
+  if (!anchors.length) return;
+  for (const e of entries) {
+    if (e.ca) continue;
+    const leaf = e.certs[0]!;
+    if (chainsTo(tls, e.certs, anchors)) continue;
+    const first = anchorEntries[0]!;
+    const selfSigned = leaf.subject === leaf.issuer;
+    const why = selfSigned ? 'it is self-signed, and the CA entry holds a different certificate'
+      : `it was issued by "${leaf.issuer}"${e.certs.length > 1 ? ' (and the certificates after it in the entry do not lead there either)' : ''}`;
+    report(R.notSignedByCa, certSpan(r, e, leaf),
+      `${at(e.entry)}: ${describeCert(leaf)} is not signed by the CA in ${anchorEntries.map(x => at(x.entry)).join(', ')} (${why}): peers that trust that CA reject it. Issue the certificate from that CA, or put the CA that issued it into ${at(first.entry)}.`,
+      { related: relatedTo(r, first.entry, `the CA: ${first.certs.map(describeCert).slice(0, 3).join(', ')}`) });
+  }
+}
+
+/** Whether the first certificate chains to one of `anchors`, through the certificates after it if needed. */
+function chainsTo(tls: TlsBackend, chain: Certificate[], anchors: Certificate[]): boolean {
+  let current = chain[0]!;
+  const rest = chain.slice(1);
+  const sameCert = (a: Certificate, b: Certificate) => a.fingerprint256 === b.fingerprint256;
+  for (let depth = 0; depth < 8; depth++) {
+    if (anchors.some(a => sameCert(a, current))) return true;
+    const signedBy = (c: Certificate) => tls.issuedBy(current.handle, c.handle);
+    if (anchors.some(signedBy)) return true;
+    const next = rest.find(c => c !== current && signedBy(c));
+    if (!next) return false;
+    current = next;
+  }
+  return false;
+}
+
+/** A Secret cert-manager writes and renews (the annotation it sets on the Secrets of its Certificates). */
+function managedByCertManager(r: Resource): boolean {
+  const annotations = get(r.data, ['metadata', 'annotations']);
+  return isObj(annotations) && typeof annotations['cert-manager.io/certificate-name'] === 'string';
+}
+
+/** Validity against the clock: expired, not yet valid, expiring soon. */
+function checkValidity(r: Resource, ctx: LiveContext, entries: CertEntry[]): void {
+  if (!entries.length) return;
+  const now = ctx.env.now().getTime();
+  const days = ctx.settings.expiryWarningDays;
+  const warnDays = typeof days === 'number' && Number.isFinite(days) && days > 0 ? days : 0;
+  const managed = managedByCertManager(r);
+  for (const e of entries) {
+    e.certs.forEach((c, i) => {
+      const who = `${at(e.entry)}${nth(e.certs, i)}: ${e.ca ? 'the CA certificate ' : ''}${describeCert(c)}`;
+      const span = certSpan(r, e, c);
+      const after = c.notAfter.getTime(), before = c.notBefore.getTime();
+      if (Number.isNaN(after) || Number.isNaN(before)) return;
+      const effect = e.ca ? 'every certificate it issued fails verification' : 'peers that verify it refuse the connection';
+      if (after < now) {
+        ctx.report(R.expired, span, `${who} expired on ${c.notAfter.toISOString()}: ${effect}. Renew it: ${create(e.ca, 'issue')}.`);
+      } else if (before > now) {
+        ctx.report(R.notYetValid, span, `${who} is not valid before ${c.notBefore.toISOString()}: ${effect} until then. Check the clock of the machine that made it, or reissue it with an earlier start date.`);
+      } else if (!managed && warnDays > 0 && after - now < warnDays * DAY) {
+        const left = Math.floor((after - now) / DAY);
+        ctx.report(R.expiring, span, `${who} expires on ${day(c.notAfter)} (${left < 1 ? 'in less than a day' : `in ${left} day${left === 1 ? '' : 's'}`}; pgtls.expiryWarningDays is ${warnDays}). Renew it before then: ${create(e.ca, 'issue')}.`);
+      }
+    });
+  }
+}

@@ -1,0 +1,149 @@
+/**
+ * The YAML snippets (snippets/yaml.json, contributed for language `yaml`): every body, with its placeholders at their
+ * defaults (and with each alternative of every choice), validates with no error and no warning.
+ *
+ * Design: the snippets hold the resources and their cert-manager Issuers, never Secret documents. A Secret stub with
+ * fake data would be wrong content (and flagged as such), and a Secret with real certificates cannot live in a
+ * snippet. Where a snippet names a Secret, inserting it alone leaves exactly the infos listed in ALONE below (the
+ * Secret "is not in the workspace", with a quick fix that runs the palette command); running "PG TLS: Create Complete
+ * TLS Set for This Resource" on the resource writes Secrets with exactly the names the snippet uses, after which the
+ * folder validates with no problem at all (the second half of this file runs that command for real).
+ */
+import { test, describe } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseAllDocuments } from 'yaml';
+import { ROOT, check, describeProblem, expandSnippet, testEnv, testService } from '../helpers';
+import { runCertCommand } from '../../server/src/certs/commands';
+import type { Problem, Settings } from '../../server/src/core/types';
+
+interface Snippet { prefix: string | string[]; body: string | string[]; description: string }
+
+const snippets = JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets/yaml.json'), 'utf8')) as Record<string, Snippet>;
+const bodyOf = (s: Snippet) => (Array.isArray(s.body) ? s.body.join('\n') : s.body);
+const service = testService();
+const env = testEnv();
+const CRD_DIR = path.resolve(ROOT, '..', 'shared', 'reference', 'crds');
+
+/**
+ * The only findings a snippet may produce when inserted into an otherwise empty folder: infos, each justified.
+ * Anything else (an error, a warning, another info) fails the test.
+ */
+const ALONE: Record<string, string[]> = {
+  'KubeDB Pgpool with TLS from a cert-manager CA Issuer': [],
+  'Percona PerconaPGCluster with custom TLS, replication and root CA Secrets': [],
+  // The TLS Secret is made by the palette command (or kubectl); the note carries the quick fix that runs it.
+  'CYBERTEC postgresql with custom TLS (one Secret)': ['secret/not-found'],
+  'CYBERTEC postgresql with custom TLS (CA in its own Secret)': ['secret/not-found'],
+  'cert-manager CA: self-signed root and CA Issuer': [],
+  'cert-manager server Certificate for PostgreSQL': [],
+  'cert-manager client Certificate for certificate authentication': [],
+};
+
+/** Validates `text` as the file `name` in `dir` (its siblings are the folder's other YAML files). */
+function validate(dir: string, name: string, text: string, settings: Partial<Settings> = {}): Problem[] {
+  return check(service, path.join(dir, name), text, settings);
+}
+
+const show = (text: string, ps: Problem[]) => ps.map(p => `${p.severity} ${describeProblem(text, p)}: ${p.message}`).join('\n') || '(none)';
+const loud = (ps: Problem[]) => ps.filter(p => p.severity === 'error' || p.severity === 'warning');
+
+/** Every way of filling the choices `${n|a,b,c|}`: the defaults, then each other alternative of one choice at a time. */
+function variants(body: string): { label: string; text: string }[] {
+  const out = [{ label: 'defaults', text: expandSnippet(body) }];
+  const choices = [...body.matchAll(/\$\{(\d+)\|([^|]*)\|\}/g)];
+  const seen = new Set<string>();
+  for (const c of choices) {
+    const [, n, list] = c;
+    if (seen.has(n!)) continue;
+    seen.add(n!);
+    for (const option of list!.split(',').slice(1)) {
+      const replaced = body.replace(new RegExp(`\\$\\{${n}\\|[^|]*\\|\\}`, 'g'), option);
+      out.push({ label: `choice ${n} = ${option}`, text: expandSnippet(replaced) });
+    }
+  }
+  return out;
+}
+
+describe('YAML snippets', () => {
+  test('the package contributes them for yaml, with pgtls- prefixes and real descriptions', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { snippets: { language: string; path: string }[] } };
+    assert.ok(manifest.contributes.snippets.some(s => s.language === 'yaml' && s.path === './snippets/yaml.json'));
+    for (const [name, s] of Object.entries(snippets)) {
+      for (const p of [s.prefix].flat()) assert.match(p, /^pgtls-[a-z0-9-]+$/, name);
+      assert.ok(s.description.length > 40, name);
+    }
+    assert.deepEqual(Object.keys(snippets).sort(), Object.keys(ALONE).sort(), 'every snippet has its expected infos listed');
+  });
+
+  test('they cover each operator\'s TLS layout (issue 3a)', () => {
+    const all = Object.values(snippets).map(s => expandSnippet(bodyOf(s)));
+    const has = (re: RegExp[]) => all.some(b => re.every(r => r.test(b)));
+    assert.ok(has([/kind: Issuer/, /kind: Pgpool/, /issuerRef:\n\s+apiGroup: cert-manager\.io/]), 'KubeDB Pgpool + CA Issuer');
+    assert.ok(has([/kind: PerconaPGCluster/, /customTLSSecret:/, /customReplicationTLSSecret:/, /customRootCATLSSecret:/]), 'Percona custom TLS');
+    assert.ok(has([/kind: postgresql/, /secretName: /]) && all.some(b => /kind: postgresql/.test(b) && !/caSecretName/.test(b) && /caFile: ca\.crt/.test(b)), 'CPO one Secret');
+    assert.ok(has([/kind: postgresql/, /caSecretName: /, /caFile: ca\.crt/]), 'CPO two Secrets');
+    assert.ok(has([/kind: Certificate/, /server auth/]), 'cert-manager server Certificate');
+  });
+
+  const alone = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-snippets-'));
+  for (const [name, s] of Object.entries(snippets)) {
+    test(`"${name}": no error or warning, only the expected infos`, () => {
+      for (const v of variants(bodyOf(s))) {
+        assert.doesNotMatch(v.text, /\$\{|\$\d/, `${v.label}: placeholders left over`);
+        const problems = validate(alone, 'snippet.yaml', `${v.text}\n`);
+        assert.deepEqual(loud(problems).map(p => `${p.rule}: ${p.message}`), [], `${v.label}:\n${show(v.text, problems)}`);
+        assert.deepEqual(problems.map(p => p.rule).sort(), [...ALONE[name]!].sort(), `${v.label}:\n${show(v.text, problems)}`);
+      }
+    });
+  }
+
+  const absent = fs.existsSync(CRD_DIR) ? false : `SKIPPED: no upstream CRDs at ${CRD_DIR}`;
+  test('the same with the upstream CRDs in the workspace', { skip: absent }, () => {
+    for (const [name, s] of Object.entries(snippets)) {
+      const text = `${expandSnippet(bodyOf(s))}\n`;
+      const problems = validate(alone, 'snippet.yaml', text, { crdPaths: [CRD_DIR] });
+      assert.deepEqual(problems.map(p => p.rule).sort(), [...ALONE[name]!].sort(), `${name}:\n${show(text, problems)}`);
+    }
+  });
+});
+
+describe('YAML snippets + "Create Complete TLS Set for This Resource"', () => {
+  const OPERATOR = /^kind: (?:Pgpool|PerconaPGCluster|postgresql)$/m;
+  for (const [name, s] of Object.entries(snippets)) {
+    const text = `${expandSnippet(bodyOf(s))}\n`;
+    if (!OPERATOR.test(text)) continue;
+    test(`"${name}": the command's Secrets carry the snippet's names, and the folder then validates with no problem`, async () => {
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-snippet-set-'));
+      try {
+        const file = path.join(dir, 'cluster.yaml');
+        fs.writeFileSync(file, text);
+        const offset = text.search(OPERATOR);
+        const result = await runCertCommand({ kind: 'set', folder: path.join(dir, 'tls'), resource: { uri: `file://${file}`, offset } }, { now: env.now, crypto: env.crypto }, text);
+        assert.equal(result.status, 'written');
+        const secretsFile = path.join(dir, 'tls', 'secrets.yaml');
+        const secrets = parseAllDocuments(fs.readFileSync(secretsFile, 'utf8')).map(d => d.toJS() as { kind?: string; metadata?: { name?: string } })
+          .filter(o => o?.kind === 'Secret').map(o => String(o.metadata?.name));
+        assert.ok(secrets.length > 0, 'the command wrote Secrets');
+        for (const secret of secrets) assert.match(text, new RegExp(`(?:secretName|caSecretName|name): ${secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`, 'm'), `the snippet names ${secret}`);
+        // The Secrets sit next to the resource (as the user would apply both): nothing is reported at all.
+        fs.copyFileSync(secretsFile, path.join(dir, 'secrets.yaml'));
+        // The patch the command would apply to the resource changes nothing the snippet already says (at most formatting).
+        if (result.status === 'written' && result.summary.resourceEdit) {
+          const e = result.summary.resourceEdit;
+          const patched = text.slice(0, e.start) + e.newText + text.slice(e.end);
+          const data = (t: string) => parseAllDocuments(t).map(d => d.toJS() as unknown);
+          assert.deepEqual(data(patched), data(text), 'the command\'s patch only reformats the snippet');
+          const again = validate(dir, 'cluster.yaml', patched);
+          assert.deepEqual(again.map(p => `${p.rule}: ${p.message}`), [], `after the command's edit:\n${show(patched, again)}`);
+        }
+        const problems = validate(dir, 'cluster.yaml', text);
+        assert.deepEqual(problems.map(p => `${p.rule}: ${p.message}`), [], show(text, problems));
+      } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});
