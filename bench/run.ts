@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: parse + validate of a large pgpool.conf and pool_hba.conf, p50/p95 over repeated runs, side by side
- * with the floor: a bare tokeniser pass (one regular-expression scan, no semantics) over the same text.
+ * with the floor: a bare tokeniser pass (one regular-expression scan, no semantics) over the same text; then the
+ * Kubernetes YAML mode over LSP (bench/yaml.ts) and certificate generation (bench/certs.ts).
  * Results are written to bench/results.md. This is a benchmark, not a test: nothing here asserts on time.
  */
 import 'reflect-metadata';
@@ -12,6 +13,7 @@ import { createService } from '../server/src/service';
 import { nodeEnv } from '../server/src/node/env';
 import { DEFAULT_SETTINGS, type LanguageId } from '../server/src/core/types';
 import { benchCerts } from './certs';
+import { benchYaml } from './yaml';
 
 const ROOT = path.resolve(__dirname, '..');
 const service = createService(nodeEnv(path.join(ROOT, 'schemas')));
@@ -123,8 +125,9 @@ without any semantics: no implementation can tokenise the text faster than that.
 | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;
+  const yaml = await benchYaml();
   const certs = await benchCerts();
-  fs.writeFileSync(path.join(ROOT, 'bench/results.md'), `${md}\n${certs}`);
+  fs.writeFileSync(path.join(ROOT, 'bench/results.md'), `${md}\n${yaml}\n${certs}`);
   console.log('\nwritten to bench/results.md');
 }
 

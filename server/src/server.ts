@@ -218,7 +218,8 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     const index = new LineIndex(doc.getText());
     // Related places: one line index per file and call (perf: a 5,000-line file with a hundred related places would
     // otherwise be read and indexed a hundred times per diagnostics request).
-    const related = new Map<string, { uri: string; index: LineIndex }>();
+    const own = uriToPath(doc.uri);
+    const related = new Map<string, { uri: string; index: LineIndex }>([[own, { uri: pathToFileURL(own).href, index }]]);
     const relatedIndex = (file: string) => {
       let hit = related.get(file);
       if (!hit) related.set(file, hit = { uri: pathToFileURL(file).href, index: new LineIndex(env.readText(file) ?? '') });

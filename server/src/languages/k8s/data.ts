@@ -140,10 +140,25 @@ function deref(doc: Document.Parsed, n: Node | null | undefined): Node | undefin
   return isAlias(cur) ? undefined : cur;
 }
 
+/**
+ * The explicit (non-merge) pairs of a map by key string, the last one per key, built once per map node (perf: rules
+ * locate the same paths on every run, and parsed documents are never changed).
+ */
+const explicitPairs = new WeakMap<YAMLMap, Map<string, Pair>>();
+
+function explicitPair(map: YAMLMap, key: string): Pair | undefined {
+  let index = explicitPairs.get(map);
+  if (!index) {
+    index = new Map();
+    for (const p of map.items as Pair[]) if (!isMergeKey(p.key)) index.set(keyString(p.key), p);
+    explicitPairs.set(map, index);
+  }
+  return index.get(key);
+}
+
 /** The pair that gives `key` its value: the last explicit one, else the first merge source that has it. */
 export function findPair(doc: Document.Parsed, map: YAMLMap, key: string, depth: number): Pair | undefined {
-  let found: Pair | undefined;
-  for (const p of map.items as Pair[]) if (!isMergeKey(p.key) && keyString(p.key) === key) found = p;
+  const found = explicitPair(map, key);
   if (found || depth > 8) return found;
   for (const p of map.items as Pair[]) {
     if (!isMergeKey(p.key)) continue;

@@ -31,6 +31,7 @@ const sameFile = (a: string, b: string): boolean => a.replace(/\\/g, '/') === b.
 export class WorkspaceResources {
   private sources: { path: string; text: () => string | undefined; parse: () => K8sFile | undefined }[] | undefined;
   private readonly parsedFiles = new Map<string, IndexedDocument[]>();
+  private readonly byKindName = new Map<string, Map<string, IndexedDocument[]>>();
 
   constructor(private readonly ctx: ValidateContext, private readonly currentPath: string, private readonly current: K8sFile) {}
 
@@ -58,8 +59,19 @@ export class WorkspaceResources {
 
   /** Documents of `kind` named `name`; `namespace` filters when both sides name one (an unset namespace matches any). */
   find(kind: string, name: string, namespace?: string, apiVersion?: string): IndexedDocument[] {
-    return this.documents(kind).filter(d => d.header.kind === kind && d.header.name === name
-      && (!apiVersion || d.header.apiVersion === apiVersion)
+    // Perf: the documents of a kind are indexed by name once per run; rules look up many names of few kinds.
+    let byName = this.byKindName.get(kind);
+    if (!byName) {
+      byName = new Map();
+      for (const d of this.documents(kind)) {
+        if (d.header.kind !== kind || d.header.name === undefined) continue;
+        const list = byName.get(d.header.name);
+        if (list) list.push(d);
+        else byName.set(d.header.name, [d]);
+      }
+      this.byKindName.set(kind, byName);
+    }
+    return (byName.get(name) ?? []).filter(d => (!apiVersion || d.header.apiVersion === apiVersion)
       && (!namespace || !d.header.namespace || d.header.namespace === namespace));
   }
 
