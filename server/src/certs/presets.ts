@@ -152,7 +152,7 @@ function kubedbPreset(c: Ctx): CertPreset {
   const dns = [...serviceNames(name, ns, d), `*.${nameWithSuffix(name, 'pods')}.${ns}.svc`, 'localhost'];
   const server = sans(dns, ['127.0.0.1'], c.extra, name);
   if (c.users.some(u => u !== DEFAULT_CLIENT_USER)) {
-    throw new CertError(`KubeDB Pgpool's client certificate always has CN "${DEFAULT_CLIENT_USER}" (operators.md K3); other users need certificates of their own`);
+    throw new CertError(`KubeDB Pgpool's client certificate always has CN "${DEFAULT_CLIENT_USER}" (KubeDB docs, TLS guide); other users need certificates of their own`);
   }
   const caSecret = c.names.ca ?? `${name}-ca`;
   const issuerName = c.names.issuer ?? `${name}-ca-issuer`;

@@ -33,7 +33,7 @@ export interface SecretReference {
 export const SECRET_REFERENCES: readonly SecretReference[] = [
   {
     apiVersion: 'cpo.opensource.cybertec.at/v1', kind: 'postgresql', path: ['spec', 'tls', 'secretName'],
-    use: 'CPO mounts it at /tls in the database and connection pooler pods (operators.md §3, C5)',
+    use: 'CPO mounts it at /tls in the database and connection pooler pods',
   },
 ];
 
