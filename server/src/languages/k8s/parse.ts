@@ -4,9 +4,10 @@
  * findings), so an edit in a 5,000-line multi-document file re-parses and re-validates one document.
  *
  * All node ranges of a document are relative to the start of its own text (`K8sDocument.base` places it in the file),
- * which is what makes reuse free: a document that moved keeps its AST.
+ * which is what makes reuse free: a document that moved keeps its AST. A document whose only change is inside one
+ * single-line scalar value is not re-parsed either: a copy of its previous AST gets the new value (`patchScalar`).
  */
-import { Composer, Parser, isMap, isScalar, type CST, type Document, type DocumentOptions, type ParseOptions, type SchemaOptions, type Tags } from 'yaml';
+import { Alias, Composer, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isMap, isNode, isPair, isScalar, isSeq, type CST, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions, type Tags } from 'yaml';
 import type { Span } from '../../core/types';
 import { builtinTarget, isCustomGroup, type Target } from './detect';
 
@@ -115,22 +116,43 @@ export function splitDocuments(text: string): Span[] {
 
 /** Parses a YAML file; documents whose text equals one of `previous` are reused. */
 export function parseK8s(text: string, previous?: K8sFile): K8sFile {
-  const reusable = new Map<string, Part[]>();
-  for (const d of previous?.documents ?? []) {
+  // The previous parse by piece: the documents of one piece share its base (a piece the parser still splits yields
+  // several), and a reused piece brings all of them back.
+  const reusable = new Map<string, Part[][]>();
+  const prevDocs = previous?.documents ?? [];
+  for (let i = 0; i < prevDocs.length; i++) {
+    const d = prevDocs[i]!;
+    const group = [d.part];
+    while (i + 1 < prevDocs.length && prevDocs[i + 1]!.base === d.base) group.push(prevDocs[++i]!.part);
     const list = reusable.get(d.part.source);
-    if (list) list.push(d.part);
-    else reusable.set(d.part.source, [d.part]);
+    if (list) list.push(group);
+    else reusable.set(d.part.source, [group]);
   }
+  const spans = splitDocuments(text);
+  const sources = spans.map(([start, end]) => text.slice(start, end));
+  const again = sources.map(source => reusable.get(source)?.shift());
+  // The previous document at the same position, for the single-scalar patch: only when the pieces pair up one to one
+  // and that document is not also reused as it was elsewhere in this parse.
+  const prev = previous?.documents;
+  const paired = prev && prev.length === spans.length ? prev : undefined;
+  const taken = paired ? new Set(again.flatMap(g => g ?? [])) : undefined;
   const documents: K8sDocument[] = [];
-  for (const [start, end] of splitDocuments(text)) {
-    const source = text.slice(start, end);
-    const again = reusable.get(source)?.shift();
-    if (again) {
-      documents.push({ base: start, part: again });
-      continue;
+  spans.forEach(([start], i) => {
+    const source = sources[i]!;
+    const reused = again[i];
+    if (reused) {
+      for (const part of reused) documents.push({ base: start, part });
+      return;
+    }
+    const before = paired?.[i]?.part;
+    const patched = before && !taken!.has(before) && PATCHING.enabled ? patchScalar(before, source) : undefined;
+    if (patched) {
+      PATCHING.count++;
+      documents.push({ base: start, part: patched });
+      return;
     }
     for (const part of parsePiece(source)) documents.push({ base: start, part });
-  }
+  });
   return {
     documents,
     hasBuiltinTarget: documents.some(d => d.part.target),
@@ -230,4 +252,187 @@ function preciseSpan(source: string, code: string, span: Span): Span {
   if (open < 0) return span;
   const nl = source.indexOf('\n', open);
   return [open, nl < 0 ? source.length : nl];
+}
+
+/**
+ * The single-scalar patch (issue 3): the typical keystroke changes one scalar value, and a full re-parse of the document
+ * costs more than everything else an edit does. When the new text of a document differs from its previous text by one
+ * contiguous replacement inside one single-line scalar value, and the new scalar text is that same kind of scalar on its
+ * own, the previous document is copied with that scalar replaced and every range after it shifted, which is what a
+ * fresh parse would produce (test/unit/k8sIncremental.test.ts checks this on thousands of random edits).
+ *
+ * The previous Part is left untouched (the document is cloned), so it can still be reused when the edit is undone.
+ * CST tokens (`srcToken`) are shared with the previous parse and their offsets are not shifted: the only reader
+ * (embedded.ts) uses `source` and `indent` of block scalars, which a patch never changes; the replaced scalar gets a
+ * token of its own with the new source.
+ */
+export const PATCHING = { enabled: true, count: 0 };
+
+const TEMPLATE = /\{\{[\s\S]*?\}\}/;
+
+function patchScalar(old: Part, source: string): Part | undefined {
+  const doc = old.doc;
+  if (!doc || old.templated || old.tooDeep || old.errors.length || doc.errors.length || doc.warnings.length) return undefined;
+  const was = old.source;
+  // The replaced region: [p, oldEnd) of the old text becomes [p, newEnd) of the new one.
+  const min = Math.min(was.length, source.length);
+  let p = 0;
+  while (p < min && was.charCodeAt(p) === source.charCodeAt(p)) p++;
+  if (p === was.length && p === source.length) return undefined;
+  let s = 0;
+  while (s < min - p && was.charCodeAt(was.length - 1 - s) === source.charCodeAt(source.length - 1 - s)) s++;
+  const oldEnd = was.length - s;
+  const delta = source.length - was.length;
+  if (/^%/m.test(was)) return undefined;
+
+  // Find the scalar value holding the region, and the path to it.
+  const path: number[] = [];
+  let node: unknown = doc.contents;
+  let inFlow = false;
+  let header: 0 | 1 | 2 = 1; // 1: at the root map, 2: in the root's metadata map, 0: elsewhere
+  let depth = 0;
+  for (;;) {
+    if (++depth > MAX_DEPTH + 2) return undefined;
+    if (isScalar(node)) break;
+    if (!isMap(node) && !isSeq(node)) return undefined;
+    if (node.flow) inFlow = true;
+    const items = node.items as unknown[];
+    let found = -1;
+    for (let i = 0; i < items.length; i++) {
+      const it = items[i];
+      const r = isPair(it) ? (isNode(it.value) ? it.value.range : undefined) : isNode(it) ? it.range : undefined;
+      const kr = isPair(it) && isNode(it.key) ? it.key.range : undefined;
+      if (kr && p <= kr[2] && oldEnd >= kr[0]) return undefined; // touches a key
+      if (r && p >= r[0] && oldEnd <= r[1]) { found = i; break; }
+    }
+    if (found < 0) return undefined;
+    const it = items[found];
+    path.push(found);
+    if (isPair(it)) {
+      const k = isScalar(it.key) ? it.key.value : undefined;
+      if (header === 1 && (k === 'apiVersion' || k === 'kind')) return undefined;
+      if (header === 2 && (k === 'name' || k === 'namespace')) return undefined;
+      header = header === 1 && k === 'metadata' && isMap(node) ? 2 : 0;
+      node = it.value;
+    } else {
+      header = 0;
+      node = it;
+    }
+  }
+  const scalar = node as Scalar;
+  if ((scalar as object).constructor !== Scalar || scalar.anchor || scalar.tag || !scalar.range) return undefined;
+  const [start, valueEnd] = scalar.range;
+  const type = scalar.type;
+  const quoted = type === Scalar.QUOTE_DOUBLE || type === Scalar.QUOTE_SINGLE;
+  if (!quoted && type !== Scalar.PLAIN) return undefined;
+  if (quoted && (p <= start || oldEnd >= valueEnd)) return undefined; // the quotes stay
+  const before = was.slice(start, valueEnd);
+  const after = source.slice(start, valueEnd + delta);
+  if (!simpleScalar(before, type, inFlow) || !simpleScalar(after, type, inFlow)) return undefined;
+  if (TEMPLATE.test(source)) return undefined;
+  const alone = composeAlone(after);
+  if (!alone || (alone as object).constructor !== Scalar || alone.type !== type) return undefined;
+
+  // Copy, replace, shift.
+  const copy = cloneShifted(doc, start, p, oldEnd, delta);
+  let parent: unknown = copy.contents;
+  for (const i of path) {
+    const it = (parent as { items: unknown[] }).items[i];
+    parent = isPair(it) ? it.value : it;
+  }
+  const target = parent as Scalar;
+  target.value = alone.value;
+  target.source = alone.source;
+  if (alone.format === undefined) delete target.format;
+  else target.format = alone.format;
+  if (alone.minFractionDigits === undefined) delete target.minFractionDigits;
+  else target.minFractionDigits = alone.minFractionDigits;
+  const tok = (scalar as { srcToken?: object }).srcToken;
+  if (tok) (target as { srcToken?: object }).srcToken = { ...tok, source: after, offset: start };
+  return { source, doc: copy, errors: [], header: old.header, target: old.target, templated: false, tooDeep: false, memo: new Map() };
+}
+
+/** Whether `t` is a single-line scalar of the given style that reads the same wherever it stands (conservatively). */
+function simpleScalar(t: string, type: Scalar.Type | undefined, inFlow: boolean): boolean {
+  if (/[\r\n\t\u0000-\u001f\u007f\ufeff]/.test(t)) return false;
+  if (type === Scalar.QUOTE_DOUBLE) return t.length >= 2 && t[0] === '"' && t[t.length - 1] === '"' && !/["\\]/.test(t.slice(1, -1));
+  if (type === Scalar.QUOTE_SINGLE) return t.length >= 2 && t[0] === "'" && t[t.length - 1] === "'" && !t.slice(1, -1).includes("'");
+  if (!t || /^\s|\s$/.test(t)) return false;
+  if (/^[?:,[\]{}#&*!|>'"%@`]/.test(t) || /^-(?:\s|$)/.test(t) || /^(?:---|\.\.\.)/.test(t)) return false;
+  if (/: |:$| #|[,[\]{}]/.test(t)) return false;
+  if (inFlow && t.includes(':')) return false;
+  return true;
+}
+
+/** The scalar `t` composed on its own with the same options: the value, type and format it has in any document. */
+function composeAlone(t: string): Scalar | undefined {
+  const composer = new Composer(YAML_OPTIONS);
+  const docs: Document.Parsed[] = [];
+  for (const tok of new Parser().parse(t)) for (const d of composer.next(tok)) docs.push(d);
+  for (const d of composer.end(false, t.length)) docs.push(d);
+  if (docs.length !== 1) return undefined;
+  const d = docs[0]!;
+  if (d.errors.length || d.warnings.length || !isScalar(d.contents) || d.contents.anchor || d.contents.tag) return undefined;
+  const r = d.contents.range;
+  if (!r || r[0] !== 0 || r[1] !== t.length || d.contents.comment || d.contents.commentBefore) return undefined;
+  return d.contents;
+}
+
+/**
+ * A copy of the document with every position after the edit moved by `delta`: starts after the edit point; ends at or
+ * after the end of the replaced region, except ends at the scalar's start (those of nodes before it) when the edit is
+ * an insertion there. Nodes are copied the way their `clone()` does (same class, same own properties, a new range), but
+ * in one pass and without property descriptors, which makes the copy several times cheaper than `Document.clone()`.
+ */
+function cloneShifted(doc: Document.Parsed, scalarStart: number, p: number, oldEnd: number, delta: number): Document.Parsed {
+  const shift = (r: [number, number, number] | undefined | null): [number, number, number] | undefined => {
+    if (!r) return undefined;
+    return [
+      r[0] > p ? r[0] + delta : r[0],
+      r[1] >= oldEnd && r[1] > scalarStart ? r[1] + delta : r[1],
+      r[2] >= oldEnd && r[2] > scalarStart ? r[2] + delta : r[2],
+    ];
+  };
+  const contents = doc.contents;
+  let copy: Document.Parsed;
+  try {
+    (doc as { contents: unknown }).contents = null;
+    copy = doc.clone() as Document.Parsed;
+  } finally {
+    (doc as { contents: unknown }).contents = contents;
+  }
+  const schema = copy.schema;
+  const node = (n: unknown): unknown => {
+    if (isPair(n)) return new Pair(node(n.key), node(n.value));
+    if (!isNode(n)) return n;
+    let c: Node;
+    const ctor = (n as object).constructor;
+    if (ctor === Scalar) c = Object.assign(new Scalar(undefined), n);
+    else if (ctor === YAMLMap || ctor === YAMLSeq) {
+      const col = Object.assign(ctor === YAMLMap ? new YAMLMap(schema) : new YAMLSeq(schema), n);
+      col.items = (n as YAMLMap | YAMLSeq).items.map(node) as typeof col.items;
+      c = col;
+    } else if (ctor === Alias) c = Object.assign(new Alias((n as Alias).source), n);
+    else {
+      // Other classes (tagged collections such as !!set): the library's own copy, then the positions.
+      c = n.clone(schema) as Node;
+      const stack: unknown[] = [c];
+      while (stack.length) {
+        const m = stack.pop();
+        if (isPair(m)) { stack.push(m.key, m.value); continue; }
+        if (!isNode(m)) continue;
+        const r = shift(m.range);
+        if (r) m.range = r;
+        if (isMap(m) || isSeq(m)) for (const it of m.items as unknown[]) stack.push(it);
+      }
+      return c;
+    }
+    const r = shift(n.range);
+    if (r) c.range = r;
+    return c;
+  };
+  (copy as { contents: unknown }).contents = node(contents);
+  const r = shift(doc.range);
+  if (r) copy.range = r;
+  return copy;
 }
