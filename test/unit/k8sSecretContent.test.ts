@@ -199,10 +199,12 @@ test('keys: encrypted (traditional PEM with DEK-Info), mismatched with related i
   assert.deepEqual(rules(secret(`stringData:\n  other.key: |\n${indent(read('stranger.key'))}\n  tls.crt: |\n${indent(read('srv.crt'))}\n`)), []);
 });
 
-test('weak keys and signatures: RSA 1024, DSA, a 192-bit curve, SHA-1 and MD5 leaves; a SHA-1 self-signed root is fine', () => {
+test('weak keys and signatures: RSA 1024, DSA 1024, a 192-bit curve, SHA-1 and MD5 leaves; DSA 2048 and a SHA-1 self-signed root are fine', () => {
   make('rsa1024', { newkey: ['-newkey', 'rsa:1024'] });
-  ossl('dsaparam', '-out', 'dsa.param', '2048');
+  ossl('dsaparam', '-out', 'dsa.param', '1024');
   make('dsa', { newkey: ['-newkey', 'dsa:dsa.param'] });
+  ossl('dsaparam', '-out', 'dsa2048.param', '2048');
+  make('dsa2048', { newkey: ['-newkey', 'dsa:dsa2048.param'] });
   make('p192', { newkey: ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime192v1'] });
   make('sha1leaf', { issuer: 'root', md: 'sha1' });
   make('md5leaf', { issuer: 'rsa1024', md: 'md5', newkey: ['-newkey', 'rsa:2048'] });
@@ -210,7 +212,13 @@ test('weak keys and signatures: RSA 1024, DSA, a 192-bit curve, SHA-1 and MD5 le
   const cert = (f: string) => secret(`stringData:\n  tls.crt: |\n${indent(read(f))}\n`);
   assert.deepEqual(rules(cert('rsa1024.crt')), ['cert/weak-key']);
   assert.match(validate(cert('rsa1024.crt'))[0]!.message, /1024-bit RSA key/);
+  // The served certificate is checked as "ee", never as "ca" (even when self-signed).
+  assert.match(validate(cert('rsa1024.crt'))[0]!.message, /"ee key too small"/);
+  assert.match(validate(secret(`stringData:\n  ca.crt: |\n${indent(read('rsa1024.crt'))}\n`)).find(p => p.rule === 'cert/weak-key')!.message, /"ca key too small"/);
   assert.deepEqual(rules(cert('dsa.crt')), ['cert/weak-key']);
+  assert.match(validate(cert('dsa.crt'))[0]!.message, /1024-bit DSA key/);
+  // OpenSSL at security level 2 accepts DSA of 2048 bits (`openssl verify -auth_level 2`).
+  assert.deepEqual(rules(cert('dsa2048.crt')), []);
   assert.deepEqual(rules(cert('p192.crt')), ['cert/weak-key']);
   assert.deepEqual(rules(cert('sha1leaf.crt')), ['cert/weak-signature']);
   assert.deepEqual(rules(cert('md5leaf.crt')), ['cert/weak-signature']);
@@ -249,4 +257,75 @@ test('every rule of the module is registered with a source and a fixture-backed 
     assert.ok(registered.has(r.id), r.id);
     assert.match(r.id, /^(secret|cert)\/[a-z-]+$/);
   }
+});
+
+/** Problems as `rule severity` (sorted), for the tests where the severity is the point. */
+const graded = (text: string, svc = service) => validate(text, {}, svc).filter(p => /^(cert|secret)\//.test(p.rule)).map(p => `${p.rule} ${p.severity}`).sort();
+
+test('Secrets of other applications with *.key/*.pem/*.cert entries are not read; TLS Secrets are, and foreign keys are named', () => {
+  ossl('pkey', '-in', 'srv.key', '-pubout', '-out', 'pub.pem');
+  const openssh = '-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ==\n-----END OPENSSH PRIVATE KEY-----\n';
+  const app = (type: string, name = 'app-keys') => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\ntype: ${type}\nstringData:\n  encryption.key: "s3cr3tPassphrase"\n  license.key: ABCD-EFGH\n  public.pem: |\n${indent(read('pub.pem'))}\n  ssh.key: |\n${indent(openssh)}\n  server.cert: not a certificate\n`;
+  assert.deepEqual(rules(app('Opaque')), []);
+  // The same entries in a kubernetes.io/tls Secret are read: each is reported, the foreign keys for what they are.
+  const ps = validate(app('kubernetes.io/tls')).filter(p => p.rule !== 'schema/missing-field'); // no tls.crt
+  assert.deepEqual(ps.map(p => p.rule), Array(5).fill('secret/not-pem'));
+  const byKey = (k: string) => ps.find(p => p.message.startsWith(`\`stringData.${k}\``))!.message;
+  assert.match(byKey('ssh.key'), /an OpenSSH key \(OPENSSH PRIVATE KEY\), not a PEM private key PostgreSQL can load/);
+  assert.match(byKey('public.pem'), /a public key \(PUBLIC KEY\)/);
+  for (const p of ps) assert.doesNotMatch(p.message, /damaged|truncated/);
+  // Referenced as a TLS Secret by a resource of the workspace (here the same file): read.
+  const cpo = `apiVersion: cpo.opensource.cybertec.at/v1\nkind: postgresql\nmetadata:\n  name: acid\nspec:\n  teamId: acid\n  numberOfInstances: 1\n  postgresql: { version: "17" }\n  volume: { size: 1Gi }\n  tls: { secretName: app-keys, certificateFile: server.cert }\n`;
+  assert.ok(rules(`${app('Opaque')}---\n${cpo}`).includes('secret/not-pem'));
+  // A pull-secret reference is no evidence.
+  const pull = `apiVersion: pgv2.percona.com/v2\nkind: PerconaPGCluster\nmetadata:\n  name: c1\nspec:\n  imagePullSecrets: [{ name: app-keys }]\n`;
+  assert.ok(!rules(`${app('Opaque')}---\n${pull}`).includes('secret/not-pem'));
+});
+
+test('an empty kubernetes.io/tls Secret is a placeholder when a cert-manager Certificate of the workspace targets it', () => {
+  const empty = (ns: string) => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-tls\n  namespace: ${ns}\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ""\n  tls.key: ""\n`;
+  const certificate = (ns?: string) => `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: app\n${ns ? `  namespace: ${ns}\n` : ''}spec:\n  secretName: app-tls\n  dnsNames: [app.demo.svc]\n  issuerRef: { name: ca, kind: ClusterIssuer }\n`;
+  assert.deepEqual(rules(empty('demo')), ['secret/not-pem', 'secret/not-pem']);
+  assert.deepEqual(rules(`${empty('demo')}---\n${certificate('demo')}`), []);
+  assert.deepEqual(rules(`${empty('demo')}---\n${certificate()}`), [], 'a Certificate without a namespace');
+  assert.deepEqual(rules(`${empty('demo')}---\n${certificate('other')}`), ['secret/not-pem', 'secret/not-pem'], 'another namespace');
+});
+
+test('not-signed-by-ca: an error where ca.crt anchors the server certificate, info where it may be the client CA', () => {
+  const s = (extra = '', type = 'Opaque') => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: pg-tls\n  namespace: db\n${extra}type: ${type}\nstringData:\n  tls.crt: |\n${indent(read('srv.crt'))}\n  ca.crt: |\n${indent(read('other.crt'))}\n`;
+  assert.deepEqual(graded(s()), ['cert/not-signed-by-ca info'], 'unreferenced');
+  const info = validate(s()).find(p => p.rule === 'cert/not-signed-by-ca')!;
+  assert.match(info.message, /ssl_ca_file/);
+  const cpo = `apiVersion: cpo.opensource.cybertec.at/v1\nkind: postgresql\nmetadata:\n  name: acid\n  namespace: db\nspec:\n  tls: { secretName: pg-tls, caFile: ca.crt }\n`;
+  assert.ok(graded(`${s()}---\n${cpo}`).includes('cert/not-signed-by-ca info'), 'CPO caFile');
+  assert.deepEqual(graded(s('  annotations: { cert-manager.io/certificate-name: pg }\n', 'kubernetes.io/tls')), ['cert/not-signed-by-ca error'], 'written by cert-manager');
+  const percona = `apiVersion: pgv2.percona.com/v2\nkind: PerconaPGCluster\nmetadata:\n  name: c1\n  namespace: db\nspec:\n  secrets:\n    customTLSSecret: { name: pg-tls }\n`;
+  assert.ok(graded(`${s()}---\n${percona}`).includes('cert/not-signed-by-ca error'), 'Percona customTLSSecret');
+  const issuer = `apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata:\n  name: ca\n  namespace: db\nspec:\n  ca: { secretName: pg-tls }\n`;
+  assert.ok(graded(`${s()}---\n${issuer}`).includes('cert/not-signed-by-ca error'), 'a CA Issuer\'s Secret');
+});
+
+test('a CA bundle: only the anchors the Secret\'s certificates chain to are checked for expiry, unless all expired', () => {
+  make('longleaf', { issuer: 'root', days: 3000 });
+  make('otherleaf', { issuer: 'other', days: 3000 });
+  // bundle.crt = other (1 year) + root (10 years); two years on, `other` has expired.
+  const later = at(new Date(Date.now() + 2 * 365 * 86_400_000).toISOString());
+  const muchLater = at(new Date(Date.now() + 11 * 365 * 86_400_000).toISOString());
+  const withBundle = (leaf?: string) => secret(`stringData:\n${leaf ? `  tls.crt: |\n${indent(read(leaf))}\n` : ''}  ca.crt: |\n${indent(read('bundle.crt'))}\n`);
+  assert.deepEqual(rules(withBundle('longleaf.crt'), {}, later), [], 'the expired CA issued nothing here');
+  const ps = validate(withBundle('otherleaf.crt'), {}, later);
+  assert.deepEqual(ps.map(p => p.rule), ['cert/expired']);
+  assert.match(ps[0]!.message, /CN=other/);
+  assert.deepEqual(rules(withBundle(), {}, later), [], 'a bundle alone, one CA still valid');
+  assert.deepEqual(rules(withBundle(), {}, muchLater), ['cert/expired', 'cert/expired'], 'every CA of the bundle expired');
+  // A single CA keeps today's behaviour.
+  assert.deepEqual(rules(secret(`stringData:\n  ca.crt: |\n${indent(read('other.crt'))}\n`), {}, later), ['cert/expired']);
+});
+
+test('expiring: not reported for a Secret a cert-manager Certificate of the workspace renews', () => {
+  const soon = at(new Date(Date.now() + 360 * 86_400_000).toISOString());
+  const tlsSecret = `apiVersion: v1\nkind: Secret\nmetadata:\n  name: app-tls\n  namespace: demo\ntype: kubernetes.io/tls\nstringData:\n  tls.crt: |\n${indent(read('srv.crt'))}\n  tls.key: |\n${indent(read('srv.key'))}\n`;
+  const certificate = `apiVersion: cert-manager.io/v1\nkind: Certificate\nmetadata:\n  name: app\n  namespace: demo\nspec:\n  secretName: app-tls\n  dnsNames: [app.demo.svc]\n  issuerRef: { name: ca, kind: ClusterIssuer }\n`;
+  assert.deepEqual(rules(tlsSecret, {}, soon), ['cert/expiring']);
+  assert.deepEqual(rules(`${tlsSecret}---\n${certificate}`, {}, soon), []);
 });

@@ -63,7 +63,7 @@ export const CERT_MANAGER_RULES = {
     'A Certificate keystore (`keystores.jks`/`pkcs12`) with both or neither of `password` and `passwordSecretRef`, or an empty literal `password`: the cert-manager webhook rejects it.',
     `operators.md §4 C11; ${VALIDATION} (validateKeystores)`),
   renewalWindows: rule('cert-manager/renewal-windows', 'error',
-    'A Certificate `renewal` with `policy: Disabled` and `windows`, or a window whose `cron` is not a cron expression or whose `timezone` is not an IANA zone: the cert-manager webhook rejects it.',
+    'A Certificate `renewal` with `policy: Disabled` and `windows`, or a window whose `cron` is not a cron expression or whose `timezone` is not an IANA zone (or `Local`, `UTC`): the cert-manager webhook rejects it.',
     `operators.md §4 C12; ${VALIDATION} (renewal)`),
   issuerType: rule('cert-manager/issuer-type', 'error',
     'An Issuer or ClusterIssuer with no issuer type or with more than one of `acme`, `ca`, `selfSigned`, `vault`, `venafi`: the cert-manager webhook rejects it.',
@@ -207,9 +207,10 @@ function isCron(s: string): boolean {
   return fields.length === 5 && fields.every(f => field.test(f));
 }
 
-/** An IANA time zone name the platform knows (`UTC`, `Europe/Berlin`). */
+/** An IANA time zone name the platform knows (`UTC`, `Europe/Berlin`), or `Local`/`UTC`, which Go's time.LoadLocation accepts too. */
 function isTimeZone(s: string): boolean {
-  if (s === '' || s === 'Local') return false;
+  if (s === 'Local' || s === 'UTC') return true;
+  if (s === '') return false;
   try {
     new Intl.DateTimeFormat('en', { timeZone: s });
     return true;

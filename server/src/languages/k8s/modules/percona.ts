@@ -8,15 +8,17 @@
  * the cluster is deleted; nothing in the manifest is wrong.
  * Facts: operators.md §2.2.
  */
+import type { Certificate } from '../../../core/tlsBackend';
 import { stringAt } from '../data';
-import type { Resource, RuleModule } from './types';
+import { secretContents } from './certData';
+import type { DocumentContext, LiveContext, Resource, RuleModule } from './types';
 import { HOUR, addPairFix, get, goDuration, isObj, rule, spanAt, str } from './util';
 
 const VALIDATE_TLS = 'percona/percona-postgresql-operator@v3.0.0:percona/controller/pgcluster/controller.go (validateTLS)';
 
 export const PERCONA_RULES = {
   twinSecrets: rule('percona/twin-secrets', 'warning',
-    '`customTLSSecret` without `customReplicationTLSSecret` or the other way round: the operator then generates the missing certificate from its own root CA, and replication breaks on the CA mismatch. Set both, signed by the same CA.',
+    '`customTLSSecret` without `customReplicationTLSSecret` or the other way round: the operator then generates the missing certificate from its own root CA, and replication breaks on the CA mismatch. Set both, signed by the same CA. With `customRootCATLSSecret` only reported while the workspace lacks the Secrets to check it: the operator signs the missing certificate with that root (R10), which is fine when the given one chains to it (`percona/twin-secrets-ca` reports when it does not).',
     'operators.md R1; percona/percona-postgresql-operator@v3.0.0:pkg/apis/pgv2.percona.com/v2/perconapgcluster_types.go (SecretsSpec comments, CRD descriptions)'),
   secretName: rule('percona/secret-name', 'error',
     'A custom TLS Secret projection (`spec.secrets.custom*TLSSecret`) without a `name`: reconciliation fails ("secret name is not specified").',
@@ -76,20 +78,8 @@ export const perconaModule: RuleModule = {
     const secrets = isObj(spec.secrets) ? spec.secrets : {};
     const has = (f: ProjectionField) => secrets[f] !== undefined && secrets[f] !== null;
 
-    // R1: the twins.
-    if (has('customTLSSecret') !== has('customReplicationTLSSecret')) {
-      const present: ProjectionField = has('customTLSSecret') ? 'customTLSSecret' : 'customReplicationTLSSecret';
-      const missing: ProjectionField = present === 'customTLSSecret' ? 'customReplicationTLSSecret' : 'customTLSSecret';
-      const what = missing === 'customTLSSecret' ? 'server' : 'replication';
-      const from = has('customRootCATLSSecret')
-        ? `from the root CA of \`customRootCATLSSecret\`, so replication fails unless your \`${present}\` certificate is signed by exactly that CA`
-        : 'from its own root CA, so the two certificates have different CAs and replication fails';
-      const twin = `${r.header.name ?? 'cluster'}-${missing === 'customTLSSecret' ? 'server' : 'replication'}-tls`;
-      const fix = addPairFix(r, ['spec', 'secrets'], `${missing}: { name: ${twin} }`, `Add ${missing} (Secret ${twin})`);
-      ctx.report(PERCONA_RULES.twinSecrets, spanAt(r, ['spec', 'secrets', present], 'key'),
-        `\`${present}\` is set without \`${missing}\`: the operator generates the ${what} certificate ${from}. Set \`${missing}\` too, signed by the same CA (same \`ca.crt\`), as the CRD describes.`,
-        fix ? { fixes: [fix] } : undefined);
-    }
+    // R1: the twins. With a custom root CA the answer depends on that Secret's certificate: checkLive.
+    if (has('customTLSSecret') !== has('customReplicationTLSSecret') && !has('customRootCATLSSecret')) reportTwins(r, ctx, has);
 
     for (const f of PROJECTIONS) {
       if (!has(f)) continue;
@@ -150,7 +140,7 @@ export const perconaModule: RuleModule = {
       for (const d of DURATIONS) {
         if (tls[d] === undefined || tls[d] === null) continue;
         ctx.report(PERCONA_RULES.validityWithoutCertManager, spanAt(r, ['spec', 'tls', d], 'key'),
-          `\`${d}\` has no effect here: with \`customRootCATLSSecret\` the operator does not use cert-manager, and its internal PKI signs the certificates with your CA for a fixed 1 year (your CA keeps its own validity), whatever this says. Remove it, or drop \`customRootCATLSSecret\` to let cert-manager issue the certificates.`);
+          `\`${d}\` has no effect here: with \`customRootCATLSSecret\` the operator does not use cert-manager, and its own PKI signs the certificates with your CA and decides their lifetime itself (your CA keeps its own validity), whatever this says. Remove it, or drop \`customRootCATLSSecret\` to let cert-manager issue the certificates.`);
       }
       return;
     }
@@ -183,9 +173,19 @@ export const perconaModule: RuleModule = {
     }
   },
   checkLive(r, ctx) {
+    const secrets = get(r.data, ['spec', 'secrets']);
+    // R1 with a custom root CA (R10): the operator generates the missing twin from that root, so the pair is consistent
+    // when the present certificate chains to the root; only verifiable with both Secrets in the workspace.
+    if (isObj(secrets)) {
+      const has = (f: ProjectionField) => secrets[f] !== undefined && secrets[f] !== null;
+      if (has('customTLSSecret') !== has('customReplicationTLSSecret') && has('customRootCATLSSecret')) {
+        const present: ProjectionField = has('customTLSSecret') ? 'customTLSSecret' : 'customReplicationTLSSecret';
+        // Verified either way: fine, or percona/twin-secrets-ca (certUsage.ts) reports the certificate off the root.
+        if (chainsToCustomRoot(r, ctx, secrets, present) === 'unknown') reportTwins(r, ctx, has);
+      }
+    }
     // R3: the operator reads each custom Secret from the cluster's namespace.
     const ns = r.header.namespace;
-    const secrets = get(r.data, ['spec', 'secrets']);
     if (!ns || !isObj(secrets)) return;
     const projections: { path: (string | number)[]; name: string; effect: string }[] = [];
     for (const f of PROJECTIONS) {
@@ -210,3 +210,52 @@ export const perconaModule: RuleModule = {
     }
   },
 };
+
+/** The R1 finding: one of the twin Secrets without the other. */
+function reportTwins(r: Resource, ctx: DocumentContext, has: (f: ProjectionField) => boolean): void {
+  const present: ProjectionField = has('customTLSSecret') ? 'customTLSSecret' : 'customReplicationTLSSecret';
+  const missing: ProjectionField = present === 'customTLSSecret' ? 'customReplicationTLSSecret' : 'customTLSSecret';
+  const what = missing === 'customTLSSecret' ? 'server' : 'replication';
+  const from = has('customRootCATLSSecret')
+    ? `from the root CA of \`customRootCATLSSecret\`, so replication fails unless your \`${present}\` certificate is signed by exactly that CA (pgtls checks it when both Secrets are in the workspace)`
+    : 'from its own root CA, so the two certificates have different CAs and replication fails';
+  const twin = `${r.header.name ?? 'cluster'}-${missing === 'customTLSSecret' ? 'server' : 'replication'}-tls`;
+  const fix = addPairFix(r, ['spec', 'secrets'], `${missing}: { name: ${twin} }`, `Add ${missing} (Secret ${twin})`);
+  ctx.report(PERCONA_RULES.twinSecrets, spanAt(r, ['spec', 'secrets', present], 'key'),
+    `\`${present}\` is set without \`${missing}\`: the operator generates the ${what} certificate ${from}. Set \`${missing}\` too, signed by the same CA (same \`ca.crt\`), as the CRD describes.`,
+    fix ? { fixes: [fix] } : undefined);
+}
+
+/** The Secret data key a projection mounts at `path` (through `items`, R13), else `path` itself. */
+function keyFor(p: unknown, path: string): string {
+  const items = itemsOf(p);
+  if (!items.length) return path;
+  return items.find(i => i.path === path)?.key ?? path;
+}
+
+/**
+ * Whether the certificate of the `present` projection (its `tls.crt`, through the certificates after it) chains to
+ * the root certificate of `customRootCATLSSecret` (`root.crt`), both Secrets found in the cluster's namespace.
+ */
+function chainsToCustomRoot(r: Resource, ctx: LiveContext, secrets: Record<string, unknown>, present: ProjectionField): boolean | 'unknown' {
+  const ns = r.header.namespace;
+  const certsOf = (f: ProjectionField, path: string): Certificate[] => {
+    const name = str(get(secrets, [f, 'name']));
+    if (!name) return [];
+    const found = ctx.workspace.find('Secret', name, ns, 'v1');
+    if (found.length !== 1) return [];
+    return secretContents(found[0]!.doc.part, ctx.env.tls).certificates(keyFor(secrets[f], path))?.certificates ?? [];
+  };
+  const roots = certsOf('customRootCATLSSecret', 'root.crt');
+  const chain = certsOf(present, 'tls.crt');
+  if (!roots.length || !chain.length) return 'unknown';
+  const tls = ctx.env.tls;
+  let current = chain[0]!;
+  for (let depth = 0; depth < 8; depth++) {
+    if (roots.some(a => a.fingerprint256 === current.fingerprint256 || tls.issuedBy(current.handle, a.handle))) return true;
+    const next = chain.find(c => c !== current && tls.issuedBy(current.handle, c.handle));
+    if (!next) return false;
+    current = next;
+  }
+  return false;
+}

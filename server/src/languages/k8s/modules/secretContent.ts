@@ -14,12 +14,18 @@
  * client, replication), its names. Here the extended key usage is only checked for being usable for TLS at all.
  *
  * Secrets of types that never carry TLS material (docker config, service-account and bootstrap tokens, basic and SSH
- * auth, Helm releases) are skipped entirely.
+ * auth, Helm releases) are skipped entirely. The others are read only when they are TLS material by evidence: type
+ * `kubernetes.io/tls`, managed by cert-manager (its annotation, or the `secretName` of a Certificate of the workspace),
+ * an entry named as the operators name them (`tls.crt`, `tls.key`, `ca.crt`, `root.crt`, `root.key`), or referenced
+ * as a TLS Secret by a resource of the workspace (Percona, CPO, KubeDB Pgpool, cert-manager Issuer or Certificate).
+ * Other Secrets with `*.key` or `*.pem` entries (an application's passphrase, a JWT public key, an SSH key) are not ours.
  */
 import { readPemBlocks, type PemBlock } from '../../../core/pem';
 import type { Certificate, PrivateKeyRead, TlsBackend } from '../../../core/tlsBackend';
 import type { RuleMeta, Span } from '../../../core/types';
 import { describeCert, isCA, keyAlgorithm } from '../../pgpoolConf/tls/files';
+import { dataOf } from '../data';
+import { RESOURCE_REFERENCES } from '../definition';
 import { decodeBase64, secretContents, type SecretContents, type SecretEntry } from './certData';
 import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
 import { get, isObj, rule, str } from './util';
@@ -30,16 +36,16 @@ const MOUNTED = 'operators.md §5 (the keys each operator mounts)';
 
 export const SECRET_CONTENT_RULES = {
   notPem: rule('secret/not-pem', 'error',
-    'A certificate or key entry of a Secret (`*.crt`, `*.cert`, `*.key`, `*.pem`) that holds no usable PEM block of that kind: empty (except in a Secret cert-manager fills), binary (DER), base64-encoded twice, PEM lines joined into one line, a damaged block, or the other kind (a key under `tls.crt`).',
+    'A certificate or key entry (`*.crt`, `*.cert`, `*.key`, `*.pem`) of a TLS Secret (type `kubernetes.io/tls`, managed by cert-manager, with the operators\' entry names, or referenced by a resource of the workspace) that holds no usable PEM block of that kind: empty (except in a Secret cert-manager fills: its annotation, or the `secretName` of a Certificate), binary (DER), base64-encoded twice, PEM lines joined into one line, a damaged block, the other kind (a key under `tls.crt`), or a key TLS cannot use (an OpenSSH, PGP or public key). Other Secrets are not read.',
     `operators.md §5 (data holds base64, stringData raw PEM); ${OPENSSL}: PEM only`),
   expired: rule('cert/expired', 'error',
-    'A certificate in a Secret whose validity ended: peers that verify it refuse the connection, and an expired CA fails every certificate it issued.',
+    'A certificate in a Secret whose validity ended: peers that verify it refuse the connection, and an expired CA fails every certificate it issued. In a CA entry with several certificates (a trust bundle), only the CAs the Secret\'s own certificates chain to are reported, or every one when all have expired.',
     `${MOUNTED}; ${OPENSSL}: X509_V_ERR_CERT_HAS_EXPIRED`),
   notYetValid: rule('cert/not-yet-valid', 'error',
     'A certificate in a Secret whose validity has not started yet (a clock skew when it was made?): peers that verify it refuse the connection until then.',
     `${MOUNTED}; ${OPENSSL}: X509_V_ERR_CERT_NOT_YET_VALID`),
   expiring: rule('cert/expiring', 'warning',
-    'A certificate in a Secret that expires within `pgtls.expiryWarningDays` days (default 30). Not reported for Secrets that cert-manager manages (annotation `cert-manager.io/certificate-name`): cert-manager renews them.',
+    'A certificate in a Secret that expires within `pgtls.expiryWarningDays` days (default 30). Not reported for Secrets that cert-manager manages (annotation `cert-manager.io/certificate-name`, or the `secretName` of a Certificate of the workspace): cert-manager renews them. In a CA bundle, only the CAs the Secret\'s certificates chain to.',
     'pgtls setting expiryWarningDays; cert-manager renewBefore (operators.md §4 C9)'),
   keyMismatch: rule('cert/key-mismatch', 'error',
     'A private key entry (`tls.key`, `ca.key`, `root.key`, `<name>.key`) that is not the key of the certificate of the same name (`tls.crt`…): PostgreSQL and Pgpool-II refuse to start TLS ("key values mismatch"), cert-manager cannot sign with it.',
@@ -48,10 +54,10 @@ export const SECRET_CONTENT_RULES = {
     'A private key entry that is encrypted: the operators mount it as a file, and PostgreSQL, Pgpool-II and cert-manager cannot read it without a passphrase.',
     `${OPENSSL}: PEM_read_bio_PrivateKey without a passphrase callback; operators.md §2 R4, §3 C5, §4 I5`),
   notSignedByCa: rule('cert/not-signed-by-ca', 'error',
-    'The certificate in `tls.crt` (or another non-CA certificate entry) does not chain, through the certificates after it, to any certificate in the Secret\'s CA entry (`ca.crt`, `root.crt`): peers that trust that CA reject it.',
+    'The certificate in `tls.crt` (or another non-CA certificate entry) does not chain, through the certificates after it, to any certificate in the Secret\'s CA entry (`ca.crt`, `root.crt`). An error where that CA is the trust anchor of the server certificate (Percona custom TLS Secrets, a cert-manager CA Issuer\'s Secret, Secrets cert-manager writes); elsewhere (CPO `caFile`, unreferenced Secrets) `ca.crt` may be the CA of client certificates (PostgreSQL `ssl_ca_file`), which need not have issued the server certificate: info.',
     `${OPENSSL}: X509_check_issued + X509_verify; operators.md §2 R1, R4 (ca.crt shared by server and replication certificates)`),
   weakKey: rule('cert/weak-key', 'error',
-    'A certificate whose public key is below OpenSSL security level 2 (the default of Debian, Ubuntu and RHEL based images): RSA under 2048 bits, DSA, EC curves under 224 bits. OpenSSL refuses to load it ("ee key too small", "ca key too small").',
+    'A certificate whose public key is below OpenSSL security level 2 (the default of Debian, Ubuntu and RHEL based images): RSA or DSA under 2048 bits, EC curves under 224 bits. OpenSSL refuses to load it ("ee key too small" for the certificate itself, "ca key too small" for a CA).',
     `${MOUNTED}; ${OPENSSL}: ssl_security_cert (SSL_R_EE_KEY_TOO_SMALL, SSL_R_CA_KEY_TOO_SMALL)`),
   weakSignature: rule('cert/weak-signature', 'error',
     'A certificate signed with SHA-1 or MD5: OpenSSL 3 rejects such signatures at security level 1 and above when verifying. The own signature of a self-signed root is never checked, so it is not reported.',
@@ -101,9 +107,19 @@ export const isCaEntryName = (key: string): boolean => /(^|[-_.])(ca|root|cacert
  * One finding, memoised with the Secret's text (everything but the clock-dependent validity checks). Related places
  * are document-relative here: a reused document may sit at another offset of its file next time.
  */
-interface Stored { rule: RuleMeta; span: Span; message: string; severity?: ReportExtra['severity']; related?: { span: Span; message: string }[] }
+interface Stored {
+  rule: RuleMeta; span: Span; message: string; severity?: ReportExtra['severity']; related?: { span: Span; message: string }[];
+  /** An empty entry (dropped when a Certificate of the workspace fills the Secret). */
+  empty?: boolean;
+  /** A chain finding whose severity and words depend on the Secret's use: this message, as info, when `ca.crt` need not anchor the server certificate. */
+  clientCa?: string;
+}
 
-interface CertEntry { entry: SecretEntry; certs: Certificate[]; ca: boolean }
+interface CertEntry {
+  entry: SecretEntry; certs: Certificate[]; ca: boolean;
+  /** In a CA entry of several certificates: the fingerprints of those the Secret's other certificates chain to. */
+  used?: Set<string>;
+}
 
 const day = (d: Date): string => d.toISOString().slice(0, 10);
 const at = (e: SecretEntry): string => `\`${e.source}.${e.key}\``;
@@ -119,17 +135,103 @@ export const secretContentModule: RuleModule = {
     const type = str(get(r.data, ['type']));
     if (type && SKIPPED_TYPES.has(type)) return;
     const contents = secretContents(r.doc.part, ctx.env.tls);
-    if (contents.entries.size === 0) return;
+    if (contents.entries.size === 0 || ![...contents.entries.keys()].some(k => entryKind(k))) return;
+    const use = secretUse(r, ctx, contents);
+    if (!use.tls()) return;
     const analysis = analyse(r, contents, ctx.env.tls);
     for (const f of analysis.stored) {
+      if (f.empty && use.filled()) continue; // a placeholder a Certificate of the workspace fills
       const extra: ReportExtra = {};
+      let message = f.message;
       if (f.severity) extra.severity = f.severity;
+      if (f.clientCa !== undefined && !use.anchor()) {
+        extra.severity = 'info';
+        message = f.clientCa;
+      }
       if (f.related) extra.related = f.related.map(x => ({ place: { file: r.path, span: [x.span[0] + r.doc.base, x.span[1] + r.doc.base] }, message: x.message }));
-      ctx.report(f.rule, f.span, f.message, extra);
+      ctx.report(f.rule, f.span, message, extra);
     }
-    checkValidity(r, ctx, analysis.certEntries);
+    checkValidity(r, ctx, analysis.certEntries, () => managedByCertManager(r) || use.filled());
   },
 };
+
+/** The entry names the operators and cert-manager use: a Secret with one of them is TLS material. */
+const OPERATOR_ENTRIES = new Set(['tls.crt', 'tls.key', 'ca.crt', 'root.crt', 'root.key']);
+
+/** References that name a Secret of other material (pull secrets, passwords, configuration, ACME account keys). */
+const NOT_TLS_REFERENCE = /^(imagePullSecrets|authSecret|configuration|passwordSecretRef|privateKeySecretRef)$/;
+
+/**
+ * References whose Secret's `ca.crt` (or `root.crt`) is the trust anchor of the server certificate in it: the
+ * operator (or cert-manager) verifies or distributes the server certificate against it.
+ */
+const ANCHOR_REFERENCES: readonly string[] = [
+  'pgv2.percona.com/v2 PerconaPGCluster spec.secrets.customTLSSecret.name',
+  'pgv2.percona.com/v2 PerconaPGCluster spec.secrets.customReplicationTLSSecret.name',
+  'pgv2.percona.com/v2 PerconaPGCluster spec.proxy.pgBouncer.customTLSSecret.name',
+  'cert-manager.io/v1 Issuer spec.ca.secretName',
+  'cert-manager.io/v1 ClusterIssuer spec.ca.secretName',
+  'cert-manager.io/v1 Certificate spec.secretName',
+];
+const CERTIFICATE_TARGET = 'cert-manager.io/v1 Certificate spec.secretName';
+
+/** The values at a data path where `*` is any list index. */
+function valuesAt(data: unknown, path: readonly string[]): unknown[] {
+  let cur: unknown[] = [data];
+  for (const step of path) {
+    const next: unknown[] = [];
+    for (const v of cur) {
+      if (step === '*') { if (Array.isArray(v)) next.push(...v); }
+      else if (isObj(v)) next.push(v[step]);
+    }
+    cur = next;
+    if (!cur.length) break;
+  }
+  return cur;
+}
+
+interface SecretUse {
+  /** The Secret is TLS material by evidence. */
+  tls(): boolean;
+  /** Its CA entry anchors its server certificate (a chain mismatch is an error). */
+  anchor(): boolean;
+  /** A cert-manager Certificate of the workspace writes it (empty entries are placeholders). */
+  filled(): boolean;
+}
+
+/** What the Secret is used for, from its own text and (lazily, once) from the resources of the workspace that name it. */
+function secretUse(r: Resource, ctx: LiveContext, contents: SecretContents): SecretUse {
+  const type = str(get(r.data, ['type']));
+  const annotated = managedByCertManager(r);
+  const named = [...contents.entries.keys()].some(k => OPERATOR_ENTRIES.has(k));
+  let refs: Set<string> | undefined;
+  const referrers = (): Set<string> => {
+    if (refs) return refs;
+    refs = new Set();
+    const name = r.header.name;
+    if (!name) return refs;
+    const ns = r.header.namespace;
+    const candidates = RESOURCE_REFERENCES.filter(x => x.target === 'Secret' && !x.path.some(p => NOT_TLS_REFERENCE.test(p)));
+    for (const d of ctx.workspace.documents(name)) {
+      const h = d.header;
+      if (d.doc === r.doc) continue;
+      const mine = candidates.filter(x => x.apiVersion === h.apiVersion && x.kind === h.kind);
+      if (!mine.length) continue;
+      const data = dataOf(d.doc.part).value;
+      for (const x of mine) {
+        if (!x.anyNamespace && ns && h.namespace && h.namespace !== ns) continue;
+        if (valuesAt(data, x.path).some(v => v === name)) refs.add(`${x.apiVersion} ${x.kind} ${x.path.join('.')}`);
+      }
+    }
+    return refs;
+  };
+  const filled = () => referrers().has(CERTIFICATE_TARGET);
+  return {
+    tls: () => type === 'kubernetes.io/tls' || annotated || named || referrers().size > 0,
+    anchor: () => annotated || [...referrers()].some(k => ANCHOR_REFERENCES.includes(k)),
+    filled,
+  };
+}
 
 interface Analysis { stored: Stored[]; certEntries: CertEntry[] }
 
@@ -151,7 +253,7 @@ function analyse(r: Resource, contents: SecretContents, tls: TlsBackend): Analys
     const text = entry.text ?? '';
     if (text.trim() === '') {
       if (managed) continue; // a placeholder cert-manager fills when it issues the certificate
-      report(R.notPem, spanOf(r, entry), `${at(entry)} is empty${entry.nullValue ? ' (null)' : ''}: the file the operator mounts from it is empty, so ${kind === 'key' ? 'no private key' : 'no certificate'} can be loaded. Put the PEM ${kind === 'key' ? 'private key' : 'certificate'} here, or remove the entry.`);
+      report(R.notPem, spanOf(r, entry), `${at(entry)} is empty${entry.nullValue ? ' (null)' : ''}: the file the operator mounts from it is empty, so ${kind === 'key' ? 'no private key' : 'no certificate'} can be loaded. Put the PEM ${kind === 'key' ? 'private key' : 'certificate'} here, or remove the entry.`, { empty: true });
       continue;
     }
     const blocks = readPemBlocks(text);
@@ -177,6 +279,11 @@ function analyse(r: Resource, contents: SecretContents, tls: TlsBackend): Analys
     if (wantsKey) {
       const read = contents.privateKey(entry.key);
       if (!read) continue;
+      const alien = read.kind !== 'key' && read.kind !== 'encrypted' ? blocks.find(b => foreignKey(b.label)) : undefined;
+      if (alien) {
+        report(R.notPem, spanOf(r, entry, text, alien), `${at(entry)} holds ${foreignKey(alien.label)}, not a PEM private key PostgreSQL can load. Store the TLS private key (-----BEGIN PRIVATE KEY-----) here, or keep the other key in a Secret of its own.`);
+        continue;
+      }
       if (read.kind === 'key') keys.push({ entry, read });
       else if (read.kind === 'encrypted') {
         report(R.keyEncrypted, spanOf(r, entry, text, read.block), `${at(entry)} is an encrypted private key (${read.block.label}${read.block.headers['DEK-Info'] ? `, ${read.block.headers['DEK-Info'].split(',')[0]}` : ''}): PostgreSQL, Pgpool-II and cert-manager read the mounted key without a passphrase and fail. Store it decrypted (\`openssl pkey -in encrypted.key -out tls.key\`); Kubernetes Secrets are the protection.`);
@@ -191,6 +298,7 @@ function analyse(r: Resource, contents: SecretContents, tls: TlsBackend): Analys
   checkCertificates(r, certEntries, tls, report);
   checkKeys(r, certEntries, keys, tls, report);
   checkChains(r, certEntries, tls, report);
+  markUsedAnchors(certEntries, tls);
   const out: Analysis = { stored, certEntries };
   r.doc.part.memo.set('secretContent', out);
   return out;
@@ -212,6 +320,8 @@ function explain(entry: SecretEntry, text: string, blocks: PemBlock[], want: 'ce
       ? 'the value is base64-encoded twice (it decodes to base64 of PEM). Encode the PEM file once (`base64 -w0 tls.crt`), or put the PEM itself under `stringData`'
       : '`stringData` takes the PEM text itself, and this is base64 of PEM. Put the PEM here, or move the base64 value to `data`';
   }
+  const alien = blocks.map(b => foreignKey(b.label)).find(x => x);
+  if (alien) return `it holds ${alien}, which TLS cannot use. Store ${what}, or keep the other key in a Secret of its own`;
   if (blocks.length) {
     const labels = [...new Set(blocks.map(b => `"${b.label}"`))].join(', ');
     const swapped = want === 'cert' && blocks.some(b => b.label.endsWith('PRIVATE KEY')) ? ' (are the certificate and key entries swapped?)'
@@ -273,7 +383,7 @@ const certSpan = (r: Resource, e: CertEntry, c: Certificate): Span => spanOf(r, 
 /** A related-information entry pointing at another entry of the same Secret (document-relative). */
 const relatedTo = (r: Resource, e: SecretEntry, message: string): { span: Span; message: string }[] => [{ span: spanOf(r, e), message }];
 
-type Report = (rule: RuleMeta, span: Span, message: string, extra?: Pick<Stored, 'severity' | 'related'>) => void;
+type Report = (rule: RuleMeta, span: Span, message: string, extra?: Pick<Stored, 'severity' | 'related' | 'empty' | 'clientCa'>) => void;
 
 /** Key strength, signature hash, extended key usage and CA flags of every certificate. */
 function checkCertificates(r: Resource, entries: CertEntry[], tls: TlsBackend, report: Report): void {
@@ -284,7 +394,8 @@ function checkCertificates(r: Resource, entries: CertEntry[], tls: TlsBackend, r
       const span = certSpan(r, e, c);
       const who = `${at(e.entry)}${nth(e.certs, i)}: ${describeCert(c)}`;
       const isLeaf = !e.ca && i === 0;
-      const role = isCA(c) ? 'ca' : 'ee';
+      // OpenSSL checks the certificate it serves as "ee", the certificates of its chain and trust anchors as "ca".
+      const role = e.ca || i > 0 ? 'ca' : 'ee';
       const weak = weakKey(c);
       if (weak) report(R.weakKey, span, `${who} has ${weak}, below OpenSSL security level 2 (the default on Debian, Ubuntu and RHEL based images): OpenSSL refuses it ("${role} key too small"). Reissue it with an RSA key of at least 2048 bits or an EC P-256 key; ${create(role === 'ca')}.`);
       if (/(sha1|md5|md4|md2)/i.test(c.signatureAlgorithm) && !(c.selfIssued && tls.issuedBy(c.handle, c.handle))) {
@@ -322,7 +433,7 @@ const ekuName = (oid: string): string => EKU_NAMES[oid] ?? oid;
 function weakKey(c: Certificate): string | undefined {
   const k = c.publicKey;
   const alg = keyAlgorithm(k);
-  if (alg === 'DSA') return `a DSA key${k.bits ? ` (${k.bits} bits)` : ''}`;
+  if (alg === 'DSA' && k.bits !== undefined && k.bits < 2048) return `a ${k.bits}-bit DSA key`;
   if (alg === 'RSA' && k.bits !== undefined && k.bits < 2048) return `a ${k.bits}-bit RSA key`;
   if (alg === 'EC' && k.curve) {
     const m = /^(?:secp|sect|prime|brainpoolP|c2pnb|c2tnb)(\d+)/.exec(k.curve);
@@ -363,9 +474,13 @@ function checkChains(r: Resource, entries: CertEntry[], tls: TlsBackend, report:
     const selfSigned = leaf.subject === leaf.issuer;
     const why = selfSigned ? 'it is self-signed, and the CA entry holds a different certificate'
       : `it was issued by "${leaf.issuer}"${e.certs.length > 1 ? ' (and the certificates after it in the entry do not lead there either)' : ''}`;
+    const cas = anchorEntries.map(x => at(x.entry)).join(', ');
     report(R.notSignedByCa, certSpan(r, e, leaf),
-      `${at(e.entry)}: ${describeCert(leaf)} is not signed by the CA in ${anchorEntries.map(x => at(x.entry)).join(', ')} (${why}): peers that trust that CA reject it. Issue the certificate from that CA, or put the CA that issued it into ${at(first.entry)}.`,
-      { related: relatedTo(r, first.entry, `the CA: ${first.certs.map(describeCert).slice(0, 3).join(', ')}`) });
+      `${at(e.entry)}: ${describeCert(leaf)} is not signed by the CA in ${cas} (${why}): peers that trust that CA reject it. Issue the certificate from that CA, or put the CA that issued it into ${at(first.entry)}.`,
+      {
+        related: relatedTo(r, first.entry, `the CA: ${first.certs.map(describeCert).slice(0, 3).join(', ')}`),
+        clientCa: `${at(e.entry)}: ${describeCert(leaf)} is not signed by the CA in ${cas} (${why}). Fine if ${cas} is the CA of client certificates (PostgreSQL's ssl_ca_file, e.g. CPO's \`caFile\`): PostgreSQL checks clients against it, not its own certificate. If clients should verify the server with it (sslmode=verify-ca), issue the server certificate from that CA.`,
+      });
   }
 }
 
@@ -392,12 +507,11 @@ function managedByCertManager(r: Resource): boolean {
 }
 
 /** Validity against the clock: expired, not yet valid, expiring soon. */
-function checkValidity(r: Resource, ctx: LiveContext, entries: CertEntry[]): void {
+function checkValidity(r: Resource, ctx: LiveContext, entries: CertEntry[], renewed: () => boolean): void {
   if (!entries.length) return;
   const now = ctx.env.now().getTime();
   const days = ctx.settings.expiryWarningDays;
   const warnDays = typeof days === 'number' && Number.isFinite(days) && days > 0 ? days : 0;
-  const managed = managedByCertManager(r);
   for (const e of entries) {
     e.certs.forEach((c, i) => {
       const who = `${at(e.entry)}${nth(e.certs, i)}: ${e.ca ? 'the CA certificate ' : ''}${describeCert(c)}`;
@@ -405,14 +519,43 @@ function checkValidity(r: Resource, ctx: LiveContext, entries: CertEntry[]): voi
       const after = c.notAfter.getTime(), before = c.notBefore.getTime();
       if (Number.isNaN(after) || Number.isNaN(before)) return;
       const effect = e.ca ? 'every certificate it issued fails verification' : 'peers that verify it refuse the connection';
+      // A trust bundle: only the CAs the Secret's own certificates chain to matter, unless none is still valid.
+      if (e.used && !(e.used.has(c.fingerprint256) || e.certs.every(x => x.notAfter.getTime() < now))) return;
       if (after < now) {
         ctx.report(R.expired, span, `${who} expired on ${c.notAfter.toISOString()}: ${effect}. Renew it: ${create(e.ca, 'issue')}.`);
       } else if (before > now) {
         ctx.report(R.notYetValid, span, `${who} is not valid before ${c.notBefore.toISOString()}: ${effect} until then. Check the clock of the machine that made it, or reissue it with an earlier start date.`);
-      } else if (!managed && warnDays > 0 && after - now < warnDays * DAY) {
+      } else if (warnDays > 0 && after - now < warnDays * DAY && !renewed()) {
         const left = Math.floor((after - now) / DAY);
         ctx.report(R.expiring, span, `${who} expires on ${day(c.notAfter)} (${left < 1 ? 'in less than a day' : `in ${left} day${left === 1 ? '' : 's'}`}; pgtls.expiryWarningDays is ${warnDays}). Renew it before then: ${create(e.ca, 'issue')}.`);
       }
     });
+  }
+}
+
+/** Key formats that are not TLS material, in words for a message; `undefined` for a PEM label OpenSSL may load as a key. */
+function foreignKey(label: string): string | undefined {
+  if (label === 'OPENSSH PRIVATE KEY') return 'an OpenSSH key (OPENSSH PRIVATE KEY)';
+  if (label.startsWith('SSH2 ')) return `an SSH key (${label})`;
+  if (label.startsWith('PGP ')) return `a PGP key (${label})`;
+  if (label === 'PUBLIC KEY' || label === 'RSA PUBLIC KEY') return `a public key (${label})`;
+  return undefined;
+}
+
+/** In each CA entry of several certificates (a trust bundle), the anchors the Secret's other certificates chain to. */
+function markUsedAnchors(entries: CertEntry[], tls: TlsBackend): void {
+  const leaves = entries.filter(e => !e.ca);
+  for (const e of entries) {
+    if (!e.ca || e.certs.length < 2) continue;
+    const used = new Set<string>();
+    for (const l of leaves) {
+      const issuers = new Set(l.certs.map(c => c.issuer));
+      for (const a of e.certs) {
+        if (used.has(a.fingerprint256)) continue;
+        if (!l.certs.some(c => c.fingerprint256 === a.fingerprint256) && !issuers.has(a.subject)) continue;
+        if (chainsTo(tls, l.certs, [a])) used.add(a.fingerprint256);
+      }
+    }
+    e.used = used;
   }
 }
