@@ -16,8 +16,11 @@ import {
   SubjectAlternativeNameExtension,
   SubjectKeyIdentifierExtension,
   X509Certificate,
+  X509CertificateGenerator,
   cryptoProvider,
 } from '@peculiar/x509';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import * as asn1X509 from '@peculiar/asn1-x509';
 import {
   CERT_SET_FILES,
   CLOCK_SKEW_MS,
@@ -41,6 +44,8 @@ import {
 } from '../../server/src/certs/generate';
 import { pemDecodeAll, pemEncode, pkcs8ToPkcs1 } from '../../server/src/certs/keys';
 import { describeCertificate } from '../../server/src/certs/inspect';
+import { loadCertificateAuthority } from '../../server/src/certs/plan';
+import { fastCrypto, isFastCryptoKey } from '../../server/src/node/fastCrypto';
 
 const crypto = nodeCrypto.webcrypto as unknown as Crypto;
 const NOW = new Date('2030-01-01T00:00:00Z');
@@ -431,5 +436,129 @@ describe('injected environment', () => {
     assert.equal(ca.cert.notAfter.toISOString(), '2129-12-08T00:00:00.000Z');
     const later = await issueClient(ca, { user: 'u', now: new Date('2031-06-15T12:34:56.789Z'), crypto });
     assert.equal(later.cert.notBefore.toISOString(), '2031-06-15T12:29:56.000Z', 'milliseconds are dropped by the DER time types');
+  });
+});
+
+describe('WebCrypto and the node:crypto adapter (fastCrypto) both make certificates OpenSSL accepts', () => {
+  const fast = fastCrypto();
+  const CRYPTOS: [string, Crypto][] = [['WebCrypto', crypto], ['fastCrypto', fast]];
+
+  /** Checks a set with OpenSSL (node:crypto's X509Certificate), independently of our code and @peculiar/x509. */
+  function checkSetWithOpenssl(set: Record<string, string>): void {
+    const ca = new nodeCrypto.X509Certificate(set['ca.crt']!);
+    assert.equal(ca.verify(ca.publicKey), true, 'the CA is self-signed');
+    assert.equal(ca.ca, true);
+    for (const leaf of ['server', 'client'] as const) {
+      const cert = new nodeCrypto.X509Certificate(set[`${leaf}.crt`]!);
+      assert.equal(cert.verify(ca.publicKey), true, `${leaf}: signed by the CA`);
+      assert.equal(cert.checkIssued(ca), true, `${leaf}: issuer name and key identifiers match the CA`);
+      assert.equal(cert.checkPrivateKey(nodeCrypto.createPrivateKey(set[`${leaf}.key`]!)), true, `${leaf}: the key file belongs to it`);
+      assert.equal(cert.ca, false);
+    }
+    assert.equal(new nodeCrypto.X509Certificate(set['server.crt']!).checkHost('localhost'), 'localhost');
+    assert.equal(new nodeCrypto.X509Certificate(set['server.crt']!).checkIP('127.0.0.1'), '127.0.0.1');
+  }
+
+  for (const alg of ['ecdsa-p256', 'ecdsa-p384', 'ed25519', 'rsa-2048'] as const) {
+    test(`${alg}: a set verifies with OpenSSL whichever crypto made it`, async () => {
+      for (const [name, c] of CRYPTOS) {
+        const set = await generateSet({ algorithm: alg, serverName: 'localhost', sans: ['127.0.0.1', '::1'], clientUser: 'postgres', now: NOW, crypto: c });
+        try {
+          checkSetWithOpenssl(set);
+        } catch (e) {
+          assert.fail(`${name}: ${(e as Error).message}`);
+        }
+      }
+    });
+  }
+
+  test('fastCrypto: generated EC and Ed25519 keys are its own, RSA keys are WebCrypto\'s; @peculiar/x509 verifies with it', async () => {
+    for (const alg of ['ecdsa-p256', 'ed25519', 'rsa-2048'] as const) {
+      const ca = await createCa({ commonName: `fast ${alg}`, algorithm: alg, now: NOW, crypto: fast });
+      const client = await issueClient(ca, { user: 'Alice', now: NOW, crypto: fast });
+      assert.equal(isFastCryptoKey(client.keys.privateKey), !alg.startsWith('rsa'));
+      // The lazily parsed certificate object is the one in certPem.
+      assert.deepEqual(new Uint8Array(client.cert.rawData), pemDecodeAll(client.certPem, 'CERTIFICATE')[0]);
+      assert.equal(await client.cert.verify({ publicKey: ca.cert.publicKey, date: NOW }, fast), true);
+      assert.equal(await client.cert.verify({ publicKey: client.cert.publicKey, date: NOW }, fast), false);
+      assert.equal(await ca.cert.verify({ publicKey: ca.cert.publicKey, date: NOW }, fast), true);
+    }
+  });
+
+  test('a CA loaded from its files issues certificates that chain to it, byte-exact issuer name included', async () => {
+    for (const [name, c] of CRYPTOS) {
+      for (const alg of ['ecdsa-p384', 'rsa-2048'] as const) {
+        const made = await createCa({ commonName: 'Ünïcode CA', organization: 'pgtls tests', algorithm: alg, now: NOW, crypto: c });
+        const loaded = await loadCertificateAuthority(made.certPem, made.keyPem, NOW, c);
+        const leaf = await issueServer(loaded, { dnsNames: ['db.example'], now: NOW, crypto: c });
+        const caX = new nodeCrypto.X509Certificate(made.certPem);
+        const leafX = new nodeCrypto.X509Certificate(leaf.certPem);
+        assert.equal(leafX.verify(caX.publicKey), true, `${name} ${alg}`);
+        assert.equal(leafX.checkIssued(caX), true, `${name} ${alg}`);
+        assert.equal(leafX.issuer, caX.subject);
+        assert.equal((await describeCertificate(leaf.certPem, NOW, c)).signatureAlgorithm.name, alg === 'rsa-2048' ? 'sha256WithRSAEncryption' : 'ecdsa-with-SHA384');
+      }
+    }
+  });
+});
+
+describe('certificate bytes', () => {
+  /** The same "random" bytes on every call, so that serial numbers can be reproduced. */
+  const repeatable = { getRandomValues: <T extends ArrayBufferView>(a: T) => { new Uint8Array(a.buffer, a.byteOffset, a.byteLength).fill(0x5a); return a; }, subtle: crypto.subtle } as unknown as Crypto;
+
+  test('byte for byte what @peculiar/x509 makes from the same key, serial, names, dates and extensions (Ed25519 signs deterministically)', async () => {
+    const ca = await createCa({ commonName: 'Ünïcode CA', organization: 'pgtls tests', algorithm: 'ed25519', now: NOW, crypto: repeatable, days: 36500 });
+    const leaf = await issueServer(ca, { dnsNames: ['db.example', '*.pods.svc'], ipAddresses: ['10.0.0.1', '::1', '::ffff:10.0.0.2'], now: NOW, crypto: repeatable });
+    const client = await issueClient(ca, { user: 'Alice', now: NOW, crypto: repeatable });
+    const caSki = ca.cert.getExtension(SubjectKeyIdentifierExtension)!.keyId;
+    const reference = async (c: IssuedCertificate, extensions: X509Certificate['extensions'], issuer = ca) => new Uint8Array((await X509CertificateGenerator.create({
+      serialNumber: c.cert.serialNumber, subject: c.cert.subjectName, issuer: issuer.cert.subjectName, notBefore: c.cert.notBefore, notAfter: c.cert.notAfter,
+      publicKey: c.keys.publicKey, signingKey: issuer.keys.privateKey, signingAlgorithm: { name: 'Ed25519' },
+      extensions: [...extensions, await SubjectKeyIdentifierExtension.create(c.keys.publicKey, false, crypto), new AuthorityKeyIdentifierExtension(caSki)],
+    }, crypto)).rawData);
+    assert.deepEqual(new Uint8Array(ca.cert.rawData), await reference(ca, [new BasicConstraintsExtension(true, 0, true), new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true)]));
+    assert.deepEqual(new Uint8Array(leaf.cert.rawData), await reference(leaf, [
+      new BasicConstraintsExtension(false, undefined, true), new KeyUsagesExtension(KeyUsageFlags.digitalSignature, true), new ExtendedKeyUsageExtension([ExtendedKeyUsage.serverAuth], false),
+      new SubjectAlternativeNameExtension([{ type: 'dns', value: 'db.example' }, { type: 'dns', value: '*.pods.svc' }, { type: 'ip', value: '10.0.0.1' }, { type: 'ip', value: '::1' }, { type: 'ip', value: '::ffff:a00:2' }], false),
+    ]));
+    assert.deepEqual(new Uint8Array(client.cert.rawData), await reference(client, [
+      new BasicConstraintsExtension(false, undefined, true), new KeyUsagesExtension(KeyUsageFlags.digitalSignature, true), new ExtendedKeyUsageExtension([ExtendedKeyUsage.clientAuth], false),
+    ]));
+    assert.equal(ca.cert.notAfter.toISOString(), '2129-12-08T00:00:00.000Z', 'GeneralizedTime from 2050 on');
+  });
+
+  /** `ca` with its certificate's subject replaced by `subject` (signature left stale: issuing never checks it). */
+  function withSubject(ca: CertificateAuthority, subject: asn1X509.Name): CertificateAuthority {
+    const parsed = AsnConvert.parse(ca.cert.rawData, asn1X509.Certificate);
+    parsed.tbsCertificate.subject = subject;
+    return { ...ca, cert: new X509Certificate(AsnConvert.serialize(parsed)) };
+  }
+  const rdn = (type: string, value: asn1X509.AttributeValue) => new asn1X509.RelativeDistinguishedName([new asn1X509.AttributeTypeAndValue({ type, value })]);
+
+  test('a CA from elsewhere: the issuer name is its subject byte for byte, PrintableString and multi-valued RDNs included', async () => {
+    const ca = await createCa({ commonName: 'elsewhere', now: NOW, crypto });
+    const subject = new asn1X509.Name([
+      rdn('2.5.4.6', new asn1X509.AttributeValue({ printableString: 'DE' })),
+      new asn1X509.RelativeDistinguishedName([
+        new asn1X509.AttributeTypeAndValue({ type: '2.5.4.10', value: new asn1X509.AttributeValue({ printableString: 'Org' }) }),
+        new asn1X509.AttributeTypeAndValue({ type: '2.5.4.11', value: new asn1X509.AttributeValue({ utf8String: 'Ünit' }) }),
+      ]),
+      rdn('2.5.4.3', new asn1X509.AttributeValue({ printableString: 'Printable CA' })),
+    ]);
+    const foreign = withSubject(ca, subject);
+    const leaf = await issueClient(foreign, { user: 'u', now: NOW, crypto });
+    const subjectDer = Buffer.from(AsnConvert.serialize(subject));
+    assert.ok(subjectDer.includes(Buffer.from([0x13, 0x02, 0x44, 0x45])), 'the test name holds a PrintableString');
+    const leafTbs = AsnConvert.parse(leaf.cert.rawData, asn1X509.Certificate).tbsCertificate;
+    assert.deepEqual(Buffer.from(AsnConvert.serialize(leafTbs.issuer)), subjectDer);
+    assert.equal(leaf.cert.issuer, foreign.cert.subject);
+    assert.equal(new nodeCrypto.X509Certificate(leaf.certPem).verify(new nodeCrypto.X509Certificate(ca.certPem).publicKey), true);
+  });
+
+  test('a CA whose subject would not re-encode to the same bytes (malformed UTF-8) is refused, not silently changed', async () => {
+    const ca = await createCa({ commonName: 'elsewhere', now: NOW, crypto });
+    // A UTF8String holding the octets ff fe, which are not UTF-8: decoding and re-encoding would change them.
+    const bad = withSubject(ca, new asn1X509.Name([rdn('2.5.4.3', new asn1X509.AttributeValue({ anyValue: new Uint8Array([0x0c, 0x02, 0xff, 0xfe]).buffer }))]));
+    await assert.rejects(issueClient(bad, { user: 'u', now: NOW, crypto }), (e: unknown) => e instanceof CertError && /subject name is not in DER form/.test(e.message));
   });
 });

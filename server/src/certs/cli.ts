@@ -13,7 +13,6 @@
  * Nothing here prints or logs key material: summaries name files, algorithms, subjects, SANs and validity only.
  */
 import 'reflect-metadata';
-import { webcrypto } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { X509Certificate } from '@peculiar/x509';
@@ -38,6 +37,7 @@ import { splitSans } from './names';
 import { describeKeys, keyMatchesCertificate, loadCertificateAuthority, type KeyDescription } from './plan';
 import { OPERATORS, parseOperator, preset, presetFromResource, type CertPreset, type CpoLayout, type PresetInput } from './presets';
 import { ExistingFilesError, WriteFilesError, writeCertFiles, type FileToWrite, type WriteResult } from '../node/writeFiles';
+import { fastCrypto } from '../node/fastCrypto';
 
 export interface CliIo {
   out(s: string): void;
@@ -233,7 +233,7 @@ function basenameFlag(p: Parsed, fallback: string): string {
  */
 export async function runCertCli(argv: string[], io: CliIo, env: CertCliEnv = {}): Promise<number> {
   const now = env.now ?? (() => new Date());
-  const crypto = env.crypto ?? (webcrypto as unknown as Crypto);
+  const crypto = env.crypto ?? fastCrypto();
   try {
     const [command, sub, ...rest] = argv;
     if (command === 'inspect') {

@@ -13,21 +13,50 @@
  */
 // @peculiar/x509 registers its ASN.1 classes through tsyringe, which needs the Reflect metadata polyfill first.
 import 'reflect-metadata';
+import { AsnConvert, AsnProp, AsnSerializer, OctetString, type IAsnConvertible } from '@peculiar/asn1-schema';
 import {
-  AuthorityKeyIdentifierExtension,
-  BasicConstraintsExtension,
+  AlgorithmIdentifier,
+  AttributeTypeAndValue,
+  AttributeValue,
+  AuthorityKeyIdentifier,
+  BasicConstraints,
+  Certificate,
   ExtendedKeyUsage,
-  ExtendedKeyUsageExtension,
+  Extension,
+  Extensions,
+  GeneralName,
+  KeyIdentifier,
+  KeyUsage,
   KeyUsageFlags,
-  KeyUsagesExtension,
   Name,
-  SubjectAlternativeNameExtension,
-  SubjectKeyIdentifierExtension,
-  X509Certificate,
-  X509CertificateGenerator,
-  type Extension,
-  type JsonGeneralName,
-} from '@peculiar/x509';
+  RelativeDistinguishedName,
+  SubjectAlternativeName,
+  SubjectKeyIdentifier,
+  SubjectPublicKeyInfo,
+  TBSCertificate,
+  Validity,
+  Version,
+  id_ce_authorityKeyIdentifier,
+  id_ce_basicConstraints,
+  id_ce_extKeyUsage,
+  id_ce_keyUsage,
+  id_ce_subjectAltName,
+  id_ce_subjectKeyIdentifier,
+  id_kp_clientAuth,
+  id_kp_serverAuth,
+} from '@peculiar/asn1-x509';
+import {
+  ECParameters,
+  id_ecPublicKey,
+  id_ecdsaWithSHA256,
+  id_ecdsaWithSHA384,
+  id_ecdsaWithSHA512,
+  id_secp256r1,
+  id_secp384r1,
+  id_secp521r1,
+} from '@peculiar/asn1-ecc';
+import { id_sha256WithRSAEncryption, id_sha384WithRSAEncryption, id_sha512WithRSAEncryption } from '@peculiar/asn1-rsa';
+import { AsnEcSignatureFormatter, SubjectKeyIdentifierExtension, X509Certificate } from '@peculiar/x509';
 import {
   CertError,
   DEFAULT_ALGORITHM,
@@ -39,6 +68,7 @@ import {
   type SignatureHash,
 } from './algorithms';
 import { exportPrivateKey, parseKeyFormat, pemEncode, type KeyFormat } from './keys';
+import { PERCONA_REPLICATION_USER } from './presets';
 import { MAX_PG_IDENTIFIER_BYTES, canonicalIp, checkCommonName, collectSans, isDnsName, isIpAddress, splitSans } from './names';
 
 export { CertError, DEFAULT_ALGORITHM, KEY_ALGORITHMS, assertStrong, parseAlgorithm, parseHash } from './algorithms';
@@ -61,8 +91,9 @@ export const DEFAULT_LEAF_DAYS = 397;
 /** A hundred years: anything longer is a typo (and outlives every toolchain that could read it). */
 export const MAX_DAYS = 36500;
 
-/** Percona's (and Crunchy's) replication user; its certificate carries it as CN and as DNS SAN. */
-export const PERCONA_REPLICATION_USER = '_crunchyrepl';
+// Percona's (and Crunchy's) replication user: defined with the presets, which the Kubernetes rules load without the
+// generator; re-exported here for the generator's callers.
+export { PERCONA_REPLICATION_USER };
 
 /** Options every certificate takes. */
 export interface BaseCertOptions {
@@ -132,35 +163,33 @@ export interface CertificateAuthority extends IssuedCertificate {
 
 /** Creates a self-signed root CA: basicConstraints CA:TRUE (critical, pathLen), keyCertSign + cRLSign (critical), SKI, AKI. */
 export async function createCa(opts: CaOptions): Promise<CertificateAuthority> {
+  return createCaWith(opts);
+}
+
+async function createCaWith(opts: CaOptions, pending?: Promise<CryptoKeyPair>): Promise<CertificateAuthority> {
   const base = resolveBase(opts, DEFAULT_ALGORITHM, DEFAULT_CA_DAYS, 'CA');
   checkCommonName(opts.commonName, 'the CA common name');
   const pathLength = checkPathLength(opts.pathLength ?? 0);
   const { hash } = assertStrong(base.algorithm, opts.hash);
   const subject = subjectName(opts.commonName, opts.organization);
 
-  const keys = await generateKeys(base.algorithm, hash, opts.crypto);
-  const ski = await SubjectKeyIdentifierExtension.create(keys.publicKey, false, opts.crypto);
-  const cert = await X509CertificateGenerator.createSelfSigned({
-    serialNumber: randomSerial(opts.crypto),
-    name: subject,
-    keys,
-    notBefore: base.notBefore,
-    notAfter: base.notAfter,
-    signingAlgorithm: signingAlgorithm(base.algorithm, hash),
-    extensions: [
-      new BasicConstraintsExtension(true, pathLength, true),
-      new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
-      ski,
-      // A self-signed AKI repeats the SKI, as `openssl req -x509` writes it; -x509_strict wants AKI on every cert.
-      new AuthorityKeyIdentifierExtension(ski.keyId),
-    ],
-  }, opts.crypto);
-  return finishCa(cert, keys, base, hash, pathLength, [], opts.crypto);
+  const keys = await (pending ?? generateKeys(base.algorithm, hash, opts.crypto));
+  const spki = await publicKeyInfo(keys.publicKey, opts.crypto);
+  const keyId = await keyIdentifier(spki, opts.crypto);
+  const aki = authorityKeyId(keyId);
+  const certDer = await buildCertificate({
+    subject, issuer: subject, spki, base, crypto: opts.crypto,
+    signingKey: keys.privateKey, signingAlgorithm: base.algorithm, hash,
+    // A self-signed AKI repeats the SKI, as `openssl req -x509` writes it; -x509_strict wants AKI on every cert.
+    extensions: [caBasicConstraints(pathLength), caKeyUsage(), subjectKeyId(keyId), aki],
+  });
+  return finishCa(certDer, { subject, keyId, notAfter: base.notAfter, authorityKeyId: aki }, keys, base, hash, pathLength, [], opts.crypto);
 }
 
 /** Creates an intermediate CA under `parent`, which must allow it (parent pathLength ≥ 1). */
 export async function createIntermediate(parent: CertificateAuthority, opts: CaOptions): Promise<CertificateAuthority> {
-  const base = resolveBase(opts, parent.algorithm, DEFAULT_CA_DAYS, 'intermediate CA', parent.cert);
+  const issuer = issuerOf(parent);
+  const base = resolveBase(opts, parent.algorithm, DEFAULT_CA_DAYS, 'intermediate CA', issuer.notAfter);
   checkCommonName(opts.commonName, 'the intermediate CA common name');
   if (parent.pathLength < 1) {
     throw new CertError(`the parent CA "${parent.cert.subjectName.getField('CN')[0] ?? parent.cert.subject}" has pathLength ${parent.pathLength} and may not sign intermediates; create it with pathLength ≥ 1`);
@@ -171,11 +200,11 @@ export async function createIntermediate(parent: CertificateAuthority, opts: CaO
   }
   const { hash } = assertStrong(base.algorithm, opts.hash);
   const keys = await generateKeys(base.algorithm, hash, opts.crypto);
-  const cert = await sign(parent, keys, subjectName(opts.commonName, opts.organization), base, [
-    new BasicConstraintsExtension(true, pathLength, true),
-    new KeyUsagesExtension(KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign, true),
-  ], opts.crypto);
-  return finishCa(cert, keys, base, hash, pathLength, [cert, ...parent.chain], opts.crypto);
+  const subject = subjectName(opts.commonName, opts.organization);
+  const { certDer, keyId } = await signLeafOrIntermediate(parent, issuer, keys, subject, base, [caBasicConstraints(pathLength), caKeyUsage()], opts.crypto);
+  const info = { subject, keyId, notAfter: base.notAfter, authorityKeyId: authorityKeyId(keyId) };
+  const cert = new X509Certificate(certDer);
+  return finishCa(certDer, info, keys, base, hash, pathLength, [cert, ...parent.chain], opts.crypto, cert);
 }
 
 /**
@@ -183,10 +212,15 @@ export async function createIntermediate(parent: CertificateAuthority, opts: CaO
  * for RSA), CA:FALSE, SANs from `dnsNames`/`ipAddresses` plus the CN when it is a host name or an address.
  */
 export async function issueServer(ca: CertificateAuthority, opts: ServerCertOptions): Promise<IssuedCertificate> {
-  const base = resolveBase(opts, ca.algorithm, DEFAULT_LEAF_DAYS, 'server certificate', ca.cert);
+  return issueServerWith(ca, opts);
+}
+
+async function issueServerWith(ca: CertificateAuthority, opts: ServerCertOptions, pending?: Promise<CryptoKeyPair>): Promise<IssuedCertificate> {
+  const issuer = issuerOf(ca);
+  const base = resolveBase(opts, ca.algorithm, DEFAULT_LEAF_DAYS, 'server certificate', issuer.notAfter);
   const names = serverNames(opts.commonName, opts.dnsNames ?? [], opts.ipAddresses ?? []);
-  const usages = opts.clientAuth ? [ExtendedKeyUsage.serverAuth, ExtendedKeyUsage.clientAuth] : [ExtendedKeyUsage.serverAuth];
-  return issueLeaf(ca, base, subjectName(names.commonName, opts.organization), usages, names.dns, names.ip, opts.crypto);
+  const usages = opts.clientAuth ? [id_kp_serverAuth, id_kp_clientAuth] : [id_kp_serverAuth];
+  return issueLeaf(ca, issuer, base, subjectName(names.commonName, opts.organization), usages, names.dns, names.ip, opts.crypto, pending);
 }
 
 /**
@@ -194,10 +228,15 @@ export async function issueServer(ca: CertificateAuthority, opts: ServerCertOpti
  * (PostgreSQL compares it byte for byte; pgpool ignores case), no SAN unless DNS names are given.
  */
 export async function issueClient(ca: CertificateAuthority, opts: ClientCertOptions): Promise<IssuedCertificate> {
-  const base = resolveBase(opts, ca.algorithm, DEFAULT_LEAF_DAYS, 'client certificate', ca.cert);
+  return issueClientWith(ca, opts);
+}
+
+async function issueClientWith(ca: CertificateAuthority, opts: ClientCertOptions, pending?: Promise<CryptoKeyPair>): Promise<IssuedCertificate> {
+  const issuer = issuerOf(ca);
+  const base = resolveBase(opts, ca.algorithm, DEFAULT_LEAF_DAYS, 'client certificate', issuer.notAfter);
   checkUser(opts.user);
   const sans = collectSans(opts.dnsNames ?? [], [], 'client certificate');
-  return issueLeaf(ca, base, subjectName(opts.user, opts.organization), [ExtendedKeyUsage.clientAuth], sans.dns, [], opts.crypto);
+  return issueLeaf(ca, issuer, base, subjectName(opts.user, opts.organization), [id_kp_clientAuth], sans.dns, [], opts.crypto, pending);
 }
 
 /**
@@ -244,10 +283,20 @@ export async function generateSet(opts: CertSetOptions): Promise<CertSet> {
   const common = { now: opts.now, crypto: opts.crypto, algorithm, keyFormat };
   resolveBase({ ...common, days: opts.days }, algorithm, DEFAULT_LEAF_DAYS, 'server certificate');
   const caName = opts.caName ?? [...`pgtls development CA for ${opts.serverName}`].slice(0, 64).join('').trim();
+  checkCommonName(caName, 'the CA common name');
+  const caDays = opts.caDays ?? DEFAULT_CA_DAYS;
+  resolveBase({ ...common, days: caDays }, algorithm, DEFAULT_CA_DAYS, 'CA');
 
-  const ca = await createCa({ ...common, commonName: caName, days: opts.caDays ?? DEFAULT_CA_DAYS });
-  const server = await issueServer(ca, { ...common, days: opts.days, commonName: opts.serverName, dnsNames: extra.dns, ipAddresses: extra.ip });
-  const client = await issueClient(ca, { ...common, days: opts.days, user: opts.clientUser });
+  // The three key pairs do not depend on each other: start them together, so that a WebCrypto that generates on
+  // a thread pool (RSA above all) overlaps them. A failure is reported by whichever step awaits that key.
+  const spec = algorithmSpec(algorithm);
+  const pending = [spec.defaultHash, spec.defaultHash, spec.defaultHash].map(h => generateKeys(algorithm, h, opts.crypto));
+  for (const p of pending) p.catch(() => undefined);
+  const ca = await createCaWith({ ...common, commonName: caName, days: caDays }, pending[0]);
+  const [server, client] = await Promise.all([
+    issueServerWith(ca, { ...common, days: opts.days, commonName: opts.serverName, dnsNames: extra.dns, ipAddresses: extra.ip }, pending[1]),
+    issueClientWith(ca, { ...common, days: opts.days, user: opts.clientUser }, pending[2]),
+  ]);
   return {
     'ca.crt': ca.certPem,
     'ca.key': ca.keyPem,
@@ -267,7 +316,7 @@ interface ResolvedBase {
   notAfter: Date;
 }
 
-function resolveBase(o: BaseCertOptions, fallback: KeyAlgorithm, defaultDays: number, what: string, issuer?: X509Certificate): ResolvedBase {
+function resolveBase(o: BaseCertOptions, fallback: KeyAlgorithm, defaultDays: number, what: string, issuerNotAfter?: Date): ResolvedBase {
   if (!(o.now instanceof Date) || Number.isNaN(o.now.getTime())) throw new CertError(`${what}: "now" must be a valid Date`);
   if (!o.crypto || typeof o.crypto.getRandomValues !== 'function' || !o.crypto.subtle) {
     throw new CertError(`${what}: a WebCrypto "crypto" must be passed in`);
@@ -281,13 +330,21 @@ function resolveBase(o: BaseCertOptions, fallback: KeyAlgorithm, defaultDays: nu
   if (!Number.isInteger(days) || days <= 0 || days > MAX_DAYS) {
     throw new CertError(`${what}: days must be a whole number from 1 to ${MAX_DAYS}; got ${String(days)}`);
   }
-  const notBefore = new Date(o.now.getTime() - CLOCK_SKEW_MS);
-  let notAfter = new Date(o.now.getTime() + days * DAY_MS);
+  // Whole seconds: the DER time types hold no fractions, and a CA's notAfter read back must equal the one kept here.
+  const notBefore = wholeSeconds(o.now.getTime() - CLOCK_SKEW_MS);
+  let notAfter = wholeSeconds(o.now.getTime() + days * DAY_MS);
   // Like cert-manager's CA issuer, cut a leaf off at its issuer's expiry: past it the chain cannot verify anyway,
   // and a notAfter that promises more than the chain can keep misleads whoever plans the rotation.
-  if (issuer && notAfter > issuer.notAfter) notAfter = new Date(issuer.notAfter.getTime());
+  if (issuerNotAfter && notAfter > issuerNotAfter) notAfter = wholeSeconds(issuerNotAfter.getTime());
   if (notAfter <= notBefore) throw new CertError(`${what}: the issuing CA has already expired at ${o.now.toISOString()}`);
+  if (notBefore.getUTCFullYear() < 1950 || notAfter.getUTCFullYear() > 9999) {
+    throw new CertError(`${what}: certificate dates must lie between the years 1950 and 9999 (now is ${o.now.toISOString()}, ${days} days)`);
+  }
   return { algorithm, keyFormat, notBefore, notAfter };
+}
+
+function wholeSeconds(ms: number): Date {
+  return new Date(Math.floor(ms / 1000) * 1000);
 }
 
 /** The server subject CN and SAN lists, checked; shared by issueServer and generateSet's up-front validation. */
@@ -321,14 +378,16 @@ function checkUser(user: string): void {
   }
 }
 
-/** Subject with UTF8String values (RFC 5280 §4.1.2.6), given as objects so no DN-string escaping rules apply. */
+/** Subject with UTF8String values (RFC 5280 §4.1.2.6): `O` (when given) then `CN`, each its own RDN. */
 function subjectName(commonName: string, organization: string | undefined): Name {
-  const rdns: Record<string, { utf8String: string }[]>[] = [];
+  const rdn = (type: string, value: string) =>
+    new RelativeDistinguishedName([new AttributeTypeAndValue({ type, value: new AttributeValue({ utf8String: value }) })]);
+  const rdns: RelativeDistinguishedName[] = [];
   if (organization !== undefined) {
     checkCommonName(organization, 'the organization');
-    rdns.push({ O: [{ utf8String: organization }] });
+    rdns.push(rdn(OID.organization, organization));
   }
-  rdns.push({ CN: [{ utf8String: commonName }] });
+  rdns.push(rdn(OID.commonName, commonName));
   return new Name(rdns);
 }
 
@@ -336,10 +395,10 @@ function subjectName(commonName: string, organization: string | undefined): Name
  * 16 random bytes from the injected crypto, first byte forced into 0x40..0x7f: positive (top bit clear) and
  * always 16 octets long in DER, leaving 126 random bits (RFC 5280 allows 20 octets; CA/B Forum wants ≥ 64 bits).
  */
-function randomSerial(crypto: Crypto): string {
+function randomSerial(crypto: Crypto): ArrayBuffer {
   const b = crypto.getRandomValues(new Uint8Array(16));
-  b[0] = 0x40 | (b[0] & 0x3f);
-  return Array.from(b, x => x.toString(16).padStart(2, '0')).join('');
+  b[0] = 0x40 | (b[0]! & 0x3f);
+  return b.buffer;
 }
 
 async function generateKeys(algorithm: KeyAlgorithm, hash: SignatureHash | undefined, crypto: Crypto): Promise<CryptoKeyPair> {
@@ -348,72 +407,287 @@ async function generateKeys(algorithm: KeyAlgorithm, hash: SignatureHash | undef
   return await crypto.subtle.generateKey(params, true, ['sign', 'verify']) as CryptoKeyPair;
 }
 
-function signingAlgorithm(algorithm: KeyAlgorithm, hash: SignatureHash | undefined): Algorithm | EcdsaParams | RsaHashedImportParams {
-  const spec = algorithmSpec(algorithm);
-  switch (spec.family) {
-    case 'ECDSA': return { name: 'ECDSA', hash: hash ?? 'SHA-256' } as EcdsaParams;
-    case 'RSA': return { name: 'RSASSA-PKCS1-v1_5', hash: hash ?? 'SHA-256' } as RsaHashedImportParams;
-    case 'Ed25519': return { name: 'Ed25519' };
+// --- certificate assembly -----------------------------------------------------------------------------------------
+// The TBSCertificate is made of @peculiar/asn1-x509 objects whose ASN.1 tree is built once, encoded for the
+// signature and encoded again inside the Certificate. Extensions that never change are serialised once per process
+// and shared (nothing mutates them). X509Certificate objects (@peculiar/x509) are made only when asked for: building
+// one serialises and re-parses the whole certificate, which costs more than an ECDSA signature.
+
+/** Attribute types the library has no constants for (X.520), and id-Ed25519 (RFC 8410 §3). */
+const OID = { commonName: '2.5.4.3', organization: '2.5.4.10', ed25519: '1.3.101.112' } as const;
+
+/**
+ * ecdsa-with-SHA256/384/512 (RFC 5758 §3.2) and sha256/384/512WithRSAEncryption (RFC 4055 §5). From the OID
+ * constants, not @peculiar/asn1-rsa's ready-made AlgorithmIdentifiers: in 2.11.1 its `sha256WithRSAEncryption`
+ * carries the OID of sha512-256WithRSAEncryption.
+ */
+const SIGNATURE_OIDS: Record<'ECDSA' | 'RSA', Record<SignatureHash, string>> = {
+  ECDSA: { 'SHA-256': id_ecdsaWithSHA256, 'SHA-384': id_ecdsaWithSHA384, 'SHA-512': id_ecdsaWithSHA512 },
+  RSA: { 'SHA-256': id_sha256WithRSAEncryption, 'SHA-384': id_sha384WithRSAEncryption, 'SHA-512': id_sha512WithRSAEncryption },
+};
+
+/** The named-curve OIDs of SubjectPublicKeyInfo (RFC 5480 §2.1.1.1). */
+const CURVE_OIDS: Record<string, string> = { 'P-256': id_secp256r1, 'P-384': id_secp384r1, 'P-521': id_secp521r1 };
+
+const ecSignatures = new AsnEcSignatureFormatter();
+
+function extension(extnID: string, critical: boolean, value: object): Extension {
+  // DER leaves out `critical` when it is FALSE, its DEFAULT; the serialiser does that.
+  return new Extension({ extnID, critical, extnValue: new OctetString(AsnConvert.serialize(value)) });
+}
+
+function caBasicConstraints(pathLength: number): Extension {
+  return fixedExtension(id_ce_basicConstraints, true, new BasicConstraints({ cA: true, pathLenConstraint: pathLength }), pathLength);
+}
+
+/** Extensions whose value never changes (key usages, CA:FALSE, EKU lists), serialised once and then shared. */
+const fixedExtensions = new Map<string, Extension>();
+
+function fixedExtension(id: string, critical: boolean, value: object, variant: string | number = ''): Extension {
+  const key = `${id} ${critical} ${variant}`;
+  let ext = fixedExtensions.get(key);
+  if (!ext) fixedExtensions.set(key, (ext = extension(id, critical, value)));
+  return ext;
+}
+
+function caKeyUsage(): Extension {
+  const ku = KeyUsageFlags.keyCertSign | KeyUsageFlags.cRLSign;
+  return fixedExtension(id_ce_keyUsage, true, new KeyUsage(ku), ku);
+}
+
+function subjectKeyId(keyId: Uint8Array<ArrayBuffer>): Extension {
+  return extension(id_ce_subjectKeyIdentifier, false, new SubjectKeyIdentifier(keyId));
+}
+
+function authorityKeyId(keyId: Uint8Array<ArrayBuffer>): Extension {
+  return extension(id_ce_authorityKeyIdentifier, false, new AuthorityKeyIdentifier({ keyIdentifier: new KeyIdentifier(keyId) }));
+}
+
+/**
+ * The SubjectPublicKeyInfo of a public key. EC and Ed25519 keys are exported `raw` (the public key octets) and
+ * wrapped with their algorithm identifier (RFC 5480 §2, RFC 8410 §4): the same DER as an `spki` export, without
+ * parsing one. RSA keys are exported as SPKI and parsed.
+ */
+async function publicKeyInfo(publicKey: CryptoKey, crypto: Crypto): Promise<SubjectPublicKeyInfo> {
+  const alg = publicKey.algorithm as Partial<EcKeyAlgorithm>;
+  const curve = alg.name === 'ECDSA' && alg.namedCurve ? CURVE_OIDS[alg.namedCurve] : undefined;
+  if (curve !== undefined || alg.name === 'Ed25519') {
+    const raw = await crypto.subtle.exportKey('raw', publicKey);
+    const algorithm = curve !== undefined
+      ? new AlgorithmIdentifier({ algorithm: id_ecPublicKey, parameters: ecParameters(curve) })
+      : new AlgorithmIdentifier({ algorithm: OID.ed25519 });
+    return new SubjectPublicKeyInfo({ algorithm, subjectPublicKey: raw });
+  }
+  try {
+    return AsnConvert.parse(await crypto.subtle.exportKey('spki', publicKey), SubjectPublicKeyInfo);
+  } catch (e) {
+    if (e instanceof DOMException) throw e;
+    throw new CertError('the public key is not a SubjectPublicKeyInfo');
   }
 }
 
-async function sign(issuer: CertificateAuthority, keys: CryptoKeyPair, subject: Name, base: ResolvedBase, extensions: Extension[], crypto: Crypto): Promise<X509Certificate> {
-  const issuerSki = issuer.cert.getExtension(SubjectKeyIdentifierExtension);
-  if (!issuerSki) throw new CertError('the issuing CA certificate has no subject key identifier');
-  return await X509CertificateGenerator.create({
-    serialNumber: randomSerial(crypto),
-    subject,
-    // The issuer's subject bytes exactly as encoded in its certificate: chain builders compare them byte-wise.
-    issuer: issuer.cert.subjectName,
-    notBefore: base.notBefore,
-    notAfter: base.notAfter,
-    publicKey: keys.publicKey,
-    signingKey: issuer.keys.privateKey,
-    signingAlgorithm: signingAlgorithm(issuer.algorithm, issuer.hash),
-    extensions: [
-      ...extensions,
-      await SubjectKeyIdentifierExtension.create(keys.publicKey, false, crypto),
-      new AuthorityKeyIdentifierExtension(issuerSki.keyId),
-    ],
-  }, crypto);
+const curveParameters = new Map<string, ArrayBuffer>();
+
+/** ECParameters { namedCurve } DER, serialised once per curve. */
+function ecParameters(curve: string): ArrayBuffer {
+  let p = curveParameters.get(curve);
+  if (!p) curveParameters.set(curve, (p = AsnConvert.serialize(new ECParameters({ namedCurve: curve }))));
+  return p;
+}
+
+/** RFC 5280 §4.2.1.2 method (1): SHA-1 of the subjectPublicKey BIT STRING's bits, as OpenSSL computes it. */
+async function keyIdentifier(spki: SubjectPublicKeyInfo, crypto: Crypto): Promise<Uint8Array<ArrayBuffer>> {
+  return new Uint8Array(await crypto.subtle.digest('SHA-1', spki.subjectPublicKey));
+}
+
+interface CertificateInput {
+  subject: Name;
+  issuer: Name;
+  spki: SubjectPublicKeyInfo;
+  base: ResolvedBase;
+  extensions: Extension[];
+  signingKey: CryptoKey;
+  /** The signer's key algorithm and hash. */
+  signingAlgorithm: KeyAlgorithm;
+  hash: SignatureHash | undefined;
+  crypto: Crypto;
+}
+
+/** Builds the TBSCertificate (RFC 5280 §4.1), signs it with the injected crypto and returns the certificate DER. */
+async function buildCertificate(c: CertificateInput): Promise<Uint8Array<ArrayBuffer>> {
+  const family = algorithmSpec(c.signingAlgorithm).family;
+  // WebCrypto binds an RSA key to its hash at creation or import; the signature is made with that one, so the
+  // algorithm identifier must name it (an RSA CA loaded from a file is imported with SHA-256).
+  const keyHash = (c.signingKey.algorithm as Partial<RsaHashedKeyAlgorithm>).hash?.name as SignatureHash | undefined;
+  const hash: SignatureHash = (family === 'RSA' ? keyHash ?? c.hash : c.hash) ?? 'SHA-256';
+  if (family !== 'Ed25519' && !SIGNATURE_OIDS[family][hash]) throw new CertError(`unsupported signature hash ${quoteInput(hash)}`);
+  let algorithmId: AlgorithmIdentifier;
+  let params: Algorithm | EcdsaParams;
+  switch (family) {
+    case 'ECDSA':
+      algorithmId = new AlgorithmIdentifier({ algorithm: SIGNATURE_OIDS.ECDSA[hash] });
+      params = { name: 'ECDSA', hash } as EcdsaParams;
+      break;
+    case 'RSA':
+      algorithmId = new AlgorithmIdentifier({ algorithm: SIGNATURE_OIDS.RSA[hash], parameters: null });
+      params = { name: 'RSASSA-PKCS1-v1_5' };
+      break;
+    case 'Ed25519':
+      algorithmId = new AlgorithmIdentifier({ algorithm: OID.ed25519 });
+      params = { name: 'Ed25519' };
+      break;
+  }
+  const tbsCertificate = new TBSCertificate({
+    version: Version.v3,
+    serialNumber: randomSerial(c.crypto),
+    signature: algorithmId,
+    issuer: c.issuer,
+    validity: new Validity({ notBefore: c.base.notBefore, notAfter: c.base.notAfter }),
+    subject: c.subject,
+    subjectPublicKeyInfo: c.spki,
+    extensions: new Extensions(c.extensions),
+  });
+  // The TBSCertificate's ASN.1 tree is built once: encoded for the signature, then encoded again inside the Certificate.
+  const tbsTree = AsnSerializer.toASN(tbsCertificate);
+  const raw = await c.crypto.subtle.sign(params, c.signingKey, tbsTree.toBER(false));
+  // WebCrypto gives ECDSA signatures as r‖s; X.509 carries them as ECDSA-Sig-Value, SEQUENCE { r, s } (RFC 5480 §2.2).
+  const signatureValue = family === 'ECDSA' ? ecSignatures.toAsnSignature(c.signingKey.algorithm as EcKeyAlgorithm, raw) : raw;
+  if (!signatureValue) throw new CertError('the ECDSA signature could not be encoded');
+  const signed = new Certificate({ tbsCertificate: builtOnce(tbsTree) as unknown as TBSCertificate, signatureAlgorithm: algorithmId, signatureValue });
+  return new Uint8Array(AsnConvert.serialize(signed));
+}
+
+/** An already built ASN.1 tree as an asn1-schema convertible: the serialiser takes its `toASN()` as it is. */
+function builtOnce(tree: ReturnType<typeof AsnSerializer.toASN>): IAsnConvertible {
+  return {
+    toASN: () => tree,
+    fromASN: () => { throw new TypeError('a built TBSCertificate is only ever serialised'); },
+    toSchema: () => { throw new TypeError('a built TBSCertificate is only ever serialised'); },
+  };
+}
+
+/** What issuing under a CA needs from it: its subject exactly as encoded, its key identifier, its expiry. */
+interface IssuerInfo {
+  subject: Name;
+  keyId: Uint8Array<ArrayBuffer>;
+  notAfter: Date;
+  /** The AKI extension of every certificate this CA signs, made once. */
+  authorityKeyId: Extension;
+}
+
+/** Kept for the CAs made here, so issuing never has to parse the CA's certificate. */
+const issuers = new WeakMap<object, IssuerInfo>();
+
+function issuerOf(ca: CertificateAuthority): IssuerInfo {
+  const known = issuers.get(ca);
+  if (known) return known;
+  // A CA from elsewhere (loadCertificateAuthority, or a copy of one of ours): read the same facts off its certificate.
+  const cert = ca.cert;
+  const ski = cert.getExtension(SubjectKeyIdentifierExtension);
+  if (!ski) throw new CertError('the issuing CA certificate has no subject key identifier');
+  const keyId = Uint8Array.from(ski.keyId.match(/../g) ?? [], h => parseInt(h, 16));
+  const info = { subject: subjectOfCertificate(cert.rawData), keyId, notAfter: cert.notAfter, authorityKeyId: authorityKeyId(keyId) };
+  issuers.set(ca, info);
+  return info;
+}
+
+/** A TBSCertificate whose subject is also kept as encoded (`subjectRaw`). */
+class TbsWithRawSubject extends TBSCertificate {
+  declare subjectRaw?: ArrayBuffer;
+}
+AsnProp({ type: Name, raw: true })(TbsWithRawSubject.prototype, 'subject');
+
+/** A Certificate read with TbsWithRawSubject. */
+class CertificateWithRawSubject extends Certificate {
+  declare tbsCertificate: TbsWithRawSubject;
+}
+AsnProp({ type: TbsWithRawSubject, raw: true })(CertificateWithRawSubject.prototype, 'tbsCertificate');
+
+/**
+ * The subject Name of a certificate, checked to serialise back to the very bytes it was read from: chain builders
+ * compare a leaf's issuer with its CA's subject, some of them byte for byte, so the issuer must not be re-encoded
+ * differently (another string type, a normalised string). A name that does not round-trip is refused.
+ */
+function subjectOfCertificate(certDer: ArrayBuffer): Name {
+  let tbs: TbsWithRawSubject;
+  try {
+    tbs = AsnConvert.parse(certDer, CertificateWithRawSubject).tbsCertificate;
+  } catch {
+    throw new CertError('the issuing CA certificate is not a well-formed X.509 certificate');
+  }
+  const encoded = new Uint8Array(AsnConvert.serialize(tbs.subject));
+  const original = new Uint8Array(tbs.subjectRaw ?? new ArrayBuffer(0));
+  if (encoded.length !== original.length || encoded.some((b, i) => b !== original[i])) {
+    throw new CertError('the issuing CA certificate\'s subject name is not in DER form, so it cannot be copied exactly into the certificates it issues; create a new CA with "pgtls cert ca"');
+  }
+  return tbs.subject;
+}
+
+/** Signs a certificate under `issuer` for `keys`, adding SKI and AKI after `extensions`. */
+async function signLeafOrIntermediate(
+  ca: CertificateAuthority, issuer: IssuerInfo, keys: CryptoKeyPair, subject: Name, base: ResolvedBase, extensions: Extension[], crypto: Crypto,
+): Promise<{ certDer: Uint8Array<ArrayBuffer>; keyId: Uint8Array<ArrayBuffer> }> {
+  const spki = await publicKeyInfo(keys.publicKey, crypto);
+  const keyId = await keyIdentifier(spki, crypto);
+  const certDer = await buildCertificate({
+    subject, issuer: issuer.subject, spki, base, crypto,
+    extensions: [...extensions, subjectKeyId(keyId), issuer.authorityKeyId],
+    signingKey: ca.keys.privateKey, signingAlgorithm: ca.algorithm, hash: ca.hash,
+  });
+  return { certDer, keyId };
 }
 
 async function issueLeaf(
-  ca: CertificateAuthority, base: ResolvedBase, subject: Name, usages: ExtendedKeyUsage[], dns: string[], ip: string[], crypto: Crypto,
+  ca: CertificateAuthority, issuer: IssuerInfo, base: ResolvedBase, subject: Name, usages: string[], dns: string[], ip: string[], crypto: Crypto,
+  pending?: Promise<CryptoKeyPair>,
 ): Promise<IssuedCertificate> {
-  const keys = await generateKeys(base.algorithm, algorithmSpec(base.algorithm).defaultHash, crypto);
   const spec = algorithmSpec(base.algorithm);
+  const keys = await (pending ?? generateKeys(base.algorithm, spec.defaultHash, crypto));
   // keyEncipherment means "the key can wrap a session key" (RSA key transport); an EC or EdDSA key cannot, and
   // RFC 8813 / strict clients reject certificates that claim it for them.
   const ku = KeyUsageFlags.digitalSignature | (spec.keyEncipherment ? KeyUsageFlags.keyEncipherment : 0);
   const extensions: Extension[] = [
-    new BasicConstraintsExtension(false, undefined, true),
-    new KeyUsagesExtension(ku, true),
-    new ExtendedKeyUsageExtension(usages, false),
+    fixedExtension(id_ce_basicConstraints, true, new BasicConstraints()), // cA FALSE is the DEFAULT, so the SEQUENCE is empty
+    fixedExtension(id_ce_keyUsage, true, new KeyUsage(ku), ku),
+    fixedExtension(id_ce_extKeyUsage, false, new ExtendedKeyUsage(usages), usages.join()),
   ];
-  // Addresses go in canonical form: @peculiar/asn1-x509's IpConverter reads the IPv4 tail of `::ffff:10.0.0.1` as
-  // one hex group and would silently encode a different address.
-  const names: JsonGeneralName[] = [
-    ...dns.map(value => ({ type: 'dns' as const, value })),
-    ...ip.map(value => ({ type: 'ip' as const, value: canonicalIp(value) })),
-  ];
-  if (names.length > 0) extensions.push(new SubjectAlternativeNameExtension(names, false));
-  const cert = await sign(ca, keys, subject, base, extensions, crypto);
+  // dNSName and iPAddress GeneralNames (RFC 5280 §4.2.1.6), DNS names first. Addresses go in canonical form: the
+  // library's address parser reads the IPv4 tail of `::ffff:10.0.0.1` as one hex group.
+  const names = [...dns.map(dNSName => new GeneralName({ dNSName })), ...ip.map(a => new GeneralName({ iPAddress: canonicalIp(a) }))];
+  if (names.length > 0) extensions.push(extension(id_ce_subjectAltName, false, new SubjectAlternativeName(names)));
+  const { certDer } = await signLeafOrIntermediate(ca, issuer, keys, subject, base, extensions, crypto);
   const key = await exportPrivateKey(keys.privateKey, base.keyFormat, crypto);
-  const certPem = pemEncode(cert.rawData, 'CERTIFICATE');
-  return {
-    algorithm: base.algorithm, cert, certPem, chainPem: certPem + ca.chain.map(c => pemEncode(c.rawData, 'CERTIFICATE')).join(''),
+  const certPem = pemEncode(certDer, 'CERTIFICATE');
+  return withLazyCertificate({
+    algorithm: base.algorithm, certPem, chainPem: certPem + ca.chain.map(c => pemEncode(c.rawData, 'CERTIFICATE')).join(''),
     keys, keyPem: key.pem, pk8Der: key.pk8Der,
-  };
+  }, certDer);
 }
 
 async function finishCa(
-  cert: X509Certificate, keys: CryptoKeyPair, base: ResolvedBase, hash: SignatureHash | undefined, pathLength: number, chain: X509Certificate[], crypto: Crypto,
+  certDer: Uint8Array<ArrayBuffer>, info: IssuerInfo, keys: CryptoKeyPair, base: ResolvedBase, hash: SignatureHash | undefined, pathLength: number,
+  chain: X509Certificate[], crypto: Crypto, cert?: X509Certificate,
 ): Promise<CertificateAuthority> {
   const key = await exportPrivateKey(keys.privateKey, base.keyFormat, crypto);
-  const certPem = pemEncode(cert.rawData, 'CERTIFICATE');
-  return {
-    algorithm: base.algorithm, cert, certPem, chainPem: chain.map(c => pemEncode(c.rawData, 'CERTIFICATE')).join('') || certPem,
+  const certPem = pemEncode(certDer, 'CERTIFICATE');
+  const fields = {
+    algorithm: base.algorithm, certPem, chainPem: chain.map(c => pemEncode(c.rawData, 'CERTIFICATE')).join('') || certPem,
     keys, keyPem: key.pem, pk8Der: key.pk8Der, hash, pathLength, chain,
   };
+  const ca = cert ? { ...fields, cert } : withLazyCertificate(fields, certDer);
+  issuers.set(ca, info);
+  return ca;
+}
+
+/**
+ * Adds `cert` as a property that parses the DER on first use. Parsing with @peculiar/x509 costs more than making
+ * an ECDSA certificate, and generating a set of PEM files never needs the object.
+ */
+function withLazyCertificate<T extends object>(fields: T, certDer: Uint8Array<ArrayBuffer>): T & { cert: X509Certificate } {
+  let cert: X509Certificate | undefined;
+  return Object.defineProperty(fields, 'cert', {
+    enumerable: true,
+    configurable: true,
+    get: () => (cert ??= new X509Certificate(certDer)),
+  }) as T & { cert: X509Certificate };
 }

@@ -8,8 +8,14 @@
  * offer "Create Complete TLS Set for This Resource" from the document under the cursor.
  */
 import { CertError, quoteInput } from './algorithms';
-import { PERCONA_REPLICATION_USER } from './generate';
 import { dnsNameProblem, isIpAddress } from './names';
+
+/**
+ * Percona's (and Crunchy's) replication user; its certificate carries it as CN and as DNS SAN (R5). Defined here, not
+ * in generate.ts (which re-exports it), so that the Kubernetes rules (certUsage.ts) can use it without loading the
+ * certificate generator and @peculiar/x509 when the language server starts.
+ */
+export const PERCONA_REPLICATION_USER = '_crunchyrepl';
 
 export const OPERATORS = ['kubedb', 'percona', 'cpo', 'pgpool'] as const;
 /** `kubedb`: KubeDB Pgpool; `percona`: PerconaPGCluster; `cpo`: CYBERTEC `postgresql`; `pgpool`: plain Pgpool-II. */

@@ -5,9 +5,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { webcrypto } from 'node:crypto';
+import type { TlsBackend } from '../core/tlsBackend';
 import type { FileStat, ListFilesOptions, ServiceEnv } from '../core/types';
-import { nodeTlsBackend } from './tlsBackend';
+import { fastCrypto } from './fastCrypto';
 
 /** Finds the folder that holds `schemas/` (the package root), from the bundle's or the source's location. */
 export function findSchemasDir(start: string): string {
@@ -63,9 +63,34 @@ export function nodeEnv(schemasDir: string, overlay?: (p: string) => string | un
     },
     euid: () => (typeof process.geteuid === 'function' ? process.geteuid() : undefined),
     listFiles,
-    crypto: webcrypto as unknown as Crypto,
-    tls: nodeTlsBackend(),
+    // WebCrypto with ECDSA/Ed25519 done synchronously on node:crypto: certificate generation without thread-pool hops.
+    crypto: fastCrypto(),
+    tls: lazyTlsBackend(),
     now: () => new Date(),
+  };
+}
+
+/**
+ * The TLS backend, loaded on first use. Its module pulls in @peculiar/x509 with tsyringe and the ASN.1 schema modules,
+ * which take tens of milliseconds to evaluate; only Secrets with certificate or key entries need them, so the
+ * language server's start does not pay for them. The bundler (esbuild) wraps a module that is `require`d into an
+ * init function, so the module and its imports are evaluated at this call, not when the bundle loads.
+ */
+export function lazyTlsBackend(): TlsBackend {
+  let backend: TlsBackend | undefined;
+  const load = (): TlsBackend => {
+    if (!backend) {
+      // A synchronous lazy load (see above): validation uses env.tls synchronously, so no `await import()` here.
+      const m = require('./tlsBackend') as typeof import('./tlsBackend');
+      backend = m.nodeTlsBackend();
+    }
+    return backend;
+  };
+  return {
+    readCertificates: pem => load().readCertificates(pem),
+    readPrivateKey: pem => load().readPrivateKey(pem),
+    keyMatches: (cert, key) => load().keyMatches(cert, key),
+    issuedBy: (cert, issuer) => load().issuedBy(cert, issuer),
   };
 }
 
