@@ -1,5 +1,5 @@
 /** Process entry of the language server (stdio, node-ipc or socket, as the client chooses). */
-import 'reflect-metadata';
+// No `reflect-metadata` here: the modules that use @peculiar/x509 import it themselves, when they are first loaded.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { findSchemasDir, nodeEnv } from './node/env';
 import { startServer } from './server';

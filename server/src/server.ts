@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeAction, CodeActionKind, CompletionItem, CompletionItemKind, Diagnostic, DiagnosticSeverity, DiagnosticTag,
   DocumentDiagnosticReportKind, FileChangeType, InsertTextFormat, LSPErrorCodes, MarkupKind, ResponseError, TextDocumentSyncKind, TextDocuments,
-  type Command, type Connection, type InitializeParams, type InitializeResult, type Location, type WorkspaceFoldersChangeEvent,
+  type Command, type Connection, type DocumentDiagnosticReport, type InitializeParams, type InitializeResult, type Location, type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from './core/text';
@@ -19,7 +19,7 @@ import {
   CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST, DEFAULT_SETTINGS, LANGUAGE_IDS, SETTINGS_SECTION,
   type CertCreateParams, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
 } from './protocol';
-import { inspectCertificates, presetAt, presetSummary, runCertCommand, type CertCommandEnv } from './certs/commands';
+import type { CertCommandEnv } from './certs/commands';
 import { createService, type ParsedFile } from './service';
 
 export interface ServerEnvFactory {
@@ -160,6 +160,10 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   const settingsCache = new Map<string, Promise<Settings>>();
   const parsed = new Map<string, { version: number; file: ParsedFile; source: SourceDocument }>();
   const problemsCache = new Map<string, { version: number; problems: Problem[] }>();
+  // Pull diagnostics: the last full report of each document, by result id, so that a pull whose `previousResultId`
+  // names it and whose diagnostics are the same again is answered `unchanged` (nothing to serialise or re-render).
+  const reports = new Map<string, { resultId: string; json: string }>();
+  let resultIds = 0;
 
   const log = (msg: string) => connection.console.error(msg);
 
@@ -301,6 +305,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     parsed.delete(e.document.uri);
     problemsCache.delete(e.document.uri);
     settingsCache.delete(e.document.uri);
+    reports.delete(e.document.uri);
     if (!pullDiagnostics) void connection.sendDiagnostics({ uri: e.document.uri, diagnostics: [] });
     else void connection.languages.diagnostics.refresh();
   });
@@ -328,11 +333,21 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     refreshAll();
   });
 
-  connection.languages.diagnostics.on(async p => {
+  connection.languages.diagnostics.on(async (p): Promise<DocumentDiagnosticReport> => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
     const problems = await problemsFor(doc);
-    return { kind: DocumentDiagnosticReportKind.Full, items: safe('diagnostics', doc.uri, [], () => toDiagnostics(doc, problems)) };
+    const items = safe('diagnostics', doc.uri, [], () => toDiagnostics(doc, problems));
+    // The diagnostics as they would go over the wire: equal text, equal report (ranges, messages, related places).
+    const json = JSON.stringify(items);
+    const last = reports.get(doc.uri);
+    if (last && last.json === json) {
+      if (p.previousResultId === last.resultId) return { kind: DocumentDiagnosticReportKind.Unchanged, resultId: last.resultId };
+      return { kind: DocumentDiagnosticReportKind.Full, resultId: last.resultId, items };
+    }
+    const resultId = `${++resultIds}`;
+    reports.set(doc.uri, { resultId, json });
+    return { kind: DocumentDiagnosticReportKind.Full, resultId, items };
   });
 
   connection.onHover(async p => {
@@ -408,6 +423,10 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   });
 
   // Certificate commands (protocol.ts): generation and writing happen here; answers never carry key material.
+  // Their code (certificate generation, @peculiar/x509 and its ASN.1 modules) is loaded on the first request, not at
+  // start-up: the bundler turns this dynamic import into a lazily initialised module.
+  let certModule: Promise<typeof import('./certs/commands')> | undefined;
+  const certCommands = () => (certModule ??= import('./certs/commands'));
   const certEnv: CertCommandEnv = { now: () => new Date(), crypto: env.crypto }; // node/env.ts: fastCrypto
   const textOf = (uri: string): string | undefined => {
     const open = documents.get(uri);
@@ -424,14 +443,22 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     if (!(e instanceof Error) || !['CertError', 'WriteFilesError', 'ExistingFilesError'].includes(e.name)) log(`${what} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error'}`);
     return new ResponseError(LSPErrorCodes.RequestFailed, message);
   };
-  connection.onRequest(CERT_PRESET_REQUEST, (p: CertPresetParams): CertPresetResult | null => {
+  connection.onRequest(CERT_PRESET_REQUEST, async (p: CertPresetParams): Promise<CertPresetResult | null> => {
     const text = textOf(p.uri);
     if (text === undefined) return null;
-    const pr = safe('certificate preset', p.uri, undefined, () => presetAt(text, p.offset));
-    return pr ? presetSummary(pr) : null;
+    let commands: typeof import('./certs/commands');
+    try {
+      commands = await certCommands();
+    } catch (e) {
+      log(`certificate preset failed for ${p.uri}: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+    const pr = safe('certificate preset', p.uri, undefined, () => commands.presetAt(text, p.offset));
+    return pr ? commands.presetSummary(pr) : null;
   });
   connection.onRequest(CERT_CREATE_REQUEST, async (p: CertCreateParams): Promise<CertCreateResult | ResponseError<void>> => {
     try {
+      const { runCertCommand } = await certCommands();
       return await runCertCommand(p, certEnv, p.resource ? textOf(p.resource.uri) : undefined);
     } catch (e) {
       return certFailure('certificate generation', e);
@@ -439,6 +466,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   });
   connection.onRequest(CERT_INSPECT_REQUEST, async (p: CertInspectParams): Promise<CertInspectResult | ResponseError<void>> => {
     try {
+      const { inspectCertificates } = await certCommands();
       if (p.text !== undefined) return await inspectCertificates({ text: p.text }, certEnv);
       if (!p.uri) return new ResponseError(LSPErrorCodes.RequestFailed, 'nothing to inspect');
       let bytes: Uint8Array;
@@ -456,6 +484,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
 
   connection.onShutdown(() => {
     parsed.clear();
+    reports.clear();
     problemsCache.clear();
     indexParsed.clear();
     indexed.clear();

@@ -13,8 +13,7 @@
  * Which certificate problems are someone else's: unreadable PEM, expiry, key mismatch, CA flags (secretContent.ts);
  * missing keys (secretKeys.ts). Here a Secret or an entry that cannot be read is simply not judged.
  */
-import { DEFAULT_CLUSTER_DOMAIN, nameWithSuffix, serviceNames } from '../../../certs/presets';
-import { PERCONA_REPLICATION_USER } from '../../../certs/generate';
+import { DEFAULT_CLUSTER_DOMAIN, PERCONA_REPLICATION_USER, nameWithSuffix, serviceNames } from '../../../certs/presets';
 import { canonicalIp, isIpAddress } from '../../../certs/names';
 import type { Certificate } from '../../../core/tlsBackend';
 import type { Span } from '../../../core/types';
