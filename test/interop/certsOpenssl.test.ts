@@ -12,7 +12,6 @@ import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tls from 'node:tls';
-import { webcrypto } from 'node:crypto';
 import {
   KEY_ALGORITHMS,
   createCa,
@@ -25,9 +24,11 @@ import {
 } from '../../server/src/certs/generate';
 import { pemDecodeAll, pemEncode, pkcs8ToPkcs1 } from '../../server/src/certs/keys';
 import { describeCertificate } from '../../server/src/certs/inspect';
+import { fastCrypto } from '../../server/src/node/fastCrypto';
 import { assertTools, missing } from '../requires';
 
-const crypto = webcrypto as unknown as Crypto;
+// The crypto the CLI and the language server inject (ECDSA/Ed25519 on node:crypto, the rest on WebCrypto).
+const crypto = fastCrypto();
 const OPENSSL = missing('openssl');
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-certs-'));
