@@ -9,6 +9,7 @@
  */
 import type { ValidateContext } from '../../core/language';
 import type { Span } from '../../core/types';
+import { stringAt } from './data';
 import { parseK8s, type Header, type K8sDocument, type K8sFile } from './parse';
 
 /** A document of some file of the workspace. */
@@ -132,4 +133,11 @@ function fromParsed(parsed: unknown): K8sFile | undefined {
 export interface Place {
   file: string;
   span: Span;
+}
+
+/** Where a workspace document's `metadata.name` value is (file offsets; the document's start when it has none), for related information. */
+export function namePlace(d: IndexedDocument): Place {
+  const at = d.doc.part.doc ? stringAt(d.doc.part.doc, ['metadata', 'name'])?.span : undefined;
+  const span = at ?? [0, 0];
+  return { file: d.path, span: [span[0] + d.doc.base, span[1] + d.doc.base] };
 }

@@ -9,7 +9,7 @@
  * operators.md §4 and §1.2.
  */
 import type { Fix, Span } from '../../../core/types';
-import { stringAt } from '../data';
+import { namePlace } from '../workspace';
 import type { DocumentContext, LiveContext, Resource, RuleModule } from './types';
 import { HOUR, get, goDuration, isObj, rule, spanAt, str } from './util';
 
@@ -629,9 +629,7 @@ function checkClusterIssuerSecret(r: Resource, ctx: LiveContext): void {
   if (!found.length || found.some(d => !d.header.namespace || d.header.namespace === CLUSTER_RESOURCE_NAMESPACE)) return;
   const where = [...new Set(found.map(d => d.header.namespace))].map(n => `\`${n}\``).join(', ');
   const first = found[0]!;
-  const at = first.doc.part.doc ? stringAt(first.doc.part.doc, ['metadata', 'name'])?.span : undefined;
-  const span = at ?? [0, 0];
   ctx.report(CERT_MANAGER_RULES.clusterIssuerSecret, spanAt(r, ['spec', 'ca', 'secretName']),
     `Secret \`${name}\` is in namespace ${where} in the workspace, but a ClusterIssuer reads its CA Secret from cert-manager's cluster resource namespace (\`${CLUSTER_RESOURCE_NAMESPACE}\` unless the controller runs with \`--cluster-resource-namespace\`), so the ClusterIssuer does not become ready. Create the Secret in \`${CLUSTER_RESOURCE_NAMESPACE}\`.`,
-    { related: [{ place: { file: first.path, span: [span[0] + first.doc.base, span[1] + first.doc.base] }, message: `Secret \`${name}\`` }] });
+    { related: [{ place: namePlace(first), message: `Secret \`${name}\`` }] });
 }

@@ -17,8 +17,8 @@ import { DEFAULT_CLUSTER_DOMAIN, PERCONA_REPLICATION_USER, nameWithSuffix, servi
 import { canonicalIp, isIpAddress } from '../../../certs/names';
 import type { Certificate } from '../../../core/tlsBackend';
 import type { Span } from '../../../core/types';
-import { dataOf, stringAt } from '../data';
-import type { Place, IndexedDocument } from '../workspace';
+import { dataOf } from '../data';
+import { namePlace, type IndexedDocument, type Place } from '../workspace';
 import { secretContents, type SecretContents } from './certData';
 import { itemsOf } from './percona';
 import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
@@ -236,10 +236,7 @@ function placeOf(s: FoundSecret, key: string | undefined): Place {
   const base = s.doc.doc.base;
   const entry = key !== undefined ? s.contents.entries.get(key) : undefined;
   if (entry) return { file: s.doc.path, span: [entry.valueSpan[0] + base, entry.valueSpan[1] + base] };
-  const part = s.doc.doc.part;
-  const at = part.doc ? stringAt(part.doc, ['metadata', 'name']) : undefined;
-  const span = at?.span ?? [0, 0];
-  return { file: s.doc.path, span: [span[0] + base, span[1] + base] };
+  return namePlace(s.doc);
 }
 
 const relatedTo = (...items: { s: FoundSecret; key?: string; message: string }[]): ReportExtra => ({

@@ -6,7 +6,8 @@
  * K2 (cert auth with `sslMode: disable` while `tls` is set) is admitted by the webhook, so it is a warning.
  */
 import type { Span } from '../../../core/types';
-import { dataOf, stringAt } from '../data';
+import { dataOf } from '../data';
+import { namePlace } from '../workspace';
 import type { Resource, RuleModule } from './types';
 import { addPairFix, get, isObj, rule, spanAt, str } from './util';
 
@@ -124,12 +125,9 @@ export const kubedbModule: RuleModule = {
     if (!ab) return; // not in the workspace: it may exist in the cluster (P4 cannot be judged here)
     const why = backendTls(dataOf(ab.doc.part).value);
     if (!why) return;
-    const part = ab.doc.part;
-    const at = part.doc ? stringAt(part.doc, ['metadata', 'name'])?.span : undefined;
-    const span = at ?? [0, 0];
     ctx.report(PGPOOL_RULES.backendTls, spanAt(r, ['spec', 'postgresRef', 'name']),
       `The backend AppBinding \`${name}\` is TLS-enabled (${why}), and this Pgpool has no \`spec.tls\`: the KubeDB webhook rejects it ("\`spec.tls\` must be set because backend postgres is tls enabled"). Add \`spec.tls\` with an \`issuerRef\`.`,
-      { related: [{ place: { file: ab.path, span: [span[0] + ab.doc.base, span[1] + ab.doc.base] }, message: `AppBinding \`${name}\`` }] });
+      { related: [{ place: namePlace(ab), message: `AppBinding \`${name}\`` }] });
   },
 };
 

@@ -9,7 +9,7 @@
  * Facts: operators.md §2.2.
  */
 import type { Certificate } from '../../../core/tlsBackend';
-import { stringAt } from '../data';
+import { namePlace } from '../workspace';
 import { secretContents } from './certData';
 import type { DocumentContext, LiveContext, Resource, RuleModule } from './types';
 import { HOUR, addPairFix, get, goDuration, isObj, rule, spanAt, str } from './util';
@@ -202,11 +202,9 @@ export const perconaModule: RuleModule = {
       if (!all.length || all.some(d => !d.header.namespace || d.header.namespace === ns)) continue;
       const where = [...new Set(all.map(d => d.header.namespace))].map(n => `\`${n}\``).join(', ');
       const first = all[0]!;
-      const at = first.doc.part.doc ? stringAt(first.doc.part.doc, ['metadata', 'name'])?.span : undefined;
-      const span = at ?? [0, 0];
       ctx.report(PERCONA_RULES.secretNamespace, spanAt(r, p.path),
         `Secret \`${p.name}\` is in namespace ${where} in the workspace, but the cluster is in \`${ns}\`: ${p.effect}. Create the Secret in \`${ns}\`.`,
-        { related: [{ place: { file: first.path, span: [span[0] + first.doc.base, span[1] + first.doc.base] }, message: `Secret \`${p.name}\`` }] });
+        { related: [{ place: namePlace(first), message: `Secret \`${p.name}\`` }] });
     }
   },
 };

@@ -5,8 +5,8 @@
  * `tls.key` (I5; a ClusterIssuer's Secret lives in cert-manager's cluster resource namespace, a flag: not checked). A Secret that is not in the workspace is not
  * checked here (secret/not-found says so where it applies): it may exist only in the cluster.
  */
-import { dataOf, stringAt } from '../data';
-import type { IndexedDocument } from '../workspace';
+import { dataOf } from '../data';
+import { namePlace, type IndexedDocument } from '../workspace';
 import { PROJECTIONS, itemsOf, requiredPaths } from './percona';
 import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
 import { get, isObj, rule, spanAt, str } from './util';
@@ -39,10 +39,7 @@ function lookup(ctx: LiveContext, r: Resource, name: string): FoundSecret | unde
 }
 
 function related(s: FoundSecret): ReportExtra {
-  const part = s.doc.doc.part;
-  const at = part.doc ? stringAt(part.doc, ['metadata', 'name']) : undefined;
-  const span = at?.span ?? [0, 0];
-  return { related: [{ place: { file: s.doc.path, span: [span[0] + s.doc.doc.base, span[1] + s.doc.doc.base] }, message: `Secret \`${s.doc.header.name}\`` }] };
+  return { related: [{ place: namePlace(s.doc), message: `Secret \`${s.doc.header.name}\`` }] };
 }
 
 const listKeys = (s: FoundSecret) => (s.keys.size ? [...s.keys].map(k => `\`${k}\``).join(', ') : 'no keys');
