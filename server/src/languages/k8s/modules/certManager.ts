@@ -11,7 +11,7 @@
 import type { Fix, Span } from '../../../core/types';
 import { namePlace } from '../workspace';
 import type { DocumentContext, LiveContext, Resource, RuleModule } from './types';
-import { HOUR, get, goDuration, isObj, rule, spanAt, str } from './util';
+import { HOUR, get, goDuration, isObj, isPgpool, rule, spanAt, str } from './util';
 
 const VALIDATION = 'cert-manager/cert-manager@v1.21.1:internal/apis/certmanager/validation/certificate.go';
 const ISSUER_VALIDATION = 'cert-manager/cert-manager@v1.21.1:internal/apis/certmanager/validation/issuer.go';
@@ -85,7 +85,6 @@ const DEFAULT_DURATION = 2160 * HOUR;
 
 const isCertificate = (r: Resource) => r.kind.apiVersion === 'cert-manager.io/v1' && r.kind.kind === 'Certificate';
 const isIssuerKind = (r: Resource) => r.kind.apiVersion === 'cert-manager.io/v1' && (r.kind.kind === 'Issuer' || r.kind.kind === 'ClusterIssuer');
-const isPgpool = (r: Resource) => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
 
 /** Checks `duration`/`renewBefore` of a certificate spec at `base`; `defaultDuration` when cert-manager's default applies. */
 function checkDurations(r: Resource, base: (string | number)[], spec: Record<string, unknown>, ctx: DocumentContext, defaultDuration: number | undefined): void {

@@ -22,7 +22,7 @@ import { namePlace, type IndexedDocument, type Place } from '../workspace';
 import { secretContents, type SecretContents } from './certData';
 import { itemsOf } from './percona';
 import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
-import { get, isObj, rule, spanAt, str } from './util';
+import { get, isCpo, isObj, isPercona, isPgpool, rule, spanAt, str } from './util';
 
 const PERCONA = 'percona/percona-postgresql-operator@v3.0.0';
 const CPO = 'cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2';
@@ -261,9 +261,6 @@ const describeNames = (cert: Certificate): string => {
 
 // --- the module ---------------------------------------------------------------------------------------------------
 
-const isPercona = (r: Resource) => r.kind.apiVersion === 'pgv2.percona.com/v2' && r.kind.kind === 'PerconaPGCluster';
-const isCpo = (r: Resource) => r.kind.apiVersion === 'cpo.opensource.cybertec.at/v1' && r.kind.kind === 'postgresql';
-const isPgpool = (r: Resource) => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
 
 export const certUsageModule: RuleModule = {
   name: 'cert-usage',

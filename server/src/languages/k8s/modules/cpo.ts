@@ -8,7 +8,7 @@
  */
 import type { WorkspaceResources } from '../workspace';
 import type { DocumentContext, Resource, RuleModule } from './types';
-import { addPairFix, get, isObj, rule, spanAt, str } from './util';
+import { addPairFix, get, isCpo, isObj, rule, spanAt, str } from './util';
 
 const K8SRES = 'cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2:pkg/cluster/k8sres.go';
 
@@ -30,7 +30,7 @@ export const CPO_RULES = {
 export const cpoModule: RuleModule = {
   name: 'cpo',
   rules: Object.values(CPO_RULES),
-  appliesTo: (r: Resource) => r.kind.apiVersion === 'cpo.opensource.cybertec.at/v1' && r.kind.kind === 'postgresql',
+  appliesTo: isCpo,
   checkDocument(r, ctx) {
     checkClone(r, ctx);
     const tls = get(r.data, ['spec', 'tls']);

@@ -28,7 +28,7 @@ import { pgpoolConfMode } from '../../pgpoolConf';
 import { locate, nodeSpan } from '../data';
 import { scalarOffsetMap, VirtualText } from '../embedded';
 import type { LiveContext, Resource, RuleModule } from './types';
-import { get, isObj, str } from './util';
+import { get, isCpo, isObj, isPercona, isPgpool, str } from './util';
 
 type Lang = 'pgpool-conf' | 'pg-hba';
 
@@ -81,7 +81,7 @@ interface Embedded {
 export const embeddedModule: RuleModule = {
   name: 'embedded',
   rules: [],
-  appliesTo: (r: Resource) => isKubedbPgpool(r) || isKubedbOps(r) || isPercona(r) || isCpo(r),
+  appliesTo: (r: Resource) => isPgpool(r) || isKubedbOps(r) || isPercona(r) || isCpo(r),
   checkLive(r, ctx) {
     for (const f of embeddedFindings(r, ctx)) {
       ctx.report(f.rule, f.span, f.message, {
@@ -94,10 +94,7 @@ export const embeddedModule: RuleModule = {
   },
 };
 
-const isKubedbPgpool = (r: Resource) => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
 const isKubedbOps = (r: Resource) => r.kind.apiVersion === 'ops.kubedb.com/v1alpha1' && r.kind.kind === 'PgpoolOpsRequest';
-const isPercona = (r: Resource) => r.kind.apiVersion === 'pgv2.percona.com/v2' && r.kind.kind === 'PerconaPGCluster';
-const isCpo = (r: Resource) => r.kind.apiVersion === 'cpo.opensource.cybertec.at/v1' && r.kind.kind === 'postgresql';
 
 /** The mapped findings of a resource's embedded texts, memoised on its document part. */
 export function embeddedFindings(r: Resource, ctx: Pick<LiveContext, 'settings' | 'env'>): Mapped[] {
@@ -161,7 +158,7 @@ function mapFix(fix: Fix, text: VirtualText): Fix | undefined {
 // Where the embedded texts are.
 
 function embeddedTexts(r: Resource): Embedded[] {
-  if (isKubedbPgpool(r)) return kubedbText(r, ['spec', 'configuration', 'inline', 'pgpool.conf'], pgpoolVersionOf(get(r.data, ['spec', 'version'])));
+  if (isPgpool(r)) return kubedbText(r, ['spec', 'configuration', 'inline', 'pgpool.conf'], pgpoolVersionOf(get(r.data, ['spec', 'version'])));
   // The ops request names its Pgpool only by reference: the version setting applies.
   if (isKubedbOps(r)) return kubedbText(r, ['spec', 'configuration', 'applyConfig', 'pgpool.conf'], undefined);
   if (isPercona(r)) return perconaTexts(r);

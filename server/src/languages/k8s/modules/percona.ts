@@ -12,7 +12,7 @@ import type { Certificate } from '../../../core/tlsBackend';
 import { namePlace } from '../workspace';
 import { secretContents } from './certData';
 import type { DocumentContext, LiveContext, Resource, RuleModule } from './types';
-import { HOUR, addPairFix, get, goDuration, isObj, rule, spanAt, str } from './util';
+import { HOUR, addPairFix, get, goDuration, isObj, isPercona, rule, spanAt, str } from './util';
 
 const VALIDATE_TLS = 'percona/percona-postgresql-operator@v3.0.0:percona/controller/pgcluster/controller.go (validateTLS)';
 
@@ -71,7 +71,7 @@ const MAX_CN = 64;
 export const perconaModule: RuleModule = {
   name: 'percona',
   rules: Object.values(PERCONA_RULES),
-  appliesTo: (r: Resource) => r.kind.apiVersion === 'pgv2.percona.com/v2' && r.kind.kind === 'PerconaPGCluster',
+  appliesTo: isPercona,
   checkDocument(r, ctx) {
     const spec = get(r.data, ['spec']);
     if (!isObj(spec)) return;

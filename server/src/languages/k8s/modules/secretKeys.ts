@@ -9,7 +9,7 @@ import { dataOf } from '../data';
 import { namePlace, type IndexedDocument } from '../workspace';
 import { PROJECTIONS, itemsOf, requiredPaths } from './percona';
 import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
-import { get, isObj, rule, spanAt, str } from './util';
+import { get, isCpo, isObj, isPercona, rule, spanAt, str } from './util';
 
 export const SECRET_KEY_RULES = {
   missingKey: rule('secret/missing-key', 'error',
@@ -17,8 +17,6 @@ export const SECRET_KEY_RULES = {
     'operators.md R3, R4 (percona/percona-postgresql-operator@v3.0.0:percona/controller/pgcluster/controller.go validateTLS), C4, C5 (CYBERTEC-pg-operator@v0.9.2:pkg/cluster/k8sres.go generateTlsMounts), §4 I5 (cert-manager CA issuer)'),
 } as const;
 
-const isPercona = (r: Resource) => r.kind.apiVersion === 'pgv2.percona.com/v2' && r.kind.kind === 'PerconaPGCluster';
-const isCpo = (r: Resource) => r.kind.apiVersion === 'cpo.opensource.cybertec.at/v1' && r.kind.kind === 'postgresql';
 const isIssuer = (r: Resource) => r.kind.apiVersion === 'cert-manager.io/v1' && r.kind.kind === 'Issuer';
 
 interface FoundSecret { doc: IndexedDocument; keys: Set<string> }

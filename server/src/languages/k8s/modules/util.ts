@@ -20,6 +20,11 @@ export function get(data: unknown, path: readonly (string | number)[]): unknown 
   return cur;
 }
 
+/** The resource kinds the modules test for. */
+export const isPercona = (r: Resource): boolean => r.kind.apiVersion === 'pgv2.percona.com/v2' && r.kind.kind === 'PerconaPGCluster';
+export const isCpo = (r: Resource): boolean => r.kind.apiVersion === 'cpo.opensource.cybertec.at/v1' && r.kind.kind === 'postgresql';
+export const isPgpool = (r: Resource): boolean => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
+
 export const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
 export const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
 
