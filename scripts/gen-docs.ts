@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { RULES } from '../server/src/core/registry';
+import { RULES } from '../server/src/languages/registry';
 import { ruleAnchor } from '../server/src/protocol';
 
 const ROOT = path.resolve(__dirname, '..');

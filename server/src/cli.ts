@@ -9,6 +9,7 @@ import 'reflect-metadata';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LineIndex } from './core/text';
+import { defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from './core/settings';
 import { DEFAULT_SETTINGS, SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS, type Problem, type Settings } from './core/types';
 import { findSchemasDir, nodeEnv } from './node/env';
 import { createService, type Service } from './service';
@@ -49,7 +50,7 @@ interface CheckOptions {
 }
 
 export function parseCheckArgs(args: string[]): CheckOptions {
-  const opts: CheckOptions = { format: 'text', settings: { ...DEFAULT_SETTINGS, rules: {} }, paths: [] };
+  const opts: CheckOptions = { format: 'text', settings: defaultSettings(), paths: [] };
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     const eq = a.indexOf('=');
@@ -61,6 +62,16 @@ export function parseCheckArgs(args: string[]): CheckOptions {
       if (v === undefined || v.startsWith('--')) throw new UsageError(`${flag} needs a value`);
       return v;
     };
+    const setting = settingOfFlag(flag);
+    if (setting) {
+      try {
+        (opts.settings as unknown as Record<string, unknown>)[setting] = settingFromFlag(setting, flagTakesValue(setting) ? value() : undefined);
+      } catch (e) {
+        if (e instanceof UsageError) throw e;
+        throw new UsageError((e as Error).message);
+      }
+      continue;
+    }
     switch (flag) {
       case '--format': {
         const v = value();
@@ -68,26 +79,6 @@ export function parseCheckArgs(args: string[]): CheckOptions {
         opts.format = v;
         break;
       }
-      case '--pgpool-version': {
-        const v = value();
-        if (!(SUPPORTED_PGPOOL_VERSIONS as readonly string[]).includes(v)) {
-          throw new UsageError(`--pgpool-version must be one of ${SUPPORTED_PGPOOL_VERSIONS.join(', ')}, not "${v}"`);
-        }
-        opts.settings.pgpoolVersion = v;
-        break;
-      }
-      case '--postgres-version': {
-        const v = value();
-        const n = Number(v);
-        if (!(SUPPORTED_POSTGRES_VERSIONS as readonly number[]).includes(n)) {
-          throw new UsageError(`--postgres-version must be one of ${SUPPORTED_POSTGRES_VERSIONS.join(', ')}, not "${v}"`);
-        }
-        opts.settings.postgresVersion = n;
-        break;
-      }
-      case '--no-file-checks':
-        opts.settings.checkFiles = false;
-        break;
       case '--':
         opts.paths.push(...args.slice(i + 1));
         i = args.length;

@@ -14,6 +14,7 @@ import {
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from './core/text';
+import { normalizeSettings } from './core/settings';
 import type { CompletionResult, FixCommand, LanguageId, Problem, ServiceEnv, Settings, SourceDocument, Span, WorkspaceFile, WorkspaceView } from './core/types';
 import {
   CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST, DEFAULT_SETTINGS, LANGUAGE_IDS, SETTINGS_SECTION,
@@ -494,20 +495,4 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.listen();
 }
 
-/** Fills missing or invalid settings with defaults, so a bad user setting never breaks validation. */
-export function normalizeSettings(raw: Partial<Settings> | null | undefined): Settings {
-  const s: Settings = { ...DEFAULT_SETTINGS, rules: {}, crdPaths: [] };
-  if (!raw || typeof raw !== 'object') return s;
-  if (typeof raw.enable === 'boolean') s.enable = raw.enable;
-  if (typeof raw.pgpoolVersion === 'string' && /^4\.[3-7]$/.test(raw.pgpoolVersion)) s.pgpoolVersion = raw.pgpoolVersion;
-  const pv = Number(raw.postgresVersion);
-  if (Number.isInteger(pv) && pv >= 10 && pv <= 99) s.postgresVersion = pv;
-  if (typeof raw.checkFiles === 'boolean') s.checkFiles = raw.checkFiles;
-  const days = Number(raw.expiryWarningDays);
-  if (raw.expiryWarningDays !== undefined && raw.expiryWarningDays !== null && Number.isInteger(days) && days >= 0 && days <= 3650) s.expiryWarningDays = days;
-  if (Array.isArray(raw.crdPaths)) s.crdPaths = raw.crdPaths.filter((p): p is string => typeof p === 'string' && p.trim() !== '');
-  if (raw.rules && typeof raw.rules === 'object') {
-    for (const [k, v] of Object.entries(raw.rules)) if (['off', 'hint', 'info', 'warning', 'error'].includes(String(v))) s.rules[k] = v;
-  }
-  return s;
-}
+export { normalizeSettings };

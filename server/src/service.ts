@@ -3,11 +3,11 @@
  * It owns no cache; callers keep the parsed file per document version and hand it back.
  */
 import type { DefinitionLocation, FeatureContext, LanguageMode, ValidateContext } from './core/language';
-import { CORE_RULES, RULES } from './core/registry';
+import { CORE, toFinding } from './core/rules';
+import { MODES, RULES } from './languages/registry';
 import type {
   CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
 } from './core/types';
-import { MODES } from './languages';
 
 export type { DefinitionLocation } from './core/language';
 
@@ -80,13 +80,13 @@ export function createService(env: ServiceEnv): Service {
     if (!mode) throw new Error(`unknown language ${doc.languageId}`);
     if (doc.text.length > MAX_FILE_CHARS) {
       return { languageId: doc.languageId, version: doc.version, file: undefined, skipped: {
-        rule: 'pgtls/file-too-large', span: [0, 0],
+        rule: CORE['file-too-large'].id, span: [0, 0],
         message: `This file has ${doc.text.length} characters; pgtls validates files of up to ${MAX_FILE_CHARS} characters. Split it with include files to have it checked.`,
       } };
     }
     if (looksBinary(doc.text)) {
       return { languageId: doc.languageId, version: doc.version, file: undefined, skipped: {
-        rule: 'pgtls/binary-file', span: [0, 0],
+        rule: CORE['binary-file'].id, span: [0, 0],
         message: 'This file contains NUL bytes, so it is not a text configuration file; pgtls does not validate it. Check that the right file was opened or saved.',
       } };
     }
@@ -127,8 +127,9 @@ export function createService(env: ServiceEnv): Service {
         settings, env,
         parseSibling: siblingParser(),
         report(rule, span, message, extra) {
-          if (!RULES.has(rule)) throw new Error(`rule ${rule} is not registered`);
-          findings.push({ rule, span, message, ...extra });
+          const meta = typeof rule === 'string' ? RULES.get(rule) : rule;
+          if (!meta || RULES.get(meta.id) !== meta) throw new Error(`rule ${typeof rule === 'string' ? rule : rule.id} is not registered`);
+          findings.push(toFinding(meta, span, message, extra));
         },
       };
       try {
@@ -175,7 +176,7 @@ export function createService(env: ServiceEnv): Service {
 function internalError(what: string, e: unknown): Finding {
   const detail = e instanceof Error ? e.message : String(e);
   return {
-    rule: 'pgtls/internal-error', span: [0, 0],
+    rule: CORE['internal-error'].id, span: [0, 0],
     message: `pgtls failed while ${what} this file (${detail}). Nothing else was checked; please report this with the file attached.`,
   };
 }
@@ -187,7 +188,7 @@ function finalize(findings: Finding[], settings: Settings, length: number): Prob
   for (const f of findings) {
     const override = settings.rules?.[f.rule];
     if (override === 'off') continue;
-    const meta = RULES.get(f.rule) ?? CORE_RULES[2]!;
+    const meta = RULES.get(f.rule) ?? CORE['internal-error'];
     const severity = override ?? f.severity ?? meta.severity;
     const start = Math.max(0, Math.min(f.span[0], length));
     const end = Math.max(start, Math.min(f.span[1], length));

@@ -5,7 +5,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { render } from '../../scripts/gen-docs';
 import { ROOT } from '../helpers';
-import { RULES } from '../../server/src/core/registry';
+import { RULES } from '../../server/src/languages/registry';
 import { DEFAULT_SETTINGS } from '../../server/src/core/types';
 
 test('README.md tables match the code (run npm run gen:docs)', () => {

@@ -13,7 +13,7 @@ import { NOT_APPLICABLE, embeddedFindings, pgpoolVersionOf, postgresVersionOf } 
 import { YAML_OPTIONS, parseK8s } from '../../server/src/languages/k8s/parse';
 import { dataOf } from '../../server/src/languages/k8s/data';
 import type { Resource } from '../../server/src/languages/k8s/modules/types';
-import { RULES } from '../../server/src/core/registry';
+import { RULES } from '../../server/src/languages/registry';
 import { describeProblem, testEnv, testService } from '../helpers';
 
 // ---------------------------------------------------------------------------------------------------------------

@@ -64,7 +64,7 @@ export function runTls(
     env,
     parseSibling: <T>(p: string) => siblings[p] as { doc: SourceDocument; file: T } | undefined,
     report(rule, span, message, extra) {
-      out.push({ rule, span, message, ...extra, text: built.doc.text.slice(span[0], span[1]) });
+      out.push({ rule: typeof rule === 'string' ? rule : rule.id, span, message, ...extra, text: built.doc.text.slice(span[0], span[1]) });
     },
   };
   checkTls(built.doc, built.file, ctx);

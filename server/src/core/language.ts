@@ -1,5 +1,6 @@
+import type { FindingExtra } from './rules';
 import type {
-  CompletionResult, Finding, Fix, HoverResult, LanguageId, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
+  CompletionResult, HoverResult, LanguageId, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
 } from './types';
 
 /** What a language's `validate` gets: the settings, the environment and a `report` that only accepts spans. */
@@ -8,7 +9,11 @@ export interface ValidateContext {
   env: ServiceEnv;
   /** Parses a sibling document of another language (cached by the façade per validation run). */
   parseSibling<T>(path: string, languageId: LanguageId): { doc: SourceDocument; file: T } | undefined;
-  report(rule: string, span: Span, message: string, extra?: { severity?: Finding['severity']; fixes?: Fix[]; tags?: Finding['tags']; related?: Finding['related'] }): void;
+  /**
+   * Reports a finding through the one `Reporter` of core/rules.ts. TRANSITIONAL: a rule id string is still accepted
+   * until every language reports `RuleMeta` objects (issue: one way to declare and report rules).
+   */
+  report(rule: RuleMeta | string, span: Span, message: string, extra?: FindingExtra): void;
 }
 
 export interface FeatureContext {
@@ -31,7 +36,7 @@ export interface DefinitionLocation {
  */
 export interface LanguageMode<F = unknown> {
   id: LanguageId;
-  /** Rules this language reports; registered once in `core/registry.ts`. */
+  /** Rules this language reports; registered once in `languages/registry.ts`. */
   rules: readonly RuleMeta[];
   parse(doc: SourceDocument): F;
   validate(doc: SourceDocument, file: F, ctx: ValidateContext): void;

@@ -2,6 +2,7 @@
  * Data types shared by every part of the pure core. Nothing here knows about the editor or the LSP connection:
  * positions are character offsets into the document text until `core/text.ts` turns them into lines and columns.
  */
+import { defaultSettings } from './settings';
 import type { TlsBackend } from './tlsBackend';
 
 /** A half-open range of character offsets `[start, end)` into a document's text. */
@@ -100,18 +101,10 @@ export interface Settings {
   crdPaths: string[];
 }
 
-export const DEFAULT_SETTINGS: Settings = Object.freeze({
-  enable: true,
-  pgpoolVersion: '4.6',
-  postgresVersion: 17,
-  checkFiles: true,
-  rules: {},
-  expiryWarningDays: 30,
-  crdPaths: [],
-}) as Settings;
+/** The defaults of every setting (owned by `SETTINGS_SPEC` in core/settings.ts). */
+export const DEFAULT_SETTINGS: Settings = Object.freeze(defaultSettings());
 
-export const SUPPORTED_PGPOOL_VERSIONS = ['4.3', '4.4', '4.5', '4.6', '4.7'] as const;
-export const SUPPORTED_POSTGRES_VERSIONS = [15, 16, 17] as const;
+export { SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS } from './settings';
 
 /** File metadata the TLS rules need; `undefined` from `stat` means the file does not exist. */
 export interface FileStat {

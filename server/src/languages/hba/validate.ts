@@ -4,8 +4,7 @@
  */
 import type { ValidateContext } from '../../core/language';
 import type { Finding, Fix, Severity, SourceDocument, Span } from '../../core/types';
-import { dirOf, type PgpoolConfFile } from '../pgpoolConf/model';
-import { effectiveSettings, lastSetting, settingBool, type Setting } from '../pgpoolConf/effective';
+import { dirOf, effectiveSettings, lastSetting, settingBool, type PgpoolConfFile, type Setting } from '../pgpoolConf';
 import { bitsFromMask, isLoopback, networkOf } from './address';
 import { rejectTail, type HbaFile, type HbaRecord } from './parse';
 import { scopeOf, type RuleName } from './rules';

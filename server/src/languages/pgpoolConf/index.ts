@@ -21,3 +21,9 @@ export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
   hover,
   complete,
 };
+
+// What other languages may use (pool_hba.conf's cross-file rules read the pgpool.conf beside it; the YAML mode
+// checks pgpool.conf texts embedded in resources). Languages import each other only through their index.ts.
+export type { PgpoolConfFile } from './model';
+export { dirOf } from './model';
+export { effectiveSettings, lastSetting, settingBool, type Setting } from './effective';

@@ -23,6 +23,7 @@
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
 import type { ValidateContext } from '../../../core/language';
 import { SUPPORTED_PGPOOL_VERSIONS, type Finding, type Fix, type RuleMeta, type Settings, type SourceDocument, type Span } from '../../../core/types';
+import { CORE } from '../../../core/rules';
 import { pgHbaMode } from '../../hba';
 import { pgpoolConfMode } from '../../pgpoolConf';
 import { locate, nodeSpan } from '../data';
@@ -39,8 +40,7 @@ const INNER_RULES: ReadonlyMap<string, RuleMeta> = new Map(
   [...pgpoolConfMode.rules, ...pgHbaMode.rules].map(r => [r.id, r]),
 );
 
-/** The core's rule (core/registry.ts, which cannot be imported from here without a cycle). */
-const INTERNAL_ERROR: RuleMeta = { id: 'pgtls/internal-error', severity: 'error', description: 'pgtls failed on this file.', source: 'pgtls' };
+const INTERNAL_ERROR = CORE['internal-error'];
 
 /**
  * Rules that cannot be judged inside a custom resource: the operator writes `ssl_cert`/`ssl_key`/`ssl_ca_cert` (KubeDB
@@ -118,7 +118,7 @@ function validateEmbedded(e: Embedded, ctx: Pick<LiveContext, 'settings' | 'env'
     settings: { ...ctx.settings, ...e.settings, checkFiles: false },
     env: ctx.env,
     parseSibling: () => undefined,
-    report(rule, span, message, extra) { raw.push({ rule, span, message, ...extra }); },
+    report(rule, span, message, extra) { raw.push({ rule: typeof rule === 'string' ? rule : rule.id, span, message, ...extra }); },
   };
   try {
     (mode.validate as (d: SourceDocument, f: unknown, c: ValidateContext) => void)(doc, (mode.parse as (d: SourceDocument) => unknown)(doc), vctx);

@@ -1,0 +1,107 @@
+/**
+ * The one way to declare and report a rule. Every language declares its rules with `defineRules(scope, {...})`
+ * (the key is the rule's kebab-case name, the id is `scope/name`), and every check reports through a `Reporter`
+ * that takes the declared `RuleMeta` object, never a string: a misspelt rule is a type error, not a run-time one.
+ * `toFinding` is the only place that turns a report into a `Finding`, so no extra (severity, fixes, tags, related
+ * places) is dropped on one path and kept on another.
+ */
+import type { Finding, RuleMeta, Severity, Span } from './types';
+
+/** What a rule declaration holds besides its name. */
+export interface RuleSpec {
+  /** Default severity; users override it with `pgtls.rules`. */
+  severity: Severity;
+  /** One line for the README rule table (and the hover on the diagnostic code). */
+  description: string;
+  /** Where the behaviour comes from (Pgpool-II source function, PostgreSQL docs, the operator's code, ...). */
+  source: string;
+}
+
+/** The rules of one scope, keyed by rule name; `R['syntax-error'].id === 'pgpool-conf/syntax-error'`. */
+export type RuleTable<S extends string, T extends Record<string, RuleSpec>> = {
+  readonly [K in keyof T & string]: RuleMeta & { readonly id: `${S}/${K}` };
+};
+
+/**
+ * Declares the rules of a scope. Names are kebab-case (`ssl-cert-required`); the table is frozen so that the registry
+ * and every report see the same objects.
+ */
+export function defineRules<const S extends string, const T extends Record<string, RuleSpec>>(scope: S, specs: T): RuleTable<S, T> {
+  const out: Record<string, RuleMeta> = {};
+  for (const [name, spec] of Object.entries(specs)) {
+    if (!/^[a-z0-9]+(-[a-z0-9]+)*$/.test(name)) throw new Error(`rule name ${scope}/${name} is not kebab-case`);
+    out[name] = Object.freeze({ id: `${scope}/${name}`, severity: spec.severity, description: spec.description, source: spec.source });
+  }
+  return Object.freeze(out) as RuleTable<S, T>;
+}
+
+/** The rules of one or more tables, in declaration order, for a language's `rules` list. */
+export function rulesOf(...tables: readonly Readonly<Record<string, RuleMeta>>[]): RuleMeta[] {
+  return tables.flatMap(t => Object.values(t));
+}
+
+/** What a report may carry besides the rule, the span and the message. */
+export interface FindingExtra {
+  /** Overrides the rule's default severity for this finding. */
+  severity?: Severity;
+  fixes?: Finding['fixes'];
+  /** Rendered faded (`unnecessary`) or struck through (`deprecated`) by editors. */
+  tags?: Finding['tags'];
+  /** Places in other files (or elsewhere in this one) that explain the finding. */
+  related?: Finding['related'];
+}
+
+/** How every check reports. Spans are offsets in the domain of whoever handed out the reporter. */
+export type Reporter = (rule: RuleMeta, span: Span, message: string, extra?: FindingExtra) => void;
+
+/** The one conversion of a report into a `Finding`; empty lists are left out so that findings compare equal. */
+export function toFinding(rule: RuleMeta, span: Span, message: string, extra?: FindingExtra): Finding {
+  const f: Finding = { rule: rule.id, span, message };
+  if (extra?.severity) f.severity = extra.severity;
+  if (extra?.fixes?.length) f.fixes = extra.fixes;
+  if (extra?.tags?.length) f.tags = extra.tags;
+  if (extra?.related?.length) f.related = extra.related;
+  return f;
+}
+
+/** The extras of a finding, to report it again through another reporter (e.g. from an embedded text into its host). */
+export function extraOf(f: Finding): FindingExtra {
+  const e: FindingExtra = {};
+  if (f.severity) e.severity = f.severity;
+  if (f.fixes?.length) e.fixes = f.fixes;
+  if (f.tags?.length) e.tags = f.tags;
+  if (f.related?.length) e.related = f.related;
+  return e;
+}
+
+/**
+ * Moves a finding by `base` characters (a text embedded at `base` in a larger one): its span, its fix edits, and the
+ * `offset` of fix-command arguments (`FixCommand` convention). Related places name their own file and do not move.
+ */
+export function shiftFinding(f: Finding, base: number): Finding {
+  if (base === 0) return f;
+  const s = (sp: Span): Span => [sp[0] + base, sp[1] + base];
+  const out: Finding = { ...f, span: s(f.span) };
+  if (f.fixes) {
+    out.fixes = f.fixes.map(x => {
+      const fix = { ...x, edits: x.edits.map(e => ({ ...e, span: s(e.span) })) };
+      if (x.command?.arguments) fix.command = { ...x.command, arguments: x.command.arguments.map(a => shiftArg(a, base)) };
+      return fix;
+    });
+  }
+  return out;
+}
+
+function shiftArg(a: unknown, base: number): unknown {
+  if (!a || typeof a !== 'object' || Array.isArray(a)) return a;
+  const offset = (a as { offset?: unknown }).offset;
+  return typeof offset === 'number' ? { ...a, offset: offset + base } : a;
+}
+
+/** Rules of the core itself, independent of any language. */
+export const CORE = defineRules('pgtls', {
+  'binary-file': { severity: 'warning', description: 'The file contains NUL bytes and is not validated.', source: 'pgtls' },
+  'file-too-large': { severity: 'warning', description: 'The file is larger than pgtls validates (16 MiB).', source: 'pgtls' },
+  'internal-error': { severity: 'error', description: 'pgtls failed on this file; please report it with the file attached.', source: 'pgtls' },
+});
+export const CORE_RULES: readonly RuleMeta[] = rulesOf(CORE);

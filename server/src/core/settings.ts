@@ -1,0 +1,139 @@
+/**
+ * The one owner of every user setting: its type, allowed values, default and description. The language server's
+ * normalisation (`normalizeSettings`), the CLI's flags (`settingFromFlag`) and the defaults are derived from this
+ * table, and a test checks that package.json's contributed settings say the same (type, enum, bounds, default, text).
+ */
+import type { Settings, SeverityOverride } from './types';
+
+export const SUPPORTED_PGPOOL_VERSIONS = ['4.3', '4.4', '4.5', '4.6', '4.7'] as const;
+export const SUPPORTED_POSTGRES_VERSIONS = [15, 16, 17] as const;
+export const SEVERITY_OVERRIDES: readonly SeverityOverride[] = ['off', 'hint', 'info', 'warning', 'error'];
+
+interface Base<T> {
+  default: T;
+  /** The text of package.json's `description` (and the README settings table). */
+  description: string;
+  /** The `pgtls check` flag that sets it, if any (a boolean flag sets the opposite of the default). */
+  flag?: string;
+}
+export type SettingSpec =
+  | (Base<boolean> & { type: 'boolean' })
+  | (Base<string> & { type: 'string'; enum: readonly string[] })
+  | (Base<number> & { type: 'number'; enum: readonly number[] })
+  | (Base<number> & { type: 'integer'; minimum: number; maximum: number })
+  | (Base<string[]> & { type: 'string[]' })
+  | (Base<Record<string, SeverityOverride>> & { type: 'severity-map' });
+
+export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { default: Settings[K] } } = {
+  enable: {
+    type: 'boolean', default: true,
+    description: 'Validate pgpool.conf, pool_hba.conf and pg_hba.conf files, and the Kubernetes resources of KubeDB Pgpool, Percona, CYBERTEC CPO, cert-manager and Secrets in YAML files.',
+  },
+  pgpoolVersion: {
+    type: 'string', enum: SUPPORTED_PGPOOL_VERSIONS, default: '4.6', flag: '--pgpool-version',
+    description: 'Pgpool-II version to validate pgpool.conf against: parameters removed in or added after this version are flagged.',
+  },
+  postgresVersion: {
+    type: 'number', enum: SUPPORTED_POSTGRES_VERSIONS, default: 17, flag: '--postgres-version',
+    description: 'PostgreSQL major version to validate pg_hba.conf against (include directives need 16 or later).',
+  },
+  checkFiles: {
+    type: 'boolean', default: true, flag: '--no-file-checks',
+    description: 'Read the certificate, key and CA files that pgpool.conf names, to check that they exist, parse, match and have safe permissions.',
+  },
+  expiryWarningDays: {
+    type: 'integer', minimum: 0, maximum: 3650, default: 30,
+    description: 'Certificates in Kubernetes Secrets that expire within this many days are reported.',
+  },
+  crdPaths: {
+    type: 'string[]', default: [],
+    description: 'Files or folders with CustomResourceDefinitions (besides those found in the workspace) whose schemas and CEL rules validate the matching resources; relative paths are resolved against each workspace folder.',
+  },
+  rules: {
+    type: 'severity-map', default: {},
+    description: 'Per-rule severity overrides, e.g. { "pool-hba/md5-method": "off" }.',
+  },
+};
+
+export const SETTING_KEYS = Object.keys(SETTINGS_SPEC) as (keyof Settings)[];
+
+/** A fresh copy of the defaults (lists and maps are new objects, so callers may fill them). */
+export function defaultSettings(): Settings {
+  const s = {} as Record<string, unknown>;
+  for (const k of SETTING_KEYS) {
+    const d = SETTINGS_SPEC[k].default;
+    s[k] = Array.isArray(d) ? [...d] : d && typeof d === 'object' ? { ...d } : d;
+  }
+  return s as unknown as Settings;
+}
+
+/** The value of one setting as the spec allows it, or `undefined` when `raw` is not allowed (the default applies). */
+export function normalizeSetting(spec: SettingSpec, raw: unknown): unknown {
+  if (raw === undefined || raw === null) return undefined;
+  switch (spec.type) {
+    case 'boolean':
+      return typeof raw === 'boolean' ? raw : undefined;
+    case 'string':
+      return typeof raw === 'string' && spec.enum.includes(raw) ? raw : undefined;
+    case 'number': {
+      const n = typeof raw === 'number' || typeof raw === 'string' ? Number(raw) : NaN;
+      return spec.enum.includes(n) ? n : undefined;
+    }
+    case 'integer': {
+      const n = typeof raw === 'number' || (typeof raw === 'string' && raw.trim() !== '') ? Number(raw) : NaN;
+      return Number.isInteger(n) && n >= spec.minimum && n <= spec.maximum ? n : undefined;
+    }
+    case 'string[]':
+      return Array.isArray(raw) ? raw.filter((p): p is string => typeof p === 'string' && p.trim() !== '') : undefined;
+    case 'severity-map': {
+      if (typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+      const out: Record<string, SeverityOverride> = {};
+      for (const [k, v] of Object.entries(raw)) if ((SEVERITY_OVERRIDES as readonly unknown[]).includes(v)) out[k] = v as SeverityOverride;
+      return out;
+    }
+  }
+}
+
+/** Fills missing or invalid settings with defaults, so a bad user setting never breaks validation. */
+export function normalizeSettings(raw: unknown): Settings {
+  const s = defaultSettings() as unknown as Record<string, unknown>;
+  if (!raw || typeof raw !== 'object') return s as unknown as Settings;
+  for (const k of SETTING_KEYS) {
+    const v = normalizeSetting(SETTINGS_SPEC[k], (raw as Record<string, unknown>)[k]);
+    if (v !== undefined) s[k] = v;
+  }
+  return s as unknown as Settings;
+}
+
+/** The setting a CLI flag sets, if any. */
+export function settingOfFlag(flag: string): keyof Settings | undefined {
+  return SETTING_KEYS.find(k => SETTINGS_SPEC[k].flag === flag);
+}
+
+/** Whether the flag of `key` takes a value (a boolean flag does not: it sets the opposite of the default). */
+export function flagTakesValue(key: keyof Settings): boolean {
+  return SETTINGS_SPEC[key].type !== 'boolean';
+}
+
+/**
+ * The value a CLI flag gives its setting; a boolean flag (no value) flips the default. Throws a one-line message that
+ * names the allowed values when `value` is not one of them.
+ */
+export function settingFromFlag(key: keyof Settings, value: string | undefined): unknown {
+  const spec = SETTINGS_SPEC[key];
+  if (spec.type === 'boolean') return !spec.default;
+  const v = normalizeSetting(spec, value);
+  if (v !== undefined) return v;
+  throw new Error(`${spec.flag} must be ${allowedText(spec)}, not "${value ?? ''}"`);
+}
+
+/** "one of 4.3, 4.4 …" / "an integer from 0 to 3650", for messages and help texts. */
+export function allowedText(spec: SettingSpec): string {
+  switch (spec.type) {
+    case 'string': case 'number': return `one of ${spec.enum.join(', ')}`;
+    case 'integer': return `an integer from ${spec.minimum} to ${spec.maximum}`;
+    case 'boolean': return 'true or false';
+    case 'string[]': return 'a list of paths';
+    case 'severity-map': return `a map of rule ids to ${SEVERITY_OVERRIDES.join(', ')}`;
+  }
+}

@@ -1,0 +1,23 @@
+/**
+ * Every language mode, and THE table of every rule of every language keyed by id (ids are unique, checked at load).
+ * The façade is built from this list; it sits above the languages so that the core imports none of them.
+ */
+import type { LanguageMode } from '../core/language';
+import { CORE_RULES } from '../core/rules';
+import type { RuleMeta } from '../core/types';
+import { pgpoolConfMode } from './pgpoolConf';
+import { pgHbaMode, poolHbaMode } from './hba';
+import { k8sMode } from './k8s';
+
+export const MODES: readonly LanguageMode[] = [
+  pgpoolConfMode as LanguageMode, poolHbaMode as LanguageMode, pgHbaMode as LanguageMode, k8sMode as LanguageMode,
+];
+
+export const RULES: ReadonlyMap<string, RuleMeta> = (() => {
+  const map = new Map<string, RuleMeta>();
+  for (const r of [...CORE_RULES, ...MODES.flatMap(m => m.rules)]) {
+    if (map.has(r.id)) throw new Error(`duplicate rule id ${r.id}`);
+    map.set(r.id, r);
+  }
+  return map;
+})();
