@@ -2,7 +2,7 @@
 // No `reflect-metadata` here: the modules that use @peculiar/x509 import it themselves, when they are first loaded.
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { findSchemasDir, nodeEnv } from './node/env';
-import { startServer } from './server';
+import { startServer } from './lsp/server';
 
 const connection = createConnection(ProposedFeatures.all);
 console.log = connection.console.log.bind(connection.console);

@@ -5,7 +5,7 @@
 import { PassThrough } from 'node:stream';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { startServer } from '../../server/src/server';
+import { startServer } from '../../server/src/lsp/server';
 import { nodeEnv } from '../../server/src/node/env';
 import { SCHEMAS } from '../helpers';
 import type { Settings } from '../../server/src/core/types';

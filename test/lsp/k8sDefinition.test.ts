@@ -12,7 +12,7 @@ import { PassThrough } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import { startServer } from '../../server/src/server';
+import { startServer } from '../../server/src/lsp/server';
 import { nodeEnv } from '../../server/src/node/env';
 import { SCHEMAS } from '../helpers';
 

@@ -263,7 +263,7 @@ test('CRLF line ends and a byte-order mark give the same problems at the same pl
 });
 
 test('settings from the editor: expiryWarningDays and crdPaths are normalised, bad values fall back to defaults', async () => {
-  const { normalizeSettings } = await import('../../server/src/server');
+  const { normalizeSettings } = await import('../../server/src/core/settings');
   assert.equal(normalizeSettings({}).expiryWarningDays, 30);
   assert.deepEqual(normalizeSettings({}).crdPaths, []);
   assert.equal(normalizeSettings({ expiryWarningDays: 7 }).expiryWarningDays, 7);

@@ -1,0 +1,79 @@
+/**
+ * The certificate requests (protocol.ts `pgtls/certs/*`): the preset of the resource under the cursor, generating and
+ * writing a certificate set, inspecting a certificate. Files are read and the clock is taken through the core's
+ * environment (`env.readText`, `env.readBytes`, `env.now`), open buffers before the disk. Answers never carry key
+ * material; a failure is a JSON-RPC error with the failure's message.
+ */
+import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import {
+  CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST,
+  type CertCreateParams, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
+} from '../protocol';
+import { uriToPath } from './convert';
+import type { Glue } from './features';
+
+type CertCommands = typeof import('../certs/commands');
+
+/** Failures whose message is the whole story for the user (bad input, existing files); anything else is also logged. */
+const EXPECTED_FAILURES = ['CertError', 'WriteFilesError', 'ExistingFilesError'];
+
+/** Why `file` cannot be read, from what `env.stat` says of it. */
+function unreadable(g: Glue, file: string): string {
+  const st = g.env.stat(file);
+  return !st ? 'no such file' : !st.isFile ? 'not a file' : 'unreadable or too large';
+}
+
+export function registerCertRequests(g: Glue): void {
+  // The certificate code (generation, @peculiar/x509 and its ASN.1 modules) is loaded on the first request, not at
+  // start-up: the bundler turns this dynamic import into a lazily initialised module.
+  let certModule: Promise<CertCommands> | undefined;
+  const certCommands = () => (certModule ??= import('../certs/commands'));
+
+  /** An open document's text, else the file's. */
+  const textOf = (uri: string): string | undefined => g.store.get(uri)?.getText() ?? g.env.readText(uriToPath(uri));
+
+  const certFailure = (what: string, e: unknown): ResponseError<void> => {
+    // Messages name files, names and algorithms only; log the kind of failure, never an object dump.
+    const message = e instanceof Error ? e.message : String(e);
+    if (!(e instanceof Error) || !EXPECTED_FAILURES.includes(e.name)) g.log(`${what} failed: ${e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error'}`);
+    return new ResponseError(LSPErrorCodes.RequestFailed, message);
+  };
+
+  g.connection.onRequest(CERT_PRESET_REQUEST, async (p: CertPresetParams): Promise<CertPresetResult | null> => {
+    const text = textOf(p.uri);
+    if (text === undefined) return null;
+    let commands: CertCommands;
+    try {
+      commands = await certCommands();
+    } catch (e) {
+      g.log(`certificate preset failed for ${p.uri}: ${e instanceof Error ? e.message : String(e)}`);
+      return null;
+    }
+    const pr = g.guard('certificate preset', p.uri, undefined, () => commands.presetAt(text, p.offset));
+    return pr ? commands.presetSummary(pr) : null;
+  });
+
+  g.connection.onRequest(CERT_CREATE_REQUEST, async (p: CertCreateParams): Promise<CertCreateResult | ResponseError<void>> => {
+    try {
+      const { runCertCommand } = await certCommands();
+      return await runCertCommand(p, g.env, p.resource ? textOf(p.resource.uri) : undefined);
+    } catch (e) {
+      return certFailure('certificate generation', e);
+    }
+  });
+
+  g.connection.onRequest(CERT_INSPECT_REQUEST, async (p: CertInspectParams): Promise<CertInspectResult | ResponseError<void>> => {
+    try {
+      const { inspectCertificates } = await certCommands();
+      if (p.text !== undefined) return await inspectCertificates({ text: p.text }, g.env);
+      if (!p.uri) return new ResponseError(LSPErrorCodes.RequestFailed, 'nothing to inspect');
+      const file = uriToPath(p.uri);
+      const bytes = g.env.readBytes(file);
+      if (!bytes) return new ResponseError(LSPErrorCodes.RequestFailed, `cannot read ${file}: ${unreadable(g, file)}`);
+      const open = g.store.get(p.uri);
+      return await inspectCertificates(open ? { text: open.getText() } : { bytes }, g.env);
+    } catch (e) {
+      return certFailure('certificate inspection', e);
+    }
+  });
+}

@@ -1,0 +1,118 @@
+/**
+ * What the LSP handlers do: diagnostics (pulled by the client, or pushed to clients that cannot pull), hover,
+ * completion, go-to-definition and quick fixes. Each asks the document store for the document's parse, settings and
+ * problems, calls the façade, and converts the answer (lsp/convert.ts). No handler throws (lsp/guard.ts).
+ */
+import {
+  DocumentDiagnosticReportKind,
+  type CodeAction, type CodeActionParams, type CompletionItem, type CompletionParams, type Connection, type DefinitionParams,
+  type Diagnostic, type DocumentDiagnosticParams, type DocumentDiagnosticReport, type Hover, type HoverParams, type Location,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { LineIndex } from '../core/text';
+import type { Problem, ServiceEnv, Settings, Span } from '../core/types';
+import type { Service } from '../service';
+import { pathToUri, toCodeAction, toCompletionItem, toDiagnostics, toHover, toLocation, uriToPath } from './convert';
+import type { DocumentStore, Parsed } from './documents';
+import type { Guard, Log } from './guard';
+
+/** What the client said it supports (filled in by `initialize`). */
+export interface ClientCaps {
+  pullDiagnostics: boolean;
+  configuration: boolean;
+  workspaceFolders: boolean;
+}
+
+/** The parts of the server every handler works with. */
+export interface Glue {
+  connection: Connection;
+  store: DocumentStore;
+  service: Service;
+  /** The core's environment (files, clock, crypto, the workspace index). */
+  env: ServiceEnv;
+  guard: Guard;
+  log: Log;
+  caps: ClientCaps;
+}
+
+function diagnosticsOf(g: Glue, doc: TextDocument, problems: readonly Problem[]): Diagnostic[] {
+  return toDiagnostics(problems, doc.getText(), uriToPath(doc.uri), file => g.env.readText(file));
+}
+
+export async function pullDiagnostics(g: Glue, p: DocumentDiagnosticParams): Promise<DocumentDiagnosticReport> {
+  const doc = g.store.get(p.textDocument.uri);
+  if (!doc) return { kind: DocumentDiagnosticReportKind.Full, items: [] };
+  const problems = await g.store.problems(doc);
+  const items = g.guard('diagnostics', doc.uri, [], () => diagnosticsOf(g, doc, problems));
+  return g.store.report(doc.uri, items, p.previousResultId);
+}
+
+async function pushDiagnostics(g: Glue, doc: TextDocument): Promise<void> {
+  const problems = await g.store.problems(doc);
+  const current = g.store.get(doc.uri);
+  if (!current || current.version !== doc.version) return; // a newer version will be validated
+  await g.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: g.guard('diagnostics', doc.uri, [], () => diagnosticsOf(g, doc, problems)) });
+}
+
+/** Every open document of ours is validated again: the client pulls again, or the server pushes. */
+export function refreshAll(g: Glue): void {
+  if (g.caps.pullDiagnostics) void g.connection.languages.diagnostics.refresh();
+  else for (const d of g.store.all()) if (g.store.languageOf(d)) void pushDiagnostics(g, d);
+}
+
+/** After an edit. Files depend on their siblings (pool_hba.conf reads pgpool.conf), so an edit refreshes every open file. */
+export function documentChanged(g: Glue, doc: TextDocument): void {
+  if (!g.store.languageOf(doc)) return;
+  if (!g.caps.pullDiagnostics) refreshAll(g);
+  else if (g.store.all().filter(d => g.store.languageOf(d)).length > 1) void g.connection.languages.diagnostics.refresh();
+}
+
+/** After a close: a push client's diagnostics of the document are cleared; a pull client pulls the others again. */
+export function documentClosed(g: Glue, uri: string): void {
+  if (!g.caps.pullDiagnostics) void g.connection.sendDiagnostics({ uri, diagnostics: [] });
+  else void g.connection.languages.diagnostics.refresh();
+}
+
+/** Runs a feature on an open document of ours with its parse and settings; `fallback` otherwise or on failure. */
+async function atDocument<T>(g: Glue, uri: string, what: string, fallback: T, f: (doc: TextDocument, src: Parsed, settings: Settings) => T): Promise<T> {
+  const doc = g.store.get(uri);
+  if (!doc) return fallback;
+  const settings = await g.store.settings(doc.uri);
+  return g.guard(what, doc.uri, fallback, () => {
+    const src = g.store.source(doc);
+    return src ? f(doc, src, settings) : fallback;
+  });
+}
+
+export function hover(g: Glue, p: HoverParams): Promise<Hover | null> {
+  return atDocument<Hover | null>(g, p.textDocument.uri, 'hover', null, (doc, src, settings) => {
+    const h = g.service.hover(src.source, src.file, doc.offsetAt(p.position), settings);
+    return h ? toHover(h, doc) : null;
+  });
+}
+
+export function definition(g: Glue, p: DefinitionParams): Promise<Location[]> {
+  return atDocument<Location[]>(g, p.textDocument.uri, 'definition', [], (doc, src, settings) =>
+    g.service.definition(src.source, src.file, doc.offsetAt(p.position), settings).map(l => {
+      // The target's text: this document, another open buffer, else the disk (as the core read it).
+      const open = l.file === src.source.path ? doc : g.store.openAt(l.file);
+      const index = new LineIndex(open ? open.getText() : g.env.readText(l.file) ?? '');
+      return toLocation(open ? open.uri : pathToUri(l.file), index, l.span);
+    }));
+}
+
+export function completion(g: Glue, p: CompletionParams): Promise<CompletionItem[]> {
+  return atDocument<CompletionItem[]>(g, p.textDocument.uri, 'completion', [], (doc, src, settings) =>
+    g.service.complete(src.source, src.file, doc.offsetAt(p.position), settings).map(c => toCompletionItem(c, doc)));
+}
+
+export async function codeActions(g: Glue, p: CodeActionParams): Promise<CodeAction[]> {
+  const doc = g.store.get(p.textDocument.uri);
+  if (!doc) return [];
+  const problems = await g.store.currentProblems(doc);
+  return g.guard('code actions', doc.uri, [] as CodeAction[], () => {
+    const span: Span = [doc.offsetAt(p.range.start), doc.offsetAt(p.range.end)];
+    const diagnostics = diagnosticsOf(g, doc, problems);
+    return g.service.fixes(problems, span).map(({ problem, fix }) => toCodeAction(fix, doc.uri, doc, diagnostics[problems.indexOf(problem)]));
+  });
+}

@@ -1,0 +1,96 @@
+/**
+ * The language server: builds the glue's parts (document store, workspace index, the façade over the injected
+ * environment), announces the capabilities, and wires every LSP message to the part that handles it. Diagnostics are
+ * pulled when the client supports it and pushed otherwise. Everything else is the pure core behind `createService`.
+ */
+import {
+  CodeActionKind, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver';
+import type { ServiceEnv } from '../core/types';
+import { createService, type Service } from '../service';
+import { registerCertRequests } from './certRequests';
+import { DocumentStore } from './documents';
+import * as features from './features';
+import { guard, type Log } from './guard';
+import { clientSettings } from './settings';
+import { WorkspaceIndex } from './workspaceIndex';
+
+export interface ServerEnvFactory {
+  /** Builds the core environment; `overlay` returns the text of an open document by file-system path. */
+  (overlay: (fsPath: string) => string | undefined): ServiceEnv;
+}
+
+function capabilities(caps: features.ClientCaps): InitializeResult['capabilities'] {
+  return {
+    textDocumentSync: TextDocumentSyncKind.Incremental,
+    hoverProvider: true,
+    definitionProvider: true,
+    ...(caps.workspaceFolders ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
+    completionProvider: { triggerCharacters: ['=', ' ', '_', ':'] },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    ...(caps.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+  };
+}
+
+export function startServer(connection: Connection, makeEnv: ServerEnvFactory): void {
+  const log: Log = msg => connection.console.error(msg);
+  const safe = guard(log);
+  const caps: features.ClientCaps = { pullDiagnostics: false, configuration: false, workspaceFolders: false };
+  // The store and the index come first: the service's environment reads the store's open buffers and holds the index.
+  const store = new DocumentStore({ service: () => service, settings: clientSettings(connection, () => caps.configuration), guard: safe });
+  const baseEnv = makeEnv(p => store.openAt(p)?.getText());
+  const index = new WorkspaceIndex(baseEnv, store, (doc, previous) => service.parse(doc, previous));
+  const env: ServiceEnv = { ...baseEnv, workspace: index.view };
+  const service: Service = createService(env);
+  const g: features.Glue = { connection, store, service, env, guard: safe, log, caps };
+
+  /** Settings or folders changed: every cached result may be stale. */
+  const revalidate = () => {
+    store.clear();
+    features.refreshAll(g);
+  };
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const c = params.capabilities;
+    index.setRoots(params.workspaceFolders, params.rootUri);
+    caps.pullDiagnostics = !!c.textDocument?.diagnostic;
+    caps.configuration = !!c.workspace?.configuration;
+    caps.workspaceFolders = !!c.workspace?.workspaceFolders;
+    return { capabilities: capabilities(caps), serverInfo: { name: 'pgtls', version: '0.1.0' } };
+  });
+  connection.onInitialized(() => {
+    safe('workspace scan', index.describeRoots(), undefined, () => index.scan());
+    if (index.size) features.refreshAll(g);
+    if (!caps.workspaceFolders) return;
+    connection.workspace.onDidChangeWorkspaceFolders(e => {
+      safe('workspace folder change', [...e.added, ...e.removed].map(f => f.uri).join(', '), undefined, () => index.changeFolders(e));
+      revalidate(); // folder-level settings and relative pgtls.crdPaths depend on the folders
+    });
+  });
+  connection.onDidChangeConfiguration(revalidate);
+  connection.onDidChangeWatchedFiles(p => {
+    index.changeFiles(p.changes);
+    features.refreshAll(g);
+  });
+
+  store.events.onDidChangeContent(e => features.documentChanged(g, e.document));
+  store.events.onDidClose(e => {
+    store.evict(e.document.uri);
+    features.documentClosed(g, e.document.uri);
+  });
+
+  connection.languages.diagnostics.on(p => features.pullDiagnostics(g, p));
+  connection.onHover(p => features.hover(g, p));
+  connection.onDefinition(p => features.definition(g, p));
+  connection.onCompletion(p => features.completion(g, p));
+  connection.onCodeAction(p => features.codeActions(g, p));
+  registerCertRequests(g);
+
+  connection.onShutdown(() => {
+    store.clear();
+    index.clear();
+  });
+
+  store.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,25 @@
+/**
+ * Settings of one document, pulled from the client (`workspace/configuration` with the document as scope, so folder
+ * and language overrides apply) and normalised by the settings spec: a missing or invalid value takes its default.
+ * The caching is the document store's (lsp/documents.ts).
+ */
+import type { Connection } from 'vscode-languageserver';
+import { normalizeSettings } from '../core/settings';
+import type { Settings } from '../core/types';
+import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../protocol';
+
+/** The settings of the document `uri`. */
+export type SettingsSource = (uri: string) => Promise<Settings>;
+
+/**
+ * A source that asks the client when it supports `workspace/configuration` (known after `initialize`, hence the
+ * function) and otherwise answers the defaults. A failed request also answers the defaults.
+ */
+export function clientSettings(connection: Connection, supported: () => boolean): SettingsSource {
+  return uri => {
+    if (!supported()) return Promise.resolve(DEFAULT_SETTINGS);
+    return connection.workspace.getConfiguration({ scopeUri: uri, section: SETTINGS_SECTION })
+      .then((raw: unknown) => normalizeSettings(raw))
+      .catch(() => DEFAULT_SETTINGS);
+  };
+}
