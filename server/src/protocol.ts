@@ -11,9 +11,20 @@ export const SETTINGS_SECTION = 'pgtls';
 /** Language ids the server validates. */
 export const LANGUAGE_IDS = ['pgpool-conf', 'pool-hba', 'pg-hba', 'yaml'] as const;
 
+/** The project's repository (package.json `repository.url`; a unit test keeps the two equal). */
+export const REPOSITORY_URL = 'https://example.invalid/pgtls';
+
+/** The README as the repository shows it: rule documentation links point into its rule table. */
+export const RULE_DOCS_BASE = `${REPOSITORY_URL}/blob/main/README.md`;
+
 /** The anchor of a rule in the README's rule table. */
 export function ruleAnchor(ruleId: string): string {
   return `rule-${ruleId.replace(/[^a-z0-9]+/g, '-')}`;
+}
+
+/** Where a rule is documented (a diagnostic's `codeDescription.href`): its row in the README's rule table. */
+export function ruleDocsUrl(ruleId: string): string {
+  return `${RULE_DOCS_BASE}#${ruleAnchor(ruleId)}`;
 }
 
 // --- certificate commands (custom requests; the client asks, the server generates and writes) ------------------

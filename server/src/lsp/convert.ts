@@ -11,6 +11,7 @@ import {
 } from 'vscode-languageserver';
 import { LineIndex } from '../core/text';
 import type { CompletionResult, Fix, FixCommand, FixLocationArg, HoverResult, Problem, Span } from '../core/types';
+import { ruleDocsUrl } from '../protocol';
 
 /** The file-system path of a `file:` URI; any other URI (e.g. `untitled:`) is returned as it is. */
 export function uriToPath(uri: string): string {
@@ -68,6 +69,7 @@ export function toDiagnostics(problems: readonly Problem[], text: string, file: 
       range: toRange(index, p.span),
       severity: SEVERITY[p.severity],
       code: p.rule,
+      codeDescription: { href: ruleDocsUrl(p.rule) },
       source: 'pgtls',
       message: p.message,
     };
