@@ -18,11 +18,18 @@ export interface Harness {
   close(): void;
 }
 
-export async function startHarness(opts: { pull?: boolean; settings?: Partial<Settings> } = {}): Promise<Harness> {
+export interface HarnessOptions {
+  pull?: boolean;
+  settings?: Partial<Settings>;
+  /** The server's clock (`ServiceEnv.now`); the real one when absent. */
+  now?: () => Date;
+}
+
+export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const up = new PassThrough();
   const down = new PassThrough();
   const serverConn = createConnection(ProposedFeatures.all, new StreamMessageReader(up), new StreamMessageWriter(down));
-  startServer(serverConn, overlay => nodeEnv(SCHEMAS, overlay));
+  startServer(serverConn, overlay => ({ ...nodeEnv(SCHEMAS, overlay), ...(opts.now ? { now: opts.now } : {}) }));
   const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   const h: Harness = {
     client,
