@@ -15,6 +15,8 @@ export interface Harness {
   /** Settings the fake editor answers `workspace/configuration` with. */
   settings: Partial<Settings>;
   pushed: Map<string, unknown[]>;
+  /** How many `workspace/configuration` requests the server sent. */
+  configurationRequests: number;
   close(): void;
 }
 
@@ -35,13 +37,17 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     client,
     settings: opts.settings ?? {},
     pushed: new Map(),
+    configurationRequests: 0,
     close() {
       client.dispose();
       up.end();
       down.end();
     },
   };
-  client.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => h.settings));
+  client.onRequest('workspace/configuration', (p: { items: unknown[] }) => {
+    h.configurationRequests++;
+    return p.items.map(() => h.settings);
+  });
   client.onRequest('workspace/diagnostic/refresh', () => null);
   client.onRequest('client/registerCapability', () => null);
   client.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: unknown[] }) => { h.pushed.set(p.uri, p.diagnostics); });
