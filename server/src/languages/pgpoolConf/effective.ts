@@ -1,7 +1,8 @@
 /**
  * The settings Pgpool-II ends up with for a pgpool.conf: its own statements with the included files' statements
  * spliced in at each `include` (Pgpool-II reads them in place, up to 10 levels deep), in file order. Used by the TLS
- * rules and by the pool_hba.conf rules that depend on pgpool.conf (`enable_pool_hba`, `ssl`, `ssl_ca_cert`).
+ * rules and by the pool_hba.conf rules that depend on pgpool.conf (`enable_pool_hba`, `ssl`, `ssl_ca_cert`), so it sits
+ * beside the model rather than in check/, and index.ts exports it to other languages.
  */
 import type { ValidateContext } from '../../core/language';
 import { type Assignment, type Include, type PgpoolConfFile, boolOf, dirOf } from './model';
