@@ -1,5 +1,5 @@
 /**
- * The cipher-string evaluator (server/src/languages/pgpoolConf/tls/ciphers.ts) against the real `openssl ciphers`.
+ * The cipher-string evaluator (server/src/languages/pgpoolConf/check/tls/ciphers.ts) against the real `openssl ciphers`.
  *
  * What is compared, for each string:
  *  1. accept/reject: `openssl ciphers STRING` succeeds exactly when `SSL_CTX_set_cipher_list` does, which is what
@@ -23,7 +23,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assertTools, missing } from '../requires';
 import { SCHEMAS } from '../helpers';
-import { allowedAtSecLevel, cipherCatalog, evaluateCipherString } from '../../server/src/languages/pgpoolConf/tls/ciphers';
+import { allowedAtSecLevel, cipherCatalog, evaluateCipherString } from '../../server/src/languages/pgpoolConf/check/tls/ciphers';
 
 const cat = cipherCatalog(JSON.parse(fs.readFileSync(path.join(SCHEMAS, 'openssl-ciphers.json'), 'utf8')));
 

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { check, testService } from '../helpers';
-import { TLS_RULES } from '../../server/src/languages/pgpoolConf/tls';
+import { TLS_RULES } from '../../server/src/languages/pgpoolConf/rules';
 import {
   type Issued, type MemFile, NOW, conf, encryptedPem, issue, memEnv, rulesOf, runTls, traditionalPem,
 } from './pgpoolConfTlsKit';

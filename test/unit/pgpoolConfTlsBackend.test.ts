@@ -13,7 +13,7 @@ import { ECPrivateKey } from '@peculiar/asn1-ecc';
 import { readPemBlocks } from '../../server/src/core/pem';
 import type { Certificate, PrivateKeyRead } from '../../server/src/core/tlsBackend';
 import { nodeTlsBackend } from '../../server/src/node/tlsBackend';
-import { isCA, keyAlgorithm } from '../../server/src/languages/pgpoolConf/tls/files';
+import { isCA, keyAlgorithm } from '../../server/src/languages/pgpoolConf/check/tls/files';
 import { type Issued, type KeyKind, crypto, encryptedPem, issue, traditionalPem } from './pgpoolConfTlsKit';
 
 const tls = nodeTlsBackend();

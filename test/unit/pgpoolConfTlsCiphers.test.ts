@@ -4,8 +4,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SCHEMAS } from '../helpers';
-import { allowedAtSecLevel, cipherCatalog, evaluateCipherString, weaknesses } from '../../server/src/languages/pgpoolConf/tls/ciphers';
-import { classifyCurve } from '../../server/src/languages/pgpoolConf/tls/curves';
+import { allowedAtSecLevel, cipherCatalog, evaluateCipherString, weaknesses } from '../../server/src/languages/pgpoolConf/check/tls/ciphers';
+import { classifyCurve } from '../../server/src/languages/pgpoolConf/check/tls/curves';
 
 const load = (name: string): unknown => JSON.parse(fs.readFileSync(path.join(SCHEMAS, name), 'utf8'));
 const cat = cipherCatalog(load('openssl-ciphers.json'));

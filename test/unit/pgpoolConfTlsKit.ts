@@ -9,7 +9,7 @@ import * as x509 from '@peculiar/x509';
 import type { ValidateContext } from '../../server/src/core/language';
 import { DEFAULT_SETTINGS, type FileStat, type Finding, type ServiceEnv, type Settings, type SourceDocument } from '../../server/src/core/types';
 import type { Assignment, Include, PgpoolConfFile } from '../../server/src/languages/pgpoolConf/model';
-import { checkTls } from '../../server/src/languages/pgpoolConf/tls';
+import { checkTls } from '../../server/src/languages/pgpoolConf/check/tls';
 import { testEnv } from '../helpers';
 
 export const crypto = webcrypto as unknown as Crypto;

@@ -4,7 +4,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { effectiveBool, parseBool, type PgpoolConfFile } from '../../server/src/languages/pgpoolConf/model';
+import { parseBool, type PgpoolConfFile } from '../../server/src/languages/pgpoolConf/model';
+import { effectiveBool } from '../../server/src/languages/pgpoolConf/effective';
 import { atof, INT64_MAX, INT_MAX, parseIntValue, rint, strtod, strtol } from '../../server/src/languages/pgpoolConf/values';
 import { parsePgpoolConf } from '../../server/src/languages/pgpoolConf/parse';
 

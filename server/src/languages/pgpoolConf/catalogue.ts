@@ -175,3 +175,9 @@ export function versionLess(a: string, b: string): boolean {
   const [b1, b2] = b.split('.').map(Number);
   return a1! < b1! || (a1 === b1 && a2! < b2!);
 }
+
+/** Old names Pgpool-II still accepts for another parameter, and from which version on they are aliases. */
+export const ALIASES: Readonly<Record<string, { target: string; since: string }>> = {
+  fail_over_on_backend_error: { target: 'failover_on_backend_error', since: '4.3' },
+  delegate_IP: { target: 'delegate_ip', since: '4.4' },
+};

@@ -5,10 +5,9 @@
  */
 import type { FeatureContext } from '../../core/language';
 import type { CompletionResult, SourceDocument, Span } from '../../core/types';
-import { catalogueOf, normalizeVersion, versionLess, type Catalogue, type Param } from './catalogue';
+import { ALIASES, catalogueOf, normalizeVersion, versionLess, type Catalogue, type Param } from './catalogue';
 import type { Assignment, PgpoolConfFile } from './model';
 import { defaultText, paramMarkdown, typeText } from './hover';
-import { ALIASES } from './rules';
 
 /** Fixed vocabularies of string parameters. */
 const STRING_VALUES: Record<string, string[]> = {

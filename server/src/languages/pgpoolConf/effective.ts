@@ -1,10 +1,11 @@
 /**
  * The settings Pgpool-II ends up with for a pgpool.conf: its own statements with the included files' statements
  * spliced in at each `include` (Pgpool-II reads them in place, up to 10 levels deep), in file order. Used by the TLS
- * rules and by the pool_hba.conf rules that depend on pgpool.conf (`enable_pool_hba`, `ssl`, `ssl_ca_cert`).
+ * rules and by the pool_hba.conf rules that depend on pgpool.conf (`enable_pool_hba`, `ssl`, `ssl_ca_cert`), so it sits
+ * beside the model rather than in check/, and index.ts exports it to other languages.
  */
 import type { ValidateContext } from '../../core/language';
-import { type Assignment, type Include, type PgpoolConfFile, dirOf, parseBool } from './model';
+import { type Assignment, type Include, type PgpoolConfFile, boolOf, dirOf } from './model';
 
 /** An effective setting: an assignment, possibly from an included file. */
 export interface Setting {
@@ -15,7 +16,8 @@ export interface Setting {
   path: string;
 }
 
-const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
+/** Whether a path is absolute (POSIX, or a Windows drive path). */
+export const isAbsolute = (p: string): boolean => p.startsWith('/') || /^[A-Za-z]:[\\/]/.test(p);
 
 /** A path as Pgpool-II resolves an include or a TLS file: absolute as is, else `<conf dir>/<value>`. */
 export function resolveConfPath(confDir: string, value: string): string {
@@ -54,9 +56,18 @@ export function lastSetting(all: readonly Setting[], key: string): Setting | und
   return undefined;
 }
 
-/** A boolean as Pgpool-II ends up with it: unset gives `dflt`, an invalid value counts as ON. */
+/** A boolean as Pgpool-II ends up with it (see `boolOf`): unset gives `dflt`, an invalid value counts as ON. */
 export function settingBool(all: readonly Setting[], key: string, dflt: boolean): { value: boolean; at?: Setting } {
   const s = lastSetting(all, key);
-  if (!s) return { value: dflt };
-  return { value: parseBool(s.a.value) ?? true, at: s };
+  return s ? { value: boolOf(s.a, dflt), at: s } : { value: dflt };
+}
+
+/** The settings of one file alone, its includes not followed (e.g. a pgpool.conf text embedded in a resource). */
+export function ownSettings(file: PgpoolConfFile): Setting[] {
+  return file.assignments.map(a => ({ a, path: file.path }));
+}
+
+/** `settingBool` over one file's own statements: `effectiveBool(file, 'ssl', false).value` is whether SSL is on. */
+export function effectiveBool(file: PgpoolConfFile, key: string, dflt: boolean): { value: boolean; at?: Setting } {
+  return settingBool(ownSettings(file), key, dflt);
 }

@@ -1,29 +1,31 @@
 /**
- * The pgpool.conf language: Pgpool-II's own lexer and statement loop (parse.ts), the parameter rules (rules.ts),
- * the TLS rules (tls.ts), hover and completion from the parameter catalogue.
+ * The pgpool.conf language: Pgpool-II's own lexer and statement loop (lexer.ts, parse.ts), the rules (rules.ts, with
+ * their checks in check/), hover and completion from the parameter catalogue (catalogue.ts).
  */
 import type { LanguageMode } from '../../core/language';
+import { rulesOf } from '../../core/rules';
 import type { PgpoolConfFile } from './model';
 import { parsePgpoolConf } from './parse';
-import { checkPgpoolConf, PGPOOL_CONF_RULES } from './rules';
-import { checkTls, TLS_RULES } from './tls';
+import { R, TLS } from './rules';
+import { check } from './check';
 import { hover } from './hover';
 import { complete } from './complete';
 
 export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
   id: 'pgpool-conf',
-  rules: [...PGPOOL_CONF_RULES, ...TLS_RULES],
+  rules: rulesOf(R, TLS),
   parse: parsePgpoolConf,
-  validate(doc, file, ctx) {
-    checkPgpoolConf(doc, file, ctx);
-    checkTls(doc, file, ctx);
-  },
+  validate: check,
   hover,
   complete,
 };
 
-// What other languages may use (pool_hba.conf's cross-file rules read the pgpool.conf beside it; the YAML mode
-// checks pgpool.conf texts embedded in resources). Languages import each other only through their index.ts.
+// What other languages may use. Languages import each other only through their index.ts.
+// - pool_hba.conf's cross-file rules read the pgpool.conf beside it (with its includes).
+// - The YAML mode checks pgpool.conf texts embedded in resources, and reads their effective `ssl`
+//   (`effectiveBool(file, 'ssl', false)` for a text alone; `settingBool(effectiveSettings(...), 'ssl', false)` with includes).
+// - Until certificates have their own room, the YAML mode describes Secrets' certificates with the TLS checks' helpers.
 export type { PgpoolConfFile } from './model';
 export { dirOf } from './model';
-export { effectiveSettings, lastSetting, settingBool, type Setting } from './effective';
+export { effectiveBool, effectiveSettings, lastSetting, settingBool, type Setting } from './effective';
+export { describeCert, isCA, keyAlgorithm } from './check/tls/files';

@@ -108,12 +108,6 @@ export interface PgpoolConfFile {
   bom?: BomProblem;
 }
 
-/** The effective (last) assignment of `key`; Pgpool-II applies statements in file order, so the last one wins. */
-export function lastAssignment(file: PgpoolConfFile, key: string): Assignment | undefined {
-  for (let i = file.assignments.length - 1; i >= 0; i--) if (file.assignments[i]!.key === key) return file.assignments[i];
-  return undefined;
-}
-
 const BOOL_WORDS: [string, boolean][] = [['true', true], ['false', false], ['yes', true], ['no', false], ['on', true], ['off', false], ['1', true], ['0', false]];
 
 /**
@@ -130,12 +124,13 @@ export function parseBool(value: string): boolean | undefined {
   return hits.every(h => h[1] === first) ? first : undefined;
 }
 
-/** What Pgpool-II ends up with for a boolean parameter: unset gives `dflt`, an invalid value counts as ON. */
-export function effectiveBool(file: PgpoolConfFile, key: string, dflt: boolean): { value: boolean; at?: Assignment } {
-  const a = lastAssignment(file, key);
-  if (!a) return { value: dflt };
-  const b = parseBool(a.value);
-  return { value: b ?? true, at: a };
+/**
+ * The boolean Pgpool-II ends up with from a parameter's winning assignment: none gives `dflt`; a value that
+ * `parse_bool_with_len` rejects counts as ON (Pgpool-II stores the result of the failed parse into the bool anyway).
+ * The one reading of "the effective boolean": `settingBool` (with includes) and the checks across parameters use it.
+ */
+export function boolOf(a: Pick<Assignment, 'value'> | undefined, dflt: boolean): boolean {
+  return a ? parseBool(a.value) ?? true : dflt;
 }
 
 /** The folder of a file path (POSIX or Windows separators). */

@@ -1,6 +1,7 @@
 /**
  * How Pgpool-II turns a value string into a number (pool_config_variables.c `parse_int`, `convert_to_base_unit`),
- * with C's `strtol(…, 0)` / `strtod` / `atof` / `rint` reproduced in TypeScript.
+ * with C's `strtol(…, 0)` / `strtod` / `atof` / `rint` reproduced in TypeScript. Beside the model rather than in
+ * check/ because hover shows parsed values too.
  */
 
 export type Unit = 's' | 'ms' | 'min' | 'B' | 'kB';

@@ -23,7 +23,7 @@
 import { readPemBlocks, type PemBlock } from '../../../core/pem';
 import type { Certificate, PrivateKeyRead, TlsBackend } from '../../../core/tlsBackend';
 import type { RuleMeta, Span } from '../../../core/types';
-import { describeCert, isCA, keyAlgorithm } from '../../pgpoolConf/tls/files';
+import { describeCert, isCA, keyAlgorithm } from '../../pgpoolConf';
 import { dataOf } from '../data';
 import { RESOURCE_REFERENCES } from '../definition';
 import { decodeBase64, secretContents, type SecretContents, type SecretEntry } from './certData';

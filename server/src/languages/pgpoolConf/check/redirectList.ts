@@ -3,7 +3,7 @@
  * (src/utils/regex_array.c `extract_string_tokens2`, pool_config_variables.c `check_redirect_node_spec`) and the
  * POSIX extended regular expressions Pgpool-II compiles from them with glibc `regcomp`.
  */
-import type { Span } from '../../core/types';
+import type { Span } from '../../../core/types';
 
 /** MAX_NUM_BACKENDS: node numbers in a redirect list must be below it. */
 const MAX_NUM_BACKENDS = 128;

@@ -3,7 +3,7 @@
  * name), then `EC_KEY_new_by_curve_name(nid)`, then `SSL_CTX_set_tmp_ecdh` whose result it ignores. The data is
  * `schemas/openssl-curves.json`.
  */
-import { didYouMean } from '../../../core/text';
+import { didYouMean } from '../../../../core/text';
 
 interface CurveData {
   curves: { name: string; fieldBits: number | null; tlsGroup: boolean }[];

@@ -5,9 +5,10 @@
  * Paths are resolved like `pool_ssl_make_absolute_path`: absolute as written, else against pgpool.conf's folder.
  * Certificates and keys are read by the environment's TLS backend (OpenSSL through `node:crypto` in Node.js).
  */
-import { readPemBlocks } from '../../../core/pem';
-import type { Certificate, PemCertificates, PublicKeyInfo, TlsBackend } from '../../../core/tlsBackend';
-import { R, type Setting, type TlsContext, code, keyRef, resolveConfPath } from './context';
+import { readPemBlocks } from '../../../../core/pem';
+import type { Certificate, PemCertificates, PublicKeyInfo, TlsBackend } from '../../../../core/tlsBackend';
+import { TLS } from '../../rules';
+import { type Setting, type TlsContext, code, keyRef, resolveConfPath } from './context';
 
 const OFF = 'Pgpool-II only logs a WARNING at start and then turns SSL off for every client';
 
@@ -31,7 +32,7 @@ function open(t: TlsContext, key: string): Opened | undefined {
   if (!st || !st.isFile) {
     const what = st ? 'is not a regular file' : 'does not exist';
     const hint = st ? 'point it at the file itself' : `fix the path${path === s.a.value ? '' : ' (a relative path starts at pgpool.conf\'s folder)'}`;
-    t.report(R.fileMissing, s, `${keyRef(s)}: ${code(path)} ${what}, so ${OFF} ("${LOAD_MESSAGE[key]}"); ${hint}.`);
+    t.report(TLS['ssl-file-missing'], s, `${keyRef(s)}: ${code(path)} ${what}, so ${OFF} ("${LOAD_MESSAGE[key]}"); ${hint}.`);
     return undefined;
   }
   // A file pgtls may not read (e.g. root-owned 0600) is not Pgpool-II's problem: its content is just not checked.
@@ -94,15 +95,15 @@ export function checkTlsFiles(t: TlsContext): FileFacts {
     // SSL_CTX_use_certificate_chain_file reads certificate blocks only: CRL blocks are skipped undecoded.
     const pem = { ...read, broken: read.broken.filter(b => b.label !== 'X509 CRL') };
     if (pem.certificates.length === 0 || pem.broken.length) {
-      t.report(R.certInvalid, cert.s, `${keyRef(cert.s)}: ${code(cert.path)} holds no loadable certificate (${describeNoCert(cert.text, pem)}), so ${OFF} ("could not load server certificate file"); point it at the PEM certificate (BEGIN CERTIFICATE).`);
+      t.report(TLS['ssl-cert-invalid'], cert.s, `${keyRef(cert.s)}: ${code(cert.path)} holds no loadable certificate (${describeNoCert(cert.text, pem)}), so ${OFF} ("could not load server certificate file"); point it at the PEM certificate (BEGIN CERTIFICATE).`);
     } else {
       chain = pem.certificates;
       const leaf = chain[0]!;
       facts.serverKeyAlgorithm = keyAlgorithm(leaf.publicKey);
       if (leaf.notAfter < now) {
-        t.report(R.certExpired, cert.s, `The server certificate ${describeCert(leaf)} in ${code(cert.path)} expired on ${day(leaf.notAfter)}: Pgpool-II still serves it, but clients that verify the server (sslmode=verify-ca or verify-full) refuse to connect; renew it.`);
+        t.report(TLS['ssl-cert-expired'], cert.s, `The server certificate ${describeCert(leaf)} in ${code(cert.path)} expired on ${day(leaf.notAfter)}: Pgpool-II still serves it, but clients that verify the server (sslmode=verify-ca or verify-full) refuse to connect; renew it.`);
       } else if (leaf.notBefore > now) {
-        t.report(R.certExpired, cert.s, `The server certificate ${describeCert(leaf)} in ${code(cert.path)} is not valid before ${day(leaf.notBefore)}: Pgpool-II serves it, but clients that verify the server refuse to connect until then; check the issuing machine's clock or reissue it.`);
+        t.report(TLS['ssl-cert-expired'], cert.s, `The server certificate ${describeCert(leaf)} in ${code(cert.path)} is not valid before ${day(leaf.notBefore)}: Pgpool-II serves it, but clients that verify the server refuse to connect until then; check the issuing machine's clock or reissue it.`);
       }
     }
   }
@@ -116,13 +117,13 @@ export function checkTlsFiles(t: TlsContext): FileFacts {
       if (k.kind === 'invalid' && !k.block) {
         const labels = readPemBlocks(key.text).map(b => b.label);
         const holds = labels.length ? `it holds only ${labelsOf(labels)}` : /^\s*-----/.test(key.text) ? 'it has no complete PEM block' : 'it is not in PEM format';
-        t.report(R.keyInvalid, key.s, `${keyRef(key.s)}: ${code(key.path)} holds no private key (${holds}), so ${OFF} ("could not load private key file"); point it at the PEM private key (BEGIN PRIVATE KEY).`);
+        t.report(TLS['ssl-key-invalid'], key.s, `${keyRef(key.s)}: ${code(key.path)} holds no private key (${holds}), so ${OFF} ("could not load private key file"); point it at the PEM private key (BEGIN PRIVATE KEY).`);
       } else if (k.kind === 'invalid') {
-        t.report(R.keyInvalid, key.s, `${keyRef(key.s)}: the ${k.block?.label ?? 'PRIVATE KEY'} block in ${code(key.path)} cannot be decoded, so ${OFF} ("could not load private key file"); replace it with an intact copy of the key.`);
+        t.report(TLS['ssl-key-invalid'], key.s, `${keyRef(key.s)}: the ${k.block?.label ?? 'PRIVATE KEY'} block in ${code(key.path)} cannot be decoded, so ${OFF} ("could not load private key file"); replace it with an intact copy of the key.`);
       } else if (k.kind === 'encrypted') {
         const cmd = t.get('ssl_passphrase_command');
         if (!cmd || cmd.a.value === '') {
-          t.report(R.keyEncrypted, key.s, `${keyRef(key.s)}: ${code(key.path)} is encrypted and \`ssl_passphrase_command\` is not set, so ${OFF} ("private key file … cannot be reloaded because it requires a passphrase"); set \`ssl_passphrase_command\` or store the key decrypted with mode 0600.`);
+          t.report(TLS['ssl-key-encrypted'], key.s, `${keyRef(key.s)}: ${code(key.path)} is encrypted and \`ssl_passphrase_command\` is not set, so ${OFF} ("private key file … cannot be reloaded because it requires a passphrase"); set \`ssl_passphrase_command\` or store the key decrypted with mode 0600.`);
         }
       } else if (chain.length && cert && !tls.keyMatches(chain[0]!.handle, k.handle)) {
         const certAlg = keyAlgorithm(chain[0]!.publicKey), keyAlg = keyAlgorithm(k.publicKey);
@@ -131,7 +132,7 @@ export function checkTlsFiles(t: TlsContext): FileFacts {
         const logged = certAlg === keyAlg
           ? `"could not load private key file … key values mismatch"`
           : `"check of private key failed: no certificate assigned"`;
-        t.report(R.keyMismatch, key.s, `${keyRef(key.s)}: the ${keyAlg} key in ${code(key.path)} is not the key of the ${certAlg} certificate ${describeCert(chain[0]!)} in ${code(cert.path)}, so ${OFF} (${logged}); use the key the certificate was issued for.`);
+        t.report(TLS['ssl-key-mismatch'], key.s, `${keyRef(key.s)}: the ${keyAlg} key in ${code(key.path)} is not the key of the ${certAlg} certificate ${describeCert(chain[0]!)} in ${code(cert.path)}, so ${OFF} (${logged}); use the key the certificate was issued for.`);
       }
     }
   }
@@ -141,22 +142,22 @@ export function checkTlsFiles(t: TlsContext): FileFacts {
   if (ca?.text !== undefined) {
     const pem = tls.readCertificates(ca.text);
     if (pem.certificates.length === 0 || pem.broken.length) {
-      t.report(R.certInvalid, ca.s, `${keyRef(ca.s)}: ${code(ca.path)} holds no loadable certificate (${describeNoCert(ca.text, pem)}), so ${OFF} ("could not load root certificate file"); point it at the CA certificate in PEM.`);
+      t.report(TLS['ssl-cert-invalid'], ca.s, `${keyRef(ca.s)}: ${code(ca.path)} holds no loadable certificate (${describeNoCert(ca.text, pem)}), so ${OFF} ("could not load root certificate file"); point it at the CA certificate in PEM.`);
     } else {
       const cas = pem.certificates.filter(isCA);
       if (cas.length === 0) {
         const only = pem.certificates.length === 1 ? `its only certificate ${describeCert(pem.certificates[0]!)} is not` : `none of its ${pem.certificates.length} certificates is`;
-        t.report(R.caNotCa, ca.s, `${keyRef(ca.s)}: in ${code(ca.path)} ${only} a CA certificate (it lacks basicConstraints CA:TRUE), so OpenSSL can verify no client certificate with it and every \`cert\` login fails; point it at the certificate of the CA that issues the client certificates.`);
+        t.report(TLS['ssl-ca-cert-not-ca'], ca.s, `${keyRef(ca.s)}: in ${code(ca.path)} ${only} a CA certificate (it lacks basicConstraints CA:TRUE), so OpenSSL can verify no client certificate with it and every \`cert\` login fails; point it at the certificate of the CA that issues the client certificates.`);
       }
       for (const c of pem.certificates) {
         if (c.notAfter < now) {
-          t.report(R.certExpired, ca.s, `The CA certificate ${describeCert(c)} in ${code(ca.path)} expired on ${day(c.notAfter)}, so client certificates it issued fail verification and \`cert\` logins are refused; renew it.`);
+          t.report(TLS['ssl-cert-expired'], ca.s, `The CA certificate ${describeCert(c)} in ${code(ca.path)} expired on ${day(c.notAfter)}, so client certificates it issued fail verification and \`cert\` logins are refused; renew it.`);
         } else if (c.notBefore > now) {
-          t.report(R.certExpired, ca.s, `The CA certificate ${describeCert(c)} in ${code(ca.path)} is not valid before ${day(c.notBefore)}, so client certificates it issued fail verification until then; check the clock or reissue it.`);
+          t.report(TLS['ssl-cert-expired'], ca.s, `The CA certificate ${describeCert(c)} in ${code(ca.path)} is not valid before ${day(c.notBefore)}, so client certificates it issued fail verification until then; check the clock or reissue it.`);
         }
       }
       if (chain.length && !chainsTo(tls, chain, pem.certificates)) {
-        t.report(R.certNotFromCa, ca.s, `The server certificate ${describeCert(chain[0]!)} is not issued by a certificate in ${code(ca.path)}: that file only verifies client and backend certificates, so this is allowed, but clients given the same root file (sslrootcert) will not trust Pgpool-II; check that both come from the CA you meant.`);
+        t.report(TLS['ssl-cert-not-issued-by-ca'], ca.s, `The server certificate ${describeCert(chain[0]!)} is not issued by a certificate in ${code(ca.path)}: that file only verifies client and backend certificates, so this is allowed, but clients given the same root file (sslrootcert) will not trust Pgpool-II; check that both come from the CA you meant.`);
       }
     }
   }
@@ -166,9 +167,9 @@ export function checkTlsFiles(t: TlsContext): FileFacts {
   if (crl?.text !== undefined) {
     const pem = tls.readCertificates(crl.text);
     if (pem.crls === 0 && pem.certificates.length === 0) {
-      t.report(R.certInvalid, crl.s, `${keyRef(crl.s)}: ${code(crl.path)} holds no CRL (${describeNoCert(crl.text, pem)}), so ${OFF} ("could not load SSL certificate revocation list file"); point it at the PEM CRL (BEGIN X509 CRL).`);
+      t.report(TLS['ssl-cert-invalid'], crl.s, `${keyRef(crl.s)}: ${code(crl.path)} holds no CRL (${describeNoCert(crl.text, pem)}), so ${OFF} ("could not load SSL certificate revocation list file"); point it at the PEM CRL (BEGIN X509 CRL).`);
     } else if (pem.crls === 0) {
-      t.report(R.certInvalid, crl.s, `${keyRef(crl.s)}: ${code(crl.path)} holds certificates but no CRL: OpenSSL loads it, yet with CRL checking on every client certificate fails verification ("unable to get certificate CRL"), so \`cert\` logins are refused; point it at the PEM CRL (BEGIN X509 CRL).`, { severity: 'warning' });
+      t.report(TLS['ssl-cert-invalid'], crl.s, `${keyRef(crl.s)}: ${code(crl.path)} holds certificates but no CRL: OpenSSL loads it, yet with CRL checking on every client certificate fails verification ("unable to get certificate CRL"), so \`cert\` logins are refused; point it at the PEM CRL (BEGIN X509 CRL).`, { severity: 'warning' });
     }
   }
   return facts;
@@ -184,7 +185,7 @@ function checkPermissions(t: TlsContext, key: Opened): void {
   if (!bad) return;
   const mode = `0${(st.mode & 0o777).toString(8).padStart(3, '0')}`;
   const fix = ownedByUs ? `chmod 0600 ${key.path}` : `chmod 0640 ${key.path}`;
-  t.report(R.keyPermissions, key.s, `${keyRef(key.s)}: ${code(key.path)} has group or world access (mode ${mode}, owner uid ${st.uid}): Pgpool-II logs a WARNING at start ("private key file … has group or world access") but still loads the key; run \`${fix}\` (0600 when the Pgpool-II user owns it, at most 0640 when root does).`);
+  t.report(TLS['ssl-key-permissions'], key.s, `${keyRef(key.s)}: ${code(key.path)} has group or world access (mode ${mode}, owner uid ${st.uid}): Pgpool-II logs a WARNING at start ("private key file … has group or world access") but still loads the key; run \`${fix}\` (0600 when the Pgpool-II user owns it, at most 0640 when root does).`);
 }
 
 /** Whether the leaf chains to one of `anchors`, through the extra certificates of the `ssl_cert` file if needed. */

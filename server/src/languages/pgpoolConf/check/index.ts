@@ -1,0 +1,17 @@
+/**
+ * Runs every pgpool.conf check: each statement (params.ts, values.ts), the checks across parameters (cross.ts) and
+ * the TLS checks (tls/). Everything is reported through `ctx.report` with the rules of ../rules.ts.
+ */
+import type { ValidateContext } from '../../../core/language';
+import type { SourceDocument } from '../../../core/types';
+import type { PgpoolConfFile } from '../model';
+import { checkCross } from './cross';
+import { checkParams, paramCheck } from './params';
+import { checkTls } from './tls';
+
+export function check(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): void {
+  const pc = paramCheck(doc, ctx);
+  const effective = checkParams(pc, file);
+  checkCross({ ...pc, effective, ctx, file });
+  checkTls(doc, file, ctx);
+}
