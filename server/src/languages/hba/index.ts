@@ -3,10 +3,10 @@
  * dialect switch, the validator, hover and completion.
  */
 import type { LanguageMode } from '../../core/language';
-import { completeHba, hoverHba } from './features';
+import { completeHba, hoverHba } from './hover';
 import { parseHba, type HbaFile } from './parse';
 import { PG_HBA_RULES, POOL_HBA_RULES } from './rules';
-import { validateHba } from './validate';
+import { validateHba } from './check';
 
 export type { HbaFile } from './parse';
 

@@ -13,9 +13,9 @@ import {
 import {
   HOSTSSL_ONLY_OPTIONS, INCLUDE_DIRECTIVES, OPTIONS, PGPOOL_CONN_TYPES, PGPOOL_METHODS, PG_CONN_TYPES,
   PG_METHODS, isMethod, optionEntry, type ConnType, type Method,
-} from './catalog';
+} from './catalogue';
 import type { RuleName } from './rules';
-import { fieldSpan, tokenize, type Dialect, type HbaField, type HbaLine, type HbaToken } from './tokenize';
+import { fieldSpan, tokenize, type Dialect, type HbaField, type HbaLine, type HbaToken } from './lexer';
 
 export type FieldRole = 'type' | 'database' | 'user' | 'address' | 'netmask' | 'method' | 'option' | 'include-keyword' | 'include-target';
 

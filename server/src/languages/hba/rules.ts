@@ -3,7 +3,7 @@
  * ids are `pool-hba/<name>` and `pg-hba/<name>`.
  */
 import type { RuleMeta, Severity } from '../../core/types';
-import type { Dialect } from './tokenize';
+import type { Dialect } from './lexer';
 
 interface RuleDef {
   name: string;

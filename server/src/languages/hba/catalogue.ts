@@ -3,7 +3,7 @@
  * completion lists all read from here, so the documentation cannot drift from the validator (STYLE C9).
  * Texts are our own summaries of pool_hba.c / hba.c behaviour and of the two projects' manuals.
  */
-import type { Dialect } from './tokenize';
+import type { Dialect } from './lexer';
 
 export type ConnType = 'local' | 'host' | 'hostssl' | 'hostnossl' | 'hostgssenc' | 'hostnogssenc';
 

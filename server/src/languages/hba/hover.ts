@@ -4,9 +4,9 @@ import { bitsFromMask, formatIp, lastOf, maskFromBits, networkOf, parseCidrBits,
 import {
   CONN_TYPES, INCLUDE_DIRECTIVES, KEYWORDS, METHODS, OPTIONS, PGPOOL_CONN_TYPES, PGPOOL_METHODS, PG_CONN_TYPES, PG_METHODS,
   describeFor, isConnType, isMethod, optionEntry, type ConnType, type Method,
-} from './catalog';
+} from './catalogue';
 import { guessRoles, type FieldRole, type HbaFile } from './parse';
-import { lineAround, tokenize, type Dialect, type HbaField, type HbaToken } from './tokenize';
+import { lineAround, tokenize, type Dialect, type HbaField, type HbaToken } from './lexer';
 
 function findLine(file: HbaFile, offset: number): number {
   let lo = 0;

@@ -2,13 +2,13 @@
  * Validation of a parsed HBA file: the parser's issues, then what depends on settings (PostgreSQL version, file
  * checks), on the sibling pgpool.conf (pool_hba.conf only), and the security advice.
  */
-import type { ValidateContext } from '../../core/language';
-import type { Finding, Fix, Severity, SourceDocument, Span } from '../../core/types';
-import { dirOf, effectiveSettings, lastSetting, settingBool, type PgpoolConfFile, type Setting } from '../pgpoolConf';
-import { bitsFromMask, isLoopback, networkOf } from './address';
-import { rejectTail, type HbaFile, type HbaRecord } from './parse';
-import { scopeOf, type RuleName } from './rules';
-import type { HbaToken } from './tokenize';
+import type { ValidateContext } from '../../../core/language';
+import type { Finding, Fix, Severity, SourceDocument, Span } from '../../../core/types';
+import { dirOf, effectiveSettings, lastSetting, settingBool, type PgpoolConfFile, type Setting } from '../../pgpoolConf';
+import { bitsFromMask, isLoopback, networkOf } from '../address';
+import { rejectTail, type HbaFile, type HbaRecord } from '../parse';
+import { scopeOf, type RuleName } from '../rules';
+import type { HbaToken } from '../lexer';
 
 type Extra = { severity?: Severity; fixes?: Fix[]; related?: Finding['related'] };
 
