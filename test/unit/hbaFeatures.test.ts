@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS, type LanguageId, type Settings, type SourceDocument } from '../../server/src/core/types';
-import { CONN_TYPES, KEYWORDS, METHODS, OPTIONS } from '../../server/src/languages/hba/catalog';
+import { CONN_TYPES, KEYWORDS, METHODS, OPTIONS } from '../../server/src/languages/hba/catalogue';
 import { testService } from '../helpers';
 
 const service = testService();

@@ -1,7 +1,7 @@
 /** The shared HBA tokenizer: fields, comma lists, quotes, comments, limits, continuation lines, spans. */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { tokenize, type Dialect, type HbaLine } from '../../server/src/languages/hba/tokenize';
+import { tokenize, type Dialect, type HbaLine } from '../../server/src/languages/hba/lexer';
 
 /** Fields as lists of values: `[['host'], ['db1', 'db2'], ...]` per line. */
 function fields(text: string, dialect: Dialect = 'pgpool'): string[][][] {

@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { check, describeProblem, testService } from '../helpers';
 import { DEFAULT_SETTINGS, type Fix, type Problem, type Settings, type SourceDocument } from '../../server/src/core/types';
-import { regexProblem } from '../../server/src/languages/hba/validate';
+import { regexProblem } from '../../server/src/languages/hba/check/version';
 
 const service = testService();
 const PATH = '/etc/pgpool2/pgpool.conf';

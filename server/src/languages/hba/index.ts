@@ -1,20 +1,22 @@
 /**
- * pool_hba.conf (Pgpool-II 4.3–4.7) and pg_hba.conf (PostgreSQL 15–17): one tokenizer and one record parser with a
- * dialect switch, the validator, hover and completion.
+ * pool_hba.conf (Pgpool-II 4.3–4.7) and pg_hba.conf (PostgreSQL 15–17): one lexer and one record parser with a
+ * dialect switch, the checks, hover and completion. Other languages use only what this file exports.
  */
 import type { LanguageMode } from '../../core/language';
-import { completeHba, hoverHba } from './features';
-import { parseHba, type HbaFile } from './parse';
+import { check } from './check';
+import { completeHba } from './complete';
+import { hoverHba } from './hover';
+import type { HbaFile } from './model';
+import { parseHba } from './parse';
 import { PG_HBA_RULES, POOL_HBA_RULES } from './rules';
-import { validateHba } from './validate';
 
-export type { HbaFile } from './parse';
+export type { HbaFile } from './model';
 
 export const poolHbaMode: LanguageMode<HbaFile> = {
   id: 'pool-hba',
   rules: POOL_HBA_RULES,
   parse: doc => parseHba(doc.text, doc.path, 'pgpool'),
-  validate: (doc, file, ctx) => validateHba(doc, file, ctx),
+  validate: check,
   hover: (_doc, file, offset) => hoverHba(file, offset),
   complete: (_doc, file, offset, ctx) => completeHba(file, offset, ctx.settings),
 };
@@ -23,7 +25,7 @@ export const pgHbaMode: LanguageMode<HbaFile> = {
   id: 'pg-hba',
   rules: PG_HBA_RULES,
   parse: doc => parseHba(doc.text, doc.path, 'postgres'),
-  validate: (doc, file, ctx) => validateHba(doc, file, ctx),
+  validate: check,
   hover: (_doc, file, offset) => hoverHba(file, offset),
   complete: (_doc, file, offset, ctx) => completeHba(file, offset, ctx.settings),
 };

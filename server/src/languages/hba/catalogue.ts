@@ -1,9 +1,12 @@
 /**
  * What each word of an HBA file means to Pgpool-II and to PostgreSQL 15–17. The parser, the hover texts and the
- * completion lists all read from here, so the documentation cannot drift from the validator (STYLE C9).
+ * completion lists all read from here, so the documentation cannot drift from the checks.
  * Texts are our own summaries of pool_hba.c / hba.c behaviour and of the two projects' manuals.
  */
-import type { Dialect } from './tokenize';
+import type { Dialect } from './lexer';
+
+/** The server a dialect's file configures, as messages name it. */
+export const serverName = (d: Dialect): string => (d === 'pgpool' ? 'pgpool' : 'PostgreSQL');
 
 export type ConnType = 'local' | 'host' | 'hostssl' | 'hostnossl' | 'hostgssenc' | 'hostnogssenc';
 
@@ -134,9 +137,6 @@ export const METHODS: Record<Method, MethodEntry> = {
 
 export const PGPOOL_METHODS: readonly Method[] = ['trust', 'reject', 'scram-sha-256', 'md5', 'password', 'cert', 'pam', 'ldap'];
 export const PG_METHODS: readonly Method[] = ['trust', 'reject', 'scram-sha-256', 'md5', 'password', 'cert', 'gss', 'sspi', 'ident', 'peer', 'pam', 'ldap', 'radius', 'bsd'];
-
-/** Password-based methods (the secret crosses the connection in some form). */
-export const PASSWORD_METHODS: ReadonlySet<string> = new Set(['md5', 'scram-sha-256', 'password', 'pam', 'ldap', 'radius']);
 
 export interface OptionEntry extends Entry {
   /** pgpool: methods the option belongs to (empty: unknown to pgpool). */
