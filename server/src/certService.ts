@@ -64,6 +64,10 @@ export interface IssuedSet {
 }
 
 export interface CertService {
+  /** The operator preset of the resource document containing `offset` (else of the first resource in the text). */
+  presetAt(text: string, offset: number): CertPreset | undefined;
+  /** The preset reduced to what the editor's questions need. */
+  presetSummary(pr: CertPreset): CertPresetResult;
   createCa(opts: NewCa): Promise<CertificateAuthority>;
   /** A CA from its certificate (chain) and key PEM; CertError when they do not make a usable CA. */
   loadCa(certPem: string, keyPem: string): Promise<CertificateAuthority>;
@@ -96,6 +100,8 @@ export function createCertService(env: CertEnv): CertService {
     return { ...(server ? { server } : {}), ...(client ? { client } : {}), ...(replication ? { replication } : {}) };
   };
   return {
+    presetAt,
+    presetSummary,
     createCa: createNewCa,
     loadCa: (certPem, keyPem) => loadCertificateAuthority(certPem, keyPem, env.now(), env.crypto),
     issue,

@@ -35,8 +35,10 @@ test('createSet: a CA and the leaves it issues, as data, dated by the injected c
   assert.ok(!shown.text.includes('PRIVATE KEY'));
 });
 
+const PERCONA = 'apiVersion: pgv2.percona.com/v2\nkind: PerconaPGCluster\nmetadata:\n  name: c1\n  namespace: db\nspec: {}\n';
+
 test('the preset of the resource under the cursor, and its summary for the client', () => {
-  const text = 'apiVersion: pgv2.percona.com/v2\nkind: PerconaPGCluster\nmetadata:\n  name: c1\n  namespace: db\nspec: {}\n';
+  const text = PERCONA;
   const pr = presetAt(text, 5);
   assert.equal(pr?.operator, 'percona');
   const summary = presetSummary(pr!);
@@ -47,6 +49,7 @@ test('the preset of the resource under the cursor, and its summary for the clien
 test('loadCertService gives the same operations, loaded on first use', async () => {
   const certs = await loadCertService(env);
   assert.equal(typeof certs.createSet, 'function');
+  assert.equal(certs.presetSummary(certs.presetAt(PERCONA, 0)!).serverName, presetSummary(presetAt(PERCONA, 0)!).serverName);
 });
 
 test('importing the façade (service.ts) does not load the certificate code', () => {
