@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { KEY_ALGORITHMS, generateSet, parseAlgorithm, type KeyAlgorithm } from '../server/src/certs/generate';
 import { fastCrypto } from '../server/src/node/fastCrypto';
 
-/** The crypto the CLI and the language server inject (node/env.ts, certs/cli.ts). */
+/** The crypto the CLI and the language server inject (node/env.ts, cli/cert.ts). */
 const crypto = fastCrypto();
 
 /** The openssl key options per algorithm, and the digest option (none for Ed25519). */

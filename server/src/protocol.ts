@@ -8,8 +8,8 @@ export type { Settings, SeverityOverride } from './core/types';
 /** The configuration section all settings live under (`pgtls.*`). */
 export const SETTINGS_SECTION = 'pgtls';
 
-/** Language ids the server validates. */
-export const LANGUAGE_IDS = ['pgpool-conf', 'pool-hba', 'pg-hba', 'yaml'] as const;
+/** Language ids the server validates (derived from the one language table). */
+export { LANGUAGE_IDS } from './core/languages';
 
 /** The project's repository (package.json `repository.url`; a unit test keeps the two equal). */
 export const REPOSITORY_URL = 'https://example.invalid/pgtls';
@@ -28,6 +28,9 @@ export function ruleDocsUrl(ruleId: string): string {
 }
 
 // --- certificate commands (custom requests; the client asks, the server generates and writes) ------------------
+
+/** The key algorithms the server generates (the client offers these), the default, and their labels. */
+export { DEFAULT_ALGORITHM, KEY_ALGORITHMS, algorithmSpec, type KeyAlgorithm } from './certs/algorithms';
 
 /** What a certificate command creates. `set`: CA + server + client (+ replication for Percona) (+ Secrets for operators). */
 export type CertCommandKind = 'ca' | 'server' | 'client' | 'replication' | 'set';
@@ -62,7 +65,7 @@ export interface CertCreateParams {
   kind: CertCommandKind;
   /** Absolute folder to write into (created 0700). */
   folder: string;
-  /** ecdsa-p256 (default), ecdsa-p384, rsa-2048, rsa-3072, rsa-4096, ed25519. */
+  /** One of KEY_ALGORITHMS (default DEFAULT_ALGORITHM); any other text is refused with a message. */
   algorithm?: string;
   /** Validity of the leaves (or of the CA for `ca`), in days. */
   days?: number;

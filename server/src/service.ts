@@ -1,8 +1,11 @@
 /**
- * The pure façade of pgtls: the language server, the CLI and the tests all go through `createService(env)`.
+ * The pure façade of pgtls: the language server, the CLI and the tests all go through `createService(env)`, and
+ * through `loadCertService(env)` (or certService.ts directly) for certificates.
  * It owns no cache; callers keep the parsed file per document version and hand it back.
  */
+import type { CertEnv, CertService } from './certService';
 import type { DefinitionLocation, FeatureContext, LanguageMode, ValidateContext } from './core/language';
+import { languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
 import { MODES, RULES } from './languages/registry';
 import type {
@@ -10,6 +13,19 @@ import type {
 } from './core/types';
 
 export type { DefinitionLocation } from './core/language';
+export { languageOf } from './core/languages';
+export type { CertEnv, CertService } from './certService';
+
+/**
+ * The certificate half of the façade (certService.ts: presets of resources, certificate sets as data, inspection),
+ * loaded on first use: the bundler turns this dynamic import into a lazily initialised module, so the language
+ * server's start does not evaluate the certificate code (@peculiar/x509 and its ASN.1 modules). The CLI imports
+ * certService.ts directly.
+ */
+export async function loadCertService(env: CertEnv): Promise<CertService> {
+  const { createCertService } = await import('./certService');
+  return createCertService(env);
+}
 
 export const MAX_FILE_CHARS = 16 * 1024 * 1024;
 
@@ -45,16 +61,6 @@ export interface Service {
 }
 
 const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
-
-export function languageOf(path: string): LanguageId | undefined {
-  const base = path.replace(/\\/g, '/').split('/').pop() ?? '';
-  if (base === 'pgpool.conf' || base.endsWith('.pgpool.conf') || /^pgpool\.conf\.sample/.test(base)) return 'pgpool-conf';
-  if (base === 'pool_hba.conf' || base.endsWith('.pool_hba.conf') || /^pool_hba\.conf\.sample/.test(base)) return 'pool-hba';
-  if (base === 'pg_hba.conf' || base.endsWith('.pg_hba.conf')) return 'pg-hba';
-  // Any YAML file: the YAML mode stays silent unless a document is one of the resources pgtls knows (C7).
-  if (/\.ya?ml$/i.test(base)) return 'yaml';
-  return undefined;
-}
 
 function looksBinary(text: string): boolean {
   const n = Math.min(text.length, 8192);

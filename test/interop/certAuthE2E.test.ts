@@ -1,7 +1,7 @@
 /**
  * Issue 4, "Proof with real peers": certificate authentication end to end, for every key algorithm, with
  * certificates made by pgtls itself: `pgtls cert set --out DIR --algorithm ALG --server-name localhost --san 127.0.0.1
- * --client-user postgres` in-process through `runCertCli` (server/src/certs/cli.ts); only while that file does not
+ * --client-user postgres` in-process through `runCertCli` (server/src/cli/cert.ts); only while that file does not
  * exist, the generator API `generateSet` (the diagnostics say which). The CLI's keys must be 0600.
  *
  * Peers: PostgreSQL 15 (/usr/lib/postgresql/15/bin), Debian's Pgpool-II 4.3.5 and psql 15 with OpenSSL 3.0.
@@ -59,7 +59,7 @@ const crypto = webcrypto as unknown as Crypto;
 const ALGORITHMS: readonly KeyAlgorithm[] = KEY_ALGORITHMS;
 const SKIP = missing(...requiredTools());
 
-const CERT_CLI = path.resolve(__dirname, '../../server/src/certs/cli.ts');
+const CERT_CLI = path.resolve(__dirname, '../../server/src/cli/cert.ts');
 
 /** pg_hba.conf while PostgreSQL is tested directly. */
 const HBA_DIRECT = 'local all all trust\nhostssl all all all cert\n';
@@ -73,7 +73,7 @@ const SSL_QUERY = 'SELECT current_user, s.ssl, s.version, s.cipher, coalesce(s.c
 
 type RunCertCli = (argv: string[], io: { out: (s: string) => void; err: (s: string) => void }) => number | Promise<number>;
 
-/** `runCertCli` from server/src/certs/cli.ts; undefined only when that file does not exist. */
+/** `runCertCli` from server/src/cli/cert.ts; undefined only when that file does not exist. */
 async function loadCertCli(): Promise<RunCertCli | undefined> {
   if (!fs.existsSync(CERT_CLI)) return undefined;
   const mod = (await import(CERT_CLI)) as { runCertCli?: unknown; default?: { runCertCli?: unknown } };
@@ -117,7 +117,7 @@ async function materialize(sandbox: Sandbox, algorithm: KeyAlgorithm, cli: RunCe
     source = 'pgtls cert set (runCertCli)';
   } else {
     pems = await generateSet({ algorithm, serverName: 'localhost', sans: ['127.0.0.1', 'localhost'], clientUser: 'postgres', now: new Date(), crypto });
-    source = 'generateSet API (server/src/certs/cli.ts does not exist)';
+    source = 'generateSet API (server/src/cli/cert.ts does not exist)';
   }
   const generateMs = Date.now() - t0;
   sandbox.dir(`${algorithm}/server`);
@@ -220,7 +220,7 @@ describe('certificate authentication end to end: pgtls-generated certificates wi
     sandbox = Sandbox.create('pgtls-certauth-');
     sandbox.dir('gen');
     const cli = await loadCertCli();
-    certSource = cli ? 'pgtls cert set CLI (runCertCli)' : 'generateSet API: server/src/certs/cli.ts does not exist';
+    certSource = cli ? 'pgtls cert set CLI (runCertCli)' : 'generateSet API: server/src/cli/cert.ts does not exist';
     // key generation (RSA-4096 takes seconds) runs while initdb does
     // (allSettled: nothing may still be writing into the sandbox when a failure reaches after())
     const [pg, ...made] = await Promise.allSettled([PgCluster.init(sandbox), ...ALGORITHMS.map(a => materialize(sandbox!, a, cli))]);

@@ -15,7 +15,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { runCertCli } from '../../server/src/certs/cli';
+import { runCertCli } from '../../server/src/cli/cert';
 import { secretObject, toYaml } from '../../server/src/certs/manifests';
 import { assertTools, missing } from '../requires';
 

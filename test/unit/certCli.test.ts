@@ -1,6 +1,6 @@
 /**
  * `pgtls cert …` and `pgtls inspect …` through `runCertCli`, in process (the bundled `dist/cli.js` reaches the same
- * function once server/src/cli.ts dispatches to it): files and modes on disk, refusal to overwrite, --force,
+ * function once server/src/cli/main.ts dispatches to it): files and modes on disk, refusal to overwrite, --force,
  * .gitignore, every algorithm checked by `openssl verify -x509_strict`, usage errors with exit 2, inspect output,
  * and that no output ever contains key material.
  */
@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../server/src/certs/algorithms';
-import { runCertCli } from '../../server/src/certs/cli';
+import { runCertCli } from '../../server/src/cli/cert';
 import { assertTools, missing } from '../requires';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-certcli-'));

@@ -1,5 +1,5 @@
 /**
- * The server side of the editor's certificate commands (server/src/certs/commands.ts), in process: files and modes,
+ * The server side of the editor's certificate commands (server/src/node/certCommands.ts), in process: files and modes,
  * refusal to overwrite (nothing generated or written) and replacement with force, the preset of the resource under
  * the cursor, the Secrets file of a complete set, and inspection of PEM / base64 / DER input.
  */
@@ -11,7 +11,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { SECRETS_FILE, inspectCertificates, presetAt, presetSummary, resourcePatchEdit, runCertCommand, type CertCommandEnv } from '../../server/src/certs/commands';
+import { SECRETS_FILE, runCertCommand, type CertCommandEnv } from '../../server/src/node/certCommands';
+import { inspectCertificates, presetAt, presetSummary, resourcePatchEdit } from '../../server/src/certService';
 import type { CertCreateResult, CertCreateSummary } from '../../server/src/protocol';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-cmd-'));

@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DEFAULT_SETTINGS, type Fix, type Problem, type SourceDocument } from '../../server/src/core/types';
-import { presetAt } from '../../server/src/certs/commands';
+import { presetAt } from '../../server/src/certService';
 import { testService } from '../helpers';
 
 const service = testService();

@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { ROOT, check, describeProblem, expandSnippet, testEnv, testService } from '../helpers';
-import { runCertCommand } from '../../server/src/certs/commands';
+import { runCertCommand } from '../../server/src/node/certCommands';
 import type { Problem, Settings } from '../../server/src/core/types';
 
 interface Snippet { prefix: string | string[]; body: string | string[]; description: string }

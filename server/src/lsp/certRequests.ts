@@ -12,7 +12,7 @@ import {
 import { uriToPath } from './convert';
 import type { Glue } from './features';
 
-type CertCommands = typeof import('../certs/commands');
+type CertCommands = typeof import('../node/certCommands');
 
 /** Failures whose message is the whole story for the user (bad input, existing files); anything else is also logged. */
 const EXPECTED_FAILURES = ['CertError', 'WriteFilesError', 'ExistingFilesError'];
@@ -27,7 +27,7 @@ export function registerCertRequests(g: Glue): void {
   // The certificate code (generation, @peculiar/x509 and its ASN.1 modules) is loaded on the first request, not at
   // start-up: the bundler turns this dynamic import into a lazily initialised module.
   let certModule: Promise<CertCommands> | undefined;
-  const certCommands = () => (certModule ??= import('../certs/commands'));
+  const certCommands = () => (certModule ??= import('../node/certCommands'));
 
   /** An open document's text, else the file's. */
   const textOf = (uri: string): string | undefined => g.store.get(uri)?.getText() ?? g.env.readText(uriToPath(uri));

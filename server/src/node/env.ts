@@ -6,8 +6,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { TlsBackend } from '../core/tlsBackend';
-import type { FileStat, ListFilesOptions, ServiceEnv } from '../core/types';
+import type { FileStat, ServiceEnv } from '../core/types';
 import { fastCrypto } from './fastCrypto';
+import { listFiles } from './listFiles';
 
 /** Finds the folder that holds `schemas/` (the package root), from the bundle's or the source's location. */
 export function findSchemasDir(start: string): string {
@@ -92,37 +93,4 @@ export function lazyTlsBackend(): TlsBackend {
     keyMatches: (cert, key) => load().keyMatches(cert, key),
     issuedBy: (cert, issuer) => load().issuedBy(cert, issuer),
   };
-}
-
-/** Folders never walked when listing files: dependencies, VCS data, build output. */
-const SKIPPED_FOLDERS = new Set(['node_modules', '.git', '.hg', '.svn', 'dist', 'out', '.e2e', '.cache', '.venv', 'vendor']);
-
-/** `ServiceEnv.listFiles`: a bounded, sorted, breadth-first walk that never follows symbolic links. */
-export function listFiles(dir: string, options: ListFilesOptions): string[] {
-  const out: string[] = [];
-  const exts = options.extensions.map(e => e.toLowerCase());
-  let level = [path.resolve(dir)];
-  for (let depth = 0; depth <= options.maxDepth && level.length && out.length < options.maxFiles; depth++) {
-    const next: string[] = [];
-    for (const d of level) {
-      let entries: fs.Dirent[];
-      try {
-        entries = fs.readdirSync(d, { withFileTypes: true });
-      } catch {
-        continue;
-      }
-      entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-      for (const e of entries) {
-        const p = path.join(d, e.name);
-        if (e.isDirectory()) {
-          if (!SKIPPED_FOLDERS.has(e.name) && !e.name.startsWith('.')) next.push(p);
-        } else if (e.isFile() && exts.some(x => e.name.toLowerCase().endsWith(x))) {
-          out.push(p);
-          if (out.length >= options.maxFiles) return out;
-        }
-      }
-    }
-    level = next;
-  }
-  return out;
 }

@@ -1,0 +1,346 @@
+/**
+ * The certificate half of the façade: what the CLI's `cert`/`inspect` commands and the editor's certificate requests
+ * (node/certCommands.ts) do with certificates, as data: the operator preset of a resource, a CA and the certificates
+ * it issues, the check of a folder of certificate files, inspection. Pure: the clock and WebCrypto come from the env;
+ * the callers read and write the files. A module of its own so that the language server loads it (and @peculiar/x509
+ * with it) on the first certificate request only (service.ts `loadCertService`).
+ */
+import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs the Reflect metadata API before it loads
+import { X509Certificate } from '@peculiar/x509';
+import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
+import { CertError } from './certs/algorithms';
+import {
+  createCa, createIntermediate, issueClient, issueReplication, issueServer, type CaOptions, type CertificateAuthority, type IssuedCertificate,
+} from './certs/generate';
+import { describeCertificate, describeCertificates, type CertificateDescription } from './certs/inspect';
+import { pemDecodeAll } from './certs/keys';
+import { describeKeys, keyMatchesCertificate, loadCertificateAuthority, type KeyDescription } from './certs/plan';
+import { DEFAULT_CLIENT_USER, PERCONA_REPLICATION_USER, presetFromResource, type CertPreset, type PresetInput } from './certs/presets';
+import type { CertInspectResult, CertPresetResult } from './protocol';
+
+// The vocabulary the front ends use (names, limits, parsers of user input), so that they need no deeper import.
+export {
+  CertError, DEFAULT_ALGORITHM, KEY_ALGORITHMS, SIGNATURE_HASHES, algorithmSpec, assertStrong, parseAlgorithm, type KeyAlgorithm,
+} from './certs/algorithms';
+export { DEFAULT_CA_DAYS, DEFAULT_LEAF_DAYS, type CertificateAuthority, type IssuedCertificate } from './certs/generate';
+export type { CertificateDescription } from './certs/inspect';
+export { parseKeyFormat, type KeyFormat } from './certs/keys';
+export { operatorManifests, renderManifests, requiredFiles, toYaml } from './certs/manifests';
+export { splitSans } from './certs/names';
+export type { KeyDescription } from './certs/plan';
+export {
+  DEFAULT_CLIENT_USER, OPERATORS, PERCONA_REPLICATION_USER, parseOperator, preset, type CertPreset, type CpoLayout, type PresetInput,
+} from './certs/presets';
+
+/** What the certificate operations take from their surroundings; tests pin the clock. */
+export interface CertEnv {
+  now(): Date;
+  crypto: Crypto;
+}
+
+/**
+ * An input file is not what it must be (not PEM, a key that does not belong to its certificate, a certificate from
+ * another CA): the command cannot be carried out, but the command line was fine.
+ */
+export class CertFileError extends Error {
+  override readonly name = 'CertFileError';
+}
+
+/** A new CA: a root, or with `parent` an intermediate signed by it. */
+export type NewCa = Omit<CaOptions, 'now' | 'crypto'> & { parent?: CertificateAuthority };
+
+/** The certificates to issue from one CA; the leaves' algorithm defaults to the CA's. */
+export interface IssueRequest {
+  leaves?: { algorithm?: string; days?: number; keyFormat?: string };
+  server?: { commonName: string; dnsNames: readonly string[]; ipAddresses: readonly string[]; clientAuth?: boolean };
+  client?: { user: string };
+  replication?: boolean;
+}
+
+export interface IssuedSet {
+  server?: IssuedCertificate;
+  client?: IssuedCertificate;
+  replication?: IssuedCertificate;
+}
+
+export interface CertService {
+  /** The operator preset of the resource document containing `offset` (else of the first resource in the text). */
+  presetAt(text: string, offset: number): CertPreset | undefined;
+  /** The preset reduced to what the editor's questions need. */
+  presetSummary(pr: CertPreset): CertPresetResult;
+  createCa(opts: NewCa): Promise<CertificateAuthority>;
+  /** A CA from its certificate (chain) and key PEM; CertError when they do not make a usable CA. */
+  loadCa(certPem: string, keyPem: string): Promise<CertificateAuthority>;
+  /** Issues the requested leaves from `ca` (in parallel). */
+  issue(ca: CertificateAuthority, request: IssueRequest): Promise<IssuedSet>;
+  /** A certificate set as data: a new CA (`ca`) and the leaves it issues. Nothing is written. */
+  createSet(request: IssueRequest & { ca: NewCa }): Promise<IssuedSet & { ca: CertificateAuthority }>;
+  describe(pemOrDer: string | BufferSource): Promise<CertificateDescription>;
+  /** The editor's inspection: certificates only, from PEM, base64 of PEM or DER, or a file's bytes (see `inspectCertificates`). */
+  inspect(input: { text?: string; bytes?: Uint8Array }): Promise<CertInspectResult>;
+  /** `pgtls inspect`: the certificates and the keys (described, never shown) of a file's bytes (see `inspectFile`). */
+  inspectFile(bytes: Uint8Array): Promise<{ certificates: CertificateDescription[]; keys: KeyDescription[] }>;
+  /** Checks the files of a set before they go into Secrets (see `checkSetFiles`); the server names `pr`'s clients dial that server.crt lacks. */
+  checkSetFiles(files: Readonly<Record<string, Uint8Array>>, pr: CertPreset, show: (file: string) => string): Promise<string[]>;
+}
+
+export function createCertService(env: CertEnv): CertService {
+  const createNewCa = (opts: NewCa): Promise<CertificateAuthority> => {
+    const { parent, ...rest } = opts;
+    const full = { ...rest, now: env.now(), crypto: env.crypto };
+    return parent ? createIntermediate(parent, full) : createCa(full);
+  };
+  const issue = async (ca: CertificateAuthority, r: IssueRequest): Promise<IssuedSet> => {
+    const common = { now: env.now(), crypto: env.crypto, ...r.leaves };
+    const [server, client, replication] = await Promise.all([
+      r.server ? issueServer(ca, { ...common, ...r.server }) : undefined,
+      r.client ? issueClient(ca, { ...common, user: r.client.user }) : undefined,
+      r.replication ? issueReplication(ca, common) : undefined,
+    ]);
+    return { ...(server ? { server } : {}), ...(client ? { client } : {}), ...(replication ? { replication } : {}) };
+  };
+  return {
+    presetAt,
+    presetSummary,
+    createCa: createNewCa,
+    loadCa: (certPem, keyPem) => loadCertificateAuthority(certPem, keyPem, env.now(), env.crypto),
+    issue,
+    async createSet(request) {
+      const ca = await createNewCa(request.ca);
+      return { ca, ...(await issue(ca, request)) };
+    },
+    describe: pemOrDer => describeCertificate(pemOrDer, env.now(), env.crypto),
+    inspect: input => inspectCertificates(input, env),
+    inspectFile: bytes => inspectFile(bytes, env),
+    checkSetFiles: (files, pr, show) => checkSetFiles(files, pr, show, env),
+  };
+}
+
+// --- resources: the operator preset of a YAML resource, and the patch that points it at the Secrets -----------------
+
+interface ResourceDoc {
+  preset: CertPreset;
+  doc: Document.Parsed;
+  /** Where the document's text begins (after the previous document: its comments and `---` belong to it). */
+  from: number;
+  to: number;
+}
+
+/**
+ * The KubeDB Pgpool / PerconaPGCluster / CPO postgresql document containing `offset` (else the first one). It parses
+ * the text itself, with comments and positions kept, because the edit of `resourcePatchEdit` rewrites that document
+ * (the language's parse keeps no editable document).
+ */
+function resourceDocAt(text: string, offset: number): ResourceDoc | undefined {
+  let docs: Document.Parsed[];
+  try {
+    docs = parseAllDocuments(text) as Document.Parsed[];
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(docs)) return undefined;
+  const candidates: (ResourceDoc & { under: boolean })[] = [];
+  let prevEnd = 0;
+  for (const d of docs) {
+    const [start, , end] = d.range;
+    const from = prevEnd;
+    prevEnd = end;
+    if (d.errors.length) continue;
+    let obj: unknown;
+    try {
+      obj = d.toJS();
+    } catch {
+      continue;
+    }
+    const pr = presetFromResource(obj);
+    if (pr) candidates.push({ preset: pr, doc: d, from, to: end, under: offset >= start && offset <= end });
+  }
+  return candidates.find(c => c.under) ?? candidates[0];
+}
+
+/** The preset of the resource document containing `offset` (else of the first resource in the text). */
+export function presetAt(text: string, offset: number): CertPreset | undefined {
+  return resourceDocAt(text, offset)?.preset;
+}
+
+/**
+ * `pgtls cert … --resource FILE`: the preset of the first resource in `text` (named `name`, when given), with the
+ * command line's overrides; `'invalid-yaml'` when the text does not parse.
+ */
+export function presetInText(text: string, name: string | undefined, overrides: Partial<PresetInput>): CertPreset | undefined | 'invalid-yaml' {
+  let docs: unknown[];
+  try {
+    docs = parseAllDocuments(text).map(d => d.toJS());
+  } catch {
+    return 'invalid-yaml';
+  }
+  for (const doc of docs) {
+    if (name !== undefined && (doc as { metadata?: { name?: unknown } } | null)?.metadata?.name !== name) continue;
+    const found = presetFromResource(doc, overrides);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+/** A replacement of `text.slice(start, end)` by `newText` (offsets into the resource's text). */
+export interface TextReplacement {
+  start: number;
+  end: number;
+  newText: string;
+}
+
+/**
+ * The edit that merges `patch` (a preset's JSON merge patch: lists keyed by `key` or `alias`) into the resource
+ * document containing `offset`, keeping its comments and the other documents; undefined when nothing changes.
+ * The edit is trimmed to the changed span so an undo restores exactly what was there.
+ */
+export function resourcePatchEdit(text: string, offset: number, patch: Record<string, unknown>): TextReplacement | undefined {
+  const found = resourceDocAt(text, offset);
+  if (!found || !Object.keys(patch).length) return undefined;
+  const doc = found.doc.clone();
+  mergeInto(doc, [], patch);
+  const before = text.slice(found.from, found.to);
+  let after = doc.toString({ lineWidth: 0 });
+  if (!before.endsWith('\n') && after.endsWith('\n')) after = after.slice(0, -1);
+  if (after === before) return undefined;
+  let p = 0;
+  while (p < before.length && p < after.length && before[p] === after[p]) p++;
+  let q = 0;
+  while (q < before.length - p && q < after.length - p && before[before.length - 1 - q] === after[after.length - 1 - q]) q++;
+  return { start: found.from + p, end: found.from + before.length - q, newText: after.slice(p, after.length - q) };
+}
+
+function mergeInto(doc: Document, at: (string | number)[], value: unknown): void {
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
+    const existing = at.length ? doc.getIn(at, true) : doc.contents;
+    if (at.length && !isMap(existing)) {
+      doc.setIn(at, doc.createNode(value));
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) mergeInto(doc, [...at, k], v);
+    return;
+  }
+  if (Array.isArray(value) && value.length && value.every(v => v && typeof v === 'object' && ('key' in v || 'alias' in v))) {
+    const existing = doc.getIn(at, true);
+    if (isSeq(existing)) {
+      for (const item of value as Record<string, unknown>[]) {
+        const id = 'key' in item ? 'key' : 'alias';
+        const idx = existing.items.findIndex(n => isMap(n) && n.get(id) === item[id]);
+        if (idx >= 0) mergeInto(doc, [...at, idx], item);
+        else existing.add(doc.createNode(item));
+      }
+      return;
+    }
+  }
+  doc.setIn(at, doc.createNode(value));
+}
+
+/** The preset reduced to what the client needs to prefill its questions. */
+export function presetSummary(pr: CertPreset): CertPresetResult {
+  const serverName = pr.server.commonName;
+  return {
+    operator: pr.operator, kind: pr.kind, name: pr.name, ...(pr.namespace ? { namespace: pr.namespace } : {}),
+    serverName,
+    sans: [...pr.server.dnsNames, ...pr.server.ipAddresses].filter(s => s !== serverName),
+    clientUser: pr.clientUsers[0] ?? DEFAULT_CLIENT_USER,
+    ...(pr.replicationUser ? { replicationUser: pr.replicationUser } : {}),
+    secretNames: [...pr.secrets.filter(s => s.source === 'pgtls').map(s => s.name), ...(pr.issuer ? [pr.issuer.name] : [])],
+  };
+}
+
+// --- inspection -------------------------------------------------------------------------------------------------
+// Two entry points on purpose: the editor shows certificates only and also takes a Secret's base64 value; the CLI
+// reads files and also describes the keys in them (type and size, never the key).
+
+/**
+ * Decodes certificates for display: PEM text, base64 of PEM or DER (a Secret's data value, whitespace allowed), or
+ * the bytes of a file. Throws CertError when nothing decodes. Keys in the input are ignored, never echoed.
+ */
+export async function inspectCertificates(input: { text?: string; bytes?: Uint8Array }, env: CertEnv): Promise<CertInspectResult> {
+  const now = env.now();
+  let descriptions: CertificateDescription[] = [];
+  const latin1 = input.bytes ? Buffer.from(input.bytes).toString('latin1') : undefined;
+  const text = input.text ?? latin1 ?? '';
+  if (text.includes('-----BEGIN CERTIFICATE-----')) {
+    descriptions = await describeCertificates(text, now, env.crypto);
+  } else if (input.bytes && !/^[\sA-Za-z0-9+/=]*$/.test(text)) {
+    descriptions = [await describeCertificate(new Uint8Array(input.bytes), now, env.crypto).catch(() => { throw new CertError('not a PEM or DER certificate'); })];
+  } else {
+    const b64 = text.replace(/^\s*["']|["']\s*$/g, '').replace(/\s+/g, '');
+    if (!b64 || !/^[A-Za-z0-9+/]+=*$/.test(b64)) throw new CertError('no certificate here: select a PEM certificate or a base64 Secret value');
+    const bytes = new Uint8Array(Buffer.from(b64, 'base64'));
+    const decoded = Buffer.from(bytes).toString('latin1');
+    if (decoded.includes('-----BEGIN CERTIFICATE-----')) descriptions = await describeCertificates(decoded, now, env.crypto);
+    else if (decoded.includes('-----BEGIN ')) throw new CertError('this base64 value holds a key, not a certificate; pgtls does not display keys');
+    else descriptions = [await describeCertificate(bytes, now, env.crypto).catch(() => { throw new CertError('the base64 value is not a certificate'); })];
+  }
+  if (!descriptions.length) throw new CertError('no certificate found');
+  const n = descriptions.length;
+  const text2 = descriptions.map((d, i) => `${n > 1 ? `--- certificate ${i + 1} of ${n}${i === 0 ? ' (leaf)' : ''}\n` : ''}${d.text.trimEnd()}\n`).join('\n');
+  return { count: n, text: text2 };
+}
+
+/** Every certificate and key of a PEM file, or the DER certificate or PKCS#8 key a binary file holds. */
+async function inspectFile(bytes: Uint8Array, env: CertEnv): Promise<{ certificates: CertificateDescription[]; keys: KeyDescription[] }> {
+  const now = env.now();
+  const text = Buffer.from(bytes).toString('latin1');
+  let certificates: CertificateDescription[] = [];
+  let keys: KeyDescription[] = [];
+  if (text.includes('-----BEGIN ')) {
+    if (pemDecodeAll(text, 'CERTIFICATE').length) certificates = await describeCertificates(text, now, env.crypto);
+    keys = describeKeys(text);
+  } else {
+    // Binary: a DER certificate (.der/.cer) or a DER PKCS#8 key (.pk8).
+    const der = new Uint8Array(bytes);
+    try {
+      certificates = [await describeCertificate(der, now, env.crypto)];
+    } catch {
+      try {
+        keys = describeKeys(der);
+      } catch {
+        throw new CertFileError('neither a PEM file nor a DER certificate or PKCS#8 key');
+      }
+    }
+  }
+  if (certificates.length === 0 && keys.length === 0) throw new CertFileError('no PEM certificate or key found');
+  return { certificates, keys };
+}
+
+// --- a folder of certificate files ------------------------------------------------------------------------------
+
+/**
+ * The files must be PEM, keys must match their certificates, leaves must come from ca.crt, and Percona's replication
+ * CN must be right (else CertFileError, naming the files through `show`). Returns the names `pr`'s clients dial that
+ * server.crt lacks.
+ */
+async function checkSetFiles(files: Readonly<Record<string, Uint8Array>>, pr: CertPreset, show: (file: string) => string, env: CertEnv): Promise<string[]> {
+  const text = (f: string) => new TextDecoder().decode(files[f]);
+  const certOf = async (f: string) => {
+    if (!pemDecodeAll(text(f), 'CERTIFICATE').length) throw new CertFileError(`${show(f)} is not a PEM certificate`);
+    return new X509Certificate(pemDecodeAll(text(f), 'CERTIFICATE')[0]!);
+  };
+  const ca = files['ca.crt'] ? await certOf('ca.crt') : undefined;
+  for (const base of ['ca', 'server', 'replication']) {
+    if (!files[`${base}.crt`] || !files[`${base}.key`]) continue;
+    const cert = await certOf(`${base}.crt`);
+    let ok: boolean;
+    try {
+      ok = await keyMatchesCertificate(cert, text(`${base}.key`), env.crypto);
+    } catch (e) {
+      throw new CertFileError(`${show(`${base}.key`)}: ${(e as Error).message}`);
+    }
+    if (!ok) throw new CertFileError(`${show(`${base}.key`)} does not belong to ${show(`${base}.crt`)}`);
+    if (base !== 'ca' && ca) {
+      const signed = await cert.verify({ publicKey: ca.publicKey, signatureOnly: true }, env.crypto).catch(() => false);
+      if (!signed) throw new CertFileError(`${show(`${base}.crt`)} was not issued by ${show('ca.crt')}`);
+    }
+    if (base === 'replication') {
+      const cn = cert.subjectName.getField('CN')[0];
+      if (cn !== PERCONA_REPLICATION_USER) throw new CertFileError(`${show('replication.crt')} has CN "${cn ?? ''}"; Percona requires ${PERCONA_REPLICATION_USER}`);
+    }
+  }
+  if (!files['server.crt']) return [];
+  const d = await describeCertificate(text('server.crt'), env.now(), env.crypto);
+  const have = new Set([...d.subjectAltNames.dns.map(s => s.toLowerCase()), ...d.subjectAltNames.ip]);
+  return [...pr.server.dnsNames, ...pr.server.ipAddresses].filter(s => !have.has(s.toLowerCase()));
+}

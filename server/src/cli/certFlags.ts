@@ -1,0 +1,60 @@
+/**
+ * The flags of `pgtls cert …` (per subcommand, parsed by the one parser in args.ts) and the readers of the values
+ * they share: algorithm, key format, output format, file basename.
+ */
+import { algorithmSpec, parseAlgorithm, parseKeyFormat, type KeyAlgorithm, type KeyFormat } from '../certService';
+import { UsageError, choiceFlag, one, type Flags, type ParsedArgs } from './args';
+
+const OUTPUT_FLAGS: Flags = { force: 'bool', 'no-gitignore': 'bool', format: 'string' };
+const PRESET_FLAGS: Flags = { operator: 'string', name: 'string', namespace: 'string', 'cluster-domain': 'string', resource: 'string', layout: 'string' };
+const LEAF_FLAGS: Flags = {
+  out: 'string', 'ca-cert': 'string', 'ca-key': 'string', algorithm: 'string', days: 'string', 'key-format': 'string',
+  pk8: 'bool', basename: 'string', ...OUTPUT_FLAGS,
+};
+
+/** Each `cert` subcommand and its flags. */
+export const CERT_COMMANDS: Readonly<Record<string, Flags>> = {
+  set: {
+    out: 'string', algorithm: 'string', 'server-name': 'string', san: 'list', 'client-user': 'string', days: 'string',
+    'ca-days': 'string', 'ca-name': 'string', hash: 'string', 'key-format': 'string', pk8: 'bool', replication: 'bool',
+    ...PRESET_FLAGS, ...OUTPUT_FLAGS,
+  },
+  ca: {
+    out: 'string', algorithm: 'string', 'common-name': 'string', days: 'string', hash: 'string', 'path-length': 'string',
+    'ca-cert': 'string', 'ca-key': 'string', 'key-format': 'string', ...OUTPUT_FLAGS,
+  },
+  server: { ...LEAF_FLAGS, 'server-name': 'string', san: 'list', 'client-auth': 'bool', ...PRESET_FLAGS },
+  client: { ...LEAF_FLAGS, 'client-user': 'string', libpq: 'bool', ...PRESET_FLAGS },
+  replication: { ...LEAF_FLAGS },
+  secrets: {
+    ...PRESET_FLAGS, san: 'list', 'client-user': 'string', from: 'string', out: 'string', certificate: 'bool', 'no-root-ca': 'bool',
+    algorithm: 'string', days: 'string', force: 'bool', 'no-gitignore': 'bool',
+  },
+  preset: { ...PRESET_FLAGS, san: 'list', 'client-user': 'list', format: 'string' },
+};
+
+/** Other names the cert commands accept. */
+export const CERT_ALIASES: Readonly<Record<string, string>> = { 'ca-name': 'common-name', user: 'client-user' };
+
+export function formatFlag(p: ParsedArgs): 'text' | 'json' {
+  return choiceFlag(p, 'format', ['text', 'json'] as const) ?? 'text';
+}
+
+export function algorithmFlag(p: ParsedArgs): KeyAlgorithm | undefined {
+  const a = one(p, 'algorithm');
+  return a === undefined ? undefined : parseAlgorithm(a);
+}
+
+export function keyFormatFlag(p: ParsedArgs, algorithm: KeyAlgorithm | undefined): KeyFormat {
+  const f = parseKeyFormat(one(p, 'key-format') ?? 'pkcs8');
+  if (f === 'pkcs1' && algorithm && algorithmSpec(algorithm).family !== 'RSA') {
+    throw new UsageError(`--key-format pkcs1 exists only for RSA keys; ${algorithm} keys are written as pkcs8`);
+  }
+  return f;
+}
+
+export function basenameFlag(p: ParsedArgs, fallback: string): string {
+  const b = one(p, 'basename') ?? fallback;
+  if (!/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(b) || b.length > 100) throw new UsageError(`--basename must be a plain file name stem (letters, digits, ".", "_", "-"), not "${b}"`);
+  return b;
+}

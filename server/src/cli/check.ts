@@ -1,0 +1,211 @@
+/**
+ * `pgtls check` and `pgtls rules`: validate files through the façade and print the findings (text, JSON or SARIF),
+ * or list the rules. The check flags that set a setting come from the settings spec (core/settings.ts).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LineIndex } from '../core/text';
+import { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from '../core/settings';
+import type { Problem, Settings } from '../core/types';
+import { byPathOrder, walkFiles } from '../node/listFiles';
+import type { Service } from '../service';
+import { UsageError, choiceFlag, parseArgs, type CliIo, type Flags } from './args';
+
+/** The version `pgtls --version` and the SARIF output report. */
+export const VERSION = '0.1.0';
+
+const FORMATS = ['text', 'json', 'sarif'] as const;
+
+/** The settings that have a `pgtls check` flag, in the spec's order. */
+const FLAG_SETTINGS = SETTING_KEYS.filter(k => SETTINGS_SPEC[k].flag !== undefined);
+
+/** `check`'s flags: --format and one per flagged setting (a value flag may repeat: each value is checked, the last counts). */
+const CHECK_FLAGS: Flags = {
+  format: 'list',
+  ...Object.fromEntries(FLAG_SETTINGS.map(k => [SETTINGS_SPEC[k].flag!.slice(2), flagTakesValue(k) ? 'list' : 'bool'])),
+};
+
+/** How the help names a setting flag's value and what the flag does; the allowed values and the default come from the spec. */
+const FLAG_HELP: Partial<Record<keyof Settings, { value?: string; text: string }>> = {
+  pgpoolVersion: { value: 'X.Y', text: 'Pgpool-II version' },
+  postgresVersion: { value: 'N', text: 'PostgreSQL major version' },
+  checkFiles: { text: 'do not read the certificate, key and CA files the configuration names' },
+};
+
+/** The "Options of check" lines of the help. */
+export function checkOptionsHelp(): string {
+  const line = (flag: string, text: string) => `  ${flag.padEnd(27)}${text}`;
+  const lines = [line('--format text|json|sarif', 'output format (default text)')];
+  for (const k of FLAG_SETTINGS) {
+    const spec = SETTINGS_SPEC[k];
+    const help = FLAG_HELP[k] ?? { text: spec.description };
+    const values = 'enum' in spec ? `: ${spec.enum.join(', ')} (default ${String(spec.default)})` : '';
+    lines.push(line(`${spec.flag!}${help.value ? ` ${help.value}` : ''}`, `${help.text}${values}`));
+  }
+  return lines.join('\n');
+}
+
+interface CheckOptions {
+  format: (typeof FORMATS)[number];
+  settings: Settings;
+  paths: string[];
+}
+
+export function parseCheckArgs(args: string[]): CheckOptions {
+  const p = parseArgs(args, { flags: CHECK_FLAGS, positional: true });
+  const format = choiceFlag(p, 'format', FORMATS) ?? 'text';
+  const settings = defaultSettings() as unknown as Record<string, unknown>;
+  const given: [string, (string | undefined)[]][] = [...p.values, ...[...p.bools].map(b => [b, [undefined]] as [string, undefined[]])];
+  for (const [name, values] of given) {
+    const setting = settingOfFlag(`--${name}`);
+    if (!setting) continue;
+    for (const v of values) {
+      try {
+        settings[setting] = settingFromFlag(setting, v);
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
+  }
+  if (p.positional.length === 0) throw new UsageError('check needs at least one file or folder');
+  return { format, settings: settings as unknown as Settings, paths: p.positional };
+}
+
+/** How deep `check` walks a folder; it lists every recognised file (no count limit). */
+const CHECK_MAX_DEPTH = 32;
+
+/**
+ * Expands folders (recursively, with the walker the language server uses too) into the files pgtls recognises,
+ * reported in path order; explicit files are kept as given.
+ */
+export function collectFiles(service: Service, paths: string[], warn: (msg: string) => void): string[] {
+  const out: string[] = [];
+  for (const p of paths) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(p);
+    } catch {
+      throw new UsageError(`no such file or folder: ${p}`);
+    }
+    if (st.isDirectory()) {
+      const files = walkFiles(p, {
+        accept: name => service.languageOf(name) !== undefined,
+        maxDepth: CHECK_MAX_DEPTH,
+        maxFiles: Number.MAX_SAFE_INTEGER,
+        unreadable: (dir, e) => warn(`cannot read folder ${dir}: ${e.message}`),
+      });
+      out.push(...files.sort(byPathOrder));
+    } else if (service.languageOf(p)) out.push(p);
+    else warn(`skipped ${p}: pgtls recognises pgpool.conf, *.pgpool.conf, pool_hba.conf, pg_hba.conf and *.yaml/*.yml by name`);
+  }
+  return [...new Set(out)];
+}
+
+export interface FileResult {
+  file: string;
+  text: string;
+  problems: Problem[];
+}
+
+export function checkFiles(service: Service, files: string[], settings: Settings): FileResult[] {
+  const results: FileResult[] = [];
+  for (const file of files) {
+    const abs = path.resolve(file);
+    let text: string;
+    try {
+      text = fs.readFileSync(abs, 'utf8');
+    } catch (e) {
+      results.push({ file, text: '', problems: [{ rule: 'pgtls/internal-error', span: [0, 0], severity: 'error', message: `Cannot read the file: ${(e as Error).message}.` }] });
+      continue;
+    }
+    const languageId = service.languageOf(abs)!;
+    const doc = { path: abs, text, languageId };
+    results.push({ file, text, problems: service.validate(doc, service.parse(doc), settings) });
+  }
+  return results;
+}
+
+interface JsonDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: Problem['severity'];
+  rule: string;
+  message: string;
+}
+
+export function toJsonDiagnostics(results: FileResult[]): JsonDiagnostic[] {
+  const out: JsonDiagnostic[] = [];
+  for (const r of results) {
+    const index = new LineIndex(r.text);
+    for (const p of r.problems) {
+      const s = index.positionAt(p.span[0]);
+      const e = index.positionAt(p.span[1]);
+      out.push({
+        file: r.file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1,
+        severity: p.severity, rule: p.rule, message: p.message,
+      });
+    }
+  }
+  return out;
+}
+
+function formatText(diags: JsonDiagnostic[], files: number): string {
+  const lines = diags.map(d => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.rule}: ${d.message}`);
+  const count = (s: string) => diags.filter(d => d.severity === s).length;
+  const summary = `${files} file${files === 1 ? '' : 's'} checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).`;
+  return [...lines, summary].join('\n') + '\n';
+}
+
+function formatSarif(service: Service, diags: JsonDiagnostic[]): string {
+  const level = (s: Problem['severity']) => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
+  const rules = service.rules();
+  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
+  const sarif = {
+    version: '2.1.0',
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    runs: [{
+      tool: {
+        driver: {
+          name: 'pgtls', version: VERSION, informationUri: 'https://example.invalid/pgtls',
+          rules: rules.map(r => ({ id: r.id, shortDescription: { text: r.description }, defaultConfiguration: { level: level(r.severity) } })),
+        },
+      },
+      results: diags.map(d => ({
+        ruleId: d.rule,
+        ruleIndex: ruleIndex.get(d.rule),
+        level: level(d.severity),
+        message: { text: d.message },
+        locations: [{
+          physicalLocation: {
+            artifactLocation: { uri: d.file.split(path.sep).join('/') },
+            region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn },
+          },
+        }],
+      })),
+    }],
+  };
+  return JSON.stringify(sarif, null, 2) + '\n';
+}
+
+/** `pgtls check …` (after the command word): exit 0 without errors, 1 with errors; usage errors throw. */
+export function runCheck(args: string[], io: CliIo, service: Service): number {
+  const opts = parseCheckArgs(args);
+  const files = collectFiles(service, opts.paths, m => io.err(`pgtls: ${m}\n`));
+  const results = checkFiles(service, files, opts.settings);
+  const diags = toJsonDiagnostics(results);
+  if (opts.format === 'json') io.out(JSON.stringify({ diagnostics: diags }, null, 2) + '\n');
+  else if (opts.format === 'sarif') io.out(formatSarif(service, diags));
+  else io.out(formatText(diags, files.length));
+  return diags.some(d => d.severity === 'error') ? 1 : 0;
+}
+
+/** `pgtls rules [--format text|json]`: every rule, one per line or as JSON. */
+export function runRules(args: string[], io: CliIo, service: Service): number {
+  const format = choiceFlag(parseArgs(args, { flags: { format: 'list' } }), 'format', ['text', 'json'] as const) ?? 'text';
+  const rules = service.rules();
+  io.out(format === 'json' ? JSON.stringify(rules, null, 2) + '\n' : rules.map(r => `${r.id}\t${r.severity}\t${r.description}`).join('\n') + '\n');
+  return 0;
+}

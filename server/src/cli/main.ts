@@ -1,0 +1,74 @@
+/**
+ * `pgtls`, the command-line front end of the same core the language server uses; the entry of the `dist/cli.js`
+ * bundle (bin/pgtls.js calls `main`). It dispatches to the commands:
+ *
+ *   pgtls check [--format text|json|sarif] [--pgpool-version X.Y] [--postgres-version N] [--no-file-checks] PATH...
+ *   pgtls rules [--format text|json]
+ *   pgtls cert …, pgtls inspect …   (cli/cert.ts)
+ *
+ * Exit codes: 0 no errors, 1 errors found, 2 bad usage. Findings go to stdout, usage errors to stderr.
+ */
+import 'reflect-metadata';
+import { findSchemasDir, nodeEnv } from '../node/env';
+import { createService, type Service } from '../service';
+import { UsageError, usageFailed, type CliIo } from './args';
+import { runCertCli } from './cert';
+import { VERSION, checkOptionsHelp, runCheck, runRules } from './check';
+
+const HELP = `pgtls ${VERSION}: checks TLS and authentication configuration of Pgpool-II and PostgreSQL.
+
+Usage:
+  pgtls check [options] PATH...     validate files; folders are walked
+  pgtls rules [--format text|json]  list every rule
+  pgtls cert set --out DIR --server-name NAME [--san NAME_OR_IP]... --client-user USER [--algorithm A]
+                                    write a CA and server and client certificates (see "pgtls cert --help")
+  pgtls cert ca|server|client|replication|secrets|preset ...
+  pgtls inspect FILE...             decode certificates and describe keys (never prints key material)
+  pgtls --help | --version
+
+Files are recognised by name: pgpool.conf (and *.pgpool.conf), pool_hba.conf, pg_hba.conf, and *.yaml/*.yml
+(Kubernetes manifests: only KubeDB Pgpool, Percona PerconaPGCluster, CYBERTEC postgresql, cert-manager and Secret
+documents are checked; other YAML stays silent).
+
+Options of check:
+${checkOptionsHelp()}
+
+Exit status: 0 no errors, 1 errors found, 2 bad usage.
+`;
+
+export async function runCli(argv: string[], io: CliIo, service?: Service): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (!command || command === '--help' || command === '-h' || command === 'help') {
+      io.out(HELP);
+      return command ? 0 : 2;
+    }
+    if (command === '--version' || command === '-v') {
+      io.out(`${VERSION}\n`);
+      return 0;
+    }
+    if (command === 'cert' || command === 'inspect') return await runCertCli(argv, io);
+    const svc = service ?? createService(nodeEnv(findSchemasDir(__dirname)));
+    if (command === 'check') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.out(HELP);
+        return 0;
+      }
+      return runCheck(rest, io, svc);
+    }
+    if (command === 'rules') return runRules(rest, io, svc);
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (e) {
+    if (e instanceof UsageError) return usageFailed(io, e.message);
+    io.err(`pgtls: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
+    return 1;
+  }
+}
+
+/** Runs the CLI on this process's arguments and sets the exit code. */
+export async function main(): Promise<void> {
+  process.stdout.on('error', () => undefined); // a closed pipe (pgtls check | head) is not a failure
+  process.exitCode = await runCli(process.argv.slice(2), { out: s => process.stdout.write(s), err: s => process.stderr.write(s) });
+}
+
+if (require.main === module) void main();

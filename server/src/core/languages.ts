@@ -1,0 +1,72 @@
+/**
+ * The one table of the file languages pgtls handles: which file names belong to which language. `languageOf` (the
+ * façade, the CLI's folder walk) and `LANGUAGE_IDS` (the client's document selector) are derived from it, and a test
+ * checks that package.json's `contributes.languages` says the same.
+ */
+import type { LanguageId } from './types';
+
+export interface LanguageFiles {
+  /** Names shown for the language in the editor (package.json `aliases`). */
+  readonly aliases: readonly string[];
+  /** Exact file names (package.json `filenames`). */
+  readonly filenames: readonly string[];
+  /** File name globs; `*` is the only wildcard (package.json `filenamePatterns`). */
+  readonly filenamePatterns: readonly string[];
+  /** Whether the patterns ignore case (`*.YML` is YAML too). */
+  readonly ignoreCase?: boolean;
+  /**
+   * Whether package.json contributes the language. YAML is the editor's own language: pgtls only validates it (any
+   * YAML file; the YAML mode stays silent unless a document is one of the resources pgtls knows).
+   */
+  readonly contributed: boolean;
+}
+
+/** Keyed by every LanguageId (the type makes the table complete); the order is the order `languageOf` tries them in. */
+export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
+  'pgpool-conf': {
+    aliases: ['pgpool.conf', 'Pgpool-II configuration'],
+    filenames: ['pgpool.conf'],
+    filenamePatterns: ['*.pgpool.conf', 'pgpool.conf.sample*'],
+    contributed: true,
+  },
+  'pool-hba': {
+    aliases: ['pool_hba.conf', 'Pgpool-II host-based authentication'],
+    filenames: ['pool_hba.conf'],
+    filenamePatterns: ['*.pool_hba.conf', 'pool_hba.conf.sample*'],
+    contributed: true,
+  },
+  'pg-hba': {
+    aliases: ['pg_hba.conf', 'PostgreSQL host-based authentication'],
+    filenames: ['pg_hba.conf'],
+    filenamePatterns: ['*.pg_hba.conf'],
+    contributed: true,
+  },
+  yaml: {
+    aliases: [],
+    filenames: [],
+    filenamePatterns: ['*.yaml', '*.yml'],
+    ignoreCase: true,
+    contributed: false,
+  },
+};
+
+/** Language ids the server validates, in table order. */
+export const LANGUAGE_IDS = Object.keys(LANGUAGE_TABLE) as readonly LanguageId[];
+
+/** A glob with `*` as its only wildcard, as an anchored regular expression. */
+function globToRegExp(glob: string, ignoreCase: boolean): RegExp {
+  const body = glob.split('*').map(s => s.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('[\\s\\S]*');
+  return new RegExp(`^${body}$`, ignoreCase ? 'i' : '');
+}
+
+const MATCHERS: readonly { id: LanguageId; names: ReadonlySet<string>; patterns: readonly RegExp[] }[] = LANGUAGE_IDS.map(id => {
+  const l = LANGUAGE_TABLE[id];
+  return { id, names: new Set(l.filenames), patterns: l.filenamePatterns.map(g => globToRegExp(g, !!l.ignoreCase)) };
+});
+
+/** The language of a file, chosen by its name (the last segment of a `/` or `\` path); `undefined` when it is none of ours. */
+export function languageOf(path: string): LanguageId | undefined {
+  const base = path.replace(/\\/g, '/').split('/').pop() ?? '';
+  for (const m of MATCHERS) if (m.names.has(base) || m.patterns.some(p => p.test(base))) return m.id;
+  return undefined;
+}

@@ -1,0 +1,44 @@
+/**
+ * One language table (core/languages.ts): package.json's contributed languages, the client's document selector
+ * (`LANGUAGE_IDS`), the façade's `languageOf` and the registered language modes all agree with it.
+ */
+import { test } from 'node:test';
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { LANGUAGE_TABLE, languageOf } from '../../server/src/core/languages';
+import { MODES } from '../../server/src/languages/registry';
+import { LANGUAGE_IDS } from '../../server/src/protocol';
+import { ROOT } from '../helpers';
+
+test("package.json's contributed languages are the table's", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  const contributed = (pkg.contributes.languages as Record<string, unknown>[]).map(l => ({
+    id: l.id, aliases: l.aliases ?? [], filenames: l.filenames ?? [], filenamePatterns: l.filenamePatterns ?? [],
+  }));
+  const table = Object.entries(LANGUAGE_TABLE).filter(([, l]) => l.contributed).map(([id, l]) => ({
+    id, aliases: l.aliases, filenames: l.filenames, filenamePatterns: l.filenamePatterns,
+  }));
+  assert.deepEqual(contributed, table);
+});
+
+test('LANGUAGE_IDS and the language modes are the table\'s languages', () => {
+  assert.deepEqual([...LANGUAGE_IDS], Object.keys(LANGUAGE_TABLE));
+  assert.deepEqual(MODES.map(m => m.id).sort(), [...LANGUAGE_IDS].sort());
+});
+
+test('languageOf follows the table: file names and patterns, case only for YAML', () => {
+  for (const [id, l] of Object.entries(LANGUAGE_TABLE)) {
+    for (const name of l.filenames) assert.equal(languageOf(`/etc/x/${name}`), id, name);
+    for (const glob of l.filenamePatterns) {
+      assert.equal(languageOf(`C:\\x\\${glob.replace(/\*/g, 'prod')}`), id, glob);
+      assert.equal(languageOf(glob.replace(/\*/g, '')), id, `${glob} with an empty *`);
+    }
+  }
+  assert.equal(languageOf('/x/values.YAML'), 'yaml');
+  assert.equal(languageOf('/x/PGPOOL.CONF'), undefined);
+  assert.equal(languageOf('/x/pgpool.conf.bak'), undefined);
+  assert.equal(languageOf('/x/pgpool.conf.sample-stream'), 'pgpool-conf');
+  assert.equal(languageOf('/x/postgresql.conf'), undefined);
+  assert.equal(languageOf('/x/pg_hba.conf/'), undefined, 'a folder path has no file name');
+});
