@@ -1,5 +1,5 @@
 /**
- * Embedded configuration inside YAML (k8s/embedded.ts, k8s/modules/embedded.ts): the offset map of every scalar style
+ * Embedded configuration inside YAML (k8s/embeddedText.ts, k8s/check/embedded.ts): the offset map of every scalar style
  * back to the source, and the three operators' embedded texts validated by their own languages, with exact ranges,
  * mapped quick fixes, the rules that do not apply inside a resource, settings from the resource, robustness and
  * memoisation.
@@ -8,11 +8,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { isScalar, parseDocument, visit, type Scalar } from 'yaml';
 import { DEFAULT_SETTINGS, type Problem, type Settings, type SourceDocument, type Span } from '../../server/src/core/types';
-import { scalarOffsetMap, VirtualText, type ScalarMap } from '../../server/src/languages/k8s/embedded';
-import { NOT_APPLICABLE, embeddedFindings, pgpoolVersionOf, postgresVersionOf } from '../../server/src/languages/k8s/modules/embedded';
+import { scalarOffsetMap, VirtualText, type ScalarMap } from '../../server/src/languages/k8s/embeddedText';
+import { NOT_APPLICABLE, embeddedFindings, pgpoolVersionOf, postgresVersionOf } from '../../server/src/languages/k8s/check/embedded';
 import { YAML_OPTIONS, parseK8s } from '../../server/src/languages/k8s/parse';
 import { dataOf } from '../../server/src/languages/k8s/data';
-import type { Resource } from '../../server/src/languages/k8s/modules/types';
+import type { Resource } from '../../server/src/languages/k8s/model';
 import { RULES } from '../../server/src/languages/registry';
 import { describeProblem, testEnv, testService } from '../helpers';
 
@@ -326,6 +326,18 @@ spec:
 ${extra}  authentication:
     rules:
 ${rules}`;
+
+test('tags reach the YAML path: an embedded duplicate is faded and a deprecated alias struck through, as in a pgpool.conf', () => {
+  const lines = ['max_pool = 4', 'max_pool = 5', 'fail_over_on_backend_error = on', ''];
+  const text = PGPOOL('4.6.0', `      pgpool.conf: |\n${lines.map(l => (l ? `        ${l}` : l)).join('\n')}`);
+  const tagsIn = (ps: Problem[]) => ps.filter(p => p.rule === 'pgpool-conf/duplicate' || p.rule === 'pgpool-conf/deprecated-alias')
+    .map(p => `${p.rule} ${JSON.stringify(p.tags)}`).sort();
+  const expected = ['pgpool-conf/deprecated-alias ["deprecated"]', 'pgpool-conf/duplicate ["unnecessary"]'];
+  assert.deepEqual(tagsIn(validate(text)), expected);
+  // The same lines in a pgpool.conf of their own get the same tags.
+  const conf: SourceDocument = { path: '/nonexistent/pgtls-embedded/pgpool.conf', text: lines.join('\n'), languageId: 'pgpool-conf', version: 1 };
+  assert.deepEqual(tagsIn(service.validate(conf, service.parse(conf), DEFAULT_SETTINGS)), expected);
+});
 
 test('Percona: structured rules are checked as the line the operator builds, each finding on its field', () => {
   const text = PERCONA([
