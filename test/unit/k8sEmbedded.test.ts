@@ -339,6 +339,25 @@ test('tags reach the YAML path: an embedded duplicate is faded and a deprecated 
   assert.deepEqual(tagsIn(service.validate(conf, service.parse(conf), DEFAULT_SETTINGS)), expected);
 });
 
+test('KubeDB K7 reads the inline pgpool.conf as Pgpool-II does: `t` and `enabled` are on like `on`; `off` is off', () => {
+  const noTls = (value: string) => PGPOOL('4.6.0', `      pgpool.conf: |\n        num_init_children = 6\n        ssl = ${value}   # TLS\n`).replace(/  tls:\n.*\n/, '');
+  const inlineSsl = (text: string) => validate(text).filter(p => p.rule === 'pgpool/inline-ssl').map(p => text.slice(p.span[0], p.span[1]));
+  assert.deepEqual(inlineSsl(noTls('on')), ['ssl = on   # TLS']);
+  assert.deepEqual(inlineSsl(noTls('t')), ['ssl = t   # TLS'], 'a prefix of true');
+  assert.deepEqual(inlineSsl(noTls('enabled')), ['ssl = enabled   # TLS'], 'an invalid boolean counts as on');
+  assert.deepEqual(inlineSsl(noTls("'TRUE'")), ["ssl = 'TRUE'   # TLS"]);
+  assert.deepEqual(inlineSsl(noTls('off')), []);
+  assert.deepEqual(inlineSsl(noTls('f')), [], 'a prefix of false');
+  // The span lands on the setting inside the YAML value, in a quoted scalar too.
+  const quoted = PGPOOL('4.6.0', '      pgpool.conf: "max_pool = 4\\nssl = t\\n"\n').replace(/  tls:\n.*\n/, '');
+  const [p] = validate(quoted).filter(x => x.rule === 'pgpool/inline-ssl');
+  assert.ok(p);
+  assert.equal(quoted.slice(p.span[0], p.span[1]), 'ssl = t');
+  assert.match(p.message, /^`ssl = t` in the inline pgpool\.conf/);
+  // With tls and an sslMode other than disable, ssl on agrees with the resource.
+  assert.deepEqual(inlineSsl(PGPOOL('4.6.0', '      pgpool.conf: |\n        ssl = t\n')), []);
+});
+
 test('Percona: structured rules are checked as the line the operator builds, each finding on its field', () => {
   const text = PERCONA([
     '      - connection: hostsl',

@@ -19,7 +19,8 @@
  *
  * The embedded validation runs in `checkLive` because it needs the environment (parameter catalogues), but it is
  * memoised on the document part, keyed by the settings it depends on: it re-runs only when the document text or
- * those settings change. The parse of a pgpool.conf is memoised with the document text alone.
+ * those settings change. The parse of a pgpool.conf is memoised with the document text alone, and `pgpool/inline-ssl`
+ * (kubedb.ts) reads it too.
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
 import type { ValidateContext } from '../../../core/language';
@@ -195,7 +196,7 @@ export interface EmbeddedPgpoolConf {
 
 /**
  * The pgpool.conf in the string at `path` of a KubeDB resource, parsed once per document text (memoised on the
- * document part).
+ * document part): the embedded validation and `pgpool/inline-ssl` read the same parse.
  */
 export function pgpoolConfAt(r: Resource, path: readonly string[]): EmbeddedPgpoolConf | undefined {
   const key = `pgpool.conf\0${path.join('\0')}`;

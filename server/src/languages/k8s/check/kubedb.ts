@@ -5,17 +5,14 @@
  * may exist only in the cluster, so P4 is left out). Facts: operators.md §1.2.
  * K2 (cert auth with `sslMode: disable` while `tls` is set) is admitted by the webhook, so it is a warning.
  */
-import type { Span } from '../../../core/types';
+import { effectiveSettings, settingBool } from '../../pgpoolConf';
 import { dataOf } from '../data';
 import type { Resource } from '../model';
 import { PGPOOL } from '../rules';
 import { namePlace } from '../workspace';
+import { INLINE_PGPOOL_CONF, pgpoolConfAt } from './embedded';
 import type { DocumentContext, RuleModule } from './types';
 import { addPairFix, get, isKubedbPgpool, isKubedbPgpoolOps, isObj, spanAt, str } from './util';
-
-/** pgpool.conf booleans (pgpool-II accepts on/off, true/false, yes/no, 1/0, any case, optionally quoted). */
-const SSL_LINE = /^[ \t]*ssl[ \t]*=[ \t]*'?([A-Za-z0-9]+)'?[ \t]*(?:#.*)?$/gm;
-const TRUE = new Set(['on', 'true', 'yes', '1']);
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 const ALIASES = ['server', 'client', 'metrics-exporter'];
@@ -113,25 +110,28 @@ function backendTls(ab: unknown): string | undefined {
   return undefined;
 }
 
-/** K7: `ssl = on` (the last assignment wins in pgpool.conf) against no `tls` or an explicit `sslMode: disable`. */
+/**
+ * K7: `ssl` on in the inline pgpool.conf against no `tls` or an explicit `sslMode: disable`. The setting is read from
+ * the pgpool.conf language's own parse of the embedded text, with Pgpool-II's semantics (the last setting wins; a
+ * prefix such as `t` and even an invalid boolean such as `enabled` are on), and reported on its line in the YAML.
+ */
 function checkInlineSsl(r: Resource, hasTls: boolean, sslMode: string | undefined, ctx: DocumentContext): void {
-  const path = ['spec', 'configuration', 'inline', 'pgpool.conf'];
-  const conf = str(get(r.data, path));
-  if (conf === undefined) return;
-  const last = (text: string) => { let m: RegExpExecArray | null = null; for (const x of text.matchAll(SSL_LINE)) m = x; return m; };
-  const m = last(conf);
-  if (!m || !TRUE.has(m[1]!.toLowerCase())) return;
   if (hasTls && sslMode !== 'disable') return;
-  // Underline the line in the source when it can be found in the scalar's text, else the `pgpool.conf` key.
-  const [a, b] = spanAt(r, path);
-  const raw = r.doc.part.source.slice(a, b);
-  const at = last(raw);
-  const span: Span = at ? [a + at.index + at[0].search(/\S/), a + at.index + at[0].trimEnd().length] : spanAt(r, path, 'key');
+  const conf = pgpoolConfAt(r, INLINE_PGPOOL_CONF);
+  if (!conf) return;
+  // The files an inline pgpool.conf includes are in the pod, not in the workspace.
+  const ssl = settingBool(effectiveSettings(conf.doc.path, conf.file, () => undefined), 'ssl', false);
+  if (!ssl.value || !ssl.at) return;
+  // The setting's whole line (its comment included), as written.
+  const text = conf.doc.text;
+  const start = ssl.at.a.keySpan[0];
+  const nl = text.indexOf('\n', start);
+  const line = text.slice(start, nl < 0 ? text.length : nl).trimEnd();
   const why = hasTls
     ? '`sslMode: disable` says clients connect without TLS'
     : 'the Pgpool has no `spec.tls`, so KubeDB mounts no certificates for pgpool to serve';
-  ctx.report(PGPOOL['inline-ssl'], span,
-    `\`${m[0].trim()}\` in the inline pgpool.conf contradicts the Pgpool's TLS settings: ${why}. Let \`spec.tls\` and \`sslMode\` control TLS (remove the line), or add \`spec.tls\` with an \`issuerRef\` and an sslMode other than disable.`);
+  ctx.report(PGPOOL['inline-ssl'], conf.text.span([start, start + line.length]),
+    `\`${line}\` in the inline pgpool.conf contradicts the Pgpool's TLS settings: ${why}. Let \`spec.tls\` and \`sslMode\` control TLS (remove the line), or add \`spec.tls\` with an \`issuerRef\` and an sslMode other than disable.`);
 }
 
 function checkIssuerRef(r: Resource, path: (string | number)[], ref: unknown, ctx: DocumentContext): void {
