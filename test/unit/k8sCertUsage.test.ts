@@ -8,8 +8,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as x509 from '@peculiar/x509';
 import {
-  certNames, commonName, covers, matchesHost, missingNames, perconaKeyFor, wantedNames, wildcardMatch, type CertNames,
+  certNames, commonName, covers, matchesHost, missingNames, wantedNames, wildcardMatch, type CertNames,
 } from '../../server/src/languages/k8s/check/certUsage';
+import { perconaKeyFor } from '../../server/src/languages/k8s/check/percona';
 import type { Problem } from '../../server/src/core/types';
 import { check, testService } from '../helpers';
 import { issue, type Issued } from './pgpoolConfTlsKit';

@@ -76,6 +76,12 @@ export class WorkspaceResources {
       && (!namespace || !d.header.namespace || d.header.namespace === namespace));
   }
 
+  /** The one document a reference names: of those `find` returns, the first in exactly `namespace`, else the first. */
+  findOne(kind: string, name: string, namespace?: string, apiVersion?: string): IndexedDocument | undefined {
+    const found = this.find(kind, name, namespace, apiVersion);
+    return found.find(d => d.header.namespace === namespace) ?? found[0];
+  }
+
   private docsOf(path: string, parse: () => K8sFile | undefined): IndexedDocument[] {
     let docs = this.parsedFiles.get(path);
     if (!docs) {

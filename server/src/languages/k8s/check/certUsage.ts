@@ -23,7 +23,7 @@ import type { Resource } from '../model';
 import { CPO, PERCONA, PGPOOL } from '../rules';
 import { namePlace, placeIn, type IndexedDocument, type Place } from '../workspace';
 import { secretContents, type SecretContents } from './certData';
-import { itemsOf } from './percona';
+import { perconaKeyFor } from './percona';
 import type { LiveContext, RuleModule } from './types';
 import { get, isCpo, isKubedbPgpool, isObj, isPercona, spanAt, str } from './util';
 
@@ -187,8 +187,7 @@ interface FoundSecret {
 
 function lookup(ctx: LiveContext, r: Resource, name: string): FoundSecret | undefined {
   const ns = r.header.namespace;
-  const found = ctx.workspace.find('Secret', name, ns, 'v1');
-  const doc = found.find(d => d.header.namespace === ns) ?? found[0];
+  const doc = ctx.workspace.findOne('Secret', name, ns, 'v1');
   if (!doc) return undefined;
   // Only a Secret whose data parses is judged (a wrong shape is the schema's finding).
   if (!isObj(dataOf(doc.doc.part).value)) return undefined;
@@ -242,12 +241,6 @@ export const certUsageModule: RuleModule = {
     else checkPgpool(r, ctx);
   },
 };
-
-/** The Secret data key that ends up as file `path` of a Percona projection: the `items[]` entry mapping it, else the same-named key (R4). */
-export function perconaKeyFor(projection: unknown, path: string): string {
-  const item = itemsOf(projection).find(i => i.path === path && i.key !== undefined);
-  return item?.key ?? path;
-}
 
 interface Projection {
   field: 'customTLSSecret' | 'customReplicationTLSSecret' | 'customRootCATLSSecret';

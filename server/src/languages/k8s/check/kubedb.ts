@@ -82,8 +82,7 @@ export const kubedbModule: RuleModule = {
     const name = str(get(spec, ['postgresRef', 'name']));
     if (!name) return;
     const ns = str(get(spec, ['postgresRef', 'namespace'])) || r.header.namespace;
-    const found = ctx.workspace.find('AppBinding', name, ns, APPBINDING);
-    const ab = found.find(d => d.header.namespace === ns) ?? found[0];
+    const ab = ctx.workspace.findOne('AppBinding', name, ns, APPBINDING);
     if (!ab) return; // not in the workspace: it may exist in the cluster (P4 cannot be judged here)
     const why = backendTls(dataOf(ab.doc.part).value);
     if (!why) return;

@@ -191,11 +191,10 @@ function reportTwins(r: Resource, ctx: DocumentContext, has: (f: ProjectionField
     fix ? { fixes: [fix] } : undefined);
 }
 
-/** The Secret data key a projection mounts at `path` (through `items`, R13), else `path` itself. */
-function keyFor(p: unknown, path: string): string {
-  const items = itemsOf(p);
-  if (!items.length) return path;
-  return items.find(i => i.path === path)?.key ?? path;
+/** The Secret data key that ends up as file `path` of a Percona projection: the `items[]` entry mapping it, else the same-named key (R4, R13). */
+export function perconaKeyFor(projection: unknown, path: string): string {
+  const item = itemsOf(projection).find(i => i.path === path && i.key !== undefined);
+  return item?.key ?? path;
 }
 
 /**
@@ -209,7 +208,7 @@ function chainsToCustomRoot(r: Resource, ctx: LiveContext, secrets: Record<strin
     if (!name) return [];
     const found = ctx.workspace.find('Secret', name, ns, 'v1');
     if (found.length !== 1) return [];
-    return secretContents(found[0]!.doc.part, ctx.env.tls).certificates(keyFor(secrets[f], path))?.certificates ?? [];
+    return secretContents(found[0]!.doc.part, ctx.env.tls).certificates(perconaKeyFor(secrets[f], path))?.certificates ?? [];
   };
   const roots = certsOf('customRootCATLSSecret', 'root.crt');
   const chain = certsOf(present, 'tls.crt');

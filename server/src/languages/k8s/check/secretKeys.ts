@@ -22,8 +22,7 @@ interface FoundSecret { doc: IndexedDocument; keys: Set<string> }
 /** The Secret `name` of the resource's namespace, with its data and stringData keys; `undefined` when not in the workspace. */
 function lookup(ctx: LiveContext, r: Resource, name: string): FoundSecret | undefined {
   const ns = r.header.namespace;
-  const found = ctx.workspace.find('Secret', name, ns, 'v1');
-  const doc = found.find(d => d.header.namespace === ns) ?? found[0];
+  const doc = ctx.workspace.findOne('Secret', name, ns, 'v1');
   if (!doc) return undefined;
   const data = dataOf(doc.doc.part).value;
   const keys = new Set<string>();
