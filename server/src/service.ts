@@ -69,12 +69,6 @@ function looksBinary(text: string): boolean {
 }
 
 /**
- * `LanguageMode.parse` takes the document only; a mode that reuses its previous parse (YAML) accepts it as a second,
- * optional argument, which the other modes ignore.
- */
-type ReusingParse = (doc: SourceDocument, previous?: unknown) => unknown;
-
-/**
  * Languages whose files are shared with other tools (any `.yaml`): a file pgtls cannot read (binary, too large) is
  * left alone silently instead of being reported, since it is most likely not one of ours.
  */
@@ -98,7 +92,7 @@ export function createService(env: ServiceEnv): Service {
     }
     try {
       const reuse = previous && previous.languageId === doc.languageId && !previous.skipped ? previous.file : undefined;
-      return { languageId: doc.languageId, version: doc.version, file: (mode.parse as ReusingParse)(doc, reuse) };
+      return { languageId: doc.languageId, version: doc.version, file: mode.parse(doc, reuse) };
     } catch (e) {
       return { languageId: doc.languageId, version: doc.version, file: undefined, skipped: internalError('parsing', e) };
     }

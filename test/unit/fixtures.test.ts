@@ -65,7 +65,7 @@ for (let dir of fixtureDirs()) {
       const scope = path.basename(path.dirname(path.dirname(source)));
       assert.ok(total > 0, `${rel} expects no problem`);
       const all = files.flatMap(f => expectations(fs.readFileSync(path.join(dir, f), 'utf8')));
-      // `embedded-*` folders show a language's rules inside YAML (modules/embedded.ts): any rule of their scope counts.
+      // `embedded-*` folders show a language's rules inside YAML (k8s/check/embedded.ts): any rule of their scope counts.
       const own = ruleName.startsWith('embedded-') ? `${scope}/` : `${scope}/${ruleName}`;
       assert.ok(all.some(e => ruleName.startsWith('embedded-') ? e.split(' ')[1]!.startsWith(own) : e.endsWith(` ${own}`)), `${rel} never expects its own rule ${own}`);
     }

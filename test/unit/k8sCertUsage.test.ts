@@ -1,5 +1,5 @@
 /**
- * Cross-resource certificate rules (modules/certUsage.ts): libpq's host name matching (wildcards, case, IP SANs, CN
+ * Cross-resource certificate rules (check/certUsage.ts): libpq's host name matching (wildcards, case, IP SANs, CN
  * fallback), the names each operator's clients dial, Percona's items mapping, and the rules end to end through the
  * real service with certificates made in memory (Secrets in the same multi-document file as the resource).
  */
@@ -8,8 +8,9 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as x509 from '@peculiar/x509';
 import {
-  certNames, commonName, covers, matchesHost, missingNames, perconaKeyFor, wantedNames, wildcardMatch, type CertNames,
-} from '../../server/src/languages/k8s/modules/certUsage';
+  certNames, commonName, covers, matchesHost, missingNames, wantedNames, wildcardMatch, type CertNames,
+} from '../../server/src/languages/k8s/check/certUsage';
+import { perconaKeyFor } from '../../server/src/languages/k8s/check/percona';
 import type { Problem } from '../../server/src/core/types';
 import { check, testService } from '../helpers';
 import { issue, type Issued } from './pgpoolConfTlsKit';

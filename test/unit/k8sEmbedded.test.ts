@@ -1,5 +1,5 @@
 /**
- * Embedded configuration inside YAML (k8s/embedded.ts, k8s/modules/embedded.ts): the offset map of every scalar style
+ * Embedded configuration inside YAML (k8s/embeddedText.ts, k8s/check/embedded.ts): the offset map of every scalar style
  * back to the source, and the three operators' embedded texts validated by their own languages, with exact ranges,
  * mapped quick fixes, the rules that do not apply inside a resource, settings from the resource, robustness and
  * memoisation.
@@ -8,11 +8,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { isScalar, parseDocument, visit, type Scalar } from 'yaml';
 import { DEFAULT_SETTINGS, type Problem, type Settings, type SourceDocument, type Span } from '../../server/src/core/types';
-import { scalarOffsetMap, VirtualText, type ScalarMap } from '../../server/src/languages/k8s/embedded';
-import { NOT_APPLICABLE, embeddedFindings, pgpoolVersionOf, postgresVersionOf } from '../../server/src/languages/k8s/modules/embedded';
+import { scalarOffsetMap, VirtualText, type ScalarMap } from '../../server/src/languages/k8s/embeddedText';
+import { NOT_APPLICABLE, embeddedFindings, pgpoolVersionOf, postgresVersionOf } from '../../server/src/languages/k8s/check/embedded';
 import { YAML_OPTIONS, parseK8s } from '../../server/src/languages/k8s/parse';
 import { dataOf } from '../../server/src/languages/k8s/data';
-import type { Resource } from '../../server/src/languages/k8s/modules/types';
+import type { Resource } from '../../server/src/languages/k8s/model';
 import { RULES } from '../../server/src/languages/registry';
 import { describeProblem, testEnv, testService } from '../helpers';
 
@@ -326,6 +326,37 @@ spec:
 ${extra}  authentication:
     rules:
 ${rules}`;
+
+test('tags reach the YAML path: an embedded duplicate is faded and a deprecated alias struck through, as in a pgpool.conf', () => {
+  const lines = ['max_pool = 4', 'max_pool = 5', 'fail_over_on_backend_error = on', ''];
+  const text = PGPOOL('4.6.0', `      pgpool.conf: |\n${lines.map(l => (l ? `        ${l}` : l)).join('\n')}`);
+  const tagsIn = (ps: Problem[]) => ps.filter(p => p.rule === 'pgpool-conf/duplicate' || p.rule === 'pgpool-conf/deprecated-alias')
+    .map(p => `${p.rule} ${JSON.stringify(p.tags)}`).sort();
+  const expected = ['pgpool-conf/deprecated-alias ["deprecated"]', 'pgpool-conf/duplicate ["unnecessary"]'];
+  assert.deepEqual(tagsIn(validate(text)), expected);
+  // The same lines in a pgpool.conf of their own get the same tags.
+  const conf: SourceDocument = { path: '/nonexistent/pgtls-embedded/pgpool.conf', text: lines.join('\n'), languageId: 'pgpool-conf', version: 1 };
+  assert.deepEqual(tagsIn(service.validate(conf, service.parse(conf), DEFAULT_SETTINGS)), expected);
+});
+
+test('KubeDB K7 reads the inline pgpool.conf as Pgpool-II does: `t` and `enabled` are on like `on`; `off` is off', () => {
+  const noTls = (value: string) => PGPOOL('4.6.0', `      pgpool.conf: |\n        num_init_children = 6\n        ssl = ${value}   # TLS\n`).replace(/  tls:\n.*\n/, '');
+  const inlineSsl = (text: string) => validate(text).filter(p => p.rule === 'pgpool/inline-ssl').map(p => text.slice(p.span[0], p.span[1]));
+  assert.deepEqual(inlineSsl(noTls('on')), ['ssl = on   # TLS']);
+  assert.deepEqual(inlineSsl(noTls('t')), ['ssl = t   # TLS'], 'a prefix of true');
+  assert.deepEqual(inlineSsl(noTls('enabled')), ['ssl = enabled   # TLS'], 'an invalid boolean counts as on');
+  assert.deepEqual(inlineSsl(noTls("'TRUE'")), ["ssl = 'TRUE'   # TLS"]);
+  assert.deepEqual(inlineSsl(noTls('off')), []);
+  assert.deepEqual(inlineSsl(noTls('f')), [], 'a prefix of false');
+  // The span lands on the setting inside the YAML value, in a quoted scalar too.
+  const quoted = PGPOOL('4.6.0', '      pgpool.conf: "max_pool = 4\\nssl = t\\n"\n').replace(/  tls:\n.*\n/, '');
+  const [p] = validate(quoted).filter(x => x.rule === 'pgpool/inline-ssl');
+  assert.ok(p);
+  assert.equal(quoted.slice(p.span[0], p.span[1]), 'ssl = t');
+  assert.match(p.message, /^`ssl = t` in the inline pgpool\.conf/);
+  // With tls and an sslMode other than disable, ssl on agrees with the resource.
+  assert.deepEqual(inlineSsl(PGPOOL('4.6.0', '      pgpool.conf: |\n        ssl = t\n')), []);
+});
 
 test('Percona: structured rules are checked as the line the operator builds, each finding on its field', () => {
   const text = PERCONA([

@@ -1,5 +1,5 @@
 /**
- * The operator rule modules of the YAML mode (modules/kubedb.ts, percona.ts, cpo.ts, certManager.ts, secretKeys.ts)
+ * The operator rule modules of the YAML mode (check/kubedb.ts, percona.ts, cpo.ts, certManager.ts, secretKeys.ts)
  * beyond their fixtures: rule metadata, Go durations, the edges of each rule (schema-invalid input is left to the
  * schema, user CRDs, Helm), severity overrides, and workspace-wide updates (a changed Secret or Issuer file changes the
  * diagnostics of the resource that refers to it).
@@ -8,9 +8,10 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { DEFAULT_SETTINGS, type Problem, type Settings, type SourceDocument, type WorkspaceFile } from '../../server/src/core/types';
-import { RULE_MODULES } from '../../server/src/languages/k8s/modules';
-import { goDuration, HOUR } from '../../server/src/languages/k8s/modules/util';
-import { isBareEmail, isDnsSubdomain, isIpAddress } from '../../server/src/languages/k8s/modules/certManager';
+import { rulesOf } from '../../server/src/core/rules';
+import * as K8S from '../../server/src/languages/k8s/rules';
+import { goDuration, HOUR } from '../../server/src/languages/k8s/check/util';
+import { isBareEmail, isDnsSubdomain, isIpAddress } from '../../server/src/languages/k8s/check/certManagerSpec';
 import { describeProblem, testService } from '../helpers';
 
 const service = testService();
@@ -53,16 +54,15 @@ spec:
 test('every module rule: scoped id, one-line description, a source naming operators.md and an upstream place', () => {
   const scopes = ['pgpool', 'percona', 'cpo', 'cert-manager', 'secret', 'cert'];
   const ids = new Set<string>();
-  for (const m of RULE_MODULES) {
-    for (const r of m.rules) {
-      assert.match(r.id, /^[a-z-]+\/[a-z0-9-]+$/, r.id);
-      assert.ok(scopes.includes(r.id.split('/')[0]!), `${r.id} scope`);
-      assert.ok(!ids.has(r.id), `${r.id} registered twice`);
-      ids.add(r.id);
-      assert.ok(r.description.length > 20 && !r.description.includes('\n'), `${r.id} description`);
-      if (r.id !== 'secret/not-found') assert.match(r.source, /operators\.md/, `${r.id} source names operators.md`);
-      assert.match(r.source, /[a-z]\.(go|md|yaml)|\(/, `${r.id} source names an upstream file or function`);
-    }
+  // The rules of the modules: the tables of their scopes (k8s/rules.ts).
+  for (const r of rulesOf(K8S.PGPOOL, K8S.PERCONA, K8S.CPO, K8S.CERT_MANAGER, K8S.SECRET, K8S.CERT)) {
+    assert.match(r.id, /^[a-z-]+\/[a-z0-9-]+$/, r.id);
+    assert.ok(scopes.includes(r.id.split('/')[0]!), `${r.id} scope`);
+    assert.ok(!ids.has(r.id), `${r.id} registered twice`);
+    ids.add(r.id);
+    assert.ok(r.description.length > 20 && !r.description.includes('\n'), `${r.id} description`);
+    if (r.id !== 'secret/not-found') assert.match(r.source, /operators\.md/, `${r.id} source names operators.md`);
+    assert.match(r.source, /[a-z]\.(go|md|yaml)|\(/, `${r.id} source names an upstream file or function`);
   }
   const registered = new Set(service.rules().map(r => r.id));
   for (const id of ids) assert.ok(registered.has(id), `${id} reaches the service`);
@@ -102,7 +102,7 @@ test('Percona: R4b needs complete items, skips the root CA; R8 quotes the CEL me
   assert.deepEqual(rules(secrets('    customTLSSecret: { name: a, items: [{ key: tls.crt }] }\n    customReplicationTLSSecret: { name: b }\n')), ['schema/missing-field']);
   assert.deepEqual(rules(secrets('    customTLSSecret: { name: a }\n    customReplicationTLSSecret: { name: b }\n    customRootCATLSSecret: { name: c, items: [{ key: k, path: root.key }] }\n')), []);
   const tlsOnly = `${PERCONA}  tlsOnly: yes\n  authentication:\n    rules:\n      - { connection: hostssl, method: md5, hba: "host all all 0.0.0.0/0 md5" }\n`;
-  // The raw line is also checked as pg_hba (modules/embedded.ts): open to all with md5.
+  // The raw line is also checked as pg_hba (check/embedded.ts): open to all with md5.
   assert.deepEqual(show(tlsOnly, validate(tlsOnly)), ['11:50-11:78 percona/tls-only-user-rules', '11:64-11:73 pg-hba/wide-open']);
   const p = validate(`${PERCONA}  config: { parameters: { ssl_cert_file: /x } }\n`);
   assert.deepEqual(p.map(x => `${x.rule} ${x.severity}`), ['percona/ssl-parameter error']);

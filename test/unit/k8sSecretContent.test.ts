@@ -1,5 +1,5 @@
 /**
- * The certificate-content rules on Secret documents (modules/secretContent.ts) beyond their fixtures: the encodings a
+ * The certificate-content rules on Secret documents (check/secretContent.ts) beyond their fixtures: the encodings a
  * value can come in (CRLF, `!!binary`, DER, base64 twice, null, wrong types), one diagnostic per mistake (the schema
  * owns base64 validity and types), the clock (injected, never the wall clock), bundles and chains, keys that never show
  * up in messages, related information across documents, and a file of 1000 Secrets. Certificates and keys are made by
@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { DEFAULT_SETTINGS, type Problem, type Settings, type SourceDocument } from '../../server/src/core/types';
-import { entryKind, isCaEntryName, SECRET_CONTENT_RULES } from '../../server/src/languages/k8s/modules/secretContent';
+import { entryKind, isCaEntryName } from '../../server/src/languages/k8s/check/secretContent';
+import { CERT, SECRET } from '../../server/src/languages/k8s/rules';
 import { describeProblem, testService } from '../helpers';
 
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-secret-content-'));
@@ -253,7 +254,7 @@ test('1000 Secrets in one file: each checked once, findings memoised while the t
 
 test('every rule of the module is registered with a source and a fixture-backed id', () => {
   const registered = new Set(service.rules().map(r => r.id));
-  for (const r of Object.values(SECRET_CONTENT_RULES)) {
+  for (const r of [SECRET['not-pem'], ...Object.values(CERT)]) {
     assert.ok(registered.has(r.id), r.id);
     assert.match(r.id, /^(secret|cert)\/[a-z-]+$/);
   }

@@ -38,7 +38,11 @@ export interface LanguageMode<F = unknown> {
   id: LanguageId;
   /** Rules this language reports; registered once in `languages/registry.ts`. */
   rules: readonly RuleMeta[];
-  parse(doc: SourceDocument): F;
+  /**
+   * Parses a document. `previous` is the last parse of the same document, handed back by the façade so that a mode may
+   * reuse what did not change (YAML reuses unchanged documents); a mode may ignore it.
+   */
+  parse(doc: SourceDocument, previous?: F): F;
   validate(doc: SourceDocument, file: F, ctx: ValidateContext): void;
   hover?(doc: SourceDocument, file: F, offset: number, ctx: FeatureContext): HoverResult | undefined;
   complete?(doc: SourceDocument, file: F, offset: number, ctx: FeatureContext): CompletionResult[];

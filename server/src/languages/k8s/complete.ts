@@ -7,9 +7,9 @@
  */
 import type { FeatureContext } from '../../core/language';
 import type { CompletionResult, SourceDocument, Span } from '../../core/types';
-import { documentAt, fieldMarkdown, schemaOf, typeText } from './hover';
+import { documentAt, schemaOf } from './nav';
 import type { K8sFile } from './parse';
-import { declaredFields, plainIsString, schemaAt, type JsonSchema } from './schemaCheck';
+import { declaredFields, fieldMarkdown, plainIsString, schemaAt, typeText, type JsonSchema } from './schemas';
 
 interface Line {
   /** Offset of the line start (in the text given). */

@@ -12,15 +12,16 @@
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { CelInput } from '@bufbuild/cel';
-import type { ValidateContext } from '../../core/language';
-import type { Finding, ServiceEnv, Span } from '../../core/types';
+import type { FeatureContext } from '../../core/language';
+import type { Reporter } from '../../core/rules';
+import type { ServiceEnv, Span } from '../../core/types';
 import { dataOf, locate, nodeSpan } from './data';
-import type { Resource, ResourceKind } from './modules/types';
-import type { K8sFile, Part } from './parse';
-import { SCHEMA_RULES } from './rules';
-import { AJV_OPTIONS, K8S_KEYWORDS, PGTLS_KEYWORDS } from './schemaKeywords';
-import { childSchemas, fieldPath, pruneNulls, type JsonSchema } from './schemaCheck';
 import { builtinTarget } from './detect';
+import type { Resource, ResourceKind } from './model';
+import type { K8sFile, Part } from './parse';
+import { SCHEMA } from './rules';
+import { AJV_OPTIONS, K8S_KEYWORDS, PGTLS_KEYWORDS } from './schemaKeywords';
+import { childSchemas, fieldPath, pruneNulls, type JsonSchema } from './schemas';
 import type { WorkspaceResources } from './workspace';
 
 export interface CustomKind {
@@ -31,8 +32,8 @@ export interface CustomKind {
   validate: ValidateFunction | undefined;
   /** Identifies the CRD text and version; part of the memo key of document-local findings. */
   stamp: string;
-  /** CEL findings for one resource (document-relative spans). */
-  checkCel(r: Resource): Finding[];
+  /** Reports the CEL findings of one resource (document-relative spans). */
+  checkCel(r: Resource, report: Reporter): void;
 }
 
 interface CrdVersion {
@@ -62,7 +63,7 @@ function stateOf(env: ServiceEnv): CrdState {
 }
 
 /** The kinds that CRDs of the workspace and of `pgtls.crdPaths` define, by `apiVersion kind`. */
-export function customKinds(ctx: ValidateContext, workspace: WorkspaceResources): Map<string, CustomKind> {
+export function customKinds(ctx: FeatureContext, workspace: WorkspaceResources): Map<string, CustomKind> {
   const versions = new Map<string, CrdVersion>();
   const take = (part: Part) => {
     if (part.header.apiVersion !== 'apiextensions.k8s.io/v1' || part.header.kind !== 'CustomResourceDefinition' || part.templated || !part.doc) return;
@@ -75,7 +76,7 @@ export function customKinds(ctx: ValidateContext, workspace: WorkspaceResources)
   return out;
 }
 
-function crdPathFiles(ctx: ValidateContext): K8sFile[] {
+function crdPathFiles(ctx: FeatureContext): K8sFile[] {
   const paths = ctx.settings.crdPaths ?? [];
   if (!paths.length) return [];
   const roots = ctx.env.workspace?.roots() ?? [];
@@ -149,7 +150,7 @@ function customKind(env: ServiceEnv, v: CrdVersion): CustomKind {
     operator: builtin?.operator ?? 'custom', ...(v.clusterScoped ? { clusterScoped: true } : {}),
   };
   const { schema, validate } = compiled;
-  return { kind, schema, validate, stamp: v.stamp, checkCel: r => checkCel(r, schema, validate, v.crdName) };
+  return { kind, schema, validate, stamp: v.stamp, checkCel: (r, report) => checkCel(r, report, schema, validate, v.crdName) };
 }
 
 /** OpenAPI v3 structural schema → JSON Schema draft-07 with the API server's reading. */
@@ -227,8 +228,7 @@ function cel(): { run: typeof import('@bufbuild/cel').run; isCelError: typeof im
 
 const UNSUPPORTED = /unbound function|no such overload|unknown function|undeclared reference|unsupported/i;
 
-function checkCel(r: Resource, schema: JsonSchema, validate: ValidateFunction | undefined, crdName: string): Finding[] {
-  const out: Finding[] = [];
+function checkCel(r: Resource, report: Reporter, schema: JsonSchema, validate: ValidateFunction | undefined, crdName: string): void {
   // CEL sees the object after pruning and defaulting, like the API server.
   const data = pruneNulls(r.data, schema);
   try { validate?.(data); } catch { /* defaults are best effort */ }
@@ -264,26 +264,21 @@ function checkCel(r: Resource, schema: JsonSchema, validate: ValidateFunction | 
         }
         if (result === true) continue;
         if (result === false) {
-          out.push({
-            rule: SCHEMA_RULES.celRule.id, span: spanOf(path),
-            message: `${rule.message ? rule.message.replace(/\.?$/, '.') : `The rule \`${rule.rule}\` fails.`} The API server rejects the object (CEL validation of CRD ${crdName} at \`${fieldPath(path)}\`).`,
-          });
+          report(SCHEMA['cel-rule'], spanOf(path),
+            `${rule.message ? rule.message.replace(/\.?$/, '.') : `The rule \`${rule.rule}\` fails.`} The API server rejects the object (CEL validation of CRD ${crdName} at \`${fieldPath(path)}\`).`);
           continue;
         }
         const detail = evaluator?.isCelError(result) || result instanceof Error ? (result as { message: string }).message : `result ${String(result)}`;
         if (reported.has(rule.rule)) continue;
         reported.add(rule.rule);
-        out.push({
-          rule: SCHEMA_RULES.celNotChecked.id, span: spanOf(path),
-          message: `pgtls cannot evaluate the CEL rule \`${rule.rule}\` of CRD ${crdName} offline (${UNSUPPORTED.test(detail) ? detail : `evaluation error: ${detail}`}); it is not checked here, the API server will.`,
-        });
+        report(SCHEMA['cel-not-checked'], spanOf(path),
+          `pgtls cannot evaluate the CEL rule \`${rule.rule}\` of CRD ${crdName} offline (${UNSUPPORTED.test(detail) ? detail : `evaluation error: ${detail}`}); it is not checked here, the API server will.`);
       }
     }
     if (Array.isArray(value)) value.forEach((v, i) => walk(v, childSchemas(s, String(i))[0], [...path, String(i)]));
     else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, childSchemas(s, k)[0], [...path, k]);
   };
   walk(data, schema, []);
-  return out;
 }
 
 /** Plain data → CEL input: integers are CEL `int` (bigint) unless the schema says `number`; maps are Maps. */

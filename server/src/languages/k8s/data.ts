@@ -26,6 +26,13 @@ export const nodeSpan = (n: Node): Span => {
   return r ? [r[0], Math.max(r[0], r[1])] : [0, 0];
 };
 
+/** The first line of a document's text that is not blank: where a finding or a place about the whole document goes. */
+export function firstLineOf(source: string): Span {
+  const start = Math.max(0, source.search(/\S/));
+  const nl = source.indexOf('\n', start);
+  return [start, nl < 0 ? source.length : nl];
+}
+
 const isMergeKey = (k: unknown): boolean => isScalar(k) && typeof k.value === 'symbol';
 
 /** The string a key becomes in JSON (sigs.k8s.io/yaml: booleans and numbers are formatted, `on:` is `"true"`). */

@@ -2,81 +2,16 @@
  * Go-to-definition in the YAML mode: from a field that names another resource (a Secret, a cert-manager Issuer or
  * ClusterIssuer) to that resource's `metadata.name` in the workspace. The workspace is the one the rules see
  * (`WorkspaceResources`: the language server's index with open buffers first, else the YAML files beside the file).
- *
- * The Secret references start from the rule modules' own tables (`SECRET_REFERENCES` of secretRefs.ts and Percona's
- * `PROJECTIONS`), so a reference the rules learn about is navigable too; the fields no rule checks yet (the cert-manager
- * CA Issuer's Secret, KubeDB's issuer references, pull secrets…) are added here.
+ * The fields it follows are references.ts's table, which the rules read too.
  */
 import { isScalar, type Node } from 'yaml';
 import type { DefinitionLocation, FeatureContext } from '../../core/language';
 import type { SourceDocument, Span } from '../../core/types';
-import { stringAt } from './data';
-import { documentAt, featureWorkspace, nodeAt } from './hover';
-import { PROJECTIONS } from './modules/percona';
-import { SECRET_REFERENCES } from './modules/secretRefs';
+import { firstLineOf, stringAt } from './data';
+import { documentAt, featureWorkspace, nodeAt } from './nav';
 import type { K8sFile } from './parse';
+import { CERT_MANAGER_API, RESOURCE_REFERENCES, type ResourceReference } from './references';
 import type { IndexedDocument, WorkspaceResources } from './workspace';
-
-/** A field of a resource that holds the name of another resource. */
-export interface ResourceReference {
-  apiVersion: string;
-  kind: string;
-  /** Data path of the name; `*` stands for any list index. */
-  path: readonly string[];
-  /** What the name refers to: a Secret, or a cert-manager issuer whose kind the sibling `kind` field says. */
-  target: 'Secret' | 'issuer';
-  /**
-   * The Secret is not in the resource's namespace: a ClusterIssuer's CA Secret lives in cert-manager's cluster
-   * resource namespace (a flag of the cert-manager deployment), so any namespace matches.
-   */
-  anyNamespace?: boolean;
-}
-
-const CPO = 'cpo.opensource.cybertec.at/v1';
-const PERCONA = 'pgv2.percona.com/v2';
-const CM = 'cert-manager.io/v1';
-const KUBEDB = 'kubedb.com/v1alpha2';
-const KUBEDB_OPS = 'ops.kubedb.com/v1alpha1';
-
-const secretRef = (apiVersion: string, kind: string, path: readonly string[], anyNamespace = false): ResourceReference =>
-  ({ apiVersion, kind, path, target: 'Secret', ...(anyNamespace ? { anyNamespace } : {}) });
-
-/** Every reference go-to-definition follows. */
-export const RESOURCE_REFERENCES: readonly ResourceReference[] = dedupe([
-  ...SECRET_REFERENCES.map(r => secretRef(r.apiVersion, r.kind, r.path)),
-  ...PROJECTIONS.map(f => secretRef(PERCONA, 'PerconaPGCluster', ['spec', 'secrets', f, 'name'])),
-  secretRef(PERCONA, 'PerconaPGCluster', ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']),
-  secretRef(PERCONA, 'PerconaPGCluster', ['spec', 'imagePullSecrets', '*', 'name']),
-  secretRef(CPO, 'postgresql', ['spec', 'tls', 'secretName']),
-  secretRef(CPO, 'postgresql', ['spec', 'tls', 'caSecretName']),
-  secretRef(CPO, 'postgresql', ['spec', 'patroni', 'multisite', 'etcd', 'certSecretName']),
-  secretRef(CM, 'Issuer', ['spec', 'ca', 'secretName']),
-  secretRef(CM, 'ClusterIssuer', ['spec', 'ca', 'secretName'], true),
-  secretRef(CM, 'Issuer', ['spec', 'acme', 'privateKeySecretRef', 'name']),
-  secretRef(CM, 'ClusterIssuer', ['spec', 'acme', 'privateKeySecretRef', 'name'], true),
-  secretRef(CM, 'Certificate', ['spec', 'secretName']),
-  secretRef(CM, 'Certificate', ['spec', 'keystores', 'jks', 'passwordSecretRef', 'name']),
-  secretRef(CM, 'Certificate', ['spec', 'keystores', 'pkcs12', 'passwordSecretRef', 'name']),
-  { apiVersion: CM, kind: 'Certificate', path: ['spec', 'issuerRef', 'name'], target: 'issuer' },
-  secretRef(KUBEDB, 'Pgpool', ['spec', 'tls', 'certificates', '*', 'secretName']),
-  secretRef(KUBEDB, 'Pgpool', ['spec', 'authSecret', 'name']),
-  secretRef(KUBEDB, 'Pgpool', ['spec', 'configuration', 'secretName']),
-  { apiVersion: KUBEDB, kind: 'Pgpool', path: ['spec', 'tls', 'issuerRef', 'name'], target: 'issuer' },
-  { apiVersion: KUBEDB, kind: 'Pgpool', path: ['spec', 'tls', 'certificates', '*', 'issuerRef', 'name'], target: 'issuer' },
-  secretRef(KUBEDB_OPS, 'PgpoolOpsRequest', ['spec', 'tls', 'certificates', '*', 'secretName']),
-  { apiVersion: KUBEDB_OPS, kind: 'PgpoolOpsRequest', path: ['spec', 'tls', 'issuerRef', 'name'], target: 'issuer' },
-  { apiVersion: KUBEDB_OPS, kind: 'PgpoolOpsRequest', path: ['spec', 'tls', 'certificates', '*', 'issuerRef', 'name'], target: 'issuer' },
-]);
-
-function dedupe(refs: ResourceReference[]): ResourceReference[] {
-  const seen = new Set<string>();
-  return refs.filter(r => {
-    const k = `${r.apiVersion} ${r.kind} ${r.path.join('.')}`;
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
-}
 
 const matches = (pattern: readonly string[], path: readonly string[]): boolean =>
   pattern.length === path.length && pattern.every((p, i) => (p === '*' ? /^\d+$/.test(path[i]!) : p === path[i]));
@@ -130,8 +65,8 @@ export function definition(doc: SourceDocument, file: K8sFile, offset: number, c
 }
 
 function lookIssuer(ws: WorkspaceResources, kind: 'Issuer' | 'ClusterIssuer', name: string, namespace: string | undefined): IndexedDocument[] {
-  if (kind === 'ClusterIssuer') return ws.find('ClusterIssuer', name, undefined, CM);
-  const all = ws.find('Issuer', name, undefined, CM);
+  if (kind === 'ClusterIssuer') return ws.find('ClusterIssuer', name, undefined, CERT_MANAGER_API);
+  const all = ws.find('Issuer', name, undefined, CERT_MANAGER_API);
   const same = namespace ? all.filter(f => !f.header.namespace || f.header.namespace === namespace) : all;
   return same.length ? same : all;
 }
@@ -140,8 +75,6 @@ function lookIssuer(ws: WorkspaceResources, kind: 'Issuer' | 'ClusterIssuer', na
 function nameSpan(f: IndexedDocument): Span {
   const part = f.doc.part;
   const at = part.doc ? stringAt(part.doc, ['metadata', 'name']) : undefined;
-  if (at) return [at.span[0] + f.doc.base, at.span[1] + f.doc.base];
-  const start = Math.max(0, part.source.search(/\S/));
-  const nl = part.source.indexOf('\n', start);
-  return [start + f.doc.base, (nl < 0 ? part.source.length : nl) + f.doc.base];
+  const span = at?.span ?? firstLineOf(part.source);
+  return [span[0] + f.doc.base, span[1] + f.doc.base];
 }

@@ -8,78 +8,15 @@
  * issuer, SANs, validity relative to `env.now()`, key, signature algorithm, CA flag and SHA-256 fingerprint; over a
  * private key entry, its type and size only. Key material is never shown.
  */
-import { isMap, isScalar, isSeq, type Node, type Pair } from 'yaml';
-import type { FeatureContext, ValidateContext } from '../../core/language';
+import { isScalar, type Node } from 'yaml';
+import type { FeatureContext } from '../../core/language';
 import type { Certificate, PublicKeyInfo } from '../../core/tlsBackend';
 import type { HoverResult, SourceDocument, Span } from '../../core/types';
-import { listing } from '../../core/text';
-import { customKinds } from './crd';
-import { keyString, nodeSpan } from './data';
-import { isCustomGroup } from './detect';
-import { secretContents } from './modules/certData';
+import { secretContents } from './check/certData';
+import { nodeSpan } from './data';
+import { documentAt, nodeAt, schemaOf, type NodeAt } from './nav';
 import type { K8sDocument, K8sFile } from './parse';
-import { fieldPath, schemaAt, type JsonSchema } from './schemaCheck';
-import { builtinSchema } from './schemas';
-import { WorkspaceResources } from './workspace';
-
-/** A feature request's context where the workspace and CRD code want a validation's (it reports nothing). */
-export function featureContextAsValidate(ctx: FeatureContext): ValidateContext {
-  return { settings: ctx.settings, env: ctx.env, parseSibling: ctx.parseSibling, report: () => undefined };
-}
-
-/** The workspace as the rules see it, for a feature request (hover, completion, definition) on `file`. */
-export function featureWorkspace(path: string, file: K8sFile, ctx: FeatureContext): WorkspaceResources {
-  return new WorkspaceResources(featureContextAsValidate(ctx), path, file);
-}
-
-/** The document whose text holds `offset`. */
-export function documentAt(file: K8sFile, offset: number): K8sDocument | undefined {
-  for (const d of file.documents) if (offset >= d.base && offset <= d.base + d.part.source.length) return d;
-  return undefined;
-}
-
-export interface NodeAt {
-  path: string[];
-  /** The key under the cursor, when the cursor is on a key. */
-  key?: Node;
-  /** The value under the cursor (or the value of the hovered key). */
-  value?: Node;
-}
-
-/** The data path of the node under a document-relative offset. */
-export function nodeAt(root: Node | null | undefined, offset: number): NodeAt | undefined {
-  const path: string[] = [];
-  let cur: Node | null | undefined = root;
-  for (let depth = 0; cur && depth < 256; depth++) {
-    if (isMap(cur)) {
-      let next: Node | undefined;
-      for (const p of cur.items as Pair[]) {
-        const k = p.key as Node | null;
-        if (k?.range && offset >= k.range[0] && offset <= k.range[1]) {
-          return { path: [...path, keyString(k)], key: k, ...(p.value ? { value: p.value as Node } : {}) };
-        }
-        const v = p.value as Node | null;
-        if (v?.range && offset >= v.range[0] && offset <= v.range[1]) {
-          // On a scalar value, the field is the pair's key (the hover range is the key).
-          if (!isMap(v) && !isSeq(v)) return { path: [...path, keyString(k)], ...(k ? { key: k } : {}), value: v };
-          path.push(keyString(k));
-          next = v;
-          break;
-        }
-      }
-      if (!next) return undefined;
-      cur = next;
-    } else if (isSeq(cur)) {
-      const i = cur.items.findIndex(it => { const r = (it as Node | null)?.range; return !!r && offset >= r[0] && offset <= r[1]; });
-      if (i < 0) return undefined;
-      path.push(String(i));
-      cur = cur.items[i] as Node;
-    } else {
-      return { path, value: cur };
-    }
-  }
-  return undefined;
-}
+import { fieldMarkdown, schemaAt } from './schemas';
 
 export function hover(doc: SourceDocument, file: K8sFile, offset: number, ctx: FeatureContext): HoverResult | undefined {
   const d = documentAt(file, offset);
@@ -99,21 +36,6 @@ export function hover(doc: SourceDocument, file: K8sFile, offset: number, ctx: F
   const span: Span = [nodeSpan(anchor)[0] + d.base, nodeSpan(anchor)[1] + d.base];
   const isRootId = at.path.length === 1 && (at.path[0] === 'apiVersion' || at.path[0] === 'kind');
   return { span, markdown: fieldMarkdown(at.path, field, isRootId ? schema : undefined) };
-}
-
-/**
- * The schema of a document: ours for the built-in kinds, else the one a user's CRD (workspace, `pgtls.crdPaths`)
- * defines for its `apiVersion` and `kind`; `undefined` for anything else.
- */
-export function schemaOf(doc: SourceDocument, file: K8sFile, d: K8sDocument, ctx: FeatureContext): JsonSchema | undefined {
-  const target = d.part.target;
-  if (target) return builtinSchema(ctx.env, target.schema);
-  const { apiVersion, kind } = d.part.header;
-  if (!kind || !isCustomGroup(apiVersion)) return undefined;
-  const custom = customKinds(featureContextAsValidate(ctx), featureWorkspace(doc.path, file, ctx)).get(`${apiVersion} ${kind}`);
-  if (!custom) return undefined;
-  // The title line of hover over `apiVersion`/`kind` names the CRD.
-  return typeof custom.schema.title === 'string' ? custom.schema : { ...custom.schema, title: custom.kind.title, description: custom.schema.description ?? '' };
 }
 
 // ------------------------------------------------------------------------------------------ certificate contents
@@ -207,44 +129,3 @@ function certificateMarkdown(c: Certificate, heading: string, now: Date, warning
   lines.push(`- SHA-256 fingerprint: ${code(c.fingerprint256)}`);
   return lines.join('\n');
 }
-
-/** Markdown for a field: heading, description, allowed values, defaults, version notes. */
-export function fieldMarkdown(path: readonly string[], field: JsonSchema, resource?: JsonSchema): string {
-  const lines: string[] = [];
-  lines.push(`**${path[path.length - 1]}** · ${typeText(field)} · \`${fieldPath(path)}\``);
-  lines.push('');
-  if (resource && typeof resource.title === 'string') lines.push(`${resource.title}: ${String(resource.description ?? '')}`, '');
-  if (typeof field.description === 'string') lines.push(field.description, '');
-  const facts: string[] = [];
-  if (Array.isArray(field.enum)) facts.push(`Allowed values: ${listing(field.enum.map(String))} (exact spelling)`);
-  if (field.const !== undefined) facts.push(`Must be \`${String(field.const)}\``);
-  if (field.default !== undefined) facts.push(`Default (applied by the API server): \`${JSON.stringify(field.default)}\``);
-  if (field['x-pgtls-runtime-default'] !== undefined) facts.push(`When unset, the operator uses \`${String(field['x-pgtls-runtime-default'])}\` at run time (not written into the object)`);
-  const since = field['x-pgtls-since'];
-  if (since && typeof since === 'object') {
-    const { change, ...versions } = since as Record<string, unknown>;
-    facts.push(`Since ${Object.entries(versions).map(([k, v]) => `${k} ${String(v)}`).join(', ')}${change ? `: ${String(change)}` : ''}`);
-  }
-  if (typeof field.minimum === 'number' || typeof field.maximum === 'number') facts.push(`Range: ${field.minimum ?? '…'} to ${field.maximum ?? '…'}`);
-  if (typeof field.pattern === 'string') facts.push(`Pattern: \`${field.pattern}\``);
-  if (Array.isArray(field.examples) && field.examples.length) facts.push(`Examples: ${listing(field.examples.map(e => (typeof e === 'string' ? e : JSON.stringify(e))))}`);
-  for (const f of facts) lines.push(`- ${f}`);
-  return lines.join('\n').trim();
-}
-
-export function typeText(s: JsonSchema): string {
-  const t = s.type;
-  if (Array.isArray(s.anyOf) && t === undefined) {
-    const ts = (s.anyOf as JsonSchema[]).map(b => (typeof b.type === 'string' ? b.type : undefined)).filter(Boolean);
-    if (ts.length) return ts.join(' or ');
-  }
-  if (t === 'array') {
-    const items = s.items && typeof s.items === 'object' ? typeText(s.items as JsonSchema) : 'values';
-    return `list of ${items}`;
-  }
-  if (t === 'object' && s.additionalProperties && typeof s.additionalProperties === 'object' && !s.properties) {
-    return `map of ${typeText(s.additionalProperties as JsonSchema)}`;
-  }
-  return typeof t === 'string' ? `${t}${s.nullable ? ' (or null)' : ''}` : 'any';
-}
-

@@ -263,7 +263,7 @@ function preciseSpan(source: string, code: string, span: Span): Span {
  *
  * The previous Part is left untouched (the document is cloned), so it can still be reused when the edit is undone.
  * CST tokens (`srcToken`) are shared with the previous parse and their offsets are not shifted: the only reader
- * (embedded.ts) uses `source` and `indent` of block scalars, which a patch never changes; the replaced scalar gets a
+ * (embeddedText.ts) uses `source` and `indent` of block scalars, which a patch never changes; the replaced scalar gets a
  * token of its own with the new source.
  */
 export const PATCHING = { enabled: true, count: 0 };

@@ -1,31 +1,422 @@
 /**
- * The rules of the YAML mode that are not specific to one operator: YAML itself, schema validation, and the
- * cross-document references. Operator rule modules (modules.ts) add their own.
+ * The rule metadata of the YAML mode, one table per scope (checks live in check/): YAML itself, schema validation,
+ * Secret references and contents, certificates in Secrets, and the rules of each operator and of cert-manager. A
+ * check names its rule through the table (`PGPOOL['inline-ssl']`), so a misspelt name does not compile. The rules of
+ * the embedded languages (`pgpool-conf/*`, `pg-hba/*`) are theirs, not listed here.
  */
+import { defineRules, rulesOf } from '../../core/rules';
 import type { RuleMeta } from '../../core/types';
 
-const rule = (id: string, severity: RuleMeta['severity'], description: string, source: string): RuleMeta => ({ id, severity, description, source });
+// Upstream places the sources below cite more than once.
+const WEBHOOK = 'kubedb/apimachinery@v0.66.0:pkg/webhooks/kubedb/v1alpha2/pgpool.go';
+const PERCONA_REPO = 'percona/percona-postgresql-operator@v3.0.0';
+const VALIDATE_TLS = `${PERCONA_REPO}:percona/controller/pgcluster/controller.go (validateTLS)`;
+const CPO_REPO = 'cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2';
+const K8SRES = `${CPO_REPO}:pkg/cluster/k8sres.go`;
+const VALIDATION = 'cert-manager/cert-manager@v1.21.1:internal/apis/certmanager/validation/certificate.go';
+const ISSUER_VALIDATION = 'cert-manager/cert-manager@v1.21.1:internal/apis/certmanager/validation/issuer.go';
+const OPENSSL = 'OpenSSL 3 (SSL_CTX_use_certificate_chain_file, SSL_CTX_use_PrivateKey_file, X509_verify_cert)';
+/** The operators mount these entries as the files PostgreSQL, Pgpool-II and PgBouncer load. */
+const MOUNTED = 'operators.md §5 (the keys each operator mounts)';
 
-export const YAML_RULES = {
-  syntaxError: rule('yaml/syntax-error', 'error', 'YAML that does not parse, in a document that is one of the resources pgtls validates (kubectl refuses the file).', 'YAML 1.1 as read by sigs.k8s.io/yaml (go-yaml v2); errors as reported by the eemeli/yaml parser'),
-  duplicateKey: rule('yaml/duplicate-key', 'error', 'A key that appears twice in the same map: kubectl\'s strict field validation rejects it, other clients silently keep the last value.', 'Kubernetes strict field validation (kubectl --validate=strict, the default), go-yaml v2 decoding'),
-  tooComplex: rule('yaml/too-complex', 'error', 'A document nested too deeply or whose aliases expand too far (a "billion laughs" document): neither kubectl nor pgtls reads it.', 'go-yaml v2 limits ("excessive aliasing"); pgtls nesting limit'),
-} as const;
+export const YAML = defineRules('yaml', {
+  'syntax-error': {
+    severity: 'error',
+    description: 'YAML that does not parse, in a document that is one of the resources pgtls validates (kubectl refuses the file).',
+    source: 'YAML 1.1 as read by sigs.k8s.io/yaml (go-yaml v2); errors as reported by the eemeli/yaml parser',
+  },
+  'duplicate-key': {
+    severity: 'error',
+    description: 'A key that appears twice in the same map: kubectl\'s strict field validation rejects it, other clients silently keep the last value.',
+    source: 'Kubernetes strict field validation (kubectl --validate=strict, the default), go-yaml v2 decoding',
+  },
+  'too-complex': {
+    severity: 'error',
+    description: 'A document nested too deeply or whose aliases expand too far (a "billion laughs" document): neither kubectl nor pgtls reads it.',
+    source: 'go-yaml v2 limits ("excessive aliasing"); pgtls nesting limit',
+  },
+});
 
-export const SCHEMA_RULES = {
-  unknownField: rule('schema/unknown-field', 'error', 'A field the resource\'s schema does not have (often a typo such as the KubeDB docs\' `cientAuthMode`); kubectl rejects it and the API server would drop it.', 'the operator\'s CRD (schemas/k8s), Kubernetes strict field validation and pruning'),
-  invalidValue: rule('schema/invalid-value', 'error', 'A value outside the field\'s allowed values (enums are exact: `disable`, not `disabled`; `PKCS8`, not `pkcs8`).', 'the operator\'s CRD (schemas/k8s) enum and const constraints'),
-  wrongType: rule('schema/wrong-type', 'error', 'A value of the wrong type, e.g. an unquoted `17` where the CRD wants the string "17", or `yes` where it wants a string.', 'the operator\'s CRD (schemas/k8s) types, with YAML 1.1 scalars as kubectl reads them'),
-  missingField: rule('schema/missing-field', 'error', 'A required field is missing (after the CRD defaults are applied, as the API server does).', 'the operator\'s CRD (schemas/k8s) required lists and defaults'),
-  outOfRange: rule('schema/out-of-range', 'error', 'A number, length or count outside the bounds the schema allows.', 'the operator\'s CRD (schemas/k8s) minimum/maximum/length constraints'),
-  pattern: rule('schema/pattern', 'error', 'A string (or key) that does not match the form the schema requires, e.g. a resource name or base64 Secret data.', 'the operator\'s CRD (schemas/k8s) patterns; Kubernetes name and Secret data rules'),
-  celRule: rule('schema/cel-rule', 'error', 'A CEL validation rule (`x-kubernetes-validations`) of a CustomResourceDefinition in the workspace fails for this resource.', 'the CustomResourceDefinition\'s x-kubernetes-validations, evaluated offline with @bufbuild/cel'),
-  celNotChecked: rule('schema/cel-not-checked', 'info', 'A CEL validation rule of a CustomResourceDefinition in the workspace that pgtls cannot evaluate offline (a function it lacks); it is not checked.', 'the CustomResourceDefinition\'s x-kubernetes-validations'),
-} as const;
+export const SCHEMA = defineRules('schema', {
+  'unknown-field': {
+    severity: 'error',
+    description: 'A field the resource\'s schema does not have (often a typo such as the KubeDB docs\' `cientAuthMode`); kubectl rejects it and the API server would drop it.',
+    source: 'the operator\'s CRD (schemas/k8s), Kubernetes strict field validation and pruning',
+  },
+  'invalid-value': {
+    severity: 'error',
+    description: 'A value outside the field\'s allowed values (enums are exact: `disable`, not `disabled`; `PKCS8`, not `pkcs8`).',
+    source: 'the operator\'s CRD (schemas/k8s) enum and const constraints',
+  },
+  'wrong-type': {
+    severity: 'error',
+    description: 'A value of the wrong type, e.g. an unquoted `17` where the CRD wants the string "17", or `yes` where it wants a string.',
+    source: 'the operator\'s CRD (schemas/k8s) types, with YAML 1.1 scalars as kubectl reads them',
+  },
+  'missing-field': {
+    severity: 'error',
+    description: 'A required field is missing (after the CRD defaults are applied, as the API server does).',
+    source: 'the operator\'s CRD (schemas/k8s) required lists and defaults',
+  },
+  'out-of-range': {
+    severity: 'error',
+    description: 'A number, length or count outside the bounds the schema allows.',
+    source: 'the operator\'s CRD (schemas/k8s) minimum/maximum/length constraints',
+  },
+  'pattern': {
+    severity: 'error',
+    description: 'A string (or key) that does not match the form the schema requires, e.g. a resource name or base64 Secret data.',
+    source: 'the operator\'s CRD (schemas/k8s) patterns; Kubernetes name and Secret data rules',
+  },
+  'cel-rule': {
+    severity: 'error',
+    description: 'A CEL validation rule (`x-kubernetes-validations`) of a CustomResourceDefinition in the workspace fails for this resource.',
+    source: 'the CustomResourceDefinition\'s x-kubernetes-validations, evaluated offline with @bufbuild/cel',
+  },
+  'cel-not-checked': {
+    severity: 'info',
+    description: 'A CEL validation rule of a CustomResourceDefinition in the workspace that pgtls cannot evaluate offline (a function it lacks); it is not checked.',
+    source: 'the CustomResourceDefinition\'s x-kubernetes-validations',
+  },
+});
 
-export const SECRET_RULES = {
-  notFound: rule('secret/not-found', 'info', 'A Secret a resource refers to is not in the workspace; it may exist only in the cluster, so this is a note, not an error.', 'the operators\' Secret references (operators.md: CPO spec.tls.secretName, ...)'),
-} as const;
+export const SECRET = defineRules('secret', {
+  'not-found': {
+    severity: 'info',
+    description: 'A Secret a resource refers to is not in the workspace; it may exist only in the cluster, so this is a note, not an error.',
+    source: 'the operators\' Secret references (operators.md: CPO spec.tls.secretName, ...)',
+  },
+  'missing-key': {
+    severity: 'error',
+    description: 'A Secret in the workspace that a resource refers to lacks a key the operator needs (Percona `tls.crt`/`tls.key`/`ca.crt`, `root.crt`/`root.key` or an `items[].key`; CPO the files named by `certificateFile`/`privateKeyFile`/`caFile`; a CA Issuer `tls.crt`/`tls.key`).',
+    source: 'operators.md R3, R4 (percona/percona-postgresql-operator@v3.0.0:percona/controller/pgcluster/controller.go validateTLS), C4, C5 (CYBERTEC-pg-operator@v0.9.2:pkg/cluster/k8sres.go generateTlsMounts), §4 I5 (cert-manager CA issuer)',
+  },
+  'not-pem': {
+    severity: 'error',
+    description: 'A certificate or key entry (`*.crt`, `*.cert`, `*.key`, `*.pem`) of a TLS Secret (type `kubernetes.io/tls`, managed by cert-manager, with the operators\' entry names, or referenced by a resource of the workspace) that holds no usable PEM block of that kind: empty (except in a Secret cert-manager fills: its annotation, or the `secretName` of a Certificate), binary (DER), base64-encoded twice, PEM lines joined into one line, a damaged block, the other kind (a key under `tls.crt`), or a key TLS cannot use (an OpenSSH, PGP or public key). Other Secrets are not read.',
+    source: `operators.md §5 (data holds base64, stringData raw PEM); ${OPENSSL}: PEM only`,
+  },
+});
 
-/** Rules of the mode itself; the rule modules register theirs (modules/index.ts). */
-export const K8S_BASE_RULES: readonly RuleMeta[] = [...Object.values(YAML_RULES), ...Object.values(SCHEMA_RULES)];
+export const PGPOOL = defineRules('pgpool', {
+  'ssl-mode-without-tls': {
+    severity: 'error',
+    description: 'A Pgpool with an explicit `sslMode` other than `disable` but no `spec.tls`: the KubeDB webhook rejects it ("Tls is not enabled, enable it to use this sslMode").',
+    source: `operators.md P1; ${WEBHOOK} (ValidateCreateOrUpdate)`,
+  },
+  'cert-auth-without-tls': {
+    severity: 'error',
+    description: 'A Pgpool with `clientAuthMode: cert` but no `spec.tls`: the KubeDB webhook rejects it ("Tls is not enabled, enable it to use this clientAuthMode").',
+    source: `operators.md P2; ${WEBHOOK} (ValidateCreateOrUpdate)`,
+  },
+  'cert-auth-ssl-disabled': {
+    severity: 'warning',
+    description: 'A Pgpool with `tls`, `clientAuthMode: cert` and `sslMode: disable`: the webhook admits it, but certificate authentication needs TLS connections, which the KubeDB docs require for cert auth.',
+    source: 'operators.md K2; kubedb/docs@v2026.7.10:docs/guides/pgpool/concepts/pgpool.md, docs/guides/pgpool/tls/configure_ssl.md',
+  },
+  'missing-issuer-ref': {
+    severity: 'warning',
+    description: 'A Pgpool `spec.tls` without `issuerRef`: the webhook admits it, but no certificates are defaulted or issued; the KubeDB TLS docs require `tls.issuerRef`.',
+    source: 'operators.md K1, D3; kubedb/docs@v2026.7.10:docs/guides/pgpool/tls/{overview,configure_ssl}.md; apis/kubedb/v1alpha2/pgpool_helpers.go (SetTLSDefaults)',
+  },
+  'issuer-ref': {
+    severity: 'warning',
+    description: 'A Pgpool `issuerRef` whose `apiGroup` is not `cert-manager.io` or whose `kind` is not `Issuer`/`ClusterIssuer` (the only issuers KubeDB supports). Note the field is `apiGroup`, not cert-manager\'s `group`.',
+    source: 'operators.md K5; kubedb/docs@v2026.7.10:docs/guides/pgpool/concepts/pgpool.md',
+  },
+  'unknown-alias': {
+    severity: 'warning',
+    description: 'A `tls.certificates[].alias` other than `server`, `client` or `metrics-exporter`: the CRD accepts it but KubeDB never reads it, so its settings have no effect.',
+    source: 'operators.md K6; apis/kubedb/v1alpha2/pgpool_helpers.go (GetCertSecretName, SetTLSDefaults); Go enum of PgpoolCertificateAlias',
+  },
+  'reserved-volume': {
+    severity: 'error',
+    description: 'A Pgpool pod template that uses a reserved volume name (`certs`, `pgpool-config`) or mount path (`/config/tls`, `/config`): the KubeDB webhook rejects it.',
+    source: `operators.md P5; ${WEBHOOK} (PgpoolValidateVolumes, PgpoolValidateVolumesMountPaths); apis/kubedb/constants.go`,
+  },
+  'inline-ssl': {
+    severity: 'warning',
+    description: '`ssl = on` in the inline pgpool.conf (`spec.configuration.inline`) of a Pgpool without `spec.tls` or with `sslMode: disable`: the two TLS settings contradict each other (without `tls` no certificates are mounted for pgpool to use).',
+    source: 'operators.md K7; kubedb/docs@v2026.7.10:docs/guides/pgpool/concepts/pgpool.md (example pairs ssl=on with tls)',
+  },
+  'reconfigure-tls-without-tls': {
+    severity: 'error',
+    description: 'A PgpoolOpsRequest of `type: ReconfigureTLS` without `spec.tls`: the KubeDB ops webhook rejects it ("`spec.tls` nil not supported in ReconfigureTLS type").',
+    source: 'operators.md O1; kubedb/apimachinery@v0.66.0:pkg/webhooks/ops/v1alpha1/pgpool.go, apis/ops/v1alpha1/pgpool_ops_types.go',
+  },
+  'backend-tls': {
+    severity: 'error',
+    description: 'A Pgpool without `spec.tls` whose backend AppBinding (`postgresRef`, in the workspace) is TLS-enabled (a `tlsSecret`, a `caBundle`, or an sslmode other than disable): the KubeDB webhook rejects it ("`spec.tls` must be set because backend postgres is tls enabled").',
+    source: `operators.md P3; ${WEBHOOK} (ValidateCreateOrUpdate); apis/kubedb/v1alpha2/pgpool_helpers.go (IsBackendTLSEnabled, GetSSLMODE)`,
+  },
+  'server-san': {
+    severity: 'warning',
+    description: 'The server certificate Secret of a Pgpool (`tls.certificates[alias=server].secretName`, default `<name>-server-cert`), when it is in the workspace, does not answer to every name of the primary Service (`<name>`, `<name>.<ns>`, `<name>.<ns>.svc`, `<name>.<ns>.svc.<domain>`): clients with `sslMode` `verify-full` that dial a missing name fail. Warning when the short name is missing, information when only qualified forms are.',
+    source: 'operators.md §1.3, D3; kubedb/apimachinery@v0.66.0:apis/kubedb/v1alpha2/pgpool_helpers.go (PrimaryServiceDNS, SetTLSDefaults, GetCertSecretName)',
+  },
+});
+
+export const PERCONA = defineRules('percona', {
+  'twin-secrets': {
+    severity: 'warning',
+    description: '`customTLSSecret` without `customReplicationTLSSecret` or the other way round: the operator then generates the missing certificate from its own root CA, and replication breaks on the CA mismatch. Set both, signed by the same CA. With `customRootCATLSSecret` only reported while the workspace lacks the Secrets to check it: the operator signs the missing certificate with that root (R10), which is fine when the given one chains to it (`percona/twin-secrets-ca` reports when it does not).',
+    source: 'operators.md R1; percona/percona-postgresql-operator@v3.0.0:pkg/apis/pgv2.percona.com/v2/perconapgcluster_types.go (SecretsSpec comments, CRD descriptions)',
+  },
+  'secret-name': {
+    severity: 'error',
+    description: 'A custom TLS Secret projection (`spec.secrets.custom*TLSSecret`) without a `name`: reconciliation fails ("secret name is not specified").',
+    source: `operators.md R2; ${VALIDATE_TLS}`,
+  },
+  'items-path': {
+    severity: 'warning',
+    description: '`customTLSSecret`/`customReplicationTLSSecret` with `items` that do not project a required file (`tls.crt`, `tls.key`, and `ca.crt` without a root CA Secret): Kubernetes mounts only the listed keys, so the file is missing in the pod even when the operator\'s check passes.',
+    source: `operators.md R4, R4b; ${VALIDATE_TLS} + Kubernetes Secret projection semantics`,
+  },
+  'ssl-parameter': {
+    severity: 'error',
+    description: '`ssl` or an `ssl_*` parameter (other than `ssl_groups`, `ssl_ecdh_curve`) in `spec.config.parameters`: the CRD\'s CEL rule rejects it ("TLS is always enabled"); the operator manages TLS itself.',
+    source: 'operators.md R8; percona/percona-postgresql-operator@v3.0.0:config/crd/bases/pgv2.percona.com_perconapgclusters.yaml (spec.config.parameters x-kubernetes-validations)',
+  },
+  'tls-only-user-rules': {
+    severity: 'info',
+    description: 'A `host`/`hostnossl` rule in `spec.authentication.rules` with `tlsOnly: true`: tlsOnly rewrites only the operator\'s own HBA rules, so this user rule still allows plaintext connections.',
+    source: 'operators.md R9; percona/percona-postgresql-operator@v3.0.0:internal/controller/postgrescluster/controller.go (K8SPG-554), internal/postgres/hba.go',
+  },
+  'validity-duration': {
+    severity: 'warning',
+    description: 'A `spec.tls.*ValidityDuration` of 720h or less: with cert-manager the operator always sets `renewBefore: 720h`, and cert-manager rejects a Certificate whose renewBefore is not below its duration.',
+    source: 'operators.md R11; percona/percona-postgresql-operator@v3.0.0:percona/certmanager/certmanager.go (DefaultRenewBefore); cert-manager@v1.21.1 internal/apis/certmanager/validation/certificate.go',
+  },
+  'name-length': {
+    severity: 'warning',
+    description: 'A cluster (or cluster + instance set) name so long that a certificate CN the operator requests from cert-manager (`<cluster>-postgres`, `<cluster>-<set>-xxxx`) exceeds 64 characters, which cert-manager rejects.',
+    source: 'operators.md R12; percona/percona-postgresql-operator@v3.0.0:percona/certmanager/certmanager.go (truncateForCommonName used only for pgbouncer and pgbackrest-repo); cert-manager C4',
+  },
+  'validity-without-cert-manager': {
+    severity: 'info',
+    description: 'A `spec.tls.*ValidityDuration` set together with `customRootCATLSSecret`: a custom root CA turns the cert-manager integration off, and the operator\'s internal PKI ignores these durations.',
+    source: 'operators.md R10, §2.1 (tls.*ValidityDuration); percona/percona-postgresql-operator@v3.0.0:internal/controller/postgrescluster/pki.go (isRootCACertManagerManaged), internal/pki/common.go',
+  },
+  'secret-namespace': {
+    severity: 'warning',
+    description: 'A custom TLS Secret (server, replication, root CA, PgBouncer) that the workspace holds only in another namespace than the cluster\'s: the operator and the pods read Secrets from the cluster\'s namespace only.',
+    source: `operators.md R3; ${VALIDATE_TLS}; Kubernetes Secret volumes (same namespace)`,
+  },
+  'twin-secrets-ca': {
+    severity: 'error',
+    description: 'The certificates of `customTLSSecret` and `customReplicationTLSSecret` do not come from one CA: the replication certificate is not issued by the server Secret\'s `ca.crt` (or the other way round), or, with `customRootCATLSSecret`, a certificate is not issued by its `root.crt`. Replicas then fail certificate authentication against the primary.',
+    source: `operators.md R1, R13; ${PERCONA_REPO}:pkg/apis/pgv2.percona.com/v2/perconapgcluster_types.go (SecretsSpec comments), deploy/cr.yaml`,
+  },
+  'replication-cn': {
+    severity: 'error',
+    description: 'The replication certificate (`customReplicationTLSSecret`) has a CN other than `_crunchyrepl`: the operator\'s pg_hba allows replication only to `_crunchyrepl` with `cert` authentication, which maps the CN to the user, so replicas cannot connect.',
+    source: `operators.md R5; ${PERCONA_REPO}:internal/postgres/hba.go (NewHBAs), internal/postgres/config.go (ReplicationUser), percona/certmanager/certmanager.go (ApplyReplicationCertificate)`,
+  },
+  'shared-certificate': {
+    severity: 'error',
+    description: '`customTLSSecret` and `customReplicationTLSSecret` hold the same `tls.crt`: the server certificate must not double as the replication client certificate (whose CN must be `_crunchyrepl`).',
+    source: 'operators.md R6; percona/k8spg-docs@2.0:docs/TLS.md',
+  },
+  'primary-san': {
+    severity: 'error',
+    description: 'With PgBouncer (`spec.proxy.pgBouncer`), the custom server certificate does not answer to `<cluster>-primary`: PgBouncer dials exactly that short name with `server_tls_sslmode = verify-full`, so PgBouncer cannot reach PostgreSQL.',
+    source: `operators.md R7; ${PERCONA_REPO}:internal/pgbouncer/config.go (clusterINI)`,
+  },
+  'server-san': {
+    severity: 'warning',
+    description: 'The custom server certificate (`customTLSSecret`) does not answer to every name of the primary and replica Services (`<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.<domain>`), as the operator\'s own certificate does: clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are.',
+    source: `operators.md R6, §2.3; ${PERCONA_REPO}:internal/naming/dns.go, internal/controller/postgrescluster/pki.go`,
+  },
+  'pgbouncer-san': {
+    severity: 'warning',
+    description: 'The PgBouncer frontend certificate (`spec.proxy.pgBouncer.customTLSSecret`) does not answer to every name of the `<cluster>-pgbouncer` Service, as the operator\'s own PgBouncer certificate does: applications that connect through PgBouncer with `sslmode=verify-full` and dial a missing name fail. Warning when the short name is missing, information when only qualified forms are.',
+    source: `operators.md §2.1, §2.3; ${PERCONA_REPO}:internal/naming/dns.go, percona/certmanager/certmanager.go (the pgbouncer certificate)`,
+  },
+});
+
+export const CPO = defineRules('cpo', {
+  'empty-secret-name': {
+    severity: 'warning',
+    description: '`spec.tls.secretName: ""` passes the CRD but turns custom TLS off: the whole `tls` block is ignored and the cluster serves a self-signed certificate nobody can verify.',
+    source: `operators.md C1, C2; ${K8SRES} (~l.1511), pkg/cluster/connection_pooler.go (~l.362); manifests/complete-postgres-manifest.yaml comment`,
+  },
+  'ca-secret-without-ca-file': {
+    severity: 'warning',
+    description: '`spec.tls.caSecretName` without `caFile`: CPO mounts the CA Secret and sets SSL_CA_FILE only when `caFile` is set, so the CA is silently ignored.',
+    source: `operators.md C3; ${K8SRES} (generateTlsMounts)`,
+  },
+  'missing-fs-group': {
+    severity: 'warning',
+    description: 'Custom TLS without `spec.spiloFSGroup` (and no `spilo_fsgroup` or OpenShift resource in the workspace): the Secret volume is group-readable only, so the Spilo user may not read the key. CPO advises `spiloFSGroup: 103`.',
+    source: 'operators.md C6; cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2:manifests/complete-postgres-manifest.yaml (comments), pkg/cluster/k8sres.go (secret volume mode 0640)',
+  },
+  'clone-cluster-name': {
+    severity: 'error',
+    description: 'A `spec.clone.cluster` (without `timestamp`) that is not a DNS-1035 label of at most 63 characters: CPO marks the cluster Invalid and does not create it.',
+    source: 'operators.md C11; cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2:pkg/apis/cpo.opensource.cybertec.at/v1/util.go (validateCloneClusterDescription)',
+  },
+  'server-san': {
+    severity: 'warning',
+    description: 'The `spec.tls.secretName` certificate does not answer to every name of the Services it serves: `<cluster>` and `<cluster>-repl`, plus `<cluster>-pooler` with `enableConnectionPooler: true` and `<cluster>-pooler-repl` with `enableReplicaConnectionPooler: true` (the poolers mount the same Secret). Clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are.',
+    source: `operators.md C7, C8, §3.3; ${CPO_REPO}:pkg/cluster/connection_pooler.go, docs/hugo/content/en/tls/_index.md`,
+  },
+});
+
+export const CERT_MANAGER = defineRules('cert-manager', {
+  'duration': {
+    severity: 'error',
+    description: 'A certificate `duration` that is not a Go duration or is shorter than 1h: the cert-manager webhook rejects it (for KubeDB, on the Certificate the operator creates).',
+    source: `operators.md §4 C8; ${VALIDATION} (ValidateDuration, MinimumCertificateDuration)`,
+  },
+  'renew-before': {
+    severity: 'error',
+    description: 'A certificate `renewBefore` (or the one `renewBeforePercentage` gives) that is under 5m or not below the `duration` (default 2160h), or both fields set: the cert-manager webhook rejects it.',
+    source: `operators.md §4 C9; ${VALIDATION} (ValidateDuration, MinimumRenewBefore)`,
+  },
+  'issuer-kind': {
+    severity: 'error',
+    description: 'A Certificate `issuerRef.kind` other than `Issuer` or `ClusterIssuer` while `group` is empty or `cert-manager.io`: the cert-manager webhook rejects it.',
+    source: `operators.md §4 C2; ${VALIDATION} (ValidateCertificateSpec, issuerRef)`,
+  },
+  'issuer-scope': {
+    severity: 'warning',
+    description: 'A referenced Issuer that the workspace holds only in another namespace (an Issuer signs only in its own namespace), or only as the other kind (Issuer vs ClusterIssuer).',
+    source: 'operators.md §4 C13, KubeDB K5; cert-manager@v1.21.1 pkg/apis/certmanager/v1/types_certificate.go (issuerRef field doc)',
+  },
+  'secret-name': {
+    severity: 'error',
+    description: 'A Certificate (or KubeDB `tls.certificates[]`) `secretName` that is not a valid Secret name (a DNS subdomain: lower case, digits, `-` and `.`, at most 253 characters): the cert-manager webhook rejects the Certificate.',
+    source: `operators.md §4 C1; ${VALIDATION} (ValidateCertificateSpec, secretName)`,
+  },
+  'no-identity': {
+    severity: 'error',
+    description: 'A Certificate with no identity: none of `commonName` (or a CN in `literalSubject`), `dnsNames`, `ipAddresses`, `uris`, `emailAddresses`, `otherNames`. The cert-manager webhook rejects it.',
+    source: `operators.md §4 C3; ${VALIDATION} (ValidateCertificateSpec)`,
+  },
+  'common-name': {
+    severity: 'error',
+    description: 'A Certificate `commonName` over 64 characters, or a `literalSubject` combined with `commonName` or `subject` fields: the cert-manager webhook rejects it.',
+    source: `operators.md §4 C4; ${VALIDATION} (ValidateCertificateSpec, commonName, literalSubject)`,
+  },
+  'invalid-san': {
+    severity: 'error',
+    description: 'A Certificate (or KubeDB `tls.certificates[]`) SAN entry the cert-manager webhook rejects: an `ipAddresses` entry that is not an IP address, an `emailAddresses` entry that is not a bare address, an `otherNames` entry without `oid` or `utf8Value`.',
+    source: `operators.md §4 C5; ${VALIDATION} (validateIPAddresses, validateEmailAddresses, otherNames)`,
+  },
+  'key-size': {
+    severity: 'error',
+    description: 'A Certificate `privateKey.size` the algorithm does not allow: RSA takes 2048 to 8192 bits, ECDSA 256, 384 or 521. The cert-manager webhook rejects it (a weak RSA key never gets issued).',
+    source: `operators.md §4 C6; ${VALIDATION} (ValidateCertificateSpec, privateKey); cert-manager@v1.21.1 pkg/util/pki/generate.go`,
+  },
+  'signature-algorithm': {
+    severity: 'error',
+    description: 'A Certificate `signatureAlgorithm` that does not fit the key algorithm (RSA: SHA256/384/512WithRSA; ECDSA: ECDSAWithSHA256/384/512; Ed25519: PureEd25519): the cert-manager webhook rejects it.',
+    source: `operators.md §4 C7; ${VALIDATION} (ValidateCertificateSpec, signatureAlgorithm)`,
+  },
+  'revision-history-limit': {
+    severity: 'error',
+    description: 'A Certificate `revisionHistoryLimit` below 1: the cert-manager webhook rejects it.',
+    source: `operators.md §4 C10; ${VALIDATION} (ValidateCertificateSpec, revisionHistoryLimit)`,
+  },
+  'secret-template': {
+    severity: 'error',
+    description: 'A Certificate `secretTemplate` with a reserved `cert-manager.io/` annotation (only `cert-manager.io/allow-direct-injection` is allowed) or a label/annotation key or label value Kubernetes does not accept: the cert-manager webhook rejects it.',
+    source: `operators.md §4 C10; ${VALIDATION} (validateSecretTemplate)`,
+  },
+  'name-constraints': {
+    severity: 'error',
+    description: 'A Certificate `nameConstraints` without `isCA: true` or without `permitted`/`excluded`: the cert-manager webhook rejects it.',
+    source: `operators.md §4 C11; ${VALIDATION} (validateNameConstraints)`,
+  },
+  'output-formats': {
+    severity: 'error',
+    description: 'A Certificate `additionalOutputFormats` that lists the same `type` twice: the cert-manager webhook rejects it.',
+    source: `operators.md §4 C11; ${VALIDATION} (validateAdditionalOutputFormats)`,
+  },
+  'keystore-password': {
+    severity: 'error',
+    description: 'A Certificate keystore (`keystores.jks`/`pkcs12`) with both or neither of `password` and `passwordSecretRef`, or an empty literal `password`: the cert-manager webhook rejects it.',
+    source: `operators.md §4 C11; ${VALIDATION} (validateKeystores)`,
+  },
+  'renewal-windows': {
+    severity: 'error',
+    description: 'A Certificate `renewal` with `policy: Disabled` and `windows`, or a window whose `cron` is not a cron expression or whose `timezone` is not an IANA zone (or `Local`, `UTC`): the cert-manager webhook rejects it.',
+    source: `operators.md §4 C12; ${VALIDATION} (renewal)`,
+  },
+  'issuer-type': {
+    severity: 'error',
+    description: 'An Issuer or ClusterIssuer with no issuer type or with more than one of `acme`, `ca`, `selfSigned`, `vault`, `venafi`: the cert-manager webhook rejects it.',
+    source: `operators.md §4 I1; ${ISSUER_VALIDATION} (ValidateIssuerConfig)`,
+  },
+  'ca-issuer': {
+    severity: 'error',
+    description: 'A CA issuer with an empty `secretName`, or an empty entry in `ocspServers` or `issuingCertificateURLs`: the cert-manager webhook rejects it.',
+    source: `operators.md §4 I2; ${ISSUER_VALIDATION} (ValidateCAIssuerConfig)`,
+  },
+  'issuer-config': {
+    severity: 'error',
+    description: 'Contradictory or incomplete settings of an ACME, Vault or Venafi issuer: `caBundle` with `skipTLSVerify` (ACME) or with `caBundleSecretRef` (Vault), a Vault `path` with `..`, an ACME solver without exactly one of `http01`/`dns01`, a Venafi issuer without exactly one of `tpp`, `cloud`, `ngts`.',
+    source: `operators.md §4 I3, I4; ${ISSUER_VALIDATION} (ValidateACMEIssuerConfig, ValidateVaultIssuerConfig); cert-manager.io_issuers.yaml (venafi CEL)`,
+  },
+  'cluster-issuer-secret': {
+    severity: 'info',
+    description: 'A CA ClusterIssuer whose Secret the workspace holds only outside the `cert-manager` namespace: cert-manager reads a ClusterIssuer\'s Secret from its cluster resource namespace (default `cert-manager`), not from the Certificate\'s.',
+    source: 'operators.md §4 I5; cert-manager docs "Issuer Configuration" (cluster resource namespace, --cluster-resource-namespace)',
+  },
+});
+
+export const CERT = defineRules('cert', {
+  'expired': {
+    severity: 'error',
+    description: 'A certificate in a Secret whose validity ended: peers that verify it refuse the connection, and an expired CA fails every certificate it issued. In a CA entry with several certificates (a trust bundle), only the CAs the Secret\'s own certificates chain to are reported, or every one when all have expired.',
+    source: `${MOUNTED}; ${OPENSSL}: X509_V_ERR_CERT_HAS_EXPIRED`,
+  },
+  'not-yet-valid': {
+    severity: 'error',
+    description: 'A certificate in a Secret whose validity has not started yet (a clock skew when it was made?): peers that verify it refuse the connection until then.',
+    source: `${MOUNTED}; ${OPENSSL}: X509_V_ERR_CERT_NOT_YET_VALID`,
+  },
+  'expiring': {
+    severity: 'warning',
+    description: 'A certificate in a Secret that expires within `pgtls.expiryWarningDays` days (default 30). Not reported for Secrets that cert-manager manages (annotation `cert-manager.io/certificate-name`, or the `secretName` of a Certificate of the workspace): cert-manager renews them. In a CA bundle, only the CAs the Secret\'s certificates chain to.',
+    source: 'pgtls setting expiryWarningDays; cert-manager renewBefore (operators.md §4 C9)',
+  },
+  'key-mismatch': {
+    severity: 'error',
+    description: 'A private key entry (`tls.key`, `ca.key`, `root.key`, `<name>.key`) that is not the key of the certificate of the same name (`tls.crt`…): PostgreSQL and Pgpool-II refuse to start TLS ("key values mismatch"), cert-manager cannot sign with it.',
+    source: `${MOUNTED}; ${OPENSSL}: X509_check_private_key (SSL_CTX_check_private_key)`,
+  },
+  'key-encrypted': {
+    severity: 'error',
+    description: 'A private key entry that is encrypted: the operators mount it as a file, and PostgreSQL, Pgpool-II and cert-manager cannot read it without a passphrase.',
+    source: `${OPENSSL}: PEM_read_bio_PrivateKey without a passphrase callback; operators.md §2 R4, §3 C5, §4 I5`,
+  },
+  'not-signed-by-ca': {
+    severity: 'error',
+    description: 'The certificate in `tls.crt` (or another non-CA certificate entry) does not chain, through the certificates after it, to any certificate in the Secret\'s CA entry (`ca.crt`, `root.crt`). An error where that CA is the trust anchor of the server certificate (Percona custom TLS Secrets, a cert-manager CA Issuer\'s Secret, Secrets cert-manager writes); elsewhere (CPO `caFile`, unreferenced Secrets) `ca.crt` may be the CA of client certificates (PostgreSQL `ssl_ca_file`), which need not have issued the server certificate: info.',
+    source: `${OPENSSL}: X509_check_issued + X509_verify; operators.md §2 R1, R4 (ca.crt shared by server and replication certificates)`,
+  },
+  'weak-key': {
+    severity: 'error',
+    description: 'A certificate whose public key is below OpenSSL security level 2 (the default of Debian, Ubuntu and RHEL based images): RSA or DSA under 2048 bits, EC curves under 224 bits. OpenSSL refuses to load it ("ee key too small" for the certificate itself, "ca key too small" for a CA).',
+    source: `${MOUNTED}; ${OPENSSL}: ssl_security_cert (SSL_R_EE_KEY_TOO_SMALL, SSL_R_CA_KEY_TOO_SMALL)`,
+  },
+  'weak-signature': {
+    severity: 'error',
+    description: 'A certificate signed with SHA-1 or MD5: OpenSSL 3 rejects such signatures at security level 1 and above when verifying. The own signature of a self-signed root is never checked, so it is not reported.',
+    source: `${MOUNTED}; ${OPENSSL}: check_sig_level (X509_V_ERR_CA_MD_TOO_WEAK)`,
+  },
+  'ca-flags': {
+    severity: 'error',
+    description: 'A certificate in a CA entry (`ca.crt`, `root.crt`) that is not a CA (no basicConstraints CA:TRUE, or a keyUsage without keyCertSign), so OpenSSL cannot verify anything with it; or (warning) a server or client certificate in `tls.crt` that is itself a CA while a separate CA is given.',
+    source: `${MOUNTED}; ${OPENSSL}: check_ca, X509_check_purpose; RFC 5280 §4.2.1.9`,
+  },
+  'extended-key-usage': {
+    severity: 'warning',
+    description: 'A certificate whose extended key usage allows neither TLS server nor TLS client authentication (nor any usage): OpenSSL rejects it in both roles ("unsupported certificate purpose"). Role-specific usages are checked where the Secret\'s use is known.',
+    source: `${MOUNTED}; ${OPENSSL}: X509_check_purpose (xku_reject for SSL server and client)`,
+  },
+});
+
+/** Every rule of the YAML mode, registered with it (languages/registry.ts). */
+export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER, CERT);

@@ -7,7 +7,7 @@
  * the validated file. The file being validated always takes part with its current text. Built lazily, once per
  * validation run: rules that never look anything up cost nothing.
  */
-import type { ValidateContext } from '../../core/language';
+import type { FeatureContext } from '../../core/language';
 import type { Span } from '../../core/types';
 import { stringAt } from './data';
 import { parseK8s, type Header, type K8sDocument, type K8sFile } from './parse';
@@ -34,7 +34,7 @@ export class WorkspaceResources {
   private readonly parsedFiles = new Map<string, IndexedDocument[]>();
   private readonly byKindName = new Map<string, Map<string, IndexedDocument[]>>();
 
-  constructor(private readonly ctx: ValidateContext, private readonly currentPath: string, private readonly current: K8sFile) {}
+  constructor(private readonly ctx: Pick<FeatureContext, 'env' | 'parseSibling'>, private readonly currentPath: string, private readonly current: K8sFile) {}
 
   /** True when the index covers a real workspace (the language server); false when it holds only nearby files. */
   get isWorkspace(): boolean {
@@ -74,6 +74,12 @@ export class WorkspaceResources {
     }
     return (byName.get(name) ?? []).filter(d => (!apiVersion || d.header.apiVersion === apiVersion)
       && (!namespace || !d.header.namespace || d.header.namespace === namespace));
+  }
+
+  /** The one document a reference names: of those `find` returns, the first in exactly `namespace`, else the first. */
+  findOne(kind: string, name: string, namespace?: string, apiVersion?: string): IndexedDocument | undefined {
+    const found = this.find(kind, name, namespace, apiVersion);
+    return found.find(d => d.header.namespace === namespace) ?? found[0];
   }
 
   private docsOf(path: string, parse: () => K8sFile | undefined): IndexedDocument[] {
@@ -129,15 +135,19 @@ function fromParsed(parsed: unknown): K8sFile | undefined {
   return Array.isArray((p.file as K8sFile).documents) ? (p.file as K8sFile) : undefined;
 }
 
-/** A place in another file, for related information. */
+/** A place in a file, for related information: with a `message`, an entry of a finding's `related` list. */
 export interface Place {
   file: string;
   span: Span;
 }
 
+/** A document-relative span of a document of the file at `path`, as a place of that file. */
+export function placeIn(path: string, doc: K8sDocument, span: Span): Place {
+  return { file: path, span: [span[0] + doc.base, span[1] + doc.base] };
+}
+
 /** Where a workspace document's `metadata.name` value is (file offsets; the document's start when it has none), for related information. */
 export function namePlace(d: IndexedDocument): Place {
   const at = d.doc.part.doc ? stringAt(d.doc.part.doc, ['metadata', 'name'])?.span : undefined;
-  const span = at ?? [0, 0];
-  return { file: d.path, span: [span[0] + d.doc.base, span[1] + d.doc.base] };
+  return placeIn(d.path, d.doc, at ?? [0, 0]);
 }

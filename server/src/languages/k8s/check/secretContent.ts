@@ -22,55 +22,16 @@
  */
 import { readPemBlocks, type PemBlock } from '../../../core/pem';
 import type { Certificate, PrivateKeyRead, TlsBackend } from '../../../core/tlsBackend';
+import type { FindingExtra } from '../../../core/rules';
 import type { RuleMeta, Span } from '../../../core/types';
 import { describeCert, isCA, keyAlgorithm } from '../../pgpoolConf';
 import { dataOf } from '../data';
-import { RESOURCE_REFERENCES } from '../definition';
+import type { Resource } from '../model';
+import { RESOURCE_REFERENCES } from '../references';
+import { CERT, SECRET } from '../rules';
 import { decodeBase64, secretContents, type SecretContents, type SecretEntry } from './certData';
-import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
-import { get, isObj, rule, str } from './util';
-
-const OPENSSL = 'OpenSSL 3 (SSL_CTX_use_certificate_chain_file, SSL_CTX_use_PrivateKey_file, X509_verify_cert)';
-/** The operators mount these entries as the files PostgreSQL, Pgpool-II and PgBouncer load. */
-const MOUNTED = 'operators.md §5 (the keys each operator mounts)';
-
-export const SECRET_CONTENT_RULES = {
-  notPem: rule('secret/not-pem', 'error',
-    'A certificate or key entry (`*.crt`, `*.cert`, `*.key`, `*.pem`) of a TLS Secret (type `kubernetes.io/tls`, managed by cert-manager, with the operators\' entry names, or referenced by a resource of the workspace) that holds no usable PEM block of that kind: empty (except in a Secret cert-manager fills: its annotation, or the `secretName` of a Certificate), binary (DER), base64-encoded twice, PEM lines joined into one line, a damaged block, the other kind (a key under `tls.crt`), or a key TLS cannot use (an OpenSSH, PGP or public key). Other Secrets are not read.',
-    `operators.md §5 (data holds base64, stringData raw PEM); ${OPENSSL}: PEM only`),
-  expired: rule('cert/expired', 'error',
-    'A certificate in a Secret whose validity ended: peers that verify it refuse the connection, and an expired CA fails every certificate it issued. In a CA entry with several certificates (a trust bundle), only the CAs the Secret\'s own certificates chain to are reported, or every one when all have expired.',
-    `${MOUNTED}; ${OPENSSL}: X509_V_ERR_CERT_HAS_EXPIRED`),
-  notYetValid: rule('cert/not-yet-valid', 'error',
-    'A certificate in a Secret whose validity has not started yet (a clock skew when it was made?): peers that verify it refuse the connection until then.',
-    `${MOUNTED}; ${OPENSSL}: X509_V_ERR_CERT_NOT_YET_VALID`),
-  expiring: rule('cert/expiring', 'warning',
-    'A certificate in a Secret that expires within `pgtls.expiryWarningDays` days (default 30). Not reported for Secrets that cert-manager manages (annotation `cert-manager.io/certificate-name`, or the `secretName` of a Certificate of the workspace): cert-manager renews them. In a CA bundle, only the CAs the Secret\'s certificates chain to.',
-    'pgtls setting expiryWarningDays; cert-manager renewBefore (operators.md §4 C9)'),
-  keyMismatch: rule('cert/key-mismatch', 'error',
-    'A private key entry (`tls.key`, `ca.key`, `root.key`, `<name>.key`) that is not the key of the certificate of the same name (`tls.crt`…): PostgreSQL and Pgpool-II refuse to start TLS ("key values mismatch"), cert-manager cannot sign with it.',
-    `${MOUNTED}; ${OPENSSL}: X509_check_private_key (SSL_CTX_check_private_key)`),
-  keyEncrypted: rule('cert/key-encrypted', 'error',
-    'A private key entry that is encrypted: the operators mount it as a file, and PostgreSQL, Pgpool-II and cert-manager cannot read it without a passphrase.',
-    `${OPENSSL}: PEM_read_bio_PrivateKey without a passphrase callback; operators.md §2 R4, §3 C5, §4 I5`),
-  notSignedByCa: rule('cert/not-signed-by-ca', 'error',
-    'The certificate in `tls.crt` (or another non-CA certificate entry) does not chain, through the certificates after it, to any certificate in the Secret\'s CA entry (`ca.crt`, `root.crt`). An error where that CA is the trust anchor of the server certificate (Percona custom TLS Secrets, a cert-manager CA Issuer\'s Secret, Secrets cert-manager writes); elsewhere (CPO `caFile`, unreferenced Secrets) `ca.crt` may be the CA of client certificates (PostgreSQL `ssl_ca_file`), which need not have issued the server certificate: info.',
-    `${OPENSSL}: X509_check_issued + X509_verify; operators.md §2 R1, R4 (ca.crt shared by server and replication certificates)`),
-  weakKey: rule('cert/weak-key', 'error',
-    'A certificate whose public key is below OpenSSL security level 2 (the default of Debian, Ubuntu and RHEL based images): RSA or DSA under 2048 bits, EC curves under 224 bits. OpenSSL refuses to load it ("ee key too small" for the certificate itself, "ca key too small" for a CA).',
-    `${MOUNTED}; ${OPENSSL}: ssl_security_cert (SSL_R_EE_KEY_TOO_SMALL, SSL_R_CA_KEY_TOO_SMALL)`),
-  weakSignature: rule('cert/weak-signature', 'error',
-    'A certificate signed with SHA-1 or MD5: OpenSSL 3 rejects such signatures at security level 1 and above when verifying. The own signature of a self-signed root is never checked, so it is not reported.',
-    `${MOUNTED}; ${OPENSSL}: check_sig_level (X509_V_ERR_CA_MD_TOO_WEAK)`),
-  caFlags: rule('cert/ca-flags', 'error',
-    'A certificate in a CA entry (`ca.crt`, `root.crt`) that is not a CA (no basicConstraints CA:TRUE, or a keyUsage without keyCertSign), so OpenSSL cannot verify anything with it; or (warning) a server or client certificate in `tls.crt` that is itself a CA while a separate CA is given.',
-    `${MOUNTED}; ${OPENSSL}: check_ca, X509_check_purpose; RFC 5280 §4.2.1.9`),
-  extendedKeyUsage: rule('cert/extended-key-usage', 'warning',
-    'A certificate whose extended key usage allows neither TLS server nor TLS client authentication (nor any usage): OpenSSL rejects it in both roles ("unsupported certificate purpose"). Role-specific usages are checked where the Secret\'s use is known.',
-    `${MOUNTED}; ${OPENSSL}: X509_check_purpose (xku_reject for SSL server and client)`),
-} as const;
-
-const R = SECRET_CONTENT_RULES;
+import type { LiveContext, RuleModule } from './types';
+import { get, isObj, relatedIn, str, type DocumentRelated } from './util';
 
 /** Secret types that never carry TLS material: not looked at. */
 const SKIPPED_TYPES = new Set([
@@ -108,7 +69,7 @@ export const isCaEntryName = (key: string): boolean => /(^|[-_.])(ca|root|cacert
  * are document-relative here: a reused document may sit at another offset of its file next time.
  */
 interface Stored {
-  rule: RuleMeta; span: Span; message: string; severity?: ReportExtra['severity']; related?: { span: Span; message: string }[];
+  rule: RuleMeta; span: Span; message: string; severity?: FindingExtra['severity']; related?: DocumentRelated[];
   /** An empty entry (dropped when a Certificate of the workspace fills the Secret). */
   empty?: boolean;
   /** A chain finding whose severity and words depend on the Secret's use: this message, as info, when `ca.crt` need not anchor the server certificate. */
@@ -129,7 +90,6 @@ const nth = (list: readonly unknown[], i: number): string => (list.length > 1 ? 
 
 export const secretContentModule: RuleModule = {
   name: 'secret-content',
-  rules: Object.values(SECRET_CONTENT_RULES),
   appliesTo: r => r.kind.apiVersion === 'v1' && r.kind.kind === 'Secret',
   checkLive(r, ctx) {
     const type = str(get(r.data, ['type']));
@@ -141,14 +101,14 @@ export const secretContentModule: RuleModule = {
     const analysis = analyse(r, contents, ctx.env.tls);
     for (const f of analysis.stored) {
       if (f.empty && use.filled()) continue; // a placeholder a Certificate of the workspace fills
-      const extra: ReportExtra = {};
+      // Related places are file places; the memo holds them document-relative since the document may move.
+      const extra: FindingExtra = { related: relatedIn(r, f.related) };
       let message = f.message;
       if (f.severity) extra.severity = f.severity;
       if (f.clientCa !== undefined && !use.anchor()) {
         extra.severity = 'info';
         message = f.clientCa;
       }
-      if (f.related) extra.related = f.related.map(x => ({ place: { file: r.path, span: [x.span[0] + r.doc.base, x.span[1] + r.doc.base] }, message: x.message }));
       ctx.report(f.rule, f.span, message, extra);
     }
     checkValidity(r, ctx, analysis.certEntries, () => managedByCertManager(r) || use.filled());
@@ -253,7 +213,7 @@ function analyse(r: Resource, contents: SecretContents, tls: TlsBackend): Analys
     const text = entry.text ?? '';
     if (text.trim() === '') {
       if (managed) continue; // a placeholder cert-manager fills when it issues the certificate
-      report(R.notPem, spanOf(r, entry), `${at(entry)} is empty${entry.nullValue ? ' (null)' : ''}: the file the operator mounts from it is empty, so ${kind === 'key' ? 'no private key' : 'no certificate'} can be loaded. Put the PEM ${kind === 'key' ? 'private key' : 'certificate'} here, or remove the entry.`, { empty: true });
+      report(SECRET['not-pem'], spanOf(r, entry), `${at(entry)} is empty${entry.nullValue ? ' (null)' : ''}: the file the operator mounts from it is empty, so ${kind === 'key' ? 'no private key' : 'no certificate'} can be loaded. Put the PEM ${kind === 'key' ? 'private key' : 'certificate'} here, or remove the entry.`, { empty: true });
       continue;
     }
     const blocks = readPemBlocks(text);
@@ -261,7 +221,7 @@ function analyse(r: Resource, contents: SecretContents, tls: TlsBackend): Analys
     const wantsKey = kind === 'key' || (kind === 'pem' && blocks.some(b => b.label === 'PRIVATE KEY' || b.label.endsWith(' PRIVATE KEY')));
     if (kind === 'pem' && !wantsCert && !wantsKey) {
       if (blocks.some(b => b.label === 'X509 CRL')) continue; // a CRL file: fine
-      report(R.notPem, spanOf(r, entry), `${at(entry)} holds no PEM certificate or private key: ${explain(entry, text, blocks, 'either', tls)}.`);
+      report(SECRET['not-pem'], spanOf(r, entry), `${at(entry)} holds no PEM certificate or private key: ${explain(entry, text, blocks, 'either', tls)}.`);
       continue;
     }
     if (wantsCert) {
@@ -269,9 +229,9 @@ function analyse(r: Resource, contents: SecretContents, tls: TlsBackend): Analys
       const broken = pem.broken.filter(b => b.label !== 'X509 CRL');
       if (broken.length) {
         const b = broken[0]!;
-        report(R.notPem, spanOf(r, entry, text, b), `${at(entry)}: its ${b.label} block ${broken.length > 1 ? `(and ${broken.length - 1} more) ` : ''}cannot be decoded (damaged, truncated or edited), so OpenSSL fails to load the whole file. Replace it with an intact copy of the certificate.`);
+        report(SECRET['not-pem'], spanOf(r, entry, text, b), `${at(entry)}: its ${b.label} block ${broken.length > 1 ? `(and ${broken.length - 1} more) ` : ''}cannot be decoded (damaged, truncated or edited), so OpenSSL fails to load the whole file. Replace it with an intact copy of the certificate.`);
       } else if (pem.certificates.length === 0) {
-        report(R.notPem, spanOf(r, entry), `${at(entry)} holds no PEM certificate: ${explain(entry, text, blocks, 'cert', tls)}.`);
+        report(SECRET['not-pem'], spanOf(r, entry), `${at(entry)} holds no PEM certificate: ${explain(entry, text, blocks, 'cert', tls)}.`);
       } else {
         certEntries.push({ entry, certs: pem.certificates, ca: isCaEntryName(entry.key) });
       }
@@ -281,16 +241,16 @@ function analyse(r: Resource, contents: SecretContents, tls: TlsBackend): Analys
       if (!read) continue;
       const alien = read.kind !== 'key' && read.kind !== 'encrypted' ? blocks.find(b => foreignKey(b.label)) : undefined;
       if (alien) {
-        report(R.notPem, spanOf(r, entry, text, alien), `${at(entry)} holds ${foreignKey(alien.label)}, not a PEM private key PostgreSQL can load. Store the TLS private key (-----BEGIN PRIVATE KEY-----) here, or keep the other key in a Secret of its own.`);
+        report(SECRET['not-pem'], spanOf(r, entry, text, alien), `${at(entry)} holds ${foreignKey(alien.label)}, not a PEM private key PostgreSQL can load. Store the TLS private key (-----BEGIN PRIVATE KEY-----) here, or keep the other key in a Secret of its own.`);
         continue;
       }
       if (read.kind === 'key') keys.push({ entry, read });
       else if (read.kind === 'encrypted') {
-        report(R.keyEncrypted, spanOf(r, entry, text, read.block), `${at(entry)} is an encrypted private key (${read.block.label}${read.block.headers['DEK-Info'] ? `, ${read.block.headers['DEK-Info'].split(',')[0]}` : ''}): PostgreSQL, Pgpool-II and cert-manager read the mounted key without a passphrase and fail. Store it decrypted (\`openssl pkey -in encrypted.key -out tls.key\`); Kubernetes Secrets are the protection.`);
+        report(CERT['key-encrypted'], spanOf(r, entry, text, read.block), `${at(entry)} is an encrypted private key (${read.block.label}${read.block.headers['DEK-Info'] ? `, ${read.block.headers['DEK-Info'].split(',')[0]}` : ''}): PostgreSQL, Pgpool-II and cert-manager read the mounted key without a passphrase and fail. Store it decrypted (\`openssl pkey -in encrypted.key -out tls.key\`); Kubernetes Secrets are the protection.`);
       } else if (read.block) {
-        report(R.notPem, spanOf(r, entry, text, read.block), `${at(entry)}: its ${read.block.label} block cannot be decoded as a private key (damaged or truncated), so OpenSSL cannot load it. Replace it with an intact copy of the key.`);
+        report(SECRET['not-pem'], spanOf(r, entry, text, read.block), `${at(entry)}: its ${read.block.label} block cannot be decoded as a private key (damaged or truncated), so OpenSSL cannot load it. Replace it with an intact copy of the key.`);
       } else if (kind === 'key') {
-        report(R.notPem, spanOf(r, entry), `${at(entry)} holds no PEM private key: ${explain(entry, text, blocks, 'key', tls)}.`);
+        report(SECRET['not-pem'], spanOf(r, entry), `${at(entry)} holds no PEM private key: ${explain(entry, text, blocks, 'key', tls)}.`);
       }
     }
   }
@@ -381,7 +341,7 @@ function spanOf(r: Resource, e: SecretEntry, text?: string, block?: PemBlock): S
 const certSpan = (r: Resource, e: CertEntry, c: Certificate): Span => spanOf(r, e.entry, e.entry.text, c.block);
 
 /** A related-information entry pointing at another entry of the same Secret (document-relative). */
-const relatedTo = (r: Resource, e: SecretEntry, message: string): { span: Span; message: string }[] => [{ span: spanOf(r, e), message }];
+const relatedTo = (r: Resource, e: SecretEntry, message: string): DocumentRelated[] => [{ span: spanOf(r, e), message }];
 
 type Report = (rule: RuleMeta, span: Span, message: string, extra?: Pick<Stored, 'severity' | 'related' | 'empty' | 'clientCa'>) => void;
 
@@ -397,23 +357,23 @@ function checkCertificates(r: Resource, entries: CertEntry[], tls: TlsBackend, r
       // OpenSSL checks the certificate it serves as "ee", the certificates of its chain and trust anchors as "ca".
       const role = e.ca || i > 0 ? 'ca' : 'ee';
       const weak = weakKey(c);
-      if (weak) report(R.weakKey, span, `${who} has ${weak}, below OpenSSL security level 2 (the default on Debian, Ubuntu and RHEL based images): OpenSSL refuses it ("${role} key too small"). Reissue it with an RSA key of at least 2048 bits or an EC P-256 key; ${create(role === 'ca')}.`);
+      if (weak) report(CERT['weak-key'], span, `${who} has ${weak}, below OpenSSL security level 2 (the default on Debian, Ubuntu and RHEL based images): OpenSSL refuses it ("${role} key too small"). Reissue it with an RSA key of at least 2048 bits or an EC P-256 key; ${create(role === 'ca')}.`);
       if (/(sha1|md5|md4|md2)/i.test(c.signatureAlgorithm) && !(c.selfIssued && tls.issuedBy(c.handle, c.handle))) {
-        report(R.weakSignature, span, `${who} is signed with ${c.signatureAlgorithm}: OpenSSL 3 rejects SHA-1 and MD5 certificate signatures at security level 1 and above, so verifying it fails ("CA signature digest algorithm too weak"). Have the CA reissue it with SHA-256 (\`openssl x509 -req -sha256 …\`), or ${create(role === 'ca')}.`);
+        report(CERT['weak-signature'], span, `${who} is signed with ${c.signatureAlgorithm}: OpenSSL 3 rejects SHA-1 and MD5 certificate signatures at security level 1 and above, so verifying it fails ("CA signature digest algorithm too weak"). Have the CA reissue it with SHA-256 (\`openssl x509 -req -sha256 …\`), or ${create(role === 'ca')}.`);
       }
       const eku = c.extendedKeyUsage;
       if (eku && eku.length && !eku.some(o => o === SERVER_AUTH || o === CLIENT_AUTH || o === ANY_EKU)) {
-        report(R.extendedKeyUsage, span, `${who} has an extended key usage without serverAuth or clientAuth (${eku.map(ekuName).join(', ')}): OpenSSL refuses it for TLS in either role ("unsupported certificate purpose"). Reissue it with serverAuth for a server, clientAuth for a client certificate, or without the extension.`);
+        report(CERT['extended-key-usage'], span, `${who} has an extended key usage without serverAuth or clientAuth (${eku.map(ekuName).join(', ')}): OpenSSL refuses it for TLS in either role ("unsupported certificate purpose"). Reissue it with serverAuth for a server, clientAuth for a client certificate, or without the extension.`);
       }
       // A certificate that is also the Secret's own leaf (a self-signed certificate pinned as its own CA, as cert-manager's
       // selfSigned issuer writes it) is trusted directly and never used as an issuer: fine.
       if (e.ca && !isCA(c) && !pinned.has(c.fingerprint256)) {
         const another = e.certs.some(isCA);
         const why = c.keyCertSign === false ? 'its keyUsage lacks keyCertSign' : c.basicConstraintsCA === false ? 'its basicConstraints say CA:FALSE' : 'it has no basicConstraints CA:TRUE';
-        report(R.caFlags, span, `${who} is in a CA entry but is not a CA certificate (${why}), so OpenSSL cannot verify any certificate with it${another ? '; the other certificates of this entry still work' : ' and every peer it should vouch for is rejected'}. Put the certificate of the issuing CA here (not a server or client certificate).`, another ? { severity: 'warning' } : undefined);
+        report(CERT['ca-flags'], span, `${who} is in a CA entry but is not a CA certificate (${why}), so OpenSSL cannot verify any certificate with it${another ? '; the other certificates of this entry still work' : ' and every peer it should vouch for is rejected'}. Put the certificate of the issuing CA here (not a server or client certificate).`, another ? { severity: 'warning' } : undefined);
       }
       if (isLeaf && hasAnchors && c.basicConstraintsCA === true && !c.selfIssued && looksLikeEndEntity(c)) {
-        report(R.caFlags, span, `${who} is a CA certificate (basicConstraints CA:TRUE) used as a server or client certificate although the Secret names a separate CA: whoever holds this key can issue certificates every peer trusting that CA accepts. Reissue it with CA:FALSE.`, { severity: 'warning' });
+        report(CERT['ca-flags'], span, `${who} is a CA certificate (basicConstraints CA:TRUE) used as a server or client certificate although the Secret names a separate CA: whoever holds this key can issue certificates every peer trusting that CA accepts. Reissue it with CA:FALSE.`, { severity: 'warning' });
       }
     });
   }
@@ -455,7 +415,7 @@ function checkKeys(r: Resource, entries: CertEntry[], keys: { entry: SecretEntry
     if (tls.keyMatches(leaf.handle, read.handle)) continue;
     const keyAlg = keyAlgorithm(read.publicKey), certAlg = keyAlgorithm(leaf.publicKey);
     const same = cert.entry === entry;
-    report(R.keyMismatch, spanOf(r, entry, entry.text, read.block),
+    report(CERT['key-mismatch'], spanOf(r, entry, entry.text, read.block),
       `${at(entry)} is not the private key of ${same ? 'the certificate in the same entry' : at(cert.entry)} ${describeCert(leaf)} (${article(keyAlg)} ${keyAlg} key for ${article(certAlg)} ${certAlg} certificate${keyAlg === certAlg ? ' with another public key' : ''}): PostgreSQL and Pgpool-II refuse to start TLS ("key values mismatch"). Store the key the certificate was issued for, or issue a new certificate for this key.`,
       same ? undefined : { related: relatedTo(r, cert.entry, `the certificate ${describeCert(leaf)}`) });
   }
@@ -475,7 +435,7 @@ function checkChains(r: Resource, entries: CertEntry[], tls: TlsBackend, report:
     const why = selfSigned ? 'it is self-signed, and the CA entry holds a different certificate'
       : `it was issued by "${leaf.issuer}"${e.certs.length > 1 ? ' (and the certificates after it in the entry do not lead there either)' : ''}`;
     const cas = anchorEntries.map(x => at(x.entry)).join(', ');
-    report(R.notSignedByCa, certSpan(r, e, leaf),
+    report(CERT['not-signed-by-ca'], certSpan(r, e, leaf),
       `${at(e.entry)}: ${describeCert(leaf)} is not signed by the CA in ${cas} (${why}): peers that trust that CA reject it. Issue the certificate from that CA, or put the CA that issued it into ${at(first.entry)}.`,
       {
         related: relatedTo(r, first.entry, `the CA: ${first.certs.map(describeCert).slice(0, 3).join(', ')}`),
@@ -522,12 +482,12 @@ function checkValidity(r: Resource, ctx: LiveContext, entries: CertEntry[], rene
       // A trust bundle: only the CAs the Secret's own certificates chain to matter, unless none is still valid.
       if (e.used && !(e.used.has(c.fingerprint256) || e.certs.every(x => x.notAfter.getTime() < now))) return;
       if (after < now) {
-        ctx.report(R.expired, span, `${who} expired on ${c.notAfter.toISOString()}: ${effect}. Renew it: ${create(e.ca, 'issue')}.`);
+        ctx.report(CERT.expired, span, `${who} expired on ${c.notAfter.toISOString()}: ${effect}. Renew it: ${create(e.ca, 'issue')}.`);
       } else if (before > now) {
-        ctx.report(R.notYetValid, span, `${who} is not valid before ${c.notBefore.toISOString()}: ${effect} until then. Check the clock of the machine that made it, or reissue it with an earlier start date.`);
+        ctx.report(CERT['not-yet-valid'], span, `${who} is not valid before ${c.notBefore.toISOString()}: ${effect} until then. Check the clock of the machine that made it, or reissue it with an earlier start date.`);
       } else if (warnDays > 0 && after - now < warnDays * DAY && !renewed()) {
         const left = Math.floor((after - now) / DAY);
-        ctx.report(R.expiring, span, `${who} expires on ${day(c.notAfter)} (${left < 1 ? 'in less than a day' : `in ${left} day${left === 1 ? '' : 's'}`}; pgtls.expiryWarningDays is ${warnDays}). Renew it before then: ${create(e.ca, 'issue')}.`);
+        ctx.report(CERT.expiring, span, `${who} expires on ${day(c.notAfter)} (${left < 1 ? 'in less than a day' : `in ${left} day${left === 1 ? '' : 's'}`}; pgtls.expiryWarningDays is ${warnDays}). Renew it before then: ${create(e.ca, 'issue')}.`);
       }
     });
   }

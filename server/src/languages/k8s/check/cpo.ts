@@ -6,30 +6,14 @@
  * that is off by default, so a name without the prefix is normal. The keys of the referenced Secrets are checked in
  * secretKeys.ts. Facts: operators.md §3.2.
  */
+import type { Resource } from '../model';
+import { CPO } from '../rules';
 import type { WorkspaceResources } from '../workspace';
-import type { DocumentContext, Resource, RuleModule } from './types';
-import { addPairFix, get, isCpo, isObj, rule, spanAt, str } from './util';
-
-const K8SRES = 'cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2:pkg/cluster/k8sres.go';
-
-export const CPO_RULES = {
-  emptySecretName: rule('cpo/empty-secret-name', 'warning',
-    '`spec.tls.secretName: ""` passes the CRD but turns custom TLS off: the whole `tls` block is ignored and the cluster serves a self-signed certificate nobody can verify.',
-    `operators.md C1, C2; ${K8SRES} (~l.1511), pkg/cluster/connection_pooler.go (~l.362); manifests/complete-postgres-manifest.yaml comment`),
-  caSecretWithoutCaFile: rule('cpo/ca-secret-without-ca-file', 'warning',
-    '`spec.tls.caSecretName` without `caFile`: CPO mounts the CA Secret and sets SSL_CA_FILE only when `caFile` is set, so the CA is silently ignored.',
-    `operators.md C3; ${K8SRES} (generateTlsMounts)`),
-  missingFsGroup: rule('cpo/missing-fs-group', 'warning',
-    'Custom TLS without `spec.spiloFSGroup` (and no `spilo_fsgroup` or OpenShift resource in the workspace): the Secret volume is group-readable only, so the Spilo user may not read the key. CPO advises `spiloFSGroup: 103`.',
-    'operators.md C6; cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2:manifests/complete-postgres-manifest.yaml (comments), pkg/cluster/k8sres.go (secret volume mode 0640)'),
-  cloneClusterName: rule('cpo/clone-cluster-name', 'error',
-    'A `spec.clone.cluster` (without `timestamp`) that is not a DNS-1035 label of at most 63 characters: CPO marks the cluster Invalid and does not create it.',
-    'operators.md C11; cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2:pkg/apis/cpo.opensource.cybertec.at/v1/util.go (validateCloneClusterDescription)'),
-} as const;
+import type { DocumentContext, RuleModule } from './types';
+import { addPairFix, get, isCpo, isObj, spanAt, str } from './util';
 
 export const cpoModule: RuleModule = {
   name: 'cpo',
-  rules: Object.values(CPO_RULES),
   appliesTo: isCpo,
   checkDocument(r, ctx) {
     checkClone(r, ctx);
@@ -38,14 +22,14 @@ export const cpoModule: RuleModule = {
     const secretName = str(tls.secretName);
     if (secretName === '') {
       const others = ['certificateFile', 'privateKeyFile', 'caFile', 'caSecretName'].filter(k => str(tls[k]));
-      ctx.report(CPO_RULES.emptySecretName, spanAt(r, ['spec', 'tls', 'secretName']),
+      ctx.report(CPO['empty-secret-name'], spanAt(r, ['spec', 'tls', 'secretName']),
         `An empty \`secretName\` turns custom TLS off: CPO ignores the whole \`tls\` block${others.length ? ` (${others.map(k => `\`${k}\``).join(', ')} included)` : ''} and the cluster serves its self-signed certificate, which clients cannot verify. Set \`secretName\` to the Secret holding tls.crt and tls.key, or remove \`tls\`.`);
       return;
     }
     const caSecret = str(tls.caSecretName);
     const caFile = str(tls.caFile);
     if (caSecret && !caFile) {
-      ctx.report(CPO_RULES.caSecretWithoutCaFile, spanAt(r, ['spec', 'tls', 'caSecretName']),
+      ctx.report(CPO['ca-secret-without-ca-file'], spanAt(r, ['spec', 'tls', 'caSecretName']),
         `\`caSecretName: ${caSecret}\` has no effect without \`caFile\`: CPO mounts the CA Secret at /tlsca and sets SSL_CA_FILE only when \`caFile\` is set, so no CA is configured and client certificates cannot be verified. Add \`caFile: ca.crt\` (the key of the CA in that Secret).`);
     }
   },
@@ -58,7 +42,7 @@ export const cpoModule: RuleModule = {
     if (fsGroup !== undefined && fsGroup !== null) return;
     if (groupProvided(ctx.workspace)) return;
     const fix = addPairFix(r, ['spec'], 'spiloFSGroup: 103', 'Add spiloFSGroup: 103 (the group of the Spilo images)');
-    ctx.report(CPO_RULES.missingFsGroup, spanAt(r, ['spec', 'tls'], 'key'),
+    ctx.report(CPO['missing-fs-group'], spanAt(r, ['spec', 'tls'], 'key'),
       'Custom TLS without `spiloFSGroup`: CPO mounts the certificate Secret readable by owner and group only (0640), and Spilo runs PostgreSQL as a non-root user, so unless the pod\'s fsGroup is that user\'s group PostgreSQL cannot read the private key. Add `spiloFSGroup: 103` (the group of the Spilo images); not needed when the operator configuration sets `spilo_fsgroup` or on OpenShift, which assigns the group itself.',
       fix ? { fixes: [fix] } : undefined);
   },
@@ -90,6 +74,6 @@ function checkClone(r: Resource, ctx: DocumentContext): void {
   if (typeof ts === 'string' && ts !== '') return;
   const name = str(clone.cluster);
   if (name === undefined || (name.length <= 63 && DNS_1035.test(name))) return;
-  ctx.report(CPO_RULES.cloneClusterName, spanAt(r, ['spec', 'clone', 'cluster']),
+  ctx.report(CPO['clone-cluster-name'], spanAt(r, ['spec', 'clone', 'cluster']),
     `\`cluster: ${JSON.stringify(name)}\` is not a valid cluster name to clone from: without \`timestamp\` CPO requires a DNS-1035 label (lower-case letters, digits and \`-\`, starting with a letter, at most 63 characters), marks this cluster Invalid and does not create it. Write the source cluster's name exactly.`);
 }

@@ -1,12 +1,13 @@
 /**
- * References from a resource to a Secret, and the first cross-document rule over them: a referenced Secret that is
- * not in the workspace is a note (it may well exist only in the cluster). The table is the single list of Secret
- * references; go-to-definition and the key checks (`tls.crt`/`tls.key`/`ca.crt`, `items[].key`) will read it too.
+ * The first cross-document rule over the Secret references (references.ts): a referenced Secret that is not in the
+ * workspace is a note (it may well exist only in the cluster), with a fix that creates it.
  */
-import { stringAt } from '../data';
-import { SECRET_RULES } from '../rules';
 import type { Fix, FixLocationArg } from '../../../core/types';
-import type { Resource, RuleModule } from './types';
+import { stringAt } from '../data';
+import type { Resource } from '../model';
+import { SECRET_REFERENCES } from '../references';
+import { SECRET } from '../rules';
+import type { RuleModule } from './types';
 
 /** The client command (client/src/commands/certs.ts) that generates a CA, leaves and Secrets for a resource. */
 export const CREATE_TLS_SET_COMMAND = 'pgtls.createTlsSetForResource';
@@ -21,25 +22,8 @@ export function createTlsSetFix(offset: number): Fix {
   return { title: CREATE_TLS_SET_TITLE, edits: [], command: { title: CREATE_TLS_SET_TITLE, command: CREATE_TLS_SET_COMMAND, arguments: [arg] } };
 }
 
-export interface SecretReference {
-  apiVersion: string;
-  kind: string;
-  /** Data path of the Secret's name. */
-  path: readonly string[];
-  /** What the operator does with the Secret, for messages. */
-  use: string;
-}
-
-export const SECRET_REFERENCES: readonly SecretReference[] = [
-  {
-    apiVersion: 'cpo.opensource.cybertec.at/v1', kind: 'postgresql', path: ['spec', 'tls', 'secretName'],
-    use: 'CPO mounts it at /tls in the database and connection pooler pods',
-  },
-];
-
 export const secretRefsModule: RuleModule = {
   name: 'secret-refs',
-  rules: [SECRET_RULES.notFound],
   appliesTo: (r: Resource) => SECRET_REFERENCES.some(ref => ref.apiVersion === r.kind.apiVersion && ref.kind === r.kind.kind),
   checkLive(r, ctx) {
     for (const ref of SECRET_REFERENCES) {
@@ -49,7 +33,7 @@ export const secretRefsModule: RuleModule = {
       const found = ctx.workspace.find('Secret', at.value, r.header.namespace, 'v1');
       if (found.length) continue;
       const where = ctx.workspace.isWorkspace ? 'in the workspace' : 'in this folder';
-      ctx.report(SECRET_RULES.notFound, at.span,
+      ctx.report(SECRET['not-found'], at.span,
         `Secret \`${at.value}\`${r.header.namespace ? ` (namespace \`${r.header.namespace}\`)` : ''} is not ${where}; ${ref.use}. If it is created in the cluster (kubectl create secret, cert-manager), nothing is wrong; otherwise add the Secret manifest.`, { fixes: [createTlsSetFix(at.span[0])] });
     }
   },

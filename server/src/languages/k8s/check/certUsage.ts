@@ -15,44 +15,17 @@
  */
 import { DEFAULT_CLUSTER_DOMAIN, PERCONA_REPLICATION_USER, nameWithSuffix, serviceNames } from '../../../certs/presets';
 import { canonicalIp, isIpAddress } from '../../../certs/names';
+import type { FindingExtra } from '../../../core/rules';
 import type { Certificate } from '../../../core/tlsBackend';
-import type { Span } from '../../../core/types';
+import type { RuleMeta, Span } from '../../../core/types';
 import { dataOf } from '../data';
-import { namePlace, type IndexedDocument, type Place } from '../workspace';
+import type { Resource } from '../model';
+import { CPO, PERCONA, PGPOOL } from '../rules';
+import { namePlace, placeIn, type IndexedDocument, type Place } from '../workspace';
 import { secretContents, type SecretContents } from './certData';
-import { itemsOf } from './percona';
-import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
-import { get, isCpo, isObj, isPercona, isPgpool, rule, spanAt, str } from './util';
-
-const PERCONA = 'percona/percona-postgresql-operator@v3.0.0';
-const CPO = 'cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2';
-
-export const CERT_USAGE_RULES = {
-  twinSecretsCa: rule('percona/twin-secrets-ca', 'error',
-    'The certificates of `customTLSSecret` and `customReplicationTLSSecret` do not come from one CA: the replication certificate is not issued by the server Secret\'s `ca.crt` (or the other way round), or, with `customRootCATLSSecret`, a certificate is not issued by its `root.crt`. Replicas then fail certificate authentication against the primary.',
-    `operators.md R1, R13; ${PERCONA}:pkg/apis/pgv2.percona.com/v2/perconapgcluster_types.go (SecretsSpec comments), deploy/cr.yaml`),
-  replicationCn: rule('percona/replication-cn', 'error',
-    'The replication certificate (`customReplicationTLSSecret`) has a CN other than `_crunchyrepl`: the operator\'s pg_hba allows replication only to `_crunchyrepl` with `cert` authentication, which maps the CN to the user, so replicas cannot connect.',
-    `operators.md R5; ${PERCONA}:internal/postgres/hba.go (NewHBAs), internal/postgres/config.go (ReplicationUser), percona/certmanager/certmanager.go (ApplyReplicationCertificate)`),
-  sharedCertificate: rule('percona/shared-certificate', 'error',
-    '`customTLSSecret` and `customReplicationTLSSecret` hold the same `tls.crt`: the server certificate must not double as the replication client certificate (whose CN must be `_crunchyrepl`).',
-    'operators.md R6; percona/k8spg-docs@2.0:docs/TLS.md'),
-  primarySan: rule('percona/primary-san', 'error',
-    'With PgBouncer (`spec.proxy.pgBouncer`), the custom server certificate does not answer to `<cluster>-primary`: PgBouncer dials exactly that short name with `server_tls_sslmode = verify-full`, so PgBouncer cannot reach PostgreSQL.',
-    `operators.md R7; ${PERCONA}:internal/pgbouncer/config.go (clusterINI)`),
-  perconaServerSan: rule('percona/server-san', 'warning',
-    'The custom server certificate (`customTLSSecret`) does not answer to every name of the primary and replica Services (`<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.<domain>`), as the operator\'s own certificate does: clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are.',
-    `operators.md R6, §2.3; ${PERCONA}:internal/naming/dns.go, internal/controller/postgrescluster/pki.go`),
-  pgbouncerSan: rule('percona/pgbouncer-san', 'warning',
-    'The PgBouncer frontend certificate (`spec.proxy.pgBouncer.customTLSSecret`) does not answer to every name of the `<cluster>-pgbouncer` Service, as the operator\'s own PgBouncer certificate does: applications that connect through PgBouncer with `sslmode=verify-full` and dial a missing name fail. Warning when the short name is missing, information when only qualified forms are.',
-    `operators.md §2.1, §2.3; ${PERCONA}:internal/naming/dns.go, percona/certmanager/certmanager.go (the pgbouncer certificate)`),
-  cpoServerSan: rule('cpo/server-san', 'warning',
-    'The `spec.tls.secretName` certificate does not answer to every name of the Services it serves: `<cluster>` and `<cluster>-repl`, plus `<cluster>-pooler` with `enableConnectionPooler: true` and `<cluster>-pooler-repl` with `enableReplicaConnectionPooler: true` (the poolers mount the same Secret). Clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are.',
-    `operators.md C7, C8, §3.3; ${CPO}:pkg/cluster/connection_pooler.go, docs/hugo/content/en/tls/_index.md`),
-  pgpoolServerSan: rule('pgpool/server-san', 'warning',
-    'The server certificate Secret of a Pgpool (`tls.certificates[alias=server].secretName`, default `<name>-server-cert`), when it is in the workspace, does not answer to every name of the primary Service (`<name>`, `<name>.<ns>`, `<name>.<ns>.svc`, `<name>.<ns>.svc.<domain>`): clients with `sslMode` `verify-full` that dial a missing name fail. Warning when the short name is missing, information when only qualified forms are.',
-    'operators.md §1.3, D3; kubedb/apimachinery@v0.66.0:apis/kubedb/v1alpha2/pgpool_helpers.go (PrimaryServiceDNS, SetTLSDefaults, GetCertSecretName)'),
-} as const;
+import { perconaKeyFor } from './percona';
+import type { LiveContext, RuleModule } from './types';
+import { get, isCpo, isKubedbPgpool, isObj, isPercona, spanAt, str } from './util';
 
 // --- host name matching (libpq's rules) ---------------------------------------------------------------------------
 
@@ -214,8 +187,7 @@ interface FoundSecret {
 
 function lookup(ctx: LiveContext, r: Resource, name: string): FoundSecret | undefined {
   const ns = r.header.namespace;
-  const found = ctx.workspace.find('Secret', name, ns, 'v1');
-  const doc = found.find(d => d.header.namespace === ns) ?? found[0];
+  const doc = ctx.workspace.findOne('Secret', name, ns, 'v1');
   if (!doc) return undefined;
   // Only a Secret whose data parses is judged (a wrong shape is the schema's finding).
   if (!isObj(dataOf(doc.doc.part).value)) return undefined;
@@ -233,14 +205,13 @@ const certsOf = (s: FoundSecret | undefined, key: string): Certificate[] => {
 
 /** A place in the Secret: the value of `key`, or the Secret's name when the entry has no span. */
 function placeOf(s: FoundSecret, key: string | undefined): Place {
-  const base = s.doc.doc.base;
   const entry = key !== undefined ? s.contents.entries.get(key) : undefined;
-  if (entry) return { file: s.doc.path, span: [entry.valueSpan[0] + base, entry.valueSpan[1] + base] };
+  if (entry) return placeIn(s.doc.path, s.doc.doc, entry.valueSpan);
   return namePlace(s.doc);
 }
 
-const relatedTo = (...items: { s: FoundSecret; key?: string; message: string }[]): ReportExtra => ({
-  related: items.map(i => ({ place: placeOf(i.s, i.key), message: i.message })),
+const relatedTo = (...items: { s: FoundSecret; key?: string; message: string }[]): FindingExtra => ({
+  related: items.map(i => ({ ...placeOf(i.s, i.key), message: i.message })),
 });
 
 const cnText = (c: Certificate) => {
@@ -261,23 +232,15 @@ const describeNames = (cert: Certificate): string => {
 
 // --- the module ---------------------------------------------------------------------------------------------------
 
-
 export const certUsageModule: RuleModule = {
   name: 'cert-usage',
-  rules: Object.values(CERT_USAGE_RULES),
-  appliesTo: (r: Resource) => isPercona(r) || isCpo(r) || isPgpool(r),
+  appliesTo: (r: Resource) => isPercona(r) || isCpo(r) || isKubedbPgpool(r),
   checkLive(r, ctx) {
     if (isPercona(r)) checkPercona(r, ctx);
     else if (isCpo(r)) checkCpo(r, ctx);
     else checkPgpool(r, ctx);
   },
 };
-
-/** The Secret data key that ends up as file `path` of a Percona projection: the `items[]` entry mapping it, else the same-named key (R4). */
-export function perconaKeyFor(projection: unknown, path: string): string {
-  const item = itemsOf(projection).find(i => i.path === path && i.key !== undefined);
-  return item?.key ?? path;
-}
 
 interface Projection {
   field: 'customTLSSecret' | 'customReplicationTLSSecret' | 'customRootCATLSSecret';
@@ -329,7 +292,7 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
       const extra = server.secret && repl.secret
         ? relatedTo({ s: server.secret, key: server.key('tls.crt'), message: 'server certificate' }, { s: repl.secret, key: repl.key('tls.crt'), message: 'replication certificate' })
         : undefined;
-      ctx.report(CERT_USAGE_RULES.sharedCertificate, nameSpan(repl),
+      ctx.report(PERCONA['shared-certificate'], nameSpan(repl),
         `The server and replication certificates are one and the same: ${where}. The replication certificate is a client certificate with CN \`${PERCONA_REPLICATION_USER}\`, the server certificate names the cluster's Services; they must be separate certificates from the same CA. Issue a replication certificate of its own from the same CA (\`pgtls cert replication --out DIR --ca-cert CA.crt --ca-key CA.key\`) and store it in a separate Secret.`,
         extra);
     }
@@ -339,7 +302,7 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
   if (repl?.secret && replLeaf) {
     const cn = commonName(replLeaf.subject);
     if (cn !== PERCONA_REPLICATION_USER) {
-      ctx.report(CERT_USAGE_RULES.replicationCn, nameSpan(repl),
+      ctx.report(PERCONA['replication-cn'], nameSpan(repl),
         `The replication certificate in Secret \`${repl.name}\` has ${cn === undefined ? 'no CN' : `CN \`${cn}\``}, but Percona's pg_hba lets only \`${PERCONA_REPLICATION_USER}\` replicate, with \`cert\` authentication that takes the user from the CN, so replicas cannot connect. Issue it with CN (and DNS name) \`${PERCONA_REPLICATION_USER}\`, from the CA of the server certificate, e.g. \`pgtls cert replication --out DIR --ca-cert CA.crt --ca-key CA.key\`.`,
         relatedTo({ s: repl.secret, key: repl.key('tls.crt'), message: `replication certificate (${cnText(replLeaf)})` }));
     }
@@ -357,13 +320,13 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
   let wanted = wantedNames([primary, `${cluster}-replicas`], r.header.namespace, domain);
   if (pgBouncer) {
     if (!matchesHost(names, primary)) {
-      ctx.report(CERT_USAGE_RULES.primarySan, nameSpan(server),
+      ctx.report(PERCONA['primary-san'], nameSpan(server),
         `The server certificate in Secret \`${server.name}\` does not answer to \`${primary}\`: PgBouncer connects to PostgreSQL as \`host=${primary}\` with \`server_tls_sslmode = verify-full\`, so every PgBouncer connection fails. ${cap(describeNames(serverLeaf))}. Add the DNS name \`${primary}\`: regenerate with "PG TLS: Create Complete TLS Set for This Resource" or \`${certCommand('percona', cluster, r.header.namespace, domain)}\`.`,
         related);
     }
     wanted = wanted.filter(w => w.host !== primary);
   }
-  reportMissing(ctx, CERT_USAGE_RULES.perconaServerSan, nameSpan(server), serverLeaf, wanted, related,
+  reportMissing(ctx, PERCONA['server-san'], nameSpan(server), serverLeaf, wanted, related,
     `The server certificate in Secret \`${server.name}\``, 'percona', cluster, r.header.namespace, domain);
 }
 
@@ -376,7 +339,7 @@ function checkPgbouncer(r: Resource, ctx: LiveContext, cluster: string, domain: 
   const key = perconaKeyFor(p, 'tls.crt');
   const leaf = certsOf(secret, key)[0];
   if (!secret || !leaf) return;
-  reportMissing(ctx, CERT_USAGE_RULES.pgbouncerSan, spanAt(r, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']), leaf,
+  reportMissing(ctx, PERCONA['pgbouncer-san'], spanAt(r, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']), leaf,
     wantedNames([`${cluster}-pgbouncer`], r.header.namespace, domain),
     relatedTo({ s: secret, key, message: `PgBouncer certificate (${cnText(leaf)})` }),
     `The PgBouncer certificate in Secret \`${name}\``, 'percona', cluster, r.header.namespace, domain,
@@ -395,7 +358,7 @@ function checkPerconaCa(ctx: LiveContext, a: {
     for (const [pr, chain] of [[server, serverChain], [repl, replChain]] as const) {
       if (!pr?.secret || !chain.length || chainsTo(chain, rootCerts, issuedBy)) continue;
       const what = pr.field === 'customTLSSecret' ? 'server' : 'replication';
-      ctx.report(CERT_USAGE_RULES.twinSecretsCa, nameSpan(pr),
+      ctx.report(PERCONA['twin-secrets-ca'], nameSpan(pr),
         `The ${what} certificate in Secret \`${pr.name}\` (${cnText(chain[0]!)}, issuer ${issuerText(chain[0]!)}) is not issued by the root CA of \`customRootCATLSSecret\` (Secret \`${root.name}\`, ${cnText(rootCerts[0]!)}): the operator trusts that root only, so ${what === 'server' ? 'clients and replicas cannot verify the server' : 'the primary rejects the replicas\' certificate'}. Issue it from that root CA.`,
         relatedTo({ s: pr.secret, key: pr.key('tls.crt'), message: `${what} certificate` }, { s: root.secret, key: root.key('root.crt'), message: 'root CA (root.crt)' }));
     }
@@ -416,7 +379,7 @@ function checkPerconaCa(ctx: LiveContext, a: {
     const detail = !replOk
       ? `the replication certificate (issuer ${issuerText(replChain[0]!)}) is not issued by the \`ca.crt\` of Secret \`${server.name}\` (${cnText(serverCa[0]!)})`
       : `the server certificate (issuer ${issuerText(serverChain[0]!)}) is not issued by the \`ca.crt\` of Secret \`${repl.name}\` (${cnText(replCa[0]!)})`;
-    ctx.report(CERT_USAGE_RULES.twinSecretsCa, nameSpan(repl),
+    ctx.report(PERCONA['twin-secrets-ca'], nameSpan(repl),
       `\`customTLSSecret\` and \`customReplicationTLSSecret\` must carry certificates of one CA with the same \`ca.crt\`, but ${detail}, so replicas fail to authenticate to the primary. Issue both certificates from one CA and put that CA in both Secrets' \`ca.crt\`.`,
       extra);
     return;
@@ -424,7 +387,7 @@ function checkPerconaCa(ctx: LiveContext, a: {
   // A leaf is unreadable: compare the CA certificates themselves.
   const fps = new Set(serverCa.map(c => c.fingerprint256));
   if (replCa.some(c => fps.has(c.fingerprint256))) return;
-  ctx.report(CERT_USAGE_RULES.twinSecretsCa, nameSpan(repl),
+  ctx.report(PERCONA['twin-secrets-ca'], nameSpan(repl),
     `\`customTLSSecret\` and \`customReplicationTLSSecret\` must have the same \`ca.crt\`, but Secret \`${server.name}\` holds ${cnText(serverCa[0]!)} and Secret \`${repl.name}\` ${cnText(replCa[0]!)} (different certificates), so replicas fail to authenticate to the primary. Issue both certificates from one CA and put that CA in both Secrets' \`ca.crt\`.`,
     extra);
 }
@@ -448,7 +411,7 @@ function checkCpo(r: Resource, ctx: LiveContext): void {
   if (get(spec, ['enableReplicaConnectionPooler']) === true) services.push(`${cluster}-pooler-repl`);
   // The cluster domain is the operator option cluster_domain: not in the manifest.
   const wanted = wantedNames(services, r.header.namespace, undefined);
-  reportMissing(ctx, CERT_USAGE_RULES.cpoServerSan, spanAt(r, ['spec', 'tls', 'secretName']), leaf, wanted,
+  reportMissing(ctx, CPO['server-san'], spanAt(r, ['spec', 'tls', 'secretName']), leaf, wanted,
     relatedTo({ s: secret, key: file, message: `server certificate (${cnText(leaf)})` }),
     `The certificate in Secret \`${secretName}\` (\`${file}\`)`, 'cpo', cluster, r.header.namespace, undefined);
 }
@@ -471,7 +434,7 @@ function checkPgpool(r: Resource, ctx: LiveContext): void {
     : index >= 0 ? spanAt(r, ['spec', 'tls', 'certificates', index, 'alias'])
       : spanAt(r, ['spec', 'tls', 'issuerRef'], 'key');
   const wanted = wantedNames([name], r.header.namespace, undefined);
-  reportMissing(ctx, CERT_USAGE_RULES.pgpoolServerSan, span, leaf, wanted,
+  reportMissing(ctx, PGPOOL['server-san'], span, leaf, wanted,
     relatedTo({ s: secret, key: 'tls.crt', message: `server certificate (${cnText(leaf)})` }),
     `The server certificate in Secret \`${secretName}\``, 'kubedb', name, r.header.namespace, undefined);
 }
@@ -483,8 +446,8 @@ function certCommand(operator: string, name: string, namespace: string | undefin
   return secrets ? `${set}\` then \`pgtls cert secrets --operator ${operator} ${where} --from certs/${name}` : set;
 }
 
-function reportMissing(ctx: LiveContext, meta: (typeof CERT_USAGE_RULES)[keyof typeof CERT_USAGE_RULES], span: Span, leaf: Certificate,
-  wanted: readonly WantedName[], related: ReportExtra, subject: string, operator: string, name: string, namespace: string | undefined, domain: string | undefined,
+function reportMissing(ctx: LiveContext, meta: RuleMeta, span: Span, leaf: Certificate,
+  wanted: readonly WantedName[], related: FindingExtra, subject: string, operator: string, name: string, namespace: string | undefined, domain: string | undefined,
   fixText?: string): void {
   const missing = missingNames(leaf, wanted);
   if (!missing.length) return;

@@ -1,13 +1,14 @@
 /**
- * Small helpers shared by the rule modules: reading plain data by path, finding the YAML span to report on (the value,
- * the key, or for a missing key the key of the deepest parent that exists), Go durations, rule declaration.
+ * Small helpers shared by the rule modules: reading plain data by path, the resource kinds, finding the YAML span to
+ * report on (the value, the key, or for a missing key the key of the deepest parent that exists), Go durations, a fix
+ * that adds a pair, and findings kept with a document's text.
  */
 import { isMap, type Pair } from 'yaml';
-import type { Fix, RuleMeta, Span } from '../../../core/types';
+import type { FindingExtra, Reporter } from '../../../core/rules';
+import type { Finding, Fix, RuleMeta, Span } from '../../../core/types';
 import { locate, nodeSpan } from '../data';
-import type { Resource } from './types';
-
-export const rule = (id: string, severity: RuleMeta['severity'], description: string, source: string): RuleMeta => ({ id, severity, description, source });
+import type { Resource } from '../model';
+import { placeIn } from '../workspace';
 
 /** The value at a data path of plain data; `undefined` when some segment is absent. */
 export function get(data: unknown, path: readonly (string | number)[]): unknown {
@@ -23,7 +24,9 @@ export function get(data: unknown, path: readonly (string | number)[]): unknown 
 /** The resource kinds the modules test for. */
 export const isPercona = (r: Resource): boolean => r.kind.apiVersion === 'pgv2.percona.com/v2' && r.kind.kind === 'PerconaPGCluster';
 export const isCpo = (r: Resource): boolean => r.kind.apiVersion === 'cpo.opensource.cybertec.at/v1' && r.kind.kind === 'postgresql';
-export const isPgpool = (r: Resource): boolean => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
+/** KubeDB's Pgpool resource (its rules are `pgpool/*`; the pgpool.conf language is `pgpool-conf`). */
+export const isKubedbPgpool = (r: Resource): boolean => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
+export const isKubedbPgpoolOps = (r: Resource): boolean => r.kind.apiVersion === 'ops.kubedb.com/v1alpha1' && r.kind.kind === 'PgpoolOpsRequest';
 
 export const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);
 export const str = (x: unknown): string | undefined => (typeof x === 'string' ? x : undefined);
@@ -46,16 +49,18 @@ export function spanAt(r: Resource, path: readonly (string | number)[], what: 'v
   for (let i = steps.length - 1; i >= 1; i--) {
     const s = steps[i]!;
     if (s.key) return nodeSpan(s.key);
-    if (!complete && s.node && i === steps.length - 1) {
-      // An item of a sequence without a key: underline the item's first line-worth (its node).
-      const [a, b] = nodeSpan(s.node);
-      const nl = r.doc.part.source.slice(a, b).indexOf('\n');
-      return [a, nl > 0 ? a + nl : b];
-    }
+    // An item of a sequence without a key: underline the item's first line-worth (its node).
+    if (!complete && s.node && i === steps.length - 1) return firstLine(r, nodeSpan(s.node));
   }
   const kind = locate(r.yaml, ['kind']);
   const k = kind[1]?.node;
   return k ? nodeSpan(k) : [0, 0];
+}
+
+/** A span cut at its first line break (an item of a sequence that is a whole map). */
+export function firstLine(r: Resource, [a, b]: Span): Span {
+  const nl = r.doc.part.source.slice(a, b).indexOf('\n');
+  return nl > 0 ? [a, a + nl] : [a, b];
 }
 
 const UNIT_MS: Record<string, number> = { ns: 1e-6, us: 1e-3, 'µs': 1e-3, 'μs': 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
@@ -99,4 +104,34 @@ export function addPairFix(r: Resource, mapPath: readonly (string | number)[], p
   const indent = src.slice(lineStart, at);
   if (!/^[ ]*$/.test(indent)) return undefined; // e.g. the first key of a map that is a sequence item (`- a: b`)
   return { title, edits: [{ span: [at, at], newText: `${pair}\n${indent}` }] };
+}
+
+/**
+ * A finding kept with a document's text (memoised while the text is unchanged, then reported again): the arguments of
+ * a `Reporter`, with document-relative spans.
+ */
+export interface Held {
+  rule: RuleMeta;
+  span: Span;
+  message: string;
+  extra?: FindingExtra;
+}
+
+/** A reporter that keeps what it gets in `out`. */
+export const hold = (out: Held[]): Reporter => (rule, span, message, extra) => {
+  out.push(extra ? { rule, span, message, extra } : { rule, span, message });
+};
+
+/**
+ * A related place in the same document, kept document-relative with a memoised finding: the document may sit at
+ * another offset of its file when the finding is reported again.
+ */
+export interface DocumentRelated {
+  span: Span;
+  message: string;
+}
+
+/** Related places of `r`'s document as places of its file, for a report. */
+export function relatedIn(r: Resource, related: readonly DocumentRelated[] | undefined): Finding['related'] {
+  return related?.map(x => ({ ...placeIn(r.path, r.doc, x.span), message: x.message }));
 }

@@ -9,45 +9,13 @@
  * Facts: operators.md §2.2.
  */
 import type { Certificate } from '../../../core/tlsBackend';
+import type { Resource } from '../model';
+import { PROJECTIONS, type ProjectionField } from '../references';
+import { PERCONA } from '../rules';
 import { namePlace } from '../workspace';
 import { secretContents } from './certData';
-import type { DocumentContext, LiveContext, Resource, RuleModule } from './types';
-import { HOUR, addPairFix, get, goDuration, isObj, isPercona, rule, spanAt, str } from './util';
-
-const VALIDATE_TLS = 'percona/percona-postgresql-operator@v3.0.0:percona/controller/pgcluster/controller.go (validateTLS)';
-
-export const PERCONA_RULES = {
-  twinSecrets: rule('percona/twin-secrets', 'warning',
-    '`customTLSSecret` without `customReplicationTLSSecret` or the other way round: the operator then generates the missing certificate from its own root CA, and replication breaks on the CA mismatch. Set both, signed by the same CA. With `customRootCATLSSecret` only reported while the workspace lacks the Secrets to check it: the operator signs the missing certificate with that root (R10), which is fine when the given one chains to it (`percona/twin-secrets-ca` reports when it does not).',
-    'operators.md R1; percona/percona-postgresql-operator@v3.0.0:pkg/apis/pgv2.percona.com/v2/perconapgcluster_types.go (SecretsSpec comments, CRD descriptions)'),
-  secretName: rule('percona/secret-name', 'error',
-    'A custom TLS Secret projection (`spec.secrets.custom*TLSSecret`) without a `name`: reconciliation fails ("secret name is not specified").',
-    `operators.md R2; ${VALIDATE_TLS}`),
-  itemsPath: rule('percona/items-path', 'warning',
-    '`customTLSSecret`/`customReplicationTLSSecret` with `items` that do not project a required file (`tls.crt`, `tls.key`, and `ca.crt` without a root CA Secret): Kubernetes mounts only the listed keys, so the file is missing in the pod even when the operator\'s check passes.',
-    `operators.md R4, R4b; ${VALIDATE_TLS} + Kubernetes Secret projection semantics`),
-  sslParameter: rule('percona/ssl-parameter', 'error',
-    '`ssl` or an `ssl_*` parameter (other than `ssl_groups`, `ssl_ecdh_curve`) in `spec.config.parameters`: the CRD\'s CEL rule rejects it ("TLS is always enabled"); the operator manages TLS itself.',
-    'operators.md R8; percona/percona-postgresql-operator@v3.0.0:config/crd/bases/pgv2.percona.com_perconapgclusters.yaml (spec.config.parameters x-kubernetes-validations)'),
-  tlsOnlyUserRules: rule('percona/tls-only-user-rules', 'info',
-    'A `host`/`hostnossl` rule in `spec.authentication.rules` with `tlsOnly: true`: tlsOnly rewrites only the operator\'s own HBA rules, so this user rule still allows plaintext connections.',
-    'operators.md R9; percona/percona-postgresql-operator@v3.0.0:internal/controller/postgrescluster/controller.go (K8SPG-554), internal/postgres/hba.go'),
-  validityDuration: rule('percona/validity-duration', 'warning',
-    'A `spec.tls.*ValidityDuration` of 720h or less: with cert-manager the operator always sets `renewBefore: 720h`, and cert-manager rejects a Certificate whose renewBefore is not below its duration.',
-    'operators.md R11; percona/percona-postgresql-operator@v3.0.0:percona/certmanager/certmanager.go (DefaultRenewBefore); cert-manager@v1.21.1 internal/apis/certmanager/validation/certificate.go'),
-  nameLength: rule('percona/name-length', 'warning',
-    'A cluster (or cluster + instance set) name so long that a certificate CN the operator requests from cert-manager (`<cluster>-postgres`, `<cluster>-<set>-xxxx`) exceeds 64 characters, which cert-manager rejects.',
-    'operators.md R12; percona/percona-postgresql-operator@v3.0.0:percona/certmanager/certmanager.go (truncateForCommonName used only for pgbouncer and pgbackrest-repo); cert-manager C4'),
-  validityWithoutCertManager: rule('percona/validity-without-cert-manager', 'info',
-    'A `spec.tls.*ValidityDuration` set together with `customRootCATLSSecret`: a custom root CA turns the cert-manager integration off, and the operator\'s internal PKI ignores these durations.',
-    'operators.md R10, §2.1 (tls.*ValidityDuration); percona/percona-postgresql-operator@v3.0.0:internal/controller/postgrescluster/pki.go (isRootCACertManagerManaged), internal/pki/common.go'),
-  secretNamespace: rule('percona/secret-namespace', 'warning',
-    'A custom TLS Secret (server, replication, root CA, PgBouncer) that the workspace holds only in another namespace than the cluster\'s: the operator and the pods read Secrets from the cluster\'s namespace only.',
-    `operators.md R3; ${VALIDATE_TLS}; Kubernetes Secret volumes (same namespace)`),
-} as const;
-
-export type ProjectionField = 'customTLSSecret' | 'customReplicationTLSSecret' | 'customRootCATLSSecret';
-export const PROJECTIONS: readonly ProjectionField[] = ['customTLSSecret', 'customReplicationTLSSecret', 'customRootCATLSSecret'];
+import type { DocumentContext, LiveContext, RuleModule } from './types';
+import { HOUR, addPairFix, get, goDuration, isObj, isPercona, spanAt, str } from './util';
 
 /** The file paths the operator requires of a projection (R4). */
 export function requiredPaths(field: ProjectionField, secrets: Record<string, unknown>): string[] {
@@ -70,7 +38,6 @@ const MAX_CN = 64;
 
 export const perconaModule: RuleModule = {
   name: 'percona',
-  rules: Object.values(PERCONA_RULES),
   appliesTo: isPercona,
   checkDocument(r, ctx) {
     const spec = get(r.data, ['spec']);
@@ -88,7 +55,7 @@ export const perconaModule: RuleModule = {
       // R2: a name (the CRD defaults it to "").
       const name = isObj(p) ? p.name : undefined;
       if (name === undefined || name === null || name === '') {
-        ctx.report(PERCONA_RULES.secretName, name === '' ? spanAt(r, [...base, 'name']) : spanAt(r, base, 'key'),
+        ctx.report(PERCONA['secret-name'], name === '' ? spanAt(r, [...base, 'name']) : spanAt(r, base, 'key'),
           `\`${f}\` has no Secret name: reconciliation fails ("failed to validate .spec.${f}: secret name is not specified") and the cluster is not reconciled. Set \`name\` to the Secret holding ${requiredPaths(f, secrets).join(', ')}, or remove \`${f}\`.`);
       }
       // R4b: with items, only the listed keys are mounted.
@@ -99,7 +66,7 @@ export const perconaModule: RuleModule = {
         const paths = new Set(items.map(i => i.path));
         const lacking = requiredPaths(f, secrets).filter(x => !paths.has(x));
         if (lacking.length) {
-          ctx.report(PERCONA_RULES.itemsPath, spanAt(r, [...base, 'items'], 'key'),
+          ctx.report(PERCONA['items-path'], spanAt(r, [...base, 'items'], 'key'),
             `These \`items\` do not project ${lacking.map(x => `\`${x}\``).join(', ')}: Kubernetes mounts only the listed keys, so PostgreSQL finds ${lacking.length > 1 ? 'these files' : 'this file'} missing in the pod (the operator's own check accepts a Secret data key that is not listed). Add items with \`path:\` ${lacking.map(x => `\`${x}\``).join(', ')}, or drop \`items\` to mount every key.`);
         }
       }
@@ -112,7 +79,7 @@ export const perconaModule: RuleModule = {
     if (isObj(params) && !userCrd) {
       for (const k of Object.keys(params)) {
         if (k === 'ssl' || (k.startsWith('ssl_') && !ALLOWED_SSL.has(k))) {
-          ctx.report(PERCONA_RULES.sslParameter, spanAt(r, ['spec', 'config', 'parameters', k], 'key'),
+          ctx.report(PERCONA['ssl-parameter'], spanAt(r, ['spec', 'config', 'parameters', k], 'key'),
             `\`${k}\` cannot be set here: the CRD's validation rule rejects it ("TLS is always enabled"), since the operator configures TLS itself (only \`ssl_groups\` and \`ssl_ecdh_curve\` are allowed). Remove it; use \`spec.secrets.customTLSSecret\` for your own certificates.`);
         }
       }
@@ -128,7 +95,7 @@ export const perconaModule: RuleModule = {
           const field = conn === 'host' || conn === 'hostnossl' ? 'connection' : hbaWord === 'host' || hbaWord === 'hostnossl' ? 'hba' : undefined;
           if (!field) return;
           const word = field === 'connection' ? conn : hbaWord;
-          ctx.report(PERCONA_RULES.tlsOnlyUserRules, spanAt(r, ['spec', 'authentication', 'rules', i, field]),
+          ctx.report(PERCONA['tls-only-user-rules'], spanAt(r, ['spec', 'authentication', 'rules', i, field]),
             `\`${word}\` still accepts plaintext connections: \`tlsOnly: true\` rewrites only the operator's own HBA rules to hostssl, not the rules in \`spec.authentication.rules\`. Use \`hostssl\` if this rule should require TLS.`);
         });
       }
@@ -139,7 +106,7 @@ export const perconaModule: RuleModule = {
     if (has('customRootCATLSSecret')) {
       for (const d of DURATIONS) {
         if (tls[d] === undefined || tls[d] === null) continue;
-        ctx.report(PERCONA_RULES.validityWithoutCertManager, spanAt(r, ['spec', 'tls', d], 'key'),
+        ctx.report(PERCONA['validity-without-cert-manager'], spanAt(r, ['spec', 'tls', d], 'key'),
           `\`${d}\` has no effect here: with \`customRootCATLSSecret\` the operator does not use cert-manager, and its own PKI signs the certificates with your CA and decides their lifetime itself (your CA keeps its own validity), whatever this says. Remove it, or drop \`customRootCATLSSecret\` to let cert-manager issue the certificates.`);
       }
       return;
@@ -149,13 +116,13 @@ export const perconaModule: RuleModule = {
       if (v === undefined) continue;
       const ms = goDuration(v);
       if (ms === undefined || ms > RENEW_BEFORE) continue;
-      ctx.report(PERCONA_RULES.validityDuration, spanAt(r, ['spec', 'tls', d]),
+      ctx.report(PERCONA['validity-duration'], spanAt(r, ['spec', 'tls', d]),
         `\`${d}: ${v}\` is not longer than 720h: when cert-manager issues the certificates, the operator sets \`renewBefore: 720h\` on each, and cert-manager rejects a renewBefore that is not below the duration, so no certificate is issued. Use more than 720h (e.g. 2160h); it has no effect with the operator's internal PKI.`);
     }
     const cluster = r.header.name;
     if (!cluster) return;
     if (`${cluster}-postgres`.length > MAX_CN) {
-      ctx.report(PERCONA_RULES.nameLength, spanAt(r, ['metadata', 'name']),
+      ctx.report(PERCONA['name-length'], spanAt(r, ['metadata', 'name']),
         `With cert-manager, the operator requests a certificate with CN \`${cluster}-postgres\` (${cluster.length + 9} characters) and cert-manager rejects a CN over 64 characters. Use a cluster name of at most 55 characters.`);
       return;
     }
@@ -166,7 +133,7 @@ export const perconaModule: RuleModule = {
         if (set === undefined) return;
         const cn = `${cluster}-${set}-xxxx`;
         if (cn.length > MAX_CN) {
-          ctx.report(PERCONA_RULES.nameLength, spanAt(r, ['spec', 'instances', i, 'name']),
+          ctx.report(PERCONA['name-length'], spanAt(r, ['spec', 'instances', i, 'name']),
             `With cert-manager, each instance certificate has the StatefulSet name \`${cluster}-${set}-<4 characters>\` as CN (${cn.length} characters), and cert-manager rejects a CN over 64 characters. Shorten the cluster or instance set name.`);
         }
       });
@@ -202,9 +169,9 @@ export const perconaModule: RuleModule = {
       if (!all.length || all.some(d => !d.header.namespace || d.header.namespace === ns)) continue;
       const where = [...new Set(all.map(d => d.header.namespace))].map(n => `\`${n}\``).join(', ');
       const first = all[0]!;
-      ctx.report(PERCONA_RULES.secretNamespace, spanAt(r, p.path),
+      ctx.report(PERCONA['secret-namespace'], spanAt(r, p.path),
         `Secret \`${p.name}\` is in namespace ${where} in the workspace, but the cluster is in \`${ns}\`: ${p.effect}. Create the Secret in \`${ns}\`.`,
-        { related: [{ place: namePlace(first), message: `Secret \`${p.name}\`` }] });
+        { related: [{ ...namePlace(first), message: `Secret \`${p.name}\`` }] });
     }
   },
 };
@@ -219,16 +186,15 @@ function reportTwins(r: Resource, ctx: DocumentContext, has: (f: ProjectionField
     : 'from its own root CA, so the two certificates have different CAs and replication fails';
   const twin = `${r.header.name ?? 'cluster'}-${missing === 'customTLSSecret' ? 'server' : 'replication'}-tls`;
   const fix = addPairFix(r, ['spec', 'secrets'], `${missing}: { name: ${twin} }`, `Add ${missing} (Secret ${twin})`);
-  ctx.report(PERCONA_RULES.twinSecrets, spanAt(r, ['spec', 'secrets', present], 'key'),
+  ctx.report(PERCONA['twin-secrets'], spanAt(r, ['spec', 'secrets', present], 'key'),
     `\`${present}\` is set without \`${missing}\`: the operator generates the ${what} certificate ${from}. Set \`${missing}\` too, signed by the same CA (same \`ca.crt\`), as the CRD describes.`,
     fix ? { fixes: [fix] } : undefined);
 }
 
-/** The Secret data key a projection mounts at `path` (through `items`, R13), else `path` itself. */
-function keyFor(p: unknown, path: string): string {
-  const items = itemsOf(p);
-  if (!items.length) return path;
-  return items.find(i => i.path === path)?.key ?? path;
+/** The Secret data key that ends up as file `path` of a Percona projection: the `items[]` entry mapping it, else the same-named key (R4, R13). */
+export function perconaKeyFor(projection: unknown, path: string): string {
+  const item = itemsOf(projection).find(i => i.path === path && i.key !== undefined);
+  return item?.key ?? path;
 }
 
 /**
@@ -242,7 +208,7 @@ function chainsToCustomRoot(r: Resource, ctx: LiveContext, secrets: Record<strin
     if (!name) return [];
     const found = ctx.workspace.find('Secret', name, ns, 'v1');
     if (found.length !== 1) return [];
-    return secretContents(found[0]!.doc.part, ctx.env.tls).certificates(keyFor(secrets[f], path))?.certificates ?? [];
+    return secretContents(found[0]!.doc.part, ctx.env.tls).certificates(perconaKeyFor(secrets[f], path))?.certificates ?? [];
   };
   const roots = certsOf('customRootCATLSSecret', 'root.crt');
   const chain = certsOf(present, 'tls.crt');

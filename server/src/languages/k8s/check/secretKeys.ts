@@ -5,17 +5,15 @@
  * `tls.key` (I5; a ClusterIssuer's Secret lives in cert-manager's cluster resource namespace, a flag: not checked). A Secret that is not in the workspace is not
  * checked here (secret/not-found says so where it applies): it may exist only in the cluster.
  */
+import type { FindingExtra } from '../../../core/rules';
 import { dataOf } from '../data';
+import type { Resource } from '../model';
+import { PROJECTIONS } from '../references';
+import { SECRET } from '../rules';
 import { namePlace, type IndexedDocument } from '../workspace';
-import { PROJECTIONS, itemsOf, requiredPaths } from './percona';
-import type { LiveContext, ReportExtra, Resource, RuleModule } from './types';
-import { get, isCpo, isObj, isPercona, rule, spanAt, str } from './util';
-
-export const SECRET_KEY_RULES = {
-  missingKey: rule('secret/missing-key', 'error',
-    'A Secret in the workspace that a resource refers to lacks a key the operator needs (Percona `tls.crt`/`tls.key`/`ca.crt`, `root.crt`/`root.key` or an `items[].key`; CPO the files named by `certificateFile`/`privateKeyFile`/`caFile`; a CA Issuer `tls.crt`/`tls.key`).',
-    'operators.md R3, R4 (percona/percona-postgresql-operator@v3.0.0:percona/controller/pgcluster/controller.go validateTLS), C4, C5 (CYBERTEC-pg-operator@v0.9.2:pkg/cluster/k8sres.go generateTlsMounts), §4 I5 (cert-manager CA issuer)'),
-} as const;
+import { itemsOf, requiredPaths } from './percona';
+import type { LiveContext, RuleModule } from './types';
+import { get, isCpo, isObj, isPercona, spanAt, str } from './util';
 
 const isIssuer = (r: Resource) => r.kind.apiVersion === 'cert-manager.io/v1' && r.kind.kind === 'Issuer';
 
@@ -24,8 +22,7 @@ interface FoundSecret { doc: IndexedDocument; keys: Set<string> }
 /** The Secret `name` of the resource's namespace, with its data and stringData keys; `undefined` when not in the workspace. */
 function lookup(ctx: LiveContext, r: Resource, name: string): FoundSecret | undefined {
   const ns = r.header.namespace;
-  const found = ctx.workspace.find('Secret', name, ns, 'v1');
-  const doc = found.find(d => d.header.namespace === ns) ?? found[0];
+  const doc = ctx.workspace.findOne('Secret', name, ns, 'v1');
   if (!doc) return undefined;
   const data = dataOf(doc.doc.part).value;
   const keys = new Set<string>();
@@ -36,15 +33,14 @@ function lookup(ctx: LiveContext, r: Resource, name: string): FoundSecret | unde
   return { doc, keys };
 }
 
-function related(s: FoundSecret): ReportExtra {
-  return { related: [{ place: namePlace(s.doc), message: `Secret \`${s.doc.header.name}\`` }] };
+function related(s: FoundSecret): FindingExtra {
+  return { related: [{ ...namePlace(s.doc), message: `Secret \`${s.doc.header.name}\`` }] };
 }
 
 const listKeys = (s: FoundSecret) => (s.keys.size ? [...s.keys].map(k => `\`${k}\``).join(', ') : 'no keys');
 
 export const secretKeysModule: RuleModule = {
   name: 'secret-keys',
-  rules: Object.values(SECRET_KEY_RULES),
   appliesTo: (r: Resource) => isPercona(r) || isCpo(r) || isIssuer(r),
   checkLive(r, ctx) {
     if (isPercona(r)) checkPercona(r, ctx);
@@ -65,13 +61,13 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
     const items = itemsOf(p);
     for (const it of items) {
       if (it.key === undefined || s.keys.has(it.key)) continue;
-      ctx.report(SECRET_KEY_RULES.missingKey, spanAt(r, ['spec', 'secrets', f, 'items', it.index, 'key']),
+      ctx.report(SECRET['missing-key'], spanAt(r, ['spec', 'secrets', f, 'items', it.index, 'key']),
         `Secret \`${name}\` has no key \`${it.key}\` (it has ${listKeys(s)}): reconciliation fails ("key ${it.key} doesn't exist in secret ${name}"). Fix the key or add it to the Secret.`, related(s));
     }
     const paths = new Set(items.map(i => i.path));
     const lacking = requiredPaths(f, secrets).filter(x => !paths.has(x) && !s.keys.has(x));
     if (lacking.length) {
-      ctx.report(SECRET_KEY_RULES.missingKey, spanAt(r, ['spec', 'secrets', f, 'name']),
+      ctx.report(SECRET['missing-key'], spanAt(r, ['spec', 'secrets', f, 'name']),
         `Secret \`${name}\` provides no ${lacking.map(x => `\`${x}\``).join(', ')} (it has ${listKeys(s)}, and no \`items[].path\` maps one): reconciliation fails ("required path ${lacking[0]} was not found both in secret ${name} and in the .items section"). Add the key${lacking.length > 1 ? 's' : ''} to the Secret or map ${lacking.length > 1 ? 'them' : 'it'} with \`items\`.`, related(s));
     }
   }
@@ -89,7 +85,7 @@ function checkCpo(r: Resource, ctx: LiveContext): void {
     const v = str(tls[field]) || fallback;
     if (!secret || !v || v.startsWith('/') || secret.keys.has(v)) return;
     const set = !!str(tls[field]);
-    ctx.report(SECRET_KEY_RULES.missingKey, spanAt(r, ['spec', 'tls', set ? field : nameField]),
+    ctx.report(SECRET['missing-key'], spanAt(r, ['spec', 'tls', set ? field : nameField]),
       `Secret \`${sName}\` has no key \`${v}\` (${set ? '' : `the default of \`${field}\`; `}it has ${listKeys(secret)}): CPO mounts the Secret's keys as files under ${mount}, so ${mount}/${v} does not exist and PostgreSQL cannot start with TLS. Add the key to the Secret${set ? ' or fix the file name' : ` or set \`${field}\``}.`, related(secret));
   };
   need('certificateFile', 'tls.crt', main, secretName, 'secretName', '/tls');
@@ -107,6 +103,6 @@ function checkIssuer(r: Resource, ctx: LiveContext): void {
   if (!s) return;
   const lacking = ['tls.crt', 'tls.key'].filter(k => !s.keys.has(k));
   if (!lacking.length) return;
-  ctx.report(SECRET_KEY_RULES.missingKey, spanAt(r, ['spec', 'ca', 'secretName']),
+  ctx.report(SECRET['missing-key'], spanAt(r, ['spec', 'ca', 'secretName']),
     `Secret \`${name}\` has no ${lacking.map(k => `\`${k}\``).join(' and ')} (it has ${listKeys(s)}): a CA Issuer signs with the CA certificate and key in \`tls.crt\`/\`tls.key\`, so the Issuer is not ready and issues nothing. Store the CA key pair under those keys.`, related(s));
 }

@@ -9,8 +9,9 @@
  * - CYBERTEC CPO `spec.patroni.pg_hba[]` (one pg_hba line each; PostgreSQL version from `spec.postgresql.version`).
  *
  * Findings keep the embedded language's rule ids (`pgpool-conf/unknown-parameter`, `pg-hba/md5-method`, ...), already
- * registered by those languages, at the YAML characters they came from (embedded.ts). Quick fixes are kept where
- * their edits map verbatim into the scalar.
+ * registered by those languages, at the YAML characters they came from (../embeddedText.ts), with their severity and
+ * tags. Quick fixes are kept where their edits map verbatim into the scalar. The embedded languages run
+ * directly on the text, not through the façade: the text is not a file of its own.
  *
  * What does not apply inside a custom resource is left out: the files the configuration names live in the pod, not in
  * the workspace (no file checks); the operator writes the certificate settings and the backends itself; and its own
@@ -18,24 +19,25 @@
  *
  * The embedded validation runs in `checkLive` because it needs the environment (parameter catalogues), but it is
  * memoised on the document part, keyed by the settings it depends on: it re-runs only when the document text or
- * those settings change.
+ * those settings change. The parse of a pgpool.conf is memoised with the document text alone, and `pgpool/inline-ssl`
+ * (kubedb.ts) reads it too.
  */
 import { isMap, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
 import type { ValidateContext } from '../../../core/language';
+import { CORE, extraOf, toFinding, type FindingExtra } from '../../../core/rules';
 import { SUPPORTED_PGPOOL_VERSIONS, type Finding, type Fix, type RuleMeta, type Settings, type SourceDocument, type Span } from '../../../core/types';
-import { CORE } from '../../../core/rules';
 import { pgHbaMode } from '../../hba';
-import { pgpoolConfMode } from '../../pgpoolConf';
+import { pgpoolConfMode, type PgpoolConfFile } from '../../pgpoolConf';
 import { locate, nodeSpan } from '../data';
-import { scalarOffsetMap, VirtualText } from '../embedded';
-import type { LiveContext, Resource, RuleModule } from './types';
-import { get, isCpo, isObj, isPercona, isPgpool, str } from './util';
+import { scalarOffsetMap, VirtualText } from '../embeddedText';
+import type { Resource } from '../model';
+import type { LiveContext, RuleModule } from './types';
+import { get, isCpo, isKubedbPgpool, isKubedbPgpoolOps, isObj, isPercona, relatedIn, str, type DocumentRelated, type Held } from './util';
 
-type Lang = 'pgpool-conf' | 'pg-hba';
-
-const MODE_OF = { 'pgpool-conf': pgpoolConfMode, 'pg-hba': pgHbaMode } as const;
-
-/** The embedded languages' rules by id (registered by those languages, not again here). */
+/**
+ * The embedded languages' rules by id: only their own rules are mapped back (registered by them, not again here).
+ * TRANSITIONAL: also turns a report that still names its rule by id into the rule (see `ValidateContext.report`).
+ */
 const INNER_RULES: ReadonlyMap<string, RuleMeta> = new Map(
   [...pgpoolConfMode.rules, ...pgHbaMode.rules].map(r => [r.id, r]),
 );
@@ -57,44 +59,35 @@ export const NOT_APPLICABLE: ReadonlySet<string> = new Set([
   'pg-hba/no-entries', 'pg-hba/missing-include-file',
 ]);
 
-/** A finding of an embedded language, mapped into the YAML document (document-relative spans). */
-interface Mapped {
-  rule: RuleMeta;
-  span: Span;
-  message: string;
-  severity?: Finding['severity'];
-  fixes?: Fix[];
-  related?: { span: Span; message: string }[];
+/**
+ * A finding of an embedded language, mapped into the YAML document: document-relative spans, its severity, tags and
+ * the fixes that map verbatim in `extra`, and its related places in the same text (document-relative too).
+ */
+export interface Mapped extends Held {
+  related?: DocumentRelated[];
 }
 
 /** One embedded text to validate. */
 interface Embedded {
-  lang: Lang;
-  /** The path the embedded language sees (the file's place in the container), for its messages. */
-  path: string;
+  /** The text as its language sees it: its path is the file's place in the container, for messages. */
+  doc: SourceDocument;
+  /** The text with the way back into the YAML. */
   text: VirtualText;
   settings: Partial<Settings>;
+  /** Runs the embedded language on `doc`. */
+  validate(ctx: ValidateContext): void;
   /** Drops findings that another rule of the YAML mode already reports better. */
   skip?: (f: Finding) => boolean;
 }
 
 export const embeddedModule: RuleModule = {
   name: 'embedded',
-  rules: [],
-  appliesTo: (r: Resource) => isPgpool(r) || isKubedbOps(r) || isPercona(r) || isCpo(r),
+  appliesTo: (r: Resource) => isKubedbPgpool(r) || isKubedbPgpoolOps(r) || isPercona(r) || isCpo(r),
   checkLive(r, ctx) {
-    for (const f of embeddedFindings(r, ctx)) {
-      ctx.report(f.rule, f.span, f.message, {
-        ...(f.severity ? { severity: f.severity } : {}),
-        ...(f.fixes ? { fixes: f.fixes } : {}),
-        // Related places are file offsets; the memo holds them document-relative since the document may move.
-        ...(f.related ? { related: f.related.map(x => ({ place: { file: r.path, span: [x.span[0] + r.doc.base, x.span[1] + r.doc.base] as Span }, message: x.message })) } : {}),
-      });
-    }
+    // Related places are file places; the memo holds them document-relative since the document may move.
+    for (const f of embeddedFindings(r, ctx)) ctx.report(f.rule, f.span, f.message, { ...f.extra, related: relatedIn(r, f.related) });
   },
 };
-
-const isKubedbOps = (r: Resource) => r.kind.apiVersion === 'ops.kubedb.com/v1alpha1' && r.kind.kind === 'PgpoolOpsRequest';
 
 /** The mapped findings of a resource's embedded texts, memoised on its document part. */
 export function embeddedFindings(r: Resource, ctx: Pick<LiveContext, 'settings' | 'env'>): Mapped[] {
@@ -111,32 +104,31 @@ export function embeddedFindings(r: Resource, ctx: Pick<LiveContext, 'settings' 
 
 /** Runs the embedded language on one text and maps its findings back. */
 function validateEmbedded(e: Embedded, ctx: Pick<LiveContext, 'settings' | 'env'>): Mapped[] {
-  const mode = MODE_OF[e.lang];
-  const doc: SourceDocument = { path: e.path, text: e.text.text, languageId: e.lang };
-  const raw: Finding[] = [];
+  const raw: { rule: RuleMeta; finding: Finding }[] = [];
   const vctx: ValidateContext = {
     settings: { ...ctx.settings, ...e.settings, checkFiles: false },
     env: ctx.env,
     parseSibling: () => undefined,
-    report(rule, span, message, extra) { raw.push({ rule: typeof rule === 'string' ? rule : rule.id, span, message, ...extra }); },
+    report(rule, span, message, extra) {
+      const meta = INNER_RULES.get(typeof rule === 'string' ? rule : rule.id);
+      if (meta) raw.push({ rule: meta, finding: toFinding(meta, span, message, extra) });
+    },
   };
   try {
-    (mode.validate as (d: SourceDocument, f: unknown, c: ValidateContext) => void)(doc, (mode.parse as (d: SourceDocument) => unknown)(doc), vctx);
+    e.validate(vctx);
   } catch (err) {
     // The embedded languages never throw by contract; if one does, say so on the text instead of hiding it.
-    return [{ rule: INTERNAL_ERROR, span: e.text.span([0, 1]), message: `pgtls failed while checking this embedded ${e.lang === 'pg-hba' ? 'pg_hba' : 'pgpool.conf'} text (${err instanceof Error ? err.message : String(err)}); please report it with the file attached.` }];
+    return [{ rule: INTERNAL_ERROR, span: e.text.span([0, 1]), message: `pgtls failed while checking this embedded ${e.doc.languageId === 'pg-hba' ? 'pg_hba' : 'pgpool.conf'} text (${err instanceof Error ? err.message : String(err)}); please report it with the file attached.` }];
   }
   const out: Mapped[] = [];
-  for (const f of raw) {
+  for (const { rule, finding: f } of raw) {
     if (NOT_APPLICABLE.has(f.rule) || e.skip?.(f)) continue;
-    const rule = INNER_RULES.get(f.rule);
-    if (!rule) continue;
-    const m: Mapped = { rule, span: e.text.span(f.span), message: f.message };
-    if (f.severity) m.severity = f.severity;
-    const fixes = (f.fixes ?? []).map(x => mapFix(x, e.text)).filter((x): x is Fix => !!x);
-    if (fixes.length) m.fixes = fixes;
-    const related = (f.related ?? []).filter(x => x.file === e.path).map(x => ({ span: e.text.span(x.span), message: x.message }));
-    if (related.length) m.related = related;
+    // Severity and tags carry over as they are; fixes only where their edits land verbatim in the YAML.
+    const { fixes, related, ...extra }: FindingExtra = extraOf(f);
+    const mapped = (fixes ?? []).map(x => mapFix(x, e.text)).filter((x): x is Fix => !!x);
+    const m: Mapped = { rule, span: e.text.span(f.span), message: f.message, extra: mapped.length ? { ...extra, fixes: mapped } : extra };
+    const here = (related ?? []).filter(x => x.file === e.doc.path).map(x => ({ span: e.text.span(x.span), message: x.message }));
+    if (here.length) m.related = here;
     out.push(m);
   }
   return out;
@@ -158,9 +150,9 @@ function mapFix(fix: Fix, text: VirtualText): Fix | undefined {
 // Where the embedded texts are.
 
 function embeddedTexts(r: Resource): Embedded[] {
-  if (isPgpool(r)) return kubedbText(r, ['spec', 'configuration', 'inline', 'pgpool.conf'], pgpoolVersionOf(get(r.data, ['spec', 'version'])));
+  if (isKubedbPgpool(r)) return kubedbText(r, INLINE_PGPOOL_CONF, pgpoolVersionOf(get(r.data, ['spec', 'version'])));
   // The ops request names its Pgpool only by reference: the version setting applies.
-  if (isKubedbOps(r)) return kubedbText(r, ['spec', 'configuration', 'applyConfig', 'pgpool.conf'], undefined);
+  if (isKubedbPgpoolOps(r)) return kubedbText(r, ['spec', 'configuration', 'applyConfig', 'pgpool.conf'], undefined);
   if (isPercona(r)) return perconaTexts(r);
   if (isCpo(r)) return cpoTexts(r);
   return [];
@@ -192,12 +184,50 @@ export function postgresVersionOf(version: unknown): number | undefined {
   return Number.isInteger(n) && n >= 10 && n <= 99 ? n : undefined;
 }
 
-function kubedbText(r: Resource, path: readonly string[], version: string | undefined): Embedded[] {
+/** Where a KubeDB Pgpool holds its inline pgpool.conf. */
+export const INLINE_PGPOOL_CONF: readonly string[] = ['spec', 'configuration', 'inline', 'pgpool.conf'];
+
+/** A pgpool.conf held in a YAML string: the text, the way back into the YAML, and the pgpool.conf language's parse. */
+export interface EmbeddedPgpoolConf {
+  doc: SourceDocument;
+  text: VirtualText;
+  file: PgpoolConfFile;
+}
+
+/**
+ * The pgpool.conf in the string at `path` of a KubeDB resource, parsed once per document text (memoised on the
+ * document part): the embedded validation and `pgpool/inline-ssl` read the same parse.
+ */
+export function pgpoolConfAt(r: Resource, path: readonly string[]): EmbeddedPgpoolConf | undefined {
+  const key = `pgpool.conf\0${path.join('\0')}`;
+  const memo = r.doc.part.memo;
+  if (memo.has(key)) return memo.get(key) as EmbeddedPgpoolConf | undefined;
   const node = stringScalar(nodeAt(r, path)?.node);
   const map = node ? scalarOffsetMap(node, r.doc.part.source) : undefined;
-  if (!map) return [];
-  // KubeDB mounts its configuration at /config (operators.md §1.3, P5).
-  return [{ lang: 'pgpool-conf', path: '/config/pgpool.conf', text: new VirtualText().addScalar(map), settings: version ? { pgpoolVersion: version } : {} }];
+  let out: EmbeddedPgpoolConf | undefined;
+  if (map) {
+    const text = new VirtualText().addScalar(map);
+    // KubeDB mounts its configuration at /config (operators.md §1.3, P5).
+    const doc: SourceDocument = { path: '/config/pgpool.conf', text: text.text, languageId: 'pgpool-conf' };
+    out = { doc, text, file: pgpoolConfMode.parse(doc) };
+  }
+  memo.set(key, out);
+  return out;
+}
+
+function kubedbText(r: Resource, path: readonly string[], version: string | undefined): Embedded[] {
+  const conf = pgpoolConfAt(r, path);
+  if (!conf) return [];
+  return [{
+    doc: conf.doc, text: conf.text, settings: version ? { pgpoolVersion: version } : {},
+    validate: ctx => pgpoolConfMode.validate(conf.doc, conf.file, ctx),
+  }];
+}
+
+/** A pg_hba text the operator writes (at `path` in the container) from the resource's rules. */
+function hbaText(path: string, text: VirtualText, settings: Partial<Settings>, skip?: Embedded['skip']): Embedded {
+  const doc: SourceDocument = { path, text: text.text, languageId: 'pg-hba' };
+  return { doc, text, settings, validate: ctx => pgHbaMode.validate(doc, pgHbaMode.parse(doc), ctx), ...(skip ? { skip } : {}) };
 }
 
 /** Characters the Percona operator trims from both ends of a raw `hba` line (control characters, space, backslash). */
@@ -242,11 +272,8 @@ function perconaTexts(r: Resource): Embedded[] {
   });
   if (!lines) return [];
   const tlsOnly = get(r.data, ['spec', 'tlsOnly']) === true;
-  return [{
-    lang: 'pg-hba', path: '/pgdata/pg_hba.conf', text, settings: pg ? { postgresVersion: pg } : {},
-    // With tlsOnly, percona/tls-only-user-rules already says what prefer-hostssl would say about a `host` rule.
-    ...(tlsOnly ? { skip: (f: Finding) => f.rule === 'pg-hba/prefer-hostssl' } : {}),
-  }];
+  // With tlsOnly, percona/tls-only-user-rules already says what prefer-hostssl would say about a `host` rule.
+  return [hbaText('/pgdata/pg_hba.conf', text, pg ? { postgresVersion: pg } : {}, tlsOnly ? f => f.rule === 'pg-hba/prefer-hostssl' : undefined)];
 }
 
 /**
@@ -340,5 +367,5 @@ function cpoTexts(r: Resource): Embedded[] {
     text.addScalar(map);
   });
   if (!lines) return [];
-  return [{ lang: 'pg-hba', path: '/home/postgres/pgdata/pg_hba.conf', text, settings: pg ? { postgresVersion: pg } : {} }];
+  return [hbaText('/home/postgres/pgdata/pg_hba.conf', text, pg ? { postgresVersion: pg } : {})];
 }

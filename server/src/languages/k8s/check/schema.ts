@@ -6,71 +6,18 @@
  *      checks, `required` included, like the API server defaulting before validation;
  *   3. each error lands on a node: an unknown key on the key, a missing key on the key of the object that lacks it, a
  *      wrong value on the value; `anyOf` alternatives collapse into one message.
- * Findings carry document-relative spans; the mode shifts them into the file.
+ * Findings carry document-relative spans; the mode shifts them into the file. The schema queries (which field a
+ * path names, null pruning) are ../schemas.ts's, shared with hover and completion.
  */
 import { isMap, isScalar, Scalar, type Document, type Node, type Pair } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
-import type { Finding, Fix, Span } from '../../core/types';
-import { didYouMean, listing } from '../../core/text';
-import { dataOf, locate, nodeSpan, type Step } from './data';
-import type { Part } from './parse';
-import { SCHEMA_RULES } from './rules';
-
-export type JsonSchema = { [k: string]: unknown };
-
-const obj = (x: unknown): JsonSchema | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as JsonSchema) : undefined);
-
-/** The sub-schemas that describe `seg` under `s` (properties, additionalProperties, items; through allOf/anyOf/oneOf). */
-export function childSchemas(s: JsonSchema | undefined, seg: string): JsonSchema[] {
-  if (!s) return [];
-  const out: JsonSchema[] = [];
-  const props = obj(s.properties);
-  const own = props ? obj(props[seg]) : undefined;
-  if (own) out.push(own);
-  else if (/^\d+$/.test(seg) && obj(s.items)) out.push(obj(s.items)!);
-  else if (obj(s.additionalProperties)) out.push(obj(s.additionalProperties)!);
-  for (const k of ['allOf', 'anyOf', 'oneOf']) {
-    const list = s[k];
-    if (Array.isArray(list)) for (const b of list) out.push(...childSchemas(obj(b), seg));
-  }
-  return out;
-}
-
-/** The first sub-schema at a data path (enough for our schemas, which have no `$ref`). */
-export function schemaAt(root: JsonSchema | undefined, path: readonly string[]): JsonSchema | undefined {
-  let cur = root;
-  for (const seg of path) {
-    cur = childSchemas(cur, seg)[0];
-    if (!cur) return undefined;
-  }
-  return cur;
-}
-
-/** Field names a schema object declares (own properties and those of allOf/anyOf/oneOf branches). */
-export function declaredFields(s: JsonSchema | undefined): string[] {
-  if (!s) return [];
-  const out = new Set(Object.keys(obj(s.properties) ?? {}));
-  for (const k of ['allOf', 'anyOf', 'oneOf']) {
-    const list = s[k];
-    if (Array.isArray(list)) for (const b of list) for (const f of declaredFields(obj(b))) out.add(f);
-  }
-  return [...out];
-}
-
-/** A copy of `value` without `null` on fields whose schema is not `nullable` (unknown fields keep it, to be reported). */
-export function pruneNulls(value: unknown, schema: JsonSchema | undefined): unknown {
-  if (Array.isArray(value)) return value.map((v, i) => pruneNulls(v, childSchemas(schema, String(i))[0]));
-  if (value && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const sub = childSchemas(schema, k);
-      if (v === null && sub.length > 0 && !sub.some(s => s.nullable === true)) continue;
-      out[k] = pruneNulls(v, sub[0]);
-    }
-    return out;
-  }
-  return value;
-}
+import type { Reporter } from '../../../core/rules';
+import type { Fix, RuleMeta, Span } from '../../../core/types';
+import { didYouMean, listing } from '../../../core/text';
+import { dataOf, locate, nodeSpan, type Step } from '../data';
+import type { Part } from '../parse';
+import { SCHEMA } from '../rules';
+import { declaredFields, fieldPath, plainIsString, pruneNulls, schemaAt, type JsonSchema } from '../schemas';
 
 export interface SchemaSubject {
   part: Part;
@@ -81,28 +28,34 @@ export interface SchemaSubject {
   validate: ValidateFunction;
 }
 
-/** Validates one document; document-relative findings. */
-export function checkSchema(s: SchemaSubject): Finding[] {
+/** A problem found in the document, before it is reported. */
+interface Issue {
+  rule: RuleMeta;
+  span: Span;
+  message: string;
+  fixes?: Fix[];
+}
+
+/** Validates one document; reports with document-relative spans, each place and rule once. */
+export function checkSchema(s: SchemaSubject, report: Reporter): void {
   const doc = s.part.doc;
-  if (!doc) return [];
+  if (!doc) return;
   const data = pruneNulls(dataOf(s.part).value, s.schema);
-  if (!data || typeof data !== 'object' || Array.isArray(data)) return [];
-  if (s.validate(data)) return [];
+  if (!data || typeof data !== 'object' || Array.isArray(data)) return;
+  if (s.validate(data)) return;
   const errors = collapse([...(s.validate.errors ?? [])]);
   // A value of the wrong type fails its enum and pattern too; the type is the one thing to say about it.
   const typed = new Set(errors.filter(e => e.keyword === 'type').map(e => e.instancePath));
   const relevant = errors.filter(e => e.keyword === 'type' || !typed.has(e.instancePath) || !['enum', 'const', 'pattern', 'format', 'minimum', 'maximum', 'minLength', 'maxLength'].includes(e.keyword));
-  const out: Finding[] = [];
   const seen = new Set<string>();
   for (const e of relevant) {
-    const f = toFinding(s, doc, e);
+    const f = issueOf(s, doc, e);
     if (!f) continue;
-    const key = `${f.span[0]}:${f.span[1]}:${f.rule}`;
+    const key = `${f.span[0]}:${f.span[1]}:${f.rule.id}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push(f);
+    report(f.rule, f.span, f.message, f.fixes ? { fixes: f.fixes } : undefined);
   }
-  return out;
 }
 
 /** A synthesized error for a failed anyOf/oneOf, or an ajv error. */
@@ -127,16 +80,9 @@ function collapse(errors: ErrorObject[]): Err[] {
 const pathOf = (instancePath: string): string[] =>
   instancePath === '' ? [] : instancePath.split('/').slice(1).map(s => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
-/** `spec.tls.certificates[0].alias` */
-export function fieldPath(path: readonly string[]): string {
-  let out = '';
-  for (const seg of path) out += /^\d+$/.test(seg) ? `[${seg}]` : out ? `.${seg}` : seg;
-  return out || 'the document';
-}
-
 const REJECTS = 'the API server rejects the object';
 
-function toFinding(s: SchemaSubject, doc: Document.Parsed, e: Err): Finding | undefined {
+function issueOf(s: SchemaSubject, doc: Document.Parsed, e: Err): Issue | undefined {
   const path = pathOf(e.instancePath);
   const steps = locate(doc, path);
   const exact = steps.length === path.length + 1;
@@ -145,14 +91,14 @@ function toFinding(s: SchemaSubject, doc: Document.Parsed, e: Err): Finding | un
   const valueSpan = exact && last.node ? nodeSpan(last.node) : anchorSpan(doc, steps);
   const p = e.params as Record<string, unknown>;
 
-  if (e.alternatives) return alternativesFinding(s, doc, e, path, steps);
+  if (e.alternatives) return alternativesIssue(s, doc, e, path, steps);
 
   // propertyNames failures carry the offending key name.
   const propertyName = (e as { propertyName?: string }).propertyName;
   if (propertyName !== undefined && exact && isMap(last.node)) {
     const pair = pairOf(last.node, propertyName);
     return {
-      rule: SCHEMA_RULES.pattern.id, span: pair ? nodeSpan(pair.key as Node) : valueSpan,
+      rule: SCHEMA.pattern, span: pair ? nodeSpan(pair.key as Node) : valueSpan,
       message: `The key \`${propertyName}\` in \`${where}\` is not allowed (${e.message ?? 'invalid name'}): ${REJECTS}. Rename the key.`,
     };
   }
@@ -171,7 +117,7 @@ function toFinding(s: SchemaSubject, doc: Document.Parsed, e: Err): Finding | un
       const inWhat = path.length ? `\`${where}\`` : `a ${s.title}`;
       const hint = candidates.length ? ` Did you mean ${listing(candidates)}?` : known.length && known.length <= 12 ? ` Known fields: ${listing(known)}.` : '';
       return {
-        rule: SCHEMA_RULES.unknownField.id, span,
+        rule: SCHEMA['unknown-field'], span,
         message: `\`${name}\` is not a field of ${inWhat}: kubectl rejects it (strict field validation), and without that check the API server drops it, so the setting has no effect.${hint}`,
         ...(fixes.length ? { fixes } : {}),
       };
@@ -180,7 +126,7 @@ function toFinding(s: SchemaSubject, doc: Document.Parsed, e: Err): Finding | un
       const name = String(p.missingProperty);
       const inWhat = path.length ? `\`${where}\`` : `A ${s.title}`;
       return {
-        rule: SCHEMA_RULES.missingField.id, span: missingSpan(doc, steps, exact),
+        rule: SCHEMA['missing-field'], span: missingSpan(doc, steps, exact),
         message: `${inWhat} needs \`${name}\`: ${REJECTS} without it. Add \`${name}:\`${describe(schemaAt(s.schema, [...path, name]))}.`,
       };
     }
@@ -194,7 +140,7 @@ function toFinding(s: SchemaSubject, doc: Document.Parsed, e: Err): Finding | un
       })) : [];
       const hint = candidates.length ? ` Did you mean \`${candidates[0]}\`?` : '';
       return {
-        rule: SCHEMA_RULES.invalidValue.id, span: valueSpan,
+        rule: SCHEMA['invalid-value'], span: valueSpan,
         message: `${actual !== undefined ? `\`${actual}\`` : 'This value'} is not an allowed value of \`${where}\`: ${REJECTS}. Allowed: ${listing(allowed)} (exact spelling and case).${hint}`,
         ...(fixes.length ? { fixes } : {}),
       };
@@ -216,7 +162,7 @@ function toFinding(s: SchemaSubject, doc: Document.Parsed, e: Err): Finding | un
         if (ok && node.type !== Scalar.PLAIN) fixes.push({ title: `Remove the quotes: ${v}`, edits: [{ span: nodeSpan(node), newText: v }], preferred: true });
       }
       return {
-        rule: SCHEMA_RULES.wrongType.id, span: valueSpan,
+        rule: SCHEMA['wrong-type'], span: valueSpan,
         message: `\`${where}\` must be ${article(expected)}, not ${article(actual)}: ${REJECTS}.${how}`,
         ...(fixes.length ? { fixes } : {}),
       };
@@ -225,7 +171,7 @@ function toFinding(s: SchemaSubject, doc: Document.Parsed, e: Err): Finding | un
     case 'minLength': case 'maxLength': case 'minItems': case 'maxItems': case 'minProperties': case 'maxProperties':
     case 'multipleOf':
       return {
-        rule: SCHEMA_RULES.outOfRange.id, span: valueSpan,
+        rule: SCHEMA['out-of-range'], span: valueSpan,
         message: `\`${where}\` ${e.message ?? 'is out of range'}: ${REJECTS}.`,
       };
     case 'pattern':
@@ -242,18 +188,18 @@ function toFinding(s: SchemaSubject, doc: Document.Parsed, e: Err): Finding | un
         what = `does not have the required form \`${pattern.length <= 60 ? pattern : `${pattern.slice(0, 57)}...`}\``;
         if (typeof field?.description === 'string') hint = ` ${firstSentence(field.description)}`;
       }
-      return { rule: SCHEMA_RULES.pattern.id, span: valueSpan, message: `\`${where}\` ${what}: ${REJECTS}.${hint}` };
+      return { rule: SCHEMA.pattern, span: valueSpan, message: `\`${where}\` ${what}: ${REJECTS}.${hint}` };
     }
     default:
       return {
-        rule: SCHEMA_RULES.invalidValue.id, span: valueSpan,
+        rule: SCHEMA['invalid-value'], span: valueSpan,
         message: `\`${where}\` ${e.message ?? 'is not valid'}: ${REJECTS}.`,
       };
   }
 }
 
 /** One error for a failed anyOf/oneOf: "must be integer or string", or "needs `a` or `b.c`". */
-function alternativesFinding(s: SchemaSubject, doc: Document.Parsed, e: Err, path: string[], steps: Step[]): Finding | undefined {
+function alternativesIssue(s: SchemaSubject, doc: Document.Parsed, e: Err, path: string[], steps: Step[]): Issue | undefined {
   const alts = e.alternatives ?? [];
   const where = fieldPath(path);
   const exact = steps.length === path.length + 1;
@@ -261,7 +207,7 @@ function alternativesFinding(s: SchemaSubject, doc: Document.Parsed, e: Err, pat
     const types = [...new Set(alts.map(a => String((a.params as { type: string }).type)))];
     const last = steps[steps.length - 1]!;
     return {
-      rule: SCHEMA_RULES.wrongType.id, span: exact && last.node ? nodeSpan(last.node) : anchorSpan(doc, steps),
+      rule: SCHEMA['wrong-type'], span: exact && last.node ? nodeSpan(last.node) : anchorSpan(doc, steps),
       message: `\`${where}\` must be ${types.map(article).join(' or ')}, not ${article(describeType(exact ? last.node : undefined))}: ${REJECTS}.`,
     };
   }
@@ -272,15 +218,15 @@ function alternativesFinding(s: SchemaSubject, doc: Document.Parsed, e: Err, pat
     }))];
     const inWhat = path.length ? `\`${where}\`` : `This ${s.title}`;
     return {
-      rule: SCHEMA_RULES.missingField.id, span: missingSpan(doc, steps, exact),
+      rule: SCHEMA['missing-field'], span: missingSpan(doc, steps, exact),
       message: `${inWhat} needs ${options.map(o => `\`${o}\``).join(' or ')}: ${REJECTS} without it.`,
     };
   }
   // Mixed failures: report the branch that got furthest (its deepest error), the most specific explanation.
   const deepest = [...alts].sort((a, b) => b.instancePath.length - a.instancePath.length)[0];
-  if (deepest) return toFinding(s, doc, deepest);
+  if (deepest) return issueOf(s, doc, deepest);
   const last = steps[steps.length - 1]!;
-  return { rule: SCHEMA_RULES.invalidValue.id, span: exact && last.node ? nodeSpan(last.node) : anchorSpan(doc, steps), message: `\`${where}\` ${e.message ?? 'is not valid'}: ${REJECTS}.` };
+  return { rule: SCHEMA['invalid-value'], span: exact && last.node ? nodeSpan(last.node) : anchorSpan(doc, steps), message: `\`${where}\` ${e.message ?? 'is not valid'}: ${REJECTS}.` };
 }
 
 function pairOf(map: import('yaml').YAMLMap, name: string): Pair | undefined {
@@ -315,13 +261,6 @@ function replaceScalar(node: Scalar, value: string): { span: Span; newText: stri
   if (node.type === Scalar.QUOTE_DOUBLE) return { span: [s, e], newText: JSON.stringify(value) };
   if (node.type === Scalar.QUOTE_SINGLE) return { span: [s, e], newText: `'${value.replace(/'/g, "''")}'` };
   return { span: [s, e], newText: plainIsString(value) ? value : JSON.stringify(value) };
-}
-
-/** True when `v`, written plain, stays a string under YAML 1.1 (no boolean, null, number look-alike, no indicator). */
-export function plainIsString(v: string): boolean {
-  if (v === '' || /^(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF|null|Null|NULL|~)$/.test(v)) return false;
-  if (/^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9_]+)(?:[eE][-+]?[0-9]+)?$/.test(v) || /^[-+]?0x[0-9a-fA-F_]+$/.test(v) || /^[-+]?\.(?:inf|Inf|INF|nan|NaN|NAN)$/.test(v)) return false;
-  return !/^[-?:,[\]{}#&*!|>'"%@`]|: | #|:$/.test(v) && v.trim() === v;
 }
 
 function describeType(node: Node | undefined): string {

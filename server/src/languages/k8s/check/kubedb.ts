@@ -5,50 +5,14 @@
  * may exist only in the cluster, so P4 is left out). Facts: operators.md §1.2.
  * K2 (cert auth with `sslMode: disable` while `tls` is set) is admitted by the webhook, so it is a warning.
  */
-import type { Span } from '../../../core/types';
+import { effectiveSettings, settingBool } from '../../pgpoolConf';
 import { dataOf } from '../data';
+import type { Resource } from '../model';
+import { PGPOOL } from '../rules';
 import { namePlace } from '../workspace';
-import type { Resource, RuleModule } from './types';
-import { addPairFix, get, isObj, rule, spanAt, str } from './util';
-
-const WEBHOOK = 'kubedb/apimachinery@v0.66.0:pkg/webhooks/kubedb/v1alpha2/pgpool.go';
-
-export const PGPOOL_RULES = {
-  sslModeWithoutTls: rule('pgpool/ssl-mode-without-tls', 'error',
-    'A Pgpool with an explicit `sslMode` other than `disable` but no `spec.tls`: the KubeDB webhook rejects it ("Tls is not enabled, enable it to use this sslMode").',
-    `operators.md P1; ${WEBHOOK} (ValidateCreateOrUpdate)`),
-  certAuthWithoutTls: rule('pgpool/cert-auth-without-tls', 'error',
-    'A Pgpool with `clientAuthMode: cert` but no `spec.tls`: the KubeDB webhook rejects it ("Tls is not enabled, enable it to use this clientAuthMode").',
-    `operators.md P2; ${WEBHOOK} (ValidateCreateOrUpdate)`),
-  certAuthSslDisabled: rule('pgpool/cert-auth-ssl-disabled', 'warning',
-    'A Pgpool with `tls`, `clientAuthMode: cert` and `sslMode: disable`: the webhook admits it, but certificate authentication needs TLS connections, which the KubeDB docs require for cert auth.',
-    'operators.md K2; kubedb/docs@v2026.7.10:docs/guides/pgpool/concepts/pgpool.md, docs/guides/pgpool/tls/configure_ssl.md'),
-  missingIssuerRef: rule('pgpool/missing-issuer-ref', 'warning',
-    'A Pgpool `spec.tls` without `issuerRef`: the webhook admits it, but no certificates are defaulted or issued; the KubeDB TLS docs require `tls.issuerRef`.',
-    'operators.md K1, D3; kubedb/docs@v2026.7.10:docs/guides/pgpool/tls/{overview,configure_ssl}.md; apis/kubedb/v1alpha2/pgpool_helpers.go (SetTLSDefaults)'),
-  issuerRef: rule('pgpool/issuer-ref', 'warning',
-    'A Pgpool `issuerRef` whose `apiGroup` is not `cert-manager.io` or whose `kind` is not `Issuer`/`ClusterIssuer` (the only issuers KubeDB supports). Note the field is `apiGroup`, not cert-manager\'s `group`.',
-    'operators.md K5; kubedb/docs@v2026.7.10:docs/guides/pgpool/concepts/pgpool.md'),
-  unknownAlias: rule('pgpool/unknown-alias', 'warning',
-    'A `tls.certificates[].alias` other than `server`, `client` or `metrics-exporter`: the CRD accepts it but KubeDB never reads it, so its settings have no effect.',
-    'operators.md K6; apis/kubedb/v1alpha2/pgpool_helpers.go (GetCertSecretName, SetTLSDefaults); Go enum of PgpoolCertificateAlias'),
-  reservedVolume: rule('pgpool/reserved-volume', 'error',
-    'A Pgpool pod template that uses a reserved volume name (`certs`, `pgpool-config`) or mount path (`/config/tls`, `/config`): the KubeDB webhook rejects it.',
-    `operators.md P5; ${WEBHOOK} (PgpoolValidateVolumes, PgpoolValidateVolumesMountPaths); apis/kubedb/constants.go`),
-  inlineSsl: rule('pgpool/inline-ssl', 'warning',
-    '`ssl = on` in the inline pgpool.conf (`spec.configuration.inline`) of a Pgpool without `spec.tls` or with `sslMode: disable`: the two TLS settings contradict each other (without `tls` no certificates are mounted for pgpool to use).',
-    'operators.md K7; kubedb/docs@v2026.7.10:docs/guides/pgpool/concepts/pgpool.md (example pairs ssl=on with tls)'),
-  reconfigureTlsWithoutTls: rule('pgpool/reconfigure-tls-without-tls', 'error',
-    'A PgpoolOpsRequest of `type: ReconfigureTLS` without `spec.tls`: the KubeDB ops webhook rejects it ("`spec.tls` nil not supported in ReconfigureTLS type").',
-    'operators.md O1; kubedb/apimachinery@v0.66.0:pkg/webhooks/ops/v1alpha1/pgpool.go, apis/ops/v1alpha1/pgpool_ops_types.go'),
-  backendTls: rule('pgpool/backend-tls', 'error',
-    'A Pgpool without `spec.tls` whose backend AppBinding (`postgresRef`, in the workspace) is TLS-enabled (a `tlsSecret`, a `caBundle`, or an sslmode other than disable): the KubeDB webhook rejects it ("`spec.tls` must be set because backend postgres is tls enabled").',
-    `operators.md P3; ${WEBHOOK} (ValidateCreateOrUpdate); apis/kubedb/v1alpha2/pgpool_helpers.go (IsBackendTLSEnabled, GetSSLMODE)`),
-} as const;
-
-/** pgpool.conf booleans (pgpool-II accepts on/off, true/false, yes/no, 1/0, any case, optionally quoted). */
-const SSL_LINE = /^[ \t]*ssl[ \t]*=[ \t]*'?([A-Za-z0-9]+)'?[ \t]*(?:#.*)?$/gm;
-const TRUE = new Set(['on', 'true', 'yes', '1']);
+import { INLINE_PGPOOL_CONF, pgpoolConfAt } from './embedded';
+import type { DocumentContext, RuleModule } from './types';
+import { addPairFix, get, isKubedbPgpool, isKubedbPgpoolOps, isObj, spanAt, str } from './util';
 
 const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'];
 const ALIASES = ['server', 'client', 'metrics-exporter'];
@@ -57,14 +21,12 @@ const RESERVED_PATHS: Record<string, string> = { '/config/tls': 'where the TLS c
 
 export const kubedbModule: RuleModule = {
   name: 'kubedb',
-  rules: Object.values(PGPOOL_RULES),
-  appliesTo: (r: Resource) => (r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool')
-    || (r.kind.apiVersion === 'ops.kubedb.com/v1alpha1' && r.kind.kind === 'PgpoolOpsRequest'),
+  appliesTo: (r: Resource) => isKubedbPgpool(r) || isKubedbPgpoolOps(r),
   checkDocument(r, ctx) {
     const spec = get(r.data, ['spec']);
     if (r.kind.kind === 'PgpoolOpsRequest') {
       if (isObj(spec) && spec.type === 'ReconfigureTLS' && (spec.tls === undefined || spec.tls === null)) {
-        ctx.report(PGPOOL_RULES.reconfigureTlsWithoutTls, spanAt(r, ['spec'], 'key'),
+        ctx.report(PGPOOL['reconfigure-tls-without-tls'], spanAt(r, ['spec'], 'key'),
           '`type: ReconfigureTLS` without `spec.tls`: the KubeDB ops webhook rejects the request ("`spec.tls` nil not supported in ReconfigureTLS type"). Add `tls` with what to change: `issuerRef`, `certificates`, `sslMode`, `clientAuthMode`, `rotateCertificates: true` or `remove: true`.');
       }
       return;
@@ -77,21 +39,21 @@ export const kubedbModule: RuleModule = {
     const authMode = str(spec.clientAuthMode);
 
     if (!hasTls && sslMode !== undefined && sslMode !== 'disable') {
-      ctx.report(PGPOOL_RULES.sslModeWithoutTls, spanAt(r, ['spec', 'sslMode']),
+      ctx.report(PGPOOL['ssl-mode-without-tls'], spanAt(r, ['spec', 'sslMode']),
         `\`sslMode: ${sslMode}\` without \`spec.tls\`: the KubeDB webhook rejects the Pgpool ("Tls is not enabled, enable it to use this sslMode"). Add \`spec.tls\` with an \`issuerRef\`, or set \`sslMode: disable\`.`);
     }
     if (!hasTls && authMode === 'cert') {
-      ctx.report(PGPOOL_RULES.certAuthWithoutTls, spanAt(r, ['spec', 'clientAuthMode']),
+      ctx.report(PGPOOL['cert-auth-without-tls'], spanAt(r, ['spec', 'clientAuthMode']),
         '`clientAuthMode: cert` without `spec.tls`: the KubeDB webhook rejects the Pgpool ("Tls is not enabled, enable it to use this clientAuthMode"). Add `spec.tls` with an `issuerRef`, or use `md5`/`scram`.');
     }
     if (hasTls && authMode === 'cert' && sslMode === 'disable') {
-      ctx.report(PGPOOL_RULES.certAuthSslDisabled, spanAt(r, ['spec', 'sslMode']),
+      ctx.report(PGPOOL['cert-auth-ssl-disabled'], spanAt(r, ['spec', 'sslMode']),
         '`sslMode: disable` with `clientAuthMode: cert`: the webhook admits it, but a client certificate is only sent over TLS, so certificate logins cannot work (the KubeDB docs require an sslMode other than disable for cert auth). Set `sslMode: require`, `verify-ca` or `verify-full`.');
     }
     if (hasTls && isObj(tls) && (tls.issuerRef === undefined || tls.issuerRef === null)) {
       const fix = addPairFix(r, ['spec', 'tls'], `issuerRef: { apiGroup: cert-manager.io, kind: Issuer, name: ${r.header.name ?? 'pgpool'}-ca-issuer }`,
         'Add a tls.issuerRef skeleton (cert-manager Issuer)');
-      ctx.report(PGPOOL_RULES.missingIssuerRef, spanAt(r, ['spec', 'tls'], 'key'),
+      ctx.report(PGPOOL['missing-issuer-ref'], spanAt(r, ['spec', 'tls'], 'key'),
         '`spec.tls` has no `issuerRef`: the webhook admits it, but KubeDB then defaults no certificates (server, client, metrics-exporter) and nothing issues them, so TLS cannot come up. Add `issuerRef: { apiGroup: cert-manager.io, kind: Issuer, name: <issuer> }`.',
         fix ? { fixes: [fix] } : undefined);
     }
@@ -104,7 +66,7 @@ export const kubedbModule: RuleModule = {
           checkIssuerRef(r, ['spec', 'tls', 'certificates', i, 'issuerRef'], c.issuerRef, ctx);
           const alias = str(c.alias);
           if (alias !== undefined && !ALIASES.includes(alias)) {
-            ctx.report(PGPOOL_RULES.unknownAlias, spanAt(r, ['spec', 'tls', 'certificates', i, 'alias']),
+            ctx.report(PGPOOL['unknown-alias'], spanAt(r, ['spec', 'tls', 'certificates', i, 'alias']),
               `Alias \`${alias}\` is not one KubeDB reads: the CRD accepts it, but only \`server\`, \`client\` and \`metrics-exporter\` certificates are created and used, so this entry has no effect. Use one of those aliases.`);
           }
         });
@@ -120,14 +82,13 @@ export const kubedbModule: RuleModule = {
     const name = str(get(spec, ['postgresRef', 'name']));
     if (!name) return;
     const ns = str(get(spec, ['postgresRef', 'namespace'])) || r.header.namespace;
-    const found = ctx.workspace.find('AppBinding', name, ns, APPBINDING);
-    const ab = found.find(d => d.header.namespace === ns) ?? found[0];
+    const ab = ctx.workspace.findOne('AppBinding', name, ns, APPBINDING);
     if (!ab) return; // not in the workspace: it may exist in the cluster (P4 cannot be judged here)
     const why = backendTls(dataOf(ab.doc.part).value);
     if (!why) return;
-    ctx.report(PGPOOL_RULES.backendTls, spanAt(r, ['spec', 'postgresRef', 'name']),
+    ctx.report(PGPOOL['backend-tls'], spanAt(r, ['spec', 'postgresRef', 'name']),
       `The backend AppBinding \`${name}\` is TLS-enabled (${why}), and this Pgpool has no \`spec.tls\`: the KubeDB webhook rejects it ("\`spec.tls\` must be set because backend postgres is tls enabled"). Add \`spec.tls\` with an \`issuerRef\`.`,
-      { related: [{ place: namePlace(ab), message: `AppBinding \`${name}\`` }] });
+      { related: [{ ...namePlace(ab), message: `AppBinding \`${name}\`` }] });
   },
 };
 
@@ -148,43 +109,46 @@ function backendTls(ab: unknown): string | undefined {
   return undefined;
 }
 
-/** K7: `ssl = on` (the last assignment wins in pgpool.conf) against no `tls` or an explicit `sslMode: disable`. */
-function checkInlineSsl(r: Resource, hasTls: boolean, sslMode: string | undefined, ctx: Parameters<NonNullable<RuleModule['checkDocument']>>[1]): void {
-  const path = ['spec', 'configuration', 'inline', 'pgpool.conf'];
-  const conf = str(get(r.data, path));
-  if (conf === undefined) return;
-  const last = (text: string) => { let m: RegExpExecArray | null = null; for (const x of text.matchAll(SSL_LINE)) m = x; return m; };
-  const m = last(conf);
-  if (!m || !TRUE.has(m[1]!.toLowerCase())) return;
+/**
+ * K7: `ssl` on in the inline pgpool.conf against no `tls` or an explicit `sslMode: disable`. The setting is read from
+ * the pgpool.conf language's own parse of the embedded text, with Pgpool-II's semantics (the last setting wins; a
+ * prefix such as `t` and even an invalid boolean such as `enabled` are on), and reported on its line in the YAML.
+ */
+function checkInlineSsl(r: Resource, hasTls: boolean, sslMode: string | undefined, ctx: DocumentContext): void {
   if (hasTls && sslMode !== 'disable') return;
-  // Underline the line in the source when it can be found in the scalar's text, else the `pgpool.conf` key.
-  const [a, b] = spanAt(r, path);
-  const raw = r.doc.part.source.slice(a, b);
-  const at = last(raw);
-  const span: Span = at ? [a + at.index + at[0].search(/\S/), a + at.index + at[0].trimEnd().length] : spanAt(r, path, 'key');
+  const conf = pgpoolConfAt(r, INLINE_PGPOOL_CONF);
+  if (!conf) return;
+  // The files an inline pgpool.conf includes are in the pod, not in the workspace.
+  const ssl = settingBool(effectiveSettings(conf.doc.path, conf.file, () => undefined), 'ssl', false);
+  if (!ssl.value || !ssl.at) return;
+  // The setting's whole line (its comment included), as written.
+  const text = conf.doc.text;
+  const start = ssl.at.a.keySpan[0];
+  const nl = text.indexOf('\n', start);
+  const line = text.slice(start, nl < 0 ? text.length : nl).trimEnd();
   const why = hasTls
     ? '`sslMode: disable` says clients connect without TLS'
     : 'the Pgpool has no `spec.tls`, so KubeDB mounts no certificates for pgpool to serve';
-  ctx.report(PGPOOL_RULES.inlineSsl, span,
-    `\`${m[0].trim()}\` in the inline pgpool.conf contradicts the Pgpool's TLS settings: ${why}. Let \`spec.tls\` and \`sslMode\` control TLS (remove the line), or add \`spec.tls\` with an \`issuerRef\` and an sslMode other than disable.`);
+  ctx.report(PGPOOL['inline-ssl'], conf.text.span([start, start + line.length]),
+    `\`${line}\` in the inline pgpool.conf contradicts the Pgpool's TLS settings: ${why}. Let \`spec.tls\` and \`sslMode\` control TLS (remove the line), or add \`spec.tls\` with an \`issuerRef\` and an sslMode other than disable.`);
 }
 
-function checkIssuerRef(r: Resource, path: (string | number)[], ref: unknown, ctx: Parameters<NonNullable<RuleModule['checkDocument']>>[1]): void {
+function checkIssuerRef(r: Resource, path: (string | number)[], ref: unknown, ctx: DocumentContext): void {
   if (!isObj(ref)) return;
   // A missing apiGroup is not reported: cert-manager reads an empty group as its own.
   const apiGroup = ref.apiGroup;
   if (typeof apiGroup === 'string' && apiGroup !== '' && apiGroup !== 'cert-manager.io') {
-    ctx.report(PGPOOL_RULES.issuerRef, spanAt(r, [...path, 'apiGroup']),
+    ctx.report(PGPOOL['issuer-ref'], spanAt(r, [...path, 'apiGroup']),
       `\`apiGroup: ${apiGroup}\`: KubeDB supports only cert-manager issuers, so no certificate would be issued. Use \`apiGroup: cert-manager.io\`.`);
   }
   const kind = ref.kind;
   if (typeof kind === 'string' && kind !== 'Issuer' && kind !== 'ClusterIssuer') {
-    ctx.report(PGPOOL_RULES.issuerRef, spanAt(r, [...path, 'kind']),
+    ctx.report(PGPOOL['issuer-ref'], spanAt(r, [...path, 'kind']),
       `\`kind: ${kind}\` is not a cert-manager issuer kind KubeDB supports: use \`Issuer\` (same namespace as the Pgpool) or \`ClusterIssuer\`.`);
   }
 }
 
-function checkPodTemplate(r: Resource, ctx: Parameters<NonNullable<RuleModule['checkDocument']>>[1]): void {
+function checkPodTemplate(r: Resource, ctx: DocumentContext): void {
   const podSpec = get(r.data, ['spec', 'podTemplate', 'spec']);
   if (!isObj(podSpec)) return;
   const base = ['spec', 'podTemplate', 'spec'];
@@ -193,7 +157,7 @@ function checkPodTemplate(r: Resource, ctx: Parameters<NonNullable<RuleModule['c
     volumes.forEach((v, i) => {
       const name = str(get(v, ['name']));
       if (name !== undefined && name in RESERVED_VOLUMES) {
-        ctx.report(PGPOOL_RULES.reservedVolume, spanAt(r, [...base, 'volumes', i, 'name']),
+        ctx.report(PGPOOL['reserved-volume'], spanAt(r, [...base, 'volumes', i, 'name']),
           `Volume name \`${name}\` is reserved by KubeDB for ${RESERVED_VOLUMES[name]}: the webhook rejects the Pgpool ("Cannot use a reserve volume name"). Rename the volume.`);
       }
     });
@@ -209,7 +173,7 @@ function checkPodTemplate(r: Resource, ctx: Parameters<NonNullable<RuleModule['c
       mounts.forEach((m, j) => {
         const p = str(get(m, ['mountPath']));
         if (p !== undefined && p in RESERVED_PATHS) {
-          ctx.report(PGPOOL_RULES.reservedVolume, spanAt(r, [...base, list, i, 'volumeMounts', j, 'mountPath']),
+          ctx.report(PGPOOL['reserved-volume'], spanAt(r, [...base, list, i, 'volumeMounts', j, 'mountPath']),
             `Mount path \`${p}\` is reserved by KubeDB (${RESERVED_PATHS[p]}): the webhook rejects the Pgpool ("Can't use a reserve volume mount path name"). Mount the volume elsewhere.`);
         }
       });
