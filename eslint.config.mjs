@@ -1,6 +1,42 @@
-// Lint keeps the architecture honest: the pure core under server/src may not import the editor or the LSP
-// connection; only the glue (main.ts, lsp/, protocol.ts) may. The client reaches the server only through protocol.ts.
+// Lint keeps the floor plan honest (ARCHITECTURE.md): each room of server/src may import only the rooms below it.
+//   core  <  x509  <  certs  <  languages  <  service.ts (the façade)  <  node/  <  lsp/, cli/ (the front ends)
+// The pure rooms (core, x509, certs, languages, service.ts) import no Node.js built-in, no node/, no LSP and no front
+// end. A language imports another only through that language's index.ts, and only for the uses declared below.
+// The front ends reach the core through the façade (service.ts) and protocol.ts; type-only imports are free.
+// The client talks to the server only through protocol.ts. test/unit/lintZones.test.ts proves each zone bites.
+// Size limits: no file over 600 lines and no function over 150 (generated code aside).
 import tseslint from 'typescript-eslint';
+
+const NODE_MESSAGE = 'A pure room does not touch the disk, the process or the network: only node/ does (through ServiceEnv).';
+/** Bare built-in names are matched exactly (as `paths`), so that a local `./util` is not taken for `util`. */
+const NODE_BUILTIN_PATHS = ['fs', 'fs/promises', 'path', 'os', 'url', 'crypto', 'child_process', 'worker_threads', 'util', 'stream']
+  .map(name => ({ name, message: NODE_MESSAGE }));
+const LSP = ['vscode', 'vscode-languageserver', 'vscode-languageserver/*', 'vscode-languageclient', 'vscode-languageclient/*'];
+
+const group = (patterns, message) => ({ group: patterns, message });
+/** Imports that climb out of the importing room (`../`, `../../`) into one of `rooms`. */
+const up = rooms => `^(\\.\\./)+(${rooms.join('|')})(/|$)`;
+const regex = (re, message) => ({ regex: re, message });
+const noNode = group(['node:*'], NODE_MESSAGE);
+const noNodeRoom = regex(up(['node']), 'A pure room does not import node/: the environment comes in through ServiceEnv.');
+const noLsp = group(LSP, 'Only lsp/ (and main.ts) speak LSP; the core never builds an LSP type.');
+const noFrontEnds = regex(`${up(['lsp', 'cli'])}|^(\\.\\./)+main$`, 'The core never imports a front end.');
+const noFacade = regex('^(\\.\\./)+(service|certService|protocol)$', 'Only the front ends use the façade and the protocol.');
+const above = rooms => regex(up(rooms), `This room sits below ${rooms.join(', ')} and may not import them.`);
+/** Another language only through its index.ts (`../pgpoolConf`, never `../pgpoolConf/model`). */
+const throughIndex = langs => regex(`^(\\.\\.?/)+(${langs.join('|')})/.+`, `Import ${langs.join(' or ')} only through its index.ts.`);
+const notDeclared = langs => regex(up(langs), `This language does not use ${langs.join(' or ')} (no declared use; see ARCHITECTURE.md).`);
+
+const pure = extra => ({ 'no-restricted-imports': ['error', { paths: NODE_BUILTIN_PATHS, patterns: [noNode, noNodeRoom, noLsp, noFrontEnds, noFacade, ...extra] }] });
+
+/** Value imports of the core's rooms from a front end; `import type` stays allowed (types are the façade's vocabulary). */
+const frontEnd = (extra = []) => ({
+  'no-restricted-imports': 'off',
+  '@typescript-eslint/no-restricted-imports': ['error', {
+    patterns: [{ regex: up(['core', 'languages', 'certs', 'x509']), allowTypeImports: true,
+      message: 'A front end reaches the core through the façade (service.ts, certService.ts) or protocol.ts.' }, ...extra],
+  }],
+});
 
 export default tseslint.config(
   { ignores: ['dist/**', 'out/**', 'node_modules/**', '.e2e/**', 'bench/.work/**', 'test/e2e/workspace/**'] },
@@ -14,20 +50,37 @@ export default tseslint.config(
     },
   },
   {
-    files: ['server/src/**/*.ts'],
-    ignores: ['server/src/main.ts', 'server/src/lsp/**', 'server/src/protocol.ts'],
+    files: ['server/src/**/*.ts', 'client/src/**/*.ts'],
+    ignores: ['server/src/languages/k8s/generated/**'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [
-          { name: 'vscode', message: 'The core must not import the editor API.' },
-          { name: 'vscode-languageserver', message: 'Only main.ts and lsp/ may use the LSP connection.' },
-          { name: 'vscode-languageserver/node', message: 'Only main.ts and lsp/ may use the LSP connection.' },
-          { name: 'vscode-languageclient', message: 'The core must not import the language client.' },
-        ],
-        patterns: [{ group: ['vscode-languageserver/*', 'vscode-languageclient/*'], message: 'The core stays free of LSP glue.' }],
-      }],
+      'max-lines': ['error', { max: 600 }],
+      'max-lines-per-function': ['error', { max: 150 }],
     },
   },
+  { files: ['server/src/core/**/*.ts'], rules: pure([above(['x509', 'certs', 'languages'])]) },
+  { files: ['server/src/x509/**/*.ts'], rules: pure([above(['certs', 'languages'])]) },
+  { files: ['server/src/certs/**/*.ts'], rules: pure([above(['languages'])]) },
+  { files: ['server/src/languages/pgpoolConf/**/*.ts'], rules: pure([notDeclared(['hba', 'k8s'])]) },
+  { files: ['server/src/languages/hba/**/*.ts'], rules: pure([throughIndex(['pgpoolConf']), notDeclared(['k8s'])]) },
+  { files: ['server/src/languages/k8s/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba'])]) },
+  { files: ['server/src/languages/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba', 'k8s'])]) },
+  {
+    files: ['server/src/service.ts', 'server/src/certService.ts'],
+    rules: { 'no-restricted-imports': ['error', { paths: NODE_BUILTIN_PATHS, patterns: [noNode, noNodeRoom, noLsp, noFrontEnds] }] },
+  },
+  {
+    files: ['server/src/protocol.ts'],
+    // The client bundles protocol.ts: it may use the core's vocabulary and the algorithm table, nothing heavier.
+    rules: { 'no-restricted-imports': ['error', { paths: NODE_BUILTIN_PATHS, patterns: [noNode, noLsp,
+      regex('^\\./(node|lsp|cli|languages|x509)(/|$)|^\\./certs/(?!algorithms$)|^\\./(service|certService|main)$', 'The client bundles protocol.ts: it imports only core/ and certs/algorithms.')] }] },
+  },
+  {
+    files: ['server/src/node/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [noLsp, noFrontEnds] }] },
+  },
+  { files: ['server/src/lsp/**/*.ts'], rules: frontEnd([regex(up(['cli']), 'The language server does not use the CLI.')]) },
+  { files: ['server/src/main.ts'], rules: frontEnd([regex('^\\./cli(/|$)', 'The language server does not use the CLI.')]) },
+  { files: ['server/src/cli/**/*.ts'], rules: frontEnd([{ group: LSP, message: 'The CLI does not speak LSP.' }, regex(up(['lsp']), 'The CLI does not use the language server.')]) },
   {
     files: ['client/src/**/*.ts'],
     rules: {

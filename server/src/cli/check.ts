@@ -4,8 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineIndex } from '../core/text';
-import { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from '../core/settings';
+import { LineIndex, SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from '../service';
 import type { Problem, Settings } from '../core/types';
 import { byPathOrder, walkFiles } from '../node/listFiles';
 import type { Service } from '../service';

@@ -9,7 +9,7 @@ import {
   CodeActionKind, CompletionItemKind, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, MarkupKind,
   type CodeAction, type Command, type CompletionItem, type Diagnostic, type Hover, type Location, type Position, type Range,
 } from 'vscode-languageserver';
-import { LineIndex } from '../core/text';
+import { LineIndex } from '../service';
 import type { CompletionResult, Fix, FixCommand, FixLocationArg, HoverResult, Problem, Span } from '../core/types';
 import { ruleDocsUrl } from '../protocol';
 

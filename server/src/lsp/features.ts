@@ -9,7 +9,7 @@ import {
   type Diagnostic, type DocumentDiagnosticParams, type DocumentDiagnosticReport, type Hover, type HoverParams, type Location,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { LineIndex } from '../core/text';
+import { LineIndex } from '../service';
 import type { Problem, ServiceEnv, Settings, Span } from '../core/types';
 import type { Service } from '../service';
 import { pathToUri, toCodeAction, toCompletionItem, toDiagnostics, toHover, toLocation, uriToPath } from './convert';

@@ -4,7 +4,7 @@
  * The caching is the document store's (lsp/documents.ts).
  */
 import type { Connection } from 'vscode-languageserver';
-import { normalizeSettings } from '../core/settings';
+import { normalizeSettings } from '../service';
 import type { Settings } from '../core/types';
 import { DEFAULT_SETTINGS, SETTINGS_SECTION } from '../protocol';
 
