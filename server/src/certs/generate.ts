@@ -45,21 +45,13 @@ import {
   id_kp_clientAuth,
   id_kp_serverAuth,
 } from '@peculiar/asn1-x509';
-import {
-  ECParameters,
-  id_ecPublicKey,
-  id_ecdsaWithSHA256,
-  id_ecdsaWithSHA384,
-  id_ecdsaWithSHA512,
-  id_secp256r1,
-  id_secp384r1,
-  id_secp521r1,
-} from '@peculiar/asn1-ecc';
-import { id_sha256WithRSAEncryption, id_sha384WithRSAEncryption, id_sha512WithRSAEncryption } from '@peculiar/asn1-rsa';
+import { ECParameters, id_ecPublicKey } from '@peculiar/asn1-ecc';
 import { AsnEcSignatureFormatter, SubjectKeyIdentifierExtension, X509Certificate } from '@peculiar/x509';
+import { OID, namedCurve, signatureOid } from '../x509';
 import {
   CertError,
   DEFAULT_ALGORITHM,
+  SIGNATURE_HASHES,
   algorithmSpec,
   assertStrong,
   parseAlgorithm,
@@ -413,21 +405,19 @@ async function generateKeys(algorithm: KeyAlgorithm, hash: SignatureHash | undef
 // and shared (nothing mutates them). X509Certificate objects (@peculiar/x509) are made only when asked for: building
 // one serialises and re-parses the whole certificate, which costs more than an ECDSA signature.
 
-/** Attribute types the library has no constants for (X.520), and id-Ed25519 (RFC 8410 §3). */
-const OID = { commonName: '2.5.4.3', organization: '2.5.4.10', ed25519: '1.3.101.112' } as const;
-
 /**
- * ecdsa-with-SHA256/384/512 (RFC 5758 §3.2) and sha256/384/512WithRSAEncryption (RFC 4055 §5). From the OID
- * constants, not @peculiar/asn1-rsa's ready-made AlgorithmIdentifiers: in 2.11.1 its `sha256WithRSAEncryption`
- * carries the OID of sha512-256WithRSAEncryption.
+ * The signature algorithm identifier of a signer's key family and hash: ecdsa-with-SHA256/384/512 (RFC 5758 §3.2),
+ * sha256/384/512WithRSAEncryption (RFC 4055 §5) or id-Ed25519 (RFC 8410 §3), from the X.509 room's OID table, not
+ * @peculiar/asn1-rsa's ready-made AlgorithmIdentifiers: in 2.11.1 its `sha256WithRSAEncryption` carries the OID of
+ * sha512-256WithRSAEncryption. Only the hashes pgtls signs with are accepted.
  */
-const SIGNATURE_OIDS: Record<'ECDSA' | 'RSA', Record<SignatureHash, string>> = {
-  ECDSA: { 'SHA-256': id_ecdsaWithSHA256, 'SHA-384': id_ecdsaWithSHA384, 'SHA-512': id_ecdsaWithSHA512 },
-  RSA: { 'SHA-256': id_sha256WithRSAEncryption, 'SHA-384': id_sha384WithRSAEncryption, 'SHA-512': id_sha512WithRSAEncryption },
-};
-
-/** The named-curve OIDs of SubjectPublicKeyInfo (RFC 5480 §2.1.1.1). */
-const CURVE_OIDS: Record<string, string> = { 'P-256': id_secp256r1, 'P-384': id_secp384r1, 'P-521': id_secp521r1 };
+function signatureAlgorithmId(family: 'ECDSA' | 'RSA' | 'Ed25519', hash: SignatureHash): AlgorithmIdentifier {
+  if (family === 'Ed25519') return new AlgorithmIdentifier({ algorithm: OID.ed25519 });
+  const oid = SIGNATURE_HASHES.includes(hash) ? signatureOid(family === 'ECDSA' ? 'EC' : 'RSA', hash) : undefined;
+  if (oid === undefined) throw new CertError(`unsupported signature hash ${quoteInput(hash)}`);
+  // RSA's AlgorithmIdentifier carries explicit NULL parameters (RFC 4055 §5); ECDSA's none (RFC 5758 §3.2).
+  return family === 'RSA' ? new AlgorithmIdentifier({ algorithm: oid, parameters: null }) : new AlgorithmIdentifier({ algorithm: oid });
+}
 
 const ecSignatures = new AsnEcSignatureFormatter();
 
@@ -470,7 +460,8 @@ function authorityKeyId(keyId: Uint8Array<ArrayBuffer>): Extension {
  */
 async function publicKeyInfo(publicKey: CryptoKey, crypto: Crypto): Promise<SubjectPublicKeyInfo> {
   const alg = publicKey.algorithm as Partial<EcKeyAlgorithm>;
-  const curve = alg.name === 'ECDSA' && alg.namedCurve ? CURVE_OIDS[alg.namedCurve] : undefined;
+  // The named-curve OID of SubjectPublicKeyInfo (RFC 5480 §2.1.1.1).
+  const curve = alg.name === 'ECDSA' && alg.namedCurve ? namedCurve(alg.namedCurve)?.oid : undefined;
   if (curve !== undefined || alg.name === 'Ed25519') {
     const raw = await crypto.subtle.exportKey('raw', publicKey);
     const algorithm = curve !== undefined
@@ -520,23 +511,9 @@ async function buildCertificate(c: CertificateInput): Promise<Uint8Array<ArrayBu
   // algorithm identifier must name it (an RSA CA loaded from a file is imported with SHA-256).
   const keyHash = (c.signingKey.algorithm as Partial<RsaHashedKeyAlgorithm>).hash?.name as SignatureHash | undefined;
   const hash: SignatureHash = (family === 'RSA' ? keyHash ?? c.hash : c.hash) ?? 'SHA-256';
-  if (family !== 'Ed25519' && !SIGNATURE_OIDS[family][hash]) throw new CertError(`unsupported signature hash ${quoteInput(hash)}`);
-  let algorithmId: AlgorithmIdentifier;
-  let params: Algorithm | EcdsaParams;
-  switch (family) {
-    case 'ECDSA':
-      algorithmId = new AlgorithmIdentifier({ algorithm: SIGNATURE_OIDS.ECDSA[hash] });
-      params = { name: 'ECDSA', hash } as EcdsaParams;
-      break;
-    case 'RSA':
-      algorithmId = new AlgorithmIdentifier({ algorithm: SIGNATURE_OIDS.RSA[hash], parameters: null });
-      params = { name: 'RSASSA-PKCS1-v1_5' };
-      break;
-    case 'Ed25519':
-      algorithmId = new AlgorithmIdentifier({ algorithm: OID.ed25519 });
-      params = { name: 'Ed25519' };
-      break;
-  }
+  const algorithmId = signatureAlgorithmId(family, hash);
+  const params: Algorithm | EcdsaParams = family === 'ECDSA' ? { name: 'ECDSA', hash } as EcdsaParams
+    : { name: family === 'RSA' ? 'RSASSA-PKCS1-v1_5' : 'Ed25519' };
   const tbsCertificate = new TBSCertificate({
     version: Version.v3,
     serialNumber: randomSerial(c.crypto),
