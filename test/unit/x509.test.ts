@@ -11,7 +11,7 @@ import { id_ecdsaWithSHA256, id_ecdsaWithSHA384, id_ecdsaWithSHA512, id_ecPublic
 import { id_rsaEncryption, id_sha256WithRSAEncryption, id_sha384WithRSAEncryption, id_sha512WithRSAEncryption } from '@peculiar/asn1-rsa';
 import { id_kp_clientAuth, id_kp_serverAuth } from '@peculiar/asn1-x509';
 import {
-  MAX_ANCHORS, MAX_CHAIN, OID, STRENGTH, allowsPurpose, allowsTls, anchorOf, certNames, chainsTo, commonName, curveBits, ekuLabel, ekuName,
+  MAX_ANCHORS, MAX_CHAIN, OID, STRENGTH, allowsPurpose, allowsTls, anchorOf, certLabel, certNames, chainsTo, commonName, curveBits, ekuLabel, ekuName,
   isCA, issuerProblem, keyFamily, keyOfPublicKeyInfo, keyTypeOfOid, matchesHost, misplacedEncipherment, namedCurve, notCaReason,
   signatureName, signatureOid, validityAt, weakHashes, weakKey, weakSignature, wildcardMatch, type CertNames,
 } from '../../server/src/x509';
@@ -187,6 +187,8 @@ describe('libpq host-name matching', () => {
     assert.deepEqual(certNames({ subject: 'O=x, CN=a\\, b', subjectAltNames: ['DNS:a.b', 'IP:10.0.0.1', 'email:a@b'] }), { dns: ['a.b'], ips: ['10.0.0.1'], cn: 'a, b' });
     assert.equal(commonName('CN=first+O=multi, CN=second'), 'first');
     assert.equal(commonName('O=no cn'), undefined);
+    assert.equal(certLabel({ subject: 'CN=db', issuer: 'CN=ca' }), '"CN=db"');
+    assert.equal(certLabel({ subject: '', issuer: 'CN=ca' }), '(empty subject, issued by "CN=ca")');
   });
 });
 

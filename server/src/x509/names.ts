@@ -66,6 +66,11 @@ export function commonName(dn: string): string | undefined {
   return undefined;
 }
 
+/** A certificate in a message: its subject in quotes, or its issuer when the subject is empty. */
+export function certLabel(c: { subject: string; issuer: string }): string {
+  return c.subject ? `"${c.subject}"` : `(empty subject, issued by "${c.issuer}")`;
+}
+
 /** The names of a certificate as the TLS backend reports them (`DNS:x`, `IP:y`; other SAN types are ignored). */
 export function certNames(cert: { subject: string; subjectAltNames: readonly string[] }): CertNames {
   const dns: string[] = [];
