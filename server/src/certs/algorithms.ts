@@ -1,8 +1,10 @@
 /**
- * Key algorithms and signature hashes that pgtls generates, and the strength policy that refuses weak ones.
- * The CLI parses user input with `parseAlgorithm` / `assertStrong`; the generator and `inspect.ts` share the same
- * thresholds, so "what we refuse to make" and "what we flag in an existing file" cannot drift apart.
+ * Key algorithms and signature hashes that pgtls generates, and the refusal of weak ones. The CLI parses user input
+ * with `parseAlgorithm` / `assertStrong`. The thresholds are the `pgtls` column of the strength table
+ * (x509/strength.ts), which `inspect.ts` flags by too, so "what we refuse to make" and "what we flag in an existing
+ * file" cannot drift apart.
  */
+import { STRENGTH, weakHashes } from '../x509';
 
 /** Every error the certificate code throws on purpose. Messages name the offending option, never key material. */
 export class CertError extends Error {
@@ -22,11 +24,11 @@ export const DEFAULT_ALGORITHM: KeyAlgorithm = 'ecdsa-p256';
 export const SIGNATURE_HASHES = ['SHA-256', 'SHA-384', 'SHA-512'] as const;
 export type SignatureHash = (typeof SIGNATURE_HASHES)[number];
 
-/** NIST SP 800-131A and OpenSSL's default security level 2 (Debian) both require at least 2048-bit RSA. */
-export const MIN_RSA_BITS = 2048;
+/** The smallest RSA key pgtls makes (the strength table's `pgtls` column). */
+export const MIN_RSA_BITS = STRENGTH.keys.RSA.pgtls;
 
-/** Hashes whose collision resistance is broken; a certificate signed with them can be forged. */
-export const WEAK_HASHES: readonly string[] = ['MD2', 'MD4', 'MD5', 'SHA-1'];
+/** Hashes whose collision resistance is broken, so a certificate signed with them can be forged (from the strength table). */
+export const WEAK_HASHES: readonly string[] = weakHashes('pgtls');
 
 export interface AlgorithmSpec {
   name: KeyAlgorithm;

@@ -92,3 +92,9 @@ export async function exportPrivateKey(key: CryptoKey, format: KeyFormat, crypto
   const pem = format === 'pkcs1' ? pemEncode(pkcs8ToPkcs1(pk8Der), 'RSA PRIVATE KEY') : pemEncode(pk8Der, 'PRIVATE KEY');
   return { pem, pk8Der };
 }
+
+/** Whether two byte strings are equal (e.g. a certificate's subject and issuer names as encoded). */
+export function equalBytes(a: BufferSource, b: BufferSource): boolean {
+  const x = toBytes(a), y = toBytes(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}

@@ -1,35 +1,21 @@
 /**
  * Syntax checks for what goes into a certificate's subject and subjectAltName. They run before any key is generated,
- * so a typo fails fast and with a message that says which entry is wrong.
+ * so a typo fails fast and with a message that says which entry is wrong. What an address is, and how names match,
+ * is the X.509 room's (x509/names.ts).
  */
+import { canonicalIp, isIpAddress } from '../x509';
 import { CertError, quoteInput } from './algorithms';
+
+export { canonicalIp, isIpAddress } from '../x509';
 
 /** RFC 5280 `ub-common-name`; cert-manager rejects longer CNs too. */
 export const MAX_COMMON_NAME = 64;
 /** PostgreSQL's NAMEDATALEN - 1: longer role names are truncated, so a longer CN could never match the user. */
 export const MAX_PG_IDENTIFIER_BYTES = 63;
 
-const IPV4 = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}$/;
 // Underscores are allowed although RFC 1123 host names have none: Percona's replication certificate carries the
 // dNSName `_crunchyrepl`, and SRV-style names (`_postgresql._tcp`) use them. OpenSSL and Go accept them in SANs.
 const LABEL = /^[A-Za-z0-9_](?:[A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?$/;
-
-/** Dotted-quad IPv4 (no leading zeros, which some parsers read as octal) or IPv6 without a zone id. */
-export function isIpAddress(s: string): boolean {
-  if (IPV4.test(s)) return true;
-  if (!s.includes(':') || /[^0-9A-Fa-f:.]/.test(s)) return false;
-  try {
-    // The WHATWG URL parser implements the full RFC 4291 text grammar, including `::ffff:1.2.3.4`.
-    return new URL(`http://[${s}]/`).hostname.length > 2;
-  } catch {
-    return false;
-  }
-}
-
-/** A canonical form for comparing addresses (`::FFFF:7f00:1` and `::ffff:127.0.0.1` are the same). */
-export function canonicalIp(s: string): string {
-  return IPV4.test(s) ? s : new URL(`http://[${s}]/`).hostname.slice(1, -1);
-}
 
 /** Why `s` is not usable as a dNSName, or `undefined` when it is. A leftmost `*` label makes a wildcard. */
 export function dnsNameProblem(s: string): string | undefined {

@@ -11,21 +11,10 @@ import { PrivateKey, PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { RSAPrivateKey, RSAPublicKey, id_rsaEncryption } from '@peculiar/asn1-rsa';
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, SubjectKeyIdentifierExtension, X509Certificate } from '@peculiar/x509';
-import { CertError, MIN_RSA_BITS, algorithmSpec, type KeyAlgorithm } from './algorithms';
+import { EDDSA_BITS, bitLength, curveOfOid, issuerProblem, keyTypeOfOid, validityAt, weakKey } from '../x509';
+import { CertError, algorithmSpec, type KeyAlgorithm } from './algorithms';
 import type { CertificateAuthority } from './generate';
-import { pemDecodeAll, pemEncode } from './keys';
-
-const OID_ED25519 = '1.3.101.112';
-const OID_ED448 = '1.3.101.113';
-const OID_RSA_PSS = '1.2.840.113549.1.1.10';
-const CURVES: Record<string, { name: string; bits: number }> = {
-  '1.2.840.10045.3.1.7': { name: 'P-256', bits: 256 },
-  '1.3.132.0.34': { name: 'P-384', bits: 384 },
-  '1.3.132.0.35': { name: 'P-521', bits: 521 },
-  '1.3.132.0.10': { name: 'secp256k1', bits: 256 },
-  '1.2.840.10045.3.1.1': { name: 'P-192', bits: 192 },
-  '1.3.132.0.33': { name: 'P-224', bits: 224 },
-};
+import { equalBytes, pemDecodeAll, pemEncode } from './keys';
 
 export interface KeyDescription {
   /** The PEM label (`PRIVATE KEY`, `RSA PRIVATE KEY` ...), or `DER` for a binary file. */
@@ -77,37 +66,36 @@ function describePkcs8(der: Uint8Array<ArrayBuffer>, label: string, format: stri
   }
   const oid = info.privateKeyAlgorithm.algorithm;
   const base = { label, format, private: true, encrypted: false, problems: [] as string[] };
-  if (oid === id_rsaEncryption || oid === OID_RSA_PSS) {
-    return withStrength({ ...base, type: oid === OID_RSA_PSS ? 'RSA-PSS' : 'RSA', ...rsaBits(new Uint8Array(info.privateKey.buffer)) });
-  }
-  if (oid === id_ecPublicKey) return withStrength({ ...base, type: 'EC', ...curveOf(info.privateKeyAlgorithm.parameters ?? undefined) });
-  if (oid === OID_ED25519) return { ...base, type: 'Ed25519', bits: 256 };
-  if (oid === OID_ED448) return { ...base, type: 'Ed448', bits: 456 };
-  return { ...base, type: 'unknown', problems: [`unknown key algorithm ${oid}`] };
+  const key = keyOf(oid, info.privateKeyAlgorithm.parameters ?? undefined, () => rsaBits(new Uint8Array(info.privateKey.buffer)));
+  return key.type === 'unknown' ? { ...base, type: 'unknown', problems: [`unknown key algorithm ${oid}`] } : withStrength({ ...base, ...key });
 }
 
 function describeSpki(der: Uint8Array<ArrayBuffer>, label: string): KeyDescription {
   const base = { label, format: 'public key (SPKI)', private: false, encrypted: false, problems: [] as string[] };
   try {
     const spki = AsnConvert.parse(der, SubjectPublicKeyInfo);
-    const oid = spki.algorithm.algorithm;
-    if (oid === id_rsaEncryption) {
-      const inner = AsnConvert.parse(spki.subjectPublicKey, RSAPublicKey);
-      return withStrength({ ...base, type: 'RSA', bits: bitLength(new Uint8Array(inner.modulus)) });
-    }
-    if (oid === id_ecPublicKey) return withStrength({ ...base, type: 'EC', ...curveOf(spki.algorithm.parameters ?? undefined) });
-    if (oid === OID_ED25519) return { ...base, type: 'Ed25519', bits: 256 };
-    return { ...base, type: 'unknown' };
+    const modulus = () => ({ bits: bitLength(new Uint8Array(AsnConvert.parse(spki.subjectPublicKey, RSAPublicKey).modulus)) });
+    return withStrength({ ...base, ...keyOf(spki.algorithm.algorithm, spki.algorithm.parameters ?? undefined, modulus) });
   } catch {
     throw new CertError('not a valid public key (PUBLIC KEY block could not be parsed)');
   }
 }
 
-function withStrength(d: KeyDescription): KeyDescription {
-  if ((d.type === 'RSA' || d.type === 'RSA-PSS') && d.bits !== undefined && d.bits < MIN_RSA_BITS) {
-    d.problems.push(`RSA key of ${d.bits} bits; at least ${MIN_RSA_BITS} are required`);
+/** Type, size and curve of a key from its algorithm OID, its parameters (EC) and its modulus (RSA, read on demand). */
+function keyOf(oid: string, params: ArrayBuffer | undefined, rsa: () => { bits?: number }): Pick<KeyDescription, 'type' | 'bits' | 'curve'> {
+  const type = keyTypeOfOid(oid);
+  switch (type) {
+    case 'RSA': case 'RSA-PSS': return { type, ...rsa() };
+    case 'EC': return { type, ...curveOf(params) };
+    case 'Ed25519': case 'Ed448': return { type, bits: EDDSA_BITS[type] };
+    default: return { type: 'unknown' };
   }
-  if (d.type === 'EC' && (d.bits === undefined || d.bits < 256)) d.problems.push(`EC key on ${d.curve ?? 'an unknown curve'}; use P-256 or P-384`);
+}
+
+/** Adds the weakness the strength table's `pgtls` column sees, if any. */
+function withStrength(d: KeyDescription): KeyDescription {
+  const weak = weakKey(d, 'pgtls');
+  if (weak) d.problems.push(weak.problem);
   return d;
 }
 
@@ -121,9 +109,8 @@ function rsaBits(pkcs1: Uint8Array): { bits?: number } {
 
 function sec1Curve(der: Uint8Array): { curve?: string; bits?: number } {
   try {
-    const k = AsnConvert.parse(der, ECPrivateKey);
-    const oid = k.parameters?.namedCurve;
-    return oid ? { curve: CURVES[oid]?.name ?? oid, ...(CURVES[oid] ? { bits: CURVES[oid].bits } : {}) } : {};
+    const oid = AsnConvert.parse(der, ECPrivateKey).parameters?.namedCurve;
+    return oid ? curveOfOid(oid) : {};
   } catch {
     throw new CertError('the EC private key is malformed');
   }
@@ -133,18 +120,10 @@ function curveOf(params: ArrayBuffer | undefined): { curve?: string; bits?: numb
   if (!params) return {};
   try {
     const oid = AsnConvert.parse(params, ECParameters).namedCurve;
-    if (!oid) return { curve: 'explicit parameters' };
-    return { curve: CURVES[oid]?.name ?? oid, ...(CURVES[oid] ? { bits: CURVES[oid].bits } : {}) };
+    return oid ? curveOfOid(oid) : { curve: 'explicit parameters' };
   } catch {
     return { curve: 'unparsable parameters' };
   }
-}
-
-function bitLength(bytes: Uint8Array): number {
-  let i = 0;
-  while (i < bytes.length && bytes[i] === 0) i++;
-  if (i === bytes.length) return 0;
-  return (bytes.length - i - 1) * 8 + (32 - Math.clz32(bytes[i]!));
 }
 
 // --- importing keys ---------------------------------------------------------------------------------------------
@@ -189,7 +168,8 @@ export function certificateAlgorithm(cert: X509Certificate): KeyAlgorithm {
   if (alg.name.startsWith('RSA')) {
     const bits = alg.modulusLength ?? 0;
     if (bits === 2048 || bits === 3072 || bits === 4096) return `rsa-${bits}`;
-    if (bits < MIN_RSA_BITS) throw new CertError(`the CA has an RSA key of ${bits} bits; at least ${MIN_RSA_BITS} are required, so pgtls will not issue from it`);
+    const weak = weakKey({ type: 'RSA', bits }, 'pgtls');
+    if (weak) throw new CertError(`the CA has an ${weak.problem}, so pgtls will not issue from it`);
     throw new CertError(`the CA has an RSA key of ${bits} bits; pgtls issues from RSA 2048, 3072 and 4096 CAs`);
   }
   throw new CertError(`the CA key algorithm ${alg.name} is not supported`);
@@ -246,14 +226,17 @@ export async function loadCertificateAuthority(certPem: string, keyPem: string, 
     throw new CertError('the CA certificate could not be parsed');
   }
   const bc = cert.getExtension(BasicConstraintsExtension);
-  if (!bc?.ca) throw new CertError('the CA certificate is not a CA (basicConstraints CA:TRUE is missing); it cannot sign certificates');
   const ku = cert.getExtension(KeyUsagesExtension);
-  if (ku && (ku.usages & KeyUsageFlags.keyCertSign) === 0) throw new CertError('the CA certificate\'s key usage lacks keyCertSign; it cannot sign certificates');
+  const problem = issuerProblem({ basicConstraintsCA: bc?.ca, keyCertSign: ku ? (ku.usages & KeyUsageFlags.keyCertSign) !== 0 : undefined });
+  // (`!bc` is implied by 'not-ca'; it tells the type checker that `bc` is there below.)
+  if (problem === 'not-ca' || !bc) throw new CertError('the CA certificate is not a CA (basicConstraints CA:TRUE is missing); it cannot sign certificates');
+  if (problem === 'no-key-cert-sign') throw new CertError('the CA certificate\'s key usage lacks keyCertSign; it cannot sign certificates');
   if (!cert.getExtension(SubjectKeyIdentifierExtension)) {
     throw new CertError('the CA certificate has no subject key identifier; OpenSSL\'s strict verification rejects such CAs, so create a new one with "pgtls cert ca"');
   }
-  if (now > cert.notAfter) throw new CertError(`the CA certificate expired on ${cert.notAfter.toISOString()}`);
-  if (now < cert.notBefore) throw new CertError(`the CA certificate is not valid before ${cert.notBefore.toISOString()}`);
+  const validity = validityAt(cert, now)?.state;
+  if (validity === 'expired') throw new CertError(`the CA certificate expired on ${cert.notAfter.toISOString()}`);
+  if (validity === 'not-yet-valid') throw new CertError(`the CA certificate is not valid before ${cert.notBefore.toISOString()}`);
   const algorithm = certificateAlgorithm(cert);
   const pk8 = privateKeyToPkcs8(keyPem);
   const keys = await importKeyPair(cert, pk8, algorithm, crypto, true);
@@ -270,11 +253,4 @@ export async function loadCertificateAuthority(certPem: string, keyPem: string, 
     pathLength: bc.pathLength ?? 10,
     chain,
   };
-}
-
-function equalBytes(a: ArrayBuffer, b: ArrayBuffer): boolean {
-  if (a.byteLength !== b.byteLength) return false;
-  const x = new Uint8Array(a);
-  const y = new Uint8Array(b);
-  return x.every((v, i) => v === y[i]);
 }

@@ -14,23 +14,7 @@ import {
 import { GeneralNames, KeyUsageFlags, Name, X509Crl } from '@peculiar/x509';
 import { CERTIFICATE_LABELS, type PemBlock, isPrivateKeyLabel, readPemBlocks } from '../core/pem';
 import type { CertHandle, Certificate, KeyHandle, PemCertificates, PrivateKeyRead, PublicKeyInfo, TlsBackend } from '../core/tlsBackend';
-
-/** OpenSSL's long names of the usual certificate signature algorithms. */
-const SIGNATURE_NAMES: Record<string, string> = {
-  '1.2.840.113549.1.1.4': 'md5WithRSAEncryption',
-  '1.2.840.113549.1.1.5': 'sha1WithRSAEncryption',
-  '1.2.840.113549.1.1.10': 'rsassaPss',
-  '1.2.840.113549.1.1.11': 'sha256WithRSAEncryption',
-  '1.2.840.113549.1.1.12': 'sha384WithRSAEncryption',
-  '1.2.840.113549.1.1.13': 'sha512WithRSAEncryption',
-  '1.2.840.10045.4.1': 'ecdsa-with-SHA1',
-  '1.2.840.10045.4.3.2': 'ecdsa-with-SHA256',
-  '1.2.840.10045.4.3.3': 'ecdsa-with-SHA384',
-  '1.2.840.10045.4.3.4': 'ecdsa-with-SHA512',
-  '1.3.101.112': 'ED25519',
-  '1.3.101.113': 'ED448',
-  '2.16.840.1.101.3.4.3.2': 'dsa_with_SHA256',
-};
+import { signatureName } from '../x509';
 
 const SAN_PREFIX: Record<string, string> = { dns: 'DNS', ip: 'IP', email: 'email', url: 'URI', dn: 'DirName' };
 
@@ -74,7 +58,6 @@ function details(ossl: OsslCertificate): Details {
     const bcRaw = ext(id_ce_basicConstraints);
     const kuRaw = ext(id_ce_keyUsage);
     const sanRaw = ext(id_ce_subjectAltName);
-    const sigOid = asn.signatureAlgorithm.algorithm;
     return {
       subject: new Name(tbs.subject).toString(),
       issuer: new Name(tbs.issuer).toString(),
@@ -83,7 +66,7 @@ function details(ossl: OsslCertificate): Details {
       version: tbs.version + 1,
       basicConstraintsCA: bcRaw ? AsnConvert.parse(bcRaw, BasicConstraints).cA : undefined,
       keyCertSign: kuRaw ? (AsnConvert.parse(kuRaw, KeyUsage).toNumber() & KeyUsageFlags.keyCertSign) !== 0 : undefined,
-      signatureAlgorithm: SIGNATURE_NAMES[sigOid] ?? sigOid,
+      signatureAlgorithm: signatureName(asn.signatureAlgorithm.algorithm), // OpenSSL's long name, from the X.509 room's table
       subjectAltNames: sanRaw ? new GeneralNames(AsnConvert.parse(sanRaw, SubjectAlternativeName)).toJSON().map(n => `${SAN_PREFIX[n.type] ?? n.type}:${n.value}`) : [],
     };
   } catch {
