@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import { DEFAULT_SETTINGS, type Problem, type Settings, type SourceDocument, type WorkspaceFile } from '../../server/src/core/types';
 import { rulesOf } from '../../server/src/core/rules';
 import * as K8S from '../../server/src/languages/k8s/rules';
+import { CERT as CERT_RULES } from '../../server/src/x509';
 import { goDuration, HOUR } from '../../server/src/languages/k8s/check/util';
 import { isBareEmail, isDnsSubdomain, isIpAddress } from '../../server/src/languages/k8s/check/certManagerSpec';
 import { describeProblem, testService } from '../helpers';
@@ -55,7 +56,7 @@ test('every module rule: scoped id, one-line description, a source naming operat
   const scopes = ['pgpool', 'percona', 'cpo', 'cert-manager', 'secret', 'cert'];
   const ids = new Set<string>();
   // The rules of the modules: the tables of their scopes (k8s/rules.ts).
-  for (const r of rulesOf(K8S.PGPOOL, K8S.PERCONA, K8S.CPO, K8S.CERT_MANAGER, K8S.SECRET, K8S.CERT)) {
+  for (const r of rulesOf(K8S.PGPOOL, K8S.PERCONA, K8S.CPO, K8S.CERT_MANAGER, K8S.SECRET, CERT_RULES)) {
     assert.match(r.id, /^[a-z-]+\/[a-z0-9-]+$/, r.id);
     assert.ok(scopes.includes(r.id.split('/')[0]!), `${r.id} scope`);
     assert.ok(!ids.has(r.id), `${r.id} registered twice`);

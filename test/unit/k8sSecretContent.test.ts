@@ -14,7 +14,8 @@ import { execFileSync } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { DEFAULT_SETTINGS, type Problem, type Settings, type SourceDocument } from '../../server/src/core/types';
 import { entryKind, isCaEntryName } from '../../server/src/languages/k8s/check/secretContent';
-import { CERT, SECRET } from '../../server/src/languages/k8s/rules';
+import { SECRET } from '../../server/src/languages/k8s/rules';
+import { CERT } from '../../server/src/x509';
 import { describeProblem, testService } from '../helpers';
 
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-secret-content-'));

@@ -5,6 +5,7 @@
 import type { LanguageMode } from '../core/language';
 import { CORE_RULES } from '../core/rules';
 import type { RuleMeta } from '../core/types';
+import { CERT_RULES } from '../x509';
 import { pgpoolConfMode } from './pgpoolConf';
 import { pgHbaMode, poolHbaMode } from './hba';
 import { k8sMode } from './k8s';
@@ -15,7 +16,7 @@ export const MODES: readonly LanguageMode[] = [
 
 export const RULES: ReadonlyMap<string, RuleMeta> = (() => {
   const map = new Map<string, RuleMeta>();
-  for (const r of [...CORE_RULES, ...MODES.flatMap(m => m.rules)]) {
+  for (const r of [...CORE_RULES, ...CERT_RULES, ...MODES.flatMap(m => m.rules)]) {
     if (map.has(r.id)) throw new Error(`duplicate rule id ${r.id}`);
     map.set(r.id, r);
   }

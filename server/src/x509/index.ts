@@ -10,6 +10,7 @@
  * - names.ts     host-name verification as libpq does it
  * - validity.ts  expired, not yet valid, expiring, as data
  * - usage.ts     CA flags, extended key usage, key usage against key type
+ * - rules.ts     the certificate policy's rules (`cert/*`), shared by every language
  */
 export {
   EXTENDED_KEY_USAGES, KEY_USAGES, NAMED_CURVES, OID, SIGNATURE_ALGORITHMS,
@@ -28,3 +29,4 @@ export { DAY_MS, validityAt } from './validity';
 export type { Validity, ValidityState } from './validity';
 export { allowsPurpose, allowsTls, isCA, issuerProblem, looksLikeEndEntity, misplacedEncipherment, notCaReason } from './usage';
 export type { CaFlags } from './usage';
+export { CERT, CERT_RULES } from './rules';

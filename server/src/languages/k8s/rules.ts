@@ -1,6 +1,7 @@
 /**
  * The rule metadata of the YAML mode, one table per scope (checks live in check/): YAML itself, schema validation,
- * Secret references and contents, certificates in Secrets, and the rules of each operator and of cert-manager. A
+ * Secret references and contents, and the rules of each operator and of cert-manager (the certificate rules, `cert/*`,
+ * are the X.509 room's: x509/rules.ts). A
  * check names its rule through the table (`PGPOOL['inline-ssl']`), so a misspelt name does not compile. The rules of
  * the embedded languages (`pgpool-conf/*`, `pg-hba/*`) are theirs, not listed here.
  */
@@ -16,8 +17,6 @@ const K8SRES = `${CPO_REPO}:pkg/cluster/k8sres.go`;
 const VALIDATION = 'cert-manager/cert-manager@v1.21.1:internal/apis/certmanager/validation/certificate.go';
 const ISSUER_VALIDATION = 'cert-manager/cert-manager@v1.21.1:internal/apis/certmanager/validation/issuer.go';
 const OPENSSL = 'OpenSSL 3 (SSL_CTX_use_certificate_chain_file, SSL_CTX_use_PrivateKey_file, X509_verify_cert)';
-/** The operators mount these entries as the files PostgreSQL, Pgpool-II and PgBouncer load. */
-const MOUNTED = 'operators.md §5 (the keys each operator mounts)';
 
 export const YAML = defineRules('yaml', {
   'syntax-error': {
@@ -365,58 +364,6 @@ export const CERT_MANAGER = defineRules('cert-manager', {
   },
 });
 
-export const CERT = defineRules('cert', {
-  'expired': {
-    severity: 'error',
-    description: 'A certificate in a Secret whose validity ended: peers that verify it refuse the connection, and an expired CA fails every certificate it issued. In a CA entry with several certificates (a trust bundle), only the CAs the Secret\'s own certificates chain to are reported, or every one when all have expired.',
-    source: `${MOUNTED}; ${OPENSSL}: X509_V_ERR_CERT_HAS_EXPIRED`,
-  },
-  'not-yet-valid': {
-    severity: 'error',
-    description: 'A certificate in a Secret whose validity has not started yet (a clock skew when it was made?): peers that verify it refuse the connection until then.',
-    source: `${MOUNTED}; ${OPENSSL}: X509_V_ERR_CERT_NOT_YET_VALID`,
-  },
-  'expiring': {
-    severity: 'warning',
-    description: 'A certificate in a Secret that expires within `pgtls.expiryWarningDays` days (default 30). Not reported for Secrets that cert-manager manages (annotation `cert-manager.io/certificate-name`, or the `secretName` of a Certificate of the workspace): cert-manager renews them. In a CA bundle, only the CAs the Secret\'s certificates chain to.',
-    source: 'pgtls setting expiryWarningDays; cert-manager renewBefore (operators.md §4 C9)',
-  },
-  'key-mismatch': {
-    severity: 'error',
-    description: 'A private key entry (`tls.key`, `ca.key`, `root.key`, `<name>.key`) that is not the key of the certificate of the same name (`tls.crt`…): PostgreSQL and Pgpool-II refuse to start TLS ("key values mismatch"), cert-manager cannot sign with it.',
-    source: `${MOUNTED}; ${OPENSSL}: X509_check_private_key (SSL_CTX_check_private_key)`,
-  },
-  'key-encrypted': {
-    severity: 'error',
-    description: 'A private key entry that is encrypted: the operators mount it as a file, and PostgreSQL, Pgpool-II and cert-manager cannot read it without a passphrase.',
-    source: `${OPENSSL}: PEM_read_bio_PrivateKey without a passphrase callback; operators.md §2 R4, §3 C5, §4 I5`,
-  },
-  'not-signed-by-ca': {
-    severity: 'error',
-    description: 'The certificate in `tls.crt` (or another non-CA certificate entry) does not chain, through the certificates after it, to any certificate in the Secret\'s CA entry (`ca.crt`, `root.crt`). An error where that CA is the trust anchor of the server certificate (Percona custom TLS Secrets, a cert-manager CA Issuer\'s Secret, Secrets cert-manager writes); elsewhere (CPO `caFile`, unreferenced Secrets) `ca.crt` may be the CA of client certificates (PostgreSQL `ssl_ca_file`), which need not have issued the server certificate: info.',
-    source: `${OPENSSL}: X509_check_issued + X509_verify; operators.md §2 R1, R4 (ca.crt shared by server and replication certificates)`,
-  },
-  'weak-key': {
-    severity: 'error',
-    description: 'A certificate whose public key is below OpenSSL security level 2 (the default of Debian, Ubuntu and RHEL based images): RSA or DSA under 2048 bits, EC curves under 224 bits. OpenSSL refuses to load it ("ee key too small" for the certificate itself, "ca key too small" for a CA).',
-    source: `${MOUNTED}; ${OPENSSL}: ssl_security_cert (SSL_R_EE_KEY_TOO_SMALL, SSL_R_CA_KEY_TOO_SMALL)`,
-  },
-  'weak-signature': {
-    severity: 'error',
-    description: 'A certificate signed with SHA-1 or MD5: OpenSSL 3 rejects such signatures at security level 1 and above when verifying. The own signature of a self-signed root is never checked, so it is not reported.',
-    source: `${MOUNTED}; ${OPENSSL}: check_sig_level (X509_V_ERR_CA_MD_TOO_WEAK)`,
-  },
-  'ca-flags': {
-    severity: 'error',
-    description: 'A certificate in a CA entry (`ca.crt`, `root.crt`) that is not a CA (no basicConstraints CA:TRUE, or a keyUsage without keyCertSign), so OpenSSL cannot verify anything with it; or (warning) a server or client certificate in `tls.crt` that is itself a CA while a separate CA is given.',
-    source: `${MOUNTED}; ${OPENSSL}: check_ca, X509_check_purpose; RFC 5280 §4.2.1.9`,
-  },
-  'extended-key-usage': {
-    severity: 'warning',
-    description: 'A certificate whose extended key usage allows neither TLS server nor TLS client authentication (nor any usage): OpenSSL rejects it in both roles ("unsupported certificate purpose"). Role-specific usages are checked where the Secret\'s use is known.',
-    source: `${MOUNTED}; ${OPENSSL}: X509_check_purpose (xku_reject for SSL server and client)`,
-  },
-});
 
 /** Every rule of the YAML mode, registered with it (languages/registry.ts). */
-export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER, CERT);
+export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER);
