@@ -6,26 +6,24 @@ import type { LanguageMode } from '../../core/language';
 import { check } from './check';
 import { completeHba } from './complete';
 import { hoverHba } from './hover';
+import type { Dialect } from './lexer';
 import type { HbaFile } from './model';
 import { parseHba } from './parse';
 import { PG_HBA_RULES, POOL_HBA_RULES } from './rules';
 
 export type { HbaFile } from './model';
 
-export const poolHbaMode: LanguageMode<HbaFile> = {
-  id: 'pool-hba',
-  rules: POOL_HBA_RULES,
-  parse: doc => parseHba(doc.text, doc.path, 'pgpool'),
-  validate: check,
-  hover: (_doc, file, offset) => hoverHba(file, offset),
-  complete: (_doc, file, offset, ctx) => completeHba(file, offset, ctx.settings),
-};
+/** One mode per dialect: the same parser, checks and features, with the dialect's rules. */
+function hbaMode(id: 'pool-hba' | 'pg-hba', dialect: Dialect, rules: LanguageMode['rules']): LanguageMode<HbaFile> {
+  return {
+    id,
+    rules,
+    parse: doc => parseHba(doc.text, doc.path, dialect),
+    validate: check,
+    hover: (_doc, file, offset) => hoverHba(file, offset),
+    complete: (_doc, file, offset, ctx) => completeHba(file, offset, ctx.settings),
+  };
+}
 
-export const pgHbaMode: LanguageMode<HbaFile> = {
-  id: 'pg-hba',
-  rules: PG_HBA_RULES,
-  parse: doc => parseHba(doc.text, doc.path, 'postgres'),
-  validate: check,
-  hover: (_doc, file, offset) => hoverHba(file, offset),
-  complete: (_doc, file, offset, ctx) => completeHba(file, offset, ctx.settings),
-};
+export const poolHbaMode = hbaMode('pool-hba', 'pgpool', POOL_HBA_RULES);
+export const pgHbaMode = hbaMode('pg-hba', 'postgres', PG_HBA_RULES);

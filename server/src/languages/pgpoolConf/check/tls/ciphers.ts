@@ -138,6 +138,8 @@ const TLS1_2 = 0x303;
 interface Node { c: CipherSuite; active: boolean; prev: Node | null; next: Node | null }
 interface List { head: Node | null; tail: Node | null }
 
+// appendTail and appendHead mirror each other on purpose: they follow OpenSSL's ll_append_tail and ll_append_head
+// line for line, so that the emulation can be compared with OpenSSL's source.
 function appendTail(l: List, curr: Node): void {
   if (curr === l.tail) return;
   if (curr === l.head) l.head = curr.next;
