@@ -7,9 +7,8 @@ import 'reflect-metadata';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as x509 from '@peculiar/x509';
-import {
-  certNames, commonName, covers, matchesHost, missingNames, wantedNames, wildcardMatch, type CertNames,
-} from '../../server/src/languages/k8s/check/certUsage';
+import { covers, missingNames, wantedNames } from '../../server/src/languages/k8s/check/certUsage';
+import { certNames, commonName, matchesHost, wildcardMatch, type CertNames } from '../../server/src/x509';
 import { perconaKeyFor } from '../../server/src/languages/k8s/check/percona';
 import type { Problem } from '../../server/src/core/types';
 import { check, testService } from '../helpers';

@@ -12,7 +12,8 @@ import { rulesOf } from '../../server/src/core/rules';
 import * as K8S from '../../server/src/languages/k8s/rules';
 import { CERT as CERT_RULES } from '../../server/src/x509';
 import { goDuration, HOUR } from '../../server/src/languages/k8s/check/util';
-import { isBareEmail, isDnsSubdomain, isIpAddress } from '../../server/src/languages/k8s/check/certManagerSpec';
+import { isBareEmail, isDnsSubdomain } from '../../server/src/languages/k8s/check/certManagerSpec';
+import { isIpAddress } from '../../server/src/x509';
 import { describeProblem, testService } from '../helpers';
 
 const service = testService();

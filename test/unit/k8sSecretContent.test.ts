@@ -3,7 +3,8 @@
  * value can come in (CRLF, `!!binary`, DER, base64 twice, null, wrong types), one diagnostic per mistake (the schema
  * owns base64 validity and types), the clock (injected, never the wall clock), bundles and chains, keys that never show
  * up in messages, related information across documents, and a file of 1000 Secrets. Certificates and keys are made by
- * the openssl CLI in a temporary folder at test time; nothing is committed.
+ * the openssl CLI in a temporary folder at test time (one with an inverted validity period, which that CLI does not
+ * make, in memory with @peculiar/x509); nothing is committed.
  */
 import { test, after } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -17,6 +18,7 @@ import { entryKind, isCaEntryName } from '../../server/src/languages/k8s/check/s
 import { SECRET } from '../../server/src/languages/k8s/rules';
 import { CERT } from '../../server/src/x509';
 import { describeProblem, testService } from '../helpers';
+import { issue } from './pgpoolConfTlsKit';
 
 const DIR = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-secret-content-'));
 after(() => fs.rmSync(DIR, { recursive: true, force: true }));
@@ -226,6 +228,23 @@ test('weak keys and signatures: RSA 1024, DSA 1024, a 192-bit curve, SHA-1 and M
   assert.deepEqual(rules(cert('md5leaf.crt')), ['cert/weak-signature']);
   assert.match(validate(cert('md5leaf.crt'))[0]!.message, /md5WithRSAEncryption/);
   assert.deepEqual(rules(secret(`stringData:\n  ca.crt: |\n${indent(read('sha1root.crt'))}\n`)), []);
+});
+
+test('weak signatures by the strength table: a DSA CA\'s SHA-1 signature too', () => {
+  if (!fs.existsSync(path.join(DIR, 'dsa2048.param'))) ossl('dsaparam', '-out', 'dsa2048.param', '2048');
+  make('dsaca', { ca: true, newkey: ['-newkey', 'dsa:dsa2048.param'] });
+  make('dsasha1', { issuer: 'dsaca', md: 'sha1' });
+  const ps = validate(secret(`stringData:\n  tls.crt: |\n${indent(read('dsasha1.crt'))}\n`));
+  assert.deepEqual(ps.map(p => p.rule), ['cert/weak-signature']);
+  assert.match(ps[0]!.message, /signed with dsaWithSHA1/);
+});
+
+test('an inverted validity period is not yet valid before its start and expired after it, in OpenSSL\'s order', async () => {
+  const c = await issue({ cn: 'inverted', notBefore: new Date('2026-06-10T00:00:00Z'), notAfter: new Date('2026-06-05T00:00:00Z') });
+  const text = secret(`stringData:\n  tls.crt: |\n${indent(c.certPem)}\n`);
+  // OpenSSL's check_cert_time tests notBefore first: between the two dates the certificate is not yet valid.
+  assert.deepEqual(rules(text, {}, at('2026-06-07T00:00:00Z')), ['cert/not-yet-valid']);
+  assert.deepEqual(rules(text, {}, at('2026-06-20T00:00:00Z')), ['cert/expired']);
 });
 
 test('chains: an intermediate in tls.crt leads to the root; a certificate of another CA does not', () => {

@@ -12,10 +12,11 @@ import { id_rsaEncryption, id_sha256WithRSAEncryption, id_sha384WithRSAEncryptio
 import { id_kp_clientAuth, id_kp_serverAuth } from '@peculiar/asn1-x509';
 import {
   MAX_ANCHORS, MAX_CHAIN, OID, STRENGTH, allowsPurpose, allowsTls, anchorOf, certLabel, certNames, chainsTo, commonName, curveBits, ekuLabel, ekuName,
-  isCA, issuerProblem, keyFamily, keyOfPublicKeyInfo, keyTypeOfOid, matchesHost, misplacedEncipherment, namedCurve, notCaReason,
+  isCA, issuedByBackend, issuerProblem, keyFamily, keyOfPublicKeyInfo, keyTypeOfOid, matchesHost, misplacedEncipherment, namedCurve, notCaReason,
   signatureName, signatureOid, validityAt, weakHashes, weakKey, weakSignature, wildcardMatch, type CertNames,
 } from '../../server/src/x509';
 import { MIN_RSA_BITS, WEAK_HASHES } from '../../server/src/certs/algorithms';
+import type { Certificate, TlsBackend } from '../../server/src/core/tlsBackend';
 
 // --- chain ----------------------------------------------------------------------------------------------------------
 
@@ -88,6 +89,18 @@ describe('chain walk', () => {
   test('an issuedBy that throws counts as "not issued"', () => {
     const leaf = cert('leaf'), root = cert('root');
     assert.equal(chainsTo([leaf], [root], () => { throw new Error('backend failure'); }), false);
+  });
+
+  test('issuedByBackend asks the TLS backend about the certificates\' handles, issued first', () => {
+    const asked: [unknown, unknown][] = [];
+    const tls = { issuedBy: (c: unknown, i: unknown) => { asked.push([c, i]); return c === 'h-leaf' && i === 'h-root'; } };
+    const leaf = { fingerprint256: 'fp-leaf', handle: 'h-leaf' } as unknown as Certificate;
+    const root = { fingerprint256: 'fp-root', handle: 'h-root' } as unknown as Certificate;
+    const issuedBy = issuedByBackend(tls as unknown as Pick<TlsBackend, 'issuedBy'>);
+    assert.equal(issuedBy(leaf, root), true);
+    assert.equal(issuedBy(root, leaf), false);
+    assert.deepEqual(asked, [['h-leaf', 'h-root'], ['h-root', 'h-leaf']]);
+    assert.equal(chainsTo([leaf], [root], issuedBy), true);
   });
 });
 

@@ -5,6 +5,7 @@
  * bounds and the same anchor identity apply. The signature test is the caller's `issuedBy`, so the TLS backend's
  * OpenSSL handles and the generator's own certificate objects can both walk.
  */
+import type { Certificate, TlsBackend } from '../core/tlsBackend';
 
 /**
  * At most this many certificates of the chain are followed (OpenSSL's default depth limit is 100, but no real TLS
@@ -65,4 +66,12 @@ export function anchorOf<C extends ChainCertificate>(chain: readonly C[], anchor
 /** Whether `chain[0]` leads to one of `anchors` (see `anchorOf`). */
 export function chainsTo<C extends ChainCertificate>(chain: readonly C[], anchors: readonly C[], issuedBy: IssuedBy<C>): boolean {
   return anchorOf(chain, anchors, issuedBy) !== undefined;
+}
+
+/**
+ * The `issuedBy` of certificates the TLS backend read: OpenSSL's `X509_check_issued` and signature check on their
+ * handles. The walk above stays free of the backend; every checker that walks backend certificates passes this.
+ */
+export function issuedByBackend(tls: Pick<TlsBackend, 'issuedBy'>): IssuedBy<Certificate> {
+  return (cert, issuer) => tls.issuedBy(cert.handle, issuer.handle);
 }

@@ -23,6 +23,7 @@ export { STRENGTH, weakHashes, weakKey, weakSignature } from './strength';
 export type { HashStrength, KeyStrength, StrengthColumn, WeakKey, WeakSignature } from './strength';
 export { MAX_ANCHORS, MAX_CHAIN, anchorOf, chainsTo, sameCertificate } from './chain';
 export type { ChainCertificate, IssuedBy } from './chain';
+export { issuedByBackend } from './chain';
 export { canonicalIp, certLabel, certNames, commonName, isIpAddress, matchesHost, nameMatches, sameIp, wildcardMatch } from './names';
 export type { CertNames } from './names';
 export { DAY_MS, validityAt } from './validity';

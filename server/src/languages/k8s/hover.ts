@@ -12,7 +12,8 @@ import { isScalar, type Node } from 'yaml';
 import type { FeatureContext } from '../../core/language';
 import type { Certificate, PublicKeyInfo } from '../../core/tlsBackend';
 import type { HoverResult, SourceDocument, Span } from '../../core/types';
-import { secretContents } from './check/certData';
+import { DAY_MS, ekuName, namedCurve, validityAt } from '../../x509';
+import { secretContents } from './certData';
 import { nodeSpan } from './data';
 import { documentAt, nodeAt, schemaOf, type NodeAt } from './nav';
 import type { K8sDocument, K8sFile } from './parse';
@@ -39,8 +40,6 @@ export function hover(doc: SourceDocument, file: K8sFile, offset: number, ctx: F
 }
 
 // ------------------------------------------------------------------------------------------ certificate contents
-
-const DAY = 86_400_000;
 
 /** Hover over the value of a Secret's `data`/`stringData` entry holding certificates or a private key. */
 function secretValueHover(d: K8sDocument, at: NodeAt, rel: number, ctx: FeatureContext): HoverResult | undefined {
@@ -75,23 +74,27 @@ const isoDate = (d: Date): string => (Number.isNaN(d.getTime()) ? 'invalid date'
 
 /** "in 3 days", "less than a day ago"… for a time `ms` from now (negative: in the past). */
 function relative(ms: number): string {
-  const days = Math.floor(Math.abs(ms) / DAY);
+  const days = Math.floor(Math.abs(ms) / DAY_MS);
   const amount = days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`;
   return ms >= 0 ? `in ${amount}` : `${amount} ago`;
 }
 
 function validityText(c: Certificate, now: Date, warningDays: number): string {
+  const v = validityAt(c, now, warningDays);
   const toEnd = c.notAfter.getTime() - now.getTime();
-  const toStart = c.notBefore.getTime() - now.getTime();
   let state: string;
-  if (Number.isNaN(toEnd) || Number.isNaN(toStart)) state = 'validity unknown';
-  else if (toEnd < 0) state = `**expired ${relative(toEnd)}**`;
-  else if (toStart > 0) state = `**not valid yet** (starts ${relative(toStart)})`;
-  else state = `expires ${relative(toEnd)}${toEnd < warningDays * DAY ? ` (within the ${warningDays}-day warning period, \`pgtls.expiryWarningDays\`)` : ''}`;
+  if (!v) state = 'validity unknown';
+  else if (v.state === 'expired') state = `**expired ${relative(toEnd)}**`;
+  else if (v.state === 'not-yet-valid') state = `**not valid yet** (starts ${relative(c.notBefore.getTime() - now.getTime())})`;
+  else state = `expires ${relative(toEnd)}${v.expiring ? ` (within the ${warningDays}-day warning period, \`pgtls.expiryWarningDays\`)` : ''}`;
   return `${isoDate(c.notBefore)} to ${isoDate(c.notAfter)}: ${state}`;
 }
 
-const CURVES: Record<string, string> = { prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' };
+/** An EC curve as `P-256 (prime256v1)` when it has a printed name besides OpenSSL's, else as OpenSSL names it. */
+function curveText(curve: string): string {
+  const name = namedCurve(curve)?.name;
+  return name && name !== curve ? `${name} (${curve})` : curve;
+}
 
 /** `RSA 2048 bits`, `EC P-256 (prime256v1)`, `Ed25519`. */
 export function keyText(k: PublicKeyInfo): string {
@@ -99,17 +102,12 @@ export function keyText(k: PublicKeyInfo): string {
     case 'rsa': return `RSA${k.bits ? ` ${k.bits} bits` : ''}`;
     case 'rsa-pss': return `RSA-PSS${k.bits ? ` ${k.bits} bits` : ''}`;
     case 'dsa': return `DSA${k.bits ? ` ${k.bits} bits` : ''}`;
-    case 'ec': return `EC${k.curve ? ` ${CURVES[k.curve] ? `${CURVES[k.curve]} (${k.curve})` : k.curve}` : ''}`;
+    case 'ec': return `EC${k.curve ? ` ${curveText(k.curve)}` : ''}`;
     case 'ed25519': return 'Ed25519';
     case 'ed448': return 'Ed448';
     default: return k.type === 'unknown' ? 'unknown key type' : k.type;
   }
 }
-
-const EKU: Record<string, string> = {
-  '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth', '1.3.6.1.5.5.7.3.3': 'codeSigning',
-  '1.3.6.1.5.5.7.3.4': 'emailProtection', '1.3.6.1.5.5.7.3.8': 'timeStamping', '1.3.6.1.5.5.7.3.9': 'OCSPSigning', '2.5.29.37.0': 'anyExtendedKeyUsage',
-};
 
 const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
 
@@ -125,7 +123,7 @@ function certificateMarkdown(c: Certificate, heading: string, now: Date, warning
     `- Signature: ${code(c.signatureAlgorithm)}`,
     `- CA: ${ca}`,
   ];
-  if (c.extendedKeyUsage) lines.push(`- Extended key usage: ${c.extendedKeyUsage.length ? c.extendedKeyUsage.map(o => EKU[o] ?? o).join(', ') : 'none'}`);
+  if (c.extendedKeyUsage) lines.push(`- Extended key usage: ${c.extendedKeyUsage.length ? c.extendedKeyUsage.map(ekuName).join(', ') : 'none'}`);
   lines.push(`- SHA-256 fingerprint: ${code(c.fingerprint256)}`);
   return lines.join('\n');
 }

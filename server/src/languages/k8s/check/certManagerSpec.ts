@@ -6,6 +6,9 @@
  * that runs them is certManager.ts.
  */
 import type { Fix, Span } from '../../../core/types';
+// An IP address as the webhook's Go `net.ParseIP` reads it: a dotted quad without leading zeros or IPv6 without a zone
+// (no CIDR). That is the same text the X.509 room calls an address when it matches host names, so its test serves both.
+import { isIpAddress } from '../../../x509';
 import type { Resource } from '../model';
 import { CERT_MANAGER } from '../rules';
 import type { DocumentContext } from './types';
@@ -19,30 +22,6 @@ const MAX_CN = 64;
 
 /** A DNS subdomain as Kubernetes names (Secrets) must be: at most 253 characters. */
 export const isDnsSubdomain = (s: string): boolean => s.length > 0 && s.length <= 253 && DNS_SUBDOMAIN.test(s);
-
-/** Go `net.ParseIP`: dotted IPv4 (no leading zeros) or IPv6 (with `::` and an embedded IPv4 tail); no zone, no CIDR. */
-export function isIpAddress(s: string): boolean {
-  const v4 = (x: string) => {
-    const parts = x.split('.');
-    return parts.length === 4 && parts.every(p => /^(0|[1-9]\d{0,2})$/.test(p) && Number(p) <= 255);
-  };
-  if (v4(s)) return true;
-  if (!s.includes(':')) return false;
-  let text = s;
-  const lastColon = text.lastIndexOf(':');
-  if (text.slice(lastColon + 1).includes('.')) {
-    if (!v4(text.slice(lastColon + 1))) return false;
-    text = `${text.slice(0, lastColon + 1)}0:0`;
-  }
-  const dbl = text.split('::');
-  if (dbl.length > 2) return false;
-  const groups = (x: string) => (x === '' ? [] : x.split(':'));
-  const head = groups(dbl[0]!);
-  const rest = dbl.length === 2 ? groups(dbl[1]!) : [];
-  const all = [...head, ...rest];
-  if (!all.every(g => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
-  return dbl.length === 2 ? all.length <= 7 : all.length === 8;
-}
 
 /** A bare e-mail address (`user@example.com`), as Go's `mail.ParseAddress` returns it unchanged: no display name, no brackets. */
 export const isBareEmail = (s: string): boolean => /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$/.test(s)

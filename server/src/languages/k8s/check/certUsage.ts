@@ -6,108 +6,27 @@
  * certificate covers the cluster, replica and enabled pooler Services (C7, C8). KubeDB Pgpool: the server certificate
  * Secret (cert-manager output, §1.3) names the primary Service.
  *
- * Host names are matched as libpq does (fe-secure-common.c, fe-secure-openssl.c): case-insensitively, a `*.` wildcard
- * only as the whole leftmost label and standing for exactly one label, and the subject CN consulted only when the
- * certificate has no dNSName SAN (for an IP address: no iPAddress SAN). PgBouncer's libtls check behaves the same way.
+ * Host names are matched as libpq does, and chains walked, by the X.509 room (x509/names.ts, x509/chain.ts); what is
+ * here is which names each operator's clients dial and which certificate must lead to which CA.
  *
  * Which certificate problems are someone else's: unreadable PEM, expiry, key mismatch, CA flags (secretContent.ts);
  * missing keys (secretKeys.ts). Here a Secret or an entry that cannot be read is simply not judged.
  */
 import { DEFAULT_CLUSTER_DOMAIN, PERCONA_REPLICATION_USER, nameWithSuffix, serviceNames } from '../../../certs/presets';
-import { canonicalIp, isIpAddress } from '../../../certs/names';
 import type { FindingExtra } from '../../../core/rules';
 import type { Certificate } from '../../../core/tlsBackend';
 import type { RuleMeta, Span } from '../../../core/types';
+import {
+  certNames, chainsTo, commonName, issuedByBackend, matchesHost, sameCertificate, type CertNames, type IssuedBy,
+} from '../../../x509';
 import { dataOf } from '../data';
 import type { Resource } from '../model';
 import { CPO, PERCONA, PGPOOL } from '../rules';
 import { namePlace, placeIn, type IndexedDocument, type Place } from '../workspace';
-import { secretContents, type SecretContents } from './certData';
+import { secretContents, type SecretContents } from '../certData';
 import { perconaKeyFor } from './percona';
 import type { LiveContext, RuleModule } from './types';
 import { get, isCpo, isKubedbPgpool, isObj, isPercona, spanAt, str } from './util';
-
-// --- host name matching (libpq's rules) ---------------------------------------------------------------------------
-
-/** The names a certificate answers to: dNSName and iPAddress SANs and the subject CN. */
-export interface CertNames {
-  dns: string[];
-  ips: string[];
-  cn: string | undefined;
-}
-
-/**
- * The first CN of an RFC 4514 style distinguished name (`C=US, O=Acme, CN=db`), unescaped; `undefined` when there is
- * none. PostgreSQL reads the first CN of the subject too (`X509_NAME_get_text_by_NID`).
- */
-export function commonName(dn: string): string | undefined {
-  if (typeof dn !== 'string') return undefined;
-  // Split on unescaped `,` and `+` (RDN and multi-valued RDN separators).
-  const parts: string[] = [];
-  let cur = '';
-  for (let i = 0; i < dn.length; i++) {
-    const ch = dn[i]!;
-    if (ch === '\\' && i + 1 < dn.length) { cur += ch + dn[i + 1]; i++; continue; }
-    if (ch === ',' || ch === '+') { parts.push(cur); cur = ''; continue; }
-    cur += ch;
-  }
-  parts.push(cur);
-  for (const p of parts) {
-    const m = /^\s*(?:CN|commonName|2\.5\.4\.3)\s*=(.*)$/i.exec(p);
-    if (!m) continue;
-    let v = m[1]!.trim();
-    if (v.length >= 2 && v.startsWith('"') && v.endsWith('"')) v = v.slice(1, -1);
-    return v.replace(/\\([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16))).replace(/\\(.)/g, '$1');
-  }
-  return undefined;
-}
-
-/** The names of a certificate as the backend reports them (`DNS:x`, `IP:y`; other SAN types are ignored). */
-export function certNames(cert: Pick<Certificate, 'subject' | 'subjectAltNames'>): CertNames {
-  const dns: string[] = [];
-  const ips: string[] = [];
-  for (const s of Array.isArray(cert.subjectAltNames) ? cert.subjectAltNames : []) {
-    if (typeof s !== 'string') continue;
-    if (s.startsWith('DNS:')) dns.push(s.slice(4));
-    else if (s.startsWith('IP:')) ips.push(s.slice(3));
-  }
-  return { dns, ips, cn: commonName(cert.subject) };
-}
-
-/** libpq's `wildcard_certificate_match`: `*.rest` matches one leading label (no dot) followed by `.rest`, any case. */
-export function wildcardMatch(pattern: string, host: string): boolean {
-  if (pattern.length < 3 || !pattern.startsWith('*.')) return false;
-  const rest = pattern.slice(1).toLowerCase(); // `.rest`
-  const h = host.toLowerCase();
-  if (h.length < pattern.length || !h.endsWith(rest)) return false;
-  const label = h.slice(0, h.length - rest.length);
-  return label.length > 0 && !label.includes('.');
-}
-
-const nameMatches = (name: string, host: string) => name.toLowerCase() === host.toLowerCase() || wildcardMatch(name, host);
-
-const sameIp = (a: string, b: string): boolean => {
-  try {
-    return isIpAddress(a) && isIpAddress(b) && canonicalIp(a).toLowerCase() === canonicalIp(b).toLowerCase();
-  } catch {
-    return false;
-  }
-};
-
-/**
- * Whether a client verifying the host name (`verify-full`) accepts the certificate for `host`, as libpq decides: a host
- * name against the dNSName SANs, falling back to the CN only when there is no dNSName SAN; an IP address against the
- * iPAddress SANs (and, as text, the dNSName SANs), falling back to the CN only when there is no iPAddress SAN.
- */
-export function matchesHost(names: CertNames, host: string): boolean {
-  if (isIpAddress(host)) {
-    if (names.ips.some(ip => sameIp(ip, host))) return true;
-    if (names.dns.some(n => nameMatches(n, host))) return true;
-    return names.ips.length === 0 && names.cn !== undefined && nameMatches(names.cn, host);
-  }
-  if (names.dns.length > 0) return names.dns.some(n => nameMatches(n, host));
-  return names.cn !== undefined && nameMatches(names.cn, host);
-}
 
 /** A name clients dial. `anyDomain`: the cluster domain is not known here, so any `<prefix><domain>` name counts. */
 export interface WantedName {
@@ -138,6 +57,8 @@ export function covers(names: CertNames, w: WantedName): boolean {
   const prefix = w.anyDomain.toLowerCase();
   const firstDot = prefix.indexOf('.');
   const afterLabel = prefix.slice(firstDot + 1);
+  // A host name with a domain left open is no host libpq could be given, so `matchesHost` cannot judge it: the names
+  // are compared by prefix here, from the same pool libpq would use for a host name (the CN only without a DNS SAN).
   const pool = names.dns.length > 0 ? names.dns : names.cn !== undefined ? [names.cn] : [];
   return pool.some(n => {
     const l = n.toLowerCase();
@@ -150,31 +71,6 @@ export function covers(names: CertNames, w: WantedName): boolean {
 export function missingNames(cert: Pick<Certificate, 'subject' | 'subjectAltNames'>, wanted: readonly WantedName[]): WantedName[] {
   const names = certNames(cert);
   return wanted.filter(w => !covers(names, w));
-}
-
-// --- chains -------------------------------------------------------------------------------------------------------
-
-const MAX_CHAIN = 16;
-const MAX_ANCHORS = 500;
-
-/**
- * Whether `chain[0]` leads to one of `anchors`: issued by an anchor, directly or through the other certificates of
- * `chain` (intermediates sent with the leaf). Bounded by the chain length, so loops end; only the first 16 certificates
- * of the chain and 500 anchors are considered.
- */
-export function chainsTo(allChain: readonly Certificate[], allAnchors: readonly Certificate[], issuedBy: (c: Certificate, i: Certificate) => boolean): boolean {
-  // A pasted system bundle has a few hundred CAs; a huge file must not cost millions of signature checks.
-  const chain = allChain.slice(0, MAX_CHAIN);
-  const anchors = allAnchors.slice(0, MAX_ANCHORS);
-  let cur: Certificate | undefined = chain[0];
-  const used = new Set<Certificate>();
-  for (let step = 0; cur && step <= chain.length; step++) {
-    const c: Certificate = cur;
-    if (anchors.some(a => a.fingerprint256 === c.fingerprint256 || issuedBy(c, a))) return true;
-    used.add(c);
-    cur = chain.find(x => !used.has(x) && issuedBy(c, x));
-  }
-  return false;
 }
 
 // --- Secrets of the workspace -------------------------------------------------------------------------------------
@@ -272,19 +168,13 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
   const replChain = tlsCrt(repl);
   const serverLeaf = serverChain[0];
   const replLeaf = replChain[0];
-  const issuedBy = (c: Certificate, i: Certificate) => {
-    try {
-      return ctx.env.tls.issuedBy(c.handle, i.handle);
-    } catch {
-      return false;
-    }
-  };
+  const issuedBy = issuedByBackend(ctx.env.tls);
 
   // R6: one certificate for both roles.
   let shared = false;
   if (server && repl) {
     const sameEntry = server.name === repl.name && server.key('tls.crt') === repl.key('tls.crt');
-    if (sameEntry || (serverLeaf && replLeaf && serverLeaf.fingerprint256 === replLeaf.fingerprint256)) {
+    if (sameEntry || (serverLeaf && replLeaf && sameCertificate(serverLeaf, replLeaf))) {
       shared = true;
       const where = sameEntry
         ? `both read key \`${repl.key('tls.crt')}\` of Secret \`${repl.name}\``
@@ -349,7 +239,7 @@ function checkPgbouncer(r: Resource, ctx: LiveContext, cluster: string, domain: 
 function checkPerconaCa(ctx: LiveContext, a: {
   server: Projection | undefined; repl: Projection | undefined; root: Projection | undefined;
   serverChain: Certificate[]; replChain: Certificate[];
-  issuedBy: (c: Certificate, i: Certificate) => boolean; nameSpan: (p: Projection) => Span;
+  issuedBy: IssuedBy<Certificate>; nameSpan: (p: Projection) => Span;
 }): void {
   const { server, repl, root, serverChain, replChain, issuedBy, nameSpan } = a;
   // With a root CA Secret in the workspace, both leaves must come from its root.crt (ca.crt is then optional).
@@ -385,6 +275,7 @@ function checkPerconaCa(ctx: LiveContext, a: {
     return;
   }
   // A leaf is unreadable: compare the CA certificates themselves.
+  // The same certificate in both (x509's sameCertificate, by its fingerprint; a Set since CA bundles can be long).
   const fps = new Set(serverCa.map(c => c.fingerprint256));
   if (replCa.some(c => fps.has(c.fingerprint256))) return;
   ctx.report(PERCONA['twin-secrets-ca'], nameSpan(repl),

@@ -9,11 +9,12 @@
  * Facts: operators.md §2.2.
  */
 import type { Certificate } from '../../../core/tlsBackend';
+import { chainsTo, issuedByBackend } from '../../../x509';
 import type { Resource } from '../model';
 import { PROJECTIONS, type ProjectionField } from '../references';
 import { PERCONA } from '../rules';
 import { namePlace } from '../workspace';
-import { secretContents } from './certData';
+import { secretContents } from '../certData';
 import type { DocumentContext, LiveContext, RuleModule } from './types';
 import { HOUR, addPairFix, get, goDuration, isObj, isPercona, spanAt, str } from './util';
 
@@ -213,13 +214,5 @@ function chainsToCustomRoot(r: Resource, ctx: LiveContext, secrets: Record<strin
   const roots = certsOf('customRootCATLSSecret', 'root.crt');
   const chain = certsOf(present, 'tls.crt');
   if (!roots.length || !chain.length) return 'unknown';
-  const tls = ctx.env.tls;
-  let current = chain[0]!;
-  for (let depth = 0; depth < 8; depth++) {
-    if (roots.some(a => a.fingerprint256 === current.fingerprint256 || tls.issuedBy(current.handle, a.handle))) return true;
-    const next = chain.find(c => c !== current && tls.issuedBy(current.handle, c.handle));
-    if (!next) return false;
-    current = next;
-  }
-  return false;
+  return chainsTo(chain, roots, issuedByBackend(ctx.env.tls));
 }

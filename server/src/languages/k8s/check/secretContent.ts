@@ -21,16 +21,18 @@
  * Other Secrets with `*.key` or `*.pem` entries (an application's passphrase, a JWT public key, an SSH key) are not ours.
  */
 import { readPemBlocks, type PemBlock } from '../../../core/pem';
-import type { Certificate, PrivateKeyRead, TlsBackend } from '../../../core/tlsBackend';
+import type { Certificate, PrivateKeyRead, PublicKeyInfo, TlsBackend } from '../../../core/tlsBackend';
 import type { FindingExtra } from '../../../core/rules';
 import type { RuleMeta, Span } from '../../../core/types';
-import { describeCert, isCA, keyAlgorithm } from '../../pgpoolConf';
 import { dataOf } from '../data';
 import type { Resource } from '../model';
 import { RESOURCE_REFERENCES } from '../references';
 import { SECRET } from '../rules';
-import { CERT } from '../../../x509';
-import { decodeBase64, secretContents, type SecretContents, type SecretEntry } from './certData';
+import {
+  CERT, allowsTls, certLabel, chainsTo, ekuName, isCA, issuedByBackend, keyFamily, keyOfPublicKeyInfo, looksLikeEndEntity,
+  notCaReason, sameCertificate, validityAt, weakKey, weakSignature,
+} from '../../../x509';
+import { decodeBase64, secretContents, type SecretContents, type SecretEntry } from '../certData';
 import type { LiveContext, RuleModule } from './types';
 import { get, isObj, relatedIn, str, type DocumentRelated } from './util';
 
@@ -40,10 +42,6 @@ const SKIPPED_TYPES = new Set([
   'kubernetes.io/ssh-auth', 'bootstrap.kubernetes.io/token', 'helm.sh/release.v1',
 ]);
 
-const DAY = 86_400_000;
-const SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
-const CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
-const ANY_EKU = '2.5.29.37.0';
 /** How to make a replacement, for messages. */
 const create = (ca: boolean, verb = 'make'): string => ca
   ? `${verb} a new CA with \`pgtls cert ca\` or the palette command "PG TLS: Create CA…"`
@@ -353,25 +351,26 @@ function checkCertificates(r: Resource, entries: CertEntry[], tls: TlsBackend, r
   for (const e of entries) {
     e.certs.forEach((c, i) => {
       const span = certSpan(r, e, c);
-      const who = `${at(e.entry)}${nth(e.certs, i)}: ${describeCert(c)}`;
+      const who = `${at(e.entry)}${nth(e.certs, i)}: ${certLabel(c)}`;
       const isLeaf = !e.ca && i === 0;
       // OpenSSL checks the certificate it serves as "ee", the certificates of its chain and trust anchors as "ca".
       const role = e.ca || i > 0 ? 'ca' : 'ee';
-      const weak = weakKey(c);
-      if (weak) report(CERT['weak-key'], span, `${who} has ${weak}, below OpenSSL security level 2 (the default on Debian, Ubuntu and RHEL based images): OpenSSL refuses it ("${role} key too small"). Reissue it with an RSA key of at least 2048 bits or an EC P-256 key; ${create(role === 'ca')}.`);
-      if (/(sha1|md5|md4|md2)/i.test(c.signatureAlgorithm) && !(c.selfIssued && tls.issuedBy(c.handle, c.handle))) {
+      const weak = weakKey(keyOfPublicKeyInfo(c.publicKey), 'openssl');
+      if (weak) report(CERT['weak-key'], span, `${who} has ${weak.key}, below OpenSSL security level 2 (the default on Debian, Ubuntu and RHEL based images): OpenSSL refuses it ("${role} key too small"). Reissue it with an RSA key of at least 2048 bits or an EC P-256 key; ${create(role === 'ca')}.`);
+      // OpenSSL never checks the own signature of a self-signed trust anchor; whether a certificate is one costs a
+      // signature check, so it is asked only of weakly signed ones.
+      if (weakSignature(c.signatureAlgorithm, false, 'openssl') && !(c.selfIssued && tls.issuedBy(c.handle, c.handle))) {
         report(CERT['weak-signature'], span, `${who} is signed with ${c.signatureAlgorithm}: OpenSSL 3 rejects SHA-1 and MD5 certificate signatures at security level 1 and above, so verifying it fails ("CA signature digest algorithm too weak"). Have the CA reissue it with SHA-256 (\`openssl x509 -req -sha256 …\`), or ${create(role === 'ca')}.`);
       }
       const eku = c.extendedKeyUsage;
-      if (eku && eku.length && !eku.some(o => o === SERVER_AUTH || o === CLIENT_AUTH || o === ANY_EKU)) {
+      if (eku && !allowsTls(eku)) {
         report(CERT['extended-key-usage'], span, `${who} has an extended key usage without serverAuth or clientAuth (${eku.map(ekuName).join(', ')}): OpenSSL refuses it for TLS in either role ("unsupported certificate purpose"). Reissue it with serverAuth for a server, clientAuth for a client certificate, or without the extension.`);
       }
       // A certificate that is also the Secret's own leaf (a self-signed certificate pinned as its own CA, as cert-manager's
       // selfSigned issuer writes it) is trusted directly and never used as an issuer: fine.
       if (e.ca && !isCA(c) && !pinned.has(c.fingerprint256)) {
         const another = e.certs.some(isCA);
-        const why = c.keyCertSign === false ? 'its keyUsage lacks keyCertSign' : c.basicConstraintsCA === false ? 'its basicConstraints say CA:FALSE' : 'it has no basicConstraints CA:TRUE';
-        report(CERT['ca-flags'], span, `${who} is in a CA entry but is not a CA certificate (${why}), so OpenSSL cannot verify any certificate with it${another ? '; the other certificates of this entry still work' : ' and every peer it should vouch for is rejected'}. Put the certificate of the issuing CA here (not a server or client certificate).`, another ? { severity: 'warning' } : undefined);
+        report(CERT['ca-flags'], span, `${who} is in a CA entry but is not a CA certificate (${notCaReason(c)}), so OpenSSL cannot verify any certificate with it${another ? '; the other certificates of this entry still work' : ' and every peer it should vouch for is rejected'}. Put the certificate of the issuing CA here (not a server or client certificate).`, another ? { severity: 'warning' } : undefined);
       }
       if (isLeaf && hasAnchors && c.basicConstraintsCA === true && !c.selfIssued && looksLikeEndEntity(c)) {
         report(CERT['ca-flags'], span, `${who} is a CA certificate (basicConstraints CA:TRUE) used as a server or client certificate although the Secret names a separate CA: whoever holds this key can issue certificates every peer trusting that CA accepts. Reissue it with CA:FALSE.`, { severity: 'warning' });
@@ -380,28 +379,8 @@ function checkCertificates(r: Resource, entries: CertEntry[], tls: TlsBackend, r
   }
 }
 
-/** A CA:TRUE certificate that carries end-entity signs (host SANs or TLS usages): not an intermediate CA. */
-const looksLikeEndEntity = (c: Certificate): boolean =>
-  c.subjectAltNames.some(s => s.startsWith('DNS:') || s.startsWith('IP:')) || !!c.extendedKeyUsage?.some(o => o === SERVER_AUTH || o === CLIENT_AUTH);
-
-const EKU_NAMES: Record<string, string> = {
-  '1.3.6.1.5.5.7.3.1': 'serverAuth', '1.3.6.1.5.5.7.3.2': 'clientAuth', '1.3.6.1.5.5.7.3.3': 'codeSigning', '1.3.6.1.5.5.7.3.4': 'emailProtection',
-  '1.3.6.1.5.5.7.3.8': 'timeStamping', '1.3.6.1.5.5.7.3.9': 'OCSPSigning',
-};
-const ekuName = (oid: string): string => EKU_NAMES[oid] ?? oid;
-
-/** What is weak about a certificate's public key, as words for a message; `undefined` when it is strong enough. */
-function weakKey(c: Certificate): string | undefined {
-  const k = c.publicKey;
-  const alg = keyAlgorithm(k);
-  if (alg === 'DSA' && k.bits !== undefined && k.bits < 2048) return `a ${k.bits}-bit DSA key`;
-  if (alg === 'RSA' && k.bits !== undefined && k.bits < 2048) return `a ${k.bits}-bit RSA key`;
-  if (alg === 'EC' && k.curve) {
-    const m = /^(?:secp|sect|prime|brainpoolP|c2pnb|c2tnb)(\d+)/.exec(k.curve);
-    if (m && Number(m[1]) < 224) return `an EC key on the ${Number(m[1])}-bit curve ${k.curve}`;
-  }
-  return undefined;
-}
+/** The key family of a key the TLS backend read (`RSA`, `EC`, `Ed25519`…), for messages. */
+const keyAlgorithm = (k: PublicKeyInfo): string => keyFamily(keyOfPublicKeyInfo(k));
 
 const article = (word: string): string => (/^(RSA|EC|Ed|other)/.test(word) ? 'an' : 'a');
 
@@ -417,8 +396,8 @@ function checkKeys(r: Resource, entries: CertEntry[], keys: { entry: SecretEntry
     const keyAlg = keyAlgorithm(read.publicKey), certAlg = keyAlgorithm(leaf.publicKey);
     const same = cert.entry === entry;
     report(CERT['key-mismatch'], spanOf(r, entry, entry.text, read.block),
-      `${at(entry)} is not the private key of ${same ? 'the certificate in the same entry' : at(cert.entry)} ${describeCert(leaf)} (${article(keyAlg)} ${keyAlg} key for ${article(certAlg)} ${certAlg} certificate${keyAlg === certAlg ? ' with another public key' : ''}): PostgreSQL and Pgpool-II refuse to start TLS ("key values mismatch"). Store the key the certificate was issued for, or issue a new certificate for this key.`,
-      same ? undefined : { related: relatedTo(r, cert.entry, `the certificate ${describeCert(leaf)}`) });
+      `${at(entry)} is not the private key of ${same ? 'the certificate in the same entry' : at(cert.entry)} ${certLabel(leaf)} (${article(keyAlg)} ${keyAlg} key for ${article(certAlg)} ${certAlg} certificate${keyAlg === certAlg ? ' with another public key' : ''}): PostgreSQL and Pgpool-II refuse to start TLS ("key values mismatch"). Store the key the certificate was issued for, or issue a new certificate for this key.`,
+      same ? undefined : { related: relatedTo(r, cert.entry, `the certificate ${certLabel(leaf)}`) });
   }
 }
 
@@ -427,38 +406,23 @@ function checkChains(r: Resource, entries: CertEntry[], tls: TlsBackend, report:
   const anchorEntries = entries.filter(e => e.ca);
   const anchors = anchorEntries.flatMap(e => e.certs);
   if (!anchors.length) return;
+  const issuedBy = issuedByBackend(tls);
   for (const e of entries) {
     if (e.ca) continue;
     const leaf = e.certs[0]!;
-    if (chainsTo(tls, e.certs, anchors)) continue;
+    if (chainsTo(e.certs, anchors, issuedBy)) continue;
     const first = anchorEntries[0]!;
     const selfSigned = leaf.subject === leaf.issuer;
     const why = selfSigned ? 'it is self-signed, and the CA entry holds a different certificate'
       : `it was issued by "${leaf.issuer}"${e.certs.length > 1 ? ' (and the certificates after it in the entry do not lead there either)' : ''}`;
     const cas = anchorEntries.map(x => at(x.entry)).join(', ');
     report(CERT['not-signed-by-ca'], certSpan(r, e, leaf),
-      `${at(e.entry)}: ${describeCert(leaf)} is not signed by the CA in ${cas} (${why}): peers that trust that CA reject it. Issue the certificate from that CA, or put the CA that issued it into ${at(first.entry)}.`,
+      `${at(e.entry)}: ${certLabel(leaf)} is not signed by the CA in ${cas} (${why}): peers that trust that CA reject it. Issue the certificate from that CA, or put the CA that issued it into ${at(first.entry)}.`,
       {
-        related: relatedTo(r, first.entry, `the CA: ${first.certs.map(describeCert).slice(0, 3).join(', ')}`),
-        clientCa: `${at(e.entry)}: ${describeCert(leaf)} is not signed by the CA in ${cas} (${why}). Fine if ${cas} is the CA of client certificates (PostgreSQL's ssl_ca_file, e.g. CPO's \`caFile\`): PostgreSQL checks clients against it, not its own certificate. If clients should verify the server with it (sslmode=verify-ca), issue the server certificate from that CA.`,
+        related: relatedTo(r, first.entry, `the CA: ${first.certs.map(certLabel).slice(0, 3).join(', ')}`),
+        clientCa: `${at(e.entry)}: ${certLabel(leaf)} is not signed by the CA in ${cas} (${why}). Fine if ${cas} is the CA of client certificates (PostgreSQL's ssl_ca_file, e.g. CPO's \`caFile\`): PostgreSQL checks clients against it, not its own certificate. If clients should verify the server with it (sslmode=verify-ca), issue the server certificate from that CA.`,
       });
   }
-}
-
-/** Whether the first certificate chains to one of `anchors`, through the certificates after it if needed. */
-function chainsTo(tls: TlsBackend, chain: Certificate[], anchors: Certificate[]): boolean {
-  let current = chain[0]!;
-  const rest = chain.slice(1);
-  const sameCert = (a: Certificate, b: Certificate) => a.fingerprint256 === b.fingerprint256;
-  for (let depth = 0; depth < 8; depth++) {
-    if (anchors.some(a => sameCert(a, current))) return true;
-    const signedBy = (c: Certificate) => tls.issuedBy(current.handle, c.handle);
-    if (anchors.some(signedBy)) return true;
-    const next = rest.find(c => c !== current && signedBy(c));
-    if (!next) return false;
-    current = next;
-  }
-  return false;
 }
 
 /** A Secret cert-manager writes and renews (the annotation it sets on the Secrets of its Certificates). */
@@ -470,24 +434,24 @@ function managedByCertManager(r: Resource): boolean {
 /** Validity against the clock: expired, not yet valid, expiring soon. */
 function checkValidity(r: Resource, ctx: LiveContext, entries: CertEntry[], renewed: () => boolean): void {
   if (!entries.length) return;
-  const now = ctx.env.now().getTime();
+  const now = ctx.env.now();
   const days = ctx.settings.expiryWarningDays;
   const warnDays = typeof days === 'number' && Number.isFinite(days) && days > 0 ? days : 0;
   for (const e of entries) {
     e.certs.forEach((c, i) => {
-      const who = `${at(e.entry)}${nth(e.certs, i)}: ${e.ca ? 'the CA certificate ' : ''}${describeCert(c)}`;
+      const who = `${at(e.entry)}${nth(e.certs, i)}: ${e.ca ? 'the CA certificate ' : ''}${certLabel(c)}`;
       const span = certSpan(r, e, c);
-      const after = c.notAfter.getTime(), before = c.notBefore.getTime();
-      if (Number.isNaN(after) || Number.isNaN(before)) return;
+      const v = validityAt(c, now, warnDays);
+      if (!v) return;
       const effect = e.ca ? 'every certificate it issued fails verification' : 'peers that verify it refuse the connection';
       // A trust bundle: only the CAs the Secret's own certificates chain to matter, unless none is still valid.
-      if (e.used && !(e.used.has(c.fingerprint256) || e.certs.every(x => x.notAfter.getTime() < now))) return;
-      if (after < now) {
+      if (e.used && !(e.used.has(c.fingerprint256) || e.certs.every(x => validityAt(x, now)?.state === 'expired'))) return;
+      if (v.state === 'expired') {
         ctx.report(CERT.expired, span, `${who} expired on ${c.notAfter.toISOString()}: ${effect}. Renew it: ${create(e.ca, 'issue')}.`);
-      } else if (before > now) {
+      } else if (v.state === 'not-yet-valid') {
         ctx.report(CERT['not-yet-valid'], span, `${who} is not valid before ${c.notBefore.toISOString()}: ${effect} until then. Check the clock of the machine that made it, or reissue it with an earlier start date.`);
-      } else if (warnDays > 0 && after - now < warnDays * DAY && !renewed()) {
-        const left = Math.floor((after - now) / DAY);
+      } else if (v.expiring && !renewed()) {
+        const left = v.daysLeft;
         ctx.report(CERT.expiring, span, `${who} expires on ${day(c.notAfter)} (${left < 1 ? 'in less than a day' : `in ${left} day${left === 1 ? '' : 's'}`}; pgtls.expiryWarningDays is ${warnDays}). Renew it before then: ${create(e.ca, 'issue')}.`);
       }
     });
@@ -506,6 +470,7 @@ function foreignKey(label: string): string | undefined {
 /** In each CA entry of several certificates (a trust bundle), the anchors the Secret's other certificates chain to. */
 function markUsedAnchors(entries: CertEntry[], tls: TlsBackend): void {
   const leaves = entries.filter(e => !e.ca);
+  const issuedBy = issuedByBackend(tls);
   for (const e of entries) {
     if (!e.ca || e.certs.length < 2) continue;
     const used = new Set<string>();
@@ -513,8 +478,8 @@ function markUsedAnchors(entries: CertEntry[], tls: TlsBackend): void {
       const issuers = new Set(l.certs.map(c => c.issuer));
       for (const a of e.certs) {
         if (used.has(a.fingerprint256)) continue;
-        if (!l.certs.some(c => c.fingerprint256 === a.fingerprint256) && !issuers.has(a.subject)) continue;
-        if (chainsTo(tls, l.certs, [a])) used.add(a.fingerprint256);
+        if (!l.certs.some(c => sameCertificate(c, a)) && !issuers.has(a.subject)) continue;
+        if (chainsTo(l.certs, [a], issuedBy)) used.add(a.fingerprint256);
       }
     }
     e.used = used;

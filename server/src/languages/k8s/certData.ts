@@ -5,12 +5,15 @@
  *
  * Spans are relative to the Secret's own document (add `doc.base` for file offsets). `stringData` wins over `data` for
  * the same key, as the API server merges them.
+ *
+ * Beside the checks rather than in check/: the Secret checks (check/secretContent.ts, check/certUsage.ts,
+ * check/percona.ts) and the hover over a Secret's value (hover.ts) read the same decoded entries.
  */
 import { isMap, isScalar, type Document, type Node } from 'yaml';
-import type { TlsBackend, PemCertificates, PrivateKeyRead } from '../../../core/tlsBackend';
-import type { Span } from '../../../core/types';
-import { keyString, locate, nodeSpan } from '../data';
-import type { Part } from '../parse';
+import type { TlsBackend, PemCertificates, PrivateKeyRead } from '../../core/tlsBackend';
+import type { Span } from '../../core/types';
+import { keyString, locate, nodeSpan } from './data';
+import type { Part } from './parse';
 
 export interface SecretEntry {
   key: string;
