@@ -9,7 +9,7 @@ import type { FeatureContext } from '../../core/language';
 import type { CompletionResult, SourceDocument, Span } from '../../core/types';
 import { documentAt, schemaOf } from './nav';
 import type { K8sFile } from './parse';
-import { declaredFields, fieldMarkdown, plainIsString, schemaAt, typeText, type JsonSchema } from './schemas';
+import { declaredFields, fieldMarkdown, plainIsString, schemaAt, typeText, type JsonSchema } from './catalogue';
 
 interface Line {
   /** Offset of the line start (in the text given). */

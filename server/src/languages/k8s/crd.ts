@@ -21,7 +21,7 @@ import type { Resource, ResourceKind } from './model';
 import type { K8sFile, Part } from './parse';
 import { SCHEMA } from './rules';
 import { AJV_OPTIONS, K8S_KEYWORDS, PGTLS_KEYWORDS } from './schemaKeywords';
-import { childSchemas, fieldPath, pruneNulls, type JsonSchema } from './schemas';
+import { childSchemas, fieldPath, pruneNulls, type JsonSchema } from './catalogue';
 import type { WorkspaceResources } from './workspace';
 
 export interface CustomKind {

@@ -17,7 +17,7 @@ import { secretContents } from './certData';
 import { nodeSpan } from './data';
 import { documentAt, nodeAt, schemaOf, type NodeAt } from './nav';
 import type { K8sDocument, K8sFile } from './parse';
-import { fieldMarkdown, schemaAt } from './schemas';
+import { fieldMarkdown, schemaAt } from './catalogue';
 
 export function hover(doc: SourceDocument, file: K8sFile, offset: number, ctx: FeatureContext): HoverResult | undefined {
   const d = documentAt(file, offset);

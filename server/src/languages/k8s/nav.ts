@@ -9,7 +9,7 @@ import { customKinds } from './crd';
 import { keyString } from './data';
 import { isCustomGroup } from './detect';
 import type { K8sDocument, K8sFile } from './parse';
-import { builtinSchema, type JsonSchema } from './schemas';
+import { builtinSchema, type JsonSchema } from './catalogue';
 import { WorkspaceResources } from './workspace';
 
 /** The workspace as the rules see it, for a feature request (hover, completion, definition) on `file`. */

@@ -21,7 +21,7 @@ import { dataOf, firstLineOf, MAX_VALUES } from '../data';
 import type { Resource, ResourceKind } from '../model';
 import type { K8sDocument, K8sFile, SyntaxError as YamlError } from '../parse';
 import { SCHEMA, YAML } from '../rules';
-import { builtinSchema, builtinValidator } from '../schemas';
+import { builtinSchema, builtinValidator } from '../catalogue';
 import { WorkspaceResources } from '../workspace';
 import { certManagerModule } from './certManager';
 import { certUsageModule } from './certUsage';

@@ -7,7 +7,7 @@
  *   3. each error lands on a node: an unknown key on the key, a missing key on the key of the object that lacks it, a
  *      wrong value on the value; `anyOf` alternatives collapse into one message.
  * Findings carry document-relative spans; the mode shifts them into the file. The schema queries (which field a
- * path names, null pruning) are ../schemas.ts's, shared with hover and completion.
+ * path names, null pruning) are ../catalogue.ts's, shared with hover and completion.
  */
 import { isMap, isScalar, Scalar, type Document, type Node, type Pair } from 'yaml';
 import type { ErrorObject, ValidateFunction } from 'ajv';
@@ -17,7 +17,7 @@ import { didYouMean, listing } from '../../../core/text';
 import { dataOf, locate, nodeSpan, type Step } from '../data';
 import type { Part } from '../parse';
 import { SCHEMA } from '../rules';
-import { declaredFields, fieldPath, plainIsString, pruneNulls, schemaAt, type JsonSchema } from '../schemas';
+import { declaredFields, fieldPath, plainIsString, pruneNulls, schemaAt, type JsonSchema } from '../catalogue';
 
 export interface SchemaSubject {
   part: Part;

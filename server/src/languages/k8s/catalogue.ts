@@ -1,5 +1,5 @@
 /**
- * The schemas: those of the built-in kinds (the JSON, for hover, completion and null pruning, read lazily through
+ * The catalogue of the YAML mode, i.e. the schemas: those of the built-in kinds (the JSON, for hover, completion and null pruning, read lazily through
  * `env.loadJson`, and the precompiled validators, generated/validators.js, see scripts/gen-k8s-validators.ts); the
  * queries on any schema (ours or a user's CRD's) that validation, hover and completion share; and what a field's
  * schema says, as the markdown of hover and completion.
