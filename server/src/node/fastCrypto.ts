@@ -15,13 +15,14 @@
  * encodes it (KeyObject.export), the same usage, extractability and algorithm checks, DOMException names included.
  * Key material lives in a module-private WeakMap, so a key object shows only its algorithm and usages when logged.
  */
+import { namedCurve } from '../x509';
 import { createHash, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, webcrypto, type KeyObject } from 'node:crypto';
 
 type Curve = 'P-256' | 'P-384' | 'P-521';
 type FastAlgorithm = { name: 'ECDSA'; namedCurve: Curve } | { name: 'Ed25519' };
 
-/** WebCrypto curve name → OpenSSL's, as `KeyObject.asymmetricKeyDetails.namedCurve` reports it. */
-const OPENSSL_CURVES: Record<Curve, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1' };
+/** WebCrypto curve name → OpenSSL's, as `KeyObject.asymmetricKeyDetails.namedCurve` reports it (the X.509 room's table). */
+const OPENSSL_CURVES = Object.fromEntries((['P-256', 'P-384', 'P-521'] as const).map(c => [c, namedCurve(c)!.openssl])) as Record<Curve, string>;
 
 /**
  * Curves whose key generation and signing cost OpenSSL 3.0 a millisecond or more each (no optimised implementation,
