@@ -9,6 +9,7 @@ import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs the Reflec
 import { X509Certificate } from '@peculiar/x509';
 import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { CertError } from './certs/algorithms';
+import { commonName, matchesHost } from './x509';
 import {
   createCa, createIntermediate, issueClient, issueReplication, issueServer, type CaOptions, type CertificateAuthority, type IssuedCertificate,
 } from './certs/generate';
@@ -341,6 +342,7 @@ async function checkSetFiles(files: Readonly<Record<string, Uint8Array>>, pr: Ce
   }
   if (!files['server.crt']) return [];
   const d = await describeCertificate(text('server.crt'), env.now(), env.crypto);
-  const have = new Set([...d.subjectAltNames.dns.map(s => s.toLowerCase()), ...d.subjectAltNames.ip]);
-  return [...pr.server.dnsNames, ...pr.server.ipAddresses].filter(s => !have.has(s.toLowerCase()));
+  // Covered as libpq would verify it: a wildcard SAN covers one label, IPs compare as addresses, CN only without SANs.
+  const names = { dns: d.subjectAltNames.dns, ips: d.subjectAltNames.ip, cn: commonName(d.subject) };
+  return [...pr.server.dnsNames, ...pr.server.ipAddresses].filter(host => !matchesHost(names, host));
 }

@@ -61,3 +61,20 @@ test('importing the façade (service.ts) does not load the certificate code', ()
   assert.equal(r.status, 0, r.stderr);
   assert.deepEqual(JSON.parse(r.stdout), []);
 });
+
+test('checkSetFiles judges server names as libpq verifies them: a wildcard SAN covers one label', async () => {
+  const certs = createCertService(env);
+  const pr = presetAt(PERCONA, 5)!;
+  const set = await certs.createSet({
+    ca: { commonName: 'Test CA', days: 30 },
+    server: { commonName: 'c1-primary', dnsNames: ['*.db.svc'], ipAddresses: [] },
+  });
+  const enc = (s: string) => new TextEncoder().encode(s);
+  const files = { 'ca.crt': enc(set.ca.certPem), 'ca.key': enc(set.ca.keyPem), 'server.crt': enc(set.server!.chainPem), 'server.key': enc(set.server!.keyPem) };
+  const missing = await certs.checkSetFiles(files, pr, f => f);
+  const wanted = [...pr.server.dnsNames, ...pr.server.ipAddresses];
+  assert.ok(wanted.some(h => /^[^.]+\.db\.svc$/.test(h)), 'the preset has names one label below db.svc');
+  // Covered: the CN (also a SAN) and, by *.db.svc, exactly the names one label below db.svc; the rest is missing.
+  assert.deepEqual(missing, wanted.filter(h => h !== 'c1-primary' && !/^[^.*]+\.db\.svc$/.test(h)));
+  assert.ok(missing.some(h => h.endsWith('.svc.cluster.local')), 'a wildcard does not cover two labels');
+});
