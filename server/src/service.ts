@@ -130,9 +130,8 @@ export function createService(env: ServiceEnv): Service {
         settings, env,
         parseSibling: siblingParser(),
         report(rule, span, message, extra) {
-          const meta = typeof rule === 'string' ? RULES.get(rule) : rule;
-          if (!meta || RULES.get(meta.id) !== meta) throw new Error(`rule ${typeof rule === 'string' ? rule : rule.id} is not registered`);
-          findings.push(toFinding(meta, span, message, extra));
+          if (RULES.get(rule.id) !== rule) throw new Error(`rule ${rule.id} is not registered`);
+          findings.push(toFinding(rule, span, message, extra));
         },
       };
       try {

@@ -1,4 +1,4 @@
-import type { FindingExtra } from './rules';
+import type { Reporter } from './rules';
 import type {
   CompletionResult, HoverResult, LanguageId, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
 } from './types';
@@ -9,11 +9,8 @@ export interface ValidateContext {
   env: ServiceEnv;
   /** Parses a sibling document of another language (cached by the façade per validation run). */
   parseSibling<T>(path: string, languageId: LanguageId): { doc: SourceDocument; file: T } | undefined;
-  /**
-   * Reports a finding through the one `Reporter` of core/rules.ts. TRANSITIONAL: a rule id string is still accepted
-   * until every language reports `RuleMeta` objects (issue: one way to declare and report rules).
-   */
-  report(rule: RuleMeta | string, span: Span, message: string, extra?: FindingExtra): void;
+  /** Reports a finding: the one `Reporter` of core/rules.ts, with a declared rule (`R['name']`), never an id string. */
+  report: Reporter;
 }
 
 export interface FeatureContext {

@@ -110,7 +110,7 @@ function validateEmbedded(e: Embedded, ctx: Pick<LiveContext, 'settings' | 'env'
     env: ctx.env,
     parseSibling: () => undefined,
     report(rule, span, message, extra) {
-      const meta = INNER_RULES.get(typeof rule === 'string' ? rule : rule.id);
+      const meta = INNER_RULES.get(rule.id);
       if (meta) raw.push({ rule: meta, finding: toFinding(meta, span, message, extra) });
     },
   };
