@@ -110,7 +110,7 @@ test('keys: not a key, encrypted with and without ssl_passphrase_command, mismat
   assert.deepEqual(asKey('enc.key', [['ssl_passphrase_command', 'cat /run/secret']]), []);
   for (const [k, logged] of [['other.key', /check of private key failed: no certificate assigned/], ['ca.key', /key values mismatch/]] as const) {
     const r = asKey(k);
-    assert.deepEqual(rulesOf(r), ['ssl-key-mismatch'], k);
+    assert.deepEqual(rulesOf(r), ['cert/key-mismatch'], k);
     assert.match(r[0]!.message, logged);
   }
 });
@@ -147,13 +147,13 @@ test('validity dates of the server and CA certificates', async () => {
   const oldCa = await issue({ cn: 'old-ca', ca: true, notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') });
   const files = (s: Issued, caPem = ca.certPem) => ({ [`${DIR}/server.crt`]: { text: s.certPem }, [`${DIR}/server.key`]: { text: s.keyPem }, [`${DIR}/root.crt`]: { text: caPem } });
   const r1 = run([...BASE, ['ssl_ca_cert', 'root.crt']], files(old));
-  assert.deepEqual(rulesOf(r1), ['ssl-cert-expired']);
+  assert.deepEqual(rulesOf(r1), ['cert/expired']);
   assert.match(r1[0]!.message, /expired on 2021-01-01.*verify-ca or verify-full/);
   const r2 = run(BASE, files(future));
   assert.match(r2[0]!.message, /not valid before 2099-01-01/);
   const fresh = await issue({ cn: 'fresh', issuer: ca });
   const r3 = run([...BASE, ['ssl_ca_cert', 'root.crt']], files(fresh, ca.certPem + oldCa.certPem));
-  assert.deepEqual(rulesOf(r3), ['ssl-cert-expired']);
+  assert.deepEqual(rulesOf(r3), ['cert/expired']);
   assert.match(r3[0]!.message, /CA certificate "CN=old-ca".*expired/);
   assert.deepEqual(run([...BASE, ['ssl_ca_cert', 'root.crt']], files(old), { now: new Date('2020-06-01') }), [], 'the clock comes from env.now()');
   assert.ok(NOW > new Date('2026-01-01'));
@@ -171,13 +171,13 @@ test('ssl_ca_cert: not a CA, and a server certificate from another CA', async ()
     [`${DIR}/chain.key`]: { text: leaf.keyPem },
     [`${DIR}/bundle.crt`]: { text: w.server.certPem + w.ca.certPem },
   };
-  assert.deepEqual(rulesOf(run([...BASE, ['ssl_ca_cert', 'server.crt']], files)), ['ssl-ca-cert-not-ca']);
+  assert.deepEqual(rulesOf(run([...BASE, ['ssl_ca_cert', 'server.crt']], files)), ['cert/ca-flags']);
   assert.deepEqual(run([...BASE, ['ssl_ca_cert', 'bundle.crt']], files), [], 'one CA in the bundle is enough');
   const r = run([...BASE, ['ssl_ca_cert', 'client-ca.crt']], files);
-  assert.deepEqual(rulesOf(r), ['ssl-cert-not-issued-by-ca']);
-  assert.equal(r[0]!.severity, undefined, 'default severity (info)');
+  assert.deepEqual(rulesOf(r), ['cert/not-signed-by-ca']);
+  assert.equal(r[0]!.severity, 'info', 'info: ssl_cert need not come from the CA of client certificates');
   assert.deepEqual(run([['ssl', 'on'], ['ssl_cert', 'chain.crt'], ['ssl_key', 'chain.key'], ['ssl_ca_cert', 'root.crt']], files), [], 'through the intermediate in the chain file');
-  assert.deepEqual(rulesOf(run([['ssl', 'on'], ['ssl_cert', 'chain.crt'], ['ssl_key', 'chain.key'], ['ssl_ca_cert', 'client-ca.crt']], files)), ['ssl-cert-not-issued-by-ca']);
+  assert.deepEqual(rulesOf(run([['ssl', 'on'], ['ssl_cert', 'chain.crt'], ['ssl_key', 'chain.key'], ['ssl_ca_cert', 'client-ca.crt']], files)), ['cert/not-signed-by-ca']);
 });
 
 test('ssl_ecdh_curve', () => {
@@ -250,4 +250,19 @@ test('through the real service and parser', () => {
   assert.deepEqual(got.map(p => [p.rule, p.severity]), [['pgpool-conf/ssl-file-missing', 'error'], ['pgpool-conf/ssl-file-missing', 'error']]);
   const off = check(svc, '/nonexistent/pgtls/pgpool.conf', text, { rules: { 'pgpool-conf/ssl-file-missing': 'off' } }).filter(p => p.rule.includes('/ssl-'));
   assert.deepEqual(off, []);
+});
+
+test('the served chain: an expired certificate after the leaf in ssl_cert is cert/expired as well', async () => {
+  const root = await issue({ cn: 'root', ca: true, notBefore: new Date('2019-01-01') });
+  const inter = await issue({ cn: 'old-inter', ca: true, issuer: root, notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') });
+  const leaf = await issue({ cn: 'leaf', issuer: inter, notBefore: new Date('2020-01-01') });
+  const files = {
+    [`${DIR}/server.crt`]: { text: leaf.certPem + inter.certPem },
+    [`${DIR}/server.key`]: { text: leaf.keyPem },
+    [`${DIR}/root.crt`]: { text: root.certPem },
+  };
+  const r = run([...BASE, ['ssl_ca_cert', 'root.crt']], files);
+  assert.deepEqual(r.map(f => [f.rule, f.severity]), [['cert/expired', undefined]], 'an error: the default severity');
+  assert.match(r[0]!.message, /chain certificate "CN=old-inter" \(certificate 2 of 2 in `\/etc\/pgpool-II\/server\.crt`\) expired on 2021-01-01.*through it/);
+  assert.deepEqual(run([...BASE, ['ssl_ca_cert', 'root.crt']], files, { now: new Date('2020-06-01') }), []);
 });
