@@ -91,6 +91,27 @@ test('an expired certificate: cert/expired, an error, in both (the clock is the 
   assert.deepEqual(both({ crt: 'short.crt', key: 'short.key' }), { pgpoolConf: [], secret: [] }, 'still valid today (and not within the 30 days of the expiry warning)');
 });
 
+test('a certificate not valid yet: cert/not-yet-valid, an error, in both', () => {
+  const earlier = new Date(Date.now() - 2 * 86_400_000);
+  const r = both({ crt: 'srv.crt', key: 'srv.key' }, earlier);
+  assert.deepEqual(r.pgpoolConf, ['cert/not-yet-valid error']);
+  assert.deepEqual(r.secret, r.pgpoolConf);
+});
+
+test('the CA\'s role, not the file type, grades a bad chain: info for a CA of client certificates, an error for an anchor', () => {
+  const secret = (annotations: string) => [
+    'apiVersion: v1', 'kind: Secret', 'metadata:', '  name: pg-tls', annotations, 'type: kubernetes.io/tls', 'data:',
+    `  tls.crt: ${b64('srv.crt')}`, `  tls.key: ${b64('srv.key')}`, `  ca.crt: ${b64('client-ca.crt')}`, '',
+  ].filter(Boolean).join('\n');
+  const service = testService();
+  const at = path.join(DIR, 'secret.yaml');
+  assert.deepEqual(graded(check(service, at, secret(''))), ['cert/not-signed-by-ca info'], 'unreferenced: ca.crt may be a client CA');
+  // cert-manager wrote it: its ca.crt is the CA that issued tls.crt, so clients verifying the server fail.
+  assert.deepEqual(graded(check(service, at, secret('  annotations: { cert-manager.io/certificate-name: pg-tls }'))), ['cert/not-signed-by-ca error']);
+  // pgpool.conf's ssl_ca_cert is always the CA of client (and backend) certificates.
+  assert.deepEqual(both({ crt: 'srv.crt', key: 'srv.key', ca: 'client-ca.crt' }).pgpoolConf, ['cert/not-signed-by-ca info']);
+});
+
 test('a SHA-1 signature, a CA file without a CA and a mismatched key get the same rules and severities in both', () => {
   const sha1 = both({ crt: 'sha1.crt', key: 'sha1.key' });
   assert.deepEqual(sha1.pgpoolConf, ['cert/weak-signature error']);

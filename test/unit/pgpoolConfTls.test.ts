@@ -266,3 +266,43 @@ test('the served chain: an expired certificate after the leaf in ssl_cert is cer
   assert.match(r[0]!.message, /chain certificate "CN=old-inter" \(certificate 2 of 2 in `\/etc\/pgpool-II\/server\.crt`\) expired on 2021-01-01.*through it/);
   assert.deepEqual(run([...BASE, ['ssl_ca_cert', 'root.crt']], files, { now: new Date('2020-06-01') }), []);
 });
+
+test('key strength by OpenSSL security level 2: the served certificate, its chain and the client CAs', async () => {
+  const weakCa = await issue({ cn: 'weak-ca', kind: 'rsa1024', ca: true });
+  const weakLeaf = await issue({ cn: 'weak-leaf', kind: 'rsa1024' });
+  const leaf = await issue({ cn: 'leaf', issuer: weakCa });
+  const files = {
+    [`${DIR}/weak.crt`]: { text: weakLeaf.certPem }, [`${DIR}/weak.key`]: { text: weakLeaf.keyPem },
+    [`${DIR}/chain.crt`]: { text: leaf.certPem + weakCa.certPem }, [`${DIR}/leaf.crt`]: { text: leaf.certPem }, [`${DIR}/leaf.key`]: { text: leaf.keyPem },
+    [`${DIR}/weak-ca.crt`]: { text: weakCa.certPem },
+  };
+  const served = run([['ssl', 'on'], ['ssl_cert', 'weak.crt'], ['ssl_key', 'weak.key']], files);
+  assert.deepEqual(served.map(f => [f.rule, f.severity, f.text]), [['cert/weak-key', undefined, "'weak.crt'"]], 'an error: the default severity');
+  assert.match(served[0]!.message, /server certificate "CN=weak-leaf".*a 1024-bit RSA key.*"ee key too small".*turns SSL off for every client.*at least 2048 bits or an EC P-256 key \(`pgtls cert server`\)/);
+  const chain = run([['ssl', 'on'], ['ssl_cert', 'chain.crt'], ['ssl_key', 'leaf.key']], files);
+  assert.deepEqual(rulesOf(chain), ['cert/weak-key']);
+  assert.match(chain[0]!.message, /chain certificate "CN=weak-ca" \(certificate 2 of 2.*"ca key too small".*turns SSL off/);
+  const clients = run([['ssl', 'on'], ['ssl_cert', 'leaf.crt'], ['ssl_key', 'leaf.key'], ['ssl_ca_cert', 'weak-ca.crt']], files);
+  assert.deepEqual(clients.map(f => [f.rule, f.text]), [['cert/weak-key', "'weak-ca.crt'"]]);
+  assert.match(clients[0]!.message, /CA certificate "CN=weak-ca".*Pgpool-II loads it, but OpenSSL refuses it when verifying a client certificate \("ca key too small"\).*`cert` logins fail/);
+});
+
+test('signature strength: SHA-1 on the served certificate and on an intermediate client CA; never a self-signed root\'s own', async () => {
+  const root = await issue({ cn: 'root', ca: true });
+  const sha1Root = await issue({ cn: 'sha1-root', ca: true, hash: 'SHA-1' });
+  const sha1Leaf = await issue({ cn: 'sha1-leaf', issuer: root, hash: 'SHA-1' });
+  const sha1Inter = await issue({ cn: 'sha1-inter', ca: true, issuer: root, hash: 'SHA-1' });
+  const leaf = await issue({ cn: 'leaf', issuer: sha1Root });
+  const files = {
+    [`${DIR}/sha1.crt`]: { text: sha1Leaf.certPem }, [`${DIR}/sha1.key`]: { text: sha1Leaf.keyPem },
+    [`${DIR}/leaf.crt`]: { text: leaf.certPem }, [`${DIR}/leaf.key`]: { text: leaf.keyPem },
+    [`${DIR}/sha1-root.crt`]: { text: sha1Root.certPem }, [`${DIR}/cas.crt`]: { text: sha1Inter.certPem + root.certPem },
+  };
+  const served = run([['ssl', 'on'], ['ssl_cert', 'sha1.crt'], ['ssl_key', 'sha1.key']], files);
+  assert.deepEqual(served.map(f => [f.rule, f.severity]), [['cert/weak-signature', undefined]]);
+  assert.match(served[0]!.message, /server certificate "CN=sha1-leaf".*signed with ecdsa-with-SHA1.*"ca md too weak".*turns SSL off for every client/);
+  assert.deepEqual(run([['ssl', 'on'], ['ssl_cert', 'leaf.crt'], ['ssl_key', 'leaf.key'], ['ssl_ca_cert', 'sha1-root.crt']], files), [], 'a self-signed root\'s own signature is never checked');
+  const inter = run([['ssl', 'on'], ['ssl_cert', 'leaf.crt'], ['ssl_key', 'leaf.key'], ['ssl_ca_cert', 'cas.crt']], files);
+  assert.deepEqual(rulesOf(inter), ['cert/not-signed-by-ca', 'cert/weak-signature']);
+  assert.match(inter.find(f => f.rule === 'cert/weak-signature')!.message, /CA certificate "CN=sha1-inter".*verifying a client certificate through it fails \("ca md too weak"\)/);
+});
