@@ -110,7 +110,7 @@ test('keys: not a key, encrypted with and without ssl_passphrase_command, mismat
   assert.deepEqual(asKey('enc.key', [['ssl_passphrase_command', 'cat /run/secret']]), []);
   for (const [k, logged] of [['other.key', /check of private key failed: no certificate assigned/], ['ca.key', /key values mismatch/]] as const) {
     const r = asKey(k);
-    assert.deepEqual(rulesOf(r), ['ssl-key-mismatch'], k);
+    assert.deepEqual(rulesOf(r), ['cert/key-mismatch'], k);
     assert.match(r[0]!.message, logged);
   }
 });
@@ -147,13 +147,13 @@ test('validity dates of the server and CA certificates', async () => {
   const oldCa = await issue({ cn: 'old-ca', ca: true, notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') });
   const files = (s: Issued, caPem = ca.certPem) => ({ [`${DIR}/server.crt`]: { text: s.certPem }, [`${DIR}/server.key`]: { text: s.keyPem }, [`${DIR}/root.crt`]: { text: caPem } });
   const r1 = run([...BASE, ['ssl_ca_cert', 'root.crt']], files(old));
-  assert.deepEqual(rulesOf(r1), ['ssl-cert-expired']);
+  assert.deepEqual(rulesOf(r1), ['cert/expired']);
   assert.match(r1[0]!.message, /expired on 2021-01-01.*verify-ca or verify-full/);
   const r2 = run(BASE, files(future));
   assert.match(r2[0]!.message, /not valid before 2099-01-01/);
   const fresh = await issue({ cn: 'fresh', issuer: ca });
   const r3 = run([...BASE, ['ssl_ca_cert', 'root.crt']], files(fresh, ca.certPem + oldCa.certPem));
-  assert.deepEqual(rulesOf(r3), ['ssl-cert-expired']);
+  assert.deepEqual(rulesOf(r3), ['cert/expired']);
   assert.match(r3[0]!.message, /CA certificate "CN=old-ca".*expired/);
   assert.deepEqual(run([...BASE, ['ssl_ca_cert', 'root.crt']], files(old), { now: new Date('2020-06-01') }), [], 'the clock comes from env.now()');
   assert.ok(NOW > new Date('2026-01-01'));
@@ -171,13 +171,13 @@ test('ssl_ca_cert: not a CA, and a server certificate from another CA', async ()
     [`${DIR}/chain.key`]: { text: leaf.keyPem },
     [`${DIR}/bundle.crt`]: { text: w.server.certPem + w.ca.certPem },
   };
-  assert.deepEqual(rulesOf(run([...BASE, ['ssl_ca_cert', 'server.crt']], files)), ['ssl-ca-cert-not-ca']);
+  assert.deepEqual(rulesOf(run([...BASE, ['ssl_ca_cert', 'server.crt']], files)), ['cert/ca-flags']);
   assert.deepEqual(run([...BASE, ['ssl_ca_cert', 'bundle.crt']], files), [], 'one CA in the bundle is enough');
   const r = run([...BASE, ['ssl_ca_cert', 'client-ca.crt']], files);
-  assert.deepEqual(rulesOf(r), ['ssl-cert-not-issued-by-ca']);
-  assert.equal(r[0]!.severity, undefined, 'default severity (info)');
+  assert.deepEqual(rulesOf(r), ['cert/not-signed-by-ca']);
+  assert.equal(r[0]!.severity, 'info', 'info: ssl_cert need not come from the CA of client certificates');
   assert.deepEqual(run([['ssl', 'on'], ['ssl_cert', 'chain.crt'], ['ssl_key', 'chain.key'], ['ssl_ca_cert', 'root.crt']], files), [], 'through the intermediate in the chain file');
-  assert.deepEqual(rulesOf(run([['ssl', 'on'], ['ssl_cert', 'chain.crt'], ['ssl_key', 'chain.key'], ['ssl_ca_cert', 'client-ca.crt']], files)), ['ssl-cert-not-issued-by-ca']);
+  assert.deepEqual(rulesOf(run([['ssl', 'on'], ['ssl_cert', 'chain.crt'], ['ssl_key', 'chain.key'], ['ssl_ca_cert', 'client-ca.crt']], files)), ['cert/not-signed-by-ca']);
 });
 
 test('ssl_ecdh_curve', () => {
@@ -250,4 +250,59 @@ test('through the real service and parser', () => {
   assert.deepEqual(got.map(p => [p.rule, p.severity]), [['pgpool-conf/ssl-file-missing', 'error'], ['pgpool-conf/ssl-file-missing', 'error']]);
   const off = check(svc, '/nonexistent/pgtls/pgpool.conf', text, { rules: { 'pgpool-conf/ssl-file-missing': 'off' } }).filter(p => p.rule.includes('/ssl-'));
   assert.deepEqual(off, []);
+});
+
+test('the served chain: an expired certificate after the leaf in ssl_cert is cert/expired as well', async () => {
+  const root = await issue({ cn: 'root', ca: true, notBefore: new Date('2019-01-01') });
+  const inter = await issue({ cn: 'old-inter', ca: true, issuer: root, notBefore: new Date('2020-01-01'), notAfter: new Date('2021-01-01') });
+  const leaf = await issue({ cn: 'leaf', issuer: inter, notBefore: new Date('2020-01-01') });
+  const files = {
+    [`${DIR}/server.crt`]: { text: leaf.certPem + inter.certPem },
+    [`${DIR}/server.key`]: { text: leaf.keyPem },
+    [`${DIR}/root.crt`]: { text: root.certPem },
+  };
+  const r = run([...BASE, ['ssl_ca_cert', 'root.crt']], files);
+  assert.deepEqual(r.map(f => [f.rule, f.severity]), [['cert/expired', undefined]], 'an error: the default severity');
+  assert.match(r[0]!.message, /chain certificate "CN=old-inter" \(certificate 2 of 2 in `\/etc\/pgpool-II\/server\.crt`\) expired on 2021-01-01.*through it/);
+  assert.deepEqual(run([...BASE, ['ssl_ca_cert', 'root.crt']], files, { now: new Date('2020-06-01') }), []);
+});
+
+test('key strength by OpenSSL security level 2: the served certificate, its chain and the client CAs', async () => {
+  const weakCa = await issue({ cn: 'weak-ca', kind: 'rsa1024', ca: true });
+  const weakLeaf = await issue({ cn: 'weak-leaf', kind: 'rsa1024' });
+  const leaf = await issue({ cn: 'leaf', issuer: weakCa });
+  const files = {
+    [`${DIR}/weak.crt`]: { text: weakLeaf.certPem }, [`${DIR}/weak.key`]: { text: weakLeaf.keyPem },
+    [`${DIR}/chain.crt`]: { text: leaf.certPem + weakCa.certPem }, [`${DIR}/leaf.crt`]: { text: leaf.certPem }, [`${DIR}/leaf.key`]: { text: leaf.keyPem },
+    [`${DIR}/weak-ca.crt`]: { text: weakCa.certPem },
+  };
+  const served = run([['ssl', 'on'], ['ssl_cert', 'weak.crt'], ['ssl_key', 'weak.key']], files);
+  assert.deepEqual(served.map(f => [f.rule, f.severity, f.text]), [['cert/weak-key', undefined, "'weak.crt'"]], 'an error: the default severity');
+  assert.match(served[0]!.message, /server certificate "CN=weak-leaf".*a 1024-bit RSA key.*"ee key too small".*turns SSL off for every client.*at least 2048 bits or an EC P-256 key \(`pgtls cert server`\)/);
+  const chain = run([['ssl', 'on'], ['ssl_cert', 'chain.crt'], ['ssl_key', 'leaf.key']], files);
+  assert.deepEqual(rulesOf(chain), ['cert/weak-key']);
+  assert.match(chain[0]!.message, /chain certificate "CN=weak-ca" \(certificate 2 of 2.*"ca key too small".*turns SSL off/);
+  const clients = run([['ssl', 'on'], ['ssl_cert', 'leaf.crt'], ['ssl_key', 'leaf.key'], ['ssl_ca_cert', 'weak-ca.crt']], files);
+  assert.deepEqual(clients.map(f => [f.rule, f.text]), [['cert/weak-key', "'weak-ca.crt'"]]);
+  assert.match(clients[0]!.message, /CA certificate "CN=weak-ca".*Pgpool-II loads it, but OpenSSL refuses it when verifying a client certificate \("ca key too small"\).*`cert` logins fail/);
+});
+
+test('signature strength: SHA-1 on the served certificate and on an intermediate client CA; never a self-signed root\'s own', async () => {
+  const root = await issue({ cn: 'root', ca: true });
+  const sha1Root = await issue({ cn: 'sha1-root', ca: true, hash: 'SHA-1' });
+  const sha1Leaf = await issue({ cn: 'sha1-leaf', issuer: root, hash: 'SHA-1' });
+  const sha1Inter = await issue({ cn: 'sha1-inter', ca: true, issuer: root, hash: 'SHA-1' });
+  const leaf = await issue({ cn: 'leaf', issuer: sha1Root });
+  const files = {
+    [`${DIR}/sha1.crt`]: { text: sha1Leaf.certPem }, [`${DIR}/sha1.key`]: { text: sha1Leaf.keyPem },
+    [`${DIR}/leaf.crt`]: { text: leaf.certPem }, [`${DIR}/leaf.key`]: { text: leaf.keyPem },
+    [`${DIR}/sha1-root.crt`]: { text: sha1Root.certPem }, [`${DIR}/cas.crt`]: { text: sha1Inter.certPem + root.certPem },
+  };
+  const served = run([['ssl', 'on'], ['ssl_cert', 'sha1.crt'], ['ssl_key', 'sha1.key']], files);
+  assert.deepEqual(served.map(f => [f.rule, f.severity]), [['cert/weak-signature', undefined]]);
+  assert.match(served[0]!.message, /server certificate "CN=sha1-leaf".*signed with ecdsa-with-SHA1.*"ca md too weak".*turns SSL off for every client/);
+  assert.deepEqual(run([['ssl', 'on'], ['ssl_cert', 'leaf.crt'], ['ssl_key', 'leaf.key'], ['ssl_ca_cert', 'sha1-root.crt']], files), [], 'a self-signed root\'s own signature is never checked');
+  const inter = run([['ssl', 'on'], ['ssl_cert', 'leaf.crt'], ['ssl_key', 'leaf.key'], ['ssl_ca_cert', 'cas.crt']], files);
+  assert.deepEqual(rulesOf(inter), ['cert/not-signed-by-ca', 'cert/weak-signature']);
+  assert.match(inter.find(f => f.rule === 'cert/weak-signature')!.message, /CA certificate "CN=sha1-inter".*verifying a client certificate through it fails \("ca md too weak"\)/);
 });

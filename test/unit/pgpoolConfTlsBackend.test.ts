@@ -11,12 +11,14 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate as AsnCertificate, Version } from '@peculiar/asn1-x509';
 import { ECPrivateKey } from '@peculiar/asn1-ecc';
 import { readPemBlocks } from '../../server/src/core/pem';
-import type { Certificate, PrivateKeyRead } from '../../server/src/core/tlsBackend';
+import type { Certificate, PrivateKeyRead, PublicKeyInfo } from '../../server/src/core/tlsBackend';
 import { nodeTlsBackend } from '../../server/src/node/tlsBackend';
-import { isCA, keyAlgorithm } from '../../server/src/languages/pgpoolConf/check/tls/files';
+import { isCA, keyFamily, keyOfPublicKeyInfo } from '../../server/src/x509';
 import { type Issued, type KeyKind, crypto, encryptedPem, issue, traditionalPem } from './pgpoolConfTlsKit';
 
 const tls = nodeTlsBackend();
+/** The key family the cipher checks use (the X.509 room's; pgpool.conf's TLS checks had their own copy before). */
+const keyAlgorithm = (k: PublicKeyInfo): string => keyFamily(keyOfPublicKeyInfo(k));
 const KINDS: KeyKind[] = ['ec256', 'ec384', 'rsa', 'rsa-pss', 'ed25519'];
 
 const one = (pem: string): Certificate => {

@@ -76,12 +76,14 @@ export const rulesOf = (r: Reported[]): string[] => r.map(f => f.rule.replace('p
 // ---------------------------------------------------------------------------------------------------------------
 // Certificates
 
-export type KeyKind = 'ec256' | 'ec384' | 'rsa' | 'rsa-pss' | 'ed25519';
+export type KeyKind = 'ec256' | 'ec384' | 'rsa' | 'rsa-pss' | 'ed25519' | 'rsa1024';
 
 const ALGS: Record<KeyKind, RsaHashedKeyGenParams | EcKeyGenParams | Algorithm> = {
   ec256: { name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams,
   ec384: { name: 'ECDSA', namedCurve: 'P-384' } as EcKeyGenParams,
   rsa: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as RsaHashedKeyGenParams,
+  /** Below OpenSSL security level 2: for the certificate policy's weak-key checks. */
+  rsa1024: { name: 'RSASSA-PKCS1-v1_5', modulusLength: 1024, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as RsaHashedKeyGenParams,
   'rsa-pss': { name: 'RSA-PSS', modulusLength: 2048, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } as RsaHashedKeyGenParams,
   ed25519: { name: 'Ed25519' },
 };
@@ -89,7 +91,7 @@ const ALGS: Record<KeyKind, RsaHashedKeyGenParams | EcKeyGenParams | Algorithm> 
 function signingAlg(kind: KeyKind): Algorithm & Record<string, unknown> {
   if (kind === 'ec256') return { name: 'ECDSA', hash: 'SHA-256' };
   if (kind === 'ec384') return { name: 'ECDSA', hash: 'SHA-384' };
-  if (kind === 'rsa') return { name: 'RSASSA-PKCS1-v1_5' };
+  if (kind === 'rsa' || kind === 'rsa1024') return { name: 'RSASSA-PKCS1-v1_5' };
   if (kind === 'rsa-pss') return { name: 'RSA-PSS', saltLength: 32 };
   return { name: 'Ed25519' };
 }
@@ -116,6 +118,8 @@ export async function issue(opts: {
   cn: string; kind?: KeyKind; issuer?: Issued; ca?: boolean; notBefore?: Date; notAfter?: Date; keyUsage?: x509.KeyUsageFlags; noExtensions?: boolean;
   /** More extensions (subjectAltName, extendedKeyUsage, …). */
   extensions?: x509.Extension[];
+  /** The digest of the issuer's signature when the issuer's key is EC (ECDSA takes it per signature): e.g. `SHA-1`. */
+  hash?: string;
 }): Promise<Issued> {
   const kind = opts.kind ?? 'ec256';
   const keys = await keyPair(kind);
@@ -131,7 +135,7 @@ export async function issue(opts: {
     notAfter: opts.notAfter ?? new Date('2027-01-01T00:00:00Z'),
     publicKey: keys.publicKey,
     signingKey: signer.keys.privateKey,
-    signingAlgorithm: { ...ALGS[signer.kind], ...signingAlg(signer.kind) },
+    signingAlgorithm: { ...ALGS[signer.kind], ...signingAlg(signer.kind), ...(opts.hash ? { hash: opts.hash } : {}) },
     extensions,
   }, crypto);
   // Ending in a newline like real PEM files, so that concatenated files keep every BEGIN line at a line start.

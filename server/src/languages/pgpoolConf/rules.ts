@@ -40,9 +40,12 @@ const ssl = (severity: Severity, description: string, fn: string): RuleSpec =>
  * The TLS rules: `ssl = on` and the files and strings it depends on. In `SSL_ServerSide_init` every failure is only a
  * WARNING in Pgpool-II's log, after which it keeps running and answers 'N' to every client's SSLRequest.
  * Severity choice: a problem that makes Pgpool-II turn SSL off is an `error` even though Pgpool-II itself only logs
- * a WARNING and keeps running, because the configuration's intent (TLS for clients) silently fails. A problem with
- * which Pgpool-II still serves TLS (an expired certificate, unusable client-certificate checks) is a `warning`, so
- * that `error` keeps meaning "no TLS at all", which is what the differential test against Pgpool-II checks.
+ * a WARNING and keeps running, because the configuration's intent (TLS for clients) silently fails; the differential
+ * test against Pgpool-II checks that every such rule here means "no TLS at all". A problem with which Pgpool-II
+ * still serves TLS (key permissions, unusable client-certificate checks, ignored words) is a `warning`.
+ * The certificates these files hold are judged by the shared certificate policy (the X.509 room's `cert/*` rules,
+ * reported from check/tls/certs.ts with the same severities as for a Secret): there an `error` also means that
+ * verifying clients refuse the server, or that every client-certificate login fails, while Pgpool-II still serves TLS.
  */
 export const TLS = defineRules('pgpool-conf', {
   'ssl-cert-required': ssl('error', '`ssl = on` without `ssl_cert`: Pgpool-II cannot load a server certificate, only logs a WARNING and turns SSL off for every client.', 'SSL_ServerSide_init: SSL_CTX_use_certificate_chain_file'),
@@ -51,11 +54,7 @@ export const TLS = defineRules('pgpool-conf', {
   'ssl-cert-invalid': ssl('error', '`ssl_cert` or `ssl_ca_cert` holds no loadable PEM certificate, or `ssl_crl_file` nothing loadable, so Pgpool-II turns SSL off; a CRL file with certificates only is a warning (every client certificate then fails verification).', 'SSL_ServerSide_init: SSL_CTX_use_certificate_chain_file, SSL_CTX_load_verify_locations, X509_STORE_load_locations'),
   'ssl-key-invalid': ssl('error', '`ssl_key` holds no PEM private key that OpenSSL can load, so Pgpool-II turns SSL off for every client.', 'SSL_ServerSide_init: SSL_CTX_use_PrivateKey_file'),
   'ssl-key-encrypted': ssl('error', '`ssl_key` is encrypted and `ssl_passphrase_command` is not set, so Pgpool-II cannot load it and turns SSL off for every client.', 'SSL_ServerSide_init: dummy_ssl_passwd_cb'),
-  'ssl-key-mismatch': ssl('error', '`ssl_key` is not the private key of the certificate in `ssl_cert`, so Pgpool-II turns SSL off for every client.', 'SSL_ServerSide_init: SSL_CTX_check_private_key'),
   'ssl-key-permissions': ssl('warning', '`ssl_key` has group or world access by Pgpool-II\'s rule (owner: 0600 or less; root-owned: 0640 or less); Pgpool-II logs a WARNING but still loads the key.', 'SSL_ServerSide_init: private key permission check'),
-  'ssl-cert-expired': ssl('warning', 'The server certificate or a CA certificate in `ssl_ca_cert` is expired or not yet valid: Pgpool-II still serves TLS, but verifying peers reject the certificate.', 'SSL_ServerSide_init (OpenSSL checks validity only when verifying)'),
-  'ssl-ca-cert-not-ca': ssl('warning', 'No certificate in `ssl_ca_cert` is a CA certificate, so OpenSSL can verify no client certificate with it and every `cert` login fails.', 'SSL_ServerSide_init: SSL_CTX_load_verify_locations (OpenSSL check_ca)'),
-  'ssl-cert-not-issued-by-ca': ssl('info', 'The server certificate is not issued (directly or through the chain in `ssl_cert`) by a certificate in `ssl_ca_cert`; allowed, but clients given the same root file will not trust Pgpool-II.', 'SSL_ServerSide_init: ssl_cert and ssl_ca_cert'),
   'ssl-ecdh-curve': ssl('error', '`ssl_ecdh_curve` is not an OpenSSL curve short name usable with EC_KEY (SSL off), or not a TLS group (silently ignored).', 'initialize_ecdh: OBJ_sn2nid, EC_KEY_new_by_curve_name'),
   'ssl-ciphers-rejected': ssl('error', 'OpenSSL rejects `ssl_ciphers` (no TLS 1.2 suite matches, or the string cannot be parsed), so Pgpool-II turns SSL off for every client without logging anything.', 'SSL_ServerSide_init: SSL_CTX_set_cipher_list'),
   'ssl-ciphers-unknown': ssl('warning', 'A word in `ssl_ciphers` that names no suite or alias OpenSSL 3 knows; OpenSSL silently ignores it.', 'SSL_ServerSide_init: SSL_CTX_set_cipher_list (ssl_cipher_process_rulestr)'),

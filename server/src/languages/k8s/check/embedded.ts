@@ -53,8 +53,7 @@ const INTERNAL_ERROR = CORE['internal-error'];
 export const NOT_APPLICABLE: ReadonlySet<string> = new Set([
   'pgpool-conf/ssl-cert-required', 'pgpool-conf/ssl-key-required', 'pgpool-conf/ssl-file-missing',
   'pgpool-conf/ssl-cert-invalid', 'pgpool-conf/ssl-key-invalid', 'pgpool-conf/ssl-key-encrypted',
-  'pgpool-conf/ssl-key-mismatch', 'pgpool-conf/ssl-key-permissions', 'pgpool-conf/ssl-cert-expired',
-  'pgpool-conf/ssl-ca-cert-not-ca', 'pgpool-conf/ssl-cert-not-issued-by-ca', 'pgpool-conf/ssl-ca-cert-dir-without-ca-cert',
+  'pgpool-conf/ssl-key-permissions', 'pgpool-conf/ssl-ca-cert-dir-without-ca-cert',
   'pgpool-conf/recovery-needs-data-directory', 'pgpool-conf/watchdog-node-id',
   'pg-hba/no-entries', 'pg-hba/missing-include-file',
 ]);

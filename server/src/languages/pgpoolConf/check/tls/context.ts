@@ -30,6 +30,9 @@ export function keyRef(s: Setting): string {
   return s.via ? `\`${s.a.key}\` (set in ${code(s.via.path)})` : `\`${s.a.key}\``;
 }
 
+/** What Pgpool-II does when `SSL_ServerSide_init` fails: the end of every "no TLS at all" message. */
+export const OFF = 'Pgpool-II only logs a WARNING at start and then turns SSL off for every client';
+
 /** A path or cipher string in backticks; these run longer than parameter values, so the cut is later. */
 export const code = (s: string): string => quote(s, 80);
 

@@ -16,7 +16,7 @@ import {
 } from './ciphers';
 import { classifyCurve } from './curves';
 import { checkTlsFiles } from './files';
-import { type Setting, type TlsContext, code, isAbsolute, keyRef, spanOf } from './context';
+import { OFF, type Setting, type TlsContext, code, isAbsolute, keyRef, spanOf } from './context';
 
 /** Runs every TLS rule on a parsed pgpool.conf; nothing is reported unless `ssl` is effectively on. */
 export function checkTls(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): void {
@@ -34,7 +34,6 @@ export function checkTls(doc: SourceDocument, file: PgpoolConfFile, ctx: Validat
     },
   };
   const sslSpan: Span = sslSetting.via ? spanOf(sslSetting) : [sslSetting.a.keySpan[0], Math.max(sslSetting.a.keySpan[1], sslSetting.a.valueSpan[1])];
-  const OFF = 'Pgpool-II only logs a WARNING at start and then turns SSL off for every client';
 
   const cert = t.get('ssl_cert');
   if (!cert || cert.a.value === '') {
