@@ -3,8 +3,6 @@
  * their checks in check/), hover and completion from the parameter catalogue (catalogue.ts).
  */
 import type { LanguageMode } from '../../core/language';
-import type { PublicKeyInfo } from '../../core/tlsBackend';
-import { keyFamily, keyOfPublicKeyInfo, type KeyFamily } from '../../x509';
 import { rulesOf } from '../../core/rules';
 import type { PgpoolConfFile } from './model';
 import { parsePgpoolConf } from './parse';
@@ -26,15 +24,6 @@ export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
 // - pool_hba.conf's cross-file rules read the pgpool.conf beside it (with its includes).
 // - The YAML mode checks pgpool.conf texts embedded in resources, and reads their effective `ssl`
 //   (`effectiveBool(file, 'ssl', false)` for a text alone; `settingBool(effectiveSettings(...), 'ssl', false)` with includes).
-// - DEPRECATED: `describeCert`, `isCA` and `keyAlgorithm` are the X.509 room's `certLabel`, `isCA` and
-//   `keyFamily(keyOfPublicKeyInfo(k))` under their old names, kept only until the YAML mode's Secret checks import them
-//   from x509/ directly; then these three exports go.
 export type { PgpoolConfFile } from './model';
 export { dirOf } from './model';
 export { effectiveBool, effectiveSettings, lastSetting, settingBool, type Setting } from './effective';
-/** @deprecated Use the X.509 room's `certLabel`. */
-export { certLabel as describeCert } from '../../x509';
-/** @deprecated Use the X.509 room's `isCA`. */
-export { isCA } from '../../x509';
-/** @deprecated Use the X.509 room's `keyFamily(keyOfPublicKeyInfo(k))`. */
-export const keyAlgorithm = (k: PublicKeyInfo): KeyFamily => keyFamily(keyOfPublicKeyInfo(k));
