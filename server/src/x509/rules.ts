@@ -6,7 +6,8 @@
 import { defineRules, rulesOf } from '../core/rules';
 import type { RuleMeta } from '../core/types';
 
-const OPENSSL = 'OpenSSL 3 (SSL_CTX_use_certificate_chain_file, SSL_CTX_use_PrivateKey_file, X509_verify_cert)';
+/** The OpenSSL functions that load and verify certificates: the source every certificate rule follows. */
+export const OPENSSL = 'OpenSSL 3 (SSL_CTX_use_certificate_chain_file, SSL_CTX_use_PrivateKey_file, X509_verify_cert)';
 /** Where the certificates come from: Secret entries the operators mount as the servers' files, and files pgpool.conf names. */
 const LOADED = 'operators.md §5 (the keys each operator mounts); pgpool.conf ssl_cert, ssl_key, ssl_ca_cert';
 

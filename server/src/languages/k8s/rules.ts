@@ -6,6 +6,7 @@
  * the embedded languages (`pgpool-conf/*`, `pg-hba/*`) are theirs, not listed here.
  */
 import { defineRules, rulesOf } from '../../core/rules';
+import { OPENSSL } from '../../x509/rules';
 import type { RuleMeta } from '../../core/types';
 
 // Upstream places the sources below cite more than once.
@@ -16,7 +17,6 @@ const CPO_REPO = 'cybertec-postgresql/CYBERTEC-pg-operator@v0.9.2';
 const K8SRES = `${CPO_REPO}:pkg/cluster/k8sres.go`;
 const VALIDATION = 'cert-manager/cert-manager@v1.21.1:internal/apis/certmanager/validation/certificate.go';
 const ISSUER_VALIDATION = 'cert-manager/cert-manager@v1.21.1:internal/apis/certmanager/validation/issuer.go';
-const OPENSSL = 'OpenSSL 3 (SSL_CTX_use_certificate_chain_file, SSL_CTX_use_PrivateKey_file, X509_verify_cert)';
 
 export const YAML = defineRules('yaml', {
   'syntax-error': {
