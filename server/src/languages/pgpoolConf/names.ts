@@ -89,7 +89,7 @@ export function isCurrentName(cat: Catalogue, key: string, version: string): boo
  * Words that differ by a negating prefix (`safe`/`unsafe`, `allow`/`disallow`) are caught by `negates`.
  */
 const OPPOSITES: readonly (readonly [string, string])[] = [
-  ['white', 'black'], ['read', 'write'], ['enable', 'disable'], ['enabled', 'disabled'], ['on', 'off'], ['up', 'down'],
+  ['white', 'black'], ['read', 'write'], ['white', 'write'], ['enable', 'disable'], ['enabled', 'disabled'], ['on', 'off'], ['up', 'down'],
   ['min', 'max'], ['start', 'stop'], ['primary', 'standby'], ['primary', 'replica'], ['master', 'slave'],
   ['lower', 'upper'], ['first', 'last'], ['in', 'out'], ['failover', 'failback'], ['include', 'exclude'],
   ['attach', 'detach'], ['local', 'remote'], ['before', 'after'], ['add', 'remove'], ['user', 'password'],
@@ -187,43 +187,57 @@ export function spellingCost(key: string, name: string): number | undefined {
   return d <= 1 && Math.abs(wa.length - wb.length) === 1 ? 1.5 : undefined;
 }
 
+/** A name `key` may be a misspelling of, and how far it is (see `spellingCost`). */
+export interface Suggestion { name: string; cost: number }
+
 /**
  * The names of `version` that `key` is a misspelling of, best first (at most `limit`), as keys to write: a per-node
  * parameter keeps the key's node number (or gets `0`). Only names the version applies as they are: no alias, no
  * obsolete name, nothing of another version.
  */
-export function suggestNames(cat: Catalogue, key: string, version: string, limit = 3): string[] {
+export function suggestNames(cat: Catalogue, key: string, version: string, limit = 3): Suggestion[] {
   const { base, digits } = splitDigits(key);
-  const scored: [string, number][] = [];
+  const scored: Suggestion[] = [];
   for (const name of cat.names) {
-    if (!cat.inVersion(name, version) || aliasIn(name, version) || (OBSOLETE[name] && !versionLess(version, OBSOLETE[name]!.since))) continue;
-    const p = cat.param(name, version)!;
-    // A per-node name is compared without the node number; any other name with the key as written, and also
-    // without trailing digits (`port0` is `port` with a stray number).
-    let cost = p.array ? spellingCost(base, name) : spellingCost(key, name);
-    if (cost === undefined && !p.array && digits) cost = spellingCost(base, name);
+    if (!cat.inVersion(name, version)) continue;
+    const cost = costFor(cat, key, base, digits, name, version);
     if (cost === undefined) continue;
+    const p = cat.param(name, version)!;
     const full = p.array ? `${name}${digits || (p.noIndexDefault ? '' : '0')}` : name;
-    if (full === key || !isCurrentName(cat, full, version)) continue;
-    scored.push([full, cost]);
+    if (full === key || !isCurrentName(cat, full, version) || scored.some(x => x.name === full)) continue;
+    scored.push({ name: full, cost });
   }
-  scored.sort((x, y) => x[1] - y[1] || x[0].localeCompare(y[0]));
-  const out: string[] = [];
-  for (const [s] of scored) if (!out.includes(s)) out.push(s);
-  return out.slice(0, limit);
+  scored.sort((x, y) => x.cost - y.cost || x.name.localeCompare(y.name));
+  return scored.slice(0, limit);
 }
 
-/** An old or foreign name that `key` is a misspelling of (`black_funtion_list`), when no current name is closer. */
-export function suggestOldName(key: string): string | undefined {
+/**
+ * A per-node name is compared without the node number; any other name with the key as written, and also without
+ * trailing digits (`port0` is `port` with a stray number).
+ */
+function costFor(cat: Catalogue, key: string, base: string, digits: string, name: string, version: string): number | undefined {
+  const array = cat.param(name, version)?.array ?? false;
+  let cost = array ? spellingCost(base, name) : spellingCost(key, name);
+  if (cost === undefined && !array && digits) cost = spellingCost(base, name);
+  return cost;
+}
+
+/**
+ * The closest name that `key` may be a misspelling of among the names `version` does not know: old names
+ * (`black_funtion_list`), other programs' names, and other versions' parameters (`unix_socket_directory` in 4.3).
+ */
+export function suggestElsewhere(cat: Catalogue, key: string, version: string): Suggestion | undefined {
   const { base, digits } = splitDigits(key);
-  let best: [string, number] | undefined;
-  for (const [name, r] of Object.entries(OLD_NAMES)) {
-    const cost = r.perNode ? spellingCost(base, name) : spellingCost(key, name);
-    if (cost !== undefined && cost > 0 && (!best || cost < best[1])) best = [r.perNode ? `${name}${digits || '0'}` : name, cost];
+  let best: Suggestion | undefined;
+  const consider = (name: string, cost: number | undefined): void => {
+    if (cost !== undefined && cost > 0 && (!best || cost < best.cost)) best = { name, cost };
+  };
+  for (const [name, r] of Object.entries(OLD_NAMES)) consider(r.perNode ? `${name}${digits || '0'}` : name, r.perNode ? spellingCost(base, name) : spellingCost(key, name));
+  for (const name of Object.keys(FOREIGN_NAMES)) consider(name, spellingCost(key, name));
+  for (const name of cat.names) {
+    if (cat.inVersion(name, version)) continue;
+    const array = cat.param(name, version)!.array;
+    consider(array ? `${name}${digits || '0'}` : name, costFor(cat, key, base, digits, name, version));
   }
-  for (const name of Object.keys(FOREIGN_NAMES)) {
-    const cost = spellingCost(key, name);
-    if (cost !== undefined && cost > 0 && (!best || cost < best[1])) best = [name, cost];
-  }
-  return best?.[0];
+  return best;
 }

@@ -7,7 +7,7 @@
 import type { Fix } from '../../../core/types';
 import { OLD_VALUES, SUB_MODE_TO_CLUSTERING } from '../history';
 import { boolOf, type Assignment } from '../model';
-import { isCurrentName, suggestNames, suggestOldName, nameStatus, type UnknownCause } from '../names';
+import { isCurrentName, nameStatus, suggestElsewhere, suggestNames, type UnknownCause } from '../names';
 import { R } from '../rules';
 import { orList, type ParamCheck, type UnknownAdvice } from './common';
 
@@ -130,23 +130,34 @@ function adviseUnknown(pc: ParamCheck, key: string): UnknownAdvice {
       replacements: ['include'], preferFirst: false,
     };
   }
-  const suggestions = suggestNames(cat, key, version);
+  const elsewhere = suggestElsewhere(cat, key, version);
+  // A name of this version only when the key is not at least as close to a name this version does not know
+  // (`whit_function_list` is the old `white_function_list`, not `write_function_list`).
+  const suggestions = suggestNames(cat, key, version).filter(s => !elsewhere || s.cost < elsewhere.cost).map(s => s.name);
   // A known name with different letter case is the likeliest intent: offer it first.
   const caseOnly = suggestions.find(s => s.toLowerCase() === key.toLowerCase());
   const ordered = caseOnly ? [caseOnly, ...suggestions.filter(s => s !== caseOnly)] : suggestions;
   const head = `Pgpool-II does not know ${k}: it ${IGNORES}`;
   if (caseOnly) return { message: `${head}; names are case-sensitive, write \`${caseOnly}\`.`, replacements: ordered, preferFirst: true };
   if (ordered.length) return { message: `${head}; did you mean ${orList(ordered)}?`, replacements: ordered, preferFirst: ordered.length === 1 };
-  // A misspelt old or foreign name: say what it became.
-  const old = suggestOldName(key);
-  const st = old ? nameStatus(cat, old, version) : undefined;
-  if (old && st?.kind === 'unknown') {
+  // A misspelt old or foreign name, or a name of another version: say what it is in this version.
+  const st = elsewhere ? nameStatus(cat, elsewhere.name, version) : undefined;
+  if (elsewhere && st?.kind === 'unknown') {
+    const old = elsewhere.name;
     const why = st.why;
-    const now = why.cause === 'old' && why.rename.mechanical ? why.rename.successor : why.cause === 'foreign' ? why.equivalent : undefined;
+    const now = why.cause === 'old' && why.rename.mechanical ? why.rename.successor
+      : why.cause === 'foreign' ? why.equivalent
+        : why.cause === 'later' ? why.predecessor
+          : why.cause === 'removed' && why.mechanical ? why.successor : undefined;
+    const what = why.cause === 'later' ? `Pgpool-II ${version} does not have it (it exists from ${why.from} on)`
+      : why.cause === 'removed' ? `Pgpool-II ${version} does not have it (it was removed in ${why.removedIn})`
+        : why.cause === 'old' ? `that name was ${why.rename.mechanical ? `renamed \`${why.rename.successor}\`` : 'removed'} in Pgpool-II ${why.rename.removedIn}`
+          : why.cause === 'foreign' && why.from ? `that is ${why.from}'s name, which Pgpool-II does not know either`
+            : `Pgpool-II ${version} does not know that name either`;
     if (now && isCurrentName(cat, now, version)) {
-      return { message: `${head}; did you mean \`${old}\`? Its name is now \`${now}\`: write \`${now}\`.`, replacements: [now], preferFirst: false };
+      return { message: `${head}; did you mean \`${old}\`? ${what}; write \`${now}\`.`, replacements: [now], preferFirst: false };
     }
-    return { message: `${head}; if you meant \`${old}\`, ${version} does not know that name either.`, replacements: [], preferFirst: false };
+    return { message: `${head}; if you meant \`${old}\`, ${what}.`, replacements: [], preferFirst: false };
   }
   const weird = [...key].find(ch => ch.charCodeAt(0) >= 128);
   const hint = weird
