@@ -28,6 +28,8 @@ export interface CorpusFile {
    * `checkFiles: true` to judge it.
    */
   checkFiles?: boolean;
+  /** Files beside pgpool.conf (relative path → text): included files, `pgpool_node_id`. */
+  files?: Readonly<Record<string, string>>;
 }
 
 interface Probe {
@@ -244,11 +246,11 @@ const CONF_FILLERS: readonly Filler[] = [
 
 const COMMENTS = ['# pgpool.conf', '# - Connection settings -', '#port = 9999', '# a comment with \'quotes\' and "doubles"', '#------------------------------------------------------------', ''];
 
-function pick<T>(rnd: () => number, xs: readonly T[]): T {
+export function pick<T>(rnd: () => number, xs: readonly T[]): T {
   return xs[Math.floor(rnd() * xs.length)]!;
 }
 
-function shuffle<T>(rnd: () => number, xs: readonly T[]): T[] {
+export function shuffle<T>(rnd: () => number, xs: readonly T[]): T[] {
   const a = [...xs];
   for (let i = a.length - 1; i > 0; i--) { const j = Math.floor(rnd() * (i + 1)); [a[i], a[j]] = [a[j]!, a[i]!]; }
   return a;

@@ -94,6 +94,8 @@ export interface ConfVerdict {
   assignments: { name: string; value: string }[];
   /** `ssl` as pgpool will use it (an invalid boolean is ON); undefined when the trace is incomplete. */
   sslOn?: boolean;
+  /** The names pgpool logged as `unrecognized configuration parameter` (INFO), in log order, duplicates kept. */
+  unrecognized: string[];
 }
 
 /**
@@ -256,9 +258,19 @@ export class PgpoolOracle {
     return ['setpriv', [`--reuid=${this.runAs.uid}`, `--regid=${this.runAs.gid}`, '--init-groups', this.binary, ...args]];
   }
 
-  /** pgpool.conf: would pgpool start with this file? */
-  async checkConf(text: string): Promise<ConfVerdict> {
+  /**
+   * pgpool.conf: would pgpool start with this file? `files` are written beside it first (relative paths, e.g. included
+   * files or `pgpool_node_id`), so that pgpool resolves them as it would in place.
+   */
+  async checkConf(text: string, files: Readonly<Record<string, string>> = {}): Promise<ConfVerdict> {
     const dir = this.newDir('conf');
+    for (const [rel, body] of Object.entries(files)) {
+      const p = path.join(dir, rel);
+      if (path.relative(dir, p).startsWith('..')) throw new Error(`oracle: ${rel} is outside the sandbox`);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      this.own(path.dirname(p));
+      this.write(p, body);
+    }
     const conf = this.write(path.join(dir, 'pgpool.conf'), text);
     const pcp = this.write(path.join(dir, 'pcp.conf'), '');
     // The wrapper sits beside the file, so paths pgpool resolves against the config's folder resolve the same way.
@@ -273,7 +285,11 @@ export class PgpoolOracle {
     const log = parseLog(r.out);
     if (r.timedOut) throw new Error(`oracle failure: pgpool timed out\n${r.out}`);
     // pgpool 4.3.5 crashes on some inputs (e.g. heartbeat_hostname256): it cannot start with such a file either.
-    if (r.signal) return { accepted: false, exitCode: null, errors: [`pgpool crashed (${r.signal}) while reading the configuration`], log, crashed: r.signal, assignments: [] };
+    const unrecognized = log.flatMap(m => {
+      const u = m.level === 'INFO' ? /^unrecognized configuration parameter "([\s\S]*)"$/.exec(m.text) : null;
+      return u ? [u[1]!] : [];
+    });
+    if (r.signal) return { accepted: false, exitCode: null, errors: [`pgpool crashed (${r.signal}) while reading the configuration`], log, crashed: r.signal, assignments: [], unrecognized };
     const pidFatal = log.some(m => m.level === 'FATAL' && m.text === 'could not read pid file');
     const trace = log.flatMap(m => {
       const a = m.level === 'DEBUG' ? /^set_config_option "(.*?)" = "([\s\S]*)"$/.exec(m.text) : null;
@@ -287,8 +303,8 @@ export class PgpoolOracle {
     const errors = log.filter(m => (m.level === 'FATAL' || m.level === 'PANIC') && m.text !== 'could not read pid file')
       .map(m => [m.text, ...m.details.map(d => `${d.level}: ${d.text}`)].join(' / '));
     // Exit 1 + `could not read pid file` = parsed OK; exit 3 = a config error (even if a low log_min_messages hid the FATAL).
-    if (r.code === 1 && pidFatal && errors.length === 0) return { accepted: true, exitCode: r.code, errors, log, assignments, sslOn };
-    if (r.code === 3 && !pidFatal) return { accepted: false, exitCode: r.code, errors, log, assignments, sslOn };
+    if (r.code === 1 && pidFatal && errors.length === 0) return { accepted: true, exitCode: r.code, errors, log, assignments, sslOn, unrecognized };
+    if (r.code === 3 && !pidFatal) return { accepted: false, exitCode: r.code, errors, log, assignments, sslOn, unrecognized };
     throw new Error(`oracle failure: unexpected pgpool outcome (exit ${r.code})\n${r.out}`);
   }
 

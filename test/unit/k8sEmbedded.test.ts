@@ -222,10 +222,10 @@ test('KubeDB: the inline pgpool.conf in every scalar style, findings at exact YA
 
 test('KubeDB: spec.version selects the catalogue (4.3–4.7), else pgtls.pgpoolVersion', () => {
   const conf = '      pgpool.conf: |\n        process_management_mode = static\n';
-  assert.deepEqual(embedded(PGPOOL('4.3.0', conf)), ['12:9-12:32 pgpool-conf/not-in-version "process_management_mode"']);
+  assert.deepEqual(embedded(PGPOOL('4.3.0', conf)), ['12:9-12:32 pgpool-conf/unknown-parameter "process_management_mode"']);
   assert.deepEqual(embedded(PGPOOL('4.5.0', conf)), []);
   assert.deepEqual(embedded(PGPOOL('4.2.1', conf)), [], 'outside the catalogue: the setting (4.6)');
-  assert.deepEqual(embedded(PGPOOL('4.2.1', conf), { pgpoolVersion: '4.3' }), ['12:9-12:32 pgpool-conf/not-in-version "process_management_mode"']);
+  assert.deepEqual(embedded(PGPOOL('4.2.1', conf), { pgpoolVersion: '4.3' }), ['12:9-12:32 pgpool-conf/unknown-parameter "process_management_mode"']);
   assert.equal(pgpoolVersionOf('4.5.0'), '4.5');
   assert.equal(pgpoolVersionOf('4.7'), '4.7');
   assert.equal(pgpoolVersionOf('v4.4.2-debian'), '4.4');

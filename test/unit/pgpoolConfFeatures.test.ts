@@ -164,8 +164,8 @@ test('quick fixes remove the problem they are for', () => {
     ['health_check_user =\n', 'missing-value'],
     ['backend_clustering_mode = streaming_replicaton\n', 'invalid-enum'],
     ["log_min_messages = 'warnings'\n", 'invalid-enum'],
-    ['socket_dir = \'/tmp\'\n', 'not-in-version'],
-    ['delegate_ip = \'10.0.0.1\'\n', 'not-in-version', { pgpoolVersion: '4.3' }],
+    ['socket_dir = \'/tmp\'\n', 'unknown-parameter'],
+    ['delegate_ip = \'10.0.0.1\'\n', 'unknown-parameter', { pgpoolVersion: '4.3' }],
     ['fail_over_on_backend_error = on\n', 'deprecated-alias'],
     ["child_life_time = '5 MIN'\n", 'invalid-unit'],
     ['port = 9999ms\n', 'invalid-unit'],
@@ -189,9 +189,9 @@ test('quick fixes remove the problem they are for', () => {
 
 test('version switching changes what is reported', () => {
   assert.deepEqual(rules("socket_dir = '/tmp'\n", { pgpoolVersion: '4.3' }), []);
-  assert.deepEqual(rules("socket_dir = '/tmp'\n", { pgpoolVersion: '4.4' }), ['not-in-version']);
-  assert.deepEqual(rules("unix_socket_directories = '/tmp'\n", { pgpoolVersion: '4.3' }), ['not-in-version']);
-  assert.deepEqual(rules('log_backend_messages = terse\n', { pgpoolVersion: '4.5' }), ['not-in-version']);
+  assert.deepEqual(rules("socket_dir = '/tmp'\n", { pgpoolVersion: '4.4' }), ['unknown-parameter']);
+  assert.deepEqual(rules("unix_socket_directories = '/tmp'\n", { pgpoolVersion: '4.3' }), ['unknown-parameter']);
+  assert.deepEqual(rules('log_backend_messages = terse\n', { pgpoolVersion: '4.5' }), ['unknown-parameter']);
   assert.deepEqual(rules('log_backend_messages = terse\n', { pgpoolVersion: '4.6' }), []);
   assert.deepEqual(rules('backend_clustering_mode = slony\n', { pgpoolVersion: '4.6' }), []);
   assert.deepEqual(rules('backend_clustering_mode = slony\n', { pgpoolVersion: '4.7' }), ['invalid-enum']);
@@ -199,7 +199,7 @@ test('version switching changes what is reported', () => {
   assert.deepEqual(rules("delegate_IP = '10.0.0.1'\n", { pgpoolVersion: '4.3' }), []);
   assert.deepEqual(rules("delegate_IP = '10.0.0.1'\n", { pgpoolVersion: '4.4' }), ['deprecated-alias']);
   const dynamic = 'process_management_mode = dynamic\nmin_spare_children = 10\nmax_spare_children = 5\n';
-  assert.deepEqual(rules(dynamic, { pgpoolVersion: '4.3' }), ['not-in-version', 'not-in-version', 'not-in-version']);
+  assert.deepEqual(rules(dynamic, { pgpoolVersion: '4.3' }), ['unknown-parameter', 'unknown-parameter', 'unknown-parameter']);
   assert.deepEqual(rules(dynamic, { pgpoolVersion: '4.4' }), ['spare-children']);
 });
 
@@ -243,9 +243,10 @@ test('cross-checks from config_post_processor', () => {
   assert.deepEqual(rules("recovery_2nd_stage_command = 'x'\nbackend_port3 = 5432\nbackend_data_directory3 = '/data'\n"), []);
   assert.deepEqual(rules("recovery_2nd_stage_command = 'x'\nbackend_port3 = 0\n"), ['out-of-range'], 'Pgpool-II rejects an explicit 0');
   assert.deepEqual(rules("recovery_2nd_stage_command = ''\nbackend_port3 = 5432\n"), []);
-  assert.deepEqual(rules('replication_mode = yes\n'), ['quorum-in-native-replication']);
-  assert.deepEqual(rules('replication_mode = maybe\n').sort(), ['invalid-bool', 'quorum-in-native-replication'], 'an invalid bool is ON');
-  assert.deepEqual(rules('replication_mode = on\nfailover_when_quorum_exists = no\n'), []);
+  // replication_mode itself no longer selects the mode (obsolete-parameter), but still feeds this check.
+  assert.deepEqual(rules('replication_mode = yes\n').sort(), ['obsolete-parameter', 'quorum-in-native-replication']);
+  assert.deepEqual(rules('replication_mode = maybe\n').sort(), ['invalid-bool', 'obsolete-parameter', 'quorum-in-native-replication'], 'an invalid bool is ON');
+  assert.deepEqual(rules('replication_mode = on\nfailover_when_quorum_exists = no\n'), ['obsolete-parameter']);
   assert.deepEqual(rules('backend_clustering_mode = native_replication\n'), [], 'the check looks at replication_mode only');
   assert.deepEqual(rules('process_management_mode = DYNAMIC\nmax_spare_children = 40\n'), ['spare-children']);
   assert.deepEqual(rules('process_management_mode = static\nmax_spare_children = 40\n'), []);

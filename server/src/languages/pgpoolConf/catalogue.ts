@@ -176,8 +176,13 @@ export function versionLess(a: string, b: string): boolean {
   return a1! < b1! || (a1 === b1 && a2! < b2!);
 }
 
-/** Old names Pgpool-II still accepts for another parameter, and from which version on they are aliases. */
+/**
+ * Old names Pgpool-II still accepts for another parameter, with a WARNING at every start, and from which version on
+ * they are aliases (FailOverOnBackendErrorAssignMessage since 4.0, DelegateIPAssignMessage since 4.4,
+ * LogDirAssignMessage since 4.7, in pool_config_variables.c). Before that version the name is the parameter itself.
+ */
 export const ALIASES: Readonly<Record<string, { target: string; since: string }>> = {
   fail_over_on_backend_error: { target: 'failover_on_backend_error', since: '4.3' },
   delegate_IP: { target: 'delegate_ip', since: '4.4' },
+  logdir: { target: 'work_dir', since: '4.7' },
 };

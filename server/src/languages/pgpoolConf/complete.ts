@@ -5,7 +5,8 @@
  */
 import type { FeatureContext } from '../../core/language';
 import type { CompletionResult, SourceDocument, Span } from '../../core/types';
-import { ALIASES, catalogueOf, normalizeVersion, versionLess, type Catalogue, type Param } from './catalogue';
+import { catalogueOf, normalizeVersion, type Catalogue, type Param } from './catalogue';
+import { isCurrentName } from './names';
 import type { Assignment, PgpoolConfFile } from './model';
 import { defaultText, paramMarkdown, typeText } from './hover';
 
@@ -86,9 +87,9 @@ function keyItems(cat: Catalogue, version: string, replace: Span, hasValue: bool
   const out: CompletionResult[] = [];
   for (const name of cat.names) {
     if (!cat.inVersion(name, version)) continue;
-    // An old name that Pgpool-II still accepts but warns about (the deprecated-alias rule) is not offered.
-    const alias = ALIASES[name];
-    if (alias && !versionLess(version, alias.since)) continue;
+    // An old name that Pgpool-II still accepts but warns about (deprecated-alias) or that no longer does what it
+    // says (obsolete-parameter) is not offered.
+    if (!isCurrentName(cat, name, version) && cat.lookup(name).kind !== 'missing-index') continue;
     const p = cat.param(name, version)!;
     const key = p.array && !p.noIndexDefault ? `${name}\${1:0}` : name;
     const body = hasValue ? key : `${key} = ${p.array && !p.noIndexDefault ? valueSnippet(p).replace(/\$\{1/g, '${2') : valueSnippet(p)}`;

@@ -6,6 +6,8 @@ import type { FeatureContext } from '../../core/language';
 import type { HoverResult, SourceDocument } from '../../core/types';
 import { listing } from '../../core/text';
 import { catalogueOf, normalizeVersion, type Catalogue, type Param } from './catalogue';
+import { SINCE_MINOR } from './history';
+import { nameStatus } from './names';
 import { parseBool, type Assignment, type PgpoolConfFile } from './model';
 import { atof, formatBound, INT64_MAX, INT_MAX, isMemoryUnit, parseIntValue, validUnits } from './values';
 
@@ -55,9 +57,7 @@ export function paramMarkdown(cat: Catalogue, p: Param, version: string, shownKe
     facts.push(`Per node: \`${p.name}${lo}\` … \`${p.name}${hi}\`${p.noIndexDefault ? `; the bare \`${p.name}\` sets the default for every node` : ''}`);
   }
   facts.push(`Takes effect after: ${CHANGE[p.changeBy]}`);
-  const vs = p.versions;
-  const inThis = vs.includes(version);
-  facts.push(`Pgpool-II ${versionRange(cat, vs)}${inThis ? '' : ` (**not in ${version}**, the selected version)`}`);
+  facts.push(versionFact(cat, p, version));
   for (const d of versionDifferences(cat, p.name)) facts.push(d);
   for (const f of facts) lines.push(`- ${f}`);
   lines.push('');
@@ -65,6 +65,25 @@ export function paramMarkdown(cat: Catalogue, p: Param, version: string, shownKe
   const kind = TYPE_NAMES[p.type];
   lines.push(docs ?? `\`${p.name}\` is ${/^[aeiou]/.test(kind) ? 'an' : 'a'} ${kind} parameter of the ${p.group.replace(/_/g, ' ')} settings.`);
   return lines.join('\n');
+}
+
+/**
+ * Which of the versions pgtls knows have the parameter, and what the selected one does with the name (names.ts):
+ * applies it, applies it to its new name with a WARNING, or ignores it.
+ */
+function versionFact(cat: Catalogue, p: Param, version: string): string {
+  const vs = p.versions;
+  const all = vs.length === cat.versions.length;
+  const minor = SINCE_MINOR[p.name];
+  const range = all ? `every version pgtls knows (${versionRange(cat, vs)})` : `${versionRange(cat, vs)} of the versions pgtls knows (${versionRange(cat, cat.versions)})`;
+  const head = `In Pgpool-II ${range}${minor ? `; from ${minor} on` : ''}`;
+  const st = nameStatus(cat, p.name, version);
+  if (st.kind === 'alias') return `${head}; in ${version} an old name, applied to \`${st.target}\` with a WARNING at every start`;
+  if (st.kind === 'applied') return st.obsolete ? `${head}; no effect on the mode since ${st.obsolete.since} (\`${st.obsolete.successor}\` decides)` : head;
+  const why = st.why;
+  if (why.cause === 'later') return `${head}; **not in ${version}** (the selected version), which ignores it${why.predecessor ? ` and knows it as \`${why.predecessor}\`` : ''}`;
+  if (why.cause === 'removed') return `${head}; **not in ${version}** (the selected version), which ignores it${why.successor ? `: renamed \`${why.successor}\` in ${why.removedIn}` : ''}`;
+  return `${head}; **not in ${version}** (the selected version), which ignores it`;
 }
 
 /** `4.3–4.5` for consecutive catalogue versions, else `4.3, 4.5`. */
@@ -115,7 +134,11 @@ export function hover(_doc: SourceDocument, file: PgpoolConfFile, offset: number
     ?? file.assignments.find(x => x.valueSpan[0] <= offset && offset <= x.valueSpan[1] && x.valueSpan[1] > x.valueSpan[0]);
   if (!a) return undefined;
   const look = cat.lookup(a.key);
-  if (look.kind === 'unknown') return undefined;
+  if (look.kind === 'unknown') {
+    const onKey = a.keySpan[0] <= offset && offset <= a.keySpan[1];
+    const text = onKey ? unknownNameMarkdown(cat, a.key, version) : undefined;
+    return text ? { span: a.keySpan, markdown: text } : undefined;
+  }
   const p = cat.param(look.name, version);
   if (!p) return undefined;
   const onKey = a.keySpan[0] <= offset && offset <= a.keySpan[1];
@@ -127,6 +150,28 @@ export function hover(_doc: SourceDocument, file: PgpoolConfFile, offset: number
   if (!meaning) return undefined;
   return { span: a.valueSpan, markdown: meaning };
 }
+
+/** For an old or foreign name: what became of it (history.ts), and that the selected version ignores it. */
+function unknownNameMarkdown(cat: Catalogue, key: string, version: string): string | undefined {
+  const st = nameStatus(cat, key, version);
+  if (st.kind !== 'unknown') return undefined;
+  const why = st.why;
+  const ignored = `Pgpool-II ${version} does not know this name: it logs only an INFO message and ignores the line.`;
+  if (why.cause === 'old') {
+    const r = why.rename;
+    const became = r.successor
+      ? `${r.mechanical ? 'Renamed' : 'Replaced by'} \`${r.successor}${r.perNode ? 'N' : ''}\` in Pgpool-II ${r.removedIn}.`
+      : `Removed in Pgpool-II ${r.removedIn}${r.why ? ` (${r.why})` : ''}.`;
+    return `**${key}** · an old Pgpool-II parameter\n\n${became} ${ignored}`;
+  }
+  if (why.cause === 'foreign') {
+    const eq = why.equivalent ? ` Pgpool-II's setting is \`${why.equivalent}\`.` : why.note ? ` ${capitalizeFirst(why.note)}.` : '';
+    return `**${key}** · ${why.from ? `a ${why.from} setting` : 'not a Pgpool-II setting'}\n\n${ignored}${eq}`;
+  }
+  return undefined;
+}
+
+const capitalizeFirst = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** What Pgpool-II makes of a value, for the value hover. */
 function valueMeaning(a: Assignment, p: Param): string | undefined {

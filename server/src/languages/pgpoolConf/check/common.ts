@@ -23,7 +23,8 @@ export interface ParamCheck {
   report: Reporter;
   /** Per-validation caches. */
   unknownAdvice: Map<string, UnknownAdvice>;
-  namesInVersion?: string[];
+  /** The file's statements, for messages that depend on other lines (what old mode settings meant). */
+  assignments?: readonly Assignment[];
 }
 
 /** `a`, `b` or `c`. */

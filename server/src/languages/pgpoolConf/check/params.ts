@@ -1,24 +1,18 @@
 /**
  * The checks of each statement: syntax problems the parser recorded (with advice that knows the parameter's type),
- * unknown names, names of another version, deprecated aliases, per-node indexes, duplicates; the value itself is
- * checked in values.ts.
+ * the key (what the selected version does with it, names.ts; the messages for unknown and obsolete names are in
+ * keys.ts), deprecated aliases, per-node indexes, duplicates; the value itself is checked in values.ts.
  */
 import type { ValidateContext } from '../../../core/language';
 import type { Fix, SourceDocument, Span } from '../../../core/types';
-import { didYouMean } from '../../../core/text';
-import { ALIASES, catalogueOf, normalizeVersion, versionLess, type Catalogue, type Param } from '../catalogue';
+import { catalogueOf, normalizeVersion, type Catalogue, type Param } from '../catalogue';
 import { parseBool, type Assignment, type PgpoolConfFile, type ValueSplit } from '../model';
 import { R } from '../rules';
 import { atof, INT64_MAX, INT_MAX, parseIntValue, validUnits } from '../values';
-import { code, orList, type ParamCheck, type UnknownAdvice } from './common';
+import { nameStatus } from '../names';
+import { code, type ParamCheck } from './common';
+import { reportObsolete, reportUnknown } from './keys';
 import { checkValue } from './values';
-
-/** What to write instead of a parameter that the selected version does not have. */
-const REPLACEMENTS: Record<string, (version: string) => string | undefined> = {
-  socket_dir: v => (versionLess(v, '4.4') ? undefined : 'unix_socket_directories'),
-  unix_socket_directories: v => (versionLess(v, '4.4') ? 'socket_dir' : undefined),
-  delegate_ip: v => (versionLess(v, '4.4') ? 'delegate_IP' : undefined),
-};
 
 /** The state of one run of the parameter checks on `doc`. */
 export function paramCheck(doc: SourceDocument, ctx: ValidateContext): ParamCheck {
@@ -32,6 +26,7 @@ export function paramCheck(doc: SourceDocument, ctx: ValidateContext): ParamChec
  */
 export function checkParams(pc: ParamCheck, file: PgpoolConfFile): Map<string, Assignment> {
   const { doc, cat, version, report } = pc;
+  pc.assignments = file.assignments;
   /** Recovered values to check as something else than the whole text (see `typedSplit`). */
   const overrides = new Map<Assignment, Assignment>();
   for (const e of file.syntaxErrors) {
@@ -134,16 +129,13 @@ function typedSplit(
 /** Checks the key and the value of one statement; returns the effective key when the parameter applies. */
 function checkAssignment(pc: ParamCheck, a: Assignment): { canonical: string; param: Param } | undefined {
   const { cat, version, report } = pc;
-  const look = cat.lookup(a.key);
-  if (look.kind === 'unknown') {
-    if (!a.phantom) reportUnknown(pc, a);
+  const status = nameStatus(cat, a.key, version);
+  if (status.kind === 'unknown') {
+    if (!a.phantom) reportUnknown(pc, a, status.why);
     return undefined;
   }
+  const look = status.look;
   const name = look.name;
-  if (!cat.inVersion(name, version)) {
-    if (!a.phantom) reportNotInVersion(pc, a, name);
-    return undefined;
-  }
   const param = cat.param(name, version)!;
   if (look.kind === 'bad-index') {
     const digits = /^[0-9]+/.exec(look.suffix)?.[0];
@@ -155,14 +147,16 @@ function checkAssignment(pc: ParamCheck, a: Assignment): { canonical: string; pa
     return undefined;
   }
   if (look.kind === 'missing-index') {
+    // `wd_port = 9000` is how 4.0–4.1 wrote this node's watchdog port; since 4.2 every node has a numbered entry.
+    const old = name === 'wd_port' ? ' (a single `wd_port` is the Pgpool-II 4.1 form; since 4.2 it is set for every node, this one included)' : '';
     report(
       R['array-index'], a.keySpan,
-      `\`${name}\` is set per node and needs a node number (\`${name}0\`, \`${name}1\`, …), so Pgpool-II refuses to start; add the number.`,
+      `\`${name}\` is set per node and needs a node number (\`${name}0\`, \`${name}1\`, …)${old}, so Pgpool-II refuses to start; add the number.`,
       { fixes: [{ title: `Change to ${name}0`, edits: [{ span: a.keySpan, newText: `${name}0` }] }] },
     );
     return undefined;
   }
-  let canonical = ALIASES[name] && !versionLess(version, ALIASES[name]!.since) ? ALIASES[name]!.target : name;
+  let canonical = status.kind === 'alias' ? status.target : name;
   if (look.kind === 'indexed') {
     const [lo, hi] = param.indexRange!;
     const idx = look.index;
@@ -189,94 +183,19 @@ function checkAssignment(pc: ParamCheck, a: Assignment): { canonical: string; pa
     }
     canonical = `${canonical}${idx}`;
   }
-  if (!a.phantom) {
-    const alias = ALIASES[name];
-    if (alias && !versionLess(version, alias.since)) {
-      report(
-        R['deprecated-alias'], a.keySpan,
-        `\`${name}\` is the old name of \`${alias.target}\`: Pgpool-II still applies it but logs a WARNING at every start; rename it to \`${alias.target}\`.`,
-        { tags: ['deprecated'], fixes: [{ title: `Rename to ${alias.target}`, edits: [{ span: a.keySpan, newText: alias.target }], preferred: true }] },
-      );
-    }
+  if (!a.phantom && status.kind === 'alias') {
+    const target = status.target;
+    report(
+      R['deprecated-alias'], a.keySpan,
+      `\`${name}\` is the old name of \`${target}\`: Pgpool-II ${version} still applies it to \`${target}\` but logs a WARNING at every start; rename it to \`${target}\`.`,
+      { tags: ['deprecated'], fixes: [{ title: `Rename to ${target}`, edits: [{ span: a.keySpan, newText: target }], preferred: true }] },
+    );
   }
+  if (!a.phantom && status.kind === 'applied' && status.obsolete) reportObsolete(pc, a, status.obsolete.successor, status.obsolete.since);
   // The bare name of a per-node parameter (the default of every node) is a separate record in Pgpool-II without
   // the unit flag: `health_check_period0 = '10s'` works, `health_check_period = '10s'` does not.
   checkValue(pc, a, look.kind === 'no-index' && param.unit ? { ...param, unit: undefined, noUnitReason: `the bare \`${name}\` (the default of every node)` } : param);
   return { canonical, param };
-}
-
-function reportUnknown(pc: ParamCheck, a: Assignment): void {
-  let advice = pc.unknownAdvice.get(a.key);
-  if (!advice) pc.unknownAdvice.set(a.key, (advice = adviseUnknown(pc, a.key)));
-  pc.report(
-    R['unknown-parameter'], a.keySpan,
-    advice.message,
-    {
-      fixes: advice.replacements.map((s, i): Fix => ({
-        title: `Change to ${s}`, edits: [{ span: a.keySpan, newText: s }], ...(i === 0 && advice!.preferFirst ? { preferred: true } : {}),
-      })),
-    },
-  );
-}
-
-/** The message and the did-you-mean candidates for an unknown key (computed once per key and validation). */
-function adviseUnknown(pc: ParamCheck, key: string): UnknownAdvice {
-  const { cat, version } = pc;
-  if (key === 'include_dir' || key === 'include_if_exists') {
-    return {
-      message: `Pgpool-II has no \`${key}\` (only \`include = 'file'\`), so it ignores this line; use \`include\` with a file name.`,
-      replacements: ['include'], preferFirst: false,
-    };
-  }
-  pc.namesInVersion ??= cat.names.filter(n => cat.inVersion(n, version));
-  // Trailing digits, found without a backtracking regular expression (a long run of digits would make it quadratic).
-  let cut = key.length;
-  while (cut > 0 && key.charCodeAt(cut - 1) >= 48 && key.charCodeAt(cut - 1) <= 57) cut--;
-  const base = cut < key.length ? key.slice(0, cut) : key;
-  const digits = key.slice(cut);
-  const suggestions: string[] = [];
-  for (const s of didYouMean(base, pc.namesInVersion, 3)) {
-    const p = cat.param(s, version)!;
-    const full = p.array ? `${s}${digits || (p.noIndexDefault ? '' : '0')}` : digits ? `${s}${digits}` : s;
-    if (full !== key && !suggestions.includes(full)) suggestions.push(full);
-  }
-  // A known name with different letter case is the likeliest intent: offer it first.
-  const caseOnly = suggestions.find(s => s.toLowerCase() === key.toLowerCase());
-  const ordered = caseOnly ? [caseOnly, ...suggestions.filter(s => s !== caseOnly)] : suggestions;
-  const weird = [...key].find(ch => ch.charCodeAt(0) >= 128);
-  let hint: string;
-  if (caseOnly) hint = `names are case-sensitive, write \`${caseOnly}\`.`;
-  else if (ordered.length) hint = `did you mean ${orList(ordered.slice(0, 3))}?`;
-  else if (weird) hint = `the name contains the non-ASCII character U+${weird.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}, check it.`;
-  else hint = 'check the name against the Pgpool-II documentation.';
-  return {
-    message: `Pgpool-II does not know \`${key}\`: it logs only an INFO line and ignores the setting; ${hint}`,
-    replacements: ordered.slice(0, 3),
-    preferFirst: !!caseOnly || ordered.length === 1,
-  };
-}
-
-function reportNotInVersion(pc: ParamCheck, a: Assignment, name: string): void {
-  const { cat, version, report } = pc;
-  const p = cat.param(name, version)!;
-  const first = p.versions[0]!;
-  const last = p.versions[p.versions.length - 1]!;
-  const replacement = REPLACEMENTS[name]?.(version);
-  const newKey = replacement ? a.key.replace(name, replacement) : undefined;
-  const what = versionLess(version, first)
-    ? `\`${name}\` exists only from Pgpool-II ${first} on`
-    : `\`${name}\` was removed in Pgpool-II ${nextVersion(cat, last)}`;
-  const fix = newKey ? `; use \`${newKey}\` instead` : '; remove it or set `pgtls.pgpoolVersion` to the version you run';
-  report(
-    R['not-in-version'], a.keySpan,
-    `${what}, so Pgpool-II ${version} does not know it and silently ignores this setting${fix}.`,
-    { fixes: newKey ? [{ title: `Rename to ${newKey}`, edits: [{ span: a.keySpan, newText: newKey }], preferred: true }] : undefined },
-  );
-}
-
-function nextVersion(cat: Catalogue, v: string): string {
-  const i = cat.versions.indexOf(v);
-  return cat.versions[i + 1] ?? v;
 }
 
 function checkDuplicates(pc: ParamCheck, group: Assignment[]): void {

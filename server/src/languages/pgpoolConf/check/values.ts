@@ -10,6 +10,7 @@ import { parseBool, type Assignment } from '../model';
 import { R } from '../rules';
 import { atof, formatBound, INT64_MAX, INT_MAX, isMemoryUnit, parseIntValue, validUnits, MEMORY_UNITS, TIME_UNITS } from '../values';
 import { capitalize, code, orList, replaceValue, valueText, type ParamCheck } from './common';
+import { renamedValue } from './keys';
 import { checkRedirectList } from './redirectList';
 
 /** Parameters whose numbers are file modes; their ranges read better in octal. */
@@ -75,15 +76,19 @@ export function checkValue(pc: ParamCheck, a: Assignment, p: ParamHere): void {
     case 'enum': {
       const allowed = p.enum ?? [];
       if (allowed.some(e => e.toLowerCase() === a.value.toLowerCase())) return;
+      // A value an earlier version had (slony, until 4.6), or one renamed in 4.2 (relcache_query_target 'master').
       const removed = pc.cat.param(a.name, '4.3')?.enum?.find(e => e.toLowerCase() === a.value.toLowerCase());
-      const best = didYouMean(a.value, allowed, 1)[0];
-      report(
-        R['invalid-enum'], a.valueSpan,
-        removed
-          ? `${k} = ${code(a.value)} is not available in Pgpool-II ${pc.version}, so Pgpool-II refuses to start; use ${orList(allowed)}.`
-          : `${k} = ${code(a.value)} is not an allowed value, so Pgpool-II refuses to start; use ${orList(allowed)}.`,
-        { fixes: best ? [replaceValue(a, best, `Change to ${best}`, true)] : undefined },
-      );
+      const lastWith = removed ? [...pc.cat.versions].reverse().find(v => pc.cat.param(a.name, v)?.enum?.includes(removed)) : undefined;
+      const renamed = renamedValue(a.name, a.value);
+      const best = renamed && allowed.includes(renamed) ? renamed : didYouMean(a.value, allowed, 1)[0];
+      let message: string;
+      if (renamed) message = `${k} = ${code(a.value)} is the name this value had before Pgpool-II 4.2 (now \`${renamed}\`), so Pgpool-II ${pc.version} refuses to start; write \`${renamed}\`.`;
+      else if (removed && lastWith) {
+        const gone = pc.cat.versions[pc.cat.versions.indexOf(lastWith) + 1] ?? pc.version;
+        message = `${k} = ${code(a.value)} was removed in Pgpool-II ${gone}, so Pgpool-II ${pc.version} refuses to start; use ${orList(allowed)}.`;
+      }
+      else message = `${k} = ${code(a.value)} is not an allowed value, so Pgpool-II refuses to start; use ${orList(allowed)}.`;
+      report(R['invalid-enum'], a.valueSpan, message, { fixes: best ? [replaceValue(a, best, `Change to ${best}`, true)] : undefined });
       return;
     }
     default:
@@ -178,7 +183,18 @@ function checkBackendFlag(pc: ParamCheck, a: Assignment): void {
   const k = `\`${a.key}\``;
   const bad = parts.find(s => !BACKEND_FLAGS.includes(s));
   if (bad !== undefined) {
-    const cleaned = parts.map(s => s.trim().toUpperCase());
+    const cleaned = parts.map(s => { const t = s.trim().toUpperCase(); return renamedValue('backend_flag', t) ?? t; });
+    const renamed = renamedValue('backend_flag', bad.trim());
+    if (renamed) {
+      // ALWAYS_MASTER (4.1 and before) became ALWAYS_PRIMARY in 4.2 (release-4.2.sgml, "Cleanup language").
+      const fixable = cleaned.every(s => BACKEND_FLAGS.includes(s));
+      pc.report(
+        R['invalid-backend-flag'], a.valueSpan,
+        `${k}: ${code(bad)} is the flag's name before Pgpool-II 4.2 (now \`${renamed}\`), so Pgpool-II ${pc.version} refuses to start; write \`${renamed}\`.`,
+        { fixes: fixable ? [replaceValue(a, cleaned.join('|'), `Change to ${cleaned.join('|')}`, true)] : undefined },
+      );
+      return;
+    }
     const fixable = cleaned.every(s => BACKEND_FLAGS.includes(s));
     const guess = didYouMean(bad.trim(), BACKEND_FLAGS, 1)[0];
     pc.report(
