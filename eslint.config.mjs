@@ -60,7 +60,7 @@ export default tseslint.config(
   { files: ['server/src/core/**/*.ts'], rules: pure([above(['x509', 'certs', 'languages'])]) },
   { files: ['server/src/x509/**/*.ts'], rules: pure([above(['certs', 'languages'])]) },
   { files: ['server/src/certs/**/*.ts'], rules: pure([above(['languages'])]) },
-  { files: ['server/src/languages/pgpoolConf/**/*.ts'], rules: pure([notDeclared(['hba', 'k8s', 'poolPasswd'])]) },
+  { files: ['server/src/languages/pgpoolConf/**/*.ts'], rules: pure([throughIndex(['poolPasswd']), notDeclared(['hba', 'k8s'])]) },
   { files: ['server/src/languages/hba/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'poolPasswd']), notDeclared(['k8s'])]) },
   { files: ['server/src/languages/poolPasswd/**/*.ts'], rules: pure([notDeclared(['pgpoolConf', 'hba', 'k8s'])]) },
   { files: ['server/src/languages/k8s/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba']), notDeclared(['poolPasswd'])]) },

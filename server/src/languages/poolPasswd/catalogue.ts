@@ -156,3 +156,17 @@ export function shownUser(name: string): string {
   const clean = name.replace(/\ufeff/g, '\\uFEFF').replace(/[\u0000-\u001f\u007f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return clean.includes('`') ? `"${clean}"` : `\`${clean}\``;
 }
+
+/**
+ * What a pgpool.conf `pool_passwd` value looks like when it holds a password entry instead of the file's name, or
+ * `undefined` for a plausible file name. Says the shape only; the caller never repeats the value.
+ */
+export function entryShape(value: string): string | undefined {
+  if (/^md5[0-9a-fA-F]{32}$/i.test(value)) return 'an MD5 password hash';
+  if (value.toUpperCase().startsWith(SCRAM_PREFIX)) return 'a SCRAM-SHA-256 verifier';
+  if (value.startsWith(AES_PREFIX) && value.length >= AES_PREFIX.length + 24 && b64DecodedLength(value.slice(AES_PREFIX.length)) > 0) return 'an AES-encrypted password';
+  if (/^[^/\\:\s]+:[^/\\]/.test(value) && !/^[A-Za-z]:[\\/]/.test(value)) return 'a `username:password` line';
+  if (value.startsWith(TEXT_PREFIX) && !/[/.]/.test(value) && value.length > TEXT_PREFIX.length) return 'a `TEXT` password';
+  if (/\s/.test(value.trim()) && !/[/\\]/.test(value)) return 'text with blanks rather than a file name';
+  return undefined;
+}

@@ -22,5 +22,6 @@ export const poolPasswdMode: LanguageMode<PoolPasswdFile> = {
 // What other languages may use. Languages import each other only through their index.ts.
 // - pool_hba.conf's cross-file rules read the pool_passwd file that the pgpool.conf beside it names, and ask which
 //   logins each user's entry can serve.
+// - pgpool.conf asks whether its `pool_passwd` value looks like a password entry rather than a file name.
 export type { EntryKind, PasswdEntry, PoolPasswdFile } from './model';
-export { KIND_LABEL, serves, shownUser, type PasswdMethod } from './catalogue';
+export { KIND_LABEL, entryShape, serves, shownUser, type PasswdMethod } from './catalogue';
