@@ -50,7 +50,7 @@ function describeUser(file: PoolPasswdFile, e: PasswdEntry): string {
     `${head}\n\nThe value is ${KIND_LABEL[kind]}.`,
     '\n\n| pool_hba.conf method | with this entry |\n| --- | --- |\n', rows.join('\n'),
     `\n\nThe login through pgpool also needs pgpool's own login to the backends, which this entry serves for ${BACKEND_LOGIN[kind]}; with \`pam\`, \`ldap\`, \`trust\` or \`cert\` lines, or \`enable_pool_hba = off\`, that is all it is used for.`,
-    kind === 'aes' ? '\n\nPgpool-II decrypts it with the key in `~/.pgpoolkey` of the user it runs as (or `-k`, `PGPOOLKEYFILE`).' : '',
+    kind === 'aes' ? '\n\nPgpool-II decrypts it with the key in `.pgpoolkey` in the home directory of the account it runs as (or the file named by `-k` or `PGPOOLKEYFILE`).' : '',
   ].join('');
 }
 

@@ -37,36 +37,41 @@ export function parsePoolPasswd(doc: SourceDocument): PoolPasswdFile {
 }
 
 function parsePiece(text: string, p: Piece): PasswdEntry | undefined {
-  if (!/\S/.test(text.slice(p.start, p.end))) return undefined;
+  let blank = true;
+  for (let k = p.start; k < p.end && blank; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 32 && c !== 9 && c !== 13 && c !== 11 && c !== 12 && c !== 0xfeff) blank = false;
+  }
+  if (blank) return undefined;
   const first = text.charCodeAt(p.start) === 0xfeff && p.start === 0 ? 1 : 0;
   const entry: PasswdEntry = {
     line: p.line, piece: p.piece, span: [p.start, p.end], escapes: [],
     inert: p.piece === 0 && text.charCodeAt(p.start + first) === 35 /* # */,
     cr: p.end > p.start && text.charCodeAt(p.end - 1) === 13,
   };
-  // userMatchesString: the name ends at the first `:` not preceded by an escaping backslash.
+  // userMatchesString: the name ends at the first `:` not preceded by an escaping backslash. Characters are copied
+  // in runs (a slice per run between escapes), so that a long line costs no per-character string building.
   let name = '';
-  let bs = false;
+  let run = p.start;
   let i = p.start;
   let colon = -1;
   while (i < p.end) {
-    let c = text.charCodeAt(i);
-    if (c === BACKSLASH && !bs) {
+    const c = text.charCodeAt(i);
+    if (c === BACKSLASH) {
+      name += text.slice(run, i);
       entry.escapes.push(i);
-      i++;
-      bs = true;
-      if (i >= p.end) break;
-      c = text.charCodeAt(i);
+      i += 2; // the escaped character is taken literally, whatever it is
+      run = i - 1;
+      continue;
     }
-    if (c === COLON && !bs) { colon = i; break; }
-    bs = false;
-    name += text[i];
+    if (c === COLON) { colon = i; break; }
     i++;
   }
   if (colon < 0) {
     entry.escapes.length = 0;
     return entry;
   }
+  name += text.slice(run, colon);
   entry.user = name;
   entry.userSpan = [p.start, colon];
   entry.value = readValue(text, colon + 1, p.end, entry);
@@ -76,8 +81,8 @@ function parsePiece(text: string, p: Piece): PasswdEntry | undefined {
 /** `getNextToken`: up to 128 bytes, escapes resolved, ended by an unescaped `:`. */
 function readValue(text: string, start: number, end: number, entry: PasswdEntry): PasswdValue {
   let out = '';
+  let run = start;
   let bytes = 0;
-  let bs = false;
   let i = start;
   let stop = -1;
   let colonAt: number | undefined;
@@ -86,34 +91,36 @@ function readValue(text: string, start: number, end: number, entry: PasswdEntry)
   while (i < end) {
     let c = text.charCodeAt(i);
     const at = i;
-    if (c === BACKSLASH && !bs) {
+    if (c === BACKSLASH) {
+      if (stop < 0) {
+        out += text.slice(run, i);
+        entry.escapes.push(at);
+      }
       i++;
-      bs = true;
-      if (stop < 0) entry.escapes.push(at);
       // A backslash at the very end escapes the terminating NUL: the value ends there.
-      if (i >= end) break;
+      if (i >= end) { if (stop < 0) { stop = at; run = at; } break; }
       c = text.charCodeAt(i);
-    }
-    if (c === COLON && !bs) {
+      run = i;
+    } else if (c === COLON) {
       // Pgpool-II stops at this colon only if it had not already stopped after 128 bytes.
       if (stop < 0) { stop = at; colonAt = at; }
       break;
     }
-    bs = false;
-    const u = utf8Units(c);
+    const u = c < 0x80 ? 1 : utf8Units(c);
     if (stop < 0) {
       if (bytes + u > MAX_VALUE_BYTES) {
+        out += text.slice(run, i);
         stop = at;
         truncated = true;
-      } else {
-        out += text[i];
-        bytes += u;
-      }
+      } else bytes += u;
     }
     written += u;
     i++;
   }
-  if (stop < 0) stop = end;
+  if (stop < 0) {
+    out += text.slice(run, end);
+    stop = end;
+  } else if (!truncated) out += text.slice(run, stop);
   const writtenEnd = end > start && text.charCodeAt(end - 1) === 13 ? end - 1 : end;
   const kind: EntryKind | undefined = out === '' ? undefined : classify(out);
   const v: PasswdValue = { text: out, span: [start, stop], written: [start, Math.max(start, writtenEnd)], bytes, writtenBytes: written, truncated };

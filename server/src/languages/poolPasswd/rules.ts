@@ -23,7 +23,7 @@ export const R = defineRules('pool-passwd', {
   'backslash-escape': { severity: 'warning', description: 'A backslash in a user name or value: Pgpool-II drops it and takes the next character literally (write `\\\\` for a backslash).', source: READ },
   'md5-format': { severity: 'error', description: '`md5` followed by 32 characters that are not lower-case hexadecimal digits: no password matches it (a `md5…` value of another length is clear text: warning).', source: TYPE },
   'aes-format': { severity: 'error', description: 'An `AES` value that is not base64 of whole AES blocks: Pgpool-II cannot decrypt it.', source: TYPE },
-  'aes-needs-key': { severity: 'info', description: 'AES entries need the key file (`~/.pgpoolkey` of the user pgpool runs as, `-k` or `PGPOOLKEYFILE`) at run time.', source: TYPE },
+  'aes-needs-key': { severity: 'info', description: 'AES entries need pgpool\'s key file at run time (`.pgpoolkey` in the home directory of the account pgpool runs as, or `-k`, or `PGPOOLKEYFILE`).', source: TYPE },
   'scram-verifier': { severity: 'warning', description: 'A SCRAM-SHA-256 verifier: Pgpool-II 4.3–4.7 cannot use one from pool_passwd for any login.', source: TYPE },
   'clear-text-password': { severity: 'warning', description: 'A password stored in clear text without the `TEXT` prefix.', source: TYPE },
   'prefix-case': { severity: 'error', description: 'An MD5 hash or SCRAM verifier whose prefix is not spelled exactly (`MD5…`): Pgpool-II takes it as a clear-text password.', source: TYPE },

@@ -68,8 +68,7 @@ function locate(confPath: string, at: Setting | undefined, ctx: ValidateContext)
   // Pgpool-II's main.c: an absolute path as is, else relative to pgpool.conf's folder.
   const dir = dirOf(confPath);
   const path = /^([A-Za-z]:)?[\\/]/.test(value) ? value : `${dir === '/' ? '' : dir}/${value}`;
-  const st = ctx.env.stat(path);
-  if (!st?.isFile) return undefined;
+  // Missing, not a file, unreadable, binary: nothing to check (an open editor buffer counts, as for pgpool.conf).
   const parsed = ctx.parseSibling<PoolPasswdFile>(path, 'pool-passwd')?.file;
   if (!parsed || parsed.effective.size === 0) return undefined;
   return { kind: 'file', path, file: parsed };

@@ -46,7 +46,7 @@ export function checkValues(file: PoolPasswdFile, ctx: ValidateContext): void {
   }
   if (aes) {
     const s = aes.first.value!.span[0];
-    ctx.report(R['aes-needs-key'], [s, s + AES_PREFIX.length], `${aes.count === 1 ? 'This entry is' : `${aes.count} entries are`} AES-encrypted${aes.count === 1 ? '' : ' (this is the first)'}: Pgpool-II decrypts ${aes.count === 1 ? 'it' : 'them'} with the key in \`~/.pgpoolkey\` of the user it runs as (or the file given with \`-k\` or \`PGPOOLKEYFILE\`), which pgtls cannot see. Without the same key pg_enc used, these logins fail ("unable to decrypt password from pool_passwd").`);
+    ctx.report(R['aes-needs-key'], [s, s + AES_PREFIX.length], `${aes.count === 1 ? 'This entry is' : `${aes.count} entries are`} AES-encrypted${aes.count === 1 ? '' : ' (this is the first)'}: Pgpool-II decrypts ${aes.count === 1 ? 'it' : 'them'} with the key in \`.pgpoolkey\` in the home directory of the account it runs as (or the file given with \`-k\` or \`PGPOOLKEYFILE\`), which pgtls cannot see. Without the same key pg_enc used, these logins fail ("unable to decrypt password from pool_passwd").`);
   }
 }
 
