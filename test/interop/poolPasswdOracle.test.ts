@@ -6,7 +6,7 @@
  * error is a refused login, and every refused login is a pgtls error or, where the refusal depends on what the author
  * meant (a blank, a colon, a backslash kept or dropped), a warning.
  *
- * Two runs: two backends (native replication, both the same PostgreSQL) and one backend (raw mode), where md5 without
+ * Two runs (and pg_md5's own append, which the no-final-newline rule is about): two backends (native replication, both the same PostgreSQL) and one backend (raw mode), where md5 without
  * an entry is refused since the fix for CVE-2025-46801 that Debian's 4.3.5-1+deb12u1 carries: pgtls says so as a
  * warning for 4.3 (upstream 4.3 releases before 4.3.15 passed md5 on to the backend).
  *
@@ -17,6 +17,7 @@ import * as assert from 'node:assert/strict';
 import { createHash, webcrypto } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateSet } from '../../server/src/certs/generate';
 import type { Problem } from '../../server/src/core/types';
@@ -25,6 +26,7 @@ import { missing, which } from '../requires';
 import { PgCluster, Pgpool, Sandbox, describeRun, leftoverShm, psql, requiredTools, type PgSslFiles } from './pgCluster';
 
 const SKIP = missing(...requiredTools(), 'pg_enc');
+const SKIP_MD5 = missing('pg_md5');
 const crypto = webcrypto as unknown as Crypto;
 const service = testService();
 const PW = 'Pw7secret';
@@ -194,4 +196,20 @@ test('two backends: pgpool refuses exactly the logins pgtls reports', { skip: SK
 
 test('one backend (raw mode): md5 needs the entry on this build; pgtls warns for 4.3', { skip: SKIP }, async () => {
   await runCases('one', ONE, ['ssl = off']);
+});
+
+test('pg_md5 -m appends its entry right after a last line without a newline (pool-passwd/no-final-newline)', { skip: SKIP_MD5 }, () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-pgmd5-'));
+  try {
+    fs.writeFileSync(path.join(dir, 'pgpool.conf'), "pool_passwd = 'pool_passwd'\n");
+    const before = `alice:TEXT${PW}`;
+    fs.writeFileSync(path.join(dir, 'pool_passwd'), before);
+    const flagged = check(service, path.join(dir, 'pool_passwd'), before).map(p => p.rule);
+    assert.deepEqual(flagged, ['pool-passwd/no-final-newline']);
+    execFileSync(which('pg_md5')!, ['-m', '-f', path.join(dir, 'pgpool.conf'), '-u', 'bob', PW], { encoding: 'utf8' });
+    const after = fs.readFileSync(path.join(dir, 'pool_passwd'), 'utf8');
+    assert.equal(after, `${before}bob:${md5(PW, 'bob')}\n`, 'the two entries are glued into one line');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
 });
