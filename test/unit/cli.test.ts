@@ -126,6 +126,7 @@ test('pool_passwd files are found in a folder walk and reported with the same JS
     `${path.join('other', 'staging.pool_passwd')} 1 pool-passwd/crlf`,
     `${path.join('pgpool', 'pool_hba.conf')} 1 pool-hba/pool-passwd-entry-type`,
     `${path.join('pgpool', 'pool_passwd')} 1 pool-passwd/clear-text-password`,
+    `${path.join('pgpool', 'pool_passwd')} 2 pool-passwd/md5-backend-login`,
   ]);
   for (const d of json.diagnostics) {
     assert.deepEqual(Object.keys(d).sort(), ['column', 'endColumn', 'endLine', 'file', 'line', 'message', 'rule', 'severity']);

@@ -28,6 +28,8 @@ export const R = defineRules('pool-passwd', {
   'clear-text-password': { severity: 'warning', description: 'A password stored in clear text without the `TEXT` prefix.', source: TYPE },
   'prefix-case': { severity: 'error', description: 'An MD5 hash or SCRAM verifier whose prefix is not spelled exactly (`MD5…`): Pgpool-II takes it as a clear-text password.', source: TYPE },
   'no-final-newline': { severity: 'warning', description: 'The last line has no newline: pg_md5 -m and pg_enc -m append the next entry to it, breaking both.', source: TOOLS },
+  'quoted-value': { severity: 'warning', description: 'A user name or value in quotes: pool_passwd has no quoting, so the quotes are part of it (an error where they hide the value\'s prefix).', source: READ },
+  'md5-backend-login': { severity: 'info', description: 'MD5 entries let pgpool log in only to backends that check an MD5 password; a backend that uses SCRAM (PostgreSQL 14+ stores passwords as SCRAM by default) refuses it.', source: 'Pgpool-II 4.3.5–4.7.2 src/auth/pool_auth.c (pool_do_auth: "failed to authenticate with backend using SCRAM", "valid password not found"); regression test 040.client_auth' },
 });
 
 export const POOL_PASSWD_RULES: readonly RuleMeta[] = rulesOf(R);

@@ -16,6 +16,7 @@ import { bodyEnd, coreValue, crInValue, valueSpan } from './lines';
 
 export function checkValues(file: PoolPasswdFile, ctx: ValidateContext): void {
   let aes: { first: PasswdEntry; count: number } | undefined;
+  let md5: PasswdEntry | undefined;
   for (const e of file.entries) {
     if (e.inert || e.piece > 0 || !e.user || e.user === '\ufeff' || !e.value) continue;
     const u = shownUser(e.user);
@@ -42,12 +43,41 @@ export function checkValues(file: PoolPasswdFile, ctx: ValidateContext): void {
     if (e.value.colonAt !== undefined && !core.toUpperCase().startsWith(SCRAM_PREFIX)) {
       ctx.report(R['colon-in-value'], [e.value.colonAt, e.value.colonAt + 1], `Pgpool-II ends the value of user ${u} at this \`:\`, so it reads only the ${e.value.bytes} bytes before it as the password (the rest is ignored). If the colon is part of the password, write it as \`\\:\`.`);
     }
-    if (checkFormat(e, file.text, core, u, ctx) === 'aes') aes = aes ? { ...aes, count: aes.count + 1 } : { first: e, count: 1 };
+    if (isTemplate(e.user) || isTemplate(core)) continue;
+    if (checkQuotes(e, core, u, ctx)) continue;
+    const usable = checkFormat(e, file.text, core, u, ctx);
+    if (usable === 'aes') aes = aes ? { ...aes, count: aes.count + 1 } : { first: e, count: 1 };
+    if (usable === 'md5' && !md5) md5 = e;
+  }
+  if (md5) {
+    const s = md5.value!.written[0];
+    ctx.report(R['md5-backend-login'], [s, s + MD5_PREFIX.length], 'MD5 entries let pgpool log in only to backends that check an MD5 password: a backend that asks for SCRAM (`scram-sha-256` in its pg_hba.conf, or `md5` for a role whose password is stored as SCRAM, the default from PostgreSQL 14 on) refuses it ("failed to authenticate with backend using SCRAM: valid password not found"). Where the backends use SCRAM, store the passwords with pg_enc (AES) or as `TEXT` lines.');
   }
   if (aes) {
     const s = aes.first.value!.span[0];
     ctx.report(R['aes-needs-key'], [s, s + AES_PREFIX.length], `${aes.count === 1 ? 'This entry is' : `${aes.count} entries are`} AES-encrypted${aes.count === 1 ? '' : ' (this is the first)'}: Pgpool-II decrypts ${aes.count === 1 ? 'it' : 'them'} with the key in \`.pgpoolkey\` in the home directory of the account it runs as (or the file given with \`-k\` or \`PGPOOLKEYFILE\`), which pgtls cannot see. Without the same key pg_enc used, these logins fail ("unable to decrypt password from pool_passwd").`);
   }
+}
+
+/**
+ * A placeholder that an entrypoint or a template engine fills in before pgpool starts (`$PGPOOL_PASSWORD`,
+ * `${USER}`, `{{ .Values.password }}`): what it becomes cannot be checked here.
+ */
+const isTemplate = (s: string): boolean => /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s) || /\{\{[^}]*\}\}/.test(s);
+
+/** A user name or value wrapped in quotes, which pool_passwd keeps; returns whether the value was quoted. */
+function checkQuotes(e: PasswdEntry, core: string, u: string, ctx: ValidateContext): boolean {
+  const user = e.user!;
+  if (/^(["']).+\1$/.test(user.trim())) {
+    ctx.report(R['quoted-value'], e.userSpan!, `The user name ${u} is in quotes, but pool_passwd has no quoting: the quotes are part of the name, so this entry only serves a user whose name has them. Remove the quotes.`);
+  }
+  if (!/^(["']).*\1$/.test(core) || core.length < 2) return false;
+  const inner = core.slice(1, -1);
+  const kind = classify(inner);
+  const hidden = kind !== 'plain' || /^md5[0-9a-f]{32}$/i.test(inner);
+  ctx.report(R['quoted-value'], valueSpan(e), `The value of user ${u} is in quotes, but pool_passwd has no quoting: Pgpool-II keeps the quotes as part of it, ${hidden ? 'so it no longer sees the value\'s prefix and takes the whole value, quotes included, as a clear-text password: logins fail' : 'so the password it compares includes them'}. Remove the quotes${hidden ? '' : ' unless they really are part of the password'}.`,
+    hidden ? { severity: 'error' } : undefined);
+  return true;
 }
 
 /** Reports the value's format problems; returns the kind when the value is usable as that kind. */
