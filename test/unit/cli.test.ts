@@ -111,6 +111,30 @@ test('folders are walked and files are recognised by name', () => {
   assert.match(r.out, /4 files checked/, r.out);
 });
 
+test('pool_passwd files are found in a folder walk and reported with the same JSON contract, never with the secret', () => {
+  const dir = workspace({
+    'pgpool/pgpool.conf': "enable_pool_hba = on\nbackend_port0 = 5432\nbackend_port1 = 5433\n",
+    'pgpool/pool_hba.conf': 'host all bob 10.0.0.0/8 scram-sha-256\n',
+    'pgpool/pool_passwd': 'alice:Hunter2Zq\nbob:md5e8a48653851e28c69d0506508fb27fc5\n',
+    'other/staging.pool_passwd': 'carol:TEXTx\r\n',
+  });
+  const r = cli(['check', '--format', 'json', '.'], dir);
+  assert.equal(r.code, 1, r.out + r.err);
+  const json = JSON.parse(r.out) as { diagnostics: Record<string, unknown>[] };
+  const got = json.diagnostics.map(d => `${d.file} ${d.line} ${d.rule}`).sort();
+  assert.deepEqual(got, [
+    `${path.join('other', 'staging.pool_passwd')} 1 pool-passwd/crlf`,
+    `${path.join('pgpool', 'pool_hba.conf')} 1 pool-hba/pool-passwd-entry-type`,
+    `${path.join('pgpool', 'pool_passwd')} 1 pool-passwd/clear-text-password`,
+    `${path.join('pgpool', 'pool_passwd')} 2 pool-passwd/md5-backend-login`,
+  ]);
+  for (const d of json.diagnostics) {
+    assert.deepEqual(Object.keys(d).sort(), ['column', 'endColumn', 'endLine', 'file', 'line', 'message', 'rule', 'severity']);
+    assert.ok(!String(d.message).includes('Hunter2Zq') && !String(d.message).includes('e8a48653851e'), String(d.message));
+  }
+  assert.match(cli(['check', dir]).out, /4 files checked/);
+});
+
 test('an explicit file pgtls does not know is skipped with a note on stderr', () => {
   const dir = workspace({ 'other.conf': 'x = 1\n' });
   const r = cli(['check', path.join(dir, 'other.conf')]);

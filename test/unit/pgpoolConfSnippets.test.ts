@@ -53,5 +53,13 @@ test('grammar and language configuration', () => {
   const pairs = conf.autoClosingPairs.map((p: { open: string }) => p.open);
   assert.ok(pairs.includes("'") && pairs.includes('"'));
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
-  for (const lang of manifest.contributes.languages) assert.equal(lang.configuration, './syntaxes/conf.language-configuration.json');
+  // pool_passwd has its own: no quotes or brackets are closed automatically inside a password file.
+  for (const lang of manifest.contributes.languages) {
+    assert.equal(lang.configuration, lang.id === 'pool-passwd' ? './syntaxes/pool-passwd.language-configuration.json' : './syntaxes/conf.language-configuration.json');
+  }
+  const passwd = JSON.parse(fs.readFileSync(path.join(ROOT, 'syntaxes/pool-passwd.language-configuration.json'), 'utf8'));
+  assert.equal(passwd.autoClosingPairs, undefined);
+  const passwdGrammar = JSON.parse(fs.readFileSync(path.join(ROOT, 'syntaxes/pool-passwd.tmLanguage.json'), 'utf8'));
+  assert.equal(passwdGrammar.scopeName, 'source.pool-passwd');
+  for (const ref of JSON.stringify(passwdGrammar).match(/"include":"#[a-z]+"/g) ?? []) assert.ok(passwdGrammar.repository[ref.slice(12, -1)], ref);
 });

@@ -38,6 +38,8 @@ const SAMPLE: Record<LanguageId, string> = {
   'pgpool-conf': "port = 9999\nssl = off\nlisten_addresses = '*'\nbackend_hostname0 = 'db'\n",
   'pool-hba': 'local all all trust\nhost all all 127.0.0.1/32 scram-sha-256\n',
   'pg-hba': 'local all all peer\nhostssl all all 0.0.0.0/0 scram-sha-256\n',
+  // pool_passwd has its own robustness suite (poolPasswdParser.test.ts): CRLF and a BOM change what pgpool reads there.
+  'pool-passwd': 'alice:TEXTsecret\nbob:md5e8a48653851e28c69d0506508fb27fc5\n',
   // YAML has its own robustness suite (k8sRobustness.test.ts): binary YAML is silent there, not a warning.
   yaml: 'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\nstringData: { a: b }\n',
 };

@@ -41,6 +41,12 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     filenamePatterns: ['*.pg_hba.conf'],
     contributed: true,
   },
+  'pool-passwd': {
+    aliases: ['pool_passwd', 'Pgpool-II password file'],
+    filenames: ['pool_passwd'],
+    filenamePatterns: ['*.pool_passwd'],
+    contributed: true,
+  },
   yaml: {
     aliases: [],
     filenames: [],

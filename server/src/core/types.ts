@@ -12,7 +12,7 @@ export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeverityOverride = Severity | 'off';
 
 /** The languages pgtls understands. */
-export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba' | 'yaml';
+export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba' | 'pool-passwd' | 'yaml';
 
 /** One text replacement; a quick fix is a list of them. */
 export interface TextEdit {

@@ -9,13 +9,15 @@ import { CERT_RULES } from '../x509';
 import { pgpoolConfMode } from './pgpoolConf';
 import { pgHbaMode, poolHbaMode } from './hba';
 import { k8sMode } from './k8s';
+import { poolPasswdMode } from './poolPasswd';
 
 /**
  * Each mode's parsed-file type is erased here (a `LanguageMode<F>` takes back the `F` it parsed, so it is not a
  * `LanguageMode<unknown>` to the compiler); the façade only ever hands a mode what that same mode parsed.
  */
 export const MODES: readonly LanguageMode[] = [
-  pgpoolConfMode as LanguageMode, poolHbaMode as LanguageMode, pgHbaMode as LanguageMode, k8sMode as LanguageMode,
+  pgpoolConfMode as LanguageMode, poolHbaMode as LanguageMode, pgHbaMode as LanguageMode, poolPasswdMode as LanguageMode,
+  k8sMode as LanguageMode,
 ];
 
 export const RULES: ReadonlyMap<string, RuleMeta> = (() => {

@@ -75,18 +75,18 @@ export const METHODS: Record<Method, MethodEntry> = {
   md5: {
     inPgpool: true, inPostgres: true,
     common: 'MD5 challenge-response password check. MD5 password hashes are weak (they are password-equivalent and unsalted per user name); use `scram-sha-256`.',
-    pgpool: 'pgpool answers the challenge itself: with more than one backend it needs the user\'s password in `pool_passwd`.',
+    pgpool: 'pgpool answers the challenge itself and needs the user\'s entry in `pool_passwd` (an MD5 hash, `AES`, `TEXT` or clear text; a SCRAM verifier does not serve). Before 4.3.15, 4.4.12, 4.5.7 and 4.6.1, a pgpool with a single backend passed md5 on to it instead.',
     postgres: 'If the role\'s password is stored as SCRAM, PostgreSQL silently uses SCRAM instead.',
   },
   'scram-sha-256': {
     inPgpool: true, inPostgres: true,
     common: 'SCRAM-SHA-256 password authentication: the password never crosses the wire and the server proves it knows the verifier. The recommended password method; combine it with `hostssl` so the session itself is encrypted.',
-    pgpool: 'pgpool needs the user\'s password in `pool_passwd` (plain, `TEXT`, `AES` or a SCRAM secret).',
+    pgpool: 'pgpool needs the user\'s password in `pool_passwd`: `AES`, `TEXT` or clear text. An MD5 hash does not serve, and neither does a SCRAM verifier (pgpool 4.3–4.7 refuses it: "invalid password type").',
   },
   password: {
     inPgpool: true, inPostgres: true,
     common: 'Asks for the password **in clear text**. Anyone who can read the traffic sees it, so only use it over `hostssl` (or a trusted local socket).',
-    pgpool: 'pgpool asks the client for the clear-text password and needs no `pool_passwd` entry for the client side.',
+    pgpool: 'pgpool asks the client for the clear-text password and needs no `pool_passwd` entry for the client side; if the user has one, pgpool checks the password against it (a SCRAM verifier cannot be checked, so that login fails).',
   },
   cert: {
     inPgpool: true, inPostgres: true,

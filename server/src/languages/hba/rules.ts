@@ -115,6 +115,11 @@ const DEFS = {
     both: 'Password methods on a `host` line also accept unencrypted sessions; `hostssl` requires TLS.' },
   'wide-open': { severity: 'warning',
     both: 'All databases and users from any address with `trust`, `password` or `md5`.' },
+  // pool_hba.conf with the pool_passwd file its pgpool.conf names (check/poolPasswd.ts).
+  'pool-passwd-no-entry': { severity: 'error',
+    pgpool: 'A `scram-sha-256` or `md5` line names a user who has no entry in the pool_passwd file pgpool.conf names (or pool_passwd is disabled): pgpool refuses those logins.' },
+  'pool-passwd-entry-type': { severity: 'error',
+    pgpool: 'A user\'s pool_passwd entry cannot serve the line\'s method: an MD5 hash cannot serve `scram-sha-256`, a SCRAM verifier serves nothing.' },
 } as const satisfies Record<string, HbaRuleDef>;
 
 type Defs = typeof DEFS;

@@ -30,6 +30,7 @@ export const R = defineRules('pgpool-conf', {
   'watchdog-node-id': { severity: 'warning', description: 'use_watchdog = on without a usable pgpool_node_id file (or without wd_port for that node) beside pgpool.conf.', source: 'Pgpool-II src/config/pool_config_variables.c (SetPgpoolNodeId, config_post_processor)' },
   'include-not-found': { severity: 'error', description: 'An include whose file cannot be opened (or that includes itself), which Pgpool-II treats as a syntax error.', source: 'Pgpool-II src/config/pool_config.l (ParseConfigFile include handling)' },
   'obsolete-parameter': { severity: 'warning', description: 'A parameter Pgpool-II still accepts without a message but that no longer does what its name says (`replication_mode` since 4.2: only `backend_clustering_mode` selects the mode).', source: 'Pgpool-II src/config/pool_config_variables.c (replication_mode only feeds the failover_when_quorum_exists check), src/include/pool.h (the mode macros read backend_clustering_mode)' },
+  'pool-passwd-value': { severity: 'warning', description: 'A `pool_passwd` value that looks like a password entry (an MD5 hash, a SCRAM verifier, `user:password`, …) rather than the name of the password file.', source: 'Pgpool-II src/main/main.c (pool_passwd is a file name, relative to pgpool.conf\'s folder), src/auth/pool_passwd.c (pool_init_pool_passwd)' },
 });
 
 /** A TLS rule follows `SSL_ServerSide_init` and its helpers in Pgpool-II's pool_ssl.c; `fn` names the call. */

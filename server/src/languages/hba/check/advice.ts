@@ -96,7 +96,7 @@ function advise(file: HbaFile, r: HbaRecord, ctx: ValidateContext, sslKnownOff: 
   }
   if (r.method === 'md5' && !wide) {
     ctx.report(rules['md5-method'], r.methodToken.span, pgpool
-      ? '`md5` uses MD5 password hashes, which are weak and password-equivalent if leaked; use `scram-sha-256` (pool_passwd then needs a SCRAM, AES or TEXT entry for the user).'
+      ? '`md5` uses MD5 password hashes, which are weak and password-equivalent if leaked; use `scram-sha-256` (pool_passwd then needs an AES, TEXT or clear-text entry for the user: an MD5 hash does not serve it).'
       : '`md5` uses MD5 password hashes, which are weak and password-equivalent if leaked (PostgreSQL already switches to SCRAM for roles whose password is stored as SCRAM); use `scram-sha-256`.',
       { fixes: [toScram(r, true)] });
   }

@@ -10,6 +10,7 @@ import { rulesFor } from '../rules';
 import { adviseRecords } from './advice';
 import { checkWithPgpoolConf } from './crossFile';
 import { checkIncludeFiles } from './files';
+import { checkPoolPasswdEntries } from './poolPasswd';
 import { checkPostgresVersion } from './version';
 
 export function check(doc: SourceDocument, file: HbaFile, ctx: ValidateContext): void {
@@ -24,5 +25,6 @@ export function check(doc: SourceDocument, file: HbaFile, ctx: ValidateContext):
   }
 
   const sslKnownOff = file.dialect === 'pgpool' ? checkWithPgpoolConf(doc, file, ctx) : false;
+  if (file.dialect === 'pgpool') checkPoolPasswdEntries(doc, file, ctx);
   adviseRecords(file, ctx, sslKnownOff);
 }

@@ -7,6 +7,7 @@ import type { SourceDocument } from '../../../core/types';
 import type { PgpoolConfFile } from '../model';
 import { checkCross } from './cross';
 import { checkParams, paramCheck } from './params';
+import { checkPoolPasswdValue } from './poolPasswd';
 import { checkTls } from './tls';
 
 export function check(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): void {
@@ -14,4 +15,5 @@ export function check(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateCo
   const effective = checkParams(pc, file);
   checkCross({ ...pc, effective, ctx, file });
   checkTls(doc, file, ctx);
+  checkPoolPasswdValue(file, ctx);
 }
