@@ -285,10 +285,11 @@ function throughMapping(written: string, path: string, m: PathMapping, rest: str
     if (!m.to.complete) return { status: 'unseen', reason: 'not-modelled', written, path, via };
     return { status: 'seen', written, path, via, stat: undefined, permissionsKnown: false, read: () => undefined };
   }
-  const local = relative ? joinPath(m.to, relative) : m.to;
+  const to = normalizePath(m.to) ?? m.to;
+  const local = relative ? joinPath(to, relative) : to;
   const via: MappingUse = { mapping: m, shown: displayPath(local, o.roots) };
   // A mapping whose own target is missing (certificates made by a script, ignored by git) says nothing certain.
-  if (!o.env.stat(m.to)) return { status: 'unseen', reason: 'target-missing', written, path, via };
+  if (!o.env.stat(to)) return { status: 'unseen', reason: 'target-missing', written, path, via };
   const found = seenOnDisk(written, local, o.env, via, m.keepsPermissions);
   return found.status === 'seen' && !found.stat && !m.shadows ? { status: 'unseen', reason: 'not-added', written, path, via } : found;
 }

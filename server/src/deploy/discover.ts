@@ -84,6 +84,17 @@ function nearbyFiles(env: Env, configPath: string, roots: readonly string[]): { 
     else for (const n of WELL_KNOWN) if (env.stat(joinPath(f, n))?.isFile) files.add(joinPath(f, n));
   }
   if (root) for (const p of listed(env, root, 1, true)) files.add(p);
+  // The language server's index also has the YAML buffers not saved yet (a compose file being typed).
+  try {
+    const near = new Set(folders.map(f => normalizePath(f) ?? f));
+    const top = root && normalizePath(root);
+    for (const f of env.workspace?.files() ?? []) {
+      const dir = normalizePath(dirName(f.path)) ?? '';
+      if (near.has(dir) || (top && normalizePath(dirName(dir)) === top)) files.add(f.path);
+    }
+  } catch {
+    // the index is the glue's; the listed files stay
+  }
   const out = { compose: [] as string[], docker: [] as string[], yaml: [] as string[] };
   for (const p of files) {
     const name = baseName(p);
