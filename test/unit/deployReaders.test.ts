@@ -37,7 +37,7 @@ test('compose: short syntax bind mounts (with modes), relative to the compose fi
   ]);
 });
 
-test('compose: long syntax (type: bind only), file-backed secrets and configs, builds', () => {
+test('compose: long syntax (type: bind only; its source is always a path), file-backed secrets and configs, builds', () => {
   const f = compose([
     'services:',
     '  pgpool:',
@@ -52,6 +52,8 @@ test('compose: long syntax (type: bind only), file-backed secrets and configs, b
     '        read_only: true',
     '      - { type: volume, source: data, target: /data }',
     '      - { type: tmpfs, target: /tmp }',
+    '      - { type: bind, source: example/initdb.d/, target: /docker-entrypoint-initdb.d/ }',
+    '      - { type: bind, source: "C:/volumes/pg/certs", target: /certs }',
     '    secrets:',
     '      - server_key',
     '      - { source: server_crt, target: server.crt }',
@@ -74,6 +76,8 @@ test('compose: long syntax (type: bind only), file-backed secrets and configs, b
   ].join('\n'));
   assert.deepEqual(f.mounts.map(m => [m.target, m.source, m.kind]), [
     ['/etc/pgpool2/tls', '/ws/tls', 'bind'],
+    ['/docker-entrypoint-initdb.d/', '/ws/example/initdb.d', 'bind'],
+    ['/certs', 'C:/volumes/pg/certs', 'bind'],
     ['/run/secrets/server_key', '/ws/tls/server.key', 'secret'],
     ['/run/secrets/server.crt', '/ws/tls/server.crt', 'secret'],
     ['/etc/ssl/ca.crt', '/srv/ca.crt', 'secret'],

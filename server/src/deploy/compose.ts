@@ -38,11 +38,14 @@ export interface ComposeFacts {
   builds: ComposeBuild[];
 }
 
-/** A host path as written in a compose file, made absolute; `undefined` for names, `~` and variables. */
-function hostPath(dir: string, source: string | undefined): string | undefined {
-  if (!source || source.includes('$')) return undefined;
+/**
+ * A host path as written in a compose file, made absolute; `undefined` for `~` and variables. In the short syntax a
+ * relative path starts with `.` (anything else is a volume name); a long-syntax bind source is always a path.
+ */
+function hostPath(dir: string, source: string | undefined, alwaysPath = false): string | undefined {
+  if (!source || source.includes('$') || source.startsWith('~')) return undefined;
   if (isAbsolutePath(source)) return joinPath(source, '.');
-  if (source === '.' || source === '..' || /^\.\.?[\\/]/.test(source)) return joinPath(dir, source);
+  if (alwaysPath || source === '.' || source === '..' || /^\.\.?[\\/]/.test(source)) return joinPath(dir, source);
   return undefined;
 }
 
@@ -75,7 +78,7 @@ function volumeMounts(service: string, dir: string, volumes: unknown): ComposeMo
       source = str(o.source);
       target = str(o.target);
     }
-    const local = hostPath(dir, source);
+    const local = hostPath(dir, source, typeof v !== 'string');
     if (local && target && target.startsWith('/') && !target.includes('$')) out.push({ service, target, source: local, kind: 'bind' });
   }
   return out;
