@@ -29,7 +29,7 @@ const FLAG_HELP: Partial<Record<keyof Settings, { value?: string; text: string }
   pgpoolVersion: { value: 'X.Y', text: 'Pgpool-II version' },
   postgresVersion: { value: 'N', text: 'PostgreSQL major version' },
   checkFiles: { text: 'do not read the certificate, key and CA files the configuration names' },
-  pathMappings: { value: 'FROM=TO', text: 'check files at the deployment path FROM (e.g. in the container) in the local folder TO (relative to the current folder); repeatable' },
+  pathMappings: { value: 'FROM=TO', text: 'read files of the container path FROM from the local folder TO (repeatable)' },
 };
 
 /** The "Options of check" lines of the help. */

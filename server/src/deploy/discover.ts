@@ -20,7 +20,9 @@ import { mountTree, podMounts, resourceFiles, type PodMount, type ResourceFiles,
 
 const MAX_FOLDERS_UP = 8;
 const MAX_FILES_PER_FOLDER = 400;
+/** The parse cache holds at most this many files and this many characters of their texts (then it starts again). */
 const MAX_CACHED = 2000;
+const MAX_CACHED_CHARS = 16 * 1024 * 1024;
 /** Names probed when the environment cannot list folders. */
 const WELL_KNOWN = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml', 'Dockerfile', 'Containerfile'];
 
@@ -32,18 +34,24 @@ interface Candidate { mapping: PathMapping; owner: string }
 // ---------------------------------------------------------------------------------------------------------------
 // Per-environment parse cache, keyed by path and checked against the text.
 
-const caches = new WeakMap<object, Map<string, { text: string; value: unknown }>>();
+interface Cache { entries: Map<string, { text: string; value: unknown }>; chars: number }
+const caches = new WeakMap<object, Cache>();
 
 function parsedOnce<T>(env: Env, kind: string, path: string, parse: (text: string) => T, text = env.readText(path)): T | undefined {
   if (text === undefined) return undefined;
   let cache = caches.get(env);
-  if (!cache) caches.set(env, (cache = new Map()));
+  if (!cache) caches.set(env, (cache = { entries: new Map(), chars: 0 }));
   const key = `${kind}\0${path}`;
-  const hit = cache.get(key);
+  const hit = cache.entries.get(key);
   if (hit && hit.text === text) return hit.value as T;
   const value = parse(text);
-  if (cache.size >= MAX_CACHED) cache.clear();
-  cache.set(key, { text, value });
+  if (hit) cache.chars -= hit.text.length;
+  if (cache.entries.size >= MAX_CACHED || cache.chars + text.length > MAX_CACHED_CHARS) {
+    cache.entries.clear();
+    cache.chars = 0;
+  }
+  cache.entries.set(key, { text, value });
+  cache.chars += text.length;
   return value;
 }
 
