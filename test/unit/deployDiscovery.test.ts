@@ -197,6 +197,9 @@ test('pgpool_node_id: beside pgpool.conf where it runs; a container-only file is
   fs.rmSync(path.join(dir, 'docker-compose.yml'));
   fs.rmSync(path.join(dir, 'pgpool_node_id'));
   assert.deepEqual(rules(run(dir, 'pgpool.conf')), ['pgpool-conf/watchdog-node-id:warning']);
+  // An image that copies pgpool.conf alone (the entrypoint writes the node id): a note.
+  fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM pgpool/pgpool:4.6\nCOPY pgpool.conf /etc/pgpool2/pgpool.conf\n');
+  assert.deepEqual(rules(run(dir, 'pgpool.conf')), ['pgtls/path-not-checked:info']);
 });
 
 test('include: a container path is a note; relative includes keep their errors', () => {

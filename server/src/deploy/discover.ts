@@ -168,10 +168,10 @@ function fromDockerfile(run: Run, file: string, context: string, owner: string, 
         const st = run.env.stat(local);
         if (!st) continue;
         if (isInside(run.config, local)) run.runsConfig.add(owner);
-        const froms = !st.isFile ? [c.dest] : c.destIsDir ? [joinPath(c.dest, baseName(local))] : [c.dest, joinPath(c.dest, baseName(local))];
-        for (const from of froms) {
-          run.out.push({ owner, mapping: { from, to: local, origin: origin(run, file), shown: show(run, local), keepsPermissions: false, shadows: false } });
-        }
+        // A folder's contents go to the destination; a file goes into it when it is a folder, else becomes it (a
+        // destination without a trailing slash that is a folder of the base image is not known here: not mapped then).
+        const from = !st.isFile || !c.destIsDir ? c.dest : joinPath(c.dest, baseName(local));
+        run.out.push({ owner, mapping: { from, to: local, origin: origin(run, file), shown: show(run, local), keepsPermissions: false, shadows: false } });
       }
     }
   }
