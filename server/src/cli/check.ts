@@ -69,7 +69,7 @@ export function parseCheckArgs(args: string[]): CheckOptions {
       // --path-map repeats: each use adds a mapping, its local side taken from the current folder.
       if (SETTINGS_SPEC[setting].type === 'path-map') {
         const [[from, to]] = Object.entries(value as Record<string, string>) as [[string, string]];
-        value = { ...(settings[setting] as Record<string, string>), [from]: path.resolve(to) };
+        value = { ...(settings[setting] as Record<string, string>), [from]: to.includes('${workspaceFolder}') ? to : path.resolve(to) };
       }
       settings[setting] = value;
     }
