@@ -3,6 +3,7 @@
  * Pull diagnostics make the tests deterministic: no debounce, no sleeping.
  */
 import { PassThrough } from 'node:stream';
+import { pathToFileURL } from 'node:url';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { startServer } from '../../server/src/lsp/server';
@@ -25,6 +26,8 @@ export interface HarnessOptions {
   settings?: Partial<Settings>;
   /** The server's clock (`ServiceEnv.now`); the real one when absent. */
   now?: () => Date;
+  /** Workspace folders (absolute paths) the client announces in `initialize`. */
+  workspaceFolders?: string[];
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -55,6 +58,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   client.listen();
   await client.sendRequest('initialize', {
     processId: null, rootUri: null,
+    ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders.map(f => ({ uri: pathToFileURL(f).href, name: f })) } : {}),
     capabilities: {
       workspace: { configuration: true, diagnostics: { refreshSupport: true } },
       textDocument: { ...(opts.pull === false ? {} : { diagnostic: { dynamicRegistration: false } }), hover: {}, completion: {}, codeAction: {} },

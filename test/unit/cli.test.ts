@@ -38,6 +38,10 @@ test('bad usage exits 2 with a clear message on stderr', () => {
     [['check', '--pgpool-version', '3.9', '.'], '--pgpool-version must be one of'],
     [['check', '--postgres-version', 'twelve', '.'], '--postgres-version must be one of'],
     [['check', '--frobnicate', '.'], 'unknown option --frobnicate'],
+    [['check', '--path-map', 'etc/pgpool2=./certs', '.'], '--path-map must be FROM=TO'],
+    [['check', '--path-map', '/etc/pgpool2', '.'], '--path-map must be FROM=TO'],
+    [['check', '--path-map=/etc/pgpool2=', '.'], '--path-map must be FROM=TO'],
+    [['check', '--path-map'], '--path-map needs a value'],
     [['check', '/definitely/not/here'], 'no such file or folder'],
     [['launch'], 'unknown command'],
     [[], 'Usage:'],
@@ -96,6 +100,27 @@ test('text and sarif formats carry the same findings', () => {
     json.diagnostics.map(d => `${d.rule}@${d.line}`).sort());
   const ruleIds = new Set((s.runs[0].tool.driver.rules as { id: string }[]).map(x => x.id));
   for (const x of results) assert.ok(ruleIds.has(x.ruleId));
+});
+
+test('--path-map FROM=TO (repeatable, TO from the current folder) checks container paths in local folders', () => {
+  const dir = workspace({
+    'conf/pgpool.conf': "ssl = on\nssl_cert = '/etc/pgpool2/certs/server.crt'\nssl_key = '/etc/pgpool2/certs/server.key'\nssl_ca_cert = '/etc/ssl/ca/root.crt'\n",
+    'certs/server.crt': 'not a certificate\n',
+    'ca/.keep': '',
+  });
+  const json = (r: { out: string }) => (JSON.parse(r.out) as { diagnostics: { rule: string; severity: string; message: string }[] }).diagnostics;
+  // Without a mapping: paths outside the current folder and the paths given are notes, and the run passes.
+  const plain = cli(['check', '--format', 'json', 'conf'], dir);
+  assert.equal(plain.code, 0, plain.out + plain.err);
+  assert.deepEqual(json(plain).map(d => `${d.rule}:${d.severity}`), Array(3).fill('pgtls/path-not-checked:info'));
+  assert.match(json(plain)[0]!.message, /--path-map \/etc\/pgpool2\/certs=\.\/certs/);
+  const mapped = cli(['check', '--format', 'json', '--path-map', '/etc/pgpool2/certs=certs', '--path-map=/etc/ssl/ca=./ca', 'conf'], dir);
+  assert.equal(mapped.code, 1, mapped.out + mapped.err);
+  assert.deepEqual(json(mapped).map(d => d.rule).sort(), ['pgpool-conf/ssl-cert-invalid', 'pgpool-conf/ssl-file-missing', 'pgpool-conf/ssl-file-missing']);
+  const key = json(mapped).find(d => d.message.startsWith('`ssl_key`'))!;
+  assert.match(key.message, /`\/etc\/pgpool2\/certs\/server\.key` \(mapped to \.\/certs\/server\.key by the path mapping \/etc\/pgpool2\/certs\) does not exist/);
+  assert.ok(json(mapped).some(d => /mapped to \.\/ca\/root\.crt by the path mapping \/etc\/ssl\/ca/.test(d.message)), 'the second --path-map applies too');
+  assert.match(cli(['check', '--help']).out, /--path-map FROM=TO/);
 });
 
 test('folders are walked and files are recognised by name', () => {

@@ -64,11 +64,17 @@ test('file checks resolve relative paths against pgpool.conf\'s folder and only 
   assert.deepEqual(run([...BASE, ['ssl_ca_cert', '/elsewhere/root.crt']], {}, {}, { checkFiles: false }), []);
   const r = run([['ssl', 'on'], ['ssl_cert', 'missing.crt'], ['ssl_key', 'keys'], ['ssl_ca_cert', '/abs/root.crt'], ['ssl_crl_file', 'sub/../root.crl']],
     { ...w.files, [`${DIR}/keys`]: { text: '', dir: true } });
-  assert.deepEqual(rulesOf(r), ['ssl-file-missing', 'ssl-file-missing', 'ssl-file-missing', 'ssl-file-missing']);
+  // issue 8: an absolute path outside the workspace that does not exist here is a path where Pgpool-II runs: a note.
+  assert.deepEqual(rulesOf(r), ['pgtls/path-not-checked', 'ssl-file-missing', 'ssl-file-missing', 'ssl-file-missing']);
+  assert.equal(r.find(f => f.rule === 'pgtls/path-not-checked')?.text, "'/abs/root.crt'");
+  const inWorkspace = runTls(conf(CONF, [['ssl', 'on'], ['ssl_cert', 'server.crt'], ['ssl_key', 'server.key'], ['ssl_ca_cert', '/abs/root.crt']]),
+    { ...memEnv(w.files), roots: () => ['/abs'] });
+  assert.deepEqual(rulesOf(inWorkspace), ['ssl-file-missing'], 'inside a workspace folder, a missing absolute path stays an error');
   assert.match(r[0]!.message, /`\/etc\/pgpool-II\/missing\.crt` does not exist/);
   assert.match(r[0]!.message, /could not load server certificate file/);
   assert.match(r[1]!.message, /`\/etc\/pgpool-II\/keys` is not a regular file/);
-  assert.match(r[2]!.message, /`\/abs\/root\.crt` does not exist.*could not load root certificate file/);
+  assert.match(r[2]!.message, /`\/abs\/root\.crt` is outside the workspace and does not exist on this machine, so pgtls cannot check it.*pgtls\.pathMappings.*--path-map \/abs=/);
+  assert.match(inWorkspace[0]!.message, /`\/abs\/root\.crt` does not exist.*could not load root certificate file/);
   assert.match(r[3]!.message, /revocation list/);
 });
 
@@ -244,8 +250,11 @@ test('settings from included files count, and are reported at the include', () =
 });
 
 test('through the real service and parser', () => {
-  const svc = testService();
+  // The paths are inside the workspace folder, so a missing file is an error (issue 8: outside it, only a note).
+  const svc = testService({ roots: () => ['/nonexistent/pgtls'] });
   const text = "ssl = on\nssl_cert = '/nonexistent/pgtls/server.crt'\nssl_key = '/nonexistent/pgtls/server.key'\nssl_ciphers = 'HIGH:!aNULL'\n";
+  const unseen = check(testService(), '/nonexistent/pgtls/pgpool.conf', text).filter(p => p.rule.includes('/ssl-') || p.rule.startsWith('pgtls/'));
+  assert.deepEqual(unseen.map(p => [p.rule, p.severity]), [['pgtls/path-not-checked', 'info'], ['pgtls/path-not-checked', 'info']]);
   const got = check(svc, '/nonexistent/pgtls/pgpool.conf', text).filter(p => p.rule.includes('/ssl-'));
   assert.deepEqual(got.map(p => [p.rule, p.severity]), [['pgpool-conf/ssl-file-missing', 'error'], ['pgpool-conf/ssl-file-missing', 'error']]);
   const off = check(svc, '/nonexistent/pgtls/pgpool.conf', text, { rules: { 'pgpool-conf/ssl-file-missing': 'off' } }).filter(p => p.rule.includes('/ssl-'));

@@ -25,6 +25,7 @@ function contributed(spec: SettingSpec): Record<string, unknown> {
     case 'integer': return { type: 'integer', minimum: spec.minimum, maximum: spec.maximum, ...common };
     case 'string[]': return { type: 'array', items: { type: 'string' }, ...common };
     case 'severity-map': return { type: 'object', additionalProperties: { type: 'string', enum: [...SEVERITY_OVERRIDES] }, ...common };
+    case 'path-map': return { type: 'object', additionalProperties: { type: 'string' }, ...common };
   }
 }
 
@@ -45,6 +46,15 @@ const CASES: { [K in keyof Settings]: { kept: [unknown, Settings[K]][]; rejected
   postgresVersion: { kept: [[15, 15], [16, 16], ['17', 17]], rejected: [14, 18, 10, 99, 16.5, 'x', '', true] },
   expiryWarningDays: { kept: [[0, 0], [7, 7], [3650, 3650], ['14', 14]], rejected: [-1, 3651, 7.5, 'x', '', ' ', true] },
   crdPaths: { kept: [[['crds', 'more/crds.yaml'], ['crds', 'more/crds.yaml']], [['crds', '', ' ', 3], ['crds']], [[], []]], rejected: ['crds', 3, {}] },
+  pathMappings: {
+    kept: [
+      [{ '/etc/pgpool2/certs': './certs', 'C:\\deploy': '${workspaceFolder}/win', '\\\\srv\\share': '/abs' }, { '/etc/pgpool2/certs': './certs', 'C:\\deploy': '${workspaceFolder}/win', '\\\\srv\\share': '/abs' }],
+      // Junk entries go, the good ones beside them stay: a relative FROM, an empty or non-string TO, a line break.
+      [{ 'etc/pgpool2': './a', '/a': '', '/b': 3, '/c': ['x'], '/d\nx': './d', '/e': 'x\ny', '/f': ' ', '/ok': 'ok' }, { '/ok': 'ok' }],
+      [{}, {}],
+    ],
+    rejected: ['/etc=./certs', ['/etc', './certs'], 3, true],
+  },
   rules: {
     kept: [[{ 'pool-hba/md5-method': 'off', 'pgtls/x': 'hint' }, { 'pool-hba/md5-method': 'off', 'pgtls/x': 'hint' }], [{ a: 'off', b: 'loud', c: 3 }, { a: 'off' }]],
     rejected: [['off'], 'off', 3],
@@ -52,7 +62,7 @@ const CASES: { [K in keyof Settings]: { kept: [unknown, Settings[K]][]; rejected
 };
 
 test('normalizeSettings keeps allowed values and falls back to the default on others, for every kind of setting', () => {
-  assert.deepEqual(new Set(SETTING_KEYS.map(k => SETTINGS_SPEC[k].type)), new Set(['boolean', 'string', 'number', 'integer', 'string[]', 'severity-map']),
+  assert.deepEqual(new Set(SETTING_KEYS.map(k => SETTINGS_SPEC[k].type)), new Set(['boolean', 'string', 'number', 'integer', 'string[]', 'severity-map', 'path-map']),
     'every kind of setting is covered');
   for (const k of SETTING_KEYS) {
     const c = CASES[k] as { kept: [unknown, unknown][]; rejected: unknown[] };
@@ -81,7 +91,8 @@ test('the defaults come back as fresh lists and maps, never the shared default o
 test('the CLI flags accept exactly what the language server keeps (same spec)', () => {
   for (const k of SETTING_KEYS) {
     const spec = SETTINGS_SPEC[k];
-    if (!spec.flag || spec.type === 'boolean') continue;
+    // A path map's flag takes one FROM=TO per use, not the setting's object: its own test below covers it.
+    if (!spec.flag || spec.type === 'boolean' || spec.type === 'path-map') continue;
     const c = CASES[k] as { kept: [unknown, unknown][]; rejected: unknown[] };
     for (const [raw] of c.kept.filter(([r]) => typeof r === 'string' || typeof r === 'number')) {
       assert.deepEqual(settingFromFlag(k, String(raw)), normalizeSetting(spec, String(raw)), `${spec.flag} ${String(raw)}`);
@@ -92,4 +103,13 @@ test('the CLI flags accept exactly what the language server keeps (same spec)', 
     }
   }
   assert.throws(() => settingFromFlag('postgresVersion', '14'), /--postgres-version must be one of 15, 16, 17/);
+});
+
+test('--path-map takes one FROM=TO (an absolute FROM, a non-empty TO) and refuses anything else', () => {
+  assert.deepEqual(settingFromFlag('pathMappings', '/etc/pgpool2/certs=./certs'), { '/etc/pgpool2/certs': './certs' });
+  assert.deepEqual(settingFromFlag('pathMappings', '/srv=/home/me/a=b'), { '/srv': '/home/me/a=b' }, 'the first = separates');
+  assert.deepEqual(settingFromFlag('pathMappings', 'C:\\deploy=D:\\local'), { 'C:\\deploy': 'D:\\local' });
+  for (const bad of ['', '/etc/pgpool2', '=./certs', 'etc/pgpool2=./certs', '/etc/pgpool2=', '/etc/pgpool2= ']) {
+    assert.throws(() => settingFromFlag('pathMappings', bad), /--path-map must be FROM=TO/, JSON.stringify(bad));
+  }
 });

@@ -29,6 +29,7 @@ const FLAG_HELP: Partial<Record<keyof Settings, { value?: string; text: string }
   pgpoolVersion: { value: 'X.Y', text: 'Pgpool-II version' },
   postgresVersion: { value: 'N', text: 'PostgreSQL major version' },
   checkFiles: { text: 'do not read the certificate, key and CA files the configuration names' },
+  pathMappings: { value: 'FROM=TO', text: 'read files of the container path FROM from the local folder TO (repeatable)' },
 };
 
 /** The "Options of check" lines of the help. */
@@ -59,15 +60,41 @@ export function parseCheckArgs(args: string[]): CheckOptions {
     const setting = settingOfFlag(`--${name}`);
     if (!setting) continue;
     for (const v of values) {
+      let value: unknown;
       try {
-        settings[setting] = settingFromFlag(setting, v);
+        value = settingFromFlag(setting, v);
       } catch (e) {
         throw new UsageError((e as Error).message);
       }
+      // --path-map repeats: each use adds a mapping, its local side taken from the current folder.
+      if (SETTINGS_SPEC[setting].type === 'path-map') {
+        const [[from, to]] = Object.entries(value as Record<string, string>) as [[string, string]];
+        value = { ...(settings[setting] as Record<string, string>), [from]: to.includes('${workspaceFolder}') ? to : path.resolve(to) };
+      }
+      settings[setting] = value;
     }
   }
   if (p.positional.length === 0) throw new UsageError('check needs at least one file or folder');
   return { format, settings: settings as unknown as Settings, paths: p.positional };
+}
+
+/**
+ * The workspace of a `check` run: the current folder, each folder named and the folder of each file named. Paths
+ * inside them are the user's own; an absolute path outside them that does not exist here is not an error.
+ */
+export function checkRoots(paths: readonly string[]): string[] {
+  const roots = [process.cwd()];
+  for (const p of paths) {
+    const abs = path.resolve(p);
+    let dir = abs;
+    try {
+      if (!fs.statSync(abs).isDirectory()) dir = path.dirname(abs);
+    } catch {
+      continue;
+    }
+    if (!roots.includes(dir)) roots.push(dir);
+  }
+  return roots;
 }
 
 /** How deep `check` walks a folder; it lists every recognised file (no count limit). */
@@ -189,9 +216,13 @@ function formatSarif(service: Service, diags: JsonDiagnostic[]): string {
   return JSON.stringify(sarif, null, 2) + '\n';
 }
 
-/** `pgtls check …` (after the command word): exit 0 without errors, 1 with errors; usage errors throw. */
-export function runCheck(args: string[], io: CliIo, service: Service): number {
+/**
+ * `pgtls check …` (after the command word): exit 0 without errors, 1 with errors; usage errors throw. `service` is
+ * made for the run's workspace folders (`checkRoots`).
+ */
+export function runCheck(args: string[], io: CliIo, makeService: (roots: readonly string[]) => Service): number {
   const opts = parseCheckArgs(args);
+  const service = makeService(checkRoots(opts.paths));
   const files = collectFiles(service, opts.paths, m => io.err(`pgtls: ${m}\n`));
   const results = checkFiles(service, files, opts.settings);
   const diags = toJsonDiagnostics(results);

@@ -2,7 +2,8 @@
  * `pgtls`, the command-line front end of the same core the language server uses; the entry of the `dist/cli.js`
  * bundle (bin/pgtls.js calls `main`). It dispatches to the commands:
  *
- *   pgtls check [--format text|json|sarif] [--pgpool-version X.Y] [--postgres-version N] [--no-file-checks] PATH...
+ *   pgtls check [--format text|json|sarif] [--pgpool-version X.Y] [--postgres-version N] [--no-file-checks]
+ *               [--path-map FROM=TO]... PATH...
  *   pgtls rules [--format text|json]
  *   pgtls cert …, pgtls inspect …   (cli/cert.ts)
  *
@@ -48,7 +49,8 @@ export async function runCli(argv: string[], io: CliIo, service?: Service): Prom
       return 0;
     }
     if (command === 'cert' || command === 'inspect') return await runCertCli(argv, io);
-    const svc = service ?? createService(nodeEnv(findSchemasDir(__dirname)));
+    // The environment knows the run's workspace folders (for `check`: the current folder and the paths named).
+    const svc = (roots: readonly string[] = []) => service ?? createService(nodeEnv(findSchemasDir(__dirname), undefined, () => roots));
     if (command === 'check') {
       if (rest.includes('--help') || rest.includes('-h')) {
         io.out(HELP);
@@ -56,7 +58,7 @@ export async function runCli(argv: string[], io: CliIo, service?: Service): Prom
       }
       return runCheck(rest, io, svc);
     }
-    if (command === 'rules') return runRules(rest, io, svc);
+    if (command === 'rules') return runRules(rest, io, svc());
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError) return usageFailed(io, e.message);

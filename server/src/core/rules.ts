@@ -103,5 +103,6 @@ export const CORE = defineRules('pgtls', {
   'binary-file': { severity: 'warning', description: 'The file contains NUL bytes and is not validated.', source: 'pgtls' },
   'file-too-large': { severity: 'warning', description: 'The file is larger than pgtls validates (16 MiB).', source: 'pgtls' },
   'internal-error': { severity: 'error', description: 'pgtls failed on this file; please report it with the file attached.', source: 'pgtls' },
+  'path-not-checked': { severity: 'info', description: 'An absolute path the configuration names is outside the workspace and not on this machine (most likely a path where the server runs), so its file is not checked; `pgtls.pathMappings` or `--path-map FROM=TO` maps it to a local folder.', source: 'pgtls (core/deployPaths.ts)' },
 });
 export const CORE_RULES: readonly RuleMeta[] = rulesOf(CORE);

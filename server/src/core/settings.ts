@@ -22,7 +22,9 @@ export type SettingSpec =
   | (Base<number> & { type: 'number'; enum: readonly number[] })
   | (Base<number> & { type: 'integer'; minimum: number; maximum: number })
   | (Base<string[]> & { type: 'string[]' })
-  | (Base<Record<string, SeverityOverride>> & { type: 'severity-map' });
+  | (Base<Record<string, SeverityOverride>> & { type: 'severity-map' })
+  /** Absolute path prefixes to paths (`FROM` → `TO`); the CLI flag takes one `FROM=TO` per use and may repeat. */
+  | (Base<Record<string, string>> & { type: 'path-map' });
 
 export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { default: Settings[K] } } = {
   enable: {
@@ -48,6 +50,10 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
   crdPaths: {
     type: 'string[]', default: [],
     description: 'Files or folders with CustomResourceDefinitions (besides those found in the workspace) whose schemas and CEL rules validate the matching resources; relative paths are resolved against each workspace folder.',
+  },
+  pathMappings: {
+    type: 'path-map', default: {}, flag: '--path-map',
+    description: 'Where the paths of a deployment are in the workspace, like a debugger\'s source map: { "/etc/pgpool2/certs": "./certs" } lets pgtls check a certificate that pgpool.conf names by its path in the container. Keys are absolute deployment paths (the longest matching one wins); values are folders or files, absolute, relative to the workspace folder, or starting with ${workspaceFolder}. Tried before the mappings pgtls finds itself (Docker Compose bind mounts, Dockerfile COPY, Kubernetes Secret and ConfigMap volumes).',
   },
   rules: {
     type: 'severity-map', default: {},
@@ -91,7 +97,29 @@ export function normalizeSetting(spec: SettingSpec, raw: unknown): unknown {
       for (const [k, v] of Object.entries(raw)) if ((SEVERITY_OVERRIDES as readonly unknown[]).includes(v)) out[k] = v as SeverityOverride;
       return out;
     }
+    case 'path-map': {
+      if (typeof raw !== 'object' || Array.isArray(raw)) return undefined;
+      const out: Record<string, string> = {};
+      for (const [k, v] of Object.entries(raw)) if (isMappingEntry(k, v)) out[k] = v;
+      return out;
+    }
   }
+}
+
+/** A deployment path: absolute (POSIX, a Windows drive or UNC path), one line, no NUL. */
+const ABSOLUTE = /^(\/|[A-Za-z]:[\\/]|\\\\)[^\0\n\r]*$/;
+
+/** One `pathMappings` entry pgtls can use: an absolute FROM and a non-empty one-line TO. */
+function isMappingEntry(from: string, to: unknown): to is string {
+  return ABSOLUTE.test(from) && typeof to === 'string' && to.trim() !== '' && !/[\0\n\r]/.test(to);
+}
+
+/** `FROM=TO` (the CLI flag's value) as a one-entry map; `undefined` when malformed. */
+function pathMapFlag(value: string): Record<string, string> | undefined {
+  const eq = value.indexOf('=');
+  if (eq <= 0) return undefined;
+  const from = value.slice(0, eq), to = value.slice(eq + 1);
+  return isMappingEntry(from, to) ? { [from]: to } : undefined;
 }
 
 /** Fills missing or invalid settings with defaults, so a bad user setting never breaks validation. */
@@ -122,7 +150,7 @@ export function flagTakesValue(key: keyof Settings): boolean {
 export function settingFromFlag(key: keyof Settings, value: string | undefined): unknown {
   const spec = SETTINGS_SPEC[key];
   if (spec.type === 'boolean') return !spec.default;
-  const v = normalizeSetting(spec, value);
+  const v = spec.type === 'path-map' ? pathMapFlag(value ?? '') : normalizeSetting(spec, value);
   if (v !== undefined) return v;
   throw new Error(`${spec.flag} must be ${allowedText(spec)}, not "${value ?? ''}"`);
 }
@@ -135,5 +163,6 @@ export function allowedText(spec: SettingSpec): string {
     case 'boolean': return 'true or false';
     case 'string[]': return 'a list of paths';
     case 'severity-map': return `a map of rule ids to ${SEVERITY_OVERRIDES.join(', ')}`;
+    case 'path-map': return 'FROM=TO with an absolute FROM (a path where the server runs) and a local TO';
   }
 }

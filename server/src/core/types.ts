@@ -99,6 +99,12 @@ export interface Settings {
    * CRDs found in the workspace. Relative paths are resolved against each workspace folder.
    */
   crdPaths: string[];
+  /**
+   * Deployment path prefixes (where the server runs: a container, a host) mapped to local folders or files, like a
+   * debugger's source map: `{ "/etc/pgpool2/certs": "./certs" }`. FROM is absolute; TO is absolute, relative to the
+   * workspace folder, or starts with `${workspaceFolder}`. Tried before the mappings pgtls finds in the workspace.
+   */
+  pathMappings: Record<string, string>;
 }
 
 /** The defaults of every setting (owned by `SETTINGS_SPEC` in core/settings.ts). */
@@ -133,6 +139,13 @@ export interface ServiceEnv {
   /** Synchronous certificate and private-key reading for the TLS file checks (OpenSSL through `node:crypto` in Node.js). */
   tls: TlsBackend;
   now(): Date;
+  /**
+   * The folders the user works in: the workspace folders (language server), or the current folder and the folders
+   * named on the command line and those of the files named there (CLI). A path inside one is the user's own, and a
+   * missing file there is a real problem; an absolute path outside all of them that does not exist here is most likely
+   * a path where the server runs. Absent or empty: no folder is known.
+   */
+  roots?(): readonly string[];
   /**
    * Lists the files under `dir` (recursively, bounded, skipping `node_modules`, `.git` and the like) whose names end
    * with one of `extensions`; absolute paths, sorted. Absent where there is no file system.

@@ -40,7 +40,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   const store = new DocumentStore({ service: () => service, settings: clientSettings(connection, () => caps.configuration), guard: safe });
   const baseEnv = makeEnv(p => store.openAt(p)?.getText());
   const index = new WorkspaceIndex(baseEnv, store, (doc, previous) => service.parse(doc, previous));
-  const env: ServiceEnv = { ...baseEnv, workspace: index.view };
+  const env: ServiceEnv = { ...baseEnv, workspace: index.view, roots: index.view.roots };
   const service: Service = createService(env);
   const g: features.Glue = { connection, store, service, env, guard: safe, log, caps };
 

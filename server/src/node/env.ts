@@ -23,9 +23,14 @@ export function findSchemasDir(start: string): string {
   return path.join(start, '..', 'schemas');
 }
 
-export function nodeEnv(schemasDir: string, overlay?: (p: string) => string | undefined): ServiceEnv {
+/**
+ * The environment on `node:fs`. `overlay` gives the text of open editor buffers by path; `roots` the workspace
+ * folders (the language server's folders, or the CLI's current folder and the paths it was given).
+ */
+export function nodeEnv(schemasDir: string, overlay?: (p: string) => string | undefined, roots?: () => readonly string[]): ServiceEnv {
   const jsonCache = new Map<string, unknown>();
   return {
+    ...(roots ? { roots } : {}),
     loadJson(name) {
       let v = jsonCache.get(name);
       if (v === undefined) {

@@ -5,7 +5,9 @@
  * beside the model rather than in check/, and index.ts exports it to other languages.
  */
 import type { ValidateContext } from '../../core/language';
+import type { PathLocator } from '../../deploy';
 import { type Assignment, type Include, type PgpoolConfFile, boolOf, dirOf } from './model';
+import { parsePgpoolConf } from './parse';
 
 /** An effective setting: an assignment, possibly from an included file. */
 export interface Setting {
@@ -25,8 +27,12 @@ export function resolveConfPath(confDir: string, value: string): string {
   return confDir.endsWith('/') || confDir.endsWith('\\') ? `${confDir}${value}` : `${confDir}/${value}`;
 }
 
-/** Every assignment of `file` (at `path`) and of the files it includes, in the order Pgpool-II applies them. */
-export function effectiveSettings(path: string, file: PgpoolConfFile, parseSibling: ValidateContext['parseSibling']): Setting[] {
+/**
+ * Every assignment of `file` (at `path`) and of the files it includes, in the order Pgpool-II applies them. With a
+ * `locator`, an absolute include goes through the path mappings (a file in the container read from the workspace, or
+ * from a mounted ConfigMap); without one, it is read where it is written.
+ */
+export function effectiveSettings(path: string, file: PgpoolConfFile, parseSibling: ValidateContext['parseSibling'], locator?: PathLocator): Setting[] {
   const out: Setting[] = [];
   const visit = (f: PgpoolConfFile, fpath: string, via: Setting['via'], depth: number, seen: Set<string>): void => {
     const incs = [...(f.includes ?? [])].sort((x, y) => x.keySpan[0] - y.keySpan[0]);
@@ -39,13 +45,29 @@ export function effectiveSettings(path: string, file: PgpoolConfFile, parseSibli
 
     function expand(inc: Include): void {
       if (depth >= 10 || inc.missingValue || inc.value === '') return;
-      const target = resolveConfPath(dirOf(fpath), inc.value);
-      if (seen.has(target) || !isAbsolute(target)) return;
-      const sib = parseSibling<PgpoolConfFile>(target, 'pgpool-conf');
-      if (!sib) return;
+      const found = open(inc.value, dirOf(fpath));
+      if (!found || seen.has(found.target)) return;
+      const { target, sib } = found;
       visit(sib.file, target, via ?? { include: inc, path: target }, depth + 1, new Set([...seen, target]));
     }
   };
+  /** The included file, parsed: through the locator when there is one. */
+  function open(value: string, dir: string): { target: string; sib: { file: PgpoolConfFile } } | undefined {
+    if (!locator) {
+      const target = resolveConfPath(dir, value);
+      const sib = isAbsolute(target) ? parseSibling<PgpoolConfFile>(target, 'pgpool-conf') : undefined;
+      return sib && { target, sib };
+    }
+    const loc = locator.locate(value, dir);
+    if (loc.status !== 'seen' || !loc.stat?.isFile) return undefined;
+    if (loc.via && typeof loc.via.mapping.to !== 'string') {
+      const text = loc.read();
+      return text === undefined ? undefined : { target: loc.path, sib: { file: parsePgpoolConf({ path: loc.path, text, languageId: 'pgpool-conf' }) } };
+    }
+    const sib = parseSibling<PgpoolConfFile>(loc.path, 'pgpool-conf');
+    return sib && { target: loc.path, sib };
+  }
+
   visit(file, path, undefined, 0, new Set([path]));
   return out;
 }

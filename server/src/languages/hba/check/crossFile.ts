@@ -4,6 +4,7 @@
  */
 import type { ValidateContext } from '../../../core/language';
 import type { Finding, SourceDocument, Span } from '../../../core/types';
+import { pathLocator } from '../../../deploy';
 import { dirOf, effectiveSettings, lastSetting, settingBool, type PgpoolConfFile, type Setting } from '../../pgpoolConf';
 import type { HbaFile } from '../model';
 import { POOL_HBA } from '../rules';
@@ -21,7 +22,7 @@ export function checkWithPgpoolConf(doc: SourceDocument, file: HbaFile, ctx: Val
   const path = `${dirOf(doc.path)}/pgpool.conf`;
   const sibling = ctx.parseSibling<PgpoolConfFile>(path, 'pgpool-conf')?.file;
   if (!sibling) return false;
-  const conf = effectiveSettings(path, sibling, ctx.parseSibling);
+  const conf = effectiveSettings(path, sibling, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, path) : undefined);
   const enable = settingBool(conf, 'enable_pool_hba', false);
   if (!enable.value) {
     const first: Span = file.lines.find(l => l.fields.length > 0)?.fields[0]?.tokens[0]?.span ?? [0, 0];

@@ -1,39 +1,42 @@
-/** Files an HBA file names (`@file` lists; PostgreSQL 16 `include` and `include_dir`) that do not exist, when `pgtls.checkFiles` is on. */
+/**
+ * Files an HBA file names (`@file` lists; PostgreSQL 16 `include` and `include_dir`) that do not exist, when
+ * `pgtls.checkFiles` is on. An absolute name goes through the path mappings (deploy/); one pgtls cannot see (a path
+ * where the server runs) is only a note, never counted as an error.
+ */
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
-import { dirOf } from '../../pgpoolConf';
+import { pathLocator, reportNotChecked, type Located } from '../../../deploy';
 import type { HbaToken } from '../lexer';
 import type { HbaFile } from '../model';
 import { rejectTail } from '../problems';
 import { rulesFor } from '../rules';
 
-function resolve(docPath: string, name: string): string {
-  if (name.startsWith('/') || /^[A-Za-z]:[\\/]/.test(name)) return name;
-  return `${dirOf(docPath)}/${name}`;
-}
-
-/** Reports every missing file or folder (each stat once); returns how many errors reject the file. */
+/** Reports every missing file or folder (each located once); returns how many errors reject the file. */
 export function checkIncludeFiles(doc: SourceDocument, file: HbaFile, ctx: ValidateContext): number {
   if (!ctx.settings.checkFiles) return 0;
   const rule = rulesFor(file.dialect)['missing-include-file'];
   let errors = 0;
   const tail = rejectTail(file.dialect);
-  const seen = new Map<string, boolean>();
-  const exists = (p: string, dir: boolean): boolean => {
-    const key = `${dir ? 'd' : 'f'}${p}`;
-    let v = seen.get(key);
-    if (v === undefined) {
-      const st = ctx.env.stat(p);
-      v = !!st && (dir ? !st.isFile : st.isFile);
-      seen.set(key, v);
-    }
-    return v;
+  const locator = pathLocator(ctx, doc.path);
+  const located = new Map<string, Located>();
+  const locate = (name: string): Located => {
+    let loc = located.get(name);
+    if (!loc) located.set(name, (loc = locator.locate(name)));
+    return loc;
   };
   const check = (t: HbaToken, name: string, dir: boolean, what: string): void => {
-    const full = resolve(doc.path, name);
-    if (exists(full, dir)) return;
+    const loc = locate(name);
+    const shownName = `\`${t.include !== undefined ? '@' : ''}${name}\``;
+    if (loc.status === 'unresolved') return; // an unsaved document: no folder to resolve against
+    if (loc.status === 'unseen') {
+      reportNotChecked(ctx, loc, t.span, `${what} ${shownName}: `);
+      return;
+    }
+    const st = loc.stat;
+    if (st && (dir ? !st.isFile : st.isFile)) return;
     errors++;
-    ctx.report(rule, t.span, `${what} \`${t.include !== undefined ? '@' : ''}${name}\` does not exist (${full}); create it or fix the name; ${tail}.`);
+    const where = loc.via ? `${loc.via.shown}, mapped by ${loc.via.mapping.origin}` : loc.path;
+    ctx.report(rule, t.span, `${what} ${shownName} does not exist (${where}); create it or fix the name${loc.via ? ' or the mapping' : ''}; ${tail}.`);
   };
   for (const line of file.lines) {
     for (const f of line.fields) for (const t of f.tokens) if (t.include !== undefined) check(t, t.include, false, 'The name list');

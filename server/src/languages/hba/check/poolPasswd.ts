@@ -14,6 +14,7 @@ import type { ValidateContext } from '../../../core/language';
 import type { Finding, Severity, SourceDocument, Span } from '../../../core/types';
 import { dirOf, effectiveSettings, lastSetting, settingBool, type PgpoolConfFile, type Setting } from '../../pgpoolConf';
 import { KIND_LABEL, entryShape, serves, shownUser, type EntryKind, type PasswdMethod, type PoolPasswdFile } from '../../poolPasswd';
+import { pathLocator } from '../../../deploy';
 import type { HbaToken } from '../lexer';
 import type { HbaFile, HbaRecord } from '../model';
 import { POOL_HBA } from '../rules';
@@ -65,9 +66,11 @@ function locate(confPath: string, at: Setting | undefined, ctx: ValidateContext)
   if (value === '') return at ? { kind: 'disabled', at } : undefined;
   // A value shaped like a password is pgpool.conf's own finding (pool-passwd-value); it is never repeated here.
   if (entryShape(value)) return undefined;
-  // Pgpool-II's main.c: an absolute path as is, else relative to pgpool.conf's folder.
-  const dir = dirOf(confPath);
-  const path = /^([A-Za-z]:)?[\\/]/.test(value) ? value : `${dir === '/' ? '' : dir}/${value}`;
+  // Pgpool-II's main.c: an absolute path as is, else relative to pgpool.conf's folder; an absolute path goes through
+  // the path mappings, and one pgtls cannot see (a path where pgpool runs) is not checked.
+  const loc = pathLocator(ctx, confPath).locate(value);
+  if (loc.status !== 'seen') return undefined;
+  const path = loc.path;
   // Missing, not a file, unreadable, binary: nothing to check (an open editor buffer counts, as for pgpool.conf).
   const parsed = ctx.parseSibling<PoolPasswdFile>(path, 'pool-passwd')?.file;
   if (!parsed || parsed.effective.size === 0) return undefined;

@@ -4,7 +4,9 @@
  * watchdog node id file, includes.
  */
 import type { ValidateContext } from '../../../core/language';
+import { dirName, joinPath } from '../../../core/deployPaths';
 import { listing } from '../../../core/text';
+import { describeLocated, pathLocator, reportNotChecked } from '../../../deploy';
 import { versionLess } from '../catalogue';
 import { boolOf, dirOf, type Assignment, type PgpoolConfFile } from '../model';
 import { R } from '../rules';
@@ -113,31 +115,37 @@ function checkWatchdogNodeId(c: CrossCheck): void {
   if (!c.ctx.settings.checkFiles || !onDisk(c.doc.path)) return;
   const wd = effBool(c, 'use_watchdog', false);
   if (!wd.value || !wd.at) return;
-  const dir = dirOf(c.doc.path);
-  const file = `${dir === '/' ? '' : dir}/pgpool_node_id`;
+  // Pgpool-II reads the file beside the pgpool.conf it runs with: where a mapping says this file runs (a compose bind
+  // mount of the file alone, say), the node id file is looked for there, and may be one only the container has.
+  const locator = pathLocator(c.ctx, c.doc.path);
+  const deployed = locator.deployPath();
+  const loc = deployed ? locator.locate(joinPath(dirName(deployed), 'pgpool_node_id')) : locator.locate('pgpool_node_id');
+  if (loc.status === 'unresolved') return;
+  if (loc.status === 'unseen') { reportNotChecked(c.ctx, loc, wd.at.keySpan, '`use_watchdog` is on; its node id file '); return; }
+  const file = describeLocated(loc, pathCode);
   const say = (what: string, fix = 'write this node\'s number (0, 1, …) in it'): void => c.report(
     R['watchdog-node-id'], wd.at!.keySpan,
     `\`use_watchdog\` is on but ${what}, so Pgpool-II on this machine would refuse to start; ${fix}.`,
   );
-  const text = c.ctx.env.readText(file);
-  if (text === undefined) { say(`${pathCode(file)} does not exist`, 'create it with this node\'s number (0, 1, …)'); return; }
+  const text = loc.stat?.isFile ? loc.read() : undefined;
+  if (text === undefined) { say(`${file} does not exist`, 'create it with this node\'s number (0, 1, …)'); return; }
   // Pgpool-II reads at most 8 characters of the first line and strips one trailing newline.
   let buf = text.slice(0, 8);
   const nl = buf.indexOf('\n');
   if (nl >= 0) buf = buf.slice(0, nl + 1);
   if (buf.endsWith('\n')) buf = buf.slice(0, -1);
-  if (buf === '') { say(`${pathCode(file)} is empty`); return; }
+  if (buf === '') { say(`${file} is empty`); return; }
   if (!/^[0-9]+$/.test(buf)) {
-    say(`${pathCode(file)} does not hold a plain number${buf.includes('\r') ? ' (it has a Windows line ending)' : ''}`);
+    say(`${file} does not hold a plain number${buf.includes('\r') ? ' (it has a Windows line ending)' : ''}`);
     return;
   }
   const id = Number(buf);
-  if (id > MAX_WATCHDOG_NUM) { say(`node id ${id} in ${pathCode(file)} is greater than ${MAX_WATCHDOG_NUM}`); return; }
+  if (id > MAX_WATCHDOG_NUM) { say(`node id ${id} in ${file} is greater than ${MAX_WATCHDOG_NUM}`); return; }
   const port = effInt(c, `wd_port${id}`, 0);
   if (port && port.value <= 0) {
     c.report(
       R['watchdog-node-id'], wd.at.keySpan,
-      `\`use_watchdog\` is on and ${pathCode(file)} says this is node ${id}, but \`wd_port${id}\` is not set, so Pgpool-II on this machine would refuse to start ("no watchdog configuration for local pgpool node"); set \`hostname${id}\`, \`wd_port${id}\` and \`pgpool_port${id}\`.`,
+      `\`use_watchdog\` is on and ${file} says this is node ${id}, but \`wd_port${id}\` is not set, so Pgpool-II on this machine would refuse to start ("no watchdog configuration for local pgpool node"); set \`hostname${id}\`, \`wd_port${id}\` and \`pgpool_port${id}\`.`,
     );
   }
 }
@@ -155,11 +163,14 @@ function checkIncludes(c: CrossCheck): void {
       continue;
     }
     if (!c.ctx.settings.checkFiles || !onDisk(target)) continue;
-    const st = c.ctx.env.stat(target);
+    const loc = pathLocator(c.ctx, c.doc.path).locate(inc.value);
+    if (loc.status === 'unresolved') continue;
+    if (loc.status === 'unseen') { reportNotChecked(c.ctx, loc, inc.valueSpan, '`include`: '); continue; }
+    const st = loc.stat;
     if (!st || !st.isFile) {
       c.report(
         R['include-not-found'], inc.valueSpan,
-        `\`include\`: ${pathCode(target)} ${st ? 'is not a file' : 'does not exist'}, so Pgpool-II cannot open it and stops with a syntax error; fix the path (relative paths start at this file's folder).`,
+        `\`include\`: ${describeLocated(loc, pathCode)} ${st ? 'is not a file' : 'does not exist'}, so Pgpool-II cannot open it and stops with a syntax error; fix the path${loc.via ? ' or the mapping' : ' (relative paths start at this file\'s folder)'}.`,
       );
     }
   }

@@ -8,10 +8,13 @@ import type { Certificate, TlsBackend } from '../../../../core/tlsBackend';
 import {
   CERT, certLabel, chainsTo, isCA, keyOfPublicKeyInfo, notCaReason, validityAt, weakKey, weakSignature,
 } from '../../../../x509';
-import { OFF, type Setting, type TlsContext, code, keyRef } from './context';
+import { OFF, type Setting, type TlsContext, keyRef } from './context';
 
-/** A certificate file pgpool.conf names, read: the setting, the resolved path and its certificates in file order. */
-export interface CertFile { s: Setting; path: string; certs: Certificate[] }
+/**
+ * A certificate file pgpool.conf names, read: the setting, the resolved path, the path for messages (with the mapping
+ * that located it) and its certificates in file order.
+ */
+export interface CertFile { s: Setting; path: string; shown: string; certs: Certificate[] }
 
 const day = (d: Date): string => d.toISOString().slice(0, 10);
 
@@ -41,8 +44,8 @@ export function checkServedChain(t: TlsContext, f: CertFile): void {
   f.certs.forEach((c, i) => {
     const leaf = i === 0;
     const who = leaf
-      ? `The server certificate ${certLabel(c)} in ${code(f.path)}`
-      : `The chain certificate ${certLabel(c)} (certificate ${i + 1} of ${f.certs.length} in ${code(f.path)})`;
+      ? `The server certificate ${certLabel(c)} in ${f.shown}`
+      : `The chain certificate ${certLabel(c)} (certificate ${i + 1} of ${f.certs.length} in ${f.shown})`;
     const make = leaf ? '`pgtls cert server`' : '`pgtls cert ca`';
     const weak = weakKey(keyOfPublicKeyInfo(c.publicKey), 'openssl');
     if (weak) {
@@ -76,10 +79,10 @@ export function checkClientCas(t: TlsContext, f: CertFile, served: readonly Cert
     const only = f.certs.length === 1
       ? `its only certificate ${certLabel(f.certs[0]!)} is not a CA certificate (${notCaReason(f.certs[0]!)})`
       : `none of its ${f.certs.length} certificates is a CA certificate (basicConstraints CA:TRUE)`;
-    t.report(CERT['ca-flags'], f.s, `${keyRef(f.s)}: in ${code(f.path)} ${only}, so OpenSSL can verify no client certificate with it and every \`cert\` login fails; point it at the certificate of the CA that issues the client certificates.`);
+    t.report(CERT['ca-flags'], f.s, `${keyRef(f.s)}: in ${f.shown} ${only}, so OpenSSL can verify no client certificate with it and every \`cert\` login fails; point it at the certificate of the CA that issues the client certificates.`);
   }
   for (const c of f.certs) {
-    const who = `The CA certificate ${certLabel(c)} in ${code(f.path)}`;
+    const who = `The CA certificate ${certLabel(c)} in ${f.shown}`;
     const refused = 'so every client certificate it vouches for is refused and those `cert` logins fail';
     const weak = weakKey(keyOfPublicKeyInfo(c.publicKey), 'openssl');
     if (weak) {
@@ -97,6 +100,6 @@ export function checkClientCas(t: TlsContext, f: CertFile, served: readonly Cert
     }
   }
   if (served.length && !chainsTo(served, f.certs, (c, i) => issuedBy(tls, c, i))) {
-    t.report(CERT['not-signed-by-ca'], f.s, `The server certificate ${certLabel(served[0]!)} is not issued by a certificate in ${code(f.path)}: that file only verifies client and backend certificates, so this is allowed, but clients given the same root file (sslrootcert) will not trust Pgpool-II; check that both come from the CA you meant.`, { severity: 'info' });
+    t.report(CERT['not-signed-by-ca'], f.s, `The server certificate ${certLabel(served[0]!)} is not issued by a certificate in ${f.shown}: that file only verifies client and backend certificates, so this is allowed, but clients given the same root file (sslrootcert) will not trust Pgpool-II; check that both come from the CA you meant.`, { severity: 'info' });
   }
 }

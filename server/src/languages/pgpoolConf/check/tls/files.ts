@@ -2,15 +2,19 @@
  * The file half of the TLS rules: what `SSL_ServerSide_init` does with `ssl_cert`, `ssl_key`, `ssl_ca_cert` and
  * `ssl_crl_file` (existence, PEM content, passphrase, key/certificate match, key permissions). The certificates read
  * are then judged by the shared certificate policy (certs.ts: strength, validity, CA flags, the issuing chain).
- * Paths are resolved like `pool_ssl_make_absolute_path`: absolute as written, else against pgpool.conf's folder.
- * Certificates and keys are read by the environment's TLS backend (OpenSSL through `node:crypto` in Node.js).
+ * Paths are resolved like `pool_ssl_make_absolute_path`: absolute as written, else against pgpool.conf's folder; an
+ * absolute path goes through the path mappings (deploy/), and one pgtls cannot see (a path in the container) is only
+ * a note, its content checks skipped. Certificates and keys are read by the environment's TLS backend (OpenSSL
+ * through `node:crypto` in Node.js).
  */
 import { readPemBlocks } from '../../../../core/pem';
 import type { Certificate, PemCertificates, PublicKeyInfo } from '../../../../core/tlsBackend';
+import type { FileStat } from '../../../../core/types';
+import { describeLocated, pathLocator, reportNotChecked } from '../../../../deploy';
 import { CERT, certLabel, keyFamily, keyOfPublicKeyInfo } from '../../../../x509';
 import { TLS } from '../../rules';
 import { type CertFile, checkClientCas, checkServedChain } from './certs';
-import { OFF, type Setting, type TlsContext, code, keyRef, resolveConfPath } from './context';
+import { OFF, type Setting, type TlsContext, code, keyRef, spanOf } from './context';
 
 /** Pgpool-II's log text for a file it could not use, per parameter. */
 const LOAD_MESSAGE: Record<string, string> = {
@@ -20,23 +24,43 @@ const LOAD_MESSAGE: Record<string, string> = {
   ssl_crl_file: 'could not load SSL certificate revocation list file',
 };
 
-interface Opened { s: Setting; path: string; text: string | undefined }
+interface Opened {
+  s: Setting;
+  /** Where the file is read (on disk, or the deployment path of a resource's key). */
+  path: string;
+  /** The path for messages, with the mapping that located it. */
+  shown: string;
+  text: string | undefined;
+  /** Whether the file's mode and owner are those Pgpool-II sees (not for a copied file or a resource's key). */
+  permissionsKnown: boolean;
+  stat: FileStat;
+}
 
-/** Resolves and stats a file setting; reports a missing or non-regular file. `undefined` when unset or unusable. */
+/**
+ * Locates and stats a file setting; reports a missing or non-regular file, and notes a path pgtls cannot see.
+ * `undefined` when unset or unusable (the checks of its content are then skipped).
+ */
 function open(t: TlsContext, key: string): Opened | undefined {
   const s = t.get(key);
   if (!s || s.a.value === '') return undefined;
-  const path = resolveConfPath(t.confDir, s.a.value);
-  if (!/^([A-Za-z]:)?[\\/]/.test(path)) return undefined; // an unsaved document: no folder to resolve against
-  const st = t.ctx.env.stat(path);
+  const loc = pathLocator(t.ctx, t.doc.path).locate(s.a.value, t.confDir);
+  if (loc.status === 'unresolved') return undefined; // an unsaved document: no folder to resolve against
+  if (loc.status === 'unseen') {
+    reportNotChecked(t.ctx, loc, spanOf(s), `${keyRef(s)}: `);
+    return undefined;
+  }
+  const shown = describeLocated(loc, code);
+  const st = loc.stat;
   if (!st || !st.isFile) {
     const what = st ? 'is not a regular file' : 'does not exist';
-    const hint = st ? 'point it at the file itself' : `fix the path${path === s.a.value ? '' : ' (a relative path starts at pgpool.conf\'s folder)'}`;
-    t.report(TLS['ssl-file-missing'], s, `${keyRef(s)}: ${code(path)} ${what}, so ${OFF} ("${LOAD_MESSAGE[key]}"); ${hint}.`);
+    const hint = st ? 'point it at the file itself'
+      : loc.via ? `add it ${typeof loc.via.mapping.to === 'string' ? 'there' : 'to the resource'}, or fix the path or the mapping`
+        : `fix the path${loc.path === s.a.value ? '' : ' (a relative path starts at pgpool.conf\'s folder)'}`;
+    t.report(TLS['ssl-file-missing'], s, `${keyRef(s)}: ${shown} ${what}, so ${OFF} ("${LOAD_MESSAGE[key]}"); ${hint}.`);
     return undefined;
   }
   // A file pgtls may not read (e.g. root-owned 0600) is not Pgpool-II's problem: its content is just not checked.
-  return { s, path, text: t.ctx.env.readText(path) };
+  return { s, path: loc.path, shown, text: loc.read(), permissionsKnown: loc.permissionsKnown, stat: st };
 }
 
 /** Explains a file with no usable certificate. */
@@ -74,10 +98,10 @@ function checkServerCert(t: TlsContext): CertFile | undefined {
   // SSL_CTX_use_certificate_chain_file reads certificate blocks only: CRL blocks are skipped undecoded.
   const pem = { ...read, broken: read.broken.filter(b => b.label !== 'X509 CRL') };
   if (pem.certificates.length === 0 || pem.broken.length) {
-    t.report(TLS['ssl-cert-invalid'], cert.s, `${keyRef(cert.s)}: ${code(cert.path)} holds no loadable certificate (${describeNoCert(cert.text, pem)}), so ${OFF} ("could not load server certificate file"); point it at the PEM certificate (BEGIN CERTIFICATE).`);
+    t.report(TLS['ssl-cert-invalid'], cert.s, `${keyRef(cert.s)}: ${cert.shown} holds no loadable certificate (${describeNoCert(cert.text, pem)}), so ${OFF} ("could not load server certificate file"); point it at the PEM certificate (BEGIN CERTIFICATE).`);
     return undefined;
   }
-  return { s: cert.s, path: cert.path, certs: pem.certificates };
+  return { s: cert.s, path: cert.path, shown: cert.shown, certs: pem.certificates };
 }
 
 /** `ssl_key`: stat, S_ISREG, permissions (warning only), passphrase, SSL_CTX_check_private_key against `served`. */
@@ -91,13 +115,13 @@ function checkKey(t: TlsContext, served: CertFile | undefined): void {
   if (k.kind === 'invalid' && !k.block) {
     const labels = readPemBlocks(key.text).map(b => b.label);
     const holds = labels.length ? `it holds only ${labelsOf(labels)}` : /^\s*-----/.test(key.text) ? 'it has no complete PEM block' : 'it is not in PEM format';
-    t.report(TLS['ssl-key-invalid'], key.s, `${keyRef(key.s)}: ${code(key.path)} holds no private key (${holds}), so ${OFF} ("could not load private key file"); point it at the PEM private key (BEGIN PRIVATE KEY).`);
+    t.report(TLS['ssl-key-invalid'], key.s, `${keyRef(key.s)}: ${key.shown} holds no private key (${holds}), so ${OFF} ("could not load private key file"); point it at the PEM private key (BEGIN PRIVATE KEY).`);
   } else if (k.kind === 'invalid') {
-    t.report(TLS['ssl-key-invalid'], key.s, `${keyRef(key.s)}: the ${k.block?.label ?? 'PRIVATE KEY'} block in ${code(key.path)} cannot be decoded, so ${OFF} ("could not load private key file"); replace it with an intact copy of the key.`);
+    t.report(TLS['ssl-key-invalid'], key.s, `${keyRef(key.s)}: the ${k.block?.label ?? 'PRIVATE KEY'} block in ${key.shown} cannot be decoded, so ${OFF} ("could not load private key file"); replace it with an intact copy of the key.`);
   } else if (k.kind === 'encrypted') {
     const cmd = t.get('ssl_passphrase_command');
     if (!cmd || cmd.a.value === '') {
-      t.report(TLS['ssl-key-encrypted'], key.s, `${keyRef(key.s)}: ${code(key.path)} is encrypted and \`ssl_passphrase_command\` is not set, so ${OFF} ("private key file … cannot be reloaded because it requires a passphrase"); set \`ssl_passphrase_command\` or store the key decrypted with mode 0600.`);
+      t.report(TLS['ssl-key-encrypted'], key.s, `${keyRef(key.s)}: ${key.shown} is encrypted and \`ssl_passphrase_command\` is not set, so ${OFF} ("private key file … cannot be reloaded because it requires a passphrase"); set \`ssl_passphrase_command\` or store the key decrypted with mode 0600.`);
     }
   } else if (served && !tls.keyMatches(served.certs[0]!.handle, k.handle)) {
     const leaf: Certificate = served.certs[0]!;
@@ -107,7 +131,7 @@ function checkKey(t: TlsContext, served: CertFile | undefined): void {
     const logged = certAlg === keyAlg
       ? `"could not load private key file … key values mismatch"`
       : `"check of private key failed: no certificate assigned"`;
-    t.report(CERT['key-mismatch'], key.s, `${keyRef(key.s)}: the ${keyAlg} key in ${code(key.path)} is not the key of the ${certAlg} certificate ${certLabel(leaf)} in ${code(served.path)}, so ${OFF} (${logged}); use the key the certificate was issued for.`);
+    t.report(CERT['key-mismatch'], key.s, `${keyRef(key.s)}: the ${keyAlg} key in ${key.shown} is not the key of the ${certAlg} certificate ${certLabel(leaf)} in ${served.shown}, so ${OFF} (${logged}); use the key the certificate was issued for.`);
   }
 }
 
@@ -117,10 +141,10 @@ function checkCaFile(t: TlsContext): CertFile | undefined {
   if (ca?.text === undefined) return undefined;
   const pem = t.ctx.env.tls.readCertificates(ca.text);
   if (pem.certificates.length === 0 || pem.broken.length) {
-    t.report(TLS['ssl-cert-invalid'], ca.s, `${keyRef(ca.s)}: ${code(ca.path)} holds no loadable certificate (${describeNoCert(ca.text, pem)}), so ${OFF} ("could not load root certificate file"); point it at the CA certificate in PEM.`);
+    t.report(TLS['ssl-cert-invalid'], ca.s, `${keyRef(ca.s)}: ${ca.shown} holds no loadable certificate (${describeNoCert(ca.text, pem)}), so ${OFF} ("could not load root certificate file"); point it at the CA certificate in PEM.`);
     return undefined;
   }
-  return { s: ca.s, path: ca.path, certs: pem.certificates };
+  return { s: ca.s, path: ca.path, shown: ca.shown, certs: pem.certificates };
 }
 
 /** `ssl_crl_file`: X509_STORE_load_locations, then CRL checks for the whole chain. */
@@ -129,21 +153,21 @@ function checkCrlFile(t: TlsContext): void {
   if (crl?.text === undefined) return;
   const pem = t.ctx.env.tls.readCertificates(crl.text);
   if (pem.crls === 0 && pem.certificates.length === 0) {
-    t.report(TLS['ssl-cert-invalid'], crl.s, `${keyRef(crl.s)}: ${code(crl.path)} holds no CRL (${describeNoCert(crl.text, pem)}), so ${OFF} ("could not load SSL certificate revocation list file"); point it at the PEM CRL (BEGIN X509 CRL).`);
+    t.report(TLS['ssl-cert-invalid'], crl.s, `${keyRef(crl.s)}: ${crl.shown} holds no CRL (${describeNoCert(crl.text, pem)}), so ${OFF} ("could not load SSL certificate revocation list file"); point it at the PEM CRL (BEGIN X509 CRL).`);
   } else if (pem.crls === 0) {
-    t.report(TLS['ssl-cert-invalid'], crl.s, `${keyRef(crl.s)}: ${code(crl.path)} holds certificates but no CRL: OpenSSL loads it, yet with CRL checking on every client certificate fails verification ("unable to get certificate CRL"), so \`cert\` logins are refused; point it at the PEM CRL (BEGIN X509 CRL).`, { severity: 'warning' });
+    t.report(TLS['ssl-cert-invalid'], crl.s, `${keyRef(crl.s)}: ${crl.shown} holds certificates but no CRL: OpenSSL loads it, yet with CRL checking on every client certificate fails verification ("unable to get certificate CRL"), so \`cert\` logins are refused; point it at the PEM CRL (BEGIN X509 CRL).`, { severity: 'warning' });
   }
 }
 
-/** Pgpool-II's key permission rule (`SSL_ServerSide_init`). */
+/** Pgpool-II's key permission rule (`SSL_ServerSide_init`); only where the mode and owner seen here are the server's. */
 function checkPermissions(t: TlsContext, key: Opened): void {
-  const st = t.ctx.env.stat(key.path);
-  if (!st) return;
+  if (!key.permissionsKnown) return;
+  const st = key.stat;
   const euid = t.ctx.env.euid();
   const ownedByUs = euid === undefined || st.uid === euid;
   const bad = (ownedByUs && (st.mode & 0o077) !== 0) || (st.uid === 0 && (st.mode & 0o037) !== 0);
   if (!bad) return;
   const mode = `0${(st.mode & 0o777).toString(8).padStart(3, '0')}`;
   const fix = ownedByUs ? `chmod 0600 ${key.path}` : `chmod 0640 ${key.path}`;
-  t.report(TLS['ssl-key-permissions'], key.s, `${keyRef(key.s)}: ${code(key.path)} has group or world access (mode ${mode}, owner uid ${st.uid}): Pgpool-II logs a WARNING at start ("private key file … has group or world access") but still loads the key; run \`${fix}\` (0600 when the Pgpool-II user owns it, at most 0640 when root does).`);
+  t.report(TLS['ssl-key-permissions'], key.s, `${keyRef(key.s)}: ${key.shown} has group or world access (mode ${mode}, owner uid ${st.uid}): Pgpool-II logs a WARNING at start ("private key file … has group or world access") but still loads the key; run \`${fix}\` (0600 when the Pgpool-II user owns it, at most 0640 when root does).`);
 }

@@ -6,6 +6,7 @@
  * (files.ts); the cipher string and the curve are evaluated by ciphers.ts and curves.ts.
  */
 import type { ValidateContext } from '../../../../core/language';
+import { pathLocator } from '../../../../deploy';
 import type { SourceDocument, Span } from '../../../../core/types';
 import { didYouMean, listing } from '../../../../core/text';
 import { effectiveSettings, lastSetting, settingBool } from '../../effective';
@@ -20,7 +21,7 @@ import { OFF, type Setting, type TlsContext, code, isAbsolute, keyRef, spanOf } 
 
 /** Runs every TLS rule on a parsed pgpool.conf; nothing is reported unless `ssl` is effectively on. */
 export function checkTls(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): void {
-  const all = effectiveSettings(doc.path, file, ctx.parseSibling);
+  const all = effectiveSettings(doc.path, file, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, doc.path) : undefined);
   const ssl = settingBool(all, 'ssl', false);
   if (!ssl.value || !ssl.at) return;
   const sslSetting = ssl.at;

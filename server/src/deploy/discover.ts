@@ -1,0 +1,292 @@
+/**
+ * The path mappings the workspace makes certain for a configuration file: Docker Compose bind mounts, secrets and
+ * configs, the Dockerfile COPY/ADD of the images compose builds (and of Dockerfiles beside the configuration), and the
+ * Secret/ConfigMap volumes of Kubernetes workloads whose resources are in the workspace. The files are looked for near
+ * the configuration: in its folder and each folder above it up to its workspace folder (at most 8; without one, its
+ * folder and the one above), plus the YAML files one level below that workspace folder. Every read goes through the
+ * environment; parses are cached per environment by text, so a large workspace is not parsed again on every keystroke.
+ *
+ * Two mappings of the same deployment path that disagree are not certain: the one of a service or container that also
+ * mounts or copies the configuration itself wins; if that does not decide, neither is used.
+ */
+import {
+  type PathMapping, type VirtualFile, type VirtualTree, baseName, dirName, displayPath, isInside, joinPath, normalizePath, rootOf,
+} from '../core/deployPaths';
+import type { ServiceEnv } from '../core/types';
+import { COMPOSE_FILE, composeFacts, type ComposeFacts } from './compose';
+import { yamlDocuments } from './data';
+import { DOCKERFILE, dockerfileCopies, type DockerCopy } from './dockerfile';
+import { mountTree, podMounts, resourceFiles, type PodMount, type ResourceFiles, type VolumeSource } from './kubernetes';
+
+const MAX_FOLDERS_UP = 8;
+const MAX_FILES_PER_FOLDER = 400;
+/** The parse cache holds at most this many files and this many characters of their texts (then it starts again). */
+const MAX_CACHED = 2000;
+const MAX_CACHED_CHARS = 16 * 1024 * 1024;
+/** Names probed when the environment cannot list folders. */
+const WELL_KNOWN = ['docker-compose.yml', 'docker-compose.yaml', 'compose.yml', 'compose.yaml', 'Dockerfile', 'Containerfile'];
+
+type Env = Pick<ServiceEnv, 'readText' | 'stat' | 'listFiles' | 'workspace'>;
+
+/** A mapping with who made it: mappings of the same `from` are settled by whether their owner runs this configuration. */
+interface Candidate { mapping: PathMapping; owner: string }
+
+// ---------------------------------------------------------------------------------------------------------------
+// Per-environment parse cache, keyed by path and checked against the text.
+
+interface Cache { entries: Map<string, { text: string; value: unknown }>; chars: number }
+const caches = new WeakMap<object, Cache>();
+
+function parsedOnce<T>(env: Env, kind: string, path: string, parse: (text: string) => T, text = env.readText(path)): T | undefined {
+  if (text === undefined) return undefined;
+  let cache = caches.get(env);
+  if (!cache) caches.set(env, (cache = { entries: new Map(), chars: 0 }));
+  const key = `${kind}\0${path}`;
+  const hit = cache.entries.get(key);
+  if (hit && hit.text === text) return hit.value as T;
+  const value = parse(text);
+  if (hit) cache.chars -= hit.text.length;
+  if (cache.entries.size >= MAX_CACHED || cache.chars + text.length > MAX_CACHED_CHARS) {
+    cache.entries.clear();
+    cache.chars = 0;
+  }
+  cache.entries.set(key, { text, value });
+  cache.chars += text.length;
+  return value;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Which files to read
+
+/** The folders from the configuration's up to its workspace folder (bounded), and the top one reached. */
+function walkedFolders(configPath: string, roots: readonly string[]): { folders: string[]; root?: string } {
+  const root = rootOf(configPath, roots);
+  const folders: string[] = [];
+  let dir = dirName(configPath);
+  const limit = root ? MAX_FOLDERS_UP : 2;
+  for (let i = 0; i < limit; i++) {
+    folders.push(dir);
+    const up = dirName(dir);
+    if ((root && !isInside(up, root)) || up === dir || (!root && dirName(up) === up)) break;
+    dir = up;
+  }
+  const top = folders[folders.length - 1]!;
+  return root && isInside(root, top) ? { folders, root } : { folders };
+}
+
+function listed(env: Env, folder: string, depth: number, yamlOnly: boolean): string[] {
+  try {
+    const ext = yamlOnly ? ['.yaml', '.yml'] : [''];
+    return env.listFiles?.(folder, { extensions: ext, maxDepth: depth, maxFiles: MAX_FILES_PER_FOLDER }) ?? [];
+  } catch {
+    return [];
+  }
+}
+
+/** The compose files, Dockerfiles and other YAML files near the configuration. */
+function nearbyFiles(env: Env, configPath: string, roots: readonly string[]): { compose: string[]; docker: string[]; yaml: string[] } {
+  const { folders, root } = walkedFolders(configPath, roots);
+  const files = new Set<string>();
+  for (const f of folders) {
+    if (env.listFiles) for (const p of listed(env, f, 0, false)) files.add(p);
+    else for (const n of WELL_KNOWN) if (env.stat(joinPath(f, n))?.isFile) files.add(joinPath(f, n));
+  }
+  if (root) for (const p of listed(env, root, 1, true)) files.add(p);
+  // The language server's index also has the YAML buffers not saved yet (a compose file being typed).
+  try {
+    const near = new Set(folders.map(f => normalizePath(f) ?? f));
+    const top = root && normalizePath(root);
+    for (const f of env.workspace?.files() ?? []) {
+      const dir = normalizePath(dirName(f.path)) ?? '';
+      if (near.has(dir) || (top && normalizePath(dirName(dir)) === top)) files.add(f.path);
+    }
+  } catch {
+    // the index is the glue's; the listed files stay
+  }
+  const out = { compose: [] as string[], docker: [] as string[], yaml: [] as string[] };
+  for (const p of files) {
+    const name = baseName(p);
+    if (COMPOSE_FILE.test(name)) out.compose.push(p);
+    else if (DOCKERFILE.test(name)) out.docker.push(p);
+    else if (/\.ya?ml$/i.test(name)) out.yaml.push(p);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Mappings from each kind of file
+
+interface Run {
+  env: Env;
+  config: string;
+  roots: readonly string[];
+  out: Candidate[];
+  /** Owners that mount or copy the configuration itself. */
+  runsConfig: Set<string>;
+}
+
+const show = (run: Run, p: string): string => displayPath(p, run.roots);
+/** A file that makes mappings, for messages: its path in the workspace without the leading `./`. */
+const origin = (run: Run, p: string): string => show(run, p).replace(/^\.\//, '');
+
+function fromCompose(run: Run, file: string, usedDockerfiles: Set<string>): void {
+  const facts = parsedOnce<ComposeFacts[]>(run.env, 'compose', file, t => yamlDocuments(t).map(d => composeFacts(d, dirName(file))));
+  for (const f of facts ?? []) {
+    for (const m of f.mounts) {
+      const owner = `${file}#${m.service}`;
+      if (isInside(run.config, m.source)) run.runsConfig.add(owner);
+      run.out.push({
+        owner,
+        mapping: {
+          from: normalizePath(m.target)!, to: m.source, origin: `${origin(run, file)}, service ${m.service}`, shown: show(run, m.source),
+          keepsPermissions: m.kind === 'bind', shadows: true,
+        },
+      });
+    }
+    for (const b of f.builds) {
+      usedDockerfiles.add(b.dockerfile);
+      fromDockerfile(run, b.dockerfile, b.context, `${file}#${b.service}`, b.target);
+    }
+  }
+}
+
+/** The local files a COPY source names (a wildcard in the last segment is expanded in its folder). */
+function sourceFiles(run: Run, context: string, source: string): string[] {
+  const path = joinPath(context, source);
+  if (!isInside(path, context)) return [];
+  if (!/[*?[]/.test(baseName(source))) return [path];
+  if (/[*?[]/.test(dirName(source))) return [];
+  const re = new RegExp(`^${baseName(source).replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '.')}$`);
+  return listed(run.env, dirName(path), 0, false).filter(p => re.test(baseName(p)));
+}
+
+function fromDockerfile(run: Run, file: string, context: string, owner: string, target?: string): void {
+  const copies = parsedOnce<DockerCopy[]>(run.env, `docker:${target ?? ''}`, file, t => dockerfileCopies(t, target));
+  for (const c of copies ?? []) {
+    for (const src of c.sources) {
+      for (const local of sourceFiles(run, context, src)) {
+        const st = run.env.stat(local);
+        if (!st) continue;
+        if (isInside(run.config, local)) run.runsConfig.add(owner);
+        // A folder's contents go to the destination; a file goes into it when it is a folder, else becomes it (a
+        // destination without a trailing slash that is a folder of the base image is not known here: not mapped then).
+        const from = !st.isFile || !c.destIsDir ? c.dest : joinPath(c.dest, baseName(local));
+        run.out.push({ owner, mapping: { from, to: local, origin: origin(run, file), shown: show(run, local), keepsPermissions: false, shadows: false } });
+      }
+    }
+  }
+}
+
+interface Manifest { mounts: PodMount[]; resources: ResourceFiles[] }
+
+function manifestOf(text: string): Manifest {
+  const m: Manifest = { mounts: [], resources: [] };
+  if (!/\b(Secret|ConfigMap|volumes)\b/.test(text)) return m;
+  for (const d of yamlDocuments(text)) {
+    m.mounts.push(...podMounts(d));
+    const r = resourceFiles(d);
+    if (r) m.resources.push(r);
+  }
+  return m;
+}
+
+/** Every Secret and ConfigMap pgtls reads: the workspace's (language server), else those of the nearby files. */
+function resourcesOf(run: Run, nearby: Map<string, Manifest>): ResourceFiles[] {
+  const out: ResourceFiles[] = [];
+  const seen = new Set<string>();
+  for (const [p, m] of nearby) {
+    seen.add(p);
+    out.push(...m.resources);
+  }
+  try {
+    for (const f of run.env.workspace?.files() ?? []) {
+      if (f.languageId !== 'yaml' || seen.has(f.path)) continue;
+      const text = f.text();
+      if (text === undefined || !/\b(Secret|ConfigMap)\b/.test(text)) continue;
+      out.push(...(parsedOnce<Manifest>(run.env, 'k8s', f.path, manifestOf, text)?.resources ?? []));
+    }
+  } catch {
+    // the index is the glue's; a failure there leaves the nearby resources
+  }
+  return out;
+}
+
+/** Content equality of two resources' files (the same Secret written twice is still one answer). */
+const sameFiles = (a: ResourceFiles, b: ResourceFiles): boolean =>
+  a.entries.size === b.entries.size && [...a.entries].every(([k, v]) => b.entries.get(k)?.text === v.text);
+
+function fromKubernetes(run: Run, files: string[]): void {
+  const nearby = new Map<string, Manifest>();
+  for (const f of files) {
+    const m = parsedOnce<Manifest>(run.env, 'k8s', f, manifestOf);
+    if (m && (m.mounts.length || m.resources.length)) nearby.set(f, m);
+  }
+  if (![...nearby.values()].some(m => m.mounts.length)) return;
+  const resources = resourcesOf(run, nearby);
+  const find = (s: VolumeSource, namespace?: string): ResourceFiles | undefined => {
+    const found = resources.filter(r => r.kind === s.kind && r.name === s.name && (!namespace || !r.namespace || r.namespace === namespace));
+    // Several different resources of that name (overlays, environments): not certain which one the cluster has.
+    return found.length && found.every(r => sameFiles(r, found[0]!)) ? found[0] : undefined;
+  };
+  const configName = baseName(run.config);
+  for (const [file, m] of nearby) {
+    for (const mount of m.mounts) {
+      const tree: VirtualTree | undefined = mountTree(mount, find);
+      if (!tree) continue;
+      const owner = `${file}#${mount.owner}`;
+      if (tree.files.has(configName) || (mount.subPath !== undefined && baseName(mount.mountPath) === configName && tree.files.has(''))) run.runsConfig.add(owner);
+      const what = mount.sources.map(s => `${s.kind} ${s.name}`).join(' + ');
+      run.out.push({
+        owner,
+        mapping: {
+          from: normalizePath(mount.mountPath)!, to: tree, origin: `${origin(run, file)}, ${mount.owner}`,
+          shown: mount.subPath ? `${mount.subPath} of ${what}` : what, keepsPermissions: false, shadows: true,
+        },
+      });
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Settling
+
+/** What a mapping points at, to tell agreeing mappings of one path from disagreeing ones. */
+function targetKey(m: PathMapping): string {
+  if (typeof m.to === 'string') return `file:${m.to}`;
+  const files: [string, VirtualFile][] = [...m.to.files].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `tree:${m.to.complete}:${JSON.stringify(files.map(([k, v]) => [k, v.text ?? null]))}`;
+}
+
+function settle(cands: Candidate[], runsConfig: ReadonlySet<string>): PathMapping[] {
+  const byFrom = new Map<string, Candidate[]>();
+  for (const c of cands) {
+    const list = byFrom.get(c.mapping.from);
+    if (list) list.push(c);
+    else byFrom.set(c.mapping.from, [c]);
+  }
+  const out: PathMapping[] = [];
+  for (const list of byFrom.values()) {
+    const agree = (l: Candidate[]) => l.length > 0 && l.every(c => targetKey(c.mapping) === targetKey(l[0]!.mapping));
+    if (agree(list)) out.push(list[0]!.mapping);
+    else {
+      const owners = list.filter(c => runsConfig.has(c.owner));
+      if (agree(owners)) out.push(owners[0]!.mapping);
+    }
+  }
+  return out;
+}
+
+/** The automatic mappings for the configuration at `configPath`. Never throws; bad files give no mapping. */
+export function discoverMappings(env: Env, configPath: string, roots: readonly string[]): PathMapping[] {
+  try {
+    const run: Run = { env, config: configPath, roots, out: [], runsConfig: new Set() };
+    const near = nearbyFiles(env, configPath, roots);
+    const usedDockerfiles = new Set<string>();
+    for (const f of near.compose) fromCompose(run, f, usedDockerfiles);
+    for (const f of near.docker) if (!usedDockerfiles.has(f)) fromDockerfile(run, f, dirName(f), f);
+    fromKubernetes(run, near.yaml);
+    return settle(run.out, run.runsConfig);
+  } catch {
+    return [];
+  }
+}
