@@ -44,8 +44,8 @@ export const CERT = defineRules('cert', {
   },
   'weak-key': {
     severity: 'error',
-    description: 'A certificate (in a Secret, or in pgpool.conf\'s `ssl_cert`, the chain after it or `ssl_ca_cert`) whose public key is below OpenSSL security level 2 (the default of Debian, Ubuntu and RHEL based images): RSA or DSA under 2048 bits, EC curves under 224 bits. OpenSSL refuses to load it as a served certificate ("ee key too small") or chain certificate ("ca key too small"), so Pgpool-II serves no TLS, and refuses it as a CA when verifying ("ca key too small").',
-    source: `${LOADED}; ${OPENSSL}: ssl_security_cert (SSL_R_EE_KEY_TOO_SMALL, SSL_R_CA_KEY_TOO_SMALL)`,
+    description: 'A certificate (in a Secret, or in pgpool.conf\'s `ssl_cert`, the chain after it or `ssl_ca_cert`) whose public key is below OpenSSL security level 2 (the default of Debian, Ubuntu and RHEL based images): RSA or DSA under 2048 bits, EC curves under 224 bits. OpenSSL refuses to load it as a served certificate ("ee key too small") or chain certificate ("ca key too small"), so Pgpool-II serves no TLS, and refuses it as a CA when verifying ("CA certificate key too weak").',
+    source: `${LOADED}; ${OPENSSL}: ssl_security_cert (SSL_R_EE_KEY_TOO_SMALL, SSL_R_CA_KEY_TOO_SMALL), check_key_level (X509_V_ERR_CA_KEY_TOO_SMALL)`,
   },
   'weak-signature': {
     severity: 'error',

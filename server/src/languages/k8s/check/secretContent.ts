@@ -396,8 +396,8 @@ function checkIdentity(e: CertEntry, i: number, who: string, span: Span, tls: Tl
   }
   if (e.ca) return;
   if (mistakenForSelfSigned(c, () => tls.signedBy(c.handle, c.handle))) {
-    const error = i === 0 ? 'self-signed certificate' : 'self-signed certificate in certificate chain';
-    report(CERT['same-name-as-issuer'], span, `${who} has the same name as its issuer ("${c.issuer}") but was signed by another key: OpenSSL takes it for self-signed, so peers that verify it (sslmode=verify-ca or verify-full, client-certificate checks) refuse it ("${error}"). Give the ${i === 0 ? 'CA' : 'intermediate CA'} a name of its own (e.g. CN=<name> ${i === 0 ? 'Root' : 'Intermediate'} CA) and issue ${i === 0 ? 'this certificate' : 'it'} again (an authorityKeyIdentifier naming the issuer's key, \`authorityKeyIdentifier=keyid\`, also lets OpenSSL tell them apart).`);
+    const error = i === 0 ? '"self-signed certificate"' : '"self-signed certificate in certificate chain", or "certificate signature failure" when they try the root of the same name';
+    report(CERT['same-name-as-issuer'], span, `${who} has the same name as its issuer ("${c.issuer}") but was signed by another key: OpenSSL takes it for self-signed, so peers that verify it (sslmode=verify-ca or verify-full, client-certificate checks) refuse it (${error}). Give the ${i === 0 ? 'CA' : 'intermediate CA'} a name of its own (e.g. CN=<name> ${i === 0 ? 'Root' : 'Intermediate'} CA) and issue ${i === 0 ? 'this certificate' : 'it'} again (an authorityKeyIdentifier naming the issuer's key, \`authorityKeyIdentifier=keyid\`, also lets OpenSSL tell them apart).`);
   }
   if (i > 0 && sameName(e.certs[i - 1]!.issuer, c.subject) && !isCA(c)) {
     report(CERT['ca-flags'], span, `${who} is the issuer of the certificate before it but is not a CA certificate (${notCaReason(c)}): peers that verify the chain through it refuse it ("invalid CA certificate"). Put the issuing CA certificate there, issued with CA:TRUE and keyCertSign.`);

@@ -88,8 +88,8 @@ function servedUsage(t: TlsContext, f: CertFile, i: number, who: string): void {
     t.report(CERT['empty-name'], f.s, `${who} has ${what}: Pgpool-II and libpq (OpenSSL) accept it${also}, but Java's certificate parser refuses it ("${java}"), so pgjdbc and other Java clients fail the TLS handshake whatever their sslmode ("Failed to parse server certificates"); ${fix}.`);
   }
   if (mistakenForSelfSigned(c, () => tls.signedBy(c.handle, c.handle))) {
-    const error = leaf ? 'self-signed certificate' : 'self-signed certificate in certificate chain';
-    t.report(CERT['same-name-as-issuer'], f.s, `${who} has the same name as its issuer ("${c.issuer}") but was signed by another key: OpenSSL takes it for self-signed, so clients that verify the server (sslmode=verify-ca or verify-full) refuse it ("${error}"); give the ${leaf ? 'CA' : 'intermediate CA'} a name of its own (e.g. CN=<name> ${leaf ? 'Root' : 'Intermediate'} CA) and issue ${leaf ? 'the server certificate' : 'it'} again (an authorityKeyIdentifier naming the issuer's key, \`authorityKeyIdentifier=keyid\`, also lets OpenSSL tell them apart).`);
+    const error = leaf ? '"self-signed certificate"' : '"self-signed certificate in certificate chain", or "certificate signature failure" when they try the root of the same name';
+    t.report(CERT['same-name-as-issuer'], f.s, `${who} has the same name as its issuer ("${c.issuer}") but was signed by another key: OpenSSL takes it for self-signed, so clients that verify the server (sslmode=verify-ca or verify-full) refuse it (${error}); give the ${leaf ? 'CA' : 'intermediate CA'} a name of its own (e.g. CN=<name> ${leaf ? 'Root' : 'Intermediate'} CA) and issue ${leaf ? 'the server certificate' : 'it'} again (an authorityKeyIdentifier naming the issuer's key, \`authorityKeyIdentifier=keyid\`, also lets OpenSSL tell them apart).`);
   }
   const eku = c.extendedKeyUsage;
   if (eku && !allowsPurpose(eku, 'serverAuth')) {
@@ -107,8 +107,8 @@ function servedUsage(t: TlsContext, f: CertFile, i: number, who: string): void {
 
 /**
  * The CAs in `ssl_ca_cert`: OpenSSL verifies every client certificate (and, on the backend leg, the backends'
- * certificates) against them, refusing anchors and intermediates below security level 2 ("ca key too small", "ca md
- * too weak"), expired or not yet valid ones, certificates that are no CA at all, and CAs whose extended key usage does
+ * certificates) against them, refusing anchors and intermediates below security level 2 ("CA certificate key too
+ * weak", "CA signature digest algorithm too weak"), expired or not yet valid ones, certificates that are no CA at all, and CAs whose extended key usage does
  * not allow the role; each makes the `cert` logins of the clients concerned fail. `served` is the chain of `ssl_cert`
  * (empty when unusable): a server certificate from another CA is allowed (the file verifies clients, not the server),
  * hence info, as for a Secret whose `ca.crt` is the CA of client certificates. In a file of several CAs, the anchor of
@@ -130,11 +130,11 @@ export function checkClientCas(t: TlsContext, f: CertFile, served: readonly Cert
     const refused = 'so every client certificate it vouches for is refused and those `cert` logins fail';
     const weak = weakKey(keyOfPublicKeyInfo(c.publicKey), 'openssl');
     if (weak) {
-      t.report(CERT['weak-key'], f.s, `${who} has ${weak.key}, below OpenSSL security level 2 (the default on Debian, Ubuntu and RHEL based images): Pgpool-II loads it, but OpenSSL refuses it when verifying a client certificate ("ca key too small"), ${refused}; ${STRONG_KEY} (\`pgtls cert ca\`) and issue the client certificates again from it.`);
+      t.report(CERT['weak-key'], f.s, `${who} has ${weak.key}, below OpenSSL security level 2 (the default on Debian, Ubuntu and RHEL based images): Pgpool-II loads it, but OpenSSL refuses it when verifying a client certificate ("CA certificate key too weak"), ${refused}; ${STRONG_KEY} (\`pgtls cert ca\`) and issue the client certificates again from it.`);
     }
     const sig = weakSignature(c.signatureAlgorithm, selfSigned(tls, c), 'openssl');
     if (sig) {
-      t.report(CERT['weak-signature'], f.s, `${who} is signed with ${sig.name}, and OpenSSL 3 refuses ${sig.hash} signatures at its default security level: verifying a client certificate through it fails ("ca md too weak"), ${refused}; have it reissued with SHA-256, or make a new CA with \`pgtls cert ca\`.`);
+      t.report(CERT['weak-signature'], f.s, `${who} is signed with ${sig.name}, and OpenSSL 3 refuses ${sig.hash} signatures at its default security level: verifying a client certificate through it fails ("CA signature digest algorithm too weak"), ${refused}; have it reissued with SHA-256, or make a new CA with \`pgtls cert ca\`.`);
     }
     caValidity(t, f, c, who, used);
     // The served certificate itself, pinned as its own CA (a self-signed setup), is judged as the served certificate.
