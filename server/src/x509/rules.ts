@@ -65,12 +65,12 @@ export const CERT = defineRules('cert', {
   'empty-name': {
     severity: 'warning',
     description: 'A certificate with an empty issuer name, or an empty subject name without a critical subjectAltName (RFC 5280 §4.1.2.6 allows an empty subject only with one): Java\'s certificate parser refuses it, so pgjdbc and every Java client fail the TLS handshake at any sslmode ("Failed to parse server certificates") or cannot load it as `sslrootcert` or `sslcert`. OpenSSL (libpq, PostgreSQL, Pgpool-II) accepts it. In a Secret, or in pgpool.conf\'s `ssl_cert` (and its chain) or `ssl_ca_cert`.',
-    source: 'OpenJDK sun.security.x509.X509CertInfo (seen with OpenJDK 17 and Temurin 25); pgjdbc LibPQFactory and LazyKeyManager (CertificateFactory); RFC 5280 §4.1.2.4, §4.1.2.6',
+    source: `${LOADED}; OpenJDK sun.security.x509.X509CertInfo (seen with OpenJDK 17 and Temurin 25); pgjdbc LibPQFactory and LazyKeyManager (CertificateFactory); RFC 5280 §4.1.2.4, §4.1.2.6`,
   },
   'same-name-as-issuer': {
     severity: 'error',
     description: 'A certificate whose subject name equals its issuer\'s, signed by another key (a CA given the server\'s name, an intermediate given the root\'s): OpenSSL takes a certificate whose subject equals its issuer for self-signed without checking the signature (unless its authorityKeyIdentifier says otherwise), so verifying peers fail with "self-signed certificate" (or "self-signed certificate in certificate chain"). In a Secret\'s certificate chain, or pgpool.conf\'s `ssl_cert`: clients with sslmode=verify-ca or verify-full refuse the server.',
-    source: `${OPENSSL}: ossl_x509v3_cache_extensions (EXFLAG_SS), build_chain (X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)`,
+    source: `${LOADED}; ${OPENSSL}: ossl_x509v3_cache_extensions (EXFLAG_SS), build_chain (X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT, X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN)`,
   },
 });
 
