@@ -52,6 +52,7 @@ make('codesign', { issuer: 'root', ext: 'extendedKeyUsage=codeSigning\n' });
 make('anyeku', { issuer: 'root', ext: 'extendedKeyUsage=anyExtendedKeyUsage\n' });
 make('shortca', { ca: true, days: 30 });
 make('fromshort', { issuer: 'shortca' });
+fs.writeFileSync(path.join(DIR, 'srvplus.crt'), Buffer.concat(['srv.crt', 'shortca.crt'].map(f => fs.readFileSync(path.join(DIR, f)))));
 fs.writeFileSync(path.join(DIR, 'mixed.crt'), Buffer.concat(['shortca.crt', 'root.crt'].map(f => fs.readFileSync(path.join(DIR, f)))));
 
 interface Material {
@@ -164,7 +165,7 @@ test('expiring within pgtls.expiryWarningDays: cert/expiring, a warning, in both
   assert.deepEqual(r.secret, r.pgpoolConf);
 });
 
-test('an expired CA in a bundle: an error when it is the anchor in use, info when it is an unused extra, in both', () => {
+test('an expired CA in a bundle or chain: an error when it is the anchor in use, info when it is an unused extra, in both', () => {
   const later = new Date(Date.now() + 60 * 86_400_000); // shortca has expired, root has not
   const extra = both({ crt: 'srv.crt', key: 'srv.key', ca: 'mixed.crt' }, later);
   assert.deepEqual(extra.pgpoolConf, ['cert/expired info']);
@@ -172,6 +173,9 @@ test('an expired CA in a bundle: an error when it is the anchor in use, info whe
   const inUse = both({ crt: 'fromshort.crt', key: 'fromshort.key', ca: 'mixed.crt' }, later);
   assert.deepEqual(inUse.pgpoolConf, ['cert/expired error']);
   assert.deepEqual(inUse.secret, inUse.pgpoolConf);
+  const offPath = both({ crt: 'srvplus.crt', key: 'srv.key' }, later);
+  assert.deepEqual(offPath.pgpoolConf, ['cert/expired info'], 'sent after the server certificate but issued none of it');
+  assert.deepEqual(offPath.secret, offPath.pgpoolConf);
   const alone = both({ crt: 'fromshort.crt', key: 'fromshort.key', ca: 'shortca.crt' }, later);
   assert.deepEqual(alone.pgpoolConf, ['cert/expired error'], 'a single CA always matters');
   assert.deepEqual(alone.secret, alone.pgpoolConf);

@@ -14,7 +14,7 @@ import {
   MAX_ANCHORS, MAX_CHAIN, OID, STRENGTH, allowsPurpose, allowsTls, anchorOf, certLabel, certNames, chainsTo, commonName, curveBits, ekuLabel, ekuName,
   isCA, issuedByBackend, issuerProblem, keyFamily, keyOfPublicKeyInfo, keyTypeOfOid, matchesHost, misplacedEncipherment, namedCurve, notCaReason,
   signatureName, signatureOid, validityAt, weakHashes, weakKey, weakSignature, wildcardMatch, type CertNames,
-  canonicalName, mattersInBundle, mistakenForSelfSigned, nameProblem, nameProblemText, opensslSelfSigned, sameName, warningDays,
+  canonicalName, chainPath, mattersInBundle, mistakenForSelfSigned, nameProblem, nameProblemText, opensslSelfSigned, sameName, warningDays,
 } from '../../server/src/x509';
 import { MIN_RSA_BITS, WEAK_HASHES } from '../../server/src/certs/algorithms';
 import type { Certificate, TlsBackend } from '../../server/src/core/tlsBackend';
@@ -277,6 +277,14 @@ describe('identity: empty names and OpenSSL\'s self-signed test', () => {
     assert.equal(opensslSelfSigned({ ...base, issuer: 'CN=ca', keyIds: { serial: '01' } }), false, 'different names');
     assert.equal(opensslSelfSigned(base), undefined, 'key identifiers unknown');
     assert.equal(opensslSelfSigned({ ...base, publicKey: { type: 'rsa', bits: 2048 }, signatureAlgorithm: 'rsassaPss', keyIds: { serial: '01' } }), true, 'RSA-PSS signatures fit RSA keys');
+  });
+
+  test('the path a verifying peer walks through a served chain: by issuer name from the leaf, ending at a self-issued one', () => {
+    const c = (subject: string, issuer: string) => ({ subject, issuer });
+    assert.deepEqual([...chainPath([c('CN=leaf', 'CN=inter'), c('CN=other', 'CN=other'), c('CN=inter', 'CN=root'), c('CN=root', 'CN=root')])], [0, 2, 3]);
+    assert.deepEqual([...chainPath([c('CN=leaf', 'CN=Acme'), c('CN=Acme', 'CN=Acme'), c('CN=Acme', 'CN=Acme')])], [0, 1], 'stops at the first self-issued one');
+    assert.deepEqual([...chainPath([c('CN=db', 'CN=db'), c('CN=db', 'CN=db')])], [0], 'a leaf named like its issuer is the whole path');
+    assert.deepEqual([...chainPath([])], []);
   });
 
   test('mistaken for self-signed: OpenSSL\'s test passes but the certificate\'s own key does not verify its signature', () => {

@@ -101,3 +101,23 @@ export function opensslSelfSigned(c: {
 export function mistakenForSelfSigned(c: Parameters<typeof opensslSelfSigned>[0], selfSigned: () => boolean): boolean {
   return opensslSelfSigned(c) === true && !selfSigned();
 }
+
+/**
+ * The positions of a served chain (`ssl_cert`, `tls.crt`: the leaf first) that a verifying peer walks: the leaf, then
+ * each certificate named as the issuer of the last one taken. Extras sent along (an unrelated CA, the root's twin) are
+ * loaded but never verified, so checks of verification (usage, names) ask only these; key and signature strength apply
+ * to every certificate loaded.
+ */
+export function chainPath(certs: readonly { subject: string; issuer: string }[]): Set<number> {
+  const path = new Set<number>();
+  if (!certs.length) return path;
+  path.add(0);
+  let last = 0;
+  for (let i = 1; i < certs.length; i++) {
+    if (sameName(certs[last]!.issuer, certs[i]!.subject) && !sameName(certs[last]!.subject, certs[last]!.issuer)) {
+      path.add(i);
+      last = i;
+    }
+  }
+  return path;
+}

@@ -31,6 +31,6 @@ export { DAY_MS, mattersInBundle, validityAt, warningDays } from './validity';
 export type { Validity, ValidityState } from './validity';
 export { allowsPurpose, allowsTls, isCA, issuerProblem, looksLikeEndEntity, misplacedEncipherment, notCaReason } from './usage';
 export type { CaFlags } from './usage';
-export { canonicalName, mistakenForSelfSigned, nameProblem, nameProblemText, opensslSelfSigned, sameName } from './identity';
+export { canonicalName, chainPath, mistakenForSelfSigned, nameProblem, nameProblemText, opensslSelfSigned, sameName } from './identity';
 export type { NameProblem } from './identity';
 export { CERT, CERT_RULES } from './rules';

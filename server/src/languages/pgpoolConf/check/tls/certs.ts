@@ -7,8 +7,8 @@
  */
 import type { Certificate, TlsBackend } from '../../../../core/tlsBackend';
 import {
-  CERT, allowsPurpose, anchorOf, certLabel, ekuName, isCA, keyOfPublicKeyInfo, looksLikeEndEntity, mattersInBundle,
-  mistakenForSelfSigned, nameProblem, nameProblemText, notCaReason, sameName, validityAt, warningDays, weakKey, weakSignature,
+  CERT, allowsPurpose, anchorOf, certLabel, chainPath, ekuName, isCA, keyOfPublicKeyInfo, looksLikeEndEntity, mattersInBundle,
+  mistakenForSelfSigned, nameProblem, nameProblemText, notCaReason, validityAt, warningDays, weakKey, weakSignature,
 } from '../../../../x509';
 import { OFF, type Setting, type TlsContext, code, keyRef } from './context';
 
@@ -44,6 +44,7 @@ const inDays = (left: number): string => (left < 1 ? 'in less than a day' : `in 
  */
 export function checkServedChain(t: TlsContext, f: CertFile): void {
   const tls = t.ctx.env.tls;
+  const path = chainPath(f.certs);
   f.certs.forEach((c, i) => {
     const leaf = i === 0;
     const who = leaf
@@ -58,17 +59,25 @@ export function checkServedChain(t: TlsContext, f: CertFile): void {
     if (sig) {
       t.report(CERT['weak-signature'], f.s, `${who} is signed with ${sig.name}, and OpenSSL 3 refuses ${sig.hash} signatures at its default security level: it does not load the certificate ("ca md too weak"), so ${OFF}; have its CA reissue it with SHA-256 (\`openssl x509 -req -sha256 …\`), or make a new one with ${make}.`);
     }
-    servedValidity(t, f, c, who, leaf, make);
-    servedUsage(t, f, i, who);
+    servedValidity(t, f, c, who, leaf, make, path.has(i));
+    servedUsage(t, f, i, who, path.has(i));
   });
 }
 
-/** Expired, not yet valid, expiring soon: a served certificate is still served, verifying clients refuse it. */
-function servedValidity(t: TlsContext, f: CertFile, c: Certificate, who: string, leaf: boolean, make: string): void {
+/**
+ * Expired, not yet valid, expiring soon: a served certificate is still served, verifying clients refuse it. A chain
+ * certificate off the path (`onPath` false: sent along, never verified) is at most info, like an extra of a CA bundle.
+ */
+function servedValidity(t: TlsContext, f: CertFile, c: Certificate, who: string, leaf: boolean, make: string, onPath: boolean): void {
   const warnDays = warningDays(t.ctx.settings.expiryWarningDays);
   const v = validityAt(c, t.ctx.env.now(), warnDays);
   const through = leaf ? '' : ' through it';
-  if (v?.state === 'expired') {
+  if (!onPath) {
+    if (v && v.state !== 'valid') {
+      const when = v.state === 'expired' ? `expired on ${day(c.notAfter)}` : `is not valid before ${day(c.notBefore)}`;
+      t.report(v.state === 'expired' ? CERT.expired : CERT['not-yet-valid'], f.s, `${who} ${when}, but it issued none of the certificates before it, so clients never verify it; remove it from the file.`, { severity: 'info' });
+    }
+  } else if (v?.state === 'expired') {
     t.report(CERT.expired, f.s, `${who} expired on ${day(c.notAfter)}: Pgpool-II still serves it, but clients that verify the server${through} (sslmode=verify-ca or verify-full) refuse to connect; renew it (${make}).`);
   } else if (v?.state === 'not-yet-valid') {
     t.report(CERT['not-yet-valid'], f.s, `${who} is not valid before ${day(c.notBefore)}: Pgpool-II serves it, but clients that verify the server${through} refuse to connect until then; check the issuing machine's clock or reissue it.`);
@@ -77,8 +86,11 @@ function servedValidity(t: TlsContext, f: CertFile, c: Certificate, who: string,
   }
 }
 
-/** Names, OpenSSL's self-signed test, extended key usage and CA flags of certificate `i` of the served chain. */
-function servedUsage(t: TlsContext, f: CertFile, i: number, who: string): void {
+/**
+ * Names (Java parses every certificate sent), and for the certificates a verifying client walks (`onPath`), OpenSSL's
+ * self-signed test, extended key usage and CA flags of certificate `i` of the served chain.
+ */
+function servedUsage(t: TlsContext, f: CertFile, i: number, who: string, onPath: boolean): void {
   const tls = t.ctx.env.tls;
   const c = f.certs[i]!;
   const leaf = i === 0;
@@ -87,6 +99,7 @@ function servedUsage(t: TlsContext, f: CertFile, i: number, who: string): void {
     const { what, java, also, fix } = nameProblemText(names, c.selfIssued);
     t.report(CERT['empty-name'], f.s, `${who} has ${what}: Pgpool-II and libpq (OpenSSL) accept it${also}, but Java's certificate parser refuses it ("${java}"), so pgjdbc and other Java clients fail the TLS handshake whatever their sslmode ("Failed to parse server certificates"); ${fix}.`);
   }
+  if (!onPath) return;
   if (mistakenForSelfSigned(c, () => tls.signedBy(c.handle, c.handle))) {
     const error = leaf ? '"self-signed certificate"' : '"self-signed certificate in certificate chain", or "certificate signature failure" when they try the root of the same name';
     t.report(CERT['same-name-as-issuer'], f.s, `${who} has the same name as its issuer ("${c.issuer}") but was signed by another key: OpenSSL takes it for self-signed, so clients that verify the server (sslmode=verify-ca or verify-full) refuse it (${error}); give the ${leaf ? 'CA' : 'intermediate CA'} a name of its own (e.g. CN=<name> ${leaf ? 'Root' : 'Intermediate'} CA) and issue ${leaf ? 'the server certificate' : 'it'} again (an authorityKeyIdentifier naming the issuer's key, \`authorityKeyIdentifier=keyid\`, also lets OpenSSL tell them apart).`);
@@ -100,7 +113,7 @@ function servedUsage(t: TlsContext, f: CertFile, i: number, who: string): void {
     if (ca && ca.a.value !== '' && c.basicConstraintsCA === true && !c.selfIssued && looksLikeEndEntity(c)) {
       t.report(CERT['ca-flags'], f.s, `${who} is a CA certificate (basicConstraints CA:TRUE) used as the server certificate although a separate CA is given (\`ssl_ca_cert\`): whoever holds its key can issue certificates that every client trusting its CA accepts; reissue it with CA:FALSE.`, { severity: 'warning' });
     }
-  } else if (sameName(f.certs[i - 1]!.issuer, c.subject) && !isCA(c)) {
+  } else if (!isCA(c)) {
     t.report(CERT['ca-flags'], f.s, `${who} is the issuer of the certificate before it but is not a CA certificate (${notCaReason(c)}): clients that verify the server through it refuse it ("invalid CA certificate"); put the issuing CA certificate there, issued with CA:TRUE and keyCertSign.`);
   }
 }
@@ -108,8 +121,9 @@ function servedUsage(t: TlsContext, f: CertFile, i: number, who: string): void {
 /**
  * The CAs in `ssl_ca_cert`: OpenSSL verifies every client certificate (and, on the backend leg, the backends'
  * certificates) against them, refusing anchors and intermediates below security level 2 ("CA certificate key too
- * weak", "CA signature digest algorithm too weak"), expired or not yet valid ones, certificates that are no CA at all, and CAs whose extended key usage does
- * not allow the role; each makes the `cert` logins of the clients concerned fail. `served` is the chain of `ssl_cert`
+ * weak", "CA signature digest algorithm too weak"), expired or not yet valid ones, certificates that are no CA at
+ * all, and CAs whose extended key usage does not allow the role; each makes the `cert` logins of the clients
+ * concerned fail. `served` is the chain of `ssl_cert`
  * (empty when unusable): a server certificate from another CA is allowed (the file verifies clients, not the server),
  * hence info, as for a Secret whose `ca.crt` is the CA of client certificates. In a file of several CAs, the anchor of
  * the served chain is in use; an expired extra matters only if it issued certificates still in use (info).
@@ -152,16 +166,18 @@ function caValidity(t: TlsContext, f: CertFile, c: Certificate, who: string, use
   const v = validityAt(c, now, warnDays);
   if (!v) return;
   const matters = mattersInBundle(f.certs, c, used, now);
+  // Pgpool-II verifies client certificates and, with the same file, the backends' certificates.
+  const fails = `client certificates it issued fail verification (\`cert\` logins are refused), and so do backends whose certificates it issued${used.has(c.fingerprint256) ? ', and clients verifying Pgpool-II with it (it issued the server certificate) refuse to connect' : ''}`;
   if (v.state !== 'valid' && !matters) {
     const when = v.state === 'expired' ? `expired on ${day(c.notAfter)}` : `is not valid before ${day(c.notBefore)}`;
     const rule = v.state === 'expired' ? CERT.expired : CERT['not-yet-valid'];
     t.report(rule, f.s, `${who} ${when}; OpenSSL uses another CA of the file where one fits, so this matters only if it issued client or backend certificates still in use (they then fail verification); renew it, or remove it from the file if nothing uses it.`, { severity: 'info' });
   } else if (v.state === 'expired') {
-    t.report(CERT.expired, f.s, `${who} expired on ${day(c.notAfter)}, so client certificates it issued fail verification and \`cert\` logins are refused; renew it.`);
+    t.report(CERT.expired, f.s, `${who} expired on ${day(c.notAfter)}, so ${fails}; renew it.`);
   } else if (v.state === 'not-yet-valid') {
-    t.report(CERT['not-yet-valid'], f.s, `${who} is not valid before ${day(c.notBefore)}, so client certificates it issued fail verification until then; check the clock or reissue it.`);
+    t.report(CERT['not-yet-valid'], f.s, `${who} is not valid before ${day(c.notBefore)}: until then ${fails}; check the clock or reissue it.`);
   } else if (v.expiring && matters) {
-    t.report(CERT.expiring, f.s, `${who} expires on ${day(c.notAfter)} (${inDays(v.daysLeft)}; pgtls.expiryWarningDays is ${warnDays}); then client certificates it issued fail verification and \`cert\` logins are refused. Renew it (same key, or issue the client certificates again) and restart Pgpool-II.`);
+    t.report(CERT.expiring, f.s, `${who} expires on ${day(c.notAfter)} (${inDays(v.daysLeft)}; pgtls.expiryWarningDays is ${warnDays}); then ${fails}. Renew it (same key, or issue the certificates again) and restart Pgpool-II.`);
   }
 }
 
