@@ -56,11 +56,12 @@ test('a TLS setup made by openssl validates clean (ECDSA and RSA)', { skip: miss
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-tls-'));
     const ossl = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: ['ignore', 'ignore', 'pipe'] });
     const keyArgs = alg === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
-    ossl('req', '-x509', ...keyArgs, '-nodes', '-keyout', 'root.key', '-out', 'root.crt', '-subj', '/CN=pgtls test CA', '-days', '30',
+    // A year: a certificate within pgtls.expiryWarningDays (30) of its end is rightly a cert/expiring warning.
+    ossl('req', '-x509', ...keyArgs, '-nodes', '-keyout', 'root.key', '-out', 'root.crt', '-subj', '/CN=pgtls test CA', '-days', '365',
       '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
     ossl('req', ...keyArgs, '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost');
     fs.writeFileSync(path.join(dir, 'ext.cnf'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
-    ossl('x509', '-req', '-in', 'server.csr', '-CA', 'root.crt', '-CAkey', 'root.key', '-CAcreateserial', '-out', 'server.crt', '-days', '30', '-extfile', 'ext.cnf');
+    ossl('x509', '-req', '-in', 'server.csr', '-CA', 'root.crt', '-CAkey', 'root.key', '-CAcreateserial', '-out', 'server.crt', '-days', '365', '-extfile', 'ext.cnf');
     fs.chmodSync(path.join(dir, 'server.key'), 0o600);
     const conf = [
       "listen_addresses = '127.0.0.1'", 'port = 9999', 'enable_pool_hba = on',

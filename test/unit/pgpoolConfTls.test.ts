@@ -293,7 +293,7 @@ test('key strength by OpenSSL security level 2: the served certificate, its chai
   assert.match(chain[0]!.message, /chain certificate "CN=weak-ca" \(certificate 2 of 2.*"ca key too small".*turns SSL off/);
   const clients = run([['ssl', 'on'], ['ssl_cert', 'leaf.crt'], ['ssl_key', 'leaf.key'], ['ssl_ca_cert', 'weak-ca.crt']], files);
   assert.deepEqual(clients.map(f => [f.rule, f.text]), [['cert/weak-key', "'weak-ca.crt'"]]);
-  assert.match(clients[0]!.message, /CA certificate "CN=weak-ca".*Pgpool-II loads it, but OpenSSL refuses it when verifying a client certificate \("ca key too small"\).*`cert` logins fail/);
+  assert.match(clients[0]!.message, /CA certificate "CN=weak-ca".*Pgpool-II loads it, but OpenSSL refuses it when verifying a client certificate \("CA certificate key too weak"\).*`cert` logins fail/);
 });
 
 test('signature strength: SHA-1 on the served certificate and on an intermediate client CA; never a self-signed root\'s own', async () => {
@@ -313,5 +313,5 @@ test('signature strength: SHA-1 on the served certificate and on an intermediate
   assert.deepEqual(run([['ssl', 'on'], ['ssl_cert', 'leaf.crt'], ['ssl_key', 'leaf.key'], ['ssl_ca_cert', 'sha1-root.crt']], files), [], 'a self-signed root\'s own signature is never checked');
   const inter = run([['ssl', 'on'], ['ssl_cert', 'leaf.crt'], ['ssl_key', 'leaf.key'], ['ssl_ca_cert', 'cas.crt']], files);
   assert.deepEqual(rulesOf(inter), ['cert/not-signed-by-ca', 'cert/weak-signature']);
-  assert.match(inter.find(f => f.rule === 'cert/weak-signature')!.message, /CA certificate "CN=sha1-inter".*verifying a client certificate through it fails \("ca md too weak"\)/);
+  assert.match(inter.find(f => f.rule === 'cert/weak-signature')!.message, /CA certificate "CN=sha1-inter".*verifying a client certificate through it fails \("CA signature digest algorithm too weak"\)/);
 });

@@ -45,7 +45,7 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
   },
   expiryWarningDays: {
     type: 'integer', minimum: 0, maximum: 3650, default: 30,
-    description: 'Certificates in Kubernetes Secrets that expire within this many days are reported.',
+    description: 'Certificates that expire within this many days are reported (in Kubernetes Secrets and in the files pgpool.conf names).',
   },
   crdPaths: {
     type: 'string[]', default: [],

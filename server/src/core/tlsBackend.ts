@@ -27,6 +27,23 @@ export interface PublicKeyInfo {
   spkiSha256?: string;
 }
 
+/**
+ * What OpenSSL compares to decide that a certificate is self-signed (`X509_check_akid` on itself): lower-case hex
+ * without leading zeros; a part is `undefined` when the certificate does not carry it.
+ */
+export interface KeyIdentifiers {
+  /** subjectKeyIdentifier. */
+  subject?: string;
+  /** authorityKeyIdentifier's keyIdentifier. */
+  authority?: string;
+  /** authorityKeyIdentifier's authorityCertSerialNumber. */
+  authoritySerial?: string;
+  /** authorityKeyIdentifier's authorityCertIssuer (its directory name), RFC 4514 style. */
+  authorityIssuer?: string;
+  /** The certificate's own serial number. */
+  serial: string;
+}
+
 export interface Certificate {
   handle: CertHandle;
   /** The PEM block it was read from. */
@@ -53,6 +70,10 @@ export interface Certificate {
   subjectAltNames: string[];
   /** extendedKeyUsage OIDs; `undefined` when the extension is absent. */
   extendedKeyUsage: string[] | undefined;
+  /** Whether the subjectAltName extension is marked critical (`false` without one); `undefined` when unknown. */
+  subjectAltNameCritical?: boolean;
+  /** The key identifiers and serial; `undefined` when unknown. */
+  keyIds?: KeyIdentifiers;
 }
 
 /** The certificates and CRLs of a PEM file, as `PEM_X509_INFO_read_bio` and `SSL_CTX_use_certificate_chain_file` read them. */
@@ -86,4 +107,6 @@ export interface TlsBackend {
   keyMatches(cert: CertHandle, key: KeyHandle): boolean;
   /** Whether `issuer` issued `cert`: names and key identifiers agree (`X509_check_issued`) and the signature verifies. */
   issuedBy(cert: CertHandle, issuer: CertHandle): boolean;
+  /** Whether `signer`'s public key verifies `cert`'s signature, and nothing else (no name, key identifier or usage check). */
+  signedBy(cert: CertHandle, signer: CertHandle): boolean;
 }

@@ -92,7 +92,7 @@ export interface Settings {
   checkFiles: boolean;
   /** Per-rule severity overrides keyed by rule id. */
   rules: Record<string, SeverityOverride>;
-  /** Certificates that expire within this many days are reported (Kubernetes Secrets). */
+  /** Certificates that expire within this many days are reported (Kubernetes Secrets, pgpool.conf's files). */
   expiryWarningDays: number;
   /**
    * Extra files or folders holding CustomResourceDefinitions whose schemas validate the matching resources, besides the

@@ -97,5 +97,6 @@ export function lazyTlsBackend(): TlsBackend {
     readPrivateKey: pem => load().readPrivateKey(pem),
     keyMatches: (cert, key) => load().keyMatches(cert, key),
     issuedBy: (cert, issuer) => load().issuedBy(cert, issuer),
+    signedBy: (cert, signer) => load().signedBy(cert, signer),
   };
 }

@@ -9,11 +9,12 @@ import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs the Reflec
 import { X509Certificate as OsslCertificate, createHash, createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
-  BasicConstraints, Certificate as AsnCertificate, KeyUsage, SubjectAlternativeName, id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectAltName,
+  AuthorityKeyIdentifier, BasicConstraints, Certificate as AsnCertificate, KeyUsage, SubjectAlternativeName, SubjectKeyIdentifier,
+  id_ce_authorityKeyIdentifier, id_ce_basicConstraints, id_ce_keyUsage, id_ce_subjectAltName, id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
 import { GeneralNames, KeyUsageFlags, Name, X509Crl } from '@peculiar/x509';
 import { CERTIFICATE_LABELS, type PemBlock, isPrivateKeyLabel, readPemBlocks } from '../core/pem';
-import type { CertHandle, Certificate, KeyHandle, PemCertificates, PrivateKeyRead, PublicKeyInfo, TlsBackend } from '../core/tlsBackend';
+import type { CertHandle, Certificate, KeyHandle, KeyIdentifiers, PemCertificates, PrivateKeyRead, PublicKeyInfo, TlsBackend } from '../core/tlsBackend';
 import { signatureName } from '../x509';
 
 const SAN_PREFIX: Record<string, string> = { dns: 'DNS', ip: 'IP', email: 'email', url: 'URI', dn: 'DirName' };
@@ -40,7 +41,25 @@ function publicKeyInfo(key: KeyObject): PublicKeyInfo {
 }
 
 type Details = Pick<Certificate,
-  'subject' | 'issuer' | 'notBefore' | 'notAfter' | 'version' | 'basicConstraintsCA' | 'keyCertSign' | 'signatureAlgorithm' | 'subjectAltNames'>;
+  'subject' | 'issuer' | 'notBefore' | 'notAfter' | 'version' | 'basicConstraintsCA' | 'keyCertSign' | 'signatureAlgorithm' | 'subjectAltNames'
+  | 'subjectAltNameCritical' | 'keyIds'>;
+
+/** Bytes as lower-case hex without leading zeros (how serials and key identifiers are compared). */
+const hex = (b: ArrayBuffer): string => Buffer.from(b).toString('hex').replace(/^0+(?=.)/, '');
+
+/** The key identifiers OpenSSL checks on a certificate itself (X509_check_akid), from the parsed extensions. */
+function keyIdsOf(serial: ArrayBuffer, skidRaw: ArrayBuffer | undefined, akidRaw: ArrayBuffer | undefined): KeyIdentifiers {
+  const ids: KeyIdentifiers = { serial: hex(serial) };
+  if (skidRaw) ids.subject = hex(AsnConvert.parse(skidRaw, SubjectKeyIdentifier).buffer);
+  if (akidRaw) {
+    const akid = AsnConvert.parse(akidRaw, AuthorityKeyIdentifier);
+    if (akid.keyIdentifier) ids.authority = hex(akid.keyIdentifier.buffer);
+    if (akid.authorityCertSerialNumber) ids.authoritySerial = hex(akid.authorityCertSerialNumber);
+    const dir = akid.authorityCertIssuer?.find(g => g.directoryName)?.directoryName;
+    if (dir) ids.authorityIssuer = new Name(dir).toString();
+  }
+  return ids;
+}
 
 /**
  * What node:crypto does not expose, read with @peculiar/x509 from OpenSSL's own encoding of the certificate (a
@@ -54,7 +73,8 @@ function details(ossl: OsslCertificate): Details {
     // many certificates). The first extension of each type counts, as X509Certificate.getExtension has it.
     const asn = AsnConvert.parse(ossl.raw, AsnCertificate);
     const tbs = asn.tbsCertificate;
-    const ext = (oid: string) => tbs.extensions?.find(e => e.extnID === oid)?.extnValue.buffer;
+    const extension = (oid: string) => tbs.extensions?.find(e => e.extnID === oid);
+    const ext = (oid: string) => extension(oid)?.extnValue.buffer;
     const bcRaw = ext(id_ce_basicConstraints);
     const kuRaw = ext(id_ce_keyUsage);
     const sanRaw = ext(id_ce_subjectAltName);
@@ -68,6 +88,8 @@ function details(ossl: OsslCertificate): Details {
       keyCertSign: kuRaw ? (AsnConvert.parse(kuRaw, KeyUsage).toNumber() & KeyUsageFlags.keyCertSign) !== 0 : undefined,
       signatureAlgorithm: signatureName(asn.signatureAlgorithm.algorithm), // OpenSSL's long name, from the X.509 room's table
       subjectAltNames: sanRaw ? new GeneralNames(AsnConvert.parse(sanRaw, SubjectAlternativeName)).toJSON().map(n => `${SAN_PREFIX[n.type] ?? n.type}:${n.value}`) : [],
+      subjectAltNameCritical: extension(id_ce_subjectAltName)?.critical === true,
+      keyIds: attempt(() => keyIdsOf(tbs.serialNumber, ext(id_ce_subjectKeyIdentifier), ext(id_ce_authorityKeyIdentifier)), undefined),
     };
   } catch {
     return {
@@ -179,6 +201,16 @@ export function nodeTlsBackend(): TlsBackend {
       if (!c || !i) return false;
       try {
         return c.checkIssued(i) && c.verify(i.publicKey);
+      } catch {
+        return false;
+      }
+    },
+
+    signedBy(cert, signer) {
+      const c = certs.get(cert), i = certs.get(signer);
+      if (!c || !i) return false;
+      try {
+        return c.verify(i.publicKey);
       } catch {
         return false;
       }

@@ -10,6 +10,7 @@
  * - names.ts     host-name verification as libpq does it
  * - validity.ts  expired, not yet valid, expiring, as data
  * - usage.ts     CA flags, extended key usage, key usage against key type
+ * - identity.ts  empty subject and issuer names, OpenSSL's self-signed test (names and key identifiers)
  * - rules.ts     the certificate policy's rules (`cert/*`), shared by every language
  */
 export {
@@ -26,8 +27,10 @@ export type { ChainCertificate, IssuedBy } from './chain';
 export { issuedByBackend } from './chain';
 export { canonicalIp, certLabel, certNames, commonName, isIpAddress, matchesHost, nameMatches, sameIp, wildcardMatch } from './names';
 export type { CertNames } from './names';
-export { DAY_MS, validityAt } from './validity';
+export { DAY_MS, mattersInBundle, validityAt, warningDays } from './validity';
 export type { Validity, ValidityState } from './validity';
 export { allowsPurpose, allowsTls, isCA, issuerProblem, looksLikeEndEntity, misplacedEncipherment, notCaReason } from './usage';
 export type { CaFlags } from './usage';
+export { canonicalName, chainPath, mistakenForSelfSigned, nameProblem, nameProblemText, opensslSelfSigned, sameName } from './identity';
+export type { NameProblem } from './identity';
 export { CERT, CERT_RULES } from './rules';

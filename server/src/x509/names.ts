@@ -68,7 +68,8 @@ export function commonName(dn: string): string | undefined {
 
 /** A certificate in a message: its subject in quotes, or its issuer when the subject is empty. */
 export function certLabel(c: { subject: string; issuer: string }): string {
-  return c.subject ? `"${c.subject}"` : `(empty subject, issued by "${c.issuer}")`;
+  if (c.subject) return `"${c.subject}"`;
+  return c.issuer ? `(empty subject, issued by "${c.issuer}")` : '(no subject or issuer name)';
 }
 
 /** The names of a certificate as the TLS backend reports them (`DNS:x`, `IP:y`; other SAN types are ignored). */

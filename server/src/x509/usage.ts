@@ -44,13 +44,19 @@ export function issuerProblem(c: Pick<CaFlags, 'basicConstraintsCA' | 'keyCertSi
   return undefined;
 }
 
+/** The Server Gated Cryptography usages (Netscape's and Microsoft's), which OpenSSL still takes for serverAuth (XKU_SGC). */
+const SGC = ['2.16.840.1.113730.4.1', '1.3.6.1.4.1.311.10.3.3'];
+
 /**
- * Whether an extendedKeyUsage allows a TLS role (OpenSSL's `xku_reject`): absent, empty, or listing the role's usage or
- * anyExtendedKeyUsage.
+ * Whether an extendedKeyUsage allows a TLS role as OpenSSL checks it (`xku_reject` in `check_purpose_ssl_server` and
+ * `_client`): absent, empty, or listing the role's usage (for serverAuth also an SGC usage). anyExtendedKeyUsage alone
+ * does NOT count: OpenSSL keeps it as a bit of its own (XKU_ANYEKU) and refuses such a certificate in both roles
+ * ("unsuitable certificate purpose", seen with OpenSSL 3.0). OpenSSL asks this of every certificate of the verified
+ * chain, the trust anchor included, with the purpose of the peer's role.
  */
 export function allowsPurpose(eku: readonly string[] | undefined, purpose: 'serverAuth' | 'clientAuth'): boolean {
   if (!eku || eku.length === 0) return true;
-  return eku.includes(OID[purpose]) || eku.includes(OID.anyExtendedKeyUsage);
+  return eku.includes(OID[purpose]) || (purpose === 'serverAuth' && eku.some(o => SGC.includes(o)));
 }
 
 /** Whether an extendedKeyUsage allows TLS in at least one role (a certificate without it OpenSSL refuses in both). */

@@ -28,3 +28,21 @@ export function validityAt(c: { notBefore: Date; notAfter: Date }, now: Date, wa
     expiring: state === 'valid' && warnDays > 0 && left < warnDays * DAY_MS,
   };
 }
+
+/**
+ * Whether the validity of certificate `c` of a CA file or entry matters. A single certificate always does. In a bundle
+ * of several, OpenSSL picks, among the certificates named like an issuer, one that is valid now, so an expired or
+ * not yet valid extra is skipped as long as it is not the anchor in use: it matters when it is in `used` (the anchors
+ * the certificates seen beside it chain to), or when no certificate of the bundle is valid now.
+ */
+export function mattersInBundle(
+  bundle: readonly { fingerprint256: string; notBefore: Date; notAfter: Date }[], c: { fingerprint256: string }, used: ReadonlySet<string>, now: Date,
+): boolean {
+  if (bundle.length < 2 || used.has(c.fingerprint256)) return true;
+  return bundle.every(x => validityAt(x, now)?.state !== 'valid');
+}
+
+/** The `pgtls.expiryWarningDays` setting as a number of days: 0 (no warning) unless a positive finite number. */
+export function warningDays(setting: unknown): number {
+  return typeof setting === 'number' && Number.isFinite(setting) && setting > 0 ? setting : 0;
+}

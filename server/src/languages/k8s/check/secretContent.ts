@@ -29,8 +29,8 @@ import type { Resource } from '../model';
 import { RESOURCE_REFERENCES } from '../references';
 import { SECRET } from '../rules';
 import {
-  CERT, allowsTls, certLabel, chainsTo, ekuName, isCA, issuedByBackend, keyFamily, keyOfPublicKeyInfo, looksLikeEndEntity,
-  notCaReason, sameCertificate, validityAt, weakKey, weakSignature,
+  CERT, allowsTls, certLabel, chainsTo, ekuName, isCA, issuedByBackend, keyFamily, keyOfPublicKeyInfo, looksLikeEndEntity, mattersInBundle,
+  chainPath, mistakenForSelfSigned, nameProblem, nameProblemText, notCaReason, sameCertificate, validityAt, warningDays, weakKey, weakSignature,
 } from '../../../x509';
 import { decodeBase64, secretContents, type SecretContents, type SecretEntry } from '../certData';
 import type { LiveContext, RuleModule } from './types';
@@ -349,6 +349,7 @@ function checkCertificates(r: Resource, entries: CertEntry[], tls: TlsBackend, r
   const hasAnchors = entries.some(e => e.ca);
   const pinned = new Set(entries.filter(e => !e.ca).map(e => e.certs[0]!.fingerprint256));
   for (const e of entries) {
+    const path = e.ca ? new Set<number>() : chainPath(e.certs);
     e.certs.forEach((c, i) => {
       const span = certSpan(r, e, c);
       const who = `${at(e.entry)}${nth(e.certs, i)}: ${certLabel(c)}`;
@@ -364,7 +365,7 @@ function checkCertificates(r: Resource, entries: CertEntry[], tls: TlsBackend, r
       }
       const eku = c.extendedKeyUsage;
       if (eku && !allowsTls(eku)) {
-        report(CERT['extended-key-usage'], span, `${who} has an extended key usage without serverAuth or clientAuth (${eku.map(ekuName).join(', ')}): OpenSSL refuses it for TLS in either role ("unsupported certificate purpose"). Reissue it with serverAuth for a server, clientAuth for a client certificate, or without the extension.`);
+        report(CERT['extended-key-usage'], span, `${who} has an extended key usage without serverAuth or clientAuth (${eku.map(ekuName).join(', ')}): OpenSSL refuses it for TLS in either role when verifying it ("unsuitable certificate purpose"; anyExtendedKeyUsage alone allows neither). Reissue it with serverAuth for a server, clientAuth for a client certificate, or without the extension.`);
       }
       // A certificate that is also the Secret's own leaf (a self-signed certificate pinned as its own CA, as cert-manager's
       // selfSigned issuer writes it) is trusted directly and never used as an issuer: fine.
@@ -375,7 +376,33 @@ function checkCertificates(r: Resource, entries: CertEntry[], tls: TlsBackend, r
       if (isLeaf && hasAnchors && c.basicConstraintsCA === true && !c.selfIssued && looksLikeEndEntity(c)) {
         report(CERT['ca-flags'], span, `${who} is a CA certificate (basicConstraints CA:TRUE) used as a server or client certificate although the Secret names a separate CA: whoever holds this key can issue certificates every peer trusting that CA accepts. Reissue it with CA:FALSE.`, { severity: 'warning' });
       }
+      checkIdentity(e, i, who, span, path.has(i), tls, report);
     });
+  }
+}
+
+/**
+ * Names and issuers along a certificate entry: names Java cannot parse (every entry), and, in a chain entry, a
+ * certificate OpenSSL takes for self-signed because it is named like its issuer, or an issuer in the chain that is no CA.
+ */
+function checkIdentity(e: CertEntry, i: number, who: string, span: Span, onPath: boolean, tls: TlsBackend, report: Report): void {
+  // Java parses every certificate of an entry; OpenSSL verifies only those on the path from the leaf (`onPath`).
+  const c = e.certs[i]!;
+  const names = nameProblem(c);
+  if (names) {
+    const { what, java, also, fix } = nameProblemText(names, c.selfIssued);
+    const fails = e.ca
+      ? `pgjdbc cannot load it as \`sslrootcert\`${c.subject === '' ? ', nor certificates it issued (their issuer name is empty)' : ''}`
+      : 'pgjdbc and other Java clients fail the TLS handshake with a server that sends it, whatever their sslmode, and cannot load it as `sslcert`';
+    report(CERT['empty-name'], span, `${who} has ${what}: OpenSSL (PostgreSQL, Pgpool-II, libpq) accepts it${also}, but Java's certificate parser refuses it ("${java}"), so ${fails}. To fix: ${fix}.`);
+  }
+  if (e.ca || !onPath) return;
+  if (mistakenForSelfSigned(c, () => tls.signedBy(c.handle, c.handle))) {
+    const error = i === 0 ? '"self-signed certificate"' : '"self-signed certificate in certificate chain", or "certificate signature failure" when they try the root of the same name';
+    report(CERT['same-name-as-issuer'], span, `${who} has the same name as its issuer ("${c.issuer}") but was signed by another key: OpenSSL takes it for self-signed, so peers that verify it (sslmode=verify-ca or verify-full, client-certificate checks) refuse it (${error}). Give the ${i === 0 ? 'CA' : 'intermediate CA'} a name of its own (e.g. CN=<name> ${i === 0 ? 'Root' : 'Intermediate'} CA) and issue ${i === 0 ? 'this certificate' : 'it'} again (an authorityKeyIdentifier naming the issuer's key, \`authorityKeyIdentifier=keyid\`, also lets OpenSSL tell them apart).`);
+  }
+  if (i > 0 && !isCA(c)) {
+    report(CERT['ca-flags'], span, `${who} is the issuer of the certificate before it but is not a CA certificate (${notCaReason(c)}): peers that verify the chain through it refuse it ("invalid CA certificate"). Put the issuing CA certificate there, issued with CA:TRUE and keyCertSign.`);
   }
 }
 
@@ -435,17 +462,27 @@ function managedByCertManager(r: Resource): boolean {
 function checkValidity(r: Resource, ctx: LiveContext, entries: CertEntry[], renewed: () => boolean): void {
   if (!entries.length) return;
   const now = ctx.env.now();
-  const days = ctx.settings.expiryWarningDays;
-  const warnDays = typeof days === 'number' && Number.isFinite(days) && days > 0 ? days : 0;
+  const warnDays = warningDays(ctx.settings.expiryWarningDays);
   for (const e of entries) {
+    const path = e.ca ? undefined : chainPath(e.certs);
     e.certs.forEach((c, i) => {
       const who = `${at(e.entry)}${nth(e.certs, i)}: ${e.ca ? 'the CA certificate ' : ''}${certLabel(c)}`;
       const span = certSpan(r, e, c);
       const v = validityAt(c, now, warnDays);
       if (!v) return;
       const effect = e.ca ? 'every certificate it issued fails verification' : 'peers that verify it refuse the connection';
-      // A trust bundle: only the CAs the Secret's own certificates chain to matter, unless none is still valid.
-      if (e.used && !(e.used.has(c.fingerprint256) || e.certs.every(x => validityAt(x, now)?.state === 'expired'))) return;
+      // A trust bundle: only the CAs the Secret's own certificates chain to matter, unless none is valid now; in a
+      // chain entry, only the certificates on the path from its leaf.
+      const extra = e.used ? !mattersInBundle(e.certs, c, e.used, now) : path !== undefined && !path.has(i);
+      if (extra) {
+        if (v.state === 'valid') return;
+        const when = v.state === 'expired' ? `expired on ${c.notAfter.toISOString()}` : `is not valid before ${c.notBefore.toISOString()}`;
+        const why = e.ca
+          ? 'The Secret\'s own certificates chain to another CA of the bundle, and OpenSSL uses a CA that fits and is valid, so this matters only if it issued other certificates still in use (they then fail verification). Renew it, or remove it from the bundle if nothing uses it.'
+          : 'It issued none of the certificates before it in the entry, so peers never verify it. Remove it from the entry.';
+        ctx.report(v.state === 'expired' ? CERT.expired : CERT['not-yet-valid'], span, `${who} ${when}. ${why}`, { severity: 'info' });
+        return;
+      }
       if (v.state === 'expired') {
         ctx.report(CERT.expired, span, `${who} expired on ${c.notAfter.toISOString()}: ${effect}. Renew it: ${create(e.ca, 'issue')}.`);
       } else if (v.state === 'not-yet-valid') {

@@ -1,12 +1,14 @@
 /**
- * The certificate policy (the X.509 room's `cert/*` rules) on the certificates pgpool.conf names: the chain Pgpool-II
- * serves (`ssl_cert`) and the CAs it verifies client certificates with (`ssl_ca_cert`). The same problem gets the
- * same rule and severity as in a Kubernetes Secret; the words say what Pgpool-II and its peers then do. Reading the
- * files and the pgpool-specific rules (missing, unloadable, encrypted key, permissions) are files.ts's.
+ * The certificate policy (the X.509 room's `cert/*` rules) on the certificates pgpool.conf names, in Pgpool-II's roles:
+ * `ssl_cert` is the chain Pgpool-II serves to its clients (the leaf first), `ssl_ca_cert` the CAs it verifies client
+ * certificates with AND the backends' certificates. The same problem gets the same rule and severity as in a
+ * Kubernetes Secret (the decisions are the X.509 room's); the words say what Pgpool-II and its peers then do. Reading
+ * the files and the pgpool-specific rules (missing, unloadable, encrypted key, permissions) are files.ts's.
  */
 import type { Certificate, TlsBackend } from '../../../../core/tlsBackend';
 import {
-  CERT, certLabel, chainsTo, isCA, keyOfPublicKeyInfo, notCaReason, validityAt, weakKey, weakSignature,
+  CERT, allowsPurpose, anchorOf, certLabel, chainPath, ekuName, isCA, keyOfPublicKeyInfo, looksLikeEndEntity, mattersInBundle,
+  mistakenForSelfSigned, nameProblem, nameProblemText, notCaReason, validityAt, warningDays, weakKey, weakSignature,
 } from '../../../../x509';
 import { OFF, type Setting, type TlsContext, keyRef } from './context';
 
@@ -32,15 +34,20 @@ function issuedBy(tls: TlsBackend, cert: Certificate, issuer: Certificate): bool
 /** A self-signed certificate: OpenSSL never checks its own signature (neither when loading nor when verifying). */
 const selfSigned = (tls: TlsBackend, c: Certificate): boolean => c.selfIssued && issuedBy(tls, c, c);
 
+const usages = (eku: readonly string[]): string => eku.map(ekuName).join(', ');
+
+/** When a certificate expires, in words. */
+const inDays = (left: number): string => (left < 1 ? 'in less than a day' : `in ${left} day${left === 1 ? '' : 's'}`);
+
 /**
  * The served chain: the leaf and the certificates after it in `ssl_cert`. OpenSSL's `SSL_CTX_use_certificate_chain_file`
  * refuses a key or signature below security level 2 ("ee key too small" for the leaf, "ca key too small" for the
- * chain, "ca md too weak"), and Pgpool-II then serves no TLS; an expired or not yet valid certificate is still served,
- * but verifying clients refuse it.
+ * chain, "ca md too weak"), and Pgpool-II then serves no TLS; the other problems do not stop Pgpool-II, but clients
+ * that verify the server (sslmode=verify-ca or verify-full) refuse it, and Java clients refuse names they cannot parse.
  */
 export function checkServedChain(t: TlsContext, f: CertFile): void {
   const tls = t.ctx.env.tls;
-  const now = t.ctx.env.now();
+  const path = chainPath(f.certs);
   f.certs.forEach((c, i) => {
     const leaf = i === 0;
     const who = leaf
@@ -55,51 +62,143 @@ export function checkServedChain(t: TlsContext, f: CertFile): void {
     if (sig) {
       t.report(CERT['weak-signature'], f.s, `${who} is signed with ${sig.name}, and OpenSSL 3 refuses ${sig.hash} signatures at its default security level: it does not load the certificate ("ca md too weak"), so ${OFF}; have its CA reissue it with SHA-256 (\`openssl x509 -req -sha256 …\`), or make a new one with ${make}.`);
     }
-    const v = validityAt(c, now);
-    const through = leaf ? '' : ' through it';
-    if (v?.state === 'expired') {
-      t.report(CERT.expired, f.s, `${who} expired on ${day(c.notAfter)}: Pgpool-II still serves it, but clients that verify the server${through} (sslmode=verify-ca or verify-full) refuse to connect; renew it (${make}).`);
-    } else if (v?.state === 'not-yet-valid') {
-      t.report(CERT['not-yet-valid'], f.s, `${who} is not valid before ${day(c.notBefore)}: Pgpool-II serves it, but clients that verify the server${through} refuse to connect until then; check the issuing machine's clock or reissue it.`);
-    }
+    servedValidity(t, f, c, who, leaf, make, path.has(i));
+    servedUsage(t, f, i, who, path.has(i));
   });
 }
 
 /**
- * The client CAs in `ssl_ca_cert`: OpenSSL verifies every client certificate against them, refusing anchors and
- * intermediates below security level 2 ("ca key too small", "ca md too weak"), expired or not yet valid ones, and
- * certificates that are no CA at all; each makes the `cert` logins of the clients concerned fail. `served` is the
- * chain of `ssl_cert` (empty when unusable): a server certificate from another CA is allowed (the file verifies
- * clients, not the server), hence info, as for a Secret whose `ca.crt` is the CA of client certificates.
+ * Expired, not yet valid, expiring soon: a served certificate is still served, verifying clients refuse it. A chain
+ * certificate off the path (`onPath` false: sent along, never verified) is at most info, like an extra of a CA bundle.
+ */
+function servedValidity(t: TlsContext, f: CertFile, c: Certificate, who: string, leaf: boolean, make: string, onPath: boolean): void {
+  const warnDays = warningDays(t.ctx.settings.expiryWarningDays);
+  const v = validityAt(c, t.ctx.env.now(), warnDays);
+  const through = leaf ? '' : ' through it';
+  if (!onPath) {
+    if (v && v.state !== 'valid') {
+      const when = v.state === 'expired' ? `expired on ${day(c.notAfter)}` : `is not valid before ${day(c.notBefore)}`;
+      t.report(v.state === 'expired' ? CERT.expired : CERT['not-yet-valid'], f.s, `${who} ${when}, but it issued none of the certificates before it, so clients never verify it; remove it from the file.`, { severity: 'info' });
+    }
+  } else if (v?.state === 'expired') {
+    t.report(CERT.expired, f.s, `${who} expired on ${day(c.notAfter)}: Pgpool-II still serves it, but clients that verify the server${through} (sslmode=verify-ca or verify-full) refuse to connect; renew it (${make}).`);
+  } else if (v?.state === 'not-yet-valid') {
+    t.report(CERT['not-yet-valid'], f.s, `${who} is not valid before ${day(c.notBefore)}: Pgpool-II serves it, but clients that verify the server${through} refuse to connect until then; check the issuing machine's clock or reissue it.`);
+  } else if (v?.expiring) {
+    t.report(CERT.expiring, f.s, `${who} expires on ${day(c.notAfter)} (${inDays(v.daysLeft)}; pgtls.expiryWarningDays is ${warnDays}); then clients that verify the server${through} refuse to connect. Renew it before then (${make}) and restart Pgpool-II (ssl_cert is read only at start).`);
+  }
+}
+
+/**
+ * Names (Java parses every certificate sent), and for the certificates a verifying client walks (`onPath`), OpenSSL's
+ * self-signed test, extended key usage and CA flags of certificate `i` of the served chain.
+ */
+function servedUsage(t: TlsContext, f: CertFile, i: number, who: string, onPath: boolean): void {
+  const tls = t.ctx.env.tls;
+  const c = f.certs[i]!;
+  const leaf = i === 0;
+  const names = nameProblem(c);
+  if (names) {
+    const { what, java, also, fix } = nameProblemText(names, c.selfIssued);
+    t.report(CERT['empty-name'], f.s, `${who} has ${what}: Pgpool-II and libpq (OpenSSL) accept it${also}, but Java's certificate parser refuses it ("${java}"), so pgjdbc and other Java clients fail the TLS handshake whatever their sslmode ("Failed to parse server certificates"); ${fix}.`);
+  }
+  if (!onPath) return;
+  if (mistakenForSelfSigned(c, () => tls.signedBy(c.handle, c.handle))) {
+    const error = leaf ? '"self-signed certificate"' : '"self-signed certificate in certificate chain", or "certificate signature failure" when they try the root of the same name';
+    t.report(CERT['same-name-as-issuer'], f.s, `${who} has the same name as its issuer ("${c.issuer}") but was signed by another key: OpenSSL takes it for self-signed, so clients that verify the server (sslmode=verify-ca or verify-full) refuse it (${error}); give the ${leaf ? 'CA' : 'intermediate CA'} a name of its own (e.g. CN=<name> ${leaf ? 'Root' : 'Intermediate'} CA) and issue ${leaf ? 'the server certificate' : 'it'} again (an authorityKeyIdentifier naming the issuer's key, \`authorityKeyIdentifier=keyid\`, also lets OpenSSL tell them apart).`);
+  }
+  const eku = c.extendedKeyUsage;
+  if (eku && !allowsPurpose(eku, 'serverAuth')) {
+    t.report(CERT['extended-key-usage'], f.s, `${who} has an extended key usage without serverAuth (${usages(eku)}): clients that verify the server (sslmode=verify-ca or verify-full) require serverAuth of the server certificate and of every CA above it, so they refuse it ("unsuitable certificate purpose"); reissue it with extendedKeyUsage=serverAuth${leaf ? '' : ' (or without the extension)'}.`);
+  }
+  if (leaf) {
+    const ca = t.get('ssl_ca_cert');
+    if (ca && ca.a.value !== '' && c.basicConstraintsCA === true && !c.selfIssued && looksLikeEndEntity(c)) {
+      t.report(CERT['ca-flags'], f.s, `${who} is a CA certificate (basicConstraints CA:TRUE) used as the server certificate although a separate CA is given (\`ssl_ca_cert\`): whoever holds its key can issue certificates that every client trusting its CA accepts; reissue it with CA:FALSE.`, { severity: 'warning' });
+    }
+  } else if (!isCA(c)) {
+    t.report(CERT['ca-flags'], f.s, `${who} is the issuer of the certificate before it but is not a CA certificate (${notCaReason(c)}): clients that verify the server through it refuse it ("invalid CA certificate"); put the issuing CA certificate there, issued with CA:TRUE and keyCertSign.`);
+  }
+}
+
+/**
+ * The CAs in `ssl_ca_cert`: OpenSSL verifies every client certificate (and, on the backend leg, the backends'
+ * certificates) against them, refusing anchors and intermediates below security level 2 ("CA certificate key too
+ * weak", "CA signature digest algorithm too weak"), expired or not yet valid ones, certificates that are no CA at
+ * all, and CAs whose extended key usage does not allow the role; each makes the `cert` logins of the clients
+ * concerned fail. `served` is the chain of `ssl_cert`
+ * (empty when unusable): a server certificate from another CA is allowed (the file verifies clients, not the server),
+ * hence info, as for a Secret whose `ca.crt` is the CA of client certificates. In a file of several CAs, the anchor of
+ * the served chain is in use; an expired extra matters only if it issued certificates still in use (info).
  */
 export function checkClientCas(t: TlsContext, f: CertFile, served: readonly Certificate[]): void {
   const tls = t.ctx.env.tls;
-  const now = t.ctx.env.now();
-  if (!f.certs.some(isCA)) {
+  const anyCa = f.certs.some(isCA);
+  if (!anyCa) {
     const only = f.certs.length === 1
       ? `its only certificate ${certLabel(f.certs[0]!)} is not a CA certificate (${notCaReason(f.certs[0]!)})`
       : `none of its ${f.certs.length} certificates is a CA certificate (basicConstraints CA:TRUE)`;
     t.report(CERT['ca-flags'], f.s, `${keyRef(f.s)}: in ${f.shown} ${only}, so OpenSSL can verify no client certificate with it and every \`cert\` login fails; point it at the certificate of the CA that issues the client certificates.`);
   }
+  const anchor = served.length ? anchorOf(served, f.certs, (c, i) => issuedBy(tls, c, i)) : undefined;
+  const used = new Set(anchor ? [anchor.fingerprint256] : []);
   for (const c of f.certs) {
     const who = `The CA certificate ${certLabel(c)} in ${f.shown}`;
     const refused = 'so every client certificate it vouches for is refused and those `cert` logins fail';
     const weak = weakKey(keyOfPublicKeyInfo(c.publicKey), 'openssl');
     if (weak) {
-      t.report(CERT['weak-key'], f.s, `${who} has ${weak.key}, below OpenSSL security level 2 (the default on Debian, Ubuntu and RHEL based images): Pgpool-II loads it, but OpenSSL refuses it when verifying a client certificate ("ca key too small"), ${refused}; ${STRONG_KEY} (\`pgtls cert ca\`) and issue the client certificates again from it.`);
+      t.report(CERT['weak-key'], f.s, `${who} has ${weak.key}, below OpenSSL security level 2 (the default on Debian, Ubuntu and RHEL based images): Pgpool-II loads it, but OpenSSL refuses it when verifying a client certificate ("CA certificate key too weak"), ${refused}; ${STRONG_KEY} (\`pgtls cert ca\`) and issue the client certificates again from it.`);
     }
     const sig = weakSignature(c.signatureAlgorithm, selfSigned(tls, c), 'openssl');
     if (sig) {
-      t.report(CERT['weak-signature'], f.s, `${who} is signed with ${sig.name}, and OpenSSL 3 refuses ${sig.hash} signatures at its default security level: verifying a client certificate through it fails ("ca md too weak"), ${refused}; have it reissued with SHA-256, or make a new CA with \`pgtls cert ca\`.`);
+      t.report(CERT['weak-signature'], f.s, `${who} is signed with ${sig.name}, and OpenSSL 3 refuses ${sig.hash} signatures at its default security level: verifying a client certificate through it fails ("CA signature digest algorithm too weak"), ${refused}; have it reissued with SHA-256, or make a new CA with \`pgtls cert ca\`.`);
     }
-    const v = validityAt(c, now);
-    if (v?.state === 'expired') {
-      t.report(CERT.expired, f.s, `${who} expired on ${day(c.notAfter)}, so client certificates it issued fail verification and \`cert\` logins are refused; renew it.`);
-    } else if (v?.state === 'not-yet-valid') {
-      t.report(CERT['not-yet-valid'], f.s, `${who} is not valid before ${day(c.notBefore)}, so client certificates it issued fail verification until then; check the clock or reissue it.`);
-    }
+    caValidity(t, f, c, who, used);
+    // The served certificate itself, pinned as its own CA (a self-signed setup), is judged as the served certificate.
+    if (c.fingerprint256 !== served[0]?.fingerprint256) caUsage(t, f, c, who, anyCa);
   }
-  if (served.length && !chainsTo(served, f.certs, (c, i) => issuedBy(tls, c, i))) {
+  if (served.length && !anchor) {
     t.report(CERT['not-signed-by-ca'], f.s, `The server certificate ${certLabel(served[0]!)} is not issued by a certificate in ${f.shown}: that file only verifies client and backend certificates, so this is allowed, but clients given the same root file (sslrootcert) will not trust Pgpool-II; check that both come from the CA you meant.`, { severity: 'info' });
+  }
+}
+
+/** Validity of one certificate of `ssl_ca_cert`, graded by whether it matters in the file (see `mattersInBundle`). */
+function caValidity(t: TlsContext, f: CertFile, c: Certificate, who: string, used: ReadonlySet<string>): void {
+  const now = t.ctx.env.now();
+  const warnDays = warningDays(t.ctx.settings.expiryWarningDays);
+  const v = validityAt(c, now, warnDays);
+  if (!v) return;
+  const matters = mattersInBundle(f.certs, c, used, now);
+  // Pgpool-II verifies client certificates and, with the same file, the backends' certificates.
+  const fails = `client certificates it issued fail verification (\`cert\` logins are refused), and so do backends whose certificates it issued${used.has(c.fingerprint256) ? ', and clients verifying Pgpool-II with it (it issued the server certificate) refuse to connect' : ''}`;
+  if (v.state !== 'valid' && !matters) {
+    const when = v.state === 'expired' ? `expired on ${day(c.notAfter)}` : `is not valid before ${day(c.notBefore)}`;
+    const rule = v.state === 'expired' ? CERT.expired : CERT['not-yet-valid'];
+    t.report(rule, f.s, `${who} ${when}; OpenSSL uses another CA of the file where one fits, so this matters only if it issued client or backend certificates still in use (they then fail verification); renew it, or remove it from the file if nothing uses it.`, { severity: 'info' });
+  } else if (v.state === 'expired') {
+    t.report(CERT.expired, f.s, `${who} expired on ${day(c.notAfter)}, so ${fails}; renew it.`);
+  } else if (v.state === 'not-yet-valid') {
+    t.report(CERT['not-yet-valid'], f.s, `${who} is not valid before ${day(c.notBefore)}: until then ${fails}; check the clock or reissue it.`);
+  } else if (v.expiring && matters) {
+    t.report(CERT.expiring, f.s, `${who} expires on ${day(c.notAfter)} (${inDays(v.daysLeft)}; pgtls.expiryWarningDays is ${warnDays}); then ${fails}. Renew it (same key, or issue the certificates again) and restart Pgpool-II.`);
+  }
+}
+
+/** Names, extended key usage and CA flags of one certificate of `ssl_ca_cert`. `anyCa`: a non-CA here is a mere extra. */
+function caUsage(t: TlsContext, f: CertFile, c: Certificate, who: string, anyCa: boolean): void {
+  const names = nameProblem(c);
+  if (names) {
+    const { what, java, fix } = nameProblemText(names, c.selfIssued);
+    const issued = c.subject === '' ? ', nor client certificates it issued (their issuer name is empty) as `sslcert`' : '';
+    t.report(CERT['empty-name'], f.s, `${who} has ${what}: OpenSSL (Pgpool-II) accepts it, but Java's certificate parser refuses it ("${java}"): pgjdbc cannot load it as \`sslrootcert\`${issued}; ${fix}.`);
+  }
+  if (!isCA(c)) {
+    if (anyCa) t.report(CERT['ca-flags'], f.s, `The certificate ${certLabel(c)} in ${f.shown} is not a CA certificate (${notCaReason(c)}), so OpenSSL verifies nothing with it; the other CAs of the file still work. Remove it, or put the CA that issued it there instead.`, { severity: 'warning' });
+    return;
+  }
+  const eku = c.extendedKeyUsage;
+  if (eku && !allowsPurpose(eku, 'clientAuth')) {
+    const server = allowsPurpose(eku, 'serverAuth');
+    t.report(CERT['extended-key-usage'], f.s, `${who} has an extended key usage without clientAuth (${usages(eku)}): OpenSSL checks it on every CA of a client certificate's chain, so client certificates it issued are refused ("unsuitable certificate purpose") and those \`cert\` logins fail${server ? ' (fine if it is there only to verify the backends\' certificates)' : '; nor can it verify the backends (no serverAuth either)'}; make the CA without extendedKeyUsage, or with clientAuth and serverAuth.`, server ? { severity: 'warning' } : undefined);
   }
 }
