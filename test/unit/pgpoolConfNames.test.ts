@@ -213,6 +213,19 @@ test('aliases stay deprecated-alias, per version', () => {
   assert.deepEqual(problems("logdir = '/a'\nwork_dir = '/b'\n", { pgpoolVersion: '4.7' }).map(p => p.rule).sort(), ['pgpool-conf/deprecated-alias', 'pgpool-conf/duplicate']);
 });
 
+test('fail_over_on_backend_error: 4.3 accepts it with a WARNING but throws the value away; 4.4 and later apply it', () => {
+  // V4_3_5 FailOverOnBackendErrorAssignMessage only logs "setting failover_on_backend_error has no effect"; V4_4_17 assigns.
+  const v43 = problems('fail_over_on_backend_error = off\n', { pgpoolVersion: '4.3' });
+  assert.deepEqual(v43.map(p => p.rule), ['pgpool-conf/deprecated-alias']);
+  assert.match(v43[0]!.message, /Pgpool-II 4\.3 accepts it but ignores its value/);
+  assert.doesNotMatch(v43[0]!.message, /still applies/);
+  assert.match(problems('fail_over_on_backend_error = off\n', { pgpoolVersion: '4.4' })[0]!.message, /Pgpool-II 4\.4 still applies it/);
+  // In 4.3 the two names are not the same setting, so both lines are no duplicate; from 4.4 on they are.
+  const both = 'fail_over_on_backend_error = off\nfailover_on_backend_error = on\n';
+  assert.deepEqual(problems(both, { pgpoolVersion: '4.3' }).map(p => p.rule), ['pgpool-conf/deprecated-alias']);
+  assert.deepEqual(problems(both, { pgpoolVersion: '4.4' }).map(p => p.rule).sort(), ['pgpool-conf/deprecated-alias', 'pgpool-conf/duplicate']);
+});
+
 test('PostgreSQL\'s names: Pgpool-II\'s own name where it has one, else what it does instead', () => {
   const cert = one("ssl_cert_file = '/etc/ssl/server.crt'\n", '4.6');
   assert.match(cert.message, /`ssl_cert_file` is PostgreSQL's name; Pgpool-II's is `ssl_cert`/);

@@ -180,9 +180,11 @@ export function versionLess(a: string, b: string): boolean {
  * Old names Pgpool-II still accepts for another parameter, with a WARNING at every start, and from which version on
  * they are aliases (FailOverOnBackendErrorAssignMessage since 4.0, DelegateIPAssignMessage since 4.4,
  * LogDirAssignMessage since 4.7, in pool_config_variables.c). Before that version the name is the parameter itself.
+ * `appliedSince`: before that version the alias is accepted with its WARNING but its value is thrown away (4.3's
+ * FailOverOnBackendErrorAssignMessage only logs "setting failover_on_backend_error has no effect"; 4.4 assigns it).
  */
-export const ALIASES: Readonly<Record<string, { target: string; since: string }>> = {
-  fail_over_on_backend_error: { target: 'failover_on_backend_error', since: '4.3' },
+export const ALIASES: Readonly<Record<string, { target: string; since: string; appliedSince?: string }>> = {
+  fail_over_on_backend_error: { target: 'failover_on_backend_error', since: '4.3', appliedSince: '4.4' },
   delegate_IP: { target: 'delegate_ip', since: '4.4' },
   logdir: { target: 'work_dir', since: '4.7' },
 };

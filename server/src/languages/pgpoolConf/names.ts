@@ -26,7 +26,7 @@ export type NameStatus =
   /** Pgpool-II looks the key up and applies it (an array key may still have a bad or missing node number). */
   | { kind: 'applied'; look: Exclude<KeyLookup, { kind: 'unknown' }>; obsolete?: { since: string; successor: string } }
   /** An old name Pgpool-II applies to `target`, logging a WARNING at every start. */
-  | { kind: 'alias'; look: Exclude<KeyLookup, { kind: 'unknown' }>; target: string; since: string }
+  | { kind: 'alias'; look: Exclude<KeyLookup, { kind: 'unknown' }>; target: string; since: string; appliedSince?: string }
   /** Pgpool-II logs `unrecognized configuration parameter` (INFO, below the default log level) and ignores the line. */
   | { kind: 'unknown'; why: UnknownCause };
 
@@ -38,7 +38,7 @@ export function splitDigits(key: string): { base: string; digits: string } {
 }
 
 /** The alias `name` is in `version`, if it is one there. */
-export function aliasIn(name: string, version: string): { target: string; since: string } | undefined {
+export function aliasIn(name: string, version: string): { target: string; since: string; appliedSince?: string } | undefined {
   const a = ALIASES[name];
   return a && !versionLess(version, a.since) ? a : undefined;
 }

@@ -5,7 +5,7 @@
  */
 import type { ValidateContext } from '../../../core/language';
 import type { Fix, SourceDocument, Span } from '../../../core/types';
-import { catalogueOf, normalizeVersion, type Catalogue, type Param } from '../catalogue';
+import { catalogueOf, normalizeVersion, versionLess, type Catalogue, type Param } from '../catalogue';
 import { parseBool, type Assignment, type PgpoolConfFile, type ValueSplit } from '../model';
 import { R } from '../rules';
 import { atof, INT64_MAX, INT_MAX, parseIntValue, validUnits } from '../values';
@@ -156,7 +156,9 @@ function checkAssignment(pc: ParamCheck, a: Assignment): { canonical: string; pa
     );
     return undefined;
   }
-  let canonical = status.kind === 'alias' ? status.target : name;
+  // An alias whose value the version throws away (4.3's fail_over_on_backend_error) does not set its target.
+  const ignored = status.kind === 'alias' && status.appliedSince !== undefined && versionLess(version, status.appliedSince);
+  let canonical = status.kind === 'alias' && !ignored ? status.target : name;
   if (look.kind === 'indexed') {
     const [lo, hi] = param.indexRange!;
     const idx = look.index;
@@ -185,9 +187,12 @@ function checkAssignment(pc: ParamCheck, a: Assignment): { canonical: string; pa
   }
   if (!a.phantom && status.kind === 'alias') {
     const target = status.target;
+    const does = ignored
+      ? `Pgpool-II ${version} accepts it but ignores its value ("setting ${target} has no effect", a WARNING at every start; ${status.appliedSince} and later apply it), so \`${target}\` keeps its own value`
+      : `Pgpool-II ${version} still applies it to \`${target}\` but logs a WARNING at every start`;
     report(
       R['deprecated-alias'], a.keySpan,
-      `\`${name}\` is the old name of \`${target}\`: Pgpool-II ${version} still applies it to \`${target}\` but logs a WARNING at every start; rename it to \`${target}\`.`,
+      `\`${name}\` is the old name of \`${target}\`: ${does}; rename it to \`${target}\`.`,
       { tags: ['deprecated'], fixes: [{ title: `Rename to ${target}`, edits: [{ span: a.keySpan, newText: target }], preferred: true }] },
     );
   }
