@@ -397,3 +397,26 @@ test('completion offers only names the selected version applies as they are', ()
   assert.ok(!l43.includes('fail_over_on_backend_error'));
   assert.ok(l43.includes('backend_hostnameN'));
 });
+
+test('templates: placeholder lines lose their value findings, keep their name findings, and the file gets one note', () => {
+  const text = [
+    'port = ${PGPOOL_PORT}', // unquoted: a syntax error for Pgpool-II, but envsubst replaces it first
+    "ssl_cert = '${TLS_DIR}/server.crt'",
+    "black_function_list = '{{ .Values.fnList }}'", // the name is still wrong whatever the value
+    'num_init_children = abc', // no placeholder: still judged
+    '# ${NOT_A_PLACEHOLDER} in a comment',
+    '',
+  ].join('\n');
+  const found = problems(text, { pgpoolVersion: '4.6' });
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const lineOf = (offset: number): number => starts.filter(s => s <= offset).length - 1;
+  const byLine = (n: number): string[] => found.filter(p => lineOf(p.span[0]) === n).map(p => p.rule).sort();
+  assert.deepEqual(byLine(0), ['pgpool-conf/template-placeholders']);
+  assert.match(found.find(p => p.rule === 'pgpool-conf/template-placeholders')!.message, /3 lines hold a placeholder/);
+  assert.deepEqual(byLine(1), []);
+  assert.deepEqual(byLine(2), ['pgpool-conf/unknown-parameter']);
+  assert.deepEqual(byLine(3), ['pgpool-conf/invalid-number']);
+  // No placeholder outside comments: no note, and `$PGDATA` unbraced is shell text.
+  assert.deepEqual(problems("# ${X}\nfailover_command = 'run.sh $PGDATA'\n").map(p => p.rule), []);
+});

@@ -1,6 +1,6 @@
 /**
  * Runs every pgpool.conf check: each statement (params.ts, values.ts), the checks across parameters (cross.ts) and
- * the TLS checks (tls/). Everything is reported through `ctx.report` with the rules of ../rules.ts.
+ * the TLS checks (tls/). A template's placeholder lines are judged by template.ts. Everything is reported through `ctx.report` with the rules of ../rules.ts.
  */
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
@@ -8,9 +8,11 @@ import type { PgpoolConfFile } from '../model';
 import { checkCross } from './cross';
 import { checkParams, paramCheck } from './params';
 import { checkPoolPasswdValue } from './poolPasswd';
+import { templateContext } from './template';
 import { checkTls } from './tls';
 
-export function check(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): void {
+export function check(doc: SourceDocument, file: PgpoolConfFile, outer: ValidateContext): void {
+  const ctx = templateContext(doc, outer);
   const pc = paramCheck(doc, ctx);
   const effective = checkParams(pc, file);
   checkCross({ ...pc, effective, ctx, file });
