@@ -80,7 +80,7 @@ const DEFS = {
   'pam-option-ignored': { severity: 'warning',
     pgpool: '`pamservice`/`pam_use_hostname` on a non-`pam` line is logged and ignored.' },
   'group-never-matches': { severity: 'warning',
-    pgpool: '`samerole`, `samegroup` and `+group` are accepted by pgpool but make the line never match.' },
+    pgpool: '`samerole`, `samegroup` and `+group` are accepted by pgpool but never match, and pgpool stops reading the list there.' },
   'postgres-only-syntax': { severity: 'warning',
     pgpool: '`replication` and `/regex` are plain names in pgpool, so the line only matches a database or user of that exact name.' },
   'regex-needs-pg16': { severity: 'warning',
@@ -115,6 +115,20 @@ const DEFS = {
     both: 'Password methods on a `host` line also accept unencrypted sessions; `hostssl` requires TLS.' },
   'wide-open': { severity: 'warning',
     both: 'All databases and users from any address with `trust`, `password` or `md5`.' },
+  // Reachability and intent (check/reachability.ts, check/intent.ts).
+  'unreachable-line': { severity: 'warning',
+    both: 'A line that can never match: an earlier line matches every connection it would (type, address, database and user), and the first matching line decides.' },
+  'cert-line-order': { severity: 'warning',
+    both: 'A certificate line placed before a line meant for TLS clients without a certificate: those clients hit the certificate line first and are refused.' },
+  'local-trust': { severity: 'warning',
+    both: '`local ... trust`: any user of the machine who can open the socket logs in as any allowed database user without a password.' },
+  'wide-private-range': { severity: 'warning',
+    both: 'An address range written inside a private block (10/8, 172.16/12, 192.168/16) but with a shorter prefix, so it also covers public addresses.' },
+  // pg_hba.conf of a backend behind the pgpool.conf of the same project (check/behindPgpool.ts).
+  'cert-through-pgpool': { severity: 'warning',
+    postgres: 'A `cert` (or `clientcert=verify-*`) line that connections from pgpool reach: pgpool presents no client certificate to its backends, so they always fail.' },
+  'pgpool-tls-unverified': { severity: 'info',
+    postgres: 'A `hostssl` line for pgpool\'s connections while pgpool.conf has no `ssl_ca_cert`: pgpool encrypts but never verifies this server\'s certificate.' },
 } as const satisfies Record<string, HbaRuleDef>;
 
 type Defs = typeof DEFS;

@@ -30,6 +30,8 @@ export const R = defineRules('pgpool-conf', {
   'spare-children': { severity: 'error', description: 'Dynamic process management with inconsistent min/max_spare_children or num_init_children (4.4+).', source: 'Pgpool-II src/config/pool_config_variables.c (config_post_processor, 4.4+)' },
   'watchdog-node-id': { severity: 'warning', description: 'use_watchdog = on without a usable pgpool_node_id file (or without wd_port for that node) beside pgpool.conf.', source: 'Pgpool-II src/config/pool_config_variables.c (SetPgpoolNodeId, config_post_processor)' },
   'include-not-found': { severity: 'error', description: 'An include whose file cannot be opened (or that includes itself), which Pgpool-II treats as a syntax error.', source: 'Pgpool-II src/config/pool_config.l (ParseConfigFile include handling)' },
+  'clear-text-frontend-auth': { severity: 'warning', description: '`allow_clear_text_frontend_auth = on` without pool_hba.conf: for users missing from pool_passwd, pgpool asks clients for their password in clear text, and nothing requires TLS.', source: 'Pgpool-II src/auth/pool_auth.c (pool_do_auth: md5 and SASL branches with frontend->pool_hba == NULL); allow_clear_text_frontend_auth documentation' },
+  'clear-text-frontend-auth-ignored': { severity: 'hint', description: '`allow_clear_text_frontend_auth` with `enable_pool_hba = on`, where pgpool does not use it for md5 or SCRAM backends.', source: 'Pgpool-II src/auth/pool_auth.c (pool_do_auth, do_clear_text_password); allow_clear_text_frontend_auth documentation ("only works when enable_pool_hba is not enabled")' },
 });
 
 /** A TLS rule follows `SSL_ServerSide_init` and its helpers in Pgpool-II's pool_ssl.c; `fn` names the call. */
@@ -63,6 +65,8 @@ export const TLS = defineRules('pgpool-conf', {
   'ssl-dh-params-unused': ssl('hint', '`ssl_dh_params_file` has no effect: Pgpool-II reads the file but never gives the parameters to OpenSSL.', 'initialize_dh'),
   'ssl-ca-cert-dir-without-ca-cert': ssl('warning', '`ssl_ca_cert_dir` without `ssl_ca_cert`: Pgpool-II asks clients for certificates only when `ssl_ca_cert` is set, so every `cert` login fails.', 'SSL_ServerSide_init: SSL_CTX_set_verify'),
   'ssl-ca-cert-dir-relative': ssl('warning', 'A relative `ssl_ca_cert_dir` is not resolved against pgpool.conf\'s folder but against the working directory (/ for the daemon).', 'SSL_ServerSide_init, init_ssl_ctx: SSL_CTX_load_verify_locations'),
+  'ssl-not-required': ssl('info', '`ssl = on` with `enable_pool_hba = off`: pgpool offers TLS to clients but has no way to require it, so clients may connect in plain text.', 'SSL_ServerSide_init; pool_hba.c check_hba (only hostssl lines refuse plain-text clients)'),
+  'ssl-backend-unverified': ssl('info', 'pgpool\'s TLS to the backends: without `ssl_ca_cert`/`ssl_ca_cert_dir` it verifies no backend certificate, with them it checks the chain but never the host name, and it falls back to plain text when a backend offers no TLS.', 'init_ssl_ctx, pool_ssl_negotiate_clientserver'),
 });
 
 export const PGPOOL_CONF_RULES = rulesOf(R);
