@@ -73,24 +73,28 @@ export function canMatch(dialect: Dialect, r: HbaRecord): boolean {
   return effectiveTokens(dialect, r.databases, 'database').length > 0 && effectiveTokens(dialect, r.users, 'user').length > 0;
 }
 
-/** The names of one field as keys: the set an earlier line offers, and the list a later line needs covered. */
+/** The names of one field as keys: what an earlier line offers, and the list a later line needs covered. */
 interface NameSet {
-  keys: ReadonlySet<string>;
+  /** Every known key (a set only for long lists: most fields hold one or two tokens). */
+  keys: readonly string[] | ReadonlySet<string>;
+  /** The field holds `all`. */
+  all: boolean;
   /** Undefined when a token's names are unknown (`@file`) or no token can match. */
   list: readonly string[] | undefined;
 }
 
 function nameSet(dialect: Dialect, tokens: readonly HbaToken[], field: Field): NameSet {
-  const keys = new Set<string>();
   const list: string[] = [];
   let unknown = false;
   for (const t of effectiveTokens(dialect, tokens, field)) {
     const k = nameKey(t, field, dialect);
     if (k === undefined) unknown = true;
-    else { keys.add(k); list.push(k); }
+    else list.push(k);
   }
-  return { keys, list: unknown || list.length === 0 ? undefined : list };
+  return { keys: list.length > 8 ? new Set(list) : list, all: list.includes('*'), list: unknown || list.length === 0 ? undefined : list };
 }
+
+const has = (keys: NameSet['keys'], k: string): boolean => (Array.isArray(keys) ? keys.includes(k) : (keys as ReadonlySet<string>).has(k));
 
 /**
  * Whether the names of `earlier` include every name `later` matches. `all` covers everything except PostgreSQL's
@@ -99,9 +103,8 @@ function nameSet(dialect: Dialect, tokens: readonly HbaToken[], field: Field): N
  */
 function setCovers(earlier: NameSet, later: NameSet): boolean {
   if (!later.list) return false;
-  const all = earlier.keys.has('*');
   for (const k of later.list) {
-    if (earlier.keys.has(k) || (all && k !== 'kw:replication')) continue;
+    if ((earlier.all && k !== 'kw:replication') || has(earlier.keys, k)) continue;
     return false;
   }
   return true;

@@ -17,7 +17,7 @@ import { rulesFor } from '../rules';
 /** Earlier lines kept to compare later ones with (the first reachable ones, in order). */
 const MAX_EARLIER = 256;
 /** Record comparisons per file; a file with tens of thousands of distinct lines stops being analysed here. */
-const MAX_COMPARISONS = 2_000_000;
+const MAX_COMPARISONS = 1_000_000;
 
 /** The span of a record, from its connection type to its last token. */
 export function recordSpan(r: HbaRecord): Span {
@@ -57,23 +57,34 @@ export function checkLineOrder(file: HbaFile, ctx: ValidateContext, sslKnownOff:
   const sets: MatchSet[] = [];
   /** The earlier line each unreachable line is hidden by. */
   const hiddenBy = new Map<HbaRecord, HbaRecord>();
+  /** What is said about each hiding line, built once (a file may repeat one line thousands of times). */
+  const messages = new Map<HbaRecord, { text: string; related: Finding['related'] }>();
   for (const r of file.records) {
+    if (budget.left <= 0) return; // out of budget: claim nothing more, not even certificate order
     if (!canMatch(d, r) || (sslKnownOff && r.conn === 'hostssl')) continue;
     const m = matchSet(d, r);
     sets.push(m);
     let by: MatchSet | undefined;
+    budget.left -= earlier.length + 1;
     for (const e of earlier) {
-      if (budget.left-- <= 0) break;
       if (covers(e, m)) { by = e; break; }
     }
     if (by) {
       hiddenBy.set(r, by.record);
       const c = by.record;
+      let said = messages.get(c);
+      if (!said) {
+        said = {
+          text: `This line can never match: line ${lineNo(c)} (\`${shown(file, c)}\`) comes first and matches every connection this one would (connection type, address, database and user), and ${d === 'pgpool' ? 'pgpool' : 'PostgreSQL'} uses the first matching line only.`,
+          related: [{ file: file.path, span: recordSpan(c), message: 'this earlier line matches first' }],
+        };
+        messages.set(c, said);
+      }
       const why = demandsCertificate(c) && !demandsCertificate(r) && r.method !== 'reject'
-        ? ` Clients without a client certificate are refused there instead of reaching this line.`
+        ? ' Clients without a client certificate are refused there instead of reaching this line.'
         : '';
-      ctx.report(rules['unreachable-line'], recordSpan(r), `This line can never match: line ${lineNo(c)} (\`${shown(file, c)}\`) comes first and matches every connection this one would (connection type, address, database and user), and ${d === 'pgpool' ? 'pgpool' : 'PostgreSQL'} uses the first matching line only.${why} Remove this line, or move it above line ${lineNo(c)} if it is meant as an exception.`,
-        { tags: ['unnecessary'], related: [{ file: file.path, span: recordSpan(c), message: 'this earlier line matches first' }] });
+      ctx.report(rules['unreachable-line'], recordSpan(r), `${said.text}${why} Remove this line, or move it above line ${lineNo(c)} if it is meant as an exception.`,
+        { tags: ['unnecessary'], related: said.related });
     } else if (earlier.length < MAX_EARLIER) {
       earlier.push(m);
     }
