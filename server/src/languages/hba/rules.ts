@@ -15,9 +15,13 @@ interface HbaRuleDef {
   postgres?: string;
   /** The same description in both dialects. */
   both?: string;
+  /** What the rule follows, when it is not the dialect's parser (e.g. matching, or Pgpool-II's backend leg). */
+  source?: string;
 }
 
 const POOL_SRC = 'Pgpool-II src/auth/pool_hba.c (parse_hba_line, tokenize_file); reference/pgpool.md §4';
+const MATCH_SRC = 'PostgreSQL src/backend/libpq/hba.c and Pgpool-II src/auth/pool_hba.c (check_hba: the first matching line decides, no fall-through); pg_hba.conf documentation';
+const PGPOOL_LEG_SRC = 'Pgpool-II src/utils/pool_ssl.c (init_ssl_ctx: no client certificate, SSL_VERIFY_PEER only with ssl_ca_cert/ssl_ca_cert_dir); reference/pgpool.md §3.4';
 const PG_SRC = 'PostgreSQL 15–17 src/backend/libpq/hba.c (parse_hba_line, parse_hba_auth_opt); pg_hba.conf documentation';
 
 const DEFS = {
@@ -117,18 +121,22 @@ const DEFS = {
     both: 'All databases and users from any address with `trust`, `password` or `md5`.' },
   // Reachability and intent (check/reachability.ts, check/intent.ts).
   'unreachable-line': { severity: 'warning',
-    both: 'A line that can never match: an earlier line matches every connection it would (type, address, database and user), and the first matching line decides.' },
+    both: 'A line that can never match: an earlier line matches every connection it would (type, address, database and user), and the first matching line decides.',
+    source: MATCH_SRC },
   'cert-line-order': { severity: 'warning',
-    both: 'A certificate line placed before a line meant for TLS clients without a certificate: those clients hit the certificate line first and are refused.' },
+    both: 'A certificate line placed before a line meant for TLS clients without a certificate: those clients hit the certificate line first and are refused.',
+    source: MATCH_SRC },
   'local-trust': { severity: 'warning',
     both: '`local ... trust`: any user of the machine who can open the socket logs in as any allowed database user without a password.' },
   'wide-private-range': { severity: 'warning',
     both: 'An address range written inside a private block (10/8, 172.16/12, 192.168/16) but with a shorter prefix, so it also covers public addresses.' },
   // pg_hba.conf of a backend behind the pgpool.conf of the same project (check/behindPgpool.ts).
   'cert-through-pgpool': { severity: 'warning',
-    postgres: 'A `cert` (or `clientcert=verify-*`) line that connections from pgpool reach: pgpool presents no client certificate to its backends, so they always fail.' },
+    postgres: 'A `cert` (or `clientcert=verify-*`) line that connections from pgpool reach: pgpool presents no client certificate to its backends, so they always fail.',
+    source: PGPOOL_LEG_SRC },
   'pgpool-tls-unverified': { severity: 'info',
-    postgres: 'A `hostssl` line for pgpool\'s connections while pgpool.conf has no `ssl_ca_cert`: pgpool encrypts but never verifies this server\'s certificate.' },
+    postgres: 'A `hostssl` line for pgpool\'s connections while pgpool.conf has no `ssl_ca_cert`: pgpool encrypts but never verifies this server\'s certificate.',
+    source: PGPOOL_LEG_SRC },
 } as const satisfies Record<string, HbaRuleDef>;
 
 type Defs = typeof DEFS;
@@ -144,7 +152,7 @@ function specsFor<K extends 'pgpool' | 'postgres'>(key: K, source: string): Reco
   const out: Record<string, RuleSpec> = {};
   for (const [name, d] of Object.entries(DEFS) as [HbaRuleName, HbaRuleDef][]) {
     const description = d.both ?? d[key];
-    if (description) out[name] = { severity: d.severity, description, source };
+    if (description) out[name] = { severity: d.severity, description, source: d.source ?? source };
   }
   return out as Record<NamesIn<K>, RuleSpec>;
 }

@@ -112,8 +112,10 @@ function reach(a: HbaAddress | undefined, src: Source, permissive: boolean): 'ce
   if (a.kind === 'samenet') return ' (if pgpool runs in one of this server\'s own subnets)';
   if (a.kind !== 'ip' || !a.ip || a.bits === undefined) return undefined;
   if (a.bits === 0) {
-    if (src.families?.size === 1 && src.families.has(a.ip.family)) return 'certain';
-    return a.ip.family === 4 ? ' over IPv4' : ' over IPv6';
+    const over = a.ip.family === 4 ? ' over IPv4' : ' over IPv6';
+    if (!src.families) return over;
+    if (!src.families.has(a.ip.family)) return undefined;
+    return src.families.size === 1 ? 'certain' : over;
   }
   if (a.bits > (a.ip.family === 4 ? 24 : 64)) return undefined;
   const inside = src.numeric.find(n => n.ip.family === a.ip!.family && rangeContains(a, n.ip.bytes));
