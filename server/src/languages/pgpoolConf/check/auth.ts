@@ -7,6 +7,10 @@
  *    `password` method (`do_clear_text_password`);
  *  - `ssl = on` with `enable_pool_hba = off`: TLS is offered, but only `hostssl` lines in a pool_hba.conf that pgpool
  *    reads can refuse a client that does not ask for it.
+ * Observed with Pgpool-II 4.3.5 (recipes/pgpool/e2e-pgpool-cert-auth.sh, SCRAM backend, `pool_passwd = ''`, the
+ * setting on): with `enable_pool_hba = off` psql was asked for the password, over `sslmode=disable` too; with
+ * `enable_pool_hba = on` (a `trust` line) nothing was asked and pgpool answered "failed to authenticate with backend
+ * using SCRAM" / "valid password not found".
  */
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
