@@ -88,6 +88,8 @@ test('pgpool: a group token ends the list, and a line cut to nothing never match
   assert.equal(canMatch('pgpool', rec('host samerole all 10.0.0.0/8 md5', 'pgpool')), false);
   assert.equal(canMatch('pgpool', rec('host all +g 10.0.0.0/8 md5', 'pgpool')), false);
   assert.equal(canMatch('postgres', rec('host samerole +g 10.0.0.0/8 md5')), true);
+  assert.ok(!covers('host @dbs,all all 10.0.0.0/8 md5', 'host app all 10.0.0.0/8 md5', 'pgpool'), 'the file may hold samerole, which ends the list');
+  assert.ok(covers('host @dbs,all all 10.0.0.0/8 md5', 'host app all 10.0.0.0/8 md5'), 'PostgreSQL reads the whole list');
 });
 
 test('private-block intent: only ranges written inside a block with too short a prefix', () => {
@@ -129,7 +131,11 @@ interface Conn { local: boolean; ssl: boolean; gss: boolean; ip?: number[]; db: 
 interface World { coin(key: string): boolean; name: string | undefined; samehost: boolean; samenet: boolean }
 
 function tokenMatches(d: Dialect, t: HbaRecord['users'][number], value: string, field: 'db' | 'user', c: Conn, w: World): boolean | 'stop' {
-  if (t.include !== undefined) return w.coin(`@${t.include}:${value}`);
+  if (t.include !== undefined) {
+    // A pool_hba.conf @file may hold `samerole` or `+group`, where pgpool stops reading the list.
+    if (d === 'pgpool' && w.coin(`@stop:${t.include}`)) return 'stop';
+    return w.coin(`@${t.include}:${value}`);
+  }
   if (!t.quoted) {
     if (t.value === 'all') return true;
     if (field === 'db') {
@@ -179,8 +185,8 @@ function matches(d: Dialect, r: HbaRecord, c: Conn, w: World): boolean {
 }
 
 const TYPES = ['local', 'host', 'hostssl', 'hostnossl', 'hostgssenc', 'hostnogssenc'];
-const DBS = ['all', 'app', 'other', 'replication', '"replication"', '"all"', 'sameuser', 'samerole', '@dbs', '/^a', 'app,other', 'alice'];
-const USERS = ['all', 'alice', 'bob', '+admins', '"all"', '@users', '/^a', 'alice,bob', 'bob,+admins'];
+const DBS = ['all', 'app', 'other', 'replication', '"replication"', '"all"', 'sameuser', 'samerole', '@dbs', '/^a', 'app,other', 'alice', '@dbs,all', 'samerole,app'];
+const USERS = ['all', 'alice', 'bob', '+admins', '"all"', '@users', '/^a', 'alice,bob', 'bob,+admins', '@users,all'];
 const ADDRS = ['all', 'samehost', 'samenet', '10.0.0.0/8', '10.1.0.0/16', '10.1.2.3/32', '0.0.0.0/0', '::/0', '::1/128',
   '2001:db8::/32', '.example.com', 'db.example.com', '10.0.0.0 255.255.0.0', '172.16.0.0/12'];
 const IPS = ['10.1.2.3', '10.0.0.1', '10.1.9.9', '11.0.0.1', '172.20.0.1', '::1', '2001:db8::5', '127.0.0.1'];

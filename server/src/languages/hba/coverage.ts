@@ -56,13 +56,15 @@ function nameKey(t: HbaToken, field: Field, dialect: Dialect): string | undefine
 
 /**
  * The tokens of a field that can match. Pgpool-II's `check_db`/`check_user` stop at the first `samerole`/`samegroup`
- * (database) or `+group` (user) with "no match", so in pool_hba.conf only the tokens before it count.
+ * (database) or `+group` (user) with "no match", so in pool_hba.conf only the tokens before it count; an `@file` may
+ * hold such a token, so nothing after an `@file` is counted on either.
  */
 export function effectiveTokens(dialect: Dialect, tokens: readonly HbaToken[], field: Field): readonly HbaToken[] {
   if (dialect !== 'pgpool') return tokens;
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    if (t.quoted || t.include !== undefined) continue;
+    if (t.include !== undefined) return tokens.slice(0, i + 1);
+    if (t.quoted) continue;
     if (field === 'database' ? t.value === 'samerole' || t.value === 'samegroup' : t.value.startsWith('+')) return tokens.slice(0, i);
   }
   return tokens;

@@ -15,13 +15,20 @@ interface HbaRuleDef {
   postgres?: string;
   /** The same description in both dialects. */
   both?: string;
-  /** What the rule follows, when it is not the dialect's parser (e.g. matching, or Pgpool-II's backend leg). */
-  source?: string;
+  /** What the rule follows in each dialect, when it is not the parser (e.g. matching, or Pgpool-II's backend leg). */
+  source?: { pgpool?: string; postgres?: string };
 }
 
 const POOL_SRC = 'Pgpool-II src/auth/pool_hba.c (parse_hba_line, tokenize_file); reference/pgpool.md §4';
-const MATCH_SRC = 'PostgreSQL src/backend/libpq/hba.c and Pgpool-II src/auth/pool_hba.c (check_hba: the first matching line decides, no fall-through); pg_hba.conf documentation';
-const PGPOOL_LEG_SRC = 'Pgpool-II src/utils/pool_ssl.c (init_ssl_ctx: no client certificate, SSL_VERIFY_PEER only with ssl_ca_cert/ssl_ca_cert_dir); reference/pgpool.md §3.4';
+/** Matching: the first line whose type, address, database and user match decides (`check_hba`). */
+const MATCH_SRC = {
+  pgpool: 'Pgpool-II src/auth/pool_hba.c (check_hba: the first matching line decides, no fall-through); reference/pgpool.md §4.3',
+  postgres: 'PostgreSQL 15–17 src/backend/libpq/hba.c (check_hba: the first matching line decides, no fall-through); pg_hba.conf documentation',
+};
+/** pgpool's connections to its backends. */
+const PGPOOL_LEG_SRC = {
+  postgres: 'PostgreSQL src/backend/libpq/auth.c ("connection requires a valid client certificate") with Pgpool-II src/utils/pool_ssl.c (init_ssl_ctx: no client certificate; the backend\'s certificate verified only with ssl_ca_cert/ssl_ca_cert_dir); reference/pgpool.md §3.4',
+};
 const PG_SRC = 'PostgreSQL 15–17 src/backend/libpq/hba.c (parse_hba_line, parse_hba_auth_opt); pg_hba.conf documentation';
 
 const DEFS = {
@@ -152,7 +159,7 @@ function specsFor<K extends 'pgpool' | 'postgres'>(key: K, source: string): Reco
   const out: Record<string, RuleSpec> = {};
   for (const [name, d] of Object.entries(DEFS) as [HbaRuleName, HbaRuleDef][]) {
     const description = d.both ?? d[key];
-    if (description) out[name] = { severity: d.severity, description, source: d.source ?? source };
+    if (description) out[name] = { severity: d.severity, description, source: d.source?.[key] ?? source };
   }
   return out as Record<NamesIn<K>, RuleSpec>;
 }
