@@ -72,7 +72,7 @@ function runFiles(files: Record<string, string>, hba: string): Problem[] {
 }
 
 test('settings in a file that pgpool.conf includes count (no false hba-disabled / hostssl-without-ssl / cert-without-ca-cert)', () => {
-  const hba = 'hostssl all all 10.0.0.0/8 cert\nhostssl all all 10.0.0.0/8 scram-sha-256\n';
+  const hba = 'hostssl all all 10.0.0.0/8 cert\nhostssl all all 192.168.0.0/16 scram-sha-256\n';
   const split = {
     'pgpool.conf': "include = 'conf.d/auth.conf'\nport = 9999\n",
     'conf.d/auth.conf': "enable_pool_hba = on\ninclude = 'tls.conf'\n",

@@ -58,8 +58,9 @@ test('every prefix of a realistic file', () => {
 });
 
 test('a 10 MB file of 200 000 valid lines gives no problem', () => {
-  const line = 'hostssl all all 10.0.0.0/8 scram-sha-256 # application servers\n';
-  const text = line.repeat(200_000);
+  // Distinct client addresses: 200 000 copies of one line would all but the first be unreachable (pool-hba/unreachable-line).
+  const line = (i: number) => `hostssl all all 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}/32 scram-sha-256 # application servers\n`;
+  const text = Array.from({ length: 200_000 }, (_, i) => line(i)).join('');
   assert.ok(text.length > 10_000_000);
   assert.deepEqual(check(service, POOL, text), []);
   assert.deepEqual(check(service, PG, text), []);

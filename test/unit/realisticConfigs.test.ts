@@ -37,6 +37,8 @@ const CASES: Case[] = [
   {
     id: 'c01', name: "Streaming replication, 3 nodes, with pool_hba (tutorial style)",
     pgpool: "4.3",
+    // the tutorial's `local all all trust`: any local account is any user
+    warnings: ["pool-hba/local-trust@4"],
     files: {
       "pgpool.conf": `# ----------------------------
 # pgPool-II configuration file
@@ -378,7 +380,8 @@ ping_path = '/bin'
     pgpool: "4.3",
     checkFiles: false, // the certificate and key files are not part of the test
     // the sample default `+3DES` admits 3DES suites on OpenSSL 1.1.1 builds
-    warnings: ["pgpool-conf/ssl-ciphers-weak@26"],
+    // and (new rules) `local all all trust` in pool_hba.conf
+    warnings: ["pgpool-conf/ssl-ciphers-weak@26", "pool-hba/local-trust@2"],
     files: {
       "pgpool.conf": `# TLS between clients and pgpool, and pgpool and the backends
 listen_addresses = '*'
@@ -896,6 +899,8 @@ superadmin
     id: 'h04', name: "pool_hba: examples in the style of the Pgpool-II manual",
     pgpool: "4.3",
     checkFiles: false, // the certificate and key files are not part of the test
+    // a collection of examples: later lines that earlier ones already match, and the cert line before the password line
+    warnings: ["pool-hba/local-trust@2", "pool-hba/unreachable-line@5", "pool-hba/cert-line-order@6", "pool-hba/unreachable-line@7", "pool-hba/unreachable-line@10", "pool-hba/unreachable-line@11", "pool-hba/unreachable-line@12"],
     files: {
       "pgpool.conf": `enable_pool_hba = on
 ssl = on
@@ -953,6 +958,8 @@ host    replication     all             ::1/128                 scram-sha-256
   {
     id: 'p02', name: "pg_hba: initdb/RHEL default with trust",
     postgres: 15,
+    // initdb's trust for the socket
+    warnings: ["pg-hba/local-trust@2", "pg-hba/local-trust@5"],
     files: {
       "pg_hba.conf": `# initdb default (RHEL packages): trust for local
 local   all             all                                     trust
@@ -968,7 +975,8 @@ host    replication     all             ::1/128                 trust
     id: 'p03', name: "pg_hba: Bitnami PostgreSQL Helm chart default",
     postgres: 15,
     // `all all` from 0.0.0.0/0 and ::/0 with md5
-    warnings: ["pg-hba/wide-open@2", "pg-hba/wide-open@3"],
+    // and (new rules) the loopback lines come after 0.0.0.0/0 and ::/0, which already match them
+    warnings: ["pg-hba/wide-open@2", "pg-hba/wide-open@3", "pg-hba/unreachable-line@5", "pg-hba/unreachable-line@6"],
     files: {
       "pg_hba.conf": `# Bitnami PostgreSQL Helm chart (pgHbaConfiguration default)
 host     all             all             0.0.0.0/0               md5
@@ -983,7 +991,8 @@ host     all             all        ::1/128                      md5
     id: 'p04', name: "pg_hba: Patroni generated",
     postgres: 15,
     // `all all` from 0.0.0.0/0 with md5
-    warnings: ["pg-hba/wide-open@5"],
+    // and (new rules) `local all all trust`
+    warnings: ["pg-hba/wide-open@5", "pg-hba/local-trust@2"],
     files: {
       "pg_hba.conf": `# Patroni generated (postgresql.pg_hba in patroni.yml)
 local   all             all                                     trust
@@ -1013,7 +1022,8 @@ host all all all scram-sha-256
     id: 'p06', name: "pg_hba: Zalando Spilo / postgres-operator",
     postgres: 15,
     // `all all` from anywhere with md5 (over TLS, still weak hashes)
-    warnings: ["pg-hba/wide-open@11"],
+    // and (new rules) `local ... trust` lines
+    warnings: ["pg-hba/wide-open@11", "pg-hba/local-trust@2", "pg-hba/local-trust@7"],
     files: {
       "pg_hba.conf": `# Zalando Spilo / postgres-operator style
 local     all             all                             trust
@@ -1032,6 +1042,8 @@ hostssl   all             all          all                md5
   {
     id: 'p07', name: "pg_hba: hardened (clientcert, map, clientname, ldap, gss, radius)",
     postgres: 15,
+    // 10.0.0.0/8 with clientcert=verify-ca comes first and already matches the 10.x subnets below it
+    warnings: ["pg-hba/cert-line-order@4", "pg-hba/unreachable-line@5", "pg-hba/unreachable-line@6", "pg-hba/unreachable-line@7", "pg-hba/unreachable-line@10"],
     files: {
       "pg_hba.conf": `# Hardened: TLS everywhere, client certs, LDAP, GSSAPI
 local   all         postgres                            peer
@@ -1067,7 +1079,8 @@ host    all     all     samenet           scram-sha-256
     id: 'p09', name: "pg_hba: examples from the PostgreSQL manual",
     postgres: 15,
     // ldap and pam passwords on `host` lines may cross the network in clear text
-    warnings: ["pg-hba/prefer-hostssl@18", "pg-hba/prefer-hostssl@19", "pg-hba/prefer-hostssl@20", "pg-hba/prefer-hostssl@23"],
+    // and (new rules) the manual's examples are alternatives, not one file: read as one, many lines are hidden by earlier ones
+    warnings: ["pg-hba/prefer-hostssl@18", "pg-hba/prefer-hostssl@19", "pg-hba/prefer-hostssl@20", "pg-hba/prefer-hostssl@23", "pg-hba/local-trust@2", "pg-hba/unreachable-line@4", "pg-hba/unreachable-line@13", "pg-hba/unreachable-line@15", "pg-hba/unreachable-line@17", "pg-hba/unreachable-line@19", "pg-hba/unreachable-line@20", "pg-hba/unreachable-line@21", "pg-hba/cert-line-order@22"],
     files: {
       "pg_hba.conf": `# Examples from the PostgreSQL manual (client-auth), PG 15 syntax
 local   all             all                                     trust

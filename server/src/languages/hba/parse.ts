@@ -14,6 +14,7 @@ import {
   INCLUDE_DIRECTIVES, PGPOOL_CONN_TYPES, PGPOOL_METHODS, PG_CONN_TYPES, PG_METHODS, isMethod, serverName,
   type ConnType, type Method,
 } from './catalogue';
+import { widerThanPrivateBlock } from './coverage';
 import { fieldSpan, tokenize, type Dialect, type HbaField, type HbaLine, type HbaToken } from './lexer';
 import type { HbaAddress, HbaFile, HbaRecord, IncludeDirective } from './model';
 import { checkMandatory, parseOptions } from './options';
@@ -125,10 +126,15 @@ function invalidType(c: LineCtx, tok: HbaToken): false {
 /** Version-independent notes on database and user names (pgpool's keywords that never match, etc.). */
 function checkNames(c: LineCtx, databases: HbaToken[], users: HbaToken[]): void {
   if (c.d !== 'pgpool') return;
+  // pgpool's check_db/check_user stop at the first group token with "no match": names before it still match.
+  const before = (list: HbaToken[], t: HbaToken): string => {
+    const i = list.indexOf(t);
+    return i === 0 ? 'this line never matches any connection' : `this line only matches ${i === 1 ? `\`${list[0]!.value}\`` : 'the names listed before it'}`;
+  };
   for (const t of databases) {
     if (t.quoted) continue;
     if (t.value === 'samerole' || t.value === 'samegroup') {
-      note(c, POOL_HBA['group-never-matches'], t.span, `\`${t.value}\` is accepted by pgpool, but it cannot check role membership, so this line never matches any connection; list the databases explicitly or use \`all\`.`);
+      note(c, POOL_HBA['group-never-matches'], t.span, `\`${t.value}\` is accepted by pgpool, but it cannot check role membership and stops matching there, so ${before(databases, t)}; list the databases explicitly or use \`all\`.`);
     } else if (t.value === 'replication') {
       note(c, POOL_HBA['postgres-only-syntax'], t.span, '`replication` is not a keyword in pgpool: this line only matches a database literally named "replication" (pgpool does not pool replication connections); remove the line or name real databases.');
     } else if (t.value.startsWith('/')) {
@@ -138,7 +144,7 @@ function checkNames(c: LineCtx, databases: HbaToken[], users: HbaToken[]): void 
   for (const t of users) {
     if (t.quoted) continue;
     if (t.value.startsWith('+')) {
-      note(c, POOL_HBA['group-never-matches'], t.span, `\`${t.value}\` (role membership) is accepted by pgpool, but it cannot check group membership, so this line never matches any connection; list the users explicitly (or with an \`@file\`).`);
+      note(c, POOL_HBA['group-never-matches'], t.span, `\`${t.value}\` (role membership) is accepted by pgpool, but it cannot check group membership and stops matching there, so ${before(users, t)}; list the users explicitly (or with an \`@file\`).`);
     } else if (t.value.startsWith('/')) {
       note(c, POOL_HBA['postgres-only-syntax'], t.span, `\`${t.value}\` is a plain user name in pgpool (regular expressions are a PostgreSQL 16 feature), so it only matches a user with exactly that name; list the users instead.`);
     }
@@ -224,7 +230,8 @@ function addressNotes(c: LineCtx, a: HbaAddress, shown: string): void {
     note(c, c.rules['suspicious-address'], tok.span, `\`${hostPart}\` is read as ${real} (short, octal and hex IPv4 forms are expanded that way), so this line matches ${range}, not what it seems to say; write all four decimal parts, e.g. \`10.0.0.0/8\`.`);
     return;
   }
-  if (hasHostBits(ip.bytes, mask)) {
+  // A range wider than the private block it was meant to be gets its own advice (check/intent.ts), whose fix differs.
+  if (hasHostBits(ip.bytes, mask) && !widerThanPrivateBlock(a)) {
     const net = formatIp(networkOf(ip.bytes, mask));
     const fixText = a.maskToken ? net : `${net}/${a.bits}`;
     note(c, c.rules['host-bits-set'], tok.span, `\`${shown}\` has host bits set, so it matches the whole network ${net}${a.bits !== undefined ? `/${a.bits}` : ''}, not just ${formatIp(ip.bytes)}; write \`${fixText}\` to make that explicit, or a longer mask for fewer hosts.`,

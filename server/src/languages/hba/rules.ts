@@ -15,9 +15,20 @@ interface HbaRuleDef {
   postgres?: string;
   /** The same description in both dialects. */
   both?: string;
+  /** What the rule follows in each dialect, when it is not the parser (e.g. matching, or Pgpool-II's backend leg). */
+  source?: { pgpool?: string; postgres?: string };
 }
 
 const POOL_SRC = 'Pgpool-II src/auth/pool_hba.c (parse_hba_line, tokenize_file); reference/pgpool.md §4';
+/** Matching: the first line whose type, address, database and user match decides (`check_hba`). */
+const MATCH_SRC = {
+  pgpool: 'Pgpool-II src/auth/pool_hba.c (check_hba: the first matching line decides, no fall-through); reference/pgpool.md §4.3',
+  postgres: 'PostgreSQL 15–17 src/backend/libpq/hba.c (check_hba: the first matching line decides, no fall-through); pg_hba.conf documentation',
+};
+/** pgpool's connections to its backends. */
+const PGPOOL_LEG_SRC = {
+  postgres: 'PostgreSQL src/backend/libpq/auth.c ("connection requires a valid client certificate") with Pgpool-II src/utils/pool_ssl.c (init_ssl_ctx: no client certificate; the backend\'s certificate verified only with ssl_ca_cert/ssl_ca_cert_dir); reference/pgpool.md §3.4',
+};
 const PG_SRC = 'PostgreSQL 15–17 src/backend/libpq/hba.c (parse_hba_line, parse_hba_auth_opt); pg_hba.conf documentation';
 
 const DEFS = {
@@ -80,7 +91,7 @@ const DEFS = {
   'pam-option-ignored': { severity: 'warning',
     pgpool: '`pamservice`/`pam_use_hostname` on a non-`pam` line is logged and ignored.' },
   'group-never-matches': { severity: 'warning',
-    pgpool: '`samerole`, `samegroup` and `+group` are accepted by pgpool but make the line never match.' },
+    pgpool: '`samerole`, `samegroup` and `+group` are accepted by pgpool but never match, and pgpool stops reading the list there.' },
   'postgres-only-syntax': { severity: 'warning',
     pgpool: '`replication` and `/regex` are plain names in pgpool, so the line only matches a database or user of that exact name.' },
   'regex-needs-pg16': { severity: 'warning',
@@ -120,6 +131,24 @@ const DEFS = {
     pgpool: 'A `scram-sha-256` or `md5` line names a user who has no entry in the pool_passwd file pgpool.conf names (or pool_passwd is disabled): pgpool refuses those logins.' },
   'pool-passwd-entry-type': { severity: 'error',
     pgpool: 'A user\'s pool_passwd entry cannot serve the line\'s method: an MD5 hash cannot serve `scram-sha-256`, a SCRAM verifier serves nothing.' },
+  // Reachability and intent (check/reachability.ts, check/intent.ts).
+  'unreachable-line': { severity: 'warning',
+    both: 'A line that can never match: an earlier line matches every connection it would (type, address, database and user), and the first matching line decides.',
+    source: MATCH_SRC },
+  'cert-line-order': { severity: 'warning',
+    both: 'A certificate line placed before a line meant for TLS clients without a certificate: those clients hit the certificate line first and are refused.',
+    source: MATCH_SRC },
+  'local-trust': { severity: 'warning',
+    both: '`local ... trust`: any user of the machine who can open the socket logs in as any allowed database user without a password.' },
+  'wide-private-range': { severity: 'warning',
+    both: 'An address range written inside a private block (10/8, 172.16/12, 192.168/16) but with a shorter prefix, so it also covers public addresses.' },
+  // pg_hba.conf of a backend behind the pgpool.conf of the same project (check/behindPgpool.ts).
+  'cert-through-pgpool': { severity: 'warning',
+    postgres: 'A `cert` (or `clientcert=verify-*`) line that connections from pgpool reach: pgpool presents no client certificate to its backends, so they always fail.',
+    source: PGPOOL_LEG_SRC },
+  'pgpool-tls-unverified': { severity: 'info',
+    postgres: 'A `hostssl` line for pgpool\'s connections while pgpool.conf has no `ssl_ca_cert`: pgpool encrypts but never verifies this server\'s certificate.',
+    source: PGPOOL_LEG_SRC },
 } as const satisfies Record<string, HbaRuleDef>;
 
 type Defs = typeof DEFS;
@@ -135,7 +164,7 @@ function specsFor<K extends 'pgpool' | 'postgres'>(key: K, source: string): Reco
   const out: Record<string, RuleSpec> = {};
   for (const [name, d] of Object.entries(DEFS) as [HbaRuleName, HbaRuleDef][]) {
     const description = d.both ?? d[key];
-    if (description) out[name] = { severity: d.severity, description, source };
+    if (description) out[name] = { severity: d.severity, description, source: d.source?.[key] ?? source };
   }
   return out as Record<NamesIn<K>, RuleSpec>;
 }

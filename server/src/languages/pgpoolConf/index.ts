@@ -27,3 +27,5 @@ export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
 export type { PgpoolConfFile } from './model';
 export { dirOf } from './model';
 export { effectiveBool, effectiveSettings, lastSetting, settingBool, type Setting } from './effective';
+// - pg_hba.conf's rules about connections from pgpool read the backend leg of a pgpool.conf of the same project.
+export { backendLeg, isLoopbackHost, type BackendHost, type BackendLeg } from './backendLeg';

@@ -32,6 +32,8 @@ export const R = defineRules('pgpool-conf', {
   'obsolete-parameter': { severity: 'warning', description: 'A parameter Pgpool-II still accepts without a message but that no longer does what its name says (`replication_mode` since 4.2: only `backend_clustering_mode` selects the mode).', source: 'Pgpool-II src/config/pool_config_variables.c (replication_mode only feeds the failover_when_quorum_exists check), src/include/pool.h (the mode macros read backend_clustering_mode)' },
   'template-placeholders': { severity: 'info', description: 'A pgpool.conf with `${VAR}` or `{{ … }}` placeholders, rendered before Pgpool-II reads it: the values on those lines are not checked.', source: 'envsubst, Helm and Jinja templates of pgpool.conf (Pgpool-II reads only the rendered file)' },
   'pool-passwd-value': { severity: 'warning', description: 'A `pool_passwd` value that looks like a password entry (an MD5 hash, a SCRAM verifier, `user:password`, …) rather than the name of the password file.', source: 'Pgpool-II src/main/main.c (pool_passwd is a file name, relative to pgpool.conf\'s folder), src/auth/pool_passwd.c (pool_init_pool_passwd)' },
+  'clear-text-frontend-auth': { severity: 'warning', description: '`allow_clear_text_frontend_auth = on` without pool_hba.conf: for users missing from pool_passwd, pgpool asks clients for their password in clear text, and nothing requires TLS.', source: 'Pgpool-II src/auth/pool_auth.c (pool_do_auth: md5 and SASL branches with frontend->pool_hba == NULL); allow_clear_text_frontend_auth documentation' },
+  'clear-text-frontend-auth-ignored': { severity: 'hint', description: '`allow_clear_text_frontend_auth` with `enable_pool_hba = on`, where pgpool does not use it for md5 or SCRAM backends.', source: 'Pgpool-II src/auth/pool_auth.c (pool_do_auth, do_clear_text_password); allow_clear_text_frontend_auth documentation ("only works when enable_pool_hba is not enabled")' },
 });
 
 /** A TLS rule follows `SSL_ServerSide_init` and its helpers in Pgpool-II's pool_ssl.c; `fn` names the call. */
@@ -65,6 +67,8 @@ export const TLS = defineRules('pgpool-conf', {
   'ssl-dh-params-unused': ssl('hint', '`ssl_dh_params_file` has no effect: Pgpool-II reads the file but never gives the parameters to OpenSSL.', 'initialize_dh'),
   'ssl-ca-cert-dir-without-ca-cert': ssl('warning', '`ssl_ca_cert_dir` without `ssl_ca_cert`: Pgpool-II asks clients for certificates only when `ssl_ca_cert` is set, so every `cert` login fails.', 'SSL_ServerSide_init: SSL_CTX_set_verify'),
   'ssl-ca-cert-dir-relative': ssl('warning', 'A relative `ssl_ca_cert_dir` is not resolved against pgpool.conf\'s folder but against the working directory (/ for the daemon).', 'SSL_ServerSide_init, init_ssl_ctx: SSL_CTX_load_verify_locations'),
+  'ssl-not-required': ssl('info', '`ssl = on` with `enable_pool_hba = off`: pgpool offers TLS to clients but has no way to require it, so clients may connect in plain text.', 'SSL_ServerSide_init; pool_hba.c check_hba (only hostssl lines refuse plain-text clients)'),
+  'ssl-backend-unverified': ssl('info', 'pgpool\'s TLS to the backends: without `ssl_ca_cert`/`ssl_ca_cert_dir` it verifies no backend certificate, with them it checks the chain but never the host name, and it falls back to plain text when a backend offers no TLS.', 'init_ssl_ctx, pool_ssl_negotiate_clientserver'),
 });
 
 export const PGPOOL_CONF_RULES = rulesOf(R);

@@ -1,7 +1,7 @@
 /**
  * The checks of a parsed HBA file, in the order they report: the parser's problems, what depends on the settings
- * (PostgreSQL version, file checks), an empty file, the sibling pgpool.conf (pool_hba.conf only), then the security
- * advice. Every finding goes through `ctx.report` with the rule of the file's dialect.
+ * (PostgreSQL version, file checks), an empty file, the sibling pgpool.conf (pool_hba.conf only), the security
+ * advice, line order and intent, then (pg_hba.conf only) the lines pgpool's own connections reach. Every finding goes through `ctx.report` with the rule of the file's dialect.
  */
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
@@ -9,8 +9,11 @@ import type { HbaFile } from '../model';
 import { rulesFor } from '../rules';
 import { adviseRecords } from './advice';
 import { checkWithPgpoolConf } from './crossFile';
+import { checkBehindPgpool } from './behindPgpool';
 import { checkIncludeFiles } from './files';
 import { checkPoolPasswdEntries } from './poolPasswd';
+import { checkIntent } from './intent';
+import { checkLineOrder } from './reachability';
 import { checkPostgresVersion } from './version';
 
 export function check(doc: SourceDocument, file: HbaFile, ctx: ValidateContext): void {
@@ -27,4 +30,7 @@ export function check(doc: SourceDocument, file: HbaFile, ctx: ValidateContext):
   const sslKnownOff = file.dialect === 'pgpool' ? checkWithPgpoolConf(doc, file, ctx) : false;
   if (file.dialect === 'pgpool') checkPoolPasswdEntries(doc, file, ctx);
   adviseRecords(file, ctx, sslKnownOff);
+  checkLineOrder(file, ctx, sslKnownOff);
+  checkIntent(file, ctx);
+  checkBehindPgpool(doc, file, ctx);
 }

@@ -56,6 +56,9 @@ export const NOT_APPLICABLE: ReadonlySet<string> = new Set([
   'pgpool-conf/ssl-key-permissions', 'pgpool-conf/ssl-ca-cert-dir-without-ca-cert',
   'pgpool-conf/recovery-needs-data-directory', 'pgpool-conf/watchdog-node-id',
   'pg-hba/no-entries', 'pg-hba/missing-include-file',
+  // The operator writes `ssl`, the backends and pool_hba.conf, so what depends on them is not visible here.
+  'pgpool-conf/clear-text-frontend-auth', 'pgpool-conf/clear-text-frontend-auth-ignored', 'pgpool-conf/ssl-not-required',
+  'pgpool-conf/ssl-backend-unverified',
 ]);
 
 /**

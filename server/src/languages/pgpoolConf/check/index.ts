@@ -1,10 +1,12 @@
 /**
- * Runs every pgpool.conf check: each statement (params.ts, values.ts), the checks across parameters (cross.ts) and
- * the TLS checks (tls/). A template's placeholder lines are judged by template.ts. Everything is reported through `ctx.report` with the rules of ../rules.ts.
+ * Runs every pgpool.conf check: each statement (params.ts, values.ts), the checks across parameters (cross.ts),
+ * the TLS checks (tls/), client authentication and the TLS leg to the backends (auth.ts, backends.ts). Everything is
+ * reported through `ctx.report` with the rules of ../rules.ts. A template's placeholder lines are judged by template.ts.
  */
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
 import type { PgpoolConfFile } from '../model';
+import { checkAuthAndBackends } from './auth';
 import { checkCross } from './cross';
 import { checkParams, paramCheck } from './params';
 import { checkPoolPasswdValue } from './poolPasswd';
@@ -18,4 +20,5 @@ export function check(doc: SourceDocument, file: PgpoolConfFile, outer: Validate
   checkCross({ ...pc, effective, ctx, file });
   checkTls(doc, file, ctx);
   checkPoolPasswdValue(file, ctx);
+  checkAuthAndBackends(doc, file, ctx);
 }
