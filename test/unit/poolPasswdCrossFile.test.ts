@@ -119,12 +119,13 @@ test('a byte-order mark hides the first user; a quoted "all" is a user named all
   assert.deepEqual(list, ['1 pool-hba/pool-passwd-no-entry error', '2 pool-hba/pool-passwd-no-entry error']);
 });
 
-test('a pool_passwd value shaped like a password: pgpool.conf warns without repeating it, pool_hba.conf stays silent', () => {
+test('a pool_passwd value shaped like a password: pgpool.conf reports an error without repeating it, pool_hba.conf stays silent', () => {
   const hash = 'md5a3556571e93b0d20722ba62be61e8c2d';
   const dir = folder({ 'pgpool.conf': `${TWO}pool_passwd = '${hash}'\n`, 'pool_hba.conf': 'host all bob 10.0.0.0/8 scram-sha-256\n' });
   const conf = check(service, path.join(dir, 'pgpool.conf'), fs.readFileSync(path.join(dir, 'pgpool.conf'), 'utf8'));
   const p = conf.filter(x => x.rule === 'pgpool-conf/pool-passwd-value');
   assert.equal(p.length, 1);
+  assert.equal(p[0]!.severity, 'error'); // the file pgpool reads has no entry: logins that need pool_passwd are refused
   assert.match(p[0]!.message, /an MD5 password hash/);
   assert.ok(!p[0]!.message.includes(hash.slice(3, 11)));
   assert.equal(p[0]!.fixes?.[0]?.edits[0]?.newText, "'pool_passwd'");
@@ -143,6 +144,9 @@ test('pool_passwd value shapes: file names pass, entries do not', () => {
   assert.deepEqual(shapeOf('SCRAM-SHA-256$4096:abc$def:ghi'), ['a SCRAM-SHA-256 verifier']);
   assert.deepEqual(shapeOf('AESlJlM3wBTcV9aW0Y0BHaXBA=='), ['an AES-encrypted password']);
   assert.deepEqual(shapeOf('postgres:secret'), ['a `username:password` line']);
+  // Text with blanks may still be a file name: only a warning.
+  const blanks = check(service, '/nonexistent/pgtls/pgpool.conf', "pool_passwd = 'my secret words'\n").filter(p => p.rule === 'pgpool-conf/pool-passwd-value');
+  assert.deepEqual(blanks.map(p => p.severity), blanks.length ? ['warning'] : []);
   assert.deepEqual(shapeOf('TEXTsecret'), ['a `TEXT` password']);
   assert.deepEqual(shapeOf('my secret password'), ['text with blanks rather than a file name']);
 });

@@ -17,6 +17,7 @@
  * claimed. A line is only judged when no earlier line may already take pgpool's connections for overlapping
  * databases, users and addresses.
  */
+import { pathLocator } from '../../../deploy';
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
 import {
@@ -149,7 +150,7 @@ export function checkBehindPgpool(doc: SourceDocument, file: HbaFile, ctx: Valid
   if (file.dialect !== 'postgres') return;
   const conf = projectPgpoolConf(doc.path, ctx);
   if (!conf) return;
-  const leg = backendLeg(effectiveSettings(conf.path, conf.file, ctx.parseSibling));
+  const leg = backendLeg(effectiveSettings(conf.path, conf.file, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, conf.path) : undefined));
   if (!leg.ssl.value || !leg.ssl.at || leg.tcp.length === 0) return;
   const src = sourceOf(leg);
   const sslAt = leg.ssl.at;

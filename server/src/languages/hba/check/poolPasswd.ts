@@ -44,7 +44,7 @@ export function checkPoolPasswdEntries(doc: SourceDocument, file: HbaFile, ctx: 
   const confPath = `${dirOf(doc.path)}/pgpool.conf`;
   const sibling = ctx.parseSibling<PgpoolConfFile>(confPath, 'pgpool-conf')?.file;
   if (!sibling) return;
-  const conf = effectiveSettings(confPath, sibling, ctx.parseSibling);
+  const conf = effectiveSettings(confPath, sibling, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, confPath) : undefined);
   if (!settingBool(conf, 'enable_pool_hba', false).value) return;
   const source = locate(confPath, lastSetting(conf, 'pool_passwd'), ctx);
   if (!source) return;

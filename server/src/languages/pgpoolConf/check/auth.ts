@@ -12,6 +12,7 @@
  * `enable_pool_hba = on` (a `trust` line) nothing was asked and pgpool answered "failed to authenticate with backend
  * using SCRAM" / "valid password not found".
  */
+import { pathLocator } from '../../../deploy';
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
 import { effectiveSettings, lastSetting, settingBool, type Setting } from '../effective';
@@ -21,7 +22,7 @@ import { checkBackendTls, settingSpan } from './backends';
 
 /** Runs the client-authentication checks and the backend-leg checks (backends.ts) on the effective settings. */
 export function checkAuthAndBackends(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): void {
-  const all = effectiveSettings(doc.path, file, ctx.parseSibling);
+  const all = effectiveSettings(doc.path, file, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, doc.path) : undefined);
   checkAuth(all, ctx);
   checkBackendTls(all, ctx);
 }
