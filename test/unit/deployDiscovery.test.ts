@@ -33,9 +33,11 @@ const rules = (r: [string, string, string][]) => r.map(([rule, sev]) => `${rule}
 let pems: { cert: string; key: string; otherKey: string; ca: string } | undefined;
 async function certs() {
   if (!pems) {
-    const ca = await issue({ cn: 'deploy-ca', ca: true });
-    const server = await issue({ cn: 'pgpool', issuer: ca, extensions: [] });
-    const other = await issue({ cn: 'other', issuer: ca });
+    // Valid around the real clock (these checks run with the machine's date, not the kit's fixed one).
+    const notBefore = new Date(Date.now() - 86_400_000), notAfter = new Date(Date.now() + 3 * 365 * 86_400_000);
+    const ca = await issue({ cn: 'deploy-ca', ca: true, notBefore, notAfter });
+    const server = await issue({ cn: 'pgpool', issuer: ca, extensions: [], notBefore, notAfter });
+    const other = await issue({ cn: 'other', issuer: ca, notBefore, notAfter });
     pems = { cert: server.certPem, key: server.keyPem, otherKey: other.keyPem, ca: ca.certPem };
   }
   return pems;
