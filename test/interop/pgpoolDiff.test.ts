@@ -152,7 +152,7 @@ test('differential: pgtls vs the real Pgpool-II', { skip: missing(...TOOLS), tim
     const confCorpus = pgpoolConfCorpus();
     const hbaCorpus = poolHbaCorpus();
 
-    const nameStats = { files: 0, exact: 0, names: 0, bySplit: 0 };
+    const nameStats = { files: 0, exact: 0, names: 0, bySplit: 0, templates: 0 };
     await t.test('pgpool.conf', async t => {
       const start = Date.now();
       const verdicts = await pool(confCorpus, 4, e => oracle.checkConf(e.text));
@@ -251,6 +251,13 @@ test('differential: pgtls vs the real Pgpool-II', { skip: missing(...TOOLS), tim
           const names = compareNames(v, checked);
           nameStats.files++; nameStats.exact += names.exact ? 1 : 0; nameStats.names += names.pgpool.length; nameStats.bySplit += names.bySplit;
           if (names.failures.length) assert.fail(report(names.failures.join('; ')));
+          // A template (pgtls notes its `${VAR}` placeholders) is not the file Pgpool-II reads: envsubst renders it first,
+          // so pgtls leaves its placeholder lines unjudged on purpose and pgpool's verdict on the raw template is no
+          // verdict on the deployment. Its names were compared above; the start verdict is not.
+          if (all.some(p => p.rule === 'pgpool-conf/template-placeholders')) {
+            nameStats.templates++;
+            return;
+          }
           // The start verdict, without the rules that depend on paths inside the container.
           const errors = all.filter(p => p.severity === 'error' && !PATH_DEPENDENT.test(p.rule));
           if (!v.accepted && errors.length === 0) assert.fail(report('pgpool refuses to start, but pgtls reports no error'));
@@ -265,7 +272,7 @@ test('differential: pgtls vs the real Pgpool-II', { skip: missing(...TOOLS), tim
       }
     });
     t.diagnostic(`names: ${nameStats.files} files compared (${nameStats.exact} exactly, the rest up to pgpool's first FATAL), `
-      + `${nameStats.names} unrecognised names logged by pgpool, ${nameStats.bySplit} of them reported by pgtls as the split value that made them`);
+      + `${nameStats.names} unrecognised names logged by pgpool, ${nameStats.bySplit} of them reported by pgtls as the split value that made them; ${nameStats.templates} templates (placeholders noted by pgtls) compared by names only, not by start verdict`);
 
     await t.test('pool_hba.conf', async t => {
       const start = Date.now();

@@ -39,6 +39,11 @@ test('cert-through-pgpool: same folder, a child folder, a parent folder within t
   assert.deepEqual(hbaIn({ '/w/pgpool.conf': PGPOOL_REMOTE, '/w/p/pg/pgpool.conf': PGPOOL_REMOTE }, '/w/p/pg_hba.conf', ['/w']), [], 'a parent and a child: ambiguous');
   assert.deepEqual(hbaIn({ '/w/p/x/pgpool.conf': PGPOOL_REMOTE, '/w/p/pgpool.conf': PGPOOL_REMOTE }, '/w/p/pg_hba.conf'), ['cert-through-pgpool'], 'the same folder wins');
   assert.deepEqual(hbaIn({ '/w/p/other.conf': PGPOOL_REMOTE }, '/w/p/pg_hba.conf'), []);
+  // A folder beside this one (`./pgpool` beside `./postgres` in one compose project), inside the workspace folder.
+  assert.deepEqual(hbaIn({ '/w/pgpool/pgpool.conf': PGPOOL_REMOTE }, '/w/postgres/pg_hba.conf', ['/w']), ['cert-through-pgpool'], 'a sibling folder');
+  assert.deepEqual(hbaIn({ '/w/pgpool/pgpool.conf': PGPOOL_REMOTE }, '/w/postgres/pg_hba.conf'), [], 'siblings only when the workspace folders are known');
+  assert.deepEqual(hbaIn({ '/w/a/pgpool.conf': PGPOOL_REMOTE, '/w/b/pgpool.conf': PGPOOL_REMOTE }, '/w/postgres/pg_hba.conf', ['/w']), [], 'two siblings: ambiguous');
+  assert.deepEqual(hbaIn({ '/pgpool/pgpool.conf': PGPOOL_REMOTE }, '/w/pg_hba.conf', ['/w']), [], 'never beside the workspace folder');
 });
 
 test('cert-through-pgpool: only when pgpool uses TLS over TCP, and only lines its connections reach', () => {

@@ -6,8 +6,9 @@
  * certificate of a backend it reaches over `hostssl`.
  *
  * "The same project" is decided conservatively: a `pgpool.conf` in the same folder; else exactly one `pgpool.conf`
- * among the direct subfolders and the parent folders up to the workspace folder holding this file (parents only in the
- * language server, which knows the workspace folders). Several candidates, or none, mean nothing is said. The
+ * among the direct subfolders, the parent folders up to the workspace folder holding this file, and the folders beside
+ * this one inside that workspace folder (parents and siblings only where the workspace folders are known: the language
+ * server's folders, the CLI's checked folders). Several candidates, or none, mean nothing is said. The
  * pgpool.conf must have `ssl = on` and at least one TCP backend (`backend_hostnameN` not a socket folder).
  *
  * Where pgpool connects from is known only as far as the backends tell: all on the loopback (`localhost`, 127.x, ::1)
@@ -18,6 +19,7 @@
  * databases, users and addresses.
  */
 import { pathLocator } from '../../../deploy';
+import { workspaceRoots } from '../../../core/deployPaths';
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
 import {
@@ -42,13 +44,20 @@ export function projectPgpoolConf(docPath: string, ctx: ValidateContext): { path
   for (const p of ctx.env.listFiles?.(dir, { extensions: ['pgpool.conf'], maxDepth: 1, maxFiles: 8 }) ?? []) {
     if (baseName(p) === 'pgpool.conf' && dirOf(p) !== dir) found.add(p);
   }
-  const root = (ctx.env.workspace?.roots() ?? []).filter(r => isUnder(dir, r)).sort((a, b) => b.length - a.length)[0];
+  const root = [...workspaceRoots(ctx.env), ...(ctx.env.workspace?.roots() ?? [])].filter(r => isUnder(dir, r)).sort((a, b) => b.length - a.length)[0];
   if (root !== undefined) {
     for (let d = dir; d !== trimSep(root) && isUnder(d, root);) {
       const up = dirOf(d);
       if (up === d) break;
       d = up;
       if (ctx.parseSibling(join(d, 'pgpool.conf'), 'pgpool-conf')) found.add(join(d, 'pgpool.conf'));
+    }
+    // The folders beside this one inside the workspace folder (`./pgpool` beside `./postgres` in one compose project).
+    const parent = dirOf(dir);
+    if (trimSep(dir) !== trimSep(root) && parent !== dir && isUnder(parent, root)) {
+      for (const p of ctx.env.listFiles?.(parent, { extensions: ['pgpool.conf'], maxDepth: 1, maxFiles: 8 }) ?? []) {
+        if (baseName(p) === 'pgpool.conf' && dirOf(p) !== dir && dirOf(p) !== parent) found.add(p);
+      }
     }
   }
   return found.size === 1 ? parse([...found][0]!) : undefined;
