@@ -246,3 +246,18 @@ test('hostile input: random bytes and huge lists never throw, and the order chec
   const got = check(service, '/x/pg_hba.conf', big).filter(p => p.rule === 'pg-hba/unreachable-line');
   assert.equal(got.length, 1, 'a long list on the earlier line still covers a name in it');
 });
+
+test('cert-line-order: 0.0.0.0/0 and ::/0 certificate lines together take every TLS client of a later `all` line (Bitnami shape)', () => {
+  const service = testService();
+  const order = (text: string, p = '/x/pg_hba.conf') => check(service, p, text, { checkFiles: false })
+    .filter(x => x.rule.endsWith('/cert-line-order')).map(x => text.slice(0, x.span[0]).split('\n').length);
+  const both = 'local all all trust\nhostssl all all 0.0.0.0/0 cert\nhostssl all all ::/0 cert\nhost all all all scram-sha-256\n';
+  assert.deepEqual(order(both), [2, 3]);
+  assert.deepEqual(order(both, '/x/pool_hba.conf'), [2, 3]);
+  // One family alone leaves the other family's TLS clients to the password line: nothing certain to say.
+  assert.deepEqual(order('hostssl all all 0.0.0.0/0 cert\nhost all all all scram-sha-256\n'), []);
+  // The pair must cover the later line's users too.
+  assert.deepEqual(order('hostssl all app 0.0.0.0/0 cert\nhostssl all all ::/0 cert\nhost all all all scram-sha-256\n'), []);
+  // A later line for one family only is judged as before (the one cert line of that family covers it).
+  assert.deepEqual(order('hostssl all all 0.0.0.0/0 cert\nhostssl all all ::/0 cert\nhost all all 10.0.0.0/8 md5\n'), [1]);
+});

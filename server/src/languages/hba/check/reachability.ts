@@ -11,7 +11,7 @@
 import type { ValidateContext } from '../../../core/language';
 import type { Finding, Span } from '../../../core/types';
 import { canMatch, covers, matchesTls, matchSet, type MatchSet } from '../coverage';
-import type { HbaFile, HbaOption, HbaRecord } from '../model';
+import type { HbaAddress, HbaFile, HbaOption, HbaRecord } from '../model';
 import { rulesFor } from '../rules';
 
 /** Earlier lines kept to compare later ones with (the first reachable ones, in order). */
@@ -92,6 +92,42 @@ export function checkLineOrder(file: HbaFile, ctx: ValidateContext, sslKnownOff:
   if (!sslKnownOff) checkCertOrder(file, ctx, sets, hiddenBy, budget);
 }
 
+/** The address family of a `0.0.0.0/0` or `::/0` range, else undefined. */
+function zeroFamily(a: HbaAddress | undefined): number | undefined {
+  return a?.kind === 'ip' && a.bits === 0 && a.ip?.scope === undefined ? a.ip?.bytes.length : undefined;
+}
+
+/** Certificate lines of a `/0` range, by address family (the first few of each, so that the pairing stays cheap). */
+function zeroCertLines(sets: readonly MatchSet[]): Map<number, number[]> {
+  const out = new Map<number, number[]>();
+  for (let k = 0; k < sets.length; k++) {
+    const o = sets[k]!.record;
+    const fam = zeroFamily(o.address);
+    if (fam === undefined || !demandsCertificate(o) || !(o.conn === 'hostssl' || o.conn === 'host')) continue;
+    const list = out.get(fam) ?? [];
+    if (list.length < 4) out.set(fam, [...list, k]);
+  }
+  return out;
+}
+
+/**
+ * Whether the certificate line `i`, a `/0` range of one address family, together with an earlier-than-`j` certificate
+ * line of the other family's `/0`, takes every connection of line `j` whose address is `all` (`0.0.0.0/0` and `::/0`
+ * together are every client address): the shape of generated files that list both before the password lines.
+ */
+function zeroPairCovers(sets: readonly MatchSet[], zeros: ReadonlyMap<number, number[]>, i: number, j: number): boolean {
+  const l = sets[j]!.record;
+  const fam = zeroFamily(sets[i]!.record.address);
+  if (fam === undefined || l.address?.kind !== 'all') return false;
+  const asAll = (m: MatchSet): MatchSet => ({ ...m, record: { ...m.record, address: l.address } });
+  if (!covers(asAll(sets[i]!), sets[j]!, true)) return false;
+  for (const [other, list] of zeros) {
+    if (other === fam) continue;
+    for (const k of list) if (k < j && covers(asAll(sets[k]!), sets[j]!, true)) return true;
+  }
+  return false;
+}
+
 /**
  * A line that demands a client certificate, followed by a line meant for TLS clients without one (a password method
  * or `trust` on `hostssl`, `host` or `hostnogssenc`) whose address, databases and users it all covers: every such
@@ -99,6 +135,7 @@ export function checkLineOrder(file: HbaFile, ctx: ValidateContext, sslKnownOff:
  */
 function checkCertOrder(file: HbaFile, ctx: ValidateContext, sets: MatchSet[], hiddenBy: Map<HbaRecord, HbaRecord>, budget: { left: number }): void {
   const rules = rulesFor(file.dialect);
+  const zeros = zeroCertLines(sets);
   for (let i = 0; i < sets.length; i++) {
     const c = sets[i]!.record;
     if (hiddenBy.has(c) || !demandsCertificate(c) || !(c.conn === 'hostssl' || c.conn === 'host')) continue;
@@ -107,7 +144,8 @@ function checkCertOrder(file: HbaFile, ctx: ValidateContext, sets: MatchSet[], h
       const l = sets[j]!.record;
       const hider = hiddenBy.get(l);
       if (hider && hider !== c) continue;
-      if (!matchesTls(l.conn) || demandsCertificate(l) || l.method === 'reject' || !covers(sets[i]!, sets[j]!, true)) continue;
+      if (!matchesTls(l.conn) || demandsCertificate(l) || l.method === 'reject') continue;
+      if (!covers(sets[i]!, sets[j]!, true) && !zeroPairCovers(sets, zeros, i, j)) continue;
       const opt = clientCertOption(c);
       const span: Span = c.method === 'cert' ? c.methodToken.span : opt!.token.span;
       const what = c.method === 'cert' ? '`cert` line' : `\`${opt!.name}=${opt!.value}\` line`;
