@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ROOT, SCHEMAS, check, testService } from '../helpers';
+import { editDistance } from '../../server/src/core/text';
 import { DEFAULT_SETTINGS, type Problem, type Settings, type SourceDocument } from '../../server/src/core/types';
 import { ALIASES, buildCatalogue } from '../../server/src/languages/pgpoolConf/catalogue';
 import { FOREIGN_NAMES, OLD_NAMES, OLD_VALUES, RENAMED_IN_RANGE, SINCE_MINOR } from '../../server/src/languages/pgpoolConf/history';
@@ -419,4 +420,11 @@ test('templates: placeholder lines lose their value findings, keep their name fi
   assert.deepEqual(byLine(3), ['pgpool-conf/invalid-number']);
   // No placeholder outside comments: no note, and `$PGDATA` unbraced is shell text.
   assert.deepEqual(problems("# ${X}\nfailover_command = 'run.sh $PGDATA'\n").map(p => p.rule), []);
+});
+
+test('edit distance: Levenshtein by default, a swap of neighbours is one edit with transpositions (one function for both)', () => {
+  assert.equal(editDistance('ssl_cret', 'ssl_cert', 3), 2);
+  assert.equal(editDistance('ssl_cret', 'ssl_cert', 3, true), 1);
+  assert.equal(editDistance('port', 'port', 0, true), 0);
+  assert.equal(editDistance('abcdef', 'a', 2, true), 3, 'stops above max');
 });

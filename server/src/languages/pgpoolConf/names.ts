@@ -5,6 +5,7 @@
  * "did you mean" for a key it does not know, which proposes only names of that version that differ by spelling,
  * never by meaning.
  */
+import { editDistance } from '../../core/text';
 import { ALIASES, versionLess, type Catalogue, type KeyLookup } from './catalogue';
 import { FOREIGN_NAMES, OBSOLETE, OLD_NAMES, RENAMED_IN_RANGE, SINCE_MINOR, type Rename } from './history';
 
@@ -108,23 +109,7 @@ function opposite(a: string, b: string): boolean {
 
 /** Optimal string alignment distance (a transposition counts as one edit), stopping early above `max`. */
 export function osaDistance(a: string, b: string, max: number): number {
-  if (Math.abs(a.length - b.length) > max) return max + 1;
-  let prev2: number[] = [];
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    let best = i;
-    for (let j = 1; j <= b.length; j++) {
-      let v = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, prev2[j - 2]! + 1);
-      cur.push(v);
-      if (v < best) best = v;
-    }
-    if (best > max) return max + 1;
-    prev2 = prev;
-    prev = cur;
-  }
-  return prev[b.length]!;
+  return editDistance(a, b, max, true);
 }
 
 /** A word without its plural ending (`children`, `childs` → `child`; `retries` → `retry`; `addresses` → `address`). */
