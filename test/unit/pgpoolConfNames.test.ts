@@ -420,6 +420,10 @@ test('templates: placeholder lines lose their value findings, keep their name fi
   assert.deepEqual(byLine(3), ['pgpool-conf/invalid-number']);
   // No placeholder outside comments: no note, and `$PGDATA` unbraced is shell text.
   assert.deepEqual(problems("# ${X}\nfailover_command = 'run.sh $PGDATA'\n").map(p => p.rule), []);
+  // Braced shell variables in a command are the shell's: no template.
+  assert.deepEqual(problems("failover_command = '/etc/pgpool2/failover.sh %d ${PGDATA:-/data}'\n").map(p => p.rule), []);
+  // ... but a `{{ }}` placeholder for a whole command value still marks a template elsewhere in the file.
+  assert.deepEqual(problems("failover_command = '${X}'\nport = {{ port }}\n").map(p => p.rule), ['pgpool-conf/template-placeholders']);
 });
 
 test('edit distance: Levenshtein by default, a swap of neighbours is one edit with transpositions (one function for both)', () => {

@@ -12,6 +12,9 @@ import { R } from '../rules';
 /** A placeholder: `${NAME}` (with envsubst/shell modifiers), `{{ … }}`, `{% … %}`, all on one line. */
 const PLACEHOLDER = /\$\{[A-Za-z_][A-Za-z0-9_]*(?:[:?+\-=#%/][^}\n]*)?\}|\{\{[^\n]*?\}\}|\{%[^\n]*?%\}/g;
 
+/** A statement setting one of the `*_command` parameters (failover, recovery, passphrase …), whose value is shell text. */
+const COMMAND_LINE = /^\s*[A-Za-z_]+_command\s*=?\s*'/;
+
 /** Findings about the name (not the value) that stay on a placeholder line. */
 const NAME_RULES: ReadonlySet<string> = new Set([
   R['unknown-parameter'].id, R['deprecated-alias'].id, R['obsolete-parameter'].id, R['duplicate'].id, R['array-index'].id,
@@ -34,7 +37,8 @@ export function findTemplate(text: string): Template | undefined {
     let end = text.indexOf('\n', start);
     if (end < 0) end = text.length;
     const line = text.slice(start, end);
-    if (line.includes('${') || line.includes('{{') || line.includes('{%')) {
+    // A `*_command` value is shell text that Pgpool-II runs: `${VAR}` there is the shell's, not a template's.
+    if ((line.includes('${') || line.includes('{{') || line.includes('{%')) && !COMMAND_LINE.test(line)) {
       const code = line.slice(0, commentStart(line));
       PLACEHOLDER.lastIndex = 0;
       const m = PLACEHOLDER.exec(code);
