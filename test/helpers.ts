@@ -75,3 +75,15 @@ export function expandSnippet(body: string): string {
   }
   return out.replace(/\\([$}\\])/g, '$1');
 }
+
+/** mulberry32: a tiny seeded pseudo-random generator, so generated inputs are the same on every run and a failure can be replayed. */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -5,17 +5,9 @@
  * files; nothing here says what pgpool thinks of a file (the oracle decides), the notes only say what is tried.
  */
 
-/** mulberry32: a tiny seeded PRNG, so the corpus is the same on every run and machine. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../helpers';
+
+export { prng };
 
 export interface CorpusFile {
   /** Stable name, e.g. `conf-017-int-out-of-range`. */

@@ -15,7 +15,7 @@ import {
 import type { Dialect } from '../../server/src/languages/hba/lexer';
 import type { HbaRecord } from '../../server/src/languages/hba/model';
 import { parseHba } from '../../server/src/languages/hba/parse';
-import { check, testService } from '../helpers';
+import { check, testService, prng as rng } from '../helpers';
 
 const rec = (line: string, d: Dialect = 'postgres'): HbaRecord => {
   const f = parseHba(`${line}\n`, d === 'pgpool' ? '/x/pool_hba.conf' : '/x/pg_hba.conf', d);
@@ -115,17 +115,6 @@ test('private-block intent: only ranges written inside a block with too short a 
 
 // ---- Soundness against an independent matcher, in random worlds ----
 
-/** A tiny deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Conn { local: boolean; ssl: boolean; gss: boolean; ip?: number[]; db: string; user: string; physical: boolean }
 interface World { coin(key: string): boolean; name: string | undefined; samehost: boolean; samenet: boolean }

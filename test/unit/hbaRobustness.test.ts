@@ -5,23 +5,12 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS, type LanguageId, type SourceDocument } from '../../server/src/core/types';
-import { check, testService } from '../helpers';
+import { check, testService, prng } from '../helpers';
 
 const service = testService();
 const POOL = '/nonexistent/pool_hba.conf';
 const PG = '/nonexistent/pg_hba.conf';
 
-/** Deterministic pseudo-random generator (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function everything(lang: LanguageId, text: string): void {
   const doc: SourceDocument = { path: lang === 'pool-hba' ? POOL : PG, text, languageId: lang, version: 1 };

@@ -12,7 +12,7 @@ import { isMap, isNode, isPair, isScalar, isSeq, type Document } from 'yaml';
 import { DEFAULT_SETTINGS, type SourceDocument } from '../../server/src/core/types';
 import { PATCHING, parseK8s, type K8sFile } from '../../server/src/languages/k8s/parse';
 import type { ParsedFile } from '../../server/src/service';
-import { ROOT, testService } from '../helpers';
+import { ROOT, testService, prng as random } from '../helpers';
 
 const service = testService();
 // Random edits make keys out of collections; the library's warning about them is noise here.
@@ -74,17 +74,6 @@ const CORPUS = [
   CERT,
 ].map(t => (t.endsWith('\n') ? t : `${t}\n`)).join('---\n');
 
-/** Deterministic random numbers (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Everything a consumer can read from a node tree, in document order. */
 function shape(doc: Document.Parsed | undefined): unknown[] {

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { check, describeProblem, testService } from '../helpers';
+import { check, describeProblem, testService, prng as rng } from '../helpers';
 import { DEFAULT_SETTINGS, type SourceDocument } from '../../server/src/core/types';
 import { parsePgpoolConf } from '../../server/src/languages/pgpoolConf/parse';
 
@@ -12,17 +12,6 @@ const service = testService();
 const PATH = '/etc/pgpool2/pgpool.conf';
 const settings = { ...DEFAULT_SETTINGS, checkFiles: false };
 
-/** A small deterministic PRNG (mulberry32), so that a failure can be replayed. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Runs every feature on `text` and checks the shape of the answers. */
 function exercise(text: string, offsets: number[]): number {
