@@ -12,17 +12,13 @@
  * `enable_pool_hba = on` (a `trust` line) nothing was asked and pgpool answered "failed to authenticate with backend
  * using SCRAM" / "valid password not found".
  */
-import { pathLocator } from '../../../deploy';
 import type { ValidateContext } from '../../../core/language';
-import type { SourceDocument } from '../../../core/types';
-import { effectiveSettings, lastSetting, settingBool, type Setting } from '../effective';
-import type { PgpoolConfFile } from '../model';
+import { lastSetting, settingBool, type Setting } from '../effective';
 import { R, TLS } from '../rules';
 import { checkBackendTls, settingSpan } from './backends';
 
 /** Runs the client-authentication checks and the backend-leg checks (backends.ts) on the effective settings. */
-export function checkAuthAndBackends(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): void {
-  const all = effectiveSettings(doc.path, file, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, doc.path) : undefined);
+export function checkAuthAndBackends(all: readonly Setting[], ctx: ValidateContext): void {
   checkAuth(all, ctx);
   checkBackendTls(all, ctx);
 }

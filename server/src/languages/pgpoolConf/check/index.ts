@@ -5,6 +5,8 @@
  */
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
+import { pathLocator } from '../../../deploy';
+import { effectiveSettings } from '../effective';
 import type { PgpoolConfFile } from '../model';
 import { checkAuthAndBackends } from './auth';
 import { checkCross } from './cross';
@@ -18,7 +20,9 @@ export function check(doc: SourceDocument, file: PgpoolConfFile, outer: Validate
   const pc = paramCheck(doc, ctx);
   const effective = checkParams(pc, file);
   checkCross({ ...pc, effective, ctx, file });
-  checkTls(doc, file, ctx);
+  // The effective settings (includes expanded, through the path mappings), read once for the TLS and auth checks.
+  const all = effectiveSettings(doc.path, file, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, doc.path) : undefined);
+  checkTls(doc, file, ctx, all);
   checkPoolPasswdValue(file, ctx);
-  checkAuthAndBackends(doc, file, ctx);
+  checkAuthAndBackends(all, ctx);
 }

@@ -19,9 +19,14 @@ import { classifyCurve } from './curves';
 import { checkTlsFiles } from './files';
 import { OFF, type Setting, type TlsContext, code, isAbsolute, keyRef, spanOf } from './context';
 
-/** Runs every TLS rule on a parsed pgpool.conf; nothing is reported unless `ssl` is effectively on. */
-export function checkTls(doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext): void {
-  const all = effectiveSettings(doc.path, file, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, doc.path) : undefined);
+/**
+ * Runs every TLS rule on a parsed pgpool.conf; nothing is reported unless `ssl` is effectively on. `all` is the file's
+ * effective settings, includes expanded (the caller passes them when it has them already).
+ */
+export function checkTls(
+  doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext,
+  all: readonly Setting[] = effectiveSettings(doc.path, file, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, doc.path) : undefined),
+): void {
   const ssl = settingBool(all, 'ssl', false);
   if (!ssl.value || !ssl.at) return;
   const sslSetting = ssl.at;
