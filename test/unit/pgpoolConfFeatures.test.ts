@@ -292,7 +292,7 @@ test('include: the target must exist (with checkFiles); a self-include always fa
 
 test('every rule is registered with an id, a severity, a description and a source', () => {
   const ours = service.rules().filter(r => r.id.startsWith('pgpool-conf/') && !r.id.startsWith('pgpool-conf/ssl-'));
-  assert.equal(ours.length, 26); // 22, plus pool-passwd-value, template-placeholders, clear-text-frontend-auth and clear-text-frontend-auth-ignored (issue 8)
+  assert.equal(ours.length, 27); // 22, plus pool-passwd-value, template-placeholders, clear-text-frontend-auth, clear-text-frontend-auth-ignored and image-completes (issue 8)
   for (const r of ours) {
     assert.match(r.id, /^pgpool-conf\/[a-z]+(-[a-z]+)*$/);
     assert.ok(['error', 'warning', 'info', 'hint'].includes(r.severity));

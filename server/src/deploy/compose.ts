@@ -33,9 +33,18 @@ export interface ComposeBuild {
   target?: string;
 }
 
+/** A service's image and the environment values written out in the compose file (for the images.ts knowledge). */
+export interface ComposeService {
+  service: string;
+  image?: string;
+  /** `environment` (list or map syntax); values with variables or from `env_file` are not known and left out. */
+  env: Record<string, string>;
+}
+
 export interface ComposeFacts {
   mounts: ComposeMount[];
   builds: ComposeBuild[];
+  services: ComposeService[];
 }
 
 /**
@@ -119,9 +128,24 @@ function build(service: string, dir: string, b: unknown): ComposeBuild | undefin
   return { service, context, dockerfile: joinPath(context, file), ...(target ? { target } : {}) };
 }
 
+/** `environment:` as a list (`KEY=value`) or a map; entries with a variable or without a value are left out. */
+export function environmentOf(v: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  const put = (k: string, val: unknown): void => {
+    const text = typeof val === 'number' || typeof val === 'boolean' ? String(val) : val;
+    if (k !== '' && typeof text === 'string' && !text.includes('$')) out[k] = text;
+  };
+  if (Array.isArray(v)) {
+    for (const e of v) if (typeof e === 'string' && e.includes('=')) put(e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1));
+  } else {
+    for (const [k, val] of Object.entries(obj(v) ?? {})) put(k, val);
+  }
+  return out;
+}
+
 /** The mounts and builds of a compose file's data (`dir`: its folder). Anything else, or junk, yields nothing. */
 export function composeFacts(data: unknown, dir: string): ComposeFacts {
-  const facts: ComposeFacts = { mounts: [], builds: [] };
+  const facts: ComposeFacts = { mounts: [], builds: [], services: [] };
   const root = obj(data);
   const services = obj(root?.services);
   if (!root || !services) return facts;
@@ -130,6 +154,8 @@ export function composeFacts(data: unknown, dir: string): ComposeFacts {
   for (const [name, def] of Object.entries(services)) {
     const s = obj(def);
     if (!s) continue;
+    const image = str(s.image);
+    facts.services.push({ service: name, ...(image && !image.includes('$') ? { image } : {}), env: environmentOf(s.environment) });
     facts.mounts.push(...volumeMounts(name, dir, s.volumes), ...fileMounts(name, s.secrets, secrets, 'secret'), ...fileMounts(name, s.configs, configs, 'config'));
     if (s.build !== undefined) {
       const b = build(name, dir, s.build);

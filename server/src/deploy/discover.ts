@@ -16,7 +16,10 @@ import type { ServiceEnv } from '../core/types';
 import { COMPOSE_FILE, composeFacts, type ComposeFacts } from './compose';
 import { yamlDocuments } from './data';
 import { DOCKERFILE, dockerfileCopies, type DockerCopy } from './dockerfile';
-import { mountTree, podMounts, resourceFiles, type PodMount, type ResourceFiles, type VolumeSource } from './kubernetes';
+import { type ImageRun, imageConfigPath, imageRun } from './images';
+import {
+  mountTree, podContainers, podMounts, resourceFiles, type PodContainer, type PodMount, type ResourceFiles, type VolumeSource,
+} from './kubernetes';
 
 const MAX_FOLDERS_UP = 8;
 const MAX_FILES_PER_FOLDER = 400;
@@ -129,9 +132,12 @@ const show = (run: Run, p: string): string => displayPath(p, run.roots);
 /** A file that makes mappings, for messages: its path in the workspace without the leading `./`. */
 const origin = (run: Run, p: string): string => show(run, p).replace(/^\.\//, '');
 
-function fromCompose(run: Run, file: string, usedDockerfiles: Set<string>): void {
-  const facts = parsedOnce<ComposeFacts[]>(run.env, 'compose', file, t => yamlDocuments(t).map(d => composeFacts(d, dirName(file))));
-  for (const f of facts ?? []) {
+/** A compose file's facts (parsed once per text). */
+const composeFactsOf = (run: Run, file: string): ComposeFacts[] =>
+  parsedOnce<ComposeFacts[]>(run.env, 'compose', file, t => yamlDocuments(t).map(d => composeFacts(d, dirName(file)))) ?? [];
+
+function fromCompose(run: Run, file: string, facts: ComposeFacts[], usedDockerfiles: Set<string>): void {
+  for (const f of facts) {
     for (const m of f.mounts) {
       const owner = `${file}#${m.service}`;
       if (isInside(run.config, m.source)) run.runsConfig.add(owner);
@@ -177,13 +183,14 @@ function fromDockerfile(run: Run, file: string, context: string, owner: string, 
   }
 }
 
-interface Manifest { mounts: PodMount[]; resources: ResourceFiles[] }
+interface Manifest { mounts: PodMount[]; resources: ResourceFiles[]; containers: PodContainer[] }
 
 function manifestOf(text: string): Manifest {
-  const m: Manifest = { mounts: [], resources: [] };
+  const m: Manifest = { mounts: [], resources: [], containers: [] };
   if (!/\b(Secret|ConfigMap|volumes)\b/.test(text)) return m;
   for (const d of yamlDocuments(text)) {
     m.mounts.push(...podMounts(d));
+    m.containers.push(...podContainers(d));
     const r = resourceFiles(d);
     if (r) m.resources.push(r);
   }
@@ -215,26 +222,38 @@ function resourcesOf(run: Run, nearby: Map<string, Manifest>): ResourceFiles[] {
 const sameFiles = (a: ResourceFiles, b: ResourceFiles): boolean =>
   a.entries.size === b.entries.size && [...a.entries].every(([k, v]) => b.entries.get(k)?.text === v.text);
 
-function fromKubernetes(run: Run, files: string[]): void {
+/** The nearby manifests with mounts or resources, and how to find a mounted Secret/ConfigMap among the resources. */
+interface KubernetesView { nearby: Map<string, Manifest>; find: (s: VolumeSource, namespace?: string) => ResourceFiles | undefined }
+
+function kubernetesView(run: Run, files: string[]): KubernetesView | undefined {
   const nearby = new Map<string, Manifest>();
   for (const f of files) {
     const m = parsedOnce<Manifest>(run.env, 'k8s', f, manifestOf);
     if (m && (m.mounts.length || m.resources.length)) nearby.set(f, m);
   }
-  if (![...nearby.values()].some(m => m.mounts.length)) return;
+  if (![...nearby.values()].some(m => m.mounts.length)) return undefined;
   const resources = resourcesOf(run, nearby);
   const find = (s: VolumeSource, namespace?: string): ResourceFiles | undefined => {
     const found = resources.filter(r => r.kind === s.kind && r.name === s.name && (!namespace || !r.namespace || r.namespace === namespace));
     // Several different resources of that name (overlays, environments): not certain which one the cluster has.
     return found.length && found.every(r => sameFiles(r, found[0]!)) ? found[0] : undefined;
   };
+  return { nearby, find };
+}
+
+/** Whether the mount shows the configuration (a key of its name, or a subPath mount of that name). */
+const mountShowsConfig = (mount: PodMount, tree: VirtualTree, configName: string): boolean =>
+  tree.files.has(configName) || (mount.subPath !== undefined && baseName(mount.mountPath) === configName && tree.files.has(''));
+
+function fromKubernetes(run: Run, view: KubernetesView): void {
+  const { nearby, find } = view;
   const configName = baseName(run.config);
   for (const [file, m] of nearby) {
     for (const mount of m.mounts) {
       const tree: VirtualTree | undefined = mountTree(mount, find);
       if (!tree) continue;
       const owner = `${file}#${mount.owner}`;
-      if (tree.files.has(configName) || (mount.subPath !== undefined && baseName(mount.mountPath) === configName && tree.files.has(''))) run.runsConfig.add(owner);
+      if (mountShowsConfig(mount, tree, configName)) run.runsConfig.add(owner);
       const what = mount.sources.map(s => `${s.kind} ${s.name}`).join(' + ');
       run.out.push({
         owner,
@@ -276,17 +295,94 @@ function settle(cands: Candidate[], runsConfig: ReadonlySet<string>): PathMappin
   return out;
 }
 
-/** The automatic mappings for the configuration at `configPath`. Never throws; bad files give no mapping. */
-export function discoverMappings(env: Env, configPath: string, roots: readonly string[]): PathMapping[] {
+// ---------------------------------------------------------------------------------------------------------------
+// The images that run the configuration (images.ts knows what their entrypoints add)
+
+function composeRuns(run: Run, file: string, facts: ComposeFacts[], out: ImageRun[]): void {
+  for (const f of facts) {
+    for (const svc of f.services) {
+      if (!svc.image) continue;
+      const mounts = f.mounts.filter(m => m.service === svc.service);
+      const m = mounts.find(x => isInside(run.config, x.source));
+      if (!m) continue;
+      const rest = normalizePath(run.config)!.slice(normalizePath(m.source)!.length);
+      const r = imageRun({
+        image: svc.image, env: svc.env, where: `${origin(run, file)}, service ${svc.service}`, certain: true,
+        deployPath: normalizePath(m.target + rest)!, mountPaths: mounts.map(x => x.target),
+      });
+      if (r) out.push(r);
+    }
+  }
+}
+
+function kubernetesRuns(run: Run, view: KubernetesView, out: ImageRun[]): void {
+  const configName = baseName(run.config);
+  for (const [file, m] of view.nearby) {
+    for (const c of m.containers) {
+      if (!c.image) continue;
+      const mounts = m.mounts.filter(x => x.owner === c.owner);
+      const readsAt = imageConfigPath(c.image, c.env);
+      let deployPath: string | undefined, certain = false;
+      for (const mount of mounts) {
+        const tree = mountTree(mount, view.find);
+        if (tree && mountShowsConfig(mount, tree, configName)) {
+          deployPath = mount.subPath !== undefined ? mount.mountPath : joinPath(mount.mountPath, configName);
+          certain = true;
+          break;
+        }
+        // A ConfigMap that is not in the workspace, mounted where the image reads a file of this name: probably this one.
+        const absent = mount.sources.every(s => s.kind === 'ConfigMap' && !view.find(s, mount.namespace));
+        const at = mount.subPath !== undefined ? mount.mountPath : joinPath(mount.mountPath, configName);
+        if (!tree && absent && readsAt && normalizePath(at) === readsAt) deployPath = readsAt;
+      }
+      if (!deployPath) continue;
+      const r = imageRun({
+        image: c.image, env: c.env, where: `${origin(run, file)}, ${c.owner}`, certain, deployPath: normalizePath(deployPath)!,
+        mountPaths: mounts.map(x => x.mountPath),
+      });
+      if (r) out.push(r);
+    }
+  }
+}
+
+/** The image runs found, settled: the certain ones if any; none when they disagree. */
+function settleImages(found: ImageRun[]): ImageRun | undefined {
+  const pick = found.some(r => r.certain) ? found.filter(r => r.certain) : found;
+  return pick.length && pick.every(r => r.name === pick[0]!.name && r.role === pick[0]!.role) ? pick[0] : undefined;
+}
+
+/** What the files near a configuration say about where it runs. */
+export interface Deployment {
+  /** The automatic mappings (settled: disagreeing ones dropped). */
+  mappings: PathMapping[];
+  /** The known image that runs the configuration (images.ts), when one does and the containers found agree. */
+  image?: ImageRun;
+}
+
+/**
+ * The automatic mappings for the configuration at `configPath`, and the known image that runs it, in one pass over
+ * the files near it (each read once). Never throws; bad files give no mapping.
+ */
+export function discoverDeployment(env: Env, configPath: string, roots: readonly string[]): Deployment {
   try {
     const run: Run = { env, config: configPath, roots, out: [], runsConfig: new Set() };
     const near = nearbyFiles(env, configPath, roots);
     const usedDockerfiles = new Set<string>();
-    for (const f of near.compose) fromCompose(run, f, usedDockerfiles);
+    const images: ImageRun[] = [];
+    for (const f of near.compose) {
+      const facts = composeFactsOf(run, f);
+      fromCompose(run, f, facts, usedDockerfiles);
+      composeRuns(run, f, facts, images);
+    }
     for (const f of near.docker) if (!usedDockerfiles.has(f)) fromDockerfile(run, f, dirName(f), f);
-    fromKubernetes(run, near.yaml);
-    return settle(run.out, run.runsConfig);
+    const view = kubernetesView(run, near.yaml);
+    if (view) {
+      fromKubernetes(run, view);
+      kubernetesRuns(run, view, images);
+    }
+    const image = settleImages(images);
+    return { mappings: settle(run.out, run.runsConfig), ...(image ? { image } : {}) };
   } catch {
-    return [];
+    return { mappings: [] };
   }
 }

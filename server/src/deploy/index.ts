@@ -12,9 +12,11 @@ import {
 } from '../core/deployPaths';
 import { CORE } from '../core/rules';
 import type { Span } from '../core/types';
-import { discoverMappings } from './discover';
+import { type Deployment, discoverDeployment } from './discover';
+import type { ImageRun } from './images';
 
 export type { Located } from '../core/deployPaths';
+export type { ImageRun } from './images';
 export { describeLocated } from '../core/deployPaths';
 
 /** Where the files one configuration names are. */
@@ -36,6 +38,17 @@ export function pathLocator(ctx: Pick<ValidateContext, 'settings' | 'env'>, conf
   return loc;
 }
 
+const deploymentPerRun = new WeakMap<object, Map<string, Deployment>>();
+
+/** What the files near the configuration say (discover.ts), looked for once per validation run and configuration. */
+function deploymentOf(ctx: Pick<ValidateContext, 'env'>, configPath: string): Deployment {
+  let byPath = deploymentPerRun.get(ctx);
+  if (!byPath) deploymentPerRun.set(ctx, (byPath = new Map()));
+  let d = byPath.get(configPath);
+  if (!d) byPath.set(configPath, (d = discoverDeployment(ctx.env, configPath, workspaceRoots(ctx.env))));
+  return d;
+}
+
 function makeLocator(ctx: Pick<ValidateContext, 'settings' | 'env'>, configPath: string): PathLocator {
   const roots = workspaceRoots(ctx.env);
   const onDisk = isAbsolutePath(configPath);
@@ -43,7 +56,7 @@ function makeLocator(ctx: Pick<ValidateContext, 'settings' | 'env'>, configPath:
   const all = (): PathMapping[] => {
     if (!mappings) {
       const explicit = explicitMappings(ctx.settings.pathMappings, configPath, roots);
-      mappings = onDisk ? [...explicit, ...discoverMappings(ctx.env, configPath, roots)] : explicit;
+      mappings = onDisk ? [...explicit, ...deploymentOf(ctx, configPath).mappings] : explicit;
     }
     return mappings;
   };
@@ -63,4 +76,13 @@ function makeLocator(ctx: Pick<ValidateContext, 'settings' | 'env'>, configPath:
  */
 export function reportNotChecked(ctx: Pick<ValidateContext, 'report'>, loc: Extract<Located, { status: 'unseen' }>, span: Span, what: string): void {
   ctx.report(CORE['path-not-checked'], span, notCheckedMessage(loc, what));
+}
+
+/**
+ * The known container image that runs the configuration at `configPath` (images.ts: what its entrypoint adds to the
+ * file, or whether the file is only a fragment of the configuration), found once per validation run; `undefined` for a
+ * file that is not on disk or that no nearby compose service or workload runs with an image pgtls knows.
+ */
+export function imageRunOf(ctx: Pick<ValidateContext, 'env'>, configPath: string): ImageRun | undefined {
+  return isAbsolutePath(configPath) ? deploymentOf(ctx, configPath).image : undefined;
 }

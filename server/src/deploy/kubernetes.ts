@@ -122,6 +122,37 @@ export function podMounts(doc: unknown): PodMount[] {
   return out;
 }
 
+/** A container's image and the environment values written out in the manifest (`env[].value`). */
+export interface PodContainer {
+  /** As `PodMount.owner`: "Deployment pgpool, container pgpool". */
+  owner: string;
+  image?: string;
+  env: Record<string, string>;
+}
+
+/** The image and literal environment of every container of a workload document (none for other documents). */
+export function podContainers(doc: unknown): PodContainer[] {
+  const d = obj(doc);
+  const kind = str(d?.kind);
+  const specPath = kind ? POD_SPEC_PATHS[kind] : undefined;
+  const spec = specPath && obj(at(d, specPath));
+  if (!spec) return [];
+  const name = str(at(d, ['metadata', 'name'])) ?? '(unnamed)';
+  const out: PodContainer[] = [];
+  for (const c of [...arr(spec.initContainers), ...arr(spec.containers)]) {
+    const container = obj(c);
+    if (!container) continue;
+    const env: Record<string, string> = {};
+    for (const e of arr(container.env)) {
+      const k = str(obj(e)?.name), v = obj(e)?.value;
+      if (k && (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean')) env[k] = String(v);
+    }
+    const image = str(container.image);
+    out.push({ owner: `${kind} ${name}, container ${str(container.name) ?? '?'}`, ...(image ? { image } : {}), env });
+  }
+  return out;
+}
+
 /** Base64 as the API server decodes `data` (line breaks from YAML folding removed); `undefined` when invalid. */
 function decodeBase64(v: unknown): string | undefined {
   if (typeof v !== 'string') return undefined;

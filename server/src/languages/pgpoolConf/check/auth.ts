@@ -16,31 +16,33 @@ import type { ValidateContext } from '../../../core/language';
 import { lastSetting, settingBool, type Setting } from '../effective';
 import { R, TLS } from '../rules';
 import { checkBackendTls, settingSpan } from './backends';
+import { type ImageView, imageView } from './image';
 
 /** Runs the client-authentication checks and the backend-leg checks (backends.ts) on the effective settings. */
-export function checkAuthAndBackends(all: readonly Setting[], ctx: ValidateContext): void {
-  checkAuth(all, ctx);
+export function checkAuthAndBackends(all: readonly Setting[], ctx: ValidateContext, view: ImageView = imageView(all, undefined)): void {
+  checkAuth(all, ctx, view);
   checkBackendTls(all, ctx);
 }
 
 /** Whether pgpool accepts TCP clients from other machines (`listen_addresses`, default `localhost`). */
-export function listensOnNetwork(all: readonly Setting[]): 'none' | 'loopback' | 'network' {
-  const s = lastSetting(all, 'listen_addresses');
-  const items = (s ? s.a.value : 'localhost').split(',').map(x => x.trim().toLowerCase()).filter(x => x !== '');
+export function listensOnNetwork(all: readonly Setting[], view?: ImageView): 'none' | 'loopback' | 'network' {
+  const value = view ? view.get('listen_addresses')?.value : lastSetting(all, 'listen_addresses')?.a.value;
+  const items = (value ?? 'localhost').split(',').map(x => x.trim().toLowerCase()).filter(x => x !== '');
   if (items.length === 0) return 'none';
   const loopback = (x: string): boolean => x === 'localhost' || x === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(x);
   return items.every(loopback) ? 'loopback' : 'network';
 }
 
-export function checkAuth(all: readonly Setting[], ctx: ValidateContext): void {
-  const enable = settingBool(all, 'enable_pool_hba', false);
+export function checkAuth(all: readonly Setting[], ctx: ValidateContext, view: ImageView = imageView(all, undefined)): void {
+  const enable = view.bool('enable_pool_hba', false);
   const ssl = settingBool(all, 'ssl', false);
-  const reach = listensOnNetwork(all);
+  const reach = listensOnNetwork(all, view);
   const allow = settingBool(all, 'allow_clear_text_frontend_auth', false);
   if (allow.value && allow.at) {
     const span = settingSpan(allow.at);
     if (enable.value) {
-      ctx.report(R['clear-text-frontend-auth-ignored'], span, '`allow_clear_text_frontend_auth` has no effect for backends that ask for md5 or SCRAM while `enable_pool_hba = on`: pgpool then authenticates clients by pool_hba.conf and takes the backend passwords from pool_passwd (it only still asks a client for a clear-text password when a backend itself uses the `password` method). Remove the line, or set it to off.',
+      const from = enable.image ? `, which ${view.who()} sets ${enable.image === 'before' ? 'before' : 'after'} this file` : '';
+      ctx.report(R['clear-text-frontend-auth-ignored'], span, `\`allow_clear_text_frontend_auth\` has no effect for backends that ask for md5 or SCRAM while \`enable_pool_hba = on\`${from}: pgpool then authenticates clients by pool_hba.conf and takes the backend passwords from pool_passwd (it only still asks a client for a clear-text password when a backend itself uses the \`password\` method). Remove the line, or set it to off.`,
         { tags: ['unnecessary'] });
     } else {
       const pp = lastSetting(all, 'pool_passwd');

@@ -11,7 +11,8 @@ import type { SourceDocument, Span } from '../../../../core/types';
 import { didYouMean, listing } from '../../../../core/text';
 import { effectiveSettings, lastSetting, settingBool } from '../../effective';
 import { type PgpoolConfFile, dirOf } from '../../model';
-import { TLS } from '../../rules';
+import { R, TLS } from '../../rules';
+import { type ImageView, imageView } from '../image';
 import {
   type CipherCatalog, type CipherSuite, allowedAtSecLevel, cipherCatalog, evaluateCipherString, weaknesses,
 } from './ciphers';
@@ -26,6 +27,7 @@ import { OFF, type Setting, type TlsContext, code, isAbsolute, keyRef, spanOf } 
 export function checkTls(
   doc: SourceDocument, file: PgpoolConfFile, ctx: ValidateContext,
   all: readonly Setting[] = effectiveSettings(doc.path, file, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, doc.path) : undefined),
+  view: ImageView = imageView(all, undefined),
 ): void {
   const ssl = settingBool(all, 'ssl', false);
   if (!ssl.value || !ssl.at) return;
@@ -41,13 +43,26 @@ export function checkTls(
   };
   const sslSpan: Span = sslSetting.via ? spanOf(sslSetting) : [sslSetting.a.keySpan[0], Math.max(sslSetting.a.keySpan[1], sslSetting.a.valueSpan[1])];
 
+  // A setting the file leaves out that the image running it appends (pgpool/pgpool: ssl_cert, ssl_key) is not missing.
+  const completed: string[] = [];
+  const byImage = (key: string): boolean => {
+    const v = view.get(key);
+    if (!v?.image || v.value === '') return false;
+    completed.push(`\`${key} = '${v.value}'\``);
+    return true;
+  };
   const cert = t.get('ssl_cert');
-  if (!cert || cert.a.value === '') {
+  if ((!cert || cert.a.value === '') && !(!cert && byImage('ssl_cert'))) {
     t.report(TLS['ssl-cert-required'], cert ?? sslSpan, `\`ssl = on\` but \`ssl_cert\` is ${cert ? 'empty' : 'not set'}: ${OFF} (its log says: could not load server certificate file ""); set \`ssl_cert\` to the server certificate's PEM file.`);
   }
   const key = t.get('ssl_key');
-  if (!key || key.a.value === '') {
+  if ((!key || key.a.value === '') && !(!key && byImage('ssl_key'))) {
     t.report(TLS['ssl-key-required'], key ?? sslSpan, `\`ssl = on\` but \`ssl_key\` is ${key ? 'empty' : 'not set'}: ${OFF} (its log says: could not access private key file ""); set \`ssl_key\` to the server certificate's private key file.`);
+  }
+
+  if (completed.length) {
+    const how = view.run?.role === 'fragment' ? 'writes' : 'appends';
+    t.report(R['image-completes'], sslSpan, `\`ssl = on\` without ${completed.length > 1 ? 'these settings' : 'this setting'} here: ${view.who()} ${how} ${completed.join(' and ')} at start, so Pgpool-II gets ${completed.length > 1 ? 'them' : 'it'} (a path in the container, not checked here). Set ${completed.length > 1 ? 'them' : 'it'} in this file only to use other files.`);
   }
 
   const files = ctx.settings.checkFiles ? checkTlsFiles(t) : undefined;
