@@ -13,7 +13,8 @@ import { R } from '../rules';
 import { type Check, code } from './common';
 import { valueProblem } from './values';
 
-const REFUSES = 'PgBouncer does not start ("FATAL cannot load config file")';
+/** The refusal with the log line that comes before "FATAL cannot load config file". */
+const refuses = (log: string): string => `PgBouncer does not start (its log: "${log}", then "FATAL cannot load config file")`;
 
 const WHY: Record<string, string> = {
   'no-equals': 'PgBouncer expects a key (letters, digits, `_ . - *`) followed by `=`',
@@ -28,21 +29,21 @@ export function checkStructure(c: Check): void {
     if (st.kind === 'syntax-error') {
       const quoted = st.why === 'no-equals' && file.text.charCodeAt(st.span[0]) === 39 && !release.quotedKeys;
       const why = quoted ? `a key in quotes is read only from PgBouncer 1.25 on (pgtls.pgbouncerVersion is ${c.version})` : WHY[st.why]!;
-      ctx.report(R['syntax-error'], st.span, `PgBouncer cannot read this line: ${why}, so it stops loading ("syntax error in configuration") and ${REFUSES.slice(10)}.`);
+      ctx.report(R['syntax-error'], st.span, `PgBouncer cannot read this line: ${why}, so ${refuses('syntax error in configuration')}.`);
     } else if (st.kind === 'section' && !release.sections.includes(st.name)) {
       const [best] = didYouMean(st.name, release.sections, 1);
       const peers = st.name === 'peers' ? ` ([peers] needs PgBouncer 1.19 or later; pgtls.pgbouncerVersion is ${c.version})` : '';
-      ctx.report(R['unknown-section'], st.nameSpan, `PgBouncer has no section ${code(`[${st.name}]`)}${peers}: ${REFUSES} ("invalid section"). Section names are case-sensitive: use ${release.sections.map(s => `[${s}]`).join(', ')}${best ? ` (did you mean [${best}]?)` : ''}.`,
+      ctx.report(R['unknown-section'], st.nameSpan, `PgBouncer has no section ${code(`[${st.name}]`)}${peers}: ${refuses('invalid section')}. Section names are case-sensitive: use ${release.sections.map(s => `[${s}]`).join(', ')}${best ? ` (did you mean [${best}]?)` : ''}.`,
         best ? { fixes: [{ title: `Change to [${best}]`, edits: [{ span: st.nameSpan, newText: best }], preferred: true }] } : undefined);
     } else if (st.kind === 'include') checkInclude(c, st.path, st.valueSpan);
   }
   if (!file.statements.some(s => s.kind === 'section' && s.name === 'pgbouncer') && !c.hasIncludes && file.entries.length + file.statements.length > 0) {
-    ctx.report(R['missing-main-section'], [0, 0], `There is no [pgbouncer] section: ${REFUSES} ("main section missing from config file"). Add a [pgbouncer] section with at least \`listen_port\`, \`auth_type\` and \`auth_file\`.`);
+    ctx.report(R['missing-main-section'], [0, 0], `There is no [pgbouncer] section: ${refuses('main section missing from config file')}. Add a [pgbouncer] section with at least \`listen_port\`, \`auth_type\` and \`auth_file\`.`);
   }
   const seen = new Map<string, Entry>();
   for (const e of file.entries) {
     if (e.section === undefined) {
-      ctx.report(R['setting-outside-section'], e.st.keySpan, `\`${e.st.key}\` comes before any section header: ${REFUSES} ("value without section"). Move it under [pgbouncer] (or the section it belongs to).`);
+      ctx.report(R['setting-outside-section'], e.st.keySpan, `\`${e.st.key}\` comes before any section header: ${refuses('value without section')}. Move it under [pgbouncer] (or the section it belongs to).`);
       continue;
     }
     if (!release.sections.includes(e.section)) continue;
@@ -74,14 +75,14 @@ function checkSetting(c: Check, e: Entry): void {
     const names = Object.keys(c.release.params);
     const best = later ? [] : didYouMean(st.key.toLowerCase(), names, 3);
     const hint = best.length ? ` Did you mean ${best.map(b => `\`${b}\``).join(' or ')}?` : ' Names are case-sensitive.';
-    c.ctx.report(R['unknown-setting'], st.keySpan, `PgBouncer has no setting \`${st.key}\`${later}: ${REFUSES} ("unknown parameter: pgbouncer/${st.key}").${later ? '' : hint}`,
+    c.ctx.report(R['unknown-setting'], st.keySpan, `PgBouncer has no setting \`${st.key}\`${later}: ${refuses(`unknown parameter: pgbouncer/${st.key}`)}.${later ? '' : hint}`,
       best.length ? { fixes: best.map((b, i) => ({ title: `Change to ${b}`, edits: [{ span: st.keySpan, newText: b }], preferred: i === 0 && best.length === 1 })) } : undefined);
     return;
   }
   const why = valueProblem(p, st.value);
   if (why) {
     const shown = st.value === '' ? 'The empty value' : `The value ${code(st.value)}`;
-    c.ctx.report(R['invalid-value'], st.valueSpan[1] > st.valueSpan[0] ? st.valueSpan : st.keySpan, `${shown} of \`${st.key}\` ${why}: ${REFUSES} ("invalid value … for parameter ${st.key}").`);
+    c.ctx.report(R['invalid-value'], st.valueSpan[1] > st.valueSpan[0] ? st.valueSpan : st.keySpan, `${shown} of \`${st.key}\` ${why}: ${refuses(`invalid value … for parameter ${st.key}`)}.`);
     return;
   }
   const hash = /\s[;#]/.exec(st.value);
@@ -95,7 +96,7 @@ function checkConnString(c: Check, e: Entry): void {
   const { st, conn } = e;
   const section = e.section!;
   if (section === 'databases' && st.key === 'pgbouncer') {
-    c.ctx.report(R['connection-string'], st.keySpan, `The database name \`pgbouncer\` is reserved for PgBouncer's admin console: ${REFUSES} ("database name \\"pgbouncer\\" is reserved"). Use another name.`);
+    c.ctx.report(R['connection-string'], st.keySpan, `The database name \`pgbouncer\` is reserved for PgBouncer's admin console: ${refuses('database name \"pgbouncer\" is reserved')}. Use another name.`);
     return;
   }
   if (!conn || (section === 'databases' && st.key === '*')) return;
@@ -103,21 +104,21 @@ function checkConnString(c: Check, e: Entry): void {
   for (const pair of conn.pairs) {
     if (!allowed.includes(pair.key)) {
       const [best] = didYouMean(pair.key, allowed, 1);
-      c.ctx.report(R['connection-string'], pair.keySpan, `PgBouncer ${c.version} does not know \`${pair.key}\` in a [${section}] entry: ${REFUSES} ("unrecognized connection parameter"). Use ${best ? `\`${best}\`` : `one of ${allowed.map(k => `\`${k}\``).join(', ')}`}.`,
+      c.ctx.report(R['connection-string'], pair.keySpan, `PgBouncer ${c.version} does not know \`${pair.key}\` in a [${section}] entry: ${refuses('unrecognized connection parameter')}. Use ${best ? `\`${best}\`` : `one of ${allowed.map(k => `\`${k}\``).join(', ')}`}.`,
         best ? { fixes: [{ title: `Change to ${best}`, edits: [{ span: pair.keySpan, newText: best }], preferred: true }] } : undefined);
       continue;
     }
     // Values that are numbers or pool modes; the password is never shown.
     const shown = pair.key === 'password' ? 'the value' : code(pair.value);
     if (pair.key === 'pool_mode' && !['session', 'transaction', 'statement'].includes(pair.value.toLowerCase())) {
-      c.ctx.report(R['connection-string'], pair.valueSpan, `\`pool_mode=${pair.value}\` is not session, transaction or statement: ${REFUSES} ("invalid pool mode").`);
+      c.ctx.report(R['connection-string'], pair.valueSpan, `\`pool_mode=${pair.value}\` is not session, transaction or statement: ${refuses('invalid pool mode')}.`);
     } else if (['port', 'pool_size', 'min_pool_size', 'reserve_pool', 'reserve_pool_size', 'max_db_connections', 'max_db_client_connections', 'max_user_connections', 'max_user_client_connections'].includes(pair.key) && !/^[0-9]+$/.test(pair.value)) {
-      c.ctx.report(R['connection-string'], pair.valueSpan, `\`${pair.key}\` must be a number, not ${shown}: ${REFUSES} ("invalid ${pair.key === 'port' ? 'port' : pair.key}").`);
+      c.ctx.report(R['connection-string'], pair.valueSpan, `\`${pair.key}\` must be a number, not ${shown}: ${refuses(pair.key === 'port' ? 'invalid port' : `invalid ${pair.key}`)}.`);
     }
   }
   if (conn.error) {
     const why = conn.error.why === 'unclosed-quote' ? 'a value in quotes has no closing `\'`' : conn.error.why === 'empty-value' ? 'a value is empty (`key=` or `key=\'\'`)' : 'a key has no `=` (pairs are `key=value`, separated by spaces)';
-    c.ctx.report(R['connection-string'], conn.error.span[1] > conn.error.span[0] ? conn.error.span : st.valueSpan, `PgBouncer cannot read this connection string: ${why}, so ${REFUSES} ("syntax error in connection string").`);
+    c.ctx.report(R['connection-string'], conn.error.span[1] > conn.error.span[0] ? conn.error.span : st.valueSpan, `PgBouncer cannot read this connection string: ${why}, so ${refuses('syntax error in connection string')}.`);
   }
 }
 

@@ -20,7 +20,8 @@ import { R } from '../rules';
 import { type Check, code } from './common';
 import { lookup } from './values';
 
-const FATAL = 'PgBouncer does not start ("FATAL TLS setup failed")';
+/** PgBouncer's refusal: the log line, then "FATAL TLS setup failed". */
+const fatal = (log: string): string => `PgBouncer does not start (its log: "${log}", then "FATAL TLS setup failed")`;
 
 /** libusual's cipher keywords (usual/tls/tls_internal.h, `tls_config_set_ciphers`). */
 const CIPHER_KEYWORDS: Record<string, string> = {
@@ -47,19 +48,19 @@ export function checkTls(c: Check): void {
   if (client !== 'disable' && !missingOk) {
     const missing = ['client_tls_key_file', 'client_tls_cert_file'].filter(k => val(k) === '');
     if (missing.length && modeAt) {
-      c.ctx.report(R['client-tls-files-required'], modeAt, `\`client_tls_sslmode = ${client}\` needs a server certificate, but ${missing.map(k => `\`${k}\``).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set: ${FATAL}: "To allow TLS connections from clients, client_tls_key_file and client_tls_cert_file must be set."). Set both, or \`client_tls_sslmode = disable\`.`);
+      c.ctx.report(R['client-tls-files-required'], modeAt, `\`client_tls_sslmode = ${client}\` needs a server certificate, but ${missing.map(k => `\`${k}\``).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set: ${fatal('To allow TLS connections from clients, client_tls_key_file and client_tls_cert_file must be set.')}. Set both, or \`client_tls_sslmode = disable\`.`);
     }
   }
   const hasCa = val('client_tls_ca_file') !== '';
   if (auth === 'cert' && !missingOk) {
     const authAt = at('auth_type')!;
     if (client !== 'verify-full') {
-      c.ctx.report(R['auth-cert-requirements'], modeAt ?? authAt, `\`auth_type = cert\` needs \`client_tls_sslmode = verify-full\`, and it is ${code(client)}: ${FATAL}: "auth_type=cert requires client_tls_sslmode=SSLMODE_VERIFY_FULL"). \`verify-ca\` is not enough, although the manual reads as if it were; PgBouncer still checks no host name towards clients with verify-full.`,
+      c.ctx.report(R['auth-cert-requirements'], modeAt ?? authAt, `\`auth_type = cert\` needs \`client_tls_sslmode = verify-full\`, and it is ${code(client)}: ${fatal('auth_type=cert requires client_tls_sslmode=SSLMODE_VERIFY_FULL')}. \`verify-ca\` is not enough, although the manual reads as if it were; PgBouncer still checks no host name towards clients with verify-full.`,
         modeAt ? { fixes: [{ title: 'Set client_tls_sslmode = verify-full', edits: [{ span: get('client_tls_sslmode')!.st.valueSpan, newText: 'verify-full' }] }] } : undefined);
     }
-    if (!hasCa) c.ctx.report(R['auth-cert-requirements'], authAt, `\`auth_type = cert\` needs \`client_tls_ca_file\` (the CA that issued the client certificates), which is not set: ${FATAL}: "auth_type=cert requires client_tls_ca_file").`);
+    if (!hasCa) c.ctx.report(R['auth-cert-requirements'], authAt, `\`auth_type = cert\` needs \`client_tls_ca_file\` (the CA that issued the client certificates), which is not set: ${fatal('auth_type=cert requires client_tls_ca_file')}.`);
   } else if (client === 'verify-full' && !hasCa && !missingOk) {
-    c.ctx.report(R['client-tls-ca-required'], modeAt!, `\`client_tls_sslmode = verify-full\` needs \`client_tls_ca_file\` to verify client certificates, which is not set: ${FATAL}: "client_tls_sslmode requires client_tls_ca_file"). Set it to the CA file that issued the client certificates.`);
+    c.ctx.report(R['client-tls-ca-required'], modeAt!, `\`client_tls_sslmode = verify-full\` needs \`client_tls_ca_file\` to verify client certificates, which is not set: ${fatal('client_tls_sslmode requires client_tls_ca_file')}. Set it to the CA file that issued the client certificates.`);
   } else if (client === 'verify-ca' && !hasCa && !missingOk) {
     c.ctx.report(R['client-verify-ca-without-ca'], modeAt!, '`client_tls_sslmode = verify-ca` without `client_tls_ca_file`: PgBouncer starts and verifies client certificates against OpenSSL\'s system CA store, so a certificate from any public CA passes and your own CA\'s do not. Set `client_tls_ca_file`.');
   }
@@ -84,7 +85,7 @@ function checkSide(c: Check, side: 'client' | 'server', atStart: boolean): void 
   if (proto && proto.st.value !== '') {
     const bad = proto.st.value.split(/[,:]/).map(t => t.replace(/^[ \t]+/, '').replace(/^!/, '')).find(t => !PROTOCOLS.has(t.toLowerCase()));
     if (bad !== undefined) {
-      c.ctx.report(R['tls-protocols'], proto.st.valueSpan, `${bad === '' ? 'An empty item' : code(bad)} in \`${proto.st.key}\` is not a TLS protocol libusual knows (\`all\`, \`secure\`, \`legacy\`, \`tlsv1.0\`…\`tlsv1.3\`, separated by \`,\` or \`:\`, \`!\` to exclude): ${FATAL}: "invalid ${proto.st.key}").`);
+      c.ctx.report(R['tls-protocols'], proto.st.valueSpan, `${bad === '' ? 'An empty item' : code(bad)} in \`${proto.st.key}\` is not a TLS protocol libusual knows (\`all\`, \`secure\`, \`legacy\`, \`tlsv1.0\`…\`tlsv1.3\`, separated by \`,\` or \`:\`, \`!\` to exclude): ${fatal(`invalid ${proto.st.key}: …`)}.`);
     }
   }
   const ciphers = p('ciphers');
@@ -93,18 +94,18 @@ function checkSide(c: Check, side: 'client' | 'server', atStart: boolean): void 
     const cipherString = CIPHER_KEYWORDS[v.toLowerCase()] ?? v;
     const r = evaluateCipherString(cipherCatalog(c.ctx.env.loadJson('openssl-ciphers.json')), cipherString);
     if (!r.ok) {
-      c.ctx.report(R['tls-ciphers'], ciphers.st.valueSpan, `\`${ciphers.st.key}\` matches no TLS 1.2 cipher suite of OpenSSL 3 (names are case-sensitive; the keywords are default, secure, normal, fast, compat, legacy, all): ${FATAL}: "invalid ${ciphers.st.key}"). Use e.g. \`secure\` or \`HIGH:!aNULL\`.`);
+      c.ctx.report(R['tls-ciphers'], ciphers.st.valueSpan, `\`${ciphers.st.key}\` matches no TLS 1.2 cipher suite of OpenSSL 3 (names are case-sensitive; the keywords are default, secure, normal, fast, compat, legacy, all): ${fatal(`invalid ${ciphers.st.key}: …`)}. Use e.g. \`secure\` or \`HIGH:!aNULL\`.`);
     }
   }
   if (side === 'client') {
     const dh = p('dheparams');
     if (dh && dh.st.value !== '' && !['none', 'auto', 'legacy'].includes(dh.st.value.toLowerCase())) {
-      c.ctx.report(R['tls-keyword'], dh.st.valueSpan, `\`client_tls_dheparams\` is ${code(dh.st.value)}, not \`none\`, \`auto\` or \`legacy\` (PgBouncer takes no parameter file): ${FATAL}: "invalid client_tls_dheparams").`);
+      c.ctx.report(R['tls-keyword'], dh.st.valueSpan, `\`client_tls_dheparams\` is ${code(dh.st.value)}, not \`none\`, \`auto\` or \`legacy\` (PgBouncer takes no parameter file): ${fatal('invalid client_tls_dheparams')}.`);
     }
   }
   for (const k of ['key_file', 'cert_file', 'ca_file']) {
     const e = p(k);
-    if (e) checkFile(c, e, atStart ? `${FATAL}: "failed to load …")` : 'PgBouncer starts, but every connection to a server fails (the file is read when connecting), so every login fails');
+    if (e) checkFile(c, e, atStart ? `${fatal('TLS setup failed: failed to load …')}` : 'PgBouncer starts, but every connection to a server fails (the file is read when connecting), so every login fails');
   }
 }
 
