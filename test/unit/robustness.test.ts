@@ -42,6 +42,7 @@ const SAMPLE: Record<LanguageId, string> = {
   'pool-passwd': 'alice:TEXTsecret\nbob:md5e8a48653851e28c69d0506508fb27fc5\n',
   // YAML has its own robustness suite (k8sRobustness.test.ts): binary YAML is silent there, not a warning.
   yaml: 'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\nstringData: { a: b }\n',
+  'pgbouncer-ini': '[databases]\nd = host=127.0.0.1 dbname=d\n[pgbouncer]\nlisten_port = 6432\nauth_type = trust\nauth_file = users.txt\n',
 };
 
 for (const [lang, path] of FILES) {

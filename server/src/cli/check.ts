@@ -28,6 +28,7 @@ const CHECK_FLAGS: Flags = {
 const FLAG_HELP: Partial<Record<keyof Settings, { value?: string; text: string }>> = {
   pgpoolVersion: { value: 'X.Y', text: 'Pgpool-II version' },
   postgresVersion: { value: 'N', text: 'PostgreSQL major version' },
+  pgbouncerVersion: { value: 'X.Y', text: 'PgBouncer release' },
   checkFiles: { text: 'do not read the certificate, key and CA files the configuration names' },
   pathMappings: { value: 'FROM=TO', text: 'read files of the container path FROM from the local folder TO (repeatable)' },
 };

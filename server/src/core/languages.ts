@@ -47,6 +47,12 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     filenamePatterns: ['*.pool_passwd'],
     contributed: true,
   },
+  'pgbouncer-ini': {
+    aliases: ['pgbouncer.ini', 'PgBouncer configuration'],
+    filenames: ['pgbouncer.ini'],
+    filenamePatterns: ['*.pgbouncer.ini'],
+    contributed: true,
+  },
   yaml: {
     aliases: [],
     filenames: [],

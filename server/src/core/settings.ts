@@ -7,6 +7,7 @@ import type { Settings, SeverityOverride } from './types';
 
 export const SUPPORTED_PGPOOL_VERSIONS = ['4.3', '4.4', '4.5', '4.6', '4.7'] as const;
 export const SUPPORTED_POSTGRES_VERSIONS = [15, 16, 17] as const;
+export const SUPPORTED_PGBOUNCER_VERSIONS = ['1.18', '1.19', '1.20', '1.21', '1.22', '1.23', '1.24', '1.25'] as const;
 export const SEVERITY_OVERRIDES: readonly SeverityOverride[] = ['off', 'hint', 'info', 'warning', 'error'];
 
 interface Base<T> {
@@ -38,6 +39,10 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
   postgresVersion: {
     type: 'number', enum: SUPPORTED_POSTGRES_VERSIONS, default: 17, flag: '--postgres-version',
     description: 'PostgreSQL major version to validate pg_hba.conf against (include directives need 16 or later).',
+  },
+  pgbouncerVersion: {
+    type: 'string', enum: SUPPORTED_PGBOUNCER_VERSIONS, default: '1.25', flag: '--pgbouncer-version',
+    description: 'PgBouncer release to validate pgbouncer.ini against: settings, connection-string keys and sections it does not have are flagged (and quoted keys need 1.25).',
   },
   checkFiles: {
     type: 'boolean', default: true, flag: '--no-file-checks',

@@ -12,7 +12,8 @@ export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeverityOverride = Severity | 'off';
 
 /** The languages pgtls understands. */
-export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba' | 'pool-passwd' | 'yaml';
+export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba' | 'pool-passwd' | 'yaml'
+  | 'pgbouncer-ini';
 
 /** One text replacement; a quick fix is a list of them. */
 export interface TextEdit {
@@ -85,6 +86,8 @@ export interface Settings {
   pgpoolVersion: string;
   /** PostgreSQL major version for pg_hba.conf. */
   postgresVersion: number;
+  /** PgBouncer major.minor for pgbouncer.ini, e.g. `1.25`. */
+  pgbouncerVersion: string;
   /**
    * Read the files that a configuration names (certificates, keys, CA and CRL files, `@file` and `include` targets).
    * The pgpool.conf beside a pool_hba.conf is always read: the cross-file rules need it.

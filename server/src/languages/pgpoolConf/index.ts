@@ -29,3 +29,5 @@ export { dirOf } from './model';
 export { effectiveBool, effectiveSettings, lastSetting, settingBool, type Setting } from './effective';
 // - pg_hba.conf's rules about connections from pgpool read the backend leg of a pgpool.conf of the same project.
 export { backendLeg, isLoopbackHost, type BackendHost, type BackendLeg } from './backendLeg';
+// - pgbouncer.ini checks its `*_tls_ciphers` strings with the same OpenSSL cipher-string evaluator.
+export { cipherCatalog, evaluateCipherString } from './check/tls/ciphers';

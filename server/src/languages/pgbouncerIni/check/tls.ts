@@ -1,0 +1,136 @@
+/**
+ * TLS and authentication in pgbouncer.ini, as `sbuf_tls_setup` (src/sbuf.c) and `load_config` (src/main.c) of
+ * PgBouncer 1.18–1.25 decide, checked on PgBouncer 1.18.0:
+ *  - towards clients, any `client_tls_sslmode` but `disable` needs `client_tls_key_file` and `client_tls_cert_file`,
+ *    `verify-full` needs `client_tls_ca_file`, and `auth_type = cert` needs exactly `verify-full` (the manual lets one
+ *    read `verify-ca` as enough; PgBouncer refuses it) and `client_tls_ca_file`; else "FATAL TLS setup failed";
+ *  - towards servers, `allow`/`prefer`/`require` verify nothing (`tls_config_insecure_noverifycert`);
+ *  - the protocol and cipher strings of an enabled side are parsed at start (`tls_config_parse_protocols`,
+ *    `SSL_CTX_set_cipher_list` on libusual's keyword or the string itself);
+ *  - files: client-side files are loaded at start (missing: PgBouncer does not start), server-side ones at each
+ *    connection (missing: every server connection fails). Absolute paths go through the path mappings; one pgtls
+ *    cannot see is only `pgtls/path-not-checked`; a relative path is opened from PgBouncer's working directory, which
+ *    pgtls does not know, so it is not checked.
+ */
+import { isAbsolutePath } from '../../../core/deployPaths';
+import { describeLocated, pathLocator, reportNotChecked } from '../../../deploy';
+import { cipherCatalog, evaluateCipherString } from '../../pgpoolConf';
+import type { Entry } from '../model';
+import { R } from '../rules';
+import { type Check, code } from './common';
+import { lookup } from './values';
+
+/** PgBouncer's refusal: the log line, then "FATAL TLS setup failed". */
+const fatal = (log: string): string => `PgBouncer does not start (its log: "${log}", then "FATAL TLS setup failed")`;
+
+/** libusual's cipher keywords (usual/tls/tls_internal.h, `tls_config_set_ciphers`). */
+const CIPHER_KEYWORDS: Record<string, string> = {
+  default: 'HIGH+EECDH:HIGH+EDH:!SSLv3:!SHA384:!SHA256:!DSS:!aNULL',
+  secure: 'HIGH+EECDH:HIGH+EDH:!SSLv3:!SHA384:!SHA256:!DSS:!aNULL',
+  compat: 'HIGH:+3DES:!aNULL', legacy: 'HIGH:+3DES:!aNULL',
+  insecure: 'ALL:!aNULL:!eNULL', all: 'ALL:!aNULL:!eNULL',
+  normal: 'HIGH+EECDH:HIGH+EDH:HIGH+RSA:+SHA384:+SHA256:+SSLv3:+EDH:+RSA:-3DES:3DES+RSA:!CAMELLIA:!DSS:!aNULL',
+  fast: 'HIGH+EECDH:HIGH+EDH:HIGH+RSA:+AES256:+SHA256:+SHA384:+SSLv3:+EDH:+RSA:-3DES:3DES+RSA:!CAMELLIA:!DSS:!aNULL',
+};
+
+const PROTOCOLS = new Set(['all', 'legacy', 'default', 'secure', 'tlsv1', 'tlsv1.0', 'tlsv1.1', 'tlsv1.2', 'tlsv1.3']);
+
+export function checkTls(c: Check): void {
+  const get = (k: string): Entry | undefined => c.main.get(k);
+  const val = (k: string): string => get(k)?.st.value ?? c.release.params[k]?.default ?? '';
+  const mode = (k: string): string | undefined => lookup(c.release.params[k], val(k));
+  const at = (k: string, fallback?: Entry) => (get(k) ?? fallback)?.st.keySpan;
+  const missingOk = c.hasIncludes; // an included file may set what is missing here
+
+  const client = mode('client_tls_sslmode') ?? 'disable';
+  const auth = lookup(c.release.params.auth_type, val('auth_type')) ?? 'md5';
+  const modeAt = at('client_tls_sslmode');
+  if (client !== 'disable' && !missingOk) {
+    const missing = ['client_tls_key_file', 'client_tls_cert_file'].filter(k => val(k) === '');
+    if (missing.length && modeAt) {
+      c.ctx.report(R['client-tls-files-required'], modeAt, `\`client_tls_sslmode = ${client}\` needs a server certificate, but ${missing.map(k => `\`${k}\``).join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set: ${fatal('To allow TLS connections from clients, client_tls_key_file and client_tls_cert_file must be set.')}. Set both, or \`client_tls_sslmode = disable\`.`);
+    }
+  }
+  const hasCa = val('client_tls_ca_file') !== '';
+  if (auth === 'cert' && !missingOk) {
+    const authAt = at('auth_type')!;
+    if (client !== 'verify-full') {
+      c.ctx.report(R['auth-cert-requirements'], modeAt ?? authAt, `\`auth_type = cert\` needs \`client_tls_sslmode = verify-full\`, and it is ${code(client)}: ${fatal('auth_type=cert requires client_tls_sslmode=SSLMODE_VERIFY_FULL')}. \`verify-ca\` is not enough, although the manual reads as if it were; PgBouncer still checks no host name towards clients with verify-full.`,
+        modeAt ? { fixes: [{ title: 'Set client_tls_sslmode = verify-full', edits: [{ span: get('client_tls_sslmode')!.st.valueSpan, newText: 'verify-full' }] }] } : undefined);
+    }
+    if (!hasCa) c.ctx.report(R['auth-cert-requirements'], authAt, `\`auth_type = cert\` needs \`client_tls_ca_file\` (the CA that issued the client certificates), which is not set: ${fatal('auth_type=cert requires client_tls_ca_file')}.`);
+  } else if (client === 'verify-full' && !hasCa && !missingOk) {
+    c.ctx.report(R['client-tls-ca-required'], modeAt!, `\`client_tls_sslmode = verify-full\` needs \`client_tls_ca_file\` to verify client certificates, which is not set: ${fatal('client_tls_sslmode requires client_tls_ca_file')}. Set it to the CA file that issued the client certificates.`);
+  } else if (client === 'verify-ca' && !hasCa && !missingOk) {
+    c.ctx.report(R['client-verify-ca-without-ca'], modeAt!, '`client_tls_sslmode = verify-ca` without `client_tls_ca_file`: PgBouncer starts and verifies client certificates against OpenSSL\'s system CA store, so a certificate from any public CA passes and your own CA\'s do not. Set `client_tls_ca_file`.');
+  }
+
+  const server = mode('server_tls_sslmode') ?? 'disable';
+  const sAt = at('server_tls_sslmode');
+  if (sAt && (server === 'allow' || server === 'prefer' || server === 'require')) {
+    const enc = server === 'require' ? 'encrypts every server connection but' : `uses TLS only if the server offers it (${server === 'allow' ? 'and only after a plain connection was refused' : 'else it connects in clear text'}), and`;
+    c.ctx.report(R['server-tls-no-verify'], sAt, `\`server_tls_sslmode = ${server}\` ${enc} verifies nothing: not the certificate's issuer and not the host name, so anyone between PgBouncer and PostgreSQL can pose as the server and read the passwords and data. Use \`verify-full\` (the certificate must chain to \`server_tls_ca_file\` and name the host of [databases]) or at least \`verify-ca\` (issuer only, any host name).`);
+  } else if ((server === 'verify-ca' || server === 'verify-full') && val('server_tls_ca_file') === '' && !missingOk && sAt) {
+    c.ctx.report(R['server-tls-system-ca'], sAt, `\`server_tls_sslmode = ${server}\` without \`server_tls_ca_file\`: PgBouncer verifies the servers against OpenSSL's system CA store, which does not hold a private CA; set \`server_tls_ca_file\` to the CA that issued the PostgreSQL server certificates.`);
+  }
+
+  if (client !== 'disable') checkSide(c, 'client', true);
+  if (server !== 'disable') checkSide(c, 'server', false);
+  checkAuthFiles(c, auth);
+}
+
+function checkSide(c: Check, side: 'client' | 'server', atStart: boolean): void {
+  const p = (k: string) => c.main.get(`${side}_tls_${k}`);
+  const proto = p('protocols');
+  if (proto && proto.st.value !== '') {
+    const bad = proto.st.value.split(/[,:]/).map(t => t.replace(/^[ \t]+/, '').replace(/^!/, '')).find(t => !PROTOCOLS.has(t.toLowerCase()));
+    if (bad !== undefined) {
+      c.ctx.report(R['tls-protocols'], proto.st.valueSpan, `${bad === '' ? 'An empty item' : code(bad)} in \`${proto.st.key}\` is not a TLS protocol libusual knows (\`all\`, \`secure\`, \`legacy\`, \`tlsv1.0\`…\`tlsv1.3\`, separated by \`,\` or \`:\`, \`!\` to exclude): ${fatal(`invalid ${proto.st.key}: …`)}.`);
+    }
+  }
+  const ciphers = p('ciphers');
+  if (ciphers && ciphers.st.value !== '') {
+    const v = ciphers.st.value;
+    const cipherString = CIPHER_KEYWORDS[v.toLowerCase()] ?? v;
+    const r = evaluateCipherString(cipherCatalog(c.ctx.env.loadJson('openssl-ciphers.json')), cipherString);
+    if (!r.ok) {
+      c.ctx.report(R['tls-ciphers'], ciphers.st.valueSpan, `\`${ciphers.st.key}\` matches no TLS 1.2 cipher suite of OpenSSL 3 (names are case-sensitive; the keywords are default, secure, normal, fast, compat, legacy, all): ${fatal(`invalid ${ciphers.st.key}: …`)}. Use e.g. \`secure\` or \`HIGH:!aNULL\`.`);
+    }
+  }
+  if (side === 'client') {
+    const dh = p('dheparams');
+    if (dh && dh.st.value !== '' && !['none', 'auto', 'legacy'].includes(dh.st.value.toLowerCase())) {
+      c.ctx.report(R['tls-keyword'], dh.st.valueSpan, `\`client_tls_dheparams\` is ${code(dh.st.value)}, not \`none\`, \`auto\` or \`legacy\` (PgBouncer takes no parameter file): ${fatal('invalid client_tls_dheparams')}.`);
+    }
+  }
+  for (const k of ['key_file', 'cert_file', 'ca_file']) {
+    const e = p(k);
+    if (e) checkFile(c, e, atStart ? `${fatal('TLS setup failed: failed to load …')}` : 'PgBouncer starts, but every connection to a server fails (the file is read when connecting), so every login fails');
+  }
+}
+
+function checkFile(c: Check, e: Entry, effect: string): void {
+  const written = e.st.value;
+  if (!c.ctx.settings.checkFiles || written === '' || !isAbsolutePath(written)) return;
+  const loc = pathLocator(c.ctx, c.doc.path).locate(written);
+  if (loc.status === 'unresolved') return;
+  if (loc.status === 'unseen') { reportNotChecked(c.ctx, loc, e.st.valueSpan, `\`${e.st.key}\`: `); return; }
+  if (loc.stat?.isFile) return;
+  const what = loc.stat ? 'is not a regular file' : 'does not exist';
+  c.ctx.report(R['tls-file-missing'], e.st.valueSpan, `\`${e.st.key}\`: ${describeLocated(loc, s => code(s, 80))} ${what}: ${effect}. Fix the path${loc.via ? ' or the path mapping' : ''}.`);
+}
+
+/** `requires_auth_file` (src/main.c): every auth_type from trust on but pam looks users up in auth_file. */
+function checkAuthFiles(c: Check, auth: string): void {
+  const authAt = c.main.get('auth_type')?.st.keySpan;
+  if (c.hasIncludes) return;
+  if (auth === 'hba' && (c.main.get('auth_hba_file')?.st.value ?? '') === '') {
+    c.ctx.report(R['auth-hba-file-required'], authAt!, '`auth_type = hba` without `auth_hba_file`: PgBouncer starts ("could not open hba config file") but has no rules, so it refuses every login. Set `auth_hba_file` to a pg_hba.conf-style file.');
+  }
+  const needs = !['any', 'pam'].includes(auth);
+  if (needs && !c.main.get('auth_file') && !c.main.get('auth_user') && authAt) {
+    c.ctx.report(R['auth-file-required'], authAt, `\`auth_type = ${auth}\` looks every user up in \`auth_file\`, which is not set (and no \`auth_user\` runs \`auth_query\`): PgBouncer starts, but no user is known and logins fail. Set \`auth_file\` to the userlist.txt file.`);
+  }
+  const af = c.main.get('auth_file');
+  if (needs && af) checkFile(c, af, 'PgBouncer starts ("could not open auth_file"), but knows no user, so logins fail');
+}

@@ -1,0 +1,67 @@
+/**
+ * Completion for pgbouncer.ini: section names after `[`, `[pgbouncer]` setting names at the start of a line, the
+ * values of lookup settings after `=`, connection-string keys in `[databases]`/`[users]`/`[peers]`, and two snippets:
+ * a TLS block towards clients and one towards servers.
+ */
+import type { FeatureContext } from '../../core/language';
+import type { CompletionResult, SourceDocument } from '../../core/types';
+import { DOCS, catalogue, versionOf } from './catalogue';
+import { CONN_SECTIONS, type PgbouncerIniFile } from './model';
+
+export const SNIPPETS: readonly CompletionResult[] = [
+  {
+    label: 'client TLS block', kind: 'snippet', snippet: true, detail: 'TLS towards clients (verify client certificates)',
+    insertText: [
+      'client_tls_sslmode = ${1|require,verify-full,verify-ca,prefer|}',
+      'client_tls_cert_file = ${2:/etc/pgbouncer/certs/server.crt}',
+      'client_tls_key_file = ${3:/etc/pgbouncer/certs/server.key}',
+      'client_tls_ca_file = ${4:/etc/pgbouncer/certs/ca.crt}',
+      'client_tls_protocols = secure',
+      'client_tls_ciphers = secure',
+      '$0',
+    ].join('\n'),
+  },
+  {
+    label: 'server TLS block', kind: 'snippet', snippet: true, detail: 'TLS towards PostgreSQL, verifying the server',
+    insertText: [
+      'server_tls_sslmode = ${1|verify-full,verify-ca|}',
+      'server_tls_ca_file = ${2:/etc/pgbouncer/certs/ca.crt}',
+      'server_tls_protocols = secure',
+      '$0',
+    ].join('\n'),
+  },
+];
+
+export function complete(doc: SourceDocument, file: PgbouncerIniFile, offset: number, ctx: FeatureContext): CompletionResult[] {
+  const release = catalogue(ctx.env).releases[versionOf(ctx.settings.pgbouncerVersion)];
+  const text = doc.text;
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const before = text.slice(lineStart, offset);
+  let section: string | undefined;
+  for (const st of file.statements) {
+    if (st.span[0] >= lineStart) break;
+    if (st.kind === 'section') section = st.name;
+  }
+  const word = /[A-Za-z0-9_.\-*]*$/.exec(before)![0];
+  const replace: [number, number] = [offset - word.length, offset];
+  if (/^\s*\[[^\]]*$/.test(before)) return release.sections.map(s => ({ label: s, kind: 'keyword' as const, replace }));
+  const eq = /^\s*([A-Za-z0-9_.\-*]+)\s*=\s*(.*)$/.exec(before);
+  if (section === 'pgbouncer' && eq) {
+    const p = release.params[eq[1]!];
+    return (p?.values ?? []).map(v => ({ label: v, kind: 'enum' as const, replace }));
+  }
+  if (section !== undefined && CONN_SECTIONS.has(section) && eq) {
+    const keys = section === 'databases' ? release.databases : section === 'users' ? release.users : release.peers;
+    if (/(^|\s)[a-z_]*$/.test(eq[2]!)) return keys.map(k => ({ label: k, kind: 'property' as const, insertText: `${k}=`, replace }));
+    return [];
+  }
+  if (section === 'pgbouncer' && /^\s*[A-Za-z0-9_]*$/.test(before)) {
+    const names = Object.entries(release.params).filter(([, p]) => p.onlyIf !== 'WIN32').map(([name, p]) => {
+      const r: CompletionResult = { label: name, kind: 'property', insertText: `${name} = `, replace, detail: p.default ? `default ${p.default}` : p.type };
+      if (DOCS[name]) r.documentation = DOCS[name];
+      return r;
+    });
+    return [...names, ...SNIPPETS.map(s => ({ ...s, replace }))];
+  }
+  return [];
+}

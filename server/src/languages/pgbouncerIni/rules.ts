@@ -1,0 +1,36 @@
+/**
+ * The pgbouncer.ini rules: metadata only; the checks live in check/. An error is what makes PgBouncer refuse to start
+ * ("FATAL cannot load config file", "FATAL TLS setup failed"), refuse logins that should work, or connect to the
+ * servers without the TLS the file asks for; anything less is a warning or a note.
+ */
+import { defineRules } from '../../core/rules';
+
+const CF = 'libusual usual/cfparser.c (parse_ini_file_internal, cf_set) as bundled with PgBouncer 1.18–1.25; checked with PgBouncer 1.18.0';
+const MAIN = 'PgBouncer 1.18–1.25 src/main.c (bouncer_params, config_sects, load_config); checked with PgBouncer 1.18.0';
+const LOADER = 'PgBouncer 1.18–1.25 src/loader.c (parse_database, parse_user, parse_peer, cstr_get_pair); checked with PgBouncer 1.18.0';
+const TLS = 'PgBouncer 1.18–1.25 src/sbuf.c (sbuf_tls_setup, setup_tls), libusual usual/tls/tls_config.c; checked with PgBouncer 1.18.0';
+
+export const R = defineRules('pgbouncer-ini', {
+  'syntax-error': { severity: 'error', description: 'A line PgBouncer\'s ini reader cannot read ("syntax error in configuration"): PgBouncer does not start.', source: CF },
+  'unknown-section': { severity: 'error', description: 'A section other than [pgbouncer], [databases], [users] (and [peers] from 1.19): PgBouncer does not start.', source: MAIN },
+  'setting-outside-section': { severity: 'error', description: 'A setting before the first section header: PgBouncer does not start.', source: CF },
+  'missing-main-section': { severity: 'error', description: 'No [pgbouncer] section: PgBouncer does not start ("main section missing from config file").', source: CF },
+  'unknown-setting': { severity: 'error', description: 'A [pgbouncer] setting PgBouncer does not know (in the selected release): it does not start.', source: MAIN },
+  'invalid-value': { severity: 'error', description: 'A value PgBouncer cannot read as the setting\'s type (integer, seconds, one of a list): it does not start.', source: CF },
+  'duplicate-setting': { severity: 'warning', description: 'A setting given twice in a section: the later one wins.', source: CF },
+  'comment-in-value': { severity: 'warning', description: 'A `;` or `#` after a value: pgbouncer.ini has no inline comments, so it is part of the value.', source: CF },
+  'connection-string': { severity: 'error', description: 'A connection string in [databases], [users] or [peers] that PgBouncer cannot read (unknown key, empty value, bad quoting, bad number, reserved name): it does not start.', source: LOADER },
+  'include-missing': { severity: 'error', description: 'An `%include` file that does not exist: PgBouncer does not start.', source: CF },
+  'client-tls-files-required': { severity: 'error', description: '`client_tls_sslmode` other than disable without `client_tls_key_file` and `client_tls_cert_file`: PgBouncer does not start.', source: TLS },
+  'client-tls-ca-required': { severity: 'error', description: '`client_tls_sslmode = verify-full` without `client_tls_ca_file`: PgBouncer does not start.', source: TLS },
+  'client-verify-ca-without-ca': { severity: 'warning', description: '`client_tls_sslmode = verify-ca` without `client_tls_ca_file`: client certificates are verified against OpenSSL\'s system store.', source: TLS },
+  'auth-cert-requirements': { severity: 'error', description: '`auth_type = cert` needs `client_tls_sslmode = verify-full` (verify-ca is not enough, whatever the manual says) and `client_tls_ca_file`: PgBouncer does not start.', source: TLS },
+  'server-tls-no-verify': { severity: 'warning', description: '`server_tls_sslmode` allow, prefer or require: PgBouncer verifies nothing about the servers it connects to.', source: TLS },
+  'server-tls-system-ca': { severity: 'info', description: '`server_tls_sslmode` verify-ca or verify-full without `server_tls_ca_file`: the servers are verified against OpenSSL\'s system store.', source: TLS },
+  'tls-file-missing': { severity: 'error', description: 'A TLS file that does not exist: PgBouncer does not start (client side) or cannot connect to any server (server side).', source: TLS },
+  'tls-protocols': { severity: 'error', description: 'A `*_tls_protocols` value libusual cannot read: PgBouncer does not start.', source: TLS },
+  'tls-ciphers': { severity: 'error', description: 'A `*_tls_ciphers` value that matches no cipher suite: PgBouncer does not start.', source: TLS },
+  'tls-keyword': { severity: 'error', description: 'A `client_tls_dheparams` or `client_tls_ecdhcurve` value libusual does not accept: PgBouncer does not start.', source: TLS },
+  'auth-hba-file-required': { severity: 'error', description: '`auth_type = hba` without `auth_hba_file`: PgBouncer starts but refuses every login.', source: MAIN },
+  'auth-file-required': { severity: 'warning', description: 'An `auth_type` that looks users up in `auth_file`, with neither `auth_file` nor `auth_user`: logins fail.', source: MAIN },
+});
