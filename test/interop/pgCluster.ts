@@ -517,6 +517,32 @@ export class PgCluster {
     if (refused) throw new Error(`PostgreSQL refused the new configuration (${refused[0]}):\n${this.since(mark)}`);
   }
 
+  /**
+   * Writes pg_hba.conf and pg_ident.conf and reloads (SIGHUP), like `reconfigure` but without throwing when PostgreSQL
+   * refuses a file: resolves with the server log of the reload, so that a caller can judge it (pg_ident.conf tests).
+   */
+  async reloadAuthFiles(hba: string, ident: string, timeoutMs = 20_000): Promise<string> {
+    const server = this.server;
+    if (!server?.running) throw new Error(`PostgreSQL is not running:\n${this.log}`);
+    const mark = this.mark();
+    this.generation++;
+    this.writeSslConf();
+    this.sandbox.file('pg/data/pg_hba.conf', hba, 0o600);
+    this.sandbox.file('pg/data/pg_ident.conf', ident, 0o600);
+    process.kill(server.pid, 'SIGHUP');
+    const want = String(this.generation);
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const r = await this.admin("SELECT current_setting('pgtls.generation', true)");
+      if (r.code === 0 && r.stdout.trim() === want) break;
+      if (Date.now() > deadline) throw new Error(`PostgreSQL did not reload (generation ${want}): ${describeRun(r)}\n--- server log ---\n${this.since(mark)}`);
+      await new Promise(res => setTimeout(res, 20));
+    }
+    await this.admin('SELECT 1');
+    await new Promise(res => setTimeout(res, 20));
+    return this.since(mark);
+  }
+
   /** SQL as the superuser over the Unix socket (`local all all trust`). */
   admin(sql: string): Promise<RunResult> {
     return psql(this.sandbox, `host=${this.socketDir} port=${this.port} dbname=postgres user=postgres sslmode=disable`, [sql]);

@@ -9,7 +9,8 @@ import { testService } from '../helpers';
 
 const service = testService();
 const registered = new Set(service.rules().map(r => r.id));
-const FILES: [LanguageId, string][] = [['pgpool-conf', '/nonexistent/pgtls/pgpool.conf'], ['pool-hba', '/nonexistent/pgtls/pool_hba.conf'], ['pg-hba', '/nonexistent/pgtls/pg_hba.conf']];
+const FILES: [LanguageId, string][] = [['pgpool-conf', '/nonexistent/pgtls/pgpool.conf'], ['pool-hba', '/nonexistent/pgtls/pool_hba.conf'], ['pg-hba', '/nonexistent/pgtls/pg_hba.conf'],
+  ['pg-ident', '/nonexistent/pgtls/pg_ident.conf']];
 
 function run(languageId: LanguageId, path: string, text: string): Problem[] {
   const doc = { path, text, languageId, version: 1 };
@@ -43,6 +44,7 @@ const SAMPLE: Record<LanguageId, string> = {
   // YAML has its own robustness suite (k8sRobustness.test.ts): binary YAML is silent there, not a warning.
   yaml: 'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\nstringData: { a: b }\n',
   'pgbouncer-ini': '[databases]\nd = host=127.0.0.1 dbname=d\n[pgbouncer]\nlisten_port = 6432\nauth_type = trust\nauth_file = users.txt\n',
+  'pg-ident': 'certs /^(.*)@example\\.com$ \\1\nlocal postgres postgres\n',
 };
 
 for (const [lang, path] of FILES) {

@@ -60,6 +60,12 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     ignoreCase: true,
     contributed: false,
   },
+  'pg-ident': {
+    aliases: ['pg_ident.conf', 'PostgreSQL user name maps'],
+    filenames: ['pg_ident.conf'],
+    filenamePatterns: ['*.pg_ident.conf'],
+    contributed: true,
+  },
 };
 
 /** Language ids the server validates, in table order. */

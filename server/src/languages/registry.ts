@@ -11,6 +11,7 @@ import { pgHbaMode, poolHbaMode } from './hba';
 import { k8sMode } from './k8s';
 import { poolPasswdMode } from './poolPasswd';
 import { pgbouncerIniMode } from './pgbouncerIni';
+import { pgIdentMode } from './pgIdent';
 
 /**
  * Each mode's parsed-file type is erased here (a `LanguageMode<F>` takes back the `F` it parsed, so it is not a
@@ -20,6 +21,7 @@ export const MODES: readonly LanguageMode[] = [
   pgpoolConfMode as LanguageMode, poolHbaMode as LanguageMode, pgHbaMode as LanguageMode, poolPasswdMode as LanguageMode,
   k8sMode as LanguageMode,
   pgbouncerIniMode as LanguageMode,
+  pgIdentMode as LanguageMode,
 ];
 
 export const RULES: ReadonlyMap<string, RuleMeta> = (() => {

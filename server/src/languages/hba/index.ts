@@ -27,3 +27,8 @@ function hbaMode(id: 'pool-hba' | 'pg-hba', dialect: Dialect, rules: LanguageMod
 
 export const poolHbaMode = hbaMode('pool-hba', 'pgpool', POOL_HBA_RULES);
 export const pgHbaMode = hbaMode('pg-hba', 'postgres', PG_HBA_RULES);
+
+// What other languages may use: pg_ident.conf is read by the same tokenizer as pg_hba.conf (PostgreSQL's
+// tokenize_auth_file), so the pgIdent room takes its lines and tokens from here.
+export { tokenize, type HbaLine, type HbaToken, type HbaField } from './lexer';
+export type { HbaRecord, HbaOption } from './model';

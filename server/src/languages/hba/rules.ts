@@ -30,6 +30,7 @@ const PGPOOL_LEG_SRC = {
   postgres: 'PostgreSQL src/backend/libpq/auth.c ("connection requires a valid client certificate") with Pgpool-II src/utils/pool_ssl.c (init_ssl_ctx: no client certificate; the backend\'s certificate verified only with ssl_ca_cert/ssl_ca_cert_dir); reference/pgpool.md §3.4',
 };
 const PG_SRC = 'PostgreSQL 15–17 src/backend/libpq/hba.c (parse_hba_line, parse_hba_auth_opt); pg_hba.conf documentation';
+const IDENT_SRC = 'PostgreSQL 15–17 src/backend/libpq/hba.c (load_ident, check_usermap), auth.c (CheckCertAuth: the CN, or the RFC 2253 DN with clientname=DN); checked with PostgreSQL 15';
 
 const DEFS = {
   // What makes the server reject the file.
@@ -149,6 +150,16 @@ const DEFS = {
   'pgpool-tls-unverified': { severity: 'info',
     postgres: 'A `hostssl` line for pgpool\'s connections while pgpool.conf has no `ssl_ca_cert`: pgpool encrypts but never verifies this server\'s certificate.',
     source: PGPOOL_LEG_SRC },
+  // pg_hba.conf against the pg_ident.conf beside it (check/identMap.ts).
+  'ident-map-undefined': { severity: 'error',
+    postgres: 'A `map=` naming a map the pg_ident.conf beside this file does not define: every login through the line is refused ("no match in usermap").',
+    source: { postgres: IDENT_SRC } },
+  'ident-file-refused': { severity: 'error',
+    postgres: 'A `map=` line while the pg_ident.conf beside this file has an error: PostgreSQL refuses that whole file, so a started server has no maps and refuses every login through the line.',
+    source: { postgres: IDENT_SRC } },
+  'ident-map-dn': { severity: 'warning',
+    postgres: 'A `cert` line with `clientname=DN` whose map only has plain names: the system user is then the whole subject DN (`CN=…,O=…`), which a plain name never matches.',
+    source: { postgres: IDENT_SRC } },
 } as const satisfies Record<string, HbaRuleDef>;
 
 type Defs = typeof DEFS;

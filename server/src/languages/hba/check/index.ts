@@ -15,6 +15,7 @@ import { checkPoolPasswdEntries } from './poolPasswd';
 import { checkIntent } from './intent';
 import { checkLineOrder } from './reachability';
 import { checkPostgresVersion } from './version';
+import { checkIdentMaps } from './identMap';
 
 export function check(doc: SourceDocument, file: HbaFile, ctx: ValidateContext): void {
   for (const p of file.problems) ctx.report(p.rule, p.span, p.message, p.extra);
@@ -33,4 +34,5 @@ export function check(doc: SourceDocument, file: HbaFile, ctx: ValidateContext):
   checkLineOrder(file, ctx, sslKnownOff);
   checkIntent(file, ctx);
   checkBehindPgpool(doc, file, ctx);
+  if (file.dialect === 'postgres') checkIdentMaps(doc, file, ctx);
 }
