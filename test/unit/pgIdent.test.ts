@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS } from '../../server/src/core/types';
-import { judgeRegex } from '../../server/src/languages/pgIdent/regex';
+import { judgeRegex } from '../../server/src/core/pgRegex';
 import { parsePgIdent } from '../../server/src/languages/pgIdent/parse';
 import { check, prng, testService } from '../helpers';
 

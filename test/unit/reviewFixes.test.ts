@@ -172,6 +172,8 @@ test('PostgreSQL 16 regular expressions: ARE-only syntax is not an error, and qu
     assert.equal(regexProblem(re), undefined, re);
   }
   for (const re of ['(app', '[a-', '*x', '(?i)(a']) assert.ok(regexProblem(re), re);
+  // JavaScript's engine accepts these, PostgreSQL's ARE compiler refuses them (core/pgRegex.ts, checked against PG 15's ~).
+  for (const re of ['^admin\\z', '(?<name>a)', 'a\\p{L}']) assert.match(regexProblem(re) ?? '', /PostgreSQL says: invalid regular expression/, re);
   const text = 'local all all peer\nhost all "/(?i)^admin$" 10.0.0.0/8 scram-sha-256\nhost all "/(app" 10.0.0.0/8 scram-sha-256\n';
   const ps = check(service, '/etc/postgresql/pg_hba.conf', text, { checkFiles: false, postgresVersion: 16 }).filter(p => p.rule === 'pg-hba/invalid-regex');
   assert.deepEqual(show(text, ps), ['3:10-3:17 pg-hba/invalid-regex']);

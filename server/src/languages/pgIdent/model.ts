@@ -5,7 +5,7 @@
  */
 import type { Span } from '../../core/types';
 import type { IdentField, IdentLine, IdentToken } from './lexer';
-import type { RegexVerdict } from './regex';
+import type { RegexVerdict } from '../../core/pgRegex';
 
 /** Which PostgreSQL versions a fact holds for: 15 reads pg_ident.conf differently from 16 and 17. */
 export type Versions = 'all' | 'before16' | 'from16';

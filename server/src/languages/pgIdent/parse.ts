@@ -9,7 +9,7 @@
 import type { SourceDocument, Span } from '../../core/types';
 import { identLines, type IdentField, type IdentLine, type IdentToken } from './lexer';
 import type { IdentEntry, IdentInclude, LoadError, PgIdentFile, UserForm } from './model';
-import { judgeRegex } from './regex';
+import { judgeRegex } from '../../core/pgRegex';
 
 const INCLUDE_KINDS = new Set(['include', 'include_if_exists', 'include_dir']);
 

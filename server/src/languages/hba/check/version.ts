@@ -1,5 +1,6 @@
 /** pg_hba.conf features of PostgreSQL 16: include directives, and database or user names that are regular expressions. */
 import type { ValidateContext } from '../../../core/language';
+import { judgeRegex } from '../../../core/pgRegex';
 import type { HbaFile } from '../model';
 import { rejectTail } from '../problems';
 import { PG_HBA } from '../rules';
@@ -33,25 +34,10 @@ export function checkPostgresVersion(file: HbaFile, ctx: ValidateContext): numbe
 }
 
 /**
- * A conservative check of a PostgreSQL advanced regular expression (ARE), run through JavaScript's engine: only errors
- * that both engines agree on (unbalanced groups and classes, bad repeats). ARE syntax JavaScript lacks is removed first:
- * the `***=` (the rest is literal) and `***:` directors, leading embedded options such as `(?i)`, and `(?#…)` comments.
+ * What PostgreSQL 16+ says when it compiles the expression (core/pgRegex.ts: its ARE compiler's errors, found by a scan
+ * that never runs the pattern); `undefined` when it compiles or when the scan cannot be sure.
  */
 export function regexProblem(src: string): string | undefined {
-  let re = src;
-  if (re.startsWith('***=')) return undefined;
-  if (re.startsWith('***:')) re = re.slice(4);
-  const opts = /^\(\?([bceimnpqstwx]*)\)/.exec(re);
-  if (opts) {
-    if (opts[1]!.includes('q')) return undefined; // the rest is literal
-    re = re.slice(opts[0].length);
-  }
-  re = re.replace(/\(\?#[^)]*\)/g, '');
-  try {
-    new RegExp(re);
-    return undefined;
-  } catch (e) {
-    const msg = e instanceof Error ? e.message : String(e);
-    return msg.replace(/^Invalid regular expression: \/.*\/[a-z]*: /s, '');
-  }
+  const v = judgeRegex(src);
+  return v.kind === 'error' ? `PostgreSQL says: invalid regular expression: ${v.message}` : undefined;
 }

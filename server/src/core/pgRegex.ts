@@ -4,7 +4,7 @@
  * scan that finds the compile errors PostgreSQL reports (with its own words) and counts the capturing groups for `\1`.
  * It is exact only where it says "error": anything it does not model (expanded syntax, collating elements, multi-digit
  * back references, escapes inside lookarounds) is `unknown`, and pgtls then says nothing. Each error case was checked
- * against PostgreSQL 15's `~` operator (same compiler and flags; test/unit/pgIdentRegex.test.ts holds the cases).
+ * against PostgreSQL 15's `~` operator (same compiler and flags; test/unit/pgIdent.test.ts holds the cases; used by pg_ident.conf and by pg_hba.conf's `/regex` names).
  *
  * Where ARE differs from JavaScript (the traps this scan names): `\b` is a backspace, not a word boundary (`\y` is);
  * `\z`, `\k<name>`, `\p{…}` and named groups `(?<name>…)` do not exist; `{` not followed by a digit is a literal; an
