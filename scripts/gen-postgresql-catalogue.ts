@@ -117,7 +117,7 @@ const HIDDEN_15: Facts[] = [
   { name: 'role', type: 'string', context: 'user', group: 'Ungrouped', desc: 'Sets the current role.', default: 'none', hook: 'only `none`: roles cannot be looked up while the file is read' },
   { name: 'session_authorization', type: 'string', context: 'user', group: 'Ungrouped', desc: 'Sets the session user name.', default: '', hook: 'no value: users cannot be looked up while the file is read' },
   { name: 'default_with_oids', type: 'bool', context: 'user', group: 'Version and Platform Compatibility / Previous PostgreSQL Versions', desc: 'WITH OIDS is no longer supported; this can only be false.', default: 'off', hook: 'only off' },
-  { name: 'ssl_renegotiation_limit', type: 'int', unit: 'kB', min: 0, max: 0, context: 'user', group: 'Version and Platform Compatibility / Previous PostgreSQL Versions', desc: 'SSL renegotiation is no longer supported; this can only be 0.', default: '0' },
+  { name: 'ssl_renegotiation_limit', type: 'int', min: 0, max: 0, context: 'user', group: 'Version and Platform Compatibility / Previous PostgreSQL Versions', desc: 'SSL renegotiation is no longer supported; this can only be 0.', default: '0' },
   { name: 'seed', type: 'real', min: -1, max: 1, context: 'user', group: 'Ungrouped', desc: 'Sets the seed for random-number generation.', default: '0' },
 ];
 

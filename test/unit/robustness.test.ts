@@ -9,7 +9,8 @@ import { testService } from '../helpers';
 
 const service = testService();
 const registered = new Set(service.rules().map(r => r.id));
-const FILES: [LanguageId, string][] = [['pgpool-conf', '/nonexistent/pgtls/pgpool.conf'], ['pool-hba', '/nonexistent/pgtls/pool_hba.conf'], ['pg-hba', '/nonexistent/pgtls/pg_hba.conf']];
+const FILES: [LanguageId, string][] = [['pgpool-conf', '/nonexistent/pgtls/pgpool.conf'], ['pool-hba', '/nonexistent/pgtls/pool_hba.conf'], ['pg-hba', '/nonexistent/pgtls/pg_hba.conf'],
+  ['postgresql-conf', '/nonexistent/pgtls/postgresql.conf']];
 
 function run(languageId: LanguageId, path: string, text: string): Problem[] {
   const doc = { path, text, languageId, version: 1 };
@@ -41,6 +42,7 @@ const SAMPLE: Record<LanguageId, string> = {
   // pool_passwd has its own robustness suite (poolPasswdParser.test.ts): CRLF and a BOM change what pgpool reads there.
   'pool-passwd': 'alice:TEXTsecret\nbob:md5e8a48653851e28c69d0506508fb27fc5\n',
   // YAML has its own robustness suite (k8sRobustness.test.ts): binary YAML is silent there, not a warning.
+  'postgresql-conf': "listen_addresses = '*'\nssl = on\nshared_buffers = 128MB\ninclude_if_exists 'local.conf'\n",
   yaml: 'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\nstringData: { a: b }\n',
 };
 

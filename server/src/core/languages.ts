@@ -47,6 +47,12 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     filenamePatterns: ['*.pool_passwd'],
     contributed: true,
   },
+  'postgresql-conf': {
+    aliases: ['postgresql.conf', 'PostgreSQL configuration'],
+    filenames: ['postgresql.conf', 'postgresql.auto.conf'],
+    filenamePatterns: ['*.postgresql.conf'],
+    contributed: true,
+  },
   yaml: {
     aliases: [],
     filenames: [],

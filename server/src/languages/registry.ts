@@ -10,6 +10,7 @@ import { pgpoolConfMode } from './pgpoolConf';
 import { pgHbaMode, poolHbaMode } from './hba';
 import { k8sMode } from './k8s';
 import { poolPasswdMode } from './poolPasswd';
+import { postgresqlConfMode } from './postgresqlConf';
 
 /**
  * Each mode's parsed-file type is erased here (a `LanguageMode<F>` takes back the `F` it parsed, so it is not a
@@ -18,6 +19,7 @@ import { poolPasswdMode } from './poolPasswd';
 export const MODES: readonly LanguageMode[] = [
   pgpoolConfMode as LanguageMode, poolHbaMode as LanguageMode, pgHbaMode as LanguageMode, poolPasswdMode as LanguageMode,
   k8sMode as LanguageMode,
+  postgresqlConfMode as LanguageMode,
 ];
 
 export const RULES: ReadonlyMap<string, RuleMeta> = (() => {
