@@ -100,19 +100,18 @@ export function effectiveSettings(path: string, file: PostgresqlConfFile, o: Ope
       if (++visits > MAX_VISITS) return;
       const dir = dirOf(fpath);
       if (d.kind === 'include_dir') {
-        const target = isAbsolute(d.value) ? d.value : join(dir, d.value);
-        const files = listConf(target, problem);
-        for (const name of files ?? []) openFile(join(target, name), at, next, true, problem, fpath);
+        const listed = listConf(d.value, dir, problem);
+        for (const file of listed ?? []) openFile(file, undefined, at, next, true, problem, fpath);
         return;
       }
-      const target = isAbsolute(d.value) ? d.value : join(dir, d.value);
-      openFile(target, at, next, d.kind === 'include', problem, fpath);
+      openFile(d.value, dir, at, next, d.kind === 'include', problem, fpath);
     }
   };
 
   /** The `.conf` files of an include_dir folder PostgreSQL reads, or undefined when pgtls cannot tell. */
-  const listConf = (target: string, problem: (p: Omit<IncludeProblem, 'at' | 'nested'>) => void): string[] | undefined => {
-    const loc = locate(target);
+  const listConf = (written: string, dir: string, problem: (p: Omit<IncludeProblem, 'at' | 'nested'>) => void): string[] | undefined => {
+    const target = isAbsolute(written) ? written : join(dir, written);
+    const loc = locate(written, dir);
     if (!loc) return undefined;
     if (loc.status === 'unseen') { problem({ kind: 'unseen', target, located: loc }); return undefined; }
     if (loc.status !== 'seen' || loc.via) return undefined;
@@ -122,17 +121,22 @@ export function effectiveSettings(path: string, file: PostgresqlConfFile, o: Ope
     if (!o.env.listFiles) return undefined;
     return o.env.listFiles(loc.path, { extensions: ['.conf'], maxDepth: 0, maxFiles: 1000 })
       .map(baseName).filter(n => n.length >= 6 && !n.startsWith('.') && n.endsWith('.conf'))
-      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)).map(n => join(loc.path, n));
   };
 
-  const locate = (target: string): Located | undefined => {
+  /** Where a written path is: through the path mappings with file checks on, else where it is written. */
+  const locate = (written: string, dir: string | undefined): Located | undefined => {
+    const target = isAbsolute(written) || dir === undefined ? written : join(dir, written);
     if (!isAbsolute(target)) return undefined;
-    return o.locator ? o.locator.locate(target) : { status: 'seen', written: target, path: target, stat: o.env.stat(target), permissionsKnown: true, read: () => o.env.readText(target) };
+    if (o.locator && dir !== undefined) return o.locator.locate(written, dir);
+    return { status: 'seen', written: target, path: target, stat: o.env.stat(target), permissionsKnown: true, read: () => o.env.readText(target) };
   };
 
-  function openFile(target: string, top: Directive, depth: number, strict: boolean, problem: (p: Omit<IncludeProblem, 'at' | 'nested'>) => void, calling: string): void {
+  /** Opens an included file: `written` relative to `dir`, or (dir undefined) a path listed from an include_dir folder. */
+  function openFile(written: string, dir: string | undefined, top: Directive, depth: number, strict: boolean, problem: (p: Omit<IncludeProblem, 'at' | 'nested'>) => void, calling: string): void {
+    const target = isAbsolute(written) || dir === undefined ? written : join(dir, written);
     if (canonical(target) === canonical(calling)) { problem({ kind: 'recursion', target }); return; }
-    const loc = locate(target);
+    const loc = locate(written, dir);
     if (!loc) return;
     if (loc.status === 'unseen') { if (strict) problem({ kind: 'unseen', target, located: loc }); return; }
     if (loc.status !== 'seen') return;
