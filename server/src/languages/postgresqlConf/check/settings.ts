@@ -7,7 +7,7 @@
  */
 import type { ValidateContext } from '../../../core/language';
 import type { Fix, SourceDocument, Span } from '../../../core/types';
-import { listing } from '../../../core/text';
+import { LineIndex, listing } from '../../../core/text';
 import { catalogueOf, type Param } from '../catalogue';
 import type { EffectiveSetting } from '../effective';
 import { nameStatus } from '../names';
@@ -20,6 +20,7 @@ export function checkSettings(doc: SourceDocument, all: readonly EffectiveSettin
   const cat = catalogueOf(ctx.env);
   const version = ctx.settings.postgresVersion;
   const last = new Map<string, number>();
+  let lines: LineIndex | undefined;
   all.forEach((e, i) => { if (!e.s.qualified) last.set(canonicalKey(cat, e.s.key, version), i); });
   all.forEach((e, i) => {
     if (e.auto || e.s.qualified) return;
@@ -27,7 +28,10 @@ export function checkSettings(doc: SourceDocument, all: readonly EffectiveSettin
     const at = (span: Span): Span => (e.via ? e.via.valueSpan : span);
     const pre = e.via ? `in ${e.path}: ` : '';
     if (st.kind === 'unknown') {
-      ctx.report(R['unknown-parameter'], at(e.s.nameSpan), pre + unknownMessage(e.s.name, st, version), e.via ? {} : { fixes: renameFixes(e.s.nameSpan, st.renamed ? [st.renamed.to] : st.suggestions) });
+      const bom = e.s.name.startsWith('\ufeff');
+      const fixes = bom ? [{ title: 'Remove the byte-order mark', edits: [{ span: [0, 1] as Span, newText: '' }], preferred: true }]
+        : renameFixes(e.s.nameSpan, st.renamed ? [st.renamed.to] : st.suggestions);
+      ctx.report(R['unknown-parameter'], at(e.s.nameSpan), pre + unknownMessage(e.s.name, st, version), e.via ? {} : { fixes });
       return;
     }
     if (st.kind !== 'known') return;
@@ -35,7 +39,8 @@ export function checkSettings(doc: SourceDocument, all: readonly EffectiveSettin
     if (winner !== i) {
       if (!e.via) {
         const w = all[winner!]!;
-        const where = w.auto ? 'postgresql.auto.conf (ALTER SYSTEM)' : w.via ? `${w.path}` : `line ${lineOf(doc.text, w.s.nameSpan[0]) + 1}`;
+        lines ??= new LineIndex(doc.text);
+        const where = w.auto ? 'postgresql.auto.conf (ALTER SYSTEM)' : w.via ? `${w.path}` : `line ${lines.positionAt(w.s.nameSpan[0]).line + 1}`;
         ctx.report(R['overridden'], [e.s.nameSpan[0], e.s.valueSpan[1]], `\`${e.s.name}\` is set again in ${where}, which wins: PostgreSQL ignores this line without checking it; remove it.`, { tags: ['unnecessary'] });
       }
       return;
@@ -54,14 +59,11 @@ function canonicalKey(cat: ReturnType<typeof catalogueOf>, key: string, version:
   return cat.param(key, version)?.name.toLowerCase() ?? key;
 }
 
-function lineOf(text: string, offset: number): number {
-  let n = 0;
-  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) n++;
-  return n;
-}
-
 function unknownMessage(name: string, st: Extract<ReturnType<typeof nameStatus>, { kind: 'unknown' }>, version: number): string {
   let why: string;
+  if (name.startsWith('\ufeff')) {
+    return `The file starts with a byte-order mark, which PostgreSQL reads as part of the name \`${name.slice(1)}\` ("unrecognized configuration parameter"), so ${FATAL}; save the file as UTF-8 without BOM.`;
+  }
   if (st.renamed) why = `PostgreSQL ${st.renamed.in} renamed \`${name}\` to \`${st.renamed.to}\``;
   else if (st.other) {
     const vs = st.other.versions;
