@@ -93,6 +93,9 @@ test('values: booleans, integers with units and rounding, reals', () => {
 test('checks: the outcomes PostgreSQL 15 gives (postgres -C)', () => {
   assert.deepEqual(rules('work_mem = abc\nwork_mem = 4MB\n'), ['postgresql-conf/overridden'], 'an earlier bad duplicate is never checked');
   assert.deepEqual(rules('Shared_Buffers = 1MB\nsort_mem = 1MB\nfoo.bar = x\n'), []);
+  // Only an exact same spelling hides an earlier line: the old name and another letter case are applied and checked.
+  assert.deepEqual(rules('sort_mem = on\nwork_mem = 4MB\n'), ['postgresql-conf/invalid-number']);
+  assert.deepEqual(rules('Work_Mem = 1\nwork_mem = 4MB\n'), ['postgresql-conf/out-of-range']);
   assert.deepEqual(rules('is_superuser = on\n'), ['postgresql-conf/read-only-parameter']);
   assert.deepEqual(rules("unix_socket_permissions = 0778\n"), ['postgresql-conf/invalid-number'], 'octal 077, then "8" where no unit is taken');
   assert.deepEqual(rules("random_page_cost = '-inf'\n"), ['postgresql-conf/out-of-range']);

@@ -1,7 +1,7 @@
 /**
  * Names and values of the effective settings, as `ProcessConfigFileInternal` and `set_config_option` judge them at
- * startup: every name without a `.` must be a parameter of the selected version; of several lines for one parameter
- * only the last is applied (and checked), the earlier ones are ignored; a read-only parameter is refused; the value
+ * startup: every name without a `.` must be a parameter of the selected version; of several lines with the same
+ * name, spelt exactly alike, only the last is applied (and checked), the earlier ones are ignored; a read-only parameter is refused; the value
  * must parse for the parameter's type (values.ts) and fall in its range. Lines of included files are reported at the
  * directive of this file that brings them in; postgresql.auto.conf's own lines are left to that file.
  */
@@ -21,7 +21,9 @@ export function checkSettings(doc: SourceDocument, all: readonly EffectiveSettin
   const version = ctx.settings.postgresVersion;
   const last = new Map<string, number>();
   let lines: LineIndex | undefined;
-  all.forEach((e, i) => { if (!e.s.qualified) last.set(canonicalKey(cat, e.s.key, version), i); });
+  // PostgreSQL ignores an earlier line only when its name is spelt exactly the same (strcmp): `Work_Mem` or the old
+  // `sort_mem` before `work_mem` is applied (and checked) and then overwritten.
+  all.forEach((e, i) => { if (!e.s.qualified) last.set(e.s.name, i); });
   all.forEach((e, i) => {
     if (e.auto || e.s.qualified) return;
     const st = nameStatus(cat, e.s.name, version);
@@ -35,7 +37,7 @@ export function checkSettings(doc: SourceDocument, all: readonly EffectiveSettin
       return;
     }
     if (st.kind !== 'known') return;
-    const winner = last.get(canonicalKey(cat, e.s.key, version));
+    const winner = last.get(e.s.name);
     if (winner !== i) {
       if (!e.via) {
         const w = all[winner!]!;
@@ -52,11 +54,6 @@ export function checkSettings(doc: SourceDocument, all: readonly EffectiveSettin
     }
     checkValue(e, p, ctx, at, pre);
   });
-}
-
-/** Names that PostgreSQL maps to one record (case, old names) compare equal. */
-function canonicalKey(cat: ReturnType<typeof catalogueOf>, key: string, version: number): string {
-  return cat.param(key, version)?.name.toLowerCase() ?? key;
 }
 
 function unknownMessage(name: string, st: Extract<ReturnType<typeof nameStatus>, { kind: 'unknown' }>, version: number): string {
