@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { Lexer, Tok, deescape } from '../../server/src/languages/postgresqlConf/lexer';
 import { parsePostgresqlConf } from '../../server/src/languages/postgresqlConf/parse';
 import { parseBool, parseIntValue, parseRealValue, rint } from '../../server/src/languages/postgresqlConf/values';
+import { DEFAULT_SETTINGS } from '../../server/src/core/types';
 import { check, prng, testService } from '../helpers';
 
 const parse = (text: string) => parsePostgresqlConf({ path: '/nonexistent/pgtls/postgresql.conf', text, languageId: 'postgresql-conf' });
@@ -159,4 +160,19 @@ test('bad input never throws and stays linear', () => {
   assert.equal(f.settings.length, 40000);
   assert.equal(f.syntaxErrors.length, 1);
   assert.doesNotThrow(() => parse(`'${"''".repeat(200000)}`));
+});
+
+test('hover and completion read the same catalogue', () => {
+  const text = "work_mem = '1.5GB'\nwal_level = \ninclude_dir 'conf.d'\n";
+  const doc = { path: '/nonexistent/pgtls/postgresql.conf', text, languageId: 'postgresql-conf' as const, version: 1 };
+  const file = service.parse(doc);
+  const settings = { ...DEFAULT_SETTINGS, postgresVersion: 16 as const };
+  const name = service.hover(doc, file, 2, settings);
+  assert.match(name?.markdown ?? '', /\*\*work_mem\*\* · integer · default `4096 \(kB\)`[\s\S]*Range: 64 … 2147483647 kB[\s\S]*any user may also `SET` it/);
+  assert.match(service.hover(doc, file, 13, settings)?.markdown ?? '', /1572864 kB/);
+  assert.match(service.hover(doc, file, text.indexOf('include_dir') + 2, settings)?.markdown ?? '', /name order/);
+  const values = service.complete(doc, file, text.indexOf('wal_level = ') + 12, settings).map(c => c.label);
+  assert.deepEqual(values, ['minimal', 'replica', 'logical']);
+  const names = service.complete(doc, file, 0, settings).map(c => c.label);
+  assert.ok(names.includes('scram_iterations') && !names.includes('summarize_wal') && !names.includes('server_version'));
 });
