@@ -64,10 +64,11 @@ export default tseslint.config(
   { files: ['server/src/languages/pgpoolConf/**/*.ts'], rules: pure([throughIndex(['poolPasswd']), notDeclared(['hba', 'k8s'])]) },
   { files: ['server/src/languages/hba/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'poolPasswd', 'pgIdent']), notDeclared(['k8s'])]) },
   { files: ['server/src/languages/poolPasswd/**/*.ts'], rules: pure([notDeclared(['pgpoolConf', 'hba', 'k8s'])]) },
+  { files: ['server/src/languages/postgresqlConf/**/*.ts'], rules: pure([notDeclared(['pgpoolConf', 'hba', 'k8s', 'poolPasswd'])]) },
   { files: ['server/src/languages/k8s/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba']), notDeclared(['poolPasswd'])]) },
   { files: ['server/src/languages/pgbouncerIni/**/*.ts'], rules: pure([throughIndex(['pgpoolConf']), notDeclared(['hba', 'k8s', 'poolPasswd'])]) },
   { files: ['server/src/languages/pgIdent/**/*.ts'], rules: pure([throughIndex(['hba']), notDeclared(['pgpoolConf', 'poolPasswd', 'k8s'])]) },
-  { files: ['server/src/languages/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba', 'k8s', 'poolPasswd', 'pgbouncerIni', 'pgIdent'])]) },
+  { files: ['server/src/languages/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba', 'k8s', 'poolPasswd', 'pgbouncerIni', 'pgIdent', 'postgresqlConf'])]) },
   {
     files: ['server/src/service.ts', 'server/src/certService.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: NODE_BUILTIN_PATHS, patterns: [noNode, noNodeRoom, noLsp, noFrontEnds] }] },

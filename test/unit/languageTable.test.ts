@@ -39,6 +39,7 @@ test('languageOf follows the table: file names and patterns, case only for YAML'
   assert.equal(languageOf('/x/PGPOOL.CONF'), undefined);
   assert.equal(languageOf('/x/pgpool.conf.bak'), undefined);
   assert.equal(languageOf('/x/pgpool.conf.sample-stream'), 'pgpool-conf');
-  assert.equal(languageOf('/x/postgresql.conf'), undefined);
+  assert.equal(languageOf('/x/postgresql.conf'), 'postgresql-conf'); // issue 9: postgresql.conf is a language now
+  assert.equal(languageOf('/x/postgresql.conf.bak'), undefined);
   assert.equal(languageOf('/x/pg_hba.conf/'), undefined, 'a folder path has no file name');
 });

@@ -10,7 +10,7 @@ import { testService } from '../helpers';
 const service = testService();
 const registered = new Set(service.rules().map(r => r.id));
 const FILES: [LanguageId, string][] = [['pgpool-conf', '/nonexistent/pgtls/pgpool.conf'], ['pool-hba', '/nonexistent/pgtls/pool_hba.conf'], ['pg-hba', '/nonexistent/pgtls/pg_hba.conf'],
-  ['pg-ident', '/nonexistent/pgtls/pg_ident.conf']];
+  ['pg-ident', '/nonexistent/pgtls/pg_ident.conf'], ['postgresql-conf', '/nonexistent/pgtls/postgresql.conf']];
 
 function run(languageId: LanguageId, path: string, text: string): Problem[] {
   const doc = { path, text, languageId, version: 1 };
@@ -42,6 +42,7 @@ const SAMPLE: Record<LanguageId, string> = {
   // pool_passwd has its own robustness suite (poolPasswdParser.test.ts): CRLF and a BOM change what pgpool reads there.
   'pool-passwd': 'alice:TEXTsecret\nbob:md5e8a48653851e28c69d0506508fb27fc5\n',
   // YAML has its own robustness suite (k8sRobustness.test.ts): binary YAML is silent there, not a warning.
+  'postgresql-conf': "listen_addresses = '*'\nssl = on\nshared_buffers = 128MB\ninclude_if_exists 'local.conf'\n",
   yaml: 'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\nstringData: { a: b }\n',
   'pgbouncer-ini': '[databases]\nd = host=127.0.0.1 dbname=d\n[pgbouncer]\nlisten_port = 6432\nauth_type = trust\nauth_file = users.txt\n',
   'pg-ident': 'certs /^(.*)@example\\.com$ \\1\nlocal postgres postgres\n',
@@ -70,7 +71,9 @@ for (const [lang, path] of FILES) {
     const bom = run(lang, path, '\uFEFF' + SAMPLE[lang]).map(p => `${p.rule}`);
     assert.deepEqual(crlf, plain);
     // Pgpool-II reads a BOM as part of the first parameter name, so pgtls says so; the other rules see through it.
-    const expectedBom = lang === 'pgpool-conf' ? [...plain, 'pgpool-conf/byte-order-mark'].sort() : plain;
+    const expectedBom = lang === 'pgpool-conf' ? [...plain, 'pgpool-conf/byte-order-mark'].sort()
+      // PostgreSQL too: the mark becomes part of the first name, which it then does not know (it refuses to start).
+      : lang === 'postgresql-conf' ? [...plain, 'postgresql-conf/unknown-parameter'].sort() : plain;
     assert.deepEqual(bom.sort(), expectedBom);
   });
 

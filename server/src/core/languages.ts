@@ -53,6 +53,12 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     filenamePatterns: ['*.pgbouncer.ini'],
     contributed: true,
   },
+  'postgresql-conf': {
+    aliases: ['postgresql.conf', 'PostgreSQL configuration'],
+    filenames: ['postgresql.conf', 'postgresql.auto.conf'],
+    filenamePatterns: ['*.postgresql.conf'],
+    contributed: true,
+  },
   yaml: {
     aliases: [],
     filenames: [],

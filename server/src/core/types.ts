@@ -14,7 +14,8 @@ export type SeverityOverride = Severity | 'off';
 /** The languages pgtls understands. */
 export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba' | 'pool-passwd' | 'yaml'
   | 'pgbouncer-ini'
-  | 'pg-ident';
+  | 'pg-ident'
+  | 'postgresql-conf';
 
 /** One text replacement; a quick fix is a list of them. */
 export interface TextEdit {

@@ -12,6 +12,7 @@ import { k8sMode } from './k8s';
 import { poolPasswdMode } from './poolPasswd';
 import { pgbouncerIniMode } from './pgbouncerIni';
 import { pgIdentMode } from './pgIdent';
+import { postgresqlConfMode } from './postgresqlConf';
 
 /**
  * Each mode's parsed-file type is erased here (a `LanguageMode<F>` takes back the `F` it parsed, so it is not a
@@ -22,6 +23,7 @@ export const MODES: readonly LanguageMode[] = [
   k8sMode as LanguageMode,
   pgbouncerIniMode as LanguageMode,
   pgIdentMode as LanguageMode,
+  postgresqlConfMode as LanguageMode,
 ];
 
 export const RULES: ReadonlyMap<string, RuleMeta> = (() => {
