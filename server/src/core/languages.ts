@@ -53,6 +53,12 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     filenamePatterns: ['*.pgbouncer.ini'],
     contributed: true,
   },
+  'pg-ident': {
+    aliases: ['pg_ident.conf', 'PostgreSQL user name maps'],
+    filenames: ['pg_ident.conf'],
+    filenamePatterns: ['*.pg_ident.conf'],
+    contributed: true,
+  },
   'postgresql-conf': {
     aliases: ['postgresql.conf', 'PostgreSQL configuration'],
     filenames: ['postgresql.conf', 'postgresql.auto.conf'],
@@ -65,12 +71,6 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     filenamePatterns: ['*.yaml', '*.yml'],
     ignoreCase: true,
     contributed: false,
-  },
-  'pg-ident': {
-    aliases: ['pg_ident.conf', 'PostgreSQL user name maps'],
-    filenames: ['pg_ident.conf'],
-    filenamePatterns: ['*.pg_ident.conf'],
-    contributed: true,
   },
 };
 
