@@ -92,7 +92,7 @@ function goodValue(r: Rnd, name: string, p: Param): string {
 
 function badValue(r: Rnd, p: Param): string {
   if (p.type === 'enum') return pick(r, ['bogus', 'on', '1', '', `${p.values![0]} `, `'${p.values![0]}'`, `${p.values![0]}x`]);
-  if (p.type === 'time') return pick(r, ['30s', '1min', '5 ms', '-1', 'abc', '', '1,5', '0x10', 'infinity', '30 # comment']);
+  if (p.type === 'time') return pick(r, ['30s', '1min', '5 ms', '-1', 'abc', '', '1,5', '0x10', 'infinity', '30 # comment', 'nan', '-0', '0x1p3', '-inf', '-0.5', '1e400']);
   return pick(r, ['10s', '1kB', '-', 'abc', '', '1.5', '12abc', 'true', '5 ; note', '99999999999999999999']);
 }
 
