@@ -15,6 +15,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { SCHEMAS, prng } from '../helpers';
+import { which } from '../requires';
+
+/** The PgBouncer binary the interop tests start (Debian's package: /usr/sbin, often not on a user's PATH). */
+export const PGBOUNCER = process.env.PGBOUNCER ?? which('pgbouncer') ?? '/usr/sbin/pgbouncer';
 
 /** The certificate files made once per run (absolute paths). */
 export interface CertFiles {

@@ -23,15 +23,14 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { check, testService } from '../helpers';
-import { assertTools, missing, which } from '../requires';
+import { assertTools, missing } from '../requires';
 import { BIND_FAILED, freePorts } from '../ports';
 import { LineIndex } from '../../server/src/core/text';
 import type { Problem, Settings } from '../../server/src/core/types';
 import { PSQL, Sandbox, ServerProcess, describeRun, run, tlsProbe, type RunResult, type TlsProbeResult } from './pgCluster';
 import { pool } from './pgpoolOracle';
-import { type BouncerEntry, type CertFiles, bouncerCorpus } from './pgbouncerCorpus';
+import { type BouncerEntry, type CertFiles, PGBOUNCER, bouncerCorpus } from './pgbouncerCorpus';
 
-export const PGBOUNCER = process.env.PGBOUNCER ?? which('pgbouncer') ?? '/usr/sbin/pgbouncer';
 const TOOLS = [PGBOUNCER, 'openssl', 'psql', ...(process.getuid?.() === 0 ? ['setpriv', 'id'] : [])];
 const SETTINGS: Partial<Settings> = { pgbouncerVersion: '1.18', checkFiles: true };
 const PARALLEL = 6;
