@@ -33,4 +33,5 @@ export const R = defineRules('pgbouncer-ini', {
   'tls-keyword': { severity: 'error', description: 'A `client_tls_dheparams` or `client_tls_ecdhcurve` value libusual does not accept: PgBouncer does not start.', source: TLS },
   'auth-hba-file-required': { severity: 'error', description: '`auth_type = hba` without `auth_hba_file`: PgBouncer starts but refuses every login.', source: MAIN },
   'auth-file-required': { severity: 'warning', description: 'An `auth_type` that looks users up in `auth_file`, with neither `auth_file` nor `auth_user`: logins fail.', source: MAIN },
+  'client-tls-curve': { severity: 'error', description: 'A `client_tls_ecdhcurve` that PgBouncer loads but clients cannot use: a TLS group outside OpenSSL\'s default client groups (libpq\'s handshakes fail), or an EC curve that is no TLS group (warning: ignored).', source: TLS },
 });

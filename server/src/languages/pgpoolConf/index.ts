@@ -31,3 +31,5 @@ export { effectiveBool, effectiveSettings, lastSetting, settingBool, type Settin
 export { backendLeg, isLoopbackHost, type BackendHost, type BackendLeg } from './backendLeg';
 // - pgbouncer.ini checks its `*_tls_ciphers` strings with the same OpenSSL cipher-string evaluator.
 export { cipherCatalog, evaluateCipherString } from './check/tls/ciphers';
+// - pgbouncer.ini checks `client_tls_ecdhcurve` with the same OpenSSL curve facts.
+export { classifyCurve, type CurveVerdict } from './check/tls/curves';

@@ -113,7 +113,15 @@ function checkConnString(c: Check, e: Entry): void {
     if (pair.key === 'pool_mode' && !['session', 'transaction', 'statement'].includes(pair.value.toLowerCase())) {
       c.ctx.report(R['connection-string'], pair.valueSpan, `\`pool_mode=${pair.value}\` is not session, transaction or statement: ${refuses('invalid pool mode')}.`);
     } else if (['port', 'pool_size', 'min_pool_size', 'reserve_pool', 'reserve_pool_size', 'max_db_connections', 'max_db_client_connections', 'max_user_connections', 'max_user_client_connections'].includes(pair.key) && !/^[0-9]+$/.test(pair.value)) {
-      c.ctx.report(R['connection-string'], pair.valueSpan, `\`${pair.key}\` must be a number, not ${shown}: ${refuses(pair.key === 'port' ? 'invalid port' : `invalid ${pair.key}`)}.`);
+      // loader.c reads these with atoi() in every release 1.18–1.25: refused only when a port reads as 0, else the
+      // leading number (or 0) is used.
+      const n = /^[ \t]*[+-]?[0-9]+/.exec(pair.value);
+      const read = n ? String(Number(n[0].trim())) : '0';
+      if (pair.key === 'port' && read === '0') {
+        c.ctx.report(R['connection-string'], pair.valueSpan, `\`port\` must be a number, not ${shown}: ${refuses(`invalid port: ${pair.value}`)}.`);
+        continue;
+      }
+      c.ctx.report(R['connection-string'], pair.valueSpan, `\`${pair.key}\` should be a plain number, not ${shown}: PgBouncer reads it with atoi() and uses ${code(read)}${pair.key === 'port' && Number(read) < 0 ? ', a port no server listens on' : ''}. Write the number you mean.`, { severity: 'warning' });
     }
   }
   if (conn.error) {
@@ -128,7 +136,10 @@ function checkInclude(c: Check, written: string, span: readonly [number, number]
   const loc = pathLocator(c.ctx, c.doc.path).locate(written);
   if (loc.status === 'unresolved') return;
   if (loc.status === 'unseen') { reportNotChecked(c.ctx, loc, span, '`%include`: '); return; }
-  if (!loc.stat || !loc.stat.isFile) {
-    c.ctx.report(R['include-missing'], span, `\`%include\`: ${describeLocated(loc, s => code(s, 80))} ${loc.stat ? 'is not a regular file' : 'does not exist'}: PgBouncer does not start ("could not load file"). Fix the path or the path mapping.`);
+  if (!loc.stat) {
+    c.ctx.report(R['include-missing'], span, `\`%include\`: ${describeLocated(loc, s => code(s, 80))} does not exist: PgBouncer does not start ("could not load file"). Fix the path or the path mapping.`);
+  } else if (!loc.stat.isFile) {
+    // PgBouncer 1.18.0 starts with a folder here: libusual's load_file reads it as an empty file.
+    c.ctx.report(R['include-missing'], span, `\`%include\`: ${describeLocated(loc, s => code(s, 80))} is not a regular file: PgBouncer reads it as empty and starts without its settings. Name the file to include.`, { severity: 'warning' });
   }
 }

@@ -7,7 +7,17 @@
 import type { Param } from '../catalogue';
 
 const INT = /^[ \t\n\v\f\r]*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/;
-const TIME = /^[ \t\n\v\f\r]*\+?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?$/;
+const TIME = /^[ \t\n\v\f\r]*([+-]?)(?:(0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?[0-9]+)?)|((?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)|(inf(?:inity)?)|(nan(?:\([0-9A-Za-z_]*\))?))$/i;
+
+/** `strtod` reads the whole value and the number is not below zero (`parse_time` refuses only `v < 0`). */
+function timeOk(value: string): boolean {
+  const m = TIME.exec(value);
+  if (!m) return false;
+  if (m[1] !== '-' || m[5] !== undefined) return true;
+  if (m[4] !== undefined) return false;
+  const digits = (m[2] ?? m[3]!).replace(/^0[xX]/, '').replace(/[pPeE].*$/, '');
+  return /^[0.]*$/.test(digits);
+}
 
 /** Why PgBouncer refuses `value` for `p`, or `undefined` when it accepts it. */
 export function valueProblem(p: Param, value: string): string | undefined {
@@ -18,7 +28,7 @@ export function valueProblem(p: Param, value: string): string | undefined {
       if (/^\d+(\.\d+)?\s*[a-zA-Z]+$/.test(value)) return 'is not a plain integer (PgBouncer takes no units)';
       return 'is not an integer';
     case 'time':
-      if (TIME.test(value)) return undefined;
+      if (timeOk(value)) return undefined;
       if (/^-/.test(value.trim())) return 'is negative';
       if (/^\d+(\.\d+)?\s*[a-zA-Z]+$/.test(value)) return 'is not a number of seconds (PgBouncer takes no units: write e.g. `30` or `0.5`)';
       return 'is not a number of seconds';
