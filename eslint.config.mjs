@@ -64,8 +64,9 @@ export default tseslint.config(
   { files: ['server/src/languages/pgpoolConf/**/*.ts'], rules: pure([throughIndex(['poolPasswd']), notDeclared(['hba', 'k8s'])]) },
   { files: ['server/src/languages/hba/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'poolPasswd']), notDeclared(['k8s'])]) },
   { files: ['server/src/languages/poolPasswd/**/*.ts'], rules: pure([notDeclared(['pgpoolConf', 'hba', 'k8s'])]) },
+  { files: ['server/src/languages/pgbouncerUserlist/**/*.ts'], rules: pure([notDeclared(['pgpoolConf', 'hba', 'k8s', 'poolPasswd'])]) },
   { files: ['server/src/languages/k8s/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba']), notDeclared(['poolPasswd'])]) },
-  { files: ['server/src/languages/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba', 'k8s', 'poolPasswd'])]) },
+  { files: ['server/src/languages/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba', 'k8s', 'poolPasswd', 'pgbouncerUserlist'])]) },
   {
     files: ['server/src/service.ts', 'server/src/certService.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: NODE_BUILTIN_PATHS, patterns: [noNode, noNodeRoom, noLsp, noFrontEnds] }] },

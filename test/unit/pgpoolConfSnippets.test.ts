@@ -55,7 +55,11 @@ test('grammar and language configuration', () => {
   const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
   // pool_passwd has its own: no quotes or brackets are closed automatically inside a password file.
   for (const lang of manifest.contributes.languages) {
-    assert.equal(lang.configuration, lang.id === 'pool-passwd' ? './syntaxes/pool-passwd.language-configuration.json' : './syntaxes/conf.language-configuration.json');
+    const own: Record<string, string> = {
+      'pool-passwd': './syntaxes/pool-passwd.language-configuration.json',
+      'pgbouncer-userlist': './syntaxes/pgbouncer-userlist.language-configuration.json',
+    };
+    assert.equal(lang.configuration, own[lang.id] ?? './syntaxes/conf.language-configuration.json');
   }
   const passwd = JSON.parse(fs.readFileSync(path.join(ROOT, 'syntaxes/pool-passwd.language-configuration.json'), 'utf8'));
   assert.equal(passwd.autoClosingPairs, undefined);

@@ -9,7 +9,8 @@ import { testService } from '../helpers';
 
 const service = testService();
 const registered = new Set(service.rules().map(r => r.id));
-const FILES: [LanguageId, string][] = [['pgpool-conf', '/nonexistent/pgtls/pgpool.conf'], ['pool-hba', '/nonexistent/pgtls/pool_hba.conf'], ['pg-hba', '/nonexistent/pgtls/pg_hba.conf']];
+const FILES: [LanguageId, string][] = [['pgpool-conf', '/nonexistent/pgtls/pgpool.conf'], ['pool-hba', '/nonexistent/pgtls/pool_hba.conf'], ['pg-hba', '/nonexistent/pgtls/pg_hba.conf'],
+  ['pgbouncer-hba', '/nonexistent/pgtls/pgbouncer_hba.conf']];
 
 function run(languageId: LanguageId, path: string, text: string): Problem[] {
   const doc = { path, text, languageId, version: 1 };
@@ -42,6 +43,9 @@ const SAMPLE: Record<LanguageId, string> = {
   'pool-passwd': 'alice:TEXTsecret\nbob:md5e8a48653851e28c69d0506508fb27fc5\n',
   // YAML has its own robustness suite (k8sRobustness.test.ts): binary YAML is silent there, not a warning.
   yaml: 'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\nstringData: { a: b }\n',
+  // PgBouncer's auth_file has its own robustness suite (pgbouncerUserlist.test.ts): a BOM stops PgBouncer's reading there.
+  'pgbouncer-userlist': '"alice" "SCRAM-SHA-256$4096:c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=:aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g="\n',
+  'pgbouncer-hba': 'local all all peer\nhostssl all all 0.0.0.0/0 scram-sha-256\n',
 };
 
 for (const [lang, path] of FILES) {
@@ -67,7 +71,9 @@ for (const [lang, path] of FILES) {
     const bom = run(lang, path, '\uFEFF' + SAMPLE[lang]).map(p => `${p.rule}`);
     assert.deepEqual(crlf, plain);
     // Pgpool-II reads a BOM as part of the first parameter name, so pgtls says so; the other rules see through it.
-    const expectedBom = lang === 'pgpool-conf' ? [...plain, 'pgpool-conf/byte-order-mark'].sort() : plain;
+    // PgBouncer too, in its auth_hba_file: the first line's connection type is then not one it knows.
+    const expectedBom = lang === 'pgpool-conf' ? [...plain, 'pgpool-conf/byte-order-mark'].sort()
+      : lang === 'pgbouncer-hba' ? [...plain, 'pgbouncer-hba/invalid-connection-type'].sort() : plain;
     assert.deepEqual(bom.sort(), expectedBom);
   });
 

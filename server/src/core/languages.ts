@@ -54,6 +54,18 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     ignoreCase: true,
     contributed: false,
   },
+  'pgbouncer-userlist': {
+    aliases: ['userlist.txt', 'PgBouncer auth_file'],
+    filenames: ['userlist.txt'],
+    filenamePatterns: ['*.userlist.txt'],
+    contributed: true,
+  },
+  'pgbouncer-hba': {
+    aliases: ['pgbouncer_hba.conf', 'PgBouncer host-based authentication'],
+    filenames: ['pgbouncer_hba.conf'],
+    filenamePatterns: ['*.pgbouncer_hba.conf'],
+    contributed: true,
+  },
 };
 
 /** Language ids the server validates, in table order. */

@@ -12,7 +12,9 @@ export type Severity = 'error' | 'warning' | 'info' | 'hint';
 export type SeverityOverride = Severity | 'off';
 
 /** The languages pgtls understands. */
-export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba' | 'pool-passwd' | 'yaml';
+export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba' | 'pool-passwd' | 'yaml'
+  | 'pgbouncer-userlist'
+  | 'pgbouncer-hba';
 
 /** One text replacement; a quick fix is a list of them. */
 export interface TextEdit {

@@ -7,9 +7,10 @@ import { CORE_RULES } from '../core/rules';
 import type { RuleMeta } from '../core/types';
 import { CERT_RULES } from '../x509';
 import { pgpoolConfMode } from './pgpoolConf';
-import { pgHbaMode, poolHbaMode } from './hba';
+import { pgHbaMode, pgbouncerHbaMode, poolHbaMode } from './hba';
 import { k8sMode } from './k8s';
 import { poolPasswdMode } from './poolPasswd';
+import { pgbouncerUserlistMode } from './pgbouncerUserlist';
 
 /**
  * Each mode's parsed-file type is erased here (a `LanguageMode<F>` takes back the `F` it parsed, so it is not a
@@ -18,6 +19,8 @@ import { poolPasswdMode } from './poolPasswd';
 export const MODES: readonly LanguageMode[] = [
   pgpoolConfMode as LanguageMode, poolHbaMode as LanguageMode, pgHbaMode as LanguageMode, poolPasswdMode as LanguageMode,
   k8sMode as LanguageMode,
+  pgbouncerUserlistMode as LanguageMode,
+  pgbouncerHbaMode as LanguageMode,
 ];
 
 export const RULES: ReadonlyMap<string, RuleMeta> = (() => {
