@@ -100,6 +100,18 @@ export function serves(kind: EntryKind | undefined, method: ClientMethod): Serve
 export const SERVER_LOGIN: Readonly<Record<EntryKind, string>> = {
   plain: 'any password method (`scram-sha-256`, `md5`, `password`)',
   md5: 'only `md5` with a password PostgreSQL stores as MD5 (a server that asks for SCRAM, the default from PostgreSQL 14 on, is refused: "server login failed: wrong password type")',
-  scram: 'only `scram-sha-256` after the client itself logged in with its password (SCRAM pass-through), and only when this secret is the one PostgreSQL stores for the role',
+  scram: 'only `scram-sha-256`, only after the client itself logged in with SCRAM (`auth_type` `scram-sha-256`, or `md5`, which PgBouncer turns into SCRAM for such an entry; after a `plain`, `trust`, `cert` or `peer` login it fails: "server login failed: wrong password type"), and only when this secret is the one PostgreSQL stores for the role',
   empty: 'only servers that ask for no password (`trust`)',
 };
+
+/**
+ * Whether PgBouncer can log in to a PostgreSQL server that asks for SCRAM (`scram-sha-256`, or `md5` for a role whose
+ * password is stored as SCRAM, the default from PostgreSQL 14 on) as a user whose entry is of `kind`, after the client
+ * logged in to PgBouncer by `method` (src/proto.c `login_scram_sha_256`: a SCRAM secret works only with the keys of the
+ * client's own SCRAM login; observed with PgBouncer 1.18.0).
+ */
+export function logsInToScramServer(kind: EntryKind, method: ClientMethod): boolean {
+  if (kind === 'plain') return true;
+  if (kind === 'scram') return method === 'scram-sha-256' || method === 'md5';
+  return false;
+}

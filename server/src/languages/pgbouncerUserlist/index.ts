@@ -24,4 +24,4 @@ export const pgbouncerUserlistMode: LanguageMode<UserlistFile> = {
 //   (`auth_type`, or an auth_hba_file method) the entry serves and whether PgBouncer can log in to PostgreSQL with it.
 export type { EntryKind, UserEntry, UserlistFile } from './model';
 export { parseUserlist } from './parse';
-export { CLIENT_METHODS, KIND_LABEL, SERVER_LOGIN, serves, type ClientMethod, type Serve } from './catalogue';
+export { CLIENT_METHODS, KIND_LABEL, SERVER_LOGIN, logsInToScramServer, serves, type ClientMethod, type Serve } from './catalogue';
