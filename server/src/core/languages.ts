@@ -62,7 +62,8 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
   },
   'pgbouncer-hba': {
     aliases: ['pgbouncer_hba.conf', 'PgBouncer host-based authentication'],
-    filenames: ['pgbouncer_hba.conf'],
+    // `pgbouncer-hba.conf` seen in public setups too; the most common name, `pg_hba.conf` in /etc/pgbouncer, stays pg-hba.
+    filenames: ['pgbouncer_hba.conf', 'pgbouncer-hba.conf'],
     filenamePatterns: ['*.pgbouncer_hba.conf'],
     contributed: true,
   },
