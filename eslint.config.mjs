@@ -68,7 +68,8 @@ export default tseslint.config(
   { files: ['server/src/languages/k8s/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba']), notDeclared(['poolPasswd'])]) },
   { files: ['server/src/languages/pgbouncerIni/**/*.ts'], rules: pure([throughIndex(['pgpoolConf']), notDeclared(['hba', 'k8s', 'poolPasswd'])]) },
   { files: ['server/src/languages/pgIdent/**/*.ts'], rules: pure([throughIndex(['hba']), notDeclared(['pgpoolConf', 'poolPasswd', 'k8s'])]) },
-  { files: ['server/src/languages/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba', 'k8s', 'poolPasswd', 'pgbouncerIni', 'pgIdent', 'postgresqlConf'])]) },
+  { files: ['server/src/languages/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba', 'k8s', 'poolPasswd', 'pgbouncerIni', 'pgIdent', 'postgresqlConf', 'pgbouncerUserlist'])]) },
+  { files: ['server/src/languages/pgbouncerUserlist/**/*.ts'], rules: pure([notDeclared(['pgpoolConf', 'hba', 'k8s', 'poolPasswd'])]) },
   {
     files: ['server/src/service.ts', 'server/src/certService.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: NODE_BUILTIN_PATHS, patterns: [noNode, noNodeRoom, noLsp, noFrontEnds] }] },

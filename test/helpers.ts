@@ -36,16 +36,17 @@ export function describeProblem(text: string, p: Pick<Problem, 'span' | 'rule'>,
  *   `#   ^^^^ rule-id`   carets under the exact columns of the nearest non-marker line above
  *                       (`|` instead of carets marks an empty span at that column);
  *   `#! 3:5-3:9 rule-id` an explicit 1-based `line:col-endLine:endCol` (for spans at column 1 or over several lines).
- * Lines starting with `#=` are free-form notes and are ignored.
+ * Lines starting with `#=` are free-form notes and are ignored. `;` works in place of `#` (PgBouncer's auth_file has only
+ * `;` comments).
  */
 export function expectations(text: string): string[] {
   const lines = text.split(/\r\n|\r|\n/);
   const out: string[] = [];
   let target = -1;
   lines.forEach((line, i) => {
-    const explicit = /^\s*#!\s*(\d+:\d+-\d+:\d+)\s+(\S+)\s*$/.exec(line);
+    const explicit = /^\s*[#;]!\s*(\d+:\d+-\d+:\d+)\s+(\S+)\s*$/.exec(line);
     if (explicit) { out.push(`${explicit[1]} ${explicit[2]}`); return; }
-    const caret = /^(\s*#\s*?)(\s*)(\^+|\|)\s+([a-z0-9-]+\/[a-z0-9-]+)\s*$/.exec(line);
+    const caret = /^(\s*[#;]\s*?)(\s*)(\^+|\|)\s+([a-z0-9-]+\/[a-z0-9-]+)\s*$/.exec(line);
     if (caret && target >= 0) {
       const col = caret[1]!.length + caret[2]!.length;
       const width = caret[3] === '|' ? 0 : caret[3]!.length;

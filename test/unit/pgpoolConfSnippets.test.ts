@@ -58,6 +58,7 @@ test('grammar and language configuration', () => {
   const own: Record<string, string> = {
     'pool-passwd': './syntaxes/pool-passwd.language-configuration.json',
     'pgbouncer-ini': './syntaxes/pgbouncer-ini.language-configuration.json',
+    'pgbouncer-userlist': './syntaxes/pgbouncer-userlist.language-configuration.json',
   };
   for (const lang of manifest.contributes.languages) {
     assert.equal(lang.configuration, own[lang.id] ?? './syntaxes/conf.language-configuration.json');

@@ -10,7 +10,8 @@ import { testService } from '../helpers';
 const service = testService();
 const registered = new Set(service.rules().map(r => r.id));
 const FILES: [LanguageId, string][] = [['pgpool-conf', '/nonexistent/pgtls/pgpool.conf'], ['pool-hba', '/nonexistent/pgtls/pool_hba.conf'], ['pg-hba', '/nonexistent/pgtls/pg_hba.conf'],
-  ['pg-ident', '/nonexistent/pgtls/pg_ident.conf'], ['postgresql-conf', '/nonexistent/pgtls/postgresql.conf']];
+  ['pg-ident', '/nonexistent/pgtls/pg_ident.conf'], ['postgresql-conf', '/nonexistent/pgtls/postgresql.conf'],
+  ['pgbouncer-hba', '/nonexistent/pgtls/pgbouncer_hba.conf']];
 
 function run(languageId: LanguageId, path: string, text: string): Problem[] {
   const doc = { path, text, languageId, version: 1 };
@@ -46,6 +47,9 @@ const SAMPLE: Record<LanguageId, string> = {
   yaml: 'apiVersion: v1\nkind: Secret\nmetadata: { name: s }\nstringData: { a: b }\n',
   'pgbouncer-ini': '[databases]\nd = host=127.0.0.1 dbname=d\n[pgbouncer]\nlisten_port = 6432\nauth_type = trust\nauth_file = users.txt\n',
   'pg-ident': 'certs /^(.*)@example\\.com$ \\1\nlocal postgres postgres\n',
+  // PgBouncer's auth_file has its own robustness suite (pgbouncerUserlist.test.ts): a BOM stops PgBouncer's reading there.
+  'pgbouncer-userlist': '"alice" "SCRAM-SHA-256$4096:c2FsdA==$aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g=:aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g="\n',
+  'pgbouncer-hba': 'local all all peer\nhostssl all all 0.0.0.0/0 scram-sha-256\n',
 };
 
 for (const [lang, path] of FILES) {
@@ -73,7 +77,9 @@ for (const [lang, path] of FILES) {
     // Pgpool-II reads a BOM as part of the first parameter name, so pgtls says so; the other rules see through it.
     const expectedBom = lang === 'pgpool-conf' ? [...plain, 'pgpool-conf/byte-order-mark'].sort()
       // PostgreSQL too: the mark becomes part of the first name, which it then does not know (it refuses to start).
-      : lang === 'postgresql-conf' ? [...plain, 'postgresql-conf/unknown-parameter'].sort() : plain;
+      : lang === 'postgresql-conf' ? [...plain, 'postgresql-conf/unknown-parameter'].sort()
+      // PgBouncer too, in its auth_hba_file: the first line's connection type is then not one it knows.
+      : lang === 'pgbouncer-hba' ? [...plain, 'pgbouncer-hba/invalid-connection-type'].sort() : plain;
     assert.deepEqual(bom.sort(), expectedBom);
   });
 

@@ -65,6 +65,19 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     filenamePatterns: ['*.postgresql.conf'],
     contributed: true,
   },
+  'pgbouncer-userlist': {
+    aliases: ['userlist.txt', 'PgBouncer auth_file'],
+    filenames: ['userlist.txt'],
+    filenamePatterns: ['*.userlist.txt'],
+    contributed: true,
+  },
+  'pgbouncer-hba': {
+    aliases: ['pgbouncer_hba.conf', 'PgBouncer host-based authentication'],
+    // `pgbouncer-hba.conf` seen in public setups too; the most common name, `pg_hba.conf` in /etc/pgbouncer, stays pg-hba.
+    filenames: ['pgbouncer_hba.conf', 'pgbouncer-hba.conf'],
+    filenamePatterns: ['*.pgbouncer_hba.conf'],
+    contributed: true,
+  },
   yaml: {
     aliases: [],
     filenames: [],

@@ -15,7 +15,9 @@ export type SeverityOverride = Severity | 'off';
 export type LanguageId = 'pgpool-conf' | 'pool-hba' | 'pg-hba' | 'pool-passwd' | 'yaml'
   | 'pgbouncer-ini'
   | 'pg-ident'
-  | 'postgresql-conf';
+  | 'postgresql-conf'
+  | 'pgbouncer-userlist'
+  | 'pgbouncer-hba';
 
 /** One text replacement; a quick fix is a list of them. */
 export interface TextEdit {

@@ -7,12 +7,13 @@ import { CORE_RULES } from '../core/rules';
 import type { RuleMeta } from '../core/types';
 import { CERT_RULES } from '../x509';
 import { pgpoolConfMode } from './pgpoolConf';
-import { pgHbaMode, poolHbaMode } from './hba';
+import { pgHbaMode, pgbouncerHbaMode, poolHbaMode } from './hba';
 import { k8sMode } from './k8s';
 import { poolPasswdMode } from './poolPasswd';
 import { pgbouncerIniMode } from './pgbouncerIni';
 import { pgIdentMode } from './pgIdent';
 import { postgresqlConfMode } from './postgresqlConf';
+import { pgbouncerUserlistMode } from './pgbouncerUserlist';
 
 /**
  * Each mode's parsed-file type is erased here (a `LanguageMode<F>` takes back the `F` it parsed, so it is not a
@@ -24,6 +25,8 @@ export const MODES: readonly LanguageMode[] = [
   pgbouncerIniMode as LanguageMode,
   pgIdentMode as LanguageMode,
   postgresqlConfMode as LanguageMode,
+  pgbouncerUserlistMode as LanguageMode,
+  pgbouncerHbaMode as LanguageMode,
 ];
 
 export const RULES: ReadonlyMap<string, RuleMeta> = (() => {

@@ -63,8 +63,8 @@ export function parseIpv4(s: string): IpAddress | undefined {
   return { family: 4, bytes, canonicalForm };
 }
 
-/** Strict dotted quad as `inet_pton` wants it inside IPv6 (no leading zeros). */
-function parseStrictIpv4(s: string): number[] | undefined {
+/** Strict dotted quad as `inet_pton` wants it (also inside IPv6): four decimal parts without leading zeros. */
+export function parseStrictIpv4(s: string): number[] | undefined {
   const parts = s.split('.');
   if (parts.length !== 4) return undefined;
   const out: number[] = [];

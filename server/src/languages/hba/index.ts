@@ -1,6 +1,6 @@
 /**
  * pool_hba.conf (Pgpool-II 4.3–4.7) and pg_hba.conf (PostgreSQL 15–17): one lexer and one record parser with a
- * dialect switch, the checks, hover and completion. Other languages use only what this file exports.
+ * dialect switch, the checks, hover and completion; PgBouncer's auth_hba_file (bouncer/) on the same catalogue and rules table. Other languages use only what this file exports.
  */
 import type { LanguageMode } from '../../core/language';
 import { check } from './check';
@@ -9,7 +9,11 @@ import { hoverHba } from './hover';
 import type { Dialect } from './lexer';
 import type { HbaFile } from './model';
 import { parseHba } from './parse';
-import { PG_HBA_RULES, POOL_HBA_RULES } from './rules';
+import { PGB_HBA_RULES, PG_HBA_RULES, POOL_HBA_RULES } from './rules';
+import { checkBouncerHba } from './bouncer/check';
+import { completeBouncerHba, hoverBouncerHba } from './bouncer/features';
+import type { BouncerHbaFile } from './bouncer/model';
+import { parseBouncerHba } from './bouncer/parse';
 
 export type { HbaFile } from './model';
 
@@ -32,3 +36,13 @@ export const pgHbaMode = hbaMode('pg-hba', 'postgres', PG_HBA_RULES);
 // tokenize_auth_file), so the pgIdent room takes its lines and tokens from here.
 export { tokenize, type HbaLine, type HbaToken, type HbaField } from './lexer';
 export type { HbaRecord, HbaOption } from './model';
+/** PgBouncer's auth_hba_file: the pg_hba.conf subset src/hba.c reads, with its own tokenizer and parser (bouncer/). */
+export const pgbouncerHbaMode: LanguageMode<BouncerHbaFile> = {
+  id: 'pgbouncer-hba',
+  rules: PGB_HBA_RULES,
+  parse: doc => parseBouncerHba(doc.text, doc.path),
+  validate: checkBouncerHba,
+  hover: (_doc, file, offset) => hoverBouncerHba(file, offset),
+  complete: (_doc, file, offset) => completeBouncerHba(file, offset),
+};
+export type { BouncerHbaFile, BouncerRecord } from './bouncer/model';

@@ -13,10 +13,12 @@ interface HbaRuleDef {
   severity: Severity;
   pgpool?: string;
   postgres?: string;
-  /** The same description in both dialects. */
+  /** The same description in both dialects (pool_hba.conf and pg_hba.conf; never pgbouncer_hba.conf). */
   both?: string;
+  /** PgBouncer's auth_hba_file (bouncer/): a rule exists there only with a description of its own. */
+  pgbouncer?: string;
   /** What the rule follows in each dialect, when it is not the parser (e.g. matching, or Pgpool-II's backend leg). */
-  source?: { pgpool?: string; postgres?: string };
+  source?: { pgpool?: string; postgres?: string; pgbouncer?: string };
 }
 
 const POOL_SRC = 'Pgpool-II src/auth/pool_hba.c (parse_hba_line, tokenize_file); reference/pgpool.md §4';
@@ -31,30 +33,38 @@ const PGPOOL_LEG_SRC = {
 };
 const PG_SRC = 'PostgreSQL 15–17 src/backend/libpq/hba.c (parse_hba_line, parse_hba_auth_opt); pg_hba.conf documentation';
 const IDENT_SRC = 'PostgreSQL 15–17 src/backend/libpq/hba.c (load_ident, check_usermap), auth.c (CheckCertAuth: the CN, or the RFC 2253 DN with clientname=DN); checked with PostgreSQL 15';
+/** PgBouncer reads the file line by line and skips a line it cannot parse ("could not parse hba config line N"). */
+const PGB_SRC = 'PgBouncer 1.18.0–1.25.2 src/hba.c (next_token, parse_names, parse_line, hba_load_rules, hba_eval); checked with PgBouncer 1.18.0';
 
 const DEFS = {
   // What makes the server reject the file.
   'invalid-connection-type': { severity: 'error',
+    pgbouncer: 'The first field must be `local`, `host`, `hostssl` or `hostnossl` (spelled exactly); PgBouncer skips any other line, `hostgssenc` included.',
     pgpool: 'The first field must be `local`, `host`, `hostssl` or `hostnossl`; anything else (also `hostgssenc`) rejects the file.',
     postgres: 'The first field must be a connection type (`local`, `host`, `hostssl`, `hostnossl`, `hostgssenc`, `hostnogssenc`) or, from 16, an include directive.' },
   'multiple-values': { severity: 'error',
     both: 'The connection type, address, netmask and method fields take one value, not a comma list.' },
   'missing-field': { severity: 'error',
+    pgbouncer: 'A line that ends before its database, user, address, netmask or method field: PgBouncer skips it.',
     both: 'A line ends before its database, user, address, netmask or method field.' },
   'invalid-cidr-mask': { severity: 'error',
+    pgbouncer: 'A `/bits` suffix that is not a number from 0 to 32 (IPv4) or 128 (IPv6): PgBouncer skips the line.',
     both: 'The `/bits` suffix of an address must be 0–32 (IPv4) or 0–128 (IPv6).' },
   'hostname-with-cidr': { severity: 'error',
     both: 'A host name cannot carry a `/bits` suffix (also catches mistyped addresses such as `300.1.1.1/24`).' },
   'invalid-netmask': { severity: 'error',
+    pgbouncer: 'An address without `/bits` must be followed by a netmask of the same family: PgBouncer skips the line otherwise.',
     both: 'An address without `/bits` must be followed by a numeric netmask field.' },
   'address-mask-mismatch': { severity: 'error',
     both: 'The address and the netmask must both be IPv4 or both IPv6.' },
   'invalid-method': { severity: 'error',
+    pgbouncer: 'The method must be `trust`, `reject`, `md5`, `password`, `scram-sha-256`, `cert` or `peer` (unquoted, spelled exactly; `ldap` from 1.25): PgBouncer skips any other line.',
     pgpool: 'The method must be one pgpool knows (`trust`, `reject`, `md5`, `scram-sha-256`, `password`, `cert`, `pam`, `ldap`), spelled exactly.',
     postgres: 'The method must be one PostgreSQL knows, spelled exactly (lower case).' },
   'option-format': { severity: 'error',
     both: 'Every field after the method must be `name=value`.' },
   'unknown-option': { severity: 'error',
+    pgbouncer: 'Anything after the method (`clientcert=`, and `map=` before 1.23): PgBouncer skips the line.',
     pgpool: 'Options pgpool does not know, including PostgreSQL\'s `clientcert`, `map` and `radius*`, reject the file.',
     postgres: 'Options PostgreSQL does not know, including pgpool\'s `backend_use_passwd`, reject the file.' },
   'option-wrong-method': { severity: 'error',
@@ -67,9 +77,11 @@ const DEFS = {
   'ldap-invalid-value': { severity: 'error',
     both: '`ldapport` must be a non-zero number and `ldapurl` an `ldap://` or `ldaps://` URL.' },
   'missing-include-file': { severity: 'error',
+    pgbouncer: 'A file named with `@file` that does not exist: PgBouncer skips the line (checked when `pgtls.checkFiles` is on).',
     pgpool: 'A file named with `@file` does not exist (checked when `pgtls.checkFiles` is on).',
     postgres: 'A file named with `@file`, `include` or `include_dir` does not exist (checked when `pgtls.checkFiles` is on).' },
   'no-entries': { severity: 'error',
+    pgbouncer: 'An auth_hba_file without any line PgBouncer loads: it refuses every login.',
     pgpool: 'A pool_hba.conf without any record is treated as erroneous: every login fails.',
     postgres: 'A pg_hba.conf without any record is refused: nobody could connect.' },
   'token-too-long': { severity: 'error',
@@ -77,6 +89,7 @@ const DEFS = {
   'line-too-long': { severity: 'error',
     pgpool: 'pgpool reads lines of less than 8191 bytes (newline included); a longer one rejects the file.' },
   'method-connection-type': { severity: 'error',
+    pgbouncer: '`peer` on a TCP line, or `cert` on `local`/`hostnossl`: PgBouncer loads the line, but every login it matches is refused.',
     postgres: '`peer` is only for `local`, `gss` not for `local`, `cert` only for `hostssl`.' },
   'invalid-clientcert': { severity: 'error',
     postgres: '`clientcert`/`clientname` only on `hostssl`, with the values `verify-ca`/`verify-full` and `CN`/`DN`; `cert` only takes `verify-full`.' },
@@ -160,21 +173,30 @@ const DEFS = {
   'ident-map-dn': { severity: 'warning',
     postgres: 'A `cert` line with `clientname=DN` whose map only has plain names: the system user is then the whole subject DN (`CN=…,O=…`), which a plain name never matches.',
     source: { postgres: IDENT_SRC } },
+  // PgBouncer only (bouncer/).
+  'unsupported-name': { severity: 'error',
+    pgbouncer: '`+group`, `samerole`, `samegroup` and `replication` in the database or user field: PgBouncer skips the line.' },
+  'invalid-address': { severity: 'error',
+    pgbouncer: 'An address PgBouncer cannot read as a numeric IPv4/IPv6 address (host names, `samehost`, `samenet`, a quoted address): it skips the line.' },
+  'address-never-matches': { severity: 'error',
+    pgbouncer: 'An address with host bits set under its mask (`10.0.0.1/8`): PgBouncer loads the line but compares the masked client address with it unmasked, so it never matches.' },
+  'newer-pgbouncer': { severity: 'warning',
+    pgbouncer: 'Syntax that PgBouncer accepts only in newer releases (`all` as the address and `map=` from 1.23, `ldap` from 1.25): older ones skip the line.' },
 } as const satisfies Record<string, HbaRuleDef>;
 
 type Defs = typeof DEFS;
 /** The name of a rule of either dialect. */
 export type HbaRuleName = keyof Defs;
 /** The names of the rules a dialect has: those with a description for it. */
-type NamesIn<K extends 'pgpool' | 'postgres'> = {
-  [N in HbaRuleName]: Defs[N] extends { readonly both: string } | { readonly [P in K]: string } ? N : never
+type NamesIn<K extends 'pgpool' | 'postgres' | 'pgbouncer'> = {
+  [N in HbaRuleName]: Defs[N] extends (K extends 'pgbouncer' ? never : { readonly both: string }) | { readonly [P in K]: string } ? N : never
 }[HbaRuleName];
 
 /** The rule specs of one dialect, in declaration order (the README table and `pgtls rules` keep that order). */
-function specsFor<K extends 'pgpool' | 'postgres'>(key: K, source: string): Record<NamesIn<K>, RuleSpec> {
+function specsFor<K extends 'pgpool' | 'postgres' | 'pgbouncer'>(key: K, source: string): Record<NamesIn<K>, RuleSpec> {
   const out: Record<string, RuleSpec> = {};
   for (const [name, d] of Object.entries(DEFS) as [HbaRuleName, HbaRuleDef][]) {
-    const description = d.both ?? d[key];
+    const description = key === 'pgbouncer' ? d.pgbouncer : d.both ?? d[key];
     if (description) out[name] = { severity: d.severity, description, source: d.source?.[key] ?? source };
   }
   return out as Record<NamesIn<K>, RuleSpec>;
@@ -182,6 +204,8 @@ function specsFor<K extends 'pgpool' | 'postgres'>(key: K, source: string): Reco
 
 export const POOL_HBA = defineRules('pool-hba', specsFor('pgpool', POOL_SRC));
 export const PG_HBA = defineRules('pg-hba', specsFor('postgres', PG_SRC));
+/** PgBouncer's auth_hba_file (bouncer/): its own rules, not part of `HbaRules`. */
+export const PGB_HBA = defineRules('pgbouncer-hba', specsFor('pgbouncer', PGB_SRC));
 
 /** The table of either dialect: indexing it compiles only for rules both dialects have. */
 export type HbaRules = typeof POOL_HBA | typeof PG_HBA;
@@ -192,3 +216,4 @@ export function rulesFor(dialect: Dialect): HbaRules {
 
 export const POOL_HBA_RULES: readonly RuleMeta[] = rulesOf(POOL_HBA);
 export const PG_HBA_RULES: readonly RuleMeta[] = rulesOf(PG_HBA);
+export const PGB_HBA_RULES: readonly RuleMeta[] = rulesOf(PGB_HBA);

@@ -9,7 +9,7 @@
  * (client-auth.sgml: "MD5 Password Authentication", "scram-sha-256 Authentication"); each cell was also observed with
  * Pgpool-II 4.3.5 (Debian 4.3.5-1+deb12u1) in front of PostgreSQL 15.
  */
-import { utf8Length } from './lexer';
+import { b64DecodedLength, utf8Length } from '../../core/passwords';
 import type { EntryKind } from './model';
 
 export const MD5_PREFIX = 'md5';
@@ -39,35 +39,7 @@ export function prefixOf(kind: EntryKind): string {
   }
 }
 
-const B64 = new Int8Array(128).fill(-1);
-'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'.split('').forEach((c, i) => { B64[c.charCodeAt(0)] = i; });
-
-/**
- * Pgpool-II's `pg_b64_decode` (src/utils/base64.c), returning only the decoded length: -1 for a blank, a character
- * outside the alphabet, a misplaced `=` or a length that is not a multiple of 4.
- */
-export function b64DecodedLength(s: string): number {
-  let out = 0;
-  let pos = 0;
-  let end = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c === 32 || c === 9 || c === 10 || c === 13) return -1;
-    if (c === 61 /* = */) {
-      if (!end) {
-        if (pos === 2) end = 1;
-        else if (pos === 3) end = 2;
-        else return -1;
-      }
-    } else if (c <= 0 || c >= 127 || B64[c]! < 0) return -1;
-    pos++;
-    if (pos === 4) {
-      out += end === 0 ? 3 : end === 1 ? 1 : 2;
-      pos = 0;
-    }
-  }
-  return pos === 0 ? out : -1;
-}
+export { b64DecodedLength } from '../../core/passwords';
 
 /** Why an `AES…` value cannot be decrypted (`get_decrypted_password`), or `undefined` when its shape is right. */
 export function aesProblem(value: string): string | undefined {
@@ -151,11 +123,7 @@ export const BACKEND_LOGIN: Readonly<Record<EntryKind, string>> = {
   plain: 'backends with any password method (`scram-sha-256`, `md5`, `password`)',
 };
 
-/** A user name for a message: as written, with the byte-order mark and control characters made visible. */
-export function shownUser(name: string): string {
-  const clean = name.replace(/\ufeff/g, '\\uFEFF').replace(/[\u0000-\u001f\u007f]/g, c => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
-  return clean.includes('`') ? `"${clean}"` : `\`${clean}\``;
-}
+export { shownUser } from '../../core/passwords';
 
 /**
  * What a pgpool.conf `pool_passwd` value looks like when it holds a password entry instead of the file's name, or

@@ -4,6 +4,7 @@
  * only a newline (`\n`) ends a line; a carriage return before it stays part of the line. There is no comment syntax and
  * no quoting. Never throws; linear in the text length.
  */
+import { utf8Units } from '../../core/passwords';
 import type { LongLine } from './model';
 
 /** `fgets(buf, 1024)`: at most 1023 bytes per read. */
@@ -17,20 +18,7 @@ export interface Piece {
   end: number;
 }
 
-/** UTF-8 length of the UTF-16 code unit `c` (a surrogate counts half of its 4-byte pair). */
-export function utf8Units(c: number): number {
-  if (c < 0x80) return 1;
-  if (c < 0x800) return 2;
-  if (c >= 0xd800 && c <= 0xdfff) return 2;
-  return 3;
-}
-
-/** UTF-8 length of `text[start, end)`. */
-export function utf8Length(text: string, start = 0, end = text.length): number {
-  let n = 0;
-  for (let i = start; i < end; i++) n += utf8Units(text.charCodeAt(i));
-  return n;
-}
+export { utf8Length, utf8Units } from '../../core/passwords';
 
 /** Splits `text` into the pieces Pgpool-II reads, and lists the lines long enough to be read in several pieces. */
 export function readPieces(text: string): { pieces: Piece[]; longLines: LongLine[] } {

@@ -4,6 +4,7 @@
  * lengths; they never show the value.
  */
 import type { ValidateContext } from '../../../core/language';
+import { isPlaceholder } from '../../../core/passwords';
 import type { Span } from '../../../core/types';
 import {
   AES_PREFIX, MD5_ENTRY_BYTES, MD5_PREFIX, SCRAM_PREFIX, TEXT_PREFIX, aesProblem, classify, md5Problem, scramShapeProblem, shownUser,
@@ -59,11 +60,7 @@ export function checkValues(file: PoolPasswdFile, ctx: ValidateContext): void {
   }
 }
 
-/**
- * A placeholder that an entrypoint or a template engine fills in before pgpool starts (`$PGPOOL_PASSWORD`,
- * `${USER}`, `{{ .Values.password }}`): what it becomes cannot be checked here.
- */
-const isTemplate = (s: string): boolean => /^\$\{?[A-Za-z_][A-Za-z0-9_]*\}?$/.test(s) || /\{\{[^}]*\}\}/.test(s);
+const isTemplate = isPlaceholder;
 
 /** A user name or value wrapped in quotes, which pool_passwd keeps; returns whether the value was quoted. */
 function checkQuotes(e: PasswdEntry, core: string, u: string, ctx: ValidateContext): boolean {
