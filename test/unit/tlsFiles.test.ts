@@ -5,7 +5,7 @@
  * permissions and cannot decrypt a key), never which files are judged or by which certificate rule. The PgBouncer
  * effects are those PgBouncer 1.18.0 showed here (rules.ts of pgbouncerIni).
  */
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -31,6 +31,7 @@ before(() => {
       cp good.key open.key
       chmod 600 good.key other.key weak.key enc.key; chmod 644 open.key`);
 });
+after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 const PGPOOL = (key: string, cert = 'good.crt', extra = ''): string => `ssl = on\nssl_cert = '${cert}'\nssl_key = '${key}'\n${extra}`;
 const BOUNCER = (lines: string): string => `[databases]\napp = host=127.0.0.1 port=5432 dbname=app\n[pgbouncer]\nlisten_port = 6432\nauth_type = scram-sha-256\nauth_file = userlist.txt\n${lines}\n`;
