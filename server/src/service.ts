@@ -13,7 +13,7 @@ import type {
 } from './core/types';
 
 export type { DefinitionLocation } from './core/language';
-export { languageOf } from './core/languages';
+export { LANGUAGE_TABLE, languageOf } from './core/languages';
 // The vocabulary the front ends need from the core: offsets to lines, and the settings spec (normalisation, CLI flags).
 export { LineIndex } from './core/text';
 export { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, normalizeSettings, settingFromFlag, settingOfFlag } from './core/settings';

@@ -165,6 +165,16 @@ test('an explicit file pgtls does not know is skipped with a note on stderr', ()
   const r = cli(['check', path.join(dir, 'other.conf')]);
   assert.equal(r.code, 0);
   assert.match(r.err, /skipped .*other\.conf/);
+  // The note lists every name the languages table knows, the newer languages included.
+  for (const name of ['postgresql.conf', 'pg_ident.conf', 'pgbouncer.ini', 'userlist.txt', 'pgbouncer_hba.conf']) assert.ok(r.err.includes(name), name);
+});
+
+test('a folder walk finds the PostgreSQL and PgBouncer files by name', () => {
+  const dir = workspace({
+    'pg/postgresql.conf': "ssl = off\n", 'pg/pg_ident.conf': 'm alice alice\n', 'bouncer/pgbouncer.ini': '[databases]\n[pgbouncer]\nauth_type = trust\n',
+    'bouncer/userlist.txt': '"alice" "pw"\n', 'bouncer/pgbouncer_hba.conf': 'local all all trust\n', 'notes.txt': 'x\n',
+  });
+  assert.match(cli(['check', dir]).out, /5 files checked/);
 });
 
 test('pgtls rules lists every rule id once', () => {

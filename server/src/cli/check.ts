@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LineIndex, SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from '../service';
+import { LANGUAGE_TABLE, LineIndex, SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from '../service';
 import type { Problem, Settings } from '../core/types';
 import { byPathOrder, walkFiles } from '../node/listFiles';
 import type { Service } from '../service';
@@ -101,6 +101,12 @@ export function checkRoots(paths: readonly string[]): string[] {
 /** How deep `check` walks a folder; it lists every recognised file (no count limit). */
 const CHECK_MAX_DEPTH = 32;
 
+/** The file names pgtls checks, from the languages table (`pgpool.conf, *.pgpool.conf, …, *.yaml, *.yml`). */
+const RECOGNISED = (() => {
+  const names = Object.values(LANGUAGE_TABLE).flatMap(l => [...l.filenames, ...l.filenamePatterns.filter(g => !/\*$/.test(g))]);
+  return `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+})();
+
 /**
  * Expands folders (recursively, with the walker the language server uses too) into the files pgtls recognises,
  * reported in path order; explicit files are kept as given.
@@ -123,7 +129,7 @@ export function collectFiles(service: Service, paths: string[], warn: (msg: stri
       });
       out.push(...files.sort(byPathOrder));
     } else if (service.languageOf(p)) out.push(p);
-    else warn(`skipped ${p}: pgtls recognises pgpool.conf, *.pgpool.conf, pool_hba.conf, pg_hba.conf and *.yaml/*.yml by name`);
+    else warn(`skipped ${p}: pgtls recognises ${RECOGNISED} by name`);
   }
   return [...new Set(out)];
 }
