@@ -16,7 +16,7 @@ import { UsageError, usageFailed, type CliIo } from './args';
 import { runCertCli } from './cert';
 import { VERSION, checkOptionsHelp, runCheck, runRules } from './check';
 
-const HELP = `pgtls ${VERSION}: checks TLS and authentication configuration of Pgpool-II and PostgreSQL.
+const HELP = `pgtls ${VERSION}: checks TLS and authentication configuration of Pgpool-II, PgBouncer and PostgreSQL.
 
 Usage:
   pgtls check [options] PATH...     validate files; folders are walked
@@ -27,7 +27,8 @@ Usage:
   pgtls inspect FILE...             decode certificates and describe keys (never prints key material)
   pgtls --help | --version
 
-Files are recognised by name: pgpool.conf (and *.pgpool.conf), pool_hba.conf, pg_hba.conf, and *.yaml/*.yml
+Files are recognised by name: pgpool.conf, pool_hba.conf, pool_passwd, postgresql.conf, postgresql.auto.conf,
+pg_hba.conf, pg_ident.conf, pgbouncer.ini, userlist.txt, pgbouncer_hba.conf (each also as *.<name>), and *.yaml/*.yml
 (Kubernetes manifests: only KubeDB Pgpool, Percona PerconaPGCluster, CYBERTEC postgresql, cert-manager and Secret
 documents are checked; other YAML stays silent).
 

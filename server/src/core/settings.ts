@@ -30,7 +30,7 @@ export type SettingSpec =
 export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { default: Settings[K] } } = {
   enable: {
     type: 'boolean', default: true,
-    description: 'Validate pgpool.conf, pool_hba.conf and pg_hba.conf files, and the Kubernetes resources of KubeDB Pgpool, Percona, CYBERTEC CPO, cert-manager and Secrets in YAML files.',
+    description: 'Validate pgpool.conf, pool_hba.conf, pool_passwd, postgresql.conf, pg_hba.conf, pg_ident.conf, pgbouncer.ini and PgBouncer\'s auth files, and the Kubernetes resources of KubeDB Pgpool, Percona, CYBERTEC CPO, cert-manager and Secrets in YAML files.',
   },
   pgpoolVersion: {
     type: 'string', enum: SUPPORTED_PGPOOL_VERSIONS, default: '4.6', flag: '--pgpool-version',
@@ -38,7 +38,7 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
   },
   postgresVersion: {
     type: 'number', enum: SUPPORTED_POSTGRES_VERSIONS, default: 17, flag: '--postgres-version',
-    description: 'PostgreSQL major version to validate pg_hba.conf against (include directives need 16 or later).',
+    description: 'PostgreSQL major version to validate postgresql.conf, pg_hba.conf and pg_ident.conf against (parameters of other versions are flagged; include directives in pg_hba.conf and pg_ident.conf need 16 or later).',
   },
   pgbouncerVersion: {
     type: 'string', enum: SUPPORTED_PGBOUNCER_VERSIONS, default: '1.25', flag: '--pgbouncer-version',
@@ -46,11 +46,11 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
   },
   checkFiles: {
     type: 'boolean', default: true, flag: '--no-file-checks',
-    description: 'Read the certificate, key and CA files that pgpool.conf names, to check that they exist, parse, match and have safe permissions.',
+    description: 'Read the certificate, key and CA files that pgpool.conf, postgresql.conf and pgbouncer.ini name, to check that they exist, parse, match and have safe permissions.',
   },
   expiryWarningDays: {
     type: 'integer', minimum: 0, maximum: 3650, default: 30,
-    description: 'Certificates that expire within this many days are reported (in Kubernetes Secrets and in the files pgpool.conf names).',
+    description: 'Certificates that expire within this many days are reported (in Kubernetes Secrets and in the files pgpool.conf, postgresql.conf and pgbouncer.ini name).',
   },
   crdPaths: {
     type: 'string[]', default: [],
