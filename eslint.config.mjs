@@ -1,6 +1,6 @@
 // Lint keeps the floor plan honest (ARCHITECTURE.md): each room of server/src may import only the rooms below it.
-//   core  <  x509  <  certs  <  deploy  <  languages  <  service.ts (the façade)  <  node/  <  lsp/, cli/ (the front ends)
-// The pure rooms (core, x509, certs, deploy, languages, service.ts) import no Node.js built-in, no node/, no LSP and no front
+//   core  <  x509  <  certs  <  deploy  <  tlsFiles  <  languages  <  service.ts (the façade)  <  node/  <  lsp/, cli/ (the front ends)
+// The pure rooms (core, x509, certs, deploy, tlsFiles, languages, service.ts) import no Node.js built-in, no node/, no LSP and no front
 // end. A language imports another only through that language's index.ts, and only for the uses declared below.
 // The front ends reach the core through the façade (service.ts) and protocol.ts; type-only imports are free.
 // The client talks to the server only through protocol.ts. test/unit/lintZones.test.ts proves each zone bites.
@@ -57,10 +57,11 @@ export default tseslint.config(
       'max-lines-per-function': ['error', { max: 150 }],
     },
   },
-  { files: ['server/src/core/**/*.ts'], rules: pure([above(['x509', 'certs', 'deploy', 'languages'])]) },
-  { files: ['server/src/x509/**/*.ts'], rules: pure([above(['certs', 'deploy', 'languages'])]) },
-  { files: ['server/src/certs/**/*.ts'], rules: pure([above(['deploy', 'languages'])]) },
-  { files: ['server/src/deploy/**/*.ts'], rules: pure([above(['languages'])]) },
+  { files: ['server/src/core/**/*.ts'], rules: pure([above(['x509', 'certs', 'deploy', 'tlsFiles', 'languages'])]) },
+  { files: ['server/src/x509/**/*.ts'], rules: pure([above(['certs', 'deploy', 'tlsFiles', 'languages'])]) },
+  { files: ['server/src/certs/**/*.ts'], rules: pure([above(['deploy', 'tlsFiles', 'languages'])]) },
+  { files: ['server/src/deploy/**/*.ts'], rules: pure([above(['tlsFiles', 'languages'])]) },
+  { files: ['server/src/tlsFiles/**/*.ts'], rules: pure([above(['languages'])]) },
   { files: ['server/src/languages/pgpoolConf/**/*.ts'], rules: pure([throughIndex(['poolPasswd']), notDeclared(['hba', 'k8s'])]) },
   { files: ['server/src/languages/hba/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'poolPasswd', 'pgIdent']), notDeclared(['k8s'])]) },
   { files: ['server/src/languages/poolPasswd/**/*.ts'], rules: pure([notDeclared(['pgpoolConf', 'hba', 'k8s'])]) },

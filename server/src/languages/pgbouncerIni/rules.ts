@@ -8,6 +8,8 @@ import { defineRules } from '../../core/rules';
 const CF = 'libusual usual/cfparser.c (parse_ini_file_internal, cf_set) as bundled with PgBouncer 1.18–1.25; checked with PgBouncer 1.18.0';
 const MAIN = 'PgBouncer 1.18–1.25 src/main.c (bouncer_params, config_sects, load_config); checked with PgBouncer 1.18.0';
 const LOADER = 'PgBouncer 1.18–1.25 src/loader.c (parse_database, parse_user, parse_peer, cstr_get_pair); checked with PgBouncer 1.18.0';
+/** The TLS files, checked by tlsFiles/ with PgBouncer's profile (check/tls.ts). */
+const TLS_FILES = 'libusual usual/tls/tls.c (tls_configure_keypair, tls_configure_ssl_verify) as bundled with PgBouncer 1.18–1.25, called by sbuf_tls_setup (client side, at start) and sbuf_tls_connect (server side); checked with PgBouncer 1.18.0';
 const TLS = 'PgBouncer 1.18–1.25 src/sbuf.c (sbuf_tls_setup, setup_tls), libusual usual/tls/tls_config.c; checked with PgBouncer 1.18.0';
 
 export const R = defineRules('pgbouncer-ini', {
@@ -33,4 +35,7 @@ export const R = defineRules('pgbouncer-ini', {
   'tls-keyword': { severity: 'error', description: 'A `client_tls_dheparams` or `client_tls_ecdhcurve` value libusual does not accept: PgBouncer does not start.', source: TLS },
   'auth-hba-file-required': { severity: 'error', description: '`auth_type = hba` without `auth_hba_file`: PgBouncer starts but refuses every login.', source: MAIN },
   'auth-file-required': { severity: 'warning', description: 'An `auth_type` that looks users up in `auth_file`, with neither `auth_file` nor `auth_user`: logins fail.', source: MAIN },
+  'tls-cert-invalid': { severity: 'error', description: 'A `*_tls_cert_file` or `*_tls_ca_file` with no certificate OpenSSL can load: PgBouncer does not start (client side) or every TLS connection to a server fails (server side).', source: TLS_FILES },
+  'tls-key-invalid': { severity: 'error', description: 'A `*_tls_key_file` with no private key OpenSSL can load: PgBouncer does not start (client side) or every TLS connection to a server fails (server side).', source: TLS_FILES },
+  'tls-key-encrypted': { severity: 'error', description: 'An encrypted `*_tls_key_file`: PgBouncer has no passphrase setting, so it does not start (client side) or every TLS connection to a server fails (server side).', source: TLS_FILES },
 });

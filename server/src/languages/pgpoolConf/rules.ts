@@ -49,7 +49,7 @@ const ssl = (severity: Severity, description: string, fn: string): RuleSpec =>
  * test against Pgpool-II checks that every such rule here means "no TLS at all". A problem with which Pgpool-II
  * still serves TLS (key permissions, unusable client-certificate checks, ignored words) is a `warning`.
  * The certificates these files hold are judged by the shared certificate policy (the X.509 room's `cert/*` rules,
- * reported from check/tls/certs.ts with the same severities as for a Secret): there an `error` also means that
+ * reported from tlsFiles/certs.ts with the same severities as for a Secret): there an `error` also means that
  * verifying clients refuse the server, or that every client-certificate login fails, while Pgpool-II still serves TLS.
  */
 export const TLS = defineRules('pgpool-conf', {

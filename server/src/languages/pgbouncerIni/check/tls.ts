@@ -7,13 +7,17 @@
  *  - towards servers, `allow`/`prefer`/`require` verify nothing (`tls_config_insecure_noverifycert`);
  *  - the protocol and cipher strings of an enabled side are parsed at start (`tls_config_parse_protocols`,
  *    `SSL_CTX_set_cipher_list` on libusual's keyword or the string itself);
- *  - files: client-side files are loaded at start (missing: PgBouncer does not start), server-side ones at each
- *    connection (missing: every server connection fails). Absolute paths go through the path mappings; one pgtls
- *    cannot see is only `pgtls/path-not-checked`; a relative path is opened from PgBouncer's working directory, which
- *    pgtls does not know, so it is not checked.
+ *  - files (tlsFiles/, with PgBouncer's profile below): libusual only keeps the paths, `tls_configure` loads them;
+ *    client-side files at start (any problem: PgBouncer does not start), server-side ones at each server connection
+ *    (any problem: PgBouncer starts, every TLS connection to a server fails). `client_tls_ca_file` is loaded in every
+ *    mode but disable (`tls_config_verify_client_optional`), `server_tls_ca_file` only for verify-ca/verify-full.
+ *    No key permission check and no passphrase (an encrypted key cannot be loaded). All seen with PgBouncer 1.18.0.
+ *    Absolute paths go through the path mappings; one pgtls cannot see is only `pgtls/path-not-checked`; a relative
+ *    path is opened from PgBouncer's working directory, which pgtls does not know, so it is not checked.
  */
 import { isAbsolutePath } from '../../../core/deployPaths';
 import { describeLocated, pathLocator, reportNotChecked } from '../../../deploy';
+import { type FileRole, type ServerTlsProfile, type TlsFileSetting, checkServerTlsFiles, tlsFilesContext } from '../../../tlsFiles';
 import { cipherCatalog, evaluateCipherString } from '../../pgpoolConf';
 import type { Entry } from '../model';
 import { R } from '../rules';
@@ -75,11 +79,12 @@ export function checkTls(c: Check): void {
   }
 
   if (client !== 'disable') checkSide(c, 'client', true);
-  if (server !== 'disable') checkSide(c, 'server', false);
+  if (server !== 'disable') checkSide(c, 'server', server === 'verify-ca' || server === 'verify-full');
   checkAuthFiles(c, auth);
 }
 
-function checkSide(c: Check, side: 'client' | 'server', atStart: boolean): void {
+/** `verifies`: the side loads its CA file (the client side always, the server side only to verify the servers). */
+function checkSide(c: Check, side: 'client' | 'server', verifies: boolean): void {
   const p = (k: string) => c.main.get(`${side}_tls_${k}`);
   const proto = p('protocols');
   if (proto && proto.st.value !== '') {
@@ -103,11 +108,55 @@ function checkSide(c: Check, side: 'client' | 'server', atStart: boolean): void 
       c.ctx.report(R['tls-keyword'], dh.st.valueSpan, `\`client_tls_dheparams\` is ${code(dh.st.value)}, not \`none\`, \`auto\` or \`legacy\` (PgBouncer takes no parameter file): ${fatal('invalid client_tls_dheparams')}.`);
     }
   }
-  for (const k of ['key_file', 'cert_file', 'ca_file']) {
+  if (!c.ctx.settings.checkFiles) return;
+  const files: Partial<Record<FileRole, TlsFileSetting>> = {};
+  for (const [role, k] of [['cert', 'cert_file'], ['key', 'key_file'], ['ca', 'ca_file']] as const) {
     const e = p(k);
-    if (e) checkFile(c, e, atStart ? `${fatal('TLS setup failed: failed to load …')}` : 'PgBouncer starts, but every connection to a server fails (the file is read when connecting), so every login fails');
+    if (e && (role !== 'ca' || verifies)) files[role] = { key: e.st.key, value: e.st.value, span: e.st.valueSpan, ref: `\`${e.st.key}\`` };
   }
+  // PgBouncer opens a relative path from its working directory, which pgtls does not know: those are not checked.
+  checkServerTlsFiles(tlsFilesContext(c.ctx, c.doc.path, undefined, side === 'client' ? CLIENT_SIDE : SERVER_SIDE, files));
 }
+
+/** libusual's error texts for a file `tls_configure` cannot use (usual/tls/tls.c), as PgBouncer 1.18.0 logs them. */
+const LOG: Record<string, string> = {
+  'cert:missing': 'failed to load certificate file …: (null)', 'key:missing': 'failed to load private key file …: (null)',
+  'ca:missing': 'failed to load CA: (null)', 'cert:cert-invalid': 'failed to load certificate file …: no start line',
+  'key:key-invalid': 'failed to load private key file …', 'key:key-encrypted': 'failed to load private key file …: processing error',
+  'key:key-mismatch': 'failed to load private key file …: key values mismatch', 'key:key-type-mismatch': 'private/public key mismatch',
+  'ca:ca-invalid': 'failed to load CA: no certificate or crl found',
+};
+
+/** What is the same on both sides: the rules, no permission check, no passphrase. */
+const PGBOUNCER: Omit<ServerTlsProfile, 'direction' | 'unusable' | 'renew'> = {
+  product: 'PgBouncer',
+  rules: { missing: R['tls-file-missing'], certInvalid: R['tls-cert-invalid'], keyInvalid: R['tls-key-invalid'], keyEncrypted: R['tls-key-encrypted'] },
+  log: (role, failure) => LOG[`${role}:${failure}`] ?? `failed to load ${role === 'ca' ? 'CA' : role === 'key' ? 'private key file' : 'certificate file'} …`,
+  relativeHint: '',
+  encrypted: () => ({
+    why: ' and PgBouncer has no passphrase setting (it never decrypts a key)',
+    fix: 'store the key decrypted (`openssl pkey -in encrypted.key -out server.key`) with mode 0600',
+  }),
+  keyPermissions: 'none',
+  permissionEffect: '',
+  caAlsoVerifiesBackends: false,
+};
+
+/** Towards clients: `sbuf_tls_setup` configures the context at start and on RELOAD; a failure stops PgBouncer. */
+const CLIENT_SIDE: ServerTlsProfile = {
+  ...PGBOUNCER,
+  direction: 'accept',
+  unusable: (_role, log) => (log === undefined ? 'PgBouncer does not start ("FATAL TLS setup failed")' : fatal(`TLS setup failed: ${log}`)),
+  renew: () => 'reload PgBouncer (RELOAD or SIGHUP loads the files again)',
+};
+
+/** Towards servers: `sbuf_tls_connect` configures a context per server connection; a failure drops that connection. */
+const SERVER_SIDE: ServerTlsProfile = {
+  ...PGBOUNCER,
+  direction: 'connect',
+  unusable: (_role, log) => `PgBouncer starts, but every connection to a server that offers TLS fails${log === undefined ? '' : ` (its log: "TLS connect error: ${log}")`} and logins through PgBouncer wait and then fail`,
+  renew: () => 'reload PgBouncer (RELOAD recycles the server connections)',
+};
 
 function checkFile(c: Check, e: Entry, effect: string): void {
   const written = e.st.value;
