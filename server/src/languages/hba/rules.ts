@@ -109,7 +109,9 @@ const DEFS = {
   'hba-disabled': { severity: 'warning',
     pgpool: 'pgpool.conf beside this file has `enable_pool_hba` off, so pgpool never reads pool_hba.conf.' },
   'hostssl-without-ssl': { severity: 'warning',
-    pgpool: '`hostssl` lines never match while pgpool.conf has `ssl = off`.' },
+    pgpool: '`hostssl` lines never match while pgpool.conf has `ssl = off`.',
+    postgres: '`hostssl` lines never match while the postgresql.conf beside this file has `ssl` off: PostgreSQL loads them and logs "hostssl record cannot match because SSL is disabled".',
+    source: { postgres: 'PostgreSQL 15 src/backend/libpq/hba.c (parse_hba_line); checked with PostgreSQL 15' } },
   'cert-without-ssl': { severity: 'warning',
     pgpool: '`cert` lines cannot succeed while pgpool.conf has `ssl = off`.' },
   'cert-without-ca-cert': { severity: 'warning',
@@ -160,6 +162,13 @@ const DEFS = {
   'ident-map-dn': { severity: 'warning',
     postgres: 'A `cert` line with `clientname=DN` whose map only has plain names: the system user is then the whole subject DN (`CN=…,O=…`), which a plain name never matches.',
     source: { postgres: IDENT_SRC } },
+  // pg_hba.conf with the postgresql.conf beside it (check/postgresqlConf.ts).
+  'cert-without-ssl-ca-file': { severity: 'error',
+    postgres: '`cert` lines and `clientcert=` need `ssl_ca_file` in postgresql.conf: without it PostgreSQL never asks for a client certificate, so those logins all fail ("connection requires a valid client certificate").',
+    source: { postgres: 'PostgreSQL 15 src/backend/libpq/be-secure-openssl.c (be_tls_init: SSL_CTX_set_verify only with ssl_ca_file), auth.c (CheckCertAuth); checked with PostgreSQL 15' } },
+  'scram-with-md5-passwords': { severity: 'warning',
+    postgres: '`scram-sha-256` lines while postgresql.conf has `password_encryption = md5`: passwords set from now on are stored as MD5, and a `scram-sha-256` line refuses those users ("User … does not have a valid SCRAM secret").',
+    source: { postgres: 'PostgreSQL 15 src/backend/libpq/auth.c (CheckPWChallengeAuth), crypt.c (get_password_type)' } },
 } as const satisfies Record<string, HbaRuleDef>;
 
 type Defs = typeof DEFS;
