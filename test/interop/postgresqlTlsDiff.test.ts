@@ -5,6 +5,9 @@
  * and started for real (`postgres -D`, "ready to accept connections" or FATAL). pgtls, judging as the server's user
  * (euid = postgres), must say "PostgreSQL refuses to start" in an error exactly when the server refuses; for those
  * that start, an SSLRequest probe must find TLS on, off, or failing every handshake as pgtls predicts.
+ * Then pg_hba.conf beside it (the hba room's cross-file rules): `hostssl` with `ssl` off, `cert` and `clientcert=`
+ * without `ssl_ca_file`, `scram-sha-256` with `password_encryption = md5`, each with a real login that must succeed
+ * exactly when pgtls reports no error or warning for the line.
  * The certificates are made here with openssl through the fixtures' shell helpers (test/fixtures/_lib/certs.sh).
  */
 import { test } from 'node:test';
@@ -15,7 +18,7 @@ import * as path from 'node:path';
 import { check, ROOT, testService } from '../helpers';
 import { freePort } from '../ports';
 import { assertTools, missing } from '../requires';
-import { INITDB, POSTGRES, Sandbox, ServerProcess, describeRun, run, tlsProbe } from './pgCluster';
+import { INITDB, POSTGRES, Sandbox, ServerProcess, describeRun, psql, run, tlsProbe } from './pgCluster';
 
 interface Variant {
   name: string;
@@ -94,7 +97,7 @@ function makeFiles(data: string, sb: Sandbox): void {
     'q openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-384 -nodes -keyout ec384.key -out ec384.crt -subj /CN=localhost -days 30',
     'q openssl pkey -in server.key -aes256 -passout pass:secret -out enc.key',
     'dated expired 20200101000000Z 20210101000000Z',
-    'ca ca', 'crl ca ca.crl',
+    'ca ca', 'crl ca ca.crl', 'ca cca', 'leaf cca cli postgres rsa',
     'q openssl genpkey -genparam -algorithm DH -pkeyopt dh_param:ffdhe2048 -out dh.pem',
     "echo 'not a certificate' > garbage.txt", "echo 'not a key' > garbage.key",
     'rm -f crl.cnf index.txt* crlnumber* expired.cnf expired.idx* expired.srl*',
@@ -159,6 +162,7 @@ test('postgresql.conf TLS: pgtls predicts exactly whether PostgreSQL 15 starts, 
         disagreements.push(`${v.name}: PostgreSQL ${got}, pgtls predicts ${predicted}\n--- conf ---\n${conf}\n--- postgres ---\n${log}\n--- pgtls ---\n${problems.map(p => `${p.severity} ${p.rule}: ${p.message}`).join('\n')}`);
       }
     }
+    await hbaLogins(t, sb, data, base, sock, service, disagreements);
     t.diagnostic(outcomes.join('; '));
     t.diagnostic(`${V.length} real starts: ${Object.entries(seen).map(([k, n]) => `${k} ${n}`).join(', ')}`);
     assert.deepEqual(disagreements, [], `${disagreements.length} disagreement(s):\n\n${disagreements.join('\n\n')}`);
@@ -167,3 +171,48 @@ test('postgresql.conf TLS: pgtls predicts exactly whether PostgreSQL 15 starts, 
     sb.dispose();
   }
 });
+
+interface HbaVariant { name: string; conf: string; hba: string; login: string; rule: string }
+
+/** pg_hba.conf lines against the postgresql.conf beside them: the login works exactly when pgtls reports nothing. */
+const HBA: HbaVariant[] = [
+  { name: 'hostssl, ssl off', conf: 'ssl = off', hba: 'hostssl all all 127.0.0.1/32 trust', login: 'sslmode=prefer', rule: 'pg-hba/hostssl-without-ssl' },
+  { name: 'hostssl, ssl on', conf: 'ssl = on', hba: 'hostssl all all 127.0.0.1/32 trust', login: 'sslmode=require', rule: 'pg-hba/hostssl-without-ssl' },
+  { name: 'cert, no ssl_ca_file', conf: 'ssl = on', hba: 'hostssl all all 127.0.0.1/32 cert', login: 'sslmode=require sslcert=cli.crt sslkey=cli.key', rule: 'pg-hba/cert-without-ssl-ca-file' },
+  { name: 'cert, ssl_ca_file', conf: "ssl = on\nssl_ca_file = 'cca.crt'", hba: 'hostssl all all 127.0.0.1/32 cert', login: 'sslmode=require sslcert=cli.crt sslkey=cli.key', rule: 'pg-hba/cert-without-ssl-ca-file' },
+  { name: 'clientcert, no ssl_ca_file', conf: 'ssl = on', hba: 'hostssl all all 127.0.0.1/32 trust clientcert=verify-ca', login: 'sslmode=require sslcert=cli.crt sslkey=cli.key', rule: 'pg-hba/cert-without-ssl-ca-file' },
+  { name: 'clientcert, ssl_ca_file', conf: "ssl = on\nssl_ca_file = 'cca.crt'", hba: 'hostssl all all 127.0.0.1/32 trust clientcert=verify-full', login: 'sslmode=require sslcert=cli.crt sslkey=cli.key', rule: 'pg-hba/cert-without-ssl-ca-file' },
+  { name: 'scram, md5 passwords', conf: 'password_encryption = md5', hba: 'host all all 127.0.0.1/32 scram-sha-256', login: 'password=pw', rule: 'pg-hba/scram-with-md5-passwords' },
+  { name: 'scram, scram passwords', conf: 'password_encryption = scram-sha-256', hba: 'host all all 127.0.0.1/32 scram-sha-256', login: 'password=pw', rule: 'pg-hba/scram-with-md5-passwords' },
+];
+
+async function hbaLogins(t: { diagnostic(s: string): void }, sb: Sandbox, data: string, base: string, sock: string, service: ReturnType<typeof testService>, disagreements: string[]): Promise<void> {
+  const seen: string[] = [];
+  for (const v of HBA) {
+    for (const f of ['server.key', 'cli.key']) { fs.chmodSync(path.join(data, f), 0o600); sb.own(path.join(data, f)); }
+    const port = await freePort();
+    const conf = `${base}\nlisten_addresses = '127.0.0.1'\nport = ${port}\nunix_socket_directories = '${sock}'\n${v.conf}\n`;
+    const hba = `local all all trust\n${v.hba}\n`;
+    sb.file('data/postgresql.conf', conf, 0o600);
+    sb.file('data/pg_hba.conf', hba, 0o600);
+    const problems = check(service, path.join(data, 'pg_hba.conf'), hba, { postgresVersion: 15, checkFiles: true }, 'pg-hba');
+    const flagged = problems.some(p => p.rule === v.rule);
+    const server = ServerProcess.spawn('postgres', POSTGRES, ['-D', data], { env: sb.env, cwd: sb.root, account: sb.account });
+    await server.waitFor(/ready to accept connections|FATAL/, 30_000);
+    let ok = false;
+    let why = server.log.split('\n').filter(l => /FATAL/.test(l)).join('\n');
+    if (/ready to accept connections/.test(server.log)) {
+      const set = await psql(sb, `host=${sock} port=${port} user=postgres dbname=postgres`, ["ALTER ROLE postgres PASSWORD 'pw'"]);
+      assert.equal(set.code, 0, describeRun(set));
+      const login = v.login.replace(/(cli\.(?:crt|key))/g, `${data}/$1`);
+      const r = await psql(sb, `host=127.0.0.1 port=${port} user=postgres dbname=postgres ${login}`, ['SELECT 1']);
+      ok = r.code === 0;
+      why = r.stderr.trim();
+    }
+    await server.stop();
+    seen.push(`${v.name}: ${ok ? 'login ok' : 'refused'}`);
+    if (ok === flagged) disagreements.push(`${v.name}: the login ${ok ? 'works' : 'fails'} (${why}), pgtls ${flagged ? 'reports' : 'does not report'} ${v.rule}\n${problems.map(p => `${p.severity} ${p.rule}: ${p.message}`).join('\n')}`);
+  }
+  sb.file('data/pg_hba.conf', 'local all all trust\nhost all all 127.0.0.1/32 trust\n', 0o600);
+  t.diagnostic(seen.join('; '));
+}

@@ -164,8 +164,8 @@ const DEFS = {
     source: { postgres: IDENT_SRC } },
   // pg_hba.conf with the postgresql.conf beside it (check/postgresqlConf.ts).
   'cert-without-ssl-ca-file': { severity: 'error',
-    postgres: '`cert` lines and `clientcert=` need `ssl_ca_file` in postgresql.conf: without it PostgreSQL never asks for a client certificate, so those logins all fail ("connection requires a valid client certificate").',
-    source: { postgres: 'PostgreSQL 15 src/backend/libpq/be-secure-openssl.c (be_tls_init: SSL_CTX_set_verify only with ssl_ca_file), auth.c (CheckCertAuth); checked with PostgreSQL 15' } },
+    postgres: '`cert` lines and `clientcert=` need `ssl_ca_file` in postgresql.conf: without it PostgreSQL never asks for a client certificate, so those logins all fail ("client certificates can only be checked if a root certificate store is available").',
+    source: { postgres: 'PostgreSQL 15 src/backend/libpq/be-secure-openssl.c (be_tls_init: SSL_CTX_set_verify only with ssl_ca_file), auth.c (ClientAuthentication); checked with PostgreSQL 15' } },
   'scram-with-md5-passwords': { severity: 'warning',
     postgres: '`scram-sha-256` lines while postgresql.conf has `password_encryption = md5`: passwords set from now on are stored as MD5, and a `scram-sha-256` line refuses those users ("User … does not have a valid SCRAM secret").',
     source: { postgres: 'PostgreSQL 15 src/backend/libpq/auth.c (CheckPWChallengeAuth), crypt.c (get_password_type)' } },

@@ -3,7 +3,7 @@
  * through postgresqlConf/index.ts), as PostgreSQL 15 behaves (checked with real starts):
  *  - `hostssl` lines with `ssl` off load ("hostssl record cannot match because SSL is disabled") but never match;
  *  - `cert` lines and `clientcert=` need `ssl_ca_file`: without it be_tls_init never asks clients for a certificate,
- *    so those logins fail ("connection requires a valid client certificate");
+ *    so those logins fail ("client certificates can only be checked if a root certificate store is available");
  *  - `scram-sha-256` lines with `password_encryption = md5`: passwords set from then on are MD5, which such a line
  *    refuses.
  * The postgresql.conf side (its own file locations, `hba_file`/`ident_file`) is postgresqlConf/check/tls.ts; a
@@ -48,7 +48,7 @@ export function checkWithPostgresqlConf(doc: SourceDocument, file: HbaFile, ctx:
     const clientcert = r.options.find(o => o.name === 'clientcert');
     if (ssl && !hasCa && r.conn === 'hostssl' && (r.method === 'cert' || clientcert)) {
       const what = r.method === 'cert' ? '`cert` logins on this line' : `logins on this line (\`clientcert=${clientcert!.value}\`)`;
-      ctx.report(PG_HBA['cert-without-ssl-ca-file'], r.method === 'cert' ? r.methodToken.span : clientcert!.token.span, `${what} all fail: postgresql.conf here does not set \`ssl_ca_file\`, and without it PostgreSQL never asks clients for a certificate ("connection requires a valid client certificate"); set \`ssl_ca_file\` to the CA that issued the client certificates.`,
+      ctx.report(PG_HBA['cert-without-ssl-ca-file'], r.method === 'cert' ? r.methodToken.span : clientcert!.token.span, `${what} all fail: postgresql.conf here does not set \`ssl_ca_file\`, and without it PostgreSQL never asks clients for a certificate and refuses these logins ("FATAL:  client certificates can only be checked if a root certificate store is available", seen with PostgreSQL 15); set \`ssl_ca_file\` to the CA that issued the client certificates.`,
         { related: relatedAt(path, ca, ca ? '`ssl_ca_file` is empty here' : 'postgresql.conf does not set `ssl_ca_file`') });
     }
     if (md5 && r.method === 'scram-sha-256') {
