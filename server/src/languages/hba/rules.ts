@@ -122,7 +122,9 @@ const DEFS = {
   'hba-disabled': { severity: 'warning',
     pgpool: 'pgpool.conf beside this file has `enable_pool_hba` off, so pgpool never reads pool_hba.conf.' },
   'hostssl-without-ssl': { severity: 'warning',
-    pgpool: '`hostssl` lines never match while pgpool.conf has `ssl = off`.' },
+    pgpool: '`hostssl` lines never match while pgpool.conf has `ssl = off`.',
+    postgres: '`hostssl` lines never match while the postgresql.conf beside this file has `ssl` off: PostgreSQL loads them and logs "hostssl record cannot match because SSL is disabled".',
+    source: { postgres: 'PostgreSQL 15 src/backend/libpq/hba.c (parse_hba_line); checked with PostgreSQL 15' } },
   'cert-without-ssl': { severity: 'warning',
     pgpool: '`cert` lines cannot succeed while pgpool.conf has `ssl = off`.' },
   'cert-without-ca-cert': { severity: 'warning',
@@ -182,6 +184,13 @@ const DEFS = {
     pgbouncer: 'An address with host bits set under its mask (`10.0.0.1/8`): PgBouncer loads the line but compares the masked client address with it unmasked, so it never matches.' },
   'newer-pgbouncer': { severity: 'warning',
     pgbouncer: 'Syntax that PgBouncer accepts only in newer releases (`all` as the address and `map=` from 1.23, `ldap` from 1.25): older ones skip the line.' },
+  // pg_hba.conf with the postgresql.conf beside it (check/postgresqlConf.ts).
+  'cert-without-ssl-ca-file': { severity: 'error',
+    postgres: '`cert` lines and `clientcert=` need `ssl_ca_file` in postgresql.conf: without it PostgreSQL never asks for a client certificate, so those logins all fail ("client certificates can only be checked if a root certificate store is available").',
+    source: { postgres: 'PostgreSQL 15 src/backend/libpq/be-secure-openssl.c (be_tls_init: SSL_CTX_set_verify only with ssl_ca_file), auth.c (ClientAuthentication); checked with PostgreSQL 15' } },
+  'scram-with-md5-passwords': { severity: 'warning',
+    postgres: '`scram-sha-256` lines while postgresql.conf has `password_encryption = md5`: passwords set from now on are stored as MD5, and a `scram-sha-256` line refuses those users ("User … does not have a valid SCRAM secret").',
+    source: { postgres: 'PostgreSQL 15 src/backend/libpq/auth.c (CheckPWChallengeAuth), crypt.c (get_password_type)' } },
 } as const satisfies Record<string, HbaRuleDef>;
 
 type Defs = typeof DEFS;

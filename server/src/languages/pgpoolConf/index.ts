@@ -29,7 +29,7 @@ export { dirOf } from './model';
 export { effectiveBool, effectiveSettings, lastSetting, settingBool, type Setting } from './effective';
 // - pg_hba.conf's rules about connections from pgpool read the backend leg of a pgpool.conf of the same project.
 export { backendLeg, isLoopbackHost, type BackendHost, type BackendLeg } from './backendLeg';
-// - pgbouncer.ini checks its `*_tls_ciphers` strings with the same OpenSSL cipher-string evaluator.
+// - pgbouncer.ini and postgresql.conf check their cipher strings with the same OpenSSL cipher-string evaluator (and postgresql.conf its `ssl_ecdh_curve` with the same curve knowledge).
 export { cipherCatalog, evaluateCipherString } from './check/tls/ciphers';
-// - pgbouncer.ini checks `client_tls_ecdhcurve` with the same OpenSSL curve facts.
+// - pgbouncer.ini (`client_tls_ecdhcurve`) and postgresql.conf (`ssl_ecdh_curve`) use the same OpenSSL curve facts.
 export { classifyCurve, type CurveVerdict } from './check/tls/curves';

@@ -16,6 +16,7 @@ import { checkIntent } from './intent';
 import { checkLineOrder } from './reachability';
 import { checkPostgresVersion } from './version';
 import { checkIdentMaps } from './identMap';
+import { checkWithPostgresqlConf } from './postgresqlConf';
 
 export function check(doc: SourceDocument, file: HbaFile, ctx: ValidateContext): void {
   for (const p of file.problems) ctx.report(p.rule, p.span, p.message, p.extra);
@@ -35,4 +36,5 @@ export function check(doc: SourceDocument, file: HbaFile, ctx: ValidateContext):
   checkIntent(file, ctx);
   checkBehindPgpool(doc, file, ctx);
   if (file.dialect === 'postgres') checkIdentMaps(doc, file, ctx);
+  if (file.dialect === 'postgres') checkWithPostgresqlConf(doc, file, ctx);
 }

@@ -1,6 +1,6 @@
 /**
  * Runs every postgresql.conf check: syntax (syntax.ts), the include directives and the names and values of the
- * effective settings (settings.ts). Everything is reported through `ctx.report` with the rules of ../rules.ts.
+ * effective settings (settings.ts), TLS and the auth file locations (tls.ts). Everything is reported through `ctx.report` with the rules of ../rules.ts.
  */
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
@@ -10,6 +10,7 @@ import type { PostgresqlConfFile } from '../model';
 import { checkIncludes } from './includes';
 import { checkSettings } from './settings';
 import { checkSyntax } from './syntax';
+import { checkTls } from './tls';
 
 export function check(doc: SourceDocument, file: PostgresqlConfFile, ctx: ValidateContext): void {
   checkSyntax(file, ctx);
@@ -17,4 +18,5 @@ export function check(doc: SourceDocument, file: PostgresqlConfFile, ctx: Valida
   const eff = effectiveSettings(doc.path, file, { parseSibling: ctx.parseSibling, env: ctx.env, ...(locator ? { locator } : {}) });
   checkIncludes(eff.problems, ctx);
   checkSettings(doc, eff.settings, ctx);
+  checkTls(doc, eff.settings, ctx);
 }
