@@ -60,7 +60,7 @@ export function checkTls(c: Check): void {
     const authAt = at('auth_type')!;
     if (client !== 'verify-full') {
       c.ctx.report(R['auth-cert-requirements'], modeAt ?? authAt, `\`auth_type = cert\` needs \`client_tls_sslmode = verify-full\`, and it is ${code(client)}: ${fatal('auth_type=cert requires client_tls_sslmode=SSLMODE_VERIFY_FULL')}. \`verify-ca\` is not enough, although the manual reads as if it were; PgBouncer still checks no host name towards clients with verify-full.`,
-        modeAt ? { fixes: [{ title: 'Set client_tls_sslmode = verify-full', edits: [{ span: get('client_tls_sslmode')!.st.valueSpan, newText: 'verify-full' }] }] } : undefined);
+        modeAt && !get('client_tls_sslmode')!.included ? { fixes: [{ title: 'Set client_tls_sslmode = verify-full', edits: [{ span: get('client_tls_sslmode')!.st.valueSpan, newText: 'verify-full' }] }] } : undefined);
     }
     if (!hasCa) c.ctx.report(R['auth-cert-requirements'], authAt, `\`auth_type = cert\` needs \`client_tls_ca_file\` (the CA that issued the client certificates), which is not set: ${fatal('auth_type=cert requires client_tls_ca_file')}.`);
   } else if (client === 'verify-full' && !hasCa && !missingOk) {
