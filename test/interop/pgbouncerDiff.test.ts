@@ -37,7 +37,6 @@ const PARALLEL = 6;
 
 /** Entries (by their numbered name; the corpus is seeded) whose disagreement belongs to another part of pgtls, with the reason. */
 const KNOWN: Record<string, string> = {
-  '303-client-tls-protocols': 'client_tls_protocols = tlsv1.0 starts, but no client with OpenSSL 3 / libpq defaults (TLS 1.2 at least) can complete a handshake; the protocol check lives in pgbouncerIni/check/tls.ts (the other helper\'s file)',
 };
 
 /**
@@ -49,6 +48,7 @@ const STARTS_BUT: Record<string, 'login' | 'handshake' | string> = {
   'pgbouncer-ini/auth-hba-file-required': 'login',
   'pgbouncer-ini/tls-file-missing': 'login',
   'pgbouncer-ini/client-tls-curve': 'handshake',
+  'pgbouncer-ini/client-tls-no-modern-protocol': 'handshake',
 };
 
 /** The server-side TLS files are only paths at start (libusual `tls_config_set_*_file` keeps the string). */
