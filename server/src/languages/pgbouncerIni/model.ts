@@ -41,6 +41,11 @@ export interface Entry {
   section?: string;
   /** For `[databases]`, `[users]` and `[peers]`. */
   conn?: ConnString;
+  /**
+   * Set when the entry is written in a file read through `%include` (check/includes.ts): that file and line. Its `st`
+   * spans then point at the `%include` line of the checked file, where findings about it are reported.
+   */
+  included?: { path: string; line: number };
 }
 
 export interface PgbouncerIniFile {

@@ -9,10 +9,11 @@ import type { SourceDocument, Span } from '../../core/types';
 import { readStatements } from './lexer';
 import { CONN_SECTIONS, type ConnPair, type ConnString, type Entry, type PgbouncerIniFile, type Statement } from './model';
 
-export function parsePgbouncerIni(doc: SourceDocument, quotedKeys = true): PgbouncerIniFile {
+/** `startSection`: for a file read through `%include`, the section in effect at the `%include` line (libusual keeps it). */
+export function parsePgbouncerIni(doc: SourceDocument, quotedKeys = true, startSection?: string): PgbouncerIniFile {
   const statements = readStatements(doc.text, quotedKeys);
   const entries: Entry[] = [];
-  let section: string | undefined;
+  let section: string | undefined = startSection;
   let firstError: Extract<Statement, { kind: 'syntax-error' }> | undefined;
   for (const st of statements) {
     if (st.kind === 'syntax-error') firstError ??= st;

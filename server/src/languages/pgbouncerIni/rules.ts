@@ -39,4 +39,5 @@ export const R = defineRules('pgbouncer-ini', {
   'tls-cert-invalid': { severity: 'error', description: 'A `*_tls_cert_file` or `*_tls_ca_file` with no certificate OpenSSL can load: PgBouncer does not start (client side) or every TLS connection to a server fails (server side).', source: TLS_FILES },
   'tls-key-invalid': { severity: 'error', description: 'A `*_tls_key_file` with no private key OpenSSL can load: PgBouncer does not start (client side) or every TLS connection to a server fails (server side).', source: TLS_FILES },
   'tls-key-encrypted': { severity: 'error', description: 'An encrypted `*_tls_key_file`: PgBouncer has no passphrase setting, so it does not start (client side) or every TLS connection to a server fails (server side).', source: TLS_FILES },
+  'client-tls-no-modern-protocol': { severity: 'error', description: 'A `client_tls_protocols` without TLS 1.2 or 1.3 (e.g. `tlsv1.0`): PgBouncer starts, but clients with OpenSSL 3\'s defaults (libpq, psql) cannot complete a TLS handshake.', source: TLS },
 });

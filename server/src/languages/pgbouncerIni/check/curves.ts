@@ -32,7 +32,7 @@ export function checkCurves(c: Check): void {
   if (verdict.kind === 'unknown') {
     const fix = verdict.suggestion ? `write \`${verdict.suggestion}\`, or ${usual}` : usual;
     c.ctx.report(R['tls-keyword'], e.st.valueSpan, `\`client_tls_ecdhcurve\` is ${code(value)}, which is not an OpenSSL curve name (names are case-sensitive; NIST names like P-256 and lists are not read): ${fatal(`invalid client_tls_ecdhecurve: ${value}`)}. ${cap(fix)}.`,
-      verdict.suggestion ? { fixes: [{ title: `Change to ${verdict.suggestion}`, edits: [{ span: e.st.valueSpan, newText: verdict.suggestion }], preferred: true }] } : undefined);
+      verdict.suggestion && !e.included ? { fixes: [{ title: `Change to ${verdict.suggestion}`, edits: [{ span: e.st.valueSpan, newText: verdict.suggestion }], preferred: true }] } : undefined);
   } else if (verdict.kind === 'not-ec') {
     c.ctx.report(R['tls-keyword'], e.st.valueSpan, `\`client_tls_ecdhcurve\` is ${code(value)}, which OpenSSL knows but not as a classic EC curve (X25519 and X448 are only reachable through \`auto\`): ${fatal('TLS setup failed: failed to set ECDHE curve')}. ${cap(usual)}.`);
   } else if (verdict.kind === 'not-tls-group') {

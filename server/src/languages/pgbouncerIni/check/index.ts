@@ -1,4 +1,4 @@
-/** Runs every pgbouncer.ini check: the structure and values (structure.ts), then TLS and authentication (tls.ts), the client ECDHE curve (curves.ts). */
+/** Runs every pgbouncer.ini check: the included files (includes.ts), the structure and values (structure.ts), then TLS and authentication (tls.ts), the client ECDHE curve (curves.ts). */
 import type { ValidateContext } from '../../../core/language';
 import type { SourceDocument } from '../../../core/types';
 import type { PgbouncerIniFile } from '../model';
@@ -6,11 +6,14 @@ import { makeCheck } from './common';
 import { checkStructure } from './structure';
 import { checkTls } from './tls';
 import { checkCurves } from './curves';
+import { expandIncludes } from './includes';
 
 export function check(doc: SourceDocument, file: PgbouncerIniFile, ctx: ValidateContext): void {
   const c = makeCheck(doc, file, ctx);
+  expandIncludes(c);
   checkStructure(c);
   const quotedKeyError = !c.release.quotedKeys && file.entries.some(e => e.st.quotedKey);
-  if (!file.firstError && !quotedKeyError) checkTls(c);
-  if (!file.firstError && !quotedKeyError) checkCurves(c);
+  const includeError = [...c.followed.values()].some(r => r.firstError || r.depthExceeded);
+  if (!file.firstError && !quotedKeyError && !includeError) checkTls(c);
+  if (!file.firstError && !quotedKeyError && !includeError) checkCurves(c);
 }

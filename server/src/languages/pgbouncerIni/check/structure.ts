@@ -8,9 +8,9 @@
 import { isAbsolutePath } from '../../../core/deployPaths';
 import { didYouMean } from '../../../core/text';
 import { pathLocator, reportNotChecked, describeLocated } from '../../../deploy';
-import { CONN_SECTIONS, type Entry } from '../model';
+import { CONN_SECTIONS, type Entry, type Statement } from '../model';
 import { R } from '../rules';
-import { type Check, code } from './common';
+import { type Check, MAX_INCLUDE, code } from './common';
 import { valueProblem } from './values';
 
 /** The refusal with the log line that comes before "FATAL cannot load config file". */
@@ -35,9 +35,9 @@ export function checkStructure(c: Check): void {
       const peers = st.name === 'peers' ? ` ([peers] needs PgBouncer 1.19 or later; pgtls.pgbouncerVersion is ${c.version})` : '';
       ctx.report(R['unknown-section'], st.nameSpan, `PgBouncer has no section ${code(`[${st.name}]`)}${peers}: ${refuses('invalid section')}. Section names are case-sensitive: use ${release.sections.map(s => `[${s}]`).join(', ')}${best ? ` (did you mean [${best}]?)` : ''}.`,
         best ? { fixes: [{ title: `Change to [${best}]`, edits: [{ span: st.nameSpan, newText: best }], preferred: true }] } : undefined);
-    } else if (st.kind === 'include') checkInclude(c, st.path, st.valueSpan);
+    } else if (st.kind === 'include') checkInclude(c, st);
   }
-  if (!file.statements.some(s => s.kind === 'section' && s.name === 'pgbouncer') && !c.hasIncludes && file.entries.length + file.statements.length > 0) {
+  if (c.depth === 0 && !c.sawMain && !c.hasIncludes && file.entries.length + file.statements.length > 0) {
     ctx.report(R['missing-main-section'], [0, 0], `There is no [pgbouncer] section: ${refuses('main section missing from config file')}. Add a [pgbouncer] section with at least \`listen_port\`, \`auth_type\` and \`auth_file\`.`);
   }
   const seen = new Map<string, Entry>();
@@ -130,7 +130,18 @@ function checkConnString(c: Check, e: Entry): void {
   }
 }
 
-function checkInclude(c: Check, written: string, span: readonly [number, number]): void {
+function checkInclude(c: Check, st: Extract<Statement, { kind: 'include' }>): void {
+  const { path: written, valueSpan: span } = st;
+  const r = c.followed.get(st);
+  if (r?.depthExceeded) {
+    c.ctx.report(R['include-missing'], span, `\`%include\` files nest more than ${MAX_INCLUDE} levels deep here (a file including itself?): ${refuses('include nesting level too deep')}. Break the loop.`);
+    return;
+  }
+  if (r?.firstError) {
+    const f = r.firstError;
+    c.ctx.report(f.rule, span, `Line ${f.line} of the included file ${code(f.path, 80)}: ${f.message}`);
+    return;
+  }
   // PgBouncer opens a relative name from its working directory, not from the including file's folder: unknown here.
   if (!c.ctx.settings.checkFiles || !isAbsolutePath(written)) return;
   const loc = pathLocator(c.ctx, c.doc.path).locate(written);

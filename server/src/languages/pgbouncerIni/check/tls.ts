@@ -60,7 +60,7 @@ export function checkTls(c: Check): void {
     const authAt = at('auth_type')!;
     if (client !== 'verify-full') {
       c.ctx.report(R['auth-cert-requirements'], modeAt ?? authAt, `\`auth_type = cert\` needs \`client_tls_sslmode = verify-full\`, and it is ${code(client)}: ${fatal('auth_type=cert requires client_tls_sslmode=SSLMODE_VERIFY_FULL')}. \`verify-ca\` is not enough, although the manual reads as if it were; PgBouncer still checks no host name towards clients with verify-full.`,
-        modeAt ? { fixes: [{ title: 'Set client_tls_sslmode = verify-full', edits: [{ span: get('client_tls_sslmode')!.st.valueSpan, newText: 'verify-full' }] }] } : undefined);
+        modeAt && !get('client_tls_sslmode')!.included ? { fixes: [{ title: 'Set client_tls_sslmode = verify-full', edits: [{ span: get('client_tls_sslmode')!.st.valueSpan, newText: 'verify-full' }] }] } : undefined);
     }
     if (!hasCa) c.ctx.report(R['auth-cert-requirements'], authAt, `\`auth_type = cert\` needs \`client_tls_ca_file\` (the CA that issued the client certificates), which is not set: ${fatal('auth_type=cert requires client_tls_ca_file')}.`);
   } else if (client === 'verify-full' && !hasCa && !missingOk) {
@@ -83,6 +83,19 @@ export function checkTls(c: Check): void {
   checkAuthFiles(c, auth);
 }
 
+/** The TLS versions a protocol string selects (libusual `tls_config_parse_protocols`: items added, `!` removes, from nothing). */
+function protocolSet(value: string): Set<string> {
+  const ALL = ['1.0', '1.1', '1.2', '1.3'];
+  const of: Record<string, string[]> = { all: ALL, legacy: ALL, default: ['1.2', '1.3'], secure: ['1.2', '1.3'], tlsv1: ['1.0', '1.1'], 'tlsv1.0': ['1.0'], 'tlsv1.1': ['1.1'], 'tlsv1.2': ['1.2'], 'tlsv1.3': ['1.3'] };
+  const set = new Set<string>();
+  for (const raw of value.split(/[,:]/)) {
+    const t = raw.replace(/^[ \t]+/, '').replace(/[ \t]+$/, '');
+    const neg = t.startsWith('!');
+    for (const v of of[(neg ? t.slice(1) : t).toLowerCase()] ?? []) { if (neg) set.delete(v); else set.add(v); }
+  }
+  return set;
+}
+
 /** `verifies`: the side loads its CA file (the client side always, the server side only to verify the servers). */
 function checkSide(c: Check, side: 'client' | 'server', verifies: boolean): void {
   const p = (k: string) => c.main.get(`${side}_tls_${k}`);
@@ -91,6 +104,11 @@ function checkSide(c: Check, side: 'client' | 'server', verifies: boolean): void
     const bad = proto.st.value.split(/[,:]/).map(t => t.replace(/^[ \t]+/, '').replace(/^!/, '')).find(t => !PROTOCOLS.has(t.toLowerCase()));
     if (bad !== undefined) {
       c.ctx.report(R['tls-protocols'], proto.st.valueSpan, `${bad === '' ? 'An empty item' : code(bad)} in \`${proto.st.key}\` is not a TLS protocol libusual knows (\`all\`, \`secure\`, \`legacy\`, \`tlsv1.0\`…\`tlsv1.3\`, separated by \`,\` or \`:\`, \`!\` to exclude): ${fatal(`invalid ${proto.st.key}: …`)}.`);
+    } else if (side === 'client') {
+      const set = protocolSet(proto.st.value);
+      if (set.size > 0 && !set.has('1.2') && !set.has('1.3')) {
+        c.ctx.report(R['client-tls-no-modern-protocol'], proto.st.valueSpan, `\`client_tls_protocols = ${proto.st.value}\` allows only TLS ${[...set].sort().join(' and ')}: PgBouncer starts, but clients with OpenSSL 3's defaults (libpq, psql, which require TLS 1.2 at least) cannot complete a TLS handshake, so they cannot log in over TLS. Use \`secure\` (TLS 1.2 and 1.3, the default).`);
+      }
     }
   }
   const ciphers = p('ciphers');
