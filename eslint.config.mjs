@@ -67,7 +67,7 @@ export default tseslint.config(
   { files: ['server/src/languages/poolPasswd/**/*.ts'], rules: pure([notDeclared(['pgpoolConf', 'hba', 'k8s'])]) },
   { files: ['server/src/languages/postgresqlConf/**/*.ts'], rules: pure([throughIndex(['pgpoolConf']), notDeclared(['hba', 'k8s', 'poolPasswd'])]) },
   { files: ['server/src/languages/k8s/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba']), notDeclared(['poolPasswd'])]) },
-  { files: ['server/src/languages/pgbouncerIni/**/*.ts'], rules: pure([throughIndex(['pgpoolConf']), notDeclared(['hba', 'k8s', 'poolPasswd'])]) },
+  { files: ['server/src/languages/pgbouncerIni/**/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'pgbouncerUserlist', 'hba']), notDeclared(['k8s', 'poolPasswd'])]) },
   { files: ['server/src/languages/pgIdent/**/*.ts'], rules: pure([throughIndex(['hba']), notDeclared(['pgpoolConf', 'poolPasswd', 'k8s'])]) },
   { files: ['server/src/languages/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba', 'k8s', 'poolPasswd', 'pgbouncerIni', 'pgIdent', 'postgresqlConf', 'pgbouncerUserlist'])]) },
   { files: ['server/src/languages/pgbouncerUserlist/**/*.ts'], rules: pure([notDeclared(['pgpoolConf', 'hba', 'k8s', 'poolPasswd'])]) },

@@ -5,6 +5,8 @@
  *    under `auth_type` scram-sha-256, md5 or plain, PostgreSQL asking PgBouncer for SCRAM: PgBouncer must refuse
  *    exactly the users pgtls predicts (an error on the user's line or above it where PgBouncer stops reading, no entry
  *    in pgtls's model, or an entry `serves` says cannot serve the auth_type or PgBouncer's SCRAM login to the server).
+ *    The pgbouncer.ini that names each file must say the same (`auth-file-entries` names exactly the users whose
+ *    entries cannot serve the auth_type; `auth-file-stops` exactly when PgBouncer stops reading).
  *    PgBouncer is restarted for every file, so that no pooled server connection hides a failing server login.
  *  - 100 auth_hba_files (auth_type = hba) of six lines each, one per user, plus noise: a user gets in exactly when the
  *    first line pgtls loads for a plain TCP login from 127.0.0.1 to `postgres` lets it in, with no error on that line.
@@ -13,6 +15,7 @@
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { createHash, webcrypto } from 'node:crypto';
+import * as fs from 'node:fs';
 import { generateSet } from '../../server/src/certs/generate';
 import type { BouncerHbaFile, BouncerRecord } from '../../server/src/languages/hba';
 import { logsInToScramServer, serves, type ClientMethod, type UserlistFile } from '../../server/src/languages/pgbouncerUserlist';
@@ -128,13 +131,24 @@ test('100 auth_files: PgBouncer refuses exactly the logins pgtls predicts', { sk
     const b = await PgBouncer.start(sandbox!, { dir, backendPort: pg!.port, authType, userlist: text });
     try {
       const { parsed, problems } = validate(b.file('userlist.txt'), text, 'pgbouncer-userlist');
+      const list = parsed as UserlistFile;
+      // The same file seen from the pgbouncer.ini that names it (check/authFiles.ts): the users it says are refused.
+      const ini = validate(b.file('pgbouncer.ini'), fs.readFileSync(b.file('pgbouncer.ini'), 'utf8'), 'pgbouncer-ini').problems;
+      const named = new Set(ini.filter(p => p.rule === 'pgbouncer-ini/auth-file-entries').flatMap(p => p.related ?? [])
+        .map(r => [...list.effective.values()].find(e => e.user.span[0] === r.span[0])?.user.value));
+      const stops = ini.some(p => p.rule === 'pgbouncer-ini/auth-file-stops');
+      if (stops !== !!list.stop) wrong.push(`file ${n}: pgbouncer.ini ${stops ? 'says' : 'does not say'} that PgBouncer stops reading the auth_file\n${text}`);
       for (const u of USERS) {
-        const want = predictUserlist(parsed as UserlistFile, problems, u, lineOf.get(u)!, authType);
+        const want = predictUserlist(list, problems, u, lineOf.get(u)!, authType);
         const r = await b.login(u, PW);
         logins++;
         const got = r.code === 0 ? 'ok' : 'refused';
         seen[got]++;
         if (got !== want) wrong.push(`file ${n} (${authType}), ${u}: PgBouncer ${got}, pgtls predicts ${want}\n${text}\n${problems.map(p => `${p.severity} ${p.rule}`).join('; ')}\n${describeRun(r)}`);
+        const e = list.effective.get(u);
+        const kindRefused = !!e && !serves(e.kind, authType).ok && !(list.stop && list.stop.line <= lineOf.get(u)!);
+        if (named.has(u) && got === 'ok') wrong.push(`file ${n} (${authType}), ${u}: pgbouncer.ini's auth-file-entries names the user, but PgBouncer lets it in\n${text}`);
+        if (kindRefused && !named.has(u)) wrong.push(`file ${n} (${authType}), ${u}: PgBouncer ${got}, its ${e!.kind} entry cannot serve ${authType}, and pgbouncer.ini's auth-file-entries does not name the user\n${text}`);
       }
     } finally {
       await b.stop();

@@ -89,6 +89,24 @@ test('a ConfigMap not in the workspace, mounted where pgpool/pgpool reads: no er
   }
 });
 
+test('pgpool/pgpool appends ssl_cert/ssl_key after the file: the file\'s own paths are not what Pgpool-II uses, so they are not checked', () => {
+  // Without the image, these paths are checked (missing files: errors); with it, the image's appended lines win.
+  const own = `${SSL_ONLY}ssl_cert = '/config/missing.crt'\nssl_key = ''\n`;
+  const dir = workspace({ 'deployment.yaml': DEPLOYMENT('pgpool/pgpool:4.5.4'), 'config/pgpool.conf': own });
+  const alone = workspace({ 'config/pgpool.conf': own });
+  try {
+    const got = run(dir, 'config/pgpool.conf');
+    assert.deepEqual(rules(got), ['pgpool-conf/image-completes:info']);
+    assert.match(got[0]!.message, /this file's `ssl_cert` and `ssl_key` are not what Pgpool-II uses/);
+    assert.match(got[0]!.message, /ssl_key = '\/opt\/pgpool-II\/tls\/tls\.key'/);
+    const without = rules(run(alone, 'config/pgpool.conf'));
+    assert.ok(without.includes('pgpool-conf/ssl-key-required:error'), without.join(' '));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(alone, { recursive: true, force: true });
+  }
+});
+
 test('the errors stay where no known image runs the file: another image, another mount path, a ConfigMap in the workspace without the file', () => {
   const cases: Record<string, string>[] = [
     { 'deployment.yaml': DEPLOYMENT('postgres:15') },

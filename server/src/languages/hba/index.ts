@@ -46,3 +46,5 @@ export const pgbouncerHbaMode: LanguageMode<BouncerHbaFile> = {
   complete: (_doc, file, offset) => completeBouncerHba(file, offset),
 };
 export type { BouncerHbaFile, BouncerRecord } from './bouncer/model';
+// - pgbouncer.ini reads the auth_hba_file it names in PgBouncer's dialect, whatever the file is called.
+export { parseBouncerHba } from './bouncer/parse';

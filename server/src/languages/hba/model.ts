@@ -17,6 +17,11 @@ export interface HbaProblem {
   span: Span;
   message: string;
   extra: FindingExtra;
+  /**
+   * PgBouncer's auth_hba_file only: the line is skipped by every release (`true`), or by the releases before this one
+   * (syntax a later release added).
+   */
+  skips?: true | string;
 }
 
 export interface HbaAddress {

@@ -12,6 +12,10 @@ const LOADER = 'PgBouncer 1.18–1.25 src/loader.c (parse_database, parse_user, 
 const TLS_FILES = 'libusual usual/tls/tls.c (tls_configure_keypair, tls_configure_ssl_verify) as bundled with PgBouncer 1.18–1.25, called by sbuf_tls_setup (client side, at start) and sbuf_tls_connect (server side); checked with PgBouncer 1.18.0';
 const TLS = 'PgBouncer 1.18–1.25 src/sbuf.c (sbuf_tls_setup, setup_tls), libusual usual/tls/tls_config.c; checked with PgBouncer 1.18.0';
 
+/** The auth_file as PgBouncer uses it, with the userlist language's matrix (pgbouncerUserlist/catalogue.ts). */
+const AUTH = 'PgBouncer 1.18–1.25 src/client.c (check_client_passwd, auth_user), src/proto.c (login_scram_sha_256), src/loader.c (load_auth_file); checked with PgBouncer 1.18.0';
+const HBA = 'PgBouncer 1.18–1.25 src/main.c (load_config: the file is loaded only for auth_type = hba), src/hba.c (parse_line)';
+
 export const R = defineRules('pgbouncer-ini', {
   'syntax-error': { severity: 'error', description: 'A line PgBouncer\'s ini reader cannot read ("syntax error in configuration"): PgBouncer does not start.', source: CF },
   'unknown-section': { severity: 'error', description: 'A section other than [pgbouncer], [databases], [users] (and [peers] from 1.19): PgBouncer does not start.', source: MAIN },
@@ -40,4 +44,10 @@ export const R = defineRules('pgbouncer-ini', {
   'tls-key-invalid': { severity: 'error', description: 'A `*_tls_key_file` with no private key OpenSSL can load: PgBouncer does not start (client side) or every TLS connection to a server fails (server side).', source: TLS_FILES },
   'tls-key-encrypted': { severity: 'error', description: 'An encrypted `*_tls_key_file`: PgBouncer has no passphrase setting, so it does not start (client side) or every TLS connection to a server fails (server side).', source: TLS_FILES },
   'client-tls-no-modern-protocol': { severity: 'error', description: 'A `client_tls_protocols` without TLS 1.2 or 1.3 (e.g. `tlsv1.0`): PgBouncer starts, but clients with OpenSSL 3\'s defaults (libpq, psql) cannot complete a TLS handshake.', source: TLS },
+  'auth-file-entries': { severity: 'error', description: 'Users of the `auth_file` whose entries cannot serve `auth_type` (MD5 hashes under `scram-sha-256`; empty passwords, a warning): PgBouncer refuses their logins.', source: AUTH },
+  'auth-file-server-login': { severity: 'warning', description: 'With `auth_type` cert, trust or peer, `auth_file` entries holding SCRAM secrets or MD5 hashes: PgBouncer cannot log in to a PostgreSQL server that asks for SCRAM with them.', source: AUTH },
+  'auth-user-entry': { severity: 'warning', description: 'An `auth_user` without a clear-text entry in `auth_file`: it cannot log in to run `auth_query` unless the server trusts it.', source: AUTH },
+  'auth-file-stops': { severity: 'warning', description: 'An `auth_file` PgBouncer stops reading part-way ("broken auth file"): the users below that line cannot log in.', source: AUTH },
+  'auth-hba-file-lines': { severity: 'warning', description: 'Lines of the `auth_hba_file` that PgBouncer skips (it reads its own subset of pg_hba.conf, whatever the file is called); an error when it loads none, since every login is then refused.', source: HBA },
+  'auth-hba-file-ignored': { severity: 'warning', description: '`auth_hba_file` with an `auth_type` other than hba: PgBouncer ignores the file, so its lines restrict nothing.', source: MAIN },
 });

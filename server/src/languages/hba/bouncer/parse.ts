@@ -37,7 +37,7 @@ class Cursor {
   get last(): Span { return this.line.toks[this.line.toks.length - 1]!.span; }
 }
 
-class Skip { constructor(readonly rule: RuleMeta, readonly span: Span, readonly message: string, readonly fixes: Fix[] = [], readonly newer = false) {} }
+class Skip { constructor(readonly rule: RuleMeta, readonly span: Span, readonly message: string, readonly fixes: Fix[] = [], readonly newer?: string) {} }
 
 export function parseBouncerHba(text: string, path: string): BouncerHbaFile {
   const file: BouncerHbaFile = { dialect: 'pgbouncer', path, text, lines: tokenizeBouncer(text), records: [], skipped: 0, problems: [] };
@@ -45,7 +45,7 @@ export function parseBouncerHba(text: string, path: string): BouncerHbaFile {
     const r = parseLine(file, new Cursor(line));
     if (r instanceof Skip) {
       file.skipped++;
-      file.problems.push({ rule: r.rule, span: r.span, message: r.newer ? r.message : `${r.message}; ${SKIP_TAIL}.`, extra: { fixes: r.fixes } });
+      file.problems.push({ rule: r.rule, span: r.span, message: r.newer ? r.message : `${r.message}; ${SKIP_TAIL}.`, extra: { fixes: r.fixes }, skips: r.newer ?? true });
     } else file.records.push(r);
   }
   return file;
@@ -75,7 +75,7 @@ function parseLine(file: BouncerHbaFile, c: Cursor): BouncerRecord | Skip {
   if (extra) {
     const span: Span = [extra.span[0], c.last[1]];
     if (extra.kind === 'ident' && extra.token!.value.startsWith('map=')) {
-      return new Skip(R['newer-pgbouncer'], span, `PgBouncer accepts ${NEWER.map.what} only from ${NEWER.map.since} on (and only when \`auth_ident_file\` defines that map): 1.18–1.22 skip this line ("unsupported parameters"), so the logins it was meant for fall to a later line or are refused there`, [], true);
+      return new Skip(R['newer-pgbouncer'], span, `PgBouncer accepts ${NEWER.map.what} only from ${NEWER.map.since} on (and only when \`auth_ident_file\` defines that map): 1.18–1.22 skip this line ("unsupported parameters"), so the logins it was meant for fall to a later line or are refused there`, [], NEWER.map.since);
     }
     return new Skip(R['unknown-option'], span, `PgBouncer takes nothing after the method \`${methodTok.value}\`${/^clientcert=/.test(extra.token?.value ?? '') ? ' (it has no `clientcert`: a `cert` line always requires a client certificate)' : ''}, so it reads this as "unsupported parameters"; remove it`,
       [{ title: 'Remove what follows the method', edits: [{ span: [methodTok.span[1], c.last[1]], newText: '' }], preferred: true }]);
@@ -131,7 +131,7 @@ function parseAddress(file: BouncerHbaFile, c: Cursor): HbaAddress | Skip {
   if (t.kind !== 'ident') return new Skip(R['invalid-address'], t.span, t.kind === 'string' ? 'PgBouncer does not accept a quoted address ("did not find address"); remove the quotes' : 'PgBouncer finds no address here ("did not find address"); write one such as `10.0.0.0/8`');
   const tok = t.token!;
   const str = tok.value;
-  if (str === 'all') return new Skip(R['newer-pgbouncer'], tok.span, `PgBouncer accepts ${NEWER['all-address'].what} only from ${NEWER['all-address'].since} on: 1.18–1.22 skip this line ("failed to parse address"); write \`0.0.0.0/0\` (and a \`::/0\` line) for every address`, [], true);
+  if (str === 'all') return new Skip(R['newer-pgbouncer'], tok.span, `PgBouncer accepts ${NEWER['all-address'].what} only from ${NEWER['all-address'].since} on: 1.18–1.22 skip this line ("failed to parse address"); write \`0.0.0.0/0\` (and a \`::/0\` line) for every address`, [], NEWER['all-address'].since);
   const slash = str.indexOf('/');
   const host = slash >= 0 ? str.slice(0, slash) : str;
   const ip = inetPton(host);
@@ -189,7 +189,7 @@ function badMethod(c: Cursor): Skip {
   if (!t) return new Skip(R['missing-field'], c.last, 'The line ends before the authentication method; add one such as `scram-sha-256`');
   const v = t.token?.value ?? '';
   if (t.kind === 'ident' && v === 'ldap') {
-    return new Skip(R['newer-pgbouncer'], t.span, `PgBouncer accepts ${NEWER.ldap.what} only from ${NEWER.ldap.since} on: older releases skip this line ("unsupported method"), so the logins it was meant for fall to a later line or are refused there`, [], true);
+    return new Skip(R['newer-pgbouncer'], t.span, `PgBouncer accepts ${NEWER.ldap.what} only from ${NEWER.ldap.since} on: older releases skip this line ("unsupported method"), so the logins it was meant for fall to a later line or are refused there`, [], NEWER.ldap.since);
   }
   if (t.kind === 'string') return new Skip(R['invalid-method'], t.span, `PgBouncer does not accept a quoted method ("unsupported method"); write \`${v}\` without quotes`, BOUNCER_METHODS.includes(v as Method) ? [replace('Remove the quotes', t.span, v)] : []);
   if (t.kind !== 'ident') return new Skip(R['invalid-method'], t.span, 'PgBouncer finds no method here ("unsupported method"); write one such as `scram-sha-256`');

@@ -15,12 +15,11 @@
  *    Absolute paths go through the path mappings; one pgtls cannot see is only `pgtls/path-not-checked`; a relative
  *    path is opened from PgBouncer's working directory, which pgtls does not know, so it is not checked.
  */
-import { isAbsolutePath } from '../../../core/deployPaths';
-import { describeLocated, pathLocator, reportNotChecked } from '../../../deploy';
 import { type FileRole, type ServerTlsProfile, type TlsFileSetting, checkServerTlsFiles, tlsFilesContext } from '../../../tlsFiles';
 import { cipherCatalog, evaluateCipherString } from '../../pgpoolConf';
 import type { Entry } from '../model';
 import { R } from '../rules';
+import { checkAuthFiles } from './authFiles';
 import { type Check, code } from './common';
 import { lookup } from './values';
 
@@ -175,29 +174,3 @@ const SERVER_SIDE: ServerTlsProfile = {
   unusable: (_role, log) => `PgBouncer starts, but every connection to a server that offers TLS fails${log === undefined ? '' : ` (its log: "TLS connect error: ${log}")`} and logins through PgBouncer wait and then fail`,
   renew: () => 'reload PgBouncer (RELOAD recycles the server connections)',
 };
-
-function checkFile(c: Check, e: Entry, effect: string): void {
-  const written = e.st.value;
-  if (!c.ctx.settings.checkFiles || written === '' || !isAbsolutePath(written)) return;
-  const loc = pathLocator(c.ctx, c.doc.path).locate(written);
-  if (loc.status === 'unresolved') return;
-  if (loc.status === 'unseen') { reportNotChecked(c.ctx, loc, e.st.valueSpan, `\`${e.st.key}\`: `); return; }
-  if (loc.stat?.isFile) return;
-  const what = loc.stat ? 'is not a regular file' : 'does not exist';
-  c.ctx.report(R['tls-file-missing'], e.st.valueSpan, `\`${e.st.key}\`: ${describeLocated(loc, s => code(s, 80))} ${what}: ${effect}. Fix the path${loc.via ? ' or the path mapping' : ''}.`);
-}
-
-/** `requires_auth_file` (src/main.c): every auth_type from trust on but pam looks users up in auth_file. */
-function checkAuthFiles(c: Check, auth: string): void {
-  const authAt = c.main.get('auth_type')?.st.keySpan;
-  if (c.hasIncludes) return;
-  if (auth === 'hba' && (c.main.get('auth_hba_file')?.st.value ?? '') === '') {
-    c.ctx.report(R['auth-hba-file-required'], authAt!, '`auth_type = hba` without `auth_hba_file`: PgBouncer starts ("could not open hba config file") but has no rules, so it refuses every login. Set `auth_hba_file` to a pg_hba.conf-style file.');
-  }
-  const needs = !['any', 'pam'].includes(auth);
-  if (needs && !c.main.get('auth_file') && !c.main.get('auth_user') && authAt) {
-    c.ctx.report(R['auth-file-required'], authAt, `\`auth_type = ${auth}\` looks every user up in \`auth_file\`, which is not set (and no \`auth_user\` runs \`auth_query\`): PgBouncer starts, but no user is known and logins fail. Set \`auth_file\` to the userlist.txt file.`);
-  }
-  const af = c.main.get('auth_file');
-  if (needs && af) checkFile(c, af, 'PgBouncer starts ("could not open auth_file"), but knows no user, so logins fail');
-}

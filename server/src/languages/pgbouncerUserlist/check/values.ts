@@ -8,9 +8,11 @@ import { parseScramSecret } from '../catalogue';
 import type { UserEntry, UserlistFile } from '../model';
 import { R } from '../rules';
 import { readAsWritten } from './lines';
+import { type BouncerView, bouncerView } from './sibling';
 
 export function checkValues(file: UserlistFile, ctx: ValidateContext): void {
   let md5: UserEntry | undefined;
+  const view = bouncerView(file.path, ctx);
   for (const e of file.entries) {
     if (file.effective.get(e.user.value) !== e || !readAsWritten(file.text, e)) continue;
     const u = shownUser(e.user.value);
@@ -32,7 +34,7 @@ export function checkValues(file: UserlistFile, ctx: ValidateContext): void {
         break;
       }
       default:
-        checkPlain(e, u, ctx);
+        checkPlain(e, u, ctx, view);
     }
   }
   if (md5) {
@@ -41,7 +43,7 @@ export function checkValues(file: UserlistFile, ctx: ValidateContext): void {
   }
 }
 
-function checkPlain(e: UserEntry, u: string, ctx: ValidateContext): void {
+function checkPlain(e: UserEntry, u: string, ctx: ValidateContext, view: BouncerView | undefined): void {
   const pw = e.password.value;
   const span = e.password.span;
   if (/^md5[0-9a-f]{32}$/i.test(pw)) {
@@ -62,5 +64,7 @@ function checkPlain(e: UserEntry, u: string, ctx: ValidateContext): void {
     ctx.report(R['scram-format'], span, `The password of ${u} looks like a SCRAM-SHA-256 secret, but PgBouncer does not accept it (${why}), so it takes the whole value as a clear-text password: logins with the real password fail. Copy the secret PostgreSQL stores for the role (\`SELECT rolpassword FROM pg_authid WHERE rolname = …\`).`);
     return;
   }
+  // Clear text is what the pgbouncer.ini beside this file needs here: no advice to replace it.
+  if (view && (view.authUsers.has(e.user.value) || view.serverLoginsNeedClearText)) return;
   ctx.report(R['clear-text-password'], span, `The password of ${u} is stored in clear text: anyone who can read this file learns it. Store the SCRAM secret PostgreSQL has for the role instead (\`SELECT rolpassword FROM pg_authid WHERE rolname = …\`); it serves \`scram-sha-256\`, \`md5\` and \`plain\` logins.`);
 }

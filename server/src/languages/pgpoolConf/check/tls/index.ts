@@ -36,7 +36,14 @@ export function checkTls(
   const t: TlsContext = {
     doc, file, ctx,
     confDir: dirOf(file.path),
-    get: key => lastSetting(all, key),
+    // A setting the image appends after the file overrides the file's own (pgpool/pgpool: ssl_cert, ssl_key): the
+    // file's value is never used, and the image's is a path in the container (a file that already says the same, such as
+    // one captured from a running pod, is read as it is).
+    get: key => {
+      const own = lastSetting(all, key);
+      const v = view.get(key);
+      return v?.image !== 'after' || own?.a.value === v.value ? own : undefined;
+    },
     report(rule, at, message, extra) {
       ctx.report(rule, Array.isArray(at) ? at as Span : spanOf(at as Setting), message, extra);
     },
@@ -45,10 +52,12 @@ export function checkTls(
 
   // A setting the file leaves out that the image running it appends (pgpool/pgpool: ssl_cert, ssl_key) is not missing.
   const completed: string[] = [];
+  const overridden: string[] = [];
   const byImage = (key: string): boolean => {
     const v = view.get(key);
     if (!v?.image || v.value === '') return false;
     completed.push(`\`${key} = '${v.value}'\``);
+    if (v.image === 'after' && lastSetting(all, key)) overridden.push(`\`${key}\``);
     return true;
   };
   const cert = t.get('ssl_cert');
@@ -62,7 +71,9 @@ export function checkTls(
 
   if (completed.length) {
     const how = view.run?.role === 'fragment' ? 'writes' : 'appends';
-    t.report(R['image-completes'], sslSpan, `\`ssl = on\` without ${completed.length > 1 ? 'these settings' : 'this setting'} here: ${view.who()} ${how} ${completed.join(' and ')} at start, so Pgpool-II gets ${completed.length > 1 ? 'them' : 'it'} (a path in the container, not checked here). Set ${completed.length > 1 ? 'them' : 'it'} in this file only to use other files.`);
+    const lead = overridden.length ? `\`ssl = on\`, and this file's ${overridden.join(' and ')} ${overridden.length > 1 ? 'are' : 'is'} not what Pgpool-II uses` : `\`ssl = on\` without ${completed.length > 1 ? 'these settings' : 'this setting'} here`;
+    const tail = overridden.length ? `The image's ${overridden.length > 1 ? 'values win' : 'value wins'} whatever this file says; to use other files, change the Secret the image reads them from.` : `Set ${completed.length > 1 ? 'them' : 'it'} in this file only to use other files.`;
+    t.report(R['image-completes'], sslSpan, `${lead}: ${view.who()} ${how} ${completed.join(' and ')} at start, so Pgpool-II gets ${completed.length > 1 ? 'them' : 'it'} (a path in the container, not checked here). ${tail}`);
   }
 
   const files = ctx.settings.checkFiles ? checkTlsFiles(t) : undefined;
