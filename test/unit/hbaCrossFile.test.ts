@@ -113,3 +113,38 @@ test('password over a connection that stays on this machine is only a note', () 
   assert.deepEqual(ps.map(p => `${p.rule}:${p.severity}`), ['pool-hba/clear-text-password:info', 'pool-hba/clear-text-password:info']);
   assert.match(ps[0]!.message, /stays on this machine/);
 });
+
+/** pg_hba.conf in DIR with the other files given (name → text; absolute names for files elsewhere). */
+function runPg(files: Record<string, string>, hba: string, settings = {}): Problem[] {
+  const at = (p: string): string | undefined => files[p] ?? (p.startsWith(`${DIR}/`) ? files[p.slice(DIR.length + 1)] : undefined);
+  const service = testService({
+    readText: at,
+    stat: p => (at(p) !== undefined ? { isFile: true, mode: 0o644, uid: 0 } : undefined),
+  });
+  return check(service, `${DIR}/pg_hba.conf`, hba, { checkFiles: true, ...settings }).filter(p => p.rule.startsWith('pg-hba/'));
+}
+const pgRules = (ps: Problem[]) => ps.map(p => p.rule.replace('pg-hba/', '')).sort();
+
+test('pg_hba.conf: ssl off in the postgresql.conf beside it silences the host → hostssl advice, as for pool_hba.conf', () => {
+  const line = 'host all all 10.0.0.0/8 scram-sha-256\n';
+  assert.deepEqual(pgRules(runPg({ 'postgresql.conf': 'ssl = off\n' }, line)), []);
+  assert.deepEqual(pgRules(runPg({ 'postgresql.conf': "ssl = on\nssl_cert_file = 's.crt'\nssl_key_file = 's.key'\n" }, line)), ['prefer-hostssl']);
+  // No postgresql.conf here: pgtls does not know, and advises.
+  assert.deepEqual(pgRules(runPg({}, line)), ['prefer-hostssl']);
+});
+
+test('pg_hba.conf map= looks in the ident file postgresql.conf names (ident_file), not only beside it', () => {
+  const hba = 'local all all peer map=staff\n';
+  const ident = 'staff  alice  alice\n';
+  // The default: pg_ident.conf beside pg_hba.conf.
+  assert.deepEqual(pgRules(runPg({ 'pg_ident.conf': ident }, hba)), []);
+  assert.deepEqual(pgRules(runPg({ 'pg_ident.conf': 'other alice alice\n' }, hba)), ['ident-map-undefined']);
+  // ident_file elsewhere: that file's maps count, not the one beside.
+  const conf = "ident_file = '/srv/conf/users.ident'\n";
+  assert.deepEqual(pgRules(runPg({ 'postgresql.conf': conf, '/srv/conf/users.ident': ident, 'pg_ident.conf': 'other alice alice\n' }, hba)), []);
+  const missing = runPg({ 'postgresql.conf': conf, '/srv/conf/users.ident': 'other alice alice\n', 'pg_ident.conf': ident }, hba);
+  assert.deepEqual(pgRules(missing), ['ident-map-undefined']);
+  assert.match(missing[0]!.message, /the ident file postgresql\.conf names \(`users\.ident`\) defines no map `staff`/i);
+  // An ident_file pgtls cannot see: no verdict on the maps.
+  assert.deepEqual(pgRules(runPg({ 'postgresql.conf': "ident_file = '/elsewhere/pg_ident.conf'\n", 'pg_ident.conf': 'other alice alice\n' }, hba)), []);
+});

@@ -25,19 +25,22 @@ function systemUser(r: HbaRecord): string {
   return `the name \`${r.method}\` authenticates`;
 }
 
-export function checkIdentMaps(doc: SourceDocument, file: HbaFile, ctx: ValidateContext): void {
+/** `identPath`: the pg_ident.conf postgresql.conf's `ident_file` names (default: the one beside pg_hba.conf). */
+export function checkIdentMaps(doc: SourceDocument, file: HbaFile, ctx: ValidateContext, identPath = `${folderOf(doc.path)}/pg_ident.conf`): void {
   const uses: { r: HbaRecord; o: HbaOption }[] = [];
   for (const r of file.records) for (const o of r.options) if (o.name === 'map') uses.push({ r, o });
   if (uses.length === 0) return;
-  const identPath = `${folderOf(doc.path)}/pg_ident.conf`;
   const ident = ctx.parseSibling<PgIdentFile>(identPath, 'pg-ident')?.file;
   if (!ident) return;
+  const beside = identPath === `${folderOf(doc.path)}/pg_ident.conf`;
+  const which = beside ? 'pg_ident.conf beside this file' : `the ident file postgresql.conf names (\`${identPath.split('/').pop()}\`)`;
+  const Which = which[0]!.toUpperCase() + which.slice(1);
   const version = ctx.settings.postgresVersion;
   const refused = version >= 16 ? ident.refused.from16 : ident.refused.before16;
   if (refused) {
     const related = [{ file: identPath, span: refused.span, message: `PostgreSQL refuses pg_ident.conf here: ${refused.postgres}` }];
     for (const { r, o } of uses) {
-      ctx.report(PG_HBA['ident-file-refused'], o.valueSpan, `The pg_ident.conf beside this file has an error (line ${refused.line.line + 1}: "${refused.postgres}"), so PostgreSQL refuses all of it: a server started now has no user-name maps and refuses every login through this line, matched against ${systemUser(r)}; a reload keeps the previous maps. Fix pg_ident.conf.`, { related });
+      ctx.report(PG_HBA['ident-file-refused'], o.valueSpan, `${Which.replace(/^Pg_/, 'The pg_')} has an error (line ${refused.line.line + 1}: "${refused.postgres}"), so PostgreSQL refuses all of it: a server started now has no user-name maps and refuses every login through this line, matched against ${systemUser(r)}; a reload keeps the previous maps. Fix pg_ident.conf.`, { related });
     }
     return;
   }
@@ -47,7 +50,7 @@ export function checkIdentMaps(doc: SourceDocument, file: HbaFile, ctx: Validate
     const entries = ident.maps.get(o.value);
     if (!entries) {
       const known = [...ident.maps.keys()];
-      ctx.report(PG_HBA['ident-map-undefined'], o.valueSpan, `pg_ident.conf beside this file defines no map \`${o.value}\`${known.length ? ` (it has ${known.map(k => `\`${k}\``).join(', ')})` : ''}, so every login through this line is refused ("no match in usermap"): PostgreSQL matches ${systemUser(r)} against the map's lines. Add lines \`${o.value} <system user> <database user>\` to pg_ident.conf, or fix the name.`,
+      ctx.report(PG_HBA['ident-map-undefined'], o.valueSpan, `${beside ? 'pg_ident.conf beside this file' : Which} defines no map \`${o.value}\`${known.length ? ` (it has ${known.map(k => `\`${k}\``).join(', ')})` : ''}, so every login through this line is refused ("no match in usermap"): PostgreSQL matches ${systemUser(r)} against the map's lines. Add lines \`${o.value} <system user> <database user>\` to pg_ident.conf, or fix the name.`,
         { related: [{ file: identPath, span: [0, 0], message: `pg_ident.conf has no map \`${o.value}\`` }] });
       continue;
     }

@@ -29,12 +29,12 @@ export function check(doc: SourceDocument, file: HbaFile, ctx: ValidateContext):
       : 'pg_hba.conf has no records, so PostgreSQL refuses it (nobody could connect): it does not start, and a reload keeps the old rules; add at least one line such as `local all postgres peer`.');
   }
 
-  const sslKnownOff = file.dialect === 'pgpool' ? checkWithPgpoolConf(doc, file, ctx) : false;
+  const pgConf = file.dialect === 'postgres' ? checkWithPostgresqlConf(doc, file, ctx) : undefined;
+  const sslKnownOff = file.dialect === 'pgpool' ? checkWithPgpoolConf(doc, file, ctx) : !!pgConf?.sslOff;
   if (file.dialect === 'pgpool') checkPoolPasswdEntries(doc, file, ctx);
   adviseRecords(file, ctx, sslKnownOff);
   checkLineOrder(file, ctx, sslKnownOff);
   checkIntent(file, ctx);
   checkBehindPgpool(doc, file, ctx);
-  if (file.dialect === 'postgres') checkIdentMaps(doc, file, ctx);
-  if (file.dialect === 'postgres') checkWithPostgresqlConf(doc, file, ctx);
+  if (file.dialect === 'postgres' && pgConf?.identPath !== null) checkIdentMaps(doc, file, ctx, pgConf?.identPath);
 }

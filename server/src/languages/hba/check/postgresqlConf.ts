@@ -27,14 +27,34 @@ function relatedAt(path: string, e: EffectiveSetting | undefined, message: strin
   return [{ file: e.path, span: [e.s.nameSpan[0], e.s.valueSpan[1]], message }];
 }
 
-export function checkWithPostgresqlConf(doc: SourceDocument, file: HbaFile, ctx: ValidateContext): void {
+/** What the postgresql.conf beside pg_hba.conf says that the other pg_hba.conf checks need. */
+export interface PostgresqlConfView {
+  /** `ssl` is off (or unset): `hostssl` lines match nothing, so advice must not propose them. */
+  sslOff: boolean;
+  /**
+   * The pg_ident.conf PostgreSQL reads: the local path pgtls can read, `undefined` for the one beside pg_hba.conf (the
+   * default), `null` when `ident_file` names a file pgtls cannot see.
+   */
+  identPath?: string | null;
+}
+
+/** `ident_file` as postgresql.conf sets it: an absolute path through the path mappings, a relative one from its folder. */
+function identFileOf(ctx: ValidateContext, path: string, all: readonly EffectiveSetting[]): string | null | undefined {
+  const e = lastSetting(all, 'ident_file');
+  if (!e || e.s.value === '') return undefined;
+  const loc = pathLocator(ctx, path).locate(e.s.value);
+  return loc.status === 'seen' && loc.stat?.isFile ? loc.path : null;
+}
+
+export function checkWithPostgresqlConf(doc: SourceDocument, file: HbaFile, ctx: ValidateContext): PostgresqlConfView | undefined {
   const path = `${dirOf(doc.path)}/postgresql.conf`;
   const conf = ctx.parseSibling<PostgresqlConfFile>(path, 'postgresql-conf')?.file;
-  if (!conf) return;
+  if (!conf) return undefined;
   const all = effectiveSettings(path, conf, { parseSibling: ctx.parseSibling, env: ctx.env, ...(ctx.settings.checkFiles ? { locator: pathLocator(ctx, path) } : {}) }).settings;
+  const identPath = identFileOf(ctx, path, all);
   const sslAt = lastSetting(all, 'ssl');
   const ssl = sslAt ? parseBool(sslAt.s.value) : false;
-  if (ssl === undefined) return; // an invalid value: postgresql.conf reports it, the server does not start
+  if (ssl === undefined) return { sslOff: false, identPath }; // an invalid value: postgresql.conf reports it, the server does not start
   const ca = lastSetting(all, 'ssl_ca_file');
   const hasCa = !!ca && ca.s.value !== '';
   const enc = lastSetting(all, 'password_encryption');
@@ -56,4 +76,5 @@ export function checkWithPostgresqlConf(doc: SourceDocument, file: HbaFile, ctx:
         { related: relatedAt(path, enc, '`password_encryption` is md5 here') });
     }
   }
+  return { sslOff: !ssl, identPath };
 }
