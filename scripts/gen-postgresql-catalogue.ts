@@ -9,7 +9,7 @@
  * `postgres -C` too. PostgreSQL 16 and 17 are not installed here: what they add, remove or change is the table below.
  *
  * How the table was verified (every parameter by name, type, context, unit, min/max, enum values with the hidden ones,
- * default, group and short description; a one-off extractor of the ConfigureNames* and config_enum_entry tables):
+ * default, group and short description; scripts/compare-postgresql-catalogue.ts reads a source tree's tables):
  *  - 15: src/backend/utils/misc/guc.c of 15.18 (Debian's source package) against pg_settings of the real 15.20 here:
  *    equal but for the parameters 15.19/15.20 added (`output_plugin_libraries`, `composite_type_mismatch`) and
  *    Debian's own `extension_destdir` (a packaging patch, in Debian's 15 and 17 alike).
