@@ -6,9 +6,20 @@
  * folder) answers `pg_settings` (name, type, unit, range, enum values, context, group, short description, built-in
  * default), and `postgres -C name -c name=word` tells which enum spellings it also accepts without listing them
  * (`true`, `yes`, `hot_standby`, ...). Parameters pg_settings hides (`role`, `seed`, ...) are asked for with
- * `postgres -C` too. PostgreSQL 16 and 17 are not installed here: what they add, remove or change is the table below,
- * read from src/backend/utils/misc/guc_tables.c at the REL_17 branch (the tables of 17) and the 16 and 17 release notes
- * (what 16 added and removed). Only facts are taken over; the short descriptions are the server's own one-liners.
+ * `postgres -C` too. PostgreSQL 16 and 17 are not installed here: what they add, remove or change is the table below.
+ *
+ * How the table was verified (every parameter by name, type, context, unit, min/max, enum values with the hidden ones,
+ * default, group and short description; scripts/compare-postgresql-catalogue.ts reads a source tree's tables):
+ *  - 15: src/backend/utils/misc/guc.c of 15.18 (Debian's source package) against pg_settings of the real 15.20 here:
+ *    equal but for the parameters 15.19/15.20 added (`output_plugin_libraries`, `composite_type_mismatch`) and
+ *    Debian's own `extension_destdir` (a packaging patch, in Debian's 15 and 17 alike).
+ *  - 16: src/backend/utils/misc/guc_tables.c of 16.2 (the postgres repository itself was too large to fetch here, so
+ *    no REL_16_x tag was compared: the 16.2 tree of Hap-Hugh/PostgreSQL-16-inject, its own nine parameters left out), plus what later 16.x minor
+ *    releases back-patched from the branches around it (in 15.20 and 17.12 alike: `restrict_nonsystem_relation_kind`,
+ *    `output_plugin_libraries`, `composite_type_mismatch`; `file_extend_method`, 16.x/17.x only: 15 has no
+ *    posix_fallocate extension to choose against).
+ *  - 17: pg_settings, `postgres -C` probes and check hooks of a real PostgreSQL 17.12 (Debian's build, run once here).
+ * Only facts are taken over; the short descriptions are the server's own one-liners.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -60,6 +71,8 @@ const ADDED_16: Facts[] = [
   { name: 'debug_io_direct', type: 'string', context: 'postmaster', group: 'Developer Options', desc: 'Use direct I/O for file access.', default: '', hook: 'a list of `data`, `wal` and `wal_init`' },
   { name: 'debug_logical_replication_streaming', type: 'enum', enum: ['buffered', 'immediate'], context: 'user', group: 'Developer Options', desc: 'Forces immediate streaming or serialization of changes in large transactions.', default: 'buffered' },
   { name: 'debug_parallel_query', type: 'enum', enum: ['off', 'on', 'regress'], hidden: BOOL_ALIASES, context: 'user', group: 'Developer Options', desc: "Forces the planner's use parallel query nodes.", default: 'off' },
+  // Back-patched into 16.x and 17.x minor releases (not into 15, which does not extend files with posix_fallocate).
+  { name: 'file_extend_method', type: 'enum', enum: ['posix_fallocate', 'write_zeros'], context: 'sighup', group: 'Resource Usage / Disk', desc: 'Selects the method used for extending data files.', default: 'posix_fallocate' },
   { name: 'enable_presorted_aggregate', type: 'bool', context: 'user', group: 'Query Tuning / Planner Method Configuration', desc: "Enables the planner's ability to produce plans that provide presorted input for ORDER BY / DISTINCT aggregate functions.", default: 'on' },
   { name: 'gss_accept_delegation', type: 'bool', context: 'sighup', group: 'Connections and Authentication / Authentication', desc: 'Sets whether GSSAPI delegation should be accepted from the client.', default: 'off' },
   { name: 'icu_validation_level', type: 'enum', enum: ['disabled', 'debug5', 'debug4', 'debug3', 'debug2', 'debug1', 'log', 'notice', 'warning', 'error'], hidden: ['debug', 'info'], context: 'user', group: 'Client Connection Defaults / Locale and Formatting', desc: 'Log level for reporting invalid ICU locale strings.', default: 'warning' },
@@ -74,13 +87,14 @@ const ADDED_16: Facts[] = [
 /** Parameters that 17 added. */
 const ADDED_17: Facts[] = [
   { name: 'allow_alter_system', type: 'bool', context: 'sighup', group: 'Version and Platform Compatibility / Other Platforms and Clients', desc: 'Allows running the ALTER SYSTEM command.', default: 'on' },
-  ...(['commit_timestamp', 'subtransaction', 'transaction'] as const).map((n): Facts => ({
+  ...([['commit_timestamp', 'commit timestamp'], ['subtransaction', 'subtransaction'], ['transaction', 'transaction status']] as const).map(([n, what]): Facts => ({
     name: `${n}_buffers`, type: 'int', unit: '8kB', min: 0, max: SLRU_MAX, context: 'postmaster', group: 'Resource Usage / Memory',
-    desc: `Sets the size of the dedicated buffer pool used for the ${n.replace('_', ' ')} cache.`, default: '0', hook: '0, or a multiple of 16 blocks',
+    desc: `Sets the size of the dedicated buffer pool used for the ${what} cache.`, default: '0', hook: '0, or a multiple of 16 blocks',
   })),
-  ...([['multixact_member', 32], ['multixact_offset', 16], ['notify', 16], ['serializable', 32]] as const).map(([n, d]): Facts => ({
+  ...([['multixact_member', 'MultiXact member', 32], ['multixact_offset', 'MultiXact offset', 16], ['notify', 'LISTEN/NOTIFY message', 16],
+    ['serializable', 'serializable transaction', 32]] as const).map(([n, what, d]): Facts => ({
     name: `${n}_buffers`, type: 'int', unit: '8kB', min: 16, max: SLRU_MAX, context: 'postmaster', group: 'Resource Usage / Memory',
-    desc: `Sets the size of the dedicated buffer pool used for the ${n.replace('_', ' ')} cache.`, default: String(d), hook: 'a multiple of 16 blocks',
+    desc: `Sets the size of the dedicated buffer pool used for the ${what} cache.`, default: String(d), hook: 'a multiple of 16 blocks',
   })),
   { name: 'enable_group_by_reordering', type: 'bool', context: 'user', group: 'Query Tuning / Planner Method Configuration', desc: 'Enables reordering of GROUP BY keys.', default: 'on' },
   { name: 'event_triggers', type: 'bool', context: 'superuser', group: 'Client Connection Defaults / Statement Behavior', desc: 'Enables event triggers.', default: 'on' },
@@ -99,9 +113,28 @@ const ADDED_17: Facts[] = [
 const REMOVED_16 = ['force_parallel_mode', 'promote_trigger_file', 'vacuum_defer_cleanup_age', 'lc_collate', 'lc_ctype'];
 /** Parameters gone in 17. */
 const REMOVED_17 = ['db_user_namespace', 'old_snapshot_threshold', 'trace_recovery_messages'];
+/** 16 moved the TCP keepalive settings into a group of their own. */
+const TCP_GROUP_16: Partial<Facts> = { group: 'Connections and Authentication / TCP Settings' };
+/** 17 quotes the parameter names in these short descriptions. */
+const QUOTED_17 = (desc: string): Record<string, Partial<Facts>> => ({ 17: { desc } });
 /** Facts that changed in a later version (complete for the changed fields). */
 const CHANGED: Record<string, Record<string, Partial<Facts>>> = {
   vacuum_buffer_usage_limit: { 17: { default: '2048' } },
+  maintenance_work_mem: { 17: { min: 64 } },
+  client_connection_check_interval: { 16: TCP_GROUP_16 },
+  tcp_keepalives_count: { 16: TCP_GROUP_16 },
+  tcp_keepalives_idle: { 16: TCP_GROUP_16 },
+  tcp_keepalives_interval: { 16: TCP_GROUP_16 },
+  tcp_user_timeout: { 16: TCP_GROUP_16 },
+  archive_mode: QUOTED_17('Allows archiving of WAL files using "archive_command".'),
+  commit_siblings: QUOTED_17('Sets the minimum number of concurrent open transactions required before performing "commit_delay".'),
+  hash_mem_multiplier: QUOTED_17('Multiple of "work_mem" to use for hash tables.'),
+  log_statement_sample_rate: QUOTED_17('Fraction of statements exceeding "log_min_duration_sample" to be logged.'),
+  maintenance_io_concurrency: QUOTED_17('A variant of "effective_io_concurrency" that is used for maintenance work.'),
+  ssl_passphrase_command_supports_reload: QUOTED_17('Controls whether "ssl_passphrase_command" is called during server reload.'),
+  // What the server reports of itself: the major version is all the catalogue can say for 16 and 17.
+  server_version: { 16: { default: '16.x' }, 17: { default: '17.x' } },
+  server_version_num: { 16: { default: '16xxxx', min: 160000, max: 169999 }, 17: { default: '17xxxx', min: 170000, max: 179999 } },
 };
 /** Renames: the old name, the new one, the version that renamed it. */
 const RENAMED: Record<string, { to: string; in: number }> = {
@@ -196,9 +229,6 @@ function main(): void {
     if (!REMOVED_16.includes(name)) out[name]!.versions.push(16);
     if (!REMOVED_16.includes(name) && !REMOVED_17.includes(name)) out[name]!.versions.push(17);
   }
-  // A parameter this PostgreSQL 15 build has that 17's tables lack and the lists above do not explain (a packaging
-  // patch, e.g. composite_type_mismatch): kept as 15 only.
-  for (const name of ['composite_type_mismatch']) if (out[name]) out[name]!.versions = [15];
   for (const f of ADDED_16) out[f.name.toLowerCase()] = { ...f, versions: [16, 17] };
   for (const f of ADDED_17) out[f.name.toLowerCase()] = { ...f, versions: [17] };
   for (const [name, byVersion] of Object.entries(CHANGED)) out[name]!.byVersion = byVersion;

@@ -3,6 +3,9 @@
  * recorded from PostgreSQL 15 (`SELECT '' ~ pattern`, the same compiler and flags hba.c uses), bad and huge input, and
  * the editor features. The judge never runs a pattern, so catastrophic ones cost what their length costs.
  */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { DEFAULT_SETTINGS } from '../../server/src/core/types';
@@ -64,7 +67,8 @@ test('parse_ident_line: field counts, comma lists, extra fields, per-version inc
   assert.deepEqual(f.loadErrors.map(e => `${e.kind}@${e.line.line + 1}:${e.versions}`), ['missing-field@2:all', 'multiple-values@3:all', 'include-needs-pg16@5:before16']);
   assert.equal(f.refused.from16?.kind, 'missing-field');
   assert.deepEqual(rules('include other.conf\n', 15), ['pg-ident/include-needs-pg16']);
-  assert.deepEqual(rules('include other.conf\n', 16), []);
+  // other.conf does not exist beside this path: that the target must exist (16+) is the include-target test's business.
+  assert.deepEqual(rules('include other.conf\n', 16).filter(r => r !== 'pg-ident/missing-include-file'), []);
 });
 
 test('16+ database users: all, +group and /regex are keywords only unquoted; \\1 not substituted there', () => {
@@ -95,4 +99,21 @@ test('hover and completion', () => {
   assert.match(service.hover(doc, parsed, 25, settings)?.markdown ?? '', /PostgreSQL 16/);
   const labels = service.complete(doc, parsed, 24, settings).map(c => c.label);
   assert.ok(labels.includes('include_dir'), labels.join());
+});
+
+test('16+ include targets must exist, as a real PostgreSQL 17.12 refuses the file ("could not open file")', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-ident-inc-'));
+  fs.writeFileSync(path.join(dir, 'other.conf'), 'm2 carol dave\n');
+  const at = (text: string, postgresVersion: number) =>
+    check(service, path.join(dir, 'pg_ident.conf'), text, { postgresVersion, checkFiles: true }).map(p => p.rule);
+  for (const v of [16, 17]) {
+    assert.deepEqual(at('include other.conf\nm1 alice bob\n', v), []);
+    assert.deepEqual(at('"include" other.conf\n', v), [], 'a quoted keyword is still the directive (hba.c compares the string only)');
+    assert.deepEqual(at('include_if_exists missing.conf\nm1 alice bob\n', v), []);
+    assert.deepEqual(at('include missing.conf\n', v), ['pg-ident/missing-include-file']);
+    assert.deepEqual(at('include_dir missing.d\n', v), ['pg-ident/missing-include-file']);
+    assert.deepEqual(at('include_dir other.conf\n', v), ['pg-ident/missing-include-file'], 'a file is not a folder');
+  }
+  assert.deepEqual(at('include missing.conf\n', 15), ['pg-ident/include-needs-pg16'], '15 reads a map line with a missing field, nothing more');
+  fs.rmSync(dir, { recursive: true, force: true });
 });

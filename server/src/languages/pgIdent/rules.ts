@@ -22,6 +22,7 @@ export const R = defineRules('pg-ident', {
   'regex-backspace': { severity: 'warning', description: '`\\b` in a regular expression is a backspace in PostgreSQL (not a word boundary as in JavaScript or Perl; that is `\\y`).', source: REGEX },
   'unanchored-regex': { severity: 'info', description: 'A system-user regular expression without `^` or `$`: it matches any system user that merely contains it.', source: 'PostgreSQL client authentication documentation (User Name Maps); hba.c check_ident_usermap' },
   'unused-map': { severity: 'hint', description: 'A map that no `map=` option of the pg_hba.conf beside it names.', source: 'PostgreSQL 15–17 src/backend/libpq/hba.c (check_usermap is only called for a `map=` option)' },
+  'missing-include-file': { severity: 'error', description: 'From PostgreSQL 16, an `include` file or `include_dir` folder that does not exist (checked when `pgtls.checkFiles` is on): PostgreSQL refuses the whole file.', source: 'PostgreSQL 16–17 src/backend/libpq/hba.c (tokenize_auth_file: tokenize_include_file, GetConfFilesInDir; the error becomes the line\'s, and load_ident refuses the file); checked with a real PostgreSQL 17.12 (pg_ident_file_mappings)' },
 });
 
 export const PG_IDENT_RULES: readonly RuleMeta[] = rulesOf(R);
