@@ -95,13 +95,17 @@ test('postgresql.conf: a misspelt parameter, its did-you-mean fix, hover and com
     assert.match(onName.contents.value, /TLSv1\.3/, 'its values');
     assert.deepEqual(onName.range, range(2, 0, 2, 24));
 
-    const c = await open(h, 'pg2/postgresql.conf', "ssl = on\nssl_\nssl_min_protocol_version = '\n# ssl_\n");
+    const c = await open(h, 'pg2/postgresql.conf', "ssl = on\nssl_\nssl_min_protocol_version = 'TLSv1.\n# ssl_\n");
     const names = await complete(h, c, 1, 4);
     assert.ok(names.includes('ssl_cert_file') && names.includes('ssl_ca_file') && names.includes('ssl_min_protocol_version'), names.slice(0, 30).join(','));
     assert.ok(!names.includes('on'), 'no values at a name position');
-    const values = await complete(h, c, 2, 28);
+    const values = await complete(h, c, 2, 34);
     assert.ok(values.includes('TLSv1.2') && values.includes('TLSv1.3'), values.join(','));
     assert.ok(!values.includes('ssl_cert_file'), 'no names at a value position');
+    // Each item replaces what is typed (`ssl_`, `TLSv1.` after the quote), not only the text after a `.` or `_`.
+    const items = async (line: number, character: number) => (await h.client.sendRequest('textDocument/completion', { textDocument: { uri: c }, position: { line, character } })) as Item[];
+    assert.deepEqual((await items(1, 4)).find(i => i.label === 'ssl_cert_file')?.textEdit, { range: range(1, 0, 1, 4), newText: 'ssl_cert_file' });
+    assert.deepEqual((await items(2, 34)).find(i => i.label === 'TLSv1.2')?.textEdit, { range: range(2, 28, 2, 34), newText: 'TLSv1.2' });
     assert.deepEqual(await complete(h, c, 3, 6), [], 'nothing inside a comment');
   } finally { h.close(); }
 });
