@@ -10,7 +10,7 @@
  * unclosed headers, settings before any section, unknown sections, comments, CRLF); [databases]/[users] connection
  * strings; `%include`; TLS towards clients and towards servers with real certificate files (good, 1024-bit RSA,
  * key that belongs to another certificate, garbage, a folder, missing) and their protocol/cipher/curve/DH keywords;
- * auth_type with its auth_file / auth_hba_file. The shapes follow PgBouncer 1.18's etc/pgbouncer.ini and doc/config.md.
+ * auth_type with its auth_file / auth_hba_file; a second [pgbouncer] header (resetting the settings above it). The shapes follow PgBouncer 1.18's etc/pgbouncer.ini and doc/config.md.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -315,6 +315,16 @@ function generate(r: Rnd, c: CertFiles, add: Add, out: BouncerEntry[]): BouncerE
     }
     add(`auth-${auth}`, `auth_type = ${auth}, userlist: ${ul.note}${files['hba.conf'] ? `, hba: ${hba.note}` : ''}`, assemble(lines), files);
   }
+
+  // 10. a second [pgbouncer] header, here or in an included file: the settings above it go back to their defaults
+  // (libusual fill_defaults). The listen block is repeated below the header so that PgBouncer still listens on its own port.
+  const clientTls = ['client_tls_sslmode = require', `client_tls_cert_file = ${c.cert}`, `client_tls_key_file = ${c.key}`];
+  const again = `[pgbouncer]\n${listenBlock()}${AUTH}\n`;
+  add('reset-tls-above', 'client TLS above a second [pgbouncer] header', assemble([AUTH, ...clientTls], { after: again.trimEnd() }));
+  add('reset-tls-below', 'client TLS below a second [pgbouncer] header', assemble([AUTH], { after: `${again}${clientTls.join('\n')}` }));
+  add('reset-mode-only-below', 'the files above a second header, the mode below it', assemble([AUTH, ...clientTls.slice(1)], { after: `${again}client_tls_sslmode = require` }));
+  add('reset-by-include', 'client TLS above an %include of a file with a [pgbouncer] header', assemble([AUTH, ...clientTls, '%include @DIR@/inc.ini']), { 'inc.ini': again });
+  add('reset-include-no-header', 'client TLS above an %include of a file without a header', assemble([AUTH, ...clientTls, '%include @DIR@/inc.ini']), { 'inc.ini': 'verbose = 1\n' });
   return out;
 }
 

@@ -42,13 +42,14 @@ const KNOWN: Record<string, string> = {
 /**
  * pgtls errors for files PgBouncer loads: 'login' = every login fails (checked: alice, whose password is in the
  * userlist, is refused before PgBouncer asks a server), 'handshake' = clients cannot complete TLS (checked by the
- * probe), or the reason it is not observable here.
+ * probe), 'no-tls' = PgBouncer serves no TLS to clients (checked by the probe), or the reason it is not observable here.
  */
 const STARTS_BUT: Record<string, 'login' | 'handshake' | string> = {
   'pgbouncer-ini/auth-hba-file-required': 'login',
   'pgbouncer-ini/tls-file-missing': 'login',
   'pgbouncer-ini/client-tls-curve': 'handshake',
   'pgbouncer-ini/client-tls-no-modern-protocol': 'handshake',
+  'pgbouncer-ini/main-section-reset': 'no-tls',
 };
 
 /** The server-side TLS files are only paths at start (libusual `tls_config_set_*_file` keeps the string). */
@@ -85,7 +86,10 @@ function makeCerts(sb: Sandbox): CertFiles {
 
 const fill = (s: string, dir: string, port: number) => s.replaceAll('@DIR@', dir).replaceAll('@PORT@', String(port));
 
-/** client_tls_sslmode as PgBouncer ends up with it: the last one in [pgbouncer], following %include; `disable` if none. */
+/**
+ * client_tls_sslmode as PgBouncer ends up with it: the last one in [pgbouncer], following %include; `disable` if none,
+ * and `disable` again at every [pgbouncer] header (libusual's fill_defaults sets the section's settings back there).
+ */
 function effectiveClientMode(text: string, files: Record<string, string>, dir: string): string {
   let mode = 'disable';
   let section = '';
@@ -95,7 +99,7 @@ function effectiveClientMode(text: string, files: Record<string, string>, dir: s
       const inc = /^%include\s+(\S+)/.exec(line);
       if (inc && depth < 5) { const rel = path.relative(dir, inc[1]!); if (files[rel] !== undefined) walk(files[rel]!, depth + 1); continue; }
       const sec = /^\[([^\]]*)\]/.exec(line);
-      if (sec) { section = sec[1]!.trim().toLowerCase(); continue; }
+      if (sec) { section = sec[1]!.trim().toLowerCase(); if (section === 'pgbouncer') mode = 'disable'; continue; }
       const kv = /^([^=;#]+?)\s*=\s*(.*)$/.exec(line);
       if (kv && section === 'pgbouncer' && kv[1]!.toLowerCase() === 'client_tls_sslmode') mode = kv[2]!.trim().toLowerCase();
     }
@@ -219,6 +223,7 @@ test('differential: pgtls vs the real PgBouncer 1.18', { skip: missing(...TOOLS)
           const how = STARTS_BUT[p.rule];
           if (how === undefined) fail(`pgtls reports ${p.rule}, but PgBouncer starts${v.probe?.answer === 'S' && !handshakeFailed ? ' and serves TLS' : ''}`);
           else if (how === 'handshake' && !handshakeFailed) fail(`pgtls reports ${p.rule} (TLS handshakes fail), but the handshake succeeds`);
+          else if (how === 'no-tls' && v.probe?.answer === 'S') fail(`pgtls reports ${p.rule} (client TLS off), but PgBouncer serves TLS`);
           else if (how === 'login' && !loginRefused(v.login)) {
             fail(`pgtls reports ${p.rule} (logins fail), but PgBouncer let alice through to the server`);
           }

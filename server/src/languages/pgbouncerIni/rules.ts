@@ -50,4 +50,5 @@ export const R = defineRules('pgbouncer-ini', {
   'auth-file-stops': { severity: 'warning', description: 'An `auth_file` PgBouncer stops reading part-way ("broken auth file"): the users below that line cannot log in.', source: AUTH },
   'auth-hba-file-lines': { severity: 'warning', description: 'Lines of the `auth_hba_file` that PgBouncer skips (it reads its own subset of pg_hba.conf, whatever the file is called); an error when it loads none, since every login is then refused.', source: HBA },
   'auth-hba-file-ignored': { severity: 'warning', description: '`auth_hba_file` with an `auth_type` other than hba: PgBouncer ignores the file, so its lines restrict nothing.', source: MAIN },
+  'main-section-reset': { severity: 'warning', description: 'A second `[pgbouncer]` header (here or in an `%include`d file): PgBouncer sets every [pgbouncer] setting above it back to its default, so those not written again below it are lost (an error when that turns TLS towards clients off).', source: 'libusual usual/cfparser.c (load_handler calls fill_defaults at every section header) as bundled with PgBouncer 1.18–1.25; checked with PgBouncer 1.18.0' },
 });

@@ -3,7 +3,7 @@
  * `cf_set` overwrites), the selected release, and message helpers.
  */
 import type { ValidateContext } from '../../../core/language';
-import type { RuleMeta, SourceDocument } from '../../../core/types';
+import type { RuleMeta, SourceDocument, Span } from '../../../core/types';
 import { type Catalogue, type PgbouncerVersion, type Release, catalogue, versionOf } from '../catalogue';
 import type { Entry, PgbouncerIniFile, Statement } from '../model';
 
@@ -24,6 +24,20 @@ export interface IncludeResult {
   firstError?: { rule: RuleMeta; message: string; path: string; line: number };
 }
 
+/**
+ * A `[pgbouncer]` header after [pgbouncer] settings, here or in a file an `%include` here reads: libusual's loader
+ * (usual/cfparser.c `load_handler` → `fill_defaults`) sets every [pgbouncer] setting back to its default at each
+ * header of that section, so the settings above it count only if they are written again below it.
+ */
+export interface MainReset {
+  /** The header's section name, or the value of the `%include` line whose file has the header. */
+  span: Span;
+  /** The header is in an included file. */
+  included: boolean;
+  /** The settings it resets that no later line sets again (the last entry of each name). */
+  lost: Entry[];
+}
+
 export interface Check {
   doc: SourceDocument;
   file: PgbouncerIniFile;
@@ -39,8 +53,10 @@ export interface Check {
   startSection?: string;
   /** The `%include` nesting level of this file (0: the checked file). */
   depth: number;
-  /** Every entry in effect, the included ones in place (check/includes.ts). */
+  /** Every entry in effect, the included ones in place, without the [pgbouncer] ones a later header resets (check/includes.ts). */
   order: Entry[];
+  /** The `[pgbouncer]` headers that reset settings written above them (check/includes.ts). */
+  resets: MainReset[];
   /** Per `%include` statement pgtls could read: what it brought in. */
   followed: Map<Statement, IncludeResult>;
   /** A `[pgbouncer]` header in this file or an included one. */
@@ -55,7 +71,7 @@ export function makeCheck(doc: SourceDocument, file: PgbouncerIniFile, ctx: Vali
   return {
     doc, file, ctx, cat, version, release: cat.releases[version], main,
     hasIncludes: file.statements.some(s => s.kind === 'include'),
-    depth: 0, order: file.entries, followed: new Map(), sawMain: file.statements.some(s => s.kind === 'section' && s.name === 'pgbouncer'),
+    depth: 0, order: file.entries, resets: [], followed: new Map(), sawMain: file.statements.some(s => s.kind === 'section' && s.name === 'pgbouncer'),
   };
 }
 
