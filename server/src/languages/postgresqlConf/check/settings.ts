@@ -12,6 +12,7 @@ import { catalogueOf, type Param } from '../catalogue';
 import type { EffectiveSetting } from '../effective';
 import { nameStatus } from '../names';
 import { R } from '../rules';
+import { checkStringHook } from './hooks';
 import { formatG, INT_MAX, parseBool, parseIntValue, parseRealValue, unitsFor, type NumberResult } from '../values';
 
 const FATAL = 'PostgreSQL refuses to start ("configuration file … contains errors"; a reload would skip this line)';
@@ -95,6 +96,7 @@ function checkValue(e: EffectiveSetting, p: Param, ctx: ValidateContext, at: (s:
       numberCheck(p, p.type === 'int' ? parseIntValue(v, p.unit) : parseRealValue(v, p.unit), ctx, span, head);
       return;
     default:
+      checkStringHook(p, v, span, head, ctx);
       return;
   }
 }
