@@ -81,6 +81,9 @@ const HOOKED: readonly { name: string; good: string[]; bad: string[] }[] = [
   { name: 'recovery_target_name', good: ["'before_upgrade'", "''"], bad: [`'${'n'.repeat(64)}'`] },
   { name: 'recovery_target_time', good: ["''", "'2024-01-01 10:00:00+00'"], bad: ["'now'", "'today'"] },
   { name: 'recovery_target_xid', good: ["'1234'", "'abc'", "''"], bad: ["'99999999999999999999999'"] },
+  { name: 'role', good: ['none', "'none'"], bad: ["'NONE'", "'postgres'"] },
+  { name: 'session_authorization', good: [], bad: ["'postgres'", "''"] },
+  { name: 'default_with_oids', good: ['off', 'no', '0'], bad: ['on', 'yes'] },
   { name: 'recovery_target_timeline', good: ["'latest'", "'current'", "'2'", "'0x10'"], bad: ["'0x1ffffffffffffffff'"] },
 ];
 
@@ -99,7 +102,7 @@ function generate(seed: number): Generated {
     if (r < 0.14) return `${pick(NAMES_WRONG)} = ${pick(['1', 'on', "'x'", '5MB'])}`;
     if (r < 0.3) {
       const h = pick(HOOKED);
-      return `${h.name} = ${rnd() < 0.75 ? pick(h.good) : pick(h.bad)}`;
+      return `${h.name} = ${rnd() < 0.75 && h.good.length ? pick(h.good) : pick(h.bad)}`;
     }
     const p = pick(PARAMS);
     const value = rnd() < 0.8 ? pick(p.good) : pick(BAD[p.kind]!);

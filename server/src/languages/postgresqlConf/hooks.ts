@@ -249,3 +249,26 @@ export function checkTimeZone(value: string, zones: ReadonlySet<string>, log: bo
   if (/^(<[^>]*>|[^<0-9,+-]*)[+-]?[0-9]/.test(value)) return undefined;
   return `\`${value}\` is not a time zone of PostgreSQL's tz database nor a POSIX time zone string`;
 }
+
+/** A comma list of key words (SplitIdentifierString / SplitGUCList, compared ignoring case): createrole_self_grant (16+), debug_io_direct (16+, Linux has O_DIRECT). */
+export function checkKeywordList(value: string, words: readonly string[]): string | undefined {
+  const toks = splitIdentifiers(value);
+  if (!toks) return LIST;
+  const bad = toks.find(t => !words.includes(t.toLowerCase()));
+  return bad === undefined ? undefined : `\`${bad}\` is not one of ${words.map(w => `\`${w}\``).join(', ')}`;
+}
+
+/** `check_synchronized_standby_slots` (17) at startup: the list syntax (whether the slots exist is looked up later). */
+export function checkSlotList(value: string): string | undefined {
+  return splitIdentifiers(value) ? undefined : LIST;
+}
+
+/** `check_role`: only `none` (exactly): roles cannot be looked up while the file is read. */
+export function checkRole(value: string): string | undefined {
+  return value === 'none' ? undefined : 'roles cannot be looked up while the configuration file is read, so only `none` is accepted';
+}
+
+/** `check_session_authorization`: users cannot be looked up while the file is read, so every value is refused. */
+export function checkSessionAuthorization(): string {
+  return 'users cannot be looked up while the configuration file is read, so PostgreSQL refuses any value here';
+}

@@ -16,6 +16,7 @@ import type { EffectiveSetting } from '../effective';
 import {
   checkClientEncoding, checkDateStyle, checkLogDestination, checkLsn, checkRecoveryTarget, checkRecoveryTargetName,
   checkRecoveryTargetTime, checkSearchPath, checkSyncStandbyNames, checkTimeZone, checkUnsignedOverflow,
+  checkKeywordList, checkRole, checkSessionAuthorization, checkSlotList,
 } from '../hooks';
 import { R } from '../rules';
 
@@ -34,6 +35,20 @@ const ACCEPTS: Readonly<Record<string, string>> = {
   recovery_target_timeline: '`current`, `latest` or a timeline number',
   recovery_target_xid: 'a transaction id',
   timezone: 'a tz database name such as `UTC` or `Europe/Berlin`, a POSIX zone such as `EST5EDT`, or hours east of UTC such as `+5`',
+  createrole_self_grant: 'a comma-separated list of `set` and `inherit`, or nothing',
+  debug_io_direct: 'a comma-separated list of `data`, `wal` and `wal_init`, or nothing',
+  synchronized_standby_slots: 'replication slot names separated by commas',
+  role: '`none` only (remove the line; set roles per user with ALTER ROLE … SET)',
+  session_authorization: 'no value in the configuration file (remove the line)',
+  default_with_oids: '`off` only (remove the line)',
+  vacuum_buffer_usage_limit: '0, or 128 kB to 16 GB',
+  commit_timestamp_buffers: '0 (automatic) or a multiple of 16 blocks (128 kB)',
+  subtransaction_buffers: '0 (automatic) or a multiple of 16 blocks (128 kB)',
+  transaction_buffers: '0 (automatic) or a multiple of 16 blocks (128 kB)',
+  multixact_member_buffers: 'a multiple of 16 blocks (128 kB)',
+  multixact_offset_buffers: 'a multiple of 16 blocks (128 kB)',
+  notify_buffers: 'a multiple of 16 blocks (128 kB)',
+  serializable_buffers: 'a multiple of 16 blocks (128 kB)',
   log_timezone: 'a tz database name such as `UTC` or `Europe/Berlin`, or a POSIX zone such as `EST5EDT`',
 };
 
@@ -66,6 +81,11 @@ function verdict(name: string, value: string, ctx: ValidateContext): string | un
     case 'recovery_target_xid': return checkUnsignedOverflow(value);
     case 'timezone': return checkTimeZone(value, zones(ctx), false);
     case 'log_timezone': return checkTimeZone(value, zones(ctx), true);
+    case 'createrole_self_grant': return checkKeywordList(value, ['set', 'inherit']);
+    case 'debug_io_direct': return checkKeywordList(value, ['data', 'wal', 'wal_init']);
+    case 'synchronized_standby_slots': return checkSlotList(value);
+    case 'role': return checkRole(value);
+    case 'session_authorization': return checkSessionAuthorization();
     default: return undefined;
   }
 }
@@ -77,6 +97,22 @@ export function checkStringHook(p: Param, value: string, span: Span, head: strin
   if (why === undefined) return false;
   ctx.report(R['invalid-value'], span, `${head}: ${why}, so ${FATAL}. \`${p.name}\` takes ${ACCEPTS[key] ?? 'another value'}.`);
   return true;
+}
+
+/** SLRU buffer counts of PostgreSQL 17 (check_slru_buffers: a multiple of SLRU_BANK_SIZE, 16; `true` when 0 means automatic). */
+const SLRU: Readonly<Record<string, boolean>> = {
+  commit_timestamp_buffers: true, subtransaction_buffers: true, transaction_buffers: true,
+  multixact_member_buffers: false, multixact_offset_buffers: false, notify_buffers: false, serializable_buffers: false,
+};
+
+/** The check hooks of Boolean and integer parameters, on the parsed value (after the type and range checks passed). */
+export function checkNumberHook(p: Param, value: number | boolean, span: Span, head: string, ctx: ValidateContext): void {
+  const key = p.name.toLowerCase();
+  let why: string | undefined;
+  if (key === 'default_with_oids' && value === true) why = 'tables WITH OIDS are no longer supported ("tables declared WITH OIDS are not supported")';
+  else if (key === 'vacuum_buffer_usage_limit' && typeof value === 'number' && value !== 0 && value < 128) why = `${value} kB is below the smallest ring of 128 kB`;
+  else if (key in SLRU && typeof value === 'number' && value % 16 !== 0 && !(value === 0 && SLRU[key])) why = `${value} blocks is not a multiple of 16`;
+  if (why !== undefined) ctx.report(R['invalid-value'], span, `${head}: ${why}, so ${FATAL}. \`${p.name}\` takes ${ACCEPTS[key] ?? 'another value'}.`);
 }
 
 const TARGETS = ['recovery_target', 'recovery_target_lsn', 'recovery_target_name', 'recovery_target_time', 'recovery_target_xid'];
