@@ -22,7 +22,7 @@ import { INITDB, POSTGRES, Sandbox, ServerProcess, describeRun, run } from './pg
 
 const FILES = 300;
 /** Rules about what PostgreSQL checks only when it really starts (not under -C): judged by postgresqlTlsDiff.test.ts. */
-const START_ONLY = /^(postgresql-conf\/(ssl-|hba-file-missing|ident-file-missing)|cert\/)/;
+const START_ONLY = /^(postgresql-conf\/(ssl-|hba-file-missing|ident-file-missing|unknown-resource-manager)|cert\/)/;
 const REAL_STARTS = 12;
 
 /** Parameters whose values PostgreSQL checks by type and range only (no check hook), one per kind of value. */
@@ -84,6 +84,7 @@ const HOOKED: readonly { name: string; good: string[]; bad: string[] }[] = [
   { name: 'role', good: ['none', "'none'"], bad: ["'NONE'", "'postgres'"] },
   { name: 'session_authorization', good: [], bad: ["'postgres'", "''"] },
   { name: 'default_with_oids', good: ['off', 'no', '0'], bad: ['on', 'yes'] },
+  { name: 'wal_consistency_checking', good: ["'heap, btree'", "'all'", "''", "'\"Gin\",spgist'", "'xlog'", "'bogus'"], bad: ["'heap,'", "'a b'"] },
   { name: 'recovery_target_timeline', good: ["'latest'", "'current'", "'2'", "'0x10'"], bad: ["'0x1ffffffffffffffff'"] },
 ];
 
@@ -170,7 +171,7 @@ test('postgresql.conf: pgtls reports an error exactly when PostgreSQL 15 refuses
       }
       // A real start for a sample: files that do not depend on this machine (TLS files, memory, huge pages, ports).
       const all = g.main + Object.values(g.extra).join('');
-      if (realStarts.length < REAL_STARTS && i % 7 === 0 && !/\b(ssl|listen_addresses|shared_buffers|huge_pages|port)\b/i.test(all)) {
+      if (realStarts.length < REAL_STARTS && i % 7 === 0 && !/\b(ssl|listen_addresses|shared_buffers|huge_pages|port|wal_consistency_checking)\b/i.test(all)) {
         const server = ServerProcess.spawn('postgres', POSTGRES, ['-D', data, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${sock}`], { env: sb.env, cwd: sb.root, account: sb.account });
         await server.waitFor(/ready to accept connections|FATAL/, 30_000);
         const started = /ready to accept connections/.test(server.log);
@@ -185,6 +186,36 @@ test('postgresql.conf: pgtls reports an error exactly when PostgreSQL 15 refuses
     // Both outcomes must be well represented, or the test proves little.
     assert.ok(refused > FILES / 5 && refused < (FILES * 4) / 5, `PostgreSQL refused ${refused} of ${FILES} files`);
     assert.ok(realStarts.some(s => s.refused) && realStarts.some(s => !s.refused), 'the real-start sample has both outcomes');
+  } finally {
+    sb.dispose();
+  }
+});
+
+/** wal_consistency_checking names are judged after the preloaded libraries load: only a real start shows it. */
+const WAL_CHECKS: readonly string[] = ["'heap, btree'", "'all'", "'xlog'", "'Heap2, bogus'", "'generic'", "'heap,'"];
+
+test('wal_consistency_checking: pgtls reports an error exactly when a real start of PostgreSQL 15 fails', { skip: missing(POSTGRES, INITDB) }, async () => {
+  assertTools(POSTGRES, INITDB);
+  const sb = Sandbox.create('pgtls-pgwal-');
+  try {
+    const data = sb.path('data');
+    const init = await run(INITDB, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'], { env: sb.env, cwd: sb.root, account: sb.account, timeoutMs: 120_000 });
+    assert.equal(init.code, 0, describeRun(init));
+    const service = testService({ roots: () => [sb.root] });
+    const sock = sb.dir('sock');
+    const seen: string[] = [];
+    for (const value of WAL_CHECKS) {
+      const text = `wal_consistency_checking = ${value}\n`;
+      sb.file('data/postgresql.conf', text, 0o600);
+      const server = ServerProcess.spawn('postgres', POSTGRES, ['-D', data, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${sock}`], { env: sb.env, cwd: sb.root, account: sb.account });
+      await server.waitFor(/ready to accept connections|FATAL/, 30_000);
+      const started = /ready to accept connections/.test(server.log);
+      await server.stop();
+      const errors = check(service, path.join(data, 'postgresql.conf'), text, { postgresVersion: 15, checkFiles: true }, 'postgresql-conf').filter(p => p.severity === 'error');
+      assert.equal(errors.length > 0, !started, `${text}${server.log}\n${errors.map(p => p.message).join('\n')}`);
+      seen.push(started ? 'starts' : 'refuses');
+    }
+    assert.ok(seen.includes('starts') && seen.includes('refuses'), seen.join(' '));
   } finally {
     sb.dispose();
   }

@@ -6,8 +6,9 @@
  * `lc_time` (check_locale: a locale the server's machine lacks IS refused at start, but which locales exist is a fact
  * of that machine, not of the file); `default_text_search_config` (looked up only inside a database session, so any
  * name starts); `shared_preload_libraries` (files of the server's machine); `log_line_prefix` (no hook: unknown
- * escapes are printed as they are); `wal_consistency_checking` (an unknown name is deferred until the preloaded
- * libraries could register it as a custom resource manager, so `postgres -C` accepts it).
+ * escapes are printed as they are). `wal_consistency_checking`: an unknown name is deferred until the preloaded
+ * libraries could register it as a custom resource manager (`postgres -C` accepts it), then checked again, FATAL at a
+ * real start (checked with PostgreSQL 15): an error without `shared_preload_libraries`, a warning with them.
  */
 import type { ValidateContext } from '../../../core/language';
 import type { ServiceEnv, Span } from '../../../core/types';
@@ -16,7 +17,7 @@ import type { EffectiveSetting } from '../effective';
 import {
   checkClientEncoding, checkDateStyle, checkLogDestination, checkLsn, checkRecoveryTarget, checkRecoveryTargetName,
   checkRecoveryTargetTime, checkSearchPath, checkSyncStandbyNames, checkTimeZone, checkUnsignedOverflow,
-  checkKeywordList, checkRole, checkSessionAuthorization, checkSlotList,
+  checkKeywordList, checkRole, checkSessionAuthorization, checkSlotList, splitIdentifiers,
 } from '../hooks';
 import { R } from '../rules';
 
@@ -83,7 +84,8 @@ function verdict(name: string, value: string, ctx: ValidateContext): string | un
     case 'log_timezone': return checkTimeZone(value, zones(ctx), true);
     case 'createrole_self_grant': return checkKeywordList(value, ['set', 'inherit']);
     case 'debug_io_direct': return checkKeywordList(value, ['data', 'wal', 'wal_init']);
-    case 'synchronized_standby_slots': return checkSlotList(value);
+    case 'synchronized_standby_slots':
+    case 'wal_consistency_checking': return checkSlotList(value);
     case 'role': return checkRole(value);
     case 'session_authorization': return checkSessionAuthorization();
     default: return undefined;
@@ -113,6 +115,32 @@ export function checkNumberHook(p: Param, value: number | boolean, span: Span, h
   else if (key === 'vacuum_buffer_usage_limit' && typeof value === 'number' && value !== 0 && value < 128) why = `${value} kB is below the smallest ring of 128 kB`;
   else if (key in SLRU && typeof value === 'number' && value % 16 !== 0 && !(value === 0 && SLRU[key])) why = `${value} blocks is not a multiple of 16`;
   if (why !== undefined) ctx.report(R['invalid-value'], span, `${head}: ${why}, so ${FATAL}. \`${p.name}\` takes ${ACCEPTS[key] ?? 'another value'}.`);
+}
+
+/** Resource managers with a mask function (rmgrlist.h of 15–17), the names wal_consistency_checking takes besides `all`. */
+const RMGRS = ['heap2', 'heap', 'btree', 'hash', 'gin', 'gist', 'sequence', 'spgist', 'brin', 'generic'];
+
+/** The effective (last applied) line of `name` (lower case), if any. */
+function winner(all: readonly EffectiveSetting[], name: string): EffectiveSetting | undefined {
+  for (let i = all.length - 1; i >= 0; i--) if (!all[i]!.s.qualified && all[i]!.s.name.toLowerCase() === name) return all[i];
+  return undefined;
+}
+
+/** `wal_consistency_checking` names that are no built-in resource manager (InitializeWalConsistencyChecking). */
+export function checkWalConsistency(all: readonly EffectiveSetting[], ctx: ValidateContext): void {
+  const e = winner(all, 'wal_consistency_checking');
+  if (!e || e.auto) return;
+  const names = splitIdentifiers(e.s.value);
+  const unknown = (names ?? []).filter(n => n.toLowerCase() !== 'all' && !RMGRS.includes(n.toLowerCase()));
+  if (!unknown.length) return;
+  const libs = winner(all, 'shared_preload_libraries');
+  const preload = libs !== undefined && libs.s.value.trim() !== '';
+  const span = e.via ? e.via.valueSpan : e.s.valueSpan;
+  const pre = e.via ? `in ${e.path}: ` : '';
+  const list = unknown.map(n => `\`${n}\``).join(', ');
+  const valid = `The built-in ones are \`all\` and ${RMGRS.map(n => `\`${n}\``).join(', ')}.`;
+  if (preload) ctx.report(R['unknown-resource-manager'], span, `${pre}${list} is no built-in resource manager: unless a library of \`shared_preload_libraries\` registers it, PostgreSQL refuses to start once the libraries are loaded ("invalid value for parameter"). ${valid}`, { severity: 'warning' });
+  else ctx.report(R['unknown-resource-manager'], span, `${pre}${list} is no resource manager of PostgreSQL, and no \`shared_preload_libraries\` could add one: PostgreSQL refuses to start ("invalid value for parameter", after \`postgres -C\` accepted it). ${valid}`);
 }
 
 const TARGETS = ['recovery_target', 'recovery_target_lsn', 'recovery_target_name', 'recovery_target_time', 'recovery_target_xid'];

@@ -7,7 +7,7 @@ import type { SourceDocument } from '../../../core/types';
 import { pathLocator } from '../../../deploy';
 import { effectiveSettings } from '../effective';
 import type { PostgresqlConfFile } from '../model';
-import { checkRecoveryTargets } from './hooks';
+import { checkRecoveryTargets, checkWalConsistency } from './hooks';
 import { checkIncludes } from './includes';
 import { checkSettings } from './settings';
 import { checkSyntax } from './syntax';
@@ -20,5 +20,6 @@ export function check(doc: SourceDocument, file: PostgresqlConfFile, ctx: Valida
   checkIncludes(eff.problems, ctx);
   checkSettings(doc, eff.settings, ctx);
   checkRecoveryTargets(eff.settings, ctx);
+  checkWalConsistency(eff.settings, ctx);
   checkTls(doc, eff.settings, ctx);
 }
