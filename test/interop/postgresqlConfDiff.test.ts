@@ -9,7 +9,8 @@
  * -C does not load the TLS files or pg_hba.conf: the rules about those (START_ONLY) are left to the real starts of
  * postgresqlTlsDiff.test.ts.
  * The data directory is made once (initdb); each file replaces postgresql.conf and the included files beside it.
- * Only parameters without a check hook pgtls does not model are generated (see PARAMS).
+ * Only parameters without a check hook, or with one pgtls models (HOOKED: DateStyle, TimeZone, synchronous_standby_names,
+ * the recovery targets and their conflicts, ...), are generated.
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -21,7 +22,7 @@ import { INITDB, POSTGRES, Sandbox, ServerProcess, describeRun, run } from './pg
 
 const FILES = 300;
 /** Rules about what PostgreSQL checks only when it really starts (not under -C): judged by postgresqlTlsDiff.test.ts. */
-const START_ONLY = /^(postgresql-conf\/(ssl-|hba-file-missing|ident-file-missing)|cert\/)/;
+const START_ONLY = /^(postgresql-conf\/(ssl-|hba-file-missing|ident-file-missing|unknown-resource-manager)|cert\/)/;
 const REAL_STARTS = 12;
 
 /** Parameters whose values PostgreSQL checks by type and range only (no check hook), one per kind of value. */
@@ -60,6 +61,33 @@ const BAD: Record<string, string[]> = {
   string: ['public.x', '"double"', "'unterminated", "'a' 'b'", '*', 'a b'],
 };
 
+/** String parameters whose check hooks pgtls models (check/hooks.ts): values PostgreSQL takes and values it refuses. */
+const HOOKED: readonly { name: string; good: string[]; bad: string[] }[] = [
+  { name: 'DateStyle', good: ["'ISO, MDY'", "'sql,dmy'", "'German'", "'Postgres, YMD'", "'euro'", "'\"ISO\", US'", "''", "'iso, iso'", "'DEFAULT, DMY'", "'PostgresQL'"],
+    bad: ["'ISO, SQL'", "'DMY, MDY'", "'ISO DMY'", "'iso,'", "'British'", "'ISO, \"DMY'", "'euro, us'"] },
+  { name: 'log_destination', good: ["'stderr'", "'stderr,csvlog'", "'Syslog, JSONLOG'", "''", "'\"stderr\"'", "'\"Stderr\"'"],
+    bad: ["'file'", "'eventlog'", "'stderr,'", "'stderr csvlog'", "'syslog,,stderr'"] },
+  { name: 'search_path', good: ["'\"$user\", public'", "'a, b'", "''", "'\"My Schema\"'", "'x.y'"],
+    bad: ["'a,,b'", "'a b'", "'\"abc'", "','", "'a,'"] },
+  { name: 'client_encoding', good: ["'UTF8'", "'utf-8'", "'latin1'", "'SQL_ASCII'", "'win-1252'", "'Shift_JIS'", "'unicode'", "'EUC_JIS_2004'"],
+    bad: ["'utf16'", "''", "'ascii'", "'iso-8859-11'", "'cp1252'"] },
+  { name: 'synchronous_standby_names', good: ["'s1'", "'*'", "'FIRST 2 (s1, s2)'", "'ANY 1 (\"a b\", *)'", "'2(a,b)'", "''", "'Anya, firsts'", "'99999999999 (a)'", "'1'"],
+    bad: ["'ANY (a)'", "'FIRST 0 (a)'", "'a b'", "'first'", "'s-1'", "'1a'", "'2 (a'", "'(a)'", "'\"a'"] },
+  { name: 'TimeZone', good: ["'UTC'", "'europe/berlin'", "'Etc/GMT+5'", "'EST5EDT'", "'<+03>-3'", "'+5'", "'-13.5'", "'posix/Asia/Tokyo'", "'Factory'", "'ABC5DEF'"],
+    bad: ["'Mars/Olympus'", "'XYZ'", "'200'", "'right/UTC'", "'Europe'", "''", "'zone.tab'", "'Local'", "'inf'"] },
+  { name: 'log_timezone', good: ["'UTC'", "'America/New_York'", "'PST8PDT'", "'GMT'", "'+5'", "'-3:30'"], bad: ["':Mars'", "'Nowhere'", "''", "'right/Europe/Paris'"] },
+  { name: 'recovery_target', good: ["'immediate'", "''"], bad: ["'Immediate'", "'latest'"] },
+  { name: 'recovery_target_lsn', good: ["'0/16B3748'", "'FFFFFFFF/0'", "''"], bad: ["'16B3748'", "'123456789/0'", "'0/'", "'0/1 '"] },
+  { name: 'recovery_target_name', good: ["'before_upgrade'", "''"], bad: [`'${'n'.repeat(64)}'`] },
+  { name: 'recovery_target_time', good: ["''", "'2024-01-01 10:00:00+00'"], bad: ["'now'", "'today'"] },
+  { name: 'recovery_target_xid', good: ["'1234'", "'abc'", "''"], bad: ["'99999999999999999999999'"] },
+  { name: 'role', good: ['none', "'none'"], bad: ["'NONE'", "'postgres'"] },
+  { name: 'session_authorization', good: [], bad: ["'postgres'", "''"] },
+  { name: 'default_with_oids', good: ['off', 'no', '0'], bad: ['on', 'yes'] },
+  { name: 'wal_consistency_checking', good: ["'heap, btree'", "'all'", "''", "'\"Gin\",spgist'", "'xlog'", "'bogus'"], bad: ["'heap,'", "'a b'"] },
+  { name: 'recovery_target_timeline', good: ["'latest'", "'current'", "'2'", "'0x10'"], bad: ["'0x1ffffffffffffffff'"] },
+];
+
 const NAMES_WRONG = ['shared_bufers', 'work_mem2', 'Work_Mem', 'sort_mem', 'summarize_wal', 'force_parallel_mode', 'db_user_namespace',
   'server_version', 'block_size', 'myext.setting', 'a.b.c', '_x.y', 'x.1y', 'include_dirs', 'ssl_mode', 'wal_levels', 'is_superuser'];
 
@@ -73,6 +101,10 @@ function generate(seed: number): Generated {
     const r = rnd();
     if (r < 0.07) return pick(['', '# a comment', "   # indented 'comment", '\t']);
     if (r < 0.14) return `${pick(NAMES_WRONG)} = ${pick(['1', 'on', "'x'", '5MB'])}`;
+    if (r < 0.3) {
+      const h = pick(HOOKED);
+      return `${h.name} = ${rnd() < 0.75 && h.good.length ? pick(h.good) : pick(h.bad)}`;
+    }
     const p = pick(PARAMS);
     const value = rnd() < 0.8 ? pick(p.good) : pick(BAD[p.kind]!);
     const sep = pick([' = ', '=', ' ', ' = ', '\t=\t']);
@@ -110,6 +142,8 @@ test('postgresql.conf: pgtls reports an error exactly when PostgreSQL 15 refuses
     const service = testService({ roots: () => [sb.root] });
     const disagreements: string[] = [];
     let refused = 0;
+    /** Files refused only for what check/hooks.ts finds (so those checks alone are what the server confirms). */
+    let hookDecides = 0;
     const written = new Set<string>();
     const realStarts: { i: number; refused: boolean }[] = [];
     const sock = sb.dir('sock');
@@ -131,12 +165,13 @@ test('postgresql.conf: pgtls reports an error exactly when PostgreSQL 15 refuses
       // `postgres -C` reads the configuration only: what PostgreSQL checks later in a real start (the TLS files and
       // settings, be_tls_init; pg_hba.conf, load_hba) is judged by real starts in postgresqlTlsDiff.test.ts.
       const errors = problems.filter(p => p.severity === 'error' && !START_ONLY.test(p.rule));
+      if (errors.length > 0 && errors.every(p => /\/(invalid-value|recovery-target-conflict)$/.test(p.rule))) hookDecides++;
       if (pgRefuses !== errors.length > 0) {
         disagreements.push(`#${i} PostgreSQL ${pgRefuses ? 'refuses' : 'starts'}, pgtls ${errors.length ? 'reports errors' : 'reports none'}\n--- postgresql.conf ---\n${g.main}${Object.entries(g.extra).map(([k, v]) => `--- ${k} ---\n${v}`).join('')}--- postgres ---\n${r.stdout}${r.stderr}--- pgtls ---\n${problems.map(p => `${p.severity} ${p.rule}: ${p.message}`).join('\n')}`);
       }
       // A real start for a sample: files that do not depend on this machine (TLS files, memory, huge pages, ports).
       const all = g.main + Object.values(g.extra).join('');
-      if (realStarts.length < REAL_STARTS && i % 7 === 0 && !/\b(ssl|listen_addresses|shared_buffers|huge_pages|port)\b/i.test(all)) {
+      if (realStarts.length < REAL_STARTS && i % 7 === 0 && !/\b(ssl|listen_addresses|shared_buffers|huge_pages|port|wal_consistency_checking)\b/i.test(all)) {
         const server = ServerProcess.spawn('postgres', POSTGRES, ['-D', data, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${sock}`], { env: sb.env, cwd: sb.root, account: sb.account });
         await server.waitFor(/ready to accept connections|FATAL/, 30_000);
         const started = /ready to accept connections/.test(server.log);
@@ -145,11 +180,42 @@ test('postgresql.conf: pgtls reports an error exactly when PostgreSQL 15 refuses
         realStarts.push({ i, refused: !started });
       }
     }
-    t.diagnostic(`PostgreSQL refused ${refused} of ${FILES} files; ${realStarts.length} real starts agreed with postgres -C (${realStarts.filter(x => x.refused).length} refused)`);
+    t.diagnostic(`PostgreSQL refused ${refused} of ${FILES} files; ${realStarts.length} real starts agreed with postgres -C (${realStarts.filter(x => x.refused).length} refused); ${hookDecides} refused for a string check hook alone`);
+    assert.ok(hookDecides >= 10, `only ${hookDecides} files test the string check hooks alone`);
     assert.deepEqual(disagreements, [], `${disagreements.length} disagreement(s):\n\n${disagreements.slice(0, 5).join('\n\n')}`);
     // Both outcomes must be well represented, or the test proves little.
     assert.ok(refused > FILES / 5 && refused < (FILES * 4) / 5, `PostgreSQL refused ${refused} of ${FILES} files`);
     assert.ok(realStarts.some(s => s.refused) && realStarts.some(s => !s.refused), 'the real-start sample has both outcomes');
+  } finally {
+    sb.dispose();
+  }
+});
+
+/** wal_consistency_checking names are judged after the preloaded libraries load: only a real start shows it. */
+const WAL_CHECKS: readonly string[] = ["'heap, btree'", "'all'", "'xlog'", "'Heap2, bogus'", "'generic'", "'heap,'"];
+
+test('wal_consistency_checking: pgtls reports an error exactly when a real start of PostgreSQL 15 fails', { skip: missing(POSTGRES, INITDB) }, async () => {
+  assertTools(POSTGRES, INITDB);
+  const sb = Sandbox.create('pgtls-pgwal-');
+  try {
+    const data = sb.path('data');
+    const init = await run(INITDB, ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync', '-E', 'UTF8', '--locale=C'], { env: sb.env, cwd: sb.root, account: sb.account, timeoutMs: 120_000 });
+    assert.equal(init.code, 0, describeRun(init));
+    const service = testService({ roots: () => [sb.root] });
+    const sock = sb.dir('sock');
+    const seen: string[] = [];
+    for (const value of WAL_CHECKS) {
+      const text = `wal_consistency_checking = ${value}\n`;
+      sb.file('data/postgresql.conf', text, 0o600);
+      const server = ServerProcess.spawn('postgres', POSTGRES, ['-D', data, '-c', 'listen_addresses=', '-c', `unix_socket_directories=${sock}`], { env: sb.env, cwd: sb.root, account: sb.account });
+      await server.waitFor(/ready to accept connections|FATAL/, 30_000);
+      const started = /ready to accept connections/.test(server.log);
+      await server.stop();
+      const errors = check(service, path.join(data, 'postgresql.conf'), text, { postgresVersion: 15, checkFiles: true }, 'postgresql-conf').filter(p => p.severity === 'error');
+      assert.equal(errors.length > 0, !started, `${text}${server.log}\n${errors.map(p => p.message).join('\n')}`);
+      seen.push(started ? 'starts' : 'refuses');
+    }
+    assert.ok(seen.includes('starts') && seen.includes('refuses'), seen.join(' '));
   } finally {
     sb.dispose();
   }

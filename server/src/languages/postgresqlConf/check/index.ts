@@ -7,6 +7,7 @@ import type { SourceDocument } from '../../../core/types';
 import { pathLocator } from '../../../deploy';
 import { effectiveSettings } from '../effective';
 import type { PostgresqlConfFile } from '../model';
+import { checkRecoveryTargets, checkWalConsistency } from './hooks';
 import { checkIncludes } from './includes';
 import { checkSettings } from './settings';
 import { checkSyntax } from './syntax';
@@ -18,5 +19,7 @@ export function check(doc: SourceDocument, file: PostgresqlConfFile, ctx: Valida
   const eff = effectiveSettings(doc.path, file, { parseSibling: ctx.parseSibling, env: ctx.env, ...(locator ? { locator } : {}) });
   checkIncludes(eff.problems, ctx);
   checkSettings(doc, eff.settings, ctx);
+  checkRecoveryTargets(eff.settings, ctx);
+  checkWalConsistency(eff.settings, ctx);
   checkTls(doc, eff.settings, ctx);
 }

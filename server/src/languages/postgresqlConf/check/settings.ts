@@ -12,6 +12,7 @@ import { catalogueOf, type Param } from '../catalogue';
 import type { EffectiveSetting } from '../effective';
 import { nameStatus } from '../names';
 import { R } from '../rules';
+import { checkNumberHook, checkStringHook } from './hooks';
 import { formatG, INT_MAX, parseBool, parseIntValue, parseRealValue, unitsFor, type NumberResult } from '../values';
 
 const FATAL = 'PostgreSQL refuses to start ("configuration file … contains errors"; a reload would skip this line)';
@@ -80,9 +81,12 @@ function checkValue(e: EffectiveSetting, p: Param, ctx: ValidateContext, at: (s:
   const span = at(e.s.valueSpan);
   const head = `${pre}\`${p.name} = ${short(v)}\``;
   switch (p.type) {
-    case 'bool':
-      if (parseBool(v) === undefined) ctx.report(R['invalid-bool'], span, `${head}: not a Boolean ("parameter requires a Boolean value"), so ${FATAL}; write \`on\` or \`off\`.`);
+    case 'bool': {
+      const b = parseBool(v);
+      if (b === undefined) ctx.report(R['invalid-bool'], span, `${head}: not a Boolean ("parameter requires a Boolean value"), so ${FATAL}; write \`on\` or \`off\`.`);
+      else checkNumberHook(p, b, span, head, ctx);
       return;
+    }
     case 'enum': {
       const all = [...(p.enum ?? []), ...(p.hidden ?? [])];
       if (all.some(x => x.toLowerCase() === v.toLowerCase())) return;
@@ -92,27 +96,34 @@ function checkValue(e: EffectiveSetting, p: Param, ctx: ValidateContext, at: (s:
     }
     case 'int':
     case 'real':
-      numberCheck(p, p.type === 'int' ? parseIntValue(v, p.unit) : parseRealValue(v, p.unit), ctx, span, head);
+    {
+      const n = numberCheck(p, p.type === 'int' ? parseIntValue(v, p.unit) : parseRealValue(v, p.unit), ctx, span, head);
+      if (n !== undefined) checkNumberHook(p, n, span, head, ctx);
       return;
+    }
     default:
+      checkStringHook(p, v, span, head, ctx);
       return;
   }
 }
 
-function numberCheck(p: Param, r: NumberResult, ctx: ValidateContext, span: Span, head: string): void {
+/** Reports a number PostgreSQL refuses by type or range; else returns the value it stores. */
+function numberCheck(p: Param, r: NumberResult, ctx: ValidateContext, span: Span, head: string): number | undefined {
   const u = p.unit ? ` ${p.unit}` : '';
   if (!r.ok) {
     if (r.why === 'syntax') ctx.report(R['invalid-number'], span, `${head}: not a number ("invalid value for parameter"), so ${FATAL}; write ${p.type === 'int' ? 'an integer' : 'a number'}${p.unit ? ` with an optional unit` : ''}.`);
     else if (r.why === 'no-unit') ctx.report(R['invalid-number'], span, `${head}: \`${p.name}\` takes a plain number, and \`${short(r.rest)}\` follows it, so ${FATAL}; remove it.`);
     else if (r.why === 'unit') ctx.report(R['invalid-unit'], span, `${head}: \`${short(r.rest.trim())}\` is not a unit of \`${p.name}\` (valid: ${listing(unitsFor(p.unit!))}, case-sensitive), so ${FATAL}.`);
     else ctx.report(R['out-of-range'], span, `${head}: this is ${formatG(r.value)}${u}, beyond the integer range (${INT_MAX}), so ${FATAL}.`);
-    return;
+    return undefined;
   }
   if (p.min !== undefined && p.max !== undefined && (r.value < p.min || r.value > p.max)) {
     const val = p.type === 'int' ? String(r.value) : formatG(r.value);
     const bounds = p.type === 'int' ? `${p.min} … ${p.max}` : `${formatG(p.min)} … ${formatG(p.max)}`;
     ctx.report(R['out-of-range'], span, `${head}: ${val}${u} is outside the valid range ${bounds}${u}, so ${FATAL}.`);
+    return undefined;
   }
+  return r.value;
 }
 
 function short(s: string): string {
