@@ -223,12 +223,12 @@ export const PERCONA = defineRules('percona', {
   },
   'server-san': {
     severity: 'warning',
-    description: 'The custom server certificate (`customTLSSecret`) does not answer to every name of the primary and replica Services (`<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.<domain>`), as the operator\'s own certificate does: clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are.',
-    source: `operators.md R6, §2.3; ${PERCONA_REPO}:internal/naming/dns.go, internal/controller/postgrescluster/pki.go`,
+    description: 'The custom server certificate (`customTLSSecret`) does not answer to every name of the primary and replica Services (`<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.<domain>`), as the operator\'s own certificate does: clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name or `<cluster>-primary.<ns>.svc` (the `host` the operator\'s user Secrets give applications) is missing, information when only other qualified forms are. Also reported on a cert-manager Certificate whose `secretName` is the `customTLSSecret`.',
+    source: `operators.md R6, §2.3; ${PERCONA_REPO}:internal/naming/dns.go, internal/controller/postgrescluster/pki.go, internal/controller/postgrescluster/postgres.go (user Secret host); CrunchyData/postgres-operator#3161`,
   },
   'pgbouncer-san': {
     severity: 'warning',
-    description: 'The PgBouncer frontend certificate (`spec.proxy.pgBouncer.customTLSSecret`) does not answer to every name of the `<cluster>-pgbouncer` Service, as the operator\'s own PgBouncer certificate does: applications that connect through PgBouncer with `sslmode=verify-full` and dial a missing name fail. Warning when the short name is missing, information when only qualified forms are.',
+    description: 'The PgBouncer frontend certificate (`spec.proxy.pgBouncer.customTLSSecret`) does not answer to every name of the `<cluster>-pgbouncer` Service, as the operator\'s own PgBouncer certificate does: applications that connect through PgBouncer with `sslmode=verify-full` and dial a missing name fail. Warning when the short name or `<cluster>-pgbouncer.<ns>.svc` (the `pgbouncer-host` of the operator\'s user Secrets) is missing, information when only other qualified forms are. Also reported on a cert-manager Certificate whose `secretName` is that Secret.',
     source: `operators.md §2.1, §2.3; ${PERCONA_REPO}:internal/naming/dns.go, percona/certmanager/certmanager.go (the pgbouncer certificate)`,
   },
 });
