@@ -140,9 +140,13 @@ test('Percona server-san: warning when a short name is missing, information when
   const noReplicas = ours(run(percona(TWINS) + await perconaSet(serverNames().filter(n => !n.startsWith('c1-replicas')))));
   assert.deepEqual(noReplicas.map(p => [p.rule, p.severity]), [['percona/server-san', 'warning']]);
   assert.match(noReplicas[0]!.message, /`c1-replicas`, `c1-replicas\.db`/);
+  // Issue 10: without `c1-primary.db.svc`, the host of the operator's user Secrets, it is a warning.
   const shortOnly = ours(run(percona(TWINS) + await perconaSet(['c1-primary', 'c1-replicas'])));
-  assert.deepEqual(shortOnly.map(p => [p.rule, p.severity]), [['percona/server-san', 'info']]);
-  assert.match(shortOnly[0]!.message, /other namespaces/);
+  assert.deepEqual(shortOnly.map(p => [p.rule, p.severity]), [['percona/server-san', 'warning']]);
+  assert.match(shortOnly[0]!.message, /user Secrets \(`c1-pguser-<user>`\) give applications `c1-primary\.db\.svc`/);
+  const withAppHost = ours(run(percona(TWINS) + await perconaSet(['c1-primary', 'c1-replicas', 'c1-primary.db.svc'])));
+  assert.deepEqual(withAppHost.map(p => [p.rule, p.severity]), [['percona/server-san', 'info']]);
+  assert.match(withAppHost[0]!.message, /other namespaces/);
 });
 
 test('Percona server-san: a set clusterServiceDNSSuffix is matched exactly (trailing dot dropped)', async () => {

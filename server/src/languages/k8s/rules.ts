@@ -223,12 +223,12 @@ export const PERCONA = defineRules('percona', {
   },
   'server-san': {
     severity: 'warning',
-    description: 'The custom server certificate (`customTLSSecret`) does not answer to every name of the primary and replica Services (`<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.<domain>`), as the operator\'s own certificate does: clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are.',
-    source: `operators.md R6, §2.3; ${PERCONA_REPO}:internal/naming/dns.go, internal/controller/postgrescluster/pki.go`,
+    description: 'The custom server certificate (`customTLSSecret`) does not answer to every name of the primary and replica Services (`<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.<domain>`), as the operator\'s own certificate does: clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name or `<cluster>-primary.<ns>.svc` (the `host` the operator\'s user Secrets give applications) is missing, information when only other qualified forms are. Also reported on a cert-manager Certificate whose `secretName` is the `customTLSSecret`.',
+    source: `operators.md R6, §2.3; ${PERCONA_REPO}:internal/naming/dns.go, internal/controller/postgrescluster/pki.go, internal/controller/postgrescluster/postgres.go (user Secret host); CrunchyData/postgres-operator#3161`,
   },
   'pgbouncer-san': {
     severity: 'warning',
-    description: 'The PgBouncer frontend certificate (`spec.proxy.pgBouncer.customTLSSecret`) does not answer to every name of the `<cluster>-pgbouncer` Service, as the operator\'s own PgBouncer certificate does: applications that connect through PgBouncer with `sslmode=verify-full` and dial a missing name fail. Warning when the short name is missing, information when only qualified forms are.',
+    description: 'The PgBouncer frontend certificate (`spec.proxy.pgBouncer.customTLSSecret`) does not answer to every name of the `<cluster>-pgbouncer` Service, as the operator\'s own PgBouncer certificate does: applications that connect through PgBouncer with `sslmode=verify-full` and dial a missing name fail. Warning when the short name or `<cluster>-pgbouncer.<ns>.svc` (the `pgbouncer-host` of the operator\'s user Secrets) is missing, information when only other qualified forms are. Also reported on a cert-manager Certificate whose `secretName` is that Secret.',
     source: `operators.md §2.1, §2.3; ${PERCONA_REPO}:internal/naming/dns.go, percona/certmanager/certmanager.go (the pgbouncer certificate)`,
   },
 });
@@ -365,5 +365,26 @@ export const CERT_MANAGER = defineRules('cert-manager', {
 });
 
 
+/** Certificates from ACME issuers (check/acme.ts); the scope is cert-manager's. */
+const ACME_CODE = 'cert-manager/cert-manager@v1.21.1:pkg/controller/certificaterequests/acme/acme.go';
+export const ACME = defineRules('cert-manager', {
+  'acme-private-name': {
+    severity: 'error',
+    description: 'A Certificate (or a KubeDB `tls.certificates[]` entry) issued by an ACME Issuer/ClusterIssuer of the workspace asks for a name no public CA issues: a Service name (`.svc`, `.cluster.local`), a single-label name, a reserved or undelegated top-level domain (`.local`, `.internal`, `.test`…), an IP address in `dnsNames`, a private/loopback/link-local IP address, or, from Let\'s Encrypt, any IP address without the `shortlived` profile. The ACME server rejects the order, so the Certificate never becomes Ready.',
+    source: `ACME (RFC 8555 rejectedIdentifier), CA/Browser Forum Baseline Requirements (no internal names or reserved IPs); ${ACME_CODE}; cert-manager/cert-manager#3994, projectcapsule/capsule-proxy#288`,
+  },
+  'acme-is-ca': {
+    severity: 'error',
+    description: 'A Certificate with `isCA: true` issued by an ACME issuer: public ACME CAs sign only end-entity certificates, so the Secret never holds a CA for a CA Issuer or an operator root CA.',
+    source: `CA/Browser Forum Baseline Requirements (subscriber certificates are not CAs); ${ACME_CODE} (the order carries only names)`,
+  },
+  'acme-no-ca-crt': {
+    severity: 'error',
+    description: 'A Certificate issued by an ACME issuer writes a Secret an operator needs `ca.crt` in: Percona `customTLSSecret`/`customReplicationTLSSecret` without `customRootCATLSSecret` (the operator refuses to reconcile), CPO `tls.caFile` read from that Secret (PostgreSQL does not start). cert-manager\'s ACME issuer writes no `ca.crt`.',
+    source: `operators.md R4, C4, §4; ${ACME_CODE} (IssueResponse without CA); cert-manager/cert-manager#1571`,
+  },
+});
+
 /** Every rule of the YAML mode, registered with it (languages/registry.ts). */
-export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER);
+export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER,
+  ACME);

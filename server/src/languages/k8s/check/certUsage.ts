@@ -120,8 +120,7 @@ const issuerText = (c: Certificate) => {
 };
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 const listNames = (ws: readonly WantedName[]) => ws.map(w => `\`${w.host}\``).join(', ');
-const describeNames = (cert: Certificate): string => {
-  const n = certNames(cert);
+const describeNames = (n: CertNames): string => {
   if (n.dns.length) return `its DNS names are ${n.dns.slice(0, 8).map(x => `\`${x}\``).join(', ')}${n.dns.length > 8 ? ` and ${n.dns.length - 8} more` : ''}`;
   return n.cn !== undefined ? `it has no DNS name, so clients compare its CN \`${n.cn}\`` : 'it has no DNS name and no CN';
 };
@@ -211,13 +210,13 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
   if (pgBouncer) {
     if (!matchesHost(names, primary)) {
       ctx.report(PERCONA['primary-san'], nameSpan(server),
-        `The server certificate in Secret \`${server.name}\` does not answer to \`${primary}\`: PgBouncer connects to PostgreSQL as \`host=${primary}\` with \`server_tls_sslmode = verify-full\`, so every PgBouncer connection fails. ${cap(describeNames(serverLeaf))}. Add the DNS name \`${primary}\`: regenerate with "PG TLS: Create Complete TLS Set for This Resource" or \`${certCommand('percona', cluster, r.header.namespace, domain)}\`.`,
+        `The server certificate in Secret \`${server.name}\` does not answer to \`${primary}\`: PgBouncer connects to PostgreSQL as \`host=${primary}\` with \`server_tls_sslmode = verify-full\`, so every PgBouncer connection fails. ${cap(describeNames(names))}. Add the DNS name \`${primary}\`: regenerate with "PG TLS: Create Complete TLS Set for This Resource" or \`${certCommand('percona', cluster, r.header.namespace, domain)}\`.`,
         related);
     }
     wanted = wanted.filter(w => w.host !== primary);
   }
-  reportMissing(ctx, PERCONA['server-san'], nameSpan(server), serverLeaf, wanted, related,
-    `The server certificate in Secret \`${server.name}\``, 'percona', cluster, r.header.namespace, domain);
+  reportMissingNames(ctx, PERCONA['server-san'], nameSpan(server), names, wanted, related,
+    `The server certificate in Secret \`${server.name}\``, 'percona', cluster, r.header.namespace, domain, undefined, perconaAppHosts(cluster, r.header.namespace));
 }
 
 /** §2.3: PgBouncer's frontend certificate names the `<cluster>-pgbouncer` Service (items map keys as for the others). */
@@ -229,11 +228,12 @@ function checkPgbouncer(r: Resource, ctx: LiveContext, cluster: string, domain: 
   const key = perconaKeyFor(p, 'tls.crt');
   const leaf = certsOf(secret, key)[0];
   if (!secret || !leaf) return;
-  reportMissing(ctx, PERCONA['pgbouncer-san'], spanAt(r, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']), leaf,
+  reportMissingNames(ctx, PERCONA['pgbouncer-san'], spanAt(r, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']), certNames(leaf),
     wantedNames([`${cluster}-pgbouncer`], r.header.namespace, domain),
     relatedTo({ s: secret, key, message: `PgBouncer certificate (${cnText(leaf)})` }),
     `The PgBouncer certificate in Secret \`${name}\``, 'percona', cluster, r.header.namespace, domain,
-    `Issue it with these names, or use the server certificate that \`${certCommand('percona', cluster, r.header.namespace, domain, false)}\` makes: it covers the \`${cluster}-pgbouncer\` names too`);
+    `Issue it with these names, or use the server certificate that \`${certCommand('percona', cluster, r.header.namespace, domain, false)}\` makes: it covers the \`${cluster}-pgbouncer\` names too`,
+    perconaAppHosts(cluster, r.header.namespace, true));
 }
 
 function checkPerconaCa(ctx: LiveContext, a: {
@@ -302,7 +302,7 @@ function checkCpo(r: Resource, ctx: LiveContext): void {
   if (get(spec, ['enableReplicaConnectionPooler']) === true) services.push(`${cluster}-pooler-repl`);
   // The cluster domain is the operator option cluster_domain: not in the manifest.
   const wanted = wantedNames(services, r.header.namespace, undefined);
-  reportMissing(ctx, CPO['server-san'], spanAt(r, ['spec', 'tls', 'secretName']), leaf, wanted,
+  reportMissingNames(ctx, CPO['server-san'], spanAt(r, ['spec', 'tls', 'secretName']), certNames(leaf), wanted,
     relatedTo({ s: secret, key: file, message: `server certificate (${cnText(leaf)})` }),
     `The certificate in Secret \`${secretName}\` (\`${file}\`)`, 'cpo', cluster, r.header.namespace, undefined);
 }
@@ -325,32 +325,51 @@ function checkPgpool(r: Resource, ctx: LiveContext): void {
     : index >= 0 ? spanAt(r, ['spec', 'tls', 'certificates', index, 'alias'])
       : spanAt(r, ['spec', 'tls', 'issuerRef'], 'key');
   const wanted = wantedNames([name], r.header.namespace, undefined);
-  reportMissing(ctx, PGPOOL['server-san'], span, leaf, wanted,
+  reportMissingNames(ctx, PGPOOL['server-san'], span, certNames(leaf), wanted,
     relatedTo({ s: secret, key: 'tls.crt', message: `server certificate (${cnText(leaf)})` }),
     `The server certificate in Secret \`${secretName}\``, 'kubedb', name, r.header.namespace, undefined);
 }
 
 /** The CLI commands that generate the operator's complete set and its Secrets (to be put between backticks). */
-function certCommand(operator: string, name: string, namespace: string | undefined, domain: string | undefined, secrets = true): string {
+export function certCommand(operator: string, name: string, namespace: string | undefined, domain: string | undefined, secrets = true): string {
   const where = `--name ${name}${namespace ? ` --namespace ${namespace}` : ''}${domain ? ` --cluster-domain ${domain}` : ''}`;
   const set = `pgtls cert set --operator ${operator} ${where} --out certs/${name}`;
   return secrets ? `${set}\` then \`pgtls cert secrets --operator ${operator} ${where} --from certs/${name}` : set;
 }
 
-function reportMissing(ctx: LiveContext, meta: RuleMeta, span: Span, leaf: Certificate,
-  wanted: readonly WantedName[], related: FindingExtra, subject: string, operator: string, name: string, namespace: string | undefined, domain: string | undefined,
-  fixText?: string): void {
-  const missing = missingNames(leaf, wanted);
+/**
+ * The hosts the operator's user Secrets (`<cluster>-pguser-<user>`) hand to applications: `host` is
+ * `<cluster>-primary.<ns>.svc`, and with PgBouncer `pgbouncer-host` is `<cluster>-pgbouncer.<ns>.svc` (Crunchy PGO v5,
+ * which Percona forks: internal/controller/postgrescluster/postgres.go; CrunchyData/postgres-operator#3161). Unknown
+ * without a namespace.
+ */
+export function perconaAppHosts(cluster: string, namespace: string | undefined, pgBouncer = false): string[] {
+  if (!namespace) return [];
+  return [`${cluster}-${pgBouncer ? 'pgbouncer' : 'primary'}.${namespace}.svc`];
+}
+
+/**
+ * Reports the wanted names a certificate (a Secret's, or the names a cert-manager Certificate asks for) does not answer
+ * to. Warning when a short name or a host of `appHosts` (what the operator's user Secret gives applications) is
+ * missing, information when only other qualified forms are. `fixText` replaces the default advice.
+ */
+export function reportMissingNames(ctx: LiveContext, meta: RuleMeta, span: Span, names: CertNames,
+  wanted: readonly WantedName[], related: FindingExtra | undefined, subject: string, operator: string, name: string, namespace: string | undefined, domain: string | undefined,
+  fixText?: string, appHosts: readonly string[] = []): void {
+  const missing = wanted.filter(w => !covers(names, w));
   if (!missing.length) return;
   const shortMissing = missing.some(w => w.short);
+  const appMissing = missing.filter(w => appHosts.includes(w.host));
   const fix = fixText ?? (operator === 'kubedb'
     ? 'Add the names to `spec.tls.certificates[alias=server].dnsNames` (on a running Pgpool through a `PgpoolOpsRequest` of type `ReconfigureTLS`) so that the certificate is reissued with them; "PG TLS: Create Complete TLS Set for This Resource" writes them'
     : `Regenerate it with "PG TLS: Create Complete TLS Set for This Resource" or \`${certCommand(operator, name, namespace, domain)}\`, or add the names to your own certificate's SANs`);
   const anyDomain = missing.some(w => w.anyDomain) ? '; for the `.svc.<domain>` form any cluster domain would do (`cluster.local` is shown)' : '';
   const why = shortMissing
     ? 'clients with `sslmode=verify-full` that dial one of these names fail'
-    : 'clients in other namespaces that dial a qualified name with `sslmode=verify-full` fail';
+    : appMissing.length
+      ? `the operator's user Secrets (\`${name}-pguser-<user>\`) give applications \`${appMissing[0]!.host}\` as their host (\`${appMissing[0]!.host.includes('-pgbouncer.') ? 'pgbouncer-host' : 'host'}\`, and in \`uri\`), so an application that connects with it and \`sslmode=verify-full\` is refused (the host name does not match the certificate)`
+      : 'clients in other namespaces that dial a qualified name with `sslmode=verify-full` fail';
   ctx.report(meta, span,
-    `${subject} does not answer to ${listNames(missing)}: ${why}. ${cap(describeNames(leaf))}${anyDomain}. ${fix}.`,
-    { ...related, ...(shortMissing ? {} : { severity: 'info' as const }) });
+    `${subject} does not answer to ${listNames(missing)}: ${why}. ${cap(describeNames(names))}${anyDomain}. ${fix}.`,
+    { ...related, ...(shortMissing || appMissing.length ? {} : { severity: 'info' as const }) });
 }

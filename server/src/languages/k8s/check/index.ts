@@ -25,6 +25,8 @@ import { builtinSchema, builtinValidator } from '../catalogue';
 import { WorkspaceResources } from '../workspace';
 import { certManagerModule } from './certManager';
 import { certUsageModule } from './certUsage';
+import { certificateNamesModule } from './certificateNames';
+import { acmeModule } from './acme';
 import { cpoModule } from './cpo';
 import { embeddedModule } from './embedded';
 import { kubedbModule } from './kubedb';
@@ -37,7 +39,9 @@ import type { DocumentContext, RuleModule } from './types';
 import { hold, type Held } from './util';
 
 export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule, cpoModule, certManagerModule, secretRefsModule, secretKeysModule,
-  certUsageModule, secretContentModule, embeddedModule];
+  certUsageModule, secretContentModule, embeddedModule,
+  certificateNamesModule,
+  acmeModule];
 
 /** A reporter of spans relative to a text that starts at `base` in the file, reporting into `report` in file offsets. */
 export function atBase(report: Reporter, base: number): Reporter {

@@ -1,0 +1,164 @@
+/**
+ * Names without Secrets: a cert-manager `Certificate` whose `spec.secretName` is the TLS Secret an operator's cluster
+ * in the workspace reads gets the same name rules as that Secret's certificate would (certUsage.ts): its `dnsNames`,
+ * `ipAddresses` and `commonName` are compared, as libpq compares a certificate's names, with the Services the
+ * operator's clients dial. GitOps repositories hold the Certificate, not the Secret cert-manager writes, so this is
+ * where the `.svc` / `.svc.cluster.local` mistakes users report can be seen (open-cluster-management-io/ocm#1533,
+ * CrunchyData/postgres-operator#3161).
+ *
+ * Ties (operators.md): Percona `spec.secrets.customTLSSecret` (server: primary and replica Services, R6/R7),
+ * `customReplicationTLSSecret` (CN `_crunchyrepl`, R5), `spec.proxy.pgBouncer.customTLSSecret` (the PgBouncer
+ * Service); CPO `spec.tls.secretName` (cluster, replica and enabled pooler Services, C7/C8); KubeDB Pgpool
+ * `tls.certificates[alias=server].secretName` (default `<name>-server-cert`, D3; the primary Service). Findings are on
+ * the Certificate's lines: the `dnsNames` sequence (or `commonName`, or `secretName` when it asks for neither).
+ */
+import { PERCONA_REPLICATION_USER, nameWithSuffix } from '../../../certs/presets';
+import type { RuleMeta, Span } from '../../../core/types';
+import { matchesHost, type CertNames } from '../../../x509';
+import { dataOf } from '../data';
+import type { Resource } from '../model';
+import { CPO, PERCONA, PGPOOL } from '../rules';
+import { namePlace, type IndexedDocument } from '../workspace';
+import { perconaAppHosts, reportMissingNames, wantedNames } from './certUsage';
+import { issuerOf } from './issuers';
+import type { LiveContext, RuleModule } from './types';
+import { get, isObj, spanAt, str } from './util';
+
+export const isCertificate = (r: Resource): boolean => r.kind.apiVersion === 'cert-manager.io/v1' && r.kind.kind === 'Certificate';
+
+/** What a cluster of the workspace does with the Secret a Certificate writes. */
+export interface SecretUse {
+  operator: 'percona' | 'cpo' | 'kubedb';
+  role: 'server' | 'replication' | 'pgbouncer';
+  /** The cluster's name and namespace (as written), its document, and its plain data. */
+  cluster: string;
+  namespace: string | undefined;
+  doc: IndexedDocument;
+  data: unknown;
+}
+
+const sameNs = (a: string | undefined, b: string | undefined) => !a || !b || a === b;
+
+/** The clusters of the workspace (namespace-compatible with `namespace`) that read Secret `secretName`, and how. */
+export function usesOfSecret(ctx: LiveContext, secretName: string, namespace: string | undefined): SecretUse[] {
+  const out: SecretUse[] = [];
+  const each = (kind: string, apiVersion: string, f: (data: unknown, add: (operator: SecretUse['operator'], role: SecretUse['role']) => void) => void) => {
+    for (const d of ctx.workspace.documents(kind)) {
+      const h = d.header;
+      if (h.kind !== kind || h.apiVersion !== apiVersion || !h.name || !sameNs(h.namespace, namespace)) continue;
+      const data = dataOf(d.doc.part).value;
+      f(data, (operator, role) => out.push({ operator, role, cluster: h.name!, namespace: h.namespace ?? namespace, doc: d, data }));
+    }
+  };
+  each('PerconaPGCluster', 'pgv2.percona.com/v2', (data, add) => {
+    if (str(get(data, ['spec', 'secrets', 'customTLSSecret', 'name'])) === secretName) add('percona', 'server');
+    if (str(get(data, ['spec', 'secrets', 'customReplicationTLSSecret', 'name'])) === secretName) add('percona', 'replication');
+    if (str(get(data, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name'])) === secretName) add('percona', 'pgbouncer');
+  });
+  each('postgresql', 'cpo.opensource.cybertec.at/v1', (data, add) => {
+    const file = str(get(data, ['spec', 'tls', 'certificateFile'])) ?? 'tls.crt';
+    // cert-manager writes `tls.crt`; another certificateFile is not this Certificate's output.
+    if (str(get(data, ['spec', 'tls', 'secretName'])) === secretName && (file === 'tls.crt' || file === '/tls/tls.crt')) add('cpo', 'server');
+  });
+  each('Pgpool', 'kubedb.com/v1alpha2', (data, add) => {
+    const tls = get(data, ['spec', 'tls']);
+    if (!isObj(tls)) return;
+    const certs = Array.isArray(tls.certificates) ? tls.certificates : [];
+    const entry = certs.find(c => isObj(c) && c.alias === 'server');
+    const name = str(get(data, ['metadata', 'name']));
+    const explicit = str(get(entry, ['secretName']));
+    const effective = explicit || (isObj(tls.issuerRef) && name ? nameWithSuffix(name, 'server-cert') : undefined);
+    if (effective === secretName) add('kubedb', 'server');
+  });
+  return out;
+}
+
+/** The names a Certificate asks for, as the certificate cert-manager issues will carry them. */
+export function requestedNames(spec: Record<string, unknown>): CertNames {
+  const strings = (x: unknown) => (Array.isArray(x) ? x.filter((s): s is string => typeof s === 'string' && s !== '') : []);
+  const cn = str(spec.commonName);
+  return { dns: strings(spec.dnsNames), ips: strings(spec.ipAddresses), cn: cn || undefined };
+}
+
+/** Where a name finding goes: the `dnsNames` sequence, else `commonName`, else `secretName`. */
+function namesSpan(r: Resource): Span {
+  const src = r.doc.part.source;
+  for (const k of ['dnsNames', 'commonName', 'ipAddresses', 'secretName']) {
+    if (get(r.data, ['spec', k]) === undefined) continue;
+    // A block sequence's range runs to the next key: end it with its last item.
+    const [start, end] = spanAt(r, ['spec', k]);
+    let e = end;
+    while (e > start && /\s/.test(src.charAt(e - 1))) e--;
+    return [start, e];
+  }
+  return spanAt(r, ['spec']);
+}
+
+export const certificateNamesModule: RuleModule = {
+  name: 'certificate-names',
+  appliesTo: isCertificate,
+  checkLive(r, ctx) {
+    const spec = get(r.data, ['spec']);
+    if (!isObj(spec)) return;
+    const secretName = str(spec.secretName);
+    if (!secretName) return;
+    // From an ACME issuer the names are acme.ts's finding: adding Service names there would never be issued.
+    const ref = get(spec, ['issuerRef']);
+    const refName = str(get(ref, ['name']));
+    const refKind = str(get(ref, ['kind'])) === 'ClusterIssuer' ? 'ClusterIssuer' : 'Issuer';
+    if (refName && issuerOf(ctx, refKind, refName, r.header.namespace)?.type === 'acme') return;
+    const names = requestedNames(spec);
+    for (const use of usesOfSecret(ctx, secretName, r.header.namespace)) checkUse(r, ctx, use, names, secretName);
+  },
+};
+
+function checkUse(r: Resource, ctx: LiveContext, use: SecretUse, names: CertNames, secretName: string): void {
+  const { cluster, namespace } = use;
+  const where = use.operator === 'percona' ? 'PerconaPGCluster' : use.operator === 'cpo' ? 'CYBERTEC postgresql' : 'KubeDB Pgpool';
+  const related = { related: [{ ...namePlace(use.doc), message: `${where} \`${cluster}\`, which reads Secret \`${secretName}\`` }] };
+  const subject = `This Certificate writes Secret \`${secretName}\`, the ${use.role === 'pgbouncer' ? 'PgBouncer' : use.role} certificate of ${where} \`${cluster}\``;
+  const asked = `${subject}; the certificate it asks for`;
+  const fix = 'Add the missing names to `dnsNames`: cert-manager reissues the certificate with them (clients compare only the DNS names when there are any, not the CN)';
+  const report = (meta: RuleMeta, services: string[], domain: string | undefined, appHosts: string[] = []) =>
+    reportMissingNames(ctx, meta, namesSpan(r), names, wantedNames(services, namespace, domain), related,
+      asked, use.operator, cluster, namespace, domain, fix, appHosts);
+
+  if (use.operator === 'percona') {
+    const raw = str(get(use.data, ['spec', 'clusterServiceDNSSuffix']));
+    const domain = raw ? raw.replace(/\.$/, '') || undefined : undefined;
+    if (use.role === 'replication') {
+      if (names.cn !== PERCONA_REPLICATION_USER) {
+        ctx.report(PERCONA['replication-cn'], get(r.data, ['spec', 'commonName']) !== undefined ? spanAt(r, ['spec', 'commonName']) : spanAt(r, ['spec', 'secretName']),
+          `${subject}, asks for ${names.cn === undefined ? 'no CN' : `CN \`${names.cn}\``}: Percona's pg_hba lets only \`${PERCONA_REPLICATION_USER}\` replicate, with \`cert\` authentication that takes the user from the CN, so replicas cannot connect. Set \`commonName: ${PERCONA_REPLICATION_USER}\` (and the DNS name \`${PERCONA_REPLICATION_USER}\`), issued by the CA of the server certificate.`,
+          related);
+      }
+      return;
+    }
+    if (use.role === 'pgbouncer') {
+      report(PERCONA['pgbouncer-san'], [`${cluster}-pgbouncer`], domain, perconaAppHosts(cluster, namespace, true));
+      return;
+    }
+    const primary = `${cluster}-primary`;
+    const services = [primary, `${cluster}-replicas`];
+    if (isObj(get(use.data, ['spec', 'proxy', 'pgBouncer']))) {
+      if (!matchesHost(names, primary)) {
+        ctx.report(PERCONA['primary-san'], namesSpan(r),
+          `${subject}, does not ask for \`${primary}\`: PgBouncer connects to PostgreSQL as \`host=${primary}\` with \`server_tls_sslmode = verify-full\`, so every PgBouncer connection fails. Add \`${primary}\` to \`dnsNames\`.`,
+          related);
+      }
+      // server-san does not repeat the short primary name (certUsage.ts does the same for a Secret).
+      const wanted = wantedNames(services, namespace, domain).filter(w => w.host !== primary);
+      reportMissingNames(ctx, PERCONA['server-san'], namesSpan(r), names, wanted, related, asked,
+        'percona', cluster, namespace, domain, fix, perconaAppHosts(cluster, namespace));
+      return;
+    }
+    report(PERCONA['server-san'], services, domain, perconaAppHosts(cluster, namespace));
+  } else if (use.operator === 'cpo') {
+    const services = [cluster, `${cluster}-repl`];
+    if (get(use.data, ['spec', 'enableConnectionPooler']) === true) services.push(`${cluster}-pooler`);
+    if (get(use.data, ['spec', 'enableReplicaConnectionPooler']) === true) services.push(`${cluster}-pooler-repl`);
+    report(CPO['server-san'], services, undefined);
+  } else {
+    report(PGPOOL['server-san'], [cluster], undefined);
+  }
+}
