@@ -178,7 +178,7 @@ export const PERCONA = defineRules('percona', {
   },
   'tls-only-user-rules': {
     severity: 'info',
-    description: 'A `host`/`hostnossl` rule in `spec.authentication.rules` with `tlsOnly: true`: tlsOnly rewrites only the operator\'s own HBA rules, so this user rule still allows plaintext connections.',
+    description: 'A `host`/`hostnossl` rule in `spec.authentication.rules` (or line in `spec.patroni.dynamicConfiguration.postgresql.pg_hba`) with `tlsOnly: true`: tlsOnly rewrites only the operator\'s own HBA rules, so this user rule still allows plaintext connections.',
     source: 'operators.md R9; percona/percona-postgresql-operator@v3.0.0:internal/controller/postgrescluster/controller.go (K8SPG-554), internal/postgres/hba.go',
   },
   'validity-duration': {
