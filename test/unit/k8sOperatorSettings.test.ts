@@ -171,3 +171,8 @@ test('bad input never throws: wrong types where lists and maps belong', () => {
   ];
   for (const c of cases) assert.doesNotThrow(() => validate(c), c);
 });
+
+test('Percona: a structured rule with method `password` is written as scram-sha-256 (v2.9.0+), so no clear-text finding', () => {
+  const text = PERCONA('  authentication:\n    rules:\n      - { connection: hostssl, method: password, users: [app] }\n      - { connection: hostssl, method: md5, users: [app2] }\n');
+  assert.deepEqual(shown(text, /^pg-hba\//), ['11:40-11:43 pg-hba/md5-method "md5"']);
+});

@@ -4,7 +4,9 @@
  *   `spec.configuration.applyConfig["pgpool.conf"]` of a PgpoolOpsRequest of type Reconfigure. `pgpool.conf` is the
  *   only file KubeDB takes there (apimachinery `PgpoolCustomConfigFile`); other keys are left alone;
  * - Percona PerconaPGCluster `spec.authentication.rules[]`: a raw `hba` line as is, else the pg_hba line the operator
- *   builds from `connection`, `databases`, `users`, `method` and `options` (PostgreSQL version from
+ *   builds from `connection`, `databases`, `users`, `method` and `options`; then the string items of
+ *   `spec.patroni.dynamicConfiguration.postgresql.pg_hba`; all after the operator's mandatory lines (operatorHba.ts),
+ *   so that a user line they decide is reported as `percona/operator-hba-first` (PostgreSQL version from
  *   `spec.postgresVersion`);
  * - CYBERTEC CPO `spec.patroni.pg_hba[]` (one pg_hba line each; PostgreSQL version from `spec.postgresql.version`).
  *
@@ -361,7 +363,8 @@ function operatorAdjust(composed: string, prefix: OperatorPrefix, labels: LineLa
  * keywords), and a name starting with `/` becomes a regular expression matching exactly that name (checked as a plain
  * name here); options are `name="value"`, sorted by name (the operator quotes the name too, which PostgreSQL reads the
  * same). Each word is mapped to the YAML value it comes from; synthetic words to the field's node, else to the rule's
- * first key. The builder is Crunchy's (`internal/postgres/hba.go`, `HostBasedAuthentication`), which Percona forks.
+ * first key. The builder is Crunchy's (`internal/postgres/hba.go`, `HostBasedAuthentication`), which Percona forks;
+ * Percona's `hbaFromSpec` (v2.9.0+) writes the method `password` as `scram-sha-256`.
  */
 function structuredLine(r: Resource, path: (string | number)[], rule: Record<string, unknown>, conn: string, text: VirtualText, fallback: Span): void {
   const source = r.doc.part.source;
@@ -404,7 +407,10 @@ function structuredLine(r: Resource, path: (string | number)[], rule: Record<str
   names('users');
   if (conn !== 'local') text.addSynthetic(' all', fallback);
   text.addSynthetic(' ', fallback);
-  scalarPiece([...path, 'method'], str(rule.method)!);
+  const method = str(rule.method)!;
+  // Since v2.9.0 the operator writes `password` as `scram-sha-256` (internal/patroni/config.go hbaFromSpec).
+  if (method === 'password') text.addSynthetic('scram-sha-256', nodeSpanAt(r, [...path, 'method'], fallback));
+  else scalarPiece([...path, 'method'], method);
   const options = rule.options;
   if (isObj(options)) {
     for (const name of Object.keys(options).sort()) {
