@@ -178,7 +178,7 @@ export const PERCONA = defineRules('percona', {
   },
   'tls-only-user-rules': {
     severity: 'info',
-    description: 'A `host`/`hostnossl` rule in `spec.authentication.rules` with `tlsOnly: true`: tlsOnly rewrites only the operator\'s own HBA rules, so this user rule still allows plaintext connections.',
+    description: 'A `host`/`hostnossl` rule in `spec.authentication.rules` (or line in `spec.patroni.dynamicConfiguration.postgresql.pg_hba`) with `tlsOnly: true`: tlsOnly rewrites only the operator\'s own HBA rules, so this user rule still allows plaintext connections.',
     source: 'operators.md R9; percona/percona-postgresql-operator@v3.0.0:internal/controller/postgrescluster/controller.go (K8SPG-554), internal/postgres/hba.go',
   },
   'validity-duration': {
@@ -364,6 +364,35 @@ export const CERT_MANAGER = defineRules('cert-manager', {
   },
 });
 
+// Settings outside the TLS blocks that turn TLS off or change authentication (check/operatorSettings.ts, check/embedded.ts).
+const PGO_HBA = `${PERCONA_REPO}:internal/postgres/hba.go (NewHBAs), internal/pmm/hba.go, internal/pgbouncer/postgres.go, internal/patroni/config.go (DynamicConfiguration)`;
+const SPILO = 'zalando/spilo:postgres-appliance/scripts/configure_spilo.py (the default pg_hba, use_unix_socket)';
+
+export const PERCONA_SETTINGS = defineRules('percona', {
+  'operator-hba-first': {
+    severity: 'warning',
+    description: 'A line of `spec.authentication.rules` or `spec.patroni.dynamicConfiguration.postgresql.pg_hba` that never takes effect: the operator writes its mandatory rules first (the replication user `_crunchyrepl` only over TLS with its certificate and rejected otherwise, `postgres` over the local socket with peer, the PMM user `monitor` from the pod only, PgBouncer\'s `_crunchypgbouncer` only over TLS), and PostgreSQL uses the first matching line.',
+    source: `${PGO_HBA}; operators.md R5`,
+  },
+  'dynamic-config-ignored': {
+    severity: 'warning',
+    description: 'A setting in `spec.patroni.dynamicConfiguration.postgresql.parameters` that the operator overrides or never reads: `ssl` (the operator always sets `ssl = on`), `ssl_cert_file`/`ssl_key_file`/`ssl_ca_file` (always the mounted /pgconf/tls files), or `pg_hba` placed under `parameters` instead of beside it (not a server parameter, so the lines are never written to pg_hba.conf).',
+    source: `${PERCONA_REPO}:internal/postgres/parameters.go (Mandatory), internal/patroni/config.go (DynamicConfiguration); CrunchyData/postgres-operator#3671`,
+  },
+});
+
+export const CPO_SETTINGS = defineRules('cpo', {
+  'ssl-off': {
+    severity: 'error',
+    description: '`spec.postgresql.parameters.ssl` off: the operator connects to the cluster with `sslmode=require` (hard-coded), so it can no longer create or update roles and databases; and with Spilo\'s default pg_hba (`hostnossl all all all reject`, `hostssl` lines for everything else) every TCP client, replicas included, is refused.',
+    source: `${CPO_REPO}:pkg/cluster/database.go (pgConnectionString); ${SPILO}; zalando/postgres-operator#2366`,
+  },
+  'pg-hba-incomplete': {
+    severity: 'error',
+    description: '`spec.patroni.pg_hba` replaces Spilo\'s default pg_hba as a whole, and this list lacks a line Spilo\'s defaults provide: a `local` line (Patroni manages PostgreSQL as the superuser over the Unix socket), or a `replication` line for TCP (replicas clone and stream from the primary as the replication user, `standby` by default). Error when the cluster has replicas; warning for a single instance.',
+    source: `${K8SRES} (pg_hba in the local Patroni configuration); ${SPILO}; zalando/postgres-operator#1720, #1625`,
+  },
+});
 
 /** Certificates from ACME issuers (check/acme.ts); the scope is cert-manager's. */
 const ACME_CODE = 'cert-manager/cert-manager@v1.21.1:pkg/controller/certificaterequests/acme/acme.go';
@@ -387,4 +416,4 @@ export const ACME = defineRules('cert-manager', {
 
 /** Every rule of the YAML mode, registered with it (languages/registry.ts). */
 export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER,
-  ACME);
+  ACME, PERCONA_SETTINGS, CPO_SETTINGS);

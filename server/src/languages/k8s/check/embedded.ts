@@ -4,7 +4,9 @@
  *   `spec.configuration.applyConfig["pgpool.conf"]` of a PgpoolOpsRequest of type Reconfigure. `pgpool.conf` is the
  *   only file KubeDB takes there (apimachinery `PgpoolCustomConfigFile`); other keys are left alone;
  * - Percona PerconaPGCluster `spec.authentication.rules[]`: a raw `hba` line as is, else the pg_hba line the operator
- *   builds from `connection`, `databases`, `users`, `method` and `options` (PostgreSQL version from
+ *   builds from `connection`, `databases`, `users`, `method` and `options`; then the string items of
+ *   `spec.patroni.dynamicConfiguration.postgresql.pg_hba`; all after the operator's mandatory lines (operatorHba.ts),
+ *   so that a user line they decide is reported as `percona/operator-hba-first` (PostgreSQL version from
  *   `spec.postgresVersion`);
  * - CYBERTEC CPO `spec.patroni.pg_hba[]` (one pg_hba line each; PostgreSQL version from `spec.postgresql.version`).
  *
@@ -31,8 +33,10 @@ import { pgpoolConfMode, type PgpoolConfFile } from '../../pgpoolConf';
 import { locate, nodeSpan } from '../data';
 import { scalarOffsetMap, VirtualText } from '../embeddedText';
 import type { Resource } from '../model';
+import { LineLabels, mandatoryPurpose, perconaMandatoryHba, type OperatorPrefix } from './operatorHba';
+import { PERCONA_SETTINGS } from '../rules';
 import type { LiveContext, RuleModule } from './types';
-import { get, isCpo, isKubedbPgpool, isKubedbPgpoolOps, isObj, isPercona, relatedIn, str, type DocumentRelated, type Held } from './util';
+import { get, isCpo, isKubedbPgpool, isKubedbPgpoolOps, isObj, isPercona, relatedIn, spanAt, str, type DocumentRelated, type Held } from './util';
 
 /**
  * The embedded languages' rules by id: only their own rules are mapped back (registered by them, not again here).
@@ -80,6 +84,12 @@ interface Embedded {
   validate(ctx: ValidateContext): void;
   /** Drops findings that another rule of the YAML mode already reports better. */
   skip?: (f: Finding) => boolean;
+  /**
+   * Rewrites a finding of a composed text (the operator's own lines before the user's, operatorHba.ts): drops those
+   * on the operator's lines, names the YAML place for `line N`, and turns a line hidden by an operator line into
+   * that operator's rule. `undefined` drops the finding.
+   */
+  adjust?: (rule: RuleMeta, f: Finding) => { rule: RuleMeta; finding: Finding } | undefined;
 }
 
 export const embeddedModule: RuleModule = {
@@ -123,8 +133,11 @@ function validateEmbedded(e: Embedded, ctx: Pick<LiveContext, 'settings' | 'env'
     return [{ rule: INTERNAL_ERROR, span: e.text.span([0, 1]), message: `pgtls failed while checking this embedded ${e.doc.languageId === 'pg-hba' ? 'pg_hba' : 'pgpool.conf'} text (${err instanceof Error ? err.message : String(err)}); please report it with the file attached.` }];
   }
   const out: Mapped[] = [];
-  for (const { rule, finding: f } of raw) {
-    if (NOT_APPLICABLE.has(f.rule) || e.skip?.(f)) continue;
+  for (const item of raw) {
+    if (NOT_APPLICABLE.has(item.finding.rule) || e.skip?.(item.finding)) continue;
+    const adjusted = e.adjust ? e.adjust(item.rule, item.finding) : item;
+    if (!adjusted) continue;
+    const { rule, finding: f } = adjusted;
     // Severity and tags carry over as they are; fixes only where their edits land verbatim in the YAML.
     const { fixes, related, ...extra }: FindingExtra = extraOf(f);
     const mapped = (fixes ?? []).map(x => mapFix(x, e.text)).filter((x): x is Fix => !!x);
@@ -235,11 +248,38 @@ function hbaText(path: string, text: VirtualText, settings: Partial<Settings>, s
 /** Characters the Percona operator trims from both ends of a raw `hba` line (control characters, space, backslash). */
 const TRIMMED = (c: string) => c > '~' || c < '!' || c === '\\';
 
+const DYNAMIC_PG_HBA = ['spec', 'patroni', 'dynamicConfiguration', 'postgresql', 'pg_hba'];
+
+/**
+ * The pg_hba file a Percona cluster gets (operatorHba.ts): the operator's mandatory lines, then
+ * `spec.authentication.rules`, then the string items of `dynamicConfiguration.postgresql.pg_hba`. Validated only
+ * when the user adds a line; findings on the operator's lines are dropped.
+ */
 function perconaTexts(r: Resource): Embedded[] {
-  const rules = get(r.data, ['spec', 'authentication', 'rules']);
-  if (!Array.isArray(rules) || rules.length === 0) return [];
   const pg = postgresVersionOf(get(r.data, ['spec', 'postgresVersion']));
+  const tlsOnly = get(r.data, ['spec', 'tlsOnly']) === true;
+  const pgBouncer = isObj(get(r.data, ['spec', 'proxy', 'pgBouncer']));
   const text = new VirtualText();
+  const marks: { at: number; label: string }[] = [];
+  const operatorPlace: Span = spanAt(r, ['spec', 'authentication', 'rules'], 'key');
+  for (const line of perconaMandatoryHba({ pgBouncer, tlsOnly })) {
+    marks.push({ at: text.text.length, label: `the operator's own line \`${line}\`` });
+    text.addSynthetic(`${line}\n`, operatorPlace);
+  }
+  const prefix: OperatorPrefix = { end: text.text.length, fallback: operatorPlace };
+  const mark = (label: string) => marks.push({ at: text.text.length, label });
+  const lines = perconaRuleLines(r, text, mark) + dynamicHbaLines(r, text, mark);
+  if (!lines) return [];
+  const labels = new LineLabels(text.text, marks);
+  // With tlsOnly, percona/tls-only-user-rules already says what prefer-hostssl would say about a `host` line.
+  const skip = tlsOnly ? (f: Finding) => f.rule === 'pg-hba/prefer-hostssl' : undefined;
+  return [{ ...hbaText('/pgdata/pg_hba.conf', text, pg ? { postgresVersion: pg } : {}, skip), adjust: operatorAdjust(text.text, prefix, labels) }];
+}
+
+/** Adds the lines of `spec.authentication.rules`; returns how many. */
+function perconaRuleLines(r: Resource, text: VirtualText, mark: (label: string) => void): number {
+  const rules = get(r.data, ['spec', 'authentication', 'rules']);
+  if (!Array.isArray(rules) || rules.length === 0) return 0;
   const source = r.doc.part.source;
   const base = ['spec', 'authentication', 'rules'];
   let lines = 0;
@@ -263,6 +303,7 @@ function perconaTexts(r: Resource): Embedded[] {
       const map = node ? scalarOffsetMap(node, source) : undefined;
       if (!map) return;
       if (lines++) text.addSynthetic('\n', fallback);
+      mark(`\`spec.authentication.rules[${i}]\``);
       text.addScalar(map, a, b);
       return;
     }
@@ -270,12 +311,50 @@ function perconaTexts(r: Resource): Embedded[] {
     const method = str(rule.method);
     if (!conn || !method) return; // the schema reports the missing or mistyped field
     if (lines++) text.addSynthetic('\n', fallback);
+    mark(`\`spec.authentication.rules[${i}]\``);
     structuredLine(r, [...base, i], rule, conn, text, fallback);
   });
-  if (!lines) return [];
-  const tlsOnly = get(r.data, ['spec', 'tlsOnly']) === true;
-  // With tlsOnly, percona/tls-only-user-rules already says what prefer-hostssl would say about a `host` rule.
-  return [hbaText('/pgdata/pg_hba.conf', text, pg ? { postgresVersion: pg } : {}, tlsOnly ? f => f.rule === 'pg-hba/prefer-hostssl' : undefined)];
+  if (lines) text.addSynthetic('\n', spanAt(r, base, 'key'));
+  return lines;
+}
+
+/** Adds the string items of `dynamicConfiguration.postgresql.pg_hba` (the operator skips other items); returns how many. */
+function dynamicHbaLines(r: Resource, text: VirtualText, mark: (label: string) => void): number {
+  const at = nodeAt(r, DYNAMIC_PG_HBA);
+  const list = at?.node;
+  if (!isSeq(list)) return 0;
+  const fallback: Span = at?.key ? nodeSpan(at.key) : nodeSpan(list);
+  let lines = 0;
+  list.items.forEach((_, i) => {
+    const node = stringScalar(nodeAt(r, [...DYNAMIC_PG_HBA, i])?.node);
+    const map = node ? scalarOffsetMap(node, r.doc.part.source) : undefined;
+    if (!map || map.text.trim() === '') return;
+    if (lines++) text.addSynthetic('\n', fallback);
+    mark(`\`dynamicConfiguration.postgresql.pg_hba[${i}]\``);
+    text.addScalar(map);
+  });
+  return lines;
+}
+
+/**
+ * The `adjust` of a composed text: findings on the operator's lines are dropped (the operator's business), a user line
+ * that an operator line hides becomes `percona/operator-hba-first`, and `line N` in messages names the YAML place.
+ */
+function operatorAdjust(composed: string, prefix: OperatorPrefix, labels: LineLabels): NonNullable<Embedded['adjust']> {
+  return (rule, f) => {
+    if (f.span[0] < prefix.end) return undefined;
+    const by = f.related?.[0];
+    if (rule.id === 'pg-hba/unreachable-line' && by && by.span[0] < prefix.end) {
+      const line = composed.slice(by.span[0], by.span[1]);
+      const meta = PERCONA_SETTINGS['operator-hba-first'];
+      return { rule: meta, finding: toFinding(meta, f.span, `This line never takes effect: the operator writes its own line \`${line}\` before the user's lines, and it matches every connection this one would (PostgreSQL uses the first matching line only), because ${mandatoryPurpose(line)}. The operator's lines cannot be changed: remove this line, or write it for another user.`, { tags: ['unnecessary'] }) };
+    }
+    const finding: Finding = { ...f, message: labels.relabel(f.message) };
+    const related = f.related?.filter(x => x.span[0] >= prefix.end).map(x => ({ ...x, message: labels.relabel(x.message) }));
+    if (related?.length) finding.related = related;
+    else delete finding.related;
+    return { rule, finding };
+  };
 }
 
 /**
@@ -284,7 +363,8 @@ function perconaTexts(r: Resource): Embedded[] {
  * keywords), and a name starting with `/` becomes a regular expression matching exactly that name (checked as a plain
  * name here); options are `name="value"`, sorted by name (the operator quotes the name too, which PostgreSQL reads the
  * same). Each word is mapped to the YAML value it comes from; synthetic words to the field's node, else to the rule's
- * first key. The builder is Crunchy's (`internal/postgres/hba.go`, `HostBasedAuthentication`), which Percona forks.
+ * first key. The builder is Crunchy's (`internal/postgres/hba.go`, `HostBasedAuthentication`), which Percona forks;
+ * Percona's `hbaFromSpec` (v2.9.0+) writes the method `password` as `scram-sha-256`.
  */
 function structuredLine(r: Resource, path: (string | number)[], rule: Record<string, unknown>, conn: string, text: VirtualText, fallback: Span): void {
   const source = r.doc.part.source;
@@ -327,7 +407,10 @@ function structuredLine(r: Resource, path: (string | number)[], rule: Record<str
   names('users');
   if (conn !== 'local') text.addSynthetic(' all', fallback);
   text.addSynthetic(' ', fallback);
-  scalarPiece([...path, 'method'], str(rule.method)!);
+  const method = str(rule.method)!;
+  // Since v2.9.0 the operator writes `password` as `scram-sha-256` (internal/patroni/config.go hbaFromSpec).
+  if (method === 'password') text.addSynthetic('scram-sha-256', nodeSpanAt(r, [...path, 'method'], fallback));
+  else scalarPiece([...path, 'method'], method);
   const options = rule.options;
   if (isObj(options)) {
     for (const name of Object.keys(options).sort()) {
@@ -360,14 +443,20 @@ function cpoTexts(r: Resource): Embedded[] {
   const text = new VirtualText();
   const source = r.doc.part.source;
   const fallback: Span = at?.key ? nodeSpan(at.key) : nodeSpan(list);
+  const marks: { at: number; label: string }[] = [];
   let lines = 0;
   list.items.forEach((_, i) => {
     const node = stringScalar(nodeAt(r, ['spec', 'patroni', 'pg_hba', i])?.node);
     const map = node ? scalarOffsetMap(node, source) : undefined;
     if (!map || map.text.trim() === '') return;
     if (lines++) text.addSynthetic('\n', fallback);
+    marks.push({ at: text.text.length, label: `\`spec.patroni.pg_hba[${i}]\`` });
     text.addScalar(map);
   });
   if (!lines) return [];
-  return [hbaText('/home/postgres/pgdata/pg_hba.conf', text, pg ? { postgresVersion: pg } : {})];
+  const labels = new LineLabels(text.text, marks);
+  return [{
+    ...hbaText('/home/postgres/pgdata/pg_hba.conf', text, pg ? { postgresVersion: pg } : {}),
+    adjust: (rule, f) => ({ rule, finding: { ...f, message: labels.relabel(f.message) } }),
+  }];
 }
