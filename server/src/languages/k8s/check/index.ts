@@ -29,6 +29,8 @@ import { cpoModule } from './cpo';
 import { embeddedModule } from './embedded';
 import { kubedbModule } from './kubedb';
 import { perconaModule } from './percona';
+import { pgoModule } from './pgo';
+import { zalandoModule } from './zalando';
 import { checkSchema, type SchemaSubject } from './schema';
 import { secretContentModule } from './secretContent';
 import { secretKeysModule } from './secretKeys';
@@ -37,7 +39,7 @@ import type { DocumentContext, RuleModule } from './types';
 import { hold, type Held } from './util';
 
 export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule, cpoModule, certManagerModule, secretRefsModule, secretKeysModule,
-  certUsageModule, secretContentModule, embeddedModule];
+  certUsageModule, secretContentModule, embeddedModule, zalandoModule, pgoModule];
 
 /** A reporter of spans relative to a text that starts at `base` in the file, reporting into `report` in file offsets. */
 export function atBase(report: Reporter, base: number): Reporter {
