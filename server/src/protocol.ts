@@ -45,7 +45,7 @@ export interface CertResourceRef {
 export const CERT_PRESET_REQUEST = 'pgtls/certs/preset';
 export type CertPresetParams = CertResourceRef;
 export interface CertPresetResult {
-  operator: 'kubedb' | 'percona' | 'cpo' | 'pgpool';
+  operator: 'kubedb' | 'percona' | 'cpo' | 'pgpool' | 'zalando' | 'pgo';
   kind: string;
   name: string;
   namespace?: string;

@@ -184,6 +184,28 @@ describe('cert set', () => {
     assert.ok(j.files.some(f => f.name === 'replication.key'));
   });
 
+  test('--operator pgo: the PGO names and the replication certificate; --operator zalando: the Zalando Services', async () => {
+    const dir = fresh();
+    const r = await cli('cert', 'set', '--out', dir, '--operator', 'pgo', '--name', 'hippo', '--namespace', 'pg', '--format', 'json');
+    assert.equal(r.code, 0, r.err);
+    rememberKeys(dir);
+    const j = JSON.parse(r.out) as { files: { name: string; commonName?: string; sans?: { dns: string[] } }[] };
+    assert.equal(j.files.find(f => f.name === 'server.crt')!.commonName, 'hippo-primary.pg.svc.cluster.local');
+    assert.equal(j.files.find(f => f.name === 'replication.crt')!.commonName, '_crunchyrepl');
+    const z = fresh();
+    const r2 = await cli('cert', 'set', '--out', z, '--operator', 'zalando', '--name', 'acid-main', '--namespace', 'db', '--format', 'json');
+    assert.equal(r2.code, 0, r2.err);
+    rememberKeys(z);
+    const j2 = JSON.parse(r2.out) as typeof j;
+    assert.ok(j2.files.find(f => f.name === 'server.crt')!.sans!.dns.includes('acid-main-pooler-repl.db.svc'));
+    assert.ok(!j2.files.some(f => f.name === 'replication.crt'));
+    const s = await cli('cert', 'secrets', '--operator', 'pgo', '--name', 'hippo', '--namespace', 'pg', '--from', dir);
+    assert.equal(s.code, 0, s.err);
+    assert.match(s.out, /name: hippo-tls/);
+    assert.match(s.out, /name: hippo-repl-tls/);
+    assert.match(s.out, /customReplicationTLSSecret/);
+  });
+
   test('--resource FILE: the preset of the resource in a YAML file', async () => {
     const dir = fresh();
     const res = path.join(root, `pgpool-${counter}.yaml`);
@@ -333,7 +355,7 @@ describe('bad usage exits 2 with a clear message', () => {
     [['cert', 'set', '--out', 'x', '--out', 'y'], /--out given more than once/],
     [['cert', 'set', 'stray'], /unexpected argument "stray"/],
     [['cert', 'set', '--out', 'x', '--name', 'c'], /need --operator/],
-    [['cert', 'set', '--out', 'x', '--operator', 'zalando', '--name', 'c'], /unknown operator "zalando"/],
+    [['cert', 'set', '--out', 'x', '--operator', 'stackgres', '--name', 'c'], /unknown operator "stackgres"/],
     [['cert', 'server', '--out', 'x', '--ca-cert', 'a.crt'], /--ca-cert and --ca-key go together/],
     [['cert', 'client', '--out', 'x', '--ca-cert', '/nonexistent/ca.crt', '--ca-key', '/nonexistent/ca.key', '--client-user', 'u'], /CA certificate \/nonexistent\/ca\.crt does not exist/],
     [['cert', 'secrets', '--operator', 'percona', '--name', 'c'], /cert secrets needs --from/],

@@ -174,7 +174,10 @@ describe('input handling', () => {
     assert.equal(parseOperator('PerconaPGCluster'), 'percona');
     assert.equal(parseOperator('cybertec'), 'cpo');
     assert.equal(parseOperator('Pgpool-II'), 'pgpool');
-    assert.throws(() => parseOperator('zalando'), /unknown operator "zalando"; valid operators: kubedb, percona, cpo, pgpool/);
+    assert.equal(parseOperator('zalando'), 'zalando');
+    assert.equal(parseOperator('PostgresCluster'), 'pgo');
+    assert.equal(parseOperator('crunchy'), 'pgo');
+    assert.throws(() => parseOperator('stackgres'), /unknown operator "stackgres"; valid operators: kubedb, percona, cpo, pgpool, zalando, pgo/);
   });
 
   test('names Kubernetes would refuse are refused before anything is generated', () => {
@@ -203,9 +206,12 @@ describe('presetFromResource', () => {
     assert.equal(operatorOfResource({ apiVersion: 'kubedb.com/v1alpha2', kind: 'Pgpool' }), 'kubedb');
     assert.equal(operatorOfResource({ apiVersion: 'pgv2.percona.com/v2', kind: 'PerconaPGCluster' }), 'percona');
     assert.equal(operatorOfResource({ apiVersion: 'cpo.opensource.cybertec.at/v1', kind: 'postgresql' }), 'cpo');
+    assert.equal(operatorOfResource({ apiVersion: 'acid.zalan.do/v1', kind: 'postgresql' }), 'zalando');
+    assert.equal(operatorOfResource({ apiVersion: 'postgres-operator.crunchydata.com/v1beta1', kind: 'PostgresCluster' }), 'pgo');
     for (const other of [
       { apiVersion: 'cpo.opensource.cybertec.at/v1', kind: 'Postgresql' },
-      { apiVersion: 'acid.zalan.do/v1', kind: 'postgresql' },
+      { apiVersion: 'acid.zalan.do/v1', kind: 'Postgresql' },
+      { apiVersion: 'postgres-operator.crunchydata.com/v1beta1', kind: 'PerconaPGCluster' },
       { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'x' } },
       { apiVersion: 'kubedb.com/v1', kind: 'Postgres', metadata: { name: 'x' } },
       null, 'text', 42, [],
@@ -233,5 +239,49 @@ describe('presetFromResource', () => {
     const p = presetFromResource({ apiVersion: 'pgv2.percona.com/v2', kind: 'PerconaPGCluster', metadata: { name: 'c' } }, { namespace: 'other', extraSans: ['pg.example.com'] })!;
     assert.equal(p.namespace, 'other');
     assert.equal(p.server.dnsNames.at(-1), 'pg.example.com');
+  });
+});
+
+describe('the upstream operators (issue 10)', () => {
+  test('zalando: the CPO names (cluster, -repl, both poolers), no CPO-only clusterpods note, the same tls patch', () => {
+    const p = preset({ operator: 'zalando', name: 'acid-main', namespace: 'db' });
+    assert.equal(p.operator, 'zalando');
+    assert.equal(p.kind, 'postgresql');
+    for (const svc of ['acid-main', 'acid-main-repl', 'acid-main-pooler', 'acid-main-pooler-repl']) {
+      assert.ok(p.server.dnsNames.includes(`${svc}.db.svc.cluster.local`), svc);
+    }
+    assert.deepEqual(p.patch, { spec: { tls: { secretName: 'acid-main-tls', certificateFile: 'tls.crt', privateKeyFile: 'tls.key', caFile: 'ca.crt' } } });
+    assert.ok(!p.notes.some(n => n.includes('clusterpods')));
+    assert.throws(() => preset({ operator: 'zalando', name: '1acid' }), /Zalando cluster names must match DNS-1035/);
+  });
+
+  test('pgo: primary/replicas/pgbouncer names, two Secrets with tls.crt, tls.key, ca.crt and no root CA, _crunchyrepl', () => {
+    const p = preset({ operator: 'pgo', name: 'hippo', namespace: 'pg' });
+    assert.equal(p.kind, 'PostgresCluster');
+    assert.equal(p.server.commonName, 'hippo-primary.pg.svc.cluster.local');
+    assert.equal(p.server.dnsNames.length, 12);
+    assert.ok(p.server.dnsNames.includes('hippo-primary'));
+    assert.equal(p.replicationUser, '_crunchyrepl');
+    assert.deepEqual(p.secrets.map(s => [s.role, s.name, s.reference, s.keys.join(',')]), [
+      ['server', 'hippo-tls', 'spec.customTLSSecret', 'tls.crt,tls.key,ca.crt'],
+      ['replication', 'hippo-repl-tls', 'spec.customReplicationTLSSecret', 'tls.crt,tls.key,ca.crt'],
+    ]);
+    const spec = (p.patch as { spec: Record<string, { name: string }> }).spec;
+    assert.deepEqual(Object.keys(spec), ['customTLSSecret', 'customReplicationTLSSecret']);
+    assert.throws(() => preset({ operator: 'pgo', name: 'c', names: { server: 'same', replication: 'same' } }), /must differ/);
+  });
+
+  test('presetFromResource keeps the Secret names a PostgresCluster or Zalando postgresql already references', () => {
+    const pgo = presetFromResource({
+      apiVersion: 'postgres-operator.crunchydata.com/v1beta1', kind: 'PostgresCluster', metadata: { name: 'hippo', namespace: 'pg' },
+      spec: { customTLSSecret: { name: 'my-tls' }, customReplicationTLSSecret: { name: 'my-repl' } },
+    })!;
+    assert.deepEqual(pgo.secrets.map(s => s.name), ['my-tls', 'my-repl']);
+    const z = presetFromResource({
+      apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', metadata: { name: 'acid' }, spec: { tls: { secretName: 'pg-tls', caSecretName: 'pg-ca' } },
+    })!;
+    assert.equal(z.operator, 'zalando');
+    assert.equal(z.cpoLayout, 'two');
+    assert.deepEqual(z.secrets.map(s => s.name), ['pg-tls', 'pg-ca']);
   });
 });

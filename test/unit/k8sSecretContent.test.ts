@@ -322,6 +322,10 @@ test('not-signed-by-ca: an error where ca.crt anchors the server certificate, in
   assert.deepEqual(graded(s('  annotations: { cert-manager.io/certificate-name: pg }\n', 'kubernetes.io/tls')), ['cert/not-signed-by-ca error'], 'written by cert-manager');
   const percona = `apiVersion: pgv2.percona.com/v2\nkind: PerconaPGCluster\nmetadata:\n  name: c1\n  namespace: db\nspec:\n  secrets:\n    customTLSSecret: { name: pg-tls }\n`;
   assert.ok(graded(`${s()}---\n${percona}`).includes('cert/not-signed-by-ca error'), 'Percona customTLSSecret');
+  // Issue 10, the upstreams: PGO's projections anchor as Percona's do; Zalando's caFile is CPO's (the client CA).
+  const pgo = `apiVersion: postgres-operator.crunchydata.com/v1beta1\nkind: PostgresCluster\nmetadata:\n  name: c1\n  namespace: db\nspec:\n  customTLSSecret: { name: pg-tls }\n`;
+  assert.ok(graded(`${s()}---\n${pgo}`).includes('cert/not-signed-by-ca error'), 'PGO customTLSSecret');
+  assert.ok(graded(`${s()}---\n${cpo.replace('cpo.opensource.cybertec.at/v1', 'acid.zalan.do/v1')}`).includes('cert/not-signed-by-ca info'), 'Zalando caFile');
   const issuer = `apiVersion: cert-manager.io/v1\nkind: Issuer\nmetadata:\n  name: ca\n  namespace: db\nspec:\n  ca: { secretName: pg-tls }\n`;
   assert.ok(graded(`${s()}---\n${issuer}`).includes('cert/not-signed-by-ca error'), 'a CA Issuer\'s Secret');
 });

@@ -38,6 +38,9 @@ const ALONE: Record<string, string[]> = {
   'CYBERTEC postgresql with custom TLS (one Secret)': ['secret/not-found'],
   'CYBERTEC postgresql with custom TLS (CA in its own Secret)': ['secret/not-found'],
   'cert-manager CA: self-signed root and CA Issuer': [],
+  // Issue 10, the upstreams: Zalando's Secret reference is CPO's (note with the quick fix); PGO, like Percona, has none.
+  'Zalando postgresql with custom TLS (one Secret)': ['secret/not-found'],
+  'Crunchy PGO PostgresCluster with custom TLS and replication Secrets': [],
   'cert-manager server Certificate for PostgreSQL': [],
   'cert-manager client Certificate for certificate authentication': [],
 };
@@ -111,7 +114,7 @@ describe('YAML snippets', () => {
 });
 
 describe('YAML snippets + "Create Complete TLS Set for This Resource"', () => {
-  const OPERATOR = /^kind: (?:Pgpool|PerconaPGCluster|postgresql)$/m;
+  const OPERATOR = /^kind: (?:Pgpool|PerconaPGCluster|postgresql|PostgresCluster)$/m;
   for (const [name, s] of Object.entries(snippets)) {
     const text = `${expandSnippet(bodyOf(s))}\n`;
     if (!OPERATOR.test(text)) continue;

@@ -1,6 +1,6 @@
 /**
- * Operator-aware presets: for a KubeDB `Pgpool`, a Percona `PerconaPGCluster`, a CYBERTEC `postgresql` or a plain
- * Pgpool-II host, the exact server names its clients dial, the Secrets it expects (with their data keys and the field
+ * Operator-aware presets: for a KubeDB `Pgpool`, a Percona `PerconaPGCluster`, a CYBERTEC `postgresql`, their upstreams
+ * (Crunchy PGO `PostgresCluster`, Zalando `postgresql`) or a plain Pgpool-II host, the exact server names its clients dial, the Secrets it expects (with their data keys and the field
  * that references them), the client certificate CN, and the patch that points the resource at the Secrets pgtls
  * writes. Pure data from reference/operators.md (§1.3, §2.2-2.3, §3.2-3.3, §5) and reference/pgpool.md §3; no I/O.
  *
@@ -17,8 +17,11 @@ import { dnsNameProblem, isIpAddress } from './names';
  */
 export const PERCONA_REPLICATION_USER = '_crunchyrepl';
 
-export const OPERATORS = ['kubedb', 'percona', 'cpo', 'pgpool'] as const;
-/** `kubedb`: KubeDB Pgpool; `percona`: PerconaPGCluster; `cpo`: CYBERTEC `postgresql`; `pgpool`: plain Pgpool-II. */
+export const OPERATORS = ['kubedb', 'percona', 'cpo', 'pgpool', 'zalando', 'pgo'] as const;
+/**
+ * `kubedb`: KubeDB Pgpool; `percona`: PerconaPGCluster; `cpo`: CYBERTEC `postgresql`; `pgpool`: plain Pgpool-II;
+ * `zalando`: Zalando's `postgresql` (acid.zalan.do, CPO's upstream); `pgo`: Crunchy PGO v5 `PostgresCluster` (Percona's upstream).
+ */
 export type Operator = (typeof OPERATORS)[number];
 
 export const DEFAULT_CLUSTER_DOMAIN = 'cluster.local';
@@ -109,6 +112,8 @@ export function parseOperator(s: string): Operator {
     kubedb: 'kubedb', pgpool: 'pgpool', pgpoolii: 'pgpool', pgpool2: 'pgpool',
     percona: 'percona', perconapgcluster: 'percona', pgv2: 'percona',
     cpo: 'cpo', cybertec: 'cpo', postgresql: 'cpo',
+    zalando: 'zalando', acid: 'zalando', acidzalando: 'zalando', zalandopostgresoperator: 'zalando',
+    pgo: 'pgo', crunchy: 'pgo', crunchydata: 'pgo', postgrescluster: 'pgo',
   };
   const op = alias[k];
   if (!op) throw new CertError(`unknown operator ${quoteInput(s)}; valid operators: ${OPERATORS.join(', ')}`);
@@ -135,7 +140,9 @@ export function preset(input: PresetInput): CertPreset {
   switch (operator) {
     case 'kubedb': return kubedbPreset(ctx);
     case 'percona': return perconaPreset(ctx);
+    case 'pgo': return pgoPreset(ctx);
     case 'cpo': return cpoPreset(ctx, input.cpoLayout ?? 'one');
+    case 'zalando': return cpoPreset(ctx, input.cpoLayout ?? 'one', 'zalando');
   }
 }
 
@@ -197,14 +204,19 @@ function kubedbPreset(c: Ctx): CertPreset {
 
 // --- Percona PerconaPGCluster (operators.md §2.2 R1-R7, R13; §2.3) ----------------------------------------------
 
+/** The server SANs of a Crunchy-family cluster (Percona, PGO): primary, replicas and PgBouncer in four forms each. */
+function crunchyServer(c: Ctx): CertPreset['server'] {
+  const { name, namespace: ns, clusterDomain: d } = c;
+  const forms = (svc: string) => [`${svc}.${ns}.svc.${d}`, `${svc}.${ns}.svc`, `${svc}.${ns}`, svc];
+  return sans([...forms(`${name}-primary`), ...forms(`${name}-replicas`), ...forms(`${name}-pgbouncer`)], [], c.extra, name);
+}
+
 function perconaPreset(c: Ctx): CertPreset {
   const { name, namespace: ns, clusterDomain: d } = c;
   // The operator's own server certificate: primary and replicas, each as svc.ns.svc.domain, svc.ns.svc, svc.ns, svc,
   // CN = the first (operators.md §2.3). <cluster>-primary (short) is also what PgBouncer dials with verify-full (R7).
   // PgBouncer's four forms are added so the same certificate can serve spec.proxy.pgBouncer.customTLSSecret too.
-  const forms = (svc: string) => [`${svc}.${ns}.svc.${d}`, `${svc}.${ns}.svc`, `${svc}.${ns}`, svc];
-  const dns = [...forms(`${name}-primary`), ...forms(`${name}-replicas`), ...forms(`${name}-pgbouncer`)];
-  const server = sans(dns, [], c.extra, name);
+  const server = crunchyServer(c);
   const tls = c.names.server ?? `${name}-custom-tls`;
   const repl = c.names.replication ?? `${name}-custom-replication-tls`;
   const root = c.names['root-ca'] ?? `${name}-custom-root-ca`;
@@ -241,12 +253,46 @@ function perconaPreset(c: Ctx): CertPreset {
   };
 }
 
-// --- CYBERTEC postgresql (operators.md §3.2 C2-C8, §3.3) ---------------------------------------------------------
+// --- Crunchy Data PGO v5 PostgresCluster (Percona's upstream; CrunchyData/postgres-operator@v5.8.9) ---------------
 
-function cpoPreset(c: Ctx, layout: CpoLayout): CertPreset {
+/**
+ * PGO's own certificate names the primary and replica Services (internal/controller/postgrescluster/pki.go,
+ * internal/naming/dns.go), as Percona's does; PgBouncer's names are added so one certificate can serve
+ * spec.proxy.pgBouncer.customTLSSecret too. PGO has no custom root CA field: both Secrets carry ca.crt.
+ */
+function pgoPreset(c: Ctx): CertPreset {
   const { name, namespace: ns, clusterDomain: d } = c;
+  const server = crunchyServer(c);
+  const tls = c.names.server ?? `${name}-tls`;
+  const repl = c.names.replication ?? `${name}-repl-tls`;
+  for (const s of [tls, repl]) checkSecretName(s);
+  if (tls === repl) throw new CertError('PGO: the server and replication Secrets must differ (they must not share tls.crt)');
+  const keys = ['tls.crt', 'tls.key', 'ca.crt'];
+  const secrets: PresetSecret[] = [
+    { role: 'server', name: tls, keys, type: 'kubernetes.io/tls', reference: 'spec.customTLSSecret', source: 'pgtls' },
+    { role: 'replication', name: repl, keys, type: 'kubernetes.io/tls', reference: 'spec.customReplicationTLSSecret', source: 'pgtls' },
+  ];
+  const items = keys.map(k => ({ key: k, path: k }));
+  return {
+    operator: 'pgo', kind: 'PostgresCluster', name, namespace: ns, clusterDomain: d, server,
+    clientUsers: c.users.length ? c.users : [DEFAULT_CLIENT_USER], replicationUser: PERCONA_REPLICATION_USER,
+    secrets, patch: { spec: { customTLSSecret: { name: tls, items }, customReplicationTLSSecret: { name: repl, items } } },
+    notes: [
+      'customTLSSecret and customReplicationTLSSecret must be set together and carry the same ca.crt (the CRD says so).',
+      `The replication certificate's CN must be ${PERCONA_REPLICATION_USER}; pgtls writes it as CN and DNS SAN.`,
+      `Applications get host ${name}-primary.${ns}.svc from PGO's user Secrets; PgBouncer dials ${name}-primary with verify-full.`,
+      'PGO has no custom root CA field: its own root CA (Secret pgo-root-cacert) still signs the instance certificates.',
+    ],
+  };
+}
+
+// --- CYBERTEC postgresql (operators.md §3.2 C2-C8, §3.3) and Zalando's, its upstream -------------------------------
+
+function cpoPreset(c: Ctx, layout: CpoLayout, operator: 'cpo' | 'zalando' = 'cpo'): CertPreset {
+  const { name, namespace: ns, clusterDomain: d } = c;
+  const product = operator === 'cpo' ? 'CPO' : 'Zalando';
   if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(name)) {
-    throw new CertError(`CPO cluster names must match DNS-1035 (start with a letter): ${quoteInput(name)}`);
+    throw new CertError(`${product} cluster names must match DNS-1035 (start with a letter): ${quoteInput(name)}`);
   }
   // The same TLS Secret is mounted into the connection pooler pods (C7), so one certificate covers all four Services.
   const dns = [name, `${name}-repl`, `${name}-pooler`, `${name}-pooler-repl`].flatMap(svc => serviceNames(svc, ns, d));
@@ -256,7 +302,7 @@ function cpoPreset(c: Ctx, layout: CpoLayout): CertPreset {
   checkSecretName(tls);
   if (layout === 'two') {
     checkSecretName(ca);
-    if (ca === tls) throw new CertError('CPO two-Secret layout: the CA Secret needs a name of its own');
+    if (ca === tls) throw new CertError(`${product} two-Secret layout: the CA Secret needs a name of its own`);
   }
   const secrets: PresetSecret[] = layout === 'one'
     ? [{ role: 'server', name: tls, keys: ['tls.crt', 'tls.key', 'ca.crt'], type: 'kubernetes.io/tls', reference: 'spec.tls.secretName', source: 'pgtls' }]
@@ -269,13 +315,13 @@ function cpoPreset(c: Ctx, layout: CpoLayout): CertPreset {
     ? { secretName: tls, certificateFile: 'tls.crt', privateKeyFile: 'tls.key', caFile: 'ca.crt' }
     : { secretName: tls, certificateFile: 'tls.crt', privateKeyFile: 'tls.key', caSecretName: ca, caFile: 'ca.crt' };
   return {
-    operator: 'cpo', kind: 'postgresql', name, namespace: ns, clusterDomain: d, server,
+    operator, kind: 'postgresql', name, namespace: ns, clusterDomain: d, server,
     clientUsers: c.users.length ? c.users : [DEFAULT_CLIENT_USER], secrets, cpoLayout: layout,
     patch: { spec: { tls: tlsPatch } },
     notes: [
       'The TLS Secret is also mounted into the connection pooler pods, so the certificate covers the -pooler Services too (C7).',
       'Outside OpenShift set spec.spiloFSGroup (103 in the Spilo images) so postgres can read the key (C6).',
-      `Pods are ${name}-<i>.${name}-clusterpods.${ns}.svc.${d}; add --san '*.${name}-clusterpods.${ns}.svc.${d}' if clients dial them.`,
+      ...(operator === 'cpo' ? [`Pods are ${name}-<i>.${name}-clusterpods.${ns}.svc.${d}; add --san '*.${name}-clusterpods.${ns}.svc.${d}' if clients dial them.`] : []),
     ],
   };
 }
@@ -347,6 +393,8 @@ export function operatorOfResource(obj: unknown): Exclude<Operator, 'pgpool'> | 
   if (group === 'kubedb.com' && obj.kind === 'Pgpool') return 'kubedb';
   if (group === 'pgv2.percona.com' && obj.kind === 'PerconaPGCluster') return 'percona';
   if (group === 'cpo.opensource.cybertec.at' && obj.kind === 'postgresql') return 'cpo';
+  if (group === 'acid.zalan.do' && obj.kind === 'postgresql') return 'zalando';
+  if (group === 'postgres-operator.crunchydata.com' && obj.kind === 'PostgresCluster') return 'pgo';
   return undefined;
 }
 
@@ -379,6 +427,10 @@ export function presetFromResource(obj: unknown, overrides: Partial<PresetInput>
     if (ref('customTLSSecret')) names.server = ref('customTLSSecret');
     if (ref('customReplicationTLSSecret')) names.replication = ref('customReplicationTLSSecret');
     if (ref('customRootCATLSSecret')) names['root-ca'] = ref('customRootCATLSSecret');
+  } else if (operator === 'pgo') {
+    const ref = (k: string) => (isObj(spec[k]) ? str((spec[k] as Obj).name) : undefined);
+    if (ref('customTLSSecret')) names.server = ref('customTLSSecret');
+    if (ref('customReplicationTLSSecret')) names.replication = ref('customReplicationTLSSecret');
   } else {
     const tls = isObj(spec.tls) ? spec.tls : {};
     if (str(tls.secretName)) names.server = str(tls.secretName);

@@ -4,8 +4,8 @@
  *
  *   pgtls cert set --out DIR --algorithm ALG --server-name NAME [--san NAME_OR_IP]... --client-user USER
  *   pgtls cert ca|server|client|replication --out DIR ...
- *   pgtls cert secrets --operator percona|cpo|kubedb --name CLUSTER [--namespace NS] --from DIR [--out FILE|-]
- *   pgtls cert preset --operator kubedb|percona|cpo|pgpool --name NAME [--namespace NS] [--format json]
+ *   pgtls cert secrets --operator percona|cpo|kubedb|pgo|zalando --name CLUSTER [--namespace NS] --from DIR [--out FILE|-]
+ *   pgtls cert preset --operator kubedb|percona|cpo|pgo|zalando|pgpool --name NAME [--namespace NS] [--format json]
  *   pgtls inspect FILE...
  *
  * Exit codes: 0 done; 1 failed (an input file is unusable, or reading/writing failed); 2 bad usage (unknown or
@@ -41,7 +41,7 @@ export const CERT_HELP = `Certificates (pgtls cert …) and inspection (pgtls in
                  [--replication] [--operator OP --name NAME [--namespace NS] [--cluster-domain D] | --resource FILE]
                  [--force] [--no-gitignore] [--format text|json]
       A CA, a server and a client certificate with their keys: ca.crt ca.key server.crt server.key client.crt
-      client.key (+ replication.crt/.key with --replication or --operator percona, client.pk8 with --pk8).
+      client.key (+ replication.crt/.key with --replication or --operator percona|pgo, client.pk8 with --pk8).
       With --operator/--resource the server names and client user come from the operator preset.
 
   pgtls cert ca --out DIR [--algorithm ALG] [--common-name CN] [--days N] [--hash H] [--path-length N]
@@ -58,14 +58,14 @@ export const CERT_HELP = `Certificates (pgtls cert …) and inspection (pgtls in
       client: client.crt/.key, or with --libpq postgresql.crt, postgresql.key and root.crt; replication: Percona's
       replication.crt/.key (CN ${PERCONA_REPLICATION_USER}). --pk8 adds <basename>.pk8 (PKCS#8 DER for JDBC).
 
-  pgtls cert secrets --operator percona|cpo|kubedb --name CLUSTER [--namespace NS] [--cluster-domain D]
+  pgtls cert secrets --operator percona|cpo|kubedb|pgo|zalando --name CLUSTER [--namespace NS] [--cluster-domain D]
                      --from DIR [--out FILE|-] [--layout one|two] [--certificate [--algorithm ALG] [--days N]]
                      [--no-root-ca] [--san NAME_OR_IP]... [--resource FILE] [--force] [--no-gitignore]
       Kubernetes Secrets from the files in DIR (as kubectl create secret generic … --dry-run=client -o yaml
       prints them), KubeDB's cert-manager Issuer (+ --certificate: a client Certificate), and the patch for the
       resource as comments. Default output: stdout. The YAML holds the private keys: a FILE is written 0600.
 
-  pgtls cert preset --operator kubedb|percona|cpo|pgpool --name NAME [--namespace NS] [--cluster-domain D]
+  pgtls cert preset --operator kubedb|percona|cpo|pgo|zalando|pgpool --name NAME [--namespace NS] [--cluster-domain D]
                     [--san NAME_OR_IP]... [--client-user USER]... [--layout one|two] [--resource FILE]
                     [--format text|json]
       The SANs the operator's clients dial, the Secrets it expects, the client CN and the resource patch.
@@ -153,7 +153,7 @@ async function certSet(p: ParsedArgs, ctx: CertCtx): Promise<number> {
   }
   if (!serverName) throw new UsageError('cert set needs --server-name (the host name or address clients dial), or --operator/--resource');
   if (!clientUser) throw new UsageError('cert set needs --client-user (the database user the client certificate logs in as; it becomes the CN)');
-  const replication = p.bools.has('replication') || pr?.operator === 'percona';
+  const replication = p.bools.has('replication') || pr?.replicationUser !== undefined;
   const pk8 = p.bools.has('pk8');
   const names = ['ca.crt', 'ca.key', 'server.crt', 'server.key', 'client.crt', 'client.key',
     ...(pk8 ? ['client.pk8'] : []), ...(replication ? ['replication.crt', 'replication.key'] : [])];

@@ -14,8 +14,8 @@ import { presetFrom } from './certPresets';
 export async function certSecrets(p: ParsedArgs, ctx: CertCtx): Promise<number> {
   const from = required(p, 'from', 'cert secrets', '(the folder with ca.crt, server.crt … as "pgtls cert set" writes it)');
   const pr = presetFrom(p, 'cert secrets');
-  if (!pr) throw new UsageError('cert secrets needs --operator percona|cpo|kubedb and --name CLUSTER, or --resource FILE');
-  if (pr.operator === 'pgpool') throw new UsageError('cert secrets is for Kubernetes operators (percona, cpo, kubedb); plain Pgpool-II reads the files directly');
+  if (!pr) throw new UsageError('cert secrets needs --operator percona|cpo|kubedb|pgo|zalando and --name CLUSTER, or --resource FILE');
+  if (pr.operator === 'pgpool') throw new UsageError('cert secrets is for Kubernetes operators (percona, cpo, kubedb, pgo, zalando); plain Pgpool-II reads the files directly');
   if (p.bools.has('certificate') && pr.operator !== 'kubedb') throw new UsageError('--certificate is for --operator kubedb');
   if (p.bools.has('no-root-ca') && pr.operator !== 'percona') throw new UsageError('--no-root-ca is for --operator percona');
   const algorithm = algorithmFlag(p);

@@ -91,12 +91,12 @@ function planOf(params: CertCreateParams, resourceText: string | undefined): Pla
   if (params.resource) {
     if (resourceText === undefined) throw new CertError(`cannot read ${params.resource.uri}`);
     pr = presetAt(resourceText, params.resource.offset);
-    if (!pr && params.kind === 'set') throw new CertError('no KubeDB Pgpool, PerconaPGCluster or CYBERTEC postgresql resource under the cursor');
+    if (!pr && params.kind === 'set') throw new CertError('no KubeDB Pgpool, PerconaPGCluster, CYBERTEC or Zalando postgresql or PGO PostgresCluster resource under the cursor');
   }
   const serverName = params.serverName?.trim() || pr?.server.commonName;
   const sans = params.sans ?? (pr ? presetSummary(pr).sans : []);
   const clientUser = params.clientUser?.trim() || pr?.clientUsers[0] || (params.kind === 'set' ? DEFAULT_CLIENT_USER : undefined);
-  const replication = params.kind === 'replication' || (params.kind === 'set' && pr?.operator === 'percona');
+  const replication = params.kind === 'replication' || (params.kind === 'set' && pr?.replicationUser !== undefined);
   const manifests = params.kind === 'set' && pr !== undefined && pr.operator !== 'pgpool';
 
   // Is a CA to be made or loaded?

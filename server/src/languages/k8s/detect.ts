@@ -9,7 +9,7 @@ export interface Target {
   apiVersion: string;
   kind: string;
   /** Groups the rule modules and names the product in messages. */
-  operator: 'kubedb' | 'percona' | 'cpo' | 'cert-manager' | 'core';
+  operator: 'kubedb' | 'percona' | 'cpo' | 'cert-manager' | 'core' | 'zalando' | 'pgo';
   /** Human name used in messages, e.g. `KubeDB Pgpool`. */
   title: string;
   /** File under `schemas/k8s/` (also the key of the precompiled validator). */
@@ -30,6 +30,8 @@ export const TARGETS: readonly Target[] = [
   T('cert-manager.io/v1', 'ClusterIssuer', 'cert-manager', 'cert-manager ClusterIssuer', 'cert-manager-issuer.json', true),
   T('cert-manager.io/v1', 'Certificate', 'cert-manager', 'cert-manager Certificate', 'cert-manager-certificate.json'),
   T('v1', 'Secret', 'core', 'Secret', 'secret.json'),
+  T('acid.zalan.do/v1', 'postgresql', 'zalando', 'Zalando postgresql', 'zalando-postgresql.json'),
+  T('postgres-operator.crunchydata.com/v1beta1', 'PostgresCluster', 'pgo', 'Crunchy PGO PostgresCluster', 'pgo-postgrescluster.json'),
 ];
 
 const BY_GVK = new Map(TARGETS.map(t => [`${t.apiVersion} ${t.kind}`, t]));

@@ -20,6 +20,10 @@ export const SECRET_REFERENCES: readonly SecretReference[] = [
     apiVersion: 'cpo.opensource.cybertec.at/v1', kind: 'postgresql', path: ['spec', 'tls', 'secretName'],
     use: 'CPO mounts it at /tls in the database and connection pooler pods',
   },
+  {
+    apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', path: ['spec', 'tls', 'secretName'],
+    use: 'the Zalando operator mounts it at /tls in the database and connection pooler pods',
+  },
 ];
 
 /** The custom TLS Secret projections of a Percona PerconaPGCluster (`spec.secrets.<field>`). */
@@ -46,6 +50,8 @@ const PERCONA = 'pgv2.percona.com/v2';
 export const CERT_MANAGER_API = 'cert-manager.io/v1';
 const CM = CERT_MANAGER_API;
 const KUBEDB = 'kubedb.com/v1alpha2';
+const ZALANDO = 'acid.zalan.do/v1';
+const PGO = 'postgres-operator.crunchydata.com/v1beta1';
 const KUBEDB_OPS = 'ops.kubedb.com/v1alpha1';
 
 const secretRef = (apiVersion: string, kind: string, path: readonly string[], anyNamespace = false): ResourceReference =>
@@ -60,6 +66,11 @@ export const RESOURCE_REFERENCES: readonly ResourceReference[] = dedupe([
   secretRef(CPO, 'postgresql', ['spec', 'tls', 'secretName']),
   secretRef(CPO, 'postgresql', ['spec', 'tls', 'caSecretName']),
   secretRef(CPO, 'postgresql', ['spec', 'patroni', 'multisite', 'etcd', 'certSecretName']),
+  secretRef(ZALANDO, 'postgresql', ['spec', 'tls', 'secretName']),
+  secretRef(ZALANDO, 'postgresql', ['spec', 'tls', 'caSecretName']),
+  ...['customTLSSecret', 'customReplicationTLSSecret'].map(f => secretRef(PGO, 'PostgresCluster', ['spec', f, 'name'])),
+  secretRef(PGO, 'PostgresCluster', ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']),
+  secretRef(PGO, 'PostgresCluster', ['spec', 'imagePullSecrets', '*', 'name']),
   secretRef(CM, 'Issuer', ['spec', 'ca', 'secretName']),
   secretRef(CM, 'ClusterIssuer', ['spec', 'ca', 'secretName'], true),
   secretRef(CM, 'Issuer', ['spec', 'acme', 'privateKeySecretRef', 'name']),

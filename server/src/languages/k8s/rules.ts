@@ -414,6 +414,59 @@ export const ACME = defineRules('cert-manager', {
   },
 });
 
+const ZALANDO_REPO = 'zalando/postgres-operator@v1.15.1';
+const PGO_REPO = 'CrunchyData/postgres-operator@v5.8.9';
+const PGO_CRD = `${PGO_REPO}:config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml`;
+
+/** Zalando's postgres-operator, CPO's upstream: the same `spec.tls` code, so the same rules as `cpo/*` (check/spilo.ts). */
+export const ZALANDO = defineRules('zalando', {
+  'empty-secret-name': {
+    severity: 'warning',
+    description: '`spec.tls.secretName: ""` passes the CRD but turns custom TLS off: the operator configures TLS from `tls` only when `secretName` is non-empty, so the cluster serves Spilo\'s self-signed certificate nobody can verify.',
+    source: `${ZALANDO_REPO}:pkg/cluster/k8sres.go (custom TLS only when spec.TLS.SecretName is non-empty, generateTlsMounts)`,
+  },
+  'ca-secret-without-ca-file': {
+    severity: 'warning',
+    description: '`spec.tls.caSecretName` without `caFile`: the operator mounts the CA Secret and sets SSL_CA_FILE only when `caFile` is set, so the CA is silently ignored.',
+    source: `${ZALANDO_REPO}:pkg/cluster/k8sres.go (generateTlsMounts)`,
+  },
+  'missing-fs-group': {
+    severity: 'warning',
+    description: 'Custom TLS without `spec.spiloFSGroup` (and no `spilo_fsgroup` or OpenShift resource in the workspace): the Secret volume is group-readable only, so the Spilo user may not read the key. The operator\'s documentation advises `spiloFSGroup: 103`.',
+    source: `${ZALANDO_REPO}:docs/user.md (Custom TLS certificates), pkg/cluster/k8sres.go (secret volume mode 0640)`,
+  },
+  'clone-cluster-name': {
+    severity: 'error',
+    description: 'A `spec.clone.cluster` (without `timestamp`) that is not a DNS-1035 label of at most 63 characters: the operator marks the cluster Invalid and does not create it.',
+    source: `${ZALANDO_REPO}:pkg/apis/acid.zalan.do/v1/util.go (validateCloneClusterDescription)`,
+  },
+});
+
+/** Crunchy Data PGO v5, Percona's upstream: the projections are `spec.customTLSSecret` and `spec.customReplicationTLSSecret` (check/crunchy.ts). */
+export const PGO = defineRules('pgo', {
+  'twin-secrets': {
+    severity: 'warning',
+    description: '`spec.customTLSSecret` without `spec.customReplicationTLSSecret` or the other way round: PGO generates the missing certificate from its own root CA, so the two certificates have different CAs and replication breaks. The CRD says both must be set, with the same `ca.crt`.',
+    source: `${PGO_CRD} (customTLSSecret description); ${PGO_REPO}:internal/controller/postgrescluster/pki.go, patroni.go (reconcileReplicationSecret)`,
+  },
+  'secret-name': {
+    severity: 'error',
+    description: 'A custom TLS projection (`spec.customTLSSecret`, `spec.customReplicationTLSSecret`, `spec.proxy.pgBouncer.customTLSSecret`) without a `name`: the CRD defaults it to "", PGO cannot read the Secret and the pods get a projected Secret without a name, which Kubernetes rejects.',
+    source: `${PGO_CRD} (SecretProjection name default ""); ${PGO_REPO}:internal/controller/postgrescluster/patroni.go (reconcileReplicationSecret); Kubernetes pod validation of projected Secret sources`,
+  },
+  'items-path': {
+    severity: 'warning',
+    description: 'A custom TLS projection with `items` that do not project `tls.crt`, `tls.key` and `ca.crt`: Kubernetes mounts only the listed keys, so the file is missing in the pod.',
+    source: `${PGO_CRD} (customTLSSecret, items descriptions)`,
+  },
+  'ssl-parameter': {
+    severity: 'error',
+    description: '`ssl` or an `ssl_*` parameter (other than `ssl_groups`, `ssl_ecdh_curve`) in `spec.config.parameters`: the CRD\'s CEL rule rejects it ("TLS is always enabled"); PGO manages TLS itself.',
+    source: `${PGO_CRD} (spec.config.parameters x-kubernetes-validations)`,
+  },
+});
+
+
 /** Every rule of the YAML mode, registered with it (languages/registry.ts). */
 export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER,
-  ACME, PERCONA_SETTINGS, CPO_SETTINGS);
+  ACME, PERCONA_SETTINGS, CPO_SETTINGS, ZALANDO, PGO);

@@ -32,6 +32,8 @@ import { embeddedModule } from './embedded';
 import { kubedbModule } from './kubedb';
 import { perconaModule } from './percona';
 import { operatorSettingsModule } from './operatorSettings';
+import { pgoModule } from './pgo';
+import { zalandoModule } from './zalando';
 import { checkSchema, type SchemaSubject } from './schema';
 import { secretContentModule } from './secretContent';
 import { secretKeysModule } from './secretKeys';
@@ -42,7 +44,7 @@ import { hold, type Held } from './util';
 export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule, cpoModule, certManagerModule, secretRefsModule, secretKeysModule,
   certUsageModule, secretContentModule, embeddedModule,
   certificateNamesModule,
-  acmeModule, operatorSettingsModule];
+  acmeModule, operatorSettingsModule, zalandoModule, pgoModule];
 
 /** A reporter of spans relative to a text that starts at `base` in the file, reporting into `report` in file offsets. */
 export function atBase(report: Reporter, base: number): Reporter {

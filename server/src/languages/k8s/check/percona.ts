@@ -15,8 +15,9 @@ import { PROJECTIONS, type ProjectionField } from '../references';
 import { PERCONA } from '../rules';
 import { namePlace } from '../workspace';
 import { secretContents } from '../certData';
+import { checkProjection, checkSslParameters, itemsOf, reportTwins as reportCrunchyTwins } from './crunchy';
 import type { DocumentContext, LiveContext, RuleModule } from './types';
-import { HOUR, addPairFix, get, goDuration, isObj, isPercona, spanAt, str } from './util';
+import { HOUR, get, goDuration, isObj, isPercona, spanAt, str } from './util';
 
 /** The file paths the operator requires of a projection (R4). */
 export function requiredPaths(field: ProjectionField, secrets: Record<string, unknown>): string[] {
@@ -25,14 +26,8 @@ export function requiredPaths(field: ProjectionField, secrets: Record<string, un
   return hasRoot ? ['tls.crt', 'tls.key'] : ['tls.crt', 'tls.key', 'ca.crt'];
 }
 
-/** `items[]` of a projection as `{ key, path }` (entries that are not objects are skipped, keeping their index). */
-export function itemsOf(p: unknown): { key: string | undefined; path: string | undefined; index: number }[] {
-  const items = get(p, ['items']);
-  if (!Array.isArray(items)) return [];
-  return items.map((it, index) => ({ key: str(get(it, ['key'])), path: str(get(it, ['path'])), index }));
-}
+export { itemsOf };
 
-const ALLOWED_SSL = new Set(['ssl_groups', 'ssl_ecdh_curve']);
 const DURATIONS = ['certValidityDuration', 'caValidityDuration', 'pgBackRestCertValidityDuration'];
 const RENEW_BEFORE = 720 * HOUR;
 const MAX_CN = 64;
@@ -51,40 +46,15 @@ export const perconaModule: RuleModule = {
 
     for (const f of PROJECTIONS) {
       if (!has(f)) continue;
-      const p = secrets[f];
-      const base = ['spec', 'secrets', f];
-      // R2: a name (the CRD defaults it to "").
-      const name = isObj(p) ? p.name : undefined;
-      if (name === undefined || name === null || name === '') {
-        ctx.report(PERCONA['secret-name'], name === '' ? spanAt(r, [...base, 'name']) : spanAt(r, base, 'key'),
-          `\`${f}\` has no Secret name: reconciliation fails ("failed to validate .spec.${f}: secret name is not specified") and the cluster is not reconciled. Set \`name\` to the Secret holding ${requiredPaths(f, secrets).join(', ')}, or remove \`${f}\`.`);
-      }
-      // R4b: with items, only the listed keys are mounted.
-      const items = itemsOf(p);
-      // Only the server and replication Secrets are projected into the pods; the root CA is read by the operator.
-      // Items the schema already rejects (no key or path) make this check moot.
-      if (f !== 'customRootCATLSSecret' && items.length > 0 && items.every(i => i.key !== undefined && i.path !== undefined)) {
-        const paths = new Set(items.map(i => i.path));
-        const lacking = requiredPaths(f, secrets).filter(x => !paths.has(x));
-        if (lacking.length) {
-          ctx.report(PERCONA['items-path'], spanAt(r, [...base, 'items'], 'key'),
-            `These \`items\` do not project ${lacking.map(x => `\`${x}\``).join(', ')}: Kubernetes mounts only the listed keys, so PostgreSQL finds ${lacking.length > 1 ? 'these files' : 'this file'} missing in the pod (the operator's own check accepts a Secret data key that is not listed). Add items with \`path:\` ${lacking.map(x => `\`${x}\``).join(', ')}, or drop \`items\` to mount every key.`);
-        }
-      }
+      // R2 (the CRD defaults the name to ""), R4b (with items, only the listed keys are mounted). Only the server and
+      // replication Secrets are projected into the pods; the root CA is read by the operator.
+      checkProjection(r, ctx, { field: f, path: ['spec', 'secrets', f], required: requiredPaths(f, secrets), mounted: f !== 'customRootCATLSSecret' },
+        secrets[f], PERCONA, `reconciliation fails ("failed to validate .spec.${f}: secret name is not specified") and the cluster is not reconciled`);
     }
 
     // R8: TLS is always enabled. When a CustomResourceDefinition of the workspace defines the kind (its title then
     // names the CRD), that CRD's own CEL rules are evaluated instead (schema/cel-rule): no second report.
-    const params = get(spec, ['config', 'parameters']);
-    const userCrd = r.kind.title !== r.doc.part.target?.title;
-    if (isObj(params) && !userCrd) {
-      for (const k of Object.keys(params)) {
-        if (k === 'ssl' || (k.startsWith('ssl_') && !ALLOWED_SSL.has(k))) {
-          ctx.report(PERCONA['ssl-parameter'], spanAt(r, ['spec', 'config', 'parameters', k], 'key'),
-            `\`${k}\` cannot be set here: the CRD's validation rule rejects it ("TLS is always enabled"), since the operator configures TLS itself (only \`ssl_groups\` and \`ssl_ecdh_curve\` are allowed). Remove it; use \`spec.secrets.customTLSSecret\` for your own certificates.`);
-        }
-      }
-    }
+    if (r.kind.title === r.doc.part.target?.title) checkSslParameters(r, ctx, PERCONA['ssl-parameter'], 'the operator');
 
     // R9: tlsOnly does not rewrite user rules.
     if (spec.tlsOnly === true) {
@@ -179,17 +149,11 @@ export const perconaModule: RuleModule = {
 
 /** The R1 finding: one of the twin Secrets without the other. */
 function reportTwins(r: Resource, ctx: DocumentContext, has: (f: ProjectionField) => boolean): void {
-  const present: ProjectionField = has('customTLSSecret') ? 'customTLSSecret' : 'customReplicationTLSSecret';
-  const missing: ProjectionField = present === 'customTLSSecret' ? 'customReplicationTLSSecret' : 'customTLSSecret';
-  const what = missing === 'customTLSSecret' ? 'server' : 'replication';
+  const present = has('customTLSSecret') ? 'customTLSSecret' : 'customReplicationTLSSecret';
   const from = has('customRootCATLSSecret')
     ? `from the root CA of \`customRootCATLSSecret\`, so replication fails unless your \`${present}\` certificate is signed by exactly that CA (pgtls checks it when both Secrets are in the workspace)`
     : 'from its own root CA, so the two certificates have different CAs and replication fails';
-  const twin = `${r.header.name ?? 'cluster'}-${missing === 'customTLSSecret' ? 'server' : 'replication'}-tls`;
-  const fix = addPairFix(r, ['spec', 'secrets'], `${missing}: { name: ${twin} }`, `Add ${missing} (Secret ${twin})`);
-  ctx.report(PERCONA['twin-secrets'], spanAt(r, ['spec', 'secrets', present], 'key'),
-    `\`${present}\` is set without \`${missing}\`: the operator generates the ${what} certificate ${from}. Set \`${missing}\` too, signed by the same CA (same \`ca.crt\`), as the CRD describes.`,
-    fix ? { fixes: [fix] } : undefined);
+  reportCrunchyTwins(r, ctx, PERCONA['twin-secrets'], ['spec', 'secrets'], present, from);
 }
 
 /** The Secret data key that ends up as file `path` of a Percona projection: the `items[]` entry mapping it, else the same-named key (R4, R13). */

@@ -128,6 +128,10 @@ const ANCHOR_REFERENCES: readonly string[] = [
   'pgv2.percona.com/v2 PerconaPGCluster spec.secrets.customTLSSecret.name',
   'pgv2.percona.com/v2 PerconaPGCluster spec.secrets.customReplicationTLSSecret.name',
   'pgv2.percona.com/v2 PerconaPGCluster spec.proxy.pgBouncer.customTLSSecret.name',
+  // PGO, Percona's upstream: the same projections directly under spec (check/crunchy.ts).
+  'postgres-operator.crunchydata.com/v1beta1 PostgresCluster spec.customTLSSecret.name',
+  'postgres-operator.crunchydata.com/v1beta1 PostgresCluster spec.customReplicationTLSSecret.name',
+  'postgres-operator.crunchydata.com/v1beta1 PostgresCluster spec.proxy.pgBouncer.customTLSSecret.name',
   'cert-manager.io/v1 Issuer spec.ca.secretName',
   'cert-manager.io/v1 ClusterIssuer spec.ca.secretName',
   'cert-manager.io/v1 Certificate spec.secretName',

@@ -12,8 +12,9 @@ import { PROJECTIONS } from '../references';
 import { SECRET } from '../rules';
 import { namePlace, type IndexedDocument } from '../workspace';
 import { itemsOf, requiredPaths } from './percona';
+import { PGO_PROJECTIONS } from './pgo';
 import type { LiveContext, RuleModule } from './types';
-import { get, isCpo, isObj, isPercona, spanAt, str } from './util';
+import { get, isCpo, isObj, isPercona, isPgo, isZalando, spanAt, str } from './util';
 
 const isIssuer = (r: Resource) => r.kind.apiVersion === 'cert-manager.io/v1' && r.kind.kind === 'Issuer';
 
@@ -41,10 +42,12 @@ const listKeys = (s: FoundSecret) => (s.keys.size ? [...s.keys].map(k => `\`${k}
 
 export const secretKeysModule: RuleModule = {
   name: 'secret-keys',
-  appliesTo: (r: Resource) => isPercona(r) || isCpo(r) || isIssuer(r),
+  appliesTo: (r: Resource) => isPercona(r) || isCpo(r) || isIssuer(r) || isZalando(r) || isPgo(r),
   checkLive(r, ctx) {
     if (isPercona(r)) checkPercona(r, ctx);
-    else if (isCpo(r)) checkCpo(r, ctx);
+    else if (isCpo(r)) checkCpo(r, ctx, 'CPO');
+    else if (isZalando(r)) checkCpo(r, ctx, 'The Zalando operator');
+    else if (isPgo(r)) checkPgo(r, ctx);
     else checkIssuer(r, ctx);
   },
 };
@@ -73,7 +76,8 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
   }
 }
 
-function checkCpo(r: Resource, ctx: LiveContext): void {
+/** CPO and its upstream Zalando mount `spec.tls` alike (check/spilo.ts); `product` starts the sentence. */
+function checkCpo(r: Resource, ctx: LiveContext, product: string): void {
   const tls = get(r.data, ['spec', 'tls']);
   if (!isObj(tls)) return;
   const secretName = str(tls.secretName);
@@ -86,13 +90,37 @@ function checkCpo(r: Resource, ctx: LiveContext): void {
     if (!secret || !v || v.startsWith('/') || secret.keys.has(v)) return;
     const set = !!str(tls[field]);
     ctx.report(SECRET['missing-key'], spanAt(r, ['spec', 'tls', set ? field : nameField]),
-      `Secret \`${sName}\` has no key \`${v}\` (${set ? '' : `the default of \`${field}\`; `}it has ${listKeys(secret)}): CPO mounts the Secret's keys as files under ${mount}, so ${mount}/${v} does not exist and PostgreSQL cannot start with TLS. Add the key to the Secret${set ? ' or fix the file name' : ` or set \`${field}\``}.`, related(secret));
+      `Secret \`${sName}\` has no key \`${v}\` (${set ? '' : `the default of \`${field}\`; `}it has ${listKeys(secret)}): ${product} mounts the Secret's keys as files under ${mount}, so ${mount}/${v} does not exist and PostgreSQL cannot start with TLS. Add the key to the Secret${set ? ' or fix the file name' : ` or set \`${field}\``}.`, related(secret));
   };
   need('certificateFile', 'tls.crt', main, secretName, 'secretName', '/tls');
   need('privateKeyFile', 'tls.key', main, secretName, 'secretName', '/tls');
   if (caFile) {
     if (caSecretName) need('caFile', undefined, lookup(ctx, r, caSecretName), caSecretName, 'caSecretName', '/tlsca');
     else need('caFile', undefined, main, secretName, 'secretName', '/tls');
+  }
+}
+
+/** PGO: every projection needs tls.crt, tls.key and ca.crt, as an item path or a data key; every item key must exist. */
+function checkPgo(r: Resource, ctx: LiveContext): void {
+  for (const site of PGO_PROJECTIONS) {
+    const p = get(r.data, site.path);
+    const name = str(get(p, ['name']));
+    if (!name) continue;
+    const s = lookup(ctx, r, name);
+    if (!s) continue;
+    const items = itemsOf(p);
+    for (const it of items) {
+      if (it.key === undefined || s.keys.has(it.key)) continue;
+      ctx.report(SECRET['missing-key'], spanAt(r, [...site.path, 'items', it.index, 'key']),
+        `Secret \`${name}\` has no key \`${it.key}\` (it has ${listKeys(s)}): the pods that project it cannot start. Fix the key or add it to the Secret.`, related(s));
+    }
+    const paths = new Set(items.map(i => i.path));
+    // With items, only the listed paths exist in the pod (pgo/items-path); without, every data key becomes a file.
+    const lacking = items.length ? [] : site.required.filter(x => !paths.has(x) && !s.keys.has(x));
+    if (lacking.length) {
+      ctx.report(SECRET['missing-key'], spanAt(r, [...site.path, 'name']),
+        `Secret \`${name}\` provides no ${lacking.map(x => `\`${x}\``).join(', ')} (it has ${listKeys(s)}): PGO projects the Secret's keys as files and PostgreSQL (or PgBouncer) needs ${site.required.join(', ')}, so TLS cannot start. Add the key${lacking.length > 1 ? 's' : ''} to the Secret or map ${lacking.length > 1 ? 'them' : 'it'} with \`items\`.`, related(s));
+    }
   }
 }
 

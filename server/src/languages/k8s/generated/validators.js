@@ -10840,12 +10840,2419 @@ validate15.errors = vErrors;
 return errors === 0;
 }
 
-exports["secret.json"] = validate16;
-const schema17 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/secret.json","title":"Kubernetes Secret (v1)","description":"A core/v1 Secret, checked for what matters to TLS material: the type, base64 in data, key names, and the keys a kubernetes.io/tls Secret must carry. Written by pgtls from the Kubernetes API rules.","x-pgtls-upstream":{"crd":null,"release":"Kubernetes core/v1 API (built in, no CRD)","apiVersion":"v1","kind":"Secret"},"type":"object","additionalProperties":false,"properties":{"apiVersion":{"type":"string","description":"Core API version: v1.","const":"v1"},"kind":{"type":"string","description":"Kind: Secret.","const":"Secret"},"metadata":{"type":"object","description":"Object metadata. The Secret must be in the namespace of the resource that mounts it.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"type":{"type":"string","description":"Secret type. kubernetes.io/tls requires the keys tls.crt and tls.key (ca.crt optional); Opaque accepts any keys. All three operators also accept Opaque Secrets with the same keys. Default Opaque. Other built-in types have their own required keys. An empty or missing type becomes Opaque.","default":"Opaque","examples":["kubernetes.io/tls","Opaque","kubernetes.io/basic-auth","kubernetes.io/ssh-auth","kubernetes.io/dockerconfigjson","kubernetes.io/service-account-token"]},"data":{"type":"object","description":"Key to base64-encoded value (standard alphabet with = padding; line breaks are ignored). Raw PEM or placeholders such as <value> are rejected: put raw text under stringData instead. Keys may contain letters, digits, \"-\", \"_\" and \".\".","propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first, base64-encoded. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt, base64-encoded. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers, base64-encoded. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"additionalProperties":{"type":"string","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"stringData":{"type":"object","description":"Key to plain-text value (e.g. raw PEM), merged into data by the API server on write, overriding data entries with the same key. Write-only: reading the Secret back shows only data.","additionalProperties":{"type":"string"},"propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default)."},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root)."},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers."},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM."},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM."}}},"immutable":{"type":"boolean","description":"When true, data can no longer be changed (only deleting and recreating the Secret). Certificates that cert-manager renews must stay mutable."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"kubernetes.io/tls"}}},"then":{"allOf":[{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}}]},{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}}]}]}}]};
-const pattern8 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
-const pattern9 = new RegExp("^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$", "u");
+exports["pgo-postgrescluster.json"] = validate16;
+const schema17 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json","title":"Crunchy Data PGO PostgresCluster (postgres-operator.crunchydata.com/v1beta1)","description":"A PostgreSQL cluster of Crunchy Data PGO v5 (the upstream of Percona's v2 operator). Written by pgtls from the facts of the upstream CRD (config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml, v5.8.9); the TLS fields (spec.customTLSSecret, spec.customReplicationTLSSecret, spec.proxy.pgBouncer.customTLSSecret, spec.authentication) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml","release":"Crunchy Data PGO v5.8.9","apiVersion":"postgres-operator.crunchydata.com/v1beta1","kind":"PostgresCluster"},"type":"object","properties":{"apiVersion":{"type":"string","description":"postgres-operator.crunchydata.com/v1beta1.","enum":["postgres-operator.crunchydata.com/v1beta1"]},"kind":{"type":"string","description":"PostgresCluster.","enum":["PostgresCluster"]},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service (<name>-primary, <name>-replicas, <name>-pgbouncer, <name>-pods), Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires postgresVersion and instances.","required":["instances","postgresVersion"],"additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Server certificate of PostgreSQL, projected into /pgconf/tls. The Secret needs tls.crt, tls.key and ca.crt. Set it together with customReplicationTLSSecret, with the same ca.crt: the CRD says both are required together, and with only one of them the other certificate comes from PGO's own root CA, so replication fails the CA check. The certificate should name <cluster>-primary.<ns>.svc (the host in the user Secrets) and the short <cluster>-primary, which PgBouncer verifies with verify-full.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"},"customReplicationTLSSecret":{"type":"object","description":"Client certificate of the replication user _crunchyrepl (its CN must be _crunchyrepl), with tls.crt, tls.key and ca.crt; the ca.crt must be the one of customTLSSecret. Set it together with customTLSSecret.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"},"authentication":{"type":"object","description":"Custom pg_hba.conf rules, placed after PGO's mandatory rules (which come first, so rules for _crunchyrepl or the local postgres user never apply) and before its default rule.","additionalProperties":false,"properties":{"rules":{"type":"array","description":"Rules in order; when omitted PGO accepts TLS connections with a password from anyone (hostssl all all all scram-sha-256).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"One pg_hba.conf rule: either connection and method (with databases, users and options), or a raw line in hba, not both (CEL rules of the CRD).","additionalProperties":false,"properties":{"connection":{"type":"string","description":"Connection type: host, hostssl, hostnossl, hostgssenc, hostnogssenc (1 to 20 characters of a-z, 0-9, -). Use hostssl to require TLS; host also accepts plaintext.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"databases":{"type":"array","description":"Databases the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"users":{"type":"array","description":"Users the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"method":{"type":"string","description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject; the CRD rejects trust. cert requires hostssl.","examples":["scram-sha-256","cert","md5","ldap","reject"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"options":{"type":"object","description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","additionalProperties":{"description":"Option value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"maxProperties":20},"hba":{"type":"string","description":"A complete pg_hba.conf line (at most 100 characters, printable); PGO writes it verbatim. It cannot be an include line.","minLength":1,"maxLength":100}}}}}},"config":{"type":"object","description":"PostgreSQL configuration.","properties":{"parameters":{"type":"object","description":"postgresql.conf parameters (strings or integers, at most 50). TLS is always on and managed by PGO: the CRD rejects ssl and every ssl_* parameter except ssl_groups (PostgreSQL 18) and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}},"files":{"type":"array","description":"Extra files projected under /etc/postgres (for instance a CA for LDAP authentication).","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}},"additionalProperties":false},"proxy":{"type":"object","description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","required":["pgBouncer"],"additionalProperties":false,"properties":{"pgBouncer":{"type":"object","description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Certificate PgBouncer presents to its clients (frontend TLS), with tls.crt, tls.key and ca.crt, in the cluster's namespace. Changing it restarts PgBouncer. Unset: PGO issues one from its root CA for the <cluster>-pgbouncer Service names.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."}}}},"optional":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}},"x-kubernetes-map-type":"atomic"},"config":{"type":"object","description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","properties":{"global":{"type":"object","description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","additionalProperties":{"type":"string"}},"databases":{"type":"object","description":"Entries for the [databases] section.","additionalProperties":{"type":"string"}},"users":{"type":"object","description":"Entries for the [users] section.","additionalProperties":{"type":"string"}},"files":{"type":"array","description":"Extra projected files for PgBouncer.","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}}},"affinity":{"type":"object","description":"Pod affinity (not TLS).","additionalProperties":true},"containers":{"type":"object","description":"Container overrides (not TLS).","additionalProperties":true},"image":{"type":"string","description":"PgBouncer image."},"metadata":{"type":"object","description":"Labels and annotations.","additionalProperties":true},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PgBouncer listens on (at least 1024). Default 5432.","default":5432},"priorityClassName":{"type":"string","description":"Priority class."},"replicas":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Number of PgBouncer pods. Default 1.","default":1},"resources":{"type":"object","description":"Resource requests and limits.","additionalProperties":true},"sidecars":{"type":"array","description":"Sidecar containers.","items":{"type":"object","description":"One container.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"topologySpreadConstraints":{"type":"array","description":"Topology spread constraints.","items":{"type":"object","description":"One constraint.","additionalProperties":true}},"service":{"type":"object","description":"service (not TLS)."}}}}},"instances":{"type":"array","description":"PostgreSQL instance sets (at least one; the cluster name plus the set name at most 46 characters). Each instance pod gets a certificate from PGO for <pod>.<cluster>-pods.<ns>.svc.","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"type":"object","description":"One instance set.","required":["dataVolumeClaimSpec"],"properties":{"name":{"type":"string","description":"Instance set name; lower-case DNS label, default \"\".","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"type":"object","description":"Volume claim for the data directory. Required.","additionalProperties":true}}}},"postgresVersion":{"type":"integer","description":"Major PostgreSQL version, 11 to 18. Required.","minimum":11,"maximum":18},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PostgreSQL listens on (at least 1024). Default 5432.","default":5432},"users":{"type":"array","description":"Database users (not TLS).","items":{"type":"object","description":"One user.","required":["name"],"properties":{"name":{"type":"string","description":"User name."}}}},"image":{"type":"string","description":"PostgreSQL image."},"imagePullPolicy":{"type":"string","description":"Image pull policy.","enum":["Always","Never","IfNotPresent"]},"imagePullSecrets":{"type":"array","description":"Image pull Secrets.","items":{"type":"object","description":"One reference.","additionalProperties":true}},"openshift":{"type":"boolean","description":"Running on OpenShift (detected when unset)."},"patroni":{"type":"object","description":"Patroni settings; dynamicConfiguration.postgresql.pg_hba and .parameters are merged into what PGO writes.","additionalProperties":true},"standby":{"type":"object","description":"Standby cluster settings. A streaming standby (host) authenticates as _crunchyrepl with a certificate, so both clusters need certificates from one CA (customTLSSecret / customReplicationTLSSecret).","additionalProperties":true},"backups":{"type":"object","description":"pgBackRest backups (not checked here); its transport uses TLS certificates PGO makes. Optional since v5.7.","additionalProperties":true},"databaseInitSQL":{"type":"object","description":"ConfigMap key with SQL run once at initialization.","required":["key","name"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Key in the ConfigMap."},"name":{"type":"string","description":"Name of the ConfigMap."}}},"dataSource":{"type":"object","description":"Restore / clone source (not TLS).","additionalProperties":true},"metadata":{"type":"object","description":"Labels and annotations for all objects.","additionalProperties":true},"disableDefaultPodScheduling":{"type":"boolean","description":"Do not add PGO's default pod anti-affinity."},"paused":{"type":"boolean","description":"Stop reconciling this cluster."},"shutdown":{"type":"boolean","description":"Scale every pod to zero."},"postGISVersion":{"type":"string","description":"PostGIS version in the image."},"instrumentation":{"type":"object","description":"OpenTelemetry settings (not TLS).","additionalProperties":true},"monitoring":{"type":"object","description":"pgMonitor exporter (not TLS for PostgreSQL).","additionalProperties":true},"userInterface":{"type":"object","description":"pgAdmin (not TLS).","additionalProperties":true},"replicaService":{"type":"object","description":"Service settings of <cluster>-replicas.","additionalProperties":true},"service":{"type":"object","description":"Service settings of <cluster>-primary.","additionalProperties":true},"supplementalGroups":{"type":"array","description":"Supplemental groups of the pods.","items":{"type":"integer"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
+const pattern8 = new RegExp("^[-a-z0-9]+$", "u");
 
 function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(!(data0 === "postgres-operator.crunchydata.com/v1beta1")){
+const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema17.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(!(data1 === "PostgresCluster")){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema17.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data2 = data.metadata;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.name !== undefined){
+if(typeof data2.name !== "string"){
+const err4 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data2.namespace !== undefined){
+if(typeof data2.namespace !== "string"){
+const err5 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data2.labels !== undefined){
+let data5 = data2.labels;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key0 in data5){
+if(typeof data5[key0] !== "string"){
+const err6 = {instancePath:instancePath+"/metadata/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data2.annotations !== undefined){
+let data7 = data2.annotations;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key1 in data7){
+if(typeof data7[key1] !== "string"){
+const err8 = {instancePath:instancePath+"/metadata/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data2.finalizers !== undefined){
+let data9 = data2.finalizers;
+if(Array.isArray(data9)){
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data9[i0] !== "string"){
+const err10 = {instancePath:instancePath+"/metadata/finalizers/" + i0,schemaPath:"#/properties/metadata/properties/finalizers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/metadata/finalizers",schemaPath:"#/properties/metadata/properties/finalizers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data.spec !== undefined){
+let data11 = data.spec;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.port === undefined){
+data11.port = 5432;
+}
+if(data11.instances === undefined){
+const err13 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "instances"},message:"must have required property '"+"instances"+"'"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+if(data11.postgresVersion === undefined){
+const err14 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "postgresVersion"},message:"must have required property '"+"postgresVersion"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+for(const key2 in data11){
+if(!(func2.call(schema17.properties.spec.properties, key2))){
+const err15 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data11.customTLSSecret !== undefined){
+let data12 = data11.customTLSSecret;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+if(data12.name === undefined){
+data12.name = "";
+}
+for(const key3 in data12){
+if(!(((key3 === "name") || (key3 === "items")) || (key3 === "optional"))){
+const err16 = {instancePath:instancePath+"/spec/customTLSSecret",schemaPath:"#/properties/spec/properties/customTLSSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(typeof data12.name !== "string"){
+const err17 = {instancePath:instancePath+"/spec/customTLSSecret/name",schemaPath:"#/properties/spec/properties/customTLSSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+if(data12.items !== undefined){
+let data14 = data12.items;
+if(Array.isArray(data14)){
+const len1 = data14.length;
+for(let i1=0; i1<len1; i1++){
+let data15 = data14[i1];
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+if(data15.key === undefined){
+const err18 = {instancePath:instancePath+"/spec/customTLSSecret/items/" + i1,schemaPath:"#/properties/spec/properties/customTLSSecret/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(data15.path === undefined){
+const err19 = {instancePath:instancePath+"/spec/customTLSSecret/items/" + i1,schemaPath:"#/properties/spec/properties/customTLSSecret/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+for(const key4 in data15){
+if(!(((key4 === "key") || (key4 === "path")) || (key4 === "mode"))){
+const err20 = {instancePath:instancePath+"/spec/customTLSSecret/items/" + i1,schemaPath:"#/properties/spec/properties/customTLSSecret/properties/items/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data15.key !== undefined){
+if(typeof data15.key !== "string"){
+const err21 = {instancePath:instancePath+"/spec/customTLSSecret/items/" + i1+"/key",schemaPath:"#/properties/spec/properties/customTLSSecret/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data15.path !== undefined){
+if(typeof data15.path !== "string"){
+const err22 = {instancePath:instancePath+"/spec/customTLSSecret/items/" + i1+"/path",schemaPath:"#/properties/spec/properties/customTLSSecret/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data15.mode !== undefined){
+let data18 = data15.mode;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err23 = {instancePath:instancePath+"/spec/customTLSSecret/items/" + i1+"/mode",schemaPath:"#/properties/spec/properties/customTLSSecret/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+if((typeof data18 == "number") && (isFinite(data18))){
+if(data18 > 2147483647 || isNaN(data18)){
+const err24 = {instancePath:instancePath+"/spec/customTLSSecret/items/" + i1+"/mode",schemaPath:"#/properties/spec/properties/customTLSSecret/properties/items/items/properties/mode/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+if(data18 < -2147483648 || isNaN(data18)){
+const err25 = {instancePath:instancePath+"/spec/customTLSSecret/items/" + i1+"/mode",schemaPath:"#/properties/spec/properties/customTLSSecret/properties/items/items/properties/mode/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/spec/customTLSSecret/items/" + i1,schemaPath:"#/properties/spec/properties/customTLSSecret/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+}
+else {
+const err27 = {instancePath:instancePath+"/spec/customTLSSecret/items",schemaPath:"#/properties/spec/properties/customTLSSecret/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data12.optional !== undefined){
+if(typeof data12.optional !== "boolean"){
+const err28 = {instancePath:instancePath+"/spec/customTLSSecret/optional",schemaPath:"#/properties/spec/properties/customTLSSecret/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+}
+else {
+const err29 = {instancePath:instancePath+"/spec/customTLSSecret",schemaPath:"#/properties/spec/properties/customTLSSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data11.customReplicationTLSSecret !== undefined){
+let data20 = data11.customReplicationTLSSecret;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+if(data20.name === undefined){
+data20.name = "";
+}
+for(const key5 in data20){
+if(!(((key5 === "name") || (key5 === "items")) || (key5 === "optional"))){
+const err30 = {instancePath:instancePath+"/spec/customReplicationTLSSecret",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(typeof data20.name !== "string"){
+const err31 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/name",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+if(data20.items !== undefined){
+let data22 = data20.items;
+if(Array.isArray(data22)){
+const len2 = data22.length;
+for(let i2=0; i2<len2; i2++){
+let data23 = data22[i2];
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+if(data23.key === undefined){
+const err32 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/items/" + i2,schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if(data23.path === undefined){
+const err33 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/items/" + i2,schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+for(const key6 in data23){
+if(!(((key6 === "key") || (key6 === "path")) || (key6 === "mode"))){
+const err34 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/items/" + i2,schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/items/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data23.key !== undefined){
+if(typeof data23.key !== "string"){
+const err35 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/items/" + i2+"/key",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data23.path !== undefined){
+if(typeof data23.path !== "string"){
+const err36 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/items/" + i2+"/path",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data23.mode !== undefined){
+let data26 = data23.mode;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err37 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/items/" + i2+"/mode",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if((typeof data26 == "number") && (isFinite(data26))){
+if(data26 > 2147483647 || isNaN(data26)){
+const err38 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/items/" + i2+"/mode",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/items/items/properties/mode/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+if(data26 < -2147483648 || isNaN(data26)){
+const err39 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/items/" + i2+"/mode",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/items/items/properties/mode/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/items/" + i2,schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+}
+else {
+const err41 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/items",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data20.optional !== undefined){
+if(typeof data20.optional !== "boolean"){
+const err42 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/optional",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/spec/customReplicationTLSSecret",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data11.authentication !== undefined){
+let data28 = data11.authentication;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+for(const key7 in data28){
+if(!(key7 === "rules")){
+const err44 = {instancePath:instancePath+"/spec/authentication",schemaPath:"#/properties/spec/properties/authentication/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data28.rules !== undefined){
+let data29 = data28.rules;
+if(Array.isArray(data29)){
+const len3 = data29.length;
+for(let i3=0; i3<len3; i3++){
+let data30 = data29[i3];
+if(data30 && typeof data30 == "object" && !Array.isArray(data30)){
+for(const key8 in data30){
+if(!((((((key8 === "connection") || (key8 === "databases")) || (key8 === "users")) || (key8 === "method")) || (key8 === "options")) || (key8 === "hba"))){
+const err45 = {instancePath:instancePath+"/spec/authentication/rules/" + i3,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data30.connection !== undefined){
+let data31 = data30.connection;
+if(typeof data31 === "string"){
+if(func3(data31) > 20){
+const err46 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+if(func3(data31) < 1){
+const err47 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+if(!pattern8.test(data31)){
+const err48 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/pattern",keyword:"pattern",params:{pattern: "^[-a-z0-9]+$"},message:"must match pattern \""+"^[-a-z0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+else {
+const err49 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data30.databases !== undefined){
+let data32 = data30.databases;
+if(Array.isArray(data32)){
+if(data32.length > 20){
+const err50 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/databases",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+const len4 = data32.length;
+for(let i4=0; i4<len4; i4++){
+let data33 = data32[i4];
+if(typeof data33 === "string"){
+if(func3(data33) > 63){
+const err51 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/databases/" + i4,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+if(func3(data33) < 1){
+const err52 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/databases/" + i4,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+else {
+const err53 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/databases/" + i4,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+}
+else {
+const err54 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/databases",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data30.users !== undefined){
+let data34 = data30.users;
+if(Array.isArray(data34)){
+if(data34.length > 20){
+const err55 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/users",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+const len5 = data34.length;
+for(let i5=0; i5<len5; i5++){
+let data35 = data34[i5];
+if(typeof data35 === "string"){
+if(func3(data35) > 63){
+const err56 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/users/" + i5,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+if(func3(data35) < 1){
+const err57 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/users/" + i5,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+else {
+const err58 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/users/" + i5,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+}
+else {
+const err59 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/users",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data30.method !== undefined){
+let data36 = data30.method;
+if(typeof data36 === "string"){
+if(func3(data36) > 20){
+const err60 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(func3(data36) < 1){
+const err61 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+if(!pattern8.test(data36)){
+const err62 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/pattern",keyword:"pattern",params:{pattern: "^[-a-z0-9]+$"},message:"must match pattern \""+"^[-a-z0-9]+$"+"\""};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+else {
+const err63 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data30.options !== undefined){
+let data37 = data30.options;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(Object.keys(data37).length > 20){
+const err64 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/options",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/maxProperties",keyword:"maxProperties",params:{limit: 20},message:"must NOT have more than 20 properties"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+for(const key9 in data37){
+let data38 = data37[key9];
+const _errs88 = errors;
+let valid24 = false;
+const _errs89 = errors;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err65 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/options/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+var _valid0 = _errs89 === errors;
+valid24 = valid24 || _valid0;
+if(!valid24){
+const _errs91 = errors;
+if(typeof data38 !== "string"){
+const err66 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/options/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+var _valid0 = _errs91 === errors;
+valid24 = valid24 || _valid0;
+}
+if(!valid24){
+const err67 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/options/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+else {
+errors = _errs88;
+if(vErrors !== null){
+if(_errs88){
+vErrors.length = _errs88;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/options",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+if(data30.hba !== undefined){
+let data39 = data30.hba;
+if(typeof data39 === "string"){
+if(func3(data39) > 100){
+const err69 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/hba",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/hba/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+if(func3(data39) < 1){
+const err70 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/hba",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/hba/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/spec/authentication/rules/" + i3+"/hba",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/hba/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+}
+else {
+const err72 = {instancePath:instancePath+"/spec/authentication/rules/" + i3,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/spec/authentication/rules",schemaPath:"#/properties/spec/properties/authentication/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+}
+}
+else {
+const err74 = {instancePath:instancePath+"/spec/authentication",schemaPath:"#/properties/spec/properties/authentication/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data11.config !== undefined){
+let data40 = data11.config;
+if(data40 && typeof data40 == "object" && !Array.isArray(data40)){
+for(const key10 in data40){
+if(!((key10 === "parameters") || (key10 === "files"))){
+const err75 = {instancePath:instancePath+"/spec/config",schemaPath:"#/properties/spec/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data40.parameters !== undefined){
+let data41 = data40.parameters;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+if(Object.keys(data41).length > 50){
+const err76 = {instancePath:instancePath+"/spec/config/parameters",schemaPath:"#/properties/spec/properties/config/properties/parameters/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+for(const key11 in data41){
+let data42 = data41[key11];
+const _errs102 = errors;
+let valid27 = false;
+const _errs103 = errors;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err77 = {instancePath:instancePath+"/spec/config/parameters/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+var _valid1 = _errs103 === errors;
+valid27 = valid27 || _valid1;
+if(!valid27){
+const _errs105 = errors;
+if(typeof data42 !== "string"){
+const err78 = {instancePath:instancePath+"/spec/config/parameters/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+var _valid1 = _errs105 === errors;
+valid27 = valid27 || _valid1;
+}
+if(!valid27){
+const err79 = {instancePath:instancePath+"/spec/config/parameters/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+else {
+errors = _errs102;
+if(vErrors !== null){
+if(_errs102){
+vErrors.length = _errs102;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+}
+else {
+const err80 = {instancePath:instancePath+"/spec/config/parameters",schemaPath:"#/properties/spec/properties/config/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data40.files !== undefined){
+let data43 = data40.files;
+if(Array.isArray(data43)){
+const len6 = data43.length;
+for(let i6=0; i6<len6; i6++){
+let data44 = data43[i6];
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+}
+else {
+const err81 = {instancePath:instancePath+"/spec/config/files/" + i6,schemaPath:"#/properties/spec/properties/config/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+}
+else {
+const err82 = {instancePath:instancePath+"/spec/config/files",schemaPath:"#/properties/spec/properties/config/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/spec/config",schemaPath:"#/properties/spec/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data11.proxy !== undefined){
+let data45 = data11.proxy;
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+if(data45.pgBouncer === undefined){
+const err84 = {instancePath:instancePath+"/spec/proxy",schemaPath:"#/properties/spec/properties/proxy/required",keyword:"required",params:{missingProperty: "pgBouncer"},message:"must have required property '"+"pgBouncer"+"'"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+for(const key12 in data45){
+if(!(key12 === "pgBouncer")){
+const err85 = {instancePath:instancePath+"/spec/proxy",schemaPath:"#/properties/spec/properties/proxy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data45.pgBouncer !== undefined){
+let data46 = data45.pgBouncer;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+if(data46.port === undefined){
+data46.port = 5432;
+}
+if(data46.replicas === undefined){
+data46.replicas = 1;
+}
+for(const key13 in data46){
+if(!(func2.call(schema17.properties.spec.properties.proxy.properties.pgBouncer.properties, key13))){
+const err86 = {instancePath:instancePath+"/spec/proxy/pgBouncer",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+if(data46.customTLSSecret !== undefined){
+let data47 = data46.customTLSSecret;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+if(data47.name === undefined){
+data47.name = "";
+}
+for(const key14 in data47){
+if(!(((key14 === "name") || (key14 === "items")) || (key14 === "optional"))){
+const err87 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(typeof data47.name !== "string"){
+const err88 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/name",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+if(data47.items !== undefined){
+let data49 = data47.items;
+if(Array.isArray(data49)){
+const len7 = data49.length;
+for(let i7=0; i7<len7; i7++){
+let data50 = data49[i7];
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.key === undefined){
+const err89 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i7,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+if(data50.path === undefined){
+const err90 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i7,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+for(const key15 in data50){
+if(!(((key15 === "key") || (key15 === "path")) || (key15 === "mode"))){
+const err91 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i7,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+if(data50.key !== undefined){
+if(typeof data50.key !== "string"){
+const err92 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i7+"/key",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data50.path !== undefined){
+if(typeof data50.path !== "string"){
+const err93 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i7+"/path",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data50.mode !== undefined){
+let data53 = data50.mode;
+if(!(((typeof data53 == "number") && (!(data53 % 1) && !isNaN(data53))) && (isFinite(data53)))){
+const err94 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i7+"/mode",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/properties/mode/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+if((typeof data53 == "number") && (isFinite(data53))){
+if(data53 > 2147483647 || isNaN(data53)){
+const err95 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i7+"/mode",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/properties/mode/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+if(data53 < -2147483648 || isNaN(data53)){
+const err96 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i7+"/mode",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/properties/mode/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i7,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data47.optional !== undefined){
+if(typeof data47.optional !== "boolean"){
+const err99 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/optional",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/optional/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data46.config !== undefined){
+let data55 = data46.config;
+if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
+if(data55.global !== undefined){
+let data56 = data55.global;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key16 in data56){
+if(typeof data56[key16] !== "string"){
+const err101 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/global/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/global/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/global",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data55.databases !== undefined){
+let data58 = data55.databases;
+if(data58 && typeof data58 == "object" && !Array.isArray(data58)){
+for(const key17 in data58){
+if(typeof data58[key17] !== "string"){
+const err103 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/databases/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/databases/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+}
+else {
+const err104 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/databases",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/databases/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+if(data55.users !== undefined){
+let data60 = data55.users;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key18 in data60){
+if(typeof data60[key18] !== "string"){
+const err105 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/users/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/users/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+else {
+const err106 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/users",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data55.files !== undefined){
+let data62 = data55.files;
+if(Array.isArray(data62)){
+const len8 = data62.length;
+for(let i8=0; i8<len8; i8++){
+let data63 = data62[i8];
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+}
+else {
+const err107 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/files/" + i8,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/files",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+if(data46.affinity !== undefined){
+let data64 = data46.affinity;
+if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
+}
+else {
+const err110 = {instancePath:instancePath+"/spec/proxy/pgBouncer/affinity",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/affinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+if(data46.containers !== undefined){
+let data65 = data46.containers;
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+}
+else {
+const err111 = {instancePath:instancePath+"/spec/proxy/pgBouncer/containers",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/containers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data46.image !== undefined){
+if(typeof data46.image !== "string"){
+const err112 = {instancePath:instancePath+"/spec/proxy/pgBouncer/image",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+if(data46.metadata !== undefined){
+let data67 = data46.metadata;
+if(data67 && typeof data67 == "object" && !Array.isArray(data67)){
+}
+else {
+const err113 = {instancePath:instancePath+"/spec/proxy/pgBouncer/metadata",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+if(data46.minAvailable !== undefined){
+let data68 = data46.minAvailable;
+const _errs170 = errors;
+let valid42 = false;
+const _errs171 = errors;
+if(!(((typeof data68 == "number") && (!(data68 % 1) && !isNaN(data68))) && (isFinite(data68)))){
+const err114 = {instancePath:instancePath+"/spec/proxy/pgBouncer/minAvailable",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/minAvailable/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+var _valid2 = _errs171 === errors;
+valid42 = valid42 || _valid2;
+if(!valid42){
+const _errs173 = errors;
+if(typeof data68 !== "string"){
+const err115 = {instancePath:instancePath+"/spec/proxy/pgBouncer/minAvailable",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/minAvailable/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+var _valid2 = _errs173 === errors;
+valid42 = valid42 || _valid2;
+}
+if(!valid42){
+const err116 = {instancePath:instancePath+"/spec/proxy/pgBouncer/minAvailable",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/minAvailable/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+else {
+errors = _errs170;
+if(vErrors !== null){
+if(_errs170){
+vErrors.length = _errs170;
+}
+else {
+vErrors = null;
+}
+}
+}
+}
+let data69 = data46.port;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err117 = {instancePath:instancePath+"/spec/proxy/pgBouncer/port",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 > 2147483647 || isNaN(data69)){
+const err118 = {instancePath:instancePath+"/spec/proxy/pgBouncer/port",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+if(data69 < 1024 || isNaN(data69)){
+const err119 = {instancePath:instancePath+"/spec/proxy/pgBouncer/port",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+if(data46.priorityClassName !== undefined){
+if(typeof data46.priorityClassName !== "string"){
+const err120 = {instancePath:instancePath+"/spec/proxy/pgBouncer/priorityClassName",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+let data71 = data46.replicas;
+if(!(((typeof data71 == "number") && (!(data71 % 1) && !isNaN(data71))) && (isFinite(data71)))){
+const err121 = {instancePath:instancePath+"/spec/proxy/pgBouncer/replicas",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+if((typeof data71 == "number") && (isFinite(data71))){
+if(data71 > 2147483647 || isNaN(data71)){
+const err122 = {instancePath:instancePath+"/spec/proxy/pgBouncer/replicas",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+if(data71 < 0 || isNaN(data71)){
+const err123 = {instancePath:instancePath+"/spec/proxy/pgBouncer/replicas",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data46.resources !== undefined){
+let data72 = data46.resources;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+}
+else {
+const err124 = {instancePath:instancePath+"/spec/proxy/pgBouncer/resources",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+if(data46.sidecars !== undefined){
+let data73 = data46.sidecars;
+if(Array.isArray(data73)){
+const len9 = data73.length;
+for(let i9=0; i9<len9; i9++){
+let data74 = data73[i9];
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+}
+else {
+const err125 = {instancePath:instancePath+"/spec/proxy/pgBouncer/sidecars/" + i9,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/sidecars/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+}
+else {
+const err126 = {instancePath:instancePath+"/spec/proxy/pgBouncer/sidecars",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/sidecars/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+if(data46.tolerations !== undefined){
+let data75 = data46.tolerations;
+if(Array.isArray(data75)){
+const len10 = data75.length;
+for(let i10=0; i10<len10; i10++){
+let data76 = data75[i10];
+if(data76 && typeof data76 == "object" && !Array.isArray(data76)){
+}
+else {
+const err127 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations/" + i10,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+}
+else {
+const err128 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+if(data46.topologySpreadConstraints !== undefined){
+let data77 = data46.topologySpreadConstraints;
+if(Array.isArray(data77)){
+const len11 = data77.length;
+for(let i11=0; i11<len11; i11++){
+let data78 = data77[i11];
+if(data78 && typeof data78 == "object" && !Array.isArray(data78)){
+}
+else {
+const err129 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i11,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+if(data46.service !== undefined){
+let data79 = data46.service;
+if(!(data79 && typeof data79 == "object" && !Array.isArray(data79))){
+const err131 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+}
+else {
+const err132 = {instancePath:instancePath+"/spec/proxy/pgBouncer",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+}
+else {
+const err133 = {instancePath:instancePath+"/spec/proxy",schemaPath:"#/properties/spec/properties/proxy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+if(data11.instances !== undefined){
+let data80 = data11.instances;
+if(Array.isArray(data80)){
+if(data80.length < 1){
+const err134 = {instancePath:instancePath+"/spec/instances",schemaPath:"#/properties/spec/properties/instances/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+const len12 = data80.length;
+for(let i12=0; i12<len12; i12++){
+let data81 = data80[i12];
+if(data81 && typeof data81 == "object" && !Array.isArray(data81)){
+if(data81.name === undefined){
+data81.name = "";
+}
+if(data81.dataVolumeClaimSpec === undefined){
+const err135 = {instancePath:instancePath+"/spec/instances/" + i12,schemaPath:"#/properties/spec/properties/instances/items/required",keyword:"required",params:{missingProperty: "dataVolumeClaimSpec"},message:"must have required property '"+"dataVolumeClaimSpec"+"'"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+let data82 = data81.name;
+if(typeof data82 === "string"){
+if(!pattern7.test(data82)){
+const err136 = {instancePath:instancePath+"/spec/instances/" + i12+"/name",schemaPath:"#/properties/spec/properties/instances/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+else {
+const err137 = {instancePath:instancePath+"/spec/instances/" + i12+"/name",schemaPath:"#/properties/spec/properties/instances/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+if(data81.dataVolumeClaimSpec !== undefined){
+let data83 = data81.dataVolumeClaimSpec;
+if(data83 && typeof data83 == "object" && !Array.isArray(data83)){
+}
+else {
+const err138 = {instancePath:instancePath+"/spec/instances/" + i12+"/dataVolumeClaimSpec",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+}
+else {
+const err139 = {instancePath:instancePath+"/spec/instances/" + i12,schemaPath:"#/properties/spec/properties/instances/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+}
+else {
+const err140 = {instancePath:instancePath+"/spec/instances",schemaPath:"#/properties/spec/properties/instances/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+if(data11.postgresVersion !== undefined){
+let data84 = data11.postgresVersion;
+if(!(((typeof data84 == "number") && (!(data84 % 1) && !isNaN(data84))) && (isFinite(data84)))){
+const err141 = {instancePath:instancePath+"/spec/postgresVersion",schemaPath:"#/properties/spec/properties/postgresVersion/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+if((typeof data84 == "number") && (isFinite(data84))){
+if(data84 > 18 || isNaN(data84)){
+const err142 = {instancePath:instancePath+"/spec/postgresVersion",schemaPath:"#/properties/spec/properties/postgresVersion/maximum",keyword:"maximum",params:{comparison: "<=", limit: 18},message:"must be <= 18"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+if(data84 < 11 || isNaN(data84)){
+const err143 = {instancePath:instancePath+"/spec/postgresVersion",schemaPath:"#/properties/spec/properties/postgresVersion/minimum",keyword:"minimum",params:{comparison: ">=", limit: 11},message:"must be >= 11"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+}
+}
+let data85 = data11.port;
+if(!(((typeof data85 == "number") && (!(data85 % 1) && !isNaN(data85))) && (isFinite(data85)))){
+const err144 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+if((typeof data85 == "number") && (isFinite(data85))){
+if(data85 > 2147483647 || isNaN(data85)){
+const err145 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+if(data85 < 1024 || isNaN(data85)){
+const err146 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+}
+if(data11.users !== undefined){
+let data86 = data11.users;
+if(Array.isArray(data86)){
+const len13 = data86.length;
+for(let i13=0; i13<len13; i13++){
+let data87 = data86[i13];
+if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
+if(data87.name === undefined){
+const err147 = {instancePath:instancePath+"/spec/users/" + i13,schemaPath:"#/properties/spec/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+if(data87.name !== undefined){
+if(typeof data87.name !== "string"){
+const err148 = {instancePath:instancePath+"/spec/users/" + i13+"/name",schemaPath:"#/properties/spec/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+}
+}
+else {
+const err149 = {instancePath:instancePath+"/spec/users/" + i13,schemaPath:"#/properties/spec/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+}
+else {
+const err150 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data11.image !== undefined){
+if(typeof data11.image !== "string"){
+const err151 = {instancePath:instancePath+"/spec/image",schemaPath:"#/properties/spec/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+if(data11.imagePullPolicy !== undefined){
+let data90 = data11.imagePullPolicy;
+if(typeof data90 !== "string"){
+const err152 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+if(!(((data90 === "Always") || (data90 === "Never")) || (data90 === "IfNotPresent"))){
+const err153 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema17.properties.spec.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data11.imagePullSecrets !== undefined){
+let data91 = data11.imagePullSecrets;
+if(Array.isArray(data91)){
+const len14 = data91.length;
+for(let i14=0; i14<len14; i14++){
+let data92 = data91[i14];
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+}
+else {
+const err154 = {instancePath:instancePath+"/spec/imagePullSecrets/" + i14,schemaPath:"#/properties/spec/properties/imagePullSecrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+}
+else {
+const err155 = {instancePath:instancePath+"/spec/imagePullSecrets",schemaPath:"#/properties/spec/properties/imagePullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+}
+if(data11.openshift !== undefined){
+if(typeof data11.openshift !== "boolean"){
+const err156 = {instancePath:instancePath+"/spec/openshift",schemaPath:"#/properties/spec/properties/openshift/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+if(data11.patroni !== undefined){
+let data94 = data11.patroni;
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+}
+else {
+const err157 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+if(data11.standby !== undefined){
+let data95 = data11.standby;
+if(data95 && typeof data95 == "object" && !Array.isArray(data95)){
+}
+else {
+const err158 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+if(data11.backups !== undefined){
+let data96 = data11.backups;
+if(data96 && typeof data96 == "object" && !Array.isArray(data96)){
+}
+else {
+const err159 = {instancePath:instancePath+"/spec/backups",schemaPath:"#/properties/spec/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+if(data11.databaseInitSQL !== undefined){
+let data97 = data11.databaseInitSQL;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+if(data97.key === undefined){
+const err160 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+if(data97.name === undefined){
+const err161 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+for(const key19 in data97){
+if(!((key19 === "key") || (key19 === "name"))){
+const err162 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+if(data97.key !== undefined){
+if(typeof data97.key !== "string"){
+const err163 = {instancePath:instancePath+"/spec/databaseInitSQL/key",schemaPath:"#/properties/spec/properties/databaseInitSQL/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data97.name !== undefined){
+if(typeof data97.name !== "string"){
+const err164 = {instancePath:instancePath+"/spec/databaseInitSQL/name",schemaPath:"#/properties/spec/properties/databaseInitSQL/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+}
+else {
+const err165 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+if(data11.dataSource !== undefined){
+let data100 = data11.dataSource;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+}
+else {
+const err166 = {instancePath:instancePath+"/spec/dataSource",schemaPath:"#/properties/spec/properties/dataSource/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+if(data11.metadata !== undefined){
+let data101 = data11.metadata;
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+}
+else {
+const err167 = {instancePath:instancePath+"/spec/metadata",schemaPath:"#/properties/spec/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+if(data11.disableDefaultPodScheduling !== undefined){
+if(typeof data11.disableDefaultPodScheduling !== "boolean"){
+const err168 = {instancePath:instancePath+"/spec/disableDefaultPodScheduling",schemaPath:"#/properties/spec/properties/disableDefaultPodScheduling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+if(data11.paused !== undefined){
+if(typeof data11.paused !== "boolean"){
+const err169 = {instancePath:instancePath+"/spec/paused",schemaPath:"#/properties/spec/properties/paused/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+if(data11.shutdown !== undefined){
+if(typeof data11.shutdown !== "boolean"){
+const err170 = {instancePath:instancePath+"/spec/shutdown",schemaPath:"#/properties/spec/properties/shutdown/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+if(data11.postGISVersion !== undefined){
+if(typeof data11.postGISVersion !== "string"){
+const err171 = {instancePath:instancePath+"/spec/postGISVersion",schemaPath:"#/properties/spec/properties/postGISVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+if(data11.instrumentation !== undefined){
+let data106 = data11.instrumentation;
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+}
+else {
+const err172 = {instancePath:instancePath+"/spec/instrumentation",schemaPath:"#/properties/spec/properties/instrumentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data11.monitoring !== undefined){
+let data107 = data11.monitoring;
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+}
+else {
+const err173 = {instancePath:instancePath+"/spec/monitoring",schemaPath:"#/properties/spec/properties/monitoring/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+if(data11.userInterface !== undefined){
+let data108 = data11.userInterface;
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+}
+else {
+const err174 = {instancePath:instancePath+"/spec/userInterface",schemaPath:"#/properties/spec/properties/userInterface/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+if(data11.replicaService !== undefined){
+let data109 = data11.replicaService;
+if(data109 && typeof data109 == "object" && !Array.isArray(data109)){
+}
+else {
+const err175 = {instancePath:instancePath+"/spec/replicaService",schemaPath:"#/properties/spec/properties/replicaService/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data11.service !== undefined){
+let data110 = data11.service;
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+}
+else {
+const err176 = {instancePath:instancePath+"/spec/service",schemaPath:"#/properties/spec/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+}
+if(data11.supplementalGroups !== undefined){
+let data111 = data11.supplementalGroups;
+if(Array.isArray(data111)){
+const len15 = data111.length;
+for(let i15=0; i15<len15; i15++){
+let data112 = data111[i15];
+if(!(((typeof data112 == "number") && (!(data112 % 1) && !isNaN(data112))) && (isFinite(data112)))){
+const err177 = {instancePath:instancePath+"/spec/supplementalGroups/" + i15,schemaPath:"#/properties/spec/properties/supplementalGroups/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+}
+}
+else {
+const err178 = {instancePath:instancePath+"/spec/supplementalGroups",schemaPath:"#/properties/spec/properties/supplementalGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+}
+else {
+const err179 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data113 = data.status;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+}
+else {
+const err180 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+}
+else {
+const err181 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+exports["secret.json"] = validate17;
+const schema18 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/secret.json","title":"Kubernetes Secret (v1)","description":"A core/v1 Secret, checked for what matters to TLS material: the type, base64 in data, key names, and the keys a kubernetes.io/tls Secret must carry. Written by pgtls from the Kubernetes API rules.","x-pgtls-upstream":{"crd":null,"release":"Kubernetes core/v1 API (built in, no CRD)","apiVersion":"v1","kind":"Secret"},"type":"object","additionalProperties":false,"properties":{"apiVersion":{"type":"string","description":"Core API version: v1.","const":"v1"},"kind":{"type":"string","description":"Kind: Secret.","const":"Secret"},"metadata":{"type":"object","description":"Object metadata. The Secret must be in the namespace of the resource that mounts it.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"type":{"type":"string","description":"Secret type. kubernetes.io/tls requires the keys tls.crt and tls.key (ca.crt optional); Opaque accepts any keys. All three operators also accept Opaque Secrets with the same keys. Default Opaque. Other built-in types have their own required keys. An empty or missing type becomes Opaque.","default":"Opaque","examples":["kubernetes.io/tls","Opaque","kubernetes.io/basic-auth","kubernetes.io/ssh-auth","kubernetes.io/dockerconfigjson","kubernetes.io/service-account-token"]},"data":{"type":"object","description":"Key to base64-encoded value (standard alphabet with = padding; line breaks are ignored). Raw PEM or placeholders such as <value> are rejected: put raw text under stringData instead. Keys may contain letters, digits, \"-\", \"_\" and \".\".","propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first, base64-encoded. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt, base64-encoded. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers, base64-encoded. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"additionalProperties":{"type":"string","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"stringData":{"type":"object","description":"Key to plain-text value (e.g. raw PEM), merged into data by the API server on write, overriding data entries with the same key. Write-only: reading the Secret back shows only data.","additionalProperties":{"type":"string"},"propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default)."},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root)."},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers."},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM."},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM."}}},"immutable":{"type":"boolean","description":"When true, data can no longer be changed (only deleting and recreating the Secret). Certificates that cert-manager renews must stay mutable."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"kubernetes.io/tls"}}},"then":{"allOf":[{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}}]},{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}}]}]}}]};
+const pattern11 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
+const pattern12 = new RegExp("^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$", "u");
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/secret.json" */;
 let vErrors = null;
 let errors = 0;
@@ -11295,7 +13702,7 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(!pattern8.test(key3)){
+if(!pattern11.test(key3)){
 const err31 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",propertyName:key3};
 if(vErrors === null){
 vErrors = [err31];
@@ -11322,7 +13729,7 @@ for(const key4 in data15){
 if(!(((((key4 === "tls.crt") || (key4 === "tls.key")) || (key4 === "ca.crt")) || (key4 === "root.crt")) || (key4 === "root.key"))){
 let data16 = data15[key4];
 if(typeof data16 === "string"){
-if(!pattern9.test(data16)){
+if(!pattern12.test(data16)){
 const err33 = {instancePath:instancePath+"/data/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -11348,7 +13755,7 @@ errors++;
 if(data15["tls.crt"] !== undefined){
 let data17 = data15["tls.crt"];
 if(typeof data17 === "string"){
-if(!pattern9.test(data17)){
+if(!pattern12.test(data17)){
 const err35 = {instancePath:instancePath+"/data/tls.crt",schemaPath:"#/properties/data/properties/tls.crt/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -11373,7 +13780,7 @@ errors++;
 if(data15["tls.key"] !== undefined){
 let data18 = data15["tls.key"];
 if(typeof data18 === "string"){
-if(!pattern9.test(data18)){
+if(!pattern12.test(data18)){
 const err37 = {instancePath:instancePath+"/data/tls.key",schemaPath:"#/properties/data/properties/tls.key/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
@@ -11398,7 +13805,7 @@ errors++;
 if(data15["ca.crt"] !== undefined){
 let data19 = data15["ca.crt"];
 if(typeof data19 === "string"){
-if(!pattern9.test(data19)){
+if(!pattern12.test(data19)){
 const err39 = {instancePath:instancePath+"/data/ca.crt",schemaPath:"#/properties/data/properties/ca.crt/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err39];
@@ -11423,7 +13830,7 @@ errors++;
 if(data15["root.crt"] !== undefined){
 let data20 = data15["root.crt"];
 if(typeof data20 === "string"){
-if(!pattern9.test(data20)){
+if(!pattern12.test(data20)){
 const err41 = {instancePath:instancePath+"/data/root.crt",schemaPath:"#/properties/data/properties/root.crt/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err41];
@@ -11448,7 +13855,7 @@ errors++;
 if(data15["root.key"] !== undefined){
 let data21 = data15["root.key"];
 if(typeof data21 === "string"){
-if(!pattern9.test(data21)){
+if(!pattern12.test(data21)){
 const err43 = {instancePath:instancePath+"/data/root.key",schemaPath:"#/properties/data/properties/root.key/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
@@ -11498,7 +13905,7 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(!pattern8.test(key5)){
+if(!pattern11.test(key5)){
 const err47 = {instancePath:instancePath+"/stringData",schemaPath:"#/properties/stringData/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",propertyName:key5};
 if(vErrors === null){
 vErrors = [err47];
@@ -11630,6 +14037,2037 @@ vErrors.push(err57);
 }
 errors++;
 }
-validate16.errors = vErrors;
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+exports["zalando-postgresql.json"] = validate18;
+const schema19 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRD (manifests/postgresql.crd.yaml, v1.15.1); spec.tls and spec.connectionPooler are checked strictly, other subtrees only for their type. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"type":"object","required":["kind","apiVersion","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","required":["numberOfInstances","teamId","postgresql","volume"],"additionalProperties":false,"properties":{"tls":{"type":"object","description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","required":["secretName"],"additionalProperties":false,"properties":{"secretName":{"type":"string","description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms)."},"certificateFile":{"type":"string","description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","x-pgtls-runtime-default":"tls.crt","examples":["tls.crt"]},"privateKeyFile":{"type":"string","description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","x-pgtls-runtime-default":"tls.key","examples":["tls.key"]},"caFile":{"type":"string","description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"]},"caSecretName":{"type":"string","description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set."}}},"connectionPooler":{"type":"object","description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","additionalProperties":false,"properties":{"dockerImage":{"type":"string","description":"Pooler image."},"maxDBConnections":{"type":"integer","description":"Maximum connections the pooler opens to the database."},"mode":{"type":"string","description":"Pooling mode: session or transaction.","enum":["session","transaction"]},"numberOfInstances":{"type":"integer","description":"Pooler pods per pooler (at least 1).","minimum":1},"resources":{"type":"object","description":"Pooler resource requests and limits.","additionalProperties":false,"properties":{"limits":{"type":"object","description":"Upper limits.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}},"requests":{"type":"object","description":"Requests.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}}}},"schema":{"type":"string","description":"Schema holding the pooler lookup function."},"user":{"type":"string","description":"User the pooler connects as."}}},"enableConnectionPooler":{"type":"boolean","description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls."},"enableReplicaConnectionPooler":{"type":"boolean","description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls."},"spiloFSGroup":{"type":"integer","description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103]},"spiloRunAsUser":{"type":"integer","description":"User ID of the Spilo container."},"spiloRunAsGroup":{"type":"integer","description":"Group ID of the Spilo container."},"patroni":{"type":"object","description":"Patroni settings.","properties":{"pg_hba":{"type":"array","description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","items":{"type":"string"}},"failsafe_mode":{"type":"boolean","description":"Patroni failsafe mode."},"initdb":{"type":"object","description":"initdb options.","additionalProperties":{"type":"string"}},"loop_wait":{"type":"integer","description":"Patroni loop_wait."},"maximum_lag_on_failover":{"type":"integer","description":"Patroni maximum_lag_on_failover."},"retry_timeout":{"type":"integer","description":"Patroni retry_timeout."},"slots":{"type":"object","description":"Permanent replication slots.","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"type":"boolean","description":"Synchronous replication."},"synchronous_mode_strict":{"type":"boolean","description":"Strict synchronous mode."},"synchronous_node_count":{"type":"integer","description":"Synchronous standbys."},"ttl":{"type":"integer","description":"Patroni ttl."}}},"postgresql":{"type":"object","description":"PostgreSQL version and parameters. Required.","required":["version"],"properties":{"version":{"type":"string","description":"Major version as a string (\"13\" to \"18\"); quote it in YAML. Required.","enum":["13","14","15","16","17","18"]},"parameters":{"type":"object","description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","additionalProperties":{"type":"string"}}}},"numberOfInstances":{"type":"integer","description":"Number of PostgreSQL pods (0 or more). Required.","minimum":0},"teamId":{"type":"string","description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required."},"volume":{"type":"object","description":"Data volume. Required.","required":["size"],"properties":{"size":{"type":"string","description":"Volume size, e.g. 1Gi. Required.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"type":"string","description":"Storage class."},"subPath":{"type":"string","description":"Sub-path."},"iops":{"type":"integer","description":"IOPS (EBS gp3)."},"throughput":{"type":"integer","description":"Throughput in MB/s (EBS gp3)."},"selector":{"type":"object","description":"PersistentVolume selector.","additionalProperties":true}}},"additionalVolumes":{"type":"array","description":"Extra volumes (not TLS).","items":{"type":"object","description":"One volume; the CRD requires name, mountPath and volumeSource.","additionalProperties":true,"required":["name","mountPath","volumeSource"],"properties":{"name":{"type":"string","description":"Volume name."},"mountPath":{"type":"string","description":"Mount path."},"volumeSource":{"type":"object","description":"Kubernetes volume source."}}}},"allowedSourceRanges":{"type":"array","description":"CIDRs allowed through the load balancers.","nullable":true,"items":{"type":"string"}},"clone":{"type":"object","description":"Clone source (not TLS).","additionalProperties":true},"databases":{"type":"object","description":"Database name to owner.","additionalProperties":{"type":"string"}},"dockerImage":{"type":"string","description":"Spilo image."},"enableLogicalBackup":{"type":"boolean","description":"Logical backups."},"enableMasterLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs."},"enableMasterPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary pooler."},"enableReplicaLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replicas."},"enableReplicaPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replica pooler."},"enableShmVolume":{"type":"boolean","description":"Mount /dev/shm as a memory volume."},"env":{"type":"array","description":"Extra environment variables.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"init_containers":{"type":"array","description":"Init containers (old spelling).","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"type":"array","description":"Init containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"logicalBackupSchedule":{"type":"string","description":"Cron schedule of logical backups."},"maintenanceWindows":{"type":"array","description":"Maintenance windows.","items":{"type":"string"}},"masterServiceAnnotations":{"type":"object","description":"Annotations of the primary Service.","additionalProperties":{"type":"string"}},"nodeAffinity":{"type":"object","description":"Node affinity.","additionalProperties":true},"podAnnotations":{"type":"object","description":"Pod annotations.","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"type":"string","description":"Priority class (old spelling)."},"podPriorityClassName":{"type":"string","description":"Priority class."},"preparedDatabases":{"type":"object","description":"Prepared databases (not TLS).","additionalProperties":{"type":"object","description":"One prepared database.","additionalProperties":true}},"replicaLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableReplicaLoadBalancer."},"replicaServiceAnnotations":{"type":"object","description":"Annotations of the replica Service.","additionalProperties":{"type":"string"}},"resources":{"type":"object","description":"Resource requests and limits of the PostgreSQL container.","additionalProperties":true},"schedulerName":{"type":"string","description":"Scheduler name."},"serviceAnnotations":{"type":"object","description":"Annotations of all Services.","additionalProperties":{"type":"string"}},"sidecars":{"type":"array","description":"Sidecar containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"standby":{"type":"object","description":"Standby cluster source (not TLS).","additionalProperties":true},"streams":{"type":"array","description":"Change data capture streams (not TLS).","items":{"type":"object","description":"One stream.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"useLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableMasterLoadBalancer."},"users":{"type":"object","description":"Role name to role flags (not TLS).","additionalProperties":{"type":"array","nullable":true,"items":{"type":"string"}}},"usersWithInPlaceSecretRotation":{"type":"array","description":"Users whose passwords rotate in place.","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"type":"array","description":"Users whose passwords rotate.","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"type":"string","description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides."},"usersIgnoringSecretRotation":{"type":"array","description":"Users whose passwords are never rotated, even when password rotation is on.","items":{"type":"string"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
+
+function validate18(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.kind === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.apiVersion === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.spec === undefined){
+const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!(data0 === "acid.zalan.do/v1")){
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema19.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+if(!(data1 === "postgresql")){
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema19.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data2 = data.metadata;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.name !== undefined){
+if(typeof data2.name !== "string"){
+const err7 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data2.namespace !== undefined){
+if(typeof data2.namespace !== "string"){
+const err8 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data2.labels !== undefined){
+let data5 = data2.labels;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key0 in data5){
+if(typeof data5[key0] !== "string"){
+const err9 = {instancePath:instancePath+"/metadata/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data2.annotations !== undefined){
+let data7 = data2.annotations;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key1 in data7){
+if(typeof data7[key1] !== "string"){
+const err11 = {instancePath:instancePath+"/metadata/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+}
+else {
+const err12 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data.spec !== undefined){
+let data9 = data.spec;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.numberOfInstances === undefined){
+const err14 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "numberOfInstances"},message:"must have required property '"+"numberOfInstances"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data9.teamId === undefined){
+const err15 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "teamId"},message:"must have required property '"+"teamId"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+if(data9.postgresql === undefined){
+const err16 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "postgresql"},message:"must have required property '"+"postgresql"+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+if(data9.volume === undefined){
+const err17 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+for(const key2 in data9){
+if(!(func2.call(schema19.properties.spec.properties, key2))){
+const err18 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data9.tls !== undefined){
+let data10 = data9.tls;
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+if(data10.secretName === undefined){
+const err19 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+for(const key3 in data10){
+if(!(((((key3 === "secretName") || (key3 === "certificateFile")) || (key3 === "privateKeyFile")) || (key3 === "caFile")) || (key3 === "caSecretName"))){
+const err20 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data10.secretName !== undefined){
+if(typeof data10.secretName !== "string"){
+const err21 = {instancePath:instancePath+"/spec/tls/secretName",schemaPath:"#/properties/spec/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data10.certificateFile !== undefined){
+if(typeof data10.certificateFile !== "string"){
+const err22 = {instancePath:instancePath+"/spec/tls/certificateFile",schemaPath:"#/properties/spec/properties/tls/properties/certificateFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data10.privateKeyFile !== undefined){
+if(typeof data10.privateKeyFile !== "string"){
+const err23 = {instancePath:instancePath+"/spec/tls/privateKeyFile",schemaPath:"#/properties/spec/properties/tls/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data10.caFile !== undefined){
+if(typeof data10.caFile !== "string"){
+const err24 = {instancePath:instancePath+"/spec/tls/caFile",schemaPath:"#/properties/spec/properties/tls/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data10.caSecretName !== undefined){
+if(typeof data10.caSecretName !== "string"){
+const err25 = {instancePath:instancePath+"/spec/tls/caSecretName",schemaPath:"#/properties/spec/properties/tls/properties/caSecretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+}
+else {
+const err26 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+}
+if(data9.connectionPooler !== undefined){
+let data16 = data9.connectionPooler;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+for(const key4 in data16){
+if(!(((((((key4 === "dockerImage") || (key4 === "maxDBConnections")) || (key4 === "mode")) || (key4 === "numberOfInstances")) || (key4 === "resources")) || (key4 === "schema")) || (key4 === "user"))){
+const err27 = {instancePath:instancePath+"/spec/connectionPooler",schemaPath:"#/properties/spec/properties/connectionPooler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data16.dockerImage !== undefined){
+if(typeof data16.dockerImage !== "string"){
+const err28 = {instancePath:instancePath+"/spec/connectionPooler/dockerImage",schemaPath:"#/properties/spec/properties/connectionPooler/properties/dockerImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(data16.maxDBConnections !== undefined){
+let data18 = data16.maxDBConnections;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err29 = {instancePath:instancePath+"/spec/connectionPooler/maxDBConnections",schemaPath:"#/properties/spec/properties/connectionPooler/properties/maxDBConnections/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+if(data16.mode !== undefined){
+let data19 = data16.mode;
+if(typeof data19 !== "string"){
+const err30 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+if(!((data19 === "session") || (data19 === "transaction"))){
+const err31 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema19.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data16.numberOfInstances !== undefined){
+let data20 = data16.numberOfInstances;
+if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
+const err32 = {instancePath:instancePath+"/spec/connectionPooler/numberOfInstances",schemaPath:"#/properties/spec/properties/connectionPooler/properties/numberOfInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+if((typeof data20 == "number") && (isFinite(data20))){
+if(data20 < 1 || isNaN(data20)){
+const err33 = {instancePath:instancePath+"/spec/connectionPooler/numberOfInstances",schemaPath:"#/properties/spec/properties/connectionPooler/properties/numberOfInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+if(data16.resources !== undefined){
+let data21 = data16.resources;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key5 in data21){
+if(!((key5 === "limits") || (key5 === "requests"))){
+const err34 = {instancePath:instancePath+"/spec/connectionPooler/resources",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data21.limits !== undefined){
+let data22 = data21.limits;
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key6 in data22){
+if(!((key6 === "cpu") || (key6 === "memory"))){
+const err35 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+if(data22.cpu !== undefined){
+let data23 = data22.cpu;
+if(typeof data23 === "string"){
+if(!pattern1.test(data23)){
+const err36 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^(\\d+m|\\d+(\\.\\d{1,3})?)$"},message:"must match pattern \""+"^(\\d+m|\\d+(\\.\\d{1,3})?)$"+"\""};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+else {
+const err37 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+}
+if(data22.memory !== undefined){
+let data24 = data22.memory;
+if(typeof data24 === "string"){
+if(!pattern2.test(data24)){
+const err38 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+}
+else {
+const err40 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data21.requests !== undefined){
+let data25 = data21.requests;
+if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
+for(const key7 in data25){
+if(!((key7 === "cpu") || (key7 === "memory"))){
+const err41 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data25.cpu !== undefined){
+let data26 = data25.cpu;
+if(typeof data26 === "string"){
+if(!pattern1.test(data26)){
+const err42 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^(\\d+m|\\d+(\\.\\d{1,3})?)$"},message:"must match pattern \""+"^(\\d+m|\\d+(\\.\\d{1,3})?)$"+"\""};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+else {
+const err43 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data25.memory !== undefined){
+let data27 = data25.memory;
+if(typeof data27 === "string"){
+if(!pattern2.test(data27)){
+const err44 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+else {
+const err45 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+}
+else {
+const err46 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+}
+else {
+const err47 = {instancePath:instancePath+"/spec/connectionPooler/resources",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data16.schema !== undefined){
+if(typeof data16.schema !== "string"){
+const err48 = {instancePath:instancePath+"/spec/connectionPooler/schema",schemaPath:"#/properties/spec/properties/connectionPooler/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data16.user !== undefined){
+if(typeof data16.user !== "string"){
+const err49 = {instancePath:instancePath+"/spec/connectionPooler/user",schemaPath:"#/properties/spec/properties/connectionPooler/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+}
+else {
+const err50 = {instancePath:instancePath+"/spec/connectionPooler",schemaPath:"#/properties/spec/properties/connectionPooler/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data9.enableConnectionPooler !== undefined){
+if(typeof data9.enableConnectionPooler !== "boolean"){
+const err51 = {instancePath:instancePath+"/spec/enableConnectionPooler",schemaPath:"#/properties/spec/properties/enableConnectionPooler/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data9.enableReplicaConnectionPooler !== undefined){
+if(typeof data9.enableReplicaConnectionPooler !== "boolean"){
+const err52 = {instancePath:instancePath+"/spec/enableReplicaConnectionPooler",schemaPath:"#/properties/spec/properties/enableReplicaConnectionPooler/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data9.spiloFSGroup !== undefined){
+let data32 = data9.spiloFSGroup;
+if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
+const err53 = {instancePath:instancePath+"/spec/spiloFSGroup",schemaPath:"#/properties/spec/properties/spiloFSGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+}
+if(data9.spiloRunAsUser !== undefined){
+let data33 = data9.spiloRunAsUser;
+if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
+const err54 = {instancePath:instancePath+"/spec/spiloRunAsUser",schemaPath:"#/properties/spec/properties/spiloRunAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data9.spiloRunAsGroup !== undefined){
+let data34 = data9.spiloRunAsGroup;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err55 = {instancePath:instancePath+"/spec/spiloRunAsGroup",schemaPath:"#/properties/spec/properties/spiloRunAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+}
+if(data9.patroni !== undefined){
+let data35 = data9.patroni;
+if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
+if(data35.pg_hba !== undefined){
+let data36 = data35.pg_hba;
+if(Array.isArray(data36)){
+const len0 = data36.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data36[i0] !== "string"){
+const err56 = {instancePath:instancePath+"/spec/patroni/pg_hba/" + i0,schemaPath:"#/properties/spec/properties/patroni/properties/pg_hba/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+}
+else {
+const err57 = {instancePath:instancePath+"/spec/patroni/pg_hba",schemaPath:"#/properties/spec/properties/patroni/properties/pg_hba/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data35.failsafe_mode !== undefined){
+if(typeof data35.failsafe_mode !== "boolean"){
+const err58 = {instancePath:instancePath+"/spec/patroni/failsafe_mode",schemaPath:"#/properties/spec/properties/patroni/properties/failsafe_mode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+}
+if(data35.initdb !== undefined){
+let data39 = data35.initdb;
+if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
+for(const key8 in data39){
+if(typeof data39[key8] !== "string"){
+const err59 = {instancePath:instancePath+"/spec/patroni/initdb/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/initdb/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+}
+else {
+const err60 = {instancePath:instancePath+"/spec/patroni/initdb",schemaPath:"#/properties/spec/properties/patroni/properties/initdb/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+}
+if(data35.loop_wait !== undefined){
+let data41 = data35.loop_wait;
+if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
+const err61 = {instancePath:instancePath+"/spec/patroni/loop_wait",schemaPath:"#/properties/spec/properties/patroni/properties/loop_wait/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data35.maximum_lag_on_failover !== undefined){
+let data42 = data35.maximum_lag_on_failover;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err62 = {instancePath:instancePath+"/spec/patroni/maximum_lag_on_failover",schemaPath:"#/properties/spec/properties/patroni/properties/maximum_lag_on_failover/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data35.retry_timeout !== undefined){
+let data43 = data35.retry_timeout;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err63 = {instancePath:instancePath+"/spec/patroni/retry_timeout",schemaPath:"#/properties/spec/properties/patroni/properties/retry_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data35.slots !== undefined){
+let data44 = data35.slots;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+for(const key9 in data44){
+let data45 = data44[key9];
+if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
+for(const key10 in data45){
+if(typeof data45[key10] !== "string"){
+const err64 = {instancePath:instancePath+"/spec/patroni/slots/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/slots/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+}
+}
+else {
+const err65 = {instancePath:instancePath+"/spec/patroni/slots/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/slots/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+}
+}
+else {
+const err66 = {instancePath:instancePath+"/spec/patroni/slots",schemaPath:"#/properties/spec/properties/patroni/properties/slots/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data35.synchronous_mode !== undefined){
+if(typeof data35.synchronous_mode !== "boolean"){
+const err67 = {instancePath:instancePath+"/spec/patroni/synchronous_mode",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_mode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+if(data35.synchronous_mode_strict !== undefined){
+if(typeof data35.synchronous_mode_strict !== "boolean"){
+const err68 = {instancePath:instancePath+"/spec/patroni/synchronous_mode_strict",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_mode_strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+if(data35.synchronous_node_count !== undefined){
+let data49 = data35.synchronous_node_count;
+if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
+const err69 = {instancePath:instancePath+"/spec/patroni/synchronous_node_count",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_node_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+}
+if(data35.ttl !== undefined){
+let data50 = data35.ttl;
+if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
+const err70 = {instancePath:instancePath+"/spec/patroni/ttl",schemaPath:"#/properties/spec/properties/patroni/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+}
+else {
+const err71 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data9.postgresql !== undefined){
+let data51 = data9.postgresql;
+if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
+if(data51.version === undefined){
+const err72 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+if(data51.version !== undefined){
+let data52 = data51.version;
+if(typeof data52 !== "string"){
+const err73 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(!((((((data52 === "13") || (data52 === "14")) || (data52 === "15")) || (data52 === "16")) || (data52 === "17")) || (data52 === "18"))){
+const err74 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema19.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+}
+if(data51.parameters !== undefined){
+let data53 = data51.parameters;
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+for(const key11 in data53){
+if(typeof data53[key11] !== "string"){
+const err75 = {instancePath:instancePath+"/spec/postgresql/parameters/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/postgresql/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+}
+else {
+const err76 = {instancePath:instancePath+"/spec/postgresql/parameters",schemaPath:"#/properties/spec/properties/postgresql/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data9.numberOfInstances !== undefined){
+let data55 = data9.numberOfInstances;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+const err78 = {instancePath:instancePath+"/spec/numberOfInstances",schemaPath:"#/properties/spec/properties/numberOfInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+if((typeof data55 == "number") && (isFinite(data55))){
+if(data55 < 0 || isNaN(data55)){
+const err79 = {instancePath:instancePath+"/spec/numberOfInstances",schemaPath:"#/properties/spec/properties/numberOfInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+}
+if(data9.teamId !== undefined){
+if(typeof data9.teamId !== "string"){
+const err80 = {instancePath:instancePath+"/spec/teamId",schemaPath:"#/properties/spec/properties/teamId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+if(data9.volume !== undefined){
+let data57 = data9.volume;
+if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
+if(data57.size === undefined){
+const err81 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+if(data57.size !== undefined){
+let data58 = data57.size;
+if(typeof data58 === "string"){
+if(!pattern2.test(data58)){
+const err82 = {instancePath:instancePath+"/spec/volume/size",schemaPath:"#/properties/spec/properties/volume/properties/size/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/spec/volume/size",schemaPath:"#/properties/spec/properties/volume/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data57.storageClass !== undefined){
+if(typeof data57.storageClass !== "string"){
+const err84 = {instancePath:instancePath+"/spec/volume/storageClass",schemaPath:"#/properties/spec/properties/volume/properties/storageClass/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+if(data57.subPath !== undefined){
+if(typeof data57.subPath !== "string"){
+const err85 = {instancePath:instancePath+"/spec/volume/subPath",schemaPath:"#/properties/spec/properties/volume/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data57.iops !== undefined){
+let data61 = data57.iops;
+if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
+const err86 = {instancePath:instancePath+"/spec/volume/iops",schemaPath:"#/properties/spec/properties/volume/properties/iops/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+if(data57.throughput !== undefined){
+let data62 = data57.throughput;
+if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
+const err87 = {instancePath:instancePath+"/spec/volume/throughput",schemaPath:"#/properties/spec/properties/volume/properties/throughput/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data57.selector !== undefined){
+let data63 = data57.selector;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+}
+else {
+const err88 = {instancePath:instancePath+"/spec/volume/selector",schemaPath:"#/properties/spec/properties/volume/properties/selector/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+}
+if(data9.additionalVolumes !== undefined){
+let data64 = data9.additionalVolumes;
+if(Array.isArray(data64)){
+const len1 = data64.length;
+for(let i1=0; i1<len1; i1++){
+let data65 = data64[i1];
+if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
+if(data65.name === undefined){
+const err90 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+if(data65.mountPath === undefined){
+const err91 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+if(data65.volumeSource === undefined){
+const err92 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "volumeSource"},message:"must have required property '"+"volumeSource"+"'"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+if(data65.name !== undefined){
+if(typeof data65.name !== "string"){
+const err93 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/name",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+if(data65.mountPath !== undefined){
+if(typeof data65.mountPath !== "string"){
+const err94 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/mountPath",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data65.volumeSource !== undefined){
+let data68 = data65.volumeSource;
+if(!(data68 && typeof data68 == "object" && !Array.isArray(data68))){
+const err95 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/volumeSource",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/volumeSource/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+}
+else {
+const err97 = {instancePath:instancePath+"/spec/additionalVolumes",schemaPath:"#/properties/spec/properties/additionalVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+if(data9.allowedSourceRanges !== undefined){
+let data69 = data9.allowedSourceRanges;
+if((!(Array.isArray(data69))) && (data69 !== null)){
+const err98 = {instancePath:instancePath+"/spec/allowedSourceRanges",schemaPath:"#/properties/spec/properties/allowedSourceRanges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+if(Array.isArray(data69)){
+const len2 = data69.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data69[i2] !== "string"){
+const err99 = {instancePath:instancePath+"/spec/allowedSourceRanges/" + i2,schemaPath:"#/properties/spec/properties/allowedSourceRanges/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+}
+}
+if(data9.clone !== undefined){
+let data71 = data9.clone;
+if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
+}
+else {
+const err100 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data9.databases !== undefined){
+let data72 = data9.databases;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key12 in data72){
+if(typeof data72[key12] !== "string"){
+const err101 = {instancePath:instancePath+"/spec/databases/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/databases/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/spec/databases",schemaPath:"#/properties/spec/properties/databases/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data9.dockerImage !== undefined){
+if(typeof data9.dockerImage !== "string"){
+const err103 = {instancePath:instancePath+"/spec/dockerImage",schemaPath:"#/properties/spec/properties/dockerImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+if(data9.enableLogicalBackup !== undefined){
+if(typeof data9.enableLogicalBackup !== "boolean"){
+const err104 = {instancePath:instancePath+"/spec/enableLogicalBackup",schemaPath:"#/properties/spec/properties/enableLogicalBackup/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+if(data9.enableMasterLoadBalancer !== undefined){
+if(typeof data9.enableMasterLoadBalancer !== "boolean"){
+const err105 = {instancePath:instancePath+"/spec/enableMasterLoadBalancer",schemaPath:"#/properties/spec/properties/enableMasterLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+if(data9.enableMasterPoolerLoadBalancer !== undefined){
+if(typeof data9.enableMasterPoolerLoadBalancer !== "boolean"){
+const err106 = {instancePath:instancePath+"/spec/enableMasterPoolerLoadBalancer",schemaPath:"#/properties/spec/properties/enableMasterPoolerLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data9.enableReplicaLoadBalancer !== undefined){
+if(typeof data9.enableReplicaLoadBalancer !== "boolean"){
+const err107 = {instancePath:instancePath+"/spec/enableReplicaLoadBalancer",schemaPath:"#/properties/spec/properties/enableReplicaLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+if(data9.enableReplicaPoolerLoadBalancer !== undefined){
+if(typeof data9.enableReplicaPoolerLoadBalancer !== "boolean"){
+const err108 = {instancePath:instancePath+"/spec/enableReplicaPoolerLoadBalancer",schemaPath:"#/properties/spec/properties/enableReplicaPoolerLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+if(data9.enableShmVolume !== undefined){
+if(typeof data9.enableShmVolume !== "boolean"){
+const err109 = {instancePath:instancePath+"/spec/enableShmVolume",schemaPath:"#/properties/spec/properties/enableShmVolume/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+if(data9.env !== undefined){
+let data81 = data9.env;
+if((!(Array.isArray(data81))) && (data81 !== null)){
+const err110 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+if(Array.isArray(data81)){
+const len3 = data81.length;
+for(let i3=0; i3<len3; i3++){
+let data82 = data81[i3];
+if(!(data82 && typeof data82 == "object" && !Array.isArray(data82))){
+const err111 = {instancePath:instancePath+"/spec/env/" + i3,schemaPath:"#/properties/spec/properties/env/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+}
+}
+if(data9.init_containers !== undefined){
+let data83 = data9.init_containers;
+if((!(Array.isArray(data83))) && (data83 !== null)){
+const err112 = {instancePath:instancePath+"/spec/init_containers",schemaPath:"#/properties/spec/properties/init_containers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+if(Array.isArray(data83)){
+const len4 = data83.length;
+for(let i4=0; i4<len4; i4++){
+let data84 = data83[i4];
+if(!(data84 && typeof data84 == "object" && !Array.isArray(data84))){
+const err113 = {instancePath:instancePath+"/spec/init_containers/" + i4,schemaPath:"#/properties/spec/properties/init_containers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+}
+}
+if(data9.initContainers !== undefined){
+let data85 = data9.initContainers;
+if((!(Array.isArray(data85))) && (data85 !== null)){
+const err114 = {instancePath:instancePath+"/spec/initContainers",schemaPath:"#/properties/spec/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+if(Array.isArray(data85)){
+const len5 = data85.length;
+for(let i5=0; i5<len5; i5++){
+let data86 = data85[i5];
+if(!(data86 && typeof data86 == "object" && !Array.isArray(data86))){
+const err115 = {instancePath:instancePath+"/spec/initContainers/" + i5,schemaPath:"#/properties/spec/properties/initContainers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+}
+}
+}
+if(data9.logicalBackupSchedule !== undefined){
+if(typeof data9.logicalBackupSchedule !== "string"){
+const err116 = {instancePath:instancePath+"/spec/logicalBackupSchedule",schemaPath:"#/properties/spec/properties/logicalBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err116];
+}
+else {
+vErrors.push(err116);
+}
+errors++;
+}
+}
+if(data9.maintenanceWindows !== undefined){
+let data88 = data9.maintenanceWindows;
+if(Array.isArray(data88)){
+const len6 = data88.length;
+for(let i6=0; i6<len6; i6++){
+if(typeof data88[i6] !== "string"){
+const err117 = {instancePath:instancePath+"/spec/maintenanceWindows/" + i6,schemaPath:"#/properties/spec/properties/maintenanceWindows/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err117];
+}
+else {
+vErrors.push(err117);
+}
+errors++;
+}
+}
+}
+else {
+const err118 = {instancePath:instancePath+"/spec/maintenanceWindows",schemaPath:"#/properties/spec/properties/maintenanceWindows/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err118];
+}
+else {
+vErrors.push(err118);
+}
+errors++;
+}
+}
+if(data9.masterServiceAnnotations !== undefined){
+let data90 = data9.masterServiceAnnotations;
+if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
+for(const key13 in data90){
+if(typeof data90[key13] !== "string"){
+const err119 = {instancePath:instancePath+"/spec/masterServiceAnnotations/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/masterServiceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err119];
+}
+else {
+vErrors.push(err119);
+}
+errors++;
+}
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/spec/masterServiceAnnotations",schemaPath:"#/properties/spec/properties/masterServiceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err120];
+}
+else {
+vErrors.push(err120);
+}
+errors++;
+}
+}
+if(data9.nodeAffinity !== undefined){
+let data92 = data9.nodeAffinity;
+if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
+}
+else {
+const err121 = {instancePath:instancePath+"/spec/nodeAffinity",schemaPath:"#/properties/spec/properties/nodeAffinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err121];
+}
+else {
+vErrors.push(err121);
+}
+errors++;
+}
+}
+if(data9.podAnnotations !== undefined){
+let data93 = data9.podAnnotations;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+for(const key14 in data93){
+if(typeof data93[key14] !== "string"){
+const err122 = {instancePath:instancePath+"/spec/podAnnotations/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/podAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err122];
+}
+else {
+vErrors.push(err122);
+}
+errors++;
+}
+}
+}
+else {
+const err123 = {instancePath:instancePath+"/spec/podAnnotations",schemaPath:"#/properties/spec/properties/podAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err123];
+}
+else {
+vErrors.push(err123);
+}
+errors++;
+}
+}
+if(data9.pod_priority_class_name !== undefined){
+if(typeof data9.pod_priority_class_name !== "string"){
+const err124 = {instancePath:instancePath+"/spec/pod_priority_class_name",schemaPath:"#/properties/spec/properties/pod_priority_class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err124];
+}
+else {
+vErrors.push(err124);
+}
+errors++;
+}
+}
+if(data9.podPriorityClassName !== undefined){
+if(typeof data9.podPriorityClassName !== "string"){
+const err125 = {instancePath:instancePath+"/spec/podPriorityClassName",schemaPath:"#/properties/spec/properties/podPriorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err125];
+}
+else {
+vErrors.push(err125);
+}
+errors++;
+}
+}
+if(data9.preparedDatabases !== undefined){
+let data97 = data9.preparedDatabases;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+for(const key15 in data97){
+let data98 = data97[key15];
+if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
+}
+else {
+const err126 = {instancePath:instancePath+"/spec/preparedDatabases/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err126];
+}
+else {
+vErrors.push(err126);
+}
+errors++;
+}
+}
+}
+else {
+const err127 = {instancePath:instancePath+"/spec/preparedDatabases",schemaPath:"#/properties/spec/properties/preparedDatabases/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err127];
+}
+else {
+vErrors.push(err127);
+}
+errors++;
+}
+}
+if(data9.replicaLoadBalancer !== undefined){
+if(typeof data9.replicaLoadBalancer !== "boolean"){
+const err128 = {instancePath:instancePath+"/spec/replicaLoadBalancer",schemaPath:"#/properties/spec/properties/replicaLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err128];
+}
+else {
+vErrors.push(err128);
+}
+errors++;
+}
+}
+if(data9.replicaServiceAnnotations !== undefined){
+let data100 = data9.replicaServiceAnnotations;
+if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
+for(const key16 in data100){
+if(typeof data100[key16] !== "string"){
+const err129 = {instancePath:instancePath+"/spec/replicaServiceAnnotations/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/replicaServiceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err129];
+}
+else {
+vErrors.push(err129);
+}
+errors++;
+}
+}
+}
+else {
+const err130 = {instancePath:instancePath+"/spec/replicaServiceAnnotations",schemaPath:"#/properties/spec/properties/replicaServiceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err130];
+}
+else {
+vErrors.push(err130);
+}
+errors++;
+}
+}
+if(data9.resources !== undefined){
+let data102 = data9.resources;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+}
+else {
+const err131 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err131];
+}
+else {
+vErrors.push(err131);
+}
+errors++;
+}
+}
+if(data9.schedulerName !== undefined){
+if(typeof data9.schedulerName !== "string"){
+const err132 = {instancePath:instancePath+"/spec/schedulerName",schemaPath:"#/properties/spec/properties/schedulerName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err132];
+}
+else {
+vErrors.push(err132);
+}
+errors++;
+}
+}
+if(data9.serviceAnnotations !== undefined){
+let data104 = data9.serviceAnnotations;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+for(const key17 in data104){
+if(typeof data104[key17] !== "string"){
+const err133 = {instancePath:instancePath+"/spec/serviceAnnotations/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/serviceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err133];
+}
+else {
+vErrors.push(err133);
+}
+errors++;
+}
+}
+}
+else {
+const err134 = {instancePath:instancePath+"/spec/serviceAnnotations",schemaPath:"#/properties/spec/properties/serviceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err134];
+}
+else {
+vErrors.push(err134);
+}
+errors++;
+}
+}
+if(data9.sidecars !== undefined){
+let data106 = data9.sidecars;
+if((!(Array.isArray(data106))) && (data106 !== null)){
+const err135 = {instancePath:instancePath+"/spec/sidecars",schemaPath:"#/properties/spec/properties/sidecars/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err135];
+}
+else {
+vErrors.push(err135);
+}
+errors++;
+}
+if(Array.isArray(data106)){
+const len7 = data106.length;
+for(let i7=0; i7<len7; i7++){
+let data107 = data106[i7];
+if(!(data107 && typeof data107 == "object" && !Array.isArray(data107))){
+const err136 = {instancePath:instancePath+"/spec/sidecars/" + i7,schemaPath:"#/properties/spec/properties/sidecars/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err136];
+}
+else {
+vErrors.push(err136);
+}
+errors++;
+}
+}
+}
+}
+if(data9.standby !== undefined){
+let data108 = data9.standby;
+if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
+}
+else {
+const err137 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err137];
+}
+else {
+vErrors.push(err137);
+}
+errors++;
+}
+}
+if(data9.streams !== undefined){
+let data109 = data9.streams;
+if(Array.isArray(data109)){
+const len8 = data109.length;
+for(let i8=0; i8<len8; i8++){
+let data110 = data109[i8];
+if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
+}
+else {
+const err138 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err138];
+}
+else {
+vErrors.push(err138);
+}
+errors++;
+}
+}
+}
+else {
+const err139 = {instancePath:instancePath+"/spec/streams",schemaPath:"#/properties/spec/properties/streams/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err139];
+}
+else {
+vErrors.push(err139);
+}
+errors++;
+}
+}
+if(data9.tolerations !== undefined){
+let data111 = data9.tolerations;
+if(Array.isArray(data111)){
+const len9 = data111.length;
+for(let i9=0; i9<len9; i9++){
+let data112 = data111[i9];
+if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
+}
+else {
+const err140 = {instancePath:instancePath+"/spec/tolerations/" + i9,schemaPath:"#/properties/spec/properties/tolerations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err140];
+}
+else {
+vErrors.push(err140);
+}
+errors++;
+}
+}
+}
+else {
+const err141 = {instancePath:instancePath+"/spec/tolerations",schemaPath:"#/properties/spec/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err141];
+}
+else {
+vErrors.push(err141);
+}
+errors++;
+}
+}
+if(data9.useLoadBalancer !== undefined){
+if(typeof data9.useLoadBalancer !== "boolean"){
+const err142 = {instancePath:instancePath+"/spec/useLoadBalancer",schemaPath:"#/properties/spec/properties/useLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err142];
+}
+else {
+vErrors.push(err142);
+}
+errors++;
+}
+}
+if(data9.users !== undefined){
+let data114 = data9.users;
+if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
+for(const key18 in data114){
+let data115 = data114[key18];
+if((!(Array.isArray(data115))) && (data115 !== null)){
+const err143 = {instancePath:instancePath+"/spec/users/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/users/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err143];
+}
+else {
+vErrors.push(err143);
+}
+errors++;
+}
+if(Array.isArray(data115)){
+const len10 = data115.length;
+for(let i10=0; i10<len10; i10++){
+if(typeof data115[i10] !== "string"){
+const err144 = {instancePath:instancePath+"/spec/users/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/spec/properties/users/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err144];
+}
+else {
+vErrors.push(err144);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err145 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err145];
+}
+else {
+vErrors.push(err145);
+}
+errors++;
+}
+}
+if(data9.usersWithInPlaceSecretRotation !== undefined){
+let data117 = data9.usersWithInPlaceSecretRotation;
+if((!(Array.isArray(data117))) && (data117 !== null)){
+const err146 = {instancePath:instancePath+"/spec/usersWithInPlaceSecretRotation",schemaPath:"#/properties/spec/properties/usersWithInPlaceSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err146];
+}
+else {
+vErrors.push(err146);
+}
+errors++;
+}
+if(Array.isArray(data117)){
+const len11 = data117.length;
+for(let i11=0; i11<len11; i11++){
+if(typeof data117[i11] !== "string"){
+const err147 = {instancePath:instancePath+"/spec/usersWithInPlaceSecretRotation/" + i11,schemaPath:"#/properties/spec/properties/usersWithInPlaceSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err147];
+}
+else {
+vErrors.push(err147);
+}
+errors++;
+}
+}
+}
+}
+if(data9.usersWithSecretRotation !== undefined){
+let data119 = data9.usersWithSecretRotation;
+if((!(Array.isArray(data119))) && (data119 !== null)){
+const err148 = {instancePath:instancePath+"/spec/usersWithSecretRotation",schemaPath:"#/properties/spec/properties/usersWithSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err148];
+}
+else {
+vErrors.push(err148);
+}
+errors++;
+}
+if(Array.isArray(data119)){
+const len12 = data119.length;
+for(let i12=0; i12<len12; i12++){
+if(typeof data119[i12] !== "string"){
+const err149 = {instancePath:instancePath+"/spec/usersWithSecretRotation/" + i12,schemaPath:"#/properties/spec/properties/usersWithSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err149];
+}
+else {
+vErrors.push(err149);
+}
+errors++;
+}
+}
+}
+}
+if(data9.logicalBackupRetention !== undefined){
+if(typeof data9.logicalBackupRetention !== "string"){
+const err150 = {instancePath:instancePath+"/spec/logicalBackupRetention",schemaPath:"#/properties/spec/properties/logicalBackupRetention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err150];
+}
+else {
+vErrors.push(err150);
+}
+errors++;
+}
+}
+if(data9.usersIgnoringSecretRotation !== undefined){
+let data122 = data9.usersIgnoringSecretRotation;
+if(Array.isArray(data122)){
+const len13 = data122.length;
+for(let i13=0; i13<len13; i13++){
+if(typeof data122[i13] !== "string"){
+const err151 = {instancePath:instancePath+"/spec/usersIgnoringSecretRotation/" + i13,schemaPath:"#/properties/spec/properties/usersIgnoringSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err151];
+}
+else {
+vErrors.push(err151);
+}
+errors++;
+}
+}
+}
+else {
+const err152 = {instancePath:instancePath+"/spec/usersIgnoringSecretRotation",schemaPath:"#/properties/spec/properties/usersIgnoringSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err152];
+}
+else {
+vErrors.push(err152);
+}
+errors++;
+}
+}
+}
+else {
+const err153 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err153];
+}
+else {
+vErrors.push(err153);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data124 = data.status;
+if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
+}
+else {
+const err154 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err154];
+}
+else {
+vErrors.push(err154);
+}
+errors++;
+}
+}
+}
+else {
+const err155 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err155];
+}
+else {
+vErrors.push(err155);
+}
+errors++;
+}
+validate18.errors = vErrors;
 return errors === 0;
 }

@@ -1,0 +1,93 @@
+/**
+ * The TLS rules that Zalando's postgres-operator and its fork CYBERTEC CPO share, since both mount `spec.tls` the same
+ * way into Spilo pods (`generateTlsMounts` in pkg/cluster/k8sres.go of either): an empty `tls.secretName` turns custom
+ * TLS off, `caSecretName` without `caFile` is ignored, custom TLS without `spiloFSGroup`, and the clone source name
+ * (`validateCloneClusterDescription`). Each operator's module (cpo.ts, zalando.ts) calls these with its own rule table
+ * and product name, so the findings carry that operator's rule ids. Facts: operators.md §3.2; Zalando v1.15.1 source.
+ */
+import type { RuleMeta } from '../../../core/types';
+import type { Resource } from '../model';
+import type { WorkspaceResources } from '../workspace';
+import type { DocumentContext, LiveContext } from './types';
+import { addPairFix, get, isObj, spanAt, str } from './util';
+
+/** The rule table an operator of the Spilo family passes in (same names in `cpo/*` and `zalando/*`). */
+export interface SpiloRules {
+  'empty-secret-name': RuleMeta;
+  'ca-secret-without-ca-file': RuleMeta;
+  'missing-fs-group': RuleMeta;
+  'clone-cluster-name': RuleMeta;
+}
+
+/** Who speaks in messages: `CPO`, `the Zalando operator`. */
+export interface SpiloProduct {
+  rules: SpiloRules;
+  name: string;
+}
+
+
+/** C2, C3: the `spec.tls` block as the operator reads it. */
+export function checkSpiloTls(r: Resource, ctx: DocumentContext, p: SpiloProduct): void {
+  const tls = get(r.data, ['spec', 'tls']);
+  if (!isObj(tls)) return;
+  const secretName = str(tls.secretName);
+  if (secretName === '') {
+    const others = ['certificateFile', 'privateKeyFile', 'caFile', 'caSecretName'].filter(k => str(tls[k]));
+    ctx.report(p.rules['empty-secret-name'], spanAt(r, ['spec', 'tls', 'secretName']),
+      `An empty \`secretName\` turns custom TLS off: ${p.name} ignores the whole \`tls\` block${others.length ? ` (${others.map(k => `\`${k}\``).join(', ')} included)` : ''} and the cluster serves its self-signed certificate, which clients cannot verify. Set \`secretName\` to the Secret holding tls.crt and tls.key, or remove \`tls\`.`);
+    return;
+  }
+  const caSecret = str(tls.caSecretName);
+  const caFile = str(tls.caFile);
+  if (caSecret && !caFile) {
+    ctx.report(p.rules['ca-secret-without-ca-file'], spanAt(r, ['spec', 'tls', 'caSecretName']),
+      `\`caSecretName: ${caSecret}\` has no effect without \`caFile\`: ${p.name} mounts the CA Secret at /tlsca and sets SSL_CA_FILE only when \`caFile\` is set, so no CA is configured and client certificates cannot be verified. Add \`caFile: ca.crt\` (the key of the CA in that Secret).`);
+  }
+}
+
+/**
+ * C6. Live, not document-local: the operator-wide `spilo_fsgroup` and OpenShift (which assigns the group itself) can
+ * only be guessed from the other files of the workspace.
+ */
+export function checkSpiloFsGroup(r: Resource, ctx: LiveContext, p: SpiloProduct): void {
+  const tls = get(r.data, ['spec', 'tls']);
+  if (!isObj(tls) || !str(tls.secretName)) return;
+  const fsGroup = get(r.data, ['spec', 'spiloFSGroup']);
+  if (fsGroup !== undefined && fsGroup !== null) return;
+  if (groupProvided(ctx.workspace)) return;
+  const fix = addPairFix(r, ['spec'], 'spiloFSGroup: 103', 'Add spiloFSGroup: 103 (the group of the Spilo images)');
+  ctx.report(p.rules['missing-fs-group'], spanAt(r, ['spec', 'tls'], 'key'),
+    `Custom TLS without \`spiloFSGroup\`: ${p.name} mounts the certificate Secret readable by owner and group only (0640), and Spilo runs PostgreSQL as a non-root user, so unless the pod's fsGroup is that user's group PostgreSQL cannot read the private key. Add \`spiloFSGroup: 103\` (the group of the Spilo images); not needed when the operator configuration sets \`spilo_fsgroup\` or on OpenShift, which assigns the group itself.`,
+    fix ? { fixes: [fix] } : undefined);
+}
+
+/** `spilo_fsgroup: 103` in an operator ConfigMap, OperatorConfiguration or Helm values file. */
+const SPILO_FSGROUP = /\bspilo_fsgroup["']?\s*:\s*["']?\d+/;
+
+/** Per validation run (one WorkspaceResources each): whether the workspace sets `spilo_fsgroup` or looks like OpenShift. */
+const groupProvidedMemo = new WeakMap<WorkspaceResources, boolean>();
+
+function groupProvided(ws: WorkspaceResources): boolean {
+  let v = groupProvidedMemo.get(ws);
+  if (v === undefined) {
+    v = ws.documents('spilo_fsgroup').some(d => SPILO_FSGROUP.test(d.doc.part.source))
+      || ws.documents('openshift.io/').some(d => /\.openshift\.io\//.test(d.header.apiVersion ?? ''));
+    groupProvidedMemo.set(ws, v);
+  }
+  return v;
+}
+
+const DNS_1035 = /^[a-z]([-a-z0-9]*[a-z0-9])?$/;
+
+/** C11: a clone source named without a timestamp is a cluster name, validated as a DNS-1035 label. */
+export function checkSpiloClone(r: Resource, ctx: DocumentContext, p: SpiloProduct): void {
+  const clone = get(r.data, ['spec', 'clone']);
+  if (!isObj(clone)) return;
+  const ts = clone.timestamp;
+  if (typeof ts === 'string' && ts !== '') return;
+  const name = str(clone.cluster);
+  if (name === undefined || (name.length <= 63 && DNS_1035.test(name))) return;
+  ctx.report(p.rules['clone-cluster-name'], spanAt(r, ['spec', 'clone', 'cluster']),
+    `\`cluster: ${JSON.stringify(name)}\` is not a valid cluster name to clone from: without \`timestamp\` ${p.name} requires a DNS-1035 label (lower-case letters, digits and \`-\`, starting with a letter, at most 63 characters), marks this cluster Invalid and does not create it. Write the source cluster's name exactly.`);
+}
+
