@@ -8,6 +8,8 @@
 export interface CliIo {
   out(s: string): void;
   err(s: string): void;
+  /** Reads all of standard input (`pgtls check -`); absent: the process's own. */
+  readStdin?(): string;
 }
 
 /** A mistake in the command line: exit 2. */

@@ -9,6 +9,7 @@ import type { Problem, Settings } from '../core/types';
 import { byPathOrder, walkFiles } from '../node/listFiles';
 import type { Service } from '../service';
 import { UsageError, choiceFlag, parseArgs, type CliIo, type Flags } from './args';
+import { STDIN_NAME, placeOf, sourcedDocuments } from './stream';
 
 /** The version `pgtls --version` and the SARIF output report. */
 export const VERSION = '0.1.0';
@@ -114,6 +115,10 @@ const RECOGNISED = (() => {
 export function collectFiles(service: Service, paths: string[], warn: (msg: string) => void): string[] {
   const out: string[] = [];
   for (const p of paths) {
+    if (p === STDIN_NAME) {
+      out.push(p);
+      continue;
+    }
     let st: fs.Stats;
     try {
       st = fs.statSync(p);
@@ -138,11 +143,23 @@ export interface FileResult {
   file: string;
   text: string;
   problems: Problem[];
+  /** Read from standard input: a YAML stream whose documents may name their Helm templates. */
+  stream?: boolean;
 }
 
-export function checkFiles(service: Service, files: string[], settings: Settings): FileResult[] {
+/** How `checkFiles` reads standard input (`-`), and the service that checks it (one that reads no file beside it). */
+export interface StdinInput {
+  read(): string;
+  service(): Service;
+}
+
+export function checkFiles(service: Service, files: string[], settings: Settings, stdin?: StdinInput): FileResult[] {
   const results: FileResult[] = [];
   for (const file of files) {
+    if (file === STDIN_NAME && stdin) {
+      results.push(checkStdin(stdin, settings));
+      continue;
+    }
     const abs = path.resolve(file);
     let text: string;
     try {
@@ -158,27 +175,65 @@ export function checkFiles(service: Service, files: string[], settings: Settings
   return results;
 }
 
-interface JsonDiagnostic {
-  file: string;
+/**
+ * A YAML stream on standard input, checked as one file: the documents of a rendered overlay or chart are complete
+ * resources, and the resources they refer to are in the stream, not in the current folder.
+ */
+function checkStdin(stdin: StdinInput, settings: Settings): FileResult {
+  let text: string;
+  try {
+    text = stdin.read();
+  } catch (e) {
+    return { file: STDIN_NAME, text: '', stream: true, problems: [{ rule: 'pgtls/internal-error', span: [0, 0], severity: 'error', message: `Cannot read standard input: ${(e as Error).message}.` }] };
+  }
+  const service = stdin.service();
+  const doc = { path: path.resolve(STDIN_NAME), text, languageId: 'yaml' as const };
+  return { file: STDIN_NAME, text, stream: true, problems: service.validate(doc, service.parse(doc), settings) };
+}
+
+/** 1-based positions of a finding. */
+interface Positions {
   line: number;
   column: number;
   endLine: number;
   endColumn: number;
+}
+
+interface JsonDiagnostic extends Positions {
+  /** The path as given; for standard input `-`, or the Helm template (`# Source:`) the finding's document came from. */
+  file: string;
   severity: Problem['severity'];
   rule: string;
   message: string;
+  /** Standard input only: the Helm template of the finding's document (`line` then counts from the line after its `# Source:` comment). */
+  source?: string;
+  /** Standard input only: where the finding is in the stream. */
+  stream?: Positions;
 }
 
 export function toJsonDiagnostics(results: FileResult[]): JsonDiagnostic[] {
   const out: JsonDiagnostic[] = [];
   for (const r of results) {
     const index = new LineIndex(r.text);
+    const docs = r.stream ? sourcedDocuments(r.text) : [];
     for (const p of r.problems) {
       const s = index.positionAt(p.span[0]);
       const e = index.positionAt(p.span[1]);
+      const at: Positions = { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
+      const base = { severity: p.severity, rule: p.rule, message: p.message };
+      if (!r.stream) {
+        out.push({ file: r.file, ...at, ...base });
+        continue;
+      }
+      const place = placeOf(docs, r.text, p.span[0]);
+      if (place.source === undefined || place.firstLine === undefined) {
+        out.push({ file: r.file, ...at, ...base, stream: at });
+        continue;
+      }
+      const first = place.firstLine;
       out.push({
-        file: r.file, line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1,
-        severity: p.severity, rule: p.rule, message: p.message,
+        file: place.source, line: Math.max(1, at.line - first), column: at.column, endLine: Math.max(1, at.endLine - first), endColumn: at.endColumn,
+        ...base, source: place.source, stream: at,
       });
     }
   }
@@ -186,7 +241,7 @@ export function toJsonDiagnostics(results: FileResult[]): JsonDiagnostic[] {
 }
 
 function formatText(diags: JsonDiagnostic[], files: number): string {
-  const lines = diags.map(d => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.rule}: ${d.message}`);
+  const lines = diags.map(d => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.rule}: ${d.message}${d.source && d.stream ? ` (standard input ${d.stream.line}:${d.stream.column})` : ''}`);
   const count = (s: string) => diags.filter(d => d.severity === s).length;
   const summary = `${files} file${files === 1 ? '' : 's'} checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).`;
   return [...lines, summary].join('\n') + '\n';
@@ -227,11 +282,13 @@ function formatSarif(service: Service, diags: JsonDiagnostic[]): string {
  * `pgtls check …` (after the command word): exit 0 without errors, 1 with errors; usage errors throw. `service` is
  * made for the run's workspace folders (`checkRoots`).
  */
-export function runCheck(args: string[], io: CliIo, makeService: (roots: readonly string[]) => Service): number {
+export function runCheck(args: string[], io: CliIo, makeService: (roots: readonly string[], options?: { stdin?: boolean }) => Service): number {
   const opts = parseCheckArgs(args);
-  const service = makeService(checkRoots(opts.paths));
+  const roots = checkRoots(opts.paths);
+  const service = makeService(roots);
   const files = collectFiles(service, opts.paths, m => io.err(`pgtls: ${m}\n`));
-  const results = checkFiles(service, files, opts.settings);
+  const stdin: StdinInput = { read: () => io.readStdin?.() ?? fs.readFileSync(0, 'utf8'), service: () => makeService(roots, { stdin: true }) };
+  const results = checkFiles(service, files, opts.settings, stdin);
   const diags = toJsonDiagnostics(results);
   if (opts.format === 'json') io.out(JSON.stringify({ diagnostics: diags }, null, 2) + '\n');
   else if (opts.format === 'sarif') io.out(formatSarif(service, diags));

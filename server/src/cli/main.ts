@@ -3,7 +3,7 @@
  * bundle (bin/pgtls.js calls `main`). It dispatches to the commands:
  *
  *   pgtls check [--format text|json|sarif] [--pgpool-version X.Y] [--postgres-version N] [--no-file-checks]
- *               [--path-map FROM=TO]... PATH...
+ *               [--path-map FROM=TO]... PATH...     (PATH `-`: a YAML stream on standard input)
  *   pgtls rules [--format text|json]
  *   pgtls cert …, pgtls inspect …   (cli/cert.ts)
  *
@@ -11,6 +11,7 @@
  */
 import 'reflect-metadata';
 import { findSchemasDir, nodeEnv } from '../node/env';
+import type { ServiceEnv } from '../core/types';
 import { createService, type Service } from '../service';
 import { UsageError, usageFailed, type CliIo } from './args';
 import { runCertCli } from './cert';
@@ -20,6 +21,10 @@ const HELP = `pgtls ${VERSION}: checks TLS and authentication configuration of P
 
 Usage:
   pgtls check [options] PATH...     validate files; folders are walked
+  pgtls check [options] -           validate a YAML stream on standard input, e.g.
+                                      kubectl kustomize overlays/prod | pgtls check -
+                                      helm template . | pgtls check -
+                                    (findings in Helm output name the template of their "# Source:" comment)
   pgtls rules [--format text|json]  list every rule
   pgtls cert set --out DIR --server-name NAME [--san NAME_OR_IP]... --client-user USER [--algorithm A]
                                     write a CA and server and client certificates (see "pgtls cert --help")
@@ -30,7 +35,8 @@ Usage:
 Files are recognised by name: pgpool.conf, pool_hba.conf, pool_passwd, postgresql.conf, postgresql.auto.conf,
 pg_hba.conf, pg_ident.conf, pgbouncer.ini, userlist.txt, pgbouncer_hba.conf (each also as *.<name>), and *.yaml/*.yml
 (Kubernetes manifests: only KubeDB Pgpool, Percona PerconaPGCluster, CYBERTEC postgresql, cert-manager and Secret
-documents are checked; other YAML stays silent).
+documents are checked; other YAML stays silent). A file that a kustomization.yaml uses as a patch is checked as a
+patch: the fields it leaves to its base are not reported missing.
 
 Options of check:
 ${checkOptionsHelp()}
@@ -51,7 +57,8 @@ export async function runCli(argv: string[], io: CliIo, service?: Service): Prom
     }
     if (command === 'cert' || command === 'inspect') return await runCertCli(argv, io);
     // The environment knows the run's workspace folders (for `check`: the current folder and the paths named).
-    const svc = (roots: readonly string[] = []) => service ?? createService(nodeEnv(findSchemasDir(__dirname), undefined, () => roots));
+    // Standard input is a rendered stream: its resources refer to each other, not to the YAML files of this folder.
+    const svc = (roots: readonly string[] = [], options: { stdin?: boolean } = {}) => service ?? createService(streamEnv(nodeEnv(findSchemasDir(__dirname), undefined, () => roots), options.stdin));
     if (command === 'check') {
       if (rest.includes('--help') || rest.includes('-h')) {
         io.out(HELP);
@@ -66,6 +73,14 @@ export async function runCli(argv: string[], io: CliIo, service?: Service): Prom
     io.err(`pgtls: internal error: ${e instanceof Error ? e.stack : String(e)}\n`);
     return 1;
   }
+}
+
+/** The environment for a stream on standard input: the same, but it lists no folder (no sibling files are read as the workspace). */
+function streamEnv(env: ServiceEnv, stdin = false): ServiceEnv {
+  if (!stdin) return env;
+  const copy: ServiceEnv = { ...env };
+  delete copy.listFiles;
+  return copy;
 }
 
 /** Runs the CLI on this process's arguments and sets the exit code. */

@@ -22,6 +22,7 @@ import type { Resource, ResourceKind } from '../model';
 import type { K8sDocument, K8sFile, SyntaxError as YamlError } from '../parse';
 import { SCHEMA, YAML } from '../rules';
 import { builtinSchema, builtinValidator } from '../catalogue';
+import { PATCH_SILENT, patchUseOf, patchValidator } from '../patches';
 import { WorkspaceResources } from '../workspace';
 import { certManagerModule } from './certManager';
 import { certUsageModule } from './certUsage';
@@ -64,7 +65,10 @@ export function check(doc: SourceDocument, file: K8sFile, ctx: ValidateContext):
   const custom = lookForCrds ? customKinds(ctx, workspace) : undefined;
   // "Not checked" notes are said once per file, not once per resource.
   const notCheckedSaid = new Set<string>();
+  // A kustomize patch carries only what it changes: no finding for what it lacks (patches.ts).
+  const patch = patchUseOf(ctx.env, doc.path) !== undefined;
   const emit: Reporter = (rule, span, message, extra) => {
+    if (patch && PATCH_SILENT.has(rule)) return;
     if (rule === SCHEMA['cel-not-checked']) {
       if (notCheckedSaid.has(message)) return;
       notCheckedSaid.add(message);
@@ -90,7 +94,7 @@ export function check(doc: SourceDocument, file: K8sFile, ctx: ValidateContext):
       if (!part.doc) continue;
       const kind: ResourceKind = customKind?.kind ?? { ...part.target!, operator: part.target!.operator };
       const resource: Resource = { path: doc.path, doc: d, yaml: part.doc, kind, header: part.header, data: dataOf(part).value };
-      for (const h of localFindings(d, resource, customKind, ctx)) report(h.rule, h.span, h.message, h.extra);
+      for (const h of localFindings(d, resource, customKind, ctx, patch)) report(h.rule, h.span, h.message, h.extra);
       for (const m of RULE_MODULES) {
         if (m.checkLive && m.appliesTo(resource)) m.checkLive(resource, { settings: ctx.settings, env: ctx.env, workspace, report });
       }
@@ -104,8 +108,8 @@ export function check(doc: SourceDocument, file: K8sFile, ctx: ValidateContext):
  * The document-local findings, memoised on the document: they depend only on its text, the schema (ours, or the
  * CRD's, identified by `customKind.stamp`) and the settings.
  */
-function localFindings(d: K8sDocument, r: Resource, customKind: CustomKind | undefined, ctx: ValidateContext): Held[] {
-  const key = `local\0${customKind?.stamp ?? ''}\0${ctx.settings.expiryWarningDays}`;
+function localFindings(d: K8sDocument, r: Resource, customKind: CustomKind | undefined, ctx: ValidateContext, patch: boolean): Held[] {
+  const key = `local\0${customKind?.stamp ?? ''}\0${ctx.settings.expiryWarningDays}\0${patch}`;
   const hit = d.part.memo.get(key) as Held[] | undefined;
   if (hit) return hit;
   const out: Held[] = [];
@@ -118,7 +122,7 @@ function localFindings(d: K8sDocument, r: Resource, customKind: CustomKind | und
       report(YAML['duplicate-key'], dup.span, `\`${dup.key}\` is already set in this map: kubectl's strict field validation rejects the duplicate, and other clients keep only the last value. Remove one of them.`);
     }
     const subject = schemaSubject(r, customKind, ctx);
-    if (subject) checkSchema(subject, report);
+    if (subject) checkSchema(patch ? { ...subject, validate: patchValidator(subject.validate) } : subject, report);
     if (customKind) customKind.checkCel(r, report);
     const dctx: DocumentContext = { settings: ctx.settings, report };
     for (const m of RULE_MODULES) if (m.checkDocument && m.appliesTo(r)) m.checkDocument(r, dctx);
