@@ -44,13 +44,12 @@ export function checkSchema(s: SchemaSubject, report: Reporter): void {
   if (!doc) return;
   const data = pruneNulls(dataOf(s.part).value, s.schema);
   if (!data || typeof data !== 'object' || Array.isArray(data)) return;
+  // The release's own fields are judged on the data as written, before the union schema's defaults fill it in.
   const release = releaseOf(s.schema, data);
+  if (release) reportRelease(release, s.title, doc, data, report);
   let errors = s.validate(data) ? [] : collapse([...(s.validate.errors ?? [])]);
   errors.push(...structuralErrors(s.schema, data));
-  if (release) {
-    errors = errors.filter(e => keepsError(release, e));
-    reportRelease(release, s.title, doc, data, report);
-  }
+  if (release) errors = errors.filter(e => keepsError(release, e));
   if (!errors.length) return;
   // A value of the wrong type fails its enum and pattern too; the type is the one thing to say about it.
   const typed = new Set(errors.filter(e => e.keyword === 'type').map(e => e.instancePath));
