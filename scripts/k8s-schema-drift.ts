@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { parse } from 'yaml';
+import { expandReleases, type ReleaseVersions } from '../server/src/languages/k8s/check/crVersion';
 
 /** The Kubernetes structural-schema keywords: annotations for ajv, declared as a vocabulary. */
 export const K8S_KEYWORDS = [
@@ -23,7 +24,7 @@ export const K8S_KEYWORDS = [
  * `x-pgtls-runtime-default`: a default applied by a webhook, operator or controller, not by the API server, so a
  * validator must not apply it (hover shows it). `x-pgtls-since`: the product version where a field or behaviour changed.
  */
-export const PGTLS_KEYWORDS = ['x-pgtls-upstream', 'x-pgtls-runtime-default', 'x-pgtls-since'] as const;
+export const PGTLS_KEYWORDS = ['x-pgtls-upstream', 'x-pgtls-runtime-default', 'x-pgtls-since', 'x-pgtls-versions', 'x-pgtls-structural'] as const;
 
 export const ROOT = path.resolve(__dirname, '..');
 export const SCHEMA_DIR = path.join(ROOT, 'schemas', 'k8s');
@@ -90,6 +91,8 @@ export interface Drift {
   missing: Record<string, string[]>;
   /** Strict subtrees compared, with the number of fields in each. */
   covered: Record<string, number>;
+  /** Fields only older releases have (from our `x-pgtls-versions`), allowed beside the pinned CRD's. */
+  olderOnly?: Set<string>;
 }
 
 export const loadSchema = (file: string): Schema => JSON.parse(fs.readFileSync(path.join(SCHEMA_DIR, file), 'utf8')) as Schema;
@@ -117,6 +120,21 @@ export function at(s: Schema | undefined, dotted: string): Schema | undefined {
     cur = seg === '[]' ? obj(cur.items) : obj(props(cur)[seg]);
   }
   return cur;
+}
+
+/**
+ * A CRD pattern (Go RE2) as a JavaScript `u`-mode pattern: RE2 accepts escaped punctuation such as `\ ` that `u` mode
+ * refuses; undefined when it still does not compile.
+ */
+export function jsPattern(p: unknown): string | undefined {
+  if (typeof p !== 'string') return undefined;
+  const js = p.replace(/\\([^A-Za-z0-9\\^$.*+?()[\]{}|/-])/g, '$1');
+  try {
+    new RegExp(js, 'u');
+    return js;
+  } catch {
+    return undefined;
+  }
 }
 
 const INT32_MIN = -2147483648;
@@ -148,7 +166,7 @@ function compareNode(ours: Schema, up: Schema, p: string, strict: boolean, stric
   for (const k of BOUNDS) {
     if (ours[k] === undefined && !(strict && up[k] !== undefined)) continue;
     const implied = (k === 'minimum' && ours[k] === INT32_MIN || k === 'maximum' && ours[k] === INT32_MAX) && up.format === 'int32' && up[k] === undefined;
-    if (!implied && !isDeepStrictEqual(ours[k], up[k])) bad(`${k} ${JSON.stringify(ours[k])} ≠ upstream ${JSON.stringify(up[k])}`);
+    if (!implied && !isDeepStrictEqual(ours[k], k === 'pattern' ? jsPattern(up[k]) : up[k])) bad(`${k} ${JSON.stringify(ours[k])} ≠ upstream ${JSON.stringify(up[k])}`);
   }
   for (const k of K8S_ANNOTATIONS) {
     if (k === 'x-kubernetes-int-or-string') continue;
@@ -160,7 +178,8 @@ function compareNode(ours: Schema, up: Schema, p: string, strict: boolean, stric
   const ourNames = names(ours);
   const upNames = names(up);
   const closed = ours.additionalProperties === false;
-  const extra = ourNames.filter(n => !upNames.includes(n));
+  // A field of an older operator release only (x-pgtls-versions) is in our union schema, not in the pinned CRD.
+  const extra = ourNames.filter(n => !upNames.includes(n) && !out.olderOnly?.has(p ? `${p}.${n}` : n));
   if (extra.length && !(p === '' && extra.every(n => n === 'metadata'))) bad(`fields not upstream: ${extra.join(', ')}`);
   const lacking = upNames.filter(n => !ourNames.includes(n));
   if (strict && upNames.length) {
@@ -217,6 +236,11 @@ function countFields(s: Schema): number {
 /** Compares one of our schemas with one CRD. */
 export function compare(target: Target, ours: Schema, crd: ReturnType<typeof loadCrd>): Drift {
   const out: Drift = { problems: [], missing: {}, covered: {} };
+  const versions = ours['x-pgtls-versions'] as ReleaseVersions | undefined;
+  if (versions) {
+    const newest = versions.releases[versions.releases.length - 1]!;
+    out.olderOnly = new Set(Object.entries(versions.fields).filter(([, e]) => !expandReleases(e, versions.releases).includes(newest)).map(([f]) => f));
+  }
   const up = ours['x-pgtls-upstream'] as { apiVersion?: string; kind?: string | string[] } | undefined;
   const kinds = Array.isArray(up?.kind) ? up.kind : [up?.kind];
   if (!kinds.includes(crd.kind)) out.problems.push(`x-pgtls-upstream.kind does not name ${crd.kind}`);

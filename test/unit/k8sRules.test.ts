@@ -253,7 +253,7 @@ test('cert-manager Issuer I1-I4 and ClusterIssuer I5; an Issuer\'s own Secret is
   assert.deepEqual(rules(ISSUER('Issuer', 'spec: {}\n')), ['cert-manager/issuer-type']);
   assert.deepEqual(rules(ISSUER('Issuer', 'spec: { selfSigned: {} }\n')), []);
   // acme with only required fields: schema-valid, one type.
-  assert.deepEqual(rules(ISSUER('ClusterIssuer', 'spec:\n  acme: { server: https://a, privateKeySecretRef: { name: k } }\n  vault: { server: https://v, path: p, auth: {} }\n  venafi: { zone: z, tpp: {} }\n')),
+  assert.deepEqual(rules(ISSUER('ClusterIssuer', 'spec:\n  acme: { server: https://a, privateKeySecretRef: { name: k } }\n  vault: { server: https://v, path: p, auth: {} }\n  venafi: { zone: z, tpp: { url: https://t, credentialsRef: { name: c } } }\n')),
     ['cert-manager/issuer-type', 'cert-manager/issuer-type']);
   assert.deepEqual(rules(ISSUER('Issuer', 'spec:\n  acme: { server: https://a, privateKeySecretRef: { name: k }, solvers: [{}] }\n')), ['cert-manager/issuer-config']);
   assert.deepEqual(rules(ISSUER('Issuer', 'spec:\n  vault: { server: https://v, path: "pki..x/sign", auth: {} }\n')), [], '".." only as a path segment');

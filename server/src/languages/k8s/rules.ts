@@ -77,6 +77,16 @@ export const SCHEMA = defineRules('schema', {
     description: 'A CEL validation rule of a CustomResourceDefinition in the workspace that pgtls cannot evaluate offline (a function it lacks); it is not checked.',
     source: 'the CustomResourceDefinition\'s x-kubernetes-validations',
   },
+  'not-in-cr-version': {
+    severity: 'warning',
+    description: 'A field that the CRD of the operator release named by `spec.crVersion` (PerconaPGCluster) does not have, or a field that release requires: with that CRD installed kubectl rejects the object, and that operator ignores the field.',
+    source: 'the PerconaPGCluster CRDs of Percona Operator for PostgreSQL 2.3.0 to 3.0.0 (percona/percona-postgresql-operator config/crd/bases, one per minor release)',
+  },
+  'unknown-cr-version': {
+    severity: 'info',
+    description: 'A `spec.crVersion` that names an operator release pgtls has no CRD for: the resource is checked against the newest release pgtls knows.',
+    source: 'the PerconaPGCluster CRDs pgtls knows (schemas/k8s/percona-perconapgcluster.json x-pgtls-versions)',
+  },
 });
 
 export const SECRET = defineRules('secret', {

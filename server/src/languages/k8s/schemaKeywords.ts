@@ -9,7 +9,7 @@ export const K8S_KEYWORDS = [
   'x-kubernetes-embedded-resource',
 ] as const;
 
-export const PGTLS_KEYWORDS = ['x-pgtls-upstream', 'x-pgtls-runtime-default', 'x-pgtls-since'] as const;
+export const PGTLS_KEYWORDS = ['x-pgtls-upstream', 'x-pgtls-runtime-default', 'x-pgtls-since', 'x-pgtls-versions', 'x-pgtls-structural'] as const;
 
 /** Options shared by the build-time precompilation and the runtime ajv (users' CRDs), so both behave alike. */
 export const AJV_OPTIONS = {

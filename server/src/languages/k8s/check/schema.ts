@@ -18,6 +18,8 @@ import { dataOf, locate, nodeSpan, type Step } from '../data';
 import type { Part } from '../parse';
 import { SCHEMA } from '../rules';
 import { declaredFields, fieldPath, plainIsString, pruneNulls, schemaAt, type JsonSchema } from '../catalogue';
+import { structuralErrors } from './structural';
+import { keepsError, releaseOf, reportRelease } from './crVersion';
 
 export interface SchemaSubject {
   part: Part;
@@ -42,13 +44,18 @@ export function checkSchema(s: SchemaSubject, report: Reporter): void {
   if (!doc) return;
   const data = pruneNulls(dataOf(s.part).value, s.schema);
   if (!data || typeof data !== 'object' || Array.isArray(data)) return;
-  if (s.validate(data)) return;
-  const errors = collapse([...(s.validate.errors ?? [])]);
+  // The release's own fields are judged on the data as written, before the union schema's defaults fill it in.
+  const release = releaseOf(s.schema, data);
+  if (release) reportRelease(release, s.title, doc, data, report);
+  let errors = s.validate(data) ? [] : collapse([...(s.validate.errors ?? [])]);
+  errors.push(...structuralErrors(s.schema, data));
+  if (release) errors = errors.filter(e => keepsError(release, e));
+  if (!errors.length) return;
   // A value of the wrong type fails its enum and pattern too; the type is the one thing to say about it.
   const typed = new Set(errors.filter(e => e.keyword === 'type').map(e => e.instancePath));
   const relevant = errors.filter(e => e.keyword === 'type' || !typed.has(e.instancePath) || !['enum', 'const', 'pattern', 'format', 'minimum', 'maximum', 'minLength', 'maxLength'].includes(e.keyword));
   const seen = new Set<string>();
-  for (const e of relevant) {
+  for (const e of groupRequired(relevant)) {
     const f = issueOf(s, doc, e);
     if (!f) continue;
     const key = `${f.span[0]}:${f.span[1]}:${f.rule.id}`;
@@ -56,6 +63,26 @@ export function checkSchema(s: SchemaSubject, report: Reporter): void {
     seen.add(key);
     report(f.rule, f.span, f.message, f.fixes ? { fixes: f.fixes } : undefined);
   }
+}
+
+/** All missing fields of one object in one error (`params.missingProperties`), as kubectl lists them all. */
+function groupRequired(errors: Err[]): Err[] {
+  const byObject = new Map<string, Err>();
+  const out: Err[] = [];
+  for (const e of errors) {
+    if (e.keyword !== 'required') { out.push(e); continue; }
+    const name = String((e.params as { missingProperty: string }).missingProperty);
+    const first = byObject.get(e.instancePath);
+    if (first) {
+      const names = (first.params as { missingProperties: string[] }).missingProperties;
+      if (!names.includes(name)) names.push(name);
+      continue;
+    }
+    const grouped: Err = { ...e, params: { ...e.params, missingProperties: [name] } };
+    byObject.set(e.instancePath, grouped);
+    out.push(grouped);
+  }
+  return out;
 }
 
 /** A synthesized error for a failed anyOf/oneOf, or an ajv error. */
@@ -123,11 +150,12 @@ function issueOf(s: SchemaSubject, doc: Document.Parsed, e: Err): Issue | undefi
       };
     }
     case 'required': {
-      const name = String(p.missingProperty);
+      const names = Array.isArray(p.missingProperties) ? (p.missingProperties as string[]) : [String(p.missingProperty)];
       const inWhat = path.length ? `\`${where}\`` : `A ${s.title}`;
+      const add = names.map(n => `\`${n}:\`${describe(schemaAt(s.schema, [...path, n]))}`);
       return {
         rule: SCHEMA['missing-field'], span: missingSpan(doc, steps, exact),
-        message: `${inWhat} needs \`${name}\`: ${REJECTS} without it. Add \`${name}:\`${describe(schemaAt(s.schema, [...path, name]))}.`,
+        message: `${inWhat} needs ${names.map(n => `\`${n}\``).join(', ').replace(/, (?=[^,]*$)/, ' and ')}: ${REJECTS} without ${names.length > 1 ? 'them' : 'it'}. Add ${add.join('; ')}.`,
       };
     }
     case 'enum':

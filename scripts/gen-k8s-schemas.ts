@@ -1,0 +1,225 @@
+/**
+ * Completes our Kubernetes schemas (schemas/k8s/*.json) with the structure of the pinned upstream CRDs
+ * (../shared/reference/crds, see its SOURCES.md), so that an unknown key anywhere in a resource is flagged as
+ * `kubectl apply` (strict field validation) flags it. From the CRD only facts are taken: field names, types, enums,
+ * required lists, defaults, bounds, patterns, nullable and the x-kubernetes-* annotations. Descriptions, examples,
+ * `const` pins and our `x-pgtls-*` annotations are kept from our schema where it has the field; fields only the CRD
+ * has get no description (hover shows their type). The API server's reading is applied as in k8s/crd.ts: an object
+ * with `properties` is closed unless `x-kubernetes-preserve-unknown-fields`, int-or-string becomes
+ * `anyOf [integer, string]`, OpenAPI boolean exclusive bounds become draft-07 ones, `format` and CEL rules are dropped.
+ *
+ * PerconaPGCluster is validated against the CRD of its `spec.crVersion`: with `--percona-git DIR` (a clone or bare git
+ * directory of percona/percona-postgresql-operator) the CRDs of PERCONA_RELEASES are read from their tags; the schema
+ * becomes their union (required lists: what every release requires) and the root annotation `x-pgtls-versions` records,
+ * compactly, the fields not in every release (with the releases that have them) and the required fields a release adds
+ * (k8s/check/crVersion.ts reads it). Without the option the existing `x-pgtls-versions` is kept.
+ *
+ *   node --import tsx scripts/gen-k8s-schemas.ts [--percona-git DIR] [--check]
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { parseAllDocuments } from 'yaml';
+import { CRD_DIR, SCHEMA_DIR, TARGETS, jsPattern, loadCrd, type Schema } from './k8s-schema-drift';
+
+/** Operator releases whose CRD is read from their tag (one per minor: patch releases share the CRD). */
+export const PERCONA_RELEASES = ['2.3.0', '2.4.0', '2.5.0', '2.6.0', '2.7.0', '2.8.0', '2.9.0', '3.0.0'] as const;
+const PERCONA_SCHEMA = 'percona-perconapgcluster.json';
+const PERCONA_CRD_PATH = 'config/crd/bases/pgv2.percona.com_perconapgclusters.yaml';
+/** Schemas without a pinned CRD here (Secret is core; the ops request CRD is not pinned). */
+const SKIP = new Set(['secret.json', 'kubedb-pgpoolopsrequest.json']);
+
+const obj = (x: unknown): Schema | undefined => (x && typeof x === 'object' && !Array.isArray(x) ? (x as Schema) : undefined);
+
+/** Upstream keywords that are facts for validation, copied as they are. */
+const FACTS = ['type', 'enum', 'required', 'default', 'nullable', 'minimum', 'maximum', 'minLength', 'maxLength', 'pattern',
+  'minItems', 'maxItems', 'minProperties', 'maxProperties', 'multipleOf', 'uniqueItems', 'x-kubernetes-int-or-string',
+  'x-kubernetes-preserve-unknown-fields', 'x-kubernetes-list-type', 'x-kubernetes-list-map-keys', 'x-kubernetes-map-type',
+  'x-kubernetes-embedded-resource'] as const;
+/** Our keywords kept from our schema (words and our own annotations). */
+const OURS = ['$schema', '$id', 'title', 'description', 'examples', 'const', 'x-pgtls-upstream', 'x-pgtls-runtime-default',
+  'x-pgtls-since', 'x-pgtls-versions'] as const;
+
+/** One upstream node (OpenAPI v3, structural) → draft-07 facts, without any prose. */
+export function structure(up: Schema): Schema {
+  const out: Schema = {};
+  for (const k of FACTS) if (up[k] !== undefined) out[k] = up[k];
+  if (out.pattern !== undefined) {
+    const js = jsPattern(out.pattern);
+    if (js === undefined) delete out.pattern; else out.pattern = js;
+  }
+  for (const [k, bound] of [['exclusiveMinimum', 'minimum'], ['exclusiveMaximum', 'maximum']] as const) {
+    if (up[k] === true && typeof up[bound] === 'number') { out[k] = up[bound]; delete out[bound]; } else if (typeof up[k] === 'number') out[k] = up[k];
+  }
+  const props = obj(up.properties);
+  if (props) {
+    const p: Schema = {};
+    for (const [name, sub] of Object.entries(props)) if (obj(sub)) p[name] = structure(sub as Schema);
+    out.properties = p;
+  }
+  if (obj(up.items)) out.items = structure(up.items as Schema);
+  if (obj(up.additionalProperties)) out.additionalProperties = structure(up.additionalProperties as Schema);
+  else if (typeof up.additionalProperties === 'boolean') out.additionalProperties = up.additionalProperties;
+  for (const k of ['allOf', 'anyOf', 'oneOf'] as const) if (Array.isArray(up[k])) out[k] = (up[k] as Schema[]).map(b => structure(obj(b) ?? {}));
+  if (obj(up.not)) out.not = structure(up.not as Schema);
+  // CPO 0.9.2's chart CRD leaves `type` off spec.tde; an object with properties is an object.
+  if (out.properties && out.type === undefined && !out['x-kubernetes-int-or-string']) out.type = 'object';
+  if (out.nullable !== undefined && out.type === undefined) delete out.nullable;
+  if (out['x-kubernetes-int-or-string'] === true && out.type === undefined) {
+    // A pattern constrains only the string form (ajv's strict mode wants it under `type: string`).
+    const text: Schema = { type: 'string' };
+    for (const k of ['pattern', 'minLength', 'maxLength'] as const) if (out[k] !== undefined) { text[k] = out[k]; delete out[k]; }
+    out.anyOf = [{ type: 'integer' }, text];
+  }
+  if (out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) out.additionalProperties = false;
+  return out;
+}
+
+/** Our node over the upstream structure: facts from upstream, words and annotations from ours. */
+export function merge(ours: Schema | undefined, up: Schema, inDeep = false): Schema {
+  const out: Schema = {};
+  for (const k of OURS) if (ours?.[k] !== undefined) out[k] = ours[k];
+  // Where our schema stops, the CRD's structure is checked from the data (k8s/check/structural.ts), not compiled.
+  // A subtree generated before (marked) stays deep, so the script gives the same output when run again.
+  const deep = inDeep || !ours || ours['x-pgtls-structural'] === true;
+  if (deep && !inDeep) out['x-pgtls-structural'] = true;
+  for (const [k, v] of Object.entries(up)) {
+    if (k === 'properties' || k === 'items' || k === 'additionalProperties') continue;
+    out[k] = v;
+  }
+  const upProps = obj(up.properties);
+  if (upProps) {
+    const ourProps = obj(ours?.properties) ?? {};
+    const p: Schema = {};
+    // Our order first (it puts the TLS fields first in completion), then the CRD's.
+    for (const name of [...Object.keys(ourProps), ...Object.keys(upProps)]) {
+      if (name in p || !obj(upProps[name])) continue;
+      p[name] = merge(obj(ourProps[name]), upProps[name] as Schema, deep);
+    }
+    out.properties = p;
+  }
+  if (obj(up.items)) out.items = merge(obj(ours?.items), up.items as Schema, deep);
+  if (obj(up.additionalProperties)) out.additionalProperties = merge(obj(ours?.additionalProperties), up.additionalProperties as Schema, deep);
+  else if (up.additionalProperties !== undefined) out.additionalProperties = up.additionalProperties;
+  return out;
+}
+
+/** A whole schema: the CRD's structure under our words; metadata and status stay ours (ObjectMeta; written by the operator). */
+export function generateSchema(ours: Schema, up: Schema): Schema {
+  const out = merge(ours, structure(up));
+  const props = out.properties as Schema;
+  const ourProps = obj(ours.properties) ?? {};
+  // apiVersion and kind may be pinned by ours (detection picks the schema by them).
+  for (const keep of ['apiVersion', 'kind', 'metadata', 'status']) if (ourProps[keep]) props[keep] = ourProps[keep];
+  return out;
+}
+
+// ------------------------------------------------------------------------------------------- Percona releases
+
+type Versions = { releases: string[]; fields: Record<string, string[]>; required: Record<string, Record<string, string[]>> };
+
+function perconaCrd(gitDir: string, release: string): Schema {
+  const text = execFileSync('git', ['--git-dir', gitDir, 'show', `v${release}:${PERCONA_CRD_PATH}`], { maxBuffer: 64 << 20, encoding: 'utf8' });
+  for (const d of parseAllDocuments(text)) {
+    const crd = d.toJS({ maxAliasCount: -1 }) as { spec?: { names?: { kind?: string }; versions?: { served?: boolean; schema?: { openAPIV3Schema?: Schema } }[] } } | null;
+    if (crd?.spec?.names?.kind !== 'PerconaPGCluster') continue;
+    const v = crd.spec.versions?.find(x => x.served !== false);
+    if (v?.schema?.openAPIV3Schema) return structure(v.schema.openAPIV3Schema);
+  }
+  throw new Error(`v${release}: no PerconaPGCluster CRD in ${PERCONA_CRD_PATH}`);
+}
+
+/** Walks the field paths of a structure (dotted, `[]` for list items, `{}` for map values). */
+function walkFields(s: Schema, visit: (p: string, node: Schema) => void, p = ''): void {
+  visit(p, s);
+  for (const [n, sub] of Object.entries(obj(s.properties) ?? {})) walkFields(sub as Schema, visit, p ? `${p}.${n}` : n);
+  if (obj(s.items)) walkFields(s.items as Schema, visit, `${p}.[]`);
+  if (obj(s.additionalProperties)) walkFields(s.additionalProperties as Schema, visit, `${p}.{}`);
+}
+
+/** Union of the releases' structures; the newer release wins on facts, required lists included. */
+function union(a: Schema, b: Schema): Schema {
+  const out: Schema = { ...b };
+  const pa = obj(a.properties);
+  const pb = obj(b.properties);
+  if (pa || pb) {
+    const p: Schema = {};
+    for (const n of new Set([...Object.keys(pb ?? {}), ...Object.keys(pa ?? {})])) {
+      const x = obj(pa?.[n]);
+      const y = obj(pb?.[n]);
+      p[n] = x && y ? union(x, y) : (y ?? x)!;
+    }
+    out.properties = p;
+    if (out.additionalProperties === undefined && (a.additionalProperties === false || b.additionalProperties === false)) out.additionalProperties = false;
+  }
+  if (obj(a.items) && obj(b.items)) out.items = union(a.items as Schema, b.items as Schema);
+  if (obj(a.additionalProperties) && obj(b.additionalProperties)) out.additionalProperties = union(a.additionalProperties as Schema, b.additionalProperties as Schema);
+  return out;
+}
+
+/** The union of the releases and the per-release differences. */
+export function perconaReleases(gitDir: string): { union: Schema; versions: Versions } {
+  const byRelease = PERCONA_RELEASES.map(r => ({ release: r, s: perconaCrd(gitDir, r) }));
+  const all = byRelease.map(r => r.s).reduce((a, b) => union(a, b));
+  const present = new Map<string, Set<string>>();
+  for (const { release, s } of byRelease) {
+    walkFields(s, p => {
+      if (!present.has(p)) present.set(p, new Set());
+      present.get(p)!.add(release);
+    });
+  }
+  const versions: Versions = { releases: [...PERCONA_RELEASES], fields: {}, required: {} };
+  // A field not in every release, listed at the top-most such path (its children follow it).
+  for (const [p, set] of present) {
+    if (set.size === PERCONA_RELEASES.length || !p.startsWith('spec')) continue; // status is the operator's
+    const parent = p.replace(/\.[^.]*$/, '');
+    if (parent !== p && present.get(parent)?.size === set.size) continue;
+    const has = PERCONA_RELEASES.filter(r => set.has(r));
+    const from = PERCONA_RELEASES.indexOf(has[0]!);
+    const contiguous = has.every((r, i) => PERCONA_RELEASES[from + i] === r);
+    versions.fields[p] = contiguous && has.length > 1 ? [`${has[0]}..${has[has.length - 1]}`] : has;
+  }
+  // Required lists: per object and release, `+name` (required there, not in the union) and `-name` (the reverse).
+  const unionRequired = new Map<string, string[]>();
+  walkFields(all, (p, node) => unionRequired.set(p, (node.required as string[] | undefined) ?? []));
+  for (const { release, s } of byRelease) {
+    walkFields(s, (p, node) => {
+      if (!p.startsWith('spec')) return;
+      const req = (node.required as string[] | undefined) ?? [];
+      const base = unionRequired.get(p) ?? [];
+      const delta = [...req.filter(r => !base.includes(r)).map(r => `+${r}`), ...base.filter(r => !req.includes(r)).map(r => `-${r}`)];
+      if (delta.length) (versions.required[p] ??= {})[release] = delta;
+    });
+  }
+  return { union: all, versions };
+}
+
+// ---------------------------------------------------------------------------------------------------- main
+
+function main(): void {
+  const gitAt = process.argv.indexOf('--percona-git');
+  const gitDir = gitAt > 0 ? process.argv[gitAt + 1] : undefined;
+  const check = process.argv.includes('--check');
+  let stale = false;
+  for (const t of TARGETS) {
+    if (SKIP.has(t.schema) || !fs.existsSync(path.join(CRD_DIR, t.crds[0]!))) continue;
+    // The Percona schema is the union of several releases: without their CRDs it stays as it is.
+    if (t.schema === PERCONA_SCHEMA && !gitDir) continue;
+    const file = path.join(SCHEMA_DIR, t.schema);
+    const ours = JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
+    let next: Schema;
+    if (t.schema === PERCONA_SCHEMA && gitDir) {
+      const r = perconaReleases(gitDir);
+      next = generateSchema({ ...ours, 'x-pgtls-versions': r.versions }, r.union);
+    } else next = generateSchema(ours, loadCrd(t.crds[0]!).schema);
+    if (!next['x-pgtls-versions'] && ours['x-pgtls-versions']) next['x-pgtls-versions'] = ours['x-pgtls-versions'];
+    const text = `${JSON.stringify(next, null, 2)}\n`;
+    if (text === fs.readFileSync(file, 'utf8')) continue;
+    stale = true;
+    if (check) console.error(`${t.schema} is not in step with ${t.crds[0]}`);
+    else { fs.writeFileSync(file, text); console.log(`wrote schemas/k8s/${t.schema}`); }
+  }
+  if (check && stale) process.exitCode = 1;
+}
+
+if (require.main === module) main();
