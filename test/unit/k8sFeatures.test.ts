@@ -227,12 +227,13 @@ const b64 = (s: string) => Buffer.from(s).toString('base64');
 test('hover over a Secret value: every certificate\'s subject, issuer, SANs, validity, key, signature, CA flag, fingerprint', async () => {
   const now = new Date('2026-06-01T00:00:00Z');
   const svc = testService({ now: () => now });
-  const ca = await issue({ cn: 'db-ca', ca: true, kind: 'ec384', keyUsage: x509.KeyUsageFlags.keyCertSign });
+  const from = new Date('2026-01-01T00:00:00Z'); // this test's clock is fixed: so are its certificates' dates
+  const ca = await issue({ cn: 'db-ca', ca: true, kind: 'ec384', keyUsage: x509.KeyUsageFlags.keyCertSign, notBefore: from, notAfter: new Date('2027-01-01T00:00:00Z') });
   const leaf = await issue({
-    cn: 'c1', issuer: ca, kind: 'rsa', notAfter: new Date('2026-06-11T12:00:00Z'),
+    cn: 'c1', issuer: ca, kind: 'rsa', notBefore: from, notAfter: new Date('2026-06-11T12:00:00Z'),
     extensions: [new x509.SubjectAlternativeNameExtension([{ type: 'dns', value: 'c1.db.svc' }, { type: 'ip', value: '10.0.0.7' }]), new x509.ExtendedKeyUsageExtension(['1.3.6.1.5.5.7.3.1'])],
   });
-  const old = await issue({ cn: 'old', notAfter: new Date('2026-05-29T00:00:00Z') });
+  const old = await issue({ cn: 'old', notBefore: from, notAfter: new Date('2026-05-29T00:00:00Z') });
   const text = `apiVersion: v1
 kind: Secret
 metadata: { name: c1-tls, namespace: db }
@@ -287,7 +288,7 @@ ${old.certPem.trimEnd().split('\n').map(l => `    ${l}`).join('\n')}
   const df = docOf(fake);
   assert.equal(svc.hover(df, svc.parse(df), fake.indexOf(b64(leaf.certPem + ca.certPem)) + 3, DEFAULT_SETTINGS), undefined);
   // Not yet valid.
-  const future = await issue({ cn: 'future', notBefore: new Date('2026-06-04T00:00:00Z') });
+  const future = await issue({ cn: 'future', notBefore: new Date('2026-06-04T00:00:00Z'), notAfter: new Date('2027-01-01T00:00:00Z') });
   const ft = `apiVersion: v1\nkind: Secret\nmetadata: { name: f }\ndata: { tls.crt: ${b64(future.certPem)} }\n`;
   const dft = docOf(ft);
   assert.match(svc.hover(dft, svc.parse(dft), ft.indexOf('tls.crt: ') + 12, DEFAULT_SETTINGS)!.markdown, /\*\*not valid yet\*\* \(starts in 3 days\)/);

@@ -14,7 +14,7 @@ import { readPemBlocks } from '../../server/src/core/pem';
 import type { Certificate, PrivateKeyRead, PublicKeyInfo } from '../../server/src/core/tlsBackend';
 import { nodeTlsBackend } from '../../server/src/node/tlsBackend';
 import { isCA, keyFamily, keyOfPublicKeyInfo } from '../../server/src/x509';
-import { type Issued, type KeyKind, crypto, encryptedPem, issue, traditionalPem } from './pgpoolConfTlsKit';
+import { type Issued, type KeyKind, KIT_NOT_AFTER, KIT_NOT_BEFORE, crypto, encryptedPem, issue, traditionalPem } from './pgpoolConfTlsKit';
 
 const tls = nodeTlsBackend();
 /** The key family the cipher checks use (the X.509 room's; pgpool.conf's TLS checks had their own copy before). */
@@ -52,7 +52,7 @@ test('certificate facts: names, dates, version, extensions, key, signature algor
   const c = one(leaf.certPem);
   assert.equal(c.subject, 'CN=localhost');
   assert.equal(c.issuer, 'CN=test-ca');
-  assert.deepEqual([c.notBefore.toISOString(), c.notAfter.toISOString()], ['2026-01-01T00:00:00.000Z', '2027-01-01T00:00:00.000Z']);
+  assert.deepEqual([c.notBefore.toISOString(), c.notAfter.toISOString()], [KIT_NOT_BEFORE.toISOString(), KIT_NOT_AFTER.toISOString()]);
   assert.equal(c.version, 3);
   assert.deepEqual([c.basicConstraintsCA, c.keyCertSign, c.selfIssued], [false, false, false]);
   assert.deepEqual([c.publicKey.type, c.publicKey.bits], ['rsa', 2048]);

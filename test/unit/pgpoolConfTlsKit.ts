@@ -113,6 +113,15 @@ async function pkcs8Pem(keys: CryptoKeyPair): Promise<string> {
   return x509.PemConverter.encode(await crypto.subtle.exportKey('pkcs8', keys.privateKey), 'PRIVATE KEY');
 }
 
+/**
+ * The default validity of the kit's certificates: from before the kit's fixed clock (`NOW`) to two years after the
+ * day the tests run (at least 2027-01-01), so that they are valid both for the kit's environment and for tests that
+ * run on the real clock; fixed end dates would make them expire one day and the tests fail with it.
+ */
+const DAY = 86_400_000;
+export const KIT_NOT_BEFORE = new Date('2026-01-01T00:00:00Z');
+export const KIT_NOT_AFTER = new Date(Math.max(Date.parse('2027-01-01T00:00:00Z'), Math.floor(Date.now() / DAY) * DAY + 730 * DAY));
+
 /** A certificate: self-signed when `issuer` is absent. */
 export async function issue(opts: {
   cn: string; kind?: KeyKind; issuer?: Issued; ca?: boolean; notBefore?: Date; notAfter?: Date; keyUsage?: x509.KeyUsageFlags; noExtensions?: boolean;
@@ -131,8 +140,8 @@ export async function issue(opts: {
     serialNumber: Math.floor(Math.random() * 1e9).toString(16).padStart(8, '1'),
     subject: `CN=${opts.cn}`,
     issuer: opts.issuer ? opts.issuer.cert.subject : `CN=${opts.cn}`,
-    notBefore: opts.notBefore ?? new Date('2026-01-01T00:00:00Z'),
-    notAfter: opts.notAfter ?? new Date('2027-01-01T00:00:00Z'),
+    notBefore: opts.notBefore ?? KIT_NOT_BEFORE,
+    notAfter: opts.notAfter ?? KIT_NOT_AFTER,
     publicKey: keys.publicKey,
     signingKey: signer.keys.privateKey,
     signingAlgorithm: { ...ALGS[signer.kind], ...signingAlg(signer.kind), ...(opts.hash ? { hash: opts.hash } : {}) },
