@@ -17,14 +17,12 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { ROOT } from '../helpers';
+import { prepareFolder, runCheckJson } from '../cliFolder';
 
 const DIR = path.join(ROOT, 'test/fixtures/deployments');
-const LIB = path.join(ROOT, 'test/fixtures/_lib');
 /** The CLI entry (another branch's build can be tried with PGTLS_DEPLOYMENTS_CLI, node options in PGTLS_DEPLOYMENTS_NODE_ARGS). */
 const CLI = process.env.PGTLS_DEPLOYMENTS_CLI ?? path.join(ROOT, 'dist/cli.js');
 const NODE_ARGS = (process.env.PGTLS_DEPLOYMENTS_NODE_ARGS ?? '').split(' ').filter(a => a !== '');
@@ -79,25 +77,16 @@ function load(name: string): Expected {
 
 /** A temp copy of the folder, after its setup.sh (if any) made the certificates and file modes it needs. */
 function prepare(name: string): string {
-  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), `pgtls-deploy-${name}-`));
-  fs.cpSync(path.join(DIR, name), tmp, { recursive: true });
-  if (fs.existsSync(path.join(tmp, 'setup.sh'))) {
-    execFileSync('bash', ['setup.sh'], { cwd: tmp, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, PGTLS_FIXTURE_LIB: LIB } });
-    fs.rmSync(path.join(tmp, 'setup.sh'));
-  }
-  return tmp;
+  return prepareFolder(path.join(DIR, name), `pgtls-deploy-${name}-`);
 }
 
 /** `pgtls check --format json .` in the folder, as a user runs it in a checkout; findings with repo-relative files. */
 function runCli(dir: string, exp: Expected): Got[] {
-  const args = ['check', '--format', 'json'];
+  const args: string[] = [];
   if (exp.pgpoolVersion) args.push('--pgpool-version', exp.pgpoolVersion);
   if (exp.postgresVersion) args.push('--postgres-version', String(exp.postgresVersion));
   args.push(...(exp.args ?? []), '.');
-  const r = spawnSync(process.execPath, [...NODE_ARGS, CLI, ...args], { cwd: dir, encoding: 'utf8' });
-  assert.ok(r.status === 0 || r.status === 1, `pgtls ${args.join(' ')} exited ${r.status}: ${r.stderr}`);
-  const out = JSON.parse(r.stdout) as { diagnostics: Got[] };
-  return out.diagnostics.map(d => ({ ...d, file: path.relative(dir, path.resolve(dir, d.file)).split(path.sep).join('/') }));
+  return runCheckJson(CLI, dir, args, NODE_ARGS);
 }
 
 /** Removes one finding equal to `e` from `pool` (multiset semantics); true when one was there. */
