@@ -52,6 +52,15 @@ export const secretKeysModule: RuleModule = {
   },
 };
 
+/** The `items[].key`s of a Secret projection at `at` that the Secret does not have; `effect` says what then fails. */
+function reportMissingItemKeys(r: Resource, ctx: LiveContext, s: FoundSecret, name: string, items: ReturnType<typeof itemsOf>, at: readonly (string | number)[], effect: (key: string) => string): void {
+  for (const it of items) {
+    if (it.key === undefined || s.keys.has(it.key)) continue;
+    ctx.report(SECRET['missing-key'], spanAt(r, [...at, 'items', it.index, 'key']),
+      `Secret \`${name}\` has no key \`${it.key}\` (it has ${listKeys(s)}): ${effect(it.key)}. Fix the key or add it to the Secret.`, related(s));
+  }
+}
+
 function checkPercona(r: Resource, ctx: LiveContext): void {
   const secrets = get(r.data, ['spec', 'secrets']);
   if (!isObj(secrets)) return;
@@ -62,11 +71,7 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
     const s = lookup(ctx, r, name);
     if (!s) continue;
     const items = itemsOf(p);
-    for (const it of items) {
-      if (it.key === undefined || s.keys.has(it.key)) continue;
-      ctx.report(SECRET['missing-key'], spanAt(r, ['spec', 'secrets', f, 'items', it.index, 'key']),
-        `Secret \`${name}\` has no key \`${it.key}\` (it has ${listKeys(s)}): reconciliation fails ("key ${it.key} doesn't exist in secret ${name}"). Fix the key or add it to the Secret.`, related(s));
-    }
+    reportMissingItemKeys(r, ctx, s, name, items, ['spec', 'secrets', f], key => `reconciliation fails ("key ${key} doesn't exist in secret ${name}")`);
     const paths = new Set(items.map(i => i.path));
     const lacking = requiredPaths(f, secrets).filter(x => !paths.has(x) && !s.keys.has(x));
     if (lacking.length) {
@@ -109,11 +114,7 @@ function checkPgo(r: Resource, ctx: LiveContext): void {
     const s = lookup(ctx, r, name);
     if (!s) continue;
     const items = itemsOf(p);
-    for (const it of items) {
-      if (it.key === undefined || s.keys.has(it.key)) continue;
-      ctx.report(SECRET['missing-key'], spanAt(r, [...site.path, 'items', it.index, 'key']),
-        `Secret \`${name}\` has no key \`${it.key}\` (it has ${listKeys(s)}): the pods that project it cannot start. Fix the key or add it to the Secret.`, related(s));
-    }
+    reportMissingItemKeys(r, ctx, s, name, items, site.path, () => 'the pods that project it cannot start');
     const paths = new Set(items.map(i => i.path));
     // With items, only the listed paths exist in the pod (pgo/items-path); without, every data key becomes a file.
     const lacking = items.length ? [] : site.required.filter(x => !paths.has(x) && !s.keys.has(x));
