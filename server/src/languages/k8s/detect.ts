@@ -32,6 +32,11 @@ export const TARGETS: readonly Target[] = [
   T('v1', 'Secret', 'core', 'Secret', 'secret.json'),
   T('acid.zalan.do/v1', 'postgresql', 'zalando', 'Zalando postgresql', 'zalando-postgresql.json'),
   T('postgres-operator.crunchydata.com/v1beta1', 'PostgresCluster', 'pgo', 'Crunchy PGO PostgresCluster', 'pgo-postgrescluster.json'),
+  T('kubedb.com/v1', 'Postgres', 'kubedb', 'KubeDB Postgres', 'kubedb-postgres.json'),
+  // No longer served (KubeDB v0.14): recognised only to say so (kubedbPostgres.ts).
+  T('kubedb.com/v1alpha1', 'Postgres', 'kubedb', 'KubeDB Postgres (v1alpha1)', 'kubedb-postgres-v1alpha1.json'),
+  // Minimal (an open object): only for kubedb/verify-full-host on its clientConfig.
+  T('appcatalog.appscode.com/v1alpha1', 'AppBinding', 'kubedb', 'AppBinding', 'kubedb-appbinding.json'),
 ];
 
 const BY_GVK = new Map(TARGETS.map(t => [`${t.apiVersion} ${t.kind}`, t]));

@@ -125,17 +125,17 @@ export const PGPOOL = defineRules('pgpool', {
   },
   'missing-issuer-ref': {
     severity: 'warning',
-    description: 'A Pgpool `spec.tls` without `issuerRef`: the webhook admits it, but no certificates are defaulted or issued; the KubeDB TLS docs require `tls.issuerRef`.',
+    description: 'A Pgpool (or KubeDB Postgres) `spec.tls` without `issuerRef`: the webhook admits it, but no certificates are defaulted or issued; the KubeDB TLS docs require `tls.issuerRef`.',
     source: 'operators.md K1, D3; kubedb/docs@v2026.7.10:docs/guides/pgpool/tls/{overview,configure_ssl}.md; apis/kubedb/v1alpha2/pgpool_helpers.go (SetTLSDefaults)',
   },
   'issuer-ref': {
     severity: 'warning',
-    description: 'A Pgpool `issuerRef` whose `apiGroup` is not `cert-manager.io` or whose `kind` is not `Issuer`/`ClusterIssuer` (the only issuers KubeDB supports). Note the field is `apiGroup`, not cert-manager\'s `group`.',
+    description: 'A Pgpool (or KubeDB Postgres) `issuerRef` whose `apiGroup` is not `cert-manager.io` or whose `kind` is not `Issuer`/`ClusterIssuer` (the only issuers KubeDB supports). Note the field is `apiGroup`, not cert-manager\'s `group`.',
     source: 'operators.md K5; kubedb/docs@v2026.7.10:docs/guides/pgpool/concepts/pgpool.md',
   },
   'unknown-alias': {
     severity: 'warning',
-    description: 'A `tls.certificates[].alias` other than `server`, `client` or `metrics-exporter`: the CRD accepts it but KubeDB never reads it, so its settings have no effect.',
+    description: 'A `tls.certificates[].alias` other than `server`, `client` or `metrics-exporter` (for a KubeDB Postgres also `archiver`, `grpc-ca`, `grpc-server`, `grpc-client`): the CRD accepts it but KubeDB never reads it, so its settings have no effect.',
     source: 'operators.md K6; apis/kubedb/v1alpha2/pgpool_helpers.go (GetCertSecretName, SetTLSDefaults); Go enum of PgpoolCertificateAlias',
   },
   'reserved-volume': {
@@ -477,6 +477,38 @@ export const PGO = defineRules('pgo', {
 });
 
 
+/** KubeDB Postgres (kubedb.com/v1), its AppBindings and the user_hba.conf of its configuration Secret (check/kubedbPostgres.ts). */
+const PG_WEBHOOK = 'kubedb/apimachinery@v0.66.0:pkg/webhooks/kubedb/v1/postgres.go';
+const PG_HBA_DOC = 'kubedb/docs#1048 (docs/guides/postgres/configuration/custom-pg-hba.md); kubedb/apimachinery#1869 (PostgresCustomHBAFile)';
+export const KUBEDB = defineRules('kubedb', {
+  'old-api-version': {
+    severity: 'error',
+    description: 'A KubeDB `Postgres` of `apiVersion: kubedb.com/v1alpha1`: KubeDB stopped serving that version in v0.14 (2020), so the API server answers `no matches for kind "Postgres" in version "kubedb.com/v1alpha1"`. Postgres is `kubedb.com/v1` today (Pgpool is `kubedb.com/v1alpha2`).',
+    source: 'kubedb/apimachinery commit 0cf6469d4 (v0.14.0: crds/kubedb.com_postgreses.yaml serves v1alpha2 only), commit 01fcb6683 (v0.47.0: v1); pgpool/pgpool2_on_k8s#3',
+  },
+  'renamed-field': {
+    severity: 'warning',
+    description: 'A KubeDB Postgres field under an old name: `databaseSecret` (now `authSecret`, a reference `{name}` instead of a Secret volume source), `configSource` (now `configSecret` / `configuration.secretName`), and in `kubedb.com/v1` `terminationPolicy` (now `deletionPolicy`). The current CRD does not know the old names, so `kubectl apply` rejects them (unknown field) and the setting never reaches KubeDB.',
+    source: 'kubedb/apimachinery commit 0d4040b4e ("API refinement": DatabaseSecret -> AuthSecret, ConfigSource -> ConfigSecret), v0.66.0 crds/kubedb.com_postgreses.yaml; pgpool/pgpool2_on_k8s#3',
+  },
+  'ssl-mode-tls': {
+    severity: 'error',
+    description: 'A KubeDB Postgres whose `sslMode`, `tls` and `clientAuthMode` the webhook rejects: `sslMode: disable` with `spec.tls`, an `sslMode` other than `disable` without `spec.tls`, or `clientAuthMode: cert` with `sslMode: disable` (also the default `disable` when `tls` is absent).',
+    source: `${PG_WEBHOOK} (validateSpecForDB); kubedb/apimachinery@v0.66.0:apis/kubedb/v1/postgres_helpers.go (SetDefaults: sslMode verify-full with tls, disable without)`,
+  },
+  'verify-full-host': {
+    severity: 'warning',
+    description: 'An AppBinding (how KubeDB, e.g. a remote replica, connects to a Postgres) with `sslmode=verify-full` to a host that the server certificate of its KubeDB Postgres in the workspace does not name: not in `tls.certificates[alias=server].dnsNames`/`ipAddresses` and not one of the in-cluster Service names KubeDB adds. libpq refuses the certificate, so the replica loops on "Attempting pg_isready on primary". The Postgres is the one the AppBinding names (`appRef`), else the one of the same name, else the one whose name its own name starts with.',
+    source: 'kubedb/docs#1040 (remote replica with verify-full); kubedb/docs@v2026.7.10:docs/guides/postgres/remote-replica/remotereplica.md; libpq host name verification (PostgreSQL docs, libpq-ssl)',
+  },
+  'hba-rejects-coordinator': {
+    severity: 'warning',
+    description: 'A `reject` line for the `postgres` role from every IPv4/IPv6 address in the `user_hba.conf` of a KubeDB configuration Secret, with no earlier line that lets `postgres` in from the pod network: KubeDB places these lines above its own catch-all rules, and pg-coordinator connects to its peer pods as `postgres` over the pod network, so failover and standby sync break.',
+    source: PG_HBA_DOC,
+  },
+});
+
 /** Every rule of the YAML mode, registered with it (languages/registry.ts). */
 export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER,
-  ACME, PERCONA_SETTINGS, CPO_SETTINGS, ZALANDO, PGO);
+  ACME, PERCONA_SETTINGS, CPO_SETTINGS, ZALANDO, PGO,
+  KUBEDB);

@@ -8,7 +8,9 @@
  *   `spec.patroni.dynamicConfiguration.postgresql.pg_hba`; all after the operator's mandatory lines (operatorHba.ts),
  *   so that a user line they decide is reported as `percona/operator-hba-first` (PostgreSQL version from
  *   `spec.postgresVersion`);
- * - CYBERTEC CPO `spec.patroni.pg_hba[]` (one pg_hba line each; PostgreSQL version from `spec.postgresql.version`).
+ * - CYBERTEC CPO `spec.patroni.pg_hba[]` (one pg_hba line each; PostgreSQL version from `spec.postgresql.version`);
+ * - the `stringData["user_hba.conf"]` of a Secret (KubeDB Postgres's configuration Secret key, which KubeDB splices
+ *   into pg_hba.conf between its loopback rules and its catch-alls: kubedb/docs#1048), as a pg_hba text of its own.
  *
  * Findings keep the embedded language's rule ids (`pgpool-conf/unknown-parameter`, `pg-hba/md5-method`, ...), already
  * registered by those languages, at the YAML characters they came from (../embeddedText.ts), with their severity and
@@ -94,7 +96,7 @@ interface Embedded {
 
 export const embeddedModule: RuleModule = {
   name: 'embedded',
-  appliesTo: (r: Resource) => isKubedbPgpool(r) || isKubedbPgpoolOps(r) || isPercona(r) || isCpo(r),
+  appliesTo: (r: Resource) => isKubedbPgpool(r) || isKubedbPgpoolOps(r) || isPercona(r) || isCpo(r) || userHbaScalar(r) !== undefined,
   checkLive(r, ctx) {
     // Related places are file places; the memo holds them document-relative since the document may move.
     for (const f of embeddedFindings(r, ctx)) ctx.report(f.rule, f.span, f.message, { ...f.extra, related: relatedIn(r, f.related) });
@@ -170,7 +172,7 @@ function embeddedTexts(r: Resource): Embedded[] {
   if (isKubedbPgpoolOps(r)) return kubedbText(r, ['spec', 'configuration', 'applyConfig', 'pgpool.conf'], undefined);
   if (isPercona(r)) return perconaTexts(r);
   if (isCpo(r)) return cpoTexts(r);
-  return [];
+  return userHbaTexts(r);
 }
 
 /** The node at a data path (through aliases and merge keys), when the whole path resolves. */
@@ -459,4 +461,21 @@ function cpoTexts(r: Resource): Embedded[] {
     ...hbaText('/home/postgres/pgdata/pg_hba.conf', text, pg ? { postgresVersion: pg } : {}),
     adjust: (rule, f) => ({ rule, finding: { ...f, message: labels.relabel(f.message) } }),
   }];
+}
+
+/** A KubeDB configuration Secret's `user_hba.conf` (stringData), where KubeDB mounts it (/etc/config). */
+function userHbaTexts(r: Resource): Embedded[] {
+  const node = userHbaScalar(r);
+  const map = node ? scalarOffsetMap(node, r.doc.part.source) : undefined;
+  if (!map || map.text.trim() === '') return [];
+  return [hbaText('/etc/config/user_hba.conf', new VirtualText().addScalar(map), {})];
+}
+
+/** The configuration Secret's key KubeDB splices into pg_hba.conf (apimachinery `PostgresCustomHBAFile`). */
+export const USER_HBA = 'user_hba.conf';
+
+/** The `stringData` scalar of `user_hba.conf` in a Secret (only `stringData`: `data` is base64, with no positions to report on). */
+export function userHbaScalar(r: Resource): Scalar<string> | undefined {
+  if (r.kind.apiVersion !== 'v1' || r.kind.kind !== 'Secret') return undefined;
+  return stringScalar(nodeAt(r, ['stringData', USER_HBA])?.node);
 }

@@ -31,6 +31,7 @@ import { acmeModule } from './acme';
 import { cpoModule } from './cpo';
 import { embeddedModule } from './embedded';
 import { kubedbModule } from './kubedb';
+import { kubedbPostgresModule } from './kubedbPostgres';
 import { perconaModule } from './percona';
 import { operatorSettingsModule } from './operatorSettings';
 import { pgoModule } from './pgo';
@@ -45,7 +46,8 @@ import { hold, type Held } from './util';
 export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule, cpoModule, certManagerModule, secretRefsModule, secretKeysModule,
   certUsageModule, secretContentModule, embeddedModule,
   certificateNamesModule,
-  acmeModule, operatorSettingsModule, zalandoModule, pgoModule];
+  acmeModule, operatorSettingsModule, zalandoModule, pgoModule,
+  kubedbPostgresModule];
 
 /** A reporter of spans relative to a text that starts at `base` in the file, reporting into `report` in file offsets. */
 export function atBase(report: Reporter, base: number): Reporter {

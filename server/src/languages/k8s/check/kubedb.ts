@@ -133,7 +133,8 @@ function checkInlineSsl(r: Resource, hasTls: boolean, sslMode: string | undefine
     `\`${line}\` in the inline pgpool.conf contradicts the Pgpool's TLS settings: ${why}. Let \`spec.tls\` and \`sslMode\` control TLS (remove the line), or add \`spec.tls\` with an \`issuerRef\` and an sslMode other than disable.`);
 }
 
-function checkIssuerRef(r: Resource, path: (string | number)[], ref: unknown, ctx: DocumentContext): void {
+/** `pgpool/issuer-ref` for a Pgpool or (`what`) a KubeDB Postgres, whose issuers are the same cert-manager references. */
+export function checkIssuerRef(r: Resource, path: (string | number)[], ref: unknown, ctx: DocumentContext, what = 'Pgpool'): void {
   if (!isObj(ref)) return;
   // A missing apiGroup is not reported: cert-manager reads an empty group as its own.
   const apiGroup = ref.apiGroup;
@@ -144,7 +145,7 @@ function checkIssuerRef(r: Resource, path: (string | number)[], ref: unknown, ct
   const kind = ref.kind;
   if (typeof kind === 'string' && kind !== 'Issuer' && kind !== 'ClusterIssuer') {
     ctx.report(PGPOOL['issuer-ref'], spanAt(r, [...path, 'kind']),
-      `\`kind: ${kind}\` is not a cert-manager issuer kind KubeDB supports: use \`Issuer\` (same namespace as the Pgpool) or \`ClusterIssuer\`.`);
+      `\`kind: ${kind}\` is not a cert-manager issuer kind KubeDB supports: use \`Issuer\` (same namespace as the ${what}) or \`ClusterIssuer\`.`);
   }
 }
 

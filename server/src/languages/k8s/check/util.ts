@@ -29,6 +29,10 @@ export const isZalando = (r: Resource): boolean => r.kind.apiVersion === 'acid.z
 export const isPgo = (r: Resource): boolean => r.kind.apiVersion === 'postgres-operator.crunchydata.com/v1beta1' && r.kind.kind === 'PostgresCluster';
 /** KubeDB's Pgpool resource (its rules are `pgpool/*`; the pgpool.conf language is `pgpool-conf`). */
 export const isKubedbPgpool = (r: Resource): boolean => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
+/** KubeDB's Postgres (kubedb.com/v1), the one served before v0.14 (kubedb.com/v1alpha1), and the AppBinding KubeDB connects through. */
+export const isKubedbPostgres = (r: Resource): boolean => r.kind.apiVersion === 'kubedb.com/v1' && r.kind.kind === 'Postgres';
+export const isKubedbPostgresV1alpha1 = (r: Resource): boolean => r.kind.apiVersion === 'kubedb.com/v1alpha1' && r.kind.kind === 'Postgres';
+export const isAppBinding = (r: Resource): boolean => r.kind.apiVersion === 'appcatalog.appscode.com/v1alpha1' && r.kind.kind === 'AppBinding';
 export const isKubedbPgpoolOps = (r: Resource): boolean => r.kind.apiVersion === 'ops.kubedb.com/v1alpha1' && r.kind.kind === 'PgpoolOpsRequest';
 
 export const isObj = (x: unknown): x is Record<string, unknown> => !!x && typeof x === 'object' && !Array.isArray(x);

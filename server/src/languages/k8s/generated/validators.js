@@ -6178,49 +6178,70 @@ validate32.errors = vErrors;
 return errors === 0;
 }
 
-exports["kubedb-pgpool.json"] = validate37;
-const schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/kubedb-pgpool.json","title":"KubeDB Pgpool (kubedb.com/v1alpha2)","description":"A Pgpool-II deployment managed by KubeDB. Written by pgtls from the facts of the upstream CRD; TLS fields (spec.tls, spec.sslMode, spec.clientAuthMode) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"kubedb.com_pgpools.yaml","release":"KubeDB v2026.7.10 (kubedb/apimachinery v0.66.0)","apiVersion":"kubedb.com/v1alpha2","kind":"Pgpool"},"type":"object","properties":{"apiVersion":{"type":"string","description":"Group and version: kubedb.com/v1alpha2 (the only served version).","const":"kubedb.com/v1alpha2"},"kind":{"type":"string","description":"Kind: Pgpool.","const":"Pgpool"},"metadata":{"type":"object","description":"Object metadata. The CRD limits the name to a DNS label of at most 63 characters.","properties":{"name":{"type":"string","description":"Name of the Pgpool: lower-case letters, digits and \"-\", starting with a letter, at most 63 characters. Services (<name>, <name>-pods, <name>-stats) and TLS Secrets (<name>-server-cert, <name>-client-cert, <name>-metrics-exporter-cert) are derived from it.","maxLength":63,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of the Pgpool. The CRD requires version and postgresRef.","type":"object","required":["postgresRef","version"],"properties":{"version":{"description":"Name of a PgpoolVersion catalog object (e.g. \"4.6.0\"); quote it so YAML keeps it a string. The webhook checks that the PgpoolVersion exists. Required.","examples":["4.6.0","4.5.0"],"type":"string"},"postgresRef":{"description":"AppBinding (appcatalog.appscode.com/v1alpha1) that describes the backend PostgreSQL. If that backend is TLS-enabled (the AppBinding has a tlsSecret, a caBundle, or an sslmode other than disable in its query), spec.tls must be set. Required.","type":"object","required":["name"],"properties":{"name":{"description":"Name of the AppBinding. Required.","type":"string"},"namespace":{"description":"Namespace of the AppBinding (the published examples always set it).","type":"string"}},"additionalProperties":false},"sslMode":{"description":"TLS mode of the Pgpool. Unset, the webhook sets verify-full when spec.tls is present and disable otherwise; any value other than disable needs spec.tls. One of disable, allow, prefer, require, verify-ca, verify-full (libpq sslmode names). The value is disable, not disabled: the KubeDB docs tables say disabled, which the API server rejects.","type":"string","enum":["disable","allow","prefer","require","verify-ca","verify-full"]},"clientAuthMode":{"description":"How clients authenticate to Pgpool: md5, scram or cert. cert needs spec.tls (the webhook rejects it otherwise); the docs also say sslMode must not be disable, which the Pgpool webhook does not check. With cert, the user name must equal the CN of the client certificate. Default md5.","type":"string","enum":["md5","scram","cert"],"default":"md5"},"tls":{"description":"Turns on TLS for Pgpool. Its presence is what the KubeDB webhook treats as \"TLS enabled\": without it, sslMode other than disable and clientAuthMode cert are rejected, and it is mandatory when the backend Postgres AppBinding is TLS-enabled. Certificates are issued by cert-manager. The docs require issuerRef whenever TLS is wanted, but the webhook only checks that tls is present.","type":"object","properties":{"issuerRef":{"description":"Default issuer for all certificates of this Pgpool. Names the cert-manager Issuer or ClusterIssuer that signs the certificates. KubeDB calls the group field apiGroup (cert-manager's own Certificate calls it group). kind and name are required by the CRD; apiGroup is optional in the schema, but the KubeDB docs only support cert-manager.io.","type":"object","required":["kind","name"],"x-kubernetes-map-type":"atomic","properties":{"apiGroup":{"$ref":"#/definitions/s0"},"kind":{"$ref":"#/definitions/s1"},"name":{"description":"Name of the Issuer or ClusterIssuer. Required.","type":"string"}},"additionalProperties":false},"certificates":{"description":"Per-certificate settings, one entry per alias (server, client, metrics-exporter). When issuerRef is set, KubeDB adds any missing alias and fills empty secretName values; with tls but no issuerRef nothing is defaulted.","type":"array","items":{"description":"One certificate that KubeDB asks cert-manager to issue for the Pgpool. alias selects which one it is; the other fields tune the cert-manager Certificate that KubeDB creates. Only alias is required.","type":"object","required":["alias"],"properties":{"alias":{"description":"Which certificate this entry configures. The CRD accepts any string, but KubeDB only uses server (Pgpool frontend), client (the client certificate, CN postgres) and metrics-exporter (the exporter sidecar); other aliases are silently ignored. Required.","examples":["server","client","metrics-exporter"],"type":"string"},"issuerRef":{"description":"Per-certificate issuer, overriding spec.tls.issuerRef for this alias. Names the cert-manager Issuer or ClusterIssuer that signs the certificates. KubeDB calls the group field apiGroup (cert-manager's own Certificate calls it group). kind and name are required by the CRD; apiGroup is optional in the schema, but the KubeDB docs only support cert-manager.io.","type":"object","required":["kind","name"],"x-kubernetes-map-type":"atomic","properties":{"apiGroup":{"$ref":"#/definitions/s0"},"kind":{"$ref":"#/definitions/s1"},"name":{"description":"Name of the Issuer or ClusterIssuer. Required.","type":"string"}},"additionalProperties":false},"secretName":{"description":"Name of the Secret cert-manager writes the key pair to. When spec.tls.issuerRef is set and this is empty, KubeDB fills in <pgpool-name>-<alias>-cert.","type":"string"},"subject":{"description":"Distinguished-name attributes to put in the certificate subject, besides the common name that KubeDB chooses. Each attribute is a list of strings except serialNumber.","type":"object","properties":{"organizations":{"description":"Organization (O) values.","type":"array","items":{"type":"string"}},"countries":{"description":"Country (C) values, e.g. two-letter ISO codes.","type":"array","items":{"type":"string"}},"organizationalUnits":{"description":"Organizational unit (OU) values.","type":"array","items":{"type":"string"}},"localities":{"description":"Locality / city (L) values.","type":"array","items":{"type":"string"}},"provinces":{"description":"State or province (ST) values.","type":"array","items":{"type":"string"}},"streetAddresses":{"description":"Street address values.","type":"array","items":{"type":"string"}},"postalCodes":{"description":"Postal code values.","type":"array","items":{"type":"string"}},"serialNumber":{"description":"Subject serialNumber attribute (a DN attribute, not the certificate serial).","type":"string"}},"additionalProperties":false},"duration":{"description":"Requested certificate lifetime as a Go duration (e.g. 2160h, 8760h). Passed to the cert-manager Certificate, which rejects values under 1h; empty leaves the cert-manager default of 90 days.","examples":["2160h","8760h"],"type":"string"},"renewBefore":{"description":"How long before expiry cert-manager renews the certificate (Go duration, e.g. 360h). Deprecated by KubeDB in favour of a ReconfigureTLS PgpoolOpsRequest with rotateCertificates. cert-manager requires at least 5m and less than duration.","examples":["360h"],"type":"string"},"dnsNames":{"description":"Extra DNS subject alternative names. Clients that use sslmode verify-full must dial a host name listed here (or in the names KubeDB adds).","type":"array","items":{"type":"string"}},"ipAddresses":{"description":"Extra IP subject alternative names; each entry must be a literal IPv4 or IPv6 address (cert-manager rejects anything else).","type":"array","items":{"type":"string"}},"uris":{"description":"Extra URI subject alternative names.","type":"array","items":{"type":"string"}},"emailAddresses":{"description":"Extra e-mail subject alternative names (bare addresses, no display name).","type":"array","items":{"type":"string"}},"privateKey":{"description":"Key options. In KubeDB only the encoding can be chosen: there is no algorithm or size field here (unlike cert-manager's own Certificate).","type":"object","properties":{"encoding":{"description":"Encoding of the private key written to the Secret: PKCS1 or PKCS8, upper case exactly (the KubeDB docs write pkcs1/pkcs8, which the API server rejects). When unset cert-manager uses PKCS1.","x-pgtls-runtime-default":"PKCS1","type":"string","enum":["PKCS1","PKCS8"]}},"additionalProperties":false}},"additionalProperties":false}}},"additionalProperties":false},"authSecret":{"description":"Secret with the Pgpool admin credentials (not TLS). Default name <pgpool-name>-auth.","type":"object","required":["kind","name"],"x-kubernetes-map-type":"atomic","properties":{"apiGroup":{"description":"API group of the referenced object; empty for core Secrets.","type":"string","default":""},"kind":{"description":"Kind of the referenced object, normally Secret.","type":"string","default":"Secret"},"name":{"description":"Name of the Secret.","type":"string"},"externallyManaged":{"description":"True when the Secret is managed outside KubeDB.","type":"boolean"},"secretStoreName":{"description":"Name of an external secret store holding the credentials.","type":"string"},"activeFrom":{"description":"Time from which these credentials are in use (RFC 3339 date-time).","type":"string"},"rotateAfter":{"description":"Duration after which KubeDB rotates the credentials (Go duration).","type":"string"}},"additionalProperties":false},"autoOps":{"description":"Automatic ops-request settings (not TLS).","type":"object","properties":{"disabled":{"type":"boolean","x-pgtls-structural":true}},"additionalProperties":false},"configuration":{"description":"Custom pgpool.conf settings. Keep them consistent with TLS: ssl = on in pgpool.conf belongs with spec.tls set and sslMode other than disable.","type":"object","properties":{"backends":{"description":"Backend node overrides (not TLS).","type":"array","items":{"description":"One backend node.","type":"object","required":["weight"],"properties":{"hostName":{"description":"Backend host.","type":"string"},"port":{"description":"Backend port.","type":"integer"},"weight":{"description":"Load-balancing weight. Required.","type":"integer"},"flag":{"description":"Backend flag (e.g. ALLOW_TO_FAILOVER).","type":"string"},"groupName":{"description":"Backend group.","type":"string"}},"additionalProperties":false}},"inline":{"description":"File name to file content; the key pgpool.conf holds extra pgpool.conf lines.","type":"object","additionalProperties":{"type":"string"}},"secretName":{"description":"Secret holding a complete custom configuration.","type":"string"}},"additionalProperties":false},"deletionPolicy":{"description":"What happens to the Pgpool's resources when it is deleted: Halt, Delete, WipeOut or DoNotTerminate. The webhook defaults it to Delete.","x-pgtls-runtime-default":"Delete","type":"string","enum":["Halt","Delete","WipeOut","DoNotTerminate"]},"healthChecker":{"description":"Health-check tuning (not TLS).","type":"object","default":{"failureThreshold":1,"periodSeconds":10,"timeoutSeconds":10},"properties":{"disableWriteCheck":{"description":"Skip the write check.","type":"boolean"},"failureThreshold":{"description":"Failed checks before the database is marked unhealthy.","type":"integer","default":1},"periodSeconds":{"description":"Seconds between checks.","type":"integer","default":10},"timeoutSeconds":{"description":"Seconds before a check times out.","type":"integer","default":10}},"additionalProperties":false},"init":{"description":"Initialization settings (not TLS).","type":"object","properties":{"archiver":{"type":"object","x-pgtls-structural":true},"initialized":{"type":"boolean","x-pgtls-structural":true},"script":{"type":"object","x-pgtls-structural":true},"waitForInitialRestore":{"type":"boolean","x-pgtls-structural":true}},"additionalProperties":false},"monitor":{"description":"Monitoring (not TLS). The metrics exporter gets its own certificate under the metrics-exporter alias when TLS is on.","type":"object","properties":{"agent":{"description":"Monitoring agent.","type":"string","enum":["prometheus.io/operator","prometheus.io","prometheus.io/builtin"]},"prometheus":{"description":"Prometheus exporter and ServiceMonitor settings.","type":"object","properties":{"exporter":{"type":"object","x-pgtls-structural":true},"serviceMonitor":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"additionalProperties":false},"podTemplate":{"description":"Pod template for the Pgpool PetSet (not checked here). The names certs and pgpool-config are reserved for volumes, and /config/tls and /config for mount paths: the webhook rejects a template that uses them.","type":"object","properties":{"controller":{"type":"object","x-pgtls-structural":true},"metadata":{"type":"object","x-pgtls-structural":true},"spec":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"replicas":{"description":"Number of Pgpool pods.","type":"integer"},"serviceTemplates":{"description":"Per-Service overrides (not TLS).","type":"array","items":{"description":"Template for one of the Services.","type":"object","required":["alias"],"properties":{"alias":{"description":"Which Service this template applies to.","type":"string","enum":["primary","standby","stats","dashboard","secondary"]},"metadata":{"description":"Labels and annotations for the Service.","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"spec":{"description":"Service spec fields.","type":"object","properties":{"clusterIP":{"type":"string","x-pgtls-structural":true},"externalIPs":{"type":"array","x-pgtls-structural":true},"externalTrafficPolicy":{"type":"string","x-pgtls-structural":true},"healthCheckNodePort":{"type":"integer","x-pgtls-structural":true},"loadBalancerIP":{"type":"string","x-pgtls-structural":true},"loadBalancerSourceRanges":{"type":"array","x-pgtls-structural":true},"ports":{"type":"array","x-pgtls-structural":true},"sessionAffinityConfig":{"type":"object","x-pgtls-structural":true},"type":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"additionalProperties":false}},"syncUsers":{"description":"Copy database users from the backend into Pgpool.","type":"boolean"}},"additionalProperties":false},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"additionalProperties":false,"definitions":{"s0":{"description":"API group of the issuer. Use cert-manager.io; KubeDB supports no other issuer group. Note the spelling: apiGroup here, group in a cert-manager Certificate.","examples":["cert-manager.io"],"type":"string"},"s1":{"description":"Kind of the issuer: Issuer (must live in the same namespace as the Pgpool) or ClusterIssuer (usable from any namespace). Required.","examples":["Issuer","ClusterIssuer"],"type":"string"}}};
-const pattern9 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
-const schema14 = {"description":"API group of the issuer. Use cert-manager.io; KubeDB supports no other issuer group. Note the spelling: apiGroup here, group in a cert-manager Certificate.","examples":["cert-manager.io"],"type":"string"};
-
-function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-validate38.errors = vErrors;
-return errors === 0;
-}
-
-const schema15 = {"description":"Kind of the issuer: Issuer (must live in the same namespace as the Pgpool) or ClusterIssuer (usable from any namespace). Required.","examples":["Issuer","ClusterIssuer"],"type":"string"};
-
-function validate40(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-validate40.errors = vErrors;
-return errors === 0;
-}
-
+exports["kubedb-appbinding.json"] = validate37;
+const schema13 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/kubedb-appbinding.json","title":"AppBinding (appcatalog.appscode.com/v1alpha1)","description":"How KubeDB (and Stash) connect to a database: clientConfig (url, or service with port and query), the credentials Secret and the TLS Secret. pgtls reads only clientConfig for the host and sslmode (kubedb/verify-full-host) and validates nothing else.","x-pgtls-upstream":{"crd":"appcatalog.appscode.com_appbindings.yaml","release":"kmodules/custom-resources apis/appcatalog/v1alpha1 (AppBindingSpec, ClientConfig); CRD file not in the reference set, not validated","apiVersion":"appcatalog.appscode.com/v1alpha1","kind":"AppBinding"},"type":"object"};
 
 function validate37(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://example.invalid/pgtls/schemas/k8s/kubedb-appbinding.json" */;
+let vErrors = null;
+let errors = 0;
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate37.errors = vErrors;
+return errors === 0;
+}
+
+exports["kubedb-pgpool.json"] = validate38;
+const schema14 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/kubedb-pgpool.json","title":"KubeDB Pgpool (kubedb.com/v1alpha2)","description":"A Pgpool-II deployment managed by KubeDB. Written by pgtls from the facts of the upstream CRD; TLS fields (spec.tls, spec.sslMode, spec.clientAuthMode) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"kubedb.com_pgpools.yaml","release":"KubeDB v2026.7.10 (kubedb/apimachinery v0.66.0)","apiVersion":"kubedb.com/v1alpha2","kind":"Pgpool"},"type":"object","properties":{"apiVersion":{"type":"string","description":"Group and version: kubedb.com/v1alpha2 (the only served version).","const":"kubedb.com/v1alpha2"},"kind":{"type":"string","description":"Kind: Pgpool.","const":"Pgpool"},"metadata":{"type":"object","description":"Object metadata. The CRD limits the name to a DNS label of at most 63 characters.","properties":{"name":{"type":"string","description":"Name of the Pgpool: lower-case letters, digits and \"-\", starting with a letter, at most 63 characters. Services (<name>, <name>-pods, <name>-stats) and TLS Secrets (<name>-server-cert, <name>-client-cert, <name>-metrics-exporter-cert) are derived from it.","maxLength":63,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"description":"Desired state of the Pgpool. The CRD requires version and postgresRef.","type":"object","required":["postgresRef","version"],"properties":{"version":{"description":"Name of a PgpoolVersion catalog object (e.g. \"4.6.0\"); quote it so YAML keeps it a string. The webhook checks that the PgpoolVersion exists. Required.","examples":["4.6.0","4.5.0"],"type":"string"},"postgresRef":{"description":"AppBinding (appcatalog.appscode.com/v1alpha1) that describes the backend PostgreSQL. If that backend is TLS-enabled (the AppBinding has a tlsSecret, a caBundle, or an sslmode other than disable in its query), spec.tls must be set. Required.","type":"object","required":["name"],"properties":{"name":{"description":"Name of the AppBinding. Required.","type":"string"},"namespace":{"description":"Namespace of the AppBinding (the published examples always set it).","type":"string"}},"additionalProperties":false},"sslMode":{"description":"TLS mode of the Pgpool. Unset, the webhook sets verify-full when spec.tls is present and disable otherwise; any value other than disable needs spec.tls. One of disable, allow, prefer, require, verify-ca, verify-full (libpq sslmode names). The value is disable, not disabled: the KubeDB docs tables say disabled, which the API server rejects.","type":"string","enum":["disable","allow","prefer","require","verify-ca","verify-full"]},"clientAuthMode":{"description":"How clients authenticate to Pgpool: md5, scram or cert. cert needs spec.tls (the webhook rejects it otherwise); the docs also say sslMode must not be disable, which the Pgpool webhook does not check. With cert, the user name must equal the CN of the client certificate. Default md5.","type":"string","enum":["md5","scram","cert"],"default":"md5"},"tls":{"description":"Turns on TLS for Pgpool. Its presence is what the KubeDB webhook treats as \"TLS enabled\": without it, sslMode other than disable and clientAuthMode cert are rejected, and it is mandatory when the backend Postgres AppBinding is TLS-enabled. Certificates are issued by cert-manager. The docs require issuerRef whenever TLS is wanted, but the webhook only checks that tls is present.","type":"object","properties":{"issuerRef":{"description":"Default issuer for all certificates of this Pgpool. Names the cert-manager Issuer or ClusterIssuer that signs the certificates. KubeDB calls the group field apiGroup (cert-manager's own Certificate calls it group). kind and name are required by the CRD; apiGroup is optional in the schema, but the KubeDB docs only support cert-manager.io.","type":"object","required":["kind","name"],"x-kubernetes-map-type":"atomic","properties":{"apiGroup":{"$ref":"#/definitions/s0"},"kind":{"$ref":"#/definitions/s1"},"name":{"description":"Name of the Issuer or ClusterIssuer. Required.","type":"string"}},"additionalProperties":false},"certificates":{"description":"Per-certificate settings, one entry per alias (server, client, metrics-exporter). When issuerRef is set, KubeDB adds any missing alias and fills empty secretName values; with tls but no issuerRef nothing is defaulted.","type":"array","items":{"description":"One certificate that KubeDB asks cert-manager to issue for the Pgpool. alias selects which one it is; the other fields tune the cert-manager Certificate that KubeDB creates. Only alias is required.","type":"object","required":["alias"],"properties":{"alias":{"description":"Which certificate this entry configures. The CRD accepts any string, but KubeDB only uses server (Pgpool frontend), client (the client certificate, CN postgres) and metrics-exporter (the exporter sidecar); other aliases are silently ignored. Required.","examples":["server","client","metrics-exporter"],"type":"string"},"issuerRef":{"description":"Per-certificate issuer, overriding spec.tls.issuerRef for this alias. Names the cert-manager Issuer or ClusterIssuer that signs the certificates. KubeDB calls the group field apiGroup (cert-manager's own Certificate calls it group). kind and name are required by the CRD; apiGroup is optional in the schema, but the KubeDB docs only support cert-manager.io.","type":"object","required":["kind","name"],"x-kubernetes-map-type":"atomic","properties":{"apiGroup":{"$ref":"#/definitions/s0"},"kind":{"$ref":"#/definitions/s1"},"name":{"description":"Name of the Issuer or ClusterIssuer. Required.","type":"string"}},"additionalProperties":false},"secretName":{"description":"Name of the Secret cert-manager writes the key pair to. When spec.tls.issuerRef is set and this is empty, KubeDB fills in <pgpool-name>-<alias>-cert.","type":"string"},"subject":{"description":"Distinguished-name attributes to put in the certificate subject, besides the common name that KubeDB chooses. Each attribute is a list of strings except serialNumber.","type":"object","properties":{"organizations":{"description":"Organization (O) values.","type":"array","items":{"type":"string"}},"countries":{"description":"Country (C) values, e.g. two-letter ISO codes.","type":"array","items":{"type":"string"}},"organizationalUnits":{"description":"Organizational unit (OU) values.","type":"array","items":{"type":"string"}},"localities":{"description":"Locality / city (L) values.","type":"array","items":{"type":"string"}},"provinces":{"description":"State or province (ST) values.","type":"array","items":{"type":"string"}},"streetAddresses":{"description":"Street address values.","type":"array","items":{"type":"string"}},"postalCodes":{"description":"Postal code values.","type":"array","items":{"type":"string"}},"serialNumber":{"description":"Subject serialNumber attribute (a DN attribute, not the certificate serial).","type":"string"}},"additionalProperties":false},"duration":{"description":"Requested certificate lifetime as a Go duration (e.g. 2160h, 8760h). Passed to the cert-manager Certificate, which rejects values under 1h; empty leaves the cert-manager default of 90 days.","examples":["2160h","8760h"],"type":"string"},"renewBefore":{"description":"How long before expiry cert-manager renews the certificate (Go duration, e.g. 360h). Deprecated by KubeDB in favour of a ReconfigureTLS PgpoolOpsRequest with rotateCertificates. cert-manager requires at least 5m and less than duration.","examples":["360h"],"type":"string"},"dnsNames":{"description":"Extra DNS subject alternative names. Clients that use sslmode verify-full must dial a host name listed here (or in the names KubeDB adds).","type":"array","items":{"type":"string"}},"ipAddresses":{"description":"Extra IP subject alternative names; each entry must be a literal IPv4 or IPv6 address (cert-manager rejects anything else).","type":"array","items":{"type":"string"}},"uris":{"description":"Extra URI subject alternative names.","type":"array","items":{"type":"string"}},"emailAddresses":{"description":"Extra e-mail subject alternative names (bare addresses, no display name).","type":"array","items":{"type":"string"}},"privateKey":{"description":"Key options. In KubeDB only the encoding can be chosen: there is no algorithm or size field here (unlike cert-manager's own Certificate).","type":"object","properties":{"encoding":{"description":"Encoding of the private key written to the Secret: PKCS1 or PKCS8, upper case exactly (the KubeDB docs write pkcs1/pkcs8, which the API server rejects). When unset cert-manager uses PKCS1.","x-pgtls-runtime-default":"PKCS1","type":"string","enum":["PKCS1","PKCS8"]}},"additionalProperties":false}},"additionalProperties":false}}},"additionalProperties":false},"authSecret":{"description":"Secret with the Pgpool admin credentials (not TLS). Default name <pgpool-name>-auth.","type":"object","required":["kind","name"],"x-kubernetes-map-type":"atomic","properties":{"apiGroup":{"description":"API group of the referenced object; empty for core Secrets.","type":"string","default":""},"kind":{"description":"Kind of the referenced object, normally Secret.","type":"string","default":"Secret"},"name":{"description":"Name of the Secret.","type":"string"},"externallyManaged":{"description":"True when the Secret is managed outside KubeDB.","type":"boolean"},"secretStoreName":{"description":"Name of an external secret store holding the credentials.","type":"string"},"activeFrom":{"description":"Time from which these credentials are in use (RFC 3339 date-time).","type":"string"},"rotateAfter":{"description":"Duration after which KubeDB rotates the credentials (Go duration).","type":"string"}},"additionalProperties":false},"autoOps":{"description":"Automatic ops-request settings (not TLS).","type":"object","properties":{"disabled":{"type":"boolean","x-pgtls-structural":true}},"additionalProperties":false},"configuration":{"description":"Custom pgpool.conf settings. Keep them consistent with TLS: ssl = on in pgpool.conf belongs with spec.tls set and sslMode other than disable.","type":"object","properties":{"backends":{"description":"Backend node overrides (not TLS).","type":"array","items":{"description":"One backend node.","type":"object","required":["weight"],"properties":{"hostName":{"description":"Backend host.","type":"string"},"port":{"description":"Backend port.","type":"integer"},"weight":{"description":"Load-balancing weight. Required.","type":"integer"},"flag":{"description":"Backend flag (e.g. ALLOW_TO_FAILOVER).","type":"string"},"groupName":{"description":"Backend group.","type":"string"}},"additionalProperties":false}},"inline":{"description":"File name to file content; the key pgpool.conf holds extra pgpool.conf lines.","type":"object","additionalProperties":{"type":"string"}},"secretName":{"description":"Secret holding a complete custom configuration.","type":"string"}},"additionalProperties":false},"deletionPolicy":{"description":"What happens to the Pgpool's resources when it is deleted: Halt, Delete, WipeOut or DoNotTerminate. The webhook defaults it to Delete.","x-pgtls-runtime-default":"Delete","type":"string","enum":["Halt","Delete","WipeOut","DoNotTerminate"]},"healthChecker":{"description":"Health-check tuning (not TLS).","type":"object","default":{"failureThreshold":1,"periodSeconds":10,"timeoutSeconds":10},"properties":{"disableWriteCheck":{"description":"Skip the write check.","type":"boolean"},"failureThreshold":{"description":"Failed checks before the database is marked unhealthy.","type":"integer","default":1},"periodSeconds":{"description":"Seconds between checks.","type":"integer","default":10},"timeoutSeconds":{"description":"Seconds before a check times out.","type":"integer","default":10}},"additionalProperties":false},"init":{"description":"Initialization settings (not TLS).","type":"object","properties":{"archiver":{"type":"object","x-pgtls-structural":true},"initialized":{"type":"boolean","x-pgtls-structural":true},"script":{"type":"object","x-pgtls-structural":true},"waitForInitialRestore":{"type":"boolean","x-pgtls-structural":true}},"additionalProperties":false},"monitor":{"description":"Monitoring (not TLS). The metrics exporter gets its own certificate under the metrics-exporter alias when TLS is on.","type":"object","properties":{"agent":{"description":"Monitoring agent.","type":"string","enum":["prometheus.io/operator","prometheus.io","prometheus.io/builtin"]},"prometheus":{"description":"Prometheus exporter and ServiceMonitor settings.","type":"object","properties":{"exporter":{"type":"object","x-pgtls-structural":true},"serviceMonitor":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"additionalProperties":false},"podTemplate":{"description":"Pod template for the Pgpool PetSet (not checked here). The names certs and pgpool-config are reserved for volumes, and /config/tls and /config for mount paths: the webhook rejects a template that uses them.","type":"object","properties":{"controller":{"type":"object","x-pgtls-structural":true},"metadata":{"type":"object","x-pgtls-structural":true},"spec":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"replicas":{"description":"Number of Pgpool pods.","type":"integer"},"serviceTemplates":{"description":"Per-Service overrides (not TLS).","type":"array","items":{"description":"Template for one of the Services.","type":"object","required":["alias"],"properties":{"alias":{"description":"Which Service this template applies to.","type":"string","enum":["primary","standby","stats","dashboard","secondary"]},"metadata":{"description":"Labels and annotations for the Service.","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"spec":{"description":"Service spec fields.","type":"object","properties":{"clusterIP":{"type":"string","x-pgtls-structural":true},"externalIPs":{"type":"array","x-pgtls-structural":true},"externalTrafficPolicy":{"type":"string","x-pgtls-structural":true},"healthCheckNodePort":{"type":"integer","x-pgtls-structural":true},"loadBalancerIP":{"type":"string","x-pgtls-structural":true},"loadBalancerSourceRanges":{"type":"array","x-pgtls-structural":true},"ports":{"type":"array","x-pgtls-structural":true},"sessionAffinityConfig":{"type":"object","x-pgtls-structural":true},"type":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"additionalProperties":false}},"syncUsers":{"description":"Copy database users from the backend into Pgpool.","type":"boolean"}},"additionalProperties":false},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"additionalProperties":false,"definitions":{"s0":{"description":"API group of the issuer. Use cert-manager.io; KubeDB supports no other issuer group. Note the spelling: apiGroup here, group in a cert-manager Certificate.","examples":["cert-manager.io"],"type":"string"},"s1":{"description":"Kind of the issuer: Issuer (must live in the same namespace as the Pgpool) or ClusterIssuer (usable from any namespace). Required.","examples":["Issuer","ClusterIssuer"],"type":"string"}}};
+const pattern9 = new RegExp("^[a-z]([-a-z0-9]*[a-z0-9])?$", "u");
+const schema15 = {"description":"API group of the issuer. Use cert-manager.io; KubeDB supports no other issuer group. Note the spelling: apiGroup here, group in a cert-manager Certificate.","examples":["cert-manager.io"],"type":"string"};
+
+function validate39(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate39.errors = vErrors;
+return errors === 0;
+}
+
+const schema16 = {"description":"Kind of the issuer: Issuer (must live in the same namespace as the Pgpool) or ClusterIssuer (usable from any namespace). Required.","examples":["Issuer","ClusterIssuer"],"type":"string"};
+
+function validate41(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate41.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate38(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/kubedb-pgpool.json" */;
 let vErrors = null;
 let errors = 0;
@@ -6429,7 +6450,7 @@ vErrors.push(err15);
 errors++;
 }
 for(const key3 in data9){
-if(!(func2.call(schema13.properties.spec.properties, key3))){
+if(!(func2.call(schema14.properties.spec.properties, key3))){
 const err16 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err16];
@@ -6526,7 +6547,7 @@ vErrors.push(err23);
 errors++;
 }
 if(!((((((data14 === "disable") || (data14 === "allow")) || (data14 === "prefer")) || (data14 === "require")) || (data14 === "verify-ca")) || (data14 === "verify-full"))){
-const err24 = {instancePath:instancePath+"/spec/sslMode",schemaPath:"#/properties/spec/properties/sslMode/enum",keyword:"enum",params:{allowedValues: schema13.properties.spec.properties.sslMode.enum},message:"must be equal to one of the allowed values"};
+const err24 = {instancePath:instancePath+"/spec/sslMode",schemaPath:"#/properties/spec/properties/sslMode/enum",keyword:"enum",params:{allowedValues: schema14.properties.spec.properties.sslMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -6548,7 +6569,7 @@ vErrors.push(err25);
 errors++;
 }
 if(!(((data15 === "md5") || (data15 === "scram")) || (data15 === "cert"))){
-const err26 = {instancePath:instancePath+"/spec/clientAuthMode",schemaPath:"#/properties/spec/properties/clientAuthMode/enum",keyword:"enum",params:{allowedValues: schema13.properties.spec.properties.clientAuthMode.enum},message:"must be equal to one of the allowed values"};
+const err26 = {instancePath:instancePath+"/spec/clientAuthMode",schemaPath:"#/properties/spec/properties/clientAuthMode/enum",keyword:"enum",params:{allowedValues: schema14.properties.spec.properties.clientAuthMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -6608,14 +6629,14 @@ errors++;
 }
 }
 if(data17.apiGroup !== undefined){
-if(!(validate38(data17.apiGroup, {instancePath:instancePath+"/spec/tls/issuerRef/apiGroup",parentData:data17,parentDataProperty:"apiGroup",rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+if(!(validate39(data17.apiGroup, {instancePath:instancePath+"/spec/tls/issuerRef/apiGroup",parentData:data17,parentDataProperty:"apiGroup",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 }
 if(data17.kind !== undefined){
-if(!(validate40(data17.kind, {instancePath:instancePath+"/spec/tls/issuerRef/kind",parentData:data17,parentDataProperty:"kind",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate41(data17.kind, {instancePath:instancePath+"/spec/tls/issuerRef/kind",parentData:data17,parentDataProperty:"kind",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 }
@@ -6661,7 +6682,7 @@ vErrors.push(err33);
 errors++;
 }
 for(const key7 in data22){
-if(!(func2.call(schema13.properties.spec.properties.tls.properties.certificates.items.properties, key7))){
+if(!(func2.call(schema14.properties.spec.properties.tls.properties.certificates.items.properties, key7))){
 const err34 = {instancePath:instancePath+"/spec/tls/certificates/" + i0,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err34];
@@ -6720,14 +6741,14 @@ errors++;
 }
 }
 if(data24.apiGroup !== undefined){
-if(!(validate38(data24.apiGroup, {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/apiGroup",parentData:data24,parentDataProperty:"apiGroup",rootData}))){
-vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+if(!(validate39(data24.apiGroup, {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/apiGroup",parentData:data24,parentDataProperty:"apiGroup",rootData}))){
+vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
 errors = vErrors.length;
 }
 }
 if(data24.kind !== undefined){
-if(!(validate40(data24.kind, {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/kind",parentData:data24,parentDataProperty:"kind",rootData}))){
-vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+if(!(validate41(data24.kind, {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/kind",parentData:data24,parentDataProperty:"kind",rootData}))){
+vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
 errors = vErrors.length;
 }
 }
@@ -7166,7 +7187,7 @@ vErrors.push(err70);
 errors++;
 }
 if(!((data56 === "PKCS1") || (data56 === "PKCS8"))){
-const err71 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/privateKey/encoding",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/privateKey/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema13.properties.spec.properties.tls.properties.certificates.items.properties.privateKey.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+const err71 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/privateKey/encoding",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/privateKey/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema14.properties.spec.properties.tls.properties.certificates.items.properties.privateKey.properties.encoding.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -7590,7 +7611,7 @@ vErrors.push(err104);
 errors++;
 }
 if(!((((data78 === "Halt") || (data78 === "Delete")) || (data78 === "WipeOut")) || (data78 === "DoNotTerminate"))){
-const err105 = {instancePath:instancePath+"/spec/deletionPolicy",schemaPath:"#/properties/spec/properties/deletionPolicy/enum",keyword:"enum",params:{allowedValues: schema13.properties.spec.properties.deletionPolicy.enum},message:"must be equal to one of the allowed values"};
+const err105 = {instancePath:instancePath+"/spec/deletionPolicy",schemaPath:"#/properties/spec/properties/deletionPolicy/enum",keyword:"enum",params:{allowedValues: schema14.properties.spec.properties.deletionPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -7784,7 +7805,7 @@ vErrors.push(err119);
 errors++;
 }
 if(!(((data90 === "prometheus.io/operator") || (data90 === "prometheus.io")) || (data90 === "prometheus.io/builtin"))){
-const err120 = {instancePath:instancePath+"/spec/monitor/agent",schemaPath:"#/properties/spec/properties/monitor/properties/agent/enum",keyword:"enum",params:{allowedValues: schema13.properties.spec.properties.monitor.properties.agent.enum},message:"must be equal to one of the allowed values"};
+const err120 = {instancePath:instancePath+"/spec/monitor/agent",schemaPath:"#/properties/spec/properties/monitor/properties/agent/enum",keyword:"enum",params:{allowedValues: schema14.properties.spec.properties.monitor.properties.agent.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -7980,7 +8001,7 @@ vErrors.push(err134);
 errors++;
 }
 if(!(((((data101 === "primary") || (data101 === "standby")) || (data101 === "stats")) || (data101 === "dashboard")) || (data101 === "secondary"))){
-const err135 = {instancePath:instancePath+"/spec/serviceTemplates/" + i13+"/alias",schemaPath:"#/properties/spec/properties/serviceTemplates/items/properties/alias/enum",keyword:"enum",params:{allowedValues: schema13.properties.spec.properties.serviceTemplates.items.properties.alias.enum},message:"must be equal to one of the allowed values"};
+const err135 = {instancePath:instancePath+"/spec/serviceTemplates/" + i13+"/alias",schemaPath:"#/properties/spec/properties/serviceTemplates/items/properties/alias/enum",keyword:"enum",params:{allowedValues: schema14.properties.spec.properties.serviceTemplates.items.properties.alias.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -8047,7 +8068,7 @@ if(data100.spec !== undefined){
 let data105 = data100.spec;
 if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
 for(const key23 in data105){
-if(!(func2.call(schema13.properties.spec.properties.serviceTemplates.items.properties.spec.properties, key23))){
+if(!(func2.call(schema14.properties.spec.properties.serviceTemplates.items.properties.spec.properties, key23))){
 const err140 = {instancePath:instancePath+"/spec/serviceTemplates/" + i13+"/spec",schemaPath:"#/properties/spec/properties/serviceTemplates/items/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err140];
@@ -8254,52 +8275,52 @@ vErrors.push(err156);
 }
 errors++;
 }
-validate37.errors = vErrors;
+validate38.errors = vErrors;
 return errors === 0;
 }
 
-exports["kubedb-pgpoolopsrequest.json"] = validate44;
-const schema16 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/kubedb-pgpoolopsrequest.json","title":"KubeDB PgpoolOpsRequest (ops.kubedb.com/v1alpha1)","description":"A one-off operation on a KubeDB Pgpool. pgtls checks the TLS part (type ReconfigureTLS, spec.tls) strictly and the other operation blocks only for their type. The upstream CRD is not in the reference set; this schema follows kubedb/apimachinery's Go types (PgpoolOpsRequestSpec, PgpoolTLSSpec) and the facts in operators.md.","x-pgtls-upstream":{"crd":"ops.kubedb.com_pgpoolopsrequests.yaml","release":"KubeDB v2026.7.10 (kubedb/apimachinery apis/ops/v1alpha1/pgpool_ops_types.go); CRD file not in the reference set","apiVersion":"ops.kubedb.com/v1alpha1","kind":"PgpoolOpsRequest"},"type":"object","properties":{"apiVersion":{"type":"string","description":"Group and version: ops.kubedb.com/v1alpha1.","const":"ops.kubedb.com/v1alpha1"},"kind":{"type":"string","description":"Kind: PgpoolOpsRequest.","const":"PgpoolOpsRequest"},"metadata":{"type":"object","description":"Object metadata.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"The operation to perform. The CRD requires databaseRef and type; for type ReconfigureTLS the webhook also requires tls.","required":["databaseRef","type"],"additionalProperties":false,"properties":{"type":{"type":"string","description":"Kind of operation. ReconfigureTLS adds, changes, rotates or removes TLS and needs the tls block.","enum":["UpdateVersion","VerticalScaling","Reconfigure","Restart","HorizontalScaling","ReconfigureTLS","RotateAuth"]},"databaseRef":{"type":"object","description":"The Pgpool (same namespace) this request acts on.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Pgpool.","default":""}},"x-kubernetes-map-type":"atomic"},"tls":{"type":"object","description":"What the ReconfigureTLS request changes. The webhook rejects a ReconfigureTLS request without this block. Typical uses: add TLS (issuerRef, optionally sslMode/clientAuthMode/certificates), change the issuer (issuerRef), renew all certificates (rotateCertificates: true) or turn TLS off (remove: true).","additionalProperties":false,"properties":{"issuerRef":{"type":"object","description":"Issuer to use from now on (adding TLS or changing the issuer). Names the cert-manager Issuer or ClusterIssuer that signs the certificates. KubeDB calls the group field apiGroup (cert-manager's own Certificate calls it group). kind and name are required by the CRD; apiGroup is optional in the schema, but the KubeDB docs only support cert-manager.io.","required":["kind","name"],"additionalProperties":false,"properties":{"apiGroup":{"$ref":"#/definitions/s0"},"kind":{"$ref":"#/definitions/s1"},"name":{"type":"string","description":"Name of the Issuer or ClusterIssuer. Required."}},"x-kubernetes-map-type":"atomic"},"certificates":{"type":"array","description":"Certificate settings to apply, one entry per alias (server, client, metrics-exporter).","items":{"type":"object","description":"One certificate that KubeDB asks cert-manager to issue for the Pgpool. alias selects which one it is; the other fields tune the cert-manager Certificate that KubeDB creates. Only alias is required.","required":["alias"],"additionalProperties":false,"properties":{"alias":{"type":"string","description":"Which certificate this entry configures. The CRD accepts any string, but KubeDB only uses server (Pgpool frontend), client (the client certificate, CN postgres) and metrics-exporter (the exporter sidecar); other aliases are silently ignored. Required.","examples":["server","client","metrics-exporter"]},"issuerRef":{"type":"object","description":"Per-certificate issuer, overriding spec.tls.issuerRef for this alias. Names the cert-manager Issuer or ClusterIssuer that signs the certificates. KubeDB calls the group field apiGroup (cert-manager's own Certificate calls it group). kind and name are required by the CRD; apiGroup is optional in the schema, but the KubeDB docs only support cert-manager.io.","required":["kind","name"],"additionalProperties":false,"properties":{"apiGroup":{"$ref":"#/definitions/s0"},"kind":{"$ref":"#/definitions/s1"},"name":{"type":"string","description":"Name of the Issuer or ClusterIssuer. Required."}},"x-kubernetes-map-type":"atomic"},"secretName":{"type":"string","description":"Name of the Secret cert-manager writes the key pair to. When spec.tls.issuerRef is set and this is empty, KubeDB fills in <pgpool-name>-<alias>-cert."},"subject":{"type":"object","description":"Distinguished-name attributes to put in the certificate subject, besides the common name that KubeDB chooses. Each attribute is a list of strings except serialNumber.","additionalProperties":false,"properties":{"organizations":{"type":"array","description":"Organization (O) values.","items":{"type":"string"}},"countries":{"type":"array","description":"Country (C) values, e.g. two-letter ISO codes.","items":{"type":"string"}},"organizationalUnits":{"type":"array","description":"Organizational unit (OU) values.","items":{"type":"string"}},"localities":{"type":"array","description":"Locality / city (L) values.","items":{"type":"string"}},"provinces":{"type":"array","description":"State or province (ST) values.","items":{"type":"string"}},"streetAddresses":{"type":"array","description":"Street address values.","items":{"type":"string"}},"postalCodes":{"type":"array","description":"Postal code values.","items":{"type":"string"}},"serialNumber":{"type":"string","description":"Subject serialNumber attribute (a DN attribute, not the certificate serial)."}}},"duration":{"type":"string","description":"Requested certificate lifetime as a Go duration (e.g. 2160h, 8760h). Passed to the cert-manager Certificate, which rejects values under 1h; empty leaves the cert-manager default of 90 days.","examples":["2160h","8760h"]},"renewBefore":{"type":"string","description":"How long before expiry cert-manager renews the certificate (Go duration, e.g. 360h). Deprecated by KubeDB in favour of a ReconfigureTLS PgpoolOpsRequest with rotateCertificates. cert-manager requires at least 5m and less than duration.","examples":["360h"]},"dnsNames":{"type":"array","description":"Extra DNS subject alternative names. Clients that use sslmode verify-full must dial a host name listed here (or in the names KubeDB adds).","items":{"type":"string"}},"ipAddresses":{"type":"array","description":"Extra IP subject alternative names; each entry must be a literal IPv4 or IPv6 address (cert-manager rejects anything else).","items":{"type":"string"}},"uris":{"type":"array","description":"Extra URI subject alternative names.","items":{"type":"string"}},"emailAddresses":{"type":"array","description":"Extra e-mail subject alternative names (bare addresses, no display name).","items":{"type":"string"}},"privateKey":{"type":"object","description":"Key options. In KubeDB only the encoding can be chosen: there is no algorithm or size field here (unlike cert-manager's own Certificate).","additionalProperties":false,"properties":{"encoding":{"type":"string","description":"Encoding of the private key written to the Secret: PKCS1 or PKCS8, upper case exactly (the KubeDB docs write pkcs1/pkcs8, which the API server rejects). When unset cert-manager uses PKCS1.","enum":["PKCS1","PKCS8"],"x-pgtls-runtime-default":"PKCS1"}}}}}},"sslMode":{"type":"string","description":"New sslMode for the Pgpool. Unlike on the Pgpool itself there is no default here. One of disable, allow, prefer, require, verify-ca, verify-full (libpq sslmode names). The value is disable, not disabled: the KubeDB docs tables say disabled, which the API server rejects.","enum":["disable","allow","prefer","require","verify-ca","verify-full"]},"clientAuthMode":{"type":"string","description":"New clientAuthMode for the Pgpool: md5, scram or cert. No default in the ops request (the md5 default belongs to the Pgpool resource); cert needs TLS.","enum":["md5","scram","cert"]},"rotateCertificates":{"type":"boolean","description":"true: reissue every certificate now (the supported way to renew; spec.tls.certificates[].renewBefore on the Pgpool is deprecated)."},"remove":{"type":"boolean","description":"true: remove TLS from the Pgpool."}}},"timeout":{"type":"string","description":"Time limit for each step, as a Go duration (e.g. 5m); a step that takes longer fails the request.","examples":["5m"]},"apply":{"type":"string","description":"IfReady (default) runs the request only while the Pgpool is Ready; Always runs it regardless.","enum":["IfReady","Always"],"default":"IfReady"},"maxRetries":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Retry limit of the request (present in recent KubeDB releases; default 1).","default":1},"updateVersion":{"type":"object","description":"For type UpdateVersion (not TLS).","properties":{"targetVersion":{"type":"string","description":"PgpoolVersion to move to."}}},"horizontalScaling":{"type":"object","description":"For type HorizontalScaling (not TLS).","properties":{"node":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"New number of Pgpool pods."}}},"verticalScaling":{"type":"object","description":"For type VerticalScaling (not TLS).","additionalProperties":true},"configuration":{"type":"object","description":"For type Reconfigure (not TLS).","additionalProperties":true},"authentication":{"type":"object","description":"For type RotateAuth (not TLS).","additionalProperties":true},"restart":{"type":"object","description":"For type Restart; empty object (not TLS).","additionalProperties":true}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"definitions":{"s0":{"type":"string","description":"API group of the issuer. Use cert-manager.io; KubeDB supports no other issuer group. Note the spelling: apiGroup here, group in a cert-manager Certificate.","examples":["cert-manager.io"]},"s1":{"type":"string","description":"Kind of the issuer: Issuer (must live in the same namespace as the Pgpool) or ClusterIssuer (usable from any namespace). Required.","examples":["Issuer","ClusterIssuer"]}}};
-const schema17 = {"type":"string","description":"API group of the issuer. Use cert-manager.io; KubeDB supports no other issuer group. Note the spelling: apiGroup here, group in a cert-manager Certificate.","examples":["cert-manager.io"]};
+exports["kubedb-pgpoolopsrequest.json"] = validate45;
+const schema17 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/kubedb-pgpoolopsrequest.json","title":"KubeDB PgpoolOpsRequest (ops.kubedb.com/v1alpha1)","description":"A one-off operation on a KubeDB Pgpool. pgtls checks the TLS part (type ReconfigureTLS, spec.tls) strictly and the other operation blocks only for their type. The upstream CRD is not in the reference set; this schema follows kubedb/apimachinery's Go types (PgpoolOpsRequestSpec, PgpoolTLSSpec) and the facts in operators.md.","x-pgtls-upstream":{"crd":"ops.kubedb.com_pgpoolopsrequests.yaml","release":"KubeDB v2026.7.10 (kubedb/apimachinery apis/ops/v1alpha1/pgpool_ops_types.go); CRD file not in the reference set","apiVersion":"ops.kubedb.com/v1alpha1","kind":"PgpoolOpsRequest"},"type":"object","properties":{"apiVersion":{"type":"string","description":"Group and version: ops.kubedb.com/v1alpha1.","const":"ops.kubedb.com/v1alpha1"},"kind":{"type":"string","description":"Kind: PgpoolOpsRequest.","const":"PgpoolOpsRequest"},"metadata":{"type":"object","description":"Object metadata.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"The operation to perform. The CRD requires databaseRef and type; for type ReconfigureTLS the webhook also requires tls.","required":["databaseRef","type"],"additionalProperties":false,"properties":{"type":{"type":"string","description":"Kind of operation. ReconfigureTLS adds, changes, rotates or removes TLS and needs the tls block.","enum":["UpdateVersion","VerticalScaling","Reconfigure","Restart","HorizontalScaling","ReconfigureTLS","RotateAuth"]},"databaseRef":{"type":"object","description":"The Pgpool (same namespace) this request acts on.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Pgpool.","default":""}},"x-kubernetes-map-type":"atomic"},"tls":{"type":"object","description":"What the ReconfigureTLS request changes. The webhook rejects a ReconfigureTLS request without this block. Typical uses: add TLS (issuerRef, optionally sslMode/clientAuthMode/certificates), change the issuer (issuerRef), renew all certificates (rotateCertificates: true) or turn TLS off (remove: true).","additionalProperties":false,"properties":{"issuerRef":{"type":"object","description":"Issuer to use from now on (adding TLS or changing the issuer). Names the cert-manager Issuer or ClusterIssuer that signs the certificates. KubeDB calls the group field apiGroup (cert-manager's own Certificate calls it group). kind and name are required by the CRD; apiGroup is optional in the schema, but the KubeDB docs only support cert-manager.io.","required":["kind","name"],"additionalProperties":false,"properties":{"apiGroup":{"$ref":"#/definitions/s0"},"kind":{"$ref":"#/definitions/s1"},"name":{"type":"string","description":"Name of the Issuer or ClusterIssuer. Required."}},"x-kubernetes-map-type":"atomic"},"certificates":{"type":"array","description":"Certificate settings to apply, one entry per alias (server, client, metrics-exporter).","items":{"type":"object","description":"One certificate that KubeDB asks cert-manager to issue for the Pgpool. alias selects which one it is; the other fields tune the cert-manager Certificate that KubeDB creates. Only alias is required.","required":["alias"],"additionalProperties":false,"properties":{"alias":{"type":"string","description":"Which certificate this entry configures. The CRD accepts any string, but KubeDB only uses server (Pgpool frontend), client (the client certificate, CN postgres) and metrics-exporter (the exporter sidecar); other aliases are silently ignored. Required.","examples":["server","client","metrics-exporter"]},"issuerRef":{"type":"object","description":"Per-certificate issuer, overriding spec.tls.issuerRef for this alias. Names the cert-manager Issuer or ClusterIssuer that signs the certificates. KubeDB calls the group field apiGroup (cert-manager's own Certificate calls it group). kind and name are required by the CRD; apiGroup is optional in the schema, but the KubeDB docs only support cert-manager.io.","required":["kind","name"],"additionalProperties":false,"properties":{"apiGroup":{"$ref":"#/definitions/s0"},"kind":{"$ref":"#/definitions/s1"},"name":{"type":"string","description":"Name of the Issuer or ClusterIssuer. Required."}},"x-kubernetes-map-type":"atomic"},"secretName":{"type":"string","description":"Name of the Secret cert-manager writes the key pair to. When spec.tls.issuerRef is set and this is empty, KubeDB fills in <pgpool-name>-<alias>-cert."},"subject":{"type":"object","description":"Distinguished-name attributes to put in the certificate subject, besides the common name that KubeDB chooses. Each attribute is a list of strings except serialNumber.","additionalProperties":false,"properties":{"organizations":{"type":"array","description":"Organization (O) values.","items":{"type":"string"}},"countries":{"type":"array","description":"Country (C) values, e.g. two-letter ISO codes.","items":{"type":"string"}},"organizationalUnits":{"type":"array","description":"Organizational unit (OU) values.","items":{"type":"string"}},"localities":{"type":"array","description":"Locality / city (L) values.","items":{"type":"string"}},"provinces":{"type":"array","description":"State or province (ST) values.","items":{"type":"string"}},"streetAddresses":{"type":"array","description":"Street address values.","items":{"type":"string"}},"postalCodes":{"type":"array","description":"Postal code values.","items":{"type":"string"}},"serialNumber":{"type":"string","description":"Subject serialNumber attribute (a DN attribute, not the certificate serial)."}}},"duration":{"type":"string","description":"Requested certificate lifetime as a Go duration (e.g. 2160h, 8760h). Passed to the cert-manager Certificate, which rejects values under 1h; empty leaves the cert-manager default of 90 days.","examples":["2160h","8760h"]},"renewBefore":{"type":"string","description":"How long before expiry cert-manager renews the certificate (Go duration, e.g. 360h). Deprecated by KubeDB in favour of a ReconfigureTLS PgpoolOpsRequest with rotateCertificates. cert-manager requires at least 5m and less than duration.","examples":["360h"]},"dnsNames":{"type":"array","description":"Extra DNS subject alternative names. Clients that use sslmode verify-full must dial a host name listed here (or in the names KubeDB adds).","items":{"type":"string"}},"ipAddresses":{"type":"array","description":"Extra IP subject alternative names; each entry must be a literal IPv4 or IPv6 address (cert-manager rejects anything else).","items":{"type":"string"}},"uris":{"type":"array","description":"Extra URI subject alternative names.","items":{"type":"string"}},"emailAddresses":{"type":"array","description":"Extra e-mail subject alternative names (bare addresses, no display name).","items":{"type":"string"}},"privateKey":{"type":"object","description":"Key options. In KubeDB only the encoding can be chosen: there is no algorithm or size field here (unlike cert-manager's own Certificate).","additionalProperties":false,"properties":{"encoding":{"type":"string","description":"Encoding of the private key written to the Secret: PKCS1 or PKCS8, upper case exactly (the KubeDB docs write pkcs1/pkcs8, which the API server rejects). When unset cert-manager uses PKCS1.","enum":["PKCS1","PKCS8"],"x-pgtls-runtime-default":"PKCS1"}}}}}},"sslMode":{"type":"string","description":"New sslMode for the Pgpool. Unlike on the Pgpool itself there is no default here. One of disable, allow, prefer, require, verify-ca, verify-full (libpq sslmode names). The value is disable, not disabled: the KubeDB docs tables say disabled, which the API server rejects.","enum":["disable","allow","prefer","require","verify-ca","verify-full"]},"clientAuthMode":{"type":"string","description":"New clientAuthMode for the Pgpool: md5, scram or cert. No default in the ops request (the md5 default belongs to the Pgpool resource); cert needs TLS.","enum":["md5","scram","cert"]},"rotateCertificates":{"type":"boolean","description":"true: reissue every certificate now (the supported way to renew; spec.tls.certificates[].renewBefore on the Pgpool is deprecated)."},"remove":{"type":"boolean","description":"true: remove TLS from the Pgpool."}}},"timeout":{"type":"string","description":"Time limit for each step, as a Go duration (e.g. 5m); a step that takes longer fails the request.","examples":["5m"]},"apply":{"type":"string","description":"IfReady (default) runs the request only while the Pgpool is Ready; Always runs it regardless.","enum":["IfReady","Always"],"default":"IfReady"},"maxRetries":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Retry limit of the request (present in recent KubeDB releases; default 1).","default":1},"updateVersion":{"type":"object","description":"For type UpdateVersion (not TLS).","properties":{"targetVersion":{"type":"string","description":"PgpoolVersion to move to."}}},"horizontalScaling":{"type":"object","description":"For type HorizontalScaling (not TLS).","properties":{"node":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"New number of Pgpool pods."}}},"verticalScaling":{"type":"object","description":"For type VerticalScaling (not TLS).","additionalProperties":true},"configuration":{"type":"object","description":"For type Reconfigure (not TLS).","additionalProperties":true},"authentication":{"type":"object","description":"For type RotateAuth (not TLS).","additionalProperties":true},"restart":{"type":"object","description":"For type Restart; empty object (not TLS).","additionalProperties":true}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"definitions":{"s0":{"type":"string","description":"API group of the issuer. Use cert-manager.io; KubeDB supports no other issuer group. Note the spelling: apiGroup here, group in a cert-manager Certificate.","examples":["cert-manager.io"]},"s1":{"type":"string","description":"Kind of the issuer: Issuer (must live in the same namespace as the Pgpool) or ClusterIssuer (usable from any namespace). Required.","examples":["Issuer","ClusterIssuer"]}}};
+const schema18 = {"type":"string","description":"API group of the issuer. Use cert-manager.io; KubeDB supports no other issuer group. Note the spelling: apiGroup here, group in a cert-manager Certificate.","examples":["cert-manager.io"]};
+
+function validate46(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate46.errors = vErrors;
+return errors === 0;
+}
+
+const schema19 = {"type":"string","description":"Kind of the issuer: Issuer (must live in the same namespace as the Pgpool) or ClusterIssuer (usable from any namespace). Required.","examples":["Issuer","ClusterIssuer"]};
+
+function validate48(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate48.errors = vErrors;
+return errors === 0;
+}
+
 
 function validate45(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-validate45.errors = vErrors;
-return errors === 0;
-}
-
-const schema18 = {"type":"string","description":"Kind of the issuer: Issuer (must live in the same namespace as the Pgpool) or ClusterIssuer (usable from any namespace). Required.","examples":["Issuer","ClusterIssuer"]};
-
-function validate47(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-let vErrors = null;
-let errors = 0;
-if(typeof data !== "string"){
-const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err0];
-}
-else {
-vErrors.push(err0);
-}
-errors++;
-}
-validate47.errors = vErrors;
-return errors === 0;
-}
-
-
-function validate44(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/kubedb-pgpoolopsrequest.json" */;
 let vErrors = null;
 let errors = 0;
@@ -8473,7 +8494,7 @@ vErrors.push(err12);
 errors++;
 }
 for(const key2 in data9){
-if(!(func2.call(schema16.properties.spec.properties, key2))){
+if(!(func2.call(schema17.properties.spec.properties, key2))){
 const err13 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
@@ -8497,7 +8518,7 @@ vErrors.push(err14);
 errors++;
 }
 if(!(((((((data10 === "UpdateVersion") || (data10 === "VerticalScaling")) || (data10 === "Reconfigure")) || (data10 === "Restart")) || (data10 === "HorizontalScaling")) || (data10 === "ReconfigureTLS")) || (data10 === "RotateAuth"))){
-const err15 = {instancePath:instancePath+"/spec/type",schemaPath:"#/properties/spec/properties/type/enum",keyword:"enum",params:{allowedValues: schema16.properties.spec.properties.type.enum},message:"must be equal to one of the allowed values"};
+const err15 = {instancePath:instancePath+"/spec/type",schemaPath:"#/properties/spec/properties/type/enum",keyword:"enum",params:{allowedValues: schema17.properties.spec.properties.type.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -8598,14 +8619,14 @@ errors++;
 }
 }
 if(data14.apiGroup !== undefined){
-if(!(validate45(data14.apiGroup, {instancePath:instancePath+"/spec/tls/issuerRef/apiGroup",parentData:data14,parentDataProperty:"apiGroup",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate46(data14.apiGroup, {instancePath:instancePath+"/spec/tls/issuerRef/apiGroup",parentData:data14,parentDataProperty:"apiGroup",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 if(data14.kind !== undefined){
-if(!(validate47(data14.kind, {instancePath:instancePath+"/spec/tls/issuerRef/kind",parentData:data14,parentDataProperty:"kind",rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(!(validate48(data14.kind, {instancePath:instancePath+"/spec/tls/issuerRef/kind",parentData:data14,parentDataProperty:"kind",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 }
@@ -8651,7 +8672,7 @@ vErrors.push(err25);
 errors++;
 }
 for(const key6 in data19){
-if(!(func2.call(schema16.properties.spec.properties.tls.properties.certificates.items.properties, key6))){
+if(!(func2.call(schema17.properties.spec.properties.tls.properties.certificates.items.properties, key6))){
 const err26 = {instancePath:instancePath+"/spec/tls/certificates/" + i0,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err26];
@@ -8710,14 +8731,14 @@ errors++;
 }
 }
 if(data21.apiGroup !== undefined){
-if(!(validate45(data21.apiGroup, {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/apiGroup",parentData:data21,parentDataProperty:"apiGroup",rootData}))){
-vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
+if(!(validate46(data21.apiGroup, {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/apiGroup",parentData:data21,parentDataProperty:"apiGroup",rootData}))){
+vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
 errors = vErrors.length;
 }
 }
 if(data21.kind !== undefined){
-if(!(validate47(data21.kind, {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/kind",parentData:data21,parentDataProperty:"kind",rootData}))){
-vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+if(!(validate48(data21.kind, {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/kind",parentData:data21,parentDataProperty:"kind",rootData}))){
+vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
 errors = vErrors.length;
 }
 }
@@ -9156,7 +9177,7 @@ vErrors.push(err62);
 errors++;
 }
 if(!((data53 === "PKCS1") || (data53 === "PKCS8"))){
-const err63 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/privateKey/encoding",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/privateKey/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema16.properties.spec.properties.tls.properties.certificates.items.properties.privateKey.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+const err63 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/privateKey/encoding",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/privateKey/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema17.properties.spec.properties.tls.properties.certificates.items.properties.privateKey.properties.encoding.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -9215,7 +9236,7 @@ vErrors.push(err67);
 errors++;
 }
 if(!((((((data54 === "disable") || (data54 === "allow")) || (data54 === "prefer")) || (data54 === "require")) || (data54 === "verify-ca")) || (data54 === "verify-full"))){
-const err68 = {instancePath:instancePath+"/spec/tls/sslMode",schemaPath:"#/properties/spec/properties/tls/properties/sslMode/enum",keyword:"enum",params:{allowedValues: schema16.properties.spec.properties.tls.properties.sslMode.enum},message:"must be equal to one of the allowed values"};
+const err68 = {instancePath:instancePath+"/spec/tls/sslMode",schemaPath:"#/properties/spec/properties/tls/properties/sslMode/enum",keyword:"enum",params:{allowedValues: schema17.properties.spec.properties.tls.properties.sslMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -9238,7 +9259,7 @@ vErrors.push(err69);
 errors++;
 }
 if(!(((data55 === "md5") || (data55 === "scram")) || (data55 === "cert"))){
-const err70 = {instancePath:instancePath+"/spec/tls/clientAuthMode",schemaPath:"#/properties/spec/properties/tls/properties/clientAuthMode/enum",keyword:"enum",params:{allowedValues: schema16.properties.spec.properties.tls.properties.clientAuthMode.enum},message:"must be equal to one of the allowed values"};
+const err70 = {instancePath:instancePath+"/spec/tls/clientAuthMode",schemaPath:"#/properties/spec/properties/tls/properties/clientAuthMode/enum",keyword:"enum",params:{allowedValues: schema17.properties.spec.properties.tls.properties.clientAuthMode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -9308,7 +9329,7 @@ vErrors.push(err75);
 errors++;
 }
 if(!((data59 === "IfReady") || (data59 === "Always"))){
-const err76 = {instancePath:instancePath+"/spec/apply",schemaPath:"#/properties/spec/properties/apply/enum",keyword:"enum",params:{allowedValues: schema16.properties.spec.properties.apply.enum},message:"must be equal to one of the allowed values"};
+const err76 = {instancePath:instancePath+"/spec/apply",schemaPath:"#/properties/spec/properties/apply/enum",keyword:"enum",params:{allowedValues: schema17.properties.spec.properties.apply.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -9525,15 +9546,34 @@ vErrors.push(err92);
 }
 errors++;
 }
-validate44.errors = vErrors;
+validate45.errors = vErrors;
 return errors === 0;
 }
 
-exports["percona-perconapgcluster.json"] = validate51;
-const schema19 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/percona-perconapgcluster.json","title":"Percona PerconaPGCluster (pgv2.percona.com/v2)","description":"A PostgreSQL cluster of the Percona Operator for PostgreSQL. Written by pgtls from the facts of the upstream CRD (operator 3.0.0); TLS fields (spec.secrets, spec.tls, spec.tlsOnly, spec.authentication, spec.proxy.pgBouncer.customTLSSecret) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"pgv2.percona.com_perconapgclusters.yaml","release":"Percona Operator for PostgreSQL 3.0.0","apiVersion":"pgv2.percona.com/v2","kind":"PerconaPGCluster"},"x-pgtls-versions":{"releases":["2.3.0","2.4.0","2.5.0","2.6.0","2.7.0","2.8.0","2.9.0","3.0.0"],"fields":{"spec.backups.pgbackrest.repos.[].volume.volumeClaimSpec.resources.claims":["2.3.0"],"spec.dataSource.pgbackrest.repo.volume.volumeClaimSpec.resources.claims":["2.3.0"],"spec.instances.[].dataVolumeClaimSpec.resources.claims":["2.3.0"],"spec.instances.[].walVolumeClaimSpec.resources.claims":["2.3.0"],"spec.backups.pgbackrest.configuration.[].clusterTrustBundle":["2.4.0..3.0.0"],"spec.backups.pgbackrest.containers":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.securityContext":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.securityContext":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repos.[].volume.volumeClaimSpec.volumeAttributesClassName":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.configuration.[].clusterTrustBundle":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.repo.volume.volumeClaimSpec.volumeAttributesClassName":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgBackRestVolume.annotations":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgBackRestVolume.labels":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgBackRestVolume.tolerations":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgDataVolume.annotations":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgDataVolume.labels":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgDataVolume.tolerations":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgWALVolume.annotations":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgWALVolume.labels":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgWALVolume.tolerations":["2.4.0..3.0.0"],"spec.exposeReplicas":["2.4.0..3.0.0"],"spec.extensions.storage.endpoint":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].containers":["2.4.0..3.0.0"],"spec.instances.[].dataVolumeClaimSpec.volumeAttributesClassName":["2.4.0..3.0.0"],"spec.instances.[].initContainers.[].lifecycle.postStart.sleep":["2.4.0..3.0.0"],"spec.instances.[].initContainers.[].lifecycle.preStop.sleep":["2.4.0..3.0.0"],"spec.instances.[].initContainers.[].securityContext.appArmorProfile":["2.4.0..3.0.0"],"spec.instances.[].initContainers.[].volumeMounts.[].recursiveReadOnly":["2.4.0..3.0.0"],"spec.instances.[].securityContext":["2.4.0..3.0.0"],"spec.instances.[].sidecars.[].lifecycle.postStart.sleep":["2.4.0..3.0.0"],"spec.instances.[].sidecars.[].lifecycle.preStop.sleep":["2.4.0..3.0.0"],"spec.instances.[].sidecars.[].securityContext.appArmorProfile":["2.4.0..3.0.0"],"spec.instances.[].sidecars.[].volumeMounts.[].recursiveReadOnly":["2.4.0..3.0.0"],"spec.instances.[].tablespaceVolumes":["2.4.0..3.0.0"],"spec.instances.[].volumeMounts.[].recursiveReadOnly":["2.4.0..3.0.0"],"spec.instances.[].walVolumeClaimSpec.volumeAttributesClassName":["2.4.0..3.0.0"],"spec.metadata":["2.4.0..3.0.0"],"spec.pmm.containerSecurityContext.appArmorProfile":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.config.files.[].clusterTrustBundle":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.containers":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.securityContext":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].lifecycle.postStart.sleep":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].lifecycle.preStop.sleep":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].securityContext.appArmorProfile":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].volumeMounts.[].recursiveReadOnly":["2.4.0..3.0.0"],"spec.backups.pgbackrest.containers.pgbackrest.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.containers.pgbackrestConfig.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.jobs.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.jobs.securityContext.supplementalGroupsPolicy":["2.5.0..3.0.0"],"spec.backups.pgbackrest.repoHost.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.repoHost.securityContext.supplementalGroupsPolicy":["2.5.0..3.0.0"],"spec.backups.pgbackrest.restore.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.sidecars.pgbackrest.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.sidecars.pgbackrestConfig.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.trackLatestRestorableTime":["2.5.0..3.0.0"],"spec.dataSource.pgbackrest.resources.claims.[].request":["2.5.0..3.0.0"],"spec.dataSource.postgresCluster.resources.claims.[].request":["2.5.0..3.0.0"],"spec.instances.[].containers.replicaCertCopy.resources.claims.[].request":["2.5.0..3.0.0"],"spec.instances.[].initContainers.[].resources.claims.[].request":["2.5.0..3.0.0"],"spec.instances.[].resources.claims.[].request":["2.5.0..3.0.0"],"spec.instances.[].securityContext.supplementalGroupsPolicy":["2.5.0..3.0.0"],"spec.instances.[].sidecars.[].resources.claims.[].request":["2.5.0..3.0.0"],"spec.pmm.querySource":["2.5.0..3.0.0"],"spec.pmm.resources.claims.[].request":["2.5.0..3.0.0"],"spec.proxy.pgBouncer.containers.pgbouncerConfig.resources.claims.[].request":["2.5.0..3.0.0"],"spec.proxy.pgBouncer.resources.claims.[].request":["2.5.0..3.0.0"],"spec.proxy.pgBouncer.securityContext.supplementalGroupsPolicy":["2.5.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].resources.claims.[].request":["2.5.0..3.0.0"],"spec.secrets.customRootCATLSSecret":["2.5.0..3.0.0"],"spec.autoCreateUserSchema":["2.6.0..3.0.0"],"spec.backups.pgbackrest.jobs.backoffLimit":["2.6.0..3.0.0"],"spec.backups.pgbackrest.jobs.restartPolicy":["2.6.0..3.0.0"],"spec.backups.pgbackrest.jobs.securityContext.seLinuxChangePolicy":["2.6.0..3.0.0"],"spec.backups.pgbackrest.repoHost.securityContext.seLinuxChangePolicy":["2.6.0..3.0.0"],"spec.extensions.builtin.pgvector":["2.6.0..3.0.0"],"spec.instances.[].securityContext.seLinuxChangePolicy":["2.6.0..3.0.0"],"spec.proxy.pgBouncer.securityContext.seLinuxChangePolicy":["2.6.0..3.0.0"],"spec.tlsOnly":["2.6.0..3.0.0"],"spec.backups.enabled":["2.7.0..3.0.0"],"spec.backups.pgbackrest.initContainer":["2.7.0..3.0.0"],"spec.backups.pgbackrest.manual.initialDelaySeconds":["2.7.0..3.0.0"],"spec.extensions.builtin.pg_repack":["2.7.0..3.0.0"],"spec.extensions.builtin.pg_stat_statements":["2.7.0..3.0.0"],"spec.initContainer":["2.7.0..3.0.0"],"spec.instances.[].initContainer":["2.7.0..3.0.0"],"spec.instances.[].initContainers.[].lifecycle.stopSignal":["2.7.0..3.0.0"],"spec.instances.[].sidecars.[].lifecycle.stopSignal":["2.7.0..3.0.0"],"spec.patroni.createReplicaMethods":["2.7.0..3.0.0"],"spec.pmm.customClusterName":["2.7.0..3.0.0"],"spec.pmm.postgresParams":["2.7.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].lifecycle.stopSignal":["2.7.0..3.0.0"],"spec.users.[].grantPublicSchemaAccess":["2.7.0..3.0.0"],"spec.backups.pgbackrest.configuration.[].podCertificate":["2.8.0..3.0.0"],"spec.backups.pgbackrest.env":["2.8.0..3.0.0"],"spec.backups.pgbackrest.envFrom":["2.8.0..3.0.0"],"spec.backups.pgbackrest.repoHost.sidecars":["2.8.0..3.0.0"],"spec.dataSource.pgbackrest.configuration.[].podCertificate":["2.8.0..3.0.0"],"spec.expose.loadBalancerClass":["2.8.0..3.0.0"],"spec.exposeReplicas.loadBalancerClass":["2.8.0..3.0.0"],"spec.extensions.storage.disableSSL":["2.8.0..3.0.0"],"spec.extensions.storage.forcePathStyle":["2.8.0..3.0.0"],"spec.instances.[].env":["2.8.0..3.0.0"],"spec.instances.[].envFrom":["2.8.0..3.0.0"],"spec.instances.[].initContainers.[].env.[].valueFrom.fileKeyRef":["2.8.0..3.0.0"],"spec.instances.[].initContainers.[].restartPolicyRules":["2.8.0..3.0.0"],"spec.instances.[].sidecars.[].env.[].valueFrom.fileKeyRef":["2.8.0..3.0.0"],"spec.instances.[].sidecars.[].restartPolicyRules":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.config.files.[].podCertificate":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.env":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.envFrom":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.expose.loadBalancerClass":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].env.[].valueFrom.fileKeyRef":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].restartPolicyRules":["2.8.0..3.0.0"],"spec.authentication":["2.9.0..3.0.0"],"spec.backups.pgbackrest.configuration.[].podCertificate.userAnnotations":["2.9.0..3.0.0"],"spec.backups.pgbackrest.manual.env":["2.9.0..3.0.0"],"spec.backups.pgbackrest.manual.envFrom":["2.9.0..3.0.0"],"spec.backups.pgbackrest.repoHost.sidecarPVCs":["2.9.0..3.0.0"],"spec.backups.pgbackrest.repoHost.sidecarVolumes":["2.9.0..3.0.0"],"spec.backups.pgbackrest.restore.env":["2.9.0..3.0.0"],"spec.backups.pgbackrest.restore.envFrom":["2.9.0..3.0.0"],"spec.backups.volumeSnapshots":["2.9.0..3.0.0"],"spec.clusterServiceDNSSuffix":["2.9.0..3.0.0"],"spec.config":["2.9.0..3.0.0"],"spec.dataSource.pgbackrest.configuration.[].podCertificate.userAnnotations":["2.9.0..3.0.0"],"spec.dataSource.postgresCluster.env":["2.9.0..3.0.0"],"spec.dataSource.postgresCluster.envFrom":["2.9.0..3.0.0"],"spec.instances.[].sidecarPVCs":["2.9.0..3.0.0"],"spec.instances.[].sidecarVolumes":["2.9.0..3.0.0"],"spec.patroni.removeDataDirectoryOnDivergedTimelines":["2.9.0..3.0.0"],"spec.proxy.pgBouncer.config.files.[].podCertificate.userAnnotations":["2.9.0..3.0.0"],"spec.proxy.pgBouncer.sidecarPVCs":["2.9.0..3.0.0"],"spec.proxy.pgBouncer.sidecarVolumes":["2.9.0..3.0.0"],"spec.standby.maxAcceptableLag":["2.9.0..3.0.0"],"spec.tls":["2.9.0..3.0.0"]},"required":{"spec.backups":{"2.3.0":["+pgbackrest"],"2.4.0":["+pgbackrest"],"2.5.0":["+pgbackrest"],"2.6.0":["+pgbackrest"]},"spec.backups.pgbackrest":{"2.3.0":["+repos"],"2.4.0":["+repos"],"2.5.0":["+repos"],"2.6.0":["+repos"],"2.7.0":["+repos"]},"spec.pmm":{"2.3.0":["-querySource","-secret","-serverHost"],"2.4.0":["-querySource","-secret","-serverHost"]},"spec.extensions":{"2.4.0":["+image"],"2.5.0":["+image"]},"spec.backups.volumeSnapshots":{"2.9.0":["-className"]}}},"type":"object","required":["metadata","spec"],"properties":{"apiVersion":{"type":"string","description":"pgv2.percona.com/v2 (v1 resources, pg.percona.com/v1, are a different, older API).","const":"pgv2.percona.com/v2"},"kind":{"type":"string","description":"Kind: PerconaPGCluster.","const":"PerconaPGCluster"},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service, Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"description":"Desired state of the cluster. The CRD requires postgresVersion, instances and backups.","type":"object","required":["backups","instances","postgresVersion"],"properties":{"crVersion":{"description":"Operator version this resource is written for (e.g. 3.0.0). Several behaviours, TLS included, are gated on it; unset means the running operator's version.","examples":["3.0.0"],"type":"string"},"postgresVersion":{"description":"Major PostgreSQL version, 12 to 18. Required.","type":"integer","minimum":12,"maximum":18},"port":{"description":"Port PostgreSQL listens on (at least 1024; change it here, not through config.parameters). Default 5432.","type":"integer","default":5432,"minimum":1024},"tlsOnly":{"description":"When true, the operator-generated pg_hba rules accept only TLS connections (host becomes hostssl). It does not touch user rules in spec.authentication.rules. PostgreSQL itself always has TLS on. Default false.","type":"boolean"},"tls":{"description":"Lifetimes of the certificates the operator requests from cert-manager. They have no effect with the internal PKI (leaf 1 year, root 10 years, fixed). With cert-manager each value must be longer than 720h, because the operator always sets renewBefore to 720h and cert-manager needs renewBefore < duration. Percona 3.0.0 has only these three fields; certManagementPolicy and issuerConf exist only in later (unreleased at 3.0.0) versions.","type":"object","properties":{"certValidityDuration":{"description":"Lifetime of the leaf certificates (server, replication, instances, PgBouncer), Go duration, e.g. 2160h. Unset: 1 year. Must exceed 720h with cert-manager.","examples":["2160h","8760h"],"type":"string"},"caValidityDuration":{"description":"Lifetime of the operator-made CA certificate, Go duration, e.g. 26280h (3 years). Unset: 1 year. Must exceed 720h with cert-manager.","examples":["26280h"],"type":"string"},"pgBackRestCertValidityDuration":{"description":"Lifetime of the pgBackRest client and repo-host certificates, Go duration. Unset: 1 year. Must exceed 720h with cert-manager.","examples":["2160h"],"type":"string"}},"additionalProperties":false},"secrets":{"description":"Bring-your-own TLS material. Leave empty to let the operator generate a CA and certificates (through cert-manager when its CRDs are installed, else with its internal PKI).","type":"object","properties":{"customTLSSecret":{"description":"Server certificate of PostgreSQL (mounted at /pgconf/tls). Set it together with customReplicationTLSSecret, signed by the same CA: if only one of the two is given, the other is generated from the operator's own CA and replication breaks. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt and tls.key, plus ca.crt unless customRootCATLSSecret is set. The certificate should name the primary Service (<cluster>-primary.<ns>.svc.<domain>) and must include the short name <cluster>-primary, which PgBouncer verifies with verify-full.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","type":"string","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false},"customReplicationTLSSecret":{"description":"Client certificate the replicas use to authenticate to the primary. The JSON field is customReplicationTLSSecret (the Go field and upstream text say CustomReplicationClientTLSSecret). Set it together with customTLSSecret with the same ca.crt, and never reuse the server tls.crt. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt and tls.key, plus ca.crt unless customRootCATLSSecret is set. The certificate CN must be _crunchyrepl (the replication user), because pg_hba maps it with cert authentication.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","type":"string","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false},"customRootCATLSSecret":{"description":"Root CA certificate and its private key, used by the operator to sign the certificates it generates. Setting it switches off the cert-manager integration; the CA is used as given and never regenerated. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: root.crt and root.key (the published example keeps tls.crt/tls.key in the Secret and maps them with items).","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","type":"string","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false}},"additionalProperties":false},"authentication":{"description":"Custom pg_hba.conf rules, evaluated after the operator's mandatory rules and before its default scram-sha-256 rule.","type":"object","properties":{"rules":{"description":"Rules in order.","type":"array","x-kubernetes-list-type":"atomic","items":{"description":"One pg_hba.conf rule, either structured (connection, databases, users, method, options) or as a raw line in hba. The CRD requires connection and method even when hba is used.","type":"object","required":["connection","method"],"properties":{"connection":{"description":"Connection type: local, host, hostssl, hostnossl, hostgssenc or hostnogssenc (described upstream, not enumerated by the CRD). Use hostssl to require TLS; tlsOnly does not rewrite these user rules, so host or hostnossl here still allows plaintext. Required.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"],"type":"string"},"databases":{"description":"Databases the rule matches; empty matches all.","type":"array","items":{"type":"string"}},"users":{"description":"Users the rule matches; empty matches all.","type":"array","items":{"type":"string"}},"method":{"description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject. cert requires a hostssl connection. Required.","examples":["scram-sha-256","cert","md5","ldap","reject","trust"],"type":"string"},"options":{"description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","type":"object","additionalProperties":{"description":"Option value.","x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]}},"hba":{"description":"A complete pg_hba.conf line. If it is not empty, the operator writes it verbatim and ignores connection, databases, users, method and options; the CRD still wants connection and method to be present.","type":"string"}},"additionalProperties":false}}},"additionalProperties":false},"clusterServiceDNSSuffix":{"description":"Cluster DNS domain used in generated certificate SANs (e.g. cluster.local). Unset: looked up at runtime, falling back to cluster.local.","examples":["cluster.local"],"type":"string"},"config":{"description":"PostgreSQL configuration.","type":"object","properties":{"parameters":{"description":"postgresql.conf parameters (values are strings or integers, at most 50). TLS is always on and managed by the operator: the API server rejects ssl and every ssl_* parameter except ssl_groups and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","type":"object","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]}},"files":{"description":"Extra files projected into the PostgreSQL pods (for instance an LDAP CA for authentication rules).","type":"array","items":{"$ref":"#/definitions/s6"}}},"additionalProperties":false},"proxy":{"description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","type":"object","required":["pgBouncer"],"properties":{"pgBouncer":{"description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","type":"object","properties":{"customTLSSecret":{"description":"Certificate PgBouncer presents to its clients (frontend TLS). Changing it restarts PgBouncer. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt, tls.key and ca.crt, all PEM. The certificate should cover the <cluster>-pgbouncer Service names.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","type":"string","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false},"config":{"description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","type":"object","properties":{"global":{"description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","type":"object","additionalProperties":{"type":"string"}},"databases":{"description":"Entries for the [databases] section.","type":"object","additionalProperties":{"type":"string"}},"users":{"description":"Entries for the [users] section.","type":"object","additionalProperties":{"type":"string"}},"files":{"description":"Extra projected files for PgBouncer.","type":"array","items":{"$ref":"#/definitions/s6"}}},"additionalProperties":false},"affinity":{"description":"Pod affinity (not TLS).","type":"object","properties":{"nodeAffinity":{"type":"object","x-pgtls-structural":true},"podAffinity":{"type":"object","x-pgtls-structural":true},"podAntiAffinity":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"containers":{"description":"Container overrides (not TLS).","type":"object","properties":{"pgbouncerConfig":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"env":{"description":"Extra environment variables.","type":"array","items":{"description":"One variable.","type":"object","required":["name"],"properties":{"name":{"type":"string","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true},"valueFrom":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"envFrom":{"description":"Extra environment sources.","type":"array","items":{"description":"One source.","type":"object","properties":{"configMapRef":{"type":"object","x-pgtls-structural":true},"prefix":{"type":"string","x-pgtls-structural":true},"secretRef":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"expose":{"description":"Service exposure of PgBouncer (not TLS).","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true},"loadBalancerClass":{"type":"string","x-pgtls-structural":true},"loadBalancerSourceRanges":{"type":"array","x-pgtls-structural":true},"nodePort":{"type":"integer","x-pgtls-structural":true},"type":{"type":"string","default":"ClusterIP","x-pgtls-structural":true}},"additionalProperties":false},"exposeSuperusers":{"description":"Allow superusers to connect through PgBouncer.","type":"boolean"},"image":{"description":"PgBouncer image.","type":"string"},"metadata":{"description":"Labels and annotations.","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]},"port":{"description":"Port PgBouncer listens on (at least 1024). Default 5432.","type":"integer","default":5432,"minimum":1024},"priorityClassName":{"description":"Priority class.","type":"string"},"replicas":{"description":"Number of PgBouncer pods. Default 1.","type":"integer","default":1,"minimum":0},"resources":{"description":"Resource requests and limits.","type":"object","properties":{"claims":{"type":"array","x-pgtls-structural":true},"limits":{"type":"object","x-pgtls-structural":true},"requests":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"securityContext":{"description":"Pod security context.","type":"object","properties":{"appArmorProfile":{"type":"object","x-pgtls-structural":true},"fsGroup":{"type":"integer","x-pgtls-structural":true},"fsGroupChangePolicy":{"type":"string","x-pgtls-structural":true},"runAsGroup":{"type":"integer","x-pgtls-structural":true},"runAsNonRoot":{"type":"boolean","x-pgtls-structural":true},"runAsUser":{"type":"integer","x-pgtls-structural":true},"seLinuxChangePolicy":{"type":"string","x-pgtls-structural":true},"seLinuxOptions":{"type":"object","x-pgtls-structural":true},"seccompProfile":{"type":"object","x-pgtls-structural":true},"supplementalGroups":{"type":"array","x-pgtls-structural":true},"supplementalGroupsPolicy":{"type":"string","x-pgtls-structural":true},"sysctls":{"type":"array","x-pgtls-structural":true},"windowsOptions":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"sidecarPVCs":{"description":"Sidecar volume claims.","type":"array","items":{"description":"One claim.","type":"object","required":["name","spec"],"properties":{"name":{"type":"string","x-pgtls-structural":true},"spec":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"sidecarVolumes":{"description":"Sidecar volumes.","type":"array","items":{"description":"One volume.","type":"object","required":["name"],"properties":{"awsElasticBlockStore":{"type":"object","x-pgtls-structural":true},"azureDisk":{"type":"object","x-pgtls-structural":true},"azureFile":{"type":"object","x-pgtls-structural":true},"cephfs":{"type":"object","x-pgtls-structural":true},"cinder":{"type":"object","x-pgtls-structural":true},"configMap":{"type":"object","x-pgtls-structural":true},"csi":{"type":"object","x-pgtls-structural":true},"downwardAPI":{"type":"object","x-pgtls-structural":true},"emptyDir":{"type":"object","x-pgtls-structural":true},"ephemeral":{"type":"object","x-pgtls-structural":true},"fc":{"type":"object","x-pgtls-structural":true},"flexVolume":{"type":"object","x-pgtls-structural":true},"flocker":{"type":"object","x-pgtls-structural":true},"gcePersistentDisk":{"type":"object","x-pgtls-structural":true},"gitRepo":{"type":"object","x-pgtls-structural":true},"glusterfs":{"type":"object","x-pgtls-structural":true},"hostPath":{"type":"object","x-pgtls-structural":true},"image":{"type":"object","x-pgtls-structural":true},"iscsi":{"type":"object","x-pgtls-structural":true},"name":{"type":"string","x-pgtls-structural":true},"nfs":{"type":"object","x-pgtls-structural":true},"persistentVolumeClaim":{"type":"object","x-pgtls-structural":true},"photonPersistentDisk":{"type":"object","x-pgtls-structural":true},"portworxVolume":{"type":"object","x-pgtls-structural":true},"projected":{"type":"object","x-pgtls-structural":true},"quobyte":{"type":"object","x-pgtls-structural":true},"rbd":{"type":"object","x-pgtls-structural":true},"scaleIO":{"type":"object","x-pgtls-structural":true},"secret":{"type":"object","x-pgtls-structural":true},"storageos":{"type":"object","x-pgtls-structural":true},"vsphereVolume":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"sidecars":{"description":"Sidecar containers.","type":"array","items":{"description":"One container.","type":"object","required":["name"],"properties":{"args":{"type":"array","x-pgtls-structural":true},"command":{"type":"array","x-pgtls-structural":true},"env":{"type":"array","x-pgtls-structural":true},"envFrom":{"type":"array","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"imagePullPolicy":{"type":"string","x-pgtls-structural":true},"lifecycle":{"type":"object","x-pgtls-structural":true},"livenessProbe":{"type":"object","x-pgtls-structural":true},"name":{"type":"string","x-pgtls-structural":true},"ports":{"type":"array","x-pgtls-structural":true},"readinessProbe":{"type":"object","x-pgtls-structural":true},"resizePolicy":{"type":"array","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"restartPolicy":{"type":"string","x-pgtls-structural":true},"restartPolicyRules":{"type":"array","x-pgtls-structural":true},"securityContext":{"type":"object","x-pgtls-structural":true},"startupProbe":{"type":"object","x-pgtls-structural":true},"stdin":{"type":"boolean","x-pgtls-structural":true},"stdinOnce":{"type":"boolean","x-pgtls-structural":true},"terminationMessagePath":{"type":"string","x-pgtls-structural":true},"terminationMessagePolicy":{"type":"string","x-pgtls-structural":true},"tty":{"type":"boolean","x-pgtls-structural":true},"volumeDevices":{"type":"array","x-pgtls-structural":true},"volumeMounts":{"type":"array","x-pgtls-structural":true},"workingDir":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"tolerations":{"description":"Tolerations.","type":"array","items":{"description":"One toleration.","type":"object","properties":{"effect":{"type":"string","x-pgtls-structural":true},"key":{"type":"string","x-pgtls-structural":true},"operator":{"type":"string","x-pgtls-structural":true},"tolerationSeconds":{"type":"integer","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"topologySpreadConstraints":{"description":"Topology spread constraints.","type":"array","items":{"description":"One constraint.","type":"object","required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"labelSelector":{"type":"object","x-pgtls-structural":true},"matchLabelKeys":{"type":"array","x-pgtls-structural":true},"maxSkew":{"type":"integer","x-pgtls-structural":true},"minDomains":{"type":"integer","x-pgtls-structural":true},"nodeAffinityPolicy":{"type":"string","x-pgtls-structural":true},"nodeTaintsPolicy":{"type":"string","x-pgtls-structural":true},"topologyKey":{"type":"string","x-pgtls-structural":true},"whenUnsatisfiable":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}}},"additionalProperties":false}},"additionalProperties":false},"instances":{"description":"PostgreSQL instance sets (at least one). Instance pods get certificates for <sts>-0.<cluster>-pods.<ns>.svc.<domain>.","type":"array","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"description":"One instance set.","type":"object","required":["dataVolumeClaimSpec"],"properties":{"name":{"description":"Instance set name; lower-case DNS label, default \"\".","type":"string","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"description":"Volume claim for the data directory. Required.","type":"object","properties":{"accessModes":{"type":"array","x-pgtls-structural":true},"dataSource":{"type":"object","x-pgtls-structural":true},"dataSourceRef":{"type":"object","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"selector":{"type":"object","x-pgtls-structural":true},"storageClassName":{"type":"string","x-pgtls-structural":true},"volumeAttributesClassName":{"type":"string","x-pgtls-structural":true},"volumeMode":{"type":"string","x-pgtls-structural":true},"volumeName":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"affinity":{"type":"object","x-pgtls-structural":true},"containers":{"type":"object","x-pgtls-structural":true},"env":{"type":"array","x-pgtls-structural":true},"envFrom":{"type":"array","x-pgtls-structural":true},"initContainer":{"type":"object","x-pgtls-structural":true},"initContainers":{"type":"array","x-pgtls-structural":true},"metadata":{"type":"object","x-pgtls-structural":true},"minAvailable":{"x-pgtls-structural":true},"priorityClassName":{"type":"string","x-pgtls-structural":true},"replicas":{"type":"integer","default":1,"x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"securityContext":{"type":"object","x-pgtls-structural":true},"sidecarPVCs":{"type":"array","x-pgtls-structural":true},"sidecarVolumes":{"type":"array","x-pgtls-structural":true},"sidecars":{"type":"array","x-pgtls-structural":true},"tablespaceVolumes":{"type":"array","x-pgtls-structural":true},"tolerations":{"type":"array","x-pgtls-structural":true},"topologySpreadConstraints":{"type":"array","x-pgtls-structural":true},"volumeMounts":{"type":"array","x-pgtls-structural":true},"walVolumeClaimSpec":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"backups":{"description":"pgBackRest backups (not checked here). Its transport uses TLS certificates the operator makes (<cluster>-pgbackrest-*). The API server requires at least one repository unless backups.enabled is false. Required.","type":"object","properties":{"enabled":{"type":"boolean","x-pgtls-structural":true},"pgbackrest":{"type":"object","x-pgtls-structural":true},"trackLatestRestorableTime":{"type":"boolean","x-pgtls-structural":true},"volumeSnapshots":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"users":{"description":"Database users (not TLS).","type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"description":"One user.","type":"object","required":["name"],"properties":{"name":{"description":"User name.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"databases":{"type":"array","x-pgtls-structural":true},"grantPublicSchemaAccess":{"type":"boolean","x-pgtls-structural":true},"options":{"type":"string","x-pgtls-structural":true},"password":{"type":"object","x-pgtls-structural":true},"secretName":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"autoCreateUserSchema":{"description":"Create a schema per user.","type":"boolean"},"dataSource":{"description":"Restore / clone source (not TLS).","type":"object","properties":{"pgbackrest":{"type":"object","x-pgtls-structural":true},"postgresCluster":{"type":"object","x-pgtls-structural":true},"volumes":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"databaseInitSQL":{"description":"ConfigMap key with SQL run once at initialization.","type":"object","required":["key","name"],"properties":{"key":{"description":"Key in the ConfigMap.","type":"string"},"name":{"description":"Name of the ConfigMap.","type":"string"}},"additionalProperties":false},"expose":{"description":"Service exposure of the primary (not TLS).","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true},"loadBalancerClass":{"type":"string","x-pgtls-structural":true},"loadBalancerSourceRanges":{"type":"array","x-pgtls-structural":true},"nodePort":{"type":"integer","x-pgtls-structural":true},"type":{"type":"string","default":"ClusterIP","x-pgtls-structural":true}},"additionalProperties":false},"exposeReplicas":{"description":"Service exposure of the replicas (not TLS).","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true},"loadBalancerClass":{"type":"string","x-pgtls-structural":true},"loadBalancerSourceRanges":{"type":"array","x-pgtls-structural":true},"nodePort":{"type":"integer","x-pgtls-structural":true},"type":{"type":"string","default":"ClusterIP","x-pgtls-structural":true}},"additionalProperties":false},"extensions":{"description":"Extensions (not TLS).","type":"object","properties":{"builtin":{"type":"object","x-pgtls-structural":true},"custom":{"type":"array","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"imagePullPolicy":{"type":"string","x-pgtls-structural":true},"storage":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"image":{"description":"PostgreSQL image.","type":"string"},"imagePullPolicy":{"description":"Image pull policy.","type":"string","enum":["Always","Never","IfNotPresent"]},"imagePullSecrets":{"description":"Image pull Secrets.","type":"array","items":{"description":"One reference.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"type":"string","default":"","x-pgtls-structural":true}},"additionalProperties":false}},"initContainer":{"description":"Init container settings (not TLS).","type":"object","required":["image"],"properties":{"containerSecurityContext":{"type":"object","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"metadata":{"description":"Labels and annotations for all objects.","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"openshift":{"description":"Running on OpenShift.","type":"boolean"},"patroni":{"description":"Patroni settings (not TLS).","type":"object","properties":{"createReplicaMethods":{"type":"array","x-pgtls-structural":true},"dynamicConfiguration":{"type":"object","x-pgtls-structural":true},"leaderLeaseDurationSeconds":{"type":"integer","default":30,"x-pgtls-structural":true},"port":{"type":"integer","default":8008,"x-pgtls-structural":true},"removeDataDirectoryOnDivergedTimelines":{"type":"boolean","x-pgtls-structural":true},"switchover":{"type":"object","x-pgtls-structural":true},"syncPeriodSeconds":{"type":"integer","default":10,"x-pgtls-structural":true}},"additionalProperties":false},"pause":{"description":"Stop all pods.","type":"boolean"},"pmm":{"description":"Percona Monitoring and Management (not TLS). When the block is present, the CRD requires enabled, image, querySource, secret and serverHost; querySource has a CRD default, so omitting it is fine.","type":"object","required":["enabled","image","querySource","secret","serverHost"],"properties":{"enabled":{"description":"Run the PMM client sidecar next to PostgreSQL.","type":"boolean"},"image":{"description":"Container image of the PMM client.","type":"string"},"querySource":{"description":"Extension PMM reads query statistics from. The API server fills in pgstatstatements when it is left out.","type":"string","enum":["pgstatmonitor","pgstatstatements"],"default":"pgstatstatements"},"secret":{"description":"Name of the Secret with the PMM server credentials.","type":"string"},"serverHost":{"description":"Host name or address of the PMM server.","type":"string"},"containerSecurityContext":{"type":"object","x-pgtls-structural":true},"customClusterName":{"type":"string","x-pgtls-structural":true},"imagePullPolicy":{"type":"string","x-pgtls-structural":true},"postgresParams":{"type":"string","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"runtimeClassName":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"standby":{"description":"Standby cluster settings. Streaming standby needs both clusters' certificates from one CA (customTLSSecret / customReplicationTLSSecret).","type":"object","properties":{"enabled":{"type":"boolean","default":false,"x-pgtls-structural":true},"host":{"type":"string","x-pgtls-structural":true},"maxAcceptableLag":{"x-pgtls-structural":true},"port":{"type":"integer","x-pgtls-structural":true},"repoName":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"unmanaged":{"description":"Stop reconciling this cluster.","type":"boolean"}},"additionalProperties":false},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"additionalProperties":false,"definitions":{"s2":{"description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required.","type":"string"},"s3":{"description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"],"type":"string"},"s4":{"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode.","type":"integer"},"s1":{"description":"Maps one Secret key to one file.","type":"object","required":["key","path"],"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}},"additionalProperties":false},"s0":{"description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","type":"array","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}},"s5":{"description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material.","type":"boolean"},"s6":{"description":"One volume projection.","type":"object","properties":{"clusterTrustBundle":{"type":"object","x-pgtls-structural":true},"configMap":{"type":"object","x-pgtls-structural":true},"downwardAPI":{"type":"object","x-pgtls-structural":true},"podCertificate":{"type":"object","x-pgtls-structural":true},"secret":{"type":"object","x-pgtls-structural":true},"serviceAccountToken":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}}};
-const schema20 = {"description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","type":"array","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}};
-const schema21 = {"description":"Maps one Secret key to one file.","type":"object","required":["key","path"],"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}},"additionalProperties":false};
-const schema22 = {"description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required.","type":"string"};
+exports["kubedb-postgres-v1alpha1.json"] = validate52;
+const schema20 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/kubedb-postgres-v1alpha1.json","title":"KubeDB Postgres (kubedb.com/v1alpha1, no longer served)","description":"The first KubeDB Postgres API. KubeDB stopped serving kubedb.com/v1alpha1 in v0.14 (apimachinery v0.14.0, October 2020: the CRD has only v1alpha2, and v1 since apimachinery v0.47.0). pgtls recognises it only to say so (kubedb/old-api-version) and to name the renamed fields; nothing else is validated.","x-pgtls-upstream":{"crd":"kubedb.com_postgreses.yaml","release":"kubedb/apimachinery before v0.14.0 (commit 0cf6469d4 removed v1alpha1)","apiVersion":"kubedb.com/v1alpha1","kind":"Postgres"},"type":"object"};
+
+function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://example.invalid/pgtls/schemas/k8s/kubedb-postgres-v1alpha1.json" */;
+let vErrors = null;
+let errors = 0;
+if(!(data && typeof data == "object" && !Array.isArray(data))){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate52.errors = vErrors;
+return errors === 0;
+}
+
+exports["kubedb-postgres.json"] = validate53;
+const schema21 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/kubedb-postgres.json","title":"KubeDB Postgres (kubedb.com/v1)","description":"A PostgreSQL cluster run by KubeDB. pgtls knows every field directly under spec (so a misspelt or removed field such as databaseSecret is reported as kubectl reports it) and checks the TLS and authentication fields strictly; the other subtrees are only type-checked. Facts from kubedb/apimachinery v0.66.0 crds/kubedb.com_postgreses.yaml (version v1) and apis/kubedb/v1.","x-pgtls-upstream":{"crd":"kubedb.com_postgreses.yaml","release":"KubeDB v2026.7.10 (kubedb/apimachinery v0.66.0); CRD file not in the reference set, lax outside spec.tls, sslMode, clientAuthMode, authSecret, configSecret, configuration","apiVersion":"kubedb.com/v1","kind":"Postgres"},"type":"object","properties":{"apiVersion":{"description":"Group and version: kubedb.com/v1.","type":"string","const":"kubedb.com/v1"},"kind":{"description":"Kind: Postgres.","type":"string","const":"Postgres"},"metadata":{"description":"Object metadata.","type":"object","properties":{"name":{"description":"Name of the Postgres: a DNS label of at most 63 characters. Services (<name>, <name>-standby, <name>-pods), the AppBinding and the TLS Secrets (<name>-server-cert, <name>-client-cert, ...) are derived from it.","type":"string","maxLength":63,"pattern":"^[a-z]([-a-z0-9]*[a-z0-9])?$"},"namespace":{"description":"Namespace of the object.","type":"string"}}},"spec":{"description":"What KubeDB runs.","type":"object","required":["version"],"properties":{"allowedSchemas":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"arbiter":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"archiver":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"authSecret":{"description":"Secret with the postgres superuser's username and password (before KubeDB v0.14 / apimachinery v0.14.0 this field was databaseSecret).","type":"object","required":["kind","name"],"x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret.","type":"string"},"kind":{"description":"Kind of the referenced object.","type":"string","default":"Secret"},"apiGroup":{"description":"API group of the referenced object (empty for a core Secret).","type":"string","default":""},"externallyManaged":{"description":"True when the Secret is created outside KubeDB; then name is required.","type":"boolean"},"activeFrom":{"description":"Time from which the credentials are active.","type":"string"},"rotateAfter":{"description":"Rotation period of the credentials.","type":"string"},"secretStoreName":{"description":"External secret store that holds the credentials.","type":"string"}},"additionalProperties":false},"autoOps":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"clientAuthMode":{"description":"Client authentication: md5, scram or cert (default md5 before PostgreSQL 18, scram from 18). The webhook rejects cert together with sslMode disable.","type":"string","enum":["md5","scram","cert"]},"configSecret":{"description":"Secret with custom configuration: user.conf (postgresql.conf settings) and user_hba.conf (pg_hba lines KubeDB inserts between its loopback rules and its catch-all rules). Older spelling of configuration.secretName.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret.","type":"string","default":""}},"additionalProperties":false},"configuration":{"description":"Custom configuration: a Secret (secretName, with user.conf and user_hba.conf), inline settings, tuning.","type":"object","properties":{"secretName":{"description":"Name of the Secret with user.conf and user_hba.conf.","type":"string"},"inline":{"description":"Configuration files by name, inline.","type":"object","additionalProperties":{"description":"File text.","type":"string"}},"tuning":{"description":"Automatic tuning of the configuration.","type":"object"}},"additionalProperties":false},"deletionPolicy":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"string","enum":["Halt","Delete","WipeOut","DoNotTerminate"]},"distributed":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"boolean"},"enforceFsGroup":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"boolean"},"halted":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"boolean"},"healthChecker":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"init":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"leaderElection":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"mode":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"string"},"monitor":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"podTemplate":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"readReplicas":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"array"},"remoteReplica":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"replicas":{"description":"Number of PostgreSQL pods (the webhook wants at least 1; default 1).","type":"integer"},"replication":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"serviceTemplates":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"array"},"sslMode":{"description":"How KubeDB and clients connect: disable, allow, prefer, require, verify-ca or verify-full (the docs' spelling disabled is rejected). With spec.tls the default is verify-full, without it disable. The webhook rejects disable together with tls, and any other value without tls.","type":"string","enum":["disable","allow","prefer","require","verify-ca","verify-full"]},"standbyMode":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"string","enum":["Hot","Warm"]},"storage":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"storageType":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"string","enum":["Durable","Ephemeral"]},"streamingMode":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"string","enum":["Synchronous","Asynchronous"]},"synchronousReplicationConfig":{"description":"Not modelled by pgtls (checked by the KubeDB CRD in the cluster).","type":"object"},"tls":{"description":"Turns on TLS for PostgreSQL; certificates are issued by cert-manager. With tls set, sslMode defaults to verify-full and may not be disable.","type":"object","additionalProperties":false,"properties":{"issuerRef":{"description":"Default issuer for every certificate of this Postgres. Without it KubeDB defaults no certificates.","type":"object","required":["kind","name"],"x-kubernetes-map-type":"atomic","properties":{"apiGroup":{"$ref":"#/definitions/s0"},"kind":{"$ref":"#/definitions/s1"},"name":{"description":"Name of the Issuer or ClusterIssuer. Required.","type":"string"}},"additionalProperties":false},"certificates":{"description":"Per-certificate settings, by alias.","type":"array","items":{"description":"One certificate KubeDB asks cert-manager for, chosen by alias.","type":"object","required":["alias"],"additionalProperties":false,"properties":{"alias":{"description":"Which certificate this entry configures. KubeDB reads server, client, archiver, grpc-ca, grpc-server, grpc-client and metrics-exporter (Go enum PostgresCertificateAlias); the CRD accepts any string.","type":"string","examples":["server","client","metrics-exporter"]},"secretName":{"description":"Secret the certificate is written to; default <name>-<alias>-cert.","type":"string"},"issuerRef":{"description":"Issuer for this certificate only; default spec.tls.issuerRef.","type":"object","required":["kind","name"],"x-kubernetes-map-type":"atomic","properties":{"apiGroup":{"$ref":"#/definitions/s0"},"kind":{"$ref":"#/definitions/s1"},"name":{"description":"Name of the Issuer or ClusterIssuer. Required.","type":"string"}},"additionalProperties":false},"dnsNames":{"description":"DNS names added to the certificate's subject alternative names. Clients that verify the host name (sslmode verify-full) must dial one of the certificate's names.","type":"array","items":{"description":"One value.","type":"string"}},"ipAddresses":{"description":"IP addresses added to the certificate's subject alternative names.","type":"array","items":{"description":"One value.","type":"string"}},"uris":{"description":"URI subject alternative names.","type":"array","items":{"description":"One value.","type":"string"}},"emailAddresses":{"description":"E-mail subject alternative names.","type":"array","items":{"description":"One value.","type":"string"}},"duration":{"description":"Requested lifetime (a Go duration such as 2160h).","type":"string"},"renewBefore":{"description":"How long before expiry cert-manager renews the certificate (a Go duration).","type":"string"},"privateKey":{"description":"Private key options.","type":"object","additionalProperties":false,"properties":{"encoding":{"description":"PKCS1 or PKCS8 (upper case).","type":"string","enum":["PKCS1","PKCS8"]}}},"subject":{"description":"Subject fields of the certificate (the common name is set by KubeDB).","type":"object","additionalProperties":false,"properties":{"organizations":{"description":"Organizations (O).","type":"array","items":{"description":"One value.","type":"string"}},"organizationalUnits":{"description":"Organizational units (OU).","type":"array","items":{"description":"One value.","type":"string"}},"countries":{"description":"Countries (C).","type":"array","items":{"description":"One value.","type":"string"}},"localities":{"description":"Localities (L).","type":"array","items":{"description":"One value.","type":"string"}},"provinces":{"description":"Provinces or states (ST).","type":"array","items":{"description":"One value.","type":"string"}},"streetAddresses":{"description":"Street addresses.","type":"array","items":{"description":"One value.","type":"string"}},"postalCodes":{"description":"Postal codes.","type":"array","items":{"description":"One value.","type":"string"}},"serialNumber":{"description":"Subject serial number.","type":"string"}}}}}}}},"version":{"description":"Name of a PostgresVersion catalog entry (e.g. \"16.1\"). Required.","type":"string"}},"additionalProperties":false},"status":{"description":"Written by KubeDB.","type":"object"}},"definitions":{"s0":{"description":"API group of the issuer. KubeDB supports only cert-manager.io (note the spelling: apiGroup here, group in a cert-manager Certificate).","type":"string","examples":["cert-manager.io"]},"s1":{"description":"Issuer (in the Postgres's namespace) or ClusterIssuer. Required.","type":"string","examples":["Issuer","ClusterIssuer"]}}};
+const schema22 = {"description":"API group of the issuer. KubeDB supports only cert-manager.io (note the spelling: apiGroup here, group in a cert-manager Certificate).","type":"string","examples":["cert-manager.io"]};
 
 function validate54(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9552,7 +9592,7 @@ validate54.errors = vErrors;
 return errors === 0;
 }
 
-const schema23 = {"description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"],"type":"string"};
+const schema23 = {"description":"Issuer (in the Postgres's namespace) or ClusterIssuer. Required.","type":"string","examples":["Issuer","ClusterIssuer"]};
 
 function validate56(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -9571,9 +9611,1553 @@ validate56.errors = vErrors;
 return errors === 0;
 }
 
-const schema24 = {"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode.","type":"integer"};
 
-function validate58(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://example.invalid/pgtls/schemas/k8s/kubedb-postgres.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if("kubedb.com/v1" !== data0){
+const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "kubedb.com/v1"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("Postgres" !== data1){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Postgres"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data2 = data.metadata;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.name !== undefined){
+let data3 = data2.name;
+if(typeof data3 === "string"){
+if(func3(data3) > 63){
+const err4 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if(!pattern9.test(data3)){
+const err5 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+else {
+const err6 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data2.namespace !== undefined){
+if(typeof data2.namespace !== "string"){
+const err7 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+}
+else {
+const err8 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+if(data.spec !== undefined){
+let data5 = data.spec;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+if(data5.version === undefined){
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+for(const key0 in data5){
+if(!(func2.call(schema21.properties.spec.properties, key0))){
+const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data5.allowedSchemas !== undefined){
+let data6 = data5.allowedSchemas;
+if(!(data6 && typeof data6 == "object" && !Array.isArray(data6))){
+const err11 = {instancePath:instancePath+"/spec/allowedSchemas",schemaPath:"#/properties/spec/properties/allowedSchemas/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data5.arbiter !== undefined){
+let data7 = data5.arbiter;
+if(!(data7 && typeof data7 == "object" && !Array.isArray(data7))){
+const err12 = {instancePath:instancePath+"/spec/arbiter",schemaPath:"#/properties/spec/properties/arbiter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data5.archiver !== undefined){
+let data8 = data5.archiver;
+if(!(data8 && typeof data8 == "object" && !Array.isArray(data8))){
+const err13 = {instancePath:instancePath+"/spec/archiver",schemaPath:"#/properties/spec/properties/archiver/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data5.authSecret !== undefined){
+let data9 = data5.authSecret;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.kind === undefined){
+data9.kind = "Secret";
+}
+if(data9.apiGroup === undefined){
+data9.apiGroup = "";
+}
+if(data9.kind === undefined){
+const err14 = {instancePath:instancePath+"/spec/authSecret",schemaPath:"#/properties/spec/properties/authSecret/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+if(data9.name === undefined){
+const err15 = {instancePath:instancePath+"/spec/authSecret",schemaPath:"#/properties/spec/properties/authSecret/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+for(const key1 in data9){
+if(!(((((((key1 === "name") || (key1 === "kind")) || (key1 === "apiGroup")) || (key1 === "externallyManaged")) || (key1 === "activeFrom")) || (key1 === "rotateAfter")) || (key1 === "secretStoreName"))){
+const err16 = {instancePath:instancePath+"/spec/authSecret",schemaPath:"#/properties/spec/properties/authSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data9.name !== undefined){
+if(typeof data9.name !== "string"){
+const err17 = {instancePath:instancePath+"/spec/authSecret/name",schemaPath:"#/properties/spec/properties/authSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(typeof data9.kind !== "string"){
+const err18 = {instancePath:instancePath+"/spec/authSecret/kind",schemaPath:"#/properties/spec/properties/authSecret/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+if(typeof data9.apiGroup !== "string"){
+const err19 = {instancePath:instancePath+"/spec/authSecret/apiGroup",schemaPath:"#/properties/spec/properties/authSecret/properties/apiGroup/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+if(data9.externallyManaged !== undefined){
+if(typeof data9.externallyManaged !== "boolean"){
+const err20 = {instancePath:instancePath+"/spec/authSecret/externallyManaged",schemaPath:"#/properties/spec/properties/authSecret/properties/externallyManaged/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data9.activeFrom !== undefined){
+if(typeof data9.activeFrom !== "string"){
+const err21 = {instancePath:instancePath+"/spec/authSecret/activeFrom",schemaPath:"#/properties/spec/properties/authSecret/properties/activeFrom/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+if(data9.rotateAfter !== undefined){
+if(typeof data9.rotateAfter !== "string"){
+const err22 = {instancePath:instancePath+"/spec/authSecret/rotateAfter",schemaPath:"#/properties/spec/properties/authSecret/properties/rotateAfter/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+if(data9.secretStoreName !== undefined){
+if(typeof data9.secretStoreName !== "string"){
+const err23 = {instancePath:instancePath+"/spec/authSecret/secretStoreName",schemaPath:"#/properties/spec/properties/authSecret/properties/secretStoreName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+}
+else {
+const err24 = {instancePath:instancePath+"/spec/authSecret",schemaPath:"#/properties/spec/properties/authSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+if(data5.autoOps !== undefined){
+let data17 = data5.autoOps;
+if(!(data17 && typeof data17 == "object" && !Array.isArray(data17))){
+const err25 = {instancePath:instancePath+"/spec/autoOps",schemaPath:"#/properties/spec/properties/autoOps/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+}
+if(data5.clientAuthMode !== undefined){
+let data18 = data5.clientAuthMode;
+if(typeof data18 !== "string"){
+const err26 = {instancePath:instancePath+"/spec/clientAuthMode",schemaPath:"#/properties/spec/properties/clientAuthMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err26];
+}
+else {
+vErrors.push(err26);
+}
+errors++;
+}
+if(!(((data18 === "md5") || (data18 === "scram")) || (data18 === "cert"))){
+const err27 = {instancePath:instancePath+"/spec/clientAuthMode",schemaPath:"#/properties/spec/properties/clientAuthMode/enum",keyword:"enum",params:{allowedValues: schema21.properties.spec.properties.clientAuthMode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data5.configSecret !== undefined){
+let data19 = data5.configSecret;
+if(data19 && typeof data19 == "object" && !Array.isArray(data19)){
+if(data19.name === undefined){
+data19.name = "";
+}
+for(const key2 in data19){
+if(!(key2 === "name")){
+const err28 = {instancePath:instancePath+"/spec/configSecret",schemaPath:"#/properties/spec/properties/configSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err28];
+}
+else {
+vErrors.push(err28);
+}
+errors++;
+}
+}
+if(typeof data19.name !== "string"){
+const err29 = {instancePath:instancePath+"/spec/configSecret/name",schemaPath:"#/properties/spec/properties/configSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err29];
+}
+else {
+vErrors.push(err29);
+}
+errors++;
+}
+}
+else {
+const err30 = {instancePath:instancePath+"/spec/configSecret",schemaPath:"#/properties/spec/properties/configSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err30];
+}
+else {
+vErrors.push(err30);
+}
+errors++;
+}
+}
+if(data5.configuration !== undefined){
+let data21 = data5.configuration;
+if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
+for(const key3 in data21){
+if(!(((key3 === "secretName") || (key3 === "inline")) || (key3 === "tuning"))){
+const err31 = {instancePath:instancePath+"/spec/configuration",schemaPath:"#/properties/spec/properties/configuration/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err31];
+}
+else {
+vErrors.push(err31);
+}
+errors++;
+}
+}
+if(data21.secretName !== undefined){
+if(typeof data21.secretName !== "string"){
+const err32 = {instancePath:instancePath+"/spec/configuration/secretName",schemaPath:"#/properties/spec/properties/configuration/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err32];
+}
+else {
+vErrors.push(err32);
+}
+errors++;
+}
+}
+if(data21.inline !== undefined){
+let data23 = data21.inline;
+if(data23 && typeof data23 == "object" && !Array.isArray(data23)){
+for(const key4 in data23){
+if(typeof data23[key4] !== "string"){
+const err33 = {instancePath:instancePath+"/spec/configuration/inline/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/configuration/properties/inline/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err33];
+}
+else {
+vErrors.push(err33);
+}
+errors++;
+}
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/spec/configuration/inline",schemaPath:"#/properties/spec/properties/configuration/properties/inline/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err34];
+}
+else {
+vErrors.push(err34);
+}
+errors++;
+}
+}
+if(data21.tuning !== undefined){
+let data25 = data21.tuning;
+if(!(data25 && typeof data25 == "object" && !Array.isArray(data25))){
+const err35 = {instancePath:instancePath+"/spec/configuration/tuning",schemaPath:"#/properties/spec/properties/configuration/properties/tuning/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err35];
+}
+else {
+vErrors.push(err35);
+}
+errors++;
+}
+}
+}
+else {
+const err36 = {instancePath:instancePath+"/spec/configuration",schemaPath:"#/properties/spec/properties/configuration/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err36];
+}
+else {
+vErrors.push(err36);
+}
+errors++;
+}
+}
+if(data5.deletionPolicy !== undefined){
+let data26 = data5.deletionPolicy;
+if(typeof data26 !== "string"){
+const err37 = {instancePath:instancePath+"/spec/deletionPolicy",schemaPath:"#/properties/spec/properties/deletionPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err37];
+}
+else {
+vErrors.push(err37);
+}
+errors++;
+}
+if(!((((data26 === "Halt") || (data26 === "Delete")) || (data26 === "WipeOut")) || (data26 === "DoNotTerminate"))){
+const err38 = {instancePath:instancePath+"/spec/deletionPolicy",schemaPath:"#/properties/spec/properties/deletionPolicy/enum",keyword:"enum",params:{allowedValues: schema21.properties.spec.properties.deletionPolicy.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err38];
+}
+else {
+vErrors.push(err38);
+}
+errors++;
+}
+}
+if(data5.distributed !== undefined){
+if(typeof data5.distributed !== "boolean"){
+const err39 = {instancePath:instancePath+"/spec/distributed",schemaPath:"#/properties/spec/properties/distributed/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err39];
+}
+else {
+vErrors.push(err39);
+}
+errors++;
+}
+}
+if(data5.enforceFsGroup !== undefined){
+if(typeof data5.enforceFsGroup !== "boolean"){
+const err40 = {instancePath:instancePath+"/spec/enforceFsGroup",schemaPath:"#/properties/spec/properties/enforceFsGroup/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err40];
+}
+else {
+vErrors.push(err40);
+}
+errors++;
+}
+}
+if(data5.halted !== undefined){
+if(typeof data5.halted !== "boolean"){
+const err41 = {instancePath:instancePath+"/spec/halted",schemaPath:"#/properties/spec/properties/halted/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err41];
+}
+else {
+vErrors.push(err41);
+}
+errors++;
+}
+}
+if(data5.healthChecker !== undefined){
+let data30 = data5.healthChecker;
+if(!(data30 && typeof data30 == "object" && !Array.isArray(data30))){
+const err42 = {instancePath:instancePath+"/spec/healthChecker",schemaPath:"#/properties/spec/properties/healthChecker/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err42];
+}
+else {
+vErrors.push(err42);
+}
+errors++;
+}
+}
+if(data5.init !== undefined){
+let data31 = data5.init;
+if(!(data31 && typeof data31 == "object" && !Array.isArray(data31))){
+const err43 = {instancePath:instancePath+"/spec/init",schemaPath:"#/properties/spec/properties/init/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err43];
+}
+else {
+vErrors.push(err43);
+}
+errors++;
+}
+}
+if(data5.leaderElection !== undefined){
+let data32 = data5.leaderElection;
+if(!(data32 && typeof data32 == "object" && !Array.isArray(data32))){
+const err44 = {instancePath:instancePath+"/spec/leaderElection",schemaPath:"#/properties/spec/properties/leaderElection/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err44];
+}
+else {
+vErrors.push(err44);
+}
+errors++;
+}
+}
+if(data5.mode !== undefined){
+if(typeof data5.mode !== "string"){
+const err45 = {instancePath:instancePath+"/spec/mode",schemaPath:"#/properties/spec/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err45];
+}
+else {
+vErrors.push(err45);
+}
+errors++;
+}
+}
+if(data5.monitor !== undefined){
+let data34 = data5.monitor;
+if(!(data34 && typeof data34 == "object" && !Array.isArray(data34))){
+const err46 = {instancePath:instancePath+"/spec/monitor",schemaPath:"#/properties/spec/properties/monitor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err46];
+}
+else {
+vErrors.push(err46);
+}
+errors++;
+}
+}
+if(data5.podTemplate !== undefined){
+let data35 = data5.podTemplate;
+if(!(data35 && typeof data35 == "object" && !Array.isArray(data35))){
+const err47 = {instancePath:instancePath+"/spec/podTemplate",schemaPath:"#/properties/spec/properties/podTemplate/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+}
+if(data5.readReplicas !== undefined){
+if(!(Array.isArray(data5.readReplicas))){
+const err48 = {instancePath:instancePath+"/spec/readReplicas",schemaPath:"#/properties/spec/properties/readReplicas/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err48];
+}
+else {
+vErrors.push(err48);
+}
+errors++;
+}
+}
+if(data5.remoteReplica !== undefined){
+let data37 = data5.remoteReplica;
+if(!(data37 && typeof data37 == "object" && !Array.isArray(data37))){
+const err49 = {instancePath:instancePath+"/spec/remoteReplica",schemaPath:"#/properties/spec/properties/remoteReplica/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err49];
+}
+else {
+vErrors.push(err49);
+}
+errors++;
+}
+}
+if(data5.replicas !== undefined){
+let data38 = data5.replicas;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err50 = {instancePath:instancePath+"/spec/replicas",schemaPath:"#/properties/spec/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err50];
+}
+else {
+vErrors.push(err50);
+}
+errors++;
+}
+}
+if(data5.replication !== undefined){
+let data39 = data5.replication;
+if(!(data39 && typeof data39 == "object" && !Array.isArray(data39))){
+const err51 = {instancePath:instancePath+"/spec/replication",schemaPath:"#/properties/spec/properties/replication/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err51];
+}
+else {
+vErrors.push(err51);
+}
+errors++;
+}
+}
+if(data5.serviceTemplates !== undefined){
+if(!(Array.isArray(data5.serviceTemplates))){
+const err52 = {instancePath:instancePath+"/spec/serviceTemplates",schemaPath:"#/properties/spec/properties/serviceTemplates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err52];
+}
+else {
+vErrors.push(err52);
+}
+errors++;
+}
+}
+if(data5.sslMode !== undefined){
+let data41 = data5.sslMode;
+if(typeof data41 !== "string"){
+const err53 = {instancePath:instancePath+"/spec/sslMode",schemaPath:"#/properties/spec/properties/sslMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err53];
+}
+else {
+vErrors.push(err53);
+}
+errors++;
+}
+if(!((((((data41 === "disable") || (data41 === "allow")) || (data41 === "prefer")) || (data41 === "require")) || (data41 === "verify-ca")) || (data41 === "verify-full"))){
+const err54 = {instancePath:instancePath+"/spec/sslMode",schemaPath:"#/properties/spec/properties/sslMode/enum",keyword:"enum",params:{allowedValues: schema21.properties.spec.properties.sslMode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err54];
+}
+else {
+vErrors.push(err54);
+}
+errors++;
+}
+}
+if(data5.standbyMode !== undefined){
+let data42 = data5.standbyMode;
+if(typeof data42 !== "string"){
+const err55 = {instancePath:instancePath+"/spec/standbyMode",schemaPath:"#/properties/spec/properties/standbyMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err55];
+}
+else {
+vErrors.push(err55);
+}
+errors++;
+}
+if(!((data42 === "Hot") || (data42 === "Warm"))){
+const err56 = {instancePath:instancePath+"/spec/standbyMode",schemaPath:"#/properties/spec/properties/standbyMode/enum",keyword:"enum",params:{allowedValues: schema21.properties.spec.properties.standbyMode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err56];
+}
+else {
+vErrors.push(err56);
+}
+errors++;
+}
+}
+if(data5.storage !== undefined){
+let data43 = data5.storage;
+if(!(data43 && typeof data43 == "object" && !Array.isArray(data43))){
+const err57 = {instancePath:instancePath+"/spec/storage",schemaPath:"#/properties/spec/properties/storage/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err57];
+}
+else {
+vErrors.push(err57);
+}
+errors++;
+}
+}
+if(data5.storageType !== undefined){
+let data44 = data5.storageType;
+if(typeof data44 !== "string"){
+const err58 = {instancePath:instancePath+"/spec/storageType",schemaPath:"#/properties/spec/properties/storageType/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
+else {
+vErrors.push(err58);
+}
+errors++;
+}
+if(!((data44 === "Durable") || (data44 === "Ephemeral"))){
+const err59 = {instancePath:instancePath+"/spec/storageType",schemaPath:"#/properties/spec/properties/storageType/enum",keyword:"enum",params:{allowedValues: schema21.properties.spec.properties.storageType.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+}
+if(data5.streamingMode !== undefined){
+let data45 = data5.streamingMode;
+if(typeof data45 !== "string"){
+const err60 = {instancePath:instancePath+"/spec/streamingMode",schemaPath:"#/properties/spec/properties/streamingMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err60];
+}
+else {
+vErrors.push(err60);
+}
+errors++;
+}
+if(!((data45 === "Synchronous") || (data45 === "Asynchronous"))){
+const err61 = {instancePath:instancePath+"/spec/streamingMode",schemaPath:"#/properties/spec/properties/streamingMode/enum",keyword:"enum",params:{allowedValues: schema21.properties.spec.properties.streamingMode.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err61];
+}
+else {
+vErrors.push(err61);
+}
+errors++;
+}
+}
+if(data5.synchronousReplicationConfig !== undefined){
+let data46 = data5.synchronousReplicationConfig;
+if(!(data46 && typeof data46 == "object" && !Array.isArray(data46))){
+const err62 = {instancePath:instancePath+"/spec/synchronousReplicationConfig",schemaPath:"#/properties/spec/properties/synchronousReplicationConfig/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err62];
+}
+else {
+vErrors.push(err62);
+}
+errors++;
+}
+}
+if(data5.tls !== undefined){
+let data47 = data5.tls;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key5 in data47){
+if(!((key5 === "issuerRef") || (key5 === "certificates"))){
+const err63 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err63];
+}
+else {
+vErrors.push(err63);
+}
+errors++;
+}
+}
+if(data47.issuerRef !== undefined){
+let data48 = data47.issuerRef;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.kind === undefined){
+const err64 = {instancePath:instancePath+"/spec/tls/issuerRef",schemaPath:"#/properties/spec/properties/tls/properties/issuerRef/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
+}
+errors++;
+}
+if(data48.name === undefined){
+const err65 = {instancePath:instancePath+"/spec/tls/issuerRef",schemaPath:"#/properties/spec/properties/tls/properties/issuerRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err65];
+}
+else {
+vErrors.push(err65);
+}
+errors++;
+}
+for(const key6 in data48){
+if(!(((key6 === "apiGroup") || (key6 === "kind")) || (key6 === "name"))){
+const err66 = {instancePath:instancePath+"/spec/tls/issuerRef",schemaPath:"#/properties/spec/properties/tls/properties/issuerRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err66];
+}
+else {
+vErrors.push(err66);
+}
+errors++;
+}
+}
+if(data48.apiGroup !== undefined){
+if(!(validate54(data48.apiGroup, {instancePath:instancePath+"/spec/tls/issuerRef/apiGroup",parentData:data48,parentDataProperty:"apiGroup",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data48.kind !== undefined){
+if(!(validate56(data48.kind, {instancePath:instancePath+"/spec/tls/issuerRef/kind",parentData:data48,parentDataProperty:"kind",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+}
+if(data48.name !== undefined){
+if(typeof data48.name !== "string"){
+const err67 = {instancePath:instancePath+"/spec/tls/issuerRef/name",schemaPath:"#/properties/spec/properties/tls/properties/issuerRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
+}
+errors++;
+}
+}
+}
+else {
+const err68 = {instancePath:instancePath+"/spec/tls/issuerRef",schemaPath:"#/properties/spec/properties/tls/properties/issuerRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err68];
+}
+else {
+vErrors.push(err68);
+}
+errors++;
+}
+}
+if(data47.certificates !== undefined){
+let data52 = data47.certificates;
+if(Array.isArray(data52)){
+const len0 = data52.length;
+for(let i0=0; i0<len0; i0++){
+let data53 = data52[i0];
+if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
+if(data53.alias === undefined){
+const err69 = {instancePath:instancePath+"/spec/tls/certificates/" + i0,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/required",keyword:"required",params:{missingProperty: "alias"},message:"must have required property '"+"alias"+"'"};
+if(vErrors === null){
+vErrors = [err69];
+}
+else {
+vErrors.push(err69);
+}
+errors++;
+}
+for(const key7 in data53){
+if(!(func2.call(schema21.properties.spec.properties.tls.properties.certificates.items.properties, key7))){
+const err70 = {instancePath:instancePath+"/spec/tls/certificates/" + i0,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err70];
+}
+else {
+vErrors.push(err70);
+}
+errors++;
+}
+}
+if(data53.alias !== undefined){
+if(typeof data53.alias !== "string"){
+const err71 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/alias",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/alias/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err71];
+}
+else {
+vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data53.secretName !== undefined){
+if(typeof data53.secretName !== "string"){
+const err72 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/secretName",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
+}
+errors++;
+}
+}
+if(data53.issuerRef !== undefined){
+let data56 = data53.issuerRef;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+if(data56.kind === undefined){
+const err73 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/issuerRef/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(vErrors === null){
+vErrors = [err73];
+}
+else {
+vErrors.push(err73);
+}
+errors++;
+}
+if(data56.name === undefined){
+const err74 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/issuerRef/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err74];
+}
+else {
+vErrors.push(err74);
+}
+errors++;
+}
+for(const key8 in data56){
+if(!(((key8 === "apiGroup") || (key8 === "kind")) || (key8 === "name"))){
+const err75 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/issuerRef/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err75];
+}
+else {
+vErrors.push(err75);
+}
+errors++;
+}
+}
+if(data56.apiGroup !== undefined){
+if(!(validate54(data56.apiGroup, {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/apiGroup",parentData:data56,parentDataProperty:"apiGroup",rootData}))){
+vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+errors = vErrors.length;
+}
+}
+if(data56.kind !== undefined){
+if(!(validate56(data56.kind, {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/kind",parentData:data56,parentDataProperty:"kind",rootData}))){
+vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+errors = vErrors.length;
+}
+}
+if(data56.name !== undefined){
+if(typeof data56.name !== "string"){
+const err76 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef/name",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/issuerRef/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err76];
+}
+else {
+vErrors.push(err76);
+}
+errors++;
+}
+}
+}
+else {
+const err77 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/issuerRef",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/issuerRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err77];
+}
+else {
+vErrors.push(err77);
+}
+errors++;
+}
+}
+if(data53.dnsNames !== undefined){
+let data60 = data53.dnsNames;
+if(Array.isArray(data60)){
+const len1 = data60.length;
+for(let i1=0; i1<len1; i1++){
+if(typeof data60[i1] !== "string"){
+const err78 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/dnsNames/" + i1,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/dnsNames/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err78];
+}
+else {
+vErrors.push(err78);
+}
+errors++;
+}
+}
+}
+else {
+const err79 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/dnsNames",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/dnsNames/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err79];
+}
+else {
+vErrors.push(err79);
+}
+errors++;
+}
+}
+if(data53.ipAddresses !== undefined){
+let data62 = data53.ipAddresses;
+if(Array.isArray(data62)){
+const len2 = data62.length;
+for(let i2=0; i2<len2; i2++){
+if(typeof data62[i2] !== "string"){
+const err80 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/ipAddresses/" + i2,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/ipAddresses/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err80];
+}
+else {
+vErrors.push(err80);
+}
+errors++;
+}
+}
+}
+else {
+const err81 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/ipAddresses",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/ipAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err81];
+}
+else {
+vErrors.push(err81);
+}
+errors++;
+}
+}
+if(data53.uris !== undefined){
+let data64 = data53.uris;
+if(Array.isArray(data64)){
+const len3 = data64.length;
+for(let i3=0; i3<len3; i3++){
+if(typeof data64[i3] !== "string"){
+const err82 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/uris/" + i3,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/uris/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err82];
+}
+else {
+vErrors.push(err82);
+}
+errors++;
+}
+}
+}
+else {
+const err83 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/uris",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/uris/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err83];
+}
+else {
+vErrors.push(err83);
+}
+errors++;
+}
+}
+if(data53.emailAddresses !== undefined){
+let data66 = data53.emailAddresses;
+if(Array.isArray(data66)){
+const len4 = data66.length;
+for(let i4=0; i4<len4; i4++){
+if(typeof data66[i4] !== "string"){
+const err84 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/emailAddresses/" + i4,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/emailAddresses/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err84];
+}
+else {
+vErrors.push(err84);
+}
+errors++;
+}
+}
+}
+else {
+const err85 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/emailAddresses",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/emailAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err85];
+}
+else {
+vErrors.push(err85);
+}
+errors++;
+}
+}
+if(data53.duration !== undefined){
+if(typeof data53.duration !== "string"){
+const err86 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/duration",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/duration/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err86];
+}
+else {
+vErrors.push(err86);
+}
+errors++;
+}
+}
+if(data53.renewBefore !== undefined){
+if(typeof data53.renewBefore !== "string"){
+const err87 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/renewBefore",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/renewBefore/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err87];
+}
+else {
+vErrors.push(err87);
+}
+errors++;
+}
+}
+if(data53.privateKey !== undefined){
+let data70 = data53.privateKey;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+for(const key9 in data70){
+if(!(key9 === "encoding")){
+const err88 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/privateKey",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/privateKey/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err88];
+}
+else {
+vErrors.push(err88);
+}
+errors++;
+}
+}
+if(data70.encoding !== undefined){
+let data71 = data70.encoding;
+if(typeof data71 !== "string"){
+const err89 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/privateKey/encoding",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/privateKey/properties/encoding/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err89];
+}
+else {
+vErrors.push(err89);
+}
+errors++;
+}
+if(!((data71 === "PKCS1") || (data71 === "PKCS8"))){
+const err90 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/privateKey/encoding",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/privateKey/properties/encoding/enum",keyword:"enum",params:{allowedValues: schema21.properties.spec.properties.tls.properties.certificates.items.properties.privateKey.properties.encoding.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err90];
+}
+else {
+vErrors.push(err90);
+}
+errors++;
+}
+}
+}
+else {
+const err91 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/privateKey",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/privateKey/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err91];
+}
+else {
+vErrors.push(err91);
+}
+errors++;
+}
+}
+if(data53.subject !== undefined){
+let data72 = data53.subject;
+if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
+for(const key10 in data72){
+if(!((((((((key10 === "organizations") || (key10 === "organizationalUnits")) || (key10 === "countries")) || (key10 === "localities")) || (key10 === "provinces")) || (key10 === "streetAddresses")) || (key10 === "postalCodes")) || (key10 === "serialNumber"))){
+const err92 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err92];
+}
+else {
+vErrors.push(err92);
+}
+errors++;
+}
+}
+if(data72.organizations !== undefined){
+let data73 = data72.organizations;
+if(Array.isArray(data73)){
+const len5 = data73.length;
+for(let i5=0; i5<len5; i5++){
+if(typeof data73[i5] !== "string"){
+const err93 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/organizations/" + i5,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/organizations/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err93];
+}
+else {
+vErrors.push(err93);
+}
+errors++;
+}
+}
+}
+else {
+const err94 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/organizations",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/organizations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err94];
+}
+else {
+vErrors.push(err94);
+}
+errors++;
+}
+}
+if(data72.organizationalUnits !== undefined){
+let data75 = data72.organizationalUnits;
+if(Array.isArray(data75)){
+const len6 = data75.length;
+for(let i6=0; i6<len6; i6++){
+if(typeof data75[i6] !== "string"){
+const err95 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/organizationalUnits/" + i6,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/organizationalUnits/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err95];
+}
+else {
+vErrors.push(err95);
+}
+errors++;
+}
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/organizationalUnits",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/organizationalUnits/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err96];
+}
+else {
+vErrors.push(err96);
+}
+errors++;
+}
+}
+if(data72.countries !== undefined){
+let data77 = data72.countries;
+if(Array.isArray(data77)){
+const len7 = data77.length;
+for(let i7=0; i7<len7; i7++){
+if(typeof data77[i7] !== "string"){
+const err97 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/countries/" + i7,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/countries/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err97];
+}
+else {
+vErrors.push(err97);
+}
+errors++;
+}
+}
+}
+else {
+const err98 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/countries",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/countries/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err98];
+}
+else {
+vErrors.push(err98);
+}
+errors++;
+}
+}
+if(data72.localities !== undefined){
+let data79 = data72.localities;
+if(Array.isArray(data79)){
+const len8 = data79.length;
+for(let i8=0; i8<len8; i8++){
+if(typeof data79[i8] !== "string"){
+const err99 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/localities/" + i8,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/localities/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err99];
+}
+else {
+vErrors.push(err99);
+}
+errors++;
+}
+}
+}
+else {
+const err100 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/localities",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/localities/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err100];
+}
+else {
+vErrors.push(err100);
+}
+errors++;
+}
+}
+if(data72.provinces !== undefined){
+let data81 = data72.provinces;
+if(Array.isArray(data81)){
+const len9 = data81.length;
+for(let i9=0; i9<len9; i9++){
+if(typeof data81[i9] !== "string"){
+const err101 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/provinces/" + i9,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/provinces/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err101];
+}
+else {
+vErrors.push(err101);
+}
+errors++;
+}
+}
+}
+else {
+const err102 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/provinces",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/provinces/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err102];
+}
+else {
+vErrors.push(err102);
+}
+errors++;
+}
+}
+if(data72.streetAddresses !== undefined){
+let data83 = data72.streetAddresses;
+if(Array.isArray(data83)){
+const len10 = data83.length;
+for(let i10=0; i10<len10; i10++){
+if(typeof data83[i10] !== "string"){
+const err103 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/streetAddresses/" + i10,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/streetAddresses/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err103];
+}
+else {
+vErrors.push(err103);
+}
+errors++;
+}
+}
+}
+else {
+const err104 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/streetAddresses",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/streetAddresses/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err104];
+}
+else {
+vErrors.push(err104);
+}
+errors++;
+}
+}
+if(data72.postalCodes !== undefined){
+let data85 = data72.postalCodes;
+if(Array.isArray(data85)){
+const len11 = data85.length;
+for(let i11=0; i11<len11; i11++){
+if(typeof data85[i11] !== "string"){
+const err105 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/postalCodes/" + i11,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/postalCodes/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err105];
+}
+else {
+vErrors.push(err105);
+}
+errors++;
+}
+}
+}
+else {
+const err106 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/postalCodes",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/postalCodes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err106];
+}
+else {
+vErrors.push(err106);
+}
+errors++;
+}
+}
+if(data72.serialNumber !== undefined){
+if(typeof data72.serialNumber !== "string"){
+const err107 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject/serialNumber",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/properties/serialNumber/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err107];
+}
+else {
+vErrors.push(err107);
+}
+errors++;
+}
+}
+}
+else {
+const err108 = {instancePath:instancePath+"/spec/tls/certificates/" + i0+"/subject",schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/properties/subject/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err108];
+}
+else {
+vErrors.push(err108);
+}
+errors++;
+}
+}
+}
+else {
+const err109 = {instancePath:instancePath+"/spec/tls/certificates/" + i0,schemaPath:"#/properties/spec/properties/tls/properties/certificates/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err109];
+}
+else {
+vErrors.push(err109);
+}
+errors++;
+}
+}
+}
+else {
+const err110 = {instancePath:instancePath+"/spec/tls/certificates",schemaPath:"#/properties/spec/properties/tls/properties/certificates/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err110];
+}
+else {
+vErrors.push(err110);
+}
+errors++;
+}
+}
+}
+else {
+const err111 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err111];
+}
+else {
+vErrors.push(err111);
+}
+errors++;
+}
+}
+if(data5.version !== undefined){
+if(typeof data5.version !== "string"){
+const err112 = {instancePath:instancePath+"/spec/version",schemaPath:"#/properties/spec/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err112];
+}
+else {
+vErrors.push(err112);
+}
+errors++;
+}
+}
+}
+else {
+const err113 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err113];
+}
+else {
+vErrors.push(err113);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data89 = data.status;
+if(!(data89 && typeof data89 == "object" && !Array.isArray(data89))){
+const err114 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err114];
+}
+else {
+vErrors.push(err114);
+}
+errors++;
+}
+}
+}
+else {
+const err115 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err115];
+}
+else {
+vErrors.push(err115);
+}
+errors++;
+}
+validate53.errors = vErrors;
+return errors === 0;
+}
+
+exports["percona-perconapgcluster.json"] = validate60;
+const schema24 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/percona-perconapgcluster.json","title":"Percona PerconaPGCluster (pgv2.percona.com/v2)","description":"A PostgreSQL cluster of the Percona Operator for PostgreSQL. Written by pgtls from the facts of the upstream CRD (operator 3.0.0); TLS fields (spec.secrets, spec.tls, spec.tlsOnly, spec.authentication, spec.proxy.pgBouncer.customTLSSecret) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"pgv2.percona.com_perconapgclusters.yaml","release":"Percona Operator for PostgreSQL 3.0.0","apiVersion":"pgv2.percona.com/v2","kind":"PerconaPGCluster"},"x-pgtls-versions":{"releases":["2.3.0","2.4.0","2.5.0","2.6.0","2.7.0","2.8.0","2.9.0","3.0.0"],"fields":{"spec.backups.pgbackrest.repos.[].volume.volumeClaimSpec.resources.claims":["2.3.0"],"spec.dataSource.pgbackrest.repo.volume.volumeClaimSpec.resources.claims":["2.3.0"],"spec.instances.[].dataVolumeClaimSpec.resources.claims":["2.3.0"],"spec.instances.[].walVolumeClaimSpec.resources.claims":["2.3.0"],"spec.backups.pgbackrest.configuration.[].clusterTrustBundle":["2.4.0..3.0.0"],"spec.backups.pgbackrest.containers":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.jobs.securityContext":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repoHost.securityContext":["2.4.0..3.0.0"],"spec.backups.pgbackrest.repos.[].volume.volumeClaimSpec.volumeAttributesClassName":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.backups.pgbackrest.restore.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.configuration.[].clusterTrustBundle":["2.4.0..3.0.0"],"spec.dataSource.pgbackrest.repo.volume.volumeClaimSpec.volumeAttributesClassName":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.postgresCluster.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgBackRestVolume.annotations":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgBackRestVolume.labels":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgBackRestVolume.tolerations":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgDataVolume.annotations":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgDataVolume.labels":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgDataVolume.tolerations":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgWALVolume.annotations":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgWALVolume.labels":["2.4.0..3.0.0"],"spec.dataSource.volumes.pgWALVolume.tolerations":["2.4.0..3.0.0"],"spec.exposeReplicas":["2.4.0..3.0.0"],"spec.extensions.storage.endpoint":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.instances.[].containers":["2.4.0..3.0.0"],"spec.instances.[].dataVolumeClaimSpec.volumeAttributesClassName":["2.4.0..3.0.0"],"spec.instances.[].initContainers.[].lifecycle.postStart.sleep":["2.4.0..3.0.0"],"spec.instances.[].initContainers.[].lifecycle.preStop.sleep":["2.4.0..3.0.0"],"spec.instances.[].initContainers.[].securityContext.appArmorProfile":["2.4.0..3.0.0"],"spec.instances.[].initContainers.[].volumeMounts.[].recursiveReadOnly":["2.4.0..3.0.0"],"spec.instances.[].securityContext":["2.4.0..3.0.0"],"spec.instances.[].sidecars.[].lifecycle.postStart.sleep":["2.4.0..3.0.0"],"spec.instances.[].sidecars.[].lifecycle.preStop.sleep":["2.4.0..3.0.0"],"spec.instances.[].sidecars.[].securityContext.appArmorProfile":["2.4.0..3.0.0"],"spec.instances.[].sidecars.[].volumeMounts.[].recursiveReadOnly":["2.4.0..3.0.0"],"spec.instances.[].tablespaceVolumes":["2.4.0..3.0.0"],"spec.instances.[].volumeMounts.[].recursiveReadOnly":["2.4.0..3.0.0"],"spec.instances.[].walVolumeClaimSpec.volumeAttributesClassName":["2.4.0..3.0.0"],"spec.metadata":["2.4.0..3.0.0"],"spec.pmm.containerSecurityContext.appArmorProfile":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.matchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution.[].podAffinityTerm.mismatchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].matchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution.[].mismatchLabelKeys":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.config.files.[].clusterTrustBundle":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.containers":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.securityContext":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].lifecycle.postStart.sleep":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].lifecycle.preStop.sleep":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].securityContext.appArmorProfile":["2.4.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].volumeMounts.[].recursiveReadOnly":["2.4.0..3.0.0"],"spec.backups.pgbackrest.containers.pgbackrest.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.containers.pgbackrestConfig.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.jobs.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.jobs.securityContext.supplementalGroupsPolicy":["2.5.0..3.0.0"],"spec.backups.pgbackrest.repoHost.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.repoHost.securityContext.supplementalGroupsPolicy":["2.5.0..3.0.0"],"spec.backups.pgbackrest.restore.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.sidecars.pgbackrest.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.pgbackrest.sidecars.pgbackrestConfig.resources.claims.[].request":["2.5.0..3.0.0"],"spec.backups.trackLatestRestorableTime":["2.5.0..3.0.0"],"spec.dataSource.pgbackrest.resources.claims.[].request":["2.5.0..3.0.0"],"spec.dataSource.postgresCluster.resources.claims.[].request":["2.5.0..3.0.0"],"spec.instances.[].containers.replicaCertCopy.resources.claims.[].request":["2.5.0..3.0.0"],"spec.instances.[].initContainers.[].resources.claims.[].request":["2.5.0..3.0.0"],"spec.instances.[].resources.claims.[].request":["2.5.0..3.0.0"],"spec.instances.[].securityContext.supplementalGroupsPolicy":["2.5.0..3.0.0"],"spec.instances.[].sidecars.[].resources.claims.[].request":["2.5.0..3.0.0"],"spec.pmm.querySource":["2.5.0..3.0.0"],"spec.pmm.resources.claims.[].request":["2.5.0..3.0.0"],"spec.proxy.pgBouncer.containers.pgbouncerConfig.resources.claims.[].request":["2.5.0..3.0.0"],"spec.proxy.pgBouncer.resources.claims.[].request":["2.5.0..3.0.0"],"spec.proxy.pgBouncer.securityContext.supplementalGroupsPolicy":["2.5.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].resources.claims.[].request":["2.5.0..3.0.0"],"spec.secrets.customRootCATLSSecret":["2.5.0..3.0.0"],"spec.autoCreateUserSchema":["2.6.0..3.0.0"],"spec.backups.pgbackrest.jobs.backoffLimit":["2.6.0..3.0.0"],"spec.backups.pgbackrest.jobs.restartPolicy":["2.6.0..3.0.0"],"spec.backups.pgbackrest.jobs.securityContext.seLinuxChangePolicy":["2.6.0..3.0.0"],"spec.backups.pgbackrest.repoHost.securityContext.seLinuxChangePolicy":["2.6.0..3.0.0"],"spec.extensions.builtin.pgvector":["2.6.0..3.0.0"],"spec.instances.[].securityContext.seLinuxChangePolicy":["2.6.0..3.0.0"],"spec.proxy.pgBouncer.securityContext.seLinuxChangePolicy":["2.6.0..3.0.0"],"spec.tlsOnly":["2.6.0..3.0.0"],"spec.backups.enabled":["2.7.0..3.0.0"],"spec.backups.pgbackrest.initContainer":["2.7.0..3.0.0"],"spec.backups.pgbackrest.manual.initialDelaySeconds":["2.7.0..3.0.0"],"spec.extensions.builtin.pg_repack":["2.7.0..3.0.0"],"spec.extensions.builtin.pg_stat_statements":["2.7.0..3.0.0"],"spec.initContainer":["2.7.0..3.0.0"],"spec.instances.[].initContainer":["2.7.0..3.0.0"],"spec.instances.[].initContainers.[].lifecycle.stopSignal":["2.7.0..3.0.0"],"spec.instances.[].sidecars.[].lifecycle.stopSignal":["2.7.0..3.0.0"],"spec.patroni.createReplicaMethods":["2.7.0..3.0.0"],"spec.pmm.customClusterName":["2.7.0..3.0.0"],"spec.pmm.postgresParams":["2.7.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].lifecycle.stopSignal":["2.7.0..3.0.0"],"spec.users.[].grantPublicSchemaAccess":["2.7.0..3.0.0"],"spec.backups.pgbackrest.configuration.[].podCertificate":["2.8.0..3.0.0"],"spec.backups.pgbackrest.env":["2.8.0..3.0.0"],"spec.backups.pgbackrest.envFrom":["2.8.0..3.0.0"],"spec.backups.pgbackrest.repoHost.sidecars":["2.8.0..3.0.0"],"spec.dataSource.pgbackrest.configuration.[].podCertificate":["2.8.0..3.0.0"],"spec.expose.loadBalancerClass":["2.8.0..3.0.0"],"spec.exposeReplicas.loadBalancerClass":["2.8.0..3.0.0"],"spec.extensions.storage.disableSSL":["2.8.0..3.0.0"],"spec.extensions.storage.forcePathStyle":["2.8.0..3.0.0"],"spec.instances.[].env":["2.8.0..3.0.0"],"spec.instances.[].envFrom":["2.8.0..3.0.0"],"spec.instances.[].initContainers.[].env.[].valueFrom.fileKeyRef":["2.8.0..3.0.0"],"spec.instances.[].initContainers.[].restartPolicyRules":["2.8.0..3.0.0"],"spec.instances.[].sidecars.[].env.[].valueFrom.fileKeyRef":["2.8.0..3.0.0"],"spec.instances.[].sidecars.[].restartPolicyRules":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.config.files.[].podCertificate":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.env":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.envFrom":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.expose.loadBalancerClass":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].env.[].valueFrom.fileKeyRef":["2.8.0..3.0.0"],"spec.proxy.pgBouncer.sidecars.[].restartPolicyRules":["2.8.0..3.0.0"],"spec.authentication":["2.9.0..3.0.0"],"spec.backups.pgbackrest.configuration.[].podCertificate.userAnnotations":["2.9.0..3.0.0"],"spec.backups.pgbackrest.manual.env":["2.9.0..3.0.0"],"spec.backups.pgbackrest.manual.envFrom":["2.9.0..3.0.0"],"spec.backups.pgbackrest.repoHost.sidecarPVCs":["2.9.0..3.0.0"],"spec.backups.pgbackrest.repoHost.sidecarVolumes":["2.9.0..3.0.0"],"spec.backups.pgbackrest.restore.env":["2.9.0..3.0.0"],"spec.backups.pgbackrest.restore.envFrom":["2.9.0..3.0.0"],"spec.backups.volumeSnapshots":["2.9.0..3.0.0"],"spec.clusterServiceDNSSuffix":["2.9.0..3.0.0"],"spec.config":["2.9.0..3.0.0"],"spec.dataSource.pgbackrest.configuration.[].podCertificate.userAnnotations":["2.9.0..3.0.0"],"spec.dataSource.postgresCluster.env":["2.9.0..3.0.0"],"spec.dataSource.postgresCluster.envFrom":["2.9.0..3.0.0"],"spec.instances.[].sidecarPVCs":["2.9.0..3.0.0"],"spec.instances.[].sidecarVolumes":["2.9.0..3.0.0"],"spec.patroni.removeDataDirectoryOnDivergedTimelines":["2.9.0..3.0.0"],"spec.proxy.pgBouncer.config.files.[].podCertificate.userAnnotations":["2.9.0..3.0.0"],"spec.proxy.pgBouncer.sidecarPVCs":["2.9.0..3.0.0"],"spec.proxy.pgBouncer.sidecarVolumes":["2.9.0..3.0.0"],"spec.standby.maxAcceptableLag":["2.9.0..3.0.0"],"spec.tls":["2.9.0..3.0.0"]},"required":{"spec.backups":{"2.3.0":["+pgbackrest"],"2.4.0":["+pgbackrest"],"2.5.0":["+pgbackrest"],"2.6.0":["+pgbackrest"]},"spec.backups.pgbackrest":{"2.3.0":["+repos"],"2.4.0":["+repos"],"2.5.0":["+repos"],"2.6.0":["+repos"],"2.7.0":["+repos"]},"spec.pmm":{"2.3.0":["-querySource","-secret","-serverHost"],"2.4.0":["-querySource","-secret","-serverHost"]},"spec.extensions":{"2.4.0":["+image"],"2.5.0":["+image"]},"spec.backups.volumeSnapshots":{"2.9.0":["-className"]}}},"type":"object","required":["metadata","spec"],"properties":{"apiVersion":{"type":"string","description":"pgv2.percona.com/v2 (v1 resources, pg.percona.com/v1, are a different, older API).","const":"pgv2.percona.com/v2"},"kind":{"type":"string","description":"Kind: PerconaPGCluster.","const":"PerconaPGCluster"},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service, Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"description":"Desired state of the cluster. The CRD requires postgresVersion, instances and backups.","type":"object","required":["backups","instances","postgresVersion"],"properties":{"crVersion":{"description":"Operator version this resource is written for (e.g. 3.0.0). Several behaviours, TLS included, are gated on it; unset means the running operator's version.","examples":["3.0.0"],"type":"string"},"postgresVersion":{"description":"Major PostgreSQL version, 12 to 18. Required.","type":"integer","minimum":12,"maximum":18},"port":{"description":"Port PostgreSQL listens on (at least 1024; change it here, not through config.parameters). Default 5432.","type":"integer","default":5432,"minimum":1024},"tlsOnly":{"description":"When true, the operator-generated pg_hba rules accept only TLS connections (host becomes hostssl). It does not touch user rules in spec.authentication.rules. PostgreSQL itself always has TLS on. Default false.","type":"boolean"},"tls":{"description":"Lifetimes of the certificates the operator requests from cert-manager. They have no effect with the internal PKI (leaf 1 year, root 10 years, fixed). With cert-manager each value must be longer than 720h, because the operator always sets renewBefore to 720h and cert-manager needs renewBefore < duration. Percona 3.0.0 has only these three fields; certManagementPolicy and issuerConf exist only in later (unreleased at 3.0.0) versions.","type":"object","properties":{"certValidityDuration":{"description":"Lifetime of the leaf certificates (server, replication, instances, PgBouncer), Go duration, e.g. 2160h. Unset: 1 year. Must exceed 720h with cert-manager.","examples":["2160h","8760h"],"type":"string"},"caValidityDuration":{"description":"Lifetime of the operator-made CA certificate, Go duration, e.g. 26280h (3 years). Unset: 1 year. Must exceed 720h with cert-manager.","examples":["26280h"],"type":"string"},"pgBackRestCertValidityDuration":{"description":"Lifetime of the pgBackRest client and repo-host certificates, Go duration. Unset: 1 year. Must exceed 720h with cert-manager.","examples":["2160h"],"type":"string"}},"additionalProperties":false},"secrets":{"description":"Bring-your-own TLS material. Leave empty to let the operator generate a CA and certificates (through cert-manager when its CRDs are installed, else with its internal PKI).","type":"object","properties":{"customTLSSecret":{"description":"Server certificate of PostgreSQL (mounted at /pgconf/tls). Set it together with customReplicationTLSSecret, signed by the same CA: if only one of the two is given, the other is generated from the operator's own CA and replication breaks. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt and tls.key, plus ca.crt unless customRootCATLSSecret is set. The certificate should name the primary Service (<cluster>-primary.<ns>.svc.<domain>) and must include the short name <cluster>-primary, which PgBouncer verifies with verify-full.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","type":"string","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false},"customReplicationTLSSecret":{"description":"Client certificate the replicas use to authenticate to the primary. The JSON field is customReplicationTLSSecret (the Go field and upstream text say CustomReplicationClientTLSSecret). Set it together with customTLSSecret with the same ca.crt, and never reuse the server tls.crt. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt and tls.key, plus ca.crt unless customRootCATLSSecret is set. The certificate CN must be _crunchyrepl (the replication user), because pg_hba maps it with cert authentication.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","type":"string","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false},"customRootCATLSSecret":{"description":"Root CA certificate and its private key, used by the operator to sign the certificates it generates. Setting it switches off the cert-manager integration; the CA is used as given and never regenerated. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: root.crt and root.key (the published example keeps tls.crt/tls.key in the Secret and maps them with items).","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","type":"string","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false}},"additionalProperties":false},"authentication":{"description":"Custom pg_hba.conf rules, evaluated after the operator's mandatory rules and before its default scram-sha-256 rule.","type":"object","properties":{"rules":{"description":"Rules in order.","type":"array","x-kubernetes-list-type":"atomic","items":{"description":"One pg_hba.conf rule, either structured (connection, databases, users, method, options) or as a raw line in hba. The CRD requires connection and method even when hba is used.","type":"object","required":["connection","method"],"properties":{"connection":{"description":"Connection type: local, host, hostssl, hostnossl, hostgssenc or hostnogssenc (described upstream, not enumerated by the CRD). Use hostssl to require TLS; tlsOnly does not rewrite these user rules, so host or hostnossl here still allows plaintext. Required.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"],"type":"string"},"databases":{"description":"Databases the rule matches; empty matches all.","type":"array","items":{"type":"string"}},"users":{"description":"Users the rule matches; empty matches all.","type":"array","items":{"type":"string"}},"method":{"description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject. cert requires a hostssl connection. Required.","examples":["scram-sha-256","cert","md5","ldap","reject","trust"],"type":"string"},"options":{"description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","type":"object","additionalProperties":{"description":"Option value.","x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]}},"hba":{"description":"A complete pg_hba.conf line. If it is not empty, the operator writes it verbatim and ignores connection, databases, users, method and options; the CRD still wants connection and method to be present.","type":"string"}},"additionalProperties":false}}},"additionalProperties":false},"clusterServiceDNSSuffix":{"description":"Cluster DNS domain used in generated certificate SANs (e.g. cluster.local). Unset: looked up at runtime, falling back to cluster.local.","examples":["cluster.local"],"type":"string"},"config":{"description":"PostgreSQL configuration.","type":"object","properties":{"parameters":{"description":"postgresql.conf parameters (values are strings or integers, at most 50). TLS is always on and managed by the operator: the API server rejects ssl and every ssl_* parameter except ssl_groups and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","type":"object","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]}},"files":{"description":"Extra files projected into the PostgreSQL pods (for instance an LDAP CA for authentication rules).","type":"array","items":{"$ref":"#/definitions/s6"}}},"additionalProperties":false},"proxy":{"description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","type":"object","required":["pgBouncer"],"properties":{"pgBouncer":{"description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","type":"object","properties":{"customTLSSecret":{"description":"Certificate PgBouncer presents to its clients (frontend TLS). Changing it restarts PgBouncer. The Secret must be in the cluster's namespace. Without items every data key becomes a file of the same name; with items only the listed keys are projected, under the given paths. Files needed: tls.crt, tls.key and ca.crt, all PEM. The certificate should cover the <cluster>-pgbouncer Service names.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret. The CRD defaults it to \"\" and does not require it, but the operator refuses an empty name (\"secret name is not specified\").","type":"string","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false},"config":{"description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","type":"object","properties":{"global":{"description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","type":"object","additionalProperties":{"type":"string"}},"databases":{"description":"Entries for the [databases] section.","type":"object","additionalProperties":{"type":"string"}},"users":{"description":"Entries for the [users] section.","type":"object","additionalProperties":{"type":"string"}},"files":{"description":"Extra projected files for PgBouncer.","type":"array","items":{"$ref":"#/definitions/s6"}}},"additionalProperties":false},"affinity":{"description":"Pod affinity (not TLS).","type":"object","properties":{"nodeAffinity":{"type":"object","x-pgtls-structural":true},"podAffinity":{"type":"object","x-pgtls-structural":true},"podAntiAffinity":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"containers":{"description":"Container overrides (not TLS).","type":"object","properties":{"pgbouncerConfig":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"env":{"description":"Extra environment variables.","type":"array","items":{"description":"One variable.","type":"object","required":["name"],"properties":{"name":{"type":"string","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true},"valueFrom":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"envFrom":{"description":"Extra environment sources.","type":"array","items":{"description":"One source.","type":"object","properties":{"configMapRef":{"type":"object","x-pgtls-structural":true},"prefix":{"type":"string","x-pgtls-structural":true},"secretRef":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"expose":{"description":"Service exposure of PgBouncer (not TLS).","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true},"loadBalancerClass":{"type":"string","x-pgtls-structural":true},"loadBalancerSourceRanges":{"type":"array","x-pgtls-structural":true},"nodePort":{"type":"integer","x-pgtls-structural":true},"type":{"type":"string","default":"ClusterIP","x-pgtls-structural":true}},"additionalProperties":false},"exposeSuperusers":{"description":"Allow superusers to connect through PgBouncer.","type":"boolean"},"image":{"description":"PgBouncer image.","type":"string"},"metadata":{"description":"Labels and annotations.","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]},"port":{"description":"Port PgBouncer listens on (at least 1024). Default 5432.","type":"integer","default":5432,"minimum":1024},"priorityClassName":{"description":"Priority class.","type":"string"},"replicas":{"description":"Number of PgBouncer pods. Default 1.","type":"integer","default":1,"minimum":0},"resources":{"description":"Resource requests and limits.","type":"object","properties":{"claims":{"type":"array","x-pgtls-structural":true},"limits":{"type":"object","x-pgtls-structural":true},"requests":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"securityContext":{"description":"Pod security context.","type":"object","properties":{"appArmorProfile":{"type":"object","x-pgtls-structural":true},"fsGroup":{"type":"integer","x-pgtls-structural":true},"fsGroupChangePolicy":{"type":"string","x-pgtls-structural":true},"runAsGroup":{"type":"integer","x-pgtls-structural":true},"runAsNonRoot":{"type":"boolean","x-pgtls-structural":true},"runAsUser":{"type":"integer","x-pgtls-structural":true},"seLinuxChangePolicy":{"type":"string","x-pgtls-structural":true},"seLinuxOptions":{"type":"object","x-pgtls-structural":true},"seccompProfile":{"type":"object","x-pgtls-structural":true},"supplementalGroups":{"type":"array","x-pgtls-structural":true},"supplementalGroupsPolicy":{"type":"string","x-pgtls-structural":true},"sysctls":{"type":"array","x-pgtls-structural":true},"windowsOptions":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"sidecarPVCs":{"description":"Sidecar volume claims.","type":"array","items":{"description":"One claim.","type":"object","required":["name","spec"],"properties":{"name":{"type":"string","x-pgtls-structural":true},"spec":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"sidecarVolumes":{"description":"Sidecar volumes.","type":"array","items":{"description":"One volume.","type":"object","required":["name"],"properties":{"awsElasticBlockStore":{"type":"object","x-pgtls-structural":true},"azureDisk":{"type":"object","x-pgtls-structural":true},"azureFile":{"type":"object","x-pgtls-structural":true},"cephfs":{"type":"object","x-pgtls-structural":true},"cinder":{"type":"object","x-pgtls-structural":true},"configMap":{"type":"object","x-pgtls-structural":true},"csi":{"type":"object","x-pgtls-structural":true},"downwardAPI":{"type":"object","x-pgtls-structural":true},"emptyDir":{"type":"object","x-pgtls-structural":true},"ephemeral":{"type":"object","x-pgtls-structural":true},"fc":{"type":"object","x-pgtls-structural":true},"flexVolume":{"type":"object","x-pgtls-structural":true},"flocker":{"type":"object","x-pgtls-structural":true},"gcePersistentDisk":{"type":"object","x-pgtls-structural":true},"gitRepo":{"type":"object","x-pgtls-structural":true},"glusterfs":{"type":"object","x-pgtls-structural":true},"hostPath":{"type":"object","x-pgtls-structural":true},"image":{"type":"object","x-pgtls-structural":true},"iscsi":{"type":"object","x-pgtls-structural":true},"name":{"type":"string","x-pgtls-structural":true},"nfs":{"type":"object","x-pgtls-structural":true},"persistentVolumeClaim":{"type":"object","x-pgtls-structural":true},"photonPersistentDisk":{"type":"object","x-pgtls-structural":true},"portworxVolume":{"type":"object","x-pgtls-structural":true},"projected":{"type":"object","x-pgtls-structural":true},"quobyte":{"type":"object","x-pgtls-structural":true},"rbd":{"type":"object","x-pgtls-structural":true},"scaleIO":{"type":"object","x-pgtls-structural":true},"secret":{"type":"object","x-pgtls-structural":true},"storageos":{"type":"object","x-pgtls-structural":true},"vsphereVolume":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"sidecars":{"description":"Sidecar containers.","type":"array","items":{"description":"One container.","type":"object","required":["name"],"properties":{"args":{"type":"array","x-pgtls-structural":true},"command":{"type":"array","x-pgtls-structural":true},"env":{"type":"array","x-pgtls-structural":true},"envFrom":{"type":"array","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"imagePullPolicy":{"type":"string","x-pgtls-structural":true},"lifecycle":{"type":"object","x-pgtls-structural":true},"livenessProbe":{"type":"object","x-pgtls-structural":true},"name":{"type":"string","x-pgtls-structural":true},"ports":{"type":"array","x-pgtls-structural":true},"readinessProbe":{"type":"object","x-pgtls-structural":true},"resizePolicy":{"type":"array","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"restartPolicy":{"type":"string","x-pgtls-structural":true},"restartPolicyRules":{"type":"array","x-pgtls-structural":true},"securityContext":{"type":"object","x-pgtls-structural":true},"startupProbe":{"type":"object","x-pgtls-structural":true},"stdin":{"type":"boolean","x-pgtls-structural":true},"stdinOnce":{"type":"boolean","x-pgtls-structural":true},"terminationMessagePath":{"type":"string","x-pgtls-structural":true},"terminationMessagePolicy":{"type":"string","x-pgtls-structural":true},"tty":{"type":"boolean","x-pgtls-structural":true},"volumeDevices":{"type":"array","x-pgtls-structural":true},"volumeMounts":{"type":"array","x-pgtls-structural":true},"workingDir":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"tolerations":{"description":"Tolerations.","type":"array","items":{"description":"One toleration.","type":"object","properties":{"effect":{"type":"string","x-pgtls-structural":true},"key":{"type":"string","x-pgtls-structural":true},"operator":{"type":"string","x-pgtls-structural":true},"tolerationSeconds":{"type":"integer","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"topologySpreadConstraints":{"description":"Topology spread constraints.","type":"array","items":{"description":"One constraint.","type":"object","required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"labelSelector":{"type":"object","x-pgtls-structural":true},"matchLabelKeys":{"type":"array","x-pgtls-structural":true},"maxSkew":{"type":"integer","x-pgtls-structural":true},"minDomains":{"type":"integer","x-pgtls-structural":true},"nodeAffinityPolicy":{"type":"string","x-pgtls-structural":true},"nodeTaintsPolicy":{"type":"string","x-pgtls-structural":true},"topologyKey":{"type":"string","x-pgtls-structural":true},"whenUnsatisfiable":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}}},"additionalProperties":false}},"additionalProperties":false},"instances":{"description":"PostgreSQL instance sets (at least one). Instance pods get certificates for <sts>-0.<cluster>-pods.<ns>.svc.<domain>.","type":"array","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"description":"One instance set.","type":"object","required":["dataVolumeClaimSpec"],"properties":{"name":{"description":"Instance set name; lower-case DNS label, default \"\".","type":"string","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"description":"Volume claim for the data directory. Required.","type":"object","properties":{"accessModes":{"type":"array","x-pgtls-structural":true},"dataSource":{"type":"object","x-pgtls-structural":true},"dataSourceRef":{"type":"object","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"selector":{"type":"object","x-pgtls-structural":true},"storageClassName":{"type":"string","x-pgtls-structural":true},"volumeAttributesClassName":{"type":"string","x-pgtls-structural":true},"volumeMode":{"type":"string","x-pgtls-structural":true},"volumeName":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"affinity":{"type":"object","x-pgtls-structural":true},"containers":{"type":"object","x-pgtls-structural":true},"env":{"type":"array","x-pgtls-structural":true},"envFrom":{"type":"array","x-pgtls-structural":true},"initContainer":{"type":"object","x-pgtls-structural":true},"initContainers":{"type":"array","x-pgtls-structural":true},"metadata":{"type":"object","x-pgtls-structural":true},"minAvailable":{"x-pgtls-structural":true},"priorityClassName":{"type":"string","x-pgtls-structural":true},"replicas":{"type":"integer","default":1,"x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"securityContext":{"type":"object","x-pgtls-structural":true},"sidecarPVCs":{"type":"array","x-pgtls-structural":true},"sidecarVolumes":{"type":"array","x-pgtls-structural":true},"sidecars":{"type":"array","x-pgtls-structural":true},"tablespaceVolumes":{"type":"array","x-pgtls-structural":true},"tolerations":{"type":"array","x-pgtls-structural":true},"topologySpreadConstraints":{"type":"array","x-pgtls-structural":true},"volumeMounts":{"type":"array","x-pgtls-structural":true},"walVolumeClaimSpec":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"backups":{"description":"pgBackRest backups (not checked here). Its transport uses TLS certificates the operator makes (<cluster>-pgbackrest-*). The API server requires at least one repository unless backups.enabled is false. Required.","type":"object","properties":{"enabled":{"type":"boolean","x-pgtls-structural":true},"pgbackrest":{"type":"object","x-pgtls-structural":true},"trackLatestRestorableTime":{"type":"boolean","x-pgtls-structural":true},"volumeSnapshots":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"users":{"description":"Database users (not TLS).","type":"array","x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"description":"One user.","type":"object","required":["name"],"properties":{"name":{"description":"User name.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"databases":{"type":"array","x-pgtls-structural":true},"grantPublicSchemaAccess":{"type":"boolean","x-pgtls-structural":true},"options":{"type":"string","x-pgtls-structural":true},"password":{"type":"object","x-pgtls-structural":true},"secretName":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"autoCreateUserSchema":{"description":"Create a schema per user.","type":"boolean"},"dataSource":{"description":"Restore / clone source (not TLS).","type":"object","properties":{"pgbackrest":{"type":"object","x-pgtls-structural":true},"postgresCluster":{"type":"object","x-pgtls-structural":true},"volumes":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"databaseInitSQL":{"description":"ConfigMap key with SQL run once at initialization.","type":"object","required":["key","name"],"properties":{"key":{"description":"Key in the ConfigMap.","type":"string"},"name":{"description":"Name of the ConfigMap.","type":"string"}},"additionalProperties":false},"expose":{"description":"Service exposure of the primary (not TLS).","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true},"loadBalancerClass":{"type":"string","x-pgtls-structural":true},"loadBalancerSourceRanges":{"type":"array","x-pgtls-structural":true},"nodePort":{"type":"integer","x-pgtls-structural":true},"type":{"type":"string","default":"ClusterIP","x-pgtls-structural":true}},"additionalProperties":false},"exposeReplicas":{"description":"Service exposure of the replicas (not TLS).","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true},"loadBalancerClass":{"type":"string","x-pgtls-structural":true},"loadBalancerSourceRanges":{"type":"array","x-pgtls-structural":true},"nodePort":{"type":"integer","x-pgtls-structural":true},"type":{"type":"string","default":"ClusterIP","x-pgtls-structural":true}},"additionalProperties":false},"extensions":{"description":"Extensions (not TLS).","type":"object","properties":{"builtin":{"type":"object","x-pgtls-structural":true},"custom":{"type":"array","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"imagePullPolicy":{"type":"string","x-pgtls-structural":true},"storage":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"image":{"description":"PostgreSQL image.","type":"string"},"imagePullPolicy":{"description":"Image pull policy.","type":"string","enum":["Always","Never","IfNotPresent"]},"imagePullSecrets":{"description":"Image pull Secrets.","type":"array","items":{"description":"One reference.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"type":"string","default":"","x-pgtls-structural":true}},"additionalProperties":false}},"initContainer":{"description":"Init container settings (not TLS).","type":"object","required":["image"],"properties":{"containerSecurityContext":{"type":"object","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"metadata":{"description":"Labels and annotations for all objects.","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"openshift":{"description":"Running on OpenShift.","type":"boolean"},"patroni":{"description":"Patroni settings (not TLS).","type":"object","properties":{"createReplicaMethods":{"type":"array","x-pgtls-structural":true},"dynamicConfiguration":{"type":"object","x-pgtls-structural":true},"leaderLeaseDurationSeconds":{"type":"integer","default":30,"x-pgtls-structural":true},"port":{"type":"integer","default":8008,"x-pgtls-structural":true},"removeDataDirectoryOnDivergedTimelines":{"type":"boolean","x-pgtls-structural":true},"switchover":{"type":"object","x-pgtls-structural":true},"syncPeriodSeconds":{"type":"integer","default":10,"x-pgtls-structural":true}},"additionalProperties":false},"pause":{"description":"Stop all pods.","type":"boolean"},"pmm":{"description":"Percona Monitoring and Management (not TLS). When the block is present, the CRD requires enabled, image, querySource, secret and serverHost; querySource has a CRD default, so omitting it is fine.","type":"object","required":["enabled","image","querySource","secret","serverHost"],"properties":{"enabled":{"description":"Run the PMM client sidecar next to PostgreSQL.","type":"boolean"},"image":{"description":"Container image of the PMM client.","type":"string"},"querySource":{"description":"Extension PMM reads query statistics from. The API server fills in pgstatstatements when it is left out.","type":"string","enum":["pgstatmonitor","pgstatstatements"],"default":"pgstatstatements"},"secret":{"description":"Name of the Secret with the PMM server credentials.","type":"string"},"serverHost":{"description":"Host name or address of the PMM server.","type":"string"},"containerSecurityContext":{"type":"object","x-pgtls-structural":true},"customClusterName":{"type":"string","x-pgtls-structural":true},"imagePullPolicy":{"type":"string","x-pgtls-structural":true},"postgresParams":{"type":"string","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"runtimeClassName":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"standby":{"description":"Standby cluster settings. Streaming standby needs both clusters' certificates from one CA (customTLSSecret / customReplicationTLSSecret).","type":"object","properties":{"enabled":{"type":"boolean","default":false,"x-pgtls-structural":true},"host":{"type":"string","x-pgtls-structural":true},"maxAcceptableLag":{"x-pgtls-structural":true},"port":{"type":"integer","x-pgtls-structural":true},"repoName":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"unmanaged":{"description":"Stop reconciling this cluster.","type":"boolean"}},"additionalProperties":false},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"additionalProperties":false,"definitions":{"s2":{"description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required.","type":"string"},"s3":{"description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"],"type":"string"},"s4":{"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode.","type":"integer"},"s1":{"description":"Maps one Secret key to one file.","type":"object","required":["key","path"],"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}},"additionalProperties":false},"s0":{"description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","type":"array","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}},"s5":{"description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material.","type":"boolean"},"s6":{"description":"One volume projection.","type":"object","properties":{"clusterTrustBundle":{"type":"object","x-pgtls-structural":true},"configMap":{"type":"object","x-pgtls-structural":true},"downwardAPI":{"type":"object","x-pgtls-structural":true},"podCertificate":{"type":"object","x-pgtls-structural":true},"secret":{"type":"object","x-pgtls-structural":true},"serviceAccountToken":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}}};
+const schema25 = {"description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","type":"array","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}};
+const schema26 = {"description":"Maps one Secret key to one file.","type":"object","required":["key","path"],"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}},"additionalProperties":false};
+const schema27 = {"description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required.","type":"string"};
+
+function validate63(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate63.errors = vErrors;
+return errors === 0;
+}
+
+const schema28 = {"description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"],"type":"string"};
+
+function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(typeof data !== "string"){
+const err0 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+validate65.errors = vErrors;
+return errors === 0;
+}
+
+const schema29 = {"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode.","type":"integer"};
+
+function validate67(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
@@ -9586,12 +11170,12 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate58.errors = vErrors;
+validate67.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate53(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9628,20 +11212,20 @@ errors++;
 }
 }
 if(data.key !== undefined){
-if(!(validate54(data.key, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+if(!(validate63(data.key, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
 errors = vErrors.length;
 }
 }
 if(data.path !== undefined){
-if(!(validate56(data.path, {instancePath:instancePath+"/path",parentData:data,parentDataProperty:"path",rootData}))){
-vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+if(!(validate65(data.path, {instancePath:instancePath+"/path",parentData:data,parentDataProperty:"path",rootData}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
 }
 if(data.mode !== undefined){
-if(!(validate58(data.mode, {instancePath:instancePath+"/mode",parentData:data,parentDataProperty:"mode",rootData}))){
-vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
+if(!(validate67(data.mode, {instancePath:instancePath+"/mode",parentData:data,parentDataProperty:"mode",rootData}))){
+vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
 errors = vErrors.length;
 }
 }
@@ -9656,19 +11240,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate53.errors = vErrors;
+validate62.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate52(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate61(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(Array.isArray(data)){
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate53(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+if(!(validate62(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
 }
@@ -9683,13 +11267,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate52.errors = vErrors;
+validate61.errors = vErrors;
 return errors === 0;
 }
 
-const schema25 = {"description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material.","type":"boolean"};
+const schema30 = {"description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material.","type":"boolean"};
 
-function validate62(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate71(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "boolean"){
@@ -9702,13 +11286,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate62.errors = vErrors;
+validate71.errors = vErrors;
 return errors === 0;
 }
 
-const schema26 = {"description":"One volume projection.","type":"object","properties":{"clusterTrustBundle":{"type":"object","x-pgtls-structural":true},"configMap":{"type":"object","x-pgtls-structural":true},"downwardAPI":{"type":"object","x-pgtls-structural":true},"podCertificate":{"type":"object","x-pgtls-structural":true},"secret":{"type":"object","x-pgtls-structural":true},"serviceAccountToken":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false};
+const schema31 = {"description":"One volume projection.","type":"object","properties":{"clusterTrustBundle":{"type":"object","x-pgtls-structural":true},"configMap":{"type":"object","x-pgtls-structural":true},"downwardAPI":{"type":"object","x-pgtls-structural":true},"podCertificate":{"type":"object","x-pgtls-structural":true},"secret":{"type":"object","x-pgtls-structural":true},"serviceAccountToken":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false};
 
-function validate68(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate77(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -9813,14 +11397,14 @@ vErrors.push(err7);
 }
 errors++;
 }
-validate68.errors = vErrors;
+validate77.errors = vErrors;
 return errors === 0;
 }
 
-const pattern10 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$", "u");
-const pattern11 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
+const pattern11 = new RegExp("^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$", "u");
+const pattern12 = new RegExp("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$", "u");
 
-function validate51(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate60(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/percona-perconapgcluster.json" */;
 let vErrors = null;
 let errors = 0;
@@ -10061,7 +11645,7 @@ vErrors.push(err18);
 errors++;
 }
 for(const key3 in data11){
-if(!(func2.call(schema19.properties.spec.properties, key3))){
+if(!(func2.call(schema24.properties.spec.properties, key3))){
 const err19 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err19];
@@ -10261,14 +11845,14 @@ vErrors.push(err34);
 errors++;
 }
 if(data21.items !== undefined){
-if(!(validate52(data21.items, {instancePath:instancePath+"/spec/secrets/customTLSSecret/items",parentData:data21,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate61(data21.items, {instancePath:instancePath+"/spec/secrets/customTLSSecret/items",parentData:data21,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data21.optional !== undefined){
-if(!(validate62(data21.optional, {instancePath:instancePath+"/spec/secrets/customTLSSecret/optional",parentData:data21,parentDataProperty:"optional",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate71(data21.optional, {instancePath:instancePath+"/spec/secrets/customTLSSecret/optional",parentData:data21,parentDataProperty:"optional",rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -10313,14 +11897,14 @@ vErrors.push(err37);
 errors++;
 }
 if(data25.items !== undefined){
-if(!(validate52(data25.items, {instancePath:instancePath+"/spec/secrets/customReplicationTLSSecret/items",parentData:data25,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate61(data25.items, {instancePath:instancePath+"/spec/secrets/customReplicationTLSSecret/items",parentData:data25,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data25.optional !== undefined){
-if(!(validate62(data25.optional, {instancePath:instancePath+"/spec/secrets/customReplicationTLSSecret/optional",parentData:data25,parentDataProperty:"optional",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate71(data25.optional, {instancePath:instancePath+"/spec/secrets/customReplicationTLSSecret/optional",parentData:data25,parentDataProperty:"optional",rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -10365,14 +11949,14 @@ vErrors.push(err40);
 errors++;
 }
 if(data29.items !== undefined){
-if(!(validate52(data29.items, {instancePath:instancePath+"/spec/secrets/customRootCATLSSecret/items",parentData:data29,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate61(data29.items, {instancePath:instancePath+"/spec/secrets/customRootCATLSSecret/items",parentData:data29,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data29.optional !== undefined){
-if(!(validate62(data29.optional, {instancePath:instancePath+"/spec/secrets/customRootCATLSSecret/optional",parentData:data29,parentDataProperty:"optional",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate71(data29.optional, {instancePath:instancePath+"/spec/secrets/customRootCATLSSecret/optional",parentData:data29,parentDataProperty:"optional",rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -10762,8 +12346,8 @@ let data49 = data46.files;
 if(Array.isArray(data49)){
 const len4 = data49.length;
 for(let i4=0; i4<len4; i4++){
-if(!(validate68(data49[i4], {instancePath:instancePath+"/spec/config/files/" + i4,parentData:data49,parentDataProperty:i4,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate77(data49[i4], {instancePath:instancePath+"/spec/config/files/" + i4,parentData:data49,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 }
@@ -10826,7 +12410,7 @@ if(data52.replicas === undefined){
 data52.replicas = 1;
 }
 for(const key15 in data52){
-if(!(func2.call(schema19.properties.spec.properties.proxy.properties.pgBouncer.properties, key15))){
+if(!(func2.call(schema24.properties.spec.properties.proxy.properties.pgBouncer.properties, key15))){
 const err72 = {instancePath:instancePath+"/spec/proxy/pgBouncer",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err72];
@@ -10866,14 +12450,14 @@ vErrors.push(err74);
 errors++;
 }
 if(data53.items !== undefined){
-if(!(validate52(data53.items, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items",parentData:data53,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+if(!(validate61(data53.items, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items",parentData:data53,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
 errors = vErrors.length;
 }
 }
 if(data53.optional !== undefined){
-if(!(validate62(data53.optional, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/optional",parentData:data53,parentDataProperty:"optional",rootData}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+if(!(validate71(data53.optional, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/optional",parentData:data53,parentDataProperty:"optional",rootData}))){
+vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
 errors = vErrors.length;
 }
 }
@@ -10990,8 +12574,8 @@ let data64 = data57.files;
 if(Array.isArray(data64)){
 const len5 = data64.length;
 for(let i5=0; i5<len5; i5++){
-if(!(validate68(data64[i5], {instancePath:instancePath+"/spec/proxy/pgBouncer/config/files/" + i5,parentData:data64,parentDataProperty:i5,rootData}))){
-vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+if(!(validate77(data64[i5], {instancePath:instancePath+"/spec/proxy/pgBouncer/config/files/" + i5,parentData:data64,parentDataProperty:i5,rootData}))){
+vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
 errors = vErrors.length;
 }
 }
@@ -11657,7 +13241,7 @@ if(data52.securityContext !== undefined){
 let data102 = data52.securityContext;
 if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
 for(const key28 in data102){
-if(!(func2.call(schema19.properties.spec.properties.proxy.properties.pgBouncer.properties.securityContext.properties, key28))){
+if(!(func2.call(schema24.properties.spec.properties.proxy.properties.pgBouncer.properties.securityContext.properties, key28))){
 const err133 = {instancePath:instancePath+"/spec/proxy/pgBouncer/securityContext",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/securityContext/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err133];
@@ -11949,7 +13533,7 @@ vErrors.push(err155);
 errors++;
 }
 for(const key30 in data121){
-if(!(func2.call(schema19.properties.spec.properties.proxy.properties.pgBouncer.properties.sidecarVolumes.items.properties, key30))){
+if(!(func2.call(schema24.properties.spec.properties.proxy.properties.pgBouncer.properties.sidecarVolumes.items.properties, key30))){
 const err156 = {instancePath:instancePath+"/spec/proxy/pgBouncer/sidecarVolumes/" + i9,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/sidecarVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err156];
@@ -12404,7 +13988,7 @@ vErrors.push(err190);
 errors++;
 }
 for(const key31 in data154){
-if(!(func2.call(schema19.properties.spec.properties.proxy.properties.pgBouncer.properties.sidecars.items.properties, key31))){
+if(!(func2.call(schema24.properties.spec.properties.proxy.properties.pgBouncer.properties.sidecars.items.properties, key31))){
 const err191 = {instancePath:instancePath+"/spec/proxy/pgBouncer/sidecars/" + i10,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/sidecars/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err191];
@@ -13079,7 +14663,7 @@ vErrors.push(err244);
 errors++;
 }
 for(const key34 in data198){
-if(!(func2.call(schema19.properties.spec.properties.instances.items.properties, key34))){
+if(!(func2.call(schema24.properties.spec.properties.instances.items.properties, key34))){
 const err245 = {instancePath:instancePath+"/spec/instances/" + i13,schemaPath:"#/properties/spec/properties/instances/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err245];
@@ -13092,7 +14676,7 @@ errors++;
 }
 let data199 = data198.name;
 if(typeof data199 === "string"){
-if(!pattern10.test(data199)){
+if(!pattern11.test(data199)){
 const err246 = {instancePath:instancePath+"/spec/instances/" + i13+"/name",schemaPath:"#/properties/spec/properties/instances/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err246];
@@ -13117,7 +14701,7 @@ if(data198.dataVolumeClaimSpec !== undefined){
 let data200 = data198.dataVolumeClaimSpec;
 if(data200 && typeof data200 == "object" && !Array.isArray(data200)){
 for(const key35 in data200){
-if(!(func2.call(schema19.properties.spec.properties.instances.items.properties.dataVolumeClaimSpec.properties, key35))){
+if(!(func2.call(schema24.properties.spec.properties.instances.items.properties.dataVolumeClaimSpec.properties, key35))){
 const err248 = {instancePath:instancePath+"/spec/instances/" + i13+"/dataVolumeClaimSpec",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err248];
@@ -13639,7 +15223,7 @@ vErrors.push(err289);
 }
 errors++;
 }
-if(!pattern11.test(data236)){
+if(!pattern12.test(data236)){
 const err290 = {instancePath:instancePath+"/spec/users/" + i14+"/name",schemaPath:"#/properties/spec/properties/users/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
 if(vErrors === null){
 vErrors = [err290];
@@ -14215,7 +15799,7 @@ vErrors.push(err335);
 errors++;
 }
 if(!(((data271 === "Always") || (data271 === "Never")) || (data271 === "IfNotPresent"))){
-const err336 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema19.properties.spec.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err336 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema24.properties.spec.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err336];
 }
@@ -14609,7 +16193,7 @@ vErrors.push(err366);
 errors++;
 }
 for(const key47 in data292){
-if(!(func2.call(schema19.properties.spec.properties.pmm.properties, key47))){
+if(!(func2.call(schema24.properties.spec.properties.pmm.properties, key47))){
 const err367 = {instancePath:instancePath+"/spec/pmm",schemaPath:"#/properties/spec/properties/pmm/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key47},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err367];
@@ -14656,7 +16240,7 @@ vErrors.push(err370);
 errors++;
 }
 if(!((data295 === "pgstatmonitor") || (data295 === "pgstatstatements"))){
-const err371 = {instancePath:instancePath+"/spec/pmm/querySource",schemaPath:"#/properties/spec/properties/pmm/properties/querySource/enum",keyword:"enum",params:{allowedValues: schema19.properties.spec.properties.pmm.properties.querySource.enum},message:"must be equal to one of the allowed values"};
+const err371 = {instancePath:instancePath+"/spec/pmm/querySource",schemaPath:"#/properties/spec/properties/pmm/properties/querySource/enum",keyword:"enum",params:{allowedValues: schema24.properties.spec.properties.pmm.properties.querySource.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err371];
 }
@@ -14902,17 +16486,17 @@ vErrors.push(err390);
 }
 errors++;
 }
-validate51.errors = vErrors;
+validate60.errors = vErrors;
 return errors === 0;
 }
 
-exports["pgo-postgrescluster.json"] = validate73;
-const schema27 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json","title":"Crunchy Data PGO PostgresCluster (postgres-operator.crunchydata.com/v1beta1)","description":"A PostgreSQL cluster of Crunchy Data PGO v5 (the upstream of Percona's v2 operator). Written by pgtls from the facts of the upstream CRD (config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml, v5.8.9); the TLS fields (spec.customTLSSecret, spec.customReplicationTLSSecret, spec.proxy.pgBouncer.customTLSSecret, spec.authentication) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml","release":"Crunchy Data PGO v5.8.9","apiVersion":"postgres-operator.crunchydata.com/v1beta1","kind":"PostgresCluster"},"type":"object","properties":{"apiVersion":{"type":"string","description":"postgres-operator.crunchydata.com/v1beta1.","enum":["postgres-operator.crunchydata.com/v1beta1"]},"kind":{"type":"string","description":"PostgresCluster.","enum":["PostgresCluster"]},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service (<name>-primary, <name>-replicas, <name>-pgbouncer, <name>-pods), Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires postgresVersion and instances.","required":["instances","postgresVersion"],"additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Server certificate of PostgreSQL, projected into /pgconf/tls. The Secret needs tls.crt, tls.key and ca.crt. Set it together with customReplicationTLSSecret, with the same ca.crt: the CRD says both are required together, and with only one of them the other certificate comes from PGO's own root CA, so replication fails the CA check. The certificate should name <cluster>-primary.<ns>.svc (the host in the user Secrets) and the short <cluster>-primary, which PgBouncer verifies with verify-full.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"customReplicationTLSSecret":{"type":"object","description":"Client certificate of the replication user _crunchyrepl (its CN must be _crunchyrepl), with tls.crt, tls.key and ca.crt; the ca.crt must be the one of customTLSSecret. Set it together with customTLSSecret.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"authentication":{"type":"object","description":"Custom pg_hba.conf rules, placed after PGO's mandatory rules (which come first, so rules for _crunchyrepl or the local postgres user never apply) and before its default rule.","additionalProperties":false,"properties":{"rules":{"type":"array","description":"Rules in order; when omitted PGO accepts TLS connections with a password from anyone (hostssl all all all scram-sha-256).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"One pg_hba.conf rule: either connection and method (with databases, users and options), or a raw line in hba, not both (CEL rules of the CRD).","additionalProperties":false,"properties":{"connection":{"type":"string","description":"Connection type: host, hostssl, hostnossl, hostgssenc, hostnogssenc (1 to 20 characters of a-z, 0-9, -). Use hostssl to require TLS; host also accepts plaintext.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"databases":{"type":"array","description":"Databases the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"users":{"type":"array","description":"Users the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"method":{"type":"string","description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject; the CRD rejects trust. cert requires hostssl.","examples":["scram-sha-256","cert","md5","ldap","reject"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"options":{"type":"object","description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","additionalProperties":{"description":"Option value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"maxProperties":20},"hba":{"type":"string","description":"A complete pg_hba.conf line (at most 100 characters, printable); PGO writes it verbatim. It cannot be an include line.","minLength":1,"maxLength":100}}}}}},"config":{"type":"object","description":"PostgreSQL configuration.","properties":{"parameters":{"type":"object","description":"postgresql.conf parameters (strings or integers, at most 50). TLS is always on and managed by PGO: the CRD rejects ssl and every ssl_* parameter except ssl_groups (PostgreSQL 18) and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}},"files":{"type":"array","description":"Extra files projected under /etc/postgres (for instance a CA for LDAP authentication).","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}},"additionalProperties":false},"proxy":{"type":"object","description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","required":["pgBouncer"],"additionalProperties":false,"properties":{"pgBouncer":{"type":"object","description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Certificate PgBouncer presents to its clients (frontend TLS), with tls.crt, tls.key and ca.crt, in the cluster's namespace. Changing it restarts PgBouncer. Unset: PGO issues one from its root CA for the <cluster>-pgbouncer Service names.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"$ref":"#/definitions/s4"}}}},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"config":{"type":"object","description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","properties":{"global":{"type":"object","description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","additionalProperties":{"type":"string"}},"databases":{"type":"object","description":"Entries for the [databases] section.","additionalProperties":{"type":"string"}},"users":{"type":"object","description":"Entries for the [users] section.","additionalProperties":{"type":"string"}},"files":{"type":"array","description":"Extra projected files for PgBouncer.","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}}},"affinity":{"type":"object","description":"Pod affinity (not TLS).","additionalProperties":true},"containers":{"type":"object","description":"Container overrides (not TLS).","additionalProperties":true},"image":{"type":"string","description":"PgBouncer image."},"metadata":{"type":"object","description":"Labels and annotations.","additionalProperties":true},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PgBouncer listens on (at least 1024). Default 5432.","default":5432},"priorityClassName":{"type":"string","description":"Priority class."},"replicas":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Number of PgBouncer pods. Default 1.","default":1},"resources":{"type":"object","description":"Resource requests and limits.","additionalProperties":true},"sidecars":{"type":"array","description":"Sidecar containers.","items":{"type":"object","description":"One container.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"topologySpreadConstraints":{"type":"array","description":"Topology spread constraints.","items":{"type":"object","description":"One constraint.","additionalProperties":true}},"service":{"type":"object","description":"service (not TLS)."}}}}},"instances":{"type":"array","description":"PostgreSQL instance sets (at least one; the cluster name plus the set name at most 46 characters). Each instance pod gets a certificate from PGO for <pod>.<cluster>-pods.<ns>.svc.","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"type":"object","description":"One instance set.","required":["dataVolumeClaimSpec"],"properties":{"name":{"type":"string","description":"Instance set name; lower-case DNS label, default \"\".","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"type":"object","description":"Volume claim for the data directory. Required.","additionalProperties":true}}}},"postgresVersion":{"type":"integer","description":"Major PostgreSQL version, 11 to 18. Required.","minimum":11,"maximum":18},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PostgreSQL listens on (at least 1024). Default 5432.","default":5432},"users":{"type":"array","description":"Database users (not TLS).","items":{"type":"object","description":"One user.","required":["name"],"properties":{"name":{"type":"string","description":"User name."}}}},"image":{"type":"string","description":"PostgreSQL image."},"imagePullPolicy":{"type":"string","description":"Image pull policy.","enum":["Always","Never","IfNotPresent"]},"imagePullSecrets":{"type":"array","description":"Image pull Secrets.","items":{"type":"object","description":"One reference.","additionalProperties":true}},"openshift":{"type":"boolean","description":"Running on OpenShift (detected when unset)."},"patroni":{"type":"object","description":"Patroni settings; dynamicConfiguration.postgresql.pg_hba and .parameters are merged into what PGO writes.","additionalProperties":true},"standby":{"type":"object","description":"Standby cluster settings. A streaming standby (host) authenticates as _crunchyrepl with a certificate, so both clusters need certificates from one CA (customTLSSecret / customReplicationTLSSecret).","additionalProperties":true},"backups":{"type":"object","description":"pgBackRest backups (not checked here); its transport uses TLS certificates PGO makes. Optional since v5.7.","additionalProperties":true},"databaseInitSQL":{"type":"object","description":"ConfigMap key with SQL run once at initialization.","required":["key","name"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Key in the ConfigMap."},"name":{"type":"string","description":"Name of the ConfigMap."}}},"dataSource":{"type":"object","description":"Restore / clone source (not TLS).","additionalProperties":true},"metadata":{"type":"object","description":"Labels and annotations for all objects.","additionalProperties":true},"disableDefaultPodScheduling":{"type":"boolean","description":"Do not add PGO's default pod anti-affinity."},"paused":{"type":"boolean","description":"Stop reconciling this cluster."},"shutdown":{"type":"boolean","description":"Scale every pod to zero."},"postGISVersion":{"type":"string","description":"PostGIS version in the image."},"instrumentation":{"type":"object","description":"OpenTelemetry settings (not TLS).","additionalProperties":true},"monitoring":{"type":"object","description":"pgMonitor exporter (not TLS for PostgreSQL).","additionalProperties":true},"userInterface":{"type":"object","description":"pgAdmin (not TLS).","additionalProperties":true},"replicaService":{"type":"object","description":"Service settings of <cluster>-replicas.","additionalProperties":true},"service":{"type":"object","description":"Service settings of <cluster>-primary.","additionalProperties":true},"supplementalGroups":{"type":"array","description":"Supplemental groups of the pods.","items":{"type":"integer"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"definitions":{"s2":{"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."},"s3":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]},"s4":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."},"s1":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}}},"s0":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}},"s5":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}}};
-const schema28 = {"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}};
-const schema29 = {"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}}};
-const schema30 = {"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."};
+exports["pgo-postgrescluster.json"] = validate82;
+const schema32 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json","title":"Crunchy Data PGO PostgresCluster (postgres-operator.crunchydata.com/v1beta1)","description":"A PostgreSQL cluster of Crunchy Data PGO v5 (the upstream of Percona's v2 operator). Written by pgtls from the facts of the upstream CRD (config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml, v5.8.9); the TLS fields (spec.customTLSSecret, spec.customReplicationTLSSecret, spec.proxy.pgBouncer.customTLSSecret, spec.authentication) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml","release":"Crunchy Data PGO v5.8.9","apiVersion":"postgres-operator.crunchydata.com/v1beta1","kind":"PostgresCluster"},"type":"object","properties":{"apiVersion":{"type":"string","description":"postgres-operator.crunchydata.com/v1beta1.","enum":["postgres-operator.crunchydata.com/v1beta1"]},"kind":{"type":"string","description":"PostgresCluster.","enum":["PostgresCluster"]},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service (<name>-primary, <name>-replicas, <name>-pgbouncer, <name>-pods), Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires postgresVersion and instances.","required":["instances","postgresVersion"],"additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Server certificate of PostgreSQL, projected into /pgconf/tls. The Secret needs tls.crt, tls.key and ca.crt. Set it together with customReplicationTLSSecret, with the same ca.crt: the CRD says both are required together, and with only one of them the other certificate comes from PGO's own root CA, so replication fails the CA check. The certificate should name <cluster>-primary.<ns>.svc (the host in the user Secrets) and the short <cluster>-primary, which PgBouncer verifies with verify-full.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"customReplicationTLSSecret":{"type":"object","description":"Client certificate of the replication user _crunchyrepl (its CN must be _crunchyrepl), with tls.crt, tls.key and ca.crt; the ca.crt must be the one of customTLSSecret. Set it together with customTLSSecret.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"authentication":{"type":"object","description":"Custom pg_hba.conf rules, placed after PGO's mandatory rules (which come first, so rules for _crunchyrepl or the local postgres user never apply) and before its default rule.","additionalProperties":false,"properties":{"rules":{"type":"array","description":"Rules in order; when omitted PGO accepts TLS connections with a password from anyone (hostssl all all all scram-sha-256).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"One pg_hba.conf rule: either connection and method (with databases, users and options), or a raw line in hba, not both (CEL rules of the CRD).","additionalProperties":false,"properties":{"connection":{"type":"string","description":"Connection type: host, hostssl, hostnossl, hostgssenc, hostnogssenc (1 to 20 characters of a-z, 0-9, -). Use hostssl to require TLS; host also accepts plaintext.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"databases":{"type":"array","description":"Databases the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"users":{"type":"array","description":"Users the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"method":{"type":"string","description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject; the CRD rejects trust. cert requires hostssl.","examples":["scram-sha-256","cert","md5","ldap","reject"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"options":{"type":"object","description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","additionalProperties":{"description":"Option value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"maxProperties":20},"hba":{"type":"string","description":"A complete pg_hba.conf line (at most 100 characters, printable); PGO writes it verbatim. It cannot be an include line.","minLength":1,"maxLength":100}}}}}},"config":{"type":"object","description":"PostgreSQL configuration.","properties":{"parameters":{"type":"object","description":"postgresql.conf parameters (strings or integers, at most 50). TLS is always on and managed by PGO: the CRD rejects ssl and every ssl_* parameter except ssl_groups (PostgreSQL 18) and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}},"files":{"type":"array","description":"Extra files projected under /etc/postgres (for instance a CA for LDAP authentication).","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}},"additionalProperties":false},"proxy":{"type":"object","description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","required":["pgBouncer"],"additionalProperties":false,"properties":{"pgBouncer":{"type":"object","description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Certificate PgBouncer presents to its clients (frontend TLS), with tls.crt, tls.key and ca.crt, in the cluster's namespace. Changing it restarts PgBouncer. Unset: PGO issues one from its root CA for the <cluster>-pgbouncer Service names.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"$ref":"#/definitions/s4"}}}},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"config":{"type":"object","description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","properties":{"global":{"type":"object","description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","additionalProperties":{"type":"string"}},"databases":{"type":"object","description":"Entries for the [databases] section.","additionalProperties":{"type":"string"}},"users":{"type":"object","description":"Entries for the [users] section.","additionalProperties":{"type":"string"}},"files":{"type":"array","description":"Extra projected files for PgBouncer.","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}}},"affinity":{"type":"object","description":"Pod affinity (not TLS).","additionalProperties":true},"containers":{"type":"object","description":"Container overrides (not TLS).","additionalProperties":true},"image":{"type":"string","description":"PgBouncer image."},"metadata":{"type":"object","description":"Labels and annotations.","additionalProperties":true},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PgBouncer listens on (at least 1024). Default 5432.","default":5432},"priorityClassName":{"type":"string","description":"Priority class."},"replicas":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Number of PgBouncer pods. Default 1.","default":1},"resources":{"type":"object","description":"Resource requests and limits.","additionalProperties":true},"sidecars":{"type":"array","description":"Sidecar containers.","items":{"type":"object","description":"One container.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"topologySpreadConstraints":{"type":"array","description":"Topology spread constraints.","items":{"type":"object","description":"One constraint.","additionalProperties":true}},"service":{"type":"object","description":"service (not TLS)."}}}}},"instances":{"type":"array","description":"PostgreSQL instance sets (at least one; the cluster name plus the set name at most 46 characters). Each instance pod gets a certificate from PGO for <pod>.<cluster>-pods.<ns>.svc.","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"type":"object","description":"One instance set.","required":["dataVolumeClaimSpec"],"properties":{"name":{"type":"string","description":"Instance set name; lower-case DNS label, default \"\".","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"type":"object","description":"Volume claim for the data directory. Required.","additionalProperties":true}}}},"postgresVersion":{"type":"integer","description":"Major PostgreSQL version, 11 to 18. Required.","minimum":11,"maximum":18},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PostgreSQL listens on (at least 1024). Default 5432.","default":5432},"users":{"type":"array","description":"Database users (not TLS).","items":{"type":"object","description":"One user.","required":["name"],"properties":{"name":{"type":"string","description":"User name."}}}},"image":{"type":"string","description":"PostgreSQL image."},"imagePullPolicy":{"type":"string","description":"Image pull policy.","enum":["Always","Never","IfNotPresent"]},"imagePullSecrets":{"type":"array","description":"Image pull Secrets.","items":{"type":"object","description":"One reference.","additionalProperties":true}},"openshift":{"type":"boolean","description":"Running on OpenShift (detected when unset)."},"patroni":{"type":"object","description":"Patroni settings; dynamicConfiguration.postgresql.pg_hba and .parameters are merged into what PGO writes.","additionalProperties":true},"standby":{"type":"object","description":"Standby cluster settings. A streaming standby (host) authenticates as _crunchyrepl with a certificate, so both clusters need certificates from one CA (customTLSSecret / customReplicationTLSSecret).","additionalProperties":true},"backups":{"type":"object","description":"pgBackRest backups (not checked here); its transport uses TLS certificates PGO makes. Optional since v5.7.","additionalProperties":true},"databaseInitSQL":{"type":"object","description":"ConfigMap key with SQL run once at initialization.","required":["key","name"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Key in the ConfigMap."},"name":{"type":"string","description":"Name of the ConfigMap."}}},"dataSource":{"type":"object","description":"Restore / clone source (not TLS).","additionalProperties":true},"metadata":{"type":"object","description":"Labels and annotations for all objects.","additionalProperties":true},"disableDefaultPodScheduling":{"type":"boolean","description":"Do not add PGO's default pod anti-affinity."},"paused":{"type":"boolean","description":"Stop reconciling this cluster."},"shutdown":{"type":"boolean","description":"Scale every pod to zero."},"postGISVersion":{"type":"string","description":"PostGIS version in the image."},"instrumentation":{"type":"object","description":"OpenTelemetry settings (not TLS).","additionalProperties":true},"monitoring":{"type":"object","description":"pgMonitor exporter (not TLS for PostgreSQL).","additionalProperties":true},"userInterface":{"type":"object","description":"pgAdmin (not TLS).","additionalProperties":true},"replicaService":{"type":"object","description":"Service settings of <cluster>-replicas.","additionalProperties":true},"service":{"type":"object","description":"Service settings of <cluster>-primary.","additionalProperties":true},"supplementalGroups":{"type":"array","description":"Supplemental groups of the pods.","items":{"type":"integer"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"definitions":{"s2":{"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."},"s3":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]},"s4":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."},"s1":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}}},"s0":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}},"s5":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}}};
+const schema33 = {"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}};
+const schema34 = {"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}}};
+const schema35 = {"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."};
 
-function validate76(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -14925,13 +16509,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate76.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
-const schema31 = {"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]};
+const schema36 = {"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]};
 
-function validate78(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -14944,13 +16528,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate78.errors = vErrors;
+validate87.errors = vErrors;
 return errors === 0;
 }
 
-const schema32 = {"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."};
+const schema37 = {"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."};
 
-function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
@@ -14985,12 +16569,12 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate80.errors = vErrors;
+validate89.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate75(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -15027,20 +16611,20 @@ errors++;
 }
 }
 if(data.key !== undefined){
-if(!(validate76(data.key, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+if(!(validate85(data.key, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 }
 if(data.path !== undefined){
-if(!(validate78(data.path, {instancePath:instancePath+"/path",parentData:data,parentDataProperty:"path",rootData}))){
-vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+if(!(validate87(data.path, {instancePath:instancePath+"/path",parentData:data,parentDataProperty:"path",rootData}))){
+vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
 errors = vErrors.length;
 }
 }
 if(data.mode !== undefined){
-if(!(validate80(data.mode, {instancePath:instancePath+"/mode",parentData:data,parentDataProperty:"mode",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate89(data.mode, {instancePath:instancePath+"/mode",parentData:data,parentDataProperty:"mode",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
@@ -15055,19 +16639,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate75.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate74(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(Array.isArray(data)){
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate75(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+if(!(validate84(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
@@ -15082,13 +16666,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate74.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
-const schema33 = {"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."};
+const schema38 = {"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."};
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "boolean"){
@@ -15101,13 +16685,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate93.errors = vErrors;
 return errors === 0;
 }
 
-const pattern12 = new RegExp("^[-a-z0-9]+$", "u");
+const pattern13 = new RegExp("^[-a-z0-9]+$", "u");
 
-function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json" */;
 let vErrors = null;
 let errors = 0;
@@ -15125,7 +16709,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(data0 === "postgres-operator.crunchydata.com/v1beta1")){
-const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema27.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema32.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -15148,7 +16732,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(data1 === "PostgresCluster")){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema27.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema32.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -15306,7 +16890,7 @@ vErrors.push(err14);
 errors++;
 }
 for(const key2 in data11){
-if(!(func2.call(schema27.properties.spec.properties, key2))){
+if(!(func2.call(schema32.properties.spec.properties, key2))){
 const err15 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err15];
@@ -15346,14 +16930,14 @@ vErrors.push(err17);
 errors++;
 }
 if(data12.items !== undefined){
-if(!(validate74(data12.items, {instancePath:instancePath+"/spec/customTLSSecret/items",parentData:data12,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate83(data12.items, {instancePath:instancePath+"/spec/customTLSSecret/items",parentData:data12,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
 if(data12.optional !== undefined){
-if(!(validate84(data12.optional, {instancePath:instancePath+"/spec/customTLSSecret/optional",parentData:data12,parentDataProperty:"optional",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate93(data12.optional, {instancePath:instancePath+"/spec/customTLSSecret/optional",parentData:data12,parentDataProperty:"optional",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 }
@@ -15398,14 +16982,14 @@ vErrors.push(err20);
 errors++;
 }
 if(data16.items !== undefined){
-if(!(validate74(data16.items, {instancePath:instancePath+"/spec/customReplicationTLSSecret/items",parentData:data16,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate74.errors : vErrors.concat(validate74.errors);
+if(!(validate83(data16.items, {instancePath:instancePath+"/spec/customReplicationTLSSecret/items",parentData:data16,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
 errors = vErrors.length;
 }
 }
 if(data16.optional !== undefined){
-if(!(validate84(data16.optional, {instancePath:instancePath+"/spec/customReplicationTLSSecret/optional",parentData:data16,parentDataProperty:"optional",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate93(data16.optional, {instancePath:instancePath+"/spec/customReplicationTLSSecret/optional",parentData:data16,parentDataProperty:"optional",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 }
@@ -15478,7 +17062,7 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(!pattern12.test(data23)){
+if(!pattern13.test(data23)){
 const err26 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/pattern",keyword:"pattern",params:{pattern: "^[-a-z0-9]+$"},message:"must match pattern \""+"^[-a-z0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err26];
@@ -15645,7 +17229,7 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(!pattern12.test(data28)){
+if(!pattern13.test(data28)){
 const err40 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/pattern",keyword:"pattern",params:{pattern: "^[-a-z0-9]+$"},message:"must match pattern \""+"^[-a-z0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err40];
@@ -15989,7 +17573,7 @@ if(data38.replicas === undefined){
 data38.replicas = 1;
 }
 for(const key11 in data38){
-if(!(func2.call(schema27.properties.spec.properties.proxy.properties.pgBouncer.properties, key11))){
+if(!(func2.call(schema32.properties.spec.properties.proxy.properties.pgBouncer.properties, key11))){
 const err64 = {instancePath:instancePath+"/spec/proxy/pgBouncer",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err64];
@@ -16092,8 +17676,8 @@ errors++;
 }
 }
 if(data42.mode !== undefined){
-if(!(validate80(data42.mode, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5+"/mode",parentData:data42,parentDataProperty:"mode",rootData}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+if(!(validate89(data42.mode, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5+"/mode",parentData:data42,parentDataProperty:"mode",rootData}))){
+vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
 errors = vErrors.length;
 }
 }
@@ -16122,8 +17706,8 @@ errors++;
 }
 }
 if(data39.optional !== undefined){
-if(!(validate84(data39.optional, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/optional",parentData:data39,parentDataProperty:"optional",rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate93(data39.optional, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/optional",parentData:data39,parentDataProperty:"optional",rootData}))){
+vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
 errors = vErrors.length;
 }
 }
@@ -16632,7 +18216,7 @@ errors++;
 }
 let data74 = data73.name;
 if(typeof data74 === "string"){
-if(!pattern10.test(data74)){
+if(!pattern11.test(data74)){
 const err110 = {instancePath:instancePath+"/spec/instances/" + i10+"/name",schemaPath:"#/properties/spec/properties/instances/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err110];
@@ -16838,7 +18422,7 @@ vErrors.push(err126);
 errors++;
 }
 if(!(((data82 === "Always") || (data82 === "Never")) || (data82 === "IfNotPresent"))){
-const err127 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema27.properties.spec.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err127 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema32.properties.spec.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -17227,16 +18811,16 @@ vErrors.push(err155);
 }
 errors++;
 }
-validate73.errors = vErrors;
+validate82.errors = vErrors;
 return errors === 0;
 }
 
-exports["secret.json"] = validate90;
-const schema34 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/secret.json","title":"Kubernetes Secret (v1)","description":"A core/v1 Secret, checked for what matters to TLS material: the type, base64 in data, key names, and the keys a kubernetes.io/tls Secret must carry. Written by pgtls from the Kubernetes API rules.","x-pgtls-upstream":{"crd":null,"release":"Kubernetes core/v1 API (built in, no CRD)","apiVersion":"v1","kind":"Secret"},"type":"object","additionalProperties":false,"properties":{"apiVersion":{"type":"string","description":"Core API version: v1.","const":"v1"},"kind":{"type":"string","description":"Kind: Secret.","const":"Secret"},"metadata":{"type":"object","description":"Object metadata. The Secret must be in the namespace of the resource that mounts it.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"type":{"type":"string","description":"Secret type. kubernetes.io/tls requires the keys tls.crt and tls.key (ca.crt optional); Opaque accepts any keys. All three operators also accept Opaque Secrets with the same keys. Default Opaque. Other built-in types have their own required keys. An empty or missing type becomes Opaque.","default":"Opaque","examples":["kubernetes.io/tls","Opaque","kubernetes.io/basic-auth","kubernetes.io/ssh-auth","kubernetes.io/dockerconfigjson","kubernetes.io/service-account-token"]},"data":{"type":"object","description":"Key to base64-encoded value (standard alphabet with = padding; line breaks are ignored). Raw PEM or placeholders such as <value> are rejected: put raw text under stringData instead. Keys may contain letters, digits, \"-\", \"_\" and \".\".","propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first, base64-encoded. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt, base64-encoded. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers, base64-encoded. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"additionalProperties":{"type":"string","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"stringData":{"type":"object","description":"Key to plain-text value (e.g. raw PEM), merged into data by the API server on write, overriding data entries with the same key. Write-only: reading the Secret back shows only data.","additionalProperties":{"type":"string"},"propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default)."},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root)."},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers."},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM."},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM."}}},"immutable":{"type":"boolean","description":"When true, data can no longer be changed (only deleting and recreating the Secret). Certificates that cert-manager renews must stay mutable."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"kubernetes.io/tls"}}},"then":{"allOf":[{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}}]},{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}}]}]}}]};
-const pattern15 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
-const pattern16 = new RegExp("^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$", "u");
+exports["secret.json"] = validate99;
+const schema39 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/secret.json","title":"Kubernetes Secret (v1)","description":"A core/v1 Secret, checked for what matters to TLS material: the type, base64 in data, key names, and the keys a kubernetes.io/tls Secret must carry. Written by pgtls from the Kubernetes API rules.","x-pgtls-upstream":{"crd":null,"release":"Kubernetes core/v1 API (built in, no CRD)","apiVersion":"v1","kind":"Secret"},"type":"object","additionalProperties":false,"properties":{"apiVersion":{"type":"string","description":"Core API version: v1.","const":"v1"},"kind":{"type":"string","description":"Kind: Secret.","const":"Secret"},"metadata":{"type":"object","description":"Object metadata. The Secret must be in the namespace of the resource that mounts it.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"type":{"type":"string","description":"Secret type. kubernetes.io/tls requires the keys tls.crt and tls.key (ca.crt optional); Opaque accepts any keys. All three operators also accept Opaque Secrets with the same keys. Default Opaque. Other built-in types have their own required keys. An empty or missing type becomes Opaque.","default":"Opaque","examples":["kubernetes.io/tls","Opaque","kubernetes.io/basic-auth","kubernetes.io/ssh-auth","kubernetes.io/dockerconfigjson","kubernetes.io/service-account-token"]},"data":{"type":"object","description":"Key to base64-encoded value (standard alphabet with = padding; line breaks are ignored). Raw PEM or placeholders such as <value> are rejected: put raw text under stringData instead. Keys may contain letters, digits, \"-\", \"_\" and \".\".","propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first, base64-encoded. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt, base64-encoded. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers, base64-encoded. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"additionalProperties":{"type":"string","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"stringData":{"type":"object","description":"Key to plain-text value (e.g. raw PEM), merged into data by the API server on write, overriding data entries with the same key. Write-only: reading the Secret back shows only data.","additionalProperties":{"type":"string"},"propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default)."},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root)."},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers."},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM."},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM."}}},"immutable":{"type":"boolean","description":"When true, data can no longer be changed (only deleting and recreating the Secret). Certificates that cert-manager renews must stay mutable."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"kubernetes.io/tls"}}},"then":{"allOf":[{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}}]},{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}}]}]}}]};
+const pattern16 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
+const pattern17 = new RegExp("^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$", "u");
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/secret.json" */;
 let vErrors = null;
 let errors = 0;
@@ -17686,7 +19270,7 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(!pattern15.test(key3)){
+if(!pattern16.test(key3)){
 const err31 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",propertyName:key3};
 if(vErrors === null){
 vErrors = [err31];
@@ -17713,7 +19297,7 @@ for(const key4 in data15){
 if(!(((((key4 === "tls.crt") || (key4 === "tls.key")) || (key4 === "ca.crt")) || (key4 === "root.crt")) || (key4 === "root.key"))){
 let data16 = data15[key4];
 if(typeof data16 === "string"){
-if(!pattern16.test(data16)){
+if(!pattern17.test(data16)){
 const err33 = {instancePath:instancePath+"/data/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -17739,7 +19323,7 @@ errors++;
 if(data15["tls.crt"] !== undefined){
 let data17 = data15["tls.crt"];
 if(typeof data17 === "string"){
-if(!pattern16.test(data17)){
+if(!pattern17.test(data17)){
 const err35 = {instancePath:instancePath+"/data/tls.crt",schemaPath:"#/properties/data/properties/tls.crt/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -17764,7 +19348,7 @@ errors++;
 if(data15["tls.key"] !== undefined){
 let data18 = data15["tls.key"];
 if(typeof data18 === "string"){
-if(!pattern16.test(data18)){
+if(!pattern17.test(data18)){
 const err37 = {instancePath:instancePath+"/data/tls.key",schemaPath:"#/properties/data/properties/tls.key/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
@@ -17789,7 +19373,7 @@ errors++;
 if(data15["ca.crt"] !== undefined){
 let data19 = data15["ca.crt"];
 if(typeof data19 === "string"){
-if(!pattern16.test(data19)){
+if(!pattern17.test(data19)){
 const err39 = {instancePath:instancePath+"/data/ca.crt",schemaPath:"#/properties/data/properties/ca.crt/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err39];
@@ -17814,7 +19398,7 @@ errors++;
 if(data15["root.crt"] !== undefined){
 let data20 = data15["root.crt"];
 if(typeof data20 === "string"){
-if(!pattern16.test(data20)){
+if(!pattern17.test(data20)){
 const err41 = {instancePath:instancePath+"/data/root.crt",schemaPath:"#/properties/data/properties/root.crt/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err41];
@@ -17839,7 +19423,7 @@ errors++;
 if(data15["root.key"] !== undefined){
 let data21 = data15["root.key"];
 if(typeof data21 === "string"){
-if(!pattern16.test(data21)){
+if(!pattern17.test(data21)){
 const err43 = {instancePath:instancePath+"/data/root.key",schemaPath:"#/properties/data/properties/root.key/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
@@ -17889,7 +19473,7 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(!pattern15.test(key5)){
+if(!pattern16.test(key5)){
 const err47 = {instancePath:instancePath+"/stringData",schemaPath:"#/properties/stringData/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",propertyName:key5};
 if(vErrors === null){
 vErrors = [err47];
@@ -18021,14 +19605,14 @@ vErrors.push(err57);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate99.errors = vErrors;
 return errors === 0;
 }
 
-exports["zalando-postgresql.json"] = validate91;
-const schema35 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRD (manifests/postgresql.crd.yaml, v1.15.1); spec.tls and spec.connectionPooler are checked strictly, other subtrees only for their type. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"type":"object","required":["kind","apiVersion","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","required":["numberOfInstances","teamId","postgresql","volume"],"additionalProperties":false,"properties":{"tls":{"type":"object","description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","required":["secretName"],"additionalProperties":false,"properties":{"secretName":{"type":"string","description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms)."},"certificateFile":{"type":"string","description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","x-pgtls-runtime-default":"tls.crt","examples":["tls.crt"]},"privateKeyFile":{"type":"string","description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","x-pgtls-runtime-default":"tls.key","examples":["tls.key"]},"caFile":{"type":"string","description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"]},"caSecretName":{"type":"string","description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set."}}},"connectionPooler":{"type":"object","description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","additionalProperties":false,"properties":{"dockerImage":{"type":"string","description":"Pooler image."},"maxDBConnections":{"type":"integer","description":"Maximum connections the pooler opens to the database."},"mode":{"type":"string","description":"Pooling mode: session or transaction.","enum":["session","transaction"]},"numberOfInstances":{"type":"integer","description":"Pooler pods per pooler (at least 1).","minimum":1},"resources":{"type":"object","description":"Pooler resource requests and limits.","additionalProperties":false,"properties":{"limits":{"type":"object","description":"Upper limits.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}},"requests":{"type":"object","description":"Requests.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}}}},"schema":{"type":"string","description":"Schema holding the pooler lookup function."},"user":{"type":"string","description":"User the pooler connects as."}}},"enableConnectionPooler":{"type":"boolean","description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls."},"enableReplicaConnectionPooler":{"type":"boolean","description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls."},"spiloFSGroup":{"type":"integer","description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103]},"spiloRunAsUser":{"type":"integer","description":"User ID of the Spilo container."},"spiloRunAsGroup":{"type":"integer","description":"Group ID of the Spilo container."},"patroni":{"type":"object","description":"Patroni settings.","properties":{"pg_hba":{"type":"array","description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","items":{"type":"string"}},"failsafe_mode":{"type":"boolean","description":"Patroni failsafe mode."},"initdb":{"type":"object","description":"initdb options.","additionalProperties":{"type":"string"}},"loop_wait":{"type":"integer","description":"Patroni loop_wait."},"maximum_lag_on_failover":{"type":"integer","description":"Patroni maximum_lag_on_failover."},"retry_timeout":{"type":"integer","description":"Patroni retry_timeout."},"slots":{"type":"object","description":"Permanent replication slots.","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"type":"boolean","description":"Synchronous replication."},"synchronous_mode_strict":{"type":"boolean","description":"Strict synchronous mode."},"synchronous_node_count":{"type":"integer","description":"Synchronous standbys."},"ttl":{"type":"integer","description":"Patroni ttl."}}},"postgresql":{"type":"object","description":"PostgreSQL version and parameters. Required.","required":["version"],"properties":{"version":{"type":"string","description":"Major version as a string (\"13\" to \"18\"); quote it in YAML. Required.","enum":["13","14","15","16","17","18"]},"parameters":{"type":"object","description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","additionalProperties":{"type":"string"}}}},"numberOfInstances":{"type":"integer","description":"Number of PostgreSQL pods (0 or more). Required.","minimum":0},"teamId":{"type":"string","description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required."},"volume":{"type":"object","description":"Data volume. Required.","required":["size"],"properties":{"size":{"type":"string","description":"Volume size, e.g. 1Gi. Required.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"type":"string","description":"Storage class."},"subPath":{"type":"string","description":"Sub-path."},"iops":{"type":"integer","description":"IOPS (EBS gp3)."},"throughput":{"type":"integer","description":"Throughput in MB/s (EBS gp3)."},"selector":{"type":"object","description":"PersistentVolume selector.","additionalProperties":true}}},"additionalVolumes":{"type":"array","description":"Extra volumes (not TLS).","items":{"type":"object","description":"One volume; the CRD requires name, mountPath and volumeSource.","additionalProperties":true,"required":["name","mountPath","volumeSource"],"properties":{"name":{"type":"string","description":"Volume name."},"mountPath":{"type":"string","description":"Mount path."},"volumeSource":{"type":"object","description":"Kubernetes volume source."}}}},"allowedSourceRanges":{"type":"array","description":"CIDRs allowed through the load balancers.","nullable":true,"items":{"type":"string"}},"clone":{"type":"object","description":"Clone source (not TLS).","additionalProperties":true},"databases":{"type":"object","description":"Database name to owner.","additionalProperties":{"type":"string"}},"dockerImage":{"type":"string","description":"Spilo image."},"enableLogicalBackup":{"type":"boolean","description":"Logical backups."},"enableMasterLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs."},"enableMasterPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary pooler."},"enableReplicaLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replicas."},"enableReplicaPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replica pooler."},"enableShmVolume":{"type":"boolean","description":"Mount /dev/shm as a memory volume."},"env":{"type":"array","description":"Extra environment variables.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"init_containers":{"type":"array","description":"Init containers (old spelling).","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"type":"array","description":"Init containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"logicalBackupSchedule":{"type":"string","description":"Cron schedule of logical backups."},"maintenanceWindows":{"type":"array","description":"Maintenance windows.","items":{"type":"string"}},"masterServiceAnnotations":{"type":"object","description":"Annotations of the primary Service.","additionalProperties":{"type":"string"}},"nodeAffinity":{"type":"object","description":"Node affinity.","additionalProperties":true},"podAnnotations":{"type":"object","description":"Pod annotations.","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"type":"string","description":"Priority class (old spelling)."},"podPriorityClassName":{"type":"string","description":"Priority class."},"preparedDatabases":{"type":"object","description":"Prepared databases (not TLS).","additionalProperties":{"type":"object","description":"One prepared database.","additionalProperties":true}},"replicaLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableReplicaLoadBalancer."},"replicaServiceAnnotations":{"type":"object","description":"Annotations of the replica Service.","additionalProperties":{"type":"string"}},"resources":{"type":"object","description":"Resource requests and limits of the PostgreSQL container.","additionalProperties":true},"schedulerName":{"type":"string","description":"Scheduler name."},"serviceAnnotations":{"type":"object","description":"Annotations of all Services.","additionalProperties":{"type":"string"}},"sidecars":{"type":"array","description":"Sidecar containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"standby":{"type":"object","description":"Standby cluster source (not TLS).","additionalProperties":true},"streams":{"type":"array","description":"Change data capture streams (not TLS).","items":{"type":"object","description":"One stream.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"useLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableMasterLoadBalancer."},"users":{"type":"object","description":"Role name to role flags (not TLS).","additionalProperties":{"type":"array","nullable":true,"items":{"type":"string"}}},"usersWithInPlaceSecretRotation":{"type":"array","description":"Users whose passwords rotate in place.","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"type":"array","description":"Users whose passwords rotate.","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"type":"string","description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides."},"usersIgnoringSecretRotation":{"type":"array","description":"Users whose passwords are never rotated, even when password rotation is on.","items":{"type":"string"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
+exports["zalando-postgresql.json"] = validate100;
+const schema40 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRD (manifests/postgresql.crd.yaml, v1.15.1); spec.tls and spec.connectionPooler are checked strictly, other subtrees only for their type. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"type":"object","required":["kind","apiVersion","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","required":["numberOfInstances","teamId","postgresql","volume"],"additionalProperties":false,"properties":{"tls":{"type":"object","description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","required":["secretName"],"additionalProperties":false,"properties":{"secretName":{"type":"string","description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms)."},"certificateFile":{"type":"string","description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","x-pgtls-runtime-default":"tls.crt","examples":["tls.crt"]},"privateKeyFile":{"type":"string","description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","x-pgtls-runtime-default":"tls.key","examples":["tls.key"]},"caFile":{"type":"string","description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"]},"caSecretName":{"type":"string","description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set."}}},"connectionPooler":{"type":"object","description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","additionalProperties":false,"properties":{"dockerImage":{"type":"string","description":"Pooler image."},"maxDBConnections":{"type":"integer","description":"Maximum connections the pooler opens to the database."},"mode":{"type":"string","description":"Pooling mode: session or transaction.","enum":["session","transaction"]},"numberOfInstances":{"type":"integer","description":"Pooler pods per pooler (at least 1).","minimum":1},"resources":{"type":"object","description":"Pooler resource requests and limits.","additionalProperties":false,"properties":{"limits":{"type":"object","description":"Upper limits.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}},"requests":{"type":"object","description":"Requests.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}}}},"schema":{"type":"string","description":"Schema holding the pooler lookup function."},"user":{"type":"string","description":"User the pooler connects as."}}},"enableConnectionPooler":{"type":"boolean","description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls."},"enableReplicaConnectionPooler":{"type":"boolean","description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls."},"spiloFSGroup":{"type":"integer","description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103]},"spiloRunAsUser":{"type":"integer","description":"User ID of the Spilo container."},"spiloRunAsGroup":{"type":"integer","description":"Group ID of the Spilo container."},"patroni":{"type":"object","description":"Patroni settings.","properties":{"pg_hba":{"type":"array","description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","items":{"type":"string"}},"failsafe_mode":{"type":"boolean","description":"Patroni failsafe mode."},"initdb":{"type":"object","description":"initdb options.","additionalProperties":{"type":"string"}},"loop_wait":{"type":"integer","description":"Patroni loop_wait."},"maximum_lag_on_failover":{"type":"integer","description":"Patroni maximum_lag_on_failover."},"retry_timeout":{"type":"integer","description":"Patroni retry_timeout."},"slots":{"type":"object","description":"Permanent replication slots.","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"type":"boolean","description":"Synchronous replication."},"synchronous_mode_strict":{"type":"boolean","description":"Strict synchronous mode."},"synchronous_node_count":{"type":"integer","description":"Synchronous standbys."},"ttl":{"type":"integer","description":"Patroni ttl."}}},"postgresql":{"type":"object","description":"PostgreSQL version and parameters. Required.","required":["version"],"properties":{"version":{"type":"string","description":"Major version as a string (\"13\" to \"18\"); quote it in YAML. Required.","enum":["13","14","15","16","17","18"]},"parameters":{"type":"object","description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","additionalProperties":{"type":"string"}}}},"numberOfInstances":{"type":"integer","description":"Number of PostgreSQL pods (0 or more). Required.","minimum":0},"teamId":{"type":"string","description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required."},"volume":{"type":"object","description":"Data volume. Required.","required":["size"],"properties":{"size":{"type":"string","description":"Volume size, e.g. 1Gi. Required.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"type":"string","description":"Storage class."},"subPath":{"type":"string","description":"Sub-path."},"iops":{"type":"integer","description":"IOPS (EBS gp3)."},"throughput":{"type":"integer","description":"Throughput in MB/s (EBS gp3)."},"selector":{"type":"object","description":"PersistentVolume selector.","additionalProperties":true}}},"additionalVolumes":{"type":"array","description":"Extra volumes (not TLS).","items":{"type":"object","description":"One volume; the CRD requires name, mountPath and volumeSource.","additionalProperties":true,"required":["name","mountPath","volumeSource"],"properties":{"name":{"type":"string","description":"Volume name."},"mountPath":{"type":"string","description":"Mount path."},"volumeSource":{"type":"object","description":"Kubernetes volume source."}}}},"allowedSourceRanges":{"type":"array","description":"CIDRs allowed through the load balancers.","nullable":true,"items":{"type":"string"}},"clone":{"type":"object","description":"Clone source (not TLS).","additionalProperties":true},"databases":{"type":"object","description":"Database name to owner.","additionalProperties":{"type":"string"}},"dockerImage":{"type":"string","description":"Spilo image."},"enableLogicalBackup":{"type":"boolean","description":"Logical backups."},"enableMasterLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs."},"enableMasterPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary pooler."},"enableReplicaLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replicas."},"enableReplicaPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replica pooler."},"enableShmVolume":{"type":"boolean","description":"Mount /dev/shm as a memory volume."},"env":{"type":"array","description":"Extra environment variables.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"init_containers":{"type":"array","description":"Init containers (old spelling).","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"type":"array","description":"Init containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"logicalBackupSchedule":{"type":"string","description":"Cron schedule of logical backups."},"maintenanceWindows":{"type":"array","description":"Maintenance windows.","items":{"type":"string"}},"masterServiceAnnotations":{"type":"object","description":"Annotations of the primary Service.","additionalProperties":{"type":"string"}},"nodeAffinity":{"type":"object","description":"Node affinity.","additionalProperties":true},"podAnnotations":{"type":"object","description":"Pod annotations.","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"type":"string","description":"Priority class (old spelling)."},"podPriorityClassName":{"type":"string","description":"Priority class."},"preparedDatabases":{"type":"object","description":"Prepared databases (not TLS).","additionalProperties":{"type":"object","description":"One prepared database.","additionalProperties":true}},"replicaLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableReplicaLoadBalancer."},"replicaServiceAnnotations":{"type":"object","description":"Annotations of the replica Service.","additionalProperties":{"type":"string"}},"resources":{"type":"object","description":"Resource requests and limits of the PostgreSQL container.","additionalProperties":true},"schedulerName":{"type":"string","description":"Scheduler name."},"serviceAnnotations":{"type":"object","description":"Annotations of all Services.","additionalProperties":{"type":"string"}},"sidecars":{"type":"array","description":"Sidecar containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"standby":{"type":"object","description":"Standby cluster source (not TLS).","additionalProperties":true},"streams":{"type":"array","description":"Change data capture streams (not TLS).","items":{"type":"object","description":"One stream.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"useLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableMasterLoadBalancer."},"users":{"type":"object","description":"Role name to role flags (not TLS).","additionalProperties":{"type":"array","nullable":true,"items":{"type":"string"}}},"usersWithInPlaceSecretRotation":{"type":"array","description":"Users whose passwords rotate in place.","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"type":"array","description":"Users whose passwords rotate.","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"type":"string","description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides."},"usersIgnoringSecretRotation":{"type":"array","description":"Users whose passwords are never rotated, even when password rotation is on.","items":{"type":"string"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json" */;
 let vErrors = null;
 let errors = 0;
@@ -18076,7 +19660,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(data0 === "acid.zalan.do/v1")){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema35.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema40.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -18099,7 +19683,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(data1 === "postgresql")){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema35.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema40.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -18246,7 +19830,7 @@ vErrors.push(err17);
 errors++;
 }
 for(const key2 in data9){
-if(!(func2.call(schema35.properties.spec.properties, key2))){
+if(!(func2.call(schema40.properties.spec.properties, key2))){
 const err18 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
@@ -18407,7 +19991,7 @@ vErrors.push(err30);
 errors++;
 }
 if(!((data19 === "session") || (data19 === "transaction"))){
-const err31 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema35.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err31 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema40.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -18961,7 +20545,7 @@ vErrors.push(err73);
 errors++;
 }
 if(!((((((data52 === "13") || (data52 === "14")) || (data52 === "15")) || (data52 === "16")) || (data52 === "17")) || (data52 === "18"))){
-const err74 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema35.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
+const err74 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema40.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -20052,6 +21636,6 @@ vErrors.push(err155);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
