@@ -58,3 +58,29 @@ export function isCustomGroup(apiVersion: string | undefined): boolean {
   const group = apiVersion.slice(0, apiVersion.indexOf('/'));
   return group.includes('.') && !group.endsWith('.k8s.io') && group !== 'k8s.io';
 }
+
+/** cert-manager's kinds whose retired or misspelt apiVersion `retiredApiVersion` recognises. */
+const CERT_MANAGER_KINDS = new Set(['Certificate', 'Issuer', 'ClusterIssuer', 'CertificateRequest']);
+/** The cert-manager.io versions cert-manager no longer serves (1.6) and removed (1.7). */
+const REMOVED_CM_VERSIONS = new Set(['v1alpha2', 'v1alpha3', 'v1beta1']);
+
+/**
+ * Why a cert-manager kind's apiVersion is one no cert-manager release since 1.7 serves, or undefined: a removed version
+ * of `cert-manager.io`, the pre-0.11 group `certmanager.k8s.io`, or a misspelling of the group (hyphens dropped or
+ * added: `certmanager.io`, `cert-manager.k8s.io`). Such documents are not ours (no schema, no rules); check/index.ts
+ * gives them one finding on the apiVersion line, unless a CRD of the workspace defines the kind there.
+ */
+export function retiredApiVersion(apiVersion: string | undefined, kind: string | undefined): string | undefined {
+  if (!apiVersion || !kind || !CERT_MANAGER_KINDS.has(kind) || !apiVersion.includes('/')) return undefined;
+  const [group = '', version = ''] = apiVersion.split('/', 2);
+  if (group === 'cert-manager.io') {
+    if (version === 'v1') return undefined;
+    return REMOVED_CM_VERSIONS.has(version)
+      ? `cert-manager.io/${version} is no longer served since cert-manager 1.6 and was removed in 1.7`
+      : `cert-manager.io serves only v1, not ${version}`;
+  }
+  const bare = group.replace(/-/g, '');
+  if (group === 'certmanager.k8s.io') return 'certmanager.k8s.io is the API group of cert-manager before 0.11; it was renamed to cert-manager.io';
+  if (bare === 'certmanager.io' || bare === 'certmanager.k8s.io') return `${group} is not cert-manager's API group (cert-manager.io)`;
+  return undefined;
+}

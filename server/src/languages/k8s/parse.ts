@@ -9,7 +9,7 @@
  */
 import { Alias, Composer, Pair, Parser, Scalar, YAMLMap, YAMLSeq, isMap, isNode, isPair, isScalar, isSeq, type CST, type Document, type DocumentOptions, type Node, type ParseOptions, type SchemaOptions, type Tags } from 'yaml';
 import type { Span } from '../../core/types';
-import { builtinTarget, isCustomGroup, type Target } from './detect';
+import { builtinTarget, isCustomGroup, retiredApiVersion, type Target } from './detect';
 
 /**
  * The YAML dialect, decided once here (C7). Kubernetes reads manifests with sigs.k8s.io/yaml, i.e. go-yaml v2, which
@@ -155,7 +155,8 @@ export function parseK8s(text: string, previous?: K8sFile): K8sFile {
   });
   return {
     documents,
-    hasBuiltinTarget: documents.some(d => d.part.target),
+    // A cert-manager kind under a retired apiVersion counts too: it gets one finding on that line (check/index.ts).
+    hasBuiltinTarget: documents.some(d => d.part.target || retiredApiVersion(d.part.header.apiVersion, d.part.header.kind)),
     mayBeCustom: documents.some(d => !d.part.target && isCustomGroup(d.part.header.apiVersion) && !!d.part.header.kind),
   };
 }

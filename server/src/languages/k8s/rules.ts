@@ -369,8 +369,28 @@ export const CERT_MANAGER = defineRules('cert-manager', {
   },
   'cluster-issuer-secret': {
     severity: 'info',
-    description: 'A CA ClusterIssuer whose Secret the workspace holds only outside the `cert-manager` namespace: cert-manager reads a ClusterIssuer\'s Secret from its cluster resource namespace (default `cert-manager`), not from the Certificate\'s.',
-    source: 'operators.md §4 I5; cert-manager docs "Issuer Configuration" (cluster resource namespace, --cluster-resource-namespace)',
+    description: 'A Secret a ClusterIssuer reads (`ca.secretName`, the ACME account key `privateKeySecretRef`, DNS01 solver credentials such as Cloudflare `apiTokenSecretRef` or Route53 `secretAccessKeySecretRef`, Vault and Venafi credentials) that the workspace holds only outside the `cert-manager` namespace, as a Secret or as the `secretName` of a Certificate: cert-manager reads a ClusterIssuer\'s Secrets from its cluster resource namespace (by convention `cert-manager`), not from the Certificate\'s.',
+    source: 'operators.md §4 I5; cert-manager docs "Issuer Configuration" (cluster resource namespace, --cluster-resource-namespace); cert-manager/cert-manager@v1.21.1:deploy/charts/cert-manager/templates/deployment.yaml (--cluster-resource-namespace=$(POD_NAMESPACE)); cert-manager/cert-manager#2130, #263',
+  },
+  'issuer-group': {
+    severity: 'error',
+    description: 'A Certificate `issuerRef.group` with a version (`cert-manager.io/v1`): an API group has no `/`, cert-manager\'s controllers sign only requests of group `cert-manager.io` (or empty), and no external issuer serves such a group, so the Certificate is never issued.',
+    source: 'operators.md §4 C2 (issuerRef group); cert-manager/cert-manager@v1.21.1:pkg/controller/certificaterequests/sync.go (requests of other groups are skipped); kubernetes-sigs/jobset#857',
+  },
+  'api-version': {
+    severity: 'warning',
+    description: 'A cert-manager kind (`Certificate`, `Issuer`, `ClusterIssuer`, `CertificateRequest`) under an apiVersion cert-manager does not serve: `cert-manager.io/v1alpha2`, `v1alpha3`, `v1beta1` (no longer served since cert-manager 1.6, removed in 1.7), the old group `certmanager.k8s.io` (renamed in 0.11) or a misspelt group such as `certmanager.io`. The API server answers "no matches for kind"; pgtls does not validate such a document further.',
+    source: 'operators.md §4 (cert-manager.io/v1); cert-manager docs "Migrating Deprecated API Resources" and "Upgrading from v1.6 to v1.7" (v1alpha2, v1alpha3, v1beta1 not served since 1.6, removed in 1.7) and "Upgrading from v0.10 to v0.11" (API group renamed to cert-manager.io); cert-manager/cert-manager#2435, #2032',
+  },
+  'self-signed-leaf': {
+    severity: 'warning',
+    description: 'A Certificate without `isCA: true` issued directly by a `selfSigned` Issuer/ClusterIssuer and used as the server, replication or PgBouncer certificate of Crunchy PGO or Percona: each such certificate is its own CA (`ca.crt` equals `tls.crt`), so the server and replication certificates never share the CA those operators require, and replicas cannot authenticate. Make a CA with selfSigned and issue the leaves from a `ca:` Issuer.',
+    source: 'operators.md §4 (issued Secrets: ca.crt for CA/selfSigned); cert-manager docs "SelfSigned" (ca.crt is the certificate itself; bootstrap a CA Issuer); cert-manager/cert-manager@v1.21.1:pkg/controller/certificaterequests/selfsigned/selfsigned.go; CrunchyData/postgres-operator@v5.8.9:config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml (customTLSSecret: same ca.crt); cert-manager/cert-manager#4807',
+  },
+  'self-signed-empty-subject': {
+    severity: 'warning',
+    description: 'A Certificate issued by a `selfSigned` Issuer/ClusterIssuer without `commonName`, `subject` or `literalSubject`: its subject, and so its issuer DN, is empty, which RFC 5280 forbids; cert-manager only emits a BadConfig warning event, and strict clients (Java, pgJDBC) reject the certificate.',
+    source: 'operators.md §4; RFC 5280 §4.1.2.4 (non-empty issuer DN); cert-manager/cert-manager@v1.21.1:pkg/controller/certificaterequests/selfsigned/selfsigned.go (emptyDNMessage); cert-manager/cert-manager#3634',
   },
 });
 

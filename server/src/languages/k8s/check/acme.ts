@@ -30,13 +30,24 @@ const isLetsEncrypt = (i: FoundIssuer) => /(^|[/.])api\.letsencrypt\.org(\/|$)/i
 /** Top-level domains that are reserved or not delegated in the public DNS root (RFC 2606, RFC 6761, RFC 6762, ICANN). */
 const PRIVATE_TLDS = new Set(['local', 'localhost', 'internal', 'test', 'example', 'invalid', 'lan', 'home', 'corp', 'intranet', 'localdomain', 'private', 'svc']);
 
-/** Why no public CA issues a DNS name, or undefined when one may. */
-export function privateDnsReason(raw: string): string | undefined {
+/**
+ * Why no public CA issues a DNS name, or undefined when one may. With the `namespace` of the resource that asks for
+ * it and the other names it asks for, `<service>.<namespace>` (the short Service name a pod of another namespace
+ * dials) counts as a Service name too when the same list also asks for `<service>.<namespace>.svc…`: its last label is
+ * then a namespace, not a public top-level domain (cert-manager/cert-manager#3994). A namespace alone is no proof
+ * (`app.dev` under a namespace `dev` may well be public).
+ */
+export function privateDnsReason(raw: string, namespace?: string, names: readonly unknown[] = []): string | undefined {
   const name = raw.toLowerCase().replace(/\.$/, '').replace(/^\*\./, '');
   if (!name) return undefined;
   if (isIpAddress(name)) return 'an IP address written as a DNS name (ACME takes addresses only as `ipAddresses`)';
   if (/\.svc(\.cluster\.local)?$/.test(name) || name.endsWith('.cluster.local')) return 'a Kubernetes Service name, which resolves only inside the cluster';
   if (!name.includes('.')) return 'a single-label name (ACME needs a name under a public domain)';
+  const labels = name.split('.');
+  const svcForm = (n: unknown) => typeof n === 'string' && n.toLowerCase().startsWith(`${name}.svc`);
+  if (namespace && labels.length === 2 && labels[1] === namespace.toLowerCase() && names.some(svcForm)) {
+    return `a Kubernetes Service name qualified with its namespace \`${namespace}\` (not a public domain), which resolves only inside the cluster`;
+  }
   if (name.endsWith('.home.arpa')) return 'a name under `home.arpa`, which is reserved for home networks';
   const tld = name.slice(name.lastIndexOf('.') + 1);
   if (PRIVATE_TLDS.has(tld)) return `a name under \`.${tld}\`, which is not a public top-level domain`;
@@ -72,7 +83,7 @@ function checkNames(r: Resource, base: (string | number)[], spec: Record<string,
   const dns = Array.isArray(spec.dnsNames) ? spec.dnsNames : [];
   dns.forEach((n, i) => {
     if (typeof n !== 'string' || said >= 10) return;
-    const why = privateDnsReason(n);
+    const why = privateDnsReason(n, r.header.namespace, dns);
     if (!why) return;
     said++;
     ctx.report(ACME['acme-private-name'], spanAt(r, [...base, 'dnsNames', i]),
@@ -91,7 +102,7 @@ function checkNames(r: Resource, base: (string | number)[], spec: Record<string,
       `\`${ip}\` is ${why}; ${issuerLabel(issuer)} is an ACME issuer. ${never}. ${fix}.`, relatedIssuer(issuer));
   });
   const cn = str(spec.commonName);
-  const cnWhy = cn && !dns.includes(cn) ? privateDnsReason(cn) : undefined;
+  const cnWhy = cn && !dns.includes(cn) ? privateDnsReason(cn, r.header.namespace, dns) : undefined;
   if (cn && cnWhy) {
     ctx.report(ACME['acme-private-name'], spanAt(r, [...base, 'commonName']),
       `\`commonName: ${cn}\` is ${cnWhy}; cert-manager puts the CN into the ACME order, and no public CA issues it (${issuerLabel(issuer)} is an ACME issuer). ${never}. ${fix}.`, relatedIssuer(issuer));

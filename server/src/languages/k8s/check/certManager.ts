@@ -9,6 +9,7 @@
 import type { Span } from '../../../core/types';
 import type { Resource } from '../model';
 import { CERT_MANAGER } from '../rules';
+import { dataOf } from '../data';
 import { namePlace } from '../workspace';
 import { checkCertificateSpec, checkIssuerSpec, checkSecretNameAndSans } from './certManagerSpec';
 import type { DocumentContext, LiveContext, RuleModule } from './types';
@@ -93,6 +94,21 @@ function issuerRefs(r: Resource): IssuerRef[] {
   return out;
 }
 
+/**
+ * `issuerRef.group` written as an apiVersion (`cert-manager.io/v1`): an API group never contains `/`, cert-manager's
+ * own controllers take only requests whose group is empty or `cert-manager.io` (pkg/controller/certificaterequests/
+ * sync.go), and no external issuer can serve such a group, so the Certificate is never issued (kubernetes-sigs/jobset#857).
+ */
+function checkIssuerGroup(r: Resource, ref: Record<string, unknown>, ctx: DocumentContext): void {
+  const group = str(ref.group);
+  if (!group || !group.includes('/')) return;
+  const bare = group.slice(0, group.indexOf('/'));
+  const at = spanAt(r, ['spec', 'issuerRef', 'group']);
+  ctx.report(CERT_MANAGER['issuer-group'], at,
+    `\`group: ${group}\` is an apiVersion, not an API group: cert-manager's controllers sign only requests whose group is empty or \`cert-manager.io\`, and no issuer serves a group with \`/\`, so the Certificate stays pending and the Secret is never written. Write the group without the version${bare ? `: \`${bare}\`` : ''}.`,
+    bare ? { fixes: [{ title: `Set group: ${bare}`, edits: [{ span: at, newText: bare }] }] } : undefined);
+}
+
 export const certManagerModule: RuleModule = {
   name: 'cert-manager',
   appliesTo: (r: Resource) => isCertificate(r) || isKubedbPgpool(r) || isIssuerKind(r),
@@ -108,6 +124,7 @@ export const certManagerModule: RuleModule = {
       checkDurations(r, ['spec'], spec, ctx, DEFAULT_DURATION);
       checkCertificateSpec(r, spec, ctx);
       const ref = spec.issuerRef;
+      if (isObj(ref)) checkIssuerGroup(r, ref, ctx);
       if (isObj(ref)) {
         const group = str(ref.group) ?? '';
         const kind = str(ref.kind);
@@ -160,16 +177,57 @@ export const certManagerModule: RuleModule = {
 /** The namespace cert-manager reads a ClusterIssuer's Secrets from unless `--cluster-resource-namespace` says otherwise. */
 const CLUSTER_RESOURCE_NAMESPACE = 'cert-manager';
 
-/** I5: a CA ClusterIssuer's Secret that the workspace holds only in namespaces other than cert-manager's. */
+/** A Secret name a ClusterIssuer reads: its data path and what the issuer does with it (for messages). */
+interface IssuerSecretRef { path: (string | number)[]; name: string; field: string }
+
+/**
+ * Every Secret a ClusterIssuer spec names: `ca.secretName`, and each `*SecretRef` / `secretRef` / `credentialsRef`
+ * object with a `name` (ACME account key and solver credentials, Vault and Venafi credentials). The opaque `config` of
+ * an ACME webhook solver belongs to the webhook and is not walked.
+ */
+function issuerSecretRefs(spec: Record<string, unknown>): IssuerSecretRef[] {
+  const out: IssuerSecretRef[] = [];
+  const ca = str(get(spec, ['ca', 'secretName']));
+  if (ca) out.push({ path: ['spec', 'ca', 'secretName'], name: ca, field: 'ca.secretName' });
+  const walk = (x: unknown, path: (string | number)[], depth: number): void => {
+    if (depth > 12 || out.length >= 50) return;
+    if (Array.isArray(x)) { x.forEach((v, i) => walk(v, [...path, i], depth + 1)); return; }
+    if (!isObj(x)) return;
+    for (const [k, v] of Object.entries(x)) {
+      if (k === 'config' && path[path.length - 1] === 'webhook') continue;
+      const name = isObj(v) ? str(v.name) : undefined;
+      if (name && (/SecretRef$/.test(k) || k === 'secretRef' || k === 'credentialsRef')) out.push({ path: [...path, k, 'name'], name, field: k });
+      else walk(v, [...path, k], depth + 1);
+    }
+  };
+  walk(spec, ['spec'], 0);
+  return out;
+}
+
+/**
+ * I5: a Secret a ClusterIssuer reads that the workspace holds only in namespaces other than cert-manager's: as a Secret
+ * manifest, or as the `secretName` a Certificate writes in its own namespace (cert-manager/cert-manager#2130, #263).
+ */
 function checkClusterIssuerSecret(r: Resource, ctx: LiveContext): void {
   if (r.kind.kind !== 'ClusterIssuer') return;
-  const name = str(get(r.data, ['spec', 'ca', 'secretName']));
-  if (!name) return;
-  const found = ctx.workspace.find('Secret', name, undefined, 'v1');
-  if (!found.length || found.some(d => !d.header.namespace || d.header.namespace === CLUSTER_RESOURCE_NAMESPACE)) return;
-  const where = [...new Set(found.map(d => d.header.namespace))].map(n => `\`${n}\``).join(', ');
-  const first = found[0]!;
-  ctx.report(CERT_MANAGER['cluster-issuer-secret'], spanAt(r, ['spec', 'ca', 'secretName']),
-    `Secret \`${name}\` is in namespace ${where} in the workspace, but a ClusterIssuer reads its CA Secret from cert-manager's cluster resource namespace (\`${CLUSTER_RESOURCE_NAMESPACE}\` unless the controller runs with \`--cluster-resource-namespace\`), so the ClusterIssuer does not become ready. Create the Secret in \`${CLUSTER_RESOURCE_NAMESPACE}\`.`,
-    { related: [{ ...namePlace(first), message: `Secret \`${name}\`` }] });
+  const spec = get(r.data, ['spec']);
+  if (!isObj(spec)) return;
+  for (const ref of issuerSecretRefs(spec)) {
+    const secrets = ctx.workspace.find('Secret', ref.name, undefined, 'v1');
+    const made = ctx.workspace.documents('Certificate').filter(d => d.header.kind === 'Certificate' && d.header.apiVersion === 'cert-manager.io/v1'
+      && str(get(dataOf(d.doc.part).value, ['spec', 'secretName'])) === ref.name);
+    const found = [...secrets, ...made];
+    if (!found.length || found.some(d => !d.header.namespace || d.header.namespace === CLUSTER_RESOURCE_NAMESPACE)) continue;
+    const where = [...new Set(found.map(d => d.header.namespace))].map(n => `\`${n}\``).join(', ');
+    const first = found[0]!;
+    const what = secrets.length ? `Secret \`${ref.name}\` is in namespace ${where} in the workspace`
+      : `Secret \`${ref.name}\` is written by Certificate \`${first.header.name ?? ''}\` in namespace ${where}`;
+    const effect = ref.field === 'privateKeySecretRef'
+      ? 'so cert-manager does not use that account key: it generates a new one there and registers a new ACME account'
+      : ref.field === 'ca.secretName' ? 'so the ClusterIssuer does not become ready (secret not found)'
+        : `so the ClusterIssuer cannot read \`${ref.field}\` (secret not found) and issues nothing`;
+    ctx.report(CERT_MANAGER['cluster-issuer-secret'], spanAt(r, ref.path),
+      `${what}, but a ClusterIssuer reads its Secrets from cert-manager's cluster resource namespace (the namespace cert-manager runs in, \`${CLUSTER_RESOURCE_NAMESPACE}\` by convention, unless the controller's \`--cluster-resource-namespace\` says otherwise), ${effect}. Create the Secret${secrets.length ? '' : ' (the Certificate)'} in \`${CLUSTER_RESOURCE_NAMESPACE}\`, or use a namespaced Issuer.`,
+      { related: [{ ...namePlace(first), message: `${secrets.length ? 'Secret' : 'Certificate writing'} \`${ref.name}\`` }] });
+  }
 }

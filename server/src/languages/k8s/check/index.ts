@@ -17,10 +17,12 @@ import type { ValidateContext } from '../../../core/language';
 import { CORE, extraOf, shiftFinding, toFinding, type Reporter } from '../../../core/rules';
 import type { SourceDocument } from '../../../core/types';
 import { customKinds, type CustomKind } from '../crd';
-import { dataOf, firstLineOf, MAX_VALUES } from '../data';
+import { dataOf, firstLineOf, MAX_VALUES, stringAt } from '../data';
 import type { Resource, ResourceKind } from '../model';
 import type { K8sDocument, K8sFile, SyntaxError as YamlError } from '../parse';
-import { SCHEMA, YAML } from '../rules';
+import { CERT_MANAGER, SCHEMA, YAML } from '../rules';
+import { retiredApiVersion } from '../detect';
+import type { Part } from '../parse';
 import { builtinSchema, builtinValidator } from '../catalogue';
 import { PATCH_SILENT, patchUseOf, patchValidator } from '../patches';
 import { WorkspaceResources } from '../workspace';
@@ -40,6 +42,7 @@ import { checkSchema, type SchemaSubject } from './schema';
 import { secretContentModule } from './secretContent';
 import { secretKeysModule } from './secretKeys';
 import { secretRefsModule } from './secretRefs';
+import { selfSignedModule } from './selfSigned';
 import type { DocumentContext, RuleModule } from './types';
 import { hold, type Held } from './util';
 
@@ -47,7 +50,9 @@ export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule,
   certUsageModule, secretContentModule, embeddedModule,
   certificateNamesModule,
   acmeModule, operatorSettingsModule, zalandoModule, pgoModule,
-  kubedbPostgresModule];
+  kubedbPostgresModule,
+  selfSignedModule,
+];
 
 /** A reporter of spans relative to a text that starts at `base` in the file, reporting into `report` in file offsets. */
 export function atBase(report: Reporter, base: number): Reporter {
@@ -81,9 +86,12 @@ export function check(doc: SourceDocument, file: K8sFile, ctx: ValidateContext):
   for (const d of file.documents) {
     const part = d.part;
     const customKind = custom?.get(`${part.header.apiVersion} ${part.header.kind}`);
-    if (!part.target && !customKind) continue;
     if (part.templated) continue; // Helm: not YAML until rendered; never a false error
     const report = atBase(emit, d.base);
+    if (!part.target && !customKind) {
+      reportRetiredApiVersion(part, report);
+      continue;
+    }
     try {
       if (part.tooDeep) {
         report(YAML['too-complex'], firstLineOf(part.source), `This document is nested more than 200 levels deep; kubectl would not read it either, and pgtls does not validate it. Flatten it.`);
@@ -104,6 +112,17 @@ export function check(doc: SourceDocument, file: K8sFile, ctx: ValidateContext):
       report(CORE['internal-error'], firstLineOf(part.source), `pgtls failed on this document (${e instanceof Error ? e.message : String(e)}); please report it with the file attached.`);
     }
   }
+}
+
+/** A cert-manager kind under an apiVersion cert-manager does not serve (detect.ts): one finding on that line, nothing else. */
+function reportRetiredApiVersion(part: Part, report: Reporter): void {
+  const why = part.doc && !part.errors.length ? retiredApiVersion(part.header.apiVersion, part.header.kind) : undefined;
+  const at = why ? stringAt(part.doc!, ['apiVersion']) : undefined;
+  if (!why || !at) return;
+  const to = 'cert-manager.io/v1';
+  report(CERT_MANAGER['api-version'], at.span,
+    `\`apiVersion: ${at.value}\`: ${why}. The API server answers "no matches for kind ${part.header.kind ?? ''}", so this resource is never created, and pgtls does not check it further. Use \`apiVersion: ${to}\` (\`cmctl convert\` also rewrites the fields that changed since).`,
+    { fixes: [{ title: `Use apiVersion: ${to}`, edits: [{ span: at.span, newText: to }] }] });
 }
 
 /**
