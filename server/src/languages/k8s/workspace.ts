@@ -76,6 +76,16 @@ export class WorkspaceResources {
       && (!namespace || !d.header.namespace || d.header.namespace === namespace));
   }
 
+  /**
+   * The cert-manager Certificates that write Secret `name` (their `spec.secretName`), in `namespace` when both sides
+   * name one (an unset namespace matches any), or in every namespace when `namespace` is undefined.
+   */
+  certificatesWriting(name: string, namespace?: string): IndexedDocument[] {
+    return this.documents('Certificate').filter(d => d.header.kind === 'Certificate' && d.header.apiVersion === 'cert-manager.io/v1'
+      && (!namespace || !d.header.namespace || d.header.namespace === namespace)
+      && d.doc.part.doc !== undefined && stringAt(d.doc.part.doc, ['spec', 'secretName'])?.value === name);
+  }
+
   /** The one document a reference names: of those `find` returns, the first in exactly `namespace`, else the first. */
   findOne(kind: string, name: string, namespace?: string, apiVersion?: string): IndexedDocument | undefined {
     const found = this.find(kind, name, namespace, apiVersion);

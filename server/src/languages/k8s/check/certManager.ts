@@ -9,7 +9,6 @@
 import type { Span } from '../../../core/types';
 import type { Resource } from '../model';
 import { CERT_MANAGER } from '../rules';
-import { dataOf } from '../data';
 import { namePlace } from '../workspace';
 import { checkCertificateSpec, checkIssuerSpec, checkSecretNameAndSans } from './certManagerSpec';
 import type { DocumentContext, LiveContext, RuleModule } from './types';
@@ -214,8 +213,7 @@ function checkClusterIssuerSecret(r: Resource, ctx: LiveContext): void {
   if (!isObj(spec)) return;
   for (const ref of issuerSecretRefs(spec)) {
     const secrets = ctx.workspace.find('Secret', ref.name, undefined, 'v1');
-    const made = ctx.workspace.documents('Certificate').filter(d => d.header.kind === 'Certificate' && d.header.apiVersion === 'cert-manager.io/v1'
-      && str(get(dataOf(d.doc.part).value, ['spec', 'secretName'])) === ref.name);
+    const made = ctx.workspace.certificatesWriting(ref.name);
     const found = [...secrets, ...made];
     if (!found.length || found.some(d => !d.header.namespace || d.header.namespace === CLUSTER_RESOURCE_NAMESPACE)) continue;
     const where = [...new Set(found.map(d => d.header.namespace))].map(n => `\`${n}\``).join(', ');

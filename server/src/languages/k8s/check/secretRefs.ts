@@ -1,6 +1,7 @@
 /**
  * The first cross-document rule over the Secret references (references.ts): a referenced Secret that is not in the
- * workspace is a note (it may well exist only in the cluster), with a fix that creates it.
+ * workspace is a note (it may well exist only in the cluster), with a fix that creates it. A Secret that a cert-manager
+ * Certificate of the workspace writes (`spec.secretName`) counts as present.
  */
 import type { Fix, FixLocationArg } from '../../../core/types';
 import { stringAt } from '../data';
@@ -30,8 +31,9 @@ export const secretRefsModule: RuleModule = {
       if (ref.apiVersion !== r.kind.apiVersion || ref.kind !== r.kind.kind) continue;
       const at = stringAt(r.yaml, ref.path);
       if (!at || at.value === '') continue; // an empty name is a different problem (TLS off for CPO)
-      const found = ctx.workspace.find('Secret', at.value, r.header.namespace, 'v1');
-      if (found.length) continue;
+      // A Secret that a Certificate of the workspace writes exists as soon as cert-manager has issued it.
+      if (ctx.workspace.find('Secret', at.value, r.header.namespace, 'v1').length
+        || ctx.workspace.certificatesWriting(at.value, r.header.namespace).length) continue;
       const where = ctx.workspace.isWorkspace ? 'in the workspace' : 'in this folder';
       ctx.report(SECRET['not-found'], at.span,
         `Secret \`${at.value}\`${r.header.namespace ? ` (namespace \`${r.header.namespace}\`)` : ''} is not ${where}; ${ref.use}. If it is created in the cluster (kubectl create secret, cert-manager), nothing is wrong; otherwise add the Secret manifest.`, { fixes: [createTlsSetFix(at.span[0])] });
