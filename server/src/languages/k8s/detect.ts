@@ -32,6 +32,7 @@ export const TARGETS: readonly Target[] = [
   T('v1', 'Secret', 'core', 'Secret', 'secret.json'),
   T('acid.zalan.do/v1', 'postgresql', 'zalando', 'Zalando postgresql', 'zalando-postgresql.json'),
   T('postgres-operator.crunchydata.com/v1beta1', 'PostgresCluster', 'pgo', 'Crunchy PGO PostgresCluster', 'pgo-postgrescluster.json'),
+  T('pg.percona.com/v1', 'PerconaPGCluster', 'percona', 'Percona PerconaPGCluster v1', 'percona-v1-perconapgcluster.json'),
 ];
 
 const BY_GVK = new Map(TARGETS.map(t => [`${t.apiVersion} ${t.kind}`, t]));

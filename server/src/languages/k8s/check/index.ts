@@ -34,6 +34,8 @@ import { kubedbModule } from './kubedb';
 import { perconaModule } from './percona';
 import { operatorSettingsModule } from './operatorSettings';
 import { pgoModule } from './pgo';
+import { perconaReleasesModule } from './perconaReleases';
+import { perconaV1Module } from './perconaV1';
 import { zalandoModule } from './zalando';
 import { checkSchema, type SchemaSubject } from './schema';
 import { secretContentModule } from './secretContent';
@@ -45,7 +47,8 @@ import { hold, type Held } from './util';
 export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule, cpoModule, certManagerModule, secretRefsModule, secretKeysModule,
   certUsageModule, secretContentModule, embeddedModule,
   certificateNamesModule,
-  acmeModule, operatorSettingsModule, zalandoModule, pgoModule];
+  acmeModule, operatorSettingsModule, zalandoModule, pgoModule,
+  perconaReleasesModule, perconaV1Module];
 
 /** A reporter of spans relative to a text that starts at `base` in the file, reporting into `report` in file offsets. */
 export function atBase(report: Reporter, base: number): Reporter {
