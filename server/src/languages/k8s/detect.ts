@@ -37,6 +37,7 @@ export const TARGETS: readonly Target[] = [
   T('kubedb.com/v1alpha1', 'Postgres', 'kubedb', 'KubeDB Postgres (v1alpha1)', 'kubedb-postgres-v1alpha1.json'),
   // Minimal (an open object): only for kubedb/verify-full-host on its clientConfig.
   T('appcatalog.appscode.com/v1alpha1', 'AppBinding', 'kubedb', 'AppBinding', 'kubedb-appbinding.json'),
+  T('pg.percona.com/v1', 'PerconaPGCluster', 'percona', 'Percona PerconaPGCluster v1', 'percona-v1-perconapgcluster.json'),
 ];
 
 const BY_GVK = new Map(TARGETS.map(t => [`${t.apiVersion} ${t.kind}`, t]));

@@ -97,8 +97,8 @@ export const SECRET = defineRules('secret', {
   },
   'missing-key': {
     severity: 'error',
-    description: 'A Secret in the workspace that a resource refers to lacks a key the operator needs (Percona `tls.crt`/`tls.key`/`ca.crt`, `root.crt`/`root.key` or an `items[].key`; CPO the files named by `certificateFile`/`privateKeyFile`/`caFile`; a CA Issuer `tls.crt`/`tls.key`).',
-    source: 'operators.md R3, R4 (percona/percona-postgresql-operator@v3.0.0:percona/controller/pgcluster/controller.go validateTLS), C4, C5 (CYBERTEC-pg-operator@v0.9.2:pkg/cluster/k8sres.go generateTlsMounts), §4 I5 (cert-manager CA issuer)',
+    description: 'A Secret in the workspace that a resource refers to lacks a key the operator needs (Percona `tls.crt`/`tls.key`/`ca.crt`, `root.crt`/`root.key` or an `items[].key`, also of `spec.proxy.pgBouncer.customTLSSecret`, which replaces PgBouncer\'s server keypair; CPO the files named by `certificateFile`/`privateKeyFile`/`caFile`; a CA Issuer `tls.crt`/`tls.key`).',
+    source: 'operators.md R3, R4 (percona/percona-postgresql-operator@v3.0.0:percona/controller/pgcluster/controller.go validateTLS), C4, C5 (CYBERTEC-pg-operator@v0.9.2:pkg/cluster/k8sres.go generateTlsMounts), §4 I5 (cert-manager CA issuer); percona/percona-postgresql-operator@v2.0.0..v3.0.0:internal/pgbouncer/certificates.go (frontendCertificate)',
   },
   'not-pem': {
     severity: 'error',
@@ -528,7 +528,35 @@ export const KUBEDB = defineRules('kubedb', {
   },
 });
 
+/** Percona rules that depend on the operator release (`spec.crVersion`, check/perconaReleases.ts). */
+const PERCONA_REPO_AT = (tags: string, files: string) => `percona/percona-postgresql-operator@${tags}:${files}`;
+export const PERCONA_RELEASES = defineRules('percona', {
+  'postgres-version': {
+    severity: 'warning',
+    description: '`spec.postgresVersion` outside the PostgreSQL majors of the operator release named by `spec.crVersion` (2.2: 10-15; 2.3-2.5: 12-16; 2.6-2.8.0: 12-17; 2.8.1 and later: 12-18, the `postgresVersion` bounds of that release\'s CRDs), or a Percona image (`-ppg<N>-postgres`, `percona-distribution-postgresql:<N>`) whose PostgreSQL major is not `postgresVersion`: the API server rejects the PostgresCluster the operator creates, or the database does not start.',
+    source: `${PERCONA_REPO_AT('v2.2.0..v3.0.0', 'deploy/crd.yaml (postgresVersion minimum/maximum), deploy/cr.yaml')}; percona/percona-postgresql-operator#654`,
+  },
+  'shared-root-ca': {
+    severity: 'warning',
+    description: 'A cluster with the `percona.com/delete-ssl` finalizer in a namespace where another PerconaPGCluster with `crVersion` before 2.5.0 (and no `customRootCATLSSecret`) still signs with the shared root CA Secret `pgo-root-cacert`: deleting the cluster deletes that Secret, and the other cluster gets a new root CA its clients do not trust.',
+    source: `${PERCONA_REPO_AT('v2.4.1..v3.0.0', 'percona/controller/pgcluster/finalizer.go (deleteTLSSecrets), controller.go (reconcileOldCACert, K8SPG-555), internal/naming/names.go (RootCertSecret, PostgresRootCASecret)')}; operators.md R14; percona/percona-postgresql-operator#589`,
+  },
+});
+
+
+/** Percona's v1 operator (pg.percona.com/v1, check/perconaV1.ts). */
+export const PERCONA_V1 = defineRules('percona', {
+  'v1-tls-off': {
+    severity: 'error',
+    description: 'A v1 PerconaPGCluster (`pg.percona.com/v1`, operator 1.x) with `spec.pgBouncer.tlsSecret` but without `spec.sslCA` or `spec.sslSecretName`: the v1 operator enables TLS for PostgreSQL and PgBouncer only when both are set, and gives PgBouncer the `sslSecretName` Secret, so PgBouncer silently runs without TLS.',
+    source: `${PERCONA_REPO_AT('v1.0.0..v1.6.0', 'percona/controllers/pgcluster/pgcluster.go (PgBouncer.TLSSecret = SSLSecretName), internal/operator/cluster/pgbouncer.go (isPgBouncerTLSEnabled), pkg/apis/crunchydata.com/v1/cluster.go (IsTLSEnabled)')}; percona/percona-postgresql-operator#233 (K8SPG-195)`,
+  },
+});
+
+
 /** Every rule of the YAML mode, registered with it (languages/registry.ts). */
 export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER,
   ACME, PERCONA_SETTINGS, CPO_SETTINGS, ZALANDO, PGO,
-  KUBEDB);
+  KUBEDB,
+  PERCONA_RELEASES, PERCONA_V1,
+);

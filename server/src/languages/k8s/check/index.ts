@@ -37,6 +37,8 @@ import { kubedbPostgresModule } from './kubedbPostgres';
 import { perconaModule } from './percona';
 import { operatorSettingsModule } from './operatorSettings';
 import { pgoModule } from './pgo';
+import { perconaReleasesModule } from './perconaReleases';
+import { perconaV1Module } from './perconaV1';
 import { zalandoModule } from './zalando';
 import { checkSchema, type SchemaSubject } from './schema';
 import { secretContentModule } from './secretContent';
@@ -52,6 +54,8 @@ export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule,
   acmeModule, operatorSettingsModule, zalandoModule, pgoModule,
   kubedbPostgresModule,
   selfSignedModule,
+  perconaReleasesModule,
+  perconaV1Module,
 ];
 
 /** A reporter of spans relative to a text that starts at `base` in the file, reporting into `report` in file offsets. */

@@ -62,6 +62,7 @@ function reportMissingItemKeys(r: Resource, ctx: LiveContext, s: FoundSecret, na
 }
 
 function checkPercona(r: Resource, ctx: LiveContext): void {
+  checkPerconaBouncer(r, ctx);
   const secrets = get(r.data, ['spec', 'secrets']);
   if (!isObj(secrets)) return;
   for (const f of PROJECTIONS) {
@@ -79,6 +80,35 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
         `Secret \`${name}\` provides no ${lacking.map(x => `\`${x}\``).join(', ')} (it has ${listKeys(s)}, and no \`items[].path\` maps one): reconciliation fails ("required path ${lacking[0]} was not found both in secret ${name} and in the .items section"). Add the key${lacking.length > 1 ? 's' : ''} to the Secret or map ${lacking.length > 1 ? 'them' : 'it'} with \`items\`.`, related(s));
     }
   }
+}
+
+const BOUNCER_FILES = ['tls.crt', 'tls.key', 'ca.crt'];
+
+/**
+ * Percona (as PGO) `spec.proxy.pgBouncer.customTLSSecret` replaces the PgBouncer frontend certificate the operator
+ * generates: the pods project the items whose `path` is `tls.crt`, `tls.key` or `ca.crt`, or, when none is, those three
+ * keys of the Secret, none optional (internal/pgbouncer/certificates.go frontendCertificate, v2.0.0 to v3.0.0). The
+ * operator validates nothing here: a missing key stops the PgBouncer pods at the volume mount.
+ */
+function checkPerconaBouncer(r: Resource, ctx: LiveContext): void {
+  const at = ['spec', 'proxy', 'pgBouncer', 'customTLSSecret'];
+  const p = get(r.data, at);
+  const name = str(get(p, ['name']));
+  if (!name) return;
+  const s = lookup(ctx, r, name);
+  if (!s) return;
+  const items = itemsOf(p).filter(i => i.path !== undefined && BOUNCER_FILES.includes(i.path));
+  const effect = 'the PgBouncer pods cannot start (the kubelet does not mount a projected Secret that lacks a listed key)';
+  reportMissingItemKeys(r, ctx, s, name, items, at, () => effect);
+  if (items.length) return; // only the listed files are mounted: a file left out is percona/items-path's
+  const lacking = BOUNCER_FILES.filter(x => !s.keys.has(x));
+  if (!lacking.length) return;
+  const keypair = lacking.includes('tls.crt') || lacking.includes('tls.key');
+  const fix = keypair
+    ? `The field is PgBouncer's own server keypair, not only a trusted client CA: put a server certificate and key for the \`${r.header.name ?? '<cluster>'}-pgbouncer\` Service names beside \`ca.crt\`, or remove the field to let the operator make the keypair.`
+    : `Add the key${lacking.length > 1 ? 's' : ''} to the Secret or map ${lacking.length > 1 ? 'them' : 'it'} with \`items\`.`;
+  ctx.report(SECRET['missing-key'], spanAt(r, [...at, 'name']),
+    `Secret \`${name}\` provides no ${lacking.map(x => `\`${x}\``).join(', ')} (it has ${listKeys(s)}): \`pgBouncer.customTLSSecret\` replaces the certificate the operator makes for PgBouncer, and the operator projects \`tls.crt\`, \`tls.key\` and \`ca.crt\` of this Secret into the PgBouncer pods, so ${effect}. ${fix}`, related(s));
 }
 
 /** CPO and its upstream Zalando mount `spec.tls` alike (check/spilo.ts); `product` starts the sentence. */

@@ -16490,13 +16490,351 @@ validate60.errors = vErrors;
 return errors === 0;
 }
 
-exports["pgo-postgrescluster.json"] = validate82;
-const schema32 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json","title":"Crunchy Data PGO PostgresCluster (postgres-operator.crunchydata.com/v1beta1)","description":"A PostgreSQL cluster of Crunchy Data PGO v5 (the upstream of Percona's v2 operator). Written by pgtls from the facts of the upstream CRD (config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml, v5.8.9); the TLS fields (spec.customTLSSecret, spec.customReplicationTLSSecret, spec.proxy.pgBouncer.customTLSSecret, spec.authentication) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml","release":"Crunchy Data PGO v5.8.9","apiVersion":"postgres-operator.crunchydata.com/v1beta1","kind":"PostgresCluster"},"type":"object","properties":{"apiVersion":{"type":"string","description":"postgres-operator.crunchydata.com/v1beta1.","enum":["postgres-operator.crunchydata.com/v1beta1"]},"kind":{"type":"string","description":"PostgresCluster.","enum":["PostgresCluster"]},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service (<name>-primary, <name>-replicas, <name>-pgbouncer, <name>-pods), Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires postgresVersion and instances.","required":["instances","postgresVersion"],"additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Server certificate of PostgreSQL, projected into /pgconf/tls. The Secret needs tls.crt, tls.key and ca.crt. Set it together with customReplicationTLSSecret, with the same ca.crt: the CRD says both are required together, and with only one of them the other certificate comes from PGO's own root CA, so replication fails the CA check. The certificate should name <cluster>-primary.<ns>.svc (the host in the user Secrets) and the short <cluster>-primary, which PgBouncer verifies with verify-full.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"customReplicationTLSSecret":{"type":"object","description":"Client certificate of the replication user _crunchyrepl (its CN must be _crunchyrepl), with tls.crt, tls.key and ca.crt; the ca.crt must be the one of customTLSSecret. Set it together with customTLSSecret.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"authentication":{"type":"object","description":"Custom pg_hba.conf rules, placed after PGO's mandatory rules (which come first, so rules for _crunchyrepl or the local postgres user never apply) and before its default rule.","additionalProperties":false,"properties":{"rules":{"type":"array","description":"Rules in order; when omitted PGO accepts TLS connections with a password from anyone (hostssl all all all scram-sha-256).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"One pg_hba.conf rule: either connection and method (with databases, users and options), or a raw line in hba, not both (CEL rules of the CRD).","additionalProperties":false,"properties":{"connection":{"type":"string","description":"Connection type: host, hostssl, hostnossl, hostgssenc, hostnogssenc (1 to 20 characters of a-z, 0-9, -). Use hostssl to require TLS; host also accepts plaintext.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"databases":{"type":"array","description":"Databases the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"users":{"type":"array","description":"Users the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"method":{"type":"string","description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject; the CRD rejects trust. cert requires hostssl.","examples":["scram-sha-256","cert","md5","ldap","reject"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"options":{"type":"object","description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","additionalProperties":{"description":"Option value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"maxProperties":20},"hba":{"type":"string","description":"A complete pg_hba.conf line (at most 100 characters, printable); PGO writes it verbatim. It cannot be an include line.","minLength":1,"maxLength":100}}}}}},"config":{"type":"object","description":"PostgreSQL configuration.","properties":{"parameters":{"type":"object","description":"postgresql.conf parameters (strings or integers, at most 50). TLS is always on and managed by PGO: the CRD rejects ssl and every ssl_* parameter except ssl_groups (PostgreSQL 18) and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}},"files":{"type":"array","description":"Extra files projected under /etc/postgres (for instance a CA for LDAP authentication).","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}},"additionalProperties":false},"proxy":{"type":"object","description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","required":["pgBouncer"],"additionalProperties":false,"properties":{"pgBouncer":{"type":"object","description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Certificate PgBouncer presents to its clients (frontend TLS), with tls.crt, tls.key and ca.crt, in the cluster's namespace. Changing it restarts PgBouncer. Unset: PGO issues one from its root CA for the <cluster>-pgbouncer Service names.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"$ref":"#/definitions/s4"}}}},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"config":{"type":"object","description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","properties":{"global":{"type":"object","description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","additionalProperties":{"type":"string"}},"databases":{"type":"object","description":"Entries for the [databases] section.","additionalProperties":{"type":"string"}},"users":{"type":"object","description":"Entries for the [users] section.","additionalProperties":{"type":"string"}},"files":{"type":"array","description":"Extra projected files for PgBouncer.","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}}},"affinity":{"type":"object","description":"Pod affinity (not TLS).","additionalProperties":true},"containers":{"type":"object","description":"Container overrides (not TLS).","additionalProperties":true},"image":{"type":"string","description":"PgBouncer image."},"metadata":{"type":"object","description":"Labels and annotations.","additionalProperties":true},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PgBouncer listens on (at least 1024). Default 5432.","default":5432},"priorityClassName":{"type":"string","description":"Priority class."},"replicas":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Number of PgBouncer pods. Default 1.","default":1},"resources":{"type":"object","description":"Resource requests and limits.","additionalProperties":true},"sidecars":{"type":"array","description":"Sidecar containers.","items":{"type":"object","description":"One container.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"topologySpreadConstraints":{"type":"array","description":"Topology spread constraints.","items":{"type":"object","description":"One constraint.","additionalProperties":true}},"service":{"type":"object","description":"service (not TLS)."}}}}},"instances":{"type":"array","description":"PostgreSQL instance sets (at least one; the cluster name plus the set name at most 46 characters). Each instance pod gets a certificate from PGO for <pod>.<cluster>-pods.<ns>.svc.","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"type":"object","description":"One instance set.","required":["dataVolumeClaimSpec"],"properties":{"name":{"type":"string","description":"Instance set name; lower-case DNS label, default \"\".","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"type":"object","description":"Volume claim for the data directory. Required.","additionalProperties":true}}}},"postgresVersion":{"type":"integer","description":"Major PostgreSQL version, 11 to 18. Required.","minimum":11,"maximum":18},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PostgreSQL listens on (at least 1024). Default 5432.","default":5432},"users":{"type":"array","description":"Database users (not TLS).","items":{"type":"object","description":"One user.","required":["name"],"properties":{"name":{"type":"string","description":"User name."}}}},"image":{"type":"string","description":"PostgreSQL image."},"imagePullPolicy":{"type":"string","description":"Image pull policy.","enum":["Always","Never","IfNotPresent"]},"imagePullSecrets":{"type":"array","description":"Image pull Secrets.","items":{"type":"object","description":"One reference.","additionalProperties":true}},"openshift":{"type":"boolean","description":"Running on OpenShift (detected when unset)."},"patroni":{"type":"object","description":"Patroni settings; dynamicConfiguration.postgresql.pg_hba and .parameters are merged into what PGO writes.","additionalProperties":true},"standby":{"type":"object","description":"Standby cluster settings. A streaming standby (host) authenticates as _crunchyrepl with a certificate, so both clusters need certificates from one CA (customTLSSecret / customReplicationTLSSecret).","additionalProperties":true},"backups":{"type":"object","description":"pgBackRest backups (not checked here); its transport uses TLS certificates PGO makes. Optional since v5.7.","additionalProperties":true},"databaseInitSQL":{"type":"object","description":"ConfigMap key with SQL run once at initialization.","required":["key","name"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Key in the ConfigMap."},"name":{"type":"string","description":"Name of the ConfigMap."}}},"dataSource":{"type":"object","description":"Restore / clone source (not TLS).","additionalProperties":true},"metadata":{"type":"object","description":"Labels and annotations for all objects.","additionalProperties":true},"disableDefaultPodScheduling":{"type":"boolean","description":"Do not add PGO's default pod anti-affinity."},"paused":{"type":"boolean","description":"Stop reconciling this cluster."},"shutdown":{"type":"boolean","description":"Scale every pod to zero."},"postGISVersion":{"type":"string","description":"PostGIS version in the image."},"instrumentation":{"type":"object","description":"OpenTelemetry settings (not TLS).","additionalProperties":true},"monitoring":{"type":"object","description":"pgMonitor exporter (not TLS for PostgreSQL).","additionalProperties":true},"userInterface":{"type":"object","description":"pgAdmin (not TLS).","additionalProperties":true},"replicaService":{"type":"object","description":"Service settings of <cluster>-replicas.","additionalProperties":true},"service":{"type":"object","description":"Service settings of <cluster>-primary.","additionalProperties":true},"supplementalGroups":{"type":"array","description":"Supplemental groups of the pods.","items":{"type":"integer"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"definitions":{"s2":{"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."},"s3":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]},"s4":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."},"s1":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}}},"s0":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}},"s5":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}}};
-const schema33 = {"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}};
-const schema34 = {"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}}};
-const schema35 = {"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."};
+exports["percona-v1-perconapgcluster.json"] = validate82;
+const schema32 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/percona-v1-perconapgcluster.json","title":"Percona PerconaPGCluster v1 (pg.percona.com/v1)","description":"A PostgreSQL cluster of the Percona Operator for PostgreSQL 1.x (built on Crunchy PGO v4). Its CRD keeps every field of spec (x-kubernetes-preserve-unknown-fields), so the API server accepts any spec; pgtls knows only the TLS fields and their types, written from the operator's Go types (pkg/apis/crunchydata.com/v1/percona-cluster.go, v1.0.0 to v1.6.0).","x-pgtls-upstream":{"crd":null,"release":"Percona Operator for PostgreSQL 1.6.0 (installers/ansible/roles/pgo-operator/files/crds/perconapgclusters-crd.yaml: spec and status preserve unknown fields)","apiVersion":"pg.percona.com/v1","kind":"PerconaPGCluster"},"type":"object","required":["metadata","spec"],"properties":{"apiVersion":{"type":"string","description":"pg.percona.com/v1: the API of operator 1.x. Operator 2.x and later use pgv2.percona.com/v2, a different resource.","const":"pg.percona.com/v1"},"kind":{"type":"string","description":"Kind: PerconaPGCluster.","const":"PerconaPGCluster"},"metadata":{"type":"object","description":"Object metadata. The name prefixes the Services and Secrets the v1 operator creates.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers of the object.","items":{"type":"string"}}}},"spec":{"type":"object","description":"The cluster. The v1 CRD does not validate it: any field is stored, and the operator ignores the ones it does not know.","x-kubernetes-preserve-unknown-fields":true,"properties":{"sslCA":{"type":"string","description":"Name of the Secret holding the CA certificate (ca.crt) that signs the server and replication certificates. TLS (PostgreSQL and PgBouncer) is on only when both sslCA and sslSecretName are set; from 1.2.0 the operator creates both Secrets when they do not exist."},"sslSecretName":{"type":"string","description":"Name of the kubernetes.io/tls Secret with the server keypair (tls.crt, tls.key). The operator gives this same Secret to PgBouncer; TLS is on only when sslCA is set too."},"sslReplicationSecretName":{"type":"string","description":"Name of the kubernetes.io/tls Secret with the replication client keypair (CN primaryuser). Optional; needs sslCA and sslSecretName."},"tlsOnly":{"type":"boolean","description":"Accept only TLS connections (hostssl rules). Needs sslCA and sslSecretName: without TLS nothing can connect."},"pgBouncer":{"type":"object","description":"PgBouncer in front of the cluster (size 0: none).","x-kubernetes-preserve-unknown-fields":true,"properties":{"tlsSecret":{"type":"string","description":"Named in the documentation as PgBouncer's TLS Secret, but the v1 operator gives PgBouncer the Secret of spec.sslSecretName, and turns PgBouncer TLS on only when spec.sslCA and spec.sslSecretName are both set."},"size":{"type":"integer","description":"Number of PgBouncer pods; 0 removes PgBouncer. TLS settings changed on a running cluster take effect only after scaling PgBouncer to 0 and back."},"image":{"type":"string","description":"PgBouncer image of the operator release."}}}}},"status":{"type":"object","description":"Written by the operator.","x-kubernetes-preserve-unknown-fields":true}}};
 
-function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://example.invalid/pgtls/schemas/k8s/percona-v1-perconapgcluster.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.metadata === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if(data.spec === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if(typeof data0 !== "string"){
+const err2 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("pg.percona.com/v1" !== data0){
+const err3 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "pg.percona.com/v1"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+if("PerconaPGCluster" !== data1){
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "PerconaPGCluster"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data2 = data.metadata;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.name !== undefined){
+if(typeof data2.name !== "string"){
+const err6 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data2.namespace !== undefined){
+if(typeof data2.namespace !== "string"){
+const err7 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data2.labels !== undefined){
+let data5 = data2.labels;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key0 in data5){
+if(typeof data5[key0] !== "string"){
+const err8 = {instancePath:instancePath+"/metadata/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+if(data2.annotations !== undefined){
+let data7 = data2.annotations;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key1 in data7){
+if(typeof data7[key1] !== "string"){
+const err10 = {instancePath:instancePath+"/metadata/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+}
+else {
+const err11 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data2.finalizers !== undefined){
+let data9 = data2.finalizers;
+if(Array.isArray(data9)){
+const len0 = data9.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data9[i0] !== "string"){
+const err12 = {instancePath:instancePath+"/metadata/finalizers/" + i0,schemaPath:"#/properties/metadata/properties/finalizers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/metadata/finalizers",schemaPath:"#/properties/metadata/properties/finalizers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+}
+else {
+const err14 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data.spec !== undefined){
+let data11 = data.spec;
+if(data11 && typeof data11 == "object" && !Array.isArray(data11)){
+if(data11.sslCA !== undefined){
+if(typeof data11.sslCA !== "string"){
+const err15 = {instancePath:instancePath+"/spec/sslCA",schemaPath:"#/properties/spec/properties/sslCA/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data11.sslSecretName !== undefined){
+if(typeof data11.sslSecretName !== "string"){
+const err16 = {instancePath:instancePath+"/spec/sslSecretName",schemaPath:"#/properties/spec/properties/sslSecretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+if(data11.sslReplicationSecretName !== undefined){
+if(typeof data11.sslReplicationSecretName !== "string"){
+const err17 = {instancePath:instancePath+"/spec/sslReplicationSecretName",schemaPath:"#/properties/spec/properties/sslReplicationSecretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+if(data11.tlsOnly !== undefined){
+if(typeof data11.tlsOnly !== "boolean"){
+const err18 = {instancePath:instancePath+"/spec/tlsOnly",schemaPath:"#/properties/spec/properties/tlsOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+if(data11.pgBouncer !== undefined){
+let data16 = data11.pgBouncer;
+if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
+if(data16.tlsSecret !== undefined){
+if(typeof data16.tlsSecret !== "string"){
+const err19 = {instancePath:instancePath+"/spec/pgBouncer/tlsSecret",schemaPath:"#/properties/spec/properties/pgBouncer/properties/tlsSecret/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+}
+if(data16.size !== undefined){
+let data18 = data16.size;
+if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
+const err20 = {instancePath:instancePath+"/spec/pgBouncer/size",schemaPath:"#/properties/spec/properties/pgBouncer/properties/size/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+}
+if(data16.image !== undefined){
+if(typeof data16.image !== "string"){
+const err21 = {instancePath:instancePath+"/spec/pgBouncer/image",schemaPath:"#/properties/spec/properties/pgBouncer/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+}
+}
+else {
+const err22 = {instancePath:instancePath+"/spec/pgBouncer",schemaPath:"#/properties/spec/properties/pgBouncer/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data20 = data.status;
+if(!(data20 && typeof data20 == "object" && !Array.isArray(data20))){
+const err24 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+}
+}
+}
+else {
+const err25 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err25];
+}
+else {
+vErrors.push(err25);
+}
+errors++;
+}
+validate82.errors = vErrors;
+return errors === 0;
+}
+
+exports["pgo-postgrescluster.json"] = validate83;
+const schema33 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json","title":"Crunchy Data PGO PostgresCluster (postgres-operator.crunchydata.com/v1beta1)","description":"A PostgreSQL cluster of Crunchy Data PGO v5 (the upstream of Percona's v2 operator). Written by pgtls from the facts of the upstream CRD (config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml, v5.8.9); the TLS fields (spec.customTLSSecret, spec.customReplicationTLSSecret, spec.proxy.pgBouncer.customTLSSecret, spec.authentication) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml","release":"Crunchy Data PGO v5.8.9","apiVersion":"postgres-operator.crunchydata.com/v1beta1","kind":"PostgresCluster"},"type":"object","properties":{"apiVersion":{"type":"string","description":"postgres-operator.crunchydata.com/v1beta1.","enum":["postgres-operator.crunchydata.com/v1beta1"]},"kind":{"type":"string","description":"PostgresCluster.","enum":["PostgresCluster"]},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service (<name>-primary, <name>-replicas, <name>-pgbouncer, <name>-pods), Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires postgresVersion and instances.","required":["instances","postgresVersion"],"additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Server certificate of PostgreSQL, projected into /pgconf/tls. The Secret needs tls.crt, tls.key and ca.crt. Set it together with customReplicationTLSSecret, with the same ca.crt: the CRD says both are required together, and with only one of them the other certificate comes from PGO's own root CA, so replication fails the CA check. The certificate should name <cluster>-primary.<ns>.svc (the host in the user Secrets) and the short <cluster>-primary, which PgBouncer verifies with verify-full.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"customReplicationTLSSecret":{"type":"object","description":"Client certificate of the replication user _crunchyrepl (its CN must be _crunchyrepl), with tls.crt, tls.key and ca.crt; the ca.crt must be the one of customTLSSecret. Set it together with customTLSSecret.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"authentication":{"type":"object","description":"Custom pg_hba.conf rules, placed after PGO's mandatory rules (which come first, so rules for _crunchyrepl or the local postgres user never apply) and before its default rule.","additionalProperties":false,"properties":{"rules":{"type":"array","description":"Rules in order; when omitted PGO accepts TLS connections with a password from anyone (hostssl all all all scram-sha-256).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"One pg_hba.conf rule: either connection and method (with databases, users and options), or a raw line in hba, not both (CEL rules of the CRD).","additionalProperties":false,"properties":{"connection":{"type":"string","description":"Connection type: host, hostssl, hostnossl, hostgssenc, hostnogssenc (1 to 20 characters of a-z, 0-9, -). Use hostssl to require TLS; host also accepts plaintext.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"databases":{"type":"array","description":"Databases the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"users":{"type":"array","description":"Users the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"method":{"type":"string","description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject; the CRD rejects trust. cert requires hostssl.","examples":["scram-sha-256","cert","md5","ldap","reject"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"options":{"type":"object","description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","additionalProperties":{"description":"Option value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"maxProperties":20},"hba":{"type":"string","description":"A complete pg_hba.conf line (at most 100 characters, printable); PGO writes it verbatim. It cannot be an include line.","minLength":1,"maxLength":100}}}}}},"config":{"type":"object","description":"PostgreSQL configuration.","properties":{"parameters":{"type":"object","description":"postgresql.conf parameters (strings or integers, at most 50). TLS is always on and managed by PGO: the CRD rejects ssl and every ssl_* parameter except ssl_groups (PostgreSQL 18) and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}},"files":{"type":"array","description":"Extra files projected under /etc/postgres (for instance a CA for LDAP authentication).","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}},"additionalProperties":false},"proxy":{"type":"object","description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","required":["pgBouncer"],"additionalProperties":false,"properties":{"pgBouncer":{"type":"object","description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Certificate PgBouncer presents to its clients (frontend TLS), with tls.crt, tls.key and ca.crt, in the cluster's namespace. Changing it restarts PgBouncer. Unset: PGO issues one from its root CA for the <cluster>-pgbouncer Service names.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"$ref":"#/definitions/s4"}}}},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"config":{"type":"object","description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","properties":{"global":{"type":"object","description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","additionalProperties":{"type":"string"}},"databases":{"type":"object","description":"Entries for the [databases] section.","additionalProperties":{"type":"string"}},"users":{"type":"object","description":"Entries for the [users] section.","additionalProperties":{"type":"string"}},"files":{"type":"array","description":"Extra projected files for PgBouncer.","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}}},"affinity":{"type":"object","description":"Pod affinity (not TLS).","additionalProperties":true},"containers":{"type":"object","description":"Container overrides (not TLS).","additionalProperties":true},"image":{"type":"string","description":"PgBouncer image."},"metadata":{"type":"object","description":"Labels and annotations.","additionalProperties":true},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PgBouncer listens on (at least 1024). Default 5432.","default":5432},"priorityClassName":{"type":"string","description":"Priority class."},"replicas":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Number of PgBouncer pods. Default 1.","default":1},"resources":{"type":"object","description":"Resource requests and limits.","additionalProperties":true},"sidecars":{"type":"array","description":"Sidecar containers.","items":{"type":"object","description":"One container.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"topologySpreadConstraints":{"type":"array","description":"Topology spread constraints.","items":{"type":"object","description":"One constraint.","additionalProperties":true}},"service":{"type":"object","description":"service (not TLS)."}}}}},"instances":{"type":"array","description":"PostgreSQL instance sets (at least one; the cluster name plus the set name at most 46 characters). Each instance pod gets a certificate from PGO for <pod>.<cluster>-pods.<ns>.svc.","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"type":"object","description":"One instance set.","required":["dataVolumeClaimSpec"],"properties":{"name":{"type":"string","description":"Instance set name; lower-case DNS label, default \"\".","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"type":"object","description":"Volume claim for the data directory. Required.","additionalProperties":true}}}},"postgresVersion":{"type":"integer","description":"Major PostgreSQL version, 11 to 18. Required.","minimum":11,"maximum":18},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PostgreSQL listens on (at least 1024). Default 5432.","default":5432},"users":{"type":"array","description":"Database users (not TLS).","items":{"type":"object","description":"One user.","required":["name"],"properties":{"name":{"type":"string","description":"User name."}}}},"image":{"type":"string","description":"PostgreSQL image."},"imagePullPolicy":{"type":"string","description":"Image pull policy.","enum":["Always","Never","IfNotPresent"]},"imagePullSecrets":{"type":"array","description":"Image pull Secrets.","items":{"type":"object","description":"One reference.","additionalProperties":true}},"openshift":{"type":"boolean","description":"Running on OpenShift (detected when unset)."},"patroni":{"type":"object","description":"Patroni settings; dynamicConfiguration.postgresql.pg_hba and .parameters are merged into what PGO writes.","additionalProperties":true},"standby":{"type":"object","description":"Standby cluster settings. A streaming standby (host) authenticates as _crunchyrepl with a certificate, so both clusters need certificates from one CA (customTLSSecret / customReplicationTLSSecret).","additionalProperties":true},"backups":{"type":"object","description":"pgBackRest backups (not checked here); its transport uses TLS certificates PGO makes. Optional since v5.7.","additionalProperties":true},"databaseInitSQL":{"type":"object","description":"ConfigMap key with SQL run once at initialization.","required":["key","name"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Key in the ConfigMap."},"name":{"type":"string","description":"Name of the ConfigMap."}}},"dataSource":{"type":"object","description":"Restore / clone source (not TLS).","additionalProperties":true},"metadata":{"type":"object","description":"Labels and annotations for all objects.","additionalProperties":true},"disableDefaultPodScheduling":{"type":"boolean","description":"Do not add PGO's default pod anti-affinity."},"paused":{"type":"boolean","description":"Stop reconciling this cluster."},"shutdown":{"type":"boolean","description":"Scale every pod to zero."},"postGISVersion":{"type":"string","description":"PostGIS version in the image."},"instrumentation":{"type":"object","description":"OpenTelemetry settings (not TLS).","additionalProperties":true},"monitoring":{"type":"object","description":"pgMonitor exporter (not TLS for PostgreSQL).","additionalProperties":true},"userInterface":{"type":"object","description":"pgAdmin (not TLS).","additionalProperties":true},"replicaService":{"type":"object","description":"Service settings of <cluster>-replicas.","additionalProperties":true},"service":{"type":"object","description":"Service settings of <cluster>-primary.","additionalProperties":true},"supplementalGroups":{"type":"array","description":"Supplemental groups of the pods.","items":{"type":"integer"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"definitions":{"s2":{"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."},"s3":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]},"s4":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."},"s1":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}}},"s0":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}},"s5":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}}};
+const schema34 = {"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}};
+const schema35 = {"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}}};
+const schema36 = {"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."};
+
+function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -16509,13 +16847,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate85.errors = vErrors;
+validate86.errors = vErrors;
 return errors === 0;
 }
 
-const schema36 = {"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]};
+const schema37 = {"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]};
 
-function validate87(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "string"){
@@ -16528,13 +16866,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate87.errors = vErrors;
+validate88.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."};
+const schema38 = {"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."};
 
-function validate89(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(!(((typeof data == "number") && (!(data % 1) && !isNaN(data))) && (isFinite(data)))){
@@ -16569,12 +16907,12 @@ vErrors.push(err2);
 errors++;
 }
 }
-validate89.errors = vErrors;
+validate90.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate85(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
@@ -16611,20 +16949,20 @@ errors++;
 }
 }
 if(data.key !== undefined){
-if(!(validate85(data.key, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
-vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+if(!(validate86(data.key, {instancePath:instancePath+"/key",parentData:data,parentDataProperty:"key",rootData}))){
+vErrors = vErrors === null ? validate86.errors : vErrors.concat(validate86.errors);
 errors = vErrors.length;
 }
 }
 if(data.path !== undefined){
-if(!(validate87(data.path, {instancePath:instancePath+"/path",parentData:data,parentDataProperty:"path",rootData}))){
-vErrors = vErrors === null ? validate87.errors : vErrors.concat(validate87.errors);
+if(!(validate88(data.path, {instancePath:instancePath+"/path",parentData:data,parentDataProperty:"path",rootData}))){
+vErrors = vErrors === null ? validate88.errors : vErrors.concat(validate88.errors);
 errors = vErrors.length;
 }
 }
 if(data.mode !== undefined){
-if(!(validate89(data.mode, {instancePath:instancePath+"/mode",parentData:data,parentDataProperty:"mode",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate90(data.mode, {instancePath:instancePath+"/mode",parentData:data,parentDataProperty:"mode",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
@@ -16639,19 +16977,19 @@ vErrors.push(err3);
 }
 errors++;
 }
-validate84.errors = vErrors;
+validate85.errors = vErrors;
 return errors === 0;
 }
 
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate84(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(Array.isArray(data)){
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-if(!(validate84(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
-vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
+if(!(validate85(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData}))){
+vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
 errors = vErrors.length;
 }
 }
@@ -16666,13 +17004,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate83.errors = vErrors;
+validate84.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."};
+const schema39 = {"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."};
 
-function validate93(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(typeof data !== "boolean"){
@@ -16685,13 +17023,13 @@ vErrors.push(err0);
 }
 errors++;
 }
-validate93.errors = vErrors;
+validate94.errors = vErrors;
 return errors === 0;
 }
 
 const pattern13 = new RegExp("^[-a-z0-9]+$", "u");
 
-function validate82(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json" */;
 let vErrors = null;
 let errors = 0;
@@ -16709,7 +17047,7 @@ vErrors.push(err0);
 errors++;
 }
 if(!(data0 === "postgres-operator.crunchydata.com/v1beta1")){
-const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema32.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema33.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -16732,7 +17070,7 @@ vErrors.push(err2);
 errors++;
 }
 if(!(data1 === "PostgresCluster")){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema32.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema33.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -16890,7 +17228,7 @@ vErrors.push(err14);
 errors++;
 }
 for(const key2 in data11){
-if(!(func2.call(schema32.properties.spec.properties, key2))){
+if(!(func2.call(schema33.properties.spec.properties, key2))){
 const err15 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err15];
@@ -16930,14 +17268,14 @@ vErrors.push(err17);
 errors++;
 }
 if(data12.items !== undefined){
-if(!(validate83(data12.items, {instancePath:instancePath+"/spec/customTLSSecret/items",parentData:data12,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate84(data12.items, {instancePath:instancePath+"/spec/customTLSSecret/items",parentData:data12,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data12.optional !== undefined){
-if(!(validate93(data12.optional, {instancePath:instancePath+"/spec/customTLSSecret/optional",parentData:data12,parentDataProperty:"optional",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate94(data12.optional, {instancePath:instancePath+"/spec/customTLSSecret/optional",parentData:data12,parentDataProperty:"optional",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 }
@@ -16982,14 +17320,14 @@ vErrors.push(err20);
 errors++;
 }
 if(data16.items !== undefined){
-if(!(validate83(data16.items, {instancePath:instancePath+"/spec/customReplicationTLSSecret/items",parentData:data16,parentDataProperty:"items",rootData}))){
-vErrors = vErrors === null ? validate83.errors : vErrors.concat(validate83.errors);
+if(!(validate84(data16.items, {instancePath:instancePath+"/spec/customReplicationTLSSecret/items",parentData:data16,parentDataProperty:"items",rootData}))){
+vErrors = vErrors === null ? validate84.errors : vErrors.concat(validate84.errors);
 errors = vErrors.length;
 }
 }
 if(data16.optional !== undefined){
-if(!(validate93(data16.optional, {instancePath:instancePath+"/spec/customReplicationTLSSecret/optional",parentData:data16,parentDataProperty:"optional",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate94(data16.optional, {instancePath:instancePath+"/spec/customReplicationTLSSecret/optional",parentData:data16,parentDataProperty:"optional",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 }
@@ -17573,7 +17911,7 @@ if(data38.replicas === undefined){
 data38.replicas = 1;
 }
 for(const key11 in data38){
-if(!(func2.call(schema32.properties.spec.properties.proxy.properties.pgBouncer.properties, key11))){
+if(!(func2.call(schema33.properties.spec.properties.proxy.properties.pgBouncer.properties, key11))){
 const err64 = {instancePath:instancePath+"/spec/proxy/pgBouncer",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err64];
@@ -17676,8 +18014,8 @@ errors++;
 }
 }
 if(data42.mode !== undefined){
-if(!(validate89(data42.mode, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5+"/mode",parentData:data42,parentDataProperty:"mode",rootData}))){
-vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+if(!(validate90(data42.mode, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5+"/mode",parentData:data42,parentDataProperty:"mode",rootData}))){
+vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
 errors = vErrors.length;
 }
 }
@@ -17706,8 +18044,8 @@ errors++;
 }
 }
 if(data39.optional !== undefined){
-if(!(validate93(data39.optional, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/optional",parentData:data39,parentDataProperty:"optional",rootData}))){
-vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+if(!(validate94(data39.optional, {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/optional",parentData:data39,parentDataProperty:"optional",rootData}))){
+vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
 errors = vErrors.length;
 }
 }
@@ -18422,7 +18760,7 @@ vErrors.push(err126);
 errors++;
 }
 if(!(((data82 === "Always") || (data82 === "Never")) || (data82 === "IfNotPresent"))){
-const err127 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema32.properties.spec.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+const err127 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema33.properties.spec.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -18811,16 +19149,16 @@ vErrors.push(err155);
 }
 errors++;
 }
-validate82.errors = vErrors;
+validate83.errors = vErrors;
 return errors === 0;
 }
 
-exports["secret.json"] = validate99;
-const schema39 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/secret.json","title":"Kubernetes Secret (v1)","description":"A core/v1 Secret, checked for what matters to TLS material: the type, base64 in data, key names, and the keys a kubernetes.io/tls Secret must carry. Written by pgtls from the Kubernetes API rules.","x-pgtls-upstream":{"crd":null,"release":"Kubernetes core/v1 API (built in, no CRD)","apiVersion":"v1","kind":"Secret"},"type":"object","additionalProperties":false,"properties":{"apiVersion":{"type":"string","description":"Core API version: v1.","const":"v1"},"kind":{"type":"string","description":"Kind: Secret.","const":"Secret"},"metadata":{"type":"object","description":"Object metadata. The Secret must be in the namespace of the resource that mounts it.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"type":{"type":"string","description":"Secret type. kubernetes.io/tls requires the keys tls.crt and tls.key (ca.crt optional); Opaque accepts any keys. All three operators also accept Opaque Secrets with the same keys. Default Opaque. Other built-in types have their own required keys. An empty or missing type becomes Opaque.","default":"Opaque","examples":["kubernetes.io/tls","Opaque","kubernetes.io/basic-auth","kubernetes.io/ssh-auth","kubernetes.io/dockerconfigjson","kubernetes.io/service-account-token"]},"data":{"type":"object","description":"Key to base64-encoded value (standard alphabet with = padding; line breaks are ignored). Raw PEM or placeholders such as <value> are rejected: put raw text under stringData instead. Keys may contain letters, digits, \"-\", \"_\" and \".\".","propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first, base64-encoded. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt, base64-encoded. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers, base64-encoded. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"additionalProperties":{"type":"string","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"stringData":{"type":"object","description":"Key to plain-text value (e.g. raw PEM), merged into data by the API server on write, overriding data entries with the same key. Write-only: reading the Secret back shows only data.","additionalProperties":{"type":"string"},"propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default)."},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root)."},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers."},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM."},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM."}}},"immutable":{"type":"boolean","description":"When true, data can no longer be changed (only deleting and recreating the Secret). Certificates that cert-manager renews must stay mutable."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"kubernetes.io/tls"}}},"then":{"allOf":[{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}}]},{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}}]}]}}]};
+exports["secret.json"] = validate100;
+const schema40 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/secret.json","title":"Kubernetes Secret (v1)","description":"A core/v1 Secret, checked for what matters to TLS material: the type, base64 in data, key names, and the keys a kubernetes.io/tls Secret must carry. Written by pgtls from the Kubernetes API rules.","x-pgtls-upstream":{"crd":null,"release":"Kubernetes core/v1 API (built in, no CRD)","apiVersion":"v1","kind":"Secret"},"type":"object","additionalProperties":false,"properties":{"apiVersion":{"type":"string","description":"Core API version: v1.","const":"v1"},"kind":{"type":"string","description":"Kind: Secret.","const":"Secret"},"metadata":{"type":"object","description":"Object metadata. The Secret must be in the namespace of the resource that mounts it.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"type":{"type":"string","description":"Secret type. kubernetes.io/tls requires the keys tls.crt and tls.key (ca.crt optional); Opaque accepts any keys. All three operators also accept Opaque Secrets with the same keys. Default Opaque. Other built-in types have their own required keys. An empty or missing type becomes Opaque.","default":"Opaque","examples":["kubernetes.io/tls","Opaque","kubernetes.io/basic-auth","kubernetes.io/ssh-auth","kubernetes.io/dockerconfigjson","kubernetes.io/service-account-token"]},"data":{"type":"object","description":"Key to base64-encoded value (standard alphabet with = padding; line breaks are ignored). Raw PEM or placeholders such as <value> are rejected: put raw text under stringData instead. Keys may contain letters, digits, \"-\", \"_\" and \".\".","propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first, base64-encoded. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt, base64-encoded. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers, base64-encoded. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"additionalProperties":{"type":"string","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"stringData":{"type":"object","description":"Key to plain-text value (e.g. raw PEM), merged into data by the API server on write, overriding data entries with the same key. Write-only: reading the Secret back shows only data.","additionalProperties":{"type":"string"},"propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default)."},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root)."},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers."},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM."},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM."}}},"immutable":{"type":"boolean","description":"When true, data can no longer be changed (only deleting and recreating the Secret). Certificates that cert-manager renews must stay mutable."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"kubernetes.io/tls"}}},"then":{"allOf":[{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}}]},{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}}]}]}}]};
 const pattern16 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
 const pattern17 = new RegExp("^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$", "u");
 
-function validate99(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/secret.json" */;
 let vErrors = null;
 let errors = 0;
@@ -19605,14 +19943,14 @@ vErrors.push(err57);
 }
 errors++;
 }
-validate99.errors = vErrors;
+validate100.errors = vErrors;
 return errors === 0;
 }
 
-exports["zalando-postgresql.json"] = validate100;
-const schema40 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRD (manifests/postgresql.crd.yaml, v1.15.1); spec.tls and spec.connectionPooler are checked strictly, other subtrees only for their type. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"type":"object","required":["kind","apiVersion","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","required":["numberOfInstances","teamId","postgresql","volume"],"additionalProperties":false,"properties":{"tls":{"type":"object","description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","required":["secretName"],"additionalProperties":false,"properties":{"secretName":{"type":"string","description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms)."},"certificateFile":{"type":"string","description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","x-pgtls-runtime-default":"tls.crt","examples":["tls.crt"]},"privateKeyFile":{"type":"string","description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","x-pgtls-runtime-default":"tls.key","examples":["tls.key"]},"caFile":{"type":"string","description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"]},"caSecretName":{"type":"string","description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set."}}},"connectionPooler":{"type":"object","description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","additionalProperties":false,"properties":{"dockerImage":{"type":"string","description":"Pooler image."},"maxDBConnections":{"type":"integer","description":"Maximum connections the pooler opens to the database."},"mode":{"type":"string","description":"Pooling mode: session or transaction.","enum":["session","transaction"]},"numberOfInstances":{"type":"integer","description":"Pooler pods per pooler (at least 1).","minimum":1},"resources":{"type":"object","description":"Pooler resource requests and limits.","additionalProperties":false,"properties":{"limits":{"type":"object","description":"Upper limits.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}},"requests":{"type":"object","description":"Requests.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}}}},"schema":{"type":"string","description":"Schema holding the pooler lookup function."},"user":{"type":"string","description":"User the pooler connects as."}}},"enableConnectionPooler":{"type":"boolean","description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls."},"enableReplicaConnectionPooler":{"type":"boolean","description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls."},"spiloFSGroup":{"type":"integer","description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103]},"spiloRunAsUser":{"type":"integer","description":"User ID of the Spilo container."},"spiloRunAsGroup":{"type":"integer","description":"Group ID of the Spilo container."},"patroni":{"type":"object","description":"Patroni settings.","properties":{"pg_hba":{"type":"array","description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","items":{"type":"string"}},"failsafe_mode":{"type":"boolean","description":"Patroni failsafe mode."},"initdb":{"type":"object","description":"initdb options.","additionalProperties":{"type":"string"}},"loop_wait":{"type":"integer","description":"Patroni loop_wait."},"maximum_lag_on_failover":{"type":"integer","description":"Patroni maximum_lag_on_failover."},"retry_timeout":{"type":"integer","description":"Patroni retry_timeout."},"slots":{"type":"object","description":"Permanent replication slots.","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"type":"boolean","description":"Synchronous replication."},"synchronous_mode_strict":{"type":"boolean","description":"Strict synchronous mode."},"synchronous_node_count":{"type":"integer","description":"Synchronous standbys."},"ttl":{"type":"integer","description":"Patroni ttl."}}},"postgresql":{"type":"object","description":"PostgreSQL version and parameters. Required.","required":["version"],"properties":{"version":{"type":"string","description":"Major version as a string (\"13\" to \"18\"); quote it in YAML. Required.","enum":["13","14","15","16","17","18"]},"parameters":{"type":"object","description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","additionalProperties":{"type":"string"}}}},"numberOfInstances":{"type":"integer","description":"Number of PostgreSQL pods (0 or more). Required.","minimum":0},"teamId":{"type":"string","description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required."},"volume":{"type":"object","description":"Data volume. Required.","required":["size"],"properties":{"size":{"type":"string","description":"Volume size, e.g. 1Gi. Required.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"type":"string","description":"Storage class."},"subPath":{"type":"string","description":"Sub-path."},"iops":{"type":"integer","description":"IOPS (EBS gp3)."},"throughput":{"type":"integer","description":"Throughput in MB/s (EBS gp3)."},"selector":{"type":"object","description":"PersistentVolume selector.","additionalProperties":true}}},"additionalVolumes":{"type":"array","description":"Extra volumes (not TLS).","items":{"type":"object","description":"One volume; the CRD requires name, mountPath and volumeSource.","additionalProperties":true,"required":["name","mountPath","volumeSource"],"properties":{"name":{"type":"string","description":"Volume name."},"mountPath":{"type":"string","description":"Mount path."},"volumeSource":{"type":"object","description":"Kubernetes volume source."}}}},"allowedSourceRanges":{"type":"array","description":"CIDRs allowed through the load balancers.","nullable":true,"items":{"type":"string"}},"clone":{"type":"object","description":"Clone source (not TLS).","additionalProperties":true},"databases":{"type":"object","description":"Database name to owner.","additionalProperties":{"type":"string"}},"dockerImage":{"type":"string","description":"Spilo image."},"enableLogicalBackup":{"type":"boolean","description":"Logical backups."},"enableMasterLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs."},"enableMasterPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary pooler."},"enableReplicaLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replicas."},"enableReplicaPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replica pooler."},"enableShmVolume":{"type":"boolean","description":"Mount /dev/shm as a memory volume."},"env":{"type":"array","description":"Extra environment variables.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"init_containers":{"type":"array","description":"Init containers (old spelling).","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"type":"array","description":"Init containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"logicalBackupSchedule":{"type":"string","description":"Cron schedule of logical backups."},"maintenanceWindows":{"type":"array","description":"Maintenance windows.","items":{"type":"string"}},"masterServiceAnnotations":{"type":"object","description":"Annotations of the primary Service.","additionalProperties":{"type":"string"}},"nodeAffinity":{"type":"object","description":"Node affinity.","additionalProperties":true},"podAnnotations":{"type":"object","description":"Pod annotations.","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"type":"string","description":"Priority class (old spelling)."},"podPriorityClassName":{"type":"string","description":"Priority class."},"preparedDatabases":{"type":"object","description":"Prepared databases (not TLS).","additionalProperties":{"type":"object","description":"One prepared database.","additionalProperties":true}},"replicaLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableReplicaLoadBalancer."},"replicaServiceAnnotations":{"type":"object","description":"Annotations of the replica Service.","additionalProperties":{"type":"string"}},"resources":{"type":"object","description":"Resource requests and limits of the PostgreSQL container.","additionalProperties":true},"schedulerName":{"type":"string","description":"Scheduler name."},"serviceAnnotations":{"type":"object","description":"Annotations of all Services.","additionalProperties":{"type":"string"}},"sidecars":{"type":"array","description":"Sidecar containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"standby":{"type":"object","description":"Standby cluster source (not TLS).","additionalProperties":true},"streams":{"type":"array","description":"Change data capture streams (not TLS).","items":{"type":"object","description":"One stream.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"useLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableMasterLoadBalancer."},"users":{"type":"object","description":"Role name to role flags (not TLS).","additionalProperties":{"type":"array","nullable":true,"items":{"type":"string"}}},"usersWithInPlaceSecretRotation":{"type":"array","description":"Users whose passwords rotate in place.","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"type":"array","description":"Users whose passwords rotate.","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"type":"string","description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides."},"usersIgnoringSecretRotation":{"type":"array","description":"Users whose passwords are never rotated, even when password rotation is on.","items":{"type":"string"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
+exports["zalando-postgresql.json"] = validate101;
+const schema41 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRD (manifests/postgresql.crd.yaml, v1.15.1); spec.tls and spec.connectionPooler are checked strictly, other subtrees only for their type. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"type":"object","required":["kind","apiVersion","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","required":["numberOfInstances","teamId","postgresql","volume"],"additionalProperties":false,"properties":{"tls":{"type":"object","description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","required":["secretName"],"additionalProperties":false,"properties":{"secretName":{"type":"string","description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms)."},"certificateFile":{"type":"string","description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","x-pgtls-runtime-default":"tls.crt","examples":["tls.crt"]},"privateKeyFile":{"type":"string","description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","x-pgtls-runtime-default":"tls.key","examples":["tls.key"]},"caFile":{"type":"string","description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"]},"caSecretName":{"type":"string","description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set."}}},"connectionPooler":{"type":"object","description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","additionalProperties":false,"properties":{"dockerImage":{"type":"string","description":"Pooler image."},"maxDBConnections":{"type":"integer","description":"Maximum connections the pooler opens to the database."},"mode":{"type":"string","description":"Pooling mode: session or transaction.","enum":["session","transaction"]},"numberOfInstances":{"type":"integer","description":"Pooler pods per pooler (at least 1).","minimum":1},"resources":{"type":"object","description":"Pooler resource requests and limits.","additionalProperties":false,"properties":{"limits":{"type":"object","description":"Upper limits.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}},"requests":{"type":"object","description":"Requests.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}}}},"schema":{"type":"string","description":"Schema holding the pooler lookup function."},"user":{"type":"string","description":"User the pooler connects as."}}},"enableConnectionPooler":{"type":"boolean","description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls."},"enableReplicaConnectionPooler":{"type":"boolean","description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls."},"spiloFSGroup":{"type":"integer","description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103]},"spiloRunAsUser":{"type":"integer","description":"User ID of the Spilo container."},"spiloRunAsGroup":{"type":"integer","description":"Group ID of the Spilo container."},"patroni":{"type":"object","description":"Patroni settings.","properties":{"pg_hba":{"type":"array","description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","items":{"type":"string"}},"failsafe_mode":{"type":"boolean","description":"Patroni failsafe mode."},"initdb":{"type":"object","description":"initdb options.","additionalProperties":{"type":"string"}},"loop_wait":{"type":"integer","description":"Patroni loop_wait."},"maximum_lag_on_failover":{"type":"integer","description":"Patroni maximum_lag_on_failover."},"retry_timeout":{"type":"integer","description":"Patroni retry_timeout."},"slots":{"type":"object","description":"Permanent replication slots.","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"type":"boolean","description":"Synchronous replication."},"synchronous_mode_strict":{"type":"boolean","description":"Strict synchronous mode."},"synchronous_node_count":{"type":"integer","description":"Synchronous standbys."},"ttl":{"type":"integer","description":"Patroni ttl."}}},"postgresql":{"type":"object","description":"PostgreSQL version and parameters. Required.","required":["version"],"properties":{"version":{"type":"string","description":"Major version as a string (\"13\" to \"18\"); quote it in YAML. Required.","enum":["13","14","15","16","17","18"]},"parameters":{"type":"object","description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","additionalProperties":{"type":"string"}}}},"numberOfInstances":{"type":"integer","description":"Number of PostgreSQL pods (0 or more). Required.","minimum":0},"teamId":{"type":"string","description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required."},"volume":{"type":"object","description":"Data volume. Required.","required":["size"],"properties":{"size":{"type":"string","description":"Volume size, e.g. 1Gi. Required.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"type":"string","description":"Storage class."},"subPath":{"type":"string","description":"Sub-path."},"iops":{"type":"integer","description":"IOPS (EBS gp3)."},"throughput":{"type":"integer","description":"Throughput in MB/s (EBS gp3)."},"selector":{"type":"object","description":"PersistentVolume selector.","additionalProperties":true}}},"additionalVolumes":{"type":"array","description":"Extra volumes (not TLS).","items":{"type":"object","description":"One volume; the CRD requires name, mountPath and volumeSource.","additionalProperties":true,"required":["name","mountPath","volumeSource"],"properties":{"name":{"type":"string","description":"Volume name."},"mountPath":{"type":"string","description":"Mount path."},"volumeSource":{"type":"object","description":"Kubernetes volume source."}}}},"allowedSourceRanges":{"type":"array","description":"CIDRs allowed through the load balancers.","nullable":true,"items":{"type":"string"}},"clone":{"type":"object","description":"Clone source (not TLS).","additionalProperties":true},"databases":{"type":"object","description":"Database name to owner.","additionalProperties":{"type":"string"}},"dockerImage":{"type":"string","description":"Spilo image."},"enableLogicalBackup":{"type":"boolean","description":"Logical backups."},"enableMasterLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs."},"enableMasterPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary pooler."},"enableReplicaLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replicas."},"enableReplicaPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replica pooler."},"enableShmVolume":{"type":"boolean","description":"Mount /dev/shm as a memory volume."},"env":{"type":"array","description":"Extra environment variables.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"init_containers":{"type":"array","description":"Init containers (old spelling).","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"type":"array","description":"Init containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"logicalBackupSchedule":{"type":"string","description":"Cron schedule of logical backups."},"maintenanceWindows":{"type":"array","description":"Maintenance windows.","items":{"type":"string"}},"masterServiceAnnotations":{"type":"object","description":"Annotations of the primary Service.","additionalProperties":{"type":"string"}},"nodeAffinity":{"type":"object","description":"Node affinity.","additionalProperties":true},"podAnnotations":{"type":"object","description":"Pod annotations.","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"type":"string","description":"Priority class (old spelling)."},"podPriorityClassName":{"type":"string","description":"Priority class."},"preparedDatabases":{"type":"object","description":"Prepared databases (not TLS).","additionalProperties":{"type":"object","description":"One prepared database.","additionalProperties":true}},"replicaLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableReplicaLoadBalancer."},"replicaServiceAnnotations":{"type":"object","description":"Annotations of the replica Service.","additionalProperties":{"type":"string"}},"resources":{"type":"object","description":"Resource requests and limits of the PostgreSQL container.","additionalProperties":true},"schedulerName":{"type":"string","description":"Scheduler name."},"serviceAnnotations":{"type":"object","description":"Annotations of all Services.","additionalProperties":{"type":"string"}},"sidecars":{"type":"array","description":"Sidecar containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"standby":{"type":"object","description":"Standby cluster source (not TLS).","additionalProperties":true},"streams":{"type":"array","description":"Change data capture streams (not TLS).","items":{"type":"object","description":"One stream.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"useLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableMasterLoadBalancer."},"users":{"type":"object","description":"Role name to role flags (not TLS).","additionalProperties":{"type":"array","nullable":true,"items":{"type":"string"}}},"usersWithInPlaceSecretRotation":{"type":"array","description":"Users whose passwords rotate in place.","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"type":"array","description":"Users whose passwords rotate.","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"type":"string","description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides."},"usersIgnoringSecretRotation":{"type":"array","description":"Users whose passwords are never rotated, even when password rotation is on.","items":{"type":"string"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json" */;
 let vErrors = null;
 let errors = 0;
@@ -19660,7 +19998,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(data0 === "acid.zalan.do/v1")){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema40.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema41.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -19683,7 +20021,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(data1 === "postgresql")){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema40.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema41.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -19830,7 +20168,7 @@ vErrors.push(err17);
 errors++;
 }
 for(const key2 in data9){
-if(!(func2.call(schema40.properties.spec.properties, key2))){
+if(!(func2.call(schema41.properties.spec.properties, key2))){
 const err18 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
@@ -19991,7 +20329,7 @@ vErrors.push(err30);
 errors++;
 }
 if(!((data19 === "session") || (data19 === "transaction"))){
-const err31 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema40.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err31 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema41.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -20545,7 +20883,7 @@ vErrors.push(err73);
 errors++;
 }
 if(!((((((data52 === "13") || (data52 === "14")) || (data52 === "15")) || (data52 === "16")) || (data52 === "17")) || (data52 === "18"))){
-const err74 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema40.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
+const err74 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema41.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -21636,6 +21974,6 @@ vErrors.push(err155);
 }
 errors++;
 }
-validate100.errors = vErrors;
+validate101.errors = vErrors;
 return errors === 0;
 }
