@@ -488,15 +488,11 @@ function addSpiloLine(text: VirtualText, map: ScalarMap, pg: number | undefined)
   const legacy = /\bclientcert=(1|0|no-verify)(?=\s|$)/g;
   let from = 0;
   for (let m = legacy.exec(map.text); m; m = legacy.exec(map.text)) {
-    const value = m.index + 'clientcert='.length;
-    if (m[1] === '1') {
-      text.addScalar(map, from, value);
-      text.addSynthetic('verify-ca', map.span([value, value + 1]));
-    } else {
-      text.addScalar(map, from, m.index);
-      text.addSynthetic(' '.repeat(m[0].length), map.span([m.index, m.index + m[0].length]));
-    }
-    from = m.index + m[0].length;
+    // The whole option is synthetic, so that a finding on it points at the option as written.
+    const end = m.index + m[0].length;
+    text.addScalar(map, from, m.index);
+    text.addSynthetic(m[1] === '1' ? 'clientcert=verify-ca' : ' '.repeat(m[0].length), map.span([m.index, end]));
+    from = end;
   }
   text.addScalar(map, from);
 }
