@@ -446,6 +446,44 @@ test('CPO: spec.patroni.pg_hba items are pg_hba lines in any style, version from
   assert.deepEqual(embedded(CPO('      - include foo.conf\n', '17')), []);
 });
 
+const ZALANDO = (lines: string, version = '15', extra = '') => CPO(lines, version)
+  .replace('cpo.opensource.cybertec.at/v1', 'acid.zalan.do/v1').replace('  patroni:\n', `${extra}  patroni:\n`);
+
+test('Zalando: spec.patroni.pg_hba is checked like CPO\'s, at the same places', () => {
+  const lines = '      - local all all peer\n      - host all all all md5\n      - hostnossl all all all reject\n';
+  const zalando = embedded(ZALANDO(lines));
+  assert.deepEqual(zalando, embedded(CPO(lines)));
+  assert.ok(zalando.includes('13:9-13:37 pg-hba/unreachable-line "hostnossl all all all reject"'), zalando.join('\n'));
+});
+
+test('Spilo: clientcert and cert lines need spec.tls.caFile (Spilo writes ssl_ca_file only from it)', () => {
+  const line = '      - local all all peer\n      - hostssl all all 10.0.0.0/8 scram-sha-256 clientcert=verify-full\n      - hostssl all all all cert\n';
+  const noCa = '  tls: { secretName: pg-tls }\n';
+  const withCa = '  tls: { secretName: pg-tls, caFile: ca.crt }\n';
+  for (const make of [ZALANDO, (l: string, v: string, e: string) => CPO(l, v).replace('  patroni:\n', `${e}  patroni:\n`)]) {
+    const bad = validate(make(line, '16', noCa)).filter(p => p.rule === 'pg-hba/cert-without-ssl-ca-file');
+    assert.deepEqual(bad.map(p => make(line, '16', noCa).slice(p.span[0], p.span[1])), ['clientcert=verify-full', 'cert']);
+    assert.ok(bad.every(p => p.severity === 'error' && /`spec\.tls` has no `caFile`/.test(p.message)), bad.map(p => p.message).join('\n'));
+    // No spec.tls at all: the operator configures no CA either.
+    assert.match(validate(make(line, '16', '')).find(p => p.rule === 'pg-hba/cert-without-ssl-ca-file')?.message ?? '', /no `spec\.tls\.secretName`/);
+    assert.deepEqual(embedded(make(line, '16', withCa)), []);
+    // ssl_ca_file in the parameters, or SSL_CA_FILE in the pod's environment, is a CA as well.
+    const params = make(line, '16', noCa).replace('{ version: "16" }', '{ version: "16", parameters: { ssl_ca_file: /etc/ca/ca.crt } }');
+    assert.deepEqual(embedded(params), []);
+    assert.deepEqual(embedded(make(line, '16', `${noCa}  env: [{ name: SSL_CA_FILE, value: /etc/ca/ca.crt }]\n`)), []);
+  }
+});
+
+test('Spilo: clientcert=1 is verify-ca on PostgreSQL 12 and 13, an error from 14 on', () => {
+  const line = '      - local all all peer\n      - hostssl all all 10.0.0.0/8 md5 clientcert=1\n      - hostssl all all 10.1.0.0/16 md5 clientcert=no-verify\n';
+  const tls = '  tls: { secretName: pg-tls }\n';
+  const on13 = ZALANDO(line, '13', tls);
+  assert.deepEqual(validate(on13).filter(p => EMBEDDED.test(p.rule) && p.severity === 'error').map(p => `${p.rule} ${JSON.stringify(on13.slice(p.span[0], p.span[1]))}`),
+    ['pg-hba/cert-without-ssl-ca-file "clientcert=1"']);
+  const on15 = ZALANDO(line, '15', tls);
+  assert.deepEqual(validate(on15).filter(p => p.rule === 'pg-hba/invalid-clientcert').map(p => on15.slice(p.span[0], p.span[1])), ['1', 'no-verify']);
+});
+
 test('bad input never crashes: wrong types anywhere, nulls, empty lists, huge texts', () => {
   const cases = [
     PGPOOL('4.6.0', '      pgpool.conf: { not: text }\n'),
@@ -456,6 +494,8 @@ test('bad input never crashes: wrong types anywhere, nulls, empty lists, huge te
     PERCONA('      - { connection: host, method: md5, hba: 7, options: { a: null, b: { c: 1 }, "q\\"x": "v\\"w" } }\n'),
     CPO('      - null\n      - 5\n      - { a: 1 }\n      - ""\n'),
     CPO('      []\n').replace('pg_hba:\n      []', 'pg_hba: "local all all trust"'),
+    ZALANDO('      - hostssl all all all md5 clientcert=1 clientcert=0\n      - 7\n', '13', '  tls: { secretName: "", caFile: 5 }\n  env: [null, { name: 3 }]\n'),
+    ZALANDO('      - "hostssl all all all md5 clientcert=1"\n', '12', '  postgresql: { parameters: { ssl: [1], password_encryption: "x\'y" } }\n'),
     `${PERCONA('')}`.replace('    rules:\n', '    rules: "not a list"\n'),
   ];
   for (const text of cases) {

@@ -139,7 +139,7 @@ const DEFS = {
   'md5-method': { severity: 'info',
     both: '`md5` is a weak password scheme; prefer `scram-sha-256`.' },
   'prefer-hostssl': { severity: 'info',
-    both: 'Password methods on a `host` line also accept unencrypted sessions; `hostssl` requires TLS.' },
+    both: 'Password methods on a `host` line also accept unencrypted sessions; `hostssl` requires TLS. A warning when a `hostssl` line above has the same databases, users and address: TLS is then optional for exactly those clients.' },
   'wide-open': { severity: 'warning',
     both: 'All databases and users from any address with `trust`, `password` or `md5`.' },
   // pool_hba.conf with the pool_passwd file its pgpool.conf names (check/poolPasswd.ts).

@@ -470,6 +470,11 @@ export const ZALANDO = defineRules('zalando', {
     description: 'A `spec.clone.cluster` (without `timestamp`) that is not a DNS-1035 label of at most 63 characters: the operator marks the cluster Invalid and does not create it.',
     source: `${ZALANDO_REPO}:pkg/apis/acid.zalan.do/v1/util.go (validateCloneClusterDescription)`,
   },
+  'pg-hba-incomplete': {
+    severity: 'error',
+    description: '`spec.patroni.pg_hba` replaces Spilo\'s default pg_hba as a whole (the operator writes it into Patroni\'s local configuration), and this list lacks a line the defaults provide: a `local` line (Patroni manages PostgreSQL as the superuser over the Unix socket), or a `replication` line for TCP (replicas clone and stream from the primary as the replication user, `standby` by default). Error when the cluster has replicas; warning for a single instance. The same check as `cpo/pg-hba-incomplete`.',
+    source: `${ZALANDO_REPO}:pkg/cluster/k8sres.go (pg_hba in the local Patroni configuration), docs/reference/cluster_manifest.md (pg_hba: "custom pg_hba lines to replace default ones"); ${SPILO}; zalando/postgres-operator#1555, #1625, #1720`,
+  },
 });
 
 /** Crunchy Data PGO v5, Percona's upstream: the projections are `spec.customTLSSecret` and `spec.customReplicationTLSSecret` (check/crunchy.ts). */

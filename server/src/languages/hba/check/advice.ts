@@ -1,6 +1,7 @@
 /**
  * Security advice on the records an HBA file loads: logins without a password or with a clear-text or MD5 one, and
- * `host` lines that also accept sessions without TLS. Advice only: none of it makes the server reject the file.
+ * `host` lines that also accept sessions without TLS (a warning when a `hostssl` line above has the same databases, users
+ * and address: TLS is then optional for exactly the clients it was written for). Advice only: none of it makes the server reject the file.
  */
 import type { ValidateContext } from '../../../core/language';
 import type { Fix } from '../../../core/types';
@@ -12,8 +13,11 @@ import { POOL_HBA, rulesFor } from '../rules';
 /** Advises on every record; `sslKnownOff`: the sibling pgpool.conf has `ssl` off, so `hostssl` is no remedy there. */
 export function adviseRecords(file: HbaFile, ctx: ValidateContext, sslKnownOff: boolean): void {
   const plainRejects: HbaRecord[] = [];
+  const sslLines: HbaRecord[] = [];
   for (const r of file.records) {
-    advise(file, r, ctx, sslKnownOff, plainRejects.some(p => covers(p, r)));
+    const twin = r.conn === 'host' ? sslLines.find(p => sameScope(p, r)) : undefined;
+    advise(file, r, ctx, sslKnownOff, plainRejects.some(p => covers(p, r)), twin);
+    if (r.conn === 'hostssl' && r.method !== 'reject' && sslLines.length < 64) sslLines.push(r);
     // Keep the list short: a reject line already covered by an earlier one adds nothing, and a cap bounds the work
     // on files with thousands of distinct reject lines (otherwise every record scans every earlier reject).
     if (r.conn === 'hostnossl' && r.method === 'reject' && isAll(r.databases) && isAll(r.users)
@@ -36,6 +40,13 @@ function covers(p: HbaRecord, r: HbaRecord): boolean {
   const a = networkOf(pa.ip.bytes, pa.mask);
   const b = networkOf(ra.ip.bytes, pa.mask);
   return a.every((x, i) => x === b[i]);
+}
+
+/** The same databases, users and address, written the same way (`hostssl X` then `host X`). */
+function sameScope(a: HbaRecord, b: HbaRecord): boolean {
+  const words = (ts: HbaToken[]) => ts.map(t => `${t.quoted ? '"' : ''}${t.value}`).join(',');
+  return !!a.address && !!b.address && a.address.token.value.toLowerCase() === b.address.token.value.toLowerCase()
+    && words(a.databases) === words(b.databases) && words(a.users) === words(b.users);
 }
 
 const WEAK_WIDE = new Set(['trust', 'password', 'md5']);
@@ -65,7 +76,7 @@ const toScram = (r: HbaRecord, preferred: boolean): Fix => ({ title: `Replace \`
  * Security advice for one record. `plainRejected`: an earlier `hostnossl … reject` line already refuses every client
  * without TLS that this line could match, so a `host` line here only ever sees TLS connections.
  */
-function advise(file: HbaFile, r: HbaRecord, ctx: ValidateContext, sslKnownOff: boolean, plainRejected: boolean): void {
+function advise(file: HbaFile, r: HbaRecord, ctx: ValidateContext, sslKnownOff: boolean, plainRejected: boolean, sslTwin?: HbaRecord): void {
   const rules = rulesFor(file.dialect);
   const pgpool = file.dialect === 'pgpool';
   const server = pgpool ? 'pgpool' : 'PostgreSQL';
@@ -111,6 +122,12 @@ function advise(file: HbaFile, r: HbaRecord, ctx: ValidateContext, sslKnownOff: 
   if (r.conn === 'host' && !sslKnownOff && !plainRejected && r.method !== 'password' && r.method !== 'cert' && !loopback(r)
       && (r.method === 'md5' || r.method === 'scram-sha-256' || r.method === 'pam' || r.method === 'ldap' || r.method === 'radius')) {
     const clear = r.method === 'pam' || r.method === 'ldap' || r.method === 'radius';
+    if (sslTwin) {
+      // `hostssl X` then `host X`: clients with TLS take the first line, clients without it this one, so TLS is optional.
+      ctx.report(rules['prefer-hostssl'], r.typeToken.span, `TLS is optional for these clients: the \`hostssl\` line above has the same databases, users and address, so clients with TLS match it and clients without TLS fall through to this \`host\` line, and ${clear ? `the clear-text password that \`${r.method}\` asks for` : 'the whole session'} crosses the network unencrypted. Remove this line if TLS is meant to be required.`,
+        { severity: 'warning', related: [{ file: file.path, span: sslTwin.typeToken.span, message: 'the `hostssl` line for the same clients' }] });
+      return;
+    }
     ctx.report(rules['prefer-hostssl'], r.typeToken.span, `\`host\` also matches connections without TLS, so ${clear ? `the clear-text password that \`${r.method}\` asks for` : 'the whole session'} can cross the network unencrypted; use \`hostssl\` to require TLS for this line.`,
       { severity: clear ? 'warning' : 'info', fixes: [toHostssl(r)] });
   }

@@ -8,7 +8,9 @@
  *   `spec.patroni.dynamicConfiguration.postgresql.pg_hba`; all after the operator's mandatory lines (operatorHba.ts),
  *   so that a user line they decide is reported as `percona/operator-hba-first` (PostgreSQL version from
  *   `spec.postgresVersion`);
- * - CYBERTEC CPO `spec.patroni.pg_hba[]` (one pg_hba line each; PostgreSQL version from `spec.postgresql.version`);
+ * - CYBERTEC CPO and Zalando postgres-operator `spec.patroni.pg_hba[]` (one pg_hba line each; PostgreSQL version from
+ *   `spec.postgresql.version`), read with the postgresql.conf Spilo writes (`ssl` on, `ssl_ca_file` only with
+ *   `spec.tls.caFile`), so that `clientcert`/`cert` lines without a CA are found.
  * - the `stringData["user_hba.conf"]` of a Secret (KubeDB Postgres's configuration Secret key, which KubeDB splices
  *   into pg_hba.conf between its loopback rules and its catch-alls: kubedb/docs#1048), as a pg_hba text of its own.
  *
@@ -32,13 +34,15 @@ import { CORE, extraOf, toFinding, type FindingExtra } from '../../../core/rules
 import { SUPPORTED_PGPOOL_VERSIONS, type Finding, type Fix, type RuleMeta, type Settings, type SourceDocument, type Span } from '../../../core/types';
 import { pgHbaMode } from '../../hba';
 import { pgpoolConfMode, type PgpoolConfFile } from '../../pgpoolConf';
+import { postgresqlConfMode, type PostgresqlConfFile } from '../../postgresqlConf';
 import { locate, nodeSpan } from '../data';
-import { scalarOffsetMap, VirtualText } from '../embeddedText';
+import { scalarOffsetMap, VirtualText, type ScalarMap } from '../embeddedText';
 import type { Resource } from '../model';
+import { postgresBool } from './operatorSettings';
 import { LineLabels, mandatoryPurpose, perconaMandatoryHba, type OperatorPrefix } from './operatorHba';
 import { PERCONA_SETTINGS } from '../rules';
 import type { LiveContext, RuleModule } from './types';
-import { get, isCpo, isKubedbPgpool, isKubedbPgpoolOps, isObj, isPercona, relatedIn, spanAt, str, type DocumentRelated, type Held } from './util';
+import { get, isCpo, isKubedbPgpool, isKubedbPgpoolOps, isObj, isPercona, isZalando, relatedIn, spanAt, str, type DocumentRelated, type Held } from './util';
 
 /**
  * The embedded languages' rules by id: only their own rules are mapped back (registered by them, not again here).
@@ -96,7 +100,7 @@ interface Embedded {
 
 export const embeddedModule: RuleModule = {
   name: 'embedded',
-  appliesTo: (r: Resource) => isKubedbPgpool(r) || isKubedbPgpoolOps(r) || isPercona(r) || isCpo(r) || userHbaScalar(r) !== undefined,
+  appliesTo: (r: Resource) => isKubedbPgpool(r) || isKubedbPgpoolOps(r) || isPercona(r) || isCpo(r) || isZalando(r) || userHbaScalar(r) !== undefined,
   checkLive(r, ctx) {
     // Related places are file places; the memo holds them document-relative since the document may move.
     for (const f of embeddedFindings(r, ctx)) ctx.report(f.rule, f.span, f.message, { ...f.extra, related: relatedIn(r, f.related) });
@@ -171,7 +175,7 @@ function embeddedTexts(r: Resource): Embedded[] {
   // The ops request names its Pgpool only by reference: the version setting applies.
   if (isKubedbPgpoolOps(r)) return kubedbText(r, ['spec', 'configuration', 'applyConfig', 'pgpool.conf'], undefined);
   if (isPercona(r)) return perconaTexts(r);
-  if (isCpo(r)) return cpoTexts(r);
+  if (isCpo(r) || isZalando(r)) return spiloTexts(r);
   return userHbaTexts(r);
 }
 
@@ -437,8 +441,13 @@ function nodeSpanAt(r: Resource, path: (string | number)[], fallback: Span): Spa
   return at?.node ? nodeSpan(at.node) : at?.key ? nodeSpan(at.key) : fallback;
 }
 
-function cpoTexts(r: Resource): Embedded[] {
-  const at = nodeAt(r, ['spec', 'patroni', 'pg_hba']);
+/**
+ * `spec.patroni.pg_hba[]` of CYBERTEC CPO and Zalando's postgres-operator: the operator hands the list to Patroni as
+ * the whole pg_hba.conf (nothing of Spilo's defaults stays, operatorSettings.ts says what that loses). The pg_hba rules
+ * see the postgresql.conf Spilo writes: `ssl` on, `ssl_ca_file` only when SSL_CA_FILE is set (spiloServerConf).
+ */
+function spiloTexts(r: Resource): Embedded[] {
+  const at = nodeAt(r, SPILO_PG_HBA);
   const list = at?.node;
   if (!isSeq(list) || list.items.length === 0) return [];
   const pg = postgresVersionOf(get(r.data, ['spec', 'postgresql', 'version']));
@@ -448,18 +457,21 @@ function cpoTexts(r: Resource): Embedded[] {
   const marks: { at: number; label: string }[] = [];
   let lines = 0;
   list.items.forEach((_, i) => {
-    const node = stringScalar(nodeAt(r, ['spec', 'patroni', 'pg_hba', i])?.node);
+    const node = stringScalar(nodeAt(r, [...SPILO_PG_HBA, i])?.node);
     const map = node ? scalarOffsetMap(node, source) : undefined;
     if (!map || map.text.trim() === '') return;
     if (lines++) text.addSynthetic('\n', fallback);
     marks.push({ at: text.text.length, label: `\`spec.patroni.pg_hba[${i}]\`` });
-    text.addScalar(map);
+    addSpiloLine(text, map, pg);
   });
   if (!lines) return [];
   const labels = new LineLabels(text.text, marks);
+  const hba = hbaText(`${SPILO_PGDATA}/pg_hba.conf`, text, pg ? { postgresVersion: pg } : {});
+  const conf = spiloServerConf(r);
   return [{
-    ...hbaText('/home/postgres/pgdata/pg_hba.conf', text, pg ? { postgresVersion: pg } : {}),
-    adjust: (rule, f) => ({ rule, finding: { ...f, message: labels.relabel(f.message) } }),
+    ...hba,
+    validate: ctx => hba.validate({ ...ctx, parseSibling: <T>(path: string, id: string) => (path === conf.doc.path && id === 'postgresql-conf' ? conf as { doc: SourceDocument; file: T } : undefined) }),
+    adjust: (rule, f) => ({ rule, finding: { ...f, message: SPILO_MESSAGES[rule.id]?.(r) ?? labels.relabel(f.message) } }),
   }];
 }
 
@@ -479,3 +491,67 @@ export function userHbaScalar(r: Resource): Scalar<string> | undefined {
   if (r.kind.apiVersion !== 'v1' || r.kind.kind !== 'Secret') return undefined;
   return stringScalar(nodeAt(r, ['stringData', USER_HBA])?.node);
 }
+
+const SPILO_PG_HBA = ['spec', 'patroni', 'pg_hba'];
+
+/**
+ * Adds one pg_hba line. The pg_hba rules read PostgreSQL 14+, where `clientcert=1` is an error; PostgreSQL 12 and 13
+ * (still accepted by both operators' CRDs) read `1` as `verify-ca` and `0`/`no-verify` as no check, so for them the
+ * value is read as what it means there: `verify-ca`, or the option left out.
+ */
+function addSpiloLine(text: VirtualText, map: ScalarMap, pg: number | undefined): void {
+  if (pg === undefined || pg >= 14) {
+    text.addScalar(map);
+    return;
+  }
+  const legacy = /\bclientcert=(1|0|no-verify)(?=\s|$)/g;
+  let from = 0;
+  for (let m = legacy.exec(map.text); m; m = legacy.exec(map.text)) {
+    // The whole option is synthetic, so that a finding on it points at the option as written.
+    const end = m.index + m[0].length;
+    text.addScalar(map, from, m.index);
+    text.addSynthetic(m[1] === '1' ? 'clientcert=verify-ca' : ' '.repeat(m[0].length), map.span([m.index, end]));
+    from = end;
+  }
+  text.addScalar(map, from);
+}
+/** Spilo's PGDATA (PGHOME /home/postgres); pg_hba.conf and postgresql.conf are written there. */
+const SPILO_PGDATA = '/home/postgres/pgdata/pgroot/data';
+
+/**
+ * The postgresql.conf settings of a Spilo pod that the pg_hba rules read: Spilo always writes `ssl: 'on'` (with a
+ * self-signed certificate when `spec.tls` names none), and `ssl_ca_file` only from SSL_CA_FILE, which the operator
+ * sets only for `spec.tls.caFile` beside a non-empty `secretName` (pkg/cluster/k8sres.go generateTlsMounts; zalando/spilo
+ * configure_spilo.py). `spec.postgresql.parameters` and an SSL_CA_FILE in `spec.env` count as well.
+ */
+function spiloServerConf(r: Resource): { doc: SourceDocument; file: PostgresqlConfFile } {
+  const params = get(r.data, ['spec', 'postgresql', 'parameters']);
+  const p = isObj(params) ? params : {};
+  const lines = [`ssl = ${postgresBool(p.ssl) === false ? 'off' : 'on'}`];
+  if (spiloCaFile(r)) lines.push("ssl_ca_file = '/tls/ca.crt'");
+  const enc = str(p.password_encryption);
+  if (enc && /^[A-Za-z0-9-]+$/.test(enc)) lines.push(`password_encryption = '${enc}'`);
+  const doc: SourceDocument = { path: `${SPILO_PGDATA}/postgresql.conf`, text: `${lines.join('\n')}\n`, languageId: 'postgresql-conf' };
+  return { doc, file: postgresqlConfMode.parse(doc) };
+}
+
+/** Whether the Spilo pod gets a CA file for client certificates (spiloServerConf). */
+function spiloCaFile(r: Resource): boolean {
+  const tls = get(r.data, ['spec', 'tls']);
+  if (isObj(tls) && str(tls.secretName) && str(tls.caFile)) return true;
+  if (str(get(r.data, ['spec', 'postgresql', 'parameters', 'ssl_ca_file']))) return true;
+  const env = get(r.data, ['spec', 'env']);
+  return Array.isArray(env) && env.some(e => isObj(e) && e.name === 'SSL_CA_FILE');
+}
+
+/** Messages of the rules that read the synthetic postgresql.conf, in the manifest's words. */
+const SPILO_MESSAGES: Readonly<Record<string, (r: Resource) => string>> = {
+  'pg-hba/cert-without-ssl-ca-file': r => {
+    const tls = get(r.data, ['spec', 'tls']);
+    const why = !isObj(tls) || !str(tls.secretName)
+      ? 'this cluster has no `spec.tls.secretName`, so the operator configures no CA (`ssl_ca_file` stays unset)'
+      : '`spec.tls` has no `caFile`, so the operator sets no SSL_CA_FILE and Spilo writes no `ssl_ca_file`';
+    return `Client certificates cannot be checked here, so every login this line matches fails ("client certificates can only be checked if a root certificate store is available"): ${why}. Add \`caFile: ca.crt\` to \`spec.tls\` (the key of the CA in the TLS Secret, or in \`caSecretName\`), or drop the certificate requirement from this line.`;
+  },
+  'pg-hba/hostssl-without-ssl': () => '`hostssl` lines never match while `spec.postgresql.parameters.ssl` is off: PostgreSQL loads the line but only logs "hostssl record cannot match because SSL is disabled", and clients fall through to the lines below (or are refused). Remove `ssl` from the parameters (Spilo turns TLS on by default).',
+};

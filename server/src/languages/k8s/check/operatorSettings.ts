@@ -7,19 +7,17 @@
  *   operator's mandatory lines (operatorHba.ts).
  * - CYBERTEC CPO: `spec.postgresql.parameters.ssl` off (the operator itself dials `sslmode=require`), and a
  *   `spec.patroni.pg_hba` list that, replacing Spilo's defaults, leaves out the `local` line Patroni needs or any
- *   `replication` line for the replicas.
+ *   `replication` line for the replicas (the check is spilo.ts's, shared with Zalando's operator).
  * Facts and sources: ../rules.ts (PERCONA_SETTINGS, CPO_SETTINGS).
  */
-import { pgHbaMode, type HbaRecord } from '../../hba';
 import type { Resource } from '../model';
 import { CPO_SETTINGS, PERCONA, PERCONA_SETTINGS } from '../rules';
+import { checkSpiloPgHba } from './spilo';
 import type { DocumentContext, RuleModule } from './types';
 import { get, isCpo, isObj, isPercona, spanAt } from './util';
 
 const DYNAMIC_PARAMETERS = ['spec', 'patroni', 'dynamicConfiguration', 'postgresql', 'parameters'];
 const DYNAMIC_PG_HBA = ['spec', 'patroni', 'dynamicConfiguration', 'postgresql', 'pg_hba'];
-/** CPO's default replication user (pkg/util/config/config.go `replication_username`, Spilo's PGUSER_STANDBY). */
-const CPO_REPLICATION_USER = 'standby';
 
 /** The certificate files the Percona operator always sets (internal/postgres/parameters.go). */
 const PERCONA_TLS_FILES: Record<string, string> = {
@@ -87,30 +85,5 @@ function cpo(r: Resource, ctx: DocumentContext): void {
     ctx.report(CPO_SETTINGS['ssl-off'], spanAt(r, ['spec', 'postgresql', 'parameters', 'ssl']),
       '`ssl` off turns TLS off for the whole cluster, and the operator itself then cannot connect: it dials the cluster with `sslmode=require` (hard-coded), fails with "SSL is not enabled on the server", and stops creating or updating the roles and databases of this manifest. With Spilo\'s default pg_hba (`hostnossl all all all reject`) every TCP client, replicas included, is refused as well. Remove `ssl` (CPO serves TLS by default, with a self-signed certificate unless `spec.tls` names one).');
   }
-  const list = get(r.data, ['spec', 'patroni', 'pg_hba']);
-  if (!Array.isArray(list) || list.length === 0) return;
-  const lines = list.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
-  if (lines.length !== list.length) return; // the schema reports items of another type; judge only a clean list
-  // An included file (PostgreSQL 16+) may hold the missing lines: no verdict.
-  if (lines.some(l => /^\s*include/.test(l))) return;
-  const records = pgHbaMode.parse({ path: '/home/postgres/pgdata/pg_hba.conf', text: lines.join('\n'), languageId: 'pg-hba' }).records;
-  if (records.length === 0) return;
-  const at = spanAt(r, ['spec', 'patroni', 'pg_hba'], 'key');
-  const instances = get(r.data, ['spec', 'numberOfInstances']);
-  const replicas = typeof instances === 'number' && instances > 1;
-  if (!records.some(x => x.conn === 'local' && x.method !== 'reject')) {
-    ctx.report(CPO_SETTINGS['pg-hba-incomplete'], at,
-      'This list replaces Spilo\'s default pg_hba as a whole and has no `local` line: Patroni connects to its own PostgreSQL as the superuser over the Unix socket, PostgreSQL refuses it ("no pg_hba.conf entry for host \\"[local]\\""), and the instance cannot be managed or become ready. Add Spilo\'s first default line, `local all all trust`, or a `local` line for the superuser `postgres`.');
-  }
-  if (!records.some(isReplicationOverTcp)) {
-    const user = CPO_REPLICATION_USER;
-    ctx.report(CPO_SETTINGS['pg-hba-incomplete'], at,
-      `This list replaces Spilo's default pg_hba as a whole and has no \`replication\` line for TCP (\`all\` does not match replication connections): replicas clone and stream from the primary as the replication user (\`${user}\` by default; the operator setting \`replication_username\` may name another), and PostgreSQL refuses them ("no pg_hba.conf entry for replication connection"). Add a line such as \`hostssl replication ${user} all scram-sha-256\` (Spilo's default has md5)${replicas ? '' : ' (this cluster has one instance now; a replica added later fails)'}.`,
-      replicas ? undefined : { severity: 'warning' });
-  }
-}
-
-/** A TCP line that can admit a physical replication connection (the `replication` keyword, not quoted). */
-function isReplicationOverTcp(x: HbaRecord): boolean {
-  return x.conn !== 'local' && x.method !== 'reject' && x.databases.some(t => !t.quoted && t.value === 'replication');
+  checkSpiloPgHba(r, ctx, CPO_SETTINGS['pg-hba-incomplete']);
 }

@@ -4,8 +4,11 @@
  * TLS off, `caSecretName` without `caFile` is ignored, custom TLS without `spiloFSGroup`, and the clone source name
  * (`validateCloneClusterDescription`). Each operator's module (cpo.ts, zalando.ts) calls these with its own rule table
  * and product name, so the findings carry that operator's rule ids. Facts: operators.md §3.2; Zalando v1.15.1 source.
+ * Also `spec.patroni.pg_hba`, which replaces Spilo's default pg_hba as a whole (checkSpiloPgHba: `cpo/pg-hba-incomplete`,
+ * `zalando/pg-hba-incomplete`); its lines are validated by the pg_hba rules in embedded.ts.
  */
 import type { RuleMeta } from '../../../core/types';
+import { pgHbaMode, type HbaRecord } from '../../hba';
 import type { Resource } from '../model';
 import type { WorkspaceResources } from '../workspace';
 import type { DocumentContext, LiveContext } from './types';
@@ -91,3 +94,41 @@ export function checkSpiloClone(r: Resource, ctx: DocumentContext, p: SpiloProdu
     `\`cluster: ${JSON.stringify(name)}\` is not a valid cluster name to clone from: without \`timestamp\` ${p.name} requires a DNS-1035 label (lower-case letters, digits and \`-\`, starting with a letter, at most 63 characters), marks this cluster Invalid and does not create it. Write the source cluster's name exactly.`);
 }
 
+
+/** The default replication user of both operators (`replication_username`, Spilo's PGUSER_STANDBY). */
+const SPILO_REPLICATION_USER = 'standby';
+
+/**
+ * `spec.patroni.pg_hba` replaces Spilo's default pg_hba (configure_spilo.py) as a whole: the operator writes it into
+ * Patroni's local `postgresql.pg_hba` (pkg/cluster/k8sres.go). A list without a `local` line locks Patroni out (it
+ * manages PostgreSQL as the superuser over the Unix socket); one without a TCP `replication` line locks the replicas
+ * out (an error with replicas, a warning for one instance). No verdict on lists with includes or non-string items.
+ */
+export function checkSpiloPgHba(r: Resource, ctx: DocumentContext, rule: RuleMeta): void {
+  const list = get(r.data, ['spec', 'patroni', 'pg_hba']);
+  if (!Array.isArray(list) || list.length === 0) return;
+  const lines = list.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+  if (lines.length !== list.length) return; // the schema reports items of another type; judge only a clean list
+  // An included file (PostgreSQL 16+) may hold the missing lines: no verdict.
+  if (lines.some(l => /^\s*include/.test(l))) return;
+  const records = pgHbaMode.parse({ path: '/home/postgres/pgdata/pgroot/data/pg_hba.conf', text: lines.join('\n'), languageId: 'pg-hba' }).records;
+  if (records.length === 0) return;
+  const at = spanAt(r, ['spec', 'patroni', 'pg_hba'], 'key');
+  const instances = get(r.data, ['spec', 'numberOfInstances']);
+  const replicas = typeof instances === 'number' && instances > 1;
+  if (!records.some(x => x.conn === 'local' && x.method !== 'reject')) {
+    ctx.report(rule, at,
+      'This list replaces Spilo\'s default pg_hba as a whole and has no `local` line: Patroni connects to its own PostgreSQL as the superuser over the Unix socket, PostgreSQL refuses it ("no pg_hba.conf entry for host \\"[local]\\""), and the instance cannot be managed or become ready. Add Spilo\'s first default line, `local all all trust`, or a `local` line for the superuser `postgres`.');
+  }
+  if (!records.some(isReplicationOverTcp)) {
+    const user = SPILO_REPLICATION_USER;
+    ctx.report(rule, at,
+      `This list replaces Spilo's default pg_hba as a whole and has no \`replication\` line for TCP (\`all\` does not match replication connections): replicas clone and stream from the primary as the replication user (\`${user}\` by default; the operator setting \`replication_username\` may name another), and PostgreSQL refuses them ("no pg_hba.conf entry for replication connection"). Add a line such as \`hostssl replication ${user} all scram-sha-256\` (Spilo's default has md5)${replicas ? '' : ' (this cluster has one instance now; a replica added later fails)'}.`,
+      replicas ? undefined : { severity: 'warning' });
+  }
+}
+
+/** A TCP line that can admit a physical replication connection (the `replication` keyword, not quoted). */
+function isReplicationOverTcp(x: HbaRecord): boolean {
+  return x.conn !== 'local' && x.method !== 'reject' && x.databases.some(t => !t.quoted && t.value === 'replication');
+}
