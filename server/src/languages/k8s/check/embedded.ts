@@ -471,7 +471,9 @@ function spiloTexts(r: Resource): Embedded[] {
   return [{
     ...hba,
     validate: ctx => hba.validate({ ...ctx, parseSibling: <T>(path: string, id: string) => (path === conf.doc.path && id === 'postgresql-conf' ? conf as { doc: SourceDocument; file: T } : undefined) }),
-    adjust: (rule, f) => ({ rule, finding: { ...f, message: SPILO_MESSAGES[rule.id]?.(r) ?? labels.relabel(f.message) } }),
+    // The operator's own configuration may give every pod SSL_CA_FILE (pod_environment_configmap), which the
+    // manifest does not show: a missing CA is then a warning, not a certain failure.
+    adjust: (rule, f) => ({ rule, finding: { ...f, ...(rule.id === 'pg-hba/cert-without-ssl-ca-file' ? { severity: 'warning' as const } : {}), message: SPILO_MESSAGES[rule.id]?.(r) ?? labels.relabel(f.message) } }),
   }];
 }
 
@@ -551,7 +553,7 @@ const SPILO_MESSAGES: Readonly<Record<string, (r: Resource) => string>> = {
     const why = !isObj(tls) || !str(tls.secretName)
       ? 'this cluster has no `spec.tls.secretName`, so the operator configures no CA (`ssl_ca_file` stays unset)'
       : '`spec.tls` has no `caFile`, so the operator sets no SSL_CA_FILE and Spilo writes no `ssl_ca_file`';
-    return `Client certificates cannot be checked here, so every login this line matches fails ("client certificates can only be checked if a root certificate store is available"): ${why}. Add \`caFile: ca.crt\` to \`spec.tls\` (the key of the CA in the TLS Secret, or in \`caSecretName\`), or drop the certificate requirement from this line.`;
+    return `Client certificates cannot be checked here, so every login this line matches fails ("client certificates can only be checked if a root certificate store is available"): ${why}. Add \`caFile: ca.crt\` to \`spec.tls\` (the key of the CA in the TLS Secret, or in \`caSecretName\`), or drop the certificate requirement from this line. (If the operator's \`pod_environment_configmap\` sets SSL_CA_FILE for every cluster, this does not apply.)`;
   },
   'pg-hba/hostssl-without-ssl': () => '`hostssl` lines never match while `spec.postgresql.parameters.ssl` is off: PostgreSQL loads the line but only logs "hostssl record cannot match because SSL is disabled", and clients fall through to the lines below (or are refused). Remove `ssl` from the parameters (Spilo turns TLS on by default).',
 };
