@@ -419,8 +419,8 @@ export const ACME = defineRules('cert-manager', {
   },
   'acme-no-ca-crt': {
     severity: 'error',
-    description: 'A Certificate issued by an ACME issuer writes a Secret an operator needs `ca.crt` in: Percona `customTLSSecret`/`customReplicationTLSSecret` without `customRootCATLSSecret` (the operator refuses to reconcile), CPO `tls.caFile` read from that Secret (PostgreSQL does not start). cert-manager\'s ACME issuer writes no `ca.crt`.',
-    source: `operators.md R4, C4, §4; ${ACME_CODE} (IssueResponse without CA); cert-manager/cert-manager#1571`,
+    description: 'A Certificate issued by an ACME issuer writes a Secret an operator needs `ca.crt` in: Percona `customTLSSecret`/`customReplicationTLSSecret` without `customRootCATLSSecret` (the operator refuses to reconcile), Crunchy PGO v5 `customTLSSecret`/`customReplicationTLSSecret` (no separate CA field: `ssl_ca_file` is the `ca.crt` of that Secret, so PostgreSQL does not start), CPO `tls.caFile` read from that Secret (PostgreSQL does not start). cert-manager\'s ACME issuer writes no `ca.crt`.',
+    source: `operators.md R4, C4, §4; ${ACME_CODE} (IssueResponse without CA); cert-manager/cert-manager#1571; CrunchyData/postgres-operator@v5.8.9:internal/postgres/parameters.go (ssl_ca_file), internal/postgres/reconcile.go (the projected cert volume); CrunchyData/postgres-operator#3272`,
   },
 });
 
@@ -473,6 +473,36 @@ export const PGO = defineRules('pgo', {
     severity: 'error',
     description: '`ssl` or an `ssl_*` parameter (other than `ssl_groups`, `ssl_ecdh_curve`) in `spec.config.parameters`: the CRD\'s CEL rule rejects it ("TLS is always enabled"); PGO manages TLS itself.',
     source: `${PGO_CRD} (spec.config.parameters x-kubernetes-validations)`,
+  },
+  'replication-cn': {
+    severity: 'error',
+    description: 'The replication certificate (`spec.customReplicationTLSSecret`, or the cert-manager Certificate whose `secretName` it is) has a CN other than `_crunchyrepl`: PGO\'s mandatory pg_hba lets only `_crunchyrepl` replicate, with `cert` authentication that takes the user from the CN, so replicas fail ("certificate authentication failed for user \"_crunchyrepl\"").',
+    source: `${PGO_REPO}:internal/postgres/hba.go (NewHBAs), internal/postgres/config.go (ReplicationUser); ${PGO_CRD} (customReplicationTLSSecret description); CrunchyData/postgres-operator#3175`,
+  },
+  'primary-san': {
+    severity: 'error',
+    description: 'With PgBouncer (`spec.proxy.pgBouncer`), the custom server certificate (`spec.customTLSSecret`, or the Certificate writing it) does not answer to `<cluster>-primary`: PGO\'s PgBouncer dials exactly that short name with `server_tls_sslmode = verify-full`, so PgBouncer cannot reach PostgreSQL.',
+    source: `${PGO_REPO}:internal/pgbouncer/config.go (clusterINI, server_tls_sslmode); CrunchyData/postgres-operator#3272`,
+  },
+  'server-san': {
+    severity: 'warning',
+    description: 'The custom server certificate (`spec.customTLSSecret`, or the cert-manager Certificate writing it) does not answer to every name of the primary and replica Services (`<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.<domain>`), as PGO\'s own certificate does: clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name or `<cluster>-primary.<ns>.svc` (the `host` of PGO\'s user Secrets) is missing, information when only other qualified forms are.',
+    source: `${PGO_REPO}:internal/controller/postgrescluster/pki.go (the leaf certificate names), internal/naming/dns.go, internal/controller/postgrescluster/postgres.go (user Secret host); CrunchyData/postgres-operator#3161`,
+  },
+  'pgbouncer-san': {
+    severity: 'warning',
+    description: 'The PgBouncer certificate (`spec.proxy.pgBouncer.customTLSSecret`, or the Certificate writing it) does not answer to every name of the `<cluster>-pgbouncer` Service: applications that connect through PgBouncer with `sslmode=verify-full` and dial a missing name fail. Warning when the short name or `<cluster>-pgbouncer.<ns>.svc` (the `pgbouncer-host` of the user Secrets) is missing, information otherwise.',
+    source: `${PGO_REPO}:internal/pgbouncer/certificates.go, internal/naming/dns.go`,
+  },
+  'operator-hba-first': {
+    severity: 'warning',
+    description: 'A line of `spec.authentication.rules` or `spec.patroni.dynamicConfiguration.postgresql.pg_hba` that never takes effect: PGO writes its mandatory rules first (the replication user `_crunchyrepl` only over TLS with its certificate and rejected otherwise, `postgres` over the local socket with peer, the monitoring user `ccp_monitoring` from the pod only, PgBouncer\'s `_crunchypgbouncer` only over TLS), and PostgreSQL uses the first matching line.',
+    source: `${PGO_REPO}:internal/postgres/hba.go (NewHBAs), internal/controller/postgrescluster/postgres.go (generatePostgresHBAs), internal/pgmonitor/postgres.go, internal/pgbouncer/postgres.go`,
+  },
+  'dynamic-config-ignored': {
+    severity: 'warning',
+    description: 'A setting in `spec.patroni.dynamicConfiguration.postgresql.parameters` that PGO overrides or never reads: `ssl` (always on), `ssl_cert_file`/`ssl_key_file`/`ssl_ca_file` (always the mounted /pgconf/tls files), or `pg_hba` placed under `parameters` instead of beside it (not a server parameter, so the lines never reach pg_hba.conf).',
+    source: `${PGO_REPO}:internal/postgres/parameters.go (NewParameters, Mandatory), internal/patroni/postgres.go (PostgresHBAs); CrunchyData/postgres-operator#3671`,
   },
 });
 
