@@ -504,6 +504,16 @@ export const PGO = defineRules('pgo', {
     description: 'A setting in `spec.patroni.dynamicConfiguration.postgresql.parameters` that PGO overrides or never reads: `ssl` (always on), `ssl_cert_file`/`ssl_key_file`/`ssl_ca_file` (always the mounted /pgconf/tls files), or `pg_hba` placed under `parameters` instead of beside it (not a server parameter, so the lines never reach pg_hba.conf).',
     source: `${PGO_REPO}:internal/postgres/parameters.go (NewParameters, Mandatory), internal/patroni/postgres.go (PostgresHBAs); CrunchyData/postgres-operator#3671`,
   },
+  'twin-secrets-ca': {
+    severity: 'error',
+    description: 'The certificates of `spec.customTLSSecret` and `spec.customReplicationTLSSecret` (in the workspace) do not come from one CA: the replication certificate is not issued by the server Secret\'s `ca.crt`, or the other way round, or the two `ca.crt` differ. The CRD requires the same `ca.crt`; replicas fail certificate authentication against the primary.',
+    source: `${PGO_CRD} (customTLSSecret, customReplicationTLSSecret descriptions); ${PGO_REPO}:internal/postgres/hba.go (cert authentication for _crunchyrepl)`,
+  },
+  'shared-certificate': {
+    severity: 'error',
+    description: '`spec.customTLSSecret` and `spec.customReplicationTLSSecret` hold the same `tls.crt`: the server certificate cannot double as the replication client certificate, whose CN must be `_crunchyrepl`.',
+    source: `${PGO_CRD} (customReplicationTLSSecret description); ${PGO_REPO}:internal/postgres/hba.go (NewHBAs)`,
+  },
 });
 
 
