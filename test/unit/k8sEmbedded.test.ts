@@ -479,7 +479,7 @@ test('Spilo: clientcert=1 is verify-ca on PostgreSQL 12 and 13, an error from 14
   const line = '      - local all all peer\n      - hostssl all all 10.0.0.0/8 md5 clientcert=1\n      - hostssl all all 10.1.0.0/16 md5 clientcert=no-verify\n';
   const tls = '  tls: { secretName: pg-tls }\n';
   const on13 = ZALANDO(line, '13', tls);
-  const at13 = (p: { rule: string; span: [number, number] }) => `${p.rule} ${JSON.stringify(on13.slice(p.span[0], p.span[1]))}`;
+  const at13 = (p: { rule: string; span: readonly [number, number] }) => `${p.rule} ${JSON.stringify(on13.slice(p.span[0], p.span[1]))}`;
   assert.deepEqual(validate(on13).filter(p => EMBEDDED.test(p.rule) && p.severity === 'error').map(at13), []);
   assert.ok(validate(on13).filter(p => p.severity === 'warning').map(at13).includes('pg-hba/cert-without-ssl-ca-file "clientcert=1"'));
   const on15 = ZALANDO(line, '15', tls);

@@ -8,6 +8,9 @@
 import { defineRules, rulesOf } from '../../core/rules';
 import { OPENSSL } from '../../x509/rules';
 import type { RuleMeta } from '../../core/types';
+import { KUBEDB, PERCONA_RELEASES, PERCONA_V1 } from './releaseRules';
+
+export { KUBEDB, PERCONA_RELEASES, PERCONA_V1 } from './releaseRules';
 
 // Upstream places the sources below cite more than once.
 const WEBHOOK = 'kubedb/apimachinery@v0.66.0:pkg/webhooks/kubedb/v1alpha2/pgpool.go';
@@ -439,8 +442,8 @@ export const ACME = defineRules('cert-manager', {
   },
   'acme-no-ca-crt': {
     severity: 'error',
-    description: 'A Certificate issued by an ACME issuer writes a Secret an operator needs `ca.crt` in: Percona `customTLSSecret`/`customReplicationTLSSecret` without `customRootCATLSSecret` (the operator refuses to reconcile), CPO `tls.caFile` read from that Secret (PostgreSQL does not start). cert-manager\'s ACME issuer writes no `ca.crt`.',
-    source: `operators.md R4, C4, §4; ${ACME_CODE} (IssueResponse without CA); cert-manager/cert-manager#1571`,
+    description: 'A Certificate issued by an ACME issuer writes a Secret an operator needs `ca.crt` in: Percona `customTLSSecret`/`customReplicationTLSSecret` without `customRootCATLSSecret` (the operator refuses to reconcile), Crunchy PGO v5 `customTLSSecret`/`customReplicationTLSSecret` (no separate CA field: `ssl_ca_file` is the `ca.crt` of that Secret, so PostgreSQL does not start), CPO `tls.caFile` read from that Secret (PostgreSQL does not start). cert-manager\'s ACME issuer writes no `ca.crt`.',
+    source: `operators.md R4, C4, §4; ${ACME_CODE} (IssueResponse without CA); cert-manager/cert-manager#1571; CrunchyData/postgres-operator@v5.8.9:internal/postgres/parameters.go (ssl_ca_file), internal/postgres/reconcile.go (the projected cert volume); CrunchyData/postgres-operator#3272`,
   },
 });
 
@@ -499,62 +502,45 @@ export const PGO = defineRules('pgo', {
     description: '`ssl` or an `ssl_*` parameter (other than `ssl_groups`, `ssl_ecdh_curve`) in `spec.config.parameters`: the CRD\'s CEL rule rejects it ("TLS is always enabled"); PGO manages TLS itself.',
     source: `${PGO_CRD} (spec.config.parameters x-kubernetes-validations)`,
   },
-});
-
-
-/** KubeDB Postgres (kubedb.com/v1), its AppBindings and the user_hba.conf of its configuration Secret (check/kubedbPostgres.ts). */
-const PG_WEBHOOK = 'kubedb/apimachinery@v0.66.0:pkg/webhooks/kubedb/v1/postgres.go';
-const PG_HBA_DOC = 'kubedb/docs#1048 (docs/guides/postgres/configuration/custom-pg-hba.md); kubedb/apimachinery#1869 (PostgresCustomHBAFile)';
-export const KUBEDB = defineRules('kubedb', {
-  'old-api-version': {
+  'replication-cn': {
     severity: 'error',
-    description: 'A KubeDB `Postgres` of `apiVersion: kubedb.com/v1alpha1`: KubeDB stopped serving that version in v0.14 (2020), so the API server answers `no matches for kind "Postgres" in version "kubedb.com/v1alpha1"`. Postgres is `kubedb.com/v1` today (Pgpool is `kubedb.com/v1alpha2`).',
-    source: 'kubedb/apimachinery commit 0cf6469d4 (v0.14.0: crds/kubedb.com_postgreses.yaml serves v1alpha2 only), commit 01fcb6683 (v0.47.0: v1); pgpool/pgpool2_on_k8s#3',
+    description: 'The replication certificate (`spec.customReplicationTLSSecret`, or the cert-manager Certificate whose `secretName` it is) has a CN other than `_crunchyrepl`: PGO\'s mandatory pg_hba lets only `_crunchyrepl` replicate, with `cert` authentication that takes the user from the CN, so replicas fail ("certificate authentication failed for user \"_crunchyrepl\"").',
+    source: `${PGO_REPO}:internal/postgres/hba.go (NewHBAs), internal/postgres/config.go (ReplicationUser); ${PGO_CRD} (customReplicationTLSSecret description); CrunchyData/postgres-operator#3175`,
   },
-  'renamed-field': {
-    severity: 'warning',
-    description: 'A KubeDB Postgres field under an old name: `databaseSecret` (now `authSecret`, a reference `{name}` instead of a Secret volume source), `configSource` (now `configSecret` / `configuration.secretName`), and in `kubedb.com/v1` `terminationPolicy` (now `deletionPolicy`). The current CRD does not know the old names, so `kubectl apply` rejects them (unknown field) and the setting never reaches KubeDB.',
-    source: 'kubedb/apimachinery commit 0d4040b4e ("API refinement": DatabaseSecret -> AuthSecret, ConfigSource -> ConfigSecret), v0.66.0 crds/kubedb.com_postgreses.yaml; pgpool/pgpool2_on_k8s#3',
-  },
-  'ssl-mode-tls': {
+  'primary-san': {
     severity: 'error',
-    description: 'A KubeDB Postgres whose `sslMode`, `tls` and `clientAuthMode` the webhook rejects: `sslMode: disable` with `spec.tls`, an `sslMode` other than `disable` without `spec.tls`, or `clientAuthMode: cert` with `sslMode: disable` (also the default `disable` when `tls` is absent).',
-    source: `${PG_WEBHOOK} (validateSpecForDB); kubedb/apimachinery@v0.66.0:apis/kubedb/v1/postgres_helpers.go (SetDefaults: sslMode verify-full with tls, disable without)`,
+    description: 'With PgBouncer (`spec.proxy.pgBouncer`), the custom server certificate (`spec.customTLSSecret`, or the Certificate writing it) does not answer to `<cluster>-primary`: PGO\'s PgBouncer dials exactly that short name with `server_tls_sslmode = verify-full`, so PgBouncer cannot reach PostgreSQL.',
+    source: `${PGO_REPO}:internal/pgbouncer/config.go (clusterINI, server_tls_sslmode); CrunchyData/postgres-operator#3272`,
   },
-  'verify-full-host': {
+  'server-san': {
     severity: 'warning',
-    description: 'An AppBinding (how KubeDB, e.g. a remote replica, connects to a Postgres) with `sslmode=verify-full` to a host that the server certificate of its KubeDB Postgres in the workspace does not name: not in `tls.certificates[alias=server].dnsNames`/`ipAddresses` and not one of the in-cluster Service names KubeDB adds. libpq refuses the certificate, so the replica loops on "Attempting pg_isready on primary". The Postgres is the one the AppBinding names (`appRef`), else the one of the same name, else the one whose name its own name starts with.',
-    source: 'kubedb/docs#1040 (remote replica with verify-full); kubedb/docs@v2026.7.10:docs/guides/postgres/remote-replica/remotereplica.md; libpq host name verification (PostgreSQL docs, libpq-ssl)',
+    description: 'The custom server certificate (`spec.customTLSSecret`, or the cert-manager Certificate writing it) does not answer to every name of the primary and replica Services (`<svc>`, `<svc>.<ns>`, `<svc>.<ns>.svc`, `<svc>.<ns>.svc.<domain>`), as PGO\'s own certificate does: clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name or `<cluster>-primary.<ns>.svc` (the `host` of PGO\'s user Secrets) is missing, information when only other qualified forms are.',
+    source: `${PGO_REPO}:internal/controller/postgrescluster/pki.go (the leaf certificate names), internal/naming/dns.go, internal/controller/postgrescluster/postgres.go (user Secret host); CrunchyData/postgres-operator#3161`,
   },
-  'hba-rejects-coordinator': {
+  'pgbouncer-san': {
     severity: 'warning',
-    description: 'A `reject` line for the `postgres` role from every IPv4/IPv6 address in the `user_hba.conf` of a KubeDB configuration Secret, with no earlier line that lets `postgres` in from the pod network: KubeDB places these lines above its own catch-all rules, and pg-coordinator connects to its peer pods as `postgres` over the pod network, so failover and standby sync break.',
-    source: PG_HBA_DOC,
+    description: 'The PgBouncer certificate (`spec.proxy.pgBouncer.customTLSSecret`, or the Certificate writing it) does not answer to every name of the `<cluster>-pgbouncer` Service: applications that connect through PgBouncer with `sslmode=verify-full` and dial a missing name fail. Warning when the short name or `<cluster>-pgbouncer.<ns>.svc` (the `pgbouncer-host` of the user Secrets) is missing, information otherwise.',
+    source: `${PGO_REPO}:internal/pgbouncer/certificates.go, internal/naming/dns.go`,
   },
-});
-
-/** Percona rules that depend on the operator release (`spec.crVersion`, check/perconaReleases.ts). */
-const PERCONA_REPO_AT = (tags: string, files: string) => `percona/percona-postgresql-operator@${tags}:${files}`;
-export const PERCONA_RELEASES = defineRules('percona', {
-  'postgres-version': {
+  'operator-hba-first': {
     severity: 'warning',
-    description: '`spec.postgresVersion` outside the PostgreSQL majors of the operator release named by `spec.crVersion` (2.2: 10-15; 2.3-2.5: 12-16; 2.6-2.8.0: 12-17; 2.8.1 and later: 12-18, the `postgresVersion` bounds of that release\'s CRDs), or a Percona image (`-ppg<N>-postgres`, `percona-distribution-postgresql:<N>`) whose PostgreSQL major is not `postgresVersion`: the API server rejects the PostgresCluster the operator creates, or the database does not start.',
-    source: `${PERCONA_REPO_AT('v2.2.0..v3.0.0', 'deploy/crd.yaml (postgresVersion minimum/maximum), deploy/cr.yaml')}; percona/percona-postgresql-operator#654`,
+    description: 'A line of `spec.authentication.rules` or `spec.patroni.dynamicConfiguration.postgresql.pg_hba` that never takes effect: PGO writes its mandatory rules first (the replication user `_crunchyrepl` only over TLS with its certificate and rejected otherwise, `postgres` over the local socket with peer, the monitoring user `ccp_monitoring` from the pod only, PgBouncer\'s `_crunchypgbouncer` only over TLS), and PostgreSQL uses the first matching line.',
+    source: `${PGO_REPO}:internal/postgres/hba.go (NewHBAs), internal/controller/postgrescluster/postgres.go (generatePostgresHBAs), internal/pgmonitor/postgres.go, internal/pgbouncer/postgres.go`,
   },
-  'shared-root-ca': {
+  'dynamic-config-ignored': {
     severity: 'warning',
-    description: 'A cluster with the `percona.com/delete-ssl` finalizer in a namespace where another PerconaPGCluster with `crVersion` before 2.5.0 (and no `customRootCATLSSecret`) still signs with the shared root CA Secret `pgo-root-cacert`: deleting the cluster deletes that Secret, and the other cluster gets a new root CA its clients do not trust.',
-    source: `${PERCONA_REPO_AT('v2.4.1..v3.0.0', 'percona/controller/pgcluster/finalizer.go (deleteTLSSecrets), controller.go (reconcileOldCACert, K8SPG-555), internal/naming/names.go (RootCertSecret, PostgresRootCASecret)')}; operators.md R14; percona/percona-postgresql-operator#589`,
+    description: 'A setting in `spec.patroni.dynamicConfiguration.postgresql.parameters` that PGO overrides or never reads: `ssl` (always on), `ssl_cert_file`/`ssl_key_file`/`ssl_ca_file` (always the mounted /pgconf/tls files), or `pg_hba` placed under `parameters` instead of beside it (not a server parameter, so the lines never reach pg_hba.conf).',
+    source: `${PGO_REPO}:internal/postgres/parameters.go (NewParameters, Mandatory), internal/patroni/postgres.go (PostgresHBAs); CrunchyData/postgres-operator#3671`,
   },
-});
-
-
-/** Percona's v1 operator (pg.percona.com/v1, check/perconaV1.ts). */
-export const PERCONA_V1 = defineRules('percona', {
-  'v1-tls-off': {
+  'twin-secrets-ca': {
     severity: 'error',
-    description: 'A v1 PerconaPGCluster (`pg.percona.com/v1`, operator 1.x) with `spec.pgBouncer.tlsSecret` but without `spec.sslCA` or `spec.sslSecretName`: the v1 operator enables TLS for PostgreSQL and PgBouncer only when both are set, and gives PgBouncer the `sslSecretName` Secret, so PgBouncer silently runs without TLS.',
-    source: `${PERCONA_REPO_AT('v1.0.0..v1.6.0', 'percona/controllers/pgcluster/pgcluster.go (PgBouncer.TLSSecret = SSLSecretName), internal/operator/cluster/pgbouncer.go (isPgBouncerTLSEnabled), pkg/apis/crunchydata.com/v1/cluster.go (IsTLSEnabled)')}; percona/percona-postgresql-operator#233 (K8SPG-195)`,
+    description: 'The certificates of `spec.customTLSSecret` and `spec.customReplicationTLSSecret` (in the workspace) do not come from one CA: the replication certificate is not issued by the server Secret\'s `ca.crt`, or the other way round, or the two `ca.crt` differ. The CRD requires the same `ca.crt`; replicas fail certificate authentication against the primary.',
+    source: `${PGO_CRD} (customTLSSecret, customReplicationTLSSecret descriptions); ${PGO_REPO}:internal/postgres/hba.go (cert authentication for _crunchyrepl)`,
+  },
+  'shared-certificate': {
+    severity: 'error',
+    description: '`spec.customTLSSecret` and `spec.customReplicationTLSSecret` hold the same `tls.crt`: the server certificate cannot double as the replication client certificate, whose CN must be `_crunchyrepl`.',
+    source: `${PGO_CRD} (customReplicationTLSSecret description); ${PGO_REPO}:internal/postgres/hba.go (NewHBAs)`,
   },
 });
 

@@ -11,7 +11,8 @@
  * - `isCA: true`: public ACME CAs sign only end-entity certificates.
  * - `ca.crt`: cert-manager's ACME issuer returns the certificate chain without a CA (no `ca.crt` in the Secret,
  *   cert-manager/cert-manager#1571, pkg/controller/certificaterequests/acme/acme.go); Percona needs `ca.crt` in its
- *   custom server and replication Secrets unless `customRootCATLSSecret` is set (operators.md R4), and CPO reads the
+ *   custom server and replication Secrets unless `customRootCATLSSecret` is set (operators.md R4), Crunchy PGO v5
+ *   always in its server and replication Secrets (no custom root CA field; `ssl_ca_file` is the mounted `ca.crt`), and CPO reads the
  *   `caFile` it names from the TLS Secret unless `caSecretName` is set (C4).
  *
  * The issuer's type is looked up in the workspace (`issuerOf`); an issuer that is not there gets no verdict.
@@ -152,6 +153,10 @@ function checkCaCrt(r: Resource, ctx: LiveContext, issuer: FoundIssuer, secretNa
       && !str(get(use.data, ['spec', 'secrets', 'customRootCATLSSecret', 'name']))) {
       const field = use.role === 'server' ? 'customTLSSecret' : 'customReplicationTLSSecret';
       why = `PerconaPGCluster \`${use.cluster}\` reads it as \`${field}\` without \`customRootCATLSSecret\`, so the operator requires \`ca.crt\` in it ("required path ca.crt was not found") and does not reconcile the cluster`;
+    } else if (use.operator === 'pgo' && use.role !== 'pgbouncer') {
+      why = use.role === 'server'
+        ? `PostgresCluster \`${use.cluster}\` mounts it as \`customTLSSecret\` at /pgconf/tls and always sets \`ssl_ca_file = /pgconf/tls/ca.crt\` (PGO has no separate CA field), so the file is missing and PostgreSQL does not start`
+        : `PostgresCluster \`${use.cluster}\` reads it as \`customReplicationTLSSecret\` and PGO has no separate CA field: replicas verify the primary with the \`ca.crt\` of the replication Secret, so without it they cannot connect`;
     } else if (use.operator === 'cpo') {
       const caFile = str(get(use.data, ['spec', 'tls', 'caFile']));
       const caSecret = str(get(use.data, ['spec', 'tls', 'caSecretName']));
@@ -161,7 +166,7 @@ function checkCaCrt(r: Resource, ctx: LiveContext, issuer: FoundIssuer, secretNa
     }
     if (!why) continue;
     ctx.report(ACME['acme-no-ca-crt'], spanAt(r, ['spec', 'issuerRef', 'name']),
-      `This Certificate writes Secret \`${secretName}\` through ${issuerLabel(issuer)}, an ACME issuer, which leaves out \`ca.crt\` (cert-manager's ACME issuer returns no CA). ${why}. Issue this certificate from a CA issuer of your own, or give the CA separately (${use.operator === 'percona' ? '`customRootCATLSSecret`' : '`caSecretName` with `caFile`'}).`,
+      `This Certificate writes Secret \`${secretName}\` through ${issuerLabel(issuer)}, an ACME issuer, which leaves out \`ca.crt\` (cert-manager's ACME issuer returns no CA). ${why}. Issue this certificate from a CA issuer of your own${use.operator === 'pgo' ? '' : `, or give the CA separately (${use.operator === 'percona' ? '`customRootCATLSSecret`' : '`caSecretName` with `caFile`'})`}.`,
       { related: [{ ...namePlace(use.doc), message: `reads Secret \`${secretName}\`` }, ...relatedIssuer(issuer).related] });
   }
 }

@@ -1,6 +1,7 @@
 /**
  * Across documents: what each operator needs from the certificates inside the Secrets a resource references, when
- * those Secrets are in the workspace. Percona: the server and replication certificates come from one CA (R1, or the
+ * those Secrets are in the workspace. Percona (and Crunchy PGO v5, its upstream, with `pgo/*` rules and the
+ * projections under `spec`, without a custom root CA): the server and replication certificates come from one CA (R1, or the
  * root CA of `customRootCATLSSecret`, R13), the replication CN is `_crunchyrepl` (R5), the two do not share a
  * certificate (R6), and the server and PgBouncer certificates name the Services clients dial (R7, §2.3). CPO: the one server
  * certificate covers the cluster, replica and enabled pooler Services (C7, C8). KubeDB Pgpool: the server certificate
@@ -21,12 +22,12 @@ import {
 } from '../../../x509';
 import { dataOf } from '../data';
 import type { Resource } from '../model';
-import { CPO, PERCONA, PGPOOL } from '../rules';
+import { CPO, PERCONA, PGO, PGPOOL } from '../rules';
 import { namePlace, placeIn, type IndexedDocument, type Place } from '../workspace';
 import { secretContents, type SecretContents } from '../certData';
 import { perconaKeyFor } from './percona';
 import type { LiveContext, RuleModule } from './types';
-import { get, isCpo, isKubedbPgpool, isObj, isPercona, spanAt, str } from './util';
+import { get, isCpo, isKubedbPgpool, isObj, isPercona, isPgo, spanAt, str } from './util';
 
 /** A name clients dial. `anyDomain`: the cluster domain is not known here, so any `<prefix><domain>` name counts. */
 export interface WantedName {
@@ -129,9 +130,10 @@ const describeNames = (n: CertNames): string => {
 
 export const certUsageModule: RuleModule = {
   name: 'cert-usage',
-  appliesTo: (r: Resource) => isPercona(r) || isCpo(r) || isKubedbPgpool(r),
+  appliesTo: (r: Resource) => isPercona(r) || isPgo(r) || isCpo(r) || isKubedbPgpool(r),
   checkLive(r, ctx) {
-    if (isPercona(r)) checkPercona(r, ctx);
+    if (isPercona(r)) checkPercona(r, ctx, PERCONA_WAY);
+    else if (isPgo(r)) checkPercona(r, ctx, PGO_WAY);
     else if (isCpo(r)) checkCpo(r, ctx);
     else checkPgpool(r, ctx);
   },
@@ -144,13 +146,35 @@ interface Projection {
   key(path: string): string;
 }
 
-function checkPercona(r: Resource, ctx: LiveContext): void {
+/**
+ * Where Percona and its upstream PGO differ for these rules: the rule table, where the custom Secret projections live
+ * (`spec.secrets.*` / `spec.*`), and whether the cluster domain is in the resource.
+ */
+interface CrunchyWay {
+  operator: 'percona' | 'pgo';
+  label: string;
+  rules: { 'replication-cn': RuleMeta; 'primary-san': RuleMeta; 'server-san': RuleMeta; 'pgbouncer-san': RuleMeta };
+  shared: RuleMeta;
+  ca: RuleMeta;
+  base: readonly string[];
+  domainField?: string;
+}
+const PERCONA_WAY: CrunchyWay = {
+  operator: 'percona', label: 'Percona', rules: PERCONA, shared: PERCONA['shared-certificate'], ca: PERCONA['twin-secrets-ca'],
+  base: ['spec', 'secrets'], domainField: 'clusterServiceDNSSuffix',
+};
+// PGO takes the cluster domain from the Kubernetes environment, not from the resource.
+const PGO_WAY: CrunchyWay = {
+  operator: 'pgo', label: 'PGO', rules: PGO, shared: PGO['shared-certificate'], ca: PGO['twin-secrets-ca'], base: ['spec'],
+};
+
+function checkPercona(r: Resource, ctx: LiveContext, way: CrunchyWay): void {
   const spec = get(r.data, ['spec']);
   const cluster = r.header.name;
-  const domainRaw = str(get(spec, ['clusterServiceDNSSuffix']));
+  const domainRaw = way.domainField ? str(get(spec, [way.domainField])) : undefined;
   const domain = domainRaw ? domainRaw.replace(/\.$/, '') || undefined : undefined;
-  if (cluster) checkPgbouncer(r, ctx, cluster, domain);
-  const secrets = get(spec, ['secrets']);
+  if (cluster) checkPgbouncer(r, ctx, cluster, domain, way);
+  const secrets = get(r.data, way.base);
   if (!isObj(secrets)) return;
   const projection = (field: Projection['field']): Projection | undefined => {
     const p = secrets[field];
@@ -160,8 +184,8 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
   };
   const server = projection('customTLSSecret');
   const repl = projection('customReplicationTLSSecret');
-  const root = projection('customRootCATLSSecret');
-  const nameSpan = (pr: Projection) => spanAt(r, ['spec', 'secrets', pr.field, 'name']);
+  const root = way.operator === 'percona' ? projection('customRootCATLSSecret') : undefined;
+  const nameSpan = (pr: Projection) => spanAt(r, [...way.base, pr.field, 'name']);
   const tlsCrt = (pr: Projection | undefined) => (pr ? certsOf(pr.secret, pr.key('tls.crt')) : []);
   const serverChain = tlsCrt(server);
   const replChain = tlsCrt(repl);
@@ -181,7 +205,7 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
       const extra = server.secret && repl.secret
         ? relatedTo({ s: server.secret, key: server.key('tls.crt'), message: 'server certificate' }, { s: repl.secret, key: repl.key('tls.crt'), message: 'replication certificate' })
         : undefined;
-      ctx.report(PERCONA['shared-certificate'], nameSpan(repl),
+      ctx.report(way.shared, nameSpan(repl),
         `The server and replication certificates are one and the same: ${where}. The replication certificate is a client certificate with CN \`${PERCONA_REPLICATION_USER}\`, the server certificate names the cluster's Services; they must be separate certificates from the same CA. Issue a replication certificate of its own from the same CA (\`pgtls cert replication --out DIR --ca-cert CA.crt --ca-key CA.key\`) and store it in a separate Secret.`,
         extra);
     }
@@ -191,14 +215,14 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
   if (repl?.secret && replLeaf) {
     const cn = commonName(replLeaf.subject);
     if (cn !== PERCONA_REPLICATION_USER) {
-      ctx.report(PERCONA['replication-cn'], nameSpan(repl),
-        `The replication certificate in Secret \`${repl.name}\` has ${cn === undefined ? 'no CN' : `CN \`${cn}\``}, but Percona's pg_hba lets only \`${PERCONA_REPLICATION_USER}\` replicate, with \`cert\` authentication that takes the user from the CN, so replicas cannot connect. Issue it with CN (and DNS name) \`${PERCONA_REPLICATION_USER}\`, from the CA of the server certificate, e.g. \`pgtls cert replication --out DIR --ca-cert CA.crt --ca-key CA.key\`.`,
+      ctx.report(way.rules['replication-cn'], nameSpan(repl),
+        `The replication certificate in Secret \`${repl.name}\` has ${cn === undefined ? 'no CN' : `CN \`${cn}\``}, but ${way.label}'s pg_hba lets only \`${PERCONA_REPLICATION_USER}\` replicate, with \`cert\` authentication that takes the user from the CN, so replicas cannot connect. Issue it with CN (and DNS name) \`${PERCONA_REPLICATION_USER}\`, from the CA of the server certificate, e.g. \`pgtls cert replication --out DIR --ca-cert CA.crt --ca-key CA.key\`.`,
         relatedTo({ s: repl.secret, key: repl.key('tls.crt'), message: `replication certificate (${cnText(replLeaf)})` }));
     }
   }
 
   // R1 / R13: one CA.
-  if (!shared) checkPerconaCa(ctx, { server, repl, root, serverChain, replChain, issuedBy, nameSpan });
+  if (!shared) checkPerconaCa(ctx, way.ca, { server, repl, root, serverChain, replChain, issuedBy, nameSpan });
 
   // R7, §2.3: the names of the server certificate.
   if (!cluster || !server?.secret || !serverLeaf) return;
@@ -209,18 +233,18 @@ function checkPercona(r: Resource, ctx: LiveContext): void {
   let wanted = wantedNames([primary, `${cluster}-replicas`], r.header.namespace, domain);
   if (pgBouncer) {
     if (!matchesHost(names, primary)) {
-      ctx.report(PERCONA['primary-san'], nameSpan(server),
-        `The server certificate in Secret \`${server.name}\` does not answer to \`${primary}\`: PgBouncer connects to PostgreSQL as \`host=${primary}\` with \`server_tls_sslmode = verify-full\`, so every PgBouncer connection fails. ${cap(describeNames(names))}. Add the DNS name \`${primary}\`: regenerate with "PG TLS: Create Complete TLS Set for This Resource" or \`${certCommand('percona', cluster, r.header.namespace, domain)}\`.`,
+      ctx.report(way.rules['primary-san'], nameSpan(server),
+        `The server certificate in Secret \`${server.name}\` does not answer to \`${primary}\`: PgBouncer connects to PostgreSQL as \`host=${primary}\` with \`server_tls_sslmode = verify-full\`, so every PgBouncer connection fails. ${cap(describeNames(names))}. Add the DNS name \`${primary}\`: regenerate with "PG TLS: Create Complete TLS Set for This Resource" or \`${certCommand(way.operator, cluster, r.header.namespace, domain)}\`.`,
         related);
     }
     wanted = wanted.filter(w => w.host !== primary);
   }
-  reportMissingNames(ctx, PERCONA['server-san'], nameSpan(server), names, wanted, related,
-    `The server certificate in Secret \`${server.name}\``, 'percona', cluster, r.header.namespace, domain, undefined, perconaAppHosts(cluster, r.header.namespace));
+  reportMissingNames(ctx, way.rules['server-san'], nameSpan(server), names, wanted, related,
+    `The server certificate in Secret \`${server.name}\``, way.operator, cluster, r.header.namespace, domain, undefined, perconaAppHosts(cluster, r.header.namespace));
 }
 
 /** §2.3: PgBouncer's frontend certificate names the `<cluster>-pgbouncer` Service (items map keys as for the others). */
-function checkPgbouncer(r: Resource, ctx: LiveContext, cluster: string, domain: string | undefined): void {
+function checkPgbouncer(r: Resource, ctx: LiveContext, cluster: string, domain: string | undefined, way: CrunchyWay): void {
   const p = get(r.data, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret']);
   const name = str(get(p, ['name']));
   if (!name) return;
@@ -228,15 +252,15 @@ function checkPgbouncer(r: Resource, ctx: LiveContext, cluster: string, domain: 
   const key = perconaKeyFor(p, 'tls.crt');
   const leaf = certsOf(secret, key)[0];
   if (!secret || !leaf) return;
-  reportMissingNames(ctx, PERCONA['pgbouncer-san'], spanAt(r, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']), certNames(leaf),
+  reportMissingNames(ctx, way.rules['pgbouncer-san'], spanAt(r, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']), certNames(leaf),
     wantedNames([`${cluster}-pgbouncer`], r.header.namespace, domain),
     relatedTo({ s: secret, key, message: `PgBouncer certificate (${cnText(leaf)})` }),
-    `The PgBouncer certificate in Secret \`${name}\``, 'percona', cluster, r.header.namespace, domain,
-    `Issue it with these names, or use the server certificate that \`${certCommand('percona', cluster, r.header.namespace, domain, false)}\` makes: it covers the \`${cluster}-pgbouncer\` names too`,
+    `The PgBouncer certificate in Secret \`${name}\``, way.operator, cluster, r.header.namespace, domain,
+    `Issue it with these names, or use the server certificate that \`${certCommand(way.operator, cluster, r.header.namespace, domain, false)}\` makes: it covers the \`${cluster}-pgbouncer\` names too`,
     perconaAppHosts(cluster, r.header.namespace, true));
 }
 
-function checkPerconaCa(ctx: LiveContext, a: {
+function checkPerconaCa(ctx: LiveContext, rule: RuleMeta, a: {
   server: Projection | undefined; repl: Projection | undefined; root: Projection | undefined;
   serverChain: Certificate[]; replChain: Certificate[];
   issuedBy: IssuedBy<Certificate>; nameSpan: (p: Projection) => Span;
@@ -248,7 +272,7 @@ function checkPerconaCa(ctx: LiveContext, a: {
     for (const [pr, chain] of [[server, serverChain], [repl, replChain]] as const) {
       if (!pr?.secret || !chain.length || chainsTo(chain, rootCerts, issuedBy)) continue;
       const what = pr.field === 'customTLSSecret' ? 'server' : 'replication';
-      ctx.report(PERCONA['twin-secrets-ca'], nameSpan(pr),
+      ctx.report(rule, nameSpan(pr),
         `The ${what} certificate in Secret \`${pr.name}\` (${cnText(chain[0]!)}, issuer ${issuerText(chain[0]!)}) is not issued by the root CA of \`customRootCATLSSecret\` (Secret \`${root.name}\`, ${cnText(rootCerts[0]!)}): the operator trusts that root only, so ${what === 'server' ? 'clients and replicas cannot verify the server' : 'the primary rejects the replicas\' certificate'}. Issue it from that root CA.`,
         relatedTo({ s: pr.secret, key: pr.key('tls.crt'), message: `${what} certificate` }, { s: root.secret, key: root.key('root.crt'), message: 'root CA (root.crt)' }));
     }
@@ -269,7 +293,7 @@ function checkPerconaCa(ctx: LiveContext, a: {
     const detail = !replOk
       ? `the replication certificate (issuer ${issuerText(replChain[0]!)}) is not issued by the \`ca.crt\` of Secret \`${server.name}\` (${cnText(serverCa[0]!)})`
       : `the server certificate (issuer ${issuerText(serverChain[0]!)}) is not issued by the \`ca.crt\` of Secret \`${repl.name}\` (${cnText(replCa[0]!)})`;
-    ctx.report(PERCONA['twin-secrets-ca'], nameSpan(repl),
+    ctx.report(rule, nameSpan(repl),
       `\`customTLSSecret\` and \`customReplicationTLSSecret\` must carry certificates of one CA with the same \`ca.crt\`, but ${detail}, so replicas fail to authenticate to the primary. Issue both certificates from one CA and put that CA in both Secrets' \`ca.crt\`.`,
       extra);
     return;
@@ -278,7 +302,7 @@ function checkPerconaCa(ctx: LiveContext, a: {
   // The same certificate in both (x509's sameCertificate, by its fingerprint; a Set since CA bundles can be long).
   const fps = new Set(serverCa.map(c => c.fingerprint256));
   if (replCa.some(c => fps.has(c.fingerprint256))) return;
-  ctx.report(PERCONA['twin-secrets-ca'], nameSpan(repl),
+  ctx.report(rule, nameSpan(repl),
     `\`customTLSSecret\` and \`customReplicationTLSSecret\` must have the same \`ca.crt\`, but Secret \`${server.name}\` holds ${cnText(serverCa[0]!)} and Secret \`${repl.name}\` ${cnText(replCa[0]!)} (different certificates), so replicas fail to authenticate to the primary. Issue both certificates from one CA and put that CA in both Secrets' \`ca.crt\`.`,
     extra);
 }

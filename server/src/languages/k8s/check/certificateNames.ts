@@ -6,7 +6,8 @@
  * where the `.svc` / `.svc.cluster.local` mistakes users report can be seen (open-cluster-management-io/ocm#1533,
  * CrunchyData/postgres-operator#3161).
  *
- * Ties (operators.md): Percona `spec.secrets.customTLSSecret` (server: primary and replica Services, R6/R7),
+ * Ties (operators.md): Crunchy PGO v5 `spec.customTLSSecret`, `spec.customReplicationTLSSecret` and
+ * `spec.proxy.pgBouncer.customTLSSecret` (the same roles and names as Percona's, with `pgo/*` rules); Percona `spec.secrets.customTLSSecret` (server: primary and replica Services, R6/R7),
  * `customReplicationTLSSecret` (CN `_crunchyrepl`, R5), `spec.proxy.pgBouncer.customTLSSecret` (the PgBouncer
  * Service); CPO `spec.tls.secretName` (cluster, replica and enabled pooler Services, C7/C8); KubeDB Pgpool
  * `tls.certificates[alias=server].secretName` (default `<name>-server-cert`, D3; the primary Service). Findings are on
@@ -17,9 +18,10 @@ import type { RuleMeta, Span } from '../../../core/types';
 import { matchesHost, type CertNames } from '../../../x509';
 import { dataOf } from '../data';
 import type { Resource } from '../model';
-import { CPO, PERCONA, PGPOOL } from '../rules';
+import { CPO, PERCONA, PGO, PGPOOL } from '../rules';
 import { namePlace, type IndexedDocument } from '../workspace';
 import { perconaAppHosts, reportMissingNames, wantedNames } from './certUsage';
+import { privateDnsReason } from './acme';
 import { issuerOf } from './issuers';
 import type { LiveContext, RuleModule } from './types';
 import { get, isObj, spanAt, str } from './util';
@@ -28,7 +30,7 @@ export const isCertificate = (r: Resource): boolean => r.kind.apiVersion === 'ce
 
 /** What a cluster of the workspace does with the Secret a Certificate writes. */
 export interface SecretUse {
-  operator: 'percona' | 'cpo' | 'kubedb';
+  operator: 'percona' | 'pgo' | 'cpo' | 'kubedb';
   role: 'server' | 'replication' | 'pgbouncer';
   /** The cluster's name and namespace (as written), its document, and its plain data. */
   cluster: string;
@@ -54,6 +56,11 @@ export function usesOfSecret(ctx: LiveContext, secretName: string, namespace: st
     if (str(get(data, ['spec', 'secrets', 'customTLSSecret', 'name'])) === secretName) add('percona', 'server');
     if (str(get(data, ['spec', 'secrets', 'customReplicationTLSSecret', 'name'])) === secretName) add('percona', 'replication');
     if (str(get(data, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name'])) === secretName) add('percona', 'pgbouncer');
+  });
+  each('PostgresCluster', 'postgres-operator.crunchydata.com/v1beta1', (data, add) => {
+    if (str(get(data, ['spec', 'customTLSSecret', 'name'])) === secretName) add('pgo', 'server');
+    if (str(get(data, ['spec', 'customReplicationTLSSecret', 'name'])) === secretName) add('pgo', 'replication');
+    if (str(get(data, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name'])) === secretName) add('pgo', 'pgbouncer');
   });
   each('postgresql', 'cpo.opensource.cybertec.at/v1', (data, add) => {
     const file = str(get(data, ['spec', 'tls', 'certificateFile'])) ?? 'tls.crt';
@@ -102,57 +109,68 @@ export const certificateNamesModule: RuleModule = {
     if (!isObj(spec)) return;
     const secretName = str(spec.secretName);
     if (!secretName) return;
-    // From an ACME issuer the names are acme.ts's finding: adding Service names there would never be issued.
+    // From an ACME issuer, names no public CA issues are acme.ts's finding (adding Service names there would never be
+    // issued): the name rules stay silent then. An ACME Certificate asking for public names only is taken as meant for
+    // external clients: only what certainly fails is said (the replication CN, and PgBouncer's `<cluster>-primary`),
+    // with another issuer as the advice.
     const ref = get(spec, ['issuerRef']);
     const refName = str(get(ref, ['name']));
     const refKind = str(get(ref, ['kind'])) === 'ClusterIssuer' ? 'ClusterIssuer' : 'Issuer';
-    if (refName && issuerOf(ctx, refKind, refName, r.header.namespace)?.type === 'acme') return;
+    const issuer = refName ? issuerOf(ctx, refKind, refName, r.header.namespace) : undefined;
     const names = requestedNames(spec);
-    for (const use of usesOfSecret(ctx, secretName, r.header.namespace)) checkUse(r, ctx, use, names, secretName);
+    if (issuer?.type === 'acme' && (names.dns.some(n => privateDnsReason(n)) || names.ips.length > 0 || (names.cn && privateDnsReason(names.cn)))) return;
+    const acme = issuer?.type === 'acme' ? `${issuer.kind} \`${issuer.doc.header.name}\`` : undefined;
+    for (const use of usesOfSecret(ctx, secretName, r.header.namespace)) checkUse(r, ctx, use, names, secretName, acme);
   },
 };
 
-function checkUse(r: Resource, ctx: LiveContext, use: SecretUse, names: CertNames, secretName: string): void {
+/** `acme`: the ACME issuer of this Certificate (public names only), which can never issue the missing in-cluster names. */
+function checkUse(r: Resource, ctx: LiveContext, use: SecretUse, names: CertNames, secretName: string, acme?: string): void {
   const { cluster, namespace } = use;
-  const where = use.operator === 'percona' ? 'PerconaPGCluster' : use.operator === 'cpo' ? 'CYBERTEC postgresql' : 'KubeDB Pgpool';
+  const where = { percona: 'PerconaPGCluster', pgo: 'PostgresCluster', cpo: 'CYBERTEC postgresql', kubedb: 'KubeDB Pgpool' }[use.operator];
   const related = { related: [{ ...namePlace(use.doc), message: `${where} \`${cluster}\`, which reads Secret \`${secretName}\`` }] };
   const subject = `This Certificate writes Secret \`${secretName}\`, the ${use.role === 'pgbouncer' ? 'PgBouncer' : use.role} certificate of ${where} \`${cluster}\``;
   const asked = `${subject}; the certificate it asks for`;
-  const fix = 'Add the missing names to `dnsNames`: cert-manager reissues the certificate with them (clients compare only the DNS names when there are any, not the CN)';
-  const report = (meta: RuleMeta, services: string[], domain: string | undefined, appHosts: string[] = []) =>
+  const fix = acme
+    ? `${acme} is an ACME issuer, and no public CA issues in-cluster Service names: issue this certificate from a CA issuer of your own with these names in \`dnsNames\``
+    : 'Add the missing names to `dnsNames`: cert-manager reissues the certificate with them (clients compare only the DNS names when there are any, not the CN)';
+  const report = (meta: RuleMeta, services: string[], domain: string | undefined, appHosts: string[] = []) => acme ? undefined :
     reportMissingNames(ctx, meta, namesSpan(r), names, wantedNames(services, namespace, domain), related,
       asked, use.operator, cluster, namespace, domain, fix, appHosts);
 
-  if (use.operator === 'percona') {
-    const raw = str(get(use.data, ['spec', 'clusterServiceDNSSuffix']));
+  if (use.operator === 'percona' || use.operator === 'pgo') {
+    const rules = use.operator === 'pgo' ? PGO : PERCONA;
+    const op = use.operator === 'pgo' ? 'PGO' : 'Percona';
+    // PGO takes the cluster domain from the Kubernetes environment; Percona names it in the resource.
+    const raw = use.operator === 'percona' ? str(get(use.data, ['spec', 'clusterServiceDNSSuffix'])) : undefined;
     const domain = raw ? raw.replace(/\.$/, '') || undefined : undefined;
     if (use.role === 'replication') {
       if (names.cn !== PERCONA_REPLICATION_USER) {
-        ctx.report(PERCONA['replication-cn'], get(r.data, ['spec', 'commonName']) !== undefined ? spanAt(r, ['spec', 'commonName']) : spanAt(r, ['spec', 'secretName']),
-          `${subject}, asks for ${names.cn === undefined ? 'no CN' : `CN \`${names.cn}\``}: Percona's pg_hba lets only \`${PERCONA_REPLICATION_USER}\` replicate, with \`cert\` authentication that takes the user from the CN, so replicas cannot connect. Set \`commonName: ${PERCONA_REPLICATION_USER}\` (and the DNS name \`${PERCONA_REPLICATION_USER}\`), issued by the CA of the server certificate.`,
+        ctx.report(rules['replication-cn'], get(r.data, ['spec', 'commonName']) !== undefined ? spanAt(r, ['spec', 'commonName']) : spanAt(r, ['spec', 'secretName']),
+          `${subject}, asks for ${names.cn === undefined ? 'no CN' : `CN \`${names.cn}\``}: ${op}'s pg_hba lets only \`${PERCONA_REPLICATION_USER}\` replicate, with \`cert\` authentication that takes the user from the CN, so replicas cannot connect. Set \`commonName: ${PERCONA_REPLICATION_USER}\` (and the DNS name \`${PERCONA_REPLICATION_USER}\`), issued by the CA of the server certificate.`,
           related);
       }
       return;
     }
     if (use.role === 'pgbouncer') {
-      report(PERCONA['pgbouncer-san'], [`${cluster}-pgbouncer`], domain, perconaAppHosts(cluster, namespace, true));
+      report(rules['pgbouncer-san'], [`${cluster}-pgbouncer`], domain, perconaAppHosts(cluster, namespace, true));
       return;
     }
     const primary = `${cluster}-primary`;
     const services = [primary, `${cluster}-replicas`];
     if (isObj(get(use.data, ['spec', 'proxy', 'pgBouncer']))) {
       if (!matchesHost(names, primary)) {
-        ctx.report(PERCONA['primary-san'], namesSpan(r),
-          `${subject}, does not ask for \`${primary}\`: PgBouncer connects to PostgreSQL as \`host=${primary}\` with \`server_tls_sslmode = verify-full\`, so every PgBouncer connection fails. Add \`${primary}\` to \`dnsNames\`.`,
+        ctx.report(rules['primary-san'], namesSpan(r),
+          `${subject}, does not ask for \`${primary}\`: PgBouncer connects to PostgreSQL as \`host=${primary}\` with \`server_tls_sslmode = verify-full\`, so every PgBouncer connection fails. ${acme ? `${fix}, among them \`${primary}\`` : `Add \`${primary}\` to \`dnsNames\``}.`,
           related);
       }
       // server-san does not repeat the short primary name (certUsage.ts does the same for a Secret).
       const wanted = wantedNames(services, namespace, domain).filter(w => w.host !== primary);
-      reportMissingNames(ctx, PERCONA['server-san'], namesSpan(r), names, wanted, related, asked,
-        'percona', cluster, namespace, domain, fix, perconaAppHosts(cluster, namespace));
+      if (!acme) reportMissingNames(ctx, rules['server-san'], namesSpan(r), names, wanted, related, asked,
+        use.operator, cluster, namespace, domain, fix, perconaAppHosts(cluster, namespace));
       return;
     }
-    report(PERCONA['server-san'], services, domain, perconaAppHosts(cluster, namespace));
+    report(rules['server-san'], services, domain, perconaAppHosts(cluster, namespace));
   } else if (use.operator === 'cpo') {
     const services = [cluster, `${cluster}-repl`];
     if (get(use.data, ['spec', 'enableConnectionPooler']) === true) services.push(`${cluster}-pooler`);

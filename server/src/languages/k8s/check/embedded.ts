@@ -39,10 +39,10 @@ import { locate, nodeSpan } from '../data';
 import { scalarOffsetMap, VirtualText, type ScalarMap } from '../embeddedText';
 import type { Resource } from '../model';
 import { postgresBool } from './operatorSettings';
-import { LineLabels, mandatoryPurpose, perconaMandatoryHba, type OperatorPrefix } from './operatorHba';
-import { PERCONA_SETTINGS } from '../rules';
+import { LineLabels, mandatoryPurpose, perconaMandatoryHba, pgoMandatoryHba, type OperatorPrefix } from './operatorHba';
+import { PERCONA_SETTINGS, PGO } from '../rules';
 import type { LiveContext, RuleModule } from './types';
-import { get, isCpo, isKubedbPgpool, isKubedbPgpoolOps, isObj, isPercona, isZalando, relatedIn, spanAt, str, type DocumentRelated, type Held } from './util';
+import { get, isCpo, isKubedbPgpool, isKubedbPgpoolOps, isObj, isPercona, isPgo, isZalando, relatedIn, spanAt, str, type DocumentRelated, type Held } from './util';
 
 /**
  * The embedded languages' rules by id: only their own rules are mapped back (registered by them, not again here).
@@ -100,7 +100,7 @@ interface Embedded {
 
 export const embeddedModule: RuleModule = {
   name: 'embedded',
-  appliesTo: (r: Resource) => isKubedbPgpool(r) || isKubedbPgpoolOps(r) || isPercona(r) || isCpo(r) || isZalando(r) || userHbaScalar(r) !== undefined,
+  appliesTo: (r: Resource) => isKubedbPgpool(r) || isKubedbPgpoolOps(r) || isPercona(r) || isPgo(r) || isCpo(r) || isZalando(r) || userHbaScalar(r) !== undefined,
   checkLive(r, ctx) {
     // Related places are file places; the memo holds them document-relative since the document may move.
     for (const f of embeddedFindings(r, ctx)) ctx.report(f.rule, f.span, f.message, { ...f.extra, related: relatedIn(r, f.related) });
@@ -174,7 +174,7 @@ function embeddedTexts(r: Resource): Embedded[] {
   if (isKubedbPgpool(r)) return kubedbText(r, INLINE_PGPOOL_CONF, pgpoolVersionOf(get(r.data, ['spec', 'version'])));
   // The ops request names its Pgpool only by reference: the version setting applies.
   if (isKubedbPgpoolOps(r)) return kubedbText(r, ['spec', 'configuration', 'applyConfig', 'pgpool.conf'], undefined);
-  if (isPercona(r)) return perconaTexts(r);
+  if (isPercona(r) || isPgo(r)) return crunchyTexts(r);
   if (isCpo(r) || isZalando(r)) return spiloTexts(r);
   return userHbaTexts(r);
 }
@@ -255,31 +255,40 @@ function hbaText(path: string, text: VirtualText, settings: Partial<Settings>, s
 const TRIMMED = (c: string) => c > '~' || c < '!' || c === '\\';
 
 const DYNAMIC_PG_HBA = ['spec', 'patroni', 'dynamicConfiguration', 'postgresql', 'pg_hba'];
+/** `pg_hba` misplaced under `parameters` (`<op>/dynamic-config-ignored`): validated as the lines it would be once moved. */
+const MISPLACED_PG_HBA = ['spec', 'patroni', 'dynamicConfiguration', 'postgresql', 'parameters', 'pg_hba'];
 
 /**
- * The pg_hba file a Percona cluster gets (operatorHba.ts): the operator's mandatory lines, then
- * `spec.authentication.rules`, then the string items of `dynamicConfiguration.postgresql.pg_hba`. Validated only
- * when the user adds a line; findings on the operator's lines are dropped.
+ * The pg_hba file a Percona or PGO cluster gets (operatorHba.ts): the operator's mandatory lines, then
+ * `spec.authentication.rules`, then the string items of `dynamicConfiguration.postgresql.pg_hba` (and those of a
+ * `pg_hba` misplaced under `parameters`, as they would be once moved there). Validated only when the user adds a
+ * line; findings on the operator's lines are dropped.
  */
-function perconaTexts(r: Resource): Embedded[] {
+function crunchyTexts(r: Resource): Embedded[] {
+  const pgo = isPgo(r);
   const pg = postgresVersionOf(get(r.data, ['spec', 'postgresVersion']));
-  const tlsOnly = get(r.data, ['spec', 'tlsOnly']) === true;
+  const tlsOnly = !pgo && get(r.data, ['spec', 'tlsOnly']) === true;
   const pgBouncer = isObj(get(r.data, ['spec', 'proxy', 'pgBouncer']));
   const text = new VirtualText();
   const marks: { at: number; label: string }[] = [];
   const operatorPlace: Span = spanAt(r, ['spec', 'authentication', 'rules'], 'key');
-  for (const line of perconaMandatoryHba({ pgBouncer, tlsOnly })) {
+  const mandatory = pgo
+    ? pgoMandatoryHba({ pgBouncer, monitoring: isObj(get(r.data, ['spec', 'monitoring', 'pgmonitor', 'exporter'])) })
+    : perconaMandatoryHba({ pgBouncer, tlsOnly });
+  for (const line of mandatory) {
     marks.push({ at: text.text.length, label: `the operator's own line \`${line}\`` });
     text.addSynthetic(`${line}\n`, operatorPlace);
   }
   const prefix: OperatorPrefix = { end: text.text.length, fallback: operatorPlace };
   const mark = (label: string) => marks.push({ at: text.text.length, label });
-  const lines = perconaRuleLines(r, text, mark) + dynamicHbaLines(r, text, mark);
+  const rules = perconaRuleLines(r, text, mark);
+  const dynamic = dynamicHbaLines(r, text, mark, DYNAMIC_PG_HBA, 0);
+  const lines = rules + dynamic + dynamicHbaLines(r, text, mark, MISPLACED_PG_HBA, dynamic);
   if (!lines) return [];
   const labels = new LineLabels(text.text, marks);
   // With tlsOnly, percona/tls-only-user-rules already says what prefer-hostssl would say about a `host` line.
   const skip = tlsOnly ? (f: Finding) => f.rule === 'pg-hba/prefer-hostssl' : undefined;
-  return [{ ...hbaText('/pgdata/pg_hba.conf', text, pg ? { postgresVersion: pg } : {}, skip), adjust: operatorAdjust(text.text, prefix, labels) }];
+  return [{ ...hbaText('/pgdata/pg_hba.conf', text, pg ? { postgresVersion: pg } : {}, skip), adjust: operatorAdjust(text.text, prefix, labels, pgo ? PGO['operator-hba-first'] : PERCONA_SETTINGS['operator-hba-first']) }];
 }
 
 /** Adds the lines of `spec.authentication.rules`; returns how many. */
@@ -324,19 +333,23 @@ function perconaRuleLines(r: Resource, text: VirtualText, mark: (label: string) 
   return lines;
 }
 
-/** Adds the string items of `dynamicConfiguration.postgresql.pg_hba` (the operator skips other items); returns how many. */
-function dynamicHbaLines(r: Resource, text: VirtualText, mark: (label: string) => void): number {
-  const at = nodeAt(r, DYNAMIC_PG_HBA);
+/**
+ * Adds the string items of the list at `path` (`dynamicConfiguration.postgresql.pg_hba`; the operator skips other
+ * items); `before`: lines already added from a list before it. Returns how many.
+ */
+function dynamicHbaLines(r: Resource, text: VirtualText, mark: (label: string) => void, path: readonly string[], before: number): number {
+  const at = nodeAt(r, path);
   const list = at?.node;
   if (!isSeq(list)) return 0;
   const fallback: Span = at?.key ? nodeSpan(at.key) : nodeSpan(list);
   let lines = 0;
+  const label = path.slice(2).join('.');
   list.items.forEach((_, i) => {
-    const node = stringScalar(nodeAt(r, [...DYNAMIC_PG_HBA, i])?.node);
+    const node = stringScalar(nodeAt(r, [...path, i])?.node);
     const map = node ? scalarOffsetMap(node, r.doc.part.source) : undefined;
     if (!map || map.text.trim() === '') return;
-    if (lines++) text.addSynthetic('\n', fallback);
-    mark(`\`dynamicConfiguration.postgresql.pg_hba[${i}]\``);
+    if (lines++ || before) text.addSynthetic('\n', fallback);
+    mark(`\`${label}[${i}]\``);
     text.addScalar(map);
   });
   return lines;
@@ -346,13 +359,12 @@ function dynamicHbaLines(r: Resource, text: VirtualText, mark: (label: string) =
  * The `adjust` of a composed text: findings on the operator's lines are dropped (the operator's business), a user line
  * that an operator line hides becomes `percona/operator-hba-first`, and `line N` in messages names the YAML place.
  */
-function operatorAdjust(composed: string, prefix: OperatorPrefix, labels: LineLabels): NonNullable<Embedded['adjust']> {
+function operatorAdjust(composed: string, prefix: OperatorPrefix, labels: LineLabels, meta: RuleMeta): NonNullable<Embedded['adjust']> {
   return (rule, f) => {
     if (f.span[0] < prefix.end) return undefined;
     const by = f.related?.[0];
     if (rule.id === 'pg-hba/unreachable-line' && by && by.span[0] < prefix.end) {
       const line = composed.slice(by.span[0], by.span[1]);
-      const meta = PERCONA_SETTINGS['operator-hba-first'];
       return { rule: meta, finding: toFinding(meta, f.span, `This line never takes effect: the operator writes its own line \`${line}\` before the user's lines, and it matches every connection this one would (PostgreSQL uses the first matching line only), because ${mandatoryPurpose(line)}. The operator's lines cannot be changed: remove this line, or write it for another user.`, { tags: ['unnecessary'] }) };
     }
     const finding: Finding = { ...f, message: labels.relabel(f.message) };

@@ -11,6 +11,9 @@
  * internal/controller/postgrescluster/controller.go (K8SPG-554: tlsOnly turns `host` into `hostssl` in the
  * operator's own rules). The same mandatory rules since v2.0.0 (the PMM and PgBouncer ones included).
  *
+ * Crunchy PGO v5 (the upstream): the same order and the same replication, superuser and PgBouncer lines; its monitoring
+ * user is `ccp_monitoring` (when the exporter is enabled), and there is no `tlsOnly` (pgoMandatoryHba).
+ *
  * CYBERTEC CPO (a fork of Zalando's postgres-operator): `spec.patroni.pg_hba` replaces Spilo's default list
  * wholesale (pkg/cluster/k8sres.go writes it to Patroni's local `postgresql.pg_hba`; Spilo's configure_spilo.py holds
  * the defaults). Nothing is prepended: what the list lacks is missing (cpoSettings in operatorSettings.ts).
@@ -44,11 +47,37 @@ export function perconaMandatoryHba(opts: { pgBouncer: boolean; tlsOnly: boolean
   return opts.tlsOnly ? lines.map(l => l.replace(/^host(nossl)? /, 'hostssl ')) : lines;
 }
 
+/** PGO's monitoring user (internal/pgmonitor/postgres.go MonitoringUser). */
+export const PGO_MONITORING_USER = 'ccp_monitoring';
+
+/**
+ * The mandatory pg_hba lines of a Crunchy PGO v5 cluster, in the operator's order (CrunchyData/postgres-operator@v5.8.9
+ * internal/controller/postgrescluster/postgres.go generatePostgresHBAs): NewHBAs, then the monitoring user's lines when
+ * the pgMonitor exporter is enabled, then PgBouncer's when `spec.proxy.pgBouncer` is set. PGO has no `tlsOnly`.
+ */
+export function pgoMandatoryHba(opts: { pgBouncer: boolean; monitoring: boolean }): string[] {
+  const lines = [
+    'local all "postgres" peer',
+    `hostssl replication "${PERCONA_REPLICATION_USER}" all cert`,
+    `hostssl "postgres" "${PERCONA_REPLICATION_USER}" all cert`,
+    `host all "${PERCONA_REPLICATION_USER}" all reject`,
+  ];
+  if (opts.monitoring) {
+    lines.push(`host all "${PGO_MONITORING_USER}" 127.0.0.0/8 scram-sha-256`, `host all "${PGO_MONITORING_USER}" ::1/128 scram-sha-256`,
+      `host all "${PGO_MONITORING_USER}" all reject`);
+  }
+  if (opts.pgBouncer) {
+    lines.push(`hostssl all "${PERCONA_PGBOUNCER_USER}" all scram-sha-256`, `host all "${PERCONA_PGBOUNCER_USER}" all reject`);
+  }
+  return lines;
+}
+
 /** What the operator's mandatory lines are for, to say why they cannot be overridden. */
 export function mandatoryPurpose(line: string): string {
   if (line.includes(PERCONA_REPLICATION_USER)) return `the replication user \`${PERCONA_REPLICATION_USER}\` may only connect over TLS with its client certificate (cert authentication), to \`replication\` and \`postgres\``;
   if (line.includes(PERCONA_PGBOUNCER_USER)) return `PgBouncer's user \`${PERCONA_PGBOUNCER_USER}\` may only connect over TLS with its SCRAM password`;
   if (line.includes(`"${PERCONA_PMM_USER}"`)) return `the PMM monitoring user \`${PERCONA_PMM_USER}\` may only connect from the pod itself`;
+  if (line.includes(`"${PGO_MONITORING_USER}"`)) return `the monitoring user \`${PGO_MONITORING_USER}\` may only connect from the pod itself`;
   return 'the superuser `postgres` logs in over the local socket with peer authentication (the operator and Patroni rely on it)';
 }
 

@@ -5,16 +5,18 @@
  *   `parameters`); `tlsOnly` with `host`/`hostnossl` lines in `dynamicConfiguration.postgresql.pg_hba` (R9: the
  *   operator rewrites only its own lines). The pg_hba lines themselves are validated in embedded.ts, after the
  *   operator's mandatory lines (operatorHba.ts).
+ * - Crunchy PGO v5 (Percona's upstream): the same `parameters` keys (`pgo/dynamic-config-ignored`); no `tlsOnly`.
  * - CYBERTEC CPO: `spec.postgresql.parameters.ssl` off (the operator itself dials `sslmode=require`), and a
  *   `spec.patroni.pg_hba` list that, replacing Spilo's defaults, leaves out the `local` line Patroni needs or any
  *   `replication` line for the replicas (the check is spilo.ts's, shared with Zalando's operator).
  * Facts and sources: ../rules.ts (PERCONA_SETTINGS, CPO_SETTINGS).
  */
+import type { RuleMeta } from '../../../core/types';
 import type { Resource } from '../model';
-import { CPO_SETTINGS, PERCONA, PERCONA_SETTINGS } from '../rules';
+import { CPO_SETTINGS, PERCONA, PERCONA_SETTINGS, PGO } from '../rules';
 import { checkSpiloPgHba } from './spilo';
 import type { DocumentContext, RuleModule } from './types';
-import { get, isCpo, isObj, isPercona, spanAt } from './util';
+import { get, isCpo, isObj, isPercona, isPgo, spanAt } from './util';
 
 const DYNAMIC_PARAMETERS = ['spec', 'patroni', 'dynamicConfiguration', 'postgresql', 'parameters'];
 const DYNAMIC_PG_HBA = ['spec', 'patroni', 'dynamicConfiguration', 'postgresql', 'pg_hba'];
@@ -41,35 +43,40 @@ export function postgresBool(v: unknown): boolean | undefined {
 
 export const operatorSettingsModule: RuleModule = {
   name: 'operator-settings',
-  appliesTo: r => isPercona(r) || isCpo(r),
+  appliesTo: r => isPercona(r) || isPgo(r) || isCpo(r),
   checkDocument(r, ctx) {
-    if (isPercona(r)) percona(r, ctx);
+    if (isPercona(r)) percona(r, ctx, PERCONA_SETTINGS['dynamic-config-ignored'], '`spec.secrets.customTLSSecret`');
+    else if (isPgo(r)) percona(r, ctx, PGO['dynamic-config-ignored'], '`spec.customTLSSecret`');
     else cpo(r, ctx);
   },
 };
 
-function percona(r: Resource, ctx: DocumentContext): void {
+/**
+ * Percona and PGO (the same code, internal/postgres/parameters.go and internal/patroni/postgres.go): `rule` is the
+ * operator's `dynamic-config-ignored`, `customTls` the field that serves one's own certificate.
+ */
+function percona(r: Resource, ctx: DocumentContext, rule: RuleMeta, customTls: string): void {
   const params = get(r.data, DYNAMIC_PARAMETERS);
   if (isObj(params)) {
     for (const [k, v] of Object.entries(params)) {
       const at = spanAt(r, [...DYNAMIC_PARAMETERS, k], 'key');
       if (k === 'ssl') {
         const off = postgresBool(v) === false;
-        ctx.report(PERCONA_SETTINGS['dynamic-config-ignored'], at, off
+        ctx.report(rule, at, off
           ? '`ssl` off has no effect here: the operator always sets `ssl = on` over the dynamic configuration (its mandatory parameters win), so TLS stays on, clients keep negotiating TLS, and the operator\'s own `hostssl` rules still require it for replication and PgBouncer. Remove the parameter; TLS cannot be turned off in this operator.'
           : '`ssl` has no effect here: the operator always sets `ssl = on` over the dynamic configuration (its mandatory parameters win). Remove the parameter.');
       } else if (k in PERCONA_TLS_FILES) {
-        ctx.report(PERCONA_SETTINGS['dynamic-config-ignored'], at,
-          `\`${k}\` has no effect here: the operator always sets it to \`${PERCONA_TLS_FILES[k]}\` over the dynamic configuration. Remove it; use \`spec.secrets.customTLSSecret\` to serve your own certificate.`);
+        ctx.report(rule, at,
+          `\`${k}\` has no effect here: the operator always sets it to \`${PERCONA_TLS_FILES[k]}\` over the dynamic configuration. Remove it; use ${customTls} to serve your own certificate.`);
       } else if (k === 'pg_hba') {
-        ctx.report(PERCONA_SETTINGS['dynamic-config-ignored'], at,
+        ctx.report(rule, at,
           '`pg_hba` under `parameters` is not read as pg_hba lines: the operator takes them from `dynamicConfiguration.postgresql.pg_hba` (one level up), and there is no server parameter `pg_hba`. Move the list up beside `parameters`, or use `spec.authentication.rules`.');
       }
     }
   }
-  // R9 for the dynamic lines: tlsOnly rewrites only the operator's own rules.
+  // R9 for the dynamic lines: tlsOnly rewrites only the operator's own rules (PGO has no tlsOnly).
   const hba = get(r.data, DYNAMIC_PG_HBA);
-  if (get(r.data, ['spec', 'tlsOnly']) === true && Array.isArray(hba)) {
+  if (isPercona(r) && get(r.data, ['spec', 'tlsOnly']) === true && Array.isArray(hba)) {
     hba.forEach((line, i) => {
       const word = typeof line === 'string' ? line.trim().split(/\s+/)[0] : undefined;
       if (word !== 'host' && word !== 'hostnossl') return;
