@@ -48,7 +48,6 @@ const KNOWN_MISSING: Record<string, string> = {
   'Z-1#2': 'no rule yet: Zalando postgresql is not detected; spec.tls.secretName is not tied to an isCA Certificate',
   'Z-10#1': 'no rule yet: ssl_*_file in a Zalando postgresql.parameters (Zalando not detected)',
   'Z-11#1': 'no rule yet: client configuration (Grafana datasource in a ConfigMap) is not read',
-  'Z-13#1': 'no rule yet: Certificate dnsNames are not compared with the Zalando Service names (Zalando not detected; cpo/server-san reads Secrets)',
   'Z-15#1': 'no rule yet: Zalando postgresql is not detected (teamId name prefix)',
   'Z-17#1': 'no rule yet: Zalando postgresql is not detected, and schemas are not chosen by the operator version installed',
 };

@@ -473,6 +473,11 @@ export const ZALANDO = defineRules('zalando', {
     description: 'A `spec.clone.cluster` (without `timestamp`) that is not a DNS-1035 label of at most 63 characters: the operator marks the cluster Invalid and does not create it.',
     source: `${ZALANDO_REPO}:pkg/apis/acid.zalan.do/v1/util.go (validateCloneClusterDescription)`,
   },
+  'server-san': {
+    severity: 'warning',
+    description: 'The `spec.tls.secretName` certificate (in a Secret of the workspace, or asked for by the cert-manager Certificate writing that Secret) does not answer to every name of the Services it serves: `<cluster>` and `<cluster>-repl`, plus `<cluster>-pooler` with `enableConnectionPooler: true` and `<cluster>-pooler-repl` with `enableReplicaConnectionPooler: true` (the poolers mount the same Secret). Clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are. The same check as `cpo/server-san`.',
+    source: `${ZALANDO_REPO}:pkg/cluster/k8sres.go (generateTlsMounts), pkg/cluster/connection_pooler.go (pooler Secret mounts), docs/user.md (Custom TLS certificates); zalando/postgres-operator#1551`,
+  },
   'pg-hba-incomplete': {
     severity: 'error',
     description: '`spec.patroni.pg_hba` replaces Spilo\'s default pg_hba as a whole (the operator writes it into Patroni\'s local configuration), and this list lacks a line the defaults provide: a `local` line (Patroni manages PostgreSQL as the superuser over the Unix socket), or a `replication` line for TCP (replicas clone and stream from the primary as the replication user, `standby` by default). Error when the cluster has replicas; warning for a single instance. The same check as `cpo/pg-hba-incomplete`.',

@@ -22,12 +22,12 @@ import {
 } from '../../../x509';
 import { dataOf } from '../data';
 import type { Resource } from '../model';
-import { CPO, PERCONA, PGO, PGPOOL } from '../rules';
+import { CPO, PERCONA, PGO, PGPOOL, ZALANDO } from '../rules';
 import { namePlace, placeIn, type IndexedDocument, type Place } from '../workspace';
 import { secretContents, type SecretContents } from '../certData';
 import { perconaKeyFor } from './percona';
 import type { LiveContext, RuleModule } from './types';
-import { get, isCpo, isKubedbPgpool, isObj, isPercona, isPgo, spanAt, str } from './util';
+import { get, isCpo, isKubedbPgpool, isObj, isPercona, isPgo, isZalando, spanAt, str } from './util';
 
 /** A name clients dial. `anyDomain`: the cluster domain is not known here, so any `<prefix><domain>` name counts. */
 export interface WantedName {
@@ -130,11 +130,11 @@ const describeNames = (n: CertNames): string => {
 
 export const certUsageModule: RuleModule = {
   name: 'cert-usage',
-  appliesTo: (r: Resource) => isPercona(r) || isPgo(r) || isCpo(r) || isKubedbPgpool(r),
+  appliesTo: (r: Resource) => isPercona(r) || isPgo(r) || isCpo(r) || isZalando(r) || isKubedbPgpool(r),
   checkLive(r, ctx) {
     if (isPercona(r)) checkPercona(r, ctx, PERCONA_WAY);
     else if (isPgo(r)) checkPercona(r, ctx, PGO_WAY);
-    else if (isCpo(r)) checkCpo(r, ctx);
+    else if (isCpo(r) || isZalando(r)) checkSpilo(r, ctx);
     else checkPgpool(r, ctx);
   },
 };
@@ -307,7 +307,20 @@ function checkPerconaCa(ctx: LiveContext, rule: RuleMeta, a: {
     extra);
 }
 
-function checkCpo(r: Resource, ctx: LiveContext): void {
+/**
+ * The Services a Spilo cluster's `spec.tls` certificate serves: the cluster and its replicas, and the poolers the
+ * manifest enables (they mount the same Secret). Unset pooler flags leave it to the operator configuration, which
+ * pgtls cannot see, so those Services are not required then.
+ */
+export function spiloServices(cluster: string, data: unknown): string[] {
+  const services = [cluster, `${cluster}-repl`];
+  if (get(data, ['spec', 'enableConnectionPooler']) === true) services.push(`${cluster}-pooler`);
+  if (get(data, ['spec', 'enableReplicaConnectionPooler']) === true) services.push(`${cluster}-pooler-repl`);
+  return services;
+}
+
+/** CYBERTEC CPO and Zalando: the `spec.tls.secretName` certificate against the Services it serves (C7/C8). */
+function checkSpilo(r: Resource, ctx: LiveContext): void {
   const spec = get(r.data, ['spec']);
   const tls = get(spec, ['tls']);
   if (!isObj(tls)) return;
@@ -319,16 +332,12 @@ function checkCpo(r: Resource, ctx: LiveContext): void {
   const secret = lookup(ctx, r, secretName);
   const leaf = certsOf(secret, file)[0];
   if (!secret || !leaf) return;
-  // The pooler Services matter only when the manifest enables them; unset leaves it to the operator configuration,
-  // which pgtls cannot see, so they are not required then.
-  const services = [cluster, `${cluster}-repl`];
-  if (get(spec, ['enableConnectionPooler']) === true) services.push(`${cluster}-pooler`);
-  if (get(spec, ['enableReplicaConnectionPooler']) === true) services.push(`${cluster}-pooler-repl`);
   // The cluster domain is the operator option cluster_domain: not in the manifest.
-  const wanted = wantedNames(services, r.header.namespace, undefined);
-  reportMissingNames(ctx, CPO['server-san'], spanAt(r, ['spec', 'tls', 'secretName']), certNames(leaf), wanted,
+  const wanted = wantedNames(spiloServices(cluster, r.data), r.header.namespace, undefined);
+  const zalando = isZalando(r);
+  reportMissingNames(ctx, zalando ? ZALANDO['server-san'] : CPO['server-san'], spanAt(r, ['spec', 'tls', 'secretName']), certNames(leaf), wanted,
     relatedTo({ s: secret, key: file, message: `server certificate (${cnText(leaf)})` }),
-    `The certificate in Secret \`${secretName}\` (\`${file}\`)`, 'cpo', cluster, r.header.namespace, undefined);
+    `The certificate in Secret \`${secretName}\` (\`${file}\`)`, zalando ? 'zalando' : 'cpo', cluster, r.header.namespace, undefined);
 }
 
 function checkPgpool(r: Resource, ctx: LiveContext): void {

@@ -9,7 +9,7 @@
  * Ties (operators.md): Crunchy PGO v5 `spec.customTLSSecret`, `spec.customReplicationTLSSecret` and
  * `spec.proxy.pgBouncer.customTLSSecret` (the same roles and names as Percona's, with `pgo/*` rules); Percona `spec.secrets.customTLSSecret` (server: primary and replica Services, R6/R7),
  * `customReplicationTLSSecret` (CN `_crunchyrepl`, R5), `spec.proxy.pgBouncer.customTLSSecret` (the PgBouncer
- * Service); CPO `spec.tls.secretName` (cluster, replica and enabled pooler Services, C7/C8); KubeDB Pgpool
+ * Service); CPO and Zalando `spec.tls.secretName` (cluster, replica and enabled pooler Services, C7/C8); KubeDB Pgpool
  * `tls.certificates[alias=server].secretName` (default `<name>-server-cert`, D3; the primary Service). Findings are on
  * the Certificate's lines: the `dnsNames` sequence (or `commonName`, or `secretName` when it asks for neither).
  */
@@ -18,9 +18,9 @@ import type { RuleMeta, Span } from '../../../core/types';
 import { matchesHost, type CertNames } from '../../../x509';
 import { dataOf } from '../data';
 import type { Resource } from '../model';
-import { CPO, PERCONA, PGO, PGPOOL } from '../rules';
+import { CPO, PERCONA, PGO, PGPOOL, ZALANDO } from '../rules';
 import { namePlace, type IndexedDocument } from '../workspace';
-import { perconaAppHosts, reportMissingNames, wantedNames } from './certUsage';
+import { perconaAppHosts, reportMissingNames, spiloServices, wantedNames } from './certUsage';
 import { privateDnsReason } from './acme';
 import { issuerOf } from './issuers';
 import type { LiveContext, RuleModule } from './types';
@@ -30,7 +30,7 @@ export const isCertificate = (r: Resource): boolean => r.kind.apiVersion === 'ce
 
 /** What a cluster of the workspace does with the Secret a Certificate writes. */
 export interface SecretUse {
-  operator: 'percona' | 'pgo' | 'cpo' | 'kubedb';
+  operator: 'percona' | 'pgo' | 'cpo' | 'zalando' | 'kubedb';
   role: 'server' | 'replication' | 'pgbouncer';
   /** The cluster's name and namespace (as written), its document, and its plain data. */
   cluster: string;
@@ -62,11 +62,13 @@ export function usesOfSecret(ctx: LiveContext, secretName: string, namespace: st
     if (str(get(data, ['spec', 'customReplicationTLSSecret', 'name'])) === secretName) add('pgo', 'replication');
     if (str(get(data, ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name'])) === secretName) add('pgo', 'pgbouncer');
   });
-  each('postgresql', 'cpo.opensource.cybertec.at/v1', (data, add) => {
-    const file = str(get(data, ['spec', 'tls', 'certificateFile'])) ?? 'tls.crt';
-    // cert-manager writes `tls.crt`; another certificateFile is not this Certificate's output.
-    if (str(get(data, ['spec', 'tls', 'secretName'])) === secretName && (file === 'tls.crt' || file === '/tls/tls.crt')) add('cpo', 'server');
-  });
+  for (const [apiVersion, operator] of [['cpo.opensource.cybertec.at/v1', 'cpo'], ['acid.zalan.do/v1', 'zalando']] as const) {
+    each('postgresql', apiVersion, (data, add) => {
+      const file = str(get(data, ['spec', 'tls', 'certificateFile'])) ?? 'tls.crt';
+      // cert-manager writes `tls.crt`; another certificateFile is not this Certificate's output.
+      if (str(get(data, ['spec', 'tls', 'secretName'])) === secretName && (file === 'tls.crt' || file === '/tls/tls.crt')) add(operator, 'server');
+    });
+  }
   each('Pgpool', 'kubedb.com/v1alpha2', (data, add) => {
     const tls = get(data, ['spec', 'tls']);
     if (!isObj(tls)) return;
@@ -127,7 +129,7 @@ export const certificateNamesModule: RuleModule = {
 /** `acme`: the ACME issuer of this Certificate (public names only), which can never issue the missing in-cluster names. */
 function checkUse(r: Resource, ctx: LiveContext, use: SecretUse, names: CertNames, secretName: string, acme?: string): void {
   const { cluster, namespace } = use;
-  const where = { percona: 'PerconaPGCluster', pgo: 'PostgresCluster', cpo: 'CYBERTEC postgresql', kubedb: 'KubeDB Pgpool' }[use.operator];
+  const where = { percona: 'PerconaPGCluster', pgo: 'PostgresCluster', cpo: 'CYBERTEC postgresql', zalando: 'Zalando postgresql', kubedb: 'KubeDB Pgpool' }[use.operator];
   const related = { related: [{ ...namePlace(use.doc), message: `${where} \`${cluster}\`, which reads Secret \`${secretName}\`` }] };
   const subject = `This Certificate writes Secret \`${secretName}\`, the ${use.role === 'pgbouncer' ? 'PgBouncer' : use.role} certificate of ${where} \`${cluster}\``;
   const asked = `${subject}; the certificate it asks for`;
@@ -171,11 +173,8 @@ function checkUse(r: Resource, ctx: LiveContext, use: SecretUse, names: CertName
       return;
     }
     report(rules['server-san'], services, domain, perconaAppHosts(cluster, namespace));
-  } else if (use.operator === 'cpo') {
-    const services = [cluster, `${cluster}-repl`];
-    if (get(use.data, ['spec', 'enableConnectionPooler']) === true) services.push(`${cluster}-pooler`);
-    if (get(use.data, ['spec', 'enableReplicaConnectionPooler']) === true) services.push(`${cluster}-pooler-repl`);
-    report(CPO['server-san'], services, undefined);
+  } else if (use.operator === 'cpo' || use.operator === 'zalando') {
+    report(use.operator === 'cpo' ? CPO['server-san'] : ZALANDO['server-san'], spiloServices(cluster, use.data), undefined);
   } else {
     report(PGPOOL['server-san'], [cluster], undefined);
   }
