@@ -100,9 +100,11 @@ test('KubeDB P5: mount paths are compared exactly, and initContainers only when 
 
 test('Percona: R4b needs complete items, skips the root CA; R8 quotes the CEL message; R9 also reads raw hba lines', () => {
   const secrets = (s: string) => `${PERCONA}  secrets:\n${s}`;
+  // The Secrets are not in the folder (secret/not-found notes, tested elsewhere).
+  const noNote = { rules: { 'secret/not-found': 'off' as const } };
   // An item without path is the schema's problem; no second report.
-  assert.deepEqual(rules(secrets('    customTLSSecret: { name: a, items: [{ key: tls.crt }] }\n    customReplicationTLSSecret: { name: b }\n')), ['schema/missing-field']);
-  assert.deepEqual(rules(secrets('    customTLSSecret: { name: a }\n    customReplicationTLSSecret: { name: b }\n    customRootCATLSSecret: { name: c, items: [{ key: k, path: root.key }] }\n')), []);
+  assert.deepEqual(rules(secrets('    customTLSSecret: { name: a, items: [{ key: tls.crt }] }\n    customReplicationTLSSecret: { name: b }\n'), noNote), ['schema/missing-field']);
+  assert.deepEqual(rules(secrets('    customTLSSecret: { name: a }\n    customReplicationTLSSecret: { name: b }\n    customRootCATLSSecret: { name: c, items: [{ key: k, path: root.key }] }\n'), noNote), []);
   const tlsOnly = `${PERCONA}  tlsOnly: yes\n  authentication:\n    rules:\n      - { connection: hostssl, method: md5, hba: "host all all 0.0.0.0/0 md5" }\n`;
   // The raw line is also checked as pg_hba (check/embedded.ts): open to all with md5.
   assert.deepEqual(show(tlsOnly, validate(tlsOnly)), ['11:50-11:78 percona/tls-only-user-rules', '11:64-11:73 pg-hba/wide-open']);
@@ -182,13 +184,15 @@ test('quick fixes: a tls.issuerRef skeleton and the missing twin Secret, in bloc
       /\n  secrets:\n    customReplicationTLSSecret: \{ name: cluster1-replication-tls \}\n    customTLSSecret:\n/],
     [`${PERCONA}  secrets: { customReplicationTLSSecret: { name: r } }\n`, 'percona/twin-secrets', /secrets: \{ customTLSSecret: \{ name: cluster1-server-tls \}, customReplicationTLSSecret/],
   ];
+  // The Percona Secrets named are not in the folder: their secret/not-found notes are not what this test is about.
+  const noNote = { rules: { 'secret/not-found': 'off' as const } };
   for (const [text, rule, shape] of cases) {
-    const ps = validate(text);
+    const ps = validate(text, noNote);
     assert.deepEqual(ps.map(p => p.rule), [rule], text);
     assert.equal(ps[0]!.fixes?.length, 1, `${rule} offers a fix`);
     const fixed = applyFix(text, ps[0]!);
     assert.match(fixed, shape);
-    assert.deepEqual(validate(fixed).map(p => p.rule), [], fixed);
+    assert.deepEqual(validate(fixed, noNote).map(p => p.rule), [], fixed);
   }
 });
 
@@ -303,13 +307,13 @@ data: { tls.crt: "", tls.key: "" }
   const unknown = text.replace('- { key: tls.key, path: root.key }', '- { key: root.key, path: root.key }');
   assert.deepEqual(validate(unknown, { rules: { 'secret/not-pem': 'off' } }).map(p => p.rule).filter(r => r === 'secret/missing-key'), ['secret/missing-key']);
   const r10 = validate(`${PERCONA}  tls: { caValidityDuration: 100h }\n  secrets: { customRootCATLSSecret: { name: c1-ca } }\n`);
-  assert.deepEqual(r10.map(p => `${p.rule} ${p.severity}`), ['percona/validity-without-cert-manager info'], 'R10 replaces R11 (no validity-duration)');
+  assert.deepEqual(r10.map(p => `${p.rule} ${p.severity}`), ['percona/validity-without-cert-manager info', 'secret/not-found info'], 'R10 replaces R11 (no validity-duration); c1-ca is not in the folder');
 });
 
 test('Percona R3: a Secret only in another namespace; a cluster without namespace is not judged', () => {
   const sec = '---\napiVersion: v1\nkind: Secret\nmetadata: { name: c1-server, namespace: ops }\nstringData: { tls.crt: a, tls.key: b, ca.crt: c }\n';
   const text = `${PERCONA}  secrets: { customTLSSecret: { name: c1-server }, customReplicationTLSSecret: { name: c1-repl } }\n${sec}`;
-  const off = { rules: { 'secret/not-pem': 'off' as const } };
+  const off = { rules: { 'secret/not-pem': 'off' as const, 'secret/not-found': 'off' as const } };
   const ps = validate(text, off);
   assert.deepEqual(ps.map(p => p.rule), ['percona/secret-namespace']);
   assert.equal(text.slice(ps[0]!.span[0], ps[0]!.span[1]), 'c1-server');

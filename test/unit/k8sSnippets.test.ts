@@ -33,14 +33,15 @@ const CRD_DIR = path.resolve(ROOT, '..', 'shared', 'reference', 'crds');
  */
 const ALONE: Record<string, string[]> = {
   'KubeDB Pgpool with TLS from a cert-manager CA Issuer': [],
-  'Percona PerconaPGCluster with custom TLS, replication and root CA Secrets': [],
+  // The Secrets are made by the palette command (or kubectl); each note carries the quick fix that runs it.
+  'Percona PerconaPGCluster with custom TLS, replication and root CA Secrets': ['secret/not-found', 'secret/not-found', 'secret/not-found'],
   // The TLS Secret is made by the palette command (or kubectl); the note carries the quick fix that runs it.
   'CYBERTEC postgresql with custom TLS (one Secret)': ['secret/not-found'],
   'CYBERTEC postgresql with custom TLS (CA in its own Secret)': ['secret/not-found'],
   'cert-manager CA: self-signed root and CA Issuer': [],
-  // Issue 10, the upstreams: Zalando's Secret reference is CPO's (note with the quick fix); PGO, like Percona, has none.
+  // Issue 10, the upstreams: Zalando's Secret reference is CPO's, PGO's Percona's (notes with the quick fix).
   'Zalando postgresql with custom TLS (one Secret)': ['secret/not-found'],
-  'Crunchy PGO PostgresCluster with custom TLS and replication Secrets': [],
+  'Crunchy PGO PostgresCluster with custom TLS and replication Secrets': ['secret/not-found', 'secret/not-found'],
   'cert-manager server Certificate for PostgreSQL': [],
   'cert-manager client Certificate for certificate authentication': [],
 };

@@ -91,9 +91,10 @@ spec:
       name: ca
       items: [{ key: tls.key, path: root.key, mode: 0600 }]
 `;
-  assert.deepEqual(show(percona, run(percona)), []);
+  // Only the note that Secret `ca` is not in the folder: no type error anywhere.
+  assert.deepEqual(show(percona, run(percona)), ['11:13-11:15 secret/not-found']);
   // mode 0600 read as decimal 600 would be above the maximum 511: proves the octal reading.
-  assert.deepEqual(show(percona.replace('mode: 0600', 'mode: 0o1000'), run(percona.replace('mode: 0600', 'mode: 0o1000'))).map(s => s.split(' ')[1]), ['schema/wrong-type']);
+  assert.deepEqual(show(percona.replace('mode: 0600', 'mode: 0o1000'), run(percona.replace('mode: 0600', 'mode: 0o1000'))).map(s => s.split(' ')[1]), ['secret/not-found', 'schema/wrong-type']);
   const cpo = `apiVersion: cpo.opensource.cybertec.at/v1
 kind: postgresql
 metadata: &meta { name: acid, labels: { at: 12:30, day: 2024-01-01 } }

@@ -24,6 +24,23 @@ export const SECRET_REFERENCES: readonly SecretReference[] = [
     apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', path: ['spec', 'tls', 'secretName'],
     use: 'the Zalando operator mounts it at /tls in the database and connection pooler pods',
   },
+  ...(['customTLSSecret', 'customReplicationTLSSecret', 'customRootCATLSSecret'] as const).map(f => ({
+    apiVersion: 'pgv2.percona.com/v2', kind: 'PerconaPGCluster', path: ['spec', 'secrets', f, 'name'],
+    use: f === 'customRootCATLSSecret' ? 'the Percona operator signs the cluster certificates with the CA in it'
+      : `the Percona operator mounts it in the database pods as the ${f === 'customTLSSecret' ? 'server' : 'replication'} certificate`,
+  })),
+  {
+    apiVersion: 'pgv2.percona.com/v2', kind: 'PerconaPGCluster', path: ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name'],
+    use: 'the Percona operator mounts it in the PgBouncer pods as their server certificate',
+  },
+  ...(['customTLSSecret', 'customReplicationTLSSecret'] as const).map(f => ({
+    apiVersion: 'postgres-operator.crunchydata.com/v1beta1', kind: 'PostgresCluster', path: ['spec', f, 'name'],
+    use: `PGO mounts it in the database pods as the ${f === 'customTLSSecret' ? 'server' : 'replication'} certificate`,
+  })),
+  {
+    apiVersion: 'postgres-operator.crunchydata.com/v1beta1', kind: 'PostgresCluster', path: ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name'],
+    use: 'PGO mounts it in the PgBouncer pods as their server certificate',
+  },
 ];
 
 /** The custom TLS Secret projections of a Percona PerconaPGCluster (`spec.secrets.<field>`). */
