@@ -45,7 +45,6 @@ const KNOWN_MISSING: Record<string, string> = {
   'CD-4#2': 'no rule yet: Certificate dnsNames are not compared with the PGO Service names (PostgresCluster not detected)',
   'CD-6#1': 'no rule yet: pg_hba under dynamicConfiguration.postgresql.parameters (PostgresCluster not detected)',
   'CD-6#2': 'no rule yet: embedded dynamicConfiguration pg_hba lists are not checked by the pg_hba rules',
-  'CD-7#1': 'no rule yet: acid.zalan.do/v1 postgresql (Zalando) is not detected, so its unknown fields are not reported',
   'CD-8#1': "no rule yet: pg_hba.conf in a PGO v4 ConfigMap is not read; the operator's own non-TLS connection is not modelled",
   'CD-10#1': 'no rule yet: client Deployments (PGHOST/PGSSLMODE) are not read',
   'CM-1#1': 'no rule yet: cluster-issuer-secret does not fire when the Secret is made by a Certificate (secretName) rather than a Secret manifest',
