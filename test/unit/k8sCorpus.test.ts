@@ -54,7 +54,6 @@ const KNOWN_MISSING: Record<string, string> = {
   'CM-8#1': 'no rule yet: wrong cert-manager API group (certmanager.io) is not recognised; the document stays silent',
   'CM-8#2': 'no rule yet: removed cert-manager API group certmanager.k8s.io/v1alpha1 is not recognised; the document stays silent',
   'CM-9#1': 'no rule yet: issuerRef.group with a version (cert-manager.io/v1)',
-  'CPO-1#1': 'no rule yet: acid.zalan.do/v1 postgresql is not detected, and no check ties the apiVersion to the operator image installed',
   'KDB-1#1': 'no rule yet: kubedb.com/v1alpha1 (no longer served) is not recognised; KubeDB Postgres is not detected',
   'KDB-1#2': 'no rule yet: KubeDB Postgres is not detected (databaseSecret -> authSecret)',
   'KDB-2#1': 'no rule yet: KubeDB Postgres and AppBinding are not detected; no verify-full host vs tls.certificates dnsNames check',
@@ -76,13 +75,10 @@ const KNOWN_MISSING: Record<string, string> = {
   'Z-10#1': 'no rule yet: ssl_*_file in a Zalando postgresql.parameters (Zalando not detected)',
   'Z-11#1': 'no rule yet: client configuration (Grafana datasource in a ConfigMap) is not read',
   'Z-13#1': 'no rule yet: Certificate dnsNames are not compared with the Zalando Service names (Zalando not detected; cpo/server-san reads Secrets)',
-  'Z-15#1': 'no rule yet: Zalando postgresql is not detected (teamId name prefix)',
-  'Z-17#1': 'no rule yet: Zalando postgresql is not detected, and schemas are not chosen by the operator version installed',
 };
 
 /** Errors pgtls reports on lines no expectation names, `<ID> <file>:<line>` -> why it is accepted for now. */
 const KNOWN_FALSE: Record<string, string> = {
-  'Z-9 postgresql.yaml:16': 'the pinned Zalando CRD (v1.15.1) allows PostgreSQL 13-18 only; the reporter\'s older operator still took 12. pgtls judges one Zalando release (no per-release schema for Zalando yet)',
 };
 
 function folders(): string[] {

@@ -450,6 +450,21 @@ export const ZALANDO = defineRules('zalando', {
     description: 'A `spec.clone.cluster` (without `timestamp`) that is not a DNS-1035 label of at most 63 characters: the operator marks the cluster Invalid and does not create it.',
     source: `${ZALANDO_REPO}:pkg/apis/acid.zalan.do/v1/util.go (validateCloneClusterDescription)`,
   },
+  'installed-release': {
+    severity: 'warning',
+    description: 'A field or PostgreSQL version the postgresql CRD of the operator release the workspace installs does not have (the release read from the operator Deployment\'s image), e.g. `spec.env` with operator 1.7: the API server rejects it. Without an operator in the workspace, a version only older releases take.',
+    source: 'zalando/postgres-operator manifests/postgresql.crd.yaml at v1.6.3 to v1.15.1 (read by scripts/gen-k8s-schemas.ts --zalando-git); user report zalando/postgres-operator#1914',
+  },
+  'cpo-installed': {
+    severity: 'warning',
+    description: 'An `acid.zalan.do/v1` postgresql where the workspace installs CYBERTEC CPO 0.7 or newer (and no Zalando operator): CPO serves `cpo.opensource.cybertec.at/v1` only, so the cluster is not served or never reconciled.',
+    source: 'cybertec-postgresql/CYBERTEC-pg-operator PR #20 (V0.7.0 change api), @v0.9.2:charts/postgres-operator/crds/postgresqls.yaml (group cpo.opensource.cybertec.at)',
+  },
+  'team-prefix': {
+    severity: 'warning',
+    description: '`metadata.name` does not start with `<teamId>-`: operators up to 1.8 always skip such a cluster (nothing is created), 1.9 and later only with `enable_team_id_clustername_prefix: true` (default off). Reported when the workspace installs an operator up to 1.8 or sets that option in an operator ConfigMap or OperatorConfiguration.',
+    source: 'zalando/postgres-operator@v1.8.2:pkg/apis/acid.zalan.do/v1/marshal.go, util.go (extractClusterName); @v1.9.0:pkg/controller/postgresql.go, pkg/util/config/config.go (enable_team_id_clustername_prefix, default false); user report #1078',
+  },
 });
 
 /** Crunchy Data PGO v5, Percona's upstream: the projections are `spec.customTLSSecret` and `spec.customReplicationTLSSecret` (check/crunchy.ts). */

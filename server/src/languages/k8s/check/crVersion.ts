@@ -113,7 +113,7 @@ export function reportRelease(r: Release, title: string, doc: Document.Parsed, d
 }
 
 /** The data paths a schema path (`[]`, `{}` wildcards) names in this document. */
-function instances(data: unknown, segs: string[], at: string[] = []): string[][] {
+export function instances(data: unknown, segs: string[], at: string[] = []): string[][] {
   if (!segs.length) return [at];
   const [seg, ...rest] = segs as [string, ...string[]];
   if (seg === '[]') return Array.isArray(data) ? data.flatMap((v, i) => instances(v, rest, [...at, String(i)])) : [];

@@ -35,6 +35,7 @@ import { perconaModule } from './percona';
 import { operatorSettingsModule } from './operatorSettings';
 import { pgoModule } from './pgo';
 import { zalandoModule } from './zalando';
+import { zalandoReleaseModule } from './zalandoRelease';
 import { checkSchema, type SchemaSubject } from './schema';
 import { secretContentModule } from './secretContent';
 import { secretKeysModule } from './secretKeys';
@@ -45,7 +46,8 @@ import { hold, type Held } from './util';
 export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule, cpoModule, certManagerModule, secretRefsModule, secretKeysModule,
   certUsageModule, secretContentModule, embeddedModule,
   certificateNamesModule,
-  acmeModule, operatorSettingsModule, zalandoModule, pgoModule];
+  acmeModule, operatorSettingsModule, zalandoModule, pgoModule,
+  zalandoReleaseModule];
 
 /** A reporter of spans relative to a text that starts at `base` in the file, reporting into `report` in file offsets. */
 export function atBase(report: Reporter, base: number): Reporter {
