@@ -72,7 +72,6 @@ const KNOWN_MISSING: Record<string, string> = {
   'Z-6#1': 'no rule yet: Zalando postgresql is not detected (hostnossl md5 in patroni.pg_hba)',
   'Z-7#1': 'no rule yet: Zalando postgresql is not detected (patroni.pg_hba without replication standby)',
   'Z-7#2': 'no rule yet: Zalando postgresql is not detected (host after hostssl for the same scope)',
-  'Z-10#1': 'no rule yet: ssl_*_file in a Zalando postgresql.parameters (Zalando not detected)',
   'Z-11#1': 'no rule yet: client configuration (Grafana datasource in a ConfigMap) is not read',
   'Z-13#1': 'no rule yet: Certificate dnsNames are not compared with the Zalando Service names (Zalando not detected; cpo/server-san reads Secrets)',
 };

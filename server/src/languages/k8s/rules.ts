@@ -269,6 +269,11 @@ export const CPO = defineRules('cpo', {
     description: 'The `spec.tls.secretName` certificate does not answer to every name of the Services it serves: `<cluster>` and `<cluster>-repl`, plus `<cluster>-pooler` with `enableConnectionPooler: true` and `<cluster>-pooler-repl` with `enableReplicaConnectionPooler: true` (the poolers mount the same Secret). Clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are.',
     source: `operators.md C7, C8, §3.3; ${CPO_REPO}:pkg/cluster/connection_pooler.go, docs/hugo/content/en/tls/_index.md`,
   },
+  'ssl-file-parameters': {
+    severity: 'warning',
+    description: '`ssl_cert_file`, `ssl_key_file` or `ssl_ca_file` in `spec.postgresql.parameters`: CPO\'s `spec.tls` (Secret mounted readable for PostgreSQL, paths set for Spilo) is bypassed, and a hand-mounted file PostgreSQL cannot read stops the server. Use `spec.tls`.',
+    source: `${K8SRES} (generateTlsMounts: SSL_CERTIFICATE_FILE, SSL_PRIVATE_KEY_FILE, SSL_CA_FILE, mode 0640); user report zalando/postgres-operator#1545 (the upstream)`,
+  },
 });
 
 export const CERT_MANAGER = defineRules('cert-manager', {
@@ -464,6 +469,11 @@ export const ZALANDO = defineRules('zalando', {
     severity: 'warning',
     description: '`metadata.name` does not start with `<teamId>-`: operators up to 1.8 always skip such a cluster (nothing is created), 1.9 and later only with `enable_team_id_clustername_prefix: true` (default off). Reported when the workspace installs an operator up to 1.8 or sets that option in an operator ConfigMap or OperatorConfiguration.',
     source: 'zalando/postgres-operator@v1.8.2:pkg/apis/acid.zalan.do/v1/marshal.go, util.go (extractClusterName); @v1.9.0:pkg/controller/postgresql.go, pkg/util/config/config.go (enable_team_id_clustername_prefix, default false); user report #1078',
+  },
+  'ssl-file-parameters': {
+    severity: 'warning',
+    description: '`ssl_cert_file`, `ssl_key_file` or `ssl_ca_file` in `spec.postgresql.parameters`: the operator\'s `spec.tls` (Secret mounted readable for PostgreSQL, paths set for Spilo) is bypassed, and a hand-mounted file PostgreSQL cannot read stops the server ("could not load server certificate file": Permission denied). Use `spec.tls`.',
+    source: `${ZALANDO_REPO}:pkg/cluster/k8sres.go (generateTlsMounts: SSL_CERTIFICATE_FILE, SSL_PRIVATE_KEY_FILE, SSL_CA_FILE, mode 0640), docs/user.md (Custom TLS certificates); user report #1545`,
   },
 });
 

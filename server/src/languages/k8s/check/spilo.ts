@@ -2,7 +2,7 @@
  * The TLS rules that Zalando's postgres-operator and its fork CYBERTEC CPO share, since both mount `spec.tls` the same
  * way into Spilo pods (`generateTlsMounts` in pkg/cluster/k8sres.go of either): an empty `tls.secretName` turns custom
  * TLS off, `caSecretName` without `caFile` is ignored, custom TLS without `spiloFSGroup`, and the clone source name
- * (`validateCloneClusterDescription`). Each operator's module (cpo.ts, zalando.ts) calls these with its own rule table
+ * (`validateCloneClusterDescription`), certificate files named in `spec.postgresql.parameters` instead of `spec.tls`. Each operator's module (cpo.ts, zalando.ts) calls these with its own rule table
  * and product name, so the findings carry that operator's rule ids. Facts: operators.md §3.2; Zalando v1.15.1 source.
  */
 import type { RuleMeta } from '../../../core/types';
@@ -17,6 +17,7 @@ export interface SpiloRules {
   'ca-secret-without-ca-file': RuleMeta;
   'missing-fs-group': RuleMeta;
   'clone-cluster-name': RuleMeta;
+  'ssl-file-parameters': RuleMeta;
 }
 
 /** Who speaks in messages: `CPO`, `the Zalando operator`. */
@@ -91,3 +92,20 @@ export function checkSpiloClone(r: Resource, ctx: DocumentContext, p: SpiloProdu
     `\`cluster: ${JSON.stringify(name)}\` is not a valid cluster name to clone from: without \`timestamp\` ${p.name} requires a DNS-1035 label (lower-case letters, digits and \`-\`, starting with a letter, at most 63 characters), marks this cluster Invalid and does not create it. Write the source cluster's name exactly.`);
 }
 
+
+const SSL_FILES = ['ssl_cert_file', 'ssl_key_file', 'ssl_ca_file'] as const;
+
+/**
+ * Certificate files named in `spec.postgresql.parameters` (Z-10): the operator's TLS machinery (`spec.tls`: the Secret
+ * mounted at /tls with mode 0640 under `spiloFSGroup`, SSL_CERTIFICATE_FILE/SSL_PRIVATE_KEY_FILE/SSL_CA_FILE for
+ * Spilo) is bypassed, and a file mounted by hand must be readable by the Spilo user.
+ */
+export function checkSpiloSslFiles(r: Resource, ctx: DocumentContext, p: SpiloProduct): void {
+  const params = get(r.data, ['spec', 'postgresql', 'parameters']);
+  if (!isObj(params)) return;
+  for (const k of SSL_FILES) {
+    if (typeof params[k] !== 'string') continue;
+    ctx.report(p.rules['ssl-file-parameters'], spanAt(r, ['spec', 'postgresql', 'parameters', k], 'key'),
+      `\`${k}\` in \`spec.postgresql.parameters\` bypasses \`spec.tls\`: ${p.name} then neither mounts the certificate Secret readable for PostgreSQL (mode 0640 with \`spiloFSGroup\`) nor points Spilo at it, and a file mounted by hand (additionalVolumes) that the postgres user cannot read stops the server at start ("could not load server certificate file": Permission denied). Remove it and set \`spec.tls.secretName\` (with \`caFile\` for a client CA).`);
+  }
+}

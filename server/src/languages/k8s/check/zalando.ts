@@ -6,7 +6,7 @@
  * `spec.monitor` (the schema rejects them). The keys of the referenced Secrets are checked in secretKeys.ts.
  */
 import { ZALANDO } from '../rules';
-import { checkSpiloClone, checkSpiloFsGroup, checkSpiloTls, type SpiloProduct } from './spilo';
+import { checkSpiloClone, checkSpiloFsGroup, checkSpiloSslFiles, checkSpiloTls, type SpiloProduct } from './spilo';
 import type { RuleModule } from './types';
 import { isZalando } from './util';
 
@@ -18,6 +18,7 @@ export const zalandoModule: RuleModule = {
   checkDocument(r, ctx) {
     checkSpiloClone(r, ctx, PRODUCT);
     checkSpiloTls(r, ctx, PRODUCT);
+    checkSpiloSslFiles(r, ctx, PRODUCT);
   },
   checkLive(r, ctx) {
     checkSpiloFsGroup(r, ctx, PRODUCT);
