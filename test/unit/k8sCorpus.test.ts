@@ -64,7 +64,6 @@ const KNOWN_MISSING: Record<string, string> = {
   'P-6#1': 'no rule yet: crVersion < 2.5.0 with several clusters per namespace (shared root CA, delete-ssl)',
   'P-7#1': 'no rule yet: postgresVersion is not checked against the crVersion version matrix',
   'Z-1#1': 'no rule yet: Helm values of the operator chart are not read (tls key unknown there)',
-  'Z-1#2': 'no rule yet: Zalando postgresql is not detected; spec.tls.secretName is not tied to an isCA Certificate',
   'Z-2#1': 'no rule yet: Zalando postgresql is not detected (clientcert without caFile, clientcert=1 on PG >= 14 in patroni.pg_hba)',
   'Z-3#1': 'no rule yet: Zalando postgresql is not detected (patroni.pg_hba replacing the defaults)',
   'Z-4#1': 'no rule yet: Zalando postgresql is not detected (shadowed rule in patroni.pg_hba)',

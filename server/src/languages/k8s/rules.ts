@@ -274,6 +274,11 @@ export const CPO = defineRules('cpo', {
     description: '`ssl_cert_file`, `ssl_key_file` or `ssl_ca_file` in `spec.postgresql.parameters`: CPO\'s `spec.tls` (Secret mounted readable for PostgreSQL, paths set for Spilo) is bypassed, and a hand-mounted file PostgreSQL cannot read stops the server. Use `spec.tls`.',
     source: `${K8SRES} (generateTlsMounts: SSL_CERTIFICATE_FILE, SSL_PRIVATE_KEY_FILE, SSL_CA_FILE, mode 0640); user report zalando/postgres-operator#1545 (the upstream)`,
   },
+  'ca-certificate-secret': {
+    severity: 'warning',
+    description: '`spec.tls.secretName` names the Secret of a cert-manager Certificate with `isCA: true`: the server would present the CA certificate, whose names are not the cluster\'s Services. Name a server Certificate\'s Secret; the CA goes in `caFile`/`caSecretName`.',
+    source: `${K8SRES} (generateTlsMounts: the Secret's tls.crt is the server certificate); user report zalando/postgres-operator#2000 (the upstream)`,
+  },
 });
 
 export const CERT_MANAGER = defineRules('cert-manager', {
@@ -474,6 +479,11 @@ export const ZALANDO = defineRules('zalando', {
     severity: 'warning',
     description: '`ssl_cert_file`, `ssl_key_file` or `ssl_ca_file` in `spec.postgresql.parameters`: the operator\'s `spec.tls` (Secret mounted readable for PostgreSQL, paths set for Spilo) is bypassed, and a hand-mounted file PostgreSQL cannot read stops the server ("could not load server certificate file": Permission denied). Use `spec.tls`.',
     source: `${ZALANDO_REPO}:pkg/cluster/k8sres.go (generateTlsMounts: SSL_CERTIFICATE_FILE, SSL_PRIVATE_KEY_FILE, SSL_CA_FILE, mode 0640), docs/user.md (Custom TLS certificates); user report #1545`,
+  },
+  'ca-certificate-secret': {
+    severity: 'warning',
+    description: '`spec.tls.secretName` names the Secret of a cert-manager Certificate with `isCA: true`: the server would present the CA certificate, whose names are not the cluster\'s Services. Name a server Certificate\'s Secret; the CA goes in `caFile`/`caSecretName`.',
+    source: `${ZALANDO_REPO}:pkg/cluster/k8sres.go (generateTlsMounts: the Secret's tls.crt is the server certificate), docs/user.md (Custom TLS certificates); user report #2000`,
   },
 });
 

@@ -6,7 +6,7 @@
  * `spec.monitor` (the schema rejects them). The keys of the referenced Secrets are checked in secretKeys.ts.
  */
 import { ZALANDO } from '../rules';
-import { checkSpiloClone, checkSpiloFsGroup, checkSpiloSslFiles, checkSpiloTls, type SpiloProduct } from './spilo';
+import { checkSpiloCaSecret, checkSpiloClone, checkSpiloFsGroup, checkSpiloSslFiles, checkSpiloTls, type SpiloProduct } from './spilo';
 import type { RuleModule } from './types';
 import { isZalando } from './util';
 
@@ -22,5 +22,6 @@ export const zalandoModule: RuleModule = {
   },
   checkLive(r, ctx) {
     checkSpiloFsGroup(r, ctx, PRODUCT);
+    checkSpiloCaSecret(r, ctx, PRODUCT);
   },
 };
