@@ -272,12 +272,12 @@ export const CPO = defineRules('cpo', {
   'ssl-file-parameters': {
     severity: 'warning',
     description: '`ssl_cert_file`, `ssl_key_file` or `ssl_ca_file` in `spec.postgresql.parameters`: CPO\'s `spec.tls` (Secret mounted readable for PostgreSQL, paths set for Spilo) is bypassed, and a hand-mounted file PostgreSQL cannot read stops the server. Use `spec.tls`.',
-    source: `${K8SRES} (generateTlsMounts: SSL_CERTIFICATE_FILE, SSL_PRIVATE_KEY_FILE, SSL_CA_FILE, mode 0640); user report zalando/postgres-operator#1545 (the upstream)`,
+    source: `operators.md C6; ${K8SRES} (generateTlsMounts: SSL_CERTIFICATE_FILE, SSL_PRIVATE_KEY_FILE, SSL_CA_FILE, mode 0640); user report zalando/postgres-operator#1545 (the upstream)`,
   },
   'ca-certificate-secret': {
     severity: 'warning',
     description: '`spec.tls.secretName` names the Secret of a cert-manager Certificate with `isCA: true`: the server would present the CA certificate, whose names are not the cluster\'s Services. Name a server Certificate\'s Secret; the CA goes in `caFile`/`caSecretName`.',
-    source: `${K8SRES} (generateTlsMounts: the Secret's tls.crt is the server certificate); user report zalando/postgres-operator#2000 (the upstream)`,
+    source: `operators.md C5; ${K8SRES} (generateTlsMounts: the Secret's tls.crt is the server certificate); user report zalando/postgres-operator#2000 (the upstream)`,
   },
 });
 

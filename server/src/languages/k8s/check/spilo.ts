@@ -3,9 +3,8 @@
  * way into Spilo pods (`generateTlsMounts` in pkg/cluster/k8sres.go of either): an empty `tls.secretName` turns custom
  * TLS off, `caSecretName` without `caFile` is ignored, custom TLS without `spiloFSGroup`, and the clone source name
  * (`validateCloneClusterDescription`), certificate files named in `spec.postgresql.parameters` instead of `spec.tls`, and
- * a `tls.secretName` that is a cert-manager CA Certificate's Secret. Each operator's module (cpo.ts, zalando.ts) calls these
- * with its own rule table
- * and product name, so the findings carry that operator's rule ids. Facts: operators.md §3.2; Zalando v1.15.1 source.
+ * a `tls.secretName` that is a cert-manager CA Certificate's Secret. Each operator's module (cpo.ts, zalando.ts) calls
+ * these with its own rule table and product name, so the findings carry that operator's rule ids. Facts: operators.md §3.2; Zalando v1.15.1 source.
  */
 import type { RuleMeta } from '../../../core/types';
 import type { Resource } from '../model';
