@@ -14,7 +14,11 @@
  * compactly, the fields not in every release (with the releases that have them) and the required fields a release adds
  * (k8s/check/crVersion.ts reads it). Without the option the existing `x-pgtls-versions` is kept.
  *
- *   node --import tsx scripts/gen-k8s-schemas.ts [--percona-git DIR] [--check]
+ * Zalando's postgresql CRD is not pinned here: with `--zalando-git DIR` (a clone or bare git directory of
+ * zalando/postgres-operator) the CRDs of ZALANDO_RELEASES are read from their tags the same way, plus the per-release
+ * enums (the PostgreSQL versions each release takes); the release that applies is the one the workspace installs.
+ *
+ *   node --import tsx scripts/gen-k8s-schemas.ts [--percona-git DIR] [--zalando-git DIR] [--check]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -159,7 +163,13 @@ function union(a: Schema, b: Schema): Schema {
 
 /** The union of the releases and the per-release differences. */
 export function perconaReleases(gitDir: string): { union: Schema; versions: Versions } {
-  const byRelease = PERCONA_RELEASES.map(r => ({ release: r, s: perconaCrd(gitDir, r) }));
+  const r = releasesOf(PERCONA_RELEASES, rel => perconaCrd(gitDir, rel));
+  return { union: r.union, versions: r.versions };
+}
+
+/** The union of some releases' structures (oldest first) and the per-release differences. */
+function releasesOf(RELEASES: readonly string[], crdOf: (release: string) => Schema): { union: Schema; versions: Versions; byRelease: { release: string; s: Schema }[] } {
+  const byRelease = RELEASES.map(r => ({ release: r, s: crdOf(r) }));
   const all = byRelease.map(r => r.s).reduce((a, b) => union(a, b));
   const present = new Map<string, Set<string>>();
   for (const { release, s } of byRelease) {
@@ -168,15 +178,15 @@ export function perconaReleases(gitDir: string): { union: Schema; versions: Vers
       present.get(p)!.add(release);
     });
   }
-  const versions: Versions = { releases: [...PERCONA_RELEASES], fields: {}, required: {} };
+  const versions: Versions = { releases: [...RELEASES], fields: {}, required: {} };
   // A field not in every release, listed at the top-most such path (its children follow it).
   for (const [p, set] of present) {
-    if (set.size === PERCONA_RELEASES.length || !p.startsWith('spec')) continue; // status is the operator's
+    if (set.size === RELEASES.length || !p.startsWith('spec')) continue; // status is the operator's
     const parent = p.replace(/\.[^.]*$/, '');
     if (parent !== p && present.get(parent)?.size === set.size) continue;
-    const has = PERCONA_RELEASES.filter(r => set.has(r));
-    const from = PERCONA_RELEASES.indexOf(has[0]!);
-    const contiguous = has.every((r, i) => PERCONA_RELEASES[from + i] === r);
+    const has = RELEASES.filter(r => set.has(r));
+    const from = RELEASES.indexOf(has[0]!);
+    const contiguous = has.every((r, i) => RELEASES[from + i] === r);
     versions.fields[p] = contiguous && has.length > 1 ? [`${has[0]}..${has[has.length - 1]}`] : has;
   }
   // Required lists: per object and release, `+name` (required there, not in the union) and `-name` (the reverse).
@@ -191,7 +201,68 @@ export function perconaReleases(gitDir: string): { union: Schema; versions: Vers
       if (delta.length) (versions.required[p] ??= {})[release] = delta;
     });
   }
-  return { union: all, versions };
+  return { union: all, versions, byRelease };
+}
+
+// ------------------------------------------------------------------------------------------- Zalando releases
+
+/**
+ * Zalando postgres-operator releases whose CRD (manifests/postgresql.crd.yaml) is read from their tag, one per minor
+ * (the newest patch). 1.5 and older shipped an apiextensions v1beta1 CRD without a structural schema; 2.0 replaced
+ * the hand-written CRD with a generated one and is not judged here yet.
+ */
+export const ZALANDO_RELEASES = ['1.6.3', '1.7.1', '1.8.2', '1.9.0', '1.10.1', '1.11.0', '1.12.2', '1.13.0', '1.14.0', '1.15.1'] as const;
+const ZALANDO_SCHEMA = 'zalando-postgresql.json';
+const ZALANDO_CRD_PATH = 'manifests/postgresql.crd.yaml';
+
+function zalandoCrd(gitDir: string, release: string): Schema {
+  const text = execFileSync('git', ['--git-dir', gitDir, 'show', `v${release}:${ZALANDO_CRD_PATH}`], { maxBuffer: 64 << 20, encoding: 'utf8' });
+  for (const d of parseAllDocuments(text)) {
+    const crd = d.toJS({ maxAliasCount: -1 }) as { spec?: { names?: { kind?: string }; versions?: { served?: boolean; schema?: { openAPIV3Schema?: Schema } }[] } } | null;
+    if (crd?.spec?.names?.kind !== 'postgresql') continue;
+    const v = crd.spec.versions?.find(x => x.served !== false);
+    if (v?.schema?.openAPIV3Schema) return structure(v.schema.openAPIV3Schema);
+  }
+  throw new Error(`v${release}: no postgresql CRD in ${ZALANDO_CRD_PATH}`);
+}
+
+/**
+ * The union of the Zalando releases, their differences (as for Percona) and, per enum that changed between releases,
+ * each release's list (`enums`: path → release → values); the union's enum is every release's values, so the
+ * compiled validator accepts what some release accepts and k8s/check/zalandoRelease.ts judges the installed one.
+ * `selectedBy: 'installed-operator'`: the release comes from the operator the workspace installs, not from a field.
+ */
+export function zalandoReleases(gitDir: string): { union: Schema; versions: Versions & { selectedBy: string; enums: Record<string, Record<string, unknown[]>> } } {
+  const r = releasesOf(ZALANDO_RELEASES, rel => zalandoCrd(gitDir, rel));
+  const enums: Record<string, Record<string, unknown[]>> = {};
+  const byPath = new Map<string, Map<string, unknown[]>>();
+  for (const { release, s } of r.byRelease) {
+    walkFields(s, (p, node) => {
+      if (!Array.isArray(node.enum) || !p.startsWith('spec')) return;
+      if (!byPath.has(p)) byPath.set(p, new Map());
+      byPath.get(p)!.set(release, node.enum as unknown[]);
+    });
+  }
+  for (const [p, m] of byPath) {
+    const lists = [...m.values()].map(l => JSON.stringify(l));
+    if (new Set(lists).size === 1 && m.size === ZALANDO_RELEASES.length) continue;
+    enums[p] = Object.fromEntries(m);
+    const all: unknown[] = [];
+    for (const l of m.values()) for (const v of l) if (!all.includes(v)) all.push(v);
+    const node = nodeAt(r.union, p);
+    if (node) node.enum = all;
+  }
+  return { union: r.union, versions: { ...r.versions, selectedBy: 'installed-operator', enums } };
+}
+
+/** The node at a field path of walkFields. */
+function nodeAt(s: Schema, p: string): Schema | undefined {
+  let cur: Schema | undefined = s;
+  for (const seg of p.split('.').filter(Boolean)) {
+    if (!cur) return undefined;
+    cur = seg === '[]' ? obj(cur.items) : seg === '{}' ? obj(cur.additionalProperties) : obj(obj(cur.properties)?.[seg]);
+  }
+  return cur;
 }
 
 // ---------------------------------------------------------------------------------------------------- main
@@ -218,6 +289,19 @@ function main(): void {
     stale = true;
     if (check) console.error(`${t.schema} is not in step with ${t.crds[0]}`);
     else { fs.writeFileSync(file, text); console.log(`wrote schemas/k8s/${t.schema}`); }
+  }
+  const zalandoAt = process.argv.indexOf('--zalando-git');
+  if (zalandoAt > 0) {
+    // Zalando's CRD is not pinned in ../shared/reference/crds: its releases are read from the upstream tags.
+    const file = path.join(SCHEMA_DIR, ZALANDO_SCHEMA);
+    const ours = JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
+    const r = zalandoReleases(process.argv[zalandoAt + 1]!);
+    const text = `${JSON.stringify(generateSchema({ ...ours, 'x-pgtls-versions': r.versions }, r.union), null, 2)}\n`;
+    if (text !== fs.readFileSync(file, 'utf8')) {
+      stale = true;
+      if (check) console.error(`${ZALANDO_SCHEMA} is not in step with zalando/postgres-operator ${ZALANDO_RELEASES.join(', ')}`);
+      else { fs.writeFileSync(file, text); console.log(`wrote schemas/k8s/${ZALANDO_SCHEMA}`); }
+    }
   }
   if (check && stale) process.exitCode = 1;
 }

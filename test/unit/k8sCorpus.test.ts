@@ -40,21 +40,14 @@ const KNOWN_MISSING: Record<string, string> = {
   'CD-1#1': 'no rule yet: PGO v4 Pgcluster (crunchydata.com/v1) is not detected; no chain check of tlsSecret against caSecret',
   'CD-1#2': 'no rule yet: PGO v4 Pgcluster is not detected; no chain check of replicationTLSSecret against caSecret',
   'CD-2#1': 'no rule yet: pg_hba/pg_ident embedded in a PGO v4 custom-config ConfigMap are not read; no CN-vs-ident-map check',
-  'CD-7#1': 'no rule yet: acid.zalan.do/v1 postgresql (Zalando) is not detected, so its unknown fields are not reported',
   'CD-8#1': "no rule yet: pg_hba.conf in a PGO v4 ConfigMap is not read; the operator's own non-TLS connection is not modelled",
   'CD-10#1': 'no rule yet: client Deployments (PGHOST/PGSSLMODE) are not read',
-  'CPO-1#1': 'no rule yet: acid.zalan.do/v1 postgresql is not detected, and no check ties the apiVersion to the operator image installed',
   'Z-1#1': 'no rule yet: Helm values of the operator chart are not read (tls key unknown there)',
-  'Z-1#2': 'no rule yet: Zalando postgresql is not detected; spec.tls.secretName is not tied to an isCA Certificate',
-  'Z-10#1': 'no rule yet: ssl_*_file in a Zalando postgresql.parameters (Zalando not detected)',
   'Z-11#1': 'no rule yet: client configuration (Grafana datasource in a ConfigMap) is not read',
-  'Z-15#1': 'no rule yet: Zalando postgresql is not detected (teamId name prefix)',
-  'Z-17#1': 'no rule yet: Zalando postgresql is not detected, and schemas are not chosen by the operator version installed',
 };
 
 /** Errors pgtls reports on lines no expectation names, `<ID> <file>:<line>` -> why it is accepted for now. */
 const KNOWN_FALSE: Record<string, string> = {
-  'Z-9 postgresql.yaml:16': 'the pinned Zalando CRD (v1.15.1) allows PostgreSQL 13-18 only; the reporter\'s older operator still took 12. pgtls judges one Zalando release (no per-release schema for Zalando yet)',
 };
 
 function folders(): string[] {

@@ -272,6 +272,16 @@ export const CPO = defineRules('cpo', {
     description: 'The `spec.tls.secretName` certificate does not answer to every name of the Services it serves: `<cluster>` and `<cluster>-repl`, plus `<cluster>-pooler` with `enableConnectionPooler: true` and `<cluster>-pooler-repl` with `enableReplicaConnectionPooler: true` (the poolers mount the same Secret). Clients with `sslmode=verify-full` that dial a missing name fail. Warning when a short name is missing, information when only qualified forms are.',
     source: `operators.md C7, C8, §3.3; ${CPO_REPO}:pkg/cluster/connection_pooler.go, docs/hugo/content/en/tls/_index.md`,
   },
+  'ssl-file-parameters': {
+    severity: 'warning',
+    description: '`ssl_cert_file`, `ssl_key_file` or `ssl_ca_file` in `spec.postgresql.parameters`: CPO\'s `spec.tls` (Secret mounted readable for PostgreSQL, paths set for Spilo) is bypassed, and a hand-mounted file PostgreSQL cannot read stops the server. Use `spec.tls`.',
+    source: `operators.md C6; ${K8SRES} (generateTlsMounts: SSL_CERTIFICATE_FILE, SSL_PRIVATE_KEY_FILE, SSL_CA_FILE, mode 0640); user report zalando/postgres-operator#1545 (the upstream)`,
+  },
+  'ca-certificate-secret': {
+    severity: 'warning',
+    description: '`spec.tls.secretName` names the Secret of a cert-manager Certificate with `isCA: true`: the server would present the CA certificate, whose names are not the cluster\'s Services. Name a server Certificate\'s Secret; the CA goes in `caFile`/`caSecretName`.',
+    source: `operators.md C5; ${K8SRES} (generateTlsMounts: the Secret's tls.crt is the server certificate); user report zalando/postgres-operator#2000 (the upstream)`,
+  },
 });
 
 export const CERT_MANAGER = defineRules('cert-manager', {
@@ -482,6 +492,31 @@ export const ZALANDO = defineRules('zalando', {
     severity: 'error',
     description: '`spec.patroni.pg_hba` replaces Spilo\'s default pg_hba as a whole (the operator writes it into Patroni\'s local configuration), and this list lacks a line the defaults provide: a `local` line (Patroni manages PostgreSQL as the superuser over the Unix socket), or a `replication` line for TCP (replicas clone and stream from the primary as the replication user, `standby` by default). Error when the cluster has replicas; warning for a single instance. The same check as `cpo/pg-hba-incomplete`.',
     source: `${ZALANDO_REPO}:pkg/cluster/k8sres.go (pg_hba in the local Patroni configuration), docs/reference/cluster_manifest.md (pg_hba: "custom pg_hba lines to replace default ones"); ${SPILO}; zalando/postgres-operator#1555, #1625, #1720`,
+  },
+  'installed-release': {
+    severity: 'warning',
+    description: 'A field or PostgreSQL version the postgresql CRD of the operator release the workspace installs does not have (the release read from the operator Deployment\'s image), e.g. `spec.env` with operator 1.7: the API server rejects it. Without an operator in the workspace, a version only older releases take.',
+    source: 'zalando/postgres-operator manifests/postgresql.crd.yaml at v1.6.3 to v1.15.1 (read by scripts/gen-k8s-schemas.ts --zalando-git); user report zalando/postgres-operator#1914',
+  },
+  'cpo-installed': {
+    severity: 'warning',
+    description: 'An `acid.zalan.do/v1` postgresql where the workspace installs CYBERTEC CPO 0.7 or newer (and no Zalando operator): CPO serves `cpo.opensource.cybertec.at/v1` only, so the cluster is not served or never reconciled.',
+    source: 'cybertec-postgresql/CYBERTEC-pg-operator PR #20 (V0.7.0 change api), @v0.9.2:charts/postgres-operator/crds/postgresqls.yaml (group cpo.opensource.cybertec.at)',
+  },
+  'team-prefix': {
+    severity: 'warning',
+    description: '`metadata.name` does not start with `<teamId>-`: operators up to 1.8 always skip such a cluster (nothing is created), 1.9 and later only with `enable_team_id_clustername_prefix: true` (default off). Reported when the workspace installs an operator up to 1.8 or sets that option in an operator ConfigMap or OperatorConfiguration.',
+    source: 'zalando/postgres-operator@v1.8.2:pkg/apis/acid.zalan.do/v1/marshal.go, util.go (extractClusterName); @v1.9.0:pkg/controller/postgresql.go, pkg/util/config/config.go (enable_team_id_clustername_prefix, default false); user report #1078',
+  },
+  'ssl-file-parameters': {
+    severity: 'warning',
+    description: '`ssl_cert_file`, `ssl_key_file` or `ssl_ca_file` in `spec.postgresql.parameters`: the operator\'s `spec.tls` (Secret mounted readable for PostgreSQL, paths set for Spilo) is bypassed, and a hand-mounted file PostgreSQL cannot read stops the server ("could not load server certificate file": Permission denied). Use `spec.tls`.',
+    source: `${ZALANDO_REPO}:pkg/cluster/k8sres.go (generateTlsMounts: SSL_CERTIFICATE_FILE, SSL_PRIVATE_KEY_FILE, SSL_CA_FILE, mode 0640), docs/user.md (Custom TLS certificates); user report #1545`,
+  },
+  'ca-certificate-secret': {
+    severity: 'warning',
+    description: '`spec.tls.secretName` names the Secret of a cert-manager Certificate with `isCA: true`: the server would present the CA certificate, whose names are not the cluster\'s Services. Name a server Certificate\'s Secret; the CA goes in `caFile`/`caSecretName`.',
+    source: `${ZALANDO_REPO}:pkg/cluster/k8sres.go (generateTlsMounts: the Secret's tls.crt is the server certificate), docs/user.md (Custom TLS certificates); user report #2000`,
   },
 });
 

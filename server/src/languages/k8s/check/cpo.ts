@@ -7,7 +7,7 @@
  * secretKeys.ts. The rules themselves are shared with Zalando's operator, CPO's upstream (spilo.ts). Facts: operators.md §3.2.
  */
 import { CPO } from '../rules';
-import { checkSpiloClone, checkSpiloFsGroup, checkSpiloTls, type SpiloProduct } from './spilo';
+import { checkSpiloCaSecret, checkSpiloClone, checkSpiloFsGroup, checkSpiloSslFiles, checkSpiloTls, type SpiloProduct } from './spilo';
 import type { RuleModule } from './types';
 import { isCpo } from './util';
 
@@ -19,8 +19,10 @@ export const cpoModule: RuleModule = {
   checkDocument(r, ctx) {
     checkSpiloClone(r, ctx, PRODUCT);
     checkSpiloTls(r, ctx, PRODUCT);
+    checkSpiloSslFiles(r, ctx, PRODUCT);
   },
   checkLive(r, ctx) {
     checkSpiloFsGroup(r, ctx, PRODUCT);
+    checkSpiloCaSecret(r, ctx, PRODUCT);
   },
 };

@@ -20,6 +20,10 @@ export interface ReleaseVersions {
   fields: Record<string, string[]>;
   /** Object path → release → `+name` / `-name` against the schema's required list. */
   required: Record<string, Record<string, string[]>>;
+  /** `installed-operator`: the release is the one the workspace installs (zalandoRelease.ts), not `spec.crVersion`. */
+  selectedBy?: string;
+  /** Enum path → release → its values, where the releases differ (the schema's enum is their union). */
+  enums?: Record<string, Record<string, unknown[]>>;
 }
 
 export interface Release {
@@ -50,6 +54,7 @@ export function expandReleases(entry: readonly string[], releases: readonly stri
 export function releaseOf(schema: JsonSchema, data: unknown): Release | undefined {
   const versions = schema['x-pgtls-versions'] as ReleaseVersions | undefined;
   if (!versions || !Array.isArray(versions.releases) || !versions.releases.length) return undefined;
+  if (versions.selectedBy === 'installed-operator') return undefined;
   const newest = versions.releases[versions.releases.length - 1]!;
   const asked = isObj(data) && isObj(data.spec) ? data.spec.crVersion : undefined;
   if (typeof asked !== 'string' || !asked.trim()) return { versions, release: newest };
@@ -108,7 +113,7 @@ export function reportRelease(r: Release, title: string, doc: Document.Parsed, d
 }
 
 /** The data paths a schema path (`[]`, `{}` wildcards) names in this document. */
-function instances(data: unknown, segs: string[], at: string[] = []): string[][] {
+export function instances(data: unknown, segs: string[], at: string[] = []): string[][] {
   if (!segs.length) return [at];
   const [seg, ...rest] = segs as [string, ...string[]];
   if (seg === '[]') return Array.isArray(data) ? data.flatMap((v, i) => instances(v, rest, [...at, String(i)])) : [];

@@ -40,6 +40,7 @@ import { pgoModule } from './pgo';
 import { perconaReleasesModule } from './perconaReleases';
 import { perconaV1Module } from './perconaV1';
 import { zalandoModule } from './zalando';
+import { zalandoReleaseModule } from './zalandoRelease';
 import { checkSchema, type SchemaSubject } from './schema';
 import { secretContentModule } from './secretContent';
 import { secretKeysModule } from './secretKeys';
@@ -56,6 +57,7 @@ export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule,
   selfSignedModule,
   perconaReleasesModule,
   perconaV1Module,
+  zalandoReleaseModule,
 ];
 
 /** A reporter of spans relative to a text that starts at `base` in the file, reporting into `report` in file offsets. */

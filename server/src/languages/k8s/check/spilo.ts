@@ -2,8 +2,9 @@
  * The TLS rules that Zalando's postgres-operator and its fork CYBERTEC CPO share, since both mount `spec.tls` the same
  * way into Spilo pods (`generateTlsMounts` in pkg/cluster/k8sres.go of either): an empty `tls.secretName` turns custom
  * TLS off, `caSecretName` without `caFile` is ignored, custom TLS without `spiloFSGroup`, and the clone source name
- * (`validateCloneClusterDescription`). Each operator's module (cpo.ts, zalando.ts) calls these with its own rule table
- * and product name, so the findings carry that operator's rule ids. Facts: operators.md §3.2; Zalando v1.15.1 source.
+ * (`validateCloneClusterDescription`), certificate files named in `spec.postgresql.parameters` instead of `spec.tls`, and
+ * a `tls.secretName` that is a cert-manager CA Certificate's Secret. Each operator's module (cpo.ts, zalando.ts) calls
+ * these with its own rule table and product name, so the findings carry that operator's rule ids. Facts: operators.md §3.2; Zalando v1.15.1 source.
  * Also `spec.patroni.pg_hba`, which replaces Spilo's default pg_hba as a whole (checkSpiloPgHba: `cpo/pg-hba-incomplete`,
  * `zalando/pg-hba-incomplete`); its lines are validated by the pg_hba rules in embedded.ts.
  */
@@ -13,6 +14,8 @@ import type { Resource } from '../model';
 import type { WorkspaceResources } from '../workspace';
 import type { DocumentContext, LiveContext } from './types';
 import { addPairFix, get, isObj, spanAt, str } from './util';
+import { dataOf } from '../data';
+import { namePlace } from '../workspace';
 
 /** The rule table an operator of the Spilo family passes in (same names in `cpo/*` and `zalando/*`). */
 export interface SpiloRules {
@@ -20,6 +23,8 @@ export interface SpiloRules {
   'ca-secret-without-ca-file': RuleMeta;
   'missing-fs-group': RuleMeta;
   'clone-cluster-name': RuleMeta;
+  'ssl-file-parameters': RuleMeta;
+  'ca-certificate-secret': RuleMeta;
 }
 
 /** Who speaks in messages: `CPO`, `the Zalando operator`. */
@@ -131,4 +136,41 @@ export function checkSpiloPgHba(r: Resource, ctx: DocumentContext, rule: RuleMet
 /** A TCP line that can admit a physical replication connection (the `replication` keyword, not quoted). */
 function isReplicationOverTcp(x: HbaRecord): boolean {
   return x.conn !== 'local' && x.method !== 'reject' && x.databases.some(t => !t.quoted && t.value === 'replication');
+}
+
+const SSL_FILES = ['ssl_cert_file', 'ssl_key_file', 'ssl_ca_file'] as const;
+
+/**
+ * Certificate files named in `spec.postgresql.parameters` (Z-10): the operator's TLS machinery (`spec.tls`: the Secret
+ * mounted at /tls with mode 0640 under `spiloFSGroup`, SSL_CERTIFICATE_FILE/SSL_PRIVATE_KEY_FILE/SSL_CA_FILE for
+ * Spilo) is bypassed, and a file mounted by hand must be readable by the Spilo user.
+ */
+export function checkSpiloSslFiles(r: Resource, ctx: DocumentContext, p: SpiloProduct): void {
+  const params = get(r.data, ['spec', 'postgresql', 'parameters']);
+  if (!isObj(params)) return;
+  for (const k of SSL_FILES) {
+    if (typeof params[k] !== 'string') continue;
+    ctx.report(p.rules['ssl-file-parameters'], spanAt(r, ['spec', 'postgresql', 'parameters', k], 'key'),
+      `\`${k}\` in \`spec.postgresql.parameters\` bypasses \`spec.tls\`: ${p.name} then neither mounts the certificate Secret readable for PostgreSQL (mode 0640 with \`spiloFSGroup\`) nor points Spilo at it, and a file mounted by hand (additionalVolumes) that the postgres user cannot read stops the server at start ("could not load server certificate file": Permission denied). Remove it and set \`spec.tls.secretName\` (with \`caFile\` for a client CA).`);
+  }
+}
+
+/**
+ * Z-1: `spec.tls.secretName` is the Secret of a cert-manager Certificate with `isCA: true` (the CA of a bootstrap
+ * chain, not a server certificate): PostgreSQL would present the CA certificate, whose names no client dials.
+ */
+export function checkSpiloCaSecret(r: Resource, ctx: LiveContext, p: SpiloProduct): void {
+  const secretName = str(get(r.data, ['spec', 'tls', 'secretName']));
+  if (!secretName) return;
+  const ns = r.header.namespace;
+  const ca = ctx.workspace.documents('isCA').find(d => {
+    if (d.header.kind !== 'Certificate' || d.header.apiVersion !== 'cert-manager.io/v1') return false;
+    if (ns && d.header.namespace && d.header.namespace !== ns) return false;
+    const spec = get(dataOf(d.doc.part).value, ['spec']);
+    return str(get(spec, ['secretName'])) === secretName && get(spec, ['isCA']) === true;
+  });
+  if (!ca) return;
+  ctx.report(p.rules['ca-certificate-secret'], spanAt(r, ['spec', 'tls', 'secretName']),
+    `Secret \`${secretName}\` is written by Certificate \`${ca.header.name ?? ''}\` with \`isCA: true\`: ${p.name} would serve that CA certificate as the server certificate, whose names are not the cluster's Services, so clients that verify (verify-full) fail. Issue a server Certificate from a CA Issuer over \`${secretName}\` and name its Secret here (the CA goes in \`caFile\`/\`caSecretName\`).`,
+    { related: [{ ...namePlace(ca), message: `Certificate \`${ca.header.name ?? ''}\` (isCA: true) writes Secret \`${secretName}\`` }] });
 }

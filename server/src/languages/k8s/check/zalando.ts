@@ -8,7 +8,7 @@
  * validated by the pg_hba rules in embedded.ts.
  */
 import { ZALANDO } from '../rules';
-import { checkSpiloClone, checkSpiloFsGroup, checkSpiloPgHba, checkSpiloTls, type SpiloProduct } from './spilo';
+import { checkSpiloCaSecret, checkSpiloClone, checkSpiloFsGroup, checkSpiloPgHba, checkSpiloSslFiles, checkSpiloTls, type SpiloProduct } from './spilo';
 import type { RuleModule } from './types';
 import { isZalando } from './util';
 
@@ -21,8 +21,10 @@ export const zalandoModule: RuleModule = {
     checkSpiloClone(r, ctx, PRODUCT);
     checkSpiloTls(r, ctx, PRODUCT);
     checkSpiloPgHba(r, ctx, ZALANDO['pg-hba-incomplete']);
+    checkSpiloSslFiles(r, ctx, PRODUCT);
   },
   checkLive(r, ctx) {
     checkSpiloFsGroup(r, ctx, PRODUCT);
+    checkSpiloCaSecret(r, ctx, PRODUCT);
   },
 };

@@ -19948,7 +19948,8 @@ return errors === 0;
 }
 
 exports["zalando-postgresql.json"] = validate101;
-const schema41 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRD (manifests/postgresql.crd.yaml, v1.15.1); spec.tls and spec.connectionPooler are checked strictly, other subtrees only for their type. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"type":"object","required":["kind","apiVersion","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","required":["numberOfInstances","teamId","postgresql","volume"],"additionalProperties":false,"properties":{"tls":{"type":"object","description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","required":["secretName"],"additionalProperties":false,"properties":{"secretName":{"type":"string","description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms)."},"certificateFile":{"type":"string","description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","x-pgtls-runtime-default":"tls.crt","examples":["tls.crt"]},"privateKeyFile":{"type":"string","description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","x-pgtls-runtime-default":"tls.key","examples":["tls.key"]},"caFile":{"type":"string","description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"]},"caSecretName":{"type":"string","description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set."}}},"connectionPooler":{"type":"object","description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","additionalProperties":false,"properties":{"dockerImage":{"type":"string","description":"Pooler image."},"maxDBConnections":{"type":"integer","description":"Maximum connections the pooler opens to the database."},"mode":{"type":"string","description":"Pooling mode: session or transaction.","enum":["session","transaction"]},"numberOfInstances":{"type":"integer","description":"Pooler pods per pooler (at least 1).","minimum":1},"resources":{"type":"object","description":"Pooler resource requests and limits.","additionalProperties":false,"properties":{"limits":{"type":"object","description":"Upper limits.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}},"requests":{"type":"object","description":"Requests.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}}}},"schema":{"type":"string","description":"Schema holding the pooler lookup function."},"user":{"type":"string","description":"User the pooler connects as."}}},"enableConnectionPooler":{"type":"boolean","description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls."},"enableReplicaConnectionPooler":{"type":"boolean","description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls."},"spiloFSGroup":{"type":"integer","description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103]},"spiloRunAsUser":{"type":"integer","description":"User ID of the Spilo container."},"spiloRunAsGroup":{"type":"integer","description":"Group ID of the Spilo container."},"patroni":{"type":"object","description":"Patroni settings.","properties":{"pg_hba":{"type":"array","description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","items":{"type":"string"}},"failsafe_mode":{"type":"boolean","description":"Patroni failsafe mode."},"initdb":{"type":"object","description":"initdb options.","additionalProperties":{"type":"string"}},"loop_wait":{"type":"integer","description":"Patroni loop_wait."},"maximum_lag_on_failover":{"type":"integer","description":"Patroni maximum_lag_on_failover."},"retry_timeout":{"type":"integer","description":"Patroni retry_timeout."},"slots":{"type":"object","description":"Permanent replication slots.","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"type":"boolean","description":"Synchronous replication."},"synchronous_mode_strict":{"type":"boolean","description":"Strict synchronous mode."},"synchronous_node_count":{"type":"integer","description":"Synchronous standbys."},"ttl":{"type":"integer","description":"Patroni ttl."}}},"postgresql":{"type":"object","description":"PostgreSQL version and parameters. Required.","required":["version"],"properties":{"version":{"type":"string","description":"Major version as a string (\"13\" to \"18\"); quote it in YAML. Required.","enum":["13","14","15","16","17","18"]},"parameters":{"type":"object","description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","additionalProperties":{"type":"string"}}}},"numberOfInstances":{"type":"integer","description":"Number of PostgreSQL pods (0 or more). Required.","minimum":0},"teamId":{"type":"string","description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required."},"volume":{"type":"object","description":"Data volume. Required.","required":["size"],"properties":{"size":{"type":"string","description":"Volume size, e.g. 1Gi. Required.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"type":"string","description":"Storage class."},"subPath":{"type":"string","description":"Sub-path."},"iops":{"type":"integer","description":"IOPS (EBS gp3)."},"throughput":{"type":"integer","description":"Throughput in MB/s (EBS gp3)."},"selector":{"type":"object","description":"PersistentVolume selector.","additionalProperties":true}}},"additionalVolumes":{"type":"array","description":"Extra volumes (not TLS).","items":{"type":"object","description":"One volume; the CRD requires name, mountPath and volumeSource.","additionalProperties":true,"required":["name","mountPath","volumeSource"],"properties":{"name":{"type":"string","description":"Volume name."},"mountPath":{"type":"string","description":"Mount path."},"volumeSource":{"type":"object","description":"Kubernetes volume source."}}}},"allowedSourceRanges":{"type":"array","description":"CIDRs allowed through the load balancers.","nullable":true,"items":{"type":"string"}},"clone":{"type":"object","description":"Clone source (not TLS).","additionalProperties":true},"databases":{"type":"object","description":"Database name to owner.","additionalProperties":{"type":"string"}},"dockerImage":{"type":"string","description":"Spilo image."},"enableLogicalBackup":{"type":"boolean","description":"Logical backups."},"enableMasterLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs."},"enableMasterPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary pooler."},"enableReplicaLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replicas."},"enableReplicaPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replica pooler."},"enableShmVolume":{"type":"boolean","description":"Mount /dev/shm as a memory volume."},"env":{"type":"array","description":"Extra environment variables.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"init_containers":{"type":"array","description":"Init containers (old spelling).","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"type":"array","description":"Init containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"logicalBackupSchedule":{"type":"string","description":"Cron schedule of logical backups."},"maintenanceWindows":{"type":"array","description":"Maintenance windows.","items":{"type":"string"}},"masterServiceAnnotations":{"type":"object","description":"Annotations of the primary Service.","additionalProperties":{"type":"string"}},"nodeAffinity":{"type":"object","description":"Node affinity.","additionalProperties":true},"podAnnotations":{"type":"object","description":"Pod annotations.","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"type":"string","description":"Priority class (old spelling)."},"podPriorityClassName":{"type":"string","description":"Priority class."},"preparedDatabases":{"type":"object","description":"Prepared databases (not TLS).","additionalProperties":{"type":"object","description":"One prepared database.","additionalProperties":true}},"replicaLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableReplicaLoadBalancer."},"replicaServiceAnnotations":{"type":"object","description":"Annotations of the replica Service.","additionalProperties":{"type":"string"}},"resources":{"type":"object","description":"Resource requests and limits of the PostgreSQL container.","additionalProperties":true},"schedulerName":{"type":"string","description":"Scheduler name."},"serviceAnnotations":{"type":"object","description":"Annotations of all Services.","additionalProperties":{"type":"string"}},"sidecars":{"type":"array","description":"Sidecar containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"standby":{"type":"object","description":"Standby cluster source (not TLS).","additionalProperties":true},"streams":{"type":"array","description":"Change data capture streams (not TLS).","items":{"type":"object","description":"One stream.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"useLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableMasterLoadBalancer."},"users":{"type":"object","description":"Role name to role flags (not TLS).","additionalProperties":{"type":"array","nullable":true,"items":{"type":"string"}}},"usersWithInPlaceSecretRotation":{"type":"array","description":"Users whose passwords rotate in place.","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"type":"array","description":"Users whose passwords rotate.","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"type":"string","description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides."},"usersIgnoringSecretRotation":{"type":"array","description":"Users whose passwords are never rotated, even when password rotation is on.","items":{"type":"string"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
+const schema41 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRDs (manifests/postgresql.crd.yaml, releases 1.6.3 to 1.15.1, newest first where they differ): every field of those releases is known, and an unknown key anywhere is rejected as by kubectl's strict field validation. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"x-pgtls-versions":{"releases":["1.6.3","1.7.1","1.8.2","1.9.0","1.10.1","1.11.0","1.12.2","1.13.0","1.14.0","1.15.1"],"fields":{"spec.preparedDatabases.{}.secretNamespace":["1.7.1..1.15.1"],"spec.volume.selector":["1.7.1..1.15.1"],"spec.enableMasterPoolerLoadBalancer":["1.8.2..1.15.1"],"spec.enableReplicaPoolerLoadBalancer":["1.8.2..1.15.1"],"spec.env":["1.8.2..1.15.1"],"spec.patroni.synchronous_node_count":["1.8.2..1.15.1"],"spec.standby.gs_wal_path":["1.8.2..1.15.1"],"spec.standby.standby_host":["1.8.2..1.15.1"],"spec.standby.standby_port":["1.8.2..1.15.1"],"spec.streams":["1.8.2..1.15.1"],"spec.usersWithInPlaceSecretRotation":["1.8.2..1.15.1"],"spec.usersWithSecretRotation":["1.8.2..1.15.1"],"spec.masterServiceAnnotations":["1.9.0..1.15.1"],"spec.patroni.failsafe_mode":["1.9.0..1.15.1"],"spec.replicaServiceAnnotations":["1.9.0..1.15.1"],"spec.resources.limits.hugepages-2Mi":["1.11.0..1.15.1"],"spec.resources.limits.hugepages-1Gi":["1.11.0..1.15.1"],"spec.resources.requests.hugepages-2Mi":["1.11.0..1.15.1"],"spec.resources.requests.hugepages-1Gi":["1.11.0..1.15.1"],"spec.streams.[].enableRecovery":["1.11.0..1.15.1"],"spec.streams.[].tables.{}.recoveryEventType":["1.11.0..1.15.1"],"spec.usersIgnoringSecretRotation":["1.11.0..1.15.1"],"spec.additionalVolumes.[].isSubPathExpr":["1.12.2..1.15.1"],"spec.logicalBackupRetention":["1.12.2..1.15.1"],"spec.volume.isSubPathExpr":["1.12.2..1.15.1"],"spec.streams.[].cpu":["1.14.0..1.15.1"],"spec.streams.[].memory":["1.14.0..1.15.1"],"spec.streams.[].tables.{}.ignoreRecovery":["1.14.0..1.15.1"]},"required":{"spec.connectionPooler.resources":{"1.6.3":["+requests","+limits"],"1.7.1":["+requests","+limits"]},"spec.connectionPooler.resources.limits":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.connectionPooler.resources.requests":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.resources":{"1.6.3":["+requests","+limits"],"1.7.1":["+requests","+limits"]},"spec.resources.limits":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.resources.requests":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.standby":{"1.6.3":["+s3_wal_path"],"1.7.1":["+s3_wal_path"]},"spec.tolerations.[]":{"1.6.3":["+key","+operator","+effect"],"1.7.1":["+key","+operator","+effect"]},"spec.volume.selector.matchExpressions.[]":{"1.7.1":["-key","-operator"]}},"selectedBy":"installed-operator","enums":{"spec.postgresql.version":{"1.6.3":["9.3","9.4","9.5","9.6","10","11","12","13"],"1.7.1":["9.5","9.6","10","11","12","13","14"],"1.8.2":["9.5","9.6","10","11","12","13","14"],"1.9.0":["10","11","12","13","14","15"],"1.10.1":["10","11","12","13","14","15"],"1.11.0":["11","12","13","14","15","16"],"1.12.2":["11","12","13","14","15","16"],"1.13.0":["12","13","14","15","16"],"1.14.0":["13","14","15","16","17"],"1.15.1":["13","14","15","16","17"]},"spec.volume.selector.matchExpressions.[].operator":{"1.8.2":["DoesNotExists","Exists","In","NotIn"],"1.9.0":["DoesNotExist","Exists","In","NotIn"],"1.10.1":["DoesNotExist","Exists","In","NotIn"],"1.11.0":["DoesNotExist","Exists","In","NotIn"],"1.12.2":["DoesNotExist","Exists","In","NotIn"],"1.13.0":["DoesNotExist","Exists","In","NotIn"],"1.14.0":["DoesNotExist","Exists","In","NotIn"],"1.15.1":["DoesNotExist","Exists","In","NotIn"]}}},"type":"object","required":["kind","apiVersion","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"spec":{"description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","type":"object","required":["numberOfInstances","teamId","postgresql","volume"],"properties":{"tls":{"description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms).","type":"string"},"certificateFile":{"description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","examples":["tls.crt"],"x-pgtls-runtime-default":"tls.crt","type":"string"},"privateKeyFile":{"description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","examples":["tls.key"],"x-pgtls-runtime-default":"tls.key","type":"string"},"caFile":{"description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"],"type":"string"},"caSecretName":{"description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set.","type":"string"}},"additionalProperties":false},"connectionPooler":{"description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","type":"object","properties":{"dockerImage":{"description":"Pooler image.","type":"string"},"maxDBConnections":{"description":"Maximum connections the pooler opens to the database.","type":"integer"},"mode":{"description":"Pooling mode: session or transaction.","type":"string","enum":["session","transaction"]},"numberOfInstances":{"description":"Pooler pods per pooler (at least 1).","type":"integer","minimum":1},"resources":{"description":"Pooler resource requests and limits.","type":"object","properties":{"limits":{"description":"Upper limits.","type":"object","properties":{"cpu":{"description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","type":"string","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"description":"Memory, e.g. 100Mi.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}},"additionalProperties":false},"requests":{"description":"Requests.","type":"object","properties":{"cpu":{"description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","type":"string","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"description":"Memory, e.g. 100Mi.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}},"additionalProperties":false}},"additionalProperties":false},"schema":{"description":"Schema holding the pooler lookup function.","type":"string"},"user":{"description":"User the pooler connects as.","type":"string"}},"additionalProperties":false},"enableConnectionPooler":{"description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls.","type":"boolean"},"enableReplicaConnectionPooler":{"description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls.","type":"boolean"},"spiloFSGroup":{"description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103],"type":"integer"},"spiloRunAsUser":{"description":"User ID of the Spilo container.","type":"integer"},"spiloRunAsGroup":{"description":"Group ID of the Spilo container.","type":"integer"},"patroni":{"description":"Patroni settings.","type":"object","properties":{"pg_hba":{"description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","type":"array","items":{"type":"string"}},"failsafe_mode":{"description":"Patroni failsafe mode.","type":"boolean"},"initdb":{"description":"initdb options.","type":"object","additionalProperties":{"type":"string"}},"loop_wait":{"description":"Patroni loop_wait.","type":"integer"},"maximum_lag_on_failover":{"description":"Patroni maximum_lag_on_failover.","type":"integer"},"retry_timeout":{"description":"Patroni retry_timeout.","type":"integer"},"slots":{"description":"Permanent replication slots.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"description":"Synchronous replication.","type":"boolean"},"synchronous_mode_strict":{"description":"Strict synchronous mode.","type":"boolean"},"synchronous_node_count":{"description":"Synchronous standbys.","type":"integer"},"ttl":{"description":"Patroni ttl.","type":"integer"}},"additionalProperties":false},"postgresql":{"description":"PostgreSQL version and parameters. Required.","type":"object","required":["version"],"properties":{"version":{"description":"Major version as a string; quote it in YAML. Required. Each operator release takes its own list (\"13\" to \"17\" in 1.15.1, \"9.5\" to \"14\" in 1.7.1): the schema takes every value some release takes, and the release the workspace installs is judged by pgtls (x-pgtls-versions).","type":"string","enum":["9.3","9.4","9.5","9.6","10","11","12","13","14","15","16","17"]},"parameters":{"description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false},"numberOfInstances":{"description":"Number of PostgreSQL pods (0 or more). Required.","type":"integer","minimum":0},"teamId":{"description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required.","type":"string"},"volume":{"description":"Data volume. Required.","type":"object","required":["size"],"properties":{"size":{"description":"Volume size, e.g. 1Gi. Required.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"description":"Storage class.","type":"string"},"subPath":{"description":"Sub-path.","type":"string"},"iops":{"description":"IOPS (EBS gp3).","type":"integer"},"throughput":{"description":"Throughput in MB/s (EBS gp3).","type":"integer"},"selector":{"description":"PersistentVolume selector.","type":"object","properties":{"matchExpressions":{"type":"array","x-pgtls-structural":true},"matchLabels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"isSubPathExpr":{"type":"boolean","x-pgtls-structural":true}},"additionalProperties":false},"additionalVolumes":{"description":"Extra volumes (not TLS).","type":"array","items":{"description":"One volume; the CRD requires name, mountPath and volumeSource.","type":"object","required":["name","mountPath","volumeSource"],"properties":{"name":{"description":"Volume name.","type":"string"},"mountPath":{"description":"Mount path.","type":"string"},"volumeSource":{"description":"Kubernetes volume source.","type":"object","x-kubernetes-preserve-unknown-fields":true},"isSubPathExpr":{"type":"boolean","x-pgtls-structural":true},"subPath":{"type":"string","x-pgtls-structural":true},"targetContainers":{"type":"array","nullable":true,"x-pgtls-structural":true}},"additionalProperties":false}},"allowedSourceRanges":{"description":"CIDRs allowed through the load balancers.","type":"array","nullable":true,"items":{"type":"string","pattern":"^(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])$"}},"clone":{"description":"Clone source (not TLS).","type":"object","required":["cluster"],"properties":{"cluster":{"type":"string","x-pgtls-structural":true},"s3_endpoint":{"type":"string","x-pgtls-structural":true},"s3_access_key_id":{"type":"string","x-pgtls-structural":true},"s3_secret_access_key":{"type":"string","x-pgtls-structural":true},"s3_force_path_style":{"type":"boolean","x-pgtls-structural":true},"s3_wal_path":{"type":"string","x-pgtls-structural":true},"timestamp":{"type":"string","x-pgtls-structural":true},"uid":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"databases":{"description":"Database name to owner.","type":"object","additionalProperties":{"type":"string"}},"dockerImage":{"description":"Spilo image.","type":"string"},"enableLogicalBackup":{"description":"Logical backups.","type":"boolean"},"enableMasterLoadBalancer":{"description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs.","type":"boolean"},"enableMasterPoolerLoadBalancer":{"description":"LoadBalancer for the primary pooler.","type":"boolean"},"enableReplicaLoadBalancer":{"description":"LoadBalancer for the replicas.","type":"boolean"},"enableReplicaPoolerLoadBalancer":{"description":"LoadBalancer for the replica pooler.","type":"boolean"},"enableShmVolume":{"description":"Mount /dev/shm as a memory volume.","type":"boolean"},"env":{"description":"Extra environment variables.","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"init_containers":{"description":"Init containers (old spelling).","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"description":"Init containers.","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"logicalBackupSchedule":{"description":"Cron schedule of logical backups.","type":"string","pattern":"^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"},"maintenanceWindows":{"description":"Maintenance windows.","type":"array","items":{"type":"string","pattern":"^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"}},"masterServiceAnnotations":{"description":"Annotations of the primary Service.","type":"object","additionalProperties":{"type":"string"}},"nodeAffinity":{"description":"Node affinity.","type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","x-pgtls-structural":true},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"podAnnotations":{"description":"Pod annotations.","type":"object","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"description":"Priority class (old spelling).","type":"string"},"podPriorityClassName":{"description":"Priority class.","type":"string"},"preparedDatabases":{"description":"Prepared databases (not TLS).","type":"object","additionalProperties":{"description":"One prepared database.","type":"object","properties":{"defaultUsers":{"type":"boolean","x-pgtls-structural":true},"extensions":{"type":"object","x-pgtls-structural":true},"schemas":{"type":"object","x-pgtls-structural":true},"secretNamespace":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"replicaLoadBalancer":{"description":"Deprecated alias of enableReplicaLoadBalancer.","type":"boolean"},"replicaServiceAnnotations":{"description":"Annotations of the replica Service.","type":"object","additionalProperties":{"type":"string"}},"resources":{"description":"Resource requests and limits of the PostgreSQL container.","type":"object","properties":{"limits":{"type":"object","x-pgtls-structural":true},"requests":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"schedulerName":{"description":"Scheduler name.","type":"string"},"serviceAnnotations":{"description":"Annotations of all Services.","type":"object","additionalProperties":{"type":"string"}},"sidecars":{"description":"Sidecar containers.","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"standby":{"description":"Standby cluster source (not TLS).","type":"object","oneOf":[{"required":["s3_wal_path"]},{"required":["gs_wal_path"]},{"required":["standby_host"]}],"properties":{"s3_wal_path":{"type":"string","x-pgtls-structural":true},"gs_wal_path":{"type":"string","x-pgtls-structural":true},"standby_host":{"type":"string","x-pgtls-structural":true},"standby_port":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"streams":{"description":"Change data capture streams (not TLS).","type":"array","items":{"description":"One stream.","type":"object","required":["applicationId","database","tables"],"properties":{"applicationId":{"type":"string","x-pgtls-structural":true},"batchSize":{"type":"integer","x-pgtls-structural":true},"cpu":{"type":"string","x-pgtls-structural":true},"database":{"type":"string","x-pgtls-structural":true},"enableRecovery":{"type":"boolean","x-pgtls-structural":true},"filter":{"type":"object","x-pgtls-structural":true},"memory":{"type":"string","x-pgtls-structural":true},"tables":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"tolerations":{"description":"Tolerations.","type":"array","items":{"description":"One toleration.","type":"object","properties":{"key":{"type":"string","x-pgtls-structural":true},"operator":{"type":"string","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true},"effect":{"type":"string","x-pgtls-structural":true},"tolerationSeconds":{"type":"integer","x-pgtls-structural":true}},"additionalProperties":false}},"useLoadBalancer":{"description":"Deprecated alias of enableMasterLoadBalancer.","type":"boolean"},"users":{"description":"Role name to role flags (not TLS).","type":"object","additionalProperties":{"type":"array","nullable":true,"items":{"type":"string","enum":["bypassrls","BYPASSRLS","nobypassrls","NOBYPASSRLS","createdb","CREATEDB","nocreatedb","NOCREATEDB","createrole","CREATEROLE","nocreaterole","NOCREATEROLE","inherit","INHERIT","noinherit","NOINHERIT","login","LOGIN","nologin","NOLOGIN","replication","REPLICATION","noreplication","NOREPLICATION","superuser","SUPERUSER","nosuperuser","NOSUPERUSER"]}}},"usersWithInPlaceSecretRotation":{"description":"Users whose passwords rotate in place.","type":"array","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"description":"Users whose passwords rotate.","type":"array","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides.","type":"string"},"usersIgnoringSecretRotation":{"description":"Users whose passwords are never rotated, even when password rotation is on.","type":"array","nullable":true,"items":{"type":"string"}}},"additionalProperties":false},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}}},"additionalProperties":false};
+const pattern31 = new RegExp("^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$", "u");
 
 function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json" */;
@@ -19985,10 +19986,9 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(data.apiVersion !== undefined){
-let data0 = data.apiVersion;
-if(typeof data0 !== "string"){
-const err3 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data){
+if(!(((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "spec")) || (key0 === "status")) || (key0 === "metadata"))){
+const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -19997,8 +19997,11 @@ vErrors.push(err3);
 }
 errors++;
 }
-if(!(data0 === "acid.zalan.do/v1")){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema41.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if(typeof data0 !== "string"){
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20007,11 +20010,8 @@ vErrors.push(err4);
 }
 errors++;
 }
-}
-if(data.kind !== undefined){
-let data1 = data.kind;
-if(typeof data1 !== "string"){
-const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data0 === "acid.zalan.do/v1")){
+const err5 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema41.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20020,8 +20020,11 @@ vErrors.push(err5);
 }
 errors++;
 }
-if(!(data1 === "postgresql")){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema41.properties.kind.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20030,13 +20033,8 @@ vErrors.push(err6);
 }
 errors++;
 }
-}
-if(data.metadata !== undefined){
-let data2 = data.metadata;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.name !== undefined){
-if(typeof data2.name !== "string"){
-const err7 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data1 === "postgresql")){
+const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema41.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -20046,9 +20044,11 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data2.namespace !== undefined){
-if(typeof data2.namespace !== "string"){
-const err8 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.spec !== undefined){
+let data2 = data.spec;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.numberOfInstances === undefined){
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "numberOfInstances"},message:"must have required property '"+"numberOfInstances"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -20057,13 +20057,8 @@ vErrors.push(err8);
 }
 errors++;
 }
-}
-if(data2.labels !== undefined){
-let data5 = data2.labels;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-for(const key0 in data5){
-if(typeof data5[key0] !== "string"){
-const err9 = {instancePath:instancePath+"/metadata/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.teamId === undefined){
+const err9 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "teamId"},message:"must have required property '"+"teamId"+"'"};
 if(vErrors === null){
 vErrors = [err9];
 }
@@ -20072,10 +20067,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-}
-}
-else {
-const err10 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.postgresql === undefined){
+const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "postgresql"},message:"must have required property '"+"postgresql"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -20084,13 +20077,8 @@ vErrors.push(err10);
 }
 errors++;
 }
-}
-if(data2.annotations !== undefined){
-let data7 = data2.annotations;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key1 in data7){
-if(typeof data7[key1] !== "string"){
-const err11 = {instancePath:instancePath+"/metadata/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.volume === undefined){
+const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -20099,10 +20087,9 @@ vErrors.push(err11);
 }
 errors++;
 }
-}
-}
-else {
-const err12 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key1 in data2){
+if(!(func2.call(schema41.properties.spec.properties, key1))){
+const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -20112,9 +20099,11 @@ vErrors.push(err12);
 errors++;
 }
 }
-}
-else {
-const err13 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.tls !== undefined){
+let data3 = data2.tls;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.secretName === undefined){
+const err13 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -20123,12 +20112,9 @@ vErrors.push(err13);
 }
 errors++;
 }
-}
-if(data.spec !== undefined){
-let data9 = data.spec;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-if(data9.numberOfInstances === undefined){
-const err14 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "numberOfInstances"},message:"must have required property '"+"numberOfInstances"+"'"};
+for(const key2 in data3){
+if(!(((((key2 === "secretName") || (key2 === "certificateFile")) || (key2 === "privateKeyFile")) || (key2 === "caFile")) || (key2 === "caSecretName"))){
+const err14 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -20137,8 +20123,10 @@ vErrors.push(err14);
 }
 errors++;
 }
-if(data9.teamId === undefined){
-const err15 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "teamId"},message:"must have required property '"+"teamId"+"'"};
+}
+if(data3.secretName !== undefined){
+if(typeof data3.secretName !== "string"){
+const err15 = {instancePath:instancePath+"/spec/tls/secretName",schemaPath:"#/properties/spec/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -20147,8 +20135,10 @@ vErrors.push(err15);
 }
 errors++;
 }
-if(data9.postgresql === undefined){
-const err16 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "postgresql"},message:"must have required property '"+"postgresql"+"'"};
+}
+if(data3.certificateFile !== undefined){
+if(typeof data3.certificateFile !== "string"){
+const err16 = {instancePath:instancePath+"/spec/tls/certificateFile",schemaPath:"#/properties/spec/properties/tls/properties/certificateFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -20157,8 +20147,10 @@ vErrors.push(err16);
 }
 errors++;
 }
-if(data9.volume === undefined){
-const err17 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
+}
+if(data3.privateKeyFile !== undefined){
+if(typeof data3.privateKeyFile !== "string"){
+const err17 = {instancePath:instancePath+"/spec/tls/privateKeyFile",schemaPath:"#/properties/spec/properties/tls/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -20167,9 +20159,10 @@ vErrors.push(err17);
 }
 errors++;
 }
-for(const key2 in data9){
-if(!(func2.call(schema41.properties.spec.properties, key2))){
-const err18 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+if(data3.caFile !== undefined){
+if(typeof data3.caFile !== "string"){
+const err18 = {instancePath:instancePath+"/spec/tls/caFile",schemaPath:"#/properties/spec/properties/tls/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -20179,11 +20172,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data9.tls !== undefined){
-let data10 = data9.tls;
-if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
-if(data10.secretName === undefined){
-const err19 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+if(data3.caSecretName !== undefined){
+if(typeof data3.caSecretName !== "string"){
+const err19 = {instancePath:instancePath+"/spec/tls/caSecretName",schemaPath:"#/properties/spec/properties/tls/properties/caSecretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -20192,9 +20183,10 @@ vErrors.push(err19);
 }
 errors++;
 }
-for(const key3 in data10){
-if(!(((((key3 === "secretName") || (key3 === "certificateFile")) || (key3 === "privateKeyFile")) || (key3 === "caFile")) || (key3 === "caSecretName"))){
-const err20 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+}
+}
+else {
+const err20 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -20204,9 +20196,12 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data10.secretName !== undefined){
-if(typeof data10.secretName !== "string"){
-const err21 = {instancePath:instancePath+"/spec/tls/secretName",schemaPath:"#/properties/spec/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.connectionPooler !== undefined){
+let data9 = data2.connectionPooler;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key3 in data9){
+if(!(((((((key3 === "dockerImage") || (key3 === "maxDBConnections")) || (key3 === "mode")) || (key3 === "numberOfInstances")) || (key3 === "resources")) || (key3 === "schema")) || (key3 === "user"))){
+const err21 = {instancePath:instancePath+"/spec/connectionPooler",schemaPath:"#/properties/spec/properties/connectionPooler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -20216,9 +20211,9 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data10.certificateFile !== undefined){
-if(typeof data10.certificateFile !== "string"){
-const err22 = {instancePath:instancePath+"/spec/tls/certificateFile",schemaPath:"#/properties/spec/properties/tls/properties/certificateFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.dockerImage !== undefined){
+if(typeof data9.dockerImage !== "string"){
+const err22 = {instancePath:instancePath+"/spec/connectionPooler/dockerImage",schemaPath:"#/properties/spec/properties/connectionPooler/properties/dockerImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -20228,9 +20223,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data10.privateKeyFile !== undefined){
-if(typeof data10.privateKeyFile !== "string"){
-const err23 = {instancePath:instancePath+"/spec/tls/privateKeyFile",schemaPath:"#/properties/spec/properties/tls/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.maxDBConnections !== undefined){
+let data11 = data9.maxDBConnections;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err23 = {instancePath:instancePath+"/spec/connectionPooler/maxDBConnections",schemaPath:"#/properties/spec/properties/connectionPooler/properties/maxDBConnections/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -20240,9 +20236,10 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data10.caFile !== undefined){
-if(typeof data10.caFile !== "string"){
-const err24 = {instancePath:instancePath+"/spec/tls/caFile",schemaPath:"#/properties/spec/properties/tls/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.mode !== undefined){
+let data12 = data9.mode;
+if(typeof data12 !== "string"){
+const err24 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -20251,10 +20248,8 @@ vErrors.push(err24);
 }
 errors++;
 }
-}
-if(data10.caSecretName !== undefined){
-if(typeof data10.caSecretName !== "string"){
-const err25 = {instancePath:instancePath+"/spec/tls/caSecretName",schemaPath:"#/properties/spec/properties/tls/properties/caSecretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data12 === "session") || (data12 === "transaction"))){
+const err25 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema41.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -20264,9 +20259,10 @@ vErrors.push(err25);
 errors++;
 }
 }
-}
-else {
-const err26 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data9.numberOfInstances !== undefined){
+let data13 = data9.numberOfInstances;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err26 = {instancePath:instancePath+"/spec/connectionPooler/numberOfInstances",schemaPath:"#/properties/spec/properties/connectionPooler/properties/numberOfInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -20275,13 +20271,9 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-if(data9.connectionPooler !== undefined){
-let data16 = data9.connectionPooler;
-if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
-for(const key4 in data16){
-if(!(((((((key4 === "dockerImage") || (key4 === "maxDBConnections")) || (key4 === "mode")) || (key4 === "numberOfInstances")) || (key4 === "resources")) || (key4 === "schema")) || (key4 === "user"))){
-const err27 = {instancePath:instancePath+"/spec/connectionPooler",schemaPath:"#/properties/spec/properties/connectionPooler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 1 || isNaN(data13)){
+const err27 = {instancePath:instancePath+"/spec/connectionPooler/numberOfInstances",schemaPath:"#/properties/spec/properties/connectionPooler/properties/numberOfInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -20291,9 +20283,13 @@ vErrors.push(err27);
 errors++;
 }
 }
-if(data16.dockerImage !== undefined){
-if(typeof data16.dockerImage !== "string"){
-const err28 = {instancePath:instancePath+"/spec/connectionPooler/dockerImage",schemaPath:"#/properties/spec/properties/connectionPooler/properties/dockerImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data9.resources !== undefined){
+let data14 = data9.resources;
+if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
+for(const key4 in data14){
+if(!((key4 === "limits") || (key4 === "requests"))){
+const err28 = {instancePath:instancePath+"/spec/connectionPooler/resources",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -20303,10 +20299,12 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data16.maxDBConnections !== undefined){
-let data18 = data16.maxDBConnections;
-if(!(((typeof data18 == "number") && (!(data18 % 1) && !isNaN(data18))) && (isFinite(data18)))){
-const err29 = {instancePath:instancePath+"/spec/connectionPooler/maxDBConnections",schemaPath:"#/properties/spec/properties/connectionPooler/properties/maxDBConnections/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data14.limits !== undefined){
+let data15 = data14.limits;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key5 in data15){
+if(!((key5 === "cpu") || (key5 === "memory"))){
+const err29 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -20316,10 +20314,11 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data16.mode !== undefined){
-let data19 = data16.mode;
-if(typeof data19 !== "string"){
-const err30 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.cpu !== undefined){
+let data16 = data15.cpu;
+if(typeof data16 === "string"){
+if(!pattern1.test(data16)){
+const err30 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^(\\d+m|\\d+(\\.\\d{1,3})?)$"},message:"must match pattern \""+"^(\\d+m|\\d+(\\.\\d{1,3})?)$"+"\""};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -20328,8 +20327,9 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(!((data19 === "session") || (data19 === "transaction"))){
-const err31 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema41.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+else {
+const err31 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -20339,10 +20339,11 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data16.numberOfInstances !== undefined){
-let data20 = data16.numberOfInstances;
-if(!(((typeof data20 == "number") && (!(data20 % 1) && !isNaN(data20))) && (isFinite(data20)))){
-const err32 = {instancePath:instancePath+"/spec/connectionPooler/numberOfInstances",schemaPath:"#/properties/spec/properties/connectionPooler/properties/numberOfInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data15.memory !== undefined){
+let data17 = data15.memory;
+if(typeof data17 === "string"){
+if(!pattern2.test(data17)){
+const err32 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -20351,9 +20352,9 @@ vErrors.push(err32);
 }
 errors++;
 }
-if((typeof data20 == "number") && (isFinite(data20))){
-if(data20 < 1 || isNaN(data20)){
-const err33 = {instancePath:instancePath+"/spec/connectionPooler/numberOfInstances",schemaPath:"#/properties/spec/properties/connectionPooler/properties/numberOfInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+}
+else {
+const err33 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -20364,12 +20365,8 @@ errors++;
 }
 }
 }
-if(data16.resources !== undefined){
-let data21 = data16.resources;
-if(data21 && typeof data21 == "object" && !Array.isArray(data21)){
-for(const key5 in data21){
-if(!((key5 === "limits") || (key5 === "requests"))){
-const err34 = {instancePath:instancePath+"/spec/connectionPooler/resources",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+else {
+const err34 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -20379,12 +20376,12 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data21.limits !== undefined){
-let data22 = data21.limits;
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-for(const key6 in data22){
+if(data14.requests !== undefined){
+let data18 = data14.requests;
+if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
+for(const key6 in data18){
 if(!((key6 === "cpu") || (key6 === "memory"))){
-const err35 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+const err35 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -20394,11 +20391,11 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data22.cpu !== undefined){
-let data23 = data22.cpu;
-if(typeof data23 === "string"){
-if(!pattern1.test(data23)){
-const err36 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^(\\d+m|\\d+(\\.\\d{1,3})?)$"},message:"must match pattern \""+"^(\\d+m|\\d+(\\.\\d{1,3})?)$"+"\""};
+if(data18.cpu !== undefined){
+let data19 = data18.cpu;
+if(typeof data19 === "string"){
+if(!pattern1.test(data19)){
+const err36 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^(\\d+m|\\d+(\\.\\d{1,3})?)$"},message:"must match pattern \""+"^(\\d+m|\\d+(\\.\\d{1,3})?)$"+"\""};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -20409,7 +20406,7 @@ errors++;
 }
 }
 else {
-const err37 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err37 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -20419,11 +20416,11 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data22.memory !== undefined){
-let data24 = data22.memory;
-if(typeof data24 === "string"){
-if(!pattern2.test(data24)){
-const err38 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
+if(data18.memory !== undefined){
+let data20 = data18.memory;
+if(typeof data20 === "string"){
+if(!pattern2.test(data20)){
+const err38 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -20434,7 +20431,7 @@ errors++;
 }
 }
 else {
-const err39 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err39 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -20446,7 +20443,7 @@ errors++;
 }
 }
 else {
-const err40 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err40 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -20456,12 +20453,9 @@ vErrors.push(err40);
 errors++;
 }
 }
-if(data21.requests !== undefined){
-let data25 = data21.requests;
-if(data25 && typeof data25 == "object" && !Array.isArray(data25)){
-for(const key7 in data25){
-if(!((key7 === "cpu") || (key7 === "memory"))){
-const err41 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+}
+else {
+const err41 = {instancePath:instancePath+"/spec/connectionPooler/resources",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -20471,11 +20465,9 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data25.cpu !== undefined){
-let data26 = data25.cpu;
-if(typeof data26 === "string"){
-if(!pattern1.test(data26)){
-const err42 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^(\\d+m|\\d+(\\.\\d{1,3})?)$"},message:"must match pattern \""+"^(\\d+m|\\d+(\\.\\d{1,3})?)$"+"\""};
+if(data9.schema !== undefined){
+if(typeof data9.schema !== "string"){
+const err42 = {instancePath:instancePath+"/spec/connectionPooler/schema",schemaPath:"#/properties/spec/properties/connectionPooler/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -20485,8 +20477,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-else {
-const err43 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.user !== undefined){
+if(typeof data9.user !== "string"){
+const err43 = {instancePath:instancePath+"/spec/connectionPooler/user",schemaPath:"#/properties/spec/properties/connectionPooler/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -20496,11 +20489,9 @@ vErrors.push(err43);
 errors++;
 }
 }
-if(data25.memory !== undefined){
-let data27 = data25.memory;
-if(typeof data27 === "string"){
-if(!pattern2.test(data27)){
-const err44 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
+}
+else {
+const err44 = {instancePath:instancePath+"/spec/connectionPooler",schemaPath:"#/properties/spec/properties/connectionPooler/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -20510,8 +20501,9 @@ vErrors.push(err44);
 errors++;
 }
 }
-else {
-const err45 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.enableConnectionPooler !== undefined){
+if(typeof data2.enableConnectionPooler !== "boolean"){
+const err45 = {instancePath:instancePath+"/spec/enableConnectionPooler",schemaPath:"#/properties/spec/properties/enableConnectionPooler/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -20521,9 +20513,9 @@ vErrors.push(err45);
 errors++;
 }
 }
-}
-else {
-const err46 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.enableReplicaConnectionPooler !== undefined){
+if(typeof data2.enableReplicaConnectionPooler !== "boolean"){
+const err46 = {instancePath:instancePath+"/spec/enableReplicaConnectionPooler",schemaPath:"#/properties/spec/properties/enableReplicaConnectionPooler/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -20533,9 +20525,10 @@ vErrors.push(err46);
 errors++;
 }
 }
-}
-else {
-const err47 = {instancePath:instancePath+"/spec/connectionPooler/resources",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.spiloFSGroup !== undefined){
+let data25 = data2.spiloFSGroup;
+if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
+const err47 = {instancePath:instancePath+"/spec/spiloFSGroup",schemaPath:"#/properties/spec/properties/spiloFSGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -20545,9 +20538,10 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data16.schema !== undefined){
-if(typeof data16.schema !== "string"){
-const err48 = {instancePath:instancePath+"/spec/connectionPooler/schema",schemaPath:"#/properties/spec/properties/connectionPooler/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.spiloRunAsUser !== undefined){
+let data26 = data2.spiloRunAsUser;
+if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
+const err48 = {instancePath:instancePath+"/spec/spiloRunAsUser",schemaPath:"#/properties/spec/properties/spiloRunAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -20557,9 +20551,10 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data16.user !== undefined){
-if(typeof data16.user !== "string"){
-const err49 = {instancePath:instancePath+"/spec/connectionPooler/user",schemaPath:"#/properties/spec/properties/connectionPooler/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.spiloRunAsGroup !== undefined){
+let data27 = data2.spiloRunAsGroup;
+if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
+const err49 = {instancePath:instancePath+"/spec/spiloRunAsGroup",schemaPath:"#/properties/spec/properties/spiloRunAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -20569,9 +20564,12 @@ vErrors.push(err49);
 errors++;
 }
 }
-}
-else {
-const err50 = {instancePath:instancePath+"/spec/connectionPooler",schemaPath:"#/properties/spec/properties/connectionPooler/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.patroni !== undefined){
+let data28 = data2.patroni;
+if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
+for(const key7 in data28){
+if(!(func2.call(schema41.properties.spec.properties.patroni.properties, key7))){
+const err50 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -20581,9 +20579,13 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data9.enableConnectionPooler !== undefined){
-if(typeof data9.enableConnectionPooler !== "boolean"){
-const err51 = {instancePath:instancePath+"/spec/enableConnectionPooler",schemaPath:"#/properties/spec/properties/enableConnectionPooler/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data28.pg_hba !== undefined){
+let data29 = data28.pg_hba;
+if(Array.isArray(data29)){
+const len0 = data29.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data29[i0] !== "string"){
+const err51 = {instancePath:instancePath+"/spec/patroni/pg_hba/" + i0,schemaPath:"#/properties/spec/properties/patroni/properties/pg_hba/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -20593,9 +20595,9 @@ vErrors.push(err51);
 errors++;
 }
 }
-if(data9.enableReplicaConnectionPooler !== undefined){
-if(typeof data9.enableReplicaConnectionPooler !== "boolean"){
-const err52 = {instancePath:instancePath+"/spec/enableReplicaConnectionPooler",schemaPath:"#/properties/spec/properties/enableReplicaConnectionPooler/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err52 = {instancePath:instancePath+"/spec/patroni/pg_hba",schemaPath:"#/properties/spec/properties/patroni/properties/pg_hba/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -20605,10 +20607,9 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data9.spiloFSGroup !== undefined){
-let data32 = data9.spiloFSGroup;
-if(!(((typeof data32 == "number") && (!(data32 % 1) && !isNaN(data32))) && (isFinite(data32)))){
-const err53 = {instancePath:instancePath+"/spec/spiloFSGroup",schemaPath:"#/properties/spec/properties/spiloFSGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data28.failsafe_mode !== undefined){
+if(typeof data28.failsafe_mode !== "boolean"){
+const err53 = {instancePath:instancePath+"/spec/patroni/failsafe_mode",schemaPath:"#/properties/spec/properties/patroni/properties/failsafe_mode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -20618,10 +20619,12 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data9.spiloRunAsUser !== undefined){
-let data33 = data9.spiloRunAsUser;
-if(!(((typeof data33 == "number") && (!(data33 % 1) && !isNaN(data33))) && (isFinite(data33)))){
-const err54 = {instancePath:instancePath+"/spec/spiloRunAsUser",schemaPath:"#/properties/spec/properties/spiloRunAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data28.initdb !== undefined){
+let data32 = data28.initdb;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key8 in data32){
+if(typeof data32[key8] !== "string"){
+const err54 = {instancePath:instancePath+"/spec/patroni/initdb/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/initdb/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -20631,10 +20634,9 @@ vErrors.push(err54);
 errors++;
 }
 }
-if(data9.spiloRunAsGroup !== undefined){
-let data34 = data9.spiloRunAsGroup;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err55 = {instancePath:instancePath+"/spec/spiloRunAsGroup",schemaPath:"#/properties/spec/properties/spiloRunAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err55 = {instancePath:instancePath+"/spec/patroni/initdb",schemaPath:"#/properties/spec/properties/patroni/properties/initdb/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -20644,16 +20646,10 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data9.patroni !== undefined){
-let data35 = data9.patroni;
-if(data35 && typeof data35 == "object" && !Array.isArray(data35)){
-if(data35.pg_hba !== undefined){
-let data36 = data35.pg_hba;
-if(Array.isArray(data36)){
-const len0 = data36.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data36[i0] !== "string"){
-const err56 = {instancePath:instancePath+"/spec/patroni/pg_hba/" + i0,schemaPath:"#/properties/spec/properties/patroni/properties/pg_hba/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data28.loop_wait !== undefined){
+let data34 = data28.loop_wait;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err56 = {instancePath:instancePath+"/spec/patroni/loop_wait",schemaPath:"#/properties/spec/properties/patroni/properties/loop_wait/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -20663,9 +20659,10 @@ vErrors.push(err56);
 errors++;
 }
 }
-}
-else {
-const err57 = {instancePath:instancePath+"/spec/patroni/pg_hba",schemaPath:"#/properties/spec/properties/patroni/properties/pg_hba/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data28.maximum_lag_on_failover !== undefined){
+let data35 = data28.maximum_lag_on_failover;
+if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
+const err57 = {instancePath:instancePath+"/spec/patroni/maximum_lag_on_failover",schemaPath:"#/properties/spec/properties/patroni/properties/maximum_lag_on_failover/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -20675,9 +20672,10 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data35.failsafe_mode !== undefined){
-if(typeof data35.failsafe_mode !== "boolean"){
-const err58 = {instancePath:instancePath+"/spec/patroni/failsafe_mode",schemaPath:"#/properties/spec/properties/patroni/properties/failsafe_mode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data28.retry_timeout !== undefined){
+let data36 = data28.retry_timeout;
+if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
+const err58 = {instancePath:instancePath+"/spec/patroni/retry_timeout",schemaPath:"#/properties/spec/properties/patroni/properties/retry_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -20687,12 +20685,15 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data35.initdb !== undefined){
-let data39 = data35.initdb;
-if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
-for(const key8 in data39){
-if(typeof data39[key8] !== "string"){
-const err59 = {instancePath:instancePath+"/spec/patroni/initdb/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/initdb/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data28.slots !== undefined){
+let data37 = data28.slots;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+for(const key9 in data37){
+let data38 = data37[key9];
+if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
+for(const key10 in data38){
+if(typeof data38[key10] !== "string"){
+const err59 = {instancePath:instancePath+"/spec/patroni/slots/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/slots/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -20704,7 +20705,7 @@ errors++;
 }
 }
 else {
-const err60 = {instancePath:instancePath+"/spec/patroni/initdb",schemaPath:"#/properties/spec/properties/patroni/properties/initdb/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err60 = {instancePath:instancePath+"/spec/patroni/slots/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/slots/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -20714,10 +20715,9 @@ vErrors.push(err60);
 errors++;
 }
 }
-if(data35.loop_wait !== undefined){
-let data41 = data35.loop_wait;
-if(!(((typeof data41 == "number") && (!(data41 % 1) && !isNaN(data41))) && (isFinite(data41)))){
-const err61 = {instancePath:instancePath+"/spec/patroni/loop_wait",schemaPath:"#/properties/spec/properties/patroni/properties/loop_wait/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err61 = {instancePath:instancePath+"/spec/patroni/slots",schemaPath:"#/properties/spec/properties/patroni/properties/slots/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -20727,10 +20727,9 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data35.maximum_lag_on_failover !== undefined){
-let data42 = data35.maximum_lag_on_failover;
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err62 = {instancePath:instancePath+"/spec/patroni/maximum_lag_on_failover",schemaPath:"#/properties/spec/properties/patroni/properties/maximum_lag_on_failover/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data28.synchronous_mode !== undefined){
+if(typeof data28.synchronous_mode !== "boolean"){
+const err62 = {instancePath:instancePath+"/spec/patroni/synchronous_mode",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_mode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -20740,10 +20739,9 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data35.retry_timeout !== undefined){
-let data43 = data35.retry_timeout;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-const err63 = {instancePath:instancePath+"/spec/patroni/retry_timeout",schemaPath:"#/properties/spec/properties/patroni/properties/retry_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data28.synchronous_mode_strict !== undefined){
+if(typeof data28.synchronous_mode_strict !== "boolean"){
+const err63 = {instancePath:instancePath+"/spec/patroni/synchronous_mode_strict",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_mode_strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -20753,15 +20751,10 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data35.slots !== undefined){
-let data44 = data35.slots;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-for(const key9 in data44){
-let data45 = data44[key9];
-if(data45 && typeof data45 == "object" && !Array.isArray(data45)){
-for(const key10 in data45){
-if(typeof data45[key10] !== "string"){
-const err64 = {instancePath:instancePath+"/spec/patroni/slots/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/slots/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data28.synchronous_node_count !== undefined){
+let data42 = data28.synchronous_node_count;
+if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
+const err64 = {instancePath:instancePath+"/spec/patroni/synchronous_node_count",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_node_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -20771,9 +20764,10 @@ vErrors.push(err64);
 errors++;
 }
 }
-}
-else {
-const err65 = {instancePath:instancePath+"/spec/patroni/slots/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/slots/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data28.ttl !== undefined){
+let data43 = data28.ttl;
+if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
+const err65 = {instancePath:instancePath+"/spec/patroni/ttl",schemaPath:"#/properties/spec/properties/patroni/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -20785,7 +20779,7 @@ errors++;
 }
 }
 else {
-const err66 = {instancePath:instancePath+"/spec/patroni/slots",schemaPath:"#/properties/spec/properties/patroni/properties/slots/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err66 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -20795,9 +20789,11 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data35.synchronous_mode !== undefined){
-if(typeof data35.synchronous_mode !== "boolean"){
-const err67 = {instancePath:instancePath+"/spec/patroni/synchronous_mode",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_mode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data2.postgresql !== undefined){
+let data44 = data2.postgresql;
+if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
+if(data44.version === undefined){
+const err67 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -20806,10 +20802,9 @@ vErrors.push(err67);
 }
 errors++;
 }
-}
-if(data35.synchronous_mode_strict !== undefined){
-if(typeof data35.synchronous_mode_strict !== "boolean"){
-const err68 = {instancePath:instancePath+"/spec/patroni/synchronous_mode_strict",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_mode_strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key11 in data44){
+if(!((key11 === "version") || (key11 === "parameters"))){
+const err68 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -20819,10 +20814,10 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data35.synchronous_node_count !== undefined){
-let data49 = data35.synchronous_node_count;
-if(!(((typeof data49 == "number") && (!(data49 % 1) && !isNaN(data49))) && (isFinite(data49)))){
-const err69 = {instancePath:instancePath+"/spec/patroni/synchronous_node_count",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_node_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data44.version !== undefined){
+let data45 = data44.version;
+if(typeof data45 !== "string"){
+const err69 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -20831,11 +20826,8 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data35.ttl !== undefined){
-let data50 = data35.ttl;
-if(!(((typeof data50 == "number") && (!(data50 % 1) && !isNaN(data50))) && (isFinite(data50)))){
-const err70 = {instancePath:instancePath+"/spec/patroni/ttl",schemaPath:"#/properties/spec/properties/patroni/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(!((((((((((((data45 === "9.3") || (data45 === "9.4")) || (data45 === "9.5")) || (data45 === "9.6")) || (data45 === "10")) || (data45 === "11")) || (data45 === "12")) || (data45 === "13")) || (data45 === "14")) || (data45 === "15")) || (data45 === "16")) || (data45 === "17"))){
+const err70 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema41.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -20845,9 +20837,12 @@ vErrors.push(err70);
 errors++;
 }
 }
-}
-else {
-const err71 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data44.parameters !== undefined){
+let data46 = data44.parameters;
+if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
+for(const key12 in data46){
+if(typeof data46[key12] !== "string"){
+const err71 = {instancePath:instancePath+"/spec/postgresql/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/postgresql/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -20857,11 +20852,9 @@ vErrors.push(err71);
 errors++;
 }
 }
-if(data9.postgresql !== undefined){
-let data51 = data9.postgresql;
-if(data51 && typeof data51 == "object" && !Array.isArray(data51)){
-if(data51.version === undefined){
-const err72 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+}
+else {
+const err72 = {instancePath:instancePath+"/spec/postgresql/parameters",schemaPath:"#/properties/spec/properties/postgresql/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -20870,10 +20863,10 @@ vErrors.push(err72);
 }
 errors++;
 }
-if(data51.version !== undefined){
-let data52 = data51.version;
-if(typeof data52 !== "string"){
-const err73 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err73 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -20882,8 +20875,11 @@ vErrors.push(err73);
 }
 errors++;
 }
-if(!((((((data52 === "13") || (data52 === "14")) || (data52 === "15")) || (data52 === "16")) || (data52 === "17")) || (data52 === "18"))){
-const err74 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema41.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
+}
+if(data2.numberOfInstances !== undefined){
+let data48 = data2.numberOfInstances;
+if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
+const err74 = {instancePath:instancePath+"/spec/numberOfInstances",schemaPath:"#/properties/spec/properties/numberOfInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -20892,13 +20888,9 @@ vErrors.push(err74);
 }
 errors++;
 }
-}
-if(data51.parameters !== undefined){
-let data53 = data51.parameters;
-if(data53 && typeof data53 == "object" && !Array.isArray(data53)){
-for(const key11 in data53){
-if(typeof data53[key11] !== "string"){
-const err75 = {instancePath:instancePath+"/spec/postgresql/parameters/" + key11.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/postgresql/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if((typeof data48 == "number") && (isFinite(data48))){
+if(data48 < 0 || isNaN(data48)){
+const err75 = {instancePath:instancePath+"/spec/numberOfInstances",schemaPath:"#/properties/spec/properties/numberOfInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -20909,8 +20901,9 @@ errors++;
 }
 }
 }
-else {
-const err76 = {instancePath:instancePath+"/spec/postgresql/parameters",schemaPath:"#/properties/spec/properties/postgresql/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.teamId !== undefined){
+if(typeof data2.teamId !== "string"){
+const err76 = {instancePath:instancePath+"/spec/teamId",schemaPath:"#/properties/spec/properties/teamId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -20920,9 +20913,11 @@ vErrors.push(err76);
 errors++;
 }
 }
-}
-else {
-const err77 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.volume !== undefined){
+let data50 = data2.volume;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+if(data50.size === undefined){
+const err77 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -20931,11 +20926,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-}
-if(data9.numberOfInstances !== undefined){
-let data55 = data9.numberOfInstances;
-if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
-const err78 = {instancePath:instancePath+"/spec/numberOfInstances",schemaPath:"#/properties/spec/properties/numberOfInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+for(const key13 in data50){
+if(!(((((((key13 === "size") || (key13 === "storageClass")) || (key13 === "subPath")) || (key13 === "iops")) || (key13 === "throughput")) || (key13 === "selector")) || (key13 === "isSubPathExpr"))){
+const err78 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -20944,9 +20937,12 @@ vErrors.push(err78);
 }
 errors++;
 }
-if((typeof data55 == "number") && (isFinite(data55))){
-if(data55 < 0 || isNaN(data55)){
-const err79 = {instancePath:instancePath+"/spec/numberOfInstances",schemaPath:"#/properties/spec/properties/numberOfInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data50.size !== undefined){
+let data51 = data50.size;
+if(typeof data51 === "string"){
+if(!pattern2.test(data51)){
+const err79 = {instancePath:instancePath+"/spec/volume/size",schemaPath:"#/properties/spec/properties/volume/properties/size/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -20956,10 +20952,8 @@ vErrors.push(err79);
 errors++;
 }
 }
-}
-if(data9.teamId !== undefined){
-if(typeof data9.teamId !== "string"){
-const err80 = {instancePath:instancePath+"/spec/teamId",schemaPath:"#/properties/spec/properties/teamId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err80 = {instancePath:instancePath+"/spec/volume/size",schemaPath:"#/properties/spec/properties/volume/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -20969,11 +20963,9 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data9.volume !== undefined){
-let data57 = data9.volume;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-if(data57.size === undefined){
-const err81 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
+if(data50.storageClass !== undefined){
+if(typeof data50.storageClass !== "string"){
+const err81 = {instancePath:instancePath+"/spec/volume/storageClass",schemaPath:"#/properties/spec/properties/volume/properties/storageClass/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -20982,11 +20974,10 @@ vErrors.push(err81);
 }
 errors++;
 }
-if(data57.size !== undefined){
-let data58 = data57.size;
-if(typeof data58 === "string"){
-if(!pattern2.test(data58)){
-const err82 = {instancePath:instancePath+"/spec/volume/size",schemaPath:"#/properties/spec/properties/volume/properties/size/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
+}
+if(data50.subPath !== undefined){
+if(typeof data50.subPath !== "string"){
+const err82 = {instancePath:instancePath+"/spec/volume/subPath",schemaPath:"#/properties/spec/properties/volume/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -20996,8 +20987,10 @@ vErrors.push(err82);
 errors++;
 }
 }
-else {
-const err83 = {instancePath:instancePath+"/spec/volume/size",schemaPath:"#/properties/spec/properties/volume/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data50.iops !== undefined){
+let data54 = data50.iops;
+if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
+const err83 = {instancePath:instancePath+"/spec/volume/iops",schemaPath:"#/properties/spec/properties/volume/properties/iops/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -21007,9 +21000,10 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data57.storageClass !== undefined){
-if(typeof data57.storageClass !== "string"){
-const err84 = {instancePath:instancePath+"/spec/volume/storageClass",schemaPath:"#/properties/spec/properties/volume/properties/storageClass/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data50.throughput !== undefined){
+let data55 = data50.throughput;
+if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
+const err84 = {instancePath:instancePath+"/spec/volume/throughput",schemaPath:"#/properties/spec/properties/volume/properties/throughput/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -21019,9 +21013,12 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data57.subPath !== undefined){
-if(typeof data57.subPath !== "string"){
-const err85 = {instancePath:instancePath+"/spec/volume/subPath",schemaPath:"#/properties/spec/properties/volume/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data50.selector !== undefined){
+let data56 = data50.selector;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key14 in data56){
+if(!((key14 === "matchExpressions") || (key14 === "matchLabels"))){
+const err85 = {instancePath:instancePath+"/spec/volume/selector",schemaPath:"#/properties/spec/properties/volume/properties/selector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -21031,10 +21028,9 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data57.iops !== undefined){
-let data61 = data57.iops;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
-const err86 = {instancePath:instancePath+"/spec/volume/iops",schemaPath:"#/properties/spec/properties/volume/properties/iops/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data56.matchExpressions !== undefined){
+if(!(Array.isArray(data56.matchExpressions))){
+const err86 = {instancePath:instancePath+"/spec/volume/selector/matchExpressions",schemaPath:"#/properties/spec/properties/volume/properties/selector/properties/matchExpressions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -21044,10 +21040,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data57.throughput !== undefined){
-let data62 = data57.throughput;
-if(!(((typeof data62 == "number") && (!(data62 % 1) && !isNaN(data62))) && (isFinite(data62)))){
-const err87 = {instancePath:instancePath+"/spec/volume/throughput",schemaPath:"#/properties/spec/properties/volume/properties/throughput/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data56.matchLabels !== undefined){
+let data58 = data56.matchLabels;
+if(!(data58 && typeof data58 == "object" && !Array.isArray(data58))){
+const err87 = {instancePath:instancePath+"/spec/volume/selector/matchLabels",schemaPath:"#/properties/spec/properties/volume/properties/selector/properties/matchLabels/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -21057,9 +21053,6 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data57.selector !== undefined){
-let data63 = data57.selector;
-if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
 }
 else {
 const err88 = {instancePath:instancePath+"/spec/volume/selector",schemaPath:"#/properties/spec/properties/volume/properties/selector/type",keyword:"type",params:{type: "object"},message:"must be object"};
@@ -21072,9 +21065,9 @@ vErrors.push(err88);
 errors++;
 }
 }
-}
-else {
-const err89 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data50.isSubPathExpr !== undefined){
+if(typeof data50.isSubPathExpr !== "boolean"){
+const err89 = {instancePath:instancePath+"/spec/volume/isSubPathExpr",schemaPath:"#/properties/spec/properties/volume/properties/isSubPathExpr/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -21084,15 +21077,9 @@ vErrors.push(err89);
 errors++;
 }
 }
-if(data9.additionalVolumes !== undefined){
-let data64 = data9.additionalVolumes;
-if(Array.isArray(data64)){
-const len1 = data64.length;
-for(let i1=0; i1<len1; i1++){
-let data65 = data64[i1];
-if(data65 && typeof data65 == "object" && !Array.isArray(data65)){
-if(data65.name === undefined){
-const err90 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+else {
+const err90 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -21101,8 +21088,16 @@ vErrors.push(err90);
 }
 errors++;
 }
-if(data65.mountPath === undefined){
-const err91 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'"};
+}
+if(data2.additionalVolumes !== undefined){
+let data60 = data2.additionalVolumes;
+if(Array.isArray(data60)){
+const len1 = data60.length;
+for(let i1=0; i1<len1; i1++){
+let data61 = data60[i1];
+if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
+if(data61.name === undefined){
+const err91 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -21111,8 +21106,8 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data65.volumeSource === undefined){
-const err92 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "volumeSource"},message:"must have required property '"+"volumeSource"+"'"};
+if(data61.mountPath === undefined){
+const err92 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -21121,9 +21116,8 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data65.name !== undefined){
-if(typeof data65.name !== "string"){
-const err93 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/name",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data61.volumeSource === undefined){
+const err93 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "volumeSource"},message:"must have required property '"+"volumeSource"+"'"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -21132,10 +21126,9 @@ vErrors.push(err93);
 }
 errors++;
 }
-}
-if(data65.mountPath !== undefined){
-if(typeof data65.mountPath !== "string"){
-const err94 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/mountPath",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key15 in data61){
+if(!((((((key15 === "name") || (key15 === "mountPath")) || (key15 === "volumeSource")) || (key15 === "isSubPathExpr")) || (key15 === "subPath")) || (key15 === "targetContainers"))){
+const err94 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -21145,10 +21138,9 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data65.volumeSource !== undefined){
-let data68 = data65.volumeSource;
-if(!(data68 && typeof data68 == "object" && !Array.isArray(data68))){
-const err95 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/volumeSource",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/volumeSource/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data61.name !== undefined){
+if(typeof data61.name !== "string"){
+const err95 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/name",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -21158,9 +21150,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-}
-else {
-const err96 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data61.mountPath !== undefined){
+if(typeof data61.mountPath !== "string"){
+const err96 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/mountPath",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -21170,9 +21162,10 @@ vErrors.push(err96);
 errors++;
 }
 }
-}
-else {
-const err97 = {instancePath:instancePath+"/spec/additionalVolumes",schemaPath:"#/properties/spec/properties/additionalVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data61.volumeSource !== undefined){
+let data64 = data61.volumeSource;
+if(!(data64 && typeof data64 == "object" && !Array.isArray(data64))){
+const err97 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/volumeSource",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/volumeSource/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -21182,10 +21175,9 @@ vErrors.push(err97);
 errors++;
 }
 }
-if(data9.allowedSourceRanges !== undefined){
-let data69 = data9.allowedSourceRanges;
-if((!(Array.isArray(data69))) && (data69 !== null)){
-const err98 = {instancePath:instancePath+"/spec/allowedSourceRanges",schemaPath:"#/properties/spec/properties/allowedSourceRanges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data61.isSubPathExpr !== undefined){
+if(typeof data61.isSubPathExpr !== "boolean"){
+const err98 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/isSubPathExpr",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/isSubPathExpr/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -21194,11 +21186,10 @@ vErrors.push(err98);
 }
 errors++;
 }
-if(Array.isArray(data69)){
-const len2 = data69.length;
-for(let i2=0; i2<len2; i2++){
-if(typeof data69[i2] !== "string"){
-const err99 = {instancePath:instancePath+"/spec/allowedSourceRanges/" + i2,schemaPath:"#/properties/spec/properties/allowedSourceRanges/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data61.subPath !== undefined){
+if(typeof data61.subPath !== "string"){
+const err99 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/subPath",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -21208,14 +21199,10 @@ vErrors.push(err99);
 errors++;
 }
 }
-}
-}
-if(data9.clone !== undefined){
-let data71 = data9.clone;
-if(data71 && typeof data71 == "object" && !Array.isArray(data71)){
-}
-else {
-const err100 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data61.targetContainers !== undefined){
+let data67 = data61.targetContainers;
+if((!(Array.isArray(data67))) && (data67 !== null)){
+const err100 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/targetContainers",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/targetContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -21225,12 +21212,9 @@ vErrors.push(err100);
 errors++;
 }
 }
-if(data9.databases !== undefined){
-let data72 = data9.databases;
-if(data72 && typeof data72 == "object" && !Array.isArray(data72)){
-for(const key12 in data72){
-if(typeof data72[key12] !== "string"){
-const err101 = {instancePath:instancePath+"/spec/databases/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/databases/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err101 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -21242,7 +21226,7 @@ errors++;
 }
 }
 else {
-const err102 = {instancePath:instancePath+"/spec/databases",schemaPath:"#/properties/spec/properties/databases/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err102 = {instancePath:instancePath+"/spec/additionalVolumes",schemaPath:"#/properties/spec/properties/additionalVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -21252,9 +21236,10 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data9.dockerImage !== undefined){
-if(typeof data9.dockerImage !== "string"){
-const err103 = {instancePath:instancePath+"/spec/dockerImage",schemaPath:"#/properties/spec/properties/dockerImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.allowedSourceRanges !== undefined){
+let data68 = data2.allowedSourceRanges;
+if((!(Array.isArray(data68))) && (data68 !== null)){
+const err103 = {instancePath:instancePath+"/spec/allowedSourceRanges",schemaPath:"#/properties/spec/properties/allowedSourceRanges/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -21263,10 +21248,13 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-if(data9.enableLogicalBackup !== undefined){
-if(typeof data9.enableLogicalBackup !== "boolean"){
-const err104 = {instancePath:instancePath+"/spec/enableLogicalBackup",schemaPath:"#/properties/spec/properties/enableLogicalBackup/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(Array.isArray(data68)){
+const len2 = data68.length;
+for(let i2=0; i2<len2; i2++){
+let data69 = data68[i2];
+if(typeof data69 === "string"){
+if(!pattern6.test(data69)){
+const err104 = {instancePath:instancePath+"/spec/allowedSourceRanges/" + i2,schemaPath:"#/properties/spec/properties/allowedSourceRanges/items/pattern",keyword:"pattern",params:{pattern: "^(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])$"},message:"must match pattern \""+"^(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])$"+"\""};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -21276,9 +21264,8 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data9.enableMasterLoadBalancer !== undefined){
-if(typeof data9.enableMasterLoadBalancer !== "boolean"){
-const err105 = {instancePath:instancePath+"/spec/enableMasterLoadBalancer",schemaPath:"#/properties/spec/properties/enableMasterLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err105 = {instancePath:instancePath+"/spec/allowedSourceRanges/" + i2,schemaPath:"#/properties/spec/properties/allowedSourceRanges/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -21288,9 +21275,13 @@ vErrors.push(err105);
 errors++;
 }
 }
-if(data9.enableMasterPoolerLoadBalancer !== undefined){
-if(typeof data9.enableMasterPoolerLoadBalancer !== "boolean"){
-const err106 = {instancePath:instancePath+"/spec/enableMasterPoolerLoadBalancer",schemaPath:"#/properties/spec/properties/enableMasterPoolerLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+if(data2.clone !== undefined){
+let data70 = data2.clone;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+if(data70.cluster === undefined){
+const err106 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -21299,10 +21290,9 @@ vErrors.push(err106);
 }
 errors++;
 }
-}
-if(data9.enableReplicaLoadBalancer !== undefined){
-if(typeof data9.enableReplicaLoadBalancer !== "boolean"){
-const err107 = {instancePath:instancePath+"/spec/enableReplicaLoadBalancer",schemaPath:"#/properties/spec/properties/enableReplicaLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+for(const key16 in data70){
+if(!((((((((key16 === "cluster") || (key16 === "s3_endpoint")) || (key16 === "s3_access_key_id")) || (key16 === "s3_secret_access_key")) || (key16 === "s3_force_path_style")) || (key16 === "s3_wal_path")) || (key16 === "timestamp")) || (key16 === "uid"))){
+const err107 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -21312,9 +21302,9 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data9.enableReplicaPoolerLoadBalancer !== undefined){
-if(typeof data9.enableReplicaPoolerLoadBalancer !== "boolean"){
-const err108 = {instancePath:instancePath+"/spec/enableReplicaPoolerLoadBalancer",schemaPath:"#/properties/spec/properties/enableReplicaPoolerLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data70.cluster !== undefined){
+if(typeof data70.cluster !== "string"){
+const err108 = {instancePath:instancePath+"/spec/clone/cluster",schemaPath:"#/properties/spec/properties/clone/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -21324,9 +21314,9 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data9.enableShmVolume !== undefined){
-if(typeof data9.enableShmVolume !== "boolean"){
-const err109 = {instancePath:instancePath+"/spec/enableShmVolume",schemaPath:"#/properties/spec/properties/enableShmVolume/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data70.s3_endpoint !== undefined){
+if(typeof data70.s3_endpoint !== "string"){
+const err109 = {instancePath:instancePath+"/spec/clone/s3_endpoint",schemaPath:"#/properties/spec/properties/clone/properties/s3_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -21336,10 +21326,9 @@ vErrors.push(err109);
 errors++;
 }
 }
-if(data9.env !== undefined){
-let data81 = data9.env;
-if((!(Array.isArray(data81))) && (data81 !== null)){
-const err110 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data70.s3_access_key_id !== undefined){
+if(typeof data70.s3_access_key_id !== "string"){
+const err110 = {instancePath:instancePath+"/spec/clone/s3_access_key_id",schemaPath:"#/properties/spec/properties/clone/properties/s3_access_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -21348,12 +21337,10 @@ vErrors.push(err110);
 }
 errors++;
 }
-if(Array.isArray(data81)){
-const len3 = data81.length;
-for(let i3=0; i3<len3; i3++){
-let data82 = data81[i3];
-if(!(data82 && typeof data82 == "object" && !Array.isArray(data82))){
-const err111 = {instancePath:instancePath+"/spec/env/" + i3,schemaPath:"#/properties/spec/properties/env/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data70.s3_secret_access_key !== undefined){
+if(typeof data70.s3_secret_access_key !== "string"){
+const err111 = {instancePath:instancePath+"/spec/clone/s3_secret_access_key",schemaPath:"#/properties/spec/properties/clone/properties/s3_secret_access_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -21363,12 +21350,9 @@ vErrors.push(err111);
 errors++;
 }
 }
-}
-}
-if(data9.init_containers !== undefined){
-let data83 = data9.init_containers;
-if((!(Array.isArray(data83))) && (data83 !== null)){
-const err112 = {instancePath:instancePath+"/spec/init_containers",schemaPath:"#/properties/spec/properties/init_containers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data70.s3_force_path_style !== undefined){
+if(typeof data70.s3_force_path_style !== "boolean"){
+const err112 = {instancePath:instancePath+"/spec/clone/s3_force_path_style",schemaPath:"#/properties/spec/properties/clone/properties/s3_force_path_style/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -21377,12 +21361,10 @@ vErrors.push(err112);
 }
 errors++;
 }
-if(Array.isArray(data83)){
-const len4 = data83.length;
-for(let i4=0; i4<len4; i4++){
-let data84 = data83[i4];
-if(!(data84 && typeof data84 == "object" && !Array.isArray(data84))){
-const err113 = {instancePath:instancePath+"/spec/init_containers/" + i4,schemaPath:"#/properties/spec/properties/init_containers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data70.s3_wal_path !== undefined){
+if(typeof data70.s3_wal_path !== "string"){
+const err113 = {instancePath:instancePath+"/spec/clone/s3_wal_path",schemaPath:"#/properties/spec/properties/clone/properties/s3_wal_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -21392,12 +21374,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-}
-if(data9.initContainers !== undefined){
-let data85 = data9.initContainers;
-if((!(Array.isArray(data85))) && (data85 !== null)){
-const err114 = {instancePath:instancePath+"/spec/initContainers",schemaPath:"#/properties/spec/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data70.timestamp !== undefined){
+if(typeof data70.timestamp !== "string"){
+const err114 = {instancePath:instancePath+"/spec/clone/timestamp",schemaPath:"#/properties/spec/properties/clone/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -21406,12 +21385,10 @@ vErrors.push(err114);
 }
 errors++;
 }
-if(Array.isArray(data85)){
-const len5 = data85.length;
-for(let i5=0; i5<len5; i5++){
-let data86 = data85[i5];
-if(!(data86 && typeof data86 == "object" && !Array.isArray(data86))){
-const err115 = {instancePath:instancePath+"/spec/initContainers/" + i5,schemaPath:"#/properties/spec/properties/initContainers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data70.uid !== undefined){
+if(typeof data70.uid !== "string"){
+const err115 = {instancePath:instancePath+"/spec/clone/uid",schemaPath:"#/properties/spec/properties/clone/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -21422,10 +21399,8 @@ errors++;
 }
 }
 }
-}
-if(data9.logicalBackupSchedule !== undefined){
-if(typeof data9.logicalBackupSchedule !== "string"){
-const err116 = {instancePath:instancePath+"/spec/logicalBackupSchedule",schemaPath:"#/properties/spec/properties/logicalBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err116 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -21435,13 +21410,12 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data9.maintenanceWindows !== undefined){
-let data88 = data9.maintenanceWindows;
-if(Array.isArray(data88)){
-const len6 = data88.length;
-for(let i6=0; i6<len6; i6++){
-if(typeof data88[i6] !== "string"){
-const err117 = {instancePath:instancePath+"/spec/maintenanceWindows/" + i6,schemaPath:"#/properties/spec/properties/maintenanceWindows/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.databases !== undefined){
+let data79 = data2.databases;
+if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
+for(const key17 in data79){
+if(typeof data79[key17] !== "string"){
+const err117 = {instancePath:instancePath+"/spec/databases/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/databases/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -21453,7 +21427,7 @@ errors++;
 }
 }
 else {
-const err118 = {instancePath:instancePath+"/spec/maintenanceWindows",schemaPath:"#/properties/spec/properties/maintenanceWindows/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err118 = {instancePath:instancePath+"/spec/databases",schemaPath:"#/properties/spec/properties/databases/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -21463,12 +21437,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data9.masterServiceAnnotations !== undefined){
-let data90 = data9.masterServiceAnnotations;
-if(data90 && typeof data90 == "object" && !Array.isArray(data90)){
-for(const key13 in data90){
-if(typeof data90[key13] !== "string"){
-const err119 = {instancePath:instancePath+"/spec/masterServiceAnnotations/" + key13.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/masterServiceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.dockerImage !== undefined){
+if(typeof data2.dockerImage !== "string"){
+const err119 = {instancePath:instancePath+"/spec/dockerImage",schemaPath:"#/properties/spec/properties/dockerImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -21478,9 +21449,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-}
-else {
-const err120 = {instancePath:instancePath+"/spec/masterServiceAnnotations",schemaPath:"#/properties/spec/properties/masterServiceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.enableLogicalBackup !== undefined){
+if(typeof data2.enableLogicalBackup !== "boolean"){
+const err120 = {instancePath:instancePath+"/spec/enableLogicalBackup",schemaPath:"#/properties/spec/properties/enableLogicalBackup/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -21490,12 +21461,9 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data9.nodeAffinity !== undefined){
-let data92 = data9.nodeAffinity;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-}
-else {
-const err121 = {instancePath:instancePath+"/spec/nodeAffinity",schemaPath:"#/properties/spec/properties/nodeAffinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.enableMasterLoadBalancer !== undefined){
+if(typeof data2.enableMasterLoadBalancer !== "boolean"){
+const err121 = {instancePath:instancePath+"/spec/enableMasterLoadBalancer",schemaPath:"#/properties/spec/properties/enableMasterLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -21505,12 +21473,9 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data9.podAnnotations !== undefined){
-let data93 = data9.podAnnotations;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-for(const key14 in data93){
-if(typeof data93[key14] !== "string"){
-const err122 = {instancePath:instancePath+"/spec/podAnnotations/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/podAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.enableMasterPoolerLoadBalancer !== undefined){
+if(typeof data2.enableMasterPoolerLoadBalancer !== "boolean"){
+const err122 = {instancePath:instancePath+"/spec/enableMasterPoolerLoadBalancer",schemaPath:"#/properties/spec/properties/enableMasterPoolerLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -21520,9 +21485,9 @@ vErrors.push(err122);
 errors++;
 }
 }
-}
-else {
-const err123 = {instancePath:instancePath+"/spec/podAnnotations",schemaPath:"#/properties/spec/properties/podAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.enableReplicaLoadBalancer !== undefined){
+if(typeof data2.enableReplicaLoadBalancer !== "boolean"){
+const err123 = {instancePath:instancePath+"/spec/enableReplicaLoadBalancer",schemaPath:"#/properties/spec/properties/enableReplicaLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -21532,9 +21497,9 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data9.pod_priority_class_name !== undefined){
-if(typeof data9.pod_priority_class_name !== "string"){
-const err124 = {instancePath:instancePath+"/spec/pod_priority_class_name",schemaPath:"#/properties/spec/properties/pod_priority_class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.enableReplicaPoolerLoadBalancer !== undefined){
+if(typeof data2.enableReplicaPoolerLoadBalancer !== "boolean"){
+const err124 = {instancePath:instancePath+"/spec/enableReplicaPoolerLoadBalancer",schemaPath:"#/properties/spec/properties/enableReplicaPoolerLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -21544,9 +21509,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data9.podPriorityClassName !== undefined){
-if(typeof data9.podPriorityClassName !== "string"){
-const err125 = {instancePath:instancePath+"/spec/podPriorityClassName",schemaPath:"#/properties/spec/properties/podPriorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.enableShmVolume !== undefined){
+if(typeof data2.enableShmVolume !== "boolean"){
+const err125 = {instancePath:instancePath+"/spec/enableShmVolume",schemaPath:"#/properties/spec/properties/enableShmVolume/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -21556,15 +21521,10 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data9.preparedDatabases !== undefined){
-let data97 = data9.preparedDatabases;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-for(const key15 in data97){
-let data98 = data97[key15];
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-}
-else {
-const err126 = {instancePath:instancePath+"/spec/preparedDatabases/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.env !== undefined){
+let data88 = data2.env;
+if((!(Array.isArray(data88))) && (data88 !== null)){
+const err126 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -21573,10 +21533,12 @@ vErrors.push(err126);
 }
 errors++;
 }
-}
-}
-else {
-const err127 = {instancePath:instancePath+"/spec/preparedDatabases",schemaPath:"#/properties/spec/properties/preparedDatabases/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(Array.isArray(data88)){
+const len3 = data88.length;
+for(let i3=0; i3<len3; i3++){
+let data89 = data88[i3];
+if(!(data89 && typeof data89 == "object" && !Array.isArray(data89))){
+const err127 = {instancePath:instancePath+"/spec/env/" + i3,schemaPath:"#/properties/spec/properties/env/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -21586,9 +21548,12 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data9.replicaLoadBalancer !== undefined){
-if(typeof data9.replicaLoadBalancer !== "boolean"){
-const err128 = {instancePath:instancePath+"/spec/replicaLoadBalancer",schemaPath:"#/properties/spec/properties/replicaLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+if(data2.init_containers !== undefined){
+let data90 = data2.init_containers;
+if((!(Array.isArray(data90))) && (data90 !== null)){
+const err128 = {instancePath:instancePath+"/spec/init_containers",schemaPath:"#/properties/spec/properties/init_containers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -21597,13 +21562,12 @@ vErrors.push(err128);
 }
 errors++;
 }
-}
-if(data9.replicaServiceAnnotations !== undefined){
-let data100 = data9.replicaServiceAnnotations;
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-for(const key16 in data100){
-if(typeof data100[key16] !== "string"){
-const err129 = {instancePath:instancePath+"/spec/replicaServiceAnnotations/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/replicaServiceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(Array.isArray(data90)){
+const len4 = data90.length;
+for(let i4=0; i4<len4; i4++){
+let data91 = data90[i4];
+if(!(data91 && typeof data91 == "object" && !Array.isArray(data91))){
+const err129 = {instancePath:instancePath+"/spec/init_containers/" + i4,schemaPath:"#/properties/spec/properties/init_containers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -21614,8 +21578,11 @@ errors++;
 }
 }
 }
-else {
-const err130 = {instancePath:instancePath+"/spec/replicaServiceAnnotations",schemaPath:"#/properties/spec/properties/replicaServiceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data2.initContainers !== undefined){
+let data92 = data2.initContainers;
+if((!(Array.isArray(data92))) && (data92 !== null)){
+const err130 = {instancePath:instancePath+"/spec/initContainers",schemaPath:"#/properties/spec/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -21624,13 +21591,12 @@ vErrors.push(err130);
 }
 errors++;
 }
-}
-if(data9.resources !== undefined){
-let data102 = data9.resources;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-}
-else {
-const err131 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(Array.isArray(data92)){
+const len5 = data92.length;
+for(let i5=0; i5<len5; i5++){
+let data93 = data92[i5];
+if(!(data93 && typeof data93 == "object" && !Array.isArray(data93))){
+const err131 = {instancePath:instancePath+"/spec/initContainers/" + i5,schemaPath:"#/properties/spec/properties/initContainers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -21640,9 +21606,13 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data9.schedulerName !== undefined){
-if(typeof data9.schedulerName !== "string"){
-const err132 = {instancePath:instancePath+"/spec/schedulerName",schemaPath:"#/properties/spec/properties/schedulerName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+if(data2.logicalBackupSchedule !== undefined){
+let data94 = data2.logicalBackupSchedule;
+if(typeof data94 === "string"){
+if(!pattern7.test(data94)){
+const err132 = {instancePath:instancePath+"/spec/logicalBackupSchedule",schemaPath:"#/properties/spec/properties/logicalBackupSchedule/pattern",keyword:"pattern",params:{pattern: "^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"},message:"must match pattern \""+"^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"+"\""};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -21652,12 +21622,8 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data9.serviceAnnotations !== undefined){
-let data104 = data9.serviceAnnotations;
-if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
-for(const key17 in data104){
-if(typeof data104[key17] !== "string"){
-const err133 = {instancePath:instancePath+"/spec/serviceAnnotations/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/serviceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err133 = {instancePath:instancePath+"/spec/logicalBackupSchedule",schemaPath:"#/properties/spec/properties/logicalBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -21667,9 +21633,15 @@ vErrors.push(err133);
 errors++;
 }
 }
-}
-else {
-const err134 = {instancePath:instancePath+"/spec/serviceAnnotations",schemaPath:"#/properties/spec/properties/serviceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.maintenanceWindows !== undefined){
+let data95 = data2.maintenanceWindows;
+if(Array.isArray(data95)){
+const len6 = data95.length;
+for(let i6=0; i6<len6; i6++){
+let data96 = data95[i6];
+if(typeof data96 === "string"){
+if(!pattern31.test(data96)){
+const err134 = {instancePath:instancePath+"/spec/maintenanceWindows/" + i6,schemaPath:"#/properties/spec/properties/maintenanceWindows/items/pattern",keyword:"pattern",params:{pattern: "^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"},message:"must match pattern \""+"^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"+"\""};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -21679,10 +21651,8 @@ vErrors.push(err134);
 errors++;
 }
 }
-if(data9.sidecars !== undefined){
-let data106 = data9.sidecars;
-if((!(Array.isArray(data106))) && (data106 !== null)){
-const err135 = {instancePath:instancePath+"/spec/sidecars",schemaPath:"#/properties/spec/properties/sidecars/type",keyword:"type",params:{type: "array"},message:"must be array"};
+else {
+const err135 = {instancePath:instancePath+"/spec/maintenanceWindows/" + i6,schemaPath:"#/properties/spec/properties/maintenanceWindows/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -21691,12 +21661,10 @@ vErrors.push(err135);
 }
 errors++;
 }
-if(Array.isArray(data106)){
-const len7 = data106.length;
-for(let i7=0; i7<len7; i7++){
-let data107 = data106[i7];
-if(!(data107 && typeof data107 == "object" && !Array.isArray(data107))){
-const err136 = {instancePath:instancePath+"/spec/sidecars/" + i7,schemaPath:"#/properties/spec/properties/sidecars/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+}
+else {
+const err136 = {instancePath:instancePath+"/spec/maintenanceWindows",schemaPath:"#/properties/spec/properties/maintenanceWindows/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -21706,14 +21674,12 @@ vErrors.push(err136);
 errors++;
 }
 }
-}
-}
-if(data9.standby !== undefined){
-let data108 = data9.standby;
-if(data108 && typeof data108 == "object" && !Array.isArray(data108)){
-}
-else {
-const err137 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.masterServiceAnnotations !== undefined){
+let data97 = data2.masterServiceAnnotations;
+if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
+for(const key18 in data97){
+if(typeof data97[key18] !== "string"){
+const err137 = {instancePath:instancePath+"/spec/masterServiceAnnotations/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/masterServiceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -21723,16 +21689,9 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data9.streams !== undefined){
-let data109 = data9.streams;
-if(Array.isArray(data109)){
-const len8 = data109.length;
-for(let i8=0; i8<len8; i8++){
-let data110 = data109[i8];
-if(data110 && typeof data110 == "object" && !Array.isArray(data110)){
 }
 else {
-const err138 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err138 = {instancePath:instancePath+"/spec/masterServiceAnnotations",schemaPath:"#/properties/spec/properties/masterServiceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -21742,9 +21701,12 @@ vErrors.push(err138);
 errors++;
 }
 }
-}
-else {
-const err139 = {instancePath:instancePath+"/spec/streams",schemaPath:"#/properties/spec/properties/streams/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data2.nodeAffinity !== undefined){
+let data99 = data2.nodeAffinity;
+if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+for(const key19 in data99){
+if(!((key19 === "preferredDuringSchedulingIgnoredDuringExecution") || (key19 === "requiredDuringSchedulingIgnoredDuringExecution"))){
+const err139 = {instancePath:instancePath+"/spec/nodeAffinity",schemaPath:"#/properties/spec/properties/nodeAffinity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -21754,16 +21716,9 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data9.tolerations !== undefined){
-let data111 = data9.tolerations;
-if(Array.isArray(data111)){
-const len9 = data111.length;
-for(let i9=0; i9<len9; i9++){
-let data112 = data111[i9];
-if(data112 && typeof data112 == "object" && !Array.isArray(data112)){
-}
-else {
-const err140 = {instancePath:instancePath+"/spec/tolerations/" + i9,schemaPath:"#/properties/spec/properties/tolerations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data99.preferredDuringSchedulingIgnoredDuringExecution !== undefined){
+if(!(Array.isArray(data99.preferredDuringSchedulingIgnoredDuringExecution))){
+const err140 = {instancePath:instancePath+"/spec/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -21773,9 +21728,10 @@ vErrors.push(err140);
 errors++;
 }
 }
-}
-else {
-const err141 = {instancePath:instancePath+"/spec/tolerations",schemaPath:"#/properties/spec/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data99.requiredDuringSchedulingIgnoredDuringExecution !== undefined){
+let data101 = data99.requiredDuringSchedulingIgnoredDuringExecution;
+if(!(data101 && typeof data101 == "object" && !Array.isArray(data101))){
+const err141 = {instancePath:instancePath+"/spec/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -21785,9 +21741,9 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data9.useLoadBalancer !== undefined){
-if(typeof data9.useLoadBalancer !== "boolean"){
-const err142 = {instancePath:instancePath+"/spec/useLoadBalancer",schemaPath:"#/properties/spec/properties/useLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err142 = {instancePath:instancePath+"/spec/nodeAffinity",schemaPath:"#/properties/spec/properties/nodeAffinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -21797,13 +21753,12 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data9.users !== undefined){
-let data114 = data9.users;
-if(data114 && typeof data114 == "object" && !Array.isArray(data114)){
-for(const key18 in data114){
-let data115 = data114[key18];
-if((!(Array.isArray(data115))) && (data115 !== null)){
-const err143 = {instancePath:instancePath+"/spec/users/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/users/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data2.podAnnotations !== undefined){
+let data102 = data2.podAnnotations;
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+for(const key20 in data102){
+if(typeof data102[key20] !== "string"){
+const err143 = {instancePath:instancePath+"/spec/podAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/podAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -21812,11 +21767,10 @@ vErrors.push(err143);
 }
 errors++;
 }
-if(Array.isArray(data115)){
-const len10 = data115.length;
-for(let i10=0; i10<len10; i10++){
-if(typeof data115[i10] !== "string"){
-const err144 = {instancePath:instancePath+"/spec/users/" + key18.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/spec/properties/users/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err144 = {instancePath:instancePath+"/spec/podAnnotations",schemaPath:"#/properties/spec/properties/podAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -21826,11 +21780,9 @@ vErrors.push(err144);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err145 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.pod_priority_class_name !== undefined){
+if(typeof data2.pod_priority_class_name !== "string"){
+const err145 = {instancePath:instancePath+"/spec/pod_priority_class_name",schemaPath:"#/properties/spec/properties/pod_priority_class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -21840,10 +21792,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data9.usersWithInPlaceSecretRotation !== undefined){
-let data117 = data9.usersWithInPlaceSecretRotation;
-if((!(Array.isArray(data117))) && (data117 !== null)){
-const err146 = {instancePath:instancePath+"/spec/usersWithInPlaceSecretRotation",schemaPath:"#/properties/spec/properties/usersWithInPlaceSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data2.podPriorityClassName !== undefined){
+if(typeof data2.podPriorityClassName !== "string"){
+const err146 = {instancePath:instancePath+"/spec/podPriorityClassName",schemaPath:"#/properties/spec/properties/podPriorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -21852,11 +21803,16 @@ vErrors.push(err146);
 }
 errors++;
 }
-if(Array.isArray(data117)){
-const len11 = data117.length;
-for(let i11=0; i11<len11; i11++){
-if(typeof data117[i11] !== "string"){
-const err147 = {instancePath:instancePath+"/spec/usersWithInPlaceSecretRotation/" + i11,schemaPath:"#/properties/spec/properties/usersWithInPlaceSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data2.preparedDatabases !== undefined){
+let data106 = data2.preparedDatabases;
+if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
+for(const key21 in data106){
+let data107 = data106[key21];
+if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
+for(const key22 in data107){
+if(!((((key22 === "defaultUsers") || (key22 === "extensions")) || (key22 === "schemas")) || (key22 === "secretNamespace"))){
+const err147 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -21866,12 +21822,9 @@ vErrors.push(err147);
 errors++;
 }
 }
-}
-}
-if(data9.usersWithSecretRotation !== undefined){
-let data119 = data9.usersWithSecretRotation;
-if((!(Array.isArray(data119))) && (data119 !== null)){
-const err148 = {instancePath:instancePath+"/spec/usersWithSecretRotation",schemaPath:"#/properties/spec/properties/usersWithSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data107.defaultUsers !== undefined){
+if(typeof data107.defaultUsers !== "boolean"){
+const err148 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/defaultUsers",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/defaultUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -21880,11 +21833,11 @@ vErrors.push(err148);
 }
 errors++;
 }
-if(Array.isArray(data119)){
-const len12 = data119.length;
-for(let i12=0; i12<len12; i12++){
-if(typeof data119[i12] !== "string"){
-const err149 = {instancePath:instancePath+"/spec/usersWithSecretRotation/" + i12,schemaPath:"#/properties/spec/properties/usersWithSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data107.extensions !== undefined){
+let data109 = data107.extensions;
+if(!(data109 && typeof data109 == "object" && !Array.isArray(data109))){
+const err149 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/extensions",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -21894,11 +21847,10 @@ vErrors.push(err149);
 errors++;
 }
 }
-}
-}
-if(data9.logicalBackupRetention !== undefined){
-if(typeof data9.logicalBackupRetention !== "string"){
-const err150 = {instancePath:instancePath+"/spec/logicalBackupRetention",schemaPath:"#/properties/spec/properties/logicalBackupRetention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data107.schemas !== undefined){
+let data110 = data107.schemas;
+if(!(data110 && typeof data110 == "object" && !Array.isArray(data110))){
+const err150 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/schemas",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/schemas/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -21908,13 +21860,9 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data9.usersIgnoringSecretRotation !== undefined){
-let data122 = data9.usersIgnoringSecretRotation;
-if(Array.isArray(data122)){
-const len13 = data122.length;
-for(let i13=0; i13<len13; i13++){
-if(typeof data122[i13] !== "string"){
-const err151 = {instancePath:instancePath+"/spec/usersIgnoringSecretRotation/" + i13,schemaPath:"#/properties/spec/properties/usersIgnoringSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data107.secretNamespace !== undefined){
+if(typeof data107.secretNamespace !== "string"){
+const err151 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/secretNamespace",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/secretNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -21926,7 +21874,7 @@ errors++;
 }
 }
 else {
-const err152 = {instancePath:instancePath+"/spec/usersIgnoringSecretRotation",schemaPath:"#/properties/spec/properties/usersIgnoringSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err152 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -21938,7 +21886,7 @@ errors++;
 }
 }
 else {
-const err153 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err153 = {instancePath:instancePath+"/spec/preparedDatabases",schemaPath:"#/properties/spec/properties/preparedDatabases/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -21948,12 +21896,9 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data124 = data.status;
-if(data124 && typeof data124 == "object" && !Array.isArray(data124)){
-}
-else {
-const err154 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.replicaLoadBalancer !== undefined){
+if(typeof data2.replicaLoadBalancer !== "boolean"){
+const err154 = {instancePath:instancePath+"/spec/replicaLoadBalancer",schemaPath:"#/properties/spec/properties/replicaLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -21963,14 +21908,885 @@ vErrors.push(err154);
 errors++;
 }
 }
-}
-else {
-const err155 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.replicaServiceAnnotations !== undefined){
+let data113 = data2.replicaServiceAnnotations;
+if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
+for(const key23 in data113){
+if(typeof data113[key23] !== "string"){
+const err155 = {instancePath:instancePath+"/spec/replicaServiceAnnotations/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/replicaServiceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err155];
 }
 else {
 vErrors.push(err155);
+}
+errors++;
+}
+}
+}
+else {
+const err156 = {instancePath:instancePath+"/spec/replicaServiceAnnotations",schemaPath:"#/properties/spec/properties/replicaServiceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+if(data2.resources !== undefined){
+let data115 = data2.resources;
+if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
+for(const key24 in data115){
+if(!((key24 === "limits") || (key24 === "requests"))){
+const err157 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+if(data115.limits !== undefined){
+let data116 = data115.limits;
+if(!(data116 && typeof data116 == "object" && !Array.isArray(data116))){
+const err158 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+if(data115.requests !== undefined){
+let data117 = data115.requests;
+if(!(data117 && typeof data117 == "object" && !Array.isArray(data117))){
+const err159 = {instancePath:instancePath+"/spec/resources/requests",schemaPath:"#/properties/spec/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+}
+else {
+const err160 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+if(data2.schedulerName !== undefined){
+if(typeof data2.schedulerName !== "string"){
+const err161 = {instancePath:instancePath+"/spec/schedulerName",schemaPath:"#/properties/spec/properties/schedulerName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+if(data2.serviceAnnotations !== undefined){
+let data119 = data2.serviceAnnotations;
+if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
+for(const key25 in data119){
+if(typeof data119[key25] !== "string"){
+const err162 = {instancePath:instancePath+"/spec/serviceAnnotations/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/serviceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+}
+else {
+const err163 = {instancePath:instancePath+"/spec/serviceAnnotations",schemaPath:"#/properties/spec/properties/serviceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data2.sidecars !== undefined){
+let data121 = data2.sidecars;
+if((!(Array.isArray(data121))) && (data121 !== null)){
+const err164 = {instancePath:instancePath+"/spec/sidecars",schemaPath:"#/properties/spec/properties/sidecars/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+if(Array.isArray(data121)){
+const len7 = data121.length;
+for(let i7=0; i7<len7; i7++){
+let data122 = data121[i7];
+if(!(data122 && typeof data122 == "object" && !Array.isArray(data122))){
+const err165 = {instancePath:instancePath+"/spec/sidecars/" + i7,schemaPath:"#/properties/spec/properties/sidecars/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+}
+}
+if(data2.standby !== undefined){
+let data123 = data2.standby;
+const _errs281 = errors;
+let valid42 = false;
+let passing0 = null;
+const _errs282 = errors;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.s3_wal_path === undefined){
+const err166 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/oneOf/0/required",keyword:"required",params:{missingProperty: "s3_wal_path"},message:"must have required property '"+"s3_wal_path"+"'"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+}
+var _valid0 = _errs282 === errors;
+if(_valid0){
+valid42 = true;
+passing0 = 0;
+}
+const _errs283 = errors;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.gs_wal_path === undefined){
+const err167 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/oneOf/1/required",keyword:"required",params:{missingProperty: "gs_wal_path"},message:"must have required property '"+"gs_wal_path"+"'"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+var _valid0 = _errs283 === errors;
+if(_valid0 && valid42){
+valid42 = false;
+passing0 = [passing0, 1];
+}
+else {
+if(_valid0){
+valid42 = true;
+passing0 = 1;
+}
+const _errs284 = errors;
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+if(data123.standby_host === undefined){
+const err168 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/oneOf/2/required",keyword:"required",params:{missingProperty: "standby_host"},message:"must have required property '"+"standby_host"+"'"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+var _valid0 = _errs284 === errors;
+if(_valid0 && valid42){
+valid42 = false;
+passing0 = [passing0, 2];
+}
+else {
+if(_valid0){
+valid42 = true;
+passing0 = 2;
+}
+}
+}
+if(!valid42){
+const err169 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+else {
+errors = _errs281;
+if(vErrors !== null){
+if(_errs281){
+vErrors.length = _errs281;
+}
+else {
+vErrors = null;
+}
+}
+}
+if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
+for(const key26 in data123){
+if(!((((key26 === "s3_wal_path") || (key26 === "gs_wal_path")) || (key26 === "standby_host")) || (key26 === "standby_port"))){
+const err170 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+if(data123.s3_wal_path !== undefined){
+if(typeof data123.s3_wal_path !== "string"){
+const err171 = {instancePath:instancePath+"/spec/standby/s3_wal_path",schemaPath:"#/properties/spec/properties/standby/properties/s3_wal_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+if(data123.gs_wal_path !== undefined){
+if(typeof data123.gs_wal_path !== "string"){
+const err172 = {instancePath:instancePath+"/spec/standby/gs_wal_path",schemaPath:"#/properties/spec/properties/standby/properties/gs_wal_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data123.standby_host !== undefined){
+if(typeof data123.standby_host !== "string"){
+const err173 = {instancePath:instancePath+"/spec/standby/standby_host",schemaPath:"#/properties/spec/properties/standby/properties/standby_host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+if(data123.standby_port !== undefined){
+if(typeof data123.standby_port !== "string"){
+const err174 = {instancePath:instancePath+"/spec/standby/standby_port",schemaPath:"#/properties/spec/properties/standby/properties/standby_port/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+}
+else {
+const err175 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data2.streams !== undefined){
+let data128 = data2.streams;
+if(Array.isArray(data128)){
+const len8 = data128.length;
+for(let i8=0; i8<len8; i8++){
+let data129 = data128[i8];
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.applicationId === undefined){
+const err176 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/required",keyword:"required",params:{missingProperty: "applicationId"},message:"must have required property '"+"applicationId"+"'"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+if(data129.database === undefined){
+const err177 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+if(data129.tables === undefined){
+const err178 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/required",keyword:"required",params:{missingProperty: "tables"},message:"must have required property '"+"tables"+"'"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+for(const key27 in data129){
+if(!((((((((key27 === "applicationId") || (key27 === "batchSize")) || (key27 === "cpu")) || (key27 === "database")) || (key27 === "enableRecovery")) || (key27 === "filter")) || (key27 === "memory")) || (key27 === "tables"))){
+const err179 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+}
+if(data129.applicationId !== undefined){
+if(typeof data129.applicationId !== "string"){
+const err180 = {instancePath:instancePath+"/spec/streams/" + i8+"/applicationId",schemaPath:"#/properties/spec/properties/streams/items/properties/applicationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+if(data129.batchSize !== undefined){
+let data131 = data129.batchSize;
+if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
+const err181 = {instancePath:instancePath+"/spec/streams/" + i8+"/batchSize",schemaPath:"#/properties/spec/properties/streams/items/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+}
+if(data129.cpu !== undefined){
+if(typeof data129.cpu !== "string"){
+const err182 = {instancePath:instancePath+"/spec/streams/" + i8+"/cpu",schemaPath:"#/properties/spec/properties/streams/items/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+}
+if(data129.database !== undefined){
+if(typeof data129.database !== "string"){
+const err183 = {instancePath:instancePath+"/spec/streams/" + i8+"/database",schemaPath:"#/properties/spec/properties/streams/items/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+if(data129.enableRecovery !== undefined){
+if(typeof data129.enableRecovery !== "boolean"){
+const err184 = {instancePath:instancePath+"/spec/streams/" + i8+"/enableRecovery",schemaPath:"#/properties/spec/properties/streams/items/properties/enableRecovery/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+}
+if(data129.filter !== undefined){
+let data135 = data129.filter;
+if(!(data135 && typeof data135 == "object" && !Array.isArray(data135))){
+const err185 = {instancePath:instancePath+"/spec/streams/" + i8+"/filter",schemaPath:"#/properties/spec/properties/streams/items/properties/filter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+}
+if(data129.memory !== undefined){
+if(typeof data129.memory !== "string"){
+const err186 = {instancePath:instancePath+"/spec/streams/" + i8+"/memory",schemaPath:"#/properties/spec/properties/streams/items/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+if(data129.tables !== undefined){
+let data137 = data129.tables;
+if(!(data137 && typeof data137 == "object" && !Array.isArray(data137))){
+const err187 = {instancePath:instancePath+"/spec/streams/" + i8+"/tables",schemaPath:"#/properties/spec/properties/streams/items/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+}
+else {
+const err188 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+}
+else {
+const err189 = {instancePath:instancePath+"/spec/streams",schemaPath:"#/properties/spec/properties/streams/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+if(data2.tolerations !== undefined){
+let data138 = data2.tolerations;
+if(Array.isArray(data138)){
+const len9 = data138.length;
+for(let i9=0; i9<len9; i9++){
+let data139 = data138[i9];
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+for(const key28 in data139){
+if(!(((((key28 === "key") || (key28 === "operator")) || (key28 === "value")) || (key28 === "effect")) || (key28 === "tolerationSeconds"))){
+const err190 = {instancePath:instancePath+"/spec/tolerations/" + i9,schemaPath:"#/properties/spec/properties/tolerations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+if(data139.key !== undefined){
+if(typeof data139.key !== "string"){
+const err191 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/key",schemaPath:"#/properties/spec/properties/tolerations/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+if(data139.operator !== undefined){
+if(typeof data139.operator !== "string"){
+const err192 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/operator",schemaPath:"#/properties/spec/properties/tolerations/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+if(data139.value !== undefined){
+if(typeof data139.value !== "string"){
+const err193 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/value",schemaPath:"#/properties/spec/properties/tolerations/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+if(data139.effect !== undefined){
+if(typeof data139.effect !== "string"){
+const err194 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/effect",schemaPath:"#/properties/spec/properties/tolerations/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+}
+if(data139.tolerationSeconds !== undefined){
+let data144 = data139.tolerationSeconds;
+if(!(((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144))) && (isFinite(data144)))){
+const err195 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/tolerationSeconds",schemaPath:"#/properties/spec/properties/tolerations/items/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+}
+else {
+const err196 = {instancePath:instancePath+"/spec/tolerations/" + i9,schemaPath:"#/properties/spec/properties/tolerations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+}
+else {
+const err197 = {instancePath:instancePath+"/spec/tolerations",schemaPath:"#/properties/spec/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+if(data2.useLoadBalancer !== undefined){
+if(typeof data2.useLoadBalancer !== "boolean"){
+const err198 = {instancePath:instancePath+"/spec/useLoadBalancer",schemaPath:"#/properties/spec/properties/useLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+if(data2.users !== undefined){
+let data146 = data2.users;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+for(const key29 in data146){
+let data147 = data146[key29];
+if((!(Array.isArray(data147))) && (data147 !== null)){
+const err199 = {instancePath:instancePath+"/spec/users/" + key29.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/users/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+if(Array.isArray(data147)){
+const len10 = data147.length;
+for(let i10=0; i10<len10; i10++){
+let data148 = data147[i10];
+if(typeof data148 !== "string"){
+const err200 = {instancePath:instancePath+"/spec/users/" + key29.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/spec/properties/users/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+if(!((((((((((((((((((((((((((((data148 === "bypassrls") || (data148 === "BYPASSRLS")) || (data148 === "nobypassrls")) || (data148 === "NOBYPASSRLS")) || (data148 === "createdb")) || (data148 === "CREATEDB")) || (data148 === "nocreatedb")) || (data148 === "NOCREATEDB")) || (data148 === "createrole")) || (data148 === "CREATEROLE")) || (data148 === "nocreaterole")) || (data148 === "NOCREATEROLE")) || (data148 === "inherit")) || (data148 === "INHERIT")) || (data148 === "noinherit")) || (data148 === "NOINHERIT")) || (data148 === "login")) || (data148 === "LOGIN")) || (data148 === "nologin")) || (data148 === "NOLOGIN")) || (data148 === "replication")) || (data148 === "REPLICATION")) || (data148 === "noreplication")) || (data148 === "NOREPLICATION")) || (data148 === "superuser")) || (data148 === "SUPERUSER")) || (data148 === "nosuperuser")) || (data148 === "NOSUPERUSER"))){
+const err201 = {instancePath:instancePath+"/spec/users/" + key29.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/spec/properties/users/additionalProperties/items/enum",keyword:"enum",params:{allowedValues: schema41.properties.spec.properties.users.additionalProperties.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err202 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+if(data2.usersWithInPlaceSecretRotation !== undefined){
+let data149 = data2.usersWithInPlaceSecretRotation;
+if((!(Array.isArray(data149))) && (data149 !== null)){
+const err203 = {instancePath:instancePath+"/spec/usersWithInPlaceSecretRotation",schemaPath:"#/properties/spec/properties/usersWithInPlaceSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+if(Array.isArray(data149)){
+const len11 = data149.length;
+for(let i11=0; i11<len11; i11++){
+if(typeof data149[i11] !== "string"){
+const err204 = {instancePath:instancePath+"/spec/usersWithInPlaceSecretRotation/" + i11,schemaPath:"#/properties/spec/properties/usersWithInPlaceSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+}
+}
+}
+if(data2.usersWithSecretRotation !== undefined){
+let data151 = data2.usersWithSecretRotation;
+if((!(Array.isArray(data151))) && (data151 !== null)){
+const err205 = {instancePath:instancePath+"/spec/usersWithSecretRotation",schemaPath:"#/properties/spec/properties/usersWithSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+if(Array.isArray(data151)){
+const len12 = data151.length;
+for(let i12=0; i12<len12; i12++){
+if(typeof data151[i12] !== "string"){
+const err206 = {instancePath:instancePath+"/spec/usersWithSecretRotation/" + i12,schemaPath:"#/properties/spec/properties/usersWithSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+}
+}
+}
+if(data2.logicalBackupRetention !== undefined){
+if(typeof data2.logicalBackupRetention !== "string"){
+const err207 = {instancePath:instancePath+"/spec/logicalBackupRetention",schemaPath:"#/properties/spec/properties/logicalBackupRetention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+if(data2.usersIgnoringSecretRotation !== undefined){
+let data154 = data2.usersIgnoringSecretRotation;
+if((!(Array.isArray(data154))) && (data154 !== null)){
+const err208 = {instancePath:instancePath+"/spec/usersIgnoringSecretRotation",schemaPath:"#/properties/spec/properties/usersIgnoringSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+if(Array.isArray(data154)){
+const len13 = data154.length;
+for(let i13=0; i13<len13; i13++){
+if(typeof data154[i13] !== "string"){
+const err209 = {instancePath:instancePath+"/spec/usersIgnoringSecretRotation/" + i13,schemaPath:"#/properties/spec/properties/usersIgnoringSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+}
+}
+}
+else {
+const err210 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data156 = data.status;
+if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
+}
+else {
+const err211 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data157 = data.metadata;
+if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
+if(data157.name !== undefined){
+if(typeof data157.name !== "string"){
+const err212 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+if(data157.namespace !== undefined){
+if(typeof data157.namespace !== "string"){
+const err213 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+if(data157.labels !== undefined){
+let data160 = data157.labels;
+if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
+for(const key30 in data160){
+if(typeof data160[key30] !== "string"){
+const err214 = {instancePath:instancePath+"/metadata/labels/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+if(data157.annotations !== undefined){
+let data162 = data157.annotations;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+for(const key31 in data162){
+if(typeof data162[key31] !== "string"){
+const err216 = {instancePath:instancePath+"/metadata/annotations/" + key31.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+}
+else {
+const err217 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+}
+else {
+const err218 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+}
+else {
+const err219 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
 }
 errors++;
 }
