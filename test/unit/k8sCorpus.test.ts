@@ -37,8 +37,6 @@ interface Expected {
 
 /** Expectations pgtls does not meet yet, `<ID>#<n>` -> why. */
 const KNOWN_MISSING: Record<string, string> = {
-  'CD-1#1': 'no rule yet: PGO v4 Pgcluster (crunchydata.com/v1) is not detected; no chain check of tlsSecret against caSecret',
-  'CD-1#2': 'no rule yet: PGO v4 Pgcluster is not detected; no chain check of replicationTLSSecret against caSecret',
   'CD-2#1': 'no rule yet: pg_hba/pg_ident embedded in a PGO v4 custom-config ConfigMap are not read; no CN-vs-ident-map check',
   'CD-3#1': 'no rule yet: PostgresCluster (PGO v5) is not detected, and the _crunchyrepl CN rule reads Secrets, not Certificate commonName',
   'CD-4#1': 'no rule yet: ACME issuer -> Secret without ca.crt for customTLSSecret (PostgresCluster not detected)',
@@ -46,8 +44,6 @@ const KNOWN_MISSING: Record<string, string> = {
   'CD-6#1': 'no rule yet: pg_hba under dynamicConfiguration.postgresql.parameters (PostgresCluster not detected)',
   'CD-6#2': 'no rule yet: embedded dynamicConfiguration pg_hba lists are not checked by the pg_hba rules',
   'CD-7#1': 'no rule yet: acid.zalan.do/v1 postgresql (Zalando) is not detected, so its unknown fields are not reported',
-  'CD-8#1': "no rule yet: pg_hba.conf in a PGO v4 ConfigMap is not read; the operator's own non-TLS connection is not modelled",
-  'CD-10#1': 'no rule yet: client Deployments (PGHOST/PGSSLMODE) are not read',
   'CM-1#1': 'no rule yet: cluster-issuer-secret does not fire when the Secret is made by a Certificate (secretName) rather than a Secret manifest',
   'CM-2#1': 'no rule yet: ClusterIssuer solver *SecretRef namespaces are not checked (only ca.secretName)',
   'CM-6#1': 'no rule yet: leaf Certificate issued directly by a selfSigned issuer',
@@ -75,7 +71,6 @@ const KNOWN_MISSING: Record<string, string> = {
   'Z-7#1': 'no rule yet: Zalando postgresql is not detected (patroni.pg_hba without replication standby)',
   'Z-7#2': 'no rule yet: Zalando postgresql is not detected (host after hostssl for the same scope)',
   'Z-10#1': 'no rule yet: ssl_*_file in a Zalando postgresql.parameters (Zalando not detected)',
-  'Z-11#1': 'no rule yet: client configuration (Grafana datasource in a ConfigMap) is not read',
   'Z-13#1': 'no rule yet: Certificate dnsNames are not compared with the Zalando Service names (Zalando not detected; cpo/server-san reads Secrets)',
   'Z-15#1': 'no rule yet: Zalando postgresql is not detected (teamId name prefix)',
   'Z-17#1': 'no rule yet: Zalando postgresql is not detected, and schemas are not chosen by the operator version installed',

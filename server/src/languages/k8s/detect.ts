@@ -9,7 +9,7 @@ export interface Target {
   apiVersion: string;
   kind: string;
   /** Groups the rule modules and names the product in messages. */
-  operator: 'kubedb' | 'percona' | 'cpo' | 'cert-manager' | 'core' | 'zalando' | 'pgo';
+  operator: 'kubedb' | 'percona' | 'cpo' | 'cert-manager' | 'core' | 'zalando' | 'pgo' | 'pgo4';
   /** Human name used in messages, e.g. `KubeDB Pgpool`. */
   title: string;
   /** File under `schemas/k8s/` (also the key of the precompiled validator). */
@@ -32,6 +32,8 @@ export const TARGETS: readonly Target[] = [
   T('v1', 'Secret', 'core', 'Secret', 'secret.json'),
   T('acid.zalan.do/v1', 'postgresql', 'zalando', 'Zalando postgresql', 'zalando-postgresql.json'),
   T('postgres-operator.crunchydata.com/v1beta1', 'PostgresCluster', 'pgo', 'Crunchy PGO PostgresCluster', 'pgo-postgrescluster.json'),
+  // PGO 4.x (end of life, still deployed): a lax schema of our own, strict only on spec.tls (check/pgo4.ts).
+  T('crunchydata.com/v1', 'Pgcluster', 'pgo4', 'Crunchy PGO v4 Pgcluster', 'pgo4-pgcluster.json'),
 ];
 
 const BY_GVK = new Map(TARGETS.map(t => [`${t.apiVersion} ${t.kind}`, t]));

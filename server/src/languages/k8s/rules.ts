@@ -476,7 +476,31 @@ export const PGO = defineRules('pgo', {
   },
 });
 
+const PGO4_REPO = 'CrunchyData/postgres-operator';
+
+/** Crunchy PGO 4.x (`crunchydata.com/v1` `Pgcluster`, end of life): its TLS Secrets and custom configuration (check/pgo4.ts). */
+export const PGO4 = defineRules('pgo4', {
+  'tls-not-signed-by-ca': {
+    severity: 'error',
+    description: 'The certificate of `spec.tls.tlsSecret` or `spec.tls.replicationTLSSecret` (a Secret of the workspace) is not issued by the `ca.crt` of `spec.tls.caSecret`: replicas and pgBouncer connect with `sslmode=verify-ca` against that CA and the primary checks the replication certificate against it, so replication fails ("certificate verify failed").',
+    source: `${PGO4_REPO}@v4.7.9:pkg/apis/crunchydata.com/v1/cluster.go (TLSSpec: "The keypair must be considered valid by the CA"), docs/content/tutorial/tls.md (replicas connect with verify-ca), docs/content/releases/4.6.0.md (pgBouncer to PostgreSQL with verify-ca); user report ${PGO4_REPO}#2438`,
+  },
+  'hba-locks-out-operator': {
+    severity: 'warning',
+    description: 'A pg_hba.conf in a PGO 4.x custom configuration ConfigMap (`pgo-custom-pg-config`, or one a Pgcluster names in `spec.customconfig`) with no line that admits a non-TLS TCP login of `postgres` from the pod network: PGO up to 4.2 connects to the database that way (apiserver and operator, `sslmode=disable`), so operator commands fail with "no pg_hba.conf entry ... SSL off".',
+    source: `${PGO4_REPO}@v4.2.2:apiserver/clusterservice/clusterimpl.go, apiserver/userservice/userimpl.go ("sslmode=disable"), config/labels.go (GLOBAL_CUSTOM_CONFIGMAP); none since v4.3.0; user report ${PGO4_REPO}#1180`,
+  },
+});
+
+/** A client of a cluster of the workspace (a workload's env or connection string, a Grafana datasource) (check/clients.ts). */
+export const CLIENT = defineRules('client', {
+  'sslmode-disable': {
+    severity: 'warning',
+    description: 'A client workload or configuration (Deployment, StatefulSet, Job, Pod, ... env `PGSSLMODE`, a connection URI or key/value string, a Grafana datasource in a ConfigMap) dials the Service of a PostgreSQL cluster defined in the workspace with `sslmode=disable`, while that operator accepts remote logins only over TLS: PGO v5 (only `hostssl` lines unless `spec.authentication.rules` or Patroni pg_hba add others; its PgBouncer has `client_tls_sslmode = require`), Percona with `tlsOnly`, Zalando and CYBERTEC (Spilo\'s default `hostnossl all all all reject`). The login fails ("no pg_hba.conf entry ... SSL off", "SSL required").',
+    source: `${PGO4_REPO}@v5.8.9:internal/postgres/hba.go (NewHBAs), internal/controller/postgrescluster/postgres.go (default rule only without user rules), internal/pgbouncer/config.go (client_tls_sslmode); zalando/spilo configure_spilo.py (default pg_hba); libpq sslmode; user reports sciety/sciety#3248, zalando/postgres-operator#709, #964`,
+  },
+});
 
 /** Every rule of the YAML mode, registered with it (languages/registry.ts). */
 export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER,
-  ACME, PERCONA_SETTINGS, CPO_SETTINGS, ZALANDO, PGO);
+  ACME, PERCONA_SETTINGS, CPO_SETTINGS, ZALANDO, PGO, PGO4, CLIENT);

@@ -17231,12 +17231,276 @@ validate73.errors = vErrors;
 return errors === 0;
 }
 
-exports["secret.json"] = validate90;
-const schema34 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/secret.json","title":"Kubernetes Secret (v1)","description":"A core/v1 Secret, checked for what matters to TLS material: the type, base64 in data, key names, and the keys a kubernetes.io/tls Secret must carry. Written by pgtls from the Kubernetes API rules.","x-pgtls-upstream":{"crd":null,"release":"Kubernetes core/v1 API (built in, no CRD)","apiVersion":"v1","kind":"Secret"},"type":"object","additionalProperties":false,"properties":{"apiVersion":{"type":"string","description":"Core API version: v1.","const":"v1"},"kind":{"type":"string","description":"Kind: Secret.","const":"Secret"},"metadata":{"type":"object","description":"Object metadata. The Secret must be in the namespace of the resource that mounts it.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"type":{"type":"string","description":"Secret type. kubernetes.io/tls requires the keys tls.crt and tls.key (ca.crt optional); Opaque accepts any keys. All three operators also accept Opaque Secrets with the same keys. Default Opaque. Other built-in types have their own required keys. An empty or missing type becomes Opaque.","default":"Opaque","examples":["kubernetes.io/tls","Opaque","kubernetes.io/basic-auth","kubernetes.io/ssh-auth","kubernetes.io/dockerconfigjson","kubernetes.io/service-account-token"]},"data":{"type":"object","description":"Key to base64-encoded value (standard alphabet with = padding; line breaks are ignored). Raw PEM or placeholders such as <value> are rejected: put raw text under stringData instead. Keys may contain letters, digits, \"-\", \"_\" and \".\".","propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first, base64-encoded. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt, base64-encoded. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers, base64-encoded. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"additionalProperties":{"type":"string","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"stringData":{"type":"object","description":"Key to plain-text value (e.g. raw PEM), merged into data by the API server on write, overriding data entries with the same key. Write-only: reading the Secret back shows only data.","additionalProperties":{"type":"string"},"propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default)."},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root)."},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers."},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM."},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM."}}},"immutable":{"type":"boolean","description":"When true, data can no longer be changed (only deleting and recreating the Secret). Certificates that cert-manager renews must stay mutable."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"kubernetes.io/tls"}}},"then":{"allOf":[{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}}]},{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}}]}]}}]};
+exports["pgo4-pgcluster.json"] = validate90;
+const schema34 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/pgo4-pgcluster.json","title":"Crunchy PGO v4 Pgcluster (crunchydata.com/v1)","description":"A PostgreSQL cluster of Crunchy Data's PostgreSQL Operator 4.x (end of life, still deployed). Deliberately lax: the v4 CRD itself declares only a few string fields and no required ones, so pgtls checks only the types of the TLS fields (spec.tls, spec.tlsOnly, spec.customconfig) and lets every other key through. Written by pgtls from the Go types of CrunchyData/postgres-operator v4.7.9 (pkg/apis/crunchydata.com/v1/cluster.go).","x-pgtls-upstream":{"crd":["installers/ansible/roles/pgo-operator/files/crds/pgclusters-crd.yaml"],"release":"Crunchy PGO v4.7.9","apiVersion":"crunchydata.com/v1","kind":"Pgcluster"},"type":"object","properties":{"apiVersion":{"type":"string","description":"Group and version: crunchydata.com/v1 (PGO 4.x).","const":"crunchydata.com/v1"},"kind":{"type":"string","description":"Pgcluster.","const":"Pgcluster"},"metadata":{"type":"object","description":"Object metadata. The cluster's Services (`<name>`, `<name>-replica`, `<name>-pgbouncer`) and Secrets are named after the cluster.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"The cluster as PGO 4.x reads it. Only the TLS fields are checked; the other keys are passed through as the v4 CRD does.","properties":{"customconfig":{"type":"string","description":"Name of a ConfigMap of custom PostgreSQL configuration (postgres-ha.yaml; pg_hba.conf and postgresql.conf in releases before 4.2). Without it, a ConfigMap named pgo-custom-pg-config in the namespace is used by every cluster."},"tlsOnly":{"type":"boolean","description":"true: the cluster accepts remote connections only over TLS (hostssl). Needs spec.tls.caSecret and spec.tls.tlsSecret."},"tls":{"type":"object","description":"TLS of the PostgreSQL server. TLS is on when both tlsSecret and caSecret are set.","additionalProperties":false,"properties":{"caSecret":{"type":"string","description":"Name of a Secret whose ca.crt (and optional ca.crl) is the CA the server trusts; the server and replication certificates must be issued by it, since replicas and pgBouncer connect with sslmode verify-ca."},"tlsSecret":{"type":"string","description":"Name of a kubernetes.io/tls Secret (tls.crt, tls.key) with the PostgreSQL server's key pair."},"replicationTLSSecret":{"type":"string","description":"Name of a kubernetes.io/tls Secret with the key pair of the replication user (primaryuser), used for certificate authentication between instances. Needs caSecret and tlsSecret."}}}}}}};
+
+function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://example.invalid/pgtls/schemas/k8s/pgo4-pgcluster.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if(typeof data0 !== "string"){
+const err0 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+if("crunchydata.com/v1" !== data0){
+const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/const",keyword:"const",params:{allowedValue: "crunchydata.com/v1"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+if("Pgcluster" !== data1){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/const",keyword:"const",params:{allowedValue: "Pgcluster"},message:"must be equal to constant"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data2 = data.metadata;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.name !== undefined){
+if(typeof data2.name !== "string"){
+const err4 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data2.namespace !== undefined){
+if(typeof data2.namespace !== "string"){
+const err5 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data2.labels !== undefined){
+let data5 = data2.labels;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key0 in data5){
+if(typeof data5[key0] !== "string"){
+const err6 = {instancePath:instancePath+"/metadata/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+if(data2.annotations !== undefined){
+let data7 = data2.annotations;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key1 in data7){
+if(typeof data7[key1] !== "string"){
+const err8 = {instancePath:instancePath+"/metadata/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+}
+}
+else {
+const err9 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+}
+if(data.spec !== undefined){
+let data9 = data.spec;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+if(data9.customconfig !== undefined){
+if(typeof data9.customconfig !== "string"){
+const err11 = {instancePath:instancePath+"/spec/customconfig",schemaPath:"#/properties/spec/properties/customconfig/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+}
+if(data9.tlsOnly !== undefined){
+if(typeof data9.tlsOnly !== "boolean"){
+const err12 = {instancePath:instancePath+"/spec/tlsOnly",schemaPath:"#/properties/spec/properties/tlsOnly/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+if(data9.tls !== undefined){
+let data12 = data9.tls;
+if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
+for(const key2 in data12){
+if(!(((key2 === "caSecret") || (key2 === "tlsSecret")) || (key2 === "replicationTLSSecret"))){
+const err13 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+if(data12.caSecret !== undefined){
+if(typeof data12.caSecret !== "string"){
+const err14 = {instancePath:instancePath+"/spec/tls/caSecret",schemaPath:"#/properties/spec/properties/tls/properties/caSecret/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+}
+}
+if(data12.tlsSecret !== undefined){
+if(typeof data12.tlsSecret !== "string"){
+const err15 = {instancePath:instancePath+"/spec/tls/tlsSecret",schemaPath:"#/properties/spec/properties/tls/properties/tlsSecret/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+}
+if(data12.replicationTLSSecret !== undefined){
+if(typeof data12.replicationTLSSecret !== "string"){
+const err16 = {instancePath:instancePath+"/spec/tls/replicationTLSSecret",schemaPath:"#/properties/spec/properties/tls/properties/replicationTLSSecret/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+}
+}
+else {
+const err17 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+}
+}
+}
+else {
+const err18 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+}
+}
+else {
+const err19 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+validate90.errors = vErrors;
+return errors === 0;
+}
+
+exports["secret.json"] = validate91;
+const schema35 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/secret.json","title":"Kubernetes Secret (v1)","description":"A core/v1 Secret, checked for what matters to TLS material: the type, base64 in data, key names, and the keys a kubernetes.io/tls Secret must carry. Written by pgtls from the Kubernetes API rules.","x-pgtls-upstream":{"crd":null,"release":"Kubernetes core/v1 API (built in, no CRD)","apiVersion":"v1","kind":"Secret"},"type":"object","additionalProperties":false,"properties":{"apiVersion":{"type":"string","description":"Core API version: v1.","const":"v1"},"kind":{"type":"string","description":"Kind: Secret.","const":"Secret"},"metadata":{"type":"object","description":"Object metadata. The Secret must be in the namespace of the resource that mounts it.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"type":{"type":"string","description":"Secret type. kubernetes.io/tls requires the keys tls.crt and tls.key (ca.crt optional); Opaque accepts any keys. All three operators also accept Opaque Secrets with the same keys. Default Opaque. Other built-in types have their own required keys. An empty or missing type becomes Opaque.","default":"Opaque","examples":["kubernetes.io/tls","Opaque","kubernetes.io/basic-auth","kubernetes.io/ssh-auth","kubernetes.io/dockerconfigjson","kubernetes.io/service-account-token"]},"data":{"type":"object","description":"Key to base64-encoded value (standard alphabet with = padding; line breaks are ignored). Raw PEM or placeholders such as <value> are rejected: put raw text under stringData instead. Keys may contain letters, digits, \"-\", \"_\" and \".\".","propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first, base64-encoded. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt, base64-encoded. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers, base64-encoded. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"additionalProperties":{"type":"string","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"stringData":{"type":"object","description":"Key to plain-text value (e.g. raw PEM), merged into data by the API server on write, overriding data entries with the same key. Write-only: reading the Secret back shows only data.","additionalProperties":{"type":"string"},"propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default)."},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root)."},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers."},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM."},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM."}}},"immutable":{"type":"boolean","description":"When true, data can no longer be changed (only deleting and recreating the Secret). Certificates that cert-manager renews must stay mutable."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"kubernetes.io/tls"}}},"then":{"allOf":[{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}}]},{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}}]}]}}]};
 const pattern15 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
 const pattern16 = new RegExp("^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$", "u");
 
-function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/secret.json" */;
 let vErrors = null;
 let errors = 0;
@@ -18021,14 +18285,14 @@ vErrors.push(err57);
 }
 errors++;
 }
-validate90.errors = vErrors;
+validate91.errors = vErrors;
 return errors === 0;
 }
 
-exports["zalando-postgresql.json"] = validate91;
-const schema35 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRD (manifests/postgresql.crd.yaml, v1.15.1); spec.tls and spec.connectionPooler are checked strictly, other subtrees only for their type. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"type":"object","required":["kind","apiVersion","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","required":["numberOfInstances","teamId","postgresql","volume"],"additionalProperties":false,"properties":{"tls":{"type":"object","description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","required":["secretName"],"additionalProperties":false,"properties":{"secretName":{"type":"string","description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms)."},"certificateFile":{"type":"string","description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","x-pgtls-runtime-default":"tls.crt","examples":["tls.crt"]},"privateKeyFile":{"type":"string","description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","x-pgtls-runtime-default":"tls.key","examples":["tls.key"]},"caFile":{"type":"string","description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"]},"caSecretName":{"type":"string","description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set."}}},"connectionPooler":{"type":"object","description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","additionalProperties":false,"properties":{"dockerImage":{"type":"string","description":"Pooler image."},"maxDBConnections":{"type":"integer","description":"Maximum connections the pooler opens to the database."},"mode":{"type":"string","description":"Pooling mode: session or transaction.","enum":["session","transaction"]},"numberOfInstances":{"type":"integer","description":"Pooler pods per pooler (at least 1).","minimum":1},"resources":{"type":"object","description":"Pooler resource requests and limits.","additionalProperties":false,"properties":{"limits":{"type":"object","description":"Upper limits.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}},"requests":{"type":"object","description":"Requests.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}}}},"schema":{"type":"string","description":"Schema holding the pooler lookup function."},"user":{"type":"string","description":"User the pooler connects as."}}},"enableConnectionPooler":{"type":"boolean","description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls."},"enableReplicaConnectionPooler":{"type":"boolean","description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls."},"spiloFSGroup":{"type":"integer","description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103]},"spiloRunAsUser":{"type":"integer","description":"User ID of the Spilo container."},"spiloRunAsGroup":{"type":"integer","description":"Group ID of the Spilo container."},"patroni":{"type":"object","description":"Patroni settings.","properties":{"pg_hba":{"type":"array","description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","items":{"type":"string"}},"failsafe_mode":{"type":"boolean","description":"Patroni failsafe mode."},"initdb":{"type":"object","description":"initdb options.","additionalProperties":{"type":"string"}},"loop_wait":{"type":"integer","description":"Patroni loop_wait."},"maximum_lag_on_failover":{"type":"integer","description":"Patroni maximum_lag_on_failover."},"retry_timeout":{"type":"integer","description":"Patroni retry_timeout."},"slots":{"type":"object","description":"Permanent replication slots.","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"type":"boolean","description":"Synchronous replication."},"synchronous_mode_strict":{"type":"boolean","description":"Strict synchronous mode."},"synchronous_node_count":{"type":"integer","description":"Synchronous standbys."},"ttl":{"type":"integer","description":"Patroni ttl."}}},"postgresql":{"type":"object","description":"PostgreSQL version and parameters. Required.","required":["version"],"properties":{"version":{"type":"string","description":"Major version as a string (\"13\" to \"18\"); quote it in YAML. Required.","enum":["13","14","15","16","17","18"]},"parameters":{"type":"object","description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","additionalProperties":{"type":"string"}}}},"numberOfInstances":{"type":"integer","description":"Number of PostgreSQL pods (0 or more). Required.","minimum":0},"teamId":{"type":"string","description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required."},"volume":{"type":"object","description":"Data volume. Required.","required":["size"],"properties":{"size":{"type":"string","description":"Volume size, e.g. 1Gi. Required.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"type":"string","description":"Storage class."},"subPath":{"type":"string","description":"Sub-path."},"iops":{"type":"integer","description":"IOPS (EBS gp3)."},"throughput":{"type":"integer","description":"Throughput in MB/s (EBS gp3)."},"selector":{"type":"object","description":"PersistentVolume selector.","additionalProperties":true}}},"additionalVolumes":{"type":"array","description":"Extra volumes (not TLS).","items":{"type":"object","description":"One volume; the CRD requires name, mountPath and volumeSource.","additionalProperties":true,"required":["name","mountPath","volumeSource"],"properties":{"name":{"type":"string","description":"Volume name."},"mountPath":{"type":"string","description":"Mount path."},"volumeSource":{"type":"object","description":"Kubernetes volume source."}}}},"allowedSourceRanges":{"type":"array","description":"CIDRs allowed through the load balancers.","nullable":true,"items":{"type":"string"}},"clone":{"type":"object","description":"Clone source (not TLS).","additionalProperties":true},"databases":{"type":"object","description":"Database name to owner.","additionalProperties":{"type":"string"}},"dockerImage":{"type":"string","description":"Spilo image."},"enableLogicalBackup":{"type":"boolean","description":"Logical backups."},"enableMasterLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs."},"enableMasterPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary pooler."},"enableReplicaLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replicas."},"enableReplicaPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replica pooler."},"enableShmVolume":{"type":"boolean","description":"Mount /dev/shm as a memory volume."},"env":{"type":"array","description":"Extra environment variables.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"init_containers":{"type":"array","description":"Init containers (old spelling).","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"type":"array","description":"Init containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"logicalBackupSchedule":{"type":"string","description":"Cron schedule of logical backups."},"maintenanceWindows":{"type":"array","description":"Maintenance windows.","items":{"type":"string"}},"masterServiceAnnotations":{"type":"object","description":"Annotations of the primary Service.","additionalProperties":{"type":"string"}},"nodeAffinity":{"type":"object","description":"Node affinity.","additionalProperties":true},"podAnnotations":{"type":"object","description":"Pod annotations.","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"type":"string","description":"Priority class (old spelling)."},"podPriorityClassName":{"type":"string","description":"Priority class."},"preparedDatabases":{"type":"object","description":"Prepared databases (not TLS).","additionalProperties":{"type":"object","description":"One prepared database.","additionalProperties":true}},"replicaLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableReplicaLoadBalancer."},"replicaServiceAnnotations":{"type":"object","description":"Annotations of the replica Service.","additionalProperties":{"type":"string"}},"resources":{"type":"object","description":"Resource requests and limits of the PostgreSQL container.","additionalProperties":true},"schedulerName":{"type":"string","description":"Scheduler name."},"serviceAnnotations":{"type":"object","description":"Annotations of all Services.","additionalProperties":{"type":"string"}},"sidecars":{"type":"array","description":"Sidecar containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"standby":{"type":"object","description":"Standby cluster source (not TLS).","additionalProperties":true},"streams":{"type":"array","description":"Change data capture streams (not TLS).","items":{"type":"object","description":"One stream.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"useLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableMasterLoadBalancer."},"users":{"type":"object","description":"Role name to role flags (not TLS).","additionalProperties":{"type":"array","nullable":true,"items":{"type":"string"}}},"usersWithInPlaceSecretRotation":{"type":"array","description":"Users whose passwords rotate in place.","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"type":"array","description":"Users whose passwords rotate.","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"type":"string","description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides."},"usersIgnoringSecretRotation":{"type":"array","description":"Users whose passwords are never rotated, even when password rotation is on.","items":{"type":"string"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
+exports["zalando-postgresql.json"] = validate92;
+const schema36 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRD (manifests/postgresql.crd.yaml, v1.15.1); spec.tls and spec.connectionPooler are checked strictly, other subtrees only for their type. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"type":"object","required":["kind","apiVersion","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","required":["numberOfInstances","teamId","postgresql","volume"],"additionalProperties":false,"properties":{"tls":{"type":"object","description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","required":["secretName"],"additionalProperties":false,"properties":{"secretName":{"type":"string","description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms)."},"certificateFile":{"type":"string","description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","x-pgtls-runtime-default":"tls.crt","examples":["tls.crt"]},"privateKeyFile":{"type":"string","description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","x-pgtls-runtime-default":"tls.key","examples":["tls.key"]},"caFile":{"type":"string","description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"]},"caSecretName":{"type":"string","description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set."}}},"connectionPooler":{"type":"object","description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","additionalProperties":false,"properties":{"dockerImage":{"type":"string","description":"Pooler image."},"maxDBConnections":{"type":"integer","description":"Maximum connections the pooler opens to the database."},"mode":{"type":"string","description":"Pooling mode: session or transaction.","enum":["session","transaction"]},"numberOfInstances":{"type":"integer","description":"Pooler pods per pooler (at least 1).","minimum":1},"resources":{"type":"object","description":"Pooler resource requests and limits.","additionalProperties":false,"properties":{"limits":{"type":"object","description":"Upper limits.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}},"requests":{"type":"object","description":"Requests.","additionalProperties":false,"properties":{"cpu":{"type":"string","description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"type":"string","description":"Memory, e.g. 100Mi.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}}}}},"schema":{"type":"string","description":"Schema holding the pooler lookup function."},"user":{"type":"string","description":"User the pooler connects as."}}},"enableConnectionPooler":{"type":"boolean","description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls."},"enableReplicaConnectionPooler":{"type":"boolean","description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls."},"spiloFSGroup":{"type":"integer","description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103]},"spiloRunAsUser":{"type":"integer","description":"User ID of the Spilo container."},"spiloRunAsGroup":{"type":"integer","description":"Group ID of the Spilo container."},"patroni":{"type":"object","description":"Patroni settings.","properties":{"pg_hba":{"type":"array","description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","items":{"type":"string"}},"failsafe_mode":{"type":"boolean","description":"Patroni failsafe mode."},"initdb":{"type":"object","description":"initdb options.","additionalProperties":{"type":"string"}},"loop_wait":{"type":"integer","description":"Patroni loop_wait."},"maximum_lag_on_failover":{"type":"integer","description":"Patroni maximum_lag_on_failover."},"retry_timeout":{"type":"integer","description":"Patroni retry_timeout."},"slots":{"type":"object","description":"Permanent replication slots.","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"type":"boolean","description":"Synchronous replication."},"synchronous_mode_strict":{"type":"boolean","description":"Strict synchronous mode."},"synchronous_node_count":{"type":"integer","description":"Synchronous standbys."},"ttl":{"type":"integer","description":"Patroni ttl."}}},"postgresql":{"type":"object","description":"PostgreSQL version and parameters. Required.","required":["version"],"properties":{"version":{"type":"string","description":"Major version as a string (\"13\" to \"18\"); quote it in YAML. Required.","enum":["13","14","15","16","17","18"]},"parameters":{"type":"object","description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","additionalProperties":{"type":"string"}}}},"numberOfInstances":{"type":"integer","description":"Number of PostgreSQL pods (0 or more). Required.","minimum":0},"teamId":{"type":"string","description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required."},"volume":{"type":"object","description":"Data volume. Required.","required":["size"],"properties":{"size":{"type":"string","description":"Volume size, e.g. 1Gi. Required.","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"type":"string","description":"Storage class."},"subPath":{"type":"string","description":"Sub-path."},"iops":{"type":"integer","description":"IOPS (EBS gp3)."},"throughput":{"type":"integer","description":"Throughput in MB/s (EBS gp3)."},"selector":{"type":"object","description":"PersistentVolume selector.","additionalProperties":true}}},"additionalVolumes":{"type":"array","description":"Extra volumes (not TLS).","items":{"type":"object","description":"One volume; the CRD requires name, mountPath and volumeSource.","additionalProperties":true,"required":["name","mountPath","volumeSource"],"properties":{"name":{"type":"string","description":"Volume name."},"mountPath":{"type":"string","description":"Mount path."},"volumeSource":{"type":"object","description":"Kubernetes volume source."}}}},"allowedSourceRanges":{"type":"array","description":"CIDRs allowed through the load balancers.","nullable":true,"items":{"type":"string"}},"clone":{"type":"object","description":"Clone source (not TLS).","additionalProperties":true},"databases":{"type":"object","description":"Database name to owner.","additionalProperties":{"type":"string"}},"dockerImage":{"type":"string","description":"Spilo image."},"enableLogicalBackup":{"type":"boolean","description":"Logical backups."},"enableMasterLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs."},"enableMasterPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the primary pooler."},"enableReplicaLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replicas."},"enableReplicaPoolerLoadBalancer":{"type":"boolean","description":"LoadBalancer for the replica pooler."},"enableShmVolume":{"type":"boolean","description":"Mount /dev/shm as a memory volume."},"env":{"type":"array","description":"Extra environment variables.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"init_containers":{"type":"array","description":"Init containers (old spelling).","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"type":"array","description":"Init containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"logicalBackupSchedule":{"type":"string","description":"Cron schedule of logical backups."},"maintenanceWindows":{"type":"array","description":"Maintenance windows.","items":{"type":"string"}},"masterServiceAnnotations":{"type":"object","description":"Annotations of the primary Service.","additionalProperties":{"type":"string"}},"nodeAffinity":{"type":"object","description":"Node affinity.","additionalProperties":true},"podAnnotations":{"type":"object","description":"Pod annotations.","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"type":"string","description":"Priority class (old spelling)."},"podPriorityClassName":{"type":"string","description":"Priority class."},"preparedDatabases":{"type":"object","description":"Prepared databases (not TLS).","additionalProperties":{"type":"object","description":"One prepared database.","additionalProperties":true}},"replicaLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableReplicaLoadBalancer."},"replicaServiceAnnotations":{"type":"object","description":"Annotations of the replica Service.","additionalProperties":{"type":"string"}},"resources":{"type":"object","description":"Resource requests and limits of the PostgreSQL container.","additionalProperties":true},"schedulerName":{"type":"string","description":"Scheduler name."},"serviceAnnotations":{"type":"object","description":"Annotations of all Services.","additionalProperties":{"type":"string"}},"sidecars":{"type":"array","description":"Sidecar containers.","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"standby":{"type":"object","description":"Standby cluster source (not TLS).","additionalProperties":true},"streams":{"type":"array","description":"Change data capture streams (not TLS).","items":{"type":"object","description":"One stream.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"useLoadBalancer":{"type":"boolean","description":"Deprecated alias of enableMasterLoadBalancer."},"users":{"type":"object","description":"Role name to role flags (not TLS).","additionalProperties":{"type":"array","nullable":true,"items":{"type":"string"}}},"usersWithInPlaceSecretRotation":{"type":"array","description":"Users whose passwords rotate in place.","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"type":"array","description":"Users whose passwords rotate.","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"type":"string","description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides."},"usersIgnoringSecretRotation":{"type":"array","description":"Users whose passwords are never rotated, even when password rotation is on.","items":{"type":"string"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}}};
 
-function validate91(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate92(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json" */;
 let vErrors = null;
 let errors = 0;
@@ -18076,7 +18340,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(data0 === "acid.zalan.do/v1")){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema35.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema36.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -18099,7 +18363,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(data1 === "postgresql")){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema35.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema36.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -18246,7 +18510,7 @@ vErrors.push(err17);
 errors++;
 }
 for(const key2 in data9){
-if(!(func2.call(schema35.properties.spec.properties, key2))){
+if(!(func2.call(schema36.properties.spec.properties, key2))){
 const err18 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err18];
@@ -18407,7 +18671,7 @@ vErrors.push(err30);
 errors++;
 }
 if(!((data19 === "session") || (data19 === "transaction"))){
-const err31 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema35.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err31 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema36.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -18961,7 +19225,7 @@ vErrors.push(err73);
 errors++;
 }
 if(!((((((data52 === "13") || (data52 === "14")) || (data52 === "15")) || (data52 === "16")) || (data52 === "17")) || (data52 === "18"))){
-const err74 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema35.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
+const err74 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema36.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -20052,6 +20316,6 @@ vErrors.push(err155);
 }
 errors++;
 }
-validate91.errors = vErrors;
+validate92.errors = vErrors;
 return errors === 0;
 }
