@@ -37,7 +37,6 @@ interface Expected {
 
 /** Expectations pgtls does not meet yet, `<ID>#<n>` -> why. */
 const KNOWN_MISSING: Record<string, string> = {
-  'CD-2#1': 'no rule yet: pg_hba/pg_ident embedded in a PGO v4 custom-config ConfigMap are not read; no CN-vs-ident-map check',
   'CD-3#1': 'no rule yet: PostgresCluster (PGO v5) is not detected, and the _crunchyrepl CN rule reads Secrets, not Certificate commonName',
   'CD-4#1': 'no rule yet: ACME issuer -> Secret without ca.crt for customTLSSecret (PostgresCluster not detected)',
   'CD-4#2': 'no rule yet: Certificate dnsNames are not compared with the PGO Service names (PostgresCluster not detected)',

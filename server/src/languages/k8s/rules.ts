@@ -490,6 +490,11 @@ export const PGO4 = defineRules('pgo4', {
     description: 'A pg_hba.conf in a PGO 4.x custom configuration ConfigMap (`pgo-custom-pg-config`, or one a Pgcluster names in `spec.customconfig`) with no line that admits a non-TLS TCP login of `postgres` from the pod network: PGO up to 4.2 connects to the database that way (apiserver and operator, `sslmode=disable`), so operator commands fail with "no pg_hba.conf entry ... SSL off".',
     source: `${PGO4_REPO}@v4.2.2:apiserver/clusterservice/clusterimpl.go, apiserver/userservice/userimpl.go ("sslmode=disable"), config/labels.go (GLOBAL_CUSTOM_CONFIGMAP); none since v4.3.0; user report ${PGO4_REPO}#1180`,
   },
+  'replication-cert-user': {
+    severity: 'warning',
+    description: 'A `cert` line for the replication user `primaryuser` in a PGO 4.x custom configuration (`postgres-ha.yaml` `pg_hba`) whose user the replication certificate of the Pgcluster (`spec.tls.replicationTLSSecret`, a Secret of the workspace) does not give: without `map=` its CN is not `primaryuser`; with `map=M` no `pg_ident` line of M maps its CN to `primaryuser`. Replication fails with a certificate authentication error.',
+    source: `${PGO4_REPO}@v4.7.9:docs/content/advanced/custom-configuration.md (pg_hba and pg_ident sections), docs/content/releases/4.4.0.md (primaryuser, custom pg_ident for verify-full); PostgreSQL docs: cert authentication, user name maps; user report ${PGO4_REPO}#1774`,
+  },
 });
 
 /** A client of a cluster of the workspace (a workload's env or connection string, a Grafana datasource) (check/clients.ts). */

@@ -19,6 +19,7 @@ import { pgHbaMode, type HbaRecord } from '../../hba';
 import type { Resource } from '../model';
 import { PGO4 } from '../rules';
 import { namePlace, placeIn, type IndexedDocument } from '../workspace';
+import { checkPgo4Ident } from './pgo4Ident';
 import type { LiveContext, RuleModule } from './types';
 import { get, isObj, isPgo4, spanAt, str } from './util';
 
@@ -110,10 +111,12 @@ function mayMatchOperator(rec: HbaRecord): boolean {
  */
 export function checkPgo4CustomConfig(r: Resource, ctx: LiveContext): void {
   const name = r.header.name;
-  const hba = str(get(r.data, ['data', 'pg_hba.conf']));
-  if (!name || hba === undefined) return;
+  if (!name) return;
   const clusters = clustersUsing(ctx, name, r.header.namespace);
   if (name !== PGO4_GLOBAL_CONFIG && !clusters.length) return;
+  checkPgo4Ident(r, ctx, clusters);
+  const hba = str(get(r.data, ['data', 'pg_hba.conf']));
+  if (hba === undefined) return;
   // A release named by the image tags that no longer connects without TLS (4.3 and later): nothing to say.
   const releases = clusters.map(pgoRelease);
   if (releases.length && releases.every(v => v && (v[0] > 4 || (v[0] === 4 && v[1] >= 3)))) return;
