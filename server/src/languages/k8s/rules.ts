@@ -487,7 +487,7 @@ export const PGO4 = defineRules('pgo4', {
   },
   'hba-locks-out-operator': {
     severity: 'warning',
-    description: 'A pg_hba.conf in a PGO 4.x custom configuration ConfigMap (`pgo-custom-pg-config`, or one a Pgcluster names in `spec.customconfig`) with no line that admits a non-TLS TCP login of `postgres` from the pod network: PGO up to 4.2 connects to the database that way (apiserver and operator, `sslmode=disable`), so operator commands fail with "no pg_hba.conf entry ... SSL off".',
+    description: 'The pg_hba of a PGO 4.x custom configuration ConfigMap (`pgo-custom-pg-config`, or one a Pgcluster names in `spec.customconfig`; key `pg_hba.conf`, or the `pg_hba` list of `postgres-ha.yaml`) with no line that admits a non-TLS TCP login of `postgres` from the pod network: PGO up to 4.2 connects to the database that way (apiserver and operator, `sslmode=disable`), so operator commands fail with "no pg_hba.conf entry ... SSL off".',
     source: `${PGO4_REPO}@v4.2.2:apiserver/clusterservice/clusterimpl.go, apiserver/userservice/userimpl.go ("sslmode=disable"), config/labels.go (GLOBAL_CUSTOM_CONFIGMAP); none since v4.3.0; user report ${PGO4_REPO}#1180`,
   },
   'replication-cert-user': {

@@ -19,7 +19,7 @@ import { pgHbaMode, type HbaRecord } from '../../hba';
 import type { Resource } from '../model';
 import { PGO4 } from '../rules';
 import { namePlace, placeIn, type IndexedDocument } from '../workspace';
-import { checkPgo4Ident } from './pgo4Ident';
+import { checkPgo4Ident, haLists, locateItems, type Item } from './pgo4Ident';
 import type { LiveContext, RuleModule } from './types';
 import { get, isObj, isPgo4, spanAt, str } from './util';
 
@@ -105,9 +105,23 @@ function mayMatchOperator(rec: HbaRecord): boolean {
   return db && user && !LOOPBACK(rec);
 }
 
+/** The pg_hba lines of a custom configuration: the `pg_hba.conf` key (before 4.2), else postgres-ha.yaml's `pg_hba`. */
+function hbaItems(r: Resource): (Item[] & { key: string }) | undefined {
+  const conf = str(get(r.data, ['data', 'pg_hba.conf']));
+  if (conf !== undefined) {
+    const lines = conf.split('\n').map(l => l.replace(/\r$/, '')).filter(l => l.trim() && !l.trim().startsWith('#'));
+    return Object.assign(locateItems(r, 'pg_hba.conf', lines), { key: 'pg_hba.conf' });
+  }
+  const ha = str(get(r.data, ['data', 'postgres-ha.yaml']));
+  if (ha === undefined) return undefined;
+  const { hba } = haLists(r, ha);
+  return hba.length ? Object.assign(hba, { key: 'postgres-ha.yaml' }) : undefined;
+}
+
 /**
- * A pg_hba.conf of a PGO 4.x custom configuration ConfigMap that no line lets the operator's own connection through:
- * up to 4.2 the apiserver and the operator log in as `postgres` over TCP from their pod with `sslmode=disable`.
+ * A custom configuration ConfigMap of PGO 4.x: its replication `cert` lines (pgo4Ident.ts), and a pg_hba that no line
+ * lets the operator's own connection through: up to 4.2 the apiserver and the operator log in as `postgres` over TCP
+ * from their pod with `sslmode=disable`.
  */
 export function checkPgo4CustomConfig(r: Resource, ctx: LiveContext): void {
   const name = r.header.name;
@@ -115,24 +129,21 @@ export function checkPgo4CustomConfig(r: Resource, ctx: LiveContext): void {
   const clusters = clustersUsing(ctx, name, r.header.namespace);
   if (name !== PGO4_GLOBAL_CONFIG && !clusters.length) return;
   checkPgo4Ident(r, ctx, clusters);
-  const hba = str(get(r.data, ['data', 'pg_hba.conf']));
-  if (hba === undefined) return;
-  // A release named by the image tags that no longer connects without TLS (4.3 and later): nothing to say.
-  const releases = clusters.map(pgoRelease);
-  if (releases.length && releases.every(v => v && (v[0] > 4 || (v[0] === 4 && v[1] >= 3)))) return;
-  const records = pgHbaMode.parse({ path: '/pgconf/pg_hba.conf', text: hba, languageId: 'pg-hba' }).records;
-  const tcp = records.filter(rec => rec.conn !== 'local' && mayMatchOperator(rec));
-  if (tcp.some(rec => ['host', 'hostnossl', 'hostnogssenc'].includes(rec.conn))) return;
-  const valueSpan = spanAt(r, ['data', 'pg_hba.conf']);
-  const tlsOnly = tcp.find(rec => rec.conn === 'hostssl');
-  let span = spanAt(r, ['data', 'pg_hba.conf'], 'key');
-  if (tlsOnly) {
-    const text = hba.slice(tlsOnly.typeToken.start, hba.indexOf('\n', tlsOnly.typeToken.start) < 0 ? hba.length : hba.indexOf('\n', tlsOnly.typeToken.start)).trimEnd();
-    const at = r.doc.part.source.slice(valueSpan[0], valueSpan[1]).indexOf(text);
-    if (at >= 0) span = [valueSpan[0] + at, valueSpan[0] + at + text.length];
-  }
+  // PGO 4.3 and later no longer log in without TLS: a release named by the image tag, or TLS settings (new in 4.3).
+  const modern = (d: IndexedDocument) => {
+    const v = pgoRelease(d);
+    return v ? v[0] > 4 || (v[0] === 4 && v[1] >= 3) : isObj(get(dataOf(d.doc.part).value, ['spec', 'tls']));
+  };
+  if (clusters.length && clusters.every(modern)) return;
+  const items = hbaItems(r);
+  if (!items) return;
+  const parsed = items.flatMap(item => pgHbaMode.parse({ path: '/pgconf/pg_hba.conf', text: item.text, languageId: 'pg-hba' }).records.map(rec => ({ rec, item })));
+  const tcp = parsed.filter(p => p.rec.conn !== 'local' && mayMatchOperator(p.rec));
+  if (tcp.some(p => ['host', 'hostnossl', 'hostnogssenc'].includes(p.rec.conn))) return;
+  const tlsOnly = tcp.find(p => p.rec.conn === 'hostssl');
+  const span = tlsOnly?.item.span ?? spanAt(r, ['data', items.key], 'key');
   const who = clusters.length ? `the Pgcluster${clusters.length > 1 ? 's' : ''} ${clusters.map(c => `\`${c.header.name}\``).join(', ')}` : `every PGO 4.x cluster of namespace \`${r.header.namespace ?? '(default)'}\` (the operator's global custom configuration)`;
   ctx.report(PGO4['hba-locks-out-operator'], span,
-    `This pg_hba.conf, used by ${who}, admits \`postgres\` from the pod network only ${tlsOnly ? 'over TLS (`hostssl`)' : 'not at all'}, but PGO up to 4.2 connects as \`postgres\` over TCP from the apiserver and operator pods with \`sslmode=disable\`: operator commands (e.g. \`pgo scaledown --query\`, \`pgo user\`, \`pgo df\`) fail with "no pg_hba.conf entry for host ..., user "postgres", ... SSL off". Add a line such as \`host all postgres 0.0.0.0/0 md5\` (restricted to the pod network) before the \`hostssl\` lines, or upgrade to PGO 4.3 or later.`,
+    `This ${items.key === 'pg_hba.conf' ? 'pg_hba.conf' : 'pg_hba list'}, used by ${who}, admits \`postgres\` from the pod network only ${tlsOnly ? 'over TLS (`hostssl`)' : 'not at all'}, but PGO up to 4.2 connects as \`postgres\` over TCP from the apiserver and operator pods with \`sslmode=disable\`: operator commands (e.g. \`pgo scaledown --query\`, \`pgo user\`, \`pgo df\`) fail with "no pg_hba.conf entry for host ..., user "postgres", ... SSL off". Add a line such as \`host all postgres 0.0.0.0/0 md5\` (restricted to the pod network) before the \`hostssl\` lines, or upgrade to PGO 4.3 or later.`,
     clusters.length ? { related: clusters.map(c => ({ ...namePlace(c), message: `Pgcluster ${c.header.name ?? ''}` })) } : undefined);
 }

@@ -24,39 +24,42 @@ import { get, spanAt, str } from './util';
 /** The replication user of PGO 4.x. */
 export const PGO4_REPLICATION_USER = 'primaryuser';
 
-interface Item {
+export interface Item {
   text: string;
   span: Span;
 }
 
-/** The string items of the `pg_hba` and `pg_ident` lists of a postgres-ha.yaml text, each with its span in the document. */
-function haLists(r: Resource, text: string): { hba: Item[]; ident: Item[] } {
+/** Each of `texts`, found in order inside the value of `data.<key>`, with its span in the document (else the value's). */
+export function locateItems(r: Resource, key: string, texts: readonly string[]): Item[] {
+  const value = spanAt(r, ['data', key]);
+  const raw = r.doc.part.source.slice(value[0], value[1]);
+  let from = 0;
+  return texts.map(x => {
+    const at = x ? raw.indexOf(x, from) : -1;
+    if (at < 0) return { text: x, span: value };
+    from = at + x.length;
+    return { text: x, span: [value[0] + at, value[0] + at + x.length] as Span };
+  });
+}
+
+const strings = (x: unknown): string[] => (Array.isArray(x) ? x.filter((v): v is string => typeof v === 'string') : []);
+
+/**
+ * The `pg_hba` and `pg_ident` items of a postgres-ha.yaml text, each with its span in the document: the local
+ * `postgresql` section's lists, which Patroni prefers, else the ones of `bootstrap.dcs.postgresql`.
+ */
+export function haLists(r: Resource, text: string): { hba: Item[]; ident: Item[] } {
   let data: unknown;
   try {
     data = parseYaml(text);
   } catch {
     return { hba: [], ident: [] };
   }
-  const value = spanAt(r, ['data', 'postgres-ha.yaml']);
-  const raw = r.doc.part.source.slice(value[0], value[1]);
-  let from = 0;
-  const items = (path: string[]): Item[] => {
-    const list = get(data, path);
-    if (!Array.isArray(list)) return [];
-    return list.flatMap(x => {
-      if (typeof x !== 'string') return [];
-      const at = raw.indexOf(x, from);
-      if (at < 0) return [{ text: x, span: value }];
-      from = at + x.length;
-      return [{ text: x, span: [value[0] + at, value[0] + at + x.length] as Span }];
-    });
+  const pick = (list: string): string[] => {
+    const local = get(data, ['postgresql', list]);
+    return strings(Array.isArray(local) ? local : get(data, ['bootstrap', 'dcs', 'postgresql', list]));
   };
-  const hba = [...items(['bootstrap', 'dcs', 'postgresql', 'pg_hba'])];
-  const ident = [...items(['bootstrap', 'dcs', 'postgresql', 'pg_ident'])];
-  from = 0;
-  hba.push(...items(['postgresql', 'pg_hba']));
-  ident.push(...items(['postgresql', 'pg_ident']));
-  return { hba, ident };
+  return { hba: locateItems(r, 'postgres-ha.yaml', pick('pg_hba')), ident: locateItems(r, 'postgres-ha.yaml', pick('pg_ident')) };
 }
 
 /** Whether a pg_ident line `map system-user db-user` maps `cn` to the replication user. */
