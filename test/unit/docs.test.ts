@@ -15,7 +15,7 @@ test('README.md tables match the code (run npm run gen:docs)', () => {
 
 test('every rule has a description, a source and a kebab-case id in a known scope', () => {
   for (const r of RULES.values()) {
-    assert.match(r.id, /^(pgtls|pgpool-conf|pool-hba|pg-hba|pool-passwd|pg-ident|postgresql-conf|pgpool|percona|cpo|cert-manager|secret|cert|yaml|schema|pgbouncer-ini|pgbouncer-userlist|pgbouncer-hba|zalando|pgo|kubedb)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
+    assert.match(r.id, /^(pgtls|pgpool-conf|pool-hba|pg-hba|pool-passwd|pg-ident|postgresql-conf|pgpool|percona|cpo|cert-manager|secret|cert|yaml|schema|pgbouncer-ini|pgbouncer-userlist|pgbouncer-hba|zalando|pgo|kubedb|pgo4|client)\/[a-z0-9]+(-[a-z0-9]+)*$/, r.id);
     assert.ok(r.description.length > 15, `${r.id} needs a description`);
     assert.ok(r.source.length > 2, `${r.id} needs a source`);
   }

@@ -37,13 +37,7 @@ interface Expected {
 
 /** Expectations pgtls does not meet yet, `<ID>#<n>` -> why. */
 const KNOWN_MISSING: Record<string, string> = {
-  'CD-1#1': 'no rule yet: PGO v4 Pgcluster (crunchydata.com/v1) is not detected; no chain check of tlsSecret against caSecret',
-  'CD-1#2': 'no rule yet: PGO v4 Pgcluster is not detected; no chain check of replicationTLSSecret against caSecret',
-  'CD-2#1': 'no rule yet: pg_hba/pg_ident embedded in a PGO v4 custom-config ConfigMap are not read; no CN-vs-ident-map check',
-  'CD-8#1': "no rule yet: pg_hba.conf in a PGO v4 ConfigMap is not read; the operator's own non-TLS connection is not modelled",
-  'CD-10#1': 'no rule yet: client Deployments (PGHOST/PGSSLMODE) are not read',
   'Z-1#1': 'no rule yet: Helm values of the operator chart are not read (tls key unknown there)',
-  'Z-11#1': 'no rule yet: client configuration (Grafana datasource in a ConfigMap) is not read',
 };
 
 /** Errors pgtls reports on lines no expectation names, `<ID> <file>:<line>` -> why it is accepted for now. */

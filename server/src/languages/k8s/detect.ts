@@ -9,7 +9,7 @@ export interface Target {
   apiVersion: string;
   kind: string;
   /** Groups the rule modules and names the product in messages. */
-  operator: 'kubedb' | 'percona' | 'cpo' | 'cert-manager' | 'core' | 'zalando' | 'pgo';
+  operator: 'kubedb' | 'percona' | 'cpo' | 'cert-manager' | 'core' | 'zalando' | 'pgo' | 'pgo4';
   /** Human name used in messages, e.g. `KubeDB Pgpool`. */
   title: string;
   /** File under `schemas/k8s/` (also the key of the precompiled validator). */
@@ -38,6 +38,8 @@ export const TARGETS: readonly Target[] = [
   // Minimal (an open object): only for kubedb/verify-full-host on its clientConfig.
   T('appcatalog.appscode.com/v1alpha1', 'AppBinding', 'kubedb', 'AppBinding', 'kubedb-appbinding.json'),
   T('pg.percona.com/v1', 'PerconaPGCluster', 'percona', 'Percona PerconaPGCluster v1', 'percona-v1-perconapgcluster.json'),
+  // PGO 4.x (end of life, still deployed): a lax schema of our own, strict only on spec.tls (check/pgo4.ts).
+  T('crunchydata.com/v1', 'Pgcluster', 'pgo4', 'Crunchy PGO v4 Pgcluster', 'pgo4-pgcluster.json'),
 ];
 
 const BY_GVK = new Map(TARGETS.map(t => [`${t.apiVersion} ${t.kind}`, t]));

@@ -12,7 +12,7 @@ export interface ResourceKind {
   kind: string;
   /** Name used in messages, e.g. `CYBERTEC postgresql`. */
   title: string;
-  operator: 'kubedb' | 'percona' | 'cpo' | 'cert-manager' | 'core' | 'custom' | 'zalando' | 'pgo';
+  operator: 'kubedb' | 'percona' | 'cpo' | 'cert-manager' | 'core' | 'custom' | 'zalando' | 'pgo' | 'pgo4';
   clusterScoped?: boolean;
 }
 

@@ -1,7 +1,7 @@
 /**
  * More rule tables of the YAML mode (rules.ts lists them all in K8S_RULES and re-exports them): the kinds and releases
  * beyond each operator's current CRD — KubeDB Postgres and AppBinding, Percona rules that depend on `spec.crVersion`,
- * Percona's v1 operator. Same shape as rules.ts: metadata only, the checks live in check/.
+ * Percona's v1 operator, Crunchy PGO v4, and the clients of the workspace's clusters. Same shape as rules.ts: metadata only, the checks live in check/.
  */
 import { defineRules } from '../../core/rules';
 
@@ -58,5 +58,35 @@ export const PERCONA_V1 = defineRules('percona', {
     severity: 'error',
     description: 'A v1 PerconaPGCluster (`pg.percona.com/v1`, operator 1.x) with `spec.pgBouncer.tlsSecret` but without `spec.sslCA` or `spec.sslSecretName`: the v1 operator enables TLS for PostgreSQL and PgBouncer only when both are set, and gives PgBouncer the `sslSecretName` Secret, so PgBouncer silently runs without TLS.',
     source: `${PERCONA_REPO_AT('v1.0.0..v1.6.0', 'percona/controllers/pgcluster/pgcluster.go (PgBouncer.TLSSecret = SSLSecretName), internal/operator/cluster/pgbouncer.go (isPgBouncerTLSEnabled), pkg/apis/crunchydata.com/v1/cluster.go (IsTLSEnabled)')}; percona/percona-postgresql-operator#233 (K8SPG-195)`,
+  },
+});
+
+const PGO4_REPO = 'CrunchyData/postgres-operator';
+
+/** Crunchy PGO 4.x (`crunchydata.com/v1` `Pgcluster`, end of life): its TLS Secrets and custom configuration (check/pgo4.ts). */
+export const PGO4 = defineRules('pgo4', {
+  'tls-not-signed-by-ca': {
+    severity: 'error',
+    description: 'The certificate of `spec.tls.tlsSecret` or `spec.tls.replicationTLSSecret` (a Secret of the workspace) is not issued by the `ca.crt` of `spec.tls.caSecret`: replicas and pgBouncer connect with `sslmode=verify-ca` against that CA and the primary checks the replication certificate against it, so replication fails ("certificate verify failed").',
+    source: `${PGO4_REPO}@v4.7.9:pkg/apis/crunchydata.com/v1/cluster.go (TLSSpec: "The keypair must be considered valid by the CA"), docs/content/tutorial/tls.md (replicas connect with verify-ca), docs/content/releases/4.6.0.md (pgBouncer to PostgreSQL with verify-ca); user report ${PGO4_REPO}#2438`,
+  },
+  'hba-locks-out-operator': {
+    severity: 'warning',
+    description: 'The pg_hba of a PGO 4.x custom configuration ConfigMap (`pgo-custom-pg-config`, or one a Pgcluster names in `spec.customconfig`; key `pg_hba.conf`, or the `pg_hba` list of `postgres-ha.yaml`) with no line that admits a non-TLS TCP login of `postgres` from the pod network: PGO up to 4.2 connects to the database that way (apiserver and operator, `sslmode=disable`), so operator commands fail with "no pg_hba.conf entry ... SSL off".',
+    source: `${PGO4_REPO}@v4.2.2:apiserver/clusterservice/clusterimpl.go, apiserver/userservice/userimpl.go ("sslmode=disable"), config/labels.go (GLOBAL_CUSTOM_CONFIGMAP); none since v4.3.0; user report ${PGO4_REPO}#1180`,
+  },
+  'replication-cert-user': {
+    severity: 'warning',
+    description: 'A `cert` line for the replication user `primaryuser` in a PGO 4.x custom configuration (`postgres-ha.yaml` `pg_hba`) whose user the replication certificate of the Pgcluster (`spec.tls.replicationTLSSecret`, a Secret of the workspace) does not give: without `map=` its CN is not `primaryuser`; with `map=M` no `pg_ident` line of M maps its CN to `primaryuser`. Replication fails with a certificate authentication error.',
+    source: `${PGO4_REPO}@v4.7.9:docs/content/advanced/custom-configuration.md (pg_hba and pg_ident sections), docs/content/releases/4.4.0.md (primaryuser, custom pg_ident for verify-full); PostgreSQL docs: cert authentication, user name maps; user report ${PGO4_REPO}#1774`,
+  },
+});
+
+/** A client of a cluster of the workspace (a workload's env or connection string, a Grafana datasource) (check/clients.ts). */
+export const CLIENT = defineRules('client', {
+  'sslmode-disable': {
+    severity: 'warning',
+    description: 'A client workload or configuration (Deployment, StatefulSet, Job, Pod, ... env `PGSSLMODE`, a connection URI or key/value string, a Grafana datasource in a ConfigMap) dials the Service of a PostgreSQL cluster defined in the workspace with `sslmode=disable`, while that operator accepts remote logins only over TLS: PGO v5 (only `hostssl` lines unless `spec.authentication.rules` or Patroni pg_hba add others; its PgBouncer has `client_tls_sslmode = require`), Percona with `tlsOnly`, Zalando and CYBERTEC (Spilo\'s default `hostnossl all all all reject`). The login fails ("no pg_hba.conf entry ... SSL off", "SSL required").',
+    source: `${PGO4_REPO}@v5.8.9:internal/postgres/hba.go (NewHBAs), internal/controller/postgrescluster/postgres.go (default rule only without user rules), internal/pgbouncer/config.go (client_tls_sslmode); zalando/spilo configure_spilo.py (default pg_hba); libpq sslmode; user reports sciety/sciety#3248, zalando/postgres-operator#709, #964`,
   },
 });

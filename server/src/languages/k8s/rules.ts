@@ -8,9 +8,9 @@
 import { defineRules, rulesOf } from '../../core/rules';
 import { OPENSSL } from '../../x509/rules';
 import type { RuleMeta } from '../../core/types';
-import { KUBEDB, PERCONA_RELEASES, PERCONA_V1 } from './releaseRules';
+import { CLIENT, KUBEDB, PERCONA_RELEASES, PERCONA_V1, PGO4 } from './releaseRules';
 
-export { KUBEDB, PERCONA_RELEASES, PERCONA_V1 } from './releaseRules';
+export { CLIENT, KUBEDB, PERCONA_RELEASES, PERCONA_V1, PGO4 } from './releaseRules';
 
 // Upstream places the sources below cite more than once.
 const WEBHOOK = 'kubedb/apimachinery@v0.66.0:pkg/webhooks/kubedb/v1alpha2/pgpool.go';
@@ -584,10 +584,10 @@ export const PGO = defineRules('pgo', {
   },
 });
 
-
 /** Every rule of the YAML mode, registered with it (languages/registry.ts). */
 export const K8S_RULES: readonly RuleMeta[] = rulesOf(YAML, SCHEMA, SECRET, PGPOOL, PERCONA, CPO, CERT_MANAGER,
   ACME, PERCONA_SETTINGS, CPO_SETTINGS, ZALANDO, PGO,
   KUBEDB,
   PERCONA_RELEASES, PERCONA_V1,
+  PGO4, CLIENT,
 );

@@ -5,7 +5,8 @@
  * ../rules.ts.
  *
  * Only documents that are ours (detect.ts, and kinds of users' CRDs) get diagnostics; a file with none of them gets
- * none at all, since we live beside the YAML extension. Per document: YAML syntax errors (once, and nothing else for
+ * none at all, since we live beside the YAML extension, except what foreign.ts says about clients and configuration
+ * of the workspace's clusters (only in files whose text mentions what it reads, never a schema finding). Per document: YAML syntax errors (once, and nothing else for
  * that document), then the document-local checks (data conversion limits, duplicate keys, schema, the rule modules'
  * `checkDocument`), memoised on the document while its text is unchanged, then the live checks (workspace lookups)
  * on every run. Templated (Helm) documents are skipped.
@@ -32,6 +33,7 @@ import { certificateNamesModule } from './certificateNames';
 import { acmeModule } from './acme';
 import { cpoModule } from './cpo';
 import { embeddedModule } from './embedded';
+import { checkForeign, isForeignCandidate, mayConcernForeign } from './foreign';
 import { kubedbModule } from './kubedb';
 import { kubedbPostgresModule } from './kubedbPostgres';
 import { perconaModule } from './percona';
@@ -39,6 +41,7 @@ import { operatorSettingsModule } from './operatorSettings';
 import { pgoModule } from './pgo';
 import { perconaReleasesModule } from './perconaReleases';
 import { perconaV1Module } from './perconaV1';
+import { pgo4Module } from './pgo4';
 import { zalandoModule } from './zalando';
 import { zalandoReleaseModule } from './zalandoRelease';
 import { checkSchema, type SchemaSubject } from './schema';
@@ -58,6 +61,7 @@ export const RULE_MODULES: readonly RuleModule[] = [kubedbModule, perconaModule,
   perconaReleasesModule,
   perconaV1Module,
   zalandoReleaseModule,
+  pgo4Module,
 ];
 
 /** A reporter of spans relative to a text that starts at `base` in the file, reporting into `report` in file offsets. */
@@ -70,11 +74,14 @@ export function atBase(report: Reporter, base: number): Reporter {
 
 /** Validates a YAML file: the documents that are ours. */
 export function check(doc: SourceDocument, file: K8sFile, ctx: ValidateContext): void {
-  if (!file.hasBuiltinTarget && !file.mayBeCustom) return;
+  const ours = file.hasBuiltinTarget || file.mayBeCustom;
+  // Clients and configuration of the workspace's clusters (foreign.ts): only files that mention what it reads.
+  const foreign = mayConcernForeign(doc.text);
+  if (!ours && !foreign) return;
   const workspace = new WorkspaceResources(ctx, doc.path, file);
   // Users' CRDs: always for custom groups; for our own kinds (a user's newer CRD wins) only where looking is cheap,
   // i.e. the language server's cached index or an explicit pgtls.crdPaths, not a re-parse of every sibling file.
-  const lookForCrds = file.mayBeCustom || !!ctx.env.workspace || (ctx.settings.crdPaths?.length ?? 0) > 0;
+  const lookForCrds = ours && (file.mayBeCustom || !!ctx.env.workspace || (ctx.settings.crdPaths?.length ?? 0) > 0);
   const custom = lookForCrds ? customKinds(ctx, workspace) : undefined;
   // "Not checked" notes are said once per file, not once per resource.
   const notCheckedSaid = new Set<string>();
@@ -93,6 +100,10 @@ export function check(doc: SourceDocument, file: K8sFile, ctx: ValidateContext):
     const part = d.part;
     const customKind = custom?.get(`${part.header.apiVersion} ${part.header.kind}`);
     if (part.templated) continue; // Helm: not YAML until rendered; never a false error
+    if (!part.target && !customKind) {
+      if (foreign) checkForeignDocument(d, doc.path, ctx, workspace, atBase(emit, d.base));
+      continue;
+    }
     const report = atBase(emit, d.base);
     if (!part.target && !customKind) {
       reportRetiredApiVersion(part, report);
@@ -129,6 +140,20 @@ function reportRetiredApiVersion(part: Part, report: Reporter): void {
   report(CERT_MANAGER['api-version'], at.span,
     `\`apiVersion: ${at.value}\`: ${why}. The API server answers "no matches for kind ${part.header.kind ?? ''}", so this resource is never created, and pgtls does not check it further. Use \`apiVersion: ${to}\` (\`cmctl convert\` also rewrites the fields that changed since).`,
     { fixes: [{ title: `Use apiVersion: ${to}`, edits: [{ span: at.span, newText: to }] }] });
+}
+
+/** A document that is not ours, for foreign.ts: silent on anything it cannot read (no syntax or schema finding). */
+function checkForeignDocument(d: K8sDocument, path: string, ctx: ValidateContext, workspace: WorkspaceResources, report: Reporter): void {
+  const part = d.part;
+  if (!part.doc || part.errors.length || part.tooDeep || !isForeignCandidate(part.header.apiVersion, part.header.kind)) return;
+  const kind: ResourceKind = { apiVersion: part.header.apiVersion!, kind: part.header.kind!, title: part.header.kind!, operator: 'core' };
+  const data = dataOf(part);
+  if (data.overflow) return;
+  try {
+    checkForeign({ path, doc: d, yaml: part.doc, kind, header: part.header, data: data.value }, { settings: ctx.settings, env: ctx.env, workspace, report }, part.source);
+  } catch (e) {
+    report(CORE['internal-error'], firstLineOf(part.source), `pgtls failed on this document (${e instanceof Error ? e.message : String(e)}); please report it with the file attached.`);
+  }
 }
 
 /**

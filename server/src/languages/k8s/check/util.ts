@@ -27,6 +27,7 @@ export const isCpo = (r: Resource): boolean => r.kind.apiVersion === 'cpo.openso
 /** Zalando's postgres-operator `postgresql` (the upstream of CPO) and Crunchy PGO's `PostgresCluster` (the upstream of Percona's v2 operator). */
 export const isZalando = (r: Resource): boolean => r.kind.apiVersion === 'acid.zalan.do/v1' && r.kind.kind === 'postgresql';
 export const isPgo = (r: Resource): boolean => r.kind.apiVersion === 'postgres-operator.crunchydata.com/v1beta1' && r.kind.kind === 'PostgresCluster';
+export const isPgo4 = (r: Resource): boolean => r.kind.apiVersion === 'crunchydata.com/v1' && r.kind.kind === 'Pgcluster';
 /** KubeDB's Pgpool resource (its rules are `pgpool/*`; the pgpool.conf language is `pgpool-conf`). */
 export const isKubedbPgpool = (r: Resource): boolean => r.kind.apiVersion === 'kubedb.com/v1alpha2' && r.kind.kind === 'Pgpool';
 /** KubeDB's Postgres (kubedb.com/v1), the one served before v0.14 (kubedb.com/v1alpha1), and the AppBinding KubeDB connects through. */
