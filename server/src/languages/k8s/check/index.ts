@@ -100,13 +100,11 @@ export function check(doc: SourceDocument, file: K8sFile, ctx: ValidateContext):
     const part = d.part;
     const customKind = custom?.get(`${part.header.apiVersion} ${part.header.kind}`);
     if (part.templated) continue; // Helm: not YAML until rendered; never a false error
-    if (!part.target && !customKind) {
-      if (foreign) checkForeignDocument(d, doc.path, ctx, workspace, atBase(emit, d.base));
-      continue;
-    }
     const report = atBase(emit, d.base);
     if (!part.target && !customKind) {
+      // A cert-manager kind under a retired apiVersion (one finding), else perhaps a client of a cluster (foreign.ts).
       reportRetiredApiVersion(part, report);
+      if (foreign) checkForeignDocument(d, doc.path, ctx, workspace, report);
       continue;
     }
     try {
