@@ -172,11 +172,22 @@ function releasesOf(RELEASES: readonly string[], crdOf: (release: string) => Sch
   const byRelease = RELEASES.map(r => ({ release: r, s: crdOf(r) }));
   const all = byRelease.map(r => r.s).reduce((a, b) => union(a, b));
   const present = new Map<string, Set<string>>();
+  // Objects a release leaves open (x-kubernetes-preserve-unknown-fields, or no properties): whatever a later release
+  // spells out below them was accepted there too, so it counts as present in that release.
+  const open = new Map<string, string[]>();
   for (const { release, s } of byRelease) {
-    walkFields(s, p => {
+    walkFields(s, (p, node) => {
       if (!present.has(p)) present.set(p, new Set());
       present.get(p)!.add(release);
+      if (node['x-kubernetes-preserve-unknown-fields'] === true || (node.type === 'object' && !obj(node.properties) && node.additionalProperties === undefined)) {
+        (open.get(release) ?? open.set(release, []).get(release)!).push(p);
+      }
     });
+  }
+  for (const [p, set] of present) {
+    for (const { release } of byRelease) {
+      if (!set.has(release) && (open.get(release) ?? []).some(o => p.startsWith(o ? `${o}.` : ''))) set.add(release);
+    }
   }
   const versions: Versions = { releases: [...RELEASES], fields: {}, required: {} };
   // A field not in every release, listed at the top-most such path (its children follow it).
@@ -209,9 +220,9 @@ function releasesOf(RELEASES: readonly string[], crdOf: (release: string) => Sch
 /**
  * Zalando postgres-operator releases whose CRD (manifests/postgresql.crd.yaml) is read from their tag, one per minor
  * (the newest patch). 1.5 and older shipped an apiextensions v1beta1 CRD without a structural schema; 2.0 replaced
- * the hand-written CRD with a generated one and is not judged here yet.
+ * the hand-written CRD with a generated one (it spells out objects the older CRDs left open).
  */
-export const ZALANDO_RELEASES = ['1.6.3', '1.7.1', '1.8.2', '1.9.0', '1.10.1', '1.11.0', '1.12.2', '1.13.0', '1.14.0', '1.15.1'] as const;
+export const ZALANDO_RELEASES = ['1.6.3', '1.7.1', '1.8.2', '1.9.0', '1.10.1', '1.11.0', '1.12.2', '1.13.0', '1.14.0', '1.15.1', '2.0.1'] as const;
 const ZALANDO_SCHEMA = 'zalando-postgresql.json';
 const ZALANDO_CRD_PATH = 'manifests/postgresql.crd.yaml';
 

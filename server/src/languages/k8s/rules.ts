@@ -496,7 +496,7 @@ export const ZALANDO = defineRules('zalando', {
   'installed-release': {
     severity: 'warning',
     description: 'A field or PostgreSQL version the postgresql CRD of the operator release the workspace installs does not have (the release read from the operator Deployment\'s image), e.g. `spec.env` with operator 1.7: the API server rejects it. Without an operator in the workspace, a version only older releases take.',
-    source: 'zalando/postgres-operator manifests/postgresql.crd.yaml at v1.6.3 to v1.15.1 (read by scripts/gen-k8s-schemas.ts --zalando-git); user report zalando/postgres-operator#1914',
+    source: 'zalando/postgres-operator manifests/postgresql.crd.yaml at v1.6.3 to v2.0.1 (read by scripts/gen-k8s-schemas.ts --zalando-git); user report zalando/postgres-operator#1914',
   },
   'cpo-installed': {
     severity: 'warning',

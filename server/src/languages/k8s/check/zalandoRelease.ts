@@ -91,7 +91,7 @@ function checkRelease(r: Resource, ctx: LiveContext, ops: InstalledOperator[]): 
   if (!versions?.releases?.length) return;
   const op = ops.find(o => o.product === 'zalando');
   const newest = versions.releases[versions.releases.length - 1]!;
-  // A release pgtls has no CRD of (older than the first, or 2.x) is not judged.
+  // A release pgtls has no CRD of (older than the first, or newer than the last) is not judged.
   const release = op ? versions.releases.find(v => minor(v) === minor(op.release)) : undefined;
   if (op && !release) return;
   const basis = op ? `operator ${op.release}, \`${op.image}\` in ${base(op.path)}` : undefined;

@@ -20212,7 +20212,8 @@ return errors === 0;
 }
 
 exports["zalando-postgresql.json"] = validate102;
-const schema42 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRDs (manifests/postgresql.crd.yaml, releases 1.6.3 to 1.15.1, newest first where they differ): every field of those releases is known, and an unknown key anywhere is rejected as by kubectl's strict field validation. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"x-pgtls-versions":{"releases":["1.6.3","1.7.1","1.8.2","1.9.0","1.10.1","1.11.0","1.12.2","1.13.0","1.14.0","1.15.1"],"fields":{"spec.preparedDatabases.{}.secretNamespace":["1.7.1..1.15.1"],"spec.volume.selector":["1.7.1..1.15.1"],"spec.enableMasterPoolerLoadBalancer":["1.8.2..1.15.1"],"spec.enableReplicaPoolerLoadBalancer":["1.8.2..1.15.1"],"spec.env":["1.8.2..1.15.1"],"spec.patroni.synchronous_node_count":["1.8.2..1.15.1"],"spec.standby.gs_wal_path":["1.8.2..1.15.1"],"spec.standby.standby_host":["1.8.2..1.15.1"],"spec.standby.standby_port":["1.8.2..1.15.1"],"spec.streams":["1.8.2..1.15.1"],"spec.usersWithInPlaceSecretRotation":["1.8.2..1.15.1"],"spec.usersWithSecretRotation":["1.8.2..1.15.1"],"spec.masterServiceAnnotations":["1.9.0..1.15.1"],"spec.patroni.failsafe_mode":["1.9.0..1.15.1"],"spec.replicaServiceAnnotations":["1.9.0..1.15.1"],"spec.resources.limits.hugepages-2Mi":["1.11.0..1.15.1"],"spec.resources.limits.hugepages-1Gi":["1.11.0..1.15.1"],"spec.resources.requests.hugepages-2Mi":["1.11.0..1.15.1"],"spec.resources.requests.hugepages-1Gi":["1.11.0..1.15.1"],"spec.streams.[].enableRecovery":["1.11.0..1.15.1"],"spec.streams.[].tables.{}.recoveryEventType":["1.11.0..1.15.1"],"spec.usersIgnoringSecretRotation":["1.11.0..1.15.1"],"spec.additionalVolumes.[].isSubPathExpr":["1.12.2..1.15.1"],"spec.logicalBackupRetention":["1.12.2..1.15.1"],"spec.volume.isSubPathExpr":["1.12.2..1.15.1"],"spec.streams.[].cpu":["1.14.0..1.15.1"],"spec.streams.[].memory":["1.14.0..1.15.1"],"spec.streams.[].tables.{}.ignoreRecovery":["1.14.0..1.15.1"]},"required":{"spec.connectionPooler.resources":{"1.6.3":["+requests","+limits"],"1.7.1":["+requests","+limits"]},"spec.connectionPooler.resources.limits":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.connectionPooler.resources.requests":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.resources":{"1.6.3":["+requests","+limits"],"1.7.1":["+requests","+limits"]},"spec.resources.limits":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.resources.requests":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.standby":{"1.6.3":["+s3_wal_path"],"1.7.1":["+s3_wal_path"]},"spec.tolerations.[]":{"1.6.3":["+key","+operator","+effect"],"1.7.1":["+key","+operator","+effect"]},"spec.volume.selector.matchExpressions.[]":{"1.7.1":["-key","-operator"]}},"selectedBy":"installed-operator","enums":{"spec.postgresql.version":{"1.6.3":["9.3","9.4","9.5","9.6","10","11","12","13"],"1.7.1":["9.5","9.6","10","11","12","13","14"],"1.8.2":["9.5","9.6","10","11","12","13","14"],"1.9.0":["10","11","12","13","14","15"],"1.10.1":["10","11","12","13","14","15"],"1.11.0":["11","12","13","14","15","16"],"1.12.2":["11","12","13","14","15","16"],"1.13.0":["12","13","14","15","16"],"1.14.0":["13","14","15","16","17"],"1.15.1":["13","14","15","16","17"]},"spec.volume.selector.matchExpressions.[].operator":{"1.8.2":["DoesNotExists","Exists","In","NotIn"],"1.9.0":["DoesNotExist","Exists","In","NotIn"],"1.10.1":["DoesNotExist","Exists","In","NotIn"],"1.11.0":["DoesNotExist","Exists","In","NotIn"],"1.12.2":["DoesNotExist","Exists","In","NotIn"],"1.13.0":["DoesNotExist","Exists","In","NotIn"],"1.14.0":["DoesNotExist","Exists","In","NotIn"],"1.15.1":["DoesNotExist","Exists","In","NotIn"]}}},"type":"object","required":["kind","apiVersion","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"spec":{"description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","type":"object","required":["numberOfInstances","teamId","postgresql","volume"],"properties":{"tls":{"description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms).","type":"string"},"certificateFile":{"description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","examples":["tls.crt"],"x-pgtls-runtime-default":"tls.crt","type":"string"},"privateKeyFile":{"description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","examples":["tls.key"],"x-pgtls-runtime-default":"tls.key","type":"string"},"caFile":{"description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"],"type":"string"},"caSecretName":{"description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set.","type":"string"}},"additionalProperties":false},"connectionPooler":{"description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","type":"object","properties":{"dockerImage":{"description":"Pooler image.","type":"string"},"maxDBConnections":{"description":"Maximum connections the pooler opens to the database.","type":"integer"},"mode":{"description":"Pooling mode: session or transaction.","type":"string","enum":["session","transaction"]},"numberOfInstances":{"description":"Pooler pods per pooler (at least 1).","type":"integer","minimum":1},"resources":{"description":"Pooler resource requests and limits.","type":"object","properties":{"limits":{"description":"Upper limits.","type":"object","properties":{"cpu":{"description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","type":"string","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"description":"Memory, e.g. 100Mi.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}},"additionalProperties":false},"requests":{"description":"Requests.","type":"object","properties":{"cpu":{"description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","type":"string","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"description":"Memory, e.g. 100Mi.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"}},"additionalProperties":false}},"additionalProperties":false},"schema":{"description":"Schema holding the pooler lookup function.","type":"string"},"user":{"description":"User the pooler connects as.","type":"string"}},"additionalProperties":false},"enableConnectionPooler":{"description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls.","type":"boolean"},"enableReplicaConnectionPooler":{"description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls.","type":"boolean"},"spiloFSGroup":{"description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103],"type":"integer"},"spiloRunAsUser":{"description":"User ID of the Spilo container.","type":"integer"},"spiloRunAsGroup":{"description":"Group ID of the Spilo container.","type":"integer"},"patroni":{"description":"Patroni settings.","type":"object","properties":{"pg_hba":{"description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","type":"array","items":{"type":"string"}},"failsafe_mode":{"description":"Patroni failsafe mode.","type":"boolean"},"initdb":{"description":"initdb options.","type":"object","additionalProperties":{"type":"string"}},"loop_wait":{"description":"Patroni loop_wait.","type":"integer"},"maximum_lag_on_failover":{"description":"Patroni maximum_lag_on_failover.","type":"integer"},"retry_timeout":{"description":"Patroni retry_timeout.","type":"integer"},"slots":{"description":"Permanent replication slots.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"description":"Synchronous replication.","type":"boolean"},"synchronous_mode_strict":{"description":"Strict synchronous mode.","type":"boolean"},"synchronous_node_count":{"description":"Synchronous standbys.","type":"integer"},"ttl":{"description":"Patroni ttl.","type":"integer"}},"additionalProperties":false},"postgresql":{"description":"PostgreSQL version and parameters. Required.","type":"object","required":["version"],"properties":{"version":{"description":"Major version as a string; quote it in YAML. Required. Each operator release takes its own list (\"13\" to \"17\" in 1.15.1, \"9.5\" to \"14\" in 1.7.1): the schema takes every value some release takes, and the release the workspace installs is judged by pgtls (x-pgtls-versions).","type":"string","enum":["9.3","9.4","9.5","9.6","10","11","12","13","14","15","16","17"]},"parameters":{"description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false},"numberOfInstances":{"description":"Number of PostgreSQL pods (0 or more). Required.","type":"integer","minimum":0},"teamId":{"description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required.","type":"string"},"volume":{"description":"Data volume. Required.","type":"object","required":["size"],"properties":{"size":{"description":"Volume size, e.g. 1Gi. Required.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"description":"Storage class.","type":"string"},"subPath":{"description":"Sub-path.","type":"string"},"iops":{"description":"IOPS (EBS gp3).","type":"integer"},"throughput":{"description":"Throughput in MB/s (EBS gp3).","type":"integer"},"selector":{"description":"PersistentVolume selector.","type":"object","properties":{"matchExpressions":{"type":"array","x-pgtls-structural":true},"matchLabels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"isSubPathExpr":{"type":"boolean","x-pgtls-structural":true}},"additionalProperties":false},"additionalVolumes":{"description":"Extra volumes (not TLS).","type":"array","items":{"description":"One volume; the CRD requires name, mountPath and volumeSource.","type":"object","required":["name","mountPath","volumeSource"],"properties":{"name":{"description":"Volume name.","type":"string"},"mountPath":{"description":"Mount path.","type":"string"},"volumeSource":{"description":"Kubernetes volume source.","type":"object","x-kubernetes-preserve-unknown-fields":true},"isSubPathExpr":{"type":"boolean","x-pgtls-structural":true},"subPath":{"type":"string","x-pgtls-structural":true},"targetContainers":{"type":"array","nullable":true,"x-pgtls-structural":true}},"additionalProperties":false}},"allowedSourceRanges":{"description":"CIDRs allowed through the load balancers.","type":"array","nullable":true,"items":{"type":"string","pattern":"^(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])$"}},"clone":{"description":"Clone source (not TLS).","type":"object","required":["cluster"],"properties":{"cluster":{"type":"string","x-pgtls-structural":true},"s3_endpoint":{"type":"string","x-pgtls-structural":true},"s3_access_key_id":{"type":"string","x-pgtls-structural":true},"s3_secret_access_key":{"type":"string","x-pgtls-structural":true},"s3_force_path_style":{"type":"boolean","x-pgtls-structural":true},"s3_wal_path":{"type":"string","x-pgtls-structural":true},"timestamp":{"type":"string","x-pgtls-structural":true},"uid":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"databases":{"description":"Database name to owner.","type":"object","additionalProperties":{"type":"string"}},"dockerImage":{"description":"Spilo image.","type":"string"},"enableLogicalBackup":{"description":"Logical backups.","type":"boolean"},"enableMasterLoadBalancer":{"description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs.","type":"boolean"},"enableMasterPoolerLoadBalancer":{"description":"LoadBalancer for the primary pooler.","type":"boolean"},"enableReplicaLoadBalancer":{"description":"LoadBalancer for the replicas.","type":"boolean"},"enableReplicaPoolerLoadBalancer":{"description":"LoadBalancer for the replica pooler.","type":"boolean"},"enableShmVolume":{"description":"Mount /dev/shm as a memory volume.","type":"boolean"},"env":{"description":"Extra environment variables.","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"init_containers":{"description":"Init containers (old spelling).","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"description":"Init containers.","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"logicalBackupSchedule":{"description":"Cron schedule of logical backups.","type":"string","pattern":"^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"},"maintenanceWindows":{"description":"Maintenance windows.","type":"array","items":{"type":"string","pattern":"^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"}},"masterServiceAnnotations":{"description":"Annotations of the primary Service.","type":"object","additionalProperties":{"type":"string"}},"nodeAffinity":{"description":"Node affinity.","type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","x-pgtls-structural":true},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"podAnnotations":{"description":"Pod annotations.","type":"object","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"description":"Priority class (old spelling).","type":"string"},"podPriorityClassName":{"description":"Priority class.","type":"string"},"preparedDatabases":{"description":"Prepared databases (not TLS).","type":"object","additionalProperties":{"description":"One prepared database.","type":"object","properties":{"defaultUsers":{"type":"boolean","x-pgtls-structural":true},"extensions":{"type":"object","x-pgtls-structural":true},"schemas":{"type":"object","x-pgtls-structural":true},"secretNamespace":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"replicaLoadBalancer":{"description":"Deprecated alias of enableReplicaLoadBalancer.","type":"boolean"},"replicaServiceAnnotations":{"description":"Annotations of the replica Service.","type":"object","additionalProperties":{"type":"string"}},"resources":{"description":"Resource requests and limits of the PostgreSQL container.","type":"object","properties":{"limits":{"type":"object","x-pgtls-structural":true},"requests":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"schedulerName":{"description":"Scheduler name.","type":"string"},"serviceAnnotations":{"description":"Annotations of all Services.","type":"object","additionalProperties":{"type":"string"}},"sidecars":{"description":"Sidecar containers.","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"standby":{"description":"Standby cluster source (not TLS).","type":"object","oneOf":[{"required":["s3_wal_path"]},{"required":["gs_wal_path"]},{"required":["standby_host"]}],"properties":{"s3_wal_path":{"type":"string","x-pgtls-structural":true},"gs_wal_path":{"type":"string","x-pgtls-structural":true},"standby_host":{"type":"string","x-pgtls-structural":true},"standby_port":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"streams":{"description":"Change data capture streams (not TLS).","type":"array","items":{"description":"One stream.","type":"object","required":["applicationId","database","tables"],"properties":{"applicationId":{"type":"string","x-pgtls-structural":true},"batchSize":{"type":"integer","x-pgtls-structural":true},"cpu":{"type":"string","x-pgtls-structural":true},"database":{"type":"string","x-pgtls-structural":true},"enableRecovery":{"type":"boolean","x-pgtls-structural":true},"filter":{"type":"object","x-pgtls-structural":true},"memory":{"type":"string","x-pgtls-structural":true},"tables":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"tolerations":{"description":"Tolerations.","type":"array","items":{"description":"One toleration.","type":"object","properties":{"key":{"type":"string","x-pgtls-structural":true},"operator":{"type":"string","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true},"effect":{"type":"string","x-pgtls-structural":true},"tolerationSeconds":{"type":"integer","x-pgtls-structural":true}},"additionalProperties":false}},"useLoadBalancer":{"description":"Deprecated alias of enableMasterLoadBalancer.","type":"boolean"},"users":{"description":"Role name to role flags (not TLS).","type":"object","additionalProperties":{"type":"array","nullable":true,"items":{"type":"string","enum":["bypassrls","BYPASSRLS","nobypassrls","NOBYPASSRLS","createdb","CREATEDB","nocreatedb","NOCREATEDB","createrole","CREATEROLE","nocreaterole","NOCREATEROLE","inherit","INHERIT","noinherit","NOINHERIT","login","LOGIN","nologin","NOLOGIN","replication","REPLICATION","noreplication","NOREPLICATION","superuser","SUPERUSER","nosuperuser","NOSUPERUSER"]}}},"usersWithInPlaceSecretRotation":{"description":"Users whose passwords rotate in place.","type":"array","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"description":"Users whose passwords rotate.","type":"array","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides.","type":"string"},"usersIgnoringSecretRotation":{"description":"Users whose passwords are never rotated, even when password rotation is on.","type":"array","nullable":true,"items":{"type":"string"}}},"additionalProperties":false},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}}},"additionalProperties":false};
+const schema42 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRDs (manifests/postgresql.crd.yaml, releases 1.6.3 to 1.15.1, newest first where they differ): every field of those releases is known, and an unknown key anywhere is rejected as by kubectl's strict field validation. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"x-pgtls-versions":{"releases":["1.6.3","1.7.1","1.8.2","1.9.0","1.10.1","1.11.0","1.12.2","1.13.0","1.14.0","1.15.1","2.0.1"],"fields":{"spec.init_containers":["1.6.3..1.15.1"],"spec.pod_priority_class_name":["1.6.3..1.15.1"],"spec.replicaLoadBalancer":["1.6.3..1.15.1"],"spec.useLoadBalancer":["1.6.3..1.15.1"],"spec.preparedDatabases.{}.secretNamespace":["1.7.1..2.0.1"],"spec.volume.selector":["1.7.1..2.0.1"],"spec.enableMasterPoolerLoadBalancer":["1.8.2..2.0.1"],"spec.enableReplicaPoolerLoadBalancer":["1.8.2..2.0.1"],"spec.env":["1.8.2..2.0.1"],"spec.patroni.synchronous_node_count":["1.8.2..2.0.1"],"spec.standby.gs_wal_path":["1.8.2..2.0.1"],"spec.standby.standby_host":["1.8.2..2.0.1"],"spec.standby.standby_port":["1.8.2..2.0.1"],"spec.streams":["1.8.2..2.0.1"],"spec.usersWithInPlaceSecretRotation":["1.8.2..2.0.1"],"spec.usersWithSecretRotation":["1.8.2..2.0.1"],"spec.masterServiceAnnotations":["1.9.0..2.0.1"],"spec.patroni.failsafe_mode":["1.9.0..2.0.1"],"spec.replicaServiceAnnotations":["1.9.0..2.0.1"],"spec.resources.limits.hugepages-2Mi":["1.11.0..2.0.1"],"spec.resources.limits.hugepages-1Gi":["1.11.0..2.0.1"],"spec.resources.requests.hugepages-2Mi":["1.11.0..2.0.1"],"spec.resources.requests.hugepages-1Gi":["1.11.0..2.0.1"],"spec.streams.[].enableRecovery":["1.11.0..2.0.1"],"spec.streams.[].tables.{}.recoveryEventType":["1.11.0..2.0.1"],"spec.usersIgnoringSecretRotation":["1.11.0..2.0.1"],"spec.additionalVolumes.[].isSubPathExpr":["1.12.2..2.0.1"],"spec.logicalBackupRetention":["1.12.2..2.0.1"],"spec.volume.isSubPathExpr":["1.12.2..2.0.1"],"spec.streams.[].cpu":["1.14.0..2.0.1"],"spec.streams.[].memory":["1.14.0..2.0.1"],"spec.streams.[].tables.{}.ignoreRecovery":["1.14.0..2.0.1"],"spec.connectionPooler.resources.limits.hugepages-1Gi":["2.0.1"],"spec.connectionPooler.resources.limits.hugepages-2Mi":["2.0.1"],"spec.connectionPooler.resources.requests.hugepages-1Gi":["2.0.1"],"spec.connectionPooler.resources.requests.hugepages-2Mi":["2.0.1"],"spec.enableMasterNodePort":["2.0.1"],"spec.enableMasterPoolerNodePort":["2.0.1"],"spec.enableReplicaNodePort":["2.0.1"],"spec.enableReplicaPoolerNodePort":["2.0.1"],"spec.envFrom":["2.0.1"],"spec.livenessProbe":["2.0.1"],"spec.masterNodePort":["2.0.1"],"spec.masterPoolerNodePort":["2.0.1"],"spec.replicaNodePort":["2.0.1"],"spec.replicaPoolerNodePort":["2.0.1"],"spec.standby.standby_primary_slot_name":["2.0.1"],"spec.topologySpreadConstraints":["2.0.1"],"spec.volume.type":["2.0.1"]},"required":{"spec.connectionPooler.resources":{"1.6.3":["+requests","+limits"],"1.7.1":["+requests","+limits"]},"spec.connectionPooler.resources.limits":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.connectionPooler.resources.requests":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.initContainers.[]":{"1.6.3":["-name"],"1.7.1":["-name"],"1.8.2":["-name"],"1.9.0":["-name"],"1.10.1":["-name"],"1.11.0":["-name"],"1.12.2":["-name"],"1.13.0":["-name"],"1.14.0":["-name"],"1.15.1":["-name"]},"spec.resources":{"1.6.3":["+requests","+limits"],"1.7.1":["+requests","+limits"]},"spec.resources.limits":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.resources.requests":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.standby":{"1.6.3":["+s3_wal_path"],"1.7.1":["+s3_wal_path"]},"spec.tolerations.[]":{"1.6.3":["+key","+operator","+effect"],"1.7.1":["+key","+operator","+effect"]},"spec.volume.selector.matchExpressions.[]":{"1.7.1":["-key","-operator"]},"spec.env.[]":{"1.8.2":["-name"],"1.9.0":["-name"],"1.10.1":["-name"],"1.11.0":["-name"],"1.12.2":["-name"],"1.13.0":["-name"],"1.14.0":["-name"],"1.15.1":["-name"]}},"selectedBy":"installed-operator","enums":{"spec.postgresql.version":{"1.6.3":["9.3","9.4","9.5","9.6","10","11","12","13"],"1.7.1":["9.5","9.6","10","11","12","13","14"],"1.8.2":["9.5","9.6","10","11","12","13","14"],"1.9.0":["10","11","12","13","14","15"],"1.10.1":["10","11","12","13","14","15"],"1.11.0":["11","12","13","14","15","16"],"1.12.2":["11","12","13","14","15","16"],"1.13.0":["12","13","14","15","16"],"1.14.0":["13","14","15","16","17"],"1.15.1":["13","14","15","16","17"],"2.0.1":["14","15","16","17","18"]},"spec.tolerations.[].operator":{"1.6.3":["Equal","Exists"],"1.7.1":["Equal","Exists"],"1.8.2":["Equal","Exists"],"1.9.0":["Equal","Exists"],"1.10.1":["Equal","Exists"],"1.11.0":["Equal","Exists"],"1.12.2":["Equal","Exists"],"1.13.0":["Equal","Exists"],"1.14.0":["Equal","Exists"],"1.15.1":["Equal","Exists"]},"spec.tolerations.[].effect":{"1.6.3":["NoExecute","NoSchedule","PreferNoSchedule"],"1.7.1":["NoExecute","NoSchedule","PreferNoSchedule"],"1.8.2":["NoExecute","NoSchedule","PreferNoSchedule"],"1.9.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.10.1":["NoExecute","NoSchedule","PreferNoSchedule"],"1.11.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.12.2":["NoExecute","NoSchedule","PreferNoSchedule"],"1.13.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.14.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.15.1":["NoExecute","NoSchedule","PreferNoSchedule"]},"spec.volume.selector.matchExpressions.[].operator":{"1.8.2":["DoesNotExists","Exists","In","NotIn"],"1.9.0":["DoesNotExist","Exists","In","NotIn"],"1.10.1":["DoesNotExist","Exists","In","NotIn"],"1.11.0":["DoesNotExist","Exists","In","NotIn"],"1.12.2":["DoesNotExist","Exists","In","NotIn"],"1.13.0":["DoesNotExist","Exists","In","NotIn"],"1.14.0":["DoesNotExist","Exists","In","NotIn"],"1.15.1":["DoesNotExist","Exists","In","NotIn"]}}},"type":"object","required":["metadata","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"spec":{"description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","type":"object","required":["numberOfInstances","postgresql","teamId","volume"],"properties":{"tls":{"description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms).","type":"string"},"certificateFile":{"description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","examples":["tls.crt"],"x-pgtls-runtime-default":"tls.crt","type":"string"},"privateKeyFile":{"description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","examples":["tls.key"],"x-pgtls-runtime-default":"tls.key","type":"string"},"caFile":{"description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"],"type":"string"},"caSecretName":{"description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set.","type":"string"}},"additionalProperties":false},"connectionPooler":{"description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","type":"object","properties":{"dockerImage":{"description":"Pooler image.","type":"string"},"maxDBConnections":{"description":"Maximum connections the pooler opens to the database.","type":"integer"},"mode":{"description":"Pooling mode: session or transaction.","type":"string","enum":["session","transaction"]},"numberOfInstances":{"description":"Pooler pods per pooler (at least 1).","type":"integer","minimum":1},"resources":{"description":"Pooler resource requests and limits.","type":"object","properties":{"limits":{"description":"Upper limits.","type":"object","properties":{"cpu":{"description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","type":"string","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"description":"Memory, e.g. 100Mi.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"hugepages-1Gi":{"type":"string","x-pgtls-structural":true},"hugepages-2Mi":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"requests":{"description":"Requests.","type":"object","properties":{"cpu":{"description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","type":"string","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"description":"Memory, e.g. 100Mi.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"hugepages-1Gi":{"type":"string","x-pgtls-structural":true},"hugepages-2Mi":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"additionalProperties":false},"schema":{"description":"Schema holding the pooler lookup function.","type":"string"},"user":{"description":"User the pooler connects as.","type":"string"}},"additionalProperties":false},"enableConnectionPooler":{"description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls.","type":"boolean"},"enableReplicaConnectionPooler":{"description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls.","type":"boolean"},"spiloFSGroup":{"description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103],"type":"integer"},"spiloRunAsUser":{"description":"User ID of the Spilo container.","type":"integer"},"spiloRunAsGroup":{"description":"Group ID of the Spilo container.","type":"integer"},"patroni":{"description":"Patroni settings.","type":"object","properties":{"pg_hba":{"description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","type":"array","items":{"type":"string"}},"failsafe_mode":{"description":"Patroni failsafe mode.","type":"boolean"},"initdb":{"description":"initdb options.","type":"object","additionalProperties":{"type":"string"}},"loop_wait":{"description":"Patroni loop_wait.","type":"integer"},"maximum_lag_on_failover":{"description":"Patroni maximum_lag_on_failover.","type":"integer"},"retry_timeout":{"description":"Patroni retry_timeout.","type":"integer"},"slots":{"description":"Permanent replication slots.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"description":"Synchronous replication.","type":"boolean"},"synchronous_mode_strict":{"description":"Strict synchronous mode.","type":"boolean"},"synchronous_node_count":{"description":"Synchronous standbys.","type":"integer"},"ttl":{"description":"Patroni ttl.","type":"integer"}},"additionalProperties":false},"postgresql":{"description":"PostgreSQL version and parameters. Required.","type":"object","required":["version"],"properties":{"version":{"description":"Major version as a string; quote it in YAML. Required. Each operator release takes its own list (\"13\" to \"17\" in 1.15.1, \"9.5\" to \"14\" in 1.7.1): the schema takes every value some release takes, and the release the workspace installs is judged by pgtls (x-pgtls-versions).","type":"string","enum":["9.3","9.4","9.5","9.6","10","11","12","13","14","15","16","17","18"]},"parameters":{"description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false},"numberOfInstances":{"description":"Number of PostgreSQL pods (0 or more). Required.","type":"integer","minimum":0},"teamId":{"description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required.","type":"string"},"volume":{"description":"Data volume. Required.","type":"object","required":["size"],"properties":{"size":{"description":"Volume size, e.g. 1Gi. Required.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"description":"Storage class.","type":"string"},"subPath":{"description":"Sub-path.","type":"string"},"iops":{"description":"IOPS (EBS gp3).","type":"integer","maximum":80000},"throughput":{"description":"Throughput in MB/s (EBS gp3).","type":"integer","maximum":2000},"selector":{"description":"PersistentVolume selector.","type":"object","x-kubernetes-map-type":"atomic","properties":{"matchExpressions":{"type":"array","x-pgtls-structural":true},"matchLabels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"isSubPathExpr":{"type":"boolean","x-pgtls-structural":true},"type":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"additionalVolumes":{"description":"Extra volumes (not TLS).","type":"array","items":{"description":"One volume; the CRD requires name, mountPath and volumeSource.","type":"object","required":["mountPath","name","volumeSource"],"properties":{"name":{"description":"Volume name.","type":"string"},"mountPath":{"description":"Mount path.","type":"string"},"volumeSource":{"description":"Kubernetes volume source.","type":"object","x-kubernetes-preserve-unknown-fields":true},"isSubPathExpr":{"type":"boolean","x-pgtls-structural":true},"subPath":{"type":"string","x-pgtls-structural":true},"targetContainers":{"type":"array","nullable":true,"x-pgtls-structural":true}},"additionalProperties":false}},"allowedSourceRanges":{"description":"CIDRs allowed through the load balancers.","type":"array","nullable":true,"items":{"type":"string","pattern":"^((\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"}},"clone":{"description":"Clone source (not TLS).","type":"object","required":["cluster"],"properties":{"cluster":{"type":"string","x-pgtls-structural":true},"s3_endpoint":{"type":"string","x-pgtls-structural":true},"s3_access_key_id":{"type":"string","x-pgtls-structural":true},"s3_secret_access_key":{"type":"string","x-pgtls-structural":true},"s3_force_path_style":{"type":"boolean","x-pgtls-structural":true},"s3_wal_path":{"type":"string","x-pgtls-structural":true},"timestamp":{"type":"string","x-pgtls-structural":true},"uid":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"databases":{"description":"Database name to owner.","type":"object","additionalProperties":{"type":"string"}},"dockerImage":{"description":"Spilo image.","type":"string"},"enableLogicalBackup":{"description":"Logical backups.","type":"boolean"},"enableMasterLoadBalancer":{"description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs.","type":"boolean"},"enableMasterPoolerLoadBalancer":{"description":"LoadBalancer for the primary pooler.","type":"boolean"},"enableReplicaLoadBalancer":{"description":"LoadBalancer for the replicas.","type":"boolean"},"enableReplicaPoolerLoadBalancer":{"description":"LoadBalancer for the replica pooler.","type":"boolean"},"enableShmVolume":{"description":"Mount /dev/shm as a memory volume.","type":"boolean"},"env":{"description":"Extra environment variables.","type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true},"valueFrom":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"init_containers":{"description":"Init containers (old spelling).","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"description":"Init containers.","type":"array","items":{"type":"object","required":["name"],"properties":{"args":{"type":"array","x-pgtls-structural":true},"command":{"type":"array","x-pgtls-structural":true},"env":{"type":"array","x-pgtls-structural":true},"envFrom":{"type":"array","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"imagePullPolicy":{"type":"string","x-pgtls-structural":true},"lifecycle":{"type":"object","x-pgtls-structural":true},"livenessProbe":{"type":"object","x-pgtls-structural":true},"name":{"type":"string","x-pgtls-structural":true},"ports":{"type":"array","x-pgtls-structural":true},"readinessProbe":{"type":"object","x-pgtls-structural":true},"resizePolicy":{"type":"array","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"restartPolicy":{"type":"string","x-pgtls-structural":true},"restartPolicyRules":{"type":"array","x-pgtls-structural":true},"securityContext":{"type":"object","x-pgtls-structural":true},"startupProbe":{"type":"object","x-pgtls-structural":true},"stdin":{"type":"boolean","x-pgtls-structural":true},"stdinOnce":{"type":"boolean","x-pgtls-structural":true},"terminationMessagePath":{"type":"string","x-pgtls-structural":true},"terminationMessagePolicy":{"type":"string","x-pgtls-structural":true},"tty":{"type":"boolean","x-pgtls-structural":true},"volumeDevices":{"type":"array","x-pgtls-structural":true},"volumeMounts":{"type":"array","x-pgtls-structural":true},"workingDir":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"logicalBackupSchedule":{"description":"Cron schedule of logical backups.","type":"string","pattern":"^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"},"maintenanceWindows":{"description":"Maintenance windows.","type":"array","items":{"type":"string","pattern":"^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"}},"masterServiceAnnotations":{"description":"Annotations of the primary Service.","type":"object","additionalProperties":{"type":"string"}},"nodeAffinity":{"description":"Node affinity.","type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","x-pgtls-structural":true},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"podAnnotations":{"description":"Pod annotations.","type":"object","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"description":"Priority class (old spelling).","type":"string"},"podPriorityClassName":{"description":"Priority class.","type":"string"},"preparedDatabases":{"description":"Prepared databases (not TLS).","type":"object","additionalProperties":{"description":"One prepared database.","type":"object","properties":{"defaultUsers":{"type":"boolean","x-pgtls-structural":true},"extensions":{"type":"object","x-pgtls-structural":true},"schemas":{"type":"object","x-pgtls-structural":true},"secretNamespace":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"replicaLoadBalancer":{"description":"Deprecated alias of enableReplicaLoadBalancer.","type":"boolean"},"replicaServiceAnnotations":{"description":"Annotations of the replica Service.","type":"object","additionalProperties":{"type":"string"}},"resources":{"description":"Resource requests and limits of the PostgreSQL container.","type":"object","properties":{"limits":{"type":"object","x-pgtls-structural":true},"requests":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"schedulerName":{"description":"Scheduler name.","type":"string"},"serviceAnnotations":{"description":"Annotations of all Services.","type":"object","additionalProperties":{"type":"string"}},"sidecars":{"description":"Sidecar containers.","type":"array","items":{"type":"object","properties":{"command":{"type":"array","x-pgtls-structural":true},"env":{"type":"array","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"name":{"type":"string","x-pgtls-structural":true},"ports":{"type":"array","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"standby":{"description":"Standby cluster source (not TLS).","type":"object","anyOf":[{"required":["s3_wal_path"]},{"required":["gs_wal_path"]},{"required":["standby_host"]}],"not":{"required":["s3_wal_path","gs_wal_path"]},"properties":{"s3_wal_path":{"type":"string","x-pgtls-structural":true},"gs_wal_path":{"type":"string","x-pgtls-structural":true},"standby_host":{"type":"string","x-pgtls-structural":true},"standby_port":{"type":"string","x-pgtls-structural":true},"standby_primary_slot_name":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"streams":{"description":"Change data capture streams (not TLS).","type":"array","items":{"description":"One stream.","type":"object","required":["applicationId","database","tables"],"properties":{"applicationId":{"type":"string","x-pgtls-structural":true},"batchSize":{"type":"integer","x-pgtls-structural":true},"cpu":{"type":"string","x-pgtls-structural":true},"database":{"type":"string","x-pgtls-structural":true},"enableRecovery":{"type":"boolean","x-pgtls-structural":true},"filter":{"type":"object","x-pgtls-structural":true},"memory":{"type":"string","x-pgtls-structural":true},"tables":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"tolerations":{"description":"Tolerations.","type":"array","items":{"description":"One toleration.","type":"object","properties":{"key":{"type":"string","x-pgtls-structural":true},"operator":{"type":"string","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true},"effect":{"type":"string","x-pgtls-structural":true},"tolerationSeconds":{"type":"integer","x-pgtls-structural":true}},"additionalProperties":false}},"useLoadBalancer":{"description":"Deprecated alias of enableMasterLoadBalancer.","type":"boolean"},"users":{"description":"Role name to role flags (not TLS).","type":"object","additionalProperties":{"type":"array","items":{"type":"string","enum":["bypassrls","BYPASSRLS","nobypassrls","NOBYPASSRLS","createdb","CREATEDB","nocreatedb","NOCREATEDB","createrole","CREATEROLE","nocreaterole","NOCREATEROLE","inherit","INHERIT","noinherit","NOINHERIT","login","LOGIN","nologin","NOLOGIN","replication","REPLICATION","noreplication","NOREPLICATION","superuser","SUPERUSER","nosuperuser","NOSUPERUSER"]}}},"usersWithInPlaceSecretRotation":{"description":"Users whose passwords rotate in place.","type":"array","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"description":"Users whose passwords rotate.","type":"array","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides.","type":"string"},"usersIgnoringSecretRotation":{"description":"Users whose passwords are never rotated, even when password rotation is on.","type":"array","nullable":true,"items":{"type":"string"}},"enableMasterNodePort":{"type":"boolean","x-pgtls-structural":true},"enableMasterPoolerNodePort":{"type":"boolean","x-pgtls-structural":true},"enableReplicaNodePort":{"type":"boolean","x-pgtls-structural":true},"enableReplicaPoolerNodePort":{"type":"boolean","x-pgtls-structural":true},"envFrom":{"type":"array","x-pgtls-structural":true},"livenessProbe":{"type":"object","x-pgtls-structural":true},"masterNodePort":{"type":"integer","x-pgtls-structural":true},"masterPoolerNodePort":{"type":"integer","x-pgtls-structural":true},"replicaNodePort":{"type":"integer","x-pgtls-structural":true},"replicaPoolerNodePort":{"type":"integer","x-pgtls-structural":true},"topologySpreadConstraints":{"type":"array","x-pgtls-structural":true}},"additionalProperties":false},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}}},"additionalProperties":false};
+const pattern29 = new RegExp("^((\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
 const pattern31 = new RegExp("^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$", "u");
 
 function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
@@ -20220,8 +20221,8 @@ function validate102(data, {instancePath="", parentData, parentDataProperty, roo
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.kind === undefined){
-const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "kind"},message:"must have required property '"+"kind"+"'"};
+if(data.metadata === undefined){
+const err0 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "metadata"},message:"must have required property '"+"metadata"+"'"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -20230,8 +20231,8 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(data.apiVersion === undefined){
-const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "apiVersion"},message:"must have required property '"+"apiVersion"+"'"};
+if(data.spec === undefined){
+const err1 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -20240,8 +20241,9 @@ vErrors.push(err1);
 }
 errors++;
 }
-if(data.spec === undefined){
-const err2 = {instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: "spec"},message:"must have required property '"+"spec"+"'"};
+for(const key0 in data){
+if(!(((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "spec")) || (key0 === "status")) || (key0 === "metadata"))){
+const err2 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -20250,9 +20252,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-for(const key0 in data){
-if(!(((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "spec")) || (key0 === "status")) || (key0 === "metadata"))){
-const err3 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+}
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if(typeof data0 !== "string"){
+const err3 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -20261,11 +20265,8 @@ vErrors.push(err3);
 }
 errors++;
 }
-}
-if(data.apiVersion !== undefined){
-let data0 = data.apiVersion;
-if(typeof data0 !== "string"){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data0 === "acid.zalan.do/v1")){
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema42.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20274,8 +20275,11 @@ vErrors.push(err4);
 }
 errors++;
 }
-if(!(data0 === "acid.zalan.do/v1")){
-const err5 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema42.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err5 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -20284,11 +20288,8 @@ vErrors.push(err5);
 }
 errors++;
 }
-}
-if(data.kind !== undefined){
-let data1 = data.kind;
-if(typeof data1 !== "string"){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!(data1 === "postgresql")){
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema42.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20297,8 +20298,12 @@ vErrors.push(err6);
 }
 errors++;
 }
-if(!(data1 === "postgresql")){
-const err7 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema42.properties.kind.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.spec !== undefined){
+let data2 = data.spec;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.numberOfInstances === undefined){
+const err7 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "numberOfInstances"},message:"must have required property '"+"numberOfInstances"+"'"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -20307,12 +20312,8 @@ vErrors.push(err7);
 }
 errors++;
 }
-}
-if(data.spec !== undefined){
-let data2 = data.spec;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.numberOfInstances === undefined){
-const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "numberOfInstances"},message:"must have required property '"+"numberOfInstances"+"'"};
+if(data2.postgresql === undefined){
+const err8 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "postgresql"},message:"must have required property '"+"postgresql"+"'"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -20331,8 +20332,8 @@ vErrors.push(err9);
 }
 errors++;
 }
-if(data2.postgresql === undefined){
-const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "postgresql"},message:"must have required property '"+"postgresql"+"'"};
+if(data2.volume === undefined){
+const err10 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
 if(vErrors === null){
 vErrors = [err10];
 }
@@ -20341,8 +20342,9 @@ vErrors.push(err10);
 }
 errors++;
 }
-if(data2.volume === undefined){
-const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "volume"},message:"must have required property '"+"volume"+"'"};
+for(const key1 in data2){
+if(!(func2.call(schema42.properties.spec.properties, key1))){
+const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -20351,9 +20353,12 @@ vErrors.push(err11);
 }
 errors++;
 }
-for(const key1 in data2){
-if(!(func2.call(schema42.properties.spec.properties, key1))){
-const err12 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+}
+if(data2.tls !== undefined){
+let data3 = data2.tls;
+if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
+if(data3.secretName === undefined){
+const err12 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
 if(vErrors === null){
 vErrors = [err12];
 }
@@ -20362,12 +20367,9 @@ vErrors.push(err12);
 }
 errors++;
 }
-}
-if(data2.tls !== undefined){
-let data3 = data2.tls;
-if(data3 && typeof data3 == "object" && !Array.isArray(data3)){
-if(data3.secretName === undefined){
-const err13 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/required",keyword:"required",params:{missingProperty: "secretName"},message:"must have required property '"+"secretName"+"'"};
+for(const key2 in data3){
+if(!(((((key2 === "secretName") || (key2 === "certificateFile")) || (key2 === "privateKeyFile")) || (key2 === "caFile")) || (key2 === "caSecretName"))){
+const err13 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err13];
 }
@@ -20376,9 +20378,10 @@ vErrors.push(err13);
 }
 errors++;
 }
-for(const key2 in data3){
-if(!(((((key2 === "secretName") || (key2 === "certificateFile")) || (key2 === "privateKeyFile")) || (key2 === "caFile")) || (key2 === "caSecretName"))){
-const err14 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+}
+if(data3.secretName !== undefined){
+if(typeof data3.secretName !== "string"){
+const err14 = {instancePath:instancePath+"/spec/tls/secretName",schemaPath:"#/properties/spec/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -20388,9 +20391,9 @@ vErrors.push(err14);
 errors++;
 }
 }
-if(data3.secretName !== undefined){
-if(typeof data3.secretName !== "string"){
-const err15 = {instancePath:instancePath+"/spec/tls/secretName",schemaPath:"#/properties/spec/properties/tls/properties/secretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.certificateFile !== undefined){
+if(typeof data3.certificateFile !== "string"){
+const err15 = {instancePath:instancePath+"/spec/tls/certificateFile",schemaPath:"#/properties/spec/properties/tls/properties/certificateFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err15];
 }
@@ -20400,9 +20403,9 @@ vErrors.push(err15);
 errors++;
 }
 }
-if(data3.certificateFile !== undefined){
-if(typeof data3.certificateFile !== "string"){
-const err16 = {instancePath:instancePath+"/spec/tls/certificateFile",schemaPath:"#/properties/spec/properties/tls/properties/certificateFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.privateKeyFile !== undefined){
+if(typeof data3.privateKeyFile !== "string"){
+const err16 = {instancePath:instancePath+"/spec/tls/privateKeyFile",schemaPath:"#/properties/spec/properties/tls/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err16];
 }
@@ -20412,9 +20415,9 @@ vErrors.push(err16);
 errors++;
 }
 }
-if(data3.privateKeyFile !== undefined){
-if(typeof data3.privateKeyFile !== "string"){
-const err17 = {instancePath:instancePath+"/spec/tls/privateKeyFile",schemaPath:"#/properties/spec/properties/tls/properties/privateKeyFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.caFile !== undefined){
+if(typeof data3.caFile !== "string"){
+const err17 = {instancePath:instancePath+"/spec/tls/caFile",schemaPath:"#/properties/spec/properties/tls/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err17];
 }
@@ -20424,9 +20427,9 @@ vErrors.push(err17);
 errors++;
 }
 }
-if(data3.caFile !== undefined){
-if(typeof data3.caFile !== "string"){
-const err18 = {instancePath:instancePath+"/spec/tls/caFile",schemaPath:"#/properties/spec/properties/tls/properties/caFile/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data3.caSecretName !== undefined){
+if(typeof data3.caSecretName !== "string"){
+const err18 = {instancePath:instancePath+"/spec/tls/caSecretName",schemaPath:"#/properties/spec/properties/tls/properties/caSecretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err18];
 }
@@ -20436,9 +20439,9 @@ vErrors.push(err18);
 errors++;
 }
 }
-if(data3.caSecretName !== undefined){
-if(typeof data3.caSecretName !== "string"){
-const err19 = {instancePath:instancePath+"/spec/tls/caSecretName",schemaPath:"#/properties/spec/properties/tls/properties/caSecretName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err19 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err19];
 }
@@ -20448,9 +20451,12 @@ vErrors.push(err19);
 errors++;
 }
 }
-}
-else {
-const err20 = {instancePath:instancePath+"/spec/tls",schemaPath:"#/properties/spec/properties/tls/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.connectionPooler !== undefined){
+let data9 = data2.connectionPooler;
+if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
+for(const key3 in data9){
+if(!(((((((key3 === "dockerImage") || (key3 === "maxDBConnections")) || (key3 === "mode")) || (key3 === "numberOfInstances")) || (key3 === "resources")) || (key3 === "schema")) || (key3 === "user"))){
+const err20 = {instancePath:instancePath+"/spec/connectionPooler",schemaPath:"#/properties/spec/properties/connectionPooler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err20];
 }
@@ -20460,12 +20466,9 @@ vErrors.push(err20);
 errors++;
 }
 }
-if(data2.connectionPooler !== undefined){
-let data9 = data2.connectionPooler;
-if(data9 && typeof data9 == "object" && !Array.isArray(data9)){
-for(const key3 in data9){
-if(!(((((((key3 === "dockerImage") || (key3 === "maxDBConnections")) || (key3 === "mode")) || (key3 === "numberOfInstances")) || (key3 === "resources")) || (key3 === "schema")) || (key3 === "user"))){
-const err21 = {instancePath:instancePath+"/spec/connectionPooler",schemaPath:"#/properties/spec/properties/connectionPooler/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(data9.dockerImage !== undefined){
+if(typeof data9.dockerImage !== "string"){
+const err21 = {instancePath:instancePath+"/spec/connectionPooler/dockerImage",schemaPath:"#/properties/spec/properties/connectionPooler/properties/dockerImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err21];
 }
@@ -20475,9 +20478,10 @@ vErrors.push(err21);
 errors++;
 }
 }
-if(data9.dockerImage !== undefined){
-if(typeof data9.dockerImage !== "string"){
-const err22 = {instancePath:instancePath+"/spec/connectionPooler/dockerImage",schemaPath:"#/properties/spec/properties/connectionPooler/properties/dockerImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data9.maxDBConnections !== undefined){
+let data11 = data9.maxDBConnections;
+if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
+const err22 = {instancePath:instancePath+"/spec/connectionPooler/maxDBConnections",schemaPath:"#/properties/spec/properties/connectionPooler/properties/maxDBConnections/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -20487,10 +20491,10 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data9.maxDBConnections !== undefined){
-let data11 = data9.maxDBConnections;
-if(!(((typeof data11 == "number") && (!(data11 % 1) && !isNaN(data11))) && (isFinite(data11)))){
-const err23 = {instancePath:instancePath+"/spec/connectionPooler/maxDBConnections",schemaPath:"#/properties/spec/properties/connectionPooler/properties/maxDBConnections/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data9.mode !== undefined){
+let data12 = data9.mode;
+if(typeof data12 !== "string"){
+const err23 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -20499,11 +20503,8 @@ vErrors.push(err23);
 }
 errors++;
 }
-}
-if(data9.mode !== undefined){
-let data12 = data9.mode;
-if(typeof data12 !== "string"){
-const err24 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(!((data12 === "session") || (data12 === "transaction"))){
+const err24 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -20512,8 +20513,11 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(!((data12 === "session") || (data12 === "transaction"))){
-const err25 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
+}
+if(data9.numberOfInstances !== undefined){
+let data13 = data9.numberOfInstances;
+if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
+const err25 = {instancePath:instancePath+"/spec/connectionPooler/numberOfInstances",schemaPath:"#/properties/spec/properties/connectionPooler/properties/numberOfInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -20522,27 +20526,14 @@ vErrors.push(err25);
 }
 errors++;
 }
-}
-if(data9.numberOfInstances !== undefined){
-let data13 = data9.numberOfInstances;
-if(!(((typeof data13 == "number") && (!(data13 % 1) && !isNaN(data13))) && (isFinite(data13)))){
-const err26 = {instancePath:instancePath+"/spec/connectionPooler/numberOfInstances",schemaPath:"#/properties/spec/properties/connectionPooler/properties/numberOfInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if((typeof data13 == "number") && (isFinite(data13))){
+if(data13 < 1 || isNaN(data13)){
+const err26 = {instancePath:instancePath+"/spec/connectionPooler/numberOfInstances",schemaPath:"#/properties/spec/properties/connectionPooler/properties/numberOfInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
 if(vErrors === null){
 vErrors = [err26];
 }
 else {
 vErrors.push(err26);
-}
-errors++;
-}
-if((typeof data13 == "number") && (isFinite(data13))){
-if(data13 < 1 || isNaN(data13)){
-const err27 = {instancePath:instancePath+"/spec/connectionPooler/numberOfInstances",schemaPath:"#/properties/spec/properties/connectionPooler/properties/numberOfInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
-if(vErrors === null){
-vErrors = [err27];
-}
-else {
-vErrors.push(err27);
 }
 errors++;
 }
@@ -20553,7 +20544,22 @@ let data14 = data9.resources;
 if(data14 && typeof data14 == "object" && !Array.isArray(data14)){
 for(const key4 in data14){
 if(!((key4 === "limits") || (key4 === "requests"))){
-const err28 = {instancePath:instancePath+"/spec/connectionPooler/resources",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+const err27 = {instancePath:instancePath+"/spec/connectionPooler/resources",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err27];
+}
+else {
+vErrors.push(err27);
+}
+errors++;
+}
+}
+if(data14.limits !== undefined){
+let data15 = data14.limits;
+if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
+for(const key5 in data15){
+if(!((((key5 === "cpu") || (key5 === "memory")) || (key5 === "hugepages-1Gi")) || (key5 === "hugepages-2Mi"))){
+const err28 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -20563,12 +20569,11 @@ vErrors.push(err28);
 errors++;
 }
 }
-if(data14.limits !== undefined){
-let data15 = data14.limits;
-if(data15 && typeof data15 == "object" && !Array.isArray(data15)){
-for(const key5 in data15){
-if(!((key5 === "cpu") || (key5 === "memory"))){
-const err29 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+if(data15.cpu !== undefined){
+let data16 = data15.cpu;
+if(typeof data16 === "string"){
+if(!pattern1.test(data16)){
+const err29 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^(\\d+m|\\d+(\\.\\d{1,3})?)$"},message:"must match pattern \""+"^(\\d+m|\\d+(\\.\\d{1,3})?)$"+"\""};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -20578,11 +20583,8 @@ vErrors.push(err29);
 errors++;
 }
 }
-if(data15.cpu !== undefined){
-let data16 = data15.cpu;
-if(typeof data16 === "string"){
-if(!pattern1.test(data16)){
-const err30 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^(\\d+m|\\d+(\\.\\d{1,3})?)$"},message:"must match pattern \""+"^(\\d+m|\\d+(\\.\\d{1,3})?)$"+"\""};
+else {
+const err30 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -20592,8 +20594,11 @@ vErrors.push(err30);
 errors++;
 }
 }
-else {
-const err31 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15.memory !== undefined){
+let data17 = data15.memory;
+if(typeof data17 === "string"){
+if(!pattern2.test(data17)){
+const err31 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -20603,11 +20608,8 @@ vErrors.push(err31);
 errors++;
 }
 }
-if(data15.memory !== undefined){
-let data17 = data15.memory;
-if(typeof data17 === "string"){
-if(!pattern2.test(data17)){
-const err32 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/memory/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
+else {
+const err32 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -20617,8 +20619,9 @@ vErrors.push(err32);
 errors++;
 }
 }
-else {
-const err33 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data15["hugepages-1Gi"] !== undefined){
+if(typeof data15["hugepages-1Gi"] !== "string"){
+const err33 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/hugepages-1Gi",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/hugepages-1Gi/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -20628,9 +20631,9 @@ vErrors.push(err33);
 errors++;
 }
 }
-}
-else {
-const err34 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data15["hugepages-2Mi"] !== undefined){
+if(typeof data15["hugepages-2Mi"] !== "string"){
+const err34 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits/hugepages-2Mi",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/properties/hugepages-2Mi/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -20640,12 +20643,9 @@ vErrors.push(err34);
 errors++;
 }
 }
-if(data14.requests !== undefined){
-let data18 = data14.requests;
-if(data18 && typeof data18 == "object" && !Array.isArray(data18)){
-for(const key6 in data18){
-if(!((key6 === "cpu") || (key6 === "memory"))){
-const err35 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+}
+else {
+const err35 = {instancePath:instancePath+"/spec/connectionPooler/resources/limits",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -20655,11 +20655,12 @@ vErrors.push(err35);
 errors++;
 }
 }
-if(data18.cpu !== undefined){
-let data19 = data18.cpu;
-if(typeof data19 === "string"){
-if(!pattern1.test(data19)){
-const err36 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^(\\d+m|\\d+(\\.\\d{1,3})?)$"},message:"must match pattern \""+"^(\\d+m|\\d+(\\.\\d{1,3})?)$"+"\""};
+if(data14.requests !== undefined){
+let data20 = data14.requests;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key6 in data20){
+if(!((((key6 === "cpu") || (key6 === "memory")) || (key6 === "hugepages-1Gi")) || (key6 === "hugepages-2Mi"))){
+const err36 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -20669,8 +20670,11 @@ vErrors.push(err36);
 errors++;
 }
 }
-else {
-const err37 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data20.cpu !== undefined){
+let data21 = data20.cpu;
+if(typeof data21 === "string"){
+if(!pattern1.test(data21)){
+const err37 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/cpu/pattern",keyword:"pattern",params:{pattern: "^(\\d+m|\\d+(\\.\\d{1,3})?)$"},message:"must match pattern \""+"^(\\d+m|\\d+(\\.\\d{1,3})?)$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -20680,11 +20684,8 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data18.memory !== undefined){
-let data20 = data18.memory;
-if(typeof data20 === "string"){
-if(!pattern2.test(data20)){
-const err38 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
+else {
+const err38 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/cpu",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -20694,8 +20695,11 @@ vErrors.push(err38);
 errors++;
 }
 }
-else {
-const err39 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data20.memory !== undefined){
+let data22 = data20.memory;
+if(typeof data22 === "string"){
+if(!pattern2.test(data22)){
+const err39 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/memory/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -20705,9 +20709,8 @@ vErrors.push(err39);
 errors++;
 }
 }
-}
 else {
-const err40 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err40 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/memory",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -20717,9 +20720,9 @@ vErrors.push(err40);
 errors++;
 }
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/spec/connectionPooler/resources",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data20["hugepages-1Gi"] !== undefined){
+if(typeof data20["hugepages-1Gi"] !== "string"){
+const err41 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/hugepages-1Gi",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/hugepages-1Gi/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -20729,9 +20732,9 @@ vErrors.push(err41);
 errors++;
 }
 }
-if(data9.schema !== undefined){
-if(typeof data9.schema !== "string"){
-const err42 = {instancePath:instancePath+"/spec/connectionPooler/schema",schemaPath:"#/properties/spec/properties/connectionPooler/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data20["hugepages-2Mi"] !== undefined){
+if(typeof data20["hugepages-2Mi"] !== "string"){
+const err42 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests/hugepages-2Mi",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/properties/hugepages-2Mi/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -20741,9 +20744,9 @@ vErrors.push(err42);
 errors++;
 }
 }
-if(data9.user !== undefined){
-if(typeof data9.user !== "string"){
-const err43 = {instancePath:instancePath+"/spec/connectionPooler/user",schemaPath:"#/properties/spec/properties/connectionPooler/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err43 = {instancePath:instancePath+"/spec/connectionPooler/resources/requests",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -20755,7 +20758,7 @@ errors++;
 }
 }
 else {
-const err44 = {instancePath:instancePath+"/spec/connectionPooler",schemaPath:"#/properties/spec/properties/connectionPooler/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err44 = {instancePath:instancePath+"/spec/connectionPooler/resources",schemaPath:"#/properties/spec/properties/connectionPooler/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -20765,9 +20768,9 @@ vErrors.push(err44);
 errors++;
 }
 }
-if(data2.enableConnectionPooler !== undefined){
-if(typeof data2.enableConnectionPooler !== "boolean"){
-const err45 = {instancePath:instancePath+"/spec/enableConnectionPooler",schemaPath:"#/properties/spec/properties/enableConnectionPooler/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data9.schema !== undefined){
+if(typeof data9.schema !== "string"){
+const err45 = {instancePath:instancePath+"/spec/connectionPooler/schema",schemaPath:"#/properties/spec/properties/connectionPooler/properties/schema/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -20777,9 +20780,9 @@ vErrors.push(err45);
 errors++;
 }
 }
-if(data2.enableReplicaConnectionPooler !== undefined){
-if(typeof data2.enableReplicaConnectionPooler !== "boolean"){
-const err46 = {instancePath:instancePath+"/spec/enableReplicaConnectionPooler",schemaPath:"#/properties/spec/properties/enableReplicaConnectionPooler/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data9.user !== undefined){
+if(typeof data9.user !== "string"){
+const err46 = {instancePath:instancePath+"/spec/connectionPooler/user",schemaPath:"#/properties/spec/properties/connectionPooler/properties/user/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err46];
 }
@@ -20789,10 +20792,9 @@ vErrors.push(err46);
 errors++;
 }
 }
-if(data2.spiloFSGroup !== undefined){
-let data25 = data2.spiloFSGroup;
-if(!(((typeof data25 == "number") && (!(data25 % 1) && !isNaN(data25))) && (isFinite(data25)))){
-const err47 = {instancePath:instancePath+"/spec/spiloFSGroup",schemaPath:"#/properties/spec/properties/spiloFSGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err47 = {instancePath:instancePath+"/spec/connectionPooler",schemaPath:"#/properties/spec/properties/connectionPooler/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err47];
 }
@@ -20802,10 +20804,9 @@ vErrors.push(err47);
 errors++;
 }
 }
-if(data2.spiloRunAsUser !== undefined){
-let data26 = data2.spiloRunAsUser;
-if(!(((typeof data26 == "number") && (!(data26 % 1) && !isNaN(data26))) && (isFinite(data26)))){
-const err48 = {instancePath:instancePath+"/spec/spiloRunAsUser",schemaPath:"#/properties/spec/properties/spiloRunAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data2.enableConnectionPooler !== undefined){
+if(typeof data2.enableConnectionPooler !== "boolean"){
+const err48 = {instancePath:instancePath+"/spec/enableConnectionPooler",schemaPath:"#/properties/spec/properties/enableConnectionPooler/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -20815,10 +20816,9 @@ vErrors.push(err48);
 errors++;
 }
 }
-if(data2.spiloRunAsGroup !== undefined){
-let data27 = data2.spiloRunAsGroup;
-if(!(((typeof data27 == "number") && (!(data27 % 1) && !isNaN(data27))) && (isFinite(data27)))){
-const err49 = {instancePath:instancePath+"/spec/spiloRunAsGroup",schemaPath:"#/properties/spec/properties/spiloRunAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data2.enableReplicaConnectionPooler !== undefined){
+if(typeof data2.enableReplicaConnectionPooler !== "boolean"){
+const err49 = {instancePath:instancePath+"/spec/enableReplicaConnectionPooler",schemaPath:"#/properties/spec/properties/enableReplicaConnectionPooler/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -20828,12 +20828,10 @@ vErrors.push(err49);
 errors++;
 }
 }
-if(data2.patroni !== undefined){
-let data28 = data2.patroni;
-if(data28 && typeof data28 == "object" && !Array.isArray(data28)){
-for(const key7 in data28){
-if(!(func2.call(schema42.properties.spec.properties.patroni.properties, key7))){
-const err50 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
+if(data2.spiloFSGroup !== undefined){
+let data29 = data2.spiloFSGroup;
+if(!(((typeof data29 == "number") && (!(data29 % 1) && !isNaN(data29))) && (isFinite(data29)))){
+const err50 = {instancePath:instancePath+"/spec/spiloFSGroup",schemaPath:"#/properties/spec/properties/spiloFSGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -20843,13 +20841,10 @@ vErrors.push(err50);
 errors++;
 }
 }
-if(data28.pg_hba !== undefined){
-let data29 = data28.pg_hba;
-if(Array.isArray(data29)){
-const len0 = data29.length;
-for(let i0=0; i0<len0; i0++){
-if(typeof data29[i0] !== "string"){
-const err51 = {instancePath:instancePath+"/spec/patroni/pg_hba/" + i0,schemaPath:"#/properties/spec/properties/patroni/properties/pg_hba/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.spiloRunAsUser !== undefined){
+let data30 = data2.spiloRunAsUser;
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+const err51 = {instancePath:instancePath+"/spec/spiloRunAsUser",schemaPath:"#/properties/spec/properties/spiloRunAsUser/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -20859,9 +20854,10 @@ vErrors.push(err51);
 errors++;
 }
 }
-}
-else {
-const err52 = {instancePath:instancePath+"/spec/patroni/pg_hba",schemaPath:"#/properties/spec/properties/patroni/properties/pg_hba/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data2.spiloRunAsGroup !== undefined){
+let data31 = data2.spiloRunAsGroup;
+if(!(((typeof data31 == "number") && (!(data31 % 1) && !isNaN(data31))) && (isFinite(data31)))){
+const err52 = {instancePath:instancePath+"/spec/spiloRunAsGroup",schemaPath:"#/properties/spec/properties/spiloRunAsGroup/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -20871,9 +20867,12 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data28.failsafe_mode !== undefined){
-if(typeof data28.failsafe_mode !== "boolean"){
-const err53 = {instancePath:instancePath+"/spec/patroni/failsafe_mode",schemaPath:"#/properties/spec/properties/patroni/properties/failsafe_mode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data2.patroni !== undefined){
+let data32 = data2.patroni;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key7 in data32){
+if(!(func2.call(schema42.properties.spec.properties.patroni.properties, key7))){
+const err53 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -20883,12 +20882,13 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data28.initdb !== undefined){
-let data32 = data28.initdb;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-for(const key8 in data32){
-if(typeof data32[key8] !== "string"){
-const err54 = {instancePath:instancePath+"/spec/patroni/initdb/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/initdb/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.pg_hba !== undefined){
+let data33 = data32.pg_hba;
+if(Array.isArray(data33)){
+const len0 = data33.length;
+for(let i0=0; i0<len0; i0++){
+if(typeof data33[i0] !== "string"){
+const err54 = {instancePath:instancePath+"/spec/patroni/pg_hba/" + i0,schemaPath:"#/properties/spec/properties/patroni/properties/pg_hba/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -20900,7 +20900,7 @@ errors++;
 }
 }
 else {
-const err55 = {instancePath:instancePath+"/spec/patroni/initdb",schemaPath:"#/properties/spec/properties/patroni/properties/initdb/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err55 = {instancePath:instancePath+"/spec/patroni/pg_hba",schemaPath:"#/properties/spec/properties/patroni/properties/pg_hba/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -20910,10 +20910,9 @@ vErrors.push(err55);
 errors++;
 }
 }
-if(data28.loop_wait !== undefined){
-let data34 = data28.loop_wait;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err56 = {instancePath:instancePath+"/spec/patroni/loop_wait",schemaPath:"#/properties/spec/properties/patroni/properties/loop_wait/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data32.failsafe_mode !== undefined){
+if(typeof data32.failsafe_mode !== "boolean"){
+const err56 = {instancePath:instancePath+"/spec/patroni/failsafe_mode",schemaPath:"#/properties/spec/properties/patroni/properties/failsafe_mode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -20923,10 +20922,12 @@ vErrors.push(err56);
 errors++;
 }
 }
-if(data28.maximum_lag_on_failover !== undefined){
-let data35 = data28.maximum_lag_on_failover;
-if(!(((typeof data35 == "number") && (!(data35 % 1) && !isNaN(data35))) && (isFinite(data35)))){
-const err57 = {instancePath:instancePath+"/spec/patroni/maximum_lag_on_failover",schemaPath:"#/properties/spec/properties/patroni/properties/maximum_lag_on_failover/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data32.initdb !== undefined){
+let data36 = data32.initdb;
+if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
+for(const key8 in data36){
+if(typeof data36[key8] !== "string"){
+const err57 = {instancePath:instancePath+"/spec/patroni/initdb/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/initdb/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -20936,10 +20937,9 @@ vErrors.push(err57);
 errors++;
 }
 }
-if(data28.retry_timeout !== undefined){
-let data36 = data28.retry_timeout;
-if(!(((typeof data36 == "number") && (!(data36 % 1) && !isNaN(data36))) && (isFinite(data36)))){
-const err58 = {instancePath:instancePath+"/spec/patroni/retry_timeout",schemaPath:"#/properties/spec/properties/patroni/properties/retry_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err58 = {instancePath:instancePath+"/spec/patroni/initdb",schemaPath:"#/properties/spec/properties/patroni/properties/initdb/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err58];
 }
@@ -20949,15 +20949,10 @@ vErrors.push(err58);
 errors++;
 }
 }
-if(data28.slots !== undefined){
-let data37 = data28.slots;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-for(const key9 in data37){
-let data38 = data37[key9];
-if(data38 && typeof data38 == "object" && !Array.isArray(data38)){
-for(const key10 in data38){
-if(typeof data38[key10] !== "string"){
-const err59 = {instancePath:instancePath+"/spec/patroni/slots/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/slots/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data32.loop_wait !== undefined){
+let data38 = data32.loop_wait;
+if(!(((typeof data38 == "number") && (!(data38 % 1) && !isNaN(data38))) && (isFinite(data38)))){
+const err59 = {instancePath:instancePath+"/spec/patroni/loop_wait",schemaPath:"#/properties/spec/properties/patroni/properties/loop_wait/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err59];
 }
@@ -20967,9 +20962,10 @@ vErrors.push(err59);
 errors++;
 }
 }
-}
-else {
-const err60 = {instancePath:instancePath+"/spec/patroni/slots/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/slots/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.maximum_lag_on_failover !== undefined){
+let data39 = data32.maximum_lag_on_failover;
+if(!(((typeof data39 == "number") && (!(data39 % 1) && !isNaN(data39))) && (isFinite(data39)))){
+const err60 = {instancePath:instancePath+"/spec/patroni/maximum_lag_on_failover",schemaPath:"#/properties/spec/properties/patroni/properties/maximum_lag_on_failover/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -20979,9 +20975,10 @@ vErrors.push(err60);
 errors++;
 }
 }
-}
-else {
-const err61 = {instancePath:instancePath+"/spec/patroni/slots",schemaPath:"#/properties/spec/properties/patroni/properties/slots/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.retry_timeout !== undefined){
+let data40 = data32.retry_timeout;
+if(!(((typeof data40 == "number") && (!(data40 % 1) && !isNaN(data40))) && (isFinite(data40)))){
+const err61 = {instancePath:instancePath+"/spec/patroni/retry_timeout",schemaPath:"#/properties/spec/properties/patroni/properties/retry_timeout/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -20991,9 +20988,15 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data28.synchronous_mode !== undefined){
-if(typeof data28.synchronous_mode !== "boolean"){
-const err62 = {instancePath:instancePath+"/spec/patroni/synchronous_mode",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_mode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data32.slots !== undefined){
+let data41 = data32.slots;
+if(data41 && typeof data41 == "object" && !Array.isArray(data41)){
+for(const key9 in data41){
+let data42 = data41[key9];
+if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
+for(const key10 in data42){
+if(typeof data42[key10] !== "string"){
+const err62 = {instancePath:instancePath+"/spec/patroni/slots/" + key9.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/slots/additionalProperties/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -21003,9 +21006,9 @@ vErrors.push(err62);
 errors++;
 }
 }
-if(data28.synchronous_mode_strict !== undefined){
-if(typeof data28.synchronous_mode_strict !== "boolean"){
-const err63 = {instancePath:instancePath+"/spec/patroni/synchronous_mode_strict",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_mode_strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err63 = {instancePath:instancePath+"/spec/patroni/slots/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/patroni/properties/slots/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err63];
 }
@@ -21015,10 +21018,9 @@ vErrors.push(err63);
 errors++;
 }
 }
-if(data28.synchronous_node_count !== undefined){
-let data42 = data28.synchronous_node_count;
-if(!(((typeof data42 == "number") && (!(data42 % 1) && !isNaN(data42))) && (isFinite(data42)))){
-const err64 = {instancePath:instancePath+"/spec/patroni/synchronous_node_count",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_node_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err64 = {instancePath:instancePath+"/spec/patroni/slots",schemaPath:"#/properties/spec/properties/patroni/properties/slots/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err64];
 }
@@ -21028,10 +21030,9 @@ vErrors.push(err64);
 errors++;
 }
 }
-if(data28.ttl !== undefined){
-let data43 = data28.ttl;
-if(!(((typeof data43 == "number") && (!(data43 % 1) && !isNaN(data43))) && (isFinite(data43)))){
-const err65 = {instancePath:instancePath+"/spec/patroni/ttl",schemaPath:"#/properties/spec/properties/patroni/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data32.synchronous_mode !== undefined){
+if(typeof data32.synchronous_mode !== "boolean"){
+const err65 = {instancePath:instancePath+"/spec/patroni/synchronous_mode",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_mode/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err65];
 }
@@ -21041,9 +21042,9 @@ vErrors.push(err65);
 errors++;
 }
 }
-}
-else {
-const err66 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data32.synchronous_mode_strict !== undefined){
+if(typeof data32.synchronous_mode_strict !== "boolean"){
+const err66 = {instancePath:instancePath+"/spec/patroni/synchronous_mode_strict",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_mode_strict/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err66];
 }
@@ -21053,11 +21054,10 @@ vErrors.push(err66);
 errors++;
 }
 }
-if(data2.postgresql !== undefined){
-let data44 = data2.postgresql;
-if(data44 && typeof data44 == "object" && !Array.isArray(data44)){
-if(data44.version === undefined){
-const err67 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
+if(data32.synchronous_node_count !== undefined){
+let data46 = data32.synchronous_node_count;
+if(!(((typeof data46 == "number") && (!(data46 % 1) && !isNaN(data46))) && (isFinite(data46)))){
+const err67 = {instancePath:instancePath+"/spec/patroni/synchronous_node_count",schemaPath:"#/properties/spec/properties/patroni/properties/synchronous_node_count/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err67];
 }
@@ -21066,9 +21066,11 @@ vErrors.push(err67);
 }
 errors++;
 }
-for(const key11 in data44){
-if(!((key11 === "version") || (key11 === "parameters"))){
-const err68 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+}
+if(data32.ttl !== undefined){
+let data47 = data32.ttl;
+if(!(((typeof data47 == "number") && (!(data47 % 1) && !isNaN(data47))) && (isFinite(data47)))){
+const err68 = {instancePath:instancePath+"/spec/patroni/ttl",schemaPath:"#/properties/spec/properties/patroni/properties/ttl/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -21078,10 +21080,9 @@ vErrors.push(err68);
 errors++;
 }
 }
-if(data44.version !== undefined){
-let data45 = data44.version;
-if(typeof data45 !== "string"){
-const err69 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err69 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -21090,8 +21091,12 @@ vErrors.push(err69);
 }
 errors++;
 }
-if(!((((((((((((data45 === "9.3") || (data45 === "9.4")) || (data45 === "9.5")) || (data45 === "9.6")) || (data45 === "10")) || (data45 === "11")) || (data45 === "12")) || (data45 === "13")) || (data45 === "14")) || (data45 === "15")) || (data45 === "16")) || (data45 === "17"))){
-const err70 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
+}
+if(data2.postgresql !== undefined){
+let data48 = data2.postgresql;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+if(data48.version === undefined){
+const err70 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/required",keyword:"required",params:{missingProperty: "version"},message:"must have required property '"+"version"+"'"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -21100,13 +21105,9 @@ vErrors.push(err70);
 }
 errors++;
 }
-}
-if(data44.parameters !== undefined){
-let data46 = data44.parameters;
-if(data46 && typeof data46 == "object" && !Array.isArray(data46)){
-for(const key12 in data46){
-if(typeof data46[key12] !== "string"){
-const err71 = {instancePath:instancePath+"/spec/postgresql/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/postgresql/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key11 in data48){
+if(!((key11 === "version") || (key11 === "parameters"))){
+const err71 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err71];
 }
@@ -21116,9 +21117,10 @@ vErrors.push(err71);
 errors++;
 }
 }
-}
-else {
-const err72 = {instancePath:instancePath+"/spec/postgresql/parameters",schemaPath:"#/properties/spec/properties/postgresql/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data48.version !== undefined){
+let data49 = data48.version;
+if(typeof data49 !== "string"){
+const err72 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err72];
 }
@@ -21127,10 +21129,8 @@ vErrors.push(err72);
 }
 errors++;
 }
-}
-}
-else {
-const err73 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!(((((((((((((data49 === "9.3") || (data49 === "9.4")) || (data49 === "9.5")) || (data49 === "9.6")) || (data49 === "10")) || (data49 === "11")) || (data49 === "12")) || (data49 === "13")) || (data49 === "14")) || (data49 === "15")) || (data49 === "16")) || (data49 === "17")) || (data49 === "18"))){
+const err73 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -21140,10 +21140,12 @@ vErrors.push(err73);
 errors++;
 }
 }
-if(data2.numberOfInstances !== undefined){
-let data48 = data2.numberOfInstances;
-if(!(((typeof data48 == "number") && (!(data48 % 1) && !isNaN(data48))) && (isFinite(data48)))){
-const err74 = {instancePath:instancePath+"/spec/numberOfInstances",schemaPath:"#/properties/spec/properties/numberOfInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data48.parameters !== undefined){
+let data50 = data48.parameters;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key12 in data50){
+if(typeof data50[key12] !== "string"){
+const err74 = {instancePath:instancePath+"/spec/postgresql/parameters/" + key12.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/postgresql/properties/parameters/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err74];
 }
@@ -21152,9 +21154,10 @@ vErrors.push(err74);
 }
 errors++;
 }
-if((typeof data48 == "number") && (isFinite(data48))){
-if(data48 < 0 || isNaN(data48)){
-const err75 = {instancePath:instancePath+"/spec/numberOfInstances",schemaPath:"#/properties/spec/properties/numberOfInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+}
+else {
+const err75 = {instancePath:instancePath+"/spec/postgresql/parameters",schemaPath:"#/properties/spec/properties/postgresql/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -21165,9 +21168,8 @@ errors++;
 }
 }
 }
-if(data2.teamId !== undefined){
-if(typeof data2.teamId !== "string"){
-const err76 = {instancePath:instancePath+"/spec/teamId",schemaPath:"#/properties/spec/properties/teamId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err76 = {instancePath:instancePath+"/spec/postgresql",schemaPath:"#/properties/spec/properties/postgresql/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -21177,11 +21179,10 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data2.volume !== undefined){
-let data50 = data2.volume;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-if(data50.size === undefined){
-const err77 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
+if(data2.numberOfInstances !== undefined){
+let data52 = data2.numberOfInstances;
+if(!(((typeof data52 == "number") && (!(data52 % 1) && !isNaN(data52))) && (isFinite(data52)))){
+const err77 = {instancePath:instancePath+"/spec/numberOfInstances",schemaPath:"#/properties/spec/properties/numberOfInstances/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -21190,9 +21191,9 @@ vErrors.push(err77);
 }
 errors++;
 }
-for(const key13 in data50){
-if(!(((((((key13 === "size") || (key13 === "storageClass")) || (key13 === "subPath")) || (key13 === "iops")) || (key13 === "throughput")) || (key13 === "selector")) || (key13 === "isSubPathExpr"))){
-const err78 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if((typeof data52 == "number") && (isFinite(data52))){
+if(data52 < 0 || isNaN(data52)){
+const err78 = {instancePath:instancePath+"/spec/numberOfInstances",schemaPath:"#/properties/spec/properties/numberOfInstances/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -21202,11 +21203,10 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data50.size !== undefined){
-let data51 = data50.size;
-if(typeof data51 === "string"){
-if(!pattern2.test(data51)){
-const err79 = {instancePath:instancePath+"/spec/volume/size",schemaPath:"#/properties/spec/properties/volume/properties/size/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
+}
+if(data2.teamId !== undefined){
+if(typeof data2.teamId !== "string"){
+const err79 = {instancePath:instancePath+"/spec/teamId",schemaPath:"#/properties/spec/properties/teamId/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -21216,8 +21216,11 @@ vErrors.push(err79);
 errors++;
 }
 }
-else {
-const err80 = {instancePath:instancePath+"/spec/volume/size",schemaPath:"#/properties/spec/properties/volume/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.volume !== undefined){
+let data54 = data2.volume;
+if(data54 && typeof data54 == "object" && !Array.isArray(data54)){
+if(data54.size === undefined){
+const err80 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/required",keyword:"required",params:{missingProperty: "size"},message:"must have required property '"+"size"+"'"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -21226,10 +21229,9 @@ vErrors.push(err80);
 }
 errors++;
 }
-}
-if(data50.storageClass !== undefined){
-if(typeof data50.storageClass !== "string"){
-const err81 = {instancePath:instancePath+"/spec/volume/storageClass",schemaPath:"#/properties/spec/properties/volume/properties/storageClass/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key13 in data54){
+if(!((((((((key13 === "size") || (key13 === "storageClass")) || (key13 === "subPath")) || (key13 === "iops")) || (key13 === "throughput")) || (key13 === "selector")) || (key13 === "isSubPathExpr")) || (key13 === "type"))){
+const err81 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -21239,9 +21241,11 @@ vErrors.push(err81);
 errors++;
 }
 }
-if(data50.subPath !== undefined){
-if(typeof data50.subPath !== "string"){
-const err82 = {instancePath:instancePath+"/spec/volume/subPath",schemaPath:"#/properties/spec/properties/volume/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data54.size !== undefined){
+let data55 = data54.size;
+if(typeof data55 === "string"){
+if(!pattern2.test(data55)){
+const err82 = {instancePath:instancePath+"/spec/volume/size",schemaPath:"#/properties/spec/properties/volume/properties/size/pattern",keyword:"pattern",params:{pattern: "^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},message:"must match pattern \""+"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"+"\""};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -21251,10 +21255,8 @@ vErrors.push(err82);
 errors++;
 }
 }
-if(data50.iops !== undefined){
-let data54 = data50.iops;
-if(!(((typeof data54 == "number") && (!(data54 % 1) && !isNaN(data54))) && (isFinite(data54)))){
-const err83 = {instancePath:instancePath+"/spec/volume/iops",schemaPath:"#/properties/spec/properties/volume/properties/iops/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+else {
+const err83 = {instancePath:instancePath+"/spec/volume/size",schemaPath:"#/properties/spec/properties/volume/properties/size/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -21264,10 +21266,9 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data50.throughput !== undefined){
-let data55 = data50.throughput;
-if(!(((typeof data55 == "number") && (!(data55 % 1) && !isNaN(data55))) && (isFinite(data55)))){
-const err84 = {instancePath:instancePath+"/spec/volume/throughput",schemaPath:"#/properties/spec/properties/volume/properties/throughput/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data54.storageClass !== undefined){
+if(typeof data54.storageClass !== "string"){
+const err84 = {instancePath:instancePath+"/spec/volume/storageClass",schemaPath:"#/properties/spec/properties/volume/properties/storageClass/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -21277,12 +21278,9 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data50.selector !== undefined){
-let data56 = data50.selector;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
-for(const key14 in data56){
-if(!((key14 === "matchExpressions") || (key14 === "matchLabels"))){
-const err85 = {instancePath:instancePath+"/spec/volume/selector",schemaPath:"#/properties/spec/properties/volume/properties/selector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
+if(data54.subPath !== undefined){
+if(typeof data54.subPath !== "string"){
+const err85 = {instancePath:instancePath+"/spec/volume/subPath",schemaPath:"#/properties/spec/properties/volume/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -21292,9 +21290,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data56.matchExpressions !== undefined){
-if(!(Array.isArray(data56.matchExpressions))){
-const err86 = {instancePath:instancePath+"/spec/volume/selector/matchExpressions",schemaPath:"#/properties/spec/properties/volume/properties/selector/properties/matchExpressions/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data54.iops !== undefined){
+let data58 = data54.iops;
+if(!(((typeof data58 == "number") && (!(data58 % 1) && !isNaN(data58))) && (isFinite(data58)))){
+const err86 = {instancePath:instancePath+"/spec/volume/iops",schemaPath:"#/properties/spec/properties/volume/properties/iops/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -21303,11 +21302,9 @@ vErrors.push(err86);
 }
 errors++;
 }
-}
-if(data56.matchLabels !== undefined){
-let data58 = data56.matchLabels;
-if(!(data58 && typeof data58 == "object" && !Array.isArray(data58))){
-const err87 = {instancePath:instancePath+"/spec/volume/selector/matchLabels",schemaPath:"#/properties/spec/properties/volume/properties/selector/properties/matchLabels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data58 == "number") && (isFinite(data58))){
+if(data58 > 80000 || isNaN(data58)){
+const err87 = {instancePath:instancePath+"/spec/volume/iops",schemaPath:"#/properties/spec/properties/volume/properties/iops/maximum",keyword:"maximum",params:{comparison: "<=", limit: 80000},message:"must be <= 80000"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -21318,8 +21315,10 @@ errors++;
 }
 }
 }
-else {
-const err88 = {instancePath:instancePath+"/spec/volume/selector",schemaPath:"#/properties/spec/properties/volume/properties/selector/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data54.throughput !== undefined){
+let data59 = data54.throughput;
+if(!(((typeof data59 == "number") && (!(data59 % 1) && !isNaN(data59))) && (isFinite(data59)))){
+const err88 = {instancePath:instancePath+"/spec/volume/throughput",schemaPath:"#/properties/spec/properties/volume/properties/throughput/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -21328,10 +21327,9 @@ vErrors.push(err88);
 }
 errors++;
 }
-}
-if(data50.isSubPathExpr !== undefined){
-if(typeof data50.isSubPathExpr !== "boolean"){
-const err89 = {instancePath:instancePath+"/spec/volume/isSubPathExpr",schemaPath:"#/properties/spec/properties/volume/properties/isSubPathExpr/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if((typeof data59 == "number") && (isFinite(data59))){
+if(data59 > 2000 || isNaN(data59)){
+const err89 = {instancePath:instancePath+"/spec/volume/throughput",schemaPath:"#/properties/spec/properties/volume/properties/throughput/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2000},message:"must be <= 2000"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -21342,8 +21340,12 @@ errors++;
 }
 }
 }
-else {
-const err90 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data54.selector !== undefined){
+let data60 = data54.selector;
+if(data60 && typeof data60 == "object" && !Array.isArray(data60)){
+for(const key14 in data60){
+if(!((key14 === "matchExpressions") || (key14 === "matchLabels"))){
+const err90 = {instancePath:instancePath+"/spec/volume/selector",schemaPath:"#/properties/spec/properties/volume/properties/selector/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -21353,15 +21355,9 @@ vErrors.push(err90);
 errors++;
 }
 }
-if(data2.additionalVolumes !== undefined){
-let data60 = data2.additionalVolumes;
-if(Array.isArray(data60)){
-const len1 = data60.length;
-for(let i1=0; i1<len1; i1++){
-let data61 = data60[i1];
-if(data61 && typeof data61 == "object" && !Array.isArray(data61)){
-if(data61.name === undefined){
-const err91 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data60.matchExpressions !== undefined){
+if(!(Array.isArray(data60.matchExpressions))){
+const err91 = {instancePath:instancePath+"/spec/volume/selector/matchExpressions",schemaPath:"#/properties/spec/properties/volume/properties/selector/properties/matchExpressions/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -21370,8 +21366,11 @@ vErrors.push(err91);
 }
 errors++;
 }
-if(data61.mountPath === undefined){
-const err92 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'"};
+}
+if(data60.matchLabels !== undefined){
+let data62 = data60.matchLabels;
+if(!(data62 && typeof data62 == "object" && !Array.isArray(data62))){
+const err92 = {instancePath:instancePath+"/spec/volume/selector/matchLabels",schemaPath:"#/properties/spec/properties/volume/properties/selector/properties/matchLabels/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -21380,8 +21379,10 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data61.volumeSource === undefined){
-const err93 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "volumeSource"},message:"must have required property '"+"volumeSource"+"'"};
+}
+}
+else {
+const err93 = {instancePath:instancePath+"/spec/volume/selector",schemaPath:"#/properties/spec/properties/volume/properties/selector/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -21390,9 +21391,10 @@ vErrors.push(err93);
 }
 errors++;
 }
-for(const key15 in data61){
-if(!((((((key15 === "name") || (key15 === "mountPath")) || (key15 === "volumeSource")) || (key15 === "isSubPathExpr")) || (key15 === "subPath")) || (key15 === "targetContainers"))){
-const err94 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
+}
+if(data54.isSubPathExpr !== undefined){
+if(typeof data54.isSubPathExpr !== "boolean"){
+const err94 = {instancePath:instancePath+"/spec/volume/isSubPathExpr",schemaPath:"#/properties/spec/properties/volume/properties/isSubPathExpr/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -21402,9 +21404,9 @@ vErrors.push(err94);
 errors++;
 }
 }
-if(data61.name !== undefined){
-if(typeof data61.name !== "string"){
-const err95 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/name",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data54.type !== undefined){
+if(typeof data54.type !== "string"){
+const err95 = {instancePath:instancePath+"/spec/volume/type",schemaPath:"#/properties/spec/properties/volume/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -21414,9 +21416,9 @@ vErrors.push(err95);
 errors++;
 }
 }
-if(data61.mountPath !== undefined){
-if(typeof data61.mountPath !== "string"){
-const err96 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/mountPath",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err96 = {instancePath:instancePath+"/spec/volume",schemaPath:"#/properties/spec/properties/volume/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -21426,10 +21428,15 @@ vErrors.push(err96);
 errors++;
 }
 }
-if(data61.volumeSource !== undefined){
-let data64 = data61.volumeSource;
-if(!(data64 && typeof data64 == "object" && !Array.isArray(data64))){
-const err97 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/volumeSource",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/volumeSource/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.additionalVolumes !== undefined){
+let data65 = data2.additionalVolumes;
+if(Array.isArray(data65)){
+const len1 = data65.length;
+for(let i1=0; i1<len1; i1++){
+let data66 = data65[i1];
+if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
+if(data66.mountPath === undefined){
+const err97 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "mountPath"},message:"must have required property '"+"mountPath"+"'"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -21438,10 +21445,8 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data61.isSubPathExpr !== undefined){
-if(typeof data61.isSubPathExpr !== "boolean"){
-const err98 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/isSubPathExpr",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/isSubPathExpr/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data66.name === undefined){
+const err98 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -21450,10 +21455,8 @@ vErrors.push(err98);
 }
 errors++;
 }
-}
-if(data61.subPath !== undefined){
-if(typeof data61.subPath !== "string"){
-const err99 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/subPath",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data66.volumeSource === undefined){
+const err99 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/required",keyword:"required",params:{missingProperty: "volumeSource"},message:"must have required property '"+"volumeSource"+"'"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -21462,11 +21465,9 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
-if(data61.targetContainers !== undefined){
-let data67 = data61.targetContainers;
-if((!(Array.isArray(data67))) && (data67 !== null)){
-const err100 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/targetContainers",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/targetContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key15 in data66){
+if(!((((((key15 === "name") || (key15 === "mountPath")) || (key15 === "volumeSource")) || (key15 === "isSubPathExpr")) || (key15 === "subPath")) || (key15 === "targetContainers"))){
+const err100 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -21476,9 +21477,9 @@ vErrors.push(err100);
 errors++;
 }
 }
-}
-else {
-const err101 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data66.name !== undefined){
+if(typeof data66.name !== "string"){
+const err101 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/name",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -21488,9 +21489,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/spec/additionalVolumes",schemaPath:"#/properties/spec/properties/additionalVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data66.mountPath !== undefined){
+if(typeof data66.mountPath !== "string"){
+const err102 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/mountPath",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/mountPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -21500,10 +21501,10 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data2.allowedSourceRanges !== undefined){
-let data68 = data2.allowedSourceRanges;
-if((!(Array.isArray(data68))) && (data68 !== null)){
-const err103 = {instancePath:instancePath+"/spec/allowedSourceRanges",schemaPath:"#/properties/spec/properties/allowedSourceRanges/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data66.volumeSource !== undefined){
+let data69 = data66.volumeSource;
+if(!(data69 && typeof data69 == "object" && !Array.isArray(data69))){
+const err103 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/volumeSource",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/volumeSource/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -21512,13 +21513,10 @@ vErrors.push(err103);
 }
 errors++;
 }
-if(Array.isArray(data68)){
-const len2 = data68.length;
-for(let i2=0; i2<len2; i2++){
-let data69 = data68[i2];
-if(typeof data69 === "string"){
-if(!pattern6.test(data69)){
-const err104 = {instancePath:instancePath+"/spec/allowedSourceRanges/" + i2,schemaPath:"#/properties/spec/properties/allowedSourceRanges/items/pattern",keyword:"pattern",params:{pattern: "^(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])$"},message:"must match pattern \""+"^(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])$"+"\""};
+}
+if(data66.isSubPathExpr !== undefined){
+if(typeof data66.isSubPathExpr !== "boolean"){
+const err104 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/isSubPathExpr",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/isSubPathExpr/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -21528,8 +21526,9 @@ vErrors.push(err104);
 errors++;
 }
 }
-else {
-const err105 = {instancePath:instancePath+"/spec/allowedSourceRanges/" + i2,schemaPath:"#/properties/spec/properties/allowedSourceRanges/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data66.subPath !== undefined){
+if(typeof data66.subPath !== "string"){
+const err105 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/subPath",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/subPath/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -21539,13 +21538,10 @@ vErrors.push(err105);
 errors++;
 }
 }
-}
-}
-if(data2.clone !== undefined){
-let data70 = data2.clone;
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-if(data70.cluster === undefined){
-const err106 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'"};
+if(data66.targetContainers !== undefined){
+let data72 = data66.targetContainers;
+if((!(Array.isArray(data72))) && (data72 !== null)){
+const err106 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1+"/targetContainers",schemaPath:"#/properties/spec/properties/additionalVolumes/items/properties/targetContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -21554,9 +21550,10 @@ vErrors.push(err106);
 }
 errors++;
 }
-for(const key16 in data70){
-if(!((((((((key16 === "cluster") || (key16 === "s3_endpoint")) || (key16 === "s3_access_key_id")) || (key16 === "s3_secret_access_key")) || (key16 === "s3_force_path_style")) || (key16 === "s3_wal_path")) || (key16 === "timestamp")) || (key16 === "uid"))){
-const err107 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
+}
+}
+else {
+const err107 = {instancePath:instancePath+"/spec/additionalVolumes/" + i1,schemaPath:"#/properties/spec/properties/additionalVolumes/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -21566,9 +21563,9 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data70.cluster !== undefined){
-if(typeof data70.cluster !== "string"){
-const err108 = {instancePath:instancePath+"/spec/clone/cluster",schemaPath:"#/properties/spec/properties/clone/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err108 = {instancePath:instancePath+"/spec/additionalVolumes",schemaPath:"#/properties/spec/properties/additionalVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -21578,9 +21575,10 @@ vErrors.push(err108);
 errors++;
 }
 }
-if(data70.s3_endpoint !== undefined){
-if(typeof data70.s3_endpoint !== "string"){
-const err109 = {instancePath:instancePath+"/spec/clone/s3_endpoint",schemaPath:"#/properties/spec/properties/clone/properties/s3_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.allowedSourceRanges !== undefined){
+let data73 = data2.allowedSourceRanges;
+if((!(Array.isArray(data73))) && (data73 !== null)){
+const err109 = {instancePath:instancePath+"/spec/allowedSourceRanges",schemaPath:"#/properties/spec/properties/allowedSourceRanges/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -21589,10 +21587,13 @@ vErrors.push(err109);
 }
 errors++;
 }
-}
-if(data70.s3_access_key_id !== undefined){
-if(typeof data70.s3_access_key_id !== "string"){
-const err110 = {instancePath:instancePath+"/spec/clone/s3_access_key_id",schemaPath:"#/properties/spec/properties/clone/properties/s3_access_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(Array.isArray(data73)){
+const len2 = data73.length;
+for(let i2=0; i2<len2; i2++){
+let data74 = data73[i2];
+if(typeof data74 === "string"){
+if(!pattern29.test(data74)){
+const err110 = {instancePath:instancePath+"/spec/allowedSourceRanges/" + i2,schemaPath:"#/properties/spec/properties/allowedSourceRanges/items/pattern",keyword:"pattern",params:{pattern: "^((\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},message:"must match pattern \""+"^((\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"+"\""};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -21602,9 +21603,8 @@ vErrors.push(err110);
 errors++;
 }
 }
-if(data70.s3_secret_access_key !== undefined){
-if(typeof data70.s3_secret_access_key !== "string"){
-const err111 = {instancePath:instancePath+"/spec/clone/s3_secret_access_key",schemaPath:"#/properties/spec/properties/clone/properties/s3_secret_access_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err111 = {instancePath:instancePath+"/spec/allowedSourceRanges/" + i2,schemaPath:"#/properties/spec/properties/allowedSourceRanges/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -21614,9 +21614,13 @@ vErrors.push(err111);
 errors++;
 }
 }
-if(data70.s3_force_path_style !== undefined){
-if(typeof data70.s3_force_path_style !== "boolean"){
-const err112 = {instancePath:instancePath+"/spec/clone/s3_force_path_style",schemaPath:"#/properties/spec/properties/clone/properties/s3_force_path_style/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+}
+if(data2.clone !== undefined){
+let data75 = data2.clone;
+if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+if(data75.cluster === undefined){
+const err112 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/required",keyword:"required",params:{missingProperty: "cluster"},message:"must have required property '"+"cluster"+"'"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -21625,10 +21629,9 @@ vErrors.push(err112);
 }
 errors++;
 }
-}
-if(data70.s3_wal_path !== undefined){
-if(typeof data70.s3_wal_path !== "string"){
-const err113 = {instancePath:instancePath+"/spec/clone/s3_wal_path",schemaPath:"#/properties/spec/properties/clone/properties/s3_wal_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key16 in data75){
+if(!((((((((key16 === "cluster") || (key16 === "s3_endpoint")) || (key16 === "s3_access_key_id")) || (key16 === "s3_secret_access_key")) || (key16 === "s3_force_path_style")) || (key16 === "s3_wal_path")) || (key16 === "timestamp")) || (key16 === "uid"))){
+const err113 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -21638,9 +21641,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-if(data70.timestamp !== undefined){
-if(typeof data70.timestamp !== "string"){
-const err114 = {instancePath:instancePath+"/spec/clone/timestamp",schemaPath:"#/properties/spec/properties/clone/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data75.cluster !== undefined){
+if(typeof data75.cluster !== "string"){
+const err114 = {instancePath:instancePath+"/spec/clone/cluster",schemaPath:"#/properties/spec/properties/clone/properties/cluster/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -21650,9 +21653,9 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data70.uid !== undefined){
-if(typeof data70.uid !== "string"){
-const err115 = {instancePath:instancePath+"/spec/clone/uid",schemaPath:"#/properties/spec/properties/clone/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data75.s3_endpoint !== undefined){
+if(typeof data75.s3_endpoint !== "string"){
+const err115 = {instancePath:instancePath+"/spec/clone/s3_endpoint",schemaPath:"#/properties/spec/properties/clone/properties/s3_endpoint/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -21662,9 +21665,9 @@ vErrors.push(err115);
 errors++;
 }
 }
-}
-else {
-const err116 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data75.s3_access_key_id !== undefined){
+if(typeof data75.s3_access_key_id !== "string"){
+const err116 = {instancePath:instancePath+"/spec/clone/s3_access_key_id",schemaPath:"#/properties/spec/properties/clone/properties/s3_access_key_id/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -21674,12 +21677,9 @@ vErrors.push(err116);
 errors++;
 }
 }
-if(data2.databases !== undefined){
-let data79 = data2.databases;
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-for(const key17 in data79){
-if(typeof data79[key17] !== "string"){
-const err117 = {instancePath:instancePath+"/spec/databases/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/databases/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data75.s3_secret_access_key !== undefined){
+if(typeof data75.s3_secret_access_key !== "string"){
+const err117 = {instancePath:instancePath+"/spec/clone/s3_secret_access_key",schemaPath:"#/properties/spec/properties/clone/properties/s3_secret_access_key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -21689,9 +21689,9 @@ vErrors.push(err117);
 errors++;
 }
 }
-}
-else {
-const err118 = {instancePath:instancePath+"/spec/databases",schemaPath:"#/properties/spec/properties/databases/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data75.s3_force_path_style !== undefined){
+if(typeof data75.s3_force_path_style !== "boolean"){
+const err118 = {instancePath:instancePath+"/spec/clone/s3_force_path_style",schemaPath:"#/properties/spec/properties/clone/properties/s3_force_path_style/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -21701,9 +21701,9 @@ vErrors.push(err118);
 errors++;
 }
 }
-if(data2.dockerImage !== undefined){
-if(typeof data2.dockerImage !== "string"){
-const err119 = {instancePath:instancePath+"/spec/dockerImage",schemaPath:"#/properties/spec/properties/dockerImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data75.s3_wal_path !== undefined){
+if(typeof data75.s3_wal_path !== "string"){
+const err119 = {instancePath:instancePath+"/spec/clone/s3_wal_path",schemaPath:"#/properties/spec/properties/clone/properties/s3_wal_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -21713,9 +21713,9 @@ vErrors.push(err119);
 errors++;
 }
 }
-if(data2.enableLogicalBackup !== undefined){
-if(typeof data2.enableLogicalBackup !== "boolean"){
-const err120 = {instancePath:instancePath+"/spec/enableLogicalBackup",schemaPath:"#/properties/spec/properties/enableLogicalBackup/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data75.timestamp !== undefined){
+if(typeof data75.timestamp !== "string"){
+const err120 = {instancePath:instancePath+"/spec/clone/timestamp",schemaPath:"#/properties/spec/properties/clone/properties/timestamp/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -21725,9 +21725,9 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data2.enableMasterLoadBalancer !== undefined){
-if(typeof data2.enableMasterLoadBalancer !== "boolean"){
-const err121 = {instancePath:instancePath+"/spec/enableMasterLoadBalancer",schemaPath:"#/properties/spec/properties/enableMasterLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data75.uid !== undefined){
+if(typeof data75.uid !== "string"){
+const err121 = {instancePath:instancePath+"/spec/clone/uid",schemaPath:"#/properties/spec/properties/clone/properties/uid/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -21737,9 +21737,9 @@ vErrors.push(err121);
 errors++;
 }
 }
-if(data2.enableMasterPoolerLoadBalancer !== undefined){
-if(typeof data2.enableMasterPoolerLoadBalancer !== "boolean"){
-const err122 = {instancePath:instancePath+"/spec/enableMasterPoolerLoadBalancer",schemaPath:"#/properties/spec/properties/enableMasterPoolerLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err122 = {instancePath:instancePath+"/spec/clone",schemaPath:"#/properties/spec/properties/clone/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -21749,9 +21749,12 @@ vErrors.push(err122);
 errors++;
 }
 }
-if(data2.enableReplicaLoadBalancer !== undefined){
-if(typeof data2.enableReplicaLoadBalancer !== "boolean"){
-const err123 = {instancePath:instancePath+"/spec/enableReplicaLoadBalancer",schemaPath:"#/properties/spec/properties/enableReplicaLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data2.databases !== undefined){
+let data84 = data2.databases;
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+for(const key17 in data84){
+if(typeof data84[key17] !== "string"){
+const err123 = {instancePath:instancePath+"/spec/databases/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/databases/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -21761,9 +21764,9 @@ vErrors.push(err123);
 errors++;
 }
 }
-if(data2.enableReplicaPoolerLoadBalancer !== undefined){
-if(typeof data2.enableReplicaPoolerLoadBalancer !== "boolean"){
-const err124 = {instancePath:instancePath+"/spec/enableReplicaPoolerLoadBalancer",schemaPath:"#/properties/spec/properties/enableReplicaPoolerLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err124 = {instancePath:instancePath+"/spec/databases",schemaPath:"#/properties/spec/properties/databases/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -21773,9 +21776,9 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data2.enableShmVolume !== undefined){
-if(typeof data2.enableShmVolume !== "boolean"){
-const err125 = {instancePath:instancePath+"/spec/enableShmVolume",schemaPath:"#/properties/spec/properties/enableShmVolume/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data2.dockerImage !== undefined){
+if(typeof data2.dockerImage !== "string"){
+const err125 = {instancePath:instancePath+"/spec/dockerImage",schemaPath:"#/properties/spec/properties/dockerImage/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -21785,10 +21788,9 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data2.env !== undefined){
-let data88 = data2.env;
-if((!(Array.isArray(data88))) && (data88 !== null)){
-const err126 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data2.enableLogicalBackup !== undefined){
+if(typeof data2.enableLogicalBackup !== "boolean"){
+const err126 = {instancePath:instancePath+"/spec/enableLogicalBackup",schemaPath:"#/properties/spec/properties/enableLogicalBackup/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -21797,12 +21799,10 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(Array.isArray(data88)){
-const len3 = data88.length;
-for(let i3=0; i3<len3; i3++){
-let data89 = data88[i3];
-if(!(data89 && typeof data89 == "object" && !Array.isArray(data89))){
-const err127 = {instancePath:instancePath+"/spec/env/" + i3,schemaPath:"#/properties/spec/properties/env/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data2.enableMasterLoadBalancer !== undefined){
+if(typeof data2.enableMasterLoadBalancer !== "boolean"){
+const err127 = {instancePath:instancePath+"/spec/enableMasterLoadBalancer",schemaPath:"#/properties/spec/properties/enableMasterLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -21812,12 +21812,9 @@ vErrors.push(err127);
 errors++;
 }
 }
-}
-}
-if(data2.init_containers !== undefined){
-let data90 = data2.init_containers;
-if((!(Array.isArray(data90))) && (data90 !== null)){
-const err128 = {instancePath:instancePath+"/spec/init_containers",schemaPath:"#/properties/spec/properties/init_containers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data2.enableMasterPoolerLoadBalancer !== undefined){
+if(typeof data2.enableMasterPoolerLoadBalancer !== "boolean"){
+const err128 = {instancePath:instancePath+"/spec/enableMasterPoolerLoadBalancer",schemaPath:"#/properties/spec/properties/enableMasterPoolerLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -21826,12 +21823,10 @@ vErrors.push(err128);
 }
 errors++;
 }
-if(Array.isArray(data90)){
-const len4 = data90.length;
-for(let i4=0; i4<len4; i4++){
-let data91 = data90[i4];
-if(!(data91 && typeof data91 == "object" && !Array.isArray(data91))){
-const err129 = {instancePath:instancePath+"/spec/init_containers/" + i4,schemaPath:"#/properties/spec/properties/init_containers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data2.enableReplicaLoadBalancer !== undefined){
+if(typeof data2.enableReplicaLoadBalancer !== "boolean"){
+const err129 = {instancePath:instancePath+"/spec/enableReplicaLoadBalancer",schemaPath:"#/properties/spec/properties/enableReplicaLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -21841,12 +21836,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-}
-}
-if(data2.initContainers !== undefined){
-let data92 = data2.initContainers;
-if((!(Array.isArray(data92))) && (data92 !== null)){
-const err130 = {instancePath:instancePath+"/spec/initContainers",schemaPath:"#/properties/spec/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data2.enableReplicaPoolerLoadBalancer !== undefined){
+if(typeof data2.enableReplicaPoolerLoadBalancer !== "boolean"){
+const err130 = {instancePath:instancePath+"/spec/enableReplicaPoolerLoadBalancer",schemaPath:"#/properties/spec/properties/enableReplicaPoolerLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -21855,12 +21847,10 @@ vErrors.push(err130);
 }
 errors++;
 }
-if(Array.isArray(data92)){
-const len5 = data92.length;
-for(let i5=0; i5<len5; i5++){
-let data93 = data92[i5];
-if(!(data93 && typeof data93 == "object" && !Array.isArray(data93))){
-const err131 = {instancePath:instancePath+"/spec/initContainers/" + i5,schemaPath:"#/properties/spec/properties/initContainers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data2.enableShmVolume !== undefined){
+if(typeof data2.enableShmVolume !== "boolean"){
+const err131 = {instancePath:instancePath+"/spec/enableShmVolume",schemaPath:"#/properties/spec/properties/enableShmVolume/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -21870,13 +21860,15 @@ vErrors.push(err131);
 errors++;
 }
 }
-}
-}
-if(data2.logicalBackupSchedule !== undefined){
-let data94 = data2.logicalBackupSchedule;
-if(typeof data94 === "string"){
-if(!pattern7.test(data94)){
-const err132 = {instancePath:instancePath+"/spec/logicalBackupSchedule",schemaPath:"#/properties/spec/properties/logicalBackupSchedule/pattern",keyword:"pattern",params:{pattern: "^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"},message:"must match pattern \""+"^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"+"\""};
+if(data2.env !== undefined){
+let data93 = data2.env;
+if(Array.isArray(data93)){
+const len3 = data93.length;
+for(let i3=0; i3<len3; i3++){
+let data94 = data93[i3];
+if(data94 && typeof data94 == "object" && !Array.isArray(data94)){
+if(data94.name === undefined){
+const err132 = {instancePath:instancePath+"/spec/env/" + i3,schemaPath:"#/properties/spec/properties/env/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -21885,9 +21877,9 @@ vErrors.push(err132);
 }
 errors++;
 }
-}
-else {
-const err133 = {instancePath:instancePath+"/spec/logicalBackupSchedule",schemaPath:"#/properties/spec/properties/logicalBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key18 in data94){
+if(!(((key18 === "name") || (key18 === "value")) || (key18 === "valueFrom"))){
+const err133 = {instancePath:instancePath+"/spec/env/" + i3,schemaPath:"#/properties/spec/properties/env/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key18},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -21897,15 +21889,9 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data2.maintenanceWindows !== undefined){
-let data95 = data2.maintenanceWindows;
-if(Array.isArray(data95)){
-const len6 = data95.length;
-for(let i6=0; i6<len6; i6++){
-let data96 = data95[i6];
-if(typeof data96 === "string"){
-if(!pattern31.test(data96)){
-const err134 = {instancePath:instancePath+"/spec/maintenanceWindows/" + i6,schemaPath:"#/properties/spec/properties/maintenanceWindows/items/pattern",keyword:"pattern",params:{pattern: "^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"},message:"must match pattern \""+"^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"+"\""};
+if(data94.name !== undefined){
+if(typeof data94.name !== "string"){
+const err134 = {instancePath:instancePath+"/spec/env/" + i3+"/name",schemaPath:"#/properties/spec/properties/env/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -21915,8 +21901,9 @@ vErrors.push(err134);
 errors++;
 }
 }
-else {
-const err135 = {instancePath:instancePath+"/spec/maintenanceWindows/" + i6,schemaPath:"#/properties/spec/properties/maintenanceWindows/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data94.value !== undefined){
+if(typeof data94.value !== "string"){
+const err135 = {instancePath:instancePath+"/spec/env/" + i3+"/value",schemaPath:"#/properties/spec/properties/env/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -21926,9 +21913,10 @@ vErrors.push(err135);
 errors++;
 }
 }
-}
-else {
-const err136 = {instancePath:instancePath+"/spec/maintenanceWindows",schemaPath:"#/properties/spec/properties/maintenanceWindows/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data94.valueFrom !== undefined){
+let data97 = data94.valueFrom;
+if(!(data97 && typeof data97 == "object" && !Array.isArray(data97))){
+const err136 = {instancePath:instancePath+"/spec/env/" + i3+"/valueFrom",schemaPath:"#/properties/spec/properties/env/items/properties/valueFrom/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -21938,12 +21926,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data2.masterServiceAnnotations !== undefined){
-let data97 = data2.masterServiceAnnotations;
-if(data97 && typeof data97 == "object" && !Array.isArray(data97)){
-for(const key18 in data97){
-if(typeof data97[key18] !== "string"){
-const err137 = {instancePath:instancePath+"/spec/masterServiceAnnotations/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/masterServiceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err137 = {instancePath:instancePath+"/spec/env/" + i3,schemaPath:"#/properties/spec/properties/env/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -21955,7 +21940,7 @@ errors++;
 }
 }
 else {
-const err138 = {instancePath:instancePath+"/spec/masterServiceAnnotations",schemaPath:"#/properties/spec/properties/masterServiceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err138 = {instancePath:instancePath+"/spec/env",schemaPath:"#/properties/spec/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -21965,12 +21950,10 @@ vErrors.push(err138);
 errors++;
 }
 }
-if(data2.nodeAffinity !== undefined){
-let data99 = data2.nodeAffinity;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
-for(const key19 in data99){
-if(!((key19 === "preferredDuringSchedulingIgnoredDuringExecution") || (key19 === "requiredDuringSchedulingIgnoredDuringExecution"))){
-const err139 = {instancePath:instancePath+"/spec/nodeAffinity",schemaPath:"#/properties/spec/properties/nodeAffinity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
+if(data2.init_containers !== undefined){
+let data98 = data2.init_containers;
+if((!(Array.isArray(data98))) && (data98 !== null)){
+const err139 = {instancePath:instancePath+"/spec/init_containers",schemaPath:"#/properties/spec/properties/init_containers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -21979,10 +21962,12 @@ vErrors.push(err139);
 }
 errors++;
 }
-}
-if(data99.preferredDuringSchedulingIgnoredDuringExecution !== undefined){
-if(!(Array.isArray(data99.preferredDuringSchedulingIgnoredDuringExecution))){
-const err140 = {instancePath:instancePath+"/spec/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(Array.isArray(data98)){
+const len4 = data98.length;
+for(let i4=0; i4<len4; i4++){
+let data99 = data98[i4];
+if(!(data99 && typeof data99 == "object" && !Array.isArray(data99))){
+const err140 = {instancePath:instancePath+"/spec/init_containers/" + i4,schemaPath:"#/properties/spec/properties/init_containers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -21992,10 +21977,17 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data99.requiredDuringSchedulingIgnoredDuringExecution !== undefined){
-let data101 = data99.requiredDuringSchedulingIgnoredDuringExecution;
-if(!(data101 && typeof data101 == "object" && !Array.isArray(data101))){
-const err141 = {instancePath:instancePath+"/spec/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+}
+if(data2.initContainers !== undefined){
+let data100 = data2.initContainers;
+if(Array.isArray(data100)){
+const len5 = data100.length;
+for(let i5=0; i5<len5; i5++){
+let data101 = data100[i5];
+if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
+if(data101.name === undefined){
+const err141 = {instancePath:instancePath+"/spec/initContainers/" + i5,schemaPath:"#/properties/spec/properties/initContainers/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -22004,10 +21996,9 @@ vErrors.push(err141);
 }
 errors++;
 }
-}
-}
-else {
-const err142 = {instancePath:instancePath+"/spec/nodeAffinity",schemaPath:"#/properties/spec/properties/nodeAffinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key19 in data101){
+if(!(func2.call(schema42.properties.spec.properties.initContainers.items.properties, key19))){
+const err142 = {instancePath:instancePath+"/spec/initContainers/" + i5,schemaPath:"#/properties/spec/properties/initContainers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -22017,12 +22008,9 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data2.podAnnotations !== undefined){
-let data102 = data2.podAnnotations;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-for(const key20 in data102){
-if(typeof data102[key20] !== "string"){
-const err143 = {instancePath:instancePath+"/spec/podAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/podAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data101.args !== undefined){
+if(!(Array.isArray(data101.args))){
+const err143 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/args",schemaPath:"#/properties/spec/properties/initContainers/items/properties/args/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -22032,9 +22020,9 @@ vErrors.push(err143);
 errors++;
 }
 }
-}
-else {
-const err144 = {instancePath:instancePath+"/spec/podAnnotations",schemaPath:"#/properties/spec/properties/podAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data101.command !== undefined){
+if(!(Array.isArray(data101.command))){
+const err144 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/command",schemaPath:"#/properties/spec/properties/initContainers/items/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -22044,9 +22032,9 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data2.pod_priority_class_name !== undefined){
-if(typeof data2.pod_priority_class_name !== "string"){
-const err145 = {instancePath:instancePath+"/spec/pod_priority_class_name",schemaPath:"#/properties/spec/properties/pod_priority_class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data101.env !== undefined){
+if(!(Array.isArray(data101.env))){
+const err145 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/env",schemaPath:"#/properties/spec/properties/initContainers/items/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -22056,9 +22044,9 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data2.podPriorityClassName !== undefined){
-if(typeof data2.podPriorityClassName !== "string"){
-const err146 = {instancePath:instancePath+"/spec/podPriorityClassName",schemaPath:"#/properties/spec/properties/podPriorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data101.envFrom !== undefined){
+if(!(Array.isArray(data101.envFrom))){
+const err146 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/envFrom",schemaPath:"#/properties/spec/properties/initContainers/items/properties/envFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -22068,15 +22056,9 @@ vErrors.push(err146);
 errors++;
 }
 }
-if(data2.preparedDatabases !== undefined){
-let data106 = data2.preparedDatabases;
-if(data106 && typeof data106 == "object" && !Array.isArray(data106)){
-for(const key21 in data106){
-let data107 = data106[key21];
-if(data107 && typeof data107 == "object" && !Array.isArray(data107)){
-for(const key22 in data107){
-if(!((((key22 === "defaultUsers") || (key22 === "extensions")) || (key22 === "schemas")) || (key22 === "secretNamespace"))){
-const err147 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
+if(data101.image !== undefined){
+if(typeof data101.image !== "string"){
+const err147 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/image",schemaPath:"#/properties/spec/properties/initContainers/items/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -22086,9 +22068,9 @@ vErrors.push(err147);
 errors++;
 }
 }
-if(data107.defaultUsers !== undefined){
-if(typeof data107.defaultUsers !== "boolean"){
-const err148 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/defaultUsers",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/defaultUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data101.imagePullPolicy !== undefined){
+if(typeof data101.imagePullPolicy !== "string"){
+const err148 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/imagePullPolicy",schemaPath:"#/properties/spec/properties/initContainers/items/properties/imagePullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -22098,10 +22080,10 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data107.extensions !== undefined){
-let data109 = data107.extensions;
-if(!(data109 && typeof data109 == "object" && !Array.isArray(data109))){
-const err149 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/extensions",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data101.lifecycle !== undefined){
+let data108 = data101.lifecycle;
+if(!(data108 && typeof data108 == "object" && !Array.isArray(data108))){
+const err149 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/lifecycle",schemaPath:"#/properties/spec/properties/initContainers/items/properties/lifecycle/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -22111,10 +22093,10 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data107.schemas !== undefined){
-let data110 = data107.schemas;
-if(!(data110 && typeof data110 == "object" && !Array.isArray(data110))){
-const err150 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/schemas",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/schemas/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data101.livenessProbe !== undefined){
+let data109 = data101.livenessProbe;
+if(!(data109 && typeof data109 == "object" && !Array.isArray(data109))){
+const err150 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/livenessProbe",schemaPath:"#/properties/spec/properties/initContainers/items/properties/livenessProbe/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -22124,9 +22106,9 @@ vErrors.push(err150);
 errors++;
 }
 }
-if(data107.secretNamespace !== undefined){
-if(typeof data107.secretNamespace !== "string"){
-const err151 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1")+"/secretNamespace",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/secretNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data101.name !== undefined){
+if(typeof data101.name !== "string"){
+const err151 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/name",schemaPath:"#/properties/spec/properties/initContainers/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -22136,9 +22118,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/spec/preparedDatabases/" + key21.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data101.ports !== undefined){
+if(!(Array.isArray(data101.ports))){
+const err152 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/ports",schemaPath:"#/properties/spec/properties/initContainers/items/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -22148,9 +22130,10 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
-else {
-const err153 = {instancePath:instancePath+"/spec/preparedDatabases",schemaPath:"#/properties/spec/properties/preparedDatabases/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data101.readinessProbe !== undefined){
+let data112 = data101.readinessProbe;
+if(!(data112 && typeof data112 == "object" && !Array.isArray(data112))){
+const err153 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/readinessProbe",schemaPath:"#/properties/spec/properties/initContainers/items/properties/readinessProbe/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -22160,9 +22143,9 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data2.replicaLoadBalancer !== undefined){
-if(typeof data2.replicaLoadBalancer !== "boolean"){
-const err154 = {instancePath:instancePath+"/spec/replicaLoadBalancer",schemaPath:"#/properties/spec/properties/replicaLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data101.resizePolicy !== undefined){
+if(!(Array.isArray(data101.resizePolicy))){
+const err154 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/resizePolicy",schemaPath:"#/properties/spec/properties/initContainers/items/properties/resizePolicy/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -22172,12 +22155,10 @@ vErrors.push(err154);
 errors++;
 }
 }
-if(data2.replicaServiceAnnotations !== undefined){
-let data113 = data2.replicaServiceAnnotations;
-if(data113 && typeof data113 == "object" && !Array.isArray(data113)){
-for(const key23 in data113){
-if(typeof data113[key23] !== "string"){
-const err155 = {instancePath:instancePath+"/spec/replicaServiceAnnotations/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/replicaServiceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data101.resources !== undefined){
+let data114 = data101.resources;
+if(!(data114 && typeof data114 == "object" && !Array.isArray(data114))){
+const err155 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/resources",schemaPath:"#/properties/spec/properties/initContainers/items/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -22187,9 +22168,9 @@ vErrors.push(err155);
 errors++;
 }
 }
-}
-else {
-const err156 = {instancePath:instancePath+"/spec/replicaServiceAnnotations",schemaPath:"#/properties/spec/properties/replicaServiceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data101.restartPolicy !== undefined){
+if(typeof data101.restartPolicy !== "string"){
+const err156 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/restartPolicy",schemaPath:"#/properties/spec/properties/initContainers/items/properties/restartPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err156];
 }
@@ -22199,12 +22180,9 @@ vErrors.push(err156);
 errors++;
 }
 }
-if(data2.resources !== undefined){
-let data115 = data2.resources;
-if(data115 && typeof data115 == "object" && !Array.isArray(data115)){
-for(const key24 in data115){
-if(!((key24 === "limits") || (key24 === "requests"))){
-const err157 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
+if(data101.restartPolicyRules !== undefined){
+if(!(Array.isArray(data101.restartPolicyRules))){
+const err157 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/restartPolicyRules",schemaPath:"#/properties/spec/properties/initContainers/items/properties/restartPolicyRules/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err157];
 }
@@ -22214,10 +22192,10 @@ vErrors.push(err157);
 errors++;
 }
 }
-if(data115.limits !== undefined){
-let data116 = data115.limits;
-if(!(data116 && typeof data116 == "object" && !Array.isArray(data116))){
-const err158 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data101.securityContext !== undefined){
+let data117 = data101.securityContext;
+if(!(data117 && typeof data117 == "object" && !Array.isArray(data117))){
+const err158 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/securityContext",schemaPath:"#/properties/spec/properties/initContainers/items/properties/securityContext/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err158];
 }
@@ -22227,10 +22205,10 @@ vErrors.push(err158);
 errors++;
 }
 }
-if(data115.requests !== undefined){
-let data117 = data115.requests;
-if(!(data117 && typeof data117 == "object" && !Array.isArray(data117))){
-const err159 = {instancePath:instancePath+"/spec/resources/requests",schemaPath:"#/properties/spec/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data101.startupProbe !== undefined){
+let data118 = data101.startupProbe;
+if(!(data118 && typeof data118 == "object" && !Array.isArray(data118))){
+const err159 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/startupProbe",schemaPath:"#/properties/spec/properties/initContainers/items/properties/startupProbe/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err159];
 }
@@ -22240,9 +22218,9 @@ vErrors.push(err159);
 errors++;
 }
 }
-}
-else {
-const err160 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data101.stdin !== undefined){
+if(typeof data101.stdin !== "boolean"){
+const err160 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/stdin",schemaPath:"#/properties/spec/properties/initContainers/items/properties/stdin/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err160];
 }
@@ -22252,9 +22230,9 @@ vErrors.push(err160);
 errors++;
 }
 }
-if(data2.schedulerName !== undefined){
-if(typeof data2.schedulerName !== "string"){
-const err161 = {instancePath:instancePath+"/spec/schedulerName",schemaPath:"#/properties/spec/properties/schedulerName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data101.stdinOnce !== undefined){
+if(typeof data101.stdinOnce !== "boolean"){
+const err161 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/stdinOnce",schemaPath:"#/properties/spec/properties/initContainers/items/properties/stdinOnce/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err161];
 }
@@ -22264,12 +22242,9 @@ vErrors.push(err161);
 errors++;
 }
 }
-if(data2.serviceAnnotations !== undefined){
-let data119 = data2.serviceAnnotations;
-if(data119 && typeof data119 == "object" && !Array.isArray(data119)){
-for(const key25 in data119){
-if(typeof data119[key25] !== "string"){
-const err162 = {instancePath:instancePath+"/spec/serviceAnnotations/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/serviceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data101.terminationMessagePath !== undefined){
+if(typeof data101.terminationMessagePath !== "string"){
+const err162 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/terminationMessagePath",schemaPath:"#/properties/spec/properties/initContainers/items/properties/terminationMessagePath/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err162];
 }
@@ -22279,9 +22254,9 @@ vErrors.push(err162);
 errors++;
 }
 }
-}
-else {
-const err163 = {instancePath:instancePath+"/spec/serviceAnnotations",schemaPath:"#/properties/spec/properties/serviceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data101.terminationMessagePolicy !== undefined){
+if(typeof data101.terminationMessagePolicy !== "string"){
+const err163 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/terminationMessagePolicy",schemaPath:"#/properties/spec/properties/initContainers/items/properties/terminationMessagePolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err163];
 }
@@ -22291,10 +22266,9 @@ vErrors.push(err163);
 errors++;
 }
 }
-if(data2.sidecars !== undefined){
-let data121 = data2.sidecars;
-if((!(Array.isArray(data121))) && (data121 !== null)){
-const err164 = {instancePath:instancePath+"/spec/sidecars",schemaPath:"#/properties/spec/properties/sidecars/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data101.tty !== undefined){
+if(typeof data101.tty !== "boolean"){
+const err164 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/tty",schemaPath:"#/properties/spec/properties/initContainers/items/properties/tty/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err164];
 }
@@ -22303,12 +22277,10 @@ vErrors.push(err164);
 }
 errors++;
 }
-if(Array.isArray(data121)){
-const len7 = data121.length;
-for(let i7=0; i7<len7; i7++){
-let data122 = data121[i7];
-if(!(data122 && typeof data122 == "object" && !Array.isArray(data122))){
-const err165 = {instancePath:instancePath+"/spec/sidecars/" + i7,schemaPath:"#/properties/spec/properties/sidecars/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+}
+if(data101.volumeDevices !== undefined){
+if(!(Array.isArray(data101.volumeDevices))){
+const err165 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/volumeDevices",schemaPath:"#/properties/spec/properties/initContainers/items/properties/volumeDevices/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err165];
 }
@@ -22318,17 +22290,9 @@ vErrors.push(err165);
 errors++;
 }
 }
-}
-}
-if(data2.standby !== undefined){
-let data123 = data2.standby;
-const _errs281 = errors;
-let valid42 = false;
-let passing0 = null;
-const _errs282 = errors;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.s3_wal_path === undefined){
-const err166 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/oneOf/0/required",keyword:"required",params:{missingProperty: "s3_wal_path"},message:"must have required property '"+"s3_wal_path"+"'"};
+if(data101.volumeMounts !== undefined){
+if(!(Array.isArray(data101.volumeMounts))){
+const err166 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/volumeMounts",schemaPath:"#/properties/spec/properties/initContainers/items/properties/volumeMounts/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err166];
 }
@@ -22338,15 +22302,9 @@ vErrors.push(err166);
 errors++;
 }
 }
-var _valid0 = _errs282 === errors;
-if(_valid0){
-valid42 = true;
-passing0 = 0;
-}
-const _errs283 = errors;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.gs_wal_path === undefined){
-const err167 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/oneOf/1/required",keyword:"required",params:{missingProperty: "gs_wal_path"},message:"must have required property '"+"gs_wal_path"+"'"};
+if(data101.workingDir !== undefined){
+if(typeof data101.workingDir !== "string"){
+const err167 = {instancePath:instancePath+"/spec/initContainers/" + i5+"/workingDir",schemaPath:"#/properties/spec/properties/initContainers/items/properties/workingDir/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err167];
 }
@@ -22356,20 +22314,9 @@ vErrors.push(err167);
 errors++;
 }
 }
-var _valid0 = _errs283 === errors;
-if(_valid0 && valid42){
-valid42 = false;
-passing0 = [passing0, 1];
 }
 else {
-if(_valid0){
-valid42 = true;
-passing0 = 1;
-}
-const _errs284 = errors;
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-if(data123.standby_host === undefined){
-const err168 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/oneOf/2/required",keyword:"required",params:{missingProperty: "standby_host"},message:"must have required property '"+"standby_host"+"'"};
+const err168 = {instancePath:instancePath+"/spec/initContainers/" + i5,schemaPath:"#/properties/spec/properties/initContainers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err168];
 }
@@ -22379,20 +22326,9 @@ vErrors.push(err168);
 errors++;
 }
 }
-var _valid0 = _errs284 === errors;
-if(_valid0 && valid42){
-valid42 = false;
-passing0 = [passing0, 2];
 }
 else {
-if(_valid0){
-valid42 = true;
-passing0 = 2;
-}
-}
-}
-if(!valid42){
-const err169 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/oneOf",keyword:"oneOf",params:{passingSchemas: passing0},message:"must match exactly one schema in oneOf"};
+const err169 = {instancePath:instancePath+"/spec/initContainers",schemaPath:"#/properties/spec/properties/initContainers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err169];
 }
@@ -22401,21 +22337,12 @@ vErrors.push(err169);
 }
 errors++;
 }
-else {
-errors = _errs281;
-if(vErrors !== null){
-if(_errs281){
-vErrors.length = _errs281;
 }
-else {
-vErrors = null;
-}
-}
-}
-if(data123 && typeof data123 == "object" && !Array.isArray(data123)){
-for(const key26 in data123){
-if(!((((key26 === "s3_wal_path") || (key26 === "gs_wal_path")) || (key26 === "standby_host")) || (key26 === "standby_port"))){
-const err170 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
+if(data2.logicalBackupSchedule !== undefined){
+let data127 = data2.logicalBackupSchedule;
+if(typeof data127 === "string"){
+if(!pattern7.test(data127)){
+const err170 = {instancePath:instancePath+"/spec/logicalBackupSchedule",schemaPath:"#/properties/spec/properties/logicalBackupSchedule/pattern",keyword:"pattern",params:{pattern: "^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"},message:"must match pattern \""+"^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"+"\""};
 if(vErrors === null){
 vErrors = [err170];
 }
@@ -22425,9 +22352,8 @@ vErrors.push(err170);
 errors++;
 }
 }
-if(data123.s3_wal_path !== undefined){
-if(typeof data123.s3_wal_path !== "string"){
-const err171 = {instancePath:instancePath+"/spec/standby/s3_wal_path",schemaPath:"#/properties/spec/properties/standby/properties/s3_wal_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err171 = {instancePath:instancePath+"/spec/logicalBackupSchedule",schemaPath:"#/properties/spec/properties/logicalBackupSchedule/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err171];
 }
@@ -22437,9 +22363,15 @@ vErrors.push(err171);
 errors++;
 }
 }
-if(data123.gs_wal_path !== undefined){
-if(typeof data123.gs_wal_path !== "string"){
-const err172 = {instancePath:instancePath+"/spec/standby/gs_wal_path",schemaPath:"#/properties/spec/properties/standby/properties/gs_wal_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.maintenanceWindows !== undefined){
+let data128 = data2.maintenanceWindows;
+if(Array.isArray(data128)){
+const len6 = data128.length;
+for(let i6=0; i6<len6; i6++){
+let data129 = data128[i6];
+if(typeof data129 === "string"){
+if(!pattern31.test(data129)){
+const err172 = {instancePath:instancePath+"/spec/maintenanceWindows/" + i6,schemaPath:"#/properties/spec/properties/maintenanceWindows/items/pattern",keyword:"pattern",params:{pattern: "^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"},message:"must match pattern \""+"^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"+"\""};
 if(vErrors === null){
 vErrors = [err172];
 }
@@ -22449,9 +22381,8 @@ vErrors.push(err172);
 errors++;
 }
 }
-if(data123.standby_host !== undefined){
-if(typeof data123.standby_host !== "string"){
-const err173 = {instancePath:instancePath+"/spec/standby/standby_host",schemaPath:"#/properties/spec/properties/standby/properties/standby_host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+const err173 = {instancePath:instancePath+"/spec/maintenanceWindows/" + i6,schemaPath:"#/properties/spec/properties/maintenanceWindows/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err173];
 }
@@ -22461,9 +22392,9 @@ vErrors.push(err173);
 errors++;
 }
 }
-if(data123.standby_port !== undefined){
-if(typeof data123.standby_port !== "string"){
-const err174 = {instancePath:instancePath+"/spec/standby/standby_port",schemaPath:"#/properties/spec/properties/standby/properties/standby_port/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err174 = {instancePath:instancePath+"/spec/maintenanceWindows",schemaPath:"#/properties/spec/properties/maintenanceWindows/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err174];
 }
@@ -22473,9 +22404,12 @@ vErrors.push(err174);
 errors++;
 }
 }
-}
-else {
-const err175 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.masterServiceAnnotations !== undefined){
+let data130 = data2.masterServiceAnnotations;
+if(data130 && typeof data130 == "object" && !Array.isArray(data130)){
+for(const key20 in data130){
+if(typeof data130[key20] !== "string"){
+const err175 = {instancePath:instancePath+"/spec/masterServiceAnnotations/" + key20.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/masterServiceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err175];
 }
@@ -22485,15 +22419,9 @@ vErrors.push(err175);
 errors++;
 }
 }
-if(data2.streams !== undefined){
-let data128 = data2.streams;
-if(Array.isArray(data128)){
-const len8 = data128.length;
-for(let i8=0; i8<len8; i8++){
-let data129 = data128[i8];
-if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
-if(data129.applicationId === undefined){
-const err176 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/required",keyword:"required",params:{missingProperty: "applicationId"},message:"must have required property '"+"applicationId"+"'"};
+}
+else {
+const err176 = {instancePath:instancePath+"/spec/masterServiceAnnotations",schemaPath:"#/properties/spec/properties/masterServiceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err176];
 }
@@ -22502,8 +22430,13 @@ vErrors.push(err176);
 }
 errors++;
 }
-if(data129.database === undefined){
-const err177 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+}
+if(data2.nodeAffinity !== undefined){
+let data132 = data2.nodeAffinity;
+if(data132 && typeof data132 == "object" && !Array.isArray(data132)){
+for(const key21 in data132){
+if(!((key21 === "preferredDuringSchedulingIgnoredDuringExecution") || (key21 === "requiredDuringSchedulingIgnoredDuringExecution"))){
+const err177 = {instancePath:instancePath+"/spec/nodeAffinity",schemaPath:"#/properties/spec/properties/nodeAffinity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err177];
 }
@@ -22512,8 +22445,10 @@ vErrors.push(err177);
 }
 errors++;
 }
-if(data129.tables === undefined){
-const err178 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/required",keyword:"required",params:{missingProperty: "tables"},message:"must have required property '"+"tables"+"'"};
+}
+if(data132.preferredDuringSchedulingIgnoredDuringExecution !== undefined){
+if(!(Array.isArray(data132.preferredDuringSchedulingIgnoredDuringExecution))){
+const err178 = {instancePath:instancePath+"/spec/nodeAffinity/preferredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/nodeAffinity/properties/preferredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err178];
 }
@@ -22522,9 +22457,11 @@ vErrors.push(err178);
 }
 errors++;
 }
-for(const key27 in data129){
-if(!((((((((key27 === "applicationId") || (key27 === "batchSize")) || (key27 === "cpu")) || (key27 === "database")) || (key27 === "enableRecovery")) || (key27 === "filter")) || (key27 === "memory")) || (key27 === "tables"))){
-const err179 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
+}
+if(data132.requiredDuringSchedulingIgnoredDuringExecution !== undefined){
+let data134 = data132.requiredDuringSchedulingIgnoredDuringExecution;
+if(!(data134 && typeof data134 == "object" && !Array.isArray(data134))){
+const err179 = {instancePath:instancePath+"/spec/nodeAffinity/requiredDuringSchedulingIgnoredDuringExecution",schemaPath:"#/properties/spec/properties/nodeAffinity/properties/requiredDuringSchedulingIgnoredDuringExecution/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err179];
 }
@@ -22534,9 +22471,9 @@ vErrors.push(err179);
 errors++;
 }
 }
-if(data129.applicationId !== undefined){
-if(typeof data129.applicationId !== "string"){
-const err180 = {instancePath:instancePath+"/spec/streams/" + i8+"/applicationId",schemaPath:"#/properties/spec/properties/streams/items/properties/applicationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err180 = {instancePath:instancePath+"/spec/nodeAffinity",schemaPath:"#/properties/spec/properties/nodeAffinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err180];
 }
@@ -22546,10 +22483,12 @@ vErrors.push(err180);
 errors++;
 }
 }
-if(data129.batchSize !== undefined){
-let data131 = data129.batchSize;
-if(!(((typeof data131 == "number") && (!(data131 % 1) && !isNaN(data131))) && (isFinite(data131)))){
-const err181 = {instancePath:instancePath+"/spec/streams/" + i8+"/batchSize",schemaPath:"#/properties/spec/properties/streams/items/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data2.podAnnotations !== undefined){
+let data135 = data2.podAnnotations;
+if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
+for(const key22 in data135){
+if(typeof data135[key22] !== "string"){
+const err181 = {instancePath:instancePath+"/spec/podAnnotations/" + key22.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/podAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err181];
 }
@@ -22559,9 +22498,9 @@ vErrors.push(err181);
 errors++;
 }
 }
-if(data129.cpu !== undefined){
-if(typeof data129.cpu !== "string"){
-const err182 = {instancePath:instancePath+"/spec/streams/" + i8+"/cpu",schemaPath:"#/properties/spec/properties/streams/items/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err182 = {instancePath:instancePath+"/spec/podAnnotations",schemaPath:"#/properties/spec/properties/podAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err182];
 }
@@ -22571,9 +22510,9 @@ vErrors.push(err182);
 errors++;
 }
 }
-if(data129.database !== undefined){
-if(typeof data129.database !== "string"){
-const err183 = {instancePath:instancePath+"/spec/streams/" + i8+"/database",schemaPath:"#/properties/spec/properties/streams/items/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.pod_priority_class_name !== undefined){
+if(typeof data2.pod_priority_class_name !== "string"){
+const err183 = {instancePath:instancePath+"/spec/pod_priority_class_name",schemaPath:"#/properties/spec/properties/pod_priority_class_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err183];
 }
@@ -22583,9 +22522,9 @@ vErrors.push(err183);
 errors++;
 }
 }
-if(data129.enableRecovery !== undefined){
-if(typeof data129.enableRecovery !== "boolean"){
-const err184 = {instancePath:instancePath+"/spec/streams/" + i8+"/enableRecovery",schemaPath:"#/properties/spec/properties/streams/items/properties/enableRecovery/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data2.podPriorityClassName !== undefined){
+if(typeof data2.podPriorityClassName !== "string"){
+const err184 = {instancePath:instancePath+"/spec/podPriorityClassName",schemaPath:"#/properties/spec/properties/podPriorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err184];
 }
@@ -22595,10 +22534,15 @@ vErrors.push(err184);
 errors++;
 }
 }
-if(data129.filter !== undefined){
-let data135 = data129.filter;
-if(!(data135 && typeof data135 == "object" && !Array.isArray(data135))){
-const err185 = {instancePath:instancePath+"/spec/streams/" + i8+"/filter",schemaPath:"#/properties/spec/properties/streams/items/properties/filter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.preparedDatabases !== undefined){
+let data139 = data2.preparedDatabases;
+if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
+for(const key23 in data139){
+let data140 = data139[key23];
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+for(const key24 in data140){
+if(!((((key24 === "defaultUsers") || (key24 === "extensions")) || (key24 === "schemas")) || (key24 === "secretNamespace"))){
+const err185 = {instancePath:instancePath+"/spec/preparedDatabases/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err185];
 }
@@ -22608,9 +22552,9 @@ vErrors.push(err185);
 errors++;
 }
 }
-if(data129.memory !== undefined){
-if(typeof data129.memory !== "string"){
-const err186 = {instancePath:instancePath+"/spec/streams/" + i8+"/memory",schemaPath:"#/properties/spec/properties/streams/items/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data140.defaultUsers !== undefined){
+if(typeof data140.defaultUsers !== "boolean"){
+const err186 = {instancePath:instancePath+"/spec/preparedDatabases/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/defaultUsers",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/defaultUsers/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err186];
 }
@@ -22620,10 +22564,10 @@ vErrors.push(err186);
 errors++;
 }
 }
-if(data129.tables !== undefined){
-let data137 = data129.tables;
-if(!(data137 && typeof data137 == "object" && !Array.isArray(data137))){
-const err187 = {instancePath:instancePath+"/spec/streams/" + i8+"/tables",schemaPath:"#/properties/spec/properties/streams/items/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data140.extensions !== undefined){
+let data142 = data140.extensions;
+if(!(data142 && typeof data142 == "object" && !Array.isArray(data142))){
+const err187 = {instancePath:instancePath+"/spec/preparedDatabases/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/extensions",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/extensions/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err187];
 }
@@ -22633,9 +22577,10 @@ vErrors.push(err187);
 errors++;
 }
 }
-}
-else {
-const err188 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data140.schemas !== undefined){
+let data143 = data140.schemas;
+if(!(data143 && typeof data143 == "object" && !Array.isArray(data143))){
+const err188 = {instancePath:instancePath+"/spec/preparedDatabases/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/schemas",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/schemas/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err188];
 }
@@ -22645,9 +22590,9 @@ vErrors.push(err188);
 errors++;
 }
 }
-}
-else {
-const err189 = {instancePath:instancePath+"/spec/streams",schemaPath:"#/properties/spec/properties/streams/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data140.secretNamespace !== undefined){
+if(typeof data140.secretNamespace !== "string"){
+const err189 = {instancePath:instancePath+"/spec/preparedDatabases/" + key23.replace(/~/g, "~0").replace(/\//g, "~1")+"/secretNamespace",schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/properties/secretNamespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err189];
 }
@@ -22657,16 +22602,9 @@ vErrors.push(err189);
 errors++;
 }
 }
-if(data2.tolerations !== undefined){
-let data138 = data2.tolerations;
-if(Array.isArray(data138)){
-const len9 = data138.length;
-for(let i9=0; i9<len9; i9++){
-let data139 = data138[i9];
-if(data139 && typeof data139 == "object" && !Array.isArray(data139)){
-for(const key28 in data139){
-if(!(((((key28 === "key") || (key28 === "operator")) || (key28 === "value")) || (key28 === "effect")) || (key28 === "tolerationSeconds"))){
-const err190 = {instancePath:instancePath+"/spec/tolerations/" + i9,schemaPath:"#/properties/spec/properties/tolerations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+}
+else {
+const err190 = {instancePath:instancePath+"/spec/preparedDatabases/" + key23.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/preparedDatabases/additionalProperties/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err190];
 }
@@ -22676,9 +22614,9 @@ vErrors.push(err190);
 errors++;
 }
 }
-if(data139.key !== undefined){
-if(typeof data139.key !== "string"){
-const err191 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/key",schemaPath:"#/properties/spec/properties/tolerations/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err191 = {instancePath:instancePath+"/spec/preparedDatabases",schemaPath:"#/properties/spec/properties/preparedDatabases/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err191];
 }
@@ -22688,9 +22626,9 @@ vErrors.push(err191);
 errors++;
 }
 }
-if(data139.operator !== undefined){
-if(typeof data139.operator !== "string"){
-const err192 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/operator",schemaPath:"#/properties/spec/properties/tolerations/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.replicaLoadBalancer !== undefined){
+if(typeof data2.replicaLoadBalancer !== "boolean"){
+const err192 = {instancePath:instancePath+"/spec/replicaLoadBalancer",schemaPath:"#/properties/spec/properties/replicaLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
 if(vErrors === null){
 vErrors = [err192];
 }
@@ -22700,9 +22638,12 @@ vErrors.push(err192);
 errors++;
 }
 }
-if(data139.value !== undefined){
-if(typeof data139.value !== "string"){
-const err193 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/value",schemaPath:"#/properties/spec/properties/tolerations/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data2.replicaServiceAnnotations !== undefined){
+let data146 = data2.replicaServiceAnnotations;
+if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
+for(const key25 in data146){
+if(typeof data146[key25] !== "string"){
+const err193 = {instancePath:instancePath+"/spec/replicaServiceAnnotations/" + key25.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/replicaServiceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err193];
 }
@@ -22712,9 +22653,9 @@ vErrors.push(err193);
 errors++;
 }
 }
-if(data139.effect !== undefined){
-if(typeof data139.effect !== "string"){
-const err194 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/effect",schemaPath:"#/properties/spec/properties/tolerations/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err194 = {instancePath:instancePath+"/spec/replicaServiceAnnotations",schemaPath:"#/properties/spec/properties/replicaServiceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err194];
 }
@@ -22724,10 +22665,12 @@ vErrors.push(err194);
 errors++;
 }
 }
-if(data139.tolerationSeconds !== undefined){
-let data144 = data139.tolerationSeconds;
-if(!(((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144))) && (isFinite(data144)))){
-const err195 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/tolerationSeconds",schemaPath:"#/properties/spec/properties/tolerations/items/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data2.resources !== undefined){
+let data148 = data2.resources;
+if(data148 && typeof data148 == "object" && !Array.isArray(data148)){
+for(const key26 in data148){
+if(!((key26 === "limits") || (key26 === "requests"))){
+const err195 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err195];
 }
@@ -22737,9 +22680,10 @@ vErrors.push(err195);
 errors++;
 }
 }
-}
-else {
-const err196 = {instancePath:instancePath+"/spec/tolerations/" + i9,schemaPath:"#/properties/spec/properties/tolerations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data148.limits !== undefined){
+let data149 = data148.limits;
+if(!(data149 && typeof data149 == "object" && !Array.isArray(data149))){
+const err196 = {instancePath:instancePath+"/spec/resources/limits",schemaPath:"#/properties/spec/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err196];
 }
@@ -22749,9 +22693,10 @@ vErrors.push(err196);
 errors++;
 }
 }
-}
-else {
-const err197 = {instancePath:instancePath+"/spec/tolerations",schemaPath:"#/properties/spec/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data148.requests !== undefined){
+let data150 = data148.requests;
+if(!(data150 && typeof data150 == "object" && !Array.isArray(data150))){
+const err197 = {instancePath:instancePath+"/spec/resources/requests",schemaPath:"#/properties/spec/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err197];
 }
@@ -22761,9 +22706,9 @@ vErrors.push(err197);
 errors++;
 }
 }
-if(data2.useLoadBalancer !== undefined){
-if(typeof data2.useLoadBalancer !== "boolean"){
-const err198 = {instancePath:instancePath+"/spec/useLoadBalancer",schemaPath:"#/properties/spec/properties/useLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err198 = {instancePath:instancePath+"/spec/resources",schemaPath:"#/properties/spec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err198];
 }
@@ -22773,13 +22718,9 @@ vErrors.push(err198);
 errors++;
 }
 }
-if(data2.users !== undefined){
-let data146 = data2.users;
-if(data146 && typeof data146 == "object" && !Array.isArray(data146)){
-for(const key29 in data146){
-let data147 = data146[key29];
-if((!(Array.isArray(data147))) && (data147 !== null)){
-const err199 = {instancePath:instancePath+"/spec/users/" + key29.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/users/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data2.schedulerName !== undefined){
+if(typeof data2.schedulerName !== "string"){
+const err199 = {instancePath:instancePath+"/spec/schedulerName",schemaPath:"#/properties/spec/properties/schedulerName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err199];
 }
@@ -22788,12 +22729,13 @@ vErrors.push(err199);
 }
 errors++;
 }
-if(Array.isArray(data147)){
-const len10 = data147.length;
-for(let i10=0; i10<len10; i10++){
-let data148 = data147[i10];
-if(typeof data148 !== "string"){
-const err200 = {instancePath:instancePath+"/spec/users/" + key29.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/spec/properties/users/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data2.serviceAnnotations !== undefined){
+let data152 = data2.serviceAnnotations;
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+for(const key27 in data152){
+if(typeof data152[key27] !== "string"){
+const err200 = {instancePath:instancePath+"/spec/serviceAnnotations/" + key27.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/serviceAnnotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err200];
 }
@@ -22802,8 +22744,10 @@ vErrors.push(err200);
 }
 errors++;
 }
-if(!((((((((((((((((((((((((((((data148 === "bypassrls") || (data148 === "BYPASSRLS")) || (data148 === "nobypassrls")) || (data148 === "NOBYPASSRLS")) || (data148 === "createdb")) || (data148 === "CREATEDB")) || (data148 === "nocreatedb")) || (data148 === "NOCREATEDB")) || (data148 === "createrole")) || (data148 === "CREATEROLE")) || (data148 === "nocreaterole")) || (data148 === "NOCREATEROLE")) || (data148 === "inherit")) || (data148 === "INHERIT")) || (data148 === "noinherit")) || (data148 === "NOINHERIT")) || (data148 === "login")) || (data148 === "LOGIN")) || (data148 === "nologin")) || (data148 === "NOLOGIN")) || (data148 === "replication")) || (data148 === "REPLICATION")) || (data148 === "noreplication")) || (data148 === "NOREPLICATION")) || (data148 === "superuser")) || (data148 === "SUPERUSER")) || (data148 === "nosuperuser")) || (data148 === "NOSUPERUSER"))){
-const err201 = {instancePath:instancePath+"/spec/users/" + key29.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/spec/properties/users/additionalProperties/items/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.users.additionalProperties.items.enum},message:"must be equal to one of the allowed values"};
+}
+}
+else {
+const err201 = {instancePath:instancePath+"/spec/serviceAnnotations",schemaPath:"#/properties/spec/properties/serviceAnnotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err201];
 }
@@ -22813,11 +22757,16 @@ vErrors.push(err201);
 errors++;
 }
 }
-}
-}
-}
-else {
-const err202 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.sidecars !== undefined){
+let data154 = data2.sidecars;
+if(Array.isArray(data154)){
+const len7 = data154.length;
+for(let i7=0; i7<len7; i7++){
+let data155 = data154[i7];
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+for(const key28 in data155){
+if(!((((((key28 === "command") || (key28 === "env")) || (key28 === "image")) || (key28 === "name")) || (key28 === "ports")) || (key28 === "resources"))){
+const err202 = {instancePath:instancePath+"/spec/sidecars/" + i7,schemaPath:"#/properties/spec/properties/sidecars/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err202];
 }
@@ -22827,10 +22776,9 @@ vErrors.push(err202);
 errors++;
 }
 }
-if(data2.usersWithInPlaceSecretRotation !== undefined){
-let data149 = data2.usersWithInPlaceSecretRotation;
-if((!(Array.isArray(data149))) && (data149 !== null)){
-const err203 = {instancePath:instancePath+"/spec/usersWithInPlaceSecretRotation",schemaPath:"#/properties/spec/properties/usersWithInPlaceSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data155.command !== undefined){
+if(!(Array.isArray(data155.command))){
+const err203 = {instancePath:instancePath+"/spec/sidecars/" + i7+"/command",schemaPath:"#/properties/spec/properties/sidecars/items/properties/command/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err203];
 }
@@ -22839,11 +22787,10 @@ vErrors.push(err203);
 }
 errors++;
 }
-if(Array.isArray(data149)){
-const len11 = data149.length;
-for(let i11=0; i11<len11; i11++){
-if(typeof data149[i11] !== "string"){
-const err204 = {instancePath:instancePath+"/spec/usersWithInPlaceSecretRotation/" + i11,schemaPath:"#/properties/spec/properties/usersWithInPlaceSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data155.env !== undefined){
+if(!(Array.isArray(data155.env))){
+const err204 = {instancePath:instancePath+"/spec/sidecars/" + i7+"/env",schemaPath:"#/properties/spec/properties/sidecars/items/properties/env/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err204];
 }
@@ -22853,12 +22800,9 @@ vErrors.push(err204);
 errors++;
 }
 }
-}
-}
-if(data2.usersWithSecretRotation !== undefined){
-let data151 = data2.usersWithSecretRotation;
-if((!(Array.isArray(data151))) && (data151 !== null)){
-const err205 = {instancePath:instancePath+"/spec/usersWithSecretRotation",schemaPath:"#/properties/spec/properties/usersWithSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data155.image !== undefined){
+if(typeof data155.image !== "string"){
+const err205 = {instancePath:instancePath+"/spec/sidecars/" + i7+"/image",schemaPath:"#/properties/spec/properties/sidecars/items/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err205];
 }
@@ -22867,11 +22811,10 @@ vErrors.push(err205);
 }
 errors++;
 }
-if(Array.isArray(data151)){
-const len12 = data151.length;
-for(let i12=0; i12<len12; i12++){
-if(typeof data151[i12] !== "string"){
-const err206 = {instancePath:instancePath+"/spec/usersWithSecretRotation/" + i12,schemaPath:"#/properties/spec/properties/usersWithSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data155.name !== undefined){
+if(typeof data155.name !== "string"){
+const err206 = {instancePath:instancePath+"/spec/sidecars/" + i7+"/name",schemaPath:"#/properties/spec/properties/sidecars/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err206];
 }
@@ -22881,11 +22824,9 @@ vErrors.push(err206);
 errors++;
 }
 }
-}
-}
-if(data2.logicalBackupRetention !== undefined){
-if(typeof data2.logicalBackupRetention !== "string"){
-const err207 = {instancePath:instancePath+"/spec/logicalBackupRetention",schemaPath:"#/properties/spec/properties/logicalBackupRetention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data155.ports !== undefined){
+if(!(Array.isArray(data155.ports))){
+const err207 = {instancePath:instancePath+"/spec/sidecars/" + i7+"/ports",schemaPath:"#/properties/spec/properties/sidecars/items/properties/ports/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err207];
 }
@@ -22895,10 +22836,10 @@ vErrors.push(err207);
 errors++;
 }
 }
-if(data2.usersIgnoringSecretRotation !== undefined){
-let data154 = data2.usersIgnoringSecretRotation;
-if((!(Array.isArray(data154))) && (data154 !== null)){
-const err208 = {instancePath:instancePath+"/spec/usersIgnoringSecretRotation",schemaPath:"#/properties/spec/properties/usersIgnoringSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data155.resources !== undefined){
+let data161 = data155.resources;
+if(!(data161 && typeof data161 == "object" && !Array.isArray(data161))){
+const err208 = {instancePath:instancePath+"/spec/sidecars/" + i7+"/resources",schemaPath:"#/properties/spec/properties/sidecars/items/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err208];
 }
@@ -22907,11 +22848,10 @@ vErrors.push(err208);
 }
 errors++;
 }
-if(Array.isArray(data154)){
-const len13 = data154.length;
-for(let i13=0; i13<len13; i13++){
-if(typeof data154[i13] !== "string"){
-const err209 = {instancePath:instancePath+"/spec/usersIgnoringSecretRotation/" + i13,schemaPath:"#/properties/spec/properties/usersIgnoringSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/spec/sidecars/" + i7,schemaPath:"#/properties/spec/properties/sidecars/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err209];
 }
@@ -22922,10 +22862,8 @@ errors++;
 }
 }
 }
-}
-}
 else {
-const err210 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err210 = {instancePath:instancePath+"/spec/sidecars",schemaPath:"#/properties/spec/properties/sidecars/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err210];
 }
@@ -22935,12 +22873,14 @@ vErrors.push(err210);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data156 = data.status;
-if(data156 && typeof data156 == "object" && !Array.isArray(data156)){
-}
-else {
-const err211 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.standby !== undefined){
+let data162 = data2.standby;
+const _errs359 = errors;
+const _errs360 = errors;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+let missing0;
+if(((data162.s3_wal_path === undefined) && (missing0 = "s3_wal_path")) || ((data162.gs_wal_path === undefined) && (missing0 = "gs_wal_path"))){
+const err211 = {};
 if(vErrors === null){
 vErrors = [err211];
 }
@@ -22950,12 +22890,9 @@ vErrors.push(err211);
 errors++;
 }
 }
-if(data.metadata !== undefined){
-let data157 = data.metadata;
-if(data157 && typeof data157 == "object" && !Array.isArray(data157)){
-if(data157.name !== undefined){
-if(typeof data157.name !== "string"){
-const err212 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var valid45 = _errs360 === errors;
+if(valid45){
+const err212 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/not",keyword:"not",params:{},message:"must NOT be valid"};
 if(vErrors === null){
 vErrors = [err212];
 }
@@ -22964,10 +22901,23 @@ vErrors.push(err212);
 }
 errors++;
 }
+else {
+errors = _errs359;
+if(vErrors !== null){
+if(_errs359){
+vErrors.length = _errs359;
 }
-if(data157.namespace !== undefined){
-if(typeof data157.namespace !== "string"){
-const err213 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+else {
+vErrors = null;
+}
+}
+}
+const _errs361 = errors;
+let valid46 = false;
+const _errs362 = errors;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+if(data162.s3_wal_path === undefined){
+const err213 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/anyOf/0/required",keyword:"required",params:{missingProperty: "s3_wal_path"},message:"must have required property '"+"s3_wal_path"+"'"};
 if(vErrors === null){
 vErrors = [err213];
 }
@@ -22977,12 +22927,13 @@ vErrors.push(err213);
 errors++;
 }
 }
-if(data157.labels !== undefined){
-let data160 = data157.labels;
-if(data160 && typeof data160 == "object" && !Array.isArray(data160)){
-for(const key30 in data160){
-if(typeof data160[key30] !== "string"){
-const err214 = {instancePath:instancePath+"/metadata/labels/" + key30.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid0 = _errs362 === errors;
+valid46 = valid46 || _valid0;
+if(!valid46){
+const _errs363 = errors;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+if(data162.gs_wal_path === undefined){
+const err214 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/anyOf/1/required",keyword:"required",params:{missingProperty: "gs_wal_path"},message:"must have required property '"+"gs_wal_path"+"'"};
 if(vErrors === null){
 vErrors = [err214];
 }
@@ -22992,9 +22943,13 @@ vErrors.push(err214);
 errors++;
 }
 }
-}
-else {
-const err215 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid0 = _errs363 === errors;
+valid46 = valid46 || _valid0;
+if(!valid46){
+const _errs364 = errors;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+if(data162.standby_host === undefined){
+const err215 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/anyOf/2/required",keyword:"required",params:{missingProperty: "standby_host"},message:"must have required property '"+"standby_host"+"'"};
 if(vErrors === null){
 vErrors = [err215];
 }
@@ -23004,12 +22959,12 @@ vErrors.push(err215);
 errors++;
 }
 }
-if(data157.annotations !== undefined){
-let data162 = data157.annotations;
-if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
-for(const key31 in data162){
-if(typeof data162[key31] !== "string"){
-const err216 = {instancePath:instancePath+"/metadata/annotations/" + key31.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+var _valid0 = _errs364 === errors;
+valid46 = valid46 || _valid0;
+}
+}
+if(!valid46){
+const err216 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err216];
 }
@@ -23018,10 +22973,21 @@ vErrors.push(err216);
 }
 errors++;
 }
-}
+else {
+errors = _errs361;
+if(vErrors !== null){
+if(_errs361){
+vErrors.length = _errs361;
 }
 else {
-const err217 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+vErrors = null;
+}
+}
+}
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+for(const key29 in data162){
+if(!(((((key29 === "s3_wal_path") || (key29 === "gs_wal_path")) || (key29 === "standby_host")) || (key29 === "standby_port")) || (key29 === "standby_primary_slot_name"))){
+const err217 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err217];
 }
@@ -23031,9 +22997,9 @@ vErrors.push(err217);
 errors++;
 }
 }
-}
-else {
-const err218 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data162.s3_wal_path !== undefined){
+if(typeof data162.s3_wal_path !== "string"){
+const err218 = {instancePath:instancePath+"/spec/standby/s3_wal_path",schemaPath:"#/properties/spec/properties/standby/properties/s3_wal_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err218];
 }
@@ -23043,14 +23009,769 @@ vErrors.push(err218);
 errors++;
 }
 }
-}
-else {
-const err219 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data162.gs_wal_path !== undefined){
+if(typeof data162.gs_wal_path !== "string"){
+const err219 = {instancePath:instancePath+"/spec/standby/gs_wal_path",schemaPath:"#/properties/spec/properties/standby/properties/gs_wal_path/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err219];
 }
 else {
 vErrors.push(err219);
+}
+errors++;
+}
+}
+if(data162.standby_host !== undefined){
+if(typeof data162.standby_host !== "string"){
+const err220 = {instancePath:instancePath+"/spec/standby/standby_host",schemaPath:"#/properties/spec/properties/standby/properties/standby_host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+}
+if(data162.standby_port !== undefined){
+if(typeof data162.standby_port !== "string"){
+const err221 = {instancePath:instancePath+"/spec/standby/standby_port",schemaPath:"#/properties/spec/properties/standby/properties/standby_port/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+}
+if(data162.standby_primary_slot_name !== undefined){
+if(typeof data162.standby_primary_slot_name !== "string"){
+const err222 = {instancePath:instancePath+"/spec/standby/standby_primary_slot_name",schemaPath:"#/properties/spec/properties/standby/properties/standby_primary_slot_name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+}
+else {
+const err223 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data2.streams !== undefined){
+let data168 = data2.streams;
+if(Array.isArray(data168)){
+const len8 = data168.length;
+for(let i8=0; i8<len8; i8++){
+let data169 = data168[i8];
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+if(data169.applicationId === undefined){
+const err224 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/required",keyword:"required",params:{missingProperty: "applicationId"},message:"must have required property '"+"applicationId"+"'"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+if(data169.database === undefined){
+const err225 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/required",keyword:"required",params:{missingProperty: "database"},message:"must have required property '"+"database"+"'"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+if(data169.tables === undefined){
+const err226 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/required",keyword:"required",params:{missingProperty: "tables"},message:"must have required property '"+"tables"+"'"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+for(const key30 in data169){
+if(!((((((((key30 === "applicationId") || (key30 === "batchSize")) || (key30 === "cpu")) || (key30 === "database")) || (key30 === "enableRecovery")) || (key30 === "filter")) || (key30 === "memory")) || (key30 === "tables"))){
+const err227 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+if(data169.applicationId !== undefined){
+if(typeof data169.applicationId !== "string"){
+const err228 = {instancePath:instancePath+"/spec/streams/" + i8+"/applicationId",schemaPath:"#/properties/spec/properties/streams/items/properties/applicationId/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+if(data169.batchSize !== undefined){
+let data171 = data169.batchSize;
+if(!(((typeof data171 == "number") && (!(data171 % 1) && !isNaN(data171))) && (isFinite(data171)))){
+const err229 = {instancePath:instancePath+"/spec/streams/" + i8+"/batchSize",schemaPath:"#/properties/spec/properties/streams/items/properties/batchSize/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+if(data169.cpu !== undefined){
+if(typeof data169.cpu !== "string"){
+const err230 = {instancePath:instancePath+"/spec/streams/" + i8+"/cpu",schemaPath:"#/properties/spec/properties/streams/items/properties/cpu/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+if(data169.database !== undefined){
+if(typeof data169.database !== "string"){
+const err231 = {instancePath:instancePath+"/spec/streams/" + i8+"/database",schemaPath:"#/properties/spec/properties/streams/items/properties/database/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+if(data169.enableRecovery !== undefined){
+if(typeof data169.enableRecovery !== "boolean"){
+const err232 = {instancePath:instancePath+"/spec/streams/" + i8+"/enableRecovery",schemaPath:"#/properties/spec/properties/streams/items/properties/enableRecovery/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+}
+if(data169.filter !== undefined){
+let data175 = data169.filter;
+if(!(data175 && typeof data175 == "object" && !Array.isArray(data175))){
+const err233 = {instancePath:instancePath+"/spec/streams/" + i8+"/filter",schemaPath:"#/properties/spec/properties/streams/items/properties/filter/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+if(data169.memory !== undefined){
+if(typeof data169.memory !== "string"){
+const err234 = {instancePath:instancePath+"/spec/streams/" + i8+"/memory",schemaPath:"#/properties/spec/properties/streams/items/properties/memory/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data169.tables !== undefined){
+let data177 = data169.tables;
+if(!(data177 && typeof data177 == "object" && !Array.isArray(data177))){
+const err235 = {instancePath:instancePath+"/spec/streams/" + i8+"/tables",schemaPath:"#/properties/spec/properties/streams/items/properties/tables/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+}
+else {
+const err236 = {instancePath:instancePath+"/spec/streams/" + i8,schemaPath:"#/properties/spec/properties/streams/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+}
+else {
+const err237 = {instancePath:instancePath+"/spec/streams",schemaPath:"#/properties/spec/properties/streams/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+if(data2.tolerations !== undefined){
+let data178 = data2.tolerations;
+if(Array.isArray(data178)){
+const len9 = data178.length;
+for(let i9=0; i9<len9; i9++){
+let data179 = data178[i9];
+if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
+for(const key31 in data179){
+if(!(((((key31 === "key") || (key31 === "operator")) || (key31 === "value")) || (key31 === "effect")) || (key31 === "tolerationSeconds"))){
+const err238 = {instancePath:instancePath+"/spec/tolerations/" + i9,schemaPath:"#/properties/spec/properties/tolerations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+if(data179.key !== undefined){
+if(typeof data179.key !== "string"){
+const err239 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/key",schemaPath:"#/properties/spec/properties/tolerations/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+if(data179.operator !== undefined){
+if(typeof data179.operator !== "string"){
+const err240 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/operator",schemaPath:"#/properties/spec/properties/tolerations/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+if(data179.value !== undefined){
+if(typeof data179.value !== "string"){
+const err241 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/value",schemaPath:"#/properties/spec/properties/tolerations/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+if(data179.effect !== undefined){
+if(typeof data179.effect !== "string"){
+const err242 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/effect",schemaPath:"#/properties/spec/properties/tolerations/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+if(data179.tolerationSeconds !== undefined){
+let data184 = data179.tolerationSeconds;
+if(!(((typeof data184 == "number") && (!(data184 % 1) && !isNaN(data184))) && (isFinite(data184)))){
+const err243 = {instancePath:instancePath+"/spec/tolerations/" + i9+"/tolerationSeconds",schemaPath:"#/properties/spec/properties/tolerations/items/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+}
+else {
+const err244 = {instancePath:instancePath+"/spec/tolerations/" + i9,schemaPath:"#/properties/spec/properties/tolerations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+}
+else {
+const err245 = {instancePath:instancePath+"/spec/tolerations",schemaPath:"#/properties/spec/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+if(data2.useLoadBalancer !== undefined){
+if(typeof data2.useLoadBalancer !== "boolean"){
+const err246 = {instancePath:instancePath+"/spec/useLoadBalancer",schemaPath:"#/properties/spec/properties/useLoadBalancer/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+if(data2.users !== undefined){
+let data186 = data2.users;
+if(data186 && typeof data186 == "object" && !Array.isArray(data186)){
+for(const key32 in data186){
+let data187 = data186[key32];
+if(Array.isArray(data187)){
+const len10 = data187.length;
+for(let i10=0; i10<len10; i10++){
+let data188 = data187[i10];
+if(typeof data188 !== "string"){
+const err247 = {instancePath:instancePath+"/spec/users/" + key32.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/spec/properties/users/additionalProperties/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+if(!((((((((((((((((((((((((((((data188 === "bypassrls") || (data188 === "BYPASSRLS")) || (data188 === "nobypassrls")) || (data188 === "NOBYPASSRLS")) || (data188 === "createdb")) || (data188 === "CREATEDB")) || (data188 === "nocreatedb")) || (data188 === "NOCREATEDB")) || (data188 === "createrole")) || (data188 === "CREATEROLE")) || (data188 === "nocreaterole")) || (data188 === "NOCREATEROLE")) || (data188 === "inherit")) || (data188 === "INHERIT")) || (data188 === "noinherit")) || (data188 === "NOINHERIT")) || (data188 === "login")) || (data188 === "LOGIN")) || (data188 === "nologin")) || (data188 === "NOLOGIN")) || (data188 === "replication")) || (data188 === "REPLICATION")) || (data188 === "noreplication")) || (data188 === "NOREPLICATION")) || (data188 === "superuser")) || (data188 === "SUPERUSER")) || (data188 === "nosuperuser")) || (data188 === "NOSUPERUSER"))){
+const err248 = {instancePath:instancePath+"/spec/users/" + key32.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/spec/properties/users/additionalProperties/items/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.users.additionalProperties.items.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+}
+else {
+const err249 = {instancePath:instancePath+"/spec/users/" + key32.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/users/additionalProperties/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+}
+}
+else {
+const err250 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+if(data2.usersWithInPlaceSecretRotation !== undefined){
+let data189 = data2.usersWithInPlaceSecretRotation;
+if((!(Array.isArray(data189))) && (data189 !== null)){
+const err251 = {instancePath:instancePath+"/spec/usersWithInPlaceSecretRotation",schemaPath:"#/properties/spec/properties/usersWithInPlaceSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+if(Array.isArray(data189)){
+const len11 = data189.length;
+for(let i11=0; i11<len11; i11++){
+if(typeof data189[i11] !== "string"){
+const err252 = {instancePath:instancePath+"/spec/usersWithInPlaceSecretRotation/" + i11,schemaPath:"#/properties/spec/properties/usersWithInPlaceSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+}
+}
+}
+if(data2.usersWithSecretRotation !== undefined){
+let data191 = data2.usersWithSecretRotation;
+if((!(Array.isArray(data191))) && (data191 !== null)){
+const err253 = {instancePath:instancePath+"/spec/usersWithSecretRotation",schemaPath:"#/properties/spec/properties/usersWithSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+if(Array.isArray(data191)){
+const len12 = data191.length;
+for(let i12=0; i12<len12; i12++){
+if(typeof data191[i12] !== "string"){
+const err254 = {instancePath:instancePath+"/spec/usersWithSecretRotation/" + i12,schemaPath:"#/properties/spec/properties/usersWithSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+}
+}
+if(data2.logicalBackupRetention !== undefined){
+if(typeof data2.logicalBackupRetention !== "string"){
+const err255 = {instancePath:instancePath+"/spec/logicalBackupRetention",schemaPath:"#/properties/spec/properties/logicalBackupRetention/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+if(data2.usersIgnoringSecretRotation !== undefined){
+let data194 = data2.usersIgnoringSecretRotation;
+if((!(Array.isArray(data194))) && (data194 !== null)){
+const err256 = {instancePath:instancePath+"/spec/usersIgnoringSecretRotation",schemaPath:"#/properties/spec/properties/usersIgnoringSecretRotation/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+if(Array.isArray(data194)){
+const len13 = data194.length;
+for(let i13=0; i13<len13; i13++){
+if(typeof data194[i13] !== "string"){
+const err257 = {instancePath:instancePath+"/spec/usersIgnoringSecretRotation/" + i13,schemaPath:"#/properties/spec/properties/usersIgnoringSecretRotation/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+}
+}
+if(data2.enableMasterNodePort !== undefined){
+if(typeof data2.enableMasterNodePort !== "boolean"){
+const err258 = {instancePath:instancePath+"/spec/enableMasterNodePort",schemaPath:"#/properties/spec/properties/enableMasterNodePort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+if(data2.enableMasterPoolerNodePort !== undefined){
+if(typeof data2.enableMasterPoolerNodePort !== "boolean"){
+const err259 = {instancePath:instancePath+"/spec/enableMasterPoolerNodePort",schemaPath:"#/properties/spec/properties/enableMasterPoolerNodePort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+}
+if(data2.enableReplicaNodePort !== undefined){
+if(typeof data2.enableReplicaNodePort !== "boolean"){
+const err260 = {instancePath:instancePath+"/spec/enableReplicaNodePort",schemaPath:"#/properties/spec/properties/enableReplicaNodePort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+if(data2.enableReplicaPoolerNodePort !== undefined){
+if(typeof data2.enableReplicaPoolerNodePort !== "boolean"){
+const err261 = {instancePath:instancePath+"/spec/enableReplicaPoolerNodePort",schemaPath:"#/properties/spec/properties/enableReplicaPoolerNodePort/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+}
+if(data2.envFrom !== undefined){
+if(!(Array.isArray(data2.envFrom))){
+const err262 = {instancePath:instancePath+"/spec/envFrom",schemaPath:"#/properties/spec/properties/envFrom/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+}
+if(data2.livenessProbe !== undefined){
+let data201 = data2.livenessProbe;
+if(!(data201 && typeof data201 == "object" && !Array.isArray(data201))){
+const err263 = {instancePath:instancePath+"/spec/livenessProbe",schemaPath:"#/properties/spec/properties/livenessProbe/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+}
+if(data2.masterNodePort !== undefined){
+let data202 = data2.masterNodePort;
+if(!(((typeof data202 == "number") && (!(data202 % 1) && !isNaN(data202))) && (isFinite(data202)))){
+const err264 = {instancePath:instancePath+"/spec/masterNodePort",schemaPath:"#/properties/spec/properties/masterNodePort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+if(data2.masterPoolerNodePort !== undefined){
+let data203 = data2.masterPoolerNodePort;
+if(!(((typeof data203 == "number") && (!(data203 % 1) && !isNaN(data203))) && (isFinite(data203)))){
+const err265 = {instancePath:instancePath+"/spec/masterPoolerNodePort",schemaPath:"#/properties/spec/properties/masterPoolerNodePort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+}
+if(data2.replicaNodePort !== undefined){
+let data204 = data2.replicaNodePort;
+if(!(((typeof data204 == "number") && (!(data204 % 1) && !isNaN(data204))) && (isFinite(data204)))){
+const err266 = {instancePath:instancePath+"/spec/replicaNodePort",schemaPath:"#/properties/spec/properties/replicaNodePort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+}
+if(data2.replicaPoolerNodePort !== undefined){
+let data205 = data2.replicaPoolerNodePort;
+if(!(((typeof data205 == "number") && (!(data205 % 1) && !isNaN(data205))) && (isFinite(data205)))){
+const err267 = {instancePath:instancePath+"/spec/replicaPoolerNodePort",schemaPath:"#/properties/spec/properties/replicaPoolerNodePort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+if(data2.topologySpreadConstraints !== undefined){
+if(!(Array.isArray(data2.topologySpreadConstraints))){
+const err268 = {instancePath:instancePath+"/spec/topologySpreadConstraints",schemaPath:"#/properties/spec/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+}
+else {
+const err269 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data207 = data.status;
+if(data207 && typeof data207 == "object" && !Array.isArray(data207)){
+}
+else {
+const err270 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data208 = data.metadata;
+if(data208 && typeof data208 == "object" && !Array.isArray(data208)){
+if(data208.name !== undefined){
+if(typeof data208.name !== "string"){
+const err271 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+}
+if(data208.namespace !== undefined){
+if(typeof data208.namespace !== "string"){
+const err272 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+}
+if(data208.labels !== undefined){
+let data211 = data208.labels;
+if(data211 && typeof data211 == "object" && !Array.isArray(data211)){
+for(const key33 in data211){
+if(typeof data211[key33] !== "string"){
+const err273 = {instancePath:instancePath+"/metadata/labels/" + key33.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+}
+}
+else {
+const err274 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+}
+if(data208.annotations !== undefined){
+let data213 = data208.annotations;
+if(data213 && typeof data213 == "object" && !Array.isArray(data213)){
+for(const key34 in data213){
+if(typeof data213[key34] !== "string"){
+const err275 = {instancePath:instancePath+"/metadata/annotations/" + key34.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+}
+}
+else {
+const err276 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+}
+}
+else {
+const err277 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
+}
+}
+else {
+const err278 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err278];
+}
+else {
+vErrors.push(err278);
 }
 errors++;
 }
