@@ -18,7 +18,9 @@
  * zalando/postgres-operator) the CRDs of ZALANDO_RELEASES are read from their tags the same way, plus the per-release
  * enums (the PostgreSQL versions each release takes); the release that applies is the one the workspace installs.
  *
- *   node --import tsx scripts/gen-k8s-schemas.ts [--percona-git DIR] [--zalando-git DIR] [--check]
+ * Crunchy PGO v5's CRD is not pinned either: with `--pgo-git DIR` it is read from tag PGO_RELEASE.
+ *
+ *   node --import tsx scripts/gen-k8s-schemas.ts [--percona-git DIR] [--zalando-git DIR] [--pgo-git DIR] [--check]
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -123,15 +125,25 @@ export function generateSchema(ours: Schema, up: Schema): Schema {
 type Versions = { releases: string[]; fields: Record<string, string[]>; required: Record<string, Record<string, string[]>> };
 
 function perconaCrd(gitDir: string, release: string): Schema {
-  const text = execFileSync('git', ['--git-dir', gitDir, 'show', `v${release}:${PERCONA_CRD_PATH}`], { maxBuffer: 64 << 20, encoding: 'utf8' });
+  return crdAtTag(gitDir, `v${release}`, PERCONA_CRD_PATH, 'PerconaPGCluster');
+}
+
+/** The structure of the served version of the CRD of `kind` in `file` at `tag` of a git directory. */
+function crdAtTag(gitDir: string, tag: string, file: string, kind: string): Schema {
+  const text = execFileSync('git', ['--git-dir', gitDir, 'show', `${tag}:${file}`], { maxBuffer: 64 << 20, encoding: 'utf8' });
   for (const d of parseAllDocuments(text)) {
     const crd = d.toJS({ maxAliasCount: -1 }) as { spec?: { names?: { kind?: string }; versions?: { served?: boolean; schema?: { openAPIV3Schema?: Schema } }[] } } | null;
-    if (crd?.spec?.names?.kind !== 'PerconaPGCluster') continue;
+    if (crd?.spec?.names?.kind !== kind) continue;
     const v = crd.spec.versions?.find(x => x.served !== false);
     if (v?.schema?.openAPIV3Schema) return structure(v.schema.openAPIV3Schema);
   }
-  throw new Error(`v${release}: no PerconaPGCluster CRD in ${PERCONA_CRD_PATH}`);
+  throw new Error(`${tag}: no ${kind} CRD in ${file}`);
 }
+
+/** Crunchy PGO v5: the one release our schema follows (its CRD is not pinned in ../shared/reference/crds). */
+export const PGO_RELEASE = 'v5.8.9';
+const PGO_SCHEMA = 'pgo-postgrescluster.json';
+const PGO_CRD_PATH = 'config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml';
 
 /** Walks the field paths of a structure (dotted, `[]` for list items, `{}` for map values). */
 function walkFields(s: Schema, visit: (p: string, node: Schema) => void, p = ''): void {
@@ -227,14 +239,7 @@ const ZALANDO_SCHEMA = 'zalando-postgresql.json';
 const ZALANDO_CRD_PATH = 'manifests/postgresql.crd.yaml';
 
 function zalandoCrd(gitDir: string, release: string): Schema {
-  const text = execFileSync('git', ['--git-dir', gitDir, 'show', `v${release}:${ZALANDO_CRD_PATH}`], { maxBuffer: 64 << 20, encoding: 'utf8' });
-  for (const d of parseAllDocuments(text)) {
-    const crd = d.toJS({ maxAliasCount: -1 }) as { spec?: { names?: { kind?: string }; versions?: { served?: boolean; schema?: { openAPIV3Schema?: Schema } }[] } } | null;
-    if (crd?.spec?.names?.kind !== 'postgresql') continue;
-    const v = crd.spec.versions?.find(x => x.served !== false);
-    if (v?.schema?.openAPIV3Schema) return structure(v.schema.openAPIV3Schema);
-  }
-  throw new Error(`v${release}: no postgresql CRD in ${ZALANDO_CRD_PATH}`);
+  return crdAtTag(gitDir, `v${release}`, ZALANDO_CRD_PATH, 'postgresql');
 }
 
 /**
@@ -312,6 +317,18 @@ function main(): void {
       stale = true;
       if (check) console.error(`${ZALANDO_SCHEMA} is not in step with zalando/postgres-operator ${ZALANDO_RELEASES.join(', ')}`);
       else { fs.writeFileSync(file, text); console.log(`wrote schemas/k8s/${ZALANDO_SCHEMA}`); }
+    }
+  }
+  const pgoAt = process.argv.indexOf('--pgo-git');
+  if (pgoAt > 0) {
+    // Nor is PGO's: read from its tag.
+    const file = path.join(SCHEMA_DIR, PGO_SCHEMA);
+    const ours = JSON.parse(fs.readFileSync(file, 'utf8')) as Schema;
+    const text = `${JSON.stringify(generateSchema(ours, crdAtTag(process.argv[pgoAt + 1]!, PGO_RELEASE, PGO_CRD_PATH, 'PostgresCluster')), null, 2)}\n`;
+    if (text !== fs.readFileSync(file, 'utf8')) {
+      stale = true;
+      if (check) console.error(`${PGO_SCHEMA} is not in step with CrunchyData/postgres-operator ${PGO_RELEASE}`);
+      else { fs.writeFileSync(file, text); console.log(`wrote schemas/k8s/${PGO_SCHEMA}`); }
     }
   }
   if (check && stale) process.exitCode = 1;

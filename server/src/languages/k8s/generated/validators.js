@@ -16829,10 +16829,10 @@ return errors === 0;
 }
 
 exports["pgo-postgrescluster.json"] = validate83;
-const schema33 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json","title":"Crunchy Data PGO PostgresCluster (postgres-operator.crunchydata.com/v1beta1)","description":"A PostgreSQL cluster of Crunchy Data PGO v5 (the upstream of Percona's v2 operator). Written by pgtls from the facts of the upstream CRD (config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml, v5.8.9); the TLS fields (spec.customTLSSecret, spec.customReplicationTLSSecret, spec.proxy.pgBouncer.customTLSSecret, spec.authentication) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml","release":"Crunchy Data PGO v5.8.9","apiVersion":"postgres-operator.crunchydata.com/v1beta1","kind":"PostgresCluster"},"type":"object","properties":{"apiVersion":{"type":"string","description":"postgres-operator.crunchydata.com/v1beta1.","enum":["postgres-operator.crunchydata.com/v1beta1"]},"kind":{"type":"string","description":"PostgresCluster.","enum":["PostgresCluster"]},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service (<name>-primary, <name>-replicas, <name>-pgbouncer, <name>-pods), Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"type":"object","description":"Desired state of the cluster. The CRD requires postgresVersion and instances.","required":["instances","postgresVersion"],"additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Server certificate of PostgreSQL, projected into /pgconf/tls. The Secret needs tls.crt, tls.key and ca.crt. Set it together with customReplicationTLSSecret, with the same ca.crt: the CRD says both are required together, and with only one of them the other certificate comes from PGO's own root CA, so replication fails the CA check. The certificate should name <cluster>-primary.<ns>.svc (the host in the user Secrets) and the short <cluster>-primary, which PgBouncer verifies with verify-full.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"customReplicationTLSSecret":{"type":"object","description":"Client certificate of the replication user _crunchyrepl (its CN must be _crunchyrepl), with tls.crt, tls.key and ca.crt; the ca.crt must be the one of customTLSSecret. Set it together with customTLSSecret.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"authentication":{"type":"object","description":"Custom pg_hba.conf rules, placed after PGO's mandatory rules (which come first, so rules for _crunchyrepl or the local postgres user never apply) and before its default rule.","additionalProperties":false,"properties":{"rules":{"type":"array","description":"Rules in order; when omitted PGO accepts TLS connections with a password from anyone (hostssl all all all scram-sha-256).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"One pg_hba.conf rule: either connection and method (with databases, users and options), or a raw line in hba, not both (CEL rules of the CRD).","additionalProperties":false,"properties":{"connection":{"type":"string","description":"Connection type: host, hostssl, hostnossl, hostgssenc, hostnogssenc (1 to 20 characters of a-z, 0-9, -). Use hostssl to require TLS; host also accepts plaintext.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"databases":{"type":"array","description":"Databases the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"users":{"type":"array","description":"Users the rule matches; empty matches all.","items":{"type":"string","minLength":1,"maxLength":63},"maxItems":20,"x-kubernetes-list-type":"atomic"},"method":{"type":"string","description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject; the CRD rejects trust. cert requires hostssl.","examples":["scram-sha-256","cert","md5","ldap","reject"],"minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"options":{"type":"object","description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","additionalProperties":{"description":"Option value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"maxProperties":20},"hba":{"type":"string","description":"A complete pg_hba.conf line (at most 100 characters, printable); PGO writes it verbatim. It cannot be an include line.","minLength":1,"maxLength":100}}}}}},"config":{"type":"object","description":"PostgreSQL configuration.","properties":{"parameters":{"type":"object","description":"postgresql.conf parameters (strings or integers, at most 50). TLS is always on and managed by PGO: the CRD rejects ssl and every ssl_* parameter except ssl_groups (PostgreSQL 18) and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true}},"files":{"type":"array","description":"Extra files projected under /etc/postgres (for instance a CA for LDAP authentication).","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}},"additionalProperties":false},"proxy":{"type":"object","description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","required":["pgBouncer"],"additionalProperties":false,"properties":{"pgBouncer":{"type":"object","description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","additionalProperties":false,"properties":{"customTLSSecret":{"type":"object","description":"Certificate PgBouncer presents to its clients (frontend TLS), with tls.crt, tls.key and ca.crt, in the cluster's namespace. Changing it restarts PgBouncer. Unset: PGO issues one from its root CA for the <cluster>-pgbouncer Service names.","additionalProperties":false,"properties":{"name":{"type":"string","description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","default":""},"items":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","x-kubernetes-list-type":"atomic","items":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required."},"path":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"]},"mode":{"$ref":"#/definitions/s4"}}}},"optional":{"$ref":"#/definitions/s5"}},"x-kubernetes-map-type":"atomic"},"config":{"type":"object","description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","properties":{"global":{"type":"object","description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","additionalProperties":{"type":"string"}},"databases":{"type":"object","description":"Entries for the [databases] section.","additionalProperties":{"type":"string"}},"users":{"type":"object","description":"Entries for the [users] section.","additionalProperties":{"type":"string"}},"files":{"type":"array","description":"Extra projected files for PgBouncer.","items":{"type":"object","description":"One volume projection.","additionalProperties":true}}}},"affinity":{"type":"object","description":"Pod affinity (not TLS).","additionalProperties":true},"containers":{"type":"object","description":"Container overrides (not TLS).","additionalProperties":true},"image":{"type":"string","description":"PgBouncer image."},"metadata":{"type":"object","description":"Labels and annotations.","additionalProperties":true},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","anyOf":[{"type":"integer"},{"type":"string"}],"x-kubernetes-int-or-string":true},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PgBouncer listens on (at least 1024). Default 5432.","default":5432},"priorityClassName":{"type":"string","description":"Priority class."},"replicas":{"type":"integer","minimum":0,"maximum":2147483647,"description":"Number of PgBouncer pods. Default 1.","default":1},"resources":{"type":"object","description":"Resource requests and limits.","additionalProperties":true},"sidecars":{"type":"array","description":"Sidecar containers.","items":{"type":"object","description":"One container.","additionalProperties":true}},"tolerations":{"type":"array","description":"Tolerations.","items":{"type":"object","description":"One toleration.","additionalProperties":true}},"topologySpreadConstraints":{"type":"array","description":"Topology spread constraints.","items":{"type":"object","description":"One constraint.","additionalProperties":true}},"service":{"type":"object","description":"service (not TLS)."}}}}},"instances":{"type":"array","description":"PostgreSQL instance sets (at least one; the cluster name plus the set name at most 46 characters). Each instance pod gets a certificate from PGO for <pod>.<cluster>-pods.<ns>.svc.","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"type":"object","description":"One instance set.","required":["dataVolumeClaimSpec"],"properties":{"name":{"type":"string","description":"Instance set name; lower-case DNS label, default \"\".","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"type":"object","description":"Volume claim for the data directory. Required.","additionalProperties":true}}}},"postgresVersion":{"type":"integer","description":"Major PostgreSQL version, 11 to 18. Required.","minimum":11,"maximum":18},"port":{"type":"integer","minimum":1024,"maximum":2147483647,"description":"Port PostgreSQL listens on (at least 1024). Default 5432.","default":5432},"users":{"type":"array","description":"Database users (not TLS).","items":{"type":"object","description":"One user.","required":["name"],"properties":{"name":{"type":"string","description":"User name."}}}},"image":{"type":"string","description":"PostgreSQL image."},"imagePullPolicy":{"type":"string","description":"Image pull policy.","enum":["Always","Never","IfNotPresent"]},"imagePullSecrets":{"type":"array","description":"Image pull Secrets.","items":{"type":"object","description":"One reference.","additionalProperties":true}},"openshift":{"type":"boolean","description":"Running on OpenShift (detected when unset)."},"patroni":{"type":"object","description":"Patroni settings; dynamicConfiguration.postgresql.pg_hba and .parameters are merged into what PGO writes.","additionalProperties":true},"standby":{"type":"object","description":"Standby cluster settings. A streaming standby (host) authenticates as _crunchyrepl with a certificate, so both clusters need certificates from one CA (customTLSSecret / customReplicationTLSSecret).","additionalProperties":true},"backups":{"type":"object","description":"pgBackRest backups (not checked here); its transport uses TLS certificates PGO makes. Optional since v5.7.","additionalProperties":true},"databaseInitSQL":{"type":"object","description":"ConfigMap key with SQL run once at initialization.","required":["key","name"],"additionalProperties":false,"properties":{"key":{"type":"string","description":"Key in the ConfigMap."},"name":{"type":"string","description":"Name of the ConfigMap."}}},"dataSource":{"type":"object","description":"Restore / clone source (not TLS).","additionalProperties":true},"metadata":{"type":"object","description":"Labels and annotations for all objects.","additionalProperties":true},"disableDefaultPodScheduling":{"type":"boolean","description":"Do not add PGO's default pod anti-affinity."},"paused":{"type":"boolean","description":"Stop reconciling this cluster."},"shutdown":{"type":"boolean","description":"Scale every pod to zero."},"postGISVersion":{"type":"string","description":"PostGIS version in the image."},"instrumentation":{"type":"object","description":"OpenTelemetry settings (not TLS).","additionalProperties":true},"monitoring":{"type":"object","description":"pgMonitor exporter (not TLS for PostgreSQL).","additionalProperties":true},"userInterface":{"type":"object","description":"pgAdmin (not TLS).","additionalProperties":true},"replicaService":{"type":"object","description":"Service settings of <cluster>-replicas.","additionalProperties":true},"service":{"type":"object","description":"Service settings of <cluster>-primary.","additionalProperties":true},"supplementalGroups":{"type":"array","description":"Supplemental groups of the pods.","items":{"type":"integer"}}}},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"definitions":{"s2":{"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."},"s3":{"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]},"s4":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."},"s1":{"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}}},"s0":{"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}},"s5":{"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."}}};
-const schema34 = {"type":"array","description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}};
-const schema35 = {"type":"object","description":"Maps one Secret key to one file.","required":["key","path"],"additionalProperties":false,"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}}};
-const schema36 = {"type":"string","description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required."};
+const schema33 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json","title":"Crunchy Data PGO PostgresCluster (postgres-operator.crunchydata.com/v1beta1)","description":"A PostgreSQL cluster of Crunchy Data PGO v5 (the upstream of Percona's v2 operator). Written by pgtls from the facts of the upstream CRD (config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml, v5.8.9); the TLS fields (spec.customTLSSecret, spec.customReplicationTLSSecret, spec.proxy.pgBouncer.customTLSSecret, spec.authentication) are checked strictly, other subtrees only for their type.","x-pgtls-upstream":{"crd":"config/crd/bases/postgres-operator.crunchydata.com_postgresclusters.yaml","release":"Crunchy Data PGO v5.8.9","apiVersion":"postgres-operator.crunchydata.com/v1beta1","kind":"PostgresCluster"},"type":"object","properties":{"apiVersion":{"type":"string","description":"postgres-operator.crunchydata.com/v1beta1.","enum":["postgres-operator.crunchydata.com/v1beta1"]},"kind":{"type":"string","description":"PostgresCluster.","enum":["PostgresCluster"]},"metadata":{"type":"object","description":"Object metadata. The name prefixes every Service (<name>-primary, <name>-replicas, <name>-pgbouncer, <name>-pods), Secret and certificate name.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"finalizers":{"type":"array","description":"Finalizers. percona.com/delete-ssl deletes the TLS Secrets, Certificates and Issuers when the cluster is deleted (including a CA you may share with other clusters); percona.com/delete-pvc deletes the volumes.","items":{"type":"string","examples":["percona.com/delete-ssl","percona.com/delete-pvc"]}}}},"spec":{"description":"Desired state of the cluster. The CRD requires postgresVersion and instances.","type":"object","required":["instances","postgresVersion"],"properties":{"customTLSSecret":{"description":"Server certificate of PostgreSQL, projected into /pgconf/tls. The Secret needs tls.crt, tls.key and ca.crt. Set it together with customReplicationTLSSecret, with the same ca.crt: the CRD says both are required together, and with only one of them the other certificate comes from PGO's own root CA, so replication fails the CA check. The certificate should name <cluster>-primary.<ns>.svc (the host in the user Secrets) and the short <cluster>-primary, which PgBouncer verifies with verify-full.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","type":"string","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false},"customReplicationTLSSecret":{"description":"Client certificate of the replication user _crunchyrepl (its CN must be _crunchyrepl), with tls.crt, tls.key and ca.crt; the ca.crt must be the one of customTLSSecret. Set it together with customTLSSecret.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","type":"string","default":""},"items":{"$ref":"#/definitions/s0"},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false},"authentication":{"description":"Custom pg_hba.conf rules, placed after PGO's mandatory rules (which come first, so rules for _crunchyrepl or the local postgres user never apply) and before its default rule.","type":"object","properties":{"rules":{"description":"Rules in order; when omitted PGO accepts TLS connections with a password from anyone (hostssl all all all scram-sha-256).","type":"array","maxItems":10,"x-kubernetes-list-type":"atomic","items":{"description":"One pg_hba.conf rule: either connection and method (with databases, users and options), or a raw line in hba, not both (CEL rules of the CRD).","type":"object","x-kubernetes-map-type":"atomic","properties":{"connection":{"description":"Connection type: host, hostssl, hostnossl, hostgssenc, hostnogssenc (1 to 20 characters of a-z, 0-9, -). Use hostssl to require TLS; host also accepts plaintext.","examples":["hostssl","host","hostnossl","local","hostgssenc","hostnogssenc"],"type":"string","minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"databases":{"description":"Databases the rule matches; empty matches all.","type":"array","maxItems":20,"x-kubernetes-list-type":"atomic","items":{"type":"string","minLength":1,"maxLength":63}},"users":{"description":"Users the rule matches; empty matches all.","type":"array","maxItems":20,"x-kubernetes-list-type":"atomic","items":{"type":"string","minLength":1,"maxLength":63}},"method":{"description":"Authentication method, e.g. scram-sha-256, cert, md5, ldap, reject; the CRD rejects trust. cert requires hostssl.","examples":["scram-sha-256","cert","md5","ldap","reject"],"type":"string","minLength":1,"maxLength":20,"pattern":"^[-a-z0-9]+$"},"options":{"description":"Method options (e.g. clientcert: verify-full, ldapserver, ldapport); values are strings or integers.","type":"object","maxProperties":20,"x-kubernetes-map-type":"atomic","additionalProperties":{"description":"Option value.","x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]}},"hba":{"description":"A complete pg_hba.conf line (at most 100 characters, printable); PGO writes it verbatim. It cannot be an include line.","type":"string","minLength":1,"maxLength":100}},"additionalProperties":false}}},"additionalProperties":false},"config":{"description":"PostgreSQL configuration.","type":"object","properties":{"parameters":{"description":"postgresql.conf parameters (strings or integers, at most 50). TLS is always on and managed by PGO: the CRD rejects ssl and every ssl_* parameter except ssl_groups (PostgreSQL 18) and ssl_ecdh_curve, and also port, listen_addresses, hba_file and a few others.","type":"object","maxProperties":50,"x-kubernetes-map-type":"granular","additionalProperties":{"description":"Parameter value.","x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]}},"files":{"description":"Extra files projected under /etc/postgres (for instance a CA for LDAP authentication).","type":"array","items":{"$ref":"#/definitions/s6"}}},"additionalProperties":false},"proxy":{"description":"Connection pooler. The CRD requires pgBouncer when proxy is present.","type":"object","required":["pgBouncer"],"properties":{"pgBouncer":{"description":"PgBouncer settings. Only its TLS-related fields are checked in detail.","type":"object","properties":{"customTLSSecret":{"description":"Certificate PgBouncer presents to its clients (frontend TLS), with tls.crt, tls.key and ca.crt, in the cluster's namespace. Changing it restarts PgBouncer. Unset: PGO issues one from its root CA for the <cluster>-pgbouncer Service names.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"description":"Name of the Secret, in the cluster's namespace. The CRD defaults it to \"\" and does not require it, but an empty name gives the pods a projected volume without a Secret, which Kubernetes rejects.","type":"string","default":""},"items":{"description":"Optional key-to-file mapping. When present, only these keys are projected, so every file the operator needs must appear as some items[].path (the operator's own check is laxer and also accepts an unlisted data key, which then is missing in the pod).","type":"array","x-kubernetes-list-type":"atomic","items":{"description":"Maps one Secret key to one file.","type":"object","required":["key","path"],"properties":{"key":{"description":"Data key in the Secret. The operator fails reconciliation if the Secret has no such key. Required.","type":"string"},"path":{"description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt, root.crt, root.key. Required.","examples":["tls.crt","tls.key","ca.crt","root.crt","root.key"],"type":"string"},"mode":{"$ref":"#/definitions/s4"}},"additionalProperties":false}},"optional":{"$ref":"#/definitions/s5"}},"additionalProperties":false},"config":{"description":"PgBouncer configuration. The operator sets client_tls_sslmode = require for clients and server_tls_sslmode = verify-full towards PostgreSQL.","type":"object","properties":{"global":{"description":"Entries for the [pgbouncer] section, e.g. client_tls_sslmode; values are strings.","type":"object","additionalProperties":{"type":"string"}},"databases":{"description":"Entries for the [databases] section.","type":"object","additionalProperties":{"type":"string"}},"users":{"description":"Entries for the [users] section.","type":"object","additionalProperties":{"type":"string"}},"files":{"description":"Extra projected files for PgBouncer.","type":"array","items":{"$ref":"#/definitions/s6"}}},"additionalProperties":false},"affinity":{"description":"Pod affinity (not TLS).","type":"object","properties":{"nodeAffinity":{"type":"object","x-pgtls-structural":true},"podAffinity":{"type":"object","x-pgtls-structural":true},"podAntiAffinity":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"containers":{"description":"Container overrides (not TLS).","type":"array","items":{"type":"object","x-pgtls-structural":true}},"image":{"description":"PgBouncer image.","type":"string"},"metadata":{"description":"Labels and annotations.","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"minAvailable":{"description":"PodDisruptionBudget minAvailable.","x-kubernetes-int-or-string":true,"anyOf":[{"type":"integer"},{"type":"string"}]},"port":{"description":"Port PgBouncer listens on (at least 1024). Default 5432.","type":"integer","default":5432,"minimum":1024},"priorityClassName":{"description":"Priority class.","type":"string"},"replicas":{"description":"Number of PgBouncer pods. Default 1.","type":"integer","default":1,"minimum":0},"resources":{"description":"Resource requests and limits.","type":"object","properties":{"claims":{"type":"array","x-pgtls-structural":true},"limits":{"type":"object","x-pgtls-structural":true},"requests":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"sidecars":{"description":"Sidecar containers.","type":"object","properties":{"pgbouncerConfig":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"tolerations":{"description":"Tolerations.","type":"array","items":{"description":"One toleration.","type":"object","properties":{"effect":{"type":"string","x-pgtls-structural":true},"key":{"type":"string","x-pgtls-structural":true},"operator":{"type":"string","x-pgtls-structural":true},"tolerationSeconds":{"type":"integer","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"topologySpreadConstraints":{"description":"Topology spread constraints.","type":"array","items":{"description":"One constraint.","type":"object","required":["maxSkew","topologyKey","whenUnsatisfiable"],"properties":{"labelSelector":{"type":"object","x-pgtls-structural":true},"matchLabelKeys":{"type":"array","x-pgtls-structural":true},"maxSkew":{"type":"integer","x-pgtls-structural":true},"minDomains":{"type":"integer","x-pgtls-structural":true},"nodeAffinityPolicy":{"type":"string","x-pgtls-structural":true},"nodeTaintsPolicy":{"type":"string","x-pgtls-structural":true},"topologyKey":{"type":"string","x-pgtls-structural":true},"whenUnsatisfiable":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"service":{"description":"service (not TLS).","type":"object","properties":{"externalTrafficPolicy":{"type":"string","x-pgtls-structural":true},"internalTrafficPolicy":{"type":"string","x-pgtls-structural":true},"ipFamilies":{"type":"array","x-pgtls-structural":true},"ipFamilyPolicy":{"type":"string","x-pgtls-structural":true},"metadata":{"type":"object","x-pgtls-structural":true},"nodePort":{"type":"integer","x-pgtls-structural":true},"type":{"type":"string","default":"ClusterIP","x-pgtls-structural":true}},"additionalProperties":false}},"additionalProperties":false}},"additionalProperties":false},"instances":{"description":"PostgreSQL instance sets (at least one; the cluster name plus the set name at most 46 characters). Each instance pod gets a certificate from PGO for <pod>.<cluster>-pods.<ns>.svc.","type":"array","minItems":1,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"description":"One instance set.","type":"object","required":["dataVolumeClaimSpec"],"properties":{"name":{"description":"Instance set name; lower-case DNS label, default \"\".","type":"string","default":"","pattern":"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},"dataVolumeClaimSpec":{"description":"Volume claim for the data directory. Required.","type":"object","x-kubernetes-map-type":"atomic","properties":{"accessModes":{"type":"array","x-pgtls-structural":true},"dataSource":{"type":"object","x-pgtls-structural":true},"dataSourceRef":{"type":"object","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"selector":{"type":"object","x-pgtls-structural":true},"storageClassName":{"type":"string","x-pgtls-structural":true},"volumeAttributesClassName":{"type":"string","x-pgtls-structural":true},"volumeMode":{"type":"string","x-pgtls-structural":true},"volumeName":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"affinity":{"type":"object","x-pgtls-structural":true},"containers":{"type":"array","x-pgtls-structural":true},"metadata":{"type":"object","x-pgtls-structural":true},"minAvailable":{"x-pgtls-structural":true},"priorityClassName":{"type":"string","x-pgtls-structural":true},"replicas":{"type":"integer","default":1,"x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"sidecars":{"type":"object","x-pgtls-structural":true},"tablespaceVolumes":{"type":"array","x-pgtls-structural":true},"tolerations":{"type":"array","x-pgtls-structural":true},"topologySpreadConstraints":{"type":"array","x-pgtls-structural":true},"volumes":{"type":"object","x-pgtls-structural":true},"walVolumeClaimSpec":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"postgresVersion":{"description":"Major PostgreSQL version, 11 to 18. Required.","type":"integer","minimum":11,"maximum":18},"port":{"description":"Port PostgreSQL listens on (at least 1024). Default 5432.","type":"integer","default":5432,"minimum":1024},"users":{"description":"Database users (not TLS).","type":"array","maxItems":64,"x-kubernetes-list-type":"map","x-kubernetes-list-map-keys":["name"],"items":{"description":"One user.","type":"object","required":["name"],"properties":{"name":{"description":"User name.","type":"string","minLength":1,"maxLength":63,"pattern":"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},"databases":{"type":"array","x-pgtls-structural":true},"options":{"type":"string","x-pgtls-structural":true},"password":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"image":{"description":"PostgreSQL image.","type":"string"},"imagePullPolicy":{"description":"Image pull policy.","type":"string","enum":["Always","Never","IfNotPresent"],"maxLength":15},"imagePullSecrets":{"description":"Image pull Secrets.","type":"array","items":{"description":"One reference.","type":"object","x-kubernetes-map-type":"atomic","properties":{"name":{"type":"string","default":"","x-pgtls-structural":true}},"additionalProperties":false}},"openshift":{"description":"Running on OpenShift (detected when unset).","type":"boolean"},"patroni":{"description":"Patroni settings; dynamicConfiguration.postgresql.pg_hba and .parameters are merged into what PGO writes.","type":"object","properties":{"dynamicConfiguration":{"type":"object","x-pgtls-structural":true},"leaderLeaseDurationSeconds":{"type":"integer","default":30,"x-pgtls-structural":true},"logging":{"type":"object","x-pgtls-structural":true},"port":{"type":"integer","default":8008,"x-pgtls-structural":true},"switchover":{"type":"object","x-pgtls-structural":true},"syncPeriodSeconds":{"type":"integer","default":10,"x-pgtls-structural":true}},"additionalProperties":false},"standby":{"description":"Standby cluster settings. A streaming standby (host) authenticates as _crunchyrepl with a certificate, so both clusters need certificates from one CA (customTLSSecret / customReplicationTLSSecret).","type":"object","properties":{"enabled":{"type":"boolean","default":true,"x-pgtls-structural":true},"host":{"type":"string","x-pgtls-structural":true},"port":{"type":"integer","x-pgtls-structural":true},"repoName":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"backups":{"description":"pgBackRest backups (not checked here); its transport uses TLS certificates PGO makes. Optional since v5.7.","type":"object","properties":{"pgbackrest":{"type":"object","x-pgtls-structural":true},"snapshots":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"databaseInitSQL":{"description":"ConfigMap key with SQL run once at initialization.","type":"object","required":["key","name"],"properties":{"key":{"description":"Key in the ConfigMap.","type":"string"},"name":{"description":"Name of the ConfigMap.","type":"string"}},"additionalProperties":false},"dataSource":{"description":"Restore / clone source (not TLS).","type":"object","properties":{"pgbackrest":{"type":"object","x-pgtls-structural":true},"postgresCluster":{"type":"object","x-pgtls-structural":true},"volumes":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"metadata":{"description":"Labels and annotations for all objects.","type":"object","properties":{"annotations":{"type":"object","x-pgtls-structural":true},"labels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"disableDefaultPodScheduling":{"description":"Do not add PGO's default pod anti-affinity.","type":"boolean"},"paused":{"description":"Stop reconciling this cluster.","type":"boolean"},"shutdown":{"description":"Scale every pod to zero.","type":"boolean"},"postGISVersion":{"description":"PostGIS version in the image.","type":"string"},"instrumentation":{"description":"OpenTelemetry settings (not TLS).","type":"object","properties":{"config":{"type":"object","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"logs":{"type":"object","x-pgtls-structural":true},"metrics":{"type":"object","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"monitoring":{"description":"pgMonitor exporter (not TLS for PostgreSQL).","type":"object","properties":{"pgmonitor":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"userInterface":{"description":"pgAdmin (not TLS).","type":"object","required":["pgAdmin"],"properties":{"pgAdmin":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"replicaService":{"description":"Service settings of <cluster>-replicas.","type":"object","properties":{"externalTrafficPolicy":{"type":"string","x-pgtls-structural":true},"internalTrafficPolicy":{"type":"string","x-pgtls-structural":true},"ipFamilies":{"type":"array","x-pgtls-structural":true},"ipFamilyPolicy":{"type":"string","x-pgtls-structural":true},"metadata":{"type":"object","x-pgtls-structural":true},"nodePort":{"type":"integer","x-pgtls-structural":true},"type":{"type":"string","default":"ClusterIP","x-pgtls-structural":true}},"additionalProperties":false},"service":{"description":"Service settings of <cluster>-primary.","type":"object","properties":{"externalTrafficPolicy":{"type":"string","x-pgtls-structural":true},"internalTrafficPolicy":{"type":"string","x-pgtls-structural":true},"ipFamilies":{"type":"array","x-pgtls-structural":true},"ipFamilyPolicy":{"type":"string","x-pgtls-structural":true},"metadata":{"type":"object","x-pgtls-structural":true},"nodePort":{"type":"integer","x-pgtls-structural":true},"type":{"type":"string","default":"ClusterIP","x-pgtls-structural":true}},"additionalProperties":false},"supplementalGroups":{"description":"Supplemental groups of the pods.","type":"array","items":{"type":"integer","minimum":1,"maximum":2147483647}}},"additionalProperties":false},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true}},"additionalProperties":false,"definitions":{"s2":{"description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required.","type":"string"},"s3":{"description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"],"type":"string"},"s4":{"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode.","type":"integer"},"s1":{"description":"Maps one Secret key to one file.","type":"object","required":["key","path"],"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}},"additionalProperties":false},"s0":{"description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","type":"array","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}},"s5":{"description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material.","type":"boolean"},"s6":{"description":"One volume projection.","type":"object","properties":{"clusterTrustBundle":{"type":"object","x-pgtls-structural":true},"configMap":{"type":"object","x-pgtls-structural":true},"downwardAPI":{"type":"object","x-pgtls-structural":true},"podCertificate":{"type":"object","x-pgtls-structural":true},"secret":{"type":"object","x-pgtls-structural":true},"serviceAccountToken":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}}};
+const schema34 = {"description":"Optional key-to-file mapping. When present, only these keys are projected, so every file PGO needs (tls.crt, tls.key, ca.crt) must appear as some items[].path.","type":"array","x-kubernetes-list-type":"atomic","items":{"$ref":"#/definitions/s1"}};
+const schema35 = {"description":"Maps one Secret key to one file.","type":"object","required":["key","path"],"properties":{"key":{"$ref":"#/definitions/s2"},"path":{"$ref":"#/definitions/s3"},"mode":{"$ref":"#/definitions/s4"}},"additionalProperties":false};
+const schema36 = {"description":"Data key in the Secret; the pod cannot start if the Secret has no such key (unless optional). Required.","type":"string"};
 
 function validate86(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16851,7 +16851,7 @@ validate86.errors = vErrors;
 return errors === 0;
 }
 
-const schema37 = {"type":"string","description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"]};
+const schema37 = {"description":"Relative file name to project the key to (no \"..\", not absolute), e.g. tls.crt, tls.key, ca.crt. Required.","examples":["tls.crt","tls.key","ca.crt"],"type":"string"};
 
 function validate88(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16870,7 +16870,7 @@ validate88.errors = vErrors;
 return errors === 0;
 }
 
-const schema38 = {"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode."};
+const schema38 = {"description":"File mode bits as an integer, between 0 and 511: 384 means 0600. kubectl reads a leading-zero 0600 as octal (YAML 1.1) while YAML 1.2 tools read it as decimal 600, so prefer the decimal form. Unset: the volume's default mode.","type":"integer"};
 
 function validate90(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -16884,28 +16884,6 @@ else {
 vErrors.push(err0);
 }
 errors++;
-}
-if((typeof data == "number") && (isFinite(data))){
-if(data > 2147483647 || isNaN(data)){
-const err1 = {instancePath,schemaPath:"#/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
-if(vErrors === null){
-vErrors = [err1];
-}
-else {
-vErrors.push(err1);
-}
-errors++;
-}
-if(data < -2147483648 || isNaN(data)){
-const err2 = {instancePath,schemaPath:"#/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
-if(vErrors === null){
-vErrors = [err2];
-}
-else {
-vErrors.push(err2);
-}
-errors++;
-}
 }
 validate90.errors = vErrors;
 return errors === 0;
@@ -17008,7 +16986,7 @@ validate84.errors = vErrors;
 return errors === 0;
 }
 
-const schema39 = {"type":"boolean","description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material."};
+const schema39 = {"description":"When true, a missing Secret or key does not block the pod. Do not set it for TLS material.","type":"boolean"};
 
 function validate94(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
@@ -17027,17 +17005,15 @@ validate94.errors = vErrors;
 return errors === 0;
 }
 
-const pattern13 = new RegExp("^[-a-z0-9]+$", "u");
+const schema40 = {"description":"One volume projection.","type":"object","properties":{"clusterTrustBundle":{"type":"object","x-pgtls-structural":true},"configMap":{"type":"object","x-pgtls-structural":true},"downwardAPI":{"type":"object","x-pgtls-structural":true},"podCertificate":{"type":"object","x-pgtls-structural":true},"secret":{"type":"object","x-pgtls-structural":true},"serviceAccountToken":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false};
 
-function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
-/*# sourceURL="https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json" */;
+function validate98(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 let vErrors = null;
 let errors = 0;
 if(data && typeof data == "object" && !Array.isArray(data)){
-if(data.apiVersion !== undefined){
-let data0 = data.apiVersion;
-if(typeof data0 !== "string"){
-const err0 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key0 in data){
+if(!((((((key0 === "clusterTrustBundle") || (key0 === "configMap")) || (key0 === "downwardAPI")) || (key0 === "podCertificate")) || (key0 === "secret")) || (key0 === "serviceAccountToken"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err0];
 }
@@ -17046,8 +17022,11 @@ vErrors.push(err0);
 }
 errors++;
 }
-if(!(data0 === "postgres-operator.crunchydata.com/v1beta1")){
-const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema33.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.clusterTrustBundle !== undefined){
+let data0 = data.clusterTrustBundle;
+if(!(data0 && typeof data0 == "object" && !Array.isArray(data0))){
+const err1 = {instancePath:instancePath+"/clusterTrustBundle",schemaPath:"#/properties/clusterTrustBundle/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err1];
 }
@@ -17057,10 +17036,10 @@ vErrors.push(err1);
 errors++;
 }
 }
-if(data.kind !== undefined){
-let data1 = data.kind;
-if(typeof data1 !== "string"){
-const err2 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.configMap !== undefined){
+let data1 = data.configMap;
+if(!(data1 && typeof data1 == "object" && !Array.isArray(data1))){
+const err2 = {instancePath:instancePath+"/configMap",schemaPath:"#/properties/configMap/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err2];
 }
@@ -17069,8 +17048,11 @@ vErrors.push(err2);
 }
 errors++;
 }
-if(!(data1 === "PostgresCluster")){
-const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema33.properties.kind.enum},message:"must be equal to one of the allowed values"};
+}
+if(data.downwardAPI !== undefined){
+let data2 = data.downwardAPI;
+if(!(data2 && typeof data2 == "object" && !Array.isArray(data2))){
+const err3 = {instancePath:instancePath+"/downwardAPI",schemaPath:"#/properties/downwardAPI/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err3];
 }
@@ -17080,12 +17062,10 @@ vErrors.push(err3);
 errors++;
 }
 }
-if(data.metadata !== undefined){
-let data2 = data.metadata;
-if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
-if(data2.name !== undefined){
-if(typeof data2.name !== "string"){
-const err4 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.podCertificate !== undefined){
+let data3 = data.podCertificate;
+if(!(data3 && typeof data3 == "object" && !Array.isArray(data3))){
+const err4 = {instancePath:instancePath+"/podCertificate",schemaPath:"#/properties/podCertificate/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -17095,9 +17075,10 @@ vErrors.push(err4);
 errors++;
 }
 }
-if(data2.namespace !== undefined){
-if(typeof data2.namespace !== "string"){
-const err5 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.secret !== undefined){
+let data4 = data.secret;
+if(!(data4 && typeof data4 == "object" && !Array.isArray(data4))){
+const err5 = {instancePath:instancePath+"/secret",schemaPath:"#/properties/secret/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err5];
 }
@@ -17107,12 +17088,10 @@ vErrors.push(err5);
 errors++;
 }
 }
-if(data2.labels !== undefined){
-let data5 = data2.labels;
-if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
-for(const key0 in data5){
-if(typeof data5[key0] !== "string"){
-const err6 = {instancePath:instancePath+"/metadata/labels/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data.serviceAccountToken !== undefined){
+let data5 = data.serviceAccountToken;
+if(!(data5 && typeof data5 == "object" && !Array.isArray(data5))){
+const err6 = {instancePath:instancePath+"/serviceAccountToken",schemaPath:"#/properties/serviceAccountToken/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -17124,7 +17103,117 @@ errors++;
 }
 }
 else {
-const err7 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err7 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+validate98.errors = vErrors;
+return errors === 0;
+}
+
+const pattern13 = new RegExp("^[-a-z0-9]+$", "u");
+
+function validate83(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="https://example.invalid/pgtls/schemas/k8s/pgo-postgrescluster.json" */;
+let vErrors = null;
+let errors = 0;
+if(data && typeof data == "object" && !Array.isArray(data)){
+for(const key0 in data){
+if(!(((((key0 === "apiVersion") || (key0 === "kind")) || (key0 === "metadata")) || (key0 === "spec")) || (key0 === "status"))){
+const err0 = {instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+}
+if(data.apiVersion !== undefined){
+let data0 = data.apiVersion;
+if(typeof data0 !== "string"){
+const err1 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+if(!(data0 === "postgres-operator.crunchydata.com/v1beta1")){
+const err2 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema33.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+}
+if(data.kind !== undefined){
+let data1 = data.kind;
+if(typeof data1 !== "string"){
+const err3 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(!(data1 === "PostgresCluster")){
+const err4 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema33.properties.kind.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+}
+if(data.metadata !== undefined){
+let data2 = data.metadata;
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+if(data2.name !== undefined){
+if(typeof data2.name !== "string"){
+const err5 = {instancePath:instancePath+"/metadata/name",schemaPath:"#/properties/metadata/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+if(data2.namespace !== undefined){
+if(typeof data2.namespace !== "string"){
+const err6 = {instancePath:instancePath+"/metadata/namespace",schemaPath:"#/properties/metadata/properties/namespace/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+}
+if(data2.labels !== undefined){
+let data5 = data2.labels;
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+for(const key1 in data5){
+if(typeof data5[key1] !== "string"){
+const err7 = {instancePath:instancePath+"/metadata/labels/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/labels/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err7];
 }
@@ -17134,12 +17223,9 @@ vErrors.push(err7);
 errors++;
 }
 }
-if(data2.annotations !== undefined){
-let data7 = data2.annotations;
-if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
-for(const key1 in data7){
-if(typeof data7[key1] !== "string"){
-const err8 = {instancePath:instancePath+"/metadata/annotations/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err8 = {instancePath:instancePath+"/metadata/labels",schemaPath:"#/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err8];
 }
@@ -17149,14 +17235,29 @@ vErrors.push(err8);
 errors++;
 }
 }
-}
-else {
-const err9 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data2.annotations !== undefined){
+let data7 = data2.annotations;
+if(data7 && typeof data7 == "object" && !Array.isArray(data7)){
+for(const key2 in data7){
+if(typeof data7[key2] !== "string"){
+const err9 = {instancePath:instancePath+"/metadata/annotations/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/metadata/properties/annotations/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err9];
 }
 else {
 vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+else {
+const err10 = {instancePath:instancePath+"/metadata/annotations",schemaPath:"#/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
 }
 errors++;
 }
@@ -17167,19 +17268,7 @@ if(Array.isArray(data9)){
 const len0 = data9.length;
 for(let i0=0; i0<len0; i0++){
 if(typeof data9[i0] !== "string"){
-const err10 = {instancePath:instancePath+"/metadata/finalizers/" + i0,schemaPath:"#/properties/metadata/properties/finalizers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
-if(vErrors === null){
-vErrors = [err10];
-}
-else {
-vErrors.push(err10);
-}
-errors++;
-}
-}
-}
-else {
-const err11 = {instancePath:instancePath+"/metadata/finalizers",schemaPath:"#/properties/metadata/properties/finalizers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err11 = {instancePath:instancePath+"/metadata/finalizers/" + i0,schemaPath:"#/properties/metadata/properties/finalizers/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err11];
 }
@@ -17191,12 +17280,24 @@ errors++;
 }
 }
 else {
-const err12 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err12 = {instancePath:instancePath+"/metadata/finalizers",schemaPath:"#/properties/metadata/properties/finalizers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err12];
 }
 else {
 vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/metadata",schemaPath:"#/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
 }
 errors++;
 }
@@ -17208,17 +17309,7 @@ if(data11.port === undefined){
 data11.port = 5432;
 }
 if(data11.instances === undefined){
-const err13 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "instances"},message:"must have required property '"+"instances"+"'"};
-if(vErrors === null){
-vErrors = [err13];
-}
-else {
-vErrors.push(err13);
-}
-errors++;
-}
-if(data11.postgresVersion === undefined){
-const err14 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "postgresVersion"},message:"must have required property '"+"postgresVersion"+"'"};
+const err14 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "instances"},message:"must have required property '"+"instances"+"'"};
 if(vErrors === null){
 vErrors = [err14];
 }
@@ -17227,14 +17318,24 @@ vErrors.push(err14);
 }
 errors++;
 }
-for(const key2 in data11){
-if(!(func2.call(schema33.properties.spec.properties, key2))){
-const err15 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(data11.postgresVersion === undefined){
+const err15 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/required",keyword:"required",params:{missingProperty: "postgresVersion"},message:"must have required property '"+"postgresVersion"+"'"};
 if(vErrors === null){
 vErrors = [err15];
 }
 else {
 vErrors.push(err15);
+}
+errors++;
+}
+for(const key3 in data11){
+if(!(func2.call(schema33.properties.spec.properties, key3))){
+const err16 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
 }
 errors++;
 }
@@ -17245,25 +17346,25 @@ if(data12 && typeof data12 == "object" && !Array.isArray(data12)){
 if(data12.name === undefined){
 data12.name = "";
 }
-for(const key3 in data12){
-if(!(((key3 === "name") || (key3 === "items")) || (key3 === "optional"))){
-const err16 = {instancePath:instancePath+"/spec/customTLSSecret",schemaPath:"#/properties/spec/properties/customTLSSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err16];
-}
-else {
-vErrors.push(err16);
-}
-errors++;
-}
-}
-if(typeof data12.name !== "string"){
-const err17 = {instancePath:instancePath+"/spec/customTLSSecret/name",schemaPath:"#/properties/spec/properties/customTLSSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key4 in data12){
+if(!(((key4 === "name") || (key4 === "items")) || (key4 === "optional"))){
+const err17 = {instancePath:instancePath+"/spec/customTLSSecret",schemaPath:"#/properties/spec/properties/customTLSSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err17];
 }
 else {
 vErrors.push(err17);
+}
+errors++;
+}
+}
+if(typeof data12.name !== "string"){
+const err18 = {instancePath:instancePath+"/spec/customTLSSecret/name",schemaPath:"#/properties/spec/properties/customTLSSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
 }
 errors++;
 }
@@ -17281,12 +17382,12 @@ errors = vErrors.length;
 }
 }
 else {
-const err18 = {instancePath:instancePath+"/spec/customTLSSecret",schemaPath:"#/properties/spec/properties/customTLSSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err19 = {instancePath:instancePath+"/spec/customTLSSecret",schemaPath:"#/properties/spec/properties/customTLSSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err18];
+vErrors = [err19];
 }
 else {
-vErrors.push(err18);
+vErrors.push(err19);
 }
 errors++;
 }
@@ -17297,25 +17398,25 @@ if(data16 && typeof data16 == "object" && !Array.isArray(data16)){
 if(data16.name === undefined){
 data16.name = "";
 }
-for(const key4 in data16){
-if(!(((key4 === "name") || (key4 === "items")) || (key4 === "optional"))){
-const err19 = {instancePath:instancePath+"/spec/customReplicationTLSSecret",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err19];
-}
-else {
-vErrors.push(err19);
-}
-errors++;
-}
-}
-if(typeof data16.name !== "string"){
-const err20 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/name",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key5 in data16){
+if(!(((key5 === "name") || (key5 === "items")) || (key5 === "optional"))){
+const err20 = {instancePath:instancePath+"/spec/customReplicationTLSSecret",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err20];
 }
 else {
 vErrors.push(err20);
+}
+errors++;
+}
+}
+if(typeof data16.name !== "string"){
+const err21 = {instancePath:instancePath+"/spec/customReplicationTLSSecret/name",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
 }
 errors++;
 }
@@ -17333,22 +17434,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err21 = {instancePath:instancePath+"/spec/customReplicationTLSSecret",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err21];
-}
-else {
-vErrors.push(err21);
-}
-errors++;
-}
-}
-if(data11.authentication !== undefined){
-let data20 = data11.authentication;
-if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
-for(const key5 in data20){
-if(!(key5 === "rules")){
-const err22 = {instancePath:instancePath+"/spec/authentication",schemaPath:"#/properties/spec/properties/authentication/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},message:"must NOT have additional properties"};
+const err22 = {instancePath:instancePath+"/spec/customReplicationTLSSecret",schemaPath:"#/properties/spec/properties/customReplicationTLSSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err22];
 }
@@ -17358,16 +17444,12 @@ vErrors.push(err22);
 errors++;
 }
 }
-if(data20.rules !== undefined){
-let data21 = data20.rules;
-if(Array.isArray(data21)){
-const len1 = data21.length;
-for(let i1=0; i1<len1; i1++){
-let data22 = data21[i1];
-if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
-for(const key6 in data22){
-if(!((((((key6 === "connection") || (key6 === "databases")) || (key6 === "users")) || (key6 === "method")) || (key6 === "options")) || (key6 === "hba"))){
-const err23 = {instancePath:instancePath+"/spec/authentication/rules/" + i1,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
+if(data11.authentication !== undefined){
+let data20 = data11.authentication;
+if(data20 && typeof data20 == "object" && !Array.isArray(data20)){
+for(const key6 in data20){
+if(!(key6 === "rules")){
+const err23 = {instancePath:instancePath+"/spec/authentication",schemaPath:"#/properties/spec/properties/authentication/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err23];
 }
@@ -17377,11 +17459,11 @@ vErrors.push(err23);
 errors++;
 }
 }
-if(data22.connection !== undefined){
-let data23 = data22.connection;
-if(typeof data23 === "string"){
-if(func3(data23) > 20){
-const err24 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+if(data20.rules !== undefined){
+let data21 = data20.rules;
+if(Array.isArray(data21)){
+if(data21.length > 10){
+const err24 = {instancePath:instancePath+"/spec/authentication/rules",schemaPath:"#/properties/spec/properties/authentication/properties/rules/maxItems",keyword:"maxItems",params:{limit: 10},message:"must NOT have more than 10 items"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -17390,8 +17472,13 @@ vErrors.push(err24);
 }
 errors++;
 }
-if(func3(data23) < 1){
-const err25 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const len1 = data21.length;
+for(let i1=0; i1<len1; i1++){
+let data22 = data21[i1];
+if(data22 && typeof data22 == "object" && !Array.isArray(data22)){
+for(const key7 in data22){
+if(!((((((key7 === "connection") || (key7 === "databases")) || (key7 === "users")) || (key7 === "method")) || (key7 === "options")) || (key7 === "hba"))){
+const err25 = {instancePath:instancePath+"/spec/authentication/rules/" + i1,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err25];
 }
@@ -17400,8 +17487,12 @@ vErrors.push(err25);
 }
 errors++;
 }
-if(!pattern13.test(data23)){
-const err26 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/pattern",keyword:"pattern",params:{pattern: "^[-a-z0-9]+$"},message:"must match pattern \""+"^[-a-z0-9]+$"+"\""};
+}
+if(data22.connection !== undefined){
+let data23 = data22.connection;
+if(typeof data23 === "string"){
+if(func3(data23) > 20){
+const err26 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
 vErrors = [err26];
 }
@@ -17410,9 +17501,8 @@ vErrors.push(err26);
 }
 errors++;
 }
-}
-else {
-const err27 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func3(data23) < 1){
+const err27 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err27];
 }
@@ -17421,12 +17511,8 @@ vErrors.push(err27);
 }
 errors++;
 }
-}
-if(data22.databases !== undefined){
-let data24 = data22.databases;
-if(Array.isArray(data24)){
-if(data24.length > 20){
-const err28 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/databases",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+if(!pattern13.test(data23)){
+const err28 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/pattern",keyword:"pattern",params:{pattern: "^[-a-z0-9]+$"},message:"must match pattern \""+"^[-a-z0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err28];
 }
@@ -17435,12 +17521,9 @@ vErrors.push(err28);
 }
 errors++;
 }
-const len2 = data24.length;
-for(let i2=0; i2<len2; i2++){
-let data25 = data24[i2];
-if(typeof data25 === "string"){
-if(func3(data25) > 63){
-const err29 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/databases/" + i2,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+}
+else {
+const err29 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/connection",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/connection/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err29];
 }
@@ -17449,8 +17532,12 @@ vErrors.push(err29);
 }
 errors++;
 }
-if(func3(data25) < 1){
-const err30 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/databases/" + i2,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data22.databases !== undefined){
+let data24 = data22.databases;
+if(Array.isArray(data24)){
+if(data24.length > 20){
+const err30 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/databases",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
 if(vErrors === null){
 vErrors = [err30];
 }
@@ -17459,9 +17546,12 @@ vErrors.push(err30);
 }
 errors++;
 }
-}
-else {
-const err31 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/databases/" + i2,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len2 = data24.length;
+for(let i2=0; i2<len2; i2++){
+let data25 = data24[i2];
+if(typeof data25 === "string"){
+if(func3(data25) > 63){
+const err31 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/databases/" + i2,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err31];
 }
@@ -17470,10 +17560,8 @@ vErrors.push(err31);
 }
 errors++;
 }
-}
-}
-else {
-const err32 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/databases",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(func3(data25) < 1){
+const err32 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/databases/" + i2,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err32];
 }
@@ -17483,11 +17571,8 @@ vErrors.push(err32);
 errors++;
 }
 }
-if(data22.users !== undefined){
-let data26 = data22.users;
-if(Array.isArray(data26)){
-if(data26.length > 20){
-const err33 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/users",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
+else {
+const err33 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/databases/" + i2,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err33];
 }
@@ -17496,12 +17581,10 @@ vErrors.push(err33);
 }
 errors++;
 }
-const len3 = data26.length;
-for(let i3=0; i3<len3; i3++){
-let data27 = data26[i3];
-if(typeof data27 === "string"){
-if(func3(data27) > 63){
-const err34 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/users/" + i3,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+}
+}
+else {
+const err34 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/databases",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/databases/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err34];
 }
@@ -17510,8 +17593,12 @@ vErrors.push(err34);
 }
 errors++;
 }
-if(func3(data27) < 1){
-const err35 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/users/" + i3,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+if(data22.users !== undefined){
+let data26 = data22.users;
+if(Array.isArray(data26)){
+if(data26.length > 20){
+const err35 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/users",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/maxItems",keyword:"maxItems",params:{limit: 20},message:"must NOT have more than 20 items"};
 if(vErrors === null){
 vErrors = [err35];
 }
@@ -17520,9 +17607,12 @@ vErrors.push(err35);
 }
 errors++;
 }
-}
-else {
-const err36 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/users/" + i3,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const len3 = data26.length;
+for(let i3=0; i3<len3; i3++){
+let data27 = data26[i3];
+if(typeof data27 === "string"){
+if(func3(data27) > 63){
+const err36 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/users/" + i3,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/items/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
 if(vErrors === null){
 vErrors = [err36];
 }
@@ -17531,10 +17621,8 @@ vErrors.push(err36);
 }
 errors++;
 }
-}
-}
-else {
-const err37 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/users",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(func3(data27) < 1){
+const err37 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/users/" + i3,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/items/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err37];
 }
@@ -17544,11 +17632,8 @@ vErrors.push(err37);
 errors++;
 }
 }
-if(data22.method !== undefined){
-let data28 = data22.method;
-if(typeof data28 === "string"){
-if(func3(data28) > 20){
-const err38 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
+else {
+const err38 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/users/" + i3,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/items/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err38];
 }
@@ -17557,8 +17642,10 @@ vErrors.push(err38);
 }
 errors++;
 }
-if(func3(data28) < 1){
-const err39 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+}
+}
+else {
+const err39 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/users",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err39];
 }
@@ -17567,8 +17654,12 @@ vErrors.push(err39);
 }
 errors++;
 }
-if(!pattern13.test(data28)){
-const err40 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/pattern",keyword:"pattern",params:{pattern: "^[-a-z0-9]+$"},message:"must match pattern \""+"^[-a-z0-9]+$"+"\""};
+}
+if(data22.method !== undefined){
+let data28 = data22.method;
+if(typeof data28 === "string"){
+if(func3(data28) > 20){
+const err40 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/maxLength",keyword:"maxLength",params:{limit: 20},message:"must NOT have more than 20 characters"};
 if(vErrors === null){
 vErrors = [err40];
 }
@@ -17577,9 +17668,8 @@ vErrors.push(err40);
 }
 errors++;
 }
-}
-else {
-const err41 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(func3(data28) < 1){
+const err41 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err41];
 }
@@ -17588,12 +17678,8 @@ vErrors.push(err41);
 }
 errors++;
 }
-}
-if(data22.options !== undefined){
-let data29 = data22.options;
-if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
-if(Object.keys(data29).length > 20){
-const err42 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/options",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/maxProperties",keyword:"maxProperties",params:{limit: 20},message:"must NOT have more than 20 properties"};
+if(!pattern13.test(data28)){
+const err42 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/pattern",keyword:"pattern",params:{pattern: "^[-a-z0-9]+$"},message:"must match pattern \""+"^[-a-z0-9]+$"+"\""};
 if(vErrors === null){
 vErrors = [err42];
 }
@@ -17602,13 +17688,9 @@ vErrors.push(err42);
 }
 errors++;
 }
-for(const key7 in data29){
-let data30 = data29[key7];
-const _errs66 = errors;
-let valid18 = false;
-const _errs67 = errors;
-if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
-const err43 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/options/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+else {
+const err43 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/method",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/method/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err43];
 }
@@ -17617,12 +17699,12 @@ vErrors.push(err43);
 }
 errors++;
 }
-var _valid0 = _errs67 === errors;
-valid18 = valid18 || _valid0;
-if(!valid18){
-const _errs69 = errors;
-if(typeof data30 !== "string"){
-const err44 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/options/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data22.options !== undefined){
+let data29 = data22.options;
+if(data29 && typeof data29 == "object" && !Array.isArray(data29)){
+if(Object.keys(data29).length > 20){
+const err44 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/options",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/maxProperties",keyword:"maxProperties",params:{limit: 20},message:"must NOT have more than 20 properties"};
 if(vErrors === null){
 vErrors = [err44];
 }
@@ -17631,11 +17713,13 @@ vErrors.push(err44);
 }
 errors++;
 }
-var _valid0 = _errs69 === errors;
-valid18 = valid18 || _valid0;
-}
-if(!valid18){
-const err45 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/options/" + key7.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+for(const key8 in data29){
+let data30 = data29[key8];
+const _errs67 = errors;
+let valid18 = false;
+const _errs68 = errors;
+if(!(((typeof data30 == "number") && (!(data30 % 1) && !isNaN(data30))) && (isFinite(data30)))){
+const err45 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/options/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err45];
 }
@@ -17644,11 +17728,38 @@ vErrors.push(err45);
 }
 errors++;
 }
+var _valid0 = _errs68 === errors;
+valid18 = valid18 || _valid0;
+if(!valid18){
+const _errs70 = errors;
+if(typeof data30 !== "string"){
+const err46 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/options/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err46];
+}
 else {
-errors = _errs66;
+vErrors.push(err46);
+}
+errors++;
+}
+var _valid0 = _errs70 === errors;
+valid18 = valid18 || _valid0;
+}
+if(!valid18){
+const err47 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/options/" + key8.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err47];
+}
+else {
+vErrors.push(err47);
+}
+errors++;
+}
+else {
+errors = _errs67;
 if(vErrors !== null){
-if(_errs66){
-vErrors.length = _errs66;
+if(_errs67){
+vErrors.length = _errs67;
 }
 else {
 vErrors = null;
@@ -17658,31 +17769,7 @@ vErrors = null;
 }
 }
 else {
-const err46 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/options",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err46];
-}
-else {
-vErrors.push(err46);
-}
-errors++;
-}
-}
-if(data22.hba !== undefined){
-let data31 = data22.hba;
-if(typeof data31 === "string"){
-if(func3(data31) > 100){
-const err47 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/hba",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/hba/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
-if(vErrors === null){
-vErrors = [err47];
-}
-else {
-vErrors.push(err47);
-}
-errors++;
-}
-if(func3(data31) < 1){
-const err48 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/hba",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/hba/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+const err48 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/options",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/options/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err48];
 }
@@ -17692,8 +17779,11 @@ vErrors.push(err48);
 errors++;
 }
 }
-else {
-const err49 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/hba",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/hba/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data22.hba !== undefined){
+let data31 = data22.hba;
+if(typeof data31 === "string"){
+if(func3(data31) > 100){
+const err49 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/hba",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/hba/maxLength",keyword:"maxLength",params:{limit: 100},message:"must NOT have more than 100 characters"};
 if(vErrors === null){
 vErrors = [err49];
 }
@@ -17702,10 +17792,8 @@ vErrors.push(err49);
 }
 errors++;
 }
-}
-}
-else {
-const err50 = {instancePath:instancePath+"/spec/authentication/rules/" + i1,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(func3(data31) < 1){
+const err50 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/hba",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/hba/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
 if(vErrors === null){
 vErrors = [err50];
 }
@@ -17715,9 +17803,8 @@ vErrors.push(err50);
 errors++;
 }
 }
-}
 else {
-const err51 = {instancePath:instancePath+"/spec/authentication/rules",schemaPath:"#/properties/spec/properties/authentication/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err51 = {instancePath:instancePath+"/spec/authentication/rules/" + i1+"/hba",schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/properties/hba/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err51];
 }
@@ -17729,7 +17816,7 @@ errors++;
 }
 }
 else {
-const err52 = {instancePath:instancePath+"/spec/authentication",schemaPath:"#/properties/spec/properties/authentication/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err52 = {instancePath:instancePath+"/spec/authentication/rules/" + i1,schemaPath:"#/properties/spec/properties/authentication/properties/rules/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err52];
 }
@@ -17739,12 +17826,9 @@ vErrors.push(err52);
 errors++;
 }
 }
-if(data11.config !== undefined){
-let data32 = data11.config;
-if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
-for(const key8 in data32){
-if(!((key8 === "parameters") || (key8 === "files"))){
-const err53 = {instancePath:instancePath+"/spec/config",schemaPath:"#/properties/spec/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},message:"must NOT have additional properties"};
+}
+else {
+const err53 = {instancePath:instancePath+"/spec/authentication/rules",schemaPath:"#/properties/spec/properties/authentication/properties/rules/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err53];
 }
@@ -17754,11 +17838,9 @@ vErrors.push(err53);
 errors++;
 }
 }
-if(data32.parameters !== undefined){
-let data33 = data32.parameters;
-if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
-if(Object.keys(data33).length > 50){
-const err54 = {instancePath:instancePath+"/spec/config/parameters",schemaPath:"#/properties/spec/properties/config/properties/parameters/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties"};
+}
+else {
+const err54 = {instancePath:instancePath+"/spec/authentication",schemaPath:"#/properties/spec/properties/authentication/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err54];
 }
@@ -17767,13 +17849,13 @@ vErrors.push(err54);
 }
 errors++;
 }
-for(const key9 in data33){
-let data34 = data33[key9];
-const _errs80 = errors;
-let valid21 = false;
-const _errs81 = errors;
-if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
-const err55 = {instancePath:instancePath+"/spec/config/parameters/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+}
+if(data11.config !== undefined){
+let data32 = data11.config;
+if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
+for(const key9 in data32){
+if(!((key9 === "parameters") || (key9 === "files"))){
+const err55 = {instancePath:instancePath+"/spec/config",schemaPath:"#/properties/spec/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err55];
 }
@@ -17782,12 +17864,12 @@ vErrors.push(err55);
 }
 errors++;
 }
-var _valid1 = _errs81 === errors;
-valid21 = valid21 || _valid1;
-if(!valid21){
-const _errs83 = errors;
-if(typeof data34 !== "string"){
-const err56 = {instancePath:instancePath+"/spec/config/parameters/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+if(data32.parameters !== undefined){
+let data33 = data32.parameters;
+if(data33 && typeof data33 == "object" && !Array.isArray(data33)){
+if(Object.keys(data33).length > 50){
+const err56 = {instancePath:instancePath+"/spec/config/parameters",schemaPath:"#/properties/spec/properties/config/properties/parameters/maxProperties",keyword:"maxProperties",params:{limit: 50},message:"must NOT have more than 50 properties"};
 if(vErrors === null){
 vErrors = [err56];
 }
@@ -17796,11 +17878,13 @@ vErrors.push(err56);
 }
 errors++;
 }
-var _valid1 = _errs83 === errors;
-valid21 = valid21 || _valid1;
-}
-if(!valid21){
-const err57 = {instancePath:instancePath+"/spec/config/parameters/" + key9.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+for(const key10 in data33){
+let data34 = data33[key10];
+const _errs81 = errors;
+let valid21 = false;
+const _errs82 = errors;
+if(!(((typeof data34 == "number") && (!(data34 % 1) && !isNaN(data34))) && (isFinite(data34)))){
+const err57 = {instancePath:instancePath+"/spec/config/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/properties/parameters/additionalProperties/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err57];
 }
@@ -17809,11 +17893,38 @@ vErrors.push(err57);
 }
 errors++;
 }
+var _valid1 = _errs82 === errors;
+valid21 = valid21 || _valid1;
+if(!valid21){
+const _errs84 = errors;
+if(typeof data34 !== "string"){
+const err58 = {instancePath:instancePath+"/spec/config/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/properties/parameters/additionalProperties/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err58];
+}
 else {
-errors = _errs80;
+vErrors.push(err58);
+}
+errors++;
+}
+var _valid1 = _errs84 === errors;
+valid21 = valid21 || _valid1;
+}
+if(!valid21){
+const err59 = {instancePath:instancePath+"/spec/config/parameters/" + key10.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/config/properties/parameters/additionalProperties/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err59];
+}
+else {
+vErrors.push(err59);
+}
+errors++;
+}
+else {
+errors = _errs81;
 if(vErrors !== null){
-if(_errs80){
-vErrors.length = _errs80;
+if(_errs81){
+vErrors.length = _errs81;
 }
 else {
 vErrors = null;
@@ -17823,38 +17934,7 @@ vErrors = null;
 }
 }
 else {
-const err58 = {instancePath:instancePath+"/spec/config/parameters",schemaPath:"#/properties/spec/properties/config/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err58];
-}
-else {
-vErrors.push(err58);
-}
-errors++;
-}
-}
-if(data32.files !== undefined){
-let data35 = data32.files;
-if(Array.isArray(data35)){
-const len4 = data35.length;
-for(let i4=0; i4<len4; i4++){
-let data36 = data35[i4];
-if(data36 && typeof data36 == "object" && !Array.isArray(data36)){
-}
-else {
-const err59 = {instancePath:instancePath+"/spec/config/files/" + i4,schemaPath:"#/properties/spec/properties/config/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err59];
-}
-else {
-vErrors.push(err59);
-}
-errors++;
-}
-}
-}
-else {
-const err60 = {instancePath:instancePath+"/spec/config/files",schemaPath:"#/properties/spec/properties/config/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err60 = {instancePath:instancePath+"/spec/config/parameters",schemaPath:"#/properties/spec/properties/config/properties/parameters/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err60];
 }
@@ -17864,9 +17944,19 @@ vErrors.push(err60);
 errors++;
 }
 }
+if(data32.files !== undefined){
+let data35 = data32.files;
+if(Array.isArray(data35)){
+const len4 = data35.length;
+for(let i4=0; i4<len4; i4++){
+if(!(validate98(data35[i4], {instancePath:instancePath+"/spec/config/files/" + i4,parentData:data35,parentDataProperty:i4,rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err61 = {instancePath:instancePath+"/spec/config",schemaPath:"#/properties/spec/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err61 = {instancePath:instancePath+"/spec/config/files",schemaPath:"#/properties/spec/properties/config/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err61];
 }
@@ -17876,11 +17966,9 @@ vErrors.push(err61);
 errors++;
 }
 }
-if(data11.proxy !== undefined){
-let data37 = data11.proxy;
-if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
-if(data37.pgBouncer === undefined){
-const err62 = {instancePath:instancePath+"/spec/proxy",schemaPath:"#/properties/spec/properties/proxy/required",keyword:"required",params:{missingProperty: "pgBouncer"},message:"must have required property '"+"pgBouncer"+"'"};
+}
+else {
+const err62 = {instancePath:instancePath+"/spec/config",schemaPath:"#/properties/spec/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err62];
 }
@@ -17889,14 +17977,28 @@ vErrors.push(err62);
 }
 errors++;
 }
-for(const key10 in data37){
-if(!(key10 === "pgBouncer")){
-const err63 = {instancePath:instancePath+"/spec/proxy",schemaPath:"#/properties/spec/properties/proxy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},message:"must NOT have additional properties"};
+}
+if(data11.proxy !== undefined){
+let data37 = data11.proxy;
+if(data37 && typeof data37 == "object" && !Array.isArray(data37)){
+if(data37.pgBouncer === undefined){
+const err63 = {instancePath:instancePath+"/spec/proxy",schemaPath:"#/properties/spec/properties/proxy/required",keyword:"required",params:{missingProperty: "pgBouncer"},message:"must have required property '"+"pgBouncer"+"'"};
 if(vErrors === null){
 vErrors = [err63];
 }
 else {
 vErrors.push(err63);
+}
+errors++;
+}
+for(const key11 in data37){
+if(!(key11 === "pgBouncer")){
+const err64 = {instancePath:instancePath+"/spec/proxy",schemaPath:"#/properties/spec/properties/proxy/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err64];
+}
+else {
+vErrors.push(err64);
 }
 errors++;
 }
@@ -17910,14 +18012,14 @@ data38.port = 5432;
 if(data38.replicas === undefined){
 data38.replicas = 1;
 }
-for(const key11 in data38){
-if(!(func2.call(schema33.properties.spec.properties.proxy.properties.pgBouncer.properties, key11))){
-const err64 = {instancePath:instancePath+"/spec/proxy/pgBouncer",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},message:"must NOT have additional properties"};
+for(const key12 in data38){
+if(!(func2.call(schema33.properties.spec.properties.proxy.properties.pgBouncer.properties, key12))){
+const err65 = {instancePath:instancePath+"/spec/proxy/pgBouncer",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
 if(vErrors === null){
-vErrors = [err64];
+vErrors = [err65];
 }
 else {
-vErrors.push(err64);
+vErrors.push(err65);
 }
 errors++;
 }
@@ -17928,25 +18030,25 @@ if(data39 && typeof data39 == "object" && !Array.isArray(data39)){
 if(data39.name === undefined){
 data39.name = "";
 }
-for(const key12 in data39){
-if(!(((key12 === "name") || (key12 === "items")) || (key12 === "optional"))){
-const err65 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},message:"must NOT have additional properties"};
-if(vErrors === null){
-vErrors = [err65];
-}
-else {
-vErrors.push(err65);
-}
-errors++;
-}
-}
-if(typeof data39.name !== "string"){
-const err66 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/name",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key13 in data39){
+if(!(((key13 === "name") || (key13 === "items")) || (key13 === "optional"))){
+const err66 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err66];
 }
 else {
 vErrors.push(err66);
+}
+errors++;
+}
+}
+if(typeof data39.name !== "string"){
+const err67 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/name",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err67];
+}
+else {
+vErrors.push(err67);
 }
 errors++;
 }
@@ -17958,17 +18060,7 @@ for(let i5=0; i5<len5; i5++){
 let data42 = data41[i5];
 if(data42 && typeof data42 == "object" && !Array.isArray(data42)){
 if(data42.key === undefined){
-const err67 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
-if(vErrors === null){
-vErrors = [err67];
-}
-else {
-vErrors.push(err67);
-}
-errors++;
-}
-if(data42.path === undefined){
-const err68 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
+const err68 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
 if(vErrors === null){
 vErrors = [err68];
 }
@@ -17977,9 +18069,8 @@ vErrors.push(err68);
 }
 errors++;
 }
-for(const key13 in data42){
-if(!(((key13 === "key") || (key13 === "path")) || (key13 === "mode"))){
-const err69 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},message:"must NOT have additional properties"};
+if(data42.path === undefined){
+const err69 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/required",keyword:"required",params:{missingProperty: "path"},message:"must have required property '"+"path"+"'"};
 if(vErrors === null){
 vErrors = [err69];
 }
@@ -17988,10 +18079,9 @@ vErrors.push(err69);
 }
 errors++;
 }
-}
-if(data42.key !== undefined){
-if(typeof data42.key !== "string"){
-const err70 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5+"/key",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+for(const key14 in data42){
+if(!(((key14 === "key") || (key14 === "path")) || (key14 === "mode"))){
+const err70 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err70];
 }
@@ -18001,14 +18091,26 @@ vErrors.push(err70);
 errors++;
 }
 }
-if(data42.path !== undefined){
-if(typeof data42.path !== "string"){
-const err71 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5+"/path",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data42.key !== undefined){
+if(typeof data42.key !== "string"){
+const err71 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5+"/key",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err71];
 }
 else {
 vErrors.push(err71);
+}
+errors++;
+}
+}
+if(data42.path !== undefined){
+if(typeof data42.path !== "string"){
+const err72 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5+"/path",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/properties/path/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err72];
+}
+else {
+vErrors.push(err72);
 }
 errors++;
 }
@@ -18021,24 +18123,24 @@ errors = vErrors.length;
 }
 }
 else {
-const err72 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err73 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items/" + i5,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
-vErrors = [err72];
+vErrors = [err73];
 }
 else {
-vErrors.push(err72);
+vErrors.push(err73);
 }
 errors++;
 }
 }
 }
 else {
-const err73 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err74 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret/items",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/properties/items/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
-vErrors = [err73];
+vErrors = [err74];
 }
 else {
-vErrors.push(err73);
+vErrors.push(err74);
 }
 errors++;
 }
@@ -18051,25 +18153,7 @@ errors = vErrors.length;
 }
 }
 else {
-const err74 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
-if(vErrors === null){
-vErrors = [err74];
-}
-else {
-vErrors.push(err74);
-}
-errors++;
-}
-}
-if(data38.config !== undefined){
-let data47 = data38.config;
-if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
-if(data47.global !== undefined){
-let data48 = data47.global;
-if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
-for(const key14 in data48){
-if(typeof data48[key14] !== "string"){
-const err75 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/global/" + key14.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/global/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+const err75 = {instancePath:instancePath+"/spec/proxy/pgBouncer/customTLSSecret",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/customTLSSecret/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err75];
 }
@@ -18079,9 +18163,12 @@ vErrors.push(err75);
 errors++;
 }
 }
-}
-else {
-const err76 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/global",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data38.config !== undefined){
+let data47 = data38.config;
+if(data47 && typeof data47 == "object" && !Array.isArray(data47)){
+for(const key15 in data47){
+if(!((((key15 === "global") || (key15 === "databases")) || (key15 === "users")) || (key15 === "files"))){
+const err76 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err76];
 }
@@ -18091,12 +18178,12 @@ vErrors.push(err76);
 errors++;
 }
 }
-if(data47.databases !== undefined){
-let data50 = data47.databases;
-if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
-for(const key15 in data50){
-if(typeof data50[key15] !== "string"){
-const err77 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/databases/" + key15.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/databases/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data47.global !== undefined){
+let data48 = data47.global;
+if(data48 && typeof data48 == "object" && !Array.isArray(data48)){
+for(const key16 in data48){
+if(typeof data48[key16] !== "string"){
+const err77 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/global/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/global/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err77];
 }
@@ -18108,7 +18195,7 @@ errors++;
 }
 }
 else {
-const err78 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/databases",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/databases/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err78 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/global",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/global/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err78];
 }
@@ -18118,12 +18205,12 @@ vErrors.push(err78);
 errors++;
 }
 }
-if(data47.users !== undefined){
-let data52 = data47.users;
-if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
-for(const key16 in data52){
-if(typeof data52[key16] !== "string"){
-const err79 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/users/" + key16.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/users/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data47.databases !== undefined){
+let data50 = data47.databases;
+if(data50 && typeof data50 == "object" && !Array.isArray(data50)){
+for(const key17 in data50){
+if(typeof data50[key17] !== "string"){
+const err79 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/databases/" + key17.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/databases/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err79];
 }
@@ -18135,7 +18222,7 @@ errors++;
 }
 }
 else {
-const err80 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/users",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err80 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/databases",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/databases/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err80];
 }
@@ -18145,16 +18232,12 @@ vErrors.push(err80);
 errors++;
 }
 }
-if(data47.files !== undefined){
-let data54 = data47.files;
-if(Array.isArray(data54)){
-const len6 = data54.length;
-for(let i6=0; i6<len6; i6++){
-let data55 = data54[i6];
-if(data55 && typeof data55 == "object" && !Array.isArray(data55)){
-}
-else {
-const err81 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/files/" + i6,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/files/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data47.users !== undefined){
+let data52 = data47.users;
+if(data52 && typeof data52 == "object" && !Array.isArray(data52)){
+for(const key18 in data52){
+if(typeof data52[key18] !== "string"){
+const err81 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/users/" + key18.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/users/additionalProperties/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err81];
 }
@@ -18166,7 +18249,7 @@ errors++;
 }
 }
 else {
-const err82 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/files",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"};
+const err82 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/users",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/users/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err82];
 }
@@ -18176,9 +18259,19 @@ vErrors.push(err82);
 errors++;
 }
 }
+if(data47.files !== undefined){
+let data54 = data47.files;
+if(Array.isArray(data54)){
+const len6 = data54.length;
+for(let i6=0; i6<len6; i6++){
+if(!(validate98(data54[i6], {instancePath:instancePath+"/spec/proxy/pgBouncer/config/files/" + i6,parentData:data54,parentDataProperty:i6,rootData}))){
+vErrors = vErrors === null ? validate98.errors : vErrors.concat(validate98.errors);
+errors = vErrors.length;
+}
+}
 }
 else {
-const err83 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err83 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config/files",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/properties/files/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err83];
 }
@@ -18188,12 +18281,9 @@ vErrors.push(err83);
 errors++;
 }
 }
-if(data38.affinity !== undefined){
-let data56 = data38.affinity;
-if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
 }
 else {
-const err84 = {instancePath:instancePath+"/spec/proxy/pgBouncer/affinity",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/affinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err84 = {instancePath:instancePath+"/spec/proxy/pgBouncer/config",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err84];
 }
@@ -18203,12 +18293,12 @@ vErrors.push(err84);
 errors++;
 }
 }
-if(data38.containers !== undefined){
-let data57 = data38.containers;
-if(data57 && typeof data57 == "object" && !Array.isArray(data57)){
-}
-else {
-const err85 = {instancePath:instancePath+"/spec/proxy/pgBouncer/containers",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/containers/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data38.affinity !== undefined){
+let data56 = data38.affinity;
+if(data56 && typeof data56 == "object" && !Array.isArray(data56)){
+for(const key19 in data56){
+if(!(((key19 === "nodeAffinity") || (key19 === "podAffinity")) || (key19 === "podAntiAffinity"))){
+const err85 = {instancePath:instancePath+"/spec/proxy/pgBouncer/affinity",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/affinity/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err85];
 }
@@ -18218,9 +18308,10 @@ vErrors.push(err85);
 errors++;
 }
 }
-if(data38.image !== undefined){
-if(typeof data38.image !== "string"){
-const err86 = {instancePath:instancePath+"/spec/proxy/pgBouncer/image",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data56.nodeAffinity !== undefined){
+let data57 = data56.nodeAffinity;
+if(!(data57 && typeof data57 == "object" && !Array.isArray(data57))){
+const err86 = {instancePath:instancePath+"/spec/proxy/pgBouncer/affinity/nodeAffinity",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/affinity/properties/nodeAffinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err86];
 }
@@ -18230,12 +18321,10 @@ vErrors.push(err86);
 errors++;
 }
 }
-if(data38.metadata !== undefined){
-let data59 = data38.metadata;
-if(data59 && typeof data59 == "object" && !Array.isArray(data59)){
-}
-else {
-const err87 = {instancePath:instancePath+"/spec/proxy/pgBouncer/metadata",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data56.podAffinity !== undefined){
+let data58 = data56.podAffinity;
+if(!(data58 && typeof data58 == "object" && !Array.isArray(data58))){
+const err87 = {instancePath:instancePath+"/spec/proxy/pgBouncer/affinity/podAffinity",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/affinity/properties/podAffinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err87];
 }
@@ -18245,13 +18334,10 @@ vErrors.push(err87);
 errors++;
 }
 }
-if(data38.minAvailable !== undefined){
-let data60 = data38.minAvailable;
-const _errs146 = errors;
-let valid36 = false;
-const _errs147 = errors;
-if(!(((typeof data60 == "number") && (!(data60 % 1) && !isNaN(data60))) && (isFinite(data60)))){
-const err88 = {instancePath:instancePath+"/spec/proxy/pgBouncer/minAvailable",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/minAvailable/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data56.podAntiAffinity !== undefined){
+let data59 = data56.podAntiAffinity;
+if(!(data59 && typeof data59 == "object" && !Array.isArray(data59))){
+const err88 = {instancePath:instancePath+"/spec/proxy/pgBouncer/affinity/podAntiAffinity",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/affinity/properties/podAntiAffinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err88];
 }
@@ -18260,12 +18346,10 @@ vErrors.push(err88);
 }
 errors++;
 }
-var _valid2 = _errs147 === errors;
-valid36 = valid36 || _valid2;
-if(!valid36){
-const _errs149 = errors;
-if(typeof data60 !== "string"){
-const err89 = {instancePath:instancePath+"/spec/proxy/pgBouncer/minAvailable",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/minAvailable/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+}
+else {
+const err89 = {instancePath:instancePath+"/spec/proxy/pgBouncer/affinity",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/affinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err89];
 }
@@ -18274,11 +18358,15 @@ vErrors.push(err89);
 }
 errors++;
 }
-var _valid2 = _errs149 === errors;
-valid36 = valid36 || _valid2;
 }
-if(!valid36){
-const err90 = {instancePath:instancePath+"/spec/proxy/pgBouncer/minAvailable",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/minAvailable/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(data38.containers !== undefined){
+let data60 = data38.containers;
+if(Array.isArray(data60)){
+const len7 = data60.length;
+for(let i7=0; i7<len7; i7++){
+let data61 = data60[i7];
+if(!(data61 && typeof data61 == "object" && !Array.isArray(data61))){
+const err90 = {instancePath:instancePath+"/spec/proxy/pgBouncer/containers/" + i7,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/containers/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err90];
 }
@@ -18287,21 +18375,10 @@ vErrors.push(err90);
 }
 errors++;
 }
-else {
-errors = _errs146;
-if(vErrors !== null){
-if(_errs146){
-vErrors.length = _errs146;
+}
 }
 else {
-vErrors = null;
-}
-}
-}
-}
-let data61 = data38.port;
-if(!(((typeof data61 == "number") && (!(data61 % 1) && !isNaN(data61))) && (isFinite(data61)))){
-const err91 = {instancePath:instancePath+"/spec/proxy/pgBouncer/port",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+const err91 = {instancePath:instancePath+"/spec/proxy/pgBouncer/containers",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/containers/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err91];
 }
@@ -18310,9 +18387,10 @@ vErrors.push(err91);
 }
 errors++;
 }
-if((typeof data61 == "number") && (isFinite(data61))){
-if(data61 > 2147483647 || isNaN(data61)){
-const err92 = {instancePath:instancePath+"/spec/proxy/pgBouncer/port",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+if(data38.image !== undefined){
+if(typeof data38.image !== "string"){
+const err92 = {instancePath:instancePath+"/spec/proxy/pgBouncer/image",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err92];
 }
@@ -18321,8 +18399,13 @@ vErrors.push(err92);
 }
 errors++;
 }
-if(data61 < 1024 || isNaN(data61)){
-const err93 = {instancePath:instancePath+"/spec/proxy/pgBouncer/port",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+}
+if(data38.metadata !== undefined){
+let data63 = data38.metadata;
+if(data63 && typeof data63 == "object" && !Array.isArray(data63)){
+for(const key20 in data63){
+if(!((key20 === "annotations") || (key20 === "labels"))){
+const err93 = {instancePath:instancePath+"/spec/proxy/pgBouncer/metadata",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key20},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err93];
 }
@@ -18332,9 +18415,10 @@ vErrors.push(err93);
 errors++;
 }
 }
-if(data38.priorityClassName !== undefined){
-if(typeof data38.priorityClassName !== "string"){
-const err94 = {instancePath:instancePath+"/spec/proxy/pgBouncer/priorityClassName",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data63.annotations !== undefined){
+let data64 = data63.annotations;
+if(!(data64 && typeof data64 == "object" && !Array.isArray(data64))){
+const err94 = {instancePath:instancePath+"/spec/proxy/pgBouncer/metadata/annotations",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err94];
 }
@@ -18344,9 +18428,10 @@ vErrors.push(err94);
 errors++;
 }
 }
-let data63 = data38.replicas;
-if(!(((typeof data63 == "number") && (!(data63 % 1) && !isNaN(data63))) && (isFinite(data63)))){
-const err95 = {instancePath:instancePath+"/spec/proxy/pgBouncer/replicas",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data63.labels !== undefined){
+let data65 = data63.labels;
+if(!(data65 && typeof data65 == "object" && !Array.isArray(data65))){
+const err95 = {instancePath:instancePath+"/spec/proxy/pgBouncer/metadata/labels",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err95];
 }
@@ -18355,9 +18440,10 @@ vErrors.push(err95);
 }
 errors++;
 }
-if((typeof data63 == "number") && (isFinite(data63))){
-if(data63 > 2147483647 || isNaN(data63)){
-const err96 = {instancePath:instancePath+"/spec/proxy/pgBouncer/replicas",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/replicas/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+}
+else {
+const err96 = {instancePath:instancePath+"/spec/proxy/pgBouncer/metadata",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err96];
 }
@@ -18366,8 +18452,14 @@ vErrors.push(err96);
 }
 errors++;
 }
-if(data63 < 0 || isNaN(data63)){
-const err97 = {instancePath:instancePath+"/spec/proxy/pgBouncer/replicas",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
+}
+if(data38.minAvailable !== undefined){
+let data66 = data38.minAvailable;
+const _errs155 = errors;
+let valid40 = false;
+const _errs156 = errors;
+if(!(((typeof data66 == "number") && (!(data66 % 1) && !isNaN(data66))) && (isFinite(data66)))){
+const err97 = {instancePath:instancePath+"/spec/proxy/pgBouncer/minAvailable",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/minAvailable/anyOf/0/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err97];
 }
@@ -18376,13 +18468,12 @@ vErrors.push(err97);
 }
 errors++;
 }
-}
-if(data38.resources !== undefined){
-let data64 = data38.resources;
-if(data64 && typeof data64 == "object" && !Array.isArray(data64)){
-}
-else {
-const err98 = {instancePath:instancePath+"/spec/proxy/pgBouncer/resources",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+var _valid2 = _errs156 === errors;
+valid40 = valid40 || _valid2;
+if(!valid40){
+const _errs158 = errors;
+if(typeof data66 !== "string"){
+const err98 = {instancePath:instancePath+"/spec/proxy/pgBouncer/minAvailable",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/minAvailable/anyOf/1/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err98];
 }
@@ -18391,17 +18482,11 @@ vErrors.push(err98);
 }
 errors++;
 }
+var _valid2 = _errs158 === errors;
+valid40 = valid40 || _valid2;
 }
-if(data38.sidecars !== undefined){
-let data65 = data38.sidecars;
-if(Array.isArray(data65)){
-const len7 = data65.length;
-for(let i7=0; i7<len7; i7++){
-let data66 = data65[i7];
-if(data66 && typeof data66 == "object" && !Array.isArray(data66)){
-}
-else {
-const err99 = {instancePath:instancePath+"/spec/proxy/pgBouncer/sidecars/" + i7,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/sidecars/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(!valid40){
+const err99 = {instancePath:instancePath+"/spec/proxy/pgBouncer/minAvailable",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/minAvailable/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
 if(vErrors === null){
 vErrors = [err99];
 }
@@ -18410,10 +18495,21 @@ vErrors.push(err99);
 }
 errors++;
 }
-}
+else {
+errors = _errs155;
+if(vErrors !== null){
+if(_errs155){
+vErrors.length = _errs155;
 }
 else {
-const err100 = {instancePath:instancePath+"/spec/proxy/pgBouncer/sidecars",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/sidecars/type",keyword:"type",params:{type: "array"},message:"must be array"};
+vErrors = null;
+}
+}
+}
+}
+let data67 = data38.port;
+if(!(((typeof data67 == "number") && (!(data67 % 1) && !isNaN(data67))) && (isFinite(data67)))){
+const err100 = {instancePath:instancePath+"/spec/proxy/pgBouncer/port",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err100];
 }
@@ -18422,17 +18518,9 @@ vErrors.push(err100);
 }
 errors++;
 }
-}
-if(data38.tolerations !== undefined){
-let data67 = data38.tolerations;
-if(Array.isArray(data67)){
-const len8 = data67.length;
-for(let i8=0; i8<len8; i8++){
-let data68 = data67[i8];
-if(data68 && typeof data68 == "object" && !Array.isArray(data68)){
-}
-else {
-const err101 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations/" + i8,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if((typeof data67 == "number") && (isFinite(data67))){
+if(data67 < 1024 || isNaN(data67)){
+const err101 = {instancePath:instancePath+"/spec/proxy/pgBouncer/port",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
 if(vErrors === null){
 vErrors = [err101];
 }
@@ -18442,9 +18530,9 @@ vErrors.push(err101);
 errors++;
 }
 }
-}
-else {
-const err102 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data38.priorityClassName !== undefined){
+if(typeof data38.priorityClassName !== "string"){
+const err102 = {instancePath:instancePath+"/spec/proxy/pgBouncer/priorityClassName",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err102];
 }
@@ -18454,16 +18542,9 @@ vErrors.push(err102);
 errors++;
 }
 }
-if(data38.topologySpreadConstraints !== undefined){
-let data69 = data38.topologySpreadConstraints;
-if(Array.isArray(data69)){
-const len9 = data69.length;
-for(let i9=0; i9<len9; i9++){
-let data70 = data69[i9];
-if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
-}
-else {
-const err103 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data69 = data38.replicas;
+if(!(((typeof data69 == "number") && (!(data69 % 1) && !isNaN(data69))) && (isFinite(data69)))){
+const err103 = {instancePath:instancePath+"/spec/proxy/pgBouncer/replicas",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err103];
 }
@@ -18472,10 +18553,9 @@ vErrors.push(err103);
 }
 errors++;
 }
-}
-}
-else {
-const err104 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if((typeof data69 == "number") && (isFinite(data69))){
+if(data69 < 0 || isNaN(data69)){
+const err104 = {instancePath:instancePath+"/spec/proxy/pgBouncer/replicas",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/replicas/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},message:"must be >= 0"};
 if(vErrors === null){
 vErrors = [err104];
 }
@@ -18485,10 +18565,12 @@ vErrors.push(err104);
 errors++;
 }
 }
-if(data38.service !== undefined){
-let data71 = data38.service;
-if(!(data71 && typeof data71 == "object" && !Array.isArray(data71))){
-const err105 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data38.resources !== undefined){
+let data70 = data38.resources;
+if(data70 && typeof data70 == "object" && !Array.isArray(data70)){
+for(const key21 in data70){
+if(!(((key21 === "claims") || (key21 === "limits")) || (key21 === "requests"))){
+const err105 = {instancePath:instancePath+"/spec/proxy/pgBouncer/resources",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/resources/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key21},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err105];
 }
@@ -18498,9 +18580,9 @@ vErrors.push(err105);
 errors++;
 }
 }
-}
-else {
-const err106 = {instancePath:instancePath+"/spec/proxy/pgBouncer",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data70.claims !== undefined){
+if(!(Array.isArray(data70.claims))){
+const err106 = {instancePath:instancePath+"/spec/proxy/pgBouncer/resources/claims",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/resources/properties/claims/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err106];
 }
@@ -18510,9 +18592,10 @@ vErrors.push(err106);
 errors++;
 }
 }
-}
-else {
-const err107 = {instancePath:instancePath+"/spec/proxy",schemaPath:"#/properties/spec/properties/proxy/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data70.limits !== undefined){
+let data72 = data70.limits;
+if(!(data72 && typeof data72 == "object" && !Array.isArray(data72))){
+const err107 = {instancePath:instancePath+"/spec/proxy/pgBouncer/resources/limits",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/resources/properties/limits/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err107];
 }
@@ -18522,11 +18605,10 @@ vErrors.push(err107);
 errors++;
 }
 }
-if(data11.instances !== undefined){
-let data72 = data11.instances;
-if(Array.isArray(data72)){
-if(data72.length < 1){
-const err108 = {instancePath:instancePath+"/spec/instances",schemaPath:"#/properties/spec/properties/instances/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
+if(data70.requests !== undefined){
+let data73 = data70.requests;
+if(!(data73 && typeof data73 == "object" && !Array.isArray(data73))){
+const err108 = {instancePath:instancePath+"/spec/proxy/pgBouncer/resources/requests",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/resources/properties/requests/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err108];
 }
@@ -18535,15 +18617,10 @@ vErrors.push(err108);
 }
 errors++;
 }
-const len10 = data72.length;
-for(let i10=0; i10<len10; i10++){
-let data73 = data72[i10];
-if(data73 && typeof data73 == "object" && !Array.isArray(data73)){
-if(data73.name === undefined){
-data73.name = "";
 }
-if(data73.dataVolumeClaimSpec === undefined){
-const err109 = {instancePath:instancePath+"/spec/instances/" + i10,schemaPath:"#/properties/spec/properties/instances/items/required",keyword:"required",params:{missingProperty: "dataVolumeClaimSpec"},message:"must have required property '"+"dataVolumeClaimSpec"+"'"};
+}
+else {
+const err109 = {instancePath:instancePath+"/spec/proxy/pgBouncer/resources",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err109];
 }
@@ -18552,10 +18629,13 @@ vErrors.push(err109);
 }
 errors++;
 }
-let data74 = data73.name;
-if(typeof data74 === "string"){
-if(!pattern11.test(data74)){
-const err110 = {instancePath:instancePath+"/spec/instances/" + i10+"/name",schemaPath:"#/properties/spec/properties/instances/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
+}
+if(data38.sidecars !== undefined){
+let data74 = data38.sidecars;
+if(data74 && typeof data74 == "object" && !Array.isArray(data74)){
+for(const key22 in data74){
+if(!(key22 === "pgbouncerConfig")){
+const err110 = {instancePath:instancePath+"/spec/proxy/pgBouncer/sidecars",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/sidecars/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key22},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err110];
 }
@@ -18565,8 +18645,10 @@ vErrors.push(err110);
 errors++;
 }
 }
-else {
-const err111 = {instancePath:instancePath+"/spec/instances/" + i10+"/name",schemaPath:"#/properties/spec/properties/instances/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data74.pgbouncerConfig !== undefined){
+let data75 = data74.pgbouncerConfig;
+if(!(data75 && typeof data75 == "object" && !Array.isArray(data75))){
+const err111 = {instancePath:instancePath+"/spec/proxy/pgBouncer/sidecars/pgbouncerConfig",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/sidecars/properties/pgbouncerConfig/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err111];
 }
@@ -18575,12 +18657,10 @@ vErrors.push(err111);
 }
 errors++;
 }
-if(data73.dataVolumeClaimSpec !== undefined){
-let data75 = data73.dataVolumeClaimSpec;
-if(data75 && typeof data75 == "object" && !Array.isArray(data75)){
+}
 }
 else {
-const err112 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err112 = {instancePath:instancePath+"/spec/proxy/pgBouncer/sidecars",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/sidecars/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err112];
 }
@@ -18590,9 +18670,16 @@ vErrors.push(err112);
 errors++;
 }
 }
-}
-else {
-const err113 = {instancePath:instancePath+"/spec/instances/" + i10,schemaPath:"#/properties/spec/properties/instances/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data38.tolerations !== undefined){
+let data76 = data38.tolerations;
+if(Array.isArray(data76)){
+const len8 = data76.length;
+for(let i8=0; i8<len8; i8++){
+let data77 = data76[i8];
+if(data77 && typeof data77 == "object" && !Array.isArray(data77)){
+for(const key23 in data77){
+if(!(((((key23 === "effect") || (key23 === "key")) || (key23 === "operator")) || (key23 === "tolerationSeconds")) || (key23 === "value"))){
+const err113 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations/" + i8,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key23},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err113];
 }
@@ -18602,9 +18689,9 @@ vErrors.push(err113);
 errors++;
 }
 }
-}
-else {
-const err114 = {instancePath:instancePath+"/spec/instances",schemaPath:"#/properties/spec/properties/instances/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data77.effect !== undefined){
+if(typeof data77.effect !== "string"){
+const err114 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations/" + i8+"/effect",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/items/properties/effect/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err114];
 }
@@ -18614,10 +18701,9 @@ vErrors.push(err114);
 errors++;
 }
 }
-if(data11.postgresVersion !== undefined){
-let data76 = data11.postgresVersion;
-if(!(((typeof data76 == "number") && (!(data76 % 1) && !isNaN(data76))) && (isFinite(data76)))){
-const err115 = {instancePath:instancePath+"/spec/postgresVersion",schemaPath:"#/properties/spec/properties/postgresVersion/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data77.key !== undefined){
+if(typeof data77.key !== "string"){
+const err115 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations/" + i8+"/key",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/items/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err115];
 }
@@ -18626,9 +18712,10 @@ vErrors.push(err115);
 }
 errors++;
 }
-if((typeof data76 == "number") && (isFinite(data76))){
-if(data76 > 18 || isNaN(data76)){
-const err116 = {instancePath:instancePath+"/spec/postgresVersion",schemaPath:"#/properties/spec/properties/postgresVersion/maximum",keyword:"maximum",params:{comparison: "<=", limit: 18},message:"must be <= 18"};
+}
+if(data77.operator !== undefined){
+if(typeof data77.operator !== "string"){
+const err116 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations/" + i8+"/operator",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/items/properties/operator/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err116];
 }
@@ -18637,8 +18724,11 @@ vErrors.push(err116);
 }
 errors++;
 }
-if(data76 < 11 || isNaN(data76)){
-const err117 = {instancePath:instancePath+"/spec/postgresVersion",schemaPath:"#/properties/spec/properties/postgresVersion/minimum",keyword:"minimum",params:{comparison: ">=", limit: 11},message:"must be >= 11"};
+}
+if(data77.tolerationSeconds !== undefined){
+let data81 = data77.tolerationSeconds;
+if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
+const err117 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations/" + i8+"/tolerationSeconds",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/items/properties/tolerationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err117];
 }
@@ -18648,10 +18738,9 @@ vErrors.push(err117);
 errors++;
 }
 }
-}
-let data77 = data11.port;
-if(!(((typeof data77 == "number") && (!(data77 % 1) && !isNaN(data77))) && (isFinite(data77)))){
-const err118 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data77.value !== undefined){
+if(typeof data77.value !== "string"){
+const err118 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations/" + i8+"/value",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/items/properties/value/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err118];
 }
@@ -18660,9 +18749,10 @@ vErrors.push(err118);
 }
 errors++;
 }
-if((typeof data77 == "number") && (isFinite(data77))){
-if(data77 > 2147483647 || isNaN(data77)){
-const err119 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+}
+}
+else {
+const err119 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations/" + i8,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err119];
 }
@@ -18671,8 +18761,10 @@ vErrors.push(err119);
 }
 errors++;
 }
-if(data77 < 1024 || isNaN(data77)){
-const err120 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+}
+}
+else {
+const err120 = {instancePath:instancePath+"/spec/proxy/pgBouncer/tolerations",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err120];
 }
@@ -18682,15 +18774,15 @@ vErrors.push(err120);
 errors++;
 }
 }
-if(data11.users !== undefined){
-let data78 = data11.users;
-if(Array.isArray(data78)){
-const len11 = data78.length;
-for(let i11=0; i11<len11; i11++){
-let data79 = data78[i11];
-if(data79 && typeof data79 == "object" && !Array.isArray(data79)){
-if(data79.name === undefined){
-const err121 = {instancePath:instancePath+"/spec/users/" + i11,schemaPath:"#/properties/spec/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(data38.topologySpreadConstraints !== undefined){
+let data83 = data38.topologySpreadConstraints;
+if(Array.isArray(data83)){
+const len9 = data83.length;
+for(let i9=0; i9<len9; i9++){
+let data84 = data83[i9];
+if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
+if(data84.maxSkew === undefined){
+const err121 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/required",keyword:"required",params:{missingProperty: "maxSkew"},message:"must have required property '"+"maxSkew"+"'"};
 if(vErrors === null){
 vErrors = [err121];
 }
@@ -18699,9 +18791,8 @@ vErrors.push(err121);
 }
 errors++;
 }
-if(data79.name !== undefined){
-if(typeof data79.name !== "string"){
-const err122 = {instancePath:instancePath+"/spec/users/" + i11+"/name",schemaPath:"#/properties/spec/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data84.topologyKey === undefined){
+const err122 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/required",keyword:"required",params:{missingProperty: "topologyKey"},message:"must have required property '"+"topologyKey"+"'"};
 if(vErrors === null){
 vErrors = [err122];
 }
@@ -18710,10 +18801,8 @@ vErrors.push(err122);
 }
 errors++;
 }
-}
-}
-else {
-const err123 = {instancePath:instancePath+"/spec/users/" + i11,schemaPath:"#/properties/spec/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data84.whenUnsatisfiable === undefined){
+const err123 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/required",keyword:"required",params:{missingProperty: "whenUnsatisfiable"},message:"must have required property '"+"whenUnsatisfiable"+"'"};
 if(vErrors === null){
 vErrors = [err123];
 }
@@ -18722,10 +18811,9 @@ vErrors.push(err123);
 }
 errors++;
 }
-}
-}
-else {
-const err124 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+for(const key24 in data84){
+if(!((((((((key24 === "labelSelector") || (key24 === "matchLabelKeys")) || (key24 === "maxSkew")) || (key24 === "minDomains")) || (key24 === "nodeAffinityPolicy")) || (key24 === "nodeTaintsPolicy")) || (key24 === "topologyKey")) || (key24 === "whenUnsatisfiable"))){
+const err124 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key24},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err124];
 }
@@ -18735,9 +18823,10 @@ vErrors.push(err124);
 errors++;
 }
 }
-if(data11.image !== undefined){
-if(typeof data11.image !== "string"){
-const err125 = {instancePath:instancePath+"/spec/image",schemaPath:"#/properties/spec/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data84.labelSelector !== undefined){
+let data85 = data84.labelSelector;
+if(!(data85 && typeof data85 == "object" && !Array.isArray(data85))){
+const err125 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9+"/labelSelector",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/properties/labelSelector/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err125];
 }
@@ -18747,10 +18836,9 @@ vErrors.push(err125);
 errors++;
 }
 }
-if(data11.imagePullPolicy !== undefined){
-let data82 = data11.imagePullPolicy;
-if(typeof data82 !== "string"){
-const err126 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data84.matchLabelKeys !== undefined){
+if(!(Array.isArray(data84.matchLabelKeys))){
+const err126 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9+"/matchLabelKeys",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/properties/matchLabelKeys/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err126];
 }
@@ -18759,8 +18847,11 @@ vErrors.push(err126);
 }
 errors++;
 }
-if(!(((data82 === "Always") || (data82 === "Never")) || (data82 === "IfNotPresent"))){
-const err127 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema33.properties.spec.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+}
+if(data84.maxSkew !== undefined){
+let data87 = data84.maxSkew;
+if(!(((typeof data87 == "number") && (!(data87 % 1) && !isNaN(data87))) && (isFinite(data87)))){
+const err127 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9+"/maxSkew",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/properties/maxSkew/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err127];
 }
@@ -18770,16 +18861,10 @@ vErrors.push(err127);
 errors++;
 }
 }
-if(data11.imagePullSecrets !== undefined){
-let data83 = data11.imagePullSecrets;
-if(Array.isArray(data83)){
-const len12 = data83.length;
-for(let i12=0; i12<len12; i12++){
-let data84 = data83[i12];
-if(data84 && typeof data84 == "object" && !Array.isArray(data84)){
-}
-else {
-const err128 = {instancePath:instancePath+"/spec/imagePullSecrets/" + i12,schemaPath:"#/properties/spec/properties/imagePullSecrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data84.minDomains !== undefined){
+let data88 = data84.minDomains;
+if(!(((typeof data88 == "number") && (!(data88 % 1) && !isNaN(data88))) && (isFinite(data88)))){
+const err128 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9+"/minDomains",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/properties/minDomains/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err128];
 }
@@ -18789,9 +18874,9 @@ vErrors.push(err128);
 errors++;
 }
 }
-}
-else {
-const err129 = {instancePath:instancePath+"/spec/imagePullSecrets",schemaPath:"#/properties/spec/properties/imagePullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data84.nodeAffinityPolicy !== undefined){
+if(typeof data84.nodeAffinityPolicy !== "string"){
+const err129 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9+"/nodeAffinityPolicy",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/properties/nodeAffinityPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err129];
 }
@@ -18801,9 +18886,9 @@ vErrors.push(err129);
 errors++;
 }
 }
-if(data11.openshift !== undefined){
-if(typeof data11.openshift !== "boolean"){
-const err130 = {instancePath:instancePath+"/spec/openshift",schemaPath:"#/properties/spec/properties/openshift/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(data84.nodeTaintsPolicy !== undefined){
+if(typeof data84.nodeTaintsPolicy !== "string"){
+const err130 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9+"/nodeTaintsPolicy",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/properties/nodeTaintsPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err130];
 }
@@ -18813,12 +18898,9 @@ vErrors.push(err130);
 errors++;
 }
 }
-if(data11.patroni !== undefined){
-let data86 = data11.patroni;
-if(data86 && typeof data86 == "object" && !Array.isArray(data86)){
-}
-else {
-const err131 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data84.topologyKey !== undefined){
+if(typeof data84.topologyKey !== "string"){
+const err131 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9+"/topologyKey",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/properties/topologyKey/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err131];
 }
@@ -18828,12 +18910,9 @@ vErrors.push(err131);
 errors++;
 }
 }
-if(data11.standby !== undefined){
-let data87 = data11.standby;
-if(data87 && typeof data87 == "object" && !Array.isArray(data87)){
-}
-else {
-const err132 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data84.whenUnsatisfiable !== undefined){
+if(typeof data84.whenUnsatisfiable !== "string"){
+const err132 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9+"/whenUnsatisfiable",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/properties/whenUnsatisfiable/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err132];
 }
@@ -18843,12 +18922,9 @@ vErrors.push(err132);
 errors++;
 }
 }
-if(data11.backups !== undefined){
-let data88 = data11.backups;
-if(data88 && typeof data88 == "object" && !Array.isArray(data88)){
 }
 else {
-const err133 = {instancePath:instancePath+"/spec/backups",schemaPath:"#/properties/spec/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err133 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints/" + i9,schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err133];
 }
@@ -18858,11 +18934,9 @@ vErrors.push(err133);
 errors++;
 }
 }
-if(data11.databaseInitSQL !== undefined){
-let data89 = data11.databaseInitSQL;
-if(data89 && typeof data89 == "object" && !Array.isArray(data89)){
-if(data89.key === undefined){
-const err134 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+}
+else {
+const err134 = {instancePath:instancePath+"/spec/proxy/pgBouncer/topologySpreadConstraints",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err134];
 }
@@ -18871,8 +18945,16 @@ vErrors.push(err134);
 }
 errors++;
 }
-if(data89.name === undefined){
-const err135 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+}
+if(data38.service !== undefined){
+let data93 = data38.service;
+if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
+if(data93.type === undefined){
+data93.type = "ClusterIP";
+}
+for(const key25 in data93){
+if(!(((((((key25 === "externalTrafficPolicy") || (key25 === "internalTrafficPolicy")) || (key25 === "ipFamilies")) || (key25 === "ipFamilyPolicy")) || (key25 === "metadata")) || (key25 === "nodePort")) || (key25 === "type"))){
+const err135 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key25},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err135];
 }
@@ -18881,9 +18963,10 @@ vErrors.push(err135);
 }
 errors++;
 }
-for(const key17 in data89){
-if(!((key17 === "key") || (key17 === "name"))){
-const err136 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},message:"must NOT have additional properties"};
+}
+if(data93.externalTrafficPolicy !== undefined){
+if(typeof data93.externalTrafficPolicy !== "string"){
+const err136 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service/externalTrafficPolicy",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/properties/externalTrafficPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err136];
 }
@@ -18893,9 +18976,9 @@ vErrors.push(err136);
 errors++;
 }
 }
-if(data89.key !== undefined){
-if(typeof data89.key !== "string"){
-const err137 = {instancePath:instancePath+"/spec/databaseInitSQL/key",schemaPath:"#/properties/spec/properties/databaseInitSQL/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data93.internalTrafficPolicy !== undefined){
+if(typeof data93.internalTrafficPolicy !== "string"){
+const err137 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service/internalTrafficPolicy",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/properties/internalTrafficPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err137];
 }
@@ -18905,9 +18988,9 @@ vErrors.push(err137);
 errors++;
 }
 }
-if(data89.name !== undefined){
-if(typeof data89.name !== "string"){
-const err138 = {instancePath:instancePath+"/spec/databaseInitSQL/name",schemaPath:"#/properties/spec/properties/databaseInitSQL/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(data93.ipFamilies !== undefined){
+if(!(Array.isArray(data93.ipFamilies))){
+const err138 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service/ipFamilies",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err138];
 }
@@ -18917,9 +19000,9 @@ vErrors.push(err138);
 errors++;
 }
 }
-}
-else {
-const err139 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data93.ipFamilyPolicy !== undefined){
+if(typeof data93.ipFamilyPolicy !== "string"){
+const err139 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service/ipFamilyPolicy",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/properties/ipFamilyPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err139];
 }
@@ -18929,12 +19012,10 @@ vErrors.push(err139);
 errors++;
 }
 }
-if(data11.dataSource !== undefined){
-let data92 = data11.dataSource;
-if(data92 && typeof data92 == "object" && !Array.isArray(data92)){
-}
-else {
-const err140 = {instancePath:instancePath+"/spec/dataSource",schemaPath:"#/properties/spec/properties/dataSource/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data93.metadata !== undefined){
+let data98 = data93.metadata;
+if(!(data98 && typeof data98 == "object" && !Array.isArray(data98))){
+const err140 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service/metadata",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err140];
 }
@@ -18944,12 +19025,10 @@ vErrors.push(err140);
 errors++;
 }
 }
-if(data11.metadata !== undefined){
-let data93 = data11.metadata;
-if(data93 && typeof data93 == "object" && !Array.isArray(data93)){
-}
-else {
-const err141 = {instancePath:instancePath+"/spec/metadata",schemaPath:"#/properties/spec/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data93.nodePort !== undefined){
+let data99 = data93.nodePort;
+if(!(((typeof data99 == "number") && (!(data99 % 1) && !isNaN(data99))) && (isFinite(data99)))){
+const err141 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service/nodePort",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/properties/nodePort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
 if(vErrors === null){
 vErrors = [err141];
 }
@@ -18959,9 +19038,8 @@ vErrors.push(err141);
 errors++;
 }
 }
-if(data11.disableDefaultPodScheduling !== undefined){
-if(typeof data11.disableDefaultPodScheduling !== "boolean"){
-const err142 = {instancePath:instancePath+"/spec/disableDefaultPodScheduling",schemaPath:"#/properties/spec/properties/disableDefaultPodScheduling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(typeof data93.type !== "string"){
+const err142 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service/type",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err142];
 }
@@ -18971,9 +19049,8 @@ vErrors.push(err142);
 errors++;
 }
 }
-if(data11.paused !== undefined){
-if(typeof data11.paused !== "boolean"){
-const err143 = {instancePath:instancePath+"/spec/paused",schemaPath:"#/properties/spec/properties/paused/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+else {
+const err143 = {instancePath:instancePath+"/spec/proxy/pgBouncer/service",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err143];
 }
@@ -18983,9 +19060,9 @@ vErrors.push(err143);
 errors++;
 }
 }
-if(data11.shutdown !== undefined){
-if(typeof data11.shutdown !== "boolean"){
-const err144 = {instancePath:instancePath+"/spec/shutdown",schemaPath:"#/properties/spec/properties/shutdown/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+}
+else {
+const err144 = {instancePath:instancePath+"/spec/proxy/pgBouncer",schemaPath:"#/properties/spec/properties/proxy/properties/pgBouncer/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err144];
 }
@@ -18995,9 +19072,9 @@ vErrors.push(err144);
 errors++;
 }
 }
-if(data11.postGISVersion !== undefined){
-if(typeof data11.postGISVersion !== "string"){
-const err145 = {instancePath:instancePath+"/spec/postGISVersion",schemaPath:"#/properties/spec/properties/postGISVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+}
+else {
+const err145 = {instancePath:instancePath+"/spec/proxy",schemaPath:"#/properties/spec/properties/proxy/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err145];
 }
@@ -19007,12 +19084,11 @@ vErrors.push(err145);
 errors++;
 }
 }
-if(data11.instrumentation !== undefined){
-let data98 = data11.instrumentation;
-if(data98 && typeof data98 == "object" && !Array.isArray(data98)){
-}
-else {
-const err146 = {instancePath:instancePath+"/spec/instrumentation",schemaPath:"#/properties/spec/properties/instrumentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data11.instances !== undefined){
+let data101 = data11.instances;
+if(Array.isArray(data101)){
+if(data101.length < 1){
+const err146 = {instancePath:instancePath+"/spec/instances",schemaPath:"#/properties/spec/properties/instances/minItems",keyword:"minItems",params:{limit: 1},message:"must NOT have fewer than 1 items"};
 if(vErrors === null){
 vErrors = [err146];
 }
@@ -19021,13 +19097,18 @@ vErrors.push(err146);
 }
 errors++;
 }
+const len10 = data101.length;
+for(let i10=0; i10<len10; i10++){
+let data102 = data101[i10];
+if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
+if(data102.name === undefined){
+data102.name = "";
 }
-if(data11.monitoring !== undefined){
-let data99 = data11.monitoring;
-if(data99 && typeof data99 == "object" && !Array.isArray(data99)){
+if(data102.replicas === undefined){
+data102.replicas = 1;
 }
-else {
-const err147 = {instancePath:instancePath+"/spec/monitoring",schemaPath:"#/properties/spec/properties/monitoring/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data102.dataVolumeClaimSpec === undefined){
+const err147 = {instancePath:instancePath+"/spec/instances/" + i10,schemaPath:"#/properties/spec/properties/instances/items/required",keyword:"required",params:{missingProperty: "dataVolumeClaimSpec"},message:"must have required property '"+"dataVolumeClaimSpec"+"'"};
 if(vErrors === null){
 vErrors = [err147];
 }
@@ -19036,13 +19117,9 @@ vErrors.push(err147);
 }
 errors++;
 }
-}
-if(data11.userInterface !== undefined){
-let data100 = data11.userInterface;
-if(data100 && typeof data100 == "object" && !Array.isArray(data100)){
-}
-else {
-const err148 = {instancePath:instancePath+"/spec/userInterface",schemaPath:"#/properties/spec/properties/userInterface/type",keyword:"type",params:{type: "object"},message:"must be object"};
+for(const key26 in data102){
+if(!(func2.call(schema33.properties.spec.properties.instances.items.properties, key26))){
+const err148 = {instancePath:instancePath+"/spec/instances/" + i10,schemaPath:"#/properties/spec/properties/instances/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key26},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err148];
 }
@@ -19052,12 +19129,10 @@ vErrors.push(err148);
 errors++;
 }
 }
-if(data11.replicaService !== undefined){
-let data101 = data11.replicaService;
-if(data101 && typeof data101 == "object" && !Array.isArray(data101)){
-}
-else {
-const err149 = {instancePath:instancePath+"/spec/replicaService",schemaPath:"#/properties/spec/properties/replicaService/type",keyword:"type",params:{type: "object"},message:"must be object"};
+let data103 = data102.name;
+if(typeof data103 === "string"){
+if(!pattern11.test(data103)){
+const err149 = {instancePath:instancePath+"/spec/instances/" + i10+"/name",schemaPath:"#/properties/spec/properties/instances/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"},message:"must match pattern \""+"^([a-z0-9]([-a-z0-9]*[a-z0-9])?)?$"+"\""};
 if(vErrors === null){
 vErrors = [err149];
 }
@@ -19067,12 +19142,8 @@ vErrors.push(err149);
 errors++;
 }
 }
-if(data11.service !== undefined){
-let data102 = data11.service;
-if(data102 && typeof data102 == "object" && !Array.isArray(data102)){
-}
 else {
-const err150 = {instancePath:instancePath+"/spec/service",schemaPath:"#/properties/spec/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+const err150 = {instancePath:instancePath+"/spec/instances/" + i10+"/name",schemaPath:"#/properties/spec/properties/instances/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
 if(vErrors === null){
 vErrors = [err150];
 }
@@ -19081,15 +19152,12 @@ vErrors.push(err150);
 }
 errors++;
 }
-}
-if(data11.supplementalGroups !== undefined){
-let data103 = data11.supplementalGroups;
-if(Array.isArray(data103)){
-const len13 = data103.length;
-for(let i13=0; i13<len13; i13++){
-let data104 = data103[i13];
-if(!(((typeof data104 == "number") && (!(data104 % 1) && !isNaN(data104))) && (isFinite(data104)))){
-const err151 = {instancePath:instancePath+"/spec/supplementalGroups/" + i13,schemaPath:"#/properties/spec/properties/supplementalGroups/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(data102.dataVolumeClaimSpec !== undefined){
+let data104 = data102.dataVolumeClaimSpec;
+if(data104 && typeof data104 == "object" && !Array.isArray(data104)){
+for(const key27 in data104){
+if(!(func2.call(schema33.properties.spec.properties.instances.items.properties.dataVolumeClaimSpec.properties, key27))){
+const err151 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key27},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err151];
 }
@@ -19099,9 +19167,9 @@ vErrors.push(err151);
 errors++;
 }
 }
-}
-else {
-const err152 = {instancePath:instancePath+"/spec/supplementalGroups",schemaPath:"#/properties/spec/properties/supplementalGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(data104.accessModes !== undefined){
+if(!(Array.isArray(data104.accessModes))){
+const err152 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec/accessModes",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/properties/accessModes/type",keyword:"type",params:{type: "array"},message:"must be array"};
 if(vErrors === null){
 vErrors = [err152];
 }
@@ -19111,9 +19179,10 @@ vErrors.push(err152);
 errors++;
 }
 }
-}
-else {
-const err153 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data104.dataSource !== undefined){
+let data106 = data104.dataSource;
+if(!(data106 && typeof data106 == "object" && !Array.isArray(data106))){
+const err153 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec/dataSource",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/properties/dataSource/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err153];
 }
@@ -19123,12 +19192,10 @@ vErrors.push(err153);
 errors++;
 }
 }
-if(data.status !== undefined){
-let data105 = data.status;
-if(data105 && typeof data105 == "object" && !Array.isArray(data105)){
-}
-else {
-const err154 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data104.dataSourceRef !== undefined){
+let data107 = data104.dataSourceRef;
+if(!(data107 && typeof data107 == "object" && !Array.isArray(data107))){
+const err154 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec/dataSourceRef",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/properties/dataSourceRef/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err154];
 }
@@ -19138,9 +19205,10 @@ vErrors.push(err154);
 errors++;
 }
 }
-}
-else {
-const err155 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(data104.resources !== undefined){
+let data108 = data104.resources;
+if(!(data108 && typeof data108 == "object" && !Array.isArray(data108))){
+const err155 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec/resources",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
 if(vErrors === null){
 vErrors = [err155];
 }
@@ -19149,14 +19217,1553 @@ vErrors.push(err155);
 }
 errors++;
 }
+}
+if(data104.selector !== undefined){
+let data109 = data104.selector;
+if(!(data109 && typeof data109 == "object" && !Array.isArray(data109))){
+const err156 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec/selector",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/properties/selector/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err156];
+}
+else {
+vErrors.push(err156);
+}
+errors++;
+}
+}
+if(data104.storageClassName !== undefined){
+if(typeof data104.storageClassName !== "string"){
+const err157 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec/storageClassName",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/properties/storageClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err157];
+}
+else {
+vErrors.push(err157);
+}
+errors++;
+}
+}
+if(data104.volumeAttributesClassName !== undefined){
+if(typeof data104.volumeAttributesClassName !== "string"){
+const err158 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec/volumeAttributesClassName",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/properties/volumeAttributesClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err158];
+}
+else {
+vErrors.push(err158);
+}
+errors++;
+}
+}
+if(data104.volumeMode !== undefined){
+if(typeof data104.volumeMode !== "string"){
+const err159 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec/volumeMode",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/properties/volumeMode/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err159];
+}
+else {
+vErrors.push(err159);
+}
+errors++;
+}
+}
+if(data104.volumeName !== undefined){
+if(typeof data104.volumeName !== "string"){
+const err160 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec/volumeName",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/properties/volumeName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err160];
+}
+else {
+vErrors.push(err160);
+}
+errors++;
+}
+}
+}
+else {
+const err161 = {instancePath:instancePath+"/spec/instances/" + i10+"/dataVolumeClaimSpec",schemaPath:"#/properties/spec/properties/instances/items/properties/dataVolumeClaimSpec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err161];
+}
+else {
+vErrors.push(err161);
+}
+errors++;
+}
+}
+if(data102.affinity !== undefined){
+let data114 = data102.affinity;
+if(!(data114 && typeof data114 == "object" && !Array.isArray(data114))){
+const err162 = {instancePath:instancePath+"/spec/instances/" + i10+"/affinity",schemaPath:"#/properties/spec/properties/instances/items/properties/affinity/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err162];
+}
+else {
+vErrors.push(err162);
+}
+errors++;
+}
+}
+if(data102.containers !== undefined){
+if(!(Array.isArray(data102.containers))){
+const err163 = {instancePath:instancePath+"/spec/instances/" + i10+"/containers",schemaPath:"#/properties/spec/properties/instances/items/properties/containers/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err163];
+}
+else {
+vErrors.push(err163);
+}
+errors++;
+}
+}
+if(data102.metadata !== undefined){
+let data116 = data102.metadata;
+if(!(data116 && typeof data116 == "object" && !Array.isArray(data116))){
+const err164 = {instancePath:instancePath+"/spec/instances/" + i10+"/metadata",schemaPath:"#/properties/spec/properties/instances/items/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err164];
+}
+else {
+vErrors.push(err164);
+}
+errors++;
+}
+}
+if(data102.priorityClassName !== undefined){
+if(typeof data102.priorityClassName !== "string"){
+const err165 = {instancePath:instancePath+"/spec/instances/" + i10+"/priorityClassName",schemaPath:"#/properties/spec/properties/instances/items/properties/priorityClassName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err165];
+}
+else {
+vErrors.push(err165);
+}
+errors++;
+}
+}
+let data118 = data102.replicas;
+if(!(((typeof data118 == "number") && (!(data118 % 1) && !isNaN(data118))) && (isFinite(data118)))){
+const err166 = {instancePath:instancePath+"/spec/instances/" + i10+"/replicas",schemaPath:"#/properties/spec/properties/instances/items/properties/replicas/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err166];
+}
+else {
+vErrors.push(err166);
+}
+errors++;
+}
+if(data102.resources !== undefined){
+let data119 = data102.resources;
+if(!(data119 && typeof data119 == "object" && !Array.isArray(data119))){
+const err167 = {instancePath:instancePath+"/spec/instances/" + i10+"/resources",schemaPath:"#/properties/spec/properties/instances/items/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err167];
+}
+else {
+vErrors.push(err167);
+}
+errors++;
+}
+}
+if(data102.sidecars !== undefined){
+let data120 = data102.sidecars;
+if(!(data120 && typeof data120 == "object" && !Array.isArray(data120))){
+const err168 = {instancePath:instancePath+"/spec/instances/" + i10+"/sidecars",schemaPath:"#/properties/spec/properties/instances/items/properties/sidecars/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err168];
+}
+else {
+vErrors.push(err168);
+}
+errors++;
+}
+}
+if(data102.tablespaceVolumes !== undefined){
+if(!(Array.isArray(data102.tablespaceVolumes))){
+const err169 = {instancePath:instancePath+"/spec/instances/" + i10+"/tablespaceVolumes",schemaPath:"#/properties/spec/properties/instances/items/properties/tablespaceVolumes/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err169];
+}
+else {
+vErrors.push(err169);
+}
+errors++;
+}
+}
+if(data102.tolerations !== undefined){
+if(!(Array.isArray(data102.tolerations))){
+const err170 = {instancePath:instancePath+"/spec/instances/" + i10+"/tolerations",schemaPath:"#/properties/spec/properties/instances/items/properties/tolerations/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err170];
+}
+else {
+vErrors.push(err170);
+}
+errors++;
+}
+}
+if(data102.topologySpreadConstraints !== undefined){
+if(!(Array.isArray(data102.topologySpreadConstraints))){
+const err171 = {instancePath:instancePath+"/spec/instances/" + i10+"/topologySpreadConstraints",schemaPath:"#/properties/spec/properties/instances/items/properties/topologySpreadConstraints/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err171];
+}
+else {
+vErrors.push(err171);
+}
+errors++;
+}
+}
+if(data102.volumes !== undefined){
+let data124 = data102.volumes;
+if(!(data124 && typeof data124 == "object" && !Array.isArray(data124))){
+const err172 = {instancePath:instancePath+"/spec/instances/" + i10+"/volumes",schemaPath:"#/properties/spec/properties/instances/items/properties/volumes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err172];
+}
+else {
+vErrors.push(err172);
+}
+errors++;
+}
+}
+if(data102.walVolumeClaimSpec !== undefined){
+let data125 = data102.walVolumeClaimSpec;
+if(!(data125 && typeof data125 == "object" && !Array.isArray(data125))){
+const err173 = {instancePath:instancePath+"/spec/instances/" + i10+"/walVolumeClaimSpec",schemaPath:"#/properties/spec/properties/instances/items/properties/walVolumeClaimSpec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err173];
+}
+else {
+vErrors.push(err173);
+}
+errors++;
+}
+}
+}
+else {
+const err174 = {instancePath:instancePath+"/spec/instances/" + i10,schemaPath:"#/properties/spec/properties/instances/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err174];
+}
+else {
+vErrors.push(err174);
+}
+errors++;
+}
+}
+}
+else {
+const err175 = {instancePath:instancePath+"/spec/instances",schemaPath:"#/properties/spec/properties/instances/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err175];
+}
+else {
+vErrors.push(err175);
+}
+errors++;
+}
+}
+if(data11.postgresVersion !== undefined){
+let data126 = data11.postgresVersion;
+if(!(((typeof data126 == "number") && (!(data126 % 1) && !isNaN(data126))) && (isFinite(data126)))){
+const err176 = {instancePath:instancePath+"/spec/postgresVersion",schemaPath:"#/properties/spec/properties/postgresVersion/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err176];
+}
+else {
+vErrors.push(err176);
+}
+errors++;
+}
+if((typeof data126 == "number") && (isFinite(data126))){
+if(data126 > 18 || isNaN(data126)){
+const err177 = {instancePath:instancePath+"/spec/postgresVersion",schemaPath:"#/properties/spec/properties/postgresVersion/maximum",keyword:"maximum",params:{comparison: "<=", limit: 18},message:"must be <= 18"};
+if(vErrors === null){
+vErrors = [err177];
+}
+else {
+vErrors.push(err177);
+}
+errors++;
+}
+if(data126 < 11 || isNaN(data126)){
+const err178 = {instancePath:instancePath+"/spec/postgresVersion",schemaPath:"#/properties/spec/properties/postgresVersion/minimum",keyword:"minimum",params:{comparison: ">=", limit: 11},message:"must be >= 11"};
+if(vErrors === null){
+vErrors = [err178];
+}
+else {
+vErrors.push(err178);
+}
+errors++;
+}
+}
+}
+let data127 = data11.port;
+if(!(((typeof data127 == "number") && (!(data127 % 1) && !isNaN(data127))) && (isFinite(data127)))){
+const err179 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err179];
+}
+else {
+vErrors.push(err179);
+}
+errors++;
+}
+if((typeof data127 == "number") && (isFinite(data127))){
+if(data127 < 1024 || isNaN(data127)){
+const err180 = {instancePath:instancePath+"/spec/port",schemaPath:"#/properties/spec/properties/port/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1024},message:"must be >= 1024"};
+if(vErrors === null){
+vErrors = [err180];
+}
+else {
+vErrors.push(err180);
+}
+errors++;
+}
+}
+if(data11.users !== undefined){
+let data128 = data11.users;
+if(Array.isArray(data128)){
+if(data128.length > 64){
+const err181 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/maxItems",keyword:"maxItems",params:{limit: 64},message:"must NOT have more than 64 items"};
+if(vErrors === null){
+vErrors = [err181];
+}
+else {
+vErrors.push(err181);
+}
+errors++;
+}
+const len11 = data128.length;
+for(let i11=0; i11<len11; i11++){
+let data129 = data128[i11];
+if(data129 && typeof data129 == "object" && !Array.isArray(data129)){
+if(data129.name === undefined){
+const err182 = {instancePath:instancePath+"/spec/users/" + i11,schemaPath:"#/properties/spec/properties/users/items/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err182];
+}
+else {
+vErrors.push(err182);
+}
+errors++;
+}
+for(const key28 in data129){
+if(!((((key28 === "name") || (key28 === "databases")) || (key28 === "options")) || (key28 === "password"))){
+const err183 = {instancePath:instancePath+"/spec/users/" + i11,schemaPath:"#/properties/spec/properties/users/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key28},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err183];
+}
+else {
+vErrors.push(err183);
+}
+errors++;
+}
+}
+if(data129.name !== undefined){
+let data130 = data129.name;
+if(typeof data130 === "string"){
+if(func3(data130) > 63){
+const err184 = {instancePath:instancePath+"/spec/users/" + i11+"/name",schemaPath:"#/properties/spec/properties/users/items/properties/name/maxLength",keyword:"maxLength",params:{limit: 63},message:"must NOT have more than 63 characters"};
+if(vErrors === null){
+vErrors = [err184];
+}
+else {
+vErrors.push(err184);
+}
+errors++;
+}
+if(func3(data130) < 1){
+const err185 = {instancePath:instancePath+"/spec/users/" + i11+"/name",schemaPath:"#/properties/spec/properties/users/items/properties/name/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"};
+if(vErrors === null){
+vErrors = [err185];
+}
+else {
+vErrors.push(err185);
+}
+errors++;
+}
+if(!pattern12.test(data130)){
+const err186 = {instancePath:instancePath+"/spec/users/" + i11+"/name",schemaPath:"#/properties/spec/properties/users/items/properties/name/pattern",keyword:"pattern",params:{pattern: "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"},message:"must match pattern \""+"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"+"\""};
+if(vErrors === null){
+vErrors = [err186];
+}
+else {
+vErrors.push(err186);
+}
+errors++;
+}
+}
+else {
+const err187 = {instancePath:instancePath+"/spec/users/" + i11+"/name",schemaPath:"#/properties/spec/properties/users/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err187];
+}
+else {
+vErrors.push(err187);
+}
+errors++;
+}
+}
+if(data129.databases !== undefined){
+if(!(Array.isArray(data129.databases))){
+const err188 = {instancePath:instancePath+"/spec/users/" + i11+"/databases",schemaPath:"#/properties/spec/properties/users/items/properties/databases/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err188];
+}
+else {
+vErrors.push(err188);
+}
+errors++;
+}
+}
+if(data129.options !== undefined){
+if(typeof data129.options !== "string"){
+const err189 = {instancePath:instancePath+"/spec/users/" + i11+"/options",schemaPath:"#/properties/spec/properties/users/items/properties/options/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err189];
+}
+else {
+vErrors.push(err189);
+}
+errors++;
+}
+}
+if(data129.password !== undefined){
+let data133 = data129.password;
+if(!(data133 && typeof data133 == "object" && !Array.isArray(data133))){
+const err190 = {instancePath:instancePath+"/spec/users/" + i11+"/password",schemaPath:"#/properties/spec/properties/users/items/properties/password/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err190];
+}
+else {
+vErrors.push(err190);
+}
+errors++;
+}
+}
+}
+else {
+const err191 = {instancePath:instancePath+"/spec/users/" + i11,schemaPath:"#/properties/spec/properties/users/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err191];
+}
+else {
+vErrors.push(err191);
+}
+errors++;
+}
+}
+}
+else {
+const err192 = {instancePath:instancePath+"/spec/users",schemaPath:"#/properties/spec/properties/users/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err192];
+}
+else {
+vErrors.push(err192);
+}
+errors++;
+}
+}
+if(data11.image !== undefined){
+if(typeof data11.image !== "string"){
+const err193 = {instancePath:instancePath+"/spec/image",schemaPath:"#/properties/spec/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err193];
+}
+else {
+vErrors.push(err193);
+}
+errors++;
+}
+}
+if(data11.imagePullPolicy !== undefined){
+let data135 = data11.imagePullPolicy;
+if(!(((data135 === "Always") || (data135 === "Never")) || (data135 === "IfNotPresent"))){
+const err194 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/enum",keyword:"enum",params:{allowedValues: schema33.properties.spec.properties.imagePullPolicy.enum},message:"must be equal to one of the allowed values"};
+if(vErrors === null){
+vErrors = [err194];
+}
+else {
+vErrors.push(err194);
+}
+errors++;
+}
+if(typeof data135 === "string"){
+if(func3(data135) > 15){
+const err195 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/maxLength",keyword:"maxLength",params:{limit: 15},message:"must NOT have more than 15 characters"};
+if(vErrors === null){
+vErrors = [err195];
+}
+else {
+vErrors.push(err195);
+}
+errors++;
+}
+}
+else {
+const err196 = {instancePath:instancePath+"/spec/imagePullPolicy",schemaPath:"#/properties/spec/properties/imagePullPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err196];
+}
+else {
+vErrors.push(err196);
+}
+errors++;
+}
+}
+if(data11.imagePullSecrets !== undefined){
+let data136 = data11.imagePullSecrets;
+if(Array.isArray(data136)){
+const len12 = data136.length;
+for(let i12=0; i12<len12; i12++){
+let data137 = data136[i12];
+if(data137 && typeof data137 == "object" && !Array.isArray(data137)){
+if(data137.name === undefined){
+data137.name = "";
+}
+for(const key29 in data137){
+if(!(key29 === "name")){
+const err197 = {instancePath:instancePath+"/spec/imagePullSecrets/" + i12,schemaPath:"#/properties/spec/properties/imagePullSecrets/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key29},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err197];
+}
+else {
+vErrors.push(err197);
+}
+errors++;
+}
+}
+if(typeof data137.name !== "string"){
+const err198 = {instancePath:instancePath+"/spec/imagePullSecrets/" + i12+"/name",schemaPath:"#/properties/spec/properties/imagePullSecrets/items/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err198];
+}
+else {
+vErrors.push(err198);
+}
+errors++;
+}
+}
+else {
+const err199 = {instancePath:instancePath+"/spec/imagePullSecrets/" + i12,schemaPath:"#/properties/spec/properties/imagePullSecrets/items/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err199];
+}
+else {
+vErrors.push(err199);
+}
+errors++;
+}
+}
+}
+else {
+const err200 = {instancePath:instancePath+"/spec/imagePullSecrets",schemaPath:"#/properties/spec/properties/imagePullSecrets/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err200];
+}
+else {
+vErrors.push(err200);
+}
+errors++;
+}
+}
+if(data11.openshift !== undefined){
+if(typeof data11.openshift !== "boolean"){
+const err201 = {instancePath:instancePath+"/spec/openshift",schemaPath:"#/properties/spec/properties/openshift/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err201];
+}
+else {
+vErrors.push(err201);
+}
+errors++;
+}
+}
+if(data11.patroni !== undefined){
+let data140 = data11.patroni;
+if(data140 && typeof data140 == "object" && !Array.isArray(data140)){
+if(data140.leaderLeaseDurationSeconds === undefined){
+data140.leaderLeaseDurationSeconds = 30;
+}
+if(data140.port === undefined){
+data140.port = 8008;
+}
+if(data140.syncPeriodSeconds === undefined){
+data140.syncPeriodSeconds = 10;
+}
+for(const key30 in data140){
+if(!((((((key30 === "dynamicConfiguration") || (key30 === "leaderLeaseDurationSeconds")) || (key30 === "logging")) || (key30 === "port")) || (key30 === "switchover")) || (key30 === "syncPeriodSeconds"))){
+const err202 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key30},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err202];
+}
+else {
+vErrors.push(err202);
+}
+errors++;
+}
+}
+if(data140.dynamicConfiguration !== undefined){
+let data141 = data140.dynamicConfiguration;
+if(!(data141 && typeof data141 == "object" && !Array.isArray(data141))){
+const err203 = {instancePath:instancePath+"/spec/patroni/dynamicConfiguration",schemaPath:"#/properties/spec/properties/patroni/properties/dynamicConfiguration/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err203];
+}
+else {
+vErrors.push(err203);
+}
+errors++;
+}
+}
+let data142 = data140.leaderLeaseDurationSeconds;
+if(!(((typeof data142 == "number") && (!(data142 % 1) && !isNaN(data142))) && (isFinite(data142)))){
+const err204 = {instancePath:instancePath+"/spec/patroni/leaderLeaseDurationSeconds",schemaPath:"#/properties/spec/properties/patroni/properties/leaderLeaseDurationSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err204];
+}
+else {
+vErrors.push(err204);
+}
+errors++;
+}
+if(data140.logging !== undefined){
+let data143 = data140.logging;
+if(!(data143 && typeof data143 == "object" && !Array.isArray(data143))){
+const err205 = {instancePath:instancePath+"/spec/patroni/logging",schemaPath:"#/properties/spec/properties/patroni/properties/logging/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err205];
+}
+else {
+vErrors.push(err205);
+}
+errors++;
+}
+}
+let data144 = data140.port;
+if(!(((typeof data144 == "number") && (!(data144 % 1) && !isNaN(data144))) && (isFinite(data144)))){
+const err206 = {instancePath:instancePath+"/spec/patroni/port",schemaPath:"#/properties/spec/properties/patroni/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err206];
+}
+else {
+vErrors.push(err206);
+}
+errors++;
+}
+if(data140.switchover !== undefined){
+let data145 = data140.switchover;
+if(!(data145 && typeof data145 == "object" && !Array.isArray(data145))){
+const err207 = {instancePath:instancePath+"/spec/patroni/switchover",schemaPath:"#/properties/spec/properties/patroni/properties/switchover/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err207];
+}
+else {
+vErrors.push(err207);
+}
+errors++;
+}
+}
+let data146 = data140.syncPeriodSeconds;
+if(!(((typeof data146 == "number") && (!(data146 % 1) && !isNaN(data146))) && (isFinite(data146)))){
+const err208 = {instancePath:instancePath+"/spec/patroni/syncPeriodSeconds",schemaPath:"#/properties/spec/properties/patroni/properties/syncPeriodSeconds/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err208];
+}
+else {
+vErrors.push(err208);
+}
+errors++;
+}
+}
+else {
+const err209 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err209];
+}
+else {
+vErrors.push(err209);
+}
+errors++;
+}
+}
+if(data11.standby !== undefined){
+let data147 = data11.standby;
+if(data147 && typeof data147 == "object" && !Array.isArray(data147)){
+if(data147.enabled === undefined){
+data147.enabled = true;
+}
+for(const key31 in data147){
+if(!((((key31 === "enabled") || (key31 === "host")) || (key31 === "port")) || (key31 === "repoName"))){
+const err210 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key31},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err210];
+}
+else {
+vErrors.push(err210);
+}
+errors++;
+}
+}
+if(typeof data147.enabled !== "boolean"){
+const err211 = {instancePath:instancePath+"/spec/standby/enabled",schemaPath:"#/properties/spec/properties/standby/properties/enabled/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err211];
+}
+else {
+vErrors.push(err211);
+}
+errors++;
+}
+if(data147.host !== undefined){
+if(typeof data147.host !== "string"){
+const err212 = {instancePath:instancePath+"/spec/standby/host",schemaPath:"#/properties/spec/properties/standby/properties/host/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err212];
+}
+else {
+vErrors.push(err212);
+}
+errors++;
+}
+}
+if(data147.port !== undefined){
+let data150 = data147.port;
+if(!(((typeof data150 == "number") && (!(data150 % 1) && !isNaN(data150))) && (isFinite(data150)))){
+const err213 = {instancePath:instancePath+"/spec/standby/port",schemaPath:"#/properties/spec/properties/standby/properties/port/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err213];
+}
+else {
+vErrors.push(err213);
+}
+errors++;
+}
+}
+if(data147.repoName !== undefined){
+if(typeof data147.repoName !== "string"){
+const err214 = {instancePath:instancePath+"/spec/standby/repoName",schemaPath:"#/properties/spec/properties/standby/properties/repoName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err214];
+}
+else {
+vErrors.push(err214);
+}
+errors++;
+}
+}
+}
+else {
+const err215 = {instancePath:instancePath+"/spec/standby",schemaPath:"#/properties/spec/properties/standby/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err215];
+}
+else {
+vErrors.push(err215);
+}
+errors++;
+}
+}
+if(data11.backups !== undefined){
+let data152 = data11.backups;
+if(data152 && typeof data152 == "object" && !Array.isArray(data152)){
+for(const key32 in data152){
+if(!((key32 === "pgbackrest") || (key32 === "snapshots"))){
+const err216 = {instancePath:instancePath+"/spec/backups",schemaPath:"#/properties/spec/properties/backups/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key32},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err216];
+}
+else {
+vErrors.push(err216);
+}
+errors++;
+}
+}
+if(data152.pgbackrest !== undefined){
+let data153 = data152.pgbackrest;
+if(!(data153 && typeof data153 == "object" && !Array.isArray(data153))){
+const err217 = {instancePath:instancePath+"/spec/backups/pgbackrest",schemaPath:"#/properties/spec/properties/backups/properties/pgbackrest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err217];
+}
+else {
+vErrors.push(err217);
+}
+errors++;
+}
+}
+if(data152.snapshots !== undefined){
+let data154 = data152.snapshots;
+if(!(data154 && typeof data154 == "object" && !Array.isArray(data154))){
+const err218 = {instancePath:instancePath+"/spec/backups/snapshots",schemaPath:"#/properties/spec/properties/backups/properties/snapshots/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err218];
+}
+else {
+vErrors.push(err218);
+}
+errors++;
+}
+}
+}
+else {
+const err219 = {instancePath:instancePath+"/spec/backups",schemaPath:"#/properties/spec/properties/backups/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err219];
+}
+else {
+vErrors.push(err219);
+}
+errors++;
+}
+}
+if(data11.databaseInitSQL !== undefined){
+let data155 = data11.databaseInitSQL;
+if(data155 && typeof data155 == "object" && !Array.isArray(data155)){
+if(data155.key === undefined){
+const err220 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/required",keyword:"required",params:{missingProperty: "key"},message:"must have required property '"+"key"+"'"};
+if(vErrors === null){
+vErrors = [err220];
+}
+else {
+vErrors.push(err220);
+}
+errors++;
+}
+if(data155.name === undefined){
+const err221 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/required",keyword:"required",params:{missingProperty: "name"},message:"must have required property '"+"name"+"'"};
+if(vErrors === null){
+vErrors = [err221];
+}
+else {
+vErrors.push(err221);
+}
+errors++;
+}
+for(const key33 in data155){
+if(!((key33 === "key") || (key33 === "name"))){
+const err222 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key33},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err222];
+}
+else {
+vErrors.push(err222);
+}
+errors++;
+}
+}
+if(data155.key !== undefined){
+if(typeof data155.key !== "string"){
+const err223 = {instancePath:instancePath+"/spec/databaseInitSQL/key",schemaPath:"#/properties/spec/properties/databaseInitSQL/properties/key/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err223];
+}
+else {
+vErrors.push(err223);
+}
+errors++;
+}
+}
+if(data155.name !== undefined){
+if(typeof data155.name !== "string"){
+const err224 = {instancePath:instancePath+"/spec/databaseInitSQL/name",schemaPath:"#/properties/spec/properties/databaseInitSQL/properties/name/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err224];
+}
+else {
+vErrors.push(err224);
+}
+errors++;
+}
+}
+}
+else {
+const err225 = {instancePath:instancePath+"/spec/databaseInitSQL",schemaPath:"#/properties/spec/properties/databaseInitSQL/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err225];
+}
+else {
+vErrors.push(err225);
+}
+errors++;
+}
+}
+if(data11.dataSource !== undefined){
+let data158 = data11.dataSource;
+if(data158 && typeof data158 == "object" && !Array.isArray(data158)){
+for(const key34 in data158){
+if(!(((key34 === "pgbackrest") || (key34 === "postgresCluster")) || (key34 === "volumes"))){
+const err226 = {instancePath:instancePath+"/spec/dataSource",schemaPath:"#/properties/spec/properties/dataSource/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key34},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err226];
+}
+else {
+vErrors.push(err226);
+}
+errors++;
+}
+}
+if(data158.pgbackrest !== undefined){
+let data159 = data158.pgbackrest;
+if(!(data159 && typeof data159 == "object" && !Array.isArray(data159))){
+const err227 = {instancePath:instancePath+"/spec/dataSource/pgbackrest",schemaPath:"#/properties/spec/properties/dataSource/properties/pgbackrest/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err227];
+}
+else {
+vErrors.push(err227);
+}
+errors++;
+}
+}
+if(data158.postgresCluster !== undefined){
+let data160 = data158.postgresCluster;
+if(!(data160 && typeof data160 == "object" && !Array.isArray(data160))){
+const err228 = {instancePath:instancePath+"/spec/dataSource/postgresCluster",schemaPath:"#/properties/spec/properties/dataSource/properties/postgresCluster/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err228];
+}
+else {
+vErrors.push(err228);
+}
+errors++;
+}
+}
+if(data158.volumes !== undefined){
+let data161 = data158.volumes;
+if(!(data161 && typeof data161 == "object" && !Array.isArray(data161))){
+const err229 = {instancePath:instancePath+"/spec/dataSource/volumes",schemaPath:"#/properties/spec/properties/dataSource/properties/volumes/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err229];
+}
+else {
+vErrors.push(err229);
+}
+errors++;
+}
+}
+}
+else {
+const err230 = {instancePath:instancePath+"/spec/dataSource",schemaPath:"#/properties/spec/properties/dataSource/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err230];
+}
+else {
+vErrors.push(err230);
+}
+errors++;
+}
+}
+if(data11.metadata !== undefined){
+let data162 = data11.metadata;
+if(data162 && typeof data162 == "object" && !Array.isArray(data162)){
+for(const key35 in data162){
+if(!((key35 === "annotations") || (key35 === "labels"))){
+const err231 = {instancePath:instancePath+"/spec/metadata",schemaPath:"#/properties/spec/properties/metadata/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key35},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err231];
+}
+else {
+vErrors.push(err231);
+}
+errors++;
+}
+}
+if(data162.annotations !== undefined){
+let data163 = data162.annotations;
+if(!(data163 && typeof data163 == "object" && !Array.isArray(data163))){
+const err232 = {instancePath:instancePath+"/spec/metadata/annotations",schemaPath:"#/properties/spec/properties/metadata/properties/annotations/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err232];
+}
+else {
+vErrors.push(err232);
+}
+errors++;
+}
+}
+if(data162.labels !== undefined){
+let data164 = data162.labels;
+if(!(data164 && typeof data164 == "object" && !Array.isArray(data164))){
+const err233 = {instancePath:instancePath+"/spec/metadata/labels",schemaPath:"#/properties/spec/properties/metadata/properties/labels/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err233];
+}
+else {
+vErrors.push(err233);
+}
+errors++;
+}
+}
+}
+else {
+const err234 = {instancePath:instancePath+"/spec/metadata",schemaPath:"#/properties/spec/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err234];
+}
+else {
+vErrors.push(err234);
+}
+errors++;
+}
+}
+if(data11.disableDefaultPodScheduling !== undefined){
+if(typeof data11.disableDefaultPodScheduling !== "boolean"){
+const err235 = {instancePath:instancePath+"/spec/disableDefaultPodScheduling",schemaPath:"#/properties/spec/properties/disableDefaultPodScheduling/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err235];
+}
+else {
+vErrors.push(err235);
+}
+errors++;
+}
+}
+if(data11.paused !== undefined){
+if(typeof data11.paused !== "boolean"){
+const err236 = {instancePath:instancePath+"/spec/paused",schemaPath:"#/properties/spec/properties/paused/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err236];
+}
+else {
+vErrors.push(err236);
+}
+errors++;
+}
+}
+if(data11.shutdown !== undefined){
+if(typeof data11.shutdown !== "boolean"){
+const err237 = {instancePath:instancePath+"/spec/shutdown",schemaPath:"#/properties/spec/properties/shutdown/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"};
+if(vErrors === null){
+vErrors = [err237];
+}
+else {
+vErrors.push(err237);
+}
+errors++;
+}
+}
+if(data11.postGISVersion !== undefined){
+if(typeof data11.postGISVersion !== "string"){
+const err238 = {instancePath:instancePath+"/spec/postGISVersion",schemaPath:"#/properties/spec/properties/postGISVersion/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err238];
+}
+else {
+vErrors.push(err238);
+}
+errors++;
+}
+}
+if(data11.instrumentation !== undefined){
+let data169 = data11.instrumentation;
+if(data169 && typeof data169 == "object" && !Array.isArray(data169)){
+for(const key36 in data169){
+if(!(((((key36 === "config") || (key36 === "image")) || (key36 === "logs")) || (key36 === "metrics")) || (key36 === "resources"))){
+const err239 = {instancePath:instancePath+"/spec/instrumentation",schemaPath:"#/properties/spec/properties/instrumentation/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key36},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err239];
+}
+else {
+vErrors.push(err239);
+}
+errors++;
+}
+}
+if(data169.config !== undefined){
+let data170 = data169.config;
+if(!(data170 && typeof data170 == "object" && !Array.isArray(data170))){
+const err240 = {instancePath:instancePath+"/spec/instrumentation/config",schemaPath:"#/properties/spec/properties/instrumentation/properties/config/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err240];
+}
+else {
+vErrors.push(err240);
+}
+errors++;
+}
+}
+if(data169.image !== undefined){
+if(typeof data169.image !== "string"){
+const err241 = {instancePath:instancePath+"/spec/instrumentation/image",schemaPath:"#/properties/spec/properties/instrumentation/properties/image/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err241];
+}
+else {
+vErrors.push(err241);
+}
+errors++;
+}
+}
+if(data169.logs !== undefined){
+let data172 = data169.logs;
+if(!(data172 && typeof data172 == "object" && !Array.isArray(data172))){
+const err242 = {instancePath:instancePath+"/spec/instrumentation/logs",schemaPath:"#/properties/spec/properties/instrumentation/properties/logs/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err242];
+}
+else {
+vErrors.push(err242);
+}
+errors++;
+}
+}
+if(data169.metrics !== undefined){
+let data173 = data169.metrics;
+if(!(data173 && typeof data173 == "object" && !Array.isArray(data173))){
+const err243 = {instancePath:instancePath+"/spec/instrumentation/metrics",schemaPath:"#/properties/spec/properties/instrumentation/properties/metrics/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err243];
+}
+else {
+vErrors.push(err243);
+}
+errors++;
+}
+}
+if(data169.resources !== undefined){
+let data174 = data169.resources;
+if(!(data174 && typeof data174 == "object" && !Array.isArray(data174))){
+const err244 = {instancePath:instancePath+"/spec/instrumentation/resources",schemaPath:"#/properties/spec/properties/instrumentation/properties/resources/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err244];
+}
+else {
+vErrors.push(err244);
+}
+errors++;
+}
+}
+}
+else {
+const err245 = {instancePath:instancePath+"/spec/instrumentation",schemaPath:"#/properties/spec/properties/instrumentation/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err245];
+}
+else {
+vErrors.push(err245);
+}
+errors++;
+}
+}
+if(data11.monitoring !== undefined){
+let data175 = data11.monitoring;
+if(data175 && typeof data175 == "object" && !Array.isArray(data175)){
+for(const key37 in data175){
+if(!(key37 === "pgmonitor")){
+const err246 = {instancePath:instancePath+"/spec/monitoring",schemaPath:"#/properties/spec/properties/monitoring/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key37},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err246];
+}
+else {
+vErrors.push(err246);
+}
+errors++;
+}
+}
+if(data175.pgmonitor !== undefined){
+let data176 = data175.pgmonitor;
+if(!(data176 && typeof data176 == "object" && !Array.isArray(data176))){
+const err247 = {instancePath:instancePath+"/spec/monitoring/pgmonitor",schemaPath:"#/properties/spec/properties/monitoring/properties/pgmonitor/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err247];
+}
+else {
+vErrors.push(err247);
+}
+errors++;
+}
+}
+}
+else {
+const err248 = {instancePath:instancePath+"/spec/monitoring",schemaPath:"#/properties/spec/properties/monitoring/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err248];
+}
+else {
+vErrors.push(err248);
+}
+errors++;
+}
+}
+if(data11.userInterface !== undefined){
+let data177 = data11.userInterface;
+if(data177 && typeof data177 == "object" && !Array.isArray(data177)){
+if(data177.pgAdmin === undefined){
+const err249 = {instancePath:instancePath+"/spec/userInterface",schemaPath:"#/properties/spec/properties/userInterface/required",keyword:"required",params:{missingProperty: "pgAdmin"},message:"must have required property '"+"pgAdmin"+"'"};
+if(vErrors === null){
+vErrors = [err249];
+}
+else {
+vErrors.push(err249);
+}
+errors++;
+}
+for(const key38 in data177){
+if(!(key38 === "pgAdmin")){
+const err250 = {instancePath:instancePath+"/spec/userInterface",schemaPath:"#/properties/spec/properties/userInterface/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key38},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err250];
+}
+else {
+vErrors.push(err250);
+}
+errors++;
+}
+}
+if(data177.pgAdmin !== undefined){
+let data178 = data177.pgAdmin;
+if(!(data178 && typeof data178 == "object" && !Array.isArray(data178))){
+const err251 = {instancePath:instancePath+"/spec/userInterface/pgAdmin",schemaPath:"#/properties/spec/properties/userInterface/properties/pgAdmin/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err251];
+}
+else {
+vErrors.push(err251);
+}
+errors++;
+}
+}
+}
+else {
+const err252 = {instancePath:instancePath+"/spec/userInterface",schemaPath:"#/properties/spec/properties/userInterface/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err252];
+}
+else {
+vErrors.push(err252);
+}
+errors++;
+}
+}
+if(data11.replicaService !== undefined){
+let data179 = data11.replicaService;
+if(data179 && typeof data179 == "object" && !Array.isArray(data179)){
+if(data179.type === undefined){
+data179.type = "ClusterIP";
+}
+for(const key39 in data179){
+if(!(((((((key39 === "externalTrafficPolicy") || (key39 === "internalTrafficPolicy")) || (key39 === "ipFamilies")) || (key39 === "ipFamilyPolicy")) || (key39 === "metadata")) || (key39 === "nodePort")) || (key39 === "type"))){
+const err253 = {instancePath:instancePath+"/spec/replicaService",schemaPath:"#/properties/spec/properties/replicaService/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key39},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err253];
+}
+else {
+vErrors.push(err253);
+}
+errors++;
+}
+}
+if(data179.externalTrafficPolicy !== undefined){
+if(typeof data179.externalTrafficPolicy !== "string"){
+const err254 = {instancePath:instancePath+"/spec/replicaService/externalTrafficPolicy",schemaPath:"#/properties/spec/properties/replicaService/properties/externalTrafficPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err254];
+}
+else {
+vErrors.push(err254);
+}
+errors++;
+}
+}
+if(data179.internalTrafficPolicy !== undefined){
+if(typeof data179.internalTrafficPolicy !== "string"){
+const err255 = {instancePath:instancePath+"/spec/replicaService/internalTrafficPolicy",schemaPath:"#/properties/spec/properties/replicaService/properties/internalTrafficPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err255];
+}
+else {
+vErrors.push(err255);
+}
+errors++;
+}
+}
+if(data179.ipFamilies !== undefined){
+if(!(Array.isArray(data179.ipFamilies))){
+const err256 = {instancePath:instancePath+"/spec/replicaService/ipFamilies",schemaPath:"#/properties/spec/properties/replicaService/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err256];
+}
+else {
+vErrors.push(err256);
+}
+errors++;
+}
+}
+if(data179.ipFamilyPolicy !== undefined){
+if(typeof data179.ipFamilyPolicy !== "string"){
+const err257 = {instancePath:instancePath+"/spec/replicaService/ipFamilyPolicy",schemaPath:"#/properties/spec/properties/replicaService/properties/ipFamilyPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err257];
+}
+else {
+vErrors.push(err257);
+}
+errors++;
+}
+}
+if(data179.metadata !== undefined){
+let data184 = data179.metadata;
+if(!(data184 && typeof data184 == "object" && !Array.isArray(data184))){
+const err258 = {instancePath:instancePath+"/spec/replicaService/metadata",schemaPath:"#/properties/spec/properties/replicaService/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err258];
+}
+else {
+vErrors.push(err258);
+}
+errors++;
+}
+}
+if(data179.nodePort !== undefined){
+let data185 = data179.nodePort;
+if(!(((typeof data185 == "number") && (!(data185 % 1) && !isNaN(data185))) && (isFinite(data185)))){
+const err259 = {instancePath:instancePath+"/spec/replicaService/nodePort",schemaPath:"#/properties/spec/properties/replicaService/properties/nodePort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err259];
+}
+else {
+vErrors.push(err259);
+}
+errors++;
+}
+}
+if(typeof data179.type !== "string"){
+const err260 = {instancePath:instancePath+"/spec/replicaService/type",schemaPath:"#/properties/spec/properties/replicaService/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err260];
+}
+else {
+vErrors.push(err260);
+}
+errors++;
+}
+}
+else {
+const err261 = {instancePath:instancePath+"/spec/replicaService",schemaPath:"#/properties/spec/properties/replicaService/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err261];
+}
+else {
+vErrors.push(err261);
+}
+errors++;
+}
+}
+if(data11.service !== undefined){
+let data187 = data11.service;
+if(data187 && typeof data187 == "object" && !Array.isArray(data187)){
+if(data187.type === undefined){
+data187.type = "ClusterIP";
+}
+for(const key40 in data187){
+if(!(((((((key40 === "externalTrafficPolicy") || (key40 === "internalTrafficPolicy")) || (key40 === "ipFamilies")) || (key40 === "ipFamilyPolicy")) || (key40 === "metadata")) || (key40 === "nodePort")) || (key40 === "type"))){
+const err262 = {instancePath:instancePath+"/spec/service",schemaPath:"#/properties/spec/properties/service/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key40},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err262];
+}
+else {
+vErrors.push(err262);
+}
+errors++;
+}
+}
+if(data187.externalTrafficPolicy !== undefined){
+if(typeof data187.externalTrafficPolicy !== "string"){
+const err263 = {instancePath:instancePath+"/spec/service/externalTrafficPolicy",schemaPath:"#/properties/spec/properties/service/properties/externalTrafficPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err263];
+}
+else {
+vErrors.push(err263);
+}
+errors++;
+}
+}
+if(data187.internalTrafficPolicy !== undefined){
+if(typeof data187.internalTrafficPolicy !== "string"){
+const err264 = {instancePath:instancePath+"/spec/service/internalTrafficPolicy",schemaPath:"#/properties/spec/properties/service/properties/internalTrafficPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err264];
+}
+else {
+vErrors.push(err264);
+}
+errors++;
+}
+}
+if(data187.ipFamilies !== undefined){
+if(!(Array.isArray(data187.ipFamilies))){
+const err265 = {instancePath:instancePath+"/spec/service/ipFamilies",schemaPath:"#/properties/spec/properties/service/properties/ipFamilies/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err265];
+}
+else {
+vErrors.push(err265);
+}
+errors++;
+}
+}
+if(data187.ipFamilyPolicy !== undefined){
+if(typeof data187.ipFamilyPolicy !== "string"){
+const err266 = {instancePath:instancePath+"/spec/service/ipFamilyPolicy",schemaPath:"#/properties/spec/properties/service/properties/ipFamilyPolicy/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err266];
+}
+else {
+vErrors.push(err266);
+}
+errors++;
+}
+}
+if(data187.metadata !== undefined){
+let data192 = data187.metadata;
+if(!(data192 && typeof data192 == "object" && !Array.isArray(data192))){
+const err267 = {instancePath:instancePath+"/spec/service/metadata",schemaPath:"#/properties/spec/properties/service/properties/metadata/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err267];
+}
+else {
+vErrors.push(err267);
+}
+errors++;
+}
+}
+if(data187.nodePort !== undefined){
+let data193 = data187.nodePort;
+if(!(((typeof data193 == "number") && (!(data193 % 1) && !isNaN(data193))) && (isFinite(data193)))){
+const err268 = {instancePath:instancePath+"/spec/service/nodePort",schemaPath:"#/properties/spec/properties/service/properties/nodePort/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err268];
+}
+else {
+vErrors.push(err268);
+}
+errors++;
+}
+}
+if(typeof data187.type !== "string"){
+const err269 = {instancePath:instancePath+"/spec/service/type",schemaPath:"#/properties/spec/properties/service/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err269];
+}
+else {
+vErrors.push(err269);
+}
+errors++;
+}
+}
+else {
+const err270 = {instancePath:instancePath+"/spec/service",schemaPath:"#/properties/spec/properties/service/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err270];
+}
+else {
+vErrors.push(err270);
+}
+errors++;
+}
+}
+if(data11.supplementalGroups !== undefined){
+let data195 = data11.supplementalGroups;
+if(Array.isArray(data195)){
+const len13 = data195.length;
+for(let i13=0; i13<len13; i13++){
+let data196 = data195[i13];
+if(!(((typeof data196 == "number") && (!(data196 % 1) && !isNaN(data196))) && (isFinite(data196)))){
+const err271 = {instancePath:instancePath+"/spec/supplementalGroups/" + i13,schemaPath:"#/properties/spec/properties/supplementalGroups/items/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err271];
+}
+else {
+vErrors.push(err271);
+}
+errors++;
+}
+if((typeof data196 == "number") && (isFinite(data196))){
+if(data196 > 2147483647 || isNaN(data196)){
+const err272 = {instancePath:instancePath+"/spec/supplementalGroups/" + i13,schemaPath:"#/properties/spec/properties/supplementalGroups/items/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err272];
+}
+else {
+vErrors.push(err272);
+}
+errors++;
+}
+if(data196 < 1 || isNaN(data196)){
+const err273 = {instancePath:instancePath+"/spec/supplementalGroups/" + i13,schemaPath:"#/properties/spec/properties/supplementalGroups/items/minimum",keyword:"minimum",params:{comparison: ">=", limit: 1},message:"must be >= 1"};
+if(vErrors === null){
+vErrors = [err273];
+}
+else {
+vErrors.push(err273);
+}
+errors++;
+}
+}
+}
+}
+else {
+const err274 = {instancePath:instancePath+"/spec/supplementalGroups",schemaPath:"#/properties/spec/properties/supplementalGroups/type",keyword:"type",params:{type: "array"},message:"must be array"};
+if(vErrors === null){
+vErrors = [err274];
+}
+else {
+vErrors.push(err274);
+}
+errors++;
+}
+}
+}
+else {
+const err275 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err275];
+}
+else {
+vErrors.push(err275);
+}
+errors++;
+}
+}
+if(data.status !== undefined){
+let data197 = data.status;
+if(data197 && typeof data197 == "object" && !Array.isArray(data197)){
+}
+else {
+const err276 = {instancePath:instancePath+"/status",schemaPath:"#/properties/status/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err276];
+}
+else {
+vErrors.push(err276);
+}
+errors++;
+}
+}
+}
+else {
+const err277 = {instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err277];
+}
+else {
+vErrors.push(err277);
+}
+errors++;
+}
 validate83.errors = vErrors;
 return errors === 0;
 }
 
-exports["pgo4-pgcluster.json"] = validate100;
-const schema40 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/pgo4-pgcluster.json","title":"Crunchy PGO v4 Pgcluster (crunchydata.com/v1)","description":"A PostgreSQL cluster of Crunchy Data's PostgreSQL Operator 4.x (end of life, still deployed). Deliberately lax: the v4 CRD itself declares only a few string fields and no required ones, so pgtls checks only the types of the TLS fields (spec.tls, spec.tlsOnly, spec.customconfig) and lets every other key through. Written by pgtls from the Go types of CrunchyData/postgres-operator v4.7.9 (pkg/apis/crunchydata.com/v1/cluster.go).","x-pgtls-upstream":{"crd":["installers/ansible/roles/pgo-operator/files/crds/pgclusters-crd.yaml"],"release":"Crunchy PGO v4.7.9","apiVersion":"crunchydata.com/v1","kind":"Pgcluster"},"type":"object","properties":{"apiVersion":{"type":"string","description":"Group and version: crunchydata.com/v1 (PGO 4.x).","const":"crunchydata.com/v1"},"kind":{"type":"string","description":"Pgcluster.","const":"Pgcluster"},"metadata":{"type":"object","description":"Object metadata. The cluster's Services (`<name>`, `<name>-replica`, `<name>-pgbouncer`) and Secrets are named after the cluster.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"The cluster as PGO 4.x reads it. Only the TLS fields are checked; the other keys are passed through as the v4 CRD does.","properties":{"customconfig":{"type":"string","description":"Name of a ConfigMap of custom PostgreSQL configuration (postgres-ha.yaml; pg_hba.conf and postgresql.conf in releases before 4.2). Without it, a ConfigMap named pgo-custom-pg-config in the namespace is used by every cluster."},"tlsOnly":{"type":"boolean","description":"true: the cluster accepts remote connections only over TLS (hostssl). Needs spec.tls.caSecret and spec.tls.tlsSecret."},"tls":{"type":"object","description":"TLS of the PostgreSQL server. TLS is on when both tlsSecret and caSecret are set.","additionalProperties":false,"properties":{"caSecret":{"type":"string","description":"Name of a Secret whose ca.crt (and optional ca.crl) is the CA the server trusts; the server and replication certificates must be issued by it, since replicas and pgBouncer connect with sslmode verify-ca."},"tlsSecret":{"type":"string","description":"Name of a kubernetes.io/tls Secret (tls.crt, tls.key) with the PostgreSQL server's key pair."},"replicationTLSSecret":{"type":"string","description":"Name of a kubernetes.io/tls Secret with the key pair of the replication user (primaryuser), used for certificate authentication between instances. Needs caSecret and tlsSecret."}}}}}}};
+exports["pgo4-pgcluster.json"] = validate103;
+const schema41 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/pgo4-pgcluster.json","title":"Crunchy PGO v4 Pgcluster (crunchydata.com/v1)","description":"A PostgreSQL cluster of Crunchy Data's PostgreSQL Operator 4.x (end of life, still deployed). Deliberately lax: the v4 CRD itself declares only a few string fields and no required ones, so pgtls checks only the types of the TLS fields (spec.tls, spec.tlsOnly, spec.customconfig) and lets every other key through. Written by pgtls from the Go types of CrunchyData/postgres-operator v4.7.9 (pkg/apis/crunchydata.com/v1/cluster.go).","x-pgtls-upstream":{"crd":["installers/ansible/roles/pgo-operator/files/crds/pgclusters-crd.yaml"],"release":"Crunchy PGO v4.7.9","apiVersion":"crunchydata.com/v1","kind":"Pgcluster"},"type":"object","properties":{"apiVersion":{"type":"string","description":"Group and version: crunchydata.com/v1 (PGO 4.x).","const":"crunchydata.com/v1"},"kind":{"type":"string","description":"Pgcluster.","const":"Pgcluster"},"metadata":{"type":"object","description":"Object metadata. The cluster's Services (`<name>`, `<name>-replica`, `<name>-pgbouncer`) and Secrets are named after the cluster.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"spec":{"type":"object","description":"The cluster as PGO 4.x reads it. Only the TLS fields are checked; the other keys are passed through as the v4 CRD does.","properties":{"customconfig":{"type":"string","description":"Name of a ConfigMap of custom PostgreSQL configuration (postgres-ha.yaml; pg_hba.conf and postgresql.conf in releases before 4.2). Without it, a ConfigMap named pgo-custom-pg-config in the namespace is used by every cluster."},"tlsOnly":{"type":"boolean","description":"true: the cluster accepts remote connections only over TLS (hostssl). Needs spec.tls.caSecret and spec.tls.tlsSecret."},"tls":{"type":"object","description":"TLS of the PostgreSQL server. TLS is on when both tlsSecret and caSecret are set.","additionalProperties":false,"properties":{"caSecret":{"type":"string","description":"Name of a Secret whose ca.crt (and optional ca.crl) is the CA the server trusts; the server and replication certificates must be issued by it, since replicas and pgBouncer connect with sslmode verify-ca."},"tlsSecret":{"type":"string","description":"Name of a kubernetes.io/tls Secret (tls.crt, tls.key) with the PostgreSQL server's key pair."},"replicationTLSSecret":{"type":"string","description":"Name of a kubernetes.io/tls Secret with the key pair of the replication user (primaryuser), used for certificate authentication between instances. Needs caSecret and tlsSecret."}}}}}}};
 
-function validate100(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate103(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/pgo4-pgcluster.json" */;
 let vErrors = null;
 let errors = 0;
@@ -19413,16 +21020,16 @@ vErrors.push(err19);
 }
 errors++;
 }
-validate100.errors = vErrors;
+validate103.errors = vErrors;
 return errors === 0;
 }
 
-exports["secret.json"] = validate101;
-const schema41 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/secret.json","title":"Kubernetes Secret (v1)","description":"A core/v1 Secret, checked for what matters to TLS material: the type, base64 in data, key names, and the keys a kubernetes.io/tls Secret must carry. Written by pgtls from the Kubernetes API rules.","x-pgtls-upstream":{"crd":null,"release":"Kubernetes core/v1 API (built in, no CRD)","apiVersion":"v1","kind":"Secret"},"type":"object","additionalProperties":false,"properties":{"apiVersion":{"type":"string","description":"Core API version: v1.","const":"v1"},"kind":{"type":"string","description":"Kind: Secret.","const":"Secret"},"metadata":{"type":"object","description":"Object metadata. The Secret must be in the namespace of the resource that mounts it.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"type":{"type":"string","description":"Secret type. kubernetes.io/tls requires the keys tls.crt and tls.key (ca.crt optional); Opaque accepts any keys. All three operators also accept Opaque Secrets with the same keys. Default Opaque. Other built-in types have their own required keys. An empty or missing type becomes Opaque.","default":"Opaque","examples":["kubernetes.io/tls","Opaque","kubernetes.io/basic-auth","kubernetes.io/ssh-auth","kubernetes.io/dockerconfigjson","kubernetes.io/service-account-token"]},"data":{"type":"object","description":"Key to base64-encoded value (standard alphabet with = padding; line breaks are ignored). Raw PEM or placeholders such as <value> are rejected: put raw text under stringData instead. Keys may contain letters, digits, \"-\", \"_\" and \".\".","propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first, base64-encoded. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt, base64-encoded. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers, base64-encoded. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"additionalProperties":{"type":"string","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"stringData":{"type":"object","description":"Key to plain-text value (e.g. raw PEM), merged into data by the API server on write, overriding data entries with the same key. Write-only: reading the Secret back shows only data.","additionalProperties":{"type":"string"},"propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default)."},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root)."},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers."},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM."},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM."}}},"immutable":{"type":"boolean","description":"When true, data can no longer be changed (only deleting and recreating the Secret). Certificates that cert-manager renews must stay mutable."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"kubernetes.io/tls"}}},"then":{"allOf":[{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}}]},{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}}]}]}}]};
-const pattern16 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
-const pattern17 = new RegExp("^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$", "u");
+exports["secret.json"] = validate104;
+const schema42 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/secret.json","title":"Kubernetes Secret (v1)","description":"A core/v1 Secret, checked for what matters to TLS material: the type, base64 in data, key names, and the keys a kubernetes.io/tls Secret must carry. Written by pgtls from the Kubernetes API rules.","x-pgtls-upstream":{"crd":null,"release":"Kubernetes core/v1 API (built in, no CRD)","apiVersion":"v1","kind":"Secret"},"type":"object","additionalProperties":false,"properties":{"apiVersion":{"type":"string","description":"Core API version: v1.","const":"v1"},"kind":{"type":"string","description":"Kind: Secret.","const":"Secret"},"metadata":{"type":"object","description":"Object metadata. The Secret must be in the namespace of the resource that mounts it.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}},"type":{"type":"string","description":"Secret type. kubernetes.io/tls requires the keys tls.crt and tls.key (ca.crt optional); Opaque accepts any keys. All three operators also accept Opaque Secrets with the same keys. Default Opaque. Other built-in types have their own required keys. An empty or missing type becomes Opaque.","default":"Opaque","examples":["kubernetes.io/tls","Opaque","kubernetes.io/basic-auth","kubernetes.io/ssh-auth","kubernetes.io/dockerconfigjson","kubernetes.io/service-account-token"]},"data":{"type":"object","description":"Key to base64-encoded value (standard alphabet with = padding; line breaks are ignored). Raw PEM or placeholders such as <value> are rejected: put raw text under stringData instead. Keys may contain letters, digits, \"-\", \"_\" and \".\".","propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first, base64-encoded. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt, base64-encoded. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root).","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers, base64-encoded. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM, base64-encoded.","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"additionalProperties":{"type":"string","pattern":"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"}},"stringData":{"type":"object","description":"Key to plain-text value (e.g. raw PEM), merged into data by the API server on write, overriding data entries with the same key. Write-only: reading the Secret back shows only data.","additionalProperties":{"type":"string"},"propertyNames":{"pattern":"^[-._a-zA-Z0-9]+$","maxLength":253},"properties":{"tls.crt":{"type":"string","description":"Certificate chain in PEM, leaf first. Required in a kubernetes.io/tls Secret. Read by all three operators (KubeDB through cert-manager, Percona customTLSSecret / customReplicationTLSSecret, CPO certificateFile default)."},"tls.key":{"type":"string","description":"Private key in PEM, matching tls.crt. Required in a kubernetes.io/tls Secret. PostgreSQL refuses a key file with loose permissions (anything beyond 0600, or 0640 when owned by root)."},"ca.crt":{"type":"string","description":"CA certificate(s) in PEM used to verify peers. Optional for the API server; Percona needs it unless customRootCATLSSecret is set, and cert-manager writes it for CA and selfSigned issuers."},"root.crt":{"type":"string","description":"Percona customRootCATLSSecret: the root CA certificate in PEM."},"root.key":{"type":"string","description":"Percona customRootCATLSSecret: the root CA private key in PEM."}}},"immutable":{"type":"boolean","description":"When true, data can no longer be changed (only deleting and recreating the Secret). Certificates that cert-manager renews must stay mutable."}},"allOf":[{"if":{"required":["type"],"properties":{"type":{"const":"kubernetes.io/tls"}}},"then":{"allOf":[{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.crt"],"properties":{"tls.crt":true}}}}]},{"anyOf":[{"required":["data"],"properties":{"data":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}},{"required":["stringData"],"properties":{"stringData":{"type":"object","required":["tls.key"],"properties":{"tls.key":true}}}}]}]}}]};
+const pattern17 = new RegExp("^[-._a-zA-Z0-9]+$", "u");
+const pattern18 = new RegExp("^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$", "u");
 
-function validate101(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate104(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/secret.json" */;
 let vErrors = null;
 let errors = 0;
@@ -19872,7 +21479,7 @@ vErrors.push(err30);
 }
 errors++;
 }
-if(!pattern16.test(key3)){
+if(!pattern17.test(key3)){
 const err31 = {instancePath:instancePath+"/data",schemaPath:"#/properties/data/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",propertyName:key3};
 if(vErrors === null){
 vErrors = [err31];
@@ -19899,7 +21506,7 @@ for(const key4 in data15){
 if(!(((((key4 === "tls.crt") || (key4 === "tls.key")) || (key4 === "ca.crt")) || (key4 === "root.crt")) || (key4 === "root.key"))){
 let data16 = data15[key4];
 if(typeof data16 === "string"){
-if(!pattern17.test(data16)){
+if(!pattern18.test(data16)){
 const err33 = {instancePath:instancePath+"/data/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"),schemaPath:"#/properties/data/additionalProperties/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err33];
@@ -19925,7 +21532,7 @@ errors++;
 if(data15["tls.crt"] !== undefined){
 let data17 = data15["tls.crt"];
 if(typeof data17 === "string"){
-if(!pattern17.test(data17)){
+if(!pattern18.test(data17)){
 const err35 = {instancePath:instancePath+"/data/tls.crt",schemaPath:"#/properties/data/properties/tls.crt/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err35];
@@ -19950,7 +21557,7 @@ errors++;
 if(data15["tls.key"] !== undefined){
 let data18 = data15["tls.key"];
 if(typeof data18 === "string"){
-if(!pattern17.test(data18)){
+if(!pattern18.test(data18)){
 const err37 = {instancePath:instancePath+"/data/tls.key",schemaPath:"#/properties/data/properties/tls.key/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err37];
@@ -19975,7 +21582,7 @@ errors++;
 if(data15["ca.crt"] !== undefined){
 let data19 = data15["ca.crt"];
 if(typeof data19 === "string"){
-if(!pattern17.test(data19)){
+if(!pattern18.test(data19)){
 const err39 = {instancePath:instancePath+"/data/ca.crt",schemaPath:"#/properties/data/properties/ca.crt/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err39];
@@ -20000,7 +21607,7 @@ errors++;
 if(data15["root.crt"] !== undefined){
 let data20 = data15["root.crt"];
 if(typeof data20 === "string"){
-if(!pattern17.test(data20)){
+if(!pattern18.test(data20)){
 const err41 = {instancePath:instancePath+"/data/root.crt",schemaPath:"#/properties/data/properties/root.crt/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err41];
@@ -20025,7 +21632,7 @@ errors++;
 if(data15["root.key"] !== undefined){
 let data21 = data15["root.key"];
 if(typeof data21 === "string"){
-if(!pattern17.test(data21)){
+if(!pattern18.test(data21)){
 const err43 = {instancePath:instancePath+"/data/root.key",schemaPath:"#/properties/data/properties/root.key/pattern",keyword:"pattern",params:{pattern: "^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"},message:"must match pattern \""+"^[\\r\\n]*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*)*(?:[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=[\\r\\n]*=|[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*[A-Za-z0-9+/][\\r\\n]*=)?[\\r\\n]*$"+"\""};
 if(vErrors === null){
 vErrors = [err43];
@@ -20075,7 +21682,7 @@ vErrors.push(err46);
 }
 errors++;
 }
-if(!pattern16.test(key5)){
+if(!pattern17.test(key5)){
 const err47 = {instancePath:instancePath+"/stringData",schemaPath:"#/properties/stringData/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[-._a-zA-Z0-9]+$"},message:"must match pattern \""+"^[-._a-zA-Z0-9]+$"+"\"",propertyName:key5};
 if(vErrors === null){
 vErrors = [err47];
@@ -20207,16 +21814,16 @@ vErrors.push(err57);
 }
 errors++;
 }
-validate101.errors = vErrors;
+validate104.errors = vErrors;
 return errors === 0;
 }
 
-exports["zalando-postgresql.json"] = validate102;
-const schema42 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRDs (manifests/postgresql.crd.yaml, releases 1.6.3 to 1.15.1, newest first where they differ): every field of those releases is known, and an unknown key anywhere is rejected as by kubectl's strict field validation. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"x-pgtls-versions":{"releases":["1.6.3","1.7.1","1.8.2","1.9.0","1.10.1","1.11.0","1.12.2","1.13.0","1.14.0","1.15.1","2.0.1"],"fields":{"spec.init_containers":["1.6.3..1.15.1"],"spec.pod_priority_class_name":["1.6.3..1.15.1"],"spec.replicaLoadBalancer":["1.6.3..1.15.1"],"spec.useLoadBalancer":["1.6.3..1.15.1"],"spec.preparedDatabases.{}.secretNamespace":["1.7.1..2.0.1"],"spec.volume.selector":["1.7.1..2.0.1"],"spec.enableMasterPoolerLoadBalancer":["1.8.2..2.0.1"],"spec.enableReplicaPoolerLoadBalancer":["1.8.2..2.0.1"],"spec.env":["1.8.2..2.0.1"],"spec.patroni.synchronous_node_count":["1.8.2..2.0.1"],"spec.standby.gs_wal_path":["1.8.2..2.0.1"],"spec.standby.standby_host":["1.8.2..2.0.1"],"spec.standby.standby_port":["1.8.2..2.0.1"],"spec.streams":["1.8.2..2.0.1"],"spec.usersWithInPlaceSecretRotation":["1.8.2..2.0.1"],"spec.usersWithSecretRotation":["1.8.2..2.0.1"],"spec.masterServiceAnnotations":["1.9.0..2.0.1"],"spec.patroni.failsafe_mode":["1.9.0..2.0.1"],"spec.replicaServiceAnnotations":["1.9.0..2.0.1"],"spec.resources.limits.hugepages-2Mi":["1.11.0..2.0.1"],"spec.resources.limits.hugepages-1Gi":["1.11.0..2.0.1"],"spec.resources.requests.hugepages-2Mi":["1.11.0..2.0.1"],"spec.resources.requests.hugepages-1Gi":["1.11.0..2.0.1"],"spec.streams.[].enableRecovery":["1.11.0..2.0.1"],"spec.streams.[].tables.{}.recoveryEventType":["1.11.0..2.0.1"],"spec.usersIgnoringSecretRotation":["1.11.0..2.0.1"],"spec.additionalVolumes.[].isSubPathExpr":["1.12.2..2.0.1"],"spec.logicalBackupRetention":["1.12.2..2.0.1"],"spec.volume.isSubPathExpr":["1.12.2..2.0.1"],"spec.streams.[].cpu":["1.14.0..2.0.1"],"spec.streams.[].memory":["1.14.0..2.0.1"],"spec.streams.[].tables.{}.ignoreRecovery":["1.14.0..2.0.1"],"spec.connectionPooler.resources.limits.hugepages-1Gi":["2.0.1"],"spec.connectionPooler.resources.limits.hugepages-2Mi":["2.0.1"],"spec.connectionPooler.resources.requests.hugepages-1Gi":["2.0.1"],"spec.connectionPooler.resources.requests.hugepages-2Mi":["2.0.1"],"spec.enableMasterNodePort":["2.0.1"],"spec.enableMasterPoolerNodePort":["2.0.1"],"spec.enableReplicaNodePort":["2.0.1"],"spec.enableReplicaPoolerNodePort":["2.0.1"],"spec.envFrom":["2.0.1"],"spec.livenessProbe":["2.0.1"],"spec.masterNodePort":["2.0.1"],"spec.masterPoolerNodePort":["2.0.1"],"spec.replicaNodePort":["2.0.1"],"spec.replicaPoolerNodePort":["2.0.1"],"spec.standby.standby_primary_slot_name":["2.0.1"],"spec.topologySpreadConstraints":["2.0.1"],"spec.volume.type":["2.0.1"]},"required":{"spec.connectionPooler.resources":{"1.6.3":["+requests","+limits"],"1.7.1":["+requests","+limits"]},"spec.connectionPooler.resources.limits":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.connectionPooler.resources.requests":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.initContainers.[]":{"1.6.3":["-name"],"1.7.1":["-name"],"1.8.2":["-name"],"1.9.0":["-name"],"1.10.1":["-name"],"1.11.0":["-name"],"1.12.2":["-name"],"1.13.0":["-name"],"1.14.0":["-name"],"1.15.1":["-name"]},"spec.resources":{"1.6.3":["+requests","+limits"],"1.7.1":["+requests","+limits"]},"spec.resources.limits":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.resources.requests":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.standby":{"1.6.3":["+s3_wal_path"],"1.7.1":["+s3_wal_path"]},"spec.tolerations.[]":{"1.6.3":["+key","+operator","+effect"],"1.7.1":["+key","+operator","+effect"]},"spec.volume.selector.matchExpressions.[]":{"1.7.1":["-key","-operator"]},"spec.env.[]":{"1.8.2":["-name"],"1.9.0":["-name"],"1.10.1":["-name"],"1.11.0":["-name"],"1.12.2":["-name"],"1.13.0":["-name"],"1.14.0":["-name"],"1.15.1":["-name"]}},"selectedBy":"installed-operator","enums":{"spec.postgresql.version":{"1.6.3":["9.3","9.4","9.5","9.6","10","11","12","13"],"1.7.1":["9.5","9.6","10","11","12","13","14"],"1.8.2":["9.5","9.6","10","11","12","13","14"],"1.9.0":["10","11","12","13","14","15"],"1.10.1":["10","11","12","13","14","15"],"1.11.0":["11","12","13","14","15","16"],"1.12.2":["11","12","13","14","15","16"],"1.13.0":["12","13","14","15","16"],"1.14.0":["13","14","15","16","17"],"1.15.1":["13","14","15","16","17"],"2.0.1":["14","15","16","17","18"]},"spec.tolerations.[].operator":{"1.6.3":["Equal","Exists"],"1.7.1":["Equal","Exists"],"1.8.2":["Equal","Exists"],"1.9.0":["Equal","Exists"],"1.10.1":["Equal","Exists"],"1.11.0":["Equal","Exists"],"1.12.2":["Equal","Exists"],"1.13.0":["Equal","Exists"],"1.14.0":["Equal","Exists"],"1.15.1":["Equal","Exists"]},"spec.tolerations.[].effect":{"1.6.3":["NoExecute","NoSchedule","PreferNoSchedule"],"1.7.1":["NoExecute","NoSchedule","PreferNoSchedule"],"1.8.2":["NoExecute","NoSchedule","PreferNoSchedule"],"1.9.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.10.1":["NoExecute","NoSchedule","PreferNoSchedule"],"1.11.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.12.2":["NoExecute","NoSchedule","PreferNoSchedule"],"1.13.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.14.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.15.1":["NoExecute","NoSchedule","PreferNoSchedule"]},"spec.volume.selector.matchExpressions.[].operator":{"1.8.2":["DoesNotExists","Exists","In","NotIn"],"1.9.0":["DoesNotExist","Exists","In","NotIn"],"1.10.1":["DoesNotExist","Exists","In","NotIn"],"1.11.0":["DoesNotExist","Exists","In","NotIn"],"1.12.2":["DoesNotExist","Exists","In","NotIn"],"1.13.0":["DoesNotExist","Exists","In","NotIn"],"1.14.0":["DoesNotExist","Exists","In","NotIn"],"1.15.1":["DoesNotExist","Exists","In","NotIn"]}}},"type":"object","required":["metadata","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"spec":{"description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","type":"object","required":["numberOfInstances","postgresql","teamId","volume"],"properties":{"tls":{"description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms).","type":"string"},"certificateFile":{"description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","examples":["tls.crt"],"x-pgtls-runtime-default":"tls.crt","type":"string"},"privateKeyFile":{"description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","examples":["tls.key"],"x-pgtls-runtime-default":"tls.key","type":"string"},"caFile":{"description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"],"type":"string"},"caSecretName":{"description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set.","type":"string"}},"additionalProperties":false},"connectionPooler":{"description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","type":"object","properties":{"dockerImage":{"description":"Pooler image.","type":"string"},"maxDBConnections":{"description":"Maximum connections the pooler opens to the database.","type":"integer"},"mode":{"description":"Pooling mode: session or transaction.","type":"string","enum":["session","transaction"]},"numberOfInstances":{"description":"Pooler pods per pooler (at least 1).","type":"integer","minimum":1},"resources":{"description":"Pooler resource requests and limits.","type":"object","properties":{"limits":{"description":"Upper limits.","type":"object","properties":{"cpu":{"description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","type":"string","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"description":"Memory, e.g. 100Mi.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"hugepages-1Gi":{"type":"string","x-pgtls-structural":true},"hugepages-2Mi":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"requests":{"description":"Requests.","type":"object","properties":{"cpu":{"description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","type":"string","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"description":"Memory, e.g. 100Mi.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"hugepages-1Gi":{"type":"string","x-pgtls-structural":true},"hugepages-2Mi":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"additionalProperties":false},"schema":{"description":"Schema holding the pooler lookup function.","type":"string"},"user":{"description":"User the pooler connects as.","type":"string"}},"additionalProperties":false},"enableConnectionPooler":{"description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls.","type":"boolean"},"enableReplicaConnectionPooler":{"description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls.","type":"boolean"},"spiloFSGroup":{"description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103],"type":"integer"},"spiloRunAsUser":{"description":"User ID of the Spilo container.","type":"integer"},"spiloRunAsGroup":{"description":"Group ID of the Spilo container.","type":"integer"},"patroni":{"description":"Patroni settings.","type":"object","properties":{"pg_hba":{"description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","type":"array","items":{"type":"string"}},"failsafe_mode":{"description":"Patroni failsafe mode.","type":"boolean"},"initdb":{"description":"initdb options.","type":"object","additionalProperties":{"type":"string"}},"loop_wait":{"description":"Patroni loop_wait.","type":"integer"},"maximum_lag_on_failover":{"description":"Patroni maximum_lag_on_failover.","type":"integer"},"retry_timeout":{"description":"Patroni retry_timeout.","type":"integer"},"slots":{"description":"Permanent replication slots.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"description":"Synchronous replication.","type":"boolean"},"synchronous_mode_strict":{"description":"Strict synchronous mode.","type":"boolean"},"synchronous_node_count":{"description":"Synchronous standbys.","type":"integer"},"ttl":{"description":"Patroni ttl.","type":"integer"}},"additionalProperties":false},"postgresql":{"description":"PostgreSQL version and parameters. Required.","type":"object","required":["version"],"properties":{"version":{"description":"Major version as a string; quote it in YAML. Required. Each operator release takes its own list (\"13\" to \"17\" in 1.15.1, \"9.5\" to \"14\" in 1.7.1): the schema takes every value some release takes, and the release the workspace installs is judged by pgtls (x-pgtls-versions).","type":"string","enum":["9.3","9.4","9.5","9.6","10","11","12","13","14","15","16","17","18"]},"parameters":{"description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false},"numberOfInstances":{"description":"Number of PostgreSQL pods (0 or more). Required.","type":"integer","minimum":0},"teamId":{"description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required.","type":"string"},"volume":{"description":"Data volume. Required.","type":"object","required":["size"],"properties":{"size":{"description":"Volume size, e.g. 1Gi. Required.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"description":"Storage class.","type":"string"},"subPath":{"description":"Sub-path.","type":"string"},"iops":{"description":"IOPS (EBS gp3).","type":"integer","maximum":80000},"throughput":{"description":"Throughput in MB/s (EBS gp3).","type":"integer","maximum":2000},"selector":{"description":"PersistentVolume selector.","type":"object","x-kubernetes-map-type":"atomic","properties":{"matchExpressions":{"type":"array","x-pgtls-structural":true},"matchLabels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"isSubPathExpr":{"type":"boolean","x-pgtls-structural":true},"type":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"additionalVolumes":{"description":"Extra volumes (not TLS).","type":"array","items":{"description":"One volume; the CRD requires name, mountPath and volumeSource.","type":"object","required":["mountPath","name","volumeSource"],"properties":{"name":{"description":"Volume name.","type":"string"},"mountPath":{"description":"Mount path.","type":"string"},"volumeSource":{"description":"Kubernetes volume source.","type":"object","x-kubernetes-preserve-unknown-fields":true},"isSubPathExpr":{"type":"boolean","x-pgtls-structural":true},"subPath":{"type":"string","x-pgtls-structural":true},"targetContainers":{"type":"array","nullable":true,"x-pgtls-structural":true}},"additionalProperties":false}},"allowedSourceRanges":{"description":"CIDRs allowed through the load balancers.","type":"array","nullable":true,"items":{"type":"string","pattern":"^((\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"}},"clone":{"description":"Clone source (not TLS).","type":"object","required":["cluster"],"properties":{"cluster":{"type":"string","x-pgtls-structural":true},"s3_endpoint":{"type":"string","x-pgtls-structural":true},"s3_access_key_id":{"type":"string","x-pgtls-structural":true},"s3_secret_access_key":{"type":"string","x-pgtls-structural":true},"s3_force_path_style":{"type":"boolean","x-pgtls-structural":true},"s3_wal_path":{"type":"string","x-pgtls-structural":true},"timestamp":{"type":"string","x-pgtls-structural":true},"uid":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"databases":{"description":"Database name to owner.","type":"object","additionalProperties":{"type":"string"}},"dockerImage":{"description":"Spilo image.","type":"string"},"enableLogicalBackup":{"description":"Logical backups.","type":"boolean"},"enableMasterLoadBalancer":{"description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs.","type":"boolean"},"enableMasterPoolerLoadBalancer":{"description":"LoadBalancer for the primary pooler.","type":"boolean"},"enableReplicaLoadBalancer":{"description":"LoadBalancer for the replicas.","type":"boolean"},"enableReplicaPoolerLoadBalancer":{"description":"LoadBalancer for the replica pooler.","type":"boolean"},"enableShmVolume":{"description":"Mount /dev/shm as a memory volume.","type":"boolean"},"env":{"description":"Extra environment variables.","type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true},"valueFrom":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"init_containers":{"description":"Init containers (old spelling).","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"description":"Init containers.","type":"array","items":{"type":"object","required":["name"],"properties":{"args":{"type":"array","x-pgtls-structural":true},"command":{"type":"array","x-pgtls-structural":true},"env":{"type":"array","x-pgtls-structural":true},"envFrom":{"type":"array","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"imagePullPolicy":{"type":"string","x-pgtls-structural":true},"lifecycle":{"type":"object","x-pgtls-structural":true},"livenessProbe":{"type":"object","x-pgtls-structural":true},"name":{"type":"string","x-pgtls-structural":true},"ports":{"type":"array","x-pgtls-structural":true},"readinessProbe":{"type":"object","x-pgtls-structural":true},"resizePolicy":{"type":"array","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"restartPolicy":{"type":"string","x-pgtls-structural":true},"restartPolicyRules":{"type":"array","x-pgtls-structural":true},"securityContext":{"type":"object","x-pgtls-structural":true},"startupProbe":{"type":"object","x-pgtls-structural":true},"stdin":{"type":"boolean","x-pgtls-structural":true},"stdinOnce":{"type":"boolean","x-pgtls-structural":true},"terminationMessagePath":{"type":"string","x-pgtls-structural":true},"terminationMessagePolicy":{"type":"string","x-pgtls-structural":true},"tty":{"type":"boolean","x-pgtls-structural":true},"volumeDevices":{"type":"array","x-pgtls-structural":true},"volumeMounts":{"type":"array","x-pgtls-structural":true},"workingDir":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"logicalBackupSchedule":{"description":"Cron schedule of logical backups.","type":"string","pattern":"^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"},"maintenanceWindows":{"description":"Maintenance windows.","type":"array","items":{"type":"string","pattern":"^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"}},"masterServiceAnnotations":{"description":"Annotations of the primary Service.","type":"object","additionalProperties":{"type":"string"}},"nodeAffinity":{"description":"Node affinity.","type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","x-pgtls-structural":true},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"podAnnotations":{"description":"Pod annotations.","type":"object","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"description":"Priority class (old spelling).","type":"string"},"podPriorityClassName":{"description":"Priority class.","type":"string"},"preparedDatabases":{"description":"Prepared databases (not TLS).","type":"object","additionalProperties":{"description":"One prepared database.","type":"object","properties":{"defaultUsers":{"type":"boolean","x-pgtls-structural":true},"extensions":{"type":"object","x-pgtls-structural":true},"schemas":{"type":"object","x-pgtls-structural":true},"secretNamespace":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"replicaLoadBalancer":{"description":"Deprecated alias of enableReplicaLoadBalancer.","type":"boolean"},"replicaServiceAnnotations":{"description":"Annotations of the replica Service.","type":"object","additionalProperties":{"type":"string"}},"resources":{"description":"Resource requests and limits of the PostgreSQL container.","type":"object","properties":{"limits":{"type":"object","x-pgtls-structural":true},"requests":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"schedulerName":{"description":"Scheduler name.","type":"string"},"serviceAnnotations":{"description":"Annotations of all Services.","type":"object","additionalProperties":{"type":"string"}},"sidecars":{"description":"Sidecar containers.","type":"array","items":{"type":"object","properties":{"command":{"type":"array","x-pgtls-structural":true},"env":{"type":"array","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"name":{"type":"string","x-pgtls-structural":true},"ports":{"type":"array","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"standby":{"description":"Standby cluster source (not TLS).","type":"object","anyOf":[{"required":["s3_wal_path"]},{"required":["gs_wal_path"]},{"required":["standby_host"]}],"not":{"required":["s3_wal_path","gs_wal_path"]},"properties":{"s3_wal_path":{"type":"string","x-pgtls-structural":true},"gs_wal_path":{"type":"string","x-pgtls-structural":true},"standby_host":{"type":"string","x-pgtls-structural":true},"standby_port":{"type":"string","x-pgtls-structural":true},"standby_primary_slot_name":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"streams":{"description":"Change data capture streams (not TLS).","type":"array","items":{"description":"One stream.","type":"object","required":["applicationId","database","tables"],"properties":{"applicationId":{"type":"string","x-pgtls-structural":true},"batchSize":{"type":"integer","x-pgtls-structural":true},"cpu":{"type":"string","x-pgtls-structural":true},"database":{"type":"string","x-pgtls-structural":true},"enableRecovery":{"type":"boolean","x-pgtls-structural":true},"filter":{"type":"object","x-pgtls-structural":true},"memory":{"type":"string","x-pgtls-structural":true},"tables":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"tolerations":{"description":"Tolerations.","type":"array","items":{"description":"One toleration.","type":"object","properties":{"key":{"type":"string","x-pgtls-structural":true},"operator":{"type":"string","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true},"effect":{"type":"string","x-pgtls-structural":true},"tolerationSeconds":{"type":"integer","x-pgtls-structural":true}},"additionalProperties":false}},"useLoadBalancer":{"description":"Deprecated alias of enableMasterLoadBalancer.","type":"boolean"},"users":{"description":"Role name to role flags (not TLS).","type":"object","additionalProperties":{"type":"array","items":{"type":"string","enum":["bypassrls","BYPASSRLS","nobypassrls","NOBYPASSRLS","createdb","CREATEDB","nocreatedb","NOCREATEDB","createrole","CREATEROLE","nocreaterole","NOCREATEROLE","inherit","INHERIT","noinherit","NOINHERIT","login","LOGIN","nologin","NOLOGIN","replication","REPLICATION","noreplication","NOREPLICATION","superuser","SUPERUSER","nosuperuser","NOSUPERUSER"]}}},"usersWithInPlaceSecretRotation":{"description":"Users whose passwords rotate in place.","type":"array","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"description":"Users whose passwords rotate.","type":"array","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides.","type":"string"},"usersIgnoringSecretRotation":{"description":"Users whose passwords are never rotated, even when password rotation is on.","type":"array","nullable":true,"items":{"type":"string"}},"enableMasterNodePort":{"type":"boolean","x-pgtls-structural":true},"enableMasterPoolerNodePort":{"type":"boolean","x-pgtls-structural":true},"enableReplicaNodePort":{"type":"boolean","x-pgtls-structural":true},"enableReplicaPoolerNodePort":{"type":"boolean","x-pgtls-structural":true},"envFrom":{"type":"array","x-pgtls-structural":true},"livenessProbe":{"type":"object","x-pgtls-structural":true},"masterNodePort":{"type":"integer","x-pgtls-structural":true},"masterPoolerNodePort":{"type":"integer","x-pgtls-structural":true},"replicaNodePort":{"type":"integer","x-pgtls-structural":true},"replicaPoolerNodePort":{"type":"integer","x-pgtls-structural":true},"topologySpreadConstraints":{"type":"array","x-pgtls-structural":true}},"additionalProperties":false},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}}},"additionalProperties":false};
-const pattern29 = new RegExp("^((\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
-const pattern31 = new RegExp("^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$", "u");
+exports["zalando-postgresql.json"] = validate105;
+const schema43 = {"$schema":"http://json-schema.org/draft-07/schema#","$id":"https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json","title":"Zalando postgres-operator postgresql (acid.zalan.do/v1)","description":"A PostgreSQL cluster of Zalando's postgres-operator (the upstream of CYBERTEC CPO). Written by pgtls from the facts of the upstream CRDs (manifests/postgresql.crd.yaml, releases 1.6.3 to 1.15.1, newest first where they differ): every field of those releases is known, and an unknown key anywhere is rejected as by kubectl's strict field validation. Note the lower-case kind.","x-pgtls-upstream":{"crd":"manifests/postgresql.crd.yaml","release":"Zalando postgres-operator v1.15.1 (manifests/postgresql.crd.yaml)","apiVersion":"acid.zalan.do/v1","kind":"postgresql"},"x-pgtls-versions":{"releases":["1.6.3","1.7.1","1.8.2","1.9.0","1.10.1","1.11.0","1.12.2","1.13.0","1.14.0","1.15.1","2.0.1"],"fields":{"spec.init_containers":["1.6.3..1.15.1"],"spec.pod_priority_class_name":["1.6.3..1.15.1"],"spec.replicaLoadBalancer":["1.6.3..1.15.1"],"spec.useLoadBalancer":["1.6.3..1.15.1"],"spec.preparedDatabases.{}.secretNamespace":["1.7.1..2.0.1"],"spec.volume.selector":["1.7.1..2.0.1"],"spec.enableMasterPoolerLoadBalancer":["1.8.2..2.0.1"],"spec.enableReplicaPoolerLoadBalancer":["1.8.2..2.0.1"],"spec.env":["1.8.2..2.0.1"],"spec.patroni.synchronous_node_count":["1.8.2..2.0.1"],"spec.standby.gs_wal_path":["1.8.2..2.0.1"],"spec.standby.standby_host":["1.8.2..2.0.1"],"spec.standby.standby_port":["1.8.2..2.0.1"],"spec.streams":["1.8.2..2.0.1"],"spec.usersWithInPlaceSecretRotation":["1.8.2..2.0.1"],"spec.usersWithSecretRotation":["1.8.2..2.0.1"],"spec.masterServiceAnnotations":["1.9.0..2.0.1"],"spec.patroni.failsafe_mode":["1.9.0..2.0.1"],"spec.replicaServiceAnnotations":["1.9.0..2.0.1"],"spec.resources.limits.hugepages-2Mi":["1.11.0..2.0.1"],"spec.resources.limits.hugepages-1Gi":["1.11.0..2.0.1"],"spec.resources.requests.hugepages-2Mi":["1.11.0..2.0.1"],"spec.resources.requests.hugepages-1Gi":["1.11.0..2.0.1"],"spec.streams.[].enableRecovery":["1.11.0..2.0.1"],"spec.streams.[].tables.{}.recoveryEventType":["1.11.0..2.0.1"],"spec.usersIgnoringSecretRotation":["1.11.0..2.0.1"],"spec.additionalVolumes.[].isSubPathExpr":["1.12.2..2.0.1"],"spec.logicalBackupRetention":["1.12.2..2.0.1"],"spec.volume.isSubPathExpr":["1.12.2..2.0.1"],"spec.streams.[].cpu":["1.14.0..2.0.1"],"spec.streams.[].memory":["1.14.0..2.0.1"],"spec.streams.[].tables.{}.ignoreRecovery":["1.14.0..2.0.1"],"spec.connectionPooler.resources.limits.hugepages-1Gi":["2.0.1"],"spec.connectionPooler.resources.limits.hugepages-2Mi":["2.0.1"],"spec.connectionPooler.resources.requests.hugepages-1Gi":["2.0.1"],"spec.connectionPooler.resources.requests.hugepages-2Mi":["2.0.1"],"spec.enableMasterNodePort":["2.0.1"],"spec.enableMasterPoolerNodePort":["2.0.1"],"spec.enableReplicaNodePort":["2.0.1"],"spec.enableReplicaPoolerNodePort":["2.0.1"],"spec.envFrom":["2.0.1"],"spec.livenessProbe":["2.0.1"],"spec.masterNodePort":["2.0.1"],"spec.masterPoolerNodePort":["2.0.1"],"spec.replicaNodePort":["2.0.1"],"spec.replicaPoolerNodePort":["2.0.1"],"spec.standby.standby_primary_slot_name":["2.0.1"],"spec.topologySpreadConstraints":["2.0.1"],"spec.volume.type":["2.0.1"]},"required":{"spec.connectionPooler.resources":{"1.6.3":["+requests","+limits"],"1.7.1":["+requests","+limits"]},"spec.connectionPooler.resources.limits":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.connectionPooler.resources.requests":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.initContainers.[]":{"1.6.3":["-name"],"1.7.1":["-name"],"1.8.2":["-name"],"1.9.0":["-name"],"1.10.1":["-name"],"1.11.0":["-name"],"1.12.2":["-name"],"1.13.0":["-name"],"1.14.0":["-name"],"1.15.1":["-name"]},"spec.resources":{"1.6.3":["+requests","+limits"],"1.7.1":["+requests","+limits"]},"spec.resources.limits":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.resources.requests":{"1.6.3":["+cpu","+memory"],"1.7.1":["+cpu","+memory"]},"spec.standby":{"1.6.3":["+s3_wal_path"],"1.7.1":["+s3_wal_path"]},"spec.tolerations.[]":{"1.6.3":["+key","+operator","+effect"],"1.7.1":["+key","+operator","+effect"]},"spec.volume.selector.matchExpressions.[]":{"1.7.1":["-key","-operator"]},"spec.env.[]":{"1.8.2":["-name"],"1.9.0":["-name"],"1.10.1":["-name"],"1.11.0":["-name"],"1.12.2":["-name"],"1.13.0":["-name"],"1.14.0":["-name"],"1.15.1":["-name"]}},"selectedBy":"installed-operator","enums":{"spec.postgresql.version":{"1.6.3":["9.3","9.4","9.5","9.6","10","11","12","13"],"1.7.1":["9.5","9.6","10","11","12","13","14"],"1.8.2":["9.5","9.6","10","11","12","13","14"],"1.9.0":["10","11","12","13","14","15"],"1.10.1":["10","11","12","13","14","15"],"1.11.0":["11","12","13","14","15","16"],"1.12.2":["11","12","13","14","15","16"],"1.13.0":["12","13","14","15","16"],"1.14.0":["13","14","15","16","17"],"1.15.1":["13","14","15","16","17"],"2.0.1":["14","15","16","17","18"]},"spec.tolerations.[].operator":{"1.6.3":["Equal","Exists"],"1.7.1":["Equal","Exists"],"1.8.2":["Equal","Exists"],"1.9.0":["Equal","Exists"],"1.10.1":["Equal","Exists"],"1.11.0":["Equal","Exists"],"1.12.2":["Equal","Exists"],"1.13.0":["Equal","Exists"],"1.14.0":["Equal","Exists"],"1.15.1":["Equal","Exists"]},"spec.tolerations.[].effect":{"1.6.3":["NoExecute","NoSchedule","PreferNoSchedule"],"1.7.1":["NoExecute","NoSchedule","PreferNoSchedule"],"1.8.2":["NoExecute","NoSchedule","PreferNoSchedule"],"1.9.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.10.1":["NoExecute","NoSchedule","PreferNoSchedule"],"1.11.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.12.2":["NoExecute","NoSchedule","PreferNoSchedule"],"1.13.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.14.0":["NoExecute","NoSchedule","PreferNoSchedule"],"1.15.1":["NoExecute","NoSchedule","PreferNoSchedule"]},"spec.volume.selector.matchExpressions.[].operator":{"1.8.2":["DoesNotExists","Exists","In","NotIn"],"1.9.0":["DoesNotExist","Exists","In","NotIn"],"1.10.1":["DoesNotExist","Exists","In","NotIn"],"1.11.0":["DoesNotExist","Exists","In","NotIn"],"1.12.2":["DoesNotExist","Exists","In","NotIn"],"1.13.0":["DoesNotExist","Exists","In","NotIn"],"1.14.0":["DoesNotExist","Exists","In","NotIn"],"1.15.1":["DoesNotExist","Exists","In","NotIn"]}}},"type":"object","required":["metadata","spec"],"properties":{"apiVersion":{"type":"string","description":"Must be acid.zalan.do/v1 (the CRD enumerates it).","enum":["acid.zalan.do/v1"]},"kind":{"type":"string","description":"Must be postgresql, lower case (the CRD enumerates it).","enum":["postgresql"]},"spec":{"description":"Desired state of the cluster. The CRD requires numberOfInstances, teamId, postgresql and volume.","type":"object","required":["numberOfInstances","postgresql","teamId","volume"],"properties":{"tls":{"description":"Custom TLS for PostgreSQL (and the connection poolers, which mount the same Secret). TLS is used only when secretName is non-empty; without this block (or with secretName \"\") the cluster still runs TLS, but with a self-signed certificate nobody can verify. The Secret is mounted whole at /tls (files named after its data keys); when TLS is on, also set spec.spiloFSGroup (103 for the Spilo images, not needed on OpenShift or when the operator configuration sets spilo_fsgroup). Mounted files are re-read when they change.","type":"object","required":["secretName"],"properties":{"secretName":{"description":"Secret holding the server certificate and key, and the CA file named by caFile unless caSecretName is used. Required whenever tls is present; an empty string passes the CRD but leaves custom TLS off. The certificate should cover <cluster>, <cluster>-repl, <cluster>-pooler and <cluster>-pooler-repl (short and <svc>.<ns>.svc forms).","type":"string"},"certificateFile":{"description":"File name of the certificate inside the Secret (relative to /tls) or an absolute path. Default tls.crt.","examples":["tls.crt"],"x-pgtls-runtime-default":"tls.crt","type":"string"},"privateKeyFile":{"description":"File name of the private key inside the Secret (relative to /tls) or an absolute path. Default tls.key.","examples":["tls.key"],"x-pgtls-runtime-default":"tls.key","type":"string"},"caFile":{"description":"File name of the CA certificate used to verify client certificates. Relative to /tlsca when caSecretName is set, else to /tls; absolute paths are used as given. No default: empty means no CA is configured.","examples":["ca.crt"],"type":"string"},"caSecretName":{"description":"Separate Secret holding the CA certificate, mounted at /tlsca. Ignored unless caFile is also set.","type":"string"}},"additionalProperties":false},"connectionPooler":{"description":"PgBouncer settings for the poolers (enableConnectionPooler / enableReplicaConnectionPooler). There are no TLS fields here: the poolers reuse spec.tls (same Secret, files and CA), so the server certificate must also cover the <cluster>-pooler and <cluster>-pooler-repl Services.","type":"object","properties":{"dockerImage":{"description":"Pooler image.","type":"string"},"maxDBConnections":{"description":"Maximum connections the pooler opens to the database.","type":"integer"},"mode":{"description":"Pooling mode: session or transaction.","type":"string","enum":["session","transaction"]},"numberOfInstances":{"description":"Pooler pods per pooler (at least 1).","type":"integer","minimum":1},"resources":{"description":"Pooler resource requests and limits.","type":"object","properties":{"limits":{"description":"Upper limits.","type":"object","properties":{"cpu":{"description":"CPU as a quoted string, e.g. \"1\" or \"500m\".","type":"string","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"description":"Memory, e.g. 100Mi.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"hugepages-1Gi":{"type":"string","x-pgtls-structural":true},"hugepages-2Mi":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"requests":{"description":"Requests.","type":"object","properties":{"cpu":{"description":"CPU as a quoted string, e.g. \"1\" or \"300m\".","type":"string","pattern":"^(\\d+m|\\d+(\\.\\d{1,3})?)$"},"memory":{"description":"Memory, e.g. 100Mi.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"hugepages-1Gi":{"type":"string","x-pgtls-structural":true},"hugepages-2Mi":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"additionalProperties":false},"schema":{"description":"Schema holding the pooler lookup function.","type":"string"},"user":{"description":"User the pooler connects as.","type":"string"}},"additionalProperties":false},"enableConnectionPooler":{"description":"Run a pooler for the primary (<cluster>-pooler). It serves TLS with spec.tls.","type":"boolean"},"enableReplicaConnectionPooler":{"description":"Run a pooler for the replicas (<cluster>-pooler-repl). It serves TLS with spec.tls.","type":"boolean"},"spiloFSGroup":{"description":"Group ID for the pod file system. Needed with custom TLS outside OpenShift so PostgreSQL can read the key (103 in the default Spilo images). Unset: the operator's spilo_fsgroup.","examples":[103],"type":"integer"},"spiloRunAsUser":{"description":"User ID of the Spilo container.","type":"integer"},"spiloRunAsGroup":{"description":"Group ID of the Spilo container.","type":"integer"},"patroni":{"description":"Patroni settings.","type":"object","properties":{"pg_hba":{"description":"Complete pg_hba.conf lines that replace the defaults, e.g. \"hostssl all all 0.0.0.0/0 md5\". Use hostssl lines to require TLS; a host line also accepts plaintext.","type":"array","items":{"type":"string"}},"failsafe_mode":{"description":"Patroni failsafe mode.","type":"boolean"},"initdb":{"description":"initdb options.","type":"object","additionalProperties":{"type":"string"}},"loop_wait":{"description":"Patroni loop_wait.","type":"integer"},"maximum_lag_on_failover":{"description":"Patroni maximum_lag_on_failover.","type":"integer"},"retry_timeout":{"description":"Patroni retry_timeout.","type":"integer"},"slots":{"description":"Permanent replication slots.","type":"object","additionalProperties":{"type":"object","additionalProperties":{"type":"string"}}},"synchronous_mode":{"description":"Synchronous replication.","type":"boolean"},"synchronous_mode_strict":{"description":"Strict synchronous mode.","type":"boolean"},"synchronous_node_count":{"description":"Synchronous standbys.","type":"integer"},"ttl":{"description":"Patroni ttl.","type":"integer"}},"additionalProperties":false},"postgresql":{"description":"PostgreSQL version and parameters. Required.","type":"object","required":["version"],"properties":{"version":{"description":"Major version as a string; quote it in YAML. Required. Each operator release takes its own list (\"13\" to \"17\" in 1.15.1, \"9.5\" to \"14\" in 1.7.1): the schema takes every value some release takes, and the release the workspace installs is judged by pgtls (x-pgtls-versions).","type":"string","enum":["9.3","9.4","9.5","9.6","10","11","12","13","14","15","16","17","18"]},"parameters":{"description":"postgresql.conf parameters; every value must be a string (quote numbers). TLS files are set by spec.tls, not here.","type":"object","additionalProperties":{"type":"string"}}},"additionalProperties":false},"numberOfInstances":{"description":"Number of PostgreSQL pods (0 or more). Required.","type":"integer","minimum":0},"teamId":{"description":"Team identifier; with the operator option enable_team_id_clustername_prefix the cluster name must start with <teamId>-. Required.","type":"string"},"volume":{"description":"Data volume. Required.","type":"object","required":["size"],"properties":{"size":{"description":"Volume size, e.g. 1Gi. Required.","type":"string","pattern":"^(\\d+(e\\d+)?|\\d+(\\.\\d+)?(e\\d+)?[EPTGMK]i?)$"},"storageClass":{"description":"Storage class.","type":"string"},"subPath":{"description":"Sub-path.","type":"string"},"iops":{"description":"IOPS (EBS gp3).","type":"integer","maximum":80000},"throughput":{"description":"Throughput in MB/s (EBS gp3).","type":"integer","maximum":2000},"selector":{"description":"PersistentVolume selector.","type":"object","x-kubernetes-map-type":"atomic","properties":{"matchExpressions":{"type":"array","x-pgtls-structural":true},"matchLabels":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"isSubPathExpr":{"type":"boolean","x-pgtls-structural":true},"type":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"additionalVolumes":{"description":"Extra volumes (not TLS).","type":"array","items":{"description":"One volume; the CRD requires name, mountPath and volumeSource.","type":"object","required":["mountPath","name","volumeSource"],"properties":{"name":{"description":"Volume name.","type":"string"},"mountPath":{"description":"Mount path.","type":"string"},"volumeSource":{"description":"Kubernetes volume source.","type":"object","x-kubernetes-preserve-unknown-fields":true},"isSubPathExpr":{"type":"boolean","x-pgtls-structural":true},"subPath":{"type":"string","x-pgtls-structural":true},"targetContainers":{"type":"array","nullable":true,"x-pgtls-structural":true}},"additionalProperties":false}},"allowedSourceRanges":{"description":"CIDRs allowed through the load balancers.","type":"array","nullable":true,"items":{"type":"string","pattern":"^((\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"}},"clone":{"description":"Clone source (not TLS).","type":"object","required":["cluster"],"properties":{"cluster":{"type":"string","x-pgtls-structural":true},"s3_endpoint":{"type":"string","x-pgtls-structural":true},"s3_access_key_id":{"type":"string","x-pgtls-structural":true},"s3_secret_access_key":{"type":"string","x-pgtls-structural":true},"s3_force_path_style":{"type":"boolean","x-pgtls-structural":true},"s3_wal_path":{"type":"string","x-pgtls-structural":true},"timestamp":{"type":"string","x-pgtls-structural":true},"uid":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"databases":{"description":"Database name to owner.","type":"object","additionalProperties":{"type":"string"}},"dockerImage":{"description":"Spilo image.","type":"string"},"enableLogicalBackup":{"description":"Logical backups.","type":"boolean"},"enableMasterLoadBalancer":{"description":"LoadBalancer for the primary; its DNS name then belongs in the certificate SANs.","type":"boolean"},"enableMasterPoolerLoadBalancer":{"description":"LoadBalancer for the primary pooler.","type":"boolean"},"enableReplicaLoadBalancer":{"description":"LoadBalancer for the replicas.","type":"boolean"},"enableReplicaPoolerLoadBalancer":{"description":"LoadBalancer for the replica pooler.","type":"boolean"},"enableShmVolume":{"description":"Mount /dev/shm as a memory volume.","type":"boolean"},"env":{"description":"Extra environment variables.","type":"array","items":{"type":"object","required":["name"],"properties":{"name":{"type":"string","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true},"valueFrom":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"init_containers":{"description":"Init containers (old spelling).","type":"array","nullable":true,"items":{"type":"object","x-kubernetes-preserve-unknown-fields":true}},"initContainers":{"description":"Init containers.","type":"array","items":{"type":"object","required":["name"],"properties":{"args":{"type":"array","x-pgtls-structural":true},"command":{"type":"array","x-pgtls-structural":true},"env":{"type":"array","x-pgtls-structural":true},"envFrom":{"type":"array","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"imagePullPolicy":{"type":"string","x-pgtls-structural":true},"lifecycle":{"type":"object","x-pgtls-structural":true},"livenessProbe":{"type":"object","x-pgtls-structural":true},"name":{"type":"string","x-pgtls-structural":true},"ports":{"type":"array","x-pgtls-structural":true},"readinessProbe":{"type":"object","x-pgtls-structural":true},"resizePolicy":{"type":"array","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true},"restartPolicy":{"type":"string","x-pgtls-structural":true},"restartPolicyRules":{"type":"array","x-pgtls-structural":true},"securityContext":{"type":"object","x-pgtls-structural":true},"startupProbe":{"type":"object","x-pgtls-structural":true},"stdin":{"type":"boolean","x-pgtls-structural":true},"stdinOnce":{"type":"boolean","x-pgtls-structural":true},"terminationMessagePath":{"type":"string","x-pgtls-structural":true},"terminationMessagePolicy":{"type":"string","x-pgtls-structural":true},"tty":{"type":"boolean","x-pgtls-structural":true},"volumeDevices":{"type":"array","x-pgtls-structural":true},"volumeMounts":{"type":"array","x-pgtls-structural":true},"workingDir":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"logicalBackupSchedule":{"description":"Cron schedule of logical backups.","type":"string","pattern":"^(\\d+|\\*)(/\\d+)?(\\s+(\\d+|\\*)(/\\d+)?){4}$"},"maintenanceWindows":{"description":"Maintenance windows.","type":"array","items":{"type":"string","pattern":"^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"}},"masterServiceAnnotations":{"description":"Annotations of the primary Service.","type":"object","additionalProperties":{"type":"string"}},"nodeAffinity":{"description":"Node affinity.","type":"object","properties":{"preferredDuringSchedulingIgnoredDuringExecution":{"type":"array","x-pgtls-structural":true},"requiredDuringSchedulingIgnoredDuringExecution":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"podAnnotations":{"description":"Pod annotations.","type":"object","additionalProperties":{"type":"string"}},"pod_priority_class_name":{"description":"Priority class (old spelling).","type":"string"},"podPriorityClassName":{"description":"Priority class.","type":"string"},"preparedDatabases":{"description":"Prepared databases (not TLS).","type":"object","additionalProperties":{"description":"One prepared database.","type":"object","properties":{"defaultUsers":{"type":"boolean","x-pgtls-structural":true},"extensions":{"type":"object","x-pgtls-structural":true},"schemas":{"type":"object","x-pgtls-structural":true},"secretNamespace":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false}},"replicaLoadBalancer":{"description":"Deprecated alias of enableReplicaLoadBalancer.","type":"boolean"},"replicaServiceAnnotations":{"description":"Annotations of the replica Service.","type":"object","additionalProperties":{"type":"string"}},"resources":{"description":"Resource requests and limits of the PostgreSQL container.","type":"object","properties":{"limits":{"type":"object","x-pgtls-structural":true},"requests":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false},"schedulerName":{"description":"Scheduler name.","type":"string"},"serviceAnnotations":{"description":"Annotations of all Services.","type":"object","additionalProperties":{"type":"string"}},"sidecars":{"description":"Sidecar containers.","type":"array","items":{"type":"object","properties":{"command":{"type":"array","x-pgtls-structural":true},"env":{"type":"array","x-pgtls-structural":true},"image":{"type":"string","x-pgtls-structural":true},"name":{"type":"string","x-pgtls-structural":true},"ports":{"type":"array","x-pgtls-structural":true},"resources":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"standby":{"description":"Standby cluster source (not TLS).","type":"object","anyOf":[{"required":["s3_wal_path"]},{"required":["gs_wal_path"]},{"required":["standby_host"]}],"not":{"required":["s3_wal_path","gs_wal_path"]},"properties":{"s3_wal_path":{"type":"string","x-pgtls-structural":true},"gs_wal_path":{"type":"string","x-pgtls-structural":true},"standby_host":{"type":"string","x-pgtls-structural":true},"standby_port":{"type":"string","x-pgtls-structural":true},"standby_primary_slot_name":{"type":"string","x-pgtls-structural":true}},"additionalProperties":false},"streams":{"description":"Change data capture streams (not TLS).","type":"array","items":{"description":"One stream.","type":"object","required":["applicationId","database","tables"],"properties":{"applicationId":{"type":"string","x-pgtls-structural":true},"batchSize":{"type":"integer","x-pgtls-structural":true},"cpu":{"type":"string","x-pgtls-structural":true},"database":{"type":"string","x-pgtls-structural":true},"enableRecovery":{"type":"boolean","x-pgtls-structural":true},"filter":{"type":"object","x-pgtls-structural":true},"memory":{"type":"string","x-pgtls-structural":true},"tables":{"type":"object","x-pgtls-structural":true}},"additionalProperties":false}},"tolerations":{"description":"Tolerations.","type":"array","items":{"description":"One toleration.","type":"object","properties":{"key":{"type":"string","x-pgtls-structural":true},"operator":{"type":"string","x-pgtls-structural":true},"value":{"type":"string","x-pgtls-structural":true},"effect":{"type":"string","x-pgtls-structural":true},"tolerationSeconds":{"type":"integer","x-pgtls-structural":true}},"additionalProperties":false}},"useLoadBalancer":{"description":"Deprecated alias of enableMasterLoadBalancer.","type":"boolean"},"users":{"description":"Role name to role flags (not TLS).","type":"object","additionalProperties":{"type":"array","items":{"type":"string","enum":["bypassrls","BYPASSRLS","nobypassrls","NOBYPASSRLS","createdb","CREATEDB","nocreatedb","NOCREATEDB","createrole","CREATEROLE","nocreaterole","NOCREATEROLE","inherit","INHERIT","noinherit","NOINHERIT","login","LOGIN","nologin","NOLOGIN","replication","REPLICATION","noreplication","NOREPLICATION","superuser","SUPERUSER","nosuperuser","NOSUPERUSER"]}}},"usersWithInPlaceSecretRotation":{"description":"Users whose passwords rotate in place.","type":"array","nullable":true,"items":{"type":"string"}},"usersWithSecretRotation":{"description":"Users whose passwords rotate.","type":"array","nullable":true,"items":{"type":"string"}},"logicalBackupRetention":{"description":"How long logical backups are kept (e.g. \"3 months\"). Unset: the operator configuration decides.","type":"string"},"usersIgnoringSecretRotation":{"description":"Users whose passwords are never rotated, even when password rotation is on.","type":"array","nullable":true,"items":{"type":"string"}},"enableMasterNodePort":{"type":"boolean","x-pgtls-structural":true},"enableMasterPoolerNodePort":{"type":"boolean","x-pgtls-structural":true},"enableReplicaNodePort":{"type":"boolean","x-pgtls-structural":true},"enableReplicaPoolerNodePort":{"type":"boolean","x-pgtls-structural":true},"envFrom":{"type":"array","x-pgtls-structural":true},"livenessProbe":{"type":"object","x-pgtls-structural":true},"masterNodePort":{"type":"integer","x-pgtls-structural":true},"masterPoolerNodePort":{"type":"integer","x-pgtls-structural":true},"replicaNodePort":{"type":"integer","x-pgtls-structural":true},"replicaPoolerNodePort":{"type":"integer","x-pgtls-structural":true},"topologySpreadConstraints":{"type":"array","x-pgtls-structural":true}},"additionalProperties":false},"status":{"type":"object","description":"Written by the operator; not validated.","additionalProperties":true},"metadata":{"type":"object","description":"Object metadata. Services <name>, <name>-repl, <name>-pooler and <name>-pooler-repl are derived from the name; with the operator option enable_team_id_clustername_prefix the name must start with <teamId>-.","properties":{"name":{"type":"string","description":"Object name, unique per kind within the namespace. Many generated names (Services, Secrets, certificate SANs) are derived from it."},"namespace":{"type":"string","description":"Namespace of the object. Secrets, Issuers and the other objects it references by name must be in the same namespace unless stated otherwise."},"labels":{"type":"object","description":"Labels; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}},"annotations":{"type":"object","description":"Annotations; every value must be a string (quote numbers and booleans).","additionalProperties":{"type":"string"}}}}},"additionalProperties":false};
+const pattern30 = new RegExp("^((\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$", "u");
+const pattern32 = new RegExp("^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$", "u");
 
-function validate102(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+function validate105(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
 /*# sourceURL="https://example.invalid/pgtls/schemas/k8s/zalando-postgresql.json" */;
 let vErrors = null;
 let errors = 0;
@@ -20266,7 +21873,7 @@ vErrors.push(err3);
 errors++;
 }
 if(!(data0 === "acid.zalan.do/v1")){
-const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema42.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
+const err4 = {instancePath:instancePath+"/apiVersion",schemaPath:"#/properties/apiVersion/enum",keyword:"enum",params:{allowedValues: schema43.properties.apiVersion.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err4];
 }
@@ -20289,7 +21896,7 @@ vErrors.push(err5);
 errors++;
 }
 if(!(data1 === "postgresql")){
-const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema42.properties.kind.enum},message:"must be equal to one of the allowed values"};
+const err6 = {instancePath:instancePath+"/kind",schemaPath:"#/properties/kind/enum",keyword:"enum",params:{allowedValues: schema43.properties.kind.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err6];
 }
@@ -20343,7 +21950,7 @@ vErrors.push(err10);
 errors++;
 }
 for(const key1 in data2){
-if(!(func2.call(schema42.properties.spec.properties, key1))){
+if(!(func2.call(schema43.properties.spec.properties, key1))){
 const err11 = {instancePath:instancePath+"/spec",schemaPath:"#/properties/spec/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err11];
@@ -20504,7 +22111,7 @@ vErrors.push(err23);
 errors++;
 }
 if(!((data12 === "session") || (data12 === "transaction"))){
-const err24 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
+const err24 = {instancePath:instancePath+"/spec/connectionPooler/mode",schemaPath:"#/properties/spec/properties/connectionPooler/properties/mode/enum",keyword:"enum",params:{allowedValues: schema43.properties.spec.properties.connectionPooler.properties.mode.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err24];
 }
@@ -20871,7 +22478,7 @@ if(data2.patroni !== undefined){
 let data32 = data2.patroni;
 if(data32 && typeof data32 == "object" && !Array.isArray(data32)){
 for(const key7 in data32){
-if(!(func2.call(schema42.properties.spec.properties.patroni.properties, key7))){
+if(!(func2.call(schema43.properties.spec.properties.patroni.properties, key7))){
 const err53 = {instancePath:instancePath+"/spec/patroni",schemaPath:"#/properties/spec/properties/patroni/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err53];
@@ -21130,7 +22737,7 @@ vErrors.push(err72);
 errors++;
 }
 if(!(((((((((((((data49 === "9.3") || (data49 === "9.4")) || (data49 === "9.5")) || (data49 === "9.6")) || (data49 === "10")) || (data49 === "11")) || (data49 === "12")) || (data49 === "13")) || (data49 === "14")) || (data49 === "15")) || (data49 === "16")) || (data49 === "17")) || (data49 === "18"))){
-const err73 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
+const err73 = {instancePath:instancePath+"/spec/postgresql/version",schemaPath:"#/properties/spec/properties/postgresql/properties/version/enum",keyword:"enum",params:{allowedValues: schema43.properties.spec.properties.postgresql.properties.version.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err73];
 }
@@ -21592,7 +23199,7 @@ const len2 = data73.length;
 for(let i2=0; i2<len2; i2++){
 let data74 = data73[i2];
 if(typeof data74 === "string"){
-if(!pattern29.test(data74)){
+if(!pattern30.test(data74)){
 const err110 = {instancePath:instancePath+"/spec/allowedSourceRanges/" + i2,schemaPath:"#/properties/spec/properties/allowedSourceRanges/items/pattern",keyword:"pattern",params:{pattern: "^((\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"},message:"must match pattern \""+"^((\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\.(\\d|[1-9]\\d|1\\d\\d|2[0-4]\\d|25[0-5])\\/(\\d|[1-2]\\d|3[0-2])|(([0-9a-fA-F]{1,4}:){7}[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,7}:|([0-9a-fA-F]{1,4}:){1,6}:[0-9a-fA-F]{1,4}|([0-9a-fA-F]{1,4}:){1,5}(:[0-9a-fA-F]{1,4}){1,2}|([0-9a-fA-F]{1,4}:){1,4}(:[0-9a-fA-F]{1,4}){1,3}|([0-9a-fA-F]{1,4}:){1,3}(:[0-9a-fA-F]{1,4}){1,4}|([0-9a-fA-F]{1,4}:){1,2}(:[0-9a-fA-F]{1,4}){1,5}|[0-9a-fA-F]{1,4}:((:[0-9a-fA-F]{1,4}){1,6})|:((:[0-9a-fA-F]{1,4}){1,7}|:))\\/(12[0-8]|1[01][0-9]|[1-9]?[0-9]))$"+"\""};
 if(vErrors === null){
 vErrors = [err110];
@@ -21997,7 +23604,7 @@ vErrors.push(err141);
 errors++;
 }
 for(const key19 in data101){
-if(!(func2.call(schema42.properties.spec.properties.initContainers.items.properties, key19))){
+if(!(func2.call(schema43.properties.spec.properties.initContainers.items.properties, key19))){
 const err142 = {instancePath:instancePath+"/spec/initContainers/" + i5,schemaPath:"#/properties/spec/properties/initContainers/items/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key19},message:"must NOT have additional properties"};
 if(vErrors === null){
 vErrors = [err142];
@@ -22370,7 +23977,7 @@ const len6 = data128.length;
 for(let i6=0; i6<len6; i6++){
 let data129 = data128[i6];
 if(typeof data129 === "string"){
-if(!pattern31.test(data129)){
+if(!pattern32.test(data129)){
 const err172 = {instancePath:instancePath+"/spec/maintenanceWindows/" + i6,schemaPath:"#/properties/spec/properties/maintenanceWindows/items/pattern",keyword:"pattern",params:{pattern: "^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"},message:"must match pattern \""+"^ *((Mon|Tue|Wed|Thu|Fri|Sat|Sun):(2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d))-((2[0-3]|[01]?\\d):([0-5]?\\d)|(2[0-3]|[01]?\\d):([0-5]?\\d)) *$"+"\""};
 if(vErrors === null){
 vErrors = [err172];
@@ -23377,7 +24984,7 @@ vErrors.push(err247);
 errors++;
 }
 if(!((((((((((((((((((((((((((((data188 === "bypassrls") || (data188 === "BYPASSRLS")) || (data188 === "nobypassrls")) || (data188 === "NOBYPASSRLS")) || (data188 === "createdb")) || (data188 === "CREATEDB")) || (data188 === "nocreatedb")) || (data188 === "NOCREATEDB")) || (data188 === "createrole")) || (data188 === "CREATEROLE")) || (data188 === "nocreaterole")) || (data188 === "NOCREATEROLE")) || (data188 === "inherit")) || (data188 === "INHERIT")) || (data188 === "noinherit")) || (data188 === "NOINHERIT")) || (data188 === "login")) || (data188 === "LOGIN")) || (data188 === "nologin")) || (data188 === "NOLOGIN")) || (data188 === "replication")) || (data188 === "REPLICATION")) || (data188 === "noreplication")) || (data188 === "NOREPLICATION")) || (data188 === "superuser")) || (data188 === "SUPERUSER")) || (data188 === "nosuperuser")) || (data188 === "NOSUPERUSER"))){
-const err248 = {instancePath:instancePath+"/spec/users/" + key32.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/spec/properties/users/additionalProperties/items/enum",keyword:"enum",params:{allowedValues: schema42.properties.spec.properties.users.additionalProperties.items.enum},message:"must be equal to one of the allowed values"};
+const err248 = {instancePath:instancePath+"/spec/users/" + key32.replace(/~/g, "~0").replace(/\//g, "~1")+"/" + i10,schemaPath:"#/properties/spec/properties/users/additionalProperties/items/enum",keyword:"enum",params:{allowedValues: schema43.properties.spec.properties.users.additionalProperties.items.enum},message:"must be equal to one of the allowed values"};
 if(vErrors === null){
 vErrors = [err248];
 }
@@ -23775,6 +25382,6 @@ vErrors.push(err278);
 }
 errors++;
 }
-validate102.errors = vErrors;
+validate105.errors = vErrors;
 return errors === 0;
 }
