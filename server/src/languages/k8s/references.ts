@@ -15,6 +15,10 @@ export interface SecretReference {
   use: string;
 }
 
+/** The custom TLS Secret projections of a Percona PerconaPGCluster (`spec.secrets.<field>`). */
+export type ProjectionField = 'customTLSSecret' | 'customReplicationTLSSecret' | 'customRootCATLSSecret';
+export const PROJECTIONS: readonly ProjectionField[] = ['customTLSSecret', 'customReplicationTLSSecret', 'customRootCATLSSecret'];
+
 export const SECRET_REFERENCES: readonly SecretReference[] = [
   {
     apiVersion: 'cpo.opensource.cybertec.at/v1', kind: 'postgresql', path: ['spec', 'tls', 'secretName'],
@@ -24,7 +28,7 @@ export const SECRET_REFERENCES: readonly SecretReference[] = [
     apiVersion: 'acid.zalan.do/v1', kind: 'postgresql', path: ['spec', 'tls', 'secretName'],
     use: 'the Zalando operator mounts it at /tls in the database and connection pooler pods',
   },
-  ...(['customTLSSecret', 'customReplicationTLSSecret', 'customRootCATLSSecret'] as const).map(f => ({
+  ...PROJECTIONS.map(f => ({
     apiVersion: 'pgv2.percona.com/v2', kind: 'PerconaPGCluster', path: ['spec', 'secrets', f, 'name'],
     use: f === 'customRootCATLSSecret' ? 'the Percona operator signs the cluster certificates with the CA in it'
       : `the Percona operator mounts it in the database pods as the ${f === 'customTLSSecret' ? 'server' : 'replication'} certificate`,
@@ -42,10 +46,6 @@ export const SECRET_REFERENCES: readonly SecretReference[] = [
     use: 'PGO mounts it in the PgBouncer pods as their server certificate',
   },
 ];
-
-/** The custom TLS Secret projections of a Percona PerconaPGCluster (`spec.secrets.<field>`). */
-export type ProjectionField = 'customTLSSecret' | 'customReplicationTLSSecret' | 'customRootCATLSSecret';
-export const PROJECTIONS: readonly ProjectionField[] = ['customTLSSecret', 'customReplicationTLSSecret', 'customRootCATLSSecret'];
 
 /** A field of a resource that holds the name of another resource. */
 export interface ResourceReference {
@@ -76,17 +76,14 @@ const secretRef = (apiVersion: string, kind: string, path: readonly string[], an
 
 /** Every reference go-to-definition follows (and secretContent.ts reads to learn what a Secret is used for). */
 export const RESOURCE_REFERENCES: readonly ResourceReference[] = dedupe([
+  // The Secret references the rules check (CPO, Zalando, Percona and PGO TLS Secrets), then the others.
   ...SECRET_REFERENCES.map(r => secretRef(r.apiVersion, r.kind, r.path)),
-  ...PROJECTIONS.map(f => secretRef(PERCONA, 'PerconaPGCluster', ['spec', 'secrets', f, 'name'])),
-  secretRef(PERCONA, 'PerconaPGCluster', ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']),
   secretRef(PERCONA, 'PerconaPGCluster', ['spec', 'imagePullSecrets', '*', 'name']),
   secretRef(CPO, 'postgresql', ['spec', 'tls', 'secretName']),
   secretRef(CPO, 'postgresql', ['spec', 'tls', 'caSecretName']),
   secretRef(CPO, 'postgresql', ['spec', 'patroni', 'multisite', 'etcd', 'certSecretName']),
   secretRef(ZALANDO, 'postgresql', ['spec', 'tls', 'secretName']),
   secretRef(ZALANDO, 'postgresql', ['spec', 'tls', 'caSecretName']),
-  ...['customTLSSecret', 'customReplicationTLSSecret'].map(f => secretRef(PGO, 'PostgresCluster', ['spec', f, 'name'])),
-  secretRef(PGO, 'PostgresCluster', ['spec', 'proxy', 'pgBouncer', 'customTLSSecret', 'name']),
   secretRef(PGO, 'PostgresCluster', ['spec', 'imagePullSecrets', '*', 'name']),
   secretRef(CM, 'Issuer', ['spec', 'ca', 'secretName']),
   secretRef(CM, 'ClusterIssuer', ['spec', 'ca', 'secretName'], true),

@@ -163,12 +163,7 @@ export function checkSpiloCaSecret(r: Resource, ctx: LiveContext, p: SpiloProduc
   const secretName = str(get(r.data, ['spec', 'tls', 'secretName']));
   if (!secretName) return;
   const ns = r.header.namespace;
-  const ca = ctx.workspace.documents('isCA').find(d => {
-    if (d.header.kind !== 'Certificate' || d.header.apiVersion !== 'cert-manager.io/v1') return false;
-    if (ns && d.header.namespace && d.header.namespace !== ns) return false;
-    const spec = get(dataOf(d.doc.part).value, ['spec']);
-    return str(get(spec, ['secretName'])) === secretName && get(spec, ['isCA']) === true;
-  });
+  const ca = ctx.workspace.certificatesWriting(secretName, ns).find(d => get(dataOf(d.doc.part).value, ['spec', 'isCA']) === true);
   if (!ca) return;
   ctx.report(p.rules['ca-certificate-secret'], spanAt(r, ['spec', 'tls', 'secretName']),
     `Secret \`${secretName}\` is written by Certificate \`${ca.header.name ?? ''}\` with \`isCA: true\`: ${p.name} would serve that CA certificate as the server certificate, whose names are not the cluster's Services, so clients that verify (verify-full) fail. Issue a server Certificate from a CA Issuer over \`${secretName}\` and name its Secret here (the CA goes in \`caFile\`/\`caSecretName\`).`,
