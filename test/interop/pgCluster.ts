@@ -404,7 +404,8 @@ function q(s: string | number): string {
 // ---------------------------------------------------------------------------------------------------------------
 // PostgreSQL
 
-export interface PgSslFiles { cert: string; key: string; ca: string }
+/** `extra`: more lines for the included pgtls.conf (after ssl = on, so `ssl = off` there wins). */
+export interface PgSslFiles { cert: string; key: string; ca: string; extra?: readonly string[] }
 
 export class PgCluster {
   readonly data: string;
@@ -445,6 +446,7 @@ export class PgCluster {
       `ssl_key_file = ${q(ssl.key)}`,
       `ssl_ca_file = ${q(ssl.ca)}`,
       `pgtls.generation = ${q(this.generation)}`,
+      ...(ssl.extra ?? []),
       '',
     ].join('\n'), 0o600);
   }

@@ -6,6 +6,7 @@
  *               [--path-map FROM=TO]... PATH...     (PATH `-`: a YAML stream on standard input)
  *   pgtls rules [--format text|json]
  *   pgtls cert …, pgtls inspect …   (cli/cert.ts)
+ *   pgtls probe HOST[:PORT] …        (cli/probe.ts)
  *
  * Exit codes: 0 no errors, 1 errors found, 2 bad usage. Findings go to stdout, usage errors to stderr.
  */
@@ -15,6 +16,7 @@ import type { ServiceEnv } from '../core/types';
 import { createService, type Service } from '../service';
 import { UsageError, usageFailed, type CliIo } from './args';
 import { runCertCli } from './cert';
+import { PROBE_HELP, runProbe } from './probe';
 import { VERSION, checkOptionsHelp, runCheck, runRules } from './check';
 
 const HELP = `pgtls ${VERSION}: checks TLS and authentication configuration of Pgpool-II, PgBouncer and PostgreSQL.
@@ -30,7 +32,7 @@ Usage:
                                     write a CA and server and client certificates (see "pgtls cert --help")
   pgtls cert ca|server|client|replication|secrets|preset ...
   pgtls inspect FILE...             decode certificates and describe keys (never prints key material)
-  pgtls --help | --version
+${PROBE_HELP}  pgtls --help | --version
 
 Files are recognised by name: pgpool.conf, pool_hba.conf, pool_passwd, postgresql.conf, postgresql.auto.conf,
 pg_hba.conf, pg_ident.conf, pgbouncer.ini, userlist.txt, pgbouncer_hba.conf (each also as *.<name>), and *.yaml/*.yml
@@ -56,6 +58,7 @@ export async function runCli(argv: string[], io: CliIo, service?: Service): Prom
       return 0;
     }
     if (command === 'cert' || command === 'inspect') return await runCertCli(argv, io);
+    if (command === 'probe') return await runProbe(rest, io);
     // The environment knows the run's workspace folders (for `check`: the current folder and the paths named).
     // Standard input is a rendered stream: its resources refer to each other, not to the YAML files of this folder.
     const svc = (roots: readonly string[] = [], options: { stdin?: boolean } = {}) => service ?? createService(streamEnv(nodeEnv(findSchemasDir(__dirname), undefined, () => roots), options.stdin));
