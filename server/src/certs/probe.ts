@@ -194,7 +194,8 @@ function clientFindings(f: ProbeFacts, out: ProbeFinding[]): void {
     return;
   }
   const who = `user "${a.user}", database "${a.database}"`;
-  if (a.outcome === 'ok') add('info', 'probe/cert-auth-ok', `Certificate authentication worked (${who}): AuthenticationOk without a password request.`);
+  if (a.outcome === 'ok' && c?.requested === false) add('warning', 'probe/cert-auth-not-used', `The login (${who}) succeeded without a password, but the server never asked for the client certificate: a \`trust\` line let it in, not the certificate.`);
+  else if (a.outcome === 'ok') add('info', 'probe/cert-auth-ok', `Certificate authentication worked (${who}): AuthenticationOk without a password request.`);
   else if (a.outcome === 'password' || a.outcome === 'sasl') add('error', 'probe/cert-auth-not-used', `The server asked for a password (${a.message ?? a.outcome}) for ${who}: it did not rely on the client certificate (its pg_hba.conf / pool_hba.conf / auth_type line for this connection is not \`cert\`).`);
   else if (a.outcome === 'error') add('error', 'probe/cert-auth-refused', `The server refused the login with the client certificate (${who}): ${a.message ?? 'no message'}${a.code ? ` (SQLSTATE ${a.code})` : ''}.`);
   else add('error', 'probe/cert-auth-refused', `The login with the client certificate (${who}) got no answer: ${a.message ?? a.outcome}.`);
