@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_IDS, SETTINGS_SECTION } from '../../server/src/protocol';
 import { registerCertCommands } from './commands/certs';
+import { registerProbeCommand } from './commands/probe';
 
 let client: LanguageClient | undefined;
 
@@ -39,6 +40,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     vscode.commands.registerCommand('pgtls.showOutput', () => output.show(true)),
   );
   registerCertCommands(context, () => client, output);
+  registerProbeCommand(context, () => client);
 
   try {
     await client.start();

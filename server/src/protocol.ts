@@ -134,3 +134,26 @@ export interface CertInspectResult {
   count: number;
   text: string;
 }
+
+/**
+ * `pgtls/probe`: probe a running server as `pgtls probe HOST[:PORT]` does (the language server dials it, never with
+ * key material in the answer). `target`: HOST, HOST:PORT or [IPv6]:PORT; `ca`: a CA file (else the workspace folder's
+ * ca.crt / root.crt or ~/.postgresql/root.crt).
+ */
+export const PROBE_REQUEST = 'pgtls/probe';
+export interface ProbeParams {
+  target: string;
+  ca?: string;
+  direct?: boolean;
+  /** The folder a CA is looked for in when `ca` is absent (the first workspace folder). */
+  folder?: string;
+  timeoutSeconds?: number;
+}
+export interface ProbeResult {
+  /** 0 nothing wrong, 1 problems found, 2 unreachable (as the CLI's exit codes). */
+  exitCode: number;
+  /** The report as `pgtls probe` prints it. */
+  text: string;
+  /** The findings' ids and severities. */
+  findings: { id: string; severity: string }[];
+}

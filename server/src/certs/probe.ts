@@ -201,6 +201,20 @@ function clientFindings(f: ProbeFacts, out: ProbeFinding[]): void {
   else add('error', 'probe/cert-auth-refused', `The login with the client certificate (${who}) got no answer: ${a.message ?? a.outcome}.`);
 }
 
+/** `HOST`, `HOST:PORT`, `[IPv6]:PORT` or a bare IPv6 address (port 5432); `undefined` when the port is not 1-65535. */
+export function probeTarget(s: string): { host: string; port: number } | undefined {
+  let host = s, port = '5432';
+  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
+  if (bracket) {
+    host = bracket[1]!;
+    port = bracket[2] ?? port;
+  } else if ((s.match(/:/g) ?? []).length === 1) {
+    [host, port] = s.split(':') as [string, string];
+  }
+  if (!host || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) return undefined;
+  return { host, port: Number(port) };
+}
+
 /** Judges what a probe saw. */
 export function judgeProbe(facts: ProbeFacts, now: Date): ProbeReport {
   if (facts.unreachable !== undefined) {

@@ -10,7 +10,7 @@
  * does not match, the certificate expired or is not yet valid, certificate authentication refused or not used);
  * 2 bad usage, an unreadable file, or the server could not be reached.
  */
-import { ProbeInputError, probeJson, probeServer, renderProbeText } from '../node/probe';
+import { ProbeInputError, probeJson, probeServer, probeTarget, renderProbeText } from '../node/probe';
 import { UsageError, choiceFlag, intFlag, one, parseArgs, type CliIo } from './args';
 
 export const PROBE_HELP = `  pgtls probe HOST[:PORT] [--direct] [--ca FILE] [--cert FILE --key FILE --user NAME [--database D]]
@@ -25,16 +25,9 @@ export const PROBE_HELP = `  pgtls probe HOST[:PORT] [--direct] [--ca FILE] [--c
 
 /** `HOST`, `HOST:PORT`, `[IPv6]:PORT` or a bare IPv6 address; the port defaults to 5432. */
 export function parseTarget(s: string): { host: string; port: number } {
-  let host = s, port = '5432';
-  const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(s);
-  if (bracket) {
-    host = bracket[1]!;
-    port = bracket[2] ?? port;
-  } else if ((s.match(/:/g) ?? []).length === 1) {
-    [host, port] = s.split(':') as [string, string];
-  }
-  if (!host || !/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535) throw new UsageError(`probe needs HOST[:PORT] with a port from 1 to 65535, not "${s}"`);
-  return { host, port: Number(port) };
+  const t = probeTarget(s);
+  if (!t) throw new UsageError(`probe needs HOST[:PORT] with a port from 1 to 65535, not "${s}"`);
+  return t;
 }
 
 export async function runProbe(args: string[], io: CliIo): Promise<number> {

@@ -9,6 +9,7 @@ import {
 import type { ServiceEnv } from '../core/types';
 import { createService, type Service } from '../service';
 import { registerCertRequests } from './certRequests';
+import { registerProbeRequest } from './probeRequest';
 import { DocumentStore } from './documents';
 import * as features from './features';
 import { guard, type Log } from './guard';
@@ -85,6 +86,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.onCompletion(p => features.completion(g, p));
   connection.onCodeAction(p => features.codeActions(g, p));
   registerCertRequests(g);
+  registerProbeRequest(g);
 
   connection.onShutdown(() => {
     store.clear();

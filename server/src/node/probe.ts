@@ -28,7 +28,7 @@ import { describeCertificates, type CertificateDescription } from '../certs/insp
 import { judgeProbe, type CaSource, type CertAuthFacts, type ClientCertFacts, type ProbeFacts, type ProbeMode, type ProbeReport } from '../certs/probe';
 import { isIpAddress } from '../x509';
 
-export { PROBE_EXPIRY_WARNING_DAYS, probeJson, renderProbeText, type ProbeReport } from '../certs/probe';
+export { PROBE_EXPIRY_WARNING_DAYS, probeJson, probeTarget, renderProbeText, type ProbeReport } from '../certs/probe';
 
 export interface ProbeOptions {
   host: string;
