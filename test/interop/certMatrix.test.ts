@@ -108,30 +108,40 @@ const QUERY = "SELECT current_user, coalesce(s.version, ''), coalesce(s.client_d
 
 interface AlgFiles { server: PgSslFiles; ca: string; cert: string; key: string; pk8: string }
 
-/** `pgtls cert set --pk8` for one algorithm, copied where the servers and clients (the server account) read them. */
-async function makeSet(sb: Sandbox, algorithm: KeyAlgorithm): Promise<AlgFiles> {
-  const out = sb.path('gen', algorithm);
-  const argv = ['cert', 'set', '--out', out, '--algorithm', algorithm, '--server-name', 'localhost', '--san', '127.0.0.1',
-    '--client-user', CERT_USER, '--pk8'];
+/** Runs `pgtls ARGV` in-process (runCertCli) into gen/NAME; keys must come out 0600. */
+async function pgtlsCert(sb: Sandbox, name: string, argv: string[]): Promise<string> {
+  const out = sb.path('gen', name);
+  const full = [...argv.slice(0, 2), '--out', out, ...argv.slice(2)];
   let log = '';
-  const code = await runCertCli(argv, { out: s => { log += s; }, err: s => { log += s; } });
-  assert.equal(code, 0, `pgtls ${argv.join(' ')} failed (exit ${code}):\n${log}`);
-  const read = (f: string) => fs.readFileSync(path.join(out, f));
-  for (const k of ['ca.key', 'server.key', 'client.key', 'client.pk8']) {
-    assert.equal(fs.statSync(path.join(out, k)).mode & 0o777, 0o600, `pgtls cert set wrote ${k} with a mode other than 0600`);
+  const code = await runCertCli(full, { out: s => { log += s; }, err: s => { log += s; } });
+  assert.equal(code, 0, `pgtls ${full.join(' ')} failed (exit ${code}):\n${log}`);
+  for (const k of fs.readdirSync(out).filter(f => /\.(key|pk8)$/.test(f))) {
+    assert.equal(fs.statSync(path.join(out, k)).mode & 0o777, 0o600, `pgtls ${argv.slice(0, 2).join(' ')} wrote ${k} with a mode other than 0600`);
   }
-  sb.dir(`${algorithm}`, 0o755);
-  // byte for byte (.pk8 is DER), owned by the server account, keys 0600
-  const put = (f: string) => {
-    const full = sb.path(algorithm, f);
-    const mode = /key|pk8/.test(f) ? 0o600 : 0o644;
-    fs.writeFileSync(full, read(f), { mode });
+  return out;
+}
+
+/** Copies files pgtls wrote into `rel` (byte for byte: .pk8 is DER), owned by the server account, keys 0600. */
+function install(sb: Sandbox, from: string, rel: string, names: string[]): Record<string, string> {
+  sb.dir(rel, 0o755);
+  const files: Record<string, string> = {};
+  for (const f of names) {
+    const full = sb.path(rel, f);
+    const mode = /\.(key|pk8)$/.test(f) ? 0o600 : 0o644;
+    fs.writeFileSync(full, fs.readFileSync(path.join(from, f)), { mode });
     fs.chmodSync(full, mode);
     sb.own(full);
-    return full;
-  };
-  const files = { ca: put('ca.crt'), cert: put('client.crt'), key: put('client.key'), pk8: put('client.pk8'), serverCert: put('server.crt'), serverKey: put('server.key') };
-  return { server: { cert: files.serverCert, key: files.serverKey, ca: files.ca }, ca: files.ca, cert: files.cert, key: files.key, pk8: files.pk8 };
+    files[f] = full;
+  }
+  return files;
+}
+
+/** `pgtls cert set --pk8` for one algorithm, installed where the servers and clients (the server account) read it. */
+async function makeSet(sb: Sandbox, algorithm: KeyAlgorithm): Promise<AlgFiles> {
+  const out = await pgtlsCert(sb, algorithm, ['cert', 'set', '--algorithm', algorithm, '--server-name', 'localhost', '--san', '127.0.0.1',
+    '--client-user', CERT_USER, '--pk8']);
+  const f = install(sb, out, algorithm, ['ca.crt', 'server.crt', 'server.key', 'client.crt', 'client.key', 'client.pk8']);
+  return { server: { cert: f['server.crt']!, key: f['server.key']!, ca: f['ca.crt']! }, ca: f['ca.crt']!, cert: f['client.crt']!, key: f['client.key']!, pk8: f['client.pk8']! };
 }
 
 export function refusalFor(name: string): ExpectedRefusal | undefined {
@@ -352,6 +362,38 @@ describe('interop matrix: pgtls certificates × TLS 1.2/1.3 × auth × PostgreSQ
       }
     });
   }
+
+  // What the advice implies beyond the cells: checks of the explanation behind two EXPECTED_REFUSALS entries.
+  describe('around the fixes', () => {
+    const gen = (set: string, f: string) => path.join(sb!.path('gen', set), f);
+    let p256Client: Promise<Record<string, string>> | undefined;
+    for (const peer of ['postgresql', 'pgpool'] as const) {
+      test(`ssl_ecdh_curve = 'secp384r1' on ${peer} refuses a P-256 client certificate over TLS 1.2 (not over TLS 1.3): one curve for every client certificate`, async () => {
+        p256Client ??= pgtlsCert(sb!, 'p256-client-of-p384', ['cert', 'client', '--ca-cert', gen('ecdsa-p384', 'ca.crt'), '--ca-key', gen('ecdsa-p384', 'ca.key'),
+          '--algorithm', 'ecdsa-p256', '--client-user', CERT_USER]).then(out => install(sb!, out, 'p256-client-of-p384', ['client.crt', 'client.key']));
+        const c = await p256Client;
+        const f = files.get('ecdsa-p384')!;
+        const [v12, v13] = await withPeers('ecdsa-p384', { on: peer, setting: "ssl_ecdh_curve = 'secp384r1'" }, ep => Promise.all(TLS_VERSIONS.map(tls =>
+          viaPsql(sb!, { id: tls, host: '127.0.0.1', serverName: 'localhost', port: ep.port(peer, 'client-cert'), user: CERT_USER, tls, ca: f.ca,
+            cert: c['client.crt']!, key: c['client.key']! }))));
+        assert.ok(!v12!.ok, `a P-256 client certificate over TLS 1.2 with ssl_ecdh_curve = 'secp384r1' on ${peer} connected`);
+        assert.match(v12!.error ?? '', /illegal parameter/);
+        assert.ok(v13!.ok && v13!.protocol === 'TLSv1.3', `the same over TLS 1.3: ${JSON.stringify(v13)}`);
+      });
+    }
+    test('an Ed25519 server key certified by an ECDSA P-256 CA works with libpq\'s SCRAM channel binding (channel_binding=require)', async () => {
+      const out = await pgtlsCert(sb!, 'ed25519-server-of-p256', ['cert', 'server', '--ca-cert', gen('ecdsa-p256', 'ca.crt'), '--ca-key', gen('ecdsa-p256', 'ca.key'),
+        '--algorithm', 'ed25519', '--server-name', 'localhost', '--san', '127.0.0.1']);
+      const i = install(sb!, out, 'ed25519-server-of-p256', ['server.crt', 'server.key']);
+      const ca = files.get('ecdsa-p256')!.ca;
+      await pg!.reconfigure({ ssl: { cert: i['server.crt']!, key: i['server.key']!, ca }, hba: PG_HBA, conf: [] });
+      for (const tls of TLS_VERSIONS) {
+        const o = await viaPsql(sb!, { id: tls, host: '127.0.0.1', serverName: 'localhost', port: pg!.port, user: PW.user, password: PW.password, tls, ca,
+          conninfoExtra: 'channel_binding=require' });
+        assert.ok(o.ok && o.protocol === tls && o.user === PW.user, `${tls}: ${JSON.stringify(o)}`);
+      }
+    });
+  });
 
   test('every EXPECTED_REFUSALS entry matches cells of the matrix', () => {
     const names = KEY_ALGORITHMS.flatMap(a => cellsOf(a).map(cellName));
