@@ -414,6 +414,8 @@ export class PgCluster {
   private server: ServerProcess | undefined;
   private generation = 0;
   private ssl: PgSslFiles | undefined;
+  /** Extra postgresql.conf lines written into pgtls.conf (`reconfigure({ conf })`), e.g. a curve a test sets. */
+  private extraConf: string[] = [];
   /** Logs of earlier attempts/instances, so that failure messages can show everything. */
   private pastLog = '';
 
@@ -447,6 +449,7 @@ export class PgCluster {
       `ssl_ca_file = ${q(ssl.ca)}`,
       `pgtls.generation = ${q(this.generation)}`,
       ...(ssl.extra ?? []),
+      ...this.extraConf,
       '',
     ].join('\n'), 0o600);
   }
@@ -490,14 +493,16 @@ export class PgCluster {
   }
 
   /**
-   * Points the running server at other SSL files and/or another pg_hba.conf and reloads (SIGHUP). Resolves once a
+   * Points the running server at other SSL files, another pg_hba.conf and/or other extra settings (`conf`: lines
+   * that replace the previous extra lines; `[]` removes them) and reloads (SIGHUP). Resolves once a
    * new connection is guaranteed to use them (see the file comment).
    */
-  async reconfigure(change: { ssl?: PgSslFiles; hba?: string }, timeoutMs = 20_000): Promise<void> {
+  async reconfigure(change: { ssl?: PgSslFiles; hba?: string; conf?: string[] }, timeoutMs = 20_000): Promise<void> {
     const server = this.server;
     if (!server?.running) throw new Error(`PostgreSQL is not running:\n${this.log}`);
     const mark = this.mark();
     if (change.ssl) this.ssl = change.ssl;
+    if (change.conf) this.extraConf = [...change.conf];
     this.generation++;
     this.writeSslConf();
     if (change.hba !== undefined) this.sandbox.file('pg/data/pg_hba.conf', change.hba, 0o600);

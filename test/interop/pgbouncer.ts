@@ -16,6 +16,8 @@ export interface PgBouncerOptions {
   /** Folder (relative to the sandbox) for pgbouncer.ini, the auth files, the socket and the pid file. */
   dir: string;
   backendPort: number;
+  /** Where PostgreSQL is: 127.0.0.1 unless given (a Unix socket folder works too). */
+  backendHost?: string;
   authType: string;
   /** The auth_file's text. */
   userlist: string;
@@ -61,7 +63,7 @@ export class PgBouncer {
     if (opts.hba !== undefined) sandbox.file(rel('pgbouncer_hba.conf'), opts.hba, 0o600);
     sandbox.file(rel('pgbouncer.ini'), [
       '[databases]',
-      `postgres = host=127.0.0.1 port=${opts.backendPort} dbname=postgres`,
+      `postgres = host=${opts.backendHost ?? '127.0.0.1'} port=${opts.backendPort} dbname=postgres`,
       '[pgbouncer]',
       'listen_addr = 127.0.0.1',
       `listen_port = ${this.port}`,
