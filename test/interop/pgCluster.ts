@@ -413,6 +413,8 @@ export class PgCluster {
   private server: ServerProcess | undefined;
   private generation = 0;
   private ssl: PgSslFiles | undefined;
+  /** More lines for pgtls.conf (e.g. `ssl_ecdh_curve = 'secp384r1'`), kept until a reconfigure passes `settings` again. */
+  private sslSettings: string[] = [];
   /** Logs of earlier attempts/instances, so that failure messages can show everything. */
   private pastLog = '';
 
@@ -445,6 +447,7 @@ export class PgCluster {
       `ssl_key_file = ${q(ssl.key)}`,
       `ssl_ca_file = ${q(ssl.ca)}`,
       `pgtls.generation = ${q(this.generation)}`,
+      ...this.sslSettings,
       '',
     ].join('\n'), 0o600);
   }
@@ -491,11 +494,12 @@ export class PgCluster {
    * Points the running server at other SSL files and/or another pg_hba.conf and reloads (SIGHUP). Resolves once a
    * new connection is guaranteed to use them (see the file comment).
    */
-  async reconfigure(change: { ssl?: PgSslFiles; hba?: string }, timeoutMs = 20_000): Promise<void> {
+  async reconfigure(change: { ssl?: PgSslFiles; hba?: string; settings?: string[] }, timeoutMs = 20_000): Promise<void> {
     const server = this.server;
     if (!server?.running) throw new Error(`PostgreSQL is not running:\n${this.log}`);
     const mark = this.mark();
     if (change.ssl) this.ssl = change.ssl;
+    if (change.settings) this.sslSettings = change.settings;
     this.generation++;
     this.writeSslConf();
     if (change.hba !== undefined) this.sandbox.file('pg/data/pg_hba.conf', change.hba, 0o600);
