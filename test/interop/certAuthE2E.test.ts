@@ -28,6 +28,13 @@
  *    and by psql's `\conninfo` (`SSL connection (protocol: ...)`); the pg_stat_ssl row of the session shows the
  *    backend leg.
  *
+ * 3. Issue 11: in both phases, the client-certificate login once over TLS 1.2 and once over TLS 1.3, forced from psql's
+ *    side (ssl_min_protocol_version = ssl_max_protocol_version); the negotiated version is asserted from pg_stat_ssl
+ *    (direct) and psql's `\conninfo` (client leg through pgpool). A cell certs/compat.ts lists as impossible with the
+ *    peer's defaults (ECDSA P-384 client keys against ssl_ecdh_curve = 'prime256v1' over TLS 1.2) must be refused
+ *    ("sslv3 alert illegal parameter"; PostgreSQL logs "wrong curve"), and must work with the fixing setting
+ *    (ssl_ecdh_curve = the client key's curve: a reload for PostgreSQL, a second pgpool for Pgpool-II).
+ *
  * Every server listens on 127.0.0.1 and on Unix sockets in the temp folder, runs as `postgres` when we are root,
  * and is stopped at the end even on failure; the temp folder is removed and the SysV shared memory the servers
  * created is gone (asserted). A failure shows psql's stdout/stderr and the server logs written during the check.
@@ -40,6 +47,7 @@ import { webcrypto } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CERT_SET_FILES, KEY_ALGORITHMS, generateSet, type CertSet, type KeyAlgorithm } from '../../server/src/certs/generate';
+import { curveOfAlgorithm, incompatibilities, type CompatPeer, type TlsVersion } from '../../server/src/certs/compat';
 import { assertTools, missing } from '../requires';
 import {
   PgCluster,
@@ -68,6 +76,13 @@ const HBA_BEHIND_PGPOOL = 'local all all trust\nhostssl all all 127.0.0.1/32 scr
 const POOL_HBA = 'hostssl all all 127.0.0.1/32 cert\n';
 const PASSWORDS = { postgres: 'pgpw', newuser: 'newpw' } as const;
 const POOL_PASSWD = Object.entries(PASSWORDS).map(([u, p]) => `${u}:TEXT${p}\n`).join('');
+
+const TLS_VERSIONS: readonly TlsVersion[] = ['TLSv1.2', 'TLSv1.3'];
+/** libpq forces the protocol version from the client's side. */
+const forceTls = (v: TlsVersion) => `ssl_min_protocol_version=${v} ssl_max_protocol_version=${v}`;
+/** Whether certs/compat.ts says this algorithm's client certificate cannot log in to `peer` (default settings) over `v`. */
+const refusedByDefault = (a: KeyAlgorithm, peer: CompatPeer, v: TlsVersion) =>
+  incompatibilities(a, 'client').find(i => i.peer === peer && i.tls === v);
 
 const SSL_QUERY = 'SELECT current_user, s.ssl, s.version, s.cipher, coalesce(s.client_dn, \'\') FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()';
 
@@ -317,6 +332,34 @@ describe('certificate authentication end to end: pgtls-generated certificates wi
       assert.equal(row.ssl, 't');
       s.direct.push('127.0.0.1 ok');
     });
+    for (const v of TLS_VERSIONS) {
+      const conninfo = `host=localhost port=${P} ${db} user=postgres sslmode=verify-full sslrootcert=${f.client.ca} ${cert} ${forceTls(v)}`;
+      const known = refusedByDefault(f.algorithm, 'PostgreSQL', v);
+      await sub(`PostgreSQL, ${v} forced by psql: the client certificate ${known ? 'is refused with the default ssl_ecdh_curve, and works with the fixing setting' : 'logs in'}`, async () => {
+        if (!known) {
+          const row = await expectConnected(sb, direct, `verify-full, client cert, ${v}`, conninfo);
+          assert.equal(row.version, v, `pg_stat_ssl.version: ${row.version}, not the forced ${v}`);
+          assert.match(row.conninfo, new RegExp(`protocol: ${v.replace('.', '\\.')},`));
+          assert.equal(row.clientDn, '/CN=postgres');
+          s.direct.push(`${v} ok`);
+          return;
+        }
+        const mark = pg.mark();
+        const msg = await expectRefused(sb, direct, `client cert over ${v}, ${known.setting} = ${known.value} (default)`, conninfo, /sslv3 alert illegal parameter/);
+        assert.match(pg.since(mark), /could not accept SSL connection: wrong curve/, `PostgreSQL's log:\n${pg.since(mark)}`);
+        t.diagnostic(`PostgreSQL ${v}, default ${known.setting}: ${msg}`);
+        // the fixing setting of certs/compat.ts: the server's one curve is the client certificate's
+        await pg.reconfigure({ conf: [`${known.setting} = '${curveOfAlgorithm(f.algorithm)}'`] });
+        try {
+          const row = await expectConnected(sb, direct, `client cert over ${v} with ${known.setting} = ${curveOfAlgorithm(f.algorithm)}`, conninfo);
+          assert.equal(row.version, v);
+          assert.equal(row.clientDn, '/CN=postgres');
+        } finally {
+          await pg.reconfigure({ conf: [] });
+        }
+        s.direct.push(`${v} refused by default (wrong curve), ok with ${known.setting} = ${curveOfAlgorithm(f.algorithm)}`);
+      });
+    }
     await sub('PostgreSQL: the same certificate as newuser is refused (CN mismatch)', async () => {
       const msg = await expectRefused(sb, direct, 'client cert CN=postgres, user=newuser',
         `host=localhost port=${P} ${db} user=newuser sslmode=verify-full sslrootcert=${f.client.ca} ${cert}`,
@@ -383,6 +426,38 @@ describe('certificate authentication end to end: pgtls-generated certificates wi
       assert.equal(row.user, 'postgres');
       s.pgpool.push('127.0.0.1 ok');
     });
+    for (const v of TLS_VERSIONS) {
+      const conninfo = `host=localhost port=${Q} ${db} user=postgres sslmode=verify-full sslrootcert=${f.client.ca} ${cert} ${forceTls(v)}`;
+      const known = refusedByDefault(f.algorithm, 'Pgpool-II', v);
+      const clientLeg = (row: SslRow) => /protocol: (\S+?),/.exec(row.conninfo)?.[1];
+      await sub(`pgpool, ${v} forced by psql: the client certificate ${known ? 'is refused with the default ssl_ecdh_curve, and works with the fixing setting' : 'logs in'}`, async () => {
+        if (!known) {
+          const row = await expectConnected(sb, viaPool, `verify-full, client cert, ${v}`, conninfo);
+          assert.equal(clientLeg(row), v, `psql's \\conninfo: ${row.conninfo}`);
+          assert.equal(row.user, 'postgres');
+          s.pgpool.push(`${v} ok`);
+          return;
+        }
+        const mark = pp.mark();
+        const msg = await expectRefused(sb, viaPool, `client cert over ${v}, ${known.setting} = ${known.value} (default)`, conninfo, /sslv3 alert illegal parameter/);
+        t.diagnostic(`pgpool ${v}, default ${known.setting}: ${msg}; pgpool logged: ${pp.since(mark).trim().split('\n').filter(l => /SSL|curve/i.test(l)).slice(-1)[0] ?? '(nothing about SSL)'}`);
+        // the fixing setting: ssl_ecdh_curve is read at start only (pgpool-params.tsv: restart), so a second pgpool
+        const fixed = await Pgpool.start(sb, {
+          dir: `${f.algorithm}/pgpool-${known.setting}`, backendHost: '127.0.0.1', backendPort: pg.port, ssl: f.server,
+          poolHba: POOL_HBA, poolPasswd: POOL_PASSWD, extra: [`${known.setting} = '${curveOfAlgorithm(f.algorithm)}'`],
+        });
+        try {
+          const fixedPeer: Peer = { label: `pgpool 127.0.0.1:${fixed.port} with ${known.setting} = ${curveOfAlgorithm(f.algorithm)}`, port: fixed.port, logs: [{ name: 'pgpool (fixed)', mark: () => fixed.mark(), since: m => fixed.since(m), get log() { return fixed.log; } }, pgLog] };
+          const row = await expectConnected(sb, fixedPeer, `client cert over ${v} with ${known.setting} = ${curveOfAlgorithm(f.algorithm)}`,
+            conninfo.replace(`port=${Q} `, `port=${fixed.port} `));
+          assert.equal(clientLeg(row), v);
+          assert.equal(row.user, 'postgres');
+        } finally {
+          await fixed.stop();
+        }
+        s.pgpool.push(`${v} refused by default (illegal parameter), ok with ${known.setting} = ${curveOfAlgorithm(f.algorithm)}`);
+      });
+    }
     await sub('pgpool: the same certificate as newuser is refused (CN mismatch)', async () => {
       const mark = pp.mark();
       const msg = await expectRefused(sb, viaPool, 'client cert CN=postgres, user=newuser',

@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CertError, algorithmSpec, type CertService, type CertificateAuthority, type CertificateDescription, type IssuedCertificate, type KeyAlgorithm } from '../certService';
+import { CertError, algorithmSpec, compatWarnings, rolesOfFiles, type CertService, type CertificateAuthority, type CertificateDescription, type IssuedCertificate, type KeyAlgorithm } from '../certService';
 import { ExistingFilesError, writeCertFiles, type FileToWrite, type WriteResult } from '../node/writeFiles';
 import { CommandFailure, UsageError, one, type CliIo, type ParsedArgs } from './args';
 
@@ -90,6 +90,8 @@ export async function writeAndReport(out: string, files: Planned[], p: ParsedArg
   const described = new Map<string, CertificateDescription>();
   for (const f of files) if (f.cert) described.set(f.name, await ctx.certs.describe(f.cert.certPem));
   ctx.io.out(format === 'json' ? jsonSummary(result, files, described, algorithm) : textSummary(result, files, described, algorithm));
+  // certificates that a peer with default settings refuses in some handshakes (certs/compat.ts): said, never silent
+  for (const w of compatWarnings(algorithm, rolesOfFiles(files.map(f => f.role)))) ctx.io.err(`pgtls: warning: ${w}\n`);
   return 0;
 }
 

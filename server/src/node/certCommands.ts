@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  CertError, DEFAULT_CA_DAYS, DEFAULT_CLIENT_USER, algorithmSpec, assertStrong, createCertService, operatorManifests, parseAlgorithm, presetAt,
+  CertError, DEFAULT_CA_DAYS, DEFAULT_CLIENT_USER, algorithmSpec, assertStrong, compatWarnings, rolesOfFiles, createCertService, operatorManifests, parseAlgorithm, presetAt,
   presetSummary, renderManifests, resourcePatchEdit, splitSans,
   type CertEnv, type CertPreset, type CertService, type CertificateAuthority, type IssuedCertificate, type KeyAlgorithm,
 } from '../certService';
@@ -68,7 +68,8 @@ export async function runCertCommand(params: CertCreateParams, env: CertCommandE
   const pr = plan.preset;
   const summary: CertCreateSummary = {
     dir: result.dir, createdDir: result.createdDir, algorithm: plan.algorithm ?? ca.algorithm, files: await fileSummaries(result, files, certs),
-    gitignore: result.gitignore, warnings: result.warnings,
+    gitignore: result.gitignore,
+    warnings: [...result.warnings, ...compatWarnings(plan.algorithm ?? ca.algorithm, rolesOfFiles(files.map(f => f.role)))],
     ...(pr && params.kind === 'set' ? { resource: { operator: pr.operator, kind: pr.kind, name: pr.name, ...(pr.namespace ? { namespace: pr.namespace } : {}) } } : {}),
     ...(patch && Object.keys(patch).length ? { patch } : {}),
     ...(edit && params.resource ? { resourceEdit: { uri: params.resource.uri, ...edit } } : {}),

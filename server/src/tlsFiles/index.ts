@@ -7,3 +7,4 @@
 export type { Direction, Failure, FileRole, ServerTlsProfile, TlsFileRules, TlsFileSetting, TlsFilesContext } from './profile';
 export { tlsFilesContext } from './profile';
 export { type FileFacts, checkServerTlsFiles, familyOf } from './files';
+export { CLIENT_CERT_NAMES, type RefusedClientCert, clientCertsRefusedByCurve } from './clientCurves';

@@ -70,6 +70,7 @@ export const TLS = defineRules('pgpool-conf', {
   'ssl-ca-cert-dir-relative': ssl('warning', 'A relative `ssl_ca_cert_dir` is not resolved against pgpool.conf\'s folder but against the working directory (/ for the daemon).', 'SSL_ServerSide_init, init_ssl_ctx: SSL_CTX_load_verify_locations'),
   'ssl-not-required': ssl('info', '`ssl = on` with `enable_pool_hba = off`: pgpool offers TLS to clients but has no way to require it, so clients may connect in plain text.', 'SSL_ServerSide_init; pool_hba.c check_hba (only hostssl lines refuse plain-text clients)'),
   'ssl-backend-unverified': ssl('info', 'pgpool\'s TLS to the backends: without `ssl_ca_cert`/`ssl_ca_cert_dir` it verifies no backend certificate, with them it checks the chain but never the host name, and it falls back to plain text when a backend offers no TLS.', 'init_ssl_ctx, pool_ssl_negotiate_clientserver'),
+  'ssl-client-cert-curve': ssl('warning', 'With `ssl_ca_cert`, a client certificate pgtls sees beside it (client.crt, postgresql.crt, replication.crt issued by that CA) whose ECDSA curve is not `ssl_ecdh_curve` (default prime256v1): every login with it over TLS 1.2 fails ("SSL_accept": "wrong curve"; the client sees "sslv3 alert illegal parameter"); TLS 1.3 works. Pgpool-II has no setting to require TLS 1.3.', 'initialize_ecdh (SSL_CTX_set_tmp_ecdh); measured in test/interop/certAuthE2E.test.ts'),
 });
 
 export const PGPOOL_CONF_RULES = rulesOf(R);

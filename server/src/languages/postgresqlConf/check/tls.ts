@@ -12,7 +12,7 @@
 import type { ValidateContext } from '../../../core/language';
 import type { RuleMeta, SourceDocument, Span } from '../../../core/types';
 import { describeLocated, pathLocator, reportNotChecked } from '../../../deploy';
-import { type FileRole, type ServerTlsProfile, type TlsFileSetting, checkServerTlsFiles, tlsFilesContext } from '../../../tlsFiles';
+import { type FileRole, type ServerTlsProfile, type TlsFileSetting, checkServerTlsFiles, clientCertsRefusedByCurve, tlsFilesContext } from '../../../tlsFiles';
 import { cipherCatalog, classifyCurve, evaluateCipherString } from '../../pgpoolConf';
 import { type EffectiveSetting, isAbsolute, lastSetting } from '../effective';
 import { dirOf } from '../model';
@@ -105,6 +105,34 @@ export function checkTls(doc: SourceDocument, all: readonly EffectiveSetting[], 
   const base = dataDirectory(t);
   checkServerTlsFiles(tlsFilesContext(ctx, doc.path, base, profile(passphrase), files));
   checkDhParams(t, base);
+  checkClientCurves(t, base);
+}
+
+/**
+ * Client certificates beside `ssl_ca_file` whose ECDSA curve is not the one `ssl_ecdh_curve` (certs/compat.ts): refused
+ * over TLS 1.2. Certain when TLS 1.2 is the highest version allowed; a warning while TLS 1.2 is only allowed.
+ */
+function checkClientCurves(t: Tls, base: string | undefined): void {
+  const ca = t.get('ssl_ca_file');
+  if (!ca || ca.s.value === '') return;
+  const curve = t.get('ssl_ecdh_curve');
+  const serverCurve = curve?.s.value ?? 'prime256v1';
+  const min = t.get('ssl_min_protocol_version')?.s.value.toLowerCase();
+  const max = t.get('ssl_max_protocol_version')?.s.value.toLowerCase();
+  if (min === 'tlsv1.3') return;
+  const refused = clientCertsRefusedByCurve(t.ctx, t.doc.path, base, ca.s.value, serverCurve);
+  if (!refused.length) return;
+  const only12 = max === 'tlsv1.2';
+  const at = curve ?? ca;
+  const certs = refused.map(r => `${r.path} (${r.subject}, ${r.curve})`).join(', ');
+  const curves = [...new Set(refused.map(r => r.curve))];
+  const fix = only12
+    ? `set \`ssl_ecdh_curve = '${curves[0]}'\`${curves.length > 1 ? ' (one curve only: reissue the others on it)' : ''}, or allow TLS 1.3 (remove \`ssl_max_protocol_version\`), or reissue the client certificate on ${serverCurve} (\`pgtls cert client --algorithm ecdsa-p256\`) or with an RSA or Ed25519 key`
+    : `set \`ssl_min_protocol_version = 'TLSv1.3'\` if every client speaks TLS 1.3, or \`ssl_ecdh_curve = '${curves[0]}'\` (client certificates on other curves then fail over TLS 1.2), or reissue the client certificate on ${serverCurve} or with an RSA or Ed25519 key`;
+  const what = only12
+    ? `and \`ssl_max_protocol_version = TLSv1.2\`, so every login with ${refused.length > 1 ? 'these client certificates' : 'this client certificate'} is refused during the handshake`
+    : `so a login with ${refused.length > 1 ? 'these client certificates' : 'this client certificate'} over TLS 1.2 (a client limited to TLS 1.2, or \`ssl_max_protocol_version=TLSv1.2\` in its connection string) is refused during the handshake; TLS 1.3 works`;
+  t.ctx.report(R['ssl-client-cert-curve'], t.span(at), `${curve ? t.ref(curve) : '`ssl_ecdh_curve`'} is ${code(serverCurve)}${curve ? '' : ' (the default)'}, the only group PostgreSQL offers, and the client certificate${refused.length > 1 ? 's' : ''} ${certs} beside ${t.ref(ca)} ${refused.length > 1 ? 'use another curve' : 'uses another curve'}, ${what} (OpenSSL: "wrong curve"; the client sees "sslv3 alert illegal parameter"); ${fix}.`, only12 ? { severity: 'error' } : undefined);
 }
 
 /** The (min, max) pair be_tls_init sets: min above max is FATAL; a range below TLS 1.2 only fails every handshake. */

@@ -18,6 +18,7 @@ import {
 } from './ciphers';
 import { classifyCurve } from './curves';
 import { checkTlsFiles } from './files';
+import { clientCertsRefusedByCurve } from '../../../../tlsFiles';
 import { OFF, type Setting, type TlsContext, code, isAbsolute, keyRef, spanOf } from './context';
 
 /**
@@ -78,6 +79,7 @@ export function checkTls(
 
   const files = ctx.settings.checkFiles ? checkTlsFiles(t) : undefined;
   checkCurve(t);
+  if (files) checkClientCurves(t);
   checkCiphers(t, files?.serverKeyAlgorithm);
   checkDhParams(t);
   checkCaDir(t);
@@ -97,6 +99,19 @@ function checkCurve(t: TlsContext): void {
   } else if (verdict.kind === 'not-tls-group') {
     t.report(TLS['ssl-ecdh-curve'], s, `${keyRef(s)} is ${shown}, an EC curve that OpenSSL cannot use as a TLS group, so SSL_CTX_set_tmp_ecdh fails and Pgpool-II, which ignores that result, keeps OpenSSL's default groups; use \`prime256v1\`, \`secp384r1\` or \`secp521r1\`.`, { severity: 'warning' });
   }
+}
+
+/** Client certificates beside `ssl_ca_cert` on another curve than the single `ssl_ecdh_curve` (certs/compat.ts). */
+function checkClientCurves(t: TlsContext): void {
+  const ca = t.get('ssl_ca_cert');
+  if (!ca || ca.a.value === '') return;
+  const curve = t.get('ssl_ecdh_curve');
+  const serverCurve = curve?.a.value ?? 'prime256v1';
+  const refused = clientCertsRefusedByCurve(t.ctx, t.doc.path, t.confDir, ca.a.value, serverCurve);
+  if (!refused.length) return;
+  const many = refused.length > 1;
+  const certs = refused.map(r => `${r.path} (${r.subject}, ${r.curve})`).join(', ');
+  t.report(TLS['ssl-client-cert-curve'], curve ?? ca, `${curve ? keyRef(curve) : '`ssl_ecdh_curve`'} is ${code(serverCurve)}${curve ? '' : ' (the default)'}, the only group Pgpool-II offers, and the client certificate${many ? 's' : ''} ${certs} beside ${keyRef(ca)} use${many ? '' : 's'} another curve: a login with ${many ? 'them' : 'it'} over TLS 1.2 is refused during the handshake (pgpool logs "SSL_accept": "wrong curve"; the client sees "sslv3 alert illegal parameter"), TLS 1.3 works. Pgpool-II cannot require TLS 1.3: set \`ssl_ecdh_curve = '${refused[0]!.curve}'\` (client certificates on other curves then fail over TLS 1.2), have clients require TLS 1.3 (libpq \`ssl_min_protocol_version=TLSv1.3\`), or reissue the client certificate on ${serverCurve} (\`pgtls cert client --algorithm ecdsa-p256\`) or with an RSA or Ed25519 key.`);
 }
 
 /** The cipher suites Pgpool-II can actually serve: no PSK or SRP (it sets up neither) and only the key's signature type. */

@@ -1,0 +1,130 @@
+/**
+ * Which key algorithm × certificate role × TLS version × peer setting cannot work, and what makes it work. The
+ * generator (CLI and palette) warns from it, and the postgresql.conf / pgpool.conf rules flag a server whose curve
+ * setting refuses the client certificates they can see.
+ *
+ * The one combination known to fail: an ECDSA CLIENT certificate whose curve is not the server's single
+ * `ssl_ecdh_curve`, over TLS 1.2. PostgreSQL 15 (be-secure-openssl.c, initialize_ecdh) and Pgpool-II 4.3-4.7
+ * (src/utils/pool_ssl.c, initialize_ecdh) pass that one curve to SSL_CTX_set_tmp_ecdh, which in OpenSSL 3 makes it the
+ * server's whole group list; in TLS 1.2 OpenSSL then checks the curve of the client's ECDSA key against that list when
+ * it reads the CertificateVerify and fails the handshake with "wrong curve" (the client sees "sslv3 alert illegal
+ * parameter"). TLS 1.3 does not tie the certificate's curve to the groups. Measured with OpenSSL 3.0 (`openssl
+ * s_server -groups prime256v1 -Verify 1` against `s_client -tls1_2` with a P-384 client key) and with PostgreSQL 15
+ * and Pgpool-II 4.3.5 (test/interop/certAuthE2E.test.ts). Server certificates of any curve, RSA and Ed25519 keys are
+ * not affected; PgBouncer's default `client_tls_ecdhcurve = auto` keeps OpenSSL's default groups.
+ */
+import { KEY_ALGORITHMS, type KeyAlgorithm } from './algorithms';
+
+export type TlsVersion = 'TLSv1.2' | 'TLSv1.3';
+export type CompatPeer = 'PostgreSQL' | 'Pgpool-II' | 'PgBouncer';
+/** The role the certificate plays in the handshake: `client` for client and replication certificates. */
+export type CertRole = 'server' | 'client';
+
+export const COMPAT_PEERS: readonly CompatPeer[] = ['PostgreSQL', 'Pgpool-II', 'PgBouncer'];
+
+/** The curve setting of each peer that accepts clients, its default, and the peer's way to require TLS 1.3. */
+export interface PeerCurveSetting {
+  setting: string;
+  default: string;
+  /** The server setting that refuses TLS 1.2 (`undefined`: the product has none). */
+  tls13Only?: string;
+}
+
+export const PEER_CURVE_SETTINGS: Readonly<Record<CompatPeer, PeerCurveSetting>> = {
+  PostgreSQL: { setting: 'ssl_ecdh_curve', default: 'prime256v1', tls13Only: "ssl_min_protocol_version = 'TLSv1.3'" },
+  // pgpool-params.tsv: no ssl_min_protocol_version / ssl_max_protocol_version in 4.3-4.7
+  'Pgpool-II': { setting: 'ssl_ecdh_curve', default: 'prime256v1' },
+  // `auto` keeps OpenSSL's default groups (libusual tls_config); a single curve name would limit them like the others
+  PgBouncer: { setting: 'client_tls_ecdhcurve', default: 'auto', tls13Only: 'client_tls_protocols = tlsv1.3' },
+};
+
+/** OpenSSL's short name of the curve an algorithm's key is on (`undefined`: not an EC key). */
+export function curveOfAlgorithm(algorithm: KeyAlgorithm): string | undefined {
+  return algorithm === 'ecdsa-p256' ? 'prime256v1' : algorithm === 'ecdsa-p384' ? 'secp384r1' : undefined;
+}
+
+const CURVE_ALIASES: Record<string, string> = { 'P-256': 'prime256v1', 'P-384': 'secp384r1', 'P-521': 'secp521r1', secp256r1: 'prime256v1' };
+
+/** OpenSSL's short name for a curve given by that name or its NIST name (`P-384` → `secp384r1`). */
+export function opensslCurveName(curve: string): string {
+  return CURVE_ALIASES[curve] ?? curve;
+}
+
+/** Whether a curve setting's value names one EC curve (which then becomes the server's only group). */
+export function isSingleCurve(value: string): boolean {
+  const v = value.trim();
+  return /^(?:prime|secp|sect|brainpoolP|c2[pt]nb)\d/.test(v) && !/[:,\s]/.test(v);
+}
+
+/**
+ * Whether a TLS 1.2 handshake fails for a client certificate whose key is on `clientCurve` (OpenSSL or NIST name;
+ * `undefined` for RSA and EdDSA keys) against a server whose curve setting is `serverCurve`.
+ */
+export function tls12ClientCurveRefused(clientCurve: string | undefined, serverCurve: string): boolean {
+  if (clientCurve === undefined || !isSingleCurve(serverCurve)) return false;
+  return opensslCurveName(clientCurve) !== serverCurve.trim();
+}
+
+/** One combination that cannot work. */
+export interface Incompatibility {
+  algorithm: KeyAlgorithm;
+  role: CertRole;
+  tls: TlsVersion;
+  peer: CompatPeer;
+  /** The peer's setting and the value that breaks it (`isDefault`: what the peer uses when the setting is absent). */
+  setting: string;
+  value: string;
+  isDefault: boolean;
+  /** What happens, as a sentence fragment. */
+  reason: string;
+  /** The settings or choices that make it work, most direct first. */
+  fixes: string[];
+}
+
+/**
+ * The combinations that cannot work for a certificate of `algorithm` in `role` against each peer, with the peer's
+ * curve setting as given in `settings` (absent: its default).
+ */
+export function incompatibilities(algorithm: KeyAlgorithm, role: CertRole, settings: Partial<Record<CompatPeer, string>> = {}): Incompatibility[] {
+  if (role !== 'client') return [];
+  const curve = curveOfAlgorithm(algorithm);
+  const out: Incompatibility[] = [];
+  for (const peer of COMPAT_PEERS) {
+    const s = PEER_CURVE_SETTINGS[peer];
+    const value = settings[peer] ?? s.default;
+    if (!tls12ClientCurveRefused(curve, value)) continue;
+    const fixes = [
+      ...(s.tls13Only ? [`${s.tls13Only} on ${peer}`] : []),
+      `${s.setting} = '${curve}' on ${peer} (then client certificates on any other curve fail over TLS 1.2 instead)`,
+      'ssl_min_protocol_version=TLSv1.3 in the client\'s connection string (libpq 13 and later)',
+      `a client certificate on ${value} (${value === 'prime256v1' ? '--algorithm ecdsa-p256' : `the server's curve`}) or with an RSA or Ed25519 key`,
+    ];
+    out.push({
+      algorithm, role, tls: 'TLSv1.2', peer, setting: s.setting, value, isDefault: settings[peer] === undefined,
+      reason: `${peer} with ${s.setting} = '${value}'${settings[peer] === undefined ? ' (its default)' : ''} refuses a ${curve} client certificate over TLS 1.2 (OpenSSL: "wrong curve"; the client sees "sslv3 alert illegal parameter"); TLS 1.3 works`,
+      fixes,
+    });
+  }
+  return out;
+}
+
+/** Every combination that cannot work with the peers' default settings. */
+export const DEFAULT_INCOMPATIBILITIES: readonly Incompatibility[] = KEY_ALGORITHMS.flatMap(a =>
+  (['server', 'client'] as const).flatMap(r => incompatibilities(a, r)));
+
+/** The generator's warning for a set whose certificates of `roles` use `algorithm`: one line per peer, or none. */
+export function compatWarnings(algorithm: KeyAlgorithm, roles: readonly CertRole[]): string[] {
+  const seen = new Set<CertRole>(roles);
+  return [...seen].flatMap(role => incompatibilities(algorithm, role)).map(i =>
+    `${i.algorithm} ${i.role} certificate: ${i.reason}. To make it work, set ${i.fixes.slice(0, -1).join('; or ')}; or use ${i.fixes[i.fixes.length - 1]}.`);
+}
+
+/** The handshake roles of the certificates a command wrote, from their descriptions ("client certificate" …). */
+export function rolesOfFiles(roles: readonly (string | undefined)[]): CertRole[] {
+  const out = new Set<CertRole>();
+  for (const r of roles) {
+    if (r === 'client certificate' || r === 'replication certificate') out.add('client');
+    else if (r === 'server certificate') out.add('server');
+  }
+  return [...out];
+}
