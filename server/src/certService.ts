@@ -31,7 +31,7 @@ export {
   BUNDLE_FILE, NotASetError, SUBJECT_NOTE, SetProblemError, renewSet, rotateCa,
   type LifecycleFile, type LifecycleResult, type ReissuedLeaf, type RotateResult,
 } from './certs/lifecycle';
-export { rotationSteps, type RotationStep } from './certs/rotation';
+export { RELOAD, rotationSteps, type RotationStep } from './certs/rotation';
 export { splitSans } from './certs/names';
 export type { KeyDescription } from './certs/plan';
 export {

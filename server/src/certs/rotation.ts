@@ -26,7 +26,10 @@ export interface RotationStep {
 const STEP_FILES = ['rotate-ca-1-trust-both.yaml', 'rotate-ca-2-new-leaves.yaml', 'rotate-ca-3-new-ca-only.yaml'] as const;
 
 const FILE_SETTINGS = 'PostgreSQL ssl_ca_file, Pgpool-II ssl_ca_cert, PgBouncer client_tls_ca_file / server_tls_ca_file, and the clients\' sslrootcert (libpq, psycopg, node-postgres ca, JDBC sslrootcert)';
-const RELOAD = 'reload the servers (pg_ctl reload or SELECT pg_reload_conf(); pgpool reload; PgBouncer RELOAD)';
+// Pgpool-II declares ssl_cert, ssl_key and ssl_ca_cert CFGCXT_INIT and builds its TLS context once in main() before
+// forking (pgpool2 V4_3_5..V4_7_x: src/config/pool_config_variables.c, src/main/main.c SSL_ServerSide_init), so
+// `pgpool reload` keeps serving the old files; the interop test shows it.
+export const RELOAD = 'reload PostgreSQL (pg_ctl reload or SELECT pg_reload_conf()) and PgBouncer (RELOAD), and restart Pgpool-II (it reads ssl_cert, ssl_key and ssl_ca_cert only at start: pgpool reload keeps the old files in use)';
 
 /** The three steps as text for a deployment that reads the files directly. */
 function fileSteps(): RotationStep[] {

@@ -3,7 +3,7 @@
  * flags, maps the core's refusals to exit codes (a folder that is not a set: 2; a set that cannot be renewed as
  * asked: 1) and prints what changed, the backup folder and, for rotate-ca, the numbered steps. Never key material.
  */
-import { NotASetError, SetProblemError } from '../certService';
+import { NotASetError, RELOAD, SetProblemError } from '../certService';
 import { renewFolder, rotateFolder, type LifecycleSummary, type RotateSummary } from '../node/certLifecycle';
 import { CommandFailure, UsageError, intFlag, required, type ParsedArgs } from './args';
 import type { CertCtx } from './certFiles';
@@ -67,7 +67,7 @@ function common(s: LifecycleSummary, L: string[]): void {
 function renewText(s: LifecycleSummary): string {
   const L = [`Renewed ${s.leaves.length} certificate${s.leaves.length === 1 ? '' : 's'} in ${s.dir}:`];
   common(s, L);
-  L.push('Reload the servers that use them (pg_ctl reload or SELECT pg_reload_conf(); pgpool reload; PgBouncer RELOAD); clients pick up new client certificates on their next connection.');
+  L.push(`Then ${RELOAD}. Clients read their certificates at each new connection.`);
   return L.join('\n') + '\n';
 }
 
