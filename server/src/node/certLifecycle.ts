@@ -7,9 +7,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
-  NotASetError, createCertService, renewSet, rotateCa, rotationSteps,
+  NotASetError, createCertService, preset, renewSet, rotateCa, rotationSteps,
   type CertPreset, type LifecycleFile, type LifecycleResult, type RotationStep,
 } from '../certService';
+import type { CertLifecycleParams, CertLifecycleResult } from '../protocol';
 import { writeCertFiles, type FileToWrite } from './writeFiles';
 
 export interface LifecycleRun {
@@ -149,5 +150,27 @@ async function writeWithBackup(
     dir: w.dir, ...(backupDir ? { backupDir } : {}), backedUp: backupDir ? replaced : [],
     written: w.files.map(f => ({ name: f.name, mode: f.mode.toString(8).padStart(4, '0'), replaced: f.replaced })),
     leaves, notes: result.notes, warnings,
+  };
+}
+
+/** The editor's requests (`pgtls/certs/renew`, `pgtls/certs/rotateCa`): the same runs, answered with a short summary. */
+export async function runLifecycleRequest(kind: 'renew' | 'rotateCa', p: CertLifecycleParams, now: Date, crypto: Crypto): Promise<CertLifecycleResult> {
+  if (!p || typeof p.dir !== 'string' || !path.isAbsolute(p.dir)) throw new NotASetError('the request needs the set\'s folder as an absolute path');
+  const run: LifecycleRun = { dir: p.dir, now, crypto, newKeys: p.newKeys === true, backup: p.backup !== false };
+  const backupText = (s: LifecycleSummary) => (s.backupDir ? ` The replaced files are in ${path.basename(s.backupDir)}.` : '');
+  if (kind === 'renew') {
+    const s = await renewFolder(run);
+    const until = s.leaves.map(l => l.notAfter.slice(0, 10)).sort()[0];
+    return {
+      dir: s.dir, ...(s.backupDir ? { backupDir: s.backupDir } : {}), files: s.written.map(w => w.name),
+      message: `Renewed ${s.leaves.map(l => l.file).join(', ')} (same names, ${run.newKeys ? 'new keys' : 'same keys'}, valid until ${until}).${backupText(s)} Reload the servers that use them; Pgpool-II needs a restart.`,
+    };
+  }
+  const pr = p.operator && p.operator !== 'none' ? preset({ operator: p.operator, name: p.name ?? '', ...(p.namespace ? { namespace: p.namespace } : {}) }) : undefined;
+  const s = await rotateFolder({ ...run, ...(pr ? { preset: pr } : {}) });
+  return {
+    dir: s.dir, ...(s.backupDir ? { backupDir: s.backupDir } : {}), files: s.written.map(w => w.name),
+    message: `New CA in ca.crt/ca.key, ca-bundle.crt (old + new) for the transition, ${s.leaves.length} leaves re-issued by the new CA.${backupText(s)} Follow the ${s.steps.length} steps in order.`,
+    steps: s.steps.map(st => ({ title: st.title, text: st.text, ...(st.manifest ? { manifest: st.manifest } : {}) })),
   };
 }
