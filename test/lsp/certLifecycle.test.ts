@@ -30,7 +30,11 @@ test('renew and rotateCa requests write the set with a backup and answer with a 
     assert.ok(renewed.backupDir?.endsWith('backup-20310902-100000'));
     assert.deepEqual(renewed.files, ['server.crt']);
 
-    const rotated = await h.client.sendRequest<CertLifecycleResult>(CERT_ROTATE_CA_REQUEST, { dir: folder, operator: 'pgo', name: 'hippo' } satisfies CertLifecycleParams);
+    // PGO's Secrets need the replication certificate: refused before anything is written.
+    await assert.rejects(h.client.sendRequest(CERT_ROTATE_CA_REQUEST, { dir: folder, operator: 'pgo', name: 'hippo' }), /replication\.crt/);
+    assert.ok(!fs.existsSync(path.join(folder, 'ca-bundle.crt')));
+    const rotated = await h.client.sendRequest<CertLifecycleResult>(CERT_ROTATE_CA_REQUEST, { dir: folder, operator: 'cpo', name: 'acid' } satisfies CertLifecycleParams);
+    assert.ok(fs.existsSync(path.join(folder, 'rotate-ca-1-trust-both.yaml')));
     assert.equal(rotated.steps?.length, 3);
     assert.ok(fs.existsSync(path.join(folder, 'ca-bundle.crt')));
     assert.doesNotMatch(JSON.stringify([renewed, rotated]), /PRIVATE KEY/);
