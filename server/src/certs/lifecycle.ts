@@ -326,7 +326,7 @@ export async function rotateCa(files: SetFiles, opts: RotateOptions): Promise<Ro
       ...out.files,
     ],
     leaves: out.leaves,
-    notes: set.notes,
+    notes: files['root.crt'] ? [...set.notes, 'root.crt (libpq\'s sslrootcert) was left as it is: it follows the steps, ca-bundle.crt in step 1 and the new ca.crt in step 3'] : set.notes,
     oldCa: old,
     newCa,
     subjectNote: SUBJECT_NOTE,

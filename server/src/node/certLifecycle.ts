@@ -126,7 +126,7 @@ async function writeWithBackup(
   let backupDir: string | undefined;
   const warnings: string[] = [];
   if (run.backup !== false && replaced.length) {
-    backupDir = path.join(run.dir, backupFolderName(run.dir, run.now));
+    backupDir = path.join(path.resolve(run.dir), backupFolderName(run.dir, run.now));
     const copies: FileToWrite[] = replaced.map(n => ({
       name: n, contents: before[n] ?? fs.readFileSync(path.join(run.dir, n)), secret: /\.(key|pk8|yaml)$/.test(n),
     }));
