@@ -28,6 +28,11 @@ export { compatWarnings, rolesOfFiles } from './certs/compat';
 export type { CertificateDescription } from './certs/inspect';
 export { parseKeyFormat, type KeyFormat } from './certs/keys';
 export { operatorManifests, renderManifests, requiredFiles, toYaml } from './certs/manifests';
+export {
+  BUNDLE_FILE, NotASetError, SUBJECT_NOTE, SetProblemError, renewSet, rotateCa,
+  type LifecycleFile, type LifecycleResult, type ReissuedLeaf, type RotateResult,
+} from './certs/lifecycle';
+export { RELOAD, rotationSteps, type RotationStep } from './certs/rotation';
 export { splitSans } from './certs/names';
 export type { KeyDescription } from './certs/plan';
 export {

@@ -157,3 +157,30 @@ export interface ProbeResult {
   /** The findings' ids and severities. */
   findings: { id: string; severity: string }[];
 }
+
+/** `pgtls/certs/renew`: re-issue the leaves of the set in `dir` from its CA (node/certLifecycle.ts). No key material travels. */
+export const CERT_RENEW_REQUEST = 'pgtls/certs/renew';
+/** `pgtls/certs/rotateCa`: a new CA, the bundle and the leaves from it, with the steps (and Secrets for an operator). */
+export const CERT_ROTATE_CA_REQUEST = 'pgtls/certs/rotateCa';
+export interface CertLifecycleParams {
+  /** Absolute folder holding the set (ca.crt, ca.key, server.crt, …). */
+  dir: string;
+  /** Make new leaf keys instead of reusing the ones in the folder. */
+  newKeys?: boolean;
+  /** Keep the replaced files in DIR/backup-YYYYMMDD-HHMMSS/ (default true). */
+  backup?: boolean;
+  /** rotateCa: write each step's Secrets for this operator (percona, pgo, cpo, zalando, kubedb) and cluster. */
+  operator?: string;
+  name?: string;
+  namespace?: string;
+}
+export interface CertLifecycleResult {
+  dir: string;
+  backupDir?: string;
+  /** File names written in `dir`. */
+  files: string[];
+  /** One-paragraph summary (what the notification shows). */
+  message: string;
+  /** rotateCa: the numbered steps, with the manifest file of each step for an operator. */
+  steps?: { title: string; text: string; manifest?: string }[];
+}

@@ -695,6 +695,14 @@ export class Pgpool {
     this.pastLog += s.log;
     this.server = undefined;
   }
+
+  /** `pgpool reload`: SIGHUP to the main process; resolves once pgpool logged that it re-read its configuration. */
+  async reload(timeoutMs = 20_000): Promise<void> {
+    if (!this.server?.running) throw new Error(`pgpool is not running:\n${this.log}`);
+    const mark = this.mark();
+    process.kill(this.server.pid, 'SIGHUP');
+    if (!(await this.waitForLog(/reload config files/i, timeoutMs, mark))) throw new Error(`pgpool did not log a reload:\n${this.since(mark)}`);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------------------------

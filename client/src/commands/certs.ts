@@ -12,6 +12,7 @@ import {
   type CertCommandKind, type CertCreateParams, type CertCreateResult, type CertCreateSummary, type CertPresetResult, type CertResourceEdit, type CertResourceRef,
 } from '../../../server/src/protocol';
 import { certInspector, type InspectArgs } from './certInspect';
+import { registerLifecycleCommands } from './certLifecycle';
 import { Cancelled, algorithmTitle, ask, hasCa, pickAlgorithm, pickFolder, resolveFolder } from './certQuestions';
 
 export type { InspectArgs } from './certInspect';
@@ -60,6 +61,7 @@ export function registerCertCommands(context: vscode.ExtensionContext, client: (
     command<CertCommandArgs, CreateResult>(c, 'pgtls.createTlsSetForResource', create('set')),
     command<InspectArgs, Awaited<ReturnType<typeof inspect>>>(c, 'pgtls.inspectCertificate', a => inspect(a)),
   );
+  registerLifecycleCommands(context, () => c.server(), output);
 }
 
 /**

@@ -23,6 +23,7 @@ import { CommandFailure, UsageError, intFlag, many, one, parseArgs, required, us
 import { caFiles, caFlags, leafFiles, loadCa, precheck, writeAndReport, type CertCtx, type Planned } from './certFiles';
 import { CERT_ALIASES, CERT_COMMANDS, algorithmFlag, basenameFlag, formatFlag, keyFormatFlag } from './certFlags';
 import { certPreset, presetFrom } from './certPresets';
+import { LIFECYCLE_HELP, certLifecycle } from './certRenew';
 import { certSecrets } from './certSecrets';
 import { inspect } from './inspect';
 
@@ -70,6 +71,7 @@ export const CERT_HELP = `Certificates (pgtls cert …) and inspection (pgtls in
                     [--format text|json]
       The SANs the operator's clients dial, the Secrets it expects, the client CN and the resource patch.
 
+${LIFECYCLE_HELP}
   pgtls inspect FILE... [--format text|json]
       Every certificate in a PEM or DER file, like openssl x509 -text; for a key file its type and size (never
       the key) and whether its mode lets others read it.
@@ -110,6 +112,7 @@ export async function runCertCli(argv: string[], io: CliIo, env: CertCliEnv = {}
       case 'server': case 'client': case 'replication': return await certLeaf(sub, p, ctx);
       case 'secrets': return await certSecrets(p, ctx);
       case 'preset': return certPreset(p, ctx, formatFlag(p));
+      case 'renew': case 'rotate-ca': return await certLifecycle(sub, p, ctx, at, crypto);
     }
     return 2;
   } catch (e) {

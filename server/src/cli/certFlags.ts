@@ -31,6 +31,8 @@ export const CERT_COMMANDS: Readonly<Record<string, Flags>> = {
     algorithm: 'string', days: 'string', force: 'bool', 'no-gitignore': 'bool',
   },
   preset: { ...PRESET_FLAGS, san: 'list', 'client-user': 'list', format: 'string' },
+  renew: { out: 'string', 'new-keys': 'bool', 'no-backup': 'bool', days: 'string', format: 'string' },
+  'rotate-ca': { ...PRESET_FLAGS, out: 'string', 'new-keys': 'bool', 'no-backup': 'bool', days: 'string', 'ca-days': 'string', format: 'string' },
 };
 
 /** Other names the cert commands accept. */

@@ -6,8 +6,8 @@
  */
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import {
-  CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST,
-  type CertCreateParams, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
+  CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST, CERT_RENEW_REQUEST, CERT_ROTATE_CA_REQUEST,
+  type CertCreateParams, type CertLifecycleParams, type CertLifecycleResult, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
 } from '../protocol';
 import { uriToPath } from './convert';
 import type { Glue } from './features';
@@ -15,7 +15,7 @@ import type { Glue } from './features';
 type CertCommands = typeof import('../node/certCommands');
 
 /** Failures whose message is the whole story for the user (bad input, existing files); anything else is also logged. */
-const EXPECTED_FAILURES = ['CertError', 'WriteFilesError', 'ExistingFilesError'];
+const EXPECTED_FAILURES = ['CertError', 'WriteFilesError', 'ExistingFilesError', 'NotASetError', 'SetProblemError'];
 
 /** Why `file` cannot be read, from what `env.stat` says of it. */
 function unreadable(g: Glue, file: string): string {
@@ -61,6 +61,17 @@ export function registerCertRequests(g: Glue): void {
       return certFailure('certificate generation', e);
     }
   });
+
+  for (const [method, kind] of [[CERT_RENEW_REQUEST, 'renew'], [CERT_ROTATE_CA_REQUEST, 'rotateCa']] as const) {
+    g.connection.onRequest(method, async (p: CertLifecycleParams): Promise<CertLifecycleResult | ResponseError<void>> => {
+      try {
+        const { runLifecycleRequest } = await import('../node/certLifecycle');
+        return await runLifecycleRequest(kind, p, g.env.now(), g.env.crypto);
+      } catch (e) {
+        return certFailure(kind === 'renew' ? 'certificate renewal' : 'CA rotation', e);
+      }
+    });
+  }
 
   g.connection.onRequest(CERT_INSPECT_REQUEST, async (p: CertInspectParams): Promise<CertInspectResult | ResponseError<void>> => {
     try {
