@@ -1,7 +1,7 @@
 /**
  * The certificate expiry code lens over LSP with the real server and a pinned clock: "expires in N days", "expired N
  * days ago" and "not yet valid" above each certificate of a Secret's data/stringData keys and of the certificate and
- * CA files postgresql.conf and pgpool.conf name; "Renew" (pgtls.renewCertificates with { dir }) only where the folder
+ * CA files postgresql.conf, pgpool.conf and pgbouncer.ini name; "Renew" (pgtls.renewCertificates with { dir }) only where the folder
  * holds ca.crt and ca.key; nothing for a path pgtls cannot see; nothing when pgtls.certificateLenses is off.
  */
 import { after, before, test } from 'node:test';
@@ -119,7 +119,7 @@ test('expired and not yet valid certificates; a broken value gets no lens and no
   assert.deepEqual(broken, []);
 });
 
-test('postgresql.conf and pgpool.conf: lenses on the certificate and CA settings; none for a path pgtls cannot see', async () => {
+test('postgresql.conf, pgpool.conf and pgbouncer.ini: lenses on the certificate and CA settings; none for a path pgtls cannot see', async () => {
   await withClock(new Date(T0.getTime() + 25 * DAY), {}, async h => {
     const crt = path.join(setDir, 'server.crt');
     const pg = await lenses(h, path.join(setDir, 'postgresql.conf'), 'postgresql-conf', [
@@ -133,6 +133,12 @@ test('postgresql.conf and pgpool.conf: lenses on the certificate and CA settings
       "ssl_ca_cert = '/etc/pgtls-lens-test-nowhere/ca.crt'", '',
     ].join('\n'));
     assert.deepEqual(pool, [[1, 'expires in 5 days']]);
+
+    const bouncer = await lenses(h, path.join(otherDir, 'pgbouncer.ini'), 'pgbouncer-ini', [
+      '[databases]', '* = host=127.0.0.1', '[pgbouncer]', 'client_tls_sslmode = require',
+      `client_tls_cert_file = ${path.join(otherDir, 'server.crt')}`, `client_tls_key_file = ${path.join(otherDir, 'server.key')}`, '',
+    ].join('\n'));
+    assert.deepEqual(bouncer, [[4, 'expires in 5 days']]);
   });
 });
 

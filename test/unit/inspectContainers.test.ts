@@ -12,6 +12,7 @@ import { webcrypto } from 'node:crypto';
 import { runCertCli } from '../../server/src/cli/cert';
 import { createCertService, type IssuedCertificate, type CertificateAuthority } from '../../server/src/certService';
 import { scanContainers } from '../../server/src/certs/containers';
+import { expiryTitle } from '../../server/src/tlsFiles/expiry';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-inspect-containers-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -196,5 +197,18 @@ describe('scanContainers (pure)', () => {
     const s = scanContainers(`kind: Secret\ndata:\n  tls.crt: ${b64(server.certPem)}\n`)!;
     assert.equal(s.entries[0]!.path, 'data.tls.crt');
     assert.deepEqual(s.entries[0]!.keySpan, [21, 28]); // `tls.crt` after "kind: Secret\ndata:\n  "
+  });
+});
+
+describe('expiry lens wording (tlsFiles/expiry.ts)', () => {
+  test('days are whole days, counted down to "today", and up again after expiry', () => {
+    const at = new Date('2030-01-10T12:00:00Z');
+    const c = { notBefore: new Date('2030-01-01T00:00:00Z'), notAfter: new Date('2030-01-12T00:00:00Z') };
+    assert.equal(expiryTitle(c, at), 'expires in 1 day');
+    assert.equal(expiryTitle(c, new Date('2030-01-11T12:00:00Z')), 'expires today');
+    assert.equal(expiryTitle(c, new Date('2030-01-12T06:00:00Z')), 'expired today');
+    assert.equal(expiryTitle(c, new Date('2030-01-14T06:00:00Z')), 'expired 2 days ago');
+    assert.equal(expiryTitle(c, new Date('2029-12-31T00:00:00Z')), 'not yet valid (from 2030-01-01)');
+    assert.equal(expiryTitle({ notBefore: new Date(NaN), notAfter: c.notAfter }, at), undefined);
   });
 });
