@@ -153,6 +153,29 @@ describe('Secret manifests', () => {
   });
 });
 
+describe('kubectl get -o yaml and openssl output', () => {
+  test('a List of Secrets (kubectl get secrets -o yaml): each item is named by its own kind and name', async () => {
+    const f = write('list.yaml', [
+      'apiVersion: v1', 'kind: List', 'items:',
+      '- apiVersion: v1', '  kind: Secret', '  metadata: {name: a, namespace: db}', '  data:', `    tls.crt: ${b64(server.certPem)}`, `    tls.key: ${b64(server.keyPem)}`,
+      '- apiVersion: v1', '  kind: Secret', '  metadata: {name: b, namespace: db}', '  data:', `    ca.crt: ${b64(ca.certPem)}`,
+      'metadata: {resourceVersion: ""}', '',
+    ].join('\n'));
+    const r = await cli('inspect', f);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /--- document 1 \(Secret db\/a\) items\[0\]\.data\.tls\.crt\nCertificate:/);
+    assert.match(r.out, /--- document 1 \(Secret db\/b\) items\[1\]\.data\.ca\.crt\nCertificate:/);
+    assert.match(r.out, /items\[0\]\.data\.tls\.key: private key: EC P-256 \(256 bit\), PKCS#8, unencrypted; belongs to items\[0\]\.data\.tls\.crt/);
+  });
+
+  test('PEM with text before it ("Certificate:" lines of openssl x509 -text) is read as PEM, not YAML', async () => {
+    const f = write('text.pem', `Certificate:\n    Data:\n        Version: 3 (0x2)\n${server.certPem}`);
+    const r = await cli('inspect', f);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /text\.pem: 1 certificate\nCertificate:/);
+  });
+});
+
 describe('kubeconfig and bundles', () => {
   test('kubeconfig: clusters[].cluster.certificate-authority-data and users[].user client certificate and key', async () => {
     const f = write('kubeconfig', [

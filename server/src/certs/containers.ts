@@ -74,24 +74,42 @@ export function scanContainers(text: string): ContainerScan | undefined {
     const root = doc.contents as Node | null;
     if (!root || !isMap(root)) return;
     structured = true;
-    const kind = stringAt(root, 'kind');
-    const meta = root.get('metadata', true);
-    const document: ContainerDocument = {
-      number,
-      ...(kind ? { kind } : {}),
-      ...(isMap(meta) && stringAt(meta, 'name') ? { name: stringAt(meta, 'name') } : {}),
-      ...(isMap(meta) && stringAt(meta, 'namespace') ? { namespace: stringAt(meta, 'namespace') } : {}),
-    };
-    if (kind === 'Secret') shape = 'secret';
-    else if ((kind === 'Config' || root.has('clusters')) && shape === 'yaml') shape = 'kubeconfig';
-    walk(root, [], document, kind === 'Secret', entries, 0);
+    // `kubectl get secrets -o yaml` prints a List: each item is a resource of its own.
+    const items = stringAt(root, 'kind') === 'List' ? root.get('items', true) : undefined;
+    const resources = isSeq(items)
+      ? items.items.flatMap((m, j) => (isMap(m) ? [{ map: m as Node, prefix: ['items', j] as (string | number)[] }] : []))
+      : [{ map: root, prefix: [] as (string | number)[] }];
+    for (const { map, prefix } of resources) {
+      const document = identity(map, number);
+      if (document.kind === 'Secret') shape = 'secret';
+      else if ((document.kind === 'Config' || (isMap(map) && map.has('clusters'))) && shape === 'yaml') shape = 'kubeconfig';
+      walk(map, prefix, { document, secret: document.kind === 'Secret', base: prefix.length, out: entries }, 0);
+    }
   });
-  // Not YAML of ours (a scalar, a plain text file): the caller reads the file as PEM or DER.
-  if (!structured) return undefined;
+  // Not YAML of ours (a scalar, a plain text file), or YAML-looking text around PEM blocks (`openssl x509 -text`
+  // output: "Certificate:" …): the caller reads the file as PEM or DER.
+  if (!structured || (entries.length === 0 && pemAt >= 0)) return undefined;
   return { shape, documents: docs.length, entries, yamlErrors };
 }
 
-function walk(node: Node, path: (string | number)[], document: ContainerDocument, secret: boolean, out: ContainerEntry[], depth: number): void {
+/** The document (or List item) a resource is: kind, name, namespace. */
+function identity(map: Node, number: number): ContainerDocument {
+  const kind = stringAt(map, 'kind');
+  const meta = isMap(map) ? map.get('metadata', true) : undefined;
+  const name = isMap(meta) ? stringAt(meta, 'name') : undefined;
+  const namespace = isMap(meta) ? stringAt(meta, 'namespace') : undefined;
+  return { number, ...(kind ? { kind } : {}), ...(name ? { name } : {}), ...(namespace ? { namespace } : {}) };
+}
+
+interface Walk {
+  document: ContainerDocument;
+  secret: boolean;
+  /** How many leading path elements lead to the resource (`items`, N in a List). */
+  base: number;
+  out: ContainerEntry[];
+}
+
+function walk(node: Node, path: (string | number)[], w: Walk, depth: number): void {
   if (depth > MAX_DEPTH) return;
   if (isMap(node)) {
     for (const pair of node.items) {
@@ -101,25 +119,26 @@ function walk(node: Node, path: (string | number)[], document: ContainerDocument
       if (!value) continue;
       const at = [...path, key];
       if (isScalar(value)) {
-        const entry = entryOf(value, at, pair.key, document, secret);
-        if (entry) out.push(entry);
-      } else walk(value, at, document, secret, out, depth + 1);
+        const entry = entryOf(value, at, pair.key, w);
+        if (entry) w.out.push(entry);
+      } else walk(value, at, w, depth + 1);
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, i) => {
-      if (item && (isMap(item) || isSeq(item))) walk(item as Node, [...path, i], document, secret, out, depth + 1);
+      if (item && (isMap(item) || isSeq(item))) walk(item as Node, [...path, i], w, depth + 1);
     });
   }
 }
 
 /** The entry of one scalar: base64 in a Secret's `data` or a kubeconfig `…-data` key, text elsewhere. */
-function entryOf(value: Node, path: (string | number)[], keyNode: Node, document: ContainerDocument, secret: boolean): ContainerEntry | undefined {
+function entryOf(value: Node, path: (string | number)[], keyNode: Node, w: Walk): ContainerEntry | undefined {
   if (!isScalar(value) || typeof value.value !== 'string') return undefined;
   const raw = value.value;
   const key = String(path[path.length - 1]);
   const keySpan: Span = keyNode.range ? [keyNode.range[0], keyNode.range[1]] : [0, 0];
-  const base = { document, path: pathText(path), keySpan };
-  const base64 = (secret && path.length === 2 && path[0] === 'data') || (!secret && /-data$/.test(key));
+  const base = { document: w.document, path: pathText(path), keySpan };
+  const rel = path.slice(w.base);
+  const base64 = (w.secret && rel.length === 2 && rel[0] === 'data') || (!w.secret && /-data$/.test(key));
   if (!base64) {
     const blocks = readPemBlocks(raw);
     return blocks.length ? { ...base, encoding: 'text', blocks } : undefined;

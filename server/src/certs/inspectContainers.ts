@@ -46,7 +46,9 @@ interface Loaded { cert: X509Certificate; label: string }
 
 export async function inspectContainers(scan: ContainerScan, now: Date, crypto: Crypto): Promise<ContainerReport> {
   const report: ContainerReport = { shape: scan.shape, documents: scan.documents, certificates: [], keys: [], problems: [], yamlErrors: scan.yamlErrors };
-  const certsByDoc = new Map<number, Loaded[]>();
+  const certsByDoc = new Map<string, Loaded[]>();
+  /** A resource: a document, or an item of a List document. */
+  const resourceOf = (d: ContainerDocument) => `${d.number}/${d.namespace ?? ''}/${d.name ?? ''}`;
   const keyBlocks: { key: ContainerKey; pem: string }[] = [];
   for (const e of scan.entries) {
     const placed: Placed = { document: e.document, path: e.path };
@@ -61,9 +63,9 @@ export async function inspectContainers(scan: ContainerScan, now: Date, crypto: 
       try {
         const d = await describeCertificate(new Uint8Array(der), now, crypto);
         report.certificates.push({ ...d, ...placed, ...(of > 1 ? { position: { index: i + 1, of } } : {}) });
-        const list = certsByDoc.get(e.document.number) ?? [];
+        const list = certsByDoc.get(resourceOf(e.document)) ?? [];
         list.push({ cert: new X509Certificate(new Uint8Array(der)), label: where });
-        certsByDoc.set(e.document.number, list);
+        certsByDoc.set(resourceOf(e.document), list);
       } catch {
         report.problems.push({ ...placed, problem: `${of > 1 ? `certificate ${i + 1}: ` : ''}not a valid X.509 certificate` });
       }
@@ -77,7 +79,7 @@ export async function inspectContainers(scan: ContainerScan, now: Date, crypto: 
     }
   }
   for (const { key, pem } of keyBlocks) {
-    const certs = certsByDoc.get(key.document.number);
+    const certs = certsByDoc.get(resourceOf(key.document));
     if (!certs?.length) continue;
     const m = await matchOf(certs, pem, crypto);
     if (m !== undefined) key.matches = m;

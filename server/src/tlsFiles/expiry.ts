@@ -67,15 +67,16 @@ export function secretLenses(text: string, docPath: string, env: Pick<ServiceEnv
   const out: CertLens[] = [];
   const dir = dirName(docPath);
   const renew = isAbsolutePath(docPath) && canRenew(dir, env);
-  const renewed = new Set<number>();
+  const renewed = new Set<string>();
   for (const e of scan.entries) {
-    if (e.document.kind !== 'Secret' || !/^(data|stringData)\./.test(e.path)) continue;
+    if (e.document.kind !== 'Secret' || !/^(items\[\d+\]\.)?(data|stringData)\./.test(e.path)) continue;
     const pem = e.der ? derToPem(e.der) : e.blocks.filter(b => CERTIFICATE_LABELS.has(b.label)).map(b => b.text).join('');
     if (!pem) continue;
     const certs = readCerts(pem, env);
     out.push(...placeLenses(e.keySpan, certs, env.now()));
-    if (renew && certs.length && !renewed.has(e.document.number)) {
-      renewed.add(e.document.number);
+    const resource = `${e.document.number}/${e.document.namespace ?? ''}/${e.document.name ?? ''}`;
+    if (renew && certs.length && !renewed.has(resource)) {
+      renewed.add(resource);
       out.push({ span: e.keySpan, title: 'Renew', command: { id: RENEW_COMMAND, arguments: [{ dir }] } });
     }
   }
