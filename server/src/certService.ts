@@ -14,6 +14,8 @@ import {
   createCa, createIntermediate, issueClient, issueReplication, issueServer, type CaOptions, type CertificateAuthority, type IssuedCertificate,
 } from './certs/generate';
 import { describeCertificate, describeCertificates, type CertificateDescription } from './certs/inspect';
+import { scanContainers } from './certs/containers';
+import { inspectContainers, matchKeys, type ContainerReport } from './certs/inspectContainers';
 import { pemDecodeAll } from './certs/keys';
 import { describeKeys, keyMatchesCertificate, loadCertificateAuthority, type KeyDescription } from './certs/plan';
 import { DEFAULT_CLIENT_USER, PERCONA_REPLICATION_USER, presetFromResource, type CertPreset, type PresetInput } from './certs/presets';
@@ -35,6 +37,8 @@ export {
 export { RELOAD, rotationSteps, type RotationStep } from './certs/rotation';
 export { splitSans } from './certs/names';
 export type { KeyDescription } from './certs/plan';
+export type { ContainerCertificate, ContainerKey, ContainerReport } from './certs/inspectContainers';
+export { documentLabel } from './certs/containers';
 export {
   DEFAULT_CLIENT_USER, OPERATORS, PERCONA_REPLICATION_USER, parseOperator, preset, type CertPreset, type CpoLayout, type PresetInput,
 } from './certs/presets';
@@ -86,7 +90,12 @@ export interface CertService {
   /** The editor's inspection: certificates only, from PEM, base64 of PEM or DER, or a file's bytes (see `inspectCertificates`). */
   inspect(input: { text?: string; bytes?: Uint8Array }): Promise<CertInspectResult>;
   /** `pgtls inspect`: the certificates and the keys (described, never shown) of a file's bytes (see `inspectFile`). */
-  inspectFile(bytes: Uint8Array): Promise<{ certificates: CertificateDescription[]; keys: KeyDescription[] }>;
+  inspectFile(bytes: Uint8Array): Promise<{ certificates: CertificateDescription[]; keys: FileKeyDescription[] }>;
+  /**
+   * `pgtls inspect` on YAML: the certificates and keys of Secret manifests, kubeconfigs and PEM-holding strings, each
+   * with its document and key path; `undefined` when the text is not YAML that holds a mapping (read it as PEM/DER).
+   */
+  inspectContainers(text: string): Promise<ContainerReport | undefined>;
   /** Checks the files of a set before they go into Secrets (see `checkSetFiles`); the server names `pr`'s clients dial that server.crt lacks. */
   checkSetFiles(files: Readonly<Record<string, Uint8Array>>, pr: CertPreset, show: (file: string) => string): Promise<string[]>;
 }
@@ -119,6 +128,10 @@ export function createCertService(env: CertEnv): CertService {
     describe: pemOrDer => describeCertificate(pemOrDer, env.now(), env.crypto),
     inspect: input => inspectCertificates(input, env),
     inspectFile: bytes => inspectFile(bytes, env),
+    async inspectContainers(text) {
+      const scan = scanContainers(text);
+      return scan ? inspectContainers(scan, env.now(), env.crypto) : undefined;
+    },
     checkSetFiles: (files, pr, show) => checkSetFiles(files, pr, show, env),
   };
 }
@@ -287,15 +300,31 @@ export async function inspectCertificates(input: { text?: string; bytes?: Uint8A
   return { count: n, text: text2 };
 }
 
+/** A key of a file with certificates: which of them (1-based) it belongs to, `null` for none of them. */
+export type FileKeyDescription = KeyDescription & { matchesCertificate?: number | null };
+
 /** Every certificate and key of a PEM file, or the DER certificate or PKCS#8 key a binary file holds. */
-async function inspectFile(bytes: Uint8Array, env: CertEnv): Promise<{ certificates: CertificateDescription[]; keys: KeyDescription[] }> {
+async function inspectFile(bytes: Uint8Array, env: CertEnv): Promise<{ certificates: CertificateDescription[]; keys: FileKeyDescription[] }> {
   const now = env.now();
   const text = Buffer.from(bytes).toString('latin1');
   let certificates: CertificateDescription[] = [];
-  let keys: KeyDescription[] = [];
+  let keys: FileKeyDescription[] = [];
   if (text.includes('-----BEGIN ')) {
-    if (pemDecodeAll(text, 'CERTIFICATE').length) certificates = await describeCertificates(text, now, env.crypto);
+    const ders = pemDecodeAll(text, 'CERTIFICATE');
+    if (ders.length) certificates = await describeCertificates(text, now, env.crypto);
     keys = describeKeys(text);
+    // A bundle with its key: say which certificate the key belongs to (the key blocks in file order, as described).
+    const keyBlocks = [...text.matchAll(/-----BEGIN ([A-Z0-9 ]*?PRIVATE KEY)-----[\s\S]*?-----END \1-----/g)].map(m => m[0]);
+    if (ders.length && keyBlocks.length) {
+      let k = 0;
+      keys = await Promise.all(keys.map(async d => {
+        if (!d.private) return d;
+        const pem = keyBlocks[k++];
+        if (d.encrypted || pem === undefined) return d;
+        const m = await matchKeys(ders, pem, env.crypto);
+        return m === undefined ? d : { ...d, matchesCertificate: m };
+      }));
+    }
   } else {
     // Binary: a DER certificate (.der/.cer) or a DER PKCS#8 key (.pk8).
     const der = new Uint8Array(bytes);

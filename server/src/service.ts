@@ -8,6 +8,7 @@ import type { DefinitionLocation, FeatureContext, LanguageMode, ValidateContext 
 import { languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
 import { MODES, RULES } from './languages/registry';
+import { fileLenses, secretLenses, type CertLens } from './tlsFiles/expiry';
 import type {
   CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
 } from './core/types';
@@ -18,6 +19,7 @@ export { LANGUAGE_TABLE, languageOf } from './core/languages';
 export { LineIndex } from './core/text';
 export { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, normalizeSettings, settingFromFlag, settingOfFlag } from './core/settings';
 export type { CertEnv, CertService } from './certService';
+export type { CertLens } from './tlsFiles/expiry';
 
 /**
  * The certificate half of the façade (certService.ts: presets of resources, certificate sets as data, inspection),
@@ -61,6 +63,12 @@ export interface Service {
   fixes(problems: readonly Problem[], span: Span): { problem: Problem; fix: Fix }[];
   /** Every registered rule. */
   rules(): RuleMeta[];
+  /**
+   * The certificate expiry lenses of a document (tlsFiles/expiry.ts): Secret certificate keys in YAML, the certificate
+   * and CA files a configuration's settings name (found by running its checks with nothing reported). Empty when the
+   * `certificateLenses` setting is off.
+   */
+  certLenses(doc: SourceDocument, parsed: ParsedFile, settings: Settings): CertLens[];
 }
 
 const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
@@ -172,6 +180,18 @@ export function createService(env: ServiceEnv): Service {
       return out;
     },
     rules: () => [...RULES.values()],
+    certLenses(doc, parsed, settings) {
+      if (!settings.certificateLenses || parsed.skipped) return [];
+      try {
+        if (parsed.languageId === 'yaml') return secretLenses(doc.text, doc.path, env);
+        const seen: Parameters<NonNullable<ValidateContext['onTlsFile']>>[0][] = [];
+        const ctx: ValidateContext = { settings, env, parseSibling: siblingParser(), report: () => undefined, onTlsFile: f => seen.push(f) };
+        byId.get(parsed.languageId)!.validate(doc, parsed.file, ctx);
+        return fileLenses(seen, env);
+      } catch {
+        return [];
+      }
+    },
   };
 }
 

@@ -74,7 +74,9 @@ export const CERT_HELP = `Certificates (pgtls cert …) and inspection (pgtls in
 ${LIFECYCLE_HELP}
   pgtls inspect FILE... [--format text|json]
       Every certificate in a PEM or DER file, like openssl x509 -text; for a key file its type and size (never
-      the key) and whether its mode lets others read it.
+      the key), the certificate of the file it belongs to, and whether its mode lets others read it. YAML files:
+      Secret manifests (data, stringData), kubeconfigs (…-data) and any PEM value, each certificate and key by
+      document and key path (e.g. data.tls.crt).
 
   ALG: ${KEY_ALGORITHMS.join(', ')} (default ecdsa-p256). H: ${SIGNATURE_HASHES.join(', ')} (SHA-1 and MD5 are refused).
   Validity: CA ${DEFAULT_CA_DAYS} days, leaves ${DEFAULT_LEAF_DAYS} days (at most the CA's).

@@ -31,7 +31,8 @@ Usage:
   pgtls cert set --out DIR --server-name NAME [--san NAME_OR_IP]... --client-user USER [--algorithm A]
                                     write a CA and server and client certificates (see "pgtls cert --help")
   pgtls cert ca|server|client|replication|secrets|preset ...
-  pgtls inspect FILE...             decode certificates and describe keys (never prints key material)
+  pgtls inspect FILE...             decode certificates and describe keys (never prints key material) in PEM/DER
+                                    files, Secret manifests and kubeconfigs
 ${PROBE_HELP}  pgtls --help | --version
 
 Files are recognised by name: pgpool.conf, pool_hba.conf, pool_passwd, postgresql.conf, postgresql.auto.conf,

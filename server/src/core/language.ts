@@ -11,6 +11,23 @@ export interface ValidateContext {
   parseSibling<T>(path: string, languageId: LanguageId): { doc: SourceDocument; file: T } | undefined;
   /** Reports a finding: the one `Reporter` of core/rules.ts, with a declared rule (`R['name']`), never an id string. */
   report: Reporter;
+  /**
+   * Told of every TLS file a server's settings name that pgtls located and could see (tlsFiles/files.ts), for the
+   * features that show what the files hold (the certificate expiry lens); validation itself leaves it unset.
+   */
+  onTlsFile?(file: SeenTlsFile): void;
+}
+
+/** A TLS file a setting names, as located: the setting's name and span, where it was read, and its text. */
+export interface SeenTlsFile {
+  role: 'cert' | 'key' | 'ca' | 'crl';
+  /** The setting (`ssl_cert_file`). */
+  key: string;
+  span: Span;
+  /** Where the file was read (a workspace path, or a resource key's deployment path). */
+  path: string;
+  /** The file's text; `undefined` when pgtls may not read it. */
+  text: string | undefined;
 }
 
 export interface FeatureContext {

@@ -52,6 +52,10 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
     type: 'integer', minimum: 0, maximum: 3650, default: 30,
     description: 'Certificates that expire within this many days are reported (in Kubernetes Secrets and in the files pgpool.conf, postgresql.conf and pgbouncer.ini name).',
   },
+  certificateLenses: {
+    type: 'boolean', default: true,
+    description: 'Show "expires in N days" above the certificates of Kubernetes Secrets and of the certificate and CA files that pgpool.conf, postgresql.conf and pgbouncer.ini name, with "Renew" where the folder holds the set\'s ca.crt and ca.key.',
+  },
   crdPaths: {
     type: 'string[]', default: [],
     description: 'Files or folders with CustomResourceDefinitions (besides those found in the workspace) whose schemas and CEL rules validate the matching resources; relative paths are resolved against each workspace folder.',

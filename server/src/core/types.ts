@@ -101,6 +101,8 @@ export interface Settings {
   rules: Record<string, SeverityOverride>;
   /** Certificates that expire within this many days are reported (Kubernetes Secrets, pgpool.conf's files). */
   expiryWarningDays: number;
+  /** Show the certificate expiry code lens on Secret certificate keys and on the certificate files settings name. */
+  certificateLenses: boolean;
   /**
    * Extra files or folders holding CustomResourceDefinitions whose schemas validate the matching resources, besides the
    * CRDs found in the workspace. Relative paths are resolved against each workspace folder.

@@ -1,15 +1,15 @@
 /**
  * The core's results as LSP objects: spans become ranges here and nowhere else in the glue (`toRange`), problems
- * become diagnostics (with a link to the rule's documentation), and hovers, completions, quick fixes and definition
- * targets get their LSP shapes. Also the URI ↔ path conversions the glue uses.
+ * become diagnostics (with a link to the rule's documentation), and hovers, completions, quick fixes, definition
+ * targets and certificate lenses get their LSP shapes. Also the URI ↔ path conversions the glue uses.
  */
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   CodeActionKind, CompletionItemKind, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, MarkupKind,
-  type CodeAction, type Command, type CompletionItem, type Diagnostic, type Hover, type Location, type Position, type Range,
+  type CodeAction, type CodeLens, type Command, type CompletionItem, type Diagnostic, type Hover, type Location, type Position, type Range,
 } from 'vscode-languageserver';
-import { LineIndex } from '../service';
+import { LineIndex, type CertLens } from '../service';
 import type { CompletionResult, Fix, FixCommand, FixLocationArg, HoverResult, Problem, Span } from '../core/types';
 import { ruleDocsUrl } from '../protocol';
 
@@ -125,4 +125,9 @@ export function toCodeAction(fix: Fix, uri: string, lines: Positions, diagnostic
   if (diagnostic) action.diagnostics = [diagnostic];
   if (fix.preferred) action.isPreferred = true;
   return action;
+}
+
+/** A certificate lens: a label (no command: shown, not clickable) or an action such as "Renew". */
+export function toCodeLens(l: CertLens, lines: Positions): CodeLens {
+  return { range: toRange(lines, l.span), command: { title: l.title, command: l.command?.id ?? '', ...(l.command ? { arguments: l.command.arguments } : {}) } };
 }

@@ -1,18 +1,18 @@
 /**
  * What the LSP handlers do: diagnostics (pulled by the client, or pushed to clients that cannot pull), hover,
- * completion, go-to-definition and quick fixes. Each asks the document store for the document's parse, settings and
+ * completion, go-to-definition, quick fixes and the certificate expiry lenses. Each asks the document store for the document's parse, settings and
  * problems, calls the façade, and converts the answer (lsp/convert.ts). No handler throws (lsp/guard.ts).
  */
 import {
   DocumentDiagnosticReportKind,
-  type CodeAction, type CodeActionParams, type CompletionItem, type CompletionParams, type Connection, type DefinitionParams,
+  type CodeAction, type CodeActionParams, type CodeLens, type CodeLensParams, type CompletionItem, type CompletionParams, type Connection, type DefinitionParams,
   type Diagnostic, type DocumentDiagnosticParams, type DocumentDiagnosticReport, type Hover, type HoverParams, type Location,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from '../service';
 import type { Problem, ServiceEnv, Settings, Span } from '../core/types';
 import type { Service } from '../service';
-import { pathToUri, toCodeAction, toCompletionItem, toDiagnostics, toHover, toLocation, uriToPath } from './convert';
+import { pathToUri, toCodeAction, toCodeLens, toCompletionItem, toDiagnostics, toHover, toLocation, uriToPath } from './convert';
 import type { DocumentStore, Parsed } from './documents';
 import type { Guard, Log } from './guard';
 
@@ -99,6 +99,12 @@ export function definition(g: Glue, p: DefinitionParams): Promise<Location[]> {
       const index = new LineIndex(open ? open.getText() : g.env.readText(l.file) ?? '');
       return toLocation(open ? open.uri : pathToUri(l.file), index, l.span);
     }));
+}
+
+/** The certificate expiry lenses of a document (Secrets in YAML, the certificate files a configuration names). */
+export function codeLenses(g: Glue, p: CodeLensParams): Promise<CodeLens[]> {
+  return atDocument<CodeLens[]>(g, p.textDocument.uri, 'code lens', [], (doc, src, settings) =>
+    g.service.certLenses(src.source, src.file, settings).map(l => toCodeLens(l, doc)));
 }
 
 export function completion(g: Glue, p: CompletionParams): Promise<CompletionItem[]> {

@@ -29,6 +29,7 @@ function capabilities(caps: features.ClientCaps): InitializeResult['capabilities
     ...(caps.workspaceFolders ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
     completionProvider: { triggerCharacters: ['=', ' ', '_', ':'] },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    codeLensProvider: { resolveProvider: false },
     ...(caps.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
   };
 }
@@ -85,6 +86,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.onDefinition(p => features.definition(g, p));
   connection.onCompletion(p => features.completion(g, p));
   connection.onCodeAction(p => features.codeActions(g, p));
+  connection.onCodeLens(p => features.codeLenses(g, p));
   registerCertRequests(g);
   registerProbeRequest(g);
 

@@ -59,7 +59,9 @@ function open(t: TlsFilesContext, role: FileRole): Opened | undefined {
     return undefined;
   }
   // A file pgtls may not read (e.g. root-owned 0600) is not the server's problem: its content is just not checked.
-  return { s, role, path: loc.path, shown, text: loc.read(), permissionsKnown: loc.permissionsKnown, stat: st };
+  const text = loc.read();
+  t.ctx.onTlsFile?.({ role, key: s.key, span: s.span, path: loc.path, text });
+  return { s, role, path: loc.path, shown, text, permissionsKnown: loc.permissionsKnown, stat: st };
 }
 
 /** Explains a file with no usable certificate. */
