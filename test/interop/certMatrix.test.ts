@@ -32,6 +32,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { KEY_ALGORITHMS, type KeyAlgorithm } from '../../server/src/certs/algorithms';
+import { DEFAULT_INCOMPATIBILITIES, type CompatPeer } from '../../server/src/certs/compat';
 import { runCertCli } from '../../server/src/cli/cert';
 import { assertTools, missing } from '../requires';
 import { PgCluster, Pgpool, Sandbox, describeRun, psql, requiredTools, run, type PgSslFiles } from './pgCluster';
@@ -67,7 +68,7 @@ export interface ExpectedRefusal {
 
 /**
  * The cells that cannot work with a peer's default settings, found by this test against the real servers (see the
- * reasons). Kept in sync with the product's knowledge (server/src/certs/compat.ts) by the lead.
+ * reasons). Must equal what the product knows (server/src/certs/compat.ts): the last test of this file checks it.
  */
 export const EXPECTED_REFUSALS: readonly ExpectedRefusal[] = [
   {
@@ -409,4 +410,25 @@ describe('interop matrix: pgtls certificates × TLS 1.2/1.3 × auth × PostgreSQ
     const names = KEY_ALGORITHMS.flatMap(a => cellsOf(a).map(cellName));
     for (const r of EXPECTED_REFUSALS) assert.ok(names.some(n => r.cells.test(n)), `stale entry ${r.cells} (${r.reason}): it matches no cell`);
   });
+});
+
+/** The matrix's peer and client names for certs/compat.ts's. */
+const COMPAT_PEER_OF: Record<CompatPeer, PeerName> = { PostgreSQL: 'postgresql', 'Pgpool-II': 'pgpool', PgBouncer: 'pgbouncer' };
+const LIBPQ_CLIENTS: readonly ClientName[] = ['psql', 'psycopg2'];
+
+/** Whether the product's table (certs/compat.ts, what the generator warns about) predicts that this cell fails. */
+function predictedRefusal(c: Cell): boolean {
+  return DEFAULT_INCOMPATIBILITIES.some(i => i.algorithm === c.algorithm && i.tls === c.tls && COMPAT_PEER_OF[i.peer] === c.peer
+    && (i.auth === 'cert' ? c.auth === 'client-cert' : c.auth === 'server-only')
+    && (i.clients === 'all' || LIBPQ_CLIENTS.includes(c.client)));
+}
+
+// Needs no server: runs everywhere, so the product's knowledge and the measured refusals cannot drift apart.
+test('the refusals measured here are exactly those certs/compat.ts predicts (the generator warns about each)', () => {
+  const all = KEY_ALGORITHMS.flatMap(cellsOf);
+  assert.equal(all.length, KEY_ALGORITHMS.length * TLS_VERSIONS.length * AUTHS.length * PEERS.length * CLIENTS.length);
+  const measured = all.filter(c => refusalFor(cellName(c))).map(cellName);
+  const predicted = all.filter(predictedRefusal).map(cellName);
+  assert.deepEqual(predicted, measured);
+  assert.equal(measured.length, 12);
 });

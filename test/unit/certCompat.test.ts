@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { KEY_ALGORITHMS } from '../../server/src/certs/algorithms';
 import {
-  DEFAULT_INCOMPATIBILITIES, compatWarnings, incompatibilities, isSingleCurve, rolesOfFiles, tls12ClientCurveRefused,
+  DEFAULT_INCOMPATIBILITIES, channelBindingIncompatibilities, compatWarnings, incompatibilities, isSingleCurve, rolesOfFiles, tls12ClientCurveRefused,
 } from '../../server/src/certs/compat';
 import { runCertCli } from '../../server/src/cli/cert';
 import { runCertCommand } from '../../server/src/node/certCommands';
@@ -30,13 +30,29 @@ async function cli(...argv: string[]): Promise<{ code: number; out: string; err:
 }
 
 describe('the compatibility table', () => {
-  test('with default settings, only an ECDSA P-384 client certificate fails, over TLS 1.2, against PostgreSQL and Pgpool-II', () => {
-    const cells = DEFAULT_INCOMPATIBILITIES.map(i => `${i.algorithm}/${i.role}/${i.tls}/${i.peer}/${i.setting}=${i.value}`);
+  test('with default settings: an ECDSA P-384 client certificate over TLS 1.2 (PostgreSQL, Pgpool-II), and libpq SCRAM logins to PostgreSQL against an Ed25519-signed server certificate', () => {
+    const cells = DEFAULT_INCOMPATIBILITIES.map(i => `${i.algorithm}/${i.role}/${i.tls}/${i.peer}/${i.auth}/${i.clients}/${i.setting}=${i.value}`);
     assert.deepEqual(cells, [
-      'ecdsa-p384/client/TLSv1.2/PostgreSQL/ssl_ecdh_curve=prime256v1',
-      'ecdsa-p384/client/TLSv1.2/Pgpool-II/ssl_ecdh_curve=prime256v1',
+      'ecdsa-p384/client/TLSv1.2/PostgreSQL/cert/all/ssl_ecdh_curve=prime256v1',
+      'ecdsa-p384/client/TLSv1.2/Pgpool-II/cert/all/ssl_ecdh_curve=prime256v1',
+      'ed25519/server/TLSv1.2/PostgreSQL/scram/libpq/channel_binding=prefer',
+      'ed25519/server/TLSv1.3/PostgreSQL/scram/libpq/channel_binding=prefer',
     ]);
     for (const i of DEFAULT_INCOMPATIBILITIES) assert.ok(i.isDefault);
+  });
+
+  test('an Ed25519 CA, not an Ed25519 server key, breaks channel binding; the warning names the fixes once', () => {
+    assert.deepEqual(channelBindingIncompatibilities('ecdsa-p256'), []);
+    assert.equal(channelBindingIncompatibilities('ed25519').length, 2);
+    const own = compatWarnings('ed25519', ['server', 'client']);
+    assert.equal(own.length, 1);
+    assert.match(own[0]!, /could not find digest for NID UNDEF/);
+    assert.match(own[0]!, /pgtls cert ca --algorithm ecdsa-p256/);
+    assert.match(own[0]!, /channel_binding=disable/);
+    assert.deepEqual(compatWarnings('ed25519', ['server'], 'ecdsa-p256'), [], 'an Ed25519 server key under an ECDSA CA works');
+    assert.equal(compatWarnings('ecdsa-p256', ['server'], 'ed25519').length, 1, 'any server key under an Ed25519 CA fails');
+    assert.deepEqual(compatWarnings('ed25519', ['client']), [], 'client certificates are not bound');
+    for (const i of channelBindingIncompatibilities('ed25519')) assert.ok(!i.reason.includes('`'));
   });
 
   test('the fixes name the settings that work: PostgreSQL can require TLS 1.3, Pgpool-II has no such setting', () => {
@@ -99,7 +115,19 @@ describe('the generator never makes such a set silently', () => {
     assert.match(r.err, /Pgpool-II with ssl_ecdh_curve = 'prime256v1' \(its default\)/);
   });
 
-  for (const a of ['ecdsa-p256', 'ed25519', 'rsa-2048']) {
+  test('cert set --algorithm ed25519 warns once about libpq\'s SCRAM channel binding; cert server under an ECDSA CA with an Ed25519 key does not', async () => {
+    const r = await cli('cert', 'set', '--out', fresh(), '--algorithm', 'ed25519', '--server-name', 'db', '--client-user', 'app');
+    assert.equal(r.code, 0, r.err);
+    assert.equal(r.err.match(/^pgtls: warning: /gm)?.length, 1, r.err);
+    assert.match(r.err, /server certificate: .*Ed25519 CA.*could not find digest for NID UNDEF/);
+    const dir = fresh();
+    assert.equal((await cli('cert', 'ca', '--out', dir, '--algorithm', 'ecdsa-p256')).code, 0);
+    const mixed = await cli('cert', 'server', '--out', dir, '--server-name', 'db', '--algorithm', 'ed25519');
+    assert.equal(mixed.code, 0, mixed.err);
+    assert.equal(mixed.err, '');
+  });
+
+  for (const a of ['ecdsa-p256', 'rsa-2048']) {
     test(`cert set --algorithm ${a}: no compatibility warning`, async () => {
       const r = await cli('cert', 'set', '--out', fresh(), '--algorithm', a, '--server-name', 'db', '--client-user', 'app');
       assert.equal(r.code, 0, r.err);

@@ -12,6 +12,16 @@
  * s_server -groups prime256v1 -Verify 1` against `s_client -tls1_2` with a P-384 client key) and with PostgreSQL 15
  * and Pgpool-II 4.3.5 (test/interop/certAuthE2E.test.ts). Server certificates of any curve, RSA and Ed25519 keys are
  * not affected; PgBouncer's default `client_tls_ecdhcurve = auto` keeps OpenSSL's default groups.
+ *
+ * The second: a server certificate SIGNED with Ed25519 (issued by an Ed25519 CA) and a SCRAM login to PostgreSQL from
+ * libpq (psql, psycopg2, …). PostgreSQL offers SCRAM-SHA-256-PLUS over TLS and libpq takes it (channel_binding =
+ * prefer, its default); the tls-server-end-point binding (RFC 5929) hashes the server certificate with the hash of its
+ * signature algorithm, which pure EdDSA does not have, so libpq gives up before authenticating with "could not find
+ * digest for NID UNDEF" (fe-secure-openssl.c pgtls_get_peer_certificate_hash; the backend has the same code). The
+ * key of the server certificate does not matter: an Ed25519 server key certified by an ECDSA CA works. Measured with
+ * PostgreSQL 15 (test/interop/certMatrix.test.ts); users report it on PostgreSQL 16 to 18 too
+ * (github.com/alphaonedev/ai-memory-mcp issues 2658 and 3770). Pgpool-II and PgBouncer offer no channel binding;
+ * node-postgres and pgjdbc 42.5 do not bind by default.
  */
 import { KEY_ALGORITHMS, type KeyAlgorithm } from './algorithms';
 
@@ -75,6 +85,10 @@ export interface Incompatibility {
   setting: string;
   value: string;
   isDefault: boolean;
+  /** The login method that fails: a certificate login (`cert`) or a SCRAM password login (`scram`). */
+  auth: 'cert' | 'scram';
+  /** The clients that fail: every client, or only those built on libpq (psql, psycopg2, …). */
+  clients: 'all' | 'libpq';
   /** What happens, as a sentence fragment. */
   reason: string;
   /** The settings or choices that make it work, most direct first. */
@@ -100,7 +114,7 @@ export function incompatibilities(algorithm: KeyAlgorithm, role: CertRole, setti
       `a client certificate on ${value} (${value === 'prime256v1' ? '--algorithm ecdsa-p256' : `the server's curve`}) or with an RSA or Ed25519 key`,
     ];
     out.push({
-      algorithm, role, tls: 'TLSv1.2', peer, setting: s.setting, value, isDefault: settings[peer] === undefined,
+      algorithm, role, tls: 'TLSv1.2', peer, setting: s.setting, value, isDefault: settings[peer] === undefined, auth: 'cert', clients: 'all',
       reason: `${peer} with ${s.setting} = '${value}'${settings[peer] === undefined ? ' (its default)' : ''} refuses a ${curve} client certificate over TLS 1.2 (OpenSSL: "wrong curve"; the client sees "sslv3 alert illegal parameter"); TLS 1.3 works`,
       fixes,
     });
@@ -108,15 +122,48 @@ export function incompatibilities(algorithm: KeyAlgorithm, role: CertRole, setti
   return out;
 }
 
-/** Every combination that cannot work with the peers' default settings. */
-export const DEFAULT_INCOMPATIBILITIES: readonly Incompatibility[] = KEY_ALGORITHMS.flatMap(a =>
-  (['server', 'client'] as const).flatMap(r => incompatibilities(a, r)));
+/** The OIDs of the pure EdDSA signature algorithms (Ed25519, Ed448): no hash, so no tls-server-end-point binding. */
+export const EDDSA_SIGNATURE_OIDS: readonly string[] = ['1.3.101.112', '1.3.101.113'];
 
-/** The generator's warning for a set whose certificates of `roles` use `algorithm`: one line per peer, or none. */
-export function compatWarnings(algorithm: KeyAlgorithm, roles: readonly CertRole[]): string[] {
+/**
+ * What fails when a server certificate is signed by a CA of `signer`: libpq's SCRAM login to PostgreSQL over either
+ * TLS version (see the file comment), or nothing.
+ */
+export function channelBindingIncompatibilities(signer: KeyAlgorithm): Incompatibility[] {
+  if (signer !== 'ed25519') return [];
+  return (['TLSv1.2', 'TLSv1.3'] as const).map(tls => ({
+    algorithm: signer, role: 'server', tls, peer: 'PostgreSQL', setting: 'channel_binding', value: 'prefer', isDefault: true,
+    auth: 'scram', clients: 'libpq',
+    reason: 'a server certificate signed by an Ed25519 CA makes SCRAM password logins to PostgreSQL from libpq clients '
+      + '(psql, psycopg2, …) fail before authentication with "could not find digest for NID UNDEF": libpq takes SCRAM '
+      + 'channel binding (channel_binding = prefer, its default), which needs a hash of the certificate\'s signature '
+      + 'algorithm, and Ed25519 has none; certificate logins, Pgpool-II and PgBouncer are not affected',
+    fixes: [
+      'a CA of another algorithm (pgtls cert ca --algorithm ecdsa-p256, then pgtls cert server --algorithm ed25519 '
+        + '--ca-cert ca.crt --ca-key ca.key: the server key may stay Ed25519)',
+      'channel_binding=disable in the libpq clients\' connection strings (this gives up the protection channel binding offers)',
+      'certificate authentication (cert) instead of scram-sha-256 for these clients',
+    ],
+  }));
+}
+
+/** Every combination that cannot work with the peers' default settings (a `cert set` of each algorithm). */
+export const DEFAULT_INCOMPATIBILITIES: readonly Incompatibility[] = KEY_ALGORITHMS.flatMap(a => [
+  ...(['server', 'client'] as const).flatMap(r => incompatibilities(a, r)),
+  ...channelBindingIncompatibilities(a),
+]);
+
+/**
+ * The generator's warnings for a set whose certificates of `roles` use `algorithm`, the server certificate signed
+ * by a CA of `signer` (by default the same algorithm, as in `cert set`): one line per peer and problem, or none.
+ */
+export function compatWarnings(algorithm: KeyAlgorithm, roles: readonly CertRole[], signer: KeyAlgorithm = algorithm): string[] {
   const seen = new Set<CertRole>(roles);
-  return [...seen].flatMap(role => incompatibilities(algorithm, role)).map(i =>
+  const curves = [...seen].flatMap(role => incompatibilities(algorithm, role)).map(i =>
     `${i.algorithm} ${i.role} certificate: ${i.reason}. To make it work, set ${i.fixes.slice(0, -1).join('; or ')}; or use ${i.fixes[i.fixes.length - 1]}.`);
+  // one warning for both TLS versions
+  const binding = seen.has('server') ? channelBindingIncompatibilities(signer).slice(0, 1) : [];
+  return [...curves, ...binding.map(i => `server certificate: ${i.reason}. To make it work, use ${i.fixes.join('; or ')}.`)];
 }
 
 /** The handshake roles of the certificates a command wrote, from their descriptions ("client certificate" …). */

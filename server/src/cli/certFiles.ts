@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CertError, algorithmSpec, compatWarnings, rolesOfFiles, type CertService, type CertificateAuthority, type CertificateDescription, type IssuedCertificate, type KeyAlgorithm } from '../certService';
+import { CertError, EDDSA_SIGNATURE_OIDS, algorithmSpec, compatWarnings, rolesOfFiles, type CertService, type CertificateAuthority, type CertificateDescription, type IssuedCertificate, type KeyAlgorithm } from '../certService';
 import { ExistingFilesError, writeCertFiles, type FileToWrite, type WriteResult } from '../node/writeFiles';
 import { CommandFailure, UsageError, one, type CliIo, type ParsedArgs } from './args';
 
@@ -91,7 +91,11 @@ export async function writeAndReport(out: string, files: Planned[], p: ParsedArg
   for (const f of files) if (f.cert) described.set(f.name, await ctx.certs.describe(f.cert.certPem));
   ctx.io.out(format === 'json' ? jsonSummary(result, files, described, algorithm) : textSummary(result, files, described, algorithm));
   // certificates that a peer with default settings refuses in some handshakes (certs/compat.ts): said, never silent
-  for (const w of compatWarnings(algorithm, rolesOfFiles(files.map(f => f.role)))) ctx.io.err(`pgtls: warning: ${w}\n`);
+  // the server certificate's signature is its CA's (an Ed25519 CA breaks libpq's SCRAM channel binding)
+  const server = files.find(f => f.role === 'server certificate');
+  const serverSig = server ? described.get(server.name)?.signatureAlgorithm.oid : undefined;
+  const signer: KeyAlgorithm = serverSig === undefined ? algorithm : EDDSA_SIGNATURE_OIDS.includes(serverSig) ? 'ed25519' : 'ecdsa-p256';
+  for (const w of compatWarnings(algorithm, rolesOfFiles(files.map(f => f.role)), signer)) ctx.io.err(`pgtls: warning: ${w}\n`);
   return 0;
 }
 
