@@ -4,7 +4,7 @@
  * CN), and the command: one certificate written 0644, no key anywhere. CSRs are made here with @peculiar/x509 on
  * Node's WebCrypto; test/interop/certSignOpenssl.test.ts does the same with `openssl req`.
  */
-import { before, describe, test } from 'node:test';
+import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as nodeCrypto from 'node:crypto';
@@ -154,6 +154,7 @@ describe('signCsr: refusals', () => {
 
 describe('pgtls cert sign', () => {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-sign-'));
+  after(() => fs.rmSync(tmp, { recursive: true, force: true }));
   const run = async (...argv: string[]) => {
     const out: string[] = [], err: string[] = [];
     const code = await runCertCli(argv, { out: s => out.push(s), err: s => err.push(s) }, { now: () => new Date(), crypto });
@@ -205,5 +206,27 @@ describe('pgtls cert sign', () => {
     assert.equal(cut.code, 0, cut.err);
     assert.match(cut.err, /note: long\.crt: server certificate: not-after cut from .* when the issuing CA expires/);
     assert.match((await run('cert', 'ca', '--out', path.join(tmp, 'ca2'), '--not-before', 'yesterday')).err, /cannot read "yesterday"/);
+  });
+});
+
+describe('pgtls/certs/sign (the palette command\'s server side)', () => {
+  test('signs and writes, answers "exists" without force, and refuses a weak CSR with a CertError', async () => {
+    const { runCertSign } = await import('../../server/src/node/certSign');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-sign-lsp-'));
+    const env = { now: () => NOW, crypto };
+    const ca2 = await createCa({ commonName: 'palette CA', now: new Date(NOW.getTime() - 86_400_000), crypto });
+    fs.writeFileSync(path.join(dir, 'ca.crt'), ca2.certPem);
+    fs.writeFileSync(path.join(dir, 'ca.key'), ca2.keyPem, { mode: 0o600 });
+    fs.writeFileSync(path.join(dir, 'db.csr'), await makeCsr('ec', 'CN=db.example'));
+    const params = { csr: path.join(dir, 'db.csr'), caCert: path.join(dir, 'ca.crt'), caKey: path.join(dir, 'ca.key'), role: 'server' as const, out: path.join(dir, 'db.crt') };
+    const r = await runCertSign(params, env);
+    assert.equal(r.status, 'written');
+    assert.ok(r.status === 'written' && r.sans.includes('DNS:db.example') && /Signed db\.csr as a server certificate/.test(r.message));
+    assert.doesNotMatch(JSON.stringify(r), /PRIVATE KEY/);
+    assert.deepEqual(await runCertSign(params, env), { status: 'exists', existing: [path.join(dir, 'db.crt')] });
+    assert.equal((await runCertSign({ ...params, force: true }, env)).status, 'written');
+    fs.writeFileSync(path.join(dir, 'weak.csr'), await makeCsr('rsa1024', 'CN=db.example'));
+    await assert.rejects(runCertSign({ ...params, csr: path.join(dir, 'weak.csr'), out: path.join(dir, 'weak.crt') }, env), isCertError(/too weak/));
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../../../server/src/protocol';
 import { certInspector, type InspectArgs } from './certInspect';
 import { Cancelled, algorithmTitle, ask, hasCa, pickAlgorithm, pickFolder, resolveFolder } from './certQuestions';
+import { registerSignCsr } from './certSign';
 
 export type { InspectArgs } from './certInspect';
 
@@ -59,6 +60,7 @@ export function registerCertCommands(context: vscode.ExtensionContext, client: (
     command<CertCommandArgs, CertCreateResult>(c, 'pgtls.createReplicationCertificate', create('replication')),
     command<CertCommandArgs, CreateResult>(c, 'pgtls.createTlsSetForResource', create('set')),
     command<InspectArgs, Awaited<ReturnType<typeof inspect>>>(c, 'pgtls.inspectCertificate', a => inspect(a)),
+    registerSignCsr(() => c.server(), output),
   );
 }
 
