@@ -99,3 +99,12 @@ describe('the generator takes the dates', () => {
     await assert.rejects(issueClient(ca, { user: 'alice', now: NOW, crypto, notAfter: '-1d' }), isCertError(/expired already/));
   });
 });
+
+describe('a period the CA cannot cover', () => {
+  test('a not-before after the CA\'s expiry is refused, naming both dates', () => {
+    const caEnd = new Date('2031-01-01T00:00:00Z');
+    assert.throws(() => resolveValidity({ notBefore: '2032-01-01', allowInvalidDates: true }, NOW, 397, 'leaf', caEnd),
+      isCertError(/issuing CA expires at 2031-01-01 00:00:00 UTC, before the certificate's not-before \(2032-01-01 00:00:00 UTC\)/));
+    assert.throws(() => resolveValidity({}, NOW, 397, 'leaf', new Date('2030-01-01T00:00:00Z')), isCertError(/already expired/));
+  });
+});

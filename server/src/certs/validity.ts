@@ -112,7 +112,11 @@ export function resolveValidity(req: ValidityRequest, now: Date, defaultDays: nu
   if (issuerNotAfter && notAfter > issuerNotAfter) {
     clamped = notAfter;
     notAfter = wholeSeconds(issuerNotAfter.getTime());
-    if (notAfter <= notBefore) throw new CertError(`${what}: the issuing CA has already expired at ${now.toISOString()}`);
+    if (notAfter <= notBefore) {
+      throw new CertError(issuerNotAfter <= now
+        ? `${what}: the issuing CA has already expired at ${now.toISOString()}`
+        : `${what}: the issuing CA expires at ${iso(notAfter)}, before the certificate's not-before (${iso(notBefore)})`);
+    }
   }
   if (notBefore.getUTCFullYear() < 1950 || notAfter.getUTCFullYear() > 9999) {
     throw new CertError(`${what}: certificate dates must lie between the years 1950 and 9999 (now is ${now.toISOString()}, ${days} days)`);
