@@ -18,6 +18,7 @@ import { scanContainers } from './certs/containers';
 import { inspectContainers, matchKeys, type ContainerReport } from './certs/inspectContainers';
 import { pemDecodeAll } from './certs/keys';
 import { describeKeys, keyMatchesCertificate, loadCertificateAuthority, type KeyDescription } from './certs/plan';
+import { signCsr, type SignCsrOptions, type SignedCsr } from './certs/sign';
 import { DEFAULT_CLIENT_USER, PERCONA_REPLICATION_USER, presetFromResource, type CertPreset, type PresetInput } from './certs/presets';
 import type { CertInspectResult, CertPresetResult } from './protocol';
 
@@ -39,6 +40,7 @@ export { splitSans } from './certs/names';
 export type { KeyDescription } from './certs/plan';
 export type { ContainerCertificate, ContainerKey, ContainerReport } from './certs/inspectContainers';
 export { documentLabel } from './certs/containers';
+export { csrKeyLabel, type CsrRole, type SignedCsr } from './certs/sign';
 export {
   DEFAULT_CLIENT_USER, OPERATORS, PERCONA_REPLICATION_USER, parseOperator, preset, type CertPreset, type CpoLayout, type PresetInput,
 } from './certs/presets';
@@ -62,7 +64,7 @@ export type NewCa = Omit<CaOptions, 'now' | 'crypto'> & { parent?: CertificateAu
 
 /** The certificates to issue from one CA; the leaves' algorithm defaults to the CA's. */
 export interface IssueRequest {
-  leaves?: { algorithm?: string; days?: number; keyFormat?: string };
+  leaves?: { algorithm?: string; days?: number; keyFormat?: string; notBefore?: string | Date; notAfter?: string | Date; allowInvalidDates?: boolean };
   server?: { commonName: string; dnsNames: readonly string[]; ipAddresses: readonly string[]; clientAuth?: boolean };
   client?: { user: string };
   replication?: boolean;
@@ -84,6 +86,8 @@ export interface CertService {
   loadCa(certPem: string, keyPem: string): Promise<CertificateAuthority>;
   /** Issues the requested leaves from `ca` (in parallel). */
   issue(ca: CertificateAuthority, request: IssueRequest): Promise<IssuedSet>;
+  /** Signs a PKCS#10 CSR (PEM text or DER bytes) with `ca` as a server or client certificate (certs/sign.ts). */
+  signCsr(ca: CertificateAuthority, csr: string | Uint8Array, opts: Omit<SignCsrOptions, 'now' | 'crypto'>): Promise<SignedCsr>;
   /** A certificate set as data: a new CA (`ca`) and the leaves it issues. Nothing is written. */
   createSet(request: IssueRequest & { ca: NewCa }): Promise<IssuedSet & { ca: CertificateAuthority }>;
   describe(pemOrDer: string | BufferSource): Promise<CertificateDescription>;
@@ -121,6 +125,7 @@ export function createCertService(env: CertEnv): CertService {
     createCa: createNewCa,
     loadCa: (certPem, keyPem) => loadCertificateAuthority(certPem, keyPem, env.now(), env.crypto),
     issue,
+    signCsr: (ca, csr, opts) => signCsr(ca, csr, { ...opts, now: env.now(), crypto: env.crypto }),
     async createSet(request) {
       const ca = await createNewCa(request.ca);
       return { ca, ...(await issue(ca, request)) };

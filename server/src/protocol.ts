@@ -184,3 +184,26 @@ export interface CertLifecycleResult {
   /** rotateCa: the numbered steps, with the manifest file of each step for an operator. */
   steps?: { title: string; text: string; manifest?: string }[];
 }
+
+/** `pgtls/certs/sign`: sign a CSR file with a CA (certificate + key files) and write the certificate. No key travels. */
+export const CERT_SIGN_REQUEST = 'pgtls/certs/sign';
+export interface CertSignParams {
+  /** Absolute paths. */
+  csr: string;
+  caCert: string;
+  caKey: string;
+  /** The certificate file to write (0644). */
+  out: string;
+  role: 'server' | 'client';
+  /** More SANs besides those the CSR requests. */
+  sans?: string[];
+  days?: number;
+  notBefore?: string;
+  notAfter?: string;
+  allowInvalidDates?: boolean;
+  /** Replace an existing `out`; without it the result says it exists and nothing is written. */
+  force?: boolean;
+}
+export type CertSignResult =
+  | { status: 'written'; path: string; subject: string; sans: string[]; notBefore: string; notAfter: string; notes: string[]; message: string }
+  | { status: 'exists'; existing: string[] };

@@ -14,6 +14,7 @@ import {
 import { certInspector, type InspectArgs } from './certInspect';
 import { registerLifecycleCommands } from './certLifecycle';
 import { Cancelled, algorithmTitle, ask, hasCa, pickAlgorithm, pickFolder, resolveFolder } from './certQuestions';
+import { registerSignCsr } from './certSign';
 
 export type { InspectArgs } from './certInspect';
 
@@ -60,6 +61,7 @@ export function registerCertCommands(context: vscode.ExtensionContext, client: (
     command<CertCommandArgs, CertCreateResult>(c, 'pgtls.createReplicationCertificate', create('replication')),
     command<CertCommandArgs, CreateResult>(c, 'pgtls.createTlsSetForResource', create('set')),
     command<InspectArgs, Awaited<ReturnType<typeof inspect>>>(c, 'pgtls.inspectCertificate', a => inspect(a)),
+    registerSignCsr(() => c.server(), output),
   );
   registerLifecycleCommands(context, () => c.server(), output);
 }

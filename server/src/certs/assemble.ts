@@ -52,6 +52,8 @@ export interface ResolvedBase {
   keyFormat: KeyFormat;
   notBefore: Date;
   notAfter: Date;
+  /** Sentences for the user about the validity (e.g. cut to the issuer's expiry). */
+  notes?: string[];
 }
 
 /** Subject with UTF8String values (RFC 5280 §4.1.2.6): `O` (when given) then `CN`, each its own RDN. */

@@ -13,7 +13,7 @@
  */
 // @peculiar/x509 registers its ASN.1 classes through tsyringe, which needs the Reflect metadata polyfill first.
 import 'reflect-metadata';
-import { id_kp_clientAuth, id_kp_serverAuth, type Extension, type Name } from '@peculiar/asn1-x509';
+import { id_kp_clientAuth, id_kp_serverAuth, type Extension, type Name, type SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
 import { SubjectKeyIdentifierExtension, X509Certificate } from '@peculiar/x509';
 import {
   CertError,
@@ -32,16 +32,14 @@ import {
 import { exportPrivateKey, parseKeyFormat, pemEncode, type KeyFormat } from './keys';
 import { PERCONA_REPLICATION_USER } from './presets';
 import { MAX_PG_IDENTIFIER_BYTES, checkCommonName, collectSans, isDnsName, isIpAddress, splitSans } from './names';
+import { clampNote, resolveValidity } from './validity';
 
 export { CertError, DEFAULT_ALGORITHM, KEY_ALGORITHMS, assertStrong, parseAlgorithm, parseHash } from './algorithms';
 export type { KeyAlgorithm, SignatureHash } from './algorithms';
 export type { KeyFormat } from './keys';
 
-const MINUTE_MS = 60_000;
-const DAY_MS = 86_400_000;
-
-/** notBefore is backdated by this much, so a peer whose clock is a little behind does not see "not yet valid". */
-export const CLOCK_SKEW_MS = 5 * MINUTE_MS;
+// The validity rules (clock skew, the 100-year cap, dates, refusals, the cut at the CA's expiry) live in validity.ts.
+export { CLOCK_SKEW_MS, MAX_DAYS } from './validity';
 /** Ten years: a development CA should outlive many leaf rotations without becoming a long-term trust anchor. */
 export const DEFAULT_CA_DAYS = 3650;
 /**
@@ -50,9 +48,6 @@ export const DEFAULT_CA_DAYS = 3650;
  * year plus a month of slack makes yearly rotation the natural habit.
  */
 export const DEFAULT_LEAF_DAYS = 397;
-/** A hundred years: anything longer is a typo (and outlives every toolchain that could read it). */
-export const MAX_DAYS = 36500;
-
 // Percona's (and Crunchy's) replication user: defined with the presets, which the Kubernetes rules load without the
 // generator; re-exported here for the generator's callers.
 export { PERCONA_REPLICATION_USER };
@@ -67,6 +62,12 @@ export interface BaseCertOptions {
   algorithm?: KeyAlgorithm | string;
   /** Validity in whole days, 1..36500; defaults: CA 3650, leaves 397. A leaf never outlives its issuer. */
   days?: number;
+  /** Start of the validity (a Date, or `2030-01-31`, `-30d` … as validity.ts reads them); default now − 5 minutes. */
+  notBefore?: Date | string;
+  /** End of the validity, same forms; default notBefore + days. Cut to the issuer's notAfter (reported in `notes`). */
+  notAfter?: Date | string;
+  /** Allow a certificate that is already expired or not yet valid at `now` (for negative tests). */
+  allowInvalidDates?: boolean;
   /** Encoding of `keyPem`: `pkcs8` (default) or `pkcs1` (RSA only). */
   keyFormat?: KeyFormat | string;
 }
@@ -113,6 +114,8 @@ export interface IssuedCertificate {
   keyPem: string;
   /** The private key as PKCS#8 DER (JDBC's `.pk8`). */
   pk8Der: Uint8Array<ArrayBuffer>;
+  /** What the caller should tell the user about how it was made (e.g. its notAfter cut to the CA's); absent when nothing. */
+  notes?: string[];
 }
 
 export interface CertificateAuthority extends IssuedCertificate {
@@ -163,7 +166,8 @@ export async function createIntermediate(parent: CertificateAuthority, opts: CaO
   const { hash } = assertStrong(base.algorithm, opts.hash);
   const keys = await generateKeys(base.algorithm, hash, opts.crypto);
   const subject = subjectName(opts.commonName, opts.organization);
-  const { certDer, keyId } = await signLeafOrIntermediate(parent, issuer, keys, subject, base, [caBasicConstraints(pathLength), caKeyUsage()], opts.crypto);
+  const spki = await publicKeyInfo(keys.publicKey, opts.crypto);
+  const { certDer, keyId } = await signLeafOrIntermediate(parent, issuer, spki, subject, base, [caBasicConstraints(pathLength), caKeyUsage()], opts.crypto);
   const info = { subject, keyId, notAfter: base.notAfter, authorityKeyId: authorityKeyId(keyId) };
   const cert = new X509Certificate(certDer);
   return finishCa(certDer, info, keys, base, hash, pathLength, [cert, ...parent.chain], opts.crypto, cert);
@@ -180,9 +184,7 @@ export async function issueServer(ca: CertificateAuthority, opts: ServerCertOpti
 async function issueServerWith(ca: CertificateAuthority, opts: ServerCertOptions, pending?: Promise<CryptoKeyPair>): Promise<IssuedCertificate> {
   const issuer = issuerOf(ca);
   const base = resolveBase(opts, ca.algorithm, DEFAULT_LEAF_DAYS, 'server certificate', issuer.notAfter);
-  const names = serverNames(opts.commonName, opts.dnsNames ?? [], opts.ipAddresses ?? []);
-  const usages = opts.clientAuth ? [id_kp_serverAuth, id_kp_clientAuth] : [id_kp_serverAuth];
-  return issueLeaf(ca, issuer, base, subjectName(names.commonName, opts.organization), usages, names.dns, names.ip, opts.crypto, pending);
+  return issueLeaf(ca, issuer, base, leafPlan('server', opts), opts.crypto, pending);
 }
 
 /**
@@ -196,9 +198,59 @@ export async function issueClient(ca: CertificateAuthority, opts: ClientCertOpti
 async function issueClientWith(ca: CertificateAuthority, opts: ClientCertOptions, pending?: Promise<CryptoKeyPair>): Promise<IssuedCertificate> {
   const issuer = issuerOf(ca);
   const base = resolveBase(opts, ca.algorithm, DEFAULT_LEAF_DAYS, 'client certificate', issuer.notAfter);
-  checkUser(opts.user);
-  const sans = collectSans(opts.dnsNames ?? [], [], 'client certificate');
-  return issueLeaf(ca, issuer, base, subjectName(opts.user, opts.organization), [id_kp_clientAuth], sans.dns, [], opts.crypto, pending);
+  return issueLeaf(ca, issuer, base, leafPlan('client', opts), opts.crypto, pending);
+}
+
+/** The subject, extended key usages and SANs of a server or client leaf: the one place they are decided. */
+interface LeafPlan { subject: Name; usages: string[]; dns: string[]; ip: string[] }
+
+function leafPlan(role: 'server', opts: ServerCertOptions): LeafPlan;
+function leafPlan(role: 'client', opts: ClientCertOptions): LeafPlan;
+function leafPlan(role: 'server' | 'client', opts: ServerCertOptions | ClientCertOptions): LeafPlan {
+  if (role === 'server') {
+    const o = opts as ServerCertOptions;
+    const names = serverNames(o.commonName, o.dnsNames ?? [], o.ipAddresses ?? []);
+    const usages = o.clientAuth ? [id_kp_serverAuth, id_kp_clientAuth] : [id_kp_serverAuth];
+    return { subject: subjectName(names.commonName, o.organization), usages, dns: names.dns, ip: names.ip };
+  }
+  const o = opts as ClientCertOptions;
+  checkUser(o.user);
+  const sans = collectSans(o.dnsNames ?? [], [], 'client certificate');
+  return { subject: subjectName(o.user, o.organization), usages: [id_kp_clientAuth], dns: sans.dns, ip: [] };
+}
+
+/** A certificate issued for a public key made elsewhere: no private key ever passes through pgtls. */
+export interface SignedCertificate {
+  cert: X509Certificate;
+  certPem: string;
+  /** The certificate followed by the CA's intermediates, never the root. */
+  chainPem: string;
+  notes?: string[];
+}
+
+/** The public key of a key pair pgtls never sees (a CSR's), and whether it can do RSA key transport. */
+export interface ForeignKey {
+  spki: SubjectPublicKeyInfo;
+  keyEncipherment: boolean;
+}
+
+/**
+ * Issues a server or client certificate for a key made elsewhere (certs/sign.ts, a CSR's key) with exactly the
+ * names, usages, extensions and validity rules of issueServer / issueClient. `opts.algorithm`/`keyFormat` are unused.
+ */
+export async function issueForKey(
+  ca: CertificateAuthority, role: 'server' | 'client', key: ForeignKey, opts: ServerCertOptions | ClientCertOptions,
+): Promise<SignedCertificate> {
+  const issuer = issuerOf(ca);
+  const what = `${role} certificate`;
+  const base = resolveBase({ ...opts, algorithm: undefined, keyFormat: undefined }, ca.algorithm, DEFAULT_LEAF_DAYS, what, issuer.notAfter);
+  const plan = role === 'server' ? leafPlan('server', opts as ServerCertOptions) : leafPlan('client', opts as ClientCertOptions);
+  const extensions = leafExtensions(key.keyEncipherment, plan.usages, plan.dns, plan.ip);
+  const { certDer } = await signLeafOrIntermediate(ca, issuer, key.spki, plan.subject, base, extensions, opts.crypto);
+  const certPem = pemEncode(certDer, 'CERTIFICATE');
+  return withLazyCertificate({
+    certPem, chainPem: certPem + ca.chain.map(c => pemEncode(c.rawData, 'CERTIFICATE')).join(''), ...(base.notes ? { notes: base.notes } : {}),
+  }, certDer);
 }
 
 /**
@@ -281,25 +333,9 @@ function resolveBase(o: BaseCertOptions, fallback: KeyAlgorithm, defaultDays: nu
   if (keyFormat === 'pkcs1' && algorithmSpec(algorithm).family !== 'RSA') {
     throw new CertError(`${what}: the pkcs1 key format exists only for RSA keys; use pkcs8 with ${algorithm}`);
   }
-  const days = o.days ?? defaultDays;
-  if (!Number.isInteger(days) || days <= 0 || days > MAX_DAYS) {
-    throw new CertError(`${what}: days must be a whole number from 1 to ${MAX_DAYS}; got ${String(days)}`);
-  }
-  // Whole seconds: the DER time types hold no fractions, and a CA's notAfter read back must equal the one kept here.
-  const notBefore = wholeSeconds(o.now.getTime() - CLOCK_SKEW_MS);
-  let notAfter = wholeSeconds(o.now.getTime() + days * DAY_MS);
-  // Like cert-manager's CA issuer, cut a leaf off at its issuer's expiry: past it the chain cannot verify anyway,
-  // and a notAfter that promises more than the chain can keep misleads whoever plans the rotation.
-  if (issuerNotAfter && notAfter > issuerNotAfter) notAfter = wholeSeconds(issuerNotAfter.getTime());
-  if (notAfter <= notBefore) throw new CertError(`${what}: the issuing CA has already expired at ${o.now.toISOString()}`);
-  if (notBefore.getUTCFullYear() < 1950 || notAfter.getUTCFullYear() > 9999) {
-    throw new CertError(`${what}: certificate dates must lie between the years 1950 and 9999 (now is ${o.now.toISOString()}, ${days} days)`);
-  }
-  return { algorithm, keyFormat, notBefore, notAfter };
-}
-
-function wholeSeconds(ms: number): Date {
-  return new Date(Math.floor(ms / 1000) * 1000);
+  const validity = resolveValidity(o, o.now, defaultDays, what, issuerNotAfter);
+  const note = clampNote(what, validity);
+  return { algorithm, keyFormat, notBefore: validity.notBefore, notAfter: validity.notAfter, ...(note ? { notes: [note] } : {}) };
 }
 
 /** The server subject CN and SAN lists, checked; shared by issueServer and generateSet's up-front validation. */
@@ -357,9 +393,8 @@ function issuerOf(ca: CertificateAuthority): IssuerInfo {
 
 /** Signs a certificate under `issuer` for `keys`, adding SKI and AKI after `extensions`. */
 async function signLeafOrIntermediate(
-  ca: CertificateAuthority, issuer: IssuerInfo, keys: CryptoKeyPair, subject: Name, base: ResolvedBase, extensions: Extension[], crypto: Crypto,
+  ca: CertificateAuthority, issuer: IssuerInfo, spki: SubjectPublicKeyInfo, subject: Name, base: ResolvedBase, extensions: Extension[], crypto: Crypto,
 ): Promise<{ certDer: Uint8Array<ArrayBuffer>; keyId: Uint8Array<ArrayBuffer> }> {
-  const spki = await publicKeyInfo(keys.publicKey, crypto);
   const keyId = await keyIdentifier(spki, crypto);
   const certDer = await buildCertificate({
     subject, issuer: issuer.subject, spki, base, crypto,
@@ -370,18 +405,18 @@ async function signLeafOrIntermediate(
 }
 
 async function issueLeaf(
-  ca: CertificateAuthority, issuer: IssuerInfo, base: ResolvedBase, subject: Name, usages: string[], dns: string[], ip: string[], crypto: Crypto,
-  pending?: Promise<CryptoKeyPair>,
+  ca: CertificateAuthority, issuer: IssuerInfo, base: ResolvedBase, plan: LeafPlan, crypto: Crypto, pending?: Promise<CryptoKeyPair>,
 ): Promise<IssuedCertificate> {
   const spec = algorithmSpec(base.algorithm);
   const keys = await (pending ?? generateKeys(base.algorithm, spec.defaultHash, crypto));
-  const extensions = leafExtensions(spec.keyEncipherment, usages, dns, ip);
-  const { certDer } = await signLeafOrIntermediate(ca, issuer, keys, subject, base, extensions, crypto);
+  const extensions = leafExtensions(spec.keyEncipherment, plan.usages, plan.dns, plan.ip);
+  const spki = await publicKeyInfo(keys.publicKey, crypto);
+  const { certDer } = await signLeafOrIntermediate(ca, issuer, spki, plan.subject, base, extensions, crypto);
   const key = await exportPrivateKey(keys.privateKey, base.keyFormat, crypto);
   const certPem = pemEncode(certDer, 'CERTIFICATE');
   return withLazyCertificate({
     algorithm: base.algorithm, certPem, chainPem: certPem + ca.chain.map(c => pemEncode(c.rawData, 'CERTIFICATE')).join(''),
-    keys, keyPem: key.pem, pk8Der: key.pk8Der,
+    keys, keyPem: key.pem, pk8Der: key.pk8Der, ...(base.notes ? { notes: base.notes } : {}),
   }, certDer);
 }
 
@@ -393,7 +428,7 @@ async function finishCa(
   const certPem = pemEncode(certDer, 'CERTIFICATE');
   const fields = {
     algorithm: base.algorithm, certPem, chainPem: chain.map(c => pemEncode(c.rawData, 'CERTIFICATE')).join('') || certPem,
-    keys, keyPem: key.pem, pk8Der: key.pk8Der, hash, pathLength, chain,
+    keys, keyPem: key.pem, pk8Der: key.pk8Der, hash, pathLength, chain, ...(base.notes ? { notes: base.notes } : {}),
   };
   const ca = cert ? { ...fields, cert } : withLazyCertificate(fields, certDer);
   issuers.set(ca, info);

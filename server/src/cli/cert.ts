@@ -4,7 +4,8 @@
  *
  *   pgtls cert set --out DIR --algorithm ALG --server-name NAME [--san NAME_OR_IP]... --client-user USER
  *   pgtls cert ca|server|client|replication --out DIR ...
- *   pgtls cert secrets --operator percona|cpo|kubedb|pgo|zalando --name CLUSTER [--namespace NS] --from DIR [--out FILE|-]
+ * ${CERT_SIGN_HELP}
+  pgtls cert secrets --operator percona|cpo|kubedb|pgo|zalando --name CLUSTER [--namespace NS] --from DIR [--out FILE|-]
  *   pgtls cert preset --operator kubedb|percona|cpo|pgo|zalando|pgpool --name NAME [--namespace NS] [--format json]
  *   pgtls inspect FILE...
  *
@@ -21,10 +22,11 @@ import { fastCrypto } from '../node/fastCrypto';
 import { ExistingFilesError, WriteFilesError } from '../node/writeFiles';
 import { CommandFailure, UsageError, intFlag, many, one, parseArgs, required, usageFailed, type CliIo, type ParsedArgs } from './args';
 import { caFiles, caFlags, leafFiles, loadCa, precheck, writeAndReport, type CertCtx, type Planned } from './certFiles';
-import { CERT_ALIASES, CERT_COMMANDS, algorithmFlag, basenameFlag, formatFlag, keyFormatFlag } from './certFlags';
+import { CERT_ALIASES, CERT_COMMANDS, algorithmFlag, basenameFlag, formatFlag, keyFormatFlag, validityFlags } from './certFlags';
 import { certPreset, presetFrom } from './certPresets';
 import { LIFECYCLE_HELP, certLifecycle } from './certRenew';
 import { certSecrets } from './certSecrets';
+import { CERT_SIGN_HELP, certSign } from './certSign';
 import { inspect } from './inspect';
 
 export type { CliIo } from './args';
@@ -59,6 +61,7 @@ export const CERT_HELP = `Certificates (pgtls cert …) and inspection (pgtls in
       client: client.crt/.key, or with --libpq postgresql.crt, postgresql.key and root.crt; replication: Percona's
       replication.crt/.key (CN ${PERCONA_REPLICATION_USER}). --pk8 adds <basename>.pk8 (PKCS#8 DER for JDBC).
 
+${CERT_SIGN_HELP}
   pgtls cert secrets --operator percona|cpo|kubedb|pgo|zalando --name CLUSTER [--namespace NS] [--cluster-domain D]
                      --from DIR [--out FILE|-] [--layout one|two] [--certificate [--algorithm ALG] [--days N]]
                      [--no-root-ca] [--san NAME_OR_IP]... [--resource FILE] [--force] [--no-gitignore]
@@ -79,7 +82,12 @@ ${LIFECYCLE_HELP}
       document and key path (e.g. data.tls.crt).
 
   ALG: ${KEY_ALGORITHMS.join(', ')} (default ecdsa-p256). H: ${SIGNATURE_HASHES.join(', ')} (SHA-1 and MD5 are refused).
-  Validity: CA ${DEFAULT_CA_DAYS} days, leaves ${DEFAULT_LEAF_DAYS} days (at most the CA's).
+  Validity: CA ${DEFAULT_CA_DAYS} days, leaves ${DEFAULT_LEAF_DAYS} days. set, ca, server, client, replication and
+  sign also take --not-before WHEN / --not-after WHEN (for set: the leaves; give --days or both dates): WHEN is a
+  date (2030-01-31, midnight UTC; 2030-01-31T12:00:00Z) or a time relative to now (-30d, +2y, 12h; units h d w y).
+  A certificate that would already be expired or not yet valid is refused unless --allow-invalid-dates (for
+  negative tests); not-after before not-before is always refused. A leaf never outlives its CA: a later not-after
+  is cut to the CA's and a note says so.
   Keys are written 0600 and certificates 0644 in a 0700 folder, atomically, never over an existing file without
   --force; a .gitignore keeps *.key and *.pk8 out of git unless --no-gitignore. The keys are unencrypted.
 
@@ -115,6 +123,7 @@ export async function runCertCli(argv: string[], io: CliIo, env: CertCliEnv = {}
       case 'secrets': return await certSecrets(p, ctx);
       case 'preset': return certPreset(p, ctx, formatFlag(p));
       case 'renew': case 'rotate-ca': return await certLifecycle(sub, p, ctx, at, crypto);
+      case 'sign': return await certSign(p, ctx);
     }
     return 2;
   } catch (e) {
@@ -168,7 +177,7 @@ async function certSet(p: ParsedArgs, ctx: CertCtx): Promise<number> {
   const caName = one(p, 'ca-name') ?? [...`pgtls development CA for ${serverName}`].slice(0, 64).join('').trim();
   const set = await ctx.certs.createSet({
     ca: { algorithm, keyFormat, commonName: caName, ...(hash ? { hash } : {}), days: caDays ?? DEFAULT_CA_DAYS },
-    leaves: { algorithm, keyFormat, ...(days ? { days } : {}) },
+    leaves: { algorithm, keyFormat, ...(days ? { days } : {}), ...validityFlags(p) },
     server: { commonName: serverName, dnsNames: extra.dns, ipAddresses: extra.ip },
     client: { user: clientUser },
     replication,
@@ -195,7 +204,7 @@ async function certCa(p: ParsedArgs, ctx: CertCtx): Promise<number> {
   const commonName = one(p, 'common-name') ?? (parent ? 'pgtls development intermediate CA' : 'pgtls development CA');
   precheck(out, ['ca.crt', 'ca.key'], p.bools.has('force'));
   const ca = await ctx.certs.createCa({
-    algorithm, keyFormat, commonName, ...(hash ? { hash } : {}), ...(days ? { days } : {}), ...(pathLength !== undefined ? { pathLength } : {}),
+    algorithm, keyFormat, commonName, ...(hash ? { hash } : {}), ...(days ? { days } : {}), ...(pathLength !== undefined ? { pathLength } : {}), ...validityFlags(p),
     ...(parent ? { parent } : {}),
   });
   return await writeAndReport(out, caFiles(ca), p, ctx, format, algorithm);
@@ -235,7 +244,7 @@ async function certLeaf(kind: 'server' | 'client' | 'replication', p: ParsedArgs
 
   const ca = await loadCa(caPaths, ctx);
   const algorithm = requestedAlg ?? ca.algorithm;
-  request.leaves = { algorithm, keyFormat: keyFormatFlag(p, algorithm), ...(days ? { days } : {}) };
+  request.leaves = { algorithm, keyFormat: keyFormatFlag(p, algorithm), ...(days ? { days } : {}), ...validityFlags(p) };
   const issued = await ctx.certs.issue(ca, request);
   const leaf = (issued.server ?? issued.client ?? issued.replication)!;
   const role = `${kind} certificate`;

@@ -31,6 +31,8 @@ Usage:
   pgtls cert set --out DIR --server-name NAME [--san NAME_OR_IP]... --client-user USER [--algorithm A]
                                     write a CA and server and client certificates (see "pgtls cert --help")
   pgtls cert ca|server|client|replication|secrets|preset ...
+  pgtls cert sign --csr FILE --ca-cert FILE --ca-key FILE --server|--client --out FILE
+                                    sign a CSR made elsewhere (its key is never read)
   pgtls inspect FILE...             decode certificates and describe keys (never prints key material) in PEM/DER
                                     files, Secret manifests and kubeconfigs
 ${PROBE_HELP}  pgtls --help | --version

@@ -6,8 +6,8 @@
  */
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import {
-  CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST, CERT_RENEW_REQUEST, CERT_ROTATE_CA_REQUEST,
-  type CertCreateParams, type CertLifecycleParams, type CertLifecycleResult, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
+  CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST, CERT_RENEW_REQUEST, CERT_ROTATE_CA_REQUEST, CERT_SIGN_REQUEST,
+  type CertCreateParams, type CertLifecycleParams, type CertLifecycleResult, type CertSignParams, type CertSignResult, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
 } from '../protocol';
 import { uriToPath } from './convert';
 import type { Glue } from './features';
@@ -85,6 +85,15 @@ export function registerCertRequests(g: Glue): void {
       return await inspectCertificates(open ? { text: open.getText() } : { bytes }, g.env);
     } catch (e) {
       return certFailure('certificate inspection', e);
+    }
+  });
+
+  g.connection.onRequest(CERT_SIGN_REQUEST, async (p: CertSignParams): Promise<CertSignResult | ResponseError<void>> => {
+    try {
+      const { runCertSign } = await import('../node/certSign');
+      return await runCertSign(p, g.env);
+    } catch (e) {
+      return certFailure('CSR signing', e);
     }
   });
 }
