@@ -159,3 +159,29 @@ describe('pgtls probe: the command line', () => {
     assert.equal(await runCli(['probe', 'db', '--ca', '/nonexistent/ca.crt'], io), 2);
   });
 });
+
+describe('channel binding: a leaf signed with EdDSA', () => {
+  const signedWith = (oid: string, name: string): CertificateDescription => ({ ...leaf({ dns: ['db'] }), signatureAlgorithm: { oid, name } });
+  test('Ed25519 and Ed448 signatures are a warning with what fails and the fixes; exit stays 0', () => {
+    for (const [oid, name] of [['1.3.101.112', 'ED25519'], ['1.3.101.113', 'ED448']] as const) {
+      const r = judgeProbe(facts('db', signedWith(oid, name)), NOW);
+      const f = r.findings.filter(x => x.id === 'probe/channel-binding');
+      assert.equal(f.length, 1, name);
+      assert.equal(f[0]!.severity, 'warning');
+      assert.match(f[0]!.message, new RegExp(`signed with ${name}`));
+      assert.match(f[0]!.message, /SCRAM.*libpq.*could not find digest for NID UNDEF/);
+      assert.match(f[0]!.message, /CA of another algorithm.*channel_binding=disable.*certificate authentication/);
+      assert.equal(r.exitCode, 0);
+    }
+  });
+  test('ECDSA and RSA signatures are silent', () => {
+    assert.ok(!ids(facts('db', leaf({ dns: ['db'] }))).includes('probe/channel-binding'));
+    assert.ok(!ids(facts('db', signedWith('1.2.840.113549.1.1.11', 'sha256WithRSAEncryption'))).includes('probe/channel-binding'));
+  });
+  test('on a real generated Ed25519 set: the warning; no verdict when the handshake failed', async () => {
+    const set = await generateSet({ algorithm: 'ed25519', serverName: 'db', clientUser: 'app', now: NOW, crypto });
+    const chain = await describeCertificates(set['server.crt'], NOW, crypto);
+    assert.ok(ids(facts('db', chain[0]!, { chain })).includes('probe/channel-binding'));
+    assert.ok(!ids({ host: 'db', port: 5432, mode: 'sslrequest', answer: 'S', handshake: { ok: false, error: 'x' }, chain: [] }).includes('probe/channel-binding'));
+  });
+});

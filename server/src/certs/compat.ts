@@ -147,6 +147,32 @@ export function channelBindingIncompatibilities(signer: KeyAlgorithm): Incompati
   }));
 }
 
+/** Whether a certificate's signature algorithm (its OID, or OpenSSL's name ED25519 / ED448) is pure EdDSA. */
+export function isEddsaSignature(signatureAlgorithm: string): boolean {
+  return EDDSA_SIGNATURE_OIDS.includes(signatureAlgorithm) || /^ed(25519|448)$/i.test(signatureAlgorithm);
+}
+
+/**
+ * The one wording of the channel-binding problem for a server certificate already signed with EdDSA (the configuration
+ * rules and `pgtls probe` say it alike): what fails, for whom, and the fixes, most direct first.
+ */
+export function channelBindingProblem(): { reason: string; fixes: string[] } {
+  const i = channelBindingIncompatibilities('ed25519')[0]!;
+  return {
+    reason: 'SCRAM password logins to PostgreSQL from libpq clients (psql, psycopg2, …; channel_binding = prefer is '
+      + 'libpq\'s default) fail before authentication with "could not find digest for NID UNDEF": PostgreSQL offers '
+      + 'SCRAM-SHA-256-PLUS over TLS, and its tls-server-end-point binding needs the hash of the certificate\'s signature '
+      + 'algorithm, which EdDSA does not have; certificate logins, clients that do not bind (node-postgres, pgjdbc), '
+      + 'Pgpool-II and PgBouncer are not affected',
+    fixes: [
+      're-issue the server certificate from a CA of another algorithm (e.g. pgtls cert ca --algorithm ecdsa-p256, then '
+        + 'pgtls cert server --ca-cert ca.crt --ca-key ca.key: the server key may stay Ed25519)',
+      `set ${i.fixes[1]!}`,
+      `use ${i.fixes[2]!}`,
+    ],
+  };
+}
+
 /** Every combination that cannot work with the peers' default settings (a `cert set` of each algorithm). */
 export const DEFAULT_INCOMPATIBILITIES: readonly Incompatibility[] = KEY_ALGORITHMS.flatMap(a => [
   ...(['server', 'client'] as const).flatMap(r => incompatibilities(a, r)),

@@ -8,6 +8,7 @@
 import {
   CERT, OID, allowsPurpose, isIpAddress, matchesHost, weakKey, weakSignature,
 } from '../x509';
+import { channelBindingProblem, isEddsaSignature } from './compat';
 import type { CertificateDescription } from './inspect';
 
 /** How the TLS session was asked for: PostgreSQL's SSLRequest, or PostgreSQL 17's direct TLS (ALPN "postgresql"). */
@@ -215,6 +216,16 @@ export function probeTarget(s: string): { host: string; port: number } | undefin
   return { host, port: Number(port) };
 }
 
+/**
+ * A leaf signed with EdDSA: libpq's SCRAM logins to PostgreSQL fail on channel binding (certs/compat.ts). A warning:
+ * the probe cannot tell whether the server is PostgreSQL (Pgpool-II and PgBouncer offer no binding) or uses SCRAM.
+ */
+export function channelBindingFindings(leaf: CertificateDescription): ProbeFinding[] {
+  if (!isEddsaSignature(leaf.signatureAlgorithm.oid) && !isEddsaSignature(leaf.signatureAlgorithm.name)) return [];
+  const p = channelBindingProblem();
+  return [{ severity: 'warning', id: 'probe/channel-binding', message: `The server certificate is signed with ${leaf.signatureAlgorithm.name} (by ${leaf.issuer || 'an issuer without a name'}): ${p.reason}. To make it work, ${p.fixes.join('; or ')}.` }];
+}
+
 /** Judges what a probe saw. */
 export function judgeProbe(facts: ProbeFacts, now: Date): ProbeReport {
   if (facts.unreachable !== undefined) {
@@ -222,7 +233,7 @@ export function judgeProbe(facts: ProbeFacts, now: Date): ProbeReport {
   }
   const findings: ProbeFinding[] = [];
   const nameMatches = sessionFindings(facts, findings);
-  if (facts.chain[0]) findings.push(...leafPolicy(facts.chain[0], now));
+  if (facts.chain[0]) findings.push(...leafPolicy(facts.chain[0], now), ...channelBindingFindings(facts.chain[0]));
   clientFindings(facts, findings);
   const exitCode = findings.some(x => x.severity === 'error') ? 1 : 0;
   return { ...facts, findings, ...(nameMatches !== undefined ? { nameMatches } : {}), exitCode };

@@ -8,3 +8,4 @@ export type { Direction, Failure, FileRole, ServerTlsProfile, TlsFileRules, TlsF
 export { tlsFilesContext } from './profile';
 export { type FileFacts, checkServerTlsFiles, familyOf } from './files';
 export { CLIENT_CERT_NAMES, type RefusedClientCert, clientCertsRefusedByCurve } from './clientCurves';
+export { type EddsaSignedCert, eddsaSignedServerCert } from './channelBinding';

@@ -17,6 +17,7 @@ import { cipherCatalog, classifyCurve, evaluateCipherString } from '../../pgpool
 import { type EffectiveSetting, isAbsolute, lastSetting } from '../effective';
 import { dirOf } from '../model';
 import { R } from '../rules';
+import { checkChannelBinding } from './channelBinding';
 import { parseBool } from '../values';
 
 const code = (s: string): string => `\`${s.length > 80 ? `${s.slice(0, 80)}…` : s}\``;
@@ -106,6 +107,8 @@ export function checkTls(doc: SourceDocument, all: readonly EffectiveSetting[], 
   checkServerTlsFiles(tlsFilesContext(ctx, doc.path, base, profile(passphrase), files));
   checkDhParams(t, base);
   checkClientCurves(t, base);
+  const hba = t.get('hba_file')?.s.value;
+  checkChannelBinding(ctx, doc.path, base, files.cert, hba ? (isAbsolute(hba) ? hba : undefined) : base && `${base.replace(/\/$/, '')}/pg_hba.conf`);
 }
 
 /**
