@@ -78,7 +78,7 @@ describe('postgresql-conf/ssl-cert-channel-binding', () => {
       fs.writeFileSync(hba, 'local all all peer\nhostssl all all 0.0.0.0/0 cert\nhostnossl all all 0.0.0.0/0 scram-sha-256\n');
       assert.deepEqual(findings(ed).own, [], 'cert over TLS only');
       fs.writeFileSync(hba, 'local all all peer\nhostssl all all 0.0.0.0/0 scram-sha-256\n');
-      assert.match(findings(ed).own[0]?.message ?? '', /pg_hba\.conf beside it has scram-sha-256 or md5 lines/);
+      assert.match(findings(ed).own[0]?.message ?? '', /pg_hba\.conf has scram-sha-256 or md5 lines/);
       fs.writeFileSync(hba, 'host all all 127.0.0.1/32 md5\n');
       assert.equal(findings(ed).own.length, 1, 'md5 runs SCRAM for SCRAM-stored passwords');
       fs.writeFileSync(hba, 'include other.conf\nhostssl all all 0.0.0.0/0 cert\n');
@@ -93,6 +93,16 @@ describe('postgresql-conf/ssl-cert-channel-binding', () => {
     fs.writeFileSync(other, 'hostssl all all 0.0.0.0/0 cert\n');
     assert.deepEqual(findings(ed, `ssl = on\nhba_file = '${other}'\n`).own, []);
     assert.equal(findings(ed, `ssl = on\nhba_file = '${path.join(root, 'missing.conf')}'\n`).own.length, 1);
+  });
+
+  test('Debian layout: data_directory elsewhere, pg_hba.conf beside postgresql.conf (not in the data directory) is read', () => {
+    const etc = path.join(root, 'etc');
+    fs.mkdirSync(etc, { recursive: true });
+    const conf = `ssl = on\ndata_directory = '${ed}'\nssl_cert_file = 'server.crt'\n`;
+    const at = path.join(etc, 'postgresql.conf');
+    assert.equal(check(service, at, conf).filter(x => x.rule === RULE).length, 1, 'no pg_hba.conf beside it: warns');
+    fs.writeFileSync(path.join(etc, 'pg_hba.conf'), 'hostssl all all 0.0.0.0/0 cert\n');
+    assert.deepEqual(check(service, at, conf).filter(x => x.rule === RULE), []);
   });
 
   test('a certificate pgtls cannot see gives nothing: missing file, no data directory, file checks off', () => {

@@ -47,6 +47,6 @@ export function checkChannelBinding(ctx: ValidateContext, confPath: string, base
   const scram = scramOverTls(ctx, hbaPath);
   if (scram === false) return;
   const p = channelBindingProblem();
-  const seen = scram ? ' (the pg_hba.conf beside it has scram-sha-256 or md5 lines for TCP connections)' : '';
+  const seen = scram ? ` (${hbaPath} has scram-sha-256 or md5 lines for TCP connections)` : '';
   ctx.report(R['ssl-cert-channel-binding'], cert.span, `${cert.ref}: ${signed.path} (${signed.subject || 'no subject'}) is signed with ${signed.signature} by ${signed.issuer || 'an issuer without a name'}, so ${p.reason}${seen}. To make it work, ${p.fixes.join('; or ')}.`);
 }

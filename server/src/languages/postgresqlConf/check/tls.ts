@@ -107,8 +107,10 @@ export function checkTls(doc: SourceDocument, all: readonly EffectiveSetting[], 
   checkServerTlsFiles(tlsFilesContext(ctx, doc.path, base, profile(passphrase), files));
   checkDhParams(t, base);
   checkClientCurves(t, base);
+  // hba_file's default is pg_hba.conf in the folder of postgresql.conf (guc.c SelectConfigFiles), not the data directory
   const hba = t.get('hba_file')?.s.value;
-  checkChannelBinding(ctx, doc.path, base, files.cert, hba ? (isAbsolute(hba) ? hba : undefined) : base && `${base.replace(/\/$/, '')}/pg_hba.conf`);
+  const beside = isAbsolute(doc.path) ? `${dirOf(doc.path).replace(/\/$/, '')}/pg_hba.conf` : undefined;
+  checkChannelBinding(ctx, doc.path, base, files.cert, hba ? (isAbsolute(hba) ? hba : undefined) : beside);
 }
 
 /**
