@@ -27,7 +27,7 @@ test('the cert bundle (cli/certMain.ts) holds none of the check machinery', asyn
   // The same entry and options as esbuild.mjs, built in memory, so that the test does not depend on a stale dist/.
   const r = await esbuild.build({
     entryPoints: [path.join(ROOT, 'server/src/cli/certMain.ts')], bundle: true, platform: 'node', format: 'cjs', target: 'node20',
-    write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT, outfile: path.join(ROOT, 'dist/cli-cert.js'),
+    write: false, metafile: true, logLevel: 'silent', absWorkingDir: ROOT, outfile: path.join(ROOT, 'dist/cli-cert.js'), mainFields: ['module', 'main'],
   });
   const inputs = Object.keys(r.metafile.inputs);
   assert.ok(inputs.some(i => i.endsWith('server/src/cli/cert.ts')), 'cert.ts is in the bundle');

@@ -97,7 +97,7 @@ async function describeDer(der: Uint8Array<ArrayBuffer>, now: Date, crypto: Cryp
   let asn: Certificate;
   try {
     asn = AsnConvert.parse(der, Certificate);
-    cert = new X509Certificate(der);
+    cert = new X509Certificate(asn); // the same parse: from DER it would read the whole certificate a second time
   } catch {
     throw new CertError('not a valid X.509 certificate (DER could not be parsed)');
   }
