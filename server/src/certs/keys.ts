@@ -19,6 +19,11 @@ export function parseKeyFormat(name: string): KeyFormat {
   throw new CertError(`unknown key format ${quoteInput(name)}; valid formats: ${KEY_FORMATS.join(', ')}`);
 }
 
+/** The format of the first private key in a PEM text, to write its replacement the same way: `pkcs1` for an `RSA PRIVATE KEY` block, else `pkcs8`. */
+export function pemKeyFormat(pem: string | undefined): KeyFormat {
+  return pem !== undefined && /-----BEGIN ([A-Z ]*PRIVATE KEY)-----/.exec(pem)?.[1] === 'RSA PRIVATE KEY' ? 'pkcs1' : 'pkcs8';
+}
+
 /** PEM text: base64 in 64-character lines, LF line ends, a final newline (what OpenSSL writes). */
 export function pemEncode(der: BufferSource, label: string): string {
   const b64 = toBase64(toBytes(der));

@@ -20,7 +20,7 @@ import {
   authorityKeyId, buildCertificate, caBasicConstraints, caKeyUsage, keyIdentifier, publicKeyInfo, subjectKeyId, subjectOfCertificate,
 } from './assemble';
 import { CLOCK_SKEW_MS, DEFAULT_CA_DAYS, DEFAULT_LEAF_DAYS, MAX_DAYS } from './generate';
-import { equalBytes, exportPrivateKey, pemDecodeAll, pemEncode, type KeyFormat } from './keys';
+import { equalBytes, exportPrivateKey, pemDecodeAll, pemEncode, pemKeyFormat, type KeyFormat } from './keys';
 import { certificateAlgorithm, keyMatchesCertificate, loadCertificateAuthority } from './plan';
 
 /** The folder is not a certificate set (no ca.crt, no leaf): the command was pointed at the wrong place. */
@@ -125,7 +125,6 @@ export function readSet(files: SetFiles): LoadedSet {
     const der = pemDecodeAll(text(files[name])!, 'CERTIFICATE')[0];
     if (!der) throw new SetProblemError(`${name} holds no PEM certificate`);
     const cert = parse(der, name);
-    const label = keyPem ? /-----BEGIN ([A-Z ]*PRIVATE KEY)-----/.exec(keyPem)?.[1] : undefined;
     let algorithm: KeyAlgorithm;
     try {
       algorithm = certificateAlgorithm(cert);
@@ -133,7 +132,7 @@ export function readSet(files: SetFiles): LoadedSet {
       throw new SetProblemError(`${name}: ${(e as Error).message.replace(/the CA/g, 'the certificate')}`);
     }
     leaves.push({
-      base, cert, ...(keyPem !== undefined ? { keyPem } : {}), keyFormat: label === 'RSA PRIVATE KEY' ? 'pkcs1' : 'pkcs8',
+      base, cert, ...(keyPem !== undefined ? { keyPem } : {}), keyFormat: pemKeyFormat(keyPem),
       pk8: files[`${base}.pk8`] !== undefined, algorithm,
     });
   }
@@ -308,7 +307,7 @@ export async function rotateCa(files: SetFiles, opts: RotateOptions): Promise<Ro
   const spki = await publicKeyInfo(keys.publicKey, opts.crypto);
   const keyId = await keyIdentifier(spki, opts.crypto);
   const extensions: Extension[] = [caBasicConstraints(pathLength), caKeyUsage(), subjectKeyId(keyId), authorityKeyId(keyId)];
-  const caKeyFormat: KeyFormat = set.caKeyPem?.includes('BEGIN RSA PRIVATE KEY') ? 'pkcs1' : 'pkcs8';
+  const caKeyFormat = pemKeyFormat(set.caKeyPem);
   const der = await buildCertificate({
     subject, issuer: subject, spki, crypto: opts.crypto, base: { algorithm, keyFormat: caKeyFormat, ...validity },
     extensions, signingKey: keys.privateKey, signingAlgorithm: algorithm, hash: spec.defaultHash,
