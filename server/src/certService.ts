@@ -27,7 +27,7 @@ export {
   CertError, DEFAULT_ALGORITHM, KEY_ALGORITHMS, SIGNATURE_HASHES, algorithmSpec, assertStrong, parseAlgorithm, type KeyAlgorithm,
 } from './certs/algorithms';
 export { DEFAULT_CA_DAYS, DEFAULT_LEAF_DAYS, type CertificateAuthority, type IssuedCertificate } from './certs/generate';
-export { EDDSA_SIGNATURE_OIDS, compatWarnings, rolesOfFiles } from './certs/compat';
+export { compatWarnings, isEddsaSignature, rolesOfFiles } from './certs/compat';
 export type { CertificateDescription } from './certs/inspect';
 export { parseKeyFormat, type KeyFormat } from './certs/keys';
 export { operatorManifests, renderManifests, requiredFiles, toYaml } from './certs/manifests';

@@ -180,15 +180,16 @@ export const DEFAULT_INCOMPATIBILITIES: readonly Incompatibility[] = KEY_ALGORIT
 ]);
 
 /**
- * The generator's warnings for a set whose certificates of `roles` use `algorithm`, the server certificate signed
- * by a CA of `signer` (by default the same algorithm, as in `cert set`): one line per peer and problem, or none.
+ * The generator's warnings for a set whose certificates of `roles` use `algorithm`; `eddsaSigned`: whether the
+ * server certificate carries an EdDSA signature (its CA's algorithm; by default the set's own, as in `cert set`).
+ * One line per peer and problem, or none.
  */
-export function compatWarnings(algorithm: KeyAlgorithm, roles: readonly CertRole[], signer: KeyAlgorithm = algorithm): string[] {
+export function compatWarnings(algorithm: KeyAlgorithm, roles: readonly CertRole[], eddsaSigned = algorithm === 'ed25519'): string[] {
   const seen = new Set<CertRole>(roles);
   const curves = [...seen].flatMap(role => incompatibilities(algorithm, role)).map(i =>
     `${i.algorithm} ${i.role} certificate: ${i.reason}. To make it work, set ${i.fixes.slice(0, -1).join('; or ')}; or use ${i.fixes[i.fixes.length - 1]}.`);
   // one warning for both TLS versions
-  const binding = seen.has('server') ? channelBindingIncompatibilities(signer).slice(0, 1) : [];
+  const binding = seen.has('server') && eddsaSigned ? channelBindingIncompatibilities('ed25519').slice(0, 1) : [];
   return [...curves, ...binding.map(i => `server certificate: ${i.reason}. To make it work, use ${i.fixes.join('; or ')}.`)];
 }
 

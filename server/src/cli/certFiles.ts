@@ -4,7 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CertError, EDDSA_SIGNATURE_OIDS, algorithmSpec, compatWarnings, rolesOfFiles, type CertService, type CertificateAuthority, type CertificateDescription, type IssuedCertificate, type KeyAlgorithm } from '../certService';
+import { CertError, algorithmSpec, isEddsaSignature, compatWarnings, rolesOfFiles, type CertService, type CertificateAuthority, type CertificateDescription, type IssuedCertificate, type KeyAlgorithm } from '../certService';
 import { ExistingFilesError, writeCertFiles, type FileToWrite, type WriteResult } from '../node/writeFiles';
 import { CommandFailure, UsageError, one, type CliIo, type ParsedArgs } from './args';
 
@@ -95,8 +95,8 @@ export async function writeAndReport(out: string, files: Planned[], p: ParsedArg
   // the server certificate's signature is its CA's (an Ed25519 CA breaks libpq's SCRAM channel binding)
   const server = files.find(f => f.role === 'server certificate');
   const serverSig = server ? described.get(server.name)?.signatureAlgorithm.oid : undefined;
-  const signer: KeyAlgorithm = serverSig === undefined ? algorithm : EDDSA_SIGNATURE_OIDS.includes(serverSig) ? 'ed25519' : 'ecdsa-p256';
-  for (const w of compatWarnings(algorithm, rolesOfFiles(files.map(f => f.role)), signer)) ctx.io.err(`pgtls: warning: ${w}\n`);
+  const eddsaSigned = serverSig === undefined ? algorithm === 'ed25519' : isEddsaSignature(serverSig);
+  for (const w of compatWarnings(algorithm, rolesOfFiles(files.map(f => f.role)), eddsaSigned)) ctx.io.err(`pgtls: warning: ${w}\n`);
   return 0;
 }
 

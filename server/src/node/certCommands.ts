@@ -69,7 +69,7 @@ export async function runCertCommand(params: CertCreateParams, env: CertCommandE
   const summary: CertCreateSummary = {
     dir: result.dir, createdDir: result.createdDir, algorithm: plan.algorithm ?? ca.algorithm, files: await fileSummaries(result, files, certs),
     gitignore: result.gitignore,
-    warnings: [...result.warnings, ...compatWarnings(plan.algorithm ?? ca.algorithm, rolesOfFiles(files.map(f => f.role)), ca.algorithm)],
+    warnings: [...result.warnings, ...compatWarnings(plan.algorithm ?? ca.algorithm, rolesOfFiles(files.map(f => f.role)), ca.algorithm === 'ed25519')],
     ...(pr && params.kind === 'set' ? { resource: { operator: pr.operator, kind: pr.kind, name: pr.name, ...(pr.namespace ? { namespace: pr.namespace } : {}) } } : {}),
     ...(patch && Object.keys(patch).length ? { patch } : {}),
     ...(edit && params.resource ? { resourceEdit: { uri: params.resource.uri, ...edit } } : {}),
