@@ -81,6 +81,12 @@ const RUNS: Record<KeyAlgorithm, number> = { 'ecdsa-p256': 21, 'ecdsa-p384': 21,
 /** The target for the whole `pgtls cert set` process against the openssl script (issue 11). */
 const TARGET: Record<KeyAlgorithm, number> = { 'ecdsa-p256': 0.5, 'ecdsa-p384': 0.5, ed25519: 0.5, 'rsa-2048': 1, 'rsa-3072': 1, 'rsa-4096': 1 };
 
+/**
+ * The floor of any Node.js implementation: a process that starts Node, loads node:crypto (which every certificate
+ * needs) and exits, doing nothing else. No Node.js program can be faster than this as a whole process.
+ */
+const FLOOR_SCRIPT = "require('node:crypto')";
+
 const ROOT = path.resolve(__dirname, '..');
 const BIN = path.join(ROOT, 'bin/pgtls.js');
 
@@ -100,8 +106,9 @@ export async function benchCerts(algorithms: readonly KeyAlgorithm[] = KEY_ALGOR
         const ours = timed(process.execPath, pgtlsArgs(path.join(dir, 'pgtls')), dir, env);
         fs.mkdirSync(path.join(dir, 'openssl'));
         const theirs = timed('sh', [script], path.join(dir, 'openssl'), env);
+        const floor = timed(process.execPath, ['-e', FLOOR_SCRIPT], dir, env);
         fs.rmSync(dir, { recursive: true, force: true });
-        return { ours, theirs };
+        return { ours, theirs, floor };
       };
       const set = () => generateSet({ algorithm: alg, serverName: 'localhost', sans: ['127.0.0.1'], clientUser: 'postgres', now: new Date(), crypto });
       for (let i = 0; i < PROCESS_WARMUP; i++) round();
@@ -109,18 +116,21 @@ export async function benchCerts(algorithms: readonly KeyAlgorithm[] = KEY_ALGOR
       // Interleave all three round by round, so that machine load affects every column alike.
       const proc: number[] = [];
       const ossl: number[] = [];
+      const floors: number[] = [];
       const inProcess: number[] = [];
       for (let i = 0; i < RUNS[alg]; i++) {
         const r = round();
         proc.push(r.ours);
         ossl.push(r.theirs);
+        floors.push(r.floor);
         const s = performance.now();
         await set();
         inProcess.push(performance.now() - s);
       }
       const ratio = median(proc) / median(ossl);
-      const verdict = ratio <= TARGET[alg] ? 'met' : 'missed';
-      rows.push(`| ${alg} | ${RUNS[alg]} | ${median(proc).toFixed(0)} | ${median(ossl).toFixed(0)} | **${ratio.toFixed(2)}×** | ≤ ${TARGET[alg]}×: ${verdict} | ${median(inProcess).toFixed(1)} | ${(median(inProcess) / median(ossl)).toFixed(3)}× |`);
+      const floorRatio = median(floors) / median(ossl);
+      const verdict = ratio <= TARGET[alg] ? 'met' : floorRatio > TARGET[alg] ? 'missed (below the Node.js floor)' : 'missed';
+      rows.push(`| ${alg} | ${RUNS[alg]} | ${median(proc).toFixed(0)} | ${median(ossl).toFixed(0)} | **${ratio.toFixed(2)}×** | ≤ ${TARGET[alg]}×: ${verdict} | ${median(floors).toFixed(0)} (${floorRatio.toFixed(2)}×) | ${median(inProcess).toFixed(1)} | ${(median(inProcess) / median(ossl)).toFixed(3)}× |`);
       console.log(rows[rows.length - 1]);
     }
   } finally {
@@ -144,10 +154,13 @@ memory, as a language server or a test suite making many sets runs it. Load aver
 started: ${load.toFixed(1)} on ${os.cpus().length} CPUs; on a shared, loaded machine every process figure is inflated.
 
 Target (issue 11): the whole process at or below the openssl script for every algorithm, ECDSA and Ed25519 at
-most 0.5×.
+most 0.5×. "Node.js floor": in the same rounds, \`node -e "require('node:crypto')"\`, a process that starts Node.js,
+loads its crypto module and exits without doing anything; no program written for Node.js can be faster as a whole
+process, so where the floor alone is above a target ("below the Node.js floor"), that target cannot be met by any
+change to pgtls, only by not running on Node.js.
 
-| algorithm | rounds | pgtls cert set, process | openssl script | ratio | target | pgtls in-process, warm | in-process ratio |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+| algorithm | rounds | pgtls cert set, process | openssl script | ratio | target | Node.js floor (ratio) | pgtls in-process, warm | in-process ratio |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${rows.join('\n')}
 `;
 }

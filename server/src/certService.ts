@@ -5,8 +5,7 @@
  * the callers read and write the files. A module of its own so that the language server loads it (and @peculiar/x509
  * with it) on the first certificate request only (service.ts `loadCertService`).
  */
-import 'reflect-metadata'; // @peculiar/x509 (through tsyringe) needs the Reflect metadata API before it loads
-import { X509Certificate } from '@peculiar/x509';
+import { x509 } from './certs/x509lib';
 import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { CertError } from './certs/algorithms';
 import { commonName, matchesHost } from './x509';
@@ -358,7 +357,7 @@ async function checkSetFiles(files: Readonly<Record<string, Uint8Array>>, pr: Ce
   const text = (f: string) => new TextDecoder().decode(files[f]);
   const certOf = async (f: string) => {
     if (!pemDecodeAll(text(f), 'CERTIFICATE').length) throw new CertFileError(`${show(f)} is not a PEM certificate`);
-    return new X509Certificate(pemDecodeAll(text(f), 'CERTIFICATE')[0]!);
+    return new (x509().X509Certificate)(pemDecodeAll(text(f), 'CERTIFICATE')[0]!);
   };
   const ca = files['ca.crt'] ? await certOf('ca.crt') : undefined;
   for (const base of ['ca', 'server', 'replication']) {

@@ -8,7 +8,6 @@
  * and shared (nothing mutates them). X509Certificate objects (@peculiar/x509) are made only when asked for: building
  * one serialises and re-parses the whole certificate, which costs more than an ECDSA signature.
  */
-import 'reflect-metadata';
 import { AsnConvert, AsnProp, AsnSerializer, OctetString, type IAsnConvertible } from '@peculiar/asn1-schema';
 import {
   AlgorithmIdentifier,
@@ -39,8 +38,7 @@ import {
   id_ce_subjectAltName,
   id_ce_subjectKeyIdentifier,
 } from '@peculiar/asn1-x509';
-import { ECParameters, id_ecPublicKey } from '@peculiar/asn1-ecc';
-import { AsnEcSignatureFormatter } from '@peculiar/x509';
+import { ECDSASigValue, ECParameters, id_ecPublicKey } from '@peculiar/asn1-ecc';
 import { OID, namedCurve, signatureOid } from '../x509';
 import { CertError, SIGNATURE_HASHES, algorithmSpec, quoteInput, type KeyAlgorithm, type SignatureHash } from './algorithms';
 import type { KeyFormat } from './keys';
@@ -93,7 +91,23 @@ function signatureAlgorithmId(family: 'ECDSA' | 'RSA' | 'Ed25519', hash: Signatu
   return family === 'RSA' ? new AlgorithmIdentifier({ algorithm: oid, parameters: null }) : new AlgorithmIdentifier({ algorithm: oid });
 }
 
-const ecSignatures = new AsnEcSignatureFormatter();
+/** An unsigned big-endian integer as DER INTEGER content: leading zero octets dropped, one added before a high bit. */
+function derInteger(b: Uint8Array): ArrayBuffer {
+  let i = 0;
+  while (i < b.length - 1 && b[i] === 0) i++;
+  const v = b.subarray(i);
+  const out = new Uint8Array(v.length + ((v[0]! & 0x80) ? 1 : 0));
+  out.set(v, out.length - v.length);
+  return out.buffer;
+}
+
+/** WebCrypto's ECDSA signature r‖s as X.509 carries it: ECDSA-Sig-Value, SEQUENCE { r INTEGER, s INTEGER } (RFC 5480 §2.2). */
+export function ecdsaSigValue(raw: ArrayBuffer): ArrayBuffer {
+  const b = new Uint8Array(raw);
+  if (b.length === 0 || b.length % 2 !== 0) throw new CertError('the ECDSA signature could not be encoded');
+  const half = b.length / 2;
+  return AsnConvert.serialize(new ECDSASigValue({ r: derInteger(b.subarray(0, half)), s: derInteger(b.subarray(half)) }));
+}
 
 function extension(extnID: string, critical: boolean, value: object): Extension {
   // DER leaves out `critical` when it is FALSE, its DEFAULT; the serialiser does that.
@@ -202,8 +216,7 @@ export async function buildCertificate(c: CertificateInput): Promise<Uint8Array<
   const tbsTree = AsnSerializer.toASN(tbsCertificate);
   const raw = await c.crypto.subtle.sign(params, c.signingKey, tbsTree.toBER(false));
   // WebCrypto gives ECDSA signatures as r‖s; X.509 carries them as ECDSA-Sig-Value, SEQUENCE { r, s } (RFC 5480 §2.2).
-  const signatureValue = family === 'ECDSA' ? ecSignatures.toAsnSignature(c.signingKey.algorithm as EcKeyAlgorithm, raw) : raw;
-  if (!signatureValue) throw new CertError('the ECDSA signature could not be encoded');
+  const signatureValue = family === 'ECDSA' ? ecdsaSigValue(raw) : raw;
   const signed = new Certificate({ tbsCertificate: builtOnce(tbsTree) as unknown as TBSCertificate, signatureAlgorithm: algorithmId, signatureValue });
   return new Uint8Array(AsnConvert.serialize(signed));
 }

@@ -12,9 +12,9 @@
  * - Percona's replication user authenticates with CN = DNS SAN = `_crunchyrepl`.
  */
 // @peculiar/x509 registers its ASN.1 classes through tsyringe, which needs the Reflect metadata polyfill first.
-import 'reflect-metadata';
 import { id_kp_clientAuth, id_kp_serverAuth, type Extension, type Name, type SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
-import { SubjectKeyIdentifierExtension, X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from '@peculiar/x509';
+import { x509 } from './x509lib';
 import {
   CertError,
   DEFAULT_ALGORITHM,
@@ -169,7 +169,7 @@ export async function createIntermediate(parent: CertificateAuthority, opts: CaO
   const spki = await publicKeyInfo(keys.publicKey, opts.crypto);
   const { certDer, keyId } = await signLeafOrIntermediate(parent, issuer, spki, subject, base, [caBasicConstraints(pathLength), caKeyUsage()], opts.crypto);
   const info = { subject, keyId, notAfter: base.notAfter, authorityKeyId: authorityKeyId(keyId) };
-  const cert = new X509Certificate(certDer);
+  const cert = new (x509().X509Certificate)(certDer);
   return finishCa(certDer, info, keys, base, hash, pathLength, [cert, ...parent.chain], opts.crypto, cert);
 }
 
@@ -383,7 +383,7 @@ function issuerOf(ca: CertificateAuthority): IssuerInfo {
   if (known) return known;
   // A CA from elsewhere (loadCertificateAuthority, or a copy of one of ours): read the same facts off its certificate.
   const cert = ca.cert;
-  const ski = cert.getExtension(SubjectKeyIdentifierExtension);
+  const ski = cert.getExtension(x509().SubjectKeyIdentifierExtension);
   if (!ski) throw new CertError('the issuing CA certificate has no subject key identifier');
   const keyId = Uint8Array.from(ski.keyId.match(/../g) ?? [], h => parseInt(h, 16));
   const info = { subject: subjectOfCertificate(cert.rawData), keyId, notAfter: cert.notAfter, authorityKeyId: authorityKeyId(keyId) };
@@ -444,6 +444,6 @@ function withLazyCertificate<T extends object>(fields: T, certDer: Uint8Array<Ar
   return Object.defineProperty(fields, 'cert', {
     enumerable: true,
     configurable: true,
-    get: () => (cert ??= new X509Certificate(certDer)),
+    get: () => (cert ??= new (x509().X509Certificate)(certDer)),
   }) as T & { cert: X509Certificate };
 }

@@ -8,20 +8,11 @@
  * Input that is not a certificate is refused with a CertError that never quotes the input: a user may point a
  * setting at a private key by mistake.
  */
-import 'reflect-metadata';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { ECParameters } from '@peculiar/asn1-ecc';
 import { RSAPublicKey } from '@peculiar/asn1-rsa';
-import {
-  AuthorityKeyIdentifierExtension,
-  BasicConstraintsExtension,
-  ExtendedKeyUsageExtension,
-  KeyUsagesExtension,
-  SubjectAlternativeNameExtension,
-  SubjectKeyIdentifierExtension,
-  X509Certificate,
-} from '@peculiar/x509';
+import { OID_COMMON_NAME, formatName, nameField, readExtensions, type ReadExtensions } from './asnRead';
 import {
   EDDSA_BITS, KEY_USAGES, bitLength, curveOfOid, ekuLabel, ekuName, issuerProblem, keyTypeOfOid, misplacedEncipherment,
   signatureAlgorithm, validityAt, weakKey, weakSignature, type KeyUsageName, type ValidityState,
@@ -93,11 +84,9 @@ function certificateDers(input: string | BufferSource): Uint8Array<ArrayBuffer>[
 }
 
 async function describeDer(der: Uint8Array<ArrayBuffer>, now: Date, crypto: Crypto): Promise<CertificateDescription> {
-  let cert: X509Certificate;
   let asn: Certificate;
   try {
     asn = AsnConvert.parse(der, Certificate);
-    cert = new X509Certificate(asn); // the same parse: from DER it would read the whole certificate a second time
   } catch {
     throw new CertError('not a valid X.509 certificate (DER could not be parsed)');
   }
@@ -107,59 +96,47 @@ async function describeDer(der: Uint8Array<ArrayBuffer>, now: Date, crypto: Cryp
   const known = signatureAlgorithm(sigOid);
   const sigAlg = { oid: sigOid, name: known?.name ?? sigOid, ...(known?.hash ? { hash: known.hash } : {}) };
 
-  const san = { dns: [] as string[], ip: [] as string[], email: [] as string[], uri: [] as string[], other: [] as string[] };
-  let basicConstraints: CertificateDescription['basicConstraints'];
-  let keyUsage: CertificateDescription['keyUsage'];
-  let extendedKeyUsage: CertificateDescription['extendedKeyUsage'];
-  let subjectKeyId: string | undefined;
-  let authorityKeyId: string | undefined;
+  let ext: ReadExtensions;
   try {
-    const sanExt = cert.getExtension(SubjectAlternativeNameExtension);
-    for (const n of sanExt?.names.items ?? []) {
-      if (n.type === 'dns') san.dns.push(n.value);
-      else if (n.type === 'ip') san.ip.push(n.value);
-      else if (n.type === 'email') san.email.push(n.value);
-      else if (n.type === 'url') san.uri.push(n.value);
-      else san.other.push(`${n.type}:${n.value}`);
-    }
-    const bc = cert.getExtension(BasicConstraintsExtension);
-    if (bc) basicConstraints = { critical: bc.critical, ca: bc.ca, ...(bc.pathLength !== undefined ? { pathLength: bc.pathLength } : {}) };
-    const ku = cert.getExtension(KeyUsagesExtension);
-    if (ku) keyUsage = { critical: ku.critical, usages: KEY_USAGES.filter(k => (ku.usages & k.flag) !== 0).map(k => k.name) };
-    const eku = cert.getExtension(ExtendedKeyUsageExtension);
-    if (eku) extendedKeyUsage = { critical: eku.critical, usages: Array.from(eku.usages, u => ekuName(String(u))) };
-    subjectKeyId = cert.getExtension(SubjectKeyIdentifierExtension)?.keyId;
-    authorityKeyId = cert.getExtension(AuthorityKeyIdentifierExtension)?.keyId;
+    ext = readExtensions(tbs.extensions);
   } catch {
     throw new CertError('the certificate has a malformed extension');
   }
+  const ku = ext.keyUsage;
+  const keyUsage = ku ? { critical: ku.critical, usages: KEY_USAGES.filter(k => (ku.flags & k.flag) !== 0).map(k => k.name) } : undefined;
+  const eku = ext.extendedKeyUsage;
+  const extendedKeyUsage = eku ? { critical: eku.critical, usages: eku.oids.map(ekuName) } : undefined;
 
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', der));
-  const notBefore = cert.notBefore;
-  const notAfter = cert.notAfter;
+  let notBefore: Date;
+  let notAfter: Date;
+  try {
+    notBefore = tbs.validity.notBefore.getTime();
+    notAfter = tbs.validity.notAfter.getTime();
+  } catch {
+    throw new CertError('the certificate has an unreadable validity date');
+  }
   const validity = validityAt({ notBefore, notAfter }, now);
   if (!validity) throw new CertError('the certificate has an unreadable validity date');
-  const subject = cert.subject;
-  const issuer = cert.issuer;
-  const selfIssued = equalBytes(cert.subjectName.toArrayBuffer(), cert.issuerName.toArrayBuffer());
+  const commonName = nameField(tbs.subject, OID_COMMON_NAME)[0];
   const d: Omit<CertificateDescription, 'text' | 'problems'> = {
-    subject,
-    issuer,
-    ...(cert.subjectName.getField('CN')[0] !== undefined ? { commonName: cert.subjectName.getField('CN')[0] } : {}),
-    selfIssued,
-    serialNumber: cert.serialNumber.toLowerCase().replace(/^(00)+(?=.)/, ''),
+    subject: formatName(tbs.subject),
+    issuer: formatName(tbs.issuer),
+    ...(commonName !== undefined ? { commonName } : {}),
+    selfIssued: equalBytes(new Uint8Array(AsnConvert.serialize(tbs.subject)), new Uint8Array(AsnConvert.serialize(tbs.issuer))),
+    serialNumber: hex(tbs.serialNumber).replace(/^(00)+(?=.)/, ''),
     notBefore,
     notAfter,
     validity: validity.state,
     daysLeft: validity.daysLeft,
     publicKey,
     signatureAlgorithm: sigAlg,
-    subjectAltNames: san,
-    ...(basicConstraints ? { basicConstraints } : {}),
+    subjectAltNames: ext.subjectAltNames,
+    ...(ext.basicConstraints ? { basicConstraints: ext.basicConstraints } : {}),
     ...(keyUsage ? { keyUsage } : {}),
     ...(extendedKeyUsage ? { extendedKeyUsage } : {}),
-    ...(subjectKeyId ? { subjectKeyId } : {}),
-    ...(authorityKeyId ? { authorityKeyId } : {}),
+    ...(ext.subjectKeyId ? { subjectKeyId: ext.subjectKeyId } : {}),
+    ...(ext.authorityKeyId ? { authorityKeyId: ext.authorityKeyId } : {}),
     fingerprintSha256: colonHex(digest).toUpperCase(),
   };
   const problems = findProblems(d, now);
@@ -259,6 +236,10 @@ export function renderCertificateText(d: Omit<CertificateDescription, 'text'>): 
 function hexBytes(hex: string): Uint8Array {
   const h = hex.length % 2 ? `0${hex}` : hex;
   return Uint8Array.from(h.match(/../g) ?? [], x => parseInt(x, 16));
+}
+
+function hex(bytes: ArrayBuffer | Uint8Array): string {
+  return Array.from(new Uint8Array(bytes), b => b.toString(16).padStart(2, '0')).join('');
 }
 
 function colonHex(bytes: Uint8Array): string {

@@ -5,8 +5,8 @@
  * document it belongs to. Also the key/certificate pairing of a plain PEM bundle (`matchKeys`). Pure: the clock and
  * WebCrypto are the caller's.
  */
-import 'reflect-metadata';
-import { X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from '@peculiar/x509';
+import { x509 } from './x509lib';
 import { CERTIFICATE_LABELS, isPrivateKeyLabel } from '../core/pem';
 import type { ContainerDocument, ContainerScan } from './containers';
 import { describeCertificate, type CertificateDescription } from './inspect';
@@ -64,7 +64,7 @@ export async function inspectContainers(scan: ContainerScan, now: Date, crypto: 
         const d = await describeCertificate(new Uint8Array(der), now, crypto);
         report.certificates.push({ ...d, ...placed, ...(of > 1 ? { position: { index: i + 1, of } } : {}) });
         const list = certsByDoc.get(resourceOf(e.document)) ?? [];
-        list.push({ cert: new X509Certificate(new Uint8Array(der)), label: where });
+        list.push({ cert: new (x509().X509Certificate)(new Uint8Array(der)), label: where });
         certsByDoc.set(resourceOf(e.document), list);
       } catch {
         report.problems.push({ ...placed, problem: `${of > 1 ? `certificate ${i + 1}: ` : ''}not a valid X.509 certificate` });
@@ -95,7 +95,7 @@ export async function matchKeys(certDers: readonly Uint8Array[], keyPem: string,
   const certs: Loaded[] = [];
   for (const [i, der] of certDers.entries()) {
     try {
-      certs.push({ cert: new X509Certificate(new Uint8Array(der)), label: String(i + 1) });
+      certs.push({ cert: new (x509().X509Certificate)(new Uint8Array(der)), label: String(i + 1) });
     } catch {
       // an unreadable certificate cannot be matched; inspect reports it anyway
     }

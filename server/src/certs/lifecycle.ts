@@ -8,13 +8,13 @@
  * the extensions (basic constraints, key usage, extended key usage, SANs) are copied as they are, and the key is
  * reused unless new keys are asked for. So a renewal can never change which names or usages a peer sees.
  */
-import 'reflect-metadata';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import {
   BasicConstraints, Certificate, SubjectPublicKeyInfo, id_ce_authorityKeyIdentifier, id_ce_basicConstraints, id_ce_subjectKeyIdentifier,
   type Extension, type Name,
 } from '@peculiar/asn1-x509';
-import { SubjectKeyIdentifierExtension, X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from '@peculiar/x509';
+import { x509 } from './x509lib';
 import { CertError, algorithmSpec, type KeyAlgorithm, type SignatureHash } from './algorithms';
 import {
   authorityKeyId, buildCertificate, caBasicConstraints, caKeyUsage, keyIdentifier, publicKeyInfo, subjectKeyId, subjectOfCertificate,
@@ -142,7 +142,7 @@ export function readSet(files: SetFiles): LoadedSet {
 
 function parse(der: Uint8Array<ArrayBuffer>, name: string): X509Certificate {
   try {
-    return new X509Certificate(der);
+    return new (x509().X509Certificate)(der);
   } catch {
     throw new SetProblemError(`${name} holds a certificate that cannot be parsed`);
   }
@@ -204,7 +204,7 @@ async function signerFromCertificate(
   cert: X509Certificate, privateKey: CryptoKey, algorithm: KeyAlgorithm, hash: SignatureHash | undefined, chainPem: string, crypto: Crypto,
 ): Promise<Signer> {
   // The authority key identifier must repeat the CA's own subject key identifier, however that was computed.
-  const ski = cert.getExtension(SubjectKeyIdentifierExtension);
+  const ski = cert.getExtension(x509().SubjectKeyIdentifierExtension);
   const keyId = ski
     ? Uint8Array.from(ski.keyId.match(/../g) ?? [], h => parseInt(h, 16))
     : await keyIdentifier(AsnConvert.parse(cert.publicKey.rawData, SubjectPublicKeyInfo), crypto);
@@ -252,7 +252,7 @@ async function reissue(leaf: SetLeaf, ca: Signer, opts: RenewOptions): Promise<{
     files.push({ name: `${leaf.base}.key`, contents: key.pem, secret: true });
     if (leaf.pk8) files.push({ name: `${leaf.base}.pk8`, contents: key.pk8Der, secret: true });
   }
-  return { leaf: { base: leaf.base, certPem, cert: new X509Certificate(der), previous: leaf.cert, keyReused: !keys }, files };
+  return { leaf: { base: leaf.base, certPem, cert: new (x509().X509Certificate)(der), previous: leaf.cert, keyReused: !keys }, files };
 }
 
 /** notBefore = now − 5 minutes, notAfter = now + days, cut at the issuer's expiry (as the generator does). */
@@ -313,7 +313,7 @@ export async function rotateCa(files: SetFiles, opts: RotateOptions): Promise<Ro
     extensions, signingKey: keys.privateKey, signingAlgorithm: algorithm, hash: spec.defaultHash,
   });
   const newCaPem = pemEncode(der, 'CERTIFICATE');
-  const newCa = new X509Certificate(der);
+  const newCa = new (x509().X509Certificate)(der);
   const signer: Signer = { privateKey: keys.privateKey, algorithm, hash: spec.defaultHash, subject, keyId, notAfter: newCa.notAfter, chainPem: '' };
   const out = await reissueAll(set, signer, opts);
   const caKey = await exportPrivateKey(keys.privateKey, caKeyFormat, opts.crypto);

@@ -4,13 +4,13 @@
  * in, WebCrypto injected; the CLI reads the files. Every error is a CertError that names what is wrong with the
  * file, never its contents.
  */
-import 'reflect-metadata';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { ECParameters, ECPrivateKey, id_ecPublicKey } from '@peculiar/asn1-ecc';
 import { PrivateKey, PrivateKeyInfo } from '@peculiar/asn1-pkcs8';
 import { RSAPrivateKey, RSAPublicKey, id_rsaEncryption } from '@peculiar/asn1-rsa';
 import { AlgorithmIdentifier, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
-import { BasicConstraintsExtension, KeyUsageFlags, KeyUsagesExtension, SubjectKeyIdentifierExtension, X509Certificate } from '@peculiar/x509';
+import type { X509Certificate } from '@peculiar/x509';
+import { x509 } from './x509lib';
 import { EDDSA_BITS, bitLength, curveOfOid, issuerProblem, keyTypeOfOid, validityAt, weakKey } from '../x509';
 import { CertError, algorithmSpec, type KeyAlgorithm } from './algorithms';
 import type { CertificateAuthority } from './generate';
@@ -221,17 +221,17 @@ export async function loadCertificateAuthority(certPem: string, keyPem: string, 
   }
   let cert: X509Certificate;
   try {
-    cert = new X509Certificate(ders[0]!);
+    cert = new (x509().X509Certificate)(ders[0]!);
   } catch {
     throw new CertError('the CA certificate could not be parsed');
   }
-  const bc = cert.getExtension(BasicConstraintsExtension);
-  const ku = cert.getExtension(KeyUsagesExtension);
-  const problem = issuerProblem({ basicConstraintsCA: bc?.ca, keyCertSign: ku ? (ku.usages & KeyUsageFlags.keyCertSign) !== 0 : undefined });
+  const bc = cert.getExtension(x509().BasicConstraintsExtension);
+  const ku = cert.getExtension(x509().KeyUsagesExtension);
+  const problem = issuerProblem({ basicConstraintsCA: bc?.ca, keyCertSign: ku ? (ku.usages & x509().KeyUsageFlags.keyCertSign) !== 0 : undefined });
   // (`!bc` is implied by 'not-ca'; it tells the type checker that `bc` is there below.)
   if (problem === 'not-ca' || !bc) throw new CertError('the CA certificate is not a CA (basicConstraints CA:TRUE is missing); it cannot sign certificates');
   if (problem === 'no-key-cert-sign') throw new CertError('the CA certificate\'s key usage lacks keyCertSign; it cannot sign certificates');
-  if (!cert.getExtension(SubjectKeyIdentifierExtension)) {
+  if (!cert.getExtension(x509().SubjectKeyIdentifierExtension)) {
     throw new CertError('the CA certificate has no subject key identifier; OpenSSL\'s strict verification rejects such CAs, so create a new one with "pgtls cert ca"');
   }
   const validity = validityAt(cert, now)?.state;
@@ -242,7 +242,7 @@ export async function loadCertificateAuthority(certPem: string, keyPem: string, 
   const keys = await importKeyPair(cert, pk8, algorithm, crypto, true);
   if (!(await keyMatchesCertificate(cert, keyPem, crypto))) throw new CertError('the CA key does not belong to the CA certificate');
   const selfIssued = equalBytes(cert.subjectName.toArrayBuffer(), cert.issuerName.toArrayBuffer());
-  const chain = selfIssued ? [] : ders.map(d => new X509Certificate(d));
+  const chain = selfIssued ? [] : ders.map(d => new (x509().X509Certificate)(d));
   const certPemOut = pemEncode(cert.rawData, 'CERTIFICATE');
   return {
     algorithm, cert, certPem: certPemOut,

@@ -11,11 +11,11 @@
  * usages of the role, the validity, the key identifiers. Everything else the CSR asks for (other subject attributes,
  * other SAN types, other extensions such as CA:TRUE) is left out and listed in `notes`.
  */
-import 'reflect-metadata';
 import { CertificationRequest } from '@peculiar/asn1-csr';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Name as AsnName, SubjectPublicKeyInfo } from '@peculiar/asn1-x509';
-import { AsnEcSignatureFormatter, Name, Pkcs10CertificateRequest, SubjectAlternativeNameExtension } from '@peculiar/x509';
+import type { Pkcs10CertificateRequest } from '@peculiar/x509';
+import { x509 } from './x509lib';
 import { keyTypeOfOid, signatureAlgorithm, weakSignature } from '../x509';
 import { CertError } from './algorithms';
 import { issueForKey, type CertificateAuthority, type SignedCertificate } from './generate';
@@ -83,7 +83,7 @@ export function readCsr(input: string | Uint8Array): ParsedCsr {
   let request: Pkcs10CertificateRequest;
   try {
     asn = AsnConvert.parse(der, CertificationRequest);
-    request = new Pkcs10CertificateRequest(der);
+    request = new (x509().Pkcs10CertificateRequest)(der);
   } catch {
     throw new CertError('not a PKCS#10 certificate signing request (its DER could not be parsed)');
   }
@@ -134,7 +134,7 @@ export async function verifyCsr(csr: ParsedCsr, crypto: Crypto): Promise<void> {
     throw new CertError('the public key of the certificate signing request could not be imported');
   }
   let signature: ArrayBuffer | null = csr.asn.signature;
-  if (family === 'EC') signature = new AsnEcSignatureFormatter().toWebSignature(importAlg as Algorithm, signature);
+  if (family === 'EC') signature = new (x509().AsnEcSignatureFormatter)().toWebSignature(importAlg as Algorithm, signature);
   const tbs = csr.asn.certificationRequestInfoRaw ?? AsnConvert.serialize(csr.asn.certificationRequestInfo);
   const verifyAlg = family === 'EC' ? { name: 'ECDSA', hash: sig.hash } : { name: importAlg.name };
   const ok = signature !== null && await crypto.subtle.verify(verifyAlg as Algorithm, publicKey, signature, tbs).catch(() => false);
@@ -144,7 +144,7 @@ export async function verifyCsr(csr: ParsedCsr, crypto: Crypto): Promise<void> {
 /** The subject, SANs and the parts of the request pgtls leaves out (as notes). */
 function requested(csr: ParsedCsr, role: CsrRole): { info: Omit<CsrInfo, 'key' | 'signatureAlgorithm'>; notes: string[] } {
   const notes: string[] = [];
-  const subject = new Name(AsnConvert.serialize(csr.asn.certificationRequestInfo.subject as AsnName));
+  const subject = new (x509().Name)(AsnConvert.serialize(csr.asn.certificationRequestInfo.subject as AsnName));
   const cns = subject.getField('CN');
   if (cns.length > 1) throw new CertError(`the CSR's subject has ${cns.length} CNs; pgtls takes exactly one (make the CSR with a single CN)`);
   const orgs = subject.getField('O');
@@ -152,7 +152,7 @@ function requested(csr: ParsedCsr, role: CsrRole): { info: Omit<CsrInfo, 'key' |
   if (others.length || orgs.length > 1) notes.push(`subject attributes left out: ${[...new Set(others)].join(', ')}${orgs.length > 1 ? `${others.length ? ', ' : ''}all but the first O` : ''} (pgtls writes O and CN only)`);
   const dns: string[] = [], ip: string[] = [], dropped = new Set<string>(), ignored: string[] = [];
   for (const ext of csr.request.extensions) {
-    if (ext instanceof SubjectAlternativeNameExtension) {
+    if (ext instanceof x509().SubjectAlternativeNameExtension) {
       for (const n of ext.names.items) {
         if (n.type === 'dns') dns.push(n.value);
         else if (n.type === 'ip') ip.push(n.value);

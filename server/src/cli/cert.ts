@@ -13,7 +13,6 @@
  * missing option, invalid value, weak algorithm, invalid name, or target files exist and --force was not given).
  * Nothing here prints or logs key material: summaries name files, algorithms, subjects, SANs and validity only.
  */
-import 'reflect-metadata';
 import {
   CertError, CertFileError, DEFAULT_CA_DAYS, DEFAULT_LEAF_DAYS, KEY_ALGORITHMS, PERCONA_REPLICATION_USER, SIGNATURE_HASHES, assertStrong,
   createCertService, splitSans, type IssueRequest,

@@ -16,7 +16,7 @@
  * Key material lives in a module-private WeakMap, so a key object shows only its algorithm and usages when logged.
  */
 import { namedCurve } from '../x509';
-import { createHash, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, sign as nodeSign, verify as nodeVerify, webcrypto, type KeyObject } from 'node:crypto';
+import { createHash, createPrivateKey, createPublicKey, generateKeyPair, generateKeyPairSync, randomFillSync, randomUUID, sign as nodeSign, verify as nodeVerify, webcrypto, type KeyObject } from 'node:crypto';
 
 type Curve = 'P-256' | 'P-384' | 'P-521';
 type FastAlgorithm = { name: 'ECDSA'; namedCurve: Curve } | { name: 'Ed25519' };
@@ -162,11 +162,13 @@ function signArgs(key: FastCryptoKey, params: unknown, k: KeyObject): { digest: 
 }
 
 /**
- * Wraps `base` (Node's WebCrypto by default). `getRandomValues` and `randomUUID` are base's own, so serial numbers
- * still come from the system CSPRNG through the injected object.
+ * Wraps `base` (Node's WebCrypto by default, loaded only when an operation is delegated to it: loading it costs a
+ * short-lived `pgtls cert` process several milliseconds). Random values come from base's `getRandomValues`, or
+ * without a base from node:crypto's `randomFillSync`: the same system CSPRNG, without loading WebCrypto.
  */
-export function fastCrypto(base: Crypto = webcrypto as unknown as Crypto): Crypto {
-  const subtle = base.subtle;
+export function fastCrypto(given?: Crypto): Crypto {
+  let base = given;
+  const subtle = () => (base ??= webcrypto as unknown as Crypto).subtle;
 
   /** A key the base WebCrypto can use: a key of ours is imported there first (only ever for delegated operations). */
   async function baseKey(key: CryptoKey): Promise<CryptoKey> {
@@ -174,19 +176,19 @@ export function fastCrypto(base: Crypto = webcrypto as unknown as Crypto): Crypt
     if (!k) return key;
     const fk = key as unknown as FastCryptoKey;
     const format = k.type === 'private' ? 'pkcs8' : 'spki';
-    return await subtle.importKey(format, exportDer(k, format), fk.algorithm, fk.extractable, fk.usages);
+    return await subtle().importKey(format, exportDer(k, format), fk.algorithm, fk.extractable, fk.usages);
   }
 
   const fast = {
     async digest(algorithm: AlgorithmIdentifier, data: BufferSource): Promise<ArrayBuffer> {
       const d = digestName(algorithm);
-      if (d === undefined) return await subtle.digest(algorithm, data);
+      if (d === undefined) return await subtle().digest(algorithm, data);
       return arrayBuffer(createHash(d).update(bytes(data)).digest());
     },
 
     async generateKey(algorithm: AlgorithmIdentifier, extractable: boolean, usages: KeyUsage[]): Promise<CryptoKeyPair | CryptoKey> {
       const alg = fastAlgorithm(algorithm);
-      if (!alg) return await subtle.generateKey(algorithm as EcKeyGenParams, extractable, usages);
+      if (!alg) return await subtle().generateKey(algorithm as EcKeyGenParams, extractable, usages);
       const list = checkUsages(usages, ['sign', 'verify'], alg.name);
       const privUsages = list.filter(u => u === 'sign');
       if (privUsages.length === 0) fail('SyntaxError', 'a private key needs the "sign" usage');
@@ -203,7 +205,7 @@ export function fastCrypto(base: Crypto = webcrypto as unknown as Crypto): Crypt
     async importKey(format: KeyFormat, keyData: BufferSource | JsonWebKey, algorithm: AlgorithmIdentifier, extractable: boolean, usages: KeyUsage[]): Promise<CryptoKey> {
       const alg = fastAlgorithm(algorithm);
       if (!alg || (format !== 'spki' && format !== 'pkcs8')) {
-        return await subtle.importKey(format as 'jwk', keyData as JsonWebKey, algorithm, extractable, usages);
+        return await subtle().importKey(format as 'jwk', keyData as JsonWebKey, algorithm, extractable, usages);
       }
       const isPrivate = format === 'pkcs8';
       const list = checkUsages(usages, [isPrivate ? 'sign' : 'verify'], `${alg.name} ${isPrivate ? 'private' : 'public'} keys`);
@@ -221,19 +223,19 @@ export function fastCrypto(base: Crypto = webcrypto as unknown as Crypto): Crypt
 
     async exportKey(format: KeyFormat, key: CryptoKey): Promise<ArrayBuffer | JsonWebKey> {
       const k = keyObject(key);
-      if (!k) return await subtle.exportKey(format, key);
+      if (!k) return await subtle().exportKey(format, key);
       if (!key.extractable) fail('InvalidAccessError', 'the key is not extractable');
       if (format === 'spki' || format === 'pkcs8') {
         if ((format === 'pkcs8') !== (k.type === 'private')) fail('InvalidAccessError', `a ${k.type} key cannot be exported as ${format}`);
         return exportDer(k, format).buffer;
       }
       if (format === 'raw' && k.type === 'public') return exportRaw(k, (key as unknown as FastCryptoKey).algorithm).buffer;
-      return await subtle.exportKey(format, await baseKey(key));
+      return await subtle().exportKey(format, await baseKey(key));
     },
 
     async sign(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> {
       const k = keyObject(key);
-      if (!k) return await subtle.sign(algorithm, key, data);
+      if (!k) return await subtle().sign(algorithm, key, data);
       const fk = key as unknown as FastCryptoKey;
       checkKeyFor(fk, algorithm, 'sign');
       const a = signArgs(fk, algorithm, k);
@@ -243,7 +245,7 @@ export function fastCrypto(base: Crypto = webcrypto as unknown as Crypto): Crypt
 
     async verify(algorithm: AlgorithmIdentifier, key: CryptoKey, signature: BufferSource, data: BufferSource): Promise<boolean> {
       const k = keyObject(key);
-      if (!k) return await subtle.verify(algorithm, key, signature, data);
+      if (!k) return await subtle().verify(algorithm, key, signature, data);
       const fk = key as unknown as FastCryptoKey;
       checkKeyFor(fk, algorithm, 'verify');
       const a = signArgs(fk, algorithm, k);
@@ -256,29 +258,37 @@ export function fastCrypto(base: Crypto = webcrypto as unknown as Crypto): Crypt
 
     // The rest never sees a key of ours in pgtls; should it, the key is imported into the base WebCrypto first.
     async encrypt(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> {
-      return await subtle.encrypt(algorithm, await baseKey(key), data);
+      return await subtle().encrypt(algorithm, await baseKey(key), data);
     },
     async decrypt(algorithm: AlgorithmIdentifier, key: CryptoKey, data: BufferSource): Promise<ArrayBuffer> {
-      return await subtle.decrypt(algorithm, await baseKey(key), data);
+      return await subtle().decrypt(algorithm, await baseKey(key), data);
     },
     async deriveBits(algorithm: EcdhKeyDeriveParams, baseK: CryptoKey, length: number): Promise<ArrayBuffer> {
-      return await subtle.deriveBits(algorithm, await baseKey(baseK), length);
+      return await subtle().deriveBits(algorithm, await baseKey(baseK), length);
     },
     async deriveKey(algorithm: EcdhKeyDeriveParams, baseK: CryptoKey, derived: AesKeyGenParams, extractable: boolean, usages: KeyUsage[]): Promise<CryptoKey> {
-      return await subtle.deriveKey(algorithm, await baseKey(baseK), derived, extractable, usages);
+      return await subtle().deriveKey(algorithm, await baseKey(baseK), derived, extractable, usages);
     },
     async wrapKey(format: KeyFormat, key: CryptoKey, wrappingKey: CryptoKey, wrapAlgorithm: AlgorithmIdentifier): Promise<ArrayBuffer> {
-      return await subtle.wrapKey(format, await baseKey(key), await baseKey(wrappingKey), wrapAlgorithm);
+      return await subtle().wrapKey(format, await baseKey(key), await baseKey(wrappingKey), wrapAlgorithm);
     },
     async unwrapKey(format: KeyFormat, wrapped: BufferSource, unwrappingKey: CryptoKey, unwrapAlgorithm: AlgorithmIdentifier, unwrappedKeyAlgorithm: AlgorithmIdentifier, extractable: boolean, usages: KeyUsage[]): Promise<CryptoKey> {
-      return await subtle.unwrapKey(format, wrapped, await baseKey(unwrappingKey), unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, usages);
+      return await subtle().unwrapKey(format, wrapped, await baseKey(unwrappingKey), unwrapAlgorithm, unwrappedKeyAlgorithm, extractable, usages);
     },
   };
 
   return {
     subtle: fast as unknown as SubtleCrypto,
-    getRandomValues: <T extends ArrayBufferView | null>(array: T): T => base.getRandomValues(array as ArrayBufferView) as T,
-    randomUUID: () => base.randomUUID(),
+    getRandomValues: <T extends ArrayBufferView | null>(array: T): T => {
+      if (given) return given.getRandomValues(array as ArrayBufferView) as T;
+      if (!ArrayBuffer.isView(array) || array instanceof Float32Array || array instanceof Float64Array || array instanceof DataView) {
+        throw new TypeError('getRandomValues takes an integer typed array');
+      }
+      if (array.byteLength > 65536) throw new RangeError('getRandomValues takes at most 65536 bytes');
+      randomFillSync(array as unknown as NodeJS.ArrayBufferView);
+      return array;
+    },
+    randomUUID: () => (given ? given.randomUUID() : randomUUID()),
   } as Crypto;
 }
 
