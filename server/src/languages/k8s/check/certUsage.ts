@@ -5,7 +5,8 @@
  * root CA of `customRootCATLSSecret`, R13), the replication CN is `_crunchyrepl` (R5), the two do not share a
  * certificate (R6), and the server and PgBouncer certificates name the Services clients dial (R7, §2.3). CPO: the one server
  * certificate covers the cluster, replica and enabled pooler Services (C7, C8). KubeDB Pgpool: the server certificate
- * Secret (cert-manager output, §1.3) names the primary Service.
+ * Secret (cert-manager output, §1.3) names the primary Service. Percona, PGO, CPO and Zalando: a server certificate
+ * signed with EdDSA breaks libpq's SCRAM channel binding (`<operator>/server-cert-channel-binding`, certs/compat.ts).
  *
  * Host names are matched as libpq does, and chains walked, by the X.509 room (x509/names.ts, x509/chain.ts); what is
  * here is which names each operator's clients dial and which certificate must lead to which CA.
@@ -13,6 +14,7 @@
  * Which certificate problems are someone else's: unreadable PEM, expiry, key mismatch, CA flags (secretContent.ts);
  * missing keys (secretKeys.ts). Here a Secret or an entry that cannot be read is simply not judged.
  */
+import { channelBindingProblem, isEddsaSignature } from '../../../certs/compat';
 import { DEFAULT_CLUSTER_DOMAIN, PERCONA_REPLICATION_USER, nameWithSuffix, serviceNames } from '../../../certs/presets';
 import type { FindingExtra } from '../../../core/rules';
 import type { Certificate } from '../../../core/tlsBackend';
@@ -153,7 +155,7 @@ interface Projection {
 interface CrunchyWay {
   operator: 'percona' | 'pgo';
   label: string;
-  rules: { 'replication-cn': RuleMeta; 'primary-san': RuleMeta; 'server-san': RuleMeta; 'pgbouncer-san': RuleMeta };
+  rules: { 'replication-cn': RuleMeta; 'primary-san': RuleMeta; 'server-san': RuleMeta; 'pgbouncer-san': RuleMeta; 'server-cert-channel-binding': RuleMeta };
   shared: RuleMeta;
   ca: RuleMeta;
   base: readonly string[];
@@ -219,6 +221,11 @@ function checkPercona(r: Resource, ctx: LiveContext, way: CrunchyWay): void {
         `The replication certificate in Secret \`${repl.name}\` has ${cn === undefined ? 'no CN' : `CN \`${cn}\``}, but ${way.label}'s pg_hba lets only \`${PERCONA_REPLICATION_USER}\` replicate, with \`cert\` authentication that takes the user from the CN, so replicas cannot connect. Issue it with CN (and DNS name) \`${PERCONA_REPLICATION_USER}\`, from the CA of the server certificate, e.g. \`pgtls cert replication --out DIR --ca-cert CA.crt --ca-key CA.key\`.`,
         relatedTo({ s: repl.secret, key: repl.key('tls.crt'), message: `replication certificate (${cnText(replLeaf)})` }));
     }
+  }
+
+  if (server?.secret && serverLeaf) {
+    reportChannelBinding(ctx, way.rules['server-cert-channel-binding'], nameSpan(server), serverLeaf,
+      relatedTo({ s: server.secret, key: server.key('tls.crt'), message: `server certificate (${cnText(serverLeaf)})` }), `Secret \`${server.name}\``);
   }
 
   // R1 / R13: one CA.
@@ -335,9 +342,23 @@ function checkSpilo(r: Resource, ctx: LiveContext): void {
   // The cluster domain is the operator option cluster_domain: not in the manifest.
   const wanted = wantedNames(spiloServices(cluster, r.data), r.header.namespace, undefined);
   const zalando = isZalando(r);
+  const related = relatedTo({ s: secret, key: file, message: `server certificate (${cnText(leaf)})` });
+  reportChannelBinding(ctx, (zalando ? ZALANDO : CPO)['server-cert-channel-binding'], spanAt(r, ['spec', 'tls', 'secretName']), leaf, related,
+    `Secret \`${secretName}\` (\`${file}\`)`);
   reportMissingNames(ctx, zalando ? ZALANDO['server-san'] : CPO['server-san'], spanAt(r, ['spec', 'tls', 'secretName']), certNames(leaf), wanted,
-    relatedTo({ s: secret, key: file, message: `server certificate (${cnText(leaf)})` }),
-    `The certificate in Secret \`${secretName}\` (\`${file}\`)`, zalando ? 'zalando' : 'cpo', cluster, r.header.namespace, undefined);
+    related, `The certificate in Secret \`${secretName}\` (\`${file}\`)`, zalando ? 'zalando' : 'cpo', cluster, r.header.namespace, undefined);
+}
+
+/**
+ * A server certificate signed with EdDSA: libpq's SCRAM logins with channel binding fail (certs/compat.ts). Pgpool-II
+ * offers no channel binding, so KubeDB's Pgpool is not asked.
+ */
+function reportChannelBinding(ctx: LiveContext, meta: RuleMeta, span: Span, leaf: Certificate, related: FindingExtra, where: string): void {
+  if (!isEddsaSignature(leaf.signatureAlgorithm)) return;
+  const p = channelBindingProblem();
+  ctx.report(meta, span,
+    `The server certificate in ${where} (${cnText(leaf)}) is signed with ${leaf.signatureAlgorithm} by ${issuerText(leaf)}, so ${p.reason}. To make it work, ${p.fixes.join('; or ')}.`,
+    related);
 }
 
 function checkPgpool(r: Resource, ctx: LiveContext): void {
