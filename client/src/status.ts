@@ -27,6 +27,8 @@ const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one :
 export class LanguageStatus implements vscode.Disposable {
   private readonly item: vscode.LanguageStatusItem;
   private readonly checked = new Set<string>();
+  /** The checked files that have pgtls diagnostics now, kept up to date from the diagnostics events' URIs. */
+  private readonly withProblems = new Set<string>();
   private readonly subscriptions: vscode.Disposable[] = [];
   private client: LanguageClient | undefined;
   private state: StatusSnapshot['state'] = 'starting';
@@ -34,7 +36,11 @@ export class LanguageStatus implements vscode.Disposable {
   constructor(selector: vscode.DocumentSelector) {
     this.item = vscode.languages.createLanguageStatusItem('pgtls.status', selector);
     this.item.name = 'PG TLS';
-    this.subscriptions.push(vscode.languages.onDidChangeDiagnostics(() => this.render()));
+    this.subscriptions.push(vscode.languages.onDidChangeDiagnostics(e => {
+      let changed = false;
+      for (const uri of e.uris) changed = this.track(uri) || changed;
+      if (changed) this.render();
+    }));
     this.render();
   }
 
@@ -82,7 +88,19 @@ export class LanguageStatus implements vscode.Disposable {
     const key = uri.toString();
     if (this.checked.has(key)) return;
     this.checked.add(key);
+    this.track(uri);
     this.render();
+  }
+
+  /** Updates whether a checked file has pgtls diagnostics; true when that changed. */
+  private track(uri: vscode.Uri): boolean {
+    const key = uri.toString();
+    if (!this.checked.has(key)) return false;
+    const has = vscode.languages.getDiagnostics(uri).some(d => d.source === 'pgtls');
+    if (has === this.withProblems.has(key)) return false;
+    if (has) this.withProblems.add(key);
+    else this.withProblems.delete(key);
+    return true;
   }
 
   private render(): void {
@@ -103,7 +121,6 @@ export class LanguageStatus implements vscode.Disposable {
   }
 
   private counts(): { checked: number; withProblems: number } {
-    const withProblems = [...this.checked].filter(u => vscode.languages.getDiagnostics(vscode.Uri.parse(u)).some(d => d.source === 'pgtls')).length;
-    return { checked: this.checked.size, withProblems };
+    return { checked: this.checked.size, withProblems: this.withProblems.size };
   }
 }
