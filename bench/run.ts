@@ -1,8 +1,12 @@
 /**
  * `npm run bench`: parse + validate of a large pgpool.conf and pool_hba.conf, p50/p95 over repeated runs, side by side
  * with the floor: a bare tokeniser pass (one regular-expression scan, no semantics) over the same text; then the
- * Kubernetes YAML mode over LSP (bench/yaml.ts) and certificate generation (bench/certs.ts).
+ * Kubernetes YAML mode over LSP (bench/yaml.ts), certificate generation (bench/certs.ts), and activation cost and
+ * package size (bench/activation.ts).
  * Results are written to bench/results.md. This is a benchmark, not a test: nothing here asserts on time.
+ *
+ * `node --import tsx bench/run.ts SECTION...` (or `npm run bench -- SECTION...`) runs only the named sections (see
+ * SECTIONS) and replaces their text in bench/results.md, leaving the other sections as they are.
  */
 import 'reflect-metadata';
 import * as fs from 'node:fs';
@@ -12,6 +16,7 @@ import { performance } from 'node:perf_hooks';
 import { createService } from '../server/src/service';
 import { nodeEnv } from '../server/src/node/env';
 import { DEFAULT_SETTINGS, type LanguageId } from '../server/src/core/types';
+import { benchActivation } from './activation';
 import { benchCerts } from './certs';
 import { benchYaml } from './yaml';
 
@@ -123,7 +128,34 @@ const cases: { name: string; file: string; lang: LanguageId; text: string }[] = 
   { name: 'pgbouncer.ini, 50,000 databases', file: '/bench/pgbouncer.ini', lang: 'pgbouncer-ini', text: largePgbouncerIni(50_000) },
 ];
 
+/** Sections that can run alone; each returns its markdown, starting with its `## ` heading. */
+const SECTIONS: Record<string, () => Promise<string>> = { activation: benchActivation };
+
+/** `results` with the section that starts with `section`'s heading line replaced (up to the next `## `), or appended. */
+function spliceSection(results: string, section: string): string {
+  const heading = section.slice(0, section.indexOf('\n'));
+  const lines = results.split('\n');
+  const start = lines.indexOf(heading);
+  if (start < 0) return `${results.trimEnd()}\n\n${section.trimEnd()}\n`;
+  let end = lines.findIndex((l, i) => i > start && l.startsWith('## '));
+  if (end < 0) end = lines.length;
+  const after = lines.slice(end).join('\n');
+  return `${lines.slice(0, start).join('\n')}\n${section.trimEnd()}\n${after ? `\n${after}` : ''}`;
+}
+
+async function runSections(names: string[]): Promise<void> {
+  const unknown = names.filter(n => !SECTIONS[n]);
+  if (unknown.length) throw new Error(`unknown section(s) ${unknown.join(', ')}; known: ${Object.keys(SECTIONS).join(', ')}`);
+  const file = path.join(ROOT, 'bench/results.md');
+  let results = fs.readFileSync(file, 'utf8');
+  for (const name of names) results = spliceSection(results, await SECTIONS[name]!());
+  fs.writeFileSync(file, results);
+  console.log(`\n${names.join(', ')} written to bench/results.md`);
+}
+
 async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  if (only.length) return runSections(only);
   // The inputs are written to bench/.work/ (ignored by git) so that any figure can be reproduced with the CLI.
   const work = path.join(ROOT, 'bench/.work');
   fs.mkdirSync(work, { recursive: true });
@@ -159,7 +191,8 @@ ${rows.join('\n')}
 `;
   const yaml = await benchYaml();
   const certs = await benchCerts();
-  fs.writeFileSync(path.join(ROOT, 'bench/results.md'), `${md}\n${yaml}\n${certs}`);
+  const activation = await benchActivation();
+  fs.writeFileSync(path.join(ROOT, 'bench/results.md'), `${md}\n${yaml}\n${certs}\n${activation}`);
   console.log('\nwritten to bench/results.md');
 }
 

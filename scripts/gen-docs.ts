@@ -1,6 +1,8 @@
 /**
  * Regenerates the tables in README.md from the code: the rule table (from the rule registry), the settings table
  * and the command list (from package.json). `--check` exits 1 when README.md is out of date (a unit test runs it).
+ * The marketplace README (docs/marketplace/README.md, the README of the .vsix) gets the same settings and command
+ * tables; it has no rule table.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +11,7 @@ import { ruleAnchor } from '../server/src/protocol';
 
 const ROOT = path.resolve(__dirname, '..');
 const README = path.join(ROOT, 'README.md');
+const MARKETPLACE_README = path.join(ROOT, 'docs/marketplace/README.md');
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -38,12 +41,18 @@ export function commandTable(): string {
   return ['| palette | command id |', '| --- | --- |', ...rows].join('\n');
 }
 
+function put(text: string, name: string, body: string): string {
+  const re = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
+  if (!re.test(text)) throw new Error(`the README lacks the ${name} markers`);
+  return text.replace(re, (_m, a: string, b: string) => `${a}${body}\n${b}`);
+}
+
+/** The marketplace README: the settings and command tables only. */
+export function renderMarketplace(readme: string): string {
+  return put(put(readme, 'settings', settingsTable()), 'commands', commandTable());
+}
+
 export function render(readme: string): string {
-  const put = (text: string, name: string, body: string) => {
-    const re = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(<!-- ${name}:end -->)`);
-    if (!re.test(text)) throw new Error(`README.md lacks the ${name} markers`);
-    return text.replace(re, (_m, a: string, b: string) => `${a}${body}\n${b}`);
-  };
   let out = put(readme, 'rules', ruleTable());
   out = put(out, 'settings', settingsTable());
   out = put(out, 'commands', commandTable());
@@ -51,15 +60,20 @@ export function render(readme: string): string {
 }
 
 if (require.main === module) {
-  const current = fs.readFileSync(README, 'utf8');
-  const next = render(current);
-  if (process.argv.includes('--check')) {
-    if (next !== current) {
-      console.error('README.md tables are out of date: run npm run gen:docs');
-      process.exit(1);
+  let stale = false;
+  for (const [file, renderer] of [[README, render], [MARKETPLACE_README, renderMarketplace]] as const) {
+    const name = path.relative(ROOT, file);
+    const current = fs.readFileSync(file, 'utf8');
+    const next = renderer(current);
+    if (process.argv.includes('--check')) {
+      if (next !== current) {
+        console.error(`${name} tables are out of date: run npm run gen:docs`);
+        stale = true;
+      }
+    } else if (next !== current) {
+      fs.writeFileSync(file, next);
+      console.log(`${name} updated`);
     }
-  } else if (next !== current) {
-    fs.writeFileSync(README, next);
-    console.log('README.md updated');
   }
+  if (stale) process.exit(1);
 }

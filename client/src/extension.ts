@@ -8,10 +8,11 @@ import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClie
 import { LANGUAGE_IDS, SETTINGS_SECTION } from '../../server/src/protocol';
 import { registerCertCommands } from './commands/certs';
 import { registerProbeCommand } from './commands/probe';
+import { LanguageStatus, type StatusSnapshot } from './status';
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined }> {
+export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined; status: () => StatusSnapshot }> {
   const output = vscode.window.createOutputChannel('PG TLS', { log: true });
   context.subscriptions.push(output);
 
@@ -24,13 +25,18 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   // YAML files feed the server's workspace index (Secrets, Issuers and CRDs referenced across files).
   const yamlWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
   context.subscriptions.push(watcher, yamlWatcher);
+  const documentSelector = LANGUAGE_IDS.flatMap(language => [{ scheme: 'file', language }, { scheme: 'untitled', language }]);
+  const status = new LanguageStatus(documentSelector);
+  context.subscriptions.push(status);
   const clientOptions: LanguageClientOptions = {
-    documentSelector: LANGUAGE_IDS.flatMap(language => [{ scheme: 'file', language }, { scheme: 'untitled', language }]),
+    documentSelector,
     synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: [watcher, yamlWatcher] },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    middleware: status.middleware(),
   };
   client = new LanguageClient('pgtls', 'PG TLS', serverOptions, clientOptions);
+  status.attach(client);
 
   context.subscriptions.push(
     vscode.commands.registerCommand('pgtls.restartServer', async () => {
@@ -47,7 +53,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   } catch (e) {
     output.error(`the pgtls language server failed to start: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return { client: () => client };
+  return { client: () => client, status: () => status.snapshot() };
 }
 
 export async function deactivate(): Promise<void> {

@@ -11,7 +11,10 @@ export const SETTINGS_SECTION = 'pgtls';
 /** Language ids the server validates (derived from the one language table). */
 export { LANGUAGE_IDS } from './core/languages';
 
-/** The project's repository (package.json `repository.url`; a unit test keeps the two equal). */
+/**
+ * Where the rule documentation links point. A placeholder: pgtls has no public repository yet, so package.json names
+ * none (and vsce packages with --allow-missing-repository); set both when there is one.
+ */
 export const REPOSITORY_URL = 'https://example.invalid/pgtls';
 
 /** The README as the repository shows it: rule documentation links point into its rule table. */

@@ -42,7 +42,7 @@ test('pgtls in VS Code (code-server + headless Chromium): diagnostics, language 
     const r = await runSuiteInCodeServer({
       tmp, group, vsix, outDir, log, workspace: copyWorkspace(tmp), suite: path.join(E2E_DIR, 'suite/index.js'),
       env: shot ? { PGTLS_E2E_SCREENSHOT: '1' } : {}, timeoutMs: 150_000,
-      ...(shot ? { screenshot: SCREENSHOT } : {}),
+      ...(shot ? { screenshot: SCREENSHOT, imagesDir: path.join(REPO, 'docs/images') } : {}),
     });
     const suiteLog = fs.existsSync(path.join(outDir, 'log.txt')) ? fs.readFileSync(path.join(outDir, 'log.txt'), 'utf8') : '(no log.txt)';
     const resultsFile = path.join(outDir, 'results.json');

@@ -18,6 +18,7 @@ import { createRequire } from 'node:module';
 import * as path from 'node:path';
 import * as util from 'node:util';
 import { freePort } from '../../ports';
+import { servePageRequests, type RequestPage } from './pageRequests';
 import type { ProcessGroup } from './processes';
 import { CHROMIUM, CODE_SERVER_ENTRY, PLAYWRIGHT_CORE } from './tools';
 
@@ -35,6 +36,8 @@ export interface SuiteRun {
   env?: Record<string, string>;
   /** Write a PNG of the workbench here (the module arranges the view first). */
   screenshot?: string;
+  /** Where the pictures the module asks for by name go (pageRequests.ts); without it, no picture is written. */
+  imagesDir?: string;
   timeoutMs: number;
   log: (line: string) => void;
 }
@@ -143,6 +146,7 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
 
   const hostOutput: string[] = [];
   let context: BrowserContext | undefined;
+  let pageRequests: { stop: () => Promise<void> } | undefined;
   let exitCode = 1;
   try {
     await Promise.race([
@@ -190,6 +194,7 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     o.log('workbench rendered; the suite runs in the extension host');
 
+    pageRequests = servePageRequests(page as unknown as RequestPage, path.join(o.outDir, 'page'), o.imagesDir, o.log);
     const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the suite did not finish in ${o.timeoutMs / 1000}s`)), o.timeoutMs).unref());
     const ended = Promise.race([finished, csExited]);
     if (o.screenshot) {
@@ -206,6 +211,7 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
   } catch (e) {
     hostOutput.push(`[harness] ${e instanceof Error ? e.message : String(e)}`);
   } finally {
+    await pageRequests?.stop();
     await context?.close().catch(() => undefined);
     await o.group.dispose();
     logStream.end();

@@ -8,7 +8,8 @@ import * as path from 'node:path';
 import type { ProcessGroup } from './processes';
 import { REPO } from './tools';
 
-const COPIED = ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'esbuild.mjs', 'schemas', 'snippets', 'syntaxes'];
+const COPIED = ['package.json', '.vscodeignore', 'README.md', 'LICENSE', 'esbuild.mjs', 'schemas', 'snippets', 'syntaxes',
+  'CHANGELOG.md', 'media', 'docs'];
 // scripts: `npm run build` runs scripts/gen-k8s-validators.ts before esbuild.
 const LINKED = ['client', 'server', 'scripts', 'node_modules', 'tsconfig.json'];
 

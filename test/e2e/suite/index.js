@@ -94,7 +94,7 @@ test('pgtls runs from the installed .vsix, which holds the bundles and no source
   const installed = process.env.PGTLS_E2E_EXTENSIONS_DIR;
   assert.ok(installed && ext.extensionPath.startsWith(installed + path.sep),
     `pgtls runs from ${ext.extensionPath}, not from the extensions folder ${installed}`);
-  for (const f of ['dist/client.js', 'dist/server.js', 'dist/cli.js', 'package.json']) {
+  for (const f of ['dist/client.js', 'dist/server.js', 'package.json']) {
     assert.ok(fs.existsSync(path.join(ext.extensionPath, f)), `${f} missing from the package`);
   }
   const shipped = fs.readdirSync(ext.extensionPath).sort();
@@ -251,6 +251,9 @@ test('pgtls.inspectCertificate shows the decoded server.crt in a read-only view'
   assert.ok(shown.document.getText().includes('db.e2e.example'), 'the view lacks the server name');
   assert.ok(!shown.document.getText().includes('PRIVATE KEY'));
 });
+
+// The package, the extension page, the language status item and the walkthrough (extensionPage.js).
+require('./extensionPage').register(test, { open, log });
 
 exports.run = async function run() {
   const results = [];
