@@ -82,7 +82,8 @@ export interface CertService {
   presetSummary(pr: CertPreset): CertPresetResult;
   createCa(opts: NewCa): Promise<CertificateAuthority>;
   /** A CA from its certificate (chain) and key PEM; CertError when they do not make a usable CA. */
-  loadCa(certPem: string, keyPem: string): Promise<CertificateAuthority>;
+  /** `allowInvalidDates`: also an expired or not yet valid CA (negative tests). */
+  loadCa(certPem: string, keyPem: string, opts?: { allowInvalidDates?: boolean }): Promise<CertificateAuthority>;
   /** Issues the requested leaves from `ca` (in parallel). */
   issue(ca: CertificateAuthority, request: IssueRequest): Promise<IssuedSet>;
   /** Signs a PKCS#10 CSR (PEM text or DER bytes) with `ca` as a server or client certificate (certs/sign.ts). */
@@ -122,7 +123,7 @@ export function createCertService(env: CertEnv): CertService {
     presetAt,
     presetSummary,
     createCa: createNewCa,
-    loadCa: (certPem, keyPem) => loadCertificateAuthority(certPem, keyPem, env.now(), env.crypto),
+    loadCa: (certPem, keyPem, opts) => loadCertificateAuthority(certPem, keyPem, env.now(), env.crypto, opts),
     issue,
     signCsr: (ca, csr, opts) => signCsr(ca, csr, { ...opts, now: env.now(), crypto: env.crypto }),
     async createSet(request) {

@@ -207,6 +207,25 @@ describe('pgtls cert sign', () => {
     assert.match(cut.err, /note: long\.crt: server certificate: not-after cut from .* when the issuing CA expires/);
     assert.match((await run('cert', 'ca', '--out', path.join(tmp, 'ca2'), '--not-before', 'yesterday')).err, /cannot read "yesterday"/);
   });
+
+  test('an expired CA issues only with --allow-invalid-dates, and only inside its own validity (a leaf it could have issued)', async () => {
+    const old = path.join(tmp, 'expired-ca');
+    const made = await run('cert', 'ca', '--out', old, '--not-before', '-60d', '--not-after', '-10d', '--allow-invalid-dates');
+    assert.equal(made.code, 0, made.err);
+    const ca = ['--ca-cert', path.join(old, 'ca.crt'), '--ca-key', path.join(old, 'ca.key')];
+    const refused = await run('cert', 'server', '--out', path.join(tmp, 'from-expired'), ...ca, '--server-name', 'db');
+    assert.equal(refused.code, 1);
+    assert.match(refused.err, /the CA certificate expired on .*pass --allow-invalid-dates/);
+    const noDates = await run('cert', 'server', '--out', path.join(tmp, 'from-expired'), ...ca, '--server-name', 'db', '--allow-invalid-dates');
+    assert.notEqual(noDates.code, 0);
+    assert.match(noDates.err, /the issuing CA expired at .*give --not-before and --not-after within its validity/);
+    const issued = await run('cert', 'server', '--out', path.join(tmp, 'from-expired'), ...ca, '--server-name', 'db', '--allow-invalid-dates', '--not-before', '-40d', '--not-after', '-20d');
+    assert.equal(issued.code, 0, issued.err);
+    const leaf = new nodeCrypto.X509Certificate(fs.readFileSync(path.join(tmp, 'from-expired', 'server.crt'), 'utf8'));
+    const root = new nodeCrypto.X509Certificate(fs.readFileSync(path.join(old, 'ca.crt'), 'utf8'));
+    assert.ok(leaf.checkIssued(root) && leaf.verify(root.publicKey), 'issued and signed by the expired CA');
+    assert.ok(new Date(leaf.validTo) < new Date(root.validTo) && new Date(leaf.validFrom) > new Date(root.validFrom));
+  });
 });
 
 describe('pgtls/certs/sign (the palette command\'s server side)', () => {

@@ -212,9 +212,12 @@ async function importKeyPair(cert: X509Certificate, pk8: Uint8Array<ArrayBuffer>
 /**
  * Loads an existing CA to issue leaves from: the first certificate of `certPem` is the CA (any further ones are its
  * chain up to, not including, the root), `keyPem` its key (PKCS#8, PKCS#1 or SEC1, unencrypted). Refuses a
- * certificate that is not a usable CA at `now` and a key that does not belong to it.
+ * certificate that is not a usable CA at `now` (`allowInvalidDates`: an expired or not yet valid one is taken, for
+ * negative tests; what it issues is cut to its validity as always) and a key that does not belong to it.
  */
-export async function loadCertificateAuthority(certPem: string, keyPem: string, now: Date, crypto: Crypto): Promise<CertificateAuthority> {
+export async function loadCertificateAuthority(
+  certPem: string, keyPem: string, now: Date, crypto: Crypto, opts: { allowInvalidDates?: boolean } = {},
+): Promise<CertificateAuthority> {
   const ders = pemDecodeAll(certPem, 'CERTIFICATE');
   if (ders.length === 0) {
     throw new CertError(/PRIVATE KEY-----/.test(certPem) ? 'the CA certificate file holds a private key, not a certificate' : 'the CA certificate file has no PEM "CERTIFICATE" block');
@@ -235,8 +238,9 @@ export async function loadCertificateAuthority(certPem: string, keyPem: string, 
     throw new CertError('the CA certificate has no subject key identifier; OpenSSL\'s strict verification rejects such CAs, so create a new one with "pgtls cert ca"');
   }
   const validity = validityAt(cert, now)?.state;
-  if (validity === 'expired') throw new CertError(`the CA certificate expired on ${cert.notAfter.toISOString()}`);
-  if (validity === 'not-yet-valid') throw new CertError(`the CA certificate is not valid before ${cert.notBefore.toISOString()}`);
+  const dates = ' (to issue from it anyway for a negative test, pass --allow-invalid-dates)';
+  if (validity === 'expired' && !opts.allowInvalidDates) throw new CertError(`the CA certificate expired on ${cert.notAfter.toISOString()}${dates}`);
+  if (validity === 'not-yet-valid' && !opts.allowInvalidDates) throw new CertError(`the CA certificate is not valid before ${cert.notBefore.toISOString()}${dates}`);
   const algorithm = certificateAlgorithm(cert);
   const pk8 = privateKeyToPkcs8(keyPem);
   const keys = await importKeyPair(cert, pk8, algorithm, crypto, true);

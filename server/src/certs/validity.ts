@@ -114,7 +114,7 @@ export function resolveValidity(req: ValidityRequest, now: Date, defaultDays: nu
     notAfter = wholeSeconds(issuerNotAfter.getTime());
     if (notAfter <= notBefore) {
       throw new CertError(issuerNotAfter <= now
-        ? `${what}: the issuing CA has already expired at ${now.toISOString()}`
+        ? `${what}: the issuing CA expired at ${iso(issuerNotAfter)}; give --not-before and --not-after within its validity (e.g. --not-before -30d --not-after -2d) for a certificate it could have issued`
         : `${what}: the issuing CA expires at ${iso(notAfter)}, before the certificate's not-before (${iso(notBefore)})`);
     }
   }

@@ -196,7 +196,7 @@ async function certCa(p: ParsedArgs, ctx: CertCtx): Promise<number> {
   const pathLength = intFlag(p, 'path-length', 0, 10);
   const days = intFlag(p, 'days', 1, 36500);
   const parentFiles = caFlags(p, undefined);
-  const parent = parentFiles ? await loadCa(parentFiles, ctx) : undefined;
+  const parent = parentFiles ? await loadCa(parentFiles, ctx, p.bools.has('allow-invalid-dates')) : undefined;
   const algorithm = algorithmFlag(p) ?? parent?.algorithm ?? 'ecdsa-p256';
   const { hash } = assertStrong(algorithm, one(p, 'hash'));
   const keyFormat = keyFormatFlag(p, algorithm);
@@ -241,7 +241,7 @@ async function certLeaf(kind: 'server' | 'client' | 'replication', p: ParsedArgs
   if (libpq && base === 'root') throw new UsageError('--basename root would collide with root.crt in the libpq layout');
   precheck(out, names, p.bools.has('force'));
 
-  const ca = await loadCa(caPaths, ctx);
+  const ca = await loadCa(caPaths, ctx, p.bools.has('allow-invalid-dates'));
   const algorithm = requestedAlg ?? ca.algorithm;
   request.leaves = { algorithm, keyFormat: keyFormatFlag(p, algorithm), ...(days ? { days } : {}), ...validityFlags(p) };
   const issued = await ctx.certs.issue(ca, request);

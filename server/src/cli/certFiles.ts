@@ -46,9 +46,10 @@ export function caFlags(p: ParsedArgs, defaultDir: string | undefined): CaPaths 
   return { cert, key, certText: readText(cert, 'CA certificate'), keyText: readText(key, 'CA key') };
 }
 
-export async function loadCa(paths: CaPaths, ctx: CertCtx): Promise<CertificateAuthority> {
+/** `allowInvalidDates`: the command's --allow-invalid-dates, which also lets an expired or not yet valid CA issue. */
+export async function loadCa(paths: CaPaths, ctx: CertCtx, allowInvalidDates = false): Promise<CertificateAuthority> {
   try {
-    return await ctx.certs.loadCa(paths.certText, paths.keyText);
+    return await ctx.certs.loadCa(paths.certText, paths.keyText, { allowInvalidDates });
   } catch (e) {
     if (e instanceof CertError) throw new CommandFailure(`cannot issue from ${paths.cert} with ${paths.key}: ${e.message}`);
     throw e;

@@ -47,7 +47,7 @@ export async function certSign(p: ParsedArgs, ctx: CertCtx): Promise<number> {
     if (code === 'ENOENT') throw new UsageError(`the CSR ${csrPath} does not exist`);
     throw new CommandFailure(`cannot read the CSR ${csrPath}: ${code ?? (e as Error).message}`);
   }
-  const ca = await loadCa(caPaths, ctx);
+  const ca = await loadCa(caPaths, ctx, p.bools.has('allow-invalid-dates'));
   let signed: SignedCsr;
   try {
     signed = await ctx.certs.signCsr(ca, csrBytes, {
