@@ -218,7 +218,21 @@ export async function buildCertificate(c: CertificateInput): Promise<Uint8Array<
   // WebCrypto gives ECDSA signatures as r‖s; X.509 carries them as ECDSA-Sig-Value, SEQUENCE { r, s } (RFC 5480 §2.2).
   const signatureValue = family === 'ECDSA' ? ecdsaSigValue(raw) : raw;
   const signed = new Certificate({ tbsCertificate: builtOnce(tbsTree) as unknown as TBSCertificate, signatureAlgorithm: algorithmId, signatureValue });
-  return new Uint8Array(AsnConvert.serialize(signed));
+  const der = new Uint8Array(AsnConvert.serialize(signed));
+  built.set(der, new Certificate({ tbsCertificate, signatureAlgorithm: algorithmId, signatureValue }));
+  return der;
+}
+
+/**
+ * The certificates built here, by the DER array buildCertificate returned: describing one (inspect.ts) reads these
+ * ASN.1 objects instead of parsing the DER it was encoded from, which costs a short-lived `pgtls cert set` as much as
+ * making the certificates. Held weakly: gone with the array.
+ */
+const built = new WeakMap<Uint8Array, Certificate>();
+
+/** The ASN.1 objects `der` was encoded from, when buildCertificate made exactly this array. */
+export function builtCertificate(der: Uint8Array): Certificate | undefined {
+  return built.get(der);
 }
 
 /** An already built ASN.1 tree as an asn1-schema convertible: the serialiser takes its `toASN()` as it is. */

@@ -114,6 +114,8 @@ export interface IssuedCertificate {
   keyPem: string;
   /** The private key as PKCS#8 DER (JDBC's `.pk8`). */
   pk8Der: Uint8Array<ArrayBuffer>;
+  /** This certificate's DER as built here (absent for a CA loaded from files): describing it needs no parse. */
+  certDer?: Uint8Array<ArrayBuffer>;
   /** What the caller should tell the user about how it was made (e.g. its notAfter cut to the CA's); absent when nothing. */
   notes?: string[];
 }
@@ -223,6 +225,8 @@ function leafPlan(role: 'server' | 'client', opts: ServerCertOptions | ClientCer
 export interface SignedCertificate {
   cert: X509Certificate;
   certPem: string;
+  /** The DER as built: describing it needs no parse. */
+  certDer: Uint8Array<ArrayBuffer>;
   /** The certificate followed by the CA's intermediates, never the root. */
   chainPem: string;
   notes?: string[];
@@ -430,7 +434,7 @@ async function finishCa(
     algorithm: base.algorithm, certPem, chainPem: chain.map(c => pemEncode(c.rawData, 'CERTIFICATE')).join('') || certPem,
     keys, keyPem: key.pem, pk8Der: key.pk8Der, hash, pathLength, chain, ...(base.notes ? { notes: base.notes } : {}),
   };
-  const ca = cert ? { ...fields, cert } : withLazyCertificate(fields, certDer);
+  const ca = cert ? { ...fields, cert, certDer } : withLazyCertificate(fields, certDer);
   issuers.set(ca, info);
   return ca;
 }
@@ -439,11 +443,11 @@ async function finishCa(
  * Adds `cert` as a property that parses the DER on first use. Parsing with @peculiar/x509 costs more than making
  * an ECDSA certificate, and generating a set of PEM files never needs the object.
  */
-function withLazyCertificate<T extends object>(fields: T, certDer: Uint8Array<ArrayBuffer>): T & { cert: X509Certificate } {
+function withLazyCertificate<T extends object>(fields: T, certDer: Uint8Array<ArrayBuffer>): T & { cert: X509Certificate; certDer: Uint8Array<ArrayBuffer> } {
   let cert: X509Certificate | undefined;
-  return Object.defineProperty(fields, 'cert', {
+  return Object.defineProperty(Object.assign(fields, { certDer }), 'cert', {
     enumerable: true,
     configurable: true,
     get: () => (cert ??= new (x509().X509Certificate)(certDer)),
-  }) as T & { cert: X509Certificate };
+  }) as T & { cert: X509Certificate; certDer: Uint8Array<ArrayBuffer> };
 }

@@ -13,6 +13,7 @@ import { Certificate } from '@peculiar/asn1-x509';
 import { ECParameters } from '@peculiar/asn1-ecc';
 import { RSAPublicKey } from '@peculiar/asn1-rsa';
 import { OID_COMMON_NAME, formatName, nameField, readExtensions, type ReadExtensions } from './asnRead';
+import { builtCertificate } from './assemble';
 import {
   EDDSA_BITS, KEY_USAGES, bitLength, curveOfOid, ekuLabel, ekuName, issuerProblem, keyTypeOfOid, misplacedEncipherment,
   signatureAlgorithm, validityAt, weakKey, weakSignature, type KeyUsageName, type ValidityState,
@@ -76,6 +77,8 @@ export async function describeCertificates(pemOrDer: string | BufferSource, now:
 }
 
 function certificateDers(input: string | BufferSource): Uint8Array<ArrayBuffer>[] {
+  // a certificate the generator just built keeps its identity (describeDer then reads its ASN.1 objects)
+  if (input instanceof Uint8Array && builtCertificate(input)) return [input as Uint8Array<ArrayBuffer>];
   if (typeof input !== 'string') return [toBytes(input)];
   const ders = pemDecodeAll(input, 'CERTIFICATE');
   if (ders.length > 0) return ders;
@@ -86,7 +89,7 @@ function certificateDers(input: string | BufferSource): Uint8Array<ArrayBuffer>[
 async function describeDer(der: Uint8Array<ArrayBuffer>, now: Date, crypto: Crypto): Promise<CertificateDescription> {
   let asn: Certificate;
   try {
-    asn = AsnConvert.parse(der, Certificate);
+    asn = builtCertificate(der) ?? AsnConvert.parse(der, Certificate);
   } catch {
     throw new CertError('not a valid X.509 certificate (DER could not be parsed)');
   }

@@ -15,7 +15,7 @@ export interface CertCtx {
 }
 
 /** A file to write, with the certificate it holds (for the summary) and what it is. */
-export type Planned = FileToWrite & { cert?: Pick<IssuedCertificate, 'certPem' | 'notes'>; role?: string };
+export type Planned = FileToWrite & { cert?: Pick<IssuedCertificate, 'certPem' | 'certDer' | 'notes'>; role?: string };
 
 /** A file's text; a missing file is a usage error (exit 2), an unreadable one a failure (exit 1). */
 export function readText(file: string, what: string): string {
@@ -90,7 +90,7 @@ export async function writeAndReport(out: string, files: Planned[], p: ParsedArg
   for (const w of result.warnings) ctx.io.err(`pgtls: warning: ${w}\n`);
   for (const f of files) for (const n of f.cert?.notes ?? []) ctx.io.err(`pgtls: note: ${f.name}: ${n}\n`);
   const described = new Map<string, CertificateDescription>();
-  for (const f of files) if (f.cert) described.set(f.name, await ctx.certs.describe(f.cert.certPem));
+  for (const f of files) if (f.cert) described.set(f.name, await ctx.certs.describe(f.cert.certDer ?? f.cert.certPem));
   ctx.io.out(format === 'json' ? jsonSummary(result, files, described, algorithm) : textSummary(result, files, described, algorithm));
   // certificates that a peer with default settings refuses in some handshakes (certs/compat.ts): said, never silent
   // the server certificate's signature is its CA's (an Ed25519 CA breaks libpq's SCRAM channel binding)

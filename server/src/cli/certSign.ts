@@ -60,7 +60,7 @@ export async function certSign(p: ParsedArgs, ctx: CertCtx): Promise<number> {
   // One certificate, no key: no .gitignore, and the folder-mode warning (about keys) does not apply.
   const result = await writeCertFiles(dir, [{ name, contents: signed.chainPem, secret: false }], { force: p.bools.has('force'), gitignore: false });
   const written = result.files[0]!;
-  const d = await ctx.certs.describe(signed.certPem);
+  const d = await ctx.certs.describe(signed.certDer);
   if (format === 'json') {
     ctx.io.out(JSON.stringify({
       path: written.path, mode: written.mode.toString(8).padStart(4, '0'), replaced: written.replaced, role, csr: signed.csr,

@@ -171,7 +171,7 @@ async function fileSummaries(result: WriteResult, files: Planned[], certs: CertS
   const out: CertFileSummary[] = [];
   for (const w of result.files) {
     const f = files.find(x => x.name === w.name)!;
-    const d = f.cert ? await certs.describe(f.cert.certPem) : undefined;
+    const d = f.cert ? await certs.describe(f.cert.certDer ?? f.cert.certPem) : undefined;
     out.push({
       name: w.name, path: w.path, mode: octal(w.mode),
       kind: w.name === SECRETS_FILE ? 'manifest' : w.secret ? 'private-key' : 'certificate',

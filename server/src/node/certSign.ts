@@ -36,7 +36,7 @@ export async function runCertSign(p: CertSignParams, env: CertEnv): Promise<Cert
     if (e instanceof ExistingFilesError) return { status: 'exists', existing: e.existing };
     throw e;
   }
-  const d = await certs.describe(signed.certPem);
+  const d = await certs.describe(signed.certDer);
   const sans = [...d.subjectAltNames.dns.map(s => `DNS:${s}`), ...d.subjectAltNames.ip.map(s => `IP:${s}`)];
   const message = `Signed ${path.basename(p.csr)} as a ${p.role} certificate: ${out} (${d.subject}${sans.length ? `; ${sans.join(', ')}` : ''}), valid to ${d.notAfter.toISOString().slice(0, 10)}.`
     + (signed.notes.length ? ` ${signed.notes.map(n => `${n.charAt(0).toUpperCase()}${n.slice(1)}.`).join(' ')}` : '');
