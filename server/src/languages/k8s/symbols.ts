@@ -2,9 +2,10 @@
  * The YAML mode's outline and folding. Outline: one entry per Kubernetes resource (`Kind name`, its apiVersion and
  * namespace as the detail) with its TLS-relevant fields: every `spec` field of cert-manager's kinds, the keys of a
  * Secret's `data`/`stringData` (names only, never a value), and elsewhere the fields whose names speak of TLS (tls,
- * ssl, cert, CA, issuer, hba, clientAuth) with what is under them. Folding, for a file with at least one resource: each
- * document, each mapping, sequence item and multi-line value, and comment blocks; a YAML file without a resource gets
- * no folding from pgtls (`undefined`), so the editor's own folding applies there.
+ * ssl, cert, CA, issuer, hba, clientAuth, an embedded pgpool.conf or postgresql.conf) with what is under them.
+ * Folding, for a file with at least one resource: each document, each mapping, sequence item and multi-line value,
+ * and comment blocks; a YAML file without a resource gets no folding from pgtls (`undefined`), so the editor's own
+ * folding applies there.
  */
 import { isMap, isPair, isScalar, isSeq, type Node, type Pair, type Scalar } from 'yaml';
 import { type FoldSpan, type OutlineSymbol, commentFolds, lineOf, textLines } from '../../core/structure';
@@ -13,10 +14,10 @@ import { keyString } from './data';
 import type { K8sDocument, K8sFile } from './parse';
 
 /** Field names that speak of TLS (case-insensitive), and of a CA (case-sensitive, as a word of a camelCase name). */
-const TLS_WORDS = /tls|ssl|cert|issuer|hba|clientauth/i;
+const TLS_WORDS = /tls|ssl|cert|issuer|hba|clientauth|pgpool\.conf|postgresql\.conf/i;
 const CA_WORD = /^ca($|[A-Z._-])|[a-z]CA($|[A-Z._-])|^CA$/;
 /** Values never shown, whatever the field. */
-const SECRET_KEY = /password|passphrase|private|token|(^|[._-])key$/i;
+const SECRET_KEY = /password|passphrase|token/i;
 const CERT_MANAGER = /^cert-manager\.io\//;
 /** Bounds: a generated manifest of thousands of fields must not make an outline of thousands of entries. */
 const MAX_FIELDS = 300;
@@ -37,9 +38,13 @@ function rangeOf(n: Node | null | undefined): readonly [number, number] | undefi
   return r ? [r[0], r[1]] : undefined;
 }
 
+/** A short, one-line scalar (or list of scalars, `server auth, client auth`) as written; never in a Secret's data. */
 function scalarDetail(key: string, v: Node | null, w: Walk): string | undefined {
-  if (w.hidden || !isScalar(v) || SECRET_KEY.test(key)) return undefined;
-  const s = String((v as Scalar).value ?? '');
+  if (w.hidden || SECRET_KEY.test(key)) return undefined;
+  let s: string;
+  if (isScalar(v)) s = String((v as Scalar).value ?? '');
+  else if (isSeq(v) && v.items.length && v.items.every(isScalar)) s = v.items.map(i => String((i as Scalar).value ?? '')).join(', ');
+  else return undefined;
   return s === '' || s.length > 60 || /[\r\n]|BEGIN /.test(s) ? undefined : s;
 }
 
@@ -173,6 +178,8 @@ export function folding(doc: SourceDocument, file: K8sFile): FoldSpan[] | undefi
   // Lines inside a block scalar (an embedded pgpool.conf's `#` lines) are text, not YAML comments.
   const inBlock = new Set<number>();
   for (const [s, e] of blocks) for (let l = lineOf(lines, s); l <= lineOf(lines, Math.max(s, e - 1)); l++) inBlock.add(l);
+  // A comment block at the top of a document would start on the document's own fold line: the document fold wins.
+  for (const b of pieces) inBlock.add(lineOf(lines, b));
   out.push(...commentFolds(text, lines, l => l.startsWith('#'), inBlock));
   return out;
 }
