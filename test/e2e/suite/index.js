@@ -252,6 +252,9 @@ test('pgtls.inspectCertificate shows the decoded server.crt in a read-only view'
   assert.ok(!shown.document.getText().includes('PRIVATE KEY'));
 });
 
+// Outline, folding, formatting and document links (suite/structure.js, expectations in ../structure.json).
+require('./structure').register(test, { open, log, fileUri });
+
 exports.run = async function run() {
   const results = [];
   for (const t of tests) {
