@@ -10,7 +10,9 @@ import { hover } from './hover';
 import type { PgIdentFile } from './model';
 import { parsePgIdent } from './parse';
 import { PG_IDENT_RULES } from './rules';
-import { folding, format, links, symbols } from './structure';
+import { folding, symbols } from './symbols';
+import { format } from './format';
+import { links } from './links';
 
 export const pgIdentMode: LanguageMode<PgIdentFile> = {
   id: 'pg-ident',
