@@ -9,7 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ROOT, testService } from '../helpers';
+import { ROOT, testEnv, testService } from '../helpers';
+import { pathLocator } from '../../server/src/deploy';
 import { LineIndex } from '../../server/src/core/text';
 import type { OutlineSymbol } from '../../server/src/core/structure';
 import { DEFAULT_SETTINGS, type LanguageId, type Settings, type SourceDocument } from '../../server/src/core/types';
@@ -162,6 +163,28 @@ test('links: the TLS files, includes and name lists each language names, located
   ]);
   assert.deepEqual(links('l/pgbouncer_hba.conf', 'host all @admins 10.0.0.0/8 md5\n'), ['admins -> l/admins']);
   assert.deepEqual(links('l/pg_ident.conf', 'include extra.conf\nm a b\n'), ['extra.conf -> l/extra.conf']);
+});
+
+test('links through the mappings the workspace makes certain: a compose bind mount links, a Secret volume does not', () => {
+  touch('m/tls/server.crt', 'm/tls/ca.crt');
+  fs.writeFileSync(path.join(tmp, 'm/docker-compose.yml'), [
+    'services:', '  pgpool:', '    image: pgpool/pgpool:4.6.1', '    volumes:', '      - ./pgpool:/etc/pgpool:ro', '      - ./tls:/etc/pgpool/tls:ro', '',
+  ].join('\n'));
+  assert.deepEqual(links('m/pgpool/pgpool.conf', "ssl_cert = '/etc/pgpool/tls/server.crt'\nssl_ca_cert = '/etc/pgpool/tls/missing.crt'\n"), [
+    '/etc/pgpool/tls/server.crt -> m/tls/server.crt',
+  ]);
+  // A Secret mounted as a volume gives virtual files (their text is the Secret's): nothing on the disk to open.
+  fs.mkdirSync(path.join(tmp, 'k'), { recursive: true });
+  const b64 = Buffer.from('-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n').toString('base64');
+  fs.writeFileSync(path.join(tmp, 'k/deploy.yaml'), [
+    'apiVersion: apps/v1', 'kind: Deployment', 'metadata: {name: pgpool}', 'spec:', '  template:', '    spec:', '      containers:', '      - name: pgpool',
+    '        image: pgpool/pgpool:4.6.1', '        volumeMounts:', '        - {name: tls, mountPath: /etc/pgpool/tls}', '        - {name: conf, mountPath: /etc/pgpool/conf}',
+    '      volumes:', '      - {name: tls, secret: {secretName: pgpool-tls}}', '      - {name: conf, configMap: {name: pgpool-conf}}',
+    '---', 'apiVersion: v1', 'kind: Secret', 'metadata: {name: pgpool-tls}', 'data:', `  tls.crt: ${b64}`, '',
+  ].join('\n'), { flag: 'w' });
+  assert.deepEqual(links('k/pgpool.conf', "ssl_cert = '/etc/pgpool/tls/tls.crt'\n"), []);
+  const seen = pathLocator({ settings: DEFAULT_SETTINGS, env: testEnv() }, path.join(tmp, 'k/pgpool.conf')).locate('/etc/pgpool/tls/tls.crt');
+  assert.ok(seen.status === 'seen' && seen.stat?.isFile && seen.via && typeof seen.via.mapping.to !== 'string', `the checks see the Secret's key: ${JSON.stringify(seen)}`);
 });
 
 /** Every fixture file, with its language. */
