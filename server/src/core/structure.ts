@@ -187,12 +187,18 @@ export function groupBySections(symbols: OutlineSymbol[], sections: readonly Ban
     if (n.s.level === 1) { top.push(n.sym); parent = n; } else if (parent && n.s.headerStart <= parent.s.end) parent.sym.children!.push(n.sym);
     else top.push(n.sym);
   }
-  for (const sym of symbols) {
+  // One pass over both lists in file order: the last section and subsection started so far, if the line is still theirs.
+  let next = 0;
+  let section: (typeof nodes)[number] | undefined;
+  let sub: (typeof nodes)[number] | undefined;
+  for (const sym of [...symbols].sort((a, b) => a.span[0] - b.span[0])) {
     const line = lineOf(lines, sym.span[0]);
-    let home = top;
-    // Sections come in file order, a subsection after its section: the last one holding the line is the innermost.
-    for (const n of nodes) if (n.s.headerStart <= line && line <= n.s.end) home = n.sym.children!;
-    home.push(sym);
+    while (next < nodes.length && nodes[next]!.s.headerStart <= line) {
+      const n = nodes[next++]!;
+      if (n.s.level === 1) { section = n; sub = undefined; } else sub = n;
+    }
+    const home = sub && line <= sub.s.end ? sub : section && line <= section.s.end ? section : undefined;
+    (home ? home.sym.children! : top).push(sym);
   }
   const order = (list: OutlineSymbol[]) => {
     list.sort((a, b) => a.span[0] - b.span[0]);
