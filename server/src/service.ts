@@ -9,8 +9,9 @@ import { languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
 import { MODES, RULES } from './languages/registry';
 import { fileLenses, secretLenses, type CertLens } from './tlsFiles/expiry';
+import type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
 import type {
-  CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
+  CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span, TextEdit,
 } from './core/types';
 
 export type { DefinitionLocation } from './core/language';
@@ -20,6 +21,7 @@ export { LineIndex } from './core/text';
 export { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, normalizeSettings, settingFromFlag, settingOfFlag } from './core/settings';
 export type { CertEnv, CertService } from './certService';
 export type { CertLens } from './tlsFiles/expiry';
+export type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
 
 /**
  * The certificate half of the façade (certService.ts: presets of resources, certificate sets as data, inspection),
@@ -69,6 +71,16 @@ export interface Service {
    * `certificateLenses` setting is off.
    */
   certLenses(doc: SourceDocument, parsed: ParsedFile, settings: Settings): CertLens[];
+  /** The outline of a document; empty for a language without one or a file pgtls does not read (binary, too large). */
+  symbols(doc: SourceDocument, parsed: ParsedFile): OutlineSymbol[];
+  /** Folding regions; `undefined` when the editor's own folding should apply. */
+  folding(doc: SourceDocument, parsed: ParsedFile): FoldSpan[] | undefined;
+  /** Formatting edits (non-overlapping, in text order); empty when nothing changes or the language does not format. */
+  format(doc: SourceDocument, parsed: ParsedFile, options: FormatOptions): TextEdit[];
+  /** Links from the paths a document names to the local files they lead to. */
+  links(doc: SourceDocument, parsed: ParsedFile, settings: Settings): PathLink[];
+  /** The languages that format (the glue offers formatting for these only, not for every YAML file). */
+  formattingLanguages(): LanguageId[];
 }
 
 const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
@@ -180,6 +192,27 @@ export function createService(env: ServiceEnv): Service {
       return out;
     },
     rules: () => [...RULES.values()],
+    symbols(doc, parsed) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.symbols || parsed.skipped) return [];
+      try { return mode.symbols(doc, parsed.file); } catch { return []; }
+    },
+    folding(doc, parsed) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.folding || parsed.skipped) return undefined;
+      try { return mode.folding(doc, parsed.file); } catch { return undefined; }
+    },
+    format(doc, parsed, options) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.format || parsed.skipped) return [];
+      try { return ordered(mode.format(doc, parsed.file, options)); } catch { return []; }
+    },
+    links(doc, parsed, settings) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.links || parsed.skipped) return [];
+      try { return mode.links(doc, parsed.file, featureContext(settings)); } catch { return []; }
+    },
+    formattingLanguages: () => MODES.filter(m => m.format).map(m => m.id),
     certLenses(doc, parsed, settings) {
       if (!settings.certificateLenses || parsed.skipped) return [];
       try {
@@ -193,6 +226,13 @@ export function createService(env: ServiceEnv): Service {
       }
     },
   };
+}
+
+/** Edits in text order; none at all when two overlap (an editor refuses the whole set then anyway). */
+function ordered(edits: TextEdit[]): TextEdit[] {
+  const sorted = [...edits].sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1]);
+  for (let i = 1; i < sorted.length; i++) if (sorted[i]!.span[0] < sorted[i - 1]!.span[1]) return [];
+  return sorted;
 }
 
 function internalError(what: string, e: unknown): Finding {

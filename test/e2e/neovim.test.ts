@@ -11,6 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { assertTools, missing, which } from '../requires';
 import { ProcessGroup } from './harness/processes';
+import { pathToFileURL } from 'node:url';
 import { E2E_DIR, REPO, copyWorkspace, expected, makeTemp, removeTemp } from './harness/tools';
 
 const SERVER = path.join(REPO, 'dist/server.js');
@@ -91,6 +92,87 @@ test('pgtls language server in Neovim: pushed diagnostics with rule id and exact
       }
     }
     assert.equal(report.done, true, context);
+    assert.equal(r.code, 0, context);
+  } finally {
+    await group.dispose();
+    removeTemp(tmp);
+  }
+});
+
+/** test/e2e/structure.json: what the structure features give on workspace/structure/ (shared with suite/structure.js). */
+interface StructureSpec {
+  outline: { file: string; sections: Record<string, string[]> };
+  format: Record<string, string[] | Record<string, string>>;
+  links: { file: string; expected: { range: [number, number, number, number]; target: string }[]; targetStartsWith: string };
+  codeAction: { file: string; code: string; title: string; line: number; after: string };
+}
+interface NvimSymbol { name: string; kind: number; children?: NvimSymbol[] }
+interface StructureReport {
+  steps: string[];
+  capabilities: Record<string, boolean>;
+  symbols: NvimSymbol[];
+  links: { range: LspDiagnostic['range']; target: string }[];
+  link_target?: { name: string; first_line: string };
+  formatted: Record<string, string[]>;
+  actions?: string[];
+  fixed_line?: string;
+  cleared?: boolean;
+}
+
+test('pgtls language server in Neovim: document symbols, links, formatting and a quick fix at the LSP level', { skip, timeout: 90_000 }, async () => {
+  assertTools('nvim');
+  assert.ok(fs.existsSync(SERVER), `${SERVER} is missing: run npm run build first`);
+  const spec = JSON.parse(fs.readFileSync(path.join(E2E_DIR, 'structure.json'), 'utf8')) as StructureSpec;
+  const tmp = makeTemp('nvim-structure');
+  const group = new ProcessGroup(tmp);
+  try {
+    const workspace = copyWorkspace(tmp);
+    const out = path.join(tmp, 'report.json');
+    const xdg = (name: string) => {
+      const dir = path.join(tmp, name);
+      fs.mkdirSync(dir, { recursive: true });
+      return dir;
+    };
+    const r = await group.run(which('nvim')!, ['--headless', '--clean', '-n', '-c', `luafile ${path.join(E2E_DIR, 'harness/nvim-structure.lua')}`], {
+      cwd: workspace,
+      timeoutMs: 60_000,
+      env: {
+        ...process.env,
+        HOME: xdg('home'), XDG_CONFIG_HOME: xdg('config'), XDG_DATA_HOME: xdg('data'), XDG_STATE_HOME: xdg('state'),
+        XDG_CACHE_HOME: xdg('cache'), TMPDIR: xdg('tmp'),
+        PGTLS_LSP_CMD: JSON.stringify([process.execPath, SERVER, '--stdio']),
+        PGTLS_ROOT: workspace,
+        PGTLS_SPEC: JSON.stringify(spec),
+        PGTLS_SETTINGS: JSON.stringify({ pgtls: { checkFiles: false } }),
+        PGTLS_OUT: out,
+        PGTLS_TIMEOUT_MS: '30000',
+      },
+    });
+    const report = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) as StructureReport : undefined;
+    const context = `nvim exit ${r.code}\nstderr: ${r.stderr}\nreport: ${JSON.stringify(report, null, 2)}`;
+    assert.ok(report, `Neovim wrote no report\n${context}`);
+    assert.deepEqual(report.capabilities, { documentSymbol: true, documentLink: true, formatting: true }, context);
+    // The outline: the banner sections with their settings.
+    const sections = Object.fromEntries(report.symbols.map(s => [s.name, (s.children ?? []).map(c => c.name)]));
+    assert.deepEqual(sections, spec.outline.sections, context);
+    // The link: its range and the file it opens.
+    const rangeOf = (x: LspDiagnostic['range']) => [x.start.line, x.start.character, x.end.line, x.end.character];
+    assert.deepEqual(report.links.map(l => ({ range: rangeOf(l.range), target: l.target })),
+      spec.links.expected.map(l => ({ range: l.range, target: pathToFileURL(path.join(workspace, l.target)).href })), context);
+    assert.equal(report.link_target?.name, path.join(workspace, spec.links.expected[0]!.target), context);
+    assert.ok(report.link_target?.first_line.startsWith(spec.links.targetStartsWith), context);
+    // Formatting through vim.lsp.buf.formatting_sync.
+    for (const [file, want] of Object.entries(spec.format)) {
+      const got: string[] | undefined = report.formatted[file];
+      assert.ok(got, `no formatted text of ${file}\n${context}`);
+      if (Array.isArray(want)) assert.deepEqual(got, want, `${file}\n${context}`);
+      else for (const [line, text] of Object.entries(want)) assert.equal(got[Number(line)], text, `${file}:${line}\n${context}`);
+    }
+    // The quick fix: offered, applied, and the server's next diagnostics no longer hold the problem.
+    assert.ok(report.actions?.includes(spec.codeAction.title), context);
+    assert.equal(report.fixed_line, spec.codeAction.after, context);
+    assert.equal(report.cleared, true, context);
+    assert.deepEqual(report.steps, ['symbols and links', 'formatting', 'code action'], context);
     assert.equal(r.code, 0, context);
   } finally {
     await group.dispose();

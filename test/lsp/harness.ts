@@ -18,6 +18,8 @@ export interface Harness {
   pushed: Map<string, unknown[]>;
   /** How many `workspace/configuration` requests the server sent. */
   configurationRequests: number;
+  /** What the server announced in its `initialize` answer. */
+  serverCapabilities: Record<string, unknown>;
   close(): void;
 }
 
@@ -28,6 +30,10 @@ export interface HarnessOptions {
   now?: () => Date;
   /** Workspace folders (absolute paths) the client announces in `initialize`. */
   workspaceFolders?: string[];
+  /** More `textDocument` client capabilities (e.g. `{ formatting: { dynamicRegistration: true } }`). */
+  textDocument?: Record<string, unknown>;
+  /** Told of each `client/registerCapability` request the server sends. */
+  onRegister?: (params: { registrations: { method: string; registerOptions?: unknown }[] }) => void;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -41,6 +47,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     settings: opts.settings ?? {},
     pushed: new Map(),
     configurationRequests: 0,
+    serverCapabilities: {},
     close() {
       client.dispose();
       up.end();
@@ -52,18 +59,19 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     return p.items.map(() => h.settings);
   });
   client.onRequest('workspace/diagnostic/refresh', () => null);
-  client.onRequest('client/registerCapability', () => null);
+  client.onRequest('client/registerCapability', (p: Parameters<NonNullable<HarnessOptions['onRegister']>>[0]) => { opts.onRegister?.(p); return null; });
   client.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: unknown[] }) => { h.pushed.set(p.uri, p.diagnostics); });
   client.onNotification('window/logMessage', () => undefined);
   client.listen();
-  await client.sendRequest('initialize', {
+  const init = await client.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
     processId: null, rootUri: null,
     ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders.map(f => ({ uri: pathToFileURL(f).href, name: f })) } : {}),
     capabilities: {
       workspace: { configuration: true, diagnostics: { refreshSupport: true } },
-      textDocument: { ...(opts.pull === false ? {} : { diagnostic: { dynamicRegistration: false } }), hover: {}, completion: {}, codeAction: {} },
+      textDocument: { ...(opts.pull === false ? {} : { diagnostic: { dynamicRegistration: false } }), hover: {}, completion: {}, codeAction: {}, ...opts.textDocument },
     },
   });
+  h.serverCapabilities = init.capabilities;
   await client.sendNotification('initialized', {});
   return h;
 }

@@ -1,6 +1,7 @@
 import type { Reporter } from './rules';
+import type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './structure';
 import type {
-  CompletionResult, HoverResult, LanguageId, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
+  CompletionResult, HoverResult, LanguageId, RuleMeta, ServiceEnv, Settings, SourceDocument, Span, TextEdit,
 } from './types';
 
 /** What a language's `validate` gets: the settings, the environment and a `report` that only accepts spans. */
@@ -62,4 +63,15 @@ export interface LanguageMode<F = unknown> {
   complete?(doc: SourceDocument, file: F, offset: number, ctx: FeatureContext): CompletionResult[];
   /** The declarations of what the reference under `offset` names (e.g. the Secret a resource refers to). */
   definition?(doc: SourceDocument, file: F, offset: number, ctx: FeatureContext): DefinitionLocation[];
+  /** The outline: sections, settings, records, resources (core/structure.ts); every `span` holds its children's. */
+  symbols?(doc: SourceDocument, file: F): OutlineSymbol[];
+  /** Folding regions; `undefined` leaves folding to the editor (e.g. a YAML file with no resource). */
+  folding?(doc: SourceDocument, file: F): FoldSpan[] | undefined;
+  /**
+   * Formatting edits (of the lines `options.range` touches, or all): only blanks between what the server reads move,
+   * so the parse and the findings of the result are those of the original, and formatting it again changes nothing.
+   */
+  format?(doc: SourceDocument, file: F, options: FormatOptions): TextEdit[];
+  /** The certificate, key, CA, CRL and include paths the document names that lead to a file pgtls can open. */
+  links?(doc: SourceDocument, file: F, ctx: FeatureContext): PathLink[];
 }

@@ -9,7 +9,10 @@ import {
   CodeActionKind, CompletionItemKind, DiagnosticSeverity, DiagnosticTag, InsertTextFormat, MarkupKind,
   type CodeAction, type CodeLens, type Command, type CompletionItem, type Diagnostic, type Hover, type Location, type Position, type Range,
 } from 'vscode-languageserver';
-import { LineIndex, type CertLens } from '../service';
+import { FoldingRangeKind, SymbolKind, type DocumentLink, type DocumentSymbol, type FoldingRange, type TextEdit as LspTextEdit } from 'vscode-languageserver';
+import { LineIndex, type CertLens, type FoldSpan, type OutlineSymbol, type PathLink } from '../service';
+import type { OutlineKind } from '../core/structure';
+import type { TextEdit } from '../core/types';
 import type { CompletionResult, Fix, FixCommand, FixLocationArg, HoverResult, Problem, Span } from '../core/types';
 import { ruleDocsUrl } from '../protocol';
 
@@ -130,4 +133,38 @@ export function toCodeAction(fix: Fix, uri: string, lines: Positions, diagnostic
 /** A certificate lens: a label (no command: shown, not clickable) or an action such as "Renew". */
 export function toCodeLens(l: CertLens, lines: Positions): CodeLens {
   return { range: toRange(lines, l.span), command: { title: l.title, command: l.command?.id ?? '', ...(l.command ? { arguments: l.command.arguments } : {}) } };
+}
+
+const SYMBOL_KIND: Record<OutlineKind, SymbolKind> = {
+  section: SymbolKind.Namespace, setting: SymbolKind.Property, include: SymbolKind.File, record: SymbolKind.Struct,
+  entry: SymbolKind.Key, map: SymbolKind.Module, resource: SymbolKind.Object, field: SymbolKind.Field,
+};
+
+/** An outline entry and its children as a hierarchical LSP document symbol. */
+export function toDocumentSymbol(s: OutlineSymbol, lines: Positions): DocumentSymbol {
+  const out: DocumentSymbol = {
+    name: s.name || '(unnamed)', kind: SYMBOL_KIND[s.kind], range: toRange(lines, s.span), selectionRange: toRange(lines, s.selection),
+  };
+  if (s.detail) out.detail = s.detail;
+  if (s.children?.length) out.children = s.children.map(c => toDocumentSymbol(c, lines));
+  return out;
+}
+
+/** A fold as LSP lines; `undefined` for one that would not hide a line. */
+export function toFoldingRange(f: FoldSpan, lines: Positions): FoldingRange | undefined {
+  const startLine = lines.positionAt(f.span[0]).line;
+  const endLine = lines.positionAt(f.span[1]).line;
+  if (endLine <= startLine) return undefined;
+  const out: FoldingRange = { startLine, endLine };
+  if (f.kind) out.kind = f.kind === 'comment' ? FoldingRangeKind.Comment : FoldingRangeKind.Region;
+  return out;
+}
+
+export function toTextEdits(edits: readonly TextEdit[], lines: Positions): LspTextEdit[] {
+  return edits.map(e => ({ range: toRange(lines, e.span), newText: e.newText }));
+}
+
+/** A path link: the written path's range, and the local file's URI. */
+export function toDocumentLink(l: PathLink, lines: Positions): DocumentLink {
+  return { range: toRange(lines, l.span), target: pathToUri(l.target), tooltip: l.tooltip };
 }

@@ -74,7 +74,7 @@ export function documentClosed(g: Glue, uri: string): void {
 }
 
 /** Runs a feature on an open document of ours with its parse and settings; `fallback` otherwise or on failure. */
-async function atDocument<T>(g: Glue, uri: string, what: string, fallback: T, f: (doc: TextDocument, src: Parsed, settings: Settings) => T): Promise<T> {
+export async function atDocument<T>(g: Glue, uri: string, what: string, fallback: T, f: (doc: TextDocument, src: Parsed, settings: Settings) => T): Promise<T> {
   const doc = g.store.get(uri);
   if (!doc) return fallback;
   const settings = await g.store.settings(doc.uri);

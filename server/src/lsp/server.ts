@@ -14,6 +14,7 @@ import { DocumentStore } from './documents';
 import * as features from './features';
 import { guard, type Log } from './guard';
 import { clientSettings } from './settings';
+import { structureFeatures } from './structure';
 import { WorkspaceIndex } from './workspaceIndex';
 
 export interface ServerEnvFactory {
@@ -45,6 +46,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   const env: ServiceEnv = { ...baseEnv, workspace: index.view, roots: index.view.roots };
   const service: Service = createService(env);
   const g: features.Glue = { connection, store, service, env, guard: safe, log, caps };
+  const structure = structureFeatures(g);
 
   /** Settings or folders changed: every cached result may be stale. */
   const revalidate = () => {
@@ -58,9 +60,10 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     caps.pullDiagnostics = !!c.textDocument?.diagnostic;
     caps.configuration = !!c.workspace?.configuration;
     caps.workspaceFolders = !!c.workspace?.workspaceFolders;
-    return { capabilities: capabilities(caps), serverInfo: { name: 'pgtls', version: '0.1.0' } };
+    return { capabilities: { ...capabilities(caps), ...structure.capabilities(c) }, serverInfo: { name: 'pgtls', version: '0.1.0' } };
   });
   connection.onInitialized(() => {
+    structure.initialized();
     safe('workspace scan', index.describeRoots(), undefined, () => index.scan());
     if (index.size) features.refreshAll(g);
     if (!caps.workspaceFolders) return;

@@ -254,6 +254,8 @@ test('pgtls.inspectCertificate shows the decoded server.crt in a read-only view'
 
 // The package, the extension page, the language status item and the walkthrough (extensionPage.js).
 require('./extensionPage').register(test, { open, log });
+// Outline, folding, formatting and document links (suite/structure.js, expectations in ../structure.json).
+require('./structure').register(test, { open, log, fileUri });
 
 exports.run = async function run() {
   const results = [];

@@ -14,6 +14,9 @@ import { checkBouncerHba } from './bouncer/check';
 import { completeBouncerHba, hoverBouncerHba } from './bouncer/features';
 import type { BouncerHbaFile } from './bouncer/model';
 import { parseBouncerHba } from './bouncer/parse';
+import { formatBouncerHba, formatHba } from './format';
+import { linksBouncerHba, linksHba } from './links';
+import { foldingHba, symbolsBouncerHba, symbolsHba } from './symbols';
 
 export type { HbaFile } from './model';
 
@@ -26,6 +29,10 @@ function hbaMode(id: 'pool-hba' | 'pg-hba', dialect: Dialect, rules: LanguageMod
     validate: check,
     hover: (_doc, file, offset) => hoverHba(file, offset),
     complete: (_doc, file, offset, ctx) => completeHba(file, offset, ctx.settings),
+    symbols: symbolsHba,
+    folding: foldingHba,
+    format: formatHba,
+    links: linksHba,
   };
 }
 
@@ -44,6 +51,10 @@ export const pgbouncerHbaMode: LanguageMode<BouncerHbaFile> = {
   validate: checkBouncerHba,
   hover: (_doc, file, offset) => hoverBouncerHba(file, offset),
   complete: (_doc, file, offset) => completeBouncerHba(file, offset),
+  symbols: symbolsBouncerHba,
+  folding: foldingHba,
+  format: formatBouncerHba,
+  links: linksBouncerHba,
 };
 export type { BouncerHbaFile, BouncerRecord } from './bouncer/model';
 // - pgbouncer.ini reads the auth_hba_file it names in PgBouncer's dialect, whatever the file is called.

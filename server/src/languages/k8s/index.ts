@@ -10,6 +10,7 @@ import { definition } from './definition';
 import { hover } from './hover';
 import { parseK8s, type K8sFile } from './parse';
 import { K8S_RULES } from './rules';
+import { folding, symbols } from './symbols';
 
 export type { K8sFile } from './parse';
 
@@ -22,4 +23,6 @@ export const k8sMode: LanguageMode<K8sFile> = {
   hover,
   complete,
   definition,
+  symbols,
+  folding,
 };

@@ -10,6 +10,9 @@ import { hover } from './hover';
 import type { PgIdentFile } from './model';
 import { parsePgIdent } from './parse';
 import { PG_IDENT_RULES } from './rules';
+import { folding, symbols } from './symbols';
+import { format } from './format';
+import { links } from './links';
 
 export const pgIdentMode: LanguageMode<PgIdentFile> = {
   id: 'pg-ident',
@@ -18,6 +21,10 @@ export const pgIdentMode: LanguageMode<PgIdentFile> = {
   validate: check,
   hover: (_doc, file, offset, ctx) => hover(file, offset, ctx),
   complete: (_doc, file, offset, ctx) => complete(file, offset, ctx),
+  symbols,
+  folding,
+  format,
+  links,
 };
 
 // What other languages may use. Languages import each other only through their index.ts.

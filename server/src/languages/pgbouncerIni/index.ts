@@ -13,6 +13,9 @@ import { hover } from './hover';
 import type { PgbouncerIniFile } from './model';
 import { parsePgbouncerIni } from './parse';
 import { R } from './rules';
+import { folding, symbols } from './symbols';
+import { format } from './format';
+import { links } from './links';
 
 export const pgbouncerIniMode: LanguageMode<PgbouncerIniFile> = {
   id: 'pgbouncer-ini',
@@ -21,6 +24,10 @@ export const pgbouncerIniMode: LanguageMode<PgbouncerIniFile> = {
   validate: check,
   hover,
   complete,
+  symbols,
+  folding,
+  format,
+  links,
 };
 
 // What other languages may use: the parsed file (e.g. the auth_file / auth_hba_file languages finding their pgbouncer.ini).

@@ -7,6 +7,7 @@ import { check } from './check';
 import { complete } from './complete';
 import { hover } from './hover';
 import type { UserlistFile } from './model';
+import { folding, symbols } from './symbols';
 import { parseUserlist } from './parse';
 import { PGBOUNCER_USERLIST_RULES } from './rules';
 
@@ -17,6 +18,8 @@ export const pgbouncerUserlistMode: LanguageMode<UserlistFile> = {
   validate: check,
   hover: (_doc, file, offset) => hover(file, offset),
   complete: (_doc, file, offset) => complete(file, offset),
+  symbols,
+  folding,
 };
 
 // What other languages may use. Languages import each other only through their index.ts.

@@ -10,6 +10,9 @@ import { R, TLS } from './rules';
 import { check } from './check';
 import { hover } from './hover';
 import { complete } from './complete';
+import { folding, symbols } from './symbols';
+import { format } from './format';
+import { links } from './links';
 
 export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
   id: 'pgpool-conf',
@@ -18,6 +21,10 @@ export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
   validate: check,
   hover,
   complete,
+  symbols,
+  folding,
+  format,
+  links,
 };
 
 // What other languages may use. Languages import each other only through their index.ts.

@@ -7,6 +7,7 @@ import { check } from './check';
 import { complete } from './complete';
 import { hover } from './hover';
 import type { PoolPasswdFile } from './model';
+import { symbols } from './symbols';
 import { parsePoolPasswd } from './parse';
 import { POOL_PASSWD_RULES } from './rules';
 
@@ -17,6 +18,7 @@ export const poolPasswdMode: LanguageMode<PoolPasswdFile> = {
   validate: check,
   hover: (_doc, file, offset) => hover(file, offset),
   complete: (_doc, file, offset) => complete(file, offset),
+  symbols,
 };
 
 // What other languages may use. Languages import each other only through their index.ts.

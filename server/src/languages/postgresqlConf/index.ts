@@ -11,6 +11,9 @@ import { hover } from './hover';
 import type { PostgresqlConfFile } from './model';
 import { parsePostgresqlConf } from './parse';
 import { R } from './rules';
+import { folding, symbols } from './symbols';
+import { format } from './format';
+import { links } from './links';
 
 export const postgresqlConfMode: LanguageMode<PostgresqlConfFile> = {
   id: 'postgresql-conf',
@@ -19,6 +22,10 @@ export const postgresqlConfMode: LanguageMode<PostgresqlConfFile> = {
   validate: check,
   hover,
   complete,
+  symbols,
+  folding,
+  format,
+  links,
 };
 
 // What other languages may use (the TLS/auth rules of postgresql.conf and the pg_hba.conf cross-file rules read the

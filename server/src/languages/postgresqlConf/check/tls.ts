@@ -10,7 +10,7 @@
  * checked). Also `hba_file`/`ident_file` locations. The cipher and curve knowledge is pgpool.conf's (its index.ts).
  */
 import type { ValidateContext } from '../../../core/language';
-import type { RuleMeta, SourceDocument, Span } from '../../../core/types';
+import type { RuleMeta, ServiceEnv, SourceDocument, Span } from '../../../core/types';
 import { describeLocated, pathLocator, reportNotChecked } from '../../../deploy';
 import { type FileRole, type ServerTlsProfile, type TlsFileSetting, checkServerTlsFiles, clientCertsRefusedByCurve, tlsFilesContext } from '../../../tlsFiles';
 import { cipherCatalog, classifyCurve, evaluateCipherString } from '../../pgpoolConf';
@@ -70,11 +70,18 @@ interface Tls {
 
 /** The data directory relative paths start at, when pgtls can know it. */
 function dataDirectory(t: Tls): string | undefined {
-  const dd = t.get('data_directory');
-  if (dd && dd.s.value !== '') return isAbsolute(dd.s.value) ? dd.s.value : undefined;
-  if (!isAbsolute(t.doc.path)) return undefined;
-  const dir = dirOf(t.doc.path);
-  return t.ctx.env.stat(`${dir.endsWith('/') ? dir : `${dir}/`}PG_VERSION`)?.isFile ? dir : undefined;
+  return dataDirectoryOf(t.doc.path, t.get('data_directory')?.s.value, t.ctx.env);
+}
+
+/**
+ * The data directory of the postgresql.conf at `path` whose effective `data_directory` is `written` (unset: the file's
+ * folder when a PG_VERSION file is beside it); `undefined` when pgtls cannot know it. Also the document links' base.
+ */
+export function dataDirectoryOf(path: string, written: string | undefined, env: Pick<ServiceEnv, 'stat'>): string | undefined {
+  if (written !== undefined && written !== '') return isAbsolute(written) ? written : undefined;
+  if (!isAbsolute(path)) return undefined;
+  const dir = dirOf(path);
+  return env.stat(`${dir.endsWith('/') ? dir : `${dir}/`}PG_VERSION`)?.isFile ? dir : undefined;
 }
 
 export function checkTls(doc: SourceDocument, all: readonly EffectiveSetting[], ctx: ValidateContext): void {
