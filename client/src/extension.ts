@@ -5,8 +5,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { LANGUAGE_IDS, SETTINGS_SECTION } from '../../server/src/protocol';
+import { DISABLE_RULE_COMMAND, LANGUAGE_IDS, SETTINGS_SECTION, type PgtlsInitializationOptions } from '../../server/src/protocol';
 import { registerCertCommands } from './commands/certs';
+import { registerDisableRuleCommand } from './commands/disableRule';
 import { registerProbeCommand } from './commands/probe';
 
 let client: LanguageClient | undefined;
@@ -29,6 +30,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: [watcher, yamlWatcher] },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    initializationOptions: { clientCommands: [DISABLE_RULE_COMMAND] } satisfies PgtlsInitializationOptions,
   };
   client = new LanguageClient('pgtls', 'PG TLS', serverOptions, clientOptions);
 
@@ -41,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   );
   registerCertCommands(context, () => client, output);
   registerProbeCommand(context, () => client);
+  registerDisableRuleCommand(context);
 
   try {
     await client.start();

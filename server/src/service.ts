@@ -5,12 +5,14 @@
  */
 import type { CertEnv, CertService } from './certService';
 import type { DefinitionLocation, FeatureContext, LanguageMode, ValidateContext } from './core/language';
-import { languageOf } from './core/languages';
+import { LANGUAGE_TABLE, languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
+import { applyEdits, lineDiff, selectAutoFixes } from './core/fixAll';
+import { applySuppressions, suppressionFixes } from './core/suppress';
 import { MODES, RULES } from './languages/registry';
 import { fileLenses, secretLenses, type CertLens } from './tlsFiles/expiry';
 import type {
-  CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
+  CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span, TextEdit,
 } from './core/types';
 
 export type { DefinitionLocation } from './core/language';
@@ -61,6 +63,17 @@ export interface Service {
   definition(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): DefinitionLocation[];
   /** Quick fixes of the problems that touch `span`: edits, commands (`Fix.command`, e.g. command-only fixes) or both. */
   fixes(problems: readonly Problem[], span: Span): { problem: Problem; fix: Fix }[];
+  /**
+   * The suppression comments that silence `problem` (core/suppress.ts: for its line, for the whole file), as fixes;
+   * empty where the language has no comments, and for the findings about suppression comments themselves.
+   */
+  suppressions(doc: SourceDocument, parsed: ParsedFile, problem: Problem): Fix[];
+  /**
+   * "Fix all auto-fixable problems": every problem's auto fix (core/fixAll.ts) applied together, then the file
+   * validated again and fixed again while that fixes more (at most a few passes), as edits of `doc.text`; `fixed`
+   * counts the problems fixed.
+   */
+  fixAll(doc: SourceDocument, parsed: ParsedFile, settings: Settings): { edits: TextEdit[]; fixed: number };
   /** Every registered rule. */
   rules(): RuleMeta[];
   /**
@@ -147,8 +160,22 @@ export function createService(env: ServiceEnv): Service {
       } catch (e) {
         findings.push(internalError('validation', e));
       }
+      return finalize(suppress(doc, parsed, findings), settings, doc.text.length);
     }
     return finalize(findings, settings, doc.text.length);
+  };
+
+  /** The suppression comments applied (before the settings, so a comment for a rule turned off still counts as used). */
+  const suppress = (doc: SourceDocument, parsed: ParsedFile, findings: Finding[]): Finding[] => {
+    const mode = byId.get(parsed.languageId)!;
+    return applySuppressions(findings, {
+      text: doc.text,
+      prefixes: LANGUAGE_TABLE[parsed.languageId].lineComments,
+      known: id => RULES.has(id),
+      ids: () => RULES.keys(),
+      ...(mode.commentAnchor ? { anchor: (offset: number) => mode.commentAnchor!(parsed.file, offset) } : {}),
+      ...(mode.checksAt ? { checked: (offset: number) => mode.checksAt!(parsed.file, offset) } : {}),
+    });
   };
 
   return {
@@ -179,6 +206,23 @@ export function createService(env: ServiceEnv): Service {
       }
       return out;
     },
+    suppressions(doc, parsed, problem) {
+      if (parsed.skipped || NOT_SUPPRESSIBLE.has(problem.rule)) return [];
+      const anchor = byId.get(parsed.languageId)?.commentAnchor?.(parsed.file, problem.span[0]);
+      return suppressionFixes(doc.text, LANGUAGE_TABLE[parsed.languageId].lineComments, { rule: problem.rule, span: problem.span, ...(anchor !== undefined ? { anchor } : {}) });
+    },
+    fixAll(doc, parsed, settings) {
+      let current = doc, file = parsed, fixed = 0, first: TextEdit[] = [], passes = 0;
+      for (; passes < FIX_PASSES; passes++) {
+        const step = selectAutoFixes(validate(current, file, settings), current.text.length);
+        if (!step.edits.length) break;
+        if (passes === 0) first = step.edits;
+        fixed += step.fixed;
+        current = { ...current, text: applyEdits(current.text, step.edits), version: undefined };
+        file = parse(current, file);
+      }
+      return { edits: passes <= 1 ? first : lineDiff(doc.text, current.text), fixed };
+    },
     rules: () => [...RULES.values()],
     certLenses(doc, parsed, settings) {
       if (!settings.certificateLenses || parsed.skipped) return [];
@@ -194,6 +238,14 @@ export function createService(env: ServiceEnv): Service {
     },
   };
 }
+
+/** Findings that a suppression comment does not help with: pgtls could not check the file, or they are about the comments. */
+const NOT_SUPPRESSIBLE: ReadonlySet<string> = new Set([
+  CORE['internal-error'].id, CORE['binary-file'].id, CORE['file-too-large'].id, CORE['suppression-unknown-rule'].id, CORE['suppression-unused'].id,
+]);
+
+/** Fix-all stops after this many rounds of fixing and validating again (a fix that keeps producing fixable problems). */
+const FIX_PASSES = 5;
 
 function internalError(what: string, e: unknown): Finding {
   const detail = e instanceof Error ? e.message : String(e);
