@@ -28,6 +28,8 @@ export interface HarnessOptions {
   now?: () => Date;
   /** Workspace folders (absolute paths) the client announces in `initialize`. */
   workspaceFolders?: string[];
+  /** `initializationOptions` of `initialize` (protocol.ts `PgtlsInitializationOptions`). */
+  initializationOptions?: unknown;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -58,6 +60,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   client.listen();
   await client.sendRequest('initialize', {
     processId: null, rootUri: null,
+    ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
     ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders.map(f => ({ uri: pathToFileURL(f).href, name: f })) } : {}),
     capabilities: {
       workspace: { configuration: true, diagnostics: { refreshSupport: true } },
