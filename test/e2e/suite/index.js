@@ -252,6 +252,9 @@ test('pgtls.inspectCertificate shows the decoded server.crt in a read-only view'
   assert.ok(!shown.document.getText().includes('PRIVATE KEY'));
 });
 
+// Issue 12's linter conventions (suppression comments, the rule setting, fix-all on save): suite/linter.js.
+require('./linter')({ test, open, diagnosticsWhen, log, codeOf });
+
 exports.run = async function run() {
   const results = [];
   for (const t of tests) {
