@@ -175,6 +175,7 @@ export function createService(env: ServiceEnv): Service {
       ids: () => RULES.keys(),
       ...(mode.commentAnchor ? { anchor: (offset: number) => mode.commentAnchor!(parsed.file, offset) } : {}),
       ...(mode.checksAt ? { checked: (offset: number) => mode.checksAt!(parsed.file, offset) } : {}),
+      local: id => localRule(mode, id),
     });
   };
 
@@ -237,6 +238,14 @@ export function createService(env: ServiceEnv): Service {
       }
     },
   };
+}
+
+/** This language's rule named like `id` (a rule of another language), when exactly one has that name. */
+function localRule(mode: LanguageMode, id: string): string | undefined {
+  if (mode.rules.some(r => r.id === id)) return undefined;
+  const name = id.slice(id.indexOf('/') + 1);
+  const same = mode.rules.filter(r => r.id.endsWith(`/${name}`));
+  return same.length === 1 ? same[0]!.id : undefined;
 }
 
 /** Findings that a suppression comment does not help with: pgtls could not check the file, or they are about the comments. */

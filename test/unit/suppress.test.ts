@@ -257,3 +257,22 @@ test('the findings about the comments themselves, and files pgtls could not read
   assert.equal(unused!.rule, 'pgtls/suppression-unused');
   assert.deepEqual(service.suppressions(doc, service.parse(doc), unused!), []);
 });
+
+test('an id of another kind of file (pool-hba/… in a pg_hba.conf) that silences nothing: its rule here is suggested, and fix-all corrects the comments', () => {
+  const text = [
+    '# pgtls-disable pool-hba/md5-method',
+    'hostssl db1 all 10.1.0.0/16 md5',
+    '# pgtls-enable pool-hba/md5-method',
+    'hostssl db2 all 10.2.0.0/16 md5',
+  ].join('\n') + '\n';
+  const doc = docOf('pg_hba.conf', text);
+  const found = service.validate(doc, service.parse(doc), DEFAULT_SETTINGS);
+  assert.deepEqual(found.map(p => describeProblem(text, p)), [
+    '1:17-1:36 pgtls/suppression-unknown-rule', '2:29-2:32 pg-hba/md5-method', '4:29-4:32 pg-hba/md5-method',
+  ]);
+  assert.match(found[0]!.message, /pool-hba\/md5-method, a rule of another kind of file.*this file's rule is pg-hba\/md5-method/);
+  // Fix-all corrects the disable first, then the enable that would otherwise enable nothing.
+  const fixed = applyEdits(text, service.fixAll(doc, service.parse(doc), DEFAULT_SETTINGS).edits);
+  assert.equal(fixed, text.replace(/pool-hba\//g, 'pg-hba/'));
+  assert.deepEqual(check(service, doc.path, fixed).map(p => describeProblem(fixed, p)), ['4:29-4:32 pg-hba/md5-method']);
+});

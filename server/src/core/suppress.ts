@@ -100,6 +100,11 @@ export interface SuppressionInput {
   anchor?(offset: number): number | undefined;
   /** False where pgtls does not check the text (a templated YAML document): an unused directive there is not reported. */
   checked?(offset: number): boolean;
+  /**
+   * For the id of another file type's rule (`pool-hba/md5-method` in a pg_hba.conf), this language's rule of the same
+   * name (`pg-hba/md5-method`), if it has exactly one.
+   */
+  local?(id: string): string | undefined;
 }
 
 /** A block directive's effect on one rule (or on all), in file order. */
@@ -197,6 +202,15 @@ function directiveFindings(directives: readonly Directive[], used: Set<Directive
       continue;
     }
     const idle = known.filter(r => !isUsed(r));
+    // An unused id of another file type whose rule this file has too: most likely copied from the other file.
+    for (const r of idle) {
+      const here = input.local?.(r.id);
+      if (!here) continue;
+      out.push(toFinding(CORE['suppression-unknown-rule'], r.span, `${name} names ${r.id}, a rule of another kind of file, so it silences nothing here; this file's rule is ${here}.`, {
+        fixes: [{ title: `Change to ${here}`, edits: [{ span: r.span, newText: here }], preferred: true }],
+      }));
+    }
+    idle.splice(0, idle.length, ...idle.filter(r => !input.local?.(r.id)));
     if (!idle.length) continue;
     if (idle.length === d.rules.length) {
       const ids = idle.map(r => r.id).join(', ');
