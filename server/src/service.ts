@@ -64,10 +64,11 @@ export interface Service {
   /** Quick fixes of the problems that touch `span`: edits, commands (`Fix.command`, e.g. command-only fixes) or both. */
   fixes(problems: readonly Problem[], span: Span): { problem: Problem; fix: Fix }[];
   /**
-   * The suppression comments that silence `problem` (core/suppress.ts: for its line, for the whole file), as fixes;
-   * empty where the language has no comments, and for the findings about suppression comments themselves.
+   * The suppression comments that silence each of `problems` (core/suppress.ts: for its line, for the whole file), as
+   * fixes, one list per problem; empty where the language has no comments, and for the findings about suppression
+   * comments themselves.
    */
-  suppressions(doc: SourceDocument, parsed: ParsedFile, problem: Problem): Fix[];
+  suppressions(doc: SourceDocument, parsed: ParsedFile, problems: readonly Problem[]): Fix[][];
   /**
    * "Fix all auto-fixable problems": every problem's auto fix (core/fixAll.ts) applied together, then the file
    * validated again and fixed again while that fixes more (at most a few passes), as edits of `doc.text`; `fixed`
@@ -207,10 +208,15 @@ export function createService(env: ServiceEnv): Service {
       }
       return out;
     },
-    suppressions(doc, parsed, problem) {
-      if (parsed.skipped || NOT_SUPPRESSIBLE.has(problem.rule)) return [];
-      const anchor = byId.get(parsed.languageId)?.commentAnchor?.(parsed.file, problem.span[0]);
-      return suppressionFixes(doc.text, LANGUAGE_TABLE[parsed.languageId].lineComments, { rule: problem.rule, span: problem.span, ...(anchor !== undefined ? { anchor } : {}) });
+    suppressions(doc, parsed, problems) {
+      if (parsed.skipped) return problems.map(() => []);
+      const mode = byId.get(parsed.languageId)!;
+      const targets = problems.map(p => {
+        const anchor = mode.commentAnchor?.(parsed.file, p.span[0]);
+        return { rule: p.rule, span: p.span, ...(anchor !== undefined ? { anchor } : {}) };
+      });
+      const fixes = suppressionFixes(doc.text, LANGUAGE_TABLE[parsed.languageId].lineComments, targets);
+      return fixes.map((f, i) => (NOT_SUPPRESSIBLE.has(problems[i]!.rule) ? [] : f));
     },
     fixAll(doc, parsed, settings) {
       let current = doc, file = parsed, fixed = 0, first: TextEdit[] = [], passes = 0;

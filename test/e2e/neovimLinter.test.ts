@@ -63,7 +63,9 @@ test('pgtls code actions in Neovim: suppression comment quick fix and source.fix
     assert.ok(report, `Neovim wrote no report\n${context}`);
     assert.equal(report.done, true, context);
     // No settings action (Neovim does not run pgtls.disableRule), and no fix-all: md5 → scram-sha-256 changes who may log in.
-    assert.deepEqual(report.hba_titles, ['Replace `md5` with `scram-sha-256`', `Disable ${RULE} for this line`, `Disable ${RULE} for the whole file`], context);
+    assert.equal(report.hba_titles?.length, 3, context);
+    assert.match(report.hba_titles![0]!, /md5.*scram-sha-256/, context);
+    assert.deepEqual(report.hba_titles!.slice(1), [`Disable ${RULE} for this line`, `Disable ${RULE} for the whole file`], context);
     assert.deepEqual(report.hba_lines, ['hostssl db1 all 10.1.0.0/16 md5', `# pgtls-disable-next-line ${RULE}`, 'hostssl db2 all 10.2.0.0/16 md5'], context);
     assert.deepEqual(report.hba_after!.filter(d => d.code === RULE).map(d => d.range.start.line), [0], context);
     assert.deepEqual(report.fixall_titles, ['Fix all auto-fixable problems [source.fixAll.pgtls]'], context);

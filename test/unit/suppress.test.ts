@@ -178,7 +178,7 @@ test('a continued pg_hba.conf line: a comment above the line it starts on silenc
   const md5 = base.find(p => p.rule === 'pg-hba/md5-method')!;
   assert.equal(describeProblem(body, md5), '2:14-2:17 pg-hba/md5-method');
   // The quick fix writes the comment above the first physical line: inside the continued line it would end it.
-  const fix = service.suppressions(docOf('pg_hba.conf', body), service.parse(docOf('pg_hba.conf', body)), md5)[0]!;
+  const fix = service.suppressions(docOf('pg_hba.conf', body), service.parse(docOf('pg_hba.conf', body)), [md5])[0]![0]!;
   const fixed = applyEdits(body, fix.edits);
   assert.equal(fixed, `# pgtls-disable-next-line pg-hba/md5-method\n${body}`);
   assert.ok(!check(service, `${DIR}/pg_hba.conf`, fixed).some(p => p.rule === 'pg-hba/md5-method' || p.rule.startsWith('pgtls/')));
@@ -208,7 +208,7 @@ test('YAML: a finding inside a block scalar is anchored at the scalar\'s line; t
   const found = service.validate(doc, service.parse(doc), DEFAULT_SETTINGS);
   const unknown = found.find(p => p.rule === 'pgpool-conf/unknown-parameter')!;
   assert.equal(describeProblem(KUBEDB, unknown), '10:9-10:24 pgpool-conf/unknown-parameter');
-  const [line, file] = service.suppressions(doc, service.parse(doc), unknown);
+  const [line, file] = service.suppressions(doc, service.parse(doc), [unknown])[0]!;
   assert.equal(line!.title, 'Disable pgpool-conf/unknown-parameter for this line');
   const fixed = applyEdits(KUBEDB, line!.edits);
   assert.ok(fixed.includes('    inline:\n      # pgtls-disable-next-line pgpool-conf/unknown-parameter\n      pgpool.conf: |\n'), fixed);
@@ -232,22 +232,22 @@ test('the line quick fix adds to a disable-next-line comment already above, keep
   const doc = docOf('pool_hba.conf', text);
   const parsed = service.parse(doc);
   const md5 = service.validate(doc, parsed, DEFAULT_SETTINGS).find(p => p.rule === MD5) as Problem;
-  const [lineFix, fileFix] = service.suppressions(doc, parsed, md5);
+  const [lineFix, fileFix] = service.suppressions(doc, parsed, [md5])[0]!;
   assert.equal(applyEdits(text, lineFix!.edits), text.replace(`${HOSTSSL} --`, `${HOSTSSL}, ${MD5} --`));
   assert.equal(applyEdits(text, fileFix!.edits), `\uFEFF# pgtls-disable ${MD5}\r\n${text.slice(1)}`);
   const plain = `${line(0)}\n    ${line(1)}\n`;
   const pdoc = docOf('pool_hba.conf', plain);
   const second = service.validate(pdoc, service.parse(pdoc), DEFAULT_SETTINGS).filter(p => p.rule === MD5)[1]!;
-  assert.equal(applyEdits(plain, service.suppressions(pdoc, service.parse(pdoc), second)[0]!.edits),
+  assert.equal(applyEdits(plain, service.suppressions(pdoc, service.parse(pdoc), [second])[0]![0]!.edits),
     `${line(0)}\n    # pgtls-disable-next-line ${MD5}\n    ${line(1)}\n`);
   // pgbouncer.ini is written with `;`, the comment its editor configuration toggles; pool_passwd gets none.
   const ini = '[pgbouncer]\nlisten_portt = 6432\n';
   const idoc = docOf('pgbouncer.ini', ini);
   const p = service.validate(idoc, service.parse(idoc), DEFAULT_SETTINGS).find(x => x.rule === 'pgbouncer-ini/unknown-setting')!;
-  assert.equal(applyEdits(ini, service.suppressions(idoc, service.parse(idoc), p)[0]!.edits), '[pgbouncer]\n; pgtls-disable-next-line pgbouncer-ini/unknown-setting\nlisten_portt = 6432\n');
+  assert.equal(applyEdits(ini, service.suppressions(idoc, service.parse(idoc), [p])[0]![0]!.edits), '[pgbouncer]\n; pgtls-disable-next-line pgbouncer-ini/unknown-setting\nlisten_portt = 6432\n');
   const pw = docOf('pool_passwd', 'alice\n');
   const pwProblem = service.validate(pw, service.parse(pw), DEFAULT_SETTINGS)[0]!;
-  assert.deepEqual(service.suppressions(pw, service.parse(pw), pwProblem), []);
+  assert.deepEqual(service.suppressions(pw, service.parse(pw), [pwProblem]), [[]]);
 });
 
 test('the findings about the comments themselves, and files pgtls could not read, get no suppression fix', () => {
@@ -255,7 +255,7 @@ test('the findings about the comments themselves, and files pgtls could not read
   const doc = docOf('pool_hba.conf', text);
   const [unused] = service.validate(doc, service.parse(doc), DEFAULT_SETTINGS);
   assert.equal(unused!.rule, 'pgtls/suppression-unused');
-  assert.deepEqual(service.suppressions(doc, service.parse(doc), unused!), []);
+  assert.deepEqual(service.suppressions(doc, service.parse(doc), [unused!]), [[]]);
 });
 
 test('an id of another kind of file (pool-hba/… in a pg_hba.conf) that silences nothing: its rule here is suggested, and fix-all corrects the comments', () => {

@@ -133,10 +133,12 @@ const later = (a: Entry | undefined, b: Entry | undefined) => (!a ? b : !b ? a :
  * The findings that no directive silences, followed by the findings about the directives themselves
  * (`pgtls/suppression-unknown-rule`, `pgtls/suppression-unused`).
  */
-export function applySuppressions(findings: readonly Finding[], input: SuppressionInput): Finding[] {
+export function applySuppressions(findings: Finding[], input: SuppressionInput): Finding[] {
+  // Most files have no directive: one substring search, no line index.
+  if (!input.prefixes.length || !input.text.includes('pgtls-')) return findings;
   const lines = new LineIndex(input.text);
   const directives = parseDirectives(input.text, input.prefixes, lines);
-  if (!directives.length) return [...findings];
+  if (!directives.length) return findings;
   const nextLine = new Map<number, Directive[]>();
   const byRule = new Map<string, Entry[]>();
   const all: Entry[] = [];
@@ -285,33 +287,35 @@ export interface SuppressionTarget {
 }
 
 /**
- * The suppression comments that silence a finding, as fixes: `pgtls-disable-next-line RULE` above its line (or the rule
- * added to such a comment already there) and `pgtls-disable RULE` at the top of the file (or added to the one there).
- * Written in the language's first comment syntax, indented like the line; none where the language has no comments.
+ * The suppression comments that silence each finding, as fixes: `pgtls-disable-next-line RULE` above its line (or the
+ * rule added to such a comment already there) and `pgtls-disable RULE` at the top of the file (or added to the one
+ * there). Written in the language's first comment syntax, indented like the line; none where the language has no
+ * comments. One list of fixes per target, in order.
  */
-export function suppressionFixes(text: string, prefixes: readonly string[], target: SuppressionTarget): Fix[] {
+export function suppressionFixes(text: string, prefixes: readonly string[], targets: readonly SuppressionTarget[]): Fix[][] {
   const prefix = prefixes[0];
-  if (!prefix) return [];
+  if (!prefix) return targets.map(() => []);
   const lines = new LineIndex(text);
   const directives = parseDirectives(text, prefixes, lines);
   const eol = text.includes('\r\n') ? '\r\n' : '\n';
   const bom = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const line = lines.positionAt(target.anchor ?? target.span[0]).line;
-  const add = (d: Directive) => ({ span: [d.listEnd, d.listEnd] as Span, newText: `, ${target.rule}` });
-
-  const above = directives.find(d => d.kind === 'disable-next-line' && d.line === line - 1 && d.rules.length);
-  let lineEdit;
-  if (above) lineEdit = add(above);
-  else {
-    const start = Math.max(lines.lineStart(line), bom);
-    let p = start;
-    while (p < text.length && isBlank(text.charCodeAt(p))) p++;
-    lineEdit = { span: [start, start] as Span, newText: `${text.slice(start, p)}${prefix} pgtls-disable-next-line ${target.rule}${eol}` };
-  }
   const top = directives.find(d => d.kind === 'disable' && d.line === 0 && d.rules.length);
-  const fileEdit = top ? add(top) : { span: [bom, bom] as Span, newText: `${prefix} pgtls-disable ${target.rule}${eol}` };
-  return [
-    { title: `Disable ${target.rule} for this line`, edits: [lineEdit] },
-    { title: `Disable ${target.rule} for the whole file`, edits: [fileEdit] },
-  ];
+  return targets.map(target => {
+    const add = (d: Directive) => ({ span: [d.listEnd, d.listEnd] as Span, newText: `, ${target.rule}` });
+    const line = lines.positionAt(target.anchor ?? target.span[0]).line;
+    const above = directives.find(d => d.kind === 'disable-next-line' && d.line === line - 1 && d.rules.length);
+    let lineEdit;
+    if (above) lineEdit = add(above);
+    else {
+      const start = Math.max(lines.lineStart(line), bom);
+      let p = start;
+      while (p < text.length && isBlank(text.charCodeAt(p))) p++;
+      lineEdit = { span: [start, start] as Span, newText: `${text.slice(start, p)}${prefix} pgtls-disable-next-line ${target.rule}${eol}` };
+    }
+    const fileEdit = top ? add(top) : { span: [bom, bom] as Span, newText: `${prefix} pgtls-disable ${target.rule}${eol}` };
+    return [
+      { title: `Disable ${target.rule} for this line`, edits: [lineEdit] },
+      { title: `Disable ${target.rule} for the whole file`, edits: [fileEdit] },
+    ];
+  });
 }

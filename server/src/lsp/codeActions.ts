@@ -47,10 +47,11 @@ function quickFixes(g: Glue, doc: TextDocument, problems: readonly Problem[], sp
   const src = g.store.source(doc);
   const settingsFix = g.caps.clientCommands.includes(DISABLE_RULE_COMMAND);
   const titles = new Set<string>();
-  problems.forEach((problem, i) => {
-    if (problem.span[1] < span[0] || problem.span[0] > span[1]) return;
-    const diagnostic = diagnostics[i]!;
-    const silence = src ? g.service.suppressions(src.source, src.file, problem).map(fix => toCodeAction(fix, doc.uri, doc, diagnostic)) : [];
+  const inRange = problems.filter(p => !(p.span[1] < span[0] || p.span[0] > span[1]));
+  const comments = src ? g.service.suppressions(src.source, src.file, inRange) : [];
+  inRange.forEach((problem, i) => {
+    const diagnostic = diagnostics[problems.indexOf(problem)]!;
+    const silence = (comments[i] ?? []).map(fix => toCodeAction(fix, doc.uri, doc, diagnostic));
     if (settingsFix && problem.rule !== 'pgtls/internal-error') {
       const title = `Turn off ${problem.rule} in the workspace settings`;
       const args: DisableRuleArgs = { rule: problem.rule, uri: doc.uri };
