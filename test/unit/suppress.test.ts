@@ -276,3 +276,10 @@ test('an id of another kind of file (pool-hba/… in a pg_hba.conf) that silence
   assert.equal(fixed, text.replace(/pool-hba\//g, 'pg-hba/'));
   assert.deepEqual(check(service, doc.path, fixed).map(p => describeProblem(fixed, p)), ['4:29-4:32 pg-hba/md5-method']);
 });
+
+test('a pgtls-disable on the first line covers a finding at the very start of the file (a byte-order mark before it)', () => {
+  // PostgreSQL reads a byte-order mark as part of the first line: a syntax error at offset 0, before the comment.
+  const text = '\uFEFF# pgtls-disable postgresql-conf/syntax-error\nport = 5432\n';
+  assert.deepEqual(problems('postgresql.conf', '\uFEFF# c\nport = 5432\n'), ['1:1-1:2 postgresql-conf/syntax-error'], 'the baseline');
+  assert.deepEqual(problems('postgresql.conf', text), []);
+});

@@ -150,7 +150,8 @@ export function applySuppressions(findings: Finding[], input: SuppressionInput):
       nextLine.set(d.line + 1, list);
       continue;
     }
-    const base = { pos: d.span[0], kind: d.kind, directive: d };
+    // From the start of its line (a finding at offset 0 of a file that starts with a byte-order mark is after it).
+    const base = { pos: lines.lineStart(d.line), kind: d.kind, directive: d };
     if (!d.rules.length) all.push({ ...base, seq: seq++ });
     for (const r of d.rules) {
       const list = byRule.get(r.id) ?? [];
