@@ -5,8 +5,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { LANGUAGE_IDS, SETTINGS_SECTION } from '../../server/src/protocol';
+import { DISABLE_RULE_COMMAND, LANGUAGE_IDS, SETTINGS_SECTION, type PgtlsInitializationOptions } from '../../server/src/protocol';
 import { registerCertCommands } from './commands/certs';
+import { registerDisableRuleCommand } from './commands/disableRule';
 import { registerProbeCommand } from './commands/probe';
 import { LanguageStatus, type StatusSnapshot } from './status';
 
@@ -34,6 +35,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     middleware: status.middleware(),
+    initializationOptions: { clientCommands: [DISABLE_RULE_COMMAND] } satisfies PgtlsInitializationOptions,
   };
   client = new LanguageClient('pgtls', 'PG TLS', serverOptions, clientOptions);
   status.attach(client);
@@ -47,6 +49,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   );
   registerCertCommands(context, () => client, output);
   registerProbeCommand(context, () => client);
+  registerDisableRuleCommand(context);
 
   try {
     await client.start();

@@ -210,3 +210,30 @@ export interface CertSignParams {
 export type CertSignResult =
   | { status: 'written'; path: string; subject: string; sans: string[]; notBefore: string; notAfter: string; notes: string[]; message: string }
   | { status: 'exists'; existing: string[] };
+
+// --- linter conventions: rule settings from a quick fix, fix-all -------------------------------------------------
+
+/**
+ * The client command that turns a rule off in the workspace settings (`"pgtls.rules": { "<id>": "off" }`), run by the
+ * "Turn off … in the workspace settings" quick fix with `[{ rule, uri }]`. The server offers that fix only to a client
+ * that lists this command in `initializationOptions.clientCommands` (VS Code does; an editor without it would get a
+ * code action it cannot run).
+ */
+export const DISABLE_RULE_COMMAND = 'pgtls.disableRule';
+export interface DisableRuleArgs {
+  rule: string;
+  /** The document the quick fix was offered on (the settings scope). */
+  uri?: string;
+}
+
+/** What the client tells the server in `initialize` besides its capabilities. */
+export interface PgtlsInitializationOptions {
+  /** Commands the client itself runs (so code actions may use them), e.g. DISABLE_RULE_COMMAND. */
+  clientCommands?: string[];
+}
+
+/**
+ * The code action kind of "Fix all auto-fixable problems", for `"editor.codeActionsOnSave": { "source.fixAll.pgtls":
+ * "explicit" }` (a kind under `source.fixAll`, so `"source.fixAll"` runs it too).
+ */
+export const FIX_ALL_KIND = 'source.fixAll.pgtls';

@@ -5,8 +5,10 @@
  */
 import type { CertEnv, CertService } from './certService';
 import type { DefinitionLocation, FeatureContext, LanguageMode, ValidateContext } from './core/language';
-import { languageOf } from './core/languages';
+import { LANGUAGE_TABLE, languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
+import { applyEdits, lineDiff, selectAutoFixes } from './core/fixAll';
+import { applySuppressions, suppressionFixes } from './core/suppress';
 import { MODES, RULES } from './languages/registry';
 import { fileLenses, secretLenses, type CertLens } from './tlsFiles/expiry';
 import type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
@@ -63,6 +65,18 @@ export interface Service {
   definition(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): DefinitionLocation[];
   /** Quick fixes of the problems that touch `span`: edits, commands (`Fix.command`, e.g. command-only fixes) or both. */
   fixes(problems: readonly Problem[], span: Span): { problem: Problem; fix: Fix }[];
+  /**
+   * The suppression comments that silence each of `problems` (core/suppress.ts: for its line, for the whole file), as
+   * fixes, one list per problem; empty where the language has no comments, and for the findings about suppression
+   * comments themselves.
+   */
+  suppressions(doc: SourceDocument, parsed: ParsedFile, problems: readonly Problem[]): Fix[][];
+  /**
+   * "Fix all auto-fixable problems": every problem's auto fix (core/fixAll.ts) applied together, then the file
+   * validated again and fixed again while that fixes more (at most a few passes), as edits of `doc.text`; `fixed`
+   * counts the problems fixed.
+   */
+  fixAll(doc: SourceDocument, parsed: ParsedFile, settings: Settings): { edits: TextEdit[]; fixed: number };
   /** Every registered rule. */
   rules(): RuleMeta[];
   /**
@@ -159,8 +173,23 @@ export function createService(env: ServiceEnv): Service {
       } catch (e) {
         findings.push(internalError('validation', e));
       }
+      return finalize(suppress(doc, parsed, findings), settings, doc.text.length);
     }
     return finalize(findings, settings, doc.text.length);
+  };
+
+  /** The suppression comments applied (before the settings, so a comment for a rule turned off still counts as used). */
+  const suppress = (doc: SourceDocument, parsed: ParsedFile, findings: Finding[]): Finding[] => {
+    const mode = byId.get(parsed.languageId)!;
+    return applySuppressions(findings, {
+      text: doc.text,
+      prefixes: LANGUAGE_TABLE[parsed.languageId].lineComments,
+      known: id => RULES.has(id),
+      ids: () => RULES.keys(),
+      ...(mode.commentAnchor ? { anchor: (offset: number) => mode.commentAnchor!(parsed.file, offset) } : {}),
+      ...(mode.checksAt ? { checked: (offset: number) => mode.checksAt!(parsed.file, offset) } : {}),
+      local: id => localRule(mode, id),
+    });
   };
 
   return {
@@ -191,7 +220,48 @@ export function createService(env: ServiceEnv): Service {
       }
       return out;
     },
+    suppressions(doc, parsed, problems) {
+      if (parsed.skipped) return problems.map(() => []);
+      const mode = byId.get(parsed.languageId)!;
+      const targets = problems.map(p => {
+        const anchor = mode.commentAnchor?.(parsed.file, p.span[0]);
+        return { rule: p.rule, span: p.span, ...(anchor !== undefined ? { anchor } : {}) };
+      });
+      const fixes = suppressionFixes(doc.text, LANGUAGE_TABLE[parsed.languageId].lineComments, targets);
+      return fixes.map((f, i) => (NOT_SUPPRESSIBLE.has(problems[i]!.rule) ? [] : f));
+    },
+    fixAll(doc, parsed, settings) {
+      let current = doc, file = parsed, fixed = 0, first: TextEdit[] = [], passes = 0;
+      for (; passes < FIX_PASSES; passes++) {
+        const step = selectAutoFixes(validate(current, file, settings), current.text.length);
+        if (!step.edits.length) break;
+        if (passes === 0) first = step.edits;
+        fixed += step.fixed;
+        current = { ...current, text: applyEdits(current.text, step.edits), version: undefined };
+        file = parse(current, file);
+      }
+      return { edits: passes <= 1 ? first : lineDiff(doc.text, current.text), fixed };
+    },
     rules: () => [...RULES.values()],
+    ...structureFeatures(featureContext),
+    certLenses(doc, parsed, settings) {
+      if (!settings.certificateLenses || parsed.skipped) return [];
+      try {
+        if (parsed.languageId === 'yaml') return secretLenses(doc.text, doc.path, env);
+        const seen: Parameters<NonNullable<ValidateContext['onTlsFile']>>[0][] = [];
+        const ctx: ValidateContext = { settings, env, parseSibling: siblingParser(), report: () => undefined, onTlsFile: f => seen.push(f) };
+        byId.get(parsed.languageId)!.validate(doc, parsed.file, ctx);
+        return fileLenses(seen, env);
+      } catch {
+        return [];
+      }
+    },
+  };
+}
+
+/** The structure features (outline, folding, formatting, links): each language's own, guarded like the others. */
+function structureFeatures(featureContext: (settings: Settings) => FeatureContext): Pick<Service, 'symbols' | 'folding' | 'format' | 'links' | 'formattingLanguages'> {
+  return {
     symbols(doc, parsed) {
       const mode = byId.get(parsed.languageId);
       if (!mode?.symbols || parsed.skipped) return [];
@@ -213,18 +283,6 @@ export function createService(env: ServiceEnv): Service {
       try { return mode.links(doc, parsed.file, featureContext(settings)); } catch { return []; }
     },
     formattingLanguages: () => MODES.filter(m => m.format).map(m => m.id),
-    certLenses(doc, parsed, settings) {
-      if (!settings.certificateLenses || parsed.skipped) return [];
-      try {
-        if (parsed.languageId === 'yaml') return secretLenses(doc.text, doc.path, env);
-        const seen: Parameters<NonNullable<ValidateContext['onTlsFile']>>[0][] = [];
-        const ctx: ValidateContext = { settings, env, parseSibling: siblingParser(), report: () => undefined, onTlsFile: f => seen.push(f) };
-        byId.get(parsed.languageId)!.validate(doc, parsed.file, ctx);
-        return fileLenses(seen, env);
-      } catch {
-        return [];
-      }
-    },
   };
 }
 
@@ -234,6 +292,22 @@ function ordered(edits: TextEdit[]): TextEdit[] {
   for (let i = 1; i < sorted.length; i++) if (sorted[i]!.span[0] < sorted[i - 1]!.span[1]) return [];
   return sorted;
 }
+
+/** This language's rule named like `id` (a rule of another language), when exactly one has that name. */
+function localRule(mode: LanguageMode, id: string): string | undefined {
+  if (mode.rules.some(r => r.id === id)) return undefined;
+  const name = id.slice(id.indexOf('/') + 1);
+  const same = mode.rules.filter(r => r.id.endsWith(`/${name}`));
+  return same.length === 1 ? same[0]!.id : undefined;
+}
+
+/** Findings that a suppression comment does not help with: pgtls could not check the file, or they are about the comments. */
+const NOT_SUPPRESSIBLE: ReadonlySet<string> = new Set([
+  CORE['internal-error'].id, CORE['binary-file'].id, CORE['file-too-large'].id, CORE['suppression-unknown-rule'].id, CORE['suppression-unused'].id,
+]);
+
+/** Fix-all stops after this many rounds of fixing and validating again (a fix that keeps producing fixable problems). */
+const FIX_PASSES = 5;
 
 function internalError(what: string, e: unknown): Finding {
   const detail = e instanceof Error ? e.message : String(e);

@@ -9,7 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHarness } from './harness';
-import { RULE_DOCS_BASE, ruleAnchor } from '../../server/src/protocol';
+import { RULE_DOCS_BASE, ruleAnchor, ruleDocsUrl } from '../../server/src/protocol';
+import { RULES } from '../../server/src/languages/registry';
 import { ROOT } from '../helpers';
 
 interface Diag { code: string; codeDescription?: { href: string } }
@@ -39,4 +40,36 @@ test('pulled diagnostics carry codeDescription.href to the rule\'s README anchor
 test('the documentation base is the repository of package.json, at its README', () => {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } };
   assert.equal(RULE_DOCS_BASE, `${pkg.repository.url.replace(/\.git$/, '')}/blob/main/README.md`);
+});
+
+test('every registered rule has its own anchor in the README rule table (npm run gen:docs writes them)', () => {
+  const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
+  const anchors = new Map<string, string>();
+  for (const id of RULES.keys()) {
+    const anchor = ruleAnchor(id);
+    assert.equal(anchors.get(anchor), undefined, `${id} and ${anchors.get(anchor)} share the anchor ${anchor}`);
+    anchors.set(anchor, id);
+    assert.equal(readme.split(`<a id="${anchor}"></a>\`${id}\``).length, 2, `the README has one row with the anchor of ${id}`);
+    assert.equal(ruleDocsUrl(id), `${RULE_DOCS_BASE}#${anchor}`);
+  }
+  // And no row for a rule that is gone.
+  const rows = [...readme.matchAll(/<a id="(rule-[a-z0-9-]+)"><\/a>/g)].map(m => m[1]!);
+  assert.deepEqual(rows.filter(a => !anchors.has(a)), []);
+});
+
+test('the diagnostics about suppression comments link to their rules too', async () => {
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-lsp-docs-'));
+  const h = await startHarness();
+  try {
+    const uri = pathToFileURL(path.join(tmp, 'pool_hba.conf')).href;
+    const text = '# pgtls-disable-next-line pool-hba/md5-methd\n# pgtls-enable\nhostssl db1 all 10.1.0.0/16 md5\n';
+    await h.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'pool-hba', version: 1, text } });
+    const report = await h.client.sendRequest('textDocument/diagnostic', { textDocument: { uri } }) as { items: Diag[] };
+    const codes = report.items.map(d => d.code);
+    assert.ok(codes.includes('pgtls/suppression-unknown-rule') && codes.includes('pgtls/suppression-unused'), JSON.stringify(codes));
+    for (const d of report.items) assert.equal(d.codeDescription?.href, ruleDocsUrl(d.code));
+  } finally {
+    h.close();
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });

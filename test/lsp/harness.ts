@@ -34,6 +34,8 @@ export interface HarnessOptions {
   textDocument?: Record<string, unknown>;
   /** Told of each `client/registerCapability` request the server sends. */
   onRegister?: (params: { registrations: { method: string; registerOptions?: unknown }[] }) => void;
+  /** `initializationOptions` of `initialize` (protocol.ts `PgtlsInitializationOptions`). */
+  initializationOptions?: unknown;
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
@@ -65,6 +67,7 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
   client.listen();
   const init = await client.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
     processId: null, rootUri: null,
+    ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
     ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders.map(f => ({ uri: pathToFileURL(f).href, name: f })) } : {}),
     capabilities: {
       workspace: { configuration: true, diagnostics: { refreshSupport: true } },

@@ -43,3 +43,16 @@ test('languageOf follows the table: file names and patterns, case only for YAML'
   assert.equal(languageOf('/x/postgresql.conf.bak'), undefined);
   assert.equal(languageOf('/x/pg_hba.conf/'), undefined, 'a folder path has no file name');
 });
+
+test("each language's comment syntax is the one its language configuration toggles (none for pool_passwd)", () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8'));
+  for (const l of pkg.contributes.languages as { id: keyof typeof LANGUAGE_TABLE; configuration: string }[]) {
+    const conf = JSON.parse(fs.readFileSync(path.join(ROOT, l.configuration), 'utf8')) as { comments?: { lineComment?: string } };
+    const [first] = LANGUAGE_TABLE[l.id].lineComments;
+    assert.equal(conf.comments?.lineComment, first, `${l.id}: ${l.configuration}`);
+  }
+  assert.deepEqual(LANGUAGE_TABLE['pool-passwd'].lineComments, [], 'pool_passwd has no comments: a # line is a user entry');
+  assert.deepEqual(LANGUAGE_TABLE['pgbouncer-userlist'].lineComments, [';'], 'a # line ends the reading of an auth_file');
+  assert.deepEqual(LANGUAGE_TABLE['pgbouncer-ini'].lineComments, [';', '#']);
+  assert.deepEqual(LANGUAGE_TABLE.yaml.lineComments, ['#']);
+});

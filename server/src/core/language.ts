@@ -74,4 +74,12 @@ export interface LanguageMode<F = unknown> {
   format?(doc: SourceDocument, file: F, options: FormatOptions): TextEdit[];
   /** The certificate, key, CA, CRL and include paths the document names that lead to a file pgtls can open. */
   links?(doc: SourceDocument, file: F, ctx: FeatureContext): PathLink[];
+  /**
+   * Where the statement that holds `offset` starts, when that is on an earlier line and a comment line put just above
+   * the line of `offset` would change the file (a continued pg_hba.conf line, a multi-line YAML scalar): suppression
+   * comments (core/suppress.ts) go above that line, and a `pgtls-disable-next-line` there silences the finding.
+   */
+  commentAnchor?(file: F, offset: number): number | undefined;
+  /** False where pgtls does not check the text (a templated YAML document): unused suppression comments there are not reported. */
+  checksAt?(file: F, offset: number): boolean;
 }

@@ -19,6 +19,12 @@ export interface LanguageFiles {
    * YAML file; the YAML mode stays silent unless a document is one of the resources pgtls knows).
    */
   readonly contributed: boolean;
+  /**
+   * What starts a whole-line comment, as the server reading the file sees it; the first is the one pgtls writes (the
+   * suppression-comment quick fixes) and package.json's language configuration toggles. Empty: the format has no
+   * comments (pool_passwd), so suppression comments are neither read nor offered there.
+   */
+  readonly lineComments: readonly string[];
 }
 
 /** Keyed by every LanguageId (the type makes the table complete); the order is the order `languageOf` tries them in. */
@@ -28,48 +34,59 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     filenames: ['pgpool.conf'],
     filenamePatterns: ['*.pgpool.conf', 'pgpool.conf.sample*'],
     contributed: true,
+    lineComments: ['#'],
   },
   'pool-hba': {
     aliases: ['pool_hba.conf', 'Pgpool-II host-based authentication'],
     filenames: ['pool_hba.conf'],
     filenamePatterns: ['*.pool_hba.conf', 'pool_hba.conf.sample*'],
     contributed: true,
+    lineComments: ['#'],
   },
   'pg-hba': {
     aliases: ['pg_hba.conf', 'PostgreSQL host-based authentication'],
     filenames: ['pg_hba.conf'],
     filenamePatterns: ['*.pg_hba.conf'],
     contributed: true,
+    lineComments: ['#'],
   },
   'pool-passwd': {
     aliases: ['pool_passwd', 'Pgpool-II password file'],
     filenames: ['pool_passwd'],
     filenamePatterns: ['*.pool_passwd'],
     contributed: true,
+    // pool_passwd.c reads every line as `user:password`: a `#` line is a user entry, not a comment.
+    lineComments: [],
   },
   'pgbouncer-ini': {
     aliases: ['pgbouncer.ini', 'PgBouncer configuration'],
     filenames: ['pgbouncer.ini'],
     filenamePatterns: ['*.pgbouncer.ini'],
     contributed: true,
+    // libusual's cfparser.c: `;` or `#` at the start of a statement.
+    lineComments: [';', '#'],
   },
   'pg-ident': {
     aliases: ['pg_ident.conf', 'PostgreSQL user name maps'],
     filenames: ['pg_ident.conf'],
     filenamePatterns: ['*.pg_ident.conf'],
     contributed: true,
+    lineComments: ['#'],
   },
   'postgresql-conf': {
     aliases: ['postgresql.conf', 'PostgreSQL configuration'],
     filenames: ['postgresql.conf', 'postgresql.auto.conf'],
     filenamePatterns: ['*.postgresql.conf'],
     contributed: true,
+    lineComments: ['#'],
   },
   'pgbouncer-userlist': {
     aliases: ['userlist.txt', 'PgBouncer auth_file'],
     filenames: ['userlist.txt'],
     filenamePatterns: ['*.userlist.txt'],
     contributed: true,
+    // load_auth_file skips `;` lines; a `#` line ends the reading ("broken auth file").
+    lineComments: [';'],
   },
   'pgbouncer-hba': {
     aliases: ['pgbouncer_hba.conf', 'PgBouncer host-based authentication'],
@@ -77,6 +94,7 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     filenames: ['pgbouncer_hba.conf', 'pgbouncer-hba.conf'],
     filenamePatterns: ['*.pgbouncer_hba.conf'],
     contributed: true,
+    lineComments: ['#'],
   },
   yaml: {
     aliases: [],
@@ -84,6 +102,7 @@ export const LANGUAGE_TABLE: { readonly [K in LanguageId]: LanguageFiles } = {
     filenamePatterns: ['*.yaml', '*.yml'],
     ignoreCase: true,
     contributed: false,
+    lineComments: ['#'],
   },
 };
 

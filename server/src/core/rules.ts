@@ -103,6 +103,8 @@ export const CORE = defineRules('pgtls', {
   'binary-file': { severity: 'warning', description: 'The file contains NUL bytes and is not validated.', source: 'pgtls' },
   'file-too-large': { severity: 'warning', description: 'The file is larger than pgtls validates (16 MiB).', source: 'pgtls' },
   'internal-error': { severity: 'error', description: 'pgtls failed on this file; please report it with the file attached.', source: 'pgtls' },
+  'suppression-unknown-rule': { severity: 'warning', description: 'A pgtls-disable, pgtls-disable-next-line or pgtls-enable comment names a rule id pgtls does not have (a typo, or a rule of another tool), or an id of another kind of file that silences nothing here (pool-hba/… in a pg_hba.conf), so it silences nothing; the closest ids, or the rule of that name for this file, are suggested.', source: 'pgtls (core/suppress.ts)' },
+  'suppression-unused': { severity: 'warning', description: 'A suppression comment, or a rule id in it, that silences nothing (no such problem on the next line or after it) or a pgtls-enable with nothing disabled: remove it, so that it does not hide a problem later.', source: 'pgtls (core/suppress.ts)' },
   'path-not-checked': { severity: 'info', description: 'An absolute path the configuration names is outside the workspace and not on this machine (most likely a path where the server runs), so its file is not checked; `pgtls.pathMappings` or `--path-map FROM=TO` maps it to a local folder.', source: 'pgtls (core/deployPaths.ts)' },
 });
 export const CORE_RULES: readonly RuleMeta[] = rulesOf(CORE);

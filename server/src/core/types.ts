@@ -45,6 +45,12 @@ export interface Fix {
   command?: FixCommand;
   /** The fix an editor may apply with "auto fix" (e.g. the single did-you-mean candidate). */
   preferred?: boolean;
+  /**
+   * The fix changes who may connect or how (an authentication method, a TLS requirement, an address range, the
+   * operator that manages a resource): applied one at a time on request, never by "Fix all auto-fixable problems" or a
+   * save action, which take only a problem's preferred fix without it (core/fixAll.ts).
+   */
+  changesBehaviour?: boolean;
 }
 
 /** The argument object of a fix command that names a place in the finding's document (see `FixCommand`). */

@@ -10,9 +10,10 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { LineIndex } from '../service';
-import type { Problem, ServiceEnv, Settings, Span } from '../core/types';
+import type { Problem, ServiceEnv, Settings } from '../core/types';
 import type { Service } from '../service';
-import { pathToUri, toCodeAction, toCodeLens, toCompletionItem, toDiagnostics, toHover, toLocation, uriToPath } from './convert';
+import { codeActions as linterActions } from './codeActions';
+import { pathToUri, toCodeLens, toCompletionItem, toDiagnostics, toHover, toLocation, uriToPath } from './convert';
 import type { DocumentStore, Parsed } from './documents';
 import type { Guard, Log } from './guard';
 
@@ -21,6 +22,8 @@ export interface ClientCaps {
   pullDiagnostics: boolean;
   configuration: boolean;
   workspaceFolders: boolean;
+  /** Commands the client runs itself (`initializationOptions.clientCommands`), e.g. DISABLE_RULE_COMMAND. */
+  clientCommands: string[];
 }
 
 /** The parts of the server every handler works with. */
@@ -112,13 +115,7 @@ export function completion(g: Glue, p: CompletionParams): Promise<CompletionItem
     g.service.complete(src.source, src.file, doc.offsetAt(p.position), settings).map(c => toCompletionItem(c, doc)));
 }
 
-export async function codeActions(g: Glue, p: CodeActionParams): Promise<CodeAction[]> {
-  const doc = g.store.get(p.textDocument.uri);
-  if (!doc) return [];
-  const problems = await g.store.currentProblems(doc);
-  return g.guard('code actions', doc.uri, [] as CodeAction[], () => {
-    const span: Span = [doc.offsetAt(p.range.start), doc.offsetAt(p.range.end)];
-    const diagnostics = diagnosticsOf(g, doc, problems);
-    return g.service.fixes(problems, span).map(({ problem, fix }) => toCodeAction(fix, doc.uri, doc, diagnostics[problems.indexOf(problem)]));
-  });
+/** Quick fixes, suppression comments, the rule setting and fix-all (lsp/codeActions.ts). */
+export function codeActions(g: Glue, p: CodeActionParams): Promise<CodeAction[]> {
+  return linterActions(g, p);
 }

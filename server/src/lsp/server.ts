@@ -8,6 +8,7 @@ import {
 } from 'vscode-languageserver';
 import type { ServiceEnv } from '../core/types';
 import { createService, type Service } from '../service';
+import { FIX_ALL_KIND, type PgtlsInitializationOptions } from '../protocol';
 import { registerCertRequests } from './certRequests';
 import { registerProbeRequest } from './probeRequest';
 import { DocumentStore } from './documents';
@@ -29,7 +30,7 @@ function capabilities(caps: features.ClientCaps): InitializeResult['capabilities
     definitionProvider: true,
     ...(caps.workspaceFolders ? { workspace: { workspaceFolders: { supported: true, changeNotifications: true } } } : {}),
     completionProvider: { triggerCharacters: ['=', ' ', '_', ':'] },
-    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
     codeLensProvider: { resolveProvider: false },
     ...(caps.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
   };
@@ -38,7 +39,7 @@ function capabilities(caps: features.ClientCaps): InitializeResult['capabilities
 export function startServer(connection: Connection, makeEnv: ServerEnvFactory): void {
   const log: Log = msg => connection.console.error(msg);
   const safe = guard(log);
-  const caps: features.ClientCaps = { pullDiagnostics: false, configuration: false, workspaceFolders: false };
+  const caps: features.ClientCaps = { pullDiagnostics: false, configuration: false, workspaceFolders: false, clientCommands: [] };
   // The store and the index come first: the service's environment reads the store's open buffers and holds the index.
   const store = new DocumentStore({ service: () => service, settings: clientSettings(connection, () => caps.configuration), guard: safe });
   const baseEnv = makeEnv(p => store.openAt(p)?.getText());
@@ -60,6 +61,8 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     caps.pullDiagnostics = !!c.textDocument?.diagnostic;
     caps.configuration = !!c.workspace?.configuration;
     caps.workspaceFolders = !!c.workspace?.workspaceFolders;
+    const commands = (params.initializationOptions as PgtlsInitializationOptions | undefined)?.clientCommands;
+    caps.clientCommands = Array.isArray(commands) ? commands.filter((x): x is string => typeof x === 'string') : [];
     return { capabilities: { ...capabilities(caps), ...structure.capabilities(c) }, serverInfo: { name: 'pgtls', version: '0.1.0' } };
   });
   connection.onInitialized(() => {

@@ -6,7 +6,7 @@ import type { LanguageMode } from '../../core/language';
 import { check } from './check';
 import { completeHba } from './complete';
 import { hoverHba } from './hover';
-import type { Dialect } from './lexer';
+import { continuedLineStart, type Dialect } from './lexer';
 import type { HbaFile } from './model';
 import { parseHba } from './parse';
 import { PGB_HBA_RULES, PG_HBA_RULES, POOL_HBA_RULES } from './rules';
@@ -33,6 +33,7 @@ function hbaMode(id: 'pool-hba' | 'pg-hba', dialect: Dialect, rules: LanguageMod
     folding: foldingHba,
     format: formatHba,
     links: linksHba,
+    commentAnchor: (file, offset) => continuedLineStart(file.text, file.lines, offset),
   };
 }
 
@@ -41,7 +42,7 @@ export const pgHbaMode = hbaMode('pg-hba', 'postgres', PG_HBA_RULES);
 
 // What other languages may use: pg_ident.conf is read by the same tokenizer as pg_hba.conf (PostgreSQL's
 // tokenize_auth_file), so the pgIdent room takes its lines and tokens from here.
-export { tokenize, type HbaLine, type HbaToken, type HbaField } from './lexer';
+export { continuedLineStart, tokenize, type HbaLine, type HbaToken, type HbaField } from './lexer';
 export type { HbaRecord, HbaOption } from './model';
 /** PgBouncer's auth_hba_file: the pg_hba.conf subset src/hba.c reads, with its own tokenizer and parser (bouncer/). */
 export const pgbouncerHbaMode: LanguageMode<BouncerHbaFile> = {

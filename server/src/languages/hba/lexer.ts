@@ -87,6 +87,21 @@ export function utf8Units(c: number): number {
 }
 
 /**
+ * The start of the logical line holding `offset` when it began on an earlier physical line (a PostgreSQL line
+ * continued with a backslash), for suppression comments (`LanguageMode.commentAnchor`): a comment line put inside a
+ * continued line would become part of it.
+ */
+export function continuedLineStart(text: string, lines: readonly HbaLine[], offset: number): number | undefined {
+  let lo = 0, hi = lines.length - 1, hit: HbaLine | undefined;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (lines[mid]!.span[0] <= offset) { hit = lines[mid]; lo = mid + 1; } else hi = mid - 1;
+  }
+  if (!hit || offset > hit.span[1]) return undefined;
+  return text.lastIndexOf('\n', offset - 1) >= hit.span[0] ? hit.span[0] : undefined;
+}
+
+/**
  * Splits `text` into logical lines and tokenizes them. Lines without any field are dropped (comments, blanks).
  * A leading byte-order mark counts as a blank.
  */

@@ -5,6 +5,7 @@
  */
 import type { LanguageMode } from '../../core/language';
 import { check } from './check';
+import { checksAt, commentAnchor } from './comments';
 import { complete } from './complete';
 import { definition } from './definition';
 import { hover } from './hover';
@@ -25,4 +26,6 @@ export const k8sMode: LanguageMode<K8sFile> = {
   definition,
   symbols,
   folding,
+  commentAnchor,
+  checksAt,
 };

@@ -4,6 +4,7 @@
  * (regex.ts), the rules (rules.ts, checks in check/), hover and completion.
  */
 import type { LanguageMode } from '../../core/language';
+import { continuedLineStart } from '../hba';
 import { check } from './check';
 import { complete } from './complete';
 import { hover } from './hover';
@@ -25,6 +26,7 @@ export const pgIdentMode: LanguageMode<PgIdentFile> = {
   folding,
   format,
   links,
+  commentAnchor: (file, offset) => continuedLineStart(file.text, file.lines, offset),
 };
 
 // What other languages may use. Languages import each other only through their index.ts.

@@ -69,8 +69,8 @@ function loopback(r: HbaRecord): boolean {
   return a.kind === 'ip' && !!a.ip && !!a.mask && isLoopback(a.ip, a.mask);
 }
 
-const toHostssl = (r: HbaRecord): Fix => ({ title: 'Replace `host` with `hostssl`', edits: [{ span: r.typeToken.span, newText: 'hostssl' }] });
-const toScram = (r: HbaRecord, preferred: boolean): Fix => ({ title: `Replace \`${r.method}\` with \`scram-sha-256\``, edits: [{ span: r.methodToken.span, newText: 'scram-sha-256' }], ...(preferred ? { preferred } : {}) });
+const toHostssl = (r: HbaRecord): Fix => ({ title: 'Replace `host` with `hostssl`', edits: [{ span: r.typeToken.span, newText: 'hostssl' }], changesBehaviour: true });
+const toScram = (r: HbaRecord, preferred: boolean): Fix => ({ title: `Replace \`${r.method}\` with \`scram-sha-256\``, edits: [{ span: r.methodToken.span, newText: 'scram-sha-256' }], changesBehaviour: true, ...(preferred ? { preferred } : {}) });
 
 /**
  * Security advice for one record. `plainRejected`: an earlier `hostnossl … reject` line already refuses every client
@@ -93,7 +93,7 @@ function advise(file: HbaFile, r: HbaRecord, ctx: ValidateContext, sslKnownOff: 
     ctx.report(rules['trust-on-network'], r.methodToken.span, lo
       ? `\`trust\` on a TCP line lets every local user and process log in as any allowed user without a password; use \`scram-sha-256\`${pgpool ? ' (or `cert` on a `hostssl` line)' : ' (or `peer` on a `local` line)'} unless this machine is single-user.`
       : `\`trust\` lets anyone who can reach ${server} from \`${r.address?.token.value ?? 'this address'}\` log in without a password; use \`scram-sha-256\` or \`cert\` on a \`hostssl\` line.`,
-      { severity: lo ? 'info' : 'warning', fixes: [{ title: 'Replace `trust` with `scram-sha-256`', edits: [{ span: r.methodToken.span, newText: 'scram-sha-256' }] }] });
+      { severity: lo ? 'info' : 'warning', fixes: [{ title: 'Replace `trust` with `scram-sha-256`', edits: [{ span: r.methodToken.span, newText: 'scram-sha-256' }], changesBehaviour: true }] });
   }
   if (r.method === 'password' && !wide) {
     const fixes: Fix[] = [toScram(r, true)];

@@ -28,12 +28,12 @@ function localTrust(file: HbaFile, r: HbaRecord, ctx: ValidateContext): void {
   const span = r.methodToken.span;
   if (file.dialect === 'pgpool') {
     ctx.report(rulesFor('pgpool')['local-trust'], span, `\`local ... trust\` lets every account and process on this machine that can open pgpool's Unix socket connect as ${whom(r)} without any password; pgpool asks for none, and logs in to the backends itself where pool_passwd has the user's password (or the backends trust it). Use \`scram-sha-256\`, or restrict the socket with \`unix_socket_permissions\` if the machine is single-user.`,
-      { fixes: [{ title: 'Replace `trust` with `scram-sha-256`', edits: [{ span, newText: 'scram-sha-256' }], preferred: true }] });
+      { fixes: [{ title: 'Replace `trust` with `scram-sha-256`', edits: [{ span, newText: 'scram-sha-256' }], preferred: true, changesBehaviour: true }] });
     return;
   }
   const fixes: Fix[] = [
-    { title: 'Replace `trust` with `peer`', edits: [{ span, newText: 'peer' }], preferred: true },
-    { title: 'Replace `trust` with `scram-sha-256`', edits: [{ span, newText: 'scram-sha-256' }] },
+    { title: 'Replace `trust` with `peer`', edits: [{ span, newText: 'peer' }], preferred: true, changesBehaviour: true },
+    { title: 'Replace `trust` with `scram-sha-256`', edits: [{ span, newText: 'scram-sha-256' }], changesBehaviour: true },
   ];
   ctx.report(rulesFor('postgres')['local-trust'], span, `\`local ... trust\` lets every account and process on this machine that can open the Unix socket log in as ${whom(r)} without any password, superusers included where the line allows them. Use \`peer\`, which requires the operating-system user to match the database user, or \`scram-sha-256\`.`,
     { fixes });
@@ -52,5 +52,5 @@ function wideRange(file: HbaFile, r: HbaRecord, ctx: ValidateContext): void {
   const written = a.maskToken ? `${a.token.value} ${a.maskToken.value}` : a.token.value;
   ctx.report(rulesFor(file.dialect)['wide-private-range'], a.maskToken ? [a.token.span[0], a.maskToken.span[1]] : a.token.span,
     `\`${written}\` reaches beyond the private block ${cidr} it seems meant for: it matches ${first}–${last}, which includes public internet addresses, so any client from those that can reach ${file.dialect === 'pgpool' ? 'pgpool' : 'PostgreSQL'} matches this line. Write \`${a.maskToken ? `${block.network} ${block.mask}` : cidr}\` (or the narrower subnet you use).`,
-    { fixes: [{ ...fix, preferred: true }] });
+    { fixes: [{ ...fix, preferred: true, changesBehaviour: true }] });
 }

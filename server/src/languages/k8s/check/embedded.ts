@@ -164,7 +164,7 @@ function mapFix(fix: Fix, text: VirtualText): Fix | undefined {
     if (!span) return undefined;
     edits.push({ span, newText: e.newText });
   }
-  return { title: fix.title, edits, ...(fix.preferred ? { preferred: true } : {}) };
+  return { title: fix.title, edits, ...(fix.preferred ? { preferred: true } : {}), ...(fix.changesBehaviour ? { changesBehaviour: true } : {}) };
 }
 
 // ---------------------------------------------------------------------------------------------------------------

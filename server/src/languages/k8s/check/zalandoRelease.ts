@@ -81,7 +81,7 @@ function checkCpoInstalled(r: Resource, ctx: LiveContext, ops: InstalledOperator
   const span = spanAt(r, ['apiVersion']);
   ctx.report(ZALANDO['cpo-installed'], span,
     `The workspace installs CYBERTEC CPO ${cpo.release} (\`${cpo.image}\` in ${base(cpo.path)}), which serves \`cpo.opensource.cybertec.at/v1\` \`postgresql\` since 0.7.0: \`acid.zalan.do/v1\` is not served there ("no matches for kind"), or, with a leftover Zalando CRD, accepted and never reconciled. Change \`apiVersion\` to \`cpo.opensource.cybertec.at/v1\`.`,
-    { fixes: [{ title: 'Use cpo.opensource.cybertec.at/v1', edits: [{ span, newText: 'cpo.opensource.cybertec.at/v1' }], preferred: true }] });
+    { fixes: [{ title: 'Use cpo.opensource.cybertec.at/v1', edits: [{ span, newText: 'cpo.opensource.cybertec.at/v1' }], preferred: true, changesBehaviour: true }] });
   return true;
 }
 
