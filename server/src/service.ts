@@ -4,7 +4,7 @@
  * It owns no cache; callers keep the parsed file per document version and hand it back.
  */
 import type { CertEnv, CertService } from './certService';
-import type { DefinitionLocation, FeatureContext, LanguageMode, ValidateContext } from './core/language';
+import type { DefinitionLocation, FeatureContext, LanguageMode, SeenTlsFile, ValidateContext } from './core/language';
 import { languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
 import { MODES, RULES } from './languages/registry';
@@ -13,7 +13,7 @@ import type {
   CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span,
 } from './core/types';
 
-export type { DefinitionLocation } from './core/language';
+export type { DefinitionLocation, SeenTlsFile } from './core/language';
 export { LANGUAGE_TABLE, languageOf } from './core/languages';
 // The vocabulary the front ends need from the core: offsets to lines, and the settings spec (normalisation, CLI flags).
 export { LineIndex } from './core/text';
@@ -69,6 +69,11 @@ export interface Service {
    * `certificateLenses` setting is off.
    */
   certLenses(doc: SourceDocument, parsed: ParsedFile, settings: Settings): CertLens[];
+  /**
+   * The TLS files a configuration's settings name, as its checks locate them (`ValidateContext.onTlsFile`, reported by
+   * tlsFiles/files.ts): the TLS map's facts about pgpool.conf, postgresql.conf and pgbouncer.ini. Empty for YAML.
+   */
+  tlsFiles(doc: SourceDocument, parsed: ParsedFile, settings: Settings): SeenTlsFile[];
 }
 
 const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
@@ -191,6 +196,17 @@ export function createService(env: ServiceEnv): Service {
       } catch {
         return [];
       }
+    },
+    tlsFiles(doc, parsed, settings) {
+      if (parsed.skipped || parsed.languageId === 'yaml') return [];
+      const seen: SeenTlsFile[] = [];
+      try {
+        const ctx: ValidateContext = { settings, env, parseSibling: siblingParser(), report: () => undefined, onTlsFile: f => seen.push(f) };
+        byId.get(parsed.languageId)!.validate(doc, parsed.file, ctx);
+      } catch {
+        // A crash is the validation's finding (pgtls/internal-error); the map keeps what was seen before it.
+      }
+      return seen;
     },
   };
 }

@@ -23,3 +23,6 @@ export const k8sMode: LanguageMode<K8sFile> = {
   complete,
   definition,
 };
+
+/** The Services a Spilo cluster's certificate serves (for the TLS map, server/src/map/). */
+export { spiloServices } from './check/certUsage';
