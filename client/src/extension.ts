@@ -8,6 +8,7 @@ import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClie
 import { LANGUAGE_IDS, SETTINGS_SECTION } from '../../server/src/protocol';
 import { registerCertCommands } from './commands/certs';
 import { registerProbeCommand } from './commands/probe';
+import { registerTlsMapCommand } from './commands/tlsMap';
 import { LanguageStatus, type StatusSnapshot } from './status';
 
 let client: LanguageClient | undefined;
@@ -47,6 +48,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   );
   registerCertCommands(context, () => client, output);
   registerProbeCommand(context, () => client);
+  registerTlsMapCommand(context, () => client);
 
   try {
     await client.start();

@@ -10,6 +10,7 @@ import type { ServiceEnv } from '../core/types';
 import { createService, type Service } from '../service';
 import { registerCertRequests } from './certRequests';
 import { registerProbeRequest } from './probeRequest';
+import { registerMapRequest } from './mapRequest';
 import { DocumentStore } from './documents';
 import * as features from './features';
 import { guard, type Log } from './guard';
@@ -89,6 +90,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.onCodeLens(p => features.codeLenses(g, p));
   registerCertRequests(g);
   registerProbeRequest(g);
+  registerMapRequest(g);
 
   connection.onShutdown(() => {
     store.clear();

@@ -5,4 +5,5 @@
 export { brokenKind, buildTlsMap, type MapInput, type MapService } from './build';
 export { toDot } from './dot';
 export { toSvg, type SvgOptions } from './svg';
+export { mapLensSpans } from './yamlFacts';
 export type { TlsMap } from '../core/tlsMap';

@@ -247,3 +247,10 @@ function latin1(bytes: Uint8Array | undefined): string {
   for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode(...bytes.subarray(i, i + 8192));
   return s;
 }
+
+/** Where the "Show TLS Map" code lens goes: each operator resource's name, the top of a pgpool.conf. */
+export function mapLensSpans(text: string, languageId: string): Span[] {
+  if (languageId === 'pgpool-conf') return [[0, 0]];
+  if (languageId !== 'yaml' || !/\b(PerconaPGCluster|PostgresCluster|postgresql|Pgpool)\b/.test(text)) return [];
+  return yamlFacts(text).servers.map(s => s.nameSpan);
+}
