@@ -71,6 +71,8 @@ export default tseslint.config(
   { files: ['server/src/languages/pgIdent/**/*.ts'], rules: pure([throughIndex(['hba']), notDeclared(['pgpoolConf', 'poolPasswd', 'k8s'])]) },
   { files: ['server/src/languages/*.ts'], rules: pure([throughIndex(['pgpoolConf', 'hba', 'k8s', 'poolPasswd', 'pgbouncerIni', 'pgIdent', 'postgresqlConf', 'pgbouncerUserlist'])]) },
   { files: ['server/src/languages/pgbouncerUserlist/**/*.ts'], rules: pure([notDeclared(['pgpoolConf', 'hba', 'k8s', 'poolPasswd'])]) },
+  // The TLS map sits beside the façade: pure, it takes the façade as an argument and reads languages only through their index.ts.
+  { files: ['server/src/map/**/*.ts'], rules: { 'no-restricted-imports': ['error', { paths: NODE_BUILTIN_PATHS, patterns: [noNode, noNodeRoom, noLsp, noFrontEnds, noFacade, throughIndex(['pgpoolConf', 'hba', 'k8s', 'poolPasswd', 'pgbouncerIni', 'pgIdent', 'postgresqlConf', 'pgbouncerUserlist'])] }] } },
   {
     files: ['server/src/service.ts', 'server/src/certService.ts'],
     rules: { 'no-restricted-imports': ['error', { paths: NODE_BUILTIN_PATHS, patterns: [noNode, noNodeRoom, noLsp, noFrontEnds] }] },

@@ -9,6 +9,7 @@ import { DISABLE_RULE_COMMAND, LANGUAGE_IDS, SETTINGS_SECTION, type PgtlsInitial
 import { registerCertCommands } from './commands/certs';
 import { registerDisableRuleCommand } from './commands/disableRule';
 import { registerProbeCommand } from './commands/probe';
+import { registerTlsMapCommand } from './commands/tlsMap';
 import { LanguageStatus, type StatusSnapshot } from './status';
 
 let client: LanguageClient | undefined;
@@ -50,6 +51,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   registerCertCommands(context, () => client, output);
   registerProbeCommand(context, () => client);
   registerDisableRuleCommand(context);
+  registerTlsMapCommand(context, () => client);
 
   try {
     await client.start();

@@ -237,3 +237,20 @@ export interface PgtlsInitializationOptions {
  * "explicit" }` (a kind under `source.fixAll`, so `"source.fixAll"` runs it too).
  */
 export const FIX_ALL_KIND = 'source.fixAll.pgtls';
+
+/**
+ * `pgtls/tlsMap`: the TLS map (core/tlsMap.ts) of the folder of `uri` (its files as the workspace has them, open
+ * buffers first), with the SVG the server draws of it; places are absolute paths. "PG TLS: Show TLS Map"
+ * (`pgtls.showTlsMap`) asks for it; `focus` (an offset in `uri`) picks the node of the resource the code lens is on.
+ */
+export const TLS_MAP_REQUEST = 'pgtls/tlsMap';
+export const SHOW_TLS_MAP_COMMAND = 'pgtls.showTlsMap';
+export interface TlsMapParams {
+  uri: string;
+}
+export interface TlsMapResult {
+  /** The folder the map was built from. */
+  folder: string;
+  map: import('./core/tlsMap').TlsMap;
+  svg: string;
+}

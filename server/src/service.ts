@@ -4,7 +4,7 @@
  * It owns no cache; callers keep the parsed file per document version and hand it back.
  */
 import type { CertEnv, CertService } from './certService';
-import type { DefinitionLocation, FeatureContext, LanguageMode, ValidateContext } from './core/language';
+import type { DefinitionLocation, FeatureContext, LanguageMode, SeenTlsFile, ValidateContext } from './core/language';
 import { LANGUAGE_TABLE, languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
 import { applyEdits, lineDiff, selectAutoFixes } from './core/fixAll';
@@ -16,7 +16,7 @@ import type {
   CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span, TextEdit,
 } from './core/types';
 
-export type { DefinitionLocation } from './core/language';
+export type { DefinitionLocation, SeenTlsFile } from './core/language';
 export { LANGUAGE_TABLE, languageOf } from './core/languages';
 // The vocabulary the front ends need from the core: offsets to lines, and the settings spec (normalisation, CLI flags).
 export { LineIndex } from './core/text';
@@ -95,6 +95,11 @@ export interface Service {
   links(doc: SourceDocument, parsed: ParsedFile, settings: Settings): PathLink[];
   /** The languages that format (the glue offers formatting for these only, not for every YAML file). */
   formattingLanguages(): LanguageId[];
+  /**
+   * The TLS files a configuration's settings name, as its checks locate them (`ValidateContext.onTlsFile`, reported by
+   * tlsFiles/files.ts): the TLS map's facts about pgpool.conf, postgresql.conf and pgbouncer.ini. Empty for YAML.
+   */
+  tlsFiles(doc: SourceDocument, parsed: ParsedFile, settings: Settings): SeenTlsFile[];
 }
 
 const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
@@ -244,18 +249,33 @@ export function createService(env: ServiceEnv): Service {
     },
     rules: () => [...RULES.values()],
     ...structureFeatures(featureContext),
+    ...tlsFileFeatures(env, siblingParser),
+  };
+}
+
+/** What the checks locate of a configuration's TLS files: the expiry lenses and the TLS map's facts. */
+function tlsFileFeatures(env: ServiceEnv, siblingParser: () => ValidateContext['parseSibling']): Pick<Service, 'certLenses' | 'tlsFiles'> {
+  /** The TLS files a run of the checks located (a crash ends the list: it is the validation's pgtls/internal-error). */
+  const seenBy = (doc: SourceDocument, parsed: ParsedFile, settings: Settings): SeenTlsFile[] => {
+    const seen: SeenTlsFile[] = [];
+    try {
+      const ctx: ValidateContext = { settings, env, parseSibling: siblingParser(), report: () => undefined, onTlsFile: f => seen.push(f) };
+      byId.get(parsed.languageId)!.validate(doc, parsed.file, ctx);
+    } catch {
+      // keep what was seen before it
+    }
+    return seen;
+  };
+  return {
     certLenses(doc, parsed, settings) {
       if (!settings.certificateLenses || parsed.skipped) return [];
       try {
-        if (parsed.languageId === 'yaml') return secretLenses(doc.text, doc.path, env);
-        const seen: Parameters<NonNullable<ValidateContext['onTlsFile']>>[0][] = [];
-        const ctx: ValidateContext = { settings, env, parseSibling: siblingParser(), report: () => undefined, onTlsFile: f => seen.push(f) };
-        byId.get(parsed.languageId)!.validate(doc, parsed.file, ctx);
-        return fileLenses(seen, env);
+        return parsed.languageId === 'yaml' ? secretLenses(doc.text, doc.path, env) : fileLenses(seenBy(doc, parsed, settings), env);
       } catch {
         return [];
       }
     },
+    tlsFiles: (doc, parsed, settings) => (parsed.skipped || parsed.languageId === 'yaml' ? [] : seenBy(doc, parsed, settings)),
   };
 }
 

@@ -7,6 +7,7 @@
  *   pgtls rules [--format text|json]
  *   pgtls cert …, pgtls inspect …   (cli/cert.ts)
  *   pgtls probe HOST[:PORT] …        (cli/probe.ts)
+ *   pgtls map [--format json|dot|svg] PATH   (cli/map.ts)
  *
  * Exit codes: 0 no errors, 1 errors found, 2 bad usage. Findings go to stdout, usage errors to stderr.
  */
@@ -17,6 +18,7 @@ import { createService, type Service } from '../service';
 import { UsageError, usageFailed, type CliIo } from './args';
 import { runCertCli } from './cert';
 import { PROBE_HELP, runProbe } from './probe';
+import { MAP_HELP, runMap } from './map';
 import { VERSION, checkOptionsHelp, runCheck, runRules } from './check';
 
 const HELP = `pgtls ${VERSION}: checks TLS and authentication configuration of Pgpool-II, PgBouncer and PostgreSQL.
@@ -35,7 +37,7 @@ Usage:
                                     sign a CSR made elsewhere (its key is never read)
   pgtls inspect FILE...             decode certificates and describe keys (never prints key material) in PEM/DER
                                     files, Secret manifests and kubeconfigs
-${PROBE_HELP}  pgtls --help | --version
+${PROBE_HELP}${MAP_HELP}  pgtls --help | --version
 
 Files are recognised by name: pgpool.conf, pool_hba.conf, pool_passwd, postgresql.conf, postgresql.auto.conf,
 pg_hba.conf, pg_ident.conf, pgbouncer.ini, userlist.txt, pgbouncer_hba.conf (each also as *.<name>), and *.yaml/*.yml
@@ -73,6 +75,16 @@ export async function runCli(argv: string[], io: CliIo, service?: Service): Prom
       return runCheck(rest, io, svc);
     }
     if (command === 'rules') return runRules(rest, io, svc());
+    if (command === 'map') {
+      if (rest.includes('--help') || rest.includes('-h')) {
+        io.out(HELP);
+        return 0;
+      }
+      return runMap(rest, io, roots => {
+        const env = nodeEnv(findSchemasDir(__dirname), undefined, () => roots);
+        return { service: service ?? createService(env), env };
+      });
+    }
     throw new UsageError(`unknown command "${command}"`);
   } catch (e) {
     if (e instanceof UsageError) return usageFailed(io, e.message);

@@ -29,6 +29,8 @@ export interface SeenTlsFile {
   path: string;
   /** The file's text; `undefined` when pgtls may not read it. */
   text: string | undefined;
+  /** The file is not there (or is not a regular file): the check reported it missing. */
+  missing?: boolean;
 }
 
 export interface FeatureContext {

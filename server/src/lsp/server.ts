@@ -11,6 +11,7 @@ import { createService, type Service } from '../service';
 import { FIX_ALL_KIND, type PgtlsInitializationOptions } from '../protocol';
 import { registerCertRequests } from './certRequests';
 import { registerProbeRequest } from './probeRequest';
+import { registerMapRequest } from './mapRequest';
 import { DocumentStore } from './documents';
 import * as features from './features';
 import { guard, type Log } from './guard';
@@ -95,6 +96,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.onCodeLens(p => features.codeLenses(g, p));
   registerCertRequests(g);
   registerProbeRequest(g);
+  registerMapRequest(g);
 
   connection.onShutdown(() => {
     store.clear();

@@ -56,6 +56,7 @@ function open(t: TlsFilesContext, role: FileRole): Opened | undefined {
       : loc.via ? `add it ${typeof loc.via.mapping.to === 'string' ? 'there' : 'to the resource'}, or fix the path or the mapping`
         : `fix the path${loc.path === s.value ? '' : p.relativeHint}`;
     t.report(p.rules.missing, s, `${s.ref}: ${shown} ${what}, so ${p.unusable(role, p.log(role, 'missing'))}; ${hint}.`);
+    t.ctx.onTlsFile?.({ role, key: s.key, span: s.span, path: loc.path, text: undefined, missing: true });
     return undefined;
   }
   // A file pgtls may not read (e.g. root-owned 0600) is not the server's problem: its content is just not checked.

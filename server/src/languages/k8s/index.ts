@@ -29,3 +29,6 @@ export const k8sMode: LanguageMode<K8sFile> = {
   commentAnchor,
   checksAt,
 };
+
+/** The Services a Spilo cluster's certificate serves (for the TLS map, server/src/map/). */
+export { spiloServices } from './check/certUsage';
