@@ -256,6 +256,8 @@ test('pgtls.inspectCertificate shows the decoded server.crt in a read-only view'
 require('./extensionPage').register(test, { open, log });
 // Outline, folding, formatting and document links (suite/structure.js, expectations in ../structure.json).
 require('./structure').register(test, { open, log, fileUri });
+// The certificate lifecycle commands and the expiry lens (suite/lifecycle.js).
+require('./lifecycle').register(test, { open, log });
 // Issue 12's linter conventions (suppression comments, the rule setting, fix-all on save): suite/linter.js.
 require('./linter')({ test, open, diagnosticsWhen, log, codeOf });
 
