@@ -210,3 +210,21 @@ export interface CertSignParams {
 export type CertSignResult =
   | { status: 'written'; path: string; subject: string; sans: string[]; notBefore: string; notAfter: string; notes: string[]; message: string }
   | { status: 'exists'; existing: string[] };
+
+/**
+ * `pgtls/checkWorkspace`: "PG TLS: Check Workspace". The server lists every workspace folder as `pgtls check` lists a
+ * folder (lsp/workspaceCheck.ts), checks each file (an open one as its buffer reads) and answers each file's LSP
+ * diagnostics, whatever `pgtls.validate` says. It reports work-done progress on `workDoneToken` and stops when the
+ * request is cancelled (then `cancelled` is true and `files` holds what was checked).
+ */
+export const CHECK_WORKSPACE_REQUEST = 'pgtls/checkWorkspace';
+export interface CheckWorkspaceParams {
+  workDoneToken?: string | number;
+}
+export interface CheckWorkspaceResult {
+  /** Every file checked, with its diagnostics (LSP `Diagnostic[]`, as a pull would answer them). */
+  files: { uri: string; diagnostics: unknown[] }[];
+  /** Set when the walk stopped early (too many files or folders, too many bytes): the sentence says where and why. */
+  stoppedEarly?: string;
+  cancelled?: boolean;
+}

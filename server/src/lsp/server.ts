@@ -15,6 +15,8 @@ import * as features from './features';
 import { guard, type Log } from './guard';
 import { clientSettings } from './settings';
 import { WorkspaceIndex } from './workspaceIndex';
+import { WorkspaceCheck } from './workspaceCheck';
+import { CHECK_WORKSPACE_REQUEST, type CheckWorkspaceParams } from '../protocol';
 
 export interface ServerEnvFactory {
   /** Builds the core environment; `overlay` returns the text of an open document by file-system path. */
@@ -30,7 +32,7 @@ function capabilities(caps: features.ClientCaps): InitializeResult['capabilities
     completionProvider: { triggerCharacters: ['=', ' ', '_', ':'] },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
     codeLensProvider: { resolveProvider: false },
-    ...(caps.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+    ...(caps.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } } : {}),
   };
 }
 
@@ -45,10 +47,12 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   const env: ServiceEnv = { ...baseEnv, workspace: index.view, roots: index.view.roots };
   const service: Service = createService(env);
   const g: features.Glue = { connection, store, service, env, guard: safe, log, caps };
+  const workspaceCheck = new WorkspaceCheck(g);
 
   /** Settings or folders changed: every cached result may be stale. */
   const revalidate = () => {
     store.clear();
+    workspaceCheck.clear();
     features.refreshAll(g);
   };
 
@@ -72,16 +76,25 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.onDidChangeConfiguration(revalidate);
   connection.onDidChangeWatchedFiles(p => {
     index.changeFiles(p.changes);
+    workspaceCheck.changed();
     features.refreshAll(g);
   });
 
-  store.events.onDidChangeContent(e => features.documentChanged(g, e.document));
+  store.events.onDidChangeContent(e => {
+    workspaceCheck.changed();
+    features.documentChanged(g, e.document);
+  });
   store.events.onDidClose(e => {
+    workspaceCheck.changed();
     store.evict(e.document.uri);
     features.documentClosed(g, e.document.uri);
   });
 
   connection.languages.diagnostics.on(p => features.pullDiagnostics(g, p));
+  connection.languages.diagnostics.onWorkspace((p, token) => workspaceCheck.pull(p, token)
+    .catch((e: unknown) => { log(`workspace diagnostics failed: ${e instanceof Error ? e.stack : String(e)}`); return { items: [] }; }));
+  connection.onRequest(CHECK_WORKSPACE_REQUEST, (p: CheckWorkspaceParams, token) => workspaceCheck.checkAll(p ?? {}, token)
+    .catch((e: unknown) => { log(`Check Workspace failed: ${e instanceof Error ? e.stack : String(e)}`); return { files: [] }; }));
   connection.onHover(p => features.hover(g, p));
   connection.onDefinition(p => features.definition(g, p));
   connection.onCompletion(p => features.completion(g, p));
@@ -91,6 +104,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   registerProbeRequest(g);
 
   connection.onShutdown(() => {
+    workspaceCheck.clear();
     store.clear();
     index.clear();
   });
