@@ -10,6 +10,7 @@ export const SETTINGS_SECTION = 'pgtls';
 
 /** Language ids the server validates (derived from the one language table). */
 export { LANGUAGE_IDS } from './core/languages';
+import { LANGUAGE_TABLE as LANGUAGE_FILES } from './core/languages';
 
 /**
  * Where the rule documentation links point. A placeholder: pgtls has no public repository yet, so package.json names
@@ -228,3 +229,9 @@ export interface CheckWorkspaceResult {
   stoppedEarly?: string;
   cancelled?: boolean;
 }
+
+/**
+ * The files of the languages other than YAML as one glob (`**\/{pgpool.conf,*.pgpool.conf,…}`): the client watches
+ * them so that the server's workspace diagnostics learn of every change on disk. Derived from the language table.
+ */
+export const CONF_FILES_GLOB = `**/{${Object.entries(LANGUAGE_FILES).filter(([id]) => id !== 'yaml').flatMap(([, l]) => [...l.filenames, ...l.filenamePatterns]).join(',')}}`;

@@ -143,13 +143,13 @@ export class WorkspaceCheck {
       const settings = await this.g.store.settings(pathToUri(root));
       if (!wanted(settings)) continue;
       if (left <= 0) {
-        stops.push(`${root} not listed: the workspace check takes at most ${WORKSPACE_LIMITS.maxFiles} files`);
+        stops.push(`${path.basename(root)} not listed: the workspace check takes at most ${WORKSPACE_LIMITS.maxFiles} files`);
         continue;
       }
       const found = this.g.guard('workspace listing', root, { files: [] as string[] }, () =>
         checkableFiles(root, name => this.g.service.languageOf(name), { ...WORKSPACE_LIMITS, maxFiles: left }));
-      if (found.stopped === 'files') stops.push(`${root}: stopped at ${WORKSPACE_LIMITS.maxFiles} files, the workspace check's limit`);
-      if (found.stopped === 'folders') stops.push(`${root}: stopped after reading ${WORKSPACE_LIMITS.maxFolders} folders, the workspace check's limit`);
+      if (found.stopped === 'files') stops.push(`${path.basename(root)}: stopped at ${WORKSPACE_LIMITS.maxFiles} files, the workspace check's limit`);
+      if (found.stopped === 'folders') stops.push(`${path.basename(root)}: stopped after reading ${WORKSPACE_LIMITS.maxFolders} folders, the workspace check's limit`);
       for (const file of found.files) {
         if (seen.has(file)) continue; // nested workspace folders
         seen.add(file);
