@@ -221,7 +221,7 @@ export interface HoverResult {
   markdown: string;
 }
 
-export type CompletionKind = 'property' | 'value' | 'keyword' | 'enum' | 'snippet' | 'file';
+export type CompletionKind = 'property' | 'value' | 'keyword' | 'enum' | 'snippet' | 'file' | 'folder';
 
 export interface CompletionResult {
   label: string;
