@@ -7,8 +7,8 @@
  * `WORKSPACE_MAX_CHARS` characters read per run; the log (and the command's answer) says when a run stopped early.
  *
  * The client pulls the workspace again and again (VS Code every two seconds after an answer). A pull re-validates only
- * when something may have changed: a generation that every edit, watched-file event and settings change advances, and
- * the disk stamps (time, size) of the listed files. Otherwise each file the client holds the last result id of is
+ * when something may have changed: a generation that every edit, watched-file event and settings change advances (the
+ * folders are walked again only then), and the disk stamps (time, size) of the listed files. Otherwise each file the client holds the last result id of is
  * answered `unchanged` without being read.
  */
 import * as path from 'node:path';
@@ -51,6 +51,8 @@ export class WorkspaceCheck {
   /** The last workspace report of each file (result ids are `w<n>`, never one of the document pulls'). */
   private readonly reports = new Map<string, { resultId: string; json: string }>();
   private ids = 0;
+  /** The last pull's listing of the folders, valid for one generation. */
+  private listing: { generation: number; listing: Listing } | undefined;
   private lastStopLog: string | undefined;
 
   constructor(private readonly g: Glue) {}
@@ -65,12 +67,15 @@ export class WorkspaceCheck {
     this.changed();
     this.reports.clear();
     this.validated = undefined;
+    this.listing = undefined;
   }
 
   /** `workspace/diagnostic`: the closed files of the folders whose `pgtls.validate` is `workspace` (the open ones are pulled per document). */
   async pull(p: WorkspaceDiagnosticParams, token: CancellationToken): Promise<WorkspaceDiagnosticReport> {
     const generation = this.generation;
-    const listing = await this.list(s => s.enable && s.validate === 'workspace');
+    // The folders are walked again only after a change (a watched file created or deleted advances the generation).
+    if (this.listing?.generation !== generation) this.listing = { generation, listing: await this.list(s => s.enable && s.validate === 'workspace') };
+    const listing = this.listing.listing;
     if (listing.stoppedEarly && listing.stoppedEarly !== this.lastStopLog) this.g.log(`workspace diagnostics: ${listing.stoppedEarly}`);
     this.lastStopLog = listing.stoppedEarly;
     const closed = listing.files.filter(f => !this.g.store.openAt(f.file));
