@@ -5,7 +5,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { DISABLE_RULE_COMMAND, LANGUAGE_IDS, SETTINGS_SECTION, type PgtlsInitializationOptions } from '../../server/src/protocol';
+import { CONF_FILES_GLOB, DISABLE_RULE_COMMAND, LANGUAGE_IDS, SETTINGS_SECTION, type PgtlsInitializationOptions } from '../../server/src/protocol';
+import { registerCheckWorkspaceCommand } from './commands/checkWorkspace';
 import { registerCertCommands } from './commands/certs';
 import { registerDisableRuleCommand } from './commands/disableRule';
 import { registerProbeCommand } from './commands/probe';
@@ -26,13 +27,15 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   const watcher = vscode.workspace.createFileSystemWatcher('**/{pgpool.conf,pool_hba.conf,pg_hba.conf,*.crt,*.key,*.pem}');
   // YAML files feed the server's workspace index (Secrets, Issuers and CRDs referenced across files).
   const yamlWatcher = vscode.workspace.createFileSystemWatcher('**/*.{yaml,yml}');
-  context.subscriptions.push(watcher, yamlWatcher);
+  // Every configuration file pgtls checks, for the workspace diagnostics (pgtls.validate: workspace).
+  const confWatcher = vscode.workspace.createFileSystemWatcher(CONF_FILES_GLOB);
+  context.subscriptions.push(watcher, yamlWatcher, confWatcher);
   const documentSelector = LANGUAGE_IDS.flatMap(language => [{ scheme: 'file', language }, { scheme: 'untitled', language }]);
   const status = new LanguageStatus(documentSelector);
   context.subscriptions.push(status);
   const clientOptions: LanguageClientOptions = {
     documentSelector,
-    synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: [watcher, yamlWatcher] },
+    synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: [watcher, yamlWatcher, confWatcher] },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     middleware: status.middleware(),
@@ -52,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   registerProbeCommand(context, () => client);
   registerDisableRuleCommand(context);
   registerTlsMapCommand(context, () => client);
+  registerCheckWorkspaceCommand(context, () => client);
 
   try {
     await client.start();

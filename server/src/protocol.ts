@@ -10,6 +10,7 @@ export const SETTINGS_SECTION = 'pgtls';
 
 /** Language ids the server validates (derived from the one language table). */
 export { LANGUAGE_IDS } from './core/languages';
+import { LANGUAGE_TABLE as LANGUAGE_FILES } from './core/languages';
 
 /**
  * Where the rule documentation links point. A placeholder: pgtls has no public repository yet, so package.json names
@@ -254,3 +255,27 @@ export interface TlsMapResult {
   map: import('./core/tlsMap').TlsMap;
   svg: string;
 }
+
+/**
+ * `pgtls/checkWorkspace`: "PG TLS: Check Workspace". The server lists every workspace folder as `pgtls check` lists a
+ * folder (lsp/workspaceCheck.ts), checks each file (an open one as its buffer reads) and answers each file's LSP
+ * diagnostics, whatever `pgtls.validate` says. It reports work-done progress on `workDoneToken` and stops when the
+ * request is cancelled (then `cancelled` is true and `files` holds what was checked).
+ */
+export const CHECK_WORKSPACE_REQUEST = 'pgtls/checkWorkspace';
+export interface CheckWorkspaceParams {
+  workDoneToken?: string | number;
+}
+export interface CheckWorkspaceResult {
+  /** Every file checked, with its diagnostics (LSP `Diagnostic[]`, as a pull would answer them). */
+  files: { uri: string; diagnostics: unknown[] }[];
+  /** Set when the walk stopped early (too many files or folders, too many bytes): the sentence says where and why. */
+  stoppedEarly?: string;
+  cancelled?: boolean;
+}
+
+/**
+ * The files of the languages other than YAML as one glob (`**\/{pgpool.conf,*.pgpool.conf,…}`): the client watches
+ * them so that the server's workspace diagnostics learn of every change on disk. Derived from the language table.
+ */
+export const CONF_FILES_GLOB = `**/{${Object.entries(LANGUAGE_FILES).filter(([id]) => id !== 'yaml').flatMap(([, l]) => [...l.filenames, ...l.filenamePatterns]).join(',')}}`;

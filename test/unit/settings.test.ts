@@ -57,6 +57,7 @@ const CASES: { [K in keyof Settings]: { kept: [unknown, Settings[K]][]; rejected
     ],
     rejected: ['/etc=./certs', ['/etc', './certs'], 3, true],
   },
+  validate: { kept: [['workspace', 'workspace'], ['openFiles', 'openFiles']], rejected: ['Workspace', 'all', true, ['workspace']] },
   rules: {
     kept: [[{ 'pool-hba/md5-method': 'off', 'pgtls/x': 'hint' }, { 'pool-hba/md5-method': 'off', 'pgtls/x': 'hint' }], [{ a: 'off', b: 'loud', c: 3 }, { a: 'off' }]],
     rejected: [['off'], 'off', 3],

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LANGUAGE_TABLE, LineIndex, SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from '../service';
 import type { Problem, Settings } from '../core/types';
-import { byPathOrder, walkFiles } from '../node/listFiles';
+import { checkableFiles } from '../node/listFiles';
 import type { Service } from '../service';
 import { UsageError, choiceFlag, parseArgs, type CliIo, type Flags } from './args';
 import { STDIN_NAME, placeOf, sourcedDocuments } from './stream';
@@ -99,9 +99,6 @@ export function checkRoots(paths: readonly string[]): string[] {
   return roots;
 }
 
-/** How deep `check` walks a folder; it lists every recognised file (no count limit). */
-const CHECK_MAX_DEPTH = 32;
-
 /** The file names pgtls checks, from the languages table (`pgpool.conf, *.pgpool.conf, …, *.yaml, *.yml`). */
 const RECOGNISED = (() => {
   const names = Object.values(LANGUAGE_TABLE).flatMap(l => [...l.filenames, ...l.filenamePatterns.filter(g => !/\*$/.test(g))]);
@@ -126,13 +123,9 @@ export function collectFiles(service: Service, paths: string[], warn: (msg: stri
       throw new UsageError(`no such file or folder: ${p}`);
     }
     if (st.isDirectory()) {
-      const files = walkFiles(p, {
-        accept: name => service.languageOf(name) !== undefined,
-        maxDepth: CHECK_MAX_DEPTH,
-        maxFiles: Number.MAX_SAFE_INTEGER,
-        unreadable: (dir, e) => warn(`cannot read folder ${dir}: ${e.message}`),
-      });
-      out.push(...files.sort(byPathOrder));
+      // Every recognised file (no count limit), with the walk the language server's workspace check uses too.
+      const { files } = checkableFiles(p, name => service.languageOf(name), undefined, { unreadable: (dir, e) => warn(`cannot read folder ${dir}: ${e.message}`) });
+      out.push(...files);
     } else if (service.languageOf(p)) out.push(p);
     else warn(`skipped ${p}: pgtls recognises ${RECOGNISED} by name`);
   }

@@ -64,6 +64,10 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
     type: 'path-map', default: {}, flag: '--path-map',
     description: 'Where the paths of a deployment are in the workspace, like a debugger\'s source map: { "/etc/pgpool2/certs": "./certs" } lets pgtls check a certificate that pgpool.conf names by its path in the container. Keys are absolute deployment paths (the longest matching one wins); values are folders or files, absolute, relative to the workspace folder, or starting with ${workspaceFolder}. Tried before the mappings pgtls finds itself (Docker Compose bind mounts, Dockerfile COPY, Kubernetes Secret and ConfigMap volumes).',
   },
+  validate: {
+    type: 'string', enum: ['openFiles', 'workspace'], default: 'openFiles',
+    description: 'Which files get diagnostics: the open files only (openFiles), or every file of the workspace folders that pgtls check would check on them (workspace), also closed ones, in the Problems panel. "PG TLS: Check Workspace" runs that check once whatever this says.',
+  },
   rules: {
     type: 'severity-map', default: {},
     description: 'Per-rule severity overrides, e.g. { "pool-hba/md5-method": "off" }.',

@@ -120,6 +120,11 @@ export interface Settings {
    * workspace folder, or starts with `${workspaceFolder}`. Tried before the mappings pgtls finds in the workspace.
    */
   pathMappings: Record<string, string>;
+  /**
+   * What the language server validates: the open files only (`openFiles`), or every file of the workspace folders
+   * that `pgtls check` would check on them (`workspace`: LSP pull workspace diagnostics). The core never reads it.
+   */
+  validate: 'openFiles' | 'workspace';
 }
 
 /** The defaults of every setting (owned by `SETTINGS_SPEC` in core/settings.ts). */
@@ -222,7 +227,7 @@ export interface HoverResult {
   markdown: string;
 }
 
-export type CompletionKind = 'property' | 'value' | 'keyword' | 'enum' | 'snippet' | 'file';
+export type CompletionKind = 'property' | 'value' | 'keyword' | 'enum' | 'snippet' | 'file' | 'folder';
 
 export interface CompletionResult {
   label: string;

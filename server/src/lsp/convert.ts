@@ -50,7 +50,7 @@ const SEVERITY: Record<Problem['severity'], DiagnosticSeverity> = {
 
 const COMPLETION_KIND: Record<CompletionResult['kind'], CompletionItemKind> = {
   property: CompletionItemKind.Property, value: CompletionItemKind.Value, keyword: CompletionItemKind.Keyword,
-  enum: CompletionItemKind.EnumMember, snippet: CompletionItemKind.Snippet, file: CompletionItemKind.File,
+  enum: CompletionItemKind.EnumMember, snippet: CompletionItemKind.Snippet, file: CompletionItemKind.File, folder: CompletionItemKind.Folder,
 };
 
 /**

@@ -18,6 +18,8 @@ import { guard, type Log } from './guard';
 import { clientSettings } from './settings';
 import { structureFeatures } from './structure';
 import { WorkspaceIndex } from './workspaceIndex';
+import { WorkspaceCheck } from './workspaceCheck';
+import { CHECK_WORKSPACE_REQUEST, type CheckWorkspaceParams } from '../protocol';
 
 export interface ServerEnvFactory {
   /** Builds the core environment; `overlay` returns the text of an open document by file-system path. */
@@ -33,7 +35,7 @@ function capabilities(caps: features.ClientCaps): InitializeResult['capabilities
     completionProvider: { triggerCharacters: ['=', ' ', '_', ':'] },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
     codeLensProvider: { resolveProvider: false },
-    ...(caps.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: false } } : {}),
+    ...(caps.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } } : {}),
   };
 }
 
@@ -49,10 +51,12 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   const service: Service = createService(env);
   const g: features.Glue = { connection, store, service, env, guard: safe, log, caps };
   const structure = structureFeatures(g);
+  const workspaceCheck = new WorkspaceCheck(g);
 
   /** Settings or folders changed: every cached result may be stale. */
   const revalidate = () => {
     store.clear();
+    workspaceCheck.clear();
     features.refreshAll(g);
   };
 
@@ -79,16 +83,25 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.onDidChangeConfiguration(revalidate);
   connection.onDidChangeWatchedFiles(p => {
     index.changeFiles(p.changes);
+    workspaceCheck.changed();
     features.refreshAll(g);
   });
 
-  store.events.onDidChangeContent(e => features.documentChanged(g, e.document));
+  store.events.onDidChangeContent(e => {
+    workspaceCheck.changed();
+    features.documentChanged(g, e.document);
+  });
   store.events.onDidClose(e => {
+    workspaceCheck.changed();
     store.evict(e.document.uri);
     features.documentClosed(g, e.document.uri);
   });
 
   connection.languages.diagnostics.on(p => features.pullDiagnostics(g, p));
+  connection.languages.diagnostics.onWorkspace((p, token) => workspaceCheck.pull(p, token)
+    .catch((e: unknown) => { log(`workspace diagnostics failed: ${e instanceof Error ? e.stack : String(e)}`); return { items: [] }; }));
+  connection.onRequest(CHECK_WORKSPACE_REQUEST, (p: CheckWorkspaceParams, token) => workspaceCheck.checkAll(p ?? {}, token)
+    .catch((e: unknown) => { log(`Check Workspace failed: ${e instanceof Error ? e.stack : String(e)}`); return { files: [] }; }));
   connection.onHover(p => features.hover(g, p));
   connection.onDefinition(p => features.definition(g, p));
   connection.onCompletion(p => features.completion(g, p));
@@ -99,6 +112,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   registerMapRequest(g);
 
   connection.onShutdown(() => {
+    workspaceCheck.clear();
     store.clear();
     index.clear();
   });

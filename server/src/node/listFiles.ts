@@ -21,6 +21,10 @@ export interface WalkOptions {
   maxFiles: number;
   /** Called for a folder that cannot be read (it is then left out). */
   unreadable?(dir: string, error: Error): void;
+  /** Stop after reading this many folders (a huge tree with few files of ours); default: no limit. */
+  maxFolders?: number;
+  /** Called when the walk stops at `maxFolders` before the end of the tree. */
+  stopped?(why: 'folders'): void;
 }
 
 /**
@@ -30,9 +34,14 @@ export interface WalkOptions {
 export function walkFiles(dir: string, options: WalkOptions): string[] {
   const out: string[] = [];
   let level = [dir];
+  let folders = 0;
   for (let depth = 0; depth <= options.maxDepth && level.length && out.length < options.maxFiles; depth++) {
     const next: string[] = [];
     for (const d of level) {
+      if (options.maxFolders !== undefined && folders++ >= options.maxFolders) {
+        options.stopped?.('folders');
+        return out;
+      }
       let entries: fs.Dirent[];
       try {
         entries = fs.readdirSync(d, { withFileTypes: true });
@@ -73,4 +82,49 @@ export function byPathOrder(a: string, b: string): number {
     if (x[i] !== y[i]) return x[i]! < y[i]! ? -1 : 1;
   }
   return x.length - y.length;
+}
+
+/** How deep `pgtls check DIR` (and the language server's workspace check) walks a folder. */
+export const CHECK_MAX_DEPTH = 32;
+
+/** Bounds of a folder check; the CLI's are none (every recognised file), the language server's are finite. */
+export interface CheckLimits {
+  maxFiles: number;
+  maxFolders?: number;
+}
+
+/**
+ * The files `pgtls check DIR` checks in a folder: those whose names `languageOf` recognises, walked with the one skip
+ * list, in path order. The language server's workspace diagnostics and "Check Workspace" list a folder with this
+ * function too, so both see the same files. `stopped` says why a bounded walk left files out.
+ */
+export function checkableFiles(
+  dir: string, languageOf: (name: string) => unknown, limits: CheckLimits = { maxFiles: Number.MAX_SAFE_INTEGER },
+  hooks: { unreadable?(dir: string, error: Error): void } = {},
+): { files: string[]; stopped?: 'files' | 'folders' } {
+  let stopped: 'files' | 'folders' | undefined;
+  // One file more than the limit tells a walk that stopped at the limit from one that ended there.
+  const files = walkFiles(dir, {
+    accept: name => languageOf(name) !== undefined,
+    maxDepth: CHECK_MAX_DEPTH,
+    maxFiles: limits.maxFiles + 1,
+    ...(limits.maxFolders !== undefined ? { maxFolders: limits.maxFolders } : {}),
+    ...(hooks.unreadable ? { unreadable: hooks.unreadable } : {}),
+    stopped: why => { stopped = why; },
+  });
+  if (files.length > limits.maxFiles) {
+    files.length = limits.maxFiles;
+    stopped = 'files';
+  }
+  return { files: files.sort(byPathOrder), ...(stopped ? { stopped } : {}) };
+}
+
+/** A stamp of a file's content on disk (modification time and size), or `undefined` when it is not a readable file. */
+export function fileStamp(p: string): string | undefined {
+  try {
+    const st = fs.statSync(p);
+    return st.isFile() ? `${st.mtimeMs}:${st.size}` : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -182,6 +182,30 @@ test(`editing ${EXPECTED.fix.file} clears the diagnostic, and restoring the line
   await doc.save();
 });
 
+test('PG TLS: Check Workspace puts the findings of a closed file in the Problems panel', async () => {
+  const root = vscode.workspace.workspaceFolders[0].uri.fsPath;
+  const file = path.join(root, 'closed', 'pgpool.conf');
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, 'port = 9999\nportt = 5\n');
+  const uri = vscode.Uri.file(file);
+  assert.ok(!vscode.workspace.textDocuments.some(d => d.uri.toString() === uri.toString()), 'the file is not open');
+  assert.deepEqual(vscode.languages.getDiagnostics(uri), [], 'a closed file has no diagnostics before the check (pgtls.validate is openFiles)');
+  const expected = [{ code: 'pgpool-conf/unknown-parameter', range: [1, 0, 1, 5] }];
+  const shown = diagnosticsWhen(uri, hasAll(expected), 'Check Workspace findings');
+  const summary = await vscode.commands.executeCommand('pgtls.checkWorkspace');
+  log(`Check Workspace: ${JSON.stringify(summary)}`);
+  assert.ok(summary && summary.files >= 3 && summary.shown >= 1 && !summary.cancelled, `unexpected summary: ${JSON.stringify(summary)}`);
+  const diags = await shown;
+  log(`diagnostics of closed/pgpool.conf:\n${describe(diags)}`);
+  // The open files keep their live diagnostics only: the command adds none of its own to them.
+  for (const name of Object.keys(EXPECTED.diagnostics)) {
+    const live = vscode.languages.getDiagnostics(fileUri(name));
+    const keys = live.map(d => `${codeOf(d)}@${rangeOf(d).join(':')}`);
+    assert.equal(new Set(keys).size, keys.length, `${name} shows a finding twice: ${keys.join(', ')}`);
+  }
+  fs.rmSync(path.dirname(file), { recursive: true, force: true });
+});
+
 const CERTS = EXPECTED.certs;
 const octal = p => (fs.statSync(p).mode & 0o777).toString(8).padStart(4, '0');
 

@@ -5,6 +5,8 @@
  */
 import type { FeatureContext } from '../../core/language';
 import type { CompletionResult, SourceDocument } from '../../core/types';
+import { pathCompletions } from '../../core/pathComplete';
+import { tlsCurveNames } from '../pgpoolConf';
 import { DOCS, catalogue, versionOf } from './catalogue';
 import { CONN_SECTIONS, type PgbouncerIniFile } from './model';
 
@@ -32,6 +34,16 @@ export const SNIPPETS: readonly CompletionResult[] = [
   },
 ];
 
+/**
+ * Settings that name a file or folder. PgBouncer opens a relative path from its working directory, which pgtls does
+ * not know: only absolute paths are completed.
+ */
+const PATH_SETTINGS: ReadonlySet<string> = new Set([
+  'auth_file', 'auth_hba_file', 'auth_ident_file', 'logfile', 'pidfile', 'unix_socket_dir',
+  'client_tls_cert_file', 'client_tls_key_file', 'client_tls_ca_file', 'server_tls_cert_file', 'server_tls_key_file', 'server_tls_ca_file',
+]);
+const CURVE_SETTINGS: ReadonlySet<string> = new Set(['client_tls_ecdhcurve', 'server_tls_ecdhcurve']);
+
 export function complete(doc: SourceDocument, file: PgbouncerIniFile, offset: number, ctx: FeatureContext): CompletionResult[] {
   const release = catalogue(ctx.env).releases[versionOf(ctx.settings.pgbouncerVersion)];
   const text = doc.text;
@@ -45,8 +57,15 @@ export function complete(doc: SourceDocument, file: PgbouncerIniFile, offset: nu
   const word = /[A-Za-z0-9_.\-*]*$/.exec(before)![0];
   const replace: [number, number] = [offset - word.length, offset];
   if (/^\s*\[[^\]]*$/.test(before)) return release.sections.map(s => ({ label: s, kind: 'keyword' as const, replace }));
+  const include = /^\s*%include\s+(\S*)$/.exec(before);
+  if (include) return pathCompletions(ctx.env, include[1]!, offset, undefined);
   const eq = /^\s*([A-Za-z0-9_.\-*]+)\s*=\s*(.*)$/.exec(before);
   if (section === 'pgbouncer' && eq) {
+    const name = eq[1]!.toLowerCase();
+    if (PATH_SETTINGS.has(name) && release.params[name]) return pathCompletions(ctx.env, eq[2]!, offset, undefined);
+    if (CURVE_SETTINGS.has(name) && release.params[name]) {
+      return ['auto', ...tlsCurveNames(ctx.env.loadJson('openssl-curves.json'))].map(v => ({ label: v, kind: 'enum' as const, detail: name, replace }));
+    }
     const p = release.params[eq[1]!];
     return (p?.values ?? []).map(v => ({ label: v, kind: 'enum' as const, replace }));
   }
@@ -56,7 +75,10 @@ export function complete(doc: SourceDocument, file: PgbouncerIniFile, offset: nu
     return [];
   }
   if (section === 'pgbouncer' && /^\s*[A-Za-z0-9_]*$/.test(before)) {
-    const names = Object.entries(release.params).filter(([, p]) => p.onlyIf !== 'WIN32').map(([name, p]) => {
+    // Settings of [pgbouncer] written on another line are not offered again (the one on this line is).
+    const lineEnd = text.indexOf('\n', offset) < 0 ? text.length : text.indexOf('\n', offset);
+    const set = new Set(file.entries.filter(e => e.section === 'pgbouncer' && !e.included && (e.st.keySpan[0] < lineStart || e.st.keySpan[0] > lineEnd)).map(e => e.st.key.toLowerCase()));
+    const names = Object.entries(release.params).filter(([name, p]) => p.onlyIf !== 'WIN32' && !set.has(name)).map(([name, p]) => {
       const r: CompletionResult = { label: name, kind: 'property', insertText: `${name} = `, replace, detail: p.default ? `default ${p.default}` : p.type };
       if (DOCS[name]) r.documentation = DOCS[name];
       return r;

@@ -39,4 +39,4 @@ export { backendLeg, isLoopbackHost, type BackendHost, type BackendLeg } from '.
 // - pgbouncer.ini and postgresql.conf check their cipher strings with the same OpenSSL cipher-string evaluator (and postgresql.conf its `ssl_ecdh_curve` with the same curve knowledge).
 export { cipherCatalog, evaluateCipherString } from './check/tls/ciphers';
 // - pgbouncer.ini (`client_tls_ecdhcurve`) and postgresql.conf (`ssl_ecdh_curve`) use the same OpenSSL curve facts.
-export { classifyCurve, type CurveVerdict } from './check/tls/curves';
+export { classifyCurve, tlsCurveNames, type CurveVerdict } from './check/tls/curves';

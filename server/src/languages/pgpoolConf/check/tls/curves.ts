@@ -33,3 +33,14 @@ export function classifyCurve(json: unknown, name: string): CurveVerdict {
   const [best] = didYouMean(name, names, 1);
   return best ? { kind: 'unknown', suggestion: best } : { kind: 'unknown' };
 }
+
+/**
+ * The curve names completion offers: those `classifyCurve` accepts (EC curves OpenSSL uses as a TLS group) of at least
+ * 256 bits (the smaller ones give less than 128-bit security), the common NIST ones first.
+ */
+export function tlsCurveNames(json: unknown): string[] {
+  const data = json as CurveData;
+  const first = ['prime256v1', 'secp384r1', 'secp521r1'];
+  const ok = data.curves.filter(c => (c.fieldBits ?? 0) >= 256).map(c => c.name).filter(n => classifyCurve(json, n).kind === 'ok');
+  return [...first.filter(n => ok.includes(n)), ...ok.filter(n => !first.includes(n))];
+}
