@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHarness } from './harness';
-import { RULE_DOCS_BASE, ruleAnchor, ruleDocsUrl } from '../../server/src/protocol';
+import { REPOSITORY_URL, RULE_DOCS_BASE, ruleAnchor, ruleDocsUrl } from '../../server/src/protocol';
 import { RULES } from '../../server/src/languages/registry';
 import { ROOT } from '../helpers';
 
@@ -37,9 +37,10 @@ test('pulled diagnostics carry codeDescription.href to the rule\'s README anchor
   }
 });
 
-test('the documentation base is the repository of package.json, at its README', () => {
-  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { repository: { url: string } };
-  assert.equal(RULE_DOCS_BASE, `${pkg.repository.url.replace(/\.git$/, '')}/blob/main/README.md`);
+test('the documentation base is the repository\'s README: package.json\'s repository when it names one, else REPOSITORY_URL', () => {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { repository?: { url: string } };
+  const repo = pkg.repository ? pkg.repository.url.replace(/\.git$/, '') : REPOSITORY_URL;
+  assert.equal(RULE_DOCS_BASE, `${repo}/blob/main/README.md`);
 });
 
 test('every registered rule has its own anchor in the README rule table (npm run gen:docs writes them)', () => {

@@ -1,5 +1,5 @@
 // In-editor tests of the certificate lifecycle commands (issue 11): the expiry code lens on a Secret, "Renew
-// Certificates", "Rotate CA", "Sign a CSR" and "Probe Server", each run through VS Code's command service with an
+// Certificates", "Rotate CA", "Sign a CSR" and "Probe Server"; and "Show TLS Map" (issue 12) on the same files. Each runs through VS Code's command service with an
 // argument object (no questions asked), on files in the workspace copy. Results are checked with Node's own X.509
 // parser (OpenSSL underneath) and, for the CSR, with a key made by the real openssl that pgtls never sees.
 'use strict';
@@ -96,6 +96,21 @@ function register(test, { open, log }) {
     assert.equal(app.checkHost('app.lifecycle.example'), 'app.lifecycle.example');
     assert.ok(app.checkPrivateKey(crypto.createPrivateKey(fs.readFileSync(file('app.key')))), 'app.crt does not carry the CSR\'s key');
     assert.ok(!JSON.stringify(r).includes('PRIVATE KEY'));
+  });
+
+  test('pgtls.showTlsMap draws the folder\'s map in a webview: the Secret\'s certificate, its CA, the link between them', async () => {
+    const name = `${FOLDER}/secret.yaml`;
+    const b64 = f => fs.readFileSync(file(f)).toString('base64');
+    fs.writeFileSync(path.join(root(), name), `apiVersion: v1\nkind: Secret\nmetadata:\n  name: db-tls\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${b64('server.crt')}\n  ca.crt: ${b64('ca.crt')}\n`);
+    const doc = await open(name);
+    const r = await vscode.commands.executeCommand('pgtls.showTlsMap', { uri: doc.uri.toString() });
+    log(`tls map: ${JSON.stringify(r)}`);
+    assert.ok(r && r.nodes >= 3, `expected the Secret, the certificate and its CA; got ${JSON.stringify(r)}`);
+    assert.ok(r.edges >= 2, `expected the CA → certificate and certificate → Secret links; got ${JSON.stringify(r)}`);
+    assert.equal(r.broken, 0, 'the certificate is issued by the CA beside it: nothing is broken');
+    const tab = vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.input instanceof vscode.TabInputWebview && /^TLS Map/.test(t.label));
+    assert.ok(tab, 'no TLS Map webview tab');
+    fs.rmSync(path.join(root(), name));
   });
 
   test('pgtls.probeServer on a closed loopback port reports the server unreachable in a read-only view', async () => {
