@@ -7,6 +7,7 @@ import type { CertEnv, CertService } from './certService';
 import type { DefinitionLocation, FeatureContext, LanguageMode, ValidateContext } from './core/language';
 import { languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
+import { plainMessage } from './core/text';
 import { MODES, RULES } from './languages/registry';
 import { fileLenses, secretLenses, type CertLens } from './tlsFiles/expiry';
 import type {
@@ -203,7 +204,18 @@ function internalError(what: string, e: unknown): Finding {
   };
 }
 
-/** Applies severity overrides, drops `off` rules, removes exact duplicates and sorts by position. */
+/** A finding's texts (message, fix titles, related places' messages) as plain text, for every front end alike. */
+function plainTexts(f: Finding): Finding {
+  const out: Finding = { ...f, message: plainMessage(f.message) };
+  if (f.fixes) out.fixes = f.fixes.map(x => ({ ...x, title: plainMessage(x.title) }));
+  if (f.related) out.related = f.related.map(r => ({ ...r, message: plainMessage(r.message) }));
+  return out;
+}
+
+/**
+ * Applies severity overrides, drops `off` rules, makes the texts plain (no Markdown backticks), removes exact
+ * duplicates and sorts by position.
+ */
 function finalize(findings: Finding[], settings: Settings, length: number): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
@@ -217,7 +229,7 @@ function finalize(findings: Finding[], settings: Settings, length: number): Prob
     const key = `${start}:${end}:${f.rule}:${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ ...f, span: [start, end], severity });
+    out.push({ ...plainTexts(f), span: [start, end], severity });
   }
   out.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1] || a.rule.localeCompare(b.rule));
   return out;
