@@ -1,6 +1,8 @@
 /**
  * Regenerates the tables in README.md from the code: the rule table (from the rule registry), the settings table
- * and the command list (from package.json). `--check` exits 1 when README.md is out of date (a unit test runs it).
+ * and the command list (from package.json); and, in package.json, the rule ids `pgtls.rules` accepts (its
+ * `propertyNames`, so settings.json completes the ids and flags a misspelt one). `--check` exits 1 when either file
+ * is out of date (unit tests compare both).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +11,22 @@ import { ruleAnchor } from '../server/src/protocol';
 
 const ROOT = path.resolve(__dirname, '..');
 const README = path.join(ROOT, 'README.md');
+const PACKAGE = path.join(ROOT, 'package.json');
+
+/** The schema of `pgtls.rules`' keys: every rule id of the registry, sorted, with its description. */
+export function rulePropertyNames(): { type: 'string'; enum: string[]; enumDescriptions: string[] } {
+  const rules = [...RULES.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return { type: 'string', enum: rules.map(r => r.id), enumDescriptions: rules.map(r => r.description) };
+}
+
+/** package.json with `pgtls.rules`' `propertyNames` from the rule table (formatting as npm writes it). */
+export function renderPackage(text: string): string {
+  const pkg = JSON.parse(text) as { contributes: { configuration: { properties: Record<string, Record<string, unknown>> } } };
+  const rules = pkg.contributes.configuration.properties['pgtls.rules'];
+  if (!rules) throw new Error('package.json lacks the pgtls.rules setting');
+  rules.propertyNames = rulePropertyNames();
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -51,15 +69,19 @@ export function render(readme: string): string {
 }
 
 if (require.main === module) {
-  const current = fs.readFileSync(README, 'utf8');
-  const next = render(current);
-  if (process.argv.includes('--check')) {
-    if (next !== current) {
-      console.error('README.md tables are out of date: run npm run gen:docs');
-      process.exit(1);
+  const files: [string, (text: string) => string][] = [[README, render], [PACKAGE, renderPackage]];
+  let stale = false;
+  for (const [file, make] of files) {
+    const current = fs.readFileSync(file, 'utf8');
+    const next = make(current);
+    if (next === current) continue;
+    if (process.argv.includes('--check')) {
+      console.error(`${path.basename(file)} is out of date: run npm run gen:docs`);
+      stale = true;
+    } else {
+      fs.writeFileSync(file, next);
+      console.log(`${path.basename(file)} updated`);
     }
-  } else if (next !== current) {
-    fs.writeFileSync(README, next);
-    console.log('README.md updated');
   }
+  if (stale) process.exit(1);
 }

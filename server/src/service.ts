@@ -18,7 +18,7 @@ export type { DefinitionLocation } from './core/language';
 export { LANGUAGE_TABLE, languageOf } from './core/languages';
 // The vocabulary the front ends need from the core: offsets to lines, and the settings spec (normalisation, CLI flags).
 export { LineIndex } from './core/text';
-export { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, normalizeSettings, settingFromFlag, settingOfFlag } from './core/settings';
+export { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, normalizeSettings, settingFromFlag, settingOfFlag, unknownRuleIds, unknownRulesMessage } from './core/settings';
 export type { CertEnv, CertService } from './certService';
 export type { CertLens } from './tlsFiles/expiry';
 
