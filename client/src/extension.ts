@@ -7,6 +7,7 @@ import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { LANGUAGE_IDS, SETTINGS_SECTION } from '../../server/src/protocol';
 import { registerCertCommands } from './commands/certs';
+import { configurationMiddleware, traceChannel, watchYamlServer } from './companions';
 import { registerProbeCommand } from './commands/probe';
 
 let client: LanguageClient | undefined;
@@ -29,6 +30,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: [watcher, yamlWatcher] },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
+    // pgtls.trace.server, and pgtls.reportYamlSyntax "auto" resolved beside the Red Hat YAML extension (companions.ts).
+    traceOutputChannel: traceChannel(output),
+    middleware: { workspace: { configuration: configurationMiddleware } },
   };
   client = new LanguageClient('pgtls', 'PG TLS', serverOptions, clientOptions);
 
@@ -39,6 +43,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     }),
     vscode.commands.registerCommand('pgtls.showOutput', () => output.show(true)),
   );
+  context.subscriptions.push(watchYamlServer(() => client), clientOptions.traceOutputChannel as vscode.LogOutputChannel);
   registerCertCommands(context, () => client, output);
   registerProbeCommand(context, () => client);
 

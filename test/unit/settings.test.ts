@@ -60,6 +60,8 @@ const CASES: { [K in keyof Settings]: { kept: [unknown, Settings[K]][]; rejected
     ],
     rejected: ['/etc=./certs', ['/etc', './certs'], 3, true],
   },
+  reportYamlSyntax: { kept: [['auto', 'auto'], ['always', 'always'], ['never', 'never']], rejected: ['off', true, 'Never', ''] },
+  'trace.server': { kept: [['off', 'off'], ['messages', 'messages'], ['verbose', 'verbose']], rejected: ['on', true, 2] },
   rules: {
     kept: [[{ 'pool-hba/md5-method': 'off', 'pgtls/x': 'hint' }, { 'pool-hba/md5-method': 'off', 'pgtls/x': 'hint' }], [{ a: 'off', b: 'loud', c: 3 }, { a: 'off' }]],
     rejected: [['off'], 'off', 3],
@@ -134,4 +136,10 @@ test('a misspelt rule id in pgtls.rules is named, with the ids it was probably m
   assert.equal(unknownRulesMessage(found.slice(1)),
     'pgtls.rules names a rule that does not exist: "pool-hba/md5-methd" (did you mean "pool-hba/md5-method"?); it has no effect. "pgtls rules" lists the rule ids.');
   assert.deepEqual(unknownRuleIds({}, known), []);
+});
+
+test('a dotted setting (pgtls.trace.server) is read from the nested object an editor sends for the section', () => {
+  assert.equal(normalizeSettings({ trace: { server: 'verbose' } })['trace.server'], 'verbose');
+  assert.equal(normalizeSettings({ 'trace.server': 'messages' })['trace.server'], 'messages');
+  assert.equal(normalizeSettings({ trace: 'verbose' })['trace.server'], 'off');
 });

@@ -69,6 +69,14 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
     type: 'severity-map', default: {},
     description: 'Per-rule severity overrides, e.g. { "pool-hba/md5-method": "off" }.',
   },
+  reportYamlSyntax: {
+    type: 'string', enum: ['auto', 'always', 'never'], default: 'auto',
+    description: 'Report YAML syntax errors and duplicate keys in the resources pgtls validates (yaml/syntax-error, yaml/duplicate-key). "auto": not while the Red Hat YAML extension (redhat.vscode-yaml) validates YAML files, which reports them too, so they are not shown twice; "always"; "never" (e.g. in an editor with another YAML language server). The CLI always reports them.',
+  },
+  'trace.server': {
+    type: 'string', enum: ['off', 'messages', 'verbose'], default: 'off',
+    description: 'Trace the messages between VS Code and the pgtls language server in the "PG TLS" output channel: "messages" names each request and notification, "verbose" adds their contents.',
+  },
 };
 
 export const SETTING_KEYS = Object.keys(SETTINGS_SPEC) as (keyof Settings)[];
@@ -132,12 +140,20 @@ function pathMapFlag(value: string): Record<string, string> | undefined {
   return isMappingEntry(from, to) ? { [from]: to } : undefined;
 }
 
+/** `raw[key]`, or for a dotted key (`trace.server`) the nested value an editor sends for it. */
+function valueAt(raw: Record<string, unknown>, key: string): unknown {
+  if (key in raw || !key.includes('.')) return raw[key];
+  let v: unknown = raw;
+  for (const part of key.split('.')) v = v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>)[part] : undefined;
+  return v;
+}
+
 /** Fills missing or invalid settings with defaults, so a bad user setting never breaks validation. */
 export function normalizeSettings(raw: unknown): Settings {
   const s = defaultSettings() as unknown as Record<string, unknown>;
   if (!raw || typeof raw !== 'object') return s as unknown as Settings;
   for (const k of SETTING_KEYS) {
-    const v = normalizeSetting(SETTINGS_SPEC[k], (raw as Record<string, unknown>)[k]);
+    const v = normalizeSetting(SETTINGS_SPEC[k], valueAt(raw as Record<string, unknown>, k));
     if (v !== undefined) s[k] = v;
   }
   return s as unknown as Settings;

@@ -114,6 +114,14 @@ export interface Settings {
    * workspace folder, or starts with `${workspaceFolder}`. Tried before the mappings pgtls finds in the workspace.
    */
   pathMappings: Record<string, string>;
+  /**
+   * Whether YAML syntax errors and duplicate keys (`yaml/syntax-error`, `yaml/duplicate-key`) are reported: `never`
+   * leaves them to another YAML language server. `auto` is decided by the editor client (the VS Code extension sends
+   * `never` while the Red Hat YAML extension validates YAML); anywhere else it reports them, as `always` does.
+   */
+  reportYamlSyntax: 'auto' | 'always' | 'never';
+  /** The language client's trace of the LSP traffic (read by the VS Code client only). */
+  'trace.server': 'off' | 'messages' | 'verbose';
 }
 
 /** The defaults of every setting (owned by `SETTINGS_SPEC` in core/settings.ts). */
