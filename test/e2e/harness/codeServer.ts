@@ -20,6 +20,7 @@ import * as util from 'node:util';
 import { freePort } from '../../ports';
 import type { ProcessGroup } from './processes';
 import { CHROMIUM, CODE_SERVER_ENTRY, PLAYWRIGHT_CORE } from './tools';
+import { serveUiRequests, type UiPage } from './uiRequests';
 
 export interface SuiteRun {
   /** Scratch folder of this run (profiles, logs); the caller removes it. */
@@ -35,6 +36,10 @@ export interface SuiteRun {
   env?: Record<string, string>;
   /** Write a PNG of the workbench here (the module arranges the view first). */
   screenshot?: string;
+  /** Where the suite's screenshot requests write (uiRequests.ts); default `<tmp>/screenshots`. */
+  screenshotsDir?: string;
+  /** More extensions to install before pgtls's (e.g. a companion extension a test needs). */
+  extraVsix?: string[];
   timeoutMs: number;
   log: (line: string) => void;
 }
@@ -46,7 +51,7 @@ export interface SuiteResult {
 }
 
 /** The slice of playwright-core's API this harness uses (loaded at run time from the tools folder). */
-interface Page {
+interface Page extends UiPage {
   exposeFunction(name: string, fn: (...args: never[]) => unknown): Promise<void>;
   goto(url: string, options: { waitUntil: 'domcontentloaded'; timeout: number }): Promise<unknown>;
   waitForSelector(selector: string, options: { timeout: number; state?: 'visible' | 'attached' }): Promise<unknown>;
@@ -125,6 +130,10 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
   });
   const profile = ['--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData];
 
+  for (const extra of o.extraVsix ?? []) {
+    const r = await o.group.run(process.execPath, [CODE_SERVER_ENTRY, ...profile, '--install-extension', extra], { env, timeoutMs: 120_000 });
+    if (r.code !== 0) throw new Error(`code-server --install-extension ${path.basename(extra)} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
   const install = await o.group.run(process.execPath, [CODE_SERVER_ENTRY, ...profile, '--install-extension', o.vsix], { env, timeoutMs: 120_000 });
   if (install.code !== 0) throw new Error(`code-server --install-extension failed (${install.code}):\n${install.stdout}\n${install.stderr}`);
   o.log(`installed ${path.basename(o.vsix)}: ${install.stdout.trim().split('\n').pop()}`);
@@ -143,6 +152,7 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
 
   const hostOutput: string[] = [];
   let context: BrowserContext | undefined;
+  let stopUi: (() => void) | undefined;
   let exitCode = 1;
   try {
     await Promise.race([
@@ -190,6 +200,7 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     o.log('workbench rendered; the suite runs in the extension host');
 
+    stopUi = serveUiRequests(page, o.outDir, o.screenshotsDir ?? path.join(o.tmp, 'screenshots'), o.log);
     const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the suite did not finish in ${o.timeoutMs / 1000}s`)), o.timeoutMs).unref());
     const ended = Promise.race([finished, csExited]);
     if (o.screenshot) {
@@ -206,6 +217,7 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
   } catch (e) {
     hostOutput.push(`[harness] ${e instanceof Error ? e.message : String(e)}`);
   } finally {
+    stopUi?.();
     await context?.close().catch(() => undefined);
     await o.group.dispose();
     logStream.end();

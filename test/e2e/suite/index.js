@@ -182,6 +182,9 @@ test(`editing ${EXPECTED.fix.file} clears the diagnostic, and restoring the line
   await doc.save();
 });
 
+// Issue 12's bugs, one test each (suite/issue12.js): before the certificate tests below, which add CA folders.
+require('./issue12').register({ test, open, fileUri, diagnosticsWhen, fileAppears, log, codeOf, OUT });
+
 const CERTS = EXPECTED.certs;
 const octal = p => (fs.statSync(p).mode & 0o777).toString(8).padStart(4, '0');
 
