@@ -1,8 +1,9 @@
 /**
  * Regenerates the tables in README.md from the code: the rule table (from the rule registry), the settings table
- * and the command list (from package.json). `--check` exits 1 when README.md is out of date (a unit test runs it).
- * The marketplace README (docs/marketplace/README.md, the README of the .vsix) gets the same settings and command
- * tables; it has no rule table.
+ * and the command list (from package.json); and, in package.json, the rule ids `pgtls.rules` accepts (its
+ * `propertyNames`, so settings.json completes the ids and flags a misspelt one). The marketplace README
+ * (docs/marketplace/README.md, the README of the .vsix) gets the same settings and command tables; it has no rule
+ * table. `--check` exits 1 when a file is out of date (unit tests compare them).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -12,6 +13,22 @@ import { ruleAnchor } from '../server/src/protocol';
 const ROOT = path.resolve(__dirname, '..');
 const README = path.join(ROOT, 'README.md');
 const MARKETPLACE_README = path.join(ROOT, 'docs/marketplace/README.md');
+const PACKAGE = path.join(ROOT, 'package.json');
+
+/** The schema of `pgtls.rules`' keys: every rule id of the registry, sorted, with its description. */
+export function rulePropertyNames(): { type: 'string'; enum: string[]; enumDescriptions: string[] } {
+  const rules = [...RULES.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return { type: 'string', enum: rules.map(r => r.id), enumDescriptions: rules.map(r => r.description) };
+}
+
+/** package.json with `pgtls.rules`' `propertyNames` from the rule table (formatting as npm writes it). */
+export function renderPackage(text: string): string {
+  const pkg = JSON.parse(text) as { contributes: { configuration: { properties: Record<string, Record<string, unknown>> } } };
+  const rules = pkg.contributes.configuration.properties['pgtls.rules'];
+  if (!rules) throw new Error('package.json lacks the pgtls.rules setting');
+  rules.propertyNames = rulePropertyNames();
+  return `${JSON.stringify(pkg, null, 2)}\n`;
+}
 
 const esc = (s: string) => s.replace(/\|/g, '\\|').replace(/\n/g, ' ');
 
@@ -60,17 +77,17 @@ export function render(readme: string): string {
 }
 
 if (require.main === module) {
+  const files: [string, (text: string) => string][] = [[README, render], [MARKETPLACE_README, renderMarketplace], [PACKAGE, renderPackage]];
   let stale = false;
-  for (const [file, renderer] of [[README, render], [MARKETPLACE_README, renderMarketplace]] as const) {
+  for (const [file, make] of files) {
     const name = path.relative(ROOT, file);
     const current = fs.readFileSync(file, 'utf8');
-    const next = renderer(current);
+    const next = make(current);
+    if (next === current) continue;
     if (process.argv.includes('--check')) {
-      if (next !== current) {
-        console.error(`${name} tables are out of date: run npm run gen:docs`);
-        stale = true;
-      }
-    } else if (next !== current) {
+      console.error(`${name} is out of date: run npm run gen:docs`);
+      stale = true;
+    } else {
       fs.writeFileSync(file, next);
       console.log(`${name} updated`);
     }

@@ -9,6 +9,7 @@ import { CONF_FILES_GLOB, DISABLE_RULE_COMMAND, LANGUAGE_IDS, SETTINGS_SECTION, 
 import { registerCheckWorkspaceCommand } from './commands/checkWorkspace';
 import { registerCertCommands } from './commands/certs';
 import { registerDisableRuleCommand } from './commands/disableRule';
+import { configurationMiddleware, traceChannel, watchYamlServer } from './companions';
 import { registerProbeCommand } from './commands/probe';
 import { registerTlsMapCommand } from './commands/tlsMap';
 import { LanguageStatus, type StatusSnapshot } from './status';
@@ -38,8 +39,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: [watcher, yamlWatcher, confWatcher] },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    middleware: status.middleware(),
     initializationOptions: { clientCommands: [DISABLE_RULE_COMMAND] } satisfies PgtlsInitializationOptions,
+    // pgtls.trace.server, and pgtls.reportYamlSyntax "auto" resolved beside the Red Hat YAML extension (companions.ts);
+    // the language status item counts the files answered (status.ts).
+    traceOutputChannel: traceChannel(output),
+    middleware: { ...status.middleware(), workspace: { configuration: configurationMiddleware } },
   };
   client = new LanguageClient('pgtls', 'PG TLS', serverOptions, clientOptions);
   status.attach(client);
@@ -51,6 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     }),
     vscode.commands.registerCommand('pgtls.showOutput', () => output.show(true)),
   );
+  context.subscriptions.push(watchYamlServer(() => client), clientOptions.traceOutputChannel as vscode.LogOutputChannel);
   registerCertCommands(context, () => client, output);
   registerProbeCommand(context, () => client);
   registerDisableRuleCommand(context);

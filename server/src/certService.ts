@@ -235,11 +235,17 @@ export function resourcePatchEdit(text: string, offset: number, patch: Record<st
   return { start: found.from + p, end: found.from + before.length - q, newText: after.slice(p, after.length - q) };
 }
 
+/**
+ * A node for the user's document. Never with anchors and aliases: the patch reuses one object for several places (the
+ * same `items` list in two Secret references), which the library would otherwise write once as `&a1` and then `*a1`.
+ */
+const plainNode = (doc: Document, value: unknown) => doc.createNode(value, { aliasDuplicateObjects: false });
+
 function mergeInto(doc: Document, at: (string | number)[], value: unknown): void {
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
     const existing = at.length ? doc.getIn(at, true) : doc.contents;
     if (at.length && !isMap(existing)) {
-      doc.setIn(at, doc.createNode(value));
+      doc.setIn(at, plainNode(doc, value));
       return;
     }
     for (const [k, v] of Object.entries(value)) mergeInto(doc, [...at, k], v);
@@ -252,12 +258,12 @@ function mergeInto(doc: Document, at: (string | number)[], value: unknown): void
         const id = 'key' in item ? 'key' : 'alias';
         const idx = existing.items.findIndex(n => isMap(n) && n.get(id) === item[id]);
         if (idx >= 0) mergeInto(doc, [...at, idx], item);
-        else existing.add(doc.createNode(item));
+        else existing.add(plainNode(doc, item));
       }
       return;
     }
   }
-  doc.setIn(at, doc.createNode(value));
+  doc.setIn(at, plainNode(doc, value));
 }
 
 /** The preset reduced to what the client needs to prefill its questions. */

@@ -82,6 +82,11 @@ export interface CertCreateParams {
   force?: boolean;
   /** Leaf kinds: create ca.crt/ca.key in the folder when they are missing (default true). */
   createCaIfMissing?: boolean;
+  /**
+   * Leaf kinds: the absolute folder whose ca.crt and ca.key issue the certificates (default `folder`). The CA is only
+   * read there; no CA is made in `folder`.
+   */
+  caFolder?: string;
   /** `set`: take names from the resource under the cursor (and write its Secrets next to the certificates). */
   resource?: CertResourceRef;
 }
@@ -109,6 +114,8 @@ export interface CertFileSummary {
 }
 export interface CertCreateSummary {
   dir: string;
+  /** Leaf kinds: the folder of the existing CA that issued the certificates (absent when a CA was made). */
+  caDir?: string;
   createdDir: boolean;
   algorithm: string;
   files: CertFileSummary[];

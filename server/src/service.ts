@@ -9,6 +9,7 @@ import { LANGUAGE_TABLE, languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
 import { applyEdits, lineDiff, selectAutoFixes } from './core/fixAll';
 import { applySuppressions, suppressionFixes } from './core/suppress';
+import { plainMessage } from './core/text';
 import { MODES, RULES } from './languages/registry';
 import { fileLenses, secretLenses, type CertLens } from './tlsFiles/expiry';
 import type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
@@ -20,7 +21,7 @@ export type { DefinitionLocation, SeenTlsFile } from './core/language';
 export { LANGUAGE_TABLE, languageOf } from './core/languages';
 // The vocabulary the front ends need from the core: offsets to lines, and the settings spec (normalisation, CLI flags).
 export { LineIndex } from './core/text';
-export { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, normalizeSettings, settingFromFlag, settingOfFlag } from './core/settings';
+export { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, normalizeSettings, settingFromFlag, settingOfFlag, unknownRuleIds, unknownRulesMessage } from './core/settings';
 export type { CertEnv, CertService } from './certService';
 export type { CertLens } from './tlsFiles/expiry';
 export type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
@@ -337,7 +338,18 @@ function internalError(what: string, e: unknown): Finding {
   };
 }
 
-/** Applies severity overrides, drops `off` rules, removes exact duplicates and sorts by position. */
+/** A finding's texts (message, fix titles, related places' messages) as plain text, for every front end alike. */
+function plainTexts(f: Finding): Finding {
+  const out: Finding = { ...f, message: plainMessage(f.message) };
+  if (f.fixes) out.fixes = f.fixes.map(x => ({ ...x, title: plainMessage(x.title) }));
+  if (f.related) out.related = f.related.map(r => ({ ...r, message: plainMessage(r.message) }));
+  return out;
+}
+
+/**
+ * Applies severity overrides, drops `off` rules, makes the texts plain (no Markdown backticks), removes exact
+ * duplicates and sorts by position.
+ */
 function finalize(findings: Finding[], settings: Settings, length: number): Problem[] {
   const seen = new Set<string>();
   const out: Problem[] = [];
@@ -351,7 +363,7 @@ function finalize(findings: Finding[], settings: Settings, length: number): Prob
     const key = `${start}:${end}:${f.rule}:${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ ...f, span: [start, end], severity });
+    out.push({ ...plainTexts(f), span: [start, end], severity });
   }
   out.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1] || a.rule.localeCompare(b.rule));
   return out;

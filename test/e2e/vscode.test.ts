@@ -18,11 +18,24 @@ import { ProcessGroup } from './harness/processes';
 import { CHROMIUM, CODE_SERVER_ENTRY, E2E_DIR, INSTALL_HINT, PLAYWRIGHT_CORE, REPO, copyWorkspace, makeTemp, removeTemp } from './harness/tools';
 
 const TOOLS = [CODE_SERVER_ENTRY, PLAYWRIGHT_CORE, CHROMIUM];
+
+/**
+ * The Red Hat YAML stand-in (companions/redhat-yaml: the real yaml-language-server under that extension's id), packaged
+ * with vsce into the scratch folder: with it installed, pgtls must not repeat the YAML server's duplicate-key errors.
+ */
+async function buildCompanionVsix(tmp: string, group: ProcessGroup): Promise<string> {
+  const out = path.join(tmp, 'redhat-yaml-e2e.vsix');
+  const r = await group.run(path.join(REPO, 'node_modules/.bin/vsce'), ['package', '--no-dependencies', '--allow-missing-repository', '--skip-license', '-o', out], {
+    cwd: path.join(E2E_DIR, 'companions/redhat-yaml'), timeoutMs: 60_000,
+  });
+  if (r.code !== 0 || !fs.existsSync(out)) throw new Error(`vsce package (companion) failed (exit ${r.code}):\n${r.stdout}\n${r.stderr}`);
+  return out;
+}
 const SCREENSHOT = path.join(REPO, 'docs/images/vscode-pool-hba.png');
 const skip = missing(...TOOLS);
 if (skip) process.stderr.write(`*** vscode.test.ts: ${INSTALL_HINT} ***\n`);
 
-test('pgtls in VS Code (code-server + headless Chromium): diagnostics, language ids, hover, edits', { skip, timeout: 240_000 }, async () => {
+test('pgtls in VS Code (code-server + headless Chromium): diagnostics, language ids, hover, edits', { skip, timeout: 420_000 }, async () => {
   try {
     assertTools(...TOOLS);
   } catch (e) {
@@ -39,11 +52,16 @@ test('pgtls in VS Code (code-server + headless Chromium): diagnostics, language 
     log(`packaged ${vsix} (${(fs.statSync(vsix).size / 1024).toFixed(0)} KiB) in ${Date.now() - t0} ms`);
     const outDir = path.join(tmp, 'out');
     const shot = process.env.PGTLS_SCREENSHOT === '1';
+    // The tests' own pictures (one per issue-12 bug): in the scratch folder, or beside the README's with PGTLS_SCREENSHOT=1.
+    const screenshotsDir = shot ? path.dirname(SCREENSHOT) : path.join(tmp, 'screenshots');
+    const yamlCompanion = await buildCompanionVsix(tmp, group);
     const r = await runSuiteInCodeServer({
       tmp, group, vsix, outDir, log, workspace: copyWorkspace(tmp), suite: path.join(E2E_DIR, 'suite/index.js'),
-      env: shot ? { PGTLS_E2E_SCREENSHOT: '1' } : {}, timeoutMs: 150_000,
+      env: { ...(shot ? { PGTLS_E2E_SCREENSHOT: '1' } : {}), PGTLS_E2E_NODE_MODULES: path.join(REPO, 'node_modules'), PGTLS_E2E_REDHAT_YAML: '1' },
+      timeoutMs: 240_000, screenshotsDir, extraVsix: [yamlCompanion],
       ...(shot ? { screenshot: SCREENSHOT, imagesDir: path.join(REPO, 'docs/images') } : {}),
     });
+    log(`screenshots of the in-editor tests: ${screenshotsDir}${shot ? '' : ' (kept with PGTLS_E2E_KEEP=1)'}`);
     const suiteLog = fs.existsSync(path.join(outDir, 'log.txt')) ? fs.readFileSync(path.join(outDir, 'log.txt'), 'utf8') : '(no log.txt)';
     const resultsFile = path.join(outDir, 'results.json');
     const results = fs.existsSync(resultsFile) ? JSON.parse(fs.readFileSync(resultsFile, 'utf8')) as { name: string; ok: boolean }[] : [];
@@ -51,6 +69,12 @@ test('pgtls in VS Code (code-server + headless Chromium): diagnostics, language 
     const report = `suite log:\n${suiteLog}\nextension host and code-server output:\n${r.output}`;
     assert.equal(r.exitCode, 0, `the in-editor suite failed (exit code ${r.exitCode})\n${report}`);
     assert.ok(results.length >= 6, `the suite ran only ${results.length} check(s)\n${report}`);
+    // Issue 12: one in-editor test per bug (suite/issue12.js), each with its picture.
+    const bugs = results.filter(x => x.name.startsWith('issue 12 bug '));
+    assert.ok(bugs.length >= 7, `only ${bugs.length} issue-12 bug tests ran\n${report}`);
+    for (const n of ['bug1-ca-defaults.png', 'bug2-no-anchors.png', 'bug3-notification.png', 'bug3-plain-problems.png', 'bug4-snippets.png', 'bug5-rules-setting.png', 'bug6-yaml-duplicates.png']) {
+      assert.ok(fs.existsSync(path.join(screenshotsDir, n)), `no screenshot ${n} in ${screenshotsDir}\n${report}`);
+    }
     assert.deepEqual(results.filter(x => !x.ok).map(x => x.name), [], report);
     if (shot) assert.ok(fs.existsSync(SCREENSHOT), `no screenshot at ${SCREENSHOT}\n${report}`);
   } finally {

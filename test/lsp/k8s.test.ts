@@ -142,7 +142,7 @@ test('multi-document ranges stay exact through incremental edits; unrelated YAML
     const actions = await h.client.sendRequest('textDocument/codeAction', {
       textDocument: { uri }, range: { start: { line: 22, character: 4 }, end: { line: 22, character: 4 } }, context: { diagnostics: [] },
     }) as { title: string; isPreferred?: boolean; edit: { changes: Record<string, { newText: string }[]> } }[];
-    assert.equal(actions[0]!.title, 'Rename to `clientAuthMode`');
+    assert.equal(actions[0]!.title, 'Rename to "clientAuthMode"');
     assert.equal(actions[0]!.edit.changes[uri]![0]!.newText, 'clientAuthMode');
     // Hover over LSP: range = the key.
     const hover = await h.client.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: 20, character: 4 } }) as { range: Diag['range']; contents: { value: string } };

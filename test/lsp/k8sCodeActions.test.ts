@@ -108,11 +108,11 @@ test('quick fixes over LSP: did-you-mean, enum case (disabled → disable, pkcs8
       await h.client.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [{ text }] });
       return action;
     };
-    const rename = await apply('schema/unknown-field', /cientAuthMode/, 'Rename to `clientAuthMode`', /\n {2}clientAuthMode: md5\n/);
+    const rename = await apply('schema/unknown-field', /cientAuthMode/, 'Rename to "clientAuthMode"', /\n {2}clientAuthMode: md5\n/);
     assert.equal(rename.isPreferred, true, 'the single candidate is preferred');
-    const disable = await apply('schema/invalid-value', /sslMode/, 'Change to `disable`', /\n {2}sslMode: disable\n/);
+    const disable = await apply('schema/invalid-value', /sslMode/, 'Change to "disable"', /\n {2}sslMode: disable\n/);
     assert.equal(disable.isPreferred, true);
-    await apply('schema/invalid-value', /encoding/, 'Change to `PKCS8`', /privateKey: \{ encoding: PKCS8 \}/);
+    await apply('schema/invalid-value', /encoding/, 'Change to "PKCS8"', /privateKey: \{ encoding: PKCS8 \}/);
     await apply('pgpool/missing-issuer-ref', undefined, 'Add a tls.issuerRef skeleton (cert-manager Issuer)',
       /\n {2}tls:\n {4}issuerRef: \{ apiGroup: cert-manager\.io, kind: Issuer, name: pp-ca-issuer \}\n {4}certificates:\n/);
     const report = await h.client.sendRequest('textDocument/diagnostic', { textDocument: { uri } }) as { items: Diag[] };

@@ -81,7 +81,7 @@ test('postgresql.conf: a misspelt parameter, its did-you-mean fix, hover and com
     const ds = await published(h, uri, d => d.length > 0);
     assert.deepEqual(brief(ds), ['1:0-1:13 postgresql-conf/unknown-parameter']);
     assert.equal(ds[0]!.severity, 1, 'an error: PostgreSQL does not start');
-    assert.match(ds[0]!.message, /did you mean `shared_buffers`/);
+    assert.match(ds[0]!.message, /did you mean "shared_buffers"/);
     const fix = (await actions(h, uri, ds[0]!)).find(a => a.title === 'Change to shared_buffers');
     assert.ok(fix, 'the did-you-mean quick fix');
     assert.equal(fix.kind, 'quickfix');
@@ -195,7 +195,7 @@ test('userlist.txt: diagnostics, hover and code actions never show the password 
     assert.match((await hover(h, uri, 1, 12))!.contents.value, /10 bytes in clear text/, 'the length, not the password');
 
     const lower = (await actions(h, uri, ds[0]!)).find(a => a.title === 'Write the digits in lower case');
-    const comment = (await actions(h, uri, ds[2]!)).find(a => a.title === 'Make it a `;` comment');
+    const comment = (await actions(h, uri, ds[2]!)).find(a => a.title === 'Make it a ";" comment');
     assert.ok(lower && comment);
     for (const d of ds) for (const a of await actions(h, uri, d)) noSecret('a code action title', a.title);
     assert.deepEqual(comment.edit!.changes[uri], [{ range: range(2, 0, 2, 1), newText: ';' }]);
@@ -215,7 +215,7 @@ test('pgbouncer_hba.conf: an address with host bits, its fix, and hover on the m
     const uri = await open(h, 'bhba/pgbouncer_hba.conf', 'hostssl all all 10.0.0.0/8 cert\nhost all all 10.0.0.1/8 scram-sha-256\n');
     const ds = await published(h, uri, d => d.length > 0);
     assert.deepEqual(brief(ds), ['1:13-1:23 pgbouncer-hba/address-never-matches']);
-    const fix = (await actions(h, uri, ds[0]!)).find(a => a.title === 'Write the network address `10.0.0.0/8`');
+    const fix = (await actions(h, uri, ds[0]!)).find(a => a.title === 'Write the network address "10.0.0.0/8"');
     assert.ok(fix);
     await apply(h, uri, fix);
     assert.deepEqual(await published(h, uri, d => d.length === 0), []);

@@ -44,7 +44,7 @@ test('pgtls.pathMappings: container paths are notes until mapped; the mapping co
       const items = await pull();
       assert.deepEqual(codes(items), ['pgpool-conf/ssl-cert-invalid:1', 'pgpool-conf/ssl-file-missing:1'], to);
       assert.match(items.find(d => d.code === 'pgpool-conf/ssl-file-missing')!.message,
-        /`\/etc\/pgpool2\/certs\/server\.key` \(mapped to \.\/certs\/server\.key by the path mapping \/etc\/pgpool2\/certs\) does not exist/, to);
+        /"\/etc\/pgpool2\/certs\/server\.key" \(mapped to \.\/certs\/server\.key by the path mapping \/etc\/pgpool2\/certs\) does not exist/, to);
     }
     for (const junk of ['/etc/pgpool2/certs=./certs', ['./certs'], { 'etc/pgpool2/certs': './certs' }, { '/etc/pgpool2/certs': 42 }]) {
       await configure({ pathMappings: junk });

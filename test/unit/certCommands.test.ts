@@ -10,7 +10,9 @@ import { webcrypto, X509Certificate } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
+import { assertTools, missing } from '../requires';
 import { SECRETS_FILE, runCertCommand, type CertCommandEnv } from '../../server/src/node/certCommands';
 import { inspectCertificates, presetAt, presetSummary, resourcePatchEdit } from '../../server/src/certService';
 import type { CertCreateResult, CertCreateSummary } from '../../server/src/protocol';
@@ -200,5 +202,58 @@ describe('certificate commands (server side)', { skip: POSIX ? undefined : 'file
     await assert.rejects(inspectCertificates({ text: keyB64 }, env), /key, not a certificate/);
     await assert.rejects(inspectCertificates({ text: 'hello world' }, env), /not a certificate/);
     await assert.rejects(inspectCertificates({ text: '{not: base64}' }, env), /no certificate/);
+  });
+
+  test('a leaf issued from the CA of another folder (caFolder): no second CA is made, and openssl verifies the leaf against that CA', { skip: missing('openssl') }, async () => {
+    assertTools('openssl');
+    const caDir = fresh();
+    written(await runCertCommand({ kind: 'ca', folder: caDir }, env));
+    const caBefore = fs.readFileSync(path.join(caDir, 'ca.crt'), 'utf8');
+    const dir = fresh();
+    const s = written(await runCertCommand({ kind: 'server', folder: dir, caFolder: caDir, serverName: 'localhost' }, env));
+    assert.deepEqual(s.files.map(f => f.name), ['server.crt', 'server.key'], 'no CA may be made next to the server certificate');
+    assert.equal(s.caDir, caDir);
+    assert.ok(!fs.existsSync(path.join(dir, 'ca.key')) && !fs.existsSync(path.join(dir, 'ca.crt')));
+    assert.equal(fs.readFileSync(path.join(caDir, 'ca.crt'), 'utf8'), caBefore, 'the CA is only read');
+    assert.match(s.message, /Issued by the existing CA in /);
+    // The NOW of this file is in the past of the real clock or not: pin openssl's verification time to it.
+    const at = String(Math.floor(NOW.getTime() / 1000) + 60);
+    const out = execFileSync('openssl', ['verify', '-attime', at, '-CAfile', path.join(caDir, 'ca.crt'), path.join(dir, 'server.crt')], { encoding: 'utf8' });
+    assert.match(out, /server\.crt: OK/);
+    // A CA folder without a CA is refused, and nothing is written.
+    const empty = fresh();
+    await assert.rejects(runCertCommand({ kind: 'client', folder: fresh(), caFolder: empty, clientUser: 'app' }, env), /has no ca\.crt and ca\.key/);
+    await assert.rejects(runCertCommand({ kind: 'ca', folder: fresh(), caFolder: caDir }, env), /makes its own CA/);
+    await assert.rejects(runCertCommand({ kind: 'server', folder: fresh(), caFolder: 'relative', serverName: 'x' }, env), /absolute/);
+  });
+
+  test('the resource patch never writes YAML anchors or aliases into the user\'s manifest (one object used twice in the patch)', () => {
+    const resources = [
+      TWO_DOCS,
+      'apiVersion: pgv2.percona.com/v2\nkind: PerconaPGCluster\nmetadata:\n  name: c2\nspec:\n  postgresVersion: 17\n',
+      'apiVersion: postgres-operator.crunchydata.com/v1beta1\nkind: PostgresCluster\nmetadata:\n  name: hippo\nspec:\n  postgresVersion: 16\n',
+      'apiVersion: cpo.opensource.cybertec.at/v1\nkind: postgresql\nmetadata:\n  name: cluster-1\nspec:\n  teamId: acid\n',
+      'apiVersion: acid.zalan.do/v1\nkind: postgresql\nmetadata:\n  name: acid-minimal\nspec:\n  teamId: acid\n',
+    ];
+    let patched = 0;
+    for (const text of resources) {
+      for (const doc of parseAllDocuments(text)) {
+        const at = doc.range[0] + text.slice(doc.range[0]).indexOf('name:');
+        const pr = presetAt(text, at);
+        if (!pr || !Object.keys(pr.patch).length) continue;
+        const e = resourcePatchEdit(text, at, pr.patch);
+        if (!e) continue;
+        patched++;
+        assert.doesNotMatch(e.newText, /(^|[\s:\-\[,])[&*][A-Za-z0-9_-]+/m, `anchor or alias written for ${pr.kind} ${pr.name}:\n${e.newText}`);
+        const out = text.slice(0, e.start) + e.newText + text.slice(e.end);
+        // The same data as the patch says, spelled out at every place.
+        const obj = parseAllDocuments(out).map(d => d.toJS()).find(o => (o as { metadata?: { name?: string } }).metadata?.name === pr.name);
+        const merged = JSON.stringify(obj);
+        for (const s of JSON.stringify(pr.patch).match(/"name":"[^"]+"/g) ?? []) assert.ok(merged.includes(s), `${s} missing after the patch`);
+      }
+    }
+    assert.ok(patched >= 3, `only ${patched} resources were patched`);
+    const percona = resourcePatchEdit(resources[1]!, resources[1]!.indexOf('c2'), presetAt(resources[1]!, resources[1]!.indexOf('c2'))!.patch)!;
+    assert.equal((percona.newText.match(/items:\n/g) ?? []).length, 3, `every Secret reference has its own items list:\n${percona.newText}`);
   });
 });

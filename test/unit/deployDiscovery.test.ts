@@ -49,7 +49,7 @@ test('without any mapping, container paths are a note each, never an error, and 
   const dir = workspace({ 'pgpool.conf': `${SSL}ssl_ca_cert = '/etc/pgpool2/certs/ca.crt'\nssl_crl_file = '/etc/pgpool2/certs/root.crl'\n` });
   const r = run(dir, 'pgpool.conf');
   assert.deepEqual(rules(r), Array(4).fill('pgtls/path-not-checked:info'));
-  assert.match(r[0]![2], /^`ssl_cert`: `\/etc\/pgpool2\/certs\/server\.crt` is outside the workspace/);
+  assert.match(r[0]![2], /^ssl_cert: "\/etc\/pgpool2\/certs\/server\.crt" is outside the workspace/);
   // The same paths inside the workspace folder are the user's own: missing files are errors, as before.
   assert.deepEqual(rules(run(dir, 'pgpool.conf', {}, ['/etc/pgpool2', dir])), Array(4).fill('pgpool-conf/ssl-file-missing:error'));
 });
@@ -77,7 +77,7 @@ test('compose bind mounts (short and long syntax) map container paths to the wor
   fs.chmodSync(path.join(dir, 'certs/server.key'), 0o600);
   const r = run(dir, 'pgpool/pgpool.conf');
   assert.deepEqual(rules(r), ['pgpool-conf/ssl-file-missing:error']);
-  assert.match(r[0]![2], /`ssl_ca_cert`: `\/etc\/pgpool2\/certs\/ca\.crt` \(mapped to \.\/certs\/ca\.crt by docker-compose\.yml, service pgpool\) does not exist/);
+  assert.match(r[0]![2], /ssl_ca_cert: "\/etc\/pgpool2\/certs\/ca\.crt" \(mapped to \.\/certs\/ca\.crt by docker-compose\.yml, service pgpool\) does not exist/);
   // The content of mapped files is checked like any other: a key that is not the certificate's.
   fs.writeFileSync(path.join(dir, 'certs/ca.crt'), p.ca);
   assert.deepEqual(rules(run(dir, 'pgpool/pgpool.conf')), []);
@@ -142,11 +142,11 @@ test('a Dockerfile COPY (from a compose build) maps the copied files; a file it 
   const r = run(dir, 'image/conf/pgpool.conf');
   assert.deepEqual(rules(r), ['cert/key-mismatch:error', 'pgtls/path-not-checked:info'], 'no permission warning: COPY --chmod decides the mode in the image');
   assert.match(r.find(x => x[0] === 'cert/key-mismatch')![2], /mapped to \.\/image\/tls\/server\.key by image\/pgpool\.Dockerfile/);
-  assert.match(r.find(x => x[0] === 'pgtls/path-not-checked')![2], /^`include`: `\/etc\/pgpool2\/tls\.conf` \(mapped to \.\/image\/conf\/tls\.conf by image\/pgpool\.Dockerfile\) is not among the files/);
+  assert.match(r.find(x => x[0] === 'pgtls/path-not-checked')![2], /^include: "\/etc\/pgpool2\/tls\.conf" \(mapped to \.\/image\/conf\/tls\.conf by image\/pgpool\.Dockerfile\) is not among the files/);
   // Once the included file is there, it is read: its settings count.
   fs.writeFileSync(path.join(dir, 'image/conf/tls.conf'), "ssl_ciphers = 'NOT-A-CIPHER'\n");
   const withInclude = run(dir, 'image/conf/pgpool.conf');
-  assert.ok(withInclude.some(([rule, , msg]) => rule === 'pgpool-conf/ssl-ciphers-rejected' && msg.includes(`(set in \`${path.join(dir, 'image/conf/tls.conf')}\`)`)),
+  assert.ok(withInclude.some(([rule, , msg]) => rule === 'pgpool-conf/ssl-ciphers-rejected' && msg.includes(`(set in "${path.join(dir, 'image/conf/tls.conf')}")`)),
     `settings of a mapped include are applied: ${JSON.stringify(withInclude)}`);
 });
 
@@ -170,7 +170,7 @@ test('a Kubernetes Secret volume maps its keys, and the certificate checks read 
   const dir = workspace({ 'k8s/pgpool.yaml': manifest(p.key), 'config/pgpool.conf': `${SSL}ssl_ca_cert = '/etc/pgpool2/certs/ca.crt'\n` });
   const r = run(dir, 'config/pgpool.conf');
   assert.deepEqual(rules(r), ['pgpool-conf/ssl-file-missing:error'], 'the volume hides the folder: a key it does not have is missing');
-  assert.match(r[0]![2], /`\/etc\/pgpool2\/certs\/ca\.crt` \(mapped to ca\.crt of Secret pgpool-tls by k8s\/pgpool\.yaml, Deployment pgpool, container pgpool\) does not exist/);
+  assert.match(r[0]![2], /"\/etc\/pgpool2\/certs\/ca\.crt" \(mapped to ca\.crt of Secret pgpool-tls by k8s\/pgpool\.yaml, Deployment pgpool, container pgpool\) does not exist/);
   fs.writeFileSync(path.join(dir, 'k8s/pgpool.yaml'), manifest(p.otherKey));
   const m = run(dir, 'config/pgpool.conf');
   assert.ok(rules(m).includes('cert/key-mismatch:error'), JSON.stringify(m));
@@ -188,11 +188,11 @@ test('pgpool_node_id: beside pgpool.conf where it runs; a container-only file is
   });
   const r = run(dir, 'pgpool.conf');
   assert.deepEqual(rules(r), ['pgtls/path-not-checked:info']);
-  assert.match(r[0]![2], /^`use_watchdog` is on; its node id file `\/etc\/pgpool2\/pgpool_node_id` is outside the workspace/);
+  assert.match(r[0]![2], /^"use_watchdog" is on; its node id file "\/etc\/pgpool2\/pgpool_node_id" is outside the workspace/);
   fs.writeFileSync(path.join(dir, 'docker-compose.yml'), 'services:\n  pgpool:\n    volumes: ["./:/etc/pgpool2"]\n');
   const folder = run(dir, 'pgpool.conf');
   assert.deepEqual(rules(folder), ['pgpool-conf/watchdog-node-id:warning']);
-  assert.match(folder[0]![2], /`\/etc\/pgpool2\/pgpool_node_id` \(mapped to \.\/pgpool_node_id by docker-compose\.yml, service pgpool\) does not exist/);
+  assert.match(folder[0]![2], /"\/etc\/pgpool2\/pgpool_node_id" \(mapped to \.\/pgpool_node_id by docker-compose\.yml, service pgpool\) does not exist/);
   fs.writeFileSync(path.join(dir, 'pgpool_node_id'), '0\n');
   assert.deepEqual(rules(run(dir, 'pgpool.conf')), []);
   // Without any compose file: beside pgpool.conf here, as before.
@@ -217,7 +217,7 @@ test('HBA @file and include: an absolute path only the server has is a note and 
   const pg = run(dir, 'pg_hba.conf', { postgresVersion: 16 });
   assert.deepEqual(rules(pg).filter(x => !x.startsWith('pg-hba/') || x.includes('missing-include-file')),
     ['pg-hba/missing-include-file:error', 'pgtls/path-not-checked:info', 'pgtls/path-not-checked:info']);
-  assert.match(pg.find(x => x[0] === 'pgtls/path-not-checked')![2], /^The name list `@\/etc\/postgresql\/admins\.txt`: `\/etc\/postgresql\/admins\.txt` is outside the workspace/);
+  assert.match(pg.find(x => x[0] === 'pgtls/path-not-checked')![2], /^The name list "@\/etc\/postgresql\/admins\.txt": "\/etc\/postgresql\/admins\.txt" is outside the workspace/);
   const pool = run(dir, 'pool_hba.conf');
   assert.deepEqual(rules(pool).filter(x => x.includes('missing-include') || x.startsWith('pgtls/')), ['pgtls/path-not-checked:info']);
 });

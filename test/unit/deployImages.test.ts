@@ -97,7 +97,7 @@ test('pgpool/pgpool appends ssl_cert/ssl_key after the file: the file\'s own pat
   try {
     const got = run(dir, 'config/pgpool.conf');
     assert.deepEqual(rules(got), ['pgpool-conf/image-completes:info']);
-    assert.match(got[0]!.message, /this file's `ssl_cert` and `ssl_key` are not what Pgpool-II uses/);
+    assert.match(got[0]!.message, /this file's "ssl_cert" and "ssl_key" are not what Pgpool-II uses/);
     assert.match(got[0]!.message, /ssl_key = '\/opt\/pgpool-II\/tls\/tls\.key'/);
     const without = rules(run(alone, 'config/pgpool.conf'));
     assert.ok(without.includes('pgpool-conf/ssl-key-required:error'), without.join(' '));

@@ -144,7 +144,7 @@ test('pg_hba.conf map= looks in the ident file postgresql.conf names (ident_file
   assert.deepEqual(pgRules(runPg({ 'postgresql.conf': conf, '/srv/conf/users.ident': ident, 'pg_ident.conf': 'other alice alice\n' }, hba)), []);
   const missing = runPg({ 'postgresql.conf': conf, '/srv/conf/users.ident': 'other alice alice\n', 'pg_ident.conf': ident }, hba);
   assert.deepEqual(pgRules(missing), ['ident-map-undefined']);
-  assert.match(missing[0]!.message, /the ident file postgresql\.conf names \(`users\.ident`\) defines no map `staff`/i);
+  assert.match(missing[0]!.message, /the ident file postgresql\.conf names \("users\.ident"\) defines no map "staff"/i);
   // An ident_file pgtls cannot see: no verdict on the maps.
   assert.deepEqual(pgRules(runPg({ 'postgresql.conf': "ident_file = '/elsewhere/pg_ident.conf'\n", 'pg_ident.conf': 'other alice alice\n' }, hba)), []);
 });

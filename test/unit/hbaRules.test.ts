@@ -26,7 +26,7 @@ test('hba rule names are checked by the compiler', () => {
 test('a rule exists in a dialect when it has a description for it; ids carry the dialect scope', () => {
   assert.equal(POOL_HBA['md5-method'].id, 'pool-hba/md5-method');
   assert.equal(PG_HBA['md5-method'].id, 'pg-hba/md5-method');
-  assert.equal(POOL_HBA['md5-method'].description, PG_HBA['md5-method'].description, 'a `both` description');
+  assert.equal(POOL_HBA['md5-method'].description, PG_HBA['md5-method'].description, 'a "both" description');
   assert.notEqual(POOL_HBA['invalid-method'].description, PG_HBA['invalid-method'].description, 'one description per dialect');
   assert.ok(POOL_HBA['hba-disabled'] && !('hba-disabled' in PG_HBA), 'pgpool.conf rules are pool_hba.conf-only');
   assert.ok(PG_HBA['include-needs-pg16'] && !('include-needs-pg16' in POOL_HBA), 'PostgreSQL 16 rules are pg_hba.conf-only');

@@ -67,7 +67,7 @@ test('Percona: a Certificate whose dnsNames stop at .svc is reported on its dnsN
   const svcOnly = percona('c1', 'db') + certificate('c1-tls', 'db', '  dnsNames:\n    - c1-primary\n    - c1-primary.db.svc\n    - c1-replicas\n    - c1-replicas.db.svc\n');
   const found = ours(run(svcOnly));
   assert.deepEqual(found.map(p => [p.rule, p.severity]), [['percona/server-san', 'info']]);
-  assert.match(found[0]!.message, /`c1-primary\.db\.svc\.cluster\.local`/);
+  assert.match(found[0]!.message, /"c1-primary\.db\.svc\.cluster\.local"/);
   assert.match(found[0]!.message, /other namespaces/);
   assert.equal(svcOnly.slice(found[0]!.span[0], found[0]!.span[1]), '- c1-primary\n    - c1-primary.db.svc\n    - c1-replicas\n    - c1-replicas.db.svc');
   const all = ['c1-primary', 'c1-replicas'].flatMap(s => [s, `${s}.db`, `${s}.db.svc`, `${s}.db.svc.cluster.local`]);
@@ -78,7 +78,7 @@ test('Percona: without <cluster>-primary.<ns>.svc (the pguser Secret host, Crunc
   const text = percona('c1', 'db') + certificate('c1-tls', 'db', '  dnsNames: [c1-primary, c1-replicas, c1-primary.db.svc.cluster.local, c1-replicas.db.svc.cluster.local]\n');
   const found = ours(run(text));
   assert.deepEqual(found.map(p => [p.rule, p.severity]), [['percona/server-san', 'warning']]);
-  assert.match(found[0]!.message, /give applications `c1-primary\.db\.svc` as their host/);
+  assert.match(found[0]!.message, /give applications "c1-primary\.db\.svc" as their host/);
   assert.match(found[0]!.message, /verify-full/);
 });
 
@@ -88,7 +88,7 @@ test('Percona: PgBouncer needs the short primary name (primary-san), the replica
     + certificate('c1-repl', 'db', '  commonName: replicator\n');
   const found = ours(run(text));
   assert.deepEqual(found.map(p => [p.rule, p.severity]).sort(), [['percona/primary-san', 'error'], ['percona/replication-cn', 'error']]);
-  assert.ok(found.find(p => p.rule === 'percona/primary-san')!.related?.some(r => r.message.includes('PerconaPGCluster `c1`')));
+  assert.ok(found.find(p => p.rule === 'percona/primary-san')!.related?.some(r => r.message.includes('PerconaPGCluster "c1"')));
 });
 
 test('Ties follow namespaces: a Certificate in another namespace is not the cluster\'s', () => {
@@ -103,11 +103,11 @@ test('CPO: the pooler Services are required only when enabled; KubeDB Pgpool: th
   assert.deepEqual(ours(run(cpo('') + cert)), []);
   const withPooler = ours(run(cpo('  enableConnectionPooler: true\n') + cert));
   assert.deepEqual(withPooler.map(p => [p.rule, p.severity]), [['cpo/server-san', 'warning']]);
-  assert.match(withPooler[0]!.message, /`acid-pooler`/);
+  assert.match(withPooler[0]!.message, /"acid-pooler"/);
   const pgpool = `apiVersion: kubedb.com/v1alpha2\nkind: Pgpool\nmetadata: { name: pp, namespace: demo }\nspec:\n  version: "4.6.0"\n  postgresRef: { name: pg }\n  tls:\n    issuerRef: { apiGroup: cert-manager.io, kind: Issuer, name: pp-ca }\n---\n`;
   const found = ours(run(pgpool + certificate('pp-server-cert', 'demo', '  dnsNames: [localhost]\n  ipAddresses: ["127.0.0.1"]\n')));
   assert.deepEqual(found.map(p => [p.rule, p.severity]), [['pgpool/server-san', 'warning']]);
-  assert.match(found[0]!.message, /`pp`/);
+  assert.match(found[0]!.message, /"pp"/);
 });
 
 test('ACME: in-cluster names are errors on their entries, and the name rules stay silent (their advice could not be issued)', () => {
@@ -145,7 +145,7 @@ test('ACME: KubeDB tls.certificates entries asking for localhost (the KubeDB doc
     + 'apiVersion: kubedb.com/v1alpha2\nkind: Pgpool\nmetadata: { name: pp, namespace: demo }\nspec:\n  version: "4.6.0"\n  postgresRef: { name: pg }\n  tls:\n    issuerRef: { apiGroup: cert-manager.io, kind: Issuer, name: letsencrypt }\n    certificates:\n      - alias: server\n        dnsNames: [localhost, pp.example.com]\n';
   const found = ours(run(text));
   assert.deepEqual(found.map(p => [p.rule, text.slice(p.span[0], p.span[1])]), [['cert-manager/acme-private-name', 'localhost']]);
-  assert.match(found[0]!.message, /The Certificate KubeDB creates for `server`/);
+  assert.match(found[0]!.message, /The Certificate KubeDB creates for "server"/);
 });
 
 test('bad input never throws', () => {

@@ -353,7 +353,7 @@ test('KubeDB K7 reads the inline pgpool.conf as Pgpool-II does: `t` and `enabled
   const [p] = validate(quoted).filter(x => x.rule === 'pgpool/inline-ssl');
   assert.ok(p);
   assert.equal(quoted.slice(p.span[0], p.span[1]), 'ssl = t');
-  assert.match(p.message, /^`ssl = t` in the inline pgpool\.conf/);
+  assert.match(p.message, /^"ssl = t" in the inline pgpool\.conf/);
   // With tls and an sslMode other than disable, ssl on agrees with the resource.
   assert.deepEqual(inlineSsl(PGPOOL('4.6.0', '      pgpool.conf: |\n        ssl = t\n')), []);
 });
@@ -464,9 +464,9 @@ test('Spilo: clientcert and cert lines need spec.tls.caFile (Spilo writes ssl_ca
     const bad = validate(make(line, '16', noCa)).filter(p => p.rule === 'pg-hba/cert-without-ssl-ca-file');
     assert.deepEqual(bad.map(p => make(line, '16', noCa).slice(p.span[0], p.span[1])), ['clientcert=verify-full', 'cert']);
     // A warning: the operator's pod_environment_configmap (not in the manifest) may give every pod SSL_CA_FILE.
-    assert.ok(bad.every(p => p.severity === 'warning' && /`spec\.tls` has no `caFile`/.test(p.message) && /pod_environment_configmap/.test(p.message)), bad.map(p => p.message).join('\n'));
+    assert.ok(bad.every(p => p.severity === 'warning' && /"spec\.tls" has no "caFile"/.test(p.message) && /pod_environment_configmap/.test(p.message)), bad.map(p => p.message).join('\n'));
     // No spec.tls at all: the operator configures no CA either.
-    assert.match(validate(make(line, '16', '')).find(p => p.rule === 'pg-hba/cert-without-ssl-ca-file')?.message ?? '', /no `spec\.tls\.secretName`/);
+    assert.match(validate(make(line, '16', '')).find(p => p.rule === 'pg-hba/cert-without-ssl-ca-file')?.message ?? '', /no "spec\.tls\.secretName"/);
     assert.deepEqual(embedded(make(line, '16', withCa)), []);
     // ssl_ca_file in the parameters, or SSL_CA_FILE in the pod's environment, is a CA as well.
     const params = make(line, '16', noCa).replace('{ version: "16" }', '{ version: "16", parameters: { ssl_ca_file: /etc/ca/ca.crt } }');

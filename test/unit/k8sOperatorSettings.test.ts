@@ -53,8 +53,8 @@ test('the mandatory lines as data: PgBouncer adds its user, tlsOnly turns host i
 });
 
 test('LineLabels names the place of `line N`; a line number it does not know stays as it is', () => {
-  const labels = new LineLabels('a\nb\nc\nd', [{ at: 0, label: 'X' }, { at: 4, label: '`Y`' }]);
-  assert.equal(labels.relabel('line 1, line 2 and line 3, then line 4, line 9'), 'X, X and `Y`, then `Y`, line 9');
+  const labels = new LineLabels('a\nb\nc\nd', [{ at: 0, label: 'X' }, { at: 4, label: '"Y"' }]);
+  assert.equal(labels.relabel('line 1, line 2 and line 3, then line 4, line 9'), 'X, X and "Y", then "Y", line 9');
 });
 
 test('Percona: a rule for _crunchyrepl over TCP is decided by the operator; with tlsOnly a hostnossl one is not', () => {
@@ -88,8 +88,8 @@ test('Percona: the operator\'s lines never yield findings of their own, and `lin
   const ps = validate(text).filter(p => /^(pg-hba|percona)\//.test(p.rule));
   assert.deepEqual(ps.map(p => describeProblem(text, p)), ['15:14-15:54 pg-hba/unreachable-line']);
   const p = ps[0]!;
-  assert.match(p.message, /`spec\.authentication\.rules\[0\]` \(`hostssl all all all scram-sha-256`\) comes first/);
-  assert.match(p.message, /move it above `spec\.authentication\.rules\[0\]`/);
+  assert.match(p.message, /"spec\.authentication\.rules\[0\]" \("hostssl all all all scram-sha-256"\) comes first/);
+  assert.match(p.message, /move it above "spec\.authentication\.rules\[0\]"/);
   assert.doesNotMatch(p.message, /\bline \d/);
   // The related place is the YAML of that rule, not the operator's lines.
   assert.equal(p.related?.length, 1);
@@ -122,7 +122,7 @@ test('Percona: dynamicConfiguration parameters the operator overrides; other par
     '11:76-11:82 percona/dynamic-config-ignored "pg_hba"',
   ]);
   const [ssl] = validate(text).filter(p => p.rule === 'percona/dynamic-config-ignored');
-  assert.match(ssl!.message, /always sets `ssl = on`/);
+  assert.match(ssl!.message, /always sets "ssl = on"/);
   assert.equal(ssl!.severity, 'warning');
 });
 
@@ -149,7 +149,7 @@ test('CPO: ssl off in any spelling PostgreSQL reads as off is an error; on or un
 
 test('CPO: the replication line is an error with replicas, a warning for one instance; reject lines and quoted names do not count', () => {
   const list = (lines: string[]) => `  postgresql: { version: "16" }\n  patroni:\n    pg_hba:\n${lines.map(l => `      - ${l}\n`).join('')}`;
-  const incomplete = (text: string) => validate(text).filter(p => p.rule === 'cpo/pg-hba-incomplete').map(p => `${p.severity} ${/no `(\w+)`/.exec(p.message)?.[1]}`);
+  const incomplete = (text: string) => validate(text).filter(p => p.rule === 'cpo/pg-hba-incomplete').map(p => `${p.severity} ${/no "(\w+)"/.exec(p.message)?.[1]}`);
   assert.deepEqual(incomplete(CPO(list(['local all all peer', 'hostssl all all all scram-sha-256']))), ['error replication']);
   assert.deepEqual(incomplete(CPO(list(['local all all peer', 'hostssl all all all scram-sha-256']), 1)), ['warning replication']);
   assert.deepEqual(incomplete(CPO(list(['local all all reject', 'hostssl replication standby all reject', 'hostssl "replication" all all scram-sha-256']))),

@@ -90,7 +90,7 @@ describe('CRD defaults are applied before required (Percona pmm.querySource)', (
       const missing = problems.filter(p => p.rule === 'schema/missing-field');
       assert.equal(missing.length, 1, show(without, problems));
       assert.equal(missing[0]!.severity, 'error');
-      assert.match(missing[0]!.message, /`spec\.pmm` needs `secret`/);
+      assert.match(missing[0]!.message, /"spec\.pmm" needs "secret"/);
       assert.equal(without.slice(missing[0]!.span[0], missing[0]!.span[1]), 'pmm', 'reported on the key of the object that lacks it');
     });
 

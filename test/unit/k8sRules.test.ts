@@ -152,7 +152,7 @@ test('workspace: editing the Secret or Issuer file changes the diagnostics of th
   });
   const cpo = validate(CPO, {}, svc, '/ws/cpo.yaml');
   assert.deepEqual(cpo.map(p => p.rule), ['secret/missing-key']);
-  assert.match(cpo[0]!.message, /no key `tls\.key`/);
+  assert.match(cpo[0]!.message, /no key "tls\.key"/);
   assert.equal(cpo[0]!.related?.[0]?.file, '/ws/secret.yaml', 'points at the Secret');
   files.set('/ws/secret.yaml', secret('tls.crt: x, tls.key: k'));
   version++;

@@ -40,7 +40,7 @@ test('an unknown key deep in a Percona spec (an instance\'s affinity) is an unkn
             nodeSelectorTerms:
               - matchExpresions: [{ key: zone, operator: In, values: [a] }]`);
   assert.deepEqual(schemaFindings(text), ['schema/unknown-field matchExpresions']);
-  assert.match(messages(text, 'schema/unknown-field')[0]!, /`matchExpresions` is not a field of `spec\.instances\[0\]\.affinity\..*nodeSelectorTerms\[0\]`.*Did you mean `matchExpressions`/);
+  assert.match(messages(text, 'schema/unknown-field')[0]!, /"matchExpresions" is not a field of "spec\.instances\[0\]\.affinity\..*nodeSelectorTerms\[0\]".*Did you mean "matchExpressions"/);
 });
 
 test('types, enums and required fields deep in a spec are checked too; a valid deep spec is silent', () => {
@@ -48,7 +48,7 @@ test('types, enums and required fields deep in a spec are checked too; a valid d
       tolerations: [{ key: dedicated, operator: Equal, effect: NoSchedule, tolerationSeconds: soon }]
       topologySpreadConstraints: [{ maxSkew: 1, whenUnsatisfiable: DoNotSchedule }]`);
   assert.deepEqual(schemaFindings(deep).sort(), ['schema/missing-field maxSkew', 'schema/wrong-type soon'].sort());
-  assert.match(messages(deep, 'schema/missing-field')[0]!, /needs `topologyKey`/);
+  assert.match(messages(deep, 'schema/missing-field')[0]!, /needs "topologyKey"/);
   const fine = PERCONA('', `${CLAIM}
       tolerations: [{ key: dedicated, operator: Equal, value: db, effect: NoSchedule }]
       topologySpreadConstraints: [{ maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule }]
@@ -106,23 +106,23 @@ spec:
 `;
   const missing = validate(text).filter(p => p.rule === 'schema/missing-field');
   assert.equal(missing.length, 1);
-  assert.match(missing[0]!.message, /needs `backups`, `instances` and `postgresVersion`: the API server rejects the object without them/);
+  assert.match(missing[0]!.message, /needs "backups", "instances" and "postgresVersion": the API server rejects the object without them/);
   const one = messages(PERCONA('3.0.0', '      replicas: 1'), 'schema/missing-field');
   assert.equal(one.length, 1);
-  assert.match(one[0]!, /needs `dataVolumeClaimSpec`: the API server rejects the object without it\./);
+  assert.match(one[0]!, /needs "dataVolumeClaimSpec": the API server rejects the object without it\./);
 });
 
 test('a PerconaPGCluster is checked against the CRD of its crVersion, naming the release', () => {
   const tlsOnly = (v: string) => PERCONA(v, CLAIM, '  tlsOnly: true\n');
   const old = messages(tlsOnly('2.5.0'), 'schema/not-in-cr-version');
   assert.equal(old.length, 3); // tlsOnly (2.6.0), backups.volumeSnapshots (2.9.0), backups.pgbackrest (required until 2.6.0)
-  assert.ok(old.some(m => /`spec\.tlsOnly` is not a field of PerconaPGCluster in operator 2\.5\.0 \(`spec\.crVersion: 2\.5\.0`\): it came with 2\.6\.0/.test(m)), old.join('\n'));
+  assert.ok(old.some(m => /"spec\.tlsOnly" is not a field of PerconaPGCluster in operator 2\.5\.0 \("spec\.crVersion: 2\.5\.0"\): it came with 2\.6\.0/.test(m)), old.join('\n'));
   assert.deepEqual(messages(tlsOnly('3.0.0'), 'schema/not-in-cr-version'), []);
   assert.deepEqual(messages(tlsOnly('2.9.3'), 'schema/not-in-cr-version'), [], 'a patch release uses its minor release\'s CRD');
   // 2.3.0 and 2.4.0 did not require pmm.serverHost/secret/querySource; 3.0.0 does (the API server defaults querySource).
   const pmm = (v: string) => PERCONA(v, CLAIM, '  pmm: { enabled: false, image: percona/pmm-client:2 }\n').replace('  backups:\n    volumeSnapshots: { className: csi-snapclass }\n', '  backups: { pgbackrest: { repos: [{ name: repo1 }] } }\n');
   assert.deepEqual(validate(pmm('2.4.0')).filter(p => p.rule.startsWith('schema/')).map(p => p.rule), []);
-  assert.match(messages(pmm('3.0.0'), 'schema/missing-field').join('\n'), /`spec\.pmm` needs `secret` and `serverHost`/);
+  assert.match(messages(pmm('3.0.0'), 'schema/missing-field').join('\n'), /"spec\.pmm" needs "secret" and "serverHost"/);
 });
 
 test('an unknown crVersion is checked as the newest release, with a note; no crVersion means the newest release', () => {

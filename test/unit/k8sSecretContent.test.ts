@@ -162,7 +162,7 @@ test('what a non-PEM value is: DER certificate, DER key, binary, base64 twice, b
   assert.match(one(`data:\n  tls.key: ${b64('srv.key.der')}\n`), /DER \(binary\) private key.*openssl pkey -inform der/);
   assert.match(one(`data:\n  tls.crt: ${Buffer.from([0, 1, 2, 3, 255, 254, 0, 9]).toString('base64')}\n`), /binary data/);
   assert.match(one(`data:\n  tls.crt: ${Buffer.from(b64('srv.crt')).toString('base64')}\n`), /base64-encoded twice/);
-  assert.match(one(`stringData:\n  tls.crt: ${b64('srv.crt')}\n`), /`stringData` takes the PEM text itself/);
+  assert.match(one(`stringData:\n  tls.crt: ${b64('srv.crt')}\n`), /"stringData" takes the PEM text itself/);
   assert.match(one(`stringData:\n  tls.crt: |\n${indent(read('srv.key'))}\n`), /"PRIVATE KEY".*swapped/);
   assert.match(one(`stringData:\n  tls.crt: ${read('srv.crt').replace(/\n/g, ' ')}\n`), /joined into one/);
   assert.match(one(`stringData:\n  tls.crt: "-----BEGIN CERTIFICATE-----\\nMIIB\\n"\n`), /incomplete/);
@@ -291,7 +291,7 @@ test('Secrets of other applications with *.key/*.pem/*.cert entries are not read
   // The same entries in a kubernetes.io/tls Secret are read: each is reported, the foreign keys for what they are.
   const ps = validate(app('kubernetes.io/tls')).filter(p => p.rule !== 'schema/missing-field'); // no tls.crt
   assert.deepEqual(ps.map(p => p.rule), Array(5).fill('secret/not-pem'));
-  const byKey = (k: string) => ps.find(p => p.message.startsWith(`\`stringData.${k}\``))!.message;
+  const byKey = (k: string) => ps.find(p => p.message.startsWith(`stringData.${k}:`) || p.message.startsWith(`"stringData.${k}"`))!.message;
   assert.match(byKey('ssh.key'), /an OpenSSH key \(OPENSSH PRIVATE KEY\), not a PEM private key PostgreSQL can load/);
   assert.match(byKey('public.pem'), /a public key \(PUBLIC KEY\)/);
   for (const p of ps) assert.doesNotMatch(p.message, /damaged|truncated/);

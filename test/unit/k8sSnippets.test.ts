@@ -1,5 +1,5 @@
 /**
- * The YAML snippets (snippets/yaml.json, contributed for language `yaml`): every body, with its placeholders at their
+ * The YAML snippets (snippets/yaml.json, offered by the language server's completion where a resource starts): every body, with its placeholders at their
  * defaults (and with each alternative of every choice), validates with no error and no warning.
  *
  * Design: the snippets hold the resources and their cert-manager Issuers, never Secret documents. A Secret stub with
@@ -18,8 +18,10 @@ import { parseAllDocuments } from 'yaml';
 import { ROOT, check, describeProblem, expandSnippet, testEnv, testService } from '../helpers';
 import { runCertCommand } from '../../server/src/node/certCommands';
 import type { Problem, Settings } from '../../server/src/core/types';
+import { normalizeSettings } from '../../server/src/core/settings';
 
 interface Snippet { prefix: string | string[]; body: string | string[]; description: string }
+const testSettings = (): Settings => normalizeSettings({});
 
 const snippets = JSON.parse(fs.readFileSync(path.join(ROOT, 'snippets/yaml.json'), 'utf8')) as Record<string, Snippet>;
 const bodyOf = (s: Snippet) => (Array.isArray(s.body) ? s.body.join('\n') : s.body);
@@ -72,14 +74,40 @@ function variants(body: string): { label: string; text: string }[] {
 }
 
 describe('YAML snippets', () => {
-  test('the package contributes them for yaml, with pgtls- prefixes and real descriptions', () => {
+  test('offered by the language server, not contributed to every YAML file; one pgtls- prefix each and real descriptions', () => {
     const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { contributes: { snippets: { language: string; path: string }[] } };
-    assert.ok(manifest.contributes.snippets.some(s => s.language === 'yaml' && s.path === './snippets/yaml.json'));
+    assert.ok(!manifest.contributes.snippets.some(s => s.language === 'yaml'), 'VS Code would offer them in every YAML file, values included');
     for (const [name, s] of Object.entries(snippets)) {
-      for (const p of [s.prefix].flat()) assert.match(p, /^pgtls-[a-z0-9-]+$/, name);
+      assert.equal(typeof s.prefix, 'string', `${name}: one prefix (a list shows the snippet once per prefix)`);
+      assert.match(s.prefix as string, /^pgtls-[a-z0-9-]+$/, name);
       assert.ok(s.description.length > 40, name);
     }
+    assert.equal(new Set(Object.values(snippets).map(s => s.prefix)).size, Object.keys(snippets).length, 'prefixes are unique');
     assert.deepEqual(Object.keys(snippets).sort(), Object.keys(ALONE).sort(), 'every snippet has its expected infos listed');
+  });
+
+  test('completion offers them where a resource starts (an empty document of a manifest file), once each, and nowhere else', () => {
+    const labels = (text: string, at = text.indexOf('|')) => {
+      const src = text.replace('|', '');
+      const doc = { path: path.join(os.tmpdir(), 'x.yaml'), text: src, languageId: 'yaml' as const };
+      return service.complete(doc, service.parse(doc), at, testSettings()).filter(c => c.kind === 'snippet');
+    };
+    const all = Object.values(snippets).map(s => s.prefix);
+    const empty = labels('|');
+    assert.deepEqual(empty.map(c => c.label), all, 'an empty file: every snippet, once');
+    assert.ok(empty.every(c => c.snippet && c.insertText && c.detail && c.documentation));
+    const typed = labels('pgtls-per|');
+    assert.equal(typed.length, all.length);
+    assert.deepEqual(typed[0]!.replace, [0, 9], 'the typed word is replaced');
+    const SECRET = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\n';
+    assert.equal(labels(`${SECRET}---\n|`).length, all.length, 'a new document after a resource');
+    assert.equal(labels(`# header\n---\n|\n---\n${SECRET}`).length, all.length, 'a new document before a resource');
+    // Not in a resource's keys or values, not indented, not in a file that is something else.
+    assert.deepEqual(labels(`${SECRET}|`), [], 'a key position of an existing resource');
+    assert.deepEqual(labels('apiVersion: kubedb.com/v1alpha2\nkind: Pgpool\nspec:\n  sslMode: |\n'), [], 'a value position');
+    assert.deepEqual(labels('  |'), [], 'indented');
+    assert.deepEqual(labels('services:\n  db:\n    image: postgres\n---\n|'), [], 'a Compose file');
+    assert.deepEqual(labels('on: push\njobs: {}\n---\n|'), [], 'a CI workflow');
   });
 
   test('they cover each operator\'s TLS layout (issue 3a)', () => {

@@ -5,6 +5,8 @@
  */
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { DEFAULT_SETTINGS, type Problem, type SourceDocument } from '../../server/src/core/types';
 import { parseK8s, splitDocuments, type K8sFile } from '../../server/src/languages/k8s/parse';
 import { check, describeProblem, testService } from '../helpers';
@@ -271,4 +273,21 @@ test('settings from the editor: expiryWarningDays and crdPaths are normalised, b
   assert.equal(normalizeSettings({ expiryWarningDays: -1 }).expiryWarningDays, 30);
   assert.equal(normalizeSettings({ expiryWarningDays: 'x' as unknown as number }).expiryWarningDays, 30);
   assert.deepEqual(normalizeSettings({ crdPaths: ['crds', '', 3 as unknown as string] }).crdPaths, ['crds']);
+});
+
+test('reportYamlSyntax "never" leaves duplicate keys and YAML syntax errors to another YAML server; pgtls\'s own findings stay', () => {
+  const s = testService();
+  const file = path.join(os.tmpdir(), 'pgtls-yaml-syntax', 'pool.yaml');
+  const dup = 'apiVersion: kubedb.com/v1alpha2\nkind: Pgpool\nmetadata:\n  name: pp\n  name: pp2\nspec:\n  version: "4.6.0"\n  sslMode: disabled\n';
+  const rules = (text: string, reportYamlSyntax?: 'auto' | 'always' | 'never') =>
+    check(s, file, text, reportYamlSyntax ? { reportYamlSyntax } : {}).map(p => p.rule);
+  for (const mode of [undefined, 'auto', 'always'] as const) {
+    assert.ok(rules(dup, mode).includes('yaml/duplicate-key'), `${mode ?? 'default'}: reported`);
+  }
+  const without = rules(dup, 'never');
+  assert.ok(!without.includes('yaml/duplicate-key'), without.join(', '));
+  assert.ok(without.includes('schema/invalid-value'), `the schema finding stays: ${without.join(', ')}`);
+  const broken = 'apiVersion: kubedb.com/v1alpha2\nkind: Pgpool\nmetadata: {name: pp\n';
+  assert.ok(rules(broken).includes('yaml/syntax-error'));
+  assert.ok(!rules(broken, 'never').includes('yaml/syntax-error'));
 });

@@ -21,7 +21,7 @@ test('a second [pgbouncer] header that turns client TLS off is an error naming w
   const text = `[pgbouncer]\n${TLS}[databases]\napp = host=db\n[pgbouncer]\nlisten_addr = *\n`;
   const ps = run(text);
   assert.deepEqual(brief(text, ps), ['7:2-7:11 pgbouncer-ini/main-section-reset error']);
-  assert.match(ps[0]!.message, /`client_tls_sslmode` \(line 2, back to `disable`\)/);
+  assert.match(ps[0]!.message, /"client_tls_sslmode" \(line 2, back to "disable"\)/);
   assert.match(ps[0]!.message, /TLS towards clients is then off/);
   assert.equal(ps[0]!.related?.length, 3, 'points at each setting it resets');
 });
@@ -53,7 +53,7 @@ test('an %include of a file with a [pgbouncer] header resets the settings above 
     const text = `[pgbouncer]\n${TLS}%include ${inc}\n`;
     const ps = run(text, path.join(dir, 'pgbouncer.ini'), { checkFiles: true }).filter(p => p.rule === 'pgbouncer-ini/main-section-reset');
     assert.deepEqual(brief(text, ps), [`5:10-5:${10 + inc.length} pgbouncer-ini/main-section-reset error`]);
-    assert.match(ps[0]!.message, /The file this `%include` reads has a `\[pgbouncer\]` header/);
+    assert.match(ps[0]!.message, /The file this "%include" reads has a "\[pgbouncer\]" header/);
     // Without the header the included file is read under [pgbouncer] and resets nothing.
     fs.writeFileSync(inc, 'listen_addr = *\n');
     assert.deepEqual(run(text, path.join(dir, 'pgbouncer.ini'), { checkFiles: true }).filter(p => p.rule === 'pgbouncer-ini/main-section-reset'), []);

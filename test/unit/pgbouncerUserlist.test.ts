@@ -34,7 +34,7 @@ test('; comments and blank lines are skipped; # stops the reading and the lost u
   assert.equal(f.stop?.reason, 'not-quoted');
   const p = check(service, PATH, `"alice" "${SCRAM}"\n# bob\n"bob" "${SCRAM}"\n"carol" "${SCRAM}"\n`);
   assert.deepEqual(p.map(x => x.rule), ['pgbouncer-userlist/broken-file']);
-  assert.match(p[0]!.message, /2 users `bob`, `carol`/);
+  assert.match(p[0]!.message, /2 users "bob", "carol"/);
 });
 
 test('a user without a password takes the next line\'s first string as its password and swallows that line', () => {

@@ -207,7 +207,7 @@ test('version switching changes what is reported', () => {
 test('messages name the key in backticks and say what Pgpool-II does', () => {
   const text = 'port = 80\nlog_connections = enabled\nfrobnicate = 1\nbackend_port = 1\nchild_life_time = 5 min\n';
   for (const p of problems(text)) {
-    assert.match(p.message, /`[a-z_]+[0-9]*`/, p.message);
+    assert.match(p.message, /"[a-z_]+[0-9]*"/, p.message);
     assert.match(p.message, /Pgpool-II/, p.message);
   }
 });

@@ -131,7 +131,7 @@ const fixTitles = (p: Problem): string[] => (p.fixes ?? []).map(f => f.title);
 test('an old name gets its real successor and says what the selected version does', () => {
   const p = one("black_function_list = 'nextval,setval'\n", '4.6');
   assert.equal(p.rule, 'pgpool-conf/unknown-parameter');
-  assert.match(p.message, /`black_function_list` was renamed `write_function_list` in Pgpool-II 4\.2; Pgpool-II 4\.6 does not know the old name and ignores the line/);
+  assert.match(p.message, /"black_function_list" was renamed "write_function_list" in Pgpool-II 4\.2; Pgpool-II 4\.6 does not know the old name and ignores the line/);
   assert.deepEqual(fixTitles(p), ['Rename to write_function_list']);
   const renames: [string, string][] = [
     ['white_function_list', 'read_only_function_list'], ['black_query_pattern_list', 'primary_routing_query_pattern_list'],
@@ -150,7 +150,7 @@ test('the 4.1 watchdog block: no mechanical rename (the numbering changed), the 
     assert.match(p.message, /watchdog setting of Pgpool-II 4\.1 and before .* in 4\.2\); Pgpool-II 4\.4 does not know it/, key);
     assert.deepEqual(fixTitles(p), [], key);
   }
-  assert.match(one('other_wd_port0 = 9000\n', '4.3').message, /`wd_portN` took its place/);
+  assert.match(one('other_wd_port0 = 9000\n', '4.3').message, /"wd_portN" took its place/);
   assert.match(one('heartbeat_destination0 = 1\n', '4.3').message, /heartbeat_hostnameN/);
   // The 4.1 single wd_port makes 4.2+ refuse to start (pgpool: parameter "wd_port" expects the index value).
   const wd = one('wd_port = 9000\n', '4.3');
@@ -163,7 +163,7 @@ test('the 4.1 watchdog block: no mechanical rename (the numbering changed), the 
 test('master_slave_mode: the message says which backend_clustering_mode the lines meant, a fix only where it is mechanical', () => {
   const logical = problems("master_slave_mode = on\nmaster_slave_sub_mode = 'logical'\n", { pgpoolVersion: '4.5' });
   assert.deepEqual(logical.map(p => p.rule), ['pgpool-conf/unknown-parameter', 'pgpool-conf/unknown-parameter']);
-  assert.match(logical[0]!.message, /runs in streaming_replication mode .*, not logical_replication mode as these lines meant .*; write `backend_clustering_mode = 'logical_replication'` instead/);
+  assert.match(logical[0]!.message, /runs in streaming_replication mode .*, not logical_replication mode as these lines meant .*; write "backend_clustering_mode = 'logical_replication'" instead/);
   assert.deepEqual(fixTitles(logical[0]!), ["Change to backend_clustering_mode = 'logical_replication'"]);
   assert.deepEqual(fixTitles(logical[1]!), [], 'the sub-mode line has no fix of its own');
   // 4.1 and before: no mode at all was raw mode; 4.2 and later default to streaming replication.
@@ -175,14 +175,14 @@ test('master_slave_mode: the message says which backend_clustering_mode the line
   assert.deepEqual(fixTitles(slony[0]!), []);
   // With backend_clustering_mode in the file, the old line is only noise.
   const both = problems("backend_clustering_mode = 'raw'\nmaster_slave_mode = on\n", { pgpoolVersion: '4.3' });
-  assert.match(both[0]!.message, /this file sets `backend_clustering_mode`, which decides the mode, so remove the line/);
+  assert.match(both[0]!.message, /this file sets "backend_clustering_mode", which decides the mode, so remove the line/);
 });
 
 test('replication_mode: accepted without a message but no longer selects the mode (obsolete-parameter)', () => {
   const on = one('replication_mode = on\nfailover_when_quorum_exists = off\n', '4.3');
   assert.equal(on.rule, 'pgpool-conf/obsolete-parameter');
   assert.equal(on.severity, 'warning');
-  assert.match(on.message, /runs in streaming_replication mode \(the default of `backend_clustering_mode`\), not native replication/);
+  assert.match(on.message, /runs in streaming_replication mode \(the default of "backend_clustering_mode"\), not native replication/);
   const off = one('replication_mode = off\n', '4.3');
   assert.equal(off.severity, 'hint');
   assert.deepEqual(problems("backend_clustering_mode = native_replication\nreplication_mode = on\nfailover_when_quorum_exists = off\n"), []);
@@ -190,13 +190,13 @@ test('replication_mode: accepted without a message but no longer selects the mod
 
 test('names of another version: what the selected version does, and its own name where it has one', () => {
   const later = one("unix_socket_directories = '/var/run/postgresql'\n", '4.3');
-  assert.match(later.message, /exists only from Pgpool-II 4\.4 on \(it replaced `socket_dir`\); Pgpool-II 4\.3 does not know it/);
+  assert.match(later.message, /exists only from Pgpool-II 4\.4 on \(it replaced "socket_dir"\); Pgpool-II 4\.3 does not know it/);
   assert.deepEqual(fixTitles(later), ['Rename to socket_dir']);
   assert.deepEqual(fixTitles(one("unix_socket_directories = '/tmp,/var/run'\n", '4.3')), [], 'socket_dir takes one folder');
   assert.deepEqual(fixTitles(one("delegate_ip = '10.0.0.1'\n", '4.3')), ['Rename to delegate_IP']);
   assert.deepEqual(fixTitles(one("work_dir = '/var/lib/pgpool'\n", '4.6')), ['Rename to logdir']);
   const removed = one("socket_dir = '/tmp'\n", '4.4');
-  assert.match(removed.message, /`socket_dir` was renamed `unix_socket_directories` in Pgpool-II 4\.4; Pgpool-II 4\.4 does not know the old name/);
+  assert.match(removed.message, /"socket_dir" was renamed "unix_socket_directories" in Pgpool-II 4\.4; Pgpool-II 4\.4 does not know the old name/);
   assert.deepEqual(fixTitles(removed), ['Rename to unix_socket_directories']);
   assert.match(one('log_backend_messages = terse\n', '4.5').message, /exists only from Pgpool-II 4\.6 on; Pgpool-II 4\.5 does not know it/);
   // Minor releases: the catalogue's 4.4 is 4.4.17, 4.7 is 4.7.2.
@@ -208,7 +208,7 @@ test('names of another version: what the selected version does, and its own name
 test('aliases stay deprecated-alias, per version', () => {
   const logdir = problems("logdir = '/var/log/pgpool'\n", { pgpoolVersion: '4.7' });
   assert.deepEqual(logdir.map(p => p.rule), ['pgpool-conf/deprecated-alias']);
-  assert.match(logdir[0]!.message, /`logdir` is the old name of `work_dir`: Pgpool-II 4\.7 still applies it/);
+  assert.match(logdir[0]!.message, /"logdir" is the old name of "work_dir": Pgpool-II 4\.7 still applies it/);
   assert.deepEqual(problems("logdir = '/var/log/pgpool'\n", { pgpoolVersion: '4.6' }), []);
   // logdir and work_dir set the same thing in 4.7.
   assert.deepEqual(problems("logdir = '/a'\nwork_dir = '/b'\n", { pgpoolVersion: '4.7' }).map(p => p.rule).sort(), ['pgpool-conf/deprecated-alias', 'pgpool-conf/duplicate']);
@@ -229,7 +229,7 @@ test('fail_over_on_backend_error: 4.3 accepts it with a WARNING but throws the v
 
 test('PostgreSQL\'s names: Pgpool-II\'s own name where it has one, else what it does instead', () => {
   const cert = one("ssl_cert_file = '/etc/ssl/server.crt'\n", '4.6');
-  assert.match(cert.message, /`ssl_cert_file` is PostgreSQL's name; Pgpool-II's is `ssl_cert`/);
+  assert.match(cert.message, /"ssl_cert_file" is PostgreSQL's name; Pgpool-II's is "ssl_cert"/);
   assert.deepEqual(fixTitles(cert), ['Rename to ssl_cert']);
   assert.deepEqual(fixTitles(one("ssl_ca_file = 'ca.crt'\n", '4.6')), ['Rename to ssl_ca_cert']);
   const proto = one("ssl_min_protocol_version = 'TLSv1.2'\n", '4.6');
@@ -240,11 +240,11 @@ test('PostgreSQL\'s names: Pgpool-II\'s own name where it has one, else what it 
 test('values renamed in 4.2 name their successor', () => {
   const flag = one("backend_flag0 = 'ALWAYS_MASTER'\n", '4.3');
   assert.equal(flag.rule, 'pgpool-conf/invalid-backend-flag');
-  assert.match(flag.message, /before Pgpool-II 4\.2 \(now `ALWAYS_PRIMARY`\)/);
+  assert.match(flag.message, /before Pgpool-II 4\.2 \(now "ALWAYS_PRIMARY"\)/);
   assert.deepEqual(fixTitles(flag), ['Change to ALWAYS_PRIMARY']);
   assert.deepEqual(fixTitles(one("backend_flag0 = 'ALLOW_TO_FAILOVER|ALWAYS_MASTER'\n", '4.3')), ['Change to ALLOW_TO_FAILOVER|ALWAYS_PRIMARY']);
   const target = one('relcache_query_target = master\n', '4.6');
-  assert.match(target.message, /now `primary`/);
+  assert.match(target.message, /now "primary"/);
   assert.deepEqual(fixTitles(target), ['Change to primary']);
   assert.match(one('backend_clustering_mode = slony\n', '4.7').message, /was removed in Pgpool-II 4\.7/);
   for (const param of Object.keys(OLD_VALUES)) assert.ok(cat.names.includes(param), param);
@@ -351,14 +351,14 @@ test('did you mean: never a name the selected version does not have, never an al
 
 test('did you mean: a misspelt old or foreign name says what it became; a name of another version says what this one calls it', () => {
   const old = one("black_funtion_list = 'nextval'\n", '4.6');
-  assert.match(old.message, /did you mean `black_function_list`\? that name was renamed `write_function_list` in Pgpool-II 4\.2; write `write_function_list`/);
+  assert.match(old.message, /did you mean "black_function_list"\? that name was renamed "write_function_list" in Pgpool-II 4\.2; write "write_function_list"/);
   assert.deepEqual(fixTitles(old), ['Change to write_function_list']);
   // Closer to the old white_function_list than to write_function_list: never "write".
   const whit = one("whit_function_list = 'now'\n", '4.6');
-  assert.match(whit.message, /did you mean `white_function_list`\? that name was renamed `read_only_function_list`/);
+  assert.match(whit.message, /did you mean "white_function_list"\? that name was renamed "read_only_function_list"/);
   const other = one("unix_socket_directory = '/tmp'\n", '4.3');
-  assert.match(other.message, /did you mean `unix_socket_directories`\? Pgpool-II 4\.3 does not have it \(it exists from 4\.4 on\); write `socket_dir`/);
-  assert.match(one("ssl_cert_fil = 'x'\n", '4.6').message, /did you mean `ssl_cert_file`\? that is PostgreSQL's name.*write `ssl_cert`/);
+  assert.match(other.message, /did you mean "unix_socket_directories"\? Pgpool-II 4\.3 does not have it \(it exists from 4\.4 on\); write "socket_dir"/);
+  assert.match(one("ssl_cert_fil = 'x'\n", '4.6').message, /did you mean "ssl_cert_file"\? that is PostgreSQL's name.*write "ssl_cert"/);
   // Nothing close: no guess.
   const none = one('frobnicate = 1\n', '4.6');
   assert.match(none.message, /check the name against the Pgpool-II documentation/);

@@ -43,7 +43,7 @@ test('a scram-sha-256 line and a user with an MD5 hash: error on the user, relat
     'pool_hba.conf': 'host all alice 10.0.0.0/8 scram-sha-256\nhost all bob 10.0.0.0/8 scram-sha-256\nhost all bob 10.0.0.0/8 md5\n',
   });
   assert.deepEqual(list, ['2 pool-hba/pool-passwd-entry-type error']);
-  assert.match(problems[0]!.message, /`bob` .*an MD5 hash, which cannot serve `scram-sha-256`/);
+  assert.match(problems[0]!.message, /"bob" .*an MD5 hash, which cannot serve "scram-sha-256"/);
   assert.ok(problems[0]!.related?.[0]?.file.endsWith('pool_passwd'));
   assert.ok(!problems[0]!.message.includes(BOB_MD5.slice(3, 12)), 'the hash is never shown');
 });
@@ -84,8 +84,8 @@ test('all: the entries no earlier line names, grouped; users without an entry ar
     'pool_hba.conf': 'host all bob 10.0.0.0/8 md5\nhost all all 10.0.0.0/8 scram-sha-256\n',
   });
   assert.deepEqual(list, ['2 pool-hba/pool-passwd-entry-type error']);
-  assert.match(problems[0]!.message, /entries of `dave`, `erin` .* are MD5 hashes/);
-  assert.ok(!problems[0]!.message.includes('`bob`'), 'bob is caught by the md5 line first');
+  assert.match(problems[0]!.message, /entries of "dave", "erin" .* are MD5 hashes/);
+  assert.ok(!problems[0]!.message.includes('"bob"'), 'bob is caught by the md5 line first');
 });
 
 test('silent where pgtls cannot see the file pgpool reads', () => {
@@ -143,10 +143,10 @@ test('pool_passwd value shapes: file names pass, entries do not', () => {
   assert.deepEqual(shapeOf('MD5A3556571E93B0D20722BA62BE61E8C2D'), ['an MD5 password hash']);
   assert.deepEqual(shapeOf('SCRAM-SHA-256$4096:abc$def:ghi'), ['a SCRAM-SHA-256 verifier']);
   assert.deepEqual(shapeOf('AESlJlM3wBTcV9aW0Y0BHaXBA=='), ['an AES-encrypted password']);
-  assert.deepEqual(shapeOf('postgres:secret'), ['a `username:password` line']);
+  assert.deepEqual(shapeOf('postgres:secret'), ['a "username:password" line']);
   // Text with blanks may still be a file name: only a warning.
   const blanks = check(service, '/nonexistent/pgtls/pgpool.conf', "pool_passwd = 'my secret words'\n").filter(p => p.rule === 'pgpool-conf/pool-passwd-value');
   assert.deepEqual(blanks.map(p => p.severity), blanks.length ? ['warning'] : []);
-  assert.deepEqual(shapeOf('TEXTsecret'), ['a `TEXT` password']);
+  assert.deepEqual(shapeOf('TEXTsecret'), ['a "TEXT" password']);
   assert.deepEqual(shapeOf('my secret password'), ['text with blanks rather than a file name']);
 });

@@ -75,7 +75,7 @@ test('the rename: force_parallel_mode became debug_parallel_query in 16, with th
   assert.deepEqual(rules('debug_parallel_query = regress\n', 15), [UNKNOWN]);
   const ps = problems('force_parallel_mode = regress\n', 16);
   assert.deepEqual(ps.map(p => p.rule), [UNKNOWN]);
-  assert.match(ps[0]!.message, /PostgreSQL 16 renamed `force_parallel_mode` to `debug_parallel_query`/);
+  assert.match(ps[0]!.message, /PostgreSQL 16 renamed "force_parallel_mode" to "debug_parallel_query"/);
   for (const v of [16, 17]) {
     assert.deepEqual(rules('debug_parallel_query = yes\n', v), [], 'a hidden spelling of on');
     assert.deepEqual(rules('debug_parallel_query = always\n', v), ['postgresql-conf/invalid-enum']);

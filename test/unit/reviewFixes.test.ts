@@ -54,7 +54,7 @@ test('a split number or boolean: remove the stray characters instead of quoting 
   ] as const) {
     const ps = problems(text);
     assert.deepEqual(ps.map(p => p.rule), ['pgpool-conf/syntax-error'], text);
-    assert.match(ps[0]!.message, /remove `[;,]` after `/, text);
+    assert.match(ps[0]!.message, /remove "[;,]" after "/, text);
     const fixed = applyFix(text, preferred(ps[0]!));
     assert.equal(fixed, fixedText);
     assert.deepEqual(problems(fixed), [], fixed);
@@ -83,7 +83,7 @@ test('a unit after a blank: `5min` (no quotes needed) or the quoted form; a deci
   const text = 'child_life_time = 5 min\n';
   const [p] = problems(text);
   assert.equal(p!.rule, 'pgpool-conf/value-needs-quoting');
-  assert.match(p!.message, /write `5min` or `'5 min'`/);
+  assert.match(p!.message, /write "5min" or "'5 min'"/);
   for (const f of p!.fixes!) assert.deepEqual(problems(applyFix(text, f)), [], f.title);
   assert.deepEqual(p!.fixes!.map(f => applyFix(text, f)), ["child_life_time = '5 min'\n", 'child_life_time = 5min\n']);
   const dec = problems('client_idle_limit = 1.5 min\n')[0]!;
@@ -104,13 +104,13 @@ test('a unit after a blank: `5min` (no quotes needed) or the quoted form; a deci
     assert.equal(fixed, fixedText);
     assert.deepEqual(problems(fixed), [], fixed);
   }
-  assert.match(problems('port = 5432 ms\n')[0]!.message, /remove `ms` after `5432` \(`port` takes no unit\)/);
+  assert.match(problems('port = 5432 ms\n')[0]!.message, /remove "ms" after "5432" \("port" takes no unit\)/);
   // invalid-unit no longer claims that the unit must go inside quotes
   const unit = problems('authentication_timeout = 1kB\n')[0]!;
   assert.equal(unit.rule, 'pgpool-conf/invalid-unit');
   assert.doesNotMatch(unit.message, /inside the quotes/);
-  assert.match(unit.message, /right after the number \(e\.g\. `30s`\)/);
-  assert.match(problems("memqcache_total_size = '64 mb'\n")[0]!.message, /`64MB`/);
+  assert.match(unit.message, /right after the number \(e\.g\. "30s"\)/);
+  assert.match(problems("memqcache_total_size = '64 mb'\n")[0]!.message, /"64MB"/);
 });
 
 function hoverAt(marked: string, settings: Partial<Settings> = {}): string {
@@ -158,8 +158,8 @@ test('redirect lists: a blank around a pattern is kept by Pgpool-II, so the patt
     '1:68-1:74 pgpool-conf/invalid-redirect-list',
   ]);
   assert.ok(ps.every(p => p.severity === 'warning'));
-  assert.match(ps[0]!.message, /the pattern ` pgbench` starts with a blank.*never matches `pgbench`/);
-  assert.match(ps[1]!.message, /the pattern `myapp ` ends with a blank/);
+  assert.match(ps[0]!.message, /the pattern " pgbench" starts with a blank.*never matches "pgbench"/);
+  assert.match(ps[1]!.message, /the pattern "myapp " ends with a blank/);
   let fixed = text;
   for (const p of [...ps].reverse()) fixed = applyFix(fixed, p.fixes![0]!);
   assert.equal(fixed, "app_name_redirect_preference_list = 'psql:primary,pgbench:standby,myapp:1'\n");

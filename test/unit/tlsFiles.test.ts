@@ -52,7 +52,15 @@ describe('server TLS files: one check, a profile per product', { skip: POSIX ? u
   test('key permissions: Pgpool-II\'s rule warns, PgBouncer checks none', () => {
     const [w] = only(pgpool(PGPOOL('open.key')), 'pgpool-conf/ssl-key-permissions');
     assert.equal(w?.severity, 'warning');
-    assert.match(w!.message, /Pgpool-II logs a WARNING .* still loads the key; run `chmod 0600 /);
+    assert.match(w!.message, /Pgpool-II logs a WARNING .* still loads the key; run "chmod 0600 /);
+    // The message leads with the setting and the path as written; the chmod command names the normalised file, no `..`.
+    assert.match(w!.message, /^ssl_key: "open\.key" has group or world access/);
+    const sub = path.join(dir, 'conf');
+    fs.mkdirSync(sub, { recursive: true });
+    const [up] = only(check(service, path.join(sub, 'pgpool.conf'), PGPOOL('../open.key', '../good.crt'), { checkFiles: true }), 'pgpool-conf/ssl-key-permissions');
+    assert.ok(up, 'the key named through ../ is checked too');
+    assert.ok(up.message.includes(`run "chmod 0600 ${path.join(dir, 'open.key')}"`), up.message);
+    assert.ok(!up.message.includes(`conf${path.sep}..`), up.message);
     assert.deepEqual(bouncer(CLIENT('open.key')).map(p => p.rule), []);
   });
 
@@ -64,7 +72,7 @@ describe('server TLS files: one check, a profile per product', { skip: POSIX ? u
     assert.match(a!.message, /"ee key too small"\), so Pgpool-II only logs a WARNING at start and then turns SSL off/);
     assert.match(b!.message, /^The server certificate .*"ee key too small"\), so PgBouncer does not start/);
     assert.match(c!.message, /^The client certificate .*so PgBouncer starts, but every connection to a server that offers TLS fails/);
-    assert.match(c!.message, /`pgtls cert client`/);
+    assert.match(c!.message, /"pgtls cert client"/);
   });
 
   test('a key of another certificate: cert/key-mismatch with the product\'s log line', () => {

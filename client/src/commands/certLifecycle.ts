@@ -101,7 +101,7 @@ async function renew(server: () => LanguageClient, output: vscode.LogOutputChann
     'Same names and usages, a fresh validity from the set\'s CA. The replaced files are kept in a backup-YYYYMMDD-HHMMSS folder beside them.', 'Renew');
   const r = await send(server, CERT_RENEW_REQUEST, { dir, newKeys: keys.newKeys }, 'PG TLS: renewing certificates…');
   output.info(`renew: ${r.message}`);
-  void reveal(r, `PG TLS: ${r.message}`);
+  void reveal(r, `PG TLS: Renewed ${shortList(r.files)} in ${shownDir(r.dir)}${r.backupDir ? `; the old files are in ${shownDir(r.backupDir)}` : ''}.`, output);
   return r;
 }
 
@@ -123,22 +123,28 @@ async function rotate(server: () => LanguageClient, output: vscode.LogOutputChan
   }
   const r = await send(server, CERT_ROTATE_CA_REQUEST, params, 'PG TLS: rotating the CA…');
   output.info(`rotate-ca: ${r.message}`);
-  if (!isFullArgs(arg)) void showSteps(r);
+  if (!isFullArgs(arg)) void showSteps(r, output);
   return r;
 }
 
-async function reveal(r: CertLifecycleResult, message: string): Promise<void> {
-  if ((await vscode.window.showInformationMessage(message, 'Open folder')) === 'Open folder') {
-    await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(r.dir));
-  }
+/** `certs/pgtls/`: a folder as the workspace names it. */
+const shownDir = (dir: string) => `${vscode.workspace.asRelativePath(dir, false)}${path.sep}`;
+/** At most three names, then how many more. */
+const shortList = (names: string[]) => (names.length <= 3 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`);
+
+/** A short notification; the whole summary is in the output channel ("Show Details"). */
+async function reveal(r: CertLifecycleResult, message: string, output: vscode.LogOutputChannel): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(message, 'Show Details', 'Open folder');
+  if (choice === 'Show Details') output.show(true);
+  else if (choice === 'Open folder') await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(r.dir));
 }
 
 /** The steps as a Markdown document beside the notification. */
-async function showSteps(r: CertLifecycleResult): Promise<void> {
+async function showSteps(r: CertLifecycleResult, output: vscode.LogOutputChannel): Promise<void> {
   const lines = [`# CA rotation of ${r.dir}`, '', r.message, '', ...(r.steps ?? []).flatMap((s, i) => [
     `${i + 1}. **${s.title}**: ${s.text}${s.manifest ? ` (Secrets: \`${path.join(r.dir, s.manifest)}\`)` : ''}`, '',
   ])];
   const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: lines.join('\n') });
   await vscode.window.showTextDocument(doc, { preview: false });
-  void reveal(r, `PG TLS: ${r.message}`);
+  void reveal(r, `PG TLS: Rotated the CA of ${shownDir(r.dir)}: follow the steps beside this notification.`, output);
 }

@@ -5,7 +5,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { DEFAULT_ALGORITHM, KEY_ALGORITHMS, algorithmSpec, type KeyAlgorithm } from '../../../server/src/protocol';
+import { DEFAULT_ALGORITHM, KEY_ALGORITHMS, algorithmSpec, type CertCommandKind, type KeyAlgorithm } from '../../../server/src/protocol';
+import { caChoicesFor, folderChoices, isLeafKind, shownFolder } from './certFolders';
 
 /** The user closed a question: the command ends quietly. */
 export class Cancelled extends Error {}
@@ -50,25 +51,38 @@ export function hasCa(folder: string): boolean {
   }
 }
 
-export async function pickFolder(name: string): Promise<string> {
+/**
+ * The folders of the workspace that hold a CA (ca.crt and ca.key side by side), outside node_modules and the dated
+ * backups of "Renew" and "Rotate CA"; at most 50 looked at.
+ */
+export async function findCaFolders(): Promise<string[]> {
+  const keys = await vscode.workspace.findFiles('**/ca.key', '{**/node_modules/**,**/backup-*/**}', 50);
+  return [...new Set(keys.map(k => path.dirname(k.fsPath)))].filter(hasCa);
+}
+
+/** The output folder (and the folder of the CA that issues, when another) for a command: asked, defaults first. */
+export async function pickFolder(kind: CertCommandKind, name: string): Promise<{ folder: string; caFolder?: string }> {
   const root = workspaceRoot();
-  const choose = async (): Promise<string> => {
+  const cas = isLeafKind(kind) ? await findCaFolders() : [];
+  const choose = async (): Promise<{ folder: string; caFolder?: string }> => {
     const picked = await vscode.window.showOpenDialog({
       canSelectFolders: true, canSelectFiles: false, canSelectMany: false, openLabel: 'Write certificates here',
       ...(root ? { defaultUri: vscode.Uri.file(root) } : {}),
     });
     if (!picked?.[0]) throw new Cancelled();
-    return picked[0].fsPath;
+    const folder = picked[0].fsPath;
+    if (!isLeafKind(kind)) return { folder };
+    const how = caChoicesFor(root, folder, hasCa(folder), cas);
+    if (how === 'own' || how === 'new') return { folder };
+    const pick = await vscode.window.showQuickPick(how, { title: `PG TLS: ${shownFolder(root, folder)} has no CA; which CA issues the certificate?`, ignoreFocusOut: true });
+    if (!pick) throw new Cancelled();
+    return pick.caFolder ? { folder: pick.folder, caFolder: pick.caFolder } : { folder: pick.folder };
   };
   if (!root) return await choose();
-  const rel = path.join('certs', name);
-  const items: (vscode.QuickPickItem & { folder?: string })[] = [
-    { label: `${rel}${path.sep}`, description: 'in the workspace (default)', detail: 'Keys 0600 in a 0700 folder, with a .gitignore for *.key', folder: path.join(root, rel) },
-    { label: 'Choose folder…' },
-  ];
+  const items: (vscode.QuickPickItem & { folder?: string })[] = [...folderChoices(kind, root, cas, name), { label: 'Choose folder…' }];
   const pick = await vscode.window.showQuickPick(items, { title: 'PG TLS: where to write the certificates', ignoreFocusOut: true });
   if (!pick) throw new Cancelled();
-  return pick.folder ?? await choose();
+  return pick.folder ? { folder: pick.folder } : await choose();
 }
 
 export async function pickAlgorithm(sameAsCa?: string): Promise<string | undefined> {

@@ -50,8 +50,11 @@ export function registerSignCsr(server: () => LanguageClient, output: vscode.Log
       if (result.status === 'written') {
         output.info(`signCsr: ${result.message}`);
         if (interactive) {
-          void vscode.window.showInformationMessage(`PG TLS: ${result.message}`, 'Open certificate').then(c => {
-            if (c) void vscode.window.showTextDocument(vscode.Uri.file(result.status === 'written' ? result.path : ''));
+          // Short: what and where; the SANs, dates and notes are in the output channel ("Show Details").
+          const short = `PG TLS: Signed ${vscode.workspace.asRelativePath(result.path, false)} (${result.subject}).`;
+          void vscode.window.showInformationMessage(short, 'Show Details', 'Open certificate').then(c => {
+            if (c === 'Show Details') output.show(true);
+            else if (c) void vscode.window.showTextDocument(vscode.Uri.file(result.status === 'written' ? result.path : ''));
           });
         }
       }

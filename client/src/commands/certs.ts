@@ -13,7 +13,8 @@ import {
 } from '../../../server/src/protocol';
 import { certInspector, type InspectArgs } from './certInspect';
 import { registerLifecycleCommands } from './certLifecycle';
-import { Cancelled, algorithmTitle, ask, hasCa, pickAlgorithm, pickFolder, resolveFolder } from './certQuestions';
+import { DEFAULT_FOLDER_NAME, defaultTarget, detailLines, notificationText } from './certFolders';
+import { Cancelled, algorithmTitle, ask, findCaFolders, hasCa, pickAlgorithm, pickFolder, resolveFolder, workspaceRoot } from './certQuestions';
 import { registerSignCsr } from './certSign';
 
 export type { InspectArgs } from './certInspect';
@@ -23,8 +24,13 @@ const PASSED_THROUGH = ['algorithm', 'days', 'serverName', 'sans', 'clientUser',
 
 /** The optional argument of the create commands; given, no question is asked and no modal is shown. */
 export type CertCommandArgs = Partial<Pick<CertCreateParams, (typeof PASSED_THROUGH)[number]>> & {
-  /** Absolute folder, or relative to the first workspace folder. Default `certs/<name>`. */
+  /**
+   * Absolute folder, or relative to the first workspace folder. Default: as the questions default, `certs/pgtls` (a
+   * set: `certs/<resource name>`), and for a leaf command the folder of the workspace's CA when there is one.
+   */
   folder?: string;
+  /** Leaf commands: the folder (absolute or relative) of an existing CA that issues the certificates. */
+  caFolder?: string;
   /** Create Complete TLS Set: merge the Secret references into the resource (an undoable edit; default true). */
   patchResource?: boolean;
   /**
@@ -99,7 +105,7 @@ async function createCertificates(c: Commands, kind: CertCommandKind, args: Cert
   if (kind === 'set' && !preset) {
     throw new Error('put the cursor in a KubeDB Pgpool, PerconaPGCluster or CYBERTEC postgresql resource (a YAML file) and run the command again');
   }
-  const params = interactive ? await askParams(kind, preset) : paramsOf(kind, a, preset);
+  const params = interactive ? await askParams(kind, preset) : await paramsOf(kind, a, preset);
   if (resource && (kind === 'set' || kind === 'server' || kind === 'client')) params.resource = resource;
 
   let result = await generate(c, params);
@@ -118,17 +124,18 @@ async function createCertificates(c: Commands, kind: CertCommandKind, args: Cert
       ? ` ${what.charAt(0).toUpperCase()}${what.slice(1)} now references the new ${result.summary.resource?.operator === 'kubedb' ? 'Issuer' : 'Secrets'} (an unsaved edit: Undo reverts it).`
       : ` The patch for ${what} could not be applied (the document changed); it is at the end of secrets.yaml.`;
   }
-  c.output.info(`${kind}: ${result.summary.message}`);
-  void showSummary(result.summary);
+  for (const line of detailLines(result.summary, workspaceRoot())) c.output.info(`${kind}: ${line}`);
+  void showSummary(c, result.summary, resourcePatched);
   return { ...result, resourcePatched };
 }
 
-const defaultName = (kind: CertCommandKind, preset: CertPresetResult | null) => preset?.name ?? (kind === 'ca' ? 'ca' : 'pgtls');
+const defaultName = (kind: CertCommandKind, preset: CertPresetResult | null) => (kind === 'set' && preset?.name) || DEFAULT_FOLDER_NAME;
 
 /** The interactive request: folder, algorithm and the names the kind needs, prefilled from the preset. */
 async function askParams(kind: CertCommandKind, preset: CertPresetResult | null): Promise<CertCreateParams> {
-  const params: CertCreateParams = { kind, folder: await pickFolder(defaultName(kind, preset)) };
-  params.algorithm = await pickAlgorithm(kind === 'ca' || kind === 'set' || !hasCa(params.folder) ? undefined : 'same as the CA');
+  const target = await pickFolder(kind, defaultName(kind, preset));
+  const params: CertCreateParams = { kind, ...target };
+  params.algorithm = await pickAlgorithm(kind === 'ca' || kind === 'set' || !hasCa(params.caFolder ?? params.folder) ? undefined : 'same as the CA');
   if (kind === 'server') {
     params.serverName = await ask('Server certificate: the host name or address clients dial (the CN)', preset?.serverName ?? 'localhost');
     const sans = await ask('More host names and IP addresses (SANs), comma-separated', (preset?.sans ?? []).join(', '), true);
@@ -140,9 +147,13 @@ async function askParams(kind: CertCommandKind, preset: CertPresetResult | null)
   return params;
 }
 
-/** The request an argument object gives. */
-function paramsOf(kind: CertCommandKind, a: CertCommandArgs, preset: CertPresetResult | null): CertCreateParams {
-  const params: CertCreateParams = { kind, folder: resolveFolder(a.folder, defaultName(kind, preset)) };
+/** The request an argument object gives; without a folder, the default the questions offer first. */
+async function paramsOf(kind: CertCommandKind, a: CertCommandArgs, preset: CertPresetResult | null): Promise<CertCreateParams> {
+  const name = defaultName(kind, preset);
+  const root = workspaceRoot();
+  const target = a.folder !== undefined || !root ? { folder: resolveFolder(a.folder, name) } : defaultTarget(kind, root, await findCaFolders(), name);
+  const params: CertCreateParams = { kind, ...target };
+  if (a.caFolder !== undefined) params.caFolder = resolveFolder(a.caFolder, name);
   for (const k of PASSED_THROUGH) {
     if (a[k] !== undefined) (params as unknown as Record<string, unknown>)[k] = a[k];
   }
@@ -168,14 +179,11 @@ async function generate(c: Commands, params: CertCreateParams): Promise<CertCrea
   );
 }
 
-async function showSummary(s: CertCreateSummary): Promise<void> {
-  const main = s.files.find(f => f.name === 'server.crt') ?? s.files.find(f => f.kind === 'certificate');
-  const manifest = s.files.find(f => f.kind === 'manifest');
-  const buttons = ['Open folder', ...(main ? [`Open ${main.name}`] : []), ...(manifest ? [`Open ${manifest.name}`] : [])];
-  const choice = await vscode.window.showInformationMessage(`PG TLS: ${s.message}`, ...buttons);
-  if (choice === 'Open folder') await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(s.dir));
-  else if (choice && main && choice === `Open ${main.name}`) await vscode.window.showTextDocument(vscode.Uri.file(main.path));
-  else if (choice && manifest && choice === `Open ${manifest.name}`) await vscode.window.showTextDocument(vscode.Uri.file(manifest.path));
+/** The short notification; "Show Details" opens the output channel with the whole summary. */
+async function showSummary(c: Commands, s: CertCreateSummary, resourcePatched: boolean): Promise<void> {
+  const choice = await vscode.window.showInformationMessage(`PG TLS: ${notificationText(s, workspaceRoot(), resourcePatched)}`, 'Show Details', 'Reveal in Explorer');
+  if (choice === 'Show Details') c.output.show(true);
+  else if (choice === 'Reveal in Explorer') await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(s.dir));
 }
 
 /** Applies the server's resource patch as a WorkspaceEdit (undoable, left unsaved); false when the text moved on. */

@@ -319,7 +319,9 @@ export function deployPathOf(local: string, mappings: readonly PathMapping[]): s
 /** A located path for messages: `` `/etc/pgpool2/certs/server.crt` (mapped to ./certs/server.crt by docker-compose.yml) ``. */
 export function describeLocated(loc: Located, quote: (s: string) => string = s => `\`${s}\``): string {
   if (loc.status === 'unresolved') return quote(loc.written);
-  if (!loc.via) return quote(loc.path);
+  // A relative path as written (the folder it is read from is the configuration's, which the diagnostic names), an
+  // absolute one without `.`/`..` segments: never the long joined path at the head of a message.
+  if (!loc.via) return quote(isAbsolutePath(loc.written) ? normalizePath(loc.written) ?? loc.written : loc.written);
   return `${quote(loc.written)} (mapped to ${loc.via.shown} by ${loc.via.mapping.origin})`;
 }
 

@@ -92,6 +92,18 @@ export function didYouMean(word: string, candidates: Iterable<string>, limit = 3
   return scored.slice(0, limit).map(s => s[0]);
 }
 
+/**
+ * A message as the Problems panel, Neovim and a terminal show it: plain text. Checks write names as Markdown code
+ * spans (`ssl_cert`), which would show their backticks there; each span becomes a quoted name, in double quotes as
+ * PostgreSQL's own messages quote names ("ssl_cert"), or in single quotes when it holds a double quote; a span that
+ * opens the message as its label (`ssl_cert`: …) loses its backticks only.
+ */
+export function plainMessage(s: string): string {
+  if (!s.includes('`')) return s;
+  // A leading label (`ssl_cert`: …) needs no quotes.
+  return s.replace(/^`([^`\n]+)`:/, '$1:').replace(/`([^`\n]+)`/g, (_m, x: string) => (x.includes('"') ? `'${x}'` : `"${x}"`));
+}
+
 /** Formats a list for a message: `a`, `b` and `c`. */
 export function listing(items: readonly string[], quote = '`'): string {
   const q = items.map(i => `${quote}${i}${quote}`);

@@ -125,6 +125,14 @@ export interface Settings {
    * that `pgtls check` would check on them (`workspace`: LSP pull workspace diagnostics). The core never reads it.
    */
   validate: 'openFiles' | 'workspace';
+  /**
+   * Whether YAML syntax errors and duplicate keys (`yaml/syntax-error`, `yaml/duplicate-key`) are reported: `never`
+   * leaves them to another YAML language server. `auto` is decided by the editor client (the VS Code extension sends
+   * `never` while the Red Hat YAML extension validates YAML); anywhere else it reports them, as `always` does.
+   */
+  reportYamlSyntax: 'auto' | 'always' | 'never';
+  /** The language client's trace of the LSP traffic (read by the VS Code client only). */
+  'trace.server': 'off' | 'messages' | 'verbose';
 }
 
 /** The defaults of every setting (owned by `SETTINGS_SPEC` in core/settings.ts). */

@@ -4,7 +4,7 @@
  * pulled when the client supports it and pushed otherwise. Everything else is the pure core behind `createService`.
  */
 import {
-  CodeActionKind, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult,
+  CodeActionKind, MessageType, ShowMessageNotification, TextDocumentSyncKind, type Connection, type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver';
 import type { ServiceEnv } from '../core/types';
 import { createService, type Service } from '../service';
@@ -15,7 +15,7 @@ import { registerMapRequest } from './mapRequest';
 import { DocumentStore } from './documents';
 import * as features from './features';
 import { guard, type Log } from './guard';
-import { clientSettings } from './settings';
+import { checkingRuleIds, clientSettings } from './settings';
 import { structureFeatures } from './structure';
 import { WorkspaceIndex } from './workspaceIndex';
 import { WorkspaceCheck } from './workspaceCheck';
@@ -44,7 +44,12 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   const safe = guard(log);
   const caps: features.ClientCaps = { pullDiagnostics: false, configuration: false, workspaceFolders: false, clientCommands: [] };
   // The store and the index come first: the service's environment reads the store's open buffers and holds the index.
-  const store = new DocumentStore({ service: () => service, settings: clientSettings(connection, () => caps.configuration), guard: safe });
+  let ruleIds: ReadonlySet<string> | undefined;
+  const settings = checkingRuleIds(clientSettings(connection, () => caps.configuration), () => (ruleIds ??= new Set(service.rules().map(r => r.id))), message => {
+    connection.console.warn(message);
+    void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
+  });
+  const store = new DocumentStore({ service: () => service, settings, guard: safe });
   const baseEnv = makeEnv(p => store.openAt(p)?.getText());
   const index = new WorkspaceIndex(baseEnv, store, (doc, previous) => service.parse(doc, previous));
   const env: ServiceEnv = { ...baseEnv, workspace: index.view, roots: index.view.roots };

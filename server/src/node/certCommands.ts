@@ -37,8 +37,10 @@ interface Plan {
   replication: boolean;
   /** A `set` for a Kubernetes operator: the Secrets are written too. */
   manifests: boolean;
-  /** Make a CA (else issue from the folder's ca.crt and ca.key). */
+  /** Make a CA (else issue from the ca.crt and ca.key in `caDir`). */
   makeCa: boolean;
+  /** Where the CA is read from when it is not made: `params.caFolder`, else the output folder. */
+  caDir: string;
 }
 
 /**
@@ -75,6 +77,7 @@ export async function runCertCommand(params: CertCreateParams, env: CertCommandE
     ...(edit && params.resource ? { resourceEdit: { uri: params.resource.uri, ...edit } } : {}),
     message: '',
   };
+  if (!plan.makeCa) summary.caDir = plan.caDir;
   summary.message = summaryMessage(summary, !plan.makeCa);
   return { status: 'written', summary };
 }
@@ -101,15 +104,19 @@ function planOf(params: CertCreateParams, resourceText: string | undefined): Pla
   const manifests = params.kind === 'set' && pr !== undefined && pr.operator !== 'pgpool';
 
   // Is a CA to be made or loaded?
-  const hasCa = fs.existsSync(path.join(dir, 'ca.crt')) && fs.existsSync(path.join(dir, 'ca.key'));
   const leafKind = params.kind === 'server' || params.kind === 'client' || params.kind === 'replication';
-  const makeCa = params.kind === 'ca' || params.kind === 'set' || (leafKind && !hasCa && params.createCaIfMissing !== false);
-  if (leafKind && !hasCa && !makeCa) throw new CertError(`${dir} has no ca.crt and ca.key; create a CA first`);
+  if (params.caFolder !== undefined && (!leafKind || !path.isAbsolute(params.caFolder))) {
+    throw new CertError(leafKind ? 'the CA folder must be an absolute path' : `a ${params.kind} command makes its own CA; leave out the CA folder`);
+  }
+  const caDir = params.caFolder !== undefined ? path.resolve(params.caFolder) : dir;
+  const hasCa = fs.existsSync(path.join(caDir, 'ca.crt')) && fs.existsSync(path.join(caDir, 'ca.key'));
+  const makeCa = params.kind === 'ca' || params.kind === 'set' || (leafKind && !hasCa && params.caFolder === undefined && params.createCaIfMissing !== false);
+  if (leafKind && !hasCa && !makeCa) throw new CertError(`${caDir} has no ca.crt and ca.key; create a CA first`);
   if (params.kind === 'server' || params.kind === 'set') {
     if (!serverName) throw new CertError('a server certificate needs a host name or address (the name clients dial)');
   }
   if ((params.kind === 'client' || params.kind === 'set') && !clientUser) throw new CertError('a client certificate needs the database user (its CN)');
-  return { params, dir, algorithm, days, preset: pr, serverName, sans, clientUser, replication, manifests, makeCa };
+  return { params, dir, algorithm, days, preset: pr, serverName, sans, clientUser, replication, manifests, makeCa, caDir };
 }
 
 const wantsServer = (p: Plan) => p.params.kind === 'server' || p.params.kind === 'set';
@@ -131,7 +138,7 @@ async function generate(plan: Plan, certs: CertService): Promise<{ files: Planne
   const { params, dir, algorithm, days, serverName } = plan;
   let ca: CertificateAuthority;
   if (!plan.makeCa) {
-    ca = await certs.loadCa(fs.readFileSync(path.join(dir, 'ca.crt'), 'utf8'), fs.readFileSync(path.join(dir, 'ca.key'), 'utf8'));
+    ca = await certs.loadCa(fs.readFileSync(path.join(plan.caDir, 'ca.crt'), 'utf8'), fs.readFileSync(path.join(plan.caDir, 'ca.key'), 'utf8'));
   } else {
     const caName = params.caName?.trim() || [...`pgtls development CA${serverName ? ` for ${serverName}` : ''}`].slice(0, 64).join('').trim();
     ca = await certs.createCa({ ...(algorithm ? { algorithm } : {}), commonName: caName, days: params.kind === 'ca' && days ? days : DEFAULT_CA_DAYS });
@@ -191,7 +198,7 @@ function summaryMessage(s: CertCreateSummary, caFromDisk: boolean): string {
   const keys = s.files.filter(f => f.kind === 'private-key').length;
   const server = s.files.find(f => f.name === 'server.crt');
   const parts = [`Wrote ${s.files.map(f => f.name).join(', ')} to ${s.dir} (${algorithmSpec(s.algorithm as KeyAlgorithm).label}; ${keys} private key${keys === 1 ? '' : 's'} mode 0600).`];
-  if (caFromDisk) parts.push('Issued by the existing ca.crt.');
+  if (caFromDisk) parts.push(s.caDir && s.caDir !== s.dir ? `Issued by the existing CA in ${s.caDir}.` : 'Issued by the existing ca.crt.');
   if (server?.sans?.length) parts.push(`Server SANs: ${server.sans.join(', ')}.`);
   const first = s.files.find(f => f.notAfter && f.name !== 'ca.crt') ?? s.files.find(f => f.notAfter);
   if (first?.notAfter) parts.push(`Valid until ${first.notAfter.slice(0, 10)}.`);

@@ -8,7 +8,7 @@
  * or is not checked when the server opens it from a folder pgtls does not know. Certificates and keys are read by the
  * environment's TLS backend (OpenSSL through `node:crypto` in Node.js).
  */
-import { isAbsolutePath } from '../core/deployPaths';
+import { isAbsolutePath, normalizePath } from '../core/deployPaths';
 import { readPemBlocks } from '../core/pem';
 import type { Certificate, PemCertificates, PublicKeyInfo } from '../core/tlsBackend';
 import type { FileStat } from '../core/types';
@@ -176,6 +176,7 @@ function checkPermissions(t: TlsFilesContext, key: Opened): void {
   const bad = (ownedByUs && (st.mode & 0o077) !== 0) || (st.uid === 0 && (st.mode & 0o037) !== 0);
   if (!bad) return;
   const mode = `0${(st.mode & 0o777).toString(8).padStart(3, '0')}`;
-  const fix = ownedByUs ? `chmod 0600 ${key.path}` : `chmod 0640 ${key.path}`;
+  const file = normalizePath(key.path) ?? key.path;
+  const fix = ownedByUs ? `chmod 0600 ${file}` : `chmod 0640 ${file}`;
   t.report(p.rules.keyPermissions, key.s, `${key.s.ref}: ${key.shown} has group or world access (mode ${mode}, owner uid ${st.uid}): ${p.permissionEffect}; run \`${fix}\` (0600 when the ${p.product} user owns it, at most 0640 when root does).`);
 }

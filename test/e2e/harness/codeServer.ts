@@ -21,6 +21,7 @@ import { freePort } from '../../ports';
 import { servePageRequests, type RequestPage } from './pageRequests';
 import type { ProcessGroup } from './processes';
 import { CHROMIUM, CODE_SERVER_ENTRY, PLAYWRIGHT_CORE } from './tools';
+import { serveUiRequests, type UiPage } from './uiRequests';
 
 export interface SuiteRun {
   /** Scratch folder of this run (profiles, logs); the caller removes it. */
@@ -38,6 +39,10 @@ export interface SuiteRun {
   screenshot?: string;
   /** Where the pictures the module asks for by name go (pageRequests.ts); without it, no picture is written. */
   imagesDir?: string;
+  /** Where the suite's screenshot requests write (uiRequests.ts); default `<tmp>/screenshots`. */
+  screenshotsDir?: string;
+  /** More extensions to install before pgtls's (e.g. a companion extension a test needs). */
+  extraVsix?: string[];
   timeoutMs: number;
   log: (line: string) => void;
 }
@@ -49,7 +54,7 @@ export interface SuiteResult {
 }
 
 /** The slice of playwright-core's API this harness uses (loaded at run time from the tools folder). */
-interface Page {
+interface Page extends UiPage {
   exposeFunction(name: string, fn: (...args: never[]) => unknown): Promise<void>;
   goto(url: string, options: { waitUntil: 'domcontentloaded'; timeout: number }): Promise<unknown>;
   waitForSelector(selector: string, options: { timeout: number; state?: 'visible' | 'attached' }): Promise<unknown>;
@@ -128,6 +133,10 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
   });
   const profile = ['--extensions-dir', dirs.extensions, '--user-data-dir', dirs.userData];
 
+  for (const extra of o.extraVsix ?? []) {
+    const r = await o.group.run(process.execPath, [CODE_SERVER_ENTRY, ...profile, '--install-extension', extra], { env, timeoutMs: 120_000 });
+    if (r.code !== 0) throw new Error(`code-server --install-extension ${path.basename(extra)} failed (${r.code}):\n${r.stdout}\n${r.stderr}`);
+  }
   const install = await o.group.run(process.execPath, [CODE_SERVER_ENTRY, ...profile, '--install-extension', o.vsix], { env, timeoutMs: 120_000 });
   if (install.code !== 0) throw new Error(`code-server --install-extension failed (${install.code}):\n${install.stdout}\n${install.stderr}`);
   o.log(`installed ${path.basename(o.vsix)}: ${install.stdout.trim().split('\n').pop()}`);
@@ -147,6 +156,7 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
   const hostOutput: string[] = [];
   let context: BrowserContext | undefined;
   let pageRequests: { stop: () => Promise<void> } | undefined;
+  let stopUi: (() => void) | undefined;
   let exitCode = 1;
   try {
     await Promise.race([
@@ -195,6 +205,7 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
     o.log('workbench rendered; the suite runs in the extension host');
 
     pageRequests = servePageRequests(page as unknown as RequestPage, path.join(o.outDir, 'page'), o.imagesDir, o.log);
+    stopUi = serveUiRequests(page, o.outDir, o.screenshotsDir ?? path.join(o.tmp, 'screenshots'), o.log);
     const deadline = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`the suite did not finish in ${o.timeoutMs / 1000}s`)), o.timeoutMs).unref());
     const ended = Promise.race([finished, csExited]);
     if (o.screenshot) {
@@ -212,6 +223,7 @@ export async function runSuiteInCodeServer(o: SuiteRun): Promise<SuiteResult> {
     hostOutput.push(`[harness] ${e instanceof Error ? e.message : String(e)}`);
   } finally {
     await pageRequests?.stop();
+    stopUi?.();
     await context?.close().catch(() => undefined);
     await o.group.dispose();
     logStream.end();

@@ -182,6 +182,9 @@ test(`editing ${EXPECTED.fix.file} clears the diagnostic, and restoring the line
   await doc.save();
 });
 
+// Issue 12's bugs, one test each (suite/issue12.js): before the certificate tests below, which add CA folders.
+require('./issue12').register({ test, open, fileUri, diagnosticsWhen, fileAppears, log, codeOf, OUT });
+
 test('PG TLS: Check Workspace puts the findings of a closed file in the Problems panel', async () => {
   const root = vscode.workspace.workspaceFolders[0].uri.fsPath;
   const file = path.join(root, 'closed', 'pgpool.conf');

@@ -1,6 +1,7 @@
 /**
  * Completion in our resources (and in resources of kinds that users' CRDs define): field names that the schema allows where the cursor is and that are not yet present
- * in that map (with their descriptions), and the allowed values after `key: ` (enums, booleans).
+ * in that map (with their descriptions), and the allowed values after `key: ` (enums, booleans); in an empty document
+ * of a manifest file, the resource snippets (snippets.ts).
  *
  * The place is read from the lines above the cursor (indentation and `- ` items), not from the AST: while typing, the
  * document is often not valid YAML yet, and a half-typed key must still complete.
@@ -10,6 +11,7 @@ import type { CompletionResult, SourceDocument, Span } from '../../core/types';
 import { documentAt, schemaOf } from './nav';
 import type { K8sFile } from './parse';
 import { declaredFields, fieldMarkdown, plainIsString, schemaAt, typeText, type JsonSchema } from './catalogue';
+import { snippetCompletions } from './snippets';
 
 interface Line {
   /** Offset of the line start (in the text given). */
@@ -82,6 +84,9 @@ function mapAt(lines: Line[], index: number, col: number): { path: string[]; sib
 }
 
 export function complete(doc: SourceDocument, file: K8sFile, offset: number, ctx: FeatureContext): CompletionResult[] {
+  // Where a new resource starts: the resource snippets, and nothing else.
+  const snippets = snippetCompletions(file, doc.text, offset);
+  if (snippets) return snippets;
   const d = documentAt(file, offset);
   if (!d) return [];
   // Ours for the built-in kinds, a user's CRD's for the kinds it defines.

@@ -87,8 +87,11 @@ export function check(doc: SourceDocument, file: K8sFile, ctx: ValidateContext):
   const notCheckedSaid = new Set<string>();
   // A kustomize patch carries only what it changes: no finding for what it lacks (patches.ts).
   const patch = patchUseOf(ctx.env, doc.path) !== undefined;
+  // Plain YAML problems that another YAML language server in the editor reports too (settings.ts reportYamlSyntax).
+  const leaveYamlSyntax = ctx.settings.reportYamlSyntax === 'never';
   const emit: Reporter = (rule, span, message, extra) => {
     if (patch && PATCH_SILENT.has(rule)) return;
+    if (leaveYamlSyntax && (rule === YAML['syntax-error'] || rule === YAML['duplicate-key'])) return;
     if (rule === SCHEMA['cel-not-checked']) {
       if (notCheckedSaid.has(message)) return;
       notCheckedSaid.add(message);
