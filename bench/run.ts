@@ -129,7 +129,7 @@ const cases: { name: string; file: string; lang: LanguageId; text: string }[] = 
 ];
 
 /** Sections that can run alone; each returns its markdown, starting with its `## ` heading. */
-const SECTIONS: Record<string, () => Promise<string>> = { activation: benchActivation };
+const SECTIONS: Record<string, () => Promise<string>> = { activation: benchActivation, certs: () => benchCerts() };
 
 /** `results` with the section that starts with `section`'s heading line replaced (up to the next `## `), or appended. */
 function spliceSection(results: string, section: string): string {
