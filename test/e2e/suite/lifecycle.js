@@ -108,8 +108,15 @@ function register(test, { open, log }) {
     assert.ok(r && r.nodes >= 3, `expected the Secret, the certificate and its CA; got ${JSON.stringify(r)}`);
     assert.ok(r.edges >= 2, `expected the CA → certificate and certificate → Secret links; got ${JSON.stringify(r)}`);
     assert.equal(r.broken, 0, 'the certificate is issued by the CA beside it: nothing is broken');
-    const tab = vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => t.input instanceof vscode.TabInputWebview && /^TLS Map/.test(t.label));
-    assert.ok(tab, 'no TLS Map webview tab');
+    // The panel's tab appears once the workbench has opened it beside the editor.
+    const mapTab = () => vscode.window.tabGroups.all.flatMap(g => g.tabs).find(t => /^TLS Map/.test(t.label));
+    for (const until = Date.now() + 10000; !mapTab() && Date.now() < until;) await new Promise(res => setTimeout(res, 200));
+    const labels = vscode.window.tabGroups.all.flatMap(g => g.tabs).map(t => `${t.label} (${t.input && t.input.constructor ? t.input.constructor.name : typeof t.input})`);
+    log(`tabs: ${labels.join(', ')}`);
+    const tab = mapTab();
+    assert.ok(tab, `no TLS Map tab; tabs: ${labels.join(', ')}`);
+    assert.equal(tab.label, 'TLS Map: lifecycle', 'the tab names the folder drawn');
+    assert.ok(tab.input instanceof vscode.TabInputWebview, 'the TLS Map is a webview');
     fs.rmSync(path.join(root(), name));
   });
 
