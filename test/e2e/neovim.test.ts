@@ -9,12 +9,12 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertTools, missing, which } from '../requires';
+import { assertTools, missing } from '../requires';
+import { SERVER, runNeovim } from './harness/neovim';
 import { ProcessGroup } from './harness/processes';
 import { pathToFileURL } from 'node:url';
-import { E2E_DIR, REPO, copyWorkspace, expected, makeTemp, removeTemp } from './harness/tools';
+import { E2E_DIR, copyWorkspace, expected, makeTemp, removeTemp } from './harness/tools';
 
-const SERVER = path.join(REPO, 'dist/server.js');
 const skip = missing('nvim');
 
 interface LspDiagnostic {
@@ -50,26 +50,12 @@ test('pgtls language server in Neovim: pushed diagnostics with rule id and exact
     const workspace = copyWorkspace(tmp);
     const files = Object.keys(want.diagnostics).map(f => path.join(workspace, f));
     const out = path.join(tmp, 'report.json');
-    const xdg = (name: string) => {
-      const dir = path.join(tmp, name);
-      fs.mkdirSync(dir, { recursive: true });
-      return dir;
-    };
-    const r = await group.run(which('nvim')!, ['--headless', '--clean', '-n', '-c', `luafile ${path.join(E2E_DIR, 'harness/nvim-diagnostics.lua')}`], {
-      cwd: workspace,
-      timeoutMs: 60_000,
-      env: {
-        ...process.env,
-        // Neovim's state, logs and the server's sockets stay in the scratch folder (whose path also marks the processes).
-        HOME: xdg('home'), XDG_CONFIG_HOME: xdg('config'), XDG_DATA_HOME: xdg('data'), XDG_STATE_HOME: xdg('state'),
-        XDG_CACHE_HOME: xdg('cache'), TMPDIR: xdg('tmp'),
-        PGTLS_LSP_CMD: JSON.stringify([process.execPath, SERVER, '--stdio']),
-        PGTLS_FILES: JSON.stringify(files),
-        PGTLS_WANT: JSON.stringify(Object.fromEntries(files.map(f => [f, want.diagnostics[path.basename(f)]!.map(e => e.code)]))),
-        PGTLS_SETTINGS: JSON.stringify({ pgtls: { checkFiles: false } }),
-        PGTLS_OUT: out,
-        PGTLS_TIMEOUT_MS: '30000',
-      },
+    const r = await runNeovim(group, tmp, workspace, 'nvim-diagnostics.lua', {
+      PGTLS_FILES: JSON.stringify(files),
+      PGTLS_WANT: JSON.stringify(Object.fromEntries(files.map(f => [f, want.diagnostics[path.basename(f)]!.map(e => e.code)]))),
+      PGTLS_SETTINGS: JSON.stringify({ pgtls: { checkFiles: false } }),
+      PGTLS_OUT: out,
+      PGTLS_TIMEOUT_MS: '30000',
     });
     const report = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) as Report : undefined;
     const context = `nvim exit ${r.code}\nstderr: ${r.stderr}\nreport: ${JSON.stringify(report, null, 2)}`;
@@ -128,25 +114,12 @@ test('pgtls language server in Neovim: document symbols, links, formatting and a
   try {
     const workspace = copyWorkspace(tmp);
     const out = path.join(tmp, 'report.json');
-    const xdg = (name: string) => {
-      const dir = path.join(tmp, name);
-      fs.mkdirSync(dir, { recursive: true });
-      return dir;
-    };
-    const r = await group.run(which('nvim')!, ['--headless', '--clean', '-n', '-c', `luafile ${path.join(E2E_DIR, 'harness/nvim-structure.lua')}`], {
-      cwd: workspace,
-      timeoutMs: 60_000,
-      env: {
-        ...process.env,
-        HOME: xdg('home'), XDG_CONFIG_HOME: xdg('config'), XDG_DATA_HOME: xdg('data'), XDG_STATE_HOME: xdg('state'),
-        XDG_CACHE_HOME: xdg('cache'), TMPDIR: xdg('tmp'),
-        PGTLS_LSP_CMD: JSON.stringify([process.execPath, SERVER, '--stdio']),
-        PGTLS_ROOT: workspace,
-        PGTLS_SPEC: JSON.stringify(spec),
-        PGTLS_SETTINGS: JSON.stringify({ pgtls: { checkFiles: false } }),
-        PGTLS_OUT: out,
-        PGTLS_TIMEOUT_MS: '30000',
-      },
+    const r = await runNeovim(group, tmp, workspace, 'nvim-structure.lua', {
+      PGTLS_ROOT: workspace,
+      PGTLS_SPEC: JSON.stringify(spec),
+      PGTLS_SETTINGS: JSON.stringify({ pgtls: { checkFiles: false } }),
+      PGTLS_OUT: out,
+      PGTLS_TIMEOUT_MS: '30000',
     });
     const report = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) as StructureReport : undefined;
     const context = `nvim exit ${r.code}\nstderr: ${r.stderr}\nreport: ${JSON.stringify(report, null, 2)}`;

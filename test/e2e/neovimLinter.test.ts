@@ -9,11 +9,11 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { assertTools, missing, which } from '../requires';
+import { assertTools, missing } from '../requires';
+import { SERVER, runNeovim } from './harness/neovim';
 import { ProcessGroup } from './harness/processes';
-import { E2E_DIR, REPO, makeTemp, removeTemp } from './harness/tools';
+import { makeTemp, removeTemp } from './harness/tools';
 
-const SERVER = path.join(REPO, 'dist/server.js');
 const RULE = 'pool-hba/md5-method';
 
 interface Report {
@@ -42,21 +42,8 @@ test('pgtls code actions in Neovim: suppression comment quick fix and source.fix
     fs.writeFileSync(hba, 'hostssl db1 all 10.1.0.0/16 md5\nhostssl db2 all 10.2.0.0/16 md5\n');
     fs.writeFileSync(pgpool, "portt = 9999\nlog_destination = ''\nbackend_clustering_mode = streaming_replicaton\nnum_init_children = 32MB\n");
     const out = path.join(tmp, 'report.json');
-    const xdg = (name: string) => {
-      const dir = path.join(tmp, name);
-      fs.mkdirSync(dir, { recursive: true });
-      return dir;
-    };
-    const r = await group.run(which('nvim')!, ['--headless', '--clean', '-n', '-c', `luafile ${path.join(E2E_DIR, 'harness/nvim-codeactions.lua')}`], {
-      cwd: workspace,
-      timeoutMs: 60_000,
-      env: {
-        ...process.env,
-        HOME: xdg('home'), XDG_CONFIG_HOME: xdg('config'), XDG_DATA_HOME: xdg('data'), XDG_STATE_HOME: xdg('state'),
-        XDG_CACHE_HOME: xdg('cache'), TMPDIR: xdg('tmp'),
-        PGTLS_LSP_CMD: JSON.stringify([process.execPath, SERVER, '--stdio']),
-        PGTLS_HBA: hba, PGTLS_PGPOOL: pgpool, PGTLS_RULE: RULE, PGTLS_OUT: out, PGTLS_TIMEOUT_MS: '20000',
-      },
+    const r = await runNeovim(group, tmp, workspace, 'nvim-codeactions.lua', {
+      PGTLS_HBA: hba, PGTLS_PGPOOL: pgpool, PGTLS_RULE: RULE, PGTLS_OUT: out, PGTLS_TIMEOUT_MS: '20000',
     });
     const report = fs.existsSync(out) ? JSON.parse(fs.readFileSync(out, 'utf8')) as Report : undefined;
     const context = `nvim exit ${r.code}\nstderr: ${r.stderr}\nreport: ${JSON.stringify(report, null, 2)}`;
