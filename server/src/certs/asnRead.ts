@@ -18,7 +18,8 @@ const ATTRIBUTE_NAMES: Record<string, string> = {
 };
 export const OID_COMMON_NAME = '2.5.4.3';
 
-const hex = (b: ArrayBuffer | Uint8Array) => Array.from(new Uint8Array(b), x => x.toString(16).padStart(2, '0')).join('');
+/** Bytes as lower-case hex, no separators. */
+export const hex = (b: ArrayBuffer | Uint8Array): string => Array.from(new Uint8Array(b), x => x.toString(16).padStart(2, '0')).join('');
 
 /** RFC 4514 escaping of one attribute value; control characters as \XX. */
 function escapeValue(s: string): string {

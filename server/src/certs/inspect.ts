@@ -12,7 +12,7 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate } from '@peculiar/asn1-x509';
 import { ECParameters } from '@peculiar/asn1-ecc';
 import { RSAPublicKey } from '@peculiar/asn1-rsa';
-import { OID_COMMON_NAME, formatName, nameField, readExtensions, type ReadExtensions } from './asnRead';
+import { OID_COMMON_NAME, formatName, hex, nameField, readExtensions, type ReadExtensions } from './asnRead';
 import { builtCertificate } from './assemble';
 import {
   EDDSA_BITS, KEY_USAGES, bitLength, curveOfOid, ekuLabel, ekuName, issuerProblem, keyTypeOfOid, misplacedEncipherment,
@@ -239,10 +239,6 @@ export function renderCertificateText(d: Omit<CertificateDescription, 'text'>): 
 function hexBytes(hex: string): Uint8Array {
   const h = hex.length % 2 ? `0${hex}` : hex;
   return Uint8Array.from(h.match(/../g) ?? [], x => parseInt(x, 16));
-}
-
-function hex(bytes: ArrayBuffer | Uint8Array): string {
-  return Array.from(new Uint8Array(bytes), b => b.toString(16).padStart(2, '0')).join('');
 }
 
 function colonHex(bytes: Uint8Array): string {
