@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 'use strict';
-// The `pgtls` command. `pgtls cert …` and `pgtls inspect …` load dist/cli-cert.js, a bundle without the check
-// machinery (server/src/cli/certMain.ts), so that they start fast; every other command loads dist/cli.js. The
-// choice is made from the command name before anything is required.
+// The `pgtls` command. `pgtls cert set …` loads dist/cli-cert-set.js (server/src/cli/certSetMain.ts: that command
+// alone, without the YAML library and @peculiar/x509), except with --help or --resource; `pgtls cert …` and
+// `pgtls inspect …` load dist/cli-cert.js, a bundle without the check machinery (server/src/cli/certMain.ts), so
+// that they start fast; every other command loads dist/cli.js. The choice is made from the command words before
+// anything is required; a command the smaller bundle does not take always has the larger one to go to.
 //
 // Compiling a bundle costs about as much as the work of a `cert set`, so the compiled code is cached: on Node 22+
 // by Node's own compile cache; on older Node here, with V8's code cache in a folder of the user's own
@@ -13,8 +15,13 @@ const nodeModule = require('node:module');
 const path = require('node:path');
 
 const CERT_BUNDLE_COMMANDS = ['cert', 'inspect'];
-const bundle = path.join(__dirname, '..', 'dist', CERT_BUNDLE_COMMANDS.includes(process.argv[2]) ? 'cli-cert.js' : 'cli.js');
+const bundle = path.join(__dirname, '..', 'dist', bundleFor(process.argv.slice(2)));
 load(bundle).main();
+
+function bundleFor(args) {
+  if (args[0] === 'cert' && args[1] === 'set' && !args.slice(2).some(a => a === '--help' || a === '-h' || a === '--resource' || a.startsWith('--resource='))) return 'cli-cert-set.js';
+  return CERT_BUNDLE_COMMANDS.includes(args[0]) ? 'cli-cert.js' : 'cli.js';
+}
 
 function load(file) {
   if (process.env.PGTLS_COMPILE_CACHE === '0') return require(file);
@@ -78,6 +85,13 @@ function saveCache(script, cacheFile) {
   try {
     fs.writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
     fs.renameSync(tmp, cacheFile);
+    // the caches of earlier builds of this bundle (or other Node versions) are never read again: remove them
+    const dir = path.dirname(cacheFile);
+    const own = path.basename(cacheFile);
+    const stem = own.slice(0, own.indexOf('-v') + 2);
+    for (const f of fs.readdirSync(dir)) {
+      if (f !== own && f.startsWith(stem) && /^\d/.test(f.slice(stem.length)) && f.endsWith('.v8')) fs.rmSync(path.join(dir, f), { force: true });
+    }
   } catch {
     try { fs.rmSync(tmp, { force: true }); } catch { /* nothing to clean */ }
   }

@@ -9,10 +9,9 @@ import { x509 } from './certs/x509lib';
 import { isMap, isSeq, parseAllDocuments, type Document } from 'yaml';
 import { CertError } from './certs/algorithms';
 import { commonName, matchesHost } from './x509';
-import {
-  createCa, createIntermediate, issueClient, issueReplication, issueServer, type CaOptions, type CertificateAuthority, type IssuedCertificate,
-} from './certs/generate';
+import type { CertificateAuthority } from './certs/generate';
 import { describeCertificate, describeCertificates, type CertificateDescription } from './certs/inspect';
+import { CertFileError, createCertGenerator, type CertEnv, type CertGenerator } from './certGenerate';
 import { scanContainers } from './certs/containers';
 import { inspectContainers, matchKeys, type ContainerReport } from './certs/inspectContainers';
 import { pemDecodeAll } from './certs/keys';
@@ -21,76 +20,30 @@ import { signCsr, type SignCsrOptions, type SignedCsr } from './certs/sign';
 import { DEFAULT_CLIENT_USER, PERCONA_REPLICATION_USER, presetFromResource, type CertPreset, type PresetInput } from './certs/presets';
 import type { CertInspectResult, CertPresetResult } from './protocol';
 
-// The vocabulary the front ends use (names, limits, parsers of user input), so that they need no deeper import.
-export {
-  CertError, DEFAULT_ALGORITHM, KEY_ALGORITHMS, SIGNATURE_HASHES, algorithmSpec, assertStrong, parseAlgorithm, type KeyAlgorithm,
-} from './certs/algorithms';
-export { DEFAULT_CA_DAYS, DEFAULT_LEAF_DAYS, type CertificateAuthority, type IssuedCertificate } from './certs/generate';
-export { compatWarnings, isEddsaSignature, rolesOfFiles } from './certs/compat';
-export type { CertificateDescription } from './certs/inspect';
-export { parseKeyFormat, type KeyFormat } from './certs/keys';
+// The vocabulary the front ends use (names, limits, parsers of user input), so that they need no deeper import;
+// the generating half (certGenerate.ts) holds the part `pgtls cert set` needs.
+export * from './certGenerate';
 export { operatorManifests, renderManifests, requiredFiles, toYaml } from './certs/manifests';
 export {
   BUNDLE_FILE, NotASetError, SUBJECT_NOTE, SetProblemError, renewSet, rotateCa,
   type LifecycleFile, type LifecycleResult, type ReissuedLeaf, type RotateResult,
 } from './certs/lifecycle';
 export { RELOAD, rotationSteps, type RotationStep } from './certs/rotation';
-export { splitSans } from './certs/names';
 export type { KeyDescription } from './certs/plan';
 export type { ContainerCertificate, ContainerKey, ContainerReport } from './certs/inspectContainers';
 export { documentLabel } from './certs/containers';
 export { csrKeyLabel, type CsrRole, type SignedCsr } from './certs/sign';
-export {
-  DEFAULT_CLIENT_USER, OPERATORS, PERCONA_REPLICATION_USER, parseOperator, preset, type CertPreset, type CpoLayout, type PresetInput,
-} from './certs/presets';
 
-/** What the certificate operations take from their surroundings; tests pin the clock. */
-export interface CertEnv {
-  now(): Date;
-  crypto: Crypto;
-}
-
-/**
- * An input file is not what it must be (not PEM, a key that does not belong to its certificate, a certificate from
- * another CA): the command cannot be carried out, but the command line was fine.
- */
-export class CertFileError extends Error {
-  override readonly name = 'CertFileError';
-}
-
-/** A new CA: a root, or with `parent` an intermediate signed by it. */
-export type NewCa = Omit<CaOptions, 'now' | 'crypto'> & { parent?: CertificateAuthority };
-
-/** The certificates to issue from one CA; the leaves' algorithm defaults to the CA's. */
-export interface IssueRequest {
-  leaves?: { algorithm?: string; days?: number; keyFormat?: string; notBefore?: string | Date; notAfter?: string | Date; allowInvalidDates?: boolean };
-  server?: { commonName: string; dnsNames: readonly string[]; ipAddresses: readonly string[]; clientAuth?: boolean };
-  client?: { user: string };
-  replication?: boolean;
-}
-
-export interface IssuedSet {
-  server?: IssuedCertificate;
-  client?: IssuedCertificate;
-  replication?: IssuedCertificate;
-}
-
-export interface CertService {
+export interface CertService extends CertGenerator {
   /** The operator preset of the resource document containing `offset` (else of the first resource in the text). */
   presetAt(text: string, offset: number): CertPreset | undefined;
   /** The preset reduced to what the editor's questions need. */
   presetSummary(pr: CertPreset): CertPresetResult;
-  createCa(opts: NewCa): Promise<CertificateAuthority>;
   /** A CA from its certificate (chain) and key PEM; CertError when they do not make a usable CA. */
   /** `allowInvalidDates`: also an expired or not yet valid CA (negative tests). */
   loadCa(certPem: string, keyPem: string, opts?: { allowInvalidDates?: boolean }): Promise<CertificateAuthority>;
-  /** Issues the requested leaves from `ca` (in parallel). */
-  issue(ca: CertificateAuthority, request: IssueRequest): Promise<IssuedSet>;
   /** Signs a PKCS#10 CSR (PEM text or DER bytes) with `ca` as a server or client certificate (certs/sign.ts). */
   signCsr(ca: CertificateAuthority, csr: string | Uint8Array, opts: Omit<SignCsrOptions, 'now' | 'crypto'>): Promise<SignedCsr>;
-  /** A certificate set as data: a new CA (`ca`) and the leaves it issues. Nothing is written. */
-  createSet(request: IssueRequest & { ca: NewCa }): Promise<IssuedSet & { ca: CertificateAuthority }>;
-  describe(pemOrDer: string | BufferSource): Promise<CertificateDescription>;
   /** The editor's inspection: certificates only, from PEM, base64 of PEM or DER, or a file's bytes (see `inspectCertificates`). */
   inspect(input: { text?: string; bytes?: Uint8Array }): Promise<CertInspectResult>;
   /** `pgtls inspect`: the certificates and the keys (described, never shown) of a file's bytes (see `inspectFile`). */
@@ -105,32 +58,12 @@ export interface CertService {
 }
 
 export function createCertService(env: CertEnv): CertService {
-  const createNewCa = (opts: NewCa): Promise<CertificateAuthority> => {
-    const { parent, ...rest } = opts;
-    const full = { ...rest, now: env.now(), crypto: env.crypto };
-    return parent ? createIntermediate(parent, full) : createCa(full);
-  };
-  const issue = async (ca: CertificateAuthority, r: IssueRequest): Promise<IssuedSet> => {
-    const common = { now: env.now(), crypto: env.crypto, ...r.leaves };
-    const [server, client, replication] = await Promise.all([
-      r.server ? issueServer(ca, { ...common, ...r.server }) : undefined,
-      r.client ? issueClient(ca, { ...common, user: r.client.user }) : undefined,
-      r.replication ? issueReplication(ca, common) : undefined,
-    ]);
-    return { ...(server ? { server } : {}), ...(client ? { client } : {}), ...(replication ? { replication } : {}) };
-  };
   return {
+    ...createCertGenerator(env),
     presetAt,
     presetSummary,
-    createCa: createNewCa,
     loadCa: (certPem, keyPem, opts) => loadCertificateAuthority(certPem, keyPem, env.now(), env.crypto, opts),
-    issue,
     signCsr: (ca, csr, opts) => signCsr(ca, csr, { ...opts, now: env.now(), crypto: env.crypto }),
-    async createSet(request) {
-      const ca = await createNewCa(request.ca);
-      return { ca, ...(await issue(ca, request)) };
-    },
-    describe: pemOrDer => describeCertificate(pemOrDer, env.now(), env.crypto),
     inspect: input => inspectCertificates(input, env),
     inspectFile: bytes => inspectFile(bytes, env),
     async inspectContainers(text) {

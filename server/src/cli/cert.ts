@@ -14,15 +14,15 @@
  * Nothing here prints or logs key material: summaries name files, algorithms, subjects, SANs and validity only.
  */
 import {
-  CertError, CertFileError, DEFAULT_CA_DAYS, DEFAULT_LEAF_DAYS, KEY_ALGORITHMS, PERCONA_REPLICATION_USER, SIGNATURE_HASHES, assertStrong,
+  DEFAULT_CA_DAYS, DEFAULT_LEAF_DAYS, KEY_ALGORITHMS, PERCONA_REPLICATION_USER, SIGNATURE_HASHES, assertStrong,
   createCertService, splitSans, type IssueRequest,
 } from '../certService';
 import { fastCrypto } from '../node/fastCrypto';
-import { ExistingFilesError, WriteFilesError } from '../node/writeFiles';
-import { CommandFailure, UsageError, intFlag, many, one, parseArgs, required, usageFailed, type CliIo, type ParsedArgs } from './args';
-import { caFiles, caFlags, leafFiles, loadCa, precheck, writeAndReport, type CertCtx, type Planned } from './certFiles';
+import { UsageError, intFlag, many, one, parseArgs, required, type CliIo, type ParsedArgs } from './args';
+import { caFiles, caFlags, leafFiles, loadCa, precheck, reportError, writeAndReport, type CertCtx, type Planned } from './certFiles';
 import { CERT_ALIASES, CERT_COMMANDS, algorithmFlag, basenameFlag, formatFlag, keyFormatFlag, validityFlags } from './certFlags';
 import { certPreset, presetFrom } from './certPresets';
+import { certSet } from './certSet';
 import { LIFECYCLE_HELP, certLifecycle } from './certRenew';
 import { certSecrets } from './certSecrets';
 import { CERT_SIGN_HELP, certSign } from './certSign';
@@ -116,7 +116,7 @@ export async function runCertCli(argv: string[], io: CliIo, env: CertCliEnv = {}
     if (rest.includes('--help') || rest.includes('-h')) { io.out(CERT_HELP); return 0; }
     const p = parseArgs(rest, { flags, aliases: CERT_ALIASES, command: `cert ${sub}` });
     switch (sub) {
-      case 'set': return await certSet(p, ctx);
+      case 'set': return await certSet(p, ctx, presetFrom);
       case 'ca': return await certCa(p, ctx);
       case 'server': case 'client': case 'replication': return await certLeaf(sub, p, ctx);
       case 'secrets': return await certSecrets(p, ctx);
@@ -130,65 +130,7 @@ export async function runCertCli(argv: string[], io: CliIo, env: CertCliEnv = {}
   }
 }
 
-function reportError(e: unknown, io: CliIo): number {
-  if (e instanceof UsageError || e instanceof CertError) return usageFailed(io, e.message, 'pgtls cert --help');
-  if (e instanceof ExistingFilesError) {
-    io.err(`pgtls: ${e.message} (use --force to replace ${e.existing.length === 1 ? 'it' : 'them'})\n`);
-    return 2;
-  }
-  if (e instanceof CommandFailure || e instanceof CertFileError || e instanceof WriteFilesError) {
-    io.err(`pgtls: ${e.message}\n`);
-    return 1;
-  }
-  // Unexpected: report the message and where, but never an object dump that could hold key bytes.
-  io.err(`pgtls: internal error: ${e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error'}\n`);
-  return 1;
-}
-
 // --- generation -------------------------------------------------------------------------------------------------
-
-async function certSet(p: ParsedArgs, ctx: CertCtx): Promise<number> {
-  const out = required(p, 'out', 'cert set', '(the folder to write into)');
-  const format = formatFlag(p);
-  const pr = presetFrom(p, 'cert set');
-  const algorithm = algorithmFlag(p) ?? 'ecdsa-p256';
-  const { hash } = assertStrong(algorithm, one(p, 'hash'));
-  const keyFormat = keyFormatFlag(p, algorithm);
-  const days = intFlag(p, 'days', 1, 36500);
-  const caDays = intFlag(p, 'ca-days', 1, 36500);
-  let serverName = one(p, 'server-name');
-  let sans = many(p, 'san');
-  let clientUser = one(p, 'client-user');
-  if (pr) {
-    serverName ??= pr.server.commonName;
-    sans = [...pr.server.dnsNames, ...pr.server.ipAddresses].filter(s => s !== serverName);
-    clientUser ??= pr.clientUsers[0];
-  }
-  if (!serverName) throw new UsageError('cert set needs --server-name (the host name or address clients dial), or --operator/--resource');
-  if (!clientUser) throw new UsageError('cert set needs --client-user (the database user the client certificate logs in as; it becomes the CN)');
-  const replication = p.bools.has('replication') || pr?.replicationUser !== undefined;
-  const pk8 = p.bools.has('pk8');
-  const names = ['ca.crt', 'ca.key', 'server.crt', 'server.key', 'client.crt', 'client.key',
-    ...(pk8 ? ['client.pk8'] : []), ...(replication ? ['replication.crt', 'replication.key'] : [])];
-  precheck(out, names, p.bools.has('force'));
-  const extra = splitSans(sans);
-
-  const caName = one(p, 'ca-name') ?? [...`pgtls development CA for ${serverName}`].slice(0, 64).join('').trim();
-  const set = await ctx.certs.createSet({
-    ca: { algorithm, keyFormat, commonName: caName, ...(hash ? { hash } : {}), days: caDays ?? DEFAULT_CA_DAYS },
-    leaves: { algorithm, keyFormat, ...(days ? { days } : {}), ...validityFlags(p) },
-    server: { commonName: serverName, dnsNames: extra.dns, ipAddresses: extra.ip },
-    client: { user: clientUser },
-    replication,
-  });
-  const files: Planned[] = [
-    ...caFiles(set.ca),
-    ...leafFiles(set.server!, 'server', 'server certificate', false),
-    ...leafFiles(set.client!, 'client', 'client certificate', pk8),
-    ...(set.replication ? leafFiles(set.replication, 'replication', 'replication certificate', false) : []),
-  ];
-  return await writeAndReport(out, files, p, ctx, format, algorithm);
-}
 
 async function certCa(p: ParsedArgs, ctx: CertCtx): Promise<number> {
   const out = required(p, 'out', 'cert ca', '(the folder to write into)');

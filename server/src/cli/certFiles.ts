@@ -4,14 +4,40 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { CertError, algorithmSpec, isEddsaSignature, compatWarnings, rolesOfFiles, type CertService, type CertificateAuthority, type CertificateDescription, type IssuedCertificate, type KeyAlgorithm } from '../certService';
-import { ExistingFilesError, writeCertFiles, type FileToWrite, type WriteResult } from '../node/writeFiles';
-import { CommandFailure, UsageError, one, type CliIo, type ParsedArgs } from './args';
+import {
+  CertError, CertFileError, algorithmSpec, isEddsaSignature, compatWarnings, rolesOfFiles, type CertGenerator, type CertificateAuthority, type CertificateDescription,
+  type IssuedCertificate, type KeyAlgorithm,
+} from '../certGenerate';
+import type { CertService } from '../certService';
+import { ExistingFilesError, WriteFilesError, writeCertFiles, type FileToWrite, type WriteResult } from '../node/writeFiles';
+import { CommandFailure, UsageError, one, usageFailed, type CliIo, type ParsedArgs } from './args';
 
 /** What a cert command works with: where it writes, and the certificate façade (one clock reading per command). */
 export interface CertCtx {
   io: CliIo;
   certs: CertService;
+}
+
+/** What generating and describing need: the context `pgtls cert set`'s own bundle has (certSetMain.ts). */
+export interface GenCtx {
+  io: CliIo;
+  certs: CertGenerator;
+}
+
+/** A cert command's failure as its message and exit code (2 usage, 1 failure); never an object dump that could hold key bytes. */
+export function reportError(e: unknown, io: CliIo): number {
+  if (e instanceof UsageError || e instanceof CertError) return usageFailed(io, e.message, 'pgtls cert --help');
+  if (e instanceof ExistingFilesError) {
+    io.err(`pgtls: ${e.message} (use --force to replace ${e.existing.length === 1 ? 'it' : 'them'})\n`);
+    return 2;
+  }
+  if (e instanceof CommandFailure || e instanceof CertFileError || e instanceof WriteFilesError) {
+    io.err(`pgtls: ${e.message}\n`);
+    return 1;
+  }
+  // Unexpected: report the message and where, but never an object dump that could hold key bytes.
+  io.err(`pgtls: internal error: ${e instanceof Error ? `${e.name}: ${e.message}` : 'unknown error'}\n`);
+  return 1;
 }
 
 /** A file to write, with the certificate it holds (for the summary) and what it is. */
@@ -85,7 +111,7 @@ export function precheck(dir: string, names: string[], force: boolean): void {
   if (existing.length) throw new ExistingFilesError(existing);
 }
 
-export async function writeAndReport(out: string, files: Planned[], p: ParsedArgs, ctx: CertCtx, format: 'text' | 'json', algorithm: KeyAlgorithm): Promise<number> {
+export async function writeAndReport(out: string, files: Planned[], p: ParsedArgs, ctx: GenCtx, format: 'text' | 'json', algorithm: KeyAlgorithm): Promise<number> {
   const result = await writeCertFiles(out, files, { force: p.bools.has('force'), gitignore: !p.bools.has('no-gitignore') });
   for (const w of result.warnings) ctx.io.err(`pgtls: warning: ${w}\n`);
   for (const f of files) for (const n of f.cert?.notes ?? []) ctx.io.err(`pgtls: note: ${f.name}: ${n}\n`);

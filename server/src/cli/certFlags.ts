@@ -2,7 +2,7 @@
  * The flags of `pgtls cert …` (per subcommand, parsed by the one parser in args.ts) and the readers of the values
  * they share: algorithm, key format, output format, file basename.
  */
-import { algorithmSpec, parseAlgorithm, parseKeyFormat, type KeyAlgorithm, type KeyFormat } from '../certService';
+import { algorithmSpec, parseAlgorithm, parseKeyFormat, type KeyAlgorithm, type KeyFormat } from '../certGenerate';
 import { UsageError, choiceFlag, one, type Flags, type ParsedArgs } from './args';
 
 const OUTPUT_FLAGS: Flags = { force: 'bool', 'no-gitignore': 'bool', format: 'string' };

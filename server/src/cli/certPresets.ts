@@ -2,42 +2,19 @@
  * Operator presets on the command line: the preset that `--operator/--name …` or `--resource FILE` names (used by
  * `cert set`, `server`, `client`, `secrets` and `preset`), and `pgtls cert preset`, which prints it.
  */
-import { OPERATORS, parseOperator, preset, presetInText, toYaml, type CertPreset, type CpoLayout, type PresetInput } from '../certService';
-import { CommandFailure, UsageError, choiceFlag, many, one, required, type ParsedArgs } from './args';
+import { OPERATORS, presetInText, toYaml, type CertPreset } from '../certService';
+import { CommandFailure, UsageError, type ParsedArgs } from './args';
 import { readText, type CertCtx } from './certFiles';
+import { presetFlags } from './certPresetFlags';
 
 /** The preset named by --operator/--name (…) or --resource, or undefined when neither is given. */
 export function presetFrom(p: ParsedArgs, command: string): CertPreset | undefined {
-  const resource = one(p, 'resource');
-  const opName = one(p, 'operator');
-  const layout = choiceFlag(p, 'layout', ['one', 'two'] as const);
-  const extraSans = many(p, 'san');
-  const users = many(p, 'client-user');
-  const overrides: Partial<PresetInput> = {
-    ...(one(p, 'namespace') ? { namespace: one(p, 'namespace') } : {}),
-    ...(one(p, 'cluster-domain') ? { clusterDomain: one(p, 'cluster-domain') } : {}),
-    ...(layout ? { cpoLayout: layout as CpoLayout } : {}),
-    ...(extraSans.length ? { extraSans } : {}),
-    ...(users.length ? { clientUsers: users } : {}),
-  };
-  if (resource !== undefined) {
-    const wanted = one(p, 'name');
+  return presetFlags(p, command, (resource, wanted, overrides) => {
     const found = presetInText(readText(resource, 'resource file'), wanted, overrides);
     if (found === 'invalid-yaml') throw new CommandFailure(`${resource} is not valid YAML`);
     if (!found) throw new CommandFailure(`${resource} holds no KubeDB Pgpool, PerconaPGCluster or CPO postgresql${wanted ? ` named "${wanted}"` : ''}`);
-    if (opName !== undefined && parseOperator(opName) !== found.operator) {
-      throw new UsageError(`--operator ${opName} does not match the ${found.kind} in ${resource}`);
-    }
     return found;
-  }
-  if (opName === undefined) {
-    if (one(p, 'name') !== undefined || one(p, 'namespace') !== undefined || one(p, 'cluster-domain') !== undefined || layout !== undefined) {
-      throw new UsageError(`${command}: --name, --namespace, --cluster-domain and --layout need --operator (${OPERATORS.join(', ')}) or --resource`);
-    }
-    return undefined;
-  }
-  const name = required(p, 'name', command, '(the resource name, or the Pgpool-II host for --operator pgpool)');
-  return preset({ operator: opName, name, ...overrides });
+  });
 }
 
 /** `pgtls cert preset`: the names, Secrets and patch of an operator's TLS setup, as text or JSON. */
