@@ -122,28 +122,67 @@ function errorReason(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
-export function nodeTlsBackend(): TlsBackend {
+/** How many certificate texts, and how many characters of them, one backend keeps read (about 20 MB at most). */
+export interface TlsBackendLimits {
+  maxCertificates: number;
+  maxBytes: number;
+  /** Counts the certificate texts OpenSSL was asked to parse (tests: each text once, not once per validation). */
+  stats?: { parsed: number };
+}
+const READ_LIMITS: TlsBackendLimits = { maxCertificates: 10_000, maxBytes: 16 * 1024 * 1024 };
+
+export function nodeTlsBackend(limits: TlsBackendLimits = READ_LIMITS): TlsBackend {
   const certs = new WeakMap<CertHandle, OsslCertificate>();
   const keys = new WeakMap<KeyHandle, KeyObject>();
 
+  // What a certificate block's text reads as, kept across calls: the language server reads the same Secrets and
+  // files again on every keystroke, and a pasted bundle of thousands of certificates would be parsed again each
+  // time. Bounded by count and by text size; the oldest entries go first. `null`: OpenSSL refused the block.
+  const read = new Map<string, Omit<Certificate, 'block'> | null>();
+  let readBytes = 0;
+
   function readCertificate(block: PemBlock): Certificate | undefined {
+    let known = read.get(block.text);
+    if (known === undefined) {
+      known = parseCertificate(block.text);
+      if (limits.stats) limits.stats.parsed++;
+      read.set(block.text, known);
+      readBytes += block.text.length;
+      for (const [text] of read) {
+        if (read.size <= limits.maxCertificates && readBytes <= limits.maxBytes) break;
+        read.delete(text);
+        readBytes -= text.length;
+      }
+    } else {
+      read.delete(block.text); // most recently used last
+      read.set(block.text, known);
+    }
+    return known ? { ...known, block } : undefined;
+  }
+
+  function parseCertificate(text: string): Omit<Certificate, 'block'> | null {
     let ossl: OsslCertificate;
     try {
-      ossl = new OsslCertificate(block.text); // OpenSSL alone decides whether the block is a loadable certificate
+      ossl = new OsslCertificate(text); // OpenSSL alone decides whether the block is a loadable certificate
     } catch {
-      return undefined;
+      return null;
     }
     const handle = Object.freeze({}) as CertHandle;
     certs.set(handle, ossl);
-    return {
+    // shared by every later read of the same text: frozen, so that no caller can change what the next one gets
+    const c = {
       handle,
-      block,
       ...details(ossl),
       selfIssued: attempt(() => ossl.checkIssued(ossl), false),
       publicKey: attempt(() => publicKeyInfo(ossl.publicKey), { type: 'unknown' }),
       fingerprint256: ossl.fingerprint256,
       extendedKeyUsage: ossl.keyUsage,
     };
+    Object.freeze(c.subjectAltNames);
+    if (c.extendedKeyUsage) Object.freeze(c.extendedKeyUsage);
+    Object.freeze(c.publicKey);
+    if (c.keyIds) Object.freeze(c.keyIds);
+    return Object.freeze(c);
   }
 
   function readCrl(block: PemBlock): boolean {

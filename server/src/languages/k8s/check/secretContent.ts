@@ -325,19 +325,47 @@ function spanOf(r: Resource, e: SecretEntry, text?: string, block?: PemBlock): S
     return [a + i, a + Math.max(i + 1, end)];
   };
   if (block && text !== undefined && e.source === 'stringData') {
-    const k = text.slice(0, block.start).split('-----BEGIN ').length - 1;
-    let i = -1;
-    for (let n = 0; n <= k; n++) {
-      i = seg.indexOf('-----BEGIN ', i + 1);
-      if (i < 0) break;
-    }
-    if (i >= 0) return lineAt(i);
+    // the block's BEGIN line is the k-th of the value's text and of its source alike (one scan of each per entry:
+    // a bundle of thousands of certificates is not scanned again for each of them)
+    const begins = beginsOf(e, text, seg);
+    const k = countBelow(begins.text, block.start);
+    const i = begins.source[k];
+    if (i !== undefined) return lineAt(i);
   }
   if (/^[|>]/.test(seg)) {
     const m = /\n[ \t]*(\S)/.exec(seg);
     if (m) return lineAt(m.index + m[0].length - 1);
   }
   return lineAt(0);
+}
+
+const BEGIN = '-----BEGIN ';
+const beginsCache = new WeakMap<SecretEntry, { of: string; text: number[]; source: number[] }>();
+
+/** Where the BEGIN lines start, in an entry's value text and in its source, found once per entry. */
+function beginsOf(e: SecretEntry, text: string, seg: string): { text: number[]; source: number[] } {
+  let b = beginsCache.get(e);
+  if (!b || b.of !== text) {
+    const all = (s: string): number[] => {
+      const at: number[] = [];
+      for (let i = s.indexOf(BEGIN); i >= 0; i = s.indexOf(BEGIN, i + 1)) at.push(i);
+      return at;
+    };
+    b = { of: text, text: all(text), source: all(seg) };
+    beginsCache.set(e, b);
+  }
+  return b;
+}
+
+/** How many of the sorted `xs` are below `x`. */
+function countBelow(xs: readonly number[], x: number): number {
+  let lo = 0, hi = xs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (xs[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The span of one certificate of an entry. */
