@@ -7,11 +7,13 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { parseDocument, visit, type Alias, type Document } from 'yaml';
 import { readPemBlocks } from '../../server/src/core/pem';
 import { createCertGenerator } from '../../server/src/certGenerate';
 import { fastCrypto } from '../../server/src/node/fastCrypto';
 import { nodeTlsBackend } from '../../server/src/node/tlsBackend';
-import { ROOT } from '../helpers';
+import { resolveAlias } from '../../server/src/languages/k8s/data';
+import { ROOT, prng } from '../helpers';
 
 /** Runs a child script of test/unit/children under tsx with a heap limit; its stdout is JSON. */
 function child(script: string, args: string[], heapMb: number, timeoutMs: number): unknown {
@@ -51,4 +53,37 @@ test('the TLS backend reads a certificate text once and keeps a bounded number o
   assert.notEqual(later.handle, first.certificates[0]!.handle, 'CA 0 was read again after it was dropped');
   assert.equal(later.subject, first.certificates[0]!.subject);
   assert.ok(tls.issuedBy(later.handle, first.certificates[0]!.handle), 'a dropped handle still works');
+});
+
+test('10,000 aliases of one anchor in a Secret are validated three times as an editor validates keystrokes, within bounds', { timeout: 240_000 }, () => {
+  // Alias.resolve of the yaml library walks the whole document per alias: minutes for this document before
+  const rules = child('aliases.ts', ['10000'], 512, 200_000) as string[][];
+  assert.deepEqual(rules, [[], [], []]);
+});
+
+test('aliases resolve to the anchor the yaml library resolves them to, also with anchors defined again', () => {
+  const random = prng(13);
+  for (let round = 0; round < 200; round++) {
+    const names = ['a', 'b', 'c'];
+    const lines: string[] = ['root:'];
+    let defined = new Set<string>();
+    for (let i = 0; i < 30; i++) {
+      const name = names[Math.floor(random() * names.length)]!;
+      const r = random();
+      if (r < 0.4 || !defined.has(name)) { lines.push(`  k${i}: &${name} v${i}`); defined.add(name); }
+      else if (r < 0.5) { lines.push(`  k${i}: &${name}`, `    inner${i}: *${name}`); }
+      else if (r < 0.6) { lines.push(`  k${i}: [*${name}, &${name} w${i}, *${name}]`); }
+      else lines.push(`  k${i}: *${name}`);
+      if (random() < 0.05) defined = new Set();
+    }
+    const doc = parseDocument(lines.join('\n'), { uniqueKeys: false }) as Document;
+    let aliases = 0;
+    visit(doc, {
+      Alias: (_k, alias: Alias) => {
+        assert.equal(resolveAlias(doc, alias), alias.resolve(doc), `round ${round}: *${alias.source} at ${alias.range?.[0]}`);
+        aliases++;
+      },
+    });
+    assert.ok(aliases > 0 || round > 0, 'the generator makes aliases');
+  }
 });
