@@ -7,6 +7,7 @@ import type { CertEnv, CertService } from './certService';
 import type { DefinitionLocation, FeatureContext, LanguageMode, SeenTlsFile, ValidateContext } from './core/language';
 import { LANGUAGE_TABLE, languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
+import type { Severity } from './core/types';
 import { applyEdits, lineDiff, selectAutoFixes } from './core/fixAll';
 import { applySuppressions, suppressionFixes } from './core/suppress';
 import { plainMessage } from './core/text';
@@ -325,7 +326,12 @@ function localRule(mode: LanguageMode, id: string): string | undefined {
 /** Findings that a suppression comment does not help with: pgtls could not check the file, or they are about the comments. */
 const NOT_SUPPRESSIBLE: ReadonlySet<string> = new Set([
   CORE['internal-error'].id, CORE['binary-file'].id, CORE['file-too-large'].id, CORE['suppression-unknown-rule'].id, CORE['suppression-unused'].id,
+  CORE['too-many-problems'].id,
 ]);
+
+/** `pgtls.maxProblems`' default, for settings objects made before it existed. */
+const DEFAULT_MAX_PROBLEMS = 1000;
+const SEVERITY_RANK: Readonly<Record<Severity, number>> = { error: 0, warning: 1, info: 2, hint: 3 };
 
 /** Fix-all stops after this many rounds of fixing and validating again (a fix that keeps producing fixable problems). */
 const FIX_PASSES = 5;
@@ -352,7 +358,7 @@ function plainTexts(f: Finding): Finding {
  */
 function finalize(findings: Finding[], settings: Settings, length: number): Problem[] {
   const seen = new Set<string>();
-  const out: Problem[] = [];
+  const kept: { f: Finding; span: Span; severity: Severity }[] = [];
   for (const f of findings) {
     const override = settings.rules?.[f.rule];
     if (override === 'off') continue;
@@ -363,8 +369,23 @@ function finalize(findings: Finding[], settings: Settings, length: number): Prob
     const key = `${start}:${end}:${f.rule}:${f.message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    out.push({ ...plainTexts(f), span: [start, end], severity });
+    kept.push({ f, span: [start, end], severity });
   }
-  out.sort((a, b) => a.span[0] - b.span[0] || a.span[1] - b.span[1] || a.rule.localeCompare(b.rule));
+  const byPlace = (a: { span: Span; f: Finding }, b: { span: Span; f: Finding }) => a.span[0] - b.span[0] || a.span[1] - b.span[1] || a.f.rule.localeCompare(b.f.rule);
+  const max = Math.max(1, settings.maxProblems ?? DEFAULT_MAX_PROBLEMS);
+  let shown = kept;
+  if (kept.length > max) {
+    // the most severe first, each severity in the order of the file; the texts of the rest are never made
+    shown = [...kept].sort((a, b) => SEVERITY_RANK[a.severity] - SEVERITY_RANK[b.severity] || byPlace(a, b)).slice(0, max);
+  }
+  const out: Problem[] = shown.sort(byPlace).map(k => ({ ...plainTexts(k.f), span: k.span, severity: k.severity }));
+  if (kept.length > max) {
+    const rest = kept.length - max;
+    const errors = kept.filter(k => k.severity === 'error').length - out.filter(p => p.severity === 'error').length;
+    out.unshift({
+      rule: CORE['too-many-problems'].id, span: [0, 0], severity: CORE['too-many-problems'].severity,
+      message: `${rest} more problem${rest === 1 ? '' : 's'} in this file ${rest === 1 ? 'is' : 'are'} not shown${errors ? ` (${errors} of them error${errors === 1 ? '' : 's'})` : ''}: pgtls reports the first ${max} of each file, errors first. Fix those, or raise pgtls.maxProblems (pgtls check --max-problems N), to see the rest.`,
+    });
+  }
   return out;
 }

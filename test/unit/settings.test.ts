@@ -49,6 +49,7 @@ const CASES: { [K in keyof Settings]: { kept: [unknown, Settings[K]][]; rejected
   postgresVersion: { kept: [[15, 15], [16, 16], ['17', 17]], rejected: [14, 18, 10, 99, 16.5, 'x', '', true] },
   pgbouncerVersion: { kept: [['1.18', '1.18'], ['1.25', '1.25']], rejected: ['1.17', '1.26', 1.25, '', ['1.24']] },
   expiryWarningDays: { kept: [[0, 0], [7, 7], [3650, 3650], ['14', 14]], rejected: [-1, 3651, 7.5, 'x', '', ' ', true] },
+  maxProblems: { kept: [[1, 1], [250, 250], [100000, 100000], ['50', 50]], rejected: [0, -5, 100001, 2.5, 'many', '', true] },
   certificateLenses: { kept: [[false, false], [true, true]], rejected: ['off', 0] },
   crdPaths: { kept: [[['crds', 'more/crds.yaml'], ['crds', 'more/crds.yaml']], [['crds', '', ' ', 3], ['crds']], [[], []]], rejected: ['crds', 3, {}] },
   pathMappings: {

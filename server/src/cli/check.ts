@@ -32,6 +32,7 @@ const FLAG_HELP: Partial<Record<keyof Settings, { value?: string; text: string }
   pgbouncerVersion: { value: 'X.Y', text: 'PgBouncer release' },
   checkFiles: { text: 'do not read the certificate, key and CA files the configuration names' },
   pathMappings: { value: 'FROM=TO', text: 'read files of the container path FROM from the local folder TO (repeatable)' },
+  maxProblems: { value: 'N', text: 'report at most N problems per file (errors first)' },
 };
 
 /** The "Options of check" lines of the help. */

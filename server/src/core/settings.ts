@@ -77,6 +77,10 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
     type: 'string', enum: ['auto', 'always', 'never'], default: 'auto',
     description: 'Report YAML syntax errors and duplicate keys in the resources pgtls validates (yaml/syntax-error, yaml/duplicate-key). "auto": not while the Red Hat YAML extension (redhat.vscode-yaml) validates YAML files, which reports them too, so they are not shown twice; "always"; "never" (e.g. in an editor with another YAML language server). The CLI always reports them.',
   },
+  maxProblems: {
+    type: 'integer', minimum: 1, maximum: 100000, default: 1000, flag: '--max-problems',
+    description: 'The most problems reported for one file: errors first, then warnings, notes and hints, each in the order of the file; one note (pgtls/too-many-problems) says how many more there are.',
+  },
   'trace.server': {
     type: 'string', enum: ['off', 'messages', 'verbose'], default: 'off',
     description: 'Trace the messages between VS Code and the pgtls language server in the "PG TLS" output channel: "messages" names each request and notification, "verbose" adds their contents.',

@@ -133,6 +133,11 @@ export interface Settings {
   reportYamlSyntax: 'auto' | 'always' | 'never';
   /** The language client's trace of the LSP traffic (read by the VS Code client only). */
   'trace.server': 'off' | 'messages' | 'verbose';
+  /**
+   * The most problems reported for one file (errors first, then warnings, …); the rest are counted in one
+   * `pgtls/too-many-problems` note, so that a file with a problem on each of its million lines stays usable.
+   */
+  maxProblems: number;
 }
 
 /** The defaults of every setting (owned by `SETTINGS_SPEC` in core/settings.ts). */
