@@ -18,6 +18,7 @@ import {
   createCertService, splitSans, type IssueRequest,
 } from '../certService';
 import { fastCrypto } from '../node/fastCrypto';
+import { FileReadError } from '../node/readFiles';
 import { ExistingFilesError, WriteFilesError } from '../node/writeFiles';
 import { CommandFailure, UsageError, intFlag, many, one, parseArgs, required, usageFailed, type CliIo, type ParsedArgs } from './args';
 import { caFiles, caFlags, leafFiles, loadCa, precheck, writeAndReport, type CertCtx, type Planned } from './certFiles';
@@ -136,7 +137,7 @@ function reportError(e: unknown, io: CliIo): number {
     io.err(`pgtls: ${e.message} (use --force to replace ${e.existing.length === 1 ? 'it' : 'them'})\n`);
     return 2;
   }
-  if (e instanceof CommandFailure || e instanceof CertFileError || e instanceof WriteFilesError) {
+  if (e instanceof CommandFailure || e instanceof CertFileError || e instanceof WriteFilesError || e instanceof FileReadError) {
     io.err(`pgtls: ${e.message}\n`);
     return 1;
   }

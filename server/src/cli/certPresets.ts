@@ -4,6 +4,7 @@
  */
 import { OPERATORS, parseOperator, preset, presetInText, toYaml, type CertPreset, type CpoLayout, type PresetInput } from '../certService';
 import { CommandFailure, UsageError, choiceFlag, many, one, required, type ParsedArgs } from './args';
+import { MAX_YAML_BYTES } from '../node/readFiles';
 import { readText, type CertCtx } from './certFiles';
 
 /** The preset named by --operator/--name (…) or --resource, or undefined when neither is given. */
@@ -22,7 +23,7 @@ export function presetFrom(p: ParsedArgs, command: string): CertPreset | undefin
   };
   if (resource !== undefined) {
     const wanted = one(p, 'name');
-    const found = presetInText(readText(resource, 'resource file'), wanted, overrides);
+    const found = presetInText(readText(resource, 'resource file', MAX_YAML_BYTES), wanted, overrides);
     if (found === 'invalid-yaml') throw new CommandFailure(`${resource} is not valid YAML`);
     if (!found) throw new CommandFailure(`${resource} holds no KubeDB Pgpool, PerconaPGCluster or CPO postgresql${wanted ? ` named "${wanted}"` : ''}`);
     if (opName !== undefined && parseOperator(opName) !== found.operator) {
