@@ -119,7 +119,8 @@ export interface CertCreateSummary {
   createdDir: boolean;
   algorithm: string;
   files: CertFileSummary[];
-  gitignore: 'created' | 'appended' | 'unchanged' | 'skipped';
+  /** `refused`: the folder's .gitignore is a link or not a regular file; a warning says what to add. */
+  gitignore: 'created' | 'appended' | 'unchanged' | 'skipped' | 'refused';
   warnings: string[];
   /** The resource the set was made for. */
   resource?: { operator: string; kind: string; name: string; namespace?: string };

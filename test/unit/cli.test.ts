@@ -63,7 +63,8 @@ test('a clean folder: exit 0, JSON with an empty list', () => {
   const dir = workspace({ 'pgpool.conf': "port = 9999\nlisten_addresses = 'localhost'\n", 'notes.txt': 'not ours' });
   const r = cli(['check', '--format', 'json', dir]);
   assert.equal(r.code, 0, r.out + r.err);
-  assert.deepEqual(JSON.parse(r.out), { diagnostics: [] });
+  // The JSON output only ever gains fields: `summary` came after `diagnostics`.
+  assert.deepEqual(JSON.parse(r.out), { diagnostics: [], summary: { checked: 1, skipped: [], linkedOutside: [] } });
 });
 
 test('errors: exit 1 and the JSON contract (1-based, relative paths as given, severity words)', () => {
@@ -160,11 +161,14 @@ test('pool_passwd files are found in a folder walk and reported with the same JS
   assert.match(cli(['check', dir]).out, /4 files checked/);
 });
 
-test('an explicit file pgtls does not know is skipped with a note on stderr', () => {
+test('an explicit file pgtls does not know is skipped with a note on stderr; nothing checked is exit 2', () => {
   const dir = workspace({ 'other.conf': 'x = 1\n' });
   const r = cli(['check', path.join(dir, 'other.conf')]);
-  assert.equal(r.code, 0);
+  assert.equal(r.code, 2);
   assert.match(r.err, /skipped .*other\.conf/);
+  assert.match(r.err, /warning: no files checked/);
+  assert.match(r.out, /^0 files checked/m);
+  assert.match(r.out, /Skipped 1 file pgtls does not recognise by name .*other\.conf/);
   // The note lists every name the languages table knows, the newer languages included.
   for (const name of ['postgresql.conf', 'pg_ident.conf', 'pgbouncer.ini', 'userlist.txt', 'pgbouncer_hba.conf']) assert.ok(r.err.includes(name), name);
 });

@@ -37,7 +37,11 @@ test('a folder of unrelated YAML (compose, CI, Helm chart, k8s Deployments, brok
   });
   const r = cli(['check', '--format', 'json', dir]);
   assert.equal(r.code, 0, r.out + r.err);
-  assert.deepEqual(JSON.parse(r.out), { diagnostics: [] });
+  // The JSON only ever gains fields: `summary` says what was checked and that the hidden .github was skipped.
+  const j = JSON.parse(r.out) as { diagnostics: unknown[]; summary: { checked: number; skipped: { reason: string }[] } };
+  assert.deepEqual(j.diagnostics, []);
+  assert.equal(j.summary.checked, 5);
+  assert.deepEqual(j.summary.skipped.map(s => s.reason), ['hidden-folder']);
 });
 
 test('our resources in YAML: exit 1 on errors, the JSON contract with 1-based positions', () => {

@@ -68,9 +68,26 @@ export function secretObject(spec: SecretSpec): Record<string, unknown> {
   return { apiVersion: 'v1', data, kind: 'Secret', metadata, ...(spec.type ? { type: spec.type } : {}) };
 }
 
+/**
+ * Characters that end a line somewhere: C0 controls and DEL, and the line breaks of YAML 1.1 (NEL, LS, PS), which
+ * kubectl's YAML reader honours. A folder name with one of them must not end a comment line and start YAML of its own.
+ */
+const LINE_BREAKING = /[\u0000-\u001f\u007f\u0085\u2028\u2029]/;
+const LINE_BREAKS = /\r\n|[\r\n\u0085\u2028\u2029]/;
+
+/** Bash's `$'…'` quoting: the string on one line, its control characters and line breaks as escapes. */
+function ansiCQuote(s: string): string {
+  const named: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+  const escaped = s.replace(/[\\']/g, c => `\\${c}`).replace(new RegExp(LINE_BREAKING.source, 'g'), c => {
+    const code = c.charCodeAt(0);
+    return named[c] ?? (code > 0xff ? `\\u${code.toString(16).padStart(4, '0')}` : `\\x${code.toString(16).padStart(2, '0')}`);
+  });
+  return `$'${escaped}'`;
+}
+
 /** The kubectl command that prints the same Secret, for the comment above it. */
 export function kubectlCommand(spec: Pick<SecretSpec, 'name' | 'namespace' | 'type'>, sources: Readonly<Record<string, string>>): string {
-  const q = (s: string) => (/^[-\w./=:@+]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  const q = (s: string) => (/^[-\w./=:@+]+$/.test(s) ? s : LINE_BREAKING.test(s) ? ansiCQuote(s) : `'${s.replace(/'/g, `'\\''`)}'`);
   const parts = ['kubectl', 'create', 'secret', 'generic', q(spec.name)];
   if (spec.type) parts.push(`--type=${spec.type}`);
   for (const k of Object.keys(sources).sort()) parts.push(q(`--from-file=${k}=${sources[k]}`));
@@ -192,15 +209,20 @@ function clientCertificate(preset: CertPreset, opts: ManifestOptions): ManifestD
 
 /** One YAML stream: each document under its comment, then the resource patch and the notes as comments. */
 export function renderManifests(m: Manifests, resource?: { kind: string; name: string }): string {
-  const docs = m.documents.map(d => d.comment.map(c => `# ${c}\n`).join('') + toYaml(d.object));
+  const docs = m.documents.map(d => d.comment.map(comment).join('') + toYaml(d.object));
   let text = docs.join('---\n');
   if (Object.keys(m.patch).length) {
     const target = resource ? `the ${resource.kind} ${resource.name}` : 'the resource';
     text += `\n# Then point ${target} at these objects (merge into its spec; "pgtls" does not apply this part):\n`;
-    text += toYaml(m.patch).split('\n').filter(Boolean).map(l => `#   ${l}\n`).join('');
+    text += toYaml(m.patch).split(LINE_BREAKS).filter(Boolean).map(l => `#   ${l}\n`).join('');
   }
-  if (m.notes.length) text += `#\n${m.notes.map(n => `# Note: ${n}\n`).join('')}`;
+  if (m.notes.length) text += `#\n${m.notes.map(n => comment(`Note: ${n}`)).join('')}`;
   return text;
+}
+
+/** A comment of the YAML stream: every line of it starts with `# `, whatever the text holds. */
+function comment(text: string): string {
+  return text.split(LINE_BREAKS).map(l => `# ${l}\n`).join('');
 }
 
 /** YAML for one object, block style, no line folding (long base64 stays on one line, as kubectl writes it). */

@@ -9,6 +9,7 @@ import {
   type IssuedCertificate, type KeyAlgorithm,
 } from '../certGenerate';
 import type { CertService } from '../certService';
+import { FileReadError, MAX_CERT_BYTES, readRegularFile } from '../node/readFiles';
 import { ExistingFilesError, WriteFilesError, writeCertFiles, type FileToWrite, type WriteResult } from '../node/writeFiles';
 import { CommandFailure, UsageError, one, usageFailed, type CliIo, type ParsedArgs } from './args';
 
@@ -31,7 +32,7 @@ export function reportError(e: unknown, io: CliIo): number {
     io.err(`pgtls: ${e.message} (use --force to replace ${e.existing.length === 1 ? 'it' : 'them'})\n`);
     return 2;
   }
-  if (e instanceof CommandFailure || e instanceof CertFileError || e instanceof WriteFilesError) {
+  if (e instanceof CommandFailure || e instanceof CertFileError || e instanceof WriteFilesError || e instanceof FileReadError) {
     io.err(`pgtls: ${e.message}\n`);
     return 1;
   }
@@ -43,15 +44,24 @@ export function reportError(e: unknown, io: CliIo): number {
 /** A file to write, with the certificate it holds (for the summary) and what it is. */
 export type Planned = FileToWrite & { cert?: Pick<IssuedCertificate, 'certPem' | 'certDer' | 'notes'>; role?: string };
 
-/** A file's text; a missing file is a usage error (exit 2), an unreadable one a failure (exit 1). */
-export function readText(file: string, what: string): string {
+/**
+ * A file's bytes, through the one reader (node/readFiles.ts: a regular file of at most `maxBytes`, default the 1 MiB
+ * of certificate and key files): a missing file is a usage error (exit 2), an unusable one (a FIFO, a device, too
+ * large, unreadable) a failure (exit 1).
+ */
+export function readInput(file: string, what: string, maxBytes = MAX_CERT_BYTES): Buffer {
   try {
-    return fs.readFileSync(file, 'utf8');
+    return readRegularFile(file, { maxBytes });
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`${what} ${file} does not exist`);
-    throw new CommandFailure(`cannot read ${what} ${file}: ${code ?? (e as Error).message}`);
+    if (!(e instanceof FileReadError)) throw e;
+    if (e.reason === 'missing') throw new UsageError(`${what} ${file} does not exist`);
+    throw new CommandFailure(`cannot read ${what}: ${e.message}`);
   }
+}
+
+/** `readInput` as UTF-8 text. */
+export function readText(file: string, what: string, maxBytes = MAX_CERT_BYTES): string {
+  return readInput(file, what, maxBytes).toString('utf8');
 }
 
 export interface CaPaths { cert: string; key: string; certText: string; keyText: string }
@@ -148,6 +158,7 @@ function textSummary(r: WriteResult, files: Planned[], desc: Map<string, Certifi
   }
   if (r.gitignore === 'created') L.push(`  ${'.gitignore'.padEnd(width)}  0644  created: keeps *.key and *.pk8 out of git`);
   else if (r.gitignore === 'appended') L.push(`  ${'.gitignore'.padEnd(width)}        added *.key / *.pk8 lines to your .gitignore`);
+  else if (r.gitignore === 'refused') L.push(`  ${'.gitignore'.padEnd(width)}        not written to (see the warning): add *.key and *.pk8 to your .gitignore yourself`);
   L.push(`Algorithm ${algorithmSpec(algorithm).label}. The private keys are unencrypted (mode 0600) and meant for development and testing.`);
   return L.join('\n') + '\n';
 }

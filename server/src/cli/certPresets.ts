@@ -4,13 +4,14 @@
  */
 import { OPERATORS, presetInText, toYaml, type CertPreset } from '../certService';
 import { CommandFailure, UsageError, type ParsedArgs } from './args';
+import { MAX_YAML_BYTES } from '../node/readFiles';
 import { readText, type CertCtx } from './certFiles';
 import { presetFlags } from './certPresetFlags';
 
 /** The preset named by --operator/--name (…) or --resource, or undefined when neither is given. */
 export function presetFrom(p: ParsedArgs, command: string): CertPreset | undefined {
   return presetFlags(p, command, (resource, wanted, overrides) => {
-    const found = presetInText(readText(resource, 'resource file'), wanted, overrides);
+    const found = presetInText(readText(resource, 'resource file', MAX_YAML_BYTES), wanted, overrides);
     if (found === 'invalid-yaml') throw new CommandFailure(`${resource} is not valid YAML`);
     if (!found) throw new CommandFailure(`${resource} holds no KubeDB Pgpool, PerconaPGCluster or CPO postgresql${wanted ? ` named "${wanted}"` : ''}`);
     return found;

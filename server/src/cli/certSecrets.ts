@@ -6,8 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { operatorManifests, renderManifests, requiredFiles } from '../certService';
 import { writeCertFiles } from '../node/writeFiles';
-import { CommandFailure, UsageError, intFlag, one, required, type ParsedArgs } from './args';
-import type { CertCtx } from './certFiles';
+import { UsageError, intFlag, one, required, type ParsedArgs } from './args';
+import { readInput, type CertCtx } from './certFiles';
 import { algorithmFlag } from './certFlags';
 import { presetFrom } from './certPresets';
 
@@ -30,13 +30,7 @@ export async function certSecrets(p: ParsedArgs, ctx: CertCtx): Promise<number> 
     throw new UsageError(`${from} lacks ${missingFiles.join(', ')}${hint}`);
   }
   const files: Record<string, Uint8Array> = {};
-  for (const f of needed) {
-    try {
-      files[f] = fs.readFileSync(path.join(from, f));
-    } catch (e) {
-      throw new CommandFailure(`cannot read ${path.join(from, f)}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-    }
-  }
+  for (const f of needed) files[f] = readInput(path.join(from, f), 'the set\'s file');
   const lacking = await ctx.certs.checkSetFiles(files, pr, f => path.join(from, f));
   if (lacking.length) {
     ctx.io.err(`pgtls: warning: server.crt lacks ${lacking.length} of the names ${pr.kind} clients dial: ${lacking.slice(0, 4).join(', ')}${lacking.length > 4 ? ', …' : ''} (regenerate with "pgtls cert set --operator ${pr.operator} --name ${pr.name} --namespace ${pr.namespace} --out DIR --force")\n`);
@@ -44,6 +38,8 @@ export async function certSecrets(p: ParsedArgs, ctx: CertCtx): Promise<number> 
   const manifests = operatorManifests(pr, files, { includeRootCa, certificate: p.bools.has('certificate'), ...(algorithm ? { algorithm } : {}), ...(days ? { days } : {}), sourceDir: from });
   const yaml = renderManifests(manifests, { kind: pr.kind, name: pr.name });
   const out = one(p, 'out') ?? '-';
+  // Its name goes into the .gitignore beside it: a line break would start a pattern of its own (`!*.key`).
+  if (/[\u0000-\u001f\u007f]/.test(path.basename(out))) throw new UsageError(`--out ${JSON.stringify(out)}: a file name with a line break or another control character cannot be listed in .gitignore; choose a plain name`);
   const secretNames = manifests.documents.map(d => `${String(d.object.kind)}/${String((d.object.metadata as { name: string }).name)}`);
   if (out === '-') {
     ctx.io.out(yaml);

@@ -4,12 +4,11 @@
  * certificate file (atomically, 0644, never over an existing file without --force) and touches no key: the CSR's key
  * never reaches pgtls, and the CA key is only read.
  */
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CertError, csrKeyLabel, type CsrRole, type SignedCsr } from '../certService';
 import { writeCertFiles } from '../node/writeFiles';
-import { CommandFailure, UsageError, intFlag, many, required, type ParsedArgs } from './args';
-import { caFlags, loadCa, precheck, type CertCtx } from './certFiles';
+import { UsageError, intFlag, many, required, type ParsedArgs } from './args';
+import { caFlags, loadCa, precheck, readInput, type CertCtx } from './certFiles';
 import { formatFlag, validityFlags } from './certFlags';
 
 export const CERT_SIGN_HELP = `  pgtls cert sign --csr FILE --ca-cert FILE --ca-key FILE (--server [--client-auth] | --client) --out FILE
@@ -39,14 +38,7 @@ export async function certSign(p: ParsedArgs, ctx: CertCtx): Promise<number> {
   if (/\.(key|pk8)$/i.test(name)) throw new UsageError(`--out ${out} looks like a key file name; cert sign writes a certificate (e.g. ${name.replace(/\.[^.]+$/, '.crt')})`);
   precheck(dir, [name], p.bools.has('force'));
 
-  let csrBytes: Uint8Array;
-  try {
-    csrBytes = new Uint8Array(fs.readFileSync(csrPath));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new UsageError(`the CSR ${csrPath} does not exist`);
-    throw new CommandFailure(`cannot read the CSR ${csrPath}: ${code ?? (e as Error).message}`);
-  }
+  const csrBytes = new Uint8Array(readInput(csrPath, 'the CSR'));
   const ca = await loadCa(caPaths, ctx, p.bools.has('allow-invalid-dates'));
   let signed: SignedCsr;
   try {

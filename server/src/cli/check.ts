@@ -6,9 +6,11 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LANGUAGE_TABLE, LineIndex, SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from '../service';
 import type { Problem, Settings } from '../core/types';
-import { checkableFiles } from '../node/listFiles';
+import { checkableFiles, pathFilter, type PathFilter } from '../node/listFiles';
+import { FileReadError, MAX_CONFIG_BYTES, formatBytes, kindOf, parseByteSize, readDescriptorText, readRegularText } from '../node/readFiles';
 import type { Service } from '../service';
-import { UsageError, choiceFlag, parseArgs, type CliIo, type Flags } from './args';
+import { UsageError, choiceFlag, many, one, parseArgs, type CliIo, type Flags } from './args';
+import { emptyReport, jsonSummary, nothingChecked, textSummary, type CheckReport } from './checkSummary';
 import { STDIN_NAME, placeOf, sourcedDocuments } from './stream';
 
 /** The version `pgtls --version` and the SARIF output report. */
@@ -21,7 +23,7 @@ const FLAG_SETTINGS = SETTING_KEYS.filter(k => SETTINGS_SPEC[k].flag !== undefin
 
 /** `check`'s flags: --format and one per flagged setting (a value flag may repeat: each value is checked, the last counts). */
 const CHECK_FLAGS: Flags = {
-  format: 'list',
+  format: 'list', include: 'list', exclude: 'list', 'max-file-size': 'string',
   ...Object.fromEntries(FLAG_SETTINGS.map(k => [SETTINGS_SPEC[k].flag!.slice(2), flagTakesValue(k) ? 'list' : 'bool'])),
 };
 
@@ -38,7 +40,12 @@ const FLAG_HELP: Partial<Record<keyof Settings, { value?: string; text: string }
 /** The "Options of check" lines of the help. */
 export function checkOptionsHelp(): string {
   const line = (flag: string, text: string) => `  ${flag.padEnd(27)}${text}`;
-  const lines = [line('--format text|json|sarif', 'output format (default text)')];
+  const lines = [
+    line('--format text|json|sarif', 'output format (default text)'),
+    line('--include GLOB', 'in folders, check only the files matching GLOB (repeatable); a GLOB naming a skipped folder walks it'),
+    line('--exclude GLOB', 'in folders, leave out the files and folders matching GLOB (repeatable)'),
+    line('--max-file-size SIZE', `the largest file read, e.g. 64M (default ${formatBytes(MAX_CONFIG_BYTES)})`),
+  ];
   for (const k of FLAG_SETTINGS) {
     const spec = SETTINGS_SPEC[k];
     const help = FLAG_HELP[k] ?? { text: spec.description };
@@ -52,6 +59,10 @@ interface CheckOptions {
   format: (typeof FORMATS)[number];
   settings: Settings;
   paths: string[];
+  /** `--include`/`--exclude`, when given. */
+  filter?: PathFilter;
+  /** `--max-file-size`. */
+  maxFileBytes: number;
 }
 
 export function parseCheckArgs(args: string[]): CheckOptions {
@@ -78,7 +89,13 @@ export function parseCheckArgs(args: string[]): CheckOptions {
     }
   }
   if (p.positional.length === 0) throw new UsageError('check needs at least one file or folder');
-  return { format, settings: settings as unknown as Settings, paths: p.positional };
+  const size = one(p, 'max-file-size');
+  const maxFileBytes = size === undefined ? MAX_CONFIG_BYTES : parseByteSize(size);
+  if (maxFileBytes === undefined) throw new UsageError(`--max-file-size must be a size such as 65536, 512K or 64M, not "${size}"`);
+  const include = many(p, 'include'), exclude = many(p, 'exclude');
+  for (const g of [...include, ...exclude]) if (!g.trim()) throw new UsageError('--include and --exclude need a glob, not an empty value');
+  const filter = include.length || exclude.length ? pathFilter(include, exclude) : undefined;
+  return { format, settings: settings as unknown as Settings, paths: p.positional, maxFileBytes, ...(filter ? { filter } : {}) };
 }
 
 /**
@@ -108,10 +125,12 @@ const RECOGNISED = (() => {
 
 /**
  * Expands folders (recursively, with the walker the language server uses too) into the files pgtls recognises,
- * reported in path order; explicit files are kept as given.
+ * reported in path order; explicit files are kept as given (`--include`/`--exclude` apply inside folders only). What
+ * is left out goes to `report` (and, for paths named explicitly or folders it cannot read, to `warn`).
  */
-export function collectFiles(service: Service, paths: string[], warn: (msg: string) => void): string[] {
+export function collectFiles(service: Service, paths: string[], warn: (msg: string) => void, walk: { filter?: PathFilter; report?: CheckReport } = {}): string[] {
   const out: string[] = [];
+  const report = walk.report ?? emptyReport();
   for (const p of paths) {
     if (p === STDIN_NAME) {
       out.push(p);
@@ -125,10 +144,24 @@ export function collectFiles(service: Service, paths: string[], warn: (msg: stri
     }
     if (st.isDirectory()) {
       // Every recognised file (no count limit), with the walk the language server's workspace check uses too.
-      const { files } = checkableFiles(p, name => service.languageOf(name), undefined, { unreadable: (dir, e) => warn(`cannot read folder ${dir}: ${e.message}`) });
+      const { files } = checkableFiles(p, name => service.languageOf(name), undefined, {
+        unreadable: (dir, e) => {
+          warn(`cannot read folder ${dir}: ${e.message}`);
+          report.skipped.push({ path: dir, reason: 'unreadable-folder', detail: (e as NodeJS.ErrnoException).code ?? e.message });
+        },
+        skipped: entry => report.skipped.push(entry),
+        linkedOutside: (file, target) => report.linkedOutside.push({ path: file, target }),
+        ...(walk.filter ? { filter: walk.filter } : {}),
+      });
       out.push(...files);
+    } else if (!st.isFile()) {
+      warn(`skipped ${p}: not a regular file (${kindOf(st)}); pgtls reads only regular files`);
+      report.skipped.push({ path: p, reason: 'not-regular', detail: kindOf(st) });
     } else if (service.languageOf(p)) out.push(p);
-    else warn(`skipped ${p}: pgtls recognises ${RECOGNISED} by name`);
+    else {
+      warn(`skipped ${p}: pgtls recognises ${RECOGNISED} by name`);
+      report.skipped.push({ path: p, reason: 'unrecognised' });
+    }
   }
   return [...new Set(out)];
 }
@@ -139,6 +172,8 @@ export interface FileResult {
   problems: Problem[];
   /** Read from standard input: a YAML stream whose documents may name their Helm templates. */
   stream?: boolean;
+  /** Not checked after all: it was no regular file when it was opened. */
+  skipped?: { reason: 'not-regular'; detail?: string };
 }
 
 /** How `checkFiles` reads standard input (`-`), and the service that checks it (one that reads no file beside it). */
@@ -147,19 +182,30 @@ export interface StdinInput {
   service(): Service;
 }
 
-export function checkFiles(service: Service, files: string[], settings: Settings, stdin?: StdinInput): FileResult[] {
+/** A file `--max-file-size` keeps out: one `pgtls/file-too-large` finding (the façade's rule for a file it does not validate). */
+function tooLargeResult(file: string, e: FileReadError, maxBytes: number): FileResult {
+  const size = e.detail ? `${formatBytes(Number(e.detail))}, ` : '';
+  return { file, text: '', problems: [{
+    rule: 'pgtls/file-too-large', span: [0, 0], severity: 'warning',
+    message: `This file is too large to check (${size}more than the ${formatBytes(maxBytes)} pgtls check reads), so it was not read. Split it with include files, or raise the limit with --max-file-size.`,
+  }] };
+}
+
+export function checkFiles(service: Service, files: string[], settings: Settings, stdin?: StdinInput, maxBytes = MAX_CONFIG_BYTES): FileResult[] {
   const results: FileResult[] = [];
   for (const file of files) {
     if (file === STDIN_NAME && stdin) {
-      results.push(checkStdin(stdin, settings));
+      results.push(checkStdin(stdin, settings, maxBytes));
       continue;
     }
     const abs = path.resolve(file);
     let text: string;
     try {
-      text = fs.readFileSync(abs, 'utf8');
+      text = readRegularText(abs, { maxBytes });
     } catch (e) {
-      results.push({ file, text: '', problems: [{ rule: 'pgtls/internal-error', span: [0, 0], severity: 'error', message: `Cannot read the file: ${(e as Error).message}.` }] });
+      if (e instanceof FileReadError && e.reason === 'too-large') results.push(tooLargeResult(file, e, maxBytes));
+      else if (e instanceof FileReadError && e.reason === 'not-regular') results.push({ file, text: '', problems: [], skipped: { reason: 'not-regular', ...(e.detail ? { detail: e.detail } : {}) } });
+      else results.push({ file, text: '', problems: [{ rule: 'pgtls/internal-error', span: [0, 0], severity: 'error', message: `Cannot read the file: ${(e as Error).message}.` }] });
       continue;
     }
     const languageId = service.languageOf(abs)!;
@@ -173,11 +219,16 @@ export function checkFiles(service: Service, files: string[], settings: Settings
  * A YAML stream on standard input, checked as one file: the documents of a rendered overlay or chart are complete
  * resources, and the resources they refer to are in the stream, not in the current folder.
  */
-function checkStdin(stdin: StdinInput, settings: Settings): FileResult {
+function checkStdin(stdin: StdinInput, settings: Settings, maxBytes: number): FileResult {
   let text: string;
   try {
     text = stdin.read();
   } catch (e) {
+    if (e instanceof FileReadError && e.reason === 'too-large') {
+      return { file: STDIN_NAME, text: '', stream: true, problems: [{
+        rule: 'pgtls/file-too-large', span: [0, 0], severity: 'warning', message: `Standard input holds more than the ${formatBytes(maxBytes)} pgtls check reads, so it was not checked; raise the limit with --max-file-size.`,
+      }] };
+    }
     return { file: STDIN_NAME, text: '', stream: true, problems: [{ rule: 'pgtls/internal-error', span: [0, 0], severity: 'error', message: `Cannot read standard input: ${(e as Error).message}.` }] };
   }
   const service = stdin.service();
@@ -234,11 +285,11 @@ export function toJsonDiagnostics(results: FileResult[]): JsonDiagnostic[] {
   return out;
 }
 
-function formatText(diags: JsonDiagnostic[], files: number): string {
+function formatText(diags: JsonDiagnostic[], files: number, report: CheckReport): string {
   const lines = diags.map(d => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.rule}: ${d.message}${d.source && d.stream ? ` (standard input ${d.stream.line}:${d.stream.column})` : ''}`);
   const count = (s: string) => diags.filter(d => d.severity === s).length;
   const summary = `${files} file${files === 1 ? '' : 's'} checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).`;
-  return [...lines, summary].join('\n') + '\n';
+  return [...lines, summary, ...textSummary(report)].join('\n') + '\n';
 }
 
 function formatSarif(service: Service, diags: JsonDiagnostic[]): string {
@@ -273,20 +324,36 @@ function formatSarif(service: Service, diags: JsonDiagnostic[]): string {
 }
 
 /**
- * `pgtls check …` (after the command word): exit 0 without errors, 1 with errors; usage errors throw. `service` is
- * made for the run's workspace folders (`checkRoots`).
+ * `pgtls check …` (after the command word): exit 0 without errors, 1 with errors, 2 when no file was checked (like
+ * eslint's "No files matching the pattern"); usage errors throw. `service` is made for the run's workspace folders
+ * (`checkRoots`) and the largest file it may read.
  */
-export function runCheck(args: string[], io: CliIo, makeService: (roots: readonly string[], options?: { stdin?: boolean }) => Service): number {
+export function runCheck(
+  args: string[], io: CliIo, makeService: (roots: readonly string[], options?: { stdin?: boolean; maxFileBytes?: number }) => Service,
+): number {
   const opts = parseCheckArgs(args);
   const roots = checkRoots(opts.paths);
-  const service = makeService(roots);
-  const files = collectFiles(service, opts.paths, m => io.err(`pgtls: ${m}\n`));
-  const stdin: StdinInput = { read: () => io.readStdin?.() ?? fs.readFileSync(0, 'utf8'), service: () => makeService(roots, { stdin: true }) };
-  const results = checkFiles(service, files, opts.settings, stdin);
+  const service = makeService(roots, { maxFileBytes: opts.maxFileBytes });
+  const report = emptyReport();
+  const files = collectFiles(service, opts.paths, m => io.err(`pgtls: ${m}\n`), { report, ...(opts.filter ? { filter: opts.filter } : {}) });
+  const stdin: StdinInput = {
+    read: () => io.readStdin?.() ?? readDescriptorText(0, 'standard input', { maxBytes: opts.maxFileBytes, raiseHint: 'raise the limit with --max-file-size' }),
+    service: () => makeService(roots, { stdin: true, maxFileBytes: opts.maxFileBytes }),
+  };
+  const results = checkFiles(service, files, opts.settings, stdin, opts.maxFileBytes).filter(r => {
+    if (!r.skipped) return true;
+    io.err(`pgtls: skipped ${r.file}: not a regular file${r.skipped.detail ? ` (${r.skipped.detail})` : ''}; pgtls reads only regular files\n`);
+    report.skipped.push({ path: r.file, ...r.skipped });
+    return false;
+  });
   const diags = toJsonDiagnostics(results);
-  if (opts.format === 'json') io.out(JSON.stringify({ diagnostics: diags }, null, 2) + '\n');
+  if (opts.format === 'json') io.out(JSON.stringify({ diagnostics: diags, summary: jsonSummary(results.length, report) }, null, 2) + '\n');
   else if (opts.format === 'sarif') io.out(formatSarif(service, diags));
-  else io.out(formatText(diags, files.length));
+  else io.out(formatText(diags, results.length, report));
+  if (results.length === 0) {
+    io.err(`pgtls: warning: ${nothingChecked(opts.paths, report)}\n`);
+    return 2;
+  }
   return diags.some(d => d.severity === 'error') ? 1 : 0;
 }
 

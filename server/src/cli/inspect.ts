@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import {
   CertError, CertFileError, documentLabel, type CertificateDescription, type ContainerKey, type ContainerReport, type KeyDescription,
 } from '../certService';
+import { FileReadError, MAX_YAML_BYTES, readRegularFile } from '../node/readFiles';
 import { UsageError, parseArgs } from './args';
 import { octal, type CertCtx } from './certFiles';
 import { formatFlag } from './certFlags';
@@ -32,12 +33,12 @@ export async function inspect(args: string[], ctx: CertCtx): Promise<number> {
     let bytes: Buffer;
     let mode: number | undefined;
     try {
-      bytes = fs.readFileSync(file);
+      // A FIFO or a device is refused, never opened for a blocking read (node/readFiles.ts).
+      bytes = readRegularFile(file, { maxBytes: MAX_YAML_BYTES });
       mode = fs.statSync(file).mode & 0o777;
     } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') throw new UsageError(`no such file: ${file}`);
-      io.err(`pgtls: cannot read ${file}: ${code ?? (e as Error).message}\n`);
+      if (e instanceof FileReadError && e.reason === 'missing') throw new UsageError(`no such file: ${file}`);
+      io.err(`pgtls: ${e instanceof FileReadError ? e.message : `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`}\n`);
       failed = true;
       continue;
     }

@@ -9,7 +9,7 @@
  *   pgtls probe HOST[:PORT] …        (cli/probe.ts)
  *   pgtls map [--format json|dot|svg] PATH   (cli/map.ts)
  *
- * Exit codes: 0 no errors, 1 errors found, 2 bad usage. Findings go to stdout, usage errors to stderr.
+ * Exit codes: 0 no errors, 1 errors found, 2 bad usage or no file checked. Findings go to stdout, usage errors to stderr.
  */
 import 'reflect-metadata';
 import { findSchemasDir, nodeEnv } from '../node/env';
@@ -48,7 +48,7 @@ patch: the fields it leaves to its base are not reported missing.
 Options of check:
 ${checkOptionsHelp()}
 
-Exit status: 0 no errors, 1 errors found, 2 bad usage.
+Exit status: 0 no errors, 1 errors found, 2 bad usage or no file checked.
 `;
 
 export async function runCli(argv: string[], io: CliIo, service?: Service): Promise<number> {
@@ -66,7 +66,8 @@ export async function runCli(argv: string[], io: CliIo, service?: Service): Prom
     if (command === 'probe') return await runProbe(rest, io);
     // The environment knows the run's workspace folders (for `check`: the current folder and the paths named).
     // Standard input is a rendered stream: its resources refer to each other, not to the YAML files of this folder.
-    const svc = (roots: readonly string[] = [], options: { stdin?: boolean } = {}) => service ?? createService(streamEnv(nodeEnv(findSchemasDir(__dirname), undefined, () => roots), options.stdin));
+    const svc = (roots: readonly string[] = [], options: { stdin?: boolean; maxFileBytes?: number } = {}) =>
+      service ?? createService(streamEnv(nodeEnv(findSchemasDir(__dirname), undefined, () => roots, options.maxFileBytes), options.stdin));
     if (command === 'check') {
       if (rest.includes('--help') || rest.includes('-h')) {
         io.out(HELP);

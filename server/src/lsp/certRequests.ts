@@ -4,24 +4,20 @@
  * environment (`env.readText`, `env.readBytes`, `env.now`), open buffers before the disk. Answers never carry key
  * material; a failure is a JSON-RPC error with the failure's message.
  */
-import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
+import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
 import {
   CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST, CERT_RENEW_REQUEST, CERT_ROTATE_CA_REQUEST, CERT_SIGN_REQUEST,
   type CertCreateParams, type CertLifecycleParams, type CertLifecycleResult, type CertSignParams, type CertSignResult, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
 } from '../protocol';
+import { MAX_CONFIG_BYTES, whyUnreadable } from '../node/readFiles';
 import { uriToPath } from './convert';
 import type { Glue } from './features';
 
 type CertCommands = typeof import('../node/certCommands');
 
 /** Failures whose message is the whole story for the user (bad input, existing files); anything else is also logged. */
-const EXPECTED_FAILURES = ['CertError', 'WriteFilesError', 'ExistingFilesError', 'NotASetError', 'SetProblemError'];
+const EXPECTED_FAILURES = ['CertError', 'WriteFilesError', 'ExistingFilesError', 'NotASetError', 'SetProblemError', 'FileReadError'];
 
-/** Why `file` cannot be read, from what `env.stat` says of it. */
-function unreadable(g: Glue, file: string): string {
-  const st = g.env.stat(file);
-  return !st ? 'no such file' : !st.isFile ? 'not a file' : 'unreadable or too large';
-}
 
 export function registerCertRequests(g: Glue): void {
   // The certificate code (generation, @peculiar/x509 and its ASN.1 modules) is loaded on the first request, not at
@@ -73,14 +69,16 @@ export function registerCertRequests(g: Glue): void {
     });
   }
 
-  g.connection.onRequest(CERT_INSPECT_REQUEST, async (p: CertInspectParams): Promise<CertInspectResult | ResponseError<void>> => {
+  g.connection.onRequest(CERT_INSPECT_REQUEST, async (p: CertInspectParams, token: CancellationToken): Promise<CertInspectResult | ResponseError<void>> => {
     try {
       const { inspectCertificates } = await certCommands();
       if (p.text !== undefined) return await inspectCertificates({ text: p.text }, g.env);
       if (!p.uri) return new ResponseError(LSPErrorCodes.RequestFailed, 'nothing to inspect');
       const file = uriToPath(p.uri);
       const bytes = g.env.readBytes(file);
-      if (!bytes) return new ResponseError(LSPErrorCodes.RequestFailed, `cannot read ${file}: ${unreadable(g, file)}`);
+      // env.readBytes reads only a regular file, bounded (node/readFiles.ts): a FIFO or /dev/zero is refused at once.
+      if (!bytes) return new ResponseError(LSPErrorCodes.RequestFailed, `cannot read ${file}: ${whyUnreadable(file, MAX_CONFIG_BYTES)}`);
+      if (token.isCancellationRequested) return new ResponseError(LSPErrorCodes.RequestCancelled, 'cancelled');
       const open = g.store.get(p.uri);
       return await inspectCertificates(open ? { text: open.getText() } : { bytes }, g.env);
     } catch (e) {

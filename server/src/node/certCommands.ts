@@ -12,6 +12,7 @@ import {
   type CertEnv, type CertPreset, type CertService, type CertificateAuthority, type IssuedCertificate, type KeyAlgorithm,
 } from '../certService';
 import type { CertCreateParams, CertCreateResult, CertCreateSummary, CertFileSummary } from '../protocol';
+import { FileReadError, MAX_CERT_BYTES, readRegularText } from './readFiles';
 import { ExistingFilesError, writeCertFiles, type FileToWrite, type WriteResult } from './writeFiles';
 
 // The language server's requests use these as they are; they live in the façade.
@@ -119,6 +120,16 @@ function planOf(params: CertCreateParams, resourceText: string | undefined): Pla
   return { params, dir, algorithm, days, preset: pr, serverName, sans, clientUser, replication, manifests, makeCa, caDir };
 }
 
+/** The folder's ca.crt or ca.key: a regular file of at most 1 MiB (readFiles.ts); a FIFO or a device is refused, never read. */
+function readCaFile(file: string): string {
+  try {
+    return readRegularText(file, { maxBytes: MAX_CERT_BYTES });
+  } catch (e) {
+    if (e instanceof FileReadError) throw new CertError(`cannot read the CA: ${e.message}`);
+    throw e;
+  }
+}
+
 const wantsServer = (p: Plan) => p.params.kind === 'server' || p.params.kind === 'set';
 const wantsClient = (p: Plan) => p.params.kind === 'client' || p.params.kind === 'set';
 
@@ -138,7 +149,7 @@ async function generate(plan: Plan, certs: CertService): Promise<{ files: Planne
   const { params, dir, algorithm, days, serverName } = plan;
   let ca: CertificateAuthority;
   if (!plan.makeCa) {
-    ca = await certs.loadCa(fs.readFileSync(path.join(plan.caDir, 'ca.crt'), 'utf8'), fs.readFileSync(path.join(plan.caDir, 'ca.key'), 'utf8'));
+    ca = await certs.loadCa(readCaFile(path.join(plan.caDir, 'ca.crt')), readCaFile(path.join(plan.caDir, 'ca.key')));
   } else {
     const caName = params.caName?.trim() || [...`pgtls development CA${serverName ? ` for ${serverName}` : ''}`].slice(0, 64).join('').trim();
     ca = await certs.createCa({ ...(algorithm ? { algorithm } : {}), commonName: caName, days: params.kind === 'ca' && days ? days : DEFAULT_CA_DAYS });

@@ -12,6 +12,7 @@ import {
 } from '../certService';
 import type { CertLifecycleParams, CertLifecycleResult } from '../protocol';
 import { writeCertFiles, type FileToWrite } from './writeFiles';
+import { MAX_CERT_BYTES, MAX_YAML_BYTES, readRegularFile, tryReadRegularFile } from './readFiles';
 
 export interface LifecycleRun {
   /** The set's folder. */
@@ -59,9 +60,6 @@ export interface RotateSummary extends LifecycleSummary {
   steps: { title: string; text: string; manifest?: string; secrets?: string[] }[];
 }
 
-/** The largest file read from a set's folder: certificates and keys are a few kilobytes. */
-const MAX_FILE_BYTES = 1 << 20;
-
 /** The set's files (certificates, keys, .pk8) at the top of `dir`; NotASetError when `dir` is not a folder. */
 export function readSetFolder(dir: string): Record<string, Uint8Array> {
   let names: string[];
@@ -75,10 +73,9 @@ export function readSetFolder(dir: string): Record<string, Uint8Array> {
   const files: Record<string, Uint8Array> = {};
   for (const name of names) {
     if (!/\.(crt|key|pk8)$/.test(name)) continue;
-    const file = path.join(dir, name);
-    const st = fs.lstatSync(file);
-    if (!st.isFile() || st.size > MAX_FILE_BYTES) continue;
-    files[name] = fs.readFileSync(file);
+    // Links, FIFOs, devices and files over the limit are not part of a set (readFiles.ts: never a blocking read).
+    const bytes = tryReadRegularFile(path.join(dir, name), { maxBytes: MAX_CERT_BYTES, noFollow: true });
+    if (bytes) files[name] = bytes;
   }
   return files;
 }
@@ -128,7 +125,7 @@ async function writeWithBackup(
   if (run.backup !== false && replaced.length) {
     backupDir = path.join(path.resolve(run.dir), backupFolderName(run.dir, run.now));
     const copies: FileToWrite[] = replaced.map(n => ({
-      name: n, contents: before[n] ?? fs.readFileSync(path.join(run.dir, n)), secret: /\.(key|pk8|yaml)$/.test(n),
+      name: n, contents: before[n] ?? readRegularFile(path.join(run.dir, n), { maxBytes: MAX_YAML_BYTES, noFollow: true }), secret: /\.(key|pk8|yaml)$/.test(n),
     }));
     const b = await writeCertFiles(backupDir, copies, { gitignore: true, ignore });
     warnings.push(...b.warnings);

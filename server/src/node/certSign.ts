@@ -7,12 +7,15 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { CertError, createCertService, type CertEnv } from '../certService';
 import type { CertSignParams, CertSignResult } from '../protocol';
+import { FileReadError, MAX_CERT_BYTES, readRegularFile } from './readFiles';
 import { ExistingFilesError, writeCertFiles } from './writeFiles';
 
+/** A CSR or CA file: a regular file of at most 1 MiB (readFiles.ts); a FIFO or a device is refused, never read. */
 function read(file: string, what: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    return readRegularFile(file, { maxBytes: MAX_CERT_BYTES });
   } catch (e) {
+    if (e instanceof FileReadError) throw new CertError(e.reason === 'missing' ? `cannot read ${what} ${file}: ENOENT` : `cannot read ${what}: ${e.message}`);
     throw new CertError(`cannot read ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? 'unreadable'}`);
   }
 }

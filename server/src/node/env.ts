@@ -9,6 +9,7 @@ import type { TlsBackend } from '../core/tlsBackend';
 import type { FileStat, ServiceEnv } from '../core/types';
 import { fastCrypto } from './fastCrypto';
 import { listFiles } from './listFiles';
+import { MAX_CONFIG_BYTES, tryReadRegularFile } from './readFiles';
 
 /** Finds the folder that holds `schemas/` (the package root), from the bundle's or the source's location. */
 export function findSchemasDir(start: string): string {
@@ -25,9 +26,13 @@ export function findSchemasDir(start: string): string {
 
 /**
  * The environment on `node:fs`. `overlay` gives the text of open editor buffers by path; `roots` the workspace
- * folders (the language server's folders, or the CLI's current folder and the paths it was given).
+ * folders (the language server's folders, or the CLI's current folder and the paths it was given); `maxFileBytes` the
+ * largest file read (`pgtls check --max-file-size`; default `MAX_CONFIG_BYTES`).
  */
-export function nodeEnv(schemasDir: string, overlay?: (p: string) => string | undefined, roots?: () => readonly string[]): ServiceEnv {
+export function nodeEnv(
+  schemasDir: string, overlay?: (p: string) => string | undefined, roots?: () => readonly string[], maxFileBytes = MAX_CONFIG_BYTES,
+): ServiceEnv {
+  const maxBytes = maxFileBytes;
   const jsonCache = new Map<string, unknown>();
   return {
     ...(roots ? { roots } : {}),
@@ -39,25 +44,15 @@ export function nodeEnv(schemasDir: string, overlay?: (p: string) => string | un
       }
       return v;
     },
+    // Only regular files of at most `maxFileBytes` (readFiles.ts): a FIFO or /dev/zero is absent, never a hang.
     readText(p) {
       const open = overlay?.(p);
       if (open !== undefined) return open;
-      try {
-        const st = fs.statSync(p);
-        if (!st.isFile() || st.size > 32 * 1024 * 1024) return undefined;
-        return fs.readFileSync(p, 'utf8');
-      } catch {
-        return undefined;
-      }
+      return tryReadRegularFile(p, { maxBytes })?.toString('utf8');
     },
     readBytes(p) {
-      try {
-        const st = fs.statSync(p);
-        if (!st.isFile() || st.size > 32 * 1024 * 1024) return undefined;
-        return new Uint8Array(fs.readFileSync(p));
-      } catch {
-        return undefined;
-      }
+      const bytes = tryReadRegularFile(p, { maxBytes });
+      return bytes && new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     },
     stat(p): FileStat | undefined {
       try {

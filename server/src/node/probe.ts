@@ -27,6 +27,7 @@ import 'reflect-metadata';
 import { describeCertificates, type CertificateDescription } from '../certs/inspect';
 import { judgeProbe, type CaSource, type CertAuthFacts, type ClientCertFacts, type ProbeFacts, type ProbeMode, type ProbeReport } from '../certs/probe';
 import { isIpAddress } from '../x509';
+import { FileReadError, MAX_CERT_BYTES, readRegularFile } from './readFiles';
 
 export { PROBE_EXPIRY_WARNING_DAYS, probeJson, probeTarget, renderProbeText, type ProbeReport } from '../certs/probe';
 
@@ -54,10 +55,12 @@ export class ProbeInputError extends Error {
 const SSL_REQUEST_CODE = 80877103;
 const PROTOCOL_3 = 196608;
 
+/** A certificate or key file the user named: a regular file of at most 1 MiB (readFiles.ts), never a blocking read. */
 function readInput(file: string, what: string): Buffer {
   try {
-    return fs.readFileSync(file);
+    return readRegularFile(file, { maxBytes: MAX_CERT_BYTES });
   } catch (e) {
+    if (e instanceof FileReadError) throw new ProbeInputError(`cannot read the ${what}: ${e.message}`);
     throw new ProbeInputError(`cannot read the ${what} ${file}: ${(e as NodeJS.ErrnoException).code ?? 'error'}`);
   }
 }

@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FileReadError, formatBytes, kindOf, readRegularFile } from './readFiles';
 
 export interface FileToWrite {
   /** A plain file name inside the folder (no separators). */
@@ -21,7 +22,10 @@ export interface WriteOptions {
   force?: boolean;
   /** Keep `*.key` and `*.pk8` out of git with a `.gitignore` in the folder (default true). */
   gitignore?: boolean;
-  /** More `.gitignore` lines (e.g. the name of a manifest that embeds keys). */
+  /**
+   * More files to keep out of git (e.g. a manifest that embeds keys): plain file names, written to `.gitignore`
+   * escaped as literal names (`*`, `?`, `[`, `\\`, a leading `#` or `!`, trailing blanks).
+   */
   ignore?: readonly string[];
 }
 
@@ -39,7 +43,8 @@ export interface WriteResult {
   /** The folder did not exist and was created 0700. */
   createdDir: boolean;
   files: WrittenFile[];
-  gitignore: 'created' | 'appended' | 'unchanged' | 'skipped';
+  /** `refused`: the `.gitignore` is a link or not a regular file; a warning says which lines to add by hand. */
+  gitignore: 'created' | 'appended' | 'unchanged' | 'skipped' | 'refused';
   /** Things the caller should show the user (a folder others can read ...). */
   warnings: string[];
 }
@@ -70,10 +75,13 @@ export async function writeCertFiles(dir: string, files: readonly FileToWrite[],
     if (!f.name || f.name !== path.basename(f.name) || f.name === '.' || f.name === '..' || /[/\\\0]/.test(f.name)) {
       throw new WriteFilesError(`not a plain file name: ${JSON.stringify(f.name)}`);
     }
+    // A line break in a name would end its .gitignore line (and the rest would be a pattern of its own).
+    if (CONTROL.test(f.name)) throw new WriteFilesError(`not a plain file name: ${JSON.stringify(f.name)} has a line break or another control character`);
     if (names.has(f.name)) throw new WriteFilesError(`file name given twice: ${f.name}`);
     if (f.name === '.gitignore') throw new WriteFilesError('.gitignore is managed by the writer');
     names.add(f.name);
   }
+  const ignore = (opts.ignore ?? []).map(gitignoreLiteral);
   const abs = path.resolve(dir);
   const warnings: string[] = [];
   const createdDir = await ensurePrivateDir(abs, warnings);
@@ -111,23 +119,46 @@ export async function writeCertFiles(dir: string, files: readonly FileToWrite[],
   }
   await syncDir(abs);
 
-  const gitignore = opts.gitignore === false ? 'skipped' : await ensureGitignore(abs, [...GITIGNORE_LINES, ...(opts.ignore ?? [])]);
+  const gitignore = opts.gitignore === false ? 'skipped' : await ensureGitignore(abs, [...GITIGNORE_LINES, ...ignore], warnings);
   return { dir: abs, createdDir, files: results, gitignore, warnings };
 }
 
 /** Creates `dir` 0700 (with missing parents), or checks an existing one; returns whether it was created. */
 async function ensurePrivateDir(dir: string, warnings: string[]): Promise<boolean> {
-  let st = await statOrUndefined(dir);
-  if (st && !st.isDirectory()) throw new WriteFilesError(`${dir} exists and is not a folder`);
-  if (!st) {
-    try {
-      await fs.promises.mkdir(dir, { recursive: true, mode: DIR_MODE });
-    } catch (e) {
-      throw new WriteFilesError(`could not create the folder ${dir}: ${describeFsError(e)}`);
+  // The nearest folder that exists: where the file system is judged before anything is created.
+  const missing: string[] = [];
+  let existing = dir;
+  let st = await statOrUndefined(existing);
+  while (!st) {
+    missing.unshift(existing);
+    const parent = path.dirname(existing);
+    if (parent === existing) break;
+    existing = parent;
+    st = await statOrUndefined(existing);
+  }
+  if (!st) throw new WriteFilesError(`cannot create ${dir}: no folder on its path exists`);
+  if (!st.isDirectory()) throw new WriteFilesError(`${existing} exists and is not a folder`);
+  await refuseSpecialFolder(existing, dir);
+  if (missing.length) {
+    // One level at a time: Node's recursive mkdir loops for ever where mkdir fails with ENOENT (under /proc).
+    for (const d of missing) {
+      try {
+        await fs.promises.mkdir(d, { mode: DIR_MODE });
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code === 'EEXIST' && (await statOrUndefined(d))?.isDirectory()) continue;
+        throw new WriteFilesError(`could not create the folder ${d}: ${describeFsError(e)}`);
+      }
     }
     // mkdir's mode passes through the umask; set it exactly.
     if (!IS_WINDOWS) await fs.promises.chmod(dir, DIR_MODE);
     return true;
+  }
+  if (!IS_WINDOWS) {
+    try {
+      await fs.promises.access(dir, fs.constants.W_OK | fs.constants.X_OK);
+    } catch (e) {
+      throw new WriteFilesError(`cannot write into ${dir}: ${describeFsError(e)}; choose a folder of your own`);
+    }
   }
   if (IS_WINDOWS) return false;
   const mode = st.mode & 0o777;
@@ -142,6 +173,54 @@ async function ensurePrivateDir(dir: string, warnings: string[]): Promise<boolea
   }
   warnings.push(`${dir} is accessible to group or others (mode ${(st.mode & 0o777).toString(8).padStart(4, '0')}); the keys are 0600, but consider "chmod 700 ${dir}"`);
   return false;
+}
+
+/** C0 control characters and DEL: never part of a name pgtls writes. */
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/**
+ * Kernel and pseudo file systems (statfs(2) magic numbers): not storage, and some make ordinary calls misbehave
+ * (mkdir under /proc fails with ENOENT, on which Node's recursive mkdir loops for ever).
+ */
+const PSEUDO_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x9fa0, 'proc'], [0x62656572, 'sysfs'], [0x1cd1, 'devpts'], [0x27e0eb, 'cgroup'], [0x63677270, 'cgroup2'],
+  [0x64626720, 'debugfs'], [0x74726163, 'tracefs'], [0x73636673, 'securityfs'], [0xcafe4a11, 'bpf'], [0x6165676c, 'pstore'],
+  [0x62656570, 'configfs'], [0xde5e81e4, 'efivarfs'], [0x42494e4d, 'binfmt_misc'], [0x65735543, 'fusectl'], [0x19800202, 'mqueue'],
+]);
+
+/**
+ * Refuses an output folder on a kernel interface (/proc, /sys, /dev but /dev/shm, or any pseudo file system by its
+ * statfs type): pgtls writes keys only into ordinary folders. `existing` is the nearest existing folder of `dir`.
+ */
+async function refuseSpecialFolder(existing: string, dir: string): Promise<void> {
+  if (IS_WINDOWS) return;
+  let real = existing;
+  try {
+    real = await fs.promises.realpath(existing);
+  } catch {
+    // judged by its name
+  }
+  const under = (root: string) => real === root || real.startsWith(`${root}/`);
+  let fsName = under('/proc') ? 'proc' : under('/sys') ? 'sysfs' : under('/dev') && !under('/dev/shm') ? 'devtmpfs' : undefined;
+  if (!fsName && typeof fs.promises.statfs === 'function') {
+    try {
+      fsName = PSEUDO_FILE_SYSTEMS.get(Number((await fs.promises.statfs(existing)).type));
+    } catch {
+      // no statfs here: the names above decide
+    }
+  }
+  if (fsName) throw new WriteFilesError(`${dir} is on the ${fsName} file system (a kernel interface, not storage); choose an ordinary folder for certificates and keys`);
+}
+
+/**
+ * A file name as a `.gitignore` line that matches that name only: glob characters, a leading `#` or `!` and trailing
+ * blanks escaped with a backslash (gitignore(5)). A name with a line break cannot be a line: refused.
+ */
+export function gitignoreLiteral(name: string): string {
+  if (CONTROL.test(name) || name.includes('/')) throw new WriteFilesError(`cannot list ${JSON.stringify(name)} in .gitignore: not a plain file name`);
+  let line = name.replace(/[*?[\\]/g, c => `\\${c}`);
+  if (/^[#!]/.test(line)) line = `\\${line}`;
+  return line.replace(/ +$/, blanks => blanks.replace(/ /g, '\\ '));
 }
 
 /** Creates `file` exclusively with `mode`, writes and fsyncs it. */
@@ -181,16 +260,31 @@ async function placeFile(tmp: string, target: string, replace: boolean): Promise
   }
 }
 
-/** Adds the lines that are missing; never rewrites or reorders what the user has. */
-async function ensureGitignore(dir: string, lines: string[]): Promise<WriteResult['gitignore']> {
+/** The largest .gitignore pgtls reads before appending to it. */
+const MAX_GITIGNORE_BYTES = 1024 * 1024;
+
+/**
+ * Adds the lines that are missing; never rewrites or reorders what the user has. A .gitignore that is a symbolic
+ * link, not a regular file (a FIFO …) or too large is left alone: `refused`, and a warning names the lines to add.
+ */
+async function ensureGitignore(dir: string, lines: string[], warnings: string[]): Promise<WriteResult['gitignore']> {
   const file = path.join(dir, '.gitignore');
-  let current: string | undefined;
-  try {
-    current = await fs.promises.readFile(file, 'utf8');
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw new WriteFilesError(`could not read ${file}: ${describeFsError(e)}`);
-  }
   const wanted = [...new Set(lines)];
+  const refuse = (why: string): WriteResult['gitignore'] => {
+    warnings.push(`${file} ${why}, so pgtls did not add to it: add these lines to the .gitignore that applies, to keep the keys out of git: ${wanted.join(' ')}`);
+    return 'refused';
+  };
+  const st = await lstatOrUndefined(file);
+  if (st && !st.isFile()) return refuse(`is ${kindOf(st)}`);
+  let current: string | undefined;
+  if (st) {
+    try {
+      current = readRegularFile(file, { maxBytes: MAX_GITIGNORE_BYTES, noFollow: true }).toString('utf8');
+    } catch (e) {
+      if (!(e instanceof FileReadError)) throw e;
+      if (e.reason !== 'missing') return refuse(e.reason === 'too-large' ? `is larger than ${formatBytes(MAX_GITIGNORE_BYTES)}` : e.reason === 'not-regular' ? `is ${e.detail ?? 'not a regular file'}` : `cannot be read (${e.code ?? 'error'})`);
+    }
+  }
   if (current === undefined) {
     const tmp = path.join(dir, `..gitignore.${randomBytes(6).toString('hex')}.tmp`);
     try {
@@ -198,7 +292,7 @@ async function ensureGitignore(dir: string, lines: string[]): Promise<WriteResul
       await placeFile(tmp, file, false);
     } catch (e) {
       await fs.promises.rm(tmp, { force: true }).catch(() => undefined);
-      if (e instanceof ExistingFilesError) return ensureGitignore(dir, lines);
+      if (e instanceof ExistingFilesError) return ensureGitignore(dir, lines, warnings);
       throw new WriteFilesError(`could not write ${file}: ${describeFsError(e)}`);
     }
     return 'created';
@@ -207,7 +301,22 @@ async function ensureGitignore(dir: string, lines: string[]): Promise<WriteResul
   const missing = wanted.filter(l => !have.has(l));
   if (missing.length === 0) return 'unchanged';
   const sep = current.length === 0 || current.endsWith('\n') ? '' : '\n';
-  await fs.promises.appendFile(file, `${sep}${missing.join('\n')}\n`);
+  // Appended through a handle that cannot be a link (O_NOFOLLOW), cannot block (O_NONBLOCK) and is checked to be a
+  // regular file: the file may have been swapped since it was read.
+  const { O_APPEND, O_WRONLY } = fs.constants;
+  let fh: fs.promises.FileHandle;
+  try {
+    fh = await fs.promises.open(file, O_WRONLY | O_APPEND | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return refuse(`cannot be opened for appending (${(e as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  try {
+    const now = await fh.stat();
+    if (!now.isFile()) return refuse(`is ${kindOf(now)}`);
+    await fh.appendFile(`${sep}${missing.join('\n')}\n`);
+  } finally {
+    await fh.close();
+  }
   return 'appended';
 }
 
