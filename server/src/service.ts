@@ -11,6 +11,7 @@ import type { Severity } from './core/types';
 import { applyEdits, lineDiff, selectAutoFixes } from './core/fixAll';
 import { applySuppressions, suppressionFixes } from './core/suppress';
 import { plainMessage } from './core/text';
+import { createTextCache } from './core/textCache';
 import { MODES, RULES } from './languages/registry';
 import { fileLenses, secretLenses, type CertLens } from './tlsFiles/expiry';
 import type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
@@ -106,6 +107,10 @@ export interface Service {
 
 const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
 
+/** The sibling parses one service keeps across runs: up to 8 Mi characters of their texts (a parse holds many times its text), 1,024 files. */
+const SIBLING_CACHE_CHARS = 8 * 1024 * 1024;
+const SIBLING_CACHE_ENTRIES = 1024;
+
 function looksBinary(text: string): boolean {
   const n = Math.min(text.length, 8192);
   for (let i = 0; i < n; i++) if (text.charCodeAt(i) === 0) return true;
@@ -119,6 +124,7 @@ function looksBinary(text: string): boolean {
 const SILENT_WHEN_SKIPPED: ReadonlySet<LanguageId> = new Set(['yaml']);
 
 export function createService(env: ServiceEnv): Service {
+  const parsedSiblings = createTextCache<{ doc: SourceDocument; file: unknown } | undefined>(SIBLING_CACHE_CHARS, SIBLING_CACHE_ENTRIES);
   const parse = (doc: SourceDocument, previous?: ParsedFile): ParsedFile => {
     const mode = byId.get(doc.languageId);
     if (!mode) throw new Error(`unknown language ${doc.languageId}`);
@@ -142,7 +148,11 @@ export function createService(env: ServiceEnv): Service {
     }
   };
 
-  /** A `parseSibling` that parses each sibling file once (per validation run or feature request). */
+  /**
+   * A `parseSibling` that reads each sibling file once per validation run or feature request, and parses it again
+   * only when its text changed since an earlier run (`parsedSiblings`: a 2 MB CRD of `pgtls.crdPaths` is not parsed
+   * on every keystroke).
+   */
   const siblingParser = (): ValidateContext['parseSibling'] => {
     const siblings = new Map<string, { doc: SourceDocument; file: unknown } | undefined>();
     return <T>(path: string, languageId: LanguageId) => {
@@ -151,8 +161,10 @@ export function createService(env: ServiceEnv): Service {
         const text = env.readText(path);
         let entry: { doc: SourceDocument; file: unknown } | undefined;
         if (text !== undefined && text.length <= MAX_FILE_CHARS && !looksBinary(text)) {
-          const sdoc: SourceDocument = { path, text, languageId };
-          try { entry = { doc: sdoc, file: byId.get(languageId)!.parse(sdoc) }; } catch { entry = undefined; }
+          entry = parsedSiblings.get(key, text, () => {
+            const sdoc: SourceDocument = { path, text, languageId };
+            try { return { doc: sdoc, file: byId.get(languageId)!.parse(sdoc) }; } catch { return undefined; }
+          });
         }
         siblings.set(key, entry);
       }
