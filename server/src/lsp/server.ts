@@ -39,6 +39,9 @@ function capabilities(caps: features.ClientCaps): InitializeResult['capabilities
   };
 }
 
+/** When the certificate code loads after `initialized`, if no document needed it before. */
+const PRELOAD_DELAY_MS = 250;
+
 export function startServer(connection: Connection, makeEnv: ServerEnvFactory): void {
   const log: Log = msg => connection.console.error(msg);
   const safe = guard(log);
@@ -77,6 +80,10 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   });
   connection.onInitialized(() => {
     structure.initialized();
+    // The certificate code (the TLS backend on node:crypto with @peculiar/x509, loaded on first use) loads shortly
+    // after start, once the first documents the client opens with the server are validated, so that neither they nor
+    // the first file with certificates opened later wait for it (a file with certificates opened at once loads it).
+    setTimeout(() => safe('loading the certificate code', '', undefined, () => env.tls.readCertificates('')), PRELOAD_DELAY_MS).unref();
     safe('workspace scan', index.describeRoots(), undefined, () => index.scan());
     if (index.size) features.refreshAll(g);
     if (!caps.workspaceFolders) return;
