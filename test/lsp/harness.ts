@@ -9,7 +9,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type
 import { startServer } from '../../server/src/lsp/server';
 import { nodeEnv } from '../../server/src/node/env';
 import { SCHEMAS } from '../helpers';
-import type { Settings } from '../../server/src/core/types';
+import type { ServiceEnv, Settings } from '../../server/src/core/types';
 
 export interface Harness {
   client: MessageConnection;
@@ -36,13 +36,15 @@ export interface HarnessOptions {
   onRegister?: (params: { registrations: { method: string; registerOptions?: unknown }[] }) => void;
   /** `initializationOptions` of `initialize` (protocol.ts `PgtlsInitializationOptions`). */
   initializationOptions?: unknown;
+  /** The server's TLS backend (`ServiceEnv.tls`) in place of the real one, e.g. to see when it is used. */
+  tls?: ServiceEnv['tls'];
 }
 
 export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> {
   const up = new PassThrough();
   const down = new PassThrough();
   const serverConn = createConnection(ProposedFeatures.all, new StreamMessageReader(up), new StreamMessageWriter(down));
-  startServer(serverConn, overlay => ({ ...nodeEnv(SCHEMAS, overlay), ...(opts.now ? { now: opts.now } : {}) }));
+  startServer(serverConn, overlay => ({ ...nodeEnv(SCHEMAS, overlay), ...(opts.now ? { now: opts.now } : {}), ...(opts.tls ? { tls: opts.tls } : {}) }));
   const client = createMessageConnection(new StreamMessageReader(down), new StreamMessageWriter(up));
   const h: Harness = {
     client,
