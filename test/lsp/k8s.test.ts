@@ -101,6 +101,8 @@ test('a change in the Secret\'s file updates the referencing resource\'s diagnos
       contentChanges: [{ range: { start: { line: 3, character: 8 }, end: { line: 3, character: 21 } }, text: 'renamed-tls' }],
     });
     assert.deepEqual(await codes(h.client, cpo), ['secret/not-found']);
+    // the other open documents are refreshed once typing pauses (lsp/features.ts OTHERS_AFTER_MS)
+    for (const until = Date.now() + 10_000; h.refreshes() <= before && Date.now() < until;) await new Promise(r => setTimeout(r, 20));
     assert.ok(h.refreshes() > before, 'a diagnostics refresh was requested');
     await h.client.sendNotification('textDocument/didClose', { textDocument: { uri: sec } });
 

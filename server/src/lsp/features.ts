@@ -64,11 +64,31 @@ export function refreshAll(g: Glue): void {
   else for (const d of g.store.all()) if (g.store.languageOf(d)) void pushDiagnostics(g, d);
 }
 
-/** After an edit. Files depend on their siblings (pool_hba.conf reads pgpool.conf), so an edit refreshes every open file. */
+/** How long typing must pause before the other open documents are validated again after an edit. */
+export const OTHERS_AFTER_MS = 300;
+const othersTimers = new WeakMap<Glue, ReturnType<typeof setTimeout>>();
+
+/**
+ * After an edit. The edited document is validated at once (a pull client pulls it itself). Files depend on their
+ * siblings (pool_hba.conf reads pgpool.conf), so the other open documents are validated again too, but once typing
+ * pauses for OTHERS_AFTER_MS rather than on every keystroke: the cost of a keystroke does not grow with the number
+ * of open files.
+ */
 export function documentChanged(g: Glue, doc: TextDocument): void {
   if (!g.store.languageOf(doc)) return;
-  if (!g.caps.pullDiagnostics) refreshAll(g);
-  else if (g.store.all().filter(d => g.store.languageOf(d)).length > 1) void g.connection.languages.diagnostics.refresh();
+  if (!g.caps.pullDiagnostics) void pushDiagnostics(g, doc);
+  if (!g.store.all().some(d => d.uri !== doc.uri && g.store.languageOf(d))) return;
+  clearTimeout(othersTimers.get(g));
+  const timer = setTimeout(() => {
+    othersTimers.delete(g);
+    // the connection may have closed in the meantime (it throws then, or rejects): nothing to tell
+    try {
+      if (g.caps.pullDiagnostics) g.connection.languages.diagnostics.refresh().catch(() => undefined);
+      else for (const d of g.store.all()) if (d.uri !== doc.uri && g.store.languageOf(d)) pushDiagnostics(g, d).catch(() => undefined);
+    } catch { /* closed */ }
+  }, OTHERS_AFTER_MS);
+  timer.unref();
+  othersTimers.set(g, timer);
 }
 
 /** After a close: a push client's diagnostics of the document are cleared; a pull client pulls the others again. */
