@@ -4,7 +4,7 @@
  * It owns no cache; callers keep the parsed file per document version and hand it back.
  */
 import type { CertEnv, CertService } from './certService';
-import type { DefinitionLocation, FeatureContext, LanguageMode, SeenTlsFile, ValidateContext } from './core/language';
+import type { DefinitionLocation, FeatureContext, LanguageMode, SeenTlsFile, TlsFileAt, ValidateContext } from './core/language';
 import { LANGUAGE_TABLE, languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
 import { applyEdits, lineDiff, selectAutoFixes } from './core/fixAll';
@@ -12,12 +12,13 @@ import { applySuppressions, suppressionFixes } from './core/suppress';
 import { plainMessage } from './core/text';
 import { MODES, RULES } from './languages/registry';
 import { fileLenses, secretLenses, type CertLens } from './tlsFiles/expiry';
+import { tlsFileAt } from './tlsFiles';
 import type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
 import type {
   CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span, TextEdit,
 } from './core/types';
 
-export type { DefinitionLocation, SeenTlsFile } from './core/language';
+export type { DefinitionLocation, SeenTlsFile, TlsFileAt } from './core/language';
 export { LANGUAGE_TABLE, languageOf } from './core/languages';
 // The vocabulary the front ends need from the core: offsets to lines, and the settings spec (normalisation, CLI flags).
 export { LineIndex } from './core/text';
@@ -101,6 +102,11 @@ export interface Service {
    * tlsFiles/files.ts): the TLS map's facts about pgpool.conf, postgresql.conf and pgbouncer.ini. Empty for YAML.
    */
   tlsFiles(doc: SourceDocument, parsed: ParsedFile, settings: Settings): SeenTlsFile[];
+  /**
+   * The TLS file named by the certificate, key, CA or CRL path value under `offset` (tlsFiles/paths.ts), located as the
+   * checks locate it, with its text when pgtls can read it: what Inspect Certificate opens. `undefined` off such a value.
+   */
+  tlsFileAt(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): TlsFileAt | undefined;
 }
 
 const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
@@ -249,6 +255,12 @@ export function createService(env: ServiceEnv): Service {
       return { edits: passes <= 1 ? first : lineDiff(doc.text, current.text), fixed };
     },
     rules: () => [...RULES.values()],
+    tlsFileAt(doc, parsed, offset, settings) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.tlsPaths || parsed.skipped) return undefined;
+      const ctx = featureContext(settings);
+      try { return tlsFileAt(ctx, doc.path, mode.tlsPaths(doc, parsed.file, ctx), offset); } catch { return undefined; }
+    },
     ...structureFeatures(featureContext),
     ...tlsFileFeatures(env, siblingParser),
   };

@@ -33,6 +33,49 @@ export interface SeenTlsFile {
   missing?: boolean;
 }
 
+/** A setting that names a server TLS file (or pgpool.conf's CA folder), as written, for the features that follow it. */
+export interface TlsPathSetting {
+  /** The setting (`ssl_cert_file`). */
+  key: string;
+  role: SeenTlsFile['role'] | 'cadir';
+  /** The path as written. */
+  value: string;
+  /** The value in the document (quotes included). */
+  span: Span;
+  /** Set when the server does not resolve this setting's relative path from the context's `baseDir`: why. */
+  unknownBase?: string;
+}
+
+/**
+ * One TLS context of a configuration (a server accepting clients, or PgBouncer connecting to servers) and the settings
+ * of this document that name its files, with the folder a relative path starts at (the checks' rules).
+ */
+export interface TlsPathContext {
+  /** `Pgpool-II`, `PostgreSQL`, `PgBouncer`. */
+  product: string;
+  /** `accept`: it serves the certificate to clients; `connect`: it presents it to servers (tlsFiles/profile.ts). */
+  direction: 'accept' | 'connect';
+  /** The folder relative paths start at; `undefined` when pgtls does not know it (`unknownBase` says why). */
+  baseDir: string | undefined;
+  unknownBase?: string;
+  settings: TlsPathSetting[];
+}
+
+/** The TLS file a setting under the cursor names, located as the checks locate it (the façade's `tlsFileAt`). */
+export interface TlsFileAt {
+  key: string;
+  role: TlsPathSetting['role'];
+  written: string;
+  /** Where pgtls reads it (a local path, or a resource key's deployment path); absent when it cannot be located. */
+  path?: string;
+  /** `path` is a file on this machine (not a Kubernetes resource's key). */
+  onDisk: boolean;
+  /** The file's text when pgtls can read it. */
+  text?: string;
+  /** Why pgtls cannot read it (a sentence in Markdown), when it cannot. */
+  unreadable?: string;
+}
+
 export interface FeatureContext {
   settings: Settings;
   env: ServiceEnv;
@@ -76,6 +119,8 @@ export interface LanguageMode<F = unknown> {
   format?(doc: SourceDocument, file: F, options: FormatOptions): TextEdit[];
   /** The certificate, key, CA, CRL and include paths the document names that lead to a file pgtls can open. */
   links?(doc: SourceDocument, file: F, ctx: FeatureContext): PathLink[];
+  /** The settings that name server TLS files, per TLS context (hover on their values, Inspect Certificate). */
+  tlsPaths?(doc: SourceDocument, file: F, ctx: FeatureContext): TlsPathContext[];
   /**
    * Where the statement that holds `offset` starts, when that is on an earlier line and a comment line put just above
    * the line of `offset` would change the file (a continued pg_hba.conf line, a multi-line YAML scalar): suppression

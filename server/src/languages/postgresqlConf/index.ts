@@ -13,7 +13,7 @@ import { parsePostgresqlConf } from './parse';
 import { R } from './rules';
 import { folding, symbols } from './symbols';
 import { format } from './format';
-import { links } from './links';
+import { links, tlsPaths } from './links';
 
 export const postgresqlConfMode: LanguageMode<PostgresqlConfFile> = {
   id: 'postgresql-conf',
@@ -26,6 +26,7 @@ export const postgresqlConfMode: LanguageMode<PostgresqlConfFile> = {
   folding,
   format,
   links,
+  tlsPaths,
 };
 
 // What other languages may use (the TLS/auth rules of postgresql.conf and the pg_hba.conf cross-file rules read the
