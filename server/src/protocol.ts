@@ -140,10 +140,19 @@ export interface CertInspectParams {
   text?: string;
   /** Or a file (file: URI) holding PEM or DER. */
   uri?: string;
+  /**
+   * With `uri` of a pgpool.conf, postgresql.conf or pgbouncer.ini: the cursor's offset in it. The certificate file the
+   * path value there names is inspected, located as the checks locate it (a refusal says why it cannot be).
+   */
+  offset?: number;
 }
 export interface CertInspectResult {
   count: number;
   text: string;
+  /** The file inspected, when it was followed from a configuration's path value (its path, or its deployment path). */
+  file?: string;
+  /** The setting that named it (`ssl_cert_file`). */
+  setting?: string;
 }
 
 /**
