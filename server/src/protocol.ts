@@ -2,7 +2,9 @@
  * The contract between the extension client and the language server: the settings section and its defaults.
  * The only server file the client may import (see eslint.config.mjs).
  */
-export { DEFAULT_SETTINGS, SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS } from './core/types';
+export { DEFAULT_SETTINGS, GENERATE_TLS_FILES_COMMAND, SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS } from './core/types';
+export type { GenerateTlsFilesArgs, TlsFilePaths } from './core/types';
+import type { TlsFilePaths } from './core/types';
 export type { Settings, SeverityOverride } from './core/types';
 
 /** The configuration section all settings live under (`pgtls.*`). */
@@ -89,6 +91,12 @@ export interface CertCreateParams {
   caFolder?: string;
   /** `set`: take names from the resource under the cursor (and write its Secrets next to the certificates). */
   resource?: CertResourceRef;
+  /**
+   * `server` and `ca`: write the files at these absolute paths instead of `folder`/ca.crt … (the "Generate … here"
+   * quick fix: the paths a configuration names). A server certificate is issued by the CA at `ca` + `caKey` when both
+   * exist, by a new CA written there when `ca` does not, else as without paths (ca.crt/ca.key beside the certificate).
+   */
+  paths?: TlsFilePaths;
 }
 
 /** A text replacement in the resource document: character offsets into the text the server saw. */

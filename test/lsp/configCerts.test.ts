@@ -14,7 +14,10 @@ import { webcrypto } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import { startHarness, type Harness } from './harness';
 import { createCertService, type CertificateAuthority, type IssuedSet } from '../../server/src/certService';
-import { CERT_INSPECT_REQUEST, type CertInspectResult } from '../../server/src/protocol';
+import {
+  CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, GENERATE_TLS_FILES_COMMAND,
+  type CertCreateParams, type CertCreateResult, type CertInspectResult, type GenerateTlsFilesArgs,
+} from '../../server/src/protocol';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-lspconfcerts-'));
 after(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -85,6 +88,37 @@ test('Inspect Certificate follows the path value under the cursor; a key, an uns
     assert.match(await refused('server.key'), /"ssl_key_file" names a private key/);
     assert.match(await refused('/etc/pgtls-lsp-test'), /"ssl_ca_file": "\/etc\/pgtls-lsp-test\/root\.crt" is outside the workspace/);
     assert.match(await refused('5432'), /put the cursor on a certificate path value/);
+  } finally {
+    h.close();
+  }
+});
+
+test('the "Generate … here" code action on a missing file: its command names the configured paths; generating them clears the diagnostics', async () => {
+  const h = await startHarness({ workspaceFolders: [root] });
+  try {
+    const dir = path.join(root, 'pool');
+    fs.mkdirSync(dir, { recursive: true });
+    const text = "ssl = on\nssl_cert = 'tls/server.crt'\nssl_key = 'tls/server.key'\nssl_ca_cert = 'tls/root.crt'\n";
+    const uri = await open(h, path.join(dir, 'pgpool.conf'), 'pgpool-conf', text);
+    type Diag = { code: string; range: { start: Pos; end: Pos } };
+    const pull = async () => ((await h.client.sendRequest('textDocument/diagnostic', { textDocument: { uri } })) as { items: Diag[] }).items;
+    const missingFiles = (await pull()).filter(d => d.code === 'pgpool-conf/ssl-file-missing');
+    assert.equal(missingFiles.length, 3);
+    const onCert = missingFiles.find(d => d.range.start.line === 1)!;
+    const actions = await h.client.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: onCert.range, context: { diagnostics: [onCert] } }) as { title: string; command?: { command: string; arguments: GenerateTlsFilesArgs[] } }[];
+    const generate = actions.find(a => a.command?.command === GENERATE_TLS_FILES_COMMAND);
+    assert.ok(generate, `no Generate action among ${actions.map(a => a.title).join(' | ')}`);
+    assert.equal(generate.title, 'Generate server.crt and server.key here with a new CA root.crt');
+    const args = generate.command!.arguments[0]!;
+    assert.equal(args.uri, uri, 'the glue fills in the document');
+    assert.equal(args.kind, 'server');
+    // What the client command sends (client/src/commands/certGenerateHere.ts), with the questions answered.
+    const r = await h.client.sendRequest<CertCreateResult>(CERT_CREATE_REQUEST, { kind: args.kind, folder: path.dirname(args.paths.cert!), paths: args.paths, serverName: 'pool.example.com' } satisfies CertCreateParams);
+    assert.equal(r.status, 'written');
+    assert.deepEqual(fs.readdirSync(path.join(dir, 'tls')).sort(), ['.gitignore', 'root.crt', 'root.key', 'server.crt', 'server.key']);
+    await h.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'tls', 'server.crt')).href, type: 1 }] });
+    const after = await pull();
+    assert.deepEqual(after.filter(d => d.code === 'pgpool-conf/ssl-file-missing'), []);
   } finally {
     h.close();
   }

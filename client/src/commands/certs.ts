@@ -4,17 +4,17 @@
  * `pgtls/certs/*`). Every command also takes an argument object that skips the questions (tests, keybindings, other
  * extensions) and resolves with the server's result; nothing here ever sees key material.
  */
-import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  CERT_CREATE_REQUEST, CERT_PRESET_REQUEST,
+  CERT_CREATE_REQUEST, CERT_PRESET_REQUEST, GENERATE_TLS_FILES_COMMAND,
   type CertCommandKind, type CertCreateParams, type CertCreateResult, type CertCreateSummary, type CertPresetResult, type CertResourceEdit, type CertResourceRef,
 } from '../../../server/src/protocol';
+import { asksHere, generateHere, type GenerateHereArgs } from './certGenerateHere';
 import { certInspector, type InspectArgs } from './certInspect';
 import { registerLifecycleCommands } from './certLifecycle';
 import { DEFAULT_FOLDER_NAME, defaultTarget, detailLines, notificationText } from './certFolders';
-import { Cancelled, algorithmTitle, ask, findCaFolders, hasCa, pickAlgorithm, pickFolder, resolveFolder, workspaceRoot } from './certQuestions';
+import { Cancelled, algorithmTitle, ask, confirmReplace, findCaFolders, hasCa, pickAlgorithm, pickFolder, resolveFolder, workspaceRoot } from './certQuestions';
 import { registerSignCsr } from './certSign';
 
 export type { InspectArgs } from './certInspect';
@@ -67,6 +67,7 @@ export function registerCertCommands(context: vscode.ExtensionContext, client: (
     command<CertCommandArgs, CertCreateResult>(c, 'pgtls.createReplicationCertificate', create('replication')),
     command<CertCommandArgs, CreateResult>(c, 'pgtls.createTlsSetForResource', create('set')),
     command<InspectArgs, Awaited<ReturnType<typeof inspect>>>(c, 'pgtls.inspectCertificate', a => inspect(a)),
+    command<GenerateHereArgs, CertCreateResult>(c, GENERATE_TLS_FILES_COMMAND, a => generateHere(p => generate(c, p), a, c.output), asksHere),
     registerSignCsr(() => c.server(), output),
   );
   registerLifecycleCommands(context, () => c.server(), output);
@@ -77,9 +78,9 @@ export function registerCertCommands(context: vscode.ExtensionContext, client: (
  * args). A bare location (an explorer Uri, or `{ uri, offset }` from the "Create certificates and Secrets for this
  * resource…" code action) still asks the questions, for that resource instead of the active editor's.
  */
-function command<A, R>(c: Commands, id: string, run: (args: A | undefined, interactive: boolean) => Promise<R | undefined>): vscode.Disposable {
+function command<A, R>(c: Commands, id: string, run: (args: A | undefined, interactive: boolean) => Promise<R | undefined>, asks?: (arg: unknown) => boolean): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (arg?: unknown) => {
-    const interactive = arg === undefined || arg instanceof vscode.Uri || isLocation(arg);
+    const interactive = asks ? asks(arg) : arg === undefined || arg instanceof vscode.Uri || isLocation(arg);
     const args = arg instanceof vscode.Uri ? ({ uri: arg.toString() } as A) : (arg as A | undefined);
     try {
       return await run(args, interactive);
@@ -158,16 +159,6 @@ async function paramsOf(kind: CertCommandKind, a: CertCommandArgs, preset: CertP
     if (a[k] !== undefined) (params as unknown as Record<string, unknown>)[k] = a[k];
   }
   return params;
-}
-
-async function confirmReplace(existing: string[], folder: string): Promise<void> {
-  const names = existing.map(f => path.basename(f)).join(', ');
-  const choice = await vscode.window.showWarningMessage(
-    `${names} already exist${existing.length === 1 ? 's' : ''} in ${folder}. Replace ${existing.length === 1 ? 'it' : 'them'}?`,
-    { modal: true, detail: 'The old keys are gone once replaced; anything using them must get the new files.' },
-    'Replace',
-  );
-  if (choice !== 'Replace') throw new Cancelled();
 }
 
 async function generate(c: Commands, params: CertCreateParams): Promise<CertCreateResult> {
