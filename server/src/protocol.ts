@@ -138,6 +138,26 @@ export interface CertCreateSummary {
   /** One-paragraph human summary (what the notification shows). */
   message: string;
 }
+/**
+ * `pgtls/certs/configEdit`: the edit that points a pgpool.conf, postgresql.conf or pgbouncer.ini at certificate files
+ * (TLS on, the certificate, key and CA settings; paths as the server resolves them). `null` for another file.
+ */
+export const CERT_CONFIG_EDIT_REQUEST = 'pgtls/certs/configEdit';
+export interface CertConfigEditParams {
+  /** The configuration (file: URI); its open buffer when there is one, else the file. */
+  uri: string;
+  /** Absolute paths of the files (a CA alone sets only the CA setting). */
+  files: TlsFilePaths;
+}
+export interface CertConfigEditResult {
+  /** Replacements in the text the server read (empty: the configuration names these files already). */
+  edits: CertResourceEdit[];
+  /** The settings written, with their values as written. */
+  settings: { key: string; value: string }[];
+  /** What the user should know (a CA file the configuration named otherwise, a folder not mounted in its container). */
+  notes: string[];
+}
+
 /** `existing`: files that are there and were not replaced (nothing was written; retry with force). */
 export type CertCreateResult = { status: 'written'; summary: CertCreateSummary } | { status: 'exists'; existing: string[] };
 

@@ -13,9 +13,10 @@ import { plainMessage } from './core/text';
 import { MODES, RULES } from './languages/registry';
 import { fileLenses, secretLenses, type CertLens } from './tlsFiles/expiry';
 import { tlsFileAt } from './tlsFiles';
+import { tlsConfigEdit, type TlsConfigEdit } from './tlsFiles/configEdit';
 import type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
 import type {
-  CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span, TextEdit,
+  CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span, TextEdit, TlsFilePaths,
 } from './core/types';
 
 export type { DefinitionLocation, SeenTlsFile, TlsFileAt } from './core/language';
@@ -25,6 +26,7 @@ export { LineIndex } from './core/text';
 export { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, normalizeSettings, settingFromFlag, settingOfFlag, unknownRuleIds, unknownRulesMessage } from './core/settings';
 export type { CertEnv, CertService } from './certService';
 export type { CertLens } from './tlsFiles/expiry';
+export type { TlsConfigEdit } from './tlsFiles/configEdit';
 export type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
 
 /**
@@ -107,6 +109,12 @@ export interface Service {
    * checks locate it, with its text when pgtls can read it: what Inspect Certificate opens. `undefined` off such a value.
    */
   tlsFileAt(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): TlsFileAt | undefined;
+  /**
+   * The edits that point a pgpool.conf, postgresql.conf or pgbouncer.ini at certificate files (tlsFiles/configEdit.ts):
+   * TLS on, the certificate, key and CA settings, paths written as the server resolves them. `undefined` for another
+   * language or a file pgtls does not read.
+   */
+  tlsConfigEdit(doc: SourceDocument, parsed: ParsedFile, files: TlsFilePaths, settings: Settings): TlsConfigEdit | undefined;
 }
 
 const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
@@ -260,6 +268,12 @@ export function createService(env: ServiceEnv): Service {
       if (!mode?.tlsPaths || parsed.skipped) return undefined;
       const ctx = featureContext(settings);
       try { return tlsFileAt(ctx, doc.path, mode.tlsPaths(doc, parsed.file, ctx), offset); } catch { return undefined; }
+    },
+    tlsConfigEdit(doc, parsed, files, settings) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.tlsWriter || parsed.skipped) return undefined;
+      const ctx = featureContext(settings);
+      return tlsConfigEdit(ctx, doc, mode.tlsWriter(doc, parsed.file, ctx), files);
     },
     ...structureFeatures(featureContext),
     ...tlsFileFeatures(env, siblingParser),

@@ -15,8 +15,8 @@ import { pathToFileURL } from 'node:url';
 import { startHarness, type Harness } from './harness';
 import { createCertService, type CertificateAuthority, type IssuedSet } from '../../server/src/certService';
 import {
-  CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, GENERATE_TLS_FILES_COMMAND,
-  type CertCreateParams, type CertCreateResult, type CertInspectResult, type GenerateTlsFilesArgs,
+  CERT_CONFIG_EDIT_REQUEST, CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, GENERATE_TLS_FILES_COMMAND,
+  type CertConfigEditResult, type CertCreateParams, type CertCreateResult, type CertInspectResult, type GenerateTlsFilesArgs,
 } from '../../server/src/protocol';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-lspconfcerts-'));
@@ -119,6 +119,29 @@ test('the "Generate … here" code action on a missing file: its command names t
     await h.client.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: pathToFileURL(path.join(dir, 'tls', 'server.crt')).href, type: 1 }] });
     const after = await pull();
     assert.deepEqual(after.filter(d => d.code === 'pgpool-conf/ssl-file-missing'), []);
+  } finally {
+    h.close();
+  }
+});
+
+test('pgtls/certs/configEdit: the edit of an open (unsaved) postgresql.conf, paths relative to its data directory; null for another file', async () => {
+  const h = await startHarness({ workspaceFolders: [root] });
+  try {
+    const text = "listen_addresses = '*'\n#ssl = off\nssl_ca_file = 'root.crt'\n";
+    const uri = await open(h, path.join(data, 'postgresql.conf'), 'postgresql-conf', text);
+    const files = { cert: path.join(data, 'tls', 'server.crt'), key: path.join(data, 'tls', 'server.key'), ca: path.join(data, 'tls', 'ca.crt') };
+    const r = await h.client.sendRequest<CertConfigEditResult | null>(CERT_CONFIG_EDIT_REQUEST, { uri, files });
+    assert.ok(r);
+    assert.deepEqual(r.settings, [
+      { key: 'ssl', value: 'on' }, { key: 'ssl_cert_file', value: 'tls/server.crt' }, { key: 'ssl_key_file', value: 'tls/server.key' }, { key: 'ssl_ca_file', value: 'tls/ca.crt' },
+    ]);
+    assert.ok(r.edits.every(e => e.uri === uri));
+    let out = text;
+    for (const e of [...r.edits].sort((a, b) => b.start - a.start)) out = out.slice(0, e.start) + e.newText + out.slice(e.end);
+    assert.equal(out, "listen_addresses = '*'\n#ssl = off\nssl = on\nssl_ca_file = 'tls/ca.crt'\nssl_cert_file = 'tls/server.crt'\nssl_key_file = 'tls/server.key'\n");
+    assert.match(r.notes.join(' '), /`ssl_ca_file` names root\.crt, but the CA is ca\.crt/);
+    const hba = pathToFileURL(path.join(data, 'pg_hba.conf')).href;
+    assert.equal(await h.client.sendRequest(CERT_CONFIG_EDIT_REQUEST, { uri: hba, files }), null);
   } finally {
     h.close();
   }

@@ -6,6 +6,7 @@
  */
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
 import {
+  CERT_CONFIG_EDIT_REQUEST, type CertConfigEditParams, type CertConfigEditResult,
   CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST, CERT_RENEW_REQUEST, CERT_ROTATE_CA_REQUEST, CERT_SIGN_REQUEST,
   type CertCreateParams, type CertLifecycleParams, type CertLifecycleResult, type CertSignParams, type CertSignResult, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
 } from '../protocol';
@@ -113,6 +114,20 @@ export function registerCertRequests(g: Glue): void {
     } catch (e) {
       return certFailure('certificate inspection', e);
     }
+  });
+
+  g.connection.onRequest(CERT_CONFIG_EDIT_REQUEST, async (p: CertConfigEditParams): Promise<CertConfigEditResult | null> => {
+    const file = uriToPath(p.uri);
+    const open = g.store.get(p.uri);
+    const languageId = open ? g.store.languageOf(open) : g.service.languageOf(file);
+    const text = open?.getText() ?? g.env.readText(file);
+    if (!languageId || text === undefined || !p.files || typeof p.files !== 'object') return null;
+    const settings = await g.store.settings(p.uri);
+    return g.guard('configuration edit', p.uri, null, () => {
+      const doc = { path: file, text, languageId };
+      const r = g.service.tlsConfigEdit(doc, g.service.parse(doc), p.files, settings);
+      return r ? { edits: r.edits.map(e => ({ uri: p.uri, start: e.span[0], end: e.span[1], newText: e.newText })), settings: r.settings, notes: r.notes } : null;
+    });
   });
 
   g.connection.onRequest(CERT_SIGN_REQUEST, async (p: CertSignParams): Promise<CertSignResult | ResponseError<void>> => {

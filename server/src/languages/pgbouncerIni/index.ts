@@ -16,6 +16,7 @@ import { R } from './rules';
 import { folding, symbols } from './symbols';
 import { format } from './format';
 import { links, tlsPaths } from './links';
+import { tlsWriter } from './tlsWriter';
 
 export const pgbouncerIniMode: LanguageMode<PgbouncerIniFile> = {
   id: 'pgbouncer-ini',
@@ -29,6 +30,7 @@ export const pgbouncerIniMode: LanguageMode<PgbouncerIniFile> = {
   format,
   links,
   tlsPaths,
+  tlsWriter,
 };
 
 // What other languages may use: the parsed file (e.g. the auth_file / auth_hba_file languages finding their pgbouncer.ini).

@@ -13,6 +13,7 @@ import { complete } from './complete';
 import { folding, symbols } from './symbols';
 import { format } from './format';
 import { links, tlsPaths } from './links';
+import { tlsWriter } from './tlsWriter';
 
 export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
   id: 'pgpool-conf',
@@ -26,6 +27,7 @@ export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
   format,
   links,
   tlsPaths,
+  tlsWriter,
 };
 
 // What other languages may use. Languages import each other only through their index.ts.

@@ -14,6 +14,7 @@ import { R } from './rules';
 import { folding, symbols } from './symbols';
 import { format } from './format';
 import { links, tlsPaths } from './links';
+import { tlsWriter } from './tlsWriter';
 
 export const postgresqlConfMode: LanguageMode<PostgresqlConfFile> = {
   id: 'postgresql-conf',
@@ -27,6 +28,7 @@ export const postgresqlConfMode: LanguageMode<PostgresqlConfFile> = {
   format,
   links,
   tlsPaths,
+  tlsWriter,
 };
 
 // What other languages may use (the TLS/auth rules of postgresql.conf and the pg_hba.conf cross-file rules read the

@@ -66,7 +66,8 @@ export function tlsPaths(doc: SourceDocument, file: PostgresqlConfFile, ctx: Fea
   }];
 }
 
-function dataDirectoryAt(doc: SourceDocument, file: PostgresqlConfFile, ctx: FeatureContext): string | undefined {
+/** The data directory of this postgresql.conf, when pgtls knows it (also where tlsWriter.ts writes relative paths from). */
+export function dataDirectoryAt(doc: SourceDocument, file: PostgresqlConfFile, ctx: FeatureContext): string | undefined {
   const all = effectiveSettings(doc.path, file, { parseSibling: ctx.parseSibling, env: ctx.env, locator: pathLocator(ctx, doc.path) }).settings;
   return dataDirectoryOf(doc.path, lastSetting(all, 'data_directory')?.s.value, ctx.env);
 }
