@@ -273,7 +273,7 @@ export function createService(env: ServiceEnv): Service {
       const mode = byId.get(parsed.languageId);
       if (!mode?.tlsWriter || parsed.skipped) return undefined;
       const ctx = featureContext(settings);
-      return tlsConfigEdit(ctx, doc, mode.tlsWriter(doc, parsed.file, ctx), files);
+      try { return tlsConfigEdit(ctx, doc, mode.tlsWriter(doc, parsed.file, ctx), files); } catch { return undefined; }
     },
     ...structureFeatures(featureContext),
     ...tlsFileFeatures(env, siblingParser),

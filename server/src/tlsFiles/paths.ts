@@ -22,6 +22,9 @@ type Place =
   | { kind: 'unseen'; why: string; loc: Extract<Located, { status: 'unseen' }> }
   | { kind: 'seen'; loc: Seen; base: string | undefined };
 
+/** Text in backticks (a backtick inside would end the code span). */
+const code = (t: string): string => `\`${t.replace(/`/g, "'")}\``;
+
 /** At most this many certificates of a file are described in full; the rest are named. */
 const FULL = 4;
 const NAMED = 12;
@@ -74,8 +77,8 @@ export function tlsPathHover(ctx: FeatureContext, configPath: string, contexts: 
   if (p.kind !== 'seen') return { span: s.span, markdown: `${head}\n\n${p.why}` };
   const roots = workspaceRoots(ctx.env);
   const where = p.loc.via ? describeLocated(p.loc) : !isAbsolutePath(s.value) && p.base !== undefined
-    ? `\`${s.value}\`, relative to \`${displayPath(p.base, roots)}\`: \`${displayPath(p.loc.path, roots)}\``
-    : `\`${displayPath(p.loc.path, roots)}\``;
+    ? `${code(s.value)}, relative to ${code(displayPath(p.base, roots))}: ${code(displayPath(p.loc.path, roots))}`
+    : code(displayPath(p.loc.path, roots));
   return { span: s.span, markdown: [head, `Resolves to ${where}.`, contentsOf(ctx, configPath, c, s, p.loc)].join('\n\n') };
 }
 
@@ -84,7 +87,7 @@ function contentsOf(ctx: FeatureContext, configPath: string, c: TlsPathContext, 
   const st = loc.stat;
   if (!st) return `**It does not exist**${loc.via ? ' there' : ''}, so ${c.product} cannot load it (see the problem on this line).`;
   if (s.role === 'cadir') return st.isFile ? `It is a file, not a folder: ${c.product} (OpenSSL) looks certificates up in a folder.` : folderText(ctx, loc.path);
-  if (!st.isFile) return `It is a folder, not a file: ${c.product} cannot load it.`;
+  if (!st.isFile) return `It is not a regular file (a folder?): ${c.product} cannot load it.`;
   const text = loc.read();
   if (text === undefined) return 'pgtls cannot read it here (no permission, or too large), so its content is not described.';
   if (s.role === 'key') return keyMarkdown(ctx, configPath, c, text, loc);
@@ -104,7 +107,7 @@ function certificatesMarkdown(ctx: FeatureContext, certs: readonly Certificate[]
   const lead = n === 1 ? `It holds one ${what}${bad}.` : `It holds ${n} ${what}s${what === 'certificate' ? ' (the first is the server\'s, then its chain)' : ''}${bad}.`;
   const full = certs.slice(0, FULL).map((x, i) => certificateMarkdown(x, n > 1 ? `Certificate ${i + 1} of ${n}` : 'Certificate', now, ctx.settings.expiryWarningDays));
   const rest = certs.slice(FULL);
-  const named = rest.slice(0, NAMED).map(x => `\`${x.subject || '(empty subject)'}\``).join(', ');
+  const named = rest.slice(0, NAMED).map(x => code(x.subject || '(empty subject)')).join(', ');
   const more = rest.length ? [`${rest.length} more: ${named}${rest.length > NAMED ? `, … (${rest.length - NAMED} not listed)` : ''}.`] : [];
   return [lead, ...full, ...more].join('\n\n');
 }
@@ -122,8 +125,8 @@ function keyMarkdown(ctx: FeatureContext, configPath: string, c: TlsPathContext,
   const certText = cp.kind === 'seen' && cp.loc.stat?.isFile ? cp.loc.read() : undefined;
   const leaf = certText === undefined ? undefined : ctx.env.tls.readCertificates(certText).certificates[0];
   if (!leaf) lines.push(`Whether it belongs to the certificate of \`${certSetting.key}\` is not known here (pgtls cannot read that certificate).`);
-  else if (ctx.env.tls.keyMatches(leaf.handle, k.handle)) lines.push(`It is the key of the certificate in \`${certSetting.key}\` (\`${leaf.subject || '(empty subject)'}\`).`);
-  else lines.push(`It is **not** the key of the certificate in \`${certSetting.key}\` (\`${leaf.subject || '(empty subject)'}\`): ${c.product} cannot use the pair.`);
+  else if (ctx.env.tls.keyMatches(leaf.handle, k.handle)) lines.push(`It is the key of the certificate in \`${certSetting.key}\` (${code(leaf.subject || '(empty subject)')}).`);
+  else lines.push(`It is **not** the key of the certificate in \`${certSetting.key}\` (${code(leaf.subject || '(empty subject)')}): ${c.product} cannot use the pair.`);
   return lines.join('\n\n');
 }
 
@@ -144,10 +147,10 @@ export function tlsFileAt(ctx: FeatureContext, configPath: string, contexts: rea
   if (p.kind !== 'seen') return { ...base, unreadable: p.why };
   const onDisk = !p.loc.via || typeof p.loc.via.mapping.to === 'string';
   const found = { ...base, path: p.loc.path, onDisk };
-  if (!p.loc.stat) return { ...found, unreadable: `\`${s.value}\` does not exist${p.loc.via ? ` (${describeLocated(p.loc)})` : ''}.` };
-  if (!p.loc.stat.isFile) return { ...found, unreadable: `\`${s.value}\` is a folder.` };
+  if (!p.loc.stat) return { ...found, unreadable: `${code(s.value)} does not exist${p.loc.via ? ` (${describeLocated(p.loc)})` : ''}.` };
+  if (!p.loc.stat.isFile) return { ...found, unreadable: `${code(s.value)} is not a regular file.` };
   const text = p.loc.read();
-  return text === undefined ? { ...found, unreadable: `pgtls cannot read \`${s.value}\`.` } : { ...found, text };
+  return text === undefined ? { ...found, unreadable: `pgtls cannot read ${code(s.value)}.` } : { ...found, text };
 }
 
 /** Where a CA's key goes beside its certificate: `root.crt` → `root.key` (the same name with `.key`). */
