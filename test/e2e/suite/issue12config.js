@@ -119,6 +119,7 @@ exports.register = function register({ test, open, diagnosticsWhen, fileAppears,
     await vscode.commands.executeCommand('editor.action.showHover');
     await ui({ read: '.monaco-hover', includes: 'db.conf12.example' });
     await shot('config1-hover.png');
+    await vscode.commands.executeCommand('editor.action.hideHover');
   }));
 
   test('issue 12 config 2: Inspect Certificate with the cursor on ssl_cert inspects that file', async () => {
