@@ -2,7 +2,9 @@
  * The contract between the extension client and the language server: the settings section and its defaults.
  * The only server file the client may import (see eslint.config.mjs).
  */
-export { DEFAULT_SETTINGS, SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS } from './core/types';
+export { DEFAULT_SETTINGS, GENERATE_TLS_FILES_COMMAND, SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS } from './core/types';
+export type { GenerateTlsFilesArgs, TlsFilePaths } from './core/types';
+import type { TlsFilePaths } from './core/types';
 export type { Settings, SeverityOverride } from './core/types';
 
 /** The configuration section all settings live under (`pgtls.*`). */
@@ -89,6 +91,12 @@ export interface CertCreateParams {
   caFolder?: string;
   /** `set`: take names from the resource under the cursor (and write its Secrets next to the certificates). */
   resource?: CertResourceRef;
+  /**
+   * `server` and `ca`: write the files at these absolute paths instead of `folder`/ca.crt … (the "Generate … here"
+   * quick fix: the paths a configuration names). A server certificate is issued by the CA at `ca` + `caKey` when both
+   * exist, by a new CA written there when `ca` does not, else as without paths (ca.crt/ca.key beside the certificate).
+   */
+  paths?: TlsFilePaths;
 }
 
 /** A text replacement in the resource document: character offsets into the text the server saw. */
@@ -131,6 +139,26 @@ export interface CertCreateSummary {
   /** One-paragraph human summary (what the notification shows). */
   message: string;
 }
+/**
+ * `pgtls/certs/configEdit`: the edit that points a pgpool.conf, postgresql.conf or pgbouncer.ini at certificate files
+ * (TLS on, the certificate, key and CA settings; paths as the server resolves them). `null` for another file.
+ */
+export const CERT_CONFIG_EDIT_REQUEST = 'pgtls/certs/configEdit';
+export interface CertConfigEditParams {
+  /** The configuration (file: URI); its open buffer when there is one, else the file. */
+  uri: string;
+  /** Absolute paths of the files (a CA alone sets only the CA setting). */
+  files: TlsFilePaths;
+}
+export interface CertConfigEditResult {
+  /** Replacements in the text the server read (empty: the configuration names these files already). */
+  edits: CertResourceEdit[];
+  /** The settings written, with their values as written. */
+  settings: { key: string; value: string }[];
+  /** What the user should know (a CA file the configuration named otherwise, a folder not mounted in its container). */
+  notes: string[];
+}
+
 /** `existing`: files that are there and were not replaced (nothing was written; retry with force). */
 export type CertCreateResult = { status: 'written'; summary: CertCreateSummary } | { status: 'exists'; existing: string[] };
 
@@ -141,10 +169,19 @@ export interface CertInspectParams {
   text?: string;
   /** Or a file (file: URI) holding PEM or DER. */
   uri?: string;
+  /**
+   * With `uri` of a pgpool.conf, postgresql.conf or pgbouncer.ini: the cursor's offset in it. The certificate file the
+   * path value there names is inspected, located as the checks locate it (a refusal says why it cannot be).
+   */
+  offset?: number;
 }
 export interface CertInspectResult {
   count: number;
   text: string;
+  /** The file inspected, when it was followed from a configuration's path value (its path, or its deployment path). */
+  file?: string;
+  /** The setting that named it (`ssl_cert_file`). */
+  setting?: string;
 }
 
 /**

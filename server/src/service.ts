@@ -4,7 +4,7 @@
  * It owns no cache; callers keep the parsed file per document version and hand it back.
  */
 import type { CertEnv, CertService } from './certService';
-import type { DefinitionLocation, FeatureContext, LanguageMode, SeenTlsFile, ValidateContext } from './core/language';
+import type { DefinitionLocation, FeatureContext, LanguageMode, SeenTlsFile, TlsFileAt, ValidateContext } from './core/language';
 import { LANGUAGE_TABLE, languageOf } from './core/languages';
 import { CORE, toFinding } from './core/rules';
 import type { Severity } from './core/types';
@@ -14,18 +14,21 @@ import { plainMessage } from './core/text';
 import { createTextCache } from './core/textCache';
 import { MODES, RULES } from './languages/registry';
 import { fileLenses, secretLenses, type CertLens } from './tlsFiles/expiry';
+import { tlsFileAt } from './tlsFiles';
+import { tlsConfigEdit, type TlsConfigEdit } from './tlsFiles/configEdit';
 import type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
 import type {
-  CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span, TextEdit,
+  CompletionResult, Finding, Fix, HoverResult, LanguageId, Problem, RuleMeta, ServiceEnv, Settings, SourceDocument, Span, TextEdit, TlsFilePaths,
 } from './core/types';
 
-export type { DefinitionLocation, SeenTlsFile } from './core/language';
+export type { DefinitionLocation, SeenTlsFile, TlsFileAt } from './core/language';
 export { LANGUAGE_TABLE, languageOf } from './core/languages';
 // The vocabulary the front ends need from the core: offsets to lines, and the settings spec (normalisation, CLI flags).
 export { LineIndex } from './core/text';
 export { SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, normalizeSettings, settingFromFlag, settingOfFlag, unknownRuleIds, unknownRulesMessage } from './core/settings';
 export type { CertEnv, CertService } from './certService';
 export type { CertLens } from './tlsFiles/expiry';
+export type { TlsConfigEdit } from './tlsFiles/configEdit';
 export type { FoldSpan, FormatOptions, OutlineSymbol, PathLink } from './core/structure';
 
 /**
@@ -103,6 +106,17 @@ export interface Service {
    * tlsFiles/files.ts): the TLS map's facts about pgpool.conf, postgresql.conf and pgbouncer.ini. Empty for YAML.
    */
   tlsFiles(doc: SourceDocument, parsed: ParsedFile, settings: Settings): SeenTlsFile[];
+  /**
+   * The TLS file named by the certificate, key, CA or CRL path value under `offset` (tlsFiles/paths.ts), located as the
+   * checks locate it, with its text when pgtls can read it: what Inspect Certificate opens. `undefined` off such a value.
+   */
+  tlsFileAt(doc: SourceDocument, parsed: ParsedFile, offset: number, settings: Settings): TlsFileAt | undefined;
+  /**
+   * The edits that point a pgpool.conf, postgresql.conf or pgbouncer.ini at certificate files (tlsFiles/configEdit.ts):
+   * TLS on, the certificate, key and CA settings, paths written as the server resolves them. `undefined` for another
+   * language or a file pgtls does not read.
+   */
+  tlsConfigEdit(doc: SourceDocument, parsed: ParsedFile, files: TlsFilePaths, settings: Settings): TlsConfigEdit | undefined;
 }
 
 const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
@@ -262,6 +276,18 @@ export function createService(env: ServiceEnv): Service {
       return { edits: passes <= 1 ? first : lineDiff(doc.text, current.text), fixed };
     },
     rules: () => [...RULES.values()],
+    tlsFileAt(doc, parsed, offset, settings) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.tlsPaths || parsed.skipped) return undefined;
+      const ctx = featureContext(settings);
+      try { return tlsFileAt(ctx, doc.path, mode.tlsPaths(doc, parsed.file, ctx), offset); } catch { return undefined; }
+    },
+    tlsConfigEdit(doc, parsed, files, settings) {
+      const mode = byId.get(parsed.languageId);
+      if (!mode?.tlsWriter || parsed.skipped) return undefined;
+      const ctx = featureContext(settings);
+      try { return tlsConfigEdit(ctx, doc, mode.tlsWriter(doc, parsed.file, ctx), files); } catch { return undefined; }
+    },
     ...structureFeatures(featureContext),
     ...tlsFileFeatures(env, siblingParser),
   };

@@ -75,6 +75,11 @@ test('pgtls in VS Code (code-server + headless Chromium): diagnostics, language 
     for (const n of ['bug1-ca-defaults.png', 'bug2-no-anchors.png', 'bug3-notification.png', 'bug3-plain-problems.png', 'bug4-snippets.png', 'bug5-rules-setting.png', 'bug6-yaml-duplicates.png']) {
       assert.ok(fs.existsSync(path.join(screenshotsDir, n)), `no screenshot ${n} in ${screenshotsDir}\n${report}`);
     }
+    // Issue 12, "Configuration and certificates are not linked": one test per item (suite/issue12config.js), each with its picture.
+    assert.equal(results.filter(x => x.name.startsWith('issue 12 config ')).length, 5, `the configuration/certificate tests did not all run\n${report}`);
+    for (const n of ['config1-hover.png', 'config2-inspect.png', 'config3-quick-fix.png', 'config3-generated.png', 'config4-offer.png', 'config4-write-into-postgresql-conf.png', 'config5-root-crt.png']) {
+      assert.ok(fs.existsSync(path.join(screenshotsDir, n)), `no screenshot ${n} in ${screenshotsDir}\n${report}`);
+    }
     assert.deepEqual(results.filter(x => !x.ok).map(x => x.name), [], report);
     if (shot) assert.ok(fs.existsSync(SCREENSHOT), `no screenshot at ${SCREENSHOT}\n${report}`);
   } finally {

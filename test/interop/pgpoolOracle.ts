@@ -422,10 +422,19 @@ export class PgpoolOracle {
    * certificate, key, curve or cipher list (and says nothing at all for ciphers) and answers 'N' to every SSLRequest.
    * The file is included as is, followed by sandbox overrides (ports, sockets, pid and log dirs, watchdog off,
    * failover commands cleared, 2 children, no query cache, backend 0 on a port nobody listens on, no health check)
-   * that leave every SSL setting alone.
+   * that leave every SSL setting alone. `files` are written beside it first (relative paths resolve as in place).
    */
-  async confSslStart(text: string): Promise<SslVerdict> {
+  async confSslStart(text: string, files: Readonly<Record<string, string>> = {}): Promise<SslVerdict> {
     const dir = this.newDir('ssl');
+    // Files beside pgpool.conf (relative paths), keys 0600, as they would be in place.
+    for (const [rel, body] of Object.entries(files)) {
+      const p = path.join(dir, rel);
+      if (path.relative(dir, p).startsWith('..')) throw new Error(`oracle: ${rel} is outside the sandbox`);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      for (let d = path.dirname(p); d !== dir; d = path.dirname(d)) this.own(d);
+      this.write(p, body);
+      if (p.endsWith('.key')) fs.chmodSync(p, 0o600);
+    }
     const conf = this.write(path.join(dir, 'pgpool.conf'), text);
     for (const d of ['sock', 'logdir', 'oiddir']) { fs.mkdirSync(path.join(dir, d)); this.own(path.join(dir, d)); }
     const { started, out, probe } = await retryOnBindFailure(async () => {

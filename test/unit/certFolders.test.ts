@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { caChoicesFor, defaultTarget, detailLines, folderChoices, notificationText } from '../../client/src/commands/certFolders';
+import { caChoicesFor, configsNear, defaultTarget, detailLines, filesOf, folderChoices, notificationText } from '../../client/src/commands/certFolders';
 import type { CertCreateSummary } from '../../server/src/protocol';
 
 const root = path.join(path.sep, 'home', 'me', 'project');
@@ -76,4 +76,26 @@ test('the notification is one or two short sentences: what, where (relative), wh
   const details = detailLines(summary({}), root).join('\n');
   assert.match(details, /DNS:db-29\.example\.com/);
   assert.match(details, /valid until 2027-04-01/);
+});
+
+test('the configuration next to the output folder: the nearest folder up to the workspace folder that has one', () => {
+  const have = new Set([at('pgpool.conf'), at('postgresql.conf'), at('pg', 'data', 'postgresql.conf')]);
+  const exists = (f: string) => have.has(f);
+  assert.deepEqual(configsNear(at('certs', 'pgtls'), root, exists), [at('postgresql.conf'), at('pgpool.conf')], 'the workspace folder\'s');
+  assert.deepEqual(configsNear(at('pg', 'data'), root, exists), [at('pg', 'data', 'postgresql.conf')], 'the same folder first');
+  assert.deepEqual(configsNear(at('pg', 'data', 'certs'), root, exists), [at('pg', 'data', 'postgresql.conf')]);
+  assert.deepEqual(configsNear(path.join(path.sep, 'elsewhere', 'certs'), root, exists), [], 'never above a folder outside the workspace');
+  assert.deepEqual(configsNear(at('certs'), root, () => false), []);
+});
+
+test('the files a configuration is pointed at: the server certificate, its key and the CA that issued it; a CA alone', () => {
+  const file = (name: string, role: string, kind: 'certificate' | 'private-key' = name.endsWith('.key') ? 'private-key' : 'certificate') =>
+    ({ name, path: at('certs', 'pgtls', name), mode: kind === 'certificate' ? '0644' : '0600', kind, role, replaced: false });
+  const base = { dir: at('certs', 'pgtls'), createdDir: false, algorithm: 'ecdsa-p256', gitignore: 'unchanged' as const, warnings: [], message: '' };
+  const made: CertCreateSummary = { ...base, files: [file('ca.crt', 'CA certificate'), file('ca.key', 'CA private key'), file('server.crt', 'server certificate'), file('server.key', 'server certificate private key')] };
+  assert.deepEqual(filesOf(made), { cert: at('certs', 'pgtls', 'server.crt'), key: at('certs', 'pgtls', 'server.key'), ca: at('certs', 'pgtls', 'ca.crt') });
+  const issued: CertCreateSummary = { ...base, caDir: at('certs', 'ca'), files: [file('server.crt', 'server certificate'), file('server.key', 'server certificate private key')] };
+  assert.equal(filesOf(issued)!.ca, at('certs', 'ca', 'ca.crt'), 'the existing CA that issued it');
+  assert.deepEqual(filesOf({ ...base, files: [file('ca.crt', 'CA certificate'), file('ca.key', 'CA private key')] }), { ca: at('certs', 'pgtls', 'ca.crt') });
+  assert.equal(filesOf({ ...base, files: [file('client.crt', 'client certificate'), file('client.key', 'client certificate private key')] }), undefined, 'a client certificate is no server setting');
 });

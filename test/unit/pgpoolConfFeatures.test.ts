@@ -80,7 +80,8 @@ test('hover on a value says what Pgpool-II makes of it', () => {
   assert.match(hoverAt('backend_clustering_mode = R|AW\n')!.markdown, /the value `raw`/);
   assert.match(hoverAt("child_life_time = '5 m|in'\n")!.markdown, /300 s/);
   assert.match(hoverAt('unix_socket_permissions = 07|70\n')!.markdown, /504 = 0770/);
-  assert.equal(hoverAt("ssl_cert = 'ser|ver.crt'\n"), undefined);
+  // A path value: where it resolves and what it holds (tlsFiles/paths.ts; test/unit/tlsPathHover.test.ts).
+  assert.match(hoverAt("ssl_cert = 'ser|ver.crt'\n")!.markdown, /\*\*ssl_cert\*\* · the certificate \(chain\) Pgpool-II serves to clients[\s\S]*does not exist/);
 });
 
 test('no hover on comments, unknown names or blank space', () => {

@@ -8,7 +8,7 @@
  * when there are several) and never makes a second CA next to an existing one without the user picking that.
  */
 import * as path from 'node:path';
-import type { CertCommandKind, CertCreateSummary } from '../../../server/src/protocol';
+import type { CertCommandKind, CertCreateSummary, TlsFilePaths } from '../../../server/src/protocol';
 
 /** The folder (under the workspace folder) every command but a resource's set defaults to. */
 export const DEFAULT_FOLDER_NAME = 'pgtls';
@@ -90,6 +90,36 @@ export function defaultTarget(kind: CertCommandKind, root: string, caDirs: reado
   const cas = orderCas(caDirs, own);
   if (cas.length <= 1 || cas[0] === own) return { folder: cas[0] ?? own };
   throw new Error(`the workspace has ${cas.length} CAs (${cas.map(d => shownFolder(root, d)).join(', ')}): say which with "folder" (or "caFolder")`);
+}
+
+/** The configurations the create commands offer to point at their files (their usual names). */
+export const CONFIG_NAMES = ['postgresql.conf', 'pgpool.conf', 'pgbouncer.ini'] as const;
+
+/**
+ * The configurations next to an output folder: those of the nearest folder, from the output folder up to the
+ * workspace folder (`root`), that holds any of CONFIG_NAMES (none when the output folder is outside the workspace and
+ * has none itself).
+ */
+export function configsNear(dir: string, root: string | undefined, exists: (file: string) => boolean): string[] {
+  let at = path.resolve(dir);
+  const top = root ? path.resolve(root) : at;
+  for (;;) {
+    const found = CONFIG_NAMES.map(n => path.join(at, n)).filter(exists);
+    if (found.length) return found;
+    const rel = path.relative(top, at);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return [];
+    at = path.dirname(at);
+  }
+}
+
+/** The files of a summary a configuration names: the server certificate, its key and the CA that issued it; or a new CA alone. */
+export function filesOf(s: CertCreateSummary): TlsFilePaths | undefined {
+  const by = (role: string) => s.files.find(f => f.role === role)?.path;
+  const cert = by('server certificate'), key = by('server certificate private key');
+  const ca = by('CA certificate') ?? (s.caDir ? path.join(s.caDir, 'ca.crt') : undefined);
+  if (cert && key) return { cert, key, ...(ca ? { ca } : {}) };
+  const leaves = s.files.some(f => f.kind === 'certificate' && f.role !== 'CA certificate');
+  return ca && !leaves ? { ca } : undefined;
 }
 
 const list = (names: string[]) => (names.length <= 2 ? names.join(' and ') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`);

@@ -1,6 +1,7 @@
 /**
  * "PG TLS: Inspect Certificate": asks the server to decode the certificate under the cursor, in the selection or in
- * the open file, and shows the result in a read-only view beside the editor.
+ * the open file, and shows the result in a read-only view beside the editor. In a pgpool.conf, postgresql.conf or
+ * pgbouncer.ini it follows the certificate path value under the cursor (`ssl_cert_file = 'server.crt'`) to its file.
  */
 import * as path from 'node:path';
 import * as vscode from 'vscode';
@@ -11,6 +12,9 @@ import { CERT_INSPECT_REQUEST, type CertInspectParams, type CertInspectResult } 
 export type InspectArgs = CertInspectParams;
 
 const INSPECT_SCHEME = 'pgtls-certificate';
+
+/** The configurations whose certificate paths the command follows from the cursor. */
+const CONFIG_LANGUAGES: ReadonlySet<string> = new Set(['pgpool-conf', 'postgresql-conf', 'pgbouncer-ini']);
 
 /** Registers the read-only views and returns the command's implementation. */
 export function certInspector(context: vscode.ExtensionContext, server: () => LanguageClient): (args: InspectArgs | undefined) => Promise<CertInspectResult & { uri: string }> {
@@ -23,10 +27,12 @@ export function certInspector(context: vscode.ExtensionContext, server: () => La
   }));
   return async args => {
     const { params, label } = args && (args.uri || args.text)
-      ? { params: { ...(args.text !== undefined ? { text: args.text } : {}), ...(args.uri ? { uri: args.uri } : {}) }, label: args.uri ? path.basename(vscode.Uri.parse(args.uri).path) : 'selection' }
+      ? { params: { ...(args.text !== undefined ? { text: args.text } : {}), ...(args.uri ? { uri: args.uri } : {}), ...(typeof args.offset === 'number' ? { offset: args.offset } : {}) }, label: args.uri ? path.basename(vscode.Uri.parse(args.uri).path) : 'selection' }
       : fromActiveEditor();
     const result = await server().sendRequest<CertInspectResult>(CERT_INSPECT_REQUEST, params);
-    const uri = vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${label.replace(/[/\\]/g, '_')}.txt`, query: String(++viewCount) });
+    // Followed from a configuration's path value: the view is named after the certificate file.
+    const name = result.file ? path.basename(result.file) : label;
+    const uri = vscode.Uri.from({ scheme: INSPECT_SCHEME, path: `/${name.replace(/[/\\]/g, '_')}.txt`, query: String(++viewCount) });
     views.set(uri.toString(), result.text);
     const doc = await vscode.workspace.openTextDocument(uri);
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
@@ -41,6 +47,8 @@ function fromActiveEditor(): { params: CertInspectParams; label: string } {
   const doc = editor.document;
   const label = path.basename(doc.uri.path);
   if (!editor.selection.isEmpty) return { params: { text: doc.getText(editor.selection) }, label };
+  // In a server configuration: the certificate file the path value under the cursor names (the server locates it).
+  if (CONFIG_LANGUAGES.has(doc.languageId)) return { params: { uri: doc.uri.toString(), offset: doc.offsetAt(editor.selection.active) }, label };
   if (/\.(crt|pem|cer|der)$/i.test(doc.uri.path) || doc.getText().includes('-----BEGIN CERTIFICATE-----') && doc.languageId !== 'yaml') {
     return { params: doc.uri.scheme === 'file' && !doc.isDirty ? { uri: doc.uri.toString() } : { text: doc.getText() }, label };
   }

@@ -35,6 +35,13 @@ export function workspaceRoot(): string | undefined {
   return vscode.workspace.workspaceFolders?.[0]?.uri.fsPath;
 }
 
+/** A path relative to the workspace folder when inside it (`certs/pgtls/server.crt`), else as it is. */
+export function shownPath(file: string): string {
+  const root = workspaceRoot();
+  const rel = root ? path.relative(root, file) : '';
+  return root && rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
 export function resolveFolder(folder: string | undefined, name: string): string {
   const root = workspaceRoot();
   if (folder && path.isAbsolute(folder)) return folder;
@@ -103,4 +110,15 @@ export async function ask(prompt: string, value: string, allowEmpty = false): Pr
   });
   if (v === undefined) throw new Cancelled();
   return v.trim();
+}
+
+/** Asks before replacing existing files (a modal); throws Cancelled unless the user says Replace. */
+export async function confirmReplace(existing: string[], folder: string): Promise<void> {
+  const names = existing.map(f => path.basename(f)).join(', ');
+  const choice = await vscode.window.showWarningMessage(
+    `${names} already exist${existing.length === 1 ? 's' : ''} in ${folder}. Replace ${existing.length === 1 ? 'it' : 'them'}?`,
+    { modal: true, detail: 'The old keys are gone once replaced; anything using them must get the new files.' },
+    'Replace',
+  );
+  if (choice !== 'Replace') throw new Cancelled();
 }

@@ -8,13 +8,15 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import {
-  CERT_CREATE_REQUEST, CERT_PRESET_REQUEST,
+  CERT_CREATE_REQUEST, CERT_PRESET_REQUEST, GENERATE_TLS_FILES_COMMAND,
   type CertCommandKind, type CertCreateParams, type CertCreateResult, type CertCreateSummary, type CertPresetResult, type CertResourceEdit, type CertResourceRef,
 } from '../../../server/src/protocol';
+import { appliedText, applyConfigOffer, configOffers, plain, type ConfigOffer } from './certConfig';
+import { asksHere, generateHere, type GenerateHereArgs } from './certGenerateHere';
 import { certInspector, type InspectArgs } from './certInspect';
 import { registerLifecycleCommands } from './certLifecycle';
 import { DEFAULT_FOLDER_NAME, defaultTarget, detailLines, notificationText } from './certFolders';
-import { Cancelled, algorithmTitle, ask, findCaFolders, hasCa, pickAlgorithm, pickFolder, resolveFolder, workspaceRoot } from './certQuestions';
+import { Cancelled, algorithmTitle, ask, confirmReplace, findCaFolders, hasCa, pickAlgorithm, pickFolder, resolveFolder, workspaceRoot } from './certQuestions';
 import { registerSignCsr } from './certSign';
 
 export type { InspectArgs } from './certInspect';
@@ -34,6 +36,11 @@ export type CertCommandArgs = Partial<Pick<CertCreateParams, (typeof PASSED_THRO
   /** Create Complete TLS Set: merge the Secret references into the resource (an undoable edit; default true). */
   patchResource?: boolean;
   /**
+   * Point the configuration next to the output folder (certConfig.ts) at the new files without asking (an undoable,
+   * unsaved edit). Without it the notification offers it as a button.
+   */
+  writeConfig?: boolean;
+  /**
    * The resource document (default: the active editor) and the offset in it (default: the cursor). Given alone (no
    * other field), as by the code action on a missing Secret, the command still asks its questions, for that resource.
    */
@@ -41,7 +48,7 @@ export type CertCommandArgs = Partial<Pick<CertCreateParams, (typeof PASSED_THRO
   offset?: number;
 };
 
-type CreateResult = CertCreateResult & { resourcePatched?: boolean };
+type CreateResult = CertCreateResult & { resourcePatched?: boolean; configEdited?: string };
 
 /** What the command implementations share: the running language server and the log. */
 interface Commands {
@@ -67,6 +74,7 @@ export function registerCertCommands(context: vscode.ExtensionContext, client: (
     command<CertCommandArgs, CertCreateResult>(c, 'pgtls.createReplicationCertificate', create('replication')),
     command<CertCommandArgs, CreateResult>(c, 'pgtls.createTlsSetForResource', create('set')),
     command<InspectArgs, Awaited<ReturnType<typeof inspect>>>(c, 'pgtls.inspectCertificate', a => inspect(a)),
+    command<GenerateHereArgs, CertCreateResult>(c, GENERATE_TLS_FILES_COMMAND, a => generateHere(p => generate(c, p), a, c.output), asksHere),
     registerSignCsr(() => c.server(), output),
   );
   registerLifecycleCommands(context, () => c.server(), output);
@@ -77,9 +85,9 @@ export function registerCertCommands(context: vscode.ExtensionContext, client: (
  * args). A bare location (an explorer Uri, or `{ uri, offset }` from the "Create certificates and Secrets for this
  * resource…" code action) still asks the questions, for that resource instead of the active editor's.
  */
-function command<A, R>(c: Commands, id: string, run: (args: A | undefined, interactive: boolean) => Promise<R | undefined>): vscode.Disposable {
+function command<A, R>(c: Commands, id: string, run: (args: A | undefined, interactive: boolean) => Promise<R | undefined>, asks?: (arg: unknown) => boolean): vscode.Disposable {
   return vscode.commands.registerCommand(id, async (arg?: unknown) => {
-    const interactive = arg === undefined || arg instanceof vscode.Uri || isLocation(arg);
+    const interactive = asks ? asks(arg) : arg === undefined || arg instanceof vscode.Uri || isLocation(arg);
     const args = arg instanceof vscode.Uri ? ({ uri: arg.toString() } as A) : (arg as A | undefined);
     try {
       return await run(args, interactive);
@@ -125,8 +133,20 @@ async function createCertificates(c: Commands, kind: CertCommandKind, args: Cert
       : ` The patch for ${what} could not be applied (the document changed); it is at the end of secrets.yaml.`;
   }
   for (const line of detailLines(result.summary, workspaceRoot())) c.output.info(`${kind}: ${line}`);
-  void showSummary(c, result.summary, resourcePatched);
-  return { ...result, resourcePatched };
+  const offers = await configOffers(c.server(), result.summary).catch((e: unknown) => {
+    c.output.warn(`${kind}: no configuration edit offered: ${e instanceof Error ? e.message : String(e)}`);
+    return [];
+  });
+  let configEdited: string | undefined;
+  if (a.writeConfig && offers[0]) {
+    const written = await applyConfigOffer(c.server(), offers[0], result.summary);
+    if (written) {
+      configEdited = offers[0].file;
+      c.output.info(`${kind}: ${appliedText(offers[0], written)}`);
+    }
+  }
+  void showSummary(c, result.summary, resourcePatched, configEdited ? [] : offers);
+  return { ...result, resourcePatched, ...(configEdited ? { configEdited } : {}) };
 }
 
 const defaultName = (kind: CertCommandKind, preset: CertPresetResult | null) => (kind === 'set' && preset?.name) || DEFAULT_FOLDER_NAME;
@@ -160,16 +180,6 @@ async function paramsOf(kind: CertCommandKind, a: CertCommandArgs, preset: CertP
   return params;
 }
 
-async function confirmReplace(existing: string[], folder: string): Promise<void> {
-  const names = existing.map(f => path.basename(f)).join(', ');
-  const choice = await vscode.window.showWarningMessage(
-    `${names} already exist${existing.length === 1 ? 's' : ''} in ${folder}. Replace ${existing.length === 1 ? 'it' : 'them'}?`,
-    { modal: true, detail: 'The old keys are gone once replaced; anything using them must get the new files.' },
-    'Replace',
-  );
-  if (choice !== 'Replace') throw new Cancelled();
-}
-
 async function generate(c: Commands, params: CertCreateParams): Promise<CertCreateResult> {
   const alg = algorithmTitle(params.algorithm);
   const title = `PG TLS: generating ${alg.label ?? 'certificate'} keys${alg.slow ? ' (RSA takes a few seconds)' : ''}…`;
@@ -180,9 +190,19 @@ async function generate(c: Commands, params: CertCreateParams): Promise<CertCrea
 }
 
 /** The short notification; "Show Details" opens the output channel with the whole summary. */
-async function showSummary(c: Commands, s: CertCreateSummary, resourcePatched: boolean): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(`PG TLS: ${notificationText(s, workspaceRoot(), resourcePatched)}`, 'Show Details', 'Reveal in Explorer');
-  if (choice === 'Show Details') c.output.show(true);
+async function showSummary(c: Commands, s: CertCreateSummary, resourcePatched: boolean, offers: ConfigOffer[]): Promise<void> {
+  // A configuration beside the folder: a button that points it at the files, and what it names otherwise (its CA).
+  const buttons = offers.map(o => `Write into ${path.basename(o.file)}`);
+  const notes = [...new Set(offers.flatMap(o => o.edit.notes.map(plain)))];
+  const text = `PG TLS: ${notificationText(s, workspaceRoot(), resourcePatched)}${notes.length ? ` ${notes.join(' ')}` : ''}`;
+  const choice = await vscode.window.showInformationMessage(text, ...buttons, 'Show Details', 'Reveal in Explorer');
+  const offer = choice ? offers[buttons.indexOf(choice)] : undefined;
+  if (offer) {
+    const written = await applyConfigOffer(c.server(), offer, s);
+    const done = written ? appliedText(offer, written) : `${path.basename(offer.file)} changed meanwhile; run the command again to write the paths.`;
+    c.output.info(done);
+    void vscode.window.showInformationMessage(`PG TLS: ${done}`);
+  } else if (choice === 'Show Details') c.output.show(true);
   else if (choice === 'Reveal in Explorer') await vscode.commands.executeCommand('revealInExplorer', vscode.Uri.file(s.dir));
 }
 

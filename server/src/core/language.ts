@@ -33,6 +33,79 @@ export interface SeenTlsFile {
   missing?: boolean;
 }
 
+/** A setting that names a server TLS file (or pgpool.conf's CA folder), as written, for the features that follow it. */
+export interface TlsPathSetting {
+  /** The setting (`ssl_cert_file`). */
+  key: string;
+  role: SeenTlsFile['role'] | 'cadir';
+  /** The path as written. */
+  value: string;
+  /** The value in the document (quotes included). */
+  span: Span;
+  /** Set when the server does not resolve this setting's relative path from the context's `baseDir`: why. */
+  unknownBase?: string;
+}
+
+/**
+ * One TLS context of a configuration (a server accepting clients, or PgBouncer connecting to servers) and the settings
+ * of this document that name its files, with the folder a relative path starts at (the checks' rules).
+ */
+export interface TlsPathContext {
+  /** `Pgpool-II`, `PostgreSQL`, `PgBouncer`. */
+  product: string;
+  /** `accept`: it serves the certificate to clients; `connect`: it presents it to servers (tlsFiles/profile.ts). */
+  direction: 'accept' | 'connect';
+  /** The folder relative paths start at; `undefined` when pgtls does not know it (`unknownBase` says why). */
+  baseDir: string | undefined;
+  unknownBase?: string;
+  settings: TlsPathSetting[];
+}
+
+/**
+ * How a configuration writes its server TLS settings (the façade's `tlsConfigEdit`, tlsFiles/configEdit.ts): the
+ * settings of the certificate, key and CA files and of TLS itself, this file's lines of them, where new lines go and
+ * how a value is written.
+ */
+export interface TlsConfigWriter {
+  /** `Pgpool-II`, `PostgreSQL`, `PgBouncer`. */
+  product: string;
+  /** The settings that name the certificate, key and CA file of the side that accepts clients. */
+  keys: { cert: string; key: string; ca: string };
+  /** The setting that turns TLS on, the value written, and whether its current value (`undefined`: unset) already does. */
+  enable: { key: string; value: string; isOn(current: string | undefined): boolean };
+  /** This file's last line of `key`: its value and the value's span (quotes included). */
+  current(key: string): { value: string; span: Span } | undefined;
+  /** Where new lines go when the file has no commented-out sample line of the key: a line start or the end. */
+  insertAt: number;
+  /** Written once before the new lines at `insertAt` (pgbouncer.ini's `[pgbouncer]` header when it has none). */
+  prefix?: string;
+  /** A value as this file writes it; `undefined` when it cannot be written (a quote in a pgpool.conf path). */
+  quote(value: string): string | undefined;
+  /** The characters that start a comment line (`#`; `;#` in pgbouncer.ini). */
+  comments: string;
+  /** Where a commented-out sample line may be used (pgbouncer.ini: its `[pgbouncer]` section); default the whole file. */
+  sampleRange?: Span;
+  /** The folder the server resolves relative paths from (a file inside it is written relative); `undefined`: absolute. */
+  baseDir: string | undefined;
+  /** What relative paths start at, in words (`pgpool.conf's folder`). */
+  baseWords: string;
+}
+
+/** The TLS file a setting under the cursor names, located as the checks locate it (the façade's `tlsFileAt`). */
+export interface TlsFileAt {
+  key: string;
+  role: TlsPathSetting['role'];
+  written: string;
+  /** Where pgtls reads it (a local path, or a resource key's deployment path); absent when it cannot be located. */
+  path?: string;
+  /** `path` is a file on this machine (not a Kubernetes resource's key). */
+  onDisk: boolean;
+  /** The file's text when pgtls can read it. */
+  text?: string;
+  /** Why pgtls cannot read it (a sentence in Markdown), when it cannot. */
+  unreadable?: string;
+}
+
 export interface FeatureContext {
   settings: Settings;
   env: ServiceEnv;
@@ -76,6 +149,10 @@ export interface LanguageMode<F = unknown> {
   format?(doc: SourceDocument, file: F, options: FormatOptions): TextEdit[];
   /** The certificate, key, CA, CRL and include paths the document names that lead to a file pgtls can open. */
   links?(doc: SourceDocument, file: F, ctx: FeatureContext): PathLink[];
+  /** The settings that name server TLS files, per TLS context (hover on their values, Inspect Certificate). */
+  tlsPaths?(doc: SourceDocument, file: F, ctx: FeatureContext): TlsPathContext[];
+  /** How this configuration writes its server TLS settings (pointing it at generated files). */
+  tlsWriter?(doc: SourceDocument, file: F, ctx: FeatureContext): TlsConfigWriter;
   /**
    * Where the statement that holds `offset` starts, when that is on an earlier line and a comment line put just above
    * the line of `offset` would change the file (a continued pg_hba.conf line, a multi-line YAML scalar): suppression

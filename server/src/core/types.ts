@@ -59,6 +59,26 @@ export interface FixLocationArg {
   offset: number;
 }
 
+/** Absolute paths of the files of a server's TLS set (the paths a configuration names). */
+export interface TlsFilePaths {
+  cert?: string;
+  key?: string;
+  ca?: string;
+  /** The CA's key (default: beside `ca`, `root.crt` → `root.key`). */
+  caKey?: string;
+}
+
+/** The client command of the "Generate … here" quick fix on a missing certificate, key or CA file. */
+export const GENERATE_TLS_FILES_COMMAND = 'pgtls.generateTlsFiles';
+
+/** Its argument: the finding's place, what to make (a server certificate and key, or a CA) and where. */
+export interface GenerateTlsFilesArgs extends FixLocationArg {
+  kind: 'server' | 'ca';
+  paths: TlsFilePaths;
+  /** The configuration's product, for the questions and the summary (`PostgreSQL`). */
+  product: string;
+}
+
 /** Registered metadata of a rule; `id` is the diagnostic `code` and never changes once released. */
 export interface RuleMeta {
   id: string;

@@ -25,6 +25,8 @@ export interface PathLocator {
   locate(written: string, baseDir?: string): Located;
   /** The configuration's own path where the server runs, when a mapping says so without doubt. */
   deployPath(): string | undefined;
+  /** Where the local file `local` is where the server runs, when a mapping says so without doubt. */
+  deployPathOfFile(local: string): string | undefined;
 }
 
 const perRun = new WeakMap<object, Map<string, PathLocator>>();
@@ -67,6 +69,7 @@ function makeLocator(ctx: Pick<ValidateContext, 'settings' | 'env'>, configPath:
       return locatePath(written, { baseDir: base, mappings: isAbsolutePath(written) ? all() : [], roots, env: ctx.env });
     },
     deployPath: () => (onDisk ? deployPathOf(configPath, all()) : undefined),
+    deployPathOfFile: local => (onDisk ? deployPathOf(local, all()) : undefined),
   };
 }
 

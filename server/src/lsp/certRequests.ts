@@ -6,6 +6,7 @@
  */
 import { LSPErrorCodes, ResponseError, type CancellationToken } from 'vscode-languageserver';
 import {
+  CERT_CONFIG_EDIT_REQUEST, type CertConfigEditParams, type CertConfigEditResult,
   CERT_CREATE_REQUEST, CERT_INSPECT_REQUEST, CERT_PRESET_REQUEST, CERT_RENEW_REQUEST, CERT_ROTATE_CA_REQUEST, CERT_SIGN_REQUEST,
   type CertCreateParams, type CertLifecycleParams, type CertLifecycleResult, type CertSignParams, type CertSignResult, type CertCreateResult, type CertInspectParams, type CertInspectResult, type CertPresetParams, type CertPresetResult,
 } from '../protocol';
@@ -17,6 +18,28 @@ type CertCommands = typeof import('../node/certCommands');
 
 /** Failures whose message is the whole story for the user (bad input, existing files); anything else is also logged. */
 const EXPECTED_FAILURES = ['CertError', 'WriteFilesError', 'ExistingFilesError', 'NotASetError', 'SetProblemError', 'FileReadError'];
+
+/** A refusal of the inspect request, in plain words (no Markdown backticks). */
+const refusal = (message: string): ResponseError<void> => new ResponseError(LSPErrorCodes.RequestFailed, message.replace(/`([^`\n]+)`/g, '"$1"').replace(/\*\*/g, ''));
+
+/**
+ * The certificate file named by the path value at `offset` of a configuration document (the façade's `tlsFileAt`, as
+ * the hover locates it): its bytes when it is a file here (DER too), else the text pgtls reads (a resource's key).
+ */
+async function followedFile(g: Glue, uri: string, offset: number): Promise<{ input: { text?: string; bytes?: Uint8Array }; file: string; setting: string } | ResponseError<void>> {
+  const doc = g.store.get(uri);
+  const src = doc && g.store.source(doc);
+  if (!doc || !src) return refusal('open the configuration file first');
+  const settings = await g.store.settings(uri);
+  const at = g.service.tlsFileAt(src.source, src.file, offset, settings);
+  if (!at) return refusal('put the cursor on a certificate path value (ssl_cert, ssl_ca_cert, ssl_cert_file, ssl_ca_file, client_tls_cert_file, …), select a PEM certificate, or open a .crt/.pem file');
+  if (at.role === 'key') return refusal(`\`${at.key}\` names a private key; Inspect Certificate shows certificates only (hover over the path for the key's type and whether it belongs to the certificate)`);
+  if (at.role === 'crl') return refusal(`\`${at.key}\` names a certificate revocation list; Inspect Certificate shows certificates (hover over the path for what the file holds)`);
+  if (at.role === 'cadir') return refusal(`\`${at.key}\` names a folder; open one of its certificates to inspect it`);
+  if (at.unreadable !== undefined || at.path === undefined) return refusal(`\`${at.key}\`: ${at.unreadable ?? 'pgtls cannot locate the file'}`);
+  const bytes = at.onDisk && !g.store.openAt(at.path) ? g.env.readBytes(at.path) : undefined;
+  return { input: bytes ? { bytes } : { text: at.text ?? '' }, file: at.path, setting: at.key };
+}
 
 
 export function registerCertRequests(g: Glue): void {
@@ -73,6 +96,11 @@ export function registerCertRequests(g: Glue): void {
     try {
       const { inspectCertificates } = await certCommands();
       if (p.text !== undefined) return await inspectCertificates({ text: p.text }, g.env);
+      if (p.uri && typeof p.offset === 'number') {
+        const followed = await followedFile(g, p.uri, p.offset);
+        if (followed instanceof ResponseError) return followed;
+        return { ...(await inspectCertificates(followed.input, g.env)), file: followed.file, setting: followed.setting };
+      }
       if (!p.uri) return new ResponseError(LSPErrorCodes.RequestFailed, 'nothing to inspect');
       const file = uriToPath(p.uri);
       const bytes = g.env.readBytes(file);
@@ -84,6 +112,20 @@ export function registerCertRequests(g: Glue): void {
     } catch (e) {
       return certFailure('certificate inspection', e);
     }
+  });
+
+  g.connection.onRequest(CERT_CONFIG_EDIT_REQUEST, async (p: CertConfigEditParams): Promise<CertConfigEditResult | null> => {
+    const file = uriToPath(p.uri);
+    const open = g.store.get(p.uri);
+    const languageId = open ? g.store.languageOf(open) : g.service.languageOf(file);
+    const text = open?.getText() ?? g.env.readText(file);
+    if (!languageId || text === undefined || !p.files || typeof p.files !== 'object') return null;
+    const settings = await g.store.settings(p.uri);
+    return g.guard('configuration edit', p.uri, null, () => {
+      const doc = { path: file, text, languageId };
+      const r = g.service.tlsConfigEdit(doc, g.service.parse(doc), p.files, settings);
+      return r ? { edits: r.edits.map(e => ({ uri: p.uri, start: e.span[0], end: e.span[1], newText: e.newText })), settings: r.settings, notes: r.notes } : null;
+    });
   });
 
   g.connection.onRequest(CERT_SIGN_REQUEST, async (p: CertSignParams): Promise<CertSignResult | ResponseError<void>> => {

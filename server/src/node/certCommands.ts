@@ -13,7 +13,7 @@ import {
 } from '../certService';
 import type { CertCreateParams, CertCreateResult, CertCreateSummary, CertFileSummary } from '../protocol';
 import { FileReadError, MAX_CERT_BYTES, readRegularText } from './readFiles';
-import { ExistingFilesError, writeCertFiles, type FileToWrite, type WriteResult } from './writeFiles';
+import { ExistingFilesError, writeCertFiles, type FileToWrite, type WriteOptions, type WriteResult } from './writeFiles';
 
 // The language server's requests use these as they are; they live in the façade.
 export { inspectCertificates, presetAt, presetSummary, resourcePatchEdit } from '../certService';
@@ -42,7 +42,15 @@ interface Plan {
   makeCa: boolean;
   /** Where the CA is read from when it is not made: `params.caFolder`, else the output folder. */
   caDir: string;
+  /** Files written elsewhere than `dir` under their usual name (`params.paths`: the paths a configuration names). */
+  places: Partial<Record<PlacedName, string>>;
 }
+
+/** The files of a set that `CertCreateParams.paths` can place. */
+type PlacedName = 'ca.crt' | 'ca.key' | 'server.crt' | 'server.key';
+
+/** Where a file of the plan goes: its place, else `dir`/its name. */
+const targetOf = (plan: Plan, name: string): string => plan.places[name as PlacedName] ?? path.join(plan.dir, name);
 
 /**
  * Generates what `params.kind` asks for and writes it into `params.folder`. Existing targets without `force`: resolves
@@ -53,7 +61,7 @@ export async function runCertCommand(params: CertCreateParams, env: CertCommandE
   const plan = planOf(params, resourceText);
   const names = targetNames(plan);
   if (!params.force) {
-    const existing = names.map(n => path.join(plan.dir, n)).filter(f => fs.existsSync(f));
+    const existing = names.map(n => targetOf(plan, n)).filter(f => fs.existsSync(f));
     if (existing.length) return { status: 'exists', existing };
   }
   const now = env.now();
@@ -61,7 +69,7 @@ export async function runCertCommand(params: CertCreateParams, env: CertCommandE
   const { files, ca, patch } = await generate(plan, certs);
   let result: WriteResult;
   try {
-    result = await writeCertFiles(plan.dir, files, { force: !!params.force, ignore: plan.manifests ? [SECRETS_FILE] : [] });
+    result = await writePlaced(plan, files, { force: !!params.force, ignore: plan.manifests ? [SECRETS_FILE] : [] });
   } catch (e) {
     // A file appeared between the check and the write.
     if (e instanceof ExistingFilesError) return { status: 'exists', existing: e.existing };
@@ -70,7 +78,7 @@ export async function runCertCommand(params: CertCreateParams, env: CertCommandE
   const edit = patch && resourceText !== undefined && params.resource ? resourcePatchEdit(resourceText, params.resource.offset, patch) : undefined;
   const pr = plan.preset;
   const summary: CertCreateSummary = {
-    dir: result.dir, createdDir: result.createdDir, algorithm: plan.algorithm ?? ca.algorithm, files: await fileSummaries(result, files, certs),
+    dir: result.dir, createdDir: result.createdDir, algorithm: plan.algorithm ?? ca.algorithm, files: await fileSummaries(plan, result, files, certs),
     gitignore: result.gitignore,
     warnings: [...result.warnings, ...compatWarnings(plan.algorithm ?? ca.algorithm, rolesOfFiles(files.map(f => f.role)), ca.algorithm === 'ed25519')],
     ...(pr && params.kind === 'set' ? { resource: { operator: pr.operator, kind: pr.kind, name: pr.name, ...(pr.namespace ? { namespace: pr.namespace } : {}) } } : {}),
@@ -110,14 +118,46 @@ function planOf(params: CertCreateParams, resourceText: string | undefined): Pla
     throw new CertError(leafKind ? 'the CA folder must be an absolute path' : `a ${params.kind} command makes its own CA; leave out the CA folder`);
   }
   const caDir = params.caFolder !== undefined ? path.resolve(params.caFolder) : dir;
-  const hasCa = fs.existsSync(path.join(caDir, 'ca.crt')) && fs.existsSync(path.join(caDir, 'ca.key'));
+  const places = placesOf(params);
+  const hasCa = fs.existsSync(places['ca.crt'] ?? path.join(caDir, 'ca.crt')) && fs.existsSync(places['ca.key'] ?? path.join(caDir, 'ca.key'));
   const makeCa = params.kind === 'ca' || params.kind === 'set' || (leafKind && !hasCa && params.caFolder === undefined && params.createCaIfMissing !== false);
   if (leafKind && !hasCa && !makeCa) throw new CertError(`${caDir} has no ca.crt and ca.key; create a CA first`);
   if (params.kind === 'server' || params.kind === 'set') {
     if (!serverName) throw new CertError('a server certificate needs a host name or address (the name clients dial)');
   }
   if ((params.kind === 'client' || params.kind === 'set') && !clientUser) throw new CertError('a client certificate needs the database user (its CN)');
-  return { params, dir, algorithm, days, preset: pr, serverName, sans, clientUser, replication, manifests, makeCa, caDir };
+  return { params, dir, algorithm, days, preset: pr, serverName, sans, clientUser, replication, manifests, makeCa, caDir, places };
+}
+
+/**
+ * The places `params.paths` gives (the "Generate … here" quick fix: the paths a configuration names): absolute, one
+ * file each, for a server certificate (its CA placed or found beside the certificate) or a CA alone.
+ */
+function placesOf(params: CertCreateParams): Partial<Record<PlacedName, string>> {
+  const p = params.paths;
+  if (!p) return {};
+  if (params.kind !== 'server' && params.kind !== 'ca') throw new CertError(`paths are for a server certificate or a CA, not for ${params.kind}`);
+  const out: Partial<Record<PlacedName, string>> = {};
+  const put = (name: PlacedName, value: string | undefined) => {
+    if (value === undefined) return;
+    if (!path.isAbsolute(value)) throw new CertError(`the path of ${name} must be absolute: ${value}`);
+    out[name] = path.resolve(value);
+  };
+  put('ca.crt', p.ca);
+  put('ca.key', p.caKey ?? (p.ca !== undefined ? caKeyBeside(p.ca) : undefined));
+  put('server.crt', p.cert);
+  put('server.key', p.key);
+  if (params.kind === 'server' && (!out['server.crt'] || !out['server.key'])) throw new CertError('a server certificate needs the paths of both its certificate and its key');
+  if (params.kind === 'ca' && !out['ca.crt']) throw new CertError('the CA needs the path of its certificate');
+  const all = Object.values(out);
+  if (new Set(all).size !== all.length) throw new CertError(`two files would be written to one path: ${all.join(', ')}`);
+  return out;
+}
+
+/** The CA key beside a CA certificate: `root.crt` → `root.key`. */
+export function caKeyBeside(caPath: string): string {
+  const ext = path.extname(caPath);
+  return path.join(path.dirname(caPath), `${path.basename(caPath, ext)}.key`);
 }
 
 /** The folder's ca.crt or ca.key: a regular file of at most 1 MiB (readFiles.ts); a FIFO or a device is refused, never read. */
@@ -149,7 +189,8 @@ async function generate(plan: Plan, certs: CertService): Promise<{ files: Planne
   const { params, dir, algorithm, days, serverName } = plan;
   let ca: CertificateAuthority;
   if (!plan.makeCa) {
-    ca = await certs.loadCa(readCaFile(path.join(plan.caDir, 'ca.crt')), readCaFile(path.join(plan.caDir, 'ca.key')));
+    const at = (name: PlacedName) => plan.places[name] ?? path.join(plan.caDir, name);
+    ca = await certs.loadCa(readCaFile(at('ca.crt')), readCaFile(at('ca.key')));
   } else {
     const caName = params.caName?.trim() || [...`pgtls development CA${serverName ? ` for ${serverName}` : ''}`].slice(0, 64).join('').trim();
     ca = await certs.createCa({ ...(algorithm ? { algorithm } : {}), commonName: caName, days: params.kind === 'ca' && days ? days : DEFAULT_CA_DAYS });
@@ -185,10 +226,32 @@ async function generate(plan: Plan, certs: CertService): Promise<{ files: Planne
   return { files, ca, patch: m.patch };
 }
 
-async function fileSummaries(result: WriteResult, files: Planned[], certs: CertService): Promise<CertFileSummary[]> {
+/**
+ * Writes the planned files: all into `plan.dir`, or, with places, folder by folder under the names the places give
+ * (every target was checked before, so a refusal still leaves everything as it was unless a file appears meanwhile).
+ */
+async function writePlaced(plan: Plan, files: Planned[], opts: WriteOptions): Promise<WriteResult> {
+  if (!Object.keys(plan.places).length) return await writeCertFiles(plan.dir, files, opts);
+  const byDir = new Map<string, FileToWrite[]>();
+  for (const f of files) {
+    const target = targetOf(plan, f.name);
+    const list = byDir.get(path.dirname(target)) ?? [];
+    list.push({ ...f, name: path.basename(target) });
+    byDir.set(path.dirname(target), list);
+  }
+  const results: WriteResult[] = [];
+  for (const [dir, list] of byDir) results.push(await writeCertFiles(dir, list, opts));
+  const first = results[0]!;
+  return {
+    dir: results.find(r => r.dir === plan.dir)?.dir ?? first.dir, createdDir: results.some(r => r.createdDir),
+    files: results.flatMap(r => r.files), gitignore: first.gitignore, warnings: results.flatMap(r => r.warnings),
+  };
+}
+
+async function fileSummaries(plan: Plan, result: WriteResult, files: Planned[], certs: CertService): Promise<CertFileSummary[]> {
   const out: CertFileSummary[] = [];
   for (const w of result.files) {
-    const f = files.find(x => x.name === w.name)!;
+    const f = files.find(x => targetOf(plan, x.name) === w.path) ?? files.find(x => x.name === w.name)!;
     const d = f.cert ? await certs.describe(f.cert.certDer ?? f.cert.certPem) : undefined;
     out.push({
       name: w.name, path: w.path, mode: octal(w.mode),
@@ -207,11 +270,13 @@ async function fileSummaries(result: WriteResult, files: Planned[], certs: CertS
 
 function summaryMessage(s: CertCreateSummary, caFromDisk: boolean): string {
   const keys = s.files.filter(f => f.kind === 'private-key').length;
-  const server = s.files.find(f => f.name === 'server.crt');
-  const parts = [`Wrote ${s.files.map(f => f.name).join(', ')} to ${s.dir} (${algorithmSpec(s.algorithm as KeyAlgorithm).label}; ${keys} private key${keys === 1 ? '' : 's'} mode 0600).`];
+  const server = s.files.find(f => f.role === 'server certificate');
+  const dirs = new Set(s.files.map(f => path.dirname(f.path)));
+  const where = dirs.size > 1 || !dirs.has(s.dir) ? s.files.map(f => f.path).join(', ') : `${s.files.map(f => f.name).join(', ')} to ${s.dir}`;
+  const parts = [`Wrote ${where} (${algorithmSpec(s.algorithm as KeyAlgorithm).label}; ${keys} private key${keys === 1 ? '' : 's'} mode 0600).`];
   if (caFromDisk) parts.push(s.caDir && s.caDir !== s.dir ? `Issued by the existing CA in ${s.caDir}.` : 'Issued by the existing ca.crt.');
   if (server?.sans?.length) parts.push(`Server SANs: ${server.sans.join(', ')}.`);
-  const first = s.files.find(f => f.notAfter && f.name !== 'ca.crt') ?? s.files.find(f => f.notAfter);
+  const first = s.files.find(f => f.notAfter && f.role !== 'CA certificate') ?? s.files.find(f => f.notAfter);
   if (first?.notAfter) parts.push(`Valid until ${first.notAfter.slice(0, 10)}.`);
   if (s.resource && s.files.some(f => f.kind === 'manifest')) parts.push(`${SECRETS_FILE} holds the Secrets for the ${s.resource.kind} ${s.resource.name} (it embeds the keys: mode 0600, git-ignored).`);
   if (s.gitignore === 'created' || s.gitignore === 'appended') parts.push('A .gitignore keeps the keys out of git.');

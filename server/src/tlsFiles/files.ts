@@ -8,13 +8,14 @@
  * or is not checked when the server opens it from a folder pgtls does not know. Certificates and keys are read by the
  * environment's TLS backend (OpenSSL through `node:crypto` in Node.js).
  */
-import { isAbsolutePath, normalizePath } from '../core/deployPaths';
+import { baseName, isAbsolutePath, normalizePath } from '../core/deployPaths';
 import { readPemBlocks } from '../core/pem';
 import type { Certificate, PemCertificates, PublicKeyInfo } from '../core/tlsBackend';
-import type { FileStat } from '../core/types';
+import { GENERATE_TLS_FILES_COMMAND, type FileStat, type Fix, type GenerateTlsFilesArgs, type TlsFilePaths } from '../core/types';
 import { describeLocated, pathLocator, reportNotChecked } from '../deploy';
 import { CERT, certLabel, keyFamily, keyOfPublicKeyInfo } from '../x509';
 import { type CertFile, checkClientCas, checkServedChain } from './certs';
+import { caKeyPathOf } from './paths';
 import type { FileRole, TlsFileSetting, TlsFilesContext } from './profile';
 
 /** A path in backticks, cut after 80 characters. */
@@ -55,7 +56,8 @@ function open(t: TlsFilesContext, role: FileRole): Opened | undefined {
     const hint = st ? 'point it at the file itself'
       : loc.via ? `add it ${typeof loc.via.mapping.to === 'string' ? 'there' : 'to the resource'}, or fix the path or the mapping`
         : `fix the path${loc.path === s.value ? '' : p.relativeHint}`;
-    t.report(p.rules.missing, s, `${s.ref}: ${shown} ${what}, so ${p.unusable(role, p.log(role, 'missing'))}; ${hint}.`);
+    const fix = st ? undefined : generateFix(t, role);
+    t.report(p.rules.missing, s, `${s.ref}: ${shown} ${what}, so ${p.unusable(role, p.log(role, 'missing'))}; ${hint}.`, fix ? { fixes: [fix] } : undefined);
     t.ctx.onTlsFile?.({ role, key: s.key, span: s.span, path: loc.path, text: undefined, missing: true });
     return undefined;
   }
@@ -179,4 +181,51 @@ function checkPermissions(t: TlsFilesContext, key: Opened): void {
   const file = normalizePath(key.path) ?? key.path;
   const fix = ownedByUs ? `chmod 0600 ${file}` : `chmod 0640 ${file}`;
   t.report(p.rules.keyPermissions, key.s, `${key.s.ref}: ${key.shown} has group or world access (mode ${mode}, owner uid ${st.uid}): ${p.permissionEffect}; run \`${fix}\` (0600 when the ${p.product} user owns it, at most 0640 when root does).`);
+}
+
+/** A file of the context that pgtls may write: its local absolute path, and whether a regular file is there already. */
+function writable(t: TlsFilesContext, role: FileRole): { path: string; exists: boolean } | undefined {
+  const s = t.files[role];
+  if (!s || s.value === '' || (t.baseDir === undefined && !isAbsolutePath(s.value))) return undefined;
+  const loc = pathLocator(t.ctx, t.configPath).locate(s.value, t.baseDir);
+  // Only a file on this machine (never a path only the server sees, nor a key of a Kubernetes resource).
+  if (loc.status !== 'seen' || (loc.via && typeof loc.via.mapping.to !== 'string') || !isAbsolutePath(loc.path)) return undefined;
+  if (loc.stat && !loc.stat.isFile) return undefined;
+  return { path: normalizePath(loc.path) ?? loc.path, exists: !!loc.stat };
+}
+
+/**
+ * "Generate … here" on a missing certificate, key or CA file of a server that accepts clients: the editor's command
+ * (GENERATE_TLS_FILES_COMMAND) makes the files at exactly the paths the settings name. A missing certificate or key:
+ * both, issued by the configured CA when its key is beside it, by a new CA written at the configured CA path when that
+ * file is missing too, else by the CA beside the certificate (ca.crt/ca.key, made when absent). A missing CA file: a new
+ * CA there, its key beside it (`root.crt` → `root.key`). Never for a path pgtls cannot write here.
+ */
+function generateFix(t: TlsFilesContext, role: FileRole): Fix | undefined {
+  if (t.profile.direction !== 'accept' || role === 'crl') return undefined;
+  const at = t.files[role]!.span[0];
+  const ca = writable(t, 'ca');
+  const command = (title: string, kind: GenerateTlsFilesArgs['kind'], paths: TlsFilePaths): Fix => {
+    const args: GenerateTlsFilesArgs = { offset: at, kind, paths, product: t.profile.product };
+    return { title, edits: [], command: { title, command: GENERATE_TLS_FILES_COMMAND, arguments: [args] } };
+  };
+  if (role === 'ca') {
+    if (!ca || ca.exists) return undefined;
+    const key = caKeyPathOf(ca.path);
+    return command(`Generate a new CA here: ${baseName(ca.path)} and its key ${baseName(key)}`, 'ca', { ca: ca.path, caKey: key });
+  }
+  const cert = writable(t, 'cert'), key = writable(t, 'key');
+  if (!cert || !key || cert.path === key.path) return undefined;
+  const paths: TlsFilePaths = { cert: cert.path, key: key.path };
+  let by = '';
+  if (ca) {
+    const caKey = caKeyPathOf(ca.path);
+    if (!ca.exists) by = ` with a new CA ${baseName(ca.path)}`;
+    else if (t.ctx.env.stat(caKey)?.isFile) by = ` (issued by ${baseName(ca.path)})`;
+    if (by && caKey !== cert.path && caKey !== key.path) Object.assign(paths, { ca: ca.path, caKey });
+    else by = '';
+  }
+  const replaced = [cert, key].filter(f => f.exists).map(f => baseName(f.path));
+  const replaces = replaced.length ? ` (replaces ${replaced.join(' and ')})` : '';
+  return command(`Generate ${baseName(cert.path)} and ${baseName(key.path)} here${by}${replaces}`, 'server', paths);
 }

@@ -9,3 +9,5 @@ export { tlsFilesContext } from './profile';
 export { type FileFacts, checkServerTlsFiles, familyOf } from './files';
 export { CLIENT_CERT_NAMES, type RefusedClientCert, clientCertsRefusedByCurve } from './clientCurves';
 export { type EddsaSignedCert, eddsaSignedServerCert } from './channelBinding';
+export { certificateMarkdown, keyText, validityText } from './describe';
+export { caKeyPathOf, tlsFileAt, tlsPathAt, tlsPathHover } from './paths';

@@ -6,6 +6,8 @@
  *    its text and the input's value, and presses Enter (accepting the default the command offers);
  *  - `{ "read": SELECTOR, "includes"?: TEXT }`: waits for an element matching SELECTOR (whose text includes TEXT) and
  *    answers with the texts of all of them;
+ *  - `{ "click": SELECTOR, "includes": TEXT }`: waits for an element matching SELECTOR whose text includes TEXT (a
+ *    notification's button), clicks it and answers with its text;
  *  - `{ "screenshot": FILE }`: a picture of the workbench into the screenshots folder (a file name, no folders).
  * Waiting is playwright's (selector state), under a deadline; a failed request answers `{ "error": … }`.
  */
@@ -19,7 +21,7 @@ export interface UiPage {
   screenshot(options: { path: string }): Promise<unknown>;
 }
 
-interface Request { accept?: string; read?: string; includes?: string; screenshot?: string }
+interface Request { accept?: string; read?: string; click?: string; includes?: string; screenshot?: string }
 
 const WAIT_MS = 20_000;
 
@@ -39,7 +41,19 @@ function texts([selector, want]: [string, string]): string[] | null {
   return all.length && (!want || all.some(t => t.includes(want))) ? all : null;
 }
 
+/** Clicks the first element matching `selector` whose text includes `want`; its text, else null (runs in the page). */
+function clickOn([selector, want]: [string, string]): string | null {
+  const el = Array.from(document.querySelectorAll<HTMLElement>(selector)).find(e => (e.innerText || e.textContent || '').includes(want));
+  if (!el) return null;
+  el.click();
+  return el.innerText || el.textContent || '';
+}
+
 async function serve(page: UiPage, r: Request, shots: string): Promise<Record<string, unknown>> {
+  if (r.click !== undefined) {
+    const handle = await page.waitForFunction(clickOn, [r.click, r.includes ?? ''] as [string, string], { timeout: WAIT_MS, polling: 100 });
+    return { text: await handle.jsonValue() };
+  }
   if (r.accept !== undefined) {
     const handle = await page.waitForFunction(quickInput, r.accept, { timeout: WAIT_MS, polling: 100 });
     const seen = (await handle.jsonValue())!;

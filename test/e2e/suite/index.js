@@ -287,6 +287,8 @@ require('./structure').register(test, { open, log, fileUri });
 require('./lifecycle').register(test, { open, log });
 // Issue 12's linter conventions (suppression comments, the rule setting, fix-all on save): suite/linter.js.
 require('./linter')({ test, open, diagnosticsWhen, log, codeOf });
+// Issue 12's "Configuration and certificates are not linked", one test per item: suite/issue12config.js.
+require('./issue12config').register({ test, open, diagnosticsWhen, fileAppears, log, codeOf, OUT });
 
 exports.run = async function run() {
   const results = [];

@@ -10,9 +10,8 @@
  */
 import { isScalar, type Node } from 'yaml';
 import type { FeatureContext } from '../../core/language';
-import type { Certificate, PublicKeyInfo } from '../../core/tlsBackend';
 import type { HoverResult, SourceDocument, Span } from '../../core/types';
-import { DAY_MS, ekuName, namedCurve, validityAt } from '../../x509';
+import { certificateMarkdown, keyText } from '../../tlsFiles';
 import { secretContents } from './certData';
 import { nodeSpan } from './data';
 import { documentAt, nodeAt, schemaOf, type NodeAt } from './nav';
@@ -68,62 +67,4 @@ function secretValueHover(d: K8sDocument, at: NodeAt, rel: number, ctx: FeatureC
   if (pk.kind === 'key') return { span, markdown: `${where}: **private key** · ${keyText(pk.publicKey)} (\`${pk.block.label}\`)` };
   if (pk.kind === 'encrypted') return { span, markdown: `${where}: **encrypted private key** (\`${pk.block.label}\`): it cannot be used without its passphrase.` };
   return { span, markdown: `${where}: a \`${pk.block.label}\` block that cannot be read as a private key.` };
-}
-
-const isoDate = (d: Date): string => (Number.isNaN(d.getTime()) ? 'invalid date' : d.toISOString().replace(/\.\d{3}Z$/, 'Z'));
-
-/** "in 3 days", "less than a day ago"… for a time `ms` from now (negative: in the past). */
-function relative(ms: number): string {
-  const days = Math.floor(Math.abs(ms) / DAY_MS);
-  const amount = days === 0 ? 'less than a day' : `${days} day${days === 1 ? '' : 's'}`;
-  return ms >= 0 ? `in ${amount}` : `${amount} ago`;
-}
-
-function validityText(c: Certificate, now: Date, warningDays: number): string {
-  const v = validityAt(c, now, warningDays);
-  const toEnd = c.notAfter.getTime() - now.getTime();
-  let state: string;
-  if (!v) state = 'validity unknown';
-  else if (v.state === 'expired') state = `**expired ${relative(toEnd)}**`;
-  else if (v.state === 'not-yet-valid') state = `**not valid yet** (starts ${relative(c.notBefore.getTime() - now.getTime())})`;
-  else state = `expires ${relative(toEnd)}${v.expiring ? ` (within the ${warningDays}-day warning period, \`pgtls.expiryWarningDays\`)` : ''}`;
-  return `${isoDate(c.notBefore)} to ${isoDate(c.notAfter)}: ${state}`;
-}
-
-/** An EC curve as `P-256 (prime256v1)` when it has a printed name besides OpenSSL's, else as OpenSSL names it. */
-function curveText(curve: string): string {
-  const name = namedCurve(curve)?.name;
-  return name && name !== curve ? `${name} (${curve})` : curve;
-}
-
-/** `RSA 2048 bits`, `EC P-256 (prime256v1)`, `Ed25519`. */
-export function keyText(k: PublicKeyInfo): string {
-  switch (k.type) {
-    case 'rsa': return `RSA${k.bits ? ` ${k.bits} bits` : ''}`;
-    case 'rsa-pss': return `RSA-PSS${k.bits ? ` ${k.bits} bits` : ''}`;
-    case 'dsa': return `DSA${k.bits ? ` ${k.bits} bits` : ''}`;
-    case 'ec': return `EC${k.curve ? ` ${curveText(k.curve)}` : ''}`;
-    case 'ed25519': return 'Ed25519';
-    case 'ed448': return 'Ed448';
-    default: return k.type === 'unknown' ? 'unknown key type' : k.type;
-  }
-}
-
-const code = (s: string): string => `\`${s.replace(/`/g, "'")}\``;
-
-function certificateMarkdown(c: Certificate, heading: string, now: Date, warningDays: number): string {
-  const ca = c.basicConstraintsCA === undefined ? 'no (no basicConstraints extension)' : c.basicConstraintsCA ? `yes${c.keyCertSign === false ? ' (but keyUsage lacks keyCertSign)' : ''}` : 'no';
-  const lines = [
-    `**${heading}**`,
-    `- Subject: ${c.subject ? code(c.subject) : '(empty)'}`,
-    `- Issuer: ${c.issuer ? code(c.issuer) : '(empty)'}${c.selfIssued ? ' (self-issued)' : ''}`,
-    `- SANs: ${c.subjectAltNames.length ? c.subjectAltNames.map(code).join(', ') : 'none'}`,
-    `- Valid: ${validityText(c, now, warningDays)}`,
-    `- Key: ${keyText(c.publicKey)}`,
-    `- Signature: ${code(c.signatureAlgorithm)}`,
-    `- CA: ${ca}`,
-  ];
-  if (c.extendedKeyUsage) lines.push(`- Extended key usage: ${c.extendedKeyUsage.length ? c.extendedKeyUsage.map(ekuName).join(', ') : 'none'}`);
-  lines.push(`- SHA-256 fingerprint: ${code(c.fingerprint256)}`);
-  return lines.join('\n');
 }

@@ -4,7 +4,9 @@
  */
 import type { FeatureContext } from '../../core/language';
 import type { HoverResult, SourceDocument } from '../../core/types';
+import { tlsPathHover } from '../../tlsFiles';
 import { DOCS, catalogue, versionOf } from './catalogue';
+import { tlsPaths } from './links';
 import type { PgbouncerIniFile } from './model';
 
 const inside = (span: readonly [number, number], at: number): boolean => at >= span[0] && at <= span[1];
@@ -16,7 +18,9 @@ const SECTION_TEXT: Record<string, string> = {
   peers: 'Other PgBouncer processes of a peered group (PgBouncer 1.19+): `peer_id = host=… port=…`.',
 };
 
-export function hover(_doc: SourceDocument, file: PgbouncerIniFile, offset: number, ctx: FeatureContext): HoverResult | undefined {
+export function hover(doc: SourceDocument, file: PgbouncerIniFile, offset: number, ctx: FeatureContext): HoverResult | undefined {
+  const tls = tlsPathHover(ctx, doc.path, tlsPaths(doc, file), offset);
+  if (tls) return tls;
   const cat = catalogue(ctx.env);
   const version = versionOf(ctx.settings.pgbouncerVersion);
   const release = cat.releases[version];

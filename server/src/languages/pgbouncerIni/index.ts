@@ -15,7 +15,8 @@ import { parsePgbouncerIni } from './parse';
 import { R } from './rules';
 import { folding, symbols } from './symbols';
 import { format } from './format';
-import { links } from './links';
+import { links, tlsPaths } from './links';
+import { tlsWriter } from './tlsWriter';
 
 export const pgbouncerIniMode: LanguageMode<PgbouncerIniFile> = {
   id: 'pgbouncer-ini',
@@ -28,6 +29,8 @@ export const pgbouncerIniMode: LanguageMode<PgbouncerIniFile> = {
   folding,
   format,
   links,
+  tlsPaths,
+  tlsWriter,
 };
 
 // What other languages may use: the parsed file (e.g. the auth_file / auth_hba_file languages finding their pgbouncer.ini).

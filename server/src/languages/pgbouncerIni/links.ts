@@ -4,7 +4,7 @@
  * path from its working directory, which pgtls does not know, so only absolute paths are linked (through the path
  * mappings), and only to files pgtls can open.
  */
-import type { FeatureContext } from '../../core/language';
+import type { FeatureContext, TlsPathContext, TlsPathSetting } from '../../core/language';
 import { isAbsolutePath } from '../../core/deployPaths';
 import { type PathLink, linkTo } from '../../core/structure';
 import type { SourceDocument, Span } from '../../core/types';
@@ -31,4 +31,30 @@ export function links(doc: SourceDocument, file: PgbouncerIniFile, ctx: FeatureC
   }
   for (const st of file.statements) if (st.kind === 'include') add(st.path, st.valueSpan, 'the included file');
   return out.sort((x, y) => x.span[0] - y.span[0]);
+}
+
+const SIDES: readonly { prefix: string; direction: TlsPathContext['direction'] }[] = [
+  { prefix: 'client_tls_', direction: 'accept' },
+  { prefix: 'server_tls_', direction: 'connect' },
+];
+const FILE_ROLES: Readonly<Record<string, TlsPathSetting['role']>> = { cert_file: 'cert', key_file: 'key', ca_file: 'ca' };
+
+/**
+ * The TLS file settings of this pgbouncer.ini's `[pgbouncer]` section, one context per side (`client_tls_*` towards
+ * clients, `server_tls_*` towards servers). PgBouncer opens a relative path from its working directory (/ when it
+ * runs as a daemon), which pgtls does not know: only absolute paths are followed.
+ */
+export function tlsPaths(_doc: SourceDocument, file: PgbouncerIniFile): TlsPathContext[] {
+  return SIDES.map(({ prefix, direction }) => {
+    const settings: TlsPathSetting[] = [];
+    for (const e of file.entries) {
+      const key = e.st.key.toLowerCase();
+      const role = key.startsWith(prefix) ? FILE_ROLES[key.slice(prefix.length)] : undefined;
+      if (role && e.section?.toLowerCase() === 'pgbouncer' && !e.included) settings.push({ key, role, value: e.st.value, span: e.st.valueSpan });
+    }
+    return {
+      product: 'PgBouncer', direction, baseDir: undefined, settings,
+      unknownBase: 'PgBouncer opens a relative path from its working directory (/ when it runs as a daemon), which pgtls does not know',
+    };
+  }).filter(c => c.settings.length > 0);
 }

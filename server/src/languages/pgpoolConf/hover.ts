@@ -5,6 +5,8 @@
 import type { FeatureContext } from '../../core/language';
 import type { HoverResult, SourceDocument } from '../../core/types';
 import { listing } from '../../core/text';
+import { tlsPathHover } from '../../tlsFiles';
+import { tlsPaths } from './links';
 import { catalogueOf, normalizeVersion, type Catalogue, type Param } from './catalogue';
 import { SINCE_MINOR } from './history';
 import { nameStatus } from './names';
@@ -122,7 +124,9 @@ function versionDifferences(cat: Catalogue, name: string): string[] {
   return out;
 }
 
-export function hover(_doc: SourceDocument, file: PgpoolConfFile, offset: number, ctx: FeatureContext): HoverResult | undefined {
+export function hover(doc: SourceDocument, file: PgpoolConfFile, offset: number, ctx: FeatureContext): HoverResult | undefined {
+  const tls = tlsPathHover(ctx, doc.path, tlsPaths(doc, file), offset);
+  if (tls) return tls;
   const cat = catalogueOf(ctx.env);
   const version = normalizeVersion(ctx.settings.pgpoolVersion);
   for (const inc of file.includes ?? []) {

@@ -12,7 +12,8 @@ import { hover } from './hover';
 import { complete } from './complete';
 import { folding, symbols } from './symbols';
 import { format } from './format';
-import { links } from './links';
+import { links, tlsPaths } from './links';
+import { tlsWriter } from './tlsWriter';
 
 export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
   id: 'pgpool-conf',
@@ -25,6 +26,8 @@ export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
   folding,
   format,
   links,
+  tlsPaths,
+  tlsWriter,
 };
 
 // What other languages may use. Languages import each other only through their index.ts.

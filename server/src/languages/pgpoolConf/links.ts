@@ -3,11 +3,11 @@
  * `include`d files and `pool_passwd`, located as the checks locate them (deploy's locator: relative to pgpool.conf's
  * folder, absolute ones through the path mappings). Only files pgtls can open are linked.
  */
-import type { FeatureContext } from '../../core/language';
+import type { FeatureContext, TlsPathContext, TlsPathSetting } from '../../core/language';
 import { type PathLink, linkTo } from '../../core/structure';
 import type { SourceDocument, Span } from '../../core/types';
 import { pathLocator } from '../../deploy';
-import type { PgpoolConfFile } from './model';
+import { type PgpoolConfFile, dirOf } from './model';
 
 const PATHS: Readonly<Record<string, string>> = {
   ssl_cert: 'the certificate', ssl_key: 'the private key', ssl_ca_cert: 'the CA certificates', ssl_crl_file: 'the CRL',
@@ -33,4 +33,25 @@ export function links(doc: SourceDocument, file: PgpoolConfFile, ctx: FeatureCon
   }
   for (const inc of file.includes ?? []) if (!inc.missingValue) add(inc.value, inc.valueSpan, 'the included file');
   return out.sort((x, y) => x.span[0] - y.span[0]);
+}
+
+const TLS_ROLES: Readonly<Record<string, TlsPathSetting['role']>> = {
+  ssl_cert: 'cert', ssl_key: 'key', ssl_ca_cert: 'ca', ssl_crl_file: 'crl', ssl_ca_cert_dir: 'cadir',
+};
+
+/**
+ * The TLS file settings of this pgpool.conf (hover, Inspect Certificate): relative paths start at its folder
+ * (`pool_ssl_make_absolute_path`), except `ssl_ca_cert_dir`, which OpenSSL opens from the working directory.
+ */
+export function tlsPaths(doc: SourceDocument, file: PgpoolConfFile): TlsPathContext[] {
+  const settings: TlsPathSetting[] = [];
+  for (const a of file.assignments) {
+    const role = TLS_ROLES[a.key];
+    if (!role || a.phantom || a.missingValue) continue;
+    settings.push({
+      key: a.key, role, value: a.value, span: a.valueSpan,
+      ...(role === 'cadir' ? { unknownBase: 'Pgpool-II does not resolve `ssl_ca_cert_dir` against pgpool.conf\'s folder: OpenSSL opens a relative folder from the working directory, which is / once Pgpool-II runs as a daemon' } : {}),
+    });
+  }
+  return [{ product: 'Pgpool-II', direction: 'accept', baseDir: dirOf(doc.path), settings }];
 }

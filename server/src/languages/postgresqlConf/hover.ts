@@ -6,6 +6,8 @@
 import type { FeatureContext } from '../../core/language';
 import type { HoverResult, SourceDocument } from '../../core/types';
 import { listing } from '../../core/text';
+import { tlsPathHover } from '../../tlsFiles';
+import { tlsPaths } from './links';
 import { catalogueOf, changeText, type Param } from './catalogue';
 import type { PostgresqlConfFile } from './model';
 import { nameStatus } from './names';
@@ -34,7 +36,9 @@ export function paramMarkdown(p: Param, version: number, all: readonly number[])
   return [`**${p.name}** · ${TYPES[p.type]} · default \`${def}\``, '', ...facts.map(f => `- ${f}`), '', `${p.desc} (${p.group})`, version ? '' : ''].join('\n').trimEnd();
 }
 
-export function hover(_doc: SourceDocument, file: PostgresqlConfFile, offset: number, ctx: FeatureContext): HoverResult | undefined {
+export function hover(doc: SourceDocument, file: PostgresqlConfFile, offset: number, ctx: FeatureContext): HoverResult | undefined {
+  const tls = tlsPathHover(ctx, doc.path, tlsPaths(doc, file, ctx), offset);
+  if (tls) return tls;
   const inside = (s: readonly [number, number]): boolean => s[0] <= offset && offset <= s[1];
   const d = file.directives.find(x => inside(x.keySpan));
   if (d) return { span: d.keySpan, markdown: DIRECTIVES[d.kind]! };

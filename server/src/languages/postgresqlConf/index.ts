@@ -13,7 +13,8 @@ import { parsePostgresqlConf } from './parse';
 import { R } from './rules';
 import { folding, symbols } from './symbols';
 import { format } from './format';
-import { links } from './links';
+import { links, tlsPaths } from './links';
+import { tlsWriter } from './tlsWriter';
 
 export const postgresqlConfMode: LanguageMode<PostgresqlConfFile> = {
   id: 'postgresql-conf',
@@ -26,6 +27,8 @@ export const postgresqlConfMode: LanguageMode<PostgresqlConfFile> = {
   folding,
   format,
   links,
+  tlsPaths,
+  tlsWriter,
 };
 
 // What other languages may use (the TLS/auth rules of postgresql.conf and the pg_hba.conf cross-file rules read the

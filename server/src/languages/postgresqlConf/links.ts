@@ -5,7 +5,7 @@
  * folder, and `hba_file`/`ident_file` when absolute (relative ones start at the server's working directory). Absolute
  * paths go through the path mappings. Only files pgtls can open are linked.
  */
-import type { FeatureContext } from '../../core/language';
+import type { FeatureContext, TlsPathContext, TlsPathSetting } from '../../core/language';
 import { type PathLink, linkTo } from '../../core/structure';
 import type { SourceDocument, Span } from '../../core/types';
 import { pathLocator } from '../../deploy';
@@ -46,4 +46,28 @@ export function links(doc: SourceDocument, file: PostgresqlConfFile, ctx: Featur
   }
   for (const d of file.directives) if (d.kind !== 'include_dir') add(d.value, d.valueSpan, 'the included file', here);
   return out.sort((x, y) => x.span[0] - y.span[0]);
+}
+
+const TLS_ROLES: Readonly<Record<string, TlsPathSetting['role']>> = {
+  ssl_cert_file: 'cert', ssl_key_file: 'key', ssl_ca_file: 'ca', ssl_crl_file: 'crl',
+};
+
+/**
+ * The TLS file settings of this postgresql.conf (hover, Inspect Certificate): relative paths start at the data
+ * directory (`data_directory`, else this file's folder when PG_VERSION is beside it), as the checks resolve them.
+ */
+export function tlsPaths(doc: SourceDocument, file: PostgresqlConfFile, ctx: FeatureContext): TlsPathContext[] {
+  const settings: TlsPathSetting[] = file.settings.filter(s => TLS_ROLES[s.key]).map(s => ({ key: s.key, role: TLS_ROLES[s.key]!, value: s.value, span: s.valueSpan }));
+  if (!settings.length) return [];
+  const base = settings.some(s => s.value !== '' && !isAbsolute(s.value)) ? dataDirectoryAt(doc, file, ctx) : undefined;
+  return [{
+    product: 'PostgreSQL', direction: 'accept', baseDir: base, settings,
+    unknownBase: 'PostgreSQL opens a relative path from its data directory, which pgtls does not know here (no absolute `data_directory`, and no PG_VERSION beside postgresql.conf)',
+  }];
+}
+
+/** The data directory of this postgresql.conf, when pgtls knows it (also where tlsWriter.ts writes relative paths from). */
+export function dataDirectoryAt(doc: SourceDocument, file: PostgresqlConfFile, ctx: FeatureContext): string | undefined {
+  const all = effectiveSettings(doc.path, file, { parseSibling: ctx.parseSibling, env: ctx.env, locator: pathLocator(ctx, doc.path) }).settings;
+  return dataDirectoryOf(doc.path, lastSetting(all, 'data_directory')?.s.value, ctx.env);
 }
