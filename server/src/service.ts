@@ -10,6 +10,7 @@ import { CORE, toFinding } from './core/rules';
 import type { Severity } from './core/types';
 import { applyEdits, lineDiff, selectAutoFixes } from './core/fixAll';
 import { applySuppressions, suppressionFixes } from './core/suppress';
+import { nulNotice, skipReason } from './core/fileGuard';
 import { plainMessage } from './core/text';
 import { createTextCache } from './core/textCache';
 import { MODES, RULES } from './languages/registry';
@@ -42,7 +43,7 @@ export async function loadCertService(env: CertEnv): Promise<CertService> {
   return createCertService(env);
 }
 
-export const MAX_FILE_CHARS = 16 * 1024 * 1024;
+export { MAX_FILE_CHARS } from './core/fileGuard';
 
 /** A parsed document, opaque to callers. */
 export interface ParsedFile {
@@ -50,6 +51,8 @@ export interface ParsedFile {
   readonly version: number | undefined;
   /** Set when the text is not validated at all (binary, too large). */
   readonly skipped?: Finding;
+  /** The skip is not reported (a YAML file that does not look like one of ours). */
+  readonly silent?: boolean;
   readonly file: unknown;
 }
 
@@ -125,35 +128,14 @@ const byId = new Map<LanguageId, LanguageMode>(MODES.map(m => [m.id, m]));
 const SIBLING_CACHE_CHARS = 8 * 1024 * 1024;
 const SIBLING_CACHE_ENTRIES = 1024;
 
-function looksBinary(text: string): boolean {
-  const n = Math.min(text.length, 8192);
-  for (let i = 0; i < n; i++) if (text.charCodeAt(i) === 0) return true;
-  return false;
-}
-
-/**
- * Languages whose files are shared with other tools (any `.yaml`): a file pgtls cannot read (binary, too large) is
- * left alone silently instead of being reported, since it is most likely not one of ours.
- */
-const SILENT_WHEN_SKIPPED: ReadonlySet<LanguageId> = new Set(['yaml']);
-
 export function createService(env: ServiceEnv): Service {
   const parsedSiblings = createTextCache<{ doc: SourceDocument; file: unknown } | undefined>(SIBLING_CACHE_CHARS, SIBLING_CACHE_ENTRIES);
   const parse = (doc: SourceDocument, previous?: ParsedFile): ParsedFile => {
     const mode = byId.get(doc.languageId);
     if (!mode) throw new Error(`unknown language ${doc.languageId}`);
-    if (doc.text.length > MAX_FILE_CHARS) {
-      return { languageId: doc.languageId, version: doc.version, file: undefined, skipped: {
-        rule: CORE['file-too-large'].id, span: [0, 0],
-        message: `This file has ${doc.text.length} characters; pgtls validates files of up to ${MAX_FILE_CHARS} characters. Split it with include files to have it checked.`,
-      } };
-    }
-    if (looksBinary(doc.text)) {
-      return { languageId: doc.languageId, version: doc.version, file: undefined, skipped: {
-        rule: CORE['binary-file'].id, span: [0, 0],
-        message: 'This file contains NUL bytes, so it is not a text configuration file; pgtls does not validate it. Check that the right file was opened or saved.',
-      } };
-    }
+    // The size and binary guards (core/fileGuard.ts); a YAML file that is not a manifest is skipped silently.
+    const skip = skipReason(mode, doc.text);
+    if (skip) return { languageId: doc.languageId, version: doc.version, file: undefined, skipped: skip.finding, ...(skip.silent ? { silent: true } : {}) };
     try {
       const reuse = previous && previous.languageId === doc.languageId && !previous.skipped ? previous.file : undefined;
       return { languageId: doc.languageId, version: doc.version, file: mode.parse(doc, reuse) };
@@ -174,7 +156,7 @@ export function createService(env: ServiceEnv): Service {
       if (!siblings.has(key)) {
         const text = env.readText(path);
         let entry: { doc: SourceDocument; file: unknown } | undefined;
-        if (text !== undefined && text.length <= MAX_FILE_CHARS && !looksBinary(text)) {
+        if (text !== undefined && !skipReason(byId.get(languageId)!, text)) {
           entry = parsedSiblings.get(key, text, () => {
             const sdoc: SourceDocument = { path, text, languageId };
             try { return { doc: sdoc, file: byId.get(languageId)!.parse(sdoc) }; } catch { return undefined; }
@@ -189,10 +171,12 @@ export function createService(env: ServiceEnv): Service {
 
   const validate = (doc: SourceDocument, parsed: ParsedFile, settings: Settings): Problem[] => {
     const findings: Finding[] = [];
-    if (parsed.skipped && SILENT_WHEN_SKIPPED.has(parsed.languageId)) return [];
+    if (parsed.skipped && parsed.silent) return [];
     if (parsed.skipped) findings.push(parsed.skipped);
     else {
       const mode = byId.get(parsed.languageId)!;
+      const nul = nulNotice(mode, doc.text);
+      if (nul) findings.push(nul);
       const ctx: ValidateContext = {
         settings, env,
         parseSibling: siblingParser(),

@@ -104,7 +104,7 @@ function fixtureLines(): string[] {
       if ((settings.postgresVersion ?? 17) >= 16 && /^(include|[^#]*\/\^)/m.test(fs.readFileSync(f, 'utf8'))) continue;
       for (const line of fs.readFileSync(f, 'utf8').split('\n')) {
         const t = line.trim();
-        if (!t || t.startsWith('#') || /^include/.test(t) || /(^|\s)@/.test(t) || t.endsWith('\\')) continue;
+        if (!t || t.startsWith('#') || /^include/.test(t) || /(^|[\s,])@/.test(t) || t.endsWith('\\')) continue;
         out.push(t.replace(/radiusservers=("?)([^"\s]*)\1/, (_m, _q, v: string) => `radiusservers="${v.split(',').map((_, i) => `127.0.0.${i + 1}`).join(',')}"`));
       }
     }

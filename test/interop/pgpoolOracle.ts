@@ -124,6 +124,8 @@ export interface HbaVerdict {
   /** Messages about the file as a whole that no single line explains (no entries, unreadable @file). */
   fileErrors: string[];
   log: LogMessage[];
+  /** Set when pgpool died of a signal while loading the file (4.3.5 recurses on an `@file` loop until SIGSEGV). */
+  crashed?: NodeJS.Signals;
 }
 
 export interface SslVerdict {
@@ -246,7 +248,7 @@ export class PgpoolOracle {
     return d;
   }
 
-  private write(p: string, text: string): string {
+  private write(p: string, text: string | Buffer): string {
     fs.writeFileSync(p, text, { mode: 0o644 });
     this.own(p);
     return p;
@@ -264,13 +266,7 @@ export class PgpoolOracle {
    */
   async checkConf(text: string, files: Readonly<Record<string, string>> = {}): Promise<ConfVerdict> {
     const dir = this.newDir('conf');
-    for (const [rel, body] of Object.entries(files)) {
-      const p = path.join(dir, rel);
-      if (path.relative(dir, p).startsWith('..')) throw new Error(`oracle: ${rel} is outside the sandbox`);
-      fs.mkdirSync(path.dirname(p), { recursive: true });
-      this.own(path.dirname(p));
-      this.write(p, body);
-    }
+    this.writeBeside(dir, files);
     const conf = this.write(path.join(dir, 'pgpool.conf'), text);
     const pcp = this.write(path.join(dir, 'pcp.conf'), '');
     // The wrapper sits beside the file, so paths pgpool resolves against the config's folder resolve the same way.
@@ -305,6 +301,44 @@ export class PgpoolOracle {
     // Exit 1 + `could not read pid file` = parsed OK; exit 3 = a config error (even if a low log_min_messages hid the FATAL).
     if (r.code === 1 && pidFatal && errors.length === 0) return { accepted: true, exitCode: r.code, errors, log, assignments, sslOn, unrecognized };
     if (r.code === 3 && !pidFatal) return { accepted: false, exitCode: r.code, errors, log, assignments, sslOn, unrecognized };
+    throw new Error(`oracle failure: unexpected pgpool outcome (exit ${r.code})\n${r.out}`);
+  }
+
+  /** Writes `files` (relative path → text) into `dir`, owned by the user pgpool runs as. */
+  private writeBeside(dir: string, files: Readonly<Record<string, string | Buffer>>): void {
+    for (const [rel, body] of Object.entries(files)) {
+      const p = path.join(dir, rel);
+      if (path.relative(dir, p).startsWith('..')) throw new Error(`oracle: ${rel} is outside the sandbox`);
+      fs.mkdirSync(path.dirname(p), { recursive: true });
+      this.own(path.dirname(p));
+      this.write(p, body);
+    }
+  }
+
+  /**
+   * pgpool.conf read as the top file itself (`pgpool -f pgpool.conf reload`, no wrapper), so that include nesting
+   * counts as it does in place: `files['pgpool.conf']` and the files beside it, with a `pid_file_name` that does not
+   * exist appended at its end (after every line under test, so that pgpool never signals a running pgpool). Accepted:
+   * exit 1 at `could not read pid file`; refused: exit 3; a crash (signal) also means pgpool cannot start.
+   */
+  async checkConfInPlace(files: Readonly<Record<string, string | Buffer>>): Promise<{ accepted: boolean; crashed?: NodeJS.Signals; errors: string[]; log: LogMessage[] }> {
+    const dir = this.newDir('inplace');
+    const given = files['pgpool.conf'];
+    if (given === undefined) throw new Error('oracle: no pgpool.conf');
+    const top = Buffer.from(given);
+    const pid = `${top.length === 0 || top[top.length - 1] === 10 ? '' : '\n'}pid_file_name = ${q(path.join(dir, 'no-such.pid'))}\n`;
+    this.writeBeside(dir, { ...files, 'pgpool.conf': Buffer.concat([top, Buffer.from(pid)]) });
+    const pcp = this.write(path.join(dir, 'pcp.conf'), '');
+    const [cmd, args] = this.command(['-f', path.join(dir, 'pgpool.conf'), '-a', path.join(dir, 'no-pool_hba.conf'), '-F', pcp, 'reload']);
+    const r = await run(cmd, args, dir, this.timeoutMs);
+    const log = parseLog(r.out);
+    if (r.timedOut) throw new Error(`oracle failure: pgpool timed out\n${r.out}`);
+    if (r.signal) return { accepted: false, crashed: r.signal, errors: [`pgpool crashed (${r.signal})`], log };
+    const errors = log.filter(m => (m.level === 'FATAL' || m.level === 'PANIC') && m.text !== 'could not read pid file')
+      .map(m => [m.text, ...m.details.map(d => `${d.level}: ${d.text}`)].join(' / '));
+    const pidFatal = log.some(m => m.level === 'FATAL' && m.text === 'could not read pid file');
+    if (r.code === 1 && pidFatal && errors.length === 0) return { accepted: true, errors, log };
+    if (r.code === 3 && !pidFatal) return { accepted: false, errors, log };
     throw new Error(`oracle failure: unexpected pgpool outcome (exit ${r.code})\n${r.out}`);
   }
 
@@ -343,8 +377,9 @@ export class PgpoolOracle {
   }
 
   /** One fast run: pgpool with the fixed pgpool.conf stops right after load_hba(); returns the messages of load_hba(). */
-  private async loadHba(text: string): Promise<{ path: string; msgs: LogMessage[]; log: LogMessage[] }> {
+  private async loadHba(text: string | Buffer, files: Readonly<Record<string, string | Buffer>> = {}): Promise<{ path: string; msgs: LogMessage[]; log: LogMessage[]; crashed?: NodeJS.Signals }> {
     const dir = this.newDir('hba');
+    this.writeBeside(dir, files);
     const hba = this.write(path.join(dir, 'pool_hba.conf'), text);
     const pcp = this.write(path.join(dir, 'pcp.conf'), '');
     const conf = this.write(path.join(dir, 'pgpool.conf'), this.fixedConf(dir, [
@@ -354,6 +389,7 @@ export class PgpoolOracle {
     const [cmd, args] = this.command(['-n', '-f', conf, '-a', hba, '-F', pcp]);
     const r = await run(cmd, args, dir, this.timeoutMs);
     const log = parseLog(r.out);
+    if (r.signal && !r.timedOut) return { path: hba, msgs: [], log, crashed: r.signal };
     const stop = log.findIndex(m => m.level === 'FATAL' && m.text.startsWith('could not open pid file'));
     if (r.timedOut || r.signal || stop < 0) throw new Error(`oracle failure: pgpool did not stop at the pid file (exit ${r.code}${r.signal ? `, ${r.signal}` : ''})\n${r.out}`);
     // With ssl = off and watchdog off, everything pgpool logs before that FATAL comes from load_hba().
@@ -365,8 +401,9 @@ export class PgpoolOracle {
    * pool_hba.conf, fast run: the lines pgpool rejects, and whether the file is rejected. A message without a line
    * number (e.g. `could not parse LDAP URL`, `token too long`) is traced to its line by loading each line alone.
    */
-  async checkHba(text: string): Promise<HbaVerdict> {
-    const { path: hbaPath, msgs, log } = await this.loadHba(text);
+  async checkHba(text: string | Buffer, files: Readonly<Record<string, string | Buffer>> = {}): Promise<HbaVerdict> {
+    const { path: hbaPath, msgs, log, crashed } = await this.loadHba(text, files);
+    if (crashed) return { rejected: true, errorLines: [], contextLines: [], attributed: [], noteLines: [], fileErrors: [`pgpool crashed (${crashed})`], log, crashed };
     const contextLines: number[] = [];
     const noteLines: number[] = [];
     const lineless: string[] = [];
@@ -380,11 +417,11 @@ export class PgpoolOracle {
     const pending = lineless.filter(t => !/contains no entries$/.test(t));
     fileErrors.push(...lineless.filter(t => /contains no entries$/.test(t)));
     if (pending.length) {
-      const lines = text.split('\n');
+      const lines = text.toString().split('\n');
       const found = new Set<string>();
       for (let i = 0; i < lines.length; i++) {
         if (/^\s*(#.*)?\r?$/.test(lines[i]!)) continue;
-        const solo = await this.loadHba(lines[i]! + '\n');
+        const solo = await this.loadHba(lines[i]! + '\n', files);
         for (const m of solo.msgs) {
           if (contextLine(m, solo.path) === undefined && pending.includes(m.text)) { attributed.push({ line: i + 1, message: m.text }); found.add(m.text); }
         }

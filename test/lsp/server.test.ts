@@ -136,13 +136,16 @@ test('push mode for clients without pull diagnostics (e.g. Neovim 0.7)', async (
   } finally { h.close(); }
 });
 
-test('a file of no language of ours gets nothing, and binary content gets one warning', async () => {
+test('a file of no language of ours gets nothing, and binary content gets one warning (or what its server makes of it)', async () => {
   const h = await startHarness();
   try {
     const other = await open(h, 'i/notes.txt', 'plaintext', 'hello');
     assert.deepEqual(await diagnostics(h, other), []);
-    const bin = await open(h, 'i/pool_hba.conf', 'pool-hba', 'a\u0000b\u0000');
+    const bin = await open(h, 'i/pgbouncer.ini', 'pgbouncer-ini', 'a\u0000b\u0000');
     assert.deepEqual((await diagnostics(h, bin)).map(d => d.code), ['pgtls/binary-file']);
+    // pool_hba.conf is read as pgpool reads it, NUL bytes included (core/fileGuard.ts): `a` is no connection type.
+    const hba = await open(h, 'i/pool_hba.conf', 'pool-hba', 'a\u0000b\u0000');
+    assert.deepEqual((await diagnostics(h, hba)).map(d => d.code).sort(), ['pgtls/binary-file', 'pool-hba/invalid-connection-type']);
   } finally { h.close(); }
 });
 

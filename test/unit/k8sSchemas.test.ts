@@ -458,7 +458,8 @@ describe('Secret', () => {
   test('rejects raw PEM and placeholders in data, bad key names, a tls Secret without tls.key, unknown fields', () => {
     invalid(F, `${head}type: Opaque\ndata:\n  tls.crt: "${pem.replace(/\n/g, '\\n')}"\n`, 'pattern', '/data/tls.crt');
     invalid(F, `${head}data:\n  ca.crt: <value>\n`, 'pattern', '/data/ca.crt');
-    invalid(F, `${head}data:\n  x: ${b64('abcd').slice(0, -1)}\n`, 'pattern', '/data/x');
+    // A length that is not a multiple of four is the check's (k8s/check/schema.ts base64LengthErrors, a loop rather
+    // than a pattern that overflows V8's regular expression stack on megabytes): test/unit/hostileInput.test.ts.
     invalid(F, `${head}stringData:\n  certs/tls.crt: x\n`, 'pattern', '/stringData');
     invalid(F, `${head}type: kubernetes.io/tls\nstringData:\n  tls.crt: x\n`, 'required', '/stringData', { missingProperty: 'tls.key' });
     invalid(F, `${head}stringdata: { a: b }\n`, 'additionalProperties', '', { additionalProperty: 'stringdata' });

@@ -283,8 +283,10 @@ test('watchdog: the pgpool_node_id file beside pgpool.conf (only with checkFiles
 });
 
 test('include: the target must exist (with checkFiles); a self-include always fails', () => {
-  const svc = memoryService({ '/etc/pgpool2/extra.conf': 'port = 1\n', '/abs/other.conf': '' });
+  const svc = memoryService({ '/etc/pgpool2/extra.conf': 'port = 9999\n', '/abs/other.conf': '', '/etc/pgpool2/bad.conf': 'port = 1\n' });
   assert.deepEqual(rules("include = 'extra.conf'\ninclude '/abs/other.conf'\n", { checkFiles: true }, svc), []);
+  // A value Pgpool-II refuses in the included file stops it too: reported at the include (check/includedFiles.ts).
+  assert.deepEqual(rules("include = 'bad.conf'\n", { checkFiles: true }, svc), ['out-of-range']);
   assert.deepEqual(rules("include = 'missing.conf'\n", { checkFiles: true }, svc), ['include-not-found']);
   assert.deepEqual(rules("include = 'conf.d'\n", { checkFiles: true }, svc), ['include-not-found']);
   assert.deepEqual(rules("include = 'missing.conf'\n", { checkFiles: false }, svc), []);

@@ -44,14 +44,18 @@ test('random text made of the characters that matter to the lexer', () => {
   }
 });
 
-test('random bytes decoded as UTF-8 (NUL makes the file binary, anything else is text)', () => {
+test('random bytes decoded as UTF-8 (read as Pgpool-II reads them, NUL bytes included)', () => {
   for (let seed = 100; seed < 110; seed++) {
     const r = rng(seed);
     const bytes = Buffer.from(Array.from({ length: 20000 }, () => Math.floor(r() * 256)));
     const withNul = bytes.toString('utf8');
     const doc: SourceDocument = { path: PATH, text: withNul, languageId: 'pgpool-conf' };
     const problems = service.validate(doc, service.parse(doc), settings);
-    assert.deepEqual(problems.map(p => p.rule), ['pgtls/binary-file']);
+    // The first NUL byte is pointed out; the garbage is a syntax error to Pgpool-II as to pgtls.
+    assert.deepEqual(problems.filter(p => p.rule === 'pgtls/binary-file').map(p => p.span[0]), [withNul.indexOf('\0')]);
+    assert.ok(problems.some(p => p.rule === 'pgpool-conf/syntax-error' && p.severity === 'error'));
+    assert.ok(!problems.some(p => p.rule === 'pgtls/internal-error'));
+    exercise(withNul, [0, 1, 5000, withNul.length]);
     const noNul = Buffer.from(bytes.map(b => (b === 0 ? 32 : b))).toString('utf8');
     exercise(noNul, [0, 1, 5000, noNul.length]);
   }

@@ -161,4 +161,10 @@ export interface LanguageMode<F = unknown> {
   commentAnchor?(file: F, offset: number): number | undefined;
   /** False where pgtls does not check the text (a templated YAML document): unused suppression comments there are not reported. */
   checksAt?(file: F, offset: number): boolean;
+  /**
+   * Set when the parser reads NUL bytes the way the server does (a byte it refuses, a line it cuts there): the façade
+   * then validates a file that holds them instead of skipping it as binary, and points at the first one with what the
+   * server does with it (core/fileGuard.ts).
+   */
+  nulBytes?: { server: string; effect: string };
 }

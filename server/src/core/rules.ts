@@ -100,8 +100,8 @@ function shiftArg(a: unknown, base: number): unknown {
 
 /** Rules of the core itself, independent of any language. */
 export const CORE = defineRules('pgtls', {
-  'binary-file': { severity: 'warning', description: 'The file contains NUL bytes and is not validated.', source: 'pgtls' },
-  'file-too-large': { severity: 'warning', description: 'The file is larger than pgtls validates (16 MiB).', source: 'pgtls' },
+  'binary-file': { severity: 'warning', description: 'A NUL byte. In pgpool.conf, postgresql.conf, the hba files and pg_ident.conf, whose parsers read NUL bytes as the servers do, the first one, with what the server does with it (a file saved as UTF-16 says so); their other findings carry the verdict. The other files are not validated; a Kubernetes manifest with a NUL byte is an error, since kubectl refuses the whole file ("control characters are not allowed").', source: 'pgtls (core/fileGuard.ts); checked with Pgpool-II 4.3.5, PostgreSQL 15 and kubectl' },
+  'file-too-large': { severity: 'warning', description: 'The file is larger than pgtls validates (16 Mi characters) and is not validated (a YAML file only when it looks like a Kubernetes manifest).', source: 'pgtls (core/fileGuard.ts)' },
   'internal-error': { severity: 'error', description: 'pgtls failed on this file; please report it with the file attached.', source: 'pgtls' },
   'suppression-unknown-rule': { severity: 'warning', description: 'A pgtls-disable, pgtls-disable-next-line or pgtls-enable comment names a rule id pgtls does not have (a typo, or a rule of another tool), or an id of another kind of file that silences nothing here (pool-hba/… in a pg_hba.conf), so it silences nothing; the closest ids, or the rule of that name for this file, are suggested.', source: 'pgtls (core/suppress.ts)' },
   'suppression-unused': { severity: 'warning', description: 'A suppression comment, or a rule id in it, that silences nothing (no such problem on the next line or after it) or a pgtls-enable with nothing disabled: remove it, so that it does not hide a problem later.', source: 'pgtls (core/suppress.ts)' },

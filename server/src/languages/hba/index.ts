@@ -25,6 +25,10 @@ function hbaMode(id: 'pool-hba' | 'pg-hba', dialect: Dialect, rules: LanguageMod
   return {
     id,
     rules,
+    // The tokenizer cuts each physical line at a NUL byte, as both servers' C strings do (lexer.ts).
+    nulBytes: dialect === 'pgpool'
+      ? { server: 'Pgpool-II', effect: 'Pgpool-II reads each line only up to its first NUL byte and ignores the rest of the line' }
+      : { server: 'PostgreSQL', effect: 'PostgreSQL drops the rest of the line after it and reads the next line onto what comes before it, without a blank' },
     parse: doc => parseHba(doc.text, doc.path, dialect),
     validate: check,
     hover: (_doc, file, offset) => hoverHba(file, offset),

@@ -103,7 +103,9 @@ export function continuedLineStart(text: string, lines: readonly HbaLine[], offs
 
 /**
  * Splits `text` into logical lines and tokenizes them. Lines without any field are dropped (comments, blanks).
- * A leading byte-order mark counts as a blank.
+ * A leading byte-order mark counts as a blank. Both servers handle a line as a C string, so the rest of a physical line
+ * after a NUL byte is never read (a file saved as UTF-16 keeps one character a line); pgpool then reads the next line
+ * as a line of its own, PostgreSQL joins it to the text before the NUL.
  */
 export function tokenize(text: string, opts: TokenizeOptions): HbaLine[] {
   const out: HbaLine[] = [];
@@ -111,17 +113,29 @@ export function tokenize(text: string, opts: TokenizeOptions): HbaLine[] {
   const len = text.length;
   let pos = text.charCodeAt(0) === 0xfeff ? 1 : 0;
   let lineNo = 0;
+  let nul = text.indexOf('\0');
   while (pos < len) {
     const startLine = lineNo;
     const segments: { start: number; end: number }[] = [];
     let tooLong: HbaLine | undefined;
     for (;;) {
       const nl = text.indexOf('\n', pos);
-      const physEnd = nl < 0 ? len : nl;
+      if (nul >= 0 && nul < pos) nul = text.indexOf('\0', pos);
+      // PostgreSQL's pg_strip_crlf and pgpool's strlen stop at a NUL byte: the line ends there.
+      const lineEnd = nl < 0 ? len : nl;
+      const cut = nul >= 0 && nul < lineEnd;
+      const physEnd = cut ? nul : lineEnd;
       let end = physEnd;
       while (end > pos && text.charCodeAt(end - 1) === 13) end--;
       lineNo++;
       const next = nl < 0 ? len : nl + 1;
+      if (pg && cut && nl >= 0) {
+        // PostgreSQL's pg_get_line_append measures what fgets read with strlen: the NUL hides the newline, so the next
+        // line is read onto the text before the NUL, without a blank between them (seen with PostgreSQL 15).
+        segments.push({ start: pos, end: physEnd });
+        pos = next;
+        continue;
+      }
       if (pg && end > pos && text.charCodeAt(end - 1) === 92 /* \ */) {
         // PostgreSQL 14+: a trailing backslash joins the next line (and is dropped, also on the last line).
         segments.push({ start: pos, end: end - 1 });

@@ -114,8 +114,19 @@ export function splitDocuments(text: string): Span[] {
   return spans;
 }
 
+/**
+ * A lone CR is a line break to kubectl (go-yaml, like YAML 1.1 and 1.2 themselves) but not to the `yaml` library, which
+ * would read a file saved with CR line ends as one long line: each lone CR becomes a LF, so every offset stays.
+ */
+export function lineBreaksAsLf(text: string): string {
+  const cr = text.indexOf('\r');
+  if (cr < 0 || !/\r(?!\n)/.test(text.slice(cr))) return text;
+  return text.replace(/\r(?!\n)/g, '\n');
+}
+
 /** Parses a YAML file; documents whose text equals one of `previous` are reused. */
-export function parseK8s(text: string, previous?: K8sFile): K8sFile {
+export function parseK8s(source: string, previous?: K8sFile): K8sFile {
+  const text = lineBreaksAsLf(source);
   // The previous parse by piece: the documents of one piece share its base (a piece the parser still splits yields
   // several), and a reused piece brings all of them back.
   const reusable = new Map<string, Part[][]>();

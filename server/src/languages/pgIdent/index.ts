@@ -17,6 +17,8 @@ import { links } from './links';
 
 export const pgIdentMode: LanguageMode<PgIdentFile> = {
   id: 'pg-ident',
+  // The hba tokenizer cuts a line at a NUL byte and joins the next one to it, as PostgreSQL's line reader does.
+  nulBytes: { server: 'PostgreSQL', effect: 'PostgreSQL drops the rest of the line after it and reads the next line onto what comes before it, without a blank' },
   rules: PG_IDENT_RULES,
   parse: doc => parsePgIdent(doc),
   validate: check,

@@ -5,6 +5,7 @@
  * beside the model rather than in check/, and index.ts exports it to other languages.
  */
 import type { ValidateContext } from '../../core/language';
+import type { SourceDocument } from '../../core/types';
 import type { PathLocator } from '../../deploy';
 import { type Assignment, type Include, type PgpoolConfFile, boolOf, dirOf } from './model';
 import { parsePgpoolConf } from './parse';
@@ -45,31 +46,39 @@ export function effectiveSettings(path: string, file: PgpoolConfFile, parseSibli
 
     function expand(inc: Include): void {
       if (depth >= 10 || inc.missingValue || inc.value === '') return;
-      const found = open(inc.value, dirOf(fpath));
+      const found = openIncluded(inc.value, dirOf(fpath), parseSibling, locator);
       if (!found || seen.has(found.target)) return;
       const { target, sib } = found;
       visit(sib.file, target, via ?? { include: inc, path: target }, depth + 1, new Set([...seen, target]));
     }
   };
-  /** The included file, parsed: through the locator when there is one. */
-  function open(value: string, dir: string): { target: string; sib: { file: PgpoolConfFile } } | undefined {
-    if (!locator) {
-      const target = resolveConfPath(dir, value);
-      const sib = isAbsolute(target) ? parseSibling<PgpoolConfFile>(target, 'pgpool-conf') : undefined;
-      return sib && { target, sib };
-    }
-    const loc = locator.locate(value, dir);
-    if (loc.status !== 'seen' || !loc.stat?.isFile) return undefined;
-    if (loc.via && typeof loc.via.mapping.to !== 'string') {
-      const text = loc.read();
-      return text === undefined ? undefined : { target: loc.path, sib: { file: parsePgpoolConf({ path: loc.path, text, languageId: 'pgpool-conf' }) } };
-    }
-    const sib = parseSibling<PgpoolConfFile>(loc.path, 'pgpool-conf');
-    return sib && { target: loc.path, sib };
-  }
-
   visit(file, path, undefined, 0, new Set([path]));
   return out;
+}
+
+/**
+ * The file an `include` names, parsed, with the path it was read at (resolved against `dir`, the including file's
+ * folder): through the locator when there is one, else where it is written (absolute paths only). `undefined` when
+ * it cannot be read.
+ */
+export function openIncluded(
+  value: string, dir: string, parseSibling: ValidateContext['parseSibling'], locator?: PathLocator,
+): { target: string; sib: { doc: SourceDocument; file: PgpoolConfFile } } | undefined {
+  if (!locator) {
+    const target = resolveConfPath(dir, value);
+    const sib = isAbsolute(target) ? parseSibling<PgpoolConfFile>(target, 'pgpool-conf') : undefined;
+    return sib && { target, sib };
+  }
+  const loc = locator.locate(value, dir);
+  if (loc.status !== 'seen' || !loc.stat?.isFile) return undefined;
+  if (loc.via && typeof loc.via.mapping.to !== 'string') {
+    const text = loc.read();
+    if (text === undefined) return undefined;
+    const doc: SourceDocument = { path: loc.path, text, languageId: 'pgpool-conf' };
+    return { target: loc.path, sib: { doc, file: parsePgpoolConf(doc) } };
+  }
+  const sib = parseSibling<PgpoolConfFile>(loc.path, 'pgpool-conf');
+  return sib && { target: loc.path, sib };
 }
 
 /** The last (winning) setting of `key`. */

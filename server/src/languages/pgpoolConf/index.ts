@@ -17,6 +17,8 @@ import { tlsWriter } from './tlsWriter';
 
 export const pgpoolConfMode: LanguageMode<PgpoolConfFile> = {
   id: 'pgpool-conf',
+  // pool_config.l is an 8-bit flex scanner: a NUL is a character like any other, and the lexer reads it the same way.
+  nulBytes: { server: 'Pgpool-II', effect: 'Pgpool-II reads it as a character, which passes inside a comment or a quoted value and is a syntax error anywhere else (Pgpool-II then does not start)' },
   rules: rulesOf(R, TLS),
   parse: parsePgpoolConf,
   validate: check,

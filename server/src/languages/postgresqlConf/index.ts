@@ -18,6 +18,8 @@ import { tlsWriter } from './tlsWriter';
 
 export const postgresqlConfMode: LanguageMode<PostgresqlConfFile> = {
   id: 'postgresql-conf',
+  // guc-file.l is a flex scanner: a NUL is a character like any other, and the lexer reads it the same way.
+  nulBytes: { server: 'PostgreSQL', effect: 'PostgreSQL reads it as a character, which passes inside a comment or a quoted value and is a syntax error anywhere else (PostgreSQL then does not start)' },
   rules: rulesOf(R),
   parse: parsePostgresqlConf,
   validate: check,

@@ -1,6 +1,6 @@
 /**
  * Files an HBA file names (`@file` lists; PostgreSQL 16 `include` and `include_dir`) that do not exist, when
- * `pgtls.checkFiles` is on. An absolute name goes through the path mappings (deploy/); one pgtls cannot see (a path
+ * `pgtls.checkFiles` is on, and what the `@file` lists hold (nameFiles.ts). An absolute name goes through the path mappings (deploy/); one pgtls cannot see (a path
  * where the server runs) is only a note, never counted as an error.
  */
 import type { ValidateContext } from '../../../core/language';
@@ -10,6 +10,7 @@ import type { HbaToken } from '../lexer';
 import type { HbaFile } from '../model';
 import { rejectTail } from '../problems';
 import { rulesFor } from '../rules';
+import { checkNameFiles } from './nameFiles';
 
 /** Reports every missing file or folder (each located once); returns how many errors reject the file. */
 export function checkIncludeFiles(doc: SourceDocument, file: HbaFile, ctx: ValidateContext): number {
@@ -41,6 +42,8 @@ export function checkIncludeFiles(doc: SourceDocument, file: HbaFile, ctx: Valid
   for (const line of file.lines) {
     for (const f of line.fields) for (const t of f.tokens) if (t.include !== undefined) check(t, t.include, false, 'The name list');
   }
+  // What the lists that exist hold: loops, lists missing deeper down, fields that hold no names (nameFiles.ts).
+  errors += checkNameFiles(doc.path, file, ctx, locate, locator);
   if (file.dialect === 'postgres' && ctx.settings.postgresVersion >= 16) {
     for (const inc of file.includes) {
       if (inc.kind === 'include') check(inc.target, inc.target.value, false, 'The included file');

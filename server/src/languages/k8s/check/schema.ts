@@ -48,7 +48,7 @@ export function checkSchema(s: SchemaSubject, report: Reporter): void {
   const release = releaseOf(s.schema, data);
   if (release) reportRelease(release, s.title, doc, data, report);
   let errors = s.validate(data) ? [] : collapse([...(s.validate.errors ?? [])]);
-  errors.push(...structuralErrors(s.schema, data));
+  errors.push(...structuralErrors(s.schema, data), ...base64LengthErrors(s.schema, data));
   if (release) errors = errors.filter(e => keepsError(release, e));
   if (!errors.length) return;
   // A value of the wrong type fails its enum and pattern too; the type is the one thing to say about it.
@@ -63,6 +63,38 @@ export function checkSchema(s: SchemaSubject, report: Reporter): void {
     seen.add(key);
     report(f.rule, f.span, f.message, f.fixes ? { fixes: f.fixes } : undefined);
   }
+}
+
+/**
+ * The base64 form of Secret `data` as the schema writes it: the alphabet (line breaks allowed anywhere) and at most
+ * two `=` at the end. It is a single character class on purpose: a pattern that also counted the characters in fours
+ * would need a repeated group, which V8's regular expressions run with a backtracking stack that a value of a few
+ * megabytes overflows ("Maximum call stack size exceeded"). The count is `base64LengthErrors`'s, in a plain loop.
+ */
+const BASE64_PATTERN = '^[A-Za-z0-9+/\\r\\n]*(?:=[\\r\\n]*){0,2}$';
+
+/**
+ * Secret `data` values of the schema's base64 form whose characters (without line breaks) do not come in fours: Go's
+ * base64 decoder (the API server's) refuses them, as the schema's pattern cannot say. An error like the pattern's.
+ */
+function base64LengthErrors(schema: JsonSchema, data: object): ErrorObject[] {
+  const fields = (schema.properties as Record<string, JsonSchema> | undefined)?.data;
+  const values = (data as Record<string, unknown>).data;
+  if (!fields || !values || typeof values !== 'object' || Array.isArray(values)) return [];
+  const out: ErrorObject[] = [];
+  for (const [key, value] of Object.entries(values)) {
+    if (typeof value !== 'string') continue;
+    const field = (fields.properties as Record<string, JsonSchema> | undefined)?.[key] ?? (fields.additionalProperties as JsonSchema | undefined);
+    if (field?.pattern !== BASE64_PATTERN || !new RegExp(BASE64_PATTERN).test(value)) continue;
+    let n = 0;
+    for (let i = 0; i < value.length; i++) { const c = value.charCodeAt(i); if (c !== 10 && c !== 13) n++; }
+    if (n % 4 === 0) continue;
+    out.push({
+      instancePath: `/data/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`, schemaPath: '#/properties/data', keyword: 'pattern',
+      params: { pattern: BASE64_PATTERN }, message: `must match pattern "${BASE64_PATTERN}"`,
+    });
+  }
+  return out;
 }
 
 /** All missing fields of one object in one error (`params.missingProperties`), as kubectl lists them all. */

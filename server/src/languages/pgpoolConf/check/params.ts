@@ -180,6 +180,8 @@ function checkAssignment(pc: ParamCheck, a: Assignment): { canonical: string; pa
           `\`${a.key}\`: Pgpool-II accepts node number ${idx} because its range check is off by one, but only ${lo}..${hi} are real slots, so this setting configures no node; use a number from ${lo} to ${hi}.`,
           { severity: 'warning' },
         );
+        // The value is still parsed and range-checked before it is stored: a bad one stops Pgpool-II as for any node.
+        checkValue(pc, a, param);
       }
       return undefined;
     }
