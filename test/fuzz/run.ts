@@ -9,7 +9,7 @@
  * run ends with exit code 1 after the other targets ran.
  */
 import fc from 'fast-check';
-import { parameters, split, targets } from './suite';
+import { failureReport, parameters, split, targets } from './suite';
 import { makeWorld } from './world';
 
 async function main(): Promise<number> {
@@ -36,9 +36,7 @@ async function main(): Promise<number> {
       if (details.failed) {
         failed++;
         console.log(`✗ ${t.name}: failed after ${details.numRuns} cases (${secs} s)`);
-        console.log(fc.defaultReportMessage(details));
-        const e = details.errorInstance;
-        console.log(`  broken: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        console.log(failureReport(details));
         console.log(`  replay this target: FUZZ_SEED=${seed} FUZZ_ONLY='${t.name}' npm run fuzz\n`);
       } else {
         console.log(`✓ ${t.name}: ${details.numRuns} cases (${secs} s)`);

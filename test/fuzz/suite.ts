@@ -74,3 +74,9 @@ export const targetSeed = (seed: number, i: number): number => (seed + i * 7919)
 export function parameters(seed: number, i: number, numRuns: number): fc.Parameters<[unknown]> {
   return { seed: targetSeed(seed, i), numRuns, endOnFailure: false, verbose: 0 };
 }
+
+/** What a failed run says: fast-check's report (the shrunk counterexample, the seed and path that replay it) and the broken invariant. */
+export function failureReport(details: fc.RunDetails<[unknown]>): string {
+  const e = details.errorInstance;
+  return `${fc.defaultReportMessage(details) ?? ''}\n  broken: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
+}

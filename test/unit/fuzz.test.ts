@@ -5,8 +5,9 @@
  * The defects the fuzzer found are regular tests in fuzzRegressions.test.ts.
  */
 import { after, before, test } from 'node:test';
+import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { parameters, split, targets, type Target } from '../fuzz/suite';
+import { failureReport, parameters, split, targets, type Target } from '../fuzz/suite';
 import { makeWorld, type World } from '../fuzz/world';
 
 const SEED = 20_260_513;
@@ -21,7 +22,8 @@ test(`fuzz: ${CASES} seeded cases (seed ${SEED}) keep every invariant`, { timeou
   const counts = split(all, CASES);
   for (const [i, target] of all.entries()) {
     await t.test(`${target.name}: ${counts[i]} cases`, () => {
-      fc.assert(target.property, parameters(SEED, i, counts[i]!));
+      const details = fc.check(target.property, parameters(SEED, i, counts[i]!));
+      if (details.failed) assert.fail(failureReport(details));
     });
   }
 });

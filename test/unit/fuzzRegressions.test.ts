@@ -87,3 +87,10 @@ test('YAML: an outline symbol holds its children after a syntax error', () => {
   assert.ok(symbols.length > 0);
   symbols.forEach(s => walk(s));
 });
+
+test('pgbouncer.ini: a setting without a key gets an outline symbol with a name', () => {
+  // fuzz: pgbouncer-ini, " =\n": a symbol named "" (VS Code refuses the whole outline: "name must not be falsy")
+  const d = doc('pgbouncer.ini', ' =\n');
+  const names = service.symbols(d, service.parse(d)).map(s => s.name);
+  assert.ok(names.length > 0 && names.every(n => n.length > 0), JSON.stringify(names));
+});
