@@ -94,3 +94,15 @@ test('pgbouncer.ini: a setting without a key gets an outline symbol with a name'
   const names = service.symbols(d, service.parse(d)).map(s => s.name);
   assert.ok(names.length > 0 && names.every(n => n.length > 0), JSON.stringify(names));
 });
+
+test('formatting leaves a line with a lone carriage return as it is (the trailing blanks after it are an editor line)', () => {
+  // fuzz: postgresql-conf, "log_rotation_ag = 0#x\r<blanks>\n": the blanks went, and with them a line of the editor
+  const text = 'allow_alter_system = on\nlog_rotation_ag = 0#x\r        \nallow_alter_system = on';
+  assert.equal(formatKeepsMeaning('postgresql.conf', text), text);
+});
+
+test('pg_hba.conf and pg_ident.conf: formatting keeps the blanks of a quote left open to the end of the line', () => {
+  // fuzz: pg-hba, 'include " \r\n' became 'include "\r\n'; pg-ident, '__proto__ alice postgres " \n' lost its blank too
+  assert.equal(formatKeepsMeaning('pg_hba.conf', '\ninclude " \r\n'), '\ninclude " \r\n');
+  assert.equal(formatKeepsMeaning('pg_ident.conf', '__proto__ alice postgres " \n'), '__proto__ alice postgres " \n');
+});
