@@ -17,7 +17,7 @@ import { failureReport, parameters, split, targets } from './suite';
 import { makeWorld } from './world';
 
 /** Rough milliseconds per case of each target, to share the targets among the processes (longest first). */
-const COST: Record<string, number> = { 'pgpool-conf': 100, yaml: 70, 'postgresql-conf': 35 };
+const COST: Record<string, number> = { 'pgpool-conf': 100, 'postgresql-conf': 110, yaml: 30 };
 
 /** Runs the targets whose index is in `mine`; prints a line per target and a last `FUZZ-RESULT cases failed` line. */
 async function runPart(seed: number, total: number, mine: ReadonlySet<number> | undefined): Promise<{ cases: number; failed: number }> {
