@@ -217,11 +217,15 @@ export interface LineFormat {
   text: string;
 }
 
-/** The edits that turn each proposed line into its text, limited to the lines `range` touches; unchanged lines give none. */
+/**
+ * The edits that turn each proposed line into its text, limited to the lines `range` touches; unchanged lines give none.
+ * A line holding a lone carriage return is left as it is: to an editor it is two lines, to the servers one.
+ */
 export function lineEdits(source: string, proposals: readonly LineFormat[], range?: Span): TextEdit[] {
   const out: TextEdit[] = [];
   for (const p of proposals) {
     if (range && (p.line.end < range[0] || p.line.start > range[1])) continue;
+    if (source.slice(p.line.start, p.line.end).includes('\r')) continue;
     if (source.slice(p.line.start, p.line.end) !== p.text) out.push({ span: [p.line.start, p.line.end], newText: p.text });
   }
   return out;
@@ -235,6 +239,8 @@ export function lineEdits(source: string, proposals: readonly LineFormat[], rang
  */
 export function canonicalAssignment(text: string, line: TextLine, name: Span, value: Span, comment?: string, separator = ' = '): string | undefined {
   if (text.slice(line.start, name[0]).replace(/[ \t]/g, '') !== '' || value[1] > line.end || name[0] < line.start) return undefined;
+  // Only blanks and one `=` between the name and the value: a lone carriage return there is a line break to an editor.
+  if (!/^[ \t]*(=[ \t]*)?$/.test(text.slice(name[1], value[0]))) return undefined;
   const rest = text.slice(value[1], line.end);
   const trimmed = rest.replace(/^[ \t]+/, '');
   if (trimmed !== '' && (comment === undefined || !trimmed.startsWith(comment))) return undefined;
@@ -335,9 +341,14 @@ export function rowOf(text: string, line: TextLine, cells: readonly (readonly Sp
     }
     out.push(parts.join(' '));
   }
-  const rest = text.slice(at, line.end).replace(/[ \t]+$/, '');
+  const raw = text.slice(at, line.end);
+  const rest = raw.replace(/[ \t]+$/, '');
   const after = rest.replace(/^[ \t]+/, '');
   if (after !== '' && !after.startsWith(comment)) return undefined;
+  // A line ending in a backslash and blanks: without the blanks PostgreSQL would read it as continued on the next line.
+  if (after === '' && raw !== '' && out[out.length - 1]?.endsWith('\\')) return undefined;
+  // A last cell ending in blanks is a quote left open to the end of the line: its blanks are part of its value.
+  if (/[ \t]$/.test(out[out.length - 1] ?? '')) return undefined;
   return { line, cells: out, ...(after === '' ? {} : { tail: rest }) };
 }
 

@@ -21,7 +21,8 @@ interface Line {
 
 /** Column of the content of a line after its indentation and any `- ` item markers; undefined for blank/comment lines. */
 function contentCol(text: string): { col: number; firstDash: number | undefined } | undefined {
-  const m = /^( *)((?:- +)*)(.*)$/.exec(text)!;
+  // `s`: a lone carriage return (a line break to the editor, not to the line split here) is content too
+  const m = /^( *)((?:- +)*)(.*)$/s.exec(text)!;
   const rest = m[3]!;
   if (rest === '' && !m[2]) return undefined;
   if (rest.startsWith('#')) return undefined;

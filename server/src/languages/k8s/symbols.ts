@@ -126,7 +126,22 @@ function resource(d: K8sDocument): OutlineSymbol | undefined {
 }
 
 export function symbols(_doc: SourceDocument, file: K8sFile): OutlineSymbol[] {
-  return file.documents.map(resource).filter((s): s is OutlineSymbol => !!s);
+  return file.documents.map(resource).filter((s): s is OutlineSymbol => !!s).map(enclose);
+}
+
+/**
+ * A symbol's span widened to hold its selection and its children's spans: after a syntax error the yaml library's
+ * recovery can end a collection's range before the range of a pair it holds (an unclosed `{` inside a block map).
+ */
+function enclose(s: OutlineSymbol): OutlineSymbol {
+  let [start, end] = s.span;
+  for (const c of s.children ?? []) {
+    enclose(c);
+    start = Math.min(start, c.span[0]);
+    end = Math.max(end, c.span[1]);
+  }
+  s.span = [Math.min(start, s.selection[0]), Math.max(end, s.selection[1])];
+  return s;
 }
 
 /** The end of a node's text without the blanks and line breaks after it (an offset on its last line). */

@@ -23,7 +23,8 @@ export function format(doc: SourceDocument, file: PgbouncerIniFile, options: For
       const name: [number, number] = [st.span[0], st.quotedKey ? st.keySpan[1] + 1 : st.keySpan[1]];
       formatted = canonicalAssignment(text, line, name, st.valueSpan);
     } else if (st.kind === 'include') {
-      formatted = canonicalAssignment(text, line, [st.span[0], st.span[0] + 8], st.valueSpan, undefined, ' ');
+      // `%include ` with no file name is an include only through the blank after it: left as it is.
+      if (st.path !== '') formatted = canonicalAssignment(text, line, [st.span[0], st.span[0] + 8], st.valueSpan, undefined, ' ');
     } else if (blanksOnly(text, line.start, st.span[0])) {
       // After `]` the reader goes on: only blanks, or a comment, may follow.
       const rest = text.slice(st.span[1], line.end).replace(/[ \t]+$/, '');

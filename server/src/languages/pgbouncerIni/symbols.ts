@@ -34,7 +34,7 @@ export function symbols(doc: SourceDocument, file: PgbouncerIniFile): OutlineSym
     }
     const sym: OutlineSymbol = st.kind === 'include'
       ? { name: '%include', kind: 'include', span: st.span, selection: [st.span[0], Math.min(st.span[0] + '%include'.length, st.span[1])], ...(st.path ? { detail: st.path } : {}) }
-      : { name: st.key, kind: 'setting', span: st.span, selection: st.keySpan, ...withDetail(detailOf(st.key, st.value)) };
+      : { name: st.key || '(empty key)', kind: 'setting', span: st.span, selection: st.keySpan, ...withDetail(detailOf(st.key, st.value)) };
     (section ? section.children! : top).push(sym);
     lastLine = lineOf(lines, st.span[1]);
   }

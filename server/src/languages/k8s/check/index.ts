@@ -209,7 +209,10 @@ function reportSyntax(errors: readonly YamlError[], source: string, report: Repo
     const line = lineOf(e.span[0]);
     if (lines.has(line)) continue;
     lines.add(line);
-    report(YAML['syntax-error'], e.span[1] > e.span[0] ? e.span : [e.span[0], e.span[0] + 1], `${e.message.replace(/\.?$/, '.')} kubectl cannot read this document (${e.code}).`);
+    // An empty place gets its character, but never one past the document (an error at its very end).
+    const start = Math.min(e.span[0], source.length);
+    const end = Math.min(e.span[1] > e.span[0] ? e.span[1] : e.span[0] + 1, source.length);
+    report(YAML['syntax-error'], [start, end], `${e.message.replace(/\.?$/, '.')} kubectl cannot read this document (${e.code}).`);
     if (lines.size >= 5) break;
   }
 }
