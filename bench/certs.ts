@@ -144,8 +144,9 @@ export async function benchCerts(algorithms: readonly KeyAlgorithm[] = KEY_ALGOR
 
 A full set per algorithm: a CA, a server and a client certificate with their keys, all of that algorithm. pgtls:
 \`node bin/pgtls.js cert set --out DIR --algorithm ALG --server-name localhost --san 127.0.0.1 --client-user postgres\`,
-one process from start to exit, as a user runs it (it loads dist/cli-cert.js, ${size('dist/cli-cert.js')}, not the
-${size('dist/cli.js')} dist/cli.js with the check machinery; compiled code comes from the compile cache that the
+one process from start to exit, as a user runs it (it loads dist/cli-cert-set.js, ${size('dist/cli-cert-set.js')}, not the
+${size('dist/cli-cert.js')} dist/cli-cert.js of the other cert commands or the ${size('dist/cli.js')} dist/cli.js with the check machinery;
+compiled code comes from the compile cache that the
 ${PROCESS_WARMUP} warm-up runs left, as for every run after a user's first). The peer: the equivalent shell script,
 \`sh\` running \`openssl req -x509\` for the CA, then \`req -new\` and \`x509 -req\` for each leaf (five openssl
 processes), with the same key types, extensions, SANs and validity. ${version}. Both write their files to a fresh
