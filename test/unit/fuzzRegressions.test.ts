@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import type { FeatureContext } from '../../server/src/core/language';
 import { DEFAULT_SETTINGS, type LanguageId, type SourceDocument, type Span } from '../../server/src/core/types';
 import { k8sMode } from '../../server/src/languages/k8s';
+import { pgbouncerIniMode } from '../../server/src/languages/pgbouncerIni';
 import { applyEdits } from '../fuzz/properties';
 import { testEnv, testService } from '../helpers';
 
@@ -105,4 +106,13 @@ test('pg_hba.conf and pg_ident.conf: formatting keeps the blanks of a quote left
   // fuzz: pg-hba, 'include " \r\n' became 'include "\r\n'; pg-ident, '__proto__ alice postgres " \n' lost its blank too
   assert.equal(formatKeepsMeaning('pg_hba.conf', '\ninclude " \r\n'), '\ninclude " \r\n');
   assert.equal(formatKeepsMeaning('pg_ident.conf', '__proto__ alice postgres " \n'), '__proto__ alice postgres " \n');
+});
+
+test('pgbouncer.ini: completing the value of a setting named like an Object property does not throw', () => {
+  // fuzz (npm run fuzz, seed 1590160221): "[pgbouncer]]\nconstructor = " found Object's `constructor` in the catalogue
+  for (const key of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+    const text = `[pgbouncer]]\n${key} = `;
+    const d = doc('pgbouncer.ini', text);
+    assert.deepEqual(pgbouncerIniMode.complete!(d, pgbouncerIniMode.parse(d), text.length, ctx()), [], key);
+  }
 });

@@ -66,7 +66,8 @@ export function complete(doc: SourceDocument, file: PgbouncerIniFile, offset: nu
     if (CURVE_SETTINGS.has(name) && release.params[name]) {
       return ['auto', ...tlsCurveNames(ctx.env.loadJson('openssl-curves.json'))].map(v => ({ label: v, kind: 'enum' as const, detail: name, replace }));
     }
-    const p = release.params[eq[1]!];
+    // an own entry only: `constructor` or `__proto__` is no parameter (a plain object's lookup would find Object's)
+    const p = Object.hasOwn(release.params, eq[1]!) ? release.params[eq[1]!] : undefined;
     return (p?.values ?? []).map(v => ({ label: v, kind: 'enum' as const, replace }));
   }
   if (section !== undefined && CONN_SECTIONS.has(section) && eq) {
