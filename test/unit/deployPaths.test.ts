@@ -6,7 +6,7 @@
 import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import {
-  type Located, type PathMapping, deployPathOf, describeLocated, dirName, displayPath, explicitMappings, isInside, joinPath,
+  type Located, type PathMapping, deployPathOf, describeLocated, dirName, shortenPath, displayPath, explicitMappings, isInside, joinPath,
   locatePath, matchMapping, normalizePath, notCheckedMessage,
 } from '../../server/src/core/deployPaths';
 import type { FileStat } from '../../server/src/core/types';
@@ -166,4 +166,16 @@ test('the note says what cannot be checked and how to map it (setting and flag)'
   assert.match(msg, /^`ssl_cert`: `\/etc\/pgpool2\/certs\/server\.crt` is outside the workspace and does not exist on this machine, so pgtls cannot check it/);
   assert.match(msg, /`pgtls\.pathMappings` setting \(e\.g\. \{ "\/etc\/pgpool2\/certs": "\.\/certs" \}\)/);
   assert.match(msg, /`pgtls check --path-map \/etc\/pgpool2\/certs=\.\/certs`/);
+});
+
+test('a long path in a message keeps its file name: shortened from the start at separators (issue 12: messages cut off in the Problems panel)', () => {
+  const long = '/tmp/lp/a/very/long/directory/structure/for/the/deployment/of/pgpool/conf/server.key';
+  const short = shortenPath(long);
+  assert.ok(short.length <= 60, short);
+  assert.ok(short.startsWith('…/') && short.endsWith('/pgpool/conf/server.key'), short);
+  assert.equal(shortenPath('/etc/pgpool2/server.key'), '/etc/pgpool2/server.key');
+  assert.equal(shortenPath(`/x/${'n'.repeat(80)}.crt`), `…/${'n'.repeat(80)}.crt`);
+  assert.equal(shortenPath('C:\\Users\\someone\\projects\\a-rather-long-project-name\\deploy\\certs\\server.crt'), '…\\a-rather-long-project-name\\deploy\\certs\\server.crt');
+  const loc = { status: 'found', written: `${long.replace('/conf/', '/conf/../conf/')}`, path: long } as unknown as Located;
+  assert.equal(describeLocated(loc), `\`${short}\``);
 });

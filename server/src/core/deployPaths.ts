@@ -318,11 +318,32 @@ export function deployPathOf(local: string, mappings: readonly PathMapping[]): s
 
 /** A located path for messages: `` `/etc/pgpool2/certs/server.crt` (mapped to ./certs/server.crt by docker-compose.yml) ``. */
 export function describeLocated(loc: Located, quote: (s: string) => string = s => `\`${s}\``): string {
-  if (loc.status === 'unresolved') return quote(loc.written);
+  if (loc.status === 'unresolved') return quote(shortenPath(loc.written));
   // A relative path as written (the folder it is read from is the configuration's, which the diagnostic names), an
   // absolute one without `.`/`..` segments: never the long joined path at the head of a message.
-  if (!loc.via) return quote(isAbsolutePath(loc.written) ? normalizePath(loc.written) ?? loc.written : loc.written);
-  return `${quote(loc.written)} (mapped to ${loc.via.shown} by ${loc.via.mapping.origin})`;
+  if (!loc.via) return quote(shortenPath(isAbsolutePath(loc.written) ? normalizePath(loc.written) ?? loc.written : loc.written));
+  return `${quote(shortenPath(loc.written))} (mapped to ${loc.via.shown} by ${loc.via.mapping.origin})`;
+}
+
+/** The longest path a message shows whole. */
+const SHOWN_PATH_MAX = 60;
+
+/**
+ * A path for the text of a message: whole when short, else its last folders and the file name after `…/`, so that the
+ * name that tells files apart stays visible when an editor cuts a long message (the diagnostic's range shows the whole
+ * path). Cuts only at separators; a file name longer than the limit is kept whole.
+ */
+export function shortenPath(p: string, max = SHOWN_PATH_MAX): string {
+  if (p.length <= max) return p;
+  const sep = p.includes('/') ? '/' : '\\';
+  const parts = p.split(sep);
+  let out = parts[parts.length - 1]!;
+  for (let i = parts.length - 2; i > 0; i--) {
+    const next = `${parts[i]}${sep}${out}`;
+    if (next.length + 2 > max) break;
+    out = next;
+  }
+  return out === p ? p : `…${sep}${out}`;
 }
 
 /** What to do about a path pgtls cannot see, ending the note of `pgtls/path-not-checked`. */

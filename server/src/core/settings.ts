@@ -59,7 +59,7 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
   },
   crdPaths: {
     type: 'string[]', default: [],
-    description: 'Files or folders with CustomResourceDefinitions (besides those found in the workspace) whose schemas and CEL rules validate the matching resources; relative paths are resolved against each workspace folder.',
+    description: 'CustomResourceDefinition (CRD) files or folders, besides those found in the workspace, whose schemas and CEL rules validate the matching resources; relative paths are resolved against each workspace folder.',
   },
   pathMappings: {
     type: 'path-map', default: {}, flag: '--path-map',
