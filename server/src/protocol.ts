@@ -15,22 +15,23 @@ export { LANGUAGE_IDS } from './core/languages';
 import { LANGUAGE_TABLE as LANGUAGE_FILES } from './core/languages';
 
 /**
- * Where the rule documentation links point. A placeholder: pgtls has no public repository yet, so package.json names
- * none (and vsce packages with --allow-missing-repository); set both when there is one.
+ * The public repository, when pgtls has one: rule documentation links then point into its README's rule table, and
+ * package.json names it too (vsce packages with --allow-missing-repository while it does not). There is none yet, so
+ * the links open the rule reference shipped with pgtls (docs/rules.md, node/ruleDocs.ts).
  */
-export const REPOSITORY_URL = 'https://example.invalid/pgtls';
+export const REPOSITORY_URL = undefined as string | undefined;
 
-/** The README as the repository shows it: rule documentation links point into its rule table. */
-export const RULE_DOCS_BASE = `${REPOSITORY_URL}/blob/main/README.md`;
+/** The README as the repository shows it, whose rule table the links point into; `undefined` without a repository. */
+export const RULE_DOCS_BASE = REPOSITORY_URL === undefined ? undefined : `${REPOSITORY_URL}/blob/main/README.md`;
 
-/** The anchor of a rule in the README's rule table. */
+/** The anchor of a rule in the README's rule table and in docs/rules.md. */
 export function ruleAnchor(ruleId: string): string {
   return `rule-${ruleId.replace(/[^a-z0-9]+/g, '-')}`;
 }
 
-/** Where a rule is documented (a diagnostic's `codeDescription.href`): its row in the README's rule table. */
-export function ruleDocsUrl(ruleId: string): string {
-  return `${RULE_DOCS_BASE}#${ruleAnchor(ruleId)}`;
+/** Where a rule is documented on the web (its row in the repository README's rule table); `undefined` without a repository. */
+export function ruleDocsUrl(ruleId: string): string | undefined {
+  return RULE_DOCS_BASE === undefined ? undefined : `${RULE_DOCS_BASE}#${ruleAnchor(ruleId)}`;
 }
 
 // --- certificate commands (custom requests; the client asks, the server generates and writes) ------------------

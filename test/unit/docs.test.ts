@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { render } from '../../scripts/gen-docs';
+import { render, rulesDoc } from '../../scripts/gen-docs';
 import { ROOT } from '../helpers';
 import { RULES } from '../../server/src/languages/registry';
 import { DEFAULT_SETTINGS } from '../../server/src/core/types';
@@ -11,6 +11,10 @@ import { DEFAULT_SETTINGS } from '../../server/src/core/types';
 test('README.md tables match the code (run npm run gen:docs)', () => {
   const readme = fs.readFileSync(path.join(ROOT, 'README.md'), 'utf8');
   assert.equal(render(readme), readme);
+});
+
+test('docs/rules.md, the rule reference the .vsix ships, matches the rule registry (run npm run gen:docs)', () => {
+  assert.equal(fs.readFileSync(path.join(ROOT, 'docs/rules.md'), 'utf8'), rulesDoc());
 });
 
 test('every rule has a description, a source and a kebab-case id in a known scope', () => {

@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { renderMarketplace } from '../../scripts/gen-docs';
 import { MARKETPLACE_README, packageReadme, repositoryWeb } from '../../scripts/package-readme';
@@ -76,7 +77,7 @@ test('the packaged README has every picture inlined as PNG data and no link the 
   for (const [, target] of r.text.matchAll(/(?<!!)\[[^\]]+\]\(([^)]+)\)/g)) {
     assert.match(target!, /^(https:|#)/, `a link the extension page cannot open: ${target}`);
   }
-  assert.deepEqual(r.unlinked, pkg.repository ? [] : ['../../README.md#rules']);
+  assert.deepEqual(r.unlinked, [], 'the rule reference ships with the extension: no link into the repository is needed');
   assert.doesNotMatch(r.text, /<!--|example\.invalid|npm (ci|test)\b|rule-[a-z]+-[a-z]/, 'no maintainer notes, placeholders, developer commands or rule table');
 });
 
@@ -85,9 +86,21 @@ test('with a GitHub repository, the README links into it; any other address is n
   assert.equal(repositoryWeb('https://gitlab.com/acme/pgtls'), 'https://gitlab.com/acme/pgtls');
   assert.equal(repositoryWeb({ url: 'https://example.invalid/pgtls' }), undefined);
   assert.equal(repositoryWeb(undefined), undefined);
-  const r = packageReadme(MARKETPLACE_README, ROOT, { url: 'https://github.com/acme/pgtls.git' });
-  assert.ok(r.text.includes('(https://github.com/acme/pgtls/blob/HEAD/README.md#rules)'), 'the rules link points into the repository');
-  assert.deepEqual(r.unlinked, []);
+  // A README with a link to a file of the repository (the marketplace README has none now).
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-readme-'));
+  try {
+    fs.mkdirSync(path.join(tmp, 'docs/marketplace'), { recursive: true });
+    const source = path.join(tmp, 'docs/marketplace/README.md');
+    fs.writeFileSync(source, 'See the [rules](../../README.md#rules).\n');
+    const linked = packageReadme(source, tmp, { url: 'https://github.com/acme/pgtls.git' });
+    assert.ok(linked.text.includes('(https://github.com/acme/pgtls/blob/HEAD/README.md#rules)'), 'the link points into the repository');
+    assert.deepEqual(linked.unlinked, []);
+    const unlinked = packageReadme(source, tmp, undefined);
+    assert.equal(unlinked.text, 'See the rules.\n');
+    assert.deepEqual(unlinked.unlinked, ['../../README.md#rules']);
+  } finally {
+    fs.rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 test('the marketplace README\'s command and settings tables match package.json (run npm run gen:docs)', () => {

@@ -9,6 +9,7 @@ import type { Problem, Settings } from '../core/types';
 import { checkableFiles, pathFilter, type PathFilter } from '../node/listFiles';
 import { FileReadError, MAX_CONFIG_BYTES, formatBytes, kindOf, parseByteSize, readDescriptorText, readRegularText } from '../node/readFiles';
 import type { Service } from '../service';
+import { REPOSITORY_URL } from '../protocol';
 import { UsageError, choiceFlag, many, one, parseArgs, type CliIo, type Flags } from './args';
 import { emptyReport, jsonSummary, nothingChecked, textSummary, type CheckReport } from './checkSummary';
 import { STDIN_NAME, placeOf, sourcedDocuments } from './stream';
@@ -302,7 +303,7 @@ function formatSarif(service: Service, diags: JsonDiagnostic[]): string {
     runs: [{
       tool: {
         driver: {
-          name: 'pgtls', version: VERSION, informationUri: 'https://example.invalid/pgtls',
+          name: 'pgtls', version: VERSION, ...(REPOSITORY_URL === undefined ? {} : { informationUri: REPOSITORY_URL }),
           rules: rules.map(r => ({ id: r.id, shortDescription: { text: r.description }, defaultConfiguration: { level: level(r.severity) } })),
         },
       },

@@ -210,6 +210,11 @@ export interface ServiceEnv {
    * beside the validated one.
    */
   workspace?: WorkspaceView;
+  /**
+   * Where rule `ruleId` is documented, for a diagnostic's link (`codeDescription`): the rule reference shipped with
+   * pgtls (docs/rules.md, opened at the rule's line). Absent or `undefined`: no link.
+   */
+  ruleDocsUrl?(ruleId: string): string | undefined;
 }
 
 export interface ListFilesOptions {

@@ -42,7 +42,7 @@ export async function codeActions(g: Glue, p: CodeActionParams): Promise<CodeAct
 }
 
 function quickFixes(g: Glue, doc: TextDocument, problems: readonly Problem[], span: Span): CodeAction[] {
-  const diagnostics = toDiagnostics(problems, doc.getText(), uriToPath(doc.uri), file => g.env.readText(file));
+  const diagnostics = toDiagnostics(problems, doc.getText(), uriToPath(doc.uri), file => g.env.readText(file), id => g.env.ruleDocsUrl?.(id));
   const out = g.service.fixes(problems, span).map(({ problem, fix }) => toCodeAction(fix, doc.uri, doc, diagnostics[problems.indexOf(problem)]));
   const src = g.store.source(doc);
   const settingsFix = g.caps.clientCommands.includes(DISABLE_RULE_COMMAND);

@@ -14,7 +14,6 @@ import { LineIndex, type CertLens, type FoldSpan, type OutlineSymbol, type PathL
 import type { OutlineKind } from '../core/structure';
 import type { TextEdit } from '../core/types';
 import type { CompletionResult, Fix, FixCommand, FixLocationArg, HoverResult, Problem, Span } from '../core/types';
-import { ruleDocsUrl } from '../protocol';
 
 /** The file-system path of a `file:` URI; any other URI (e.g. `untitled:`) is returned as it is. */
 export function uriToPath(uri: string): string {
@@ -55,9 +54,12 @@ const COMPLETION_KIND: Record<CompletionResult['kind'], CompletionItemKind> = {
 
 /**
  * A document's problems as diagnostics. `readText` gives the text of another file that a related place points into
- * (open buffers over the disk).
+ * (open buffers over the disk); `docs` the link of a rule's documentation (`ServiceEnv.ruleDocsUrl`).
  */
-export function toDiagnostics(problems: readonly Problem[], text: string, file: string, readText: (file: string) => string | undefined): Diagnostic[] {
+export function toDiagnostics(
+  problems: readonly Problem[], text: string, file: string, readText: (file: string) => string | undefined,
+  docs?: (ruleId: string) => string | undefined,
+): Diagnostic[] {
   const index = new LineIndex(text);
   // Related places: one line index per file and call (perf: a 5,000-line file with a hundred related places would
   // otherwise be read and indexed a hundred times per diagnostics request).
@@ -72,10 +74,11 @@ export function toDiagnostics(problems: readonly Problem[], text: string, file: 
       range: toRange(index, p.span),
       severity: SEVERITY[p.severity],
       code: p.rule,
-      codeDescription: { href: ruleDocsUrl(p.rule) },
       source: 'pgtls',
       message: p.message,
     };
+    const href = docs?.(p.rule);
+    if (href) d.codeDescription = { href };
     const tags = (p.tags ?? []).map(t => (t === 'unnecessary' ? DiagnosticTag.Unnecessary : DiagnosticTag.Deprecated));
     if (tags.length) d.tags = tags;
     if (p.related?.length) {

@@ -40,7 +40,7 @@ export interface Glue {
 }
 
 function diagnosticsOf(g: Glue, doc: TextDocument, problems: readonly Problem[]): Diagnostic[] {
-  return toDiagnostics(problems, doc.getText(), uriToPath(doc.uri), file => g.env.readText(file));
+  return toDiagnostics(problems, doc.getText(), uriToPath(doc.uri), file => g.env.readText(file), id => g.env.ruleDocsUrl?.(id));
 }
 
 export async function pullDiagnostics(g: Glue, p: DocumentDiagnosticParams): Promise<DocumentDiagnosticReport> {

@@ -175,7 +175,7 @@ export class WorkspaceCheck {
       const doc = { path: f.file, text, languageId };
       return this.g.service.validate(doc, this.g.service.parse(doc), f.settings);
     });
-    const diagnostics = this.g.guard('workspace diagnostics', f.file, [], () => toDiagnostics(problems, text ?? '', f.file, file => this.g.env.readText(file)));
+    const diagnostics = this.g.guard('workspace diagnostics', f.file, [], () => toDiagnostics(problems, text ?? '', f.file, file => this.g.env.readText(file), id => this.g.env.ruleDocsUrl?.(id)));
     return { diagnostics, chars: text?.length ?? 0 };
   }
 
@@ -184,7 +184,7 @@ export class WorkspaceCheck {
     const doc = this.g.store.get(uri);
     if (!doc) return [];
     const problems = await this.g.store.problems(doc);
-    return this.g.guard('workspace diagnostics', uri, [], () => toDiagnostics(problems, doc.getText(), uriToPath(doc.uri), file => this.g.env.readText(file)));
+    return this.g.guard('workspace diagnostics', uri, [], () => toDiagnostics(problems, doc.getText(), uriToPath(doc.uri), file => this.g.env.readText(file), id => this.g.env.ruleDocsUrl?.(id)));
   }
 
   /** A full report with a new id when the diagnostics changed, else `unchanged` when the client holds the last id. */

@@ -10,6 +10,7 @@ import type { FileStat, ServiceEnv } from '../core/types';
 import { fastCrypto } from './fastCrypto';
 import { listFiles } from './listFiles';
 import { MAX_CONFIG_BYTES, tryReadRegularFile } from './readFiles';
+import { ruleDocs, rulesDocOf } from './ruleDocs';
 
 /** Finds the folder that holds `schemas/` (the package root), from the bundle's or the source's location. */
 export function findSchemasDir(start: string): string {
@@ -36,6 +37,7 @@ export function nodeEnv(
   const jsonCache = new Map<string, unknown>();
   return {
     ...(roots ? { roots } : {}),
+    ruleDocsUrl: ruleDocs(rulesDocOf(schemasDir)),
     loadJson(name) {
       let v = jsonCache.get(name);
       if (v === undefined) {

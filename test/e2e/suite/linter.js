@@ -27,6 +27,16 @@ const PGPOOL_FIXED = [
 ].join('\n') + '\n';
 const FIXABLE = ['unknown-parameter', 'invalid-log-destination', 'invalid-enum', 'invalid-unit', 'value-needs-quoting'].map(r => `pgpool-conf/${r}`);
 
+/** Polls `get` until it returns something (at most 15 s). */
+async function waitFor(get, what) {
+  for (let i = 0; i < 150; i++) {
+    const v = get();
+    if (v) return v;
+    await new Promise(r => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 module.exports = function register({ test, open, diagnosticsWhen, log, codeOf }) {
   const root = () => vscode.workspace.workspaceFolders[0].uri.fsPath;
   const write = (name, text) => {
@@ -43,7 +53,19 @@ module.exports = function register({ test, open, diagnosticsWhen, log, codeOf })
     const diags = await diagnosticsWhen(doc.uri, d => ofRule(d, RULE).length === 2, `two ${RULE}`);
     const target = ofRule(diags, RULE).find(d => d.range.start.line === 1);
     assert.ok(target.code && typeof target.code === 'object', 'the code carries a link');
-    assert.match(String(target.code.target), /README\.md#rule-pool-hba-md5-method$/);
+    // The link opens the rule reference shipped in the .vsix at the rule's heading (the Problems panel opens it the
+    // way vscode.open does, through the opener, which turns #L<line> into a selection).
+    const link = target.code.target;
+    assert.equal(link.scheme, 'file', String(link));
+    assert.match(link.path, /\/docs\/rules\.md$/, String(link));
+    assert.match(link.fragment, /^L\d+$/, String(link));
+    await vscode.commands.executeCommand('vscode.open', link);
+    const shown = await waitFor(() => {
+      const e = vscode.window.activeTextEditor;
+      return e && e.document.uri.path.endsWith('/docs/rules.md') ? e : undefined;
+    }, 'docs/rules.md opened');
+    assert.match(shown.document.lineAt(shown.selection.start.line).text, new RegExp(`</a>${RULE}$`), 'opened at the rule\'s heading');
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     const actions = await actionsAt(doc, target.range, vscode.CodeActionKind.QuickFix.value);
     const titles = actions.map(a => a.title);
     log(`quick fixes on line 2: ${titles.join(' | ')}`);
