@@ -14,6 +14,9 @@ import { registerProbeCommand } from './commands/probe';
 import { registerTlsMapCommand } from './commands/tlsMap';
 import { LanguageStatus, type StatusSnapshot } from './status';
 
+/** VS Code's language id of Compose files. */
+const COMPOSE_LANGUAGE = 'dockercompose';
+
 let client: LanguageClient | undefined;
 
 export async function activate(context: vscode.ExtensionContext): Promise<{ client: () => LanguageClient | undefined; status: () => StatusSnapshot }> {
@@ -31,7 +34,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
   // Every configuration file pgtls checks, for the workspace diagnostics (pgtls.validate: workspace).
   const confWatcher = vscode.workspace.createFileSystemWatcher(CONF_FILES_GLOB);
   context.subscriptions.push(watcher, yamlWatcher, confWatcher);
-  const documentSelector = LANGUAGE_IDS.flatMap(language => [{ scheme: 'file', language }, { scheme: 'untitled', language }]);
+  // VS Code gives Compose files (compose.yaml, docker-compose.yml) a language of their own; the server reads them as
+  // YAML by their name (links to the files they mount, server/src/languages/k8s/links.ts).
+  const documentSelector = [...LANGUAGE_IDS, COMPOSE_LANGUAGE].flatMap(language => [{ scheme: 'file', language }, { scheme: 'untitled', language }]);
   const status = new LanguageStatus(documentSelector);
   context.subscriptions.push(status);
   const clientOptions: LanguageClientOptions = {

@@ -187,6 +187,31 @@ test('links through the mappings the workspace makes certain: a compose bind mou
   assert.ok(seen.status === 'seen' && seen.stat?.isFile && seen.via && typeof seen.via.mapping.to !== 'string', `the checks see the Secret's key: ${JSON.stringify(seen)}`);
 });
 
+test('YAML links: a kustomization\'s resources, patches and generator files, and a Compose file\'s bind mounts, secrets and env files', () => {
+  touch('y/base/kustomization.yaml', 'y/secret.yaml', 'y/patch.yaml', 'y/certs/server.crt', 'y/certs/ca.crt', 'y/pgpool.conf', 'y/app.env', 'y/certs/server.key');
+  fs.mkdirSync(path.join(tmp, 'y/empty'), { recursive: true });
+  const kustomization = [
+    'resources:', '  - base', '  - secret.yaml', '  - empty', '  - https://github.com/acme/deploy//base?ref=v1', '  - missing.yaml',
+    'patches:', '  - path: patch.yaml', '    target: { kind: Secret }',
+    'secretGenerator:', '  - name: tls', '    files:', '      - tls.crt=certs/server.crt', '      - "certs/ca.crt"', '      - gone.crt',
+    '    envs: [app.env]',
+    'configMapGenerator:', '  - name: pgpool', '    files: [pgpool.conf]',
+  ].join('\n');
+  assert.deepEqual(links('y/kustomization.yaml', kustomization), [
+    'base -> y/base/kustomization.yaml', 'secret.yaml -> y/secret.yaml', 'patch.yaml -> y/patch.yaml',
+    'certs/server.crt -> y/certs/server.crt', 'certs/ca.crt -> y/certs/ca.crt', 'app.env -> y/app.env', 'pgpool.conf -> y/pgpool.conf',
+  ]);
+  const compose = [
+    'services:', '  pgpool:', '    image: pgpool/pgpool', '    volumes:', '      - ./certs/server.crt:/etc/pgpool2/server.crt:ro', '      - pgdata:/var/lib/data',
+    '      - type: bind', '        source: ./certs/ca.crt', '        target: /etc/pgpool2/ca.crt', '    env_file: app.env',
+    'secrets:', '  key:', '    file: ./certs/server.key',
+  ].join('\n');
+  assert.deepEqual(links('y/docker-compose.yml', compose), [
+    './certs/server.crt -> y/certs/server.crt', './certs/ca.crt -> y/certs/ca.crt', 'app.env -> y/app.env', './certs/server.key -> y/certs/server.key',
+  ]);
+  assert.deepEqual(links('y/deployment.yaml', 'resources:\n  - secret.yaml\n'), [], 'another YAML file names no paths');
+});
+
 /** Every fixture file, with its language. */
 function* fixtureFiles(dir = path.join(ROOT, 'test/fixtures')): Generator<[string, LanguageId]> {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {

@@ -23,6 +23,18 @@ function activeEditorIs(uri) {
   });
 }
 
+/** The document links of `uri` once there are `count` of them (the server may still be starting), as plain ranges and targets. */
+async function linksWhen(uri, count) {
+  let got = [];
+  for (let i = 0; i < 100; i++) {
+    const links = await vscode.commands.executeCommand('vscode.executeLinkProvider', uri);
+    got = (links || []).map(l => ({ range: [l.range.start.line, l.range.start.character, l.range.end.line, l.range.end.character], target: l.target && l.target.toString() }));
+    if (got.length >= count) return got;
+    await new Promise(r => setTimeout(r, 300));
+  }
+  return got;
+}
+
 /** Resolves when the editor's visible ranges change; rejects at the deadline. */
 function visibleRangesChange(editor) {
   return new Promise((resolve, reject) => {
@@ -78,6 +90,18 @@ exports.register = function register(test, { open, log, fileUri }) {
     await vscode.commands.executeCommand('editor.action.openLink');
     const shown = await opened;
     assert.ok(shown.document.lineAt(0).text.startsWith(SPEC.links.targetStartsWith), `opened: ${shown.document.lineAt(0).text}`);
+  });
+
+  test('YAML links: a Compose file\'s bind mount (VS Code\'s dockercompose language) and a kustomization\'s generator file and base', async () => {
+    const compose = await open('links/docker-compose.yml');
+    assert.equal(compose.languageId, 'dockercompose', 'VS Code gives Compose files their own language');
+    const composeLinks = await linksWhen(compose.uri, 1);
+    assert.deepEqual(composeLinks, [{ range: [5, 8, 5, 26], target: fileUri('links/certs/server.crt').toString() }]);
+    const kustomization = await open('links/kustomization.yaml');
+    assert.deepEqual(await linksWhen(kustomization.uri, 2), [
+      { range: [2, 4, 2, 8], target: fileUri('links/base/kustomization.yaml').toString() },
+      { range: [6, 16, 6, 32], target: fileUri('links/certs/server.crt').toString() },
+    ]);
   });
 
   test('Format Document aligns structure/pool_hba.conf and spaces structure/pgpool.conf as name = value', async () => {

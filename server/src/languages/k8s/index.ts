@@ -9,6 +9,7 @@ import { checksAt, commentAnchor } from './comments';
 import { complete } from './complete';
 import { definition } from './definition';
 import { hover } from './hover';
+import { links } from './links';
 import { parseK8s, type K8sFile } from './parse';
 import { K8S_RULES } from './rules';
 import { folding, symbols } from './symbols';
@@ -26,6 +27,7 @@ export const k8sMode: LanguageMode<K8sFile> = {
   definition,
   symbols,
   folding,
+  links,
   commentAnchor,
   checksAt,
 };
