@@ -1,8 +1,9 @@
 /**
- * The open documents and every cache the glue keeps per document: its settings, its parse and its problems (both
- * valid for one document version), and its last pull-diagnostics report. One `evict(uri)` forgets a document (it was
- * closed), one `clear()` forgets every cached result (settings, folders or the server's life changed); nothing else
- * removes cache entries.
+ * The open documents and every cache the glue keeps per document: its settings, its parse (valid for one document
+ * version), its problems (valid for one version and as long as nothing it read changed: `Reads`, dependencies.ts), and
+ * its last pull-diagnostics report. One `evict(uri)` forgets a document (it was closed), one `clear()` forgets every
+ * cached result (settings, folders or the server's life changed), `staleAll()` every document's problems (files
+ * changed on disk), `invalidateDependents(uri)` the problems of the documents that read that document.
  */
 import { DocumentDiagnosticReportKind, TextDocuments, type Connection, type Diagnostic, type DocumentDiagnosticReport } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -10,6 +11,7 @@ import type { LanguageId, Problem, Settings, SourceDocument } from '../core/type
 import { LANGUAGE_IDS } from '../protocol';
 import type { ParsedFile, Service } from '../service';
 import { pathKey, uriToPath } from './convert';
+import type { Reads } from './dependencies';
 import type { Guard } from './guard';
 import type { SettingsSource } from './settings';
 
@@ -23,7 +25,8 @@ export interface Parsed {
 interface Entry {
   settings?: Promise<Settings>;
   parsed?: Parsed & { version: number };
-  problems?: { version: number; problems: Problem[] };
+  /** With what the validation read: an edit of one of those files makes it stale (`invalidateDependents`). */
+  problems?: { version: number; problems: Problem[]; reads: Reads | undefined };
   /**
    * Pull diagnostics: the last full report, by result id, so that a pull whose `previousResultId` names it and whose
    * diagnostics are the same again is answered `unchanged` (nothing to serialise or re-render).
@@ -36,6 +39,8 @@ export interface DocumentStoreDeps {
   service: () => Service;
   settings: SettingsSource;
   guard: Guard;
+  /** Runs a validation recording what it reads (dependencies.ts); without it, every result is stale after any edit. */
+  track?: <T>(f: () => T) => { value: T; reads: Reads };
 }
 
 export class DocumentStore {
@@ -95,23 +100,52 @@ export class DocumentStore {
     return entry.settings ??= this.deps.settings(uri);
   }
 
-  /** Validates the document's current version (empty when pgtls is disabled for it) and caches the result. */
+  /**
+   * The problems of the document's current version (empty when pgtls is disabled for it): the cached result while
+   * neither the document nor anything its validation read has changed since, else a new validation, cached.
+   */
   async problems(doc: TextDocument): Promise<Problem[]> {
     const settings = await this.settings(doc.uri);
     if (!settings.enable) return [];
+    const cached = this.entries.get(doc.uri)?.problems;
+    if (cached && cached.version === doc.version && cached.reads) return cached.problems;
     return this.deps.guard('validation', doc.uri, [], () => {
       const src = this.source(doc);
       if (!src) return [];
-      const problems = this.deps.service().validate(src.source, src.file, settings);
-      this.entry(doc.uri).problems = { version: doc.version, problems };
+      const validate = () => this.deps.service().validate(src.source, src.file, settings);
+      const { value: problems, reads } = this.deps.track ? this.deps.track(validate) : { value: validate(), reads: undefined };
+      this.entry(doc.uri).problems = { version: doc.version, problems, reads };
       return problems;
     });
   }
 
-  /** The problems of the document's current version: cached when it was validated since, else validated now. */
-  async currentProblems(doc: TextDocument): Promise<Problem[]> {
-    const cached = this.entries.get(doc.uri)?.problems;
-    return cached && cached.version === doc.version ? cached.problems : this.problems(doc);
+  /** The problems of the document's current version (code actions): `problems`, which answers from the cache when it can. */
+  currentProblems(doc: TextDocument): Promise<Problem[]> {
+    return this.problems(doc);
+  }
+
+  /**
+   * The document at `uri` changed (edited, opened over its disk text, or closed back to it): the results of the other
+   * documents whose validation read it are stale. Returns their URIs.
+   */
+  invalidateDependents(uri: string): string[] {
+    const key = pathKey(uri);
+    const open = this.get(uri);
+    const yaml = (open ? this.languageOf(open) : this.deps.service().languageOf(uriToPath(uri))) === 'yaml';
+    const stale: string[] = [];
+    for (const [other, e] of this.entries) {
+      if (other === uri || !e.problems) continue;
+      if (!e.problems.reads || e.problems.reads.covers(key, yaml)) {
+        e.problems = undefined;
+        stale.push(other);
+      }
+    }
+    return stale;
+  }
+
+  /** Files changed on disk: every document's problems are stale (their parses and settings stay). */
+  staleAll(): void {
+    for (const e of this.entries.values()) e.problems = undefined;
   }
 
   /**

@@ -64,27 +64,42 @@ export function refreshAll(g: Glue): void {
   else for (const d of g.store.all()) if (g.store.languageOf(d)) void pushDiagnostics(g, d);
 }
 
-/** How long typing must pause before the other open documents are validated again after an edit. */
+/** How long typing must pause before the documents that depend on the edited one are validated again. */
 export const OTHERS_AFTER_MS = 300;
 const othersTimers = new WeakMap<Glue, ReturnType<typeof setTimeout>>();
+/** The documents made stale by edits since the last re-validation of the others (push clients). */
+const staleSince = new WeakMap<Glue, Set<string>>();
 
 /**
- * After an edit. The edited document is validated at once (a pull client pulls it itself). Files depend on their
- * siblings (pool_hba.conf reads pgpool.conf), so the other open documents are validated again too, but once typing
- * pauses for OTHERS_AFTER_MS rather than on every keystroke: the cost of a keystroke does not grow with the number
- * of open files.
+ * After an edit (or an open). The edited document is validated at once (a pull client pulls it itself). The other
+ * open documents whose last validation read it (dependencies.ts: a pool_hba.conf reads the pgpool.conf beside it, a
+ * YAML lookup reads the workspace's YAML files) are stale; they are validated again once typing pauses for
+ * OTHERS_AFTER_MS rather than on every keystroke, and the documents that did not read it keep their result. The cost of
+ * a keystroke does not grow with the number of open files.
  */
 export function documentChanged(g: Glue, doc: TextDocument): void {
   if (!g.store.languageOf(doc)) return;
   if (!g.caps.pullDiagnostics) void pushDiagnostics(g, doc);
-  if (!g.store.all().some(d => d.uri !== doc.uri && g.store.languageOf(d))) return;
+  const stale = g.store.invalidateDependents(doc.uri);
+  let pending = staleSince.get(g);
+  if (!pending) staleSince.set(g, pending = new Set());
+  for (const uri of stale) pending.add(uri);
+  if (pending.size === 0) return;
   clearTimeout(othersTimers.get(g));
   const timer = setTimeout(() => {
     othersTimers.delete(g);
+    const uris = [...(staleSince.get(g) ?? [])];
+    staleSince.delete(g);
     // the connection may have closed in the meantime (it throws then, or rejects): nothing to tell
     try {
+      // A pull client pulls every visible document again; those that are not stale are answered from the cache.
       if (g.caps.pullDiagnostics) g.connection.languages.diagnostics.refresh().catch(() => undefined);
-      else for (const d of g.store.all()) if (d.uri !== doc.uri && g.store.languageOf(d)) pushDiagnostics(g, d).catch(() => undefined);
+      else {
+        for (const uri of uris) {
+          const d = g.store.get(uri);
+          if (d && g.store.languageOf(d)) pushDiagnostics(g, d).catch(() => undefined);
+        }
+      }
     } catch { /* closed */ }
   }, OTHERS_AFTER_MS);
   timer.unref();

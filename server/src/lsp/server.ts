@@ -18,6 +18,7 @@ import { guard, type Log } from './guard';
 import { checkingRuleIds, clientSettings } from './settings';
 import { structureFeatures } from './structure';
 import { WorkspaceIndex } from './workspaceIndex';
+import { ReadTracker } from './dependencies';
 import { WorkspaceCheck } from './workspaceCheck';
 import { CHECK_WORKSPACE_REQUEST, type CheckWorkspaceParams } from '../protocol';
 
@@ -52,10 +53,12 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     connection.console.warn(message);
     void connection.sendNotification(ShowMessageNotification.type, { type: MessageType.Warning, message });
   });
-  const store = new DocumentStore({ service: () => service, settings, guard: safe });
+  // What each validation reads is recorded (dependencies.ts): an edit re-validates only the documents that read it.
+  const tracker = new ReadTracker();
+  const store = new DocumentStore({ service: () => service, settings, guard: safe, track: f => tracker.track(f) });
   const baseEnv = makeEnv(p => store.openAt(p)?.getText());
   const index = new WorkspaceIndex(baseEnv, store, (doc, previous) => service.parse(doc, previous));
-  const env: ServiceEnv = { ...baseEnv, workspace: index.view, roots: index.view.roots };
+  const env: ServiceEnv = tracker.wrap({ ...baseEnv, workspace: index.view, roots: index.view.roots });
   const service: Service = createService(env);
   const g: features.Glue = { connection, store, service, env, guard: safe, log, caps };
   const structure = structureFeatures(g);
@@ -96,6 +99,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.onDidChangeWatchedFiles(p => {
     index.changeFiles(p.changes);
     workspaceCheck.changed();
+    store.staleAll();
     features.refreshAll(g);
   });
 
@@ -105,6 +109,7 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   });
   store.events.onDidClose(e => {
     workspaceCheck.changed();
+    store.invalidateDependents(e.document.uri); // they read its buffer, and read the disk from now on
     store.evict(e.document.uri);
     features.documentClosed(g, e.document.uri);
   });
