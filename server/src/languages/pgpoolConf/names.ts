@@ -99,12 +99,17 @@ const OPPOSITES: readonly (readonly [string, string])[] = [
 
 const NEGATIONS = ['un', 'dis', 'non', 'no', 'de', 'in'];
 
+/** Each pair of OPPOSITES both ways, as `a|b` (perf: looked up for every word pair a suggestion compares). */
+const OPPOSITE_PAIRS = new Set(OPPOSITES.flatMap(([x, y]) => [`${x}|${y}`, `${y}|${x}`]));
+
 function negates(a: string, b: string): boolean {
-  return NEGATIONS.some(p => (a === p + b || b === p + a) && Math.min(a.length, b.length) >= 3);
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length < 3 || long.length === short.length) return false;
+  return NEGATIONS.some(p => long.length === p.length + short.length && long.startsWith(p) && long.endsWith(short));
 }
 
 function opposite(a: string, b: string): boolean {
-  return negates(a, b) || OPPOSITES.some(([x, y]) => (a === x && b === y) || (a === y && b === x));
+  return OPPOSITE_PAIRS.has(`${a}|${b}`) || negates(a, b);
 }
 
 /** Optimal string alignment distance (a transposition counts as one edit), stopping early above `max`. */
@@ -152,8 +157,8 @@ export function spellingCost(key: string, name: string): number | undefined {
   const a = key.toLowerCase();
   const b = name.toLowerCase();
   if (a === b) return 0;
-  const wa = a.split('_').filter(w => w !== '');
-  const wb = b.split('_').filter(w => w !== '');
+  const wa = wordsOf(a);
+  const wb = wordsOf(b);
   if (wa.length === wb.length) {
     let total = 0;
     for (let i = 0; i < wa.length; i++) {
@@ -163,13 +168,27 @@ export function spellingCost(key: string, name: string): number | undefined {
     }
     return total;
   }
-  // Underscores moved, added or dropped: compare the letters, but never across words with opposite meanings.
+  // Underscores moved, added or dropped: compare the letters, but never across words with opposite meanings. (Perf:
+  // the letters first, which rules out almost every name at once, then the opposites.)
   const ja = wa.join('');
   const jb = wb.join('');
+  if (Math.abs(ja.length - jb.length) > 1) return undefined;
+  if (ja !== jb && (Math.abs(wa.length - wb.length) !== 1 || osaDistance(ja, jb, 1) > 1)) return undefined;
   if (wa.some(x => wb.some(y => opposite(x, y)))) return undefined;
-  if (ja === jb) return 0.5;
-  const d = osaDistance(ja, jb, 1);
-  return d <= 1 && Math.abs(wa.length - wb.length) === 1 ? 1.5 : undefined;
+  return ja === jb ? 0.5 : 1.5;
+}
+
+/** The words of a lower-case name, cached (the catalogue's names are split again for every key compared). */
+const WORDS = new Map<string, readonly string[]>();
+const WORDS_MAX = 4096;
+function wordsOf(lower: string): readonly string[] {
+  let w = WORDS.get(lower);
+  if (!w) {
+    w = lower.split('_').filter(x => x !== '');
+    if (WORDS.size >= WORDS_MAX) WORDS.clear();
+    WORDS.set(lower, w);
+  }
+  return w;
 }
 
 /** A name `key` may be a misspelling of, and how far it is (see `spellingCost`). */
