@@ -106,10 +106,20 @@ export function documentChanged(g: Glue, doc: TextDocument): void {
   othersTimers.set(g, timer);
 }
 
-/** After a close: a push client's diagnostics of the document are cleared; a pull client pulls the others again. */
-export function documentClosed(g: Glue, uri: string): void {
-  if (!g.caps.pullDiagnostics) void g.connection.sendDiagnostics({ uri, diagnostics: [] });
-  else void g.connection.languages.diagnostics.refresh();
+/**
+ * After a close: a push client's diagnostics of the document are cleared and the documents that read its buffer
+ * (`stale`, which read the disk from now on) are pushed again; a pull client pulls the others again.
+ */
+export function documentClosed(g: Glue, uri: string, stale: readonly string[] = []): void {
+  if (g.caps.pullDiagnostics) {
+    void g.connection.languages.diagnostics.refresh();
+    return;
+  }
+  void g.connection.sendDiagnostics({ uri, diagnostics: [] });
+  for (const other of stale) {
+    const d = g.store.get(other);
+    if (d && g.store.languageOf(d)) pushDiagnostics(g, d).catch(() => undefined);
+  }
 }
 
 /** Runs a feature on an open document of ours with its parse and settings; `fallback` otherwise or on failure. */

@@ -109,9 +109,9 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   });
   store.events.onDidClose(e => {
     workspaceCheck.changed();
-    store.invalidateDependents(e.document.uri); // they read its buffer, and read the disk from now on
+    const stale = store.invalidateDependents(e.document.uri); // they read its buffer, and read the disk from now on
     store.evict(e.document.uri);
-    features.documentClosed(g, e.document.uri);
+    features.documentClosed(g, e.document.uri, stale);
   });
 
   connection.languages.diagnostics.on(p => features.pullDiagnostics(g, p));
