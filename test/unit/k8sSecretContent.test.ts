@@ -356,3 +356,22 @@ test('expiring: not reported for a Secret a cert-manager Certificate of the work
   assert.deepEqual(rules(tlsSecret, {}, soon), ['cert/expiring']);
   assert.deepEqual(rules(`${tlsSecret}---\n${certificate}`, {}, soon), []);
 });
+
+test('secret/too-large: the values over 1 MiB as the API server counts them (data decoded, line breaks skipped, stringData merged over data)', () => {
+  const MiB = 1024 * 1024;
+  const b64 = (n: number, wrap = false) => {
+    const t = Buffer.alloc(n, 7).toString('base64');
+    return wrap ? t.replace(/.{76}/g, '$&\n') : t;
+  };
+  const sized = (body: string) => rules(secret(body)).filter(r => r === 'secret/too-large').length;
+  assert.equal(sized(`data:\n  a: ${b64(MiB)}\n`), 0, 'exactly 1 MiB is allowed');
+  assert.equal(sized(`data:\n  a: ${b64(MiB + 1)}\n`), 1, 'one byte more is not');
+  assert.equal(sized(`data:\n  a: ${b64(MiB - 10)}\n  b: ${b64(11)}\n`), 1, 'the values add up');
+  assert.equal(sized(`data:\n  a: |\n    ${b64(MiB, true).replace(/\n/g, '\n    ')}\n`), 0, 'line breaks in base64 are not bytes');
+  // stringData replaces a data value of the same key: the small stringData value counts, not the big data one.
+  assert.equal(sized(`data:\n  a: ${b64(MiB + 100)}\nstringData:\n  a: small\n`), 0);
+  assert.equal(sized(`stringData:\n  a: "${'é'.repeat(MiB / 2)}x"\n`), 1, 'stringData counts UTF-8 bytes');
+  const p = validate(secret(`data:\n  a: ${b64(MiB + 1)}\n`)).find(x => x.rule === 'secret/too-large')!;
+  assert.equal(p.severity, SECRET['too-large'].severity);
+  assert.match(p.message, /total 1,048,577 bytes, 1 byte over .* refuses it/);
+});

@@ -118,6 +118,11 @@ export const SECRET = defineRules('secret', {
     description: 'A certificate or key entry (`*.crt`, `*.cert`, `*.key`, `*.pem`) of a TLS Secret (type `kubernetes.io/tls`, managed by cert-manager, with the operators\' entry names, or referenced by a resource of the workspace) that holds no usable PEM block of that kind: empty (except in a Secret cert-manager fills: its annotation, or the `secretName` of a Certificate), binary (DER), base64-encoded twice, PEM lines joined into one line, a damaged block, the other kind (a key under `tls.crt`), or a key TLS cannot use (an OpenSSH, PGP or public key). Other Secrets are not read.',
     source: `operators.md §5 (data holds base64, stringData raw PEM); ${OPENSSL}: PEM only`,
   },
+  'too-large': {
+    severity: 'error',
+    description: 'A Secret whose values total more than 1 MiB (1,048,576 bytes): the decoded `data` values and the `stringData` values, merged as the API server merges them (aliases expanded). The API server refuses it ("Too long: may not be more than 1048576 bytes"), so `kubectl apply` fails and nothing that mounts it starts.',
+    source: 'k8s.io/kubernetes pkg/apis/core/validation/validation.go ValidateSecret (totalSize of the data values > core.MaxSecretSize, 1 MiB; stringData is merged into data before validation)',
+  },
 });
 
 export const PGPOOL = defineRules('pgpool', {

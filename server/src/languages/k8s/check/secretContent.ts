@@ -34,6 +34,7 @@ import {
 } from '../../../x509';
 import { decodeBase64, secretContents, type SecretContents, type SecretEntry } from '../certData';
 import type { LiveContext, RuleModule } from './types';
+import { checkSize } from './secretSize';
 import { get, isObj, relatedIn, str, type DocumentRelated } from './util';
 
 /** Secret types that never carry TLS material: not looked at. */
@@ -91,6 +92,7 @@ export const secretContentModule: RuleModule = {
   name: 'secret-content',
   appliesTo: r => r.kind.apiVersion === 'v1' && r.kind.kind === 'Secret',
   checkLive(r, ctx) {
+    checkSize(r, ctx);
     const type = str(get(r.data, ['type']));
     if (type && SKIPPED_TYPES.has(type)) return;
     const contents = secretContents(r.doc.part, ctx.env.tls);
