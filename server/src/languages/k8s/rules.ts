@@ -121,7 +121,7 @@ export const SECRET = defineRules('secret', {
   'too-large': {
     severity: 'error',
     description: 'A Secret whose values total more than 1 MiB (1,048,576 bytes): the decoded `data` values and the `stringData` values, merged as the API server merges them (aliases expanded). The API server refuses it ("Too long: may not be more than 1048576 bytes"), so `kubectl apply` fails and nothing that mounts it starts.',
-    source: 'k8s.io/kubernetes pkg/apis/core/validation/validation.go ValidateSecret (totalSize of the data values > core.MaxSecretSize, 1 MiB; stringData is merged into data before validation)',
+    source: 'operators.md §5 (the Secrets operators mount); k8s.io/kubernetes pkg/apis/core/validation/validation.go ValidateSecret (totalSize of the data values > core.MaxSecretSize, 1 MiB; stringData is merged into data before validation)',
   },
 });
 
