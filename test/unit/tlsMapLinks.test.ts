@@ -25,7 +25,7 @@ let dir = '';
 
 const SETUP = `set -e
 . "$LIB/k8s.sh"
-mkdir -p pg/clients nocapg pool k8s hbaonly
+mkdir -p pg/clients nocapg pool nocapool k8s hbaonly
 printf 'hostssl all erin 0.0.0.0/0 cert\n' > hbaonly/pg_hba.conf
 cd pg
 k8s_ca ca "PG CA"; k8s_leaf ca server db.example "DNS:db.example"
@@ -42,6 +42,10 @@ cd ../pool
 k8s_ca ca "Pool CA"; k8s_leaf ca pool pgpool.example "DNS:pgpool.example"; k8s_leaf ca frank frank
 printf "ssl = on\\nssl_cert = '%s/pool.crt'\\nssl_key = '%s/pool.key'\\nssl_ca_cert = '%s/ca.crt'\\nenable_pool_hba = on\\n" "$PWD" "$PWD" "$PWD" > pgpool.conf
 printf 'hostssl all Frank 0.0.0.0/0 cert\\n' > pool_hba.conf
+cd ../nocapool
+k8s_ca ca "Pool CA 2"; k8s_leaf ca pool pgpool2.example "DNS:pgpool2.example"
+printf "ssl = on\nssl_cert = '%s/pool.crt'\nssl_key = '%s/pool.key'\nenable_pool_hba = on\n" "$PWD" "$PWD" > pgpool.conf
+printf 'hostssl all gina 0.0.0.0/0 cert\n' > pool_hba.conf
 cd ../k8s
 k8s_ca ca "K8s CA"; k8s_leaf ca server c2-primary "DNS:c2-primary"; k8s_leaf ca pp pgpool "DNS:pgpool"
 { printf 'apiVersion: pgv2.percona.com/v2\\nkind: PerconaPGCluster\\nmetadata:\\n  name: c2\\n  namespace: db\\nspec:\\n  crVersion: 2.5.0\\n  secrets:\\n    customTLSSecret:\\n      name: c2-tls\\n      items:\\n        - key: server-cert\\n          path: tls.crt\\n        - key: server-key\\n          path: tls.key\\n        - key: root\\n          path: ca.crt\\n'
@@ -59,7 +63,7 @@ before(() => {
 after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
 const FILES = ['pg/postgresql.conf', 'pg/pg_hba.conf', 'pg/pg_ident.conf', 'nocapg/postgresql.conf', 'nocapg/pg_hba.conf',
-  'pool/pgpool.conf', 'pool/pool_hba.conf', 'k8s/cluster.yaml', 'k8s/pgpool.yaml', 'k8s/pgpool.conf'];
+  'pool/pgpool.conf', 'pool/pool_hba.conf', 'nocapool/pgpool.conf', 'nocapool/pool_hba.conf', 'k8s/cluster.yaml', 'k8s/pgpool.yaml', 'k8s/pgpool.conf'];
 
 function buildMap(files = FILES): TlsMap {
   const env = testEnv({ roots: () => [dir] });
@@ -133,6 +137,10 @@ test('pool_hba.conf cert lines: pgpool compares the CN without case; its CA is s
   edge(m, /^user:Frank$/, 'uses', /^server:pool\/pgpool\.conf$/);
   assert.equal(edge(m, /^file:pool\/ca\.crt$/, 'verifies', /^user:Frank$/).label, 'ssl_ca_cert');
   assert.equal(edge(m, new RegExp(`^${certOf(m, 'frank')!.id}$`), 'authenticates', /^user:Frank$/).label, 'CN frank');
+  // Without ssl_ca_cert: red with pool_hba.conf's own finding (a warning: pgpool starts, the logins fail).
+  const gina = edge(m, /^user:gina$/, 'uses', /^server:nocapool\/pgpool\.conf$/);
+  assert.deepEqual(rules(gina), ['pool-hba/cert-without-ca-cert']);
+  assert.equal(gina.broken, true);
 });
 
 test('a pg_hba.conf alone: its users and lines, no CA and no verdict of the map\'s own', { skip }, () => {
