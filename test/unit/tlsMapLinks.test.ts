@@ -215,3 +215,15 @@ test('pgtls map --format json on the folder: the hba links and the projections, 
   const dot = await cli(['map', '--format', 'dot', dir]);
   assert.match(dot.out, /-> "user:dave" \[label="verifies|"user:dave" -> "server:[^"]*nocapg\/postgresql\.conf" \[label="uses: pg_hba\.conf line 1: cert", color=red/);
 });
+
+test('a generated pg_hba.conf of 20,000 cert lines: the map stays a picture (bounded lines per user, no quadratic walk)', { skip }, () => {
+  const big = path.join(dir, 'big');
+  fs.mkdirSync(big, { recursive: true });
+  const lines = Array.from({ length: 20000 }, (_, i) => `hostssl db${i} u${i % 3} 10.${(i >> 8) & 255}.${i & 255}.0/24 cert`);
+  fs.writeFileSync(path.join(big, 'pg_hba.conf'), `${lines.join('\n')}\n`);
+  const m = buildMap(['big/pg_hba.conf']);
+  const users = m.nodes.filter(n => n.kind === 'user');
+  assert.deepEqual(users.map(u => u.id).sort(), ['user:u0', 'user:u1', 'user:u2']);
+  for (const u of users) assert.ok(u.details.length <= 8, `${u.id}: ${u.details.length} lines listed`);
+  assert.equal(edge(m, /^user:u2$/, 'uses', /^server:big\/postgresql\.conf$/).label, 'pg_hba.conf line 3: cert');
+});

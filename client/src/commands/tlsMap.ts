@@ -33,14 +33,14 @@ export function registerTlsMapCommand(context: vscode.ExtensionContext, server: 
       }, undefined, context.subscriptions);
     }
     panel.title = `TLS Map: ${result.folder.split(/[/\\]/).pop() ?? ''}`;
-    panel.webview.html = html(result, nonce());
+    panel.webview.html = html(result, vscode.workspace.asRelativePath(result.folder), nonce());
     panel.reveal(vscode.ViewColumn.Beside);
     const broken = result.map.edges.filter(e => e.broken).length;
     return { folder: result.folder, nodes: result.map.nodes.length, edges: result.map.edges.length, broken, ...(result.focus ? { focus: result.focus } : {}) };
   }));
 }
 
-function html(r: TlsMapResult, n: string): string {
+function html(r: TlsMapResult, folder: string, n: string): string {
   const empty = r.map.nodes.length === 0
     ? '<p>No certificates, Secrets or TLS settings were found in this folder.</p>' : '';
   const focused = r.focus ? r.map.nodes.find(x => x.id === r.focus) : undefined;
@@ -58,7 +58,7 @@ svg .node.focused.broken rect { stroke: var(--vscode-errorForeground, #cf222e); 
 svg .edge.focused { stroke-width: 2.5; }
 </style></head>
 <body>
-<p class="legend">Chain of trust in ${escapeHtml(r.folder)}: ${r.map.nodes.length} nodes, ${r.map.edges.length} links, <span class="bad">${r.map.edges.filter(e => e.broken).length} broken</span>. Tab moves between nodes; Enter opens the place a node comes from.${focusText}</p>
+<p class="legend">Chain of trust in ${escapeHtml(folder)}: ${r.map.nodes.length} nodes, ${r.map.edges.length} links, <span class="bad">${r.map.edges.filter(e => e.broken).length} broken</span>. Tab moves between nodes; Enter opens the place a node comes from.${focusText}</p>
 ${empty}${r.svg}
 <script nonce="${n}">
 const vscode = acquireVsCodeApi();
@@ -77,6 +77,8 @@ if (focused) {
     if (e.dataset.from === want || e.dataset.to === want) e.classList.add('focused');
   });
   focused.scrollIntoView({ block: 'center', inline: 'center' });
+  // A resized view (the editor group beside it closed or moved) keeps the focused node in view.
+  window.addEventListener('resize', () => focused.scrollIntoView({ block: 'nearest', inline: 'center' }));
 }
 const first = focused || document.querySelector('.node');
 if (first) first.focus({ preventScroll: !!focused });

@@ -6,6 +6,7 @@
  * line that cannot work (no CA on the server) is broken on the map only because the hba checks report it
  * (hba/check/postgresqlConf.ts, crossFile.ts).
  */
+import { LineIndex } from '../core/text';
 import type { Certificate } from '../core/tlsBackend';
 import type { LanguageId, Span } from '../core/types';
 import type { HbaFile, HbaRecord } from '../languages/hba';
@@ -20,6 +21,9 @@ export const HBA_SERVER: Partial<Record<LanguageId, { conf: string; product: str
 };
 /** Client certificate files looked at below an hba file with certificate logins (bounded). */
 const CLIENT_CERT_FILES = { extensions: ['.crt', '.pem', '.cer'], maxDepth: 2, maxFiles: 200 };
+/** The certificate lines of one file drawn, and the lines listed on one user: a generated file stays a picture. */
+const MAX_LOGINS = 500;
+const MAX_USER_LINES = 8;
 
 /** One user (or group of users) a certificate line is for. */
 export interface CertUser {
@@ -113,8 +117,9 @@ export function loginAs(c: CertIdentity, login: CertLogin, user: CertUser, postg
  * the configurations name) and the certificate files below the hba file's folder.
  */
 export function hbaPart(d: Draft, h: { file: HbaFile; languageId: LanguageId; path: string }, ident: PgIdentFile | undefined): void {
-  const logins = certLogins(h.file);
+  const logins = certLogins(h.file).slice(0, MAX_LOGINS);
   if (!logins.length) return;
+  const index = new LineIndex(h.file.text);
   const srv = HBA_SERVER[h.languageId]!;
   const id = `server:${d.show(`${dirName(h.path)}/${srv.conf}`)}`;
   d.addNode({ id, kind: 'server', label: `${srv.product} (${baseName(h.path)})`, details: [d.show(h.path)], place: { path: h.path, span: [0, 0] } });
@@ -124,10 +129,10 @@ export function hbaPart(d: Draft, h: { file: HbaFile; languageId: LanguageId; pa
     for (const u of l.users) {
       const user = d.addNode({ id: u.id, kind: 'user', label: u.label, place: { path: h.path, span: u.span } });
       const detail = `${baseName(h.path)}: ${l.text}`.slice(0, 80);
-      if (!user.details.includes(detail)) user.details.push(detail);
+      if (user.details.length < MAX_USER_LINES && !user.details.includes(detail)) user.details.push(detail);
       const uses = d.edges.get(`${u.id}|uses|${id}`);
       if (uses) (uses.morePlaces ??= []).push(at);
-      else d.addEdge(u.id, 'uses', id, { label: `${baseName(h.path)} line ${lineOf(h.file.text, l.lineSpan[0])}: ${l.how}`, place: at });
+      else d.addEdge(u.id, 'uses', id, { label: `${baseName(h.path)} line ${index.positionAt(l.lineSpan[0]).line + 1}: ${l.how}`, place: at });
       for (const ca of cas) d.addEdge(ca, 'verifies', u.id, { label: srv.ca, place: at, attach: false });
     }
   }
@@ -158,5 +163,3 @@ export function hbaPart(d: Draft, h: { file: HbaFile; languageId: LanguageId; pa
     for (const c of d.certNodes(text!)) d.addEdge(c, 'holds', fid, { label: 'client certificate file' });
   }
 }
-
-const lineOf = (text: string, offset: number) => text.slice(0, offset).split('\n').length;

@@ -20,6 +20,8 @@
  *       the element that has the keyboard focus): the element that has the focus (its `data-id` and classes), whether
  *       the frame's document has the focus, and each element matching `selector` with its `data-id`, classes and
  *       whether it lies inside the frame's viewport.
+ *   { kind: 'press', key }
+ *     → presses the key on the page (it goes to the element that has the keyboard focus, in whatever frame).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -55,7 +57,8 @@ interface ShowRequest {
 }
 interface FrameImagesRequest { kind: 'frameImages'; frameText: string }
 interface FrameFocusRequest { kind: 'frameFocus'; frameText: string; selector: string; press?: string }
-type PageRequest = ShowRequest | FrameImagesRequest | FrameFocusRequest;
+interface PressRequest { kind: 'press'; key: string }
+type PageRequest = ShowRequest | FrameImagesRequest | FrameFocusRequest | PressRequest;
 
 /** What a frameFocus request answers about one element. */
 export interface FocusedElement { id: string; classes: string; inView: boolean }
@@ -158,14 +161,18 @@ function focusState([text, selector]: [string, string]): { found: boolean; hasFo
 async function frameFocus(page: RequestPage, r: FrameFocusRequest): Promise<object> {
   if (r.press) await page.keyboard.press(r.press);
   const deadline = Date.now() + WAIT_MS;
+  let seen: string[] = [];
   while (Date.now() < deadline) {
+    seen = [];
     for (const frame of page.frames()) {
-      const state = await frame.evaluate(focusState, [r.frameText, r.selector] as [string, string]).catch(() => undefined);
+      const state = await frame.evaluate(focusState, [r.frameText, r.selector] as [string, string]).catch((e: unknown) => { seen.push(`error: ${String(e).slice(0, 80)}`); return undefined; });
       if (state?.found) return state;
+      const text = await frame.evaluate(() => (document.body ? document.body.innerText : '(no body)')).catch(() => '(gone)');
+      seen.push(text.slice(0, 60).replace(/\s+/g, ' '));
     }
     await new Promise(resolve => setTimeout(resolve, 250));
   }
-  throw new Error(`no frame showed "${r.frameText}" within ${WAIT_MS / 1000}s`);
+  throw new Error(`no frame showed "${r.frameText}" within ${WAIT_MS / 1000}s (frames: ${seen.map(t => JSON.stringify(t)).join(', ')})`);
 }
 
 /** Serves the requests that appear in `dir` until `stop()`; `stop()` resolves when the one in progress is answered. */
@@ -183,7 +190,8 @@ export function servePageRequests(page: RequestPage, dir: string, imagesDir: str
     try {
       const request = JSON.parse(fs.readFileSync(path.join(dir, `${id}.request.json`), 'utf8')) as PageRequest;
       const result = request.kind === 'show' ? await show(page, request, imagesDir, log)
-        : request.kind === 'frameFocus' ? await frameFocus(page, request) : await frameImages(page, request);
+        : request.kind === 'frameFocus' ? await frameFocus(page, request)
+          : request.kind === 'press' ? await page.keyboard.press(request.key).then(() => ({})) : await frameImages(page, request);
       answer(id, { ok: true, ...result });
     } catch (e) {
       answer(id, { ok: false, error: e instanceof Error ? e.message : String(e) });

@@ -107,11 +107,8 @@ function register(test, { open, log }) {
       // The editor area below the tabs: the legend and the chain around the focused cluster.
       screenshot: { name: 'vscode-tls-map', clip: { x: 48, y: 0, width: 1232, height: 480 } },
     });
-    // Keyboard: Tab moves to another node, Shift+Tab comes back, Enter opens the place the cluster comes from.
-    const next = await askPage({ kind: 'frameFocus', frameText: 'In focus: PerconaPGCluster cluster1', selector: '.node.focused', press: 'Tab' });
-    assert.ok(next.active && next.active.id !== 'server:PerconaPGCluster/db/cluster1' && /\bnode\b/.test(next.active.classes), `Tab: ${JSON.stringify(next.active)}`);
-    await focusOn('In focus: PerconaPGCluster cluster1', 'server:PerconaPGCluster/db/cluster1', 'Shift+Tab');
-    await askPage({ kind: 'frameFocus', frameText: 'In focus: PerconaPGCluster cluster1', selector: '.node.focused', press: 'Enter' });
+    // Keyboard: Enter on the focused cluster opens the place it comes from (its name in clusters.yaml).
+    await askPage({ kind: 'press', key: 'Enter' });
     const line = doc.positionAt(doc.getText().indexOf('name: cluster1\n')).line;
     const shown = () => {
       const e = vscode.window.activeTextEditor;
@@ -120,6 +117,19 @@ function register(test, { open, log }) {
     for (const until = Date.now() + WAIT_MS; !shown() && Date.now() < until;) await new Promise(resolve => setTimeout(resolve, 100));
     const e = vscode.window.activeTextEditor;
     assert.ok(shown(), `Enter opens the cluster's name (line ${line}); active: ${e ? `${e.document.uri.fsPath}:${e.selection.active.line}` : 'none'}`);
+    // Tab moves the focus on to another node, Shift+Tab back to the cluster.
+    await vscode.commands.executeCommand(one.command.command, ...one.command.arguments);
+    await focusOn('In focus: PerconaPGCluster cluster1', 'server:PerconaPGCluster/db/cluster1');
+    let next;
+    try {
+      next = await askPage({ kind: 'frameFocus', frameText: 'In focus: PerconaPGCluster cluster1', selector: '.node.focused', press: 'Tab' });
+    } catch (err) {
+      const a = vscode.window.activeTextEditor;
+      const tabs = vscode.window.tabGroups.all.map(g => g.tabs.map(t => `${t.label}${t.isActive ? '*' : ''}`).join(', ')).join(' | ');
+      throw new Error(`${err.message}; after Tab: active editor ${a ? `${a.document.uri.fsPath}:${a.selection.active.line}` : 'none'}, tabs ${tabs}`);
+    }
+    assert.ok(next.active && next.active.id !== 'server:PerconaPGCluster/db/cluster1' && /\bnode\b/.test(next.active.classes), `Tab: ${JSON.stringify(next.active)}`);
+    await focusOn('In focus: PerconaPGCluster cluster1', 'server:PerconaPGCluster/db/cluster1', 'Shift+Tab');
   });
 }
 
