@@ -1,8 +1,8 @@
 /**
  * A layered left-to-right layout of the TLS map, for the SVG drawing (svg.ts) and the editor's view: one column per
  * step of the chain (CAs and issuers, certificates and keys, Secrets and files, users and the files Secrets become in
- * containers, servers, Services), empty columns left out; in a column the nodes are ordered by the mean row of the nodes they come from (one sweep), then
- * by id, so the same map always gets the same picture.
+ * containers, servers, Services), empty columns left out; in a column the nodes are ordered by the mean row of the
+ * nodes they come from (one sweep), then by id, so the same map always gets the same picture.
  */
 import type { MapNode, MapNodeKind, TlsMap } from '../core/tlsMap';
 
