@@ -294,12 +294,16 @@ export const TLS_MAP_REQUEST = 'pgtls/tlsMap';
 export const SHOW_TLS_MAP_COMMAND = 'pgtls.showTlsMap';
 export interface TlsMapParams {
   uri: string;
+  /** An offset in `uri` (the code lens's): the node placed there is the answer's `focus`. */
+  focus?: number;
 }
 export interface TlsMapResult {
   /** The folder the map was built from. */
   folder: string;
   map: import('./core/tlsMap').TlsMap;
   svg: string;
+  /** The id of the node `focus` picked (the resource or server the lens is on), when one is placed there. */
+  focus?: string;
 }
 
 /**

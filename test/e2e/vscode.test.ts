@@ -45,7 +45,7 @@ test('pgtls in VS Code (code-server + headless Chromium): diagnostics, language 
   const group = new ProcessGroup(tmp);
   const log = (line: string) => process.stderr.write(`[e2e vscode] ${line}\n`);
   // One deadline over every step: past it, everything started is killed, so the awaits below fail and return.
-  const overall = setTimeout(() => { log('overall deadline (220 s) passed: killing everything'); group.abort(); }, 220_000);
+  const overall = setTimeout(() => { log('overall deadline (300 s) passed: killing everything'); group.abort(); }, 300_000);
   try {
     const t0 = Date.now();
     const vsix = await buildVsix(tmp, group);
@@ -58,7 +58,7 @@ test('pgtls in VS Code (code-server + headless Chromium): diagnostics, language 
     const r = await runSuiteInCodeServer({
       tmp, group, vsix, outDir, log, workspace: copyWorkspace(tmp), suite: path.join(E2E_DIR, 'suite/index.js'),
       env: { ...(shot ? { PGTLS_E2E_SCREENSHOT: '1' } : {}), PGTLS_E2E_NODE_MODULES: path.join(REPO, 'node_modules'), PGTLS_E2E_REDHAT_YAML: '1' },
-      timeoutMs: 240_000, screenshotsDir, extraVsix: [yamlCompanion],
+      timeoutMs: 280_000, screenshotsDir, extraVsix: [yamlCompanion],
       ...(shot ? { screenshot: SCREENSHOT, imagesDir: path.join(REPO, 'docs/images') } : {}),
     });
     log(`screenshots of the in-editor tests: ${screenshotsDir}${shot ? '' : ' (kept with PGTLS_E2E_KEEP=1)'}`);

@@ -1,7 +1,8 @@
 /**
  * The TLS map over LSP with the real server: `pgtls/tlsMap` answers the map of a document's folder (certificates made
  * by openssl here) with the check's diagnostic on the broken link and the SVG the view shows; the open buffer counts
- * over the disk; the "Show TLS Map" code lens sits on the operator resource's name and at the top of a pgpool.conf.
+ * over the disk; the "Show TLS Map" code lens sits on the operator resource's name and at the top of a pgpool.conf,
+ * asks for the map with its resource in focus, and is gone with `pgtls.mapCodeLens` off.
  */
 import { after, before, test } from 'node:test';
 import * as assert from 'node:assert/strict';
@@ -50,11 +51,32 @@ test('pgtls/tlsMap: the map of the folder with the diagnostic on the broken link
     assert.equal(r2.map.edges.some(e => e.kind === 'serves'), false);
     const lens = (await h.client.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as { range: { start: { line: number } }; command: { title: string; command: string; arguments: unknown[] } }[];
     const show = lens.filter(l => l.command.title === 'Show TLS Map');
-    assert.deepEqual(show.map(l => [l.range.start.line, l.command.command, l.command.arguments]), [[3, SHOW_TLS_MAP_COMMAND, [{ uri }]]]);
+    const focus = edited.indexOf('cluster1');
+    assert.deepEqual(show.map(l => [l.range.start.line, l.command.command, l.command.arguments]), [[3, SHOW_TLS_MAP_COMMAND, [{ uri, focus }]]]);
+    // The lens's arguments ask for the map with the resource in focus.
+    const focused = (await h.client.sendRequest(TLS_MAP_REQUEST, { uri, focus })) as TlsMapResult;
+    assert.equal(focused.focus, 'server:PerconaPGCluster/db/cluster1');
+    assert.equal(((await h.client.sendRequest(TLS_MAP_REQUEST, { uri, focus: edited.indexOf('crVersion') })) as TlsMapResult).focus, undefined);
     const conf = pathToFileURL(path.join(dir, 'pgpool.conf')).href;
     await h.client.sendNotification('textDocument/didOpen', { textDocument: { uri: conf, languageId: 'pgpool-conf', version: 1, text: 'ssl = on\n' } });
     const confLens = (await h.client.sendRequest('textDocument/codeLens', { textDocument: { uri: conf } })) as { range: { start: { line: number } }; command: { title: string } }[];
     assert.deepEqual(confLens.filter(l => l.command.title === 'Show TLS Map').map(l => l.range.start.line), [0]);
+  } finally {
+    h.close();
+  }
+});
+
+test('pgtls.mapCodeLens off: no "Show TLS Map" lens, the request still answers', { skip }, async () => {
+  const h = await startHarness({ workspaceFolders: [dir], settings: { mapCodeLens: false } });
+  try {
+    const file = path.join(dir, 'cluster.yaml');
+    const uri = pathToFileURL(file).href;
+    await h.client.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'yaml', version: 1, text: fs.readFileSync(file, 'utf8') } });
+    const lens = (await h.client.sendRequest('textDocument/codeLens', { textDocument: { uri } })) as { command: { title: string } }[];
+    assert.deepEqual(lens.filter(l => l.command.title === 'Show TLS Map'), []);
+    assert.ok(lens.length > 0, 'the certificate expiry lenses stay');
+    const r = (await h.client.sendRequest(TLS_MAP_REQUEST, { uri })) as TlsMapResult;
+    assert.ok(r.map.nodes.length > 0);
   } finally {
     h.close();
   }

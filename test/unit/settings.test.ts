@@ -51,6 +51,7 @@ const CASES: { [K in keyof Settings]: { kept: [unknown, Settings[K]][]; rejected
   expiryWarningDays: { kept: [[0, 0], [7, 7], [3650, 3650], ['14', 14]], rejected: [-1, 3651, 7.5, 'x', '', ' ', true] },
   maxProblems: { kept: [[1, 1], [250, 250], [100000, 100000], ['50', 50]], rejected: [0, -5, 100001, 2.5, 'many', '', true] },
   certificateLenses: { kept: [[false, false], [true, true]], rejected: ['off', 0] },
+  mapCodeLens: { kept: [[false, false], [true, true]], rejected: ['false', 1] },
   crdPaths: { kept: [[['crds', 'more/crds.yaml'], ['crds', 'more/crds.yaml']], [['crds', '', ' ', 3], ['crds']], [[], []]], rejected: ['crds', 3, {}] },
   pathMappings: {
     kept: [

@@ -2,8 +2,9 @@
  * "PG TLS: Show TLS Map" (`pgtls.showTlsMap`, also the "Show TLS Map" code lens): asks the language server for the TLS
  * map of the active file's folder (protocol.ts `pgtls/tlsMap`) and shows the SVG it draws in a webview. The drawing
  * uses the theme's colours (VS Code's CSS variables); every node is focusable, and Enter, Space or a click opens the
- * place it comes from. An argument `{ uri }` picks the file (the code lens, tests); the command resolves with the
- * counts of what it drew.
+ * place it comes from. An argument `{ uri, focus? }` picks the file and, for the code lens, the offset of its resource:
+ * that node is highlighted, scrolled into view and given the keyboard focus (else the first node has it). The command
+ * resolves with the counts of what it drew and the id of the node in focus.
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
@@ -19,7 +20,8 @@ export function registerTlsMapCommand(context: vscode.ExtensionContext, server: 
     }
     const client = server();
     if (!client) throw new Error('the pgtls language server is not running');
-    const result = await client.sendRequest<TlsMapResult>(TLS_MAP_REQUEST, { uri });
+    const params: TlsMapParams = { uri, ...(typeof args?.focus === 'number' ? { focus: args.focus } : {}) };
+    const result = await client.sendRequest<TlsMapResult>(TLS_MAP_REQUEST, params);
     if (!panel) {
       panel = vscode.window.createWebviewPanel('pgtls.tlsMap', 'TLS Map', vscode.ViewColumn.Beside, { enableScripts: true, localResourceRoots: [] });
       panel.onDidDispose(() => { panel = undefined; }, undefined, context.subscriptions);
@@ -31,16 +33,18 @@ export function registerTlsMapCommand(context: vscode.ExtensionContext, server: 
       }, undefined, context.subscriptions);
     }
     panel.title = `TLS Map: ${result.folder.split(/[/\\]/).pop() ?? ''}`;
-    panel.webview.html = html(result, nonce());
+    panel.webview.html = html(result, vscode.workspace.asRelativePath(result.folder), nonce());
     panel.reveal(vscode.ViewColumn.Beside);
     const broken = result.map.edges.filter(e => e.broken).length;
-    return { folder: result.folder, nodes: result.map.nodes.length, edges: result.map.edges.length, broken };
+    return { folder: result.folder, nodes: result.map.nodes.length, edges: result.map.edges.length, broken, ...(result.focus ? { focus: result.focus } : {}) };
   }));
 }
 
-function html(r: TlsMapResult, n: string): string {
+function html(r: TlsMapResult, folder: string, n: string): string {
   const empty = r.map.nodes.length === 0
     ? '<p>No certificates, Secrets or TLS settings were found in this folder.</p>' : '';
+  const focused = r.focus ? r.map.nodes.find(x => x.id === r.focus) : undefined;
+  const focusText = focused ? ` In focus: <strong>${escapeHtml(focused.label)}</strong>.` : '';
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'nonce-${n}';">
@@ -49,9 +53,12 @@ body { color: var(--vscode-foreground); background: var(--vscode-editor-backgrou
 .legend { margin: 0 0 8px; color: var(--vscode-descriptionForeground); }
 .legend .bad { color: var(--vscode-errorForeground); }
 svg .node { cursor: pointer; }
+svg .node.focused rect { stroke: var(--vscode-focusBorder, #0969da); stroke-width: 3; fill: var(--vscode-editor-selectionHighlightBackground, #dbeafe); }
+svg .node.focused.broken rect { stroke: var(--vscode-errorForeground, #cf222e); }
+svg .edge.focused { stroke-width: 2.5; }
 </style></head>
 <body>
-<p class="legend">Chain of trust in ${escapeHtml(r.folder)}: ${r.map.nodes.length} nodes, ${r.map.edges.length} links, <span class="bad">${r.map.edges.filter(e => e.broken).length} broken</span>. Tab moves between nodes; Enter opens the place a node comes from.</p>
+<p class="legend">Chain of trust in ${escapeHtml(folder)}: ${r.map.nodes.length} nodes, ${r.map.edges.length} links, <span class="bad">${r.map.edges.filter(e => e.broken).length} broken</span>. Tab moves between nodes; Enter opens the place a node comes from.${focusText}</p>
 ${empty}${r.svg}
 <script nonce="${n}">
 const vscode = acquireVsCodeApi();
@@ -60,8 +67,21 @@ document.querySelectorAll('[data-file]').forEach(el => {
   el.addEventListener('click', () => open(el));
   el.addEventListener('keydown', e => { if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); open(el); } });
 });
-const first = document.querySelector('.node');
-if (first) first.focus();
+// The node the code lens was on: highlighted with its links, scrolled into view, and given the keyboard focus.
+const want = ${JSON.stringify(r.focus ?? '').replace(/</g, '\\u003c')};
+const focused = want ? Array.from(document.querySelectorAll('.node')).find(el => el.dataset.id === want) : undefined;
+if (focused) {
+  focused.classList.add('focused');
+  focused.setAttribute('aria-current', 'true');
+  document.querySelectorAll('.edge').forEach(e => {
+    if (e.dataset.from === want || e.dataset.to === want) e.classList.add('focused');
+  });
+  focused.scrollIntoView({ block: 'center', inline: 'center' });
+  // A resized view (the editor group beside it closed or moved) keeps the focused node in view.
+  window.addEventListener('resize', () => focused.scrollIntoView({ block: 'nearest', inline: 'center' }));
+}
+const first = focused || document.querySelector('.node');
+if (first) first.focus({ preventScroll: !!focused });
 </script>
 </body></html>`;
 }

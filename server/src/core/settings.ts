@@ -57,6 +57,10 @@ export const SETTINGS_SPEC: { readonly [K in keyof Settings]: SettingSpec & { de
     type: 'boolean', default: true,
     description: 'Show "expires in N days" above the certificates of Kubernetes Secrets and of the certificate and CA files that pgpool.conf, postgresql.conf and pgbouncer.ini name, with "Renew" where the folder holds the set\'s ca.crt and ca.key.',
   },
+  mapCodeLens: {
+    type: 'boolean', default: true,
+    description: 'Show "Show TLS Map" above each operator resource (PerconaPGCluster, PostgresCluster, postgresql, KubeDB Pgpool) and at the top of pgpool.conf; it opens the TLS map of the folder with that resource in focus. The command "PG TLS: Show TLS Map" works either way.',
+  },
   crdPaths: {
     type: 'string[]', default: [],
     description: 'CustomResourceDefinition (CRD) files or folders, besides those found in the workspace, whose schemas and CEL rules validate the matching resources; relative paths are resolved against each workspace folder.',

@@ -62,7 +62,11 @@ export interface MapNode {
 }
 
 export type MapEdgeKind =
-  | 'issues' | 'holds' | 'serves' | 'trusts' | 'key-of' | 'answers' | 'authenticates' | 'signs' | 'writes' | 'uses';
+  | 'issues' | 'holds' | 'serves' | 'trusts' | 'key-of' | 'answers' | 'authenticates' | 'signs' | 'writes' | 'uses'
+  /** A server's CA file → the users of its certificate logins (pg_hba.conf, pool_hba.conf). */
+  | 'verifies'
+  /** A Secret → the file one of its keys becomes in a container (`items`: key → path, or the key's own name). */
+  | 'projects';
 
 export interface MapEdge {
   /** `<from>|<kind>|<to>`. */

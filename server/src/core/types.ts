@@ -129,6 +129,8 @@ export interface Settings {
   expiryWarningDays: number;
   /** Show the certificate expiry code lens on Secret certificate keys and on the certificate files settings name. */
   certificateLenses: boolean;
+  /** Show the "Show TLS Map" code lens on operator resources and at the top of pgpool.conf. */
+  mapCodeLens: boolean;
   /**
    * Extra files or folders holding CustomResourceDefinitions whose schemas validate the matching resources, besides the
    * CRDs found in the workspace. Relative paths are resolved against each workspace folder.

@@ -153,7 +153,7 @@ export function definition(g: Glue, p: DefinitionParams): Promise<Location[]> {
 /** The certificate expiry lenses of a document (Secrets in YAML, the certificate files a configuration names). */
 export function codeLenses(g: Glue, p: CodeLensParams): Promise<CodeLens[]> {
   return atDocument<CodeLens[]>(g, p.textDocument.uri, 'code lens', [], (doc, src, settings) =>
-    [...g.service.certLenses(src.source, src.file, settings), ...mapLenses(src.source, p.textDocument.uri)].map(l => toCodeLens(l, doc)));
+    [...g.service.certLenses(src.source, src.file, settings), ...mapLenses(src.source, p.textDocument.uri, settings)].map(l => toCodeLens(l, doc)));
 }
 
 export function completion(g: Glue, p: CompletionParams): Promise<CompletionItem[]> {

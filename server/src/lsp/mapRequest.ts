@@ -5,10 +5,10 @@
  */
 import * as path from 'node:path';
 import { LSPErrorCodes, ResponseError } from 'vscode-languageserver';
-import { buildTlsMap, mapLensSpans, toSvg } from '../map';
+import { buildTlsMap, focusNode, mapLensSpans, toSvg } from '../map';
 import { SHOW_TLS_MAP_COMMAND, TLS_MAP_REQUEST, type TlsMapParams, type TlsMapResult } from '../protocol';
 import type { CertLens } from '../service';
-import type { LanguageId, SourceDocument } from '../core/types';
+import type { LanguageId, Settings, SourceDocument } from '../core/types';
 import { walkFiles, byPathOrder } from '../node/listFiles';
 import { pathToUri, uriToPath } from './convert';
 import type { Glue } from './features';
@@ -30,7 +30,8 @@ export function registerMapRequest(g: Glue): void {
         if (text !== undefined) files.push({ path: n, text, languageId: g.service.languageOf(n)! });
       }
       const map = buildTlsMap(g.service, g.env, { files, settings: await g.store.settings(String(p.uri)) });
-      return { folder, map, svg: toSvg(map, { title: `TLS map of ${path.basename(folder)}` }) };
+      const focus = typeof p.focus === 'number' ? focusNode(map, file, p.focus) : undefined;
+      return { folder, map, svg: toSvg(map, { title: `TLS map of ${path.basename(folder)}` }), ...(focus ? { focus } : {}) };
     } catch (e) {
       g.log(`TLS map failed for ${String(p?.uri)}: ${e instanceof Error ? e.message : String(e)}`);
       return new ResponseError(LSPErrorCodes.RequestFailed, 'the TLS map could not be built (see the PG TLS output)');
@@ -38,7 +39,11 @@ export function registerMapRequest(g: Glue): void {
   });
 }
 
-/** The "Show TLS Map" lenses of a document (operator resources, pgpool.conf), as the glue turns lenses into LSP. */
-export function mapLenses(doc: SourceDocument, uri: string): CertLens[] {
-  return mapLensSpans(doc.text, doc.languageId).map(span => ({ span, title: 'Show TLS Map', command: { id: SHOW_TLS_MAP_COMMAND, arguments: [{ uri }] } }));
+/**
+ * The "Show TLS Map" lenses of a document (operator resources, pgpool.conf), as the glue turns lenses into LSP; each
+ * asks for the map with its resource in focus (`focus`: the lens's offset).
+ */
+export function mapLenses(doc: SourceDocument, uri: string, settings: Settings): CertLens[] {
+  return mapLensSpans(doc.text, doc.languageId, settings)
+    .map(span => ({ span, title: 'Show TLS Map', command: { id: SHOW_TLS_MAP_COMMAND, arguments: [{ uri, focus: span[0] }] } }));
 }

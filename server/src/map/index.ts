@@ -4,6 +4,8 @@
  */
 export { brokenKind, buildTlsMap, type MapInput, type MapService } from './build';
 export { toDot } from './dot';
+export { focusNode } from './focus';
 export { toSvg, type SvgOptions } from './svg';
+export { layout } from './layout';
 export { mapLensSpans } from './yamlFacts';
 export type { TlsMap } from '../core/tlsMap';

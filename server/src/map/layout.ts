@@ -1,8 +1,8 @@
 /**
  * A layered left-to-right layout of the TLS map, for the SVG drawing (svg.ts) and the editor's view: one column per
- * step of the chain (CAs and issuers, certificates and keys, Secrets and files, users, servers, Services), empty
- * columns left out; in a column the nodes are ordered by the mean row of the nodes they come from (one sweep), then
- * by id, so the same map always gets the same picture.
+ * step of the chain (CAs and issuers, certificates and keys, Secrets and files, users and the files Secrets become in
+ * containers, servers, Services), empty columns left out; in a column the nodes are ordered by the mean row of the
+ * nodes they come from (one sweep), then by id, so the same map always gets the same picture.
  */
 import type { MapNode, MapNodeKind, TlsMap } from '../core/tlsMap';
 
@@ -33,8 +33,11 @@ export interface Layout {
 }
 
 export function layout(map: TlsMap): Layout {
-  const used = [...new Set(map.nodes.map(n => COLUMN[n.kind]))].sort((a, b) => a - b);
-  const columns: MapNode[][] = used.map(c => map.nodes.filter(n => COLUMN[n.kind] === c));
+  // A file a Secret's key becomes in a container (a `projects` link) stands after the Secret, beside the users.
+  const projected = new Set(map.edges.filter(e => e.kind === 'projects').map(e => e.to));
+  const columnOf = (n: MapNode) => (projected.has(n.id) ? COLUMN.user : COLUMN[n.kind]);
+  const used = [...new Set(map.nodes.map(columnOf))].sort((a, b) => a - b);
+  const columns: MapNode[][] = used.map(c => map.nodes.filter(n => columnOf(n) === c));
   const row = new Map<string, number>();
   const preds = new Map<string, string[]>();
   for (const e of map.edges) preds.set(e.to, [...(preds.get(e.to) ?? []), e.from]);

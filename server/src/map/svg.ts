@@ -68,7 +68,7 @@ function edgeSvg(e: MapEdge, a: Box, b: Box): string {
   }
   const cls = e.broken ? 'edge broken' : 'edge';
   const tip = [`${e.kind}${e.label ? ` (${e.label})` : ''}`, ...e.diagnostics.map(diagText)].join('\n');
-  return `<path class="${cls}" d="${d}" marker-end="url(#${e.broken ? 'arrow-broken' : 'arrow'})" data-id="${esc(e.id)}"${placeAttrs(e.place)}><title>${esc(tip)}</title></path>`;
+  return `<path class="${cls}" d="${d}" marker-end="url(#${e.broken ? 'arrow-broken' : 'arrow'})" data-id="${esc(e.id)}" data-from="${esc(e.from)}" data-to="${esc(e.to)}"${placeAttrs(e.place)}><title>${esc(tip)}</title></path>`;
 }
 
 function nodeSvg(box: Box): string {

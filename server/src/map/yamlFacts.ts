@@ -7,7 +7,7 @@
 import { isMap, isPair, isScalar, isSeq, parseAllDocuments, type Node, type YAMLMap } from 'yaml';
 import { decodeBase64 } from '../certs/containers';
 import { CERTIFICATE_LABELS, isPrivateKeyLabel, readPemBlocks } from '../core/pem';
-import type { Span } from '../core/types';
+import type { Settings, Span } from '../core/types';
 import { spiloServices } from '../languages/k8s';
 
 /** One `data`/`stringData` entry of a Secret that holds certificates or a private key. */
@@ -42,6 +42,29 @@ export interface SecretUse {
   services?: string[];
   /** `authenticates`: the user the operator logs in with this certificate. */
   user?: string;
+  /** `items` of the projection: only these keys, each as the file `path` (absent: every key as its own name). */
+  items?: ProjectedItem[];
+  /** Where the operator mounts the projected files, when the facts say so (Percona's `/pgconf/tls`). */
+  mountPath?: string;
+}
+
+/** One `items` entry of a Secret projection or volume: the Secret key and the file it becomes. */
+export interface ProjectedItem {
+  key: string;
+  path: string;
+  span: Span;
+}
+
+/** A Secret volume mounted into a container of a workload (Deployment, StatefulSet, Pod, ...). */
+export interface SecretMount {
+  /** "Deployment pgpool, container pgpool". */
+  owner: string;
+  namespace?: string;
+  secret: string;
+  /** The volume's `secretName` (or projected source's `name`). */
+  span: Span;
+  mountPath: string;
+  items?: ProjectedItem[];
 }
 
 export interface ServerFact {
@@ -75,6 +98,7 @@ export interface CertificateRequestFact {
 
 export interface YamlFacts {
   secrets: SecretFact[];
+  mounts: SecretMount[];
   servers: ServerFact[];
   issuers: IssuerFact[];
   requests: CertificateRequestFact[];
@@ -84,7 +108,7 @@ const MAX_DEPTH_ITEMS = 10_000;
 
 /** The facts of one YAML file; an unreadable file has none. Never throws. */
 export function yamlFacts(text: string): YamlFacts {
-  const out: YamlFacts = { secrets: [], servers: [], issuers: [], requests: [] };
+  const out: YamlFacts = { secrets: [], mounts: [], servers: [], issuers: [], requests: [] };
   let docs: ReturnType<typeof parseAllDocuments>;
   try {
     const parsed = parseAllDocuments(text, { uniqueKeys: false });
@@ -124,6 +148,72 @@ function resource(r: YAMLMap, out: YamlFacts): void {
   else if (kind === 'Pgpool' && group === 'kubedb.com') out.servers.push(kubedbPgpool(r, kind, head));
   else if ((kind === 'Issuer' || kind === 'ClusterIssuer') && group === 'cert-manager.io') out.issuers.push(issuer(r, kind, head));
   else if (kind === 'Certificate' && group === 'cert-manager.io') out.requests.push(request(r, head));
+  else if (POD_SPEC[kind] && (group === 'apps' || group === 'batch' || api === 'v1')) out.mounts.push(...secretMounts(r, kind, head));
+}
+
+const POD_SPEC: Record<string, string[]> = {
+  Pod: ['spec'], Deployment: ['spec', 'template', 'spec'], StatefulSet: ['spec', 'template', 'spec'], DaemonSet: ['spec', 'template', 'spec'],
+  ReplicaSet: ['spec', 'template', 'spec'], Job: ['spec', 'template', 'spec'], CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec'],
+};
+
+/** `items: [{ key, path }]` of a projection or a volume source, with each entry's place. */
+function projectedItems(list: Node | undefined): ProjectedItem[] | undefined {
+  if (!isSeq(list) || !list.items.length) return undefined;
+  const out: ProjectedItem[] = [];
+  for (const i of list.items) {
+    if (!isMap(i)) continue;
+    const key = str(i, ['key']);
+    const path = str(i, ['path']);
+    if (key && path) out.push({ key, path, span: spanOf(i) });
+  }
+  return out;
+}
+
+/**
+ * The Secret volumes a workload's containers mount (whole mounts, not `subPath` ones), as the Kubernetes API reads
+ * them (Volume, VolumeMount, KeyToPath): `secret.secretName` and the `secret` sources of a projected volume.
+ */
+function secretMounts(r: YAMLMap, kind: string, head: Head): SecretMount[] {
+  const spec = node(r, POD_SPEC[kind]!);
+  if (!isMap(spec)) return [];
+  const volumes = new Map<string, { secret: string; span: Span; items?: ProjectedItem[] }[]>();
+  const vols = node(spec, ['volumes']);
+  for (const v of isSeq(vols) ? vols.items : []) {
+    if (!isMap(v)) continue;
+    const name = str(v, ['name']);
+    if (!name) continue;
+    const sources: Node[] = [];
+    const single = node(v, ['secret']);
+    if (isMap(single)) sources.push(single);
+    const projected = node(v, ['projected', 'sources']);
+    for (const p of isSeq(projected) ? projected.items : []) {
+      const sec = isMap(p) ? node(p, ['secret']) : undefined;
+      if (isMap(sec)) sources.push(sec);
+    }
+    const list = sources.flatMap(src => {
+      const key = node(src, ['secretName']) ? 'secretName' : 'name';
+      const secret = str(src, [key]);
+      const at = node(src, [key]);
+      const items = projectedItems(node(src, ['items']));
+      return secret && at ? [{ secret, span: spanOf(at), ...(items ? { items } : {}) }] : [];
+    });
+    if (list.length) volumes.set(name, list);
+  }
+  const out: SecretMount[] = [];
+  const containers = [node(spec, ['initContainers']), node(spec, ['containers'])].flatMap(c => (isSeq(c) ? c.items : []));
+  for (const c of containers) {
+    if (!isMap(c)) continue;
+    const mounts = node(c, ['volumeMounts']);
+    for (const m of isSeq(mounts) ? mounts.items : []) {
+      if (!isMap(m) || str(m, ['subPath']) || str(m, ['subPathExpr'])) continue;
+      const mountPath = str(m, ['mountPath']);
+      const vol = volumes.get(str(m, ['name']) ?? '');
+      if (!vol || !mountPath?.startsWith('/')) continue;
+      const owner = `${kind} ${head.name}, container ${str(c, ['name']) ?? '?'}`;
+      for (const v of vol) out.push({ owner, ...(head.namespace ? { namespace: head.namespace } : {}), mountPath, ...v });
+    }
+  }
+  return out;
 }
 
 type Head = { name: string; nameSpan: Span; namespace?: string };
@@ -156,9 +246,11 @@ function crunchy(r: YAMLMap, kind: string, head: Head, base: string[], rootCa: b
   const ref = (path: string[], u: Omit<SecretUse, 'secret' | 'field' | 'span'>) => {
     const n = node(r, [...path, 'name']);
     const secret = str(r, [...path, 'name']);
-    if (n && secret) uses.push({ secret, field: path.join('.'), span: spanOf(n), ...u });
+    const items = projectedItems(node(r, [...path, 'items']));
+    if (n && secret) uses.push({ secret, field: path.join('.'), span: spanOf(n), ...u, ...(items ? { items } : {}) });
   };
-  ref([...base, 'customTLSSecret'], { role: 'serves', certKey: 'tls.crt', services: [`${cluster}-primary`, `${cluster}-replicas`] });
+  // Percona mounts the cluster certificate at /pgconf/tls (reference/operators.md §2.1).
+  ref([...base, 'customTLSSecret'], { role: 'serves', certKey: 'tls.crt', services: [`${cluster}-primary`, `${cluster}-replicas`], ...(rootCa ? { mountPath: '/pgconf/tls' } : {}) });
   ref([...base, 'customReplicationTLSSecret'], { role: 'authenticates', certKey: 'tls.crt', user: '_crunchyrepl' });
   if (rootCa) ref([...base, 'customRootCATLSSecret'], { role: 'trusts', certKey: 'root.crt' });
   if (pgBouncer) ref(['spec', 'proxy', 'pgBouncer', 'customTLSSecret'], { role: 'serves', certKey: 'tls.crt', services: [`${cluster}-pgbouncer`] });
@@ -248,8 +340,12 @@ function latin1(bytes: Uint8Array | undefined): string {
   return s;
 }
 
-/** Where the "Show TLS Map" code lens goes: each operator resource's name, the top of a pgpool.conf. */
-export function mapLensSpans(text: string, languageId: string): Span[] {
+/**
+ * Where the "Show TLS Map" code lens goes: each operator resource's name, the top of a pgpool.conf; none with
+ * `pgtls.mapCodeLens` off.
+ */
+export function mapLensSpans(text: string, languageId: string, settings: Pick<Settings, 'mapCodeLens'>): Span[] {
+  if (!settings.mapCodeLens) return [];
   if (languageId === 'pgpool-conf') return [[0, 0]];
   if (languageId !== 'yaml' || !/\b(PerconaPGCluster|PostgresCluster|postgresql|Pgpool)\b/.test(text)) return [];
   return yamlFacts(text).servers.map(s => s.nameSpan);

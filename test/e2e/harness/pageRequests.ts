@@ -15,6 +15,13 @@
  *   { kind: 'frameImages', frameText }
  *     → the images of the frame (a webview's inner document) whose body text contains `frameText`, with their
  *       natural size (0 × 0: the browser did not load the picture).
+ *   { kind: 'frameFocus', frameText, selector, press? }
+ *     → in the frame whose body text contains `frameText` (after pressing the key `press` on the page, which goes to
+ *       the element that has the keyboard focus): the element that has the focus (its `data-id` and classes), whether
+ *       the frame's document has the focus, and each element matching `selector` with its `data-id`, classes and
+ *       whether it lies inside the frame's viewport.
+ *   { kind: 'press', key }
+ *     → presses the key on the page (it goes to the element that has the keyboard focus, in whatever frame).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -27,6 +34,7 @@ interface ElementHandle {
 }
 interface Frame {
   evaluate<T>(fn: () => T): Promise<T>;
+  evaluate<T, A>(fn: (arg: A) => T, arg: A): Promise<T>;
 }
 export interface RequestPage {
   waitForSelector(selector: string, options: { timeout: number; state?: 'visible' | 'attached' }): Promise<ElementHandle | null>;
@@ -34,6 +42,7 @@ export interface RequestPage {
   click(selector: string, options: { timeout: number }): Promise<void>;
   screenshot(options: { path: string; clip?: Clip }): Promise<unknown>;
   frames(): Frame[];
+  keyboard: { press(key: string): Promise<void> };
 }
 
 interface Clip { x: number; y: number; width: number; height: number }
@@ -47,7 +56,12 @@ interface ShowRequest {
   screenshot?: { name: string; element?: string; clip?: Clip };
 }
 interface FrameImagesRequest { kind: 'frameImages'; frameText: string }
-type PageRequest = ShowRequest | FrameImagesRequest;
+interface FrameFocusRequest { kind: 'frameFocus'; frameText: string; selector: string; press?: string }
+interface PressRequest { kind: 'press'; key: string }
+type PageRequest = ShowRequest | FrameImagesRequest | FrameFocusRequest | PressRequest;
+
+/** What a frameFocus request answers about one element. */
+export interface FocusedElement { id: string; classes: string; inView: boolean }
 
 export interface FrameImage { src: string; alt: string; width: number; height: number }
 
@@ -126,6 +140,41 @@ async function frameImages(page: RequestPage, r: FrameImagesRequest): Promise<ob
   throw new Error(`no frame showed "${r.frameText}" with its pictures loaded within ${WAIT_MS / 1000}s (frames: ${seen.map(t => JSON.stringify(t)).join(', ')})`);
 }
 
+/**
+ * Runs in the frame: the focused element and the elements matching the selector. No named inner functions (see
+ * settledSize).
+ */
+function focusState([text, selector]: [string, string]): { found: boolean; hasFocus: boolean; active: FocusedElement | null; matches: FocusedElement[] } {
+  if (!document.body || !document.body.innerText.includes(text)) return { found: false, hasFocus: false, active: null, matches: [] };
+  const focused = document.activeElement && document.activeElement !== document.body ? document.activeElement : null;
+  const described = [...(focused ? [focused] : []), ...Array.from(document.querySelectorAll(selector))].map(el => {
+    const r = el.getBoundingClientRect();
+    return {
+      id: el.getAttribute('data-id') ?? '', classes: el.getAttribute('class') ?? '',
+      inView: r.width > 0 && r.left >= 0 && r.top >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight,
+    };
+  });
+  return { found: true, hasFocus: document.hasFocus(), active: focused ? described[0]! : null, matches: described.slice(focused ? 1 : 0) };
+}
+
+/** The focus inside a webview's frame, after a key press when asked; looked at again until the frame shows the text. */
+async function frameFocus(page: RequestPage, r: FrameFocusRequest): Promise<object> {
+  if (r.press) await page.keyboard.press(r.press);
+  const deadline = Date.now() + WAIT_MS;
+  let seen: string[] = [];
+  while (Date.now() < deadline) {
+    seen = [];
+    for (const frame of page.frames()) {
+      const state = await frame.evaluate(focusState, [r.frameText, r.selector] as [string, string]).catch((e: unknown) => { seen.push(`error: ${String(e).slice(0, 80)}`); return undefined; });
+      if (state?.found) return state;
+      const text = await frame.evaluate(() => (document.body ? document.body.innerText : '(no body)')).catch(() => '(gone)');
+      seen.push(text.slice(0, 60).replace(/\s+/g, ' '));
+    }
+    await new Promise(resolve => setTimeout(resolve, 250));
+  }
+  throw new Error(`no frame showed "${r.frameText}" within ${WAIT_MS / 1000}s (frames: ${seen.map(t => JSON.stringify(t)).join(', ')})`);
+}
+
 /** Serves the requests that appear in `dir` until `stop()`; `stop()` resolves when the one in progress is answered. */
 export function servePageRequests(page: RequestPage, dir: string, imagesDir: string | undefined, log: (l: string) => void): { stop: () => Promise<void> } {
   fs.mkdirSync(dir, { recursive: true });
@@ -140,7 +189,9 @@ export function servePageRequests(page: RequestPage, dir: string, imagesDir: str
   const serve = async (id: string) => {
     try {
       const request = JSON.parse(fs.readFileSync(path.join(dir, `${id}.request.json`), 'utf8')) as PageRequest;
-      const result = request.kind === 'show' ? await show(page, request, imagesDir, log) : await frameImages(page, request);
+      const result = request.kind === 'show' ? await show(page, request, imagesDir, log)
+        : request.kind === 'frameFocus' ? await frameFocus(page, request)
+          : request.kind === 'press' ? await page.keyboard.press(request.key).then(() => ({})) : await frameImages(page, request);
       answer(id, { ok: true, ...result });
     } catch (e) {
       answer(id, { ok: false, error: e instanceof Error ? e.message : String(e) });

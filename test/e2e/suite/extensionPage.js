@@ -1,7 +1,7 @@
 // In-editor tests of what a new user sees before any diagnostic: the installed package's exact contents, the
 // extension page (icon, README with its pictures, changelog), the language status item and the "Get started"
 // walkthrough. The browser side looks at the workbench for them (page.js, harness/pageRequests.ts) and, with
-// PGTLS_SCREENSHOT=1, takes the pictures the marketplace README shows (docs/images/).
+// PGTLS_SCREENSHOT=1, takes the pictures the marketplace README shows (docs/images/; the TLS map's in tlsMap.js).
 'use strict';
 const vscode = require('vscode');
 const assert = require('node:assert/strict');
@@ -159,6 +159,9 @@ function register(test, { open, log }) {
     assert.equal(frame.images.length, pictures, 'every picture of the README is on the page');
     const broken = frame.images.filter(i => i.width === 0 || i.height === 0);
     assert.deepEqual(broken, [], 'pictures the extension page could not load');
+    // The TLS map's picture (suite/tlsMap.js takes it): on the page, loaded.
+    const map = frame.images.find(i => /TLS map/.test(i.alt));
+    assert.ok(map && map.width > 600 && map.height > 200, `the TLS map picture: ${JSON.stringify(map)}`);
     await closeAll();
   });
 }

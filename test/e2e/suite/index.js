@@ -285,6 +285,8 @@ require('./extensionPage').register(test, { open, log });
 require('./structure').register(test, { open, log, fileUri });
 // The certificate lifecycle commands and the expiry lens (suite/lifecycle.js).
 require('./lifecycle').register(test, { open, log });
+// The TLS map's code lens: the setting, the focus on the lens's resource, the README picture (suite/tlsMap.js).
+require('./tlsMap').register(test, { open, log });
 // Issue 12's linter conventions (suppression comments, the rule setting, fix-all on save): suite/linter.js.
 require('./linter')({ test, open, diagnosticsWhen, log, codeOf });
 // Issue 12's "Configuration and certificates are not linked", one test per item: suite/issue12config.js.
