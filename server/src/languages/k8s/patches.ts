@@ -71,7 +71,18 @@ function kustomizations(env: ServiceEnv, path: string): { path: string; text: ()
     if (roots.includes(norm(dir))) break;
   }
   for (const p of listedKustomizations(env)) if (!paths.some(q => norm(q) === norm(p))) paths.push(p);
-  return paths.map(p => ({ path: p, text: () => env.readText(p) }));
+  return paths.map(p => ({ path: p, text: () => readInRun(env, p) }));
+}
+
+/** The texts a `pgtls check` run read (its files do not change while it runs): each kustomization path read once per run. */
+const runReads = new WeakMap<ServiceEnv, Map<string, string | undefined>>();
+
+function readInRun(env: ServiceEnv, p: string): string | undefined {
+  if (!env.workspace?.partial) return env.readText(p);
+  let reads = runReads.get(env);
+  if (!reads) runReads.set(env, (reads = new Map()));
+  if (!reads.has(p)) reads.set(p, env.readText(p));
+  return reads.get(p);
 }
 
 /** kustomizationRefs, memoised by path and text (every validation of every YAML file asks again). */

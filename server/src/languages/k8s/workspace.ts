@@ -73,8 +73,21 @@ export class WorkspaceResources {
     return out;
   }
 
+  /**
+   * The documents of `kind` that may hold `value` (a name) as a whole key or value: with an index that answers by
+   * words (`pgtls check`), only the files that hold it; else every document of the kind. Callers compare the value.
+   */
+  documentsOf(kind: string, value: string): IndexedDocument[] {
+    const docs = this.ctx.env.workspace?.containing ? this.documents(value) : this.documents(kind);
+    return docs.filter(d => d.header.kind === kind);
+  }
+
   /** Documents of `kind` named `name`; `namespace` filters when both sides name one (an unset namespace matches any). */
   find(kind: string, name: string, namespace?: string, apiVersion?: string): IndexedDocument[] {
+    const match = (d: IndexedDocument) => (!apiVersion || d.header.apiVersion === apiVersion)
+      && (!namespace || !d.header.namespace || d.header.namespace === namespace);
+    // Perf: an index answers by name: the files that hold the name, not every document of the kind.
+    if (this.ctx.env.workspace?.containing) return this.documentsOf(kind, name).filter(d => d.header.name === name && match(d));
     // Perf: the documents of a kind are indexed by name once per run; rules look up many names of few kinds.
     let byName = this.byKindName.get(kind);
     if (!byName) {
@@ -87,8 +100,7 @@ export class WorkspaceResources {
       }
       this.byKindName.set(kind, byName);
     }
-    return (byName.get(name) ?? []).filter(d => (!apiVersion || d.header.apiVersion === apiVersion)
-      && (!namespace || !d.header.namespace || d.header.namespace === namespace));
+    return (byName.get(name) ?? []).filter(match);
   }
 
   /**
@@ -96,7 +108,7 @@ export class WorkspaceResources {
    * name one (an unset namespace matches any), or in every namespace when `namespace` is undefined.
    */
   certificatesWriting(name: string, namespace?: string): IndexedDocument[] {
-    return this.documents('Certificate').filter(d => d.header.kind === 'Certificate' && d.header.apiVersion === 'cert-manager.io/v1'
+    return this.documentsOf('Certificate', name).filter(d => d.header.apiVersion === 'cert-manager.io/v1'
       && (!namespace || !d.header.namespace || d.header.namespace === namespace)
       && d.doc.part.doc !== undefined && stringAt(d.doc.part.doc, ['spec', 'secretName'])?.value === name);
   }
