@@ -6,11 +6,13 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { LANGUAGE_TABLE, SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from '../service';
 import type { Settings } from '../core/types';
+import * as os from 'node:os';
 import { checkableFiles, listFiles, pathFilter, type PathFilter } from '../node/listFiles';
 import { MAX_CONFIG_BYTES, formatBytes, kindOf, parseByteSize, readDescriptorText } from '../node/readFiles';
 import type { Service } from '../service';
 import { UsageError, choiceFlag, many, one, parseArgs, type CliIo, type Flags } from './args';
 import { emptyReport, nothingChecked, type CheckReport } from './checkSummary';
+import { checkInWorkers } from './checkJobs';
 import { checkOne, type StdinInput } from './checkOne';
 import { CheckPrinter, FORMATS, type FileOutcome } from './checkOutput';
 import { indexedService, type CheckServiceOptions } from './checkService';
@@ -23,7 +25,7 @@ const FLAG_SETTINGS = SETTING_KEYS.filter(k => SETTINGS_SPEC[k].flag !== undefin
 
 /** `check`'s flags: --format and one per flagged setting (a value flag may repeat: each value is checked, the last counts). */
 const CHECK_FLAGS: Flags = {
-  format: 'list', include: 'list', exclude: 'list', 'max-file-size': 'string',
+  format: 'list', include: 'list', exclude: 'list', 'max-file-size': 'string', jobs: 'string',
   ...Object.fromEntries(FLAG_SETTINGS.map(k => [SETTINGS_SPEC[k].flag!.slice(2), flagTakesValue(k) ? 'list' : 'bool'])),
 };
 
@@ -45,6 +47,7 @@ export function checkOptionsHelp(): string {
     line('--include GLOB', 'in folders, check only the files matching GLOB (repeatable); a GLOB naming a skipped folder walks it'),
     line('--exclude GLOB', 'in folders, leave out the files and folders matching GLOB (repeatable)'),
     line('--max-file-size SIZE', `the largest file read, e.g. 64M (default ${formatBytes(MAX_CONFIG_BYTES)})`),
+    line('--jobs N', 'check files in N worker threads (default: the number of cores); output order and bytes do not depend on N'),
   ];
   for (const k of FLAG_SETTINGS) {
     const spec = SETTINGS_SPEC[k];
@@ -63,6 +66,8 @@ interface CheckOptions {
   filter?: PathFilter;
   /** `--max-file-size`. */
   maxFileBytes: number;
+  /** `--jobs`: at most this many worker threads (1: in this thread). */
+  jobs: number;
 }
 
 export function parseCheckArgs(args: string[]): CheckOptions {
@@ -95,7 +100,10 @@ export function parseCheckArgs(args: string[]): CheckOptions {
   const include = many(p, 'include'), exclude = many(p, 'exclude');
   for (const g of [...include, ...exclude]) if (!g.trim()) throw new UsageError('--include and --exclude need a glob, not an empty value');
   const filter = include.length || exclude.length ? pathFilter(include, exclude) : undefined;
-  return { format, settings: settings as unknown as Settings, paths: p.positional, maxFileBytes, ...(filter ? { filter } : {}) };
+  const jobsFlag = one(p, 'jobs');
+  const jobs = jobsFlag === undefined ? os.availableParallelism() : /^[1-9]\d{0,3}$/.test(jobsFlag) ? Number(jobsFlag) : undefined;
+  if (jobs === undefined) throw new UsageError(`--jobs must be a whole number from 1 to 9999, not "${jobsFlag}"`);
+  return { format, settings: settings as unknown as Settings, paths: p.positional, maxFileBytes, jobs, ...(filter ? { filter } : {}) };
 }
 
 /**
@@ -166,6 +174,9 @@ export function collectFiles(service: Service, paths: string[], warn: (msg: stri
   return [...new Set(out)];
 }
 
+/** Below this many files per worker, starting a worker (loading the bundle, building its index) costs more than it saves. */
+const MIN_FILES_PER_WORKER = 32;
+
 /** The YAML files the run's index holds: those checked, and those beside each file named (its folder, as without an index). */
 export function indexFilesOf(service: Service, files: readonly string[], paths: readonly string[]): string[] {
   const out = new Set<string>();
@@ -182,8 +193,10 @@ export function indexFilesOf(service: Service, files: readonly string[], paths: 
   return [...out];
 }
 
-/** What the CLI's entry gives `runCheck` besides the service maker: test hooks. */
+/** What the CLI's entry gives `runCheck`: the service maker, whether workers may be started, and test hooks. */
 export interface CheckRunOptions {
+  /** Workers start their own service (cli/checkService.ts); false when the caller hands in a service of its own. */
+  workers?: boolean;
   /** Called when a file's outcome is known to the main thread, before it is printed (tests: streaming order). */
   done?(file: string): void;
 }
@@ -194,7 +207,8 @@ export type MakeService = (roots: readonly string[], options?: CheckServiceOptio
  * `pgtls check …` (after the command word): exit 0 without errors, 1 with errors, 2 when no file was checked (like
  * eslint's "No files matching the pattern"); usage errors throw. `service` is made for the run's workspace folders
  * (`checkRoots`), the largest file it may read and the run's index of YAML files (`env.workspace`). Each file's
- * findings are printed once it and every file before it are checked (cli/checkOutput.ts).
+ * findings are printed once it and every file before it are checked (cli/checkOutput.ts); with `--jobs` above 1 and
+ * enough files, worker threads check them (cli/checkJobs.ts).
  */
 export async function runCheck(args: string[], io: CliIo, makeService: MakeService, run: CheckRunOptions = {}): Promise<number> {
   const opts = parseCheckArgs(args);
@@ -208,7 +222,10 @@ export async function runCheck(args: string[], io: CliIo, makeService: MakeServi
     run.done?.(file);
     printer.add(o);
   };
-  {
+  const workers = Math.min(opts.jobs, Math.floor(files.length / MIN_FILES_PER_WORKER));
+  if (run.workers && workers > 1 && !files.includes(STDIN_NAME)) {
+    await checkInWorkers(files, workers, { roots, settings: opts.settings, maxFileBytes: opts.maxFileBytes, indexFiles }, take);
+  } else {
     const { service, index } = indexedService(roots, indexFiles, opts.maxFileBytes, o => makeService(roots, o));
     const stdin: StdinInput = {
       read: () => io.readStdin?.() ?? readDescriptorText(0, 'standard input', { maxBytes: opts.maxFileBytes, raiseHint: 'raise the limit with --max-file-size' }),

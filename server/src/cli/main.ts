@@ -73,7 +73,7 @@ export async function runCli(argv: string[], io: CliIo, service?: Service): Prom
         io.out(HELP);
         return 0;
       }
-      return await runCheck(rest, io, svc);
+      return await runCheck(rest, io, svc, { workers: !service });
     }
     if (command === 'rules') return runRules(rest, io, svc());
     if (command === 'map') {
