@@ -48,7 +48,7 @@ export function checkFile(service: Service, file: string, settings: Settings, ma
   }
   const languageId = service.languageOf(abs)!;
   const doc = { path: abs, text, languageId };
-  const parsed = (languageId === 'yaml' ? index?.parsedFor(abs, text) as ReturnType<Service['parse']> | undefined : undefined) ?? service.parse(doc);
+  const parsed = languageId === 'yaml' && index ? index.parsedFor(abs, text, () => service.parse(doc)) : service.parse(doc);
   return { file, text, problems: service.validate(doc, parsed, settings) };
 }
 

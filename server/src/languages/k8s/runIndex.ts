@@ -5,8 +5,9 @@
  * the number of files changes an answer (a folder of 10,000 files gives the findings of the same files spread out).
  *
  * What it keeps per file is small: the words (keys and string values up to 253 characters of its documents, where
- * names and kinds live). Parses are kept in a cache bounded by their texts' characters; one that was dropped is parsed
- * again when a lookup or the validation of that file needs it, never once per validated file. Pure: reading and
+ * names and kinds live). Parses are kept in a cache bounded by their texts' characters; one that is not kept is parsed
+ * again when a lookup or the validation of that file needs it, never once per validated file. In `--jobs` runs each
+ * worker parses its share (`buildShard`) and takes the others' words (`adopt`). Pure: reading and
  * parsing are the caller's functions (the CLI reads through node/readFiles.ts, parses through the façade).
  */
 import type { WorkspaceFile, WorkspaceView } from '../../core/types';
@@ -57,17 +58,45 @@ export class RunIndex implements WorkspaceView {
   /** Reads and parses every file once and records its words (idempotent). */
   build(): void {
     if (this.built) return;
+    this.buildShard(this.entries.map((_, i) => i));
+  }
+
+  /**
+   * Reads and parses the files at `indices` (positions in `files`: a worker's share of the run) and records their
+   * words; returns them (word, positions) for the other workers' `adopt`.
+   */
+  buildShard(indices: readonly number[]): [string, number[]][] {
     this.built = true;
-    for (let i = 0; i < this.entries.length; i++) {
+    const mine = new Map<string, number[]>();
+    for (const i of indices) {
       const path = this.entries[i]!.path;
       const text = this.io.read(path);
       if (text === undefined) continue;
       const parsed = this.io.parse(path, text);
       this.remember(path, text, parsed);
       for (const w of wordsOf(parsed)) {
-        const list = this.words.get(w);
-        if (!list) this.words.set(w, [i]);
+        const list = mine.get(w);
+        if (!list) mine.set(w, [i]);
         else if (list[list.length - 1] !== i) list.push(i);
+      }
+    }
+    this.adopt(mine);
+    return [...mine];
+  }
+
+  /**
+   * Adds the words of files parsed elsewhere (another worker's `buildShard`), or with `replace` takes `words` as the
+   * whole run's (merged by the main thread); lists stay in file order.
+   */
+  adopt(words: Iterable<[string, number[]]>, replace = false): void {
+    this.built = true;
+    if (replace) this.words.clear();
+    for (const [w, list] of words) {
+      const have = this.words.get(w);
+      if (!have) this.words.set(w, [...list]);
+      else if (have !== list) {
+        const merged = new Set([...have, ...list]);
+        this.words.set(w, [...merged].sort((a, b) => a - b));
       }
     }
   }
@@ -83,18 +112,30 @@ export class RunIndex implements WorkspaceView {
   /** The cached parse of a file, else a parse of its text now (kept while the cache has room). */
   parsed(f: WorkspaceFile): unknown {
     const hit = this.cache.get(f.path);
-    if (hit) return hit.parsed;
+    if (hit) {
+      this.remember(f.path, hit.text, hit.parsed, true);
+      return hit.parsed;
+    }
     const text = this.io.read(f.path);
     if (text === undefined) return undefined;
     const parsed = this.io.parse(f.path, text);
-    this.remember(f.path, text, parsed);
+    this.remember(f.path, text, parsed, true);
     return parsed;
   }
 
-  /** The parse of `path` for validating it, when the cache still holds one of exactly `text` (no second parse). */
-  parsedFor(path: string, text: string): unknown {
+  /**
+   * The parse of `path` for validating it, when the cache still holds one of exactly `text` (no second parse), else
+   * `parse()`'s, kept for the lookups of the files validated next.
+   */
+  parsedFor<T>(path: string, text: string, parse: () => T): T {
     const hit = this.cache.get(path);
-    return hit && hit.text === text ? hit.parsed : undefined;
+    if (hit && hit.text === text) {
+      this.remember(path, text, hit.parsed, true);
+      return hit.parsed as T;
+    }
+    const parsed = parse();
+    this.remember(path, text, parsed, true);
+    return parsed;
   }
 
   containing(needle: string): Iterable<WorkspaceFile> {
@@ -109,13 +150,19 @@ export class RunIndex implements WorkspaceView {
     return hit;
   }
 
-  private remember(path: string, text: string, parsed: unknown): void {
+  /**
+   * Keeps a parse, as the most recent. While the index is built nothing is evicted to make room (the files are then
+   * validated in the order they were indexed: the first ones parsed are the first needed again, and an LRU would have
+   * dropped them all); afterwards the least recent parses make room (`evict`), so the cache follows the files being
+   * validated and the ones they look up.
+   */
+  private remember(path: string, text: string, parsed: unknown, evict = false): void {
     if (!this.byPath.has(path) || text.length > this.cacheChars) return;
     const old = this.cache.get(path);
     if (old) {
-      this.cachedChars -= old.text.length;
       this.cache.delete(path);
-    }
+      this.cachedChars -= old.text.length;
+    } else if (!evict && this.cachedChars + text.length > this.cacheChars) return;
     this.cache.set(path, { text, parsed });
     this.cachedChars += text.length;
     for (const [p, e] of this.cache) {
