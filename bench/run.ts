@@ -1,8 +1,8 @@
 /**
  * `npm run bench`: parse + validate of a large pgpool.conf and pool_hba.conf, p50/p95 over repeated runs, side by side
  * with the floor: a bare tokeniser pass (one regular-expression scan, no semantics) over the same text; then the
- * Kubernetes YAML mode over LSP (bench/yaml.ts), certificate generation (bench/certs.ts), and activation cost and
- * package size (bench/activation.ts).
+ * Kubernetes YAML mode over LSP (bench/yaml.ts), certificate generation (bench/certs.ts), activation cost and
+ * package size (bench/activation.ts), and `pgtls check` over a generated 10,000-file tree (bench/cli.ts).
  * Results are written to bench/results.md. This is a benchmark, not a test: nothing here asserts on time.
  *
  * `node --import tsx bench/run.ts SECTION...` (or `npm run bench -- SECTION...`) runs only the named sections (see
@@ -18,6 +18,7 @@ import { nodeEnv } from '../server/src/node/env';
 import { DEFAULT_SETTINGS, type LanguageId } from '../server/src/core/types';
 import { benchActivation } from './activation';
 import { benchCerts } from './certs';
+import { benchCli } from './cli';
 import { benchYaml } from './yaml';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -129,7 +130,7 @@ const cases: { name: string; file: string; lang: LanguageId; text: string }[] = 
 ];
 
 /** Sections that can run alone; each returns its markdown, starting with its `## ` heading. */
-const SECTIONS: Record<string, () => Promise<string>> = { activation: benchActivation, certs: () => benchCerts() };
+const SECTIONS: Record<string, () => Promise<string>> = { activation: benchActivation, certs: () => benchCerts(), cli: benchCli };
 
 /** `results` with the section that starts with `section`'s heading line replaced (up to the next `## `), or appended. */
 function spliceSection(results: string, section: string): string {
@@ -192,7 +193,8 @@ ${rows.join('\n')}
   const yaml = await benchYaml();
   const certs = await benchCerts();
   const activation = await benchActivation();
-  fs.writeFileSync(path.join(ROOT, 'bench/results.md'), `${md}\n${yaml}\n${certs}\n${activation}`);
+  const cli = await benchCli();
+  fs.writeFileSync(path.join(ROOT, 'bench/results.md'), `${md}\n${yaml}\n${certs}\n${activation}\n${cli}`);
   console.log('\nwritten to bench/results.md');
 }
 

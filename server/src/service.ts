@@ -44,6 +44,7 @@ export async function loadCertService(env: CertEnv): Promise<CertService> {
 }
 
 export { MAX_FILE_CHARS } from './core/fileGuard';
+export { RunIndex, type RunIndexIo, type RunIndexOptions } from './languages/k8s/runIndex';
 
 /** A parsed document, opaque to callers. */
 export interface ParsedFile {

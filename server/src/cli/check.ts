@@ -4,27 +4,28 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { LANGUAGE_TABLE, LineIndex, SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from '../service';
-import type { Problem, Settings } from '../core/types';
-import { checkableFiles, pathFilter, type PathFilter } from '../node/listFiles';
-import { FileReadError, MAX_CONFIG_BYTES, formatBytes, kindOf, parseByteSize, readDescriptorText, readRegularText } from '../node/readFiles';
+import { LANGUAGE_TABLE, SETTINGS_SPEC, SETTING_KEYS, defaultSettings, flagTakesValue, settingFromFlag, settingOfFlag } from '../service';
+import type { Settings } from '../core/types';
+import * as os from 'node:os';
+import { checkableFiles, listFiles, pathFilter, type PathFilter } from '../node/listFiles';
+import { MAX_CONFIG_BYTES, formatBytes, kindOf, parseByteSize, readDescriptorText } from '../node/readFiles';
 import type { Service } from '../service';
-import { REPOSITORY_URL } from '../protocol';
 import { UsageError, choiceFlag, many, one, parseArgs, type CliIo, type Flags } from './args';
-import { emptyReport, jsonSummary, nothingChecked, textSummary, type CheckReport } from './checkSummary';
-import { STDIN_NAME, placeOf, sourcedDocuments } from './stream';
+import { emptyReport, nothingChecked, type CheckReport } from './checkSummary';
+import { checkInWorkers } from './checkJobs';
+import { checkOne, type StdinInput } from './checkOne';
+import { CheckPrinter, FORMATS, type FileOutcome } from './checkOutput';
+import { indexedService, type CheckServiceOptions } from './checkService';
+import { STDIN_NAME } from './stream';
 
-/** The version `pgtls --version` and the SARIF output report. */
-export const VERSION = '0.1.0';
-
-const FORMATS = ['text', 'json', 'sarif'] as const;
+export { VERSION } from './checkOutput';
 
 /** The settings that have a `pgtls check` flag, in the spec's order. */
 const FLAG_SETTINGS = SETTING_KEYS.filter(k => SETTINGS_SPEC[k].flag !== undefined);
 
 /** `check`'s flags: --format and one per flagged setting (a value flag may repeat: each value is checked, the last counts). */
 const CHECK_FLAGS: Flags = {
-  format: 'list', include: 'list', exclude: 'list', 'max-file-size': 'string',
+  format: 'list', include: 'list', exclude: 'list', 'max-file-size': 'string', jobs: 'string',
   ...Object.fromEntries(FLAG_SETTINGS.map(k => [SETTINGS_SPEC[k].flag!.slice(2), flagTakesValue(k) ? 'list' : 'bool'])),
 };
 
@@ -46,6 +47,7 @@ export function checkOptionsHelp(): string {
     line('--include GLOB', 'in folders, check only the files matching GLOB (repeatable); a GLOB naming a skipped folder walks it'),
     line('--exclude GLOB', 'in folders, leave out the files and folders matching GLOB (repeatable)'),
     line('--max-file-size SIZE', `the largest file read, e.g. 64M (default ${formatBytes(MAX_CONFIG_BYTES)})`),
+    line('--jobs N', 'check files in N worker threads (default: the number of cores); output order and bytes do not depend on N'),
   ];
   for (const k of FLAG_SETTINGS) {
     const spec = SETTINGS_SPEC[k];
@@ -64,6 +66,8 @@ interface CheckOptions {
   filter?: PathFilter;
   /** `--max-file-size`. */
   maxFileBytes: number;
+  /** `--jobs`: at most this many worker threads (1: in this thread). */
+  jobs: number;
 }
 
 export function parseCheckArgs(args: string[]): CheckOptions {
@@ -96,7 +100,10 @@ export function parseCheckArgs(args: string[]): CheckOptions {
   const include = many(p, 'include'), exclude = many(p, 'exclude');
   for (const g of [...include, ...exclude]) if (!g.trim()) throw new UsageError('--include and --exclude need a glob, not an empty value');
   const filter = include.length || exclude.length ? pathFilter(include, exclude) : undefined;
-  return { format, settings: settings as unknown as Settings, paths: p.positional, maxFileBytes, ...(filter ? { filter } : {}) };
+  const jobsFlag = one(p, 'jobs');
+  const jobs = jobsFlag === undefined ? os.availableParallelism() : /^[1-9]\d{0,3}$/.test(jobsFlag) ? Number(jobsFlag) : undefined;
+  if (jobs === undefined) throw new UsageError(`--jobs must be a whole number from 1 to 9999, not "${jobsFlag}"`);
+  return { format, settings: settings as unknown as Settings, paths: p.positional, maxFileBytes, jobs, ...(filter ? { filter } : {}) };
 }
 
 /**
@@ -167,195 +174,71 @@ export function collectFiles(service: Service, paths: string[], warn: (msg: stri
   return [...new Set(out)];
 }
 
-export interface FileResult {
-  file: string;
-  text: string;
-  problems: Problem[];
-  /** Read from standard input: a YAML stream whose documents may name their Helm templates. */
-  stream?: boolean;
-  /** Not checked after all: it was no regular file when it was opened. */
-  skipped?: { reason: 'not-regular'; detail?: string };
-}
+/** Below this many files per worker, starting a worker (loading the bundle, building its index) costs more than it saves. */
+const MIN_FILES_PER_WORKER = 32;
 
-/** How `checkFiles` reads standard input (`-`), and the service that checks it (one that reads no file beside it). */
-export interface StdinInput {
-  read(): string;
-  service(): Service;
-}
-
-/** A file `--max-file-size` keeps out: one `pgtls/file-too-large` finding (the façade's rule for a file it does not validate). */
-function tooLargeResult(file: string, e: FileReadError, maxBytes: number): FileResult {
-  const size = e.detail ? `${formatBytes(Number(e.detail))}, ` : '';
-  return { file, text: '', problems: [{
-    rule: 'pgtls/file-too-large', span: [0, 0], severity: 'warning',
-    message: `This file is too large to check (${size}more than the ${formatBytes(maxBytes)} pgtls check reads), so it was not read. Split it with include files, or raise the limit with --max-file-size.`,
-  }] };
-}
-
-export function checkFiles(service: Service, files: string[], settings: Settings, stdin?: StdinInput, maxBytes = MAX_CONFIG_BYTES): FileResult[] {
-  const results: FileResult[] = [];
-  for (const file of files) {
-    if (file === STDIN_NAME && stdin) {
-      results.push(checkStdin(stdin, settings, maxBytes));
-      continue;
-    }
-    const abs = path.resolve(file);
-    let text: string;
+/** The YAML files the run's index holds: those checked, and those beside each file named (its folder, as without an index). */
+export function indexFilesOf(service: Service, files: readonly string[], paths: readonly string[]): string[] {
+  const out = new Set<string>();
+  for (const f of files) if (f !== STDIN_NAME && service.languageOf(f) === 'yaml') out.add(path.resolve(f));
+  for (const p of paths) {
+    if (p === STDIN_NAME || service.languageOf(p) !== 'yaml') continue;
     try {
-      text = readRegularText(abs, { maxBytes });
-    } catch (e) {
-      if (e instanceof FileReadError && e.reason === 'too-large') results.push(tooLargeResult(file, e, maxBytes));
-      else if (e instanceof FileReadError && e.reason === 'not-regular') results.push({ file, text: '', problems: [], skipped: { reason: 'not-regular', ...(e.detail ? { detail: e.detail } : {}) } });
-      else results.push({ file, text: '', problems: [{ rule: 'pgtls/internal-error', span: [0, 0], severity: 'error', message: `Cannot read the file: ${(e as Error).message}.` }] });
+      if (!fs.statSync(p).isFile()) continue;
+    } catch {
       continue;
     }
-    const languageId = service.languageOf(abs)!;
-    const doc = { path: abs, text, languageId };
-    results.push({ file, text, problems: service.validate(doc, service.parse(doc), settings) });
+    for (const f of listFiles(path.dirname(path.resolve(p)), { extensions: ['.yaml', '.yml'], maxDepth: 0, maxFiles: Number.MAX_SAFE_INTEGER })) out.add(f);
   }
-  return results;
+  return [...out];
 }
 
-/**
- * A YAML stream on standard input, checked as one file: the documents of a rendered overlay or chart are complete
- * resources, and the resources they refer to are in the stream, not in the current folder.
- */
-function checkStdin(stdin: StdinInput, settings: Settings, maxBytes: number): FileResult {
-  let text: string;
-  try {
-    text = stdin.read();
-  } catch (e) {
-    if (e instanceof FileReadError && e.reason === 'too-large') {
-      return { file: STDIN_NAME, text: '', stream: true, problems: [{
-        rule: 'pgtls/file-too-large', span: [0, 0], severity: 'warning', message: `Standard input holds more than the ${formatBytes(maxBytes)} pgtls check reads, so it was not checked; raise the limit with --max-file-size.`,
-      }] };
-    }
-    return { file: STDIN_NAME, text: '', stream: true, problems: [{ rule: 'pgtls/internal-error', span: [0, 0], severity: 'error', message: `Cannot read standard input: ${(e as Error).message}.` }] };
-  }
-  const service = stdin.service();
-  const doc = { path: path.resolve(STDIN_NAME), text, languageId: 'yaml' as const };
-  return { file: STDIN_NAME, text, stream: true, problems: service.validate(doc, service.parse(doc), settings) };
+/** What the CLI's entry gives `runCheck`: the service maker, whether workers may be started, and test hooks. */
+export interface CheckRunOptions {
+  /** Workers start their own service (cli/checkService.ts); false when the caller hands in a service of its own. */
+  workers?: boolean;
+  /** Called when a file's outcome is known to the main thread, before it is printed (tests: streaming order). */
+  done?(file: string): void;
 }
 
-/** 1-based positions of a finding. */
-interface Positions {
-  line: number;
-  column: number;
-  endLine: number;
-  endColumn: number;
-}
-
-interface JsonDiagnostic extends Positions {
-  /** The path as given; for standard input `-`, or the Helm template (`# Source:`) the finding's document came from. */
-  file: string;
-  severity: Problem['severity'];
-  rule: string;
-  message: string;
-  /** Standard input only: the Helm template of the finding's document (`line` then counts from the line after its `# Source:` comment). */
-  source?: string;
-  /** Standard input only: where the finding is in the stream. */
-  stream?: Positions;
-}
-
-export function toJsonDiagnostics(results: FileResult[]): JsonDiagnostic[] {
-  const out: JsonDiagnostic[] = [];
-  for (const r of results) {
-    const index = new LineIndex(r.text);
-    const docs = r.stream ? sourcedDocuments(r.text) : [];
-    for (const p of r.problems) {
-      const s = index.positionAt(p.span[0]);
-      const e = index.positionAt(p.span[1]);
-      const at: Positions = { line: s.line + 1, column: s.character + 1, endLine: e.line + 1, endColumn: e.character + 1 };
-      const base = { severity: p.severity, rule: p.rule, message: p.message };
-      if (!r.stream) {
-        out.push({ file: r.file, ...at, ...base });
-        continue;
-      }
-      const place = placeOf(docs, r.text, p.span[0]);
-      if (place.source === undefined || place.firstLine === undefined) {
-        out.push({ file: r.file, ...at, ...base, stream: at });
-        continue;
-      }
-      const first = place.firstLine;
-      out.push({
-        file: place.source, line: Math.max(1, at.line - first), column: at.column, endLine: Math.max(1, at.endLine - first), endColumn: at.endColumn,
-        ...base, source: place.source, stream: at,
-      });
-    }
-  }
-  return out;
-}
-
-function formatText(diags: JsonDiagnostic[], files: number, report: CheckReport): string {
-  const lines = diags.map(d => `${d.file}:${d.line}:${d.column}: ${d.severity} ${d.rule}: ${d.message}${d.source && d.stream ? ` (standard input ${d.stream.line}:${d.stream.column})` : ''}`);
-  const count = (s: string) => diags.filter(d => d.severity === s).length;
-  const summary = `${files} file${files === 1 ? '' : 's'} checked: ${count('error')} error(s), ${count('warning')} warning(s), ${count('info') + count('hint')} note(s).`;
-  return [...lines, summary, ...textSummary(report)].join('\n') + '\n';
-}
-
-function formatSarif(service: Service, diags: JsonDiagnostic[]): string {
-  const level = (s: Problem['severity']) => (s === 'error' ? 'error' : s === 'warning' ? 'warning' : 'note');
-  const rules = service.rules();
-  const ruleIndex = new Map(rules.map((r, i) => [r.id, i]));
-  const sarif = {
-    version: '2.1.0',
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    runs: [{
-      tool: {
-        driver: {
-          name: 'pgtls', version: VERSION, ...(REPOSITORY_URL === undefined ? {} : { informationUri: REPOSITORY_URL }),
-          rules: rules.map(r => ({ id: r.id, shortDescription: { text: r.description }, defaultConfiguration: { level: level(r.severity) } })),
-        },
-      },
-      results: diags.map(d => ({
-        ruleId: d.rule,
-        ruleIndex: ruleIndex.get(d.rule),
-        level: level(d.severity),
-        message: { text: d.message },
-        locations: [{
-          physicalLocation: {
-            artifactLocation: { uri: d.file.split(path.sep).join('/') },
-            region: { startLine: d.line, startColumn: d.column, endLine: d.endLine, endColumn: d.endColumn },
-          },
-        }],
-      })),
-    }],
-  };
-  return JSON.stringify(sarif, null, 2) + '\n';
-}
+export type MakeService = (roots: readonly string[], options?: CheckServiceOptions) => Service;
 
 /**
  * `pgtls check …` (after the command word): exit 0 without errors, 1 with errors, 2 when no file was checked (like
  * eslint's "No files matching the pattern"); usage errors throw. `service` is made for the run's workspace folders
- * (`checkRoots`) and the largest file it may read.
+ * (`checkRoots`), the largest file it may read and the run's index of YAML files (`env.workspace`). Each file's
+ * findings are printed once it and every file before it are checked (cli/checkOutput.ts); with `--jobs` above 1 and
+ * enough files, worker threads check them (cli/checkJobs.ts).
  */
-export function runCheck(
-  args: string[], io: CliIo, makeService: (roots: readonly string[], options?: { stdin?: boolean; maxFileBytes?: number }) => Service,
-): number {
+export async function runCheck(args: string[], io: CliIo, makeService: MakeService, run: CheckRunOptions = {}): Promise<number> {
   const opts = parseCheckArgs(args);
   const roots = checkRoots(opts.paths);
-  const service = makeService(roots, { maxFileBytes: opts.maxFileBytes });
+  const plain = makeService(roots, { maxFileBytes: opts.maxFileBytes });
   const report = emptyReport();
-  const files = collectFiles(service, opts.paths, m => io.err(`pgtls: ${m}\n`), { report, ...(opts.filter ? { filter: opts.filter } : {}) });
-  const stdin: StdinInput = {
-    read: () => io.readStdin?.() ?? readDescriptorText(0, 'standard input', { maxBytes: opts.maxFileBytes, raiseHint: 'raise the limit with --max-file-size' }),
-    service: () => makeService(roots, { stdin: true, maxFileBytes: opts.maxFileBytes }),
+  const files = collectFiles(plain, opts.paths, m => io.err(`pgtls: ${m}\n`), { report, ...(opts.filter ? { filter: opts.filter } : {}) });
+  const indexFiles = indexFilesOf(plain, files, opts.paths);
+  const printer = new CheckPrinter(opts.format, io, () => plain.rules(), report);
+  const take = (o: FileOutcome, file: string) => {
+    run.done?.(file);
+    printer.add(o);
   };
-  const results = checkFiles(service, files, opts.settings, stdin, opts.maxFileBytes).filter(r => {
-    if (!r.skipped) return true;
-    io.err(`pgtls: skipped ${r.file}: not a regular file${r.skipped.detail ? ` (${r.skipped.detail})` : ''}; pgtls reads only regular files\n`);
-    report.skipped.push({ path: r.file, ...r.skipped });
-    return false;
-  });
-  const diags = toJsonDiagnostics(results);
-  if (opts.format === 'json') io.out(JSON.stringify({ diagnostics: diags, summary: jsonSummary(results.length, report) }, null, 2) + '\n');
-  else if (opts.format === 'sarif') io.out(formatSarif(service, diags));
-  else io.out(formatText(diags, results.length, report));
-  if (results.length === 0) {
+  const workers = Math.min(opts.jobs, Math.floor(files.length / MIN_FILES_PER_WORKER));
+  if (run.workers && workers > 1 && !files.includes(STDIN_NAME)) {
+    await checkInWorkers(files, workers, { roots, settings: opts.settings, maxFileBytes: opts.maxFileBytes, indexFiles }, take);
+  } else {
+    const { service, index } = indexedService(roots, indexFiles, opts.maxFileBytes, o => makeService(roots, o));
+    const stdin: StdinInput = {
+      read: () => io.readStdin?.() ?? readDescriptorText(0, 'standard input', { maxBytes: opts.maxFileBytes, raiseHint: 'raise the limit with --max-file-size' }),
+      service: () => makeService(roots, { stdin: true, maxFileBytes: opts.maxFileBytes }),
+    };
+    for (const file of files) take(checkOne(service, file, opts.settings, opts.maxFileBytes, index, stdin), file);
+  }
+  printer.finish();
+  if (printer.filesChecked === 0) {
     io.err(`pgtls: warning: ${nothingChecked(opts.paths, report)}\n`);
     return 2;
   }
-  return diags.some(d => d.severity === 'error') ? 1 : 0;
+  return printer.errors > 0 ? 1 : 0;
 }
 
 /** `pgtls rules [--format text|json]`: every rule, one per line or as JSON. */

@@ -12,14 +12,15 @@
  * Exit codes: 0 no errors, 1 errors found, 2 bad usage or no file checked. Findings go to stdout, usage errors to stderr.
  */
 import 'reflect-metadata';
+import { isMainThread } from 'node:worker_threads';
 import { findSchemasDir, nodeEnv } from '../node/env';
-import type { ServiceEnv } from '../core/types';
 import { createService, type Service } from '../service';
 import { UsageError, usageFailed, type CliIo } from './args';
 import { runCertCli } from './cert';
 import { PROBE_HELP, runProbe } from './probe';
 import { MAP_HELP, runMap } from './map';
 import { VERSION, checkOptionsHelp, runCheck, runRules } from './check';
+import { checkService, type CheckServiceOptions } from './checkService';
 
 const HELP = `pgtls ${VERSION}: checks TLS and authentication configuration of Pgpool-II, PgBouncer and PostgreSQL.
 
@@ -64,16 +65,15 @@ export async function runCli(argv: string[], io: CliIo, service?: Service): Prom
     }
     if (command === 'cert' || command === 'inspect') return await runCertCli(argv, io);
     if (command === 'probe') return await runProbe(rest, io);
-    // The environment knows the run's workspace folders (for `check`: the current folder and the paths named).
-    // Standard input is a rendered stream: its resources refer to each other, not to the YAML files of this folder.
-    const svc = (roots: readonly string[] = [], options: { stdin?: boolean; maxFileBytes?: number } = {}) =>
-      service ?? createService(streamEnv(nodeEnv(findSchemasDir(__dirname), undefined, () => roots, options.maxFileBytes), options.stdin));
+    // The environment knows the run's workspace folders (for `check`: the current folder and the paths named) and
+    // the run's index of YAML files (cli/checkService.ts).
+    const svc = (roots: readonly string[] = [], options: CheckServiceOptions = {}) => service ?? checkService(roots, options);
     if (command === 'check') {
       if (rest.includes('--help') || rest.includes('-h')) {
         io.out(HELP);
         return 0;
       }
-      return runCheck(rest, io, svc);
+      return await runCheck(rest, io, svc, { workers: !service });
     }
     if (command === 'rules') return runRules(rest, io, svc());
     if (command === 'map') {
@@ -94,18 +94,11 @@ export async function runCli(argv: string[], io: CliIo, service?: Service): Prom
   }
 }
 
-/** The environment for a stream on standard input: the same, but it lists no folder (no sibling files are read as the workspace). */
-function streamEnv(env: ServiceEnv, stdin = false): ServiceEnv {
-  if (!stdin) return env;
-  const copy: ServiceEnv = { ...env };
-  delete copy.listFiles;
-  return copy;
-}
-
 /** Runs the CLI on this process's arguments and sets the exit code. */
 export async function main(): Promise<void> {
   process.stdout.on('error', () => undefined); // a closed pipe (pgtls check | head) is not a failure
   process.exitCode = await runCli(process.argv.slice(2), { out: s => process.stdout.write(s), err: s => process.stderr.write(s) });
 }
 
-if (require.main === module) void main();
+// A check worker (cli/checkJobs.ts) loads this bundle too, and runs only its part.
+if (require.main === module && isMainThread) void main();

@@ -250,6 +250,17 @@ export interface WorkspaceView {
    * re-parse; `undefined` lets the core parse the text itself.
    */
   parsed?(file: WorkspaceFile): unknown;
+  /**
+   * An index's answer to "which files may hold `needle`" (absent: the core reads every file's text): a needle shaped
+   * like a Kubernetes name or kind (letters, digits, `.`, `-`) gives the files that hold it as a whole key or string
+   * value of a YAML document (callers compare whole values); any other needle the files whose text contains it.
+   */
+  containing?(needle: string): Iterable<WorkspaceFile>;
+  /**
+   * True when the view holds only the files of one run (`pgtls check`: the YAML files checked and the folders of the
+   * files named), not every file of the workspace folders: what lies outside it is looked for on disk as without a view.
+   */
+  readonly partial?: boolean;
 }
 
 /** A document handed to the core: its path (for relative file references and the language), and its text. */

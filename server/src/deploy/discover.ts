@@ -206,7 +206,10 @@ function resourcesOf(run: Run, nearby: Map<string, Manifest>): ResourceFiles[] {
     out.push(...m.resources);
   }
   try {
-    for (const f of run.env.workspace?.files() ?? []) {
+    const ws = run.env.workspace;
+    // Perf: an index (pgtls check) names the files that hold a Secret or ConfigMap; else every file's text is read.
+    const files = ws?.containing ? [...new Set([...ws.containing('Secret'), ...ws.containing('ConfigMap')])] : ws?.files() ?? [];
+    for (const f of files) {
       if (f.languageId !== 'yaml' || seen.has(f.path)) continue;
       const text = f.text();
       if (text === undefined || !/\b(Secret|ConfigMap)\b/.test(text)) continue;

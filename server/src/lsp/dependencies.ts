@@ -91,6 +91,16 @@ export class ReadTracker {
       const parsed = ws.parsed.bind(ws);
       view.parsed = f => { tracker.file(f.path); return parsed(f); };
     }
-    return view;
+    if (ws.containing) {
+      const containing = ws.containing.bind(ws);
+      view.containing = function* (needle) {
+        tracker.listedWorkspace(); // which files hold the needle changes with any YAML file
+        for (const f of containing(needle)) {
+          tracker.file(f.path);
+          yield f;
+        }
+      };
+    }
+    return ws.partial === undefined ? view : { ...view, partial: ws.partial };
   }
 }

@@ -4,7 +4,8 @@
  * the fields it changes, so the checks drop what only a whole resource can be blamed for (required fields, and the
  * rules in PATCH_SILENT that report a field being absent); types, values and the TLS rules on what it does carry stay.
  *
- * The kustomization files come from the language server's index (`env.workspace`); without one (CLI, tests) from the
+ * The kustomization files come from the language server's index (`env.workspace`); without one (tests) or with the
+ * index of one `pgtls check` run (`partial`: it holds only the files checked) from the
  * folders above the file up to its workspace folder (where kustomize users keep patches: beside the kustomization or
  * below it) and from a bounded listing of the workspace folders (the folders checked), made once per environment.
  * What each file says is kustomize.ts's (pure); every read goes through `ServiceEnv`.
@@ -56,7 +57,8 @@ function listedKustomizations(env: ServiceEnv): readonly string[] {
 
 /** The kustomization files that may name `path`, with a reader of their text. */
 function kustomizations(env: ServiceEnv, path: string): { path: string; text: () => string | undefined }[] {
-  if (env.workspace) {
+  // A run's index (pgtls check) holds only the files checked: the kustomization files above them are looked for on disk.
+  if (env.workspace && !env.workspace.partial) {
     const out: { path: string; text: () => string | undefined }[] = [];
     for (const f of env.workspace.files()) if (isKustomizationPath(f.path)) out.push({ path: f.path, text: () => f.text() });
     return out;
@@ -69,7 +71,18 @@ function kustomizations(env: ServiceEnv, path: string): { path: string; text: ()
     if (roots.includes(norm(dir))) break;
   }
   for (const p of listedKustomizations(env)) if (!paths.some(q => norm(q) === norm(p))) paths.push(p);
-  return paths.map(p => ({ path: p, text: () => env.readText(p) }));
+  return paths.map(p => ({ path: p, text: () => readInRun(env, p) }));
+}
+
+/** The texts a `pgtls check` run read (its files do not change while it runs): each kustomization path read once per run. */
+const runReads = new WeakMap<ServiceEnv, Map<string, string | undefined>>();
+
+function readInRun(env: ServiceEnv, p: string): string | undefined {
+  if (!env.workspace?.partial) return env.readText(p);
+  let reads = runReads.get(env);
+  if (!reads) runReads.set(env, (reads = new Map()));
+  if (!reads.has(p)) reads.set(p, env.readText(p));
+  return reads.get(p);
 }
 
 /** kustomizationRefs, memoised by path and text (every validation of every YAML file asks again). */

@@ -3,12 +3,13 @@
  * Issuer) and for the CustomResourceDefinitions that define users' kinds.
  *
  * The files come from `env.workspace` (the language server's index: the YAML files of the workspace folders, open
- * buffers over the disk, already parsed in the glue's cache) or, without one (CLI, tests), from the YAML files beside
+ * buffers over the disk, already parsed in the glue's cache; or `pgtls check`'s index of the YAML files of its run,
+ * which answers lookups by name through `containing`) or, without one (tests, `pgtls map`), from the YAML files beside
  * the validated file. The file being validated always takes part with its current text. Built lazily, once per
  * validation run: rules that never look anything up cost nothing.
  */
 import type { FeatureContext } from '../../core/language';
-import type { Span } from '../../core/types';
+import type { Span, WorkspaceFile, WorkspaceView } from '../../core/types';
 import { stringAt } from './data';
 import { parseK8s, type Header, type K8sDocument, type K8sFile } from './parse';
 
@@ -19,7 +20,7 @@ export interface IndexedDocument {
   header: Header;
 }
 
-/** At most this many sibling files are read when there is no workspace index. */
+/** At most this many sibling files are read when there is no workspace index (pgtls check always has one). */
 const MAX_SIBLINGS = 200;
 
 const dirOf = (p: string): string => {
@@ -38,7 +39,13 @@ export class WorkspaceResources {
 
   /** True when the index covers a real workspace (the language server); false when it holds only nearby files. */
   get isWorkspace(): boolean {
-    return !!this.ctx.env.workspace;
+    return !!this.ctx.env.workspace && !this.ctx.env.workspace.partial;
+  }
+
+  /** Where a lookup looked, for messages: "in the workspace", "among the YAML files of this run", "in this folder". */
+  get scope(): string {
+    const ws = this.ctx.env.workspace;
+    return ws ? (ws.partial ? 'among the YAML files of this run' : 'in the workspace') : 'in this folder';
   }
 
   /**
@@ -48,6 +55,14 @@ export class WorkspaceResources {
    */
   documents(needle?: string): IndexedDocument[] {
     const out: IndexedDocument[] = [...this.docsOf(this.currentPath, () => this.current)];
+    const ws = this.ctx.env.workspace;
+    if (needle && ws?.containing) {
+      // Perf: an index answers which files hold the needle; only those are parsed (or taken from its cache).
+      for (const f of ws.containing(needle)) {
+        if (!sameFile(f.path, this.currentPath)) out.push(...this.docsOf(f.path, () => parsedOf(ws, f)));
+      }
+      return out;
+    }
     for (const src of this.list()) {
       if (needle) {
         const text = src.text();
@@ -58,8 +73,21 @@ export class WorkspaceResources {
     return out;
   }
 
+  /**
+   * The documents of `kind` that may hold `value` (a name) as a whole key or value: with an index that answers by
+   * words (`pgtls check`), only the files that hold it; else every document of the kind. Callers compare the value.
+   */
+  documentsOf(kind: string, value: string): IndexedDocument[] {
+    const docs = this.ctx.env.workspace?.containing ? this.documents(value) : this.documents(kind);
+    return docs.filter(d => d.header.kind === kind);
+  }
+
   /** Documents of `kind` named `name`; `namespace` filters when both sides name one (an unset namespace matches any). */
   find(kind: string, name: string, namespace?: string, apiVersion?: string): IndexedDocument[] {
+    const match = (d: IndexedDocument) => (!apiVersion || d.header.apiVersion === apiVersion)
+      && (!namespace || !d.header.namespace || d.header.namespace === namespace);
+    // Perf: an index answers by name: the files that hold the name, not every document of the kind.
+    if (this.ctx.env.workspace?.containing) return this.documentsOf(kind, name).filter(d => d.header.name === name && match(d));
     // Perf: the documents of a kind are indexed by name once per run; rules look up many names of few kinds.
     let byName = this.byKindName.get(kind);
     if (!byName) {
@@ -72,8 +100,7 @@ export class WorkspaceResources {
       }
       this.byKindName.set(kind, byName);
     }
-    return (byName.get(name) ?? []).filter(d => (!apiVersion || d.header.apiVersion === apiVersion)
-      && (!namespace || !d.header.namespace || d.header.namespace === namespace));
+    return (byName.get(name) ?? []).filter(match);
   }
 
   /**
@@ -81,7 +108,7 @@ export class WorkspaceResources {
    * name one (an unset namespace matches any), or in every namespace when `namespace` is undefined.
    */
   certificatesWriting(name: string, namespace?: string): IndexedDocument[] {
-    return this.documents('Certificate').filter(d => d.header.kind === 'Certificate' && d.header.apiVersion === 'cert-manager.io/v1'
+    return this.documentsOf('Certificate', name).filter(d => d.header.apiVersion === 'cert-manager.io/v1'
       && (!namespace || !d.header.namespace || d.header.namespace === namespace)
       && d.doc.part.doc !== undefined && stringAt(d.doc.part.doc, ['spec', 'secretName'])?.value === name);
   }
@@ -112,12 +139,7 @@ export class WorkspaceResources {
         if (f.languageId !== 'yaml' || sameFile(f.path, this.currentPath)) continue;
         out.push({
           path: f.path, text: () => f.text(),
-          parse: () => {
-            const cached = fromParsed(ws.parsed?.(f));
-            if (cached) return cached;
-            const text = f.text();
-            return text === undefined ? undefined : parseK8s(text);
-          },
+          parse: () => parsedOf(ws, f),
         });
       }
     } else {
@@ -137,8 +159,16 @@ export class WorkspaceResources {
   }
 }
 
+/** A workspace file's parse: the view's cached one, else a parse of its text. */
+function parsedOf(ws: WorkspaceView, f: WorkspaceFile): K8sFile | undefined {
+  const cached = fromParsed(ws.parsed?.(f));
+  if (cached) return cached;
+  const text = f.text();
+  return text === undefined ? undefined : parseK8s(text);
+}
+
 /** The K8sFile inside a façade ParsedFile handed back by the glue (`{ languageId, file, skipped? }`). */
-function fromParsed(parsed: unknown): K8sFile | undefined {
+export function fromParsed(parsed: unknown): K8sFile | undefined {
   if (!parsed || typeof parsed !== 'object') return undefined;
   const p = parsed as { languageId?: string; file?: unknown; skipped?: unknown };
   if (p.languageId !== 'yaml' || p.skipped || !p.file || typeof p.file !== 'object') return undefined;

@@ -45,9 +45,9 @@ const sameNs = (a: string | undefined, b: string | undefined) => !a || !b || a =
 export function usesOfSecret(ctx: LiveContext, secretName: string, namespace: string | undefined): SecretUse[] {
   const out: SecretUse[] = [];
   const each = (kind: string, apiVersion: string, f: (data: unknown, add: (operator: SecretUse['operator'], role: SecretUse['role']) => void) => void) => {
-    for (const d of ctx.workspace.documents(kind)) {
+    for (const d of ctx.workspace.documentsOf(kind, secretName)) {
       const h = d.header;
-      if (h.kind !== kind || h.apiVersion !== apiVersion || !h.name || !sameNs(h.namespace, namespace)) continue;
+      if (h.apiVersion !== apiVersion || !h.name || !sameNs(h.namespace, namespace)) continue;
       const data = dataOf(d.doc.part).value;
       f(data, (operator, role) => out.push({ operator, role, cluster: h.name!, namespace: h.namespace ?? namespace, doc: d, data }));
     }

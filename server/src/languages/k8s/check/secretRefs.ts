@@ -34,7 +34,7 @@ export const secretRefsModule: RuleModule = {
       // A Secret that a Certificate of the workspace writes exists as soon as cert-manager has issued it.
       if (ctx.workspace.find('Secret', at.value, r.header.namespace, 'v1').length
         || ctx.workspace.certificatesWriting(at.value, r.header.namespace).length) continue;
-      const where = ctx.workspace.isWorkspace ? 'in the workspace' : 'in this folder';
+      const where = ctx.workspace.scope;
       ctx.report(SECRET['not-found'], at.span,
         `Secret \`${at.value}\`${r.header.namespace ? ` (namespace \`${r.header.namespace}\`)` : ''} is not ${where}; ${ref.use}. If it is created in the cluster (kubectl create secret, cert-manager), nothing is wrong; otherwise add the Secret manifest.`, { fixes: [createTlsSetFix(at.span[0])] });
     }

@@ -35,9 +35,9 @@ interface LeafUse { doc: IndexedDocument; title: string; name: string; role: str
 function leafUses(ctx: LiveContext, secretName: string, namespace: string | undefined): LeafUse[] {
   const out: LeafUse[] = [];
   for (const kind of new Set(LEAF_USES.map(u => u.kind))) {
-    for (const d of ctx.workspace.documents(kind)) {
+    for (const d of ctx.workspace.documentsOf(kind, secretName)) {
       const h = d.header;
-      if (h.kind !== kind || !h.name || (namespace && h.namespace && h.namespace !== namespace)) continue;
+      if (!h.name || (namespace && h.namespace && h.namespace !== namespace)) continue;
       const data = dataOf(d.doc.part).value;
       for (const u of LEAF_USES) {
         if (u.kind === kind && u.apiVersion === h.apiVersion && str(get(data, u.path)) === secretName) out.push({ doc: d, title: u.title, name: h.name, role: u.role });
