@@ -5,7 +5,9 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { CONF_FILES_GLOB, DISABLE_RULE_COMMAND, LANGUAGE_IDS, SETTINGS_SECTION, type PgtlsInitializationOptions } from '../../server/src/protocol';
+import {
+  CONF_FILES_GLOB, CREATE_TLS_SET_COMMAND, DISABLE_RULE_COMMAND, GENERATE_TLS_FILES_COMMAND, LANGUAGE_IDS, SETTINGS_SECTION, type PgtlsInitializationOptions,
+} from '../../server/src/protocol';
 import { registerCheckWorkspaceCommand } from './commands/checkWorkspace';
 import { registerCertCommands } from './commands/certs';
 import { registerDisableRuleCommand } from './commands/disableRule';
@@ -44,7 +46,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     synchronize: { configurationSection: SETTINGS_SECTION, fileEvents: [watcher, yamlWatcher, confWatcher] },
     outputChannel: output,
     revealOutputChannelOn: RevealOutputChannelOn.Never,
-    initializationOptions: { clientCommands: [DISABLE_RULE_COMMAND] } satisfies PgtlsInitializationOptions,
+    // The code actions' commands this client runs itself (commands/certs.ts, commands/disableRule.ts): the server then
+    // names these in its code actions instead of its own `pgtls.server.*` versions (protocol.ts SERVER_COMMANDS).
+    initializationOptions: { clientCommands: [DISABLE_RULE_COMMAND, GENERATE_TLS_FILES_COMMAND, CREATE_TLS_SET_COMMAND] } satisfies PgtlsInitializationOptions,
     // pgtls.trace.server, and pgtls.reportYamlSyntax "auto" resolved beside the Red Hat YAML extension (companions.ts);
     // the language status item counts the files answered (status.ts).
     traceOutputChannel: traceChannel(output),

@@ -2,9 +2,9 @@
  * The contract between the extension client and the language server: the settings section and its defaults.
  * The only server file the client may import (see eslint.config.mjs).
  */
-export { DEFAULT_SETTINGS, GENERATE_TLS_FILES_COMMAND, SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS } from './core/types';
+export { CREATE_TLS_SET_COMMAND, DEFAULT_SETTINGS, GENERATE_TLS_FILES_COMMAND, SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS } from './core/types';
 export type { GenerateTlsFilesArgs, TlsFilePaths } from './core/types';
-import type { TlsFilePaths } from './core/types';
+import { CREATE_TLS_SET_COMMAND, GENERATE_TLS_FILES_COMMAND, type TlsFilePaths } from './core/types';
 export type { Settings, SeverityOverride } from './core/types';
 
 /** The configuration section all settings live under (`pgtls.*`). */
@@ -275,9 +275,27 @@ export interface DisableRuleArgs {
 
 /** What the client tells the server in `initialize` besides its capabilities. */
 export interface PgtlsInitializationOptions {
-  /** Commands the client itself runs (so code actions may use them), e.g. DISABLE_RULE_COMMAND. */
+  /**
+   * Commands the client itself runs (so code actions may use them), e.g. DISABLE_RULE_COMMAND. A client command with a
+   * server counterpart (SERVER_COMMANDS) that the client does not list is replaced by that counterpart.
+   */
   clientCommands?: string[];
 }
+
+/**
+ * The server's own versions of the code actions' certificate commands (`workspace/executeCommand`, announced in
+ * `executeCommandProvider`), for editors that do not run the client commands (Neovim, Helix, Emacs…): the code actions
+ * name them unless the client lists the client command in `initializationOptions.clientCommands` (VS Code does). Their
+ * ids differ from the client's because vscode-languageclient registers every announced id as a VS Code command. Same
+ * argument as the client command; the server asks before replacing a file (`window/showMessageRequest`, refused
+ * without it) and reports with `window/showMessage`.
+ */
+export const GENERATE_TLS_FILES_SERVER_COMMAND = 'pgtls.server.generateTlsFiles';
+export const CREATE_TLS_SET_SERVER_COMMAND = 'pgtls.server.createTlsSetForResource';
+export const SERVER_COMMANDS: Readonly<Record<string, string>> = {
+  [GENERATE_TLS_FILES_COMMAND]: GENERATE_TLS_FILES_SERVER_COMMAND,
+  [CREATE_TLS_SET_COMMAND]: CREATE_TLS_SET_SERVER_COMMAND,
+};
 
 /**
  * The code action kind of "Fix all auto-fixable problems", for `"editor.codeActionsOnSave": { "source.fixAll.pgtls":

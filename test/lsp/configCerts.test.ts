@@ -94,7 +94,8 @@ test('Inspect Certificate follows the path value under the cursor; a key, an uns
 });
 
 test('the "Generate … here" code action on a missing file: its command names the configured paths; generating them clears the diagnostics', async () => {
-  const h = await startHarness({ workspaceFolders: [root] });
+  // The VS Code client announces that it runs the command itself (client/src/extension.ts): the client's id, as before.
+  const h = await startHarness({ workspaceFolders: [root], initializationOptions: { clientCommands: [GENERATE_TLS_FILES_COMMAND] } });
   try {
     const dir = path.join(root, 'pool');
     fs.mkdirSync(dir, { recursive: true });

@@ -34,6 +34,10 @@ export interface HarnessOptions {
   textDocument?: Record<string, unknown>;
   /** Told of each `client/registerCapability` request the server sends. */
   onRegister?: (params: { registrations: { method: string; registerOptions?: unknown }[] }) => void;
+  /** More `workspace` client capabilities (e.g. `{ applyEdit: true }`). */
+  workspace?: Record<string, unknown>;
+  /** `window` client capabilities (e.g. `{ showMessage: {} }`: the server may ask with `window/showMessageRequest`). */
+  window?: Record<string, unknown>;
   /** `initializationOptions` of `initialize` (protocol.ts `PgtlsInitializationOptions`). */
   initializationOptions?: unknown;
   /** The server's TLS backend (`ServiceEnv.tls`) in place of the real one, e.g. to see when it is used. */
@@ -72,7 +76,8 @@ export async function startHarness(opts: HarnessOptions = {}): Promise<Harness> 
     ...(opts.initializationOptions !== undefined ? { initializationOptions: opts.initializationOptions } : {}),
     ...(opts.workspaceFolders ? { workspaceFolders: opts.workspaceFolders.map(f => ({ uri: pathToFileURL(f).href, name: f })) } : {}),
     capabilities: {
-      workspace: { configuration: true, diagnostics: { refreshSupport: true } },
+      workspace: { configuration: true, diagnostics: { refreshSupport: true }, ...opts.workspace },
+      ...(opts.window ? { window: opts.window } : {}),
       textDocument: { ...(opts.pull === false ? {} : { diagnostic: { dynamicRegistration: false } }), hover: {}, completion: {}, codeAction: {}, ...opts.textDocument },
     },
   });

@@ -32,7 +32,8 @@ spec:
 
 test('codeAction on secret/not-found: a command-only CodeAction running pgtls.createTlsSetForResource on the resource', async () => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pgtls-lsp-k8s-ca-'));
-  const h = await startHarness();
+  // As the VS Code client announces it (client/src/extension.ts); other clients get the server's command (serverCommands.test.ts).
+  const h = await startHarness({ initializationOptions: { clientCommands: ['pgtls.createTlsSetForResource'] } });
   try {
     const uri = pathToFileURL(path.join(dir, 'cpo.yaml')).href;
     // A second document whose reference is fine must not matter; the offset is into the whole file.

@@ -151,6 +151,48 @@ test('pgbouncer.ini: both sides, relative paths not followed, the key matched ag
   assert.match(serverCert!, /the client certificate PgBouncer presents to servers/);
 });
 
+// Settings in included files count as the checks count them (issue 12: the key set in an included file still pairs).
+test('pgpool.conf: ssl_cert here, ssl_key in an included file (a real file on disk): each hover pairs with the other', () => {
+  const dir = path.join(root, 'pgpool-inc');
+  fs.mkdirSync(dir, { recursive: true });
+  fs.copyFileSync(path.join(root, 'pgpool/certs/server.crt'), path.join(dir, 'server.crt'));
+  fs.writeFileSync(path.join(dir, 'tls.conf'), "ssl_key = '/dev/null'\nssl_key = 'keys/server.key'\n");
+  fs.mkdirSync(path.join(dir, 'keys'), { recursive: true });
+  fs.copyFileSync(path.join(root, 'pgpool/certs/server.key'), path.join(dir, 'keys/server.key'));
+  fs.chmodSync(path.join(dir, 'keys/server.key'), 0o600);
+  const text = "ssl = on\nssl_cert = 'server.crt'\ninclude = 'tls.conf'\n";
+  const cert = hoverAt('pgpool-inc/pgpool.conf', text, "'server.crt'");
+  noKeyMaterial(cert);
+  assert.match(cert!, /Subject: `CN=db\.example\.com`/);
+  assert.match(cert!, /Its private key is the one in `ssl_key` \(set in `\.\/pgpool-inc\/tls\.conf`\)\./);
+  // The included key is not one of this document's values: no hover on a place that is only in tls.conf.
+  assert.doesNotMatch(hoverAt('pgpool-inc/pgpool.conf', text, "'tls.conf'") ?? '', /ssl_key/);
+  // The other way round: the key here, the certificate in the included file; a key that is not the certificate's.
+  fs.writeFileSync(path.join(dir, 'cert.conf'), "ssl_cert = 'server.crt'\n");
+  fs.copyFileSync(path.join(root, 'pgpool/certs/other.key'), path.join(dir, 'keys/other.key'));
+  const both = "ssl = on\ninclude = 'cert.conf'\nssl_key = 'keys/other.key'\n";
+  const key = hoverAt('pgpool-inc/pgpool.conf', both, 'keys/other.key');
+  noKeyMaterial(key);
+  assert.match(key!, /It is \*\*not\*\* the key of the certificate in `ssl_cert` \(set in `\.\/pgpool-inc\/cert\.conf`\) \(`CN=db\.example\.com`\): Pgpool-II cannot use the pair/);
+  // Without the include line the certificate is not paired (nothing is made up).
+  assert.doesNotMatch(hoverAt('pgpool-inc/pgpool.conf', "ssl = on\nssl_cert = 'server.crt'\n", "'server.crt'")!, /private key/);
+});
+
+test('postgresql.conf: ssl_key_file in an include_dir file, ssl_cert_file in an include_if_exists file, both read from the data directory', () => {
+  const data = path.join(root, 'pg-inc');
+  fs.mkdirSync(path.join(data, 'conf.d'), { recursive: true });
+  fs.writeFileSync(path.join(data, 'PG_VERSION'), '17\n');
+  fs.copyFileSync(path.join(root, 'pgpool/certs/server.crt'), path.join(data, 'server.crt'));
+  fs.copyFileSync(path.join(root, 'pgpool/certs/server.key'), path.join(data, 'server.key'));
+  fs.chmodSync(path.join(data, 'server.key'), 0o600);
+  fs.writeFileSync(path.join(data, 'conf.d', '10-tls.conf'), "ssl_key_file = 'server.key'\n");
+  fs.writeFileSync(path.join(data, 'tls-cert.conf'), "ssl_cert_file = 'server.crt'\n");
+  const withDir = "ssl = on\nssl_cert_file = 'server.crt'\ninclude_dir 'conf.d'\n";
+  assert.match(hoverAt('pg-inc/postgresql.conf', withDir, "'server.crt'")!, /Its private key is the one in `ssl_key_file` \(set in `\.\/pg-inc\/conf\.d\/10-tls\.conf`\)/);
+  const withFile = "ssl = on\ninclude_if_exists 'tls-cert.conf'\nssl_key_file = 'server.key'\n";
+  assert.match(hoverAt('pg-inc/postgresql.conf', withFile, "'server.key'")!, /It is the key of the certificate in `ssl_cert_file` \(set in `\.\/pg-inc\/tls-cert\.conf`\)/);
+});
+
 test('tlsFileAt: the file under the cursor for Inspect Certificate, or why there is none', () => {
   const service = testService({ roots: () => [root], now: () => T0 });
   const abs = path.join(root, 'pgpool/pgpool.conf');

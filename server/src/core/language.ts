@@ -44,11 +44,17 @@ export interface TlsPathSetting {
   span: Span;
   /** Set when the server does not resolve this setting's relative path from the context's `baseDir`: why. */
   unknownBase?: string;
+  /**
+   * Set for a setting written in another file that this one includes (its path; `span` is then in that file): it
+   * counts as the checks count it (the key paired with the certificate), but is never hovered in this document.
+   */
+  file?: string;
 }
 
 /**
  * One TLS context of a configuration (a server accepting clients, or PgBouncer connecting to servers) and the settings
- * of this document that name its files, with the folder a relative path starts at (the checks' rules).
+ * that name its files, in the order the server applies them (this document's, and those of the files it includes, as
+ * the checks read them), with the folder a relative path starts at (the checks' rules).
  */
 export interface TlsPathContext {
   /** `Pgpool-II`, `PostgreSQL`, `PgBouncer`. */

@@ -71,6 +71,9 @@ export interface TlsFilePaths {
 /** The client command of the "Generate … here" quick fix on a missing certificate, key or CA file. */
 export const GENERATE_TLS_FILES_COMMAND = 'pgtls.generateTlsFiles';
 
+/** The client command of "Create certificates and Secrets for this resource…" (a missing Secret of a resource). */
+export const CREATE_TLS_SET_COMMAND = 'pgtls.createTlsSetForResource';
+
 /** Its argument: the finding's place, what to make (a server certificate and key, or a CA) and where. */
 export interface GenerateTlsFilesArgs extends FixLocationArg {
   kind: 'server' | 'ca';

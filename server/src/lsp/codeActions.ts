@@ -1,5 +1,6 @@
 /**
- * The code actions: a problem's own quick fixes, then what silences it (a suppression comment for its line or for the
+ * The code actions: a problem's own quick fixes (a certificate command as the server's own version for a client that
+ * does not run the client's, see `forClient`), then what silences it (a suppression comment for its line or for the
  * file, core/suppress.ts; turning its rule off in the workspace settings, for clients that run DISABLE_RULE_COMMAND),
  * and "Fix all auto-fixable problems" (kind `source.fixAll.pgtls`: the Source Action menu and
  * `editor.codeActionsOnSave`), whose edits the façade computes (service.ts `fixAll`).
@@ -7,7 +8,7 @@
 import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type CodeActionParams } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import type { Problem, Settings, Span } from '../core/types';
-import { DISABLE_RULE_COMMAND, FIX_ALL_KIND, type DisableRuleArgs } from '../protocol';
+import { DISABLE_RULE_COMMAND, FIX_ALL_KIND, SERVER_COMMANDS, type DisableRuleArgs } from '../protocol';
 import { toCodeAction, toDiagnostics, toRange, uriToPath } from './convert';
 import type { Glue } from './features';
 
@@ -43,7 +44,7 @@ export async function codeActions(g: Glue, p: CodeActionParams): Promise<CodeAct
 
 function quickFixes(g: Glue, doc: TextDocument, problems: readonly Problem[], span: Span): CodeAction[] {
   const diagnostics = toDiagnostics(problems, doc.getText(), uriToPath(doc.uri), file => g.env.readText(file), id => g.env.ruleDocsUrl?.(id));
-  const out = g.service.fixes(problems, span).map(({ problem, fix }) => toCodeAction(fix, doc.uri, doc, diagnostics[problems.indexOf(problem)]));
+  const out = g.service.fixes(problems, span).map(({ problem, fix }) => forClient(g, toCodeAction(fix, doc.uri, doc, diagnostics[problems.indexOf(problem)])));
   const src = g.store.source(doc);
   const settingsFix = g.caps.clientCommands.includes(DISABLE_RULE_COMMAND);
   const titles = new Set<string>();
@@ -61,6 +62,16 @@ function quickFixes(g: Glue, doc: TextDocument, problems: readonly Problem[], sp
     for (const a of silence) if (!titles.has(a.title)) { titles.add(a.title); out.push(a); }
   });
   return out;
+}
+
+/**
+ * A client command that the client did not say it runs (`initializationOptions.clientCommands`) becomes the server's
+ * own version (protocol.ts SERVER_COMMANDS, lsp/serverCommands.ts), so that the action works in any LSP client.
+ */
+function forClient(g: Glue, a: CodeAction): CodeAction {
+  const id = a.command?.command;
+  if (!a.command || !id || g.caps.clientCommands.includes(id) || !Object.prototype.hasOwnProperty.call(SERVER_COMMANDS, id)) return a;
+  return { ...a, command: { ...a.command, command: SERVER_COMMANDS[id]! } };
 }
 
 function fixAllAction(g: Glue, doc: TextDocument, settings: Settings): CodeAction | undefined {

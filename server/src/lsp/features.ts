@@ -25,6 +25,10 @@ export interface ClientCaps {
   workspaceFolders: boolean;
   /** Commands the client runs itself (`initializationOptions.clientCommands`), e.g. DISABLE_RULE_COMMAND. */
   clientCommands: string[];
+  /** `window/showMessageRequest` (capability `window.showMessage`): the server may ask before replacing a file. */
+  showMessageRequest: boolean;
+  /** `workspace/applyEdit`. */
+  applyEdit: boolean;
 }
 
 /** The parts of the server every handler works with. */

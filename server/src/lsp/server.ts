@@ -11,6 +11,7 @@ import { createService, type Service } from '../service';
 import { FIX_ALL_KIND, type PgtlsInitializationOptions } from '../protocol';
 import { registerCertRequests } from './certRequests';
 import { registerProbeRequest } from './probeRequest';
+import { SERVER_COMMAND_IDS, registerServerCommands } from './serverCommands';
 import { registerMapRequest } from './mapRequest';
 import { DocumentStore } from './documents';
 import * as features from './features';
@@ -36,6 +37,7 @@ function capabilities(caps: features.ClientCaps): InitializeResult['capabilities
     completionProvider: { triggerCharacters: ['=', ' ', '_', ':'] },
     codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND] },
     codeLensProvider: { resolveProvider: false },
+    executeCommandProvider: { commands: SERVER_COMMAND_IDS },
     ...(caps.pullDiagnostics ? { diagnosticProvider: { interFileDependencies: true, workspaceDiagnostics: true } } : {}),
   };
 }
@@ -46,7 +48,7 @@ const PRELOAD_DELAY_MS = 250;
 export function startServer(connection: Connection, makeEnv: ServerEnvFactory): void {
   const log: Log = msg => connection.console.error(msg);
   const safe = guard(log);
-  const caps: features.ClientCaps = { pullDiagnostics: false, configuration: false, workspaceFolders: false, clientCommands: [] };
+  const caps: features.ClientCaps = { pullDiagnostics: false, configuration: false, workspaceFolders: false, clientCommands: [], showMessageRequest: false, applyEdit: false };
   // The store and the index come first: the service's environment reads the store's open buffers and holds the index.
   let ruleIds: ReadonlySet<string> | undefined;
   const settings = checkingRuleIds(clientSettings(connection, () => caps.configuration), () => (ruleIds ??= new Set(service.rules().map(r => r.id))), message => {
@@ -77,6 +79,8 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
     caps.pullDiagnostics = !!c.textDocument?.diagnostic;
     caps.configuration = !!c.workspace?.configuration;
     caps.workspaceFolders = !!c.workspace?.workspaceFolders;
+    caps.showMessageRequest = !!c.window?.showMessage;
+    caps.applyEdit = !!c.workspace?.applyEdit;
     const commands = (params.initializationOptions as PgtlsInitializationOptions | undefined)?.clientCommands;
     caps.clientCommands = Array.isArray(commands) ? commands.filter((x): x is string => typeof x === 'string') : [];
     return { capabilities: { ...capabilities(caps), ...structure.capabilities(c) }, serverInfo: { name: 'pgtls', version: '0.1.0' } };
@@ -126,6 +130,11 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.onCodeLens(p => features.codeLenses(g, p));
   registerCertRequests(g);
   registerProbeRequest(g);
+  // Files written by a server command: the problems about them change, as after a watched-file event.
+  registerServerCommands(g, () => {
+    workspaceCheck.changed();
+    features.refreshAll(g);
+  });
   registerMapRequest(g);
 
   connection.onShutdown(() => {

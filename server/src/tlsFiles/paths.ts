@@ -1,6 +1,7 @@
 /**
  * Following the TLS file paths a configuration names, for the features (not the checks): the hover over a certificate,
- * key, CA or CRL path value (where the path resolves, what the file holds, or why pgtls cannot read it) and the file
+ * key, CA or CRL path value (where the path resolves, what the file holds, whether the certificate and the key in effect
+ * belong together, wherever the other is set: this file or one it includes, or why pgtls cannot read it) and the file
  * Inspect Certificate opens from the cursor (`tlsFileAt`). Each language lists its settings per TLS context
  * (`LanguageMode.tlsPaths`, with the folder a relative path starts at); the paths are located with the checks' own
  * locator (deploy's `pathLocator`: relative paths from that folder, absolute ones through the path mappings), so the
@@ -29,10 +30,10 @@ const code = (t: string): string => `\`${t.replace(/`/g, "'")}\``;
 const FULL = 4;
 const NAMED = 12;
 
-/** The setting whose value holds `offset`, with its context. */
+/** The setting of this document whose value holds `offset`, with its context (an included file's never matches). */
 export function tlsPathAt(contexts: readonly TlsPathContext[], offset: number): { c: TlsPathContext; s: TlsPathSetting } | undefined {
   for (const c of contexts) {
-    for (const s of c.settings) if (s.span[0] <= offset && offset <= s.span[1] && s.span[1] > s.span[0]) return { c, s };
+    for (const s of c.settings) if (s.file === undefined && s.span[0] <= offset && offset <= s.span[1] && s.span[1] > s.span[0]) return { c, s };
   }
   return undefined;
 }
@@ -96,7 +97,29 @@ function contentsOf(ctx: FeatureContext, configPath: string, c: TlsPathContext, 
     if (pem.crls) return `It holds ${pem.crls} CRL${pem.crls > 1 ? 's' : ''}${pem.certificates.length ? ` and ${pem.certificates.length} certificate${pem.certificates.length > 1 ? 's' : ''}` : ''}.`;
     return pem.certificates.length ? 'It holds certificates but **no CRL**.' : 'It holds **no CRL** (not a PEM `X509 CRL` file).';
   }
-  return certificatesMarkdown(ctx, pem.certificates, s.role === 'ca' ? 'CA certificate' : 'certificate', pem.broken.length);
+  const described = certificatesMarkdown(ctx, pem.certificates, s.role === 'ca' ? 'CA certificate' : 'certificate', pem.broken.length);
+  const leaf = s.role === 'cert' ? pem.certificates[0] : undefined;
+  const pair = leaf && keyPairing(ctx, configPath, c, leaf);
+  return pair ? `${described}\n\n${pair}` : described;
+}
+
+/** The setting of `role` in effect for the context (the last one, wherever it is written). */
+const inEffect = (c: TlsPathContext, role: TlsPathSetting['role']): TlsPathSetting | undefined => [...c.settings].reverse().find(x => x.role === role && x.value !== '');
+
+/** ` (set in \`./conf.d/tls.conf\`)` for a setting written in an included file. */
+const writtenIn = (ctx: FeatureContext, s: TlsPathSetting): string => (s.file === undefined ? '' : ` (set in ${code(displayPath(s.file, workspaceRoots(ctx.env)))})`);
+
+/** For a certificate: whether the key in effect belongs to it; `undefined` when there is no key setting or it cannot be read. */
+function keyPairing(ctx: FeatureContext, configPath: string, c: TlsPathContext, leaf: Certificate): string | undefined {
+  const keySetting = inEffect(c, 'key');
+  if (!keySetting) return undefined;
+  const kp = place(ctx, configPath, c, keySetting);
+  const keyPem = kp.kind === 'seen' && kp.loc.stat?.isFile ? kp.loc.read() : undefined;
+  const k = keyPem === undefined ? undefined : ctx.env.tls.readPrivateKey(keyPem);
+  if (!k || k.kind !== 'key') return undefined;
+  return ctx.env.tls.keyMatches(leaf.handle, k.handle)
+    ? `Its private key is the one in \`${keySetting.key}\`${writtenIn(ctx, keySetting)}.`
+    : `The key in \`${keySetting.key}\`${writtenIn(ctx, keySetting)} is **not** its key: ${c.product} cannot use the pair.`;
 }
 
 function certificatesMarkdown(ctx: FeatureContext, certs: readonly Certificate[], what: string, broken: number): string {
@@ -119,14 +142,15 @@ function keyMarkdown(ctx: FeatureContext, configPath: string, c: TlsPathContext,
   if (k.kind === 'encrypted') return `It holds an **encrypted private key** (\`${k.block.label}\`)${mode}: it cannot be loaded without its passphrase.`;
   if (k.kind === 'invalid') return k.block ? `Its \`${k.block.label}\` block cannot be read as a private key.` : 'It holds **no private key** (no PEM private-key block).';
   const lines = [`It holds a **private key** · ${keyText(k.publicKey)} (\`${k.block.label}\`)${mode}.`];
-  const certSetting = [...c.settings].reverse().find(x => x.role === 'cert' && x.value !== '');
+  const certSetting = inEffect(c, 'cert');
   if (!certSetting) return lines.join('\n\n');
   const cp = place(ctx, configPath, c, certSetting);
   const certText = cp.kind === 'seen' && cp.loc.stat?.isFile ? cp.loc.read() : undefined;
   const leaf = certText === undefined ? undefined : ctx.env.tls.readCertificates(certText).certificates[0];
-  if (!leaf) lines.push(`Whether it belongs to the certificate of \`${certSetting.key}\` is not known here (pgtls cannot read that certificate).`);
-  else if (ctx.env.tls.keyMatches(leaf.handle, k.handle)) lines.push(`It is the key of the certificate in \`${certSetting.key}\` (${code(leaf.subject || '(empty subject)')}).`);
-  else lines.push(`It is **not** the key of the certificate in \`${certSetting.key}\` (${code(leaf.subject || '(empty subject)')}): ${c.product} cannot use the pair.`);
+  const where = writtenIn(ctx, certSetting);
+  if (!leaf) lines.push(`Whether it belongs to the certificate of \`${certSetting.key}\`${where} is not known here (pgtls cannot read that certificate).`);
+  else if (ctx.env.tls.keyMatches(leaf.handle, k.handle)) lines.push(`It is the key of the certificate in \`${certSetting.key}\`${where} (${code(leaf.subject || '(empty subject)')}).`);
+  else lines.push(`It is **not** the key of the certificate in \`${certSetting.key}\`${where} (${code(leaf.subject || '(empty subject)')}): ${c.product} cannot use the pair.`);
   return lines.join('\n\n');
 }
 

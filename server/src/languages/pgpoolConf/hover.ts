@@ -125,7 +125,7 @@ function versionDifferences(cat: Catalogue, name: string): string[] {
 }
 
 export function hover(doc: SourceDocument, file: PgpoolConfFile, offset: number, ctx: FeatureContext): HoverResult | undefined {
-  const tls = tlsPathHover(ctx, doc.path, tlsPaths(doc, file), offset);
+  const tls = tlsPathHover(ctx, doc.path, tlsPaths(doc, file, ctx), offset);
   if (tls) return tls;
   const cat = catalogueOf(ctx.env);
   const version = normalizeVersion(ctx.settings.pgpoolVersion);

@@ -7,6 +7,7 @@ import type { FeatureContext, TlsPathContext, TlsPathSetting } from '../../core/
 import { type PathLink, linkTo } from '../../core/structure';
 import type { SourceDocument, Span } from '../../core/types';
 import { pathLocator } from '../../deploy';
+import { effectiveSettings } from './effective';
 import { type PgpoolConfFile, dirOf } from './model';
 
 const PATHS: Readonly<Record<string, string>> = {
@@ -40,16 +41,19 @@ const TLS_ROLES: Readonly<Record<string, TlsPathSetting['role']>> = {
 };
 
 /**
- * The TLS file settings of this pgpool.conf (hover, Inspect Certificate): relative paths start at its folder
+ * The TLS file settings of this pgpool.conf (hover, Inspect Certificate), with those of the files it `include`s in
+ * place (the TLS checks' effective settings: effective.ts): relative paths start at its folder
  * (`pool_ssl_make_absolute_path`), except `ssl_ca_cert_dir`, which OpenSSL opens from the working directory.
  */
-export function tlsPaths(doc: SourceDocument, file: PgpoolConfFile): TlsPathContext[] {
+export function tlsPaths(doc: SourceDocument, file: PgpoolConfFile, ctx: FeatureContext): TlsPathContext[] {
   const settings: TlsPathSetting[] = [];
-  for (const a of file.assignments) {
-    const role = TLS_ROLES[a.key];
+  const all = effectiveSettings(doc.path, file, ctx.parseSibling, ctx.settings.checkFiles ? pathLocator(ctx, doc.path) : undefined);
+  for (const { a, via, path } of all) {
+    const role = Object.prototype.hasOwnProperty.call(TLS_ROLES, a.key) ? TLS_ROLES[a.key] : undefined;
     if (!role || a.phantom || a.missingValue) continue;
     settings.push({
       key: a.key, role, value: a.value, span: a.valueSpan,
+      ...(via ? { file: path } : {}),
       ...(role === 'cadir' ? { unknownBase: 'Pgpool-II does not resolve `ssl_ca_cert_dir` against pgpool.conf\'s folder: OpenSSL opens a relative folder from the working directory, which is / once Pgpool-II runs as a daemon' } : {}),
     });
   }

@@ -57,16 +57,22 @@ const TLS_ROLES: Readonly<Record<string, TlsPathSetting['role']>> = {
  * directory (`data_directory`, else this file's folder when PG_VERSION is beside it), as the checks resolve them.
  */
 export function tlsPaths(doc: SourceDocument, file: PostgresqlConfFile, ctx: FeatureContext): TlsPathContext[] {
-  const settings: TlsPathSetting[] = file.settings.filter(s => TLS_ROLES[s.key]).map(s => ({ key: s.key, role: TLS_ROLES[s.key]!, value: s.value, span: s.valueSpan }));
-  if (!settings.length) return [];
-  const base = settings.some(s => s.value !== '' && !isAbsolute(s.value)) ? dataDirectoryAt(doc, file, ctx) : undefined;
+  // As the checks read them (check/index.ts): the included files' lines in place, then postgresql.auto.conf.
+  const all = effectiveSettings(doc.path, file, { parseSibling: ctx.parseSibling, env: ctx.env, locator: pathLocator(ctx, doc.path) }).settings;
+  const settings: TlsPathSetting[] = [];
+  for (const e of all) {
+    const role = Object.prototype.hasOwnProperty.call(TLS_ROLES, e.s.key) ? TLS_ROLES[e.s.key] : undefined;
+    if (role) settings.push({ key: e.s.key, role, value: e.s.value, span: e.s.valueSpan, ...(e.path !== doc.path ? { file: e.path } : {}) });
+  }
+  if (!settings.some(s => s.file === undefined)) return [];
+  const base = settings.some(s => s.value !== '' && !isAbsolute(s.value)) ? dataDirectoryOf(doc.path, lastSetting(all, 'data_directory')?.s.value, ctx.env) : undefined;
   return [{
     product: 'PostgreSQL', direction: 'accept', baseDir: base, settings,
     unknownBase: 'PostgreSQL opens a relative path from its data directory, which pgtls does not know here (no absolute `data_directory`, and no PG_VERSION beside postgresql.conf)',
   }];
 }
 
-/** The data directory of this postgresql.conf, when pgtls knows it (also where tlsWriter.ts writes relative paths from). */
+/** The data directory of this postgresql.conf, when pgtls knows it (where tlsWriter.ts writes relative paths from). */
 export function dataDirectoryAt(doc: SourceDocument, file: PostgresqlConfFile, ctx: FeatureContext): string | undefined {
   const all = effectiveSettings(doc.path, file, { parseSibling: ctx.parseSibling, env: ctx.env, locator: pathLocator(ctx, doc.path) }).settings;
   return dataDirectoryOf(doc.path, lastSetting(all, 'data_directory')?.s.value, ctx.env);

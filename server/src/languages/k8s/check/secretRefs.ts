@@ -3,7 +3,7 @@
  * workspace is a note (it may well exist only in the cluster), with a fix that creates it. A Secret that a cert-manager
  * Certificate of the workspace writes (`spec.secretName`) counts as present.
  */
-import type { Fix, FixLocationArg } from '../../../core/types';
+import { CREATE_TLS_SET_COMMAND, type Fix, type FixLocationArg } from '../../../core/types';
 import { stringAt } from '../data';
 import type { Resource } from '../model';
 import { SECRET_REFERENCES } from '../references';
@@ -11,7 +11,7 @@ import { SECRET } from '../rules';
 import type { RuleModule } from './types';
 
 /** The client command (client/src/commands/certs.ts) that generates a CA, leaves and Secrets for a resource. */
-export const CREATE_TLS_SET_COMMAND = 'pgtls.createTlsSetForResource';
+export { CREATE_TLS_SET_COMMAND };
 export const CREATE_TLS_SET_TITLE = 'Create certificates and Secrets for this resource…';
 
 /**
