@@ -62,8 +62,12 @@ async function pushDiagnostics(g: Glue, doc: TextDocument): Promise<void> {
   await g.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics: g.guard('diagnostics', doc.uri, [], () => diagnosticsOf(g, doc, problems)) });
 }
 
-/** Every open document of ours is validated again: the client pulls again, or the server pushes. */
+/**
+ * Every open document of ours is validated again (files changed on disk, settings, the index, a server command wrote
+ * files): every cached result is stale, and the client pulls again, or the server pushes.
+ */
 export function refreshAll(g: Glue): void {
+  g.store.staleAll();
   if (g.caps.pullDiagnostics) void g.connection.languages.diagnostics.refresh();
   else for (const d of g.store.all()) if (g.store.languageOf(d)) void pushDiagnostics(g, d);
 }

@@ -103,7 +103,6 @@ export function startServer(connection: Connection, makeEnv: ServerEnvFactory): 
   connection.onDidChangeWatchedFiles(p => {
     index.changeFiles(p.changes);
     workspaceCheck.changed();
-    store.staleAll();
     features.refreshAll(g);
   });
 
