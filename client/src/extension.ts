@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, RevealOutputChannelOn, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import {
-  CONF_FILES_GLOB, CREATE_TLS_SET_COMMAND, DISABLE_RULE_COMMAND, GENERATE_TLS_FILES_COMMAND, LANGUAGE_IDS, SETTINGS_SECTION, type PgtlsInitializationOptions,
+  CONF_FILES_GLOB, CREATE_TLS_SET_COMMAND, DISABLE_RULE_COMMAND, GENERATE_TLS_FILES_COMMAND, LANGUAGE_IDS, RENEW_COMMAND, SETTINGS_SECTION,
+  SHOW_TLS_MAP_COMMAND, type PgtlsInitializationOptions,
 } from '../../server/src/protocol';
 import { registerCheckWorkspaceCommand } from './commands/checkWorkspace';
 import { registerCertCommands } from './commands/certs';
@@ -48,7 +49,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<{ clie
     revealOutputChannelOn: RevealOutputChannelOn.Never,
     // The code actions' commands this client runs itself (commands/certs.ts, commands/disableRule.ts): the server then
     // names these in its code actions instead of its own `pgtls.server.*` versions (protocol.ts SERVER_COMMANDS).
-    initializationOptions: { clientCommands: [DISABLE_RULE_COMMAND, GENERATE_TLS_FILES_COMMAND, CREATE_TLS_SET_COMMAND] } satisfies PgtlsInitializationOptions,
+    initializationOptions: {
+      clientCommands: [DISABLE_RULE_COMMAND, GENERATE_TLS_FILES_COMMAND, CREATE_TLS_SET_COMMAND, RENEW_COMMAND, SHOW_TLS_MAP_COMMAND],
+    } satisfies PgtlsInitializationOptions,
     // pgtls.trace.server, and pgtls.reportYamlSyntax "auto" resolved beside the Red Hat YAML extension (companions.ts);
     // the language status item counts the files answered (status.ts).
     traceOutputChannel: traceChannel(output),

@@ -2,7 +2,7 @@
  * The contract between the extension client and the language server: the settings section and its defaults.
  * The only server file the client may import (see eslint.config.mjs).
  */
-export { CREATE_TLS_SET_COMMAND, DEFAULT_SETTINGS, GENERATE_TLS_FILES_COMMAND, SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS } from './core/types';
+export { CREATE_TLS_SET_COMMAND, DEFAULT_SETTINGS, GENERATE_TLS_FILES_COMMAND, RENEW_COMMAND, SUPPORTED_PGPOOL_VERSIONS, SUPPORTED_POSTGRES_VERSIONS } from './core/types';
 export type { GenerateTlsFilesArgs, TlsFilePaths } from './core/types';
 import { CREATE_TLS_SET_COMMAND, GENERATE_TLS_FILES_COMMAND, type TlsFilePaths } from './core/types';
 export type { Settings, SeverityOverride } from './core/types';

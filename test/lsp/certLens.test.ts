@@ -63,8 +63,11 @@ async function lenses(h: Harness, file: string, languageId: string, text: string
   return got.filter(l => l.command.title !== 'Show TLS Map').map(l => [l.range.start.line, l.command.title, ...(l.command.command ? [{ command: l.command.command, arguments: l.command.arguments }] : [])] as [number, string, unknown?]);
 }
 
-async function withClock<T>(at: Date, settings: Record<string, unknown>, f: (h: Harness) => Promise<T>): Promise<T> {
-  const h = await startHarness({ now: () => at, workspaceFolders: [root], settings });
+/** The client commands VS Code's client announces (client/src/extension.ts): it runs "Renew" itself. */
+const VSCODE = { clientCommands: ['pgtls.renewCertificates', 'pgtls.showTlsMap'] };
+
+async function withClock<T>(at: Date, settings: Record<string, unknown>, f: (h: Harness) => Promise<T>, initializationOptions: unknown = VSCODE): Promise<T> {
+  const h = await startHarness({ now: () => at, workspaceFolders: [root], settings, initializationOptions });
   try {
     return await f(h);
   } finally {
@@ -146,4 +149,13 @@ test('postgresql.conf, pgpool.conf and pgbouncer.ini: lenses on the certificate 
 test('pgtls.certificateLenses off: no lenses', async () => {
   const none = await withClock(T0, { certificateLenses: false }, h => lenses(h, path.join(setDir, 'secrets.yaml'), 'yaml', secret('pg-tls')));
   assert.deepEqual(none, []);
+});
+
+test('a client that does not run "Renew" itself (no clientCommands) gets the expiry lenses without it', async () => {
+  await withClock(new Date(T0.getTime() + 10 * DAY), {}, async h => {
+    const got = await lenses(h, path.join(setDir, 'secrets.yaml'), 'yaml', secret('pg-tls'));
+    assert.ok(got.length >= 3, JSON.stringify(got));
+    assert.deepEqual(got.filter(l => l[1] === 'Renew'), [], 'no lens whose command would fail');
+    assert.ok(got.every(l => l[2] === undefined), 'the expiry lenses carry no command');
+  }, {});
 });

@@ -30,8 +30,11 @@ printf 'ssl = on\\n' > pgpool.conf`], { cwd: dir, env: { ...process.env, LIB: pa
 });
 after(() => { if (dir) fs.rmSync(dir, { recursive: true, force: true }); });
 
+/** The client commands VS Code's client announces (client/src/extension.ts): it shows the map and renews itself. */
+const VSCODE = { clientCommands: ['pgtls.showTlsMap', 'pgtls.renewCertificates'] };
+
 test('pgtls/tlsMap: the map of the folder with the diagnostic on the broken link, and its SVG; code lenses', { skip }, async () => {
-  const h = await startHarness({ workspaceFolders: [dir] });
+  const h = await startHarness({ workspaceFolders: [dir], initializationOptions: VSCODE });
   try {
     const file = path.join(dir, 'cluster.yaml');
     const uri = pathToFileURL(file).href;
@@ -67,7 +70,7 @@ test('pgtls/tlsMap: the map of the folder with the diagnostic on the broken link
 });
 
 test('pgtls.mapCodeLens off: no "Show TLS Map" lens, the request still answers', { skip }, async () => {
-  const h = await startHarness({ workspaceFolders: [dir], settings: { mapCodeLens: false } });
+  const h = await startHarness({ workspaceFolders: [dir], settings: { mapCodeLens: false }, initializationOptions: VSCODE });
   try {
     const file = path.join(dir, 'cluster.yaml');
     const uri = pathToFileURL(file).href;

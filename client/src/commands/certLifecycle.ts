@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CERT_RENEW_REQUEST, CERT_ROTATE_CA_REQUEST, type CertLifecycleParams, type CertLifecycleResult } from '../../../server/src/protocol';
+import { CERT_RENEW_REQUEST, CERT_ROTATE_CA_REQUEST, RENEW_COMMAND, type CertLifecycleParams, type CertLifecycleResult } from '../../../server/src/protocol';
 import { Cancelled, ask, workspaceRoot } from './certQuestions';
 
 /** The argument of both commands: the set's folder (absolute, or relative to the first workspace folder) and options. */
@@ -39,7 +39,7 @@ export function registerLifecycleCommands(context: vscode.ExtensionContext, serv
     }
   });
   context.subscriptions.push(
-    register('pgtls.renewCertificates', arg => renew(server, output, arg)),
+    register(RENEW_COMMAND, arg => renew(server, output, arg)),
     register('pgtls.rotateCa', arg => rotate(server, output, arg)),
   );
 }

@@ -74,6 +74,9 @@ export const GENERATE_TLS_FILES_COMMAND = 'pgtls.generateTlsFiles';
 /** The client command of "Create certificates and Secrets for this resource…" (a missing Secret of a resource). */
 export const CREATE_TLS_SET_COMMAND = 'pgtls.createTlsSetForResource';
 
+/** The client command of the "Renew" code lens: renews the leaves of a set (`{ dir }` is the folder of ca.crt/ca.key). */
+export const RENEW_COMMAND = 'pgtls.renewCertificates';
+
 /** Its argument: the finding's place, what to make (a server certificate and key, or a CA) and where. */
 export interface GenerateTlsFilesArgs extends FixLocationArg {
   kind: 'server' | 'ca';

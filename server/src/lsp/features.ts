@@ -161,7 +161,12 @@ export function definition(g: Glue, p: DefinitionParams): Promise<Location[]> {
 /** The certificate expiry lenses of a document (Secrets in YAML, the certificate files a configuration names). */
 export function codeLenses(g: Glue, p: CodeLensParams): Promise<CodeLens[]> {
   return atDocument<CodeLens[]>(g, p.textDocument.uri, 'code lens', [], (doc, src, settings) =>
-    [...g.service.certLenses(src.source, src.file, settings), ...mapLenses(src.source, p.textDocument.uri, settings)].map(l => toCodeLens(l, doc)));
+    [...g.service.certLenses(src.source, src.file, settings), ...mapLenses(src.source, p.textDocument.uri, settings)]
+      // "Renew" and "Show TLS Map" run in the VS Code client: a client that did not announce them
+      // (`initializationOptions.clientCommands`) would show a lens that fails when clicked, so it gets none. The
+      // "expires in N days" lenses carry no command and stay.
+      .filter(l => !l.command || g.caps.clientCommands.includes(l.command.id))
+      .map(l => toCodeLens(l, doc)));
 }
 
 export function completion(g: Glue, p: CompletionParams): Promise<CompletionItem[]> {

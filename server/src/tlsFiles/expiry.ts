@@ -12,6 +12,7 @@ import type { Certificate } from '../core/tlsBackend';
 import type { ServiceEnv, Span } from '../core/types';
 import { scanContainers } from '../certs/containers';
 import { validityAt } from '../x509';
+import { RENEW_COMMAND } from '../core/types';
 
 /** One code lens: where, what it says, and the editor command it runs (none: a label only). */
 export interface CertLens {
@@ -20,8 +21,8 @@ export interface CertLens {
   command?: { id: string; arguments: unknown[] };
 }
 
-/** The palette command that renews the leaves of a set (client side; `{ dir }` is the folder of ca.crt/ca.key). */
-export const RENEW_COMMAND = 'pgtls.renewCertificates';
+/** The client command of the "Renew" lens (defined with the other client commands in core/types.ts). */
+export { RENEW_COMMAND };
 /** At most this many lenses for one value or file (a CA bundle of hundreds of roots gets a summary). */
 const MAX_PER_PLACE = 5;
 const DAY_MS = 86_400_000;
